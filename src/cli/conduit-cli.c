@@ -1,0 +1,102 @@
+/* conduit-cli.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "conduit-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "conduit-cli-commands.h"
+
+/* conduit-cli runs the same engine as the app, headless: check flows, map records, run and
+ * serve flows, read the run history and manage credentials on a server. */
+
+typedef struct
+{
+  const char            *name;
+  ConduitCliCommandFunc  func;
+  const char            *summary;
+} ConduitCliCommand;
+
+static const ConduitCliCommand commands[] = {
+  { "validate", conduit_cli_validate, N_("Check flow files and report every problem") },
+
+  /* field mapping */
+
+  /* runner and history */
+
+  /* credentials */
+
+};
+
+static void
+print_usage (FILE *stream)
+{
+  fprintf (stream, "%s\n", _("Usage: conduit-cli COMMAND [OPTION…]"));
+  fprintf (stream, "\n%s\n", _("Build, check and run Conduit integration flows without the desktop app."));
+  fprintf (stream, "\n%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (stream, "  %-12s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (stream, "\n%s\n", _("Options:"));
+  fprintf (stream, "  %-12s %s\n", "--help", _("Show this help"));
+  fprintf (stream, "  %-12s %s\n", "--version", _("Show the version"));
+  fprintf (stream, "\n%s\n", _("Run “conduit-cli COMMAND --help” for the options of a command."));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *name;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("conduit-cli");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return 1;
+    }
+
+  name = argv[1];
+  if (g_str_equal (name, "--help") || g_str_equal (name, "-h") || g_str_equal (name, "help"))
+    {
+      print_usage (stdout);
+      return 0;
+    }
+
+  if (g_str_equal (name, "--version") || g_str_equal (name, "-V"))
+    {
+      printf ("conduit-cli %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (g_str_equal (name, commands[i].name))
+        {
+          g_autofree char *prgname = g_strdup_printf ("conduit-cli %s", name);
+          int status;
+
+          argv[1] = prgname;
+          status = commands[i].func (argc - 1, argv + 1);
+          argv[1] = (char *)name;
+          return status;
+        }
+    }
+
+  fprintf (stderr, _("conduit-cli: unknown command “%s”\n"), name);
+  fprintf (stderr, "%s\n", _("Run “conduit-cli --help” to see the commands."));
+  return 1;
+}

@@ -1,0 +1,34 @@
+/* conduit-json-text.h
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+gboolean  conduit_json_text_locate        (const char  *text,
+                                           gsize        length,
+                                           const char  *pointer,
+                                           guint       *line,
+                                           guint       *column);
+char     *conduit_json_pointer_append     (const char  *pointer,
+                                           const char  *segment);
+char     *conduit_json_pointer_append_index (const char *pointer,
+                                           guint        index);
+void      conduit_json_text_write_pretty  (GString     *out,
+                                           JsonNode    *node,
+                                           guint        indent);
+char     *conduit_json_text_to_pretty     (JsonNode    *node);
+guint     conduit_json_node_depth         (JsonNode    *node,
+                                           guint        limit);
+gboolean  conduit_json_text_check_depth   (const char  *text,
+                                           gsize        length,
+                                           guint        max_depth,
+                                           guint       *line);
+
+G_END_DECLS

@@ -1,0 +1,28 @@
+/* conduit.h
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+/* The one header of Conduit's engine (src/core/). It never includes GTK. */
+
+#define CONDUIT_INSIDE
+
+#include "conduit-types.h"
+#include "conduit-connector.h"
+#include "conduit-connector-registry.h"
+#include "conduit-flow.h"
+#include "conduit-flow-problem.h"
+#include "conduit-json-text.h"
+#include "conduit-link.h"
+#include "conduit-node.h"
+/* mapping */
+
+/* runner and history */
+
+/* credentials */
+
+#undef CONDUIT_INSIDE
