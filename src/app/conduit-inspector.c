@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "conduit-inspector.h"
+#include "conduit-palette.h"
 #include "conduit-resources.h"
 
 /* The sidebar that edits what is selected: a node's name, settings and notes, or, when
@@ -59,6 +60,8 @@ enum {
   PROP_NODE,
   N_PROPS
 };
+
+#define NATURAL_WIDTH 340
 
 G_DEFINE_FINAL_TYPE (ConduitInspector, conduit_inspector, ADW_TYPE_BIN)
 
@@ -259,6 +262,13 @@ validate (ConduitInspector *self)
   gtk_widget_set_visible (GTK_WIDGET (self->problems_label), others->len > 0);
 }
 
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *)a, *(const char * const *)b);
+}
+
 static void
 update_credential_suggestions (ConduitInspector *self)
 {
@@ -279,7 +289,7 @@ update_credential_suggestions (ConduitInspector *self)
     if (!g_ptr_array_find_with_equal_func (ids, self->credential_ids[i], g_str_equal, NULL))
       g_ptr_array_add (ids, g_strdup (self->credential_ids[i]));
 
-  g_ptr_array_sort (ids, (GCompareFunc)(void (*)(void))g_strcmp0);
+  g_ptr_array_sort (ids, compare_strings);
   g_ptr_array_add (ids, NULL);
 
   g_hash_table_iter_init (&iter, self->rows);
@@ -361,7 +371,7 @@ build_node_page (ConduitInspector *self)
 
   if (self->connector != NULL)
     {
-      gtk_image_set_from_icon_name (self->node_icon, conduit_connector_get_icon_name (self->connector));
+      gtk_image_set_from_icon_name (self->node_icon, conduit_palette_icon_name_for (self->connector));
       gtk_label_set_text (self->node_kind_label, conduit_connector_get_name (self->connector));
       gtk_label_set_text (self->node_kind_description, conduit_connector_get_description (self->connector));
       specs = conduit_connector_get_settings (self->connector);
@@ -585,6 +595,25 @@ conduit_inspector_get_problems_text (ConduitInspector *self)
 
 /* ---- GObject -------------------------------------------------------------------------- */
 
+/* Wrapped labels ask for the width of their whole text; a sidebar should ask for a fixed width
+ * and let them wrap within it, or the AdwFlap hands it most of the window. */
+static void
+conduit_inspector_measure (GtkWidget      *widget,
+                           GtkOrientation  orientation,
+                           int             for_size,
+                           int            *minimum,
+                           int            *natural,
+                           int            *minimum_baseline,
+                           int            *natural_baseline)
+{
+  GTK_WIDGET_CLASS (conduit_inspector_parent_class)->measure (widget, orientation, for_size,
+                                                          minimum, natural,
+                                                          minimum_baseline, natural_baseline);
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *natural = MAX (*minimum, MIN (*natural, NATURAL_WIDTH));
+}
+
 static void
 conduit_inspector_dispose (GObject *object)
 {
@@ -661,6 +690,7 @@ conduit_inspector_class_init (ConduitInspectorClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = conduit_inspector_dispose;
+  widget_class->measure = conduit_inspector_measure;
   object_class->finalize = conduit_inspector_finalize;
   object_class->get_property = conduit_inspector_get_property;
   object_class->set_property = conduit_inspector_set_property;

@@ -46,6 +46,8 @@ enum {
   N_SIGNALS
 };
 
+#define NATURAL_WIDTH 260
+
 G_DEFINE_FINAL_TYPE (ConduitPalette, conduit_palette, ADW_TYPE_BIN)
 
 static GParamSpec *properties[N_PROPS];
@@ -130,6 +132,27 @@ on_drag_begin (GtkDragSource *source,
   gtk_drag_source_set_icon (source, paintable, 0, 0);
 }
 
+/**
+ * conduit_palette_icon_name_for:
+ * @connector: a connector
+ *
+ * A connector description may name an icon this system's theme lacks; a blank square would look
+ * like a broken step, so such connectors get a generic icon.
+ *
+ * Returns: the icon to show for @connector
+ */
+const char *
+conduit_palette_icon_name_for (ConduitConnector *connector)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+  const char *name = conduit_connector_get_icon_name (connector);
+
+  if (name != NULL && gtk_icon_theme_has_icon (theme, name))
+    return name;
+
+  return "application-x-addon-symbolic";
+}
+
 static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
@@ -138,7 +161,7 @@ create_row (gpointer item,
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *icon = gtk_image_new_from_icon_name (conduit_connector_get_icon_name (connector));
+  GtkWidget *icon = gtk_image_new_from_icon_name (conduit_palette_icon_name_for (connector));
   GtkWidget *name = gtk_label_new (conduit_connector_get_name (connector));
   GtkWidget *description = gtk_label_new (conduit_connector_get_description (connector));
   GtkDragSource *drag_source = gtk_drag_source_new ();
@@ -361,6 +384,25 @@ conduit_palette_focus_search (ConduitPalette *self)
   gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
 }
 
+/* Wrapped labels ask for the width of their whole text; a sidebar should ask for a fixed width
+ * and let them wrap within it, or the AdwFlap hands it most of the window. */
+static void
+conduit_palette_measure (GtkWidget      *widget,
+                         GtkOrientation  orientation,
+                         int             for_size,
+                         int            *minimum,
+                         int            *natural,
+                         int            *minimum_baseline,
+                         int            *natural_baseline)
+{
+  GTK_WIDGET_CLASS (conduit_palette_parent_class)->measure (widget, orientation, for_size,
+                                                          minimum, natural,
+                                                          minimum_baseline, natural_baseline);
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *natural = MAX (*minimum, MIN (*natural, NATURAL_WIDTH));
+}
+
 static void
 conduit_palette_dispose (GObject *object)
 {
@@ -431,6 +473,7 @@ conduit_palette_class_init (ConduitPaletteClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = conduit_palette_dispose;
+  widget_class->measure = conduit_palette_measure;
   object_class->finalize = conduit_palette_finalize;
   object_class->get_property = conduit_palette_get_property;
   object_class->set_property = conduit_palette_set_property;

@@ -27,5 +27,6 @@ GtkEditable              *conduit_palette_get_search_entry (ConduitPalette      
 GListModel               *conduit_palette_get_visible      (ConduitPalette           *self);
 GtkListBox               *conduit_palette_get_list         (ConduitPalette           *self);
 void                      conduit_palette_focus_search     (ConduitPalette           *self);
+const char               *conduit_palette_icon_name_for    (ConduitConnector         *connector);
 
 G_END_DECLS
