@@ -13,18 +13,7 @@
 
 #include "conduit-editor.h"
 #include "conduit-resources.h"
-#if __has_include ("conduit-graph-view.h")
-# include "conduit-graph-view.h"
-# define HAVE_GRAPH_VIEW 1
-#else
-/* TEMPORARY until the graph editor branch is merged: a stand-in canvas. */
-# define HAVE_GRAPH_VIEW 0
-# define CONDUIT_GRAPH_VIEW(w) (w)
-# define conduit_graph_view_new() adw_status_page_new ()
-# define conduit_graph_view_add_node(v, id) ((void)(v), (void)(id), (ConduitNode *)NULL)
-# define conduit_graph_view_set_document(v, d) ((void)(v), (void)(d))
-# define conduit_graph_view_get_selected_node(v) ((void)(v), (ConduitNode *)NULL)
-#endif
+#include "conduit-graph-view.h"
 
 /* The editor page: the palette of steps on the left, the canvas in the middle and the
  * inspector of the selected step on the right. Both sidebars are AdwFlaps, so that on a narrow
@@ -41,7 +30,8 @@ struct _ConduitEditor
   /* template children */
   AdwFlap          *palette_flap;
   AdwFlap          *inspector_flap;
-  AdwBin           *canvas_bin;
+  GtkOverlay       *canvas_overlay;
+  GtkWidget        *add_step_button;
   ConduitPalette   *palette;
   ConduitInspector *inspector;
 };
@@ -83,6 +73,19 @@ on_selected_node_changed (ConduitEditor *self)
 {
   conduit_inspector_set_node (self->inspector,
                               conduit_graph_view_get_selected_node (CONDUIT_GRAPH_VIEW (self->graph_view)));
+}
+
+/* The canvas refused something (a link that would loop…): say why without blocking. */
+static void
+on_graph_message (ConduitEditor *self,
+                  const char    *message)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+  else
+    g_message ("%s", message);
 }
 
 static void
@@ -280,7 +283,8 @@ conduit_editor_class_init (ConduitEditorClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/conduit/Conduit/conduit-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, ConduitEditor, palette_flap);
   gtk_widget_class_bind_template_child (widget_class, ConduitEditor, inspector_flap);
-  gtk_widget_class_bind_template_child (widget_class, ConduitEditor, canvas_bin);
+  gtk_widget_class_bind_template_child (widget_class, ConduitEditor, canvas_overlay);
+  gtk_widget_class_bind_template_child (widget_class, ConduitEditor, add_step_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitEditor, palette);
   gtk_widget_class_bind_template_child (widget_class, ConduitEditor, inspector);
   gtk_widget_class_bind_template_callback (widget_class, on_connector_activated);
@@ -298,6 +302,8 @@ conduit_editor_class_init (ConduitEditorClass *klass)
 static void
 forward_reveal_palette (ConduitEditor *self)
 {
+  /* the button stands in for the palette while it is away */
+  gtk_widget_set_visible (self->add_step_button, !adw_flap_get_reveal_flap (self->palette_flap));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_PALETTE]);
 }
 
@@ -315,19 +321,17 @@ conduit_editor_init (ConduitEditor *self)
   self->graph_view = conduit_graph_view_new ();
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->graph_view),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Flow canvas"), -1);
-  adw_bin_set_child (self->canvas_bin, self->graph_view);
+  gtk_overlay_set_child (self->canvas_overlay, self->graph_view);
 
-#if HAVE_GRAPH_VIEW
   g_signal_connect_swapped (self->graph_view, "notify::selected-node",
                             G_CALLBACK (on_selected_node_changed), self);
   g_signal_connect_swapped (self->graph_view, "node-activated", G_CALLBACK (on_node_activated), self);
-#else
-  (void)on_node_activated;
-#endif
+  g_signal_connect_swapped (self->graph_view, "message", G_CALLBACK (on_graph_message), self);
   g_signal_connect_swapped (self->palette_flap, "notify::reveal-flap",
                             G_CALLBACK (forward_reveal_palette), self);
   g_signal_connect_swapped (self->inspector_flap, "notify::reveal-flap",
                             G_CALLBACK (forward_reveal_inspector), self);
+  forward_reveal_palette (self);
 }
 
 /**

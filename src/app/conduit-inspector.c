@@ -69,30 +69,35 @@ static GParamSpec *properties[N_PROPS];
 
 /* ---- recording changes ---------------------------------------------------------------- */
 
-/* UNDO HOOK: these four functions are the only writers. They change the model directly until
- * the undo stack (conduit-undo-stack.h) is merged; then each becomes one
- * conduit_undo_stack_set_*() call on conduit_document_get_undo_stack (self->document). */
+/* These four functions are the only writers. Each change is one step on the document's undo
+ * stack; the stack merges consecutive edits of one field, so typing a word is one undo step. */
+
+static ConduitUndoStack *
+undo_stack (ConduitInspector *self)
+{
+  return conduit_document_get_undo_stack (self->document);
+}
 
 static void
 commit_setting (ConduitInspector *self,
                 const char       *key,
                 JsonNode         *value)
 {
-  conduit_node_set_setting (self->node, key, value);
+  conduit_undo_stack_set_setting (undo_stack (self), self->node, key, value);
 }
 
 static void
 commit_title (ConduitInspector *self,
               const char       *title)
 {
-  conduit_node_set_title (self->node, title);
+  conduit_undo_stack_set_title (undo_stack (self), self->node, title);
 }
 
 static void
 commit_notes (ConduitInspector *self,
               const char       *notes)
 {
-  conduit_node_set_notes (self->node, notes);
+  conduit_undo_stack_set_notes (undo_stack (self), self->node, notes);
 }
 
 static void
@@ -100,7 +105,7 @@ commit_flow_property (ConduitInspector *self,
                       const char       *property,
                       const char       *value)
 {
-  g_object_set (self->flow, property, value, NULL);
+  conduit_undo_stack_set_flow_property (undo_stack (self), property, value);
 }
 
 /* ---- small helpers -------------------------------------------------------------------- */

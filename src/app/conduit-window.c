@@ -34,7 +34,8 @@ struct _ConduitWindow
   GtkLabel             *error_label;
   GtkBox               *editor_box;
   ConduitEditor        *editor;
-  GtkWidget            *palette_button;
+  GtkWidget            *open_button;
+  GtkWidget            *new_button;
   GtkWidget            *inspector_button;
   AdwPreferencesGroup  *recent_group;
   GtkListBox           *recent_list;
@@ -115,9 +116,12 @@ update_actions (ConduitWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", has_document);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", has_document);
 
-  /* the sidebar toggles only mean something beside the canvas */
-  gtk_widget_set_visible (self->palette_button, has_document);
+  /* The inspector toggle only means something beside the canvas; it takes the place of New and
+   * Open (still in the main menu, and Ctrl+N, Ctrl+O) so that the header bar fits a 360 px
+   * window even with minimize and maximize buttons. The palette has its button on the canvas. */
   gtk_widget_set_visible (self->inspector_button, has_document);
+  gtk_widget_set_visible (self->new_button, !has_document);
+  gtk_widget_set_visible (self->open_button, !has_document);
 }
 
 /**
@@ -785,7 +789,8 @@ conduit_window_class_init (ConduitWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, editor_box);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, editor);
-  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, palette_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, open_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, new_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, inspector_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, recent_group);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, recent_list);
@@ -812,8 +817,6 @@ conduit_window_init (ConduitWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  g_object_bind_property (self->editor, "show-palette", self->palette_button, "active",
-                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_object_bind_property (self->editor, "show-inspector", self->inspector_button, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 
