@@ -13,6 +13,7 @@
 
 #include "conduit-editor.h"
 #include "conduit-resources.h"
+#include "conduit-sidebar.h"
 #include "conduit-graph-view.h"
 
 /* The editor page: the palette of steps on the left, the canvas in the middle and the
@@ -275,6 +276,7 @@ conduit_editor_class_init (ConduitEditorClass *klass)
 
   g_type_ensure (CONDUIT_TYPE_PALETTE);
   g_type_ensure (CONDUIT_TYPE_INSPECTOR);
+  g_type_ensure (CONDUIT_TYPE_SIDEBAR);
 
   /* keeps the resource (and its registering constructor) linked into tests that use only
    * this widget */

@@ -61,8 +61,6 @@ enum {
   N_PROPS
 };
 
-#define NATURAL_WIDTH 340
-
 G_DEFINE_FINAL_TYPE (ConduitInspector, conduit_inspector, ADW_TYPE_BIN)
 
 static GParamSpec *properties[N_PROPS];
@@ -600,25 +598,6 @@ conduit_inspector_get_problems_text (ConduitInspector *self)
 
 /* ---- GObject -------------------------------------------------------------------------- */
 
-/* Wrapped labels ask for the width of their whole text; a sidebar should ask for a fixed width
- * and let them wrap within it, or the AdwFlap hands it most of the window. */
-static void
-conduit_inspector_measure (GtkWidget      *widget,
-                           GtkOrientation  orientation,
-                           int             for_size,
-                           int            *minimum,
-                           int            *natural,
-                           int            *minimum_baseline,
-                           int            *natural_baseline)
-{
-  GTK_WIDGET_CLASS (conduit_inspector_parent_class)->measure (widget, orientation, for_size,
-                                                          minimum, natural,
-                                                          minimum_baseline, natural_baseline);
-
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    *natural = MAX (*minimum, MIN (*natural, NATURAL_WIDTH));
-}
-
 static void
 conduit_inspector_dispose (GObject *object)
 {
@@ -695,7 +674,6 @@ conduit_inspector_class_init (ConduitInspectorClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = conduit_inspector_dispose;
-  widget_class->measure = conduit_inspector_measure;
   object_class->finalize = conduit_inspector_finalize;
   object_class->get_property = conduit_inspector_get_property;
   object_class->set_property = conduit_inspector_set_property;

@@ -46,8 +46,6 @@ enum {
   N_SIGNALS
 };
 
-#define NATURAL_WIDTH 260
-
 G_DEFINE_FINAL_TYPE (ConduitPalette, conduit_palette, ADW_TYPE_BIN)
 
 static GParamSpec *properties[N_PROPS];
@@ -384,25 +382,6 @@ conduit_palette_focus_search (ConduitPalette *self)
   gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
 }
 
-/* Wrapped labels ask for the width of their whole text; a sidebar should ask for a fixed width
- * and let them wrap within it, or the AdwFlap hands it most of the window. */
-static void
-conduit_palette_measure (GtkWidget      *widget,
-                         GtkOrientation  orientation,
-                         int             for_size,
-                         int            *minimum,
-                         int            *natural,
-                         int            *minimum_baseline,
-                         int            *natural_baseline)
-{
-  GTK_WIDGET_CLASS (conduit_palette_parent_class)->measure (widget, orientation, for_size,
-                                                          minimum, natural,
-                                                          minimum_baseline, natural_baseline);
-
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    *natural = MAX (*minimum, MIN (*natural, NATURAL_WIDTH));
-}
-
 static void
 conduit_palette_dispose (GObject *object)
 {
@@ -473,7 +452,6 @@ conduit_palette_class_init (ConduitPaletteClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = conduit_palette_dispose;
-  widget_class->measure = conduit_palette_measure;
   object_class->finalize = conduit_palette_finalize;
   object_class->get_property = conduit_palette_get_property;
   object_class->set_property = conduit_palette_set_property;

@@ -61,13 +61,6 @@ static guint signals[N_SIGNALS];
 
 static void emit_changed (ConduitSettingRow *self);
 
-static gboolean
-is_entry_type (ConduitSettingType type)
-{
-  return type == CONDUIT_SETTING_STRING || type == CONDUIT_SETTING_EXPRESSION ||
-         type == CONDUIT_SETTING_CREDENTIAL;
-}
-
 static char *
 text_view_dup_text (GtkTextView *view)
 {
@@ -483,6 +476,34 @@ add_suggestions_button (ConduitSettingRow *self)
 
 /* ---- building ------------------------------------------------------------------------- */
 
+static int
+count_digits (double value)
+{
+  g_autofree char *text = g_strdup_printf ("%.0f", value);
+  return strlen (text);
+}
+
+/* Wide enough for the largest allowed value (or the default, when there is no largest), so that
+ * "1048576" is not cut to "104857". */
+static int
+spin_width_chars (const ConduitSettingSpec *spec)
+{
+  int chars = 4;
+
+  if (spec->maximum < G_MAXDOUBLE)
+    chars = MAX (chars, count_digits (spec->maximum));
+  else
+    chars = MAX (chars, 8);
+  if (spec->minimum > -G_MAXDOUBLE)
+    chars = MAX (chars, count_digits (spec->minimum));
+  if (spec->default_value != NULL && node_is_number (spec->default_value))
+    chars = MAX (chars, count_digits (json_node_get_double (spec->default_value)) + 1);
+  if (spec->type == CONDUIT_SETTING_NUMBER)
+    chars += 3;
+
+  return MIN (chars, 12);
+}
+
 static GtkWidget *
 boxed_list_of (GtkWidget *row)
 {
@@ -536,7 +557,7 @@ build_control (ConduitSettingRow *self)
         self->editor = gtk_spin_button_new_with_range (lower, upper, 1);
         gtk_spin_button_set_digits (GTK_SPIN_BUTTON (self->editor), integer ? 0 : 2);
         gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (self->editor), TRUE);
-        gtk_editable_set_width_chars (GTK_EDITABLE (self->editor), 6);
+        gtk_editable_set_width_chars (GTK_EDITABLE (self->editor), spin_width_chars (spec));
         gtk_widget_set_valign (self->editor, GTK_ALIGN_CENTER);
         gtk_accessible_update_property (GTK_ACCESSIBLE (self->editor),
                                         GTK_ACCESSIBLE_PROPERTY_LABEL, spec->label, -1);
@@ -893,9 +914,10 @@ conduit_setting_row_new (const ConduitSettingSpec *spec)
   control = build_control (self);
   gtk_box_append (GTK_BOX (box), control);
 
-  /* Rows with a subtitle show the help inside the card; the others show it below. */
-  help_as_subtitle = ADW_IS_ACTION_ROW (gtk_widget_get_first_child (control)) &&
-                     !is_entry_type (spec->type);
+  /* Switches and spin buttons show the help inside the card, as a subtitle; the others show it
+   * below: a combo row would cut its current value short to make room for a long subtitle. */
+  help_as_subtitle = spec->type == CONDUIT_SETTING_BOOLEAN || spec->type == CONDUIT_SETTING_INTEGER ||
+                     spec->type == CONDUIT_SETTING_NUMBER;
   if (spec->help != NULL && *spec->help != '\0')
     {
       GtkWidget *row = gtk_widget_get_first_child (control);
