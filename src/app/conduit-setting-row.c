@@ -609,11 +609,13 @@ build_control (ConduitSettingRow *self)
         g_signal_connect_swapped (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->editor)), "changed",
                                   G_CALLBACK (on_buffer_changed), self);
 
+        /* A fixed height: GtkTextView's natural height is measured for whatever width it was
+         * last given, which before the first layout makes a short message look hundreds of
+         * pixels tall. */
         gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
                                         GTK_POLICY_AUTOMATIC);
-        gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-        gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 72);
-        gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 260);
+        gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled),
+                                                    spec->type == CONDUIT_SETTING_ARRAY ? 200 : 100);
         gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->editor);
         gtk_frame_set_child (GTK_FRAME (frame), scrolled);
         gtk_widget_add_css_class (frame, "view");
