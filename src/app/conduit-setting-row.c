@@ -684,10 +684,16 @@ apply_value (ConduitSettingRow *self,
             found = i;
 
         /* A value the connector does not allow stays visible (and flagged) rather than being
-         * silently replaced by the first choice. */
+         * silently replaced by the first choice. The list is replaced, not appended to:
+         * libadwaita 1.2's combo row crashes selecting an item appended while nothing was
+         * selected. */
         if (found == GTK_INVALID_LIST_POSITION && *text != '\0')
           {
-            gtk_string_list_append (self->choices, text);
+            g_autoptr(GtkStringList) choices = gtk_string_list_new ((const char * const *)self->spec->allowed_values);
+
+            gtk_string_list_append (choices, text);
+            g_set_object (&self->choices, choices);
+            adw_combo_row_set_model (ADW_COMBO_ROW (self->editor), G_LIST_MODEL (self->choices));
             found = n;
           }
 

@@ -404,6 +404,80 @@ test_mapping_slot_and_credentials (Fixture       *fixture,
   g_assert_null (conduit_setting_row_get_suggestions (conduit_inspector_get_setting_row (fixture->inspector, "url")));
 }
 
+static void
+test_unknown_connector (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(ConduitNode) node = conduit_node_new ("later", "from-a-newer-conduit");
+  GtkWidget *kind = template_child (fixture, "node_kind_label");
+
+  conduit_flow_add_node (fixture->flow, node);
+  conduit_inspector_set_node (fixture->inspector, node);
+
+  /* said in words, with the type named; no settings to show, nothing crashes */
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (kind)), ==, "Unknown Kind of Step");
+  g_assert_nonnull (strstr (conduit_inspector_get_problems_text (fixture->inspector), "from-a-newer-conduit"));
+  g_assert_null (conduit_inspector_get_setting_row (fixture->inspector, "url"));
+}
+
+static void
+on_row_changed (ConduitSettingRow  *row,
+                JsonNode           *value,
+                JsonNode          **out)
+{
+  g_clear_pointer (out, json_node_unref);
+  *out = value ? json_node_copy (value) : NULL;
+}
+
+static void
+test_setting_row_number_and_choice (void)
+{
+  ConduitSettingSpec number = {
+    .key = (char *)"ratio", .label = (char *)"Ratio", .help = (char *)"A share",
+    .type = CONDUIT_SETTING_NUMBER, .minimum = 0, .maximum = 1,
+  };
+  const char *allowed[] = { "csv", "json", NULL };
+  ConduitSettingSpec choice = {
+    .key = (char *)"format", .label = (char *)"Format", .type = CONDUIT_SETTING_CHOICE,
+    .allowed_values = (char **)allowed, .minimum = -G_MAXDOUBLE, .maximum = G_MAXDOUBLE,
+  };
+  GtkWidget *row;
+  g_autoptr(JsonNode) emitted = NULL;
+  g_autoptr(JsonNode) odd = json_node_init_string (json_node_alloc (), "xml");
+  GtkAdjustment *adjustment;
+  GtkWindow *window;
+
+  /* a number: a spin button with the spec's range and decimals; a double comes out */
+  row = g_object_ref_sink (conduit_setting_row_new (&number));
+  g_signal_connect (row, "changed", G_CALLBACK (on_row_changed), &emitted);
+  adjustment = gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (conduit_setting_row_get_editor (CONDUIT_SETTING_ROW (row))));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), ==, 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (conduit_setting_row_get_editor (CONDUIT_SETTING_ROW (row))), 0.25);
+  g_assert_nonnull (emitted);
+  g_assert_cmpfloat (json_node_get_double (emitted), ==, 0.25);
+  g_assert_finalize_object (row);
+
+  /* a choice the spec does not allow (a hand-edited file) is shown, not replaced */
+  g_clear_pointer (&emitted, json_node_unref);
+  row = g_object_ref (conduit_setting_row_new (&choice));
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_child (window, row);
+  gtk_window_present (window);
+  g_signal_connect (row, "changed", G_CALLBACK (on_row_changed), &emitted);
+  conduit_setting_row_set_value (CONDUIT_SETTING_ROW (row), odd);
+  g_assert_null (emitted);
+  {
+    g_autoptr(JsonNode) shown = conduit_setting_row_dup_value (CONDUIT_SETTING_ROW (row));
+    g_assert_cmpstr (json_node_get_string (shown), ==, "xml");
+  }
+  adw_combo_row_set_selected (ADW_COMBO_ROW (conduit_setting_row_get_editor (CONDUIT_SETTING_ROW (row))), 1);
+  g_assert_cmpstr (json_node_get_string (emitted), ==, "json");
+  gtk_window_destroy (window);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (row);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -425,6 +499,10 @@ main (int   argc,
               fixture_set_up, test_outside_changes_show, fixture_tear_down);
   g_test_add ("/conduit/inspector/mapping-and-credentials", Fixture, NULL,
               fixture_set_up, test_mapping_slot_and_credentials, fixture_tear_down);
+
+  g_test_add ("/conduit/inspector/unknown-connector", Fixture, NULL,
+              fixture_set_up, test_unknown_connector, fixture_tear_down);
+  g_test_add_func ("/conduit/setting-row/number-and-choice", test_setting_row_number_and_choice);
 
   return g_test_run ();
 }

@@ -203,6 +203,40 @@ test_activate_row (Fixture       *fixture,
   g_assert_null (activated);
 }
 
+/* Down in the search field moves to the first match, as in GNOME's other searchable lists. */
+static void
+test_keyboard_from_search (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  GtkWidget *entry = GTK_WIDGET (conduit_palette_get_search_entry (fixture->palette));
+  GtkListBox *list = conduit_palette_get_list (fixture->palette);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (entry);
+  GtkEventController *keys = NULL;
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
+          g_signal_has_handler_pending (controller, g_signal_lookup ("key-pressed", GTK_TYPE_EVENT_CONTROLLER_KEY), 0, FALSE))
+        keys = GTK_EVENT_CONTROLLER (controller);
+    }
+  g_assert_nonnull (keys);
+
+  type_search (fixture->palette, "file");
+  conduit_palette_focus_search (fixture->palette);
+  g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Down, 0, 0, &handled);
+  g_assert_true (handled);
+  g_assert_true (gtk_list_box_get_selected_row (list) == gtk_list_box_get_row_at_index (list, 0));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (gtk_list_box_get_row_at_index (list, 0))));
+
+  /* other keys are the search field's */
+  handled = FALSE;
+  g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_a, 0, 0, &handled);
+  g_assert_false (handled);
+}
+
 static void
 test_drag_offers_connector (Fixture       *fixture,
                             gconstpointer  data)
@@ -249,6 +283,8 @@ main (int   argc,
               fixture_set_up, test_search_narrows, fixture_tear_down);
   g_test_add ("/conduit/palette/activate", Fixture, NULL,
               fixture_set_up, test_activate_row, fixture_tear_down);
+  g_test_add ("/conduit/palette/keyboard", Fixture, NULL,
+              fixture_set_up, test_keyboard_from_search, fixture_tear_down);
   g_test_add ("/conduit/palette/drag", Fixture, NULL,
               fixture_set_up, test_drag_offers_connector, fixture_tear_down);
 
