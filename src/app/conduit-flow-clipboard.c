@@ -36,6 +36,9 @@ conduit_flow_clipboard_serialize (ConduitFlow *flow,
   g_return_val_if_fail (CONDUIT_IS_FLOW (flow), NULL);
   g_return_val_if_fail (nodes != NULL, NULL);
 
+  /* a flow file must have a name; this one also says where the nodes came from */
+  conduit_flow_set_name (fragment, conduit_flow_get_name (flow) && *conduit_flow_get_name (flow)
+                                   ? conduit_flow_get_name (flow) : _("Copied nodes"));
   for (guint i = 0; i < nodes->len; i++)
     {
       ConduitNode *node = g_ptr_array_index (nodes, i);

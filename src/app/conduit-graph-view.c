@@ -26,7 +26,7 @@
 
 #define GRID_STEP       20.0
 #define CHUNK_SIZE      800.0
-#define LINK_WIDTH      2.0
+#define LINK_WIDTH      2.5
 #define HIT_TOLERANCE   6.0
 #define DRAG_THRESHOLD  4.0
 #define ZOOM_STEP       1.2
@@ -1229,7 +1229,7 @@ read_colors (ConduitGraphView *self)
   G_GNUC_END_IGNORE_DEPRECATIONS
 
   self->link_color = fg;
-  self->link_color.alpha = 0.55;
+  self->link_color.alpha = 0.7;
   self->grid_color = fg;
   self->grid_color.alpha = 0.07;
 }
