@@ -308,18 +308,6 @@ test_narrow_window (void)
   gtk_widget_measure (GTK_WIDGET (fixture.window), GTK_ORIENTATION_HORIZONTAL, -1,
                       &minimum, &natural, NULL, NULL);
   g_test_message ("window minimum width %d", minimum);
-  if (g_getenv ("DEBUG_WIDTHS"))
-    {
-      GtkWidget *w[] = { GTK_WIDGET (fixture.editor), GTK_WIDGET (fixture.inspector), GTK_WIDGET (fixture.palette),
-                         GTK_WIDGET (fixture.graph),
-                         gtk_widget_get_first_child (gtk_widget_get_first_child (adw_application_window_get_content (ADW_APPLICATION_WINDOW (fixture.window)))) };
-      for (guint k = 0; k < G_N_ELEMENTS (w); k++)
-        {
-          int m;
-          gtk_widget_measure (w[k], GTK_ORIENTATION_HORIZONTAL, -1, &m, NULL, NULL, NULL);
-          g_test_message ("%s %d", G_OBJECT_TYPE_NAME (w[k]), m);
-        }
-    }
   g_assert_cmpint (minimum, <=, 360);
 
   gtk_widget_measure (GTK_WIDGET (fixture.window), GTK_ORIENTATION_VERTICAL, 360,
