@@ -20,6 +20,10 @@
 #include "conduit-link.h"
 #include "conduit-node.h"
 /* mapping */
+#include "conduit-expression.h"
+#include "conduit-mapping.h"
+#include "conduit-mapping-row.h"
+#include "conduit-template.h"
 
 /* runner and history */
 
