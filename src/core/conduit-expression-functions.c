@@ -107,6 +107,14 @@ literal_string (ExprNode    *node,
 
 /* ---- text ------------------------------------------------------------------------------ */
 
+static inline gboolean
+is_space (gunichar ch)
+{
+  if (ch < 0x80)
+    return ch == ' ' || (ch >= '\t' && ch <= '\r');
+  return g_unichar_isspace (ch) || ch == 0xFEFF;
+}
+
 static ConduitValue *
 fn_trim (EvalContext *c, ExprNode *call, ConduitValue **args)
 {
@@ -122,7 +130,7 @@ fn_trim (EvalContext *c, ExprNode *call, ConduitValue **args)
     {
       gunichar ch = (guchar)*text < 0x80 ? (gunichar)*text : g_utf8_get_char (text);
 
-      if (!g_unichar_isspace (ch) && ch != 0xFEFF)
+      if (!is_space (ch))
         break;
       text = g_utf8_next_char (text);
     }
@@ -131,7 +139,7 @@ fn_trim (EvalContext *c, ExprNode *call, ConduitValue **args)
       const char *prev = g_utf8_find_prev_char (text, end);
       gunichar ch = (guchar)*prev < 0x80 ? (gunichar)*prev : g_utf8_get_char (prev);
 
-      if (!g_unichar_isspace (ch) && ch != 0xFEFF)
+      if (!is_space (ch))
         break;
       end = prev;
     }
@@ -155,7 +163,14 @@ change_case (EvalContext  *c,
     {
       out = conduit_arena_alloc (c->arena, length + 1);
       for (gsize i = 0; i < length; i++)
-        out[i] = upper ? g_ascii_toupper (text[i]) : g_ascii_tolower (text[i]);
+        {
+          char ch = text[i];
+
+          if (upper)
+            out[i] = ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch;
+          else
+            out[i] = ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch;
+        }
       out[length] = '\0';
       return string_value (c, out, length);
     }

@@ -464,6 +464,41 @@ conduit_value_equal (const ConduitValue *a,
     }
 }
 
+/* GLib 2.74's g_string_append_len() is not inlined; these are, for the JSON writer. */
+static inline void
+out_append (GString    *out,
+            const char *data,
+            gsize       length)
+{
+  if (G_UNLIKELY (out->len + length + 1 > out->allocated_len))
+    {
+      gsize len = out->len;
+
+      g_string_set_size (out, len + length);
+      out->len = len;
+    }
+  memcpy (out->str + out->len, data, length);
+  out->len += length;
+  out->str[out->len] = '\0';
+}
+
+static inline void
+out_append_c (GString *out,
+              char     c)
+{
+  if (G_UNLIKELY (out->len + 2 > out->allocated_len))
+    {
+      gsize len = out->len;
+
+      g_string_set_size (out, len + 1);
+      out->len = len;
+    }
+  out->str[out->len++] = c;
+  out->str[out->len] = '\0';
+}
+
+#define out_append_literal(out, text) out_append ((out), (text), sizeof (text) - 1)
+
 static void
 write_integer (GString *out,
                gint64   integer)
@@ -481,7 +516,7 @@ write_integer (GString *out,
   if (integer < 0)
     *--p = '-';
 
-  g_string_append_len (out, p, buffer + sizeof buffer - p);
+  out_append (out, p, buffer + sizeof buffer - p);
 }
 
 /**
@@ -500,14 +535,14 @@ conduit_value_write_number (GString *out,
 
   if (!isfinite (number))
     {
-      g_string_append (out, "null");
+      out_append_literal (out, "null");
       return;
     }
 
   if (number == floor (number) && fabs (number) < 1e15)
     {
       write_integer (out, (gint64)number);
-      g_string_append (out, ".0");
+      out_append_literal (out, ".0");
       return;
     }
 
@@ -518,7 +553,7 @@ conduit_value_write_number (GString *out,
       if (g_ascii_strtod (buffer, NULL) == number)
         break;
     }
-  g_string_append (out, buffer);
+  out_append (out, buffer, strlen (buffer));
 }
 
 /**
@@ -538,7 +573,7 @@ conduit_value_write_json_string (GString    *out,
   static const char hex[] = "0123456789abcdef";
   gsize start = 0;
 
-  g_string_append_c (out, '"');
+  out_append_c (out, '"');
   for (gsize i = 0; i < length; i++)
     {
       guchar c = text[i];
@@ -569,12 +604,12 @@ conduit_value_write_json_string (GString    *out,
           break;
         }
 
-      g_string_append_len (out, text + start, i - start);
-      g_string_append (out, escape);
+      out_append (out, text + start, i - start);
+      out_append (out, escape, strlen (escape));
       start = i + 1;
     }
-  g_string_append_len (out, text + start, length - start);
-  g_string_append_c (out, '"');
+  out_append (out, text + start, length - start);
+  out_append_c (out, '"');
 }
 
 /**
@@ -590,14 +625,17 @@ conduit_value_write_json (GString            *out,
 {
   if (CONDUIT_VALUE_IS_NULL (value))
     {
-      g_string_append (out, "null");
+      out_append_literal (out, "null");
       return;
     }
 
   switch (value->kind)
     {
     case CONDUIT_VALUE_BOOLEAN:
-      g_string_append (out, value->boolean ? "true" : "false");
+      if (value->boolean)
+        out_append_literal (out, "true");
+      else
+        out_append_literal (out, "false");
       break;
     case CONDUIT_VALUE_INTEGER:
       write_integer (out, value->integer);
@@ -609,26 +647,26 @@ conduit_value_write_json (GString            *out,
       conduit_value_write_json_string (out, value->string, value->len);
       break;
     case CONDUIT_VALUE_ARRAY:
-      g_string_append_c (out, '[');
+      out_append_c (out, '[');
       for (guint i = 0; i < value->len; i++)
         {
           if (i > 0)
-            g_string_append_c (out, ',');
+            out_append_c (out, ',');
           conduit_value_write_json (out, value->items[i]);
         }
-      g_string_append_c (out, ']');
+      out_append_c (out, ']');
       break;
     case CONDUIT_VALUE_OBJECT:
-      g_string_append_c (out, '{');
+      out_append_c (out, '{');
       for (guint i = 0; i < value->len; i++)
         {
           if (i > 0)
-            g_string_append_c (out, ',');
+            out_append_c (out, ',');
           conduit_value_write_json_string (out, value->members[i].key, value->members[i].key_len);
-          g_string_append_c (out, ':');
+          out_append_c (out, ':');
           conduit_value_write_json (out, value->members[i].value);
         }
-      g_string_append_c (out, '}');
+      out_append_c (out, '}');
       break;
     case CONDUIT_VALUE_NULL:
     default:
