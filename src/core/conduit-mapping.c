@@ -1041,6 +1041,16 @@ row_from_json (JsonNode  *node,
   return g_steal_pointer (&row);
 }
 
+static int
+compare_problem_rows (gconstpointer a,
+                      gconstpointer b)
+{
+  const ConduitMappingProblem *pa = *(ConduitMappingProblem **)a;
+  const ConduitMappingProblem *pb = *(ConduitMappingProblem **)b;
+
+  return pa->row < pb->row ? -1 : pa->row > pb->row;
+}
+
 /**
  * conduit_mapping_load_json:
  * @json: (nullable): a flow node's "mapping" member
@@ -1126,6 +1136,8 @@ conduit_mapping_load_json (JsonNode   *json,
         g_ptr_array_add (found, conduit_mapping_problem_copy (problem));
     }
 
+  /* g_ptr_array_sort() is a stable merge sort: problems of a row stay in their order */
+  g_ptr_array_sort (found, compare_problem_rows);
   *problems = g_steal_pointer (&found);
   return g_steal_pointer (&self);
 }

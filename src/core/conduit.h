@@ -23,6 +23,7 @@
 #include "conduit-expression.h"
 #include "conduit-mapping.h"
 #include "conduit-mapping-row.h"
+#include "conduit-mapping-schema.h"
 #include "conduit-record-reader.h"
 #include "conduit-template.h"
 
