@@ -202,6 +202,31 @@ test_stdin_and_flow_node (void)
 }
 
 static void
+test_example_flow (void)
+{
+  g_autofree char *flow = g_build_filename (TEST_DATA_DIR, "..", "data", "examples",
+                                            "web-form-to-crm.conduit", NULL);
+  g_auto(Run) run = { 0 };
+  g_autoptr(GPtrArray) lines = NULL;
+
+  /* the sample item of the example's webhook trigger */
+  run_cli (&run,
+           "{\"First Name\": \"  Ada \", \"Last Name\": \"Lovelace\", \"Email\": \"ADA@Example.com\","
+           " \"Phone\": \"+44 (20) 7946-0958\", \"Company\": \"Analytical Engines Ltd\","
+           " \"utm\": {\"source\": \"newsletter\"}}\n"
+           "{\"First Name\": \"Bob\", \"Email\": \"bob@example.org\", \"Phone\": \"12\"}\n",
+           (const char *[]) { "map", flow, "--node", "map", "--input", "-", "--format", "ndjson", NULL });
+  g_assert_cmpint (run.status, ==, 2);
+  lines = parse_lines (run.out);
+  g_assert_cmpuint (lines->len, ==, 1);
+  assert_line (lines, 0, "{\"firstname\": \"Ada\", \"lastname\": \"Lovelace\", \"email\": \"ada@example.com\","
+                         " \"phone\": \"442079460958\", \"company\": \"Analytical Engines Ltd\","
+                         " \"source\": \"newsletter\", \"lead_status\": \"new\"}");
+  g_assert_nonnull (strstr (run.err, "\"field\":\"lastname\",\"rule\":\"required\""));
+  g_assert_nonnull (strstr (run.err, "\"field\":\"phone\",\"rule\":\"min_length\""));
+}
+
+static void
 test_errors (void)
 {
   g_autofree char *bad = fixture ("bad-mapping.json");
@@ -431,6 +456,7 @@ main (int   argc,
   g_test_add_func ("/conduit/cli/map/some-rejected", test_some_rejected);
   g_test_add_func ("/conduit/cli/map/csv", test_csv);
   g_test_add_func ("/conduit/cli/map/stdin-and-flow-node", test_stdin_and_flow_node);
+  g_test_add_func ("/conduit/cli/map/example-flow", test_example_flow);
   g_test_add_func ("/conduit/cli/map/errors", test_errors);
   g_test_add_func ("/conduit/cli/map/differential-jq", test_differential_jq);
 
