@@ -16,7 +16,10 @@ G_BEGIN_DECLS
 
 /* A field mapping: an ordered list of rows (a GListModel of ConduitMappingRow) that turns
  * each source record into a destination record, or refuses it with every reason. The JSON
- * form (a flow node's "mapping" member) is documented in docs/mapping.md. */
+ * form (a flow node's "mapping" member) is documented in docs/mapping.md.
+ *
+ * A mapping keeps scratch space for the record being applied: apply it from one thread at a
+ * time (expressions and templates, which keep none, can be shared). */
 
 #define CONDUIT_MAPPING_ERROR (conduit_mapping_error_quark ())
 
