@@ -211,6 +211,50 @@ store_op_new_for_id (const char *id)
   return op;
 }
 
+/* Runs @func in a worker thread with @op (taken); an invalid id fails at once. */
+static void
+run_in_thread (ConduitCredentialStore *self,
+               gpointer                source_tag,
+               StoreOp                *op,
+               GTaskThreadFunc         func,
+               GCancellable           *cancellable,
+               GAsyncReadyCallback     callback,
+               gpointer                user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, op, store_op_free);
+
+  if (op->id != NULL && !conduit_credential_id_is_valid (op->id))
+    {
+      g_task_return_new_error (task, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_NOT_FOUND,
+                               _("credential “%s” is not in your keyring"), op->id);
+      return;
+    }
+
+  g_task_run_in_thread (task, func);
+}
+
+static gboolean
+is_result_of (ConduitCredentialStore *self,
+              GAsyncResult           *result,
+              gpointer                source_tag)
+{
+  return CONDUIT_IS_CREDENTIAL_STORE (self) && g_task_is_valid (result, self) &&
+         g_task_get_source_tag (G_TASK (result)) == source_tag;
+}
+
+static void
+return_boolean (GTask  *task,
+                GError *error)
+{
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
 static SecretService *
 get_service (GCancellable  *cancellable,
              GError       **error)
@@ -263,10 +307,22 @@ search_items (SecretService  *service,
   if (id != NULL)
     g_hash_table_insert (attributes, (char *)ATTRIBUTE_ID, (char *)id);
 
-  items = secret_service_search_sync (service, conduit_credential_store_get_schema (), attributes,
-                                      SECRET_SEARCH_ALL |
-                                      (load_secrets ? SECRET_SEARCH_LOAD_SECRETS : 0),
-                                      cancellable, &local_error);
+  /* an item deleted by another program between the search and loading it fails the whole
+   * search; searching again no longer finds it */
+  for (guint attempt = 0; attempt < 3; attempt++)
+    {
+      g_clear_error (&local_error);
+      items = secret_service_search_sync (service, conduit_credential_store_get_schema (),
+                                          attributes,
+                                          SECRET_SEARCH_ALL |
+                                          (load_secrets ? SECRET_SEARCH_LOAD_SECRETS : 0),
+                                          cancellable, &local_error);
+      /* libsecret reports a vanished item as an unknown method (no properties at its path) */
+      if (!g_error_matches (local_error, SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT) &&
+          !g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) &&
+          !g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT))
+        break;
+    }
   keyring_error (local_error, error);
 
   return items;
@@ -510,23 +566,11 @@ conduit_credential_store_lookup_async (ConduitCredentialStore *self,
                                        GAsyncReadyCallback     callback,
                                        gpointer                user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (CONDUIT_IS_CREDENTIAL_STORE (self));
   g_return_if_fail (id != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, conduit_credential_store_lookup_async);
-
-  if (!conduit_credential_id_is_valid (id))
-    {
-      g_task_return_new_error (task, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_NOT_FOUND,
-                               _("credential “%s” is not in your keyring"), id);
-      return;
-    }
-
-  g_task_set_task_data (task, store_op_new_for_id (id), store_op_free);
-  g_task_run_in_thread (task, lookup_thread);
+  run_in_thread (self, conduit_credential_store_lookup_async, store_op_new_for_id (id),
+                 lookup_thread, cancellable, callback, user_data);
 }
 
 /**
@@ -545,10 +589,7 @@ conduit_credential_store_lookup_finish (ConduitCredentialStore  *self,
                                         GAsyncResult            *result,
                                         GError                 **error)
 {
-  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL_STORE (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        conduit_credential_store_lookup_async, NULL);
+  g_return_val_if_fail (is_result_of (self, result, conduit_credential_store_lookup_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -713,10 +754,7 @@ save_thread (GTask        *task,
   g_list_free_full (items, g_object_unref);
   g_mutex_unlock (&self->keyring_mutex);
 
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  return_boolean (task, g_steal_pointer (&error));
 }
 
 /**
@@ -737,26 +775,22 @@ conduit_credential_store_save_async (ConduitCredentialStore *self,
                                      GAsyncReadyCallback     callback,
                                      gpointer                user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
   StoreOp *op;
 
   g_return_if_fail (CONDUIT_IS_CREDENTIAL_STORE (self));
   g_return_if_fail (CONDUIT_IS_CREDENTIAL (credential));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, conduit_credential_store_save_async);
-
   if (!conduit_credential_check (credential, &error))
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_report_error (self, callback, user_data, conduit_credential_store_save_async, error);
       return;
     }
 
   op = store_op_new_for_id (conduit_credential_get_id (credential));
   op->credential = conduit_credential_copy (credential);
-  g_task_set_task_data (task, op, store_op_free);
-  g_task_run_in_thread (task, save_thread);
+  run_in_thread (self, conduit_credential_store_save_async, op, save_thread, cancellable,
+                 callback, user_data);
 }
 
 /**
@@ -772,12 +806,50 @@ conduit_credential_store_save_finish (ConduitCredentialStore  *self,
                                       GAsyncResult            *result,
                                       GError                 **error)
 {
-  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL_STORE (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        conduit_credential_store_save_async, FALSE);
+  g_return_val_if_fail (is_result_of (self, result, conduit_credential_store_save_async), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* The unlocked keyring items of @op's credential, or %NULL with @error set: a credential that
+ * only lives in the environment cannot be changed, one in a locked keyring not either. */
+static GList *
+find_items_to_change (StoreOp       *op,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GList *items = NULL;
+
+  service = get_service (cancellable, &local_error);
+  if (service != NULL)
+    items = search_items (service, op->id, FALSE, cancellable, &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  if (items == NULL && op->env_value != NULL)
+    g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_READ_ONLY,
+                 _("credential “%s” comes from the environment variable %s: unset it there"),
+                 op->id, op->env_name);
+  else if (items == NULL)
+    set_not_found_error (error, op->id, op->env_name, TRUE);
+
+  for (const GList *l = items; l; l = l->next)
+    {
+      if (secret_item_get_locked (l->data))
+        {
+          set_locked_error (error, op->id);
+          g_list_free_full (g_steal_pointer (&items), g_object_unref);
+          break;
+        }
+    }
+
+  return items;
 }
 
 static void
@@ -788,35 +860,15 @@ delete_thread (GTask        *task,
 {
   ConduitCredentialStore *self = source_object;
   StoreOp *op = task_data;
-  g_autoptr(SecretService) service = NULL;
   g_autoptr(GError) error = NULL;
   GList *items = NULL;
 
   g_mutex_lock (&self->keyring_mutex);
 
-  service = get_service (cancellable, &error);
-  if (service != NULL)
-    items = search_items (service, op->id, FALSE, cancellable, &error);
-
-  if (error == NULL && items == NULL)
-    {
-      if (op->env_value != NULL)
-        g_set_error (&error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_READ_ONLY,
-                     _("credential “%s” comes from the environment variable %s: unset it there"),
-                     op->id, op->env_name);
-      else
-        set_not_found_error (&error, op->id, op->env_name, TRUE);
-    }
-
+  items = find_items_to_change (op, cancellable, &error);
   for (const GList *l = items; l && error == NULL; l = l->next)
     {
       g_autoptr(GError) local_error = NULL;
-
-      if (secret_item_get_locked (l->data))
-        {
-          set_locked_error (&error, op->id);
-          break;
-        }
 
       secret_item_delete_sync (l->data, cancellable, &local_error);
       keyring_error (local_error, &error);
@@ -825,10 +877,7 @@ delete_thread (GTask        *task,
   g_list_free_full (items, g_object_unref);
   g_mutex_unlock (&self->keyring_mutex);
 
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  return_boolean (task, g_steal_pointer (&error));
 }
 
 /**
@@ -848,23 +897,11 @@ conduit_credential_store_delete_async (ConduitCredentialStore *self,
                                        GAsyncReadyCallback     callback,
                                        gpointer                user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (CONDUIT_IS_CREDENTIAL_STORE (self));
   g_return_if_fail (id != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, conduit_credential_store_delete_async);
-
-  if (!conduit_credential_id_is_valid (id))
-    {
-      g_task_return_new_error (task, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_NOT_FOUND,
-                               _("credential “%s” is not in your keyring"), id);
-      return;
-    }
-
-  g_task_set_task_data (task, store_op_new_for_id (id), store_op_free);
-  g_task_run_in_thread (task, delete_thread);
+  run_in_thread (self, conduit_credential_store_delete_async, store_op_new_for_id (id),
+                 delete_thread, cancellable, callback, user_data);
 }
 
 /**
@@ -880,10 +917,7 @@ conduit_credential_store_delete_finish (ConduitCredentialStore  *self,
                                         GAsyncResult            *result,
                                         GError                 **error)
 {
-  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL_STORE (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        conduit_credential_store_delete_async, FALSE);
+  g_return_val_if_fail (is_result_of (self, result, conduit_credential_store_delete_async), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -1022,18 +1056,14 @@ conduit_credential_store_list_async (ConduitCredentialStore *self,
                                      GAsyncReadyCallback     callback,
                                      gpointer                user_data)
 {
-  g_autoptr(GTask) task = NULL;
   StoreOp *op;
 
   g_return_if_fail (CONDUIT_IS_CREDENTIAL_STORE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, conduit_credential_store_list_async);
-
   op = g_new0 (StoreOp, 1);
   op->environ = g_get_environ ();
-  g_task_set_task_data (task, op, store_op_free);
-  g_task_run_in_thread (task, list_thread);
+  run_in_thread (self, conduit_credential_store_list_async, op, list_thread, cancellable,
+                 callback, user_data);
 }
 
 /**
@@ -1050,10 +1080,7 @@ conduit_credential_store_list_finish (ConduitCredentialStore  *self,
                                       GAsyncResult            *result,
                                       GError                 **error)
 {
-  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL_STORE (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        conduit_credential_store_list_async, NULL);
+  g_return_val_if_fail (is_result_of (self, result, conduit_credential_store_list_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -1066,7 +1093,6 @@ mark_thread (GTask        *task,
 {
   ConduitCredentialStore *self = source_object;
   StoreOp *op = task_data;
-  g_autoptr(SecretService) service = NULL;
   g_autoptr(GError) error = NULL;
   GList *items = NULL;
 
@@ -1085,24 +1111,12 @@ mark_thread (GTask        *task,
 
   g_mutex_lock (&self->keyring_mutex);
 
-  service = get_service (cancellable, &error);
-  if (service != NULL)
-    items = search_items (service, op->id, FALSE, cancellable, &error);
-
-  if (error == NULL && items == NULL)
-    set_not_found_error (&error, op->id, op->env_name, TRUE);
-
+  items = find_items_to_change (op, cancellable, &error);
   for (const GList *l = items; l && error == NULL; l = l->next)
     {
       g_autoptr(ConduitCredential) credential = NULL;
       g_autoptr(GHashTable) attributes = NULL;
       g_autoptr(GError) local_error = NULL;
-
-      if (secret_item_get_locked (l->data))
-        {
-          set_locked_error (&error, op->id);
-          break;
-        }
 
       credential = credential_from_item (l->data, FALSE, &error);
       if (credential == NULL)
@@ -1117,10 +1131,7 @@ mark_thread (GTask        *task,
   g_list_free_full (items, g_object_unref);
   g_mutex_unlock (&self->keyring_mutex);
 
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  return_boolean (task, g_steal_pointer (&error));
 }
 
 /**
@@ -1144,21 +1155,10 @@ conduit_credential_store_mark_needs_attention_async (ConduitCredentialStore *sel
                                                      GAsyncReadyCallback     callback,
                                                      gpointer                user_data)
 {
-  g_autoptr(GTask) task = NULL;
   StoreOp *op;
 
   g_return_if_fail (CONDUIT_IS_CREDENTIAL_STORE (self));
   g_return_if_fail (id != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, conduit_credential_store_mark_needs_attention_async);
-
-  if (!conduit_credential_id_is_valid (id))
-    {
-      g_task_return_new_error (task, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_NOT_FOUND,
-                               _("credential “%s” is not in your keyring"), id);
-      return;
-    }
 
   op = store_op_new_for_id (id);
   if (server_answer != NULL && *server_answer != '\0')
@@ -1176,8 +1176,8 @@ conduit_credential_store_mark_needs_attention_async (ConduitCredentialStore *sel
       op->answer = answer;
     }
 
-  g_task_set_task_data (task, op, store_op_free);
-  g_task_run_in_thread (task, mark_thread);
+  run_in_thread (self, conduit_credential_store_mark_needs_attention_async, op, mark_thread,
+                 cancellable, callback, user_data);
 }
 
 /**
@@ -1193,10 +1193,7 @@ conduit_credential_store_mark_needs_attention_finish (ConduitCredentialStore  *s
                                                       GAsyncResult            *result,
                                                       GError                 **error)
 {
-  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL_STORE (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        conduit_credential_store_mark_needs_attention_async, FALSE);
+  g_return_val_if_fail (is_result_of (self, result, conduit_credential_store_mark_needs_attention_async), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -1266,14 +1263,10 @@ conduit_credential_store_find_missing_async (ConduitCredentialStore *self,
                                              GAsyncReadyCallback     callback,
                                              gpointer                user_data)
 {
-  g_autoptr(GTask) task = NULL;
   StoreOp *op;
 
   g_return_if_fail (CONDUIT_IS_CREDENTIAL_STORE (self));
   g_return_if_fail (ids != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, conduit_credential_store_find_missing_async);
 
   op = g_new0 (StoreOp, 1);
   op->ids = g_ptr_array_new_with_free_func (g_free);
@@ -1287,8 +1280,8 @@ conduit_credential_store_find_missing_async (ConduitCredentialStore *self,
       op->in_env[i] = g_getenv (env_name) != NULL;
     }
 
-  g_task_set_task_data (task, op, store_op_free);
-  g_task_run_in_thread (task, find_missing_thread);
+  run_in_thread (self, conduit_credential_store_find_missing_async, op, find_missing_thread,
+                 cancellable, callback, user_data);
 }
 
 /**
@@ -1305,10 +1298,7 @@ conduit_credential_store_find_missing_finish (ConduitCredentialStore  *self,
                                               GAsyncResult            *result,
                                               GError                 **error)
 {
-  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL_STORE (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        conduit_credential_store_find_missing_async, NULL);
+  g_return_val_if_fail (is_result_of (self, result, conduit_credential_store_find_missing_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
