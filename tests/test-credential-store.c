@@ -148,7 +148,6 @@ test_store_lookup_update_delete (void)
   g_autoptr(ConduitCredential) credential = NULL;
   g_autoptr(ConduitCredential) found = NULL;
   g_autoptr(ConduitCredential) updated = NULL;
-  g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *raw = NULL;
 
@@ -168,13 +167,18 @@ test_store_lookup_update_delete (void)
   g_assert_false (conduit_credential_get_from_environment (found));
   g_assert_null (conduit_credential_get_attention (found));
 
-  /* libsecret's own API reads what Conduit wrote: fields as attributes, secret as JSON */
-  attributes = secret_attributes_build (conduit_credential_store_get_schema (),
-                                        "conduit-id", "t-store-crm", NULL);
-  raw = secret_password_lookupv_sync (conduit_credential_store_get_schema (), attributes, NULL,
-                                      &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (raw, ==, "{\"key\":\"crm-secret-0001\"}");
+  /* another client reads what Conduit wrote: the secrets as a JSON object */
+  {
+    const char *argv[] = { "secret-tool", "lookup", "xdg:schema", CONDUIT_CREDENTIAL_SCHEMA_NAME,
+                           "conduit-id", "t-store-crm", "header", "X-CRM-Key", NULL };
+    int status = -1;
+
+    g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                  NULL, NULL, &raw, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_assert_cmpstr (raw, ==, "{\"key\":\"crm-secret-0001\"}");
+  }
 
   /* an update replaces the item instead of adding a second one */
   conduit_credential_set_field (credential, "header", "X-CRM-Token", NULL);

@@ -293,6 +293,18 @@ keyring_error (GError  *local_error,
   return TRUE;
 }
 
+static gboolean
+is_vanished_item_error (const GError *error)
+{
+  /* libsecret reports an item without properties at its path as an unknown method */
+  return g_error_matches (error, SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT) ||
+         g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
+         g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT);
+}
+
+/* Unlocked items first, as libsecret's own search does. secret_service_search_sync() is not
+ * used: one item deleted by another program between finding and loading it would fail the
+ * whole search, so here such an item is just left out. */
 static GList *
 search_items (SecretService  *service,
               const char     *id,
@@ -302,28 +314,63 @@ search_items (SecretService  *service,
 {
   g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GError) local_error = NULL;
-  GList *items;
+  g_auto(GStrv) unlocked = NULL;
+  g_auto(GStrv) locked = NULL;
+  GList *items = NULL;
 
   if (id != NULL)
     g_hash_table_insert (attributes, (char *)ATTRIBUTE_ID, (char *)id);
 
-  /* an item deleted by another program between the search and loading it fails the whole
-   * search; searching again no longer finds it */
-  for (guint attempt = 0; attempt < 3; attempt++)
+  if (!secret_service_search_for_dbus_paths_sync (service, conduit_credential_store_get_schema (),
+                                                  attributes, cancellable, &unlocked, &locked,
+                                                  &local_error))
     {
-      g_clear_error (&local_error);
-      items = secret_service_search_sync (service, conduit_credential_store_get_schema (),
-                                          attributes,
-                                          SECRET_SEARCH_ALL |
-                                          (load_secrets ? SECRET_SEARCH_LOAD_SECRETS : 0),
-                                          cancellable, &local_error);
-      /* libsecret reports a vanished item as an unknown method (no properties at its path) */
-      if (!g_error_matches (local_error, SECRET_ERROR, SECRET_ERROR_NO_SUCH_OBJECT) &&
-          !g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) &&
-          !g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT))
-        break;
+      keyring_error (local_error, error);
+      return NULL;
     }
-  keyring_error (local_error, error);
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      char **paths = pass == 0 ? unlocked : locked;
+
+      for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
+        {
+          SecretItem *item;
+
+          item = secret_item_new_for_dbus_path_sync (service, paths[i], SECRET_ITEM_NONE,
+                                                     cancellable, &local_error);
+          if (item != NULL)
+            {
+              items = g_list_prepend (items, item);
+              continue;
+            }
+
+          if (!is_vanished_item_error (local_error))
+            {
+              g_list_free_full (items, g_object_unref);
+              keyring_error (local_error, error);
+              return NULL;
+            }
+          g_clear_error (&local_error);
+        }
+    }
+  items = g_list_reverse (items);
+
+  if (load_secrets)
+    {
+      g_autoptr(GList) to_load = NULL;
+
+      for (const GList *l = items; l; l = l->next)
+        if (!secret_item_get_locked (l->data))
+          to_load = g_list_prepend (to_load, l->data);
+
+      if (to_load != NULL && !secret_item_load_secrets_sync (to_load, cancellable, &local_error))
+        {
+          g_list_free_full (items, g_object_unref);
+          keyring_error (local_error, error);
+          return NULL;
+        }
+    }
 
   return items;
 }
