@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <locale.h>
+
 #include "conduit.h"
 #include "test-keyring.h"
 
@@ -53,6 +55,7 @@ typedef struct
   gboolean           reject_all_tokens;
   guint              api_calls;
   char              *last_token;
+  char              *last_body;
 } Fixture;
 
 static gint64
@@ -175,6 +178,12 @@ handle_api (SoupServer        *server,
   const gint64 *expiry = NULL;
 
   fixture->api_calls++;
+  {
+    g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+
+    g_free (fixture->last_body);
+    fixture->last_body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  }
   authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                 "Authorization");
   if (authorization != NULL && g_str_has_prefix (authorization, "Bearer "))
@@ -193,6 +202,27 @@ handle_api (SoupServer        *server,
   reply (msg, SOUP_STATUS_OK, "application/json", "{\"items\":[]}");
 }
 
+/* A careless server: refuses everything and quotes the request back, headers and all. */
+static void
+handle_echo (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  g_autoptr(GString) answer = g_string_new ("you sent ");
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  g_string_append_printf (answer, "%s?%s;", path,
+                          g_uri_get_query (soup_server_message_get_uri (msg)) ?: "");
+  soup_message_headers_iter_init (&iter, soup_server_message_get_request_headers (msg));
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    g_string_append_printf (answer, " %s: %s;", name, value);
+
+  reply (msg, SOUP_STATUS_UNAUTHORIZED, "text/plain", answer->str);
+}
+
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
@@ -204,6 +234,7 @@ fixture_set_up (Fixture       *fixture,
   soup_server_add_handler (fixture->server, "/check", handle_check, fixture, NULL);
   soup_server_add_handler (fixture->server, "/token", handle_token, fixture, NULL);
   soup_server_add_handler (fixture->server, "/api", handle_api, fixture, NULL);
+  soup_server_add_handler (fixture->server, "/echo", handle_echo, fixture, NULL);
   soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
   g_assert_no_error (error);
 
@@ -239,6 +270,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_pointer (&fixture->tokens, g_hash_table_unref);
   g_clear_pointer (&fixture->seen_query, g_free);
   g_clear_pointer (&fixture->last_token, g_free);
+  g_clear_pointer (&fixture->last_body, g_free);
 }
 
 static char *
@@ -468,17 +500,33 @@ test_oauth2_refresh_once_on_401 (Fixture       *fixture,
   g_assert_cmpuint (fixture->api_calls, ==, 3);
   g_assert_cmpstr (fixture->last_token, ==, "access-2-orders");
 
+  /* the retry sends the body again */
+  g_hash_table_remove_all (fixture->tokens);
+  {
+    g_autofree char *url = fixture_url (fixture, "/api");
+    g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+    g_autoptr(GBytes) body = g_bytes_new_static ("{\"order\":7}", 11);
+    g_autoptr(GError) error = NULL;
+
+    conduit_authorizer_set_request_body (msg, "application/json", body);
+    g_assert_cmpuint (send (fixture, credential, msg, &error), ==, SOUP_STATUS_OK);
+    g_assert_no_error (error);
+    g_assert_cmpstr (fixture->last_body, ==, "{\"order\":7}");
+    g_assert_cmpuint (fixture->token_fetches, ==, 3);
+    g_assert_cmpuint (fixture->api_calls, ==, 5);
+  }
+
   /* a server that refuses every token gets exactly one retry, not a loop */
   fixture->reject_all_tokens = TRUE;
   g_assert_cmpuint (get (fixture, credential, "/api"), ==, SOUP_STATUS_UNAUTHORIZED);
-  g_assert_cmpuint (fixture->token_fetches, ==, 3);
-  g_assert_cmpuint (fixture->api_calls, ==, 5);
+  g_assert_cmpuint (fixture->token_fetches, ==, 4);
+  g_assert_cmpuint (fixture->api_calls, ==, 7);
 
   /* invalidate() alone also makes the next request fetch */
   fixture->reject_all_tokens = FALSE;
   conduit_authorizer_invalidate (fixture->authorizer, credential);
   g_assert_cmpuint (get (fixture, credential, "/api"), ==, SOUP_STATUS_OK);
-  g_assert_cmpuint (fixture->token_fetches, ==, 4);
+  g_assert_cmpuint (fixture->token_fetches, ==, 5);
 }
 
 static void
@@ -547,10 +595,123 @@ test_incomplete_credential (Fixture       *fixture,
   g_assert_cmpuint (fixture->checks, ==, 0);
 }
 
+static const char * const escape_secrets[] = {
+  "esc-header-key-1", "esc query/key=2", "esc-bearer-3", "esc-basic-pass-4",
+  "esc-client-secret-5", "esc-hmac-secret-6",
+};
+
+/* Runs every kind against a server that quotes requests back, and logs what a careless runner
+ * would: answers, errors, the request headers as the history keeps them. */
+static void
+run_escape_attempts (Fixture *fixture)
+{
+  g_autofree char *token_url = fixture_url (fixture, "/token");
+  g_autofree char *oauth2 = NULL;
+  g_autofree char *refused = NULL;
+  const char *jsons[] = {
+    "{\"kind\": \"api-key\", \"secret\": \"esc-header-key-1\"}",
+    "{\"kind\": \"api-key\", \"fields\": {\"in\": \"query\"}, \"secret\": \"esc query/key=2\"}",
+    "{\"kind\": \"bearer\", \"secret\": \"esc-bearer-3\"}",
+    "{\"kind\": \"basic\", \"fields\": {\"username\": \"ops\"}, \"secret\": \"esc-basic-pass-4\"}",
+    NULL,
+    NULL,
+    "{\"kind\": \"hmac\", \"secret\": \"esc-hmac-secret-6\"}",
+  };
+
+  /* the endpoint hands out access-N tokens; one client is right, one is refused */
+  fixture->client_secret = "esc-client-secret-5";
+  oauth2 = g_strdup_printf ("{\"kind\": \"oauth2-client-credentials\", \"fields\": {\"token_url\":"
+                            " \"%s\", \"client_id\": \"conduit-client\"}, \"secret\":"
+                            " \"esc-client-secret-5\"}", token_url);
+  refused = g_strdup_printf ("{\"kind\": \"oauth2-client-credentials\", \"fields\": {\"token_url\":"
+                             " \"%s\", \"client_id\": \"esc-client-secret-5\"}, \"secret\":"
+                             " \"wrong\"}", token_url);
+  jsons[4] = oauth2;
+  jsons[5] = refused;
+
+  for (guint i = 0; i < G_N_ELEMENTS (jsons); i++)
+    {
+      g_autoptr(ConduitCredential) credential = credential_from_json ("escape", jsons[i]);
+      g_autofree char *url = fixture_url (fixture, "/echo?page=1");
+      g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+      g_autoptr(GBytes) body = g_bytes_new_static ("{\"a\":1}", 7);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GBytes) answer = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) headers = NULL;
+      g_autofree char *headers_text = NULL;
+      g_autofree char *uri = NULL;
+
+      conduit_authorizer_set_request_body (msg, "application/json", body);
+      conduit_authorizer_send_and_read_async (fixture->authorizer, credential, msg,
+                                              G_PRIORITY_DEFAULT, NULL, test_keyring_on_done,
+                                              &result);
+      answer = conduit_authorizer_send_and_read_finish (fixture->authorizer,
+                                                        test_keyring_wait (&result), &error);
+      headers = conduit_redactor_redact_headers (conduit_redactor_get_default (),
+                                                 soup_message_get_request_headers (msg));
+      headers_text = json_to_string (headers, FALSE);
+      uri = g_uri_to_string (soup_message_get_uri (msg));
+
+      if (answer != NULL)
+        g_message ("%s → HTTP %u: %.*s", uri, soup_message_get_status (msg),
+                   (int)g_bytes_get_size (answer), (const char *)g_bytes_get_data (answer, NULL));
+      else
+        g_message ("%s failed: %s", uri, error->message);
+      g_message ("request headers: %s", headers_text);
+      g_debug ("authorization was %s",
+               soup_message_headers_get_one (soup_message_get_request_headers (msg),
+                                             "Authorization"));
+    }
+}
+
+static void
+test_no_secret_escapes (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  if (g_test_subprocess ())
+    {
+      g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+      conduit_redactor_install_log_writer (conduit_redactor_get_default ());
+      run_escape_attempts (fixture);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+
+  /* the requests did carry the secrets and the server did quote them: only as •••• */
+  g_test_trap_assert_stderr ("*you sent /echo?page=1&api_key=••••;*");
+  g_test_trap_assert_stderr ("*Authorization: Basic ••••;*");
+  g_test_trap_assert_stderr ("*\"Authorization\":\"••••\"*");
+  g_test_trap_assert_stderr ("*X-Signature: sha256=*");
+  g_test_trap_assert_stderr ("*refused credential “escape”: HTTP 401*");
+  g_test_trap_assert_stdout ("*Fetched an access token*");
+  g_test_trap_assert_stdout ("*authorization was Bearer ••••*");
+
+  for (guint i = 0; i < G_N_ELEMENTS (escape_secrets); i++)
+    {
+      g_autofree char *pattern = g_strdup_printf ("*%s*", escape_secrets[i]);
+      g_autofree char *escaped = g_uri_escape_string (escape_secrets[i], NULL, FALSE);
+      g_autofree char *escaped_pattern = g_strdup_printf ("*%s*", escaped);
+
+      g_test_trap_assert_stderr_unmatched (pattern);
+      g_test_trap_assert_stdout_unmatched (pattern);
+      g_test_trap_assert_stderr_unmatched (escaped_pattern);
+    }
+
+  /* the access tokens the endpoint handed out, and the Basic form of the password */
+  g_test_trap_assert_stderr_unmatched ("*access-1*");
+  g_test_trap_assert_stdout_unmatched ("*access-1*");
+  g_test_trap_assert_stderr_unmatched ("*b3BzOmVzYy1iYXNpYy1wYXNzLTQ=*");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  /* the log writer converts to the locale's charset; •••• needs UTF-8 */
+  setlocale (LC_ALL, "C.UTF-8");
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
@@ -566,6 +727,7 @@ main (int   argc,
   ADD ("oauth2/shared-fetch", test_oauth2_shared_fetch);
   ADD ("oauth2/refused", test_oauth2_refused);
   ADD ("incomplete", test_incomplete_credential);
+  ADD ("no-secret-escapes", test_no_secret_escapes);
 
 #undef ADD
 

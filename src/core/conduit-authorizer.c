@@ -854,6 +854,21 @@ send_op_free (gpointer data)
   g_free (op);
 }
 
+/* libsoup reads a request body once; a message sent again needs it set again. */
+static void
+rewind_request_body (SoupMessage *msg)
+{
+  GBytes *body = g_object_get_data (G_OBJECT (msg), BODY_DATA_KEY);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  g_autofree char *content_type = NULL;
+
+  if (body == NULL)
+    return;
+
+  content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
+  soup_message_set_request_body_from_bytes (msg, content_type, body);
+}
+
 static void on_send_authorized (GObject      *source,
                                 GAsyncResult *result,
                                 gpointer      user_data);
@@ -902,6 +917,7 @@ on_send_done (GObject      *source,
     {
       op->retried = TRUE;
       g_clear_pointer (&op->bytes, g_bytes_unref);
+      rewind_request_body (op->msg);
       conduit_authorizer_invalidate (self, op->credential);
       conduit_authorizer_authorize_async (self, op->credential, op->msg, cancellable,
                                           on_send_authorized, g_steal_pointer (&task));
