@@ -595,6 +595,72 @@ test_incomplete_credential (Fixture       *fixture,
   g_assert_cmpuint (fixture->checks, ==, 0);
 }
 
+static ConduitCredential *
+lookup_in (ConduitCredentialStore *store,
+           const char             *id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ConduitCredential *credential;
+
+  conduit_credential_store_lookup_async (store, id, NULL, test_keyring_on_done, &result);
+  credential = conduit_credential_store_lookup_finish (store, test_keyring_wait (&result), &error);
+  g_assert_no_error (error);
+  return credential;
+}
+
+static void
+test_rejection_marks_attention (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  ConduitCredentialStore *store = conduit_credential_store_get_default ();
+  g_autoptr(ConduitCredential) credential = NULL;
+  g_autoptr(ConduitCredential) stored = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *reason = test_keyring_unavailable_reason ();
+
+  if (reason != NULL)
+    {
+      g_test_skip (reason);
+      return;
+    }
+
+  credential = credential_from_json ("t-auth-attention", "{\"kind\": \"bearer\","
+                                     " \"secret\": \"attention-token-9\"}");
+  conduit_credential_store_save_async (store, credential, NULL, test_keyring_on_done, &result);
+  g_assert_true (conduit_credential_store_save_finish (store, test_keyring_wait (&result), &error));
+  g_assert_no_error (error);
+  conduit_authorizer_set_store (fixture->authorizer, store);
+
+  /* the server refuses it and quotes it back: marked, with the answer, secret redacted */
+  stored = lookup_in (store, "t-auth-attention");
+  g_assert_cmpuint (get (fixture, stored, "/echo"), ==, SOUP_STATUS_UNAUTHORIZED);
+  g_clear_object (&stored);
+  stored = lookup_in (store, "t-auth-attention");
+  g_assert_nonnull (conduit_credential_get_attention (stored));
+  g_test_message ("attention: %s", conduit_credential_get_attention (stored));
+  g_assert_true (g_str_has_prefix (conduit_credential_get_attention (stored),
+                                   "HTTP 401 Unauthorized: you sent /echo?;"));
+  g_assert_nonnull (strstr (conduit_credential_get_attention (stored), "Bearer ••••"));
+  g_assert_null (strstr (conduit_credential_get_attention (stored), "attention-token-9"));
+
+  /* the next success clears it */
+  fixture->expect_header = "Authorization";
+  fixture->expect_value = "Bearer attention-token-9";
+  g_assert_cmpuint (get (fixture, stored, "/check"), ==, SOUP_STATUS_OK);
+  g_clear_object (&stored);
+  stored = lookup_in (store, "t-auth-attention");
+  g_assert_null (conduit_credential_get_attention (stored));
+
+  g_clear_object (&result);
+  conduit_credential_store_delete_async (store, "t-auth-attention", NULL, test_keyring_on_done,
+                                         &result);
+  g_assert_true (conduit_credential_store_delete_finish (store, test_keyring_wait (&result),
+                                                         &error));
+  g_assert_no_error (error);
+}
+
 static const char * const escape_secrets[] = {
   "esc-header-key-1", "esc query/key=2", "esc-bearer-3", "esc-basic-pass-4",
   "esc-client-secret-5", "esc-hmac-secret-6",
@@ -728,6 +794,7 @@ main (int   argc,
   ADD ("oauth2/refused", test_oauth2_refused);
   ADD ("incomplete", test_incomplete_credential);
   ADD ("no-secret-escapes", test_no_secret_escapes);
+  ADD ("rejection-marks-attention", test_rejection_marks_attention);
 
 #undef ADD
 
