@@ -250,6 +250,10 @@ test_store_every_kind (void)
       actual = credential_text (found);
       g_assert_cmpstr (actual, ==, expected);
 
+      /* an empty prefix is a choice of its own, not the default "sha256=" */
+      if (conduit_credential_get_kind (found) == CONDUIT_CREDENTIAL_KIND_HMAC)
+        g_assert_cmpstr (conduit_credential_get_field (found, "prefix"), ==, "");
+
       g_assert_true (store_delete (store, every_kind[i].id, &error));
       g_assert_no_error (error);
     }

@@ -271,6 +271,8 @@ static const BadCredential bad_credentials[] = {
   { "{\"kind\": \"bearer\", \"secrets\": {\"password\": \"x\"}}", "has no secret “password”" },
   { "{\"kind\": \"api-key\", \"fields\": {\"in\": \"body\"}}", "must be one of header, query" },
   { "{\"kind\": \"bearer\", \"fields\": []}", "“fields” must be an object" },
+  { "{\"kind\": \"api-key\", \"fields\": {\"header\": \"X-Key: evil\\r\\nHost\"}}",
+    "field “header” must be a header name" },
   { "{\"kind\": \"bearer\", \"secret\": 7}", "“secret” must be text" },
   { "{\"id\": \"other\", \"kind\": \"bearer\"}", "holds the credential “other”, not “mine”" },
   { "{\"id\": \"bad id!\", \"kind\": \"bearer\"}", "holds the credential “bad id!”" },

@@ -77,7 +77,7 @@ static const ConduitCredentialFieldSpec hmac_fields[] = {
   { "header", N_("Signature header"), N_("The header that carries the signature of the body"),
     FALSE, FALSE, "X-Signature", NULL },
   { "prefix", N_("Signature prefix"), N_("Text before the hex digest, such as “sha256=”"),
-    FALSE, FALSE, "sha256=", NULL },
+    FALSE, FALSE, "sha256=", NULL, TRUE },
   { "secret", N_("Shared secret"), N_("The secret both sides use to sign request bodies"),
     TRUE, TRUE, NULL, NULL },
 };
@@ -788,11 +788,25 @@ conduit_credential_get_field (ConduitCredential *self,
   return spec ? spec->default_value : NULL;
 }
 
+static gboolean
+is_http_token (const char *text)
+{
+  if (*text == '\0')
+    return FALSE;
+
+  for (const char *p = text; *p; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("!#$%&'*+-.^_`|~", *p) == NULL)
+      return FALSE;
+
+  return TRUE;
+}
+
 /**
  * conduit_credential_set_field:
  * @self: a credential
  * @key: a non-secret field of its kind
- * @value: (nullable): the new value; %NULL or "" unsets it
+ * @value: (nullable): the new value; %NULL or "" unsets it, except that "" is kept for a
+ *   field that allows it (an HMAC signature without prefix)
  * @error: return location for an error
  *
  * Returns: %TRUE, or %FALSE if the kind has no such field or @value is not allowed
@@ -812,7 +826,7 @@ conduit_credential_set_field (ConduitCredential  *self,
   if (spec == NULL)
     return FALSE;
 
-  if (value == NULL || *value == '\0')
+  if (value == NULL || (*value == '\0' && !spec->allow_empty))
     {
       g_hash_table_remove (self->fields, key);
       return TRUE;
@@ -822,6 +836,14 @@ conduit_credential_set_field (ConduitCredential  *self,
     {
       g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
                    _("field “%s” is not valid UTF-8 text"), key);
+      return FALSE;
+    }
+
+  /* a header name goes on the wire as it is: no spaces, colons or line breaks */
+  if (g_str_equal (key, "header") && !is_http_token (value))
+    {
+      g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
+                   _("field “header” must be a header name such as X-API-Key, not “%s”"), value);
       return FALSE;
     }
 

@@ -46,6 +46,7 @@ typedef struct
   gboolean            required;
   const char         *default_value;  /* (nullable) */
   const char * const *allowed_values; /* (nullable) */
+  gboolean            allow_empty;    /* "" is a value of its own, not "use the default" */
 } ConduitCredentialFieldSpec;
 
 #define CONDUIT_TYPE_CREDENTIAL (conduit_credential_get_type ())
