@@ -873,17 +873,137 @@ static void on_send_authorized (GObject      *source,
                                 GAsyncResult *result,
                                 gpointer      user_data);
 
+/**
+ * conduit_authorizer_should_retry:
+ * @self: an authorizer
+ * @credential: the credential @msg was sent with
+ * @msg: a message that got its answer
+ *
+ * For a caller with its own send loop (the runner's retries): after a 401 an OAuth 2.0 token
+ * may have been revoked or the server's clock may run ahead, so the token is dropped and the
+ * request is worth one more try with a fresh one. Call it once per request, not in a loop. The
+ * body set with conduit_authorizer_set_request_body() is set again for the resend.
+ *
+ * Returns: %TRUE if @msg should be authorized again and resent once
+ */
+gboolean
+conduit_authorizer_should_retry (ConduitAuthorizer *self,
+                                 ConduitCredential *credential,
+                                 SoupMessage       *msg)
+{
+  g_return_val_if_fail (CONDUIT_IS_AUTHORIZER (self), FALSE);
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (credential), FALSE);
+  g_return_val_if_fail (SOUP_IS_MESSAGE (msg), FALSE);
+
+  if (soup_message_get_status (msg) != SOUP_STATUS_UNAUTHORIZED ||
+      conduit_credential_get_kind (credential) != CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS)
+    return FALSE;
+
+  conduit_authorizer_invalidate (self, credential);
+  rewind_request_body (msg);
+  return TRUE;
+}
+
 static void
-on_send_marked (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+on_answer_marked (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!conduit_credential_store_mark_needs_attention_finish (CONDUIT_CREDENTIAL_STORE (source),
+                                                             result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * conduit_authorizer_note_answer_async:
+ * @self: an authorizer
+ * @credential: the credential @msg was sent with
+ * @msg: a message that got its final answer
+ * @body: (nullable): the answer's body, quoted in the mark
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the mark is stored
+ * @user_data: data for @callback
+ *
+ * With a store set: a 401 or 403 marks @credential “needs attention” with the server's answer;
+ * a success clears an earlier mark. Does nothing otherwise.
+ */
+void
+conduit_authorizer_note_answer_async (ConduitAuthorizer   *self,
+                                      ConduitCredential   *credential,
+                                      SoupMessage         *msg,
+                                      GBytes              *body,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *answer = NULL;
+  guint status;
+
+  g_return_if_fail (CONDUIT_IS_AUTHORIZER (self));
+  g_return_if_fail (CONDUIT_IS_CREDENTIAL (credential));
+  g_return_if_fail (SOUP_IS_MESSAGE (msg));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, conduit_authorizer_note_answer_async);
+
+  status = soup_message_get_status (msg);
+  if (self->store != NULL && (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN))
+    {
+      answer = answer_snippet (msg, body);
+    }
+  else if (self->store == NULL || !SOUP_STATUS_IS_SUCCESSFUL (status) ||
+           conduit_credential_get_attention (credential) == NULL)
+    {
+      /* nothing to mark, nothing to clear */
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  conduit_credential_set_attention (credential, answer);
+  conduit_credential_store_mark_needs_attention_async (self->store,
+                                                       conduit_credential_get_id (credential),
+                                                       answer, cancellable, on_answer_marked,
+                                                       g_steal_pointer (&task));
+}
+
+/**
+ * conduit_authorizer_note_answer_finish:
+ * @self: an authorizer
+ * @result: the #GAsyncResult
+ * @error: return location for an error
+ *
+ * Returns: %TRUE if the mark is up to date
+ */
+gboolean
+conduit_authorizer_note_answer_finish (ConduitAuthorizer  *self,
+                                       GAsyncResult       *result,
+                                       GError            **error)
+{
+  g_return_val_if_fail (CONDUIT_IS_AUTHORIZER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        conduit_authorizer_note_answer_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_send_noted (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   SendOp *op = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  if (!conduit_credential_store_mark_needs_attention_finish (CONDUIT_CREDENTIAL_STORE (source),
-                                                             result, &error))
+  /* the answer itself arrived; a keyring hiccup must not turn it into a failure */
+  if (!conduit_authorizer_note_answer_finish (CONDUIT_AUTHORIZER (source), result, &error))
     g_warning ("Could not update the attention mark of credential “%s”: %s",
                conduit_credential_get_id (op->credential), error->message);
 
@@ -900,7 +1020,6 @@ on_send_done (GObject      *source,
   SendOp *op = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GError) error = NULL;
-  guint status;
 
   op->bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   if (op->bytes == NULL)
@@ -909,46 +1028,17 @@ on_send_done (GObject      *source,
       return;
     }
 
-  status = soup_message_get_status (op->msg);
-
-  /* the token may have been revoked or the server's clock ahead: one fresh token, once */
-  if (status == SOUP_STATUS_UNAUTHORIZED && !op->retried &&
-      conduit_credential_get_kind (op->credential) == CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS)
+  if (!op->retried && conduit_authorizer_should_retry (self, op->credential, op->msg))
     {
       op->retried = TRUE;
       g_clear_pointer (&op->bytes, g_bytes_unref);
-      rewind_request_body (op->msg);
-      conduit_authorizer_invalidate (self, op->credential);
       conduit_authorizer_authorize_async (self, op->credential, op->msg, cancellable,
                                           on_send_authorized, g_steal_pointer (&task));
       return;
     }
 
-  if (self->store != NULL &&
-      (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN))
-    {
-      g_autofree char *answer = answer_snippet (op->msg, op->bytes);
-
-      conduit_credential_set_attention (op->credential, answer);
-      conduit_credential_store_mark_needs_attention_async (self->store,
-                                                           conduit_credential_get_id (op->credential),
-                                                           answer, NULL, on_send_marked,
-                                                           g_steal_pointer (&task));
-      return;
-    }
-
-  if (self->store != NULL && SOUP_STATUS_IS_SUCCESSFUL (status) &&
-      conduit_credential_get_attention (op->credential) != NULL)
-    {
-      conduit_credential_set_attention (op->credential, NULL);
-      conduit_credential_store_mark_needs_attention_async (self->store,
-                                                           conduit_credential_get_id (op->credential),
-                                                           NULL, NULL, on_send_marked,
-                                                           g_steal_pointer (&task));
-      return;
-    }
-
-  g_task_return_pointer (task, g_steal_pointer (&op->bytes), (GDestroyNotify)g_bytes_unref);
+  conduit_authorizer_note_answer_async (self, op->credential, op->msg, op->bytes, cancellable,
+                                        on_send_noted, g_steal_pointer (&task));
 }
 
 static void

@@ -42,6 +42,19 @@ gboolean           conduit_authorizer_authorize_finish     (ConduitAuthorizer   
                                                             GError                    **error);
 void               conduit_authorizer_invalidate           (ConduitAuthorizer          *self,
                                                             ConduitCredential          *credential);
+gboolean           conduit_authorizer_should_retry         (ConduitAuthorizer          *self,
+                                                            ConduitCredential          *credential,
+                                                            SoupMessage                *msg);
+void               conduit_authorizer_note_answer_async    (ConduitAuthorizer          *self,
+                                                            ConduitCredential          *credential,
+                                                            SoupMessage                *msg,
+                                                            GBytes                     *body,
+                                                            GCancellable               *cancellable,
+                                                            GAsyncReadyCallback         callback,
+                                                            gpointer                    user_data);
+gboolean           conduit_authorizer_note_answer_finish   (ConduitAuthorizer          *self,
+                                                            GAsyncResult               *result,
+                                                            GError                    **error);
 void               conduit_authorizer_send_and_read_async  (ConduitAuthorizer          *self,
                                                             ConduitCredential          *credential,
                                                             SoupMessage                *msg,
