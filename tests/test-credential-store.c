@@ -142,15 +142,38 @@ count_items (const char *id)
 }
 
 static void
+on_changed (ConduitCredentialStore *store,
+            const char             *id,
+            GPtrArray              *seen)
+{
+  g_ptr_array_add (seen, g_strdup (id));
+}
+
+static char *
+join_ids (GPtrArray *ids)
+{
+  GString *joined = g_string_new (NULL);
+
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf (joined, "%s%s", i ? " " : "", (const char *)ids->pdata[i]);
+
+  return g_string_free (joined, FALSE);
+}
+
+static void
 test_store_lookup_update_delete (void)
 {
   ConduitCredentialStore *store = conduit_credential_store_get_default ();
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *changed = NULL;
+  gulong handler;
   g_autoptr(ConduitCredential) credential = NULL;
   g_autoptr(ConduitCredential) found = NULL;
   g_autoptr(ConduitCredential) updated = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *raw = NULL;
 
+  handler = g_signal_connect (store, "changed", G_CALLBACK (on_changed), changes);
   credential = credential_from_json ("t-store-crm", "{\"name\": \"CRM production\", \"kind\":"
                                      " \"api-key\", \"fields\": {\"header\": \"X-CRM-Key\"},"
                                      " \"secret\": \"crm-secret-0001\"}");
@@ -205,6 +228,11 @@ test_store_lookup_update_delete (void)
 
   g_assert_false (store_delete (store, "t-store-crm", &error));
   g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_NOT_FOUND);
+
+  /* saved, saved again, deleted; the failed delete and the lookups changed nothing */
+  g_signal_handler_disconnect (store, handler);
+  changed = join_ids (changes);
+  g_assert_cmpstr (changed, ==, "t-store-crm t-store-crm t-store-crm");
 }
 
 static const struct

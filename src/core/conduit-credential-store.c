@@ -55,6 +55,13 @@ struct _ConduitCredentialStore
 
 G_DEFINE_FINAL_TYPE (ConduitCredentialStore, conduit_credential_store, G_TYPE_OBJECT)
 
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /**
  * conduit_credential_store_get_schema:
  *
@@ -108,6 +115,17 @@ static void
 conduit_credential_store_class_init (ConduitCredentialStoreClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = conduit_credential_store_finalize;
+
+  /**
+   * ConduitCredentialStore::changed:
+   * @self: the store
+   * @id: the id of the credential that was saved, deleted or marked
+   *
+   * Emitted in the caller's main context once a save, delete or attention mark through this
+   * store has succeeded, before its callback runs: lists of credentials refresh on it.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -211,17 +229,53 @@ store_op_new_for_id (const char *id)
   return op;
 }
 
-/* Runs @func in a worker thread with @op (taken); an invalid id fails at once. */
+typedef struct
+{
+  GAsyncReadyCallback callback;
+  gpointer            user_data;
+} Forward;
+
+static void
+on_change_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  Forward *forward = data;
+  StoreOp *op = g_task_get_task_data (G_TASK (result));
+
+  if (!g_task_had_error (G_TASK (result)))
+    g_signal_emit (source, signals[CHANGED], 0, op->id);
+
+  if (forward->callback != NULL)
+    forward->callback (source, result, forward->user_data);
+  g_free (forward);
+}
+
+/* Runs @func in a worker thread with @op (taken); an invalid id fails at once. For what
+ * @changes the keyring, ::changed is emitted on success. */
 static void
 run_in_thread (ConduitCredentialStore *self,
                gpointer                source_tag,
                StoreOp                *op,
                GTaskThreadFunc         func,
+               gboolean                changes,
                GCancellable           *cancellable,
                GAsyncReadyCallback     callback,
                gpointer                user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) task = NULL;
+
+  if (changes)
+    {
+      Forward *forward = g_new0 (Forward, 1);
+
+      forward->callback = callback;
+      forward->user_data = user_data;
+      callback = on_change_done;
+      user_data = forward;
+    }
+
+  task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, op, store_op_free);
@@ -617,7 +671,7 @@ conduit_credential_store_lookup_async (ConduitCredentialStore *self,
   g_return_if_fail (id != NULL);
 
   run_in_thread (self, conduit_credential_store_lookup_async, store_op_new_for_id (id),
-                 lookup_thread, cancellable, callback, user_data);
+                 lookup_thread, FALSE, cancellable, callback, user_data);
 }
 
 /**
@@ -836,7 +890,7 @@ conduit_credential_store_save_async (ConduitCredentialStore *self,
 
   op = store_op_new_for_id (conduit_credential_get_id (credential));
   op->credential = conduit_credential_copy (credential);
-  run_in_thread (self, conduit_credential_store_save_async, op, save_thread, cancellable,
+  run_in_thread (self, conduit_credential_store_save_async, op, save_thread, TRUE, cancellable,
                  callback, user_data);
 }
 
@@ -948,7 +1002,7 @@ conduit_credential_store_delete_async (ConduitCredentialStore *self,
   g_return_if_fail (id != NULL);
 
   run_in_thread (self, conduit_credential_store_delete_async, store_op_new_for_id (id),
-                 delete_thread, cancellable, callback, user_data);
+                 delete_thread, TRUE, cancellable, callback, user_data);
 }
 
 /**
@@ -1109,8 +1163,8 @@ conduit_credential_store_list_async (ConduitCredentialStore *self,
 
   op = g_new0 (StoreOp, 1);
   op->environ = g_get_environ ();
-  run_in_thread (self, conduit_credential_store_list_async, op, list_thread, cancellable,
-                 callback, user_data);
+  run_in_thread (self, conduit_credential_store_list_async, op, list_thread, FALSE,
+                 cancellable, callback, user_data);
 }
 
 /**
@@ -1224,7 +1278,7 @@ conduit_credential_store_mark_needs_attention_async (ConduitCredentialStore *sel
     }
 
   run_in_thread (self, conduit_credential_store_mark_needs_attention_async, op, mark_thread,
-                 cancellable, callback, user_data);
+                 TRUE, cancellable, callback, user_data);
 }
 
 /**
@@ -1328,7 +1382,7 @@ conduit_credential_store_find_missing_async (ConduitCredentialStore *self,
     }
 
   run_in_thread (self, conduit_credential_store_find_missing_async, op, find_missing_thread,
-                 cancellable, callback, user_data);
+                 FALSE, cancellable, callback, user_data);
 }
 
 /**
