@@ -581,6 +581,35 @@ test_oauth2_refused (Fixture       *fixture,
 }
 
 static void
+test_oauth2_bad_token_url (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  const char *urls[] = { "not a web address", "ftp://127.0.0.1/token", "/token" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+    {
+      g_autoptr(ConduitCredential) credential = NULL;
+      g_autofree char *json = NULL;
+      g_autofree char *url = fixture_url (fixture, "/api");
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *expected = NULL;
+
+      json = g_strdup_printf ("{\"kind\": \"oauth2-client-credentials\", \"fields\":"
+                              " {\"token_url\": \"%s\", \"client_id\": \"c\"},"
+                              " \"secret\": \"s\"}", urls[i]);
+      credential = credential_from_json ("bad-url", json);
+      g_assert_cmpuint (send (fixture, credential, msg, &error), ==, 0);
+      g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID);
+      expected = g_strdup_printf ("the token URL “%s” of credential “bad-url” is not a web address",
+                                  urls[i]);
+      g_assert_cmpstr (error->message, ==, expected);
+    }
+
+  g_assert_cmpuint (fixture->api_calls, ==, 0);
+}
+
+static void
 test_incomplete_credential (Fixture       *fixture,
                             gconstpointer  data)
 {
@@ -792,6 +821,7 @@ main (int   argc,
   ADD ("oauth2/refresh-once-on-401", test_oauth2_refresh_once_on_401);
   ADD ("oauth2/shared-fetch", test_oauth2_shared_fetch);
   ADD ("oauth2/refused", test_oauth2_refused);
+  ADD ("oauth2/bad-token-url", test_oauth2_bad_token_url);
   ADD ("incomplete", test_incomplete_credential);
   ADD ("no-secret-escapes", test_no_secret_escapes);
   ADD ("rejection-marks-attention", test_rejection_marks_attention);

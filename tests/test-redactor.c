@@ -55,6 +55,7 @@ test_redact_text (void)
   conduit_redactor_add_secret (redactor, "s3cr3t-value");
   conduit_redactor_add_secret (redactor, "");
   conduit_redactor_add_secret (redactor, NULL);
+  conduit_redactor_add_secret (redactor, "e");   /* would make "h••••r••••" of "here" */
   g_assert_null (conduit_redactor_redact (redactor, NULL));
 
   once = conduit_redactor_redact (redactor, "key s3cr3t-value here");

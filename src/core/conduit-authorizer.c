@@ -675,7 +675,9 @@ fetch_token (ConduitAuthorizer *self,
   op = g_new0 (FetchOp, 1);
   op->self = g_object_ref (self);
   op->credential = g_object_ref (credential);
-  op->msg = soup_message_new (SOUP_METHOD_POST, token_url);
+  /* libsoup would also take ftp:// and the like, and fail later with a less helpful message */
+  if (g_str_has_prefix (token_url, "http://") || g_str_has_prefix (token_url, "https://"))
+    op->msg = soup_message_new (SOUP_METHOD_POST, token_url);
 
   if (op->msg == NULL)
     {

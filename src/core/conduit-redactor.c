@@ -108,6 +108,10 @@ conduit_redactor_get_default (void)
   return instance;
 }
 
+/* Shorter values would blank out ordinary words ("refu••••ed" for a secret "s"); a secret that
+ * short is guessed faster than it is read in a log. */
+#define MIN_SECRET_LENGTH 4
+
 static void
 add_secret_locked (ConduitRedactor *self,
                    const char      *value)
@@ -115,7 +119,7 @@ add_secret_locked (ConduitRedactor *self,
   guint position;
   gsize length;
 
-  if (value == NULL || *value == '\0')
+  if (value == NULL || strlen (value) < MIN_SECRET_LENGTH)
     return;
 
   if (g_ptr_array_find_with_equal_func (self->secrets, value, g_str_equal, NULL))
@@ -149,7 +153,7 @@ json_escape (const char *value)
 /**
  * conduit_redactor_add_secret:
  * @self: a redactor
- * @value: (nullable): a secret value; %NULL and "" are ignored
+ * @value: (nullable): a secret value; %NULL and values shorter than 4 bytes are ignored
  *
  * From now on @value, and its URL-encoded and JSON-escaped forms, are replaced by
  * %CONDUIT_REDACTED.
