@@ -620,7 +620,7 @@ test_incomplete_credential (Fixture       *fixture,
 
   g_assert_cmpuint (send (fixture, credential, msg, &error), ==, 0);
   g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID);
-  g_assert_nonnull (strstr (error->message, "credential “empty” (Bearer token) has no Token"));
+  g_assert_nonnull (strstr (error->message, "credential “empty” (Bearer token) has no “Token”"));
   g_assert_cmpuint (fixture->checks, ==, 0);
 }
 

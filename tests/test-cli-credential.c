@@ -165,12 +165,12 @@ test_bad_use (void)
 
   CLI (&run, "", NULL, "set", "t-cli-bad", "--kind", "bearer");
   g_assert_cmpint (run.status, ==, 1);
-  g_assert_nonnull (strstr (run.err, "no Token on standard input"));
+  g_assert_nonnull (strstr (run.err, "standard input is empty: pipe in the “Token”"));
 
   CLI (&run, "pw", NULL, "set", "t-cli-bad", "--kind", "basic");
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "credential “t-cli-bad” (User name and password) has no "
-                                     "User name"));
+                                     "“User name”"));
 
   CLI (&run, "x", NULL, "set", "bad id!", "--kind", "bearer");
   g_assert_cmpint (run.status, ==, 1);

@@ -450,7 +450,7 @@ test_store_environment (void)
   found = store_lookup (store, "t-store-env.1", &error);
   g_assert_null (found);
   g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID);
-  g_assert_nonnull (strstr (error->message, "has no User name"));
+  g_assert_nonnull (strstr (error->message, "has no “User name”"));
   g_clear_error (&error);
 
   g_unsetenv ("CONDUIT_CREDENTIAL_T_STORE_ENV_1");

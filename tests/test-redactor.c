@@ -303,7 +303,7 @@ test_credential_bad_json (void)
     g_assert_no_error (error);
     g_assert_false (conduit_credential_check (incomplete, &error));
     g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID);
-    g_assert_nonnull (strstr (error->message, "credential “login” (User name and password) has no User name"));
+    g_assert_nonnull (strstr (error->message, "credential “login” (User name and password) has no “User name”"));
   }
 }
 

@@ -198,7 +198,10 @@ command_show (const char *prgname,
         }
 
       value = conduit_credential_get_field (credential, fields[i].key);
-      printf ("%-14s %s\n", label, value ? value : "");
+      if (value != NULL && *value != '\0')
+        printf ("%-14s %s\n", label, value);
+      else
+        printf ("%s\n", label);
     }
 
   printf ("%-14s %s\n", "status:", describe_status (credential));
@@ -324,6 +327,8 @@ command_set (const char  *prgname,
                                            "input empty to keep the secret of an existing "
                                            "credential of the same kind."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  /* --help says "Usage: conduit-cli credential set …" */
+  g_set_prgname (prgname);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       fprintf (stderr, "%s: %s\n", prgname, error->message);
@@ -423,7 +428,7 @@ command_set (const char  *prgname,
 
   if (!conduit_credential_has_secrets (credential))
     {
-      fprintf (stderr, _("%s: no %s on standard input; pipe it in, for example: "
+      fprintf (stderr, _("%s: standard input is empty: pipe in the “%s”, for example: "
                          "printf %%s \"$TOKEN\" | conduit-cli credential set %s …\n"),
                prgname, _(secret_field->label), id);
       return 1;

@@ -663,7 +663,7 @@ conduit_credential_check (ConduitCredential  *self,
       if (value == NULL || *value == '\0')
         {
           g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
-                       _("credential “%s” (%s) has no %s"), self->id,
+                       _("credential “%s” (%s) has no “%s”"), self->id,
                        _(kinds[self->kind].label), _(fields[i].label));
           return FALSE;
         }
