@@ -513,7 +513,7 @@ on_refusal_marked (GObject      *source,
 
   if (!conduit_credential_store_mark_needs_attention_finish (CONDUIT_CREDENTIAL_STORE (source),
                                                              result, &error))
-    g_warning ("Could not mark credential “%s” as needing attention: %s",
+    g_message ("Could not mark credential “%s” as needing attention: %s",
                conduit_credential_get_id (op->credential), error->message);
 
   complete_waiters (op->self, conduit_credential_get_id (op->credential), op->error);
@@ -1006,7 +1006,7 @@ on_send_noted (GObject      *source,
 
   /* the answer itself arrived; a keyring hiccup must not turn it into a failure */
   if (!conduit_authorizer_note_answer_finish (CONDUIT_AUTHORIZER (source), result, &error))
-    g_warning ("Could not update the attention mark of credential “%s”: %s",
+    g_message ("Could not update the attention mark of credential “%s”: %s",
                conduit_credential_get_id (op->credential), error->message);
 
   g_task_return_pointer (task, g_steal_pointer (&op->bytes), (GDestroyNotify)g_bytes_unref);
