@@ -240,6 +240,12 @@ test_no_keyring (void)
   g_assert_true (g_regex_match_simple ("^t_cli_server +api-key +environment +t_cli_server$",
                                        run.out, G_REGEX_MULTILINE, 0));
 
+  CLI (&run, NULL, no_bus, "show", "t-cli-server");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.err, ==, "conduit-cli credential show: credential “t-cli-server” is not in "
+                                "your keyring: no keyring runs here, and "
+                                "CONDUIT_CREDENTIAL_T_CLI_SERVER is not set\n");
+
   CLI (&run, NULL, no_bus, "list");
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "no keyring answers in this session"));

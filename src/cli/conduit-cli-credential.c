@@ -140,7 +140,16 @@ command_show (const char *prgname,
   guint n_fields;
 
   credentials = list_credentials (&error);
-  if (credentials == NULL)
+  if (credentials == NULL &&
+      g_error_matches (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_NO_KEYRING))
+    {
+      g_autofree char *env_name = conduit_credential_dup_env_name (id);
+
+      fprintf (stderr, _("%s: credential “%s” is not in your keyring: no keyring runs here, and "
+                         "%s is not set\n"), prgname, id, env_name);
+      return 1;
+    }
+  else if (credentials == NULL)
     {
       fprintf (stderr, "%s: %s\n", prgname, error->message);
       return 1;
