@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#define SECRET_API_SUBJECT_TO_CHANGE
+
 #include <locale.h>
 
 #include "conduit.h"

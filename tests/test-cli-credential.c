@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#define SECRET_API_SUBJECT_TO_CHANGE
+
 #include "conduit.h"
 #include "test-keyring.h"
 
@@ -276,6 +278,49 @@ test_written_by_another_client (void)
   g_assert_cmpint (run.status, ==, 0);
 }
 
+static void
+test_locked_keyring (void)
+{
+  g_auto(Run) run = { 0, };
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *collection = NULL;
+  const char *message = "the keyring that holds credential “t-cli-locked” is locked: unlock it "
+                        "(log in again, or use Passwords and Keys) and try again\n";
+  g_autofree char *set_error = g_strconcat ("conduit-cli credential set: ", message, NULL);
+  g_autofree char *delete_error = g_strconcat ("conduit-cli credential delete: ", message, NULL);
+
+  service = secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  collection = test_keyring_locked_collection_new (service, "t-cli-locked",
+                                                   "{\"kind\": \"bearer\", \"secret\": \"locked-7\"}",
+                                                   &error);
+  if (collection == NULL)
+    {
+      g_test_skip (error->message);
+      return;
+    }
+
+  CLI (&run, NULL, NULL, "show", "t-cli-locked");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "token:         (locked)\n"));
+  g_assert_nonnull (strstr (run.out, "status:        locked\n"));
+
+  CLI (&run, NULL, NULL, "list");
+  g_assert_true (g_regex_match_simple ("^t-cli-locked +bearer +locked +t-cli-locked$", run.out,
+                                       G_REGEX_MULTILINE, 0));
+
+  CLI (&run, "new-secret", NULL, "set", "t-cli-locked", "--kind", "bearer");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.err, ==, set_error);
+
+  CLI (&run, NULL, NULL, "delete", "t-cli-locked");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.err, ==, delete_error);
+
+  test_keyring_collection_delete (service, collection);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -291,6 +336,7 @@ main (int   argc,
   g_test_add_func ("/conduit/cli/credential/no-keyring", test_no_keyring);
   g_test_add_func ("/conduit/cli/credential/written-by-another-client",
                    test_written_by_another_client);
+  g_test_add_func ("/conduit/cli/credential/locked-keyring", test_locked_keyring);
 
   return g_test_run ();
 }

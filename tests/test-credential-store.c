@@ -574,33 +574,6 @@ test_store_hand_written_item (void)
   g_assert_no_error (error);
 }
 
-/* gnome-keyring can make and unlock a collection without a prompt through its "internal"
- * interface; the default one must stay unlocked for the tests running beside this one. */
-static char *
-create_test_collection (SecretService  *service,
-                        GError        **error)
-{
-  g_autoptr(SecretValue) password = secret_value_new ("collection-password", -1, "text/plain");
-  g_autoptr(GVariantBuilder) properties = g_variant_builder_new (G_VARIANT_TYPE ("a{sv}"));
-  g_autoptr(GVariant) reply = NULL;
-  GVariant *master;
-  char *path;
-
-  g_variant_builder_add (properties, "{sv}", "org.freedesktop.Secret.Collection.Label",
-                         g_variant_new_string ("Conduit lock test"));
-  master = secret_service_encode_dbus_secret (service, password);
-  reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (service), "org.gnome.keyring."
-                                  "InternalUnsupportedGuiltRiddenInterface."
-                                  "CreateWithMasterPassword",
-                                  g_variant_new ("(a{sv}@(oayays))", properties, master),
-                                  G_DBUS_CALL_FLAGS_NONE, 10000, NULL, error);
-  if (reply == NULL)
-    return NULL;
-
-  g_variant_get (reply, "(o)", &path);
-  return path;
-}
-
 static void
 test_store_locked (void)
 {
@@ -609,15 +582,17 @@ test_store_locked (void)
   g_autoptr(ConduitCredential) credential = NULL;
   g_autoptr(ConduitCredential) found = NULL;
   g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(GPtrArray) missing = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *collection = NULL;
-  g_auto(GStrv) locked_paths = NULL;
-  const char *paths[2] = { NULL, NULL };
 
   service = secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION, NULL, &error);
   g_assert_no_error (error);
 
-  collection = create_test_collection (service, &error);
+  collection = test_keyring_locked_collection_new (service, "t-store-locked",
+                                                   "{\"kind\": \"bearer\", \"secret\": \"locked-secret\"}",
+                                                   &error);
   if (collection == NULL)
     {
       g_autofree char *reason =
@@ -627,17 +602,7 @@ test_store_locked (void)
       g_test_skip (reason);
       return;
     }
-
   store = conduit_credential_store_new (collection);
-  credential = credential_from_json ("t-store-locked", "{\"kind\": \"bearer\","
-                                     " \"secret\": \"locked-secret\"}");
-  g_assert_true (store_save (store, credential, &error));
-  g_assert_no_error (error);
-
-  paths[0] = collection;
-  secret_service_lock_dbus_paths_sync (service, paths, NULL, &locked_paths, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (locked_paths[0], ==, collection);
 
   /* no prompt, no hang: a clear message */
   found = store_lookup (store, "t-store-locked", &error);
@@ -648,32 +613,25 @@ test_store_locked (void)
                    "in again, or use Passwords and Keys) and try again");
   g_clear_error (&error);
 
-  g_clear_object (&credential);
   credential = credential_from_json ("t-store-locked-new", "{\"kind\": \"bearer\","
                                      " \"secret\": \"x\"}");
   g_assert_false (store_save (store, credential, &error));
   g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_LOCKED);
   g_clear_error (&error);
 
-  /* a listing still shows it, marked locked, and it is not "missing" from a flow's view */
+  /* a listing still shows it, marked locked, and a flow does not count it as missing */
   list = store_list (store);
   g_assert_nonnull (find_in_list (list, "t-store-locked"));
   g_assert_true (conduit_credential_get_locked (find_in_list (list, "t-store-locked")));
+  g_ptr_array_add (ids, (char *)"t-store-locked");
+  missing = store_find_missing (store, ids);
+  g_assert_cmpuint (missing->len, ==, 0);
 
   g_assert_false (store_delete (store, "t-store-locked", &error));
   g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_LOCKED);
   g_clear_error (&error);
 
-  /* gnome-keyring deletes a locked collection without a prompt, taking the item with it */
-  {
-    g_autoptr(SecretCollection) handle = NULL;
-
-    handle = secret_collection_new_for_dbus_path_sync (service, collection, SECRET_COLLECTION_NONE,
-                                                       NULL, &error);
-    g_assert_no_error (error);
-    g_assert_true (secret_collection_delete_sync (handle, NULL, &error));
-    g_assert_no_error (error);
-  }
+  test_keyring_collection_delete (service, collection);
   g_assert_cmpuint (count_items ("t-store-locked"), ==, 0);
 }
 
