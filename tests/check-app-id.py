@@ -11,6 +11,7 @@ import pathlib
 import sys
 import xml.etree.ElementTree as ET
 
+SVG = "{http://www.w3.org/2000/svg}"
 MIME_NS = {"m": "http://www.freedesktop.org/standards/shared-mime-info"}
 # Home or host access would defeat the file chooser portal, through which flows are opened.
 FORBIDDEN_FILESYSTEMS = ("home", "host", "host-os", "host-etc", "~")
@@ -41,9 +42,19 @@ def main():
     expect(mime_type in entry.get("MimeType", "").split(";"),
            f"desktop file: MimeType does not list {mime_type}")
 
-    for icon in (f"data/icons/hicolor/scalable/apps/{app_id}.svg",
-                 f"data/icons/hicolor/symbolic/apps/{app_id}-symbolic.svg"):
-        expect((top / icon).is_file(), f"{icon} is missing")
+    for icon, size, symbolic in ((f"data/icons/hicolor/scalable/apps/{app_id}.svg", "128", False),
+                                 (f"data/icons/hicolor/symbolic/apps/{app_id}-symbolic.svg", "16", True)):
+        if not (top / icon).is_file():
+            problems.append(f"{icon} is missing")
+            continue
+        svg = ET.parse(top / icon).getroot()
+        expect(svg.tag == SVG + "svg", f"{icon} is not an SVG document")
+        expect(svg.get("viewBox") == f"0 0 {size} {size}",
+               f"{icon}: the canvas must be {size}×{size}, not viewBox=\"{svg.get('viewBox')}\"")
+        if symbolic:
+            # GTK recolours the fill of a symbolic icon to the text colour, never its strokes.
+            stroked = [e.tag.split("}")[-1] for e in svg.iter() if e.get("stroke", "none") != "none"]
+            expect(not stroked, f"{icon}: strokes ({', '.join(stroked)}) would not follow the theme")
 
     component = ET.parse(metainfo_path).getroot()
     expect(component.findtext("id") == app_id, f"metainfo: <id> is {component.findtext('id')}")
