@@ -5,8 +5,8 @@
 # app from BUILD_DIR (default: build) on an example flow under tests/run-headless (Xvfb, private
 # D-Bus, throwaway HOME), waits until the window has drawn and stopped changing, photographs the
 # screen and crops it to the window. Writes data/screenshots/main-window.png.
-# Needs imagemagick (import, compare, identify) and x11-utils (xwininfo); ./conduit-dev deps
-# installs both. Run it after a visible change to the main window and commit the PNG.
+# Needs imagemagick (import, compare, convert, identify) and x11-utils (xwininfo), which
+# ./conduit-dev deps installs. Run it after a visible change to the main window; commit the PNG.
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
@@ -21,7 +21,7 @@ if [ ! -x "$APP" ]; then
   echo "take-screenshots: $APP is not built: run ./conduit-dev build" >&2
   exit 1
 fi
-for tool in import compare identify xwininfo; do
+for tool in import compare convert identify xwininfo; do
   command -v "$tool" >/dev/null || { echo "take-screenshots: $tool is missing: run ./conduit-dev deps" >&2; exit 1; }
 done
 
