@@ -27,8 +27,8 @@ HEADER = """\
 
 
 def c_string(text):
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
-    return '"' + escaped + '"'
+    escapes = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t"}
+    return '"' + "".join(escapes.get(char, char) for char in text) + '"'
 
 
 def strings_of(path):

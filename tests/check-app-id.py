@@ -28,7 +28,8 @@ def main():
     app_id, top = sys.argv[1], pathlib.Path(sys.argv[2])
     desktop_path, metainfo_path, mime_path = map(pathlib.Path, sys.argv[3:6])
 
-    mime_types = [t.get("type") for t in ET.parse(mime_path).getroot().findall("m:mime-type", MIME_NS)]
+    mime_root = ET.parse(mime_path).getroot()
+    mime_types = [t.get("type") for t in mime_root.findall("m:mime-type", MIME_NS)]
     expect(len(mime_types) == 1, f"{mime_path.name}: expected one MIME type, found {mime_types}")
     mime_type = mime_types[0] if mime_types else None
 
@@ -38,12 +39,14 @@ def main():
     entry = desktop["Desktop Entry"]
     expect(desktop_path.name == app_id + ".desktop", f"desktop file is named {desktop_path.name}")
     expect(entry.get("Icon") == app_id, f"desktop file: Icon={entry.get('Icon')}, not {app_id}")
-    expect(entry.get("Exec", "").split()[0] == "conduit", "desktop file: Exec does not start conduit")
+    expect(entry.get("Exec", "").split()[:1] == ["conduit"],
+           "desktop file: Exec does not start conduit")
     expect(mime_type in entry.get("MimeType", "").split(";"),
            f"desktop file: MimeType does not list {mime_type}")
 
-    for icon, size, symbolic in ((f"data/icons/hicolor/scalable/apps/{app_id}.svg", "128", False),
-                                 (f"data/icons/hicolor/symbolic/apps/{app_id}-symbolic.svg", "16", True)):
+    icons = ((f"data/icons/hicolor/scalable/apps/{app_id}.svg", "128", False),
+             (f"data/icons/hicolor/symbolic/apps/{app_id}-symbolic.svg", "16", True))
+    for icon, size, symbolic in icons:
         if not (top / icon).is_file():
             problems.append(f"{icon} is missing")
             continue
@@ -53,8 +56,10 @@ def main():
                f"{icon}: the canvas must be {size}×{size}, not viewBox=\"{svg.get('viewBox')}\"")
         if symbolic:
             # GTK recolours the fill of a symbolic icon to the text colour, never its strokes.
-            stroked = [e.tag.split("}")[-1] for e in svg.iter() if e.get("stroke", "none") != "none"]
-            expect(not stroked, f"{icon}: strokes ({', '.join(stroked)}) would not follow the theme")
+            stroked = [e.tag.split("}")[-1] for e in svg.iter()
+                       if e.get("stroke", "none") != "none"]
+            expect(not stroked,
+                   f"{icon}: strokes ({', '.join(stroked)}) would not follow the theme")
 
     component = ET.parse(metainfo_path).getroot()
     expect(component.findtext("id") == app_id, f"metainfo: <id> is {component.findtext('id')}")

@@ -17,6 +17,10 @@ NS = {"m": "http://www.freedesktop.org/standards/shared-mime-info"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
+def read_if_there(path):
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
 def main():
     source = pathlib.Path(sys.argv[1])
     if shutil.which("update-mime-database") is None:
@@ -37,12 +41,12 @@ def main():
         if result.returncode != 0 or complaints:
             problems.append("update-mime-database rejected it:\n" + "\n".join(complaints))
 
-        globs = (database / "globs2").read_text(encoding="utf-8") if (database / "globs2").exists() else ""
+        globs = read_if_there(database / "globs2")
         if not any(line.split(":")[1:] == [MIME_TYPE, "*.conduit"] for line in globs.splitlines()
                    if not line.startswith("#")):
             problems.append(f"*.conduit does not map to {MIME_TYPE} in globs2:\n{globs}")
 
-        subclasses = (database / "subclasses").read_text(encoding="utf-8") if (database / "subclasses").exists() else ""
+        subclasses = read_if_there(database / "subclasses")
         if f"{MIME_TYPE} application/json" not in subclasses.splitlines():
             problems.append(f"{MIME_TYPE} is not a sub-class of application/json:\n{subclasses}")
 

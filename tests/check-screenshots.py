@@ -23,7 +23,7 @@ def png_size(path):
 
 
 def main():
-    metainfo, top, app = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3])
+    metainfo, top, app = map(pathlib.Path, sys.argv[1:4])
     images = ET.parse(metainfo).getroot().findall("screenshots/screenshot/image")
     if not images:
         print("metainfo: no screenshots", file=sys.stderr)

@@ -56,7 +56,8 @@ def main():
             print(f"xgettext failed:\n{result.stderr}", file=sys.stderr)
             return 1
         result = run("msgcmp", "--use-untranslated", str(po), str(pot))
-        new = [line for line in result.stderr.splitlines() if "this message is used but not defined" in line]
+        new = [line for line in result.stderr.splitlines()
+               if "this message is used but not defined" in line]
         if new:
             print(f"note: {len(new)} strings in the sources are not in {po.name} yet: run "
                   "`meson compile -C build conduit-update-po` and translate them")

@@ -22,7 +22,10 @@ if [ ! -x "$APP" ]; then
   exit 1
 fi
 for tool in import compare convert identify xwininfo; do
-  command -v "$tool" >/dev/null || { echo "take-screenshots: $tool is missing: run ./conduit-dev deps" >&2; exit 1; }
+  if ! command -v "$tool" >/dev/null; then
+    echo "take-screenshots: $tool is missing: run ./conduit-dev deps" >&2
+    exit 1
+  fi
 done
 
 if [ -z "${TAKE_SCREENSHOTS_INSIDE:-}" ]; then
@@ -54,7 +57,11 @@ APP_PID=$!
 # Find the top-level window by its title; GTK maps it once the flow is loaded.
 window=""
 for _ in $(seq 1 100); do
-  kill -0 "$APP_PID" 2>/dev/null || { echo "take-screenshots: the app exited:" >&2; cat "$WORK/app.log" >&2; exit 1; }
+  if ! kill -0 "$APP_PID" 2>/dev/null; then
+    echo "take-screenshots: the app exited:" >&2
+    cat "$WORK/app.log" >&2
+    exit 1
+  fi
   window=$(xwininfo -root -tree | awk -v title="\"$TITLE — Conduit\"" \
     'index($0, title) { print $1; exit }')
   if [ -n "$window" ] && xwininfo -id "$window" | grep -q 'Map State: IsViewable'; then
@@ -82,7 +89,8 @@ stable=0
 for _ in $(seq 1 50); do
   sleep 0.2
   import -window root -crop "$crop" +repage "$WORK/current.png"
-  if [ "$(compare -metric AE "$WORK/previous.png" "$WORK/current.png" null: 2>&1 || true)" = 0 ]; then
+  changed=$(compare -metric AE "$WORK/previous.png" "$WORK/current.png" null: 2>&1 || true)
+  if [ "$changed" = 0 ]; then
     stable=1
     break
   fi
