@@ -22,6 +22,7 @@ struct _ConduitDocument
 
   ConduitFlow *flow;
   GFile       *file;
+  ConduitUndoStack *undo_stack;
   gulong       changed_handler;
   guint        modified : 1;
 };
@@ -58,6 +59,7 @@ conduit_document_dispose (GObject *object)
 
   if (self->flow != NULL)
     g_signal_handlers_disconnect_by_data (self->flow, self);
+  g_clear_object (&self->undo_stack);
   g_clear_object (&self->flow);
   g_clear_object (&self->file);
 
@@ -138,6 +140,7 @@ conduit_document_new (ConduitFlow *flow,
 
   self = g_object_new (CONDUIT_TYPE_DOCUMENT, NULL);
   self->flow = g_object_ref (flow);
+  self->undo_stack = conduit_undo_stack_new (flow);
   g_set_object (&self->file, file);
   g_signal_connect_swapped (flow, "changed", G_CALLBACK (on_flow_changed), self);
   g_signal_connect_swapped (flow, "notify::name", G_CALLBACK (on_flow_name_changed), self);
@@ -393,4 +396,20 @@ conduit_document_dup_title (ConduitDocument *self)
     return g_file_get_basename (self->file);
 
   return g_strdup (_("Untitled Flow"));
+}
+
+/**
+ * conduit_document_get_undo_stack:
+ * @self: a document
+ *
+ * Every edit of the document's flow goes through this stack so it can be undone. Saving
+ * keeps it.
+ *
+ * Returns: (transfer none): the undo stack
+ */
+ConduitUndoStack *
+conduit_document_get_undo_stack (ConduitDocument *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_DOCUMENT (self), NULL);
+  return self->undo_stack;
 }

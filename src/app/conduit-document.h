@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "conduit.h"
+#include "conduit-undo-stack.h"
 
 G_BEGIN_DECLS
 
@@ -41,5 +42,6 @@ gboolean         conduit_document_get_modified   (ConduitDocument     *self);
 void             conduit_document_set_modified   (ConduitDocument     *self,
                                                   gboolean             modified);
 char            *conduit_document_dup_title      (ConduitDocument     *self);
+ConduitUndoStack *conduit_document_get_undo_stack (ConduitDocument    *self);
 
 G_END_DECLS
