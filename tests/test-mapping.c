@@ -289,7 +289,7 @@ test_problems (void)
     " {\"destination\": \"d\", \"field\": \"z\", \"type\": \"colour\"},"
     " {\"destination\": \"e\", \"field\": \"z\", \"pattern\": \"(\"},"
     " {\"destination\": \"f\", \"field\": \"z\", \"constant\": 1},"
-    " {\"destination\": \"g\", \"field\": \"z\", \"requird\": true},"
+    " {\"destination\": \"g\", \"expression\": \"trim(\", \"requird\": true},"
     " {\"destination\": \"h\", \"field\": \"z\", \"type\": \"enum\"},"
     " {\"destination\": \"i.j\", \"field\": \"z\"}, {\"destination\": \"i\", \"field\": \"z\"},"
     " {\"destination\": \"k\", \"field\": \"z\", \"min_length\": 5, \"max_length\": 2},"
@@ -312,12 +312,14 @@ test_problems (void)
   assert_problem (problems, 5, "/rows/4/type", 0, "must be one of");
   assert_problem (problems, 6, "/rows/5/pattern", 0, "not a valid regular expression");
   assert_problem (problems, 7, "/rows/6", 0, "exactly one source");
+  /* every problem of a row, not only the first */
   assert_problem (problems, 8, "/rows/7/requird", 0, "not a row setting");
-  assert_problem (problems, 9, "/rows/8/values", 0, "needs the list");
-  assert_problem (problems, 10, "/rows/10/destination", 1, "already written");
-  assert_problem (problems, 11, "/rows/11/min_length", 0, "least length");
-  assert_problem (problems, 12, "/rows/12", 0, "must be an object");
-  g_assert_cmpuint (problems->len, ==, 13);
+  assert_problem (problems, 9, "/rows/7/expression", 6, "found the end");
+  assert_problem (problems, 10, "/rows/8/values", 0, "needs the list");
+  assert_problem (problems, 11, "/rows/10/destination", 1, "already written");
+  assert_problem (problems, 12, "/rows/11/min_length", 0, "least length");
+  assert_problem (problems, 13, "/rows/12", 0, "must be an object");
+  g_assert_cmpuint (problems->len, ==, 14);
 
   refused = conduit_mapping_new_from_json (json, &error);
   g_assert_null (refused);

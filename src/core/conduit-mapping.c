@@ -1119,18 +1119,22 @@ conduit_mapping_load_json (JsonNode   *json,
         }
     }
 
-  /* structural problems of a row make its compile problems noise */
+  /* A member already found wrong, or a row that is not one (not an object, two sources),
+   * would only be reported again, in other words, by compiling. */
   conduit_mapping_compile (self, &compile_problems);
   for (guint i = 0; i < compile_problems->len; i++)
     {
       ConduitMappingProblem *problem = g_ptr_array_index (compile_problems, i);
+      g_autofree char *row_pointer = g_strdup_printf ("/rows/%d", problem->row);
       gboolean known = FALSE;
 
       for (guint j = 0; j < found->len && !known; j++)
         {
           ConduitMappingProblem *other = g_ptr_array_index (found, j);
 
-          known = other->row == problem->row && problem->row >= 0;
+          known = other->row == problem->row && problem->row >= 0 &&
+                  (g_str_equal (other->pointer, problem->pointer) ||
+                   g_str_equal (other->pointer, row_pointer));
         }
       if (!known)
         g_ptr_array_add (found, conduit_mapping_problem_copy (problem));
