@@ -1635,7 +1635,7 @@ conduit_expression_eval_node (EvalContext *context,
           return NULL;
         if (CONDUIT_VALUE_IS_NULL (operand))
           return operand;
-        if (operand->kind == CONDUIT_VALUE_INTEGER)
+        if (operand->kind == CONDUIT_VALUE_INTEGER && operand->integer != G_MININT64)
           return conduit_value_new_integer (context->arena, -operand->integer);
         if (!conduit_value_get_number (operand, &number))
           {
