@@ -167,6 +167,31 @@ test_apply_arrays (void)
 }
 
 static void
+test_preview_row (void)
+{
+  g_autoptr(ConduitMapping) mapping = mapping_from (
+    "{\"rows\": [{\"destination\": \"age\", \"field\": \"age\", \"type\": \"integer\", \"minimum\": 18},"
+    " {\"destination\": \"lines[].sku\", \"expression\": \"upper(items[].sku)\"}]}");
+  g_autoptr(JsonNode) adult = parse ("{\"age\": \"36\", \"items\": [{\"sku\": \"a\"}, {\"sku\": \"b\"}]}");
+  g_autoptr(JsonNode) child = parse ("{\"age\": \"7\"}");
+  g_autoptr(JsonNode) age = NULL;
+  g_autoptr(JsonNode) skus = NULL;
+  g_autoptr(JsonNode) young = NULL;
+  g_autoptr(GPtrArray) reasons = NULL;
+
+  age = conduit_mapping_preview_row (mapping, 0, adult, &reasons);
+  assert_json (age, "36");
+  g_assert_null (reasons);
+  skus = conduit_mapping_preview_row (mapping, 1, adult, NULL);
+  assert_json (skus, "[\"A\", \"B\"]");
+
+  young = conduit_mapping_preview_row (mapping, 0, child, &reasons);
+  assert_json (young, "7");
+  g_assert_cmpuint (reasons->len, ==, 1);
+  g_assert_cmpstr (((ConduitMappingReason *)g_ptr_array_index (reasons, 0))->rule, ==, "minimum");
+}
+
+static void
 test_validation_rules (void)
 {
   g_autoptr(ConduitMapping) mapping = mapping_from (
@@ -569,6 +594,7 @@ main (int   argc,
   g_test_add_func ("/conduit/mapping/apply/nested", test_apply_nested);
   g_test_add_func ("/conduit/mapping/apply/order", test_apply_order);
   g_test_add_func ("/conduit/mapping/apply/arrays", test_apply_arrays);
+  g_test_add_func ("/conduit/mapping/preview-row", test_preview_row);
   g_test_add_func ("/conduit/mapping/validation/rules", test_validation_rules);
   g_test_add_func ("/conduit/mapping/validation/email", test_email_rule);
   g_test_add_func ("/conduit/mapping/validation/expression", test_expression_failure_refuses);
