@@ -20,6 +20,12 @@
 #include "conduit-link.h"
 #include "conduit-node.h"
 /* mapping */
+#include "conduit-expression.h"
+#include "conduit-mapping.h"
+#include "conduit-mapping-row.h"
+#include "conduit-mapping-schema.h"
+#include "conduit-record-reader.h"
+#include "conduit-template.h"
 
 /* runner and history */
 
