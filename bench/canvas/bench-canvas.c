@@ -153,6 +153,13 @@ frame (ConduitGraphView *view,
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, WIDTH, HEIGHT));
   t3 = now_ms ();
 
+  if (g_getenv ("BENCH_CANVAS_PNG") && times != NULL && times->frame_ms->len % 40 == 39)
+    {
+      g_autofree char *name = g_strdup_printf ("%s/canvas-%03u.png", g_getenv ("BENCH_CANVAS_PNG"),
+                                               times->frame_ms->len);
+      gdk_texture_save_to_png (texture, name);
+    }
+
   if (times != NULL)
     {
       double layout = t1 - t0, snap = t2 - t1, whole = t3 - t0;

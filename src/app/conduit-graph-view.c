@@ -1183,11 +1183,21 @@ snapshot_minimap (ConduitGraphView *self,
   if (self->minimap_node == NULL || !graphene_rect_equal (&box, &self->minimap_bounds) || self->naive)
     {
       g_autoptr(GtkSnapshot) inner = gtk_snapshot_new ();
-      GdkRGBA background = self->grid_color;
+      GdkRGBA background = self->card_color;
+      GdkRGBA shape = self->link_color;
+      GdkRGBA edge = self->link_color;
       cairo_t *cr;
 
-      background.alpha = 0.9;
+      /* over the grid and links, so it must be opaque: the card colour can be translucent */
+      background.alpha = 1;
+      shape.alpha = 0.35;
+      edge.alpha = 0.3;
+      gtk_snapshot_append_color (inner, &self->grid_color, &box);
       gtk_snapshot_append_color (inner, &background, &box);
+      gtk_snapshot_append_border (inner, &GSK_ROUNDED_RECT_INIT (box.origin.x, box.origin.y,
+                                                                 box.size.width, box.size.height),
+                                  (float[4]) { 1, 1, 1, 1 },
+                                  (GdkRGBA[4]) { edge, edge, edge, edge });
       cr = gtk_snapshot_append_cairo (inner, &box);
       for (guint i = 0; i < self->cards->len; i++)
         {
@@ -1196,7 +1206,7 @@ snapshot_minimap (ConduitGraphView *self,
           cairo_rectangle (cr, ox + r.origin.x * scale, oy + r.origin.y * scale,
                            MAX (1, r.size.width * scale), MAX (1, r.size.height * scale));
         }
-      gdk_cairo_set_source_rgba (cr, &self->link_color);
+      gdk_cairo_set_source_rgba (cr, &shape);
       cairo_fill (cr);
       cairo_destroy (cr);
 
