@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "conduit-editor.h"
 #include "conduit-resources.h"
 #include "conduit-window.h"
 
@@ -32,6 +33,10 @@ struct _ConduitWindow
   AdwStatusPage        *error_page;
   GtkLabel             *error_label;
   GtkBox               *editor_box;
+  ConduitEditor        *editor;
+  GtkWidget            *open_button;
+  GtkWidget            *new_button;
+  GtkWidget            *inspector_button;
   AdwPreferencesGroup  *recent_group;
   GtkListBox           *recent_list;
   GtkListBox           *examples_list;
@@ -110,6 +115,13 @@ update_actions (ConduitWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", has_document);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", has_document);
+
+  /* The inspector toggle only means something beside the canvas; it takes the place of New and
+   * Open (still in the main menu, and Ctrl+N, Ctrl+O) so that the header bar fits a 360 px
+   * window even with minimize and maximize buttons. The palette has its button on the canvas. */
+  gtk_widget_set_visible (self->inspector_button, has_document);
+  gtk_widget_set_visible (self->new_button, !has_document);
+  gtk_widget_set_visible (self->open_button, !has_document);
 }
 
 /**
@@ -129,6 +141,8 @@ conduit_window_set_document (ConduitWindow   *self,
 
   if (!g_set_object (&self->document, document))
     return;
+
+  conduit_editor_set_document (self->editor, document);
 
   if (document != NULL)
     {
@@ -765,6 +779,8 @@ conduit_window_class_init (ConduitWindowClass *klass)
   /* Referencing the resource keeps it (and its registering constructor) linked in. */
   (void)conduit_get_resource ();
 
+  g_type_ensure (CONDUIT_TYPE_EDITOR);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/io/conduit/Conduit/conduit-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, window_title);
@@ -772,6 +788,10 @@ conduit_window_class_init (ConduitWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, editor_box);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, editor);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, open_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, new_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, inspector_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, recent_group);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, recent_list);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, examples_list);
@@ -796,6 +816,9 @@ conduit_window_init (ConduitWindow *self)
   GtkDropTarget *drop_target;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_object_bind_property (self->editor, "show-inspector", self->inspector_button, "active",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 
   drop_target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop_target, "drop", G_CALLBACK (on_drop), self);

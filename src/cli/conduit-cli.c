@@ -30,10 +30,12 @@ static const ConduitCliCommand commands[] = {
   { "validate", conduit_cli_validate, N_("Check flow files and report every problem") },
 
   /* field mapping */
+  { "map", conduit_cli_map, N_("Stream records through a field mapping") },
 
   /* runner and history */
 
   /* credentials */
+  { "credential", conduit_cli_credential, N_("List, show, store and delete credentials in the keyring") },
 
 };
 

@@ -20,9 +20,19 @@
 #include "conduit-link.h"
 #include "conduit-node.h"
 /* mapping */
+#include "conduit-expression.h"
+#include "conduit-mapping.h"
+#include "conduit-mapping-row.h"
+#include "conduit-mapping-schema.h"
+#include "conduit-record-reader.h"
+#include "conduit-template.h"
 
 /* runner and history */
 
 /* credentials */
+#include "conduit-authorizer.h"
+#include "conduit-credential.h"
+#include "conduit-credential-store.h"
+#include "conduit-redactor.h"
 
 #undef CONDUIT_INSIDE
