@@ -22,6 +22,13 @@
 /* mapping */
 
 /* runner and history */
+#include "conduit-clock.h"
+#include "conduit-executor.h"
+#include "conduit-file-records.h"
+#include "conduit-history-store.h"
+#include "conduit-retry-policy.h"
+#include "conduit-run.h"
+#include "conduit-runner.h"
 
 /* credentials */
 
