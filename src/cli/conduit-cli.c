@@ -32,6 +32,9 @@ static const ConduitCliCommand commands[] = {
   /* field mapping */
 
   /* runner and history */
+  { "run", conduit_cli_run, N_("Run a flow once and print what each node did") },
+  { "serve", conduit_cli_serve, N_("Serve flows’ webhooks and schedules until stopped") },
+  { "history", conduit_cli_history, N_("List past runs, or show one run in detail") },
 
   /* credentials */
 

@@ -29,6 +29,8 @@
 #include "conduit-retry-policy.h"
 #include "conduit-run.h"
 #include "conduit-runner.h"
+#include "conduit-scheduler.h"
+#include "conduit-webhook-server.h"
 
 /* credentials */
 
