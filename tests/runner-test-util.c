@@ -54,6 +54,8 @@ runner_fixture_tear_down (RunnerFixture *fixture,
 {
   g_clear_object (&fixture->runner);
   conduit_history_store_close (fixture->history);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   g_clear_object (&fixture->history);
   g_clear_object (&fixture->clock);
   remove_tree (fixture->dir);

@@ -436,13 +436,13 @@ attempt_cb (GObject      *object,
       return;
     }
 
-  record_attempt (call, "failed", kind, message);
   if (why_not != NULL)
     {
       char *full = g_strdup_printf ("%s (%s)", message, why_not);
       g_free (message);
       message = full;
     }
+  record_attempt (call, "failed", kind, message);
   fail_call (task, call, kind, g_steal_pointer (&message));
 }
 

@@ -357,10 +357,23 @@ conduit_run_status_from_string (const char       *text,
 
 /* Ops */
 
+static gboolean
+unref_task_cb (gpointer data)
+{
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 op_free (Op *op)
 {
-  g_clear_object (&op->task);
+  /* A task holds the store; its last reference must not go in the writer thread, or the store
+   * could be finalized there and wait for itself to stop. */
+  if (op->task != NULL)
+    {
+      GTask *task = g_steal_pointer (&op->task);
+      g_main_context_invoke (g_task_get_context (task), unref_task_cb, task);
+    }
   g_clear_pointer (&op->run, conduit_run_record_free);
   g_clear_pointer (&op->step, conduit_step_record_free);
   g_clear_pointer (&op->item, conduit_item_record_free);
@@ -1492,7 +1505,11 @@ query_bind (sqlite3_stmt              *stmt,
             const ConduitHistoryQuery *query)
 {
   if (query == NULL)
-    return;
+    {
+      bind_named_int64 (stmt, ":limit", DEFAULT_LIMIT);
+      bind_named_int64 (stmt, ":offset", 0);
+      return;
+    }
 
   bind_named_text (stmt, ":flow", query->flow);
   if (query->status >= 0)
@@ -1583,10 +1600,7 @@ conduit_history_store_list_runs (ConduitHistoryStore        *self,
   locker = g_mutex_locker_new (&self->reader_lock);
   if (!(stmt = prepare_read (self, sql->str, error)))
     return NULL;
-  if (query != NULL)
-    query_bind (stmt, query);
-  else
-    bind_named_int64 (stmt, ":limit", DEFAULT_LIMIT);
+  query_bind (stmt, query);
 
   runs = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_run_record_free);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

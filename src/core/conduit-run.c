@@ -1250,6 +1250,8 @@ conduit_run_execute_async (ConduitRun          *self,
 
   self->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (self->task, conduit_run_execute_async);
+  /* A cancelled run still ends, with the status "cancelled", and is recorded as such. */
+  g_task_set_check_cancellable (self->task, FALSE);
 
   if (!self->recorded)
     conduit_run_record_async (self, cancellable, execute_recorded_cb, g_object_ref (self));

@@ -307,6 +307,7 @@ conduit_runner_run_async (ConduitRunner       *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, conduit_runner_run_async);
+  g_task_set_check_cancellable (task, FALSE);
 
   run = conduit_run_new (self, flow, trigger_id, NULL, items, &error);
   if (run == NULL)
