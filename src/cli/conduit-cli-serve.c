@@ -194,6 +194,16 @@ conduit_cli_serve (int    argc,
   webhooks = conduit_webhook_server_new (runner);
   scheduler = conduit_scheduler_new (runner);
 
+  /* Before the first URL is printed, so that a signal right after it is handled cleanly. */
+  loop = g_main_loop_new (NULL, FALSE);
+  serve.loop = loop;
+  serve.runner = runner;
+  serve.history = history;
+  serve.webhooks = webhooks;
+  serve.scheduler = scheduler;
+  sigint_id = g_unix_signal_add (SIGINT, stop_cb, &serve);
+  sigterm_id = g_unix_signal_add (SIGTERM, stop_cb, &serve);
+
   for (guint i = 0; i < flows->len; i++)
     {
       ConduitFlow *flow = g_ptr_array_index (flows, i);
@@ -250,16 +260,12 @@ conduit_cli_serve (int    argc,
   fflush (stdout);
 
   if (served == 0)
-    return 1;
+    {
+      g_source_remove (sigint_id);
+      g_source_remove (sigterm_id);
+      return 1;
+    }
 
-  loop = g_main_loop_new (NULL, FALSE);
-  serve.loop = loop;
-  serve.runner = runner;
-  serve.history = history;
-  serve.webhooks = webhooks;
-  serve.scheduler = scheduler;
-  sigint_id = g_unix_signal_add (SIGINT, stop_cb, &serve);
-  sigterm_id = g_unix_signal_add (SIGTERM, stop_cb, &serve);
   prune_cb (&serve);
   prune_id = g_timeout_add_seconds (PRUNE_INTERVAL_SECONDS, prune_cb, &serve);
 
