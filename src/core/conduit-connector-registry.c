@@ -237,8 +237,9 @@ conduit_connector_registry_load_builtin (ConduitConnectorRegistry  *self,
 
   g_return_val_if_fail (CONDUIT_IS_CONNECTOR_REGISTRY (self), FALSE);
 
-  /* Referencing the resource keeps it linked in from the static library. */
-  g_resources_register (conduit_core_get_resource ());
+  /* Referencing the resource keeps its object file, whose constructor registers it, linked in
+   * from the static library. */
+  (void)conduit_core_get_resource ();
 
   names = g_resources_enumerate_children (BUILTIN_CONNECTORS_PATH, 0, error);
   if (names == NULL)

@@ -1,0 +1,173 @@
+/* conduit-application.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "conduit-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "conduit-application.h"
+#include "conduit-window.h"
+
+struct _ConduitApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+};
+
+G_DEFINE_FINAL_TYPE (ConduitApplication, conduit_application, ADW_TYPE_APPLICATION)
+
+static ConduitWindow *
+create_window (ConduitApplication *self)
+{
+  ConduitWindow *window = conduit_window_new (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+conduit_application_activate (GApplication *application)
+{
+  ConduitApplication *self = CONDUIT_APPLICATION (application);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window != NULL)
+    gtk_window_present (window);
+  else
+    create_window (self);
+}
+
+static void
+conduit_application_open (GApplication  *application,
+                          GFile        **files,
+                          int            n_files,
+                          const char    *hint)
+{
+  ConduitApplication *self = CONDUIT_APPLICATION (application);
+
+  for (int i = 0; i < n_files; i++)
+    {
+      ConduitWindow *window = create_window (self);
+      conduit_window_open_file (window, files[i]);
+    }
+}
+
+static void
+conduit_application_startup (GApplication *application)
+{
+  ConduitApplication *self = CONDUIT_APPLICATION (application);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *close_accels[] = { "<Control>w", NULL };
+
+  G_APPLICATION_CLASS (conduit_application_parent_class)->startup (application);
+
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  GtkApplication *application = user_data;
+  GList *windows = g_list_copy (gtk_application_get_windows (application));
+
+  /* Each window asks about its own unsaved changes before it goes. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+  g_list_free (windows);
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  GtkApplication *application = user_data;
+  static const char *developers[] = { "The Conduit authors", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (application),
+                        "application-icon", APPLICATION_ID,
+                        "application-name", _("Conduit"),
+                        "developer-name", _("The Conduit authors"),
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Connect the apps your team runs: draw the integration, map the fields, test-run it with a full history."),
+                        "developers", developers,
+                        "copyright", "© 2026 The Conduit authors",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_activated },
+  { "about", about_activated },
+};
+
+static void
+conduit_application_dispose (GObject *object)
+{
+  ConduitApplication *self = (ConduitApplication *)object;
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (conduit_application_parent_class)->dispose (object);
+}
+
+static void
+conduit_application_class_init (ConduitApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = conduit_application_dispose;
+  app_class->activate = conduit_application_activate;
+  app_class->open = conduit_application_open;
+  app_class->startup = conduit_application_startup;
+}
+
+static void
+conduit_application_init (ConduitApplication *self)
+{
+  self->settings = g_settings_new (APPLICATION_ID);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+}
+
+/**
+ * conduit_application_new:
+ *
+ * Returns: (transfer full): the application
+ */
+ConduitApplication *
+conduit_application_new (void)
+{
+  return g_object_new (CONDUIT_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", "/io/conduit/Conduit",
+                       NULL);
+}
+
+/**
+ * conduit_application_get_settings:
+ * @self: the application
+ *
+ * Returns: (transfer none): Conduit's settings
+ */
+GSettings *
+conduit_application_get_settings (ConduitApplication *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_APPLICATION (self), NULL);
+  return self->settings;
+}

@@ -1,0 +1,21 @@
+/* conduit-application.h
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define CONDUIT_TYPE_APPLICATION (conduit_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (ConduitApplication, conduit_application, CONDUIT, APPLICATION, AdwApplication)
+
+ConduitApplication *conduit_application_new          (void);
+GSettings          *conduit_application_get_settings (ConduitApplication *self);
+
+G_END_DECLS

@@ -1,0 +1,30 @@
+/* conduit-editor.h
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "conduit-document.h"
+#include "conduit-inspector.h"
+#include "conduit-palette.h"
+
+G_BEGIN_DECLS
+
+#define CONDUIT_TYPE_EDITOR (conduit_editor_get_type ())
+
+G_DECLARE_FINAL_TYPE (ConduitEditor, conduit_editor, CONDUIT, EDITOR, AdwBin)
+
+GtkWidget        *conduit_editor_new            (void);
+ConduitDocument  *conduit_editor_get_document   (ConduitEditor   *self);
+void              conduit_editor_set_document   (ConduitEditor   *self,
+                                                 ConduitDocument *document);
+ConduitPalette   *conduit_editor_get_palette    (ConduitEditor   *self);
+ConduitInspector *conduit_editor_get_inspector  (ConduitEditor   *self);
+GtkWidget        *conduit_editor_get_graph_view (ConduitEditor   *self);
+
+G_END_DECLS

@@ -1,0 +1,845 @@
+/* conduit-window.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "conduit-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "conduit-editor.h"
+#include "conduit-resources.h"
+#include "conduit-window.h"
+
+#define EXAMPLES_PATH  "/io/conduit/Conduit/examples/"
+#define MAX_RECENT     6
+
+struct _ConduitWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  ConduitDocument      *document;
+  GCancellable         *cancellable;
+  GFile                *loading_file;
+
+  /* template children */
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkStack             *main_stack;
+  AdwStatusPage        *error_page;
+  GtkLabel             *error_label;
+  GtkBox               *editor_box;
+  ConduitEditor        *editor;
+  GtkWidget            *open_button;
+  GtkWidget            *new_button;
+  GtkWidget            *inspector_button;
+  AdwPreferencesGroup  *recent_group;
+  GtkListBox           *recent_list;
+  GtkListBox           *examples_list;
+
+  guint                 close_after_save : 1;
+  guint                 force_close : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_DOCUMENT,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (ConduitWindow, conduit_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static GParamSpec *properties[N_PROPS];
+
+static void save_as (ConduitWindow *self);
+
+static void
+update_title (ConduitWindow *self)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *window_title = NULL;
+  g_autofree char *subtitle = NULL;
+  GFile *file;
+
+  if (self->document == NULL)
+    {
+      adw_window_title_set_title (self->window_title, _("Conduit"));
+      adw_window_title_set_subtitle (self->window_title, NULL);
+      gtk_window_set_title (GTK_WINDOW (self), _("Conduit"));
+      return;
+    }
+
+  title = conduit_document_dup_title (self->document);
+  if (conduit_document_get_modified (self->document))
+    {
+      /* The bullet marks unsaved changes, as GNOME's editors do. */
+      g_autofree char *marked = g_strdup_printf ("• %s", title);
+      g_free (title);
+      title = g_steal_pointer (&marked);
+    }
+
+  file = conduit_document_get_file (self->document);
+  if (file != NULL)
+    {
+      g_autoptr(GFile) parent = g_file_get_parent (file);
+      g_autofree char *basename = g_file_get_basename (file);
+
+      if (parent != NULL)
+        {
+          g_autofree char *dir = g_file_get_parse_name (parent);
+          subtitle = g_strdup_printf ("%s — %s", basename, dir);
+        }
+      else
+        subtitle = g_steal_pointer (&basename);
+    }
+  else
+    {
+      subtitle = g_strdup (_("Not saved yet"));
+    }
+
+  adw_window_title_set_title (self->window_title, title);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+
+  window_title = g_strdup_printf ("%s — %s", title, _("Conduit"));
+  gtk_window_set_title (GTK_WINDOW (self), window_title);
+}
+
+static void
+update_actions (ConduitWindow *self)
+{
+  gboolean has_document = self->document != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", has_document);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", has_document);
+
+  /* The inspector toggle only means something beside the canvas; it takes the place of New and
+   * Open (still in the main menu, and Ctrl+N, Ctrl+O) so that the header bar fits a 360 px
+   * window even with minimize and maximize buttons. The palette has its button on the canvas. */
+  gtk_widget_set_visible (self->inspector_button, has_document);
+  gtk_widget_set_visible (self->new_button, !has_document);
+  gtk_widget_set_visible (self->open_button, !has_document);
+}
+
+/**
+ * conduit_window_set_document:
+ * @self: a window
+ * @document: (nullable): the document to show, or %NULL for the start page
+ */
+void
+conduit_window_set_document (ConduitWindow   *self,
+                             ConduitDocument *document)
+{
+  g_return_if_fail (CONDUIT_IS_WINDOW (self));
+  g_return_if_fail (!document || CONDUIT_IS_DOCUMENT (document));
+
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_data (self->document, self);
+
+  if (!g_set_object (&self->document, document))
+    return;
+
+  conduit_editor_set_document (self->editor, document);
+
+  if (document != NULL)
+    {
+      g_signal_connect_swapped (document, "notify::title", G_CALLBACK (update_title), self);
+      g_signal_connect_swapped (document, "notify::file", G_CALLBACK (update_title), self);
+      gtk_stack_set_visible_child_name (self->main_stack, "editor");
+    }
+  else
+    {
+      gtk_stack_set_visible_child_name (self->main_stack, "start");
+    }
+
+  update_title (self);
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
+}
+
+/**
+ * conduit_window_get_document:
+ * @self: a window
+ *
+ * Returns: (transfer none) (nullable): the document shown
+ */
+ConduitDocument *
+conduit_window_get_document (ConduitWindow *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_WINDOW (self), NULL);
+  return self->document;
+}
+
+/**
+ * conduit_window_show_toast:
+ * @self: a window
+ * @message: a short sentence
+ *
+ * Shows a message that does not block anything.
+ */
+void
+conduit_window_show_toast (ConduitWindow *self,
+                           const char    *message)
+{
+  g_return_if_fail (CONDUIT_IS_WINDOW (self));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/**
+ * conduit_window_get_page_name:
+ * @self: a window
+ *
+ * Returns: "start", "error" or "editor": which page the window shows
+ */
+const char *
+conduit_window_get_page_name (ConduitWindow *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->main_stack);
+}
+
+/**
+ * conduit_window_get_error_text:
+ * @self: a window
+ *
+ * Returns: the problems shown on the error page
+ */
+const char *
+conduit_window_get_error_text (ConduitWindow *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_WINDOW (self), NULL);
+  return gtk_label_get_text (self->error_label);
+}
+
+static void
+show_load_error (ConduitWindow *self,
+                 GFile         *file,
+                 GPtrArray     *problems,
+                 const GError  *error)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *description = NULL;
+
+  if (problems != NULL && problems->len > 0)
+    {
+      for (guint i = 0; i < problems->len; i++)
+        {
+          ConduitFlowProblem *problem = g_ptr_array_index (problems, i);
+
+          if (i > 0)
+            g_string_append_c (text, '\n');
+          /* Translators: a problem in a flow file, e.g. "Line 12: /nodes/1/settings: …" */
+          g_string_append_printf (text, _("Line %u: %s: %s"), problem->line,
+                                  *problem->pointer ? problem->pointer : "/", problem->message);
+        }
+      description = g_strdup_printf (ngettext ("“%s” has a problem. Fix it in a text editor, or open another flow.",
+                                               "“%s” has %u problems. Fix them in a text editor, or open another flow.",
+                                               problems->len),
+                                     name, problems->len);
+    }
+  else
+    {
+      g_string_append (text, error->message);
+      description = g_strdup_printf (_("“%s” could not be read."), name);
+    }
+
+  adw_status_page_set_description (self->error_page, description);
+  gtk_label_set_text (self->error_label, text->str);
+
+  conduit_window_set_document (self, NULL);
+  gtk_stack_set_visible_child_name (self->main_stack, "error");
+  adw_window_title_set_title (self->window_title, name);
+  adw_window_title_set_subtitle (self->window_title, _("Could not be opened"));
+}
+
+static void
+add_to_recent (GFile *file)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+  GtkRecentData data = {
+    .mime_type = (char *)CONDUIT_FLOW_MIME_TYPE,
+    .app_name = (char *)g_get_application_name (),
+    .app_exec = (char *)"conduit %u",
+  };
+
+  gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
+}
+
+static void
+load_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(ConduitWindow) self = user_data;
+  g_autoptr(ConduitDocument) document = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+
+  document = conduit_document_load_finish (result, &problems, &error);
+  if (document == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_load_error (self, self->loading_file, problems, error);
+      return;
+    }
+
+  add_to_recent (conduit_document_get_file (document));
+  conduit_window_set_document (self, document);
+}
+
+/**
+ * conduit_window_open_file:
+ * @self: a window
+ * @file: a flow file
+ *
+ * Opens @file in this window; a broken file shows its problems in the window.
+ */
+void
+conduit_window_open_file (ConduitWindow *self,
+                          GFile         *file)
+{
+  g_return_if_fail (CONDUIT_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  g_set_object (&self->loading_file, file);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  conduit_document_load_async (file, self->cancellable, load_cb, g_object_ref (self));
+}
+
+/**
+ * conduit_window_open_example:
+ * @self: a window
+ * @name: the file name of a bundled example, e.g. "web-form-to-crm.conduit"
+ *
+ * Opens a copy of an example: it has no file, so saving asks where to.
+ */
+void
+conduit_window_open_example (ConduitWindow *self,
+                             const char    *name)
+{
+  g_autofree char *path = g_strconcat (EXAMPLES_PATH, name, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(ConduitFlow) flow = NULL;
+  g_autoptr(ConduitDocument) document = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (CONDUIT_IS_WINDOW (self));
+
+  bytes = g_resources_lookup_data (path, 0, &error);
+  if (bytes != NULL)
+    flow = conduit_flow_new_from_data (conduit_connector_registry_get_default (),
+                                       g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                       NULL, &error);
+  if (flow == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The example “%s” could not be opened: %s"),
+                                                  name, error->message);
+      conduit_window_show_toast (self, message);
+      return;
+    }
+
+  document = conduit_document_new (flow, NULL);
+  conduit_window_set_document (self, document);
+}
+
+static void
+open_response_cb (GtkNativeDialog *dialog,
+                  int              response,
+                  gpointer         user_data)
+{
+  ConduitWindow *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      conduit_window_open_file (self, file);
+    }
+
+  g_object_unref (dialog);
+}
+
+static GtkFileFilter *
+new_flow_filter (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Conduit Flows"));
+  gtk_file_filter_add_mime_type (filter, CONDUIT_FLOW_MIME_TYPE);
+  gtk_file_filter_add_suffix (filter, "conduit");
+
+  return filter;
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  ConduitWindow *self = CONDUIT_WINDOW (widget);
+  GtkFileChooserNative *dialog;
+  g_autoptr(GtkFileFilter) filter = new_flow_filter ();
+
+  /* GtkFileChooserNative goes through the portal inside a sandbox: no home access needed. */
+  dialog = gtk_file_chooser_native_new (_("Open a Flow"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (open_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+new_flow_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  ConduitWindow *self = CONDUIT_WINDOW (widget);
+  g_autoptr(ConduitDocument) document = NULL;
+
+  if (self->document != NULL)
+    {
+      /* Keep this window's flow; a new flow gets a window of its own. */
+      ConduitWindow *window = conduit_window_new (CONDUIT_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+
+      document = conduit_document_new_untitled ();
+      conduit_window_set_document (window, document);
+      gtk_window_present (GTK_WINDOW (window));
+      return;
+    }
+
+  document = conduit_document_new_untitled ();
+  conduit_window_set_document (self, document);
+}
+
+static void
+open_example_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  conduit_window_open_example (CONDUIT_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+open_recent_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
+  conduit_window_open_file (CONDUIT_WINDOW (widget), file);
+}
+
+static void
+save_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(ConduitWindow) self = user_data;
+  ConduitDocument *document = CONDUIT_DOCUMENT (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!conduit_document_save_finish (document, result, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not save: %s"), error->message);
+
+      self->close_after_save = FALSE;
+      conduit_window_show_toast (self, message);
+      return;
+    }
+
+  add_to_recent (conduit_document_get_file (document));
+
+  if (self->close_after_save)
+    {
+      gtk_window_destroy (GTK_WINDOW (self));
+      return;
+    }
+
+  {
+    g_autofree char *title = conduit_document_dup_title (document);
+    g_autofree char *message = g_strdup_printf (_("Saved “%s”"), title);
+    conduit_window_show_toast (self, message);
+  }
+}
+
+static void
+save_as_response_cb (GtkNativeDialog *dialog,
+                     int              response,
+                     gpointer         user_data)
+{
+  ConduitWindow *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT && self->document != NULL)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      conduit_document_save_async (self->document, file, NULL, save_cb, g_object_ref (self));
+    }
+  else
+    {
+      self->close_after_save = FALSE;
+    }
+
+  g_object_unref (dialog);
+}
+
+static void
+save_as (ConduitWindow *self)
+{
+  GtkFileChooserNative *dialog;
+  g_autoptr(GtkFileFilter) filter = new_flow_filter ();
+  g_autofree char *title = conduit_document_dup_title (self->document);
+  g_autofree char *name = g_strdup_printf ("%s.conduit", title);
+
+  dialog = gtk_file_chooser_native_new (_("Save Flow"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (save_as_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  ConduitWindow *self = CONDUIT_WINDOW (widget);
+
+  if (self->document == NULL)
+    return;
+
+  if (conduit_document_get_file (self->document) == NULL)
+    save_as (self);
+  else
+    conduit_document_save_async (self->document, NULL, NULL, save_cb, g_object_ref (self));
+}
+
+static void
+save_as_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  ConduitWindow *self = CONDUIT_WINDOW (widget);
+
+  if (self->document != NULL)
+    save_as (self);
+}
+
+static void
+close_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   ConduitWindow    *self)
+{
+  if (g_str_equal (response, "discard"))
+    {
+      self->force_close = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+  else if (g_str_equal (response, "save"))
+    {
+      self->close_after_save = TRUE;
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.save", NULL);
+    }
+}
+
+static gboolean
+conduit_window_close_request (GtkWindow *window)
+{
+  ConduitWindow *self = CONDUIT_WINDOW (window);
+  g_autofree char *title = NULL;
+  GtkWidget *dialog;
+  GSettings *settings;
+  int width, height;
+
+  if (!self->force_close && self->document != NULL &&
+      conduit_document_get_modified (self->document))
+    {
+      title = conduit_document_dup_title (self->document);
+      dialog = adw_message_dialog_new (window, _("Save Changes?"), NULL);
+      adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                      _("“%s” has unsaved changes. Changes that are not saved will be lost."),
+                                      title);
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "cancel", _("_Cancel"),
+                                        "discard", _("_Discard"),
+                                        "save", _("_Save"),
+                                        NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                                  ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                                  ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+      g_signal_connect (dialog, "response", G_CALLBACK (close_response_cb), self);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return TRUE;
+    }
+
+  if (gtk_window_get_application (window) != NULL)
+    {
+      settings = conduit_application_get_settings (CONDUIT_APPLICATION (gtk_window_get_application (window)));
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (settings, "window-width", width);
+      g_settings_set_int (settings, "window-height", height);
+      g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (window));
+    }
+
+  return GTK_WINDOW_CLASS (conduit_window_parent_class)->close_request (window);
+}
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         ConduitWindow *self)
+{
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      GSList *files = g_value_get_boxed (value);
+
+      for (GSList *l = files; l != NULL; l = l->next)
+        {
+          g_autofree char *name = g_file_get_basename (l->data);
+
+          if (g_str_has_suffix (name, ".conduit"))
+            {
+              conduit_window_open_file (self, l->data);
+              return TRUE;
+            }
+        }
+
+      conduit_window_show_toast (self, _("Only Conduit flows (.conduit files) can be opened"));
+    }
+
+  return FALSE;
+}
+
+static GtkWidget *
+new_start_row (const char *title,
+               const char *subtitle,
+               const char *action_name,
+               GVariant   *target)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), action_name);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (row), target);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+
+  return row;
+}
+
+static void
+populate_examples (ConduitWindow *self)
+{
+  g_auto(GStrv) names = g_resources_enumerate_children (EXAMPLES_PATH, 0, NULL);
+
+  if (names == NULL)
+    return;
+
+  for (guint i = 0; names[i]; i++)
+    {
+      g_autofree char *path = g_strconcat (EXAMPLES_PATH, names[i], NULL);
+      g_autoptr(GBytes) bytes = g_resources_lookup_data (path, 0, NULL);
+      g_autoptr(ConduitFlow) flow = NULL;
+
+      if (bytes == NULL)
+        continue;
+
+      flow = conduit_flow_new_from_data (conduit_connector_registry_get_default (),
+                                         g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                         NULL, NULL);
+      if (flow == NULL)
+        {
+          g_warning ("Bundled example %s is broken", names[i]);
+          continue;
+        }
+
+      gtk_list_box_append (self->examples_list,
+                           new_start_row (conduit_flow_get_name (flow),
+                                          conduit_flow_get_description (flow),
+                                          "win.open-example", g_variant_new_string (names[i])));
+    }
+}
+
+static void
+populate_recent (ConduitWindow *self)
+{
+  GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
+  guint shown = 0;
+
+  for (GList *l = items; l != NULL && shown < MAX_RECENT; l = l->next)
+    {
+      GtkRecentInfo *info = l->data;
+      const char *uri = gtk_recent_info_get_uri (info);
+      g_autofree char *subtitle = NULL;
+      g_autoptr(GFile) file = NULL;
+
+      if (!g_str_has_suffix (uri, ".conduit") || !gtk_recent_info_exists (info))
+        continue;
+
+      file = g_file_new_for_uri (uri);
+      subtitle = g_file_get_parse_name (file);
+      gtk_list_box_append (self->recent_list,
+                           new_start_row (gtk_recent_info_get_display_name (info), subtitle,
+                                          "win.open-recent", g_variant_new_string (uri)));
+      shown++;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->recent_group), shown > 0);
+  g_list_free_full (items, (GDestroyNotify)gtk_recent_info_unref);
+}
+
+static void
+conduit_window_constructed (GObject *object)
+{
+  ConduitWindow *self = CONDUIT_WINDOW (object);
+  GtkApplication *application;
+  GSettings *settings;
+
+  G_OBJECT_CLASS (conduit_window_parent_class)->constructed (object);
+
+  application = gtk_window_get_application (GTK_WINDOW (self));
+  if (application != NULL)
+    {
+      settings = conduit_application_get_settings (CONDUIT_APPLICATION (application));
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (settings, "window-width"),
+                                   g_settings_get_int (settings, "window-height"));
+      if (g_settings_get_boolean (settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+}
+
+static void
+conduit_window_dispose (GObject *object)
+{
+  ConduitWindow *self = (ConduitWindow *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->loading_file);
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_data (self->document, self);
+  g_clear_object (&self->document);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CONDUIT_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (conduit_window_parent_class)->dispose (object);
+}
+
+static void
+conduit_window_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  ConduitWindow *self = CONDUIT_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_DOCUMENT:
+      g_value_set_object (value, self->document);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+conduit_window_class_init (ConduitWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = conduit_window_constructed;
+  object_class->dispose = conduit_window_dispose;
+  object_class->get_property = conduit_window_get_property;
+  window_class->close_request = conduit_window_close_request;
+
+  properties[PROP_DOCUMENT] =
+    g_param_spec_object ("document", NULL, NULL, CONDUIT_TYPE_DOCUMENT,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Referencing the resource keeps it (and its registering constructor) linked in. */
+  (void)conduit_get_resource ();
+
+  g_type_ensure (CONDUIT_TYPE_EDITOR);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/conduit/Conduit/conduit-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, editor_box);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, editor);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, open_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, new_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, inspector_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, recent_group);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, recent_list);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, examples_list);
+
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
+  gtk_widget_class_install_action (widget_class, "win.new-flow", NULL, new_flow_action);
+  gtk_widget_class_install_action (widget_class, "win.open-example", "s", open_example_action);
+  gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.save-as", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-flow", NULL);
+}
+
+static void
+conduit_window_init (ConduitWindow *self)
+{
+  GtkDropTarget *drop_target;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_object_bind_property (self->editor, "show-inspector", self->inspector_button, "active",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+
+  drop_target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop_target, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop_target));
+
+  populate_examples (self);
+  populate_recent (self);
+  update_title (self);
+  update_actions (self);
+}
+
+/**
+ * conduit_window_new:
+ * @application: the application
+ *
+ * Returns: (transfer none): a new window showing the start page
+ */
+ConduitWindow *
+conduit_window_new (ConduitApplication *application)
+{
+  return g_object_new (CONDUIT_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+}

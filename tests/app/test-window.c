@@ -1,0 +1,220 @@
+/* test-window.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "conduit-window.h"
+
+static void
+spin_until_page (ConduitWindow *window,
+                 const char    *page)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (g_strcmp0 (conduit_window_get_page_name (window), page) != 0 &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpstr (conduit_window_get_page_name (window), ==, page);
+}
+
+static char *
+source_path (const char *relative)
+{
+  return g_build_filename (g_getenv ("CONDUIT_SOURCE_DIR"), relative, NULL);
+}
+
+static ConduitWindow *
+new_window (void)
+{
+  ConduitWindow *window = g_object_ref_sink (conduit_window_new (NULL));
+
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+destroy_window (ConduitWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (window);
+}
+
+static void
+test_open_and_dirty_marker (void)
+{
+  g_autofree char *path = source_path ("data/examples/web-form-to-crm.conduit");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  ConduitWindow *window = new_window ();
+  ConduitDocument *document;
+  ConduitNode *node;
+
+  g_assert_cmpstr (conduit_window_get_page_name (window), ==, "start");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Conduit");
+
+  conduit_window_open_file (window, file);
+  spin_until_page (window, "editor");
+
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==,
+                   "Web form lead to CRM contact — Conduit");
+  document = conduit_window_get_document (window);
+  g_assert_false (conduit_document_get_modified (document));
+
+  /* an edit marks the flow unsaved */
+  node = conduit_flow_lookup_node (conduit_document_get_flow (document), "crm");
+  conduit_node_set_position (node, 700, 140);
+  g_assert_true (conduit_document_get_modified (document));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==,
+                   "• Web form lead to CRM contact — Conduit");
+
+  /* renaming the flow renames the window */
+  conduit_flow_set_name (conduit_document_get_flow (document), "Leads");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "• Leads — Conduit");
+
+  destroy_window (window);
+}
+
+static void
+save_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (conduit_document_save_finish (CONDUIT_DOCUMENT (object), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static void
+test_save_clears_marker (void)
+{
+  g_autofree char *tmpdir = g_dir_make_tmp ("conduit-window-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (tmpdir, "saved.conduit", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *original = NULL;
+  g_autofree char *saved = NULL;
+  ConduitWindow *window = new_window ();
+  ConduitDocument *document;
+  gboolean done = FALSE;
+
+  conduit_window_open_example (window, "web-form-to-crm.conduit");
+  spin_until_page (window, "editor");
+  document = conduit_window_get_document (window);
+  g_assert_null (conduit_document_get_file (document));
+
+  conduit_flow_set_owner (conduit_document_get_flow (document), "Ops <ops@example.com>");
+  g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (window)), "• "));
+
+  conduit_document_save_async (document, file, NULL, save_done, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_false (conduit_document_get_modified (document));
+  g_assert_false (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (window)), "• "));
+  g_assert_true (g_file_get_contents (path, &saved, NULL, NULL));
+  g_assert_nonnull (strstr (saved, "\"owner\": \"Ops <ops@example.com>\""));
+
+  g_unlink (path);
+  g_rmdir (tmpdir);
+  destroy_window (window);
+}
+
+static void
+test_broken_file_shows_problems (void)
+{
+  g_autofree char *path = source_path ("tests/fixtures/flows/broken-links.conduit");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  ConduitWindow *window = new_window ();
+  const char *text;
+
+  conduit_window_open_file (window, file);
+  spin_until_page (window, "error");
+
+  text = conduit_window_get_error_text (window);
+  g_assert_nonnull (strstr (text, "Line 12: /nodes/1/settings: node “call”: required setting “url” (URL) is missing"));
+  g_assert_nonnull (strstr (text, "Line 21: /links/0/to: link 1 goes to node “ghost”"));
+  g_assert_null (conduit_window_get_document (window));
+
+  destroy_window (window);
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel))
+        return ADW_MESSAGE_DIALOG (toplevel);
+    }
+
+  return NULL;
+}
+
+static void
+test_close_prompt (void)
+{
+  ConduitWindow *window = new_window ();
+  AdwMessageDialog *dialog;
+
+  conduit_window_open_example (window, "web-form-to-crm.conduit");
+  conduit_flow_set_name (conduit_document_get_flow (conduit_window_get_document (window)), "Changed");
+
+  gtk_window_close (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Save Changes?");
+  g_assert_true (adw_message_dialog_has_response (dialog, "save"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "discard"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  /* cancel keeps the window */
+  adw_message_dialog_response (dialog, "cancel");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  /* discard closes it */
+  gtk_window_close (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "discard");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  g_assert_finalize_object (window);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/conduit/window/open-and-dirty-marker", test_open_and_dirty_marker);
+  g_test_add_func ("/conduit/window/save-clears-marker", test_save_clears_marker);
+  g_test_add_func ("/conduit/window/broken-file-shows-problems", test_broken_file_shows_problems);
+  g_test_add_func ("/conduit/window/close-prompt", test_close_prompt);
+
+  return g_test_run ();
+}
