@@ -10,6 +10,8 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 
 #include "conduit-executor-http.h"
@@ -170,6 +172,25 @@ accept_any_certificate_cb (SoupMessage          *message,
                            gpointer              user_data)
 {
   return TRUE;
+}
+
+/* libsoup writes the headers and the body separately; with Nagle's algorithm the body then
+ * waits for the server's delayed ACK (40 ms on Linux) on every request of a kept-alive
+ * connection. Requests are small and latency is what matters, so send at once. */
+static void
+network_event_cb (SoupMessage        *message,
+                  GSocketClientEvent  event,
+                  GIOStream          *connection,
+                  gpointer            user_data)
+{
+  GSocket *socket;
+
+  if (event != G_SOCKET_CLIENT_CONNECTED || !G_IS_SOCKET_CONNECTION (connection))
+    return;
+
+  socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection));
+  if (g_socket_get_family (socket) != G_SOCKET_FAMILY_UNIX)
+    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 }
 
 static gboolean
@@ -482,8 +503,14 @@ send_attempt (GTask *task)
     soup_message_headers_replace (headers, "Idempotency-Key", request->idempotency_key);
   if (request->body != NULL)
     soup_message_set_request_body_from_bytes (call->message, request->content_type, request->body);
+  /* Without this flag libsoup opens a new connection for every POST (it will not reuse a kept-
+   * alive connection for a request it may not repeat). The only repeat it then makes is a
+   * request whose pooled connection turned out closed before any answer: the case our own
+   * retries cover too, and which an Idempotency-Key makes harmless. */
+  soup_message_add_flags (call->message, SOUP_MESSAGE_IDEMPOTENT);
   if (!request->follow_redirects)
     soup_message_add_flags (call->message, SOUP_MESSAGE_NO_REDIRECT);
+  g_signal_connect (call->message, "network-event", G_CALLBACK (network_event_cb), NULL);
   if (!request->verify_tls)
     g_signal_connect (call->message, "accept-certificate",
                       G_CALLBACK (accept_any_certificate_cb), NULL);

@@ -56,7 +56,15 @@ conduit_retry_policy_class_init (ConduitRetryPolicyClass *klass)
 static void
 conduit_retry_policy_init (ConduitRetryPolicy *self)
 {
-  self->rand = g_rand_new ();
+}
+
+/* Made on first use: g_rand_new() reads /dev/urandom, and most policies never wait at all. */
+static GRand *
+get_rand (ConduitRetryPolicy *self)
+{
+  if (self->rand == NULL)
+    self->rand = g_rand_new_with_seed (g_random_int ());
+  return self->rand;
 }
 
 /**
@@ -94,7 +102,7 @@ conduit_retry_policy_set_seed (ConduitRetryPolicy *self,
 {
   g_return_if_fail (CONDUIT_IS_RETRY_POLICY (self));
 
-  g_rand_set_seed (self->rand, seed);
+  g_rand_set_seed (get_rand (self), seed);
 }
 
 /**
@@ -278,7 +286,7 @@ conduit_retry_policy_next_delay (ConduitRetryPolicy  *self,
 
   /* Equal jitter: at least half the wait, so backoff still grows. */
   if (wait > 1)
-    wait = wait / 2 + (guint64)g_rand_int_range (self->rand, 0, (gint32)MIN (wait / 2 + 1,
+    wait = wait / 2 + (guint64)g_rand_int_range (get_rand (self), 0, (gint32)MIN (wait / 2 + 1,
                                                                              G_MAXINT32));
   *delay_ms = (guint)wait;
   return TRUE;

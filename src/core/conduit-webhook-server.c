@@ -27,6 +27,10 @@
  * leak into the history.
  */
 
+/* Past this many events being recorded or run at once, new events wait (their requests stay
+ * paused) until a run ends: senders slow down instead of the backlog growing without bound. */
+#define MAX_IN_FLIGHT 64
+
 G_DEFINE_QUARK (conduit-webhook-server-error-quark, conduit_webhook_server_error)
 
 typedef struct
@@ -58,7 +62,9 @@ struct _ConduitWebhookServer
   GPtrArray     *listeners;         /* of Listener */
   GPtrArray     *routes;            /* of Route */
   GCancellable  *cancellable;
-  guint          n_pending;
+  GQueue         waiting;           /* of Pending, not yet recorded */
+  guint          n_pending;         /* being recorded */
+  guint          n_running;         /* recorded and executing */
 };
 
 G_DEFINE_FINAL_TYPE (ConduitWebhookServer, conduit_webhook_server, G_TYPE_OBJECT)
@@ -84,12 +90,23 @@ listener_free (Listener *listener)
   g_free (listener);
 }
 
+typedef struct
+{
+  ConduitWebhookServer *server;
+  SoupServerMessage    *msg;
+  ConduitRun           *run;
+} Pending;
+
+static void pending_free (Pending *pending);
+
 static void
 conduit_webhook_server_dispose (GObject *object)
 {
   ConduitWebhookServer *self = (ConduitWebhookServer *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_queue_clear_full (&self->waiting, (GDestroyNotify)pending_free);
+
   g_clear_pointer (&self->listeners, g_ptr_array_unref);
   g_clear_pointer (&self->routes, g_ptr_array_unref);
   g_clear_object (&self->runner);
@@ -269,21 +286,37 @@ parse_event (SoupServerMessage  *msg,
   return NULL;
 }
 
-typedef struct
+static void
+pending_free (Pending *pending)
 {
-  ConduitWebhookServer *server;
-  SoupServerMessage    *msg;
-} Pending;
+  g_clear_object (&pending->msg);
+  g_clear_object (&pending->run);
+  g_free (pending);
+}
+
+static void start_recording (ConduitWebhookServer *self,
+                             Pending              *pending);
+
+static void
+admit_waiting (ConduitWebhookServer *self)
+{
+  while (self->waiting.length > 0 && self->n_pending + self->n_running < MAX_IN_FLIGHT)
+    start_recording (self, g_queue_pop_head (&self->waiting));
+}
 
 static void
 run_done_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
+  g_autoptr(ConduitWebhookServer) self = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!conduit_run_execute_finish (CONDUIT_RUN (object), result, &error))
     g_warning ("A webhook run could not run: %s", error->message);
+
+  self->n_running--;
+  admit_waiting (self);
 }
 
 static void
@@ -292,12 +325,11 @@ recorded_cb (GObject      *object,
              gpointer      user_data)
 {
   Pending *pending = user_data;
-  g_autoptr(ConduitWebhookServer) self = pending->server;
-  g_autoptr(SoupServerMessage) msg = pending->msg;
+  g_autoptr(ConduitWebhookServer) self = g_object_ref (pending->server);
+  SoupServerMessage *msg = pending->msg;
   ConduitRun *run = CONDUIT_RUN (object);
   g_autoptr(GError) error = NULL;
 
-  g_free (pending);
   self->n_pending--;
 
   if (!conduit_run_record_finish (run, result, &error))
@@ -306,13 +338,25 @@ recorded_cb (GObject      *object,
       respond (msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
                _("the event could not be saved; send it again later"), 0);
       soup_server_message_unpause (msg);
+      pending_free (pending);
+      admit_waiting (self);
       return;
     }
 
   respond (msg, SOUP_STATUS_ACCEPTED, "accepted", conduit_run_get_id (run));
   soup_server_message_unpause (msg);
 
-  conduit_run_execute_async (run, self->cancellable, run_done_cb, NULL);
+  self->n_running++;
+  conduit_run_execute_async (run, self->cancellable, run_done_cb, g_object_ref (self));
+  pending_free (pending);
+}
+
+static void
+start_recording (ConduitWebhookServer *self,
+                 Pending              *pending)
+{
+  self->n_pending++;
+  conduit_run_record_async (pending->run, NULL, recorded_cb, pending);
 }
 
 static void
@@ -385,11 +429,15 @@ handle_request (SoupServer        *soup,
     }
 
   pending = g_new0 (Pending, 1);
-  pending->server = g_object_ref (self);
+  pending->server = self;
   pending->msg = g_object_ref (msg);
-  self->n_pending++;
+  pending->run = g_steal_pointer (&run);
   soup_server_message_pause (msg);
-  conduit_run_record_async (run, NULL, recorded_cb, pending);
+
+  if (self->n_pending + self->n_running < MAX_IN_FLIGHT)
+    start_recording (self, pending);
+  else
+    g_queue_push_tail (&self->waiting, pending);
 }
 
 static void
@@ -700,14 +748,14 @@ conduit_webhook_server_dup_curl_command (ConduitWebhookServer *self,
  * conduit_webhook_server_get_n_pending:
  * @self: a server
  *
- * Returns: how many events are waiting for the history to commit them
+ * Returns: how many events are waiting to be recorded, or for the history to commit them
  */
 guint
 conduit_webhook_server_get_n_pending (ConduitWebhookServer *self)
 {
   g_return_val_if_fail (CONDUIT_IS_WEBHOOK_SERVER (self), 0);
 
-  return self->n_pending;
+  return self->n_pending + self->waiting.length;
 }
 
 /**
