@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 typedef int (*ConduitCliCommandFunc) (int argc, char **argv);
 
 int conduit_cli_validate   (int argc, char **argv);
+int conduit_cli_map        (int argc, char **argv);
+int conduit_cli_credential (int argc, char **argv);
 
 /* runner and history */
 int conduit_cli_run        (int argc, char **argv);

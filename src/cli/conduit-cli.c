@@ -30,6 +30,7 @@ static const ConduitCliCommand commands[] = {
   { "validate", conduit_cli_validate, N_("Check flow files and report every problem") },
 
   /* field mapping */
+  { "map", conduit_cli_map, N_("Stream records through a field mapping") },
 
   /* runner and history */
   { "run", conduit_cli_run, N_("Run a flow once and print what each node did") },
@@ -37,6 +38,7 @@ static const ConduitCliCommand commands[] = {
   { "history", conduit_cli_history, N_("List past runs, or show one run in detail") },
 
   /* credentials */
+  { "credential", conduit_cli_credential, N_("List, show, store and delete credentials in the keyring") },
 
 };
 

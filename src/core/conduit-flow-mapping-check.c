@@ -13,6 +13,7 @@
 
 #include "conduit-flow-mapping-check.h"
 #include "conduit-flow-problem.h"
+#include "conduit-mapping.h"
 
 /* The bridge between the flow checker and the mapping engine: a node's mapping is compiled
  * when the flow is loaded, so that a broken expression is reported then, with its position,
@@ -25,7 +26,9 @@
  * @node_id: the node's id
  * @problems: (element-type ConduitFlowProblem): where to add problems
  *
- * Checks a node's mapping.
+ * Checks a node's mapping with the mapping engine and adds every problem it finds, each with
+ * a JSON pointer into the flow file; a problem in an expression or a path also names the
+ * column in that text.
  */
 void
 conduit_flow_mapping_check (JsonNode   *mapping,
@@ -33,18 +36,21 @@ conduit_flow_mapping_check (JsonNode   *mapping,
                             const char *node_id,
                             GPtrArray  *problems)
 {
-  JsonNode *rows;
+  g_autoptr(ConduitMapping) loaded = NULL;
+  g_autoptr(GPtrArray) found = NULL;
 
-  if (!JSON_NODE_HOLDS_OBJECT (mapping))
-    return;
+  g_return_if_fail (mapping != NULL);
+  g_return_if_fail (pointer != NULL);
+  g_return_if_fail (problems != NULL);
 
-  rows = json_object_get_member (json_node_get_object (mapping), "rows");
-  if (rows != NULL && !JSON_NODE_HOLDS_ARRAY (rows))
+  loaded = conduit_mapping_load_json (mapping, &found);
+  for (guint i = 0; i < found->len; i++)
     {
-      g_autofree char *rows_pointer = g_strconcat (pointer, "/rows", NULL);
-      g_autofree char *message = g_strdup_printf (_("node “%s”: the mapping’s “rows” must be an array"),
-                                                  node_id);
+      ConduitMappingProblem *problem = g_ptr_array_index (found, i);
+      g_autofree char *problem_pointer = g_strconcat (pointer, problem->pointer, NULL);
+      /* TRANSLATORS: "node “map”: row 2, expression: column 7: …" */
+      g_autofree char *message = g_strdup_printf (_("node “%s”: %s"), node_id, problem->message);
 
-      g_ptr_array_add (problems, conduit_flow_problem_new (rows_pointer, node_id, message));
+      g_ptr_array_add (problems, conduit_flow_problem_new (problem_pointer, node_id, message));
     }
 }

@@ -20,6 +20,12 @@
 #include "conduit-link.h"
 #include "conduit-node.h"
 /* mapping */
+#include "conduit-expression.h"
+#include "conduit-mapping.h"
+#include "conduit-mapping-row.h"
+#include "conduit-mapping-schema.h"
+#include "conduit-record-reader.h"
+#include "conduit-template.h"
 
 /* runner and history */
 #include "conduit-clock.h"
@@ -33,5 +39,9 @@
 #include "conduit-webhook-server.h"
 
 /* credentials */
+#include "conduit-authorizer.h"
+#include "conduit-credential.h"
+#include "conduit-credential-store.h"
+#include "conduit-redactor.h"
 
 #undef CONDUIT_INSIDE

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# bench/mapping/bench.sh BUILD_DIR SCRATCH_DIR
+#
+# Maps generated lead records (NDJSON and CSV) with a 12-field mapping (nested output, trims,
+# lowercasing, concatenation, digit-only phone, integer and date parsing, a default, a
+# constant, a required email) through `conduit-cli map`, and the same mapping written as a
+# plain python3 script, a jq program and a Miller program. Checks that every output holds the
+# same records, then prints records/s and peak memory (GNU time's maximum RSS) for each.
+# BENCH_RECORDS changes the number of records (default 200000), BENCH_RUNS the runs of the
+# quick tools of which the fastest counts (default 3).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=$1
+scratch=$2
+records=${BENCH_RECORDS:-200000}
+cli="$build/src/cli/conduit-cli"
+
+if [ ! -x /usr/bin/time ]; then
+  echo "bench/mapping: installing GNU time for peak memory" >&2
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq time >&2; else sudo apt-get install -y -qq time >&2; fi
+fi
+for tool in jq mlr python3; do
+  command -v "$tool" >/dev/null || { echo "bench/mapping: $tool is missing" >&2; exit 1; }
+done
+
+echo "generating $records lead records" >&2
+python3 "$here/generate.py" "$records" "$scratch/leads.ndjson" "$scratch/leads.csv"
+ls -l "$scratch/leads.ndjson" "$scratch/leads.csv" >&2
+
+# run NAME COMMAND...: runs with GNU time, leaves records/s, peak MB and seconds of the
+# fastest of $RUNS runs in $scratch/NAME.stats. The quick tools (conduit, python3) run
+# BENCH_RUNS times (default 3), the same for both, so that a busy machine skews less; jq and
+# Miller take long enough to run once.
+run() {
+  local name=$1; shift
+  local runs=${RUNS:-1} status i
+  for i in $(seq "$runs"); do
+    status=0
+    /usr/bin/time -v -o "$scratch/$name.time.$i" "$@" || status=$?
+    # conduit-cli map exits 2 when some records are rejected, which they are by design
+    if [ $status -ne 0 ] && [ $status -ne 2 ]; then
+      echo "bench/mapping: $name failed with status $status" >&2
+      return 1
+    fi
+  done
+  python3 - "$records" "$scratch/$name".time.* > "$scratch/$name.stats" <<'PY'
+import re, sys
+best = None
+for path in sys.argv[2:]:
+    text = open(path).read()
+    wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", text)
+    seconds = int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))
+    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
+    if best is None or seconds < best[0]:
+        best = (seconds, rss_kb)
+seconds, rss_kb = best
+print("%.0f %.1f %.3f" % (int(sys.argv[1]) / max(seconds, 1e-6), rss_kb / 1024, seconds))
+PY
+  echo "  $name: $(cat "$scratch/$name.stats") (records/s, peak MB, s; best of $runs)" >&2
+}
+quick_runs=${BENCH_RUNS:-3}
+
+for format in ndjson csv; do
+  input="$scratch/leads.$format"
+  echo "mapping $format" >&2
+  RUNS=$quick_runs run "conduit-$format" "$cli" map "$here/mapping.json" --input "$input" \
+    --output "$scratch/conduit-$format.out" --rejected "$scratch/conduit-$format.rejected"
+  RUNS=$quick_runs run "python3-$format" python3 "$here/map.py" "$format" "$input" \
+    "$scratch/python3-$format.out" "$scratch/python3-$format.rejected"
+  if [ "$format" = ndjson ]; then
+    run "jq-$format" sh -c 'jq -c -f "$1" "$2" > "$3" 2> "$4"' sh "$here/map.jq" "$input" \
+      "$scratch/jq-$format.out" "$scratch/jq-$format.rejected"
+    miller_input=--ijsonl
+  else
+    miller_input=--icsv
+  fi
+  run "miller-$format" env REJECTED="$scratch/miller-$format.rejected" \
+    sh -c 'mlr "$1" --ojsonl put -q -f "$2" then unflatten "$3" > "$4"' sh "$miller_input" \
+    "$here/map.mlr" "$input" "$scratch/miller-$format.out"
+done
+
+echo "checking that all outputs are identical" >&2
+python3 "$here/compare.py" "$scratch/conduit-ndjson.out" "$scratch/conduit-csv.out" \
+  "$scratch/python3-ndjson.out" "$scratch/python3-csv.out" "$scratch/jq-ndjson.out" \
+  "$scratch/miller-ndjson.out" "$scratch/miller-csv.out"
+rejected=$(wc -l < "$scratch/conduit-ndjson.rejected")
+python_rejected=$(wc -l < "$scratch/python3-ndjson.rejected")
+[ "$rejected" = "$python_rejected" ] || {
+  echo "bench/mapping: conduit rejected $rejected records, python3 $python_rejected" >&2; exit 1; }
+echo "  $(wc -l < "$scratch/conduit-ndjson.out") mapped, $rejected rejected, in every tool" >&2
+
+stat() { cut -d' ' -f"$2" "$scratch/$1.stats"; }
+for format in ndjson csv; do
+  baselines="python3 miller"
+  [ "$format" = ndjson ] && baselines="python3 jq miller"
+  for base in $baselines; do
+    printf '%s records/s\t%s\trecords/s\t%s\t%s\thigher\n' "$format" "$(stat "conduit-$format" 1)" \
+      "$base" "$(stat "$base-$format" 1)"
+  done
+  for base in $baselines; do
+    printf '%s peak memory\t%s\tMB\t%s\t%s\tlower\n' "$format" "$(stat "conduit-$format" 2)" \
+      "$base" "$(stat "$base-$format" 2)"
+  done
+done

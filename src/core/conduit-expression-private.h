@@ -1,0 +1,160 @@
+/* conduit-expression-private.h
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "conduit-expression.h"
+#include "conduit-mapping-value.h"
+
+G_BEGIN_DECLS
+
+/* What the mapping engine and the function table share with the parser. */
+
+typedef enum
+{
+  SEGMENT_KEY,     /* .name, `name`, ["name"] */
+  SEGMENT_INDEX,   /* [3], [-1] */
+  SEGMENT_ALL,     /* [] */
+} SegmentKind;
+
+typedef struct
+{
+  SegmentKind  kind;
+  char        *key;
+  guint        key_len;
+  gint64       index;
+} PathSegment;
+
+typedef struct
+{
+  PathSegment *segments;
+  guint        n_segments;
+} ConduitPath;
+
+typedef enum
+{
+  EXPR_LITERAL,
+  EXPR_PATH,
+  EXPR_CALL,
+  EXPR_NOT,
+  EXPR_NEGATE,
+  EXPR_AND,
+  EXPR_OR,
+  EXPR_COMPARE,
+  EXPR_ARITHMETIC,
+} ExprKind;
+
+typedef enum
+{
+  OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
+  OP_ADD, OP_SUB, OP_MUL, OP_DIV,
+} ExprOperator;
+
+typedef struct _ExprNode       ExprNode;
+typedef struct _ExprFunction   ExprFunction;
+typedef struct _EvalContext    EvalContext;
+
+struct _EvalContext
+{
+  ConduitArena        *arena;
+  const ConduitValue  *root;
+  gint64               current;   /* the item of an array row, or -1 */
+  GError             **error;
+};
+
+typedef ConduitValue *(*ExprFunctionImpl) (EvalContext   *context,
+                                           ExprNode      *call,
+                                           ConduitValue **args);
+/* Checks constant arguments when the expression is made, and may prepare data (a compiled
+ * regular expression, a parsed date format). Returns FALSE with a message and the argument
+ * at fault. */
+typedef gboolean (*ExprFunctionCheck) (ExprNode  *call,
+                                       guint     *bad_argument,
+                                       char     **message);
+
+struct _ExprFunction
+{
+  const char        *name;
+  guint              min_args;
+  guint              max_args;     /* G_MAXUINT: any number */
+  ExprFunctionImpl   impl;         /* NULL for if(), which is evaluated lazily */
+  ExprFunctionCheck  check;
+};
+
+struct _ExprNode
+{
+  ExprKind  kind;
+  guint     column;     /* 1-based, in characters */
+  guint     length;     /* in characters, for underlining */
+  union
+  {
+    ConduitValue *literal;
+    ConduitPath   path;
+    struct
+    {
+      const ExprFunction *function;
+      ExprNode          **args;
+      guint               n_args;
+      gpointer            data;
+      GDestroyNotify      data_free;
+    } call;
+    struct
+    {
+      ExprOperator  op;
+      ExprNode     *left;
+      ExprNode     *right;
+    } binary;
+    ExprNode *operand;
+  };
+};
+
+const ExprFunction *conduit_expression_find_function (const char *name,
+                                                      gsize       length);
+ConduitValue       *conduit_expression_eval_node     (EvalContext        *context,
+                                                      ExprNode           *node);
+void                conduit_expression_set_error     (EvalContext        *context,
+                                                      ExprNode           *node,
+                                                      const char         *format,
+                                                      ...) G_GNUC_PRINTF (3, 4);
+const char         *conduit_expression_value_text    (EvalContext        *context,
+                                                      const ConduitValue *value,
+                                                      gsize              *length);
+
+ConduitValue       *conduit_expression_eval          (ConduitExpression  *self,
+                                                      ConduitArena       *arena,
+                                                      const ConduitValue *root,
+                                                      gint64              current,
+                                                      GError            **error);
+gboolean            conduit_expression_iteration_length (ConduitExpression  *self,
+                                                      const ConduitValue *root,
+                                                      guint              *length);
+gboolean            conduit_expression_uses_iteration (ConduitExpression  *self);
+ConduitExpression  *conduit_expression_new_full      (const char         *text,
+                                                      gboolean            path_only,
+                                                      guint               column_offset,
+                                                      gsize              *consumed,
+                                                      GError            **error);
+void                conduit_expression_syntax_error  (GError            **error,
+                                                      guint               column,
+                                                      guint               length,
+                                                      const char         *format,
+                                                      ...) G_GNUC_PRINTF (4, 5);
+
+/* date parsing, shared with the validation of date fields */
+gboolean            conduit_date_parse_iso           (const char         *text,
+                                                      gsize               length,
+                                                      gboolean           *has_time);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+const ConduitPath  *conduit_expression_get_path      (ConduitExpression  *self);
+void                conduit_expression_collect_fields (ConduitExpression *self,
+                                                      GHashTable         *names);
+
+G_END_DECLS

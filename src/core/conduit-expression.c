@@ -1,0 +1,1933 @@
+/* conduit-expression.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "conduit-expression"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "conduit-expression-private.h"
+
+/* A hand-written lexer and recursive-descent parser. The grammar is small (docs/mapping.md),
+ * and a hand-written parser is what gives every error a precise column and a sentence a
+ * non-programmer can act on; a generated one would not. Expressions are parsed once into a
+ * tree that lives in the expression's own arena, and evaluated against arena values. */
+
+#define MAX_NESTING 64
+
+typedef struct
+{
+  guint column;
+  guint length;
+} ConduitExpressionErrorPrivate;
+
+static void
+conduit_expression_error_private_init (ConduitExpressionErrorPrivate *priv)
+{
+  priv->column = 0;
+  priv->length = 0;
+}
+
+static void
+conduit_expression_error_private_copy (const ConduitExpressionErrorPrivate *src,
+                                       ConduitExpressionErrorPrivate       *dest)
+{
+  *dest = *src;
+}
+
+static void
+conduit_expression_error_private_clear (ConduitExpressionErrorPrivate *priv)
+{
+}
+
+/* The macro's pointer arithmetic is aligned by construction; clang cannot see it. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wcast-align"
+G_DEFINE_EXTENDED_ERROR (ConduitExpressionError, conduit_expression_error)
+#pragma GCC diagnostic pop
+
+struct _ConduitExpression
+{
+  gint          ref_count;
+  char         *text;
+  ConduitArena *arena;      /* the tree and its literals; never reset */
+  ExprNode     *root;
+  GPtrArray    *calls;      /* (element-type ExprNode) calls that hold prepared data */
+  ExprNode     *iteration;  /* (nullable) the first path with [] */
+};
+
+G_DEFINE_BOXED_TYPE (ConduitExpression, conduit_expression,
+                     conduit_expression_ref, conduit_expression_unref)
+
+/**
+ * conduit_expression_error_get_column:
+ * @error: an error of the %CONDUIT_EXPRESSION_ERROR domain
+ *
+ * Returns: the 1-based column (in characters) where a syntax error is, or 0
+ */
+guint
+conduit_expression_error_get_column (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, 0);
+
+  if (error->domain != CONDUIT_EXPRESSION_ERROR)
+    return 0;
+  return conduit_expression_error_get_private (error)->column;
+}
+
+/**
+ * conduit_expression_error_get_length:
+ * @error: an error of the %CONDUIT_EXPRESSION_ERROR domain
+ *
+ * Returns: how many characters from the column are at fault (at least 1 with a column)
+ */
+guint
+conduit_expression_error_get_length (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, 0);
+
+  if (error->domain != CONDUIT_EXPRESSION_ERROR)
+    return 0;
+  return conduit_expression_error_get_private (error)->length;
+}
+
+void
+conduit_expression_syntax_error (GError     **error,
+                                 guint        column,
+                                 guint        length,
+                                 const char  *format,
+                                 ...)
+{
+  g_autofree char *detail = NULL;
+  GError *new_error;
+  ConduitExpressionErrorPrivate *priv;
+  va_list args;
+
+  if (error == NULL)
+    return;
+
+  va_start (args, format);
+  detail = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  /* TRANSLATORS: "column 12: “)” is missing" */
+  new_error = g_error_new (CONDUIT_EXPRESSION_ERROR, CONDUIT_EXPRESSION_ERROR_SYNTAX,
+                           _("column %u: %s"), column, detail);
+  priv = conduit_expression_error_get_private (new_error);
+  priv->column = column;
+  priv->length = MAX (length, 1);
+  g_propagate_error (error, new_error);
+}
+
+/* ---- lexer ----------------------------------------------------------------------------- */
+
+typedef enum
+{
+  TOKEN_END,
+  TOKEN_NUMBER,
+  TOKEN_STRING,
+  TOKEN_NAME,        /* identifier */
+  TOKEN_QUOTED_NAME, /* `quoted field name` */
+  TOKEN_DOLLAR,
+  TOKEN_LPAREN,
+  TOKEN_RPAREN,
+  TOKEN_LBRACKET,
+  TOKEN_RBRACKET,
+  TOKEN_LBRACE,
+  TOKEN_RBRACE,
+  TOKEN_COMMA,
+  TOKEN_DOT,
+  TOKEN_COLON,
+  TOKEN_OPERATOR,
+  TOKEN_AND,
+  TOKEN_OR,
+  TOKEN_NOT,
+  TOKEN_TRUE,
+  TOKEN_FALSE,
+  TOKEN_NULL,
+  TOKEN_ERROR,
+} TokenKind;
+
+typedef struct
+{
+  TokenKind     kind;
+  gsize         start;
+  gsize         end;
+  ExprOperator  op;
+  GString      *string;   /* decoded text of STRING and QUOTED_NAME */
+} Token;
+
+typedef struct
+{
+  ConduitExpression *expression;
+  const char        *text;
+  gsize              length;
+  gsize              pos;
+  guint              column_offset;
+  gboolean           stop_at_brace;   /* inside a {{template}}: "}}" ends the expression */
+  Token              token;
+  guint              depth;
+  guint              braces;          /* open { of tables, which a "}}" cannot close */
+  GError           **error;
+  gboolean           failed;
+} Parser;
+
+static guint
+column_at (Parser *p,
+           gsize   offset)
+{
+  return p->column_offset + g_utf8_strlen (p->text, offset) + 1;
+}
+
+static guint
+chars_between (Parser *p,
+               gsize   start,
+               gsize   end)
+{
+  return g_utf8_strlen (p->text + start, end - start);
+}
+
+G_GNUC_PRINTF (4, 5)
+static void
+parser_error (Parser     *p,
+              gsize       start,
+              gsize       end,
+              const char *format,
+              ...)
+{
+  g_autofree char *detail = NULL;
+  va_list args;
+
+  if (p->failed)
+    return;
+  p->failed = TRUE;
+
+  va_start (args, format);
+  detail = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  conduit_expression_syntax_error (p->error, column_at (p, start),
+                                   end > start ? chars_between (p, start, end) : 1, "%s", detail);
+}
+
+static gboolean
+is_name_start (guchar c)
+{
+  return g_ascii_isalpha (c) || c == '_' || c >= 0x80;
+}
+
+static gboolean
+is_name_char (guchar c)
+{
+  return g_ascii_isalnum (c) || c == '_' || c >= 0x80;
+}
+
+static gboolean
+lex_quoted (Parser *p,
+            char    quote,
+            Token  *token)
+{
+  gsize i = p->pos + 1;
+
+  g_string_truncate (token->string, 0);
+  while (i < p->length && p->text[i] != quote)
+    {
+      char c = p->text[i];
+
+      if (c == '\\' && i + 1 < p->length)
+        {
+          char e = p->text[i + 1];
+
+          i += 2;
+          switch (e)
+            {
+            case 'n': g_string_append_c (token->string, '\n'); break;
+            case 't': g_string_append_c (token->string, '\t'); break;
+            case 'r': g_string_append_c (token->string, '\r'); break;
+            case 'u':
+              {
+                gunichar u = 0;
+                int k;
+
+                for (k = 0; k < 4 && i < p->length && g_ascii_isxdigit (p->text[i]); k++, i++)
+                  u = u * 16 + g_ascii_xdigit_value (p->text[i]);
+                if (k < 4 || !g_unichar_validate (u))
+                  {
+                    parser_error (p, i - 2 - k, i, _("“\\u” must be followed by four hexadecimal digits"));
+                    return FALSE;
+                  }
+                g_string_append_unichar (token->string, u);
+              }
+              break;
+            default:
+              g_string_append_c (token->string, e);
+              break;
+            }
+          continue;
+        }
+      g_string_append_c (token->string, c);
+      i++;
+    }
+
+  if (i >= p->length)
+    {
+      if (quote == '`')
+        parser_error (p, p->pos, p->length, _("the field name that starts here has no closing “`”"));
+      else
+        parser_error (p, p->pos, p->length, _("the text that starts here has no closing %c"), quote);
+      return FALSE;
+    }
+
+  token->end = i + 1;
+  return TRUE;
+}
+
+static void
+next_token (Parser *p)
+{
+  Token *t = &p->token;
+  const char *s = p->text;
+  guchar c;
+
+  while (p->pos < p->length && g_ascii_isspace (s[p->pos]))
+    p->pos++;
+
+  t->start = p->pos;
+  t->end = p->pos + 1;
+
+  if (p->pos >= p->length)
+    {
+      t->kind = TOKEN_END;
+      t->end = p->pos;
+      return;
+    }
+
+  c = s[p->pos];
+  switch (c)
+    {
+    case '(': t->kind = TOKEN_LPAREN; break;
+    case ')': t->kind = TOKEN_RPAREN; break;
+    case '[': t->kind = TOKEN_LBRACKET; break;
+    case ']': t->kind = TOKEN_RBRACKET; break;
+    case '{':
+      t->kind = TOKEN_LBRACE;
+      p->braces++;
+      break;
+    case '}':
+      if (p->stop_at_brace && p->pos + 1 < p->length && s[p->pos + 1] == '}' && p->braces == 0)
+        {
+          t->kind = TOKEN_END;
+          t->end = p->pos;
+          return;
+        }
+      t->kind = TOKEN_RBRACE;
+      if (p->braces > 0)
+        p->braces--;
+      break;
+    case ',': t->kind = TOKEN_COMMA; break;
+    case '.': t->kind = TOKEN_DOT; break;
+    case ':': t->kind = TOKEN_COLON; break;
+    case '$': t->kind = TOKEN_DOLLAR; break;
+    case '+': t->kind = TOKEN_OPERATOR; t->op = OP_ADD; break;
+    case '-': t->kind = TOKEN_OPERATOR; t->op = OP_SUB; break;
+    case '*': t->kind = TOKEN_OPERATOR; t->op = OP_MUL; break;
+    case '/': t->kind = TOKEN_OPERATOR; t->op = OP_DIV; break;
+    case '=':
+    case '!':
+    case '<':
+    case '>':
+      {
+        gboolean eq = p->pos + 1 < p->length && s[p->pos + 1] == '=';
+
+        t->kind = TOKEN_OPERATOR;
+        if (c == '=' && eq)
+          t->op = OP_EQ;
+        else if (c == '!' && eq)
+          t->op = OP_NE;
+        else if (c == '<')
+          t->op = eq ? OP_LE : OP_LT;
+        else if (c == '>')
+          t->op = eq ? OP_GE : OP_GT;
+        else if (c == '=')
+          {
+            parser_error (p, p->pos, p->pos + 1, _("use “==” to compare two values"));
+            t->kind = TOKEN_ERROR;
+            break;
+          }
+        else
+          {
+            parser_error (p, p->pos, p->pos + 1, _("use “not” or “!=” instead of “!”"));
+            t->kind = TOKEN_ERROR;
+            break;
+          }
+        if (eq)
+          t->end = p->pos + 2;
+      }
+      break;
+    case '"':
+    case '\'':
+    case '`':
+      if (!lex_quoted (p, c, t))
+        {
+          t->kind = TOKEN_ERROR;
+          break;
+        }
+      t->kind = c == '`' ? TOKEN_QUOTED_NAME : TOKEN_STRING;
+      break;
+    default:
+      if (g_ascii_isdigit (c))
+        {
+          gsize i = p->pos;
+
+          while (i < p->length && g_ascii_isdigit (s[i]))
+            i++;
+          if (i + 1 < p->length && s[i] == '.' && g_ascii_isdigit (s[i + 1]))
+            {
+              i++;
+              while (i < p->length && g_ascii_isdigit (s[i]))
+                i++;
+            }
+          if (i < p->length && (s[i] == 'e' || s[i] == 'E'))
+            {
+              gsize j = i + 1;
+
+              if (j < p->length && (s[j] == '+' || s[j] == '-'))
+                j++;
+              if (j < p->length && g_ascii_isdigit (s[j]))
+                {
+                  i = j;
+                  while (i < p->length && g_ascii_isdigit (s[i]))
+                    i++;
+                }
+            }
+          t->kind = TOKEN_NUMBER;
+          t->end = i;
+        }
+      else if (is_name_start (c))
+        {
+          gsize i = p->pos;
+          gsize len;
+
+          while (i < p->length && is_name_char (s[i]))
+            i++;
+          t->end = i;
+          len = i - p->pos;
+          t->kind = TOKEN_NAME;
+          if (len == 3 && memcmp (s + p->pos, "and", 3) == 0)
+            t->kind = TOKEN_AND;
+          else if (len == 2 && memcmp (s + p->pos, "or", 2) == 0)
+            t->kind = TOKEN_OR;
+          else if (len == 3 && memcmp (s + p->pos, "not", 3) == 0)
+            t->kind = TOKEN_NOT;
+          else if (len == 4 && memcmp (s + p->pos, "true", 4) == 0)
+            t->kind = TOKEN_TRUE;
+          else if (len == 5 && memcmp (s + p->pos, "false", 5) == 0)
+            t->kind = TOKEN_FALSE;
+          else if (len == 4 && memcmp (s + p->pos, "null", 4) == 0)
+            t->kind = TOKEN_NULL;
+        }
+      else
+        {
+          gsize end = p->pos + 1;
+
+          while (end < p->length && ((guchar)s[end] & 0xC0) == 0x80)
+            end++;
+          parser_error (p, p->pos, end, _("“%.*s” has no meaning here"),
+                        (int)(end - p->pos), s + p->pos);
+          t->kind = TOKEN_ERROR;
+        }
+      break;
+    }
+
+  p->pos = t->end;
+}
+
+static const char *
+token_text (Parser *p,
+            char   *buffer,
+            gsize   size)
+{
+  if (p->token.kind == TOKEN_END)
+    return _("the end");
+  g_snprintf (buffer, size, "“%.*s”", (int)MIN (p->token.end - p->token.start, 40),
+              p->text + p->token.start);
+  return buffer;
+}
+
+/* ---- parser ---------------------------------------------------------------------------- */
+
+static ExprNode *
+node_new (Parser   *p,
+          ExprKind  kind,
+          gsize     start,
+          gsize     end)
+{
+  ExprNode *node = conduit_arena_alloc (p->expression->arena, sizeof (ExprNode));
+
+  memset (node, 0, sizeof *node);
+  node->kind = kind;
+  node->column = column_at (p, start);
+  node->length = MAX (chars_between (p, start, MAX (end, start)), 1);
+  return node;
+}
+
+static gboolean
+expect (Parser     *p,
+        TokenKind   kind,
+        const char *what)
+{
+  char buffer[64];
+
+  if (p->failed)
+    return FALSE;
+  if (p->token.kind != kind)
+    {
+      /* TRANSLATORS: "“)” expected, found “,”" */
+      parser_error (p, p->token.start, p->token.end, _("%s expected, found %s"), what,
+                    token_text (p, buffer, sizeof buffer));
+      return FALSE;
+    }
+  next_token (p);
+  return TRUE;
+}
+
+static ExprNode *parse_expression (Parser *p);
+
+typedef struct
+{
+  GArray *segments;
+} PathBuilder;
+
+static void
+add_key_segment (Parser      *p,
+                 GArray      *segments,
+                 const char  *key,
+                 gsize        key_len)
+{
+  PathSegment segment = { SEGMENT_KEY, NULL, key_len, 0 };
+
+  segment.key = conduit_arena_strndup (p->expression->arena, key, key_len);
+  g_array_append_val (segments, segment);
+}
+
+/* Reads the segments after the first one: .name, .`name`, [3], [-1], [], ["name"]. */
+static gboolean
+parse_path_rest (Parser *p,
+                 GArray *segments)
+{
+  char buffer[64];
+
+  for (;;)
+    {
+      if (p->token.kind == TOKEN_DOT)
+        {
+          next_token (p);
+          if (p->token.kind == TOKEN_QUOTED_NAME)
+            add_key_segment (p, segments, p->token.string->str, p->token.string->len);
+          else if (p->token.kind == TOKEN_NAME || p->token.kind == TOKEN_AND ||
+                   p->token.kind == TOKEN_OR || p->token.kind == TOKEN_NOT ||
+                   p->token.kind == TOKEN_TRUE || p->token.kind == TOKEN_FALSE ||
+                   p->token.kind == TOKEN_NULL)
+            add_key_segment (p, segments, p->text + p->token.start, p->token.end - p->token.start);
+          else
+            {
+              parser_error (p, p->token.start, p->token.end,
+                            _("a field name expected after “.”, found %s"),
+                            token_text (p, buffer, sizeof buffer));
+              return FALSE;
+            }
+          next_token (p);
+        }
+      else if (p->token.kind == TOKEN_LBRACKET)
+        {
+          PathSegment segment = { SEGMENT_ALL, NULL, 0, 0 };
+          gsize open = p->token.start;
+
+          next_token (p);
+          if (p->token.kind == TOKEN_RBRACKET)
+            {
+              g_array_append_val (segments, segment);
+            }
+          else if (p->token.kind == TOKEN_STRING || p->token.kind == TOKEN_QUOTED_NAME)
+            {
+              add_key_segment (p, segments, p->token.string->str, p->token.string->len);
+              next_token (p);
+            }
+          else
+            {
+              gboolean negative = FALSE;
+              char *end;
+              g_autofree char *digits = NULL;
+
+              if (p->token.kind == TOKEN_OPERATOR && p->token.op == OP_SUB)
+                {
+                  negative = TRUE;
+                  next_token (p);
+                }
+              if (p->token.kind != TOKEN_NUMBER)
+                {
+                  parser_error (p, open, p->token.end,
+                                _("write an item number ([0] is the first, [-1] the last), "
+                                  "[] for every item, or [\"name\"]"));
+                  return FALSE;
+                }
+              digits = g_strndup (p->text + p->token.start, p->token.end - p->token.start);
+              segment.kind = SEGMENT_INDEX;
+              segment.index = g_ascii_strtoll (digits, &end, 10);
+              if (*end != '\0' || segment.index > G_MAXINT32)
+                {
+                  parser_error (p, p->token.start, p->token.end,
+                                _("an item number must be a whole number"));
+                  return FALSE;
+                }
+              if (negative)
+                segment.index = -segment.index;
+              g_array_append_val (segments, segment);
+              next_token (p);
+            }
+          if (p->token.kind != TOKEN_RBRACKET)
+            {
+              parser_error (p, p->token.start, p->token.end, _("“]” expected, found %s"),
+                            token_text (p, buffer, sizeof buffer));
+              return FALSE;
+            }
+          next_token (p);
+        }
+      else
+        return TRUE;
+    }
+}
+
+static ExprNode *
+finish_path (Parser *p,
+             GArray *segments,
+             gsize   start)
+{
+  ExprNode *node;
+
+  if (!parse_path_rest (p, segments))
+    return NULL;
+
+  node = node_new (p, EXPR_PATH, start, p->token.start);
+  node->path.n_segments = segments->len;
+  node->path.segments = conduit_arena_alloc (p->expression->arena,
+                                             sizeof (PathSegment) * MAX (segments->len, 1));
+  if (segments->len > 0)
+    memcpy (node->path.segments, segments->data, sizeof (PathSegment) * segments->len);
+
+  if (p->expression->iteration == NULL)
+    for (guint i = 0; i < segments->len; i++)
+      if (node->path.segments[i].kind == SEGMENT_ALL)
+        {
+          p->expression->iteration = node;
+          break;
+        }
+
+  return node;
+}
+
+/* Literal values for lookup tables and lists: fixed when the expression is made. */
+static ConduitValue *
+parse_literal (Parser *p)
+{
+  ConduitArena *arena = p->expression->arena;
+  ConduitValue *value = NULL;
+  char buffer[64];
+
+  if (++p->depth > MAX_NESTING)
+    {
+      parser_error (p, p->token.start, p->token.end, _("too deeply nested"));
+      return NULL;
+    }
+
+  switch ((int)p->token.kind)
+    {
+    case TOKEN_STRING:
+      value = conduit_value_new_string (arena, p->token.string->str, p->token.string->len);
+      next_token (p);
+      break;
+    case TOKEN_TRUE:
+    case TOKEN_FALSE:
+      value = conduit_value_new_boolean (p->token.kind == TOKEN_TRUE);
+      next_token (p);
+      break;
+    case TOKEN_NULL:
+      value = (ConduitValue *)&conduit_value_null;
+      next_token (p);
+      break;
+    case TOKEN_NUMBER:
+    case TOKEN_OPERATOR:
+      {
+        gboolean negative = FALSE;
+        g_autofree char *digits = NULL;
+        double number;
+
+        if (p->token.kind == TOKEN_OPERATOR && p->token.op == OP_SUB)
+          {
+            negative = TRUE;
+            next_token (p);
+          }
+        if (p->token.kind != TOKEN_NUMBER)
+          break;
+        digits = g_strndup (p->text + p->token.start, p->token.end - p->token.start);
+        number = g_ascii_strtod (digits, NULL);
+        if (negative)
+          number = -number;
+        if (strpbrk (digits, ".eE") == NULL && fabs (number) < 9e15)
+          value = conduit_value_new_integer (arena, (gint64)number);
+        else
+          value = conduit_value_new_double (arena, number);
+        next_token (p);
+      }
+      break;
+    case TOKEN_LBRACKET:
+      {
+        GPtrArray *items = g_ptr_array_new ();
+
+        next_token (p);
+        while (p->token.kind != TOKEN_RBRACKET && !p->failed)
+          {
+            ConduitValue *item = parse_literal (p);
+
+            if (item == NULL)
+              break;
+            g_ptr_array_add (items, item);
+            if (p->token.kind != TOKEN_COMMA)
+              break;
+            next_token (p);
+          }
+        if (expect (p, TOKEN_RBRACKET, "“]”"))
+          {
+            value = conduit_arena_alloc (arena, sizeof (ConduitValue));
+            value->kind = CONDUIT_VALUE_ARRAY;
+            value->len = items->len;
+            value->items = conduit_arena_alloc (arena, sizeof (ConduitValue *) * MAX (items->len, 1));
+            if (items->len > 0)
+              memcpy (value->items, items->pdata, sizeof (ConduitValue *) * items->len);
+          }
+        g_ptr_array_unref (items);
+      }
+      break;
+    case TOKEN_LBRACE:
+      {
+        GArray *members = g_array_new (FALSE, FALSE, sizeof (ConduitMember));
+
+        next_token (p);
+        while (p->token.kind != TOKEN_RBRACE && !p->failed)
+          {
+            ConduitMember member;
+
+            if (p->token.kind == TOKEN_STRING)
+              member.key = conduit_arena_strndup (arena, p->token.string->str, p->token.string->len),
+              member.key_len = p->token.string->len;
+            else if (p->token.kind == TOKEN_NAME)
+              member.key = conduit_arena_strndup (arena, p->text + p->token.start,
+                                                  p->token.end - p->token.start),
+              member.key_len = p->token.end - p->token.start;
+            else
+              {
+                parser_error (p, p->token.start, p->token.end,
+                              _("a key in quotes expected in the table, found %s"),
+                              token_text (p, buffer, sizeof buffer));
+                break;
+              }
+            next_token (p);
+            if (!expect (p, TOKEN_COLON, "“:”"))
+              break;
+            member.value = parse_literal (p);
+            if (member.value == NULL)
+              break;
+            g_array_append_val (members, member);
+            if (p->token.kind != TOKEN_COMMA)
+              break;
+            next_token (p);
+          }
+        if (expect (p, TOKEN_RBRACE, "“}”"))
+          {
+            value = conduit_arena_alloc (arena, sizeof (ConduitValue));
+            value->kind = CONDUIT_VALUE_OBJECT;
+            value->len = members->len;
+            value->members = conduit_arena_alloc (arena, sizeof (ConduitMember) * MAX (members->len, 1));
+            if (members->len > 0)
+              memcpy (value->members, members->data, sizeof (ConduitMember) * members->len);
+          }
+        g_array_unref (members);
+      }
+      break;
+    default:
+      break;
+    }
+
+  if (value == NULL && !p->failed)
+    parser_error (p, p->token.start, p->token.end,
+                  _("tables and lists hold fixed values (text in quotes, numbers, true, false, "
+                    "null), found %s"), token_text (p, buffer, sizeof buffer));
+  p->depth--;
+  return value;
+}
+
+static void
+call_free_data (gpointer data)
+{
+  ExprNode *call = data;
+
+  if (call->call.data_free != NULL)
+    g_clear_pointer (&call->call.data, call->call.data_free);
+}
+
+static ExprNode *
+parse_call (Parser *p)
+{
+  gsize name_start = p->token.start, name_end = p->token.end;
+  const ExprFunction *function;
+  GPtrArray *args;
+  ExprNode *node;
+  guint bad_argument = 0;
+  g_autofree char *message = NULL;
+  char buffer[64];
+
+  function = conduit_expression_find_function (p->text + name_start, name_end - name_start);
+  if (function == NULL)
+    {
+      parser_error (p, name_start, name_end,
+                    _("“%.*s” is not a function of the mapping language (see docs/mapping.md)"),
+                    (int)(name_end - name_start), p->text + name_start);
+      return NULL;
+    }
+
+  next_token (p);   /* name */
+  next_token (p);   /* ( */
+  args = g_ptr_array_new ();
+  if (p->token.kind != TOKEN_RPAREN)
+    for (;;)
+      {
+        ExprNode *arg = parse_expression (p);
+
+        if (arg == NULL)
+          break;
+        g_ptr_array_add (args, arg);
+        if (p->token.kind == TOKEN_COMMA)
+          {
+            next_token (p);
+            continue;
+          }
+        if (p->token.kind != TOKEN_RPAREN)
+          parser_error (p, p->token.start, p->token.end,
+                        _("“,” or “)” expected in the values of %s(), found %s"), function->name,
+                        token_text (p, buffer, sizeof buffer));
+        break;
+      }
+
+  if (p->failed)
+    {
+      g_ptr_array_unref (args);
+      return NULL;
+    }
+
+  node = node_new (p, EXPR_CALL, name_start, p->token.end);
+  next_token (p);   /* ) */
+  node->call.function = function;
+  node->call.n_args = args->len;
+  node->call.args = conduit_arena_alloc (p->expression->arena, sizeof (ExprNode *) * MAX (args->len, 1));
+  if (args->len > 0)
+    memcpy (node->call.args, args->pdata, sizeof (ExprNode *) * args->len);
+  g_ptr_array_unref (args);
+
+  if (node->call.n_args < function->min_args || node->call.n_args > function->max_args)
+    {
+      if (function->min_args == function->max_args)
+        parser_error (p, name_start, name_end,
+                      g_dngettext (GETTEXT_PACKAGE, "%s() takes %u value, not %u",
+                                   "%s() takes %u values, not %u", function->min_args),
+                      function->name, function->min_args, node->call.n_args);
+      else if (function->max_args == G_MAXUINT)
+        parser_error (p, name_start, name_end,
+                      g_dngettext (GETTEXT_PACKAGE, "%s() takes at least %u value, not %u",
+                                   "%s() takes at least %u values, not %u", function->min_args),
+                      function->name, function->min_args, node->call.n_args);
+      else
+        parser_error (p, name_start, name_end, _("%s() takes %u to %u values, not %u"),
+                      function->name, function->min_args, function->max_args, node->call.n_args);
+      return NULL;
+    }
+
+  if (function->check != NULL && !function->check (node, &bad_argument, &message))
+    {
+      ExprNode *bad = node->call.args[MIN (bad_argument, node->call.n_args - 1)];
+
+      p->failed = TRUE;
+      conduit_expression_syntax_error (p->error, bad->column, bad->length, "%s", message);
+      call_free_data (node);
+      return NULL;
+    }
+
+  if (node->call.data != NULL)
+    g_ptr_array_add (p->expression->calls, node);
+
+  return node;
+}
+
+static ExprNode *
+parse_primary (Parser *p)
+{
+  gsize start = p->token.start;
+  ExprNode *node;
+  char buffer[64];
+
+  switch ((int)p->token.kind)
+    {
+    case TOKEN_NUMBER:
+    case TOKEN_STRING:
+    case TOKEN_TRUE:
+    case TOKEN_FALSE:
+    case TOKEN_NULL:
+    case TOKEN_LBRACE:
+      {
+        ConduitValue *value = parse_literal (p);
+
+        if (value == NULL)
+          return NULL;
+        node = node_new (p, EXPR_LITERAL, start, p->token.start);
+        node->literal = value;
+        return node;
+      }
+
+    case TOKEN_LBRACKET:
+      {
+        ConduitValue *value = parse_literal (p);
+
+        if (value == NULL)
+          return NULL;
+        node = node_new (p, EXPR_LITERAL, start, p->token.start);
+        node->literal = value;
+        return node;
+      }
+
+    case TOKEN_LPAREN:
+      next_token (p);
+      node = parse_expression (p);
+      if (node == NULL || !expect (p, TOKEN_RPAREN, "“)”"))
+        return NULL;
+      return node;
+
+    case TOKEN_NAME:
+      {
+        gsize after = p->token.end;
+
+        while (after < p->length && g_ascii_isspace (p->text[after]))
+          after++;
+        if (after < p->length && p->text[after] == '(')
+          return parse_call (p);
+      }
+      G_GNUC_FALLTHROUGH;
+    case TOKEN_QUOTED_NAME:
+    case TOKEN_DOLLAR:
+      {
+        g_autoptr(GArray) segments = g_array_new (FALSE, FALSE, sizeof (PathSegment));
+
+        if (p->token.kind == TOKEN_NAME)
+          add_key_segment (p, segments, p->text + p->token.start, p->token.end - p->token.start);
+        else if (p->token.kind == TOKEN_QUOTED_NAME)
+          add_key_segment (p, segments, p->token.string->str, p->token.string->len);
+        next_token (p);
+        return finish_path (p, segments, start);
+      }
+
+    case TOKEN_ERROR:
+      return NULL;
+
+    default:
+      if (p->token.kind == TOKEN_END)
+        parser_error (p, p->token.start, p->token.end,
+                      _("a value, a field or a function expected, found the end"));
+      else
+        parser_error (p, p->token.start, p->token.end,
+                      _("a value, a field or a function expected, found %s"),
+                      token_text (p, buffer, sizeof buffer));
+      return NULL;
+    }
+}
+
+static ExprNode *
+parse_unary (Parser *p)
+{
+  if (p->token.kind == TOKEN_OPERATOR && p->token.op == OP_SUB)
+    {
+      gsize start = p->token.start;
+      ExprNode *operand, *node;
+
+      next_token (p);
+      operand = parse_unary (p);
+      if (operand == NULL)
+        return NULL;
+      node = node_new (p, EXPR_NEGATE, start, p->token.start);
+      node->operand = operand;
+      return node;
+    }
+
+  return parse_primary (p);
+}
+
+static ExprNode *
+parse_binary_level (Parser *p,
+                    int     level)
+{
+  gsize start = p->token.start;
+  ExprNode *left;
+
+  /* level 0: * /, level 1: + -, level 2: comparisons (not chained) */
+  left = level == 0 ? parse_unary (p) : parse_binary_level (p, level - 1);
+  while (left != NULL && p->token.kind == TOKEN_OPERATOR)
+    {
+      ExprOperator op = p->token.op;
+      ExprNode *right, *node;
+      gboolean matches;
+
+      matches = level == 0 ? (op == OP_MUL || op == OP_DIV) :
+                level == 1 ? (op == OP_ADD || op == OP_SUB) :
+                (op <= OP_GE);
+      if (!matches)
+        break;
+
+      next_token (p);
+      right = level == 0 ? parse_unary (p) : parse_binary_level (p, level - 1);
+      if (right == NULL)
+        return NULL;
+      node = node_new (p, level == 2 ? EXPR_COMPARE : EXPR_ARITHMETIC, start, p->token.start);
+      node->binary.op = op;
+      node->binary.left = left;
+      node->binary.right = right;
+      left = node;
+      if (level == 2)
+        break;
+    }
+
+  return left;
+}
+
+static ExprNode *
+parse_not (Parser *p)
+{
+  if (p->token.kind == TOKEN_NOT)
+    {
+      gsize start = p->token.start;
+      ExprNode *operand, *node;
+
+      next_token (p);
+      operand = parse_not (p);
+      if (operand == NULL)
+        return NULL;
+      node = node_new (p, EXPR_NOT, start, p->token.start);
+      node->operand = operand;
+      return node;
+    }
+
+  return parse_binary_level (p, 2);
+}
+
+static ExprNode *
+parse_logic (Parser    *p,
+             TokenKind  kind)
+{
+  gsize start = p->token.start;
+  ExprNode *left = kind == TOKEN_OR ? parse_logic (p, TOKEN_AND) : parse_not (p);
+
+  while (left != NULL && p->token.kind == kind)
+    {
+      ExprNode *right, *node;
+
+      next_token (p);
+      right = kind == TOKEN_OR ? parse_logic (p, TOKEN_AND) : parse_not (p);
+      if (right == NULL)
+        return NULL;
+      node = node_new (p, kind == TOKEN_OR ? EXPR_OR : EXPR_AND, start, p->token.start);
+      node->binary.left = left;
+      node->binary.right = right;
+      left = node;
+    }
+
+  return left;
+}
+
+static ExprNode *
+parse_expression (Parser *p)
+{
+  ExprNode *node;
+
+  if (++p->depth > MAX_NESTING)
+    {
+      parser_error (p, p->token.start, p->token.end, _("the expression is nested too deeply"));
+      return NULL;
+    }
+  node = parse_logic (p, TOKEN_OR);
+  p->depth--;
+  return p->failed ? NULL : node;
+}
+
+static gboolean
+is_plain_name (const char *text)
+{
+  for (const char *s = text; *s; s++)
+    if (*s == '.' || *s == '[' || *s == ']' || *s == '`' || *s == '"' || *s == '$')
+      return FALSE;
+  return TRUE;
+}
+
+/* Field paths as a mapping row's source: a name with spaces may be typed as it is ("First
+ * Name"), since operations staff copy column headers; dots and brackets make it a path. */
+static ExprNode *
+parse_path_only (Parser *p)
+{
+  g_autoptr(GArray) segments = g_array_new (FALSE, FALSE, sizeof (PathSegment));
+  gsize start = p->token.start;
+  char buffer[64];
+
+  if (is_plain_name (p->text))
+    {
+      g_autofree char *name = g_strstrip (g_strdup (p->text));
+
+      if (*name != '\0')
+        {
+          ExprNode *node;
+
+          add_key_segment (p, segments, name, strlen (name));
+          node = node_new (p, EXPR_PATH, 0, p->length);
+          node->path.n_segments = 1;
+          node->path.segments = conduit_arena_alloc (p->expression->arena, sizeof (PathSegment));
+          node->path.segments[0] = g_array_index (segments, PathSegment, 0);
+          p->token.kind = TOKEN_END;
+          return node;
+        }
+    }
+
+  switch ((int)p->token.kind)
+    {
+    case TOKEN_NAME:
+    case TOKEN_AND:
+    case TOKEN_OR:
+    case TOKEN_NOT:
+    case TOKEN_TRUE:
+    case TOKEN_FALSE:
+    case TOKEN_NULL:
+      add_key_segment (p, segments, p->text + p->token.start, p->token.end - p->token.start);
+      next_token (p);
+      break;
+    case TOKEN_QUOTED_NAME:
+    case TOKEN_STRING:
+      add_key_segment (p, segments, p->token.string->str, p->token.string->len);
+      next_token (p);
+      break;
+    case TOKEN_DOLLAR:
+      next_token (p);
+      break;
+    case TOKEN_LBRACKET:
+      break;
+    case TOKEN_ERROR:
+      return NULL;
+    default:
+      parser_error (p, p->token.start, p->token.end, _("a field name expected, found %s"),
+                    token_text (p, buffer, sizeof buffer));
+      return NULL;
+    }
+
+  return finish_path (p, segments, start);
+}
+
+ConduitExpression *
+conduit_expression_new_full (const char  *text,
+                             gboolean     path_only,
+                             guint        column_offset,
+                             gsize       *consumed,
+                             GError     **error)
+{
+  g_autoptr(ConduitExpression) self = NULL;
+  Parser parser = { 0 };
+  char buffer[64];
+
+  self = g_new0 (ConduitExpression, 1);
+  self->ref_count = 1;
+  self->arena = conduit_arena_new ();
+  self->calls = g_ptr_array_new_with_free_func (call_free_data);
+
+  parser.expression = self;
+  parser.text = text;
+  parser.length = strlen (text);
+  parser.column_offset = column_offset;
+  parser.stop_at_brace = consumed != NULL;
+  parser.error = error;
+  parser.token.string = g_string_new (NULL);
+
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      conduit_expression_syntax_error (error, 1 + column_offset, 1, _("the text is not valid UTF-8"));
+      g_string_free (parser.token.string, TRUE);
+      return NULL;
+    }
+
+  next_token (&parser);
+  if (parser.token.kind == TOKEN_END && !path_only)
+    {
+      parser_error (&parser, 0, 0, _("the expression is empty"));
+    }
+  else
+    {
+      self->root = path_only ? parse_path_only (&parser) : parse_expression (&parser);
+      if (self->root != NULL && parser.token.kind != TOKEN_END)
+        {
+          if (path_only)
+            parser_error (&parser, parser.token.start, parser.token.end,
+                          _("%s cannot follow a field name; write names with spaces or dots "
+                            "in backquotes, like `First Name`"),
+                          token_text (&parser, buffer, sizeof buffer));
+          else
+            parser_error (&parser, parser.token.start, parser.token.end,
+                          _("%s expected an operator or the end; is a “,” or “)” missing?"),
+                          token_text (&parser, buffer, sizeof buffer));
+        }
+    }
+
+  g_string_free (parser.token.string, TRUE);
+  if (parser.failed || self->root == NULL)
+    {
+      if (!parser.failed)
+        parser_error (&parser, 0, parser.length, _("a field name expected"));
+      return NULL;
+    }
+
+  if (consumed != NULL)
+    *consumed = parser.token.start;
+  self->text = g_strndup (text, consumed != NULL ? *consumed : parser.length);
+  return g_steal_pointer (&self);
+}
+
+/**
+ * conduit_expression_new:
+ * @text: an expression, e.g. `lower(trim(Email))`
+ * @error: where a syntax error goes; conduit_expression_error_get_column() says where
+ *
+ * Parses @text and checks everything that can be checked before a record arrives: the
+ * syntax, the function names and their number of values, regular expressions and date
+ * formats written as fixed text.
+ *
+ * Returns: (transfer full) (nullable): the expression, or %NULL with @error set
+ */
+ConduitExpression *
+conduit_expression_new (const char  *text,
+                        GError     **error)
+{
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return conduit_expression_new_full (text, FALSE, 0, NULL, error);
+}
+
+/**
+ * conduit_expression_new_path:
+ * @text: a field path, e.g. `utm.source`, `items[0].price`, `` `First Name` ``
+ * @error: where a syntax error goes
+ *
+ * Makes an expression that reads one field. A text without dots, brackets or quotes is one
+ * field name even with spaces in it.
+ *
+ * Returns: (transfer full) (nullable): the expression, or %NULL with @error set
+ */
+ConduitExpression *
+conduit_expression_new_path (const char  *text,
+                             GError     **error)
+{
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return conduit_expression_new_full (text, TRUE, 0, NULL, error);
+}
+
+/**
+ * conduit_expression_new_constant:
+ * @value: a JSON value, copied
+ *
+ * Returns: (transfer full): an expression that always gives @value
+ */
+ConduitExpression *
+conduit_expression_new_constant (JsonNode *value)
+{
+  ConduitExpression *self;
+
+  g_return_val_if_fail (value != NULL, NULL);
+
+  self = g_new0 (ConduitExpression, 1);
+  self->ref_count = 1;
+  self->arena = conduit_arena_new ();
+  self->calls = g_ptr_array_new ();
+  self->root = conduit_arena_alloc (self->arena, sizeof (ExprNode));
+  memset (self->root, 0, sizeof (ExprNode));
+  self->root->kind = EXPR_LITERAL;
+  self->root->column = 1;
+  self->root->literal = conduit_value_from_json_node (self->arena, value);
+  self->text = json_to_string (value, FALSE);
+  return self;
+}
+
+/**
+ * conduit_expression_ref:
+ * @self: an expression
+ *
+ * Returns: (transfer full): @self
+ */
+ConduitExpression *
+conduit_expression_ref (ConduitExpression *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_int_inc (&self->ref_count);
+  return self;
+}
+
+/**
+ * conduit_expression_unref:
+ * @self: (transfer full): an expression
+ */
+void
+conduit_expression_unref (ConduitExpression *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_int_dec_and_test (&self->ref_count))
+    return;
+
+  g_ptr_array_unref (self->calls);
+  conduit_arena_free (self->arena);
+  g_free (self->text);
+  g_free (self);
+}
+
+/**
+ * conduit_expression_get_text:
+ * @self: an expression
+ *
+ * Returns: the text it was made from (JSON for a constant)
+ */
+const char *
+conduit_expression_get_text (ConduitExpression *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->text;
+}
+
+/**
+ * conduit_expression_is_constant:
+ * @self: an expression
+ *
+ * Returns: whether the expression is a fixed value
+ */
+gboolean
+conduit_expression_is_constant (ConduitExpression *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->root->kind == EXPR_LITERAL;
+}
+
+/* ---- evaluation ------------------------------------------------------------------------ */
+
+void
+conduit_expression_set_error (EvalContext *context,
+                              ExprNode    *node,
+                              const char  *format,
+                              ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  if (context->error == NULL || *context->error != NULL)
+    return;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (node != NULL && node->kind == EXPR_CALL)
+    g_set_error (context->error, CONDUIT_EXPRESSION_ERROR, CONDUIT_EXPRESSION_ERROR_EVALUATION,
+                 "%s(): %s", node->call.function->name, message);
+  else
+    g_set_error_literal (context->error, CONDUIT_EXPRESSION_ERROR,
+                         CONDUIT_EXPRESSION_ERROR_EVALUATION, message);
+}
+
+const char *
+conduit_expression_value_text (EvalContext        *context,
+                               const ConduitValue *value,
+                               gsize              *length)
+{
+  return conduit_value_to_text (context->arena, value, length);
+}
+
+static ConduitValue *path_get (EvalContext        *context,
+                               const ConduitPath  *path,
+                               guint               from,
+                               const ConduitValue *value,
+                               gboolean            current_used);
+
+static ConduitValue *
+path_project (EvalContext        *context,
+              const ConduitPath  *path,
+              guint               from,
+              const ConduitValue *array)
+{
+  g_autoptr(GPtrArray) results = g_ptr_array_new ();
+  gboolean nested = FALSE;
+  ConduitValue *value;
+
+  for (guint i = from; i < path->n_segments; i++)
+    if (path->segments[i].kind == SEGMENT_ALL)
+      nested = TRUE;
+
+  for (guint i = 0; i < array->len; i++)
+    {
+      ConduitValue *item = path_get (context, path, from, array->items[i], TRUE);
+
+      /* orders[].items[].sku is one list of every sku, as jq gives it */
+      if (nested && item->kind == CONDUIT_VALUE_ARRAY)
+        for (guint j = 0; j < item->len; j++)
+          g_ptr_array_add (results, item->items[j]);
+      else
+        g_ptr_array_add (results, item);
+    }
+
+  value = conduit_arena_alloc (context->arena, sizeof (ConduitValue));
+  value->kind = CONDUIT_VALUE_ARRAY;
+  value->len = results->len;
+  value->items = conduit_arena_alloc (context->arena, sizeof (ConduitValue *) * MAX (results->len, 1));
+  if (results->len > 0)
+    memcpy (value->items, results->pdata, sizeof (ConduitValue *) * results->len);
+  return value;
+}
+
+static ConduitValue *
+path_get (EvalContext        *context,
+          const ConduitPath  *path,
+          guint               from,
+          const ConduitValue *value,
+          gboolean            current_used)
+{
+  for (guint i = from; i < path->n_segments && value != NULL; i++)
+    {
+      const PathSegment *segment = &path->segments[i];
+
+      switch (segment->kind)
+        {
+        case SEGMENT_KEY:
+          value = conduit_value_object_get (value, segment->key, segment->key_len);
+          break;
+        case SEGMENT_INDEX:
+          {
+            gint64 index = segment->index;
+
+            if (value->kind != CONDUIT_VALUE_ARRAY)
+              return (ConduitValue *)&conduit_value_null;
+            if (index < 0)
+              index += value->len;
+            value = index >= 0 && index < value->len ? value->items[index] : NULL;
+          }
+          break;
+        case SEGMENT_ALL:
+          if (value->kind != CONDUIT_VALUE_ARRAY)
+            return (ConduitValue *)&conduit_value_null;
+          if (context->current >= 0 && !current_used)
+            {
+              current_used = TRUE;
+              value = context->current < value->len ? value->items[context->current] : NULL;
+              break;
+            }
+          return path_project (context, path, i + 1, value);
+        default:
+          g_assert_not_reached ();
+        }
+    }
+
+  return value != NULL ? (ConduitValue *)value : (ConduitValue *)&conduit_value_null;
+}
+
+static int
+compare_text (const ConduitValue *a,
+              const ConduitValue *b)
+{
+  int cmp = memcmp (a->string, b->string, MIN (a->len, b->len));
+
+  if (cmp != 0)
+    return cmp;
+  return a->len < b->len ? -1 : a->len > b->len;
+}
+
+static gboolean
+is_number (const ConduitValue *value)
+{
+  return value->kind == CONDUIT_VALUE_INTEGER || value->kind == CONDUIT_VALUE_DOUBLE;
+}
+
+/* Values from CSV files are all text, so "21" > 18 compares as numbers. */
+static ConduitValue *
+eval_compare (EvalContext  *context,
+              ExprNode     *node,
+              ConduitValue *a,
+              ConduitValue *b)
+{
+  ExprOperator op = node->binary.op;
+  int cmp = 0;
+  gboolean ordered = TRUE;
+  double x, y;
+
+  if (CONDUIT_VALUE_IS_NULL (a) || CONDUIT_VALUE_IS_NULL (b))
+    {
+      gboolean both = CONDUIT_VALUE_IS_NULL (a) && CONDUIT_VALUE_IS_NULL (b);
+
+      if (op == OP_EQ || op == OP_NE)
+        return conduit_value_new_boolean ((op == OP_EQ) == both);
+      return conduit_value_new_boolean (FALSE);
+    }
+
+  if ((is_number (a) || is_number (b)) &&
+      conduit_value_get_number (a, &x) && conduit_value_get_number (b, &y))
+    cmp = x < y ? -1 : x > y;
+  else if (a->kind == CONDUIT_VALUE_STRING && b->kind == CONDUIT_VALUE_STRING)
+    cmp = compare_text (a, b);
+  else
+    {
+      ordered = FALSE;
+      cmp = conduit_value_equal (a, b) ? 0 : 1;
+    }
+
+  switch (op)
+    {
+    case OP_EQ: return conduit_value_new_boolean (cmp == 0);
+    case OP_NE: return conduit_value_new_boolean (cmp != 0);
+    case OP_LT: return conduit_value_new_boolean (ordered && cmp < 0);
+    case OP_LE: return conduit_value_new_boolean (ordered && cmp <= 0);
+    case OP_GT: return conduit_value_new_boolean (ordered && cmp > 0);
+    case OP_GE: return conduit_value_new_boolean (ordered && cmp >= 0);
+    case OP_ADD:
+    case OP_SUB:
+    case OP_MUL:
+    case OP_DIV:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static ConduitValue *
+eval_arithmetic (EvalContext  *context,
+                 ExprNode     *node,
+                 ConduitValue *a,
+                 ConduitValue *b)
+{
+  char symbol = node->binary.op == OP_ADD ? '+' : node->binary.op == OP_SUB ? '-' :
+                node->binary.op == OP_MUL ? '*' : '/';
+  double x, y, result;
+  gboolean integers;
+
+  if (CONDUIT_VALUE_IS_NULL (a) || CONDUIT_VALUE_IS_NULL (b))
+    return (ConduitValue *)&conduit_value_null;
+
+  if (!conduit_value_get_number (a, &x) || !conduit_value_get_number (b, &y))
+    {
+      gsize len;
+      const char *text = conduit_value_to_text (context->arena,
+                                                conduit_value_get_number (a, &x) ? b : a, &len);
+
+      conduit_expression_set_error (context, node, _("“%s” is not a number, so “%c” cannot use it"),
+                                    text, symbol);
+      return NULL;
+    }
+
+  integers = x == floor (x) && y == floor (y) && fabs (x) < 9e15 && fabs (y) < 9e15 &&
+             !(a->kind == CONDUIT_VALUE_DOUBLE || b->kind == CONDUIT_VALUE_DOUBLE);
+
+  switch (node->binary.op)
+    {
+    case OP_ADD: result = x + y; break;
+    case OP_SUB: result = x - y; break;
+    case OP_MUL: result = x * y; break;
+    case OP_DIV:
+      if (y == 0)
+        {
+          conduit_expression_set_error (context, node, _("division by zero"));
+          return NULL;
+        }
+      result = x / y;
+      integers = integers && result == floor (result);
+      break;
+    case OP_EQ:
+    case OP_NE:
+    case OP_LT:
+    case OP_LE:
+    case OP_GT:
+    case OP_GE:
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (integers && fabs (result) < 9e15)
+    return conduit_value_new_integer (context->arena, (gint64)result);
+  return conduit_value_new_double (context->arena, result);
+}
+
+ConduitValue *
+conduit_expression_eval_node (EvalContext *context,
+                              ExprNode    *node)
+{
+  switch (node->kind)
+    {
+    case EXPR_LITERAL:
+      return node->literal;
+
+    case EXPR_PATH:
+      return path_get (context, &node->path, 0, context->root, FALSE);
+
+    case EXPR_CALL:
+      {
+        ConduitValue *stack_args[8];
+        ConduitValue **args = stack_args;
+
+        if (node->call.function->impl == NULL)   /* if(): only the chosen branch runs */
+          {
+            ConduitValue *condition = conduit_expression_eval_node (context, node->call.args[0]);
+
+            if (condition == NULL)
+              return NULL;
+            if (conduit_value_is_truthy (condition))
+              return conduit_expression_eval_node (context, node->call.args[1]);
+            if (node->call.n_args > 2)
+              return conduit_expression_eval_node (context, node->call.args[2]);
+            return (ConduitValue *)&conduit_value_null;
+          }
+
+        if (node->call.n_args > G_N_ELEMENTS (stack_args))
+          args = conduit_arena_alloc (context->arena, sizeof (ConduitValue *) * node->call.n_args);
+        for (guint i = 0; i < node->call.n_args; i++)
+          {
+            args[i] = conduit_expression_eval_node (context, node->call.args[i]);
+            if (args[i] == NULL)
+              return NULL;
+          }
+        return node->call.function->impl (context, node, args);
+      }
+
+    case EXPR_NOT:
+      {
+        ConduitValue *operand = conduit_expression_eval_node (context, node->operand);
+
+        return operand ? conduit_value_new_boolean (!conduit_value_is_truthy (operand)) : NULL;
+      }
+
+    case EXPR_NEGATE:
+      {
+        ConduitValue *operand = conduit_expression_eval_node (context, node->operand);
+        double number;
+
+        if (operand == NULL)
+          return NULL;
+        if (CONDUIT_VALUE_IS_NULL (operand))
+          return operand;
+        if (operand->kind == CONDUIT_VALUE_INTEGER && operand->integer != G_MININT64)
+          return conduit_value_new_integer (context->arena, -operand->integer);
+        if (!conduit_value_get_number (operand, &number))
+          {
+            gsize len;
+
+            conduit_expression_set_error (context, node, _("“%s” is not a number, so “-” cannot use it"),
+                                          conduit_value_to_text (context->arena, operand, &len));
+            return NULL;
+          }
+        return conduit_value_new_double (context->arena, -number);
+      }
+
+    case EXPR_AND:
+    case EXPR_OR:
+      {
+        ConduitValue *left = conduit_expression_eval_node (context, node->binary.left);
+        gboolean truth;
+
+        if (left == NULL)
+          return NULL;
+        truth = conduit_value_is_truthy (left);
+        if ((node->kind == EXPR_AND && !truth) || (node->kind == EXPR_OR && truth))
+          return conduit_value_new_boolean (truth);
+        left = conduit_expression_eval_node (context, node->binary.right);
+        return left ? conduit_value_new_boolean (conduit_value_is_truthy (left)) : NULL;
+      }
+
+    case EXPR_COMPARE:
+    case EXPR_ARITHMETIC:
+      {
+        ConduitValue *a = conduit_expression_eval_node (context, node->binary.left);
+        ConduitValue *b;
+
+        if (a == NULL)
+          return NULL;
+        b = conduit_expression_eval_node (context, node->binary.right);
+        if (b == NULL)
+          return NULL;
+        return node->kind == EXPR_COMPARE ? eval_compare (context, node, a, b) :
+                                            eval_arithmetic (context, node, a, b);
+      }
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Evaluates against an arena record. @current is the item index of an array row, or -1.
+ * Returns NULL with @error set when the record's values do not fit. */
+ConduitValue *
+conduit_expression_eval (ConduitExpression  *self,
+                         ConduitArena       *arena,
+                         const ConduitValue *root,
+                         gint64              current,
+                         GError            **error)
+{
+  EvalContext context = { arena, root, current, error };
+  ConduitValue *value = conduit_expression_eval_node (&context, self->root);
+
+  if (value == NULL && error != NULL && *error == NULL)
+    g_set_error_literal (error, CONDUIT_EXPRESSION_ERROR, CONDUIT_EXPRESSION_ERROR_FAILED,
+                         _("the expression failed"));
+  return value;
+}
+
+gboolean
+conduit_expression_uses_iteration (ConduitExpression *self)
+{
+  return self->iteration != NULL;
+}
+
+/* The number of items an array row makes: the length of the array its first [] walks. */
+gboolean
+conduit_expression_iteration_length (ConduitExpression  *self,
+                                     const ConduitValue *root,
+                                     guint              *length)
+{
+  const ConduitPath *path;
+  const ConduitValue *value = root;
+
+  if (self->iteration == NULL)
+    return FALSE;
+
+  path = &self->iteration->path;
+  for (guint i = 0; i < path->n_segments && !CONDUIT_VALUE_IS_NULL (value); i++)
+    {
+      const PathSegment *segment = &path->segments[i];
+
+      if (segment->kind == SEGMENT_ALL)
+        break;
+      if (segment->kind == SEGMENT_KEY)
+        value = conduit_value_object_get (value, segment->key, segment->key_len);
+      else if (value->kind == CONDUIT_VALUE_ARRAY)
+        {
+          gint64 index = segment->index < 0 ? segment->index + value->len : segment->index;
+
+          value = index >= 0 && index < value->len ? value->items[index] : NULL;
+        }
+      else
+        value = NULL;
+    }
+
+  *length = !CONDUIT_VALUE_IS_NULL (value) && value->kind == CONDUIT_VALUE_ARRAY ? value->len : 0;
+  return TRUE;
+}
+
+/* The JsonNode API: the record is converted into a fresh arena, which the caller frees. */
+static ConduitValue *
+evaluate_json (ConduitExpression  *self,
+               JsonNode           *record,
+               ConduitArena      **arena,
+               GError            **error)
+{
+  *arena = conduit_arena_new ();
+  return conduit_expression_eval (self, *arena, conduit_value_from_json_node (*arena, record), -1,
+                                  error);
+}
+
+/**
+ * conduit_expression_evaluate:
+ * @self: an expression
+ * @record: (nullable): the record its fields are read from
+ * @error: where a value that does not fit goes (%CONDUIT_EXPRESSION_ERROR_EVALUATION)
+ *
+ * Returns: (transfer full) (nullable): the value, JSON null when a field is missing
+ */
+JsonNode *
+conduit_expression_evaluate (ConduitExpression  *self,
+                             JsonNode           *record,
+                             GError            **error)
+{
+  g_autoptr(ConduitArena) arena = NULL;
+  ConduitValue *value;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  value = evaluate_json (self, record, &arena, error);
+  return value ? conduit_value_to_json_node (value) : NULL;
+}
+
+/**
+ * conduit_expression_evaluate_boolean:
+ * @self: an expression, e.g. a filter condition
+ * @record: (nullable): the record
+ * @result: (out): whether the value is true (see docs/mapping.md for what counts as true)
+ * @error: where a value that does not fit goes
+ *
+ * Returns: %TRUE when @result is set
+ */
+gboolean
+conduit_expression_evaluate_boolean (ConduitExpression  *self,
+                                     JsonNode           *record,
+                                     gboolean           *result,
+                                     GError            **error)
+{
+  g_autoptr(ConduitArena) arena = NULL;
+  ConduitValue *value;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (result != NULL, FALSE);
+
+  value = evaluate_json (self, record, &arena, error);
+  if (value == NULL)
+    return FALSE;
+  *result = conduit_value_is_truthy (value);
+  return TRUE;
+}
+
+/**
+ * conduit_expression_evaluate_string:
+ * @self: an expression, e.g. a duplicate key
+ * @record: (nullable): the record
+ * @error: where a value that does not fit goes
+ *
+ * Returns: (transfer full) (nullable): the value as text ("" for null, JSON for lists and
+ *   objects)
+ */
+char *
+conduit_expression_evaluate_string (ConduitExpression  *self,
+                                    JsonNode           *record,
+                                    GError            **error)
+{
+  g_autoptr(ConduitArena) arena = NULL;
+  ConduitValue *value;
+  const char *text;
+  gsize length;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  value = evaluate_json (self, record, &arena, error);
+  if (value == NULL)
+    return NULL;
+  text = conduit_value_to_text (arena, value, &length);
+  return g_strndup (text, length);
+}
+
+/**
+ * conduit_path_needs_quotes:
+ * @name: a field name
+ *
+ * Returns: whether @name must be written in backquotes inside an expression
+ */
+gboolean
+conduit_path_needs_quotes (const char *name)
+{
+  static const char *const keywords[] = { "and", "or", "not", "true", "false", "null" };
+
+  g_return_val_if_fail (name != NULL, TRUE);
+
+  if (!is_name_start (*name))
+    return TRUE;
+  for (const char *s = name; *s; s++)
+    if (!is_name_char (*s))
+      return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (keywords); i++)
+    if (g_str_equal (name, keywords[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * conduit_path_quote_segment:
+ * @name: a field name
+ *
+ * Returns: (transfer full): @name as it is written in a path: as is, or in backquotes
+ */
+char *
+conduit_path_quote_segment (const char *name)
+{
+  GString *out;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (!conduit_path_needs_quotes (name))
+    return g_strdup (name);
+
+  out = g_string_new ("`");
+  for (const char *s = name; *s; s++)
+    {
+      if (*s == '`' || *s == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *s);
+    }
+  g_string_append_c (out, '`');
+  return g_string_free (out, FALSE);
+}
+
+/* The destination of a mapping row is parsed as a path; the mapping walks its segments. */
+const ConduitPath *
+conduit_expression_get_path (ConduitExpression *self)
+{
+  return self->root->kind == EXPR_PATH ? &self->root->path : NULL;
+}
+
+static void
+collect_fields (ExprNode   *node,
+                GHashTable *names)
+{
+  switch (node->kind)
+    {
+    case EXPR_PATH:
+      if (node->path.n_segments > 0 && node->path.segments[0].kind == SEGMENT_KEY)
+        g_hash_table_add (names, g_strndup (node->path.segments[0].key,
+                                            node->path.segments[0].key_len));
+      break;
+    case EXPR_CALL:
+      for (guint i = 0; i < node->call.n_args; i++)
+        collect_fields (node->call.args[i], names);
+      break;
+    case EXPR_NOT:
+    case EXPR_NEGATE:
+      collect_fields (node->operand, names);
+      break;
+    case EXPR_AND:
+    case EXPR_OR:
+    case EXPR_COMPARE:
+    case EXPR_ARITHMETIC:
+      collect_fields (node->binary.left, names);
+      collect_fields (node->binary.right, names);
+      break;
+    case EXPR_LITERAL:
+    default:
+      break;
+    }
+}
+
+/* Adds the top-level field names the expression reads to @names (a set of strings), so
+ * that "keep unmapped fields" knows which ones are mapped. */
+void
+conduit_expression_collect_fields (ConduitExpression *self,
+                                   GHashTable        *names)
+{
+  collect_fields (self->root, names);
+}

@@ -1,0 +1,599 @@
+/* conduit-record-reader.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "conduit-record-reader"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "conduit-csv-reader.h"
+#include "conduit-record-reader-private.h"
+
+/* NDJSON lines are parsed straight from the read buffer into the caller's arena, strings
+ * pointing into the buffer, so a record costs no copy of its text. The buffer only grows for
+ * a line longer than it, up to MAX_LINE. */
+
+#define BUFFER_SIZE (256 * 1024)
+#define MAX_LINE    (64 * 1024 * 1024)
+
+struct _ConduitRecordReader
+{
+  GObject              parent_instance;
+
+  GInputStream        *stream;
+  ConduitRecordFormat  format;
+  char                 csv_delimiter;
+  gboolean             format_known;
+  guint64              position;
+  GString             *raw;
+
+  /* NDJSON */
+  char                *buffer;
+  gsize                buffer_size;
+  gsize                start;
+  gsize                end;
+  gboolean             eof;
+  gboolean             skipping;
+  ConduitJsonReader   *json;
+
+  /* JSON */
+  ConduitArena        *document_arena;
+  char                *document;
+  ConduitValue        *items;
+  guint                next_item;
+
+  /* CSV */
+  ConduitCsvReader    *csv;
+  GPtrArray           *header;       /* (element-type utf8) */
+
+  /* conduit_record_reader_next() */
+  ConduitArena        *arena;
+};
+
+G_DEFINE_FINAL_TYPE (ConduitRecordReader, conduit_record_reader, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (conduit-record-reader-error-quark, conduit_record_reader_error)
+
+static void
+conduit_record_reader_finalize (GObject *object)
+{
+  ConduitRecordReader *self = (ConduitRecordReader *)object;
+
+  g_clear_object (&self->stream);
+  g_string_free (self->raw, TRUE);
+  g_free (self->buffer);
+  g_clear_pointer (&self->json, conduit_json_reader_free);
+  g_clear_pointer (&self->document_arena, conduit_arena_free);
+  g_free (self->document);
+  g_clear_pointer (&self->csv, conduit_csv_reader_free);
+  g_clear_pointer (&self->header, g_ptr_array_unref);
+  g_clear_pointer (&self->arena, conduit_arena_free);
+
+  G_OBJECT_CLASS (conduit_record_reader_parent_class)->finalize (object);
+}
+
+static void
+conduit_record_reader_class_init (ConduitRecordReaderClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = conduit_record_reader_finalize;
+}
+
+static void
+conduit_record_reader_init (ConduitRecordReader *self)
+{
+  self->raw = g_string_new (NULL);
+}
+
+/**
+ * conduit_record_format_from_name:
+ * @name: "ndjson", "jsonl", "json" or "csv"
+ * @format: (out): the format
+ *
+ * Returns: whether @name is a format
+ */
+gboolean
+conduit_record_format_from_name (const char          *name,
+                                 ConduitRecordFormat *format)
+{
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (g_ascii_strcasecmp (name, "ndjson") == 0 || g_ascii_strcasecmp (name, "jsonl") == 0)
+    *format = CONDUIT_RECORD_FORMAT_NDJSON;
+  else if (g_ascii_strcasecmp (name, "json") == 0)
+    *format = CONDUIT_RECORD_FORMAT_JSON;
+  else if (g_ascii_strcasecmp (name, "csv") == 0 || g_ascii_strcasecmp (name, "tsv") == 0)
+    *format = CONDUIT_RECORD_FORMAT_CSV;
+  else if (g_ascii_strcasecmp (name, "auto") == 0)
+    *format = CONDUIT_RECORD_FORMAT_AUTO;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/**
+ * conduit_record_format_guess:
+ * @filename: (nullable): a file name
+ *
+ * Returns: the format its extension names, or %CONDUIT_RECORD_FORMAT_AUTO
+ */
+ConduitRecordFormat
+conduit_record_format_guess (const char *filename)
+{
+  const char *dot = filename ? strrchr (filename, '.') : NULL;
+  ConduitRecordFormat format = CONDUIT_RECORD_FORMAT_AUTO;
+
+  if (dot == NULL || !conduit_record_format_from_name (dot + 1, &format))
+    return CONDUIT_RECORD_FORMAT_AUTO;
+  return format;
+}
+
+/**
+ * conduit_record_reader_new:
+ * @stream: the input
+ * @format: its format; %CONDUIT_RECORD_FORMAT_AUTO looks at the first character: "[" is JSON,
+ *   "{" NDJSON, anything else CSV
+ *
+ * Returns: (transfer full): a reader
+ */
+ConduitRecordReader *
+conduit_record_reader_new (GInputStream        *stream,
+                           ConduitRecordFormat  format)
+{
+  ConduitRecordReader *self;
+
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
+
+  self = g_object_new (CONDUIT_TYPE_RECORD_READER, NULL);
+  self->format = format;
+  self->format_known = format != CONDUIT_RECORD_FORMAT_AUTO;
+  if (format == CONDUIT_RECORD_FORMAT_AUTO)
+    self->stream = g_buffered_input_stream_new_sized (stream, 4096);
+  else
+    self->stream = g_object_ref (stream);
+  return self;
+}
+
+/**
+ * conduit_record_reader_set_csv_delimiter:
+ * @self: a reader
+ * @delimiter: ',', ';', '\t', or 0 to guess from the header line (the default)
+ */
+void
+conduit_record_reader_set_csv_delimiter (ConduitRecordReader *self,
+                                         char                 delimiter)
+{
+  g_return_if_fail (CONDUIT_IS_RECORD_READER (self));
+  self->csv_delimiter = delimiter;
+}
+
+static gboolean
+decide_format (ConduitRecordReader  *self,
+               GError              **error)
+{
+  GBufferedInputStream *buffered = G_BUFFERED_INPUT_STREAM (self->stream);
+  const char *data;
+  gsize available;
+
+  if (g_buffered_input_stream_fill (buffered, -1, NULL, error) < 0)
+    return FALSE;
+  data = g_buffered_input_stream_peek_buffer (buffered, &available);
+  if (available >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    data += 3, available -= 3;
+  while (available > 0 && g_ascii_isspace (*data))
+    data++, available--;
+
+  if (available > 0 && *data == '[')
+    self->format = CONDUIT_RECORD_FORMAT_JSON;
+  else if (available > 0 && *data == '{')
+    self->format = CONDUIT_RECORD_FORMAT_NDJSON;
+  else
+    self->format = CONDUIT_RECORD_FORMAT_CSV;
+  self->format_known = TRUE;
+  return TRUE;
+}
+
+/**
+ * conduit_record_reader_get_format:
+ * @self: a reader
+ *
+ * Returns: the format, known once the first record is read when it was guessed
+ */
+ConduitRecordFormat
+conduit_record_reader_get_format (ConduitRecordReader *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RECORD_READER (self), CONDUIT_RECORD_FORMAT_AUTO);
+  return self->format;
+}
+
+/**
+ * conduit_record_reader_get_position:
+ * @self: a reader
+ *
+ * Returns: where the last record (or bad record) was: its line in NDJSON, its row in CSV
+ *   (the header is row 1), its item number from 1 in JSON
+ */
+guint64
+conduit_record_reader_get_position (ConduitRecordReader *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RECORD_READER (self), 0);
+  return self->position;
+}
+
+/**
+ * conduit_record_reader_get_raw:
+ * @self: a reader
+ * @length: (out) (optional): its length
+ *
+ * Returns: the text of the last record that could not be read, to keep it with the reason
+ */
+const char *
+conduit_record_reader_get_raw (ConduitRecordReader *self,
+                               gsize               *length)
+{
+  g_return_val_if_fail (CONDUIT_IS_RECORD_READER (self), NULL);
+  if (length)
+    *length = self->raw->len;
+  return self->raw->str;
+}
+
+/* ---- NDJSON --------------------------------------------------------------------------- */
+
+static gboolean
+read_line (ConduitRecordReader  *self,
+           const char          **line,
+           gsize                *length,
+           GError              **error)
+{
+  for (;;)
+    {
+      char *newline = self->start < self->end ?
+                      memchr (self->buffer + self->start, '\n', self->end - self->start) : NULL;
+      gssize n;
+
+      if (newline != NULL)
+        {
+          gsize line_start = self->start;
+
+          self->start = newline - self->buffer + 1;
+          self->position++;
+          if (self->skipping)
+            {
+              self->skipping = FALSE;
+              continue;
+            }
+          *line = self->buffer + line_start;
+          *length = newline - *line;
+          if (*length > 0 && (*line)[*length - 1] == '\r')
+            (*length)--;
+          return TRUE;
+        }
+
+      if (self->eof)
+        {
+          if (self->start < self->end && !self->skipping)
+            {
+              *line = self->buffer + self->start;
+              *length = self->end - self->start;
+              self->start = self->end;
+              self->position++;
+              return TRUE;
+            }
+          return FALSE;
+        }
+
+      if (self->skipping)
+        self->start = self->end;
+
+      /* keep the partial line, and make room */
+      if (self->start > 0)
+        {
+          memmove (self->buffer, self->buffer + self->start, self->end - self->start);
+          self->end -= self->start;
+          self->start = 0;
+        }
+      if (self->end == self->buffer_size)
+        {
+          if (self->buffer_size >= MAX_LINE)
+            {
+              self->skipping = TRUE;
+              self->start = self->end = 0;
+              g_string_assign (self->raw, "");
+              g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
+                           _("line %" G_GUINT64_FORMAT " is longer than %d MB"), self->position + 1,
+                           MAX_LINE / (1024 * 1024));
+              return FALSE;
+            }
+          self->buffer_size *= 2;
+          self->buffer = g_realloc (self->buffer, self->buffer_size);
+        }
+
+      n = g_input_stream_read (self->stream, self->buffer + self->end,
+                               self->buffer_size - self->end, NULL, error);
+      if (n < 0)
+        return FALSE;
+      if (n == 0)
+        self->eof = TRUE;
+      self->end += n;
+    }
+}
+
+static gboolean
+next_ndjson (ConduitRecordReader  *self,
+             ConduitArena         *arena,
+             ConduitValue        **record,
+             GError              **error)
+{
+  const char *line;
+  gsize length;
+
+  if (self->buffer == NULL)
+    {
+      self->buffer_size = BUFFER_SIZE;
+      self->buffer = g_malloc (self->buffer_size);
+      self->json = conduit_json_reader_new ();
+    }
+
+  for (;;)
+    {
+      gsize offset = 0;
+      const char *message = NULL;
+      gboolean blank = TRUE;
+
+      if (!read_line (self, &line, &length, error))
+        return FALSE;
+
+      if (self->position == 1 && length >= 3 && memcmp (line, "\xEF\xBB\xBF", 3) == 0)
+        line += 3, length -= 3;
+      for (gsize i = 0; i < length && blank; i++)
+        blank = g_ascii_isspace (line[i]);
+      if (blank)
+        continue;
+
+      *record = conduit_json_reader_parse (self->json, arena, line, length, &offset, &message);
+      if (*record != NULL)
+        return TRUE;
+
+      g_string_assign (self->raw, "");
+      g_string_append_len (self->raw, line, length);
+      g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
+                   _("line %" G_GUINT64_FORMAT ", character %" G_GSIZE_FORMAT ": not valid JSON (%s)"),
+                   self->position, offset + 1, message);
+      return FALSE;
+    }
+}
+
+/* ---- JSON ----------------------------------------------------------------------------- */
+
+static gboolean
+load_document (ConduitRecordReader  *self,
+               GError              **error)
+{
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(ConduitJsonReader) json = conduit_json_reader_new ();
+  const char *text, *message = NULL;
+  gsize length, offset = 0;
+  ConduitValue *root;
+
+  if (g_output_stream_splice (memory, self->stream, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL,
+                              error) < 0)
+    return FALSE;
+  length = g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (memory));
+  self->document = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (memory));
+  text = self->document;
+  if (length >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0)
+    text += 3, length -= 3;
+
+  self->document_arena = conduit_arena_new ();
+  root = conduit_json_reader_parse (json, self->document_arena, text, length, &offset, &message);
+  if (root == NULL)
+    {
+      guint line = 1;
+
+      for (gsize i = 0; i < offset && i < length; i++)
+        line += text[i] == '\n';
+      g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_FAILED,
+                   _("line %u: not valid JSON (%s)"), line, message);
+      return FALSE;
+    }
+
+  if (root->kind == CONDUIT_VALUE_ARRAY)
+    self->items = root;
+  else
+    {
+      self->items = conduit_arena_alloc (self->document_arena, sizeof (ConduitValue));
+      self->items->kind = CONDUIT_VALUE_ARRAY;
+      self->items->len = 1;
+      self->items->items = conduit_arena_alloc (self->document_arena, sizeof (ConduitValue *));
+      self->items->items[0] = root;
+    }
+  return TRUE;
+}
+
+static gboolean
+next_json (ConduitRecordReader  *self,
+           ConduitValue        **record,
+           GError              **error)
+{
+  if (self->items == NULL && !load_document (self, error))
+    return FALSE;
+  if (self->next_item >= self->items->len)
+    return FALSE;
+  *record = self->items->items[self->next_item++];
+  self->position = self->next_item;
+  return TRUE;
+}
+
+/* ---- CSV ------------------------------------------------------------------------------ */
+
+static gboolean
+read_header (ConduitRecordReader  *self,
+             GError              **error)
+{
+  const char *const *fields;
+  const gsize *lengths;
+  guint n_fields;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  self->csv = conduit_csv_reader_new (self->stream, self->csv_delimiter);
+  self->header = g_ptr_array_new_with_free_func (g_free);
+  if (!conduit_csv_reader_next_row (self->csv, &fields, &lengths, &n_fields, error))
+    return FALSE;
+  self->position = 1;
+
+  for (guint i = 0; i < n_fields; i++)
+    {
+      char *name = g_strstrip (g_strndup (fields[i], lengths[i]));
+
+      /* an unnamed or repeated column still gets a name of its own, so no value is lost */
+      if (*name == '\0')
+        {
+          g_free (name);
+          name = g_strdup_printf ("column_%u", i + 1);
+        }
+      if (g_hash_table_contains (seen, name))
+        {
+          g_autofree char *base = name;
+
+          for (guint k = 2;; k++)
+            {
+              name = g_strdup_printf ("%s_%u", base, k);
+              if (!g_hash_table_contains (seen, name))
+                break;
+              g_free (name);
+            }
+        }
+      g_ptr_array_add (self->header, name);
+      g_hash_table_add (seen, name);
+    }
+  return TRUE;
+}
+
+static gboolean
+next_csv (ConduitRecordReader  *self,
+          ConduitArena         *arena,
+          ConduitValue        **record,
+          GError              **error)
+{
+  const char *const *fields;
+  const gsize *lengths;
+  guint n_fields;
+  ConduitValue *object;
+
+  if (self->csv == NULL)
+    {
+      GError *header_error = NULL;
+
+      if (!read_header (self, &header_error))
+        {
+          if (header_error != NULL)
+            {
+              g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_FAILED,
+                           "%s", header_error->message);
+              g_error_free (header_error);
+            }
+          return FALSE;
+        }
+    }
+
+  {
+    GError *row_error = NULL;
+
+    if (!conduit_csv_reader_next_row (self->csv, &fields, &lengths, &n_fields, &row_error))
+      {
+        if (row_error != NULL)
+          {
+            g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_FAILED,
+                         "%s", row_error->message);
+            g_error_free (row_error);
+          }
+        return FALSE;
+      }
+  }
+  self->position = conduit_csv_reader_get_row_number (self->csv);
+
+  if (n_fields > self->header->len)
+    {
+      char delimiter[2] = { conduit_csv_reader_get_delimiter (self->csv), '\0' };
+
+      g_string_assign (self->raw, "");
+      for (guint i = 0; i < n_fields; i++)
+        {
+          if (i > 0)
+            g_string_append (self->raw, delimiter);
+          g_string_append_len (self->raw, fields[i], lengths[i]);
+        }
+      g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
+                   _("row %" G_GUINT64_FORMAT " has %u fields but the header names %u"),
+                   self->position, n_fields, self->header->len);
+      return FALSE;
+    }
+
+  object = conduit_arena_alloc (arena, sizeof (ConduitValue));
+  object->kind = CONDUIT_VALUE_OBJECT;
+  object->len = n_fields;
+  object->members = conduit_arena_alloc (arena, sizeof (ConduitMember) * MAX (n_fields, 1));
+  for (guint i = 0; i < n_fields; i++)
+    {
+      const char *key = g_ptr_array_index (self->header, i);
+
+      object->members[i].key = key;
+      object->members[i].key_len = strlen (key);
+      object->members[i].value = conduit_value_new_string_take (arena, fields[i], lengths[i]);
+    }
+  *record = object;
+  return TRUE;
+}
+
+gboolean
+conduit_record_reader_next_value (ConduitRecordReader  *self,
+                                  ConduitArena         *arena,
+                                  ConduitValue        **record,
+                                  GError              **error)
+{
+  if (!self->format_known && !decide_format (self, error))
+    return FALSE;
+
+  switch (self->format)
+    {
+    case CONDUIT_RECORD_FORMAT_NDJSON:
+      return next_ndjson (self, arena, record, error);
+    case CONDUIT_RECORD_FORMAT_JSON:
+      return next_json (self, record, error);
+    case CONDUIT_RECORD_FORMAT_CSV:
+      return next_csv (self, arena, record, error);
+    case CONDUIT_RECORD_FORMAT_AUTO:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/**
+ * conduit_record_reader_next:
+ * @self: a reader
+ * @error: %CONDUIT_RECORD_READER_ERROR_RECORD for a bad record (call again for the next
+ *   one; conduit_record_reader_get_raw() has its text), other errors end the input
+ *
+ * Returns: (transfer full) (nullable): the next record, or %NULL at the end or on error
+ */
+JsonNode *
+conduit_record_reader_next (ConduitRecordReader  *self,
+                            GError              **error)
+{
+  ConduitValue *record = NULL;
+
+  g_return_val_if_fail (CONDUIT_IS_RECORD_READER (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (self->arena == NULL)
+    self->arena = conduit_arena_new ();
+  conduit_arena_reset (self->arena);
+  if (!conduit_record_reader_next_value (self, self->arena, &record, error))
+    return NULL;
+  return conduit_value_to_json_node (record);
+}

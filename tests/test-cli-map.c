@@ -1,0 +1,464 @@
+/* test-cli-map.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "conduit.h"
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static char *
+fixture (const char *name)
+{
+  return g_build_filename (TEST_DATA_DIR, "fixtures", "mapping", name, NULL);
+}
+
+/* Runs conduit-cli with @args (NULL-terminated), @input on its standard input. */
+static void
+run_cli (Run                *run,
+         const char         *input,
+         const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (argv, (gpointer)g_getenv ("CONDUIT_CLI"));
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer)args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *)argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_exit_status (process);
+}
+
+static GPtrArray *
+parse_lines (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  GPtrArray *nodes = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      JsonNode *node;
+
+      if (*lines[i] == '\0')
+        continue;
+      node = json_from_string (lines[i], &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (nodes, node);
+    }
+  return nodes;
+}
+
+static void
+assert_line (GPtrArray  *lines,
+             guint       index,
+             const char *expected)
+{
+  g_autoptr(JsonNode) want = json_from_string (expected, NULL);
+
+  g_assert_nonnull (want);
+  g_assert_cmpuint (index, <, lines->len);
+  if (!json_node_equal (g_ptr_array_index (lines, index), want))
+    {
+      g_autofree char *got = json_to_string (g_ptr_array_index (lines, index), FALSE);
+
+      g_error ("line %u: expected %s, got %s", index, expected, got);
+    }
+}
+
+static void
+test_all_pass (void)
+{
+  g_autofree char *mapping = fixture ("mapping.json");
+  g_autofree char *input = fixture ("good.ndjson");
+  g_auto(Run) run = { 0 };
+  g_autoptr(GPtrArray) lines = NULL;
+
+  run_cli (&run, NULL, (const char *[]) { "map", mapping, "--input", input, NULL });
+  g_assert_cmpint (run.status, ==, 0);
+  lines = parse_lines (run.out);
+  g_assert_cmpuint (lines->len, ==, 2);
+  assert_line (lines, 0, "{\"contact\": {\"email\": \"ada@example.com\", \"name\": \"Ada Lovelace\","
+                         " \"phone\": \"442079460958\"}, \"employees\": 12, \"source\": \"newsletter\"}");
+  assert_line (lines, 1, "{\"contact\": {\"email\": \"grace@navy.mil\", \"name\": \"Grace Hopper\","
+                         " \"phone\": \"5550100\"}, \"source\": \"web\"}");
+  /* the one-line summary */
+  g_assert_true (g_str_has_prefix (run.err, "conduit-cli map: 2 records, 2 mapped, 0 rejected ("));
+  g_assert_cmpuint (strlen (run.err), ==, strcspn (run.err, "\n") + 1);
+}
+
+static void
+test_some_rejected (void)
+{
+  g_autofree char *mapping = fixture ("mapping.json");
+  g_autofree char *input = fixture ("mixed.ndjson");
+  g_autofree char *dir = g_dir_make_tmp ("conduit-map-XXXXXX", NULL);
+  g_autofree char *output = g_build_filename (dir, "out.ndjson", NULL);
+  g_autofree char *rejected = g_build_filename (dir, "rejected.ndjson", NULL);
+  g_autofree char *output_text = NULL;
+  g_autofree char *rejected_text = NULL;
+  g_auto(Run) run = { 0 };
+  g_autoptr(GPtrArray) mapped = NULL;
+  g_autoptr(GPtrArray) refused = NULL;
+
+  run_cli (&run, NULL, (const char *[]) { "map", mapping, "--input", input, "--output", output,
+                                          "--rejected", rejected, NULL });
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_cmpstr (run.out, ==, "");
+  g_assert_true (g_str_has_prefix (run.err, "conduit-cli map: 4 records, 1 mapped, 3 rejected ("));
+
+  g_assert_true (g_file_get_contents (output, &output_text, NULL, NULL));
+  g_assert_true (g_file_get_contents (rejected, &rejected_text, NULL, NULL));
+  mapped = parse_lines (output_text);
+  refused = parse_lines (rejected_text);
+  g_assert_cmpuint (mapped->len, ==, 1);
+  /* a missing field leaves its destination out: no "phone" */
+  assert_line (mapped, 0, "{\"contact\": {\"email\": \"barbara@mit.edu\", \"name\": \"Barbara \"},"
+                          " \"source\": \"web\"}");
+  g_assert_cmpuint (refused->len, ==, 3);
+  assert_line (refused, 0,
+               "{\"line\": 1, \"record\": {\"First Name\": \"alan\", \"Email\": \"alan@bletchley.uk\","
+               " \"Employees\": \"many\"}, \"reasons\": [{\"field\": \"employees\", \"rule\": \"expression\","
+               " \"value\": null, \"message\": \"to_integer(): “many” is not a whole number\"}]}");
+  assert_line (refused, 1,
+               "{\"line\": 2, \"record\": {\"First Name\": \"edsger\", \"Email\": \"\"}, \"reasons\":"
+               " [{\"field\": \"contact.email\", \"rule\": \"required\", \"value\": \"\","
+               " \"message\": \"a value is required\"}]}");
+  assert_line (refused, 2,
+               "{\"line\": 3, \"raw\": \"this is not json\", \"reasons\": [{\"field\": \"\", \"rule\": \"format\","
+               " \"value\": null, \"message\": \"line 3, character 1: not valid JSON (unexpected word)\"}]}");
+
+  g_unlink (output);
+  g_unlink (rejected);
+  g_rmdir (dir);
+}
+
+static void
+test_csv (void)
+{
+  g_autofree char *mapping = fixture ("mapping.json");
+  g_autofree char *input = fixture ("leads.csv");
+  g_auto(Run) run = { 0 };
+  g_autoptr(GPtrArray) lines = NULL;
+
+  run_cli (&run, NULL, (const char *[]) { "map", mapping, "--input", input, "--rejected", "-", NULL });
+  g_assert_cmpint (run.status, ==, 0);
+  lines = parse_lines (run.out);
+  g_assert_cmpuint (lines->len, ==, 2);
+  assert_line (lines, 0, "{\"contact\": {\"email\": \"ada@example.com\", \"name\": \"Ada Lovelace\","
+                         " \"phone\": \"44207946\"}, \"employees\": 3, \"source\": \"web\"}");
+  assert_line (lines, 1, "{\"contact\": {\"email\": \"bob@example.org\", \"name\": \"Bob Multi\\r\\nLine\","
+                         " \"phone\": \"\"}, \"source\": \"web\"}");
+}
+
+static void
+test_stdin_and_flow_node (void)
+{
+  g_autofree char *flow = fixture ("flow.conduit");
+  g_auto(Run) run = { 0 };
+  g_auto(Run) missing = { 0 };
+  g_autoptr(GPtrArray) lines = NULL;
+
+  /* the node's "keep_unmapped" setting is honoured */
+  run_cli (&run, "{\"Email\": \"X@Y.Z\", \"other\": 1}\n",
+           (const char *[]) { "map", flow, "--node", "map", "--input", "-", "--format", "ndjson", NULL });
+  g_assert_cmpint (run.status, ==, 0);
+  lines = parse_lines (run.out);
+  g_assert_cmpuint (lines->len, ==, 1);
+  assert_line (lines, 0, "{\"email\": \"x@y.z\", \"other\": 1}");
+
+  run_cli (&missing, "", (const char *[]) { "map", flow, "--node", "nope", "--input", "-", NULL });
+  g_assert_cmpint (missing.status, ==, 1);
+  g_assert_nonnull (strstr (missing.err, "no node “nope”"));
+}
+
+static void
+test_example_flow (void)
+{
+  g_autofree char *flow = g_build_filename (TEST_DATA_DIR, "..", "data", "examples",
+                                            "web-form-to-crm.conduit", NULL);
+  g_auto(Run) run = { 0 };
+  g_autoptr(GPtrArray) lines = NULL;
+
+  /* the sample item of the example's webhook trigger */
+  run_cli (&run,
+           "{\"First Name\": \"  Ada \", \"Last Name\": \"Lovelace\", \"Email\": \"ADA@Example.com\","
+           " \"Phone\": \"+44 (20) 7946-0958\", \"Company\": \"Analytical Engines Ltd\","
+           " \"utm\": {\"source\": \"newsletter\"}}\n"
+           "{\"First Name\": \"Bob\", \"Email\": \"bob@example.org\", \"Phone\": \"12\"}\n",
+           (const char *[]) { "map", flow, "--node", "map", "--input", "-", "--format", "ndjson", NULL });
+  g_assert_cmpint (run.status, ==, 2);
+  lines = parse_lines (run.out);
+  g_assert_cmpuint (lines->len, ==, 1);
+  assert_line (lines, 0, "{\"firstname\": \"Ada\", \"lastname\": \"Lovelace\", \"email\": \"ada@example.com\","
+                         " \"phone\": \"442079460958\", \"company\": \"Analytical Engines Ltd\","
+                         " \"source\": \"newsletter\", \"lead_status\": \"new\"}");
+  g_assert_nonnull (strstr (run.err, "\"field\":\"lastname\",\"rule\":\"required\""));
+  g_assert_nonnull (strstr (run.err, "\"field\":\"phone\",\"rule\":\"min_length\""));
+}
+
+static void
+test_errors (void)
+{
+  g_autofree char *bad = fixture ("bad-mapping.json");
+  g_autofree char *mapping = fixture ("mapping.json");
+  g_autofree char *input = fixture ("good.ndjson");
+  g_auto(Run) broken = { 0 };
+  g_auto(Run) no_input = { 0 };
+  g_auto(Run) format = { 0 };
+  g_auto(Run) usage = { 0 };
+
+  run_cli (&broken, NULL, (const char *[]) { "map", bad, "--input", input, NULL });
+  g_assert_cmpint (broken.status, ==, 1);
+  g_assert_nonnull (strstr (broken.err, "/rows/0/expression: row 1, expression: column 18:"));
+
+  run_cli (&no_input, NULL, (const char *[]) { "map", mapping, "--input", "/nonexistent/x.ndjson", NULL });
+  g_assert_cmpint (no_input.status, ==, 1);
+  g_assert_nonnull (strstr (no_input.err, "x.ndjson"));
+
+  run_cli (&format, NULL, (const char *[]) { "map", mapping, "--input", input, "--format", "xml", NULL });
+  g_assert_cmpint (format.status, ==, 1);
+  g_assert_nonnull (strstr (format.err, "unknown format “xml”"));
+
+  run_cli (&usage, NULL, (const char *[]) { "map", mapping, NULL });
+  g_assert_cmpint (usage.status, ==, 1);
+}
+
+/* The same mapping as a conduit mapping and as a jq program, over generated records: the
+ * outputs must hold the same records, and the refused ones must be those jq leaves out. */
+static const char *differential_mapping =
+  "{\"rows\": ["
+  " {\"destination\": \"contact.name\", \"expression\": \"lower(trim(name))\"},"
+  " {\"destination\": \"contact.email\", \"expression\": \"lower(trim(email))\", \"required\": true, \"type\": \"email\"},"
+  " {\"destination\": \"code\", \"expression\": \"upper(code)\"},"
+  " {\"destination\": \"total\", \"expression\": \"to_integer(n)\"},"
+  " {\"destination\": \"label\", \"expression\": \"concat(code, \\\"-\\\", id)\"},"
+  " {\"destination\": \"src\", \"expression\": \"default(src, \\\"web\\\")\"},"
+  " {\"destination\": \"kind\", \"constant\": \"lead\"},"
+  " {\"destination\": \"lines[].sku\", \"expression\": \"upper(items[].sku)\"},"
+  " {\"destination\": \"lines[].qty\", \"expression\": \"to_integer(items[].qty)\"}"
+  "]}";
+
+static const char *differential_jq =
+  "def t: sub(\"^ +\"; \"\") | sub(\" +$\"; \"\");\n"
+  "def nonnull: with_entries(select(.value != null));\n"
+  "(.email // \"\" | t | ascii_downcase) as $email\n"
+  "| select($email | test(\"^[^@\\\\s]+@[^@\\\\s.]+(\\\\.[^@\\\\s.]+)+$\"))\n"
+  "| {\n"
+  "    contact: ({name: (if .name == null then null else (.name | t | ascii_downcase) end),\n"
+  "               email: $email} | nonnull),\n"
+  "    code: (if .code == null then null else (.code | ascii_upcase) end),\n"
+  "    total: (if .n == null or .n == \"\" then null else (.n | tostring | tonumber) end),\n"
+  "    label: \"\\(.code // \"\")-\\(.id)\",\n"
+  "    src: (if .src == null or .src == \"\" then \"web\" else .src end),\n"
+  "    kind: \"lead\",\n"
+  "    lines: (if (.items // []) | length == 0 then null\n"
+  "            else [.items[] | {sku: (.sku | ascii_upcase), qty: (.qty | tostring | tonumber)}] end)\n"
+  "  } | nonnull\n";
+
+static char *
+random_word (void)
+{
+  static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  int length = g_test_rand_int_range (1, 10);
+  char *word = g_malloc (length + 1);
+
+  for (int i = 0; i < length; i++)
+    word[i] = letters[g_test_rand_int_range (0, sizeof letters - 1)];
+  word[length] = '\0';
+  return word;
+}
+
+static void
+generate_record (JsonBuilder *builder,
+                 guint        id)
+{
+  int roll = g_test_rand_int_range (0, 100);
+  g_autofree char *name = random_word ();
+  g_autofree char *user = random_word ();
+  g_autofree char *domain = random_word ();
+  g_autofree char *code = random_word ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, id);
+  if (roll % 7 != 0)
+    {
+      g_autofree char *padded = g_strdup_printf ("%*s%s%*s", roll % 3, "", name, roll % 2, "");
+
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, padded);
+    }
+  json_builder_set_member_name (builder, "email");
+  if (roll < 8)
+    json_builder_add_string_value (builder, "");
+  else if (roll < 12)
+    json_builder_add_string_value (builder, user);
+  else
+    {
+      g_autofree char *email = g_strdup_printf (" %s@%s.Example.com", user, domain);
+
+      json_builder_add_string_value (builder, email);
+    }
+  if (roll % 5 != 0)
+    {
+      json_builder_set_member_name (builder, "code");
+      json_builder_add_string_value (builder, code);
+    }
+  json_builder_set_member_name (builder, "n");
+  if (roll % 3 == 0)
+    json_builder_add_int_value (builder, g_test_rand_int_range (-1000, 1000));
+  else if (roll % 3 == 1)
+    {
+      g_autofree char *text = g_strdup_printf ("%d", g_test_rand_int_range (0, 100000));
+
+      json_builder_add_string_value (builder, text);
+    }
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "src");
+  json_builder_add_string_value (builder, roll % 4 == 0 ? "" : "partner");
+  if (roll % 2 == 0)
+    {
+      int n_items = g_test_rand_int_range (0, 4);
+
+      json_builder_set_member_name (builder, "items");
+      json_builder_begin_array (builder);
+      for (int i = 0; i < n_items; i++)
+        {
+          g_autofree char *sku = random_word ();
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "sku");
+          json_builder_add_string_value (builder, sku);
+          json_builder_set_member_name (builder, "qty");
+          json_builder_add_int_value (builder, g_test_rand_int_range (1, 50));
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
+  json_builder_end_object (builder);
+}
+
+static void
+test_differential_jq (void)
+{
+  g_autofree char *jq = g_find_program_in_path ("jq");
+  g_autofree char *dir = NULL;
+  g_autofree char *mapping_path = NULL;
+  g_autofree char *program_path = NULL;
+  g_autofree char *input_path = NULL;
+  g_autofree char *jq_out = NULL;
+  g_autoptr(GString) input = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ours = NULL;
+  g_autoptr(GPtrArray) theirs = NULL;
+  g_auto(Run) run = { 0 };
+  const guint n_records = 2000;
+  int jq_status = 0;
+
+  if (jq == NULL)
+    {
+      g_test_skip ("jq is not installed");
+      return;
+    }
+
+  for (guint i = 0; i < n_records; i++)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) record = NULL;
+      g_autofree char *line = NULL;
+
+      generate_record (builder, i + 1);
+      record = json_builder_get_root (builder);
+      line = json_to_string (record, FALSE);
+      g_string_append_printf (input, "%s\n", line);
+    }
+
+  dir = g_dir_make_tmp ("conduit-differential-XXXXXX", &error);
+  g_assert_no_error (error);
+  mapping_path = g_build_filename (dir, "mapping.json", NULL);
+  program_path = g_build_filename (dir, "mapping.jq", NULL);
+  input_path = g_build_filename (dir, "input.ndjson", NULL);
+  g_assert_true (g_file_set_contents (mapping_path, differential_mapping, -1, NULL));
+  g_assert_true (g_file_set_contents (program_path, differential_jq, -1, NULL));
+  g_assert_true (g_file_set_contents (input_path, input->str, input->len, NULL));
+
+  run_cli (&run, NULL, (const char *[]) { "map", mapping_path, "--input", input_path,
+                                          "--rejected", "/dev/null", NULL });
+  g_assert_true (run.status == 0 || run.status == 2);
+
+  {
+    const char *argv[] = { jq, "-c", "-f", program_path, input_path, NULL };
+
+    g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &jq_out, NULL,
+                  &jq_status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (jq_status, &error));
+  }
+
+  ours = parse_lines (run.out);
+  theirs = parse_lines (jq_out);
+  g_assert_cmpuint (ours->len, ==, theirs->len);
+  g_assert_cmpuint (ours->len, >, n_records / 2);
+  g_assert_cmpuint (ours->len, <, n_records);
+  for (guint i = 0; i < ours->len; i++)
+    if (!json_node_equal (g_ptr_array_index (ours, i), g_ptr_array_index (theirs, i)))
+      {
+        g_autofree char *a = json_to_string (g_ptr_array_index (ours, i), FALSE);
+        g_autofree char *b = json_to_string (g_ptr_array_index (theirs, i), FALSE);
+
+        g_error ("record %u differs:\n  conduit: %s\n  jq:      %s", i, a, b);
+      }
+
+  g_unlink (mapping_path);
+  g_unlink (program_path);
+  g_unlink (input_path);
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/conduit/cli/map/all-pass", test_all_pass);
+  g_test_add_func ("/conduit/cli/map/some-rejected", test_some_rejected);
+  g_test_add_func ("/conduit/cli/map/csv", test_csv);
+  g_test_add_func ("/conduit/cli/map/stdin-and-flow-node", test_stdin_and_flow_node);
+  g_test_add_func ("/conduit/cli/map/example-flow", test_example_flow);
+  g_test_add_func ("/conduit/cli/map/errors", test_errors);
+  g_test_add_func ("/conduit/cli/map/differential-jq", test_differential_jq);
+
+  return g_test_run ();
+}

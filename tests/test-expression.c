@@ -1,0 +1,430 @@
+/* test-expression.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "conduit.h"
+
+static const char *record_text =
+  "{\"First Name\": \"  ada \", \"last\": \"LOVELACE\", \"email\": \" Ada@Example.COM \","
+  " \"phone\": \"+44 (20) 7946-0958\", \"age\": \"36\", \"score\": 7.5, \"n\": 3,"
+  " \"empty\": \"\", \"nothing\": null, \"yes\": \"Yes\", \"when\": \"15/03/2024\","
+  " \"utm\": {\"source\": \"newsletter\", \"a.b\": 1},"
+  " \"items\": [{\"sku\": \"A1\", \"price\": 9.5, \"qty\": 2}, {\"sku\": \"B2\", \"price\": 1, \"qty\": 5}],"
+  " \"tags\": [\"x\", \"y\", \"z\"], \"country\": \"fr\", \"name\": \"o'neil jean-luc\"}";
+
+static JsonNode *
+parse (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  return node;
+}
+
+/* Evaluates @expression against the test record and compares with @expected (JSON text). */
+static void
+assert_eval (const char *expression,
+             const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitExpression) compiled = NULL;
+  g_autoptr(JsonNode) record = parse (record_text);
+  g_autoptr(JsonNode) result = NULL;
+  g_autoptr(JsonNode) want = parse (expected);
+
+  compiled = conduit_expression_new (expression, &error);
+  g_assert_no_error (error);
+  result = conduit_expression_evaluate (compiled, record, &error);
+  g_assert_no_error (error);
+  if (!json_node_equal (result, want))
+    {
+      g_autofree char *got = json_to_string (result, FALSE);
+
+      g_error ("%s: expected %s, got %s", expression, expected, got);
+    }
+}
+
+static void
+assert_eval_fails (const char *expression,
+                   const char *message_part)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitExpression) compiled = NULL;
+  g_autoptr(JsonNode) record = parse (record_text);
+  g_autoptr(JsonNode) result = NULL;
+
+  compiled = conduit_expression_new (expression, &error);
+  g_assert_no_error (error);
+  result = conduit_expression_evaluate (compiled, record, &error);
+  g_assert_null (result);
+  g_assert_error (error, CONDUIT_EXPRESSION_ERROR, CONDUIT_EXPRESSION_ERROR_EVALUATION);
+  if (strstr (error->message, message_part) == NULL)
+    g_error ("%s: message “%s” lacks “%s”", expression, error->message, message_part);
+}
+
+static void
+assert_syntax_error (const char *expression,
+                     guint       column,
+                     const char *message_part)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitExpression) compiled = conduit_expression_new (expression, &error);
+
+  g_assert_null (compiled);
+  g_assert_error (error, CONDUIT_EXPRESSION_ERROR, CONDUIT_EXPRESSION_ERROR_SYNTAX);
+  if (conduit_expression_error_get_column (error) != column)
+    g_error ("%s: error “%s” at column %u, expected %u", expression, error->message,
+             conduit_expression_error_get_column (error), column);
+  if (strstr (error->message, message_part) == NULL)
+    g_error ("%s: message “%s” lacks “%s”", expression, error->message, message_part);
+}
+
+static void
+test_paths (void)
+{
+  assert_eval ("last", "\"LOVELACE\"");
+  assert_eval ("utm.source", "\"newsletter\"");
+  assert_eval ("utm.`a.b`", "1");
+  assert_eval ("utm[\"a.b\"]", "1");
+  assert_eval ("`First Name`", "\"  ada \"");
+  assert_eval ("$[\"First Name\"]", "\"  ada \"");
+  assert_eval ("items[0].price", "9.5");
+  assert_eval ("items[1].sku", "\"B2\"");
+  assert_eval ("items[-1].sku", "\"B2\"");
+  assert_eval ("items[5].sku", "null");
+  assert_eval ("items[].sku", "[\"A1\", \"B2\"]");
+  assert_eval ("missing.deeper[3]", "null");
+  assert_eval ("tags[1]", "\"y\"");
+  assert_eval ("utm.source.more", "null");
+}
+
+static void
+test_path_only (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitExpression) spaced = conduit_expression_new_path ("First Name", &error);
+  g_autoptr(ConduitExpression) nested = NULL;
+  g_autoptr(ConduitExpression) bad = NULL;
+  g_autoptr(JsonNode) record = parse (record_text);
+  g_autoptr(JsonNode) a = NULL;
+  g_autoptr(JsonNode) b = NULL;
+
+  g_assert_no_error (error);
+  a = conduit_expression_evaluate (spaced, record, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_node_get_string (a), ==, "  ada ");
+
+  nested = conduit_expression_new_path ("items[1].qty", &error);
+  g_assert_no_error (error);
+  b = conduit_expression_evaluate (nested, record, &error);
+  g_assert_cmpint (json_node_get_int (b), ==, 5);
+
+  bad = conduit_expression_new_path ("items[x]", &error);
+  g_assert_null (bad);
+  g_assert_error (error, CONDUIT_EXPRESSION_ERROR, CONDUIT_EXPRESSION_ERROR_SYNTAX);
+  g_assert_cmpuint (conduit_expression_error_get_column (error), ==, 6);
+}
+
+static void
+test_text (void)
+{
+  assert_eval ("trim(`First Name`)", "\"ada\"");
+  assert_eval ("trim(\"\\u00a0 x \\t\")", "\"x\"");
+  assert_eval ("lower(trim(email))", "\"ada@example.com\"");
+  assert_eval ("upper(last)", "\"LOVELACE\"");
+  assert_eval ("upper(\"straße\")", "\"STRASSE\"");
+  assert_eval ("lower(\"ÉCOLE\")", "\"école\"");
+  assert_eval ("title(name)", "\"O'neil Jean-Luc\"");
+  assert_eval ("title(last)", "\"Lovelace\"");
+  assert_eval ("concat(trim(`First Name`), \" \", title(last))", "\"ada Lovelace\"");
+  assert_eval ("concat(nothing, \"a\", n, score, true)", "\"a37.5true\"");
+  assert_eval ("join(tags, \"|\")", "\"x|y|z\"");
+  assert_eval ("join(items[].sku)", "\"A1,B2\"");
+  assert_eval ("split(\"a;b;;c\", \";\")", "[\"a\", \"b\", \"\", \"c\"]");
+  assert_eval ("split(\"héé\", \"\")", "[\"h\", \"é\", \"é\"]");
+  assert_eval ("split(empty, \",\")", "[]");
+  assert_eval ("replace(phone, \" \", \"\")", "\"+44(20)7946-0958\"");
+  assert_eval ("replace(\"aaa\", \"a\", \"bb\")", "\"bbbbbb\"");
+  assert_eval ("regex_replace(phone, \"[^0-9+]\", \"\")", "\"+442079460958\"");
+  assert_eval ("regex_replace(\"2024-03-15\", \"(\\\\d+)-(\\\\d+)-(\\\\d+)\", \"\\\\3/\\\\2/\\\\1\")",
+               "\"15/03/2024\"");
+  assert_eval ("digits(phone)", "\"442079460958\"");
+  assert_eval ("substring(\"héllo\", 1, 3)", "\"éll\"");
+  assert_eval ("substring(\"hello\", -3)", "\"llo\"");
+  assert_eval ("substring(\"hello\", 10, 2)", "\"\"");
+  assert_eval ("length(\"héllo\")", "5");
+  assert_eval ("length(items)", "2");
+  assert_eval ("length(nothing)", "0");
+  assert_eval ("contains(email, \"@\")", "true");
+  assert_eval ("contains(tags, \"y\")", "true");
+  assert_eval ("starts_with(phone, \"+44\")", "true");
+  assert_eval ("ends_with(phone, \"0959\")", "false");
+  assert_eval ("matches(email, \"@example\\\\.com\")", "false");
+  assert_eval ("matches(lower(email), \"@example\\\\.com\")", "true");
+  assert_eval ("trim(nothing)", "null");
+  assert_eval ("lower(missing)", "null");
+  assert_eval ("to_string(n)", "\"3\"");
+  assert_eval ("to_string(score)", "\"7.5\"");
+}
+
+static void
+test_numbers (void)
+{
+  assert_eval ("to_number(age)", "36");
+  assert_eval ("to_number(\" 2.50 \")", "2.5");
+  assert_eval ("to_number(score)", "7.5");
+  assert_eval ("to_number(empty)", "null");
+  assert_eval ("to_integer(age)", "36");
+  assert_eval ("to_integer(\"42.0\")", "42");
+  assert_eval ("to_integer(4.0)", "4");
+  assert_eval ("round(score)", "8");
+  assert_eval ("round(2.345, 2)", "2.35");
+  assert_eval ("round(\"1.5\")", "2");
+  assert_eval ("n + 2", "5");
+  assert_eval ("n * score", "22.5");
+  assert_eval ("n / 2", "1.5");
+  assert_eval ("6 / n", "2");
+  assert_eval ("age - 1", "35");
+  assert_eval ("-n", "-3");
+  assert_eval ("1 + 2 * 3", "7");
+  assert_eval ("(1 + 2) * 3", "9");
+  /* the smallest integer has no integer opposite */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ConduitExpression) negate = conduit_expression_new ("-big", &error);
+    g_autoptr(JsonNode) record = parse ("{\"big\": -9223372036854775808}");
+    g_autoptr(JsonNode) result = conduit_expression_evaluate (negate, record, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpfloat (json_node_get_double (result), ==, 9223372036854775808.0);
+  }
+  assert_eval_fails ("to_number(last)", "“LOVELACE” is not a number");
+  assert_eval_fails ("to_integer(score)", "not a whole number");
+  assert_eval_fails ("to_integer(\"abc\")", "to_integer()");
+  assert_eval_fails ("n / 0", "division by zero");
+  assert_eval_fails ("last + 1", "not a number");
+}
+
+static void
+test_booleans (void)
+{
+  assert_eval ("to_boolean(yes)", "true");
+  assert_eval ("to_boolean(\"off\")", "false");
+  assert_eval ("to_boolean(0)", "false");
+  assert_eval ("to_boolean(empty)", "null");
+  assert_eval_fails ("to_boolean(\"maybe\")", "not yes or no");
+  assert_eval ("age > 18", "true");
+  assert_eval ("age >= 36 and n < 4", "true");
+  assert_eval ("age == 36", "true");
+  assert_eval ("age != \"36\"", "false");
+  assert_eval ("last == \"LOVELACE\"", "true");
+  assert_eval ("\"a\" < \"b\"", "true");
+  assert_eval ("nothing == null", "true");
+  assert_eval ("missing == nothing", "true");
+  assert_eval ("missing > 1", "false");
+  assert_eval ("not is_empty(empty)", "false");
+  assert_eval ("not (n > 5) or false", "true");
+  assert_eval ("n > 5 or last", "true");
+  assert_eval ("empty and missing.x", "false");
+  assert_eval ("if(n > 2, \"big\", \"small\")", "\"big\"");
+  assert_eval ("if(n > 5, \"big\")", "null");
+  /* only the chosen branch runs */
+  assert_eval ("if(true, 1, to_number(last))", "1");
+}
+
+static void
+test_choices (void)
+{
+  assert_eval ("default(empty, \"web\")", "\"web\"");
+  assert_eval ("default(missing, 0)", "0");
+  assert_eval ("default(utm.source, \"web\")", "\"newsletter\"");
+  assert_eval ("coalesce(nothing, empty, missing, last, \"x\")", "\"LOVELACE\"");
+  assert_eval ("coalesce(nothing, empty)", "null");
+  assert_eval ("lookup(upper(country), {\"FR\": \"France\", \"DE\": \"Germany\"})", "\"France\"");
+  assert_eval ("lookup(\"IT\", {\"FR\": \"France\"}, \"Other\")", "\"Other\"");
+  assert_eval ("lookup(n, {\"3\": [1, 2], \"4\": {\"a\": -1.5}})", "[1, 2]");
+  assert_eval ("lookup(missing, {\"FR\": \"France\"})", "null");
+}
+
+static void
+test_dates (void)
+{
+  assert_eval ("date(when, \"%d/%m/%Y\")", "\"2024-03-15\"");
+  assert_eval ("date(\"3/7/24\", \"%m/%d/%y\")", "\"2024-03-07\"");
+  assert_eval ("date(\"15 March 2024 2:05 pm\", \"%d %B %Y %I:%M %p\")", "\"2024-03-15T14:05:00\"");
+  assert_eval ("date(\"Mar 5, 2024\", \"%b %d, %Y\")", "\"2024-03-05\"");
+  assert_eval ("date(\"2024-03-15 09:30:00 +0200\", \"%Y-%m-%d %H:%M:%S %z\")",
+               "\"2024-03-15T09:30:00+02:00\"");
+  assert_eval ("date(\"2024-03-15T09:30:00Z\")", "\"2024-03-15T09:30:00Z\"");
+  assert_eval ("date(\"2024-03-15\")", "\"2024-03-15\"");
+  assert_eval ("date(0)", "\"1970-01-01T00:00:00Z\"");
+  assert_eval ("date(empty, \"%d/%m/%Y\")", "null");
+  assert_eval ("format_date(\"2024-03-15\", \"%d.%m.%Y\")", "\"15.03.2024\"");
+  assert_eval ("format_date(\"2024-03-15T09:30:00Z\", \"%H:%M\")", "\"09:30\"");
+  assert_eval_fails ("date(\"31/02/2024\", \"%d/%m/%Y\")", "is not a date in the form");
+  assert_eval_fails ("date(\"2024-13-01\", \"%Y-%m-%d\")", "not a date");
+  assert_eval_fails ("date(when)", "not an ISO 8601 date");
+  assert_eval_fails ("format_date(when, \"%Y\")", "not an ISO 8601 date");
+}
+
+static void
+test_keys (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitExpression) now = conduit_expression_new ("now()", &error);
+  g_autoptr(ConduitExpression) uuid = conduit_expression_new ("uuid()", &error);
+  g_autoptr(JsonNode) record = parse (record_text);
+  g_autofree char *when = NULL;
+  g_autofree char *id1 = NULL;
+  g_autofree char *id2 = NULL;
+  g_autoptr(GDateTime) parsed = NULL;
+
+  g_assert_no_error (error);
+  when = conduit_expression_evaluate_string (now, record, &error);
+  g_assert_no_error (error);
+  parsed = g_date_time_new_from_iso8601 (when, NULL);
+  g_assert_nonnull (parsed);
+  g_assert_true (g_str_has_suffix (when, "Z"));
+
+  id1 = conduit_expression_evaluate_string (uuid, record, &error);
+  id2 = conduit_expression_evaluate_string (uuid, record, &error);
+  g_assert_true (g_uuid_string_is_valid (id1));
+  g_assert_cmpstr (id1, !=, id2);
+
+  /* sha256 of "abc" */
+  assert_eval ("sha256(\"abc\")", "\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"");
+  /* the separator keeps ("ab", "c") and ("a", "bc") apart */
+  {
+    g_autoptr(ConduitExpression) a = conduit_expression_new ("sha256(\"ab\", \"c\")", &error);
+    g_autoptr(ConduitExpression) b = conduit_expression_new ("sha256(\"a\", \"bc\")", &error);
+    g_autofree char *ha = conduit_expression_evaluate_string (a, record, &error);
+    g_autofree char *hb = conduit_expression_evaluate_string (b, record, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (strlen (ha), ==, 64);
+    g_assert_cmpstr (ha, !=, hb);
+  }
+}
+
+static void
+test_syntax_errors (void)
+{
+  assert_syntax_error ("trim(email", 11, "“,” or “)” expected");
+  assert_syntax_error ("trimm(email)", 1, "“trimm” is not a function");
+  assert_syntax_error ("lower(trim(email), 2)", 1, "lower() takes 1 value, not 2");
+  assert_syntax_error ("concat()", 1, "at least 1 value");
+  assert_syntax_error ("upper(x) + ", 12, "found the end");
+  assert_syntax_error ("a = b", 3, "use “==”");
+  assert_syntax_error ("\"open", 1, "no closing");
+  assert_syntax_error ("items[x]", 6, "item number");
+  assert_syntax_error ("regex_replace(a, \"[\", \"\")", 18, "not a valid regular expression");
+  assert_syntax_error ("regex_replace(a, b, \"\")", 18, "fixed text");
+  assert_syntax_error ("date(a, \"%d/%Q\")", 9, "“%Q” is not a date code");
+  assert_syntax_error ("lookup(a, b)", 11, "must be a table");
+  assert_syntax_error ("lookup(a, {\"x\": b})", 17, "fixed values");
+  assert_syntax_error ("a b", 3, "expected an operator");
+  assert_syntax_error ("", 1, "empty");
+  assert_syntax_error ("x # y", 3, "has no meaning");
+  assert_syntax_error ("concat(é, ?)", 11, "“?” has no meaning");
+  assert_syntax_error ("`open", 1, "no closing “`”");
+  assert_syntax_error ("a.", 3, "field name expected");
+  assert_syntax_error ("format_date(a, \"%Q\")", 16, "not a date format");
+}
+
+static void
+test_template (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) record = parse (record_text);
+  g_autoptr(ConduitTemplate) template = NULL;
+  g_autoptr(ConduitTemplate) plain = NULL;
+  g_autoptr(ConduitTemplate) bad = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *plain_text = NULL;
+
+  template = conduit_template_new ("Hi {{ trim(`First Name`) }} {{title(last)}}: {{ items[].sku }}"
+                                   " {{missing}}\\{{x}}", &error);
+  g_assert_no_error (error);
+  g_assert_false (conduit_template_is_constant (template));
+  text = conduit_template_render (template, record, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "Hi ada Lovelace: [\"A1\",\"B2\"] {{x}}");
+
+  plain = conduit_template_new ("no parts", &error);
+  g_assert_true (conduit_template_is_constant (plain));
+  plain_text = conduit_template_render (plain, NULL, &error);
+  g_assert_cmpstr (plain_text, ==, "no parts");
+
+  /* the column is counted in the whole template */
+  bad = conduit_template_new ("Dear {{ nme( }}", &error);
+  g_assert_null (bad);
+  g_assert_error (error, CONDUIT_EXPRESSION_ERROR, CONDUIT_EXPRESSION_ERROR_SYNTAX);
+  g_assert_cmpuint (conduit_expression_error_get_column (error), ==, 9);
+  g_clear_error (&error);
+
+  bad = conduit_template_new ("Dear {{ name ", &error);
+  g_assert_null (bad);
+  g_assert_error (error, CONDUIT_EXPRESSION_ERROR, CONDUIT_EXPRESSION_ERROR_SYNTAX);
+  g_assert_cmpuint (conduit_expression_error_get_column (error), ==, 6);
+}
+
+static void
+test_boolean_api (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) record = parse (record_text);
+  g_autoptr(ConduitExpression) condition = conduit_expression_new ("age >= 18 and utm.source == \"newsletter\"", &error);
+  g_autoptr(ConduitExpression) failing = conduit_expression_new ("to_number(last) > 1", &error);
+  gboolean result = FALSE;
+
+  g_assert_no_error (error);
+  g_assert_true (conduit_expression_evaluate_boolean (condition, record, &result, &error));
+  g_assert_true (result);
+  g_assert_false (conduit_expression_evaluate_boolean (failing, record, &result, &error));
+  g_assert_error (error, CONDUIT_EXPRESSION_ERROR, CONDUIT_EXPRESSION_ERROR_EVALUATION);
+}
+
+static void
+test_quote_segment (void)
+{
+  g_autofree char *a = conduit_path_quote_segment ("first_name");
+  g_autofree char *b = conduit_path_quote_segment ("First Name");
+  g_autofree char *c = conduit_path_quote_segment ("a`b");
+  g_autofree char *d = conduit_path_quote_segment ("and");
+
+  g_assert_cmpstr (a, ==, "first_name");
+  g_assert_cmpstr (b, ==, "`First Name`");
+  g_assert_cmpstr (c, ==, "`a\\`b`");
+  g_assert_cmpstr (d, ==, "`and`");
+  g_assert_true (g_strv_contains (conduit_expression_list_functions (), "sha256"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/conduit/expression/paths", test_paths);
+  g_test_add_func ("/conduit/expression/path-only", test_path_only);
+  g_test_add_func ("/conduit/expression/text", test_text);
+  g_test_add_func ("/conduit/expression/numbers", test_numbers);
+  g_test_add_func ("/conduit/expression/booleans", test_booleans);
+  g_test_add_func ("/conduit/expression/choices", test_choices);
+  g_test_add_func ("/conduit/expression/dates", test_dates);
+  g_test_add_func ("/conduit/expression/keys", test_keys);
+  g_test_add_func ("/conduit/expression/syntax-errors", test_syntax_errors);
+  g_test_add_func ("/conduit/expression/template", test_template);
+  g_test_add_func ("/conduit/expression/boolean-api", test_boolean_api);
+  g_test_add_func ("/conduit/expression/quote-segment", test_quote_segment);
+
+  return g_test_run ();
+}

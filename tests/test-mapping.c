@@ -1,0 +1,611 @@
+/* test-mapping.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "conduit.h"
+
+static JsonNode *
+parse (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  return node;
+}
+
+static ConduitMapping *
+mapping_from (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = parse (json);
+  ConduitMapping *mapping = conduit_mapping_new_from_json (node, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (mapping);
+  return mapping;
+}
+
+static void
+assert_json (JsonNode   *node,
+             const char *expected)
+{
+  g_autoptr(JsonNode) want = parse (expected);
+
+  if (!json_node_equal (node, want))
+    {
+      g_autofree char *got = json_to_string (node, FALSE);
+
+      g_error ("expected %s, got %s", expected, got);
+    }
+}
+
+static void
+assert_maps (ConduitMapping *mapping,
+             const char     *record,
+             const char     *expected)
+{
+  g_autoptr(JsonNode) input = parse (record);
+  g_autoptr(JsonNode) output = NULL;
+  g_autoptr(GPtrArray) reasons = NULL;
+
+  if (!conduit_mapping_apply (mapping, input, &output, &reasons))
+    {
+      ConduitMappingReason *first = g_ptr_array_index (reasons, 0);
+
+      g_error ("%s refused: %s %s %s", record, first->field, first->rule, first->message);
+    }
+  g_assert_null (reasons);
+  assert_json (output, expected);
+}
+
+/* Applies and expects a refusal with exactly these "field:rule" reasons, in order. */
+static GPtrArray *
+assert_refused (ConduitMapping *mapping,
+                const char     *record,
+                const char     *expected_reasons)
+{
+  g_autoptr(JsonNode) input = parse (record);
+  g_autoptr(JsonNode) output = NULL;
+  g_autoptr(GPtrArray) reasons = NULL;
+  g_autoptr(GString) got = g_string_new (NULL);
+
+  g_assert_false (conduit_mapping_apply (mapping, input, &output, &reasons));
+  g_assert_null (output);
+  g_assert_nonnull (reasons);
+  for (guint i = 0; i < reasons->len; i++)
+    {
+      ConduitMappingReason *reason = g_ptr_array_index (reasons, i);
+
+      g_assert_nonnull (reason->message);
+      g_assert_cmpstr (reason->message, !=, "");
+      g_string_append_printf (got, "%s%s:%s", i ? " " : "", reason->field, reason->rule);
+    }
+  g_assert_cmpstr (got->str, ==, expected_reasons);
+  return g_steal_pointer (&reasons);
+}
+
+static void
+test_apply_nested (void)
+{
+  g_autoptr(ConduitMapping) mapping = mapping_from (
+    "{\"rows\": ["
+    " {\"destination\": \"contact.email\", \"expression\": \"lower(trim(Email))\", \"required\": true, \"type\": \"email\"},"
+    " {\"destination\": \"contact.name\", \"field\": \"First Name\"},"
+    " {\"destination\": \"source\", \"field\": \"utm.source\"},"
+    " {\"destination\": \"price\", \"field\": \"items[0].price\"},"
+    " {\"destination\": \"`odd.key`\", \"field\": \"`a.b`\"},"
+    " {\"destination\": \"pipeline\", \"constant\": {\"stage\": \"new\", \"n\": 1}},"
+    " {\"destination\": \"absent\", \"field\": \"nope\"}"
+    "]}");
+
+  assert_maps (mapping,
+               "{\"Email\": \" A@B.io \", \"First Name\": \"Ada\", \"utm\": {\"source\": \"mail\"},"
+               " \"items\": [{\"price\": 9.5}], \"a.b\": true}",
+               "{\"contact\": {\"email\": \"a@b.io\", \"name\": \"Ada\"}, \"source\": \"mail\","
+               " \"price\": 9.5, \"odd.key\": true, \"pipeline\": {\"stage\": \"new\", \"n\": 1}}");
+}
+
+static void
+test_apply_order (void)
+{
+  g_autoptr(ConduitMapping) mapping = mapping_from (
+    "{\"rows\": [{\"destination\": \"b\", \"field\": \"x\"}, {\"destination\": \"a.z\", \"field\": \"x\"},"
+    " {\"destination\": \"a.y\", \"field\": \"x\"}]}");
+  g_autoptr(JsonNode) input = parse ("{\"x\": 1}");
+  g_autoptr(JsonNode) output = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_true (conduit_mapping_apply (mapping, input, &output, NULL));
+  text = json_to_string (output, FALSE);
+  /* rows give the order of the output, nested fields grouped under their first row */
+  g_assert_cmpstr (text, ==, "{\"b\":1,\"a\":{\"z\":1,\"y\":1}}");
+}
+
+static void
+test_apply_arrays (void)
+{
+  g_autoptr(ConduitMapping) mapping = mapping_from (
+    "{\"rows\": ["
+    " {\"destination\": \"order\", \"field\": \"id\"},"
+    " {\"destination\": \"lines[].sku\", \"expression\": \"upper(items[].sku)\", \"required\": true},"
+    " {\"destination\": \"lines[].quantity\", \"field\": \"items[].qty\", \"type\": \"integer\"},"
+    " {\"destination\": \"lines[].currency\", \"constant\": \"EUR\"},"
+    " {\"destination\": \"tags[]\", \"expression\": \"lower(labels[])\"},"
+    " {\"destination\": \"skus\", \"expression\": \"join(items[].sku, \\\"+\\\")\"}"
+    "]}");
+  g_autoptr(GPtrArray) reasons = NULL;
+
+  assert_maps (mapping,
+               "{\"id\": 7, \"items\": [{\"sku\": \"a1\", \"qty\": \"2\"}, {\"sku\": \"b2\", \"qty\": 3}],"
+               " \"labels\": [\"X\", \"Y\"]}",
+               "{\"order\": 7, \"lines\": [{\"sku\": \"A1\", \"quantity\": 2, \"currency\": \"EUR\"},"
+               " {\"sku\": \"B2\", \"quantity\": 3, \"currency\": \"EUR\"}], \"tags\": [\"x\", \"y\"],"
+               " \"skus\": \"a1+b2\"}");
+
+  /* no items: no lines, and nothing to refuse */
+  assert_maps (mapping, "{\"id\": 8}", "{\"order\": 8}");
+
+  /* the item number is in the field of each reason */
+  reasons = assert_refused (mapping,
+                            "{\"id\": 9, \"items\": [{\"sku\": \"a\", \"qty\": 1}, {\"qty\": \"two\"}]}",
+                            "lines[1].sku:required lines[1].quantity:type");
+  {
+    ConduitMappingReason *reason = g_ptr_array_index (reasons, 1);
+    g_autoptr(JsonNode) json = conduit_mapping_reason_to_json (reason);
+
+    assert_json (json, "{\"field\": \"lines[1].quantity\", \"rule\": \"type\", \"value\": \"two\","
+                       " \"message\": \"“two” is not a whole number\"}");
+  }
+}
+
+static void
+test_preview_row (void)
+{
+  g_autoptr(ConduitMapping) mapping = mapping_from (
+    "{\"rows\": [{\"destination\": \"age\", \"field\": \"age\", \"type\": \"integer\", \"minimum\": 18},"
+    " {\"destination\": \"lines[].sku\", \"expression\": \"upper(items[].sku)\"}]}");
+  g_autoptr(JsonNode) adult = parse ("{\"age\": \"36\", \"items\": [{\"sku\": \"a\"}, {\"sku\": \"b\"}]}");
+  g_autoptr(JsonNode) child = parse ("{\"age\": \"7\"}");
+  g_autoptr(JsonNode) age = NULL;
+  g_autoptr(JsonNode) skus = NULL;
+  g_autoptr(JsonNode) young = NULL;
+  g_autoptr(GPtrArray) reasons = NULL;
+
+  age = conduit_mapping_preview_row (mapping, 0, adult, &reasons);
+  assert_json (age, "36");
+  g_assert_null (reasons);
+  skus = conduit_mapping_preview_row (mapping, 1, adult, NULL);
+  assert_json (skus, "[\"A\", \"B\"]");
+
+  young = conduit_mapping_preview_row (mapping, 0, child, &reasons);
+  assert_json (young, "7");
+  g_assert_cmpuint (reasons->len, ==, 1);
+  g_assert_cmpstr (((ConduitMappingReason *)g_ptr_array_index (reasons, 0))->rule, ==, "minimum");
+}
+
+static void
+test_validation_rules (void)
+{
+  g_autoptr(ConduitMapping) mapping = mapping_from (
+    "{\"rows\": ["
+    " {\"destination\": \"email\", \"field\": \"email\", \"required\": true, \"type\": \"email\"},"
+    " {\"destination\": \"code\", \"field\": \"code\", \"pattern\": \"^[A-Z]{3}$\"},"
+    " {\"destination\": \"name\", \"field\": \"name\", \"min_length\": 2, \"max_length\": 5},"
+    " {\"destination\": \"age\", \"field\": \"age\", \"type\": \"integer\", \"minimum\": 18, \"maximum\": 120},"
+    " {\"destination\": \"score\", \"field\": \"score\", \"type\": \"number\", \"maximum\": 1.5},"
+    " {\"destination\": \"ok\", \"field\": \"ok\", \"type\": \"boolean\"},"
+    " {\"destination\": \"day\", \"field\": \"day\", \"type\": \"date\"},"
+    " {\"destination\": \"at\", \"field\": \"at\", \"type\": \"datetime\"},"
+    " {\"destination\": \"site\", \"field\": \"site\", \"type\": \"url\"},"
+    " {\"destination\": \"plan\", \"field\": \"plan\", \"type\": \"enum\", \"values\": [\"free\", \"pro\"]},"
+    " {\"destination\": \"label\", \"field\": \"label\", \"type\": \"string\"}"
+    "]}");
+
+  /* text from a CSV file is converted by the number, integer and boolean types */
+  assert_maps (mapping,
+               "{\"email\": \"a@b.co\", \"code\": \"ABC\", \"name\": \"Ada\", \"age\": \"36\", \"score\": \"1.25\","
+               " \"ok\": \"yes\", \"day\": \"2024-02-29\", \"at\": \"2024-02-29T10:00:00+01:00\","
+               " \"site\": \"https://example.org/x\", \"plan\": \"pro\", \"label\": 42}",
+               "{\"email\": \"a@b.co\", \"code\": \"ABC\", \"name\": \"Ada\", \"age\": 36, \"score\": 1.25,"
+               " \"ok\": true, \"day\": \"2024-02-29\", \"at\": \"2024-02-29T10:00:00+01:00\","
+               " \"site\": \"https://example.org/x\", \"plan\": \"pro\", \"label\": \"42\"}");
+
+  /* every reason at once, and a missing optional value is no reason */
+  g_ptr_array_unref (assert_refused (mapping,
+                                     "{\"email\": \"\", \"code\": \"abcd\", \"name\": \"A\", \"age\": 12.5}",
+                                     "email:required code:pattern name:min_length age:type"));
+  g_ptr_array_unref (assert_refused (mapping,
+                                     "{\"email\": \"a@b\", \"name\": \"Adalove\", \"age\": 150, \"score\": 2,"
+                                     " \"ok\": \"maybe\", \"day\": \"2023-02-29\", \"at\": \"2024-02-01\","
+                                     " \"site\": \"ftp://x\", \"plan\": \"gold\", \"label\": [1]}",
+                                     "email:type name:max_length age:maximum score:maximum ok:type day:type"
+                                     " at:type site:type plan:enum label:type"));
+  g_ptr_array_unref (assert_refused (mapping, "{\"email\": \"a b@c.de\", \"age\": 17}",
+                                     "email:type age:minimum"));
+  g_ptr_array_unref (assert_refused (mapping, "{}", "email:required"));
+}
+
+static void
+test_email_rule (void)
+{
+  static const char *const good[] = { "a@b.co", "first.last+tag@mail.example.org", "é@ü.de" };
+  static const char *const bad[] = { "a@b", "@b.co", "a@.co", "a@b.", "a@b..co", "a@@b.co",
+                                     "a b@c.de", "ab.co", "a@b.co " };
+  g_autoptr(ConduitMapping) mapping = mapping_from (
+    "{\"rows\": [{\"destination\": \"e\", \"field\": \"e\", \"type\": \"email\"}]}");
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autofree char *record = g_strdup_printf ("{\"e\": \"%s\"}", good[i]);
+      g_autofree char *expected = g_strdup_printf ("{\"e\": \"%s\"}", good[i]);
+
+      assert_maps (mapping, record, expected);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *record = g_strdup_printf ("{\"e\": \"%s\"}", bad[i]);
+
+      g_ptr_array_unref (assert_refused (mapping, record, "e:type"));
+    }
+}
+
+static void
+test_expression_failure_refuses (void)
+{
+  g_autoptr(ConduitMapping) mapping = mapping_from (
+    "{\"rows\": [{\"destination\": \"n\", \"expression\": \"to_integer(n)\"},"
+    " {\"destination\": \"d\", \"expression\": \"date(d, \\\"%d/%m/%Y\\\")\"}]}");
+  g_autoptr(GPtrArray) reasons = NULL;
+  ConduitMappingReason *reason;
+
+  assert_maps (mapping, "{\"n\": \"12\", \"d\": \"01/02/2024\"}", "{\"n\": 12, \"d\": \"2024-02-01\"}");
+  reasons = assert_refused (mapping, "{\"n\": \"twelve\", \"d\": \"2024-02-01\"}", "n:expression d:expression");
+  reason = g_ptr_array_index (reasons, 0);
+  g_assert_nonnull (strstr (reason->message, "to_integer()"));
+  g_assert_nonnull (strstr (reason->message, "twelve"));
+}
+
+static void
+test_keep_unmapped (void)
+{
+  g_autoptr(ConduitMapping) mapping = mapping_from (
+    "{\"keep_unmapped\": true, \"rows\": [{\"destination\": \"email\", \"expression\": \"lower(Email)\"},"
+    " {\"destination\": \"city\", \"field\": \"address.city\"}]}");
+
+  g_assert_true (conduit_mapping_get_keep_unmapped (mapping));
+  assert_maps (mapping, "{\"Email\": \"A@B.C\", \"address\": {\"city\": \"X\"}, \"other\": 1, \"email\": 2}",
+               "{\"email\": \"a@b.c\", \"city\": \"X\", \"other\": 1}");
+}
+
+static void
+assert_problem (GPtrArray  *problems,
+                guint       index,
+                const char *pointer,
+                guint       column,
+                const char *message_part)
+{
+  ConduitMappingProblem *problem;
+
+  g_assert_cmpuint (index, <, problems->len);
+  problem = g_ptr_array_index (problems, index);
+  g_assert_cmpstr (problem->pointer, ==, pointer);
+  g_assert_cmpuint (problem->column, ==, column);
+  if (strstr (problem->message, message_part) == NULL)
+    g_error ("problem “%s” lacks “%s”", problem->message, message_part);
+}
+
+static void
+test_problems (void)
+{
+  g_autoptr(JsonNode) json = parse (
+    "{\"rows\": ["
+    " {\"destination\": \"a\", \"expression\": \"concat(x, trim(y)\"},"
+    " {\"destination\": \"a\", \"field\": \"z\"},"
+    " {\"destination\": \"b\", \"field\": \"items[x]\"},"
+    " {\"destination\": \"c[0]\", \"field\": \"z\"},"
+    " {\"destination\": \"d\", \"field\": \"z\", \"type\": \"colour\"},"
+    " {\"destination\": \"e\", \"field\": \"z\", \"pattern\": \"(\"},"
+    " {\"destination\": \"f\", \"field\": \"z\", \"constant\": 1},"
+    " {\"destination\": \"g\", \"expression\": \"trim(\", \"requird\": true},"
+    " {\"destination\": \"h\", \"field\": \"z\", \"type\": \"enum\"},"
+    " {\"destination\": \"i.j\", \"field\": \"z\"}, {\"destination\": \"i\", \"field\": \"z\"},"
+    " {\"destination\": \"k\", \"field\": \"z\", \"min_length\": 5, \"max_length\": 2},"
+    " 3"
+    "], \"extra\": 1}");
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(ConduitMapping) mapping = conduit_mapping_load_json (json, &problems);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitMapping) refused = NULL;
+  g_autoptr(JsonNode) record = parse ("{}");
+  g_autoptr(GPtrArray) reasons = NULL;
+
+  g_assert_nonnull (mapping);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mapping)), ==, 13);
+  assert_problem (problems, 0, "/extra", 0, "not a mapping setting");
+  assert_problem (problems, 1, "/rows/0/expression", 18, "row 1, expression: column 18");
+  assert_problem (problems, 2, "/rows/1/destination", 1, "already written");
+  assert_problem (problems, 3, "/rows/2/field", 6, "item number");
+  assert_problem (problems, 4, "/rows/3/destination", 1, "cannot name one item");
+  assert_problem (problems, 5, "/rows/4/type", 0, "must be one of");
+  assert_problem (problems, 6, "/rows/5/pattern", 0, "not a valid regular expression");
+  assert_problem (problems, 7, "/rows/6", 0, "exactly one source");
+  /* every problem of a row, not only the first */
+  assert_problem (problems, 8, "/rows/7/requird", 0, "not a row setting");
+  assert_problem (problems, 9, "/rows/7/expression", 6, "found the end");
+  assert_problem (problems, 10, "/rows/8/values", 0, "needs the list");
+  assert_problem (problems, 11, "/rows/10/destination", 1, "already written");
+  assert_problem (problems, 12, "/rows/11/min_length", 0, "least length");
+  assert_problem (problems, 13, "/rows/12", 0, "must be an object");
+  g_assert_cmpuint (problems->len, ==, 14);
+
+  refused = conduit_mapping_new_from_json (json, &error);
+  g_assert_null (refused);
+  g_assert_error (error, CONDUIT_MAPPING_ERROR, CONDUIT_MAPPING_ERROR_INVALID);
+
+  /* a mapping with problems refuses records, naming the problem, and drops none */
+  g_assert_false (conduit_mapping_apply (mapping, record, NULL, &reasons));
+  g_assert_cmpuint (reasons->len, >, 0);
+  g_assert_cmpstr (((ConduitMappingReason *)g_ptr_array_index (reasons, 0))->rule, ==, "mapping");
+}
+
+static void
+test_json_roundtrip (void)
+{
+  const char *text =
+    "{\"keep_unmapped\":true,\"rows\":["
+    "{\"destination\":\"a\",\"field\":\"`First Name`\",\"required\":true,\"type\":\"string\","
+    "\"pattern\":\"^.+$\",\"min_length\":1,\"max_length\":20},"
+    "{\"destination\":\"b\",\"constant\":[1,\"x\"]},"
+    "{\"destination\":\"c\",\"expression\":\"n + 1\",\"minimum\":0,\"maximum\":2.5},"
+    "{\"destination\":\"d\",\"field\":\"p\",\"type\":\"enum\",\"values\":[\"x\",\"y\"],\"suggested\":true}]}";
+  g_autoptr(ConduitMapping) mapping = mapping_from (text);
+  g_autoptr(JsonNode) json = conduit_mapping_to_json (mapping);
+  g_autofree char *saved = json_to_string (json, FALSE);
+
+  g_assert_cmpstr (saved, ==, text);
+}
+
+static void
+count_change (GListModel *model,
+              guint       position,
+              guint       removed,
+              guint       added,
+              guint      *changes)
+{
+  (*changes)++;
+}
+
+static void
+test_rows_model (void)
+{
+  g_autoptr(ConduitMapping) mapping = conduit_mapping_new ();
+  g_autoptr(ConduitMappingRow) row = conduit_mapping_row_new ("email", CONDUIT_MAPPING_SOURCE_FIELD, "Email");
+  g_autoptr(ConduitMappingRow) second = conduit_mapping_row_new ("n", CONDUIT_MAPPING_SOURCE_EXPRESSION, "1 +");
+  g_autoptr(JsonNode) record = parse ("{\"Email\": \"x\"}");
+  g_autoptr(JsonNode) output = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(ConduitMappingRow) item = NULL;
+  guint changes = 0;
+
+  conduit_mapping_append_row (mapping, row);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mapping)), ==, 1);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (mapping)) == CONDUIT_TYPE_MAPPING_ROW);
+  item = g_list_model_get_item (G_LIST_MODEL (mapping), 0);
+  g_assert_true (item == row);
+
+  g_assert_true (conduit_mapping_apply (mapping, record, &output, NULL));
+  assert_json (output, "{\"email\": \"x\"}");
+  g_clear_pointer (&output, json_node_unref);
+
+  /* an edit of a row is seen by the next apply */
+  g_object_set (row, "required", TRUE, "value-type", CONDUIT_MAPPING_TYPE_EMAIL, NULL);
+  g_assert_false (conduit_mapping_apply (mapping, record, &output, NULL));
+  conduit_mapping_row_set_source (row, "missing");
+  conduit_mapping_row_set_required (row, FALSE);
+  g_assert_true (conduit_mapping_apply (mapping, record, &output, NULL));
+  assert_json (output, "{}");
+  g_clear_pointer (&output, json_node_unref);
+
+  g_signal_connect (mapping, "items-changed", G_CALLBACK (count_change), &changes);
+  conduit_mapping_insert_row (mapping, 0, second);
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_false (conduit_mapping_compile (mapping, &problems));
+  g_assert_cmpuint (problems->len, ==, 1);
+  assert_problem (problems, 0, "/rows/0/expression", 4, "found the end");
+
+  conduit_mapping_move_row (mapping, 0, 1);
+  g_assert_true (conduit_mapping_get_row (mapping, 1) == second);
+  conduit_mapping_remove_row (mapping, 1);
+  g_assert_cmpuint (changes, ==, 3);
+  g_assert_true (conduit_mapping_compile (mapping, NULL));
+  g_assert_true (conduit_mapping_find_destination (mapping, "email") == row);
+  g_assert_null (conduit_mapping_find_destination (mapping, "n"));
+}
+
+static void
+test_schema (void)
+{
+  const char *sample =
+    "{\"First Name\": \"Ada\", \"email\": \"ada@x.io\", \"age\": \"36\", \"score\": 1,"
+    " \"utm\": {\"source\": \"mail\"}, \"items\": [{\"sku\": \"A\"}], \"when\": \"2024-01-02\"}\n"
+    "{\"First Name\": \"Bob\", \"email\": null, \"age\": \"40\", \"score\": 2.5, \"utm\": {},"
+    " \"items\": [{\"sku\": \"B\"}, {\"sku\": \"C\", \"qty\": 2}], \"when\": \"2024-01-02T10:00:00Z\"}\n"
+    "not json\n"
+    "{\"First Name\": \"Ada\", \"age\": \"x\", \"site\": \"https://x.org\"}\n";
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (sample, -1, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitSchema) schema = conduit_schema_infer (stream, CONDUIT_RECORD_FORMAT_NDJSON, 0, &error);
+  const ConduitSchemaField *field;
+  g_autoptr(JsonNode) json = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (conduit_schema_get_n_records (schema), ==, 3);
+
+  field = conduit_schema_lookup (schema, "`First Name`");
+  g_assert_nonnull (field);
+  g_assert_cmpstr (field->type, ==, "string");
+  g_assert_cmpuint (field->present, ==, 3);
+  g_assert_cmpuint (field->examples->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (field->examples, 1), ==, "Bob");
+
+  field = conduit_schema_lookup (schema, "email");
+  g_assert_cmpstr (field->type, ==, "email");
+  g_assert_cmpuint (field->present, ==, 1);
+
+  g_assert_cmpstr (conduit_schema_lookup (schema, "age")->type, ==, "mixed");
+  g_assert_cmpstr (conduit_schema_lookup (schema, "score")->type, ==, "number");
+  g_assert_cmpstr (conduit_schema_lookup (schema, "utm")->type, ==, "object");
+  g_assert_cmpuint (conduit_schema_lookup (schema, "utm.source")->present, ==, 1);
+  g_assert_cmpstr (conduit_schema_lookup (schema, "items")->type, ==, "array");
+  g_assert_cmpuint (conduit_schema_lookup (schema, "items[].sku")->present, ==, 2);
+  g_assert_cmpuint (conduit_schema_lookup (schema, "items[].sku")->examples->len, ==, 3);
+  g_assert_cmpstr (conduit_schema_lookup (schema, "items[].qty")->type, ==, "integer");
+  g_assert_cmpstr (conduit_schema_lookup (schema, "when")->type, ==, "datetime");
+  g_assert_cmpstr (conduit_schema_lookup (schema, "site")->type, ==, "url");
+
+  json = conduit_schema_to_json (schema);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (json), "records"), ==, 3);
+}
+
+static void
+test_schema_csv (void)
+{
+  const char *sample = "\xEF\xBB\xBFid;Full Name;joined;vip\r\n1;\"Lovelace; Ada\";2024-01-02;true\r\n"
+                       "2;Bob;2024-02-03;false\r\n";
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (sample, -1, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitSchema) schema = conduit_schema_infer (stream, CONDUIT_RECORD_FORMAT_AUTO, 0, &error);
+  GPtrArray *fields;
+
+  g_assert_no_error (error);
+  fields = conduit_schema_get_fields (schema);
+  g_assert_cmpuint (fields->len, ==, 4);
+  g_assert_cmpstr (((ConduitSchemaField *)g_ptr_array_index (fields, 0))->path, ==, "id");
+  g_assert_cmpstr (((ConduitSchemaField *)g_ptr_array_index (fields, 0))->type, ==, "integer");
+  g_assert_cmpstr (((ConduitSchemaField *)g_ptr_array_index (fields, 1))->path, ==, "`Full Name`");
+  g_assert_cmpstr (g_ptr_array_index (((ConduitSchemaField *)g_ptr_array_index (fields, 1))->examples, 0),
+                   ==, "Lovelace; Ada");
+  g_assert_cmpstr (((ConduitSchemaField *)g_ptr_array_index (fields, 2))->type, ==, "date");
+  g_assert_cmpstr (((ConduitSchemaField *)g_ptr_array_index (fields, 3))->type, ==, "boolean");
+}
+
+static void
+test_auto_map (void)
+{
+  static const char *const sources[] = { "`First Name`", "lastName", "E-Mail", "utm.source",
+                                         "phone", "address.city", "billing.city", NULL };
+  static const char *const destinations[] = { "first_name", "last_name", "email", "source",
+                                               "phone", "city", "company", NULL };
+  g_autoptr(ConduitMapping) mapping = conduit_mapping_new ();
+  g_autoptr(ConduitMappingRow) mine = conduit_mapping_row_new ("phone", CONDUIT_MAPPING_SOURCE_EXPRESSION,
+                                                               "digits(phone)");
+  g_autofree char *a = conduit_mapping_normalize_name ("First Name");
+  g_autofree char *b = conduit_mapping_normalize_name ("first_name");
+  g_autofree char *c = conduit_mapping_normalize_name ("firstName");
+  ConduitMappingRow *row;
+
+  g_assert_cmpstr (a, ==, "firstname");
+  g_assert_cmpstr (b, ==, a);
+  g_assert_cmpstr (c, ==, a);
+
+  conduit_mapping_append_row (mapping, mine);
+  g_assert_cmpuint (conduit_mapping_auto_map (mapping, sources, destinations), ==, 4);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mapping)), ==, 5);
+
+  /* the user's row is untouched */
+  row = conduit_mapping_get_row (mapping, 0);
+  g_assert_true (row == mine);
+  g_assert_cmpstr (conduit_mapping_row_get_source (row), ==, "digits(phone)");
+  g_assert_false (conduit_mapping_row_get_suggested (row));
+
+  row = conduit_mapping_find_destination (mapping, "first_name");
+  g_assert_cmpstr (conduit_mapping_row_get_source (row), ==, "`First Name`");
+  g_assert_true (conduit_mapping_row_get_suggested (row));
+  g_assert_cmpstr (conduit_mapping_row_get_source (conduit_mapping_find_destination (mapping, "last_name")),
+                   ==, "lastName");
+  g_assert_cmpstr (conduit_mapping_row_get_source (conduit_mapping_find_destination (mapping, "email")),
+                   ==, "E-Mail");
+  /* by the last segment when only one source has it */
+  g_assert_cmpstr (conduit_mapping_row_get_source (conduit_mapping_find_destination (mapping, "source")),
+                   ==, "utm.source");
+  /* two sources end in "city": no guess */
+  g_assert_null (conduit_mapping_find_destination (mapping, "city"));
+  g_assert_null (conduit_mapping_find_destination (mapping, "company"));
+
+  /* a second run adds nothing */
+  g_assert_cmpuint (conduit_mapping_auto_map (mapping, sources, destinations), ==, 0);
+  g_assert_true (conduit_mapping_compile (mapping, NULL));
+}
+
+static void
+test_flow_check (void)
+{
+  const char *flow_text =
+    "{\n"
+    "  \"version\": 1,\n"
+    "  \"name\": \"x\",\n"
+    "  \"nodes\": [\n"
+    "    {\n"
+    "      \"id\": \"map\",\n"
+    "      \"type\": \"mapping\",\n"
+    "      \"title\": \"Map\",\n"
+    "      \"position\": [0, 0],\n"
+    "      \"settings\": {},\n"
+    "      \"mapping\": {\n"
+    "        \"rows\": [\n"
+    "          { \"destination\": \"ok\", \"field\": \"a\" },\n"
+    "          { \"destination\": \"email\", \"expression\": \"lower(trim(Email)\" }\n"
+    "        ]\n"
+    "      }\n"
+    "    }\n"
+    "  ],\n"
+    "  \"links\": []\n"
+    "}\n";
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitFlow) flow = conduit_flow_new_from_data (conduit_connector_registry_get_default (),
+                                                            flow_text, -1, &problems, &error);
+  ConduitFlowProblem *problem;
+
+  g_assert_null (flow);
+  g_assert_nonnull (problems);
+  g_assert_cmpuint (problems->len, ==, 1);
+  problem = g_ptr_array_index (problems, 0);
+  g_assert_cmpstr (problem->pointer, ==, "/nodes/0/mapping/rows/1/expression");
+  g_assert_cmpstr (problem->node_id, ==, "map");
+  g_assert_cmpuint (problem->line, ==, 14);
+  g_assert_nonnull (strstr (problem->message, "column 18"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/conduit/mapping/apply/nested", test_apply_nested);
+  g_test_add_func ("/conduit/mapping/apply/order", test_apply_order);
+  g_test_add_func ("/conduit/mapping/apply/arrays", test_apply_arrays);
+  g_test_add_func ("/conduit/mapping/preview-row", test_preview_row);
+  g_test_add_func ("/conduit/mapping/validation/rules", test_validation_rules);
+  g_test_add_func ("/conduit/mapping/validation/email", test_email_rule);
+  g_test_add_func ("/conduit/mapping/validation/expression", test_expression_failure_refuses);
+  g_test_add_func ("/conduit/mapping/keep-unmapped", test_keep_unmapped);
+  g_test_add_func ("/conduit/mapping/problems", test_problems);
+  g_test_add_func ("/conduit/mapping/json-roundtrip", test_json_roundtrip);
+  g_test_add_func ("/conduit/mapping/rows-model", test_rows_model);
+  g_test_add_func ("/conduit/mapping/schema/ndjson", test_schema);
+  g_test_add_func ("/conduit/mapping/schema/csv", test_schema_csv);
+  g_test_add_func ("/conduit/mapping/auto-map", test_auto_map);
+  g_test_add_func ("/conduit/mapping/flow-check", test_flow_check);
+
+  return g_test_run ();
+}
