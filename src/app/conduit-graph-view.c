@@ -2485,6 +2485,31 @@ end_connection (ConduitGraphView *self)
     }
 }
 
+/* The newest link that ends at @port. */
+static ConduitLink *
+find_link_at_port (ConduitGraphView *self,
+                   ConduitGraphPort *port)
+{
+  const char *node_id = conduit_node_get_id (conduit_graph_port_get_node (port));
+  const char *port_id = conduit_graph_port_get_port_id (port);
+  gboolean is_output = conduit_graph_port_get_is_output (port);
+  g_autoptr(GPtrArray) links = conduit_flow_list_links_of_node (self->flow, node_id);
+
+  for (guint i = links->len; i > 0; i--)
+    {
+      ConduitLink *link = g_ptr_array_index (links, i - 1);
+      const char *end_node = is_output ? conduit_link_get_from_node (link)
+                                       : conduit_link_get_to_node (link);
+      const char *end_port = is_output ? conduit_link_get_from_port (link)
+                                       : conduit_link_get_to_port (link);
+
+      if (g_strcmp0 (end_node, node_id) == 0 && g_strcmp0 (end_port, port_id) == 0)
+        return link;   /* the flow keeps it */
+    }
+
+  return NULL;
+}
+
 gboolean
 conduit_graph_view_drag_begin (ConduitGraphView *self,
                                double            x,
@@ -2526,30 +2551,26 @@ conduit_graph_view_drag_begin (ConduitGraphView *self,
       self->drag_port = graph_port;
       self->drag_mode = DRAG_CONNECT;
 
-      if (!conduit_graph_port_get_is_output (graph_port))
+      /* dragging the end of an existing link off an input picks that link up; off an output
+       * a drag draws a new link, unless Shift is held, which picks up the newest link there */
+      if (!conduit_graph_port_get_is_output (graph_port) || (modifiers & GDK_SHIFT_MASK))
         {
-          /* dragging the end of an existing link off an input picks that link up */
-          const char *node_id = conduit_node_get_id (conduit_graph_port_get_node (graph_port));
-          g_autoptr(GPtrArray) links = conduit_flow_list_links_of_node (self->flow, node_id);
+          ConduitLink *link = find_link_at_port (self, graph_port);
 
-          for (guint i = links->len; i > 0; i--)
+          if (link != NULL)
             {
-              ConduitLink *link = g_ptr_array_index (links, i - 1);
+              gboolean moving_output = conduit_graph_port_get_is_output (graph_port);
+              ConduitGraphNode *fixed =
+                card_by_id (self, moving_output ? conduit_link_get_to_node (link)
+                                                : conduit_link_get_from_node (link));
 
-              if (g_strcmp0 (conduit_link_get_to_node (link),
-                             conduit_node_get_id (conduit_graph_port_get_node (graph_port))) == 0 &&
-                  g_strcmp0 (conduit_link_get_to_port (link),
-                             conduit_graph_port_get_port_id (graph_port)) == 0)
-                {
-                  ConduitGraphNode *from = card_by_id (self, conduit_link_get_from_node (link));
-
-                  self->detached = g_object_ref (link);
-                  self->drag_port =
-                    conduit_graph_node_get_port (from, TRUE, conduit_link_get_from_port (link));
-                  self->drag_mode = DRAG_RECONNECT;
-                  invalidate_links (self);
-                  break;
-                }
+              self->detached = g_object_ref (link);
+              self->drag_port =
+                conduit_graph_node_get_port (fixed, !moving_output,
+                                             moving_output ? conduit_link_get_to_port (link)
+                                                           : conduit_link_get_from_port (link));
+              self->drag_mode = DRAG_RECONNECT;
+              invalidate_links (self);
             }
         }
 
@@ -2740,9 +2761,15 @@ finish_connection (ConduitGraphView *self,
 
   if (detached != NULL)
     {
-      ConduitGraphNode *to = card_by_id (self, conduit_link_get_to_node (detached));
+      /* the end that moves is the one opposite the fixed drag_port */
+      gboolean moving_output = !conduit_graph_port_get_is_output (self->drag_port);
+      ConduitGraphNode *moving =
+        card_by_id (self, moving_output ? conduit_link_get_from_node (detached)
+                                        : conduit_link_get_to_node (detached));
       ConduitGraphPort *old_end =
-        conduit_graph_node_get_port (to, FALSE, conduit_link_get_to_port (detached));
+        conduit_graph_node_get_port (moving, moving_output,
+                                     moving_output ? conduit_link_get_from_port (detached)
+                                                   : conduit_link_get_to_port (detached));
 
       if (target == old_end)
         return;   /* put back where it was */

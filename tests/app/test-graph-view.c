@@ -325,6 +325,23 @@ test_reconnect_and_detach (Fixture       *fixture,
   drag (fixture, x1, y1, x1, y1, 0);
   g_assert_true (has_link (fixture, "map", "out", "crm", "in"));
   g_assert_true (conduit_undo_stack_get_can_redo (fixture->undo));
+
+  /* the other end: Shift-drag off an output moves the start of its link */
+  port_point (fixture, "map", TRUE, "out", &x1, &y1);
+  port_point (fixture, "form", TRUE, "out", &x2, &y2);
+  drag (fixture, x1, y1, x2, y2, GDK_SHIFT_MASK);
+  g_assert_false (has_link (fixture, "map", "out", "crm", "in"));
+  g_assert_true (has_link (fixture, "form", "out", "crm", "in"));
+  g_assert_cmpuint (n_links (fixture), ==, 3);
+  activate (fixture, "graph.undo");
+  g_assert_true (has_link (fixture, "map", "out", "crm", "in"));
+
+  /* without Shift, a drag off an output leaves the links already there alone */
+  port_point (fixture, "crm", TRUE, "out", &x1, &y1);
+  port_point (fixture, "map", FALSE, "in", &x2, &y2);
+  drag (fixture, x1, y1, x2, y2, 0);   /* a loop: refused */
+  g_assert_cmpuint (n_links (fixture), ==, 3);
+  g_assert_true (has_link (fixture, "crm", "out", "slack", "in"));
 }
 
 static void
