@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <signal.h>
 #include <string.h>
 
 #include "conduit.h"
@@ -575,6 +577,40 @@ make_expression_bad_regex (void)
   return bytes_printf ("matches(s, \"([a-z\")");
 }
 
+/* Webhook bodies */
+
+static GBytes *
+make_body_1mb_garbage (void)
+{
+  g_autoptr(GBytes) garbage = make_binary_garbage ();
+
+  return g_bytes_new_from_bytes (garbage, 0, MB - 16);
+}
+
+static GBytes *
+make_body_100mb (void)
+{
+  return make_repeated ("{\"note\": \"", "0123456789abcdef", 100 * MB / 16, "\"}");
+}
+
+static GBytes *
+make_body_nested (void)
+{
+  return make_repeated ("", "[", MB - 16, "");
+}
+
+static GBytes *
+make_body_latin1 (void)
+{
+  return bytes_printf ("{\"name\": \"Jos\xe9\"}");
+}
+
+static GBytes *
+make_body_lone_surrogate (void)
+{
+  return bytes_printf ("{\"name\": \"half \\ud83d a smile\"}");
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Checks on accepted flows                                                                    */
 
@@ -800,6 +836,94 @@ run_expression (const BadInput *row,
     }
 }
 
+/* `conduit-cli serve` with a flow whose webhook takes the input as its body; afterwards a good
+ * event must still be accepted (the server lives on) and the server must stop cleanly. */
+static void
+run_webhook (const BadInput *row,
+             GBytes         *input,
+             Outcome        *outcome)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("conduit-bad-webhook-XXXXXX", &error);
+  g_autofree char *flow_path = g_build_filename (dir, "hook.conduit", NULL);
+  g_autofree char *db_path = g_build_filename (dir, "history.db", NULL);
+  g_autoptr(GSubprocess) serve = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(SoupMessage) good = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GBytes) good_answer = NULL;
+  g_autoptr(GBytes) good_body = g_bytes_new_static ("{\"ok\": 1}", 9);
+  g_autofree char *url = NULL;
+  const char *flow =
+    "{ \"version\": 1, \"name\": \"Hook\", \"nodes\": ["
+    "  { \"id\": \"hook\", \"type\": \"webhook-trigger\","
+    "    \"settings\": { \"path\": \"/hooks/bad\", \"port\": 0 } } ] }";
+
+  g_assert_no_error (error);
+  g_file_set_contents (flow_path, flow, -1, &error);
+  g_assert_no_error (error);
+
+  serve = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, g_getenv ("CONDUIT_CLI"),
+                            "serve", flow_path, "--history", db_path, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (serve));
+  while (url == NULL)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+      const char *at;
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      if ((at = strstr (line, "listening on ")) != NULL)
+        url = g_strdup (at + strlen ("listening on "));
+    }
+
+  session = soup_session_new_with_options ("timeout", 60, NULL);
+  soup_session_set_proxy_resolver (session, NULL);
+  msg = soup_message_new ("POST", url);
+  soup_message_set_request_body_from_bytes (msg, "application/json", input);
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  if (soup_message_get_status (msg) != SOUP_STATUS_NONE)
+    outcome->message = g_strdup_printf ("HTTP %u: %.*s", soup_message_get_status (msg),
+                                        answer ? (int)MIN (g_bytes_get_size (answer), 500) : 0,
+                                        answer ? (const char *)g_bytes_get_data (answer, NULL) : "");
+  else
+    outcome->trouble = g_strdup_printf ("no answer: %s", error->message);
+  outcome->accepted = soup_message_get_status (msg) == SOUP_STATUS_ACCEPTED;
+  if (soup_message_get_status (msg) >= 500)
+    outcome->trouble = g_strdup_printf ("a server error: %s", outcome->message);
+  g_clear_error (&error);
+
+  good = soup_message_new ("POST", url);
+  soup_message_set_request_body_from_bytes (good, "application/json", good_body);
+  good_answer = soup_session_send_and_read (session, good, NULL, &error);
+  if (outcome->trouble == NULL && soup_message_get_status (good) != SOUP_STATUS_ACCEPTED)
+    outcome->trouble = g_strdup_printf ("a good event after it got %u (%s)",
+                                        soup_message_get_status (good),
+                                        error ? error->message : "");
+  g_clear_error (&error);
+
+  g_subprocess_send_signal (serve, SIGTERM);
+  g_subprocess_wait (serve, NULL, &error);
+  g_assert_no_error (error);
+  if (outcome->trouble == NULL &&
+      (!g_subprocess_get_if_exited (serve) || g_subprocess_get_exit_status (serve) != 0))
+    outcome->trouble = g_strdup ("conduit-cli serve did not stop cleanly");
+
+  {
+    const char *names[] = { "hook.conduit", "history.db", "history.db-wal", "history.db-shm" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autofree char *path = g_build_filename (dir, names[i], NULL);
+        g_unlink (path);
+      }
+    g_rmdir (dir);
+  }
+}
+
 typedef void (*EntryFunc) (const BadInput *row,
                            GBytes         *input,
                            Outcome        *outcome);
@@ -815,6 +939,7 @@ static const struct
   { "ndjson", run_ndjson },
   { "json-records", run_json_records },
   { "expression", run_expression },
+  { "webhook", run_webhook },
 };
 
 /* ------------------------------------------------------------------------------------------ */
@@ -843,6 +968,10 @@ static const struct
 #define KNOWN_DATE_CAST KNOWN_WHEN_SANITIZED ( \
   "date() casts a number of seconds past gint64 to gint64: undefined behaviour")
 
+#define KNOWN_WEBHOOK_DEPTH \
+  "a webhook body nested a million levels deep overflows json-glib's stack: the server dies"
+#define KNOWN_WEBHOOK_SURROGATE \
+  "a webhook body with a lone \\ud83d is accepted, its text not UTF-8"
 #define KNOWN_DATE_TWICE \
   "a date code error then a syntax error set the GError twice (GLib warns)"
 #define KNOWN_DATE_CUT \
@@ -908,6 +1037,14 @@ static const BadInput rows[] = {
   { "json-records", "nested-10000", make_json_nested, "line 1: not valid JSON", NULL, NULL },
   { "json-records", "truncated", make_json_truncated, "line 1: not valid JSON", NULL, NULL },
   { "json-records", "100mb-string", make_100mb_string, "line 1: not valid JSON", NULL, NULL },
+
+  { "webhook", "binary-garbage", make_body_1mb_garbage, "HTTP 400", NULL, NULL },
+  { "webhook", "100mb-body", make_body_100mb, "HTTP 413", NULL, NULL },
+  { "webhook", "nested-1000000", make_body_nested, "HTTP 400", KNOWN_WEBHOOK_DEPTH, NULL },
+  { "webhook", "latin1", make_body_latin1, "HTTP 400", NULL, NULL },
+  { "webhook", "lone-surrogate", make_body_lone_surrogate, "HTTP 400", KNOWN_WEBHOOK_SURROGATE,
+    NULL },
+  { "webhook", "empty", make_empty, "HTTP 400", NULL, NULL },
 
   { "expression", "binary-garbage", make_binary_garbage, "", NULL, NULL },
   { "expression", "parentheses-10000", make_expression_parens, "nested too deeply", NULL, NULL },
