@@ -75,6 +75,7 @@ struct _ConduitMappingEditor
 G_DEFINE_FINAL_TYPE (ConduitMappingEditor, conduit_mapping_editor, ADW_TYPE_BIN)
 
 static void refresh (ConduitMappingEditor *self);
+static void on_selection_changed (ConduitMappingEditor *self);
 
 /* The order of ConduitMappingType. */
 static const char *type_labels[] = {
@@ -157,7 +158,8 @@ read_records (const char  *text,
 
       if (errors->len > 0)
         g_string_append_c (errors, '\n');
-      g_string_append (errors, error->message);
+      /* Translators: a sample record that could not be read, with the reader's reason */
+      g_string_append_printf (errors, _("Left out a sample: %s"), error->message);
       if (!g_error_matches (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD))
         break;
     }
@@ -294,8 +296,15 @@ show_record (ConduitMappingEditor *self)
     }
   else
     {
-      /* Translators: which sample record the preview column shows, "Record 2 of 5" */
-      position = g_strdup_printf (_("Record %u of %u"), self->record_index + 1, self->records->len);
+      g_autofree char *long_position = NULL;
+
+      /* Translators: which sample record the preview column shows, "2 of 5" */
+      position = g_strdup_printf (_("%u of %u"), self->record_index + 1, self->records->len);
+      /* Translators: the same for screen readers, "Sample record 2 of 5" */
+      long_position = g_strdup_printf (_("Sample record %u of %u"), self->record_index + 1, self->records->len);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->record_label), long_position);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->record_label), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      long_position, -1);
       text = json_to_string (g_ptr_array_index (self->records, self->record_index), FALSE);
       gtk_label_set_text (self->record_label, position);
       gtk_inscription_set_text (self->record_text, text);
@@ -1307,13 +1316,12 @@ mark_problem (GtkWidget  *entry,
       glong first = MIN ((glong)state->problem_column - 1, MAX (chars - 1, 0));
       glong last = MIN (first + MAX ((glong)state->problem_length, 1), chars);
       PangoAttribute *underline = pango_attr_underline_new (PANGO_UNDERLINE_ERROR);
-      PangoAttribute *color = pango_attr_underline_color_new (0xe000, 0x1b00, 0x2400);
 
-      underline->start_index = color->start_index = g_utf8_offset_to_pointer (text, first) - text;
-      underline->end_index = color->end_index = g_utf8_offset_to_pointer (text, last) - text;
+      /* the wavy line takes the entry's text colour, which the error style makes red */
+      underline->start_index = g_utf8_offset_to_pointer (text, first) - text;
+      underline->end_index = g_utf8_offset_to_pointer (text, last) - text;
       attributes = pango_attr_list_new ();
       pango_attr_list_insert (attributes, underline);
-      pango_attr_list_insert (attributes, color);
     }
 
   gtk_entry_set_attributes (GTK_ENTRY (entry), attributes);
@@ -1575,7 +1583,7 @@ refresh (ConduitMappingEditor *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->rejected_button), rejected > 0);
 
   show_record (self);
-  update_actions (self);
+  on_selection_changed (self);
 }
 
 /* ---- structural edits ----------------------------------------------------------------- */
@@ -2130,7 +2138,7 @@ conduit_mapping_editor_open_window (GtkWidget       *parent,
   gtk_box_append (GTK_BOX (box), editor);
   adw_window_set_content (ADW_WINDOW (window), box);
   gtk_window_set_title (GTK_WINDOW (window), title);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1180, 640);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1260, 680);
   root = gtk_widget_get_root (parent);
   if (GTK_IS_WINDOW (root))
     {
@@ -2148,10 +2156,20 @@ conduit_mapping_editor_open_window (GtkWidget       *parent,
 
 /* ---- GObject -------------------------------------------------------------------------- */
 
+/* Hovering shows a row's reason; keyboard users get the selected row's here. */
 static void
 on_selection_changed (ConduitMappingEditor *self)
 {
+  guint selected = gtk_single_selection_get_selected (self->selection);
+
   update_actions (self);
+  if (self->mapping != NULL && selected < n_rows (self))
+    {
+      ConduitMappingRow *row = conduit_mapping_get_row (self->mapping, selected);
+      RowState *state = state_of (self, row);
+
+      say (self, state->status == CONDUIT_MAPPING_ROW_STATUS_OK ? NULL : status_reason (self, row, state));
+    }
 }
 
 static void

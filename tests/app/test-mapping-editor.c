@@ -449,6 +449,45 @@ test_undo_restores (Fixture       *fixture,
   g_assert_cmpstr (status_text (fixture, 4), ==, "Type error");
 }
 
+static gboolean
+focus_is_in (GtkWidget *focus,
+             GtkWidget *cell)
+{
+  return focus != NULL && (focus == cell || gtk_widget_is_ancestor (focus, cell));
+}
+
+/* Tab goes from cell to cell along a row, and on into the next row; focusing a cell selects
+ * its row, so the row commands act on it. */
+static void
+test_keyboard (Fixture       *fixture,
+               gconstpointer  data)
+{
+  const char *columns[] = { "required", "type", "source", "validation" };
+  GtkWidget *focus;
+  guint found = 0;
+
+  gtk_widget_grab_focus (cell (fixture, 3, "destination"));
+  spin ();
+  g_assert_true (focus_is_in (gtk_window_get_focus (fixture->window), cell (fixture, 3, "destination")));
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (gtk_widget_get_template_child (GTK_WIDGET (fixture->editor), CONDUIT_TYPE_MAPPING_EDITOR, "column_view"))))), ==, 3);
+
+  for (guint step = 0; step < 12 && found < G_N_ELEMENTS (columns); step++)
+    {
+      g_assert_true (gtk_widget_child_focus (GTK_WIDGET (fixture->window), GTK_DIR_TAB_FORWARD));
+      focus = gtk_window_get_focus (fixture->window);
+      if (focus_is_in (focus, cell (fixture, 3, columns[found])))
+        found++;
+    }
+  g_assert_cmpuint (found, ==, G_N_ELEMENTS (columns));
+
+  /* the source entry takes typing without a click */
+  gtk_widget_grab_focus (source_entry (fixture, 3));
+  g_assert_true (gtk_widget_has_focus (source_entry (fixture, 3)) ||
+                 gtk_widget_is_ancestor (gtk_window_get_focus (fixture->window), source_entry (fixture, 3)));
+  activate (fixture, "mapping.move-up");
+  g_assert_cmpstr (conduit_mapping_row_get_destination (conduit_mapping_get_row (conduit_mapping_editor_get_mapping (fixture->editor), 2)), ==, "phone");
+}
+
 static void
 test_window (Fixture       *fixture,
              gconstpointer  data)
@@ -485,6 +524,7 @@ main (int   argc,
   ADD ("/conduit/mapping-editor/rows/auto-map", test_auto_map);
   ADD ("/conduit/mapping-editor/rows/add-remove-reorder", test_add_remove_reorder);
   ADD ("/conduit/mapping-editor/undo", test_undo_restores);
+  ADD ("/conduit/mapping-editor/keyboard", test_keyboard);
   ADD ("/conduit/mapping-editor/window", test_window);
 #undef ADD
 
