@@ -944,7 +944,7 @@ filter_fields (GtkListBoxRow *list_row,
 {
   GtkEditable *search = user_data;
   g_autofree char *needle = g_utf8_casefold (gtk_editable_get_text (search), -1);
-  g_autofree char *path = g_utf8_casefold (g_object_get_data (G_OBJECT (list_row), "path"), -1);
+  g_autofree char *path = g_utf8_casefold (g_object_get_data (G_OBJECT (list_row), "shown"), -1);
 
   return strstr (path, needle) != NULL;
 }
@@ -965,6 +965,18 @@ on_search_activate (GtkListBox *list)
         g_signal_emit_by_name (list, "row-activated", child);
         return;
       }
+}
+
+/* People read "First Name", not the quoted path "`First Name`" the mapping stores. */
+static char *
+display_path (const char *path)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = path; *p; p++)
+    if (*p != '`')
+      g_string_append_c (out, *p);
+  return g_string_free (out, FALSE);
 }
 
 /* The searchable list of the fields found in the samples, made each time it opens so that it
@@ -1000,7 +1012,8 @@ create_field_picker (GtkMenuButton *button,
     {
       const ConduitSchemaField *field = g_ptr_array_index (fields, i);
       GtkWidget *row_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-      GtkWidget *title = gtk_label_new (field->path);
+      g_autofree char *shown = display_path (field->path);
+      GtkWidget *title = gtk_label_new (shown);
       g_autofree char *example = NULL;
       GtkWidget *detail;
       GtkWidget *list_row = gtk_list_box_row_new ();
@@ -1024,8 +1037,9 @@ create_field_picker (GtkMenuButton *button,
       gtk_box_append (GTK_BOX (row_box), detail);
       gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (list_row), row_box);
       g_object_set_data_full (G_OBJECT (list_row), "path", g_strdup (field->path), g_free);
+      g_object_set_data_full (G_OBJECT (list_row), "shown", g_strdup (shown), g_free);
       gtk_accessible_update_property (GTK_ACCESSIBLE (list_row), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      field->path, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, example, -1);
+                                      shown, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, example, -1);
       gtk_list_box_append (GTK_LIST_BOX (list), list_row);
     }
 
@@ -1574,6 +1588,16 @@ refresh (ConduitMappingEditor *self)
   gtk_widget_set_visible (GTK_WIDGET (self->problems_label), problems->len > 0);
 
   count_outcomes (self->mapping, self->records, &sent, &rejected, details);
+  if (!conduit_mapping_compile (self->mapping, NULL) && self->records->len > 0)
+    {
+      /* every record fails on the mapping itself; what else is wrong with them is more use */
+      g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_autoptr(ConduitMapping) usable = mapping_without_problems (self, positions);
+      guint usable_sent, usable_rejected;
+
+      g_string_assign (details, _("The mapping has rows to fix (marked “Fix this row”): until they are fixed, every record is rejected."));
+      count_outcomes (usable, self->records, &usable_sent, &usable_rejected, details);
+    }
   g_free (self->summary_text);
   self->summary_text = describe_outcomes (self->records->len, sent, rejected);
   g_free (self->rejected_text);
@@ -1593,6 +1617,7 @@ say (ConduitMappingEditor *self,
      const char           *message)
 {
   gtk_label_set_text (self->action_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->action_label), message != NULL && *message != '\0');
 }
 
 static void
@@ -2168,7 +2193,17 @@ on_selection_changed (ConduitMappingEditor *self)
       ConduitMappingRow *row = conduit_mapping_get_row (self->mapping, selected);
       RowState *state = state_of (self, row);
 
-      say (self, state->status == CONDUIT_MAPPING_ROW_STATUS_OK ? NULL : status_reason (self, row, state));
+      g_autofree char *message = NULL;
+
+      if (state->status != CONDUIT_MAPPING_ROW_STATUS_OK)
+        {
+          const char *text, *icon, *style;
+
+          status_appearance (self, state->status, &text, &icon, &style);
+          /* Translators: the selected row's status and why, under the table */
+          message = g_strdup_printf (_("%s — %s"), text, status_reason (self, row, state));
+        }
+      say (self, message);
     }
 }
 

@@ -212,6 +212,18 @@ test_syntax_error (Fixture       *fixture,
   g_assert_cmpstr (status_text (fixture, 0), ==, "OK");
   g_assert_cmpstr (conduit_mapping_editor_get_summary_text (fixture->editor), ==,
                    "0 would be sent, 1 rejected");
+  g_assert_true (g_str_has_prefix (conduit_mapping_editor_get_rejected_text (fixture->editor),
+                                   "The mapping has rows to fix"));
+
+  /* keyboard users cannot hover: the selected row's reason is spelt out under the table */
+  gtk_widget_grab_focus (entry);
+  spin ();
+  {
+    GtkLabel *label = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (fixture->editor),
+                                                                CONDUIT_TYPE_MAPPING_EDITOR, "action_label"));
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (label)));
+    g_assert_nonnull (strstr (gtk_label_get_text (label), reason));
+  }
 
   /* fixing it clears the mark */
   gtk_editable_set_text (GTK_EDITABLE (entry), "lower(trim(Email))");
