@@ -50,6 +50,7 @@ struct _ConduitInspector
   GtkTextView      *notes_view;
   GtkBox           *mapping_slot;
   GtkLabel         *mapping_summary_label;
+  GtkButton        *edit_mapping_button;
   GtkLabel         *no_settings_label;
   GtkBox           *settings_box;
 
@@ -720,6 +721,7 @@ conduit_inspector_class_init (ConduitInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, notes_view);
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, mapping_slot);
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, mapping_summary_label);
+  gtk_widget_class_bind_template_child (widget_class, ConduitInspector, edit_mapping_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, no_settings_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, settings_box);
   gtk_widget_class_bind_template_callback (widget_class, on_edit_mapping_clicked);

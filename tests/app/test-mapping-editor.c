@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "conduit-inspector.h"
 #include "conduit-mapping-editor.h"
 
 /* The example flow's "map" node: rows firstname, lastname, email, phone, company, source and
@@ -520,6 +521,47 @@ test_window (Fixture       *fixture,
   g_assert_null (window);
 }
 
+/* The inspector's mapping slot: a summary, and a button that opens the table wide. */
+static void
+test_inspector_slot (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *inspector = conduit_inspector_new ();
+  GtkLabel *summary;
+  GtkWidget *button;
+  GtkWindow *opened;
+
+  gtk_window_set_child (GTK_WINDOW (window), inspector);
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 800);
+  conduit_inspector_set_document (CONDUIT_INSPECTOR (inspector), fixture->document);
+  conduit_inspector_set_node (CONDUIT_INSPECTOR (inspector), fixture->node);
+  gtk_window_present (GTK_WINDOW (window));
+  spin ();
+
+  summary = GTK_LABEL (gtk_widget_get_template_child (inspector, CONDUIT_TYPE_INSPECTOR, "mapping_summary_label"));
+  g_assert_cmpstr (gtk_label_get_text (summary), ==,
+                   "7 rows, no problems. Samples: 1 would be sent, 0 rejected.");
+
+  /* an edit made in the table shows in the summary */
+  gtk_editable_set_text (GTK_EDITABLE (source_entry (fixture, 2)), "lower(");
+  spin ();
+  g_assert_cmpstr (gtk_label_get_text (summary), ==,
+                   "7 rows, 1 problem. Samples: 0 would be sent, 1 rejected.");
+
+  button = GTK_WIDGET (gtk_widget_get_template_child (inspector, CONDUIT_TYPE_INSPECTOR, "edit_mapping_button"));
+  g_signal_emit_by_name (button, "clicked");
+  spin ();
+  opened = g_object_get_data (G_OBJECT (fixture->node), "conduit-mapping-window");
+  g_assert_true (GTK_IS_WINDOW (opened));
+  g_assert_cmpstr (gtk_window_get_title (opened), ==, "Map Fields — Map to CRM fields");
+  g_assert_true (gtk_window_get_transient_for (opened) == GTK_WINDOW (window));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin ();
+  g_assert_null (g_object_get_data (G_OBJECT (fixture->node), "conduit-mapping-window"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -538,6 +580,7 @@ main (int   argc,
   ADD ("/conduit/mapping-editor/undo", test_undo_restores);
   ADD ("/conduit/mapping-editor/keyboard", test_keyboard);
   ADD ("/conduit/mapping-editor/window", test_window);
+  ADD ("/conduit/mapping-editor/inspector-slot", test_inspector_slot);
 #undef ADD
 
   return g_test_run ();
