@@ -1834,7 +1834,9 @@ static void
 load_mapping (ConduitMappingEditor *self)
 {
   g_autoptr(GPtrArray) problems = NULL;
-  g_autoptr(ConduitMapping) loaded = conduit_mapping_load_json (conduit_node_get_mapping (self->node), &problems);
+  JsonNode *json = conduit_node_get_mapping (self->node);
+  /* a new step has no mapping yet, which is no problem */
+  g_autoptr(ConduitMapping) loaded = json ? conduit_mapping_load_json (json, &problems) : conduit_mapping_new ();
   guint n = g_list_model_get_n_items (G_LIST_MODEL (loaded));
 
   if (self->mapping != NULL && n == n_rows (self))

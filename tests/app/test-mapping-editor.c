@@ -370,6 +370,40 @@ test_auto_map (Fixture       *fixture,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (source_entry (fixture, n))), ==, "");
 }
 
+/* A new Map Fields step: no mapping, no problem; auto-map makes a row per sample field. */
+static void
+test_auto_map_new_step (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  ConduitUndoStack *undo = conduit_document_get_undo_stack (fixture->document);
+  g_autoptr(ConduitNode) node = conduit_node_new ("map2", "mapping");
+  g_autoptr(ConduitLink) link = conduit_link_new ("form", "out", "map2", "in");
+  ConduitMapping *mapping;
+  GtkWidget *problems = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (fixture->editor),
+                                                                   CONDUIT_TYPE_MAPPING_EDITOR, "problems_label"));
+  JsonArray *rows;
+
+  conduit_undo_stack_add_node (undo, node);
+  conduit_undo_stack_add_link (undo, link);
+  conduit_mapping_editor_set_node (fixture->editor, fixture->document, node);
+  spin ();
+
+  mapping = conduit_mapping_editor_get_mapping (fixture->editor);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mapping)), ==, 0);
+  g_assert_false (gtk_widget_get_visible (problems));
+  g_assert_cmpuint (conduit_mapping_editor_get_n_records (fixture->editor), ==, 1);
+
+  activate (fixture, "mapping.auto-map");
+  rows = json_object_get_array_member (json_node_get_object (conduit_node_get_mapping (node)), "rows");
+  /* First Name, Last Name, Email, Phone, Company and utm.source */
+  g_assert_cmpuint (json_array_get_length (rows), ==, 6);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rows, 5), "field"), ==, "utm.source");
+  g_assert_cmpstr (preview (fixture, 5), ==, "newsletter");
+  g_assert_cmpstr (status_text (fixture, 5), ==, "Suggested: check it");
+  g_assert_cmpstr (conduit_mapping_editor_get_summary_text (fixture->editor), ==,
+                   "1 would be sent, 0 rejected");
+}
+
 static void
 test_add_remove_reorder (Fixture       *fixture,
                          gconstpointer  data)
@@ -577,6 +611,7 @@ main (int   argc,
   ADD ("/conduit/mapping-editor/edit/missing-required", test_missing_required);
   ADD ("/conduit/mapping-editor/rows/auto-map", test_auto_map);
   ADD ("/conduit/mapping-editor/rows/add-remove-reorder", test_add_remove_reorder);
+  ADD ("/conduit/mapping-editor/rows/auto-map-new-step", test_auto_map_new_step);
   ADD ("/conduit/mapping-editor/undo", test_undo_restores);
   ADD ("/conduit/mapping-editor/keyboard", test_keyboard);
   ADD ("/conduit/mapping-editor/window", test_window);
