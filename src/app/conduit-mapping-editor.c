@@ -26,6 +26,7 @@
  */
 
 #define MAX_SAMPLES 1000
+#define MAX_LISTED  100   /* rejected records spelt out; the rest are counted */
 
 typedef struct
 {
@@ -245,7 +246,7 @@ count_outcomes (ConduitMapping *mapping,
         }
 
       (*rejected)++;
-      if (details == NULL)
+      if (details == NULL || *rejected > MAX_LISTED)
         continue;
 
       {
@@ -268,6 +269,13 @@ count_outcomes (ConduitMapping *mapping,
                                     *reason->field ? reason->field : _("the mapping"), reason->message);
           }
       }
+    }
+
+  if (details != NULL && *rejected > MAX_LISTED)
+    {
+      g_string_append (details, "\n\n");
+      g_string_append_printf (details, ngettext ("…and %u more rejected record.", "…and %u more rejected records.",
+                                                 *rejected - MAX_LISTED), *rejected - MAX_LISTED);
     }
 }
 
@@ -1449,7 +1457,7 @@ update_cell (ConduitMappingEditor *self,
   else if (g_str_equal (column, "required"))
     {
       gtk_check_button_set_active (GTK_CHECK_BUTTON (cell), conduit_mapping_row_get_required (row));
-      set_label (cell, _("%s is required"), name);
+      set_label (cell, _("Required: %s"), name);
     }
   else if (g_str_equal (column, "type"))
     {
