@@ -1301,6 +1301,9 @@ setup_preview_cell (ConduitMappingEditor *self,
 
   gtk_inscription_set_text_overflow (GTK_INSCRIPTION (inscription), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
   gtk_inscription_set_min_chars (GTK_INSCRIPTION (inscription), 8);
+  /* one line, ellipsized: a row is as tall as its entries, and a wrapped value reads badly */
+  gtk_inscription_set_nat_lines (GTK_INSCRIPTION (inscription), 1);
+  gtk_widget_set_valign (inscription, GTK_ALIGN_CENTER);
   cell_init (self, item, inscription, "preview");
 }
 
@@ -1314,6 +1317,8 @@ setup_status_cell (ConduitMappingEditor *self,
 
   gtk_inscription_set_text_overflow (GTK_INSCRIPTION (inscription), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
   gtk_inscription_set_min_chars (GTK_INSCRIPTION (inscription), 6);
+  gtk_inscription_set_nat_lines (GTK_INSCRIPTION (inscription), 1);
+  gtk_widget_set_valign (inscription, GTK_ALIGN_CENTER);
   gtk_widget_set_hexpand (inscription, TRUE);
   gtk_box_append (GTK_BOX (box), image);
   gtk_box_append (GTK_BOX (box), inscription);
