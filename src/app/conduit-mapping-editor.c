@@ -50,6 +50,8 @@ struct _ConduitMappingEditor
   GPtrArray         *records;      /* JsonNode, the sample records */
   ConduitSchema     *schema;       /* of the sample records */
   guint              record_index;
+  guint              focus_source;
+  guint              focus_tries;
   char              *summary_text;
   char              *rejected_text;
 
@@ -1642,6 +1644,24 @@ select_row (ConduitMappingEditor *self,
   update_actions (self);
 }
 
+/* The cells of a new row exist only once the column view has laid it out. */
+static gboolean
+focus_new_row (gpointer user_data)
+{
+  ConduitMappingEditor *self = user_data;
+  guint position = gtk_single_selection_get_selected (self->selection);
+  GtkWidget *cell = position < n_rows (self) ? conduit_mapping_editor_get_cell (self, position, "destination") : NULL;
+
+  if (cell != NULL)
+    gtk_widget_grab_focus (cell);
+  if (cell != NULL || ++self->focus_tries > 20)
+    {
+      self->focus_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 add_row_action (GtkWidget  *widget,
                 const char *action_name,
@@ -1658,6 +1678,10 @@ add_row_action (GtkWidget  *widget,
   conduit_undo_stack_end_group (undo_stack (self));
   select_row (self, position);
   say (self, NULL);
+
+  self->focus_tries = 0;
+  g_clear_handle_id (&self->focus_source, g_source_remove);
+  self->focus_source = g_timeout_add (25, focus_new_row, self);
 }
 
 static void
@@ -2227,6 +2251,7 @@ conduit_mapping_editor_dispose (GObject *object)
 {
   ConduitMappingEditor *self = (ConduitMappingEditor *)object;
 
+  g_clear_handle_id (&self->focus_source, g_source_remove);
   if (self->node != NULL)
     conduit_mapping_editor_set_node (self, NULL, NULL);
   adw_bin_set_child (ADW_BIN (self), NULL);

@@ -71,6 +71,13 @@ status_text (Fixture *fixture,
   return gtk_inscription_get_text (g_object_get_data (G_OBJECT (cell (fixture, row, "status")), "text"));
 }
 
+static gboolean
+focus_is_in (GtkWidget *focus,
+             GtkWidget *cell)
+{
+  return focus != NULL && (focus == cell || gtk_widget_is_ancestor (focus, cell));
+}
+
 static char *
 mapping_json (Fixture *fixture)
 {
@@ -421,6 +428,15 @@ test_add_remove_reorder (Fixture       *fixture,
   activate (fixture, "mapping.add-row");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mapping)), ==, 8);
   g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 2);
+  /* ready to type the new row's field */
+  {
+    gint64 until = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+    while (!focus_is_in (gtk_window_get_focus (fixture->window), cell (fixture, 2, "destination")) &&
+           g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (focus_is_in (gtk_window_get_focus (fixture->window), cell (fixture, 2, "destination")));
+  }
   gtk_editable_set_text (GTK_EDITABLE (cell (fixture, 2, "destination")), "title");
   gtk_editable_set_text (GTK_EDITABLE (source_entry (fixture, 2)), "Company");
   spin ();
@@ -494,13 +510,6 @@ test_undo_restores (Fixture       *fixture,
   conduit_undo_stack_redo (undo);
   spin ();
   g_assert_cmpstr (status_text (fixture, 4), ==, "Type error");
-}
-
-static gboolean
-focus_is_in (GtkWidget *focus,
-             GtkWidget *cell)
-{
-  return focus != NULL && (focus == cell || gtk_widget_is_ancestor (focus, cell));
 }
 
 /* Tab goes from cell to cell along a row, and on into the next row; focusing a cell selects
