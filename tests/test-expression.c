@@ -196,6 +196,16 @@ test_numbers (void)
   assert_eval ("-n", "-3");
   assert_eval ("1 + 2 * 3", "7");
   assert_eval ("(1 + 2) * 3", "9");
+  /* the smallest integer has no integer opposite */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ConduitExpression) negate = conduit_expression_new ("-big", &error);
+    g_autoptr(JsonNode) record = parse ("{\"big\": -9223372036854775808}");
+    g_autoptr(JsonNode) result = conduit_expression_evaluate (negate, record, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpfloat (json_node_get_double (result), ==, 9223372036854775808.0);
+  }
   assert_eval_fails ("to_number(last)", "“LOVELACE” is not a number");
   assert_eval_fails ("to_integer(score)", "not a whole number");
   assert_eval_fails ("to_integer(\"abc\")", "to_integer()");

@@ -167,6 +167,31 @@ test_apply_arrays (void)
 }
 
 static void
+test_preview_row (void)
+{
+  g_autoptr(ConduitMapping) mapping = mapping_from (
+    "{\"rows\": [{\"destination\": \"age\", \"field\": \"age\", \"type\": \"integer\", \"minimum\": 18},"
+    " {\"destination\": \"lines[].sku\", \"expression\": \"upper(items[].sku)\"}]}");
+  g_autoptr(JsonNode) adult = parse ("{\"age\": \"36\", \"items\": [{\"sku\": \"a\"}, {\"sku\": \"b\"}]}");
+  g_autoptr(JsonNode) child = parse ("{\"age\": \"7\"}");
+  g_autoptr(JsonNode) age = NULL;
+  g_autoptr(JsonNode) skus = NULL;
+  g_autoptr(JsonNode) young = NULL;
+  g_autoptr(GPtrArray) reasons = NULL;
+
+  age = conduit_mapping_preview_row (mapping, 0, adult, &reasons);
+  assert_json (age, "36");
+  g_assert_null (reasons);
+  skus = conduit_mapping_preview_row (mapping, 1, adult, NULL);
+  assert_json (skus, "[\"A\", \"B\"]");
+
+  young = conduit_mapping_preview_row (mapping, 0, child, &reasons);
+  assert_json (young, "7");
+  g_assert_cmpuint (reasons->len, ==, 1);
+  g_assert_cmpstr (((ConduitMappingReason *)g_ptr_array_index (reasons, 0))->rule, ==, "minimum");
+}
+
+static void
 test_validation_rules (void)
 {
   g_autoptr(ConduitMapping) mapping = mapping_from (
@@ -289,7 +314,7 @@ test_problems (void)
     " {\"destination\": \"d\", \"field\": \"z\", \"type\": \"colour\"},"
     " {\"destination\": \"e\", \"field\": \"z\", \"pattern\": \"(\"},"
     " {\"destination\": \"f\", \"field\": \"z\", \"constant\": 1},"
-    " {\"destination\": \"g\", \"field\": \"z\", \"requird\": true},"
+    " {\"destination\": \"g\", \"expression\": \"trim(\", \"requird\": true},"
     " {\"destination\": \"h\", \"field\": \"z\", \"type\": \"enum\"},"
     " {\"destination\": \"i.j\", \"field\": \"z\"}, {\"destination\": \"i\", \"field\": \"z\"},"
     " {\"destination\": \"k\", \"field\": \"z\", \"min_length\": 5, \"max_length\": 2},"
@@ -312,12 +337,14 @@ test_problems (void)
   assert_problem (problems, 5, "/rows/4/type", 0, "must be one of");
   assert_problem (problems, 6, "/rows/5/pattern", 0, "not a valid regular expression");
   assert_problem (problems, 7, "/rows/6", 0, "exactly one source");
+  /* every problem of a row, not only the first */
   assert_problem (problems, 8, "/rows/7/requird", 0, "not a row setting");
-  assert_problem (problems, 9, "/rows/8/values", 0, "needs the list");
-  assert_problem (problems, 10, "/rows/10/destination", 1, "already written");
-  assert_problem (problems, 11, "/rows/11/min_length", 0, "least length");
-  assert_problem (problems, 12, "/rows/12", 0, "must be an object");
-  g_assert_cmpuint (problems->len, ==, 13);
+  assert_problem (problems, 9, "/rows/7/expression", 6, "found the end");
+  assert_problem (problems, 10, "/rows/8/values", 0, "needs the list");
+  assert_problem (problems, 11, "/rows/10/destination", 1, "already written");
+  assert_problem (problems, 12, "/rows/11/min_length", 0, "least length");
+  assert_problem (problems, 13, "/rows/12", 0, "must be an object");
+  g_assert_cmpuint (problems->len, ==, 14);
 
   refused = conduit_mapping_new_from_json (json, &error);
   g_assert_null (refused);
@@ -567,6 +594,7 @@ main (int   argc,
   g_test_add_func ("/conduit/mapping/apply/nested", test_apply_nested);
   g_test_add_func ("/conduit/mapping/apply/order", test_apply_order);
   g_test_add_func ("/conduit/mapping/apply/arrays", test_apply_arrays);
+  g_test_add_func ("/conduit/mapping/preview-row", test_preview_row);
   g_test_add_func ("/conduit/mapping/validation/rules", test_validation_rules);
   g_test_add_func ("/conduit/mapping/validation/email", test_email_rule);
   g_test_add_func ("/conduit/mapping/validation/expression", test_expression_failure_refuses);

@@ -36,6 +36,7 @@ void              conduit_graph_view_scroll            (ConduitGraphView *self,
                                                         double            pointer_x,
                                                         double            pointer_y,
                                                         GdkModifierType   modifiers);
+void              conduit_graph_view_zoom_gesture_begin (ConduitGraphView *self);
 void              conduit_graph_view_zoom_gesture      (ConduitGraphView *self,
                                                         double            scale,
                                                         double            x,

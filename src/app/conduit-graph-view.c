@@ -2853,12 +2853,19 @@ conduit_graph_view_zoom_gesture (ConduitGraphView *self,
   conduit_graph_viewport_zoom_at (self->viewport, self->zoom_gesture_start * scale, x, y);
 }
 
+void
+conduit_graph_view_zoom_gesture_begin (ConduitGraphView *self)
+{
+  g_return_if_fail (CONDUIT_IS_GRAPH_VIEW (self));
+  self->zoom_gesture_start = conduit_graph_viewport_get_zoom (self->viewport);
+}
+
 static void
 on_zoom_begin (GtkGesture       *gesture,
                GdkEventSequence *sequence,
                ConduitGraphView *self)
 {
-  self->zoom_gesture_start = conduit_graph_viewport_get_zoom (self->viewport);
+  conduit_graph_view_zoom_gesture_begin (self);
 }
 
 static void

@@ -16,5 +16,6 @@ typedef int (*ConduitCliCommandFunc) (int argc, char **argv);
 
 int conduit_cli_validate   (int argc, char **argv);
 int conduit_cli_map        (int argc, char **argv);
+int conduit_cli_credential (int argc, char **argv);
 
 G_END_DECLS

@@ -276,13 +276,21 @@ conduit_cli_map (int    argc,
   g_autofree char *delimiter = NULL;
   gboolean keep_unmapped = FALSE;
   const GOptionEntry entries[] = {
-    { "node", 0, 0, G_OPTION_ARG_STRING, &node_id, N_("The mapping node of a flow file"), "ID" },
-    { "input", 'i', 0, G_OPTION_ARG_FILENAME, &input, N_("The records to map (- for standard input)"), "FILE" },
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, N_("ndjson, json or csv (default: from the file name)"), "FORMAT" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output_name, N_("Where mapped records go, as NDJSON (default: standard output)"), "FILE" },
-    { "rejected", 'r', 0, G_OPTION_ARG_FILENAME, &rejected_name, N_("Where refused records go, with their reasons, as NDJSON (default: standard error)"), "FILE" },
-    { "delimiter", 'd', 0, G_OPTION_ARG_STRING, &delimiter, N_("The CSV delimiter: , ; or tab (default: from the header line)"), "CHAR" },
-    { "keep-unmapped", 0, 0, G_OPTION_ARG_NONE, &keep_unmapped, N_("Pass on source fields that no row reads"), NULL },
+    { "node", 0, 0, G_OPTION_ARG_STRING, &node_id,
+      N_("The mapping node of a flow file"), "ID" },
+    { "input", 'i', 0, G_OPTION_ARG_FILENAME, &input,
+      N_("The records to map (- for standard input)"), "FILE" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
+      N_("ndjson, json or csv (default: from the file name)"), "FORMAT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output_name,
+      N_("Where mapped records go, as NDJSON (default: standard output)"), "FILE" },
+    { "rejected", 'r', 0, G_OPTION_ARG_FILENAME, &rejected_name,
+      N_("Where refused records go, with their reasons, as NDJSON (default: standard error)"),
+      "FILE" },
+    { "delimiter", 'd', 0, G_OPTION_ARG_STRING, &delimiter,
+      N_("The CSV delimiter: , ; or tab (default: from the header line)"), "CHAR" },
+    { "keep-unmapped", 0, 0, G_OPTION_ARG_NONE, &keep_unmapped,
+      N_("Pass on source fields that no row reads"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;

@@ -35,6 +35,7 @@ static const ConduitCliCommand commands[] = {
   /* runner and history */
 
   /* credentials */
+  { "credential", conduit_cli_credential, N_("List, show, store and delete credentials in the keyring") },
 
 };
 

@@ -120,9 +120,21 @@ on_field (void   *field,
 {
   ConduitCsvReader *self = data;
   FieldSpan span = { self->text->len, length };
+  GString *text = self->text;
 
-  g_string_append_len (self->text, field ? field : "", length);
-  g_string_append_c (self->text, '\0');
+  /* g_string_append_len() is not inlined in GLib 2.74, and this runs for every field */
+  if (G_UNLIKELY (text->len + length + 2 > text->allocated_len))
+    {
+      gsize len = text->len;
+
+      g_string_set_size (text, len + length + 1);
+      text->len = len;
+    }
+  if (length > 0)
+    memcpy (text->str + text->len, field, length);
+  text->len += length + 1;
+  text->str[text->len - 1] = '\0';
+  text->str[text->len] = '\0';
   g_array_append_val (self->spans, span);
 }
 

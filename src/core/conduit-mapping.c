@@ -705,6 +705,61 @@ add_unmapped (ConduitMapping     *self,
   *output = object;
 }
 
+/* Computes and checks one row's value: for an array row that walks a source list, a list
+ * with an item each (*length is its length), otherwise the value itself (*length is -1). */
+static ConduitValue *
+evaluate_row (CompiledRow        *row,
+              ConduitArena       *arena,
+              const ConduitValue *record,
+              gint64             *length,
+              GPtrArray          *reasons)
+{
+  g_autoptr(GError) error = NULL;
+  ConduitValue *value;
+
+  *length = -1;
+  if (row->array_row && row->iterates)
+    {
+      guint count = 0;
+
+      conduit_expression_iteration_length (row->source, record, &count);
+      value = conduit_arena_alloc (arena, sizeof (ConduitValue));
+      value->kind = CONDUIT_VALUE_ARRAY;
+      value->len = count;
+      value->items = conduit_arena_alloc (arena, sizeof (ConduitValue *) * MAX (count, 1));
+      for (guint k = 0; k < count; k++)
+        {
+          ConduitValue *item = conduit_expression_eval (row->source, arena, record, k, &error);
+
+          if (item == NULL)
+            {
+              conduit_mapping_add_reason (reasons, row->field_prefix, k, row->field_suffix,
+                                          "expression", NULL, error->message);
+              g_clear_error (&error);
+              item = (ConduitValue *)&conduit_value_null;
+            }
+          else if (row->has_rules)
+            item = conduit_mapping_rules_check (&row->rules, arena, item, row->field_prefix, k,
+                                                row->field_suffix, reasons);
+          value->items[k] = item;
+        }
+      *length = count;
+      return value;
+    }
+
+  value = conduit_expression_eval (row->source, arena, record, -1, &error);
+  if (value == NULL)
+    {
+      conduit_mapping_add_reason (reasons, row->destination, -1, "", "expression", NULL,
+                                  error->message);
+      return (ConduitValue *)&conduit_value_null;
+    }
+  if (row->has_rules)
+    value = conduit_mapping_rules_check (&row->rules, arena, value, row->destination, -1, "",
+                                         reasons);
+  return value;
+}
+
 gboolean
 conduit_mapping_apply_value (ConduitMapping     *self,
                              ConduitArena       *arena,
@@ -732,53 +787,9 @@ conduit_mapping_apply_value (ConduitMapping     *self,
 
   for (guint i = 0; i < self->compiled->len; i++)
     {
-      CompiledRow *row = g_ptr_array_index (self->compiled, i);
-      g_autoptr(GError) error = NULL;
-      ConduitValue *value = NULL;
-      gint64 length = -1;
-
-      if (row->array_row && row->iterates)
-        {
-          guint count = 0;
-          ConduitValue *items;
-
-          conduit_expression_iteration_length (row->source, record, &count);
-          items = conduit_arena_alloc (arena, sizeof (ConduitValue));
-          items->kind = CONDUIT_VALUE_ARRAY;
-          items->len = count;
-          items->items = conduit_arena_alloc (arena, sizeof (ConduitValue *) * MAX (count, 1));
-          for (guint k = 0; k < count; k++)
-            {
-              ConduitValue *item = conduit_expression_eval (row->source, arena, record, k, &error);
-
-              if (item == NULL)
-                {
-                  conduit_mapping_add_reason (reasons, row->field_prefix, k, row->field_suffix,
-                                              "expression", NULL, error->message);
-                  g_clear_error (&error);
-                  item = (ConduitValue *)&conduit_value_null;
-                }
-              else if (row->has_rules)
-                item = conduit_mapping_rules_check (&row->rules, arena, item, row->field_prefix, k,
-                                                    row->field_suffix, reasons);
-              items->items[k] = item;
-            }
-          value = items;
-          length = count;
-        }
-      else
-        {
-          value = conduit_expression_eval (row->source, arena, record, -1, &error);
-          if (value == NULL)
-            {
-              conduit_mapping_add_reason (reasons, row->destination, -1, "", "expression", NULL,
-                                          error->message);
-              value = (ConduitValue *)&conduit_value_null;
-            }
-          else if (row->has_rules)
-            value = conduit_mapping_rules_check (&row->rules, arena, value, row->destination, -1,
-                                                 "", reasons);
-        }
+      gint64 length;
+      ConduitValue *value = evaluate_row (g_ptr_array_index (self->compiled, i), arena, record,
+                                          &length, reasons);
 
       g_array_index (self->values, ConduitValue *, i) = value;
       g_array_index (self->lengths, gint64, i) = length;
@@ -840,6 +851,51 @@ conduit_mapping_apply (ConduitMapping  *self,
   if (reasons != NULL)
     *reasons = passed ? NULL : g_steal_pointer (&found);
   return passed;
+}
+
+/**
+ * conduit_mapping_preview_row:
+ * @self: a mapping
+ * @position: a row number
+ * @record: a sample record
+ * @reasons: (out) (transfer container) (element-type ConduitMappingReason) (optional): why
+ *   the row's value would refuse the record, or %NULL when it would not
+ *
+ * What one row writes for @record, for the preview column of the mapping table: the value
+ * after its type rule's conversion, a list of one value per item for an array row.
+ *
+ * Returns: (transfer full) (nullable): the value (JSON null when it writes nothing), or %NULL
+ *   when the mapping has a problem in this row
+ */
+JsonNode *
+conduit_mapping_preview_row (ConduitMapping  *self,
+                             guint            position,
+                             JsonNode        *record,
+                             GPtrArray      **reasons)
+{
+  g_autoptr(ConduitArena) arena = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  CompiledRow *row;
+  ConduitValue *value;
+  gint64 length;
+
+  g_return_val_if_fail (CONDUIT_IS_MAPPING (self), NULL);
+  g_return_val_if_fail (position < self->rows->len, NULL);
+
+  if (reasons != NULL)
+    *reasons = NULL;
+  conduit_mapping_compile (self, NULL);
+  row = g_ptr_array_index (self->compiled, position);
+  for (guint i = 0; i < self->problems->len; i++)
+    if (((ConduitMappingProblem *)g_ptr_array_index (self->problems, i))->row == (int)position)
+      return NULL;
+
+  arena = conduit_arena_new ();
+  found = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_mapping_reason_free);
+  value = evaluate_row (row, arena, conduit_value_from_json_node (arena, record), &length, found);
+  if (reasons != NULL && found->len > 0)
+    *reasons = g_steal_pointer (&found);
+  return conduit_value_to_json_node (value);
 }
 
 /* ---- JSON ----------------------------------------------------------------------------- */
@@ -1119,18 +1175,22 @@ conduit_mapping_load_json (JsonNode   *json,
         }
     }
 
-  /* structural problems of a row make its compile problems noise */
+  /* A member already found wrong, or a row that is not one (not an object, two sources),
+   * would only be reported again, in other words, by compiling. */
   conduit_mapping_compile (self, &compile_problems);
   for (guint i = 0; i < compile_problems->len; i++)
     {
       ConduitMappingProblem *problem = g_ptr_array_index (compile_problems, i);
+      g_autofree char *row_pointer = g_strdup_printf ("/rows/%d", problem->row);
       gboolean known = FALSE;
 
       for (guint j = 0; j < found->len && !known; j++)
         {
           ConduitMappingProblem *other = g_ptr_array_index (found, j);
 
-          known = other->row == problem->row && problem->row >= 0;
+          known = other->row == problem->row && problem->row >= 0 &&
+                  (g_str_equal (other->pointer, problem->pointer) ||
+                   g_str_equal (other->pointer, row_pointer));
         }
       if (!known)
         g_ptr_array_add (found, conduit_mapping_problem_copy (problem));

@@ -116,6 +116,10 @@ gboolean           conduit_mapping_apply             (ConduitMapping    *self,
                                                       JsonNode          *record,
                                                       JsonNode         **output,
                                                       GPtrArray        **reasons);
+JsonNode          *conduit_mapping_preview_row       (ConduitMapping    *self,
+                                                      guint              position,
+                                                      JsonNode          *record,
+                                                      GPtrArray        **reasons);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConduitMappingReason, conduit_mapping_reason_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConduitMappingProblem, conduit_mapping_problem_free)

@@ -30,5 +30,9 @@
 /* runner and history */
 
 /* credentials */
+#include "conduit-authorizer.h"
+#include "conduit-credential.h"
+#include "conduit-credential-store.h"
+#include "conduit-redactor.h"
 
 #undef CONDUIT_INSIDE

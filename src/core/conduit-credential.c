@@ -1,0 +1,1132 @@
+/* conduit-credential.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "conduit-credential"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "conduit-credential.h"
+
+/* A credential as Conduit uses it: what kind of authentication it is, the non-secret fields
+ * that say how to apply it (header name, user name, token URL…) and the secret fields. Flows
+ * only ever name a credential by id; the value lives in the keyring (or, on a server, in an
+ * environment variable). Secret values are wiped from memory when the object goes away.
+ */
+
+struct _ConduitCredential
+{
+  GObject                parent_instance;
+
+  char                  *id;
+  char                  *name;
+  ConduitCredentialKind  kind;
+  GHashTable            *fields;    /* key → value, only fields that are set */
+  GHashTable            *secrets;   /* key → value, wiped on removal */
+  char                  *attention; /* the server's answer when it refused the credential */
+  guint                  from_environment : 1;
+  guint                  locked : 1;
+};
+
+G_DEFINE_FINAL_TYPE (ConduitCredential, conduit_credential, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (conduit-credential-error-quark, conduit_credential_error)
+
+static const char * const api_key_places[] = { "header", "query", NULL };
+static const char * const client_auth_methods[] = { "basic", "body", NULL };
+
+static const ConduitCredentialFieldSpec api_key_fields[] = {
+  { "in", N_("Send the key in"), N_("“header” for a request header, “query” for a URL parameter"),
+    FALSE, TRUE, "header", api_key_places },
+  { "header", N_("Header name"), N_("The request header that carries the key"),
+    FALSE, FALSE, "X-API-Key", NULL },
+  { "parameter", N_("Query parameter"), N_("The URL parameter that carries the key"),
+    FALSE, FALSE, "api_key", NULL },
+  { "key", N_("API key"), N_("The key the service gave you"), TRUE, TRUE, NULL, NULL },
+};
+
+static const ConduitCredentialFieldSpec bearer_fields[] = {
+  { "token", N_("Token"), N_("Sent as “Authorization: Bearer …”"), TRUE, TRUE, NULL, NULL },
+};
+
+static const ConduitCredentialFieldSpec basic_fields[] = {
+  { "username", N_("User name"), NULL, FALSE, TRUE, NULL, NULL },
+  { "password", N_("Password"), NULL, TRUE, TRUE, NULL, NULL },
+};
+
+static const ConduitCredentialFieldSpec oauth2_fields[] = {
+  { "token_url", N_("Token URL"), N_("The address that hands out access tokens"),
+    FALSE, TRUE, NULL, NULL },
+  { "client_id", N_("Client ID"), NULL, FALSE, TRUE, NULL, NULL },
+  { "scope", N_("Scopes"), N_("Space-separated scopes to ask for; empty for the default"),
+    FALSE, FALSE, NULL, NULL },
+  { "audience", N_("Audience"), N_("Only if the service asks for one"), FALSE, FALSE, NULL, NULL },
+  { "client_auth", N_("Send the client secret"),
+    N_("“basic” in an Authorization header (the standard), “body” in the form"),
+    FALSE, FALSE, "basic", client_auth_methods },
+  { "client_secret", N_("Client secret"), NULL, TRUE, TRUE, NULL, NULL },
+};
+
+static const ConduitCredentialFieldSpec hmac_fields[] = {
+  { "header", N_("Signature header"), N_("The header that carries the signature of the body"),
+    FALSE, FALSE, "X-Signature", NULL },
+  { "prefix", N_("Signature prefix"), N_("Text before the hex digest, such as “sha256=”"),
+    FALSE, FALSE, "sha256=", NULL, TRUE },
+  { "secret", N_("Shared secret"), N_("The secret both sides use to sign request bodies"),
+    TRUE, TRUE, NULL, NULL },
+};
+
+static const struct
+{
+  const char                       *name;
+  const char                       *label;
+  const ConduitCredentialFieldSpec *fields;
+  guint                             n_fields;
+} kinds[CONDUIT_CREDENTIAL_N_KINDS] = {
+  [CONDUIT_CREDENTIAL_KIND_API_KEY] = { "api-key", N_("API key"),
+                                        api_key_fields, G_N_ELEMENTS (api_key_fields) },
+  [CONDUIT_CREDENTIAL_KIND_BEARER] = { "bearer", N_("Bearer token"),
+                                       bearer_fields, G_N_ELEMENTS (bearer_fields) },
+  [CONDUIT_CREDENTIAL_KIND_BASIC] = { "basic", N_("User name and password"),
+                                      basic_fields, G_N_ELEMENTS (basic_fields) },
+  [CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS] = { "oauth2-client-credentials",
+                                                          N_("OAuth 2.0 client credentials"),
+                                                          oauth2_fields,
+                                                          G_N_ELEMENTS (oauth2_fields) },
+  [CONDUIT_CREDENTIAL_KIND_HMAC] = { "hmac", N_("HMAC signing secret"),
+                                     hmac_fields, G_N_ELEMENTS (hmac_fields) },
+};
+
+static void
+secret_free (gpointer data)
+{
+  char *value = data;
+
+  if (value == NULL)
+    return;
+
+  explicit_bzero (value, strlen (value));
+  g_free (value);
+}
+
+static void
+conduit_credential_finalize (GObject *object)
+{
+  ConduitCredential *self = (ConduitCredential *)object;
+
+  g_clear_pointer (&self->id, g_free);
+  g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->fields, g_hash_table_unref);
+  g_clear_pointer (&self->secrets, g_hash_table_unref);
+  g_clear_pointer (&self->attention, g_free);
+
+  G_OBJECT_CLASS (conduit_credential_parent_class)->finalize (object);
+}
+
+static void
+conduit_credential_class_init (ConduitCredentialClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = conduit_credential_finalize;
+}
+
+static void
+conduit_credential_init (ConduitCredential *self)
+{
+  self->fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, secret_free);
+}
+
+/**
+ * conduit_credential_kind_to_string:
+ * @kind: a kind of credential
+ *
+ * Returns: the name of @kind in flow files, keyring attributes and the CLI, e.g. "api-key"
+ */
+const char *
+conduit_credential_kind_to_string (ConduitCredentialKind kind)
+{
+  g_return_val_if_fail (kind < CONDUIT_CREDENTIAL_N_KINDS, NULL);
+
+  return kinds[kind].name;
+}
+
+/**
+ * conduit_credential_kind_from_string:
+ * @text: a kind's name, such as "bearer"
+ * @kind: (out): where to store the kind
+ *
+ * Returns: %TRUE if @text names a kind
+ */
+gboolean
+conduit_credential_kind_from_string (const char            *text,
+                                     ConduitCredentialKind *kind)
+{
+  g_return_val_if_fail (kind != NULL, FALSE);
+
+  if (text == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < CONDUIT_CREDENTIAL_N_KINDS; i++)
+    {
+      if (g_str_equal (text, kinds[i].name))
+        {
+          *kind = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/**
+ * conduit_credential_kind_get_label:
+ * @kind: a kind of credential
+ *
+ * Returns: the translated name of @kind for people
+ */
+const char *
+conduit_credential_kind_get_label (ConduitCredentialKind kind)
+{
+  g_return_val_if_fail (kind < CONDUIT_CREDENTIAL_N_KINDS, NULL);
+
+  return _(kinds[kind].label);
+}
+
+/**
+ * conduit_credential_kind_get_fields:
+ * @kind: a kind of credential
+ * @n_fields: (out): the number of fields
+ *
+ * Returns: (array length=n_fields) (transfer none): what a credential of @kind holds
+ */
+const ConduitCredentialFieldSpec *
+conduit_credential_kind_get_fields (ConduitCredentialKind  kind,
+                                    guint                 *n_fields)
+{
+  g_return_val_if_fail (kind < CONDUIT_CREDENTIAL_N_KINDS, NULL);
+  g_return_val_if_fail (n_fields != NULL, NULL);
+
+  *n_fields = kinds[kind].n_fields;
+  return kinds[kind].fields;
+}
+
+/**
+ * conduit_credential_kind_find_field:
+ * @kind: a kind of credential
+ * @key: a field's key
+ *
+ * Returns: (nullable): the field @key of @kind, or %NULL if it has none
+ */
+const ConduitCredentialFieldSpec *
+conduit_credential_kind_find_field (ConduitCredentialKind  kind,
+                                    const char            *key)
+{
+  g_return_val_if_fail (kind < CONDUIT_CREDENTIAL_N_KINDS, NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  for (guint i = 0; i < kinds[kind].n_fields; i++)
+    if (g_str_equal (kinds[kind].fields[i].key, key))
+      return &kinds[kind].fields[i];
+
+  return NULL;
+}
+
+/**
+ * conduit_credential_kind_get_secret_field:
+ * @kind: a kind of credential
+ *
+ * Every kind has exactly one secret field; the CLI reads it from standard input.
+ *
+ * Returns: the secret field of @kind
+ */
+const ConduitCredentialFieldSpec *
+conduit_credential_kind_get_secret_field (ConduitCredentialKind kind)
+{
+  g_return_val_if_fail (kind < CONDUIT_CREDENTIAL_N_KINDS, NULL);
+
+  for (guint i = 0; i < kinds[kind].n_fields; i++)
+    if (kinds[kind].fields[i].secret)
+      return &kinds[kind].fields[i];
+
+  g_assert_not_reached ();
+}
+
+/**
+ * conduit_credential_id_is_valid:
+ * @id: (nullable): a proposed credential id
+ *
+ * Ids become keyring attributes and environment variable names, so they are kept to letters,
+ * digits, “-”, “_” and “.”.
+ *
+ * Returns: %TRUE if @id can name a credential
+ */
+gboolean
+conduit_credential_id_is_valid (const char *id)
+{
+  gsize length;
+
+  if (id == NULL)
+    return FALSE;
+
+  length = strlen (id);
+  if (length == 0 || length > 128)
+    return FALSE;
+
+  for (const char *p = id; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
+      return FALSE;
+
+  return TRUE;
+}
+
+/**
+ * conduit_credential_dup_env_name:
+ * @id: a credential id
+ *
+ * Returns: (transfer full): the environment variable that may hold the credential on a
+ *   server: `CONDUIT_CREDENTIAL_` and @id upper-cased, every other character turned into `_`
+ */
+char *
+conduit_credential_dup_env_name (const char *id)
+{
+  GString *name;
+
+  g_return_val_if_fail (id != NULL, NULL);
+
+  name = g_string_new ("CONDUIT_CREDENTIAL_");
+  for (const char *p = id; *p; p++)
+    g_string_append_c (name, g_ascii_isalnum (*p) ? g_ascii_toupper (*p) : '_');
+
+  return g_string_free (name, FALSE);
+}
+
+/**
+ * conduit_credential_new:
+ * @id: the credential's id, see conduit_credential_id_is_valid()
+ * @kind: what kind of credential it is
+ *
+ * Returns: (transfer full): an empty credential
+ */
+ConduitCredential *
+conduit_credential_new (const char            *id,
+                        ConduitCredentialKind  kind)
+{
+  ConduitCredential *self;
+
+  g_return_val_if_fail (conduit_credential_id_is_valid (id), NULL);
+  g_return_val_if_fail (kind < CONDUIT_CREDENTIAL_N_KINDS, NULL);
+
+  self = g_object_new (CONDUIT_TYPE_CREDENTIAL, NULL);
+  self->id = g_strdup (id);
+  self->kind = kind;
+
+  return self;
+}
+
+/**
+ * conduit_credential_copy:
+ * @self: a credential
+ *
+ * Returns: (transfer full): an independent copy of @self, secrets included
+ */
+ConduitCredential *
+conduit_credential_copy (ConduitCredential *self)
+{
+  ConduitCredential *copy;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (self), NULL);
+
+  copy = conduit_credential_new (self->id, self->kind);
+  copy->name = g_strdup (self->name);
+  copy->attention = g_strdup (self->attention);
+  copy->from_environment = self->from_environment;
+  copy->locked = self->locked;
+
+  g_hash_table_iter_init (&iter, self->fields);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (copy->fields, g_strdup (key), g_strdup (value));
+
+  g_hash_table_iter_init (&iter, self->secrets);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (copy->secrets, g_strdup (key), g_strdup (value));
+
+  return copy;
+}
+
+static gboolean
+read_string_members (ConduitCredential  *self,
+                     JsonObject         *object,
+                     const char         *member,
+                     gboolean            secret,
+                     GError            **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  JsonObject *values;
+  g_autoptr(GList) names = NULL;
+
+  if (node == NULL)
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
+                   _("“%s” must be an object of text values"), member);
+      return FALSE;
+    }
+
+  values = json_node_get_object (node);
+  names = json_object_get_members (values);
+  for (const GList *l = names; l; l = l->next)
+    {
+      JsonNode *value = json_object_get_member (values, l->data);
+      gboolean ok;
+
+      if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
+        {
+          g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
+                       _("“%s/%s” must be text"), member, (const char *)l->data);
+          return FALSE;
+        }
+
+      if (secret)
+        ok = conduit_credential_set_secret (self, l->data, json_node_get_string (value), error);
+      else
+        ok = conduit_credential_set_field (self, l->data, json_node_get_string (value), error);
+      if (!ok)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static const char *
+get_string_member (JsonObject  *object,
+                   const char  *member,
+                   GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL)
+    return NULL;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
+                   _("“%s” must be text"), member);
+      return NULL;
+    }
+
+  return json_node_get_string (node);
+}
+
+/**
+ * conduit_credential_new_from_json:
+ * @node: a JSON object: `{"id", "name", "kind", "fields": {…}, "secrets": {…}}`; `"secret"`
+ *   may stand for the kind's one secret field
+ * @id: (nullable): the id the caller expects, e.g. from the environment variable's name; used
+ *   when the object has no "id"
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): the credential, or %NULL with @error set
+ */
+ConduitCredential *
+conduit_credential_new_from_json (JsonNode    *node,
+                                  const char  *id,
+                                  GError     **error)
+{
+  g_autoptr(ConduitCredential) self = NULL;
+  g_autoptr(GError) local_error = NULL;
+  ConduitCredentialKind kind;
+  JsonObject *object;
+  const char *json_id;
+  const char *kind_name;
+  const char *name;
+  const char *secret;
+
+  g_return_val_if_fail (node != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
+                           _("a credential must be a JSON object"));
+      return NULL;
+    }
+  object = json_node_get_object (node);
+
+  json_id = get_string_member (object, "id", &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  if (json_id != NULL && id != NULL)
+    {
+      g_autofree char *a = conduit_credential_dup_env_name (json_id);
+      g_autofree char *b = conduit_credential_dup_env_name (id);
+
+      if (!g_str_equal (a, b))
+        {
+          g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
+                       _("it holds the credential “%s”, not “%s”"), json_id, id);
+          return NULL;
+        }
+    }
+
+  if (json_id == NULL)
+    json_id = id;
+
+  if (!conduit_credential_id_is_valid (json_id))
+    {
+      g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
+                   _("“id” must be letters, digits, “-”, “_” or “.”, not “%s”"),
+                   json_id ? json_id : "");
+      return NULL;
+    }
+
+  kind_name = get_string_member (object, "kind", &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  if (!conduit_credential_kind_from_string (kind_name, &kind))
+    {
+      g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
+                   _("“kind” must be one of api-key, bearer, basic, oauth2-client-credentials, "
+                     "hmac, not “%s”"), kind_name ? kind_name : "");
+      return NULL;
+    }
+
+  self = conduit_credential_new (json_id, kind);
+
+  name = get_string_member (object, "name", &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  conduit_credential_set_name (self, name);
+
+  if (!read_string_members (self, object, "fields", FALSE, error) ||
+      !read_string_members (self, object, "secrets", TRUE, error))
+    return NULL;
+
+  secret = get_string_member (object, "secret", &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (secret != NULL &&
+      !conduit_credential_set_secret (self, conduit_credential_kind_get_secret_field (kind)->key,
+                                      secret, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * conduit_credential_new_from_data:
+ * @data: JSON text, as in an environment variable
+ * @id: (nullable): the id the caller expects
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): the credential, or %NULL with @error set
+ */
+ConduitCredential *
+conduit_credential_new_from_data (const char  *data,
+                                  const char  *id,
+                                  GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) parse_error = NULL;
+
+  g_return_val_if_fail (data != NULL, NULL);
+
+  if (!json_parser_load_from_data (parser, data, -1, &parse_error))
+    {
+      /* the parser's message quotes the text, which holds the secret */
+      g_set_error_literal (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
+                           _("it is not valid JSON"));
+      return NULL;
+    }
+
+  return conduit_credential_new_from_json (json_parser_get_root (parser), id, error);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *)a, *(const char * const *)b);
+}
+
+static GPtrArray *
+list_table (GHashTable *table,
+            gboolean    values)
+{
+  GPtrArray *list = g_ptr_array_sized_new (g_hash_table_size (table));
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_ptr_array_add (list, values ? value : key);
+
+  return list;
+}
+
+static JsonNode *
+string_table_to_json (GHashTable *table)
+{
+  g_autoptr(GPtrArray) keys = list_table (table, FALSE);
+  JsonObject *object = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  /* sorted, so that the same credential always serialises the same way */
+  g_ptr_array_sort (keys, compare_strings);
+  for (guint i = 0; i < keys->len; i++)
+    json_object_set_string_member (object, keys->pdata[i],
+                                   g_hash_table_lookup (table, keys->pdata[i]));
+
+  json_node_take_object (node, object);
+  return node;
+}
+
+/**
+ * conduit_credential_to_json:
+ * @self: a credential
+ * @with_secrets: whether to include the secret values (only for the environment-variable form)
+ *
+ * Returns: (transfer full): @self as a JSON object that conduit_credential_new_from_json() reads
+ */
+JsonNode *
+conduit_credential_to_json (ConduitCredential *self,
+                            gboolean           with_secrets)
+{
+  JsonObject *object;
+  JsonNode *node;
+
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (self), NULL);
+
+  object = json_object_new ();
+  json_object_set_string_member (object, "id", self->id);
+  if (self->name != NULL)
+    json_object_set_string_member (object, "name", self->name);
+  json_object_set_string_member (object, "kind", kinds[self->kind].name);
+  json_object_set_member (object, "fields", string_table_to_json (self->fields));
+  if (with_secrets)
+    json_object_set_member (object, "secrets", string_table_to_json (self->secrets));
+
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, object);
+  return node;
+}
+
+/**
+ * conduit_credential_check:
+ * @self: a credential
+ * @error: return location for an error naming the first missing field
+ *
+ * Returns: %TRUE if every required field and secret of the kind has a value
+ */
+gboolean
+conduit_credential_check (ConduitCredential  *self,
+                          GError            **error)
+{
+  const ConduitCredentialFieldSpec *fields;
+  guint n_fields;
+
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (self), FALSE);
+
+  fields = conduit_credential_kind_get_fields (self->kind, &n_fields);
+  for (guint i = 0; i < n_fields; i++)
+    {
+      const char *value;
+
+      if (!fields[i].required)
+        continue;
+
+      value = fields[i].secret ? conduit_credential_get_secret (self, fields[i].key)
+                               : conduit_credential_get_field (self, fields[i].key);
+      if (value == NULL || *value == '\0')
+        {
+          g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
+                       _("credential “%s” (%s) has no “%s”"), self->id,
+                       _(kinds[self->kind].label), _(fields[i].label));
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/**
+ * conduit_credential_get_id:
+ * @self: a credential
+ *
+ * Returns: the id flows use to name @self
+ */
+const char *
+conduit_credential_get_id (ConduitCredential *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (self), NULL);
+
+  return self->id;
+}
+
+/**
+ * conduit_credential_get_kind:
+ * @self: a credential
+ *
+ * Returns: what kind of authentication @self is
+ */
+ConduitCredentialKind
+conduit_credential_get_kind (ConduitCredential *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (self), 0);
+
+  return self->kind;
+}
+
+/**
+ * conduit_credential_get_name:
+ * @self: a credential
+ *
+ * Returns: the name people gave @self, or its id when it has none
+ */
+const char *
+conduit_credential_get_name (ConduitCredential *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (self), NULL);
+
+  return self->name ? self->name : self->id;
+}
+
+/**
+ * conduit_credential_set_name:
+ * @self: a credential
+ * @name: (nullable): a name for people, such as "CRM production key"
+ */
+void
+conduit_credential_set_name (ConduitCredential *self,
+                             const char        *name)
+{
+  g_return_if_fail (CONDUIT_IS_CREDENTIAL (self));
+
+  g_free (self->name);
+  self->name = (name && *name) ? g_strdup (name) : NULL;
+}
+
+static const ConduitCredentialFieldSpec *
+find_field_of_sort (ConduitCredential  *self,
+                    const char         *key,
+                    gboolean            secret,
+                    GError            **error)
+{
+  const ConduitCredentialFieldSpec *spec = conduit_credential_kind_find_field (self->kind, key);
+
+  if (spec == NULL || spec->secret != secret)
+    {
+      g_autoptr(GString) allowed = g_string_new (NULL);
+      const ConduitCredentialFieldSpec *fields;
+      guint n_fields;
+
+      fields = conduit_credential_kind_get_fields (self->kind, &n_fields);
+      for (guint i = 0; i < n_fields; i++)
+        {
+          if (fields[i].secret != secret)
+            continue;
+          if (allowed->len > 0)
+            g_string_append (allowed, ", ");
+          g_string_append (allowed, fields[i].key);
+        }
+
+      g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
+                   secret ? _("a credential of kind %s has no secret “%s” (it has: %s)")
+                          : _("a credential of kind %s has no field “%s” (it has: %s)"),
+                   kinds[self->kind].name, key, allowed->len ? allowed->str : _("none"));
+      return NULL;
+    }
+
+  return spec;
+}
+
+/**
+ * conduit_credential_get_field:
+ * @self: a credential
+ * @key: a non-secret field of its kind
+ *
+ * Returns: (nullable): the field's value, its default when unset, or %NULL
+ */
+const char *
+conduit_credential_get_field (ConduitCredential *self,
+                              const char        *key)
+{
+  const ConduitCredentialFieldSpec *spec;
+  const char *value;
+
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  value = g_hash_table_lookup (self->fields, key);
+  if (value != NULL)
+    return value;
+
+  spec = conduit_credential_kind_find_field (self->kind, key);
+  return spec ? spec->default_value : NULL;
+}
+
+static gboolean
+is_http_token (const char *text)
+{
+  if (*text == '\0')
+    return FALSE;
+
+  for (const char *p = text; *p; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("!#$%&'*+-.^_`|~", *p) == NULL)
+      return FALSE;
+
+  return TRUE;
+}
+
+/**
+ * conduit_credential_set_field:
+ * @self: a credential
+ * @key: a non-secret field of its kind
+ * @value: (nullable): the new value; %NULL or "" unsets it, except that "" is kept for a
+ *   field that allows it (an HMAC signature without prefix)
+ * @error: return location for an error
+ *
+ * Returns: %TRUE, or %FALSE if the kind has no such field or @value is not allowed
+ */
+gboolean
+conduit_credential_set_field (ConduitCredential  *self,
+                              const char         *key,
+                              const char         *value,
+                              GError            **error)
+{
+  const ConduitCredentialFieldSpec *spec;
+
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  spec = find_field_of_sort (self, key, FALSE, error);
+  if (spec == NULL)
+    return FALSE;
+
+  if (value == NULL || (*value == '\0' && !spec->allow_empty))
+    {
+      g_hash_table_remove (self->fields, key);
+      return TRUE;
+    }
+
+  if (!g_utf8_validate (value, -1, NULL))
+    {
+      g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
+                   _("field “%s” is not valid UTF-8 text"), key);
+      return FALSE;
+    }
+
+  /* a header name goes on the wire as it is: no spaces, colons or line breaks */
+  if (g_str_equal (key, "header") && !is_http_token (value))
+    {
+      g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
+                   _("field “header” must be a header name such as X-API-Key, not “%s”"), value);
+      return FALSE;
+    }
+
+  if (spec->allowed_values != NULL && !g_strv_contains (spec->allowed_values, value))
+    {
+      g_autofree char *allowed = g_strjoinv (", ", (char **)spec->allowed_values);
+
+      g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
+                   _("field “%s” must be one of %s, not “%s”"), key, allowed, value);
+      return FALSE;
+    }
+
+  g_hash_table_insert (self->fields, g_strdup (key), g_strdup (value));
+  return TRUE;
+}
+
+/**
+ * conduit_credential_get_secret:
+ * @self: a credential
+ * @key: a secret field of its kind
+ *
+ * Returns: (nullable): the secret value, or %NULL when it is not loaded or not set
+ */
+const char *
+conduit_credential_get_secret (ConduitCredential *self,
+                               const char        *key)
+{
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  return g_hash_table_lookup (self->secrets, key);
+}
+
+/**
+ * conduit_credential_set_secret:
+ * @self: a credential
+ * @key: a secret field of its kind
+ * @value: (nullable): the secret; %NULL or "" unsets it
+ * @error: return location for an error
+ *
+ * Returns: %TRUE, or %FALSE if the kind has no such secret
+ */
+gboolean
+conduit_credential_set_secret (ConduitCredential  *self,
+                               const char         *key,
+                               const char         *value,
+                               GError            **error)
+{
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  if (find_field_of_sort (self, key, TRUE, error) == NULL)
+    return FALSE;
+
+  if (value == NULL || *value == '\0')
+    {
+      g_hash_table_remove (self->secrets, key);
+      return TRUE;
+    }
+
+  if (!g_utf8_validate (value, -1, NULL))
+    {
+      g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
+                   _("secret “%s” is not valid UTF-8 text"), key);
+      return FALSE;
+    }
+
+  g_hash_table_insert (self->secrets, g_strdup (key), g_strdup (value));
+  return TRUE;
+}
+
+/**
+ * conduit_credential_has_secrets:
+ * @self: a credential
+ *
+ * Returns: %TRUE if secret values are loaded (a listing leaves them out)
+ */
+gboolean
+conduit_credential_has_secrets (ConduitCredential *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (self), FALSE);
+
+  return g_hash_table_size (self->secrets) > 0;
+}
+
+/**
+ * conduit_credential_list_secret_values:
+ * @self: a credential
+ *
+ * Returns: (transfer container) (element-type utf8): the secret values, owned by @self; the
+ *   redactor's input
+ */
+GPtrArray *
+conduit_credential_list_secret_values (ConduitCredential *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (self), NULL);
+
+  return list_table (self->secrets, TRUE);
+}
+
+/**
+ * conduit_credential_list_field_keys:
+ * @self: a credential
+ *
+ * Returns: (transfer container) (element-type utf8): the keys of the fields that are set, in
+ *   the order of the kind's table
+ */
+GPtrArray *
+conduit_credential_list_field_keys (ConduitCredential *self)
+{
+  const ConduitCredentialFieldSpec *fields;
+  GPtrArray *keys;
+  guint n_fields;
+
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (self), NULL);
+
+  keys = g_ptr_array_new ();
+  fields = conduit_credential_kind_get_fields (self->kind, &n_fields);
+  for (guint i = 0; i < n_fields; i++)
+    if (g_hash_table_contains (self->fields, fields[i].key))
+      g_ptr_array_add (keys, (char *)fields[i].key);
+
+  return keys;
+}
+
+/**
+ * conduit_credential_get_attention:
+ * @self: a credential
+ *
+ * Returns: (nullable): what a server answered when it last refused @self, or %NULL
+ */
+const char *
+conduit_credential_get_attention (ConduitCredential *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (self), NULL);
+
+  return self->attention;
+}
+
+/**
+ * conduit_credential_set_attention:
+ * @self: a credential
+ * @answer: (nullable): the server's answer, or %NULL once the credential works again
+ */
+void
+conduit_credential_set_attention (ConduitCredential *self,
+                                  const char        *answer)
+{
+  g_return_if_fail (CONDUIT_IS_CREDENTIAL (self));
+
+  g_free (self->attention);
+  self->attention = (answer && *answer) ? g_strdup (answer) : NULL;
+}
+
+/**
+ * conduit_credential_get_from_environment:
+ * @self: a credential
+ *
+ * Returns: %TRUE if @self came from a `CONDUIT_CREDENTIAL_<ID>` variable, not the keyring
+ */
+gboolean
+conduit_credential_get_from_environment (ConduitCredential *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (self), FALSE);
+
+  return self->from_environment;
+}
+
+/**
+ * conduit_credential_set_from_environment:
+ * @self: a credential
+ * @from_environment: whether it came from an environment variable
+ */
+void
+conduit_credential_set_from_environment (ConduitCredential *self,
+                                         gboolean           from_environment)
+{
+  g_return_if_fail (CONDUIT_IS_CREDENTIAL (self));
+
+  self->from_environment = !!from_environment;
+}
+
+/**
+ * conduit_credential_get_locked:
+ * @self: a credential
+ *
+ * Returns: %TRUE if a listing found @self in a locked keyring
+ */
+gboolean
+conduit_credential_get_locked (ConduitCredential *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (self), FALSE);
+
+  return self->locked;
+}
+
+/**
+ * conduit_credential_set_locked:
+ * @self: a credential
+ * @locked: whether the keyring holding it is locked
+ */
+void
+conduit_credential_set_locked (ConduitCredential *self,
+                               gboolean           locked)
+{
+  g_return_if_fail (CONDUIT_IS_CREDENTIAL (self));
+
+  self->locked = !!locked;
+}
+
+/**
+ * conduit_credential_compute_hmac_sha256_hex:
+ * @self: a credential of kind %CONDUIT_CREDENTIAL_KIND_HMAC
+ * @body: (array length=length) (nullable): the bytes to sign
+ * @length: the length of @body
+ *
+ * Returns: (transfer full) (nullable): the lower-case hex HMAC-SHA256 of @body, without
+ *   prefix, or %NULL if @self has no secret
+ */
+char *
+conduit_credential_compute_hmac_sha256_hex (ConduitCredential *self,
+                                            const guint8      *body,
+                                            gsize              length)
+{
+  const char *secret;
+
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (self), NULL);
+  g_return_val_if_fail (self->kind == CONDUIT_CREDENTIAL_KIND_HMAC, NULL);
+  g_return_val_if_fail (body != NULL || length == 0, NULL);
+
+  secret = conduit_credential_get_secret (self, "secret");
+  if (secret == NULL)
+    return NULL;
+
+  return g_compute_hmac_for_data (G_CHECKSUM_SHA256, (const guchar *)secret, strlen (secret),
+                                  body ? body : (const guint8 *)"", length);
+}
+
+/**
+ * conduit_credential_verify_hmac_sha256:
+ * @self: a credential of kind %CONDUIT_CREDENTIAL_KIND_HMAC
+ * @body: (array length=length) (nullable): the bytes that were signed
+ * @length: the length of @body
+ * @signature: (nullable): the signature header's value, with or without the prefix
+ *
+ * Compares in constant time, so a sender cannot guess the digest byte by byte.
+ *
+ * Returns: %TRUE if @signature is the HMAC-SHA256 of @body under @self's secret
+ */
+gboolean
+conduit_credential_verify_hmac_sha256 (ConduitCredential *self,
+                                       const guint8      *body,
+                                       gsize              length,
+                                       const char        *signature)
+{
+  g_autofree char *expected = NULL;
+  const char *prefix;
+  guint8 difference = 0;
+  gsize n;
+
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (self), FALSE);
+  g_return_val_if_fail (self->kind == CONDUIT_CREDENTIAL_KIND_HMAC, FALSE);
+
+  if (signature == NULL)
+    return FALSE;
+
+  while (g_ascii_isspace (*signature))
+    signature++;
+
+  prefix = conduit_credential_get_field (self, "prefix");
+  if (prefix != NULL && g_ascii_strncasecmp (signature, prefix, strlen (prefix)) == 0)
+    signature += strlen (prefix);
+
+  expected = conduit_credential_compute_hmac_sha256_hex (self, body, length);
+  if (expected == NULL)
+    return FALSE;
+
+  n = strlen (expected);
+  if (strlen (signature) != n)
+    return FALSE;
+
+  for (gsize i = 0; i < n; i++)
+    difference |= (guint8)(g_ascii_tolower (signature[i]) ^ expected[i]);
+
+  return difference == 0;
+}

@@ -1,0 +1,666 @@
+/* test-bad-input.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "conduit.h"
+
+/* The bad input matrix: malformed and hostile input fed to every entry point that takes input
+ * from outside (files, payloads, command lines). Each row names the entry point, makes the
+ * input, and says what must come out: a clear error holding a given fragment, or (expected
+ * NULL) acceptance. Whatever the row, nothing may crash, hang (meson's timeout), print a GLib
+ * warning (they are fatal here) or, in the sanitizer build, trip a sanitizer.
+ *
+ * Every row runs in a subprocess, so that a crash is reported as that row failing. A row with
+ * known_bug set describes a bug that is reported and not yet fixed: it is reported as TODO while
+ * it fails and as a failure once it passes, so that the note gets removed. A crash or sanitizer
+ * report is never a known bug. */
+
+typedef struct _BadInput BadInput;
+
+typedef struct
+{
+  gboolean  accepted;
+  char     *message;   /* the error when refused */
+  char     *trouble;   /* what went wrong besides: a crash, noise on stderr, a broken round trip */
+} Outcome;
+
+struct _BadInput
+{
+  const char  *entry;
+  const char  *name;
+  GBytes     *(*make)    (void);
+  const char  *expected;
+  const char  *known_bug;
+  /* optional, for an accepted flow: what is wrong with it, or NULL */
+  char       *(*verify)  (ConduitFlow *flow);
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* Inputs                                                                                      */
+
+#define MB (1024 * 1024)
+
+static GBytes *
+bytes_take_string (GString *str)
+{
+  gsize len = str->len;
+
+  return g_bytes_new_take (g_string_free (str, FALSE), len);
+}
+
+static GBytes *
+bytes_printf (const char *format,
+              ...) G_GNUC_PRINTF (1, 2);
+
+static GBytes *
+bytes_printf (const char *format,
+              ...)
+{
+  va_list args;
+  char *text;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  return g_bytes_new_take (text, strlen (text));
+}
+
+/* A valid flow with one node whose position and settings the caller writes. */
+static GBytes *
+flow_with_node (const char *type,
+                const char *position,
+                const char *settings)
+{
+  return bytes_printf ("{\n"
+                       "  \"version\": 1,\n"
+                       "  \"name\": \"Bad input\",\n"
+                       "  \"nodes\": [\n"
+                       "    {\n"
+                       "      \"id\": \"go\",\n"
+                       "      \"type\": \"%s\",\n"
+                       "      \"position\": %s,\n"
+                       "      \"settings\": %s\n"
+                       "    }\n"
+                       "  ]\n"
+                       "}\n", type, position, settings);
+}
+
+static GBytes *
+make_binary_garbage (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261127);
+  GByteArray *bytes = g_byte_array_sized_new (MB);
+
+  for (guint i = 0; i < MB / 4; i++)
+    {
+      guint32 word = g_rand_int (rand);
+      g_byte_array_append (bytes, (const guint8 *)&word, sizeof word);
+    }
+
+  return g_byte_array_free_to_bytes (bytes);
+}
+
+static GBytes *
+make_empty (void)
+{
+  return g_bytes_new_static ("", 0);
+}
+
+static GBytes *
+make_whitespace (void)
+{
+  return g_bytes_new_static (" \n\t\r\n  ", 7);
+}
+
+/* 100 MB of one unterminated string: the parser reads it all before it can complain. */
+static GBytes *
+make_100mb_string (void)
+{
+  GString *str = g_string_sized_new (100 * MB + 64);
+
+  g_string_append (str, "{\"version\": 1, \"name\": \"");
+  for (gsize i = 0; i < 100 * MB; i++)
+    g_string_append_c (str, 'a' + i % 26);
+
+  return bytes_take_string (str);
+}
+
+/* 100 MB of blank lines, then something that is not JSON. */
+static GBytes *
+make_100mb_blank (void)
+{
+  GString *str = g_string_sized_new (100 * MB + 16);
+
+  for (gsize i = 0; i < 100 * MB; i++)
+    g_string_append_c (str, i % 80 == 79 ? '\n' : ' ');
+  g_string_append (str, "surprise");
+
+  return bytes_take_string (str);
+}
+
+static GBytes *
+make_nested (const char *open,
+             guint       levels)
+{
+  GString *str = g_string_new ("{\"version\": 1, \"name\": \"deep\", \"nodes\": ");
+
+  for (guint i = 0; i < levels; i++)
+    g_string_append (str, open);
+
+  return bytes_take_string (str);
+}
+
+static GBytes *
+make_nested_arrays (void)
+{
+  return make_nested ("[", 10000);
+}
+
+static GBytes *
+make_nested_objects (void)
+{
+  return make_nested ("{\"a\": ", 10000);
+}
+
+/* Nesting inside strings is text, not depth: it must not trip the depth guard. */
+static GBytes *
+make_brackets_in_strings (void)
+{
+  GString *str = g_string_new ("{\"version\": 1, \"name\": \"");
+
+  for (guint i = 0; i < 10000; i++)
+    g_string_append (str, "[{\\\"");
+  g_string_append (str, "\", \"nodes\": []}\n");
+
+  return bytes_take_string (str);
+}
+
+static GBytes *
+make_latin1 (void)
+{
+  return bytes_printf ("{\n  \"version\": 1,\n  \"name\": \"Caf\xe9 cr\xe8me\",\n  \"nodes\": []\n}\n");
+}
+
+static GBytes *
+make_overlong_utf8 (void)
+{
+  /* "/" written as the two-byte overlong form C0 AF, a classic filter bypass */
+  return bytes_printf ("{\n  \"version\": 1,\n  \"name\": \"a\xc0\xafz\",\n  \"nodes\": []\n}\n");
+}
+
+static GBytes *
+make_utf16 (void)
+{
+  const char *text = "{\n  \"version\": 1,\n  \"name\": \"Wide\",\n  \"nodes\": []\n}\n";
+  g_autoptr(GError) error = NULL;
+  gsize written = 0;
+  char *converted = g_convert (text, -1, "UTF-16LE", "UTF-8", NULL, &written, &error);
+  GByteArray *bytes = g_byte_array_new ();
+
+  g_assert_no_error (error);
+  g_byte_array_append (bytes, (const guint8 *)"\xff\xfe", 2);   /* the byte order mark */
+  g_byte_array_append (bytes, (const guint8 *)converted, written);
+  g_free (converted);
+
+  return g_byte_array_free_to_bytes (bytes);
+}
+
+static GBytes *
+make_utf8_bom (void)
+{
+  return bytes_printf ("\xef\xbb\xbf{\n  \"version\": 1,\n  \"name\": \"Notepad\",\n  \"nodes\": []\n}\n");
+}
+
+static GBytes *
+make_nul_inside (void)
+{
+  static const char text[] = "{\n  \"version\": 1,\n  \"name\": \"a\0b\",\n  \"nodes\": []\n}\n";
+
+  return g_bytes_new_static (text, sizeof text - 1);
+}
+
+static GBytes *
+make_lone_surrogate (void)
+{
+  return bytes_printf ("{\n  \"version\": 1,\n  \"name\": \"half \\ud83d a smile\",\n  \"nodes\": []\n}\n");
+}
+
+static GBytes *
+make_truncated (void)
+{
+  g_autofree char *path = g_build_filename (TEST_DATA_DIR, "..", "data", "examples",
+                                            "web-form-to-crm.conduit", NULL);
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &text, &length, &error);
+  g_assert_no_error (error);
+
+  return g_bytes_new_take (text, length / 2);
+}
+
+static GBytes *
+make_position_1e400 (void)
+{
+  return flow_with_node ("manual-trigger", "[1e400, -1e400]", "{ \"items\": [] }");
+}
+
+static GBytes *
+make_position_huge_integer (void)
+{
+  return flow_with_node ("manual-trigger", "[99999999999999999999, 0]", "{ \"items\": [] }");
+}
+
+static GBytes *
+make_position_tiny (void)
+{
+  return flow_with_node ("manual-trigger", "[1e-400, 4.9e-324]", "{ \"items\": [] }");
+}
+
+static GBytes *
+make_setting_huge_integer (void)
+{
+  return flow_with_node ("http-request", "[0, 0]",
+                         "{ \"url\": \"http://127.0.0.1/\", \"timeout_seconds\": 99999999999999999999 }");
+}
+
+static GBytes *
+make_setting_1e400 (void)
+{
+  return flow_with_node ("http-request", "[0, 0]",
+                         "{ \"url\": \"http://127.0.0.1/\", \"timeout_seconds\": 1e400 }");
+}
+
+static GBytes *
+make_version_huge (void)
+{
+  return bytes_printf ("{\n  \"version\": 99999999999999999999,\n  \"name\": \"x\",\n  \"nodes\": []\n}\n");
+}
+
+/* A chain of @n nodes (a manual trigger, then filters), optionally closed into a loop. */
+static GBytes *
+make_chain (guint    n,
+            gboolean loop)
+{
+  GString *str = g_string_new ("{\n  \"version\": 1,\n  \"name\": \"Chain\",\n  \"nodes\": [\n"
+                               "    { \"id\": \"n0\", \"type\": \"manual-trigger\", "
+                               "\"settings\": { \"items\": [] } }");
+
+  for (guint i = 1; i < n; i++)
+    g_string_append_printf (str, ",\n    { \"id\": \"n%u\", \"type\": \"filter\", "
+                            "\"position\": [%u, %u], \"settings\": { \"condition\": \"true\" } }",
+                            i, i % 1000 * 40, i / 1000 * 40);
+  g_string_append (str, "\n  ],\n  \"links\": [\n");
+  for (guint i = 1; i < n; i++)
+    g_string_append_printf (str, "%s    { \"from\": \"n%u\", \"from_port\": \"%s\", "
+                            "\"to\": \"n%u\", \"to_port\": \"in\" }",
+                            i > 1 ? ",\n" : "", i - 1, i == 1 ? "out" : "match", i);
+  if (loop)
+    g_string_append_printf (str, ",\n    { \"from\": \"n%u\", \"from_port\": \"match\", "
+                            "\"to\": \"n1\", \"to_port\": \"in\" }", n - 1);
+  g_string_append (str, "\n  ]\n}\n");
+
+  return bytes_take_string (str);
+}
+
+static GBytes *
+make_50000_nodes (void)
+{
+  return make_chain (50000, FALSE);
+}
+
+static GBytes *
+make_50000_nodes_loop (void)
+{
+  return make_chain (50000, TRUE);
+}
+
+static GBytes *
+make_50000_same_id (void)
+{
+  GString *str = g_string_new ("{\n  \"version\": 1,\n  \"name\": \"Clones\",\n  \"nodes\": [\n");
+
+  for (guint i = 0; i < 50000; i++)
+    g_string_append_printf (str, "%s    { \"id\": \"same\", \"type\": \"manual-trigger\", "
+                            "\"settings\": { \"items\": [] } }", i ? ",\n" : "");
+  g_string_append (str, "\n  ]\n}\n");
+
+  return bytes_take_string (str);
+}
+
+static GBytes *
+make_self_link (void)
+{
+  return bytes_printf ("{\n  \"version\": 1,\n  \"name\": \"Ouroboros\",\n  \"nodes\": [\n"
+                       "    { \"id\": \"f\", \"type\": \"filter\", \"settings\": { \"condition\": \"true\" } }\n"
+                       "  ],\n  \"links\": [\n"
+                       "    { \"from\": \"f\", \"from_port\": \"match\", \"to\": \"f\", \"to_port\": \"in\" }\n"
+                       "  ]\n}\n");
+}
+
+/* json-glib accepts "- 1" for -1 where the locator gives up; problems after it must still be
+ * placed (found by fuzz-flow-loader: locating them used freed memory). */
+static GBytes *
+make_lenient_number_then_problem (void)
+{
+  return bytes_printf ("{\"version\": 1, \"name\": \"x\", \"nodes\": [{\"id\": \"a\", \"type\": "
+                       "\"manual-trigger\", \"position\": [- 1, 2], \"settings\": {\"items\": []}}],\n"
+                       " \"links\": [{\"from\": \"a\", \"from_port\": \"out\", \"to\": \"b\", "
+                       "\"to_port\": \"in\"}]}\n");
+}
+
+/* json-glib quotes the first 28 bytes of a broken string token, here "aaa…a\xc3", half of "é"
+ * (found by fuzz-flow-loader). */
+static GBytes *
+make_unterminated_escaped_string (void)
+{
+  return bytes_printf ("{\n  \"version\": 1,\n  \"name\": \"%s\\u00e9\n  \"nodes\": []\n}\n",
+                       "aaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+}
+
+static GBytes *
+make_10mb_id (void)
+{
+  GString *str = g_string_new ("{\"version\": 1, \"name\": \"x\", \"nodes\": [{\"id\": \"");
+
+  for (gsize i = 0; i < 10 * MB; i++)
+    g_string_append_c (str, 'i');
+  g_string_append (str, "\", \"type\": \"no-such-type\"}]}\n");
+
+  return bytes_take_string (str);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Checks on accepted flows                                                                    */
+
+static char *
+verify_position_kept (ConduitFlow *flow)
+{
+  ConduitNode *node = conduit_flow_lookup_node (flow, "go");
+
+  if (conduit_node_get_x (node) < 1e19)
+    return g_strdup_printf ("x = 99999999999999999999 was read as %g", conduit_node_get_x (node));
+
+  return NULL;
+}
+
+static char *
+verify_chain (ConduitFlow *flow)
+{
+  if (conduit_flow_get_n_nodes (flow) != 50000)
+    return g_strdup_printf ("%u nodes instead of 50000", conduit_flow_get_n_nodes (flow));
+  if (g_list_model_get_n_items (conduit_flow_get_links (flow)) != 49999)
+    return g_strdup ("links went missing");
+
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Entry points                                                                                */
+
+/* A flow that loads must save to a document that loads again, or the person loses their work
+ * on the next save. */
+static char *
+check_round_trip (ConduitConnectorRegistry *registry,
+                  ConduitFlow              *flow)
+{
+  g_autoptr(ConduitFlow) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *saved_again = NULL;
+  gsize length = 0;
+
+  saved = conduit_flow_to_data (flow, &length);
+  if (!g_utf8_validate (saved, length, NULL))
+    return g_strdup ("the saved flow is not UTF-8");
+  again = conduit_flow_new_from_data (registry, saved, length, NULL, &error);
+  if (again == NULL)
+    return g_strdup_printf ("the saved flow does not load again: %s", error->message);
+  saved_again = conduit_flow_to_data (again, NULL);
+  if (!g_str_equal (saved, saved_again))
+    return g_strdup ("saving the reloaded flow gives a different document");
+
+  return NULL;
+}
+
+static void
+run_flow_loader (const BadInput *row,
+                 GBytes         *input,
+                 Outcome        *outcome)
+{
+  ConduitConnectorRegistry *registry = conduit_connector_registry_get_default ();
+  g_autoptr(ConduitFlow) flow = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+  const char *data = g_bytes_get_data (input, &length);
+
+  flow = conduit_flow_new_from_data (registry, data ? data : "", length, &problems, &error);
+  outcome->accepted = flow != NULL;
+
+  if (flow == NULL)
+    {
+      g_autoptr(GString) all = g_string_new (NULL);
+
+      g_assert_nonnull (error);
+      g_assert_nonnull (problems);
+      for (guint i = 0; i < problems->len; i++)
+        {
+          ConduitFlowProblem *problem = g_ptr_array_index (problems, i);
+          g_autofree char *text = conduit_flow_problem_format (problem);
+
+          if (problem->line < 1)
+            outcome->trouble = g_strdup_printf ("problem without a line: %s", text);
+          if (!g_utf8_validate (text, -1, NULL))
+            outcome->trouble = g_strdup ("a problem message is not UTF-8");
+          g_string_append_printf (all, "%s\n", text);
+        }
+      g_assert_true (g_utf8_validate (error->message, -1, NULL) || outcome->trouble != NULL);
+      outcome->message = g_string_free (g_steal_pointer (&all), FALSE);
+      return;
+    }
+
+  outcome->trouble = check_round_trip (registry, flow);
+  if (outcome->trouble == NULL && row->verify != NULL)
+    outcome->trouble = row->verify (flow);
+}
+
+static void
+run_cli_validate (const BadInput *row,
+                  GBytes         *input,
+                  Outcome        *outcome)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("conduit-bad-input-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *argv[] = { g_getenv ("CONDUIT_CLI"), "validate", NULL, NULL };
+  gsize length = 0;
+  const char *data;
+  int status = 0;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "input.conduit", NULL);
+  data = g_bytes_get_data (input, &length);
+  g_file_set_contents (path, data ? data : "", length, &error);
+  g_assert_no_error (error);
+
+  argv[2] = path;
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                &error);
+  g_assert_no_error (error);
+  g_unlink (path);
+  g_rmdir (dir);
+
+  if (!WIFEXITED (status))
+    outcome->trouble = g_strdup_printf ("conduit-cli died (wait status %d): %s", status, err);
+  else if (WEXITSTATUS (status) > 1)
+    outcome->trouble = g_strdup_printf ("conduit-cli exited with %d: %s", WEXITSTATUS (status), err);
+  else if (*err != '\0')
+    outcome->trouble = g_strdup_printf ("conduit-cli wrote to stderr: %s", err);
+  else if (!g_utf8_validate (out, -1, NULL))
+    outcome->trouble = g_strdup ("conduit-cli's report is not UTF-8");
+  else if (!g_str_has_prefix (out, path))
+    outcome->trouble = g_strdup_printf ("the report does not name the file: %.200s", out);
+
+  outcome->accepted = WIFEXITED (status) && WEXITSTATUS (status) == 0;
+  outcome->message = g_steal_pointer (&out);
+}
+
+typedef void (*EntryFunc) (const BadInput *row,
+                           GBytes         *input,
+                           Outcome        *outcome);
+
+static const struct
+{
+  const char *name;
+  EntryFunc   run;
+} entries[] = {
+  { "flow-loader", run_flow_loader },
+  { "cli-validate", run_cli_validate },
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* The matrix                                                                                  */
+
+#define KNOWN_INF \
+  "json-glib reads 1e400 as infinity and the flow is saved with “inf”, which is not JSON"
+#define KNOWN_WRAP \
+  "json-glib reads integers past 2^63 as -1: the value is silently changed, messages say -1"
+#define KNOWN_SURROGATE \
+  "json-glib turns a lone \\ud83d into bytes that are not UTF-8, and the loader keeps them"
+#define KNOWN_TOKEN_CUT \
+  "json-glib quotes the broken token cut inside a character; the message is not UTF-8"
+
+/* Every flow row runs through the loader and through `conduit-cli validate`. */
+#define FLOW_ROW(name, make, expected, known_bug, verify) \
+  { "flow-loader", name, make, expected, known_bug, verify }, \
+  { "cli-validate", name, make, expected, known_bug, NULL }
+
+static const BadInput rows[] = {
+  FLOW_ROW ("binary-garbage", make_binary_garbage, "not UTF-8", NULL, NULL),
+  FLOW_ROW ("empty", make_empty, "the file is empty", NULL, NULL),
+  FLOW_ROW ("whitespace", make_whitespace, "the file is empty", NULL, NULL),
+  FLOW_ROW ("100mb-string", make_100mb_string, "not valid JSON", NULL, NULL),
+  FLOW_ROW ("100mb-blank", make_100mb_blank, "not valid JSON", NULL, NULL),
+  FLOW_ROW ("nested-arrays-10000", make_nested_arrays, "nest more than 256 levels", NULL, NULL),
+  FLOW_ROW ("nested-objects-10000", make_nested_objects, "nest more than 256 levels", NULL, NULL),
+  FLOW_ROW ("brackets-in-strings", make_brackets_in_strings, NULL, NULL, NULL),
+  FLOW_ROW ("latin1", make_latin1, "not UTF-8", NULL, NULL),
+  FLOW_ROW ("overlong-utf8", make_overlong_utf8, "not UTF-8", NULL, NULL),
+  FLOW_ROW ("utf16", make_utf16, "not UTF-8", NULL, NULL),
+  FLOW_ROW ("utf8-bom", make_utf8_bom, NULL, NULL, NULL),
+  FLOW_ROW ("nul-byte", make_nul_inside, "not UTF-8", NULL, NULL),
+  FLOW_ROW ("truncated", make_truncated, "not valid JSON", NULL, NULL),
+  FLOW_ROW ("unterminated-escaped-string", make_unterminated_escaped_string, "not valid JSON",
+            KNOWN_TOKEN_CUT, NULL),
+  FLOW_ROW ("lone-surrogate", make_lone_surrogate, "not UTF-8", KNOWN_SURROGATE, NULL),
+  { "flow-loader", "position-1e400", make_position_1e400, NULL, KNOWN_INF, NULL },
+  { "flow-loader", "position-huge-integer", make_position_huge_integer, NULL, KNOWN_WRAP,
+    verify_position_kept },
+  FLOW_ROW ("position-tiny", make_position_tiny, NULL, NULL, NULL),
+  FLOW_ROW ("setting-huge-integer", make_setting_huge_integer, "99999999999999999999", KNOWN_WRAP,
+            NULL),
+  FLOW_ROW ("setting-1e400", make_setting_1e400, "“timeout_seconds” must be a whole number",
+            NULL, NULL),
+  FLOW_ROW ("version-huge", make_version_huge, "99999999999999999999", KNOWN_WRAP, NULL),
+  FLOW_ROW ("lenient-number-then-problem", make_lenient_number_then_problem,
+            "goes to node “b”, which does not exist", NULL, NULL),
+  FLOW_ROW ("10mb-id", make_10mb_id, "unknown type “no-such-type”", NULL, NULL),
+  FLOW_ROW ("self-link", make_self_link, "joins node “f” to itself", NULL, NULL),
+  { "flow-loader", "50000-nodes", make_50000_nodes, NULL, NULL, verify_chain },
+  { "cli-validate", "50000-nodes-loop", make_50000_nodes_loop, "go round in a loop", NULL, NULL },
+  { "flow-loader", "50000-same-id", make_50000_same_id, "duplicate node id “same”", NULL, NULL },
+};
+
+static EntryFunc
+lookup_entry (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+    if (g_str_equal (entries[i].name, name))
+      return entries[i].run;
+
+  g_assert_not_reached ();
+}
+
+/* In the subprocess: feed the input, judge what came out. */
+static void
+run_row (const BadInput *row)
+{
+  g_autoptr(GBytes) input = row->make ();
+  Outcome outcome = { FALSE, NULL, NULL };
+  g_autofree char *failure = NULL;
+
+  lookup_entry (row->entry) (row, input, &outcome);
+
+  if (outcome.trouble != NULL)
+    failure = g_strdup (outcome.trouble);
+  else if (row->expected == NULL && !outcome.accepted)
+    failure = g_strdup_printf ("refused: %.500s", outcome.message);
+  else if (row->expected != NULL && outcome.accepted)
+    failure = g_strdup_printf ("accepted; expected an error saying “%s”", row->expected);
+  else if (row->expected != NULL && strstr (outcome.message, row->expected) == NULL)
+    failure = g_strdup_printf ("the error does not say “%s”: %.500s", row->expected,
+                               outcome.message);
+
+  g_free (outcome.message);
+  g_free (outcome.trouble);
+
+  if (failure != NULL)
+    {
+      g_printerr ("%s/%s: %s\n", row->entry, row->name, failure);
+      g_test_fail ();
+    }
+}
+
+static void
+test_bad_input (gconstpointer data)
+{
+  const BadInput *row = data;
+
+  if (g_test_subprocess ())
+    {
+      run_row (row);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+
+  if (row->known_bug == NULL)
+    {
+      if (!g_test_trap_has_passed ())
+        g_test_fail_printf ("%s/%s failed: see its messages above", row->entry, row->name);
+    }
+  else if (!g_test_trap_has_passed ())
+    g_test_incomplete (row->known_bug);
+  else
+    g_test_fail_printf ("the known bug “%s” no longer shows: drop the row's known_bug note",
+                        row->known_bug);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/conduit/bad-input/%s/%s", rows[i].entry,
+                                               rows[i].name);
+      g_test_add_data_func (path, &rows[i], test_bad_input);
+    }
+
+  return g_test_run ();
+}

@@ -1,0 +1,342 @@
+/* test-cli-credential.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#define SECRET_API_SUBJECT_TO_CHANGE
+
+#include "conduit.h"
+#include "test-keyring.h"
+
+/* Drives `conduit-cli credential` as a person or a deployment script would, with the secret on
+ * standard input, against the throwaway keyring of tests/run-headless, and reads the keyring
+ * back with secret-tool, a client that is not Conduit. */
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* Runs argv with @input on standard input and @env_pairs ("NAME=VALUE", NULL-terminated)
+ * added to the environment. */
+static void
+run_command (Run                *run,
+             const char         *input,
+             const char * const *env_pairs,
+             const char * const *argv)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  for (guint i = 0; env_pairs != NULL && env_pairs[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (env_pairs[i], "=", 2);
+
+      g_subprocess_launcher_setenv (launcher, pair[0], pair[1], TRUE);
+    }
+
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input ? input : "", NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+
+  g_test_message ("%s %s → %d\n%s%s", argv[0], argv[1] ? argv[1] : "", run->status, run->out,
+                  run->err);
+}
+
+#define CLI(run, input, env, ...) \
+  G_STMT_START { \
+    const char *_argv[] = { g_getenv ("CONDUIT_CLI"), "credential", __VA_ARGS__, NULL }; \
+    run_clear (run); \
+    run_command (run, input, env, _argv); \
+  } G_STMT_END
+
+static void
+test_set_show_list_delete (void)
+{
+  g_auto(Run) run = { 0, };
+  g_autofree char *search = NULL;
+  const char *search_argv[] = { "secret-tool", "search", "--all", "conduit-id", "t-cli-key", NULL };
+  const char *lookup_argv[] = { "secret-tool", "lookup", "conduit-id", "t-cli-key", NULL };
+
+  CLI (&run, "cli-secret-7777\n", NULL, "set", "t-cli-key", "--kind", "api-key", "--name",
+       "CLI key", "--field", "header=X-Cli-Key");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "Stored credential “t-cli-key” (API key) in the keyring.\n");
+
+  CLI (&run, NULL, NULL, "show", "t-cli-key");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "name:          CLI key\n"));
+  g_assert_nonnull (strstr (run.out, "kind:          api-key (API key)\n"));
+  g_assert_nonnull (strstr (run.out, "header:        X-Cli-Key\n"));
+  g_assert_nonnull (strstr (run.out, "key:           ••••\n"));
+  g_assert_nonnull (strstr (run.out, "status:        ok\n"));
+  g_assert_null (strstr (run.out, "cli-secret-7777"));
+  g_assert_null (strstr (run.err, "cli-secret-7777"));
+
+  CLI (&run, NULL, NULL, "list");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_regex_match_simple ("^t-cli-key +api-key +ok +CLI key$", run.out,
+                                       G_REGEX_MULTILINE, 0));
+  g_assert_null (strstr (run.out, "cli-secret-7777"));
+
+  /* another client sees Conduit's item with its attributes… */
+  run_clear (&run);
+  run_command (&run, NULL, NULL, search_argv);
+  g_assert_cmpint (run.status, ==, 0);
+  search = g_strconcat (run.out, run.err, NULL);
+  g_assert_nonnull (strstr (search, "schema = io.conduit.Conduit.Credential"));
+  g_assert_nonnull (strstr (search, "label = Conduit credential “CLI key”"));
+  g_assert_nonnull (strstr (search, "attribute.conduit-id = t-cli-key"));
+  g_assert_nonnull (strstr (search, "attribute.kind = api-key"));
+  g_assert_nonnull (strstr (search, "attribute.header = X-Cli-Key"));
+  g_assert_nonnull (strstr (search, "attribute.name = CLI key"));
+
+  /* …and the secret, without the newline `echo` added */
+  run_clear (&run);
+  run_command (&run, NULL, NULL, lookup_argv);
+  g_assert_cmpstr (run.out, ==, "{\"key\":\"cli-secret-7777\"}");
+
+  /* changing a field with nothing on standard input keeps the secret */
+  CLI (&run, "", NULL, "set", "t-cli-key", "--field", "header=X-Other-Key");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  run_command (&run, NULL, NULL, lookup_argv);
+  g_assert_cmpstr (run.out, ==, "{\"key\":\"cli-secret-7777\"}");
+  CLI (&run, NULL, NULL, "show", "t-cli-key");
+  g_assert_nonnull (strstr (run.out, "header:        X-Other-Key\n"));
+  g_assert_nonnull (strstr (run.out, "name:          CLI key\n"));
+
+  CLI (&run, NULL, NULL, "delete", "t-cli-key");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "Deleted credential “t-cli-key” from the keyring.\n");
+
+  CLI (&run, NULL, NULL, "show", "t-cli-key");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.err, ==,
+                   "conduit-cli credential show: credential “t-cli-key” is not in your keyring\n");
+
+  CLI (&run, NULL, NULL, "delete", "t-cli-key");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "credential “t-cli-key” is not in your keyring"));
+}
+
+static void
+test_bad_use (void)
+{
+  g_auto(Run) run = { 0, };
+
+  CLI (&run, NULL, NULL, "set", "t-cli-bad", "--kind", "bearer", "--field", "token=on-the-line");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "“token” is the secret: give it on standard input, never on "
+                                     "the command line"));
+
+  CLI (&run, "x", NULL, "set", "t-cli-bad");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "say which kind of credential “t-cli-bad” is with --kind"));
+
+  CLI (&run, "x", NULL, "set", "t-cli-bad", "--kind", "kerberos");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "unknown kind “kerberos”"));
+
+  CLI (&run, "x", NULL, "set", "t-cli-bad", "--kind", "bearer", "--field", "colour=red");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "a credential of kind bearer has no field “colour”"));
+
+  CLI (&run, "", NULL, "set", "t-cli-bad", "--kind", "bearer");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "standard input is empty: pipe in the “Token”"));
+
+  CLI (&run, "pw", NULL, "set", "t-cli-bad", "--kind", "basic");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "credential “t-cli-bad” (User name and password) has no "
+                                     "“User name”"));
+
+  CLI (&run, "x", NULL, "set", "bad id!", "--kind", "bearer");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "“bad id!” cannot be a credential id"));
+
+  CLI (&run, NULL, NULL, "rotate", "t-cli-bad");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "unknown command “rotate”"));
+
+  CLI (&run, NULL, NULL, "show");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "wrong number of arguments"));
+
+  /* none of the refused commands left anything behind */
+  CLI (&run, NULL, NULL, "show", "t-cli-bad");
+  g_assert_cmpint (run.status, ==, 1);
+}
+
+static void
+test_environment (void)
+{
+  g_auto(Run) run = { 0, };
+  const char *env[] = {
+    "CONDUIT_CREDENTIAL_T_CLI_ENV={\"id\": \"t-cli-env\", \"kind\": \"bearer\", \"name\": \"Server token\","
+    " \"secret\": \"env-cli-secret-3\"}",
+    NULL
+  };
+
+  CLI (&run, NULL, env, "list");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_regex_match_simple ("^t-cli-env +bearer +environment +Server token$", run.out,
+                                       G_REGEX_MULTILINE, 0));
+
+  CLI (&run, NULL, env, "show", "t-cli-env");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "source:        environment variable "
+                                     "CONDUIT_CREDENTIAL_T_CLI_ENV\n"));
+  g_assert_nonnull (strstr (run.out, "token:         ••••\n"));
+  g_assert_null (strstr (run.out, "env-cli-secret-3"));
+
+  CLI (&run, NULL, env, "delete", "t-cli-env");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "comes from the environment variable "
+                                     "CONDUIT_CREDENTIAL_T_CLI_ENV: unset it there"));
+}
+
+static void
+test_no_keyring (void)
+{
+  g_auto(Run) run = { 0, };
+  /* a server: no session bus at all (a bad address, so that GLib does not autolaunch one) */
+  const char *no_bus[] = { "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/conduit-test", NULL };
+  const char *no_bus_with_env[] = {
+    "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/conduit-test",
+    "CONDUIT_CREDENTIAL_T_CLI_SERVER={\"kind\": \"api-key\", \"secret\": \"server-secret-8\"}",
+    NULL
+  };
+
+  CLI (&run, NULL, no_bus_with_env, "show", "t-cli-server");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "key:           ••••\n"));
+  g_assert_null (strstr (run.out, "server-secret-8"));
+
+  /* without "id" in the JSON, a listing names it after the variable */
+  CLI (&run, NULL, no_bus_with_env, "list");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_regex_match_simple ("^t_cli_server +api-key +environment +t_cli_server$",
+                                       run.out, G_REGEX_MULTILINE, 0));
+
+  CLI (&run, NULL, no_bus, "show", "t-cli-server");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.err, ==, "conduit-cli credential show: credential “t-cli-server” is not in "
+                                "your keyring: no keyring runs here, and "
+                                "CONDUIT_CREDENTIAL_T_CLI_SERVER is not set\n");
+
+  CLI (&run, NULL, no_bus, "list");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "no keyring answers in this session"));
+  g_assert_nonnull (strstr (run.err, "CONDUIT_CREDENTIAL_<ID>"));
+
+  CLI (&run, "x", no_bus, "set", "t-cli-server2", "--kind", "bearer");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "no keyring answers in this session"));
+}
+
+static void
+test_written_by_another_client (void)
+{
+  g_auto(Run) run = { 0, };
+  const char *store_argv[] = { "secret-tool", "store", "--label=typed by hand",
+                               "xdg:schema", "io.conduit.Conduit.Credential",
+                               "conduit-id", "t-cli-by-hand", "kind", "bearer", NULL };
+
+  run_command (&run, "hand-token-4", NULL, store_argv);
+  g_assert_cmpint (run.status, ==, 0);
+
+  CLI (&run, NULL, NULL, "show", "t-cli-by-hand");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "kind:          bearer (Bearer token)\n"));
+  g_assert_null (strstr (run.out, "hand-token-4"));
+
+  CLI (&run, NULL, NULL, "delete", "t-cli-by-hand");
+  g_assert_cmpint (run.status, ==, 0);
+}
+
+static void
+test_locked_keyring (void)
+{
+  g_auto(Run) run = { 0, };
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *collection = NULL;
+  const char *message = "the keyring that holds credential “t-cli-locked” is locked: unlock it "
+                        "(log in again, or use Passwords and Keys) and try again\n";
+  g_autofree char *set_error = g_strconcat ("conduit-cli credential set: ", message, NULL);
+  g_autofree char *delete_error = g_strconcat ("conduit-cli credential delete: ", message, NULL);
+
+  service = secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  collection = test_keyring_locked_collection_new (service, "t-cli-locked",
+                                                   "{\"kind\": \"bearer\", \"secret\": \"locked-7\"}",
+                                                   &error);
+  if (collection == NULL)
+    {
+      g_test_skip (error->message);
+      return;
+    }
+
+  CLI (&run, NULL, NULL, "show", "t-cli-locked");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "token:         (locked)\n"));
+  g_assert_nonnull (strstr (run.out, "status:        locked\n"));
+
+  CLI (&run, NULL, NULL, "list");
+  g_assert_true (g_regex_match_simple ("^t-cli-locked +bearer +locked +t-cli-locked$", run.out,
+                                       G_REGEX_MULTILINE, 0));
+
+  CLI (&run, "new-secret", NULL, "set", "t-cli-locked", "--kind", "bearer");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.err, ==, set_error);
+
+  CLI (&run, NULL, NULL, "delete", "t-cli-locked");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.err, ==, delete_error);
+
+  test_keyring_collection_delete (service, collection);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (test_keyring_skip_all_if_unavailable ())
+    return 0;
+
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/conduit/cli/credential/set-show-list-delete", test_set_show_list_delete);
+  g_test_add_func ("/conduit/cli/credential/bad-use", test_bad_use);
+  g_test_add_func ("/conduit/cli/credential/environment", test_environment);
+  g_test_add_func ("/conduit/cli/credential/no-keyring", test_no_keyring);
+  g_test_add_func ("/conduit/cli/credential/written-by-another-client",
+                   test_written_by_another_client);
+  g_test_add_func ("/conduit/cli/credential/locked-keyring", test_locked_keyring);
+
+  return g_test_run ();
+}
