@@ -49,6 +49,7 @@ struct _ConduitMappingEditor
   GPtrArray         *cells;        /* bound cell widgets */
   GPtrArray         *records;      /* JsonNode, the sample records */
   ConduitSchema     *schema;       /* of the sample records */
+  ConduitNode       *trigger;      /* whose sample items are shown, followed while shown */
   guint              record_index;
   guint              focus_source;
   guint              focus_tries;
@@ -353,6 +354,30 @@ show_sample_errors (ConduitMappingEditor *self,
   gtk_widget_set_visible (GTK_WIDGET (self->sample_error_label), errors != NULL && *errors != '\0');
 }
 
+static void load_upstream_samples (ConduitMappingEditor *self);
+
+static void
+on_trigger_items_changed (ConduitMappingEditor *self)
+{
+  guint index = self->record_index;
+
+  load_upstream_samples (self);
+  /* editing the items keeps the record in view; refresh() clamps it */
+  self->record_index = index;
+  refresh (self);
+}
+
+static void
+follow_trigger (ConduitMappingEditor *self,
+                ConduitNode          *trigger)
+{
+  if (self->trigger != NULL)
+    g_signal_handlers_disconnect_by_func (self->trigger, on_trigger_items_changed, self);
+  g_set_object (&self->trigger, trigger);
+  if (trigger != NULL)
+    g_signal_connect_swapped (trigger, "setting-changed::items", G_CALLBACK (on_trigger_items_changed), self);
+}
+
 static void
 load_upstream_samples (ConduitMappingEditor *self)
 {
@@ -370,6 +395,7 @@ load_upstream_samples (ConduitMappingEditor *self)
 
   show_sample_errors (self, NULL);
   take_records (self, records, origin);
+  follow_trigger (self, trigger);
 }
 
 /**
@@ -405,6 +431,7 @@ conduit_mapping_editor_set_samples_text (ConduitMappingEditor  *self,
 
   show_sample_errors (self, errors->str);
   take_records (self, records, _("Pasted samples"));
+  follow_trigger (self, NULL);
   return TRUE;
 }
 
@@ -461,6 +488,7 @@ on_file_loaded (GObject      *object,
 
   show_sample_errors (self, errors->str);
   take_records (self, records, origin);
+  follow_trigger (self, NULL);
 }
 
 static void
@@ -1511,6 +1539,11 @@ update_cell (ConduitMappingEditor *self,
                           strstr ("destination field expression constant", state->problem_member) == NULL;
 
       gtk_menu_button_set_label (GTK_MENU_BUTTON (cell), rules);
+      /* a column of "None" buttons is noise; rows with rules stand out */
+      if (g_strcmp0 (rules, _("None")) == 0)
+        gtk_widget_add_css_class (cell, "flat");
+      else
+        gtk_widget_remove_css_class (cell, "flat");
       if (at_fault)
         gtk_widget_add_css_class (cell, "error");
       else
@@ -1957,6 +1990,7 @@ conduit_mapping_editor_set_node (ConduitMappingEditor *self,
   if (self->document != NULL)
     g_signal_handlers_disconnect_by_data (conduit_flow_get_nodes (conduit_document_get_flow (self->document)), self);
 
+  follow_trigger (self, NULL);
   g_set_object (&self->document, document);
   g_set_object (&self->node, node);
   gtk_single_selection_set_model (self->selection, NULL);

@@ -147,6 +147,19 @@ test_upstream_samples (Fixture       *fixture,
   g_assert_nonnull (strstr (summary, "7 rows, no problems"));
   g_assert_nonnull (strstr (summary, "1 would be sent, 0 rejected"));
   g_assert_false (conduit_document_get_modified (fixture->document));
+
+  /* the samples follow the trigger's items as they are edited */
+  {
+    g_autoptr(JsonNode) items = json_from_string ("[{\"First Name\": \"grace\"}, {\"First Name\": \"alan\"}]", NULL);
+
+    conduit_undo_stack_set_setting (conduit_document_get_undo_stack (fixture->document),
+                                    conduit_flow_lookup_node (fixture->flow, "form"), "items", items);
+    spin ();
+    g_assert_cmpuint (conduit_mapping_editor_get_n_records (fixture->editor), ==, 2);
+    g_assert_cmpstr (preview (fixture, 0), ==, "Grace");
+    g_assert_cmpstr (conduit_mapping_editor_get_summary_text (fixture->editor), ==,
+                     "0 would be sent, 2 rejected");
+  }
 }
 
 static void
@@ -493,7 +506,8 @@ test_undo_restores (Fixture       *fixture,
   g_assert_cmpstr (preview (fixture, 4), ==, "ANALYTICAL ENGINES LTD");
   g_assert_cmpstr (status_text (fixture, 4), ==, "Type error");
 
-  conduit_undo_stack_undo (undo);
+  /* Ctrl+Z in the mapping window */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->editor), "mapping.undo", NULL));
   spin ();
   {
     g_autofree char *now = mapping_json (fixture);
@@ -507,9 +521,10 @@ test_undo_restores (Fixture       *fixture,
   g_assert_cmpstr (preview (fixture, 4), ==, "Analytical Engines Ltd");
   g_assert_cmpstr (status_text (fixture, 4), ==, "OK");
 
-  conduit_undo_stack_redo (undo);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->editor), "mapping.redo", NULL));
   spin ();
   g_assert_cmpstr (status_text (fixture, 4), ==, "Type error");
+  g_assert_true (conduit_undo_stack_get_can_undo (undo));
 }
 
 /* Tab goes from cell to cell along a row, and on into the next row; focusing a cell selects
