@@ -259,7 +259,8 @@ count_outcomes (ConduitMapping *mapping,
           g_string_append (details, "\n\n");
         if (g_utf8_strlen (text, -1) > 160)
           {
-            char *end = g_utf8_offset_to_pointer (text, 159);
+            /* the three characters cut make room for the three bytes of "…" */
+            char *end = g_utf8_offset_to_pointer (text, 157);
 
             strcpy (end, "…");
           }

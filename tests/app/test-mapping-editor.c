@@ -332,6 +332,21 @@ test_paste_and_step (Fixture       *fixture,
   activate (fixture, "mapping.previous-record");
   g_assert_cmpuint (conduit_mapping_editor_get_record_index (fixture->editor), ==, 1);
 
+  /* a long record is cut short in the list, on a character boundary */
+  {
+    g_autoptr(GString) long_record = g_string_new ("{\"First Name\": \"\", \"Notes\": \"");
+
+    for (guint i = 0; i < 200; i++)
+      g_string_append (long_record, i % 2 ? "é" : "a");
+    g_string_append (long_record, "\"}");
+    g_assert_true (conduit_mapping_editor_set_samples_text (fixture->editor, long_record->str, &error));
+    g_assert_no_error (error);
+    rejected = conduit_mapping_editor_get_rejected_text (fixture->editor);
+    g_assert_true (g_utf8_validate (rejected, -1, NULL));
+    g_assert_nonnull (strstr (rejected, "…\n"));
+    g_assert_null (strstr (rejected, long_record->str + 30));
+  }
+
   /* CSV works too */
   g_assert_true (conduit_mapping_editor_set_samples_text (fixture->editor,
                                                           "First Name,Last Name,Email\nEdsger,Dijkstra,ewd@example.nl\n",
