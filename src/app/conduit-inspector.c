@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "conduit-inspector.h"
+#include "conduit-mapping-editor.h"
 #include "conduit-palette.h"
 #include "conduit-resources.h"
 
@@ -48,6 +49,8 @@ struct _ConduitInspector
   AdwEntryRow      *title_row;
   GtkTextView      *notes_view;
   GtkBox           *mapping_slot;
+  GtkLabel         *mapping_summary_label;
+  GtkButton        *edit_mapping_button;
   GtkLabel         *no_settings_label;
   GtkBox           *settings_box;
 
@@ -263,6 +266,21 @@ validate (ConduitInspector *self)
 
   gtk_label_set_text (self->problems_label, others->str);
   gtk_widget_set_visible (GTK_WIDGET (self->problems_label), others->len > 0);
+
+  if (self->flow != NULL && g_strcmp0 (conduit_node_get_connector_id (self->node), "mapping") == 0)
+    {
+      g_autofree char *summary = conduit_mapping_editor_describe (self->flow, self->node);
+
+      gtk_label_set_text (self->mapping_summary_label, summary);
+    }
+}
+
+/* The table needs more room than the sidebar has. */
+static void
+on_edit_mapping_clicked (ConduitInspector *self)
+{
+  if (self->node != NULL && self->document != NULL)
+    conduit_mapping_editor_open_window (GTK_WIDGET (self), self->document, self->node);
 }
 
 static int
@@ -702,8 +720,11 @@ conduit_inspector_class_init (ConduitInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, title_row);
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, notes_view);
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, mapping_slot);
+  gtk_widget_class_bind_template_child (widget_class, ConduitInspector, mapping_summary_label);
+  gtk_widget_class_bind_template_child (widget_class, ConduitInspector, edit_mapping_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, no_settings_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, settings_box);
+  gtk_widget_class_bind_template_callback (widget_class, on_edit_mapping_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_flow_name_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_flow_owner_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_title_changed);
