@@ -528,6 +528,12 @@ save_action (GtkWidget  *widget,
       return;
     }
 
+  if (!conduit_credential_check (credential, &error))
+    {
+      set_message (self, error->message);
+      return;
+    }
+
   /* a new credential must not quietly replace one that flows already use */
   set_busy (self, TRUE);
   g_object_set_data_full (G_OBJECT (credential), "conduit-editor", g_object_ref (self),

@@ -521,6 +521,24 @@ conduit_setting_row_set_suggestion_names (ConduitSettingRow *self,
 }
 
 /**
+ * conduit_setting_row_get_suggestion_name:
+ * @self: a setting row
+ * @value: a suggested value
+ *
+ * Returns: (nullable): the name shown for @value, %NULL if it has none (not in the keyring,
+ *   or not known yet)
+ */
+const char *
+conduit_setting_row_get_suggestion_name (ConduitSettingRow *self,
+                                         const char        *value)
+{
+  g_return_val_if_fail (CONDUIT_IS_SETTING_ROW (self), NULL);
+  g_return_val_if_fail (value != NULL, NULL);
+
+  return self->suggestion_names ? g_hash_table_lookup (self->suggestion_names, value) : NULL;
+}
+
+/**
  * conduit_setting_row_get_suggestions:
  * @self: a setting row
  *

@@ -30,6 +30,8 @@ void                      conduit_setting_row_set_suggestions (ConduitSettingRow
                                                                const char * const        *values);
 void                      conduit_setting_row_set_suggestion_names (ConduitSettingRow *self,
                                                                     GHashTable        *names);
+const char               *conduit_setting_row_get_suggestion_name  (ConduitSettingRow *self,
+                                                                    const char        *value);
 const char * const       *conduit_setting_row_get_suggestions (ConduitSettingRow         *self);
 
 G_END_DECLS
