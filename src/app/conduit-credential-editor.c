@@ -216,6 +216,21 @@ build_field_row (ConduitCredentialEditor          *self,
   return row;
 }
 
+/* Editing shows no stored secret, so say what an empty secret row means. */
+static void
+update_details_description (ConduitCredentialEditor *self)
+{
+  const ConduitCredentialFieldSpec *secret = conduit_credential_kind_get_secret_field (self->kind);
+  g_autofree char *text = NULL;
+
+  if (self->original != NULL && conduit_credential_get_kind (self->original) == self->kind)
+    /* Translators: %s is a secret field, such as "API key" */
+    text = g_strdup_printf (_("Leave the %s empty to keep the one in your keyring."),
+                            _(secret->label));
+
+  adw_preferences_group_set_description (self->details_group, text);
+}
+
 static void
 rebuild_details (ConduitCredentialEditor *self)
 {
@@ -239,6 +254,7 @@ rebuild_details (ConduitCredentialEditor *self)
     }
 
   update_dependent_rows (self);
+  update_details_description (self);
 }
 
 static void
@@ -796,6 +812,7 @@ conduit_credential_editor_edit (ConduitCredentialEditor *self,
   name = conduit_credential_get_name (credential);
   gtk_editable_set_text (GTK_EDITABLE (self->id_row), conduit_credential_get_id (credential));
   gtk_editable_set_editable (GTK_EDITABLE (self->id_row), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->id_row), FALSE);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->id_row),
                                _("Flows refer to the credential by this ID, so it stays as it is"));
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), name ? name : "");
@@ -804,14 +821,7 @@ conduit_credential_editor_edit (ConduitCredentialEditor *self,
   title = g_strdup_printf (_("Edit “%s”"), name ? name : conduit_credential_get_id (credential));
   gtk_window_set_title (GTK_WINDOW (self), title);
 
-  {
-    const ConduitCredentialFieldSpec *secret = conduit_credential_kind_get_secret_field (self->kind);
-    GtkWidget *row = g_hash_table_lookup (self->field_rows, secret->key);
-    g_autofree char *tip = g_strdup_printf (_("%s — leave empty to keep the one in your keyring"),
-                                            _(secret->label));
-
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), tip);
-  }
+  update_details_description (self);
 }
 
 /**

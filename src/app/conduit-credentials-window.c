@@ -108,13 +108,6 @@ describe_credential (ConduitCredential *credential)
 /* ---- the list --------------------------------------------------------------------------- */
 
 static void
-on_edit_clicked (GtkButton                *button,
-                 ConduitCredentialsWindow *self)
-{
-  conduit_credentials_window_edit (self, g_object_get_data (G_OBJECT (button), "conduit-id"));
-}
-
-static void
 on_delete_clicked (GtkButton                *button,
                    ConduitCredentialsWindow *self)
 {
@@ -172,19 +165,33 @@ row_new (ConduitCredentialsWindow *self,
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *button;
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name ? name : id);
-  /* Translators: "API key in the header “X-CRM-Key” · ID crm-api-key" */
-  g_string_printf (subtitle, _("%s · ID %s"), description, id);
+  /* the subtitle is markup for the attention mark; everything else in it is escaped */
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 2);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), TRUE);
+  {
+    g_autofree char *title = g_markup_escape_text (name ? name : id, -1);
+    /* Translators: "API key in the header “X-CRM-Key” · ID crm-api-key" */
+    g_autofree char *line = g_markup_printf_escaped (_("%s · ID %s"), description, id);
+
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+    g_string_append (subtitle, line);
+  }
   if (attention != NULL)
-    /* Translators: %s is what a server answered, e.g. "HTTP 401 Unauthorized: bad key" */
-    g_string_append_printf (subtitle, "\n%s", attention);
+    {
+      /* Translators: %s is what a server answered, e.g. "HTTP 401 Unauthorized: bad key" */
+      g_autofree char *line = g_markup_printf_escaped (_("<b>Needs attention:</b> the server refused it — %s"),
+                                                       attention);
+      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+      g_string_append_printf (subtitle, "\n%s", line);
+      gtk_widget_add_css_class (icon, "warning");
+      gtk_widget_set_tooltip_text (icon, _("Needs attention"));
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+    }
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), attention ? 3 : 2);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), attention ? 6 : 2);
   g_object_set_data_full (G_OBJECT (row), "conduit-id", g_strdup (id), g_free);
 
-  if (attention != NULL)
-    adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge_new (_("Needs attention"), "warning"));
   if (conduit_credential_get_locked (credential))
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge_new (_("Keyring locked"), "dim-label"));
 
@@ -200,19 +207,15 @@ row_new (ConduitCredentialsWindow *self,
     }
   else
     {
-      label = g_strdup_printf (_("Edit “%s”"), name ? name : id);
-      button = icon_button_new ("document-edit-symbolic", _("Edit"), id);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-      g_signal_connect (button, "clicked", G_CALLBACK (on_edit_clicked), self);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-
-      g_free (label);
+      /* the row itself opens the editor, as in Settings; only deleting needs a button */
       label = g_strdup_printf (_("Delete “%s”"), name ? name : id);
       button = icon_button_new ("user-trash-symbolic", _("Delete"), id);
       gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
       g_signal_connect (button, "clicked", G_CALLBACK (on_delete_clicked), self);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_widget_set_tooltip_text (row, _("Edit"));
     }
 
   if (attention != NULL)
@@ -613,7 +616,8 @@ conduit_credentials_find_users_finish (GAsyncResult  *result,
 
 /* ---- delete ----------------------------------------------------------------------------- */
 
-/* A step of deleting @id; holds the window so that a late answer finds it (cancelled). */
+/* A step of deleting @id. The window is not held: closing it cancels the step, and a
+ * cancelled step never reaches its window. */
 typedef struct
 {
   ConduitCredentialsWindow *self;
@@ -626,7 +630,7 @@ delete_op_new (ConduitCredentialsWindow *self,
 {
   DeleteOp *op = g_new0 (DeleteOp, 1);
 
-  op->self = g_object_ref (self);
+  op->self = self;
   op->id = g_strdup (id);
   return op;
 }
@@ -634,7 +638,6 @@ delete_op_new (ConduitCredentialsWindow *self,
 static void
 delete_op_free (DeleteOp *op)
 {
-  g_clear_object (&op->self);
   g_free (op->id);
   g_free (op);
 }

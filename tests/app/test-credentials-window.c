@@ -609,11 +609,20 @@ int
 main (int    argc,
       char **argv)
 {
+  g_autofree char *recent_dir = NULL;
+  g_autofree char *recent_file = NULL;
+  int status;
+
   /* the test server is on 127.0.0.1: no proxy may stand in between */
   g_unsetenv ("http_proxy");
   g_unsetenv ("HTTP_PROXY");
   g_unsetenv ("all_proxy");
   g_unsetenv ("ALL_PROXY");
+
+  /* GtkRecentManager writes one file for the whole session: other test programs adding recent
+   * flows at the same time must not drop the ones this test adds */
+  recent_dir = g_dir_make_tmp ("conduit-credentials-data-XXXXXX", NULL);
+  g_setenv ("XDG_DATA_HOME", recent_dir, TRUE);
 
   g_test_init (&argc, &argv, NULL);
   if (test_keyring_skip_all_if_unavailable ())
@@ -625,5 +634,10 @@ main (int    argc,
   g_test_add_func ("/conduit/credentials-window/delete-names-flows", test_delete_names_flows);
   g_test_add_func ("/conduit/credentials-window/missing-banner", test_missing_banner);
 
-  return g_test_run ();
+  status = g_test_run ();
+
+  recent_file = g_build_filename (recent_dir, "recently-used.xbel", NULL);
+  g_unlink (recent_file);
+  g_rmdir (recent_dir);
+  return status;
 }
