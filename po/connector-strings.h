@@ -277,7 +277,7 @@ N_("The path of the address that apps send events to, for example /hooks/orders"
 N_("Port");
 
 /* Translators: webhook-trigger: help for the “port” setting */
-N_("The TCP port to listen on");
+N_("The TCP port to listen on; 0 picks a free one (shown once the flow is served)");
 
 /* Translators: webhook-trigger: label of the “bind” setting */
 N_("Listen on");

@@ -35,6 +35,10 @@
 #define MINIMAP_MARGIN  12.0
 #define NUDGE_STEP      GRID_STEP
 #define MAX_CONNECT_TARGETS 24
+#define HANDLE_SIZE     14
+/* Below this zoom a card's text is too small to read, so cards are drawn as plain shapes:
+ * a tenth of the cost when a hundred of them are on screen. */
+#define DETAIL_ZOOM     0.5
 
 typedef enum
 {
@@ -60,6 +64,14 @@ typedef struct
   double       x, y;
 } Origin;
 
+/* Where a link's ends sit on its cards, found once per change of the links rather than
+ * with two id lookups and a port search every frame. */
+typedef struct
+{
+  ConduitNode *from, *to;
+  double       from_x, from_y, to_x, to_y;   /* offsets from the cards' corners */
+} LinkEnds;
+
 struct _ConduitGraphView
 {
   GtkWidget                 parent_instance;
@@ -82,6 +94,8 @@ struct _ConduitGraphView
   GPtrArray                *chunks;         /* of Chunk */
   GHashTable               *chunk_of_link;  /* ConduitLink → Chunk */
   GHashTable               *links_of_node;  /* node id → GPtrArray of ConduitLink */
+  GHashTable               *link_ends;      /* ConduitLink → LinkEnds */
+  GPtrArray                *shown_handles;  /* of ConduitGraphLink, child-visible now */
   gboolean                  chunks_valid;
   GskRenderNode            *minimap_node;
   graphene_rect_t           minimap_bounds; /* the canvas area the minimap shows */
@@ -93,6 +107,9 @@ struct _ConduitGraphView
   GdkRGBA                   accent_color;
   GdkRGBA                   error_color;
   GdkRGBA                   grid_color;
+  GdkRGBA                   card_color;
+  GdkRGBA                   card_border_color;
+  GdkRGBA                   warning_color;
 
   /* the drag in progress */
   DragMode                  drag_mode;
@@ -233,6 +250,17 @@ link_ends (ConduitGraphView *self,
            ConduitLink      *link,
            double            ends[4])
 {
+  LinkEnds *cached;
+
+  if (self->chunks_valid && (cached = g_hash_table_lookup (self->link_ends, link)))
+    {
+      ends[0] = conduit_node_get_x (cached->from) + cached->from_x;
+      ends[1] = conduit_node_get_y (cached->from) + cached->from_y;
+      ends[2] = conduit_node_get_x (cached->to) + cached->to_x;
+      ends[3] = conduit_node_get_y (cached->to) + cached->to_y;
+      return TRUE;
+    }
+
   return port_canvas_point (self, card_by_id (self, conduit_link_get_from_node (link)), TRUE,
                             conduit_link_get_from_port (link), &ends[0], &ends[1]) &&
          port_canvas_point (self, card_by_id (self, conduit_link_get_to_node (link)), FALSE,
@@ -655,6 +683,8 @@ on_links_changed (ConduitGraphView *self,
       if (link == self->detached)
         g_clear_object (&self->detached);
       g_hash_table_remove (self->handle_of_link, link);
+      g_hash_table_remove (self->link_ends, link);
+      g_ptr_array_remove_fast (self->shown_handles, handle);
       gtk_widget_unparent (GTK_WIDGET (handle));
     }
   g_ptr_array_remove_range (self->handles, position, removed);
@@ -803,6 +833,7 @@ build_chunks (ConduitGraphView *self)
   g_ptr_array_set_size (self->chunks, 0);
   g_hash_table_remove_all (self->chunk_of_link);
   g_hash_table_remove_all (self->links_of_node);
+  g_hash_table_remove_all (self->link_ends);
 
   g_array_set_size (keys, self->handles->len);
   for (guint i = 0; i < self->handles->len; i++)
@@ -817,6 +848,18 @@ build_chunks (ConduitGraphView *self)
 
       if (!link_ends (self, link, ends))
         continue;
+
+      {
+        LinkEnds *cached = g_new (LinkEnds, 1);
+
+        cached->from = conduit_graph_node_get_node (card_by_id (self, conduit_link_get_from_node (link)));
+        cached->to = conduit_graph_node_get_node (card_by_id (self, conduit_link_get_to_node (link)));
+        cached->from_x = ends[0] - conduit_node_get_x (cached->from);
+        cached->from_y = ends[1] - conduit_node_get_y (cached->from);
+        cached->to_x = ends[2] - conduit_node_get_x (cached->to);
+        cached->to_y = ends[3] - conduit_node_get_y (cached->to);
+        g_hash_table_insert (self->link_ends, link, cached);
+      }
 
       *key = ((gint64)floor ((ends[0] + ends[2]) / 2 / CHUNK_SIZE) << 32) ^
              (gint64)(guint32)(gint32)floor ((ends[1] + ends[3]) / 2 / CHUNK_SIZE);
@@ -1083,11 +1126,12 @@ snapshot_grid (ConduitGraphView *self,
   if (oy > 0)
     oy -= step;
 
-  gtk_snapshot_push_repeat (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height),
-                            &GRAPHENE_RECT_INIT (ox, oy, step, step));
-  gtk_snapshot_append_color (snapshot, &self->grid_color, &GRAPHENE_RECT_INIT (ox, oy, step, 1));
-  gtk_snapshot_append_color (snapshot, &self->grid_color, &GRAPHENE_RECT_INIT (ox, oy + 1, 1, step - 1));
-  gtk_snapshot_pop (snapshot);
+  /* whole-pixel lines: the renderer fills them without antialiasing, much faster than a
+   * repeat pattern */
+  for (double x = ox; x < width; x += step)
+    gtk_snapshot_append_color (snapshot, &self->grid_color, &GRAPHENE_RECT_INIT (round (x), 0, 1, height));
+  for (double y = oy; y < height; y += step)
+    gtk_snapshot_append_color (snapshot, &self->grid_color, &GRAPHENE_RECT_INIT (0, round (y), width, 1));
 }
 
 static gboolean
@@ -1139,11 +1183,21 @@ snapshot_minimap (ConduitGraphView *self,
   if (self->minimap_node == NULL || !graphene_rect_equal (&box, &self->minimap_bounds) || self->naive)
     {
       g_autoptr(GtkSnapshot) inner = gtk_snapshot_new ();
-      GdkRGBA background = self->grid_color;
+      GdkRGBA background = self->card_color;
+      GdkRGBA shape = self->link_color;
+      GdkRGBA edge = self->link_color;
       cairo_t *cr;
 
-      background.alpha = 0.9;
+      /* over the grid and links, so it must be opaque: the card colour can be translucent */
+      background.alpha = 1;
+      shape.alpha = 0.35;
+      edge.alpha = 0.3;
+      gtk_snapshot_append_color (inner, &self->grid_color, &box);
       gtk_snapshot_append_color (inner, &background, &box);
+      gtk_snapshot_append_border (inner, &GSK_ROUNDED_RECT_INIT (box.origin.x, box.origin.y,
+                                                                 box.size.width, box.size.height),
+                                  (float[4]) { 1, 1, 1, 1 },
+                                  (GdkRGBA[4]) { edge, edge, edge, edge });
       cr = gtk_snapshot_append_cairo (inner, &box);
       for (guint i = 0; i < self->cards->len; i++)
         {
@@ -1152,7 +1206,7 @@ snapshot_minimap (ConduitGraphView *self,
           cairo_rectangle (cr, ox + r.origin.x * scale, oy + r.origin.y * scale,
                            MAX (1, r.size.width * scale), MAX (1, r.size.height * scale));
         }
-      gdk_cairo_set_source_rgba (cr, &self->link_color);
+      gdk_cairo_set_source_rgba (cr, &shape);
       cairo_fill (cr);
       cairo_destroy (cr);
 
@@ -1174,6 +1228,51 @@ snapshot_minimap (ConduitGraphView *self,
   gtk_snapshot_pop (snapshot);
 }
 
+/* Cards seen from afar: their shape, selection and warning only. */
+static void
+snapshot_overview_cards (ConduitGraphView *self,
+                         GtkSnapshot      *snapshot)
+{
+  double zoom = conduit_graph_viewport_get_zoom (self->viewport);
+  GdkRGBA border = self->card_border_color;
+
+  border.alpha = MAX (border.alpha, 0.35);
+
+  for (guint i = 0; i < self->cards->len; i++)
+    {
+      ConduitGraphNode *card = g_ptr_array_index (self->cards, i);
+      graphene_rect_t rect = card_canvas_rect (card);
+      const GdkRGBA *edge = &border;
+      float width = 1;
+      double x, y;
+      GskRoundedRect outline;
+
+      if (!gtk_widget_get_child_visible (GTK_WIDGET (card)))
+        continue;
+
+      if (conduit_graph_node_get_selected (card))
+        {
+          edge = &self->accent_color;
+          width = 2;
+        }
+      else if (conduit_graph_node_get_has_problems (card))
+        edge = &self->warning_color;
+
+      conduit_graph_viewport_to_widget (self->viewport, rect.origin.x, rect.origin.y, &x, &y);
+      gsk_rounded_rect_init_from_rect (&outline,
+                                       &GRAPHENE_RECT_INIT (x, y, rect.size.width * zoom,
+                                                            rect.size.height * zoom),
+                                       4);
+      gtk_snapshot_append_color (snapshot, &self->card_color, &outline.bounds);
+      gtk_snapshot_append_border (snapshot, &outline, (float[4]) { width, width, width, width },
+                                  (GdkRGBA[4]) { *edge, *edge, *edge, *edge });
+      /* a stripe where the title is, so the shape still reads as a card */
+      gtk_snapshot_append_color (snapshot, edge,
+                                 &GRAPHENE_RECT_INIT (x, y + CONDUIT_GRAPH_NODE_HEADER * zoom,
+                                                      rect.size.width * zoom, 1));
+    }
+}
+
 static void
 conduit_graph_view_snapshot (GtkWidget   *widget,
                              GtkSnapshot *snapshot)
@@ -1189,8 +1288,11 @@ conduit_graph_view_snapshot (GtkWidget   *widget,
 
   for (guint i = 0; i < self->handles->len; i++)
     gtk_widget_snapshot_child (widget, g_ptr_array_index (self->handles, i), snapshot);
-  for (guint i = 0; i < self->cards->len; i++)
-    gtk_widget_snapshot_child (widget, g_ptr_array_index (self->cards, i), snapshot);
+  if (conduit_graph_viewport_get_zoom (self->viewport) < DETAIL_ZOOM && !self->naive)
+    snapshot_overview_cards (self, snapshot);
+  else
+    for (guint i = 0; i < self->cards->len; i++)
+      gtk_widget_snapshot_child (widget, g_ptr_array_index (self->cards, i), snapshot);
 
   snapshot_pending_link (self, snapshot);
 
@@ -1226,6 +1328,12 @@ read_colors (ConduitGraphView *self)
     gdk_rgba_parse (&self->accent_color, "#3584e4");
   if (!gtk_style_context_lookup_color (context, "error_color", &self->error_color))
     gdk_rgba_parse (&self->error_color, "#e01b24");
+  if (!gtk_style_context_lookup_color (context, "warning_color", &self->warning_color))
+    gdk_rgba_parse (&self->warning_color, "#9c6e03");
+  if (!gtk_style_context_lookup_color (context, "card_bg_color", &self->card_color))
+    gdk_rgba_parse (&self->card_color, "#ffffff");
+  if (!gtk_style_context_lookup_color (context, "card_shade_color", &self->card_border_color))
+    gdk_rgba_parse (&self->card_border_color, "rgba(0,0,0,0.07)");
   G_GNUC_END_IGNORE_DEPRECATIONS
 
   self->link_color = fg;
@@ -1281,6 +1389,86 @@ place_child (GtkWidget *child,
   gtk_widget_allocate (child, width, height, -1, transform);
 }
 
+static gboolean
+place_handle (ConduitGraphView      *self,
+              ConduitGraphLink      *handle,
+              const graphene_rect_t *visible,
+              double                 zoom)
+{
+  double ends[4], c[4], mx, my, x, y;
+
+  if (!link_ends (self, conduit_graph_link_get_link (handle), ends))
+    return FALSE;
+
+  curve_controls (ends, c);
+  curve_point (ends, c, 0.5, &mx, &my);
+  if (!self->naive && !graphene_rect_contains_point (visible, &GRAPHENE_POINT_INIT (mx, my)) &&
+      !gtk_widget_has_focus (GTK_WIDGET (handle)))
+    return FALSE;
+
+  conduit_graph_viewport_to_widget (self->viewport, mx, my, &x, &y);
+  place_child (GTK_WIDGET (handle), x - HANDLE_SIZE * zoom / 2, y - HANDLE_SIZE * zoom / 2, zoom,
+               HANDLE_SIZE, HANDLE_SIZE);
+  return TRUE;
+}
+
+/* The link handles: only those of chunks in view are even looked at. */
+static void
+place_handles (ConduitGraphView      *self,
+               const graphene_rect_t *visible,
+               double                 zoom)
+{
+  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
+  GtkWidget *focus = gtk_widget_get_focus_child (GTK_WIDGET (self));
+
+  if (!self->chunks_valid)
+    build_chunks (self);
+
+  if (self->naive)
+    {
+      for (guint i = 0; i < self->handles->len; i++)
+        if (place_handle (self, g_ptr_array_index (self->handles, i), visible, zoom))
+          g_ptr_array_add (shown, g_ptr_array_index (self->handles, i));
+    }
+  else
+    {
+      for (guint i = 0; i < self->chunks->len; i++)
+        {
+          Chunk *chunk = g_ptr_array_index (self->chunks, i);
+
+          if (chunk->node == NULL)
+            chunk_record (self, chunk);
+          if (!graphene_rect_intersection (&chunk->bounds, visible, NULL))
+            continue;
+
+          for (guint j = 0; j < chunk->links->len; j++)
+            {
+              ConduitGraphLink *handle = g_hash_table_lookup (self->handle_of_link,
+                                                              g_ptr_array_index (chunk->links, j));
+
+              if (handle != NULL && place_handle (self, handle, visible, zoom))
+                g_ptr_array_add (shown, handle);
+            }
+        }
+
+      /* the focused handle stays, wherever it is */
+      if (focus != NULL && CONDUIT_IS_GRAPH_LINK (focus) &&
+          !g_ptr_array_find (shown, focus, NULL) &&
+          place_handle (self, CONDUIT_GRAPH_LINK (focus), visible, zoom))
+        g_ptr_array_add (shown, focus);
+    }
+
+  for (guint i = 0; i < self->shown_handles->len; i++)
+    {
+      GtkWidget *handle = g_ptr_array_index (self->shown_handles, i);
+
+      if (!g_ptr_array_find (shown, handle, NULL))
+        gtk_widget_set_child_visible (handle, FALSE);
+    }
+  g_ptr_array_set_size (self->shown_handles, 0);
+  g_ptr_array_extend (self->shown_handles, shown, NULL, NULL);
+}
+
 static void
 conduit_graph_view_size_allocate (GtkWidget *widget,
                                   int        width,
@@ -1325,30 +1513,7 @@ conduit_graph_view_size_allocate (GtkWidget *widget,
       place_child (GTK_WIDGET (card), x, y, zoom, rect.size.width, rect.size.height);
     }
 
-  for (guint i = 0; i < self->handles->len; i++)
-    {
-      ConduitGraphLink *handle = g_ptr_array_index (self->handles, i);
-      double ends[4], c[4], mx, my, x, y;
-      int size;
-
-      if (!link_ends (self, conduit_graph_link_get_link (handle), ends))
-        {
-          gtk_widget_set_child_visible (GTK_WIDGET (handle), FALSE);
-          continue;
-        }
-      curve_controls (ends, c);
-      curve_point (ends, c, 0.5, &mx, &my);
-      if (!self->naive && !graphene_rect_contains_point (&visible, &GRAPHENE_POINT_INIT (mx, my)) &&
-          !gtk_widget_has_focus (GTK_WIDGET (handle)))
-        {
-          gtk_widget_set_child_visible (GTK_WIDGET (handle), FALSE);
-          continue;
-        }
-
-      gtk_widget_measure (GTK_WIDGET (handle), GTK_ORIENTATION_HORIZONTAL, -1, &size, NULL, NULL, NULL);
-      conduit_graph_viewport_to_widget (self->viewport, mx, my, &x, &y);
-      place_child (GTK_WIDGET (handle), x - size * zoom / 2, y - size * zoom / 2, zoom, size, size);
-    }
+  place_handles (self, &visible, zoom);
 
   if (self->popover != NULL)
     gtk_popover_present (GTK_POPOVER (self->popover));
@@ -3016,6 +3181,8 @@ conduit_graph_view_finalize (GObject *object)
   g_clear_pointer (&self->chunks, g_ptr_array_unref);
   g_clear_pointer (&self->chunk_of_link, g_hash_table_unref);
   g_clear_pointer (&self->links_of_node, g_hash_table_unref);
+  g_clear_pointer (&self->link_ends, g_hash_table_unref);
+  g_clear_pointer (&self->shown_handles, g_ptr_array_unref);
   g_clear_pointer (&self->minimap_node, gsk_render_node_unref);
   g_clear_pointer (&self->drag_origins, g_array_unref);
   g_clear_pointer (&self->rubber_base, g_ptr_array_unref);
@@ -3200,6 +3367,8 @@ conduit_graph_view_init (ConduitGraphView *self)
   self->links_of_node = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                (GDestroyNotify)g_ptr_array_unref);
   self->drag_origins = g_array_new (FALSE, FALSE, sizeof (Origin));
+  self->link_ends = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->shown_handles = g_ptr_array_new ();
 
   g_signal_connect_object (self->viewport, "changed", G_CALLBACK (on_viewport_changed), self,
                            G_CONNECT_SWAPPED);

@@ -18,4 +18,19 @@ int conduit_cli_validate   (int argc, char **argv);
 int conduit_cli_map        (int argc, char **argv);
 int conduit_cli_credential (int argc, char **argv);
 
+/* runner and history */
+int conduit_cli_run        (int argc, char **argv);
+int conduit_cli_serve      (int argc, char **argv);
+int conduit_cli_history    (int argc, char **argv);
+struct _ConduitFlow;
+struct _ConduitHistoryStore;
+struct _ConduitWebhookServer;
+struct _ConduitFlow         *conduit_cli_load_flow        (const char                  *path,
+                                                           GError                     **error);
+struct _ConduitHistoryStore *conduit_cli_open_history     (const char                  *path,
+                                                           GError                     **error);
+gboolean                     conduit_cli_add_webhook_flow (struct _ConduitWebhookServer *webhooks,
+                                                           struct _ConduitFlow          *flow,
+                                                           GError                     **error);
+
 G_END_DECLS

@@ -33,6 +33,9 @@ static const ConduitCliCommand commands[] = {
   { "map", conduit_cli_map, N_("Stream records through a field mapping") },
 
   /* runner and history */
+  { "run", conduit_cli_run, N_("Run a flow once and print what each node did") },
+  { "serve", conduit_cli_serve, N_("Serve flows’ webhooks and schedules until stopped") },
+  { "history", conduit_cli_history, N_("List past runs, or show one run in detail") },
 
   /* credentials */
   { "credential", conduit_cli_credential, N_("List, show, store and delete credentials in the keyring") },

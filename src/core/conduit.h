@@ -28,6 +28,15 @@
 #include "conduit-template.h"
 
 /* runner and history */
+#include "conduit-clock.h"
+#include "conduit-executor.h"
+#include "conduit-file-records.h"
+#include "conduit-history-store.h"
+#include "conduit-retry-policy.h"
+#include "conduit-run.h"
+#include "conduit-runner.h"
+#include "conduit-scheduler.h"
+#include "conduit-webhook-server.h"
 
 /* credentials */
 #include "conduit-authorizer.h"

@@ -1,0 +1,250 @@
+/* conduit-cli-run.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "conduit-cli-run"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "conduit.h"
+#include "conduit-cli-commands.h"
+
+/* conduit-cli run FLOW [--input FILE] [--trigger NODE] [--history DB]
+ *
+ * Runs a flow once, from its manual trigger's sample items or from a file of items, records
+ * the run, and prints one line per node. Exit status: 0 succeeded, 2 partial (some items
+ * failed), 1 failed, or the flow or input is invalid. */
+
+typedef struct
+{
+  GMainLoop  *loop;
+  ConduitRun *run;
+  GError     *error;
+} RunState;
+
+static void
+run_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  RunState *state = user_data;
+
+  state->run = conduit_runner_run_finish (CONDUIT_RUNNER (object), result, &state->error);
+  g_main_loop_quit (state->loop);
+}
+
+/**
+ * conduit_cli_load_flow:
+ * @path: a flow file named on the command line
+ * @error: return location for an error, whose message lists every problem
+ *
+ * Returns: (transfer full) (nullable): the flow, or %NULL with @error
+ */
+ConduitFlow *
+conduit_cli_load_flow (const char  *path,
+                       GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) load_error = NULL;
+  ConduitFlow *flow;
+  GString *text;
+
+  flow = conduit_flow_new_from_file (conduit_connector_registry_get_default (), file, &problems,
+                                     NULL, &load_error);
+  if (flow != NULL)
+    return flow;
+
+  if (problems == NULL || problems->len == 0)
+    {
+      g_set_error (error, CONDUIT_FLOW_ERROR, CONDUIT_FLOW_ERROR_INVALID, "%s: %s", path,
+                   load_error->message);
+      return NULL;
+    }
+
+  text = g_string_new (NULL);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      g_autofree char *line = conduit_flow_problem_format (g_ptr_array_index (problems, i));
+      g_string_append_printf (text, "%s%s:%s", i > 0 ? "\n" : "", path, line);
+    }
+  g_set_error_literal (error, CONDUIT_FLOW_ERROR, CONDUIT_FLOW_ERROR_INVALID, text->str);
+  g_string_free (text, TRUE);
+  return NULL;
+}
+
+/**
+ * conduit_cli_open_history:
+ * @path: (nullable): the --history option
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): the history store
+ */
+ConduitHistoryStore *
+conduit_cli_open_history (const char  *path,
+                          GError     **error)
+{
+  ConduitHistoryStore *store = conduit_history_store_new (path, error);
+
+  if (store != NULL && conduit_history_store_get_n_interrupted (store) > 0)
+    fprintf (stderr,
+             g_dngettext (GETTEXT_PACKAGE,
+                          "%u run was cut short when Conduit last stopped; it is marked "
+                          "interrupted in the history\n",
+                          "%u runs were cut short when Conduit last stopped; they are marked "
+                          "interrupted in the history\n",
+                          conduit_history_store_get_n_interrupted (store)),
+             conduit_history_store_get_n_interrupted (store));
+  return store;
+}
+
+static GPtrArray *
+load_input (const char  *path,
+            GError     **error)
+{
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  ConduitFileFormat format;
+
+  if (!g_file_get_contents (path, &data, &length, error))
+    return NULL;
+
+  format = conduit_file_format_for_path (path, CONDUIT_FILE_FORMAT_AUTO);
+  return conduit_file_records_parse (data, length, format, 0, path, error);
+}
+
+int
+conduit_cli_run (int    argc,
+                 char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitFlow) flow = NULL;
+  g_autoptr(ConduitHistoryStore) history = NULL;
+  g_autoptr(ConduitRunner) runner = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *input = NULL;
+  g_autofree char *history_path = NULL;
+  g_autofree char *trigger = NULL;
+  gboolean no_history = FALSE;
+  RunState state = { 0 };
+  const ConduitRunRecord *record;
+  GListModel *nodes;
+  int status;
+  const GOptionEntry entries[] = {
+    { "input", 'i', 0, G_OPTION_ARG_FILENAME, &input,
+      N_("Run with the items in FILE (JSON, NDJSON or CSV) instead of the trigger’s samples"),
+      N_("FILE") },
+    { "trigger", 't', 0, G_OPTION_ARG_STRING, &trigger, N_("Start from this trigger node"),
+      N_("NODE") },
+    { "history", 0, 0, G_OPTION_ARG_FILENAME, &history_path,
+      N_("Record the run in DB instead of the usual run history"), N_("DB") },
+    { "no-history", 0, 0, G_OPTION_ARG_NONE, &no_history, N_("Do not record the run"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("FLOW — run a flow once"));
+  g_option_context_set_summary (context,
+                                _("Runs FLOW once and prints what each node did. Exits with 0 "
+                                  "when every item got through, 2 when some items failed, and 1 "
+                                  "when the run failed or the flow is invalid."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "%s: %s\n", argv[0], error->message);
+      return 1;
+    }
+
+  if (argc != 2)
+    {
+      fprintf (stderr, _("%s: name one flow file\n"), argv[0]);
+      return 1;
+    }
+
+  flow = conduit_cli_load_flow (argv[1], &error);
+  if (flow == NULL)
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return 1;
+    }
+
+  if (input != NULL && !(items = load_input (input, &error)))
+    {
+      fprintf (stderr, _("%s: the input cannot be used: %s\n"), argv[0], error->message);
+      return 1;
+    }
+
+  if (!no_history && !(history = conduit_cli_open_history (history_path, &error)))
+    {
+      fprintf (stderr, "%s: %s\n", argv[0], error->message);
+      return 1;
+    }
+
+  runner = conduit_runner_new (conduit_connector_registry_get_default (), history);
+  loop = g_main_loop_new (NULL, FALSE);
+  state.loop = loop;
+  conduit_runner_run_async (runner, flow, trigger, items, NULL, run_done_cb, &state);
+  g_main_loop_run (loop);
+
+  if (state.run == NULL)
+    {
+      fprintf (stderr, _("%s: the run could not start: %s\n"), argv[0], state.error->message);
+      g_clear_error (&state.error);
+      return 1;
+    }
+
+  nodes = conduit_flow_get_nodes (flow);
+  printf ("%-20s %-16s %-10s %6s %6s %6s %8s\n", _("NODE"), _("TYPE"), _("STATE"), _("IN"),
+          _("OK"), _("FAILED"), _("REJECTED"));
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(ConduitNode) node = g_list_model_get_item (nodes, i);
+      const char *id = conduit_node_get_id (node);
+      guint in = 0, ok = 0, failed = 0, rejected = 0;
+      const char *node_error;
+
+      conduit_run_get_node_counts (state.run, id, &in, &ok, &failed, &rejected);
+      printf ("%-20s %-16s %-10s %6u %6u %6u %8u\n", id, conduit_node_get_connector_id (node),
+              conduit_run_get_node_state (state.run, id), in, ok, failed, rejected);
+      node_error = conduit_run_get_node_error (state.run, id);
+      if (node_error != NULL)
+        printf ("  %s\n", node_error);
+    }
+
+  record = conduit_run_get_record (state.run);
+  if (record->id > 0)
+    printf (_("Run %" G_GINT64_FORMAT ": %s — %u in, %u ok, %u failed, %u rejected\n"),
+            record->id, conduit_run_status_to_string (record->status), record->items_in,
+            record->items_ok, record->items_failed, record->items_rejected);
+  else
+    printf (_("Run: %s — %u in, %u ok, %u failed, %u rejected\n"),
+            conduit_run_status_to_string (record->status), record->items_in, record->items_ok,
+            record->items_failed, record->items_rejected);
+  if (record->error != NULL)
+    printf ("%s\n", record->error);
+
+  switch (record->status)
+    {
+    case CONDUIT_RUN_STATUS_SUCCEEDED:
+      status = 0;
+      break;
+    case CONDUIT_RUN_STATUS_PARTIAL:
+      status = 2;
+      break;
+    default:
+      status = 1;
+      break;
+    }
+
+  g_clear_object (&state.run);
+  if (history != NULL)
+    conduit_history_store_close (history);
+  return status;
+}

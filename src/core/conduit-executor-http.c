@@ -1,0 +1,1044 @@
+/* conduit-executor-http.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "conduit-executor-http"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+
+#include "conduit-executor-http.h"
+#include "conduit-executor-text.h"
+
+/* The HTTP Request node, and the call-with-retries it shares with Notify.
+ *
+ * Each attempt of each item is one step in the history, with the wait before it. The same
+ * Idempotency-Key goes with every attempt of an item, so when an attempt reached the server but
+ * its answer was lost, the server can recognise the retry instead of creating a second record.
+ * A per-attempt timeout covers the whole exchange, body included, so a server that trickles its
+ * answer cannot hold a run forever.
+ */
+
+#define MAX_IN_FLIGHT 8
+
+/* Request and outcome */
+
+/**
+ * conduit_http_request_new:
+ * @method: an HTTP method
+ * @url: the full URL
+ *
+ * Returns: (transfer full): a request with TLS checks and redirects on and a 30 s timeout
+ */
+ConduitHttpRequest *
+conduit_http_request_new (const char *method,
+                          const char *url)
+{
+  ConduitHttpRequest *request = g_new0 (ConduitHttpRequest, 1);
+
+  request->method = g_strdup (method);
+  request->url = g_strdup (url);
+  request->header_names = g_ptr_array_new_with_free_func (g_free);
+  request->header_values = g_ptr_array_new_with_free_func (g_free);
+  request->timeout_s = 30;
+  request->verify_tls = TRUE;
+  request->follow_redirects = TRUE;
+  return request;
+}
+
+/**
+ * conduit_http_request_add_header:
+ * @request: a request
+ * @name: a header name
+ * @value: its value
+ *
+ * Adds a header sent with every attempt.
+ */
+void
+conduit_http_request_add_header (ConduitHttpRequest *request,
+                                 const char         *name,
+                                 const char         *value)
+{
+  g_ptr_array_add (request->header_names, g_strdup (name));
+  g_ptr_array_add (request->header_values, g_strdup (value));
+}
+
+/**
+ * conduit_http_request_free:
+ * @request: a request
+ *
+ * Frees @request.
+ */
+void
+conduit_http_request_free (ConduitHttpRequest *request)
+{
+  if (request == NULL)
+    return;
+  g_free (request->method);
+  g_free (request->url);
+  g_ptr_array_unref (request->header_names);
+  g_ptr_array_unref (request->header_values);
+  g_clear_pointer (&request->body, g_bytes_unref);
+  g_free (request->content_type);
+  g_free (request->idempotency_key);
+  g_free (request->credential_id);
+  g_free (request);
+}
+
+/**
+ * conduit_http_outcome_free:
+ * @outcome: an outcome
+ *
+ * Frees @outcome.
+ */
+void
+conduit_http_outcome_free (ConduitHttpOutcome *outcome)
+{
+  if (outcome == NULL)
+    return;
+  g_clear_pointer (&outcome->headers, json_node_unref);
+  g_clear_pointer (&outcome->body, json_node_unref);
+  g_free (outcome->error_kind);
+  g_free (outcome->error_message);
+  g_free (outcome);
+}
+
+/**
+ * conduit_retry_policy_new_for_node:
+ * @node: an HTTP Request or Notify node
+ * @connector: its connector
+ *
+ * Returns: (transfer full): the retry policy its settings ask for
+ */
+ConduitRetryPolicy *
+conduit_retry_policy_new_for_node (ConduitNode      *node,
+                                   ConduitConnector *connector)
+{
+  gint64 attempts = conduit_node_get_int_setting (node, connector, "max_attempts", 3);
+  gint64 initial = conduit_node_get_int_setting (node, connector, "backoff_initial_ms", 500);
+  gint64 cap = conduit_node_get_int_setting (node, connector, "backoff_max_ms", 30000);
+
+  return conduit_retry_policy_new ((guint)CLAMP (attempts, 1, 100),
+                                   (guint)CLAMP (initial, 0, G_MAXINT32),
+                                   (guint)CLAMP (cap, 0, G_MAXINT32));
+}
+
+/* One call */
+
+typedef struct
+{
+  ConduitRun         *run;
+  char               *node_id;
+  guint               item_index;
+  ConduitRetryPolicy *policy;
+  ConduitHttpRequest *request;
+  ConduitHttpOutcome *outcome;
+  SoupMessage        *message;
+  GCancellable       *attempt_cancellable;
+  gulong              cancelled_id;
+  guint               timeout_id;
+  gboolean            timed_out;
+  guint               delay_ms;
+  gint64              attempt_started_us;
+} Call;
+
+static void
+call_free (Call *call)
+{
+  g_clear_object (&call->run);
+  g_free (call->node_id);
+  g_clear_object (&call->policy);
+  g_clear_pointer (&call->request, conduit_http_request_free);
+  g_clear_pointer (&call->outcome, conduit_http_outcome_free);
+  g_clear_object (&call->message);
+  g_clear_object (&call->attempt_cancellable);
+  g_clear_handle_id (&call->timeout_id, g_source_remove);
+  g_free (call);
+}
+
+static void send_attempt (GTask *task);
+
+static gboolean
+accept_any_certificate_cb (SoupMessage          *message,
+                           GTlsCertificate      *certificate,
+                           GTlsCertificateFlags  errors,
+                           gpointer              user_data)
+{
+  return TRUE;
+}
+
+/* libsoup writes the headers and the body separately; with Nagle's algorithm the body then
+ * waits for the server's delayed ACK (40 ms on Linux) on every request of a kept-alive
+ * connection. Requests are small and latency is what matters, so send at once. */
+static void
+network_event_cb (SoupMessage        *message,
+                  GSocketClientEvent  event,
+                  GIOStream          *connection,
+                  gpointer            user_data)
+{
+  GSocket *socket;
+
+  if (event != G_SOCKET_CLIENT_CONNECTED || !G_IS_SOCKET_CONNECTION (connection))
+    return;
+
+  socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection));
+  if (g_socket_get_family (socket) != G_SOCKET_FAMILY_UNIX)
+    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+}
+
+static gboolean
+attempt_timeout_cb (gpointer user_data)
+{
+  Call *call = user_data;
+
+  call->timeout_id = 0;
+  call->timed_out = TRUE;
+  g_cancellable_cancel (call->attempt_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+parent_cancelled_cb (GCancellable *parent,
+                     GCancellable *attempt)
+{
+  g_cancellable_cancel (attempt);
+}
+
+static JsonNode *
+headers_to_json (SoupMessageHeaders *headers)
+{
+  JsonObject *object = json_object_new ();
+  SoupMessageHeadersIter iter;
+  const char *name;
+  const char *value;
+  JsonNode *node;
+
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    {
+      g_autofree char *key = g_ascii_strdown (name, -1);
+
+      /* Session cookies are credentials in all but name. */
+      if (g_str_equal (key, "set-cookie"))
+        continue;
+
+      if (json_object_has_member (object, key))
+        {
+          g_autofree char *joined = g_strdup_printf ("%s, %s",
+                                                     json_object_get_string_member (object, key),
+                                                     value);
+          json_object_set_string_member (object, key, joined);
+        }
+      else
+        json_object_set_string_member (object, key, value);
+    }
+
+  node = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+  return node;
+}
+
+static gboolean
+is_json_content_type (const char *content_type)
+{
+  return content_type != NULL &&
+         (g_str_equal (content_type, "application/json") || g_str_has_suffix (content_type, "+json") ||
+          g_str_equal (content_type, "text/json"));
+}
+
+/* Returns FALSE when the server said it sent JSON but did not. */
+static gboolean
+parse_body (SoupMessage  *message,
+            GBytes       *bytes,
+            JsonNode    **body,
+            char        **problem)
+{
+  const char *content_type = soup_message_headers_get_content_type (
+    soup_message_get_response_headers (message), NULL);
+  gsize size = 0;
+  const char *data = bytes != NULL ? g_bytes_get_data (bytes, &size) : NULL;
+
+  if (size == 0)
+    {
+      *body = json_node_new (JSON_NODE_NULL);
+      return TRUE;
+    }
+
+  if (is_json_content_type (content_type))
+    {
+      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+      g_autoptr(GError) error = NULL;
+
+      if (!json_parser_load_from_data (parser, data, (gssize)size, &error))
+        {
+          g_autofree char *text = g_utf8_make_valid (data, (gssize)MIN (size, 4096));
+
+          *problem = g_strdup (error->message);
+          *body = json_node_init_string (json_node_alloc (), text);
+          return FALSE;
+        }
+      *body = json_node_ref (json_parser_get_root (parser));
+      return TRUE;
+    }
+
+  {
+    g_autofree char *text = g_utf8_make_valid (data, (gssize)size);
+    *body = json_node_init_string (json_node_alloc (), text);
+  }
+  return TRUE;
+}
+
+static void
+record_attempt (Call       *call,
+                const char *status,
+                const char *error_kind,
+                const char *error_message)
+{
+  ConduitStepRecord step = { 0 };
+  ConduitClock *clock = conduit_run_get_clock (call->run);
+
+  step.node_id = call->node_id;
+  step.item_index = (gint)call->item_index;
+  step.attempt = call->outcome->attempts;
+  step.started_us = call->attempt_started_us;
+  step.finished_us = conduit_clock_get_wall_us (clock);
+  step.status = (char *)status;
+  step.http_status = call->outcome->status;
+  step.delay_ms = call->delay_ms;
+  step.error_kind = (char *)error_kind;
+  step.error_message = (char *)error_message;
+  conduit_run_record_attempt (call->run, &step);
+}
+
+static void
+retry_sleep_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!conduit_clock_sleep_finish (CONDUIT_CLOCK (object), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  send_attempt (g_steal_pointer (&task));
+}
+
+static void
+fail_call (GTask      *task,
+           Call       *call,
+           const char *kind,
+           char       *message)
+{
+  call->outcome->ok = FALSE;
+  call->outcome->error_kind = g_strdup (kind);
+  call->outcome->error_message = message;
+  g_task_return_pointer (task, g_steal_pointer (&call->outcome),
+                         (GDestroyNotify)conduit_http_outcome_free);
+}
+
+static void
+attempt_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Call *call = g_task_get_task_data (task);
+  GCancellable *parent = g_task_get_cancellable (task);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  ConduitHttpOutcome *outcome = call->outcome;
+  const char *kind = NULL;
+  gboolean retryable = FALSE;
+  const char *retry_after = NULL;
+  guint delay_ms = 0;
+  g_autofree char *why_not = NULL;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+
+  g_clear_handle_id (&call->timeout_id, g_source_remove);
+  if (parent != NULL)
+    g_cancellable_disconnect (parent, call->cancelled_id);
+  call->cancelled_id = 0;
+
+  if (parent != NULL && g_cancellable_is_cancelled (parent))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The run was cancelled"));
+      return;
+    }
+
+  if (error != NULL)
+    {
+      outcome->status = 0;
+      if (call->timed_out)
+        {
+          kind = "timeout";
+          message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "no answer from %s within %u second",
+                                                  "no answer from %s within %u seconds",
+                                                  call->request->timeout_s),
+                                     call->request->url, call->request->timeout_s);
+          retryable = TRUE;
+        }
+      else
+        {
+          kind = "network";
+          message = g_strdup_printf (_("could not reach %s: %s"), call->request->url,
+                                     error->message);
+          retryable = conduit_retry_policy_is_retryable_error (error);
+        }
+    }
+  else
+    {
+      SoupMessageHeaders *headers = soup_message_get_response_headers (call->message);
+      guint status = soup_message_get_status (call->message);
+
+      outcome->status = status;
+      g_clear_pointer (&outcome->headers, json_node_unref);
+      g_clear_pointer (&outcome->body, json_node_unref);
+      outcome->headers = headers_to_json (headers);
+
+      if ((status >= 200 && status < 300) ||
+          (status >= 300 && status < 400 && !call->request->follow_redirects))
+        {
+          g_autofree char *problem = NULL;
+
+          /* The server acted on the request: retrying a bad body could act twice. */
+          if (!parse_body (call->message, bytes, &outcome->body, &problem))
+            {
+              message = g_strdup_printf (_("%s answered %u but its JSON is not valid: %s"),
+                                         call->request->url, status, problem);
+              record_attempt (call, "failed", "bad_response", message);
+              fail_call (task, call, "bad_response", g_steal_pointer (&message));
+              return;
+            }
+
+          outcome->ok = TRUE;
+          record_attempt (call, "ok", NULL, NULL);
+          g_task_return_pointer (task, g_steal_pointer (&call->outcome),
+                                 (GDestroyNotify)conduit_http_outcome_free);
+          return;
+        }
+
+      {
+        g_autofree char *problem = NULL;
+        parse_body (call->message, bytes, &outcome->body, &problem);
+      }
+      kind = "http";
+      message = g_strdup_printf (_("%s answered %u %s"), call->request->url, status,
+                                 soup_message_get_reason_phrase (call->message)
+                                   ? soup_message_get_reason_phrase (call->message) : "");
+      retryable = conduit_retry_policy_is_retryable_status (status);
+      retry_after = soup_message_headers_get_one (headers, "Retry-After");
+    }
+
+  if (retryable &&
+      conduit_retry_policy_next_delay (call->policy, outcome->attempts, outcome->status,
+                                       retry_after,
+                                       conduit_clock_get_wall_us (conduit_run_get_clock (call->run)),
+                                       &delay_ms, &why_not))
+    {
+      ConduitClock *clock = conduit_run_get_clock (call->run);
+
+      record_attempt (call, "retry", kind, message);
+      call->delay_ms = delay_ms;
+      conduit_clock_sleep_async (clock, delay_ms, parent, retry_sleep_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  if (why_not != NULL)
+    {
+      char *full = g_strdup_printf ("%s (%s)", message, why_not);
+      g_free (message);
+      message = full;
+    }
+  record_attempt (call, "failed", kind, message);
+  fail_call (task, call, kind, g_steal_pointer (&message));
+}
+
+static void
+send_attempt (GTask *task)
+{
+  Call *call = g_task_get_task_data (task);
+  ConduitHttpRequest *request = call->request;
+  GCancellable *parent = g_task_get_cancellable (task);
+  SoupMessageHeaders *headers;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) uri = NULL;
+
+  call->outcome->attempts++;
+  call->timed_out = FALSE;
+  call->attempt_started_us = conduit_clock_get_wall_us (conduit_run_get_clock (call->run));
+
+  uri = g_uri_parse (request->url, SOUP_HTTP_URI_FLAGS, &error);
+  if (uri == NULL || (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
+                      g_strcmp0 (g_uri_get_scheme (uri), "https") != 0))
+    {
+      char *message = g_strdup_printf (_("“%s” is not a web address (http:// or https://)"),
+                                       request->url);
+      record_attempt (call, "failed", "invalid", message);
+      fail_call (task, call, "invalid", message);
+      g_object_unref (task);
+      return;
+    }
+
+  g_clear_object (&call->message);
+  call->message = soup_message_new_from_uri (request->method, uri);
+  headers = soup_message_get_request_headers (call->message);
+  for (guint i = 0; i < request->header_names->len; i++)
+    soup_message_headers_replace (headers, g_ptr_array_index (request->header_names, i),
+                                  g_ptr_array_index (request->header_values, i));
+  if (request->idempotency_key != NULL)
+    soup_message_headers_replace (headers, "Idempotency-Key", request->idempotency_key);
+  if (request->body != NULL)
+    soup_message_set_request_body_from_bytes (call->message, request->content_type, request->body);
+  /* Without this flag libsoup opens a new connection for every POST (it will not reuse a kept-
+   * alive connection for a request it may not repeat). The only repeat it then makes is a
+   * request whose pooled connection turned out closed before any answer: the case our own
+   * retries cover too, and which an Idempotency-Key makes harmless. */
+  soup_message_add_flags (call->message, SOUP_MESSAGE_IDEMPOTENT);
+  if (!request->follow_redirects)
+    soup_message_add_flags (call->message, SOUP_MESSAGE_NO_REDIRECT);
+  g_signal_connect (call->message, "network-event", G_CALLBACK (network_event_cb), NULL);
+  if (!request->verify_tls)
+    g_signal_connect (call->message, "accept-certificate",
+                      G_CALLBACK (accept_any_certificate_cb), NULL);
+
+  g_clear_object (&call->attempt_cancellable);
+  call->attempt_cancellable = g_cancellable_new ();
+  if (parent != NULL)
+    call->cancelled_id = g_cancellable_connect (parent, G_CALLBACK (parent_cancelled_cb),
+                                                call->attempt_cancellable, NULL);
+  call->timeout_id = g_timeout_add_seconds (MAX (request->timeout_s, 1), attempt_timeout_cb, call);
+
+  soup_session_send_and_read_async (conduit_run_get_session (call->run), call->message,
+                                    G_PRIORITY_DEFAULT, call->attempt_cancellable, attempt_cb,
+                                    task);
+}
+
+/**
+ * conduit_http_send_async:
+ * @run: the run the call belongs to
+ * @node_id: the node making the call
+ * @item_index: the item's position in the node's batch
+ * @policy: when to retry
+ * @request: (transfer full): the call
+ * @cancellable: (nullable): stops the call, waits included
+ * @callback: called with the outcome
+ * @user_data: data for @callback
+ *
+ * Makes an HTTP call, retrying what is worth retrying, and records every attempt.
+ */
+void
+conduit_http_send_async (ConduitRun          *run,
+                         const char          *node_id,
+                         guint                item_index,
+                         ConduitRetryPolicy  *policy,
+                         ConduitHttpRequest  *request,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  GTask *task;
+  Call *call;
+
+  g_return_if_fail (CONDUIT_IS_RUN (run));
+  g_return_if_fail (CONDUIT_IS_RETRY_POLICY (policy));
+  g_return_if_fail (request != NULL);
+
+  call = g_new0 (Call, 1);
+  call->run = g_object_ref (run);
+  call->node_id = g_strdup (node_id);
+  call->item_index = item_index;
+  call->policy = g_object_ref (policy);
+  call->request = request;
+  call->outcome = g_new0 (ConduitHttpOutcome, 1);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, conduit_http_send_async);
+  g_task_set_task_data (task, call, (GDestroyNotify)call_free);
+
+  send_attempt (task);
+}
+
+/**
+ * conduit_http_send_finish:
+ * @result: the result
+ * @error: return location for an error; only set when the call was cancelled
+ *
+ * Returns: (transfer full): the outcome, success or failure
+ */
+ConduitHttpOutcome *
+conduit_http_send_finish (GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The node */
+
+struct _ConduitExecutorHttp
+{
+  GObject                parent_instance;
+
+  ConduitRun            *run;
+  ConduitNode           *node;
+  ConduitRetryPolicy    *policy;
+  char                  *method;
+  ConduitExecutorText       *url;
+  GPtrArray             *header_names;   /* of char * */
+  GPtrArray             *header_values;  /* of ConduitExecutorText */
+  GPtrArray             *query_names;
+  GPtrArray             *query_values;
+  char                  *body_kind;
+  char                  *credential_id;
+  ConduitExecutorText       *idempotency_key;
+  guint                  timeout_s;
+  gboolean               verify_tls;
+  gboolean               follow_redirects;
+
+  /* the batch being worked through */
+  GTask                 *task;
+  GPtrArray             *items;
+  ConduitExecutorOutput *output;
+  JsonNode             **results;        /* per item: the output item */
+  gboolean              *failed;
+  guint                  next;
+  guint                  in_flight;
+};
+
+static void executor_iface_init (ConduitExecutorInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ConduitExecutorHttp, conduit_executor_http, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (CONDUIT_TYPE_EXECUTOR, executor_iface_init))
+
+static void
+conduit_executor_http_finalize (GObject *object)
+{
+  ConduitExecutorHttp *self = (ConduitExecutorHttp *)object;
+
+  g_clear_object (&self->run);
+  g_clear_object (&self->node);
+  g_clear_object (&self->policy);
+  g_free (self->method);
+  g_clear_pointer (&self->url, conduit_executor_text_free);
+  g_clear_pointer (&self->header_names, g_ptr_array_unref);
+  g_clear_pointer (&self->header_values, g_ptr_array_unref);
+  g_clear_pointer (&self->query_names, g_ptr_array_unref);
+  g_clear_pointer (&self->query_values, g_ptr_array_unref);
+  g_free (self->body_kind);
+  g_free (self->credential_id);
+  g_clear_pointer (&self->idempotency_key, conduit_executor_text_free);
+  if (self->results != NULL)
+    for (guint i = 0; self->items != NULL && i < self->items->len; i++)
+      g_clear_pointer (&self->results[i], json_node_unref);
+  g_free (self->results);
+  g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->output, conduit_executor_output_free);
+  g_free (self->failed);
+
+  G_OBJECT_CLASS (conduit_executor_http_parent_class)->finalize (object);
+}
+
+static void
+conduit_executor_http_class_init (ConduitExecutorHttpClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = conduit_executor_http_finalize;
+}
+
+static void
+conduit_executor_http_init (ConduitExecutorHttp *self)
+{
+  self->header_names = g_ptr_array_new_with_free_func (g_free);
+  self->header_values = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_executor_text_free);
+  self->query_names = g_ptr_array_new_with_free_func (g_free);
+  self->query_values = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_executor_text_free);
+}
+
+static gboolean
+compile_object_setting (ConduitExecutorHttp  *self,
+                        ConduitConnector     *connector,
+                        const char           *key,
+                        GPtrArray            *names,
+                        GPtrArray            *values,
+                        GError              **error)
+{
+  g_autoptr(JsonNode) value = conduit_node_dup_setting_or_default (self->node, connector, key);
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+
+  if (value == NULL || !JSON_NODE_HOLDS_OBJECT (value))
+    return TRUE;
+
+  json_object_iter_init_ordered (&iter, json_node_get_object (value));
+  while (json_object_iter_next_ordered (&iter, &name, &member))
+    {
+      g_autofree char *where = g_strdup_printf ("%s “%s”", key, name);
+      g_autofree char *text = NULL;
+      ConduitExecutorText *compiled;
+
+      if (JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_STRING)
+        text = g_strdup (json_node_get_string (member));
+      else
+        text = json_to_string (member, FALSE);
+
+      compiled = conduit_executor_text_new_template (text, where, error);
+      if (compiled == NULL)
+        return FALSE;
+      g_ptr_array_add (names, g_strdup (name));
+      g_ptr_array_add (values, compiled);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+conduit_executor_http_prepare (ConduitExecutor  *executor,
+                               ConduitRun       *run,
+                               ConduitNode      *node,
+                               GError          **error)
+{
+  ConduitExecutorHttp *self = CONDUIT_EXECUTOR_HTTP (executor);
+  ConduitConnector *connector = conduit_run_get_connector (run, node);
+  g_autofree char *url = NULL;
+  g_autofree char *key = NULL;
+
+  self->run = g_object_ref (run);
+  self->node = g_object_ref (node);
+  self->policy = conduit_retry_policy_new_for_node (node, connector);
+  self->method = conduit_node_dup_string_setting (node, connector, "method");
+  if (self->method == NULL)
+    self->method = g_strdup ("POST");
+  self->body_kind = conduit_node_dup_string_setting (node, connector, "body");
+  if (self->body_kind == NULL)
+    self->body_kind = g_strdup ("json");
+  self->credential_id = conduit_node_dup_string_setting (node, connector, "credential");
+  self->timeout_s = (guint)CLAMP (conduit_node_get_int_setting (node, connector,
+                                                                "timeout_seconds", 30), 1, 3600);
+  self->verify_tls = conduit_node_get_bool_setting (node, connector, "verify_tls", TRUE);
+  self->follow_redirects = conduit_node_get_bool_setting (node, connector, "follow_redirects",
+                                                          TRUE);
+
+  url = conduit_node_dup_string_setting (node, connector, "url");
+  if (url == NULL)
+    {
+      g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_SETTING,
+                   _("the URL is empty"));
+      return FALSE;
+    }
+  self->url = conduit_executor_text_new_template (url, _("the URL"), error);
+  if (self->url == NULL)
+    return FALSE;
+
+  key = conduit_node_dup_string_setting (node, connector, "idempotency_key");
+  if (key != NULL &&
+      !(self->idempotency_key = conduit_executor_text_new_expression (key, _("the idempotency key"),
+                                                                 error)))
+    return FALSE;
+
+  return compile_object_setting (self, connector, "headers", self->header_names,
+                                 self->header_values, error) &&
+         compile_object_setting (self, connector, "query", self->query_names,
+                                 self->query_values, error);
+}
+
+static void start_next (ConduitExecutorHttp *self);
+
+static void
+encode_form_field (const char *name,
+                   JsonNode   *value,
+                   GString    *out)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *escaped_name = NULL;
+  g_autofree char *escaped_value = NULL;
+
+  if (JSON_NODE_HOLDS_NULL (value))
+    text = g_strdup ("");
+  else if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+    text = g_strdup (json_node_get_string (value));
+  else
+    text = json_to_string (value, FALSE);
+
+  escaped_name = g_uri_escape_string (name, NULL, FALSE);
+  escaped_value = g_uri_escape_string (text, NULL, FALSE);
+  if (out->len > 0)
+    g_string_append_c (out, '&');
+  g_string_append_printf (out, "%s=%s", escaped_name, escaped_value);
+}
+
+static ConduitHttpRequest *
+build_request (ConduitExecutorHttp  *self,
+               JsonNode             *item,
+               GError              **error)
+{
+  g_autoptr(ConduitHttpRequest) request = NULL;
+  g_autofree char *url = NULL;
+
+  url = conduit_executor_text_render (self->url, item, error);
+  if (url == NULL)
+    return NULL;
+
+  if (self->query_names->len > 0)
+    {
+      GString *full = g_string_new (url);
+      gboolean has_query = strchr (url, '?') != NULL;
+
+      for (guint i = 0; i < self->query_names->len; i++)
+        {
+          g_autofree char *value = conduit_executor_text_render (g_ptr_array_index (self->query_values, i),
+                                                             item, error);
+          g_autofree char *escaped_name = NULL;
+          g_autofree char *escaped_value = NULL;
+
+          if (value == NULL)
+            {
+              g_string_free (full, TRUE);
+              return NULL;
+            }
+          escaped_name = g_uri_escape_string (g_ptr_array_index (self->query_names, i), NULL, FALSE);
+          escaped_value = g_uri_escape_string (value, NULL, FALSE);
+          g_string_append_printf (full, "%c%s=%s", has_query ? '&' : '?', escaped_name,
+                                  escaped_value);
+          has_query = TRUE;
+        }
+      g_free (url);
+      url = g_string_free (full, FALSE);
+    }
+
+  request = conduit_http_request_new (self->method, url);
+  request->timeout_s = self->timeout_s;
+  request->verify_tls = self->verify_tls;
+  request->follow_redirects = self->follow_redirects;
+  request->credential_id = g_strdup (self->credential_id);
+
+  for (guint i = 0; i < self->header_names->len; i++)
+    {
+      g_autofree char *value = conduit_executor_text_render (g_ptr_array_index (self->header_values, i),
+                                                         item, error);
+      if (value == NULL)
+        return NULL;
+      conduit_http_request_add_header (request, g_ptr_array_index (self->header_names, i), value);
+    }
+
+  if (self->idempotency_key != NULL)
+    {
+      request->idempotency_key = conduit_executor_text_render (self->idempotency_key, item, error);
+      if (request->idempotency_key == NULL)
+        return NULL;
+    }
+
+  if (g_str_equal (self->method, "GET") || g_str_equal (self->body_kind, "none"))
+    return g_steal_pointer (&request);
+
+  if (g_str_equal (self->body_kind, "form"))
+    {
+      GString *form = g_string_new (NULL);
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      json_object_iter_init_ordered (&iter, json_node_get_object (item));
+      while (json_object_iter_next_ordered (&iter, &name, &value))
+        encode_form_field (name, value, form);
+      request->content_type = g_strdup ("application/x-www-form-urlencoded");
+      request->body = g_string_free_to_bytes (form);
+    }
+  else
+    {
+      gsize length = 0;
+      char *text = json_to_string (item, FALSE);
+
+      length = strlen (text);
+      request->content_type = g_strdup ("application/json");
+      request->body = g_bytes_new_take (text, length);
+    }
+
+  return g_steal_pointer (&request);
+}
+
+static void
+maybe_finish (ConduitExecutorHttp *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->in_flight > 0 || self->next < self->items->len || self->task == NULL)
+    return;
+
+  /* Items leave in the order they came, whatever order their answers arrived in. */
+  for (guint i = 0; i < self->items->len; i++)
+    conduit_executor_output_add (self->output, self->failed[i] ? "error" : "out",
+                                 g_steal_pointer (&self->results[i]));
+
+  task = g_steal_pointer (&self->task);
+  g_task_return_pointer (task, g_steal_pointer (&self->output),
+                         (GDestroyNotify)conduit_executor_output_free);
+}
+
+static JsonNode *
+make_error_item (JsonNode   *item,
+                 const char *kind,
+                 const char *message,
+                 guint       http_status,
+                 guint       attempts)
+{
+  g_autoptr(ConduitExecutorOutput) scratch = conduit_executor_output_new ();
+
+  return json_node_ref (conduit_executor_output_add_error (scratch, "error", item, kind, message,
+                                                           http_status, attempts));
+}
+
+typedef struct
+{
+  ConduitExecutorHttp *self;
+  guint                index;
+} ItemCall;
+
+static void
+item_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ItemCall *item_call = user_data;
+  g_autoptr(ConduitExecutorHttp) self = item_call->self;
+  guint index = item_call->index;
+  JsonNode *item = g_ptr_array_index (self->items, index);
+  g_autoptr(ConduitHttpOutcome) outcome = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_free (item_call);
+  self->in_flight--;
+
+  outcome = conduit_http_send_finish (result, &error);
+  if (outcome == NULL)
+    {
+      /* Cancelled: stop starting items and end the batch with the error. */
+      if (self->task != NULL)
+        {
+          g_autoptr(GTask) task = g_steal_pointer (&self->task);
+          g_task_return_error (task, g_steal_pointer (&error));
+        }
+      return;
+    }
+
+  if (outcome->ok)
+    {
+      JsonObject *copy = json_object_new ();
+      JsonObject *response = json_object_new ();
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      json_object_iter_init_ordered (&iter, json_node_get_object (item));
+      while (json_object_iter_next_ordered (&iter, &name, &value))
+        json_object_set_member (copy, name, json_node_ref (value));
+
+      json_object_set_int_member (response, "status", outcome->status);
+      json_object_set_member (response, "headers", g_steal_pointer (&outcome->headers));
+      json_object_set_member (response, "body", g_steal_pointer (&outcome->body));
+      json_object_set_int_member (response, "attempts", outcome->attempts);
+      json_object_set_object_member (copy, "response", response);
+
+      self->results[index] = json_node_init_object (json_node_alloc (), copy);
+      json_object_unref (copy);
+    }
+  else
+    {
+      self->failed[index] = TRUE;
+      self->results[index] = make_error_item (item, outcome->error_kind, outcome->error_message,
+                                              outcome->status, outcome->attempts);
+    }
+
+  start_next (self);
+  maybe_finish (self);
+}
+
+static void
+start_next (ConduitExecutorHttp *self)
+{
+  while (self->task != NULL && self->in_flight < MAX_IN_FLIGHT && self->next < self->items->len)
+    {
+      guint index = self->next++;
+      JsonNode *item = g_ptr_array_index (self->items, index);
+      g_autoptr(GError) error = NULL;
+      ConduitHttpRequest *request;
+      ItemCall *item_call;
+
+      request = build_request (self, item, &error);
+      if (request == NULL)
+        {
+          ConduitStepRecord step = { 0 };
+
+          step.node_id = (char *)conduit_node_get_id (self->node);
+          step.item_index = (gint)index;
+          step.attempt = 0;
+          step.status = (char *)"failed";
+          step.error_kind = (char *)"invalid";
+          step.error_message = error->message;
+          conduit_run_record_attempt (self->run, &step);
+          self->failed[index] = TRUE;
+          self->results[index] = make_error_item (item, "invalid", error->message, 0, 0);
+          continue;
+        }
+
+      item_call = g_new0 (ItemCall, 1);
+      item_call->self = g_object_ref (self);
+      item_call->index = index;
+      self->in_flight++;
+      conduit_http_send_async (self->run, conduit_node_get_id (self->node), index, self->policy,
+                               request, g_task_get_cancellable (self->task), item_done_cb,
+                               item_call);
+    }
+}
+
+static void
+conduit_executor_http_execute_async (ConduitExecutor     *executor,
+                                     ConduitRun          *run,
+                                     ConduitNode         *node,
+                                     GPtrArray           *items,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  ConduitExecutorHttp *self = CONDUIT_EXECUTOR_HTTP (executor);
+
+  self->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (self->task, conduit_executor_http_execute_async);
+  self->items = g_ptr_array_ref (items);
+  self->output = conduit_executor_output_new ();
+  self->results = g_new0 (JsonNode *, MAX (items->len, 1));
+  self->failed = g_new0 (gboolean, MAX (items->len, 1));
+
+  start_next (self);
+  maybe_finish (self);
+}
+
+static ConduitExecutorOutput *
+conduit_executor_http_execute_finish (ConduitExecutor  *executor,
+                                      GAsyncResult     *result,
+                                      GError          **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+executor_iface_init (ConduitExecutorInterface *iface)
+{
+  iface->prepare = conduit_executor_http_prepare;
+  iface->execute_async = conduit_executor_http_execute_async;
+  iface->execute_finish = conduit_executor_http_execute_finish;
+}

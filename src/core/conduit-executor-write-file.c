@@ -1,0 +1,147 @@
+/* conduit-executor-write-file.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "conduit-executor-write-file"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "conduit-executor-write-file.h"
+#include "conduit-file-records.h"
+#include "conduit-run.h"
+
+/* Writes the batch to a CSV, JSON or NDJSON file in one atomic replacement (see
+ * conduit_file_records_write()), appending or replacing, in a worker thread. The written items
+ * go on through "out"; if the file cannot be written they all leave through "error". */
+
+struct _ConduitExecutorWriteFile
+{
+  GObject            parent_instance;
+
+  char              *path;
+  ConduitFileFormat  format;
+  gboolean           append;
+};
+
+static void executor_iface_init (ConduitExecutorInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ConduitExecutorWriteFile, conduit_executor_write_file,
+                               G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (CONDUIT_TYPE_EXECUTOR, executor_iface_init))
+
+/* Two runs appending to one file at once must not both read the old content. */
+G_LOCK_DEFINE_STATIC (write_lock);
+
+static void
+conduit_executor_write_file_finalize (GObject *object)
+{
+  ConduitExecutorWriteFile *self = (ConduitExecutorWriteFile *)object;
+
+  g_free (self->path);
+
+  G_OBJECT_CLASS (conduit_executor_write_file_parent_class)->finalize (object);
+}
+
+static void
+conduit_executor_write_file_class_init (ConduitExecutorWriteFileClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = conduit_executor_write_file_finalize;
+}
+
+static void
+conduit_executor_write_file_init (ConduitExecutorWriteFile *self)
+{
+}
+
+static gboolean
+conduit_executor_write_file_prepare (ConduitExecutor  *executor,
+                                     ConduitRun       *run,
+                                     ConduitNode      *node,
+                                     GError          **error)
+{
+  ConduitExecutorWriteFile *self = CONDUIT_EXECUTOR_WRITE_FILE (executor);
+  ConduitConnector *connector = conduit_run_get_connector (run, node);
+  g_autofree char *path = conduit_node_dup_string_setting (node, connector, "path");
+  g_autofree char *format = conduit_node_dup_string_setting (node, connector, "format");
+  g_autofree char *mode = conduit_node_dup_string_setting (node, connector, "mode");
+
+  if (path == NULL)
+    {
+      g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_SETTING,
+                   _("no file is chosen"));
+      return FALSE;
+    }
+
+  if (g_str_has_prefix (path, "~/"))
+    self->path = g_build_filename (g_get_home_dir (), path + 2, NULL);
+  else
+    self->path = g_steal_pointer (&path);
+  self->format = conduit_file_format_for_path (self->path, conduit_file_format_from_string (format));
+  self->append = g_strcmp0 (mode, "replace") != 0;
+  return TRUE;
+}
+
+static void
+write_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  ConduitExecutorWriteFile *self = source_object;
+  GPtrArray *items = task_data;
+  ConduitExecutorOutput *output;
+  GError *error = NULL;
+  gboolean written;
+
+  G_LOCK (write_lock);
+  written = conduit_file_records_write (self->path, items, self->format, self->append, &error);
+  G_UNLOCK (write_lock);
+
+  if (!written)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  output = conduit_executor_output_new ();
+  for (guint i = 0; i < items->len; i++)
+    conduit_executor_output_add (output, "out", json_node_ref (g_ptr_array_index (items, i)));
+  g_task_return_pointer (task, output, (GDestroyNotify)conduit_executor_output_free);
+}
+
+static void
+conduit_executor_write_file_execute_async (ConduitExecutor     *executor,
+                                           ConduitRun          *run,
+                                           ConduitNode         *node,
+                                           GPtrArray           *items,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (executor, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, conduit_executor_write_file_execute_async);
+  g_task_set_task_data (task, g_ptr_array_ref (items), (GDestroyNotify)g_ptr_array_unref);
+  g_task_run_in_thread (task, write_thread);
+}
+
+static ConduitExecutorOutput *
+conduit_executor_write_file_execute_finish (ConduitExecutor  *executor,
+                                            GAsyncResult     *result,
+                                            GError          **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+executor_iface_init (ConduitExecutorInterface *iface)
+{
+  iface->prepare = conduit_executor_write_file_prepare;
+  iface->execute_async = conduit_executor_write_file_execute_async;
+  iface->execute_finish = conduit_executor_write_file_execute_finish;
+}

@@ -1,0 +1,404 @@
+/* conduit-executor.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "conduit-executor"
+
+#include "config.h"
+
+#include "conduit-executor.h"
+#include "conduit-executor-read-file.h"
+#include "conduit-executor-write-file.h"
+#include "conduit-executor-http.h"
+#include "conduit-executor-notify.h"
+#include "conduit-executor-trigger.h"
+
+/* The interface between the runner and the node types. A connector (the JSON files in data/connectors)
+ * describes a node type; conduit_executors_register_builtin() binds each one to the GType that
+ * does its work. The runner makes one executor per node per run.
+ */
+
+G_DEFINE_QUARK (conduit-executor-error-quark, conduit_executor_error)
+G_DEFINE_INTERFACE (ConduitExecutor, conduit_executor, G_TYPE_OBJECT)
+
+static void
+conduit_executor_default_init (ConduitExecutorInterface *iface)
+{
+}
+
+/**
+ * conduit_executor_prepare:
+ * @self: an executor
+ * @run: the run it works for
+ * @node: its node
+ * @error: return location for an error
+ *
+ * Readies the executor for @node: reads and checks settings, compiles templates.
+ *
+ * Returns: %FALSE with @error when the node cannot work as configured
+ */
+gboolean
+conduit_executor_prepare (ConduitExecutor  *self,
+                          ConduitRun       *run,
+                          ConduitNode      *node,
+                          GError          **error)
+{
+  ConduitExecutorInterface *iface;
+
+  g_return_val_if_fail (CONDUIT_IS_EXECUTOR (self), FALSE);
+  g_return_val_if_fail (CONDUIT_IS_NODE (node), FALSE);
+
+  iface = CONDUIT_EXECUTOR_GET_IFACE (self);
+  if (iface->prepare == NULL)
+    return TRUE;
+  return iface->prepare (self, run, node, error);
+}
+
+/**
+ * conduit_executor_execute_async:
+ * @self: an executor
+ * @run: the run it works for
+ * @node: its node
+ * @items: (element-type JsonNode): the batch that arrived at the node's input
+ * @cancellable: (nullable): cancels the work
+ * @callback: called with the output
+ * @user_data: data for @callback
+ *
+ * Works through @items.
+ */
+void
+conduit_executor_execute_async (ConduitExecutor     *self,
+                                ConduitRun          *run,
+                                ConduitNode         *node,
+                                GPtrArray           *items,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (CONDUIT_IS_EXECUTOR (self));
+  g_return_if_fail (CONDUIT_IS_NODE (node));
+  g_return_if_fail (items != NULL);
+
+  CONDUIT_EXECUTOR_GET_IFACE (self)->execute_async (self, run, node, items, cancellable, callback,
+                                                    user_data);
+}
+
+/**
+ * conduit_executor_execute_finish:
+ * @self: an executor
+ * @result: the result
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the items per output port, or %NULL with @error when the node failed
+ *   as a whole
+ */
+ConduitExecutorOutput *
+conduit_executor_execute_finish (ConduitExecutor  *self,
+                                 GAsyncResult     *result,
+                                 GError          **error)
+{
+  g_return_val_if_fail (CONDUIT_IS_EXECUTOR (self), NULL);
+
+  return CONDUIT_EXECUTOR_GET_IFACE (self)->execute_finish (self, result, error);
+}
+
+/**
+ * conduit_executors_register_builtin:
+ * @registry: a registry with the bundled connectors
+ *
+ * Binds the bundled connectors to their executors.
+ */
+void
+conduit_executors_register_builtin (ConduitConnectorRegistry *registry)
+{
+  static const struct {
+    const char *connector;
+    GType     (*get_type) (void);
+  } bindings[] = {
+    { "manual-trigger", conduit_executor_trigger_get_type },
+    { "webhook-trigger", conduit_executor_trigger_get_type },
+    { "schedule-trigger", conduit_executor_trigger_get_type },
+    { "http-request", conduit_executor_http_get_type },
+    { "notify", conduit_executor_notify_get_type },
+    { "read-file", conduit_executor_read_file_get_type },
+    { "write-file", conduit_executor_write_file_get_type },
+  };
+
+  g_return_if_fail (CONDUIT_IS_CONNECTOR_REGISTRY (registry));
+
+  for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
+    {
+      ConduitConnector *connector = conduit_connector_registry_lookup (registry,
+                                                                       bindings[i].connector);
+      if (connector != NULL)
+        conduit_connector_set_executor_type (connector, bindings[i].get_type ());
+    }
+}
+
+/* Output */
+
+struct _ConduitExecutorOutput
+{
+  GPtrArray  *ports;   /* of char *, in the order they were first used */
+  GHashTable *items;   /* port → GPtrArray of JsonNode */
+};
+
+/**
+ * conduit_executor_output_new:
+ *
+ * Returns: (transfer full): an empty output
+ */
+ConduitExecutorOutput *
+conduit_executor_output_new (void)
+{
+  ConduitExecutorOutput *self = g_new0 (ConduitExecutorOutput, 1);
+
+  self->ports = g_ptr_array_new_with_free_func (g_free);
+  self->items = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                       (GDestroyNotify)g_ptr_array_unref);
+  return self;
+}
+
+/**
+ * conduit_executor_output_free:
+ * @self: an output
+ *
+ * Frees @self and drops its items.
+ */
+void
+conduit_executor_output_free (ConduitExecutorOutput *self)
+{
+  if (self == NULL)
+    return;
+
+  g_hash_table_unref (self->items);
+  g_ptr_array_unref (self->ports);
+  g_free (self);
+}
+
+/**
+ * conduit_executor_output_add:
+ * @self: an output
+ * @port: an output port id
+ * @item: (transfer full): the item
+ *
+ * Sends @item out of @port.
+ */
+void
+conduit_executor_output_add (ConduitExecutorOutput *self,
+                             const char            *port,
+                             JsonNode              *item)
+{
+  GPtrArray *items;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (port != NULL);
+  g_return_if_fail (item != NULL);
+
+  items = g_hash_table_lookup (self->items, port);
+  if (items == NULL)
+    {
+      char *key = g_strdup (port);
+
+      items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+      g_ptr_array_add (self->ports, key);
+      g_hash_table_insert (self->items, key, items);
+    }
+
+  g_ptr_array_add (items, item);
+}
+
+/**
+ * conduit_executor_output_add_error:
+ * @self: an output
+ * @port: the error port
+ * @item: (transfer none): the item that failed
+ * @kind: what went wrong, in one word: "http", "timeout", "network", "invalid", …
+ * @message: what went wrong, for a person
+ * @http_status: the last HTTP status, or 0
+ * @attempts: how many attempts were made, or 0 when not applicable
+ *
+ * Sends `{"item": ITEM, "error": {"kind", "message", "http_status", "attempts"}}` out of @port.
+ *
+ * Returns: (transfer none): the error item
+ */
+JsonNode *
+conduit_executor_output_add_error (ConduitExecutorOutput *self,
+                                   const char            *port,
+                                   JsonNode              *item,
+                                   const char            *kind,
+                                   const char            *message,
+                                   guint                  http_status,
+                                   guint                  attempts)
+{
+  JsonObject *object = json_object_new ();
+  JsonObject *error = json_object_new ();
+  JsonNode *node;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (item != NULL, NULL);
+
+  json_object_set_string_member (error, "kind", kind);
+  json_object_set_string_member (error, "message", message);
+  if (http_status > 0)
+    json_object_set_int_member (error, "http_status", http_status);
+  else
+    json_object_set_null_member (error, "http_status");
+  json_object_set_int_member (error, "attempts", attempts);
+
+  json_object_set_member (object, "item", json_node_ref (item));
+  json_object_set_object_member (object, "error", error);
+
+  node = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+  conduit_executor_output_add (self, port, node);
+  return node;
+}
+
+/**
+ * conduit_executor_output_get:
+ * @self: an output
+ * @port: a port id
+ *
+ * Returns: (transfer none) (nullable) (element-type JsonNode): the items sent out of @port
+ */
+GPtrArray *
+conduit_executor_output_get (ConduitExecutorOutput *self,
+                             const char            *port)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return g_hash_table_lookup (self->items, port);
+}
+
+/**
+ * conduit_executor_output_dup_ports:
+ * @self: an output
+ *
+ * Returns: (transfer full): the ports that items were sent out of
+ */
+GStrv
+conduit_executor_output_dup_ports (ConduitExecutorOutput *self)
+{
+  GStrv ports;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  ports = g_new0 (char *, self->ports->len + 1);
+  for (guint i = 0; i < self->ports->len; i++)
+    ports[i] = g_strdup (g_ptr_array_index (self->ports, i));
+  return ports;
+}
+
+/* Settings */
+
+/**
+ * conduit_node_dup_setting_or_default:
+ * @node: a node
+ * @connector: (nullable): its connector
+ * @key: a setting key
+ *
+ * Returns: (transfer full) (nullable): the node's setting, or the connector's default for it
+ */
+JsonNode *
+conduit_node_dup_setting_or_default (ConduitNode      *node,
+                                     ConduitConnector *connector,
+                                     const char       *key)
+{
+  JsonNode *value = conduit_node_get_setting (node, key);
+  const ConduitSettingSpec *spec;
+
+  if (value != NULL && !JSON_NODE_HOLDS_NULL (value))
+    return json_node_ref (value);
+
+  if (connector == NULL || (spec = conduit_connector_find_setting (connector, key)) == NULL ||
+      spec->default_value == NULL)
+    return NULL;
+
+  return json_node_ref (spec->default_value);
+}
+
+/**
+ * conduit_node_dup_string_setting:
+ * @node: a node
+ * @connector: (nullable): its connector
+ * @key: a setting key
+ *
+ * Returns: (transfer full) (nullable): the setting as text, %NULL when unset, empty or not text
+ */
+char *
+conduit_node_dup_string_setting (ConduitNode      *node,
+                                 ConduitConnector *connector,
+                                 const char       *key)
+{
+  g_autoptr(JsonNode) value = conduit_node_dup_setting_or_default (node, connector, key);
+  const char *text;
+
+  if (value == NULL || !JSON_NODE_HOLDS_VALUE (value) ||
+      json_node_get_value_type (value) != G_TYPE_STRING)
+    return NULL;
+
+  text = json_node_get_string (value);
+  if (text == NULL || *text == '\0')
+    return NULL;
+
+  return g_strdup (text);
+}
+
+/**
+ * conduit_node_get_int_setting:
+ * @node: a node
+ * @connector: (nullable): its connector
+ * @key: a setting key
+ * @fallback: the value when the setting is unset and has no default
+ *
+ * Returns: the setting as a whole number
+ */
+gint64
+conduit_node_get_int_setting (ConduitNode      *node,
+                              ConduitConnector *connector,
+                              const char       *key,
+                              gint64            fallback)
+{
+  g_autoptr(JsonNode) value = conduit_node_dup_setting_or_default (node, connector, key);
+
+  if (value == NULL || !JSON_NODE_HOLDS_VALUE (value))
+    return fallback;
+
+  switch (json_node_get_value_type (value))
+    {
+    case G_TYPE_INT64:
+      return json_node_get_int (value);
+    case G_TYPE_DOUBLE:
+      return (gint64)json_node_get_double (value);
+    default:
+      return fallback;
+    }
+}
+
+/**
+ * conduit_node_get_bool_setting:
+ * @node: a node
+ * @connector: (nullable): its connector
+ * @key: a setting key
+ * @fallback: the value when the setting is unset and has no default
+ *
+ * Returns: the setting as true or false
+ */
+gboolean
+conduit_node_get_bool_setting (ConduitNode      *node,
+                               ConduitConnector *connector,
+                               const char       *key,
+                               gboolean          fallback)
+{
+  g_autoptr(JsonNode) value = conduit_node_dup_setting_or_default (node, connector, key);
+
+  if (value == NULL || !JSON_NODE_HOLDS_VALUE (value) ||
+      json_node_get_value_type (value) != G_TYPE_BOOLEAN)
+    return fallback;
+
+  return json_node_get_boolean (value);
+}

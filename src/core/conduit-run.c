@@ -1,0 +1,1281 @@
+/* conduit-run.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "conduit-run"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "conduit-run.h"
+#include "conduit-runner.h"
+
+/* One run of a flow, from one trigger firing to its end.
+ *
+ * Items flow along links in batches: a node runs once, with every item that reached its input,
+ * when all the nodes upstream of it (among those the trigger reaches) have finished. Nodes on
+ * different branches run at the same time. What a node emits is routed by port; an item on an
+ * error port with no link is counted as failed, a rejected one as rejected, and every item
+ * leaving a port with no link has reached the end of the flow. A run never loses an item: each
+ * one ends as ok, failed, rejected, or in the history of a node that failed as a whole.
+ */
+
+#define MAX_RECORDED_ITEMS 1000
+#define REDACTED "[redacted]"
+
+G_DEFINE_QUARK (conduit-run-error-quark, conduit_run_error)
+
+typedef enum
+{
+  NODE_PENDING,
+  NODE_RUNNING,
+  NODE_OK,
+  NODE_PARTIAL,
+  NODE_FAILED,
+  NODE_SKIPPED,
+  NODE_CANCELLED,
+} NodeState;
+
+static const char * const node_state_names[] = {
+  "pending", "running", "ok", "partial", "failed", "skipped", "cancelled",
+};
+
+typedef struct
+{
+  ConduitRun       *run;         /* unowned */
+  ConduitNode      *node;
+  ConduitConnector *connector;
+  GPtrArray        *inbox;       /* of JsonNode */
+  GPtrArray        *downstream;  /* of NodeData, unowned, distinct */
+  guint             pending;
+  gboolean          reachable;
+  NodeState         state;
+  guint             items_in;
+  guint             items_ok;
+  guint             items_failed;
+  guint             items_rejected;
+  char             *error;
+  gint64            started_us;
+  ConduitExecutor  *executor;
+  GHashTable       *outputs;     /* port → GPtrArray, when keep_outputs */
+} NodeData;
+
+struct _ConduitRun
+{
+  GObject           parent_instance;
+
+  ConduitRunner    *runner;
+  ConduitFlow      *flow;
+  char             *flow_name;
+  char             *trigger_id;
+  char             *trigger_kind;
+  GPtrArray        *trigger_items;
+  GHashTable       *nodes;       /* id → NodeData */
+  NodeData         *trigger;
+  ConduitRunRecord  record;
+  GPtrArray        *secrets;
+  GTask            *task;
+  guint             n_reachable;
+  guint             n_done;
+  guint             items_ended_ok;
+  gboolean          node_failed;
+  gboolean          recorded;
+  gboolean          keep_outputs;
+};
+
+G_DEFINE_FINAL_TYPE (ConduitRun, conduit_run, G_TYPE_OBJECT)
+
+static void
+node_data_free (NodeData *data)
+{
+  g_clear_object (&data->node);
+  g_clear_object (&data->connector);
+  g_clear_pointer (&data->inbox, g_ptr_array_unref);
+  g_clear_pointer (&data->downstream, g_ptr_array_unref);
+  g_clear_pointer (&data->outputs, g_hash_table_unref);
+  g_clear_object (&data->executor);
+  g_free (data->error);
+  g_free (data);
+}
+
+static void
+conduit_run_finalize (GObject *object)
+{
+  ConduitRun *self = (ConduitRun *)object;
+
+  g_clear_object (&self->runner);
+  g_clear_object (&self->flow);
+  g_free (self->flow_name);
+  g_free (self->trigger_id);
+  g_free (self->trigger_kind);
+  g_clear_pointer (&self->trigger_items, g_ptr_array_unref);
+  g_clear_pointer (&self->nodes, g_hash_table_unref);
+  g_clear_pointer (&self->secrets, g_ptr_array_unref);
+  g_clear_object (&self->task);
+  g_free (self->record.error);
+
+  G_OBJECT_CLASS (conduit_run_parent_class)->finalize (object);
+}
+
+static void
+conduit_run_class_init (ConduitRunClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = conduit_run_finalize;
+}
+
+static void
+conduit_run_init (ConduitRun *self)
+{
+  self->nodes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                       (GDestroyNotify)node_data_free);
+  self->secrets = g_ptr_array_new_with_free_func (g_free);
+}
+
+static JsonNode *
+make_tick_item (ConduitRun *self)
+{
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *object = json_object_new ();
+  JsonNode *node;
+
+  now = g_date_time_new_from_unix_local (
+    conduit_clock_get_wall_us (conduit_runner_get_clock (self->runner)) / G_USEC_PER_SEC);
+  text = g_date_time_format_iso8601 (now);
+  json_object_set_string_member (object, "fired_at", text);
+  node = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+  return node;
+}
+
+static gboolean
+collect_trigger_items (ConduitRun  *self,
+                       GPtrArray   *items,
+                       GError     **error)
+{
+  ConduitNode *node = self->trigger->node;
+  const char *type = conduit_node_get_connector_id (node);
+
+  self->trigger_items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+
+  if (items == NULL && g_str_equal (type, "schedule-trigger"))
+    {
+      g_ptr_array_add (self->trigger_items, make_tick_item (self));
+      return TRUE;
+    }
+
+  if (items == NULL)
+    {
+      /* Manual and webhook triggers keep sample items in the flow for test runs. */
+      g_autoptr(JsonNode) sample = conduit_node_dup_setting_or_default (node, self->trigger->connector,
+                                                                        "items");
+      JsonArray *array;
+
+      if (sample == NULL || !JSON_NODE_HOLDS_ARRAY (sample))
+        return TRUE;
+
+      array = json_node_get_array (sample);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (!JSON_NODE_HOLDS_OBJECT (element))
+            {
+              g_set_error (error, CONDUIT_RUN_ERROR, CONDUIT_RUN_ERROR_INVALID_INPUT,
+                           _("Sample item %u of “%s” is not a record (a JSON object)"), i + 1,
+                           conduit_node_get_id (node));
+              return FALSE;
+            }
+          g_ptr_array_add (self->trigger_items, json_node_copy (element));
+        }
+      return TRUE;
+    }
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      JsonNode *element = g_ptr_array_index (items, i);
+
+      if (element == NULL || !JSON_NODE_HOLDS_OBJECT (element))
+        {
+          g_set_error (error, CONDUIT_RUN_ERROR, CONDUIT_RUN_ERROR_INVALID_INPUT,
+                       _("Input item %u is not a record (a JSON object)"), i + 1);
+          return FALSE;
+        }
+      g_ptr_array_add (self->trigger_items, json_node_ref (element));
+    }
+
+  return TRUE;
+}
+
+static NodeData *
+find_trigger (ConduitRun  *self,
+              const char  *trigger_id,
+              GError     **error)
+{
+  GListModel *nodes = conduit_flow_get_nodes (self->flow);
+  NodeData *data;
+
+  if (trigger_id != NULL)
+    {
+      data = g_hash_table_lookup (self->nodes, trigger_id);
+      if (data == NULL)
+        {
+          g_set_error (error, CONDUIT_RUN_ERROR, CONDUIT_RUN_ERROR_NO_TRIGGER,
+                       _("The flow “%s” has no node “%s” to start from"), self->flow_name,
+                       trigger_id);
+          return NULL;
+        }
+      if (conduit_connector_get_category (data->connector) != CONDUIT_CONNECTOR_CATEGORY_TRIGGER)
+        {
+          g_set_error (error, CONDUIT_RUN_ERROR, CONDUIT_RUN_ERROR_NO_TRIGGER,
+                       _("“%s” is not a trigger, so a run cannot start there"), trigger_id);
+          return NULL;
+        }
+      return data;
+    }
+
+  /* The first manual trigger, else the first trigger of any kind. */
+  data = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(ConduitNode) node = g_list_model_get_item (nodes, i);
+      NodeData *candidate = g_hash_table_lookup (self->nodes, conduit_node_get_id (node));
+
+      if (conduit_connector_get_category (candidate->connector) != CONDUIT_CONNECTOR_CATEGORY_TRIGGER)
+        continue;
+      if (g_str_equal (conduit_node_get_connector_id (node), "manual-trigger"))
+        return candidate;
+      if (data == NULL)
+        data = candidate;
+    }
+
+  if (data == NULL)
+    g_set_error (error, CONDUIT_RUN_ERROR, CONDUIT_RUN_ERROR_NO_TRIGGER,
+                 _("The flow “%s” has no trigger; add a Manual, Webhook or Schedule trigger"),
+                 self->flow_name);
+  return data;
+}
+
+static void
+mark_reachable (ConduitRun *self)
+{
+  g_autoptr(GPtrArray) queue = g_ptr_array_new ();
+
+  self->trigger->reachable = TRUE;
+  g_ptr_array_add (queue, self->trigger);
+  for (guint i = 0; i < queue->len; i++)
+    {
+      NodeData *data = g_ptr_array_index (queue, i);
+
+      self->n_reachable++;
+      for (guint j = 0; j < data->downstream->len; j++)
+        {
+          NodeData *next = g_ptr_array_index (data->downstream, j);
+
+          next->pending++;
+          if (!next->reachable)
+            {
+              next->reachable = TRUE;
+              g_ptr_array_add (queue, next);
+            }
+        }
+    }
+}
+
+/**
+ * conduit_run_new:
+ * @runner: the runner
+ * @flow: the flow to run; it must be valid (conduit_flow_check() finds no problem)
+ * @trigger_id: (nullable): the trigger to start from; %NULL for the first manual trigger, else
+ *   the first trigger
+ * @trigger_kind: (nullable): "manual", "webhook", "schedule" or "input"; %NULL to derive it
+ * @items: (nullable) (element-type JsonNode): the items the trigger emits; %NULL for its sample
+ *   items (a schedule emits one tick)
+ * @error: return location for an error
+ *
+ * Prepares a run. conduit_runner_create_run() is the usual way in.
+ *
+ * Returns: (transfer full): the run, or %NULL with @error
+ */
+ConduitRun *
+conduit_run_new (ConduitRunner  *runner,
+                 ConduitFlow    *flow,
+                 const char     *trigger_id,
+                 const char     *trigger_kind,
+                 GPtrArray      *items,
+                 GError        **error)
+{
+  g_autoptr(ConduitRun) self = NULL;
+  ConduitConnectorRegistry *registry;
+  GListModel *nodes;
+  GListModel *links;
+  const char *name;
+
+  g_return_val_if_fail (CONDUIT_IS_RUNNER (runner), NULL);
+  g_return_val_if_fail (CONDUIT_IS_FLOW (flow), NULL);
+
+  self = g_object_new (CONDUIT_TYPE_RUN, NULL);
+  self->runner = g_object_ref (runner);
+  self->flow = g_object_ref (flow);
+  name = conduit_flow_get_name (flow);
+  self->flow_name = g_strdup (name != NULL && *name != '\0' ? name : _("Untitled flow"));
+
+  registry = conduit_runner_get_registry (runner);
+  nodes = conduit_flow_get_nodes (flow);
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(ConduitNode) node = g_list_model_get_item (nodes, i);
+      ConduitConnector *connector;
+      NodeData *data;
+
+      connector = conduit_connector_registry_lookup (registry, conduit_node_get_connector_id (node));
+      if (connector == NULL)
+        {
+          g_set_error (error, CONDUIT_RUN_ERROR, CONDUIT_RUN_ERROR_NO_EXECUTOR,
+                       _("Node “%s” has the unknown type “%s”"), conduit_node_get_id (node),
+                       conduit_node_get_connector_id (node));
+          return NULL;
+        }
+
+      data = g_new0 (NodeData, 1);
+      data->run = self;
+      data->node = g_object_ref (node);
+      data->connector = g_object_ref (connector);
+      data->inbox = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+      data->downstream = g_ptr_array_new ();
+      g_hash_table_insert (self->nodes, (char *)conduit_node_get_id (node), data);
+    }
+
+  links = conduit_flow_get_links (flow);
+  for (guint i = 0; i < g_list_model_get_n_items (links); i++)
+    {
+      g_autoptr(ConduitLink) link = g_list_model_get_item (links, i);
+      NodeData *from = g_hash_table_lookup (self->nodes, conduit_link_get_from_node (link));
+      NodeData *to = g_hash_table_lookup (self->nodes, conduit_link_get_to_node (link));
+
+      if (from != NULL && to != NULL && !g_ptr_array_find (from->downstream, to, NULL))
+        g_ptr_array_add (from->downstream, to);
+    }
+
+  self->trigger = find_trigger (self, trigger_id, error);
+  if (self->trigger == NULL)
+    return NULL;
+  self->trigger_id = g_strdup (conduit_node_get_id (self->trigger->node));
+
+  if (trigger_kind == NULL)
+    {
+      const char *type = conduit_node_get_connector_id (self->trigger->node);
+
+      if (items != NULL)
+        trigger_kind = "input";
+      else if (g_str_equal (type, "schedule-trigger"))
+        trigger_kind = "schedule";
+      else
+        trigger_kind = "manual";
+    }
+  self->trigger_kind = g_strdup (trigger_kind);
+
+  if (!collect_trigger_items (self, items, error))
+    return NULL;
+
+  mark_reachable (self);
+
+  self->record.flow = self->flow_name;
+  self->record.trigger_node = self->trigger_id;
+  self->record.trigger_kind = self->trigger_kind;
+  self->record.status = CONDUIT_RUN_STATUS_RUNNING;
+  self->record.items_in = self->trigger_items->len;
+
+  return g_steal_pointer (&self);
+}
+
+/* Getters */
+
+/**
+ * conduit_run_get_id:
+ * @self: a run
+ *
+ * Returns: the run's id in the history, or 0 before it is recorded or without history
+ */
+gint64
+conduit_run_get_id (ConduitRun *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), 0);
+
+  return self->record.id;
+}
+
+/**
+ * conduit_run_get_flow:
+ * @self: a run
+ *
+ * Returns: (transfer none): the flow being run
+ */
+ConduitFlow *
+conduit_run_get_flow (ConduitRun *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
+
+  return self->flow;
+}
+
+/**
+ * conduit_run_get_flow_name:
+ * @self: a run
+ *
+ * Returns: the flow's name as the history records it
+ */
+const char *
+conduit_run_get_flow_name (ConduitRun *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
+
+  return self->flow_name;
+}
+
+/**
+ * conduit_run_get_trigger_id:
+ * @self: a run
+ *
+ * Returns: the id of the trigger node the run starts from
+ */
+const char *
+conduit_run_get_trigger_id (ConduitRun *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
+
+  return self->trigger_id;
+}
+
+/**
+ * conduit_run_get_trigger_kind:
+ * @self: a run
+ *
+ * Returns: how the run was started: "manual", "webhook", "schedule" or "input"
+ */
+const char *
+conduit_run_get_trigger_kind (ConduitRun *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
+
+  return self->trigger_kind;
+}
+
+/**
+ * conduit_run_get_status:
+ * @self: a run
+ *
+ * Returns: the run's status; %CONDUIT_RUN_STATUS_RUNNING until it ends
+ */
+ConduitRunStatus
+conduit_run_get_status (ConduitRun *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), CONDUIT_RUN_STATUS_FAILED);
+
+  return self->record.status;
+}
+
+/**
+ * conduit_run_get_error:
+ * @self: a run
+ *
+ * Returns: (nullable): why the run failed as a whole, if it did
+ */
+const char *
+conduit_run_get_error (ConduitRun *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
+
+  return self->record.error;
+}
+
+/**
+ * conduit_run_get_record:
+ * @self: a run
+ *
+ * Returns: (transfer none): the run as the history records it, with its item counts
+ */
+const ConduitRunRecord *
+conduit_run_get_record (ConduitRun *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
+
+  return &self->record;
+}
+
+/**
+ * conduit_run_get_node_counts:
+ * @self: a run
+ * @node_id: a node id
+ * @items_in: (out) (optional): items that reached the node
+ * @items_ok: (out) (optional): items it sent out of its normal ports
+ * @items_failed: (out) (optional): items it sent out of an error port
+ * @items_rejected: (out) (optional): items it rejected (a mapping's rejected port)
+ *
+ * Returns: %FALSE when the flow has no such node
+ */
+gboolean
+conduit_run_get_node_counts (ConduitRun *self,
+                             const char *node_id,
+                             guint      *items_in,
+                             guint      *items_ok,
+                             guint      *items_failed,
+                             guint      *items_rejected)
+{
+  NodeData *data;
+
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), FALSE);
+  g_return_val_if_fail (node_id != NULL, FALSE);
+
+  data = g_hash_table_lookup (self->nodes, node_id);
+  if (data == NULL)
+    return FALSE;
+
+  if (items_in != NULL)
+    *items_in = data->items_in;
+  if (items_ok != NULL)
+    *items_ok = data->items_ok;
+  if (items_failed != NULL)
+    *items_failed = data->items_failed;
+  if (items_rejected != NULL)
+    *items_rejected = data->items_rejected;
+  return TRUE;
+}
+
+/**
+ * conduit_run_get_node_state:
+ * @self: a run
+ * @node_id: a node id
+ *
+ * Returns: (nullable): "pending", "running", "ok", "partial", "failed", "skipped" or
+ *   "cancelled"; %NULL when the flow has no such node
+ */
+const char *
+conduit_run_get_node_state (ConduitRun *self,
+                            const char *node_id)
+{
+  NodeData *data;
+
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
+
+  data = g_hash_table_lookup (self->nodes, node_id);
+  return data != NULL ? node_state_names[data->state] : NULL;
+}
+
+/**
+ * conduit_run_get_node_error:
+ * @self: a run
+ * @node_id: a node id
+ *
+ * Returns: (nullable): why the node failed as a whole
+ */
+const char *
+conduit_run_get_node_error (ConduitRun *self,
+                            const char *node_id)
+{
+  NodeData *data;
+
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
+
+  data = g_hash_table_lookup (self->nodes, node_id);
+  return data != NULL ? data->error : NULL;
+}
+
+/**
+ * conduit_run_set_keep_outputs:
+ * @self: a run, before it executes
+ * @keep_outputs: whether to keep every node's output items in memory
+ *
+ * For previews in the editor and for tests; headless serving leaves it off.
+ */
+void
+conduit_run_set_keep_outputs (ConduitRun *self,
+                              gboolean    keep_outputs)
+{
+  g_return_if_fail (CONDUIT_IS_RUN (self));
+
+  self->keep_outputs = keep_outputs;
+}
+
+/**
+ * conduit_run_get_node_output:
+ * @self: a run that kept its outputs
+ * @node_id: a node id
+ * @port: an output port
+ *
+ * Returns: (transfer none) (nullable) (element-type JsonNode): the items the node sent out of
+ *   @port
+ */
+GPtrArray *
+conduit_run_get_node_output (ConduitRun *self,
+                             const char *node_id,
+                             const char *port)
+{
+  NodeData *data;
+
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
+
+  data = g_hash_table_lookup (self->nodes, node_id);
+  if (data == NULL || data->outputs == NULL)
+    return NULL;
+  return g_hash_table_lookup (data->outputs, port);
+}
+
+/* For executors */
+
+/**
+ * conduit_run_get_runner:
+ * @self: a run
+ *
+ * Returns: (transfer none): the runner
+ */
+ConduitRunner *
+conduit_run_get_runner (ConduitRun *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
+
+  return self->runner;
+}
+
+/**
+ * conduit_run_get_session:
+ * @self: a run
+ *
+ * Returns: (transfer none): the HTTP session shared by the runner's runs
+ */
+SoupSession *
+conduit_run_get_session (ConduitRun *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
+
+  return conduit_runner_get_session (self->runner);
+}
+
+/**
+ * conduit_run_get_clock:
+ * @self: a run
+ *
+ * Returns: (transfer none): the clock that waits and timestamps go through
+ */
+ConduitClock *
+conduit_run_get_clock (ConduitRun *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
+
+  return conduit_runner_get_clock (self->runner);
+}
+
+/**
+ * conduit_run_get_history:
+ * @self: a run
+ *
+ * Returns: (transfer none) (nullable): the history store, if the runner has one
+ */
+ConduitHistoryStore *
+conduit_run_get_history (ConduitRun *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
+
+  return conduit_runner_get_history (self->runner);
+}
+
+/**
+ * conduit_run_get_connector:
+ * @self: a run
+ * @node: a node of the run's flow
+ *
+ * Returns: (transfer none) (nullable): the node's connector
+ */
+ConduitConnector *
+conduit_run_get_connector (ConduitRun  *self,
+                           ConduitNode *node)
+{
+  NodeData *data;
+
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
+  g_return_val_if_fail (CONDUIT_IS_NODE (node), NULL);
+
+  data = g_hash_table_lookup (self->nodes, conduit_node_get_id (node));
+  return data != NULL ? data->connector : NULL;
+}
+
+/**
+ * conduit_run_add_secret:
+ * @self: a run
+ * @secret: a value that must never be written down (a token, a password)
+ *
+ * Everything the run writes to the history or the log has @secret replaced by "[redacted]".
+ */
+void
+conduit_run_add_secret (ConduitRun *self,
+                        const char *secret)
+{
+  g_return_if_fail (CONDUIT_IS_RUN (self));
+
+  /* Very short values would blank out ordinary words. */
+  if (secret == NULL || strlen (secret) < 4)
+    return;
+
+  for (guint i = 0; i < self->secrets->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->secrets, i), secret))
+      return;
+
+  g_ptr_array_add (self->secrets, g_strdup (secret));
+}
+
+/**
+ * conduit_run_redact:
+ * @self: a run
+ * @text: (nullable): text about to be written down
+ *
+ * Returns: (transfer full) (nullable): @text with every secret of the run replaced
+ */
+char *
+conduit_run_redact (ConduitRun *self,
+                    const char *text)
+{
+  GString *out;
+
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
+
+  if (text == NULL)
+    return NULL;
+  if (self->secrets->len == 0)
+    return g_strdup (text);
+
+  out = g_string_new (text);
+  for (guint i = 0; i < self->secrets->len; i++)
+    g_string_replace (out, g_ptr_array_index (self->secrets, i), REDACTED, 0);
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * conduit_run_record_attempt:
+ * @self: a run
+ * @step: one attempt of one item; its run id is filled in and its error message redacted
+ *
+ * Writes one attempt to the history.
+ */
+void
+conduit_run_record_attempt (ConduitRun        *self,
+                            ConduitStepRecord *step)
+{
+  ConduitHistoryStore *history;
+  g_autofree char *message = NULL;
+  char *original;
+
+  g_return_if_fail (CONDUIT_IS_RUN (self));
+  g_return_if_fail (step != NULL);
+
+  history = conduit_runner_get_history (self->runner);
+  if (history == NULL || self->record.id == 0)
+    return;
+
+  message = conduit_run_redact (self, step->error_message);
+  original = step->error_message;
+  step->error_message = message;
+  step->run_id = self->record.id;
+  conduit_history_store_add_step (history, step);
+  step->error_message = original;
+}
+
+/* Recording */
+
+static void
+record_items (ConduitRun *self,
+              NodeData   *data,
+              const char *port,
+              gboolean    is_output,
+              GPtrArray  *items)
+{
+  ConduitHistoryStore *history = conduit_runner_get_history (self->runner);
+  g_autoptr(JsonGenerator) generator = NULL;
+
+  if (history == NULL || self->record.id == 0 || items == NULL)
+    return;
+
+  generator = json_generator_new ();
+  for (guint i = 0; i < items->len && i < MAX_RECORDED_ITEMS; i++)
+    {
+      g_autofree char *text = NULL;
+      g_autofree char *redacted = NULL;
+
+      json_generator_set_root (generator, g_ptr_array_index (items, i));
+      text = json_generator_to_data (generator, NULL);
+      redacted = conduit_run_redact (self, text);
+      conduit_history_store_add_item (history, self->record.id, conduit_node_get_id (data->node),
+                                      port, is_output, i, redacted);
+    }
+}
+
+static void
+record_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ConduitRun *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  gint64 id;
+
+  id = conduit_history_store_begin_run_finish (CONDUIT_HISTORY_STORE (object), result, &error);
+  if (id == 0)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  self->record.id = id;
+  self->recorded = TRUE;
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * conduit_run_record_async:
+ * @self: a run
+ * @cancellable: (nullable): a cancellable
+ * @callback: called once the run and its trigger items are committed to the history
+ * @user_data: data for @callback
+ *
+ * Writes the start of the run, with the items that started it, to the history. Without a
+ * history it completes at once.
+ */
+void
+conduit_run_record_async (ConduitRun          *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GPtrArray) texts = NULL;
+  g_autoptr(JsonGenerator) generator = NULL;
+  ConduitHistoryStore *history;
+
+  g_return_if_fail (CONDUIT_IS_RUN (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, conduit_run_record_async);
+
+  history = conduit_runner_get_history (self->runner);
+  self->record.started_us = conduit_clock_get_wall_us (conduit_runner_get_clock (self->runner));
+
+  if (history == NULL || self->recorded)
+    {
+      self->recorded = TRUE;
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  texts = g_ptr_array_new_with_free_func (g_free);
+  generator = json_generator_new ();
+  for (guint i = 0; i < self->trigger_items->len && i < MAX_RECORDED_ITEMS; i++)
+    {
+      g_autofree char *text = NULL;
+
+      json_generator_set_root (generator, g_ptr_array_index (self->trigger_items, i));
+      text = json_generator_to_data (generator, NULL);
+      g_ptr_array_add (texts, conduit_run_redact (self, text));
+    }
+
+  conduit_history_store_begin_run_async (history, &self->record, "out", texts, cancellable,
+                                         record_cb, g_steal_pointer (&task));
+}
+
+/**
+ * conduit_run_record_finish:
+ * @self: a run
+ * @result: the result
+ * @error: return location for an error
+ *
+ * Returns: whether the run is safely in the history
+ */
+gboolean
+conduit_run_record_finish (ConduitRun    *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Executing */
+
+static void start_node (ConduitRun *self,
+                        NodeData   *data);
+
+static void
+finish_run (ConduitRun *self)
+{
+  ConduitHistoryStore *history = conduit_runner_get_history (self->runner);
+  GCancellable *cancellable = g_task_get_cancellable (self->task);
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+  ConduitRunRecord *record = &self->record;
+
+  record->finished_us = conduit_clock_get_wall_us (conduit_runner_get_clock (self->runner));
+  record->items_ok = self->items_ended_ok;
+
+  if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
+    {
+      record->status = CONDUIT_RUN_STATUS_CANCELLED;
+      if (record->error == NULL)
+        record->error = g_strdup (_("The run was cancelled"));
+    }
+  else if (self->node_failed)
+    record->status = CONDUIT_RUN_STATUS_FAILED;
+  else if (record->items_failed == 0 && record->items_rejected == 0)
+    record->status = CONDUIT_RUN_STATUS_SUCCEEDED;
+  else if (record->items_ok > 0)
+    record->status = CONDUIT_RUN_STATUS_PARTIAL;
+  else
+    record->status = CONDUIT_RUN_STATUS_FAILED;
+
+  if (history != NULL && record->id > 0)
+    {
+      g_autofree char *error = conduit_run_redact (self, record->error);
+      char *original = record->error;
+
+      record->error = error;
+      conduit_history_store_finish_run (history, record);
+      record->error = original;
+    }
+
+  conduit_runner_emit_run_finished (self->runner, self);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+node_done (ConduitRun *self,
+           NodeData   *data)
+{
+  ConduitHistoryStore *history = conduit_runner_get_history (self->runner);
+
+  if (history != NULL && self->record.id > 0)
+    {
+      ConduitStepRecord step = { 0 };
+
+      step.run_id = self->record.id;
+      step.node_id = (char *)conduit_node_get_id (data->node);
+      step.item_index = -1;
+      step.attempt = 0;
+      step.started_us = data->started_us;
+      step.finished_us = conduit_clock_get_wall_us (conduit_runner_get_clock (self->runner));
+      step.status = (char *)node_state_names[data->state];
+      step.items_in = data->items_in;
+      step.items_out = data->items_ok;
+      step.items_failed = data->items_failed + data->items_rejected;
+      step.error_kind = data->error != NULL ? (char *)"node" : NULL;
+      step.error_message = data->error;
+      conduit_run_record_attempt (self, &step);
+    }
+
+  conduit_runner_emit_node_finished (self->runner, self, conduit_node_get_id (data->node),
+                                     data->items_ok, data->items_failed, data->items_rejected);
+
+  g_clear_object (&data->executor);
+  self->n_done++;
+
+  for (guint i = 0; i < data->downstream->len; i++)
+    {
+      NodeData *next = g_ptr_array_index (data->downstream, i);
+
+      g_assert (next->pending > 0);
+      if (--next->pending == 0)
+        start_node (self, next);
+    }
+
+  if (self->n_done == self->n_reachable && self->task != NULL)
+    finish_run (self);
+}
+
+static void
+route_output (ConduitRun            *self,
+              NodeData              *data,
+              ConduitExecutorOutput *output)
+{
+  g_auto(GStrv) ports = conduit_executor_output_dup_ports (output);
+  const char *node_id = conduit_node_get_id (data->node);
+  GListModel *links = conduit_flow_get_links (self->flow);
+  guint n_links = g_list_model_get_n_items (links);
+  gboolean is_trigger = data == self->trigger;
+
+  for (guint p = 0; ports[p] != NULL; p++)
+    {
+      GPtrArray *items = conduit_executor_output_get (output, ports[p]);
+      const ConduitPortSpec *spec = conduit_connector_find_output (data->connector, ports[p]);
+      gboolean is_error = spec != NULL && spec->is_error;
+      gboolean is_rejected = is_error && g_str_equal (ports[p], "rejected");
+      gboolean linked = FALSE;
+
+      if (spec == NULL)
+        g_critical ("Node %s sent items out of an unknown port %s", node_id, ports[p]);
+
+      if (!is_trigger)
+        record_items (self, data, ports[p], TRUE, items);
+
+      if (self->keep_outputs)
+        {
+          if (data->outputs == NULL)
+            data->outputs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                   (GDestroyNotify)g_ptr_array_unref);
+          g_hash_table_insert (data->outputs, g_strdup (ports[p]), g_ptr_array_ref (items));
+        }
+
+      for (guint i = 0; i < n_links; i++)
+        {
+          g_autoptr(ConduitLink) link = g_list_model_get_item (links, i);
+          NodeData *to;
+
+          if (!g_str_equal (conduit_link_get_from_node (link), node_id) ||
+              !g_str_equal (conduit_link_get_from_port (link), ports[p]))
+            continue;
+
+          to = g_hash_table_lookup (self->nodes, conduit_link_get_to_node (link));
+          if (to == NULL)
+            continue;
+          linked = TRUE;
+          for (guint j = 0; j < items->len; j++)
+            g_ptr_array_add (to->inbox, json_node_ref (g_ptr_array_index (items, j)));
+        }
+
+      if (is_rejected)
+        data->items_rejected += items->len;
+      else if (is_error)
+        data->items_failed += items->len;
+      else
+        data->items_ok += items->len;
+
+      if (is_rejected)
+        self->record.items_rejected += items->len;
+      else if (is_error)
+        self->record.items_failed += items->len;
+      else if (!linked)
+        self->items_ended_ok += items->len;
+    }
+}
+
+static void
+fail_node (ConduitRun *self,
+           NodeData   *data,
+           GError     *error)
+{
+  const ConduitPortSpec *error_port = NULL;
+  GPtrArray *outputs = conduit_connector_get_outputs (data->connector);
+  g_autoptr(ConduitExecutorOutput) output = conduit_executor_output_new ();
+  g_autofree char *message = conduit_run_redact (self, error->message);
+
+  for (guint i = 0; outputs != NULL && i < outputs->len; i++)
+    {
+      const ConduitPortSpec *port = g_ptr_array_index (outputs, i);
+      if (port->is_error)
+        {
+          error_port = port;
+          break;
+        }
+    }
+
+  g_free (data->error);
+  data->error = g_strdup (message);
+  data->state = NODE_FAILED;
+  self->node_failed = TRUE;
+  if (self->record.error == NULL)
+    self->record.error = g_strdup_printf (_("%s: %s"), conduit_node_get_id (data->node), message);
+
+  if (error_port != NULL)
+    {
+      const char *kind = error->domain == CONDUIT_EXECUTOR_ERROR &&
+                         error->code == CONDUIT_EXECUTOR_ERROR_FILE ? "file" :
+                         error->domain == CONDUIT_EXECUTOR_ERROR &&
+                         error->code == CONDUIT_EXECUTOR_ERROR_CREDENTIAL ? "credential" :
+                         error->domain == CONDUIT_EXECUTOR_ERROR &&
+                         error->code == CONDUIT_EXECUTOR_ERROR_SETTING ? "setting" : "node";
+
+      for (guint i = 0; i < data->inbox->len; i++)
+        conduit_executor_output_add_error (output, error_port->id,
+                                           g_ptr_array_index (data->inbox, i), kind, message, 0, 0);
+      route_output (self, data, output);
+    }
+  else
+    {
+      data->items_failed += data->inbox->len;
+      self->record.items_failed += data->inbox->len;
+    }
+}
+
+static void
+execute_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  NodeData *data = user_data;
+  g_autoptr(ConduitRun) self = g_object_ref (data->run);
+  g_autoptr(ConduitExecutorOutput) output = NULL;
+  g_autoptr(GError) error = NULL;
+
+  output = conduit_executor_execute_finish (CONDUIT_EXECUTOR (object), result, &error);
+
+  if (output == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        data->state = NODE_CANCELLED;
+      else
+        fail_node (self, data, error);
+    }
+  else
+    {
+      route_output (self, data, output);
+      if (data->items_failed + data->items_rejected == 0)
+        data->state = NODE_OK;
+      else if (data->items_ok > 0)
+        data->state = NODE_PARTIAL;
+      else
+        data->state = NODE_FAILED;
+    }
+
+  g_ptr_array_set_size (data->inbox, 0);
+  node_done (self, data);
+  /* The run held itself while a node was running. */
+  g_object_unref (self);
+}
+
+static void
+start_node (ConduitRun *self,
+            NodeData   *data)
+{
+  GCancellable *cancellable = g_task_get_cancellable (self->task);
+  g_autoptr(GError) error = NULL;
+  GType type;
+
+  data->started_us = conduit_clock_get_wall_us (conduit_runner_get_clock (self->runner));
+  data->items_in = data->inbox->len;
+
+  if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
+    {
+      data->state = NODE_CANCELLED;
+      node_done (self, data);
+      return;
+    }
+
+  if (data->inbox->len == 0 && data != self->trigger)
+    {
+      data->state = NODE_SKIPPED;
+      node_done (self, data);
+      return;
+    }
+
+  if (data != self->trigger)
+    record_items (self, data, "in", FALSE, data->inbox);
+
+  conduit_runner_emit_node_started (self->runner, self, conduit_node_get_id (data->node));
+  data->state = NODE_RUNNING;
+
+  type = conduit_connector_get_executor_type (data->connector);
+  if (type == G_TYPE_INVALID || !g_type_is_a (type, CONDUIT_TYPE_EXECUTOR))
+    {
+      g_set_error (&error, CONDUIT_RUN_ERROR, CONDUIT_RUN_ERROR_NO_EXECUTOR,
+                   _("Conduit cannot run nodes of type “%s” yet"),
+                   conduit_node_get_connector_id (data->node));
+      fail_node (self, data, error);
+      node_done (self, data);
+      return;
+    }
+
+  data->executor = g_object_new (type, NULL);
+  if (!conduit_executor_prepare (data->executor, self, data->node, &error))
+    {
+      fail_node (self, data, error);
+      g_ptr_array_set_size (data->inbox, 0);
+      node_done (self, data);
+      return;
+    }
+
+  conduit_executor_execute_async (data->executor, self, data->node, data->inbox, cancellable,
+                                  execute_cb, data);
+  g_object_ref (self);
+}
+
+static void
+begin_execution (ConduitRun *self)
+{
+  conduit_runner_emit_run_started (self->runner, self);
+
+  for (guint i = 0; i < self->trigger_items->len; i++)
+    g_ptr_array_add (self->trigger->inbox,
+                     json_node_ref (g_ptr_array_index (self->trigger_items, i)));
+
+  start_node (self, self->trigger);
+}
+
+static void
+execute_recorded_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(ConduitRun) self = user_data;
+  GError *error = NULL;
+
+  if (!conduit_run_record_finish (self, result, &error))
+    {
+      g_autoptr(GTask) task = g_steal_pointer (&self->task);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  begin_execution (self);
+}
+
+/**
+ * conduit_run_execute_async:
+ * @self: a run
+ * @cancellable: (nullable): stops the run: no new node starts, waits and requests in flight end
+ * @callback: called when the run has ended
+ * @user_data: data for @callback
+ *
+ * Executes the run, recording it first if conduit_run_record_async() was not called. Progress
+ * is announced by the runner's signals.
+ */
+void
+conduit_run_execute_async (ConduitRun          *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (CONDUIT_IS_RUN (self));
+  g_return_if_fail (self->task == NULL);
+
+  self->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (self->task, conduit_run_execute_async);
+  /* A cancelled run still ends, with the status "cancelled", and is recorded as such. */
+  g_task_set_check_cancellable (self->task, FALSE);
+
+  if (!self->recorded)
+    conduit_run_record_async (self, cancellable, execute_recorded_cb, g_object_ref (self));
+  else
+    begin_execution (self);
+}
+
+/**
+ * conduit_run_execute_finish:
+ * @self: a run
+ * @result: the result
+ * @error: return location for an error
+ *
+ * A run that ran always finishes with %TRUE, whatever its status; %FALSE means it could not
+ * start (the history could not record it).
+ *
+ * Returns: whether the run ran
+ */
+gboolean
+conduit_run_execute_finish (ConduitRun    *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,103 @@
+/* conduit-run.h
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "conduit-clock.h"
+#include "conduit-executor.h"
+#include "conduit-flow.h"
+#include "conduit-history-store.h"
+
+G_BEGIN_DECLS
+
+#define CONDUIT_RUN_ERROR (conduit_run_error_quark ())
+
+typedef enum
+{
+  CONDUIT_RUN_ERROR_FAILED,
+  CONDUIT_RUN_ERROR_NO_TRIGGER,
+  CONDUIT_RUN_ERROR_INVALID_INPUT,
+  CONDUIT_RUN_ERROR_NO_EXECUTOR,
+} ConduitRunError;
+
+typedef struct _ConduitRunner ConduitRunner;
+
+#define CONDUIT_TYPE_RUN (conduit_run_get_type ())
+
+G_DECLARE_FINAL_TYPE (ConduitRun, conduit_run, CONDUIT, RUN, GObject)
+
+GQuark               conduit_run_error_quark         (void);
+
+/* What the app and the CLI read. */
+gint64               conduit_run_get_id              (ConduitRun          *self);
+ConduitFlow         *conduit_run_get_flow            (ConduitRun          *self);
+const char          *conduit_run_get_flow_name       (ConduitRun          *self);
+const char          *conduit_run_get_trigger_id      (ConduitRun          *self);
+const char          *conduit_run_get_trigger_kind    (ConduitRun          *self);
+ConduitRunStatus     conduit_run_get_status          (ConduitRun          *self);
+const char          *conduit_run_get_error           (ConduitRun          *self);
+const ConduitRunRecord *conduit_run_get_record       (ConduitRun          *self);
+gboolean             conduit_run_get_node_counts     (ConduitRun          *self,
+                                                      const char          *node_id,
+                                                      guint               *items_in,
+                                                      guint               *items_ok,
+                                                      guint               *items_failed,
+                                                      guint               *items_rejected);
+const char          *conduit_run_get_node_state      (ConduitRun          *self,
+                                                      const char          *node_id);
+const char          *conduit_run_get_node_error      (ConduitRun          *self,
+                                                      const char          *node_id);
+GPtrArray           *conduit_run_get_node_output     (ConduitRun          *self,
+                                                      const char          *node_id,
+                                                      const char          *port);
+void                 conduit_run_set_keep_outputs    (ConduitRun          *self,
+                                                      gboolean             keep_outputs);
+
+/* Starting: conduit_runner_run_async() does both steps; the webhook server records first and
+ * answers the sender before executing. */
+void                 conduit_run_record_async        (ConduitRun          *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean             conduit_run_record_finish       (ConduitRun          *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+void                 conduit_run_execute_async       (ConduitRun          *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean             conduit_run_execute_finish      (ConduitRun          *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+/* What executors use. */
+ConduitRunner       *conduit_run_get_runner          (ConduitRun          *self);
+SoupSession         *conduit_run_get_session         (ConduitRun          *self);
+ConduitClock        *conduit_run_get_clock           (ConduitRun          *self);
+ConduitHistoryStore *conduit_run_get_history         (ConduitRun          *self);
+ConduitConnector    *conduit_run_get_connector       (ConduitRun          *self,
+                                                      ConduitNode         *node);
+void                 conduit_run_add_secret          (ConduitRun          *self,
+                                                      const char          *secret);
+char                *conduit_run_redact              (ConduitRun          *self,
+                                                      const char          *text);
+void                 conduit_run_record_attempt      (ConduitRun          *self,
+                                                      ConduitStepRecord   *step);
+
+/* For the runner. */
+ConduitRun          *conduit_run_new                 (ConduitRunner       *runner,
+                                                      ConduitFlow         *flow,
+                                                      const char          *trigger_id,
+                                                      const char          *trigger_kind,
+                                                      GPtrArray           *items,
+                                                      GError             **error);
+
+G_END_DECLS

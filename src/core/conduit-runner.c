@@ -1,0 +1,409 @@
+/* conduit-runner.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "conduit-runner"
+
+#include "config.h"
+
+#include "conduit-runner.h"
+
+/* The runner is what the app's Run button and `conduit-cli` hold: it owns what runs share (the
+ * connector registry, the history, one HTTP session with its connection pool, the clock) and
+ * announces every run's progress through its signals, so the editor can light up nodes as items
+ * pass. The work of one run is in ConduitRun.
+ */
+
+struct _ConduitRunner
+{
+  GObject                   parent_instance;
+
+  ConduitConnectorRegistry *registry;
+  ConduitHistoryStore      *history;
+  SoupSession              *session;
+  ConduitClock             *clock;
+  guint                     n_active;
+};
+
+enum {
+  RUN_STARTED,
+  NODE_STARTED,
+  NODE_FINISHED,
+  RUN_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (ConduitRunner, conduit_runner, G_TYPE_OBJECT)
+
+static void
+conduit_runner_dispose (GObject *object)
+{
+  ConduitRunner *self = (ConduitRunner *)object;
+
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+  g_clear_object (&self->session);
+  g_clear_object (&self->history);
+  g_clear_object (&self->registry);
+  g_clear_object (&self->clock);
+
+  G_OBJECT_CLASS (conduit_runner_parent_class)->dispose (object);
+}
+
+static void
+conduit_runner_class_init (ConduitRunnerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = conduit_runner_dispose;
+
+  /**
+   * ConduitRunner::run-started:
+   * @run: the run
+   *
+   * A run has been recorded and its trigger fires.
+   */
+  signals[RUN_STARTED] =
+    g_signal_new ("run-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, CONDUIT_TYPE_RUN);
+
+  /**
+   * ConduitRunner::node-started:
+   * @run: the run
+   * @node_id: the node
+   *
+   * A node has received its batch and starts working.
+   */
+  signals[NODE_STARTED] =
+    g_signal_new ("node-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, CONDUIT_TYPE_RUN, G_TYPE_STRING);
+
+  /**
+   * ConduitRunner::node-finished:
+   * @run: the run
+   * @node_id: the node
+   * @items_ok: items it sent on
+   * @items_failed: items that left through an error port
+   * @items_rejected: items it rejected
+   *
+   * A node is done (or was skipped because nothing reached it).
+   */
+  signals[NODE_FINISHED] =
+    g_signal_new ("node-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 5, CONDUIT_TYPE_RUN, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_UINT,
+                  G_TYPE_UINT);
+
+  /**
+   * ConduitRunner::run-finished:
+   * @run: the run, with its final status
+   *
+   * A run has ended.
+   */
+  signals[RUN_FINISHED] =
+    g_signal_new ("run-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, CONDUIT_TYPE_RUN);
+}
+
+static void
+conduit_runner_init (ConduitRunner *self)
+{
+  /* Many runs share the pool; the defaults (2 per host) would queue a burst of webhook events
+   * behind each other. */
+  self->session = soup_session_new_with_options ("max-conns", 256,
+                                                 "max-conns-per-host", 64,
+                                                 "user-agent", "Conduit/" PACKAGE_VERSION " ",
+                                                 NULL);
+  self->clock = g_object_ref (conduit_clock_get_system ());
+}
+
+/**
+ * conduit_runner_new:
+ * @registry: the node types, bound to their executors
+ * @history: (nullable): where runs are recorded; %NULL to record nothing
+ *
+ * Returns: (transfer full): a new runner
+ */
+ConduitRunner *
+conduit_runner_new (ConduitConnectorRegistry *registry,
+                    ConduitHistoryStore      *history)
+{
+  ConduitRunner *self;
+
+  g_return_val_if_fail (CONDUIT_IS_CONNECTOR_REGISTRY (registry), NULL);
+  g_return_val_if_fail (!history || CONDUIT_IS_HISTORY_STORE (history), NULL);
+
+  self = g_object_new (CONDUIT_TYPE_RUNNER, NULL);
+  self->registry = g_object_ref (registry);
+  if (history != NULL)
+    self->history = g_object_ref (history);
+  return self;
+}
+
+/**
+ * conduit_runner_get_registry:
+ * @self: a runner
+ *
+ * Returns: (transfer none): the connector registry
+ */
+ConduitConnectorRegistry *
+conduit_runner_get_registry (ConduitRunner *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUNNER (self), NULL);
+
+  return self->registry;
+}
+
+/**
+ * conduit_runner_get_history:
+ * @self: a runner
+ *
+ * Returns: (transfer none) (nullable): the history store
+ */
+ConduitHistoryStore *
+conduit_runner_get_history (ConduitRunner *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUNNER (self), NULL);
+
+  return self->history;
+}
+
+/**
+ * conduit_runner_get_session:
+ * @self: a runner
+ *
+ * The HTTP session of every request the runner's runs make. It uses the system's proxy settings
+ * (GProxyResolver); tests against 127.0.0.1 turn that off.
+ *
+ * Returns: (transfer none): the session
+ */
+SoupSession *
+conduit_runner_get_session (ConduitRunner *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUNNER (self), NULL);
+
+  return self->session;
+}
+
+/**
+ * conduit_runner_get_clock:
+ * @self: a runner
+ *
+ * Returns: (transfer none): the clock
+ */
+ConduitClock *
+conduit_runner_get_clock (ConduitRunner *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUNNER (self), NULL);
+
+  return self->clock;
+}
+
+/**
+ * conduit_runner_set_clock:
+ * @self: a runner
+ * @clock: a clock, for example a fake one in tests
+ *
+ * Sets the clock that retries, timestamps and schedules use.
+ */
+void
+conduit_runner_set_clock (ConduitRunner *self,
+                          ConduitClock  *clock)
+{
+  g_return_if_fail (CONDUIT_IS_RUNNER (self));
+  g_return_if_fail (CONDUIT_IS_CLOCK (clock));
+
+  g_set_object (&self->clock, clock);
+}
+
+/**
+ * conduit_runner_get_n_active:
+ * @self: a runner
+ *
+ * Returns: how many runs are executing now
+ */
+guint
+conduit_runner_get_n_active (ConduitRunner *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUNNER (self), 0);
+
+  return self->n_active;
+}
+
+/**
+ * conduit_runner_create_run:
+ * @self: a runner
+ * @flow: a valid flow
+ * @trigger_id: (nullable): the trigger to start from, %NULL for the first manual trigger
+ * @trigger_kind: (nullable): "manual", "webhook", "schedule" or "input"; %NULL to derive it
+ * @items: (nullable) (element-type JsonNode): the trigger's items; %NULL for its sample items
+ * @error: return location for an error
+ *
+ * Prepares a run without starting it; see conduit_run_record_async() and
+ * conduit_run_execute_async().
+ *
+ * Returns: (transfer full): the run, or %NULL with @error
+ */
+ConduitRun *
+conduit_runner_create_run (ConduitRunner  *self,
+                           ConduitFlow    *flow,
+                           const char     *trigger_id,
+                           const char     *trigger_kind,
+                           GPtrArray      *items,
+                           GError        **error)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUNNER (self), NULL);
+  g_return_val_if_fail (CONDUIT_IS_FLOW (flow), NULL);
+
+  return conduit_run_new (self, flow, trigger_id, trigger_kind, items, error);
+}
+
+static void
+run_executed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ConduitRun *run = CONDUIT_RUN (object);
+  GError *error = NULL;
+
+  if (!conduit_run_execute_finish (run, result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_object_ref (run), g_object_unref);
+}
+
+/**
+ * conduit_runner_run_async:
+ * @self: a runner
+ * @flow: a valid flow
+ * @trigger_id: (nullable): the trigger to start from, %NULL for the first manual trigger
+ * @items: (nullable) (element-type JsonNode): the trigger's items; %NULL for its sample items
+ * @cancellable: (nullable): stops the run cleanly
+ * @callback: called when the run has ended
+ * @user_data: data for @callback
+ *
+ * Records and executes one run of @flow, without blocking the main loop.
+ */
+void
+conduit_runner_run_async (ConduitRunner       *self,
+                          ConduitFlow         *flow,
+                          const char          *trigger_id,
+                          GPtrArray           *items,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(ConduitRun) run = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (CONDUIT_IS_RUNNER (self));
+  g_return_if_fail (CONDUIT_IS_FLOW (flow));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, conduit_runner_run_async);
+  g_task_set_check_cancellable (task, FALSE);
+
+  run = conduit_run_new (self, flow, trigger_id, NULL, items, &error);
+  if (run == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  conduit_run_execute_async (run, cancellable, run_executed_cb, g_steal_pointer (&task));
+}
+
+/**
+ * conduit_runner_run_finish:
+ * @self: a runner
+ * @result: the result
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the ended run with its status and counts, or %NULL with @error when
+ *   it could not start
+ */
+ConduitRun *
+conduit_runner_run_finish (ConduitRunner  *self,
+                           GAsyncResult   *result,
+                           GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * conduit_runner_emit_run_started:
+ * @self: a runner
+ * @run: the run
+ *
+ * For ConduitRun.
+ */
+void
+conduit_runner_emit_run_started (ConduitRunner *self,
+                                 ConduitRun    *run)
+{
+  self->n_active++;
+  g_signal_emit (self, signals[RUN_STARTED], 0, run);
+}
+
+/**
+ * conduit_runner_emit_node_started:
+ * @self: a runner
+ * @run: the run
+ * @node_id: the node
+ *
+ * For ConduitRun.
+ */
+void
+conduit_runner_emit_node_started (ConduitRunner *self,
+                                  ConduitRun    *run,
+                                  const char    *node_id)
+{
+  g_signal_emit (self, signals[NODE_STARTED], 0, run, node_id);
+}
+
+/**
+ * conduit_runner_emit_node_finished:
+ * @self: a runner
+ * @run: the run
+ * @node_id: the node
+ * @items_ok: items sent on
+ * @items_failed: items that failed
+ * @items_rejected: items rejected
+ *
+ * For ConduitRun.
+ */
+void
+conduit_runner_emit_node_finished (ConduitRunner *self,
+                                   ConduitRun    *run,
+                                   const char    *node_id,
+                                   guint          items_ok,
+                                   guint          items_failed,
+                                   guint          items_rejected)
+{
+  g_signal_emit (self, signals[NODE_FINISHED], 0, run, node_id, items_ok, items_failed,
+                 items_rejected);
+}
+
+/**
+ * conduit_runner_emit_run_finished:
+ * @self: a runner
+ * @run: the run
+ *
+ * For ConduitRun.
+ */
+void
+conduit_runner_emit_run_finished (ConduitRunner *self,
+                                  ConduitRun    *run)
+{
+  g_assert (self->n_active > 0);
+  self->n_active--;
+  g_signal_emit (self, signals[RUN_FINISHED], 0, run);
+}

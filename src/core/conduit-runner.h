@@ -1,0 +1,66 @@
+/* conduit-runner.h
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <libsoup/soup.h>
+
+#include "conduit-clock.h"
+#include "conduit-connector-registry.h"
+#include "conduit-flow.h"
+#include "conduit-history-store.h"
+#include "conduit-run.h"
+
+G_BEGIN_DECLS
+
+#define CONDUIT_TYPE_RUNNER (conduit_runner_get_type ())
+
+G_DECLARE_FINAL_TYPE (ConduitRunner, conduit_runner, CONDUIT, RUNNER, GObject)
+
+ConduitRunner            *conduit_runner_new            (ConduitConnectorRegistry *registry,
+                                                         ConduitHistoryStore      *history);
+ConduitConnectorRegistry *conduit_runner_get_registry   (ConduitRunner            *self);
+ConduitHistoryStore      *conduit_runner_get_history    (ConduitRunner            *self);
+SoupSession              *conduit_runner_get_session    (ConduitRunner            *self);
+ConduitClock             *conduit_runner_get_clock      (ConduitRunner            *self);
+void                      conduit_runner_set_clock      (ConduitRunner            *self,
+                                                         ConduitClock             *clock);
+guint                     conduit_runner_get_n_active   (ConduitRunner            *self);
+ConduitRun               *conduit_runner_create_run     (ConduitRunner            *self,
+                                                         ConduitFlow              *flow,
+                                                         const char               *trigger_id,
+                                                         const char               *trigger_kind,
+                                                         GPtrArray                *items,
+                                                         GError                  **error);
+void                      conduit_runner_run_async      (ConduitRunner            *self,
+                                                         ConduitFlow              *flow,
+                                                         const char               *trigger_id,
+                                                         GPtrArray                *items,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+ConduitRun               *conduit_runner_run_finish     (ConduitRunner            *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+
+/* For ConduitRun: progress signals are emitted on the runner. */
+void                      conduit_runner_emit_run_started   (ConduitRunner *self,
+                                                             ConduitRun    *run);
+void                      conduit_runner_emit_node_started  (ConduitRunner *self,
+                                                             ConduitRun    *run,
+                                                             const char    *node_id);
+void                      conduit_runner_emit_node_finished (ConduitRunner *self,
+                                                             ConduitRun    *run,
+                                                             const char    *node_id,
+                                                             guint          items_ok,
+                                                             guint          items_failed,
+                                                             guint          items_rejected);
+void                      conduit_runner_emit_run_finished  (ConduitRunner *self,
+                                                             ConduitRun    *run);
+
+G_END_DECLS

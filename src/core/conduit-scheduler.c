@@ -1,0 +1,382 @@
+/* conduit-scheduler.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "conduit-scheduler"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "conduit-executor.h"
+#include "conduit-scheduler.h"
+
+/* Fires schedule triggers: every N minutes, or daily or weekly at a local time. The wait goes
+ * through the runner's clock, so tests can run a week of schedules in an instant. The next time
+ * is computed from the wall clock each time (not by adding intervals), so a daily run stays at
+ * 09:00 across daylight-saving changes and a suspended laptop does not fire a backlog.
+ */
+
+G_DEFINE_QUARK (conduit-scheduler-error-quark, conduit_scheduler_error)
+
+typedef struct
+{
+  ConduitScheduler *scheduler;   /* unowned */
+  ConduitFlow      *flow;
+  char             *trigger_id;
+  char             *mode;
+  gint64            every_minutes;
+  char             *time;
+  char             *weekday;
+  gint64            next_us;
+  GCancellable     *cancellable;
+} Entry;
+
+struct _ConduitScheduler
+{
+  GObject        parent_instance;
+
+  ConduitRunner *runner;
+  GPtrArray     *entries;
+  GCancellable  *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (ConduitScheduler, conduit_scheduler, G_TYPE_OBJECT)
+
+static const char * const weekdays[] = {
+  "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+};
+
+static void
+entry_free (Entry *entry)
+{
+  g_clear_object (&entry->flow);
+  g_free (entry->trigger_id);
+  g_free (entry->mode);
+  g_free (entry->time);
+  g_free (entry->weekday);
+  g_free (entry);
+}
+
+static void
+conduit_scheduler_dispose (GObject *object)
+{
+  ConduitScheduler *self = (ConduitScheduler *)object;
+
+  conduit_scheduler_stop (self);
+  g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_object (&self->runner);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (conduit_scheduler_parent_class)->dispose (object);
+}
+
+static void
+conduit_scheduler_class_init (ConduitSchedulerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = conduit_scheduler_dispose;
+}
+
+static void
+conduit_scheduler_init (ConduitScheduler *self)
+{
+  self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify)entry_free);
+  self->cancellable = g_cancellable_new ();
+}
+
+/**
+ * conduit_scheduler_new:
+ * @runner: the runner that runs the flows
+ *
+ * Returns: (transfer full): a scheduler with nothing scheduled
+ */
+ConduitScheduler *
+conduit_scheduler_new (ConduitRunner *runner)
+{
+  ConduitScheduler *self;
+
+  g_return_val_if_fail (CONDUIT_IS_RUNNER (runner), NULL);
+
+  self = g_object_new (CONDUIT_TYPE_SCHEDULER, NULL);
+  self->runner = g_object_ref (runner);
+  return self;
+}
+
+static gboolean
+parse_time (const char *text,
+            int        *hour,
+            int        *minute)
+{
+  guint64 h, m;
+  g_auto(GStrv) parts = NULL;
+
+  if (text == NULL)
+    return FALSE;
+  parts = g_strsplit (text, ":", -1);
+  if (g_strv_length (parts) != 2 ||
+      !g_ascii_string_to_unsigned (parts[0], 10, 0, 23, &h, NULL) ||
+      !g_ascii_string_to_unsigned (parts[1], 10, 0, 59, &m, NULL))
+    return FALSE;
+  *hour = (int)h;
+  *minute = (int)m;
+  return TRUE;
+}
+
+/**
+ * conduit_schedule_next_fire:
+ * @mode: "interval", "daily" or "weekly"
+ * @every_minutes: the interval, for "interval"
+ * @time: (nullable): "HH:MM" local time, for "daily" and "weekly"
+ * @weekday: (nullable): "monday" … "sunday", for "weekly"
+ * @now: the current time, in the time zone the schedule is read in
+ * @next: (out): when the schedule fires next, after @now
+ * @error: return location for an error
+ *
+ * Returns: %FALSE with @error when the schedule's settings make no sense
+ */
+gboolean
+conduit_schedule_next_fire (const char  *mode,
+                            gint64       every_minutes,
+                            const char  *time,
+                            const char  *weekday,
+                            GDateTime   *now,
+                            GDateTime  **next,
+                            GError     **error)
+{
+  g_autoptr(GDateTime) candidate = NULL;
+  int hour = 0, minute = 0;
+  int target_day = 0;
+
+  g_return_val_if_fail (now != NULL, FALSE);
+  g_return_val_if_fail (next != NULL, FALSE);
+
+  if (mode == NULL || g_str_equal (mode, "interval"))
+    {
+      if (every_minutes < 1)
+        {
+          g_set_error (error, CONDUIT_SCHEDULER_ERROR, CONDUIT_SCHEDULER_ERROR_INVALID,
+                       _("A schedule must repeat at least every minute"));
+          return FALSE;
+        }
+      *next = g_date_time_add_minutes (now, (int)MIN (every_minutes, G_MAXINT));
+      return TRUE;
+    }
+
+  if (!g_str_equal (mode, "daily") && !g_str_equal (mode, "weekly"))
+    {
+      g_set_error (error, CONDUIT_SCHEDULER_ERROR, CONDUIT_SCHEDULER_ERROR_INVALID,
+                   _("“%s” is not a kind of schedule (interval, daily or weekly)"), mode);
+      return FALSE;
+    }
+
+  if (!parse_time (time, &hour, &minute))
+    {
+      g_set_error (error, CONDUIT_SCHEDULER_ERROR, CONDUIT_SCHEDULER_ERROR_INVALID,
+                   _("“%s” is not a time of day; write it as HH:MM, for example 09:30"),
+                   time ? time : "");
+      return FALSE;
+    }
+
+  if (g_str_equal (mode, "weekly"))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (weekdays); i++)
+        if (g_strcmp0 (weekday, weekdays[i]) == 0)
+          target_day = (int)i + 1;
+      if (target_day == 0)
+        {
+          g_set_error (error, CONDUIT_SCHEDULER_ERROR, CONDUIT_SCHEDULER_ERROR_INVALID,
+                       _("“%s” is not a day of the week"), weekday ? weekday : "");
+          return FALSE;
+        }
+    }
+
+  /* Walk day by day from today; at most eight steps find the next matching day. */
+  for (int days = 0; days <= 8; days++)
+    {
+      g_autoptr(GDateTime) day = g_date_time_add_days (now, days);
+
+      g_clear_pointer (&candidate, g_date_time_unref);
+      candidate = g_date_time_new (g_date_time_get_timezone (now), g_date_time_get_year (day),
+                                   g_date_time_get_month (day), g_date_time_get_day_of_month (day),
+                                   hour, minute, 0);
+      if (candidate == NULL || g_date_time_compare (candidate, now) <= 0)
+        continue;
+      if (target_day != 0 && g_date_time_get_day_of_week (candidate) != target_day)
+        continue;
+      *next = g_steal_pointer (&candidate);
+      return TRUE;
+    }
+
+  g_set_error (error, CONDUIT_SCHEDULER_ERROR, CONDUIT_SCHEDULER_ERROR_FAILED,
+               _("Could not work out when the schedule fires next"));
+  return FALSE;
+}
+
+static gboolean
+entry_compute_next (Entry   *entry,
+                    GError **error)
+{
+  ConduitClock *clock = conduit_runner_get_clock (entry->scheduler->runner);
+  g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (conduit_clock_get_wall_us (clock) /
+                                                               G_USEC_PER_SEC);
+  g_autoptr(GDateTime) next = NULL;
+
+  if (!conduit_schedule_next_fire (entry->mode, entry->every_minutes, entry->time, entry->weekday,
+                                   now, &next, error))
+    return FALSE;
+
+  entry->next_us = g_date_time_to_unix (next) * G_USEC_PER_SEC;
+  return TRUE;
+}
+
+static void schedule_entry (Entry *entry);
+
+static void
+run_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(ConduitRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  run = conduit_runner_run_finish (CONDUIT_RUNNER (object), result, &error);
+  if (run == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("A scheduled run could not start: %s", error->message);
+}
+
+static void
+sleep_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Entry *entry = user_data;
+  g_autoptr(GError) error = NULL;
+  ConduitScheduler *self;
+
+  if (!conduit_clock_sleep_finish (CONDUIT_CLOCK (object), result, &error))
+    return;   /* stopped; the entry may be gone */
+
+  self = entry->scheduler;
+  conduit_runner_run_async (self->runner, entry->flow, entry->trigger_id, NULL, self->cancellable,
+                            run_done_cb, NULL);
+
+  if (entry_compute_next (entry, &error))
+    schedule_entry (entry);
+  else
+    g_warning ("%s", error->message);
+}
+
+static void
+schedule_entry (Entry *entry)
+{
+  ConduitScheduler *self = entry->scheduler;
+  ConduitClock *clock = conduit_runner_get_clock (self->runner);
+  gint64 wait_us = entry->next_us - conduit_clock_get_wall_us (clock);
+
+  conduit_clock_sleep_async (clock, (guint)CLAMP ((wait_us + 999) / 1000, 0, G_MAXUINT),
+                             self->cancellable, sleep_done_cb, entry);
+}
+
+/**
+ * conduit_scheduler_add_flow:
+ * @self: a scheduler
+ * @flow: a valid flow with a schedule trigger
+ * @trigger_id: (nullable): the schedule trigger, %NULL for the first
+ * @error: return location for an error
+ *
+ * Starts firing the flow's schedule.
+ *
+ * Returns: whether the flow is scheduled
+ */
+gboolean
+conduit_scheduler_add_flow (ConduitScheduler  *self,
+                            ConduitFlow       *flow,
+                            const char        *trigger_id,
+                            GError           **error)
+{
+  ConduitConnector *connector;
+  ConduitNode *node = NULL;
+  GListModel *nodes;
+  Entry *entry;
+
+  g_return_val_if_fail (CONDUIT_IS_SCHEDULER (self), FALSE);
+  g_return_val_if_fail (CONDUIT_IS_FLOW (flow), FALSE);
+
+  nodes = conduit_flow_get_nodes (flow);
+  for (guint i = 0; node == NULL && i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(ConduitNode) candidate = g_list_model_get_item (nodes, i);
+
+      if (g_str_equal (conduit_node_get_connector_id (candidate), "schedule-trigger") &&
+          (trigger_id == NULL || g_str_equal (conduit_node_get_id (candidate), trigger_id)))
+        node = candidate;
+    }
+
+  if (node == NULL)
+    {
+      g_set_error (error, CONDUIT_SCHEDULER_ERROR, CONDUIT_SCHEDULER_ERROR_NO_TRIGGER,
+                   _("The flow “%s” has no schedule trigger"), conduit_flow_get_name (flow));
+      return FALSE;
+    }
+
+  connector = conduit_connector_registry_lookup (conduit_runner_get_registry (self->runner),
+                                                 "schedule-trigger");
+  entry = g_new0 (Entry, 1);
+  entry->scheduler = self;
+  entry->flow = g_object_ref (flow);
+  entry->trigger_id = g_strdup (conduit_node_get_id (node));
+  entry->mode = conduit_node_dup_string_setting (node, connector, "mode");
+  entry->every_minutes = conduit_node_get_int_setting (node, connector, "every_minutes", 15);
+  entry->time = conduit_node_dup_string_setting (node, connector, "time");
+  entry->weekday = conduit_node_dup_string_setting (node, connector, "weekday");
+
+  if (!entry_compute_next (entry, error))
+    {
+      g_prefix_error (error, "%s: ", conduit_node_get_id (node));
+      entry_free (entry);
+      return FALSE;
+    }
+
+  g_ptr_array_add (self->entries, entry);
+  schedule_entry (entry);
+  return TRUE;
+}
+
+/**
+ * conduit_scheduler_get_next_us:
+ * @self: a scheduler
+ * @flow: a scheduled flow
+ *
+ * Returns: when the flow fires next (wall clock, µs since the epoch), or 0 if it is not scheduled
+ */
+gint64
+conduit_scheduler_get_next_us (ConduitScheduler *self,
+                               ConduitFlow      *flow)
+{
+  g_return_val_if_fail (CONDUIT_IS_SCHEDULER (self), 0);
+
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+      if (entry->flow == flow)
+        return entry->next_us;
+    }
+  return 0;
+}
+
+/**
+ * conduit_scheduler_stop:
+ * @self: a scheduler
+ *
+ * Stops firing; runs already started go on.
+ */
+void
+conduit_scheduler_stop (ConduitScheduler *self)
+{
+  g_return_if_fail (CONDUIT_IS_SCHEDULER (self));
+
+  g_cancellable_cancel (self->cancellable);
+}

@@ -1,0 +1,782 @@
+/* conduit-webhook-server.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "conduit-webhook-server"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "conduit-executor.h"
+#include "conduit-webhook-server.h"
+
+/* Receives webhook events for flows: one SoupServer per address and port, one path per flow.
+ *
+ * The answer to the sender is the promise: 202 Accepted goes out only after the event (the
+ * run and its items) is committed to the history, so an accepted event survives the process
+ * dying a moment later, and shows as an interrupted run at the next start. If the history
+ * cannot take it, the sender gets 503 and can send it again. Bad requests get 400 (not JSON or
+ * form data), 401 (signature missing or wrong), 405 (not POST/PUT/PATCH) or 413 (too big);
+ * none of them starts a run. Request headers are never written anywhere, so a signature cannot
+ * leak into the history.
+ */
+
+/* Past this many events being recorded or run at once, new events wait (their requests stay
+ * paused) until a run ends: senders slow down instead of the backlog growing without bound. */
+#define MAX_IN_FLIGHT 64
+
+G_DEFINE_QUARK (conduit-webhook-server-error-quark, conduit_webhook_server_error)
+
+typedef struct
+{
+  ConduitWebhookServer *server;     /* unowned */
+  ConduitFlow          *flow;
+  char                 *trigger_id;
+  char                 *path;
+  char                 *host;
+  guint                 port;
+  gsize                 max_body;
+  char                 *signature_header;
+  GBytes               *secret;
+  SoupServer           *soup;       /* unowned; in server->listeners */
+} Route;
+
+typedef struct
+{
+  char       *key;                  /* "host:port" as asked for */
+  SoupServer *soup;
+  guint       port;                 /* as bound */
+} Listener;
+
+struct _ConduitWebhookServer
+{
+  GObject        parent_instance;
+
+  ConduitRunner *runner;
+  GPtrArray     *listeners;         /* of Listener */
+  GPtrArray     *routes;            /* of Route */
+  GCancellable  *cancellable;
+  GQueue         waiting;           /* of Pending, not yet recorded */
+  guint          n_pending;         /* being recorded */
+  guint          n_running;         /* recorded and executing */
+};
+
+G_DEFINE_FINAL_TYPE (ConduitWebhookServer, conduit_webhook_server, G_TYPE_OBJECT)
+
+static void
+route_free (Route *route)
+{
+  g_clear_object (&route->flow);
+  g_free (route->trigger_id);
+  g_free (route->path);
+  g_free (route->host);
+  g_free (route->signature_header);
+  g_clear_pointer (&route->secret, g_bytes_unref);
+  g_free (route);
+}
+
+static void
+listener_free (Listener *listener)
+{
+  soup_server_disconnect (listener->soup);
+  g_clear_object (&listener->soup);
+  g_free (listener->key);
+  g_free (listener);
+}
+
+typedef struct
+{
+  ConduitWebhookServer *server;
+  SoupServerMessage    *msg;
+  ConduitRun           *run;
+} Pending;
+
+static void pending_free (Pending *pending);
+
+static void
+conduit_webhook_server_dispose (GObject *object)
+{
+  ConduitWebhookServer *self = (ConduitWebhookServer *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_queue_clear_full (&self->waiting, (GDestroyNotify)pending_free);
+
+  g_clear_pointer (&self->listeners, g_ptr_array_unref);
+  g_clear_pointer (&self->routes, g_ptr_array_unref);
+  g_clear_object (&self->runner);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (conduit_webhook_server_parent_class)->dispose (object);
+}
+
+static void
+conduit_webhook_server_class_init (ConduitWebhookServerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = conduit_webhook_server_dispose;
+}
+
+static void
+conduit_webhook_server_init (ConduitWebhookServer *self)
+{
+  self->listeners = g_ptr_array_new_with_free_func ((GDestroyNotify)listener_free);
+  self->routes = g_ptr_array_new_with_free_func ((GDestroyNotify)route_free);
+  self->cancellable = g_cancellable_new ();
+}
+
+/**
+ * conduit_webhook_server_new:
+ * @runner: the runner that runs the flows
+ *
+ * Returns: (transfer full): a server listening nowhere yet
+ */
+ConduitWebhookServer *
+conduit_webhook_server_new (ConduitRunner *runner)
+{
+  ConduitWebhookServer *self;
+
+  g_return_val_if_fail (CONDUIT_IS_RUNNER (runner), NULL);
+
+  self = g_object_new (CONDUIT_TYPE_WEBHOOK_SERVER, NULL);
+  self->runner = g_object_ref (runner);
+  return self;
+}
+
+static void
+respond (SoupServerMessage *msg,
+         guint              status,
+         const char        *message,
+         gint64             run_id)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
+  char *text;
+
+  json_builder_begin_object (builder);
+  if (run_id > 0)
+    {
+      json_builder_set_member_name (builder, "run_id");
+      json_builder_add_int_value (builder, run_id);
+    }
+  if (message != NULL)
+    {
+      json_builder_set_member_name (builder, status < 300 ? "status" : "error");
+      json_builder_add_string_value (builder, message);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, strlen (text));
+}
+
+static gboolean
+signature_matches (Route      *route,
+                   const char *header,
+                   GBytes     *body)
+{
+  g_autofree char *expected = NULL;
+  gsize key_length = 0;
+  const guchar *key = g_bytes_get_data (route->secret, &key_length);
+  gsize body_length = 0;
+  const guchar *data = g_bytes_get_data (body, &body_length);
+  guint difference = 0;
+  gsize length;
+
+  if (header == NULL)
+    return FALSE;
+
+  while (g_ascii_isspace (*header))
+    header++;
+  if (g_ascii_strncasecmp (header, "sha256=", 7) == 0)
+    header += 7;
+
+  expected = g_compute_hmac_for_data (G_CHECKSUM_SHA256, key, key_length,
+                                      data != NULL ? data : (const guchar *)"", body_length);
+  length = strlen (expected);
+  if (strlen (header) < length)
+    return FALSE;
+  for (gsize i = 0; i < strlen (header); i++)
+    if (!g_ascii_isspace (header[i]) && i >= length)
+      return FALSE;
+
+  /* Constant time, so the answer's timing does not tell how much of a guess was right. */
+  for (gsize i = 0; i < length; i++)
+    difference |= (guint)(g_ascii_tolower (header[i]) ^ expected[i]);
+  return difference == 0;
+}
+
+static GPtrArray *
+parse_event (SoupServerMessage  *msg,
+             GBytes             *body,
+             char              **problem)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *content_type = soup_message_headers_get_content_type (headers, NULL);
+  gsize length = 0;
+  const char *data = g_bytes_get_data (body, &length);
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  if (g_strcmp0 (content_type, "application/x-www-form-urlencoded") == 0)
+    {
+      g_autofree char *text = g_strndup (data, length);
+      g_autoptr(GHashTable) form = NULL;
+      JsonObject *object;
+      GHashTableIter iter;
+      gpointer key, value;
+
+      if (!g_utf8_validate (text, -1, NULL))
+        {
+          *problem = g_strdup (_("the form data is not UTF-8 text"));
+          return NULL;
+        }
+      form = soup_form_decode (text);
+      object = json_object_new ();
+      g_hash_table_iter_init (&iter, form);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        json_object_set_string_member (object, key, value);
+      g_ptr_array_add (items, json_node_init_object (json_node_alloc (), object));
+      json_object_unref (object);
+      return g_steal_pointer (&items);
+    }
+
+  parser = json_parser_new_immutable ();
+  if (length == 0 || !json_parser_load_from_data (parser, data, (gssize)length, &error))
+    {
+      *problem = g_strdup_printf (_("the body is not JSON or form data: %s"),
+                                  error != NULL ? error->message : _("it is empty"));
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_ptr_array_add (items, json_node_ref (root));
+      return g_steal_pointer (&items);
+    }
+
+  if (JSON_NODE_HOLDS_ARRAY (root))
+    {
+      JsonArray *array = json_node_get_array (root);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          if (!JSON_NODE_HOLDS_OBJECT (element))
+            {
+              *problem = g_strdup_printf (_("entry %u of the JSON array is not an object"), i + 1);
+              return NULL;
+            }
+          g_ptr_array_add (items, json_node_ref (element));
+        }
+      if (items->len > 0)
+        return g_steal_pointer (&items);
+    }
+
+  *problem = g_strdup (_("the JSON must be an object, or an array of objects"));
+  return NULL;
+}
+
+static void
+pending_free (Pending *pending)
+{
+  g_clear_object (&pending->msg);
+  g_clear_object (&pending->run);
+  g_free (pending);
+}
+
+static void start_recording (ConduitWebhookServer *self,
+                             Pending              *pending);
+
+static void
+admit_waiting (ConduitWebhookServer *self)
+{
+  while (self->waiting.length > 0 && self->n_pending + self->n_running < MAX_IN_FLIGHT)
+    start_recording (self, g_queue_pop_head (&self->waiting));
+}
+
+static void
+run_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(ConduitWebhookServer) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!conduit_run_execute_finish (CONDUIT_RUN (object), result, &error))
+    g_warning ("A webhook run could not run: %s", error->message);
+
+  self->n_running--;
+  admit_waiting (self);
+}
+
+static void
+recorded_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Pending *pending = user_data;
+  g_autoptr(ConduitWebhookServer) self = g_object_ref (pending->server);
+  SoupServerMessage *msg = pending->msg;
+  ConduitRun *run = CONDUIT_RUN (object);
+  g_autoptr(GError) error = NULL;
+
+  self->n_pending--;
+
+  if (!conduit_run_record_finish (run, result, &error))
+    {
+      g_warning ("A webhook event could not be recorded: %s", error->message);
+      respond (msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
+               _("the event could not be saved; send it again later"), 0);
+      soup_server_message_unpause (msg);
+      pending_free (pending);
+      admit_waiting (self);
+      return;
+    }
+
+  respond (msg, SOUP_STATUS_ACCEPTED, "accepted", conduit_run_get_id (run));
+  soup_server_message_unpause (msg);
+
+  self->n_running++;
+  conduit_run_execute_async (run, self->cancellable, run_done_cb, g_object_ref (self));
+  pending_free (pending);
+}
+
+static void
+start_recording (ConduitWebhookServer *self,
+                 Pending              *pending)
+{
+  self->n_pending++;
+  conduit_run_record_async (pending->run, NULL, recorded_cb, pending);
+}
+
+static void
+handle_request (SoupServer        *soup,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  Route *route = user_data;
+  ConduitWebhookServer *self = route->server;
+  const char *method = soup_server_message_get_method (msg);
+  SoupMessageBody *request_body;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(ConduitRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *problem = NULL;
+  Pending *pending;
+
+  if (soup_server_message_get_status (msg) == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE)
+    return;
+
+  if (!g_str_equal (path, route->path))
+    {
+      respond (msg, SOUP_STATUS_NOT_FOUND, _("no flow listens on this path"), 0);
+      return;
+    }
+
+  if (method != SOUP_METHOD_POST && method != SOUP_METHOD_PUT &&
+      g_strcmp0 (method, "PATCH") != 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
+                                    "POST, PUT, PATCH");
+      respond (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, _("send events with POST"), 0);
+      return;
+    }
+
+  request_body = soup_server_message_get_request_body (msg);
+  body = soup_message_body_flatten (request_body);
+  if (g_bytes_get_size (body) > route->max_body)
+    {
+      respond (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, _("the event is too large"), 0);
+      return;
+    }
+
+  if (route->secret != NULL &&
+      !signature_matches (route,
+                          soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                        route->signature_header),
+                          body))
+    {
+      respond (msg, SOUP_STATUS_UNAUTHORIZED, _("the signature is missing or does not match"), 0);
+      return;
+    }
+
+  items = parse_event (msg, body, &problem);
+  if (items == NULL)
+    {
+      respond (msg, SOUP_STATUS_BAD_REQUEST, problem, 0);
+      return;
+    }
+
+  run = conduit_runner_create_run (self->runner, route->flow, route->trigger_id, "webhook", items,
+                                   &error);
+  if (run == NULL)
+    {
+      respond (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error->message, 0);
+      return;
+    }
+
+  pending = g_new0 (Pending, 1);
+  pending->server = self;
+  pending->msg = g_object_ref (msg);
+  pending->run = g_steal_pointer (&run);
+  soup_server_message_pause (msg);
+
+  if (self->n_pending + self->n_running < MAX_IN_FLIGHT)
+    start_recording (self, pending);
+  else
+    g_queue_push_tail (&self->waiting, pending);
+}
+
+static void
+got_headers_cb (SoupServerMessage *msg,
+                Route             *route)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset length = soup_message_headers_get_content_length (headers);
+
+  /* Refuse before reading a body we would refuse anyway. */
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      length > (goffset)route->max_body)
+    respond (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, _("the event is too large"), 0);
+}
+
+static void
+request_started_cb (SoupServer        *soup,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  ConduitWebhookServer *self = user_data;
+  GUri *uri = soup_server_message_get_uri (msg);
+
+  for (guint i = 0; uri != NULL && i < self->routes->len; i++)
+    {
+      Route *route = g_ptr_array_index (self->routes, i);
+
+      if (route->soup == soup && g_str_equal (route->path, g_uri_get_path (uri)))
+        {
+          g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), route);
+          return;
+        }
+    }
+}
+
+static Listener *
+ensure_listener (ConduitWebhookServer  *self,
+                 const char            *host,
+                 guint                  port,
+                 GError               **error)
+{
+  g_autofree char *key = g_strdup_printf ("%s:%u", host, port);
+  g_autoptr(GError) local_error = NULL;
+  g_autoslist(GUri) uris = NULL;
+  Listener *listener;
+  gboolean ok;
+
+  /* Port 0 means "any free port": every such flow gets its own. */
+  for (guint i = 0; port != 0 && i < self->listeners->len; i++)
+    {
+      listener = g_ptr_array_index (self->listeners, i);
+      if (g_str_equal (listener->key, key))
+        return listener;
+    }
+
+  listener = g_new0 (Listener, 1);
+  listener->key = g_steal_pointer (&key);
+  listener->soup = soup_server_new ("server-header", "Conduit ", NULL);
+
+  if (g_str_equal (host, "0.0.0.0"))
+    ok = soup_server_listen_all (listener->soup, port, SOUP_SERVER_LISTEN_IPV4_ONLY, &local_error);
+  else
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
+      g_autoptr(GSocketAddress) socket_address = NULL;
+
+      if (address == NULL)
+        {
+          g_set_error (error, CONDUIT_WEBHOOK_SERVER_ERROR, CONDUIT_WEBHOOK_SERVER_ERROR_LISTEN,
+                       _("“%s” is not an address to listen on"), host);
+          listener_free (listener);
+          return NULL;
+        }
+      socket_address = g_inet_socket_address_new (address, port);
+      ok = soup_server_listen (listener->soup, socket_address, 0, &local_error);
+    }
+
+  if (!ok)
+    {
+      g_set_error (error, CONDUIT_WEBHOOK_SERVER_ERROR, CONDUIT_WEBHOOK_SERVER_ERROR_LISTEN,
+                   _("Cannot listen for webhooks on %s port %u: %s"), host, port,
+                   local_error->message);
+      listener_free (listener);
+      return NULL;
+    }
+
+  uris = soup_server_get_uris (listener->soup);
+  listener->port = uris != NULL ? (guint)g_uri_get_port (uris->data) : port;
+  g_signal_connect (listener->soup, "request-started", G_CALLBACK (request_started_cb), self);
+  g_ptr_array_add (self->listeners, listener);
+  return listener;
+}
+
+static ConduitNode *
+find_webhook_trigger (ConduitFlow *flow,
+                      const char  *trigger_id)
+{
+  GListModel *nodes = conduit_flow_get_nodes (flow);
+
+  if (trigger_id != NULL)
+    {
+      ConduitNode *node = conduit_flow_lookup_node (flow, trigger_id);
+      if (node != NULL && g_str_equal (conduit_node_get_connector_id (node), "webhook-trigger"))
+        return node;
+      return NULL;
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(ConduitNode) node = g_list_model_get_item (nodes, i);
+      if (g_str_equal (conduit_node_get_connector_id (node), "webhook-trigger"))
+        return node;
+    }
+
+  return NULL;
+}
+
+/**
+ * conduit_webhook_server_add_flow:
+ * @self: a server
+ * @flow: a valid flow with a webhook trigger
+ * @trigger_id: (nullable): the webhook trigger, %NULL for the first
+ * @secret: (nullable): the HMAC-SHA256 secret, when the trigger checks signatures
+ * @error: return location for an error
+ *
+ * Starts listening for the flow's events at the trigger's address, port and path. Each flow has
+ * its own URL: a path already served on that port is refused.
+ *
+ * Returns: whether the flow is being served
+ */
+gboolean
+conduit_webhook_server_add_flow (ConduitWebhookServer  *self,
+                                 ConduitFlow           *flow,
+                                 const char            *trigger_id,
+                                 const char            *secret,
+                                 GError               **error)
+{
+  ConduitConnector *connector;
+  ConduitNode *node;
+  Listener *listener;
+  Route *route;
+  g_autofree char *path = NULL;
+  g_autofree char *host = NULL;
+  gint64 port;
+
+  g_return_val_if_fail (CONDUIT_IS_WEBHOOK_SERVER (self), FALSE);
+  g_return_val_if_fail (CONDUIT_IS_FLOW (flow), FALSE);
+
+  node = find_webhook_trigger (flow, trigger_id);
+  if (node == NULL)
+    {
+      if (trigger_id != NULL)
+        g_set_error (error, CONDUIT_WEBHOOK_SERVER_ERROR, CONDUIT_WEBHOOK_SERVER_ERROR_NO_TRIGGER,
+                     _("“%s” is not a webhook trigger of the flow “%s”"), trigger_id,
+                     conduit_flow_get_name (flow));
+      else
+        g_set_error (error, CONDUIT_WEBHOOK_SERVER_ERROR, CONDUIT_WEBHOOK_SERVER_ERROR_NO_TRIGGER,
+                     _("The flow “%s” has no webhook trigger"), conduit_flow_get_name (flow));
+      return FALSE;
+    }
+
+  connector = conduit_connector_registry_lookup (conduit_runner_get_registry (self->runner),
+                                                 "webhook-trigger");
+  path = conduit_node_dup_string_setting (node, connector, "path");
+  host = conduit_node_dup_string_setting (node, connector, "bind");
+  port = conduit_node_get_int_setting (node, connector, "port", 8787);
+  if (path == NULL || path[0] != '/')
+    {
+      g_set_error (error, CONDUIT_WEBHOOK_SERVER_ERROR, CONDUIT_WEBHOOK_SERVER_ERROR_FAILED,
+                   _("The webhook path of “%s” must start with /"), conduit_node_get_id (node));
+      return FALSE;
+    }
+  if (host == NULL)
+    host = g_strdup ("127.0.0.1");
+
+  for (guint i = 0; port != 0 && i < self->routes->len; i++)
+    {
+      Route *other = g_ptr_array_index (self->routes, i);
+
+      if (other->port == (guint)port && g_str_equal (other->path, path) &&
+          g_str_equal (other->host, host))
+        {
+          g_set_error (error, CONDUIT_WEBHOOK_SERVER_ERROR, CONDUIT_WEBHOOK_SERVER_ERROR_PATH_TAKEN,
+                       _("The flows “%s” and “%s” both want %s on port %u; give each its own "
+                         "path"), conduit_flow_get_name (other->flow), conduit_flow_get_name (flow),
+                       path, (guint)port);
+          return FALSE;
+        }
+    }
+
+  listener = ensure_listener (self, host, (guint)port, error);
+  if (listener == NULL)
+    return FALSE;
+
+  route = g_new0 (Route, 1);
+  route->server = self;
+  route->flow = g_object_ref (flow);
+  route->trigger_id = g_strdup (conduit_node_get_id (node));
+  route->path = g_steal_pointer (&path);
+  route->host = g_steal_pointer (&host);
+  route->port = listener->port;
+  route->max_body = (gsize)MAX (conduit_node_get_int_setting (node, connector, "max_body_bytes",
+                                                              1048576), 1);
+  route->signature_header = conduit_node_dup_string_setting (node, connector, "signature_header");
+  if (secret != NULL && route->signature_header == NULL)
+    route->signature_header = g_strdup ("X-Signature");
+  if (secret != NULL)
+    route->secret = g_bytes_new (secret, strlen (secret));
+  route->soup = listener->soup;
+  g_ptr_array_add (self->routes, route);
+
+  soup_server_add_handler (listener->soup, route->path, handle_request, route, NULL);
+  return TRUE;
+}
+
+static Route *
+find_route (ConduitWebhookServer *self,
+            ConduitFlow          *flow)
+{
+  for (guint i = 0; i < self->routes->len; i++)
+    {
+      Route *route = g_ptr_array_index (self->routes, i);
+      if (route->flow == flow)
+        return route;
+    }
+  return NULL;
+}
+
+/**
+ * conduit_webhook_server_dup_url:
+ * @self: a server
+ * @flow: a flow being served
+ *
+ * Returns: (transfer full) (nullable): the URL the flow receives events on
+ */
+char *
+conduit_webhook_server_dup_url (ConduitWebhookServer *self,
+                                ConduitFlow          *flow)
+{
+  Route *route;
+  const char *host;
+
+  g_return_val_if_fail (CONDUIT_IS_WEBHOOK_SERVER (self), NULL);
+
+  route = find_route (self, flow);
+  if (route == NULL)
+    return NULL;
+
+  host = g_str_equal (route->host, "0.0.0.0") ? "127.0.0.1" : route->host;
+  return g_strdup_printf ("http://%s:%u%s", host, route->port, route->path);
+}
+
+/**
+ * conduit_webhook_server_dup_curl_command:
+ * @self: a server
+ * @flow: a flow being served
+ *
+ * A command a person can paste into a terminal to send the flow's sample event.
+ *
+ * Returns: (transfer full) (nullable): the command
+ */
+char *
+conduit_webhook_server_dup_curl_command (ConduitWebhookServer *self,
+                                         ConduitFlow          *flow)
+{
+  g_autofree char *url = conduit_webhook_server_dup_url (self, flow);
+  g_autofree char *quoted_url = NULL;
+  g_autofree char *quoted_body = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(JsonNode) sample = NULL;
+  GString *command;
+  Route *route;
+  ConduitNode *node;
+
+  if (url == NULL)
+    return NULL;
+
+  route = find_route (self, flow);
+  node = conduit_flow_lookup_node (flow, route->trigger_id);
+  sample = node ? conduit_node_get_setting (node, "items") : NULL;
+  if (sample != NULL)
+    json_node_ref (sample);
+
+  if (sample != NULL && JSON_NODE_HOLDS_ARRAY (sample) &&
+      json_array_get_length (json_node_get_array (sample)) == 1)
+    body = json_to_string (json_array_get_element (json_node_get_array (sample), 0), FALSE);
+  else if (sample != NULL && JSON_NODE_HOLDS_ARRAY (sample) &&
+           json_array_get_length (json_node_get_array (sample)) > 1)
+    body = json_to_string (sample, FALSE);
+  else
+    body = g_strdup ("{}");
+
+  quoted_url = g_shell_quote (url);
+  quoted_body = g_shell_quote (body);
+  command = g_string_new ("curl -i -X POST -H 'Content-Type: application/json'");
+  if (route->secret != NULL)
+    {
+      g_autofree char *header = g_strdup_printf ("%s: sha256=HMAC_SHA256_OF_BODY",
+                                                 route->signature_header);
+      g_autofree char *quoted_header = g_shell_quote (header);
+      g_string_append_printf (command, " -H %s", quoted_header);
+    }
+  g_string_append_printf (command, " --data %s %s", quoted_body, quoted_url);
+  return g_string_free (command, FALSE);
+}
+
+/**
+ * conduit_webhook_server_get_n_pending:
+ * @self: a server
+ *
+ * Returns: how many events are waiting to be recorded, or for the history to commit them
+ */
+guint
+conduit_webhook_server_get_n_pending (ConduitWebhookServer *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_WEBHOOK_SERVER (self), 0);
+
+  return self->n_pending + self->waiting.length;
+}
+
+/**
+ * conduit_webhook_server_stop:
+ * @self: a server
+ *
+ * Stops accepting connections. Events already accepted are still answered and run.
+ */
+void
+conduit_webhook_server_stop (ConduitWebhookServer *self)
+{
+  g_return_if_fail (CONDUIT_IS_WEBHOOK_SERVER (self));
+
+  for (guint i = 0; i < self->listeners->len; i++)
+    {
+      Listener *listener = g_ptr_array_index (self->listeners, i);
+      GSList *listeners = soup_server_get_listeners (listener->soup);
+
+      /* Close the listening sockets only: connections with events in flight get their answer. */
+      for (GSList *l = listeners; l != NULL; l = l->next)
+        g_socket_close (l->data, NULL);
+      g_slist_free (listeners);
+    }
+}

@@ -1,0 +1,152 @@
+/* runner-test-util.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "runner-test-util.h"
+
+void
+runner_fixture_set_up (RunnerFixture *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  fixture->dir = g_dir_make_tmp ("conduit-runner-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (fixture->dir, "history.db", NULL);
+  fixture->history = conduit_history_store_new (path, &error);
+  g_assert_no_error (error);
+  fixture->runner = conduit_runner_new (conduit_connector_registry_get_default (),
+                                        fixture->history);
+  fixture->clock = conduit_clock_new_fake (G_GINT64_CONSTANT (1700000000) * G_USEC_PER_SEC);
+  conduit_runner_set_clock (fixture->runner, fixture->clock);
+  soup_session_set_proxy_resolver (conduit_runner_get_session (fixture->runner), NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+void
+runner_fixture_tear_down (RunnerFixture *fixture,
+                          gconstpointer  data)
+{
+  g_clear_object (&fixture->runner);
+  conduit_history_store_close (fixture->history);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&fixture->history);
+  g_clear_object (&fixture->clock);
+  remove_tree (fixture->dir);
+  g_clear_pointer (&fixture->dir, g_free);
+}
+
+ConduitFlow *
+runner_test_flow (const char *json)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  ConduitFlow *flow;
+
+  flow = conduit_flow_new_from_data (conduit_connector_registry_get_default (), json, -1,
+                                     &problems, &error);
+  if (flow == NULL && problems != NULL)
+    for (guint i = 0; i < problems->len; i++)
+      {
+        g_autofree char *text = conduit_flow_problem_format (g_ptr_array_index (problems, i));
+        g_printerr ("%s\n", text);
+      }
+  g_assert_no_error (error);
+  g_assert_nonnull (flow);
+  return flow;
+}
+
+static void
+run_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  ConduitRun **run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *run = conduit_runner_run_finish (CONDUIT_RUNNER (object), result, &error);
+  g_assert_no_error (error);
+}
+
+ConduitRun *
+runner_test_run (RunnerFixture *fixture,
+                 ConduitFlow   *flow,
+                 GPtrArray     *items)
+{
+  ConduitRun *run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  conduit_runner_run_async (fixture->runner, flow, NULL, items, NULL, run_done_cb, &run);
+  while (run == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_true (conduit_history_store_flush (fixture->history, &error));
+  return run;
+}
+
+GPtrArray *
+runner_test_steps (RunnerFixture *fixture,
+                   ConduitRun    *run,
+                   const char    *node_id,
+                   gboolean       attempts_only)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = conduit_history_store_list_steps (fixture->history,
+                                                               conduit_run_get_id (run), &error);
+  GPtrArray *steps = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_step_record_free);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < all->len; i++)
+    {
+      ConduitStepRecord *step = g_ptr_array_index (all, i);
+
+      if (node_id != NULL && g_strcmp0 (step->node_id, node_id) != 0)
+        continue;
+      if (attempts_only && step->attempt == 0)
+        continue;
+      g_ptr_array_add (steps, conduit_step_record_copy (step));
+    }
+  return steps;
+}
+
+GPtrArray *
+runner_test_parse_items (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+  JsonArray *array;
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  array = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_ptr_array_add (items, json_node_copy (json_array_get_element (array, i)));
+  return items;
+}

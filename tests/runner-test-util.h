@@ -1,0 +1,38 @@
+/* runner-test-util.h
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "conduit.h"
+
+G_BEGIN_DECLS
+
+/* What the runner tests share: a throwaway history, a runner on a fake clock that never talks
+ * to a proxy, flows written inline, and a way to wait for a run. */
+typedef struct
+{
+  char                *dir;
+  ConduitHistoryStore *history;
+  ConduitRunner       *runner;
+  ConduitClock        *clock;
+} RunnerFixture;
+
+void          runner_fixture_set_up     (RunnerFixture *fixture,
+                                         gconstpointer  data);
+void          runner_fixture_tear_down  (RunnerFixture *fixture,
+                                         gconstpointer  data);
+ConduitFlow  *runner_test_flow          (const char    *json);
+ConduitRun   *runner_test_run           (RunnerFixture *fixture,
+                                         ConduitFlow   *flow,
+                                         GPtrArray     *items);
+GPtrArray    *runner_test_steps         (RunnerFixture *fixture,
+                                         ConduitRun    *run,
+                                         const char    *node_id,
+                                         gboolean       attempts_only);
+GPtrArray    *runner_test_parse_items   (const char    *json);
+
+G_END_DECLS

@@ -1,0 +1,588 @@
+/* test-history-store.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "conduit.h"
+
+typedef struct
+{
+  char                *dir;
+  char                *path;
+  ConduitHistoryStore *store;
+} Fixture;
+
+static void
+set_up (Fixture       *fixture,
+        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("conduit-history-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, "sub", "history.db", NULL);
+  fixture->store = conduit_history_store_new (fixture->path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+tear_down (Fixture       *fixture,
+           gconstpointer  data)
+{
+  const char *suffixes[] = { "", "-wal", "-shm" };
+  g_autofree char *sub = g_path_get_dirname (fixture->path);
+
+  conduit_history_store_close (fixture->store);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (g_steal_pointer (&fixture->store));
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (fixture->path, suffixes[i], NULL);
+      g_unlink (file);
+    }
+  g_rmdir (sub);
+  g_rmdir (fixture->dir);
+  g_free (fixture->path);
+  g_free (fixture->dir);
+}
+
+static void
+begin_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  gint64 *id = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *id = conduit_history_store_begin_run_finish (CONDUIT_HISTORY_STORE (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static gint64
+begin_run (ConduitHistoryStore *store,
+           const char          *flow,
+           gint64               started_us,
+           const char          *item)
+{
+  ConduitRunRecord run = { 0 };
+  g_autoptr(GPtrArray) items = g_ptr_array_new ();
+  gint64 id = 0;
+
+  run.flow = (char *)flow;
+  run.trigger_node = (char *)"start";
+  run.trigger_kind = (char *)"manual";
+  run.started_us = started_us;
+  if (item != NULL)
+    g_ptr_array_add (items, (char *)item);
+  conduit_history_store_begin_run_async (store, &run, NULL, items, NULL, begin_cb, &id);
+  while (id == 0)
+    g_main_context_iteration (NULL, TRUE);
+  return id;
+}
+
+static void
+finish_run (ConduitHistoryStore *store,
+            gint64               id,
+            ConduitRunStatus     status,
+            const char          *error)
+{
+  ConduitRunRecord run = { 0 };
+  g_autoptr(GError) local_error = NULL;
+
+  run.id = id;
+  run.flow = (char *)"x";
+  run.finished_us = g_get_real_time ();
+  run.status = status;
+  run.items_in = 3;
+  run.items_ok = 2;
+  run.items_failed = status == CONDUIT_RUN_STATUS_SUCCEEDED ? 0 : 1;
+  run.error = (char *)error;
+  conduit_history_store_finish_run (store, &run);
+  g_assert_true (conduit_history_store_flush (store, &local_error));
+}
+
+static int
+query_int (const char *path,
+           const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int value;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static void
+test_schema (Fixture       *fixture,
+             gconstpointer  data)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==,
+                   CONDUIT_HISTORY_SCHEMA_VERSION);
+  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *)sqlite3_column_text (stmt, 0), ==, "wal");
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+static void
+test_too_new (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitHistoryStore) again = NULL;
+  sqlite3 *db = NULL;
+
+  conduit_history_store_close (fixture->store);
+  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  again = conduit_history_store_new (fixture->path, &error);
+  g_assert_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_TOO_NEW);
+  g_assert_null (again);
+}
+
+static void
+test_not_a_database (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("conduit-history-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "history.db", NULL);
+  g_autoptr(ConduitHistoryStore) store = NULL;
+
+  g_assert_true (g_file_set_contents (path, "this is not sqlite, just some text that is long "
+                                      "enough to have a header of a hundred bytes or so, and "
+                                      "then some more words", -1, NULL));
+  store = conduit_history_store_new (path, &error);
+  g_assert_null (store);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, path));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_runs_steps_items (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitRunRecord) run = NULL;
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  ConduitStepRecord step = { 0 };
+  ConduitItemRecord *item;
+  gint64 id;
+
+  id = begin_run (fixture->store, "Orders", 1000, "{\"order\":1}");
+  g_assert_cmpint (id, >, 0);
+
+  /* Committed before the callback: another connection sees the run already. */
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs WHERE status = 'running'"),
+                   ==, 1);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM items"), ==, 1);
+
+  step.run_id = id;
+  step.node_id = (char *)"call";
+  step.item_index = 0;
+  step.attempt = 1;
+  step.status = (char *)"retry";
+  step.http_status = 503;
+  step.delay_ms = 0;
+  step.error_kind = (char *)"http";
+  step.error_message = (char *)"answered 503";
+  conduit_history_store_add_step (fixture->store, &step);
+  step.attempt = 2;
+  step.status = (char *)"ok";
+  step.http_status = 201;
+  step.delay_ms = 480;
+  step.error_kind = NULL;
+  step.error_message = NULL;
+  conduit_history_store_add_step (fixture->store, &step);
+  conduit_history_store_add_item (fixture->store, id, "call", "out", TRUE, 0, "{\"id\":7}");
+  finish_run (fixture->store, id, CONDUIT_RUN_STATUS_PARTIAL, "one failed");
+
+  run = conduit_history_store_get_run (fixture->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (run->flow, ==, "Orders");
+  g_assert_cmpint (run->status, ==, CONDUIT_RUN_STATUS_PARTIAL);
+  g_assert_cmpuint (run->items_failed, ==, 1);
+  g_assert_cmpstr (run->error, ==, "one failed");
+  g_assert_cmpint (run->started_us, ==, 1000);
+  g_assert_cmpint (run->finished_us, >, 0);
+
+  steps = conduit_history_store_list_steps (fixture->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (steps->len, ==, 2);
+  g_assert_cmpuint (((ConduitStepRecord *)g_ptr_array_index (steps, 1))->delay_ms, ==, 480);
+  g_assert_cmpuint (((ConduitStepRecord *)g_ptr_array_index (steps, 0))->http_status, ==, 503);
+  g_assert_cmpstr (((ConduitStepRecord *)g_ptr_array_index (steps, 0))->error_message, ==,
+                   "answered 503");
+
+  items = conduit_history_store_list_items (fixture->store, id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 2);
+  item = g_ptr_array_index (items, 0);
+  g_assert_cmpstr (item->node_id, ==, "start");
+  g_assert_cmpstr (item->data, ==, "{\"order\":1}");
+  g_assert_false (item->truncated);
+
+  g_clear_pointer (&run, conduit_run_record_free);
+  run = conduit_history_store_get_run (fixture->store, id + 100, &error);
+  g_assert_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+test_truncation (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GString) big = g_string_new ("{\"text\":\"");
+  ConduitItemRecord *item;
+  gint64 id;
+
+  for (guint i = 0; i < 500; i++)
+    g_string_append (big, "é");   /* two bytes each: the cut must not split one */
+  g_string_append (big, "\"}");
+
+  conduit_history_store_set_max_item_bytes (fixture->store, 101);
+  id = begin_run (fixture->store, "Big", 1, big->str);
+  conduit_history_store_add_item (fixture->store, id, "n", "out", TRUE, 0, big->str);
+  g_assert_true (conduit_history_store_flush (fixture->store, &error));
+
+  items = conduit_history_store_list_items (fixture->store, id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 2);
+  for (guint i = 0; i < items->len; i++)
+    {
+      item = g_ptr_array_index (items, i);
+      g_assert_true (item->truncated);
+      g_assert_cmpuint (item->size, ==, big->len);
+      g_assert_cmpuint (strlen (item->data), <=, 101);
+      g_assert_cmpuint (strlen (item->data), >=, 99);
+      g_assert_true (g_utf8_validate (item->data, -1, NULL));
+    }
+}
+
+static void
+test_list_filters (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  ConduitHistoryQuery query = { .status = -1 };
+  gint64 ids[6];
+
+  for (guint i = 0; i < 6; i++)
+    {
+      ids[i] = begin_run (fixture->store, i % 2 ? "Orders" : "Leads", (i + 1) * 1000,
+                          i == 4 ? "{\"email\":\"needle@example.com\"}" : "{}");
+      finish_run (fixture->store, ids[i],
+                  i % 3 == 0 ? CONDUIT_RUN_STATUS_FAILED : CONDUIT_RUN_STATUS_SUCCEEDED,
+                  i == 3 ? "CRM said 401" : NULL);
+    }
+
+  runs = conduit_history_store_list_runs (fixture->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 6);
+  g_assert_cmpint (((ConduitRunRecord *)g_ptr_array_index (runs, 0))->id, ==, ids[5]);
+  g_clear_pointer (&runs, g_ptr_array_unref);
+
+  query.flow = "Orders";
+  runs = conduit_history_store_list_runs (fixture->store, &query, &error);
+  g_assert_cmpuint (runs->len, ==, 3);
+  g_clear_pointer (&runs, g_ptr_array_unref);
+
+  query.status = CONDUIT_RUN_STATUS_FAILED;
+  runs = conduit_history_store_list_runs (fixture->store, &query, &error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  g_assert_cmpint (((ConduitRunRecord *)g_ptr_array_index (runs, 0))->id, ==, ids[3]);
+  g_clear_pointer (&runs, g_ptr_array_unref);
+
+  query = (ConduitHistoryQuery) { .status = -1, .text = "needle@" };
+  runs = conduit_history_store_list_runs (fixture->store, &query, &error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  g_assert_cmpint (((ConduitRunRecord *)g_ptr_array_index (runs, 0))->id, ==, ids[4]);
+  g_clear_pointer (&runs, g_ptr_array_unref);
+
+  query = (ConduitHistoryQuery) { .status = -1, .text = "401" };
+  runs = conduit_history_store_list_runs (fixture->store, &query, &error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  g_clear_pointer (&runs, g_ptr_array_unref);
+
+  query = (ConduitHistoryQuery) { .status = -1, .text = "100%_" };
+  runs = conduit_history_store_list_runs (fixture->store, &query, &error);
+  g_assert_cmpuint (runs->len, ==, 0);
+  g_clear_pointer (&runs, g_ptr_array_unref);
+
+  query = (ConduitHistoryQuery) { .status = -1, .since_us = 2500, .until_us = 5500 };
+  runs = conduit_history_store_list_runs (fixture->store, &query, &error);
+  g_assert_cmpuint (runs->len, ==, 3);
+  g_assert_cmpuint (conduit_history_store_count_runs (fixture->store, &query, &error), ==, 3);
+  g_clear_pointer (&runs, g_ptr_array_unref);
+
+  query = (ConduitHistoryQuery) { .status = -1, .offset = 2, .limit = 3 };
+  runs = conduit_history_store_list_runs (fixture->store, &query, &error);
+  g_assert_cmpuint (runs->len, ==, 3);
+  g_assert_cmpint (((ConduitRunRecord *)g_ptr_array_index (runs, 0))->id, ==, ids[3]);
+  g_assert_cmpint (((ConduitRunRecord *)g_ptr_array_index (runs, 2))->id, ==, ids[1]);
+}
+
+static void
+list_async_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GPtrArray **runs = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *runs = conduit_history_store_list_runs_finish (CONDUIT_HISTORY_STORE (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_list_async (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) runs = NULL;
+  ConduitHistoryQuery query = { .status = -1, .flow = "A" };
+
+  begin_run (fixture->store, "A", 1, NULL);
+  begin_run (fixture->store, "B", 2, NULL);
+  conduit_history_store_list_runs_async (fixture->store, &query, NULL, list_async_cb, &runs);
+  while (runs == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (runs->len, ==, 1);
+  g_assert_cmpint (((ConduitRunRecord *)g_ptr_array_index (runs, 0))->status, ==,
+                   CONDUIT_RUN_STATUS_RUNNING);
+}
+
+static void
+test_interrupted (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitHistoryStore) again = NULL;
+  g_autoptr(ConduitRunRecord) run = NULL;
+  g_autoptr(GSubprocess) gone = NULL;
+  g_autofree char *sql = NULL;
+  gint64 dead_pid;
+  gint64 id, other;
+  sqlite3 *db = NULL;
+
+  /* A run of a process that no longer exists, and one of a process that is alive (this one). */
+  gone = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "true", NULL);
+  g_assert_no_error (error);
+  dead_pid = g_ascii_strtoll (g_subprocess_get_identifier (gone), NULL, 10);
+  g_subprocess_wait (gone, NULL, &error);
+  g_assert_no_error (error);
+
+  id = begin_run (fixture->store, "Cut short", 1, "{\"event\":1}");
+  other = begin_run (fixture->store, "Still running", 2, NULL);
+  conduit_history_store_close (fixture->store);
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sql = g_strdup_printf ("UPDATE runs SET pid = %" G_GINT64_FORMAT " WHERE id = %" G_GINT64_FORMAT,
+                         dead_pid, id);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_free (sql);
+  sql = g_strdup_printf ("UPDATE runs SET pid = %d WHERE id = %" G_GINT64_FORMAT, 1, other);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  again = conduit_history_store_new (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conduit_history_store_get_n_interrupted (again), ==, 1);
+
+  run = conduit_history_store_get_run (again, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run->status, ==, CONDUIT_RUN_STATUS_INTERRUPTED);
+  g_assert_nonnull (run->error);
+  g_clear_pointer (&run, conduit_run_record_free);
+
+  /* pid 1 is alive: its run is another process's business. */
+  run = conduit_history_store_get_run (again, other, &error);
+  g_assert_cmpint (run->status, ==, CONDUIT_RUN_STATUS_RUNNING);
+}
+
+static void
+prune_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  gint *deleted = user_data;
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  g_assert_true (conduit_history_store_prune_finish (CONDUIT_HISTORY_STORE (object), result, &n,
+                                                     &error));
+  g_assert_no_error (error);
+  *deleted = (gint)n;
+}
+
+static gint
+prune (ConduitHistoryStore *store,
+       gint64               now_us)
+{
+  gint deleted = -1;
+
+  conduit_history_store_prune_async (store, now_us, NULL, prune_cb, &deleted);
+  while (deleted < 0)
+    g_main_context_iteration (NULL, TRUE);
+  return deleted;
+}
+
+static void
+test_retention (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  ConduitHistoryQuery query = { .status = -1, .flow = "Keep" };
+  gint64 day = G_GINT64_CONSTANT (24) * 3600 * G_USEC_PER_SEC;
+  gint64 now = 100 * day;
+  gint64 ids[5];
+
+  for (guint i = 0; i < 5; i++)
+    {
+      ids[i] = begin_run (fixture->store, "Keep", now - (5 - i) * day, "{\"x\":1}");
+      finish_run (fixture->store, ids[i], CONDUIT_RUN_STATUS_SUCCEEDED, NULL);
+    }
+  begin_run (fixture->store, "Other", now - 50 * day, NULL);   /* old but still running */
+
+  conduit_history_store_set_retention (fixture->store, 3, 0);
+  g_assert_cmpint (prune (fixture->store, now), ==, 2);
+  runs = conduit_history_store_list_runs (fixture->store, &query, &error);
+  g_assert_cmpuint (runs->len, ==, 3);
+  g_assert_cmpint (((ConduitRunRecord *)g_ptr_array_index (runs, 2))->id, ==, ids[2]);
+  g_clear_pointer (&runs, g_ptr_array_unref);
+
+  /* The items of pruned runs went with them. */
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM items"), ==, 3);
+
+  /* Older than two days: ids[2] goes; ids[3], ids[4] and the old running run stay. */
+  conduit_history_store_set_retention (fixture->store, 0, 2);
+  g_assert_cmpint (prune (fixture->store, now), ==, 1);
+  runs = conduit_history_store_list_runs (fixture->store, NULL, &error);
+  g_assert_cmpuint (runs->len, ==, 3);
+
+  /* The WAL was checkpointed. */
+  {
+    g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+    GStatBuf st;
+
+    if (g_stat (wal, &st) == 0)
+      g_assert_cmpint (st.st_size, ==, 0);
+  }
+}
+
+typedef struct
+{
+  guint    done;
+  gboolean is_new[8];
+} Claims;
+
+static void
+claim_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Claims *claims = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (conduit_history_store_claim_key_finish (CONDUIT_HISTORY_STORE (object), result,
+                                                         &claims->is_new[claims->done], &error));
+  g_assert_no_error (error);
+  claims->done++;
+}
+
+static void
+test_dedupe_keys (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  Claims claims = { 0 };
+  gint64 hour = G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC;
+
+  /* Two deliveries in the same instant: exactly one is new. */
+  conduit_history_store_claim_key_async (fixture->store, "flow/dedupe", "order-1", 0, hour, NULL,
+                                         claim_cb, &claims);
+  conduit_history_store_claim_key_async (fixture->store, "flow/dedupe", "order-1", 0, hour, NULL,
+                                         claim_cb, &claims);
+  conduit_history_store_claim_key_async (fixture->store, "other/dedupe", "order-1", 0, hour, NULL,
+                                         claim_cb, &claims);
+  conduit_history_store_claim_key_async (fixture->store, "flow/dedupe", "order-1", 2 * hour, hour,
+                                         NULL, claim_cb, &claims);
+  while (claims.done < 4)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_true (claims.is_new[0]);
+  g_assert_false (claims.is_new[1]);
+  g_assert_true (claims.is_new[2]);     /* another node's keys are its own */
+  g_assert_true (claims.is_new[3]);     /* expired */
+}
+
+static void
+test_burst (Fixture       *fixture,
+            gconstpointer  data)
+{
+  ConduitRunRecord run = { 0 };
+  gint64 ids[500] = { 0 };
+  guint done = 0;
+
+  run.flow = (char *)"Burst";
+  run.trigger_kind = (char *)"webhook";
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    conduit_history_store_begin_run_async (fixture->store, &run, NULL, NULL, NULL, begin_cb, &ids[i]);
+  while (done < G_N_ELEMENTS (ids))
+    {
+      g_main_context_iteration (NULL, TRUE);
+      for (done = 0; done < G_N_ELEMENTS (ids) && ids[done] != 0; done++)
+        ;
+    }
+
+  /* Every one got its own id, in order. */
+  for (guint i = 1; i < G_N_ELEMENTS (ids); i++)
+    g_assert_cmpint (ids[i], ==, ids[i - 1] + 1);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 500);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, set_up, func, tear_down)
+  ADD ("/conduit/history/schema", test_schema);
+  ADD ("/conduit/history/too-new", test_too_new);
+  g_test_add_func ("/conduit/history/not-a-database", test_not_a_database);
+  ADD ("/conduit/history/runs-steps-items", test_runs_steps_items);
+  ADD ("/conduit/history/truncation", test_truncation);
+  ADD ("/conduit/history/list-filters", test_list_filters);
+  ADD ("/conduit/history/list-async", test_list_async);
+  ADD ("/conduit/history/interrupted", test_interrupted);
+  ADD ("/conduit/history/retention", test_retention);
+  ADD ("/conduit/history/dedupe-keys", test_dedupe_keys);
+  ADD ("/conduit/history/burst", test_burst);
+
+  return g_test_run ();
+}
