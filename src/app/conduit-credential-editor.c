@@ -39,6 +39,7 @@ struct _ConduitCredentialEditor
   char                   *test_result;
 
   /* template children */
+  GtkScrolledWindow      *scrolled_window;
   GtkLabel               *message_label;
   AdwEntryRow            *name_row;
   AdwEntryRow            *id_row;
@@ -50,6 +51,7 @@ struct _ConduitCredentialEditor
   GtkLabel               *test_status_label;
   GtkLabel               *test_body_label;
 
+  guint                   scroll_timeout_id;
   guint                   busy : 1;
 };
 
@@ -88,11 +90,41 @@ value_label (const char *key,
 }
 
 static void
+scroll_to (ConduitCredentialEditor *self,
+           gboolean                 bottom)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+
+  gtk_adjustment_set_value (adjustment, bottom ? gtk_adjustment_get_upper (adjustment) : 0);
+}
+
+/* The result box grows the page over the next layouts (its labels wrap): follow it for a
+ * moment, not for good, or resizing the window later would jump to the bottom. */
+static void
+on_upper_changed (ConduitCredentialEditor *self)
+{
+  if (self->scroll_timeout_id != 0)
+    scroll_to (self, TRUE);
+}
+
+static gboolean
+end_scroll_follow (gpointer data)
+{
+  ConduitCredentialEditor *self = data;
+
+  self->scroll_timeout_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* The message sits at the top, the test result at the bottom: either may be out of sight. */
+static void
 set_message (ConduitCredentialEditor *self,
              const char              *message)
 {
   gtk_label_set_text (self->message_label, message ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+  if (message != NULL)
+    scroll_to (self, FALSE);
 }
 
 static void
@@ -578,6 +610,9 @@ show_test_result (ConduitCredentialEditor *self,
   gtk_label_set_text (self->test_body_label, body ? body : "");
   gtk_widget_set_visible (GTK_WIDGET (self->test_body_label), body != NULL && *body != '\0');
   gtk_widget_set_visible (self->test_result_box, TRUE);
+  g_clear_handle_id (&self->scroll_timeout_id, g_source_remove);
+  self->scroll_timeout_id = g_timeout_add (500, end_scroll_follow, self);
+  scroll_to (self, TRUE);
 
   g_free (self->test_result);
   self->test_result = body && *body ? g_strdup_printf ("%s\n%s", status, body) : g_strdup (status);
@@ -911,6 +946,7 @@ conduit_credential_editor_dispose (GObject *object)
   ConduitCredentialEditor *self = (ConduitCredentialEditor *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->scroll_timeout_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONDUIT_TYPE_CREDENTIAL_EDITOR);
   g_clear_object (&self->store);
   g_clear_object (&self->original);
@@ -962,6 +998,7 @@ conduit_credential_editor_class_init (ConduitCredentialEditorClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/conduit/Conduit/conduit-credential-editor.ui");
+  gtk_widget_class_bind_template_child (widget_class, ConduitCredentialEditor, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, ConduitCredentialEditor, message_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitCredentialEditor, name_row);
   gtk_widget_class_bind_template_child (widget_class, ConduitCredentialEditor, id_row);
@@ -988,6 +1025,9 @@ conduit_credential_editor_init (ConduitCredentialEditor *self)
 
   self->cancellable = g_cancellable_new ();
   self->field_rows = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_signal_connect_swapped (gtk_scrolled_window_get_vadjustment (self->scrolled_window), "notify::upper",
+                            G_CALLBACK (on_upper_changed), self);
 
   self->kinds = gtk_string_list_new (NULL);
   for (guint i = 0; i < CONDUIT_CREDENTIAL_N_KINDS; i++)
