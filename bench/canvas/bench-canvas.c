@@ -7,9 +7,10 @@
  * Builds a flow of 1,000 nodes and 1,500 links, shows it in a 1280×800 window and, for many
  * frames at several pan and zoom positions (and while a node is dragged), times what a frame
  * costs: the layout pass, the snapshot, and rendering the snapshot with GTK's cairo renderer.
- * Times are CPU time of the drawing thread. The same frames are then drawn naively — every card laid out and every link drawn again
- * each frame, no culling, no cached link recordings — as the baseline measured in this same
- * run. Prints bench/run's tab-separated rows on stdout.
+ * Times are CPU time of the drawing thread. The same frames are then drawn naively — every
+ * card laid out and drawn and every link stroked again each frame, no culling, no cached link
+ * recordings — as the baseline measured in this same run. Prints bench/run's tab-separated rows
+ * on stdout.
  */
 
 #include "config.h"
@@ -60,7 +61,8 @@ build_document (void)
   for (guint i = 0; i < N_NODES; i++)
     {
       g_autofree char *id = g_strdup_printf ("n%u", i);
-      g_autoptr(ConduitNode) node = conduit_node_new (id, g_ptr_array_index (middles, i % middles->len));
+      g_autoptr(ConduitNode) node =
+        conduit_node_new (id, g_ptr_array_index (middles, i % middles->len));
       g_autofree char *title = g_strdup_printf ("Step %u", i + 1);
 
       conduit_node_set_title (node, title);
@@ -75,7 +77,8 @@ build_document (void)
   for (guint i = 0; i + 1 < N_NODES && n_links < N_LINKS; i++)
     {
       ConduitNode *from = g_ptr_array_index (nodes, i);
-      ConduitConnector *connector = conduit_connector_registry_lookup (registry, conduit_node_get_connector_id (from));
+      ConduitConnector *connector =
+        conduit_connector_registry_lookup (registry, conduit_node_get_connector_id (from));
       const ConduitPortSpec *out = g_ptr_array_index (conduit_connector_get_outputs (connector),
                                                       i % conduit_connector_get_outputs (connector)->len);
       guint targets[2] = { i + 1, i + COLUMNS + 1 };
@@ -85,10 +88,12 @@ build_document (void)
           g_autoptr(ConduitLink) link = NULL;
           ConduitNode *to;
 
-          if (targets[t] >= N_NODES || (t == 0 && (i + 1) % COLUMNS == 0) || (t == 1 && i % 20 >= 11))
+          if (targets[t] >= N_NODES || (t == 0 && (i + 1) % COLUMNS == 0) || (t == 1
+              && i % 20 >= 11))
             continue;
           to = g_ptr_array_index (nodes, targets[t]);
-          link = conduit_link_new (conduit_node_get_id (from), out->id, conduit_node_get_id (to), "in");
+          link = conduit_link_new (conduit_node_get_id (from), out->id, conduit_node_get_id (to),
+                                   "in");
           conduit_flow_add_link (flow, link);
           n_links++;
         }
@@ -254,7 +259,8 @@ main (int    argc,
   adw_init ();
   g_assert_nonnull (conduit_get_resource ());
   gtk_css_provider_load_from_resource (provider, "/io/conduit/Conduit/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
   document = build_document ();
