@@ -36,6 +36,7 @@ struct _ConduitInspector
   ConduitConnector *connector;
   GHashTable       *rows;            /* setting key → ConduitSettingRow */
   GStrv             credential_ids;
+  GHashTable       *credential_names;  /* (nullable): id → name or id, of those in the keyring */
 
   /* template children */
   GtkStack         *stack;
@@ -316,7 +317,10 @@ update_credential_suggestions (ConduitInspector *self)
   g_hash_table_iter_init (&iter, self->rows);
   while (g_hash_table_iter_next (&iter, NULL, &row))
     if (conduit_setting_row_get_spec (row)->type == CONDUIT_SETTING_CREDENTIAL)
-      conduit_setting_row_set_suggestions (row, (const char * const *)ids->pdata);
+      {
+        conduit_setting_row_set_suggestion_names (row, self->credential_names);
+        conduit_setting_row_set_suggestions (row, (const char * const *)ids->pdata);
+      }
 }
 
 static void
@@ -586,9 +590,9 @@ conduit_inspector_get_mapping_slot (ConduitInspector *self)
  * @self: an inspector
  * @ids: (nullable) (array zero-terminated=1): the credentials saved in the keyring
  *
- * CREDENTIALS HOOK: the credentials manager calls this with what
- * conduit_credential_store_list_async() found. Credential settings offer these ids, and those
- * the flow already uses, in a menu beside the field; typing an id stays possible.
+ * Credential settings offer these ids, and those the flow already uses, in a menu beside the
+ * field; typing an id stays possible. The editor calls conduit_inspector_set_credentials()
+ * with what conduit_credential_store_list_async() found.
  */
 void
 conduit_inspector_set_credential_ids (ConduitInspector   *self,
@@ -599,6 +603,40 @@ conduit_inspector_set_credential_ids (ConduitInspector   *self,
   g_strfreev (self->credential_ids);
   self->credential_ids = g_strdupv ((char **)ids);
   update_credential_suggestions (self);
+}
+
+/**
+ * conduit_inspector_set_credentials:
+ * @self: an inspector
+ * @credentials: (element-type ConduitCredential): what conduit_credential_store_list_async()
+ *   found
+ *
+ * Like conduit_inspector_set_credential_ids(), and the picker also shows each one's name and
+ * marks the flow's ids that are not among them.
+ */
+void
+conduit_inspector_set_credentials (ConduitInspector *self,
+                                   GPtrArray        *credentials)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+  g_return_if_fail (CONDUIT_IS_INSPECTOR (self));
+  g_return_if_fail (credentials != NULL);
+
+  g_clear_pointer (&self->credential_names, g_hash_table_unref);
+  self->credential_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < credentials->len; i++)
+    {
+      ConduitCredential *credential = g_ptr_array_index (credentials, i);
+      const char *id = conduit_credential_get_id (credential);
+      const char *name = conduit_credential_get_name (credential);
+
+      g_hash_table_insert (self->credential_names, g_strdup (id), g_strdup (name ? name : id));
+      g_ptr_array_add (ids, (gpointer)id);
+    }
+  g_ptr_array_add (ids, NULL);
+
+  conduit_inspector_set_credential_ids (self, (const char * const *)ids->pdata);
 }
 
 /**
@@ -635,6 +673,7 @@ conduit_inspector_finalize (GObject *object)
 
   g_clear_pointer (&self->rows, g_hash_table_unref);
   g_clear_pointer (&self->credential_ids, g_strfreev);
+  g_clear_pointer (&self->credential_names, g_hash_table_unref);
 
   G_OBJECT_CLASS (conduit_inspector_parent_class)->finalize (object);
 }
