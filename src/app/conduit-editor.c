@@ -41,6 +41,8 @@ struct _ConduitEditor
   AdwFlap          *inspector_flap;
   GtkOverlay       *canvas_overlay;
   GtkWidget        *add_step_button;
+  GtkWidget        *run_button;
+  AdwButtonContent *run_button_content;
   ConduitPalette   *palette;
   ConduitInspector *inspector;
 };
@@ -289,9 +291,55 @@ conduit_editor_get_run_panel (ConduitEditor *self)
   return self->run_panel;
 }
 
+/**
+ * conduit_editor_update_run_button:
+ * @self: an editor
+ * @button: a button for `editor.run` or an action that forwards to it
+ * @content: its content
+ *
+ * Makes @button say Run, or Stop while a test run goes on. The header bar's button and the
+ * canvas's one look the same through this.
+ */
+void
+conduit_editor_update_run_button (ConduitEditor    *self,
+                                  GtkWidget        *button,
+                                  AdwButtonContent *content)
+{
+  gboolean running;
+
+  g_return_if_fail (CONDUIT_IS_EDITOR (self));
+  g_return_if_fail (GTK_IS_WIDGET (button));
+  g_return_if_fail (ADW_IS_BUTTON_CONTENT (content));
+
+  running = conduit_editor_get_running (self);
+  adw_button_content_set_icon_name (content, running ? "media-playback-stop-symbolic"
+                                                     : "media-playback-start-symbolic");
+  adw_button_content_set_label (content, running ? _("Stop") : _("Run"));
+  gtk_widget_set_tooltip_text (button, running ? _("Stop the test run (F5)")
+                                               : _("Test-run this flow with its sample data (F5)"));
+  gtk_widget_remove_css_class (button, running ? "suggested-action" : "destructive-action");
+  gtk_widget_add_css_class (button, running ? "destructive-action" : "suggested-action");
+}
+
+/**
+ * conduit_editor_set_show_run_button:
+ * @self: an editor
+ * @show: whether the canvas shows a Run button
+ *
+ * A 360 px header bar has no room for Run: the window shows it on the canvas instead.
+ */
+void
+conduit_editor_set_show_run_button (ConduitEditor *self,
+                                    gboolean       show)
+{
+  g_return_if_fail (CONDUIT_IS_EDITOR (self));
+  gtk_widget_set_visible (self->run_button, show);
+}
+
 static void
 update_run_action (ConduitEditor *self)
 {
+  conduit_editor_update_run_button (self, self->run_button, self->run_button_content);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.run",
                                  self->document != NULL || self->run_cancellable != NULL);
 }
@@ -640,6 +688,8 @@ conduit_editor_class_init (ConduitEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitEditor, inspector_flap);
   gtk_widget_class_bind_template_child (widget_class, ConduitEditor, canvas_overlay);
   gtk_widget_class_bind_template_child (widget_class, ConduitEditor, add_step_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitEditor, run_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitEditor, run_button_content);
   gtk_widget_class_bind_template_child (widget_class, ConduitEditor, palette);
   gtk_widget_class_bind_template_child (widget_class, ConduitEditor, inspector);
   gtk_widget_class_bind_template_callback (widget_class, on_connector_activated);

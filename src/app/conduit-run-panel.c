@@ -44,6 +44,7 @@ struct _ConduitRunPanel
   GtkWidget   *input_expander;
   GtkLabel    *input_heading;
   GtkTextView *input_view;
+  GtkWidget   *output_expander;
   GtkLabel    *output_heading;
   GtkTextView *output_view;
 };
@@ -156,7 +157,27 @@ set_view_text (ConduitRunPanel *self,
   g_autofree char *text = dup_pretty_json (json);
   g_autofree char *redacted = conduit_run_redact (self->run, text);
 
+  GtkWidget *scroller = gtk_widget_get_parent (GTK_WIDGET (view));
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (view), "Xy");
+  guint n_lines = 1;
+  int line_height = 0;
+
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), redacted, -1);
+
+  /* A text view learns its height only after an idle layout pass, too late for its scrolled
+   * window to size itself to it: ask for the height of the lines up front, up to a limit past
+   * which the JSON scrolls. */
+  for (const char *c = redacted; *c != '\0'; c++)
+    n_lines += *c == '\n';
+  pango_layout_get_pixel_size (layout, NULL, &line_height);
+  if (GTK_IS_SCROLLED_WINDOW (scroller))
+    {
+      int wanted = MIN ((int)n_lines, 14) * line_height + 12 + 4;
+
+      gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), -1);
+      gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), wanted);
+      gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), wanted);
+    }
 }
 
 static const char *
@@ -343,6 +364,7 @@ conduit_run_panel_update (ConduitRunPanel *self)
 {
   const char *state;
   const char *style;
+  gboolean has_items;
   ConduitConnector *connector;
   guint items_in = 0, items_ok = 0, items_failed = 0, items_rejected = 0, n_out = 0;
   g_autofree char *counts = NULL;
@@ -363,6 +385,8 @@ conduit_run_panel_update (ConduitRunPanel *self)
   if (state == NULL)
     return;
 
+  /* A step that was skipped, or is still waiting, has no items to show. */
+  has_items = g_strcmp0 (state, "skipped") != 0 && g_strcmp0 (state, "pending") != 0;
   connector = node_connector (self->node);
   conduit_run_get_node_counts (self->run, conduit_node_get_id (self->node),
                                &items_in, &items_ok, &items_failed, &items_rejected);
@@ -390,12 +414,14 @@ conduit_run_panel_update (ConduitRunPanel *self)
                                 json_array_get_length (json_node_get_array (input)));
   gtk_label_set_text (self->input_heading, in_heading);
   gtk_widget_set_visible (self->input_expander,
-                          connector == NULL || conduit_connector_get_inputs (connector)->len > 0);
+                          has_items &&
+                          (connector == NULL || conduit_connector_get_inputs (connector)->len > 0));
 
   output = collect_output (self->run, self->node, connector, &n_out);
   set_view_text (self, self->output_view, output);
   out_heading = g_strdup_printf (_("Items Out (%u)"), n_out);
   gtk_label_set_text (self->output_heading, out_heading);
+  gtk_widget_set_visible (self->output_expander, has_items);
 }
 
 static char *
@@ -539,6 +565,7 @@ conduit_run_panel_class_init (ConduitRunPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitRunPanel, input_expander);
   gtk_widget_class_bind_template_child (widget_class, ConduitRunPanel, input_heading);
   gtk_widget_class_bind_template_child (widget_class, ConduitRunPanel, input_view);
+  gtk_widget_class_bind_template_child (widget_class, ConduitRunPanel, output_expander);
   gtk_widget_class_bind_template_child (widget_class, ConduitRunPanel, output_heading);
   gtk_widget_class_bind_template_child (widget_class, ConduitRunPanel, output_view);
 

@@ -58,6 +58,7 @@ G_DEFINE_FINAL_TYPE (ConduitWindow, conduit_window, ADW_TYPE_APPLICATION_WINDOW)
 static GParamSpec *properties[N_PROPS];
 
 static void save_as (ConduitWindow *self);
+static void update_run_placement (ConduitWindow *self);
 
 static void
 update_title (ConduitWindow *self)
@@ -122,7 +123,7 @@ update_actions (ConduitWindow *self)
    * Open (still in the main menu, and Ctrl+N, Ctrl+O) so that the header bar fits a 360 px
    * window even with minimize and maximize buttons. The palette has its button on the canvas. */
   gtk_widget_set_visible (self->inspector_button, has_document);
-  gtk_widget_set_visible (self->run_button, has_document);
+  update_run_placement (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", has_document);
   gtk_widget_set_visible (self->new_button, !has_document);
   gtk_widget_set_visible (self->open_button, !has_document);
@@ -780,25 +781,25 @@ conduit_window_get_property (GObject    *object,
 static void
 update_run_button (ConduitWindow *self)
 {
-  gboolean running = conduit_editor_get_running (self->editor);
+  conduit_editor_update_run_button (self->editor, self->run_button,
+                                    self->run_button_content);
+}
 
-  adw_button_content_set_icon_name (self->run_button_content,
-                                    running ? "media-playback-stop-symbolic"
-                                            : "media-playback-start-symbolic");
-  adw_button_content_set_label (self->run_button_content, running ? _("Stop") : _("Run"));
-  gtk_widget_set_tooltip_text (self->run_button,
-                               running ? _("Stop the test run (F5)")
-                                       : _("Test-run this flow with its sample data (F5)"));
-  if (running)
-    {
-      gtk_widget_remove_css_class (self->run_button, "suggested-action");
-      gtk_widget_add_css_class (self->run_button, "destructive-action");
-    }
-  else
-    {
-      gtk_widget_remove_css_class (self->run_button, "destructive-action");
-      gtk_widget_add_css_class (self->run_button, "suggested-action");
-    }
+/* Below this width the header bar has no room for Run (with minimize and maximize buttons it
+ * is full at 360 px), so the canvas shows it. The switch happens well above the header bar's
+ * minimum width with Run, so the window can always be made narrower. */
+#define NARROW_WIDTH 600
+
+static void
+update_run_placement (ConduitWindow *self)
+{
+  int width = 0, height = 0;
+  gboolean narrow;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  narrow = width > 0 && width < NARROW_WIDTH;
+  gtk_widget_set_visible (self->run_button, self->document != NULL && !narrow);
+  conduit_editor_set_show_run_button (self->editor, narrow);
 }
 
 static void
@@ -877,6 +878,8 @@ conduit_window_init (ConduitWindow *self)
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_signal_connect_object (self->editor, "notify::running", G_CALLBACK (update_run_button), self,
                            G_CONNECT_SWAPPED);
+  /* GTK 4 keeps the default size in step with the size the window is given. */
+  g_signal_connect (self, "notify::default-width", G_CALLBACK (update_run_placement), NULL);
 
   drop_target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop_target, "drop", G_CALLBACK (on_drop), self);

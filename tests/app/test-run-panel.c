@@ -182,8 +182,9 @@ static gboolean
 widget_shows (GtkWidget  *widget,
               const char *text)
 {
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
-      g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+  if (!gtk_widget_get_visible (widget))
+    return FALSE;
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
     return TRUE;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
@@ -325,6 +326,37 @@ test_stop (Fixture       *fixture,
   g_assert_cmpstr (conduit_run_panel_get_status_text (panel), ==, "Stopped before it finished");
 }
 
+/* At 360 px the header bar has no room for Run: it moves onto the canvas and still works. */
+static void
+test_narrow (Fixture       *fixture,
+             gconstpointer  data)
+{
+  ConduitEditor *editor = conduit_window_get_editor (fixture->window);
+  int minimum = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 640);
+  open_flow (fixture, "/ok");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  gtk_widget_measure (GTK_WIDGET (fixture->window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL,
+                      NULL, NULL);
+  g_assert_cmpint (minimum, <=, 360);
+  g_assert_true (widget_shows (GTK_WIDGET (editor), "Run"));
+
+  /* F5 reaches the editor's action from anywhere in the window */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.run", NULL));
+  g_assert_true (widget_shows (GTK_WIDGET (editor), "Stop"));
+  spin_while_running (editor);
+  g_assert_true (widget_shows (GTK_WIDGET (editor), "Run"));
+  g_assert_cmpint (conduit_run_get_status (conduit_editor_get_last_run (editor)), ==,
+                   CONDUIT_RUN_STATUS_SUCCEEDED);
+
+  /* and back in the header bar once there is room */
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 640);
+  g_assert_false (widget_shows (GTK_WIDGET (editor), "Run"));
+}
+
 static void
 test_webhook_address (void)
 {
@@ -378,6 +410,7 @@ main (int   argc,
   g_test_add ("/conduit/run-panel/succeeded", Fixture, NULL, fixture_setup, test_succeeded,
               fixture_teardown);
   g_test_add ("/conduit/run-panel/stop", Fixture, NULL, fixture_setup, test_stop, fixture_teardown);
+  g_test_add ("/conduit/run-panel/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);
   g_test_add_func ("/conduit/run-panel/webhook-address", test_webhook_address);
 
   return g_test_run ();
