@@ -26,6 +26,7 @@ void              conduit_editor_set_document   (ConduitEditor   *self,
 ConduitPalette   *conduit_editor_get_palette    (ConduitEditor   *self);
 ConduitInspector *conduit_editor_get_inspector  (ConduitEditor   *self);
 GtkWidget        *conduit_editor_get_graph_view (ConduitEditor   *self);
+const char       *conduit_editor_get_missing_credentials_text (ConduitEditor *self);
 ConduitRunner    *conduit_editor_get_runner     (ConduitEditor   *self);
 void              conduit_editor_set_runner     (ConduitEditor   *self,
                                                  ConduitRunner   *runner);
