@@ -18,6 +18,9 @@ N_("New");
 /* Translators: deduplicate: label of the “duplicate” output */
 N_("Duplicate");
 
+/* Translators: deduplicate: label of the “error” output; filter: label of the “error” output; http-request: label of the “error” output; notify: label of the “error” output; read-file: label of the “error” output; write-file: label of the “error” output */
+N_("Failed");
+
 /* Translators: deduplicate: label of the “key” setting */
 N_("Key");
 
@@ -56,9 +59,6 @@ N_("Calls a web API once per item: create a contact, send an order, fetch data")
 
 /* Translators: http-request: label of the “out” output */
 N_("Response");
-
-/* Translators: http-request: label of the “error” output; notify: label of the “error” output; read-file: label of the “error” output; write-file: label of the “error” output */
-N_("Failed");
 
 /* Translators: http-request: label of the “method” setting */
 N_("Method");
@@ -277,7 +277,7 @@ N_("The path of the address that apps send events to, for example /hooks/orders"
 N_("Port");
 
 /* Translators: webhook-trigger: help for the “port” setting */
-N_("The TCP port to listen on");
+N_("The TCP port to listen on; 0 picks a free one (shown once the flow is served)");
 
 /* Translators: webhook-trigger: label of the “bind” setting */
 N_("Listen on");

@@ -12,7 +12,10 @@
 #include "conduit-executor.h"
 #include "conduit-executor-read-file.h"
 #include "conduit-executor-write-file.h"
+#include "conduit-executor-dedupe.h"
+#include "conduit-executor-filter.h"
 #include "conduit-executor-http.h"
+#include "conduit-executor-mapping.h"
 #include "conduit-executor-notify.h"
 #include "conduit-executor-trigger.h"
 
@@ -123,6 +126,9 @@ conduit_executors_register_builtin (ConduitConnectorRegistry *registry)
     { "schedule-trigger", conduit_executor_trigger_get_type },
     { "http-request", conduit_executor_http_get_type },
     { "notify", conduit_executor_notify_get_type },
+    { "mapping", conduit_executor_mapping_get_type },
+    { "filter", conduit_executor_filter_get_type },
+    { "deduplicate", conduit_executor_dedupe_get_type },
     { "read-file", conduit_executor_read_file_get_type },
     { "write-file", conduit_executor_write_file_get_type },
   };
