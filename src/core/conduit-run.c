@@ -907,6 +907,44 @@ record_cb (GObject      *object,
   g_task_return_boolean (task, TRUE);
 }
 
+static void
+begin_recording (GTask *task)
+{
+  ConduitRun *self = g_task_get_source_object (task);
+  ConduitHistoryStore *history = conduit_runner_get_history (self->runner);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  for (guint i = 0; i < self->trigger_items->len && i < MAX_RECORDED_ITEMS; i++)
+    {
+      g_autofree char *text = NULL;
+
+      json_generator_set_root (generator, g_ptr_array_index (self->trigger_items, i));
+      text = json_generator_to_data (generator, NULL);
+      g_ptr_array_add (texts, conduit_run_redact (self, text));
+    }
+
+  conduit_history_store_begin_run_async (history, &self->record, "out", texts,
+                                         g_task_get_cancellable (task), record_cb, task);
+}
+
+static void
+secrets_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  guint *remaining = g_task_get_task_data (task);
+  g_autoptr(ConduitCredential) credential = NULL;
+
+  /* A credential that cannot be read now fails its node later, with the reason. */
+  credential = conduit_run_lookup_credential_finish (CONDUIT_RUN (object), result, NULL);
+  if (--*remaining == 0)
+    begin_recording (task);
+  else
+    g_object_unref (task);
+}
+
 /**
  * conduit_run_record_async:
  * @self: a run
@@ -914,8 +952,9 @@ record_cb (GObject      *object,
  * @callback: called once the run and its trigger items are committed to the history
  * @user_data: data for @callback
  *
- * Writes the start of the run, with the items that started it, to the history. Without a
- * history it completes at once.
+ * Writes the start of the run, with the items that started it, to the history. The secrets of
+ * the credentials the flow uses are read first, so that an item carrying one is written
+ * redacted. Without a history it completes at once.
  */
 void
 conduit_run_record_async (ConduitRun          *self,
@@ -924,8 +963,7 @@ conduit_run_record_async (ConduitRun          *self,
                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GPtrArray) texts = NULL;
-  g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
   ConduitHistoryStore *history;
 
   g_return_if_fail (CONDUIT_IS_RUN (self));
@@ -943,19 +981,17 @@ conduit_run_record_async (ConduitRun          *self,
       return;
     }
 
-  texts = g_ptr_array_new_with_free_func (g_free);
-  generator = json_generator_new ();
-  for (guint i = 0; i < self->trigger_items->len && i < MAX_RECORDED_ITEMS; i++)
+  ids = conduit_flow_list_credential_ids (self->flow, conduit_runner_get_registry (self->runner));
+  if (ids == NULL || ids->len == 0)
     {
-      g_autofree char *text = NULL;
-
-      json_generator_set_root (generator, g_ptr_array_index (self->trigger_items, i));
-      text = json_generator_to_data (generator, NULL);
-      g_ptr_array_add (texts, conduit_run_redact (self, text));
+      begin_recording (g_steal_pointer (&task));
+      return;
     }
 
-  conduit_history_store_begin_run_async (history, &self->record, "out", texts, cancellable,
-                                         record_cb, g_steal_pointer (&task));
+  g_task_set_task_data (task, g_memdup2 (&ids->len, sizeof ids->len), g_free);
+  for (guint i = 0; i < ids->len; i++)
+    conduit_run_lookup_credential_async (self, g_ptr_array_index (ids, i), cancellable,
+                                         secrets_loaded_cb, g_object_ref (task));
 }
 
 /**
