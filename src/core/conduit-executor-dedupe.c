@@ -241,18 +241,9 @@ conduit_executor_dedupe_execute_async (ConduitExecutor     *executor,
   maybe_finish (self);
 }
 
-static ConduitExecutorOutput *
-conduit_executor_dedupe_execute_finish (ConduitExecutor  *executor,
-                                        GAsyncResult     *result,
-                                        GError          **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 static void
 executor_iface_init (ConduitExecutorInterface *iface)
 {
   iface->prepare = conduit_executor_dedupe_prepare;
   iface->execute_async = conduit_executor_dedupe_execute_async;
-  iface->execute_finish = conduit_executor_dedupe_execute_finish;
 }

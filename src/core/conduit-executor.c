@@ -103,9 +103,15 @@ conduit_executor_execute_finish (ConduitExecutor  *self,
                                  GAsyncResult     *result,
                                  GError          **error)
 {
+  ConduitExecutorInterface *iface;
+
   g_return_val_if_fail (CONDUIT_IS_EXECUTOR (self), NULL);
 
-  return CONDUIT_EXECUTOR_GET_IFACE (self)->execute_finish (self, result, error);
+  /* Most executors return their output from a GTask; they need not say so. */
+  iface = CONDUIT_EXECUTOR_GET_IFACE (self);
+  if (iface->execute_finish == NULL)
+    return g_task_propagate_pointer (G_TASK (result), error);
+  return iface->execute_finish (self, result, error);
 }
 
 /**
