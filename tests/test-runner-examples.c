@@ -39,8 +39,9 @@ retarget (ConduitFlow *flow,
   const char *url = conduit_node_get_setting_string (node, key);
   g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
   g_autofree char *target = fault_server_url (server, g_uri_get_path (uri));
+  g_autoptr(JsonNode) value = json_node_init_string (json_node_alloc (), target);
 
-  conduit_node_set_setting (node, key, json_node_init_string (json_node_alloc (), target));
+  conduit_node_set_setting (node, key, value);
 }
 
 static void
@@ -48,8 +49,9 @@ set_path (ConduitFlow *flow,
           const char  *node_id,
           const char  *path)
 {
-  conduit_node_set_setting (conduit_flow_lookup_node (flow, node_id), "path",
-                            json_node_init_string (json_node_alloc (), path));
+  g_autoptr(JsonNode) value = json_node_init_string (json_node_alloc (), path);
+
+  conduit_node_set_setting (conduit_flow_lookup_node (flow, node_id), "path", value);
 }
 
 static void
@@ -128,8 +130,9 @@ sent_cb (GObject      *object,
          gpointer      user_data)
 {
   Reply *reply = user_data;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
+  GBytes *body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
 
+  g_clear_pointer (&body, g_bytes_unref);
   reply->status = soup_message_get_status (soup_session_get_async_result_message (SOUP_SESSION (object),
                                                                                   result));
   reply->done = TRUE;
@@ -166,9 +169,10 @@ test_webhook_orders (RunnerFixture *fixture,
   GPtrArray *keys;
   guint finished = 0;
 
+  g_autoptr(JsonNode) any_port = json_node_init_int (json_node_alloc (), 0);
+
   retarget (flow, "warehouse", "url", warehouse);
-  conduit_node_set_setting (conduit_flow_lookup_node (flow, "order"), "port",
-                            json_node_init_int (json_node_alloc (), 0));
+  conduit_node_set_setting (conduit_flow_lookup_node (flow, "order"), "port", any_port);
   g_assert_true (conduit_webhook_server_add_flow (server, flow, NULL, NULL, &error));
   g_assert_no_error (error);
   url = conduit_webhook_server_dup_url (server, flow);
