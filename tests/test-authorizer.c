@@ -692,6 +692,100 @@ test_rejection_marks_attention (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+static guint
+get_by_id (Fixture     *fixture,
+           const char  *credential_id,
+           GError     **error)
+{
+  g_autofree char *url = fixture_url (fixture, "/check");
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(ConduitCredential) used = NULL;
+  g_autoptr(GAsyncResult) authorized = NULL;
+  g_autoptr(GAsyncResult) sent = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  conduit_authorizer_authorize_id_async (fixture->authorizer, credential_id, msg, NULL,
+                                         test_keyring_on_done, &authorized);
+  used = conduit_authorizer_authorize_id_finish (fixture->authorizer,
+                                                 test_keyring_wait (&authorized), error);
+  if (used == NULL)
+    return 0;
+  g_assert_cmpstr (conduit_credential_get_id (used), ==, credential_id);
+
+  soup_session_send_and_read_async (fixture->session, msg, G_PRIORITY_DEFAULT, NULL,
+                                    test_keyring_on_done, &sent);
+  body = soup_session_send_and_read_finish (fixture->session, test_keyring_wait (&sent), error);
+  return body ? soup_message_get_status (msg) : 0;
+}
+
+static void
+save_in (ConduitCredentialStore *store,
+         const char             *id,
+         const char             *json)
+{
+  g_autoptr(ConduitCredential) credential = credential_from_json (id, json);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  conduit_credential_store_save_async (store, credential, NULL, test_keyring_on_done, &result);
+  g_assert_true (conduit_credential_store_save_finish (store, test_keyring_wait (&result), &error));
+  g_assert_no_error (error);
+}
+
+static void
+delete_in (ConduitCredentialStore *store,
+           const char             *id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  conduit_credential_store_delete_async (store, id, NULL, test_keyring_on_done, &result);
+  g_assert_true (conduit_credential_store_delete_finish (store, test_keyring_wait (&result),
+                                                         &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_authorize_by_id (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(ConduitCredentialStore) store = conduit_credential_store_new (NULL);
+  g_autoptr(ConduitCredentialStore) elsewhere = conduit_credential_store_new (NULL);
+  g_autoptr(GError) error = NULL;
+  const char *reason = test_keyring_unavailable_reason ();
+
+  if (reason != NULL)
+    {
+      g_test_skip (reason);
+      return;
+    }
+
+  conduit_authorizer_set_store (fixture->authorizer, store);
+  save_in (store, "t-auth-by-id", "{\"kind\": \"bearer\", \"secret\": \"by-id-token-1\"}");
+  fixture->expect_header = "Authorization";
+  fixture->expect_value = "Bearer by-id-token-1";
+  g_assert_cmpuint (get_by_id (fixture, "t-auth-by-id", &error), ==, SOUP_STATUS_OK);
+  g_assert_no_error (error);
+
+  /* kept for the next request: removed behind its back, it still works from memory */
+  delete_in (elsewhere, "t-auth-by-id");
+  g_assert_cmpuint (get_by_id (fixture, "t-auth-by-id", &error), ==, SOUP_STATUS_OK);
+  g_assert_no_error (error);
+
+  /* saved anew through its store: the new secret is used at once */
+  save_in (store, "t-auth-by-id", "{\"kind\": \"bearer\", \"secret\": \"by-id-token-2\"}");
+  fixture->expect_value = "Bearer by-id-token-2";
+  g_assert_cmpuint (get_by_id (fixture, "t-auth-by-id", &error), ==, SOUP_STATUS_OK);
+  g_assert_no_error (error);
+
+  /* deleted through it: the node fails with the message people see */
+  delete_in (store, "t-auth-by-id");
+  g_assert_cmpuint (get_by_id (fixture, "t-auth-by-id", &error), ==, 0);
+  g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_NOT_FOUND);
+  g_assert_cmpstr (error->message, ==, "credential “t-auth-by-id” is not in your keyring");
+  g_assert_cmpuint (fixture->checks, ==, 3);
+}
+
 static const char * const escape_secrets[] = {
   "esc-header-key-1", "esc query/key=2", "esc-bearer-3", "esc-basic-pass-4",
   "esc-client-secret-5", "esc-hmac-secret-6",
@@ -827,6 +921,7 @@ main (int   argc,
   ADD ("incomplete", test_incomplete_credential);
   ADD ("no-secret-escapes", test_no_secret_escapes);
   ADD ("rejection-marks-attention", test_rejection_marks_attention);
+  ADD ("by-id", test_authorize_by_id);
 
 #undef ADD
 

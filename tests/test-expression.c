@@ -358,6 +358,18 @@ test_template (void)
   g_assert_no_error (error);
   g_assert_cmpstr (text, ==, "Hi ada Lovelace: [\"A1\",\"B2\"] {{x}}");
 
+  /* a table's braces do not end the part */
+  {
+    g_autoptr(ConduitTemplate) table = conduit_template_new ("{{ lookup(country, {\"fr\": {\"n\": 1}}) }}!",
+                                                             &error);
+    g_autofree char *rendered = NULL;
+
+    g_assert_no_error (error);
+    rendered = conduit_template_render (table, record, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (rendered, ==, "{\"n\":1}!");
+  }
+
   plain = conduit_template_new ("no parts", &error);
   g_assert_true (conduit_template_is_constant (plain));
   plain_text = conduit_template_render (plain, NULL, &error);

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "conduit-application.h"
+#include "conduit-credentials-window.h"
 #include "conduit-window.h"
 
 struct _ConduitApplication
@@ -65,11 +66,14 @@ conduit_application_startup (GApplication *application)
   ConduitApplication *self = CONDUIT_APPLICATION (application);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *credentials_accels[] = { "<Control><Alt>k", NULL };
 
   G_APPLICATION_CLASS (conduit_application_parent_class)->startup (application);
 
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.credentials",
+                                         credentials_accels);
 }
 
 static void
@@ -110,9 +114,30 @@ about_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* One credentials manager for all windows: the keyring is shared by them. */
+static void
+credentials_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  GtkApplication *application = user_data;
+
+  for (GList *l = gtk_application_get_windows (application); l != NULL; l = l->next)
+    {
+      if (CONDUIT_IS_CREDENTIALS_WINDOW (l->data))
+        {
+          gtk_window_present (l->data);
+          return;
+        }
+    }
+
+  gtk_window_present (GTK_WINDOW (conduit_credentials_window_new (application)));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
   { "about", about_activated },
+  { "credentials", credentials_activated },
 };
 
 static void

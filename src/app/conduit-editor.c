@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "conduit-credential-editor.h"
 #include "conduit-editor.h"
 #include "conduit-resources.h"
 #include "conduit-sidebar.h"
@@ -27,6 +28,9 @@ struct _ConduitEditor
 
   ConduitDocument  *document;
   GtkWidget        *graph_view;
+  GCancellable     *credentials_cancellable;
+  GCancellable     *missing_cancellable;
+  guint             missing_timeout_id;
 
   /* template children */
   AdwFlap          *palette_flap;
@@ -35,6 +39,9 @@ struct _ConduitEditor
   GtkWidget        *add_step_button;
   ConduitPalette   *palette;
   ConduitInspector *inspector;
+  GtkRevealer      *credential_banner;
+  GtkLabel         *credential_banner_label;
+  GtkWidget        *credential_banner_button;
 };
 
 enum {
@@ -98,6 +105,172 @@ on_node_activated (ConduitEditor *self,
   gtk_widget_child_focus (GTK_WIDGET (self->inspector), GTK_DIR_TAB_FORWARD);
 }
 
+/* ---- credentials ------------------------------------------------------------------------ */
+
+/* The keyring's credentials feed the inspector's picker; the flow's credentials that are not
+ * there show in a banner over the canvas with a button to create them. Both are read again
+ * whenever the store changes, so the credentials manager and the banner's own "Create…" keep
+ * them current. */
+
+static void
+on_credentials_listed (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  ConduitEditor *self = user_data;
+  g_autoptr(GPtrArray) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+
+  credentials = conduit_credential_store_list_finish (CONDUIT_CREDENTIAL_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (credentials == NULL)
+    {
+      /* the banner and the manager say so where it matters; the picker stays free text */
+      g_debug ("Could not list credentials: %s", error->message);
+      return;
+    }
+
+  conduit_inspector_set_credentials (self->inspector, credentials);
+}
+
+static char *
+quote_ids (GPtrArray *ids)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      if (i > 0)
+        g_string_append (text, i + 1 < ids->len ? _(", ") : _(" and "));
+      g_string_append_printf (text, "“%s”", (const char *)g_ptr_array_index (ids, i));
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+on_missing_found (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  ConduitEditor *self = user_data;
+  g_autoptr(GPtrArray) missing = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *text = NULL;
+
+  missing = conduit_credential_store_find_missing_finish (CONDUIT_CREDENTIAL_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (missing == NULL)
+    {
+      g_debug ("Could not look for missing credentials: %s", error->message);
+      gtk_revealer_set_reveal_child (self->credential_banner, FALSE);
+      return;
+    }
+
+  if (missing->len == 0)
+    {
+      gtk_revealer_set_reveal_child (self->credential_banner, FALSE);
+      return;
+    }
+
+  names = quote_ids (missing);
+  text = g_strdup_printf (ngettext ("This flow uses the credential %s, which is not in your keyring.",
+                                    "This flow uses the credentials %s, which are not in your keyring.",
+                                    missing->len),
+                          names);
+  gtk_label_set_text (self->credential_banner_label, text);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->credential_banner_button), "s",
+                                    g_ptr_array_index (missing, 0));
+  gtk_revealer_set_reveal_child (self->credential_banner, TRUE);
+}
+
+static void
+check_missing_credentials (ConduitEditor *self)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+
+  g_clear_handle_id (&self->missing_timeout_id, g_source_remove);
+  g_cancellable_cancel (self->missing_cancellable);
+  g_clear_object (&self->missing_cancellable);
+
+  if (self->document != NULL)
+    ids = conduit_flow_list_credential_ids (conduit_document_get_flow (self->document),
+                                            conduit_connector_registry_get_default ());
+  if (ids == NULL || ids->len == 0)
+    {
+      gtk_revealer_set_reveal_child (self->credential_banner, FALSE);
+      return;
+    }
+
+  self->missing_cancellable = g_cancellable_new ();
+  conduit_credential_store_find_missing_async (conduit_credential_store_get_default (), ids,
+                                               self->missing_cancellable, on_missing_found, self);
+}
+
+static gboolean
+check_missing_timeout (gpointer user_data)
+{
+  ConduitEditor *self = user_data;
+
+  self->missing_timeout_id = 0;
+  check_missing_credentials (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A step's credential may have been changed: look again once typing pauses. */
+static void
+on_flow_changed (ConduitEditor *self)
+{
+  g_clear_handle_id (&self->missing_timeout_id, g_source_remove);
+  self->missing_timeout_id = g_timeout_add (500, check_missing_timeout, self);
+}
+
+static void
+refresh_credentials (ConduitEditor *self)
+{
+  g_cancellable_cancel (self->credentials_cancellable);
+  g_clear_object (&self->credentials_cancellable);
+  self->credentials_cancellable = g_cancellable_new ();
+
+  conduit_credential_store_list_async (conduit_credential_store_get_default (),
+                                       self->credentials_cancellable, on_credentials_listed, self);
+  check_missing_credentials (self);
+}
+
+static void
+new_credential_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  ConduitCredentialEditor *editor;
+
+  editor = conduit_credential_editor_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                          conduit_credential_store_get_default ());
+  conduit_credential_editor_set_new_id (editor, g_variant_get_string (parameter, NULL));
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+/**
+ * conduit_editor_get_missing_credentials_text:
+ * @self: an editor
+ *
+ * Returns: (nullable): the banner naming the flow's credentials that are not in the keyring,
+ *   or %NULL while it is hidden
+ */
+const char *
+conduit_editor_get_missing_credentials_text (ConduitEditor *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_EDITOR (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->credential_banner))
+    return NULL;
+  return gtk_label_get_text (self->credential_banner_label);
+}
+
 /**
  * conduit_editor_set_document:
  * @self: an editor
@@ -110,8 +283,18 @@ conduit_editor_set_document (ConduitEditor   *self,
   g_return_if_fail (CONDUIT_IS_EDITOR (self));
   g_return_if_fail (!document || CONDUIT_IS_DOCUMENT (document));
 
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_func (conduit_document_get_flow (self->document),
+                                          on_flow_changed, self);
+
   if (!g_set_object (&self->document, document))
     return;
+
+  if (document != NULL)
+    g_signal_connect_object (conduit_document_get_flow (document), "changed",
+                             G_CALLBACK (on_flow_changed), self, G_CONNECT_SWAPPED);
+  gtk_revealer_set_reveal_child (self->credential_banner, FALSE);
+  refresh_credentials (self);
 
   conduit_inspector_set_document (self->inspector, document);
   conduit_graph_view_set_document (CONDUIT_GRAPH_VIEW (self->graph_view), document);
@@ -190,6 +373,15 @@ conduit_editor_dispose (GObject *object)
 
   if (self->graph_view != NULL)
     g_signal_handlers_disconnect_by_data (self->graph_view, self);
+  g_signal_handlers_disconnect_by_data (conduit_credential_store_get_default (), self);
+  g_clear_handle_id (&self->missing_timeout_id, g_source_remove);
+  g_cancellable_cancel (self->credentials_cancellable);
+  g_cancellable_cancel (self->missing_cancellable);
+  g_clear_object (&self->credentials_cancellable);
+  g_clear_object (&self->missing_cancellable);
+  if (self->document != NULL)
+    g_signal_handlers_disconnect_by_func (conduit_document_get_flow (self->document),
+                                          on_flow_changed, self);
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONDUIT_TYPE_EDITOR);
   self->graph_view = NULL;
@@ -289,11 +481,15 @@ conduit_editor_class_init (ConduitEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitEditor, add_step_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitEditor, palette);
   gtk_widget_class_bind_template_child (widget_class, ConduitEditor, inspector);
+  gtk_widget_class_bind_template_child (widget_class, ConduitEditor, credential_banner);
+  gtk_widget_class_bind_template_child (widget_class, ConduitEditor, credential_banner_label);
+  gtk_widget_class_bind_template_child (widget_class, ConduitEditor, credential_banner_button);
   gtk_widget_class_bind_template_callback (widget_class, on_connector_activated);
 
   gtk_widget_class_install_property_action (widget_class, "editor.show-palette", "show-palette");
   gtk_widget_class_install_property_action (widget_class, "editor.show-inspector", "show-inspector");
   gtk_widget_class_install_action (widget_class, "editor.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "editor.new-credential", "s", new_credential_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "editor.show-palette", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK,
@@ -334,6 +530,10 @@ conduit_editor_init (ConduitEditor *self)
   g_signal_connect_swapped (self->inspector_flap, "notify::reveal-flap",
                             G_CALLBACK (forward_reveal_inspector), self);
   forward_reveal_palette (self);
+
+  g_signal_connect_swapped (conduit_credential_store_get_default (), "changed",
+                            G_CALLBACK (refresh_credentials), self);
+  refresh_credentials (self);
 }
 
 /**

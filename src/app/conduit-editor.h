@@ -26,5 +26,6 @@ void              conduit_editor_set_document   (ConduitEditor   *self,
 ConduitPalette   *conduit_editor_get_palette    (ConduitEditor   *self);
 ConduitInspector *conduit_editor_get_inspector  (ConduitEditor   *self);
 GtkWidget        *conduit_editor_get_graph_view (ConduitEditor   *self);
+const char       *conduit_editor_get_missing_credentials_text (ConduitEditor *self);
 
 G_END_DECLS

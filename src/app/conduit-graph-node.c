@@ -97,7 +97,8 @@ place (GtkWidget *child,
 
   /* children must get at least their minimum; labels ellipsize so theirs is small */
   gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
-  gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, MAX (width, min_w), &min_h, NULL, NULL, NULL);
+  gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, MAX (width, min_w), &min_h, NULL, NULL,
+                      NULL);
   gtk_widget_size_allocate (child,
                             &(GtkAllocation) { x, y + MIN (0, (height - min_h) / 2),
                                                MAX (width, min_w), MAX (height, min_h) },
@@ -117,7 +118,8 @@ conduit_graph_node_size_allocate (GtkWidget *widget,
   int half = width / 2;
 
   place (self->icon, pad, (header - ICON_SIZE) / 2, ICON_SIZE, ICON_SIZE);
-  place (self->title, pad + ICON_SIZE + 8, 0, width - 2 * pad - ICON_SIZE - 8 - badge_space, header);
+  place (self->title, pad + ICON_SIZE + 8, 0, width - 2 * pad - ICON_SIZE - 8 - badge_space,
+         header);
   place (self->badge, width - pad - ICON_SIZE, (header - ICON_SIZE) / 2, ICON_SIZE, ICON_SIZE);
   place (self->summary, pad, header, width - 2 * pad, CONDUIT_GRAPH_NODE_SUMMARY);
   /* the run status floats above the card, so showing it never moves the ports */
@@ -136,7 +138,8 @@ conduit_graph_node_size_allocate (GtkWidget *widget,
       int y = (int)row_centre (i);
 
       place (g_ptr_array_index (self->outputs, i), width - 6, y - 6, 12, 12);
-      place (g_ptr_array_index (self->output_labels, i), half + 2, y - CONDUIT_GRAPH_NODE_PORT_ROW / 2,
+      place (g_ptr_array_index (self->output_labels, i), half + 2,
+             y - CONDUIT_GRAPH_NODE_PORT_ROW / 2,
              half - pad - 2, CONDUIT_GRAPH_NODE_PORT_ROW);
     }
 }
@@ -232,7 +235,8 @@ conduit_graph_node_dup_summary (ConduitGraphNode *self)
   g_return_val_if_fail (CONDUIT_IS_GRAPH_NODE (self), NULL);
 
   if (self->connector == NULL)
-    return g_strdup_printf (_("Unknown node type “%s”"), conduit_node_get_connector_id (self->node));
+    return g_strdup_printf (_("Unknown node type “%s”"),
+                            conduit_node_get_connector_id (self->node));
 
   key = conduit_connector_get_summary_setting (self->connector);
   spec = key ? conduit_connector_find_setting (self->connector, key) : NULL;
@@ -350,8 +354,11 @@ conduit_graph_node_new (ConduitNode      *node,
   gtk_widget_add_css_class (self->icon, "node-icon");
   gtk_widget_set_parent (self->icon, GTK_WIDGET (self));
   if (connector != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (self),
-                              conduit_connector_category_to_string (conduit_connector_get_category (connector)));
+    {
+      ConduitConnectorCategory category = conduit_connector_get_category (connector);
+
+      gtk_widget_add_css_class (GTK_WIDGET (self), conduit_connector_category_to_string (category));
+    }
 
   self->title = add_label (self, "node-title", 0.0);
 
@@ -538,7 +545,8 @@ conduit_graph_node_set_problems (ConduitGraphNode *self,
         gtk_widget_remove_css_class (GTK_WIDGET (self), "invalid");
     }
   gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_INVALID,
-                               has_problems ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
+                               has_problems
+                                 ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
                                -1);
 }
 

@@ -35,6 +35,12 @@
 #define MINIMAP_MARGIN  12.0
 #define NUDGE_STEP      GRID_STEP
 #define MAX_CONNECT_TARGETS 24
+#define HANDLE_SIZE     14
+/* Below this zoom a card's text is too small to read, so cards are drawn as plain shapes:
+ * a tenth of the cost when a hundred of them are on screen. */
+#define DETAIL_ZOOM     0.5
+/* The least zoom a flow opens at, where card text is still comfortable to read. */
+#define OPEN_ZOOM       0.8
 
 typedef enum
 {
@@ -60,6 +66,14 @@ typedef struct
   double       x, y;
 } Origin;
 
+/* Where a link's ends sit on its cards, found once per change of the links rather than
+ * with two id lookups and a port search every frame. */
+typedef struct
+{
+  ConduitNode *from, *to;
+  double       from_x, from_y, to_x, to_y;   /* offsets from the cards' corners */
+} LinkEnds;
+
 struct _ConduitGraphView
 {
   GtkWidget                 parent_instance;
@@ -82,6 +96,8 @@ struct _ConduitGraphView
   GPtrArray                *chunks;         /* of Chunk */
   GHashTable               *chunk_of_link;  /* ConduitLink → Chunk */
   GHashTable               *links_of_node;  /* node id → GPtrArray of ConduitLink */
+  GHashTable               *link_ends;      /* ConduitLink → LinkEnds */
+  GPtrArray                *shown_handles;  /* of ConduitGraphLink, child-visible now */
   gboolean                  chunks_valid;
   GskRenderNode            *minimap_node;
   graphene_rect_t           minimap_bounds; /* the canvas area the minimap shows */
@@ -93,6 +109,9 @@ struct _ConduitGraphView
   GdkRGBA                   accent_color;
   GdkRGBA                   error_color;
   GdkRGBA                   grid_color;
+  GdkRGBA                   card_color;
+  GdkRGBA                   card_border_color;
+  GdkRGBA                   warning_color;
 
   /* the drag in progress */
   DragMode                  drag_mode;
@@ -222,7 +241,8 @@ conduit_graph_view_get_port_point (ConduitGraphView *self,
 
   g_return_val_if_fail (CONDUIT_IS_GRAPH_VIEW (self), FALSE);
 
-  if (!port_canvas_point (self, conduit_graph_view_get_card (self, node), is_output, port_id, &cx, &cy))
+  if (!port_canvas_point (self, conduit_graph_view_get_card (self, node), is_output, port_id, &cx,
+                          &cy))
     return FALSE;
   conduit_graph_viewport_to_widget (self->viewport, cx, cy, x, y);
   return TRUE;
@@ -233,6 +253,17 @@ link_ends (ConduitGraphView *self,
            ConduitLink      *link,
            double            ends[4])
 {
+  LinkEnds *cached;
+
+  if (self->chunks_valid && (cached = g_hash_table_lookup (self->link_ends, link)))
+    {
+      ends[0] = conduit_node_get_x (cached->from) + cached->from_x;
+      ends[1] = conduit_node_get_y (cached->from) + cached->from_y;
+      ends[2] = conduit_node_get_x (cached->to) + cached->to_x;
+      ends[3] = conduit_node_get_y (cached->to) + cached->to_y;
+      return TRUE;
+    }
+
   return port_canvas_point (self, card_by_id (self, conduit_link_get_from_node (link)), TRUE,
                             conduit_link_get_from_port (link), &ends[0], &ends[1]) &&
          port_canvas_point (self, card_by_id (self, conduit_link_get_to_node (link)), FALSE,
@@ -489,7 +520,8 @@ on_node_notify (ConduitGraphView *self,
   if (g_strcmp0 (pspec->name, "x") == 0 || g_strcmp0 (pspec->name, "y") == 0)
     {
       GPtrArray *links = self->links_of_node ?
-                         g_hash_table_lookup (self->links_of_node, conduit_node_get_id (node)) : NULL;
+                         g_hash_table_lookup (self->links_of_node,
+                                              conduit_node_get_id (node)) : NULL;
 
       for (guint i = 0; links != NULL && i < links->len; i++)
         {
@@ -613,7 +645,8 @@ describe_link (ConduitGraphView *self,
   if (from != NULL)
     {
       ConduitConnector *connector = conduit_graph_node_get_connector (from);
-      const ConduitPortSpec *spec = connector ? conduit_connector_find_output (connector, from_port) : NULL;
+      const ConduitPortSpec *spec = connector
+                                    ? conduit_connector_find_output (connector, from_port) : NULL;
       const char *title = conduit_node_get_title (conduit_graph_node_get_node (from));
 
       if (title && *title)
@@ -624,7 +657,8 @@ describe_link (ConduitGraphView *self,
   if (to != NULL)
     {
       ConduitConnector *connector = conduit_graph_node_get_connector (to);
-      const ConduitPortSpec *spec = connector ? conduit_connector_find_input (connector, to_port) : NULL;
+      const ConduitPortSpec *spec = connector
+                                    ? conduit_connector_find_input (connector, to_port) : NULL;
       const char *title = conduit_node_get_title (conduit_graph_node_get_node (to));
 
       if (title && *title)
@@ -633,7 +667,8 @@ describe_link (ConduitGraphView *self,
         to_port = spec->label;
     }
 
-  return g_strdup_printf (_("Link from %s (%s) to %s (%s)"), from_name, from_port, to_name, to_port);
+  return g_strdup_printf (_("Link from %s (%s) to %s (%s)"), from_name, from_port, to_name,
+                          to_port);
 }
 
 static void
@@ -655,6 +690,8 @@ on_links_changed (ConduitGraphView *self,
       if (link == self->detached)
         g_clear_object (&self->detached);
       g_hash_table_remove (self->handle_of_link, link);
+      g_hash_table_remove (self->link_ends, link);
+      g_ptr_array_remove_fast (self->shown_handles, handle);
       gtk_widget_unparent (GTK_WIDGET (handle));
     }
   g_ptr_array_remove_range (self->handles, position, removed);
@@ -803,6 +840,7 @@ build_chunks (ConduitGraphView *self)
   g_ptr_array_set_size (self->chunks, 0);
   g_hash_table_remove_all (self->chunk_of_link);
   g_hash_table_remove_all (self->links_of_node);
+  g_hash_table_remove_all (self->link_ends);
 
   g_array_set_size (keys, self->handles->len);
   for (guint i = 0; i < self->handles->len; i++)
@@ -817,6 +855,20 @@ build_chunks (ConduitGraphView *self)
 
       if (!link_ends (self, link, ends))
         continue;
+
+      {
+        LinkEnds *cached = g_new (LinkEnds, 1);
+
+        cached->from =
+          conduit_graph_node_get_node (card_by_id (self, conduit_link_get_from_node (link)));
+        cached->to =
+          conduit_graph_node_get_node (card_by_id (self, conduit_link_get_to_node (link)));
+        cached->from_x = ends[0] - conduit_node_get_x (cached->from);
+        cached->from_y = ends[1] - conduit_node_get_y (cached->from);
+        cached->to_x = ends[2] - conduit_node_get_x (cached->to);
+        cached->to_y = ends[3] - conduit_node_get_y (cached->to);
+        g_hash_table_insert (self->link_ends, link, cached);
+      }
 
       *key = ((gint64)floor ((ends[0] + ends[2]) / 2 / CHUNK_SIZE) << 32) ^
              (gint64)(guint32)(gint32)floor ((ends[1] + ends[3]) / 2 / CHUNK_SIZE);
@@ -840,7 +892,8 @@ link_is_error (ConduitGraphView *self,
                ConduitLink      *link)
 {
   ConduitGraphNode *from = card_by_id (self, conduit_link_get_from_node (link));
-  ConduitGraphPort *port = from ? conduit_graph_node_get_port (from, TRUE, conduit_link_get_from_port (link)) : NULL;
+  ConduitGraphPort *port =
+    from ? conduit_graph_node_get_port (from, TRUE, conduit_link_get_from_port (link)) : NULL;
 
   return port != NULL && conduit_graph_port_get_is_error (port);
 }
@@ -937,11 +990,11 @@ push_canvas_transform (ConduitGraphView *self,
                        GtkSnapshot      *snapshot)
 {
   double zoom = conduit_graph_viewport_get_zoom (self->viewport);
+  double x = conduit_graph_viewport_get_x (self->viewport);
+  double y = conduit_graph_viewport_get_y (self->viewport);
 
   gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot,
-                          &GRAPHENE_POINT_INIT (-conduit_graph_viewport_get_x (self->viewport) * zoom,
-                                                -conduit_graph_viewport_get_y (self->viewport) * zoom));
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-x * zoom, -y * zoom));
   gtk_snapshot_scale (snapshot, zoom, zoom);
 }
 
@@ -1083,11 +1136,14 @@ snapshot_grid (ConduitGraphView *self,
   if (oy > 0)
     oy -= step;
 
-  gtk_snapshot_push_repeat (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height),
-                            &GRAPHENE_RECT_INIT (ox, oy, step, step));
-  gtk_snapshot_append_color (snapshot, &self->grid_color, &GRAPHENE_RECT_INIT (ox, oy, step, 1));
-  gtk_snapshot_append_color (snapshot, &self->grid_color, &GRAPHENE_RECT_INIT (ox, oy + 1, 1, step - 1));
-  gtk_snapshot_pop (snapshot);
+  /* whole-pixel lines: the renderer fills them without antialiasing, much faster than a
+   * repeat pattern */
+  for (double x = ox; x < width; x += step)
+    gtk_snapshot_append_color (snapshot, &self->grid_color,
+                               &GRAPHENE_RECT_INIT (round (x), 0, 1, height));
+  for (double y = oy; y < height; y += step)
+    gtk_snapshot_append_color (snapshot, &self->grid_color,
+                               &GRAPHENE_RECT_INIT (0, round (y), width, 1));
 }
 
 static gboolean
@@ -1136,14 +1192,25 @@ snapshot_minimap (ConduitGraphView *self,
 
   minimap_transform (self, &box, &scale, &ox, &oy);
 
-  if (self->minimap_node == NULL || !graphene_rect_equal (&box, &self->minimap_bounds) || self->naive)
+  if (self->minimap_node == NULL || !graphene_rect_equal (&box,
+                                                          &self->minimap_bounds) || self->naive)
     {
       g_autoptr(GtkSnapshot) inner = gtk_snapshot_new ();
-      GdkRGBA background = self->grid_color;
+      GdkRGBA background = self->card_color;
+      GdkRGBA shape = self->link_color;
+      GdkRGBA edge = self->link_color;
       cairo_t *cr;
 
-      background.alpha = 0.9;
+      /* over the grid and links, so it must be opaque: the card colour can be translucent */
+      background.alpha = 1;
+      shape.alpha = 0.35;
+      edge.alpha = 0.3;
+      gtk_snapshot_append_color (inner, &self->grid_color, &box);
       gtk_snapshot_append_color (inner, &background, &box);
+      gtk_snapshot_append_border (inner, &GSK_ROUNDED_RECT_INIT (box.origin.x, box.origin.y,
+                                                                 box.size.width, box.size.height),
+                                  (float[4]) { 1, 1, 1, 1 },
+                                  (GdkRGBA[4]) { edge, edge, edge, edge });
       cr = gtk_snapshot_append_cairo (inner, &box);
       for (guint i = 0; i < self->cards->len; i++)
         {
@@ -1152,7 +1219,7 @@ snapshot_minimap (ConduitGraphView *self,
           cairo_rectangle (cr, ox + r.origin.x * scale, oy + r.origin.y * scale,
                            MAX (1, r.size.width * scale), MAX (1, r.size.height * scale));
         }
-      gdk_cairo_set_source_rgba (cr, &self->link_color);
+      gdk_cairo_set_source_rgba (cr, &shape);
       cairo_fill (cr);
       cairo_destroy (cr);
 
@@ -1174,6 +1241,51 @@ snapshot_minimap (ConduitGraphView *self,
   gtk_snapshot_pop (snapshot);
 }
 
+/* Cards seen from afar: their shape, selection and warning only. */
+static void
+snapshot_overview_cards (ConduitGraphView *self,
+                         GtkSnapshot      *snapshot)
+{
+  double zoom = conduit_graph_viewport_get_zoom (self->viewport);
+  GdkRGBA border = self->card_border_color;
+
+  border.alpha = MAX (border.alpha, 0.35);
+
+  for (guint i = 0; i < self->cards->len; i++)
+    {
+      ConduitGraphNode *card = g_ptr_array_index (self->cards, i);
+      graphene_rect_t rect = card_canvas_rect (card);
+      const GdkRGBA *edge = &border;
+      float width = 1;
+      double x, y;
+      GskRoundedRect outline;
+
+      if (!gtk_widget_get_child_visible (GTK_WIDGET (card)))
+        continue;
+
+      if (conduit_graph_node_get_selected (card))
+        {
+          edge = &self->accent_color;
+          width = 2;
+        }
+      else if (conduit_graph_node_get_has_problems (card))
+        edge = &self->warning_color;
+
+      conduit_graph_viewport_to_widget (self->viewport, rect.origin.x, rect.origin.y, &x, &y);
+      gsk_rounded_rect_init_from_rect (&outline,
+                                       &GRAPHENE_RECT_INIT (x, y, rect.size.width * zoom,
+                                                            rect.size.height * zoom),
+                                       4);
+      gtk_snapshot_append_color (snapshot, &self->card_color, &outline.bounds);
+      gtk_snapshot_append_border (snapshot, &outline, (float[4]) { width, width, width, width },
+                                  (GdkRGBA[4]) { *edge, *edge, *edge, *edge });
+      /* a stripe where the title is, so the shape still reads as a card */
+      gtk_snapshot_append_color (snapshot, edge,
+                                 &GRAPHENE_RECT_INIT (x, y + CONDUIT_GRAPH_NODE_HEADER * zoom,
+                                                      rect.size.width * zoom, 1));
+    }
+}
+
 static void
 conduit_graph_view_snapshot (GtkWidget   *widget,
                              GtkSnapshot *snapshot)
@@ -1189,21 +1301,26 @@ conduit_graph_view_snapshot (GtkWidget   *widget,
 
   for (guint i = 0; i < self->handles->len; i++)
     gtk_widget_snapshot_child (widget, g_ptr_array_index (self->handles, i), snapshot);
-  for (guint i = 0; i < self->cards->len; i++)
-    gtk_widget_snapshot_child (widget, g_ptr_array_index (self->cards, i), snapshot);
+  if (conduit_graph_viewport_get_zoom (self->viewport) < DETAIL_ZOOM && !self->naive)
+    snapshot_overview_cards (self, snapshot);
+  else
+    for (guint i = 0; i < self->cards->len; i++)
+      gtk_widget_snapshot_child (widget, g_ptr_array_index (self->cards, i), snapshot);
 
   snapshot_pending_link (self, snapshot);
 
   if (self->drag_mode == DRAG_RUBBER_BAND)
     {
       GdkRGBA fill = self->accent_color;
-      graphene_rect_t band = GRAPHENE_RECT_INIT (self->drag_x, self->drag_y, self->drag_dx, self->drag_dy);
+      GskRoundedRect outline;
+      graphene_rect_t band = GRAPHENE_RECT_INIT (self->drag_x, self->drag_y, self->drag_dx,
+                                                 self->drag_dy);
 
       graphene_rect_normalize (&band);
       fill.alpha = 0.15;
       gtk_snapshot_append_color (snapshot, &fill, &band);
-      gtk_snapshot_append_border (snapshot, &GSK_ROUNDED_RECT_INIT (band.origin.x, band.origin.y,
-                                                                    band.size.width, band.size.height),
+      gsk_rounded_rect_init_from_rect (&outline, &band, 0);
+      gtk_snapshot_append_border (snapshot, &outline,
                                   (float[4]) { 1, 1, 1, 1 },
                                   (GdkRGBA[4]) { self->accent_color, self->accent_color,
                                                  self->accent_color, self->accent_color });
@@ -1226,6 +1343,12 @@ read_colors (ConduitGraphView *self)
     gdk_rgba_parse (&self->accent_color, "#3584e4");
   if (!gtk_style_context_lookup_color (context, "error_color", &self->error_color))
     gdk_rgba_parse (&self->error_color, "#e01b24");
+  if (!gtk_style_context_lookup_color (context, "warning_color", &self->warning_color))
+    gdk_rgba_parse (&self->warning_color, "#9c6e03");
+  if (!gtk_style_context_lookup_color (context, "card_bg_color", &self->card_color))
+    gdk_rgba_parse (&self->card_color, "#ffffff");
+  if (!gtk_style_context_lookup_color (context, "card_shade_color", &self->card_border_color))
+    gdk_rgba_parse (&self->card_border_color, "rgba(0,0,0,0.07)");
   G_GNUC_END_IGNORE_DEPRECATIONS
 
   self->link_color = fg;
@@ -1281,6 +1404,86 @@ place_child (GtkWidget *child,
   gtk_widget_allocate (child, width, height, -1, transform);
 }
 
+static gboolean
+place_handle (ConduitGraphView      *self,
+              ConduitGraphLink      *handle,
+              const graphene_rect_t *visible,
+              double                 zoom)
+{
+  double ends[4], c[4], mx, my, x, y;
+
+  if (!link_ends (self, conduit_graph_link_get_link (handle), ends))
+    return FALSE;
+
+  curve_controls (ends, c);
+  curve_point (ends, c, 0.5, &mx, &my);
+  if (!self->naive && !graphene_rect_contains_point (visible, &GRAPHENE_POINT_INIT (mx, my)) &&
+      !gtk_widget_has_focus (GTK_WIDGET (handle)))
+    return FALSE;
+
+  conduit_graph_viewport_to_widget (self->viewport, mx, my, &x, &y);
+  place_child (GTK_WIDGET (handle), x - HANDLE_SIZE * zoom / 2, y - HANDLE_SIZE * zoom / 2, zoom,
+               HANDLE_SIZE, HANDLE_SIZE);
+  return TRUE;
+}
+
+/* The link handles: only those of chunks in view are even looked at. */
+static void
+place_handles (ConduitGraphView      *self,
+               const graphene_rect_t *visible,
+               double                 zoom)
+{
+  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
+  GtkWidget *focus = gtk_widget_get_focus_child (GTK_WIDGET (self));
+
+  if (!self->chunks_valid)
+    build_chunks (self);
+
+  if (self->naive)
+    {
+      for (guint i = 0; i < self->handles->len; i++)
+        if (place_handle (self, g_ptr_array_index (self->handles, i), visible, zoom))
+          g_ptr_array_add (shown, g_ptr_array_index (self->handles, i));
+    }
+  else
+    {
+      for (guint i = 0; i < self->chunks->len; i++)
+        {
+          Chunk *chunk = g_ptr_array_index (self->chunks, i);
+
+          if (chunk->node == NULL)
+            chunk_record (self, chunk);
+          if (!graphene_rect_intersection (&chunk->bounds, visible, NULL))
+            continue;
+
+          for (guint j = 0; j < chunk->links->len; j++)
+            {
+              ConduitGraphLink *handle = g_hash_table_lookup (self->handle_of_link,
+                                                              g_ptr_array_index (chunk->links, j));
+
+              if (handle != NULL && place_handle (self, handle, visible, zoom))
+                g_ptr_array_add (shown, handle);
+            }
+        }
+
+      /* the focused handle stays, wherever it is */
+      if (focus != NULL && CONDUIT_IS_GRAPH_LINK (focus) &&
+          !g_ptr_array_find (shown, focus, NULL) &&
+          place_handle (self, CONDUIT_GRAPH_LINK (focus), visible, zoom))
+        g_ptr_array_add (shown, focus);
+    }
+
+  for (guint i = 0; i < self->shown_handles->len; i++)
+    {
+      GtkWidget *handle = g_ptr_array_index (self->shown_handles, i);
+
+      if (!g_ptr_array_find (shown, handle, NULL))
+        gtk_widget_set_child_visible (handle, FALSE);
+    }
+  g_ptr_array_set_size (self->shown_handles, 0);
+  g_ptr_array_extend (self->shown_handles, shown, NULL, NULL);
+}
+
 static void
 conduit_graph_view_size_allocate (GtkWidget *widget,
                                   int        width,
@@ -1300,6 +1503,17 @@ conduit_graph_view_size_allocate (GtkWidget *widget,
 
           conduit_graph_viewport_fit (self->viewport, graph->origin.x, graph->origin.y,
                                       graph->size.width, graph->size.height, width, height, 48);
+
+          /* a flow opened in a small window: rather readable cards from the start of the
+           * flow (triggers sit on the left) than the whole flow too small to read */
+          if (conduit_graph_viewport_get_zoom (self->viewport) < OPEN_ZOOM)
+            {
+              double y = graph->origin.y + graph->size.height / 2 - height / 2.0 / OPEN_ZOOM;
+
+              conduit_graph_viewport_set_zoom (self->viewport, OPEN_ZOOM);
+              conduit_graph_viewport_set_origin (self->viewport, graph->origin.x - 48 / OPEN_ZOOM,
+                                                 MAX (y, graph->origin.y - 48 / OPEN_ZOOM));
+            }
         }
     }
 
@@ -1325,30 +1539,7 @@ conduit_graph_view_size_allocate (GtkWidget *widget,
       place_child (GTK_WIDGET (card), x, y, zoom, rect.size.width, rect.size.height);
     }
 
-  for (guint i = 0; i < self->handles->len; i++)
-    {
-      ConduitGraphLink *handle = g_ptr_array_index (self->handles, i);
-      double ends[4], c[4], mx, my, x, y;
-      int size;
-
-      if (!link_ends (self, conduit_graph_link_get_link (handle), ends))
-        {
-          gtk_widget_set_child_visible (GTK_WIDGET (handle), FALSE);
-          continue;
-        }
-      curve_controls (ends, c);
-      curve_point (ends, c, 0.5, &mx, &my);
-      if (!self->naive && !graphene_rect_contains_point (&visible, &GRAPHENE_POINT_INIT (mx, my)) &&
-          !gtk_widget_has_focus (GTK_WIDGET (handle)))
-        {
-          gtk_widget_set_child_visible (GTK_WIDGET (handle), FALSE);
-          continue;
-        }
-
-      gtk_widget_measure (GTK_WIDGET (handle), GTK_ORIENTATION_HORIZONTAL, -1, &size, NULL, NULL, NULL);
-      conduit_graph_viewport_to_widget (self->viewport, mx, my, &x, &y);
-      place_child (GTK_WIDGET (handle), x - size * zoom / 2, y - size * zoom / 2, zoom, size, size);
-    }
+  place_handles (self, &visible, zoom);
 
   if (self->popover != NULL)
     gtk_popover_present (GTK_POPOVER (self->popover));
@@ -1393,8 +1584,8 @@ reveal_card (ConduitGraphView *self,
 
   if (!graphene_rect_contains_rect (&visible, &rect))
     conduit_graph_viewport_set_origin (self->viewport,
-                                       rect.origin.x + rect.size.width / 2 - visible.size.width / 2,
-                                       rect.origin.y + rect.size.height / 2 - visible.size.height / 2);
+                                       rect.origin.x + (rect.size.width - visible.size.width) / 2,
+                                       rect.origin.y + (rect.size.height - visible.size.height) / 2);
   gtk_widget_set_child_visible (GTK_WIDGET (card), TRUE);
 }
 
@@ -1416,7 +1607,8 @@ find_free_spot (ConduitGraphView *self,
         {
           ConduitNode *node = conduit_graph_node_get_node (g_ptr_array_index (self->cards, i));
 
-          taken = fabs (conduit_node_get_x (node) - *x) < 10 && fabs (conduit_node_get_y (node) - *y) < 10;
+          taken = fabs (conduit_node_get_x (node) - *x) < 10
+                  && fabs (conduit_node_get_y (node) - *y) < 10;
         }
       if (!taken)
         return;
@@ -1481,7 +1673,7 @@ conduit_graph_view_add_node (ConduitGraphView *self,
 
   visible = visible_canvas_rect (self);
   return add_node_at_canvas (self, connector_id,
-                             visible.origin.x + visible.size.width / 2 - CONDUIT_GRAPH_NODE_WIDTH / 2.0,
+                             visible.origin.x + (visible.size.width - CONDUIT_GRAPH_NODE_WIDTH) / 2,
                              visible.origin.y + visible.size.height / 2 - CONDUIT_GRAPH_NODE_HEADER);
 }
 
@@ -1507,7 +1699,8 @@ conduit_graph_view_add_node_at (ConduitGraphView *self,
 
   conduit_graph_viewport_to_canvas (self->viewport, x, y, &cx, &cy);
   return add_node_at_canvas (self, connector_id,
-                             cx - CONDUIT_GRAPH_NODE_WIDTH / 2.0, cy - CONDUIT_GRAPH_NODE_HEADER / 2.0);
+                             cx - CONDUIT_GRAPH_NODE_WIDTH / 2.0,
+                             cy - CONDUIT_GRAPH_NODE_HEADER / 2.0);
 }
 
 gboolean
@@ -1521,7 +1714,8 @@ conduit_graph_view_drop (ConduitGraphView *self,
   if (value == NULL || !g_str_has_prefix (value, CONDUIT_GRAPH_VIEW_DROP_PREFIX))
     return FALSE;
 
-  return conduit_graph_view_add_node_at (self, value + strlen (CONDUIT_GRAPH_VIEW_DROP_PREFIX), x, y) != NULL;
+  return conduit_graph_view_add_node_at (self, value + strlen (CONDUIT_GRAPH_VIEW_DROP_PREFIX), x,
+                                         y) != NULL;
 }
 
 static gboolean
@@ -1896,8 +2090,10 @@ show_popover (ConduitGraphView *self,
   self->popover = popover;
   gtk_widget_set_parent (popover, GTK_WIDGET (self));
   gtk_popover_set_pointing_to (GTK_POPOVER (popover),
-                               &(GdkRectangle) { (int)x, (int)y, MAX (1, (int)width), MAX (1, (int)height) });
-  g_signal_connect_object (popover, "closed", G_CALLBACK (on_popover_closed), self, G_CONNECT_SWAPPED);
+                               &(GdkRectangle) { (int)x, (int)y,
+                                                 MAX (1, (int)width), MAX (1, (int)height) });
+  g_signal_connect_object (popover, "closed", G_CALLBACK (on_popover_closed), self,
+                           G_CONNECT_SWAPPED);
   gtk_popover_popup (GTK_POPOVER (popover));
 }
 
@@ -1954,11 +2150,13 @@ action_rename (GtkWidget  *widget,
   gtk_editable_set_text (GTK_EDITABLE (entry), card_title (card));
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Node name"), -1);
-  g_signal_connect_object (entry, "activate", G_CALLBACK (on_rename_activate), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (entry, "activate", G_CALLBACK (on_rename_activate), self,
+                           G_CONNECT_SWAPPED);
 
   popover = gtk_popover_new ();
   gtk_popover_set_child (GTK_POPOVER (popover), entry);
-  show_popover (self, popover, rect.origin.x, rect.origin.y, rect.size.width, CONDUIT_GRAPH_NODE_HEADER);
+  show_popover (self, popover, rect.origin.x, rect.origin.y, rect.size.width,
+                CONDUIT_GRAPH_NODE_HEADER);
   self->rename_entry = entry;
   self->renaming = node;
   gtk_widget_grab_focus (entry);
@@ -2036,7 +2234,8 @@ build_connect_menu (ConduitGraphView *self,
           ConduitNode *other = g_ptr_array_index (others, i);
           ConduitGraphNode *other_card = conduit_graph_view_get_card (self, other);
           ConduitConnector *other_connector = conduit_graph_node_get_connector (other_card);
-          GPtrArray *inputs = other_connector ? conduit_connector_get_inputs (other_connector) : NULL;
+          GPtrArray *inputs = other_connector
+                              ? conduit_connector_get_inputs (other_connector) : NULL;
 
           for (guint p = 0; inputs != NULL && p < inputs->len; p++)
             {
@@ -2049,7 +2248,8 @@ build_connect_menu (ConduitGraphView *self,
               if (!conduit_flow_can_link (self->flow, self->registry, link, NULL))
                 continue;
 
-              label = inputs->len > 1 ? g_strdup_printf ("%s — %s", card_title (other_card), in->label)
+              label = inputs->len > 1 ? g_strdup_printf ("%s — %s", card_title (other_card),
+                                                         in->label)
                                       : g_strdup (card_title (other_card));
               item = g_menu_item_new (label, NULL);
               g_menu_item_set_action_and_target (item, "graph.link", "(ssss)",
@@ -2100,7 +2300,8 @@ update_actions (ConduitGraphView *self)
   guint n_selected = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
   gboolean has_flow = self->flow != NULL;
 
-  gtk_widget_action_set_enabled (widget, "graph.delete", n_selected > 0 || self->selected_link != NULL);
+  gtk_widget_action_set_enabled (widget, "graph.delete",
+                                 n_selected > 0 || self->selected_link != NULL);
   gtk_widget_action_set_enabled (widget, "graph.duplicate", n_selected > 0);
   gtk_widget_action_set_enabled (widget, "graph.copy", n_selected > 0);
   gtk_widget_action_set_enabled (widget, "graph.cut", n_selected > 0);
@@ -2110,9 +2311,11 @@ update_actions (ConduitGraphView *self)
   gtk_widget_action_set_enabled (widget, "graph.rename", n_selected == 1);
   gtk_widget_action_set_enabled (widget, "graph.link", has_flow);
   gtk_widget_action_set_enabled (widget, "graph.undo",
-                                 self->undo_stack && conduit_undo_stack_get_can_undo (self->undo_stack));
+                                 self->undo_stack
+                                   && conduit_undo_stack_get_can_undo (self->undo_stack));
   gtk_widget_action_set_enabled (widget, "graph.redo",
-                                 self->undo_stack && conduit_undo_stack_get_can_redo (self->undo_stack));
+                                 self->undo_stack
+                                   && conduit_undo_stack_get_can_redo (self->undo_stack));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -2236,7 +2439,8 @@ pending_link (ConduitGraphView *self,
       out = target;
       in = self->drag_port;
     }
-  if (conduit_graph_port_get_is_output (out) != TRUE || conduit_graph_port_get_is_output (in) != FALSE)
+  if (conduit_graph_port_get_is_output (out) != TRUE
+      || conduit_graph_port_get_is_output (in) != FALSE)
     return NULL;
 
   return conduit_link_new (conduit_node_get_id (conduit_graph_port_get_node (out)),
@@ -2281,6 +2485,31 @@ end_connection (ConduitGraphView *self)
     }
 }
 
+/* The newest link that ends at @port. */
+static ConduitLink *
+find_link_at_port (ConduitGraphView *self,
+                   ConduitGraphPort *port)
+{
+  const char *node_id = conduit_node_get_id (conduit_graph_port_get_node (port));
+  const char *port_id = conduit_graph_port_get_port_id (port);
+  gboolean is_output = conduit_graph_port_get_is_output (port);
+  g_autoptr(GPtrArray) links = conduit_flow_list_links_of_node (self->flow, node_id);
+
+  for (guint i = links->len; i > 0; i--)
+    {
+      ConduitLink *link = g_ptr_array_index (links, i - 1);
+      const char *end_node = is_output ? conduit_link_get_from_node (link)
+                                       : conduit_link_get_to_node (link);
+      const char *end_port = is_output ? conduit_link_get_from_port (link)
+                                       : conduit_link_get_to_port (link);
+
+      if (g_strcmp0 (end_node, node_id) == 0 && g_strcmp0 (end_port, port_id) == 0)
+        return link;   /* the flow keeps it */
+    }
+
+  return NULL;
+}
+
 gboolean
 conduit_graph_view_drag_begin (ConduitGraphView *self,
                                double            x,
@@ -2322,29 +2551,26 @@ conduit_graph_view_drag_begin (ConduitGraphView *self,
       self->drag_port = graph_port;
       self->drag_mode = DRAG_CONNECT;
 
-      if (!conduit_graph_port_get_is_output (graph_port))
+      /* dragging the end of an existing link off an input picks that link up; off an output
+       * a drag draws a new link, unless Shift is held, which picks up the newest link there */
+      if (!conduit_graph_port_get_is_output (graph_port) || (modifiers & GDK_SHIFT_MASK))
         {
-          /* dragging the end of an existing link off an input picks that link up */
-          g_autoptr(GPtrArray) links =
-            conduit_flow_list_links_of_node (self->flow,
-                                             conduit_node_get_id (conduit_graph_port_get_node (graph_port)));
+          ConduitLink *link = find_link_at_port (self, graph_port);
 
-          for (guint i = links->len; i > 0; i--)
+          if (link != NULL)
             {
-              ConduitLink *link = g_ptr_array_index (links, i - 1);
+              gboolean moving_output = conduit_graph_port_get_is_output (graph_port);
+              ConduitGraphNode *fixed =
+                card_by_id (self, moving_output ? conduit_link_get_to_node (link)
+                                                : conduit_link_get_from_node (link));
 
-              if (g_strcmp0 (conduit_link_get_to_node (link),
-                             conduit_node_get_id (conduit_graph_port_get_node (graph_port))) == 0 &&
-                  g_strcmp0 (conduit_link_get_to_port (link), conduit_graph_port_get_port_id (graph_port)) == 0)
-                {
-                  ConduitGraphNode *from = card_by_id (self, conduit_link_get_from_node (link));
-
-                  self->detached = g_object_ref (link);
-                  self->drag_port = conduit_graph_node_get_port (from, TRUE, conduit_link_get_from_port (link));
-                  self->drag_mode = DRAG_RECONNECT;
-                  invalidate_links (self);
-                  break;
-                }
+              self->detached = g_object_ref (link);
+              self->drag_port =
+                conduit_graph_node_get_port (fixed, !moving_output,
+                                             moving_output ? conduit_link_get_to_port (link)
+                                                           : conduit_link_get_from_port (link));
+              self->drag_mode = DRAG_RECONNECT;
+              invalidate_links (self);
             }
         }
 
@@ -2375,8 +2601,10 @@ conduit_graph_view_drag_begin (ConduitGraphView *self,
       n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
       for (guint i = 0; i < n; i++)
         {
-          g_autoptr(ConduitNode) selected = g_list_model_get_item (G_LIST_MODEL (self->selection), i);
-          Origin origin = { selected, conduit_node_get_x (selected), conduit_node_get_y (selected) };
+          g_autoptr(ConduitNode) selected =
+            g_list_model_get_item (G_LIST_MODEL (self->selection), i);
+          Origin origin = { selected, conduit_node_get_x (selected),
+                           conduit_node_get_y (selected) };
 
           g_array_append_val (self->drag_origins, origin);  /* the selection keeps it alive */
         }
@@ -2385,7 +2613,8 @@ conduit_graph_view_drag_begin (ConduitGraphView *self,
 
   if ((handle = pick_canvas_child (self, x, y, CONDUIT_TYPE_GRAPH_LINK)))
     {
-      conduit_graph_view_select_link (self, conduit_graph_link_get_link (CONDUIT_GRAPH_LINK (handle)));
+      conduit_graph_view_select_link (self,
+                                      conduit_graph_link_get_link (CONDUIT_GRAPH_LINK (handle)));
       gtk_widget_grab_focus (handle);
       return TRUE;
     }
@@ -2421,7 +2650,8 @@ conduit_graph_view_drag_begin (ConduitGraphView *self,
 static void
 update_rubber_band (ConduitGraphView *self)
 {
-  graphene_rect_t band = GRAPHENE_RECT_INIT (self->drag_x, self->drag_y, self->drag_dx, self->drag_dy);
+  graphene_rect_t band = GRAPHENE_RECT_INIT (self->drag_x, self->drag_y, self->drag_dx,
+                                             self->drag_dy);
   double x0, y0, x1, y1;
 
   graphene_rect_normalize (&band);
@@ -2482,7 +2712,8 @@ conduit_graph_view_drag_update (ConduitGraphView *self,
         GtkWidget *port = pick_canvas_child (self, self->drag_x + offset_x, self->drag_y + offset_y,
                                              CONDUIT_TYPE_GRAPH_PORT);
 
-        self->hover_port = port && port != GTK_WIDGET (self->drag_port) ? CONDUIT_GRAPH_PORT (port) : NULL;
+        self->hover_port = port && port != GTK_WIDGET (self->drag_port)
+                           ? CONDUIT_GRAPH_PORT (port) : NULL;
         self->hover_ok = self->hover_port != NULL && target_ok (self, self->hover_port, NULL);
         gtk_widget_queue_draw (GTK_WIDGET (self));
       }
@@ -2495,14 +2726,16 @@ conduit_graph_view_drag_update (ConduitGraphView *self,
     case DRAG_MINIMAP:
       {
         graphene_rect_t box, visible = visible_canvas_rect (self);
-        double scale, ox, oy;
+        double scale, ox, oy, x, y;
 
         if (minimap_rect (self, &box))
           {
             minimap_transform (self, &box, &scale, &ox, &oy);
-            conduit_graph_viewport_set_origin (self->viewport,
-                                               (self->drag_x + offset_x - ox) / scale - visible.size.width / 2,
-                                               (self->drag_y + offset_y - oy) / scale - visible.size.height / 2);
+            x = (self->drag_x + offset_x - ox) / scale;
+            y = (self->drag_y + offset_y - oy) / scale;
+
+            conduit_graph_viewport_set_origin (self->viewport, x - visible.size.width / 2,
+                                               y - visible.size.height / 2);
           }
       }
       break;
@@ -2528,8 +2761,15 @@ finish_connection (ConduitGraphView *self,
 
   if (detached != NULL)
     {
-      ConduitGraphNode *to = card_by_id (self, conduit_link_get_to_node (detached));
-      ConduitGraphPort *old_end = conduit_graph_node_get_port (to, FALSE, conduit_link_get_to_port (detached));
+      /* the end that moves is the one opposite the fixed drag_port */
+      gboolean moving_output = !conduit_graph_port_get_is_output (self->drag_port);
+      ConduitGraphNode *moving =
+        card_by_id (self, moving_output ? conduit_link_get_from_node (detached)
+                                        : conduit_link_get_to_node (detached));
+      ConduitGraphPort *old_end =
+        conduit_graph_node_get_port (moving, moving_output,
+                                     moving_output ? conduit_link_get_from_port (detached)
+                                                   : conduit_link_get_to_port (detached));
 
       if (target == old_end)
         return;   /* put back where it was */
@@ -2647,9 +2887,11 @@ on_drag_begin (GtkGestureDrag   *gesture,
                double            y,
                ConduitGraphView *self)
 {
-  GdkModifierType modifiers = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  GdkModifierType modifiers =
+    gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
   guint button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture));
-  GdkEventSequence *sequence = gtk_gesture_single_get_current_sequence (GTK_GESTURE_SINGLE (gesture));
+  GdkEventSequence *sequence =
+    gtk_gesture_single_get_current_sequence (GTK_GESTURE_SINGLE (gesture));
 
   if (button == GDK_BUTTON_MIDDLE)
     {
@@ -2770,7 +3012,8 @@ conduit_graph_view_click (ConduitGraphView *self,
     }
 
   if (button == GDK_BUTTON_PRIMARY && n_press == 2 && card != NULL)
-    g_signal_emit (self, signals[NODE_ACTIVATED], 0, conduit_graph_node_get_node (CONDUIT_GRAPH_NODE (card)));
+    g_signal_emit (self, signals[NODE_ACTIVATED], 0,
+                   conduit_graph_node_get_node (CONDUIT_GRAPH_NODE (card)));
 }
 
 static void
@@ -2780,7 +3023,8 @@ on_click_pressed (GtkGestureClick  *gesture,
                   double            y,
                   ConduitGraphView *self)
 {
-  conduit_graph_view_click (self, gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture)),
+  conduit_graph_view_click (self,
+                            gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture)),
                             n_press, x, y);
 }
 
@@ -2816,7 +3060,8 @@ on_scroll (GtkEventControllerScroll *controller,
            double                    dy,
            ConduitGraphView         *self)
 {
-  GdkModifierType modifiers = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+  GdkModifierType modifiers =
+    gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
 
   /* wheel clicks move a fixed distance; touchpads report pixels already */
   if (gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_WHEEL &&
@@ -2899,7 +3144,8 @@ conduit_graph_view_focus (GtkWidget        *widget,
   g_ptr_array_extend (order, self->cards, NULL, NULL);
   g_ptr_array_extend (order, self->handles, NULL, NULL);
 
-  if (focus_child != NULL && !CONDUIT_IS_GRAPH_NODE (focus_child) && !CONDUIT_IS_GRAPH_LINK (focus_child))
+  if (focus_child != NULL && !CONDUIT_IS_GRAPH_NODE (focus_child)
+      && !CONDUIT_IS_GRAPH_LINK (focus_child))
     return gtk_widget_child_focus (focus_child, direction);
 
   if (focus_child != NULL)
@@ -3016,6 +3262,8 @@ conduit_graph_view_finalize (GObject *object)
   g_clear_pointer (&self->chunks, g_ptr_array_unref);
   g_clear_pointer (&self->chunk_of_link, g_hash_table_unref);
   g_clear_pointer (&self->links_of_node, g_hash_table_unref);
+  g_clear_pointer (&self->link_ends, g_hash_table_unref);
+  g_clear_pointer (&self->shown_handles, g_ptr_array_unref);
   g_clear_pointer (&self->minimap_node, gsk_render_node_unref);
   g_clear_pointer (&self->drag_origins, g_array_unref);
   g_clear_pointer (&self->rubber_base, g_ptr_array_unref);
@@ -3152,23 +3400,37 @@ conduit_graph_view_class_init (ConduitGraphViewClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "graph.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "graph.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "graph.delete", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "graph.duplicate", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "graph.copy", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_x, GDK_CONTROL_MASK, "graph.cut", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "graph.paste", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_CONTROL_MASK, "graph.select-all", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "graph.undo", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "graph.redo", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "graph.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "graph.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "graph.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "graph.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "graph.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "graph.zoom-reset", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
+                                       "graph.duplicate", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "graph.copy",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_x, GDK_CONTROL_MASK, "graph.cut",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "graph.paste",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_CONTROL_MASK,
+                                       "graph.select-all", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "graph.undo",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "graph.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK,
+                                       "graph.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK,
+                                       "graph.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK,
+                                       "graph.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK,
+                                       "graph.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK,
+                                       "graph.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK,
+                                       "graph.zoom-reset", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "graph.rename", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "graph.activate", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0, "graph.activate", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "graph.connect-to", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK,
+                                       "graph.connect-to", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "graph.connect-to", NULL);
   add_nudge_bindings (widget_class, GDK_KEY_Left, -NUDGE_STEP, 0);
   add_nudge_bindings (widget_class, GDK_KEY_Right, NUDGE_STEP, 0);
@@ -3200,6 +3462,8 @@ conduit_graph_view_init (ConduitGraphView *self)
   self->links_of_node = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                (GDestroyNotify)g_ptr_array_unref);
   self->drag_origins = g_array_new (FALSE, FALSE, sizeof (Origin));
+  self->link_ends = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->shown_handles = g_ptr_array_new ();
 
   g_signal_connect_object (self->viewport, "changed", G_CALLBACK (on_viewport_changed), self,
                            G_CONNECT_SWAPPED);

@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 
 #define CONDUIT_TYPE_GRAPH_VIEWPORT (conduit_graph_viewport_get_type ())
 
-G_DECLARE_FINAL_TYPE (ConduitGraphViewport, conduit_graph_viewport, CONDUIT, GRAPH_VIEWPORT, GObject)
+G_DECLARE_FINAL_TYPE (ConduitGraphViewport, conduit_graph_viewport, CONDUIT, GRAPH_VIEWPORT,
+                      GObject)
 
 ConduitGraphViewport *conduit_graph_viewport_new              (void);
 double                conduit_graph_viewport_get_zoom         (ConduitGraphViewport *self);

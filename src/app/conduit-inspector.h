@@ -30,6 +30,8 @@ ConduitSettingRow *conduit_inspector_get_setting_row    (ConduitInspector   *sel
 GtkBox            *conduit_inspector_get_mapping_slot   (ConduitInspector   *self);
 void               conduit_inspector_set_credential_ids (ConduitInspector   *self,
                                                          const char * const *ids);
+void               conduit_inspector_set_credentials    (ConduitInspector   *self,
+                                                         GPtrArray          *credentials);
 const char        *conduit_inspector_get_problems_text  (ConduitInspector   *self);
 
 G_END_DECLS

@@ -264,7 +264,8 @@ typedef struct { gboolean can_undo, can_redo; } Ability;
 static Ability
 ability (ConduitUndoStack *self)
 {
-  return (Ability) { conduit_undo_stack_get_can_undo (self), conduit_undo_stack_get_can_redo (self) };
+  return (Ability) { conduit_undo_stack_get_can_undo (self),
+                    conduit_undo_stack_get_can_redo (self) };
 }
 
 static void

@@ -49,6 +49,9 @@ struct _ConduitAuthorizer
   ConduitAuthorizerClockFunc  clock;
   gpointer                    clock_data;
   GHashTable                 *tokens;   /* credential id → TokenEntry */
+  GHashTable                 *credentials; /* id → ConduitCredential looked up by id */
+  ConduitCredentialStore     *watched;  /* the store they came from, for its ::changed */
+  gulong                      changed_id;
 };
 
 G_DEFINE_FINAL_TYPE (ConduitAuthorizer, conduit_authorizer, G_TYPE_OBJECT)
@@ -77,6 +80,9 @@ conduit_authorizer_dispose (GObject *object)
 {
   ConduitAuthorizer *self = (ConduitAuthorizer *)object;
 
+  if (self->watched != NULL)
+    g_clear_signal_handler (&self->changed_id, self->watched);
+  g_clear_object (&self->watched);
   g_clear_object (&self->session);
   g_clear_object (&self->store);
   g_clear_object (&self->redactor);
@@ -90,6 +96,7 @@ conduit_authorizer_finalize (GObject *object)
   ConduitAuthorizer *self = (ConduitAuthorizer *)object;
 
   g_clear_pointer (&self->tokens, g_hash_table_unref);
+  g_clear_pointer (&self->credentials, g_hash_table_unref);
 
   G_OBJECT_CLASS (conduit_authorizer_parent_class)->finalize (object);
 }
@@ -107,6 +114,7 @@ static void
 conduit_authorizer_init (ConduitAuthorizer *self)
 {
   self->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, token_entry_free);
+  self->credentials = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->clock = default_clock;
   self->redactor = g_object_ref (conduit_redactor_get_default ());
 }
@@ -147,7 +155,9 @@ conduit_authorizer_get_session (ConduitAuthorizer *self)
 /**
  * conduit_authorizer_set_store:
  * @self: an authorizer
- * @store: (nullable): where to mark credentials that a server refuses; %NULL marks nothing
+ * @store: (nullable): where to mark credentials that a server refuses, and where
+ *   conduit_authorizer_authorize_id_async() looks them up; %NULL marks nothing and looks up in
+ *   the default store
  */
 void
 conduit_authorizer_set_store (ConduitAuthorizer      *self,
@@ -214,6 +224,15 @@ conduit_authorizer_set_request_body (SoupMessage *msg,
   soup_message_set_request_body_from_bytes (msg, content_type, body);
   g_object_set_data_full (G_OBJECT (msg), BODY_DATA_KEY, g_bytes_ref (body),
                           (GDestroyNotify)g_bytes_unref);
+}
+
+static gboolean
+is_result_of (ConduitAuthorizer *self,
+              GAsyncResult      *result,
+              gpointer           source_tag)
+{
+  return CONDUIT_IS_AUTHORIZER (self) && g_task_is_valid (result, self) &&
+         g_task_get_source_tag (G_TASK (result)) == source_tag;
 }
 
 static char *
@@ -806,10 +825,7 @@ conduit_authorizer_authorize_finish (ConduitAuthorizer  *self,
                                      GAsyncResult       *result,
                                      GError            **error)
 {
-  g_return_val_if_fail (CONDUIT_IS_AUTHORIZER (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        conduit_authorizer_authorize_async, FALSE);
+  g_return_val_if_fail (is_result_of (self, result, conduit_authorizer_authorize_async), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -836,6 +852,33 @@ conduit_authorizer_invalidate (ConduitAuthorizer *self,
     g_clear_pointer (&entry->access_token, g_free);
 }
 
+static void
+on_store_changed (ConduitCredentialStore *store,
+                  const char             *id,
+                  ConduitAuthorizer      *self)
+{
+  /* saved anew or deleted: look it up again next time */
+  g_hash_table_remove (self->credentials, id);
+}
+
+static ConduitCredentialStore *
+lookup_store (ConduitAuthorizer *self)
+{
+  ConduitCredentialStore *store = self->store ? self->store : conduit_credential_store_get_default ();
+
+  if (self->watched != store)
+    {
+      if (self->watched != NULL)
+        g_clear_signal_handler (&self->changed_id, self->watched);
+      g_set_object (&self->watched, store);
+      self->changed_id = g_signal_connect (store, "changed", G_CALLBACK (on_store_changed), self);
+      g_hash_table_remove_all (self->credentials);
+    }
+
+  return store;
+}
+
+/* One request on its way: authorizing by id, or sending with retries. */
 typedef struct
 {
   ConduitCredential *credential;
@@ -843,18 +886,128 @@ typedef struct
   int                io_priority;
   gboolean           retried;
   GBytes            *bytes;
-} SendOp;
+} RequestOp;
 
 static void
-send_op_free (gpointer data)
+request_op_free (gpointer data)
 {
-  SendOp *op = data;
+  RequestOp *op = data;
 
   g_clear_object (&op->credential);
   g_clear_object (&op->msg);
   g_clear_pointer (&op->bytes, g_bytes_unref);
   g_free (op);
 }
+
+static void
+on_id_authorized (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RequestOp *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!conduit_authorizer_authorize_finish (CONDUIT_AUTHORIZER (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_object_ref (op->credential), g_object_unref);
+}
+
+static void
+on_id_looked_up (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ConduitAuthorizer *self = g_task_get_source_object (task);
+  RequestOp *op = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  op->credential = conduit_credential_store_lookup_finish (CONDUIT_CREDENTIAL_STORE (source),
+                                                          result, &error);
+  if (op->credential == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_hash_table_replace (self->credentials, g_strdup (conduit_credential_get_id (op->credential)),
+                        g_object_ref (op->credential));
+  conduit_authorizer_authorize_async (self, op->credential, op->msg, cancellable,
+                                      on_id_authorized, g_steal_pointer (&task));
+}
+
+/**
+ * conduit_authorizer_authorize_id_async:
+ * @self: an authorizer
+ * @credential_id: the id a flow names, e.g. a node's "credential" setting
+ * @msg: the request to authorize
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the credential used
+ * @user_data: data for @callback
+ *
+ * Looks the credential up in the store (once: it is kept until the store says it changed) and
+ * authorizes @msg with it. This is what a node calls before each attempt.
+ */
+void
+conduit_authorizer_authorize_id_async (ConduitAuthorizer   *self,
+                                       const char          *credential_id,
+                                       SoupMessage         *msg,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ConduitCredentialStore *store;
+  ConduitCredential *cached;
+  RequestOp *op;
+
+  g_return_if_fail (CONDUIT_IS_AUTHORIZER (self));
+  g_return_if_fail (credential_id != NULL);
+  g_return_if_fail (SOUP_IS_MESSAGE (msg));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, conduit_authorizer_authorize_id_async);
+  op = g_new0 (RequestOp, 1);
+  op->msg = g_object_ref (msg);
+  g_task_set_task_data (task, op, request_op_free);
+
+  store = lookup_store (self);
+  cached = g_hash_table_lookup (self->credentials, credential_id);
+  if (cached != NULL)
+    {
+      op->credential = g_object_ref (cached);
+      conduit_authorizer_authorize_async (self, cached, msg, cancellable, on_id_authorized,
+                                          g_steal_pointer (&task));
+      return;
+    }
+
+  conduit_credential_store_lookup_async (store, credential_id, cancellable, on_id_looked_up,
+                                         g_steal_pointer (&task));
+}
+
+/**
+ * conduit_authorizer_authorize_id_finish:
+ * @self: an authorizer
+ * @result: the #GAsyncResult
+ * @error: return location for an error: %CONDUIT_CREDENTIAL_ERROR_NOT_FOUND (“credential “X”
+ *   is not in your keyring”), %CONDUIT_CREDENTIAL_ERROR_LOCKED, or one of authorizing
+ *
+ * Returns: (transfer full) (nullable): the credential @msg now carries, for
+ *   conduit_authorizer_should_retry() and conduit_authorizer_note_answer_async()
+ */
+ConduitCredential *
+conduit_authorizer_authorize_id_finish (ConduitAuthorizer  *self,
+                                        GAsyncResult       *result,
+                                        GError            **error)
+{
+  g_return_val_if_fail (is_result_of (self, result, conduit_authorizer_authorize_id_async), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 
 /* libsoup reads a request body once; a message sent again needs it set again. */
 static void
@@ -987,10 +1140,7 @@ conduit_authorizer_note_answer_finish (ConduitAuthorizer  *self,
                                        GAsyncResult       *result,
                                        GError            **error)
 {
-  g_return_val_if_fail (CONDUIT_IS_AUTHORIZER (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        conduit_authorizer_note_answer_async, FALSE);
+  g_return_val_if_fail (is_result_of (self, result, conduit_authorizer_note_answer_async), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -1001,7 +1151,7 @@ on_send_noted (GObject      *source,
                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SendOp *op = g_task_get_task_data (task);
+  RequestOp *op = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
   /* the answer itself arrived; a keyring hiccup must not turn it into a failure */
@@ -1019,7 +1169,7 @@ on_send_done (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   ConduitAuthorizer *self = g_task_get_source_object (task);
-  SendOp *op = g_task_get_task_data (task);
+  RequestOp *op = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GError) error = NULL;
 
@@ -1050,7 +1200,7 @@ on_send_authorized (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   ConduitAuthorizer *self = CONDUIT_AUTHORIZER (source);
-  SendOp *op = g_task_get_task_data (task);
+  RequestOp *op = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GError) error = NULL;
 
@@ -1089,7 +1239,7 @@ conduit_authorizer_send_and_read_async (ConduitAuthorizer   *self,
                                         gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  SendOp *op;
+  RequestOp *op;
 
   g_return_if_fail (CONDUIT_IS_AUTHORIZER (self));
   g_return_if_fail (CONDUIT_IS_CREDENTIAL (credential));
@@ -1098,11 +1248,11 @@ conduit_authorizer_send_and_read_async (ConduitAuthorizer   *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, conduit_authorizer_send_and_read_async);
 
-  op = g_new0 (SendOp, 1);
+  op = g_new0 (RequestOp, 1);
   op->credential = g_object_ref (credential);
   op->msg = g_object_ref (msg);
   op->io_priority = io_priority;
-  g_task_set_task_data (task, op, send_op_free);
+  g_task_set_task_data (task, op, request_op_free);
 
   conduit_authorizer_authorize_async (self, credential, msg, cancellable, on_send_authorized,
                                       g_steal_pointer (&task));
@@ -1122,10 +1272,7 @@ conduit_authorizer_send_and_read_finish (ConduitAuthorizer  *self,
                                          GAsyncResult       *result,
                                          GError            **error)
 {
-  g_return_val_if_fail (CONDUIT_IS_AUTHORIZER (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        conduit_authorizer_send_and_read_async, NULL);
+  g_return_val_if_fail (is_result_of (self, result, conduit_authorizer_send_and_read_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

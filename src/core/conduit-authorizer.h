@@ -40,6 +40,15 @@ void               conduit_authorizer_authorize_async      (ConduitAuthorizer   
 gboolean           conduit_authorizer_authorize_finish     (ConduitAuthorizer          *self,
                                                             GAsyncResult               *result,
                                                             GError                    **error);
+void               conduit_authorizer_authorize_id_async   (ConduitAuthorizer          *self,
+                                                            const char                 *credential_id,
+                                                            SoupMessage                *msg,
+                                                            GCancellable               *cancellable,
+                                                            GAsyncReadyCallback         callback,
+                                                            gpointer                    user_data);
+ConduitCredential *conduit_authorizer_authorize_id_finish  (ConduitAuthorizer          *self,
+                                                            GAsyncResult               *result,
+                                                            GError                    **error);
 void               conduit_authorizer_invalidate           (ConduitAuthorizer          *self,
                                                             ConduitCredential          *credential);
 gboolean           conduit_authorizer_should_retry         (ConduitAuthorizer          *self,

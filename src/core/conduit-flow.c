@@ -1360,9 +1360,14 @@ locate_problems (GPtrArray  *problems,
               problem->column = 1;
               break;
             }
-          g_free (parent);
-          parent = g_strndup (pointer, slash - pointer);
-          pointer = parent;
+          {
+            char *up = g_strndup (pointer, slash - pointer);
+
+            /* pointer may point into parent: make the new one before freeing the old */
+            g_free (parent);
+            parent = up;
+            pointer = parent;
+          }
         }
     }
 }
@@ -1379,7 +1384,8 @@ fail_with_problems (GPtrArray  *problems,
     g_set_error (error, CONDUIT_FLOW_ERROR, CONDUIT_FLOW_ERROR_INVALID, _("line %s"), text);
   else
     g_set_error (error, CONDUIT_FLOW_ERROR, CONDUIT_FLOW_ERROR_INVALID,
-                 ngettext ("line %s (and %u more problem)", "line %s (and %u more problems)",
+                 g_dngettext (GETTEXT_PACKAGE, "line %s (and %u more problem)",
+                              "line %s (and %u more problems)",
                            problems->len - 1),
                  text, problems->len - 1);
 
@@ -1398,6 +1404,7 @@ problem_from_parse_error (const GError *parse_error)
   const char *rest = message;
   ConduitFlowProblem *problem;
   g_autofree char *text = NULL;
+  g_autofree char *valid = NULL;
 
   if (g_str_has_prefix (message, "<data>:") &&
       sscanf (message, "<data>:%u:%u:", &line, &column) == 2)
@@ -1408,7 +1415,9 @@ problem_from_parse_error (const GError *parse_error)
 
   if (g_str_has_prefix (rest, "Parse error: "))
     rest += strlen ("Parse error: ");
-  text = g_strdup_printf (_("not valid JSON: %s"), rest);
+  /* json-glib may quote a token cut inside a character: keep the message UTF-8 */
+  valid = g_utf8_make_valid (rest, -1);
+  text = g_strdup_printf (_("not valid JSON: %s"), valid);
   problem = conduit_flow_problem_new ("", NULL, text);
   problem->line = MAX (line, 1);
   problem->column = MAX (column, 1);
@@ -1485,11 +1494,41 @@ conduit_flow_new_from_data (ConduitConnectorRegistry  *registry,
       return fail_with_problems (problems, problems_out, error), NULL;
     }
 
+  {
+    g_autofree char *token = NULL;
+    guint number_line = 0;
+
+    if (!conduit_json_text_check_numbers (data, length, &number_line, &token))
+      {
+        g_autofree char *shown = g_utf8_substring (token, 0, MIN (g_utf8_strlen (token, -1), 40));
+        g_autofree char *text = g_strdup_printf (_("the number %s is too large to be kept exactly"),
+                                                 shown);
+        ConduitFlowProblem *problem = conduit_flow_problem_new ("", NULL, text);
+
+        problem->line = number_line;
+        g_ptr_array_add (problems, problem);
+        return fail_with_problems (problems, problems_out, error), NULL;
+      }
+  }
+
   parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, data, length, &parse_error))
     {
       g_ptr_array_add (problems, problem_from_parse_error (parse_error));
       return fail_with_problems (problems, problems_out, error), NULL;
+    }
+
+  if (json_parser_get_root (parser) != NULL)
+    {
+      g_autofree char *bad_pointer = conduit_json_node_find_invalid_utf8 (json_parser_get_root (parser));
+
+      if (bad_pointer != NULL)
+        {
+          add_problem (problems, bad_pointer, NULL,
+                       _("this text is not UTF-8 (a broken \\u escape?)"));
+          locate_problems (problems, data, length);
+          return fail_with_problems (problems, problems_out, error), NULL;
+        }
     }
 
   root = json_parser_get_root (parser);
@@ -1522,10 +1561,11 @@ conduit_flow_new_from_data (ConduitConnectorRegistry  *registry,
     }
   else if (json_node_get_int (member) != CONDUIT_FLOW_FORMAT_VERSION)
     {
+      g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (member));
+
       add_problem (problems, "/version", NULL,
-                   _("unsupported flow format version %" G_GINT64_FORMAT
-                     " (this Conduit reads version %d)"),
-                   json_node_get_int (member), CONDUIT_FLOW_FORMAT_VERSION);
+                   _("unsupported flow format version %s (this Conduit reads version %d)"),
+                   version, CONDUIT_FLOW_FORMAT_VERSION);
     }
 
   if (problems->len > 0)

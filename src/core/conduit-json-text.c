@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <math.h>
 #include <string.h>
 
 #include "conduit-json-text.h"
@@ -631,4 +633,154 @@ conduit_json_text_check_depth (const char *text,
     }
 
   return TRUE;
+}
+
+/**
+ * conduit_json_text_check_numbers:
+ * @text: JSON text (not yet parsed)
+ * @length: the length of @text
+ * @line: (out) (optional): the line of the first number out of range
+ * @token: (out) (optional) (transfer full): that number as written
+ *
+ * json-glib reads an integer past 2^63 as -1 and 1e400 as infinity, which would silently change
+ * a value or save a file that is not JSON. This scan finds such numbers first.
+ *
+ * Returns: %TRUE when every number in @text fits a 64-bit integer or a finite double
+ */
+gboolean
+conduit_json_text_check_numbers (const char  *text,
+                                 gsize        length,
+                                 guint       *line,
+                                 char       **token)
+{
+  gboolean in_string = FALSE;
+  guint cur_line = 1;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+      gboolean is_integer = TRUE;
+      gboolean in_range;
+      gsize start, end;
+      char *copy;
+
+      if (c == '\n')
+        cur_line++;
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+
+      if (c == '"')
+        {
+          in_string = TRUE;
+          continue;
+        }
+
+      if (c != '-' && !g_ascii_isdigit (c))
+        continue;
+
+      start = i;
+      end = i;
+      while (end < length && (g_ascii_isdigit (text[end]) || strchr ("+-.eE", text[end]) != NULL))
+        {
+          if (strchr (".eE", text[end]) != NULL)
+            is_integer = FALSE;
+          end++;
+        }
+
+      copy = g_strndup (text + start, end - start);
+      errno = 0;
+      if (is_integer)
+        {
+          g_ascii_strtoll (copy, NULL, 10);
+          in_range = errno != ERANGE;
+        }
+      else
+        {
+          in_range = isfinite (g_ascii_strtod (copy, NULL));
+        }
+
+      if (!in_range)
+        {
+          if (line)
+            *line = cur_line;
+          if (token)
+            *token = copy;
+          else
+            g_free (copy);
+          return FALSE;
+        }
+
+      g_free (copy);
+      i = end - 1;
+    }
+
+  return TRUE;
+}
+
+static char *
+find_invalid_utf8 (JsonNode   *node,
+                   const char *pointer)
+{
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_utf8_validate (json_node_get_string (node), -1, NULL) ? NULL : g_strdup (pointer);
+
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_autofree char *child = conduit_json_pointer_append_index (pointer, i);
+          char *found = find_invalid_utf8 (json_array_get_element (array, i), child);
+
+          if (found)
+            return found;
+        }
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *member;
+
+      json_object_iter_init_ordered (&iter, json_node_get_object (node));
+      while (json_object_iter_next_ordered (&iter, &name, &member))
+        {
+          g_autofree char *child = NULL;
+          char *found;
+
+          if (!g_utf8_validate (name, -1, NULL))
+            return g_strdup (pointer);
+
+          child = conduit_json_pointer_append (pointer, name);
+          found = find_invalid_utf8 (member, child);
+          if (found)
+            return found;
+        }
+    }
+
+  return NULL;
+}
+
+/**
+ * conduit_json_node_find_invalid_utf8:
+ * @node: a parsed JSON value
+ *
+ * json-glib turns a lone surrogate escape ("\\ud83d") into bytes that are not UTF-8. This walk
+ * finds the first such string (or member name) so it can be refused with its place.
+ *
+ * Returns: (transfer full) (nullable): the JSON pointer of the first string that is not UTF-8
+ */
+char *
+conduit_json_node_find_invalid_utf8 (JsonNode *node)
+{
+  g_return_val_if_fail (node != NULL, NULL);
+  return find_invalid_utf8 (node, "");
 }

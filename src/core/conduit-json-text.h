@@ -31,4 +31,10 @@ gboolean  conduit_json_text_check_depth   (const char  *text,
                                            guint        max_depth,
                                            guint       *line);
 
+gboolean  conduit_json_text_check_numbers (const char  *text,
+                                           gsize        length,
+                                           guint       *line,
+                                           char       **token);
+char     *conduit_json_node_find_invalid_utf8 (JsonNode *node);
+
 G_END_DECLS

@@ -44,7 +44,8 @@ graph_test_load_example (void)
                                             "data", "examples", "web-form-to-crm.conduit", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
-  g_autoptr(ConduitFlow) flow = conduit_flow_new_from_file (conduit_connector_registry_get_default (),
+  g_autoptr(ConduitFlow) flow =
+    conduit_flow_new_from_file (conduit_connector_registry_get_default (),
                                                             file, NULL, NULL, &error);
 
   g_assert_no_error (error);
@@ -113,7 +114,8 @@ graph_test_render (ConduitGraphView *view)
   /* the CSS background is drawn by GTK around the class snapshot; do the same */
   gdk_rgba_parse (&background, "#ff00ff");
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "window_bg_color", &background))
+  if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "window_bg_color",
+                                       &background))
     g_assert_not_reached ();
   G_GNUC_END_IGNORE_DEPRECATIONS
   gtk_snapshot_append_color (snapshot, &background, &bounds);

@@ -120,7 +120,8 @@ sample_example (const char *png_name,
             card_y + (conduit_graph_node_get_height (card) - 3) * zoom, &samples->card);
 
   /* below the cards, half-way between two grid lines */
-  conduit_graph_viewport_to_canvas (viewport, (x1 + x2) / 2, gtk_widget_get_height (GTK_WIDGET (view)) - 20,
+  conduit_graph_viewport_to_canvas (viewport, (x1 + x2) / 2,
+                                    gtk_widget_get_height (GTK_WIDGET (view)) - 20,
                                     &cx, &cy);
   conduit_graph_viewport_to_widget (viewport, floor (cx / 20) * 20 + 10, floor (cy / 20) * 20 + 10,
                                     &cx, &cy);
@@ -143,7 +144,8 @@ check_samples (const Samples *samples)
 {
   g_test_message ("background %s card %s link %s selected %s",
                   gdk_rgba_to_string (&samples->background), gdk_rgba_to_string (&samples->card),
-                  gdk_rgba_to_string (&samples->link), gdk_rgba_to_string (&samples->selected_link));
+                  gdk_rgba_to_string (&samples->link),
+                  gdk_rgba_to_string (&samples->selected_link));
 
   /* a card stands out from the canvas, and a link from both */
   g_assert_cmpfloat (distance (&samples->card, &samples->background), >, 0.04);
@@ -159,7 +161,8 @@ test_light (void)
 {
   Samples samples;
 
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_FORCE_LIGHT);
   sample_example ("canvas-light.png", &samples);
   check_samples (&samples);
 
@@ -173,7 +176,8 @@ test_dark (void)
 {
   Samples samples;
 
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_FORCE_DARK);
   sample_example ("canvas-dark.png", &samples);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   check_samples (&samples);
@@ -203,7 +207,9 @@ test_culling (void)
   graph_test_layout (view);
   g_assert_cmpuint (conduit_graph_view_get_n_shown_cards (view), ==, 3);
   g_assert_false (gtk_widget_get_child_visible (GTK_WIDGET (
-    conduit_graph_view_get_card (view, conduit_flow_lookup_node (conduit_document_get_flow (document), "form")))));
+    conduit_graph_view_get_card (view,
+                                 conduit_flow_lookup_node (conduit_document_get_flow (document),
+                                                           "form")))));
 
   conduit_graph_viewport_set_origin (viewport, 5000, 5000);
   graph_test_layout (view);

@@ -90,6 +90,13 @@ node (Fixture    *fixture,
   return found;
 }
 
+static ConduitGraphNode *
+card (Fixture    *fixture,
+      const char *id)
+{
+  return conduit_graph_view_get_card (fixture->view, node (fixture, id));
+}
+
 static guint
 n_links (Fixture *fixture)
 {
@@ -116,7 +123,8 @@ port_point (Fixture    *fixture,
             double     *x,
             double     *y)
 {
-  g_assert_true (conduit_graph_view_get_port_point (fixture->view, node (fixture, id), is_output, port, x, y));
+  g_assert_true (conduit_graph_view_get_port_point (fixture->view, node (fixture, id), is_output,
+                                                    port, x, y));
 }
 
 /* A whole drag, as the gesture would report it. */
@@ -163,12 +171,14 @@ test_add_nodes (Fixture       *fixture,
                 gconstpointer  data)
 {
   ConduitNode *added, *second, *dropped;
+  ConduitGraphNode *added_card;
   double cx, cy;
 
   g_assert_cmpuint (conduit_flow_get_n_nodes (fixture->flow), ==, 0);
 
   /* Enter in the palette: near the middle of the view, selected, undoable */
   added = conduit_graph_view_add_node (fixture->view, "http-request");
+  added_card = conduit_graph_view_get_card (fixture->view, added);
   g_assert_nonnull (added);
   g_assert_cmpstr (conduit_node_get_id (added), ==, "http-request");
   g_assert_cmpstr (conduit_node_get_title (added), ==, "HTTP Request");
@@ -195,24 +205,25 @@ test_add_nodes (Fixture       *fixture,
 
   /* anything else is refused */
   g_assert_false (conduit_graph_view_drop (fixture->view, "some text", 300, 500));
-  g_assert_false (conduit_graph_view_drop (fixture->view, "conduit-connector:no-such-thing", 300, 500));
+  g_assert_false (conduit_graph_view_drop (fixture->view, "conduit-connector:no-such-thing", 300,
+                                           500));
   g_assert_cmpuint (fixture->messages->len, ==, 1);
   g_assert_cmpuint (conduit_flow_get_n_nodes (fixture->flow), ==, 3);
 
   /* each card is there, and a new HTTP request wears the warning badge: it has no URL */
   graph_test_layout (fixture->view);
   g_assert_cmpuint (conduit_graph_view_get_n_shown_cards (fixture->view), ==, 3);
-  g_assert_true (conduit_graph_node_get_has_problems (conduit_graph_view_get_card (fixture->view, added)));
+  g_assert_true (conduit_graph_node_get_has_problems (added_card));
   {
     g_autoptr(JsonNode) url = json_node_new (JSON_NODE_VALUE);
 
     json_node_set_string (url, "https://example.com/api");
     conduit_undo_stack_set_setting (fixture->undo, added, "url", url);
-    g_assert_false (conduit_graph_node_get_has_problems (conduit_graph_view_get_card (fixture->view, added)));
-    g_assert_nonnull (strstr (conduit_graph_node_dup_summary (conduit_graph_view_get_card (fixture->view, added)),
+    g_assert_false (conduit_graph_node_get_has_problems (added_card));
+    g_assert_nonnull (strstr (conduit_graph_node_dup_summary (added_card),
                               "https://example.com/api"));
     conduit_undo_stack_undo (fixture->undo);
-    g_assert_true (conduit_graph_node_get_has_problems (conduit_graph_view_get_card (fixture->view, added)));
+    g_assert_true (conduit_graph_node_get_has_problems (added_card));
   }
 
   /* undo takes them away one by one, redo brings them back */
@@ -229,8 +240,8 @@ static void
 test_connect (Fixture       *fixture,
               gconstpointer  data)
 {
-  ConduitGraphNode *slack = conduit_graph_view_get_card (fixture->view, node (fixture, "slack"));
-  ConduitGraphNode *map = conduit_graph_view_get_card (fixture->view, node (fixture, "map"));
+  ConduitGraphNode *slack = card (fixture, "slack");
+  ConduitGraphNode *map = card (fixture, "map");
   ConduitGraphPort *slack_in = conduit_graph_node_get_port (slack, FALSE, "in");
   ConduitGraphPort *map_in = conduit_graph_node_get_port (map, FALSE, "in");
   double x1, y1, x2, y2;
@@ -314,6 +325,23 @@ test_reconnect_and_detach (Fixture       *fixture,
   drag (fixture, x1, y1, x1, y1, 0);
   g_assert_true (has_link (fixture, "map", "out", "crm", "in"));
   g_assert_true (conduit_undo_stack_get_can_redo (fixture->undo));
+
+  /* the other end: Shift-drag off an output moves the start of its link */
+  port_point (fixture, "map", TRUE, "out", &x1, &y1);
+  port_point (fixture, "form", TRUE, "out", &x2, &y2);
+  drag (fixture, x1, y1, x2, y2, GDK_SHIFT_MASK);
+  g_assert_false (has_link (fixture, "map", "out", "crm", "in"));
+  g_assert_true (has_link (fixture, "form", "out", "crm", "in"));
+  g_assert_cmpuint (n_links (fixture), ==, 3);
+  activate (fixture, "graph.undo");
+  g_assert_true (has_link (fixture, "map", "out", "crm", "in"));
+
+  /* without Shift, a drag off an output leaves the links already there alone */
+  port_point (fixture, "crm", TRUE, "out", &x1, &y1);
+  port_point (fixture, "map", FALSE, "in", &x2, &y2);
+  drag (fixture, x1, y1, x2, y2, 0);   /* a loop: refused */
+  g_assert_cmpuint (n_links (fixture), ==, 3);
+  g_assert_true (has_link (fixture, "crm", "out", "slack", "in"));
 }
 
 static void
@@ -334,7 +362,7 @@ test_move (Fixture       *fixture,
   {
     graphene_rect_t bounds;
 
-    g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (conduit_graph_view_get_card (fixture->view, crm)),
+    g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (card (fixture, "crm")),
                                               GTK_WIDGET (fixture->view), &bounds));
     g_assert_cmpfloat (bounds.origin.x, ==, 673);
     g_assert_cmpfloat (bounds.origin.y, ==, 167);
@@ -353,7 +381,8 @@ test_move (Fixture       *fixture,
   card_point (fixture, "slack", &x, &y);
   g_assert_true (conduit_graph_view_drag_begin (fixture->view, x, y, GDK_CONTROL_MASK));
   conduit_graph_view_drag_end (fixture->view, 0, 0);
-  g_assert_cmpuint (g_list_model_get_n_items (conduit_graph_view_get_selection (fixture->view)), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (conduit_graph_view_get_selection (fixture->view)),
+                    ==, 2);
   g_assert_null (conduit_graph_view_get_selected_node (fixture->view));
   graph_test_layout (fixture->view);
   card_point (fixture, "slack", &x, &y);
@@ -376,7 +405,8 @@ test_move (Fixture       *fixture,
 
   /* the arrow keys move the selection */
   conduit_graph_view_select_node (fixture->view, crm);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->view), "graph.nudge", "(dd)", 20.0, -20.0));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->view), "graph.nudge", "(dd)",
+                                             20.0, -20.0));
   g_assert_cmpfloat (conduit_node_get_x (crm), ==, 693);
   g_assert_cmpfloat (conduit_node_get_y (crm), ==, 147);
   activate (fixture, "graph.undo");
@@ -392,9 +422,9 @@ test_rubber_band (Fixture       *fixture,
   /* Shift-drag on empty canvas draws a band around form and map only */
   drag (fixture, 40, 60, 600, 400, GDK_SHIFT_MASK);
   g_assert_cmpuint (g_list_model_get_n_items (selection), ==, 2);
-  g_assert_true (conduit_graph_node_get_selected (conduit_graph_view_get_card (fixture->view, node (fixture, "form"))));
-  g_assert_true (conduit_graph_node_get_selected (conduit_graph_view_get_card (fixture->view, node (fixture, "map"))));
-  g_assert_false (conduit_graph_node_get_selected (conduit_graph_view_get_card (fixture->view, node (fixture, "crm"))));
+  g_assert_true (conduit_graph_node_get_selected (card (fixture, "form")));
+  g_assert_true (conduit_graph_node_get_selected (card (fixture, "map")));
+  g_assert_false (conduit_graph_node_get_selected (card (fixture, "crm")));
 
   /* a click on empty canvas clears the selection */
   drag (fixture, 600, 600, 600, 600, 0);
@@ -423,14 +453,15 @@ test_delete (Fixture       *fixture,
 
   activate (fixture, "graph.undo");
   g_assert_cmpuint (n_links (fixture), ==, 3);
-  g_assert_nonnull (conduit_graph_view_get_card (fixture->view, node (fixture, "map")));
+  g_assert_nonnull (card (fixture, "map"));
 
   /* a link is selected by clicking on its curve, and deleted alone */
   port_point (fixture, "form", TRUE, "out", &x1, &y1);
   port_point (fixture, "map", FALSE, "in", &x2, &y2);
   drag (fixture, (x1 + x2) / 2, (y1 + y2) / 2 + 2, (x1 + x2) / 2, (y1 + y2) / 2 + 2, 0);
   g_assert_nonnull (conduit_graph_view_get_selected_link (fixture->view));
-  g_assert_cmpstr (conduit_link_get_to_node (conduit_graph_view_get_selected_link (fixture->view)), ==, "map");
+  g_assert_cmpstr (conduit_link_get_to_node (conduit_graph_view_get_selected_link (fixture->view)),
+                   ==, "map");
   activate (fixture, "graph.delete");
   g_assert_false (has_link (fixture, "form", "out", "map", "in"));
   g_assert_cmpuint (conduit_flow_get_n_nodes (fixture->flow), ==, 4);
@@ -440,7 +471,8 @@ test_delete (Fixture       *fixture,
   conduit_graph_view_click (fixture->view, GDK_BUTTON_SECONDARY, 1, x1, y1);
   g_assert_nonnull (conduit_graph_view_get_popover (fixture->view));
   {
-    GMenuModel *menu = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (conduit_graph_view_get_popover (fixture->view)));
+    GtkPopover *popover = conduit_graph_view_get_popover (fixture->view);
+    GMenuModel *menu = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover));
     gboolean found = FALSE;
 
     for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
@@ -616,9 +648,9 @@ test_minimap (Fixture       *fixture,
   /* the right end of the graph is now in view */
   graph_test_layout (fixture->view);
   g_assert_true (gtk_widget_get_child_visible (GTK_WIDGET (
-    conduit_graph_view_get_card (fixture->view, node (fixture, "slack")))));
+    card (fixture, "slack"))));
   g_assert_false (gtk_widget_get_child_visible (GTK_WIDGET (
-    conduit_graph_view_get_card (fixture->view, node (fixture, "form")))));
+    card (fixture, "form"))));
 }
 
 static void
@@ -633,7 +665,7 @@ test_keyboard (Fixture       *fixture,
   /* Tab goes from the canvas through the cards in flow order, each becoming the selection */
   gtk_widget_grab_focus (view);
   g_assert_true (gtk_widget_child_focus (view, GTK_DIR_TAB_FORWARD));
-  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (conduit_graph_view_get_card (fixture->view, node (fixture, "form")))));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (card (fixture, "form"))));
   g_assert_true (conduit_graph_view_get_selected_node (fixture->view) == node (fixture, "form"));
   g_assert_true (gtk_widget_child_focus (view, GTK_DIR_TAB_FORWARD));
   g_assert_true (conduit_graph_view_get_selected_node (fixture->view) == node (fixture, "map"));
@@ -645,15 +677,16 @@ test_keyboard (Fixture       *fixture,
   graph_test_layout (fixture->view);
   g_assert_true (gtk_widget_child_focus (view, GTK_DIR_TAB_FORWARD));
   graph_test_layout (fixture->view);
-  g_assert_true (gtk_widget_get_child_visible (GTK_WIDGET (conduit_graph_view_get_card (fixture->view, node (fixture, "map")))));
-  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (conduit_graph_view_get_card (fixture->view, node (fixture, "map")))));
+  g_assert_true (gtk_widget_get_child_visible (GTK_WIDGET (card (fixture, "map"))));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (card (fixture, "map"))));
 
   /* after the cards come the links */
   g_assert_true (gtk_widget_child_focus (view, GTK_DIR_TAB_FORWARD));
   g_assert_true (gtk_widget_child_focus (view, GTK_DIR_TAB_FORWARD));
   g_assert_true (gtk_widget_child_focus (view, GTK_DIR_TAB_FORWARD));
   g_assert_nonnull (conduit_graph_view_get_selected_link (fixture->view));
-  g_assert_cmpstr (conduit_link_get_from_node (conduit_graph_view_get_selected_link (fixture->view)), ==, "form");
+  g_assert_cmpstr (conduit_link_get_from_node (conduit_graph_view_get_selected_link (fixture->view)),
+                   ==, "form");
 
   /* Enter on a card asks for its settings */
   conduit_graph_view_select_node (fixture->view, node (fixture, "crm"));
@@ -672,7 +705,8 @@ test_keyboard (Fixture       *fixture,
 
     for (int i = 0; i < g_menu_model_get_n_items (section); i++)
       {
-        g_autoptr(GVariant) item_target = g_menu_model_get_item_attribute_value (section, i, G_MENU_ATTRIBUTE_TARGET, NULL);
+        g_autoptr(GVariant) item_target =
+          g_menu_model_get_item_attribute_value (section, i, G_MENU_ATTRIBUTE_TARGET, NULL);
         const char *to = NULL;
 
         if (item_target == NULL)
@@ -730,10 +764,10 @@ static void
 test_accessibility (Fixture       *fixture,
                     gconstpointer  data)
 {
-  ConduitGraphNode *card = conduit_graph_view_get_card (fixture->view, node (fixture, "crm"));
+  ConduitGraphNode *crm = card (fixture, "crm");
   g_autoptr(ConduitLink) like = conduit_link_new ("map", "out", "crm", "in");
-  ConduitGraphLink *handle = conduit_graph_view_get_link_handle (fixture->view,
-                                                                 conduit_flow_find_link (fixture->flow, like));
+  ConduitLink *link = conduit_flow_find_link (fixture->flow, like);
+  ConduitGraphLink *handle = conduit_graph_view_get_link_handle (fixture->view, link);
 
   if (g_strcmp0 (g_getenv ("GTK_A11Y"), "test") != 0)
     {
@@ -741,24 +775,26 @@ test_accessibility (Fixture       *fixture,
       return;
     }
 
-  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (card), GTK_ACCESSIBLE_ROLE_GROUP);
-  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (card), GTK_ACCESSIBLE_PROPERTY_LABEL,
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (crm), GTK_ACCESSIBLE_ROLE_GROUP);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (crm), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Create CRM contact, HTTP Request node");
-  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (card), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (crm), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                        "http://127.0.0.1:8788/crm/v3/contacts");
-  g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (card)));
+  g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (crm)));
 
   g_assert_nonnull (handle);
   gtk_test_accessible_assert_role (GTK_ACCESSIBLE (handle), GTK_ACCESSIBLE_ROLE_BUTTON);
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (handle), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                       "Link from Map to CRM fields (Mapped) to Create CRM contact (Items)");
+                                       "Link from Map to CRM fields (Mapped) "
+                                       "to Create CRM contact (Items)");
 
-  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (conduit_graph_node_get_port (card, TRUE, "error")),
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (conduit_graph_node_get_port (crm, TRUE,
+                                                                                    "error")),
                                        GTK_ACCESSIBLE_PROPERTY_LABEL, "Output “Failed”");
 
   /* the name follows a rename */
   conduit_undo_stack_set_title (fixture->undo, node (fixture, "crm"), "CRM");
-  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (card), GTK_ACCESSIBLE_PROPERTY_LABEL,
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (crm), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "CRM, HTTP Request node");
 }
 
@@ -766,18 +802,18 @@ static void
 test_status (Fixture       *fixture,
              gconstpointer  data)
 {
-  ConduitGraphNode *card = conduit_graph_view_get_card (fixture->view, node (fixture, "crm"));
+  ConduitGraphNode *crm = card (fixture, "crm");
 
   conduit_graph_view_set_node_status (fixture->view, "crm", "failed", 3, 1, 0);
-  g_assert_cmpstr (conduit_graph_node_get_status (card), ==, "failed");
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (card), "status-failed"));
+  g_assert_cmpstr (conduit_graph_node_get_status (crm), ==, "failed");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (crm), "status-failed"));
   conduit_graph_view_set_node_status (fixture->view, "crm", "succeeded", 4, 0, 0);
-  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (card), "status-failed"));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (card), "status-succeeded"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (crm), "status-failed"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (crm), "status-succeeded"));
   conduit_graph_view_set_node_status (fixture->view, "nobody", "running", 0, 0, 0);
   conduit_graph_view_clear_node_statuses (fixture->view);
-  g_assert_null (conduit_graph_node_get_status (card));
-  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (card), "status-succeeded"));
+  g_assert_null (conduit_graph_node_get_status (crm));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (crm), "status-succeeded"));
 }
 
 /* Built in the view, saved, loaded and saved again: the same bytes. */
@@ -820,7 +856,8 @@ test_save_reload (Fixture       *fixture,
   g_assert_cmpuint (n_links (fixture), ==, 2);
 
   saved = conduit_flow_to_data (fixture->flow, NULL);
-  reloaded = conduit_flow_new_from_data (conduit_connector_registry_get_default (), saved, -1, NULL, &error);
+  reloaded = conduit_flow_new_from_data (conduit_connector_registry_get_default (), saved, -1,
+                                         NULL, &error);
   g_assert_no_error (error);
   again = conduit_flow_to_data (reloaded, NULL);
   g_assert_cmpstr (again, ==, saved);

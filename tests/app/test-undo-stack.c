@@ -142,7 +142,8 @@ test_settings_merge (void)
   conduit_undo_stack_undo (undo);
   g_assert_cmpint (json_node_get_int (conduit_node_get_setting (crm, "max_attempts")), ==, 4);
   conduit_undo_stack_undo (undo);
-  g_assert_cmpstr (conduit_node_get_setting_string (crm, "url"), ==, "http://127.0.0.1:8788/crm/v3/contacts");
+  g_assert_cmpstr (conduit_node_get_setting_string (crm, "url"), ==,
+                   "http://127.0.0.1:8788/crm/v3/contacts");
   g_assert_false (conduit_undo_stack_get_can_undo (undo));
 
   /* after an undo, typing again starts a new step instead of changing the undone one */
@@ -163,7 +164,8 @@ test_text_and_flow_properties (void)
   g_autoptr(ConduitFlow) flow = load_example ();
   g_autoptr(ConduitUndoStack) undo = conduit_undo_stack_new (flow);
   ConduitNode *map = conduit_flow_lookup_node (flow, "map");
-  g_autoptr(JsonNode) mapping = json_from_string ("{\"rows\": [{\"target\": \"email\", \"expression\": \"Email\"}]}", NULL);
+  g_autoptr(JsonNode) mapping =
+    json_from_string ("{\"rows\": [{\"target\": \"email\", \"expression\": \"Email\"}]}", NULL);
 
   conduit_undo_stack_set_title (undo, map, "Map fields");
   conduit_undo_stack_set_notes (undo, map, "Check with sales");
@@ -288,7 +290,8 @@ test_clipboard (void)
   data = conduit_flow_clipboard_serialize (flow, nodes);
 
   /* the clipboard holds a flow file: the two nodes and the one link between them */
-  fragment = conduit_flow_new_from_data (conduit_connector_registry_get_default (), data, -1, NULL, &error);
+  fragment = conduit_flow_new_from_data (conduit_connector_registry_get_default (), data, -1, NULL,
+                                         &error);
   g_assert_no_error (error);
   g_assert_cmpuint (conduit_flow_get_n_nodes (fragment), ==, 2);
   g_assert_cmpuint (g_list_model_get_n_items (conduit_flow_get_links (fragment)), ==, 1);
@@ -301,7 +304,8 @@ test_clipboard (void)
   g_assert_cmpstr (conduit_node_get_id (g_ptr_array_index (pasted, 0)), ==, "map-2");
   g_assert_cmpstr (conduit_node_get_id (g_ptr_array_index (pasted, 1)), ==, "crm-2");
   g_assert_cmpfloat (conduit_node_get_x (g_ptr_array_index (pasted, 1)), ==, 680);
-  g_assert_cmpstr (conduit_node_get_setting_string (g_ptr_array_index (pasted, 1), "credential"), ==, "crm-api-key");
+  g_assert_cmpstr (conduit_node_get_setting_string (g_ptr_array_index (pasted, 1), "credential"),
+                   ==, "crm-api-key");
   g_assert_nonnull (conduit_flow_find_link (flow, copied_link));
   g_assert_cmpuint (g_list_model_get_n_items (conduit_flow_get_links (flow)), ==, 4);
   g_assert_cmpstr (conduit_undo_stack_get_undo_label (undo), ==, "Paste");
@@ -356,9 +360,11 @@ test_viewport (void)
 
   /* zoom is clamped */
   conduit_graph_viewport_set_zoom (viewport, 100);
-  g_assert_cmpfloat (conduit_graph_viewport_get_zoom (viewport), ==, CONDUIT_GRAPH_VIEWPORT_MAX_ZOOM);
+  g_assert_cmpfloat (conduit_graph_viewport_get_zoom (viewport), ==,
+                     CONDUIT_GRAPH_VIEWPORT_MAX_ZOOM);
   conduit_graph_viewport_set_zoom (viewport, 0);
-  g_assert_cmpfloat (conduit_graph_viewport_get_zoom (viewport), ==, CONDUIT_GRAPH_VIEWPORT_MIN_ZOOM);
+  g_assert_cmpfloat (conduit_graph_viewport_get_zoom (viewport), ==,
+                     CONDUIT_GRAPH_VIEWPORT_MIN_ZOOM);
 
   /* fit centres the rectangle and never enlarges past 1:1 */
   conduit_graph_viewport_fit (viewport, 0, 0, 400, 200, 800, 600, 0);

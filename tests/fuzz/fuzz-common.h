@@ -25,12 +25,23 @@ int LLVMFuzzerTestOneInput  (const uint8_t  *data,
  * crash it would be with G_DEBUG=fatal-criticals. GLib ends a fatal message with a breakpoint
  * (SIGTRAP), which libFuzzer does not catch, so abort() instead: libFuzzer then saves the input.
  * Debug and info messages are dropped, so the fuzzer's log shows only its own lines. */
+/* A warning caused by a known bug (see below) that a target lets pass, or NULL. */
+static const char *fuzz_known_warning;
+
 static GLogWriterOutput
 fuzz_log_writer (GLogLevelFlags   log_level,
                  const GLogField *fields,
                  gsize            n_fields,
                  gpointer         user_data)
 {
+  if (fuzz_known_warning != NULL && (log_level & G_LOG_LEVEL_WARNING))
+    {
+      for (gsize i = 0; i < n_fields; i++)
+        if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0 &&
+            strstr (fields[i].value, fuzz_known_warning) != NULL)
+          return G_LOG_WRITER_HANDLED;
+    }
+
   if (log_level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
     {
       g_log_writer_standard_streams (log_level, fields, n_fields, user_data);
@@ -53,7 +64,11 @@ fuzz_set_up_logging (void)
  *  - json-glib turns a lone surrogate escape ("\ud800", "\udc00") into bytes that are not
  *    UTF-8; the loader keeps them in names and messages, the pretty printer writes them out.
  *  - json-glib's parse errors quote the broken token cut at a byte, not a character
- *    ("invalid string constant \"caf\xc3\""); the loader copies that into its message. */
+ *    ("invalid string constant \"caf\xc3\""); the loader copies that into its message.
+ *  - the expression parser quotes an unknown date code cut at a byte ("“%\xc3” is not a date
+ *    code" for "%é"), and a date code error followed by a syntax error sets the GError twice
+ *    (GLib warns "GError set over the top of a previous GError"): date("x", "%t")"
+ *  - the CSV record reader passes bytes that are not UTF-8 (a Latin-1 export) into records. */
 static inline gboolean
 fuzz_json_has_known_issue (JsonNode *node)
 {

@@ -1,0 +1,318 @@
+/* bench-canvas.c — how long the graph canvas takes to draw a frame of a large flow
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Builds a flow of 1,000 nodes and 1,500 links, shows it in a 1280×800 window and, for many
+ * frames at several pan and zoom positions (and while a node is dragged), times what a frame
+ * costs: the layout pass, the snapshot, and rendering the snapshot with GTK's cairo renderer.
+ * Times are CPU time of the drawing thread. The same frames are then drawn naively — every
+ * card laid out and drawn and every link stroked again each frame, no culling, no cached link
+ * recordings — as the baseline measured in this same run. Prints bench/run's tab-separated rows
+ * on stdout.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <math.h>
+#include <time.h>
+
+#include "conduit-graph-view-private.h"
+#include "conduit-resources.h"
+
+#define N_NODES   1000
+#define N_LINKS   1500
+#define COLUMNS   40
+#define SPACING_X 300
+#define SPACING_Y 220
+#define WIDTH     1280
+#define HEIGHT    800
+
+typedef struct
+{
+  GArray *layout_ms;
+  GArray *snapshot_ms;
+  GArray *frame_ms;
+} Times;
+
+static ConduitDocument *
+build_document (void)
+{
+  ConduitConnectorRegistry *registry = conduit_connector_registry_get_default ();
+  g_autoptr(ConduitFlow) flow = conduit_flow_new ();
+  g_autoptr(GPtrArray) middles = g_ptr_array_new ();
+  GPtrArray *nodes = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_links = 0;
+
+  /* node types from the registry: those with both an input and an output can sit anywhere */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (registry)); i++)
+    {
+      g_autoptr(ConduitConnector) connector = g_list_model_get_item (G_LIST_MODEL (registry), i);
+
+      if (conduit_connector_get_inputs (connector)->len > 0 &&
+          conduit_connector_get_outputs (connector)->len > 0)
+        g_ptr_array_add (middles, (gpointer)conduit_connector_get_id (connector));
+    }
+  g_assert (middles->len > 0);
+
+  conduit_flow_set_name (flow, "Benchmark");
+  for (guint i = 0; i < N_NODES; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("n%u", i);
+      g_autoptr(ConduitNode) node =
+        conduit_node_new (id, g_ptr_array_index (middles, i % middles->len));
+      g_autofree char *title = g_strdup_printf ("Step %u", i + 1);
+
+      conduit_node_set_title (node, title);
+      conduit_node_set_position (node, (i % COLUMNS) * SPACING_X + (i / COLUMNS % 2) * 40,
+                                 (i / COLUMNS) * SPACING_Y);
+      conduit_flow_add_node (flow, node);
+      g_ptr_array_add (nodes, g_steal_pointer (&node));
+    }
+
+  /* links always go from a lower to a higher index, so the flow cannot loop: first along
+   * each row, then down to the next row */
+  for (guint i = 0; i + 1 < N_NODES && n_links < N_LINKS; i++)
+    {
+      ConduitNode *from = g_ptr_array_index (nodes, i);
+      ConduitConnector *connector =
+        conduit_connector_registry_lookup (registry, conduit_node_get_connector_id (from));
+      const ConduitPortSpec *out = g_ptr_array_index (conduit_connector_get_outputs (connector),
+                                                      i % conduit_connector_get_outputs (connector)->len);
+      guint targets[2] = { i + 1, i + COLUMNS + 1 };
+
+      for (guint t = 0; t < 2 && n_links < N_LINKS; t++)
+        {
+          g_autoptr(ConduitLink) link = NULL;
+          ConduitNode *to;
+
+          if (targets[t] >= N_NODES || (t == 0 && (i + 1) % COLUMNS == 0) || (t == 1
+              && i % 20 >= 11))
+            continue;
+          to = g_ptr_array_index (nodes, targets[t]);
+          link = conduit_link_new (conduit_node_get_id (from), out->id, conduit_node_get_id (to),
+                                   "in");
+          conduit_flow_add_link (flow, link);
+          n_links++;
+        }
+    }
+  g_assert_cmpuint (n_links, ==, N_LINKS);
+  g_ptr_array_unref (nodes);
+
+  return conduit_document_new (flow, NULL);
+}
+
+/* CPU time of this thread rather than wall time: on a busy machine (a build beside it, two
+ * cores) wall time measures the neighbours too. Drawing happens on this thread only. */
+static double
+now_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+percentile (GArray *values,
+            double  p)
+{
+  g_autoptr(GArray) sorted = g_array_copy (values);
+  guint index;
+
+  g_array_sort (sorted, compare_double);
+  index = MIN (sorted->len - 1, (guint)ceil (p * sorted->len) - 1);
+  return g_array_index (sorted, double, index);
+}
+
+/* One frame, as GTK would make it: layout, snapshot, render. */
+static void
+frame (ConduitGraphView *view,
+       GskRenderer      *renderer,
+       Times            *times)
+{
+  GtkWidget *widget = GTK_WIDGET (view);
+  GtkSnapshot *snapshot;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  double t0, t1, t2, t3;
+
+  t0 = now_ms ();
+  gtk_widget_size_allocate (widget, &(GtkAllocation) { 0, 0, WIDTH, HEIGHT }, -1);
+  t1 = now_ms ();
+  snapshot = gtk_snapshot_new ();
+  GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  t2 = now_ms ();
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, WIDTH, HEIGHT));
+  t3 = now_ms ();
+
+  if (g_getenv ("BENCH_CANVAS_PNG") && times != NULL && times->frame_ms->len % 40 == 39)
+    {
+      g_autofree char *name = g_strdup_printf ("%s/canvas-%03u.png", g_getenv ("BENCH_CANVAS_PNG"),
+                                               times->frame_ms->len);
+      gdk_texture_save_to_png (texture, name);
+    }
+
+  if (times != NULL)
+    {
+      double layout = t1 - t0, snap = t2 - t1, whole = t3 - t0;
+
+      g_array_append_val (times->layout_ms, layout);
+      g_array_append_val (times->snapshot_ms, snap);
+      g_array_append_val (times->frame_ms, whole);
+      if (g_getenv ("BENCH_CANVAS_TRACE"))
+        g_printerr ("frame %u: layout %.2f snapshot %.2f render %.2f\n", times->frame_ms->len,
+                    layout, snap, t3 - t2);
+    }
+}
+
+static void
+run (ConduitGraphView *view,
+     ConduitDocument  *document,
+     GskRenderer      *renderer,
+     guint             rounds,
+     Times            *times)
+{
+  ConduitGraphViewport *viewport = conduit_graph_view_get_viewport (view);
+  ConduitNode *dragged = conduit_flow_lookup_node (conduit_document_get_flow (document), "n210");
+  static const double zooms[] = { 1.0, 0.6, 0.35 };
+
+  for (guint round = 0; round < rounds; round++)
+    {
+      /* pan across the flow at three zoom levels, 40 frames each */
+      for (guint z = 0; z < G_N_ELEMENTS (zooms); z++)
+        {
+          conduit_graph_viewport_set_zoom (viewport, zooms[z]);
+          for (guint step = 0; step < 40; step++)
+            {
+              conduit_graph_viewport_set_origin (viewport, 500 + step * 97.0, 300 + step * 41.0);
+              frame (view, renderer, times);
+            }
+        }
+
+      /* drag one node about for 40 frames, its links following */
+      conduit_graph_viewport_set_zoom (viewport, 1.0);
+      conduit_graph_viewport_set_origin (viewport, 2700, 900);
+      conduit_graph_view_select_node (view, dragged);
+      for (guint step = 0; step < 40; step++)
+        {
+          conduit_node_set_position (dragged, 3000 + 6 * step, 1200 + 3 * (step % 10));
+          frame (view, renderer, times);
+        }
+      conduit_graph_view_select_node (view, NULL);
+    }
+}
+
+static void
+times_init (Times *times)
+{
+  times->layout_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  times->snapshot_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  times->frame_ms = g_array_new (FALSE, FALSE, sizeof (double));
+}
+
+static void
+times_clear (Times *times)
+{
+  g_array_unref (times->layout_ms);
+  g_array_unref (times->snapshot_ms);
+  g_array_unref (times->frame_ms);
+}
+
+static void
+report (const char *metric,
+        GArray     *ours,
+        GArray     *naive)
+{
+  g_print ("%s median\t%.3f\tms\tnaive redraw\t%.3f\tlower\n", metric,
+           percentile (ours, 0.5), percentile (naive, 0.5));
+  g_print ("%s p95\t%.3f\tms\tnaive redraw\t%.3f\tlower\n", metric,
+           percentile (ours, 0.95), percentile (naive, 0.95));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(ConduitDocument) document = NULL;
+  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+  g_autoptr(GskRenderer) renderer = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+  GtkWidget *view;
+  guint rounds = argc > 1 ? (guint)atoi (argv[1]) : 3;
+  Times ours, naive;
+
+  gtk_init ();
+  adw_init ();
+  g_assert_nonnull (conduit_get_resource ());
+  gtk_css_provider_load_from_resource (provider, "/io/conduit/Conduit/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  document = build_document ();
+  window = GTK_WINDOW (gtk_window_new ());
+  view = conduit_graph_view_new ();
+  gtk_window_set_default_size (window, WIDTH, HEIGHT);
+  gtk_window_set_child (window, view);
+  conduit_graph_view_set_document (CONDUIT_GRAPH_VIEW (view), document);
+  gtk_window_present (window);
+  while (!gtk_widget_get_mapped (view) || gtk_widget_get_width (view) < 10)
+    g_main_context_iteration (NULL, TRUE);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  renderer = gsk_cairo_renderer_new ();
+  if (!gsk_renderer_realize (renderer, gtk_native_get_surface (GTK_NATIVE (window)), &error))
+    g_error ("Cannot start the cairo renderer: %s", error->message);
+
+  g_printerr ("flow: %u nodes, %u links; %u rounds of 160 frames each way\n",
+              conduit_flow_get_n_nodes (conduit_document_get_flow (document)),
+              g_list_model_get_n_items (conduit_flow_get_links (conduit_document_get_flow (document))),
+              rounds);
+
+  times_init (&ours);
+  times_init (&naive);
+
+  run (CONDUIT_GRAPH_VIEW (view), document, renderer, 1, NULL);   /* warm up */
+  run (CONDUIT_GRAPH_VIEW (view), document, renderer, rounds, &ours);
+  g_printerr ("cards on screen in the last frame: %u\n",
+              conduit_graph_view_get_n_shown_cards (CONDUIT_GRAPH_VIEW (view)));
+
+  g_printerr ("ours: layout median %.3f, snapshot median %.3f, frame median %.3f, p95 %.3f ms\n",
+              percentile (ours.layout_ms, 0.5), percentile (ours.snapshot_ms, 0.5),
+              percentile (ours.frame_ms, 0.5), percentile (ours.frame_ms, 0.95));
+
+  /* BENCH_CANVAS_SKIP_NAIVE=1 for a quick look at our own figures while working on them */
+  if (g_getenv ("BENCH_CANVAS_SKIP_NAIVE") == NULL)
+    {
+      conduit_graph_view_set_naive (CONDUIT_GRAPH_VIEW (view), TRUE);
+      run (CONDUIT_GRAPH_VIEW (view), document, renderer, 1, NULL);
+      run (CONDUIT_GRAPH_VIEW (view), document, renderer, rounds, &naive);
+      report ("snapshot", ours.snapshot_ms, naive.snapshot_ms);
+      report ("layout+snapshot+render", ours.frame_ms, naive.frame_ms);
+    }
+
+
+  times_clear (&ours);
+  times_clear (&naive);
+  gsk_renderer_unrealize (renderer);
+  gtk_window_destroy (window);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  return 0;
+}
