@@ -1138,6 +1138,13 @@ main (int    argc,
     {
       g_autofree char *path = g_strdup_printf ("/conduit/bad-input/%s/%s", rows[i].entry,
                                                rows[i].name);
+
+#ifdef SANITIZED
+      /* The 50,000-node rows are about finishing at all; the flow checks are quadratic today
+       * and take minutes under the sanitizers, which the plain build's run makes unneeded. */
+      if (g_str_has_prefix (rows[i].name, "50000-"))
+        continue;
+#endif
       g_test_add_data_func (path, &rows[i], test_bad_input);
     }
 
