@@ -19,6 +19,7 @@ struct _ConduitApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
+  ConduitHistoryStore *history_store;
 };
 
 G_DEFINE_FINAL_TYPE (ConduitApplication, conduit_application, ADW_TYPE_APPLICATION)
@@ -110,9 +111,25 @@ about_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* run history pane: a notification about a failed run opens it. */
+static void
+show_run_activated (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  ConduitApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (!CONDUIT_IS_WINDOW (window))
+    window = GTK_WINDOW (create_window (self));
+  gtk_window_present (window);
+  conduit_window_show_run (CONDUIT_WINDOW (window), g_variant_get_int64 (parameter));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
   { "about", about_activated },
+  { "show-run", show_run_activated, "x" },
 };
 
 static void
@@ -121,6 +138,9 @@ conduit_application_dispose (GObject *object)
   ConduitApplication *self = (ConduitApplication *)object;
 
   g_clear_object (&self->settings);
+  if (self->history_store != NULL)
+    conduit_history_store_close (self->history_store);
+  g_clear_object (&self->history_store);
 
   G_OBJECT_CLASS (conduit_application_parent_class)->dispose (object);
 }
@@ -170,4 +190,48 @@ conduit_application_get_settings (ConduitApplication *self)
 {
   g_return_val_if_fail (CONDUIT_IS_APPLICATION (self), NULL);
   return self->settings;
+}
+
+static void
+prune_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!conduit_history_store_prune_finish (CONDUIT_HISTORY_STORE (object), result, NULL, &error))
+    g_warning ("%s", error->message);
+}
+
+/**
+ * conduit_application_get_history_store:
+ * @self: the application
+ *
+ * Opens the run history at its default place the first time, keeping runs as the settings say.
+ *
+ * Returns: (transfer none) (nullable): the run history, or %NULL when it cannot be opened
+ */
+ConduitHistoryStore *
+conduit_application_get_history_store (ConduitApplication *self)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (CONDUIT_IS_APPLICATION (self), NULL);
+
+  if (self->history_store != NULL)
+    return self->history_store;
+
+  path = conduit_history_store_dup_default_path ();
+  self->history_store = conduit_history_store_new (path, &error);
+  if (self->history_store == NULL)
+    {
+      g_warning ("%s", error->message);
+      return NULL;
+    }
+  conduit_history_store_set_retention (self->history_store,
+                                       MAX (0, g_settings_get_int (self->settings, "history-keep-runs")),
+                                       MAX (0, g_settings_get_int (self->settings, "history-keep-days")));
+  conduit_history_store_prune_async (self->history_store, g_get_real_time (), NULL, prune_done, NULL);
+  return self->history_store;
 }

@@ -1204,7 +1204,6 @@ conduit_history_view_class_init (ConduitHistoryViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, list_stack);
   gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, back_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, details_box);
-  gtk_widget_class_bind_template_callback (widget_class, back_clicked);
 
   gtk_widget_class_install_action (widget_class, "history.rerun", NULL, rerun_action);
   gtk_widget_class_install_action (widget_class, "history.rerun-failed", NULL, rerun_action);
@@ -1258,9 +1257,36 @@ conduit_history_view_new (void)
 }
 
 /**
+ * conduit_history_view_set_store:
+ * @self: a history view
+ * @store: (nullable): the history to show
+ */
+void
+conduit_history_view_set_store (ConduitHistoryView  *self,
+                                ConduitHistoryStore *store)
+{
+  g_return_if_fail (CONDUIT_IS_HISTORY_VIEW (self));
+  g_return_if_fail (store == NULL || CONDUIT_IS_HISTORY_STORE (store));
+
+  if (self->store == store)
+    return;
+  g_set_object (&self->store, store);
+  g_clear_object (&self->model);
+  self->selected_id = 0;
+  if (store != NULL)
+    self->model = conduit_run_list_model_new (store);
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->model));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.export-list", self->model != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.delete-listed", self->model != NULL);
+  apply_filters (self);
+  show_details (self, 0);
+  update_empty (self);
+}
+
+/**
  * conduit_history_view_set_runner:
  * @self: a history view
- * @runner: (nullable): the runner whose history to show, and which re-runs
+ * @runner: (nullable): the runner whose history to show live, and which re-runs
  */
 void
 conduit_history_view_set_runner (ConduitHistoryView *self,
@@ -1277,24 +1303,15 @@ conduit_history_view_set_runner (ConduitHistoryView *self,
       g_clear_signal_handler (&self->run_finished_id, self->runner);
     }
   g_set_object (&self->runner, runner);
-  g_clear_object (&self->store);
-  g_clear_object (&self->model);
-  self->selected_id = 0;
-
   if (runner != NULL)
     {
-      self->store = g_object_ref (conduit_runner_get_history (runner));
-      self->model = conduit_run_list_model_new (self->store);
       self->run_started_id = g_signal_connect_swapped (runner, "run-started",
                                                        G_CALLBACK (runs_changed), self);
       self->run_finished_id = g_signal_connect_swapped (runner, "run-finished",
                                                         G_CALLBACK (runs_changed), self);
     }
-  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->model));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.export-list", self->model != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.delete-listed", self->model != NULL);
-  apply_filters (self);
-  show_details (self, 0);
+  conduit_history_view_set_store (self, runner != NULL ? conduit_runner_get_history (runner) : NULL);
+  show_details (self, self->selected_id);
 }
 
 /**

@@ -29,6 +29,8 @@ G_DECLARE_FINAL_TYPE (ConduitHistoryView, conduit_history_view, CONDUIT, HISTORY
 GtkWidget           *conduit_history_view_new              (void);
 void                 conduit_history_view_set_runner       (ConduitHistoryView  *self,
                                                             ConduitRunner       *runner);
+void                 conduit_history_view_set_store        (ConduitHistoryView  *self,
+                                                            ConduitHistoryStore *store);
 void                 conduit_history_view_set_flow         (ConduitHistoryView  *self,
                                                             ConduitFlow         *flow);
 ConduitRunListModel *conduit_history_view_get_model        (ConduitHistoryView  *self);
