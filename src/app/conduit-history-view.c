@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "conduit-history-view.h"
+#include "conduit-resources.h"
 
 /* The run history: every run of every flow, newest first, so that a failure is seen by the
  * people who own the flow rather than by a downstream team days later. */
@@ -1134,6 +1135,9 @@ retention_action (GtkWidget  *widget,
   GtkWidget *page = adw_preferences_page_new ();
   GtkWidget *group = adw_preferences_group_new ();
 
+  /* Only now: a view in a test or a bench has no installed schema and needs none. */
+  if (self->settings == NULL)
+    self->settings = g_settings_new (APPLICATION_ID);
   gtk_window_set_title (GTK_WINDOW (window), _("Run History"));
   gtk_window_set_transient_for (GTK_WINDOW (window), parent_window (self));
   gtk_window_set_modal (GTK_WINDOW (window), TRUE);
@@ -1192,6 +1196,8 @@ conduit_history_view_class_init (ConduitHistoryViewClass *klass)
 
   object_class->dispose = conduit_history_view_dispose;
 
+  /* Referencing the resource keeps it linked in when the window is not. */
+  (void)conduit_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class, "/io/conduit/Conduit/conduit-history-view.ui");
   gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, leaflet);
   gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, list_side);
@@ -1225,7 +1231,6 @@ conduit_history_view_init (ConduitHistoryView *self)
   g_type_ensure (ADW_TYPE_LEAFLET);
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->settings = g_settings_new (APPLICATION_ID);
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
