@@ -235,3 +235,53 @@ conduit_application_get_history_store (ConduitApplication *self)
   conduit_history_store_prune_async (self->history_store, g_get_real_time (), NULL, prune_done, NULL);
   return self->history_store;
 }
+
+/* A flow served in the background fails with nobody looking: say so on the desktop, and open the
+ * run when the notification is clicked. */
+static void
+run_finished (ConduitRunner      *runner,
+              ConduitRun         *run,
+              ConduitApplication *self)
+{
+  ConduitRunStatus status = conduit_run_get_status (run);
+  const char *kind = conduit_run_get_trigger_kind (run);
+  const char *reason = conduit_run_get_error (run);
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *id = NULL;
+
+  if (g_strcmp0 (kind, "webhook") != 0 && g_strcmp0 (kind, "schedule") != 0)
+    return;
+  if (status != CONDUIT_RUN_STATUS_FAILED && status != CONDUIT_RUN_STATUS_PARTIAL)
+    return;
+
+  title = g_strdup_printf (status == CONDUIT_RUN_STATUS_FAILED ? _("“%s” failed")
+                                                              : _("“%s” partly failed"),
+                           conduit_run_get_flow_name (run));
+  notification = g_notification_new (title);
+  g_notification_set_body (notification,
+                           reason != NULL ? reason
+                                          : _("Some items could not be delivered. Open the run to see which and why."));
+  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+  g_notification_set_default_action_and_target (notification, "app.show-run", "x",
+                                                conduit_run_get_id (run));
+  id = g_strdup_printf ("run-%" G_GINT64_FORMAT, conduit_run_get_id (run));
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+/**
+ * conduit_application_watch_runner:
+ * @self: the application
+ * @runner: a runner serving flows in the background
+ *
+ * Sends a desktop notification when a run started by a webhook or a schedule fails.
+ */
+void
+conduit_application_watch_runner (ConduitApplication *self,
+                                  ConduitRunner      *runner)
+{
+  g_return_if_fail (CONDUIT_IS_APPLICATION (self));
+  g_return_if_fail (CONDUIT_IS_RUNNER (runner));
+
+  g_signal_connect_object (runner, "run-finished", G_CALLBACK (run_finished), self, 0);
+}

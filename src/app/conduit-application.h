@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "conduit-history-store.h"
+#include "conduit-runner.h"
 
 G_BEGIN_DECLS
 
@@ -22,5 +23,7 @@ GSettings          *conduit_application_get_settings (ConduitApplication *self);
 
 /* run history pane */
 ConduitHistoryStore *conduit_application_get_history_store (ConduitApplication *self);
+void                 conduit_application_watch_runner      (ConduitApplication *self,
+                                                            ConduitRunner      *runner);
 
 G_END_DECLS
