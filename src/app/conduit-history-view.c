@@ -424,7 +424,9 @@ show_details (ConduitHistoryView *self,
 
       if (g_strcmp0 (step->status, "failed") == 0)
         gtk_widget_add_css_class (step_label, "error");
-      if (step->error_message != NULL && g_strcmp0 (step->status, "rejected") != 0)
+      /* The run's error is often its last step's: say it once. */
+      if (step->error_message != NULL && g_strcmp0 (step->status, "rejected") != 0 &&
+          g_strcmp0 (step->error_message, run->error) != 0)
         add_label (self->details_box, step->error_message, "conduit-history-error");
       if (g_strcmp0 (step->status, "rejected") == 0)
         any_rejected = TRUE;
@@ -1279,7 +1281,11 @@ conduit_history_view_set_store (ConduitHistoryView  *self,
   g_clear_object (&self->model);
   self->selected_id = 0;
   if (store != NULL)
-    self->model = conduit_run_list_model_new (store);
+    {
+      self->model = conduit_run_list_model_new (store);
+      g_signal_connect_object (self->model, "items-changed", G_CALLBACK (update_empty), self,
+                               G_CONNECT_SWAPPED);
+    }
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->model));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.export-list", self->model != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.delete-listed", self->model != NULL);

@@ -310,6 +310,126 @@ test_model_pages (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, (n + 2) / 3);
 }
 
+static gint64
+add_run (Fixture          *fixture,
+         const char       *flow,
+         const char       *kind,
+         ConduitRunStatus  status,
+         gint64            minutes_ago,
+         const char       *error_text)
+{
+  ConduitRunRecord run = { 0 };
+  ConduitStepRecord step = { 0 };
+  g_autoptr(GPtrArray) items = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  run.flow = (char *)flow;
+  run.trigger_node = (char *)"start";
+  run.trigger_kind = (char *)kind;
+  run.started_us = g_get_real_time () - minutes_ago * 60 * G_USEC_PER_SEC;
+  run.status = CONDUIT_RUN_STATUS_RUNNING;
+  g_ptr_array_add (items, (char *)"{\"email\": \"ada@example.com\", \"name\": \"Ada\"}");
+  g_ptr_array_add (items, (char *)"{\"email\": \"bob@example\", \"name\": \"Bob\"}");
+  {
+    GAsyncResult *result = NULL;
+
+    conduit_history_store_begin_run_async (fixture->store, &run, NULL, items, NULL, keep_result, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    run.id = conduit_history_store_begin_run_finish (fixture->store, result, &error);
+    g_assert_no_error (error);
+    g_object_unref (result);
+  }
+  run.finished_us = run.started_us + 1840 * 1000;
+  run.status = status;
+  run.items_in = 2;
+  run.items_ok = status == CONDUIT_RUN_STATUS_SUCCEEDED ? 2 : status == CONDUIT_RUN_STATUS_PARTIAL;
+  run.items_failed = status == CONDUIT_RUN_STATUS_FAILED ? 2 : 0;
+  run.items_rejected = status == CONDUIT_RUN_STATUS_PARTIAL;
+  run.error = (char *)error_text;
+
+  step.run_id = run.id;
+  step.node_id = (char *)"crm";
+  step.item_index = 1;
+  step.attempt = 3;
+  step.started_us = run.started_us;
+  step.finished_us = run.started_us + 420000;
+  step.status = (char *)(status == CONDUIT_RUN_STATUS_SUCCEEDED ? "ok" : status == CONDUIT_RUN_STATUS_PARTIAL ? "rejected" : "failed");
+  step.http_status = status == CONDUIT_RUN_STATUS_FAILED ? 503 : 200;
+  step.error_message = status == CONDUIT_RUN_STATUS_PARTIAL
+    ? (char *)"The field “email” is not an email address: “bob@example”"
+    : (char *)error_text;
+  conduit_history_store_add_step (fixture->store, &step);
+  conduit_history_store_finish_run (fixture->store, &run);
+  g_assert_true (conduit_history_store_flush (fixture->store, &error));
+  return run.id;
+}
+
+static void
+save_shot (GtkWidget  *widget,
+           const char *name)
+{
+  const char *dir = g_getenv ("CONDUIT_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  g_assert_cmpint (width, >, 0);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (dir == NULL)
+    return;
+  path = g_build_filename (dir, name, NULL);
+  gdk_texture_save_to_png (texture, path);
+  g_test_message ("saved %s", path);
+}
+
+static void
+settle (Fixture *fixture,
+        int      width)
+{
+  gint64 until = g_get_monotonic_time () + 300 * 1000;
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, 640);
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* A generated history of every kind of outcome, as it looks wide, narrow and dark. */
+static void
+test_looks (Fixture       *fixture,
+            gconstpointer  data)
+{
+  gint64 failed;
+
+  add_run (fixture, "Web form lead to CRM contact", "webhook", CONDUIT_RUN_STATUS_INTERRUPTED, 600,
+           "Conduit stopped before this run finished");
+  failed = add_run (fixture, "Invoices to accounting", "schedule", CONDUIT_RUN_STATUS_FAILED, 90,
+                    "The accounting system answered 503 Service Unavailable three times; the items wait to be sent again");
+  add_run (fixture, "Web form lead to CRM contact", "webhook", CONDUIT_RUN_STATUS_PARTIAL, 30, NULL);
+  add_run (fixture, "Web form lead to CRM contact", "manual", CONDUIT_RUN_STATUS_SUCCEEDED, 2, NULL);
+  conduit_run_list_model_refresh (conduit_history_view_get_model (fixture->view));
+  g_assert_cmpuint (n_listed (fixture->view), ==, 4);
+  g_assert_true (conduit_history_view_select_run (fixture->view, failed));
+  g_assert_true (shows_text (GTK_WIDGET (fixture->view), "503 Service Unavailable"));
+
+  settle (fixture, 1000);
+  save_shot (fixture->window, "history-wide.png");
+  settle (fixture, 360);
+  save_shot (fixture->window, "history-narrow.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  settle (fixture, 1000);
+  save_shot (fixture->window, "history-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -321,5 +441,7 @@ main (int   argc,
               fixture_set_up, test_list_filters_details_rerun, fixture_tear_down);
   g_test_add ("/conduit/history-view/model-pages", Fixture, NULL,
               fixture_set_up, test_model_pages, fixture_tear_down);
+  g_test_add ("/conduit/history-view/looks", Fixture, NULL,
+              fixture_set_up, test_looks, fixture_tear_down);
   return g_test_run ();
 }
