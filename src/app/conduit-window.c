@@ -41,6 +41,7 @@ struct _ConduitWindow
   GtkListBox           *recent_list;
   GtkListBox           *examples_list;
   GtkWidget            *history_button;
+  GtkWidget            *save_button;
   ConduitHistoryView   *history_view;
   char                 *page_before_history;
 
@@ -111,6 +112,19 @@ update_title (ConduitWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), window_title);
 }
 
+/* run history pane: the header bar holds four buttons at 360 px. Beside the canvas the history
+ * is in the main menu and on Ctrl+H; Save only shows when there is a flow to save. */
+static void
+update_history_button (ConduitWindow *self)
+{
+  gboolean has_document = self->document != NULL;
+  gboolean on_history = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "history") == 0;
+
+  gtk_widget_set_visible (self->history_button, !has_document || on_history);
+  gtk_widget_set_visible (self->inspector_button, has_document && !on_history);
+  gtk_widget_set_visible (self->save_button, has_document);
+}
+
 static void
 update_actions (ConduitWindow *self)
 {
@@ -125,6 +139,7 @@ update_actions (ConduitWindow *self)
   gtk_widget_set_visible (self->inspector_button, has_document);
   gtk_widget_set_visible (self->new_button, !has_document);
   gtk_widget_set_visible (self->open_button, !has_document);
+  update_history_button (self);
 }
 
 /**
@@ -797,6 +812,7 @@ stack_page_changed (ConduitWindow *self)
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->history_button),
                                 g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack),
                                            "history") == 0);
+  update_history_button (self);
 }
 
 static void
@@ -874,6 +890,7 @@ conduit_window_class_init (ConduitWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, recent_list);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, examples_list);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, history_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, save_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, history_view);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);

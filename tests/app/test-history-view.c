@@ -11,6 +11,7 @@
 
 #include "conduit.h"
 #include "conduit-history-view.h"
+#include "conduit-window.h"
 
 typedef struct
 {
@@ -430,6 +431,26 @@ test_looks (Fixture       *fixture,
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 }
 
+/* Ctrl+H's action shows the history page and goes back to where the window was. */
+static void
+test_window_page (void)
+{
+  ConduitWindow *window = g_object_ref_sink (conduit_window_new (NULL));
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpstr (conduit_window_get_page_name (window), ==, "start");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-history", NULL);
+  g_assert_cmpstr (conduit_window_get_page_name (window), ==, "history");
+  g_assert_nonnull (conduit_window_get_history_view (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-history", NULL);
+  g_assert_cmpstr (conduit_window_get_page_name (window), ==, "start");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -441,6 +462,7 @@ main (int   argc,
               fixture_set_up, test_list_filters_details_rerun, fixture_tear_down);
   g_test_add ("/conduit/history-view/model-pages", Fixture, NULL,
               fixture_set_up, test_model_pages, fixture_tear_down);
+  g_test_add_func ("/conduit/history-view/window-page", test_window_page);
   g_test_add ("/conduit/history-view/looks", Fixture, NULL,
               fixture_set_up, test_looks, fixture_tear_down);
   return g_test_run ();
