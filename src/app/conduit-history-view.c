@@ -33,6 +33,9 @@ struct _ConduitHistoryView
   gint64               selected_id;
   gulong               run_started_id;
   gulong               run_finished_id;
+  gulong               node_finished_id;
+  guint                refresh_source;
+  gboolean             reselecting;
 
   AdwLeaflet          *leaflet;
   GtkWidget           *list_side;
@@ -493,6 +496,9 @@ selection_changed (ConduitHistoryView *self)
 
   if (id != self->selected_id)
     show_details (self, id);
+  /* Folded, a chosen run is worth a look at once: show its details. */
+  if (id > 0 && !self->reselecting && adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, self->details_side);
 }
 
 static void
@@ -534,10 +540,12 @@ reselect (ConduitHistoryView *self)
   gint64 keep = self->selected_id;
 
   update_empty (self);
+  self->reselecting = TRUE;
   if (keep > 0 && !conduit_history_view_select_run (self, keep))
     show_details (self, 0);
   else if (keep > 0)
     show_details (self, keep);
+  self->reselecting = FALSE;
 }
 
 static void
@@ -564,6 +572,25 @@ runs_changed (ConduitHistoryView *self)
   conduit_history_store_flush (self->store, NULL);
   conduit_run_list_model_refresh (self->model);
   reselect (self);
+}
+
+static gboolean
+refresh_timeout (gpointer data)
+{
+  ConduitHistoryView *self = data;
+
+  self->refresh_source = 0;
+  runs_changed (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A running run's counts change with every node; under load that is many times a second, so
+ * the list is read again at most four times a second for them. */
+static void
+node_finished (ConduitHistoryView *self)
+{
+  if (self->refresh_source == 0)
+    self->refresh_source = g_timeout_add (250, refresh_timeout, self);
 }
 
 /* ---- re-run ---- */
@@ -1178,7 +1205,9 @@ conduit_history_view_dispose (GObject *object)
     {
       g_clear_signal_handler (&self->run_started_id, self->runner);
       g_clear_signal_handler (&self->run_finished_id, self->runner);
+      g_clear_signal_handler (&self->node_finished_id, self->runner);
     }
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONDUIT_TYPE_HISTORY_VIEW);
   g_clear_object (&self->selection);
   g_clear_object (&self->model);
@@ -1312,6 +1341,7 @@ conduit_history_view_set_runner (ConduitHistoryView *self,
     {
       g_clear_signal_handler (&self->run_started_id, self->runner);
       g_clear_signal_handler (&self->run_finished_id, self->runner);
+      g_clear_signal_handler (&self->node_finished_id, self->runner);
     }
   g_set_object (&self->runner, runner);
   if (runner != NULL)
@@ -1320,6 +1350,8 @@ conduit_history_view_set_runner (ConduitHistoryView *self,
                                                        G_CALLBACK (runs_changed), self);
       self->run_finished_id = g_signal_connect_swapped (runner, "run-finished",
                                                         G_CALLBACK (runs_changed), self);
+      self->node_finished_id = g_signal_connect_swapped (runner, "node-finished",
+                                                         G_CALLBACK (node_finished), self);
     }
   conduit_history_view_set_store (self, runner != NULL ? conduit_runner_get_history (runner) : NULL);
   show_details (self, self->selected_id);
