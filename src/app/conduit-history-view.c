@@ -1448,7 +1448,10 @@ conduit_history_view_select_run (ConduitHistoryView *self,
           gtk_single_selection_set_selected (self->selection, mid);
           if (self->selected_id != run_id)
             show_details (self, run_id);
-          gtk_widget_activate_action (GTK_WIDGET (self->run_list), "list.scroll-to-item", "u", mid);
+          /* A refresh keeps the selection but must not pull the list away from where the user
+           * scrolled. */
+          if (!self->reselecting)
+            gtk_widget_activate_action (GTK_WIDGET (self->run_list), "list.scroll-to-item", "u", mid);
           return TRUE;
         }
       if (id > run_id)
