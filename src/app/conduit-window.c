@@ -112,8 +112,9 @@ update_title (ConduitWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), window_title);
 }
 
-/* run history pane: the header bar holds four buttons at 360 px. Beside the canvas the history
- * is in the main menu and on Ctrl+H; Save only shows when there is a flow to save. */
+/* run history pane: the header bar holds three buttons at 360 px. Beside the canvas the history
+ * is in the main menu and on Ctrl+H; Save only shows when there is a flow to save; over the
+ * history, New and Open are in the menu. */
 static void
 update_history_button (ConduitWindow *self)
 {
@@ -123,6 +124,8 @@ update_history_button (ConduitWindow *self)
   gtk_widget_set_visible (self->history_button, !has_document || on_history);
   gtk_widget_set_visible (self->inspector_button, has_document && !on_history);
   gtk_widget_set_visible (self->save_button, has_document);
+  gtk_widget_set_visible (self->new_button, !has_document && !on_history);
+  gtk_widget_set_visible (self->open_button, !has_document && !on_history);
 }
 
 static void

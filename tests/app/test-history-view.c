@@ -436,12 +436,16 @@ static void
 test_window_page (void)
 {
   ConduitWindow *window = g_object_ref_sink (conduit_window_new (NULL));
+  int minimum = 0;
 
   gtk_window_present (GTK_WINDOW (window));
   g_assert_cmpstr (conduit_window_get_page_name (window), ==, "start");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-history", NULL);
   g_assert_cmpstr (conduit_window_get_page_name (window), ==, "history");
   g_assert_nonnull (conduit_window_get_history_view (window));
+  /* the history page fits a phone-sized window */
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (minimum, <=, 360);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-history", NULL);
   g_assert_cmpstr (conduit_window_get_page_name (window), ==, "start");
 
