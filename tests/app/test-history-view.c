@@ -393,14 +393,38 @@ save_shot (GtkWidget  *widget,
 }
 
 static void
+after_paint (GdkFrameClock *clock,
+             gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+/* Resizes the window and waits until it has been painted at that size. */
+static void
 settle (Fixture *fixture,
         int      width)
 {
-  gint64 until = g_get_monotonic_time () + 300 * 1000;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  GdkFrameClock *clock;
+  gboolean painted = FALSE;
+  gulong handler;
 
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, 640);
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
+  while (!gtk_widget_get_mapped (fixture->window) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  clock = gtk_widget_get_frame_clock (fixture->window);
+  g_assert_nonnull (clock);
+  /* Two paints: the first may still be of the old size. */
+  for (int i = 0; i < 2; i++)
+    {
+      painted = FALSE;
+      handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint), &painted);
+      gtk_widget_queue_draw (fixture->window);
+      while (!painted && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, TRUE);
+      g_signal_handler_disconnect (clock, handler);
+    }
+  g_assert_true (painted);
 }
 
 /* A generated history of every kind of outcome, as it looks wide, narrow and dark. */
