@@ -46,6 +46,7 @@ struct _ConduitHistoryView
   GtkEntry            *flow_entry;
   GtkListView         *run_list;
   GtkStack            *list_stack;
+  AdwStatusPage       *empty_page;
   GtkWidget           *back_button;
   GtkBox              *details_box;
 };
@@ -529,7 +530,28 @@ static void
 update_empty (ConduitHistoryView *self)
 {
   gboolean empty = self->model == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0;
+  gboolean filtered = gtk_drop_down_get_selected (self->status_dropdown) > 0 ||
+                      gtk_drop_down_get_selected (self->range_dropdown) > 0 ||
+                      *gtk_editable_get_text (GTK_EDITABLE (self->flow_entry)) != '\0' ||
+                      *gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0';
+  const char *problem = self->model != NULL ? conduit_run_list_model_get_error (self->model) : NULL;
 
+  if (problem != NULL)
+    {
+      adw_status_page_set_title (self->empty_page, _("The Run History Cannot Be Read"));
+      adw_status_page_set_description (self->empty_page, problem);
+    }
+  else if (filtered)
+    {
+      adw_status_page_set_title (self->empty_page, _("No Matching Runs"));
+      adw_status_page_set_description (self->empty_page, _("No run matches these filters."));
+    }
+  else
+    {
+      adw_status_page_set_title (self->empty_page, _("No Runs"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("Runs of your flows show here as they happen."));
+    }
   gtk_stack_set_visible_child_name (self->list_stack, empty ? "empty" : "list");
 }
 
@@ -1239,6 +1261,7 @@ conduit_history_view_class_init (ConduitHistoryViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, flow_entry);
   gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, run_list);
   gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, empty_page);
   gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, back_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, details_box);
 

@@ -185,6 +185,7 @@ test_list_filters_details_rerun (Fixture       *fixture,
   gint64 first, second, failed;
 
   g_assert_cmpuint (n_listed (fixture->view), ==, 0);
+  g_assert_true (shows_text (GTK_WIDGET (fixture->view), "No Runs"));
 
   first = run_flow (fixture, orders);
   failed = run_flow (fixture, invoices);
@@ -206,6 +207,9 @@ test_list_filters_details_rerun (Fixture       *fixture,
   conduit_history_view_set_filters (fixture->view, NULL, -1, CONDUIT_HISTORY_RANGE_ALL, "needle-apple");
   g_assert_cmpuint (n_listed (fixture->view), ==, 2);
   g_assert_cmpint (id_at (fixture->view, 1), ==, first);
+  conduit_history_view_set_filters (fixture->view, NULL, -1, CONDUIT_HISTORY_RANGE_ALL, "no-such-text");
+  g_assert_cmpuint (n_listed (fixture->view), ==, 0);
+  g_assert_true (shows_text (GTK_WIDGET (fixture->view), "No Matching Runs"));
   conduit_history_view_set_filters (fixture->view, NULL, -1, CONDUIT_HISTORY_RANGE_ALL, NULL);
   g_assert_cmpuint (n_listed (fixture->view), ==, 3);
 
@@ -226,8 +230,14 @@ test_list_filters_details_rerun (Fixture       *fixture,
   g_assert_true (shows_text (GTK_WIDGET (fixture->view), failed_error));
   g_assert_true (shows_text (GTK_WIDGET (fixture->view), "Dana in Sales Ops"));
 
-  /* re-run creates a new run with the same input */
+  /* re-run creates a new run with the same input, and the dialog says so */
   conduit_history_view_set_flow (fixture->view, orders);
+  {
+    g_autofree char *said = conduit_history_view_describe_rerun (fixture->view, first, FALSE);
+
+    g_assert_nonnull (strstr (said, "same 2 items"));
+    g_assert_nonnull (strstr (said, "No step calls another system"));
+  }
   g_assert_true (conduit_history_view_select_run (fixture->view, first));
   conduit_history_view_rerun_async (fixture->view, first, FALSE, NULL,
                                     keep_result, &result);
