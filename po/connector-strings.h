@@ -18,6 +18,9 @@ N_("New");
 /* Translators: deduplicate: label of the “duplicate” output */
 N_("Duplicate");
 
+/* Translators: deduplicate: label of the “error” output; filter: label of the “error” output; http-request: label of the “error” output; notify: label of the “error” output; read-file: label of the “error” output; write-file: label of the “error” output */
+N_("Failed");
+
 /* Translators: deduplicate: label of the “key” setting */
 N_("Key");
 
@@ -56,9 +59,6 @@ N_("Calls a web API once per item: create a contact, send an order, fetch data")
 
 /* Translators: http-request: label of the “out” output */
 N_("Response");
-
-/* Translators: http-request: label of the “error” output; notify: label of the “error” output; read-file: label of the “error” output; write-file: label of the “error” output */
-N_("Failed");
 
 /* Translators: http-request: label of the “method” setting */
 N_("Method");

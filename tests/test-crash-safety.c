@@ -41,10 +41,13 @@ start_serve (const char  *flow_path,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   GSubprocess *serve;
 
-  serve = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, g_getenv ("CONDUIT_CLI"),
-                            "serve", flow_path, "--history", db_path, NULL);
+  /* Everything here is on 127.0.0.1: no system proxy lookups in the served process. */
+  g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  serve = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONDUIT_CLI"), "serve",
+                                       flow_path, "--history", db_path, NULL);
   g_assert_no_error (error);
 
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (serve));

@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
 
 #include "conduit.h"
 
@@ -39,10 +40,14 @@ tear_down (Fixture       *fixture,
   const char *suffixes[] = { "", "-wal", "-shm" };
   g_autofree char *sub = g_path_get_dirname (fixture->path);
 
+  gpointer weak = fixture->store;
+
+  /* A worker thread of an async read may still hold the store for a moment. */
   conduit_history_store_close (fixture->store);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_finalize_object (g_steal_pointer (&fixture->store));
+  g_object_add_weak_pointer (G_OBJECT (fixture->store), &weak);
+  g_clear_object (&fixture->store);
+  while (weak != NULL)
+    g_main_context_iteration (NULL, FALSE);
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
       g_autofree char *file = g_strconcat (fixture->path, suffixes[i], NULL);
@@ -383,18 +388,23 @@ test_interrupted (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(ConduitHistoryStore) again = NULL;
   g_autoptr(ConduitRunRecord) run = NULL;
-  g_autoptr(GSubprocess) gone = NULL;
   g_autofree char *sql = NULL;
   gint64 dead_pid;
   gint64 id, other;
   sqlite3 *db = NULL;
 
   /* A run of a process that no longer exists, and one of a process that is alive (this one). */
-  gone = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "true", NULL);
-  g_assert_no_error (error);
-  dead_pid = g_ascii_strtoll (g_subprocess_get_identifier (gone), NULL, 10);
-  g_subprocess_wait (gone, NULL, &error);
-  g_assert_no_error (error);
+  {
+    const char *argv[] = { "true", NULL };
+    GPid pid;
+    int status;
+
+    g_spawn_async (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL,
+                   NULL, &pid, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+    dead_pid = pid;
+  }
 
   id = begin_run (fixture->store, "Cut short", 1, "{\"event\":1}");
   other = begin_run (fixture->store, "Still running", 2, NULL);

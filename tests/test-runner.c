@@ -24,7 +24,11 @@ http_flow (FaultServer *server,
 {
   g_autofree char *url = fault_server_url (server, path);
   g_autofree char *json = NULL;
+  g_autofree char *error_node = NULL;
 
+  if (error_to_file)
+    error_node = g_strdup_printf (", { \"id\": \"errors\", \"type\": \"write-file\", \"position\": [400, 0],"
+                                  " \"settings\": { \"path\": \"%s\", \"format\": \"ndjson\" } }", file);
   json = g_strdup_printf (
     "{ \"version\": 1, \"name\": \"Fault test\", \"nodes\": ["
     "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0],"
@@ -36,8 +40,7 @@ http_flow (FaultServer *server,
     " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"call\", \"to_port\": \"in\" }"
     "  %s ] }",
     items, url, extra_settings ? extra_settings : "",
-    error_to_file ? g_strdup_printf (", { \"id\": \"errors\", \"type\": \"write-file\", \"position\": [400, 0],"
-                                     " \"settings\": { \"path\": \"%s\", \"format\": \"ndjson\" } }", file) : "",
+    error_to_file ? error_node : "",
     error_to_file ? ", { \"from\": \"call\", \"from_port\": \"error\", \"to\": \"errors\", \"to_port\": \"in\" }" : "");
   return runner_test_flow (json);
 }

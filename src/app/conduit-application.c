@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "conduit-application.h"
+#include "conduit-credentials-window.h"
 #include "conduit-window.h"
 
 struct _ConduitApplication
@@ -19,7 +20,8 @@ struct _ConduitApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
-  ConduitHistoryStore *history_store;
+  ConduitRunner  *runner;
+  gboolean        retention_applied;
 };
 
 G_DEFINE_FINAL_TYPE (ConduitApplication, conduit_application, ADW_TYPE_APPLICATION)
@@ -66,11 +68,14 @@ conduit_application_startup (GApplication *application)
   ConduitApplication *self = CONDUIT_APPLICATION (application);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *credentials_accels[] = { "<Control><Alt>k", NULL };
 
   G_APPLICATION_CLASS (conduit_application_parent_class)->startup (application);
 
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.credentials",
+                                         credentials_accels);
 }
 
 static void
@@ -126,9 +131,30 @@ show_run_activated (GSimpleAction *action,
   conduit_window_show_run (CONDUIT_WINDOW (window), g_variant_get_int64 (parameter));
 }
 
+/* One credentials manager for all windows: the keyring is shared by them. */
+static void
+credentials_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  GtkApplication *application = user_data;
+
+  for (GList *l = gtk_application_get_windows (application); l != NULL; l = l->next)
+    {
+      if (CONDUIT_IS_CREDENTIALS_WINDOW (l->data))
+        {
+          gtk_window_present (l->data);
+          return;
+        }
+    }
+
+  gtk_window_present (GTK_WINDOW (conduit_credentials_window_new (application)));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
   { "about", about_activated },
+  { "credentials", credentials_activated },
   { "show-run", show_run_activated, "x" },
 };
 
@@ -137,11 +163,10 @@ conduit_application_dispose (GObject *object)
 {
   ConduitApplication *self = (ConduitApplication *)object;
 
+  if (self->runner != NULL && conduit_runner_get_history (self->runner) != NULL)
+    conduit_history_store_close (conduit_runner_get_history (self->runner));
+  g_clear_object (&self->runner);
   g_clear_object (&self->settings);
-  if (self->history_store != NULL)
-    conduit_history_store_close (self->history_store);
-  g_clear_object (&self->history_store);
-
   G_OBJECT_CLASS (conduit_application_parent_class)->dispose (object);
 }
 
@@ -207,33 +232,27 @@ prune_done (GObject      *object,
  * conduit_application_get_history_store:
  * @self: the application
  *
- * Opens the run history at its default place the first time, keeping runs as the settings say.
+ * The run history of conduit_application_get_runner(), pruned once as the settings say.
  *
  * Returns: (transfer none) (nullable): the run history, or %NULL when it cannot be opened
  */
 ConduitHistoryStore *
 conduit_application_get_history_store (ConduitApplication *self)
 {
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
+  ConduitHistoryStore *store;
 
   g_return_val_if_fail (CONDUIT_IS_APPLICATION (self), NULL);
 
-  if (self->history_store != NULL)
-    return self->history_store;
-
-  path = conduit_history_store_dup_default_path ();
-  self->history_store = conduit_history_store_new (path, &error);
-  if (self->history_store == NULL)
+  store = conduit_runner_get_history (conduit_application_get_runner (self));
+  if (store != NULL && !self->retention_applied)
     {
-      g_warning ("%s", error->message);
-      return NULL;
+      self->retention_applied = TRUE;
+      conduit_history_store_set_retention (store,
+                                           MAX (0, g_settings_get_int (self->settings, "history-keep-runs")),
+                                           MAX (0, g_settings_get_int (self->settings, "history-keep-days")));
+      conduit_history_store_prune_async (store, g_get_real_time (), NULL, prune_done, NULL);
     }
-  conduit_history_store_set_retention (self->history_store,
-                                       MAX (0, g_settings_get_int (self->settings, "history-keep-runs")),
-                                       MAX (0, g_settings_get_int (self->settings, "history-keep-days")));
-  conduit_history_store_prune_async (self->history_store, g_get_real_time (), NULL, prune_done, NULL);
-  return self->history_store;
+  return store;
 }
 
 /* A flow served in the background fails with nobody looking: say so on the desktop, and open the
@@ -284,4 +303,36 @@ conduit_application_watch_runner (ConduitApplication *self,
   g_return_if_fail (CONDUIT_IS_RUNNER (runner));
 
   g_signal_connect_object (runner, "run-finished", G_CALLBACK (run_finished), self, 0);
+}
+
+/**
+ * conduit_application_get_runner:
+ * @self: the application
+ *
+ * The runner every window's test runs go through, created on first use, recording into the
+ * history at its default place. When the history cannot be opened the runner still runs and a
+ * warning says why; the run history pane reports it to the person.
+ *
+ * Returns: (transfer none): the runner
+ */
+ConduitRunner *
+conduit_application_get_runner (ConduitApplication *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_APPLICATION (self), NULL);
+
+  if (self->runner == NULL)
+    {
+      g_autofree char *path = conduit_history_store_dup_default_path ();
+      g_autoptr(ConduitHistoryStore) history = NULL;
+      g_autoptr(GError) error = NULL;
+
+      history = conduit_history_store_new (path, &error);
+      if (history == NULL)
+        g_warning ("The run history %s cannot be opened: %s", path, error->message);
+      self->runner = conduit_runner_new (conduit_connector_registry_get_default (), history);
+      /* run history pane: failed background runs show on the desktop */
+      conduit_application_watch_runner (self, self->runner);
+    }
+
+  return self->runner;
 }

@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "conduit.h"
 #include "conduit-history-store.h"
 #include "conduit-runner.h"
 
@@ -20,6 +21,7 @@ G_DECLARE_FINAL_TYPE (ConduitApplication, conduit_application, CONDUIT, APPLICAT
 
 ConduitApplication *conduit_application_new          (void);
 GSettings          *conduit_application_get_settings (ConduitApplication *self);
+ConduitRunner      *conduit_application_get_runner   (ConduitApplication *self);
 
 /* run history pane */
 ConduitHistoryStore *conduit_application_get_history_store (ConduitApplication *self);

@@ -222,7 +222,7 @@ bind_row (GtkSignalListItemFactory *factory,
   g_autofree char *counts = format_counts (run);
   g_autofree char *line = NULL;
   g_autofree char *summary = NULL;
-  const char *classes[] = { "conduit-run-status", status_css_class (run->status), NULL };
+  const char *classes[] = { "conduit-history-status", status_css_class (run->status), NULL };
 
   gtk_image_set_from_icon_name (GTK_IMAGE (icon), status_icon_name (run->status));
   gtk_widget_set_css_classes (icon, classes);

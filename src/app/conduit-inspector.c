@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "conduit-inspector.h"
+#include "conduit-mapping-editor.h"
 #include "conduit-palette.h"
 #include "conduit-resources.h"
 
@@ -35,6 +36,7 @@ struct _ConduitInspector
   ConduitConnector *connector;
   GHashTable       *rows;            /* setting key → ConduitSettingRow */
   GStrv             credential_ids;
+  GHashTable       *credential_names;  /* (nullable): id → name or id, of those in the keyring */
 
   /* template children */
   GtkStack         *stack;
@@ -48,6 +50,9 @@ struct _ConduitInspector
   AdwEntryRow      *title_row;
   GtkTextView      *notes_view;
   GtkBox           *mapping_slot;
+  GtkLabel         *mapping_summary_label;
+  GtkButton        *edit_mapping_button;
+  GtkBox           *run_slot;
   GtkLabel         *no_settings_label;
   GtkBox           *settings_box;
 
@@ -263,6 +268,21 @@ validate (ConduitInspector *self)
 
   gtk_label_set_text (self->problems_label, others->str);
   gtk_widget_set_visible (GTK_WIDGET (self->problems_label), others->len > 0);
+
+  if (self->flow != NULL && g_strcmp0 (conduit_node_get_connector_id (self->node), "mapping") == 0)
+    {
+      g_autofree char *summary = conduit_mapping_editor_describe (self->flow, self->node);
+
+      gtk_label_set_text (self->mapping_summary_label, summary);
+    }
+}
+
+/* The table needs more room than the sidebar has. */
+static void
+on_edit_mapping_clicked (ConduitInspector *self)
+{
+  if (self->node != NULL && self->document != NULL)
+    conduit_mapping_editor_open_window (GTK_WIDGET (self), self->document, self->node);
 }
 
 static int
@@ -298,7 +318,10 @@ update_credential_suggestions (ConduitInspector *self)
   g_hash_table_iter_init (&iter, self->rows);
   while (g_hash_table_iter_next (&iter, NULL, &row))
     if (conduit_setting_row_get_spec (row)->type == CONDUIT_SETTING_CREDENTIAL)
-      conduit_setting_row_set_suggestions (row, (const char * const *)ids->pdata);
+      {
+        conduit_setting_row_set_suggestion_names (row, self->credential_names);
+        conduit_setting_row_set_suggestions (row, (const char * const *)ids->pdata);
+      }
 }
 
 static void
@@ -564,13 +587,28 @@ conduit_inspector_get_mapping_slot (ConduitInspector *self)
 }
 
 /**
+ * conduit_inspector_get_run_slot:
+ * @self: an inspector
+ *
+ * The place for the selected step's test-run results, under its problems: an empty vertical box.
+ *
+ * Returns: (transfer none): the box
+ */
+GtkBox *
+conduit_inspector_get_run_slot (ConduitInspector *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_INSPECTOR (self), NULL);
+  return self->run_slot;
+}
+
+/**
  * conduit_inspector_set_credential_ids:
  * @self: an inspector
  * @ids: (nullable) (array zero-terminated=1): the credentials saved in the keyring
  *
- * CREDENTIALS HOOK: the credentials manager calls this with what
- * conduit_credential_store_list_async() found. Credential settings offer these ids, and those
- * the flow already uses, in a menu beside the field; typing an id stays possible.
+ * Credential settings offer these ids, and those the flow already uses, in a menu beside the
+ * field; typing an id stays possible. The editor calls conduit_inspector_set_credentials()
+ * with what conduit_credential_store_list_async() found.
  */
 void
 conduit_inspector_set_credential_ids (ConduitInspector   *self,
@@ -581,6 +619,40 @@ conduit_inspector_set_credential_ids (ConduitInspector   *self,
   g_strfreev (self->credential_ids);
   self->credential_ids = g_strdupv ((char **)ids);
   update_credential_suggestions (self);
+}
+
+/**
+ * conduit_inspector_set_credentials:
+ * @self: an inspector
+ * @credentials: (element-type ConduitCredential): what conduit_credential_store_list_async()
+ *   found
+ *
+ * Like conduit_inspector_set_credential_ids(), and the picker also shows each one's name and
+ * marks the flow's ids that are not among them.
+ */
+void
+conduit_inspector_set_credentials (ConduitInspector *self,
+                                   GPtrArray        *credentials)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+  g_return_if_fail (CONDUIT_IS_INSPECTOR (self));
+  g_return_if_fail (credentials != NULL);
+
+  g_clear_pointer (&self->credential_names, g_hash_table_unref);
+  self->credential_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < credentials->len; i++)
+    {
+      ConduitCredential *credential = g_ptr_array_index (credentials, i);
+      const char *id = conduit_credential_get_id (credential);
+      const char *name = conduit_credential_get_name (credential);
+
+      g_hash_table_insert (self->credential_names, g_strdup (id), g_strdup (name ? name : id));
+      g_ptr_array_add (ids, (gpointer)id);
+    }
+  g_ptr_array_add (ids, NULL);
+
+  conduit_inspector_set_credential_ids (self, (const char * const *)ids->pdata);
 }
 
 /**
@@ -617,6 +689,7 @@ conduit_inspector_finalize (GObject *object)
 
   g_clear_pointer (&self->rows, g_hash_table_unref);
   g_clear_pointer (&self->credential_ids, g_strfreev);
+  g_clear_pointer (&self->credential_names, g_hash_table_unref);
 
   G_OBJECT_CLASS (conduit_inspector_parent_class)->finalize (object);
 }
@@ -702,8 +775,12 @@ conduit_inspector_class_init (ConduitInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, title_row);
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, notes_view);
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, mapping_slot);
+  gtk_widget_class_bind_template_child (widget_class, ConduitInspector, mapping_summary_label);
+  gtk_widget_class_bind_template_child (widget_class, ConduitInspector, edit_mapping_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitInspector, run_slot);
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, no_settings_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, settings_box);
+  gtk_widget_class_bind_template_callback (widget_class, on_edit_mapping_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_flow_name_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_flow_owner_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_title_changed);

@@ -28,8 +28,11 @@ void               conduit_inspector_set_node           (ConduitInspector   *sel
 ConduitSettingRow *conduit_inspector_get_setting_row    (ConduitInspector   *self,
                                                          const char         *key);
 GtkBox            *conduit_inspector_get_mapping_slot   (ConduitInspector   *self);
+GtkBox            *conduit_inspector_get_run_slot       (ConduitInspector   *self);
 void               conduit_inspector_set_credential_ids (ConduitInspector   *self,
                                                          const char * const *ids);
+void               conduit_inspector_set_credentials    (ConduitInspector   *self,
+                                                         GPtrArray          *credentials);
 const char        *conduit_inspector_get_problems_text  (ConduitInspector   *self);
 
 G_END_DECLS

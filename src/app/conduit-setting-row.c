@@ -42,6 +42,7 @@ struct _ConduitSettingRow
   GtkWidget          *suggestions_button;
   GtkBox             *suggestions_box;
   GStrv               suggestions;
+  GHashTable         *suggestion_names;  /* (nullable): id → name, of those in the keyring */
 
   char               *message;        /* from the inspector: the value breaks a rule */
   char               *local_message;  /* from the row itself: what was typed cannot be read */
@@ -395,8 +396,83 @@ static void
 on_suggestion_clicked (GtkButton         *button,
                        ConduitSettingRow *self)
 {
-  gtk_editable_set_text (GTK_EDITABLE (self->editor), gtk_button_get_label (button));
+  gtk_editable_set_text (GTK_EDITABLE (self->editor),
+                         g_object_get_data (G_OBJECT (button), "conduit-value"));
   gtk_menu_button_popdown (GTK_MENU_BUTTON (self->suggestions_button));
+}
+
+/* The editor around the inspector opens the credential dialog, with what was typed as id. */
+static void
+on_new_credential_clicked (ConduitSettingRow *self)
+{
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (self->suggestions_button));
+  gtk_widget_activate_action (GTK_WIDGET (self), "editor.new-credential", "s",
+                              gtk_editable_get_text (GTK_EDITABLE (self->editor)));
+}
+
+static GtkWidget *
+suggestion_button_new (ConduitSettingRow *self,
+                       const char        *value)
+{
+  const char *name = self->suggestion_names ? g_hash_table_lookup (self->suggestion_names, value) : NULL;
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *title = gtk_label_new (name ? name : value);
+  GtkWidget *subtitle = NULL;
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_box_append (GTK_BOX (box), title);
+
+  if (self->suggestion_names != NULL && name == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("%s — not in your keyring"), value);
+      subtitle = gtk_label_new (text);
+    }
+  else if (name != NULL && !g_str_equal (name, value))
+    {
+      subtitle = gtk_label_new (value);
+    }
+
+  if (subtitle != NULL)
+    {
+      gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+      gtk_widget_add_css_class (subtitle, "caption");
+      gtk_widget_add_css_class (subtitle, "dim-label");
+      gtk_box_append (GTK_BOX (box), subtitle);
+    }
+
+  gtk_button_set_child (GTK_BUTTON (button), box);
+  gtk_widget_add_css_class (button, "flat");
+  g_object_set_data_full (G_OBJECT (button), "conduit-value", g_strdup (value), g_free);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_suggestion_clicked), self);
+  return button;
+}
+
+static void
+rebuild_suggestions (ConduitSettingRow *self)
+{
+  GtkWidget *child;
+  GtkWidget *button;
+  guint n = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->suggestions_box))) != NULL)
+    gtk_box_remove (self->suggestions_box, child);
+
+  for (; self->suggestions != NULL && self->suggestions[n] != NULL; n++)
+    gtk_box_append (self->suggestions_box, suggestion_button_new (self, self->suggestions[n]));
+
+  if (n > 0)
+    gtk_box_append (self->suggestions_box, gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+
+  button = gtk_button_new_with_mnemonic (_("_New Credential…"));
+  gtk_widget_add_css_class (button, "flat");
+  gtk_label_set_xalign (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), 0);
+  g_signal_connect_swapped (button, "clicked", G_CALLBACK (on_new_credential_clicked), self);
+  gtk_box_append (self->suggestions_box, button);
+
+  gtk_widget_set_tooltip_text (self->suggestions_button,
+                               n > 0 ? _("Choose a saved credential, or add one")
+                                     : _("Add a credential, or type the ID of one"));
 }
 
 /**
@@ -404,16 +480,13 @@ on_suggestion_clicked (GtkButton         *button,
  * @self: a setting row
  * @values: (nullable) (array zero-terminated=1): values to offer, e.g. credential ids
  *
- * Offers @values in a menu beside a text field, for credential settings. Typing any other
- * value stays possible.
+ * Offers @values in a menu beside a text field, for credential settings, with “New
+ * Credential…” at the end. Typing any other value stays possible.
  */
 void
 conduit_setting_row_set_suggestions (ConduitSettingRow  *self,
                                      const char * const *values)
 {
-  GtkWidget *child;
-  guint n = 0;
-
   g_return_if_fail (CONDUIT_IS_SETTING_ROW (self));
 
   if (self->suggestions_box == NULL)
@@ -421,24 +494,48 @@ conduit_setting_row_set_suggestions (ConduitSettingRow  *self,
 
   g_strfreev (self->suggestions);
   self->suggestions = g_strdupv ((char **)values);
+  rebuild_suggestions (self);
+}
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->suggestions_box))) != NULL)
-    gtk_box_remove (self->suggestions_box, child);
+/**
+ * conduit_setting_row_set_suggestion_names:
+ * @self: a setting row
+ * @names: (nullable) (element-type utf8 utf8): credential id → name, of those in the keyring;
+ *   %NULL when that is not known
+ *
+ * Names the suggested credentials in the menu; a suggestion without a name is marked as not
+ * in the keyring.
+ */
+void
+conduit_setting_row_set_suggestion_names (ConduitSettingRow *self,
+                                          GHashTable        *names)
+{
+  g_return_if_fail (CONDUIT_IS_SETTING_ROW (self));
 
-  for (; values != NULL && values[n] != NULL; n++)
-    {
-      GtkWidget *button = gtk_button_new_with_label (values[n]);
+  if (self->suggestions_box == NULL || self->suggestion_names == names)
+    return;
 
-      gtk_widget_add_css_class (button, "flat");
-      gtk_label_set_xalign (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), 0);
-      g_signal_connect (button, "clicked", G_CALLBACK (on_suggestion_clicked), self);
-      gtk_box_append (self->suggestions_box, button);
-    }
+  g_clear_pointer (&self->suggestion_names, g_hash_table_unref);
+  self->suggestion_names = names ? g_hash_table_ref (names) : NULL;
+  rebuild_suggestions (self);
+}
 
-  gtk_widget_set_sensitive (self->suggestions_button, n > 0);
-  gtk_widget_set_tooltip_text (self->suggestions_button,
-                               n > 0 ? _("Choose a saved credential")
-                                     : _("No saved credentials yet: type the credential’s name"));
+/**
+ * conduit_setting_row_get_suggestion_name:
+ * @self: a setting row
+ * @value: a suggested value
+ *
+ * Returns: (nullable): the name shown for @value, %NULL if it has none (not in the keyring,
+ *   or not known yet)
+ */
+const char *
+conduit_setting_row_get_suggestion_name (ConduitSettingRow *self,
+                                         const char        *value)
+{
+  g_return_val_if_fail (CONDUIT_IS_SETTING_ROW (self), NULL);
+  g_return_val_if_fail (value != NULL, NULL);
+
+  return self->suggestion_names ? g_hash_table_lookup (self->suggestion_names, value) : NULL;
 }
 
 /**
@@ -463,12 +560,12 @@ add_suggestions_button (ConduitSettingRow *self)
   gtk_popover_set_child (GTK_POPOVER (popover), GTK_WIDGET (self->suggestions_box));
 
   self->suggestions_button = gtk_menu_button_new ();
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (self->suggestions_button), "dialog-password-symbolic");
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (self->suggestions_button), "pan-down-symbolic");
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->suggestions_button), popover);
   gtk_widget_set_valign (self->suggestions_button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (self->suggestions_button, "flat");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->suggestions_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Choose a saved credential"), -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Choose or add a credential"), -1);
   adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->editor), self->suggestions_button);
 
   conduit_setting_row_set_suggestions (self, NULL);
@@ -869,6 +966,7 @@ conduit_setting_row_finalize (GObject *object)
   g_clear_pointer (&self->message, g_free);
   g_clear_pointer (&self->local_message, g_free);
   g_clear_pointer (&self->suggestions, g_strfreev);
+  g_clear_pointer (&self->suggestion_names, g_hash_table_unref);
 
   G_OBJECT_CLASS (conduit_setting_row_parent_class)->finalize (object);
 }

@@ -28,6 +28,10 @@ const char               *conduit_setting_row_get_message     (ConduitSettingRow
 GtkWidget                *conduit_setting_row_get_editor      (ConduitSettingRow         *self);
 void                      conduit_setting_row_set_suggestions (ConduitSettingRow         *self,
                                                                const char * const        *values);
+void                      conduit_setting_row_set_suggestion_names (ConduitSettingRow *self,
+                                                                    GHashTable        *names);
+const char               *conduit_setting_row_get_suggestion_name  (ConduitSettingRow *self,
+                                                                    const char        *value);
 const char * const       *conduit_setting_row_get_suggestions (ConduitSettingRow         *self);
 
 G_END_DECLS

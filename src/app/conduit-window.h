@@ -11,6 +11,7 @@
 
 #include "conduit-application.h"
 #include "conduit-document.h"
+#include "conduit-editor.h"
 #include "conduit-history-view.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,7 @@ void             conduit_window_show_toast     (ConduitWindow      *self,
                                                 const char         *message);
 const char      *conduit_window_get_page_name  (ConduitWindow      *self);
 const char      *conduit_window_get_error_text (ConduitWindow      *self);
+ConduitEditor   *conduit_window_get_editor     (ConduitWindow      *self);
 
 /* run history pane */
 void             conduit_window_show_run         (ConduitWindow      *self,

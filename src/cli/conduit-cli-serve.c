@@ -99,28 +99,69 @@ prune_cb (gpointer user_data)
  *
  * Returns: whether the flow is served
  */
+typedef struct
+{
+  ConduitCredential *credential;
+  GError            *error;
+  gboolean           done;
+} Lookup;
+
+static void
+lookup_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Lookup *lookup = user_data;
+
+  lookup->credential = conduit_credential_store_lookup_finish (CONDUIT_CREDENTIAL_STORE (object),
+                                                               result, &lookup->error);
+  lookup->done = TRUE;
+}
+
 gboolean
 conduit_cli_add_webhook_flow (ConduitWebhookServer  *webhooks,
                               ConduitFlow           *flow,
                               GError               **error)
 {
   GListModel *nodes = conduit_flow_get_nodes (flow);
+  g_autoptr(ConduitCredential) credential = NULL;
+  const char *secret = NULL;
 
   for (guint j = 0; j < g_list_model_get_n_items (nodes); j++)
     {
       g_autoptr(ConduitNode) node = g_list_model_get_item (nodes, j);
+      const char *id;
+      const ConduitCredentialFieldSpec *field;
+      Lookup lookup = { 0 };
 
-      if (g_str_equal (conduit_node_get_connector_id (node), "webhook-trigger") &&
-          conduit_node_get_setting_string (node, "signature_credential") != NULL)
+      if (!g_str_equal (conduit_node_get_connector_id (node), "webhook-trigger") ||
+          (id = conduit_node_get_setting_string (node, "signature_credential")) == NULL)
+        continue;
+
+      /* Before serving: a flow that checks signatures must not start without its secret. */
+      conduit_credential_store_lookup_async (conduit_credential_store_get_default (), id, NULL,
+                                             lookup_cb, &lookup);
+      while (!lookup.done)
+        g_main_context_iteration (NULL, TRUE);
+      if (lookup.credential == NULL)
         {
-          g_set_error (error, CONDUIT_WEBHOOK_SERVER_ERROR, CONDUIT_WEBHOOK_SERVER_ERROR_FAILED,
-                       _("the signature secret “%s” cannot be read from the keyring by this "
-                         "build"), conduit_node_get_setting_string (node, "signature_credential"));
+          g_propagate_prefixed_error (error, lookup.error, _("the signature secret: "));
           return FALSE;
         }
+
+      credential = lookup.credential;
+      field = conduit_credential_kind_get_secret_field (conduit_credential_get_kind (credential));
+      secret = field != NULL ? conduit_credential_get_secret (credential, field->key) : NULL;
+      if (secret == NULL || *secret == '\0')
+        {
+          g_set_error (error, CONDUIT_WEBHOOK_SERVER_ERROR, CONDUIT_WEBHOOK_SERVER_ERROR_FAILED,
+                       _("the credential “%s” holds no secret to check signatures with"), id);
+          return FALSE;
+        }
+      break;
     }
 
-  return conduit_webhook_server_add_flow (webhooks, flow, NULL, NULL, error);
+  return conduit_webhook_server_add_flow (webhooks, flow, NULL, secret, error);
 }
 
 int

@@ -16,6 +16,7 @@
 
 #include "conduit-executor-http.h"
 #include "conduit-executor-text.h"
+#include "conduit-runner.h"
 
 /* The HTTP Request node, and the call-with-retries it shares with Notify.
  *
@@ -89,6 +90,7 @@ conduit_http_request_free (ConduitHttpRequest *request)
   g_free (request->content_type);
   g_free (request->idempotency_key);
   g_free (request->credential_id);
+  g_clear_object (&request->credential);
   g_free (request);
 }
 
@@ -147,6 +149,7 @@ typedef struct
   gboolean            timed_out;
   guint               delay_ms;
   gint64              attempt_started_us;
+  gboolean            auth_retried;
 } Call;
 
 static void
@@ -435,6 +438,21 @@ attempt_cb (GObject      *object,
         g_autofree char *problem = NULL;
         parse_body (call->message, bytes, &outcome->body, &problem);
       }
+
+      /* A token may have expired or been revoked: one fresh token and one more try. */
+      if (status == SOUP_STATUS_UNAUTHORIZED && call->request->credential != NULL &&
+          !call->auth_retried &&
+          conduit_authorizer_should_retry (conduit_runner_get_authorizer (conduit_run_get_runner (call->run)),
+                                           call->request->credential, call->message))
+        {
+          call->auth_retried = TRUE;
+          call->delay_ms = 0;
+          record_attempt (call, "retry", "auth", _("the server refused the credential; trying "
+                                                   "once more with a fresh token"));
+          send_attempt (g_steal_pointer (&task));
+          return;
+        }
+
       kind = "http";
       message = g_strdup_printf (_("%s answered %u %s"), call->request->url, status,
                                  soup_message_get_reason_phrase (call->message)
@@ -465,6 +483,48 @@ attempt_cb (GObject      *object,
     }
   record_attempt (call, "failed", kind, message);
   fail_call (task, call, kind, g_steal_pointer (&message));
+}
+
+static void
+start_exchange (GTask *task)
+{
+  Call *call = g_task_get_task_data (task);
+  GCancellable *parent = g_task_get_cancellable (task);
+
+  g_clear_object (&call->attempt_cancellable);
+  call->attempt_cancellable = g_cancellable_new ();
+  if (parent != NULL)
+    call->cancelled_id = g_cancellable_connect (parent, G_CALLBACK (parent_cancelled_cb),
+                                                call->attempt_cancellable, NULL);
+  call->timeout_id = g_timeout_add_seconds (MAX (call->request->timeout_s, 1), attempt_timeout_cb,
+                                            call);
+
+  soup_session_send_and_read_async (conduit_run_get_session (call->run), call->message,
+                                    G_PRIORITY_DEFAULT, call->attempt_cancellable, attempt_cb,
+                                    task);
+}
+
+static void
+authorized_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  Call *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!conduit_authorizer_authorize_finish (CONDUIT_AUTHORIZER (object), result, &error))
+    {
+      char *message = g_strdup_printf (_("the credential “%s” could not be used: %s"),
+                                       conduit_credential_get_id (call->request->credential),
+                                       error->message);
+      record_attempt (call, "failed", "credential", message);
+      fail_call (task, call, "credential", message);
+      g_object_unref (task);
+      return;
+    }
+
+  start_exchange (task);
 }
 
 static void
@@ -501,7 +561,9 @@ send_attempt (GTask *task)
                                   g_ptr_array_index (request->header_values, i));
   if (request->idempotency_key != NULL)
     soup_message_headers_replace (headers, "Idempotency-Key", request->idempotency_key);
-  if (request->body != NULL)
+  if (request->body != NULL && request->credential != NULL)
+    conduit_authorizer_set_request_body (call->message, request->content_type, request->body);
+  else if (request->body != NULL)
     soup_message_set_request_body_from_bytes (call->message, request->content_type, request->body);
   /* Without this flag libsoup opens a new connection for every POST (it will not reuse a kept-
    * alive connection for a request it may not repeat). The only repeat it then makes is a
@@ -515,16 +577,15 @@ send_attempt (GTask *task)
     g_signal_connect (call->message, "accept-certificate",
                       G_CALLBACK (accept_any_certificate_cb), NULL);
 
-  g_clear_object (&call->attempt_cancellable);
-  call->attempt_cancellable = g_cancellable_new ();
-  if (parent != NULL)
-    call->cancelled_id = g_cancellable_connect (parent, G_CALLBACK (parent_cancelled_cb),
-                                                call->attempt_cancellable, NULL);
-  call->timeout_id = g_timeout_add_seconds (MAX (request->timeout_s, 1), attempt_timeout_cb, call);
+  if (request->credential != NULL)
+    {
+      conduit_authorizer_authorize_async (conduit_runner_get_authorizer (conduit_run_get_runner (call->run)),
+                                          request->credential, call->message, parent,
+                                          authorized_cb, task);
+      return;
+    }
 
-  soup_session_send_and_read_async (conduit_run_get_session (call->run), call->message,
-                                    G_PRIORITY_DEFAULT, call->attempt_cancellable, attempt_cb,
-                                    task);
+  start_exchange (task);
 }
 
 /**
@@ -605,6 +666,7 @@ struct _ConduitExecutorHttp
   GPtrArray             *query_values;
   char                  *body_kind;
   char                  *credential_id;
+  ConduitCredential     *credential;
   ConduitExecutorText       *idempotency_key;
   guint                  timeout_s;
   gboolean               verify_tls;
@@ -641,6 +703,7 @@ conduit_executor_http_finalize (GObject *object)
   g_clear_pointer (&self->query_values, g_ptr_array_unref);
   g_free (self->body_kind);
   g_free (self->credential_id);
+  g_clear_object (&self->credential);
   g_clear_pointer (&self->idempotency_key, conduit_executor_text_free);
   if (self->results != NULL)
     for (guint i = 0; self->items != NULL && i < self->items->len; i++)
@@ -825,6 +888,8 @@ build_request (ConduitExecutorHttp  *self,
   request->verify_tls = self->verify_tls;
   request->follow_redirects = self->follow_redirects;
   request->credential_id = g_strdup (self->credential_id);
+  if (self->credential != NULL)
+    request->credential = g_object_ref (self->credential);
 
   for (guint i = 0; i < self->header_names->len; i++)
     {
@@ -1006,6 +1071,27 @@ start_next (ConduitExecutorHttp *self)
 }
 
 static void
+credential_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(ConduitExecutorHttp) self = user_data;
+  GError *error = NULL;
+
+  self->credential = conduit_run_lookup_credential_finish (CONDUIT_RUN (object), result, &error);
+  if (self->credential == NULL)
+    {
+      /* Every item leaves through the error port, with the reason. */
+      g_autoptr(GTask) task = g_steal_pointer (&self->task);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  start_next (self);
+  maybe_finish (self);
+}
+
+static void
 conduit_executor_http_execute_async (ConduitExecutor     *executor,
                                      ConduitRun          *run,
                                      ConduitNode         *node,
@@ -1023,16 +1109,15 @@ conduit_executor_http_execute_async (ConduitExecutor     *executor,
   self->results = g_new0 (JsonNode *, MAX (items->len, 1));
   self->failed = g_new0 (gboolean, MAX (items->len, 1));
 
+  if (self->credential_id != NULL)
+    {
+      conduit_run_lookup_credential_async (run, self->credential_id, cancellable,
+                                           credential_cb, g_object_ref (self));
+      return;
+    }
+
   start_next (self);
   maybe_finish (self);
-}
-
-static ConduitExecutorOutput *
-conduit_executor_http_execute_finish (ConduitExecutor  *executor,
-                                      GAsyncResult     *result,
-                                      GError          **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
@@ -1040,5 +1125,4 @@ executor_iface_init (ConduitExecutorInterface *iface)
 {
   iface->prepare = conduit_executor_http_prepare;
   iface->execute_async = conduit_executor_http_execute_async;
-  iface->execute_finish = conduit_executor_http_execute_finish;
 }

@@ -26,6 +26,7 @@ typedef struct
   char      *content_type;    /* (nullable) */
   char      *idempotency_key; /* (nullable) sent on every attempt */
   char      *credential_id;   /* (nullable) */
+  ConduitCredential *credential; /* (nullable) put on every attempt by the runner's authorizer */
   guint      timeout_s;
   gboolean   verify_tls;
   gboolean   follow_redirects;

@@ -29,6 +29,7 @@ struct _ConduitExecutorNotify
   ConduitExecutorText   *url;
   ConduitExecutorText   *message;
   char                  *credential_id;
+  ConduitCredential     *credential;
 
   GTask                 *task;
   GPtrArray             *items;
@@ -52,6 +53,7 @@ conduit_executor_notify_finalize (GObject *object)
   g_clear_pointer (&self->url, conduit_executor_text_free);
   g_clear_pointer (&self->message, conduit_executor_text_free);
   g_free (self->credential_id);
+  g_clear_object (&self->credential);
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->output, conduit_executor_output_free);
 
@@ -163,6 +165,8 @@ send_next (ConduitExecutorNotify *self)
       request->content_type = g_strdup ("application/json");
       request->body = g_bytes_new_take (data, strlen (data));
       request->credential_id = g_strdup (self->credential_id);
+      if (self->credential != NULL)
+        request->credential = g_object_ref (self->credential);
       conduit_http_send_async (self->run, conduit_node_get_id (self->node), self->next,
                                self->policy, request, g_task_get_cancellable (self->task),
                                sent_cb, g_object_ref (self));
@@ -174,6 +178,25 @@ send_next (ConduitExecutorNotify *self)
     g_task_return_pointer (task, g_steal_pointer (&self->output),
                            (GDestroyNotify)conduit_executor_output_free);
   }
+}
+
+static void
+credential_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(ConduitExecutorNotify) self = user_data;
+  GError *error = NULL;
+
+  self->credential = conduit_run_lookup_credential_finish (CONDUIT_RUN (object), result, &error);
+  if (self->credential == NULL)
+    {
+      g_autoptr(GTask) task = g_steal_pointer (&self->task);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  send_next (self);
 }
 
 static void
@@ -191,15 +214,15 @@ conduit_executor_notify_execute_async (ConduitExecutor     *executor,
   g_task_set_source_tag (self->task, conduit_executor_notify_execute_async);
   self->items = g_ptr_array_ref (items);
   self->output = conduit_executor_output_new ();
-  send_next (self);
-}
 
-static ConduitExecutorOutput *
-conduit_executor_notify_execute_finish (ConduitExecutor  *executor,
-                                        GAsyncResult     *result,
-                                        GError          **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
+  if (self->credential_id != NULL)
+    {
+      conduit_run_lookup_credential_async (run, self->credential_id, cancellable, credential_cb,
+                                           g_object_ref (self));
+      return;
+    }
+
+  send_next (self);
 }
 
 static void
@@ -207,5 +230,4 @@ executor_iface_init (ConduitExecutorInterface *iface)
 {
   iface->prepare = conduit_executor_notify_prepare;
   iface->execute_async = conduit_executor_notify_execute_async;
-  iface->execute_finish = conduit_executor_notify_execute_finish;
 }

@@ -63,22 +63,11 @@ conduit_executor_read_file_prepare (ConduitExecutor  *executor,
 {
   ConduitExecutorReadFile *self = CONDUIT_EXECUTOR_READ_FILE (executor);
   ConduitConnector *connector = conduit_run_get_connector (run, node);
-  g_autofree char *path = conduit_node_dup_string_setting (node, connector, "path");
-  g_autofree char *format = conduit_node_dup_string_setting (node, connector, "format");
   g_autofree char *delimiter = conduit_node_dup_string_setting (node, connector, "delimiter");
 
-  if (path == NULL)
-    {
-      g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_SETTING,
-                   _("no file is chosen"));
-      return FALSE;
-    }
+  if (!conduit_file_records_node_target (node, connector, &self->path, &self->format, error))
+    return FALSE;
 
-  if (g_str_has_prefix (path, "~/"))
-    self->path = g_build_filename (g_get_home_dir (), path + 2, NULL);
-  else
-    self->path = g_steal_pointer (&path);
-  self->format = conduit_file_format_for_path (self->path, conduit_file_format_from_string (format));
   if (g_strcmp0 (delimiter, "tab") == 0)
     self->delimiter = '\t';
   else if (delimiter != NULL && strlen (delimiter) == 1)
@@ -140,18 +129,9 @@ conduit_executor_read_file_execute_async (ConduitExecutor     *executor,
   g_task_run_in_thread (task, read_thread);
 }
 
-static ConduitExecutorOutput *
-conduit_executor_read_file_execute_finish (ConduitExecutor  *executor,
-                                           GAsyncResult     *result,
-                                           GError          **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 static void
 executor_iface_init (ConduitExecutorInterface *iface)
 {
   iface->prepare = conduit_executor_read_file_prepare;
   iface->execute_async = conduit_executor_read_file_execute_async;
-  iface->execute_finish = conduit_executor_read_file_execute_finish;
 }

@@ -13,14 +13,17 @@
 
 #include "conduit-executor.h"
 #include "conduit-executor-text.h"
+#include "conduit-expression.h"
+#include "conduit-template.h"
 
 /* URLs, headers, messages and keys that depend on the item. Templates and expressions are the
  * mapping language's; this only compiles them once per node and names the setting in errors. */
 
 struct _ConduitExecutorText
 {
-  char *where;
-  char *literal;    /* text without any {{ }} */
+  char              *where;
+  ConduitTemplate   *template;
+  ConduitExpression *expression;
 };
 
 static ConduitExecutorText *
@@ -46,17 +49,18 @@ conduit_executor_text_new_template (const char  *text,
                                     GError     **error)
 {
   g_autoptr(ConduitExecutorText) self = text_new (where);
+  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (text != NULL, NULL);
 
-  if (strstr (text, "{{") != NULL)
+  self->template = conduit_template_new (text, &local_error);
+  if (self->template == NULL)
     {
-      g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_SETTING,
-                   _("%s: {{ }} templates are not available in this build"), where);
+      g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_SETTING, "%s: %s", where,
+                   local_error->message);
       return NULL;
     }
 
-  self->literal = g_strdup (text);
   return g_steal_pointer (&self);
 }
 
@@ -73,11 +77,20 @@ conduit_executor_text_new_expression (const char  *text,
                                       const char  *where,
                                       GError     **error)
 {
+  g_autoptr(ConduitExecutorText) self = text_new (where);
+  g_autoptr(GError) local_error = NULL;
+
   g_return_val_if_fail (text != NULL, NULL);
 
-  g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_SETTING,
-               _("%s: expressions are not available in this build"), where);
-  return NULL;
+  self->expression = conduit_expression_new (text, &local_error);
+  if (self->expression == NULL)
+    {
+      g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_SETTING, "%s: %s", where,
+                   local_error->message);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
 }
 
 /**
@@ -93,9 +106,20 @@ conduit_executor_text_render (ConduitExecutorText  *self,
                               JsonNode             *item,
                               GError              **error)
 {
+  g_autoptr(GError) local_error = NULL;
+  char *text;
+
   g_return_val_if_fail (self != NULL, NULL);
 
-  return g_strdup (self->literal);
+  if (self->template != NULL)
+    text = conduit_template_render (self->template, item, &local_error);
+  else
+    text = conduit_expression_evaluate_string (self->expression, item, &local_error);
+
+  if (text == NULL)
+    g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_FAILED, "%s: %s",
+                 self->where, local_error ? local_error->message : _("no value"));
+  return text;
 }
 
 /**
@@ -110,6 +134,7 @@ conduit_executor_text_free (ConduitExecutorText *self)
   if (self == NULL)
     return;
   g_free (self->where);
-  g_free (self->literal);
+  g_clear_pointer (&self->template, conduit_template_unref);
+  g_clear_pointer (&self->expression, conduit_expression_unref);
   g_free (self);
 }

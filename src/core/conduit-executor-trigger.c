@@ -45,19 +45,10 @@ conduit_executor_trigger_execute_async (ConduitExecutor     *executor,
   g_task_return_pointer (task, output, (GDestroyNotify)conduit_executor_output_free);
 }
 
-static ConduitExecutorOutput *
-conduit_executor_trigger_execute_finish (ConduitExecutor  *executor,
-                                         GAsyncResult     *result,
-                                         GError          **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 static void
 executor_iface_init (ConduitExecutorInterface *iface)
 {
   iface->execute_async = conduit_executor_trigger_execute_async;
-  iface->execute_finish = conduit_executor_trigger_execute_finish;
 }
 
 static void

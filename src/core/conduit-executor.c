@@ -12,7 +12,10 @@
 #include "conduit-executor.h"
 #include "conduit-executor-read-file.h"
 #include "conduit-executor-write-file.h"
+#include "conduit-executor-dedupe.h"
+#include "conduit-executor-filter.h"
 #include "conduit-executor-http.h"
+#include "conduit-executor-mapping.h"
 #include "conduit-executor-notify.h"
 #include "conduit-executor-trigger.h"
 
@@ -100,9 +103,15 @@ conduit_executor_execute_finish (ConduitExecutor  *self,
                                  GAsyncResult     *result,
                                  GError          **error)
 {
+  ConduitExecutorInterface *iface;
+
   g_return_val_if_fail (CONDUIT_IS_EXECUTOR (self), NULL);
 
-  return CONDUIT_EXECUTOR_GET_IFACE (self)->execute_finish (self, result, error);
+  /* Most executors return their output from a GTask; they need not say so. */
+  iface = CONDUIT_EXECUTOR_GET_IFACE (self);
+  if (iface->execute_finish == NULL)
+    return g_task_propagate_pointer (G_TASK (result), error);
+  return iface->execute_finish (self, result, error);
 }
 
 /**
@@ -123,6 +132,9 @@ conduit_executors_register_builtin (ConduitConnectorRegistry *registry)
     { "schedule-trigger", conduit_executor_trigger_get_type },
     { "http-request", conduit_executor_http_get_type },
     { "notify", conduit_executor_notify_get_type },
+    { "mapping", conduit_executor_mapping_get_type },
+    { "filter", conduit_executor_filter_get_type },
+    { "deduplicate", conduit_executor_dedupe_get_type },
     { "read-file", conduit_executor_read_file_get_type },
     { "write-file", conduit_executor_write_file_get_type },
   };

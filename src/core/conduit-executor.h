@@ -38,7 +38,8 @@ G_DECLARE_INTERFACE (ConduitExecutor, conduit_executor, CONDUIT, EXECUTOR, GObje
  *   an error fails the node before any item is touched
  * @execute_async: works through a batch of items (#JsonNode objects; they are shared, so copy
  *   before changing one) and sorts the results into output ports
- * @execute_finish: returns the output, or an error that fails the node as a whole
+ * @execute_finish: returns the output, or an error that fails the node as a whole; when
+ *   %NULL, the result must be a #GTask returning the output as its pointer
  *
  * What the runner calls to make one type of node do its work.
  */

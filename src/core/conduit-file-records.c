@@ -622,3 +622,38 @@ conduit_file_records_write (const char         *path,
 
   return TRUE;
 }
+
+/**
+ * conduit_file_records_node_target:
+ * @node: a Read File or Write File node
+ * @connector: its connector
+ * @path: (out): the file, with a leading `~/` made the home folder
+ * @format: (out): its format, from the setting or the file name
+ * @error: return location for an error
+ *
+ * Returns: %FALSE with @error when no file is chosen
+ */
+gboolean
+conduit_file_records_node_target (ConduitNode        *node,
+                                  ConduitConnector   *connector,
+                                  char              **path,
+                                  ConduitFileFormat  *format,
+                                  GError            **error)
+{
+  g_autofree char *chosen = conduit_node_dup_string_setting (node, connector, "path");
+  g_autofree char *format_name = conduit_node_dup_string_setting (node, connector, "format");
+
+  if (chosen == NULL)
+    {
+      g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_SETTING,
+                   _("no file is chosen"));
+      return FALSE;
+    }
+
+  if (g_str_has_prefix (chosen, "~/"))
+    *path = g_build_filename (g_get_home_dir (), chosen + 2, NULL);
+  else
+    *path = g_steal_pointer (&chosen);
+  *format = conduit_file_format_for_path (*path, conduit_file_format_from_string (format_name));
+  return TRUE;
+}

@@ -10,6 +10,9 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "conduit-connector.h"
+#include "conduit-node.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -37,5 +40,11 @@ gboolean           conduit_file_records_write      (const char         *path,
                                                     ConduitFileFormat   format,
                                                     gboolean            append,
                                                     GError            **error);
+
+gboolean           conduit_file_records_node_target (ConduitNode       *node,
+                                                     ConduitConnector  *connector,
+                                                     char             **path,
+                                                     ConduitFileFormat *format,
+                                                     GError           **error);
 
 G_END_DECLS

@@ -934,7 +934,8 @@ conduit_history_store_new (const char  *path,
                  "PRAGMA journal_mode = WAL;"
                  "PRAGMA synchronous = NORMAL;"
                  "PRAGMA foreign_keys = OFF;"
-                 "PRAGMA journal_size_limit = 67108864;", error) ||
+                 "PRAGMA journal_size_limit = 67108864;"
+                 "PRAGMA wal_autocheckpoint = 4000;", error) ||
       !migrate (self, error) ||
       !mark_interrupted (self, error))
     {

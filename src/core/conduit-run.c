@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "conduit-run.h"
+#include "conduit-credential-store.h"
+#include "conduit-redactor.h"
 #include "conduit-runner.h"
 
 /* One run of a flow, from one trigger firing to its end.
@@ -26,7 +28,6 @@
  */
 
 #define MAX_RECORDED_ITEMS 1000
-#define REDACTED "[redacted]"
 
 G_DEFINE_QUARK (conduit-run-error-quark, conduit_run_error)
 
@@ -78,7 +79,8 @@ struct _ConduitRun
   GHashTable       *nodes;       /* id → NodeData */
   NodeData         *trigger;
   ConduitRunRecord  record;
-  GPtrArray        *secrets;
+  ConduitRedactor  *redactor;
+  GHashTable       *credentials;  /* id → ConduitCredential, looked up once per run */
   GTask            *task;
   guint             n_reachable;
   guint             n_done;
@@ -115,7 +117,8 @@ conduit_run_finalize (GObject *object)
   g_free (self->trigger_kind);
   g_clear_pointer (&self->trigger_items, g_ptr_array_unref);
   g_clear_pointer (&self->nodes, g_hash_table_unref);
-  g_clear_pointer (&self->secrets, g_ptr_array_unref);
+  g_clear_object (&self->redactor);
+  g_clear_pointer (&self->credentials, g_hash_table_unref);
   g_clear_object (&self->task);
   g_free (self->record.error);
 
@@ -133,7 +136,8 @@ conduit_run_init (ConduitRun *self)
 {
   self->nodes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                        (GDestroyNotify)node_data_free);
-  self->secrets = g_ptr_array_new_with_free_func (g_free);
+  self->redactor = conduit_redactor_new ();
+  self->credentials = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
 static JsonNode *
@@ -709,7 +713,7 @@ conduit_run_get_connector (ConduitRun  *self,
  * @self: a run
  * @secret: a value that must never be written down (a token, a password)
  *
- * Everything the run writes to the history or the log has @secret replaced by "[redacted]".
+ * Everything the run writes to the history or the log has @secret replaced.
  */
 void
 conduit_run_add_secret (ConduitRun *self,
@@ -717,15 +721,8 @@ conduit_run_add_secret (ConduitRun *self,
 {
   g_return_if_fail (CONDUIT_IS_RUN (self));
 
-  /* Very short values would blank out ordinary words. */
-  if (secret == NULL || strlen (secret) < 4)
-    return;
-
-  for (guint i = 0; i < self->secrets->len; i++)
-    if (g_str_equal (g_ptr_array_index (self->secrets, i), secret))
-      return;
-
-  g_ptr_array_add (self->secrets, g_strdup (secret));
+  if (secret != NULL)
+    conduit_redactor_add_secret (self->redactor, secret);
 }
 
 /**
@@ -733,25 +730,100 @@ conduit_run_add_secret (ConduitRun *self,
  * @self: a run
  * @text: (nullable): text about to be written down
  *
- * Returns: (transfer full) (nullable): @text with every secret of the run replaced
+ * Returns: (transfer full) (nullable): @text with every secret the run knows replaced
  */
 char *
 conduit_run_redact (ConduitRun *self,
                     const char *text)
 {
-  GString *out;
-
   g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
 
   if (text == NULL)
     return NULL;
-  if (self->secrets->len == 0)
-    return g_strdup (text);
+  return conduit_redactor_redact (self->redactor, text);
+}
 
-  out = g_string_new (text);
-  for (guint i = 0; i < self->secrets->len; i++)
-    g_string_replace (out, g_ptr_array_index (self->secrets, i), REDACTED, 0);
-  return g_string_free (out, FALSE);
+static void
+credential_found_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ConduitRun *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  ConduitCredential *credential;
+
+  credential = conduit_credential_store_lookup_finish (CONDUIT_CREDENTIAL_STORE (object), result,
+                                                       &error);
+  if (credential == NULL)
+    {
+      g_task_return_new_error (task, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_CREDENTIAL,
+                               "%s", error->message);
+      g_error_free (error);
+      return;
+    }
+
+  /* From now on its secrets are blanked out of everything this run writes down. */
+  conduit_redactor_add_credential (self->redactor, credential);
+  g_hash_table_replace (self->credentials, g_strdup (conduit_credential_get_id (credential)),
+                        g_object_ref (credential));
+  g_task_return_pointer (task, credential, g_object_unref);
+}
+
+/**
+ * conduit_run_lookup_credential_async:
+ * @self: a run
+ * @id: a credential id from a node's settings
+ * @cancellable: (nullable): a cancellable
+ * @callback: called with the credential
+ * @user_data: data for @callback
+ *
+ * Reads a credential from the keyring (once per run) and adds its secrets to the run's
+ * redaction.
+ */
+void
+conduit_run_lookup_credential_async (ConduitRun          *self,
+                                     const char          *id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ConduitCredential *known;
+
+  g_return_if_fail (CONDUIT_IS_RUN (self));
+  g_return_if_fail (id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, conduit_run_lookup_credential_async);
+
+  known = g_hash_table_lookup (self->credentials, id);
+  if (known != NULL)
+    {
+      g_task_return_pointer (task, g_object_ref (known), g_object_unref);
+      return;
+    }
+
+  conduit_credential_store_lookup_async (conduit_runner_get_credential_store (self->runner), id,
+                                         cancellable, credential_found_cb, g_steal_pointer (&task));
+}
+
+/**
+ * conduit_run_lookup_credential_finish:
+ * @self: a run
+ * @result: the result
+ * @error: return location for an error (CONDUIT_EXECUTOR_ERROR_CREDENTIAL)
+ *
+ * Returns: (transfer full): the credential, or %NULL with @error
+ */
+ConduitCredential *
+conduit_run_lookup_credential_finish (ConduitRun    *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**
@@ -835,6 +907,44 @@ record_cb (GObject      *object,
   g_task_return_boolean (task, TRUE);
 }
 
+static void
+begin_recording (GTask *task)
+{
+  ConduitRun *self = g_task_get_source_object (task);
+  ConduitHistoryStore *history = conduit_runner_get_history (self->runner);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  for (guint i = 0; i < self->trigger_items->len && i < MAX_RECORDED_ITEMS; i++)
+    {
+      g_autofree char *text = NULL;
+
+      json_generator_set_root (generator, g_ptr_array_index (self->trigger_items, i));
+      text = json_generator_to_data (generator, NULL);
+      g_ptr_array_add (texts, conduit_run_redact (self, text));
+    }
+
+  conduit_history_store_begin_run_async (history, &self->record, "out", texts,
+                                         g_task_get_cancellable (task), record_cb, task);
+}
+
+static void
+secrets_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  guint *remaining = g_task_get_task_data (task);
+  g_autoptr(ConduitCredential) credential = NULL;
+
+  /* A credential that cannot be read now fails its node later, with the reason. */
+  credential = conduit_run_lookup_credential_finish (CONDUIT_RUN (object), result, NULL);
+  if (--*remaining == 0)
+    begin_recording (task);
+  else
+    g_object_unref (task);
+}
+
 /**
  * conduit_run_record_async:
  * @self: a run
@@ -842,8 +952,9 @@ record_cb (GObject      *object,
  * @callback: called once the run and its trigger items are committed to the history
  * @user_data: data for @callback
  *
- * Writes the start of the run, with the items that started it, to the history. Without a
- * history it completes at once.
+ * Writes the start of the run, with the items that started it, to the history. The secrets of
+ * the credentials the flow uses are read first, so that an item carrying one is written
+ * redacted. Without a history it completes at once.
  */
 void
 conduit_run_record_async (ConduitRun          *self,
@@ -852,8 +963,7 @@ conduit_run_record_async (ConduitRun          *self,
                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GPtrArray) texts = NULL;
-  g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
   ConduitHistoryStore *history;
 
   g_return_if_fail (CONDUIT_IS_RUN (self));
@@ -871,19 +981,17 @@ conduit_run_record_async (ConduitRun          *self,
       return;
     }
 
-  texts = g_ptr_array_new_with_free_func (g_free);
-  generator = json_generator_new ();
-  for (guint i = 0; i < self->trigger_items->len && i < MAX_RECORDED_ITEMS; i++)
+  ids = conduit_flow_list_credential_ids (self->flow, conduit_runner_get_registry (self->runner));
+  if (ids == NULL || ids->len == 0)
     {
-      g_autofree char *text = NULL;
-
-      json_generator_set_root (generator, g_ptr_array_index (self->trigger_items, i));
-      text = json_generator_to_data (generator, NULL);
-      g_ptr_array_add (texts, conduit_run_redact (self, text));
+      begin_recording (g_steal_pointer (&task));
+      return;
     }
 
-  conduit_history_store_begin_run_async (history, &self->record, "out", texts, cancellable,
-                                         record_cb, g_steal_pointer (&task));
+  g_task_set_task_data (task, g_memdup2 (&ids->len, sizeof ids->len), g_free);
+  for (guint i = 0; i < ids->len; i++)
+    conduit_run_lookup_credential_async (self, g_ptr_array_index (ids, i), cancellable,
+                                         secrets_loaded_cb, g_object_ref (task));
 }
 
 /**

@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "conduit-clock.h"
+#include "conduit-credential.h"
 #include "conduit-executor.h"
 #include "conduit-flow.h"
 #include "conduit-history-store.h"
@@ -91,6 +92,14 @@ char                *conduit_run_redact              (ConduitRun          *self,
                                                       const char          *text);
 void                 conduit_run_record_attempt      (ConduitRun          *self,
                                                       ConduitStepRecord   *step);
+void                 conduit_run_lookup_credential_async  (ConduitRun          *self,
+                                                      const char          *id,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+ConduitCredential   *conduit_run_lookup_credential_finish (ConduitRun         *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
 
 /* For the runner. */
 ConduitRun          *conduit_run_new                 (ConduitRunner       *runner,

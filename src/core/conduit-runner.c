@@ -25,6 +25,8 @@ struct _ConduitRunner
   ConduitHistoryStore      *history;
   SoupSession              *session;
   ConduitClock             *clock;
+  ConduitCredentialStore   *credentials;
+  ConduitAuthorizer        *authorizer;
   guint                     n_active;
 };
 
@@ -51,6 +53,8 @@ conduit_runner_dispose (GObject *object)
   g_clear_object (&self->history);
   g_clear_object (&self->registry);
   g_clear_object (&self->clock);
+  g_clear_object (&self->authorizer);
+  g_clear_object (&self->credentials);
 
   G_OBJECT_CLASS (conduit_runner_parent_class)->dispose (object);
 }
@@ -218,6 +222,60 @@ conduit_runner_set_clock (ConduitRunner *self,
   g_return_if_fail (CONDUIT_IS_CLOCK (clock));
 
   g_set_object (&self->clock, clock);
+}
+
+/**
+ * conduit_runner_get_credential_store:
+ * @self: a runner
+ *
+ * Returns: (transfer none): where credentials are read from; the default store unless set
+ */
+ConduitCredentialStore *
+conduit_runner_get_credential_store (ConduitRunner *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUNNER (self), NULL);
+
+  if (self->credentials == NULL)
+    self->credentials = g_object_ref (conduit_credential_store_get_default ());
+  return self->credentials;
+}
+
+/**
+ * conduit_runner_set_credential_store:
+ * @self: a runner
+ * @store: a credential store, for example one on a test collection
+ *
+ * Sets where credentials are read from.
+ */
+void
+conduit_runner_set_credential_store (ConduitRunner          *self,
+                                     ConduitCredentialStore *store)
+{
+  g_return_if_fail (CONDUIT_IS_RUNNER (self));
+  g_return_if_fail (CONDUIT_IS_CREDENTIAL_STORE (store));
+
+  g_set_object (&self->credentials, store);
+  if (self->authorizer != NULL)
+    conduit_authorizer_set_store (self->authorizer, store);
+}
+
+/**
+ * conduit_runner_get_authorizer:
+ * @self: a runner
+ *
+ * Returns: (transfer none): what puts credentials on requests, with its token cache
+ */
+ConduitAuthorizer *
+conduit_runner_get_authorizer (ConduitRunner *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUNNER (self), NULL);
+
+  if (self->authorizer == NULL)
+    {
+      self->authorizer = conduit_authorizer_new (self->session);
+      conduit_authorizer_set_store (self->authorizer, conduit_runner_get_credential_store (self));
+    }
+  return self->authorizer;
 }
 
 /**

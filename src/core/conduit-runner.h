@@ -11,7 +11,9 @@
 #include <libsoup/soup.h>
 
 #include "conduit-clock.h"
+#include "conduit-authorizer.h"
 #include "conduit-connector-registry.h"
+#include "conduit-credential-store.h"
 #include "conduit-flow.h"
 #include "conduit-history-store.h"
 #include "conduit-run.h"
@@ -31,6 +33,10 @@ ConduitClock             *conduit_runner_get_clock      (ConduitRunner          
 void                      conduit_runner_set_clock      (ConduitRunner            *self,
                                                          ConduitClock             *clock);
 guint                     conduit_runner_get_n_active   (ConduitRunner            *self);
+ConduitCredentialStore   *conduit_runner_get_credential_store (ConduitRunner      *self);
+void                      conduit_runner_set_credential_store (ConduitRunner      *self,
+                                                         ConduitCredentialStore   *store);
+ConduitAuthorizer        *conduit_runner_get_authorizer (ConduitRunner            *self);
 ConduitRun               *conduit_runner_create_run     (ConduitRunner            *self,
                                                          ConduitFlow              *flow,
                                                          const char               *trigger_id,

@@ -481,7 +481,7 @@ ensure_listener (ConduitWebhookServer  *self,
 {
   g_autofree char *key = g_strdup_printf ("%s:%u", host, port);
   g_autoptr(GError) local_error = NULL;
-  g_autoslist(GUri) uris = NULL;
+  GSList *uris;
   Listener *listener;
   gboolean ok;
 
@@ -526,6 +526,7 @@ ensure_listener (ConduitWebhookServer  *self,
 
   uris = soup_server_get_uris (listener->soup);
   listener->port = uris != NULL ? (guint)g_uri_get_port (uris->data) : port;
+  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
   g_signal_connect (listener->soup, "request-started", G_CALLBACK (request_started_cb), self);
   g_ptr_array_add (self->listeners, listener);
   return listener;

@@ -1,0 +1,56 @@
+/* conduit-mapping-editor.h
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "conduit-document.h"
+
+G_BEGIN_DECLS
+
+/* How a row of the mapping table fares with the sample record shown. */
+typedef enum
+{
+  CONDUIT_MAPPING_ROW_STATUS_OK,
+  CONDUIT_MAPPING_ROW_STATUS_SUGGESTED,         /* added by auto-map, not yet confirmed */
+  CONDUIT_MAPPING_ROW_STATUS_MISSING_REQUIRED,
+  CONDUIT_MAPPING_ROW_STATUS_TYPE_ERROR,
+  CONDUIT_MAPPING_ROW_STATUS_INVALID,           /* another rule refused the value */
+  CONDUIT_MAPPING_ROW_STATUS_PROBLEM,           /* the row itself is wrong: fix it first */
+} ConduitMappingRowStatus;
+
+#define CONDUIT_TYPE_MAPPING_EDITOR (conduit_mapping_editor_get_type ())
+
+G_DECLARE_FINAL_TYPE (ConduitMappingEditor, conduit_mapping_editor, CONDUIT, MAPPING_EDITOR, AdwBin)
+
+GtkWidget              *conduit_mapping_editor_new               (void);
+void                    conduit_mapping_editor_set_node          (ConduitMappingEditor *self,
+                                                                  ConduitDocument      *document,
+                                                                  ConduitNode          *node);
+ConduitNode            *conduit_mapping_editor_get_node          (ConduitMappingEditor *self);
+ConduitMapping         *conduit_mapping_editor_get_mapping       (ConduitMappingEditor *self);
+GtkWidget              *conduit_mapping_editor_get_cell          (ConduitMappingEditor *self,
+                                                                  guint                 row,
+                                                                  const char           *column);
+ConduitMappingRowStatus conduit_mapping_editor_get_row_status    (ConduitMappingEditor *self,
+                                                                  guint                 row,
+                                                                  const char          **reason);
+gboolean                conduit_mapping_editor_set_samples_text  (ConduitMappingEditor *self,
+                                                                  const char           *text,
+                                                                  GError              **error);
+guint                   conduit_mapping_editor_get_n_records     (ConduitMappingEditor *self);
+guint                   conduit_mapping_editor_get_record_index  (ConduitMappingEditor *self);
+const char             *conduit_mapping_editor_get_summary_text  (ConduitMappingEditor *self);
+const char             *conduit_mapping_editor_get_rejected_text (ConduitMappingEditor *self);
+char                   *conduit_mapping_editor_describe          (ConduitFlow          *flow,
+                                                                  ConduitNode          *node);
+GtkWindow              *conduit_mapping_editor_open_window       (GtkWidget            *parent,
+                                                                  ConduitDocument      *document,
+                                                                  ConduitNode          *node);
+
+G_END_DECLS

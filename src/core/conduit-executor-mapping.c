@@ -1,0 +1,148 @@
+/* conduit-executor-mapping.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "conduit-executor-mapping"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "conduit-executor-mapping.h"
+#include "conduit-mapping.h"
+#include "conduit-run.h"
+
+/* The Map Fields node: applies the node's mapping to each record. A record the mapping refuses
+ * leaves through "rejected" with every reason, so a person can see which field of which record
+ * was wrong and why; it is never dropped. */
+
+struct _ConduitExecutorMapping
+{
+  GObject         parent_instance;
+
+  ConduitMapping *mapping;
+};
+
+static void executor_iface_init (ConduitExecutorInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ConduitExecutorMapping, conduit_executor_mapping, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (CONDUIT_TYPE_EXECUTOR, executor_iface_init))
+
+static void
+conduit_executor_mapping_finalize (GObject *object)
+{
+  ConduitExecutorMapping *self = (ConduitExecutorMapping *)object;
+
+  g_clear_object (&self->mapping);
+
+  G_OBJECT_CLASS (conduit_executor_mapping_parent_class)->finalize (object);
+}
+
+static void
+conduit_executor_mapping_class_init (ConduitExecutorMappingClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = conduit_executor_mapping_finalize;
+}
+
+static void
+conduit_executor_mapping_init (ConduitExecutorMapping *self)
+{
+}
+
+static gboolean
+conduit_executor_mapping_prepare (ConduitExecutor  *executor,
+                                  ConduitRun       *run,
+                                  ConduitNode      *node,
+                                  GError          **error)
+{
+  ConduitExecutorMapping *self = CONDUIT_EXECUTOR_MAPPING (executor);
+  ConduitConnector *connector = conduit_run_get_connector (run, node);
+  JsonNode *json = conduit_node_get_mapping (node);
+  g_autoptr(GError) local_error = NULL;
+
+  if (json == NULL)
+    {
+      g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_SETTING,
+                   _("the node has no mapping yet; add rows that say where each field goes"));
+      return FALSE;
+    }
+
+  self->mapping = conduit_mapping_new_from_json (json, &local_error);
+  if (self->mapping == NULL)
+    {
+      g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_SETTING,
+                   _("the mapping cannot be used: %s"), local_error->message);
+      return FALSE;
+    }
+
+  if (conduit_node_get_setting (node, "keep_unmapped") != NULL)
+    conduit_mapping_set_keep_unmapped (self->mapping,
+                                       conduit_node_get_bool_setting (node, connector,
+                                                                      "keep_unmapped", FALSE));
+  return TRUE;
+}
+
+static void
+conduit_executor_mapping_execute_async (ConduitExecutor     *executor,
+                                        ConduitRun          *run,
+                                        ConduitNode         *node,
+                                        GPtrArray           *items,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  ConduitExecutorMapping *self = CONDUIT_EXECUTOR_MAPPING (executor);
+  g_autoptr(GTask) task = g_task_new (executor, cancellable, callback, user_data);
+  ConduitExecutorOutput *output = conduit_executor_output_new ();
+
+  g_task_set_source_tag (task, conduit_executor_mapping_execute_async);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      JsonNode *item = g_ptr_array_index (items, i);
+      g_autoptr(GPtrArray) reasons = NULL;
+      JsonNode *mapped = NULL;
+      JsonNode *rejected;
+      JsonArray *list;
+      GString *message;
+
+      if (conduit_mapping_apply (self->mapping, item, &mapped, &reasons))
+        {
+          conduit_executor_output_add (output, "out", mapped);
+          continue;
+        }
+
+      message = g_string_new (NULL);
+      list = json_array_new ();
+      for (guint r = 0; reasons != NULL && r < reasons->len; r++)
+        {
+          ConduitMappingReason *reason = g_ptr_array_index (reasons, r);
+
+          json_array_add_element (list, conduit_mapping_reason_to_json (reason));
+          g_string_append_printf (message, "%s%s: %s", r ? "; " : "", reason->field,
+                                  reason->message);
+        }
+      if (message->len == 0)
+        g_string_append (message, _("the mapping refused the record"));
+
+      rejected = conduit_executor_output_add_error (output, "rejected", item, "rejected",
+                                                    message->str, 0, 0);
+      json_object_set_array_member (json_object_get_object_member (json_node_get_object (rejected),
+                                                                   "error"),
+                                    "reasons", list);
+      g_string_free (message, TRUE);
+      g_clear_pointer (&mapped, json_node_unref);
+    }
+
+  g_task_return_pointer (task, output, (GDestroyNotify)conduit_executor_output_free);
+}
+
+static void
+executor_iface_init (ConduitExecutorInterface *iface)
+{
+  iface->prepare = conduit_executor_mapping_prepare;
+  iface->execute_async = conduit_executor_mapping_execute_async;
+}

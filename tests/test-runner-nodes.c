@@ -1,0 +1,403 @@
+/* test-runner-nodes.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "conduit.h"
+#include "fault-server.h"
+#include "runner-test-util.h"
+
+/* The nodes that use the mapping language and credentials: Map Fields, Filter, Deduplicate,
+ * idempotency keys, credentials with redaction, Notify, and files. */
+
+static ConduitRun *
+run_json (RunnerFixture *fixture,
+          const char    *json)
+{
+  g_autoptr(ConduitFlow) flow = runner_test_flow (json);
+  ConduitRun *run = NULL;
+
+  run = conduit_runner_create_run (fixture->runner, flow, NULL, NULL, NULL, NULL);
+  g_assert_nonnull (run);
+  g_object_unref (run);
+  return runner_test_run (fixture, flow, NULL);
+}
+
+static void
+test_mapping_rejects (RunnerFixture *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(ConduitRun) run = run_json (fixture,
+    "{ \"version\": 1, \"name\": \"Map\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0], \"settings\": { \"items\": ["
+    "      { \"Email\": \" ADA@Example.com \", \"Qty\": \"2\" },"
+    "      { \"Email\": \"not-an-email\", \"Qty\": \"x\" } ] } },"
+    "  { \"id\": \"map\", \"type\": \"mapping\", \"position\": [200, 0], \"settings\": {},"
+    "    \"mapping\": { \"rows\": ["
+    "      { \"destination\": \"email\", \"expression\": \"lower(trim(Email))\", \"required\": true, \"type\": \"email\" },"
+    "      { \"destination\": \"quantity\", \"field\": \"Qty\", \"type\": \"integer\" } ] } } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\" } ] }");
+  g_autoptr(GPtrArray) items = NULL;
+  guint ok, rejected;
+  gboolean found = FALSE;
+
+  g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_PARTIAL);
+  conduit_run_get_node_counts (run, "map", NULL, &ok, NULL, &rejected);
+  g_assert_cmpuint (ok, ==, 1);
+  g_assert_cmpuint (rejected, ==, 1);
+  g_assert_cmpuint (conduit_run_get_record (run)->items_rejected, ==, 1);
+
+  items = conduit_history_store_list_items (fixture->history, conduit_run_get_id (run), "map", NULL);
+  for (guint i = 0; i < items->len; i++)
+    {
+      ConduitItemRecord *item = g_ptr_array_index (items, i);
+
+      if (item->is_output && g_str_equal (item->port, "out"))
+        g_assert_cmpstr (item->data, ==, "{\"email\":\"ada@example.com\",\"quantity\":2}");
+      if (item->is_output && g_str_equal (item->port, "rejected"))
+        {
+          g_assert_nonnull (strstr (item->data, "\"reasons\":["));
+          g_assert_nonnull (strstr (item->data, "not-an-email"));
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+}
+
+static void
+test_filter (RunnerFixture *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(ConduitRun) run = NULL;
+  g_autoptr(ConduitFlow) flow = runner_test_flow (
+    "{ \"version\": 1, \"name\": \"Filter\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0], \"settings\": { \"items\": ["
+    "      { \"total\": 150, \"country\": \"DE\" }, { \"total\": 50, \"country\": \"DE\" },"
+    "      { \"total\": 300, \"country\": \"FR\" }, { \"total\": \"lots\", \"country\": \"DE\" } ] } },"
+    "  { \"id\": \"big\", \"type\": \"filter\", \"position\": [200, 0],"
+    "    \"settings\": { \"condition\": \"to_number(total) > 100 and country == \\\"DE\\\"\" } } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"big\", \"to_port\": \"in\" } ] }");
+  ConduitRun *created = conduit_runner_create_run (fixture->runner, flow, NULL, NULL, NULL, NULL);
+  GPtrArray *match, *no_match, *errors;
+
+  conduit_run_set_keep_outputs (created, TRUE);
+  conduit_run_execute_async (created, NULL, NULL, NULL);
+  while (conduit_run_get_status (created) == CONDUIT_RUN_STATUS_RUNNING)
+    g_main_context_iteration (NULL, TRUE);
+  run = created;
+
+  match = conduit_run_get_node_output (run, "big", "match");
+  no_match = conduit_run_get_node_output (run, "big", "no_match");
+  errors = conduit_run_get_node_output (run, "big", "error");
+  g_assert_cmpuint (match->len, ==, 1);
+  g_assert_cmpuint (no_match->len, ==, 2);
+  /* to_number("lots") cannot be decided: the item says so instead of vanishing into no_match. */
+  g_assert_nonnull (errors);
+  g_assert_cmpuint (errors->len, ==, 1);
+  g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_PARTIAL);
+}
+
+#define DEDUPE_FLOW \
+  "{ \"version\": 1, \"name\": \"Dedupe\", \"nodes\": [" \
+  "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0], \"settings\": { \"items\": [] } }," \
+  "  { \"id\": \"once\", \"type\": \"deduplicate\", \"position\": [200, 0]," \
+  "    \"settings\": { \"key\": \"order_id\", \"ttl_hours\": 1 } }," \
+  "  { \"id\": \"send\", \"type\": \"http-request\", \"position\": [400, 0]," \
+  "    \"settings\": { \"method\": \"POST\", \"url\": \"%s\" } } ]," \
+  " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"once\", \"to_port\": \"in\" }," \
+  "              { \"from\": \"once\", \"from_port\": \"out\", \"to\": \"send\", \"to_port\": \"in\" } ] }"
+
+static void
+test_dedupe_across_runs (RunnerFixture *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(FaultServer) server = fault_server_new ();
+  g_autofree char *url = fault_server_url (server, "/orders");
+  g_autofree char *json = g_strdup_printf (DEDUPE_FLOW, url);
+  g_autoptr(ConduitFlow) flow = runner_test_flow (json);
+  g_autoptr(GPtrArray) first = runner_test_parse_items (
+    "[{\"order_id\": \"A\"}, {\"order_id\": \"B\"}, {\"order_id\": \"A\"}]");
+  g_autoptr(GPtrArray) again = runner_test_parse_items ("[{\"order_id\": \"B\"}, {\"order_id\": \"C\"}]");
+  g_autoptr(GPtrArray) bad = runner_test_parse_items ("[{\"other\": 1}]");
+  g_autoptr(ConduitRun) run1 = NULL;
+  g_autoptr(ConduitRun) run2 = NULL;
+  g_autoptr(ConduitRun) run3 = NULL;
+  guint ok, failed;
+
+  run1 = runner_test_run (fixture, flow, first);
+  g_assert_cmpuint (fault_server_n_created (server), ==, 2);   /* A, B */
+  conduit_run_get_node_counts (run1, "send", &ok, NULL, NULL, NULL);
+  g_assert_cmpuint (ok, ==, 2);
+
+  run2 = runner_test_run (fixture, flow, again);
+  g_assert_cmpuint (fault_server_n_created (server), ==, 3);   /* and C: each once */
+  g_assert_cmpint (conduit_run_get_status (run2), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+
+  /* After the time to live, a key is new again. */
+  conduit_clock_advance (fixture->clock, G_GINT64_CONSTANT (2) * 3600 * G_USEC_PER_SEC);
+  g_clear_object (&run2);
+  run2 = runner_test_run (fixture, flow, again);
+  g_assert_cmpuint (fault_server_n_created (server), ==, 5);
+
+  /* An item without a key is not let through blindly. */
+  run3 = runner_test_run (fixture, flow, bad);
+  conduit_run_get_node_counts (run3, "once", NULL, &ok, &failed, NULL);
+  g_assert_cmpuint (ok, ==, 0);
+  g_assert_cmpuint (failed, ==, 1);
+  g_assert_cmpint (conduit_run_get_status (run3), ==, CONDUIT_RUN_STATUS_FAILED);
+}
+
+static void
+test_idempotency_key (RunnerFixture *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(FaultServer) server = fault_server_new ();
+  g_autofree char *url = fault_server_url (server, "/charges");
+  g_autofree char *json = g_strdup_printf (
+    "{ \"version\": 1, \"name\": \"Charge\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0],"
+    "    \"settings\": { \"items\": [ { \"order_id\": \"O-77\", \"amount\": 10 } ] } },"
+    "  { \"id\": \"charge\", \"type\": \"http-request\", \"position\": [200, 0],"
+    "    \"settings\": { \"method\": \"POST\", \"url\": \"%s\", \"max_attempts\": 4,"
+    "                  \"idempotency_key\": \"concat(\\\"charge-\\\", order_id)\" } } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"charge\", \"to_port\": \"in\" } ] }",
+    url);
+  g_autoptr(ConduitFlow) flow = NULL;
+  g_autoptr(ConduitRun) run = NULL;
+  GPtrArray *keys;
+
+  /* The server creates the charge but the answer is lost, twice; then it answers. */
+  fault_server_script (server, "/charges", "created+drop,created+drop,ok");
+  flow = runner_test_flow (json);
+  run = runner_test_run (fixture, flow, NULL);
+
+  g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+  g_assert_cmpuint (fault_server_n_requests (server, "/charges"), ==, 3);
+  /* Three attempts, one charge: every attempt carried the same key. */
+  g_assert_cmpuint (fault_server_n_created (server), ==, 1);
+  keys = fault_server_keys (server);
+  g_assert_cmpuint (keys->len, ==, 3);
+  for (guint i = 0; i < keys->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (keys, i), ==, "charge-O-77");
+}
+
+static void
+test_templates_and_query (RunnerFixture *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(FaultServer) server = fault_server_new ();
+  g_autofree char *base = fault_server_url (server, "");
+  g_autofree char *json = g_strdup_printf (
+    "{ \"version\": 1, \"name\": \"Templated\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0],"
+    "    \"settings\": { \"items\": [ { \"id\": 42, \"region\": \"eu west\" } ] } },"
+    "  { \"id\": \"call\", \"type\": \"http-request\", \"position\": [200, 0],"
+    "    \"settings\": { \"method\": \"PUT\", \"url\": \"%s/items/{{ id }}\", \"body\": \"form\","
+    "                  \"headers\": { \"X-Region\": \"{{ upper(region) }}\" },"
+    "                  \"query\": { \"tag\": \"a&b\", \"r\": \"{{ region }}\" } } } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"call\", \"to_port\": \"in\" } ] }",
+    base);
+  g_autoptr(ConduitFlow) flow = runner_test_flow (json);
+  g_autoptr(ConduitRun) run = runner_test_run (fixture, flow, NULL);
+  const char *headers;
+  JsonNode *body;
+
+  g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+  g_assert_cmpuint (fault_server_n_requests (server, "/items/42"), ==, 1);
+  headers = g_ptr_array_index (fault_server_headers (server), 0);
+  g_assert_nonnull (strstr (headers, "X-Region: EU WEST"));
+  body = g_ptr_array_index (fault_server_created (server), 0);
+  g_assert_cmpstr (json_node_get_string (body), ==, "id=42&region=eu%20west");
+}
+
+static void
+test_credential_and_redaction (RunnerFixture *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(FaultServer) server = fault_server_new ();
+  g_autofree char *url = fault_server_url (server, "/contacts");
+  g_autofree char *json = g_strdup_printf (
+    "{ \"version\": 1, \"name\": \"Secret\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0],"
+    "    \"settings\": { \"items\": [ { \"note\": \"token is tok-s3cr3t-value\" } ] } },"
+    "  { \"id\": \"call\", \"type\": \"http-request\", \"position\": [200, 0],"
+    "    \"settings\": { \"method\": \"POST\", \"url\": \"%s\", \"credential\": \"test-crm\","
+    "                  \"max_attempts\": 1 } },"
+    "  { \"id\": \"missing\", \"type\": \"http-request\", \"position\": [200, 100],"
+    "    \"settings\": { \"method\": \"POST\", \"url\": \"%s\", \"credential\": \"not-there\" } } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"call\", \"to_port\": \"in\" },"
+    "              { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"missing\", \"to_port\": \"in\" } ] }",
+    url, url);
+  g_autoptr(ConduitFlow) flow = NULL;
+  g_autoptr(ConduitRun) run = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) steps = NULL;
+  const char *headers;
+  guint failed;
+
+  /* A server's credential can come from the environment instead of a keyring. */
+  g_setenv ("CONDUIT_CREDENTIAL_TEST_CRM", "{\"kind\": \"bearer\", \"secret\": \"tok-s3cr3t-value\"}",
+            TRUE);
+  flow = runner_test_flow (json);
+  run = runner_test_run (fixture, flow, NULL);
+  g_unsetenv ("CONDUIT_CREDENTIAL_TEST_CRM");
+
+  headers = g_ptr_array_index (fault_server_headers (server), 0);
+  g_assert_nonnull (strstr (headers, "Authorization: Bearer tok-s3cr3t-value"));
+
+  /* The missing credential fails its node with a message that names it. */
+  conduit_run_get_node_counts (run, "missing", NULL, NULL, &failed, NULL);
+  g_assert_cmpuint (failed, ==, 1);
+  g_assert_nonnull (strstr (conduit_run_get_node_error (run, "missing"), "not-there"));
+  g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_FAILED);
+
+  /* The secret appears nowhere in the history, not even where the item itself carried it. */
+  items = conduit_history_store_list_items (fixture->history, conduit_run_get_id (run), NULL, NULL);
+  g_assert_cmpuint (items->len, >, 0);
+  for (guint i = 0; i < items->len; i++)
+    g_assert_null (strstr (((ConduitItemRecord *)g_ptr_array_index (items, i))->data,
+                           "tok-s3cr3t-value"));
+  steps = conduit_history_store_list_steps (fixture->history, conduit_run_get_id (run), NULL);
+  for (guint i = 0; i < steps->len; i++)
+    {
+      const char *message = ((ConduitStepRecord *)g_ptr_array_index (steps, i))->error_message;
+      g_assert_true (message == NULL || strstr (message, "tok-s3cr3t-value") == NULL);
+    }
+}
+
+static void
+test_notify (RunnerFixture *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(FaultServer) server = fault_server_new ();
+  g_autofree char *url = fault_server_url (server, "/slack/hook");
+  g_autofree char *json = g_strdup_printf (
+    "{ \"version\": 1, \"name\": \"Notify\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0],"
+    "    \"settings\": { \"items\": [ { \"name\": \"Ada\" }, { \"name\": \"Grace\" } ] } },"
+    "  { \"id\": \"tell\", \"type\": \"notify\", \"position\": [200, 0],"
+    "    \"settings\": { \"webhook_url\": \"%s\", \"message\": \"New lead: {{ name }}\" } } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"tell\", \"to_port\": \"in\" } ] }",
+    url);
+  g_autoptr(ConduitFlow) flow = runner_test_flow (json);
+  g_autoptr(ConduitRun) run = NULL;
+  JsonObject *first, *second;
+
+  fault_server_script (server, "/slack/hook", "503:1,ok,ok");
+  run = runner_test_run (fixture, flow, NULL);
+
+  g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+  g_assert_cmpuint (fault_server_n_created (server), ==, 2);
+  first = json_node_get_object (g_ptr_array_index (fault_server_created (server), 0));
+  second = json_node_get_object (g_ptr_array_index (fault_server_created (server), 1));
+  g_assert_cmpstr (json_object_get_string_member (first, "text"), ==, "New lead: Ada");
+  g_assert_cmpstr (json_object_get_string_member (second, "text"), ==, "New lead: Grace");
+}
+
+static void
+test_files (RunnerFixture *fixture,
+            gconstpointer  data)
+{
+  g_autofree char *in = g_build_filename (fixture->dir, "in.csv", NULL);
+  g_autofree char *out = g_build_filename (fixture->dir, "out.json", NULL);
+  g_autofree char *json = g_strdup_printf (
+    "{ \"version\": 1, \"name\": \"Files\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0],"
+    "    \"settings\": { \"items\": [ {} ] } },"
+    "  { \"id\": \"read\", \"type\": \"read-file\", \"position\": [200, 0], \"settings\": { \"path\": \"%s\" } },"
+    "  { \"id\": \"write\", \"type\": \"write-file\", \"position\": [400, 0],"
+    "    \"settings\": { \"path\": \"%s\", \"mode\": \"append\" } } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"read\", \"to_port\": \"in\" },"
+    "              { \"from\": \"read\", \"from_port\": \"out\", \"to\": \"write\", \"to_port\": \"in\" } ] }",
+    in, out);
+  g_autoptr(ConduitFlow) flow = runner_test_flow (json);
+  g_autoptr(ConduitRun) run1 = NULL;
+  g_autoptr(ConduitRun) run2 = NULL;
+  g_autoptr(ConduitRun) run3 = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (in, "\xEF\xBB\xBFname;note\r\nAda;\"says \"\"hi\"\";\nand bye\"\r\n\r\nGrace;x\r\n",
+                                      -1, NULL));
+  run1 = runner_test_run (fixture, flow, NULL);
+  run2 = runner_test_run (fixture, flow, NULL);
+  g_assert_cmpint (conduit_run_get_status (run2), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+
+  g_assert_true (g_file_get_contents (out, &text, NULL, NULL));
+  records = conduit_file_records_parse (text, strlen (text), CONDUIT_FILE_FORMAT_JSON, 0, out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 4);    /* appended twice */
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (g_ptr_array_index (records, 0)),
+                                                  "note"), ==, "says \"hi\";\nand bye");
+
+  /* A broken file fails the node and says where. */
+  g_assert_true (g_file_set_contents (in, "name\n\"unclosed\n", -1, NULL));
+  run3 = runner_test_run (fixture, flow, NULL);
+  g_assert_cmpint (conduit_run_get_status (run3), ==, CONDUIT_RUN_STATUS_FAILED);
+  g_assert_nonnull (strstr (conduit_run_get_node_error (run3, "read"), "line 2"));
+  g_assert_nonnull (strstr (conduit_run_get_node_error (run3, "read"), in));
+}
+
+static void
+test_file_formats (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autofree char *csv = NULL;
+  const char *ndjson = "{\"a\": 1}\n\n{\"a\": 2, \"b\": [1]}\n";
+
+  records = conduit_file_records_parse (ndjson, strlen (ndjson), CONDUIT_FILE_FORMAT_NDJSON, 0,
+                                        "x.ndjson", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 2);
+
+  csv = conduit_file_records_serialize (records, CONDUIT_FILE_FORMAT_CSV, NULL);
+  g_assert_cmpstr (csv, ==, "a,b\r\n1,\r\n2,[1]\r\n");
+  g_clear_pointer (&records, g_ptr_array_unref);
+
+  records = conduit_file_records_parse ("{\"a\": 1}\nnope\n", 14, CONDUIT_FILE_FORMAT_NDJSON, 0,
+                                        "x.ndjson", &error);
+  g_assert_null (records);
+  g_assert_nonnull (strstr (error->message, "line 2"));
+  g_clear_error (&error);
+
+  records = conduit_file_records_parse ("[1, 2]", 6, CONDUIT_FILE_FORMAT_JSON, 0, "x.json", &error);
+  g_assert_null (records);
+  g_assert_nonnull (strstr (error->message, "entry 1"));
+  g_clear_error (&error);
+
+  records = conduit_file_records_parse ("a\tb\n1\t2\t3\n", 10, CONDUIT_FILE_FORMAT_CSV, 0, "x.tsv",
+                                        &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (g_ptr_array_index (records, 0)),
+                                                  "column 3"), ==, "3");
+  g_assert_cmpint (conduit_file_format_for_path ("A.JSONL", CONDUIT_FILE_FORMAT_AUTO), ==,
+                   CONDUIT_FILE_FORMAT_NDJSON);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, RunnerFixture, NULL, runner_fixture_set_up, func, runner_fixture_tear_down)
+
+  ADD ("/conduit/runner/nodes/mapping-rejects", test_mapping_rejects);
+  ADD ("/conduit/runner/nodes/filter", test_filter);
+  ADD ("/conduit/runner/nodes/dedupe-across-runs", test_dedupe_across_runs);
+  ADD ("/conduit/runner/nodes/idempotency-key", test_idempotency_key);
+  ADD ("/conduit/runner/nodes/templates-and-query", test_templates_and_query);
+  ADD ("/conduit/runner/nodes/credential-and-redaction", test_credential_and_redaction);
+  ADD ("/conduit/runner/nodes/notify", test_notify);
+  ADD ("/conduit/runner/nodes/files", test_files);
+  g_test_add_func ("/conduit/runner/nodes/file-formats", test_file_formats);
+
+  return g_test_run ();
+}
