@@ -69,6 +69,12 @@ fixture_setup (Fixture       *fixture,
   g_autofree char *path = NULL;
   GSList *uris;
 
+  /* The flows name the credential "hubspot-key": give it from the environment, as a server
+   * without a keyring would, so the request is sent with a (wrong) token. */
+  g_setenv ("CONDUIT_CREDENTIAL_HUBSPOT_KEY",
+            "{\"id\": \"hubspot-key\", \"kind\": \"bearer\", \"secret\": \"not-the-right-token\"}",
+            TRUE);
+
   fixture->paused = g_ptr_array_new_with_free_func (g_object_unref);
   fixture->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (fixture->server, NULL, server_cb, fixture, NULL);
@@ -262,6 +268,30 @@ test_unauthorized (Fixture       *fixture,
 }
 
 static void
+test_missing_credential (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  ConduitEditor *editor = conduit_window_get_editor (fixture->window);
+  ConduitRunPanel *panel;
+  ConduitRun *run;
+
+  g_unsetenv ("CONDUIT_CREDENTIAL_HUBSPOT_KEY");
+  open_flow (fixture, "/ok");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.run", NULL));
+  spin_while_running (editor);
+
+  run = conduit_editor_get_last_run (editor);
+  g_assert_nonnull (run);
+  g_assert_cmpint (conduit_run_get_status (run), !=, CONDUIT_RUN_STATUS_SUCCEEDED);
+  g_assert_cmpstr (conduit_graph_node_get_status (card_of (editor, "crm")), ==, "failed");
+
+  panel = select_node (editor, "crm");
+  g_assert_nonnull (strstr (conduit_run_panel_get_explanation_text (panel),
+                            "The credential “hubspot-key” is not in your keyring"));
+}
+
+static void
 test_succeeded (Fixture       *fixture,
                 gconstpointer  data)
 {
@@ -409,6 +439,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/conduit/run-panel/succeeded", Fixture, NULL, fixture_setup, test_succeeded,
               fixture_teardown);
+  g_test_add ("/conduit/run-panel/missing-credential", Fixture, NULL, fixture_setup,
+              test_missing_credential, fixture_teardown);
   g_test_add ("/conduit/run-panel/stop", Fixture, NULL, fixture_setup, test_stop, fixture_teardown);
   g_test_add ("/conduit/run-panel/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);
   g_test_add_func ("/conduit/run-panel/webhook-address", test_webhook_address);
