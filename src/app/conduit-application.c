@@ -20,6 +20,7 @@ struct _ConduitApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
+  ConduitRunner  *runner;
 };
 
 G_DEFINE_FINAL_TYPE (ConduitApplication, conduit_application, ADW_TYPE_APPLICATION)
@@ -145,6 +146,9 @@ conduit_application_dispose (GObject *object)
 {
   ConduitApplication *self = (ConduitApplication *)object;
 
+  if (self->runner != NULL && conduit_runner_get_history (self->runner) != NULL)
+    conduit_history_store_close (conduit_runner_get_history (self->runner));
+  g_clear_object (&self->runner);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (conduit_application_parent_class)->dispose (object);
@@ -195,4 +199,34 @@ conduit_application_get_settings (ConduitApplication *self)
 {
   g_return_val_if_fail (CONDUIT_IS_APPLICATION (self), NULL);
   return self->settings;
+}
+
+/**
+ * conduit_application_get_runner:
+ * @self: the application
+ *
+ * The runner every window's test runs go through, created on first use, recording into the
+ * history at its default place. When the history cannot be opened the runner still runs and a
+ * warning says why; the run history pane reports it to the person.
+ *
+ * Returns: (transfer none): the runner
+ */
+ConduitRunner *
+conduit_application_get_runner (ConduitApplication *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_APPLICATION (self), NULL);
+
+  if (self->runner == NULL)
+    {
+      g_autofree char *path = conduit_history_store_dup_default_path ();
+      g_autoptr(ConduitHistoryStore) history = NULL;
+      g_autoptr(GError) error = NULL;
+
+      history = conduit_history_store_new (path, &error);
+      if (history == NULL)
+        g_warning ("The run history %s cannot be opened: %s", path, error->message);
+      self->runner = conduit_runner_new (conduit_connector_registry_get_default (), history);
+    }
+
+  return self->runner;
 }

@@ -9,6 +9,8 @@
 
 #include <adwaita.h>
 
+#include "conduit.h"
+
 G_BEGIN_DECLS
 
 #define CONDUIT_TYPE_APPLICATION (conduit_application_get_type ())
@@ -17,5 +19,6 @@ G_DECLARE_FINAL_TYPE (ConduitApplication, conduit_application, CONDUIT, APPLICAT
 
 ConduitApplication *conduit_application_new          (void);
 GSettings          *conduit_application_get_settings (ConduitApplication *self);
+ConduitRunner      *conduit_application_get_runner   (ConduitApplication *self);
 
 G_END_DECLS

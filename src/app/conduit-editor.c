@@ -11,9 +11,11 @@
 
 #include <glib/gi18n.h>
 
+#include "conduit-application.h"
 #include "conduit-credential-editor.h"
 #include "conduit-editor.h"
 #include "conduit-resources.h"
+#include "conduit-run-panel.h"
 #include "conduit-sidebar.h"
 #include "conduit-graph-view.h"
 
@@ -32,11 +34,19 @@ struct _ConduitEditor
   GCancellable     *missing_cancellable;
   guint             missing_timeout_id;
 
+  /* test run */
+  ConduitRunner    *runner;
+  ConduitRun       *run;          /* the last test run, or the one going on */
+  GCancellable     *run_cancellable;
+  GtkWidget        *run_panel;
+
   /* template children */
   AdwFlap          *palette_flap;
   AdwFlap          *inspector_flap;
   GtkOverlay       *canvas_overlay;
   GtkWidget        *add_step_button;
+  GtkWidget        *run_button;
+  AdwButtonContent *run_button_content;
   ConduitPalette   *palette;
   ConduitInspector *inspector;
   GtkRevealer      *credential_banner;
@@ -49,12 +59,15 @@ enum {
   PROP_DOCUMENT,
   PROP_SHOW_PALETTE,
   PROP_SHOW_INSPECTOR,
+  PROP_RUNNING,
   N_PROPS
 };
 
 G_DEFINE_FINAL_TYPE (ConduitEditor, conduit_editor, ADW_TYPE_BIN)
 
 static GParamSpec *properties[N_PROPS];
+
+static void update_run_action (ConduitEditor *self);
 
 static void
 on_connector_activated (ConduitEditor    *self,
@@ -79,8 +92,10 @@ on_connector_activated (ConduitEditor    *self,
 static void
 on_selected_node_changed (ConduitEditor *self)
 {
-  conduit_inspector_set_node (self->inspector,
-                              conduit_graph_view_get_selected_node (CONDUIT_GRAPH_VIEW (self->graph_view)));
+  ConduitNode *node = conduit_graph_view_get_selected_node (CONDUIT_GRAPH_VIEW (self->graph_view));
+
+  conduit_inspector_set_node (self->inspector, node);
+  conduit_run_panel_set_node (CONDUIT_RUN_PANEL (self->run_panel), node);
 }
 
 /* The canvas refused something (a link that would loop…): say why without blocking. */
@@ -295,10 +310,20 @@ conduit_editor_set_document (ConduitEditor   *self,
                              G_CALLBACK (on_flow_changed), self, G_CONNECT_SWAPPED);
   gtk_revealer_set_reveal_child (self->credential_banner, FALSE);
   refresh_credentials (self);
+  /* A run's results belong to the flow it ran. */
+  if (self->run_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->run_cancellable);
+      g_clear_object (&self->run_cancellable);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+    }
+  g_clear_object (&self->run);
+  conduit_run_panel_set_run (CONDUIT_RUN_PANEL (self->run_panel), NULL);
 
   conduit_inspector_set_document (self->inspector, document);
   conduit_graph_view_set_document (CONDUIT_GRAPH_VIEW (self->graph_view), document);
   on_selected_node_changed (self);
+  update_run_action (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
 }
@@ -355,6 +380,369 @@ conduit_editor_get_graph_view (ConduitEditor *self)
   return self->graph_view;
 }
 
+
+/* ---- test run ------------------------------------------------------------------------- */
+
+/**
+ * conduit_editor_get_runner:
+ * @self: an editor
+ *
+ * Returns: (transfer none): the runner test runs go through: the one set, else the
+ *   application's, else one of the editor's own recording into the default history
+ */
+ConduitRunner *
+conduit_editor_get_runner (ConduitEditor *self)
+{
+  GtkRoot *root;
+
+  g_return_val_if_fail (CONDUIT_IS_EDITOR (self), NULL);
+
+  if (self->runner != NULL)
+    return self->runner;
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  if (GTK_IS_WINDOW (root) &&
+      CONDUIT_IS_APPLICATION (gtk_window_get_application (GTK_WINDOW (root))))
+    return conduit_application_get_runner (CONDUIT_APPLICATION (gtk_window_get_application (GTK_WINDOW (root))));
+
+  {
+    g_autofree char *path = conduit_history_store_dup_default_path ();
+    g_autoptr(ConduitHistoryStore) history = conduit_history_store_new (path, NULL);
+
+    self->runner = conduit_runner_new (conduit_connector_registry_get_default (), history);
+  }
+  return self->runner;
+}
+
+/**
+ * conduit_editor_set_runner:
+ * @self: an editor
+ * @runner: (nullable): the runner for test runs, %NULL for the application's
+ */
+void
+conduit_editor_set_runner (ConduitEditor *self,
+                           ConduitRunner *runner)
+{
+  g_return_if_fail (CONDUIT_IS_EDITOR (self));
+  g_return_if_fail (!runner || CONDUIT_IS_RUNNER (runner));
+
+  if (self->runner == runner)
+    return;
+  conduit_editor_stop_run (self);
+  if (self->runner != NULL)
+    g_signal_handlers_disconnect_by_data (self->runner, self);
+  g_set_object (&self->runner, runner);
+}
+
+/**
+ * conduit_editor_get_running:
+ * @self: an editor
+ *
+ * Returns: whether a test run is going on
+ */
+gboolean
+conduit_editor_get_running (ConduitEditor *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_EDITOR (self), FALSE);
+  return self->run_cancellable != NULL;
+}
+
+/**
+ * conduit_editor_get_last_run:
+ * @self: an editor
+ *
+ * Returns: (transfer none) (nullable): the test run going on, or the last one
+ */
+ConduitRun *
+conduit_editor_get_last_run (ConduitEditor *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_EDITOR (self), NULL);
+  return self->run;
+}
+
+/**
+ * conduit_editor_get_run_panel:
+ * @self: an editor
+ *
+ * Returns: (transfer none): the #ConduitRunPanel of the selected step
+ */
+GtkWidget *
+conduit_editor_get_run_panel (ConduitEditor *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_EDITOR (self), NULL);
+  return self->run_panel;
+}
+
+/**
+ * conduit_editor_update_run_button:
+ * @self: an editor
+ * @button: a button for `editor.run` or an action that forwards to it
+ * @content: its content
+ *
+ * Makes @button say Run, or Stop while a test run goes on. The header bar's button and the
+ * canvas's one look the same through this.
+ */
+void
+conduit_editor_update_run_button (ConduitEditor    *self,
+                                  GtkWidget        *button,
+                                  AdwButtonContent *content)
+{
+  gboolean running;
+
+  g_return_if_fail (CONDUIT_IS_EDITOR (self));
+  g_return_if_fail (GTK_IS_WIDGET (button));
+  g_return_if_fail (ADW_IS_BUTTON_CONTENT (content));
+
+  running = conduit_editor_get_running (self);
+  adw_button_content_set_icon_name (content, running ? "media-playback-stop-symbolic"
+                                                     : "media-playback-start-symbolic");
+  adw_button_content_set_label (content, running ? _("Stop") : _("Run"));
+  gtk_widget_set_tooltip_text (button, running ? _("Stop the test run (F5)")
+                                               : _("Test-run this flow with its sample data (F5)"));
+  gtk_widget_remove_css_class (button, running ? "suggested-action" : "destructive-action");
+  gtk_widget_add_css_class (button, running ? "destructive-action" : "suggested-action");
+}
+
+/**
+ * conduit_editor_set_show_run_button:
+ * @self: an editor
+ * @show: whether the canvas shows a Run button
+ *
+ * A 360 px header bar has no room for Run: the window shows it on the canvas instead.
+ */
+void
+conduit_editor_set_show_run_button (ConduitEditor *self,
+                                    gboolean       show)
+{
+  g_return_if_fail (CONDUIT_IS_EDITOR (self));
+  gtk_widget_set_visible (self->run_button, show);
+}
+
+static void
+update_run_action (ConduitEditor *self)
+{
+  conduit_editor_update_run_button (self, self->run_button, self->run_button_content);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.run",
+                                 self->document != NULL || self->run_cancellable != NULL);
+}
+
+static void
+update_panel_if_showing (ConduitEditor *self,
+                         const char    *node_id)
+{
+  ConduitNode *node = conduit_run_panel_get_node (CONDUIT_RUN_PANEL (self->run_panel));
+
+  if (node != NULL && g_strcmp0 (conduit_node_get_id (node), node_id) == 0)
+    conduit_run_panel_update (CONDUIT_RUN_PANEL (self->run_panel));
+}
+
+/* The runner is shared by every window: only this editor's run is shown here. */
+static void
+on_node_started (ConduitEditor *self,
+                 ConduitRun    *run,
+                 const char    *node_id)
+{
+  if (run != self->run)
+    return;
+  conduit_graph_view_set_node_status (CONDUIT_GRAPH_VIEW (self->graph_view), node_id, "running",
+                                      0, 0, 0);
+  update_panel_if_showing (self, node_id);
+}
+
+static void
+on_node_finished (ConduitEditor *self,
+                  ConduitRun    *run,
+                  const char    *node_id,
+                  guint          items_ok,
+                  guint          items_failed,
+                  guint          items_rejected)
+{
+  const char *state;
+  const char *status = NULL;
+
+  if (run != self->run)
+    return;
+
+  state = conduit_run_get_node_state (run, node_id);
+  if (g_strcmp0 (state, "ok") == 0)
+    status = "succeeded";
+  else if (g_strcmp0 (state, "partial") == 0 || g_strcmp0 (state, "failed") == 0)
+    status = "failed";
+
+  /* A skipped or stopped step shows no badge: nothing happened there. */
+  conduit_graph_view_set_node_status (CONDUIT_GRAPH_VIEW (self->graph_view), node_id, status,
+                                      items_ok, items_failed, items_rejected);
+  update_panel_if_showing (self, node_id);
+}
+
+static void
+show_toast (ConduitEditor *self,
+            const char    *message)
+{
+  on_graph_message (self, message);
+}
+
+static char *
+dup_run_summary (ConduitRun *run)
+{
+  GListModel *nodes = conduit_flow_get_nodes (conduit_run_get_flow (run));
+  guint n_ok = 0, n_failed = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(ConduitNode) node = g_list_model_get_item (nodes, i);
+      const char *state = conduit_run_get_node_state (run, conduit_node_get_id (node));
+
+      if (g_strcmp0 (state, "ok") == 0)
+        n_ok++;
+      else if (g_strcmp0 (state, "failed") == 0 || g_strcmp0 (state, "partial") == 0)
+        n_failed++;
+    }
+
+  switch (conduit_run_get_status (run))
+    {
+    case CONDUIT_RUN_STATUS_CANCELLED:
+    case CONDUIT_RUN_STATUS_INTERRUPTED:
+      return g_strdup (_("Run stopped"));
+
+    case CONDUIT_RUN_STATUS_SUCCEEDED:
+      return g_strdup_printf (ngettext ("Run finished: %u step succeeded",
+                                        "Run finished: %u steps succeeded", n_ok), n_ok);
+
+    case CONDUIT_RUN_STATUS_RUNNING:
+    case CONDUIT_RUN_STATUS_PARTIAL:
+    case CONDUIT_RUN_STATUS_FAILED:
+    default:
+      if (n_failed == 0)
+        return g_strdup (_("Run finished with problems: some items did not get through"));
+      return g_strdup_printf (ngettext ("Run finished with problems: %u step failed",
+                                        "Run finished with problems: %u steps failed", n_failed),
+                              n_failed);
+    }
+}
+
+static void
+run_executed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(ConduitEditor) self = user_data;
+  ConduitRun *run = CONDUIT_RUN (object);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+
+  conduit_run_execute_finish (run, result, &error);
+
+  if (run != self->run)
+    return;
+
+  g_clear_object (&self->run_cancellable);
+  conduit_run_panel_update (CONDUIT_RUN_PANEL (self->run_panel));
+
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      conduit_run_get_status (run) == CONDUIT_RUN_STATUS_RUNNING)
+    {
+      /* It never got going: the history could not record it, for one. */
+      g_autofree char *message = g_strdup_printf (_("The run could not start: %s"), error->message);
+      show_toast (self, message);
+    }
+  else
+    {
+      summary = dup_run_summary (run);
+      show_toast (self, summary);
+    }
+
+  update_run_action (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+}
+
+/**
+ * conduit_editor_start_run:
+ * @self: an editor
+ *
+ * Test-runs a copy of the flow as it is now, from its first trigger with that trigger's sample
+ * items, recording it in the history; the canvas and the run panel follow its progress.
+ */
+void
+conduit_editor_start_run (ConduitEditor *self)
+{
+  ConduitRunner *runner;
+  ConduitConnectorRegistry *registry;
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  g_autoptr(ConduitFlow) copy = NULL;
+  g_autoptr(ConduitRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (CONDUIT_IS_EDITOR (self));
+
+  if (self->document == NULL || self->run_cancellable != NULL)
+    return;
+
+  runner = conduit_editor_get_runner (self);
+  registry = conduit_runner_get_registry (runner);
+
+  /* A copy, so that editing during the run cannot change what is running. */
+  data = conduit_flow_to_data (conduit_document_get_flow (self->document), &length);
+  copy = conduit_flow_new_from_data (registry, data, (gssize)length, NULL, &error);
+  if (copy != NULL)
+    run = conduit_runner_create_run (runner, copy, NULL, "manual", NULL, &error);
+  if (run == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("This flow cannot run yet: %s"), error->message);
+      show_toast (self, message);
+      return;
+    }
+
+  if (g_signal_handler_find (runner, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self) == 0)
+    {
+      g_signal_connect_object (runner, "node-started", G_CALLBACK (on_node_started), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (runner, "node-finished", G_CALLBACK (on_node_finished), self,
+                               G_CONNECT_SWAPPED);
+    }
+
+  conduit_run_set_keep_outputs (run, TRUE);
+  g_set_object (&self->run, run);
+  self->run_cancellable = g_cancellable_new ();
+
+  conduit_graph_view_clear_node_statuses (CONDUIT_GRAPH_VIEW (self->graph_view));
+  conduit_run_panel_set_run (CONDUIT_RUN_PANEL (self->run_panel), run);
+
+  conduit_run_execute_async (run, self->run_cancellable, run_executed_cb, g_object_ref (self));
+
+  update_run_action (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+}
+
+/**
+ * conduit_editor_stop_run:
+ * @self: an editor
+ *
+ * Cancels the test run going on, if any; it ends as "cancelled" in the history.
+ */
+void
+conduit_editor_stop_run (ConduitEditor *self)
+{
+  g_return_if_fail (CONDUIT_IS_EDITOR (self));
+
+  if (self->run_cancellable != NULL)
+    g_cancellable_cancel (self->run_cancellable);
+}
+
+static void
+run_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  ConduitEditor *self = CONDUIT_EDITOR (widget);
+
+  if (self->run_cancellable != NULL)
+    conduit_editor_stop_run (self);
+  else
+    conduit_editor_start_run (self);
+}
+
 static void
 search_action (GtkWidget  *widget,
                const char *action_name,
@@ -382,6 +770,11 @@ conduit_editor_dispose (GObject *object)
   if (self->document != NULL)
     g_signal_handlers_disconnect_by_func (conduit_document_get_flow (self->document),
                                           on_flow_changed, self);
+  if (self->run_cancellable != NULL)
+    g_cancellable_cancel (self->run_cancellable);
+  g_clear_object (&self->run_cancellable);
+  g_clear_object (&self->run);
+  g_clear_object (&self->runner);
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONDUIT_TYPE_EDITOR);
   self->graph_view = NULL;
@@ -410,6 +803,10 @@ conduit_editor_get_property (GObject    *object,
 
     case PROP_SHOW_INSPECTOR:
       g_value_set_boolean (value, adw_flap_get_reveal_flap (self->inspector_flap));
+      break;
+
+    case PROP_RUNNING:
+      g_value_set_boolean (value, conduit_editor_get_running (self));
       break;
 
     default:
@@ -464,6 +861,9 @@ conduit_editor_class_init (ConduitEditorClass *klass)
   properties[PROP_SHOW_INSPECTOR] =
     g_param_spec_boolean ("show-inspector", NULL, NULL, TRUE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CONDUIT_TYPE_PALETTE);
@@ -479,6 +879,8 @@ conduit_editor_class_init (ConduitEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitEditor, inspector_flap);
   gtk_widget_class_bind_template_child (widget_class, ConduitEditor, canvas_overlay);
   gtk_widget_class_bind_template_child (widget_class, ConduitEditor, add_step_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitEditor, run_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitEditor, run_button_content);
   gtk_widget_class_bind_template_child (widget_class, ConduitEditor, palette);
   gtk_widget_class_bind_template_child (widget_class, ConduitEditor, inspector);
   gtk_widget_class_bind_template_child (widget_class, ConduitEditor, credential_banner);
@@ -490,11 +892,13 @@ conduit_editor_class_init (ConduitEditorClass *klass)
   gtk_widget_class_install_property_action (widget_class, "editor.show-inspector", "show-inspector");
   gtk_widget_class_install_action (widget_class, "editor.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "editor.new-credential", "s", new_credential_action);
+  gtk_widget_class_install_action (widget_class, "editor.run", NULL, run_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "editor.show-palette", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK,
                                        "editor.show-inspector", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "editor.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "editor.run", NULL);
 }
 
 static void
@@ -534,6 +938,9 @@ conduit_editor_init (ConduitEditor *self)
   g_signal_connect_swapped (conduit_credential_store_get_default (), "changed",
                             G_CALLBACK (refresh_credentials), self);
   refresh_credentials (self);
+  self->run_panel = conduit_run_panel_new ();
+  gtk_box_append (conduit_inspector_get_run_slot (self->inspector), self->run_panel);
+  update_run_action (self);
 }
 
 /**

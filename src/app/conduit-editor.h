@@ -27,5 +27,18 @@ ConduitPalette   *conduit_editor_get_palette    (ConduitEditor   *self);
 ConduitInspector *conduit_editor_get_inspector  (ConduitEditor   *self);
 GtkWidget        *conduit_editor_get_graph_view (ConduitEditor   *self);
 const char       *conduit_editor_get_missing_credentials_text (ConduitEditor *self);
+ConduitRunner    *conduit_editor_get_runner     (ConduitEditor   *self);
+void              conduit_editor_set_runner     (ConduitEditor   *self,
+                                                 ConduitRunner   *runner);
+void              conduit_editor_start_run      (ConduitEditor   *self);
+void              conduit_editor_stop_run       (ConduitEditor   *self);
+gboolean          conduit_editor_get_running    (ConduitEditor   *self);
+ConduitRun       *conduit_editor_get_last_run   (ConduitEditor   *self);
+GtkWidget        *conduit_editor_get_run_panel  (ConduitEditor   *self);
+void              conduit_editor_set_show_run_button (ConduitEditor *self,
+                                                      gboolean       show);
+void              conduit_editor_update_run_button   (ConduitEditor *self,
+                                                      GtkWidget     *button,
+                                                      AdwButtonContent *content);
 
 G_END_DECLS

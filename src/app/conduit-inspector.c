@@ -52,6 +52,7 @@ struct _ConduitInspector
   GtkBox           *mapping_slot;
   GtkLabel         *mapping_summary_label;
   GtkButton        *edit_mapping_button;
+  GtkBox           *run_slot;
   GtkLabel         *no_settings_label;
   GtkBox           *settings_box;
 
@@ -586,6 +587,21 @@ conduit_inspector_get_mapping_slot (ConduitInspector *self)
 }
 
 /**
+ * conduit_inspector_get_run_slot:
+ * @self: an inspector
+ *
+ * The place for the selected step's test-run results, under its problems: an empty vertical box.
+ *
+ * Returns: (transfer none): the box
+ */
+GtkBox *
+conduit_inspector_get_run_slot (ConduitInspector *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_INSPECTOR (self), NULL);
+  return self->run_slot;
+}
+
+/**
  * conduit_inspector_set_credential_ids:
  * @self: an inspector
  * @ids: (nullable) (array zero-terminated=1): the credentials saved in the keyring
@@ -761,6 +777,7 @@ conduit_inspector_class_init (ConduitInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, mapping_slot);
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, mapping_summary_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, edit_mapping_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitInspector, run_slot);
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, no_settings_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, settings_box);
   gtk_widget_class_bind_template_callback (widget_class, on_edit_mapping_clicked);

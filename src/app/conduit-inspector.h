@@ -28,6 +28,7 @@ void               conduit_inspector_set_node           (ConduitInspector   *sel
 ConduitSettingRow *conduit_inspector_get_setting_row    (ConduitInspector   *self,
                                                          const char         *key);
 GtkBox            *conduit_inspector_get_mapping_slot   (ConduitInspector   *self);
+GtkBox            *conduit_inspector_get_run_slot       (ConduitInspector   *self);
 void               conduit_inspector_set_credential_ids (ConduitInspector   *self,
                                                          const char * const *ids);
 void               conduit_inspector_set_credentials    (ConduitInspector   *self,

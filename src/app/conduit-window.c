@@ -37,6 +37,8 @@ struct _ConduitWindow
   GtkWidget            *open_button;
   GtkWidget            *new_button;
   GtkWidget            *inspector_button;
+  GtkWidget            *run_button;
+  AdwButtonContent     *run_button_content;
   AdwPreferencesGroup  *recent_group;
   GtkListBox           *recent_list;
   GtkListBox           *examples_list;
@@ -56,6 +58,7 @@ G_DEFINE_FINAL_TYPE (ConduitWindow, conduit_window, ADW_TYPE_APPLICATION_WINDOW)
 static GParamSpec *properties[N_PROPS];
 
 static void save_as (ConduitWindow *self);
+static void update_run_placement (ConduitWindow *self);
 
 static void
 update_title (ConduitWindow *self)
@@ -120,6 +123,8 @@ update_actions (ConduitWindow *self)
    * Open (still in the main menu, and Ctrl+N, Ctrl+O) so that the header bar fits a 360 px
    * window even with minimize and maximize buttons. The palette has its button on the canvas. */
   gtk_widget_set_visible (self->inspector_button, has_document);
+  update_run_placement (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", has_document);
   gtk_widget_set_visible (self->new_button, !has_document);
   gtk_widget_set_visible (self->open_button, !has_document);
 }
@@ -212,6 +217,19 @@ conduit_window_get_error_text (ConduitWindow *self)
 {
   g_return_val_if_fail (CONDUIT_IS_WINDOW (self), NULL);
   return gtk_label_get_text (self->error_label);
+}
+
+/**
+ * conduit_window_get_editor:
+ * @self: a window
+ *
+ * Returns: (transfer none): the editor page
+ */
+ConduitEditor *
+conduit_window_get_editor (ConduitWindow *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_WINDOW (self), NULL);
+  return self->editor;
 }
 
 static void
@@ -759,6 +777,41 @@ conduit_window_get_property (GObject    *object,
     }
 }
 
+/* Run turns into Stop while the test run goes on. */
+static void
+update_run_button (ConduitWindow *self)
+{
+  conduit_editor_update_run_button (self->editor, self->run_button,
+                                    self->run_button_content);
+}
+
+/* Below this width the header bar has no room for Run (with minimize and maximize buttons it
+ * is full at 360 px), so the canvas shows it. The switch happens well above the header bar's
+ * minimum width with Run, so the window can always be made narrower. */
+#define NARROW_WIDTH 600
+
+static void
+update_run_placement (ConduitWindow *self)
+{
+  int width = 0, height = 0;
+  gboolean narrow;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  narrow = width > 0 && width < NARROW_WIDTH;
+  gtk_widget_set_visible (self->run_button, self->document != NULL && !narrow);
+  conduit_editor_set_show_run_button (self->editor, narrow);
+}
+
+static void
+run_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  ConduitWindow *self = CONDUIT_WINDOW (widget);
+
+  gtk_widget_activate_action (GTK_WIDGET (self->editor), "editor.run", NULL);
+}
+
 static void
 conduit_window_class_init (ConduitWindowClass *klass)
 {
@@ -792,6 +845,8 @@ conduit_window_class_init (ConduitWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, open_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, new_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, inspector_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, run_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, run_button_content);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, recent_group);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, recent_list);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, examples_list);
@@ -802,12 +857,14 @@ conduit_window_class_init (ConduitWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-flow", NULL, new_flow_action);
   gtk_widget_class_install_action (widget_class, "win.open-example", "s", open_example_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.run", NULL, run_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.save-as", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-flow", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.run", NULL);
 }
 
 static void
@@ -819,6 +876,10 @@ conduit_window_init (ConduitWindow *self)
 
   g_object_bind_property (self->editor, "show-inspector", self->inspector_button, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->editor, "notify::running", G_CALLBACK (update_run_button), self,
+                           G_CONNECT_SWAPPED);
+  /* GTK 4 keeps the default size in step with the size the window is given. */
+  g_signal_connect (self, "notify::default-width", G_CALLBACK (update_run_placement), NULL);
 
   drop_target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop_target, "drop", G_CALLBACK (on_drop), self);
@@ -828,6 +889,7 @@ conduit_window_init (ConduitWindow *self)
   populate_recent (self);
   update_title (self);
   update_actions (self);
+  update_run_button (self);
 }
 
 /**

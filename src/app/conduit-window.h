@@ -11,6 +11,7 @@
 
 #include "conduit-application.h"
 #include "conduit-document.h"
+#include "conduit-editor.h"
 
 G_BEGIN_DECLS
 
@@ -30,5 +31,6 @@ void             conduit_window_show_toast     (ConduitWindow      *self,
                                                 const char         *message);
 const char      *conduit_window_get_page_name  (ConduitWindow      *self);
 const char      *conduit_window_get_error_text (ConduitWindow      *self);
+ConduitEditor   *conduit_window_get_editor     (ConduitWindow      *self);
 
 G_END_DECLS

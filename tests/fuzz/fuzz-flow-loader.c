@@ -50,21 +50,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
           g_autofree char *text = conduit_flow_problem_format (problem);
 
           g_assert_cmpuint (problem->line, >=, 1);
-          if (!g_utf8_validate (text, -1, NULL) &&
-              !fuzz_text_has_surrogate_escape ((const char *)data, size) &&
-              strstr (text, "not valid JSON") == NULL)
+          if (!g_utf8_validate (text, -1, NULL))
             g_error ("a problem message is not UTF-8: %s", text);
         }
       return 0;
     }
 
   g_assert_no_error (error);
-  {
-    g_autoptr(JsonNode) json = conduit_flow_to_json (flow);
-
-    if (fuzz_json_has_known_issue (json))
-      return 0;
-  }
   saved = conduit_flow_to_data (flow, &saved_length);
   again = conduit_flow_new_from_data (registry, saved, saved_length, NULL, &error);
   if (again == NULL)
