@@ -240,7 +240,8 @@ fault_server_new (void)
 {
   FaultServer *self = g_new0 (FaultServer, 1);
   g_autoptr(GError) error = NULL;
-  GSList *uris;
+  GSList *sockets;
+  g_autoptr(GSocketAddress) local = NULL;
 
   self->server = soup_server_new (NULL, NULL);
   self->scripts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -255,9 +256,13 @@ fault_server_new (void)
   soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
   g_assert_no_error (error);
 
-  uris = soup_server_get_uris (self->server);
-  self->base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+  /* Not soup_server_get_uris(): libsoup 3.2 leaks a socket address in it. */
+  sockets = soup_server_get_listeners (self->server);
+  local = g_socket_get_local_address (sockets->data, &error);
+  g_assert_no_error (error);
+  g_slist_free (sockets);
+  self->base = g_strdup_printf ("http://127.0.0.1:%u",
+                                g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
   return self;
 }
 

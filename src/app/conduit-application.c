@@ -21,6 +21,7 @@ struct _ConduitApplication
 
   GSettings      *settings;
   ConduitRunner  *runner;
+  gboolean        retention_applied;
 };
 
 G_DEFINE_FINAL_TYPE (ConduitApplication, conduit_application, ADW_TYPE_APPLICATION)
@@ -115,6 +116,21 @@ about_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* run history pane: a notification about a failed run opens it. */
+static void
+show_run_activated (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  ConduitApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (!CONDUIT_IS_WINDOW (window))
+    window = GTK_WINDOW (create_window (self));
+  gtk_window_present (window);
+  conduit_window_show_run (CONDUIT_WINDOW (window), g_variant_get_int64 (parameter));
+}
+
 /* One credentials manager for all windows: the keyring is shared by them. */
 static void
 credentials_activated (GSimpleAction *action,
@@ -139,6 +155,7 @@ static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
   { "about", about_activated },
   { "credentials", credentials_activated },
+  { "show-run", show_run_activated, "x" },
 };
 
 static void
@@ -150,7 +167,6 @@ conduit_application_dispose (GObject *object)
     conduit_history_store_close (conduit_runner_get_history (self->runner));
   g_clear_object (&self->runner);
   g_clear_object (&self->settings);
-
   G_OBJECT_CLASS (conduit_application_parent_class)->dispose (object);
 }
 
@@ -201,6 +217,94 @@ conduit_application_get_settings (ConduitApplication *self)
   return self->settings;
 }
 
+static void
+prune_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!conduit_history_store_prune_finish (CONDUIT_HISTORY_STORE (object), result, NULL, &error))
+    g_warning ("%s", error->message);
+}
+
+/**
+ * conduit_application_get_history_store:
+ * @self: the application
+ *
+ * The run history of conduit_application_get_runner(), pruned once as the settings say.
+ *
+ * Returns: (transfer none) (nullable): the run history, or %NULL when it cannot be opened
+ */
+ConduitHistoryStore *
+conduit_application_get_history_store (ConduitApplication *self)
+{
+  ConduitHistoryStore *store;
+
+  g_return_val_if_fail (CONDUIT_IS_APPLICATION (self), NULL);
+
+  store = conduit_runner_get_history (conduit_application_get_runner (self));
+  if (store != NULL && !self->retention_applied)
+    {
+      self->retention_applied = TRUE;
+      conduit_history_store_set_retention (store,
+                                           MAX (0, g_settings_get_int (self->settings, "history-keep-runs")),
+                                           MAX (0, g_settings_get_int (self->settings, "history-keep-days")));
+      conduit_history_store_prune_async (store, g_get_real_time (), NULL, prune_done, NULL);
+    }
+  return store;
+}
+
+/* A flow served in the background fails with nobody looking: say so on the desktop, and open the
+ * run when the notification is clicked. */
+static void
+run_finished (ConduitRunner      *runner,
+              ConduitRun         *run,
+              ConduitApplication *self)
+{
+  ConduitRunStatus status = conduit_run_get_status (run);
+  const char *kind = conduit_run_get_trigger_kind (run);
+  const char *reason = conduit_run_get_error (run);
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *id = NULL;
+
+  if (g_strcmp0 (kind, "webhook") != 0 && g_strcmp0 (kind, "schedule") != 0)
+    return;
+  if (status != CONDUIT_RUN_STATUS_FAILED && status != CONDUIT_RUN_STATUS_PARTIAL)
+    return;
+
+  title = g_strdup_printf (status == CONDUIT_RUN_STATUS_FAILED ? _("“%s” failed")
+                                                              : _("“%s” partly failed"),
+                           conduit_run_get_flow_name (run));
+  notification = g_notification_new (title);
+  g_notification_set_body (notification,
+                           reason != NULL ? reason
+                                          : _("Some items could not be delivered. Open the run to see which and why."));
+  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+  g_notification_set_default_action_and_target (notification, "app.show-run", "x",
+                                                conduit_run_get_id (run));
+  id = g_strdup_printf ("run-%" G_GINT64_FORMAT, conduit_run_get_id (run));
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+/**
+ * conduit_application_watch_runner:
+ * @self: the application
+ * @runner: a runner serving flows in the background
+ *
+ * Sends a desktop notification when a run started by a webhook or a schedule fails.
+ */
+void
+conduit_application_watch_runner (ConduitApplication *self,
+                                  ConduitRunner      *runner)
+{
+  g_return_if_fail (CONDUIT_IS_APPLICATION (self));
+  g_return_if_fail (CONDUIT_IS_RUNNER (runner));
+
+  g_signal_connect_object (runner, "run-finished", G_CALLBACK (run_finished), self, 0);
+}
+
 /**
  * conduit_application_get_runner:
  * @self: the application
@@ -226,6 +330,8 @@ conduit_application_get_runner (ConduitApplication *self)
       if (history == NULL)
         g_warning ("The run history %s cannot be opened: %s", path, error->message);
       self->runner = conduit_runner_new (conduit_connector_registry_get_default (), history);
+      /* run history pane: failed background runs show on the desktop */
+      conduit_application_watch_runner (self, self->runner);
     }
 
   return self->runner;

@@ -10,6 +10,8 @@
 #include <adwaita.h>
 
 #include "conduit.h"
+#include "conduit-history-store.h"
+#include "conduit-runner.h"
 
 G_BEGIN_DECLS
 
@@ -20,5 +22,10 @@ G_DECLARE_FINAL_TYPE (ConduitApplication, conduit_application, CONDUIT, APPLICAT
 ConduitApplication *conduit_application_new          (void);
 GSettings          *conduit_application_get_settings (ConduitApplication *self);
 ConduitRunner      *conduit_application_get_runner   (ConduitApplication *self);
+
+/* run history pane */
+ConduitHistoryStore *conduit_application_get_history_store (ConduitApplication *self);
+void                 conduit_application_watch_runner      (ConduitApplication *self,
+                                                            ConduitRunner      *runner);
 
 G_END_DECLS

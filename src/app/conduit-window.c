@@ -42,6 +42,10 @@ struct _ConduitWindow
   AdwPreferencesGroup  *recent_group;
   GtkListBox           *recent_list;
   GtkListBox           *examples_list;
+  GtkWidget            *history_button;
+  GtkWidget            *save_button;
+  ConduitHistoryView   *history_view;
+  char                 *page_before_history;
 
   guint                 close_after_save : 1;
   guint                 force_close : 1;
@@ -111,6 +115,22 @@ update_title (ConduitWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), window_title);
 }
 
+/* run history pane: the header bar holds three buttons at 360 px. Beside the canvas the history
+ * is in the main menu and on Ctrl+H; Save only shows when there is a flow to save; over the
+ * history, New and Open are in the menu. */
+static void
+update_history_button (ConduitWindow *self)
+{
+  gboolean has_document = self->document != NULL;
+  gboolean on_history = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "history") == 0;
+
+  gtk_widget_set_visible (self->history_button, !has_document || on_history);
+  gtk_widget_set_visible (self->inspector_button, has_document && !on_history);
+  gtk_widget_set_visible (self->save_button, has_document);
+  gtk_widget_set_visible (self->new_button, !has_document && !on_history);
+  gtk_widget_set_visible (self->open_button, !has_document && !on_history);
+}
+
 static void
 update_actions (ConduitWindow *self)
 {
@@ -127,6 +147,7 @@ update_actions (ConduitWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", has_document);
   gtk_widget_set_visible (self->new_button, !has_document);
   gtk_widget_set_visible (self->open_button, !has_document);
+  update_history_button (self);
 }
 
 /**
@@ -148,6 +169,8 @@ conduit_window_set_document (ConduitWindow   *self,
     return;
 
   conduit_editor_set_document (self->editor, document);
+  conduit_history_view_set_flow (self->history_view,
+                                 document != NULL ? conduit_document_get_flow (document) : NULL);
 
   if (document != NULL)
     {
@@ -755,6 +778,7 @@ conduit_window_dispose (GObject *object)
   g_clear_object (&self->document);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CONDUIT_TYPE_WINDOW);
+  g_clear_pointer (&self->page_before_history, g_free);
 
   G_OBJECT_CLASS (conduit_window_parent_class)->dispose (object);
 }
@@ -775,6 +799,83 @@ conduit_window_get_property (GObject    *object,
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+/* run history pane */
+
+static void
+history_toggled (ConduitWindow *self)
+{
+  gboolean show = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->history_button));
+  const char *page = gtk_stack_get_visible_child_name (self->main_stack);
+
+  if (show && g_strcmp0 (page, "history") != 0)
+    {
+      GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+      g_free (self->page_before_history);
+      self->page_before_history = g_strdup (page);
+      if (CONDUIT_IS_APPLICATION (application))
+        {
+          ConduitApplication *app = CONDUIT_APPLICATION (application);
+
+          /* The history first: it applies the retention settings once. */
+          conduit_application_get_history_store (app);
+          conduit_history_view_set_runner (self->history_view, conduit_application_get_runner (app));
+        }
+      gtk_stack_set_visible_child_name (self->main_stack, "history");
+    }
+  else if (!show && g_strcmp0 (page, "history") == 0)
+    gtk_stack_set_visible_child_name (self->main_stack,
+                                      self->page_before_history != NULL ? self->page_before_history
+                                                                        : "start");
+}
+
+static void
+stack_page_changed (ConduitWindow *self)
+{
+  /* Opening a flow while the history shows leaves it: keep the button honest. */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->history_button),
+                                g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack),
+                                           "history") == 0);
+  update_history_button (self);
+}
+
+static void
+show_history_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  ConduitWindow *self = CONDUIT_WINDOW (widget);
+  GtkToggleButton *button = GTK_TOGGLE_BUTTON (self->history_button);
+
+  gtk_toggle_button_set_active (button, !gtk_toggle_button_get_active (button));
+}
+
+/**
+ * conduit_window_show_run:
+ * @self: a window
+ * @run_id: a run in the history
+ *
+ * Shows the run history with @run_id selected.
+ */
+void
+conduit_window_show_run (ConduitWindow *self,
+                         gint64         run_id)
+{
+  g_return_if_fail (CONDUIT_IS_WINDOW (self));
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->history_button), TRUE);
+  conduit_history_view_set_filters (self->history_view, NULL, -1, CONDUIT_HISTORY_RANGE_ALL, NULL);
+  if (!conduit_history_view_select_run (self->history_view, run_id))
+    conduit_window_show_toast (self, _("That run is no longer in the history"));
+}
+
+ConduitHistoryView *
+conduit_window_get_history_view (ConduitWindow *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_WINDOW (self), NULL);
+  return self->history_view;
 }
 
 /* Run turns into Stop while the test run goes on. */
@@ -833,6 +934,7 @@ conduit_window_class_init (ConduitWindowClass *klass)
   (void)conduit_get_resource ();
 
   g_type_ensure (CONDUIT_TYPE_EDITOR);
+  g_type_ensure (CONDUIT_TYPE_HISTORY_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/conduit/Conduit/conduit-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, toast_overlay);
@@ -850,6 +952,9 @@ conduit_window_class_init (ConduitWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, recent_group);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, recent_list);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, examples_list);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, history_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, save_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, history_view);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
@@ -865,6 +970,11 @@ conduit_window_class_init (ConduitWindowClass *klass)
                                        "win.save-as", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-flow", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.run", NULL);
+
+  /* run history pane */
+  gtk_widget_class_install_action (widget_class, "win.show-history", NULL, show_history_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK,
+                                       "win.show-history", NULL);
 }
 
 static void
@@ -884,6 +994,10 @@ conduit_window_init (ConduitWindow *self)
   drop_target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop_target, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop_target));
+
+  g_signal_connect_swapped (self->history_button, "toggled", G_CALLBACK (history_toggled), self);
+  g_signal_connect_swapped (self->main_stack, "notify::visible-child-name",
+                            G_CALLBACK (stack_page_changed), self);
 
   populate_examples (self);
   populate_recent (self);

@@ -12,6 +12,7 @@
 #include "conduit-application.h"
 #include "conduit-document.h"
 #include "conduit-editor.h"
+#include "conduit-history-view.h"
 
 G_BEGIN_DECLS
 
@@ -32,5 +33,10 @@ void             conduit_window_show_toast     (ConduitWindow      *self,
 const char      *conduit_window_get_page_name  (ConduitWindow      *self);
 const char      *conduit_window_get_error_text (ConduitWindow      *self);
 ConduitEditor   *conduit_window_get_editor     (ConduitWindow      *self);
+
+/* run history pane */
+void             conduit_window_show_run         (ConduitWindow      *self,
+                                                  gint64              run_id);
+ConduitHistoryView *conduit_window_get_history_view (ConduitWindow   *self);
 
 G_END_DECLS

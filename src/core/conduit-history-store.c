@@ -1874,3 +1874,87 @@ conduit_history_store_list_items (ConduitHistoryStore  *self,
 
   return g_steal_pointer (&items);
 }
+
+/* run history pane: deleting runs the user picked.
+ *
+ * The writer thread keeps its own connection; this opens a short-lived one after a flush, and
+ * SQLite's lock (with the busy timeout) orders it after anything the writer commits meanwhile. */
+
+static gint
+delete_runs_in (sqlite3       *db,
+                const gint64  *ids,
+                guint          n_ids,
+                GError       **error)
+{
+  g_autoptr(sqlite3_stmt) runs = NULL;
+  g_autoptr(sqlite3_stmt) steps = NULL;
+  g_autoptr(sqlite3_stmt) items = NULL;
+  gint deleted = 0;
+
+  if (!exec_sql (db, "BEGIN IMMEDIATE", error))
+    return -1;
+
+  if (sqlite3_prepare_v2 (db, "DELETE FROM runs WHERE id = ?1 AND status != 'running'", -1,
+                          &runs, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db, "DELETE FROM steps WHERE run_id = ?1", -1, &steps, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db, "DELETE FROM items WHERE run_id = ?1", -1, &items, NULL) != SQLITE_OK)
+    goto failed;
+
+  for (guint i = 0; i < n_ids; i++)
+    {
+      sqlite3_reset (runs);
+      sqlite3_bind_int64 (runs, 1, ids[i]);
+      if (sqlite3_step (runs) != SQLITE_DONE)
+        goto failed;
+      if (sqlite3_changes (db) == 0)
+        continue;
+      deleted++;
+      sqlite3_reset (steps);
+      sqlite3_bind_int64 (steps, 1, ids[i]);
+      sqlite3_reset (items);
+      sqlite3_bind_int64 (items, 1, ids[i]);
+      if (sqlite3_step (steps) != SQLITE_DONE || sqlite3_step (items) != SQLITE_DONE)
+        goto failed;
+    }
+
+  if (!exec_sql (db, "COMMIT", error))
+    return -1;
+  return deleted;
+
+failed:
+  set_sqlite_error (db, sqlite3_errcode (db), _("could not delete runs"), error);
+  exec_sql (db, "ROLLBACK", NULL);
+  return -1;
+}
+
+/**
+ * conduit_history_store_delete_runs:
+ * @self: a store
+ * @ids: the runs to delete
+ * @n_ids: how many
+ * @error: return location for an error
+ *
+ * Deletes finished runs with their steps and items; a run still going is kept.
+ *
+ * Returns: how many runs were deleted, or -1 with @error
+ */
+gint
+conduit_history_store_delete_runs (ConduitHistoryStore  *self,
+                                   const gint64         *ids,
+                                   guint                 n_ids,
+                                   GError              **error)
+{
+  sqlite3 *db = NULL;
+  gint deleted;
+
+  g_return_val_if_fail (CONDUIT_IS_HISTORY_STORE (self), -1);
+  g_return_val_if_fail (ids != NULL || n_ids == 0, -1);
+
+  if (!conduit_history_store_flush (self, error))
+    return -1;
+  if (!open_connection (self->path, SQLITE_OPEN_READWRITE, &db, error))
+    return -1;
+  deleted = delete_runs_in (db, ids, n_ids, error);
+  sqlite3_close (db);
+  return deleted;
+}

@@ -203,6 +203,12 @@ GPtrArray           *conduit_history_store_list_items       (ConduitHistoryStore
                                                              const char            *node_id,
                                                              GError               **error);
 
+/* run history pane */
+gint                 conduit_history_store_delete_runs      (ConduitHistoryStore   *self,
+                                                             const gint64          *ids,
+                                                             guint                  n_ids,
+                                                             GError               **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConduitRunRecord, conduit_run_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConduitStepRecord, conduit_step_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConduitItemRecord, conduit_item_record_free)

@@ -481,7 +481,7 @@ ensure_listener (ConduitWebhookServer  *self,
 {
   g_autofree char *key = g_strdup_printf ("%s:%u", host, port);
   g_autoptr(GError) local_error = NULL;
-  GSList *uris;
+  GSList *sockets;
   Listener *listener;
   gboolean ok;
 
@@ -524,9 +524,17 @@ ensure_listener (ConduitWebhookServer  *self,
       return NULL;
     }
 
-  uris = soup_server_get_uris (listener->soup);
-  listener->port = uris != NULL ? (guint)g_uri_get_port (uris->data) : port;
-  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+  /* Not soup_server_get_uris(): libsoup 3.2 leaks a socket address in it. */
+  listener->port = port;
+  sockets = soup_server_get_listeners (listener->soup);
+  if (sockets != NULL)
+    {
+      g_autoptr(GSocketAddress) local = g_socket_get_local_address (sockets->data, NULL);
+
+      if (G_IS_INET_SOCKET_ADDRESS (local))
+        listener->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+    }
+  g_slist_free (sockets);
   g_signal_connect (listener->soup, "request-started", G_CALLBACK (request_started_cb), self);
   g_ptr_array_add (self->listeners, listener);
   return listener;

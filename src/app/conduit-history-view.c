@@ -1,0 +1,1493 @@
+/* conduit-history-view.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "conduit-history-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "conduit-history-view.h"
+#include "conduit-resources.h"
+
+/* The run history: every run of every flow, newest first, so that a failure is seen by the
+ * people who own the flow rather than by a downstream team days later. */
+
+#define MAX_ITEMS_SHOWN 20
+
+struct _ConduitHistoryView
+{
+  GtkWidget            parent_instance;
+
+  ConduitRunner       *runner;
+  ConduitHistoryStore *store;
+  ConduitFlow         *flow;
+  ConduitRunListModel *model;
+  GtkSingleSelection  *selection;
+  GSettings           *settings;
+  gint64               selected_id;
+  gulong               run_started_id;
+  gulong               run_finished_id;
+  gulong               node_finished_id;
+  guint                refresh_source;
+  gboolean             reselecting;
+
+  AdwLeaflet          *leaflet;
+  GtkWidget           *list_side;
+  GtkWidget           *details_side;
+  GtkSearchEntry      *search_entry;
+  GtkDropDown         *status_dropdown;
+  GtkDropDown         *range_dropdown;
+  GtkEntry            *flow_entry;
+  GtkListView         *run_list;
+  GtkStack            *list_stack;
+  AdwStatusPage       *empty_page;
+  GtkWidget           *back_button;
+  GtkBox              *details_box;
+};
+
+G_DEFINE_FINAL_TYPE (ConduitHistoryView, conduit_history_view, GTK_TYPE_WIDGET)
+
+/* The drop-down's order: "any" first, then ConduitRunStatus in its order. */
+static const char *
+status_icon_name (ConduitRunStatus status)
+{
+  switch (status)
+    {
+    case CONDUIT_RUN_STATUS_RUNNING:     return "media-playback-start-symbolic";
+    case CONDUIT_RUN_STATUS_SUCCEEDED:   return "emblem-ok-symbolic";
+    case CONDUIT_RUN_STATUS_PARTIAL:     return "dialog-warning-symbolic";
+    case CONDUIT_RUN_STATUS_FAILED:      return "dialog-error-symbolic";
+    case CONDUIT_RUN_STATUS_INTERRUPTED: return "media-playback-pause-symbolic";
+    case CONDUIT_RUN_STATUS_CANCELLED:   return "process-stop-symbolic";
+    default:                             return "dialog-question-symbolic";
+    }
+}
+
+static const char *
+status_label (ConduitRunStatus status)
+{
+  switch (status)
+    {
+    case CONDUIT_RUN_STATUS_RUNNING:     return _("Running");
+    case CONDUIT_RUN_STATUS_SUCCEEDED:   return _("Succeeded");
+    case CONDUIT_RUN_STATUS_PARTIAL:     return _("Partly failed");
+    case CONDUIT_RUN_STATUS_FAILED:      return _("Failed");
+    case CONDUIT_RUN_STATUS_INTERRUPTED: return _("Interrupted");
+    case CONDUIT_RUN_STATUS_CANCELLED:   return _("Cancelled");
+    default:                             return _("Unknown");
+    }
+}
+
+static const char *
+status_css_class (ConduitRunStatus status)
+{
+  switch (status)
+    {
+    case CONDUIT_RUN_STATUS_SUCCEEDED: return "success";
+    case CONDUIT_RUN_STATUS_PARTIAL:
+    case CONDUIT_RUN_STATUS_INTERRUPTED: return "warning";
+    case CONDUIT_RUN_STATUS_FAILED:    return "error";
+    default:                           return "dim-label";
+    }
+}
+
+static const char *
+trigger_label (const char *kind)
+{
+  if (g_strcmp0 (kind, "webhook") == 0)
+    return _("Webhook");
+  if (g_strcmp0 (kind, "schedule") == 0)
+    return _("Schedule");
+  if (g_strcmp0 (kind, "input") == 0)
+    return _("Input file");
+  return _("Manual");
+}
+
+static char *
+format_relative (gint64 when_us,
+                 gint64 now_us)
+{
+  gint64 seconds = (now_us - when_us) / G_USEC_PER_SEC;
+  g_autoptr(GDateTime) then = g_date_time_new_from_unix_local (when_us / G_USEC_PER_SEC);
+
+  if (seconds < 60)
+    return g_strdup (_("just now"));
+  if (seconds < 3600)
+    return g_strdup_printf (g_dngettext (NULL, "%d minute ago", "%d minutes ago", seconds / 60),
+                            (int)(seconds / 60));
+  if (seconds < 24 * 3600)
+    return g_strdup_printf (g_dngettext (NULL, "%d hour ago", "%d hours ago", seconds / 3600),
+                            (int)(seconds / 3600));
+  if (then == NULL)
+    return g_strdup ("?");
+  return g_date_time_format (then, "%e %b %Y");
+}
+
+static char *
+format_exact (gint64 when_us)
+{
+  g_autoptr(GDateTime) then = g_date_time_new_from_unix_local (when_us / G_USEC_PER_SEC);
+
+  return then != NULL ? g_date_time_format (then, "%c") : g_strdup ("?");
+}
+
+static char *
+format_duration (const ConduitRunRecord *run)
+{
+  gint64 ms;
+
+  if (run->finished_us == 0)
+    return g_strdup (_("still running"));
+  ms = (run->finished_us - run->started_us) / 1000;
+  if (ms < 1000)
+    return g_strdup_printf (_("%d ms"), (int)ms);
+  if (ms < 60000)
+    return g_strdup_printf (_("%.1f s"), ms / 1000.0);
+  return g_strdup_printf (_("%d min %d s"), (int)(ms / 60000), (int)(ms % 60000 / 1000));
+}
+
+static char *
+format_counts (const ConduitRunRecord *run)
+{
+  GString *text = g_string_new (NULL);
+
+  g_string_append_printf (text, _("%u in, %u done"), run->items_in, run->items_ok);
+  if (run->items_failed > 0)
+    g_string_append_printf (text, _(", %u failed"), run->items_failed);
+  if (run->items_rejected > 0)
+    g_string_append_printf (text, _(", %u rejected"), run->items_rejected);
+  return g_string_free (text, FALSE);
+}
+
+/* ---- the list ---- */
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
+  GtkWidget *icon = gtk_image_new ();
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *flow = gtk_label_new (NULL);
+  GtkWidget *when = gtk_label_new (NULL);
+  GtkWidget *detail = gtk_label_new (NULL);
+
+  gtk_widget_add_css_class (box, "conduit-history-row");
+  gtk_label_set_xalign (GTK_LABEL (flow), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (flow), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (flow, TRUE);
+  gtk_widget_add_css_class (flow, "heading");
+  gtk_widget_add_css_class (when, "dim-label");
+  gtk_widget_add_css_class (when, "numeric");
+  gtk_label_set_xalign (GTK_LABEL (detail), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (detail), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (detail, "dim-label");
+  gtk_widget_add_css_class (detail, "caption");
+
+  gtk_box_append (GTK_BOX (top), flow);
+  gtk_box_append (GTK_BOX (top), when);
+  gtk_box_append (GTK_BOX (text), top);
+  gtk_box_append (GTK_BOX (text), detail);
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          gpointer                  user_data)
+{
+  ConduitRunRow *row = gtk_list_item_get_item (item);
+  const ConduitRunRecord *run = conduit_run_row_get_record (row);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *icon = gtk_widget_get_first_child (box);
+  GtkWidget *text = gtk_widget_get_next_sibling (icon);
+  GtkWidget *top = gtk_widget_get_first_child (text);
+  GtkWidget *flow = gtk_widget_get_first_child (top);
+  GtkWidget *when = gtk_widget_get_next_sibling (flow);
+  GtkWidget *detail = gtk_widget_get_next_sibling (top);
+  g_autofree char *relative = format_relative (run->started_us, g_get_real_time ());
+  g_autofree char *exact = format_exact (run->started_us);
+  g_autofree char *duration = format_duration (run);
+  g_autofree char *counts = format_counts (run);
+  g_autofree char *line = NULL;
+  g_autofree char *summary = NULL;
+  const char *classes[] = { "conduit-history-status", status_css_class (run->status), NULL };
+
+  gtk_image_set_from_icon_name (GTK_IMAGE (icon), status_icon_name (run->status));
+  gtk_widget_set_css_classes (icon, classes);
+  gtk_widget_set_tooltip_text (icon, status_label (run->status));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  status_label (run->status), -1);
+
+  gtk_label_set_text (GTK_LABEL (flow), run->flow);
+  gtk_label_set_text (GTK_LABEL (when), relative);
+  gtk_widget_set_tooltip_text (when, exact);
+  line = g_strdup_printf ("%s · %s · %s", trigger_label (run->trigger_kind), duration, counts);
+  gtk_label_set_text (GTK_LABEL (detail), line);
+  gtk_widget_set_tooltip_text (detail, run->error);
+
+  summary = g_strdup_printf ("%s, %s, %s, %s", status_label (run->status), run->flow, exact, line);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, summary, -1);
+}
+
+/* ---- the details ---- */
+
+static GtkWidget *
+add_label (GtkBox     *box,
+           const char *text,
+           const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  gtk_box_append (box, label);
+  return label;
+}
+
+static char *
+pretty_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = NULL;
+
+  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL))
+    return g_strdup (text);
+  generator = json_generator_new ();
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  return json_generator_to_data (generator, NULL);
+}
+
+static void
+copy_item_clicked (GtkButton *button,
+                   gpointer   user_data)
+{
+  const char *json = g_object_get_data (G_OBJECT (button), "conduit-json");
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)), json);
+}
+
+static void
+add_item (GtkBox                  *box,
+          const ConduitItemRecord *item)
+{
+  GtkWidget *frame = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *head = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *copy = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+  g_autofree char *title = NULL;
+  g_autofree char *pretty = pretty_json (item->data);
+  g_autofree char *copy_name = NULL;
+  GtkWidget *label;
+
+  title = g_strdup_printf (item->is_output ? _("Item %u out of “%s”") : _("Item %u into “%s”"),
+                           item->seq + 1, item->port);
+  label = gtk_label_new (title);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_add_css_class (label, "caption-heading");
+  gtk_box_append (GTK_BOX (head), label);
+
+  copy_name = g_strdup_printf (_("Copy item %u as JSON"), item->seq + 1);
+  gtk_widget_set_tooltip_text (copy, _("Copy as JSON"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (copy), GTK_ACCESSIBLE_PROPERTY_LABEL, copy_name, -1);
+  gtk_widget_add_css_class (copy, "flat");
+  g_object_set_data_full (G_OBJECT (copy), "conduit-json", g_strdup (item->data), g_free);
+  g_signal_connect (copy, "clicked", G_CALLBACK (copy_item_clicked), NULL);
+  gtk_box_append (GTK_BOX (head), copy);
+  gtk_box_append (GTK_BOX (frame), head);
+
+  add_label (GTK_BOX (frame), pretty, "conduit-history-json");
+  if (item->truncated)
+    add_label (GTK_BOX (frame), _("Cut short in the history: the item was larger than the history keeps."),
+               "dim-label");
+  gtk_widget_add_css_class (frame, "card");
+  gtk_widget_add_css_class (frame, "conduit-history-item");
+  gtk_box_append (box, frame);
+}
+
+static char *
+describe_step (const ConduitStepRecord *step)
+{
+  g_autofree char *duration = NULL;
+  GString *text = g_string_new (step->node_id);
+  gint64 ms = step->finished_us > step->started_us ? (step->finished_us - step->started_us) / 1000 : 0;
+
+  if (step->item_index >= 0)
+    g_string_append_printf (text, _(" — item %d, attempt %u"), step->item_index + 1, step->attempt);
+  g_string_append_printf (text, " · %s · ", step->status);
+  g_string_append_printf (text, _("%d ms"), (int)ms);
+  if (step->http_status != 0)
+    g_string_append_printf (text, _(" · HTTP %u"), step->http_status);
+  if (step->item_index < 0)
+    g_string_append_printf (text, _(" · %u in, %u out, %u failed"),
+                            step->items_in, step->items_out, step->items_failed);
+  return g_string_free (text, FALSE);
+}
+
+static void
+clear_details (ConduitHistoryView *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->details_box))) != NULL)
+    gtk_box_remove (self->details_box, child);
+}
+
+static void
+show_details (ConduitHistoryView *self,
+              gint64              run_id)
+{
+  g_autoptr(ConduitRunRecord) run = NULL;
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *exact = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *meta = NULL;
+  g_autofree char *duration = NULL;
+  g_autofree char *counts = NULL;
+  gboolean any_rejected = FALSE;
+  GtkWidget *label;
+
+  clear_details (self);
+  self->selected_id = run_id;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.rerun", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.rerun-failed", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.export-run", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.delete-run", FALSE);
+
+  if (run_id <= 0 || self->store == NULL)
+    {
+      add_label (self->details_box, _("Select a run to see its steps, items and errors."), "dim-label");
+      return;
+    }
+
+  run = conduit_history_store_get_run (self->store, run_id, &error);
+  if (run == NULL)
+    {
+      add_label (self->details_box, error->message, "error");
+      return;
+    }
+
+  heading = g_strdup_printf ("%s — %s", run->flow, status_label (run->status));
+  label = add_label (self->details_box, heading, "title-3");
+  gtk_label_set_selectable (GTK_LABEL (label), FALSE);
+  exact = format_exact (run->started_us);
+  duration = format_duration (run);
+  counts = format_counts (run);
+  meta = g_strdup_printf (_("Started %s by %s · %s · %s"), exact, trigger_label (run->trigger_kind),
+                          duration, counts);
+  add_label (self->details_box, meta, "dim-label");
+
+  if (run->error != NULL)
+    add_label (self->details_box, run->error, "conduit-history-error");
+
+  if (run->status == CONDUIT_RUN_STATUS_FAILED || run->status == CONDUIT_RUN_STATUS_PARTIAL)
+    {
+      const char *owner = NULL;
+      g_autofree char *owner_text = NULL;
+
+      if (self->flow != NULL && g_strcmp0 (conduit_flow_get_name (self->flow), run->flow) == 0)
+        owner = conduit_flow_get_owner (self->flow);
+      owner_text = owner != NULL && *owner != '\0'
+        ? g_strdup_printf (_("Owner of this flow: %s"), owner)
+        : g_strdup (_("Owner of this flow: not known — open the flow to see who owns it"));
+      add_label (self->details_box, owner_text, "conduit-history-owner");
+    }
+
+  steps = conduit_history_store_list_steps (self->store, run_id, &error);
+  if (steps == NULL)
+    {
+      add_label (self->details_box, error->message, "error");
+      return;
+    }
+
+  add_label (self->details_box, _("Steps"), "heading");
+  for (guint i = 0; i < steps->len; i++)
+    {
+      ConduitStepRecord *step = g_ptr_array_index (steps, i);
+      g_autofree char *line = describe_step (step);
+      GtkWidget *step_label = add_label (self->details_box, line, "conduit-history-step");
+
+      if (g_strcmp0 (step->status, "failed") == 0)
+        gtk_widget_add_css_class (step_label, "error");
+      /* The run's error is often its last step's: say it once. */
+      if (step->error_message != NULL && g_strcmp0 (step->status, "rejected") != 0 &&
+          g_strcmp0 (step->error_message, run->error) != 0)
+        add_label (self->details_box, step->error_message, "conduit-history-error");
+      if (g_strcmp0 (step->status, "rejected") == 0)
+        any_rejected = TRUE;
+    }
+
+  if (any_rejected)
+    {
+      add_label (self->details_box, _("Rejected records"), "heading");
+      for (guint i = 0; i < steps->len; i++)
+        {
+          ConduitStepRecord *step = g_ptr_array_index (steps, i);
+          g_autofree char *line = NULL;
+
+          if (g_strcmp0 (step->status, "rejected") != 0)
+            continue;
+          line = g_strdup_printf (_("Item %d at “%s”: %s"), step->item_index + 1, step->node_id,
+                                  step->error_message != NULL ? step->error_message : _("no reason recorded"));
+          add_label (self->details_box, line, "conduit-history-rejected");
+        }
+    }
+
+  items = conduit_history_store_list_items (self->store, run_id, NULL, &error);
+  if (items == NULL)
+    add_label (self->details_box, error->message, "error");
+  else if (items->len > 0)
+    {
+      const char *node = NULL;
+      guint shown = 0;
+
+      add_label (self->details_box, _("Items"), "heading");
+      for (guint i = 0; i < items->len; i++)
+        {
+          ConduitItemRecord *item = g_ptr_array_index (items, i);
+
+          if (g_strcmp0 (node, item->node_id) != 0)
+            {
+              node = item->node_id;
+              shown = 0;
+              add_label (self->details_box, node, "caption-heading");
+            }
+          if (shown++ < MAX_ITEMS_SHOWN)
+            add_item (self->details_box, item);
+          else if (shown == MAX_ITEMS_SHOWN + 1)
+            add_label (self->details_box, _("More items: export the run as JSON to see them all."),
+                       "dim-label");
+        }
+    }
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.rerun",
+                                 self->runner != NULL && self->flow != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.rerun-failed",
+                                 self->runner != NULL && self->flow != NULL &&
+                                 run->items_failed + run->items_rejected > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.export-run", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.delete-run",
+                                 run->status != CONDUIT_RUN_STATUS_RUNNING);
+}
+
+static void
+selection_changed (ConduitHistoryView *self)
+{
+  ConduitRunRow *row = gtk_single_selection_get_selected_item (self->selection);
+  gint64 id = row != NULL ? conduit_run_row_get_id (row) : 0;
+
+  if (id != self->selected_id)
+    show_details (self, id);
+  /* Folded, a chosen run is worth a look at once: show its details. */
+  if (id > 0 && !self->reselecting && adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, self->details_side);
+}
+
+static void
+run_activated (ConduitHistoryView *self,
+               guint               position)
+{
+  adw_leaflet_set_visible_child (self->leaflet, self->details_side);
+}
+
+/* ---- filters and live updates ---- */
+
+static gint64
+range_start (ConduitHistoryRange range)
+{
+  gint64 now = g_get_real_time ();
+
+  switch (range)
+    {
+    case CONDUIT_HISTORY_RANGE_HOUR: return now - (gint64)3600 * G_USEC_PER_SEC;
+    case CONDUIT_HISTORY_RANGE_DAY:  return now - (gint64)24 * 3600 * G_USEC_PER_SEC;
+    case CONDUIT_HISTORY_RANGE_WEEK: return now - (gint64)7 * 24 * 3600 * G_USEC_PER_SEC;
+    case CONDUIT_HISTORY_RANGE_ALL:
+    default:                         return 0;
+    }
+}
+
+static void
+update_empty (ConduitHistoryView *self)
+{
+  gboolean empty = self->model == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0;
+  gboolean filtered = gtk_drop_down_get_selected (self->status_dropdown) > 0 ||
+                      gtk_drop_down_get_selected (self->range_dropdown) > 0 ||
+                      *gtk_editable_get_text (GTK_EDITABLE (self->flow_entry)) != '\0' ||
+                      *gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0';
+  const char *problem = self->model != NULL ? conduit_run_list_model_get_error (self->model) : NULL;
+
+  if (problem != NULL)
+    {
+      adw_status_page_set_title (self->empty_page, _("The Run History Cannot Be Read"));
+      adw_status_page_set_description (self->empty_page, problem);
+    }
+  else if (filtered)
+    {
+      adw_status_page_set_title (self->empty_page, _("No Matching Runs"));
+      adw_status_page_set_description (self->empty_page, _("No run matches these filters."));
+    }
+  else
+    {
+      adw_status_page_set_title (self->empty_page, _("No Runs"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("Runs of your flows show here as they happen."));
+    }
+  gtk_stack_set_visible_child_name (self->list_stack, empty ? "empty" : "list");
+}
+
+/* Reads the list again and keeps the selected run selected, wherever it moved. */
+static void
+reselect (ConduitHistoryView *self)
+{
+  gint64 keep = self->selected_id;
+
+  update_empty (self);
+  self->reselecting = TRUE;
+  if (keep > 0 && !conduit_history_view_select_run (self, keep))
+    show_details (self, 0);
+  else if (keep > 0)
+    show_details (self, keep);
+  self->reselecting = FALSE;
+}
+
+static void
+apply_filters (ConduitHistoryView *self)
+{
+  guint status = gtk_drop_down_get_selected (self->status_dropdown);
+
+  if (self->model == NULL)
+    return;
+  conduit_run_list_model_set_filter (self->model,
+                                     gtk_editable_get_text (GTK_EDITABLE (self->flow_entry)),
+                                     status == 0 || status == GTK_INVALID_LIST_POSITION ? -1 : (int)status - 1,
+                                     range_start (gtk_drop_down_get_selected (self->range_dropdown)),
+                                     gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  reselect (self);
+}
+
+static void
+runs_changed (ConduitHistoryView *self)
+{
+  if (self->model == NULL)
+    return;
+  /* The runner records through the writer thread; read what it has so far. */
+  conduit_history_store_flush (self->store, NULL);
+  conduit_run_list_model_refresh (self->model);
+  reselect (self);
+}
+
+static gboolean
+refresh_timeout (gpointer data)
+{
+  ConduitHistoryView *self = data;
+
+  self->refresh_source = 0;
+  runs_changed (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A running run's counts change with every node; under load that is many times a second, so
+ * the list is read again at most four times a second for them. */
+static void
+node_finished (ConduitHistoryView *self)
+{
+  if (self->refresh_source == 0)
+    self->refresh_source = g_timeout_add (250, refresh_timeout, self);
+}
+
+/* ---- re-run ---- */
+
+static GPtrArray *
+rerun_items (ConduitHistoryView  *self,
+             gint64               run_id,
+             gboolean             failed_only,
+             ConduitRunRecord   **run_out,
+             GError             **error)
+{
+  g_autoptr(ConduitRunRecord) run = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GHashTable) failed = NULL;
+
+  run = conduit_history_store_get_run (self->store, run_id, error);
+  if (run == NULL)
+    return NULL;
+  stored = conduit_history_store_list_items (self->store, run_id, run->trigger_node, error);
+  if (stored == NULL)
+    return NULL;
+
+  if (failed_only)
+    {
+      g_autoptr(GPtrArray) steps = conduit_history_store_list_steps (self->store, run_id, error);
+
+      if (steps == NULL)
+        return NULL;
+      /* Items keep their position through the flow, so an item that failed at any node is the
+       * trigger's item at the same position. */
+      failed = g_hash_table_new (NULL, NULL);
+      for (guint i = 0; i < steps->len; i++)
+        {
+          ConduitStepRecord *step = g_ptr_array_index (steps, i);
+
+          if (step->item_index >= 0 &&
+              (g_strcmp0 (step->status, "failed") == 0 || g_strcmp0 (step->status, "rejected") == 0))
+            g_hash_table_add (failed, GINT_TO_POINTER (step->item_index));
+        }
+    }
+
+  items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+  for (guint i = 0; i < stored->len; i++)
+    {
+      ConduitItemRecord *item = g_ptr_array_index (stored, i);
+      JsonNode *node;
+
+      if (!item->is_output)
+        continue;
+      if (failed != NULL && !g_hash_table_contains (failed, GINT_TO_POINTER (item->seq)))
+        continue;
+      if (item->truncated)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       _("Item %u of run %" G_GINT64_FORMAT " was larger than the history keeps, "
+                         "so the run cannot be repeated with the same input"), item->seq + 1, run_id);
+          return NULL;
+        }
+      node = json_from_string (item->data, error);
+      if (node == NULL)
+        return NULL;
+      g_ptr_array_add (items, node);
+    }
+
+  if (run_out != NULL)
+    *run_out = g_steal_pointer (&run);
+  return g_steal_pointer (&items);
+}
+
+/**
+ * conduit_history_view_describe_rerun:
+ * @self: a history view
+ * @run_id: the run to repeat
+ * @failed_only: only its failed items
+ *
+ * Returns: (transfer full): what re-running would do, in words: which items, and which steps
+ *   will call other systems again
+ */
+char *
+conduit_history_view_describe_rerun (ConduitHistoryView *self,
+                                     gint64              run_id,
+                                     gboolean            failed_only)
+{
+  g_autoptr(ConduitRunRecord) run = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *text;
+  GListModel *nodes;
+  gboolean any_side_effect = FALSE;
+
+  g_return_val_if_fail (CONDUIT_IS_HISTORY_VIEW (self), NULL);
+
+  if (self->flow == NULL || self->store == NULL)
+    return g_strdup (_("Open the flow to re-run it."));
+  items = rerun_items (self, run_id, failed_only, &run, &error);
+  if (items == NULL)
+    return g_strdup (error->message);
+
+  text = g_string_new (NULL);
+  g_string_append_printf (text,
+                          failed_only
+                            ? g_dngettext (NULL, "The flow “%s” as it is now runs again with the %u item that failed.",
+                                           "The flow “%s” as it is now runs again with the %u items that failed.",
+                                           items->len)
+                            : g_dngettext (NULL, "The flow “%s” as it is now runs again with the same %u item.",
+                                           "The flow “%s” as it is now runs again with the same %u items.",
+                                           items->len),
+                          conduit_flow_get_name (self->flow), items->len);
+
+  nodes = conduit_flow_get_nodes (self->flow);
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(ConduitNode) node = g_list_model_get_item (nodes, i);
+      const char *type = conduit_node_get_connector_id (node);
+
+      if (g_strcmp0 (type, "http-request") != 0 && g_strcmp0 (type, "notify") != 0)
+        continue;
+      if (!any_side_effect)
+        g_string_append (text, _("\n\nThese steps call other systems again:"));
+      any_side_effect = TRUE;
+      g_string_append_printf (text, "\n• %s", conduit_node_get_title (node) != NULL
+                                                ? conduit_node_get_title (node)
+                                                : conduit_node_get_id (node));
+    }
+  if (!any_side_effect)
+    g_string_append (text, _("\n\nNo step calls another system."));
+  return g_string_free (text, FALSE);
+}
+
+static void
+rerun_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  ConduitRun *run = conduit_runner_run_finish (CONDUIT_RUNNER (object), result, &error);
+
+  if (run == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, run, g_object_unref);
+}
+
+/**
+ * conduit_history_view_rerun_async:
+ * @self: a history view
+ * @run_id: the run to repeat
+ * @failed_only: only its failed items
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when the new run is over
+ * @user_data: data for @callback
+ *
+ * Runs the view's flow, as it is now, with the input of @run_id (or its failed items).
+ */
+void
+conduit_history_view_rerun_async (ConduitHistoryView  *self,
+                                  gint64               run_id,
+                                  gboolean             failed_only,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(ConduitRunRecord) run = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (CONDUIT_IS_HISTORY_VIEW (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, conduit_history_view_rerun_async);
+
+  if (self->runner == NULL || self->flow == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                               _("Open the flow to re-run it"));
+      return;
+    }
+  items = rerun_items (self, run_id, failed_only, &run, &error);
+  if (items == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  conduit_runner_run_async (self->runner, self->flow,
+                            conduit_flow_lookup_node (self->flow, run->trigger_node) != NULL
+                              ? run->trigger_node : NULL,
+                            items, cancellable, rerun_done, g_steal_pointer (&task));
+}
+
+ConduitRun *
+conduit_history_view_rerun_finish (ConduitHistoryView  *self,
+                                   GAsyncResult        *result,
+                                   GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+show_toast (ConduitHistoryView *self,
+            const char         *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+  else
+    g_message ("%s", text);
+}
+
+static void
+rerun_finished (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ConduitHistoryView *self = CONDUIT_HISTORY_VIEW (object);
+  g_autoptr(ConduitRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  run = conduit_history_view_rerun_finish (self, result, &error);
+  if (run == NULL)
+    show_toast (self, error->message);
+  else
+    conduit_history_view_select_run (self, conduit_run_get_id (run));
+}
+
+static void
+rerun_response (AdwMessageDialog   *dialog,
+                const char         *response,
+                ConduitHistoryView *self)
+{
+  gboolean failed_only = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "failed-only"));
+
+  if (g_strcmp0 (response, "rerun") == 0)
+    conduit_history_view_rerun_async (self, self->selected_id, failed_only, NULL, rerun_finished, NULL);
+}
+
+static GtkWindow *
+parent_window (ConduitHistoryView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+static void
+rerun_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  ConduitHistoryView *self = CONDUIT_HISTORY_VIEW (widget);
+  gboolean failed_only = g_str_equal (action_name, "history.rerun-failed");
+  g_autofree char *body = conduit_history_view_describe_rerun (self, self->selected_id, failed_only);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (parent_window (self),
+                                   failed_only ? _("Re-run the Failed Items?") : _("Re-run This Run?"),
+                                   body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "rerun", _("_Re-run"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "rerun",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "failed-only", GINT_TO_POINTER (failed_only));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (rerun_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- export ---- */
+
+static JsonNode *
+record_to_json (ConduitHistoryView *self,
+                gint64              run_id,
+                GError            **error)
+{
+  g_autoptr(ConduitRunRecord) run = conduit_history_store_get_run (self->store, run_id, error);
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  if (run == NULL ||
+      (steps = conduit_history_store_list_steps (self->store, run_id, error)) == NULL ||
+      (items = conduit_history_store_list_items (self->store, run_id, NULL, error)) == NULL)
+    return NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, run->id);
+  json_builder_set_member_name (builder, "flow");
+  json_builder_add_string_value (builder, run->flow);
+  json_builder_set_member_name (builder, "trigger_node");
+  json_builder_add_string_value (builder, run->trigger_node);
+  json_builder_set_member_name (builder, "trigger_kind");
+  json_builder_add_string_value (builder, run->trigger_kind);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, conduit_run_status_to_string (run->status));
+  json_builder_set_member_name (builder, "started_us");
+  json_builder_add_int_value (builder, run->started_us);
+  json_builder_set_member_name (builder, "finished_us");
+  json_builder_add_int_value (builder, run->finished_us);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, run->error);
+
+  json_builder_set_member_name (builder, "steps");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < steps->len; i++)
+    {
+      ConduitStepRecord *step = g_ptr_array_index (steps, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "node");
+      json_builder_add_string_value (builder, step->node_id);
+      json_builder_set_member_name (builder, "item_index");
+      json_builder_add_int_value (builder, step->item_index);
+      json_builder_set_member_name (builder, "attempt");
+      json_builder_add_int_value (builder, step->attempt);
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_string_value (builder, step->status);
+      json_builder_set_member_name (builder, "duration_us");
+      json_builder_add_int_value (builder, step->finished_us - step->started_us);
+      json_builder_set_member_name (builder, "http_status");
+      json_builder_add_int_value (builder, step->http_status);
+      json_builder_set_member_name (builder, "error");
+      json_builder_add_string_value (builder, step->error_message);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < items->len; i++)
+    {
+      ConduitItemRecord *item = g_ptr_array_index (items, i);
+      JsonNode *data = json_from_string (item->data, NULL);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "node");
+      json_builder_add_string_value (builder, item->node_id);
+      json_builder_set_member_name (builder, "port");
+      json_builder_add_string_value (builder, item->port);
+      json_builder_set_member_name (builder, "output");
+      json_builder_add_boolean_value (builder, item->is_output);
+      json_builder_set_member_name (builder, "seq");
+      json_builder_add_int_value (builder, item->seq);
+      json_builder_set_member_name (builder, "truncated");
+      json_builder_add_boolean_value (builder, item->truncated);
+      json_builder_set_member_name (builder, "data");
+      /* A cut-short item is not valid JSON any more: keep its text rather than drop it. */
+      if (data != NULL)
+        json_builder_add_value (builder, data);
+      else
+        json_builder_add_string_value (builder, item->data);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static void
+csv_field (GString    *out,
+           const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text != NULL ? text : ""; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+static char *
+list_to_csv (ConduitHistoryView *self)
+{
+  GListModel *model = G_LIST_MODEL (self->model);
+  GString *out = g_string_new ("id,flow,trigger,status,started,finished,items_in,items_ok,items_failed,items_rejected,error\r\n");
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(ConduitRunRow) row = g_list_model_get_item (model, i);
+      const ConduitRunRecord *run = conduit_run_row_get_record (row);
+      g_autofree char *started = format_exact (run->started_us);
+      g_autofree char *finished = run->finished_us != 0 ? format_exact (run->finished_us) : NULL;
+
+      g_string_append_printf (out, "%" G_GINT64_FORMAT ",", run->id);
+      csv_field (out, run->flow);
+      g_string_append_c (out, ',');
+      csv_field (out, run->trigger_kind);
+      g_string_append_printf (out, ",%s,", conduit_run_status_to_string (run->status));
+      csv_field (out, started);
+      g_string_append_c (out, ',');
+      csv_field (out, finished);
+      g_string_append_printf (out, ",%u,%u,%u,%u,", run->items_in, run->items_ok,
+                              run->items_failed, run->items_rejected);
+      csv_field (out, run->error);
+      g_string_append (out, "\r\n");
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+export_response (GtkNativeDialog    *chooser,
+                 int                 response,
+                 ConduitHistoryView *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gboolean is_list = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "is-list"));
+
+  if (response != GTK_RESPONSE_ACCEPT)
+    goto out;
+  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (is_list)
+    contents = list_to_csv (self);
+  else
+    {
+      g_autoptr(JsonNode) root = record_to_json (self, self->selected_id, &error);
+
+      if (root != NULL)
+        contents = json_to_string (root, TRUE);
+    }
+  if (contents == NULL ||
+      !g_file_replace_contents (file, contents, strlen (contents), NULL, FALSE,
+                                G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
+    show_toast (self, error->message);
+  else
+    show_toast (self, is_list ? _("Runs exported") : _("Run exported"));
+out:
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ConduitHistoryView *self = CONDUIT_HISTORY_VIEW (widget);
+  gboolean is_list = g_str_equal (action_name, "history.export-list");
+  GtkFileChooserNative *chooser;
+  g_autofree char *name = NULL;
+
+  chooser = gtk_file_chooser_native_new (is_list ? _("Export Runs") : _("Export Run"),
+                                         parent_window (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("_Export"), _("_Cancel"));
+  name = is_list ? g_strdup ("runs.csv")
+                 : g_strdup_printf ("run-%" G_GINT64_FORMAT ".json", self->selected_id);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_object_set_data (G_OBJECT (chooser), "is-list", GINT_TO_POINTER (is_list));
+  g_signal_connect_object (chooser, "response", G_CALLBACK (export_response), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* ---- delete and retention ---- */
+
+static void
+delete_response (AdwMessageDialog   *dialog,
+                 const char         *response,
+                 ConduitHistoryView *self)
+{
+  GArray *ids = g_object_get_data (G_OBJECT (dialog), "ids");
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "delete") != 0)
+    return;
+  if (conduit_history_store_delete_runs (self->store, (gint64 *)(void *)ids->data, ids->len, &error) < 0)
+    show_toast (self, error->message);
+  runs_changed (self);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ConduitHistoryView *self = CONDUIT_HISTORY_VIEW (widget);
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (g_str_equal (action_name, "history.delete-run"))
+    g_array_append_val (ids, self->selected_id);
+  else
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->model)); i++)
+      {
+        g_autoptr(ConduitRunRow) row = g_list_model_get_item (G_LIST_MODEL (self->model), i);
+        gint64 id = conduit_run_row_get_id (row);
+
+        if (id > 0)
+          g_array_append_val (ids, id);
+      }
+
+  body = g_strdup_printf (g_dngettext (NULL, "%u run, its steps and its items are removed from the history for good. Runs still going are kept.",
+                                       "%u runs, their steps and their items are removed from the history for good. Runs still going are kept.",
+                                       ids->len), ids->len);
+  dialog = adw_message_dialog_new (parent_window (self), _("Delete Runs?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "ids", ids, (GDestroyNotify)g_array_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+prune_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(ConduitHistoryView) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!conduit_history_store_prune_finish (CONDUIT_HISTORY_STORE (object), result, NULL, &error))
+    show_toast (self, error->message);
+  runs_changed (self);
+}
+
+static void
+apply_retention (ConduitHistoryView *self)
+{
+  if (self->store == NULL || self->settings == NULL)
+    return;
+  conduit_history_store_set_retention (self->store,
+                                       MAX (0, g_settings_get_int (self->settings, "history-keep-runs")),
+                                       MAX (0, g_settings_get_int (self->settings, "history-keep-days")));
+  conduit_history_store_prune_async (self->store, g_get_real_time (), NULL, prune_done,
+                                     g_object_ref (self));
+}
+
+static GtkWidget *
+retention_row (GSettings  *settings,
+               const char *key,
+               const char *title,
+               const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *spin = gtk_spin_button_new_with_range (0, 100000, 1);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  g_settings_bind (settings, key, spin, "value", G_SETTINGS_BIND_DEFAULT);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  return row;
+}
+
+static void
+retention_closed (ConduitHistoryView *self)
+{
+  apply_retention (self);
+}
+
+static void
+retention_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  ConduitHistoryView *self = CONDUIT_HISTORY_VIEW (widget);
+  GtkWidget *window = adw_preferences_window_new ();
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *group = adw_preferences_group_new ();
+
+  /* Only now: a view in a test or a bench has no installed schema and needs none. */
+  if (self->settings == NULL)
+    self->settings = g_settings_new (APPLICATION_ID);
+  gtk_window_set_title (GTK_WINDOW (window), _("Run History"));
+  gtk_window_set_transient_for (GTK_WINDOW (window), parent_window (self));
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 480, 320);
+  adw_preferences_window_set_search_enabled (ADW_PREFERENCES_WINDOW (window), FALSE);
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Keep Runs"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Older runs are deleted when you close this window. 0 keeps everything."));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                             retention_row (self->settings, "history-keep-runs",
+                                            _("Runs per flow"), _("The most recent runs of each flow")));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                             retention_row (self->settings, "history-keep-days",
+                                            _("Days"), _("Runs younger than this")));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
+  g_signal_connect_object (window, "close-request", G_CALLBACK (retention_closed), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+/* ---- the widget ---- */
+
+static void
+back_clicked (ConduitHistoryView *self)
+{
+  adw_leaflet_set_visible_child (self->leaflet, self->list_side);
+}
+
+static void
+conduit_history_view_dispose (GObject *object)
+{
+  ConduitHistoryView *self = (ConduitHistoryView *)object;
+
+  if (self->runner != NULL)
+    {
+      g_clear_signal_handler (&self->run_started_id, self->runner);
+      g_clear_signal_handler (&self->run_finished_id, self->runner);
+      g_clear_signal_handler (&self->node_finished_id, self->runner);
+    }
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CONDUIT_TYPE_HISTORY_VIEW);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->model);
+  g_clear_object (&self->runner);
+  g_clear_object (&self->store);
+  g_clear_object (&self->flow);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (conduit_history_view_parent_class)->dispose (object);
+}
+
+static void
+conduit_history_view_class_init (ConduitHistoryViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = conduit_history_view_dispose;
+
+  /* Referencing the resource keeps it linked in when the window is not. */
+  (void)conduit_get_resource ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/conduit/Conduit/conduit-history-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, list_side);
+  gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, details_side);
+  gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, status_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, range_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, flow_entry);
+  gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, run_list);
+  gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, back_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, details_box);
+
+  gtk_widget_class_install_action (widget_class, "history.rerun", NULL, rerun_action);
+  gtk_widget_class_install_action (widget_class, "history.rerun-failed", NULL, rerun_action);
+  gtk_widget_class_install_action (widget_class, "history.export-run", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "history.export-list", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "history.delete-run", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "history.delete-listed", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "history.retention", NULL, retention_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "conduit-history-view");
+}
+
+static void
+conduit_history_view_init (ConduitHistoryView *self)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_type_ensure (ADW_TYPE_LEAFLET);
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_swapped (self->selection, "notify::selected-item",
+                            G_CALLBACK (selection_changed), self);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  gtk_list_view_set_factory (self->run_list, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->run_list, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_swapped (self->run_list, "activate", G_CALLBACK (run_activated), self);
+  g_signal_connect_swapped (self->back_button, "clicked", G_CALLBACK (back_clicked), self);
+
+  g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (apply_filters), self);
+  g_signal_connect_swapped (self->flow_entry, "changed", G_CALLBACK (apply_filters), self);
+  g_signal_connect_swapped (self->status_dropdown, "notify::selected", G_CALLBACK (apply_filters), self);
+  g_signal_connect_swapped (self->range_dropdown, "notify::selected", G_CALLBACK (apply_filters), self);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.export-list", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.delete-listed", FALSE);
+  show_details (self, 0);
+  update_empty (self);
+}
+
+GtkWidget *
+conduit_history_view_new (void)
+{
+  return g_object_new (CONDUIT_TYPE_HISTORY_VIEW, NULL);
+}
+
+/**
+ * conduit_history_view_set_store:
+ * @self: a history view
+ * @store: (nullable): the history to show
+ */
+void
+conduit_history_view_set_store (ConduitHistoryView  *self,
+                                ConduitHistoryStore *store)
+{
+  g_return_if_fail (CONDUIT_IS_HISTORY_VIEW (self));
+  g_return_if_fail (store == NULL || CONDUIT_IS_HISTORY_STORE (store));
+
+  if (self->store == store)
+    return;
+  g_set_object (&self->store, store);
+  g_clear_object (&self->model);
+  self->selected_id = 0;
+  if (store != NULL)
+    {
+      self->model = conduit_run_list_model_new (store);
+      g_signal_connect_object (self->model, "items-changed", G_CALLBACK (update_empty), self,
+                               G_CONNECT_SWAPPED);
+    }
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->model));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.export-list", self->model != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.delete-listed", self->model != NULL);
+  apply_filters (self);
+  show_details (self, 0);
+  update_empty (self);
+}
+
+/**
+ * conduit_history_view_set_runner:
+ * @self: a history view
+ * @runner: (nullable): the runner whose history to show live, and which re-runs
+ */
+void
+conduit_history_view_set_runner (ConduitHistoryView *self,
+                                 ConduitRunner      *runner)
+{
+  g_return_if_fail (CONDUIT_IS_HISTORY_VIEW (self));
+  g_return_if_fail (runner == NULL || CONDUIT_IS_RUNNER (runner));
+
+  if (self->runner == runner)
+    return;
+  if (self->runner != NULL)
+    {
+      g_clear_signal_handler (&self->run_started_id, self->runner);
+      g_clear_signal_handler (&self->run_finished_id, self->runner);
+      g_clear_signal_handler (&self->node_finished_id, self->runner);
+    }
+  g_set_object (&self->runner, runner);
+  if (runner != NULL)
+    {
+      self->run_started_id = g_signal_connect_swapped (runner, "run-started",
+                                                       G_CALLBACK (runs_changed), self);
+      self->run_finished_id = g_signal_connect_swapped (runner, "run-finished",
+                                                        G_CALLBACK (runs_changed), self);
+      self->node_finished_id = g_signal_connect_swapped (runner, "node-finished",
+                                                         G_CALLBACK (node_finished), self);
+    }
+  conduit_history_view_set_store (self, runner != NULL ? conduit_runner_get_history (runner) : NULL);
+  show_details (self, self->selected_id);
+}
+
+/**
+ * conduit_history_view_set_flow:
+ * @self: a history view
+ * @flow: (nullable): the open flow, as re-runs use it
+ */
+void
+conduit_history_view_set_flow (ConduitHistoryView *self,
+                               ConduitFlow        *flow)
+{
+  g_return_if_fail (CONDUIT_IS_HISTORY_VIEW (self));
+
+  if (g_set_object (&self->flow, flow))
+    show_details (self, self->selected_id);
+}
+
+ConduitRunListModel *
+conduit_history_view_get_model (ConduitHistoryView *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_HISTORY_VIEW (self), NULL);
+  return self->model;
+}
+
+/**
+ * conduit_history_view_set_filters:
+ * @self: a history view
+ * @flow: (nullable): only this flow
+ * @status: a #ConduitRunStatus, or -1 for any
+ * @range: how far back
+ * @text: (nullable): text to look for in errors and items
+ *
+ * Sets the filter controls, as the user would.
+ */
+void
+conduit_history_view_set_filters (ConduitHistoryView  *self,
+                                  const char          *flow,
+                                  int                  status,
+                                  ConduitHistoryRange  range,
+                                  const char          *text)
+{
+  g_return_if_fail (CONDUIT_IS_HISTORY_VIEW (self));
+
+  g_signal_handlers_block_by_func (self->search_entry, apply_filters, self);
+  g_signal_handlers_block_by_func (self->flow_entry, apply_filters, self);
+  g_signal_handlers_block_by_func (self->status_dropdown, apply_filters, self);
+  g_signal_handlers_block_by_func (self->range_dropdown, apply_filters, self);
+  gtk_editable_set_text (GTK_EDITABLE (self->flow_entry), flow != NULL ? flow : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text != NULL ? text : "");
+  gtk_drop_down_set_selected (self->status_dropdown, status < 0 ? 0 : (guint)status + 1);
+  gtk_drop_down_set_selected (self->range_dropdown, range);
+  g_signal_handlers_unblock_by_func (self->search_entry, apply_filters, self);
+  g_signal_handlers_unblock_by_func (self->flow_entry, apply_filters, self);
+  g_signal_handlers_unblock_by_func (self->status_dropdown, apply_filters, self);
+  g_signal_handlers_unblock_by_func (self->range_dropdown, apply_filters, self);
+  apply_filters (self);
+}
+
+/**
+ * conduit_history_view_select_run:
+ * @self: a history view
+ * @run_id: a run
+ *
+ * Selects @run_id if the list shows it, and shows its details.
+ *
+ * Returns: whether the list shows @run_id
+ */
+gboolean
+conduit_history_view_select_run (ConduitHistoryView *self,
+                                 gint64              run_id)
+{
+  GListModel *model;
+  guint n;
+
+  g_return_val_if_fail (CONDUIT_IS_HISTORY_VIEW (self), FALSE);
+
+  if (self->model == NULL)
+    return FALSE;
+  model = G_LIST_MODEL (self->model);
+  n = g_list_model_get_n_items (model);
+  /* Newest first, and ids grow: a binary search finds it without reading the whole list. */
+  for (guint lo = 0, hi = n; lo < hi;)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      g_autoptr(ConduitRunRow) row = g_list_model_get_item (model, mid);
+      gint64 id = conduit_run_row_get_id (row);
+
+      if (id == run_id)
+        {
+          self->selected_id = 0;
+          gtk_single_selection_set_selected (self->selection, mid);
+          if (self->selected_id != run_id)
+            show_details (self, run_id);
+          /* A refresh keeps the selection but must not pull the list away from where the user
+           * scrolled. */
+          if (!self->reselecting)
+            gtk_widget_activate_action (GTK_WIDGET (self->run_list), "list.scroll-to-item", "u", mid);
+          return TRUE;
+        }
+      if (id > run_id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return FALSE;
+}
+
+gint64
+conduit_history_view_get_selected_run (ConduitHistoryView *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_HISTORY_VIEW (self), 0);
+  return self->selected_id;
+}
