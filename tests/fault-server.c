@@ -195,6 +195,11 @@ handler (SoupServer        *server,
     }
   else if (g_str_equal (step, "badjson"))
     respond_text (msg, 200, "application/json", "{\"id\": 1, oops");
+  else if (g_str_equal (step, "deepjson"))
+    {
+      g_autofree char *bomb = g_strnfill (1000000, '[');
+      respond_text (msg, 200, "application/json", bomb);
+    }
   else if (g_str_has_prefix (step, "slow:") || g_str_has_prefix (step, "slowbody:"))
     {
       Delayed *delayed = g_new0 (Delayed, 1);

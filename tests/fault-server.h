@@ -22,6 +22,7 @@ G_BEGIN_DECLS
  *   slow:MS       answers "ok" after MS milliseconds
  *   slowbody:MS   sends the headers, then the body a byte at a time over MS milliseconds
  *   badjson       200 with Content-Type application/json and a body that is not JSON
+ *   deepjson      200 with Content-Type application/json and a million '[' (a stack bomb)
  */
 typedef struct _FaultServer FaultServer;
 

@@ -219,6 +219,7 @@ test_kill_during_burst (void)
 
   conduit_history_store_close (history);
   g_clear_object (&burst.client);
+  g_clear_object (&burst.serve);
   g_free (burst.url);
   {
     const char *names[] = { "orders.conduit", "history.db", "history.db-wal", "history.db-shm" };

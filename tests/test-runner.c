@@ -274,28 +274,32 @@ test_dropped_connection (RunnerFixture *fixture,
   g_assert_cmpuint (fault_server_n_created (server), ==, 1);
 }
 
+/* The server acted (200) but its answer cannot be read: no retry, and the item does not pass
+ * as a success either. A hostile answer nested a million levels deep must fail the step the
+ * same way, not overflow the runner's stack. */
 static void
-test_bad_json (RunnerFixture *fixture,
-               gconstpointer  data)
+test_bad_answer (RunnerFixture *fixture,
+                 gconstpointer  data)
 {
+  const char *const *fault = data;   /* script step, then what the message must say */
   g_autoptr(FaultServer) server = fault_server_new ();
   g_autoptr(ConduitFlow) flow = NULL;
   g_autoptr(ConduitRun) run = NULL;
   g_autoptr(GPtrArray) attempts = NULL;
   ConduitStepRecord *step;
 
-  fault_server_script (server, "/garbled", "badjson");
+  fault_server_script (server, "/garbled", fault[0]);
   flow = http_flow (server, "/garbled", "[{\"n\": 1}]", ", \"max_attempts\": 3", FALSE, NULL);
   run = runner_test_run (fixture, flow, NULL);
   attempts = runner_test_steps (fixture, run, "call", TRUE);
 
-  /* The server acted (200): no retry, but the item does not pass as a success either. */
   g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_FAILED);
   g_assert_cmpuint (fault_server_n_requests (server, "/garbled"), ==, 1);
   g_assert_cmpuint (attempts->len, ==, 1);
   step = g_ptr_array_index (attempts, 0);
   g_assert_cmpstr (step->error_kind, ==, "bad_response");
   g_assert_cmpuint (step->http_status, ==, 200);
+  g_assert_nonnull (strstr (step->error_message, fault[1]));
 }
 
 static void
@@ -516,6 +520,9 @@ int
 main (int    argc,
       char **argv)
 {
+  static const char *const bad_json[] = { "badjson", "its JSON is not valid" };
+  static const char *const deep_json[] = { "deepjson", "nests more than 256 levels deep" };
+
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
@@ -529,7 +536,10 @@ main (int    argc,
   ADD ("/conduit/runner/http/no-retry-on-4xx", test_no_retry_on_4xx);
   ADD ("/conduit/runner/http/timeout", test_timeout);
   ADD ("/conduit/runner/http/dropped-connection", test_dropped_connection);
-  ADD ("/conduit/runner/http/bad-json", test_bad_json);
+  g_test_add ("/conduit/runner/http/bad-json", RunnerFixture, bad_json, runner_fixture_set_up,
+              test_bad_answer, runner_fixture_tear_down);
+  g_test_add ("/conduit/runner/http/deep-json", RunnerFixture, deep_json, runner_fixture_set_up,
+              test_bad_answer, runner_fixture_tear_down);
   ADD ("/conduit/runner/http/invalid-url", test_unreachable_url);
   ADD ("/conduit/runner/partial-with-error-port", test_partial_with_error_port);
   ADD ("/conduit/runner/nothing-lost", test_nothing_lost);

@@ -16,6 +16,7 @@
 
 #include "conduit-executor-http.h"
 #include "conduit-executor-text.h"
+#include "conduit-json-text.h"
 #include "conduit-runner.h"
 
 /* The HTTP Request node, and the call-with-retries it shares with Notify.
@@ -28,6 +29,7 @@
  */
 
 #define MAX_IN_FLIGHT 8
+#define MAX_JSON_DEPTH 256
 
 /* Request and outcome */
 
@@ -278,6 +280,19 @@ parse_body (SoupMessage  *message,
     {
       g_autoptr(JsonParser) parser = json_parser_new_immutable ();
       g_autoptr(GError) error = NULL;
+      guint line = 0;
+
+      /* json-glib parses recursively: a hostile answer nested a million levels deep would
+       * overflow the stack and take the runner down. */
+      if (!conduit_json_text_check_depth (data, size, MAX_JSON_DEPTH, &line))
+        {
+          g_autofree char *text = g_utf8_make_valid (data, (gssize)MIN (size, 4096));
+
+          *problem = g_strdup_printf (_("it nests more than %u levels deep (line %u)"),
+                                      MAX_JSON_DEPTH, line);
+          *body = json_node_init_string (json_node_alloc (), text);
+          return FALSE;
+        }
 
       if (!json_parser_load_from_data (parser, data, (gssize)size, &error))
         {

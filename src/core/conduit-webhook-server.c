@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "conduit-executor.h"
+#include "conduit-json-text.h"
 #include "conduit-webhook-server.h"
 
 /* Receives webhook events for flows: one SoupServer per address and port, one path per flow.
@@ -30,6 +31,7 @@
 /* Past this many events being recorded or run at once, new events wait (their requests stay
  * paused) until a run ends: senders slow down instead of the backlog growing without bound. */
 #define MAX_IN_FLIGHT 64
+#define MAX_JSON_DEPTH 256
 
 G_DEFINE_QUARK (conduit-webhook-server-error-quark, conduit_webhook_server_error)
 
@@ -224,6 +226,9 @@ parse_event (SoupServerMessage  *msg,
   const char *data = g_bytes_get_data (body, &length);
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *bad_pointer = NULL;
+  guint line = 0;
   JsonNode *root;
 
   if (g_strcmp0 (content_type, "application/x-www-form-urlencoded") == 0)
@@ -249,6 +254,22 @@ parse_event (SoupServerMessage  *msg,
       return g_steal_pointer (&items);
     }
 
+  /* json-glib parses recursively: a body of a million '[' would overflow the stack. */
+  if (!conduit_json_text_check_depth (data, length, MAX_JSON_DEPTH, &line))
+    {
+      *problem = g_strdup_printf (_("the JSON nests more than %u levels deep (line %u)"),
+                                  MAX_JSON_DEPTH, line);
+      return NULL;
+    }
+
+  /* json-glib would read 1e400 as infinity and 2^64 as -1: the value would change silently. */
+  if (!conduit_json_text_check_numbers (data, length, &line, &token))
+    {
+      *problem = g_strdup_printf (_("the number %.40s on line %u is too large to be kept exactly"),
+                                  token, line);
+      return NULL;
+    }
+
   parser = json_parser_new_immutable ();
   if (length == 0 || !json_parser_load_from_data (parser, data, (gssize)length, &error))
     {
@@ -258,6 +279,17 @@ parse_event (SoupServerMessage  *msg,
     }
 
   root = json_parser_get_root (parser);
+  bad_pointer = conduit_json_node_find_invalid_utf8 (root);
+  if (bad_pointer != NULL)
+    {
+      if (bad_pointer[0] == '\0')
+        *problem = g_strdup (_("the body's text is not UTF-8 (a broken \\u escape?)"));
+      else
+        *problem = g_strdup_printf (_("the text at “%s” is not UTF-8 (a broken \\u escape?)"),
+                                    bad_pointer);
+      return NULL;
+    }
+
   if (JSON_NODE_HOLDS_OBJECT (root))
     {
       g_ptr_array_add (items, json_node_ref (root));
