@@ -953,10 +953,6 @@ static const struct
 #  define SANITIZED 1
 # endif
 #endif
-#define KNOWN_CSV_UTF8 \
-  "the CSV reader passes bytes that are not UTF-8 into records instead of naming the row"
-#define KNOWN_NUMBER_NULL \
-  "the record reader reads 1e400 as null: the value is lost, the message says it is missing"
 
 #define KNOWN_WEBHOOK_DEPTH \
   "a webhook body nested a million levels deep overflows json-glib's stack: the server dies"
@@ -1002,12 +998,12 @@ static const BadInput rows[] = {
   { "cli-validate", "50000-nodes-loop", make_50000_nodes_loop, "go round in a loop", NULL, NULL },
   { "flow-loader", "50000-same-id", make_50000_same_id, "duplicate node id “same”", NULL, NULL },
 
-  { "csv", "binary-garbage", make_binary_garbage, "UTF-8", KNOWN_CSV_UTF8, NULL },
+  { "csv", "binary-garbage", make_binary_garbage, "this file is not UTF-8 text", NULL, NULL },
   { "csv", "empty", make_empty, NULL, NULL, NULL },
   { "csv", "extra-column", make_csv_extra_column, "row 2 has 3 fields but the header names 2", NULL,
     NULL },
-  { "csv", "latin1", make_csv_latin1, "UTF-8", KNOWN_CSV_UTF8, NULL },
-  { "csv", "utf16", make_csv_utf16, "UTF-", KNOWN_CSV_UTF8, NULL },
+  { "csv", "latin1", make_csv_latin1, "column 1: this file is not UTF-8 text", NULL, NULL },
+  { "csv", "utf16", make_csv_utf16, "this file is UTF-16 text", NULL, NULL },
   { "csv", "unclosed-quote", make_csv_unclosed_quote, "record 2 is larger than 16 MB", NULL, NULL },
   { "csv", "100mb-field", make_csv_100mb_field, "record 2 is larger than 16 MB", NULL, NULL },
   { "csv", "100000-columns", make_csv_100000_columns, NULL, NULL, NULL },
@@ -1018,7 +1014,8 @@ static const BadInput rows[] = {
   { "ndjson", "nested-10000", make_ndjson_deep_line, "line 2, character", NULL, NULL },
   { "ndjson", "100mb-line", make_ndjson_100mb_line, "line 2 is longer than 64 MB", NULL, NULL },
   { "ndjson", "latin1", make_ndjson_latin1, "not valid UTF-8", NULL, NULL },
-  { "ndjson", "1e400", make_ndjson_1e400, "line 1", KNOWN_NUMBER_NULL, NULL },
+  { "ndjson", "1e400", make_ndjson_1e400, "line 1, character 12: not valid JSON (the number is "
+    "too large", NULL, NULL },
   { "ndjson", "huge-integer", make_ndjson_huge_integer, NULL, NULL, NULL },
   { "json-records", "nested-10000", make_json_nested, "line 1: not valid JSON", NULL, NULL },
   { "json-records", "truncated", make_json_truncated, "line 1: not valid JSON", NULL, NULL },
