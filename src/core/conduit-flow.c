@@ -841,6 +841,7 @@ check_links (ConduitFlow              *self,
              GPtrArray                *problems)
 {
   g_autoptr(GPtrArray) valid = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen_links = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) adjacency = NULL;
   g_autoptr(GHashTable) state = NULL;
   GListModel *links = G_LIST_MODEL (self->links);
@@ -919,17 +920,14 @@ check_links (ConduitFlow              *self,
 
       if (ok)
         {
-          for (guint j = 0; j < valid->len; j++)
-            {
-              ConduitLink *other = g_ptr_array_index (valid, j);
+          /* a hash of the four ends keeps this linear for flows with many links */
+          char *key = g_strjoin ("\x1f", ends[0][0], ends[0][1], ends[1][0], ends[1][1], NULL);
 
-              if (conduit_link_equal (link, other))
-                {
-                  add_problem (problems, pointer, NULL,
-                               _("link %u repeats an earlier link"), i + 1);
-                  ok = FALSE;
-                  break;
-                }
+          if (!g_hash_table_add (seen_links, key))
+            {
+              add_problem (problems, pointer, NULL,
+                           _("link %u repeats an earlier link"), i + 1);
+              ok = FALSE;
             }
         }
 
@@ -993,16 +991,26 @@ check_links (ConduitFlow              *self,
                   guint position = 0;
                   const char *pointer;
                   g_autofree char *fallback = NULL;
-                  gboolean on_path = FALSE;
+
+                  guint loop_start = 0;
 
                   for (guint k = 0; k < stack->len; k++)
+                    if (g_str_equal (g_array_index (stack, Visit, k).id, to))
+                      loop_start = k;
+
+                  for (guint k = loop_start + 1; k < stack->len; k++)
                     {
                       const char *id = g_array_index (stack, Visit, k).id;
+                      guint loop_length = stack->len - loop_start;
 
-                      if (g_str_equal (id, to))
-                        on_path = TRUE;
-                      else if (on_path)
-                        g_string_append_printf (path, " → %s", id);
+                      /* A long loop is named by its ends: the message must stay readable. */
+                      if (loop_length > 12 && k == loop_start + 6)
+                        {
+                          g_string_append_printf (path, " → … (%u more) …", loop_length - 11);
+                          k = stack->len - 6;
+                          continue;
+                        }
+                      g_string_append_printf (path, " → %s", id);
                     }
                   g_string_append_printf (path, " → %s", to);
 
