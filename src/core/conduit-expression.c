@@ -22,6 +22,8 @@
 
 #define MAX_NESTING 64
 #define MAX_EXPRESSION_LENGTH (64 * 1024)
+/* "a + b + c" nests to the left: evaluating n operators recurses n deep, so n is bounded */
+#define MAX_OPERATORS 4000
 
 typedef struct
 {
@@ -179,6 +181,7 @@ typedef struct
   gboolean           stop_at_brace;   /* inside a {{template}}: "}}" ends the expression */
   Token              token;
   guint              depth;
+  guint              operators;
   guint             *chars_before;    /* chars before each byte offset; NULL for ASCII text */
   guint              braces;          /* open { of tables, which a "}}" cannot close */
   GError           **error;
@@ -535,6 +538,19 @@ expect (Parser     *p,
 }
 
 static ExprNode *parse_expression (Parser *p);
+
+static gboolean
+parser_count_operator (Parser *p)
+{
+  if (++p->operators > MAX_OPERATORS)
+    {
+      parser_error (p, p->token.start, p->token.end,
+                    _("the expression has more than %u operators; split it over several fields"),
+                    MAX_OPERATORS);
+      return FALSE;
+    }
+  return TRUE;
+}
 
 /* Each (, call, unary minus and "not" recurses: a limit keeps a million of them off the stack. */
 static gboolean
@@ -1050,6 +1066,8 @@ parse_binary_level (Parser *p,
       if (!matches)
         break;
 
+      if (!parser_count_operator (p))
+        return NULL;
       next_token (p);
       right = level == 0 ? parse_unary (p) : parse_binary_level (p, level - 1);
       if (right == NULL)
@@ -1100,6 +1118,8 @@ parse_logic (Parser    *p,
     {
       ExprNode *right, *node;
 
+      if (!parser_count_operator (p))
+        return NULL;
       next_token (p);
       right = kind == TOKEN_OR ? parse_logic (p, TOKEN_AND) : parse_not (p);
       if (right == NULL)
