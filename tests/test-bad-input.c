@@ -945,7 +945,7 @@ static const struct
 /* ------------------------------------------------------------------------------------------ */
 /* The matrix                                                                                  */
 
-/* Bugs that only a sanitizer sees: the plain build gets through them. */
+/* Whether the sanitizers are on: some rows take too long under them. */
 #if defined(__SANITIZE_ADDRESS__)
 # define SANITIZED 1
 #elif defined(__has_feature)
@@ -953,25 +953,7 @@ static const struct
 #  define SANITIZED 1
 # endif
 #endif
-#ifdef SANITIZED
-# define KNOWN_WHEN_SANITIZED(text) text
-#else
-# define KNOWN_WHEN_SANITIZED(text) NULL
-#endif
 
-#define KNOWN_CSV_UTF8 \
-  "the CSV reader passes bytes that are not UTF-8 into records instead of naming the row"
-#define KNOWN_NUMBER_NULL \
-  "the record reader reads 1e400 as null: the value is lost, the message says it is missing"
-#define KNOWN_UNARY_DEPTH \
-  "the expression parser recurses once per unary minus: a million of them overflow the stack"
-#define KNOWN_DATE_CAST KNOWN_WHEN_SANITIZED ( \
-  "date() casts a number of seconds past gint64 to gint64: undefined behaviour")
-
-#define KNOWN_DATE_TWICE \
-  "a date code error then a syntax error set the GError twice (GLib warns)"
-#define KNOWN_DATE_CUT \
-  "an unknown date code is quoted cut inside a character; the message is not UTF-8"
 
 /* Every flow row runs through the loader and through `conduit-cli validate`. */
 #define FLOW_ROW(name, make, expected, known_bug, verify) \
@@ -1012,12 +994,12 @@ static const BadInput rows[] = {
   { "cli-validate", "50000-nodes-loop", make_50000_nodes_loop, "go round in a loop", NULL, NULL },
   { "flow-loader", "50000-same-id", make_50000_same_id, "duplicate node id “same”", NULL, NULL },
 
-  { "csv", "binary-garbage", make_binary_garbage, "UTF-8", KNOWN_CSV_UTF8, NULL },
+  { "csv", "binary-garbage", make_binary_garbage, "this file is not UTF-8 text", NULL, NULL },
   { "csv", "empty", make_empty, NULL, NULL, NULL },
   { "csv", "extra-column", make_csv_extra_column, "row 2 has 3 fields but the header names 2", NULL,
     NULL },
-  { "csv", "latin1", make_csv_latin1, "UTF-8", KNOWN_CSV_UTF8, NULL },
-  { "csv", "utf16", make_csv_utf16, "UTF-", KNOWN_CSV_UTF8, NULL },
+  { "csv", "latin1", make_csv_latin1, "column 1: this file is not UTF-8 text", NULL, NULL },
+  { "csv", "utf16", make_csv_utf16, "this file is UTF-16 text", NULL, NULL },
   { "csv", "unclosed-quote", make_csv_unclosed_quote, "record 2 is larger than 16 MB", NULL, NULL },
   { "csv", "100mb-field", make_csv_100mb_field, "record 2 is larger than 16 MB", NULL, NULL },
   { "csv", "100000-columns", make_csv_100000_columns, NULL, NULL, NULL },
@@ -1028,7 +1010,8 @@ static const BadInput rows[] = {
   { "ndjson", "nested-10000", make_ndjson_deep_line, "line 2, character", NULL, NULL },
   { "ndjson", "100mb-line", make_ndjson_100mb_line, "line 2 is longer than 64 MB", NULL, NULL },
   { "ndjson", "latin1", make_ndjson_latin1, "not valid UTF-8", NULL, NULL },
-  { "ndjson", "1e400", make_ndjson_1e400, "line 1", KNOWN_NUMBER_NULL, NULL },
+  { "ndjson", "1e400", make_ndjson_1e400, "line 1, character 12: not valid JSON (the number is "
+    "too large", NULL, NULL },
   { "ndjson", "huge-integer", make_ndjson_huge_integer, NULL, NULL, NULL },
   { "json-records", "nested-10000", make_json_nested, "line 1: not valid JSON", NULL, NULL },
   { "json-records", "truncated", make_json_truncated, "line 1: not valid JSON", NULL, NULL },
@@ -1045,15 +1028,16 @@ static const BadInput rows[] = {
 
   { "expression", "binary-garbage", make_binary_garbage, "", NULL, NULL },
   { "expression", "parentheses-10000", make_expression_parens, "nested too deeply", NULL, NULL },
-  { "expression", "unary-minus-1000000", make_expression_minus, "", KNOWN_UNARY_DEPTH, NULL },
+  { "expression", "unary-minus-1000000", make_expression_minus, "longer than 64 KB", NULL, NULL },
   { "expression", "sum-of-3000", make_expression_long_sum, NULL, NULL, NULL },
   { "expression", "huge-integers", make_expression_huge_integer, NULL, NULL, NULL },
   { "expression", "integer-overflow", make_expression_overflow, NULL, NULL, NULL },
-  { "expression", "date-of-huge-number", make_expression_date_huge, "", KNOWN_DATE_CAST, NULL },
-  { "expression", "date-code-then-syntax-error", make_expression_date_code_twice, "date code",
-    KNOWN_DATE_TWICE, NULL },
-  { "expression", "date-code-utf8", make_expression_date_code_utf8, "date code", KNOWN_DATE_CUT,
-    NULL },
+  { "expression", "date-of-huge-number", make_expression_date_huge,
+    "between the years 1 and 9999", NULL, NULL },
+  { "expression", "date-code-then-syntax-error", make_expression_date_code_twice,
+    "“%t” is not a date code", NULL, NULL },
+  { "expression", "date-code-utf8", make_expression_date_code_utf8, "“%é” is not a date code",
+    NULL, NULL },
   { "expression", "regex-backtracking", make_expression_regex_bomb, NULL, NULL, NULL },
   { "expression", "bad-regex", make_expression_bad_regex, "", NULL, NULL },
 };

@@ -208,6 +208,93 @@ test_duplicate_header (void)
 }
 
 static void
+test_not_utf8 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *latin1 = read_rows ("name,email\nAda,ada@example.com\nJos\xe9,jose@example.com\n",
+                                       -1, ',', &error);
+  g_autofree char *utf16 = NULL;
+  g_autofree char *nul = NULL;
+
+  /* the rows before are read, then the row and the field are named */
+  g_assert_cmpstr (latin1, ==, "name|email\nAda|ada@example.com");
+  g_assert_error (error, CONDUIT_CSV_READER_ERROR, CONDUIT_CSV_READER_ERROR_ENCODING);
+  g_assert_cmpstr (error->message, ==, "row 3, column 1: this file is not UTF-8 text; save it as "
+                   "UTF-8 (CSV UTF-8 in spreadsheet apps)");
+  g_clear_error (&error);
+
+  utf16 = read_rows ("\xff\xfen\0a\0m\0e\0\n\0", 10, ',', &error);
+  g_assert_cmpstr (utf16, ==, "");
+  g_assert_error (error, CONDUIT_CSV_READER_ERROR, CONDUIT_CSV_READER_ERROR_ENCODING);
+  g_assert_nonnull (strstr (error->message, "this file is UTF-16 text"));
+  g_clear_error (&error);
+
+  /* UTF-16 without its mark: the zero bytes are not text either */
+  nul = read_rows ("a,b\n1,x\0y\n", 11, ',', &error);
+  g_assert_error (error, CONDUIT_CSV_READER_ERROR, CONDUIT_CSV_READER_ERROR_ENCODING);
+  g_assert_nonnull (strstr (error->message, "row 2, column 2"));
+}
+
+static void
+test_many_repeated_names (void)
+{
+  g_autoptr(GString) text = g_string_new ("a");
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(ConduitRecordReader) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) record = NULL;
+  JsonObject *object;
+
+  /* names that a repeat would take come first: a_2 is taken, so the repeats go on from a_3 */
+  g_string_append (text, ",a_2");
+  for (guint i = 0; i < 20000; i++)
+    g_string_append (text, ",a");
+  g_string_append_c (text, '\n');
+  for (guint i = 0; i < 20002; i++)
+    g_string_append_printf (text, "%s%u", i > 0 ? "," : "", i);
+  g_string_append_c (text, '\n');
+
+  stream = g_memory_input_stream_new_from_data (text->str, text->len, NULL);
+  reader = conduit_record_reader_new (stream, CONDUIT_RECORD_FORMAT_CSV);
+  record = conduit_record_reader_next (reader, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (record);
+  g_assert_cmpuint (json_object_get_size (object), ==, 20002);
+  g_assert_cmpstr (json_object_get_string_member (object, "a"), ==, "0");
+  g_assert_cmpstr (json_object_get_string_member (object, "a_2"), ==, "1");
+  g_assert_cmpstr (json_object_get_string_member (object, "a_3"), ==, "2");
+  g_assert_cmpstr (json_object_get_string_member (object, "a_20002"), ==, "20001");
+}
+
+static void
+test_ndjson_out_of_range (void)
+{
+  const char *text = "{\"v\": 1e308}\n{\"v\": 1e400}\n{\"v\": -1e400}\n";
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (text, -1, NULL);
+  g_autoptr(ConduitRecordReader) reader = conduit_record_reader_new (stream, CONDUIT_RECORD_FORMAT_NDJSON);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) first = conduit_record_reader_next (reader, &error);
+  g_autoptr(JsonNode) second = NULL;
+  g_autoptr(JsonNode) third = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpfloat (json_object_get_double_member (json_node_get_object (first), "v"), ==, 1e308);
+
+  /* not read as null: the record is refused, naming the line and the number */
+  second = conduit_record_reader_next (reader, &error);
+  g_assert_null (second);
+  g_assert_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD);
+  g_assert_nonnull (strstr (error->message, "line 2, character 7"));
+  g_assert_nonnull (strstr (error->message, "the number is too large"));
+  g_clear_error (&error);
+
+  third = conduit_record_reader_next (reader, &error);
+  g_assert_null (third);
+  g_assert_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD);
+  g_assert_nonnull (strstr (error->message, "line 3, character 7"));
+}
+
+static void
 test_ndjson_records (void)
 {
   const char *text = "\xEF\xBB\xBF{\"a\": 1}\r\n\n  \n{\"a\": \"\\u00e9\\ud83d\\ude00\"}\n{\"a\": tru}\n[1, 2]\n"
@@ -297,6 +384,9 @@ main (int   argc,
   g_test_add_func ("/conduit/csv/unclosed-quote", test_unclosed_quote);
   g_test_add_func ("/conduit/csv/records", test_records);
   g_test_add_func ("/conduit/csv/duplicate-header", test_duplicate_header);
+  g_test_add_func ("/conduit/csv/not-utf8", test_not_utf8);
+  g_test_add_func ("/conduit/csv/many-repeated-names", test_many_repeated_names);
+  g_test_add_func ("/conduit/records/ndjson-out-of-range", test_ndjson_out_of_range);
   g_test_add_func ("/conduit/records/ndjson", test_ndjson_records);
   g_test_add_func ("/conduit/records/json", test_json_records);
   g_test_add_func ("/conduit/records/format-names", test_format_names);

@@ -339,6 +339,79 @@ test_syntax_errors (void)
   assert_syntax_error ("format_date(a, \"%Q\")", 16, "not a date format");
 }
 
+/* Repeats @unit @count times between @before and @after. */
+static char *
+repeated (const char *before,
+          const char *unit,
+          guint       count,
+          const char *after)
+{
+  GString *text = g_string_new (before);
+
+  for (guint i = 0; i < count; i++)
+    g_string_append (text, unit);
+  g_string_append (text, after);
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_nesting_limit (void)
+{
+  g_autofree char *minus = repeated ("", "-", 10000, "1");
+  g_autofree char *nots = repeated ("", "not ", 10000, "true");
+  g_autofree char *calls = repeated ("", "trim(", 10000, "1");
+  g_autofree char *parens = repeated ("", "(", 10000, "1");
+
+  /* the whole expression is the first of 64 levels: the 64th minus or "not" is refused */
+  assert_syntax_error (minus, 64, "nested too deeply");
+  assert_syntax_error (nots, 4 * 63 + 1, "nested too deeply");
+  /* the values of the 64th call (or inside the 64th parenthesis) would be the 65th level */
+  assert_syntax_error (calls, 5 * 64 + 1, "nested too deeply");
+  assert_syntax_error (parens, 65, "nested too deeply");
+  assert_eval ("- - - 2", "-2");
+  assert_eval ("not not true", "true");
+}
+
+static void
+test_long_expressions (void)
+{
+  g_autofree char *sum = repeated ("1", " + 1", 4000, "");
+  g_autofree char *accented_sum = repeated ("é", " + 1", 4000, "");
+  g_autofree char *too_many = repeated ("1", " + 1", 4001, "");
+  g_autofree char *too_long = repeated ("1", " + 1", 20000, "");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitExpression) compiled = NULL;
+
+  /* the longest sum allowed nests 4,000 deep: evaluating it must fit on the stack */
+  assert_eval (sum, "4001");
+  assert_syntax_error (too_many, 4 * 4001 - 1, "more than 4000 operators");
+  /* columns still count characters, not bytes */
+  compiled = conduit_expression_new (accented_sum, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&compiled, conduit_expression_unref);
+  assert_syntax_error ("é + 1 +", 8, "found the end");
+  assert_syntax_error (too_long, 1, "longer than 64 KB");
+}
+
+static void
+test_date_errors (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitExpression) compiled = NULL;
+
+  assert_eval_fails ("date(-92233720368547758080)", "between the years 1 and 9999");
+  assert_eval_fails ("date(1e300)", "between the years 1 and 9999");
+  assert_eval ("date(253402300799)", "\"9999-12-31T23:59:59Z\"");
+  /* the date code's error is the one reported, not the broken text after the call */
+  assert_syntax_error ("date(\"x\", \"%t\")\"", 11, "“%t” is not a date code");
+  /* a code that is not ASCII is quoted whole, so the message stays UTF-8 */
+  compiled = conduit_expression_new ("date(\"2024-03-15\", \"%é\")", &error);
+  g_assert_null (compiled);
+  g_assert_error (error, CONDUIT_EXPRESSION_ERROR, CONDUIT_EXPRESSION_ERROR_SYNTAX);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_nonnull (strstr (error->message, "“%é” is not a date code"));
+}
+
 static void
 test_template (void)
 {
@@ -434,6 +507,9 @@ main (int   argc,
   g_test_add_func ("/conduit/expression/dates", test_dates);
   g_test_add_func ("/conduit/expression/keys", test_keys);
   g_test_add_func ("/conduit/expression/syntax-errors", test_syntax_errors);
+  g_test_add_func ("/conduit/expression/nesting-limit", test_nesting_limit);
+  g_test_add_func ("/conduit/expression/long", test_long_expressions);
+  g_test_add_func ("/conduit/expression/date-errors", test_date_errors);
   g_test_add_func ("/conduit/expression/template", test_template);
   g_test_add_func ("/conduit/expression/boolean-api", test_boolean_api);
   g_test_add_func ("/conduit/expression/quote-segment", test_quote_segment);

@@ -240,6 +240,15 @@ fill (ConduitCsvReader  *self,
           data += 3;
           n -= 3;
         }
+      /* Spreadsheets offer "Unicode text" (UTF-16) next to CSV: name it rather than let its
+       * bytes end up as a confusing error in some row. */
+      if (n >= 2 && (memcmp (data, "\xFF\xFE", 2) == 0 || memcmp (data, "\xFE\xFF", 2) == 0))
+        {
+          g_set_error (error, CONDUIT_CSV_READER_ERROR, CONDUIT_CSV_READER_ERROR_ENCODING,
+                       _("this file is UTF-16 text, not UTF-8; save it as UTF-8 "
+                         "(CSV UTF-8 in spreadsheet apps)"));
+          return FALSE;
+        }
       if (self->delimiter == 0)
         self->delimiter = guess_delimiter (data, n);
       csv_set_delim (&self->parser, self->delimiter);
@@ -307,6 +316,16 @@ conduit_csv_reader_next_row (ConduitCsvReader    *self,
     {
       FieldSpan *span = &g_array_index (self->spans, FieldSpan, i);
 
+      /* A Latin-1 export would otherwise put bytes that are not text into every record. */
+      if (!g_utf8_validate (self->text->str + span->start, span->length, NULL))
+        {
+          g_set_error (error, CONDUIT_CSV_READER_ERROR, CONDUIT_CSV_READER_ERROR_ENCODING,
+                       _("row %" G_GUINT64_FORMAT ", column %u: this file is not UTF-8 text; "
+                         "save it as UTF-8 (CSV UTF-8 in spreadsheet apps)"),
+                       self->row_number + 1, i - self->first_span + 1);
+          self->finished = TRUE;
+          return FALSE;
+        }
       g_ptr_array_add (self->row_fields, self->text->str + span->start);
       g_array_append_val (self->row_lengths, span->length);
     }

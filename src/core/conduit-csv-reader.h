@@ -22,6 +22,7 @@ typedef enum
   CONDUIT_CSV_READER_ERROR_FAILED,
   CONDUIT_CSV_READER_ERROR_MALFORMED,   /* e.g. a quote never closed */
   CONDUIT_CSV_READER_ERROR_TOO_LARGE,   /* a row larger than the limit */
+  CONDUIT_CSV_READER_ERROR_ENCODING,    /* text that is not UTF-8 */
 } ConduitCsvReaderError;
 
 typedef struct _ConduitCsvReader ConduitCsvReader;

@@ -1113,12 +1113,19 @@ check_date (ExprNode  *call,
   bad = check_date_format_text (format);
   if (bad != NULL)
     {
-      *message = g_strdup_printf (_("“%%%c” is not a date code; use %%Y %%m %%d %%H %%M %%S "
-                                    "%%y %%b %%B %%p %%I %%f %%z"), *bad ? *bad : ' ');
+      /* The code may be any character: quote all of its bytes, or the message is not UTF-8. */
+      int bad_length = *bad ? (int)(g_utf8_next_char (bad) - bad) : 0;
+
+      *message = g_strdup_printf (_("“%%%.*s” is not a date code; use %%Y %%m %%d %%H %%M %%S "
+                                    "%%y %%b %%B %%p %%I %%f %%z"), bad_length, bad);
       return FALSE;
     }
   return TRUE;
 }
+
+/* 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z as Unix time */
+#define MIN_UNIX_SECONDS (-62135596800.0)
+#define MAX_UNIX_SECONDS 253402300799.0
 
 static ConduitValue *
 fn_date (EvalContext *c, ExprNode *call, ConduitValue **args)
@@ -1141,6 +1148,15 @@ fn_date (EvalContext *c, ExprNode *call, ConduitValue **args)
           double seconds;
 
           conduit_value_get_number (args[0], &seconds);
+          /* Converting a number past gint64 is undefined: keep to the years GDateTime holds. */
+          if (!(seconds >= MIN_UNIX_SECONDS && seconds <= MAX_UNIX_SECONDS))
+            {
+              conduit_expression_set_error (c, call, _("%s seconds is not a date; a number of "
+                                                       "seconds since 1970 must fall between "
+                                                       "the years 1 and 9999"),
+                                            shown (c, args[0]));
+              return NULL;
+            }
           date_time = g_date_time_new_from_unix_utc ((gint64)seconds);
           has_time = TRUE;
         }

@@ -21,6 +21,9 @@
  * tree that lives in the expression's own arena, and evaluated against arena values. */
 
 #define MAX_NESTING 64
+#define MAX_EXPRESSION_LENGTH (64 * 1024)
+/* "a + b + c" nests to the left: evaluating n operators recurses n deep, so n is bounded */
+#define MAX_OPERATORS 4000
 
 typedef struct
 {
@@ -105,17 +108,21 @@ conduit_expression_syntax_error (GError     **error,
                                  const char  *format,
                                  ...)
 {
+  g_autofree char *formatted = NULL;
   g_autofree char *detail = NULL;
   GError *new_error;
   ConduitExpressionErrorPrivate *priv;
   va_list args;
 
-  if (error == NULL)
+  /* The first error is the one to show; GLib warns about setting a second over it. */
+  if (error == NULL || *error != NULL)
     return;
 
   va_start (args, format);
-  detail = g_strdup_vprintf (format, args);
+  formatted = g_strdup_vprintf (format, args);
   va_end (args);
+  /* A message may quote the user's text cut anywhere: it must still be UTF-8. */
+  detail = g_utf8_make_valid (formatted, -1);
 
   /* TRANSLATORS: "column 12: “)” is missing" */
   new_error = g_error_new (CONDUIT_EXPRESSION_ERROR, CONDUIT_EXPRESSION_ERROR_SYNTAX,
@@ -174,16 +181,48 @@ typedef struct
   gboolean           stop_at_brace;   /* inside a {{template}}: "}}" ends the expression */
   Token              token;
   guint              depth;
+  guint              operators;
+  guint             *chars_before;    /* chars before each byte offset; NULL for ASCII text */
   guint              braces;          /* open { of tables, which a "}}" cannot close */
   GError           **error;
   gboolean           failed;
 } Parser;
 
+/* Every node asks for its column and width: counting characters from the start each time made
+ * a long sum quadratic, so they come from a table built once (or the offset, for ASCII). */
+static guint
+chars_before (Parser *p,
+              gsize   offset)
+{
+  return p->chars_before != NULL ? p->chars_before[offset] : (guint)offset;
+}
+
+static void
+parser_index_chars (Parser *p)
+{
+  guint chars = 0;
+  gsize i;
+
+  for (i = 0; i < p->length && !((guchar)p->text[i] & 0x80); i++)
+    ;
+  if (i == p->length)
+    return;
+
+  p->chars_before = g_new (guint, p->length + 1);
+  for (i = 0; i < p->length; i++)
+    {
+      p->chars_before[i] = chars;
+      if (((guchar)p->text[i] & 0xC0) != 0x80)
+        chars++;
+    }
+  p->chars_before[p->length] = chars;
+}
+
 static guint
 column_at (Parser *p,
            gsize   offset)
 {
-  return p->column_offset + g_utf8_strlen (p->text, offset) + 1;
+  return p->column_offset + chars_before (p, offset) + 1;
 }
 
 static guint
@@ -191,7 +230,7 @@ chars_between (Parser *p,
                gsize   start,
                gsize   end)
 {
-  return g_utf8_strlen (p->text + start, end - start);
+  return chars_before (p, end) - chars_before (p, start);
 }
 
 G_GNUC_PRINTF (4, 5)
@@ -499,6 +538,32 @@ expect (Parser     *p,
 }
 
 static ExprNode *parse_expression (Parser *p);
+
+static gboolean
+parser_count_operator (Parser *p)
+{
+  if (++p->operators > MAX_OPERATORS)
+    {
+      parser_error (p, p->token.start, p->token.end,
+                    _("the expression has more than %u operators; split it over several fields"),
+                    MAX_OPERATORS);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Each (, call, unary minus and "not" recurses: a limit keeps a million of them off the stack. */
+static gboolean
+parser_enter (Parser *p)
+{
+  if (++p->depth > MAX_NESTING)
+    {
+      p->depth--;
+      parser_error (p, p->token.start, p->token.end, _("the expression is nested too deeply"));
+      return FALSE;
+    }
+  return TRUE;
+}
 
 typedef struct
 {
@@ -832,7 +897,6 @@ parse_call (Parser *p)
     }
 
   node = node_new (p, EXPR_CALL, name_start, p->token.end);
-  next_token (p);   /* ) */
   node->call.function = function;
   node->call.n_args = args->len;
   node->call.args = conduit_arena_alloc (p->expression->arena, sizeof (ExprNode *) * MAX (args->len, 1));
@@ -868,6 +932,9 @@ parse_call (Parser *p)
       return NULL;
     }
 
+  /* Only now past the ")": an error in the text after it must not come before (and on top
+   * of) the error in the values. */
+  next_token (p);
   if (node->call.data != NULL)
     g_ptr_array_add (p->expression->calls, node);
 
@@ -963,8 +1030,11 @@ parse_unary (Parser *p)
       gsize start = p->token.start;
       ExprNode *operand, *node;
 
+      if (!parser_enter (p))
+        return NULL;
       next_token (p);
       operand = parse_unary (p);
+      p->depth--;
       if (operand == NULL)
         return NULL;
       node = node_new (p, EXPR_NEGATE, start, p->token.start);
@@ -996,6 +1066,8 @@ parse_binary_level (Parser *p,
       if (!matches)
         break;
 
+      if (!parser_count_operator (p))
+        return NULL;
       next_token (p);
       right = level == 0 ? parse_unary (p) : parse_binary_level (p, level - 1);
       if (right == NULL)
@@ -1020,8 +1092,11 @@ parse_not (Parser *p)
       gsize start = p->token.start;
       ExprNode *operand, *node;
 
+      if (!parser_enter (p))
+        return NULL;
       next_token (p);
       operand = parse_not (p);
+      p->depth--;
       if (operand == NULL)
         return NULL;
       node = node_new (p, EXPR_NOT, start, p->token.start);
@@ -1043,6 +1118,8 @@ parse_logic (Parser    *p,
     {
       ExprNode *right, *node;
 
+      if (!parser_count_operator (p))
+        return NULL;
       next_token (p);
       right = kind == TOKEN_OR ? parse_logic (p, TOKEN_AND) : parse_not (p);
       if (right == NULL)
@@ -1061,11 +1138,8 @@ parse_expression (Parser *p)
 {
   ExprNode *node;
 
-  if (++p->depth > MAX_NESTING)
-    {
-      parser_error (p, p->token.start, p->token.end, _("the expression is nested too deeply"));
-      return NULL;
-    }
+  if (!parser_enter (p))
+    return NULL;
   node = parse_logic (p, TOKEN_OR);
   p->depth--;
   return p->failed ? NULL : node;
@@ -1171,6 +1245,18 @@ conduit_expression_new_full (const char  *text,
       return NULL;
     }
 
+  /* A {{template}} hands over the rest of its text, which may be long; only a whole
+   * expression is held to the limit. */
+  if (consumed == NULL && parser.length > MAX_EXPRESSION_LENGTH)
+    {
+      conduit_expression_syntax_error (error, 1 + column_offset, 1,
+                                       _("the expression is longer than %u KB; split it over "
+                                         "several fields"), MAX_EXPRESSION_LENGTH / 1024);
+      g_string_free (parser.token.string, TRUE);
+      return NULL;
+    }
+
+  parser_index_chars (&parser);
   next_token (&parser);
   if (parser.token.kind == TOKEN_END && !path_only)
     {
@@ -1194,6 +1280,7 @@ conduit_expression_new_full (const char  *text,
     }
 
   g_string_free (parser.token.string, TRUE);
+  g_clear_pointer (&parser.chars_before, g_free);
   if (parser.failed || self->root == NULL)
     {
       if (!parser.failed)
@@ -1343,6 +1430,7 @@ conduit_expression_set_error (EvalContext *context,
                               const char  *format,
                               ...)
 {
+  g_autofree char *formatted = NULL;
   g_autofree char *message = NULL;
   va_list args;
 
@@ -1350,8 +1438,9 @@ conduit_expression_set_error (EvalContext *context,
     return;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  formatted = g_strdup_vprintf (format, args);
   va_end (args);
+  message = g_utf8_make_valid (formatted, -1);
 
   if (node != NULL && node->kind == EXPR_CALL)
     g_set_error (context->error, CONDUIT_EXPRESSION_ERROR, CONDUIT_EXPRESSION_ERROR_EVALUATION,

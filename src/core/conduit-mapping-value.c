@@ -1156,6 +1156,7 @@ read_number (ConduitJsonReader *r,
   gboolean overflow = FALSE;
   gboolean negative = FALSE;
   char buffer[128];
+  double number;
 
   if (i < r->length && text[i] == '-')
     negative = TRUE, i++;
@@ -1216,11 +1217,22 @@ read_number (ConduitJsonReader *r,
   if (i - start >= sizeof buffer)
     {
       g_autofree char *copy = g_strndup (text + start, i - start);
-      return conduit_value_new_double (arena, g_ascii_strtod (copy, NULL));
+      number = g_ascii_strtod (copy, NULL);
     }
-  memcpy (buffer, text + start, i - start);
-  buffer[i - start] = '\0';
-  return conduit_value_new_double (arena, g_ascii_strtod (buffer, NULL));
+  else
+    {
+      memcpy (buffer, text + start, i - start);
+      buffer[i - start] = '\0';
+      number = g_ascii_strtod (buffer, NULL);
+    }
+  /* 1e400 would become null: the value lost, and later reported as missing */
+  if (!isfinite (number))
+    {
+      r->pos = start;
+      r->error = "the number is too large; numbers go up to about 1.8e308";
+      return NULL;
+    }
+  return conduit_value_new_double (arena, number);
 }
 
 static gboolean

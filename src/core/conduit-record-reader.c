@@ -439,6 +439,8 @@ read_header (ConduitRecordReader  *self,
   const gsize *lengths;
   guint n_fields;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  /* a repeated name → the next suffix to try, so that n repeats are not n² tries */
+  g_autoptr(GHashTable) next_suffix = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   self->csv = conduit_csv_reader_new (self->stream, self->csv_delimiter);
   self->header = g_ptr_array_new_with_free_func (g_free);
@@ -458,15 +460,17 @@ read_header (ConduitRecordReader  *self,
         }
       if (g_hash_table_contains (seen, name))
         {
-          g_autofree char *base = name;
+          char *base = name;
+          guint k = GPOINTER_TO_UINT (g_hash_table_lookup (next_suffix, base));
 
-          for (guint k = 2;; k++)
+          for (k = MAX (k, 2);; k++)
             {
               name = g_strdup_printf ("%s_%u", base, k);
               if (!g_hash_table_contains (seen, name))
                 break;
               g_free (name);
             }
+          g_hash_table_insert (next_suffix, base, GUINT_TO_POINTER (k + 1));
         }
       g_ptr_array_add (self->header, name);
       g_hash_table_add (seen, name);

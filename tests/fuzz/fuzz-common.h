@@ -63,11 +63,7 @@ fuzz_set_up_logging (void)
  *  - json-glib reads 1e400 as infinity, which the pretty printer writes as "inf": not JSON; and
  *    turns a lone surrogate escape ("\ud800") into bytes that are not UTF-8, which the printer
  *    writes out as they are. The flow loader refuses both before they reach the printer, but
- *    fuzz-json-text hands json-glib's tree to the printer directly.
- *  - the expression parser quotes an unknown date code cut at a byte ("“%\xc3” is not a date
- *    code" for "%é"), and a date code error followed by a syntax error sets the GError twice
- *    (GLib warns "GError set over the top of a previous GError"): date("x", "%t")"
- *  - the CSV record reader passes bytes that are not UTF-8 (a Latin-1 export) into records. */
+ *    fuzz-json-text hands json-glib's tree to the printer directly. */
 static inline gboolean
 fuzz_json_has_known_issue (JsonNode *node)
 {
