@@ -141,8 +141,14 @@ conduit_setting_type_to_string (ConduitSettingType type)
   g_return_val_if_reached ("string");
 }
 
-static const char *
-json_type_name (JsonNode *value)
+/**
+ * conduit_json_node_describe_type:
+ * @value: a JSON value
+ *
+ * Returns: what kind of value @value is, in words for a message ("text", "an array", …)
+ */
+const char *
+conduit_json_node_describe_type (JsonNode *value)
 {
   if (JSON_NODE_HOLDS_NULL (value))
     return _("null");
@@ -233,7 +239,7 @@ conduit_setting_spec_check_value (const ConduitSettingSpec  *spec,
     {
       if (message)
         *message = g_strdup_printf (_("“%s” must be %s, not %s"),
-                                    spec->key, expected, json_type_name (value));
+                                    spec->key, expected, conduit_json_node_describe_type (value));
       return FALSE;
     }
 

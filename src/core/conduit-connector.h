@@ -76,6 +76,7 @@ GType                     conduit_setting_spec_get_type           (void) G_GNUC_
 ConduitSettingSpec       *conduit_setting_spec_copy               (const ConduitSettingSpec *spec);
 void                      conduit_setting_spec_free               (ConduitSettingSpec     *spec);
 const char               *conduit_setting_type_to_string          (ConduitSettingType      type);
+const char               *conduit_json_node_describe_type         (JsonNode               *value);
 gboolean                  conduit_setting_spec_check_value        (const ConduitSettingSpec *spec,
                                                                    JsonNode               *value,
                                                                    char                  **message);

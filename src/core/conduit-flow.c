@@ -1111,25 +1111,6 @@ conduit_flow_check_node (ConduitFlow              *self,
 /* ------------------------------------------------------------------------------------------ */
 /* Loading                                                                                     */
 
-static const char *
-describe_json_type (JsonNode *value)
-{
-  if (JSON_NODE_HOLDS_NULL (value))
-    return _("null");
-  if (JSON_NODE_HOLDS_OBJECT (value))
-    return _("an object");
-  if (JSON_NODE_HOLDS_ARRAY (value))
-    return _("an array");
-  switch (json_node_get_value_type (value))
-    {
-    case G_TYPE_BOOLEAN: return _("true or false");
-    case G_TYPE_INT64: return _("a whole number");
-    case G_TYPE_DOUBLE: return _("a number");
-    case G_TYPE_STRING: return _("text");
-    default: return _("a value");
-    }
-}
-
 static gboolean
 is_string (JsonNode *value)
 {
@@ -1166,7 +1147,7 @@ read_string (JsonObject *object,
   if (!is_string (value))
     {
       add_problem (problems, member_pointer, node_id, _("“%s” must be text, not %s"),
-                   member, describe_json_type (value));
+                   member, conduit_json_node_describe_type (value));
       return NULL;
     }
 
@@ -1224,7 +1205,7 @@ read_node (JsonNode   *value,
   if (!JSON_NODE_HOLDS_OBJECT (value))
     {
       add_problem (problems, pointer, NULL, _("a node must be an object, not %s"),
-                   describe_json_type (value));
+                   conduit_json_node_describe_type (value));
       return NULL;
     }
 
@@ -1268,7 +1249,7 @@ read_node (JsonNode   *value,
           !is_number (json_array_get_element (json_node_get_array (member), 0)) ||
           !is_number (json_array_get_element (json_node_get_array (member), 1)))
         add_problem (problems, position_pointer, id,
-                     _("“position” must be two numbers [x, y], not %s"), describe_json_type (member));
+                     _("“position” must be two numbers [x, y], not %s"), conduit_json_node_describe_type (member));
       else
         conduit_node_set_position (node,
                                    json_array_get_double_element (json_node_get_array (member), 0),
@@ -1282,7 +1263,7 @@ read_node (JsonNode   *value,
       if (!JSON_NODE_HOLDS_OBJECT (member))
         {
           add_problem (problems, settings_pointer, id, _("“settings” must be an object, not %s"),
-                       describe_json_type (member));
+                       conduit_json_node_describe_type (member));
         }
       else
         {
@@ -1302,7 +1283,7 @@ read_node (JsonNode   *value,
 
       if (!JSON_NODE_HOLDS_OBJECT (member))
         add_problem (problems, mapping_pointer, id, _("“mapping” must be an object, not %s"),
-                     describe_json_type (member));
+                     conduit_json_node_describe_type (member));
       else
         conduit_node_set_mapping (node, member);
     }
@@ -1326,7 +1307,7 @@ read_link (JsonNode   *value,
   if (!JSON_NODE_HOLDS_OBJECT (value))
     {
       add_problem (problems, pointer, NULL, _("a link must be an object, not %s"),
-                   describe_json_type (value));
+                   conduit_json_node_describe_type (value));
       return NULL;
     }
 
@@ -1550,7 +1531,7 @@ conduit_flow_new_from_data (ConduitConnectorRegistry  *registry,
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       add_problem (problems, "", NULL, _("a flow must be a JSON object, not %s"),
-                   describe_json_type (root));
+                   conduit_json_node_describe_type (root));
       locate_problems (problems, data, length);
       return fail_with_problems (problems, problems_out, error), NULL;
     }
@@ -1565,7 +1546,7 @@ conduit_flow_new_from_data (ConduitConnectorRegistry  *registry,
   else if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_INT64)
     {
       add_problem (problems, "/version", NULL, _("“version” must be a whole number, not %s"),
-                   describe_json_type (member));
+                   conduit_json_node_describe_type (member));
     }
   else if (json_node_get_int (member) != CONDUIT_FLOW_FORMAT_VERSION)
     {
@@ -1605,7 +1586,7 @@ conduit_flow_new_from_data (ConduitConnectorRegistry  *registry,
   else if (!JSON_NODE_HOLDS_ARRAY (member))
     {
       add_problem (problems, "/nodes", NULL, _("“nodes” must be an array, not %s"),
-                   describe_json_type (member));
+                   conduit_json_node_describe_type (member));
     }
   else
     {
@@ -1629,7 +1610,7 @@ conduit_flow_new_from_data (ConduitConnectorRegistry  *registry,
   if (member != NULL && !JSON_NODE_HOLDS_ARRAY (member))
     {
       add_problem (problems, "/links", NULL, _("“links” must be an array, not %s"),
-                   describe_json_type (member));
+                   conduit_json_node_describe_type (member));
     }
   else if (member != NULL)
     {
