@@ -32,5 +32,9 @@ struct _ConduitHistoryStore *conduit_cli_open_history     (const char           
 gboolean                     conduit_cli_add_webhook_flow (struct _ConduitWebhookServer *webhooks,
                                                            struct _ConduitFlow          *flow,
                                                            GError                     **error);
+gboolean                     conduit_cli_join_webhook_flow (struct _ConduitWebhookServer *webhooks,
+                                                            struct _ConduitFlow          *flow,
+                                                            guint                         port,
+                                                            GError                      **error);
 
 G_END_DECLS

@@ -17,37 +17,231 @@
 #include "conduit.h"
 #include "conduit-cli-commands.h"
 
-/* conduit-cli serve FLOW... [--history DB] [--keep-runs N] [--keep-days D]
+/* conduit-cli serve FLOW... [--history DB] [--keep-runs N] [--keep-days D] [--workers N]
  *
  * Serves the flows' webhook and schedule triggers until SIGINT or SIGTERM. Then it stops
  * accepting events, lets accepted events and running runs finish, writes the history and
- * exits. The history is pruned in the background to the retention asked for. */
+ * exits. The history is pruned in the background to the retention asked for.
+ *
+ * Webhooks are served by worker threads, one per processor by default: each has its own main
+ * context, runner (with its HTTP session) and webhook server, and its own copy of the flows;
+ * their servers share each port (SO_REUSEPORT), so the kernel spreads the connections over
+ * them. They share the history, whose single writer thread orders every write. Schedules run
+ * on the main thread. */
 
 #define PRUNE_INTERVAL_SECONDS (10 * 60)
+#define MAX_WORKERS 16
+
+typedef struct _Serve Serve;
 
 typedef struct
 {
+  Serve                *serve;
+  guint                 index;
+  GThread              *thread;
+  GMainContext         *context;
   GMainLoop            *loop;
   ConduitRunner        *runner;
-  ConduitHistoryStore  *history;
   ConduitWebhookServer *webhooks;
+  GPtrArray            *flows;      /* this worker's own copies, parallel to serve->paths */
+  guint                 drain_id;
+
+  /* Set up in the worker, read by the main thread once `ready` */
+  GError               *error;
+  const char           *failed_path;
+  gboolean              ready;
+} Worker;
+
+struct _Serve
+{
+  GMainLoop            *loop;
+  ConduitHistoryStore  *history;
+  ConduitRunner        *runner;     /* the schedules' */
   ConduitScheduler     *scheduler;
+  GPtrArray            *paths;      /* flow files with a webhook trigger */
+  guint                *ports;      /* per webhook flow, as the first worker bound it */
+  GPtrArray            *workers;
+  GMutex                mutex;
+  GCond                 cond;
+  gint                  n_workers_running;
   gboolean              stopping;
   guint                 drain_id;
-} Serve;
+};
+
+/* Worker threads */
+
+static gboolean
+worker_drain_cb (gpointer user_data)
+{
+  Worker *worker = user_data;
+
+  if (conduit_webhook_server_get_n_pending (worker->webhooks) > 0 ||
+      conduit_runner_get_n_active (worker->runner) > 0)
+    return G_SOURCE_CONTINUE;
+
+  worker->drain_id = 0;
+  g_main_loop_quit (worker->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+worker_stop_cb (gpointer user_data)
+{
+  Worker *worker = user_data;
+  GSource *source;
+
+  if (worker->drain_id != 0)
+    return G_SOURCE_REMOVE;
+
+  conduit_webhook_server_stop (worker->webhooks);
+  source = g_timeout_source_new (20);
+  g_source_set_callback (source, worker_drain_cb, worker, NULL);
+  worker->drain_id = g_source_attach (source, worker->context);
+  g_source_unref (source);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+worker_setup (Worker  *worker,
+              GError **error)
+{
+  Serve *serve = worker->serve;
+
+  worker->runner = conduit_runner_new (conduit_connector_registry_get_default (), serve->history);
+  worker->webhooks = conduit_webhook_server_new (worker->runner);
+  conduit_webhook_server_set_shared_ports (worker->webhooks, TRUE);
+
+  for (guint i = 0; i < serve->paths->len; i++)
+    {
+      const char *path = g_ptr_array_index (serve->paths, i);
+      g_autoptr(ConduitFlow) flow = conduit_cli_load_flow (path, error);
+
+      worker->failed_path = path;
+      if (flow == NULL)
+        return FALSE;
+      /* The first worker binds the flow's port (perhaps a free one, for port 0); the others
+       * join it. */
+      if (worker->index == 0)
+        {
+          if (!conduit_cli_add_webhook_flow (worker->webhooks, flow, error))
+            return FALSE;
+          serve->ports[i] = conduit_webhook_server_get_port (worker->webhooks, flow);
+        }
+      else if (!conduit_cli_join_webhook_flow (worker->webhooks, flow, serve->ports[i], error))
+        return FALSE;
+      g_ptr_array_add (worker->flows, g_steal_pointer (&flow));
+    }
+
+  worker->failed_path = NULL;
+  return TRUE;
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  Worker *worker = data;
+  Serve *serve = worker->serve;
+  gboolean ok;
+
+  g_main_context_push_thread_default (worker->context);
+
+  ok = worker_setup (worker, &worker->error);
+
+  g_mutex_lock (&serve->mutex);
+  worker->ready = TRUE;
+  g_cond_broadcast (&serve->cond);
+  g_mutex_unlock (&serve->mutex);
+
+  if (ok)
+    g_main_loop_run (worker->loop);
+
+  /* The history hands its finished tasks back to this context: wait for them, then let them
+   * go, and everything the worker made, in the worker's thread and context. */
+  conduit_history_store_flush (serve->history, NULL);
+  g_clear_object (&worker->webhooks);
+  g_clear_object (&worker->runner);
+  g_ptr_array_set_size (worker->flows, 0);
+  while (g_main_context_iteration (worker->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (worker->context);
+
+  g_atomic_int_dec_and_test (&serve->n_workers_running);
+  g_main_context_wakeup (NULL);
+  return NULL;
+}
+
+static void
+worker_free (Worker *worker)
+{
+  if (worker->thread != NULL)
+    g_thread_join (worker->thread);
+  g_clear_pointer (&worker->flows, g_ptr_array_unref);
+  g_clear_pointer (&worker->loop, g_main_loop_unref);
+  g_clear_pointer (&worker->context, g_main_context_unref);
+  g_clear_error (&worker->error);
+  g_free (worker);
+}
+
+/* Starts a worker and waits until it serves its flows, or failed to. */
+static gboolean
+start_worker (Serve   *serve,
+              guint    index,
+              GError **error)
+{
+  Worker *worker = g_new0 (Worker, 1);
+  g_autofree char *name = g_strdup_printf ("conduit-worker-%u", index);
+
+  worker->serve = serve;
+  worker->index = index;
+  worker->context = g_main_context_new ();
+  worker->loop = g_main_loop_new (worker->context, FALSE);
+  worker->flows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (serve->workers, worker);
+
+  g_atomic_int_inc (&serve->n_workers_running);
+  worker->thread = g_thread_new (name, worker_thread, worker);
+
+  g_mutex_lock (&serve->mutex);
+  while (!worker->ready)
+    g_cond_wait (&serve->cond, &serve->mutex);
+  g_mutex_unlock (&serve->mutex);
+
+  if (worker->error != NULL)
+    {
+      g_set_error (error, worker->error->domain, worker->error->code, "%s: %s",
+                   worker->failed_path ? worker->failed_path : "", worker->error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The main thread */
 
 static gboolean
 drain_cb (gpointer user_data)
 {
   Serve *serve = user_data;
 
-  if (conduit_webhook_server_get_n_pending (serve->webhooks) > 0 ||
+  if (g_atomic_int_get (&serve->n_workers_running) > 0 ||
       conduit_runner_get_n_active (serve->runner) > 0)
     return G_SOURCE_CONTINUE;
 
   serve->drain_id = 0;
   g_main_loop_quit (serve->loop);
   return G_SOURCE_REMOVE;
+}
+
+static void
+stop_workers (Serve *serve)
+{
+  for (guint i = 0; i < serve->workers->len; i++)
+    {
+      Worker *worker = g_ptr_array_index (serve->workers, i);
+
+      if (worker->ready && worker->error == NULL)
+        g_main_context_invoke (worker->context, worker_stop_cb, worker);
+    }
 }
 
 static gboolean
@@ -60,7 +254,7 @@ stop_cb (gpointer user_data)
 
   serve->stopping = TRUE;
   fprintf (stderr, "%s\n", _("Stopping: finishing the runs in flight…"));
-  conduit_webhook_server_stop (serve->webhooks);
+  stop_workers (serve);
   conduit_scheduler_stop (serve->scheduler);
   serve->drain_id = g_timeout_add (20, drain_cb, serve);
   return G_SOURCE_CONTINUE;
@@ -89,16 +283,6 @@ prune_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/**
- * conduit_cli_add_webhook_flow:
- * @webhooks: the webhook server
- * @flow: a flow with a webhook trigger
- * @error: return location for an error
- *
- * Serves @flow's webhook, with its signature secret when it checks signatures.
- *
- * Returns: whether the flow is served
- */
 typedef struct
 {
   ConduitCredential *credential;
@@ -118,11 +302,15 @@ lookup_cb (GObject      *object,
   lookup->done = TRUE;
 }
 
-gboolean
-conduit_cli_add_webhook_flow (ConduitWebhookServer  *webhooks,
-                              ConduitFlow           *flow,
-                              GError               **error)
+/* Serves @flow's webhook, with its signature secret when it checks signatures; on @join_port
+ * (another worker's) unless it is 0. */
+static gboolean
+add_webhook_flow (ConduitWebhookServer  *webhooks,
+                  ConduitFlow           *flow,
+                  guint                  join_port,
+                  GError               **error)
 {
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
   GListModel *nodes = conduit_flow_get_nodes (flow);
   g_autoptr(ConduitCredential) credential = NULL;
   const char *secret = NULL;
@@ -142,7 +330,7 @@ conduit_cli_add_webhook_flow (ConduitWebhookServer  *webhooks,
       conduit_credential_store_lookup_async (conduit_credential_store_get_default (), id, NULL,
                                              lookup_cb, &lookup);
       while (!lookup.done)
-        g_main_context_iteration (NULL, TRUE);
+        g_main_context_iteration (context, TRUE);
       if (lookup.credential == NULL)
         {
           g_propagate_prefixed_error (error, lookup.error, _("the signature secret: "));
@@ -161,7 +349,47 @@ conduit_cli_add_webhook_flow (ConduitWebhookServer  *webhooks,
       break;
     }
 
+  if (join_port != 0)
+    return conduit_webhook_server_join_flow (webhooks, flow, NULL, secret, join_port, error);
   return conduit_webhook_server_add_flow (webhooks, flow, NULL, secret, error);
+}
+
+/**
+ * conduit_cli_add_webhook_flow:
+ * @webhooks: the webhook server
+ * @flow: a flow with a webhook trigger
+ * @error: return location for an error
+ *
+ * Serves @flow's webhook, with its signature secret when it checks signatures.
+ *
+ * Returns: whether the flow is served
+ */
+gboolean
+conduit_cli_add_webhook_flow (ConduitWebhookServer  *webhooks,
+                              ConduitFlow           *flow,
+                              GError               **error)
+{
+  return add_webhook_flow (webhooks, flow, 0, error);
+}
+
+/**
+ * conduit_cli_join_webhook_flow:
+ * @webhooks: a webhook server with shared ports
+ * @flow: a flow with a webhook trigger
+ * @port: the port another worker serves @flow on
+ * @error: return location for an error
+ *
+ * Serves @flow's webhook on @port too, for another worker thread.
+ *
+ * Returns: whether the flow is served
+ */
+gboolean
+conduit_cli_join_webhook_flow (ConduitWebhookServer  *webhooks,
+                               ConduitFlow           *flow,
+                               guint                  port,
+                               GError               **error)
+{
+  return add_webhook_flow (webhooks, flow, port, error);
 }
 
 int
@@ -172,15 +400,19 @@ conduit_cli_serve (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(ConduitHistoryStore) history = NULL;
   g_autoptr(ConduitRunner) runner = NULL;
-  g_autoptr(ConduitWebhookServer) webhooks = NULL;
   g_autoptr(ConduitScheduler) scheduler = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GPtrArray) flows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) webhook_paths = g_ptr_array_new ();
+  g_autoptr(GPtrArray) workers = g_ptr_array_new_with_free_func ((GDestroyNotify)worker_free);
+  g_autofree guint *ports = NULL;
   g_autofree char *history_path = NULL;
   gint keep_runs = 10000;
   gint keep_days = 30;
+  gint n_workers = 0;
   guint served = 0;
   guint sigint_id, sigterm_id, prune_id;
+  int status = 0;
   Serve serve = { 0 };
   const GOptionEntry entries[] = {
     { "history", 0, 0, G_OPTION_ARG_FILENAME, &history_path,
@@ -189,6 +421,8 @@ conduit_cli_serve (int    argc,
       N_("Keep the last N runs of each flow (0: no limit; default 10000)"), N_("N") },
     { "keep-days", 0, 0, G_OPTION_ARG_INT, &keep_days,
       N_("Keep runs for D days (0: no limit; default 30)"), N_("D") },
+    { "workers", 0, 0, G_OPTION_ARG_INT, &n_workers,
+      N_("Serve webhooks with N threads (default: one per processor)"), N_("N") },
     { NULL }
   };
 
@@ -209,6 +443,14 @@ conduit_cli_serve (int    argc,
       fprintf (stderr, _("%s: name at least one flow file\n"), argv[0]);
       return 1;
     }
+
+  if (n_workers < 0 || n_workers > MAX_WORKERS)
+    {
+      fprintf (stderr, _("%s: --workers takes a number from 1 to %d\n"), argv[0], MAX_WORKERS);
+      return 1;
+    }
+  if (n_workers == 0)
+    n_workers = CLAMP (g_get_num_processors (), 1, MAX_WORKERS);
 
   for (int i = 1; i < argc; i++)
     {
@@ -232,7 +474,6 @@ conduit_cli_serve (int    argc,
                                        (guint)MAX (keep_days, 0));
 
   runner = conduit_runner_new (conduit_connector_registry_get_default (), history);
-  webhooks = conduit_webhook_server_new (runner);
   scheduler = conduit_scheduler_new (runner);
 
   /* Before the first URL is printed, so that a signal right after it is handled cleanly. */
@@ -240,8 +481,11 @@ conduit_cli_serve (int    argc,
   serve.loop = loop;
   serve.runner = runner;
   serve.history = history;
-  serve.webhooks = webhooks;
   serve.scheduler = scheduler;
+  serve.paths = webhook_paths;
+  serve.workers = workers;
+  g_mutex_init (&serve.mutex);
+  g_cond_init (&serve.cond);
   sigint_id = g_unix_signal_add (SIGINT, stop_cb, &serve);
   sigterm_id = g_unix_signal_add (SIGTERM, stop_cb, &serve);
 
@@ -262,19 +506,7 @@ conduit_cli_serve (int    argc,
 
       if (has_webhook)
         {
-          g_autofree char *url = NULL;
-          g_autofree char *curl = NULL;
-
-          if (!conduit_cli_add_webhook_flow (webhooks, flow, &error))
-            {
-              fprintf (stderr, "%s: %s\n", argv[i + 1], error->message);
-              return 1;
-            }
-          url = conduit_webhook_server_dup_url (webhooks, flow);
-          curl = conduit_webhook_server_dup_curl_command (webhooks, flow);
-          printf (_("%s: listening on %s\n"), conduit_flow_get_name (flow), url);
-          printf (_("  try: %s\n"), curl);
-          served++;
+          g_ptr_array_add (webhook_paths, argv[i + 1]);
         }
 
       if (has_schedule)
@@ -285,7 +517,8 @@ conduit_cli_serve (int    argc,
           if (!conduit_scheduler_add_flow (scheduler, flow, NULL, &error))
             {
               fprintf (stderr, "%s: %s\n", argv[i + 1], error->message);
-              return 1;
+              status = 1;
+              goto out;
             }
           next = g_date_time_new_from_unix_local (conduit_scheduler_get_next_us (scheduler, flow) /
                                                   G_USEC_PER_SEC);
@@ -298,13 +531,42 @@ conduit_cli_serve (int    argc,
         fprintf (stderr, _("%s: has no webhook or schedule trigger; nothing to serve\n"),
                  argv[i + 1]);
     }
+
+  if (webhook_paths->len > 0)
+    {
+      Worker *first;
+
+      ports = g_new0 (guint, webhook_paths->len);
+      serve.ports = ports;
+      for (guint i = 0; i < (guint)n_workers; i++)
+        if (!start_worker (&serve, i, &error))
+          {
+            fprintf (stderr, "%s\n", error->message);
+            status = 1;
+            goto out;
+          }
+
+      first = g_ptr_array_index (workers, 0);
+      for (guint i = 0; i < webhook_paths->len; i++)
+        {
+          ConduitFlow *flow = g_ptr_array_index (first->flows, i);
+          g_autofree char *url = NULL;
+          g_autofree char *curl = NULL;
+
+          /* Read once the worker is set up; it no longer changes what it serves. */
+          url = conduit_webhook_server_dup_url (first->webhooks, flow);
+          curl = conduit_webhook_server_dup_curl_command (first->webhooks, flow);
+          printf (_("%s: listening on %s\n"), conduit_flow_get_name (flow), url);
+          printf (_("  try: %s\n"), curl);
+          served++;
+        }
+    }
   fflush (stdout);
 
   if (served == 0)
     {
-      g_source_remove (sigint_id);
-      g_source_remove (sigterm_id);
-      return 1;
+      status = 1;
+      goto out;
     }
 
   prune_cb (&serve);
@@ -312,10 +574,21 @@ conduit_cli_serve (int    argc,
 
   g_main_loop_run (loop);
 
+  g_source_remove (prune_id);
+
+out:
+  /* Workers that started stop and finish their runs before the history closes. */
+  stop_workers (&serve);
+  while (g_atomic_int_get (&serve.n_workers_running) > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_ptr_array_set_size (workers, 0);
+
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
-  g_source_remove (prune_id);
   conduit_history_store_close (history);
-  fprintf (stderr, "%s\n", _("Stopped; every accepted event is in the history."));
-  return 0;
+  g_mutex_clear (&serve.mutex);
+  g_cond_clear (&serve.cond);
+  if (status == 0)
+    fprintf (stderr, "%s\n", _("Stopped; every accepted event is in the history."));
+  return status;
 }

@@ -147,12 +147,22 @@ typedef struct
   SoupMessage        *message;
   GCancellable       *attempt_cancellable;
   gulong              cancelled_id;
-  guint               timeout_id;
+  GSource            *timeout;   /* in the thread's context: runs may be served by workers */
   gboolean            timed_out;
   guint               delay_ms;
   gint64              attempt_started_us;
   gboolean            auth_retried;
 } Call;
+
+static void
+clear_timeout (Call *call)
+{
+  if (call->timeout != NULL)
+    {
+      g_source_destroy (call->timeout);
+      g_clear_pointer (&call->timeout, g_source_unref);
+    }
+}
 
 static void
 call_free (Call *call)
@@ -164,7 +174,7 @@ call_free (Call *call)
   g_clear_pointer (&call->outcome, conduit_http_outcome_free);
   g_clear_object (&call->message);
   g_clear_object (&call->attempt_cancellable);
-  g_clear_handle_id (&call->timeout_id, g_source_remove);
+  clear_timeout (call);
   g_free (call);
 }
 
@@ -203,7 +213,7 @@ attempt_timeout_cb (gpointer user_data)
 {
   Call *call = user_data;
 
-  call->timeout_id = 0;
+  g_clear_pointer (&call->timeout, g_source_unref);
   call->timed_out = TRUE;
   g_cancellable_cancel (call->attempt_cancellable);
   return G_SOURCE_REMOVE;
@@ -385,7 +395,7 @@ attempt_cb (GObject      *object,
 
   bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
 
-  g_clear_handle_id (&call->timeout_id, g_source_remove);
+  clear_timeout (call);
   if (parent != NULL)
     g_cancellable_disconnect (parent, call->cancelled_id);
   call->cancelled_id = 0;
@@ -511,8 +521,9 @@ start_exchange (GTask *task)
   if (parent != NULL)
     call->cancelled_id = g_cancellable_connect (parent, G_CALLBACK (parent_cancelled_cb),
                                                 call->attempt_cancellable, NULL);
-  call->timeout_id = g_timeout_add_seconds (MAX (call->request->timeout_s, 1), attempt_timeout_cb,
-                                            call);
+  call->timeout = g_timeout_source_new_seconds (MAX (call->request->timeout_s, 1));
+  g_source_set_callback (call->timeout, attempt_timeout_cb, call, NULL);
+  g_source_attach (call->timeout, g_task_get_context (task));
 
   soup_session_send_and_read_async (conduit_run_get_session (call->run), call->message,
                                     G_PRIORITY_DEFAULT, call->attempt_cancellable, attempt_cb,

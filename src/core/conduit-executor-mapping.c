@@ -52,6 +52,31 @@ conduit_executor_mapping_init (ConduitExecutorMapping *self)
 {
 }
 
+typedef struct
+{
+  JsonNode       *source;   /* the node's mapping it was compiled from */
+  ConduitMapping *mapping;
+  gboolean        keep_unmapped;  /* as the mapping itself says */
+} CompiledMapping;
+
+static void
+compiled_mapping_free (CompiledMapping *cached)
+{
+  json_node_unref (cached->source);
+  g_object_unref (cached->mapping);
+  g_free (cached);
+}
+
+static GQuark
+compiled_quark (void)
+{
+  static GQuark quark;
+
+  if (G_UNLIKELY (quark == 0))
+    quark = g_quark_from_static_string ("conduit-compiled-mapping");
+  return quark;
+}
+
 static gboolean
 conduit_executor_mapping_prepare (ConduitExecutor  *executor,
                                   ConduitRun       *run,
@@ -62,12 +87,22 @@ conduit_executor_mapping_prepare (ConduitExecutor  *executor,
   ConduitConnector *connector = conduit_run_get_connector (run, node);
   JsonNode *json = conduit_node_get_mapping (node);
   g_autoptr(GError) local_error = NULL;
+  CompiledMapping *cached;
 
   if (json == NULL)
     {
       g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_SETTING,
                    _("the node has no mapping yet; add rows that say where each field goes"));
       return FALSE;
+    }
+
+  /* A webhook flow runs the same mapping thousands of times a second: compile it once per
+   * version of the node's mapping, and keep it on the node. Runs of one node share a thread. */
+  cached = g_object_get_qdata (G_OBJECT (node), compiled_quark ());
+  if (cached != NULL && cached->source == json)
+    {
+      self->mapping = g_object_ref (cached->mapping);
+      goto settings;
     }
 
   self->mapping = conduit_mapping_new_from_json (json, &local_error);
@@ -78,10 +113,22 @@ conduit_executor_mapping_prepare (ConduitExecutor  *executor,
       return FALSE;
     }
 
+  cached = g_new0 (CompiledMapping, 1);
+  cached->source = json_node_ref (json);
+  cached->mapping = g_object_ref (self->mapping);
+  cached->keep_unmapped = conduit_mapping_get_keep_unmapped (self->mapping);
+  g_object_set_qdata_full (G_OBJECT (node), compiled_quark (), cached,
+                           (GDestroyNotify)compiled_mapping_free);
+
+settings:
+  /* The node's keep_unmapped setting, when it has one, overrides the mapping's own; settings
+   * change without the mapping changing, so it is applied on every run. */
   if (conduit_node_get_setting (node, "keep_unmapped") != NULL)
     conduit_mapping_set_keep_unmapped (self->mapping,
                                        conduit_node_get_bool_setting (node, connector,
                                                                       "keep_unmapped", FALSE));
+  else
+    conduit_mapping_set_keep_unmapped (self->mapping, cached->keep_unmapped);
   return TRUE;
 }
 

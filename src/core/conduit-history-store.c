@@ -669,7 +669,7 @@ static gpointer
 writer_thread (gpointer data)
 {
   ConduitHistoryStore *self = data;
-  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify)op_free);
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
   gboolean stop = FALSE;
 
   while (!stop)
@@ -723,8 +723,14 @@ writer_thread (gpointer data)
       else if (!in_transaction)
         g_warning ("%s", error->message);
 
+      /* Each op is freed right after it completes: when a flush completes, the tasks of the ops
+       * before it have been handed back to their contexts, so a thread that flushed and then
+       * iterates its context once more leaves nothing behind. */
       for (guint i = 0; i < batch->len; i++)
-        complete_op (g_ptr_array_index (batch, i));
+        {
+          complete_op (g_ptr_array_index (batch, i));
+          op_free (g_ptr_array_index (batch, i));
+        }
       g_ptr_array_set_size (batch, 0);
     }
 

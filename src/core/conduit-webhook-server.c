@@ -12,6 +12,8 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/socket.h>
 
 #include "conduit-executor.h"
 #include "conduit-json-text.h"
@@ -67,6 +69,7 @@ struct _ConduitWebhookServer
   GQueue         waiting;           /* of Pending, not yet recorded */
   guint          n_pending;         /* being recorded */
   guint          n_running;         /* recorded and executing */
+  gboolean       shared_ports;      /* other servers may listen on our ports (SO_REUSEPORT) */
 };
 
 G_DEFINE_FINAL_TYPE (ConduitWebhookServer, conduit_webhook_server, G_TYPE_OBJECT)
@@ -505,14 +508,68 @@ request_started_cb (SoupServer        *soup,
     }
 }
 
+/* Listens with SO_REUSEPORT, so that the servers of several worker threads can share one port
+ * and the kernel spreads the connections over them. A port someone else already listens on is
+ * refused first, by a plain bind: SO_REUSEPORT alone would share it with a stranger. */
+static gboolean
+listen_shared (SoupServer      *soup,
+               GSocketAddress  *address,
+               gboolean         joining,
+               GError         **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  GSocketFamily family = g_socket_address_get_family (address);
+  struct sockaddr_storage native;
+  guint port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
+
+  /* The first server of a port makes sure nobody listens there yet; the servers that join it
+   * later would fail that test against the first. */
+  if (port != 0 && !joining)
+    {
+      g_autoptr(GSocket) probe = g_socket_new (family, G_SOCKET_TYPE_STREAM,
+                                               G_SOCKET_PROTOCOL_TCP, error);
+
+      if (probe == NULL || !g_socket_bind (probe, address, TRUE, error))
+        return FALSE;
+      g_socket_close (probe, NULL);
+    }
+
+  socket = g_socket_new (family, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL ||
+      !g_socket_set_option (socket, SOL_SOCKET, SO_REUSEADDR, 1, error) ||
+      !g_socket_set_option (socket, SOL_SOCKET, SO_REUSEPORT, 1, error) ||
+      !g_socket_address_to_native (address, &native, sizeof native, error))
+    return FALSE;
+
+  /* Not g_socket_bind(): it turns SO_REUSEPORT off again for TCP. */
+  if (bind (g_socket_get_fd (socket), (struct sockaddr *)&native,
+            g_socket_address_get_native_size (address)) != 0)
+    {
+      int saved = errno;
+      g_autofree char *text = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (address));
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Error binding to address %s: %s"), text, g_strerror (saved));
+      return FALSE;
+    }
+
+  if (!g_socket_listen (socket, error))
+    return FALSE;
+
+  return soup_server_listen_socket (soup, socket, 0, error);
+}
+
 static Listener *
 ensure_listener (ConduitWebhookServer  *self,
                  const char            *host,
                  guint                  port,
+                 gboolean               joining,
                  GError               **error)
 {
   g_autofree char *key = g_strdup_printf ("%s:%u", host, port);
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
   GSList *sockets;
   Listener *listener;
   gboolean ok;
@@ -530,22 +587,22 @@ ensure_listener (ConduitWebhookServer  *self,
   listener->soup = soup_server_new ("server-header", "Conduit ", NULL);
 
   if (g_str_equal (host, "0.0.0.0"))
-    ok = soup_server_listen_all (listener->soup, port, SOUP_SERVER_LISTEN_IPV4_ONLY, &local_error);
+    address = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
   else
+    address = g_inet_address_new_from_string (host);
+  if (address == NULL)
     {
-      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
-      g_autoptr(GSocketAddress) socket_address = NULL;
-
-      if (address == NULL)
-        {
-          g_set_error (error, CONDUIT_WEBHOOK_SERVER_ERROR, CONDUIT_WEBHOOK_SERVER_ERROR_LISTEN,
-                       _("“%s” is not an address to listen on"), host);
-          listener_free (listener);
-          return NULL;
-        }
-      socket_address = g_inet_socket_address_new (address, port);
-      ok = soup_server_listen (listener->soup, socket_address, 0, &local_error);
+      g_set_error (error, CONDUIT_WEBHOOK_SERVER_ERROR, CONDUIT_WEBHOOK_SERVER_ERROR_LISTEN,
+                   _("“%s” is not an address to listen on"), host);
+      listener_free (listener);
+      return NULL;
     }
+  socket_address = g_inet_socket_address_new (address, port);
+
+  if (self->shared_ports)
+    ok = listen_shared (listener->soup, socket_address, joining, &local_error);
+  else
+    ok = soup_server_listen (listener->soup, socket_address, 0, &local_error);
 
   if (!ok)
     {
@@ -596,25 +653,16 @@ find_webhook_trigger (ConduitFlow *flow,
   return NULL;
 }
 
-/**
- * conduit_webhook_server_add_flow:
- * @self: a server
- * @flow: a valid flow with a webhook trigger
- * @trigger_id: (nullable): the webhook trigger, %NULL for the first
- * @secret: (nullable): the HMAC-SHA256 secret, when the trigger checks signatures
- * @error: return location for an error
- *
- * Starts listening for the flow's events at the trigger's address, port and path. Each flow has
- * its own URL: a path already served on that port is refused.
- *
- * Returns: whether the flow is being served
- */
-gboolean
-conduit_webhook_server_add_flow (ConduitWebhookServer  *self,
-                                 ConduitFlow           *flow,
-                                 const char            *trigger_id,
-                                 const char            *secret,
-                                 GError               **error)
+static Route *find_route (ConduitWebhookServer *self,
+                          ConduitFlow          *flow);
+
+static gboolean
+add_flow (ConduitWebhookServer  *self,
+          ConduitFlow           *flow,
+          const char            *trigger_id,
+          const char            *secret,
+          gint64                 join_port,
+          GError               **error)
 {
   ConduitConnector *connector;
   ConduitNode *node;
@@ -623,9 +671,6 @@ conduit_webhook_server_add_flow (ConduitWebhookServer  *self,
   g_autofree char *path = NULL;
   g_autofree char *host = NULL;
   gint64 port;
-
-  g_return_val_if_fail (CONDUIT_IS_WEBHOOK_SERVER (self), FALSE);
-  g_return_val_if_fail (CONDUIT_IS_FLOW (flow), FALSE);
 
   node = find_webhook_trigger (flow, trigger_id);
   if (node == NULL)
@@ -644,7 +689,7 @@ conduit_webhook_server_add_flow (ConduitWebhookServer  *self,
                                                  "webhook-trigger");
   path = conduit_node_dup_string_setting (node, connector, "path");
   host = conduit_node_dup_string_setting (node, connector, "bind");
-  port = conduit_node_get_int_setting (node, connector, "port", 8787);
+  port = join_port >= 0 ? join_port : conduit_node_get_int_setting (node, connector, "port", 8787);
   if (path == NULL || path[0] != '/')
     {
       g_set_error (error, CONDUIT_WEBHOOK_SERVER_ERROR, CONDUIT_WEBHOOK_SERVER_ERROR_FAILED,
@@ -669,7 +714,7 @@ conduit_webhook_server_add_flow (ConduitWebhookServer  *self,
         }
     }
 
-  listener = ensure_listener (self, host, (guint)port, error);
+  listener = ensure_listener (self, host, (guint)port, join_port >= 0, error);
   if (listener == NULL)
     return FALSE;
 
@@ -692,6 +737,100 @@ conduit_webhook_server_add_flow (ConduitWebhookServer  *self,
 
   soup_server_add_handler (listener->soup, route->path, handle_request, route, NULL);
   return TRUE;
+}
+
+/**
+ * conduit_webhook_server_add_flow:
+ * @self: a server
+ * @flow: a valid flow with a webhook trigger
+ * @trigger_id: (nullable): the webhook trigger, %NULL for the first
+ * @secret: (nullable): the HMAC-SHA256 secret, when the trigger checks signatures
+ * @error: return location for an error
+ *
+ * Starts listening for the flow's events at the trigger's address, port and path. Each flow has
+ * its own URL: a path already served on that port is refused.
+ *
+ * Returns: whether the flow is being served
+ */
+gboolean
+conduit_webhook_server_add_flow (ConduitWebhookServer  *self,
+                                 ConduitFlow           *flow,
+                                 const char            *trigger_id,
+                                 const char            *secret,
+                                 GError               **error)
+{
+  g_return_val_if_fail (CONDUIT_IS_WEBHOOK_SERVER (self), FALSE);
+  g_return_val_if_fail (CONDUIT_IS_FLOW (flow), FALSE);
+
+  return add_flow (self, flow, trigger_id, secret, -1, error);
+}
+
+/**
+ * conduit_webhook_server_join_flow:
+ * @self: a server with shared ports
+ * @flow: a valid flow with a webhook trigger
+ * @trigger_id: (nullable): the webhook trigger, %NULL for the first
+ * @secret: (nullable): the HMAC-SHA256 secret, when the trigger checks signatures
+ * @port: the port another server with shared ports already serves the flow on
+ * @error: return location for an error
+ *
+ * Serves @flow on the same port as another server does, typically in another thread: the
+ * kernel hands each new connection to one of them. See conduit_webhook_server_set_shared_ports().
+ *
+ * Returns: whether the flow is being served
+ */
+gboolean
+conduit_webhook_server_join_flow (ConduitWebhookServer  *self,
+                                  ConduitFlow           *flow,
+                                  const char            *trigger_id,
+                                  const char            *secret,
+                                  guint                  port,
+                                  GError               **error)
+{
+  g_return_val_if_fail (CONDUIT_IS_WEBHOOK_SERVER (self), FALSE);
+  g_return_val_if_fail (CONDUIT_IS_FLOW (flow), FALSE);
+  g_return_val_if_fail (self->shared_ports, FALSE);
+  g_return_val_if_fail (port > 0 && port <= 65535, FALSE);
+
+  return add_flow (self, flow, trigger_id, secret, port, error);
+}
+
+/**
+ * conduit_webhook_server_set_shared_ports:
+ * @self: a server that listens nowhere yet
+ * @shared: whether other servers may join its ports
+ *
+ * A server with shared ports listens with SO_REUSEPORT, so that servers in other threads can
+ * serve the same flows on the same ports (conduit_webhook_server_join_flow()). A port another
+ * program listens on is still refused.
+ */
+void
+conduit_webhook_server_set_shared_ports (ConduitWebhookServer *self,
+                                         gboolean              shared)
+{
+  g_return_if_fail (CONDUIT_IS_WEBHOOK_SERVER (self));
+  g_return_if_fail (self->listeners->len == 0);
+
+  self->shared_ports = !!shared;
+}
+
+/**
+ * conduit_webhook_server_get_port:
+ * @self: a server
+ * @flow: a flow being served
+ *
+ * Returns: the port the flow's events arrive on, or 0 when it is not served
+ */
+guint
+conduit_webhook_server_get_port (ConduitWebhookServer *self,
+                                 ConduitFlow          *flow)
+{
+  Route *route;
+
+  g_return_val_if_fail (CONDUIT_IS_WEBHOOK_SERVER (self), 0);
+
+  route = find_route (self, flow);
+  return route != NULL ? route->port : 0;
 }
 
 static Route *

@@ -36,6 +36,16 @@ gboolean              conduit_webhook_server_add_flow         (ConduitWebhookSer
                                                                const char           *trigger_id,
                                                                const char           *secret,
                                                                GError              **error);
+gboolean              conduit_webhook_server_join_flow        (ConduitWebhookServer *self,
+                                                               ConduitFlow          *flow,
+                                                               const char           *trigger_id,
+                                                               const char           *secret,
+                                                               guint                 port,
+                                                               GError              **error);
+void                  conduit_webhook_server_set_shared_ports (ConduitWebhookServer *self,
+                                                               gboolean              shared);
+guint                 conduit_webhook_server_get_port         (ConduitWebhookServer *self,
+                                                               ConduitFlow          *flow);
 char                 *conduit_webhook_server_dup_url          (ConduitWebhookServer *self,
                                                                ConduitFlow          *flow);
 char                 *conduit_webhook_server_dup_curl_command (ConduitWebhookServer *self,
