@@ -37,6 +37,7 @@
 
 #define DEFAULT_LIMIT     50
 #define MAX_BATCH         8192
+#define LINGER_US         2000  /* how long records nobody waits for may wait for company */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 G_DEFINE_QUARK (conduit-history-store-error-quark, conduit_history_store_error)
@@ -665,6 +666,14 @@ complete_op (Op *op)
     }
 }
 
+/* An op someone waits for: a webhook's answer waits for its run's start, a deduplicate node for
+ * its claim, a flush for everything before it. */
+static gboolean
+op_is_urgent (Op *op)
+{
+  return op->task != NULL || op->type == OP_FLUSH || op->type == OP_STOP;
+}
+
 static gpointer
 writer_thread (gpointer data)
 {
@@ -677,6 +686,9 @@ writer_thread (gpointer data)
       Op *op = g_async_queue_pop (self->queue);
       g_autoptr(GError) error = NULL;
       gboolean in_transaction;
+      gboolean urgent;
+      gint64 linger_until;
+      gint64 remaining;
 
       if (op->type == OP_PRUNE)
         {
@@ -687,7 +699,9 @@ writer_thread (gpointer data)
         }
 
       in_transaction = exec_sql (self->writer, "BEGIN IMMEDIATE", &error);
-      do
+      urgent = FALSE;
+      linger_until = 0;
+      for (;;)
         {
           g_ptr_array_add (batch, op);
           if (op->type == OP_STOP)
@@ -702,12 +716,31 @@ writer_thread (gpointer data)
               g_async_queue_push_front (self->queue, op);
               break;
             }
+          urgent |= op_is_urgent (op);
           if (in_transaction)
             apply_op (self, op);
           else if (op->task != NULL && op->error == NULL)
             op->error = g_error_copy (error);
+
+          if (batch->len >= MAX_BATCH)
+            break;
+          op = g_async_queue_try_pop (self->queue);
+          if (op != NULL)
+            continue;
+
+          /* The queue is empty. Someone waits for an urgent op: commit now. The rest (steps,
+           * items, ends of runs) waits a moment for more company: every commit writes each
+           * page it touched, so a few commits of many records cost far less than many commits
+           * of a few. */
+          if (urgent || !in_transaction)
+            break;
+          if (linger_until == 0)
+            linger_until = g_get_monotonic_time () + LINGER_US;
+          remaining = linger_until - g_get_monotonic_time ();
+          if (remaining <= 0 ||
+              (op = g_async_queue_timeout_pop (self->queue, (guint64)remaining)) == NULL)
+            break;
         }
-      while (batch->len < MAX_BATCH && (op = g_async_queue_try_pop (self->queue)) != NULL);
 
       if (in_transaction && !exec_sql (self->writer, "COMMIT", &error))
         {

@@ -1,0 +1,353 @@
+/* test-serve-workers.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+
+#include "conduit.h"
+#include "fault-server.h"
+
+/* `conduit-cli serve --workers N`: several threads serve one port. Every event sent over many
+ * connections is answered, run once, sent once with its credential, and recorded; a port
+ * another program (or another `serve`) listens on is refused instead of shared. */
+
+#define N_EVENTS    300
+#define CONCURRENCY 24
+
+typedef struct
+{
+  SoupSession *client;
+  char        *url;
+  guint        next;
+  guint        in_flight;
+  guint        accepted;
+  guint        refused;
+} Burst;
+
+typedef struct
+{
+  Burst       *burst;
+  SoupMessage *msg;
+} Event;
+
+static GSubprocessLauncher *
+make_launcher (void)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                             G_SUBPROCESS_FLAGS_STDERR_PIPE);
+
+  /* Everything here is on 127.0.0.1: no system proxy lookups in the served process. */
+  g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_subprocess_launcher_setenv (launcher, "CONDUIT_CREDENTIAL_ORDERS_API",
+                                "{\"kind\": \"bearer\", \"secret\": \"s3cret-token-for-workers\"}",
+                                TRUE);
+  return launcher;
+}
+
+/* Starts serve and returns it once it listens, with the URL it printed. */
+static GSubprocess *
+start_serve (const char  *flow_path,
+             const char  *db_path,
+             const char  *workers,
+             char       **url)
+{
+  g_autoptr(GSubprocessLauncher) launcher = make_launcher ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  GSubprocess *serve;
+
+  serve = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONDUIT_CLI"), "serve",
+                                       flow_path, "--history", db_path, "--workers", workers,
+                                       NULL);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (serve));
+  for (;;)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+      const char *at;
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      at = strstr (line, "listening on ");
+      if (at != NULL)
+        {
+          *url = g_strdup (at + strlen ("listening on "));
+          break;
+        }
+    }
+  return serve;
+}
+
+static char *
+write_flow (const char *dir,
+            guint       port,
+            const char *sink_url)
+{
+  g_autofree char *flow = NULL;
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, "orders.conduit", NULL);
+
+  flow = g_strdup_printf (
+    "{ \"version\": 1, \"name\": \"Workers\", \"nodes\": ["
+    "  { \"id\": \"hook\", \"type\": \"webhook-trigger\", \"position\": [0, 0],"
+    "    \"settings\": { \"path\": \"/hooks/orders\", \"port\": %u } },"
+    "  { \"id\": \"map\", \"type\": \"mapping\", \"position\": [200, 0], \"settings\": {},"
+    "    \"mapping\": { \"rows\": ["
+    "      { \"destination\": \"seq\", \"field\": \"seq\", \"required\": true, \"type\": \"number\" },"
+    "      { \"destination\": \"email\", \"expression\": \"lower(email)\", \"type\": \"email\" } ] } },"
+    "  { \"id\": \"send\", \"type\": \"http-request\", \"position\": [400, 0],"
+    "    \"settings\": { \"method\": \"POST\", \"url\": \"%s\", \"max_attempts\": 1,"
+    "                    \"credential\": \"orders-api\" } } ],"
+    " \"links\": ["
+    "   { \"from\": \"hook\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\" },"
+    "   { \"from\": \"map\", \"from_port\": \"out\", \"to\": \"send\", \"to_port\": \"in\" } ] }",
+    port, sink_url);
+  g_assert_true (g_file_set_contents (path, flow, -1, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+static void send_next (Burst *burst);
+
+static void
+event_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Event *event = user_data;
+  Burst *burst = event->burst;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
+
+  burst->in_flight--;
+  if (body != NULL && soup_message_get_status (event->msg) == 202)
+    burst->accepted++;
+  else
+    burst->refused++;
+
+  g_object_unref (event->msg);
+  g_free (event);
+  send_next (burst);
+}
+
+static void
+send_next (Burst *burst)
+{
+  while (burst->in_flight < CONCURRENCY && burst->next < N_EVENTS)
+    {
+      Event *event = g_new0 (Event, 1);
+      g_autofree char *text = g_strdup_printf ("{\"seq\": %u, \"email\": \"Buyer%u@Example.COM\"}",
+                                               burst->next, burst->next);
+      g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+
+      burst->next++;
+      event->burst = burst;
+      event->msg = soup_message_new ("POST", burst->url);
+      soup_message_set_request_body_from_bytes (event->msg, "application/json", bytes);
+      burst->in_flight++;
+      soup_session_send_and_read_async (burst->client, event->msg, G_PRIORITY_DEFAULT, NULL,
+                                        event_done_cb, event);
+    }
+}
+
+static void
+wait_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *)user_data = TRUE;
+}
+
+/* Stops serve; the sink lives in this process, so its main loop keeps running meanwhile. */
+static void
+stop_serve (GSubprocess *serve)
+{
+  gboolean done = FALSE;
+
+  g_subprocess_send_signal (serve, SIGTERM);
+  g_subprocess_wait_async (serve, NULL, wait_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_subprocess_get_if_exited (serve));
+  g_assert_cmpint (g_subprocess_get_exit_status (serve), ==, 0);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  const char *names[] = { "orders.conduit", "history.db", "history.db-wal", "history.db-shm",
+                          "other.db", "other.db-wal", "other.db-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_workers_share_port (void)
+{
+  g_autoptr(FaultServer) sink = fault_server_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("conduit-workers-XXXXXX", &error);
+  g_autofree char *sink_url = fault_server_url (sink, "/orders");
+  g_autofree char *flow_path = write_flow (dir, 0, sink_url);
+  g_autofree char *db_path = g_build_filename (dir, "history.db", NULL);
+  g_autoptr(GSubprocess) serve = NULL;
+  g_autoptr(ConduitHistoryStore) history = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+  ConduitHistoryQuery query = { .status = -1, .limit = N_EVENTS + 10 };
+  GPtrArray *created, *headers;
+  Burst burst = { 0 };
+
+  /* More workers than this machine may have cores: they must still share without losing. */
+  serve = start_serve (flow_path, db_path, "3", &burst.url);
+  burst.client = soup_session_new_with_options ("max-conns", 64, "max-conns-per-host", 64, NULL);
+  soup_session_set_proxy_resolver (burst.client, NULL);
+
+  send_next (&burst);
+  while (burst.in_flight > 0 || burst.next < N_EVENTS)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (burst.refused, ==, 0);
+  g_assert_cmpuint (burst.accepted, ==, N_EVENTS);
+
+  /* Stopping finishes every accepted run before exiting. */
+  stop_serve (serve);
+
+  /* Each event reached the API exactly once, mapped, with the credential. */
+  created = fault_server_created (sink);
+  g_assert_cmpuint (created->len, ==, N_EVENTS);
+  for (guint i = 0; i < created->len; i++)
+    {
+      JsonObject *record = json_node_get_object (g_ptr_array_index (created, i));
+      gint64 seq = json_object_get_int_member (record, "seq");
+      g_autofree char *email = g_strdup_printf ("buyer%" G_GINT64_FORMAT "@example.com", seq);
+
+      g_assert_cmpint (seq, >=, 0);
+      g_assert_cmpint (seq, <, N_EVENTS);
+      g_assert_false (g_hash_table_contains (seen, GINT_TO_POINTER (seq + 1)));
+      g_hash_table_add (seen, GINT_TO_POINTER (seq + 1));
+      g_assert_cmpstr (json_object_get_string_member (record, "email"), ==, email);
+    }
+  headers = fault_server_headers (sink);
+  g_assert_cmpuint (headers->len, ==, N_EVENTS);
+  for (guint i = 0; i < headers->len; i++)
+    g_assert_nonnull (strstr (g_ptr_array_index (headers, i),
+                              "Authorization: Bearer s3cret-token-for-workers"));
+
+  /* And every run is in the one history, succeeded, with the secret nowhere in it. */
+  history = conduit_history_store_new (db_path, &error);
+  g_assert_no_error (error);
+  runs = conduit_history_store_list_runs (history, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, N_EVENTS);
+  for (guint i = 0; i < runs->len; i++)
+    {
+      ConduitRunRecord *run = g_ptr_array_index (runs, i);
+      g_autoptr(GPtrArray) items = conduit_history_store_list_items (history, run->id, "send",
+                                                                     &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (run->status, ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+      g_assert_cmpuint (items->len, >, 0);
+      for (guint j = 0; j < items->len; j++)
+        g_assert_null (strstr (((ConduitItemRecord *)g_ptr_array_index (items, j))->data,
+                               "s3cret-token-for-workers"));
+    }
+  conduit_history_store_close (history);
+
+  g_clear_object (&burst.client);
+  g_free (burst.url);
+  remove_dir (dir);
+}
+
+/* Runs serve on a flow whose port is taken and checks it refuses, naming the port. */
+static void
+assert_port_refused (const char *flow_path,
+                     const char *db_path,
+                     guint       port)
+{
+  g_autoptr(GSubprocessLauncher) launcher = make_launcher ();
+  g_autoptr(GSubprocess) serve = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *expected = g_strdup_printf ("port %u", port);
+
+  serve = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONDUIT_CLI"), "serve",
+                                       flow_path, "--history", db_path, "--workers", "2", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (serve, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (serve));
+  g_assert_cmpint (g_subprocess_get_exit_status (serve), ==, 1);
+  g_assert_nonnull (strstr (err, expected));
+  g_assert_nonnull (strstr (err, "in use"));
+}
+
+static void
+test_workers_refuse_taken_port (void)
+{
+  g_autoptr(FaultServer) sink = fault_server_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("conduit-workers-XXXXXX", &error);
+  g_autofree char *sink_url = fault_server_url (sink, "/orders");
+  g_autofree char *db_path = g_build_filename (dir, "history.db", NULL);
+  g_autofree char *other_db = g_build_filename (dir, "other.db", NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) stranger = NULL;
+  g_autoptr(GSubprocess) first = NULL;
+  g_autofree char *flow_path = NULL;
+  g_autofree char *url = NULL;
+  guint port;
+
+  /* Another program listens on the port. */
+  stranger = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                           &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (stranger, any_port, TRUE, &error));
+  g_assert_true (g_socket_listen (stranger, &error));
+  bound = g_socket_get_local_address (stranger, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  flow_path = write_flow (dir, port, sink_url);
+  assert_port_refused (flow_path, db_path, port);
+
+  /* Another serve listens on it, with shared ports of its own: still not ours to share. */
+  g_socket_close (stranger, NULL);
+  g_clear_pointer (&flow_path, g_free);
+  flow_path = write_flow (dir, port, sink_url);
+  first = start_serve (flow_path, db_path, "2", &url);
+  assert_port_refused (flow_path, other_db, port);
+  stop_serve (first);
+
+  remove_dir (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/conduit/serve/workers/share-port", test_workers_share_port);
+  g_test_add_func ("/conduit/serve/workers/refuse-taken-port", test_workers_refuse_taken_port);
+
+  return g_test_run ();
+}
