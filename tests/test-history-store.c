@@ -575,6 +575,39 @@ test_burst (Fixture       *fixture,
   g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 500);
 }
 
+/* Under a steady stream of commits, with no pause for a checkpoint to catch up, the WAL must
+ * still start over now and then instead of growing without end; and the records end up in the
+ * database file itself. */
+static void
+test_wal_bounded (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+  g_autofree char *big = g_strnfill (3000, 'x');
+  g_autofree char *item = g_strdup_printf ("{\"note\": \"%s\"}", big);
+  g_autoptr(GError) error = NULL;
+  goffset peak = 0;
+  GStatBuf info;
+
+  for (guint i = 0; i < 4000; i++)
+    {
+      gint64 id = begin_run (fixture->store, "Steady", g_get_real_time (), item);
+
+      conduit_history_store_add_item (fixture->store, id, "send", "in", FALSE, 0, item);
+      if (g_stat (wal, &info) == 0)
+        peak = MAX (peak, info.st_size);
+    }
+  g_assert_true (conduit_history_store_flush (fixture->store, &error));
+  g_assert_no_error (error);
+
+  g_test_message ("WAL peaked at %.1f MB", peak / 1048576.0);
+  /* Without the writer completing checkpoints this is over 60 MB; it starts over past 32 MB. */
+  g_assert_cmpint (peak, <, 40 * 1024 * 1024);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 4000);
+  g_assert_cmpint (g_stat (fixture->path, &info), ==, 0);
+  g_assert_cmpint (info.st_size, >, 4000 * 3000);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -593,6 +626,7 @@ main (int    argc,
   ADD ("/conduit/history/retention", test_retention);
   ADD ("/conduit/history/dedupe-keys", test_dedupe_keys);
   ADD ("/conduit/history/burst", test_burst);
+  ADD ("/conduit/history/wal-bounded", test_wal_bounded);
 
   return g_test_run ();
 }

@@ -37,6 +37,9 @@
 
 #define DEFAULT_LIMIT     50
 #define MAX_BATCH         8192
+#define CHECKPOINT_PAGES  1000  /* WAL pages (4 MB) that set off a checkpoint */
+#define CHECKPOINT_INTERVAL_US (100 * 1000)
+#define WAL_RESTART_PAGES 8000  /* 32 MB: past this the writer completes a checkpoint itself */
 #define LINGER_US         2000  /* how long records nobody waits for may wait for company */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
@@ -180,6 +183,15 @@ struct _ConduitHistoryStore
   guint         keep_runs;
   guint         keep_days;
   guint         n_interrupted;
+
+  /* Checkpoints copy the WAL into the database in a thread of their own, so that the writer's
+   * commits (and the webhook answers waiting on them) never stall behind one. */
+  GThread      *checkpointer;
+  GMutex        checkpoint_lock;
+  GCond         checkpoint_cond;
+  int           wal_pages;       /* as the writer last saw it, 0 once the checkpointer took it */
+  int           wal_pages_total; /* the WAL's size in pages, after the last commit */
+  gboolean      checkpoint_stop;
 };
 
 G_DEFINE_FINAL_TYPE (ConduitHistoryStore, conduit_history_store, G_TYPE_OBJECT)
@@ -756,6 +768,13 @@ writer_thread (gpointer data)
       else if (!in_transaction)
         g_warning ("%s", error->message);
 
+      /* The checkpointer copies the WAL into the database alongside, but under a steady stream
+       * of commits it never catches up with the WAL's end, and the WAL only starts over once a
+       * checkpoint reached it. Past a size, the writer finishes the job itself: what is left
+       * to copy is what came since the checkpointer's last pass. */
+      if (in_transaction && g_atomic_int_get (&self->wal_pages_total) >= WAL_RESTART_PAGES)
+        sqlite3_wal_checkpoint_v2 (self->writer, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
       /* Each op is freed right after it completes: when a flush completes, the tasks of the ops
        * before it have been handed back to their contexts, so a thread that flushed and then
        * iterates its context once more leaves nothing behind. */
@@ -772,6 +791,87 @@ writer_thread (gpointer data)
 
 /* The object */
 
+/* Called by SQLite in the writer thread after each commit. */
+static int
+wal_hook_cb (void       *data,
+             sqlite3    *db,
+             const char *name,
+             int         pages)
+{
+  ConduitHistoryStore *self = data;
+
+  g_atomic_int_set (&self->wal_pages_total, pages);
+  g_mutex_lock (&self->checkpoint_lock);
+  self->wal_pages = pages;
+  if (pages >= CHECKPOINT_PAGES)
+    g_cond_signal (&self->checkpoint_cond);
+  g_mutex_unlock (&self->checkpoint_lock);
+  return SQLITE_OK;
+}
+
+static gpointer
+checkpointer_thread (gpointer data)
+{
+  ConduitHistoryStore *self = data;
+  gint64 next_checkpoint_us = 0;
+  sqlite3 *db = NULL;
+
+  if (sqlite3_open_v2 (self->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+      SQLITE_OK)
+    {
+      g_warning ("Run history %s: cannot open it for checkpoints: %s", self->path,
+                 db != NULL ? sqlite3_errmsg (db) : "out of memory");
+      sqlite3_close (db);
+      return NULL;
+    }
+  sqlite3_busy_timeout (db, 1000);
+  /* A connection learns that the database is in WAL mode when it first reads it; until then
+   * a checkpoint does nothing. */
+  sqlite3_exec (db, "SELECT COUNT(*) FROM sqlite_master", NULL, NULL, NULL);
+
+  g_mutex_lock (&self->checkpoint_lock);
+  while (!self->checkpoint_stop)
+    {
+      if (self->wal_pages < CHECKPOINT_PAGES)
+        {
+          g_cond_wait (&self->checkpoint_cond, &self->checkpoint_lock);
+          continue;
+        }
+      /* At most every CHECKPOINT_INTERVAL_US: under load the WAL passes the mark again at once. */
+      if (g_get_monotonic_time () < next_checkpoint_us)
+        {
+          g_cond_wait_until (&self->checkpoint_cond, &self->checkpoint_lock, next_checkpoint_us);
+          continue;
+        }
+      next_checkpoint_us = g_get_monotonic_time () + CHECKPOINT_INTERVAL_US;
+      self->wal_pages = 0;
+      g_mutex_unlock (&self->checkpoint_lock);
+
+      /* PASSIVE: copies what no reader still needs, and never waits for the writer. Once all
+       * of it is copied, the writer starts the WAL over from its beginning. */
+      sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
+      g_mutex_lock (&self->checkpoint_lock);
+    }
+  g_mutex_unlock (&self->checkpoint_lock);
+
+  sqlite3_close (db);
+  return NULL;
+}
+
+static void
+stop_checkpointer (ConduitHistoryStore *self)
+{
+  if (self->checkpointer == NULL)
+    return;
+
+  g_mutex_lock (&self->checkpoint_lock);
+  self->checkpoint_stop = TRUE;
+  g_cond_signal (&self->checkpoint_cond);
+  g_mutex_unlock (&self->checkpoint_lock);
+  g_thread_join (g_steal_pointer (&self->checkpointer));
+}
+
 static void
 conduit_history_store_finalize (GObject *object)
 {
@@ -780,6 +880,8 @@ conduit_history_store_finalize (GObject *object)
   conduit_history_store_close (self);
   g_clear_pointer (&self->queue, g_async_queue_unref);
   g_mutex_clear (&self->reader_lock);
+  g_mutex_clear (&self->checkpoint_lock);
+  g_cond_clear (&self->checkpoint_cond);
   g_free (self->path);
 
   G_OBJECT_CLASS (conduit_history_store_parent_class)->finalize (object);
@@ -795,6 +897,8 @@ static void
 conduit_history_store_init (ConduitHistoryStore *self)
 {
   g_mutex_init (&self->reader_lock);
+  g_mutex_init (&self->checkpoint_lock);
+  g_cond_init (&self->checkpoint_cond);
   self->queue = g_async_queue_new ();
   self->max_item_bytes = CONDUIT_HISTORY_DEFAULT_MAX_ITEM_BYTES;
 }
@@ -974,7 +1078,7 @@ conduit_history_store_new (const char  *path,
                  "PRAGMA synchronous = NORMAL;"
                  "PRAGMA foreign_keys = OFF;"
                  "PRAGMA journal_size_limit = 67108864;"
-                 "PRAGMA wal_autocheckpoint = 4000;", error) ||
+                 "PRAGMA wal_autocheckpoint = 0;", error) ||
       !migrate (self, error) ||
       !mark_interrupted (self, error))
     {
@@ -996,6 +1100,9 @@ conduit_history_store_new (const char  *path,
   if (!open_connection (self->path, SQLITE_OPEN_READONLY, &self->reader, error))
     return NULL;
 
+  /* The writer no longer checkpoints as it commits (wal_autocheckpoint): this thread does. */
+  sqlite3_wal_hook (self->writer, wal_hook_cb, self);
+  self->checkpointer = g_thread_new ("conduit-checkpoint", checkpointer_thread, self);
   self->thread = g_thread_new ("conduit-history", writer_thread, self);
 
   return g_steal_pointer (&self);
@@ -1021,6 +1128,7 @@ conduit_history_store_close (ConduitHistoryStore *self)
       g_async_queue_push (self->queue, op);
       g_thread_join (g_steal_pointer (&self->thread));
     }
+  stop_checkpointer (self);
 
   for (guint i = 0; i < N_STMTS; i++)
     g_clear_pointer (&self->stmts[i], sqlite3_finalize);
