@@ -158,10 +158,21 @@ respond (SoupServerMessage *msg,
          const char        *message,
          gint64             run_id)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) root = NULL;
   char *text;
 
+  /* The answer to every accepted event: no need for a JSON builder. */
+  if (status == SOUP_STATUS_ACCEPTED && run_id > 0 && g_strcmp0 (message, "accepted") == 0)
+    {
+      text = g_strdup_printf ("{\"run_id\":%" G_GINT64_FORMAT ",\"status\":\"accepted\"}", run_id);
+      soup_server_message_set_status (msg, status, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text,
+                                        strlen (text));
+      return;
+    }
+
+  builder = json_builder_new_immutable ();
   json_builder_begin_object (builder);
   if (run_id > 0)
     {
@@ -475,37 +486,24 @@ handle_request (SoupServer        *soup,
     g_queue_push_tail (&self->waiting, pending);
 }
 
+/* Called once the request's headers are in, before its body is read: a body we would refuse
+ * anyway is refused before it is read. */
 static void
-got_headers_cb (SoupServerMessage *msg,
-                Route             *route)
+handle_headers (SoupServer        *soup,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
 {
+  Route *route = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
 
-  /* Refuse before reading a body we would refuse anyway. */
+  if (!g_str_equal (path, route->path))
+    return;
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       length > (goffset)route->max_body)
     respond (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, _("the event is too large"), 0);
-}
-
-static void
-request_started_cb (SoupServer        *soup,
-                    SoupServerMessage *msg,
-                    gpointer           user_data)
-{
-  ConduitWebhookServer *self = user_data;
-  GUri *uri = soup_server_message_get_uri (msg);
-
-  for (guint i = 0; uri != NULL && i < self->routes->len; i++)
-    {
-      Route *route = g_ptr_array_index (self->routes, i);
-
-      if (route->soup == soup && g_str_equal (route->path, g_uri_get_path (uri)))
-        {
-          g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), route);
-          return;
-        }
-    }
 }
 
 /* Listens with SO_REUSEPORT, so that the servers of several worker threads can share one port
@@ -624,7 +622,6 @@ ensure_listener (ConduitWebhookServer  *self,
         listener->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
     }
   g_slist_free (sockets);
-  g_signal_connect (listener->soup, "request-started", G_CALLBACK (request_started_cb), self);
   g_ptr_array_add (self->listeners, listener);
   return listener;
 }
@@ -735,6 +732,7 @@ add_flow (ConduitWebhookServer  *self,
   route->soup = listener->soup;
   g_ptr_array_add (self->routes, route);
 
+  soup_server_add_early_handler (listener->soup, route->path, handle_headers, route, NULL);
   soup_server_add_handler (listener->soup, route->path, handle_request, route, NULL);
   return TRUE;
 }
