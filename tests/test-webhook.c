@@ -231,6 +231,70 @@ test_form_and_array (Fixture       *fixture,
   }
 }
 
+static GPtrArray *
+parse (const char  *content_type,
+       const char  *body,
+       char       **problem)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+  return conduit_webhook_server_parse_event (content_type, bytes, problem);
+}
+
+/* Form data loses nothing: repeated names keep every value, a field that cannot be decoded
+ * refuses the event (naming it) instead of vanishing; odd bodies get a reason, not a critical. */
+static void
+test_parse_event (void)
+{
+  static const char *form = "application/x-www-form-urlencoded";
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *problem = NULL;
+  JsonObject *object;
+  JsonArray *tags;
+
+  items = parse (form, "name=Ada+L%C3%B6we&tag=a&tag=b&tag=c&flag&&=empty-name", &problem);
+  g_assert_null (problem);
+  g_assert_cmpuint (items->len, ==, 1);
+  object = json_node_get_object (g_ptr_array_index (items, 0));
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "Ada Löwe");
+  tags = json_object_get_array_member (object, "tag");
+  g_assert_cmpuint (json_array_get_length (tags), ==, 3);
+  g_assert_cmpstr (json_array_get_string_element (tags, 2), ==, "c");
+  g_assert_cmpstr (json_object_get_string_member (object, "flag"), ==, "");
+  g_assert_cmpstr (json_object_get_string_member (object, ""), ==, "empty-name");
+  g_clear_pointer (&items, g_ptr_array_unref);
+
+  items = parse (form, "", &problem);
+  g_assert_cmpuint (items->len, ==, 1);
+  g_assert_cmpuint (json_object_get_size (json_node_get_object (g_ptr_array_index (items, 0))), ==, 0);
+  g_clear_pointer (&items, g_ptr_array_unref);
+
+  /* A broken escape, a NUL, bytes that are not UTF-8 once decoded: refused, naming the field. */
+  items = parse (form, "a=1&b=%zz&c=3", &problem);
+  g_assert_null (items);
+  g_assert_nonnull (strstr (problem, "form field 2"));
+  g_clear_pointer (&problem, g_free);
+  items = parse (form, "a=1&b=x%00y", &problem);
+  g_assert_null (items);
+  g_assert_nonnull (strstr (problem, "form field 2"));
+  g_clear_pointer (&problem, g_free);
+  items = parse (form, "a=%FF", &problem);
+  g_assert_null (items);
+  g_assert_nonnull (strstr (problem, "form field 1"));
+  g_clear_pointer (&problem, g_free);
+
+  /* A body of only spaces is no JSON (json-glib says it is, with no root). */
+  items = parse ("application/json", " \t\n", &problem);
+  g_assert_null (items);
+  g_assert_nonnull (strstr (problem, "only spaces"));
+  g_clear_pointer (&problem, g_free);
+
+  /* json-glib quotes bad bytes in its message; the reason must still be UTF-8. */
+  items = parse (NULL, "{\"x\":\"\300e\":", &problem);
+  g_assert_null (items);
+  g_assert_true (g_utf8_validate (problem, -1, NULL));
+}
+
 static void
 test_refused (Fixture       *fixture,
               gconstpointer  data)
@@ -356,6 +420,7 @@ main (int    argc,
   g_test_add ("/conduit/webhook/form-and-array", Fixture, NULL, set_up, test_form_and_array,
               tear_down);
   g_test_add ("/conduit/webhook/refused", Fixture, NULL, set_up, test_refused, tear_down);
+  g_test_add_func ("/conduit/webhook/parse-event", test_parse_event);
   g_test_add ("/conduit/webhook/signature", Fixture, NULL, set_up_signed, test_signature,
               tear_down);
   g_test_add ("/conduit/webhook/curl-and-unique-url", Fixture, NULL, set_up,

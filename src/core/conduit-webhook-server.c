@@ -228,14 +228,114 @@ signature_matches (Route      *route,
   return difference == 0;
 }
 
-static GPtrArray *
-parse_event (SoupServerMessage  *msg,
-             GBytes             *body,
-             char              **problem)
+/* One form field's name or value: '+' is a space, %XX a byte. NULL when an escape is broken,
+ * stands for NUL, or the text is not UTF-8 once decoded. */
+static char *
+decode_form_text (const char *start,
+                  const char *end)
 {
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *content_type = soup_message_headers_get_content_type (headers, NULL);
+  g_autofree char *plus = g_strndup (start, end - start);
+  char *decoded;
+
+  g_strdelimit (plus, "+", ' ');
+  decoded = g_uri_unescape_string (plus, NULL);
+  if (decoded != NULL && !g_utf8_validate (decoded, -1, NULL))
+    g_clear_pointer (&decoded, g_free);
+  return decoded;
+}
+
+/* Form data as one object of strings. Not soup_form_decode(): it skips a field with a broken
+ * escape and keeps only the last of fields sharing a name, silently. Here a broken field
+ * refuses the event, naming it, and repeated names (checkboxes) become an array of values. */
+static JsonObject *
+parse_form (const char  *data,
+            gsize        length,
+            char       **problem)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  const char *end, *pair;
+  guint position = 0;
+
+  /* An empty body (a form with no fields) has no data at all. */
+  if (length == 0)
+    return g_steal_pointer (&object);
+  end = data + length;
+  pair = data;
+
+  if (!g_utf8_validate (data, (gssize)length, NULL))
+    {
+      *problem = g_strdup (_("the form data is not UTF-8 text"));
+      return NULL;
+    }
+
+  while (pair < end)
+    {
+      const char *pair_end = memchr (pair, '&', end - pair);
+      const char *equals;
+      g_autofree char *name = NULL;
+      g_autofree char *value = NULL;
+      JsonNode *existing;
+
+      if (pair_end == NULL)
+        pair_end = end;
+      position++;
+      if (pair_end == pair)
+        {
+          pair = pair_end + 1;
+          continue;
+        }
+
+      equals = memchr (pair, '=', pair_end - pair);
+      name = decode_form_text (pair, equals != NULL ? equals : pair_end);
+      value = equals != NULL ? decode_form_text (equals + 1, pair_end) : g_strdup ("");
+      if (name == NULL || value == NULL)
+        {
+          *problem = g_strdup_printf (_("form field %u has a broken escape, a NUL character or "
+                                        "text that is not UTF-8"), position);
+          return NULL;
+        }
+
+      existing = json_object_get_member (object, name);
+      if (existing == NULL)
+        json_object_set_string_member (object, name, value);
+      else if (JSON_NODE_HOLDS_ARRAY (existing))
+        json_array_add_string_element (json_node_get_array (existing), value);
+      else
+        {
+          JsonArray *values = json_array_new ();
+
+          json_array_add_string_element (values, json_node_get_string (existing));
+          json_array_add_string_element (values, value);
+          json_object_set_array_member (object, name, values);
+        }
+
+      pair = pair_end + 1;
+    }
+
+  return g_steal_pointer (&object);
+}
+
+/**
+ * conduit_webhook_server_parse_event:
+ * @content_type: (nullable): the request's media type, without parameters
+ * @body: the request's body
+ * @problem: (out) (transfer full): why the body is refused, when it is
+ *
+ * Turns a webhook request's body into the items of a run: form data becomes one object of
+ * strings (a name given more than once, an array of them); JSON must be an object or an array
+ * of objects. Refused: text that is not UTF-8,
+ * JSON nested deeper than 256 levels or with numbers JSON cannot keep exactly, anything else
+ * that is not JSON. The server answers 400 with @problem.
+ *
+ * Returns: (transfer container) (element-type JsonNode) (nullable): the items, never empty, or
+ *   %NULL with @problem set
+ */
+GPtrArray *
+conduit_webhook_server_parse_event (const char  *content_type,
+                                    GBytes      *body,
+                                    char       **problem)
+{
+  g_autoptr(GPtrArray) items = NULL;
   gsize length = 0;
   const char *data = g_bytes_get_data (body, &length);
   g_autoptr(JsonParser) parser = NULL;
@@ -245,24 +345,16 @@ parse_event (SoupServerMessage  *msg,
   guint line = 0;
   JsonNode *root;
 
+  g_return_val_if_fail (body != NULL, NULL);
+  g_return_val_if_fail (problem != NULL, NULL);
+
+  items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
   if (g_strcmp0 (content_type, "application/x-www-form-urlencoded") == 0)
     {
-      g_autofree char *text = g_strndup (data, length);
-      g_autoptr(GHashTable) form = NULL;
-      JsonObject *object;
-      GHashTableIter iter;
-      gpointer key, value;
+      JsonObject *object = parse_form (data, length, problem);
 
-      if (!g_utf8_validate (text, -1, NULL))
-        {
-          *problem = g_strdup (_("the form data is not UTF-8 text"));
-          return NULL;
-        }
-      form = soup_form_decode (text);
-      object = json_object_new ();
-      g_hash_table_iter_init (&iter, form);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        json_object_set_string_member (object, key, value);
+      if (object == NULL)
+        return NULL;
       g_ptr_array_add (items, json_node_init_object (json_node_alloc (), object));
       json_object_unref (object);
       return g_steal_pointer (&items);
@@ -287,12 +379,21 @@ parse_event (SoupServerMessage  *msg,
   parser = json_parser_new_immutable ();
   if (length == 0 || !json_parser_load_from_data (parser, data, (gssize)length, &error))
     {
+      /* json-glib quotes the offending bytes, which need not be UTF-8: the answer must be. */
+      g_autofree char *why = error != NULL ? g_utf8_make_valid (error->message, -1) : NULL;
+
       *problem = g_strdup_printf (_("the body is not JSON or form data: %s"),
-                                  error != NULL ? error->message : _("it is empty"));
+                                  why != NULL ? why : _("it is empty"));
       return NULL;
     }
 
+  /* json-glib takes a body of only spaces as valid JSON with no root. */
   root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      *problem = g_strdup (_("the body is not JSON or form data: it holds only spaces"));
+      return NULL;
+    }
   bad_pointer = conduit_json_node_find_invalid_utf8 (root);
   if (bad_pointer != NULL)
     {
@@ -459,7 +560,9 @@ handle_request (SoupServer        *soup,
       return;
     }
 
-  items = parse_event (msg, body, &problem);
+  items = conduit_webhook_server_parse_event (
+    soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL),
+    body, &problem);
   if (items == NULL)
     {
       respond (msg, SOUP_STATUS_BAD_REQUEST, problem, 0);

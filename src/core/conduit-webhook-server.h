@@ -50,6 +50,9 @@ char                 *conduit_webhook_server_dup_url          (ConduitWebhookSer
                                                                ConduitFlow          *flow);
 char                 *conduit_webhook_server_dup_curl_command (ConduitWebhookServer *self,
                                                                ConduitFlow          *flow);
+GPtrArray            *conduit_webhook_server_parse_event      (const char           *content_type,
+                                                               GBytes               *body,
+                                                               char                **problem);
 guint                 conduit_webhook_server_get_n_pending    (ConduitWebhookServer *self);
 void                  conduit_webhook_server_stop             (ConduitWebhookServer *self);
 
