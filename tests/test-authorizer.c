@@ -168,6 +168,25 @@ handle_token (SoupServer        *server,
   reply (msg, SOUP_STATUS_OK, "application/json", answer);
 }
 
+static char *fixture_url (Fixture    *fixture,
+                          const char *path_and_query);
+
+/* A token endpoint that moved: answers with a redirect elsewhere. */
+static void
+handle_moved (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  Fixture *fixture = user_data;
+  g_autofree char *target = fixture_url (fixture, "/token");
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Location",
+                                target);
+  reply (msg, SOUP_STATUS_PERMANENT_REDIRECT, "text/plain", "moved");
+}
+
 static void
 handle_api (SoupServer        *server,
             SoupServerMessage *msg,
@@ -237,6 +256,7 @@ fixture_set_up (Fixture       *fixture,
   soup_server_add_handler (fixture->server, "/token", handle_token, fixture, NULL);
   soup_server_add_handler (fixture->server, "/api", handle_api, fixture, NULL);
   soup_server_add_handler (fixture->server, "/echo", handle_echo, fixture, NULL);
+  soup_server_add_handler (fixture->server, "/moved-token", handle_moved, fixture, NULL);
   soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
   g_assert_no_error (error);
 
@@ -639,6 +659,29 @@ test_oauth2_http_token_url_refused (Fixture       *fixture,
                    "https://: over http:// the client secret would be sent unencrypted (http:// "
                    "is only allowed to this computer: localhost, 127.0.0.1 or ::1)");
   g_assert_null (strstr (error->message, fixture->client_secret));
+  g_assert_cmpuint (fixture->api_calls, ==, 0);
+}
+
+/* A token endpoint's redirect is not followed with the secret, even to a good address. */
+static void
+test_oauth2_token_redirect_not_followed (Fixture       *fixture,
+                                         gconstpointer  data)
+{
+  g_autoptr(ConduitCredential) credential = NULL;
+  g_autofree char *token_url = fixture_url (fixture, "/moved-token");
+  g_autofree char *target = fixture_url (fixture, "/token");
+  g_autofree char *url = fixture_url (fixture, "/api");
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GError) error = NULL;
+
+  credential = oauth2_credential_at ("moved", token_url, fixture->client_id,
+                                     fixture->client_secret);
+  g_assert_cmpuint (send (fixture, credential, msg, &error), ==, 0);
+  g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "redirects to"));
+  g_assert_nonnull (strstr (error->message, target));
+  g_assert_null (strstr (error->message, fixture->client_secret));
+  g_assert_cmpuint (fixture->token_fetches, ==, 0);
   g_assert_cmpuint (fixture->api_calls, ==, 0);
 }
 
@@ -1079,6 +1122,7 @@ main (int   argc,
   ADD ("oauth2/http-token-url-refused", test_oauth2_http_token_url_refused);
   ADD ("oauth2/loopback-http-token-url", test_oauth2_loopback_http_token_url);
   ADD ("oauth2/https-token-url", test_oauth2_https_token_url);
+  ADD ("oauth2/token-redirect-not-followed", test_oauth2_token_redirect_not_followed);
   ADD ("incomplete", test_incomplete_credential);
   ADD ("no-secret-escapes", test_no_secret_escapes);
   ADD ("rejection-marks-attention", test_rejection_marks_attention);
