@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sys/prctl.h>
+#include <signal.h>
 
 #include "runner-test-util.h"
 
@@ -149,4 +151,65 @@ runner_test_parse_items (const char *json)
   for (guint i = 0; i < json_array_get_length (array); i++)
     g_ptr_array_add (items, json_node_copy (json_array_get_element (array, i)));
   return items;
+}
+
+/* A server must not outlive a test that fails half-way. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/**
+ * runner_test_start_serve:
+ * @launcher: (nullable): how to start it (its stdout must be a pipe), %NULL for the usual
+ * @flow_path: the flow to serve
+ * @db_path: its history
+ * @workers: (nullable): the --workers argument, %NULL for serve's default
+ * @url: (out): the URL serve printed
+ *
+ * Starts `conduit-cli serve` ($CONDUIT_CLI) and returns once it listens. It never looks up a
+ * system proxy (everything is on 127.0.0.1) and dies with the test.
+ *
+ * Returns: (transfer full): the process
+ */
+GSubprocess *
+runner_test_start_serve (GSubprocessLauncher  *launcher,
+                         const char           *flow_path,
+                         const char           *db_path,
+                         const char           *workers,
+                         char                **url)
+{
+  g_autoptr(GSubprocessLauncher) usual = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *serve;
+
+  if (launcher == NULL)
+    launcher = usual = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  if (workers != NULL)
+    serve = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONDUIT_CLI"), "serve",
+                                         flow_path, "--history", db_path, "--workers", workers,
+                                         NULL);
+  else
+    serve = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONDUIT_CLI"), "serve",
+                                         flow_path, "--history", db_path, NULL);
+  g_assert_no_error (error);
+
+  *url = NULL;
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (serve));
+  while (*url == NULL)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+      const char *at;
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      if ((at = strstr (line, "listening on ")) != NULL)
+        *url = g_strdup (at + strlen ("listening on "));
+    }
+
+  return serve;
 }

@@ -34,5 +34,10 @@ GPtrArray    *runner_test_steps         (RunnerFixture *fixture,
                                          const char    *node_id,
                                          gboolean       attempts_only);
 GPtrArray    *runner_test_parse_items   (const char    *json);
+GSubprocess  *runner_test_start_serve   (GSubprocessLauncher *launcher,
+                                         const char    *flow_path,
+                                         const char    *db_path,
+                                         const char    *workers,
+                                         char         **url);
 
 G_END_DECLS

@@ -168,6 +168,25 @@ handle_token (SoupServer        *server,
   reply (msg, SOUP_STATUS_OK, "application/json", answer);
 }
 
+static char *fixture_url (Fixture    *fixture,
+                          const char *path_and_query);
+
+/* A token endpoint that moved: answers with a redirect elsewhere. */
+static void
+handle_moved (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  Fixture *fixture = user_data;
+  g_autofree char *target = fixture_url (fixture, "/token");
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Location",
+                                target);
+  reply (msg, SOUP_STATUS_FOUND, "text/plain", "moved");
+}
+
 static void
 handle_api (SoupServer        *server,
             SoupServerMessage *msg,
@@ -237,6 +256,7 @@ fixture_set_up (Fixture       *fixture,
   soup_server_add_handler (fixture->server, "/token", handle_token, fixture, NULL);
   soup_server_add_handler (fixture->server, "/api", handle_api, fixture, NULL);
   soup_server_add_handler (fixture->server, "/echo", handle_echo, fixture, NULL);
+  soup_server_add_handler (fixture->server, "/moved-token", handle_moved, fixture, NULL);
   soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
   g_assert_no_error (error);
 
@@ -582,6 +602,20 @@ test_oauth2_refused (Fixture       *fixture,
   g_assert_cmpuint (fixture->api_calls, ==, 0);
 }
 
+static ConduitCredential *
+oauth2_credential_at (const char *id,
+                      const char *token_url,
+                      const char *client_id,
+                      const char *client_secret)
+{
+  g_autofree char *json = NULL;
+
+  json = g_strdup_printf ("{\"kind\": \"oauth2-client-credentials\", \"fields\":"
+                          " {\"token_url\": \"%s\", \"client_id\": \"%s\"},"
+                          " \"secret\": \"%s\"}", token_url, client_id, client_secret);
+  return credential_from_json (id, json);
+}
+
 static void
 test_oauth2_bad_token_url (Fixture       *fixture,
                            gconstpointer  data)
@@ -590,17 +624,12 @@ test_oauth2_bad_token_url (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
     {
-      g_autoptr(ConduitCredential) credential = NULL;
-      g_autofree char *json = NULL;
+      g_autoptr(ConduitCredential) credential = oauth2_credential_at ("bad-url", urls[i], "c", "s");
       g_autofree char *url = fixture_url (fixture, "/api");
       g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
       g_autoptr(GError) error = NULL;
       g_autofree char *expected = NULL;
 
-      json = g_strdup_printf ("{\"kind\": \"oauth2-client-credentials\", \"fields\":"
-                              " {\"token_url\": \"%s\", \"client_id\": \"c\"},"
-                              " \"secret\": \"s\"}", urls[i]);
-      credential = credential_from_json ("bad-url", json);
       g_assert_cmpuint (send (fixture, credential, msg, &error), ==, 0);
       g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID);
       expected = g_strdup_printf ("the token URL “%s” of credential “bad-url” is not a web address",
@@ -609,6 +638,179 @@ test_oauth2_bad_token_url (Fixture       *fixture,
     }
 
   g_assert_cmpuint (fixture->api_calls, ==, 0);
+}
+
+/* The client secret must never leave this computer unencrypted: refused before any request. */
+static void
+test_oauth2_http_token_url_refused (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(ConduitCredential) credential = NULL;
+  g_autofree char *url = fixture_url (fixture, "/api");
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GError) error = NULL;
+
+  credential = oauth2_credential_at ("crm", "http://example.com/token", fixture->client_id,
+                                     fixture->client_secret);
+  g_assert_cmpuint (send (fixture, credential, msg, &error), ==, 0);
+  g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==,
+                   "the token URL “http://example.com/token” of credential “crm” must start with "
+                   "https://: over http:// the client secret would be sent unencrypted (http:// "
+                   "is only allowed to this computer: localhost, 127.0.0.1 or ::1)");
+  g_assert_null (strstr (error->message, fixture->client_secret));
+  g_assert_cmpuint (fixture->api_calls, ==, 0);
+}
+
+/* A token endpoint's redirect is not followed with the secret, even to a good address (libsoup
+ * would follow a 302 as a GET, with the Authorization header that carries the secret). */
+static void
+test_oauth2_token_redirect_not_followed (Fixture       *fixture,
+                                         gconstpointer  data)
+{
+  g_autoptr(ConduitCredential) credential = NULL;
+  g_autofree char *token_url = fixture_url (fixture, "/moved-token");
+  g_autofree char *target = fixture_url (fixture, "/token");
+  g_autofree char *url = fixture_url (fixture, "/api");
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GError) error = NULL;
+
+  credential = oauth2_credential_at ("moved", token_url, fixture->client_id,
+                                     fixture->client_secret);
+  g_assert_cmpuint (send (fixture, credential, msg, &error), ==, 0);
+  g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "redirects to"));
+  g_assert_nonnull (strstr (error->message, target));
+  g_assert_null (strstr (error->message, fixture->client_secret));
+  g_assert_cmpuint (fixture->token_fetches, ==, 0);
+  g_assert_cmpuint (fixture->api_calls, ==, 0);
+}
+
+/* Plain http:// to this computer is how tests and local development servers run. */
+static void
+test_oauth2_loopback_http_token_url (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  const char *hosts[] = { "127.0.0.1", "localhost" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (hosts); i++)
+    {
+      g_autoptr(GUri) token_uri = NULL;
+      g_autoptr(ConduitCredential) credential = NULL;
+      g_autofree char *token_url = NULL;
+      g_autofree char *id = g_strdup_printf ("loopback-%u", i);
+
+      token_uri = g_uri_build (G_URI_FLAGS_NONE, "http", NULL, hosts[i],
+                               g_uri_get_port (fixture->base), "/token", NULL, NULL);
+      token_url = g_uri_to_string (token_uri);
+      credential = oauth2_credential_at (id, token_url, fixture->client_id,
+                                         fixture->client_secret);
+      g_assert_cmpuint (get (fixture, credential, "/api"), ==, SOUP_STATUS_OK);
+      g_assert_cmpuint (fixture->token_fetches, ==, i + 1);
+    }
+}
+
+static gboolean
+on_tls_incoming (GSocketService    *service,
+                 GSocketConnection *connection,
+                 GObject           *source,
+                 gpointer           user_data)
+{
+  guint *connections = user_data;
+
+  (*connections)++;
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
+/* https:// is let through: the authorizer connects to the token endpoint (a loopback listener
+ * that hangs up, so the TLS handshake fails at once) instead of refusing it as unsafe. */
+static void
+test_oauth2_https_token_url (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(ConduitCredential) credential = NULL;
+  g_autofree char *token_url = NULL;
+  g_autofree char *url = fixture_url (fixture, "/api");
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  guint connections = 0;
+
+  g_socket_listener_add_address (G_SOCKET_LISTENER (service), any_port, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (on_tls_incoming), &connections);
+
+  token_url = g_strdup_printf ("https://127.0.0.1:%u/token",
+                               g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  credential = oauth2_credential_at ("secure", token_url, fixture->client_id,
+                                     fixture->client_secret);
+  g_assert_true (conduit_credential_check (credential, NULL));
+
+  g_assert_cmpuint (send (fixture, credential, msg, &error), ==, 0);
+  g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_FAILED);
+  expected = g_strdup_printf ("could not reach the token endpoint %s for credential “secure”: ",
+                              token_url);
+  g_assert_true (g_str_has_prefix (error->message, expected));
+  g_assert_cmpuint (connections, >=, 1);
+  g_assert_cmpuint (fixture->api_calls, ==, 0);
+
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
+}
+
+/* Which token URLs count as this computer; only the host decides, however the URL is spelled. */
+static void
+test_oauth2_token_url_hosts (void)
+{
+  const struct
+  {
+    const char *url;
+    gboolean    safe;
+  } cases[] = {
+    { "https://id.example.com/token", TRUE },
+    { "HTTPS://id.example.com/token", TRUE },
+    { "http://127.0.0.1:8080/token", TRUE },
+    { "http://127.4.5.6/token", TRUE },
+    { "http://localhost/token", TRUE },
+    { "http://LocalHost:3000/token", TRUE },
+    { "http://[::1]:8080/token", TRUE },
+    { "http://example.com/token", FALSE },
+    { "HTTP://example.com/token", FALSE },
+    { "http://192.168.1.20/token", FALSE },
+    { "http://[::2]/token", FALSE },
+    { "http://localhost.example.com/token", FALSE },
+    { "http://127.0.0.1.example.com/token", FALSE },
+    { "http://127.0.0.1@example.com/token", FALSE },
+    { "http://localhost:80@example.com/token", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(ConduitCredential) credential = NULL;
+      g_autoptr(GError) error = NULL;
+
+      credential = oauth2_credential_at ("hosts", cases[i].url, "c", "s");
+      g_test_message ("%s", cases[i].url);
+      g_assert_cmpint (conduit_credential_check (credential, &error), ==, cases[i].safe);
+      if (cases[i].safe)
+        {
+          g_assert_no_error (error);
+        }
+      else
+        {
+          g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID);
+          g_assert_nonnull (strstr (error->message, cases[i].url));
+          g_assert_nonnull (strstr (error->message, "must start with https://"));
+        }
+      /* complete either way: a stored one still loads so that it can be corrected */
+      g_assert_true (conduit_credential_check_complete (credential, NULL));
+    }
 }
 
 static void
@@ -918,12 +1120,18 @@ main (int   argc,
   ADD ("oauth2/shared-fetch", test_oauth2_shared_fetch);
   ADD ("oauth2/refused", test_oauth2_refused);
   ADD ("oauth2/bad-token-url", test_oauth2_bad_token_url);
+  ADD ("oauth2/http-token-url-refused", test_oauth2_http_token_url_refused);
+  ADD ("oauth2/loopback-http-token-url", test_oauth2_loopback_http_token_url);
+  ADD ("oauth2/https-token-url", test_oauth2_https_token_url);
+  ADD ("oauth2/token-redirect-not-followed", test_oauth2_token_redirect_not_followed);
   ADD ("incomplete", test_incomplete_credential);
   ADD ("no-secret-escapes", test_no_secret_escapes);
   ADD ("rejection-marks-attention", test_rejection_marks_attention);
   ADD ("by-id", test_authorize_by_id);
 
 #undef ADD
+
+  g_test_add_func ("/conduit/authorizer/oauth2/token-url-hosts", test_oauth2_token_url_hosts);
 
   return g_test_run ();
 }

@@ -174,6 +174,16 @@ test_bad_use (void)
   g_assert_nonnull (strstr (run.err, "credential “t-cli-bad” (User name and password) has no "
                                      "“User name”"));
 
+  CLI (&run, "client-secret-8\n", NULL, "set", "t-cli-bad", "--kind", "oauth2-client-credentials",
+       "--field", "token_url=http://example.com/token", "--field", "client_id=c");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.err, ==,
+                   "conduit-cli credential set: the token URL “http://example.com/token” of "
+                   "credential “t-cli-bad” must start with https://: over http:// the client "
+                   "secret would be sent unencrypted (http:// is only allowed to this computer: "
+                   "localhost, 127.0.0.1 or ::1)\n");
+  g_assert_null (strstr (run.err, "client-secret-8"));
+
   CLI (&run, "x", NULL, "set", "bad id!", "--kind", "bearer");
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "“bad id!” cannot be a credential id"));

@@ -12,6 +12,7 @@
 
 #include "conduit.h"
 #include "fault-server.h"
+#include "runner-test-util.h"
 
 /* Kills `conduit-cli serve` with SIGKILL in the middle of a burst of webhook events, starts it
  * again, and checks that every event that was answered 202 is in the history, and that no run
@@ -33,40 +34,6 @@ typedef struct
   GSubprocess *serve;
   gboolean     killed;
 } Burst;
-
-static GSubprocess *
-start_serve (const char  *flow_path,
-             const char  *db_path,
-             char       **url)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  GSubprocess *serve;
-
-  /* Everything here is on 127.0.0.1: no system proxy lookups in the served process. */
-  g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  serve = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONDUIT_CLI"), "serve",
-                                       flow_path, "--history", db_path, NULL);
-  g_assert_no_error (error);
-
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (serve));
-  for (;;)
-    {
-      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-      const char *at;
-
-      g_assert_no_error (error);
-      g_assert_nonnull (line);
-      at = strstr (line, "listening on ");
-      if (at != NULL)
-        {
-          *url = g_strdup (at + strlen ("listening on "));
-          break;
-        }
-    }
-  return serve;
-}
 
 static void send_next (Burst *burst);
 
@@ -165,7 +132,7 @@ test_kill_during_burst (void)
     sink_url);
   g_assert_true (g_file_set_contents (flow_path, flow, -1, &error));
 
-  burst.serve = start_serve (flow_path, db_path, &burst.url);
+  burst.serve = runner_test_start_serve (NULL, flow_path, db_path, NULL, &burst.url);
   burst.client = soup_session_new_with_options ("max-conns", 64, "max-conns-per-host", 64, NULL);
   soup_session_set_proxy_resolver (burst.client, NULL);
 
@@ -179,7 +146,7 @@ test_kill_during_burst (void)
   g_assert_cmpuint (burst.accepted, >=, KILL_AFTER);
 
   /* Start again on the same history, then stop cleanly. */
-  again = start_serve (flow_path, db_path, &second_url);
+  again = runner_test_start_serve (NULL, flow_path, db_path, NULL, &second_url);
   g_subprocess_send_signal (again, SIGTERM);
   g_subprocess_wait (again, NULL, &error);
   g_assert_no_error (error);

@@ -574,6 +574,66 @@ test_store_hand_written_item (void)
   g_assert_no_error (error);
 }
 
+/* An OAuth 2.0 token URL over plain http:// to another computer is refused when saved; one
+ * stored before (or by another client) still loads, so that it can be corrected without
+ * typing the client secret again. */
+static void
+test_store_http_token_url (void)
+{
+  ConduitCredentialStore *store = conduit_credential_store_get_default ();
+  g_autoptr(ConduitCredential) unsafe = NULL;
+  g_autoptr(ConduitCredential) local = NULL;
+  g_autoptr(ConduitCredential) found = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  unsafe = credential_from_json ("t-store-http", "{\"kind\": \"oauth2-client-credentials\","
+                                 " \"fields\": {\"token_url\": \"http://example.com/token\","
+                                 " \"client_id\": \"c\"}, \"secret\": \"http-secret-3\"}");
+  g_assert_false (store_save (store, unsafe, &error));
+  g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==,
+                   "the token URL “http://example.com/token” of credential “t-store-http” must "
+                   "start with https://: over http:// the client secret would be sent unencrypted "
+                   "(http:// is only allowed to this computer: localhost, 127.0.0.1 or ::1)");
+  g_clear_error (&error);
+  g_assert_cmpuint (count_items ("t-store-http"), ==, 0);
+
+  local = credential_from_json ("t-store-http-local", "{\"kind\": \"oauth2-client-credentials\","
+                                " \"fields\": {\"token_url\": \"http://localhost:8080/token\","
+                                " \"client_id\": \"c\"}, \"secret\": \"s\"}");
+  g_assert_true (store_save (store, local, &error));
+  g_assert_no_error (error);
+  g_assert_true (store_delete (store, "t-store-http-local", &error));
+  g_assert_no_error (error);
+
+  attributes = secret_attributes_build (conduit_credential_store_get_schema (),
+                                        "conduit-id", "t-store-http", "kind",
+                                        "oauth2-client-credentials", "token_url",
+                                        "http://example.com/token", "client_id", "c", NULL);
+  g_assert_true (secret_password_storev_sync (conduit_credential_store_get_schema (), attributes,
+                                              NULL, "stored before", "http-secret-3", NULL,
+                                              &error));
+  g_assert_no_error (error);
+
+  found = store_lookup (store, "t-store-http", &error);
+  g_assert_no_error (error);
+  g_assert_false (conduit_credential_check (found, NULL));
+  g_assert_true (conduit_credential_set_field (found, "token_url", "https://example.com/token",
+                                               &error));
+  g_assert_true (store_save (store, found, &error));
+  g_assert_no_error (error);
+  g_clear_object (&found);
+
+  found = store_lookup (store, "t-store-http", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (conduit_credential_get_field (found, "token_url"), ==,
+                   "https://example.com/token");
+  g_assert_cmpstr (conduit_credential_get_secret (found, "client_secret"), ==, "http-secret-3");
+  g_assert_true (store_delete (store, "t-store-http", &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_store_locked (void)
 {
@@ -652,6 +712,7 @@ main (int   argc,
   g_test_add_func ("/conduit/credential-store/flow-references", test_store_flow_references);
   g_test_add_func ("/conduit/credential-store/hand-written-item", test_store_hand_written_item);
   g_test_add_func ("/conduit/credential-store/locked", test_store_locked);
+  g_test_add_func ("/conduit/credential-store/http-token-url", test_store_http_token_url);
 
   return g_test_run ();
 }

@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 
 #include "conduit.h"
+#include "runner-test-util.h"
 
 /* Kills `conduit-cli serve` with SIGKILL at random points (seeded: the seed is printed, and
  * CONDUIT_KILL_SEED=N replays a run) of bursts of webhook events whose flow appends each event
@@ -33,6 +34,7 @@ typedef struct
   guint        next;
   guint        in_flight;
   guint        accepted;
+  guint        round;
   guint        kill_after;
   gboolean     killed;
   GArray      *run_ids;    /* every accepted event's run, over all rounds */
@@ -43,43 +45,6 @@ typedef struct
   Burst       *burst;
   SoupMessage *msg;
 } Event;
-
-/* A server must not outlive a test that fails half-way. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static GSubprocess *
-start_serve (const char  *flow_path,
-             const char  *db_path,
-             char       **url)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  GSubprocess *serve;
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  serve = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONDUIT_CLI"), "serve",
-                                       flow_path, "--history", db_path, NULL);
-  g_assert_no_error (error);
-
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (serve));
-  while (*url == NULL)
-    {
-      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-      const char *at;
-
-      g_assert_no_error (error);
-      g_assert_nonnull (line);
-      if ((at = strstr (line, "listening on ")) != NULL)
-        *url = g_strdup (at + strlen ("listening on "));
-    }
-
-  return serve;
-}
 
 static void send_next (Burst *burst);
 
@@ -123,7 +88,8 @@ send_next (Burst *burst)
   while (burst->in_flight < CONCURRENCY && burst->next < N_EVENTS)
     {
       Event *event = g_new0 (Event, 1);
-      g_autofree char *text = g_strdup_printf ("{\"seq\": %u, \"note\": \"%s\"}", burst->next,
+      g_autofree char *text = g_strdup_printf ("{\"round\": %u, \"seq\": %u, \"note\": \"%s\"}",
+                                               burst->round, burst->next,
                                                "a line long enough that writing it takes a while");
       g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
 
@@ -176,6 +142,8 @@ check_output (const char *path)
       g_assert_no_error (error);
       g_assert_true (JSON_NODE_HOLDS_OBJECT (line));
       g_assert_true (json_object_has_member (json_node_get_object (line), "seq"));
+      g_assert_false (g_hash_table_contains (seen, lines[i]));
+      g_hash_table_add (seen, g_strdup (lines[i]));
     }
 
   return n;
@@ -220,8 +188,9 @@ test_kill_at_random_points (void)
       Burst burst = { 0 };
 
       burst.run_ids = run_ids;
+      burst.round = round;
       burst.kill_after = g_rand_int_range (rand, 1, N_EVENTS / 2);
-      burst.serve = start_serve (flow_path, db_path, &burst.url);
+      burst.serve = runner_test_start_serve (NULL, flow_path, db_path, NULL, &burst.url);
       burst.client = soup_session_new_with_options ("max-conns", 32, "max-conns-per-host", 32, NULL);
       soup_session_set_proxy_resolver (burst.client, NULL);
       g_test_message ("round %u: kill after %u accepted events", round + 1, burst.kill_after);
@@ -249,7 +218,7 @@ test_kill_at_random_points (void)
     }
 
   /* A clean start marks what the kills interrupted; a clean stop finishes what it started. */
-  last = start_serve (flow_path, db_path, &last_url);
+  last = runner_test_start_serve (NULL, flow_path, db_path, NULL, &last_url);
   g_subprocess_send_signal (last, SIGTERM);
   g_subprocess_wait (last, NULL, &error);
   g_assert_no_error (error);

@@ -12,6 +12,7 @@
 
 #include "conduit.h"
 #include "fault-server.h"
+#include "runner-test-util.h"
 
 /* `conduit-cli serve --workers N`: several threads serve one port. Every event sent over many
  * connections is answered, run once, sent once with its credential, and recorded; a port
@@ -42,47 +43,10 @@ make_launcher (void)
   GSubprocessLauncher *launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                                              G_SUBPROCESS_FLAGS_STDERR_PIPE);
 
-  /* Everything here is on 127.0.0.1: no system proxy lookups in the served process. */
-  g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_subprocess_launcher_setenv (launcher, "CONDUIT_CREDENTIAL_ORDERS_API",
                                 "{\"kind\": \"bearer\", \"secret\": \"s3cret-token-for-workers\"}",
                                 TRUE);
   return launcher;
-}
-
-/* Starts serve and returns it once it listens, with the URL it printed. */
-static GSubprocess *
-start_serve (const char  *flow_path,
-             const char  *db_path,
-             const char  *workers,
-             char       **url)
-{
-  g_autoptr(GSubprocessLauncher) launcher = make_launcher ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  GSubprocess *serve;
-
-  serve = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONDUIT_CLI"), "serve",
-                                       flow_path, "--history", db_path, "--workers", workers,
-                                       NULL);
-  g_assert_no_error (error);
-
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (serve));
-  for (;;)
-    {
-      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-      const char *at;
-
-      g_assert_no_error (error);
-      g_assert_nonnull (line);
-      at = strstr (line, "listening on ");
-      if (at != NULL)
-        {
-          *url = g_strdup (at + strlen ("listening on "));
-          break;
-        }
-    }
-  return serve;
 }
 
 static char *
@@ -209,12 +173,13 @@ test_workers_share_port (void)
   g_autoptr(ConduitHistoryStore) history = NULL;
   g_autoptr(GPtrArray) runs = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr(GSubprocessLauncher) launcher = make_launcher ();
   ConduitHistoryQuery query = { .status = -1, .limit = N_EVENTS + 10 };
   GPtrArray *created, *headers;
   Burst burst = { 0 };
 
   /* More workers than this machine may have cores: they must still share without losing. */
-  serve = start_serve (flow_path, db_path, "3", &burst.url);
+  serve = runner_test_start_serve (launcher, flow_path, db_path, "3", &burst.url);
   burst.client = soup_session_new_with_options ("max-conns", 64, "max-conns-per-host", 64, NULL);
   soup_session_set_proxy_resolver (burst.client, NULL);
 
@@ -312,6 +277,7 @@ test_workers_refuse_taken_port (void)
   g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(GSocket) stranger = NULL;
   g_autoptr(GSubprocess) first = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = make_launcher ();
   g_autofree char *flow_path = NULL;
   g_autofree char *url = NULL;
   guint port;
@@ -333,7 +299,7 @@ test_workers_refuse_taken_port (void)
   g_socket_close (stranger, NULL);
   g_clear_pointer (&flow_path, g_free);
   flow_path = write_flow (dir, port, sink_url);
-  first = start_serve (flow_path, db_path, "2", &url);
+  first = runner_test_start_serve (launcher, flow_path, db_path, "2", &url);
   assert_port_refused (flow_path, other_db, port);
   stop_serve (first);
 

@@ -14,7 +14,12 @@
 #include "conduit-document.h"
 
 /* A flow as the window holds it: the flow, the file it came from (none for a new flow or an
- * opened example) and whether it has changed since it was loaded or saved. */
+ * opened example) and whether it has changed since it was loaded or saved.
+ *
+ * "Changed" follows the undo stack: undoing back to where the file was written makes the
+ * document unmodified again. A change to the flow that does not go through the stack (the
+ * canvas moves nodes live while they are dragged, then records the drop) marks it modified
+ * until the stack next records, undoes or redoes a step, which tells again. */
 
 struct _ConduitDocument
 {
@@ -41,9 +46,29 @@ G_DEFINE_FINAL_TYPE (ConduitDocument, conduit_document, G_TYPE_OBJECT)
 static GParamSpec *properties[N_PROPS];
 
 static void
+set_modified_flag (ConduitDocument *self,
+                   gboolean         modified)
+{
+  modified = !!modified;
+  if (self->modified == modified)
+    return;
+
+  self->modified = modified;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+}
+
+static void
 on_flow_changed (ConduitDocument *self)
 {
-  conduit_document_set_modified (self, TRUE);
+  if (!conduit_undo_stack_get_applying (self->undo_stack))
+    set_modified_flag (self, TRUE);
+}
+
+static void
+follow_save_point (ConduitDocument *self)
+{
+  set_modified_flag (self, !conduit_undo_stack_get_at_save_point (self->undo_stack));
 }
 
 static void
@@ -59,6 +84,8 @@ conduit_document_dispose (GObject *object)
 
   if (self->flow != NULL)
     g_signal_handlers_disconnect_by_data (self->flow, self);
+  if (self->undo_stack != NULL)
+    g_signal_handlers_disconnect_by_data (self->undo_stack, self);
   g_clear_object (&self->undo_stack);
   g_clear_object (&self->flow);
   g_clear_object (&self->file);
@@ -144,6 +171,8 @@ conduit_document_new (ConduitFlow *flow,
   g_set_object (&self->file, file);
   g_signal_connect_swapped (flow, "changed", G_CALLBACK (on_flow_changed), self);
   g_signal_connect_swapped (flow, "notify::name", G_CALLBACK (on_flow_name_changed), self);
+  g_signal_connect_swapped (self->undo_stack, "notify::at-save-point",
+                            G_CALLBACK (follow_save_point), self);
 
   return self;
 }
@@ -259,6 +288,19 @@ conduit_document_load_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+typedef struct
+{
+  GFile   *file;
+  guint64  position;   /* where the undo history stood when the flow was written out */
+} SaveData;
+
+static void
+save_data_free (SaveData *data)
+{
+  g_clear_object (&data->file);
+  g_free (data);
+}
+
 static void
 save_cb (GObject      *object,
          GAsyncResult *result,
@@ -266,7 +308,8 @@ save_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   ConduitDocument *self = g_task_get_source_object (task);
-  GFile *file = g_task_get_task_data (task);
+  SaveData *data = g_task_get_task_data (task);
+  GFile *file = data->file;
   g_autoptr(GError) error = NULL;
 
   if (!conduit_flow_save_to_file_finish (CONDUIT_FLOW (object), result, &error))
@@ -280,7 +323,9 @@ save_cb (GObject      *object,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
     }
-  conduit_document_set_modified (self, FALSE);
+  /* edits made while the file was written are not in it, and leave the document modified */
+  conduit_undo_stack_set_save_point (self->undo_stack, data->position);
+  follow_save_point (self);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -292,7 +337,8 @@ save_cb (GObject      *object,
  * @callback: called when saved
  * @user_data: data for @callback
  *
- * Saves atomically, then the document belongs to @file and is unmodified.
+ * Saves atomically, then the document belongs to @file and is unmodified (unless it was
+ * edited while the file was written).
  */
 void
 conduit_document_save_async (ConduitDocument     *self,
@@ -302,6 +348,7 @@ conduit_document_save_async (ConduitDocument     *self,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  SaveData *data;
 
   g_return_if_fail (CONDUIT_IS_DOCUMENT (self));
   g_return_if_fail (file != NULL || self->file != NULL);
@@ -311,7 +358,11 @@ conduit_document_save_async (ConduitDocument     *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, conduit_document_save_async);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  data = g_new0 (SaveData, 1);
+  data->file = g_object_ref (file);
+  /* the flow is written out as it is now, before this returns */
+  data->position = conduit_undo_stack_checkpoint (self->undo_stack);
+  g_task_set_task_data (task, data, (GDestroyNotify)save_data_free);
 
   conduit_flow_save_to_file_async (self->flow, file, cancellable, save_cb, g_steal_pointer (&task));
 }
@@ -360,19 +411,26 @@ conduit_document_get_modified (ConduitDocument *self)
   return self->modified;
 }
 
+/**
+ * conduit_document_set_modified:
+ * @self: a document
+ * @modified: %FALSE when the flow as it is now is what its file holds; %TRUE when the file
+ *   holds none of the states undo and redo can reach
+ *
+ * Moves the undo stack's save point accordingly.
+ */
 void
 conduit_document_set_modified (ConduitDocument *self,
                                gboolean         modified)
 {
+  guint64 position = 0;
+
   g_return_if_fail (CONDUIT_IS_DOCUMENT (self));
 
-  modified = !!modified;
-  if (self->modified == modified)
-    return;
-
-  self->modified = modified;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+  if (!modified)
+    position = conduit_undo_stack_checkpoint (self->undo_stack);
+  conduit_undo_stack_set_save_point (self->undo_stack, position);
+  follow_save_point (self);
 }
 
 /**

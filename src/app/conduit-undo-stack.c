@@ -18,9 +18,16 @@
  * command, or every command of a group such as "Delete 3 nodes"). Commands hold the node
  * objects themselves, so a node that is deleted and restored keeps its identity and later
  * steps that refer to it stay valid.
+ *
+ * Each step has a serial number that is never reused, so "where the history stands" is the
+ * serial of the newest undoable step (or of the bottom, when nothing is left to undo). The
+ * document remembers the position its file holds, the save point, and is unmodified exactly
+ * when the history stands there again. A step that redo can no longer reach is freed and its
+ * serial with it, so a save point lost that way never comes back.
  */
 
 #define MAX_STEPS 500
+#define NO_POSITION 0
 
 typedef enum
 {
@@ -53,6 +60,7 @@ typedef struct
 {
   char      *label;
   GPtrArray *commands;
+  guint64    serial;
 } Step;
 
 struct _ConduitUndoStack
@@ -64,7 +72,11 @@ struct _ConduitUndoStack
   GPtrArray   *redo;        /* of Step, next to redo last */
   Step        *group;       /* while a group is open */
   guint        group_depth;
+  guint64      last_serial;
+  guint64      bottom;      /* the position once every step in undo is undone */
+  guint64      save_point;  /* the position the file holds, or NO_POSITION */
   guint        replaying : 1;
+  guint        applying : 1;
   guint        can_merge : 1;  /* the newest step may absorb a repeat of its edit */
 };
 
@@ -73,6 +85,7 @@ enum {
   PROP_FLOW,
   PROP_CAN_UNDO,
   PROP_CAN_REDO,
+  PROP_AT_SAVE_POINT,
   N_PROPS
 };
 
@@ -95,10 +108,12 @@ command_free (Command *command)
 }
 
 static Step *
-step_new (const char *label)
+step_new (ConduitUndoStack *self,
+          const char       *label)
 {
   Step *step = g_new0 (Step, 1);
 
+  step->serial = ++self->last_serial;
   step->label = g_strdup (label);
   step->commands = g_ptr_array_new_with_free_func ((GDestroyNotify)command_free);
   return step;
@@ -157,6 +172,9 @@ conduit_undo_stack_get_property (GObject    *object,
     case PROP_CAN_REDO:
       g_value_set_boolean (value, conduit_undo_stack_get_can_redo (self));
       break;
+    case PROP_AT_SAVE_POINT:
+      g_value_set_boolean (value, conduit_undo_stack_get_at_save_point (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -180,6 +198,9 @@ conduit_undo_stack_class_init (ConduitUndoStackClass *klass)
   properties[PROP_CAN_REDO] =
     g_param_spec_boolean ("can-redo", NULL, NULL, FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_AT_SAVE_POINT] =
+    g_param_spec_boolean ("at-save-point", NULL, NULL, TRUE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -189,6 +210,8 @@ conduit_undo_stack_init (ConduitUndoStack *self)
 {
   self->undo = g_ptr_array_new_with_free_func ((GDestroyNotify)step_free);
   self->redo = g_ptr_array_new_with_free_func ((GDestroyNotify)step_free);
+  /* a new stack stands where its flow was loaded, which is what the file holds */
+  self->bottom = self->save_point = ++self->last_serial;
 }
 
 /**
@@ -258,14 +281,15 @@ conduit_undo_stack_get_redo_label (ConduitUndoStack *self)
   return top_label (self->redo);
 }
 
-/* Runs @body and notifies can-undo/can-redo when it changed them. */
-typedef struct { gboolean can_undo, can_redo; } Ability;
+/* What the properties said before a change, so that only real changes are notified. */
+typedef struct { gboolean can_undo, can_redo, at_save_point; } Ability;
 
 static Ability
 ability (ConduitUndoStack *self)
 {
   return (Ability) { conduit_undo_stack_get_can_undo (self),
-                    conduit_undo_stack_get_can_redo (self) };
+                    conduit_undo_stack_get_can_redo (self),
+                    conduit_undo_stack_get_at_save_point (self) };
 }
 
 static void
@@ -278,6 +302,91 @@ notify_ability (ConduitUndoStack *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
   if (before.can_redo != after.can_redo)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
+  if (before.at_save_point != after.at_save_point)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AT_SAVE_POINT]);
+}
+
+/* Where the history stands, or NO_POSITION in the middle of an open group: undo can only
+ * take the whole group back, so no position names the flow as it is then. */
+static guint64
+current_position (ConduitUndoStack *self)
+{
+  if (self->group != NULL && self->group->commands->len > 0)
+    return NO_POSITION;
+  if (self->undo->len == 0)
+    return self->bottom;
+  return ((Step *)g_ptr_array_index (self->undo, self->undo->len - 1))->serial;
+}
+
+/**
+ * conduit_undo_stack_get_at_save_point:
+ * @self: an undo stack
+ *
+ * Returns: whether the flow is as it was at the position given to
+ *   conduit_undo_stack_set_save_point(), as far as the recorded edits tell (a new stack is
+ *   at its save point)
+ */
+gboolean
+conduit_undo_stack_get_at_save_point (ConduitUndoStack *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_UNDO_STACK (self), FALSE);
+  return self->save_point != NO_POSITION && current_position (self) == self->save_point;
+}
+
+/**
+ * conduit_undo_stack_checkpoint:
+ * @self: an undo stack
+ *
+ * Names the flow as it is now, for conduit_undo_stack_set_save_point() once the flow is
+ * written out. The next edit starts a step of its own rather than merging into the newest
+ * one, so undo and redo can come back to exactly this state.
+ *
+ * Returns: the position, or 0 while a group of edits is half done
+ */
+guint64
+conduit_undo_stack_checkpoint (ConduitUndoStack *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_UNDO_STACK (self), NO_POSITION);
+
+  self->can_merge = FALSE;
+  return current_position (self);
+}
+
+/**
+ * conduit_undo_stack_set_save_point:
+ * @self: an undo stack
+ * @position: what conduit_undo_stack_checkpoint() returned when the file was written, or 0
+ *   when the file matches no state undo or redo can reach
+ *
+ * The stack is at its save point whenever undo and redo bring the history back to @position;
+ * a position whose step was dropped (by an edit after undoing it) is never reached again.
+ */
+void
+conduit_undo_stack_set_save_point (ConduitUndoStack *self,
+                                   guint64           position)
+{
+  Ability before;
+
+  g_return_if_fail (CONDUIT_IS_UNDO_STACK (self));
+  g_return_if_fail (position <= self->last_serial);
+
+  before = ability (self);
+  self->save_point = position;
+  notify_ability (self, before);
+}
+
+/**
+ * conduit_undo_stack_get_applying:
+ * @self: an undo stack
+ *
+ * Returns: whether the flow is being changed by the stack itself (recording, undoing or
+ *   redoing an edit), so a listener can tell those changes from edits made around it
+ */
+gboolean
+conduit_undo_stack_get_applying (ConduitUndoStack *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_UNDO_STACK (self), FALSE);
+  return self->applying;
 }
 
 static void
@@ -295,6 +404,7 @@ command_apply (ConduitUndoStack *self,
 {
   ConduitFlow *flow = self->flow;
 
+  self->applying = TRUE;
   switch (command->kind)
     {
     case COMMAND_ADD_NODE:
@@ -356,6 +466,7 @@ command_apply (ConduitUndoStack *self,
     default:
       g_assert_not_reached ();
     }
+  self->applying = FALSE;
 }
 
 /* Can @command be folded into @into, the newest command, as one more keystroke of the same
@@ -394,6 +505,21 @@ command_take_new_state (Command *into,
   into->new_text = g_steal_pointer (&command->new_text);
   g_clear_pointer (&into->new_value, json_node_unref);
   into->new_value = g_steal_pointer (&command->new_value);
+}
+
+/* Records @step (taking it) as the newest one to undo. */
+static void
+add_step (ConduitUndoStack *self,
+          Step             *step)
+{
+  g_ptr_array_add (self->undo, step);
+  if (self->undo->len > MAX_STEPS)
+    {
+      /* undoing all that is left now ends where the dropped step left the flow */
+      self->bottom = ((Step *)g_ptr_array_index (self->undo, 0))->serial;
+      g_ptr_array_remove_index (self->undo, 0);
+    }
+  self->can_merge = FALSE;
 }
 
 /* Applies @command (taking it) and records it. */
@@ -437,12 +563,10 @@ push (ConduitUndoStack *self,
     }
 
   {
-    Step *step = step_new (label);
+    Step *step = step_new (self, label);
 
     g_ptr_array_add (step->commands, command);
-    g_ptr_array_add (self->undo, step);
-    if (self->undo->len > MAX_STEPS)
-      g_ptr_array_remove_index (self->undo, 0);
+    add_step (self, step);
   }
   self->can_merge = TRUE;
   notify_ability (self, before);
@@ -517,6 +641,10 @@ conduit_undo_stack_clear (ConduitUndoStack *self)
   before = ability (self);
   g_ptr_array_set_size (self->undo, 0);
   g_ptr_array_set_size (self->redo, 0);
+  /* the flow stays as it is, so it stays saved or unsaved */
+  self->bottom = ++self->last_serial;
+  if (before.at_save_point)
+    self->save_point = self->bottom;
   notify_ability (self, before);
 }
 
@@ -538,7 +666,7 @@ conduit_undo_stack_begin_group (ConduitUndoStack *self,
 
   before = ability (self);
   if (self->group_depth++ == 0)
-    self->group = step_new (label);
+    self->group = step_new (self, label);
   notify_ability (self, before);
 }
 
@@ -555,12 +683,7 @@ conduit_undo_stack_end_group (ConduitUndoStack *self)
     return;
 
   if (self->group->commands->len > 0)
-    {
-      g_ptr_array_add (self->undo, g_steal_pointer (&self->group));
-      if (self->undo->len > MAX_STEPS)
-        g_ptr_array_remove_index (self->undo, 0);
-      self->can_merge = FALSE;
-    }
+    add_step (self, g_steal_pointer (&self->group));
   g_clear_pointer (&self->group, step_free);
   notify_ability (self, before);
 }

@@ -24,6 +24,11 @@ const char       *conduit_undo_stack_get_redo_label    (ConduitUndoStack *self);
 void              conduit_undo_stack_undo              (ConduitUndoStack *self);
 void              conduit_undo_stack_redo              (ConduitUndoStack *self);
 void              conduit_undo_stack_clear             (ConduitUndoStack *self);
+gboolean          conduit_undo_stack_get_at_save_point (ConduitUndoStack *self);
+guint64           conduit_undo_stack_checkpoint        (ConduitUndoStack *self);
+void              conduit_undo_stack_set_save_point    (ConduitUndoStack *self,
+                                                        guint64           position);
+gboolean          conduit_undo_stack_get_applying      (ConduitUndoStack *self);
 void              conduit_undo_stack_begin_group       (ConduitUndoStack *self,
                                                         const char       *label);
 void              conduit_undo_stack_end_group         (ConduitUndoStack *self);

@@ -596,6 +596,20 @@ on_token_response (GObject      *source,
   status = soup_message_get_status (op->msg);
   answer = answer_snippet (op->msg, body);
 
+  if (SOUP_STATUS_IS_REDIRECTION (status))
+    {
+      const char *location = soup_message_headers_get_one (
+        soup_message_get_response_headers (op->msg), "Location");
+
+      g_set_error (&op->error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
+                   _("the token endpoint %s of credential “%s” redirects to %s; Conduit does not "
+                     "send the client secret on to another address: put the final token URL "
+                     "in the credential"),
+                   token_url, id, location != NULL ? location : _("another address"));
+      fail_fetch (op, FALSE, answer);
+      return;
+    }
+
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       g_autofree char *detail = describe_token_error (body);
@@ -735,6 +749,11 @@ fetch_token (ConduitAuthorizer *self,
   soup_message_headers_replace (soup_message_get_request_headers (op->msg), "Accept",
                                 "application/json");
   soup_message_set_request_body_from_bytes (op->msg, "application/x-www-form-urlencoded", body);
+
+  /* A redirect would carry the client secret to wherever it points, http:// included: the
+   * token URL must be the endpoint itself. (The answer is then shown as an error naming the
+   * address it points to.) */
+  soup_message_add_flags (op->msg, SOUP_MESSAGE_NO_REDIRECT);
 
   /* one waiter giving up must not cancel the fetch the others wait for */
   soup_session_send_and_read_async (self->session, op->msg, G_PRIORITY_DEFAULT, NULL,

@@ -638,7 +638,9 @@ lookup_thread (GTask        *task,
       return;
     }
 
-  if (!conduit_credential_check (credential, &error))
+  /* an unsafe setting (an http:// token URL) must not keep it from loading, or nobody could
+   * load it to correct that without typing the secret again; saving and using it refuse it */
+  if (!conduit_credential_check_complete (credential, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -658,7 +660,9 @@ lookup_thread (GTask        *task,
  * @user_data: data for @callback
  *
  * Loads a credential with its secrets, from `CONDUIT_CREDENTIAL_<ID>` when that is set,
- * otherwise from the keyring. Never prompts to unlock the keyring.
+ * otherwise from the keyring. Never prompts to unlock the keyring. The credential is complete
+ * (conduit_credential_check_complete()), not necessarily safe to use: using it,
+ * conduit_authorizer_authorize_async() applies conduit_credential_check().
  */
 void
 conduit_credential_store_lookup_async (ConduitCredentialStore *self,

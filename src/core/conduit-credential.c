@@ -635,15 +635,18 @@ conduit_credential_to_json (ConduitCredential *self,
 }
 
 /**
- * conduit_credential_check:
+ * conduit_credential_check_complete:
  * @self: a credential
  * @error: return location for an error naming the first missing field
+ *
+ * Only says whether @self can be loaded as it is; conduit_credential_check() also says whether
+ * it is safe to save and use.
  *
  * Returns: %TRUE if every required field and secret of the kind has a value
  */
 gboolean
-conduit_credential_check (ConduitCredential  *self,
-                          GError            **error)
+conduit_credential_check_complete (ConduitCredential  *self,
+                                   GError            **error)
 {
   const ConduitCredentialFieldSpec *fields;
   guint n_fields;
@@ -667,6 +670,69 @@ conduit_credential_check (ConduitCredential  *self,
                        _(kinds[self->kind].label), _(fields[i].label));
           return FALSE;
         }
+    }
+
+  return TRUE;
+}
+
+/* Whether the client secret would cross a network unencrypted on its way to @url. Loopback
+ * stays on this computer, where tests and local development servers speak plain http://. What
+ * is no web address at all is left to the token fetch, which says so. */
+static gboolean
+sends_secret_in_clear (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GInetAddress) address = NULL;
+  const char *host;
+
+  if (uri == NULL || g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0)
+    return FALSE;
+
+  /* IPv6 literals come without their brackets */
+  host = g_uri_get_host (uri);
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return FALSE;
+
+  address = g_inet_address_new_from_string (host);
+  return address == NULL || !g_inet_address_get_is_loopback (address);
+}
+
+/**
+ * conduit_credential_check:
+ * @self: a credential
+ * @error: return location for an error naming the first missing field or unsafe setting
+ *
+ * What must hold before @self is saved or used: it is complete (see
+ * conduit_credential_check_complete()), and an OAuth 2.0 credential sends its client secret
+ * only over https://, or over http:// to this computer (localhost, 127.0.0.1, ::1).
+ *
+ * Returns: %TRUE if @self is complete and safe to use
+ */
+gboolean
+conduit_credential_check (ConduitCredential  *self,
+                          GError            **error)
+{
+  const char *token_url;
+
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (self), FALSE);
+
+  if (!conduit_credential_check_complete (self, error))
+    return FALSE;
+
+  if (self->kind != CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS)
+    return TRUE;
+
+  token_url = conduit_credential_get_field (self, "token_url");
+  if (sends_secret_in_clear (token_url))
+    {
+      g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
+                   _("the token URL “%s” of credential “%s” must start with https://: over "
+                     "http:// the client secret would be sent unencrypted (http:// is only "
+                     "allowed to this computer: localhost, 127.0.0.1 or ::1)"),
+                   token_url, self->id);
+      return FALSE;
     }
 
   return TRUE;

@@ -81,6 +81,8 @@ JsonNode                         *conduit_credential_to_json             (Condui
                                                                           gboolean               with_secrets);
 gboolean                          conduit_credential_check               (ConduitCredential     *self,
                                                                           GError               **error);
+gboolean                          conduit_credential_check_complete      (ConduitCredential     *self,
+                                                                          GError               **error);
 
 const char                       *conduit_credential_get_id              (ConduitCredential     *self);
 ConduitCredentialKind             conduit_credential_get_kind            (ConduitCredential     *self);

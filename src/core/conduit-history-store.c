@@ -771,9 +771,10 @@ writer_thread (gpointer data)
       /* The checkpointer copies the WAL into the database alongside, but under a steady stream
        * of commits it never catches up with the WAL's end, and the WAL only starts over once a
        * checkpoint reached it. Past a size, the writer finishes the job itself: what is left
-       * to copy is what came since the checkpointer's last pass. */
+       * to copy is what came since the checkpointer's last pass. RESTART waits (busy timeout)
+       * for a checkpoint the checkpointer has going, instead of giving up on it. */
       if (in_transaction && g_atomic_int_get (&self->wal_pages_total) >= WAL_RESTART_PAGES)
-        sqlite3_wal_checkpoint_v2 (self->writer, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        sqlite3_wal_checkpoint_v2 (self->writer, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
 
       /* Each op is freed right after it completes: when a flush completes, the tasks of the ops
        * before it have been handed back to their contexts, so a thread that flushed and then

@@ -294,6 +294,67 @@ server_callback (SoupServer        *server,
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
 }
 
+/* The dialog refuses an OAuth 2.0 token URL over plain http:// to another computer with the
+ * engine's message, and lets a credential stored that way before be corrected without typing
+ * the client secret again. */
+static void
+test_http_token_url (void)
+{
+  g_autofree char *id = unique_id ("http-token");
+  g_autofree char *old_id = unique_id ("http-token-old");
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(ConduitCredential) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  ConduitCredentialsWindow *window;
+  ConduitCredentialEditor *editor;
+
+  /* as an older Conduit could have stored it */
+  attributes = secret_attributes_build (conduit_credential_store_get_schema (),
+                                        "conduit-id", old_id, "kind", "oauth2-client-credentials",
+                                        "token_url", "http://example.com/token", "client_id", "c",
+                                        NULL);
+  g_assert_true (secret_password_storev_sync (conduit_credential_store_get_schema (), attributes,
+                                              NULL, "stored before", "old-client-secret", NULL,
+                                              &error));
+  g_assert_no_error (error);
+  window = credentials_window_new ();
+
+  editor = conduit_credentials_window_add (window);
+  conduit_credential_editor_set_kind (editor, CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS);
+  set_text (editor, "id", id);
+  set_text (editor, "token_url", "http://example.com/token");
+  set_text (editor, "client_id", "c");
+  set_text (editor, "client_secret", "new-client-secret");
+  gtk_widget_activate_action (GTK_WIDGET (editor), "credential.save", NULL);
+  expected = g_strdup_printf ("the token URL “http://example.com/token” of credential “%s” must "
+                              "start with https://: over http:// the client secret would be sent "
+                              "unencrypted (http:// is only allowed to this computer: localhost, "
+                              "127.0.0.1 or ::1)", id);
+  g_assert_cmpstr (conduit_credential_editor_get_message (editor), ==, expected);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
+  gtk_window_destroy (GTK_WINDOW (editor));
+  stored = store_lookup (id, &error);
+  g_assert_null (stored);
+  g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  editor = conduit_credentials_window_edit (window, old_id);
+  g_assert_nonnull (editor);
+  set_text (editor, "token_url", "https://example.com/token");
+  save_and_wait (editor);
+
+  stored = store_lookup (old_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (conduit_credential_get_field (stored, "token_url"), ==,
+                   "https://example.com/token");
+  g_assert_cmpstr (conduit_credential_get_secret (stored, "client_secret"), ==,
+                   "old-client-secret");
+
+  store_delete (old_id);
+  destroy_window (window);
+}
+
 static gboolean
 test_finished (gpointer data)
 {
@@ -633,6 +694,7 @@ main (int    argc,
   g_test_add_func ("/conduit/credentials-window/test-request", test_request);
   g_test_add_func ("/conduit/credentials-window/delete-names-flows", test_delete_names_flows);
   g_test_add_func ("/conduit/credentials-window/missing-banner", test_missing_banner);
+  g_test_add_func ("/conduit/credentials-window/http-token-url", test_http_token_url);
 
   status = g_test_run ();
 

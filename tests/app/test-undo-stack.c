@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "conduit-document.h"
 #include "conduit-flow-clipboard.h"
 #include "conduit-graph-viewport.h"
@@ -270,6 +272,299 @@ test_document_modified (void)
 }
 
 static void
+on_async_result (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Saves @document into a throwaway folder and returns the file's text. */
+static char *
+save_document (ConduitDocument *document)
+{
+  g_autofree char *tmpdir = g_dir_make_tmp ("conduit-undo-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (tmpdir, "saved.conduit", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *saved = NULL;
+
+  conduit_document_save_async (document, file, NULL, on_async_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (conduit_document_save_finish (document, result, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_get_contents (path, &saved, NULL, NULL));
+  g_unlink (path);
+  g_rmdir (tmpdir);
+  return saved;
+}
+
+/* A document freshly loaded from the example, with its undo stack. */
+typedef struct
+{
+  ConduitFlow      *flow;
+  ConduitDocument  *document;
+  ConduitUndoStack *undo;
+  ConduitNode      *crm;
+  char             *loaded;   /* the flow's text as loaded */
+} SaveFixture;
+
+static void
+save_fixture_set_up (SaveFixture   *fixture,
+                     gconstpointer  data)
+{
+  fixture->flow = load_example ();
+  fixture->document = conduit_document_new (fixture->flow, NULL);
+  fixture->undo = conduit_document_get_undo_stack (fixture->document);
+  fixture->crm = conduit_flow_lookup_node (fixture->flow, "crm");
+  fixture->loaded = flow_text (fixture->flow);
+}
+
+static void
+save_fixture_tear_down (SaveFixture   *fixture,
+                        gconstpointer  data)
+{
+  g_assert_finalize_object (fixture->document);
+  g_assert_finalize_object (fixture->flow);
+  g_free (fixture->loaded);
+}
+
+/* The flow is what the file holds exactly when the document says it is unmodified. */
+static void
+assert_saved (SaveFixture *fixture,
+              const char  *saved,
+              gboolean     expected)
+{
+  g_autofree char *text = flow_text (fixture->flow);
+
+  g_assert_cmpint (conduit_document_get_modified (fixture->document), ==, !expected);
+  g_assert_cmpint (g_strcmp0 (text, saved) == 0, ==, expected);
+}
+
+typedef struct
+{
+  gboolean redo;    /* or undo */
+  gboolean saved;   /* whether that arrives at what the file holds */
+} Move;
+
+static void
+walk (SaveFixture *fixture,
+      const char  *saved,
+      const Move  *moves,
+      gsize        n_moves)
+{
+  for (gsize i = 0; i < n_moves; i++)
+    {
+      if (moves[i].redo)
+        conduit_undo_stack_redo (fixture->undo);
+      else
+        conduit_undo_stack_undo (fixture->undo);
+      assert_saved (fixture, saved, moves[i].saved);
+    }
+}
+
+#define UNDO(saved) { FALSE, saved }
+#define REDO(saved) { TRUE, saved }
+
+static void
+test_save_point_undo_redo (SaveFixture   *fixture,
+                           gconstpointer  data)
+{
+  const Move moves[] = { UNDO (TRUE), REDO (FALSE), UNDO (TRUE) };
+  guint modified = 0;
+
+  g_signal_connect_swapped (fixture->document, "notify::modified", G_CALLBACK (on_notify),
+                            &modified);
+
+  assert_saved (fixture, fixture->loaded, TRUE);
+  conduit_undo_stack_move_node (fixture->undo, fixture->crm, 700, 140);
+  assert_saved (fixture, fixture->loaded, FALSE);
+
+  /* undo back to the loaded state clears the mark, and redo sets it, each with one
+   * notification and no flicker */
+  walk (fixture, fixture->loaded, moves, G_N_ELEMENTS (moves));
+  g_assert_cmpuint (modified, ==, 1 + G_N_ELEMENTS (moves));
+}
+
+static void
+test_save_point_middle (SaveFixture   *fixture,
+                        gconstpointer  data)
+{
+  const Move moves[] = {
+    REDO (FALSE), UNDO (TRUE), UNDO (FALSE), UNDO (FALSE), REDO (FALSE), REDO (TRUE)
+  };
+  g_autofree char *saved = NULL;
+
+  conduit_undo_stack_move_node (fixture->undo, fixture->crm, 700, 140);
+  conduit_undo_stack_set_title (fixture->undo, fixture->crm, "CRM");
+  conduit_undo_stack_set_notes (fixture->undo, fixture->crm, "Ask sales first");
+  conduit_undo_stack_undo (fixture->undo);
+
+  /* saved with a step still to redo: both ways away from here are unsaved */
+  saved = save_document (fixture->document);
+  assert_saved (fixture, saved, TRUE);
+  g_assert_true (conduit_undo_stack_get_can_redo (fixture->undo));
+  walk (fixture, saved, moves, G_N_ELEMENTS (moves));
+}
+
+static void
+test_save_point_lost (SaveFixture   *fixture,
+                      gconstpointer  data)
+{
+  const Move past_saved[] = { UNDO (FALSE), UNDO (FALSE) };
+  const Move after_edit[] = { UNDO (FALSE), REDO (FALSE) };
+  const Move after_save[] = { UNDO (FALSE), REDO (TRUE) };
+  g_autofree char *saved = NULL;
+  g_autofree char *saved_again = NULL;
+  g_autofree char *text = NULL;
+
+  conduit_undo_stack_move_node (fixture->undo, fixture->crm, 700, 140);
+  conduit_undo_stack_set_title (fixture->undo, fixture->crm, "CRM");
+  saved = save_document (fixture->document);
+  assert_saved (fixture, saved, TRUE);
+
+  /* undo past the save point, then edit: the saved state can no longer be reached, not even
+   * by undoing to the loaded state, which is not what the file holds now */
+  walk (fixture, saved, past_saved, G_N_ELEMENTS (past_saved));
+  conduit_undo_stack_set_notes (fixture->undo, fixture->crm, "Ask sales first");
+  g_assert_false (conduit_undo_stack_get_can_redo (fixture->undo));
+  assert_saved (fixture, saved, FALSE);
+  walk (fixture, saved, after_edit, G_N_ELEMENTS (after_edit));
+  conduit_undo_stack_undo (fixture->undo);
+  text = flow_text (fixture->flow);
+  g_assert_cmpstr (text, ==, fixture->loaded);
+  g_assert_true (conduit_document_get_modified (fixture->document));
+  conduit_undo_stack_redo (fixture->undo);
+
+  /* until the next save */
+  saved_again = save_document (fixture->document);
+  assert_saved (fixture, saved_again, TRUE);
+  walk (fixture, saved_again, after_save, G_N_ELEMENTS (after_save));
+}
+
+static void
+test_save_point_merge (SaveFixture   *fixture,
+                       gconstpointer  data)
+{
+  const Move moves[] = { UNDO (FALSE), REDO (TRUE), REDO (FALSE) };
+  g_autofree char *saved = NULL;
+
+  /* typing a title is one step, but saving in the middle of the word splits it there */
+  conduit_undo_stack_set_title (fixture->undo, fixture->crm, "C");
+  conduit_undo_stack_set_title (fixture->undo, fixture->crm, "CR");
+  saved = save_document (fixture->document);
+  conduit_undo_stack_set_title (fixture->undo, fixture->crm, "CRM");
+  conduit_undo_stack_set_title (fixture->undo, fixture->crm, "CRM!");
+  assert_saved (fixture, saved, FALSE);
+
+  conduit_undo_stack_undo (fixture->undo);
+  g_assert_cmpstr (conduit_node_get_title (fixture->crm), ==, "CR");
+  assert_saved (fixture, saved, TRUE);
+  walk (fixture, saved, moves, G_N_ELEMENTS (moves));
+  g_assert_cmpstr (conduit_node_get_title (fixture->crm), ==, "CRM!");
+  conduit_undo_stack_undo (fixture->undo);
+  conduit_undo_stack_undo (fixture->undo);
+  g_assert_cmpstr (conduit_node_get_title (fixture->crm), ==, "Create CRM contact");
+}
+
+static void
+test_save_point_drag (SaveFixture   *fixture,
+                      gconstpointer  data)
+{
+  const Move moves[] = { UNDO (TRUE), REDO (FALSE) };
+  ConduitNode *form = conduit_flow_lookup_node (fixture->flow, "form");
+  double form_x = conduit_node_get_x (form), form_y = conduit_node_get_y (form);
+  double crm_x = conduit_node_get_x (fixture->crm), crm_y = conduit_node_get_y (fixture->crm);
+
+  /* the canvas moves nodes live while dragging, outside the stack... */
+  conduit_node_set_position (form, 120, 200);
+  conduit_node_set_position (fixture->crm, 700, 140);
+  g_assert_true (conduit_document_get_modified (fixture->document));
+
+  /* ...then puts them back and records the drop as one step */
+  conduit_node_set_position (form, form_x, form_y);
+  conduit_node_set_position (fixture->crm, crm_x, crm_y);
+  conduit_undo_stack_begin_group (fixture->undo, "Move");
+  conduit_undo_stack_move_node (fixture->undo, form, 120, 200);
+  /* half a group is no state undo can come back to */
+  g_assert_cmpuint (conduit_undo_stack_checkpoint (fixture->undo), ==, 0);
+  conduit_undo_stack_move_node (fixture->undo, fixture->crm, 700, 140);
+  conduit_undo_stack_end_group (fixture->undo);
+  assert_saved (fixture, fixture->loaded, FALSE);
+  walk (fixture, fixture->loaded, moves, G_N_ELEMENTS (moves));
+}
+
+/* Records a move of @node to @count places in turn after a step saved at x = 0, then undoes
+ * all it can; returns how many steps that was. */
+static guint
+save_then_move_and_undo_all (ConduitUndoStack *undo,
+                             ConduitNode      *node,
+                             guint             count)
+{
+  guint steps = 0;
+
+  conduit_undo_stack_move_node (undo, node, 0, 0);
+  conduit_undo_stack_set_save_point (undo, conduit_undo_stack_checkpoint (undo));
+  g_assert_true (conduit_undo_stack_get_at_save_point (undo));
+  for (guint i = 1; i <= count; i++)
+    conduit_undo_stack_move_node (undo, node, i, 0);
+  g_assert_false (conduit_undo_stack_get_at_save_point (undo));
+
+  while (conduit_undo_stack_get_can_undo (undo))
+    {
+      conduit_undo_stack_undo (undo);
+      steps++;
+    }
+  g_assert_cmpfloat (conduit_node_get_x (node), ==, count - steps);
+  return steps;
+}
+
+static void
+test_save_point_bounded_history (void)
+{
+  g_autoptr(ConduitFlow) flow = load_example ();
+  g_autoptr(ConduitFlow) other_flow = load_example ();
+  g_autoptr(ConduitUndoStack) undo = conduit_undo_stack_new (flow);
+  g_autoptr(ConduitUndoStack) other = conduit_undo_stack_new (other_flow);
+  guint at_save_point = 0;
+  guint limit;
+
+  g_signal_connect_swapped (undo, "notify::at-save-point", G_CALLBACK (on_notify),
+                            &at_save_point);
+  g_assert_true (conduit_undo_stack_get_at_save_point (undo));
+
+  /* the history keeps a bounded number of steps: once the saved one is dropped with older
+   * ones, undoing all that is left stops short of the saved state */
+  limit = save_then_move_and_undo_all (undo, conduit_flow_lookup_node (flow, "form"), 1000);
+  g_assert_cmpuint (limit, <, 1000);
+  g_assert_false (conduit_undo_stack_get_at_save_point (undo));
+  g_assert_cmpuint (at_save_point, ==, 3);
+  /* and no redo nor undo brings it back */
+  conduit_undo_stack_redo (undo);
+  conduit_undo_stack_undo (undo);
+  g_assert_false (conduit_undo_stack_get_at_save_point (undo));
+
+  /* when the saved step is the last one dropped, undoing everything arrives right at it */
+  g_assert_cmpuint (save_then_move_and_undo_all (other, conduit_flow_lookup_node (other_flow,
+                                                                                  "form"),
+                                                 limit),
+                    ==, limit);
+  g_assert_true (conduit_undo_stack_get_at_save_point (other));
+  conduit_undo_stack_redo (other);
+  g_assert_false (conduit_undo_stack_get_at_save_point (other));
+
+  /* a save point can also be no state at all */
+  conduit_undo_stack_undo (other);
+  conduit_undo_stack_set_save_point (other, 0);
+  g_assert_false (conduit_undo_stack_get_at_save_point (other));
+}
+
+static void
 test_clipboard (void)
 {
   g_autoptr(ConduitFlow) flow = load_example ();
@@ -392,6 +687,18 @@ main (int    argc,
   g_test_add_func ("/conduit/undo-stack/groups", test_groups);
   g_test_add_func ("/conduit/undo-stack/notify", test_notify);
   g_test_add_func ("/conduit/undo-stack/document-modified", test_document_modified);
+  g_test_add ("/conduit/undo-stack/save-point/undo-redo", SaveFixture, NULL,
+              save_fixture_set_up, test_save_point_undo_redo, save_fixture_tear_down);
+  g_test_add ("/conduit/undo-stack/save-point/middle", SaveFixture, NULL,
+              save_fixture_set_up, test_save_point_middle, save_fixture_tear_down);
+  g_test_add ("/conduit/undo-stack/save-point/lost", SaveFixture, NULL,
+              save_fixture_set_up, test_save_point_lost, save_fixture_tear_down);
+  g_test_add ("/conduit/undo-stack/save-point/merge", SaveFixture, NULL,
+              save_fixture_set_up, test_save_point_merge, save_fixture_tear_down);
+  g_test_add ("/conduit/undo-stack/save-point/drag", SaveFixture, NULL,
+              save_fixture_set_up, test_save_point_drag, save_fixture_tear_down);
+  g_test_add_func ("/conduit/undo-stack/save-point/bounded-history",
+                   test_save_point_bounded_history);
   g_test_add_func ("/conduit/undo-stack/clipboard", test_clipboard);
   g_test_add_func ("/conduit/graph-viewport/transforms", test_viewport);
 

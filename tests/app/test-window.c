@@ -48,11 +48,21 @@ destroy_window (ConduitWindow *window)
   g_assert_finalize_object (window);
 }
 
-static void
-test_open_and_dirty_marker (void)
+/* Opens the example from its file, as a saved flow, and returns its document. */
+static ConduitDocument *
+open_example_file (ConduitWindow *window)
 {
   g_autofree char *path = source_path ("data/examples/web-form-to-crm.conduit");
   g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  conduit_window_open_file (window, file);
+  spin_until_page (window, "editor");
+  return conduit_window_get_document (window);
+}
+
+static void
+test_open_and_dirty_marker (void)
+{
   ConduitWindow *window = new_window ();
   ConduitDocument *document;
   ConduitNode *node;
@@ -60,12 +70,9 @@ test_open_and_dirty_marker (void)
   g_assert_cmpstr (conduit_window_get_page_name (window), ==, "start");
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Conduit");
 
-  conduit_window_open_file (window, file);
-  spin_until_page (window, "editor");
-
+  document = open_example_file (window);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==,
                    "Web form lead to CRM contact — Conduit");
-  document = conduit_window_get_document (window);
   g_assert_false (conduit_document_get_modified (document));
 
   /* an edit marks the flow unsaved */
@@ -165,6 +172,42 @@ find_message_dialog (void)
 }
 
 static void
+test_undo_to_saved_clears_marker (void)
+{
+  ConduitWindow *window = new_window ();
+  ConduitDocument *document = open_example_file (window);
+  ConduitUndoStack *undo;
+  ConduitFlow *flow;
+
+  flow = conduit_document_get_flow (document);
+  undo = conduit_document_get_undo_stack (document);
+
+  conduit_undo_stack_move_node (undo, conduit_flow_lookup_node (flow, "crm"), 700, 140);
+  conduit_undo_stack_set_flow_property (undo, "name", "Leads");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "• Leads — Conduit");
+
+  conduit_undo_stack_undo (undo);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==,
+                   "• Web form lead to CRM contact — Conduit");
+  conduit_undo_stack_undo (undo);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==,
+                   "Web form lead to CRM contact — Conduit");
+  conduit_undo_stack_redo (undo);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==,
+                   "• Web form lead to CRM contact — Conduit");
+  conduit_undo_stack_undo (undo);
+
+  /* back as the file is, closing asks nothing */
+  gtk_window_close (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (find_message_dialog ());
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  g_assert_finalize_object (window);
+}
+
+static void
 test_close_prompt (void)
 {
   ConduitWindow *window = new_window ();
@@ -215,6 +258,8 @@ main (int    argc,
   g_test_add_func ("/conduit/window/save-clears-marker", test_save_clears_marker);
   g_test_add_func ("/conduit/window/broken-file-shows-problems", test_broken_file_shows_problems);
   g_test_add_func ("/conduit/window/close-prompt", test_close_prompt);
+  g_test_add_func ("/conduit/window/undo-to-saved-clears-marker",
+                   test_undo_to_saved_clears_marker);
 
   return g_test_run ();
 }

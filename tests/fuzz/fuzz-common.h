@@ -98,3 +98,34 @@ fuzz_json_has_known_issue (JsonNode *node)
 
   return FALSE;
 }
+
+/* Whether every string in a JSON value, member names included, is UTF-8: what goes on to HTTP
+ * bodies, files and the history must be. */
+static inline gboolean
+fuzz_json_is_utf8 (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_utf8_validate (json_node_get_string (node), -1, NULL);
+
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        if (!fuzz_json_is_utf8 (json_array_get_element (array, i)))
+          return FALSE;
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, &name, &member))
+        if (!g_utf8_validate (name, -1, NULL) || !fuzz_json_is_utf8 (member))
+          return FALSE;
+    }
+
+  return TRUE;
+}

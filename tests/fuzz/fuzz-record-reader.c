@@ -26,35 +26,6 @@ LLVMFuzzerInitialize (int    *argc,
   return 0;
 }
 
-static gboolean
-is_utf8_json (JsonNode *node)
-{
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return g_utf8_validate (json_node_get_string (node), -1, NULL);
-
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        if (!is_utf8_json (json_array_get_element (array, i)))
-          return FALSE;
-    }
-  else if (JSON_NODE_HOLDS_OBJECT (node))
-    {
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *member;
-
-      json_object_iter_init (&iter, json_node_get_object (node));
-      while (json_object_iter_next (&iter, &name, &member))
-        if (!g_utf8_validate (name, -1, NULL) || !is_utf8_json (member))
-          return FALSE;
-    }
-
-  return TRUE;
-}
-
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -81,7 +52,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_assert_cmpuint (++records, <=, MAX_RECORDS);
       if (record != NULL)
         {
-          if (!is_utf8_json (record))
+          if (!fuzz_json_is_utf8 (record))
             {
               g_autofree char *text = json_to_string (record, FALSE);
               g_error ("record %" G_GUINT64_FORMAT " holds text that is not UTF-8: %s",
