@@ -2696,6 +2696,8 @@ conduit_graph_view_drag_update (ConduitGraphView *self,
       break;
 
     case DRAG_MOVE:
+      /* The nodes follow the pointer as a preview: the move becomes an edit when dropped. */
+      conduit_undo_stack_begin_preview (self->undo_stack);
       for (guint i = 0; i < self->drag_origins->len; i++)
         {
           Origin *origin = &g_array_index (self->drag_origins, Origin, i);
@@ -2704,6 +2706,7 @@ conduit_graph_view_drag_update (ConduitGraphView *self,
                                      snap (self, origin->x + offset_x / zoom),
                                      snap (self, origin->y + offset_y / zoom));
         }
+      conduit_undo_stack_end_preview (self->undo_stack);
       break;
 
     case DRAG_CONNECT:
@@ -2815,6 +2818,20 @@ finish_connection (ConduitGraphView *self,
   }
 }
 
+/* A drag that did not move, or was cancelled: the preview goes, and no edit was made. */
+static void
+put_back_dragged_nodes (ConduitGraphView *self)
+{
+  conduit_undo_stack_begin_preview (self->undo_stack);
+  for (guint i = 0; i < self->drag_origins->len; i++)
+    {
+      Origin *origin = &g_array_index (self->drag_origins, Origin, i);
+
+      conduit_node_set_position (origin->node, origin->x, origin->y);
+    }
+  conduit_undo_stack_end_preview (self->undo_stack);
+}
+
 void
 conduit_graph_view_drag_end (ConduitGraphView *self,
                              double            offset_x,
@@ -2839,20 +2856,15 @@ conduit_graph_view_drag_end (ConduitGraphView *self,
               double x = conduit_node_get_x (origin->node);
               double y = conduit_node_get_y (origin->node);
 
+              conduit_undo_stack_begin_preview (self->undo_stack);
               conduit_node_set_position (origin->node, origin->x, origin->y);
+              conduit_undo_stack_end_preview (self->undo_stack);
               conduit_undo_stack_move_node (self->undo_stack, origin->node, x, y);
             }
           conduit_undo_stack_end_group (self->undo_stack);
         }
       else
-        {
-          for (guint i = 0; i < self->drag_origins->len; i++)
-            {
-              Origin *origin = &g_array_index (self->drag_origins, Origin, i);
-
-              conduit_node_set_position (origin->node, origin->x, origin->y);
-            }
-        }
+        put_back_dragged_nodes (self);
       break;
 
     case DRAG_CONNECT:
@@ -2939,12 +2951,7 @@ on_drag_cancel (GtkGesture       *gesture,
   if (self->drag_mode == DRAG_CONNECT || self->drag_mode == DRAG_RECONNECT)
     end_connection (self);
   if (self->drag_mode == DRAG_MOVE)
-    for (guint i = 0; i < self->drag_origins->len; i++)
-      {
-        Origin *origin = &g_array_index (self->drag_origins, Origin, i);
-
-        conduit_node_set_position (origin->node, origin->x, origin->y);
-      }
+    put_back_dragged_nodes (self);
   g_array_set_size (self->drag_origins, 0);
   self->drag_mode = DRAG_NONE;
   gtk_widget_queue_draw (GTK_WIDGET (self));

@@ -77,6 +77,7 @@ struct _ConduitUndoStack
   guint64      save_point;  /* the position the file holds, or NO_POSITION */
   guint        replaying : 1;
   guint        applying : 1;
+  guint        previewing;      /* nesting of begin_preview() */
   guint        can_merge : 1;  /* the newest step may absorb a repeat of its edit */
 };
 
@@ -380,13 +381,45 @@ conduit_undo_stack_set_save_point (ConduitUndoStack *self,
  * @self: an undo stack
  *
  * Returns: whether the flow is being changed by the stack itself (recording, undoing or
- *   redoing an edit), so a listener can tell those changes from edits made around it
+ *   redoing an edit) or by a preview (see conduit_undo_stack_begin_preview()), so a listener
+ *   can tell those changes from edits made around it
  */
 gboolean
 conduit_undo_stack_get_applying (ConduitUndoStack *self)
 {
   g_return_val_if_fail (CONDUIT_IS_UNDO_STACK (self), FALSE);
-  return self->applying;
+  return self->applying || self->previewing > 0;
+}
+
+/**
+ * conduit_undo_stack_begin_preview:
+ * @self: an undo stack
+ *
+ * Says that the changes made to the flow until conduit_undo_stack_end_preview() are a preview:
+ * nodes following the pointer during a drag, say. The preview either becomes an edit, recorded
+ * on the stack when it is done, or is put back; either way it is not an edit of its own, and
+ * the document does not count it as one (a drag that ends where it started, or is cancelled,
+ * leaves a saved flow saved).
+ */
+void
+conduit_undo_stack_begin_preview (ConduitUndoStack *self)
+{
+  g_return_if_fail (CONDUIT_IS_UNDO_STACK (self));
+  self->previewing++;
+}
+
+/**
+ * conduit_undo_stack_end_preview:
+ * @self: an undo stack
+ *
+ * Ends what conduit_undo_stack_begin_preview() began.
+ */
+void
+conduit_undo_stack_end_preview (ConduitUndoStack *self)
+{
+  g_return_if_fail (CONDUIT_IS_UNDO_STACK (self));
+  g_return_if_fail (self->previewing > 0);
+  self->previewing--;
 }
 
 static void

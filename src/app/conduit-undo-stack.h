@@ -29,6 +29,8 @@ guint64           conduit_undo_stack_checkpoint        (ConduitUndoStack *self);
 void              conduit_undo_stack_set_save_point    (ConduitUndoStack *self,
                                                         guint64           position);
 gboolean          conduit_undo_stack_get_applying      (ConduitUndoStack *self);
+void              conduit_undo_stack_begin_preview     (ConduitUndoStack *self);
+void              conduit_undo_stack_end_preview       (ConduitUndoStack *self);
 void              conduit_undo_stack_begin_group       (ConduitUndoStack *self,
                                                         const char       *label);
 void              conduit_undo_stack_end_group         (ConduitUndoStack *self);

@@ -413,6 +413,38 @@ test_move (Fixture       *fixture,
   g_assert_cmpfloat (conduit_node_get_x (crm), ==, 673);
 }
 
+/* Nodes following the pointer are a preview, not an edit: a drag that comes back to where it
+ * started leaves a saved flow saved (no "•" in the title, no question on closing), while one
+ * that lands elsewhere is an edit, which undo takes back to saved. */
+static void
+test_drag_preview_not_an_edit (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  ConduitNode *crm = node (fixture, "crm");
+  double x, y;
+
+  g_assert_false (conduit_document_get_modified (fixture->document));
+  card_point (fixture, "crm", &x, &y);
+  g_assert_true (conduit_graph_view_drag_begin (fixture->view, x, y, 0));
+  conduit_graph_view_drag_update (fixture->view, 60, 40);
+  graph_test_layout (fixture->view);
+  g_assert_cmpfloat (conduit_node_get_x (crm), ==, 640 + 60);
+  conduit_graph_view_drag_update (fixture->view, 0, 0);
+  conduit_graph_view_drag_end (fixture->view, 0, 0);
+  graph_test_layout (fixture->view);
+  g_assert_cmpfloat (conduit_node_get_x (crm), ==, 640);
+  g_assert_cmpfloat (conduit_node_get_y (crm), ==, 120);
+  g_assert_false (conduit_document_get_modified (fixture->document));
+  g_assert_false (conduit_undo_stack_get_can_undo (fixture->undo));
+
+  card_point (fixture, "crm", &x, &y);
+  drag (fixture, x, y, x + 33, y + 47, 0);
+  g_assert_true (conduit_document_get_modified (fixture->document));
+  activate (fixture, "graph.undo");
+  g_assert_cmpfloat (conduit_node_get_x (crm), ==, 640);
+  g_assert_false (conduit_document_get_modified (fixture->document));
+}
+
 static void
 test_rubber_band (Fixture       *fixture,
                   gconstpointer  data)
@@ -877,6 +909,7 @@ main (int    argc,
   ADD ("connect", fixture_set_up, test_connect);
   ADD ("reconnect-and-detach", fixture_set_up, test_reconnect_and_detach);
   ADD ("move", fixture_set_up, test_move);
+  ADD ("drag-preview-not-an-edit", fixture_set_up, test_drag_preview_not_an_edit);
   ADD ("rubber-band", fixture_set_up, test_rubber_band);
   ADD ("delete", fixture_set_up, test_delete);
   ADD ("copy-paste", fixture_set_up, test_copy_paste);
