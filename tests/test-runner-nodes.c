@@ -253,6 +253,9 @@ test_credential_and_redaction (RunnerFixture *fixture,
   conduit_run_get_node_counts (run, "missing", NULL, NULL, &failed, NULL);
   g_assert_cmpuint (failed, ==, 1);
   g_assert_nonnull (strstr (conduit_run_get_node_error (run, "missing"), "not-there"));
+  /* and a kind the app explains from, whatever language the message is in */
+  g_assert_cmpstr (conduit_run_get_node_error_kind (run, "missing"), ==, "credential-missing");
+  g_assert_null (conduit_run_get_node_error_kind (run, "call"));
   g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_FAILED);
 
   /* The secret appears nowhere in the history, not even where the item itself carried it. */

@@ -123,9 +123,25 @@ conduit_run_explain (const ConduitRunProblem *problem)
   kind = problem->kind ? problem->kind : "";
   message = problem->message ? problem->message : "";
 
-  if (g_str_equal (kind, "credential") || strstr (message, "is not in your keyring") != NULL)
+  /* By kind, never by the message's words: those are in the user's language. */
+  if (g_str_equal (kind, "credential-missing"))
     return g_strdup_printf (_("The credential “%s” is not in your keyring — add it in Credentials"),
                             problem->credential ? problem->credential : "?");
+  if (g_str_equal (kind, "credential-locked"))
+    return g_strdup_printf (_("Your keyring is locked, so the credential “%s” could not be read — "
+                              "unlock it and run again"),
+                            problem->credential ? problem->credential : "?");
+  if (g_str_equal (kind, "credential-rejected"))
+    return g_strdup_printf (_("The credential “%s” was refused — check it in Credentials"),
+                            problem->credential ? problem->credential : "?");
+  if (g_str_equal (kind, "credential"))
+    {
+      if (*message != '\0')
+        return g_strdup_printf (_("The credential “%s” cannot be used: %s"),
+                                problem->credential ? problem->credential : "?", message);
+      return g_strdup_printf (_("The credential “%s” cannot be used — check it in Credentials"),
+                              problem->credential ? problem->credential : "?");
+    }
 
   if (g_str_equal (kind, "http") && problem->http_status > 0)
     return explain_http (problem);

@@ -291,6 +291,7 @@ dup_explanation (ConduitRunPanel  *self,
 
   if (node_error != NULL)
     {
+      problem.kind = conduit_run_get_node_error_kind (self->run, conduit_node_get_id (self->node));
       problem.message = node_error;
     }
   else

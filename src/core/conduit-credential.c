@@ -1196,3 +1196,32 @@ conduit_credential_verify_hmac_sha256 (ConduitCredential *self,
 
   return difference == 0;
 }
+
+/**
+ * conduit_credential_error_kind:
+ * @error: (nullable): why a credential could not be used
+ *
+ * The kind a failed item or node records for @error, so that the app can say what to do
+ * about it in the user's language, whatever language the message is in.
+ *
+ * Returns: "credential-missing" (not in the keyring), "credential-locked" (the keyring is
+ *   locked), "credential-rejected" (the server refused it) or "credential" (anything else)
+ */
+const char *
+conduit_credential_error_kind (const GError *error)
+{
+  if (error == NULL || error->domain != CONDUIT_CREDENTIAL_ERROR)
+    return "credential";
+
+  switch (error->code)
+    {
+    case CONDUIT_CREDENTIAL_ERROR_NOT_FOUND:
+      return "credential-missing";
+    case CONDUIT_CREDENTIAL_ERROR_LOCKED:
+      return "credential-locked";
+    case CONDUIT_CREDENTIAL_ERROR_REJECTED:
+      return "credential-rejected";
+    default:
+      return "credential";
+    }
+}

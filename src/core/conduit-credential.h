@@ -81,6 +81,7 @@ JsonNode                         *conduit_credential_to_json             (Condui
                                                                           gboolean               with_secrets);
 gboolean                          conduit_credential_check               (ConduitCredential     *self,
                                                                           GError               **error);
+const char                       *conduit_credential_error_kind          (const GError          *error);
 gboolean                          conduit_credential_check_complete      (ConduitCredential     *self,
                                                                           GError               **error);
 

@@ -544,8 +544,8 @@ authorized_cb (GObject      *object,
       char *message = g_strdup_printf (_("the credential “%s” could not be used: %s"),
                                        conduit_credential_get_id (call->request->credential),
                                        error->message);
-      record_attempt (call, "failed", "credential", message);
-      fail_call (task, call, "credential", message);
+      record_attempt (call, "failed", conduit_credential_error_kind (error), message);
+      fail_call (task, call, conduit_credential_error_kind (error), message);
       g_object_unref (task);
       return;
     }

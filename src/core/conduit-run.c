@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "conduit-run.h"
+#include "conduit-credential.h"
 #include "conduit-credential-store.h"
 #include "conduit-redactor.h"
 #include "conduit-runner.h"
@@ -61,6 +62,7 @@ typedef struct
   guint             items_failed;
   guint             items_rejected;
   char             *error;
+  const char       *error_kind;  /* static: see error_kind_of() */
   gint64            started_us;
   ConduitExecutor  *executor;
   GHashTable       *outputs;     /* port → GPtrArray, when keep_outputs */
@@ -591,6 +593,27 @@ conduit_run_get_node_error (ConduitRun *self,
 }
 
 /**
+ * conduit_run_get_node_error_kind:
+ * @self: a run
+ * @node_id: a node
+ *
+ * Returns: (nullable): what kind of failure failed the node as a whole ("credential-missing",
+ *   "credential-locked", "credential-rejected", "credential", "file", "setting" or "node"),
+ *   or %NULL when it did not fail so
+ */
+const char *
+conduit_run_get_node_error_kind (ConduitRun *self,
+                                 const char *node_id)
+{
+  NodeData *data;
+
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
+
+  data = g_hash_table_lookup (self->nodes, node_id);
+  return data != NULL ? data->error_kind : NULL;
+}
+
+/**
  * conduit_run_set_keep_outputs:
  * @self: a run, before it executes
  * @keep_outputs: whether to keep every node's output items in memory
@@ -757,9 +780,8 @@ credential_found_cb (GObject      *object,
                                                        &error);
   if (credential == NULL)
     {
-      g_task_return_new_error (task, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_CREDENTIAL,
-                               "%s", error->message);
-      g_error_free (error);
+      /* As it is: its code (missing, locked, refused) says what the user can do about it. */
+      g_task_return_error (task, error);
       return;
     }
 
@@ -812,7 +834,7 @@ conduit_run_lookup_credential_async (ConduitRun          *self,
  * conduit_run_lookup_credential_finish:
  * @self: a run
  * @result: the result
- * @error: return location for an error (CONDUIT_EXECUTOR_ERROR_CREDENTIAL)
+ * @error: return location for an error (a #CONDUIT_CREDENTIAL_ERROR: not found, locked …)
  *
  * Returns: (transfer full): the credential, or %NULL with @error
  */
@@ -1167,6 +1189,28 @@ route_output (ConduitRun            *self,
     }
 }
 
+/* What kind of failure @error is, in words that do not depend on the language. */
+static const char *
+error_kind_of (const GError *error)
+{
+  if (error->domain == CONDUIT_CREDENTIAL_ERROR)
+    return conduit_credential_error_kind (error);
+  if (error->domain != CONDUIT_EXECUTOR_ERROR)
+    return "node";
+
+  switch (error->code)
+    {
+    case CONDUIT_EXECUTOR_ERROR_FILE:
+      return "file";
+    case CONDUIT_EXECUTOR_ERROR_CREDENTIAL:
+      return "credential";
+    case CONDUIT_EXECUTOR_ERROR_SETTING:
+      return "setting";
+    default:
+      return "node";
+    }
+}
+
 static void
 fail_node (ConduitRun *self,
            NodeData   *data,
@@ -1189,6 +1233,7 @@ fail_node (ConduitRun *self,
 
   g_free (data->error);
   data->error = g_strdup (message);
+  data->error_kind = error_kind_of (error);
   data->state = NODE_FAILED;
   self->node_failed = TRUE;
   if (self->record.error == NULL)
@@ -1196,16 +1241,10 @@ fail_node (ConduitRun *self,
 
   if (error_port != NULL)
     {
-      const char *kind = error->domain == CONDUIT_EXECUTOR_ERROR &&
-                         error->code == CONDUIT_EXECUTOR_ERROR_FILE ? "file" :
-                         error->domain == CONDUIT_EXECUTOR_ERROR &&
-                         error->code == CONDUIT_EXECUTOR_ERROR_CREDENTIAL ? "credential" :
-                         error->domain == CONDUIT_EXECUTOR_ERROR &&
-                         error->code == CONDUIT_EXECUTOR_ERROR_SETTING ? "setting" : "node";
-
       for (guint i = 0; i < data->inbox->len; i++)
         conduit_executor_output_add_error (output, error_port->id,
-                                           g_ptr_array_index (data->inbox, i), kind, message, 0, 0);
+                                           g_ptr_array_index (data->inbox, i), data->error_kind,
+                                           message, 0, 0);
       route_output (self, data, output);
     }
   else

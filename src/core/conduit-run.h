@@ -54,6 +54,8 @@ gboolean             conduit_run_get_node_counts     (ConduitRun          *self,
                                                       guint               *items_rejected);
 const char          *conduit_run_get_node_state      (ConduitRun          *self,
                                                       const char          *node_id);
+const char          *conduit_run_get_node_error_kind (ConduitRun          *self,
+                                                     const char          *node_id);
 const char          *conduit_run_get_node_error      (ConduitRun          *self,
                                                       const char          *node_id);
 GPtrArray           *conduit_run_get_node_output     (ConduitRun          *self,
