@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
@@ -668,7 +670,7 @@ rerun_items (ConduitHistoryView  *self,
       if (item->truncated)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                       _("Item %u of run %" G_GINT64_FORMAT " was larger than the history keeps, "
+                       _("Item %u of run %" PRId64 " was larger than the history keeps, "
                          "so the run cannot be repeated with the same input"), item->seq + 1, run_id);
           return NULL;
         }

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <stdio.h>
 
@@ -240,7 +242,7 @@ history_show (ConduitHistoryStore *history,
     g_autofree char *started = format_time (run->started_us);
     g_autofree char *finished = format_time (run->finished_us);
 
-    printf (_("Run %" G_GINT64_FORMAT " of “%s”: %s\n"), run->id, run->flow,
+    printf (_("Run %" PRId64 " of “%s”: %s\n"), run->id, run->flow,
             conduit_run_status_to_string (run->status));
     printf (_("  started %s by %s (%s), ended %s\n"), started, run->trigger_node,
             run->trigger_kind, finished);

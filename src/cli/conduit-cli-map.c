@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <gio/gunixinputstream.h>
 #include <glib/gi18n.h>
@@ -448,8 +450,8 @@ conduit_cli_map (int    argc,
       return 1;
     }
 
-  fprintf (stderr, _("%s: %" G_GUINT64_FORMAT " records, %" G_GUINT64_FORMAT " mapped, %"
-                     G_GUINT64_FORMAT " rejected (%.2f s)\n"),
+  fprintf (stderr, _("%s: %" PRIu64 " records, %" PRIu64 " mapped, %"
+                     PRIu64 " rejected (%.2f s)\n"),
            argv[0], total, passed, refused, g_timer_elapsed (timer, NULL));
   return refused > 0 ? 2 : 0;
 }

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <stdio.h>
 
@@ -220,7 +222,7 @@ conduit_cli_run (int    argc,
 
   record = conduit_run_get_record (state.run);
   if (record->id > 0)
-    printf (_("Run %" G_GINT64_FORMAT ": %s — %u in, %u ok, %u failed, %u rejected\n"),
+    printf (_("Run %" PRId64 ": %s — %u in, %u ok, %u failed, %u rejected\n"),
             record->id, conduit_run_status_to_string (record->status), record->items_in,
             record->items_ok, record->items_failed, record->items_rejected);
   else

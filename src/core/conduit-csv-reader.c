@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <csv.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -224,7 +226,7 @@ fill (ConduitCsvReader  *self,
           csv_fini (&self->parser, on_field, on_row, self) != 0)
         {
           g_set_error (error, CONDUIT_CSV_READER_ERROR, CONDUIT_CSV_READER_ERROR_MALFORMED,
-                       _("record %" G_GUINT64_FORMAT ": a quoted field is never closed"),
+                       _("record %" PRIu64 ": a quoted field is never closed"),
                        self->row_number + 1);
           return FALSE;
         }
@@ -257,7 +259,7 @@ fill (ConduitCsvReader  *self,
   if (csv_parse (&self->parser, data, n, on_field, on_row, self) != (gsize)n)
     {
       g_set_error (error, CONDUIT_CSV_READER_ERROR, CONDUIT_CSV_READER_ERROR_MALFORMED,
-                   _("record %" G_GUINT64_FORMAT ": %s"), self->row_number + 1,
+                   _("record %" PRIu64 ": %s"), self->row_number + 1,
                    csv_strerror (csv_error (&self->parser)));
       return FALSE;
     }
@@ -266,7 +268,7 @@ fill (ConduitCsvReader  *self,
       self->row_ends->len == self->next_row)
     {
       g_set_error (error, CONDUIT_CSV_READER_ERROR, CONDUIT_CSV_READER_ERROR_TOO_LARGE,
-                   _("record %" G_GUINT64_FORMAT " is larger than %d MB; is a quote never closed?"),
+                   _("record %" PRIu64 " is larger than %d MB; is a quote never closed?"),
                    self->row_number + 1, MAX_ROW_BYTES / (1024 * 1024));
       return FALSE;
     }
@@ -320,7 +322,7 @@ conduit_csv_reader_next_row (ConduitCsvReader    *self,
       if (!g_utf8_validate (self->text->str + span->start, span->length, NULL))
         {
           g_set_error (error, CONDUIT_CSV_READER_ERROR, CONDUIT_CSV_READER_ERROR_ENCODING,
-                       _("row %" G_GUINT64_FORMAT ", column %u: this file is not UTF-8 text; "
+                       _("row %" PRIu64 ", column %u: this file is not UTF-8 text; "
                          "save it as UTF-8 (CSV UTF-8 in spreadsheet apps)"),
                        self->row_number + 1, i - self->first_span + 1);
           self->finished = TRUE;

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -1903,7 +1905,7 @@ conduit_history_store_get_run (ConduitHistoryStore  *self,
 
   if (finish_read (self, rc, error))
     g_set_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_NOT_FOUND,
-                 _("There is no run %" G_GINT64_FORMAT " in the history “%s”"), run_id,
+                 _("There is no run %" PRId64 " in the history “%s”"), run_id,
                  self->path);
   return NULL;
 }

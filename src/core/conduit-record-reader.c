@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -305,7 +307,7 @@ read_line (ConduitRecordReader  *self,
               self->start = self->end = 0;
               g_string_assign (self->raw, "");
               g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
-                           _("line %" G_GUINT64_FORMAT " is longer than %d MB"), self->position + 1,
+                           _("line %" PRIu64 " is longer than %d MB"), self->position + 1,
                            MAX_LINE / (1024 * 1024));
               return FALSE;
             }
@@ -362,7 +364,7 @@ next_ndjson (ConduitRecordReader  *self,
       g_string_assign (self->raw, "");
       g_string_append_len (self->raw, line, length);
       g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
-                   _("line %" G_GUINT64_FORMAT ", character %" G_GSIZE_FORMAT ": not valid JSON (%s)"),
+                   _("line %" PRIu64 ", character %zu: not valid JSON (%s)"),
                    self->position, offset + 1, message);
       return FALSE;
     }
@@ -533,7 +535,7 @@ next_csv (ConduitRecordReader  *self,
           g_string_append_len (self->raw, fields[i], lengths[i]);
         }
       g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
-                   _("row %" G_GUINT64_FORMAT " has %u fields but the header names %u"),
+                   _("row %" PRIu64 " has %u fields but the header names %u"),
                    self->position, n_fields, self->header->len);
       return FALSE;
     }
