@@ -255,6 +255,30 @@ conduit_application_get_history_store (ConduitApplication *self)
   return store;
 }
 
+/* When items failed but no node as a whole, the run has no error of its own: the first failed
+ * attempt in its history says why ("send: could not reach …"), already redacted. */
+static char *
+dup_first_item_failure (ConduitRunner *runner,
+                        ConduitRun    *run)
+{
+  ConduitHistoryStore *history = conduit_runner_get_history (runner);
+  g_autoptr(GPtrArray) steps = NULL;
+
+  if (history == NULL || conduit_run_get_id (run) <= 0 ||
+      !conduit_history_store_flush (history, NULL) ||
+      (steps = conduit_history_store_list_steps (history, conduit_run_get_id (run), NULL)) == NULL)
+    return NULL;
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      ConduitStepRecord *step = g_ptr_array_index (steps, i);
+
+      if (g_strcmp0 (step->status, "failed") == 0 && step->error_message != NULL)
+        return g_strdup_printf (_("%s: %s"), step->node_id, step->error_message);
+    }
+  return NULL;
+}
+
 /* A flow served in the background fails with nobody looking: say so on the desktop, and open the
  * run when the notification is clicked. */
 static void
@@ -266,6 +290,7 @@ run_finished (ConduitRunner      *runner,
   const char *kind = conduit_run_get_trigger_kind (run);
   const char *reason = conduit_run_get_error (run);
   g_autoptr(GNotification) notification = NULL;
+  g_autofree char *first_item_failure = NULL;
   g_autofree char *title = NULL;
   g_autofree char *id = NULL;
 
@@ -277,6 +302,8 @@ run_finished (ConduitRunner      *runner,
   title = g_strdup_printf (status == CONDUIT_RUN_STATUS_FAILED ? _("“%s” failed")
                                                               : _("“%s” partly failed"),
                            conduit_run_get_flow_name (run));
+  if (reason == NULL)
+    reason = first_item_failure = dup_first_item_failure (runner, run);
   notification = g_notification_new (title);
   g_notification_set_body (notification,
                            reason != NULL ? reason
