@@ -50,6 +50,7 @@ typedef struct
   GError               *error;
   const char           *failed_path;
   gboolean              ready;
+  gint                  finished;   /* atomic: its thread is done */
 } Worker;
 
 struct _Serve
@@ -165,6 +166,7 @@ worker_thread (gpointer data)
     ;
   g_main_context_pop_thread_default (worker->context);
 
+  g_atomic_int_set (&worker->finished, TRUE);
   g_atomic_int_dec_and_test (&serve->n_workers_running);
   g_main_context_wakeup (NULL);
   return NULL;
@@ -239,7 +241,8 @@ stop_workers (Serve *serve)
     {
       Worker *worker = g_ptr_array_index (serve->workers, i);
 
-      if (worker->ready && worker->error == NULL)
+      /* A worker that is done has nothing left to stop, and nobody iterates its context. */
+      if (worker->ready && worker->error == NULL && !g_atomic_int_get (&worker->finished))
         g_main_context_invoke (worker->context, worker_stop_cb, worker);
     }
 }
