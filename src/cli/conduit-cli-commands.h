@@ -24,17 +24,9 @@ int conduit_cli_serve      (int argc, char **argv);
 int conduit_cli_history    (int argc, char **argv);
 struct _ConduitFlow;
 struct _ConduitHistoryStore;
-struct _ConduitWebhookServer;
 struct _ConduitFlow         *conduit_cli_load_flow        (const char                  *path,
                                                            GError                     **error);
 struct _ConduitHistoryStore *conduit_cli_open_history     (const char                  *path,
                                                            GError                     **error);
-gboolean                     conduit_cli_add_webhook_flow (struct _ConduitWebhookServer *webhooks,
-                                                           struct _ConduitFlow          *flow,
-                                                           GError                     **error);
-gboolean                     conduit_cli_join_webhook_flow (struct _ConduitWebhookServer *webhooks,
-                                                            struct _ConduitFlow          *flow,
-                                                            guint                         port,
-                                                            GError                      **error);
 
 G_END_DECLS

@@ -102,6 +102,14 @@ worker_stop_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean add_first_webhook_flow (ConduitWebhookServer  *webhooks,
+                                        ConduitFlow           *flow,
+                                        GError               **error);
+static gboolean join_webhook_flow      (ConduitWebhookServer  *webhooks,
+                                        ConduitFlow           *flow,
+                                        guint                  port,
+                                        GError               **error);
+
 static gboolean
 worker_setup (Worker  *worker,
               GError **error)
@@ -124,11 +132,11 @@ worker_setup (Worker  *worker,
        * join it. */
       if (worker->index == 0)
         {
-          if (!conduit_cli_add_webhook_flow (worker->webhooks, flow, error))
+          if (!add_first_webhook_flow (worker->webhooks, flow, error))
             return FALSE;
           serve->ports[i] = conduit_webhook_server_get_port (worker->webhooks, flow);
         }
-      else if (!conduit_cli_join_webhook_flow (worker->webhooks, flow, serve->ports[i], error))
+      else if (!join_webhook_flow (worker->webhooks, flow, serve->ports[i], error))
         return FALSE;
       g_ptr_array_add (worker->flows, g_steal_pointer (&flow));
     }
@@ -357,37 +365,18 @@ add_webhook_flow (ConduitWebhookServer  *webhooks,
   return conduit_webhook_server_add_flow (webhooks, flow, NULL, secret, error);
 }
 
-/**
- * conduit_cli_add_webhook_flow:
- * @webhooks: the webhook server
- * @flow: a flow with a webhook trigger
- * @error: return location for an error
- *
- * Serves @flow's webhook, with its signature secret when it checks signatures.
- *
- * Returns: whether the flow is served
- */
-gboolean
-conduit_cli_add_webhook_flow (ConduitWebhookServer  *webhooks,
+/* Serves @flow's webhook, with its signature secret when it checks signatures. */
+static gboolean
+add_first_webhook_flow (ConduitWebhookServer  *webhooks,
                               ConduitFlow           *flow,
                               GError               **error)
 {
   return add_webhook_flow (webhooks, flow, 0, error);
 }
 
-/**
- * conduit_cli_join_webhook_flow:
- * @webhooks: a webhook server with shared ports
- * @flow: a flow with a webhook trigger
- * @port: the port another worker serves @flow on
- * @error: return location for an error
- *
- * Serves @flow's webhook on @port too, for another worker thread.
- *
- * Returns: whether the flow is served
- */
-gboolean
-conduit_cli_join_webhook_flow (ConduitWebhookServer  *webhooks,
+/* Serves @flow's webhook on @port too, for another worker thread. */
+static gboolean
+join_webhook_flow (ConduitWebhookServer  *webhooks,
                                ConduitFlow           *flow,
                                guint                  port,
                                GError               **error)
