@@ -46,6 +46,8 @@ make_launcher (void)
   g_subprocess_launcher_setenv (launcher, "CONDUIT_CREDENTIAL_ORDERS_API",
                                 "{\"kind\": \"bearer\", \"secret\": \"s3cret-token-for-workers\"}",
                                 TRUE);
+  g_subprocess_launcher_setenv (launcher, "CONDUIT_CREDENTIAL_HOOK_SECRET",
+                                "{\"kind\": \"hmac\", \"secret\": \"shared-hook-secret\"}", TRUE);
   return launcher;
 }
 
@@ -306,6 +308,93 @@ test_workers_refuse_taken_port (void)
   remove_dir (dir);
 }
 
+typedef struct
+{
+  SoupMessage *msg;
+  guint        status;
+  gboolean     done;
+} Answer;
+
+static void
+answered_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Answer *answer = user_data;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
+
+  answer->status = body != NULL ? soup_message_get_status (answer->msg) : 0;
+  answer->done = TRUE;
+}
+
+/* Posts @body with @signature (or none) on a new connection each time, so that every worker
+ * gets some; returns the status. */
+static guint
+post_signed (const char *url,
+             const char *body,
+             const char *signature)
+{
+  g_autoptr(SoupSession) client = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  Answer answer = { msg, 0, FALSE };
+
+  soup_session_set_proxy_resolver (client, NULL);
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  if (signature != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Signature",
+                                  signature);
+  soup_session_send_and_read_async (client, msg, G_PRIORITY_DEFAULT, NULL, answered_cb, &answer);
+  while (!answer.done)
+    g_main_context_iteration (NULL, TRUE);
+  return answer.status;
+}
+
+/* Each worker looks the signature secret up in its own thread before serving. */
+static void
+test_workers_check_signatures (void)
+{
+  g_autoptr(FaultServer) sink = fault_server_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("conduit-workers-XXXXXX", &error);
+  g_autofree char *sink_url = fault_server_url (sink, "/orders");
+  g_autofree char *flow_path = g_build_filename (dir, "orders.conduit", NULL);
+  g_autofree char *db_path = g_build_filename (dir, "history.db", NULL);
+  g_autofree char *flow = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = make_launcher ();
+  g_autoptr(GSubprocess) serve = NULL;
+  const char *body = "{\"seq\": 1, \"email\": \"a@b.example\"}";
+  g_autofree char *mac = g_compute_hmac_for_string (G_CHECKSUM_SHA256,
+                                                    (const guchar *)"shared-hook-secret",
+                                                    strlen ("shared-hook-secret"), body, -1);
+  g_autofree char *good = g_strconcat ("sha256=", mac, NULL);
+
+  flow = g_strdup_printf (
+    "{ \"version\": 1, \"name\": \"Signed\", \"nodes\": ["
+    "  { \"id\": \"hook\", \"type\": \"webhook-trigger\", \"position\": [0, 0],"
+    "    \"settings\": { \"path\": \"/hooks/signed\", \"port\": 0,"
+    "                    \"signature_credential\": \"hook-secret\" } },"
+    "  { \"id\": \"send\", \"type\": \"http-request\", \"position\": [200, 0],"
+    "    \"settings\": { \"method\": \"POST\", \"url\": \"%s\", \"max_attempts\": 1 } } ],"
+    " \"links\": [ { \"from\": \"hook\", \"from_port\": \"out\", \"to\": \"send\", \"to_port\": \"in\" } ] }",
+    sink_url);
+  g_assert_true (g_file_set_contents (flow_path, flow, -1, &error));
+
+  serve = runner_test_start_serve (launcher, flow_path, db_path, "2", &url);
+  for (guint i = 0; i < 6; i++)
+    {
+      g_assert_cmpuint (post_signed (url, body, good), ==, 202);
+      g_assert_cmpuint (post_signed (url, body, "sha256=0000"), ==, 401);
+      g_assert_cmpuint (post_signed (url, body, NULL), ==, 401);
+    }
+  stop_serve (serve);
+  g_assert_cmpuint (fault_server_n_created (sink), ==, 6);
+
+  g_free (g_steal_pointer (&url));
+  remove_dir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -314,6 +403,7 @@ main (int    argc,
 
   g_test_add_func ("/conduit/serve/workers/share-port", test_workers_share_port);
   g_test_add_func ("/conduit/serve/workers/refuse-taken-port", test_workers_refuse_taken_port);
+  g_test_add_func ("/conduit/serve/workers/check-signatures", test_workers_check_signatures);
 
   return g_test_run ();
 }
