@@ -7,6 +7,9 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+#include <unistd.h>
+
 #define SECRET_API_SUBJECT_TO_CHANGE
 
 #include "conduit.h"
@@ -43,10 +46,19 @@ run_command (Run                *run,
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *input_path = NULL;
+  int fd;
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+  /* Standard input from a file, not a pipe: a command that refuses before it reads its input
+   * exits at once, and writing to a pipe it closed would fail the test by chance (EPIPE). */
+  fd = g_file_open_tmp ("conduit-cli-input-XXXXXX", &input_path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_assert_true (g_file_set_contents (input_path, input ? input : "", -1, &error));
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_stdin_file_path (launcher, input_path);
   for (guint i = 0; env_pairs != NULL && env_pairs[i] != NULL; i++)
     {
       g_auto(GStrv) pair = g_strsplit (env_pairs[i], "=", 2);
@@ -56,11 +68,12 @@ run_command (Run                *run,
 
   process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input ? input : "", NULL, &run->out, &run->err, &error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
   g_assert_no_error (error);
   g_subprocess_wait (process, NULL, &error);
   g_assert_no_error (error);
   run->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+  g_unlink (input_path);
 
   g_test_message ("%s %s → %d\n%s%s", argv[0], argv[1] ? argv[1] : "", run->status, run->out,
                   run->err);
