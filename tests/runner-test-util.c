@@ -11,6 +11,8 @@
 #include <sys/prctl.h>
 #include <signal.h>
 
+#include <libsoup/soup.h>
+
 #include "runner-test-util.h"
 
 void
@@ -212,4 +214,112 @@ runner_test_start_serve (GSubprocessLauncher  *launcher,
     }
 
   return serve;
+}
+
+typedef struct
+{
+  SoupSession        *client;
+  const char         *url;
+  guint               n_events;
+  guint               concurrency;
+  char             *(*body_for) (guint, gpointer);
+  RunnerTestAnswered  answered;
+  gpointer            user_data;
+  guint               next;
+  guint               in_flight;
+  gboolean            stopped;
+} Burst;
+
+typedef struct
+{
+  Burst       *burst;
+  guint        index;
+  SoupMessage *msg;
+} Event;
+
+static void send_next (Burst *burst);
+
+static void
+event_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Event *event = user_data;
+  Burst *burst = event->burst;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
+
+  burst->in_flight--;
+  if (!burst->answered (event->index, body != NULL ? soup_message_get_status (event->msg) : 0,
+                        body, burst->user_data))
+    burst->stopped = TRUE;
+
+  g_object_unref (event->msg);
+  g_free (event);
+  send_next (burst);
+}
+
+static void
+send_next (Burst *burst)
+{
+  while (!burst->stopped && burst->in_flight < burst->concurrency &&
+         burst->next < burst->n_events)
+    {
+      Event *event = g_new0 (Event, 1);
+      g_autofree char *text = burst->body_for (burst->next, burst->user_data);
+      g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+
+      event->burst = burst;
+      event->index = burst->next++;
+      event->msg = soup_message_new ("POST", burst->url);
+      soup_message_set_request_body_from_bytes (event->msg, "application/json", bytes);
+      burst->in_flight++;
+      soup_session_send_and_read_async (burst->client, event->msg, G_PRIORITY_DEFAULT, NULL,
+                                        event_done_cb, event);
+    }
+}
+
+/**
+ * runner_test_post_events:
+ * @url: where to post
+ * @n_events: how many events
+ * @concurrency: how many at once, each on a kept-alive connection of its own
+ * @body_for: the JSON body of event N
+ * @answered: told each answer; may stop the sending
+ * @user_data: for both
+ *
+ * Posts a burst of webhook events as a busy sender would, and returns once every event sent
+ * was answered (or failed). Connection attempts still going to a server that was killed
+ * meanwhile are ended, so nothing is left half-done when the test ends.
+ */
+void
+runner_test_post_events (const char          *url,
+                         guint                n_events,
+                         guint                concurrency,
+                         char              *(*body_for) (guint, gpointer),
+                         RunnerTestAnswered   answered,
+                         gpointer             user_data)
+{
+  Burst burst = { 0 };
+  gint64 until;
+
+  burst.client = soup_session_new_with_options ("max-conns", concurrency * 2,
+                                                "max-conns-per-host", concurrency * 2, NULL);
+  soup_session_set_proxy_resolver (burst.client, NULL);
+  burst.url = url;
+  burst.n_events = n_events;
+  burst.concurrency = concurrency;
+  burst.body_for = body_for;
+  burst.answered = answered;
+  burst.user_data = user_data;
+
+  send_next (&burst);
+  while (burst.in_flight > 0 || (!burst.stopped && burst.next < n_events))
+    g_main_context_iteration (NULL, TRUE);
+
+  soup_session_abort (burst.client);
+  until = g_get_monotonic_time () + G_USEC_PER_SEC / 5;
+  while (g_get_monotonic_time () < until)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_object_unref (burst.client);
 }

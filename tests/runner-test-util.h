@@ -34,6 +34,19 @@ GPtrArray    *runner_test_steps         (RunnerFixture *fixture,
                                          const char    *node_id,
                                          gboolean       attempts_only);
 GPtrArray    *runner_test_parse_items   (const char    *json);
+/* Called with each event's answer: @status 0 when none came (refused, dropped). Returns
+ * whether to go on sending the events not sent yet. */
+typedef gboolean (*RunnerTestAnswered) (guint     index,
+                                        guint     status,
+                                        GBytes   *body,
+                                        gpointer  user_data);
+void          runner_test_post_events   (const char    *url,
+                                         guint          n_events,
+                                         guint          concurrency,
+                                         char        *(*body_for) (guint    index,
+                                                                   gpointer user_data),
+                                         RunnerTestAnswered answered,
+                                         gpointer       user_data);
 GSubprocess  *runner_test_start_serve   (GSubprocessLauncher *launcher,
                                          const char    *flow_path,
                                          const char    *db_path,

@@ -28,11 +28,7 @@
 
 typedef struct
 {
-  SoupSession *client;
   GSubprocess *serve;
-  char        *url;
-  guint        next;
-  guint        in_flight;
   guint        accepted;
   guint        round;
   guint        kill_after;
@@ -40,25 +36,25 @@ typedef struct
   GArray      *run_ids;    /* every accepted event's run, over all rounds */
 } Burst;
 
-typedef struct
+static char *
+event_body (guint    index,
+            gpointer user_data)
 {
-  Burst       *burst;
-  SoupMessage *msg;
-} Event;
+  Burst *burst = user_data;
 
-static void send_next (Burst *burst);
+  return g_strdup_printf ("{\"round\": %u, \"seq\": %u, \"note\": \"%s\"}", burst->round, index,
+                          "a line long enough that writing it takes a while");
+}
 
-static void
-event_done_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+static gboolean
+event_answered (guint     index,
+                guint     status,
+                GBytes   *body,
+                gpointer  user_data)
 {
-  Event *event = user_data;
-  Burst *burst = event->burst;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
+  Burst *burst = user_data;
 
-  burst->in_flight--;
-  if (body != NULL && soup_message_get_status (event->msg) == SOUP_STATUS_ACCEPTED)
+  if (status == SOUP_STATUS_ACCEPTED)
     {
       g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
       g_autoptr(JsonNode) answer = json_from_string (text, NULL);
@@ -77,30 +73,8 @@ event_done_cb (GObject      *object,
       burst->killed = TRUE;
     }
 
-  g_object_unref (event->msg);
-  g_free (event);
-  send_next (burst);
-}
-
-static void
-send_next (Burst *burst)
-{
-  while (burst->in_flight < CONCURRENCY && burst->next < N_EVENTS)
-    {
-      Event *event = g_new0 (Event, 1);
-      g_autofree char *text = g_strdup_printf ("{\"round\": %u, \"seq\": %u, \"note\": \"%s\"}",
-                                               burst->round, burst->next,
-                                               "a line long enough that writing it takes a while");
-      g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
-
-      burst->next++;
-      event->burst = burst;
-      event->msg = soup_message_new ("POST", burst->url);
-      soup_message_set_request_body_from_bytes (event->msg, "application/json", bytes);
-      burst->in_flight++;
-      soup_session_send_and_read_async (burst->client, event->msg, G_PRIORITY_DEFAULT, NULL,
-                                        event_done_cb, event);
-    }
+  /* After the kill nothing new is sent: the answers in flight still come (or fail). */
+  return !burst->killed;
 }
 
 static void
@@ -185,19 +159,16 @@ test_kill_at_random_points (void)
 
   for (guint round = 0; round < N_ROUNDS; round++)
     {
+      g_autofree char *url = NULL;
       Burst burst = { 0 };
 
       burst.run_ids = run_ids;
       burst.round = round;
       burst.kill_after = g_rand_int_range (rand, 1, N_EVENTS / 2);
-      burst.serve = runner_test_start_serve (NULL, flow_path, db_path, NULL, &burst.url);
-      burst.client = soup_session_new_with_options ("max-conns", 32, "max-conns-per-host", 32, NULL);
-      soup_session_set_proxy_resolver (burst.client, NULL);
+      burst.serve = runner_test_start_serve (NULL, flow_path, db_path, NULL, &url);
       g_test_message ("round %u: kill after %u accepted events", round + 1, burst.kill_after);
 
-      send_next (&burst);
-      while (burst.in_flight > 0 || (!burst.killed && burst.next < N_EVENTS))
-        g_main_context_iteration (NULL, TRUE);
+      runner_test_post_events (url, N_EVENTS, CONCURRENCY, event_body, event_answered, &burst);
       if (!burst.killed)
         g_subprocess_send_signal (burst.serve, SIGKILL);
       g_subprocess_wait (burst.serve, NULL, &error);
@@ -208,13 +179,7 @@ test_kill_at_random_points (void)
       check_output (out_path);
       check_integrity (db_path);
 
-      /* end libsoup's attempts to reach the killed server before the session goes */
-      soup_session_abort (burst.client);
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_clear_object (&burst.client);
       g_clear_object (&burst.serve);
-      g_free (burst.url);
     }
 
   /* A clean start marks what the kills interrupted; a clean stop finishes what it started. */

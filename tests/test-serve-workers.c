@@ -23,19 +23,9 @@
 
 typedef struct
 {
-  SoupSession *client;
-  char        *url;
-  guint        next;
-  guint        in_flight;
-  guint        accepted;
-  guint        refused;
+  guint accepted;
+  guint refused;
 } Burst;
-
-typedef struct
-{
-  Burst       *burst;
-  SoupMessage *msg;
-} Event;
 
 static GSubprocessLauncher *
 make_launcher (void)
@@ -80,46 +70,26 @@ write_flow (const char *dir,
   return path;
 }
 
-static void send_next (Burst *burst);
-
-static void
-event_done_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+static char *
+event_body (guint    index,
+            gpointer user_data)
 {
-  Event *event = user_data;
-  Burst *burst = event->burst;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
+  return g_strdup_printf ("{\"seq\": %u, \"email\": \"Buyer%u@Example.COM\"}", index, index);
+}
 
-  burst->in_flight--;
-  if (body != NULL && soup_message_get_status (event->msg) == 202)
+static gboolean
+event_answered (guint     index,
+                guint     status,
+                GBytes   *body,
+                gpointer  user_data)
+{
+  Burst *burst = user_data;
+
+  if (status == 202)
     burst->accepted++;
   else
     burst->refused++;
-
-  g_object_unref (event->msg);
-  g_free (event);
-  send_next (burst);
-}
-
-static void
-send_next (Burst *burst)
-{
-  while (burst->in_flight < CONCURRENCY && burst->next < N_EVENTS)
-    {
-      Event *event = g_new0 (Event, 1);
-      g_autofree char *text = g_strdup_printf ("{\"seq\": %u, \"email\": \"Buyer%u@Example.COM\"}",
-                                               burst->next, burst->next);
-      g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
-
-      burst->next++;
-      event->burst = burst;
-      event->msg = soup_message_new ("POST", burst->url);
-      soup_message_set_request_body_from_bytes (event->msg, "application/json", bytes);
-      burst->in_flight++;
-      soup_session_send_and_read_async (burst->client, event->msg, G_PRIORITY_DEFAULT, NULL,
-                                        event_done_cb, event);
-    }
+  return TRUE;
 }
 
 static void
@@ -176,18 +146,14 @@ test_workers_share_port (void)
   g_autoptr(GPtrArray) runs = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
   g_autoptr(GSubprocessLauncher) launcher = make_launcher ();
+  g_autofree char *url = NULL;
   ConduitHistoryQuery query = { .status = -1, .limit = N_EVENTS + 10 };
   GPtrArray *created, *headers;
   Burst burst = { 0 };
 
   /* More workers than this machine may have cores: they must still share without losing. */
-  serve = runner_test_start_serve (launcher, flow_path, db_path, "3", &burst.url);
-  burst.client = soup_session_new_with_options ("max-conns", 64, "max-conns-per-host", 64, NULL);
-  soup_session_set_proxy_resolver (burst.client, NULL);
-
-  send_next (&burst);
-  while (burst.in_flight > 0 || burst.next < N_EVENTS)
-    g_main_context_iteration (NULL, TRUE);
+  serve = runner_test_start_serve (launcher, flow_path, db_path, "3", &url);
+  runner_test_post_events (url, N_EVENTS, CONCURRENCY, event_body, event_answered, &burst);
   g_assert_cmpuint (burst.refused, ==, 0);
   g_assert_cmpuint (burst.accepted, ==, N_EVENTS);
 
@@ -236,8 +202,6 @@ test_workers_share_port (void)
     }
   conduit_history_store_close (history);
 
-  g_clear_object (&burst.client);
-  g_free (burst.url);
   remove_dir (dir);
 }
 
