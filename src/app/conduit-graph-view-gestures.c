@@ -97,11 +97,6 @@ set_port_hints (ConduitGraphView *self,
       ConduitGraphNode *card = g_ptr_array_index (self->cards, i);
       g_autoptr(GPtrArray) ports = NULL;
 
-      if (!show && !gtk_widget_get_child_visible (GTK_WIDGET (card)) && !self->naive)
-        {
-          /* hints are only ever set on visible cards, but a card may have scrolled away */
-        }
-
       ports = conduit_graph_node_get_ports (card);
       for (guint p = 0; p < ports->len; p++)
         {

@@ -223,12 +223,12 @@ link_is_error (ConduitGraphView *self,
 }
 
 /* Draws @links in canvas units: one path per colour, stroked once. */
-static void
-draw_links (ConduitGraphView *self,
-            cairo_t          *cr,
-            GPtrArray        *links,
-            const GdkRGBA    *color,
-            graphene_rect_t  *bounds)
+void
+_conduit_graph_view_draw_links (ConduitGraphView *self,
+                                cairo_t          *cr,
+                                GPtrArray        *links,
+                                const GdkRGBA    *color,
+                                graphene_rect_t  *bounds)
 {
   for (guint pass = 0; pass < 2; pass++)
     {
@@ -291,7 +291,7 @@ chunk_record (ConduitGraphView *self,
   /* bounds first, from a throwaway context, because a cairo node needs them up front */
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
   cr = cairo_create (surface);
-  draw_links (self, cr, chunk->links, NULL, &bounds);
+  _conduit_graph_view_draw_links (self, cr, chunk->links, NULL, &bounds);
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
 
@@ -305,7 +305,7 @@ chunk_record (ConduitGraphView *self,
   chunk->node = gsk_cairo_node_new (&bounds);
   cr = gsk_cairo_node_get_draw_context (chunk->node);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-  draw_links (self, cr, chunk->links, NULL, NULL);
+  _conduit_graph_view_draw_links (self, cr, chunk->links, NULL, NULL);
   cairo_destroy (cr);
 }
 
@@ -334,34 +334,14 @@ snapshot_links (ConduitGraphView *self,
 
   push_canvas_transform (self, snapshot);
 
-  if (self->naive)
+  for (guint i = 0; i < self->chunks->len; i++)
     {
-      /* the benchmark's baseline: every link, drawn again each frame */
-      g_autoptr(GPtrArray) all = g_ptr_array_new ();
-      const graphene_rect_t *graph = _conduit_graph_view_get_graph_bounds (self);
-      cairo_t *cr;
+      Chunk *chunk = g_ptr_array_index (self->chunks, i);
 
-      for (guint i = 0; i < self->handles->len; i++)
-        g_ptr_array_add (all, conduit_graph_link_get_link (g_ptr_array_index (self->handles, i)));
-      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (graph->origin.x - 200,
-                                                                     graph->origin.y - 200,
-                                                                     graph->size.width + 400,
-                                                                     graph->size.height + 400));
-      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-      draw_links (self, cr, all, NULL, NULL);
-      cairo_destroy (cr);
-    }
-  else
-    {
-      for (guint i = 0; i < self->chunks->len; i++)
-        {
-          Chunk *chunk = g_ptr_array_index (self->chunks, i);
-
-          if (chunk->node == NULL)
-            chunk_record (self, chunk);
-          if (graphene_rect_intersection (&chunk->bounds, &visible, NULL))
-            gtk_snapshot_append_node (snapshot, chunk->node);
-        }
+      if (chunk->node == NULL)
+        chunk_record (self, chunk);
+      if (graphene_rect_intersection (&chunk->bounds, &visible, NULL))
+        gtk_snapshot_append_node (snapshot, chunk->node);
     }
 
   /* the selected link and the links of selected nodes, on top in the accent colour */
@@ -380,7 +360,7 @@ snapshot_links (ConduitGraphView *self,
       cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &visible);
 
       cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-      draw_links (self, cr, highlighted, &self->accent_color, NULL);
+      _conduit_graph_view_draw_links (self, cr, highlighted, &self->accent_color, NULL);
       cairo_destroy (cr);
     }
 
@@ -516,8 +496,7 @@ snapshot_minimap (ConduitGraphView *self,
 
   _conduit_graph_view_minimap_transform (self, &box, &scale, &ox, &oy);
 
-  if (self->minimap_node == NULL || !graphene_rect_equal (&box,
-                                                          &self->minimap_bounds) || self->naive)
+  if (self->minimap_node == NULL || !graphene_rect_equal (&box, &self->minimap_bounds))
     {
       g_autoptr(GtkSnapshot) inner = gtk_snapshot_new ();
       GdkRGBA background = self->card_color;
@@ -626,7 +605,7 @@ _conduit_graph_view_snapshot (GtkWidget   *widget,
 
   for (guint i = 0; i < self->handles->len; i++)
     gtk_widget_snapshot_child (widget, g_ptr_array_index (self->handles, i), snapshot);
-  if (conduit_graph_viewport_get_zoom (self->viewport) < DETAIL_ZOOM && !self->naive)
+  if (conduit_graph_viewport_get_zoom (self->viewport) < DETAIL_ZOOM)
     snapshot_overview_cards (self, snapshot);
   else
     for (guint i = 0; i < self->cards->len; i++)
@@ -669,7 +648,7 @@ place_handle (ConduitGraphView      *self,
 
   _conduit_graph_view_curve_controls (ends, c);
   _conduit_graph_view_curve_point (ends, c, 0.5, &mx, &my);
-  if (!self->naive && !graphene_rect_contains_point (visible, &GRAPHENE_POINT_INIT (mx, my)) &&
+  if (!graphene_rect_contains_point (visible, &GRAPHENE_POINT_INIT (mx, my)) &&
       !gtk_widget_has_focus (GTK_WIDGET (handle)))
     return FALSE;
 
@@ -692,39 +671,30 @@ _conduit_graph_view_place_handles (ConduitGraphView      *self,
   if (!self->chunks_valid)
     build_chunks (self);
 
-  if (self->naive)
+  for (guint i = 0; i < self->chunks->len; i++)
     {
-      for (guint i = 0; i < self->handles->len; i++)
-        if (place_handle (self, g_ptr_array_index (self->handles, i), visible, zoom))
-          g_ptr_array_add (shown, g_ptr_array_index (self->handles, i));
-    }
-  else
-    {
-      for (guint i = 0; i < self->chunks->len; i++)
+      Chunk *chunk = g_ptr_array_index (self->chunks, i);
+
+      if (chunk->node == NULL)
+        chunk_record (self, chunk);
+      if (!graphene_rect_intersection (&chunk->bounds, visible, NULL))
+        continue;
+
+      for (guint j = 0; j < chunk->links->len; j++)
         {
-          Chunk *chunk = g_ptr_array_index (self->chunks, i);
+          ConduitGraphLink *handle = g_hash_table_lookup (self->handle_of_link,
+                                                          g_ptr_array_index (chunk->links, j));
 
-          if (chunk->node == NULL)
-            chunk_record (self, chunk);
-          if (!graphene_rect_intersection (&chunk->bounds, visible, NULL))
-            continue;
-
-          for (guint j = 0; j < chunk->links->len; j++)
-            {
-              ConduitGraphLink *handle = g_hash_table_lookup (self->handle_of_link,
-                                                              g_ptr_array_index (chunk->links, j));
-
-              if (handle != NULL && place_handle (self, handle, visible, zoom))
-                g_ptr_array_add (shown, handle);
-            }
+          if (handle != NULL && place_handle (self, handle, visible, zoom))
+            g_ptr_array_add (shown, handle);
         }
-
-      /* the focused handle stays, wherever it is */
-      if (focus != NULL && CONDUIT_IS_GRAPH_LINK (focus) &&
-          !g_ptr_array_find (shown, focus, NULL) &&
-          place_handle (self, CONDUIT_GRAPH_LINK (focus), visible, zoom))
-        g_ptr_array_add (shown, focus);
     }
+
+  /* the focused handle stays, wherever it is */
+  if (focus != NULL && CONDUIT_IS_GRAPH_LINK (focus) &&
+      !g_ptr_array_find (shown, focus, NULL) &&
+      place_handle (self, CONDUIT_GRAPH_LINK (focus), visible, zoom))
+    g_ptr_array_add (shown, focus);
 
   for (guint i = 0; i < self->shown_handles->len; i++)
     {

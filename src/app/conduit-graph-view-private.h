@@ -131,7 +131,6 @@ struct _ConduitGraphView
 
   guint                     snap_to_grid : 1;
   guint                     fit_pending : 1;
-  guint                     naive : 1;
 };
 
 /* conduit-graph-view.c: cards, selection, layout */
@@ -220,6 +219,13 @@ _conduit_graph_view_place_handles (ConduitGraphView      *self,
                                    const graphene_rect_t *visible,
                                    double                 zoom);
 
+void
+_conduit_graph_view_draw_links (ConduitGraphView *self,
+                                cairo_t          *cr,
+                                GPtrArray        *links,
+                                const GdkRGBA    *color,
+                                graphene_rect_t  *bounds);
+
 /* conduit-graph-view-gestures.c: pointer gestures and hit-testing */
 void
 _conduit_graph_view_end_connection (ConduitGraphView *self);
@@ -287,7 +293,5 @@ gboolean          conduit_graph_view_get_port_point    (ConduitGraphView *self,
                                                         double           *y);
 GtkPopover       *conduit_graph_view_get_popover       (ConduitGraphView *self);
 guint             conduit_graph_view_get_n_shown_cards (ConduitGraphView *self);
-void              conduit_graph_view_set_naive         (ConduitGraphView *self,
-                                                        gboolean          naive);
 
 G_END_DECLS

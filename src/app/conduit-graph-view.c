@@ -684,7 +684,7 @@ conduit_graph_view_size_allocate (GtkWidget *widget,
       graphene_rect_t rect = _conduit_graph_view_card_canvas_rect (card);
       double x, y;
 
-      if (!self->naive && !graphene_rect_intersection (&rect, &visible, NULL) &&
+      if (!graphene_rect_intersection (&rect, &visible, NULL) &&
           !gtk_widget_has_focus (GTK_WIDGET (card)))
         {
           gtk_widget_set_child_visible (GTK_WIDGET (card), FALSE);
@@ -712,16 +712,6 @@ conduit_graph_view_get_n_shown_cards (ConduitGraphView *self)
   for (guint i = 0; i < self->cards->len; i++)
     n += gtk_widget_get_child_visible (g_ptr_array_index (self->cards, i));
   return n;
-}
-
-void
-conduit_graph_view_set_naive (ConduitGraphView *self,
-                              gboolean          naive)
-{
-  g_return_if_fail (CONDUIT_IS_GRAPH_VIEW (self));
-
-  self->naive = !!naive;
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
 static void
