@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "conduit-inspector.h"
+#include "conduit-mapping-cell.h"
 #include "conduit-mapping-editor.h"
 
 /* The example flow's "map" node: rows firstname, lastname, email, phone, company, source and
@@ -54,21 +55,38 @@ static GtkWidget *
 source_entry (Fixture *fixture,
               guint    row)
 {
-  return g_object_get_data (G_OBJECT (cell (fixture, row, "source")), "entry");
+  return GTK_WIDGET (conduit_mapping_source_cell_get_entry (CONDUIT_MAPPING_SOURCE_CELL (cell (fixture, row, "source"))));
+}
+
+static GtkEditable *
+destination_entry (Fixture *fixture,
+                   guint    row)
+{
+  GtkWidget *widget = cell (fixture, row, "destination");
+
+  return conduit_mapping_destination_cell_get_entry (CONDUIT_MAPPING_DESTINATION_CELL (widget));
+}
+
+static GtkDropDown *
+type_drop_down (Fixture *fixture,
+                guint    row)
+{
+  return conduit_mapping_type_cell_get_drop_down (CONDUIT_MAPPING_TYPE_CELL (cell (fixture, row,
+                                                                                   "type")));
 }
 
 static const char *
 preview (Fixture *fixture,
          guint    row)
 {
-  return gtk_inscription_get_text (GTK_INSCRIPTION (cell (fixture, row, "preview")));
+  return conduit_mapping_preview_cell_get_text (CONDUIT_MAPPING_PREVIEW_CELL (cell (fixture, row, "preview")));
 }
 
 static const char *
 status_text (Fixture *fixture,
              guint    row)
 {
-  return gtk_inscription_get_text (g_object_get_data (G_OBJECT (cell (fixture, row, "status")), "text"));
+  return conduit_mapping_status_cell_get_text (CONDUIT_MAPPING_STATUS_CELL (cell (fixture, row, "status")));
 }
 
 static gboolean
@@ -179,7 +197,7 @@ test_edit_source (Fixture       *fixture,
   g_assert_true (conduit_document_get_modified (fixture->document));
 
   /* a fixed value is typed as plain text and stored as JSON text */
-  gtk_drop_down_set_selected (g_object_get_data (G_OBJECT (cell (fixture, 1, "source")), "kind"),
+  gtk_drop_down_set_selected (conduit_mapping_source_cell_get_kind (CONDUIT_MAPPING_SOURCE_CELL (cell (fixture, 1, "source"))),
                               CONDUIT_MAPPING_SOURCE_CONSTANT);
   gtk_editable_set_text (GTK_EDITABLE (entry), "Smith");
   spin ();
@@ -276,7 +294,7 @@ test_missing_required (Fixture       *fixture,
   g_assert_nonnull (strstr (conduit_mapping_editor_get_rejected_text (fixture->editor), "firstname"));
 
   /* not required any more: the record passes */
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (cell (fixture, 0, "required")), FALSE);
+  gtk_check_button_set_active (conduit_mapping_required_cell_get_check (CONDUIT_MAPPING_REQUIRED_CELL (cell (fixture, 0, "required"))), FALSE);
   spin ();
   g_assert_cmpstr (status_text (fixture, 0), ==, "OK");
   g_assert_cmpstr (conduit_mapping_editor_get_summary_text (fixture->editor), ==,
@@ -376,9 +394,9 @@ test_auto_map (Fixture       *fixture,
   /* two empty rows: one with a matching sample field, one without */
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (gtk_widget_get_template_child (GTK_WIDGET (fixture->editor), CONDUIT_TYPE_MAPPING_EDITOR, "column_view")))), n - 1);
   activate (fixture, "mapping.add-row");
-  gtk_editable_set_text (GTK_EDITABLE (cell (fixture, n, "destination")), "zip_code");
+  gtk_editable_set_text (destination_entry (fixture, n), "zip_code");
   activate (fixture, "mapping.add-row");
-  gtk_editable_set_text (GTK_EDITABLE (cell (fixture, n + 1, "destination")), "fax");
+  gtk_editable_set_text (destination_entry (fixture, n + 1), "fax");
   spin ();
   g_assert_cmpint (conduit_mapping_editor_get_row_status (fixture->editor, n, NULL), ==,
                    CONDUIT_MAPPING_ROW_STATUS_PROBLEM);
@@ -465,7 +483,7 @@ test_add_remove_reorder (Fixture       *fixture,
       g_main_context_iteration (NULL, TRUE);
     g_assert_true (focus_is_in (gtk_window_get_focus (fixture->window), cell (fixture, 2, "destination")));
   }
-  gtk_editable_set_text (GTK_EDITABLE (cell (fixture, 2, "destination")), "title");
+  gtk_editable_set_text (destination_entry (fixture, 2), "title");
   gtk_editable_set_text (GTK_EDITABLE (source_entry (fixture, 2)), "Company");
   spin ();
   g_assert_cmpstr (preview (fixture, 2), ==, "Analytical Engines Ltd");
@@ -516,7 +534,7 @@ test_undo_restores (Fixture       *fixture,
   g_autofree char *original = mapping_json (fixture);
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "upper(Company)");
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (cell (fixture, 4, "type")), CONDUIT_MAPPING_TYPE_INTEGER);
+  gtk_drop_down_set_selected (type_drop_down (fixture, 4), CONDUIT_MAPPING_TYPE_INTEGER);
   spin ();
   g_assert_cmpstr (preview (fixture, 4), ==, "ANALYTICAL ENGINES LTD");
   g_assert_cmpstr (status_text (fixture, 4), ==, "Type error");
@@ -531,7 +549,7 @@ test_undo_restores (Fixture       *fixture,
   /* the same widgets show the old row again */
   g_assert_true (source_entry (fixture, 4) == entry);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "trim(Company)");
-  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (cell (fixture, 4, "type"))), ==,
+  g_assert_cmpuint (gtk_drop_down_get_selected (type_drop_down (fixture, 4)), ==,
                     CONDUIT_MAPPING_TYPE_ANY);
   g_assert_cmpstr (preview (fixture, 4), ==, "Analytical Engines Ltd");
   g_assert_cmpstr (status_text (fixture, 4), ==, "OK");
