@@ -68,8 +68,6 @@ struct _ConduitMappingEditor
 
 /* conduit-mapping-editor.c */
 void            _conduit_mapping_editor_refresh                  (ConduitMappingEditor *self);
-ConduitMapping *_conduit_mapping_editor_mapping_without_problems (ConduitMappingEditor *self,
-                                                                  GArray               *positions);
 
 /* conduit-mapping-editor-samples.c */
 const char     *_conduit_mapping_editor_node_name                (ConduitNode          *node);

@@ -441,7 +441,7 @@ _conduit_mapping_editor_show_outcomes (ConduitMappingEditor *self)
     {
       /* every record fails on the mapping itself; what else is wrong with them is more use */
       g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (guint));
-      g_autoptr(ConduitMapping) usable = _conduit_mapping_editor_mapping_without_problems (self, positions);
+      g_autoptr(ConduitMapping) usable = conduit_mapping_preview_usable (self->mapping, positions);
       guint usable_sent, usable_rejected;
 
       g_string_assign (details, _("The mapping has rows to fix (marked “Fix this row”): until they are fixed, every record is rejected."));

@@ -92,181 +92,56 @@ value_to_text (JsonNode *value)
   return json_to_string (value, FALSE);
 }
 
-static ConduitExpression *
-row_expression (ConduitMappingRow  *row,
-                GError            **error)
-{
-  const char *source = conduit_mapping_row_get_source (row);
-
-  switch (conduit_mapping_row_get_source_kind (row))
-    {
-    case CONDUIT_MAPPING_SOURCE_FIELD:
-      return conduit_expression_new_path (source, error);
-    case CONDUIT_MAPPING_SOURCE_EXPRESSION:
-      return conduit_expression_new (source, error);
-    case CONDUIT_MAPPING_SOURCE_CONSTANT:
-      {
-        g_autoptr(JsonNode) value = json_from_string (source, NULL);
-
-        if (value == NULL)
-          {
-            value = json_node_new (JSON_NODE_VALUE);
-            json_node_set_string (value, source);
-          }
-        return conduit_expression_new_constant (value);
-      }
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-/* Destinations in reasons carry item numbers ("lines[2].sku"); rows do not ("lines[].sku"). */
-static char *
-strip_indices (const char *field)
-{
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = field; *p; p++)
-    {
-      g_string_append_c (out, *p);
-      if (*p == '[' && g_ascii_isdigit (p[1]))
-        while (g_ascii_isdigit (p[1]))
-          p++;
-    }
-  return g_string_free (out, FALSE);
-}
-
-static ConduitMappingRowStatus
-status_for_rule (const char *rule)
-{
-  if (g_strcmp0 (rule, "required") == 0)
-    return CONDUIT_MAPPING_ROW_STATUS_MISSING_REQUIRED;
-  if (g_strcmp0 (rule, "type") == 0)
-    return CONDUIT_MAPPING_ROW_STATUS_TYPE_ERROR;
-  if (g_strcmp0 (rule, "mapping") == 0)
-    return CONDUIT_MAPPING_ROW_STATUS_PROBLEM;
-  return CONDUIT_MAPPING_ROW_STATUS_INVALID;
-}
-
-/* The rows that have no problem, as a mapping of their own, so that one broken row does not
- * hide how the others fare. @positions gets the table row of each of its rows. */
-ConduitMapping *
-_conduit_mapping_editor_mapping_without_problems (ConduitMappingEditor *self,
-                                                  GArray               *positions)
-{
-  g_autoptr(JsonNode) json = conduit_mapping_to_json (self->mapping);
-  JsonArray *rows = json_object_get_array_member (json_node_get_object (json), "rows");
-  g_autoptr(GPtrArray) problems = NULL;
-
-  for (int i = (int)json_array_get_length (rows) - 1; i >= 0; i--)
-    {
-      RowState *state = state_of (self, conduit_mapping_get_row (self->mapping, i));
-
-      if (state->status == CONDUIT_MAPPING_ROW_STATUS_PROBLEM)
-        json_array_remove_element (rows, i);
-    }
-  for (guint i = 0; i < n_rows (self); i++)
-    if (state_of (self, conduit_mapping_get_row (self->mapping, i))->status != CONDUIT_MAPPING_ROW_STATUS_PROBLEM)
-      g_array_append_val (positions, i);
-
-  return conduit_mapping_load_json (json, &problems);
-}
-
+/* Everything but the display comes from the engine's preview: the table evaluates nothing. */
 static void
 compute_states (ConduitMappingEditor *self,
                 GString              *mapping_problems)
 {
   g_autoptr(GPtrArray) problems = NULL;
-  g_autoptr(ConduitMapping) usable = NULL;
-  g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr(JsonNode) output = NULL;
-  g_autoptr(GPtrArray) reasons = NULL;
-  JsonNode *record = self->records->len > 0 ? g_ptr_array_index (self->records, self->record_index) : NULL;
+  g_autoptr(GPtrArray) preview = NULL;
+  JsonNode *record = NULL;
 
+  if (self->records->len > 0)
+    record = g_ptr_array_index (self->records, self->record_index);
   g_hash_table_remove_all (self->states);
-  conduit_mapping_compile (self->mapping, &problems);
+  preview = conduit_mapping_preview (self->mapping, record, &problems);
 
   for (guint i = 0; i < problems->len; i++)
     {
       ConduitMappingProblem *problem = g_ptr_array_index (problems, i);
-      RowState *state;
-      const char *member;
 
-      if (problem->row < 0 || (guint)problem->row >= n_rows (self))
-        {
-          if (mapping_problems->len > 0)
-            g_string_append_c (mapping_problems, '\n');
-          g_string_append (mapping_problems, problem->message);
-          continue;
-        }
-
-      state = state_of (self, conduit_mapping_get_row (self->mapping, problem->row));
-      if (state->status == CONDUIT_MAPPING_ROW_STATUS_PROBLEM)
-        continue;
-      member = strrchr (problem->pointer, '/');
-      state->status = CONDUIT_MAPPING_ROW_STATUS_PROBLEM;
-      state->reason = g_strdup (problem->message);
-      state->problem_member = g_strdup (member ? member + 1 : "");
-      state->problem_column = problem->column;
-      state->problem_length = problem->length;
+      if (mapping_problems->len > 0)
+        g_string_append_c (mapping_problems, '\n');
+      g_string_append (mapping_problems, problem->message);
     }
 
-  for (guint i = 0; i < n_rows (self); i++)
+  for (guint i = 0; i < preview->len && i < n_rows (self); i++)
     {
-      ConduitMappingRow *row = conduit_mapping_get_row (self->mapping, i);
-      RowState *state = state_of (self, row);
-      g_autoptr(ConduitExpression) expression = NULL;
-      g_autoptr(JsonNode) value = NULL;
-      g_autoptr(GError) error = NULL;
+      ConduitMappingPreviewRow *shown = g_ptr_array_index (preview, i);
+      RowState *state = state_of (self, conduit_mapping_get_row (self->mapping, i));
 
+      state->status = shown->status;
       if (record == NULL)
+        state->preview = g_strdup ("");
+      else if (shown->value == NULL)
+        state->preview = g_strdup ("—");
+      else
+        state->preview = value_to_text (shown->value);
+
+      if (shown->reasons->len > 0)
         {
-          state->preview = g_strdup ("");
-          continue;
+          ConduitMappingPreviewReason *reason = g_ptr_array_index (shown->reasons, 0);
+
+          if (reason->status == CONDUIT_MAPPING_ROW_STATUS_PROBLEM)
+            {
+              state->reason = g_strdup (reason->message);
+              state->problem_member = g_strdup (reason->member);
+              state->problem_column = reason->column;
+              state->problem_length = reason->length;
+            }
+          else
+            state->reason = g_strdup_printf ("%s: %s", reason->field, reason->message);
         }
-      if (state->status == CONDUIT_MAPPING_ROW_STATUS_PROBLEM ||
-          (expression = row_expression (row, NULL)) == NULL)
-        {
-          state->preview = g_strdup ("—");
-          continue;
-        }
-      value = conduit_expression_evaluate (expression, record, &error);
-      state->preview = error ? g_strdup ("—") : value_to_text (value);
-    }
-
-  if (record == NULL)
-    return;
-
-  usable = _conduit_mapping_editor_mapping_without_problems (self, positions);
-  if (!conduit_mapping_apply (usable, record, &output, &reasons))
-    for (guint r = 0; reasons != NULL && r < reasons->len; r++)
-      {
-        ConduitMappingReason *reason = g_ptr_array_index (reasons, r);
-        g_autofree char *field = strip_indices (reason->field);
-        ConduitMappingRow *row = conduit_mapping_find_destination (usable, field);
-        guint at;
-        RowState *state;
-
-        for (at = 0; at < positions->len; at++)
-          if (conduit_mapping_get_row (usable, at) == row)
-            break;
-        if (row == NULL || at == positions->len)
-          continue;
-
-        state = state_of (self, conduit_mapping_get_row (self->mapping, g_array_index (positions, guint, at)));
-        if (state->status != CONDUIT_MAPPING_ROW_STATUS_OK)
-          continue;
-        state->status = status_for_rule (reason->rule);
-        state->reason = g_strdup_printf ("%s: %s", reason->field, reason->message);
-      }
-
-  for (guint i = 0; i < n_rows (self); i++)
-    {
-      ConduitMappingRow *row = conduit_mapping_get_row (self->mapping, i);
-      RowState *state = state_of (self, row);
-
-      if (state->status == CONDUIT_MAPPING_ROW_STATUS_OK && conduit_mapping_row_get_suggested (row))
-        state->status = CONDUIT_MAPPING_ROW_STATUS_SUGGESTED;
     }
 }
 

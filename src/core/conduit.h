@@ -22,6 +22,7 @@
 /* mapping */
 #include "conduit-expression.h"
 #include "conduit-mapping.h"
+#include "conduit-mapping-preview.h"
 #include "conduit-mapping-row.h"
 #include "conduit-mapping-schema.h"
 #include "conduit-record-reader.h"
