@@ -35,6 +35,7 @@
 #include "conduit-history-store.h"
 #include "conduit-retry-policy.h"
 #include "conduit-run.h"
+#include "conduit-run-explainer.h"
 #include "conduit-runner.h"
 #include "conduit-scheduler.h"
 #include "conduit-webhook-server.h"
