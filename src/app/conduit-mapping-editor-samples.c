@@ -52,55 +52,6 @@ read_records (const char  *text,
   return g_steal_pointer (&records);
 }
 
-/* The sample items of the nearest trigger upstream of @node, found by following links
- * backwards, with that trigger's node. */
-static ConduitNode *
-find_upstream_samples (ConduitFlow *flow,
-                       ConduitNode *node,
-                       GPtrArray   *records)
-{
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GQueue) queue = g_queue_new ();
-  GListModel *links = conduit_flow_get_links (flow);
-
-  g_queue_push_tail (queue, (gpointer)conduit_node_get_id (node));
-  g_hash_table_add (seen, (gpointer)conduit_node_get_id (node));
-
-  while (!g_queue_is_empty (queue))
-    {
-      const char *id = g_queue_pop_head (queue);
-
-      for (guint i = 0; i < g_list_model_get_n_items (links); i++)
-        {
-          g_autoptr(ConduitLink) link = g_list_model_get_item (links, i);
-          ConduitNode *from;
-          JsonNode *items;
-
-          if (g_strcmp0 (conduit_link_get_to_node (link), id) != 0 ||
-              g_hash_table_contains (seen, conduit_link_get_from_node (link)))
-            continue;
-
-          from = conduit_flow_lookup_node (flow, conduit_link_get_from_node (link));
-          if (from == NULL)
-            continue;
-          g_hash_table_add (seen, (gpointer)conduit_node_get_id (from));
-
-          items = conduit_node_get_setting (from, "items");
-          if (items != NULL && JSON_NODE_HOLDS_ARRAY (items) &&
-              json_array_get_length (json_node_get_array (items)) > 0)
-            {
-              JsonArray *array = json_node_get_array (items);
-
-              for (guint j = 0; j < json_array_get_length (array) && j < MAX_SAMPLES; j++)
-                g_ptr_array_add (records, json_node_copy (json_array_get_element (array, j)));
-              return from;
-            }
-          g_queue_push_tail (queue, (gpointer)conduit_node_get_id (from));
-        }
-    }
-  return NULL;
-}
-
 const char *
 _conduit_mapping_editor_node_name (ConduitNode *node)
 {
@@ -267,7 +218,8 @@ _conduit_mapping_editor_load_upstream_samples (ConduitMappingEditor *self)
   g_autofree char *origin = NULL;
 
   if (self->document != NULL && self->node != NULL)
-    trigger = find_upstream_samples (conduit_document_get_flow (self->document), self->node, records);
+    trigger = conduit_flow_find_upstream_samples (conduit_document_get_flow (self->document),
+                                                  self->node, MAX_SAMPLES, records);
 
   if (trigger != NULL)
     origin = g_strdup_printf (_("Sample items of “%s”"), _conduit_mapping_editor_node_name (trigger));
@@ -537,7 +489,7 @@ conduit_mapping_editor_describe (ConduitFlow *flow,
       rows = g_strdup_printf (_("%s, %s."), n_rows_text, n_problems);
     }
 
-  find_upstream_samples (flow, node, records);
+  conduit_flow_find_upstream_samples (flow, node, MAX_SAMPLES, records);
   if (records->len == 0)
     return g_strdup_printf ("%s %s", rows, _("No sample records upstream."));
 

@@ -15,6 +15,7 @@
 #include "conduit-connector.h"
 #include "conduit-connector-registry.h"
 #include "conduit-flow.h"
+#include "conduit-flow-samples.h"
 #include "conduit-flow-problem.h"
 #include "conduit-json-text.h"
 #include "conduit-link.h"
