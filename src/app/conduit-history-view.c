@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "conduit-history-view.h"
+#include "conduit-run-replay.h"
 #include "conduit-resources.h"
 
 /* The run history: every run of every flow, newest first, so that a failure is seen by the
@@ -619,72 +620,6 @@ node_finished (ConduitHistoryView *self)
 
 /* ---- re-run ---- */
 
-static GPtrArray *
-rerun_items (ConduitHistoryView  *self,
-             gint64               run_id,
-             gboolean             failed_only,
-             ConduitRunRecord   **run_out,
-             GError             **error)
-{
-  g_autoptr(ConduitRunRecord) run = NULL;
-  g_autoptr(GPtrArray) stored = NULL;
-  g_autoptr(GPtrArray) items = NULL;
-  g_autoptr(GHashTable) failed = NULL;
-
-  run = conduit_history_store_get_run (self->store, run_id, error);
-  if (run == NULL)
-    return NULL;
-  stored = conduit_history_store_list_items (self->store, run_id, run->trigger_node, error);
-  if (stored == NULL)
-    return NULL;
-
-  if (failed_only)
-    {
-      g_autoptr(GPtrArray) steps = conduit_history_store_list_steps (self->store, run_id, error);
-
-      if (steps == NULL)
-        return NULL;
-      /* Items keep their position through the flow, so an item that failed at any node is the
-       * trigger's item at the same position. */
-      failed = g_hash_table_new (NULL, NULL);
-      for (guint i = 0; i < steps->len; i++)
-        {
-          ConduitStepRecord *step = g_ptr_array_index (steps, i);
-
-          if (step->item_index >= 0 &&
-              (g_strcmp0 (step->status, "failed") == 0 || g_strcmp0 (step->status, "rejected") == 0))
-            g_hash_table_add (failed, GINT_TO_POINTER (step->item_index));
-        }
-    }
-
-  items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
-  for (guint i = 0; i < stored->len; i++)
-    {
-      ConduitItemRecord *item = g_ptr_array_index (stored, i);
-      JsonNode *node;
-
-      if (!item->is_output)
-        continue;
-      if (failed != NULL && !g_hash_table_contains (failed, GINT_TO_POINTER (item->seq)))
-        continue;
-      if (item->truncated)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                       _("Item %u of run %" PRId64 " was larger than the history keeps, "
-                         "so the run cannot be repeated with the same input"), item->seq + 1, run_id);
-          return NULL;
-        }
-      node = json_from_string (item->data, error);
-      if (node == NULL)
-        return NULL;
-      g_ptr_array_add (items, node);
-    }
-
-  if (run_out != NULL)
-    *run_out = g_steal_pointer (&run);
-  return g_steal_pointer (&items);
-}
-
 /**
  * conduit_history_view_describe_rerun:
  * @self: a history view
@@ -710,7 +645,7 @@ conduit_history_view_describe_rerun (ConduitHistoryView *self,
 
   if (self->flow == NULL || self->store == NULL)
     return g_strdup (_("Open the flow to re-run it."));
-  items = rerun_items (self, run_id, failed_only, &run, &error);
+  items = conduit_run_replay_items (self->store, run_id, failed_only, &run, &error);
   if (items == NULL)
     return g_strdup (error->message);
 
@@ -795,7 +730,7 @@ conduit_history_view_rerun_async (ConduitHistoryView  *self,
                                _("Open the flow to re-run it"));
       return;
     }
-  items = rerun_items (self, run_id, failed_only, &run, &error);
+  items = conduit_run_replay_items (self->store, run_id, failed_only, &run, &error);
   if (items == NULL)
     {
       g_task_return_error (task, error);
