@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "conduit-history-view.h"
+#include "conduit-run-export.h"
 #include "conduit-run-replay.h"
 #include "conduit-resources.h"
 
@@ -825,95 +826,6 @@ rerun_action (GtkWidget  *widget,
 
 /* ---- export ---- */
 
-static JsonNode *
-record_to_json (ConduitHistoryView *self,
-                gint64              run_id,
-                GError            **error)
-{
-  g_autoptr(ConduitRunRecord) run = conduit_history_store_get_run (self->store, run_id, error);
-  g_autoptr(GPtrArray) steps = NULL;
-  g_autoptr(GPtrArray) items = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  if (run == NULL ||
-      (steps = conduit_history_store_list_steps (self->store, run_id, error)) == NULL ||
-      (items = conduit_history_store_list_items (self->store, run_id, NULL, error)) == NULL)
-    return NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_int_value (builder, run->id);
-  json_builder_set_member_name (builder, "flow");
-  json_builder_add_string_value (builder, run->flow);
-  json_builder_set_member_name (builder, "trigger_node");
-  json_builder_add_string_value (builder, run->trigger_node);
-  json_builder_set_member_name (builder, "trigger_kind");
-  json_builder_add_string_value (builder, run->trigger_kind);
-  json_builder_set_member_name (builder, "status");
-  json_builder_add_string_value (builder, conduit_run_status_to_string (run->status));
-  json_builder_set_member_name (builder, "started_us");
-  json_builder_add_int_value (builder, run->started_us);
-  json_builder_set_member_name (builder, "finished_us");
-  json_builder_add_int_value (builder, run->finished_us);
-  json_builder_set_member_name (builder, "error");
-  json_builder_add_string_value (builder, run->error);
-
-  json_builder_set_member_name (builder, "steps");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < steps->len; i++)
-    {
-      ConduitStepRecord *step = g_ptr_array_index (steps, i);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "node");
-      json_builder_add_string_value (builder, step->node_id);
-      json_builder_set_member_name (builder, "item_index");
-      json_builder_add_int_value (builder, step->item_index);
-      json_builder_set_member_name (builder, "attempt");
-      json_builder_add_int_value (builder, step->attempt);
-      json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder, step->status);
-      json_builder_set_member_name (builder, "duration_us");
-      json_builder_add_int_value (builder, step->finished_us - step->started_us);
-      json_builder_set_member_name (builder, "http_status");
-      json_builder_add_int_value (builder, step->http_status);
-      json_builder_set_member_name (builder, "error");
-      json_builder_add_string_value (builder, step->error_message);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "items");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < items->len; i++)
-    {
-      ConduitItemRecord *item = g_ptr_array_index (items, i);
-      JsonNode *data = json_from_string (item->data, NULL);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "node");
-      json_builder_add_string_value (builder, item->node_id);
-      json_builder_set_member_name (builder, "port");
-      json_builder_add_string_value (builder, item->port);
-      json_builder_set_member_name (builder, "output");
-      json_builder_add_boolean_value (builder, item->is_output);
-      json_builder_set_member_name (builder, "seq");
-      json_builder_add_int_value (builder, item->seq);
-      json_builder_set_member_name (builder, "truncated");
-      json_builder_add_boolean_value (builder, item->truncated);
-      json_builder_set_member_name (builder, "data");
-      /* A cut-short item is not valid JSON any more: keep its text rather than drop it. */
-      if (data != NULL)
-        json_builder_add_value (builder, data);
-      else
-        json_builder_add_string_value (builder, item->data);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}
-
 static void
 csv_field (GString    *out,
            const char *text)
@@ -974,7 +886,7 @@ export_response (GtkNativeDialog    *chooser,
     contents = list_to_csv (self);
   else
     {
-      g_autoptr(JsonNode) root = record_to_json (self, self->selected_id, &error);
+      g_autoptr(JsonNode) root = conduit_run_export_to_json (self->store, self->selected_id, &error);
 
       if (root != NULL)
         contents = json_to_string (root, TRUE);

@@ -37,6 +37,7 @@
 #include "conduit-retry-policy.h"
 #include "conduit-run.h"
 #include "conduit-run-explainer.h"
+#include "conduit-run-export.h"
 #include "conduit-run-replay.h"
 #include "conduit-runner.h"
 #include "conduit-scheduler.h"
