@@ -21,21 +21,10 @@
 #include "conduit-editor.h"
 #include "conduit-window.h"
 #include "../test-keyring.h"
+#include "test-util.h"
 
 #define GOOD_KEY  "good-key-7f3a9c"
 #define WRONG_KEY "wrong-key-51d2e8"
-
-static gboolean
-spin_until (gboolean (*done) (gpointer data),
-            gpointer   data)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  return done (data);
-}
 
 static gboolean
 pointer_is_null (gpointer data)
@@ -106,7 +95,7 @@ credentials_window_new (void)
   ConduitCredentialsWindow *window = g_object_ref_sink (conduit_credentials_window_new (NULL));
 
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (spin_until (window_loaded, window));
+  g_assert_true (test_spin_until (window_loaded, window, 20));
   return window;
 }
 
@@ -157,7 +146,7 @@ save_and_wait (ConduitCredentialEditor *editor)
 
   g_object_add_weak_pointer (G_OBJECT (editor), &weak);
   gtk_widget_activate_action (GTK_WIDGET (editor), "credential.save", NULL);
-  g_assert_true (spin_until (pointer_is_null, &weak));
+  g_assert_true (test_spin_until (pointer_is_null, &weak, 20));
 }
 
 static char *
@@ -209,7 +198,7 @@ test_add_and_edit (void)
   set_text (editor, "key", GOOD_KEY);
   save_and_wait (editor);
 
-  g_assert_true (spin_until (row_listed, &wait));
+  g_assert_true (test_spin_until (row_listed, &wait, 20));
   row = conduit_credentials_window_get_row (window, id);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "CRM production");
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
@@ -262,7 +251,7 @@ test_add_and_edit (void)
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "CRM staging");
 
   store_delete (id);
-  g_assert_true (spin_until (row_gone, &wait));
+  g_assert_true (test_spin_until (row_gone, &wait, 20));
   destroy_window (window);
 }
 
@@ -378,7 +367,7 @@ run_test_request (ConduitCredentialEditor *editor,
   set_text (editor, "test-url", url);
   gtk_widget_activate_action (GTK_WIDGET (editor), "credential.test", NULL);
   g_assert_cmpstr (conduit_credential_editor_get_message (editor), ==, "");
-  g_assert_true (spin_until (test_finished, &finished));
+  g_assert_true (test_spin_until (test_finished, &finished, 20));
   g_signal_handler_disconnect (editor, handler);
 }
 
@@ -443,7 +432,7 @@ test_request (void)
   g_assert_null (strstr (result, WRONG_KEY));
   g_assert_nonnull (strstr (result, CONDUIT_REDACTED));
 
-  g_assert_true (spin_until (attention_listed, &wait));
+  g_assert_true (test_spin_until (attention_listed, &wait, 20));
   row = conduit_credentials_window_get_row (window, id);
   g_assert_true (gtk_widget_has_css_class (row, "conduit-credential-attention"));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "401"));
@@ -527,11 +516,11 @@ test_delete_names_flows (void)
   flow_window = g_object_ref_sink (conduit_window_new (NULL));
   gtk_window_present (GTK_WINDOW (flow_window));
   conduit_window_open_file (flow_window, open_file);
-  g_assert_true (spin_until (window_on_editor, flow_window));
+  g_assert_true (test_spin_until (window_on_editor, flow_window, 20));
 
   window = credentials_window_new ();
   wait = (RowWait) { window, id };
-  g_assert_true (spin_until (row_listed, &wait));
+  g_assert_true (test_spin_until (row_listed, &wait, 20));
 
   /* the question names the open flow once and the recent one, not the unrelated one */
   conduit_credentials_window_delete (window, id);
@@ -557,7 +546,7 @@ test_delete_names_flows (void)
   while ((dialog = conduit_credentials_window_get_delete_dialog (window)) == NULL)
     g_main_context_iteration (NULL, TRUE);
   adw_message_dialog_response (dialog, "delete");
-  g_assert_true (spin_until (row_gone, &wait));
+  g_assert_true (test_spin_until (row_gone, &wait, 20));
   stored = store_lookup (id, &error);
   g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_NOT_FOUND);
   g_assert_null (stored);
@@ -633,11 +622,11 @@ test_missing_banner (void)
   store_delete ("crm-api-key");
   gtk_window_present (GTK_WINDOW (window));
   conduit_window_open_example (window, "web-form-to-crm.conduit");
-  g_assert_true (spin_until (window_on_editor, window));
+  g_assert_true (test_spin_until (window_on_editor, window, 20));
 
   editor = find_editor (GTK_WIDGET (window));
   g_assert_nonnull (editor);
-  g_assert_true (spin_until (banner_shown, editor));
+  g_assert_true (test_spin_until (banner_shown, editor, 20));
   g_assert_cmpstr (conduit_editor_get_missing_credentials_text (editor), ==,
                    "This flow uses the credential “crm-api-key”, which is not in your keyring.");
 
@@ -652,17 +641,17 @@ test_missing_banner (void)
   set_text (dialog, "key", GOOD_KEY);
   save_and_wait (dialog);
 
-  g_assert_true (spin_until (banner_hidden, editor));
+  g_assert_true (test_spin_until (banner_hidden, editor, 20));
 
   /* the inspector's picker names it now */
   flow = conduit_document_get_flow (conduit_window_get_document (window));
   conduit_inspector_set_node (conduit_editor_get_inspector (editor), conduit_flow_lookup_node (flow, "crm"));
   row = conduit_inspector_get_setting_row (conduit_editor_get_inspector (editor), "credential");
   g_assert_nonnull (row);
-  g_assert_true (spin_until (suggestion_named, row));
+  g_assert_true (test_spin_until (suggestion_named, row, 20));
 
   store_delete ("crm-api-key");
-  g_assert_true (spin_until (banner_shown, editor));
+  g_assert_true (test_spin_until (banner_shown, editor, 20));
   destroy_window (window);
 }
 

@@ -10,6 +10,7 @@
 #include "conduit-inspector.h"
 #include "conduit-mapping-cell.h"
 #include "conduit-mapping-editor.h"
+#include "test-util.h"
 
 /* The example flow's "map" node: rows firstname, lastname, email, phone, company, source and
  * lead_status, fed by the webhook trigger "form" with one sample item (Ada Lovelace). */
@@ -22,17 +23,6 @@ typedef struct
   ConduitFlow          *flow;
   ConduitNode          *node;
 } Fixture;
-
-static void
-spin (void)
-{
-  for (guint i = 0; i < 5; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
-}
 
 static GtkWidget *
 cell (Fixture    *fixture,
@@ -107,22 +97,16 @@ activate (Fixture    *fixture,
           const char *action)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->editor), action, NULL));
-  spin ();
+  test_spin_idle ();
 }
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("CONDUIT_SOURCE_DIR"),
-                                            "data", "examples", "web-form-to-crm.conduit", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ConduitFlow) flow = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(ConduitFlow) flow = test_load_example ("web-form-to-crm.conduit", &file);
 
-  flow = conduit_flow_new_from_file (conduit_connector_registry_get_default (), file, NULL, NULL,
-                                     &error);
-  g_assert_no_error (error);
   fixture->document = conduit_document_new (flow, file);
   fixture->flow = conduit_document_get_flow (fixture->document);
   fixture->node = conduit_flow_lookup_node (fixture->flow, "map");
@@ -142,7 +126,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   gtk_window_destroy (fixture->window);
-  spin ();
+  test_spin_idle ();
   g_assert_null (fixture->editor);
   g_assert_finalize_object (fixture->document);
 }
@@ -172,7 +156,7 @@ test_upstream_samples (Fixture       *fixture,
 
     conduit_undo_stack_set_setting (conduit_document_get_undo_stack (fixture->document),
                                     conduit_flow_lookup_node (fixture->flow, "form"), "items", items);
-    spin ();
+    test_spin_idle ();
     g_assert_cmpuint (conduit_mapping_editor_get_n_records (fixture->editor), ==, 2);
     g_assert_cmpstr (preview (fixture, 0), ==, "Grace");
     g_assert_cmpstr (conduit_mapping_editor_get_summary_text (fixture->editor), ==,
@@ -189,7 +173,7 @@ test_edit_source (Fixture       *fixture,
 
   g_assert_cmpstr (preview (fixture, 1), ==, "Lovelace");
   gtk_editable_set_text (GTK_EDITABLE (entry), "upper(`Last Name`)");
-  spin ();
+  test_spin_idle ();
 
   g_assert_cmpstr (preview (fixture, 1), ==, "LOVELACE");
   row = json_array_get_object_element (json_object_get_array_member (json_node_get_object (conduit_node_get_mapping (fixture->node)), "rows"), 1);
@@ -200,7 +184,7 @@ test_edit_source (Fixture       *fixture,
   gtk_drop_down_set_selected (conduit_mapping_source_cell_get_kind (CONDUIT_MAPPING_SOURCE_CELL (cell (fixture, 1, "source"))),
                               CONDUIT_MAPPING_SOURCE_CONSTANT);
   gtk_editable_set_text (GTK_EDITABLE (entry), "Smith");
-  spin ();
+  test_spin_idle ();
   g_assert_cmpstr (preview (fixture, 1), ==, "Smith");
   row = json_array_get_object_element (json_object_get_array_member (json_node_get_object (conduit_node_get_mapping (fixture->node)), "rows"), 1);
   g_assert_cmpstr (json_object_get_string_member (row, "constant"), ==, "Smith");
@@ -225,7 +209,7 @@ test_syntax_error (Fixture       *fixture,
   g_assert_cmpuint (column, >, 0);
 
   gtk_editable_set_text (GTK_EDITABLE (entry), broken);
-  spin ();
+  test_spin_idle ();
 
   g_assert_cmpint (conduit_mapping_editor_get_row_status (fixture->editor, 2, &reason), ==,
                    CONDUIT_MAPPING_ROW_STATUS_PROBLEM);
@@ -256,7 +240,7 @@ test_syntax_error (Fixture       *fixture,
 
   /* keyboard users cannot hover: the selected row's reason is spelt out under the table */
   gtk_widget_grab_focus (entry);
-  spin ();
+  test_spin_idle ();
   {
     GtkLabel *label = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (fixture->editor),
                                                                 CONDUIT_TYPE_MAPPING_EDITOR, "action_label"));
@@ -266,7 +250,7 @@ test_syntax_error (Fixture       *fixture,
 
   /* fixing it clears the mark */
   gtk_editable_set_text (GTK_EDITABLE (entry), "lower(trim(Email))");
-  spin ();
+  test_spin_idle ();
   g_assert_false (gtk_widget_has_css_class (entry, "error"));
   g_assert_null (gtk_entry_get_attributes (GTK_ENTRY (entry)));
   g_assert_cmpstr (status_text (fixture, 2), ==, "OK");
@@ -281,7 +265,7 @@ test_missing_required (Fixture       *fixture,
 
   /* a source that gives nothing for this record */
   gtk_editable_set_text (GTK_EDITABLE (entry), "trim(Nickname)");
-  spin ();
+  test_spin_idle ();
 
   g_assert_cmpstr (preview (fixture, 0), ==, "(no value)");
   g_assert_cmpint (conduit_mapping_editor_get_row_status (fixture->editor, 0, &reason), ==,
@@ -295,7 +279,7 @@ test_missing_required (Fixture       *fixture,
 
   /* not required any more: the record passes */
   gtk_check_button_set_active (conduit_mapping_required_cell_get_check (CONDUIT_MAPPING_REQUIRED_CELL (cell (fixture, 0, "required"))), FALSE);
-  spin ();
+  test_spin_idle ();
   g_assert_cmpstr (status_text (fixture, 0), ==, "OK");
   g_assert_cmpstr (conduit_mapping_editor_get_summary_text (fixture->editor), ==,
                    "1 would be sent, 0 rejected");
@@ -319,7 +303,7 @@ test_paste_and_step (Fixture       *fixture,
 
   g_assert_true (conduit_mapping_editor_set_samples_text (fixture->editor, samples, &error));
   g_assert_no_error (error);
-  spin ();
+  test_spin_idle ();
 
   g_assert_cmpuint (conduit_mapping_editor_get_n_records (fixture->editor), ==, 3);
   g_assert_cmpuint (conduit_mapping_editor_get_record_index (fixture->editor), ==, 0);
@@ -345,7 +329,7 @@ test_paste_and_step (Fixture       *fixture,
   g_assert_cmpstr (status_text (fixture, 0), ==, "OK");
   /* the last record: no further */
   gtk_widget_activate_action (GTK_WIDGET (fixture->editor), "mapping.next-record", NULL);
-  spin ();
+  test_spin_idle ();
   g_assert_cmpuint (conduit_mapping_editor_get_record_index (fixture->editor), ==, 2);
   activate (fixture, "mapping.previous-record");
   g_assert_cmpuint (conduit_mapping_editor_get_record_index (fixture->editor), ==, 1);
@@ -370,7 +354,7 @@ test_paste_and_step (Fixture       *fixture,
                                                           "First Name,Last Name,Email\nEdsger,Dijkstra,ewd@example.nl\n",
                                                           &error));
   g_assert_no_error (error);
-  spin ();
+  test_spin_idle ();
   g_assert_cmpuint (conduit_mapping_editor_get_n_records (fixture->editor), ==, 1);
   g_assert_cmpstr (preview (fixture, 1), ==, "Dijkstra");
 }
@@ -388,7 +372,7 @@ test_auto_map (Fixture       *fixture,
   g_assert_true (conduit_mapping_editor_set_samples_text (fixture->editor,
                                                           "{\"First Name\": \"Ada\", \"Last Name\": \"L\", \"Email\": \"a@b.org\", \"Zip Code\": \"N1 9GU\", \"Company\": \"AE\"}",
                                                           &error));
-  spin ();
+  test_spin_idle ();
   n = g_list_model_get_n_items (G_LIST_MODEL (mapping));
 
   /* two empty rows: one with a matching sample field, one without */
@@ -397,7 +381,7 @@ test_auto_map (Fixture       *fixture,
   gtk_editable_set_text (destination_entry (fixture, n), "zip_code");
   activate (fixture, "mapping.add-row");
   gtk_editable_set_text (destination_entry (fixture, n + 1), "fax");
-  spin ();
+  test_spin_idle ();
   g_assert_cmpint (conduit_mapping_editor_get_row_status (fixture->editor, n, NULL), ==,
                    CONDUIT_MAPPING_ROW_STATUS_PROBLEM);
 
@@ -419,7 +403,7 @@ test_auto_map (Fixture       *fixture,
 
   /* auto-map is one undo step */
   conduit_undo_stack_undo (conduit_document_get_undo_stack (fixture->document));
-  spin ();
+  test_spin_idle ();
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (source_entry (fixture, n))), ==, "");
 }
 
@@ -439,7 +423,7 @@ test_auto_map_new_step (Fixture       *fixture,
   conduit_undo_stack_add_node (undo, node);
   conduit_undo_stack_add_link (undo, link);
   conduit_mapping_editor_set_node (fixture->editor, fixture->document, node);
-  spin ();
+  test_spin_idle ();
 
   mapping = conduit_mapping_editor_get_mapping (fixture->editor);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mapping)), ==, 0);
@@ -485,7 +469,7 @@ test_add_remove_reorder (Fixture       *fixture,
   }
   gtk_editable_set_text (destination_entry (fixture, 2), "title");
   gtk_editable_set_text (GTK_EDITABLE (source_entry (fixture, 2)), "Company");
-  spin ();
+  test_spin_idle ();
   g_assert_cmpstr (preview (fixture, 2), ==, "Analytical Engines Ltd");
   added = mapping_json (fixture);
 
@@ -494,7 +478,7 @@ test_add_remove_reorder (Fixture       *fixture,
   activate (fixture, "mapping.move-up");
   g_assert_cmpstr (conduit_mapping_row_get_destination (conduit_mapping_get_row (mapping, 0)), ==, "title");
   gtk_widget_activate_action (GTK_WIDGET (fixture->editor), "mapping.move-up", NULL);
-  spin ();
+  test_spin_idle ();
   g_assert_cmpstr (conduit_mapping_row_get_destination (conduit_mapping_get_row (mapping, 0)), ==, "title");
   g_assert_cmpstr (preview (fixture, 0), ==, "Analytical Engines Ltd");
   moved = mapping_json (fixture);
@@ -507,7 +491,7 @@ test_add_remove_reorder (Fixture       *fixture,
 
   /* undo walks back: removal, the moves, the edits and the addition */
   conduit_undo_stack_undo (undo);
-  spin ();
+  test_spin_idle ();
   {
     g_autofree char *now = mapping_json (fixture);
     g_assert_cmpstr (now, ==, moved);
@@ -515,7 +499,7 @@ test_add_remove_reorder (Fixture       *fixture,
   g_assert_cmpstr (conduit_mapping_row_get_destination (conduit_mapping_get_row (conduit_mapping_editor_get_mapping (fixture->editor), 0)), ==, "title");
   while (conduit_undo_stack_get_can_undo (undo))
     conduit_undo_stack_undo (undo);
-  spin ();
+  test_spin_idle ();
   {
     g_autofree char *now = mapping_json (fixture);
     g_assert_cmpstr (now, ==, original);
@@ -535,13 +519,13 @@ test_undo_restores (Fixture       *fixture,
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "upper(Company)");
   gtk_drop_down_set_selected (type_drop_down (fixture, 4), CONDUIT_MAPPING_TYPE_INTEGER);
-  spin ();
+  test_spin_idle ();
   g_assert_cmpstr (preview (fixture, 4), ==, "ANALYTICAL ENGINES LTD");
   g_assert_cmpstr (status_text (fixture, 4), ==, "Type error");
 
   /* Ctrl+Z in the mapping window */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->editor), "mapping.undo", NULL));
-  spin ();
+  test_spin_idle ();
   {
     g_autofree char *now = mapping_json (fixture);
     g_assert_cmpstr (now, ==, original);
@@ -555,7 +539,7 @@ test_undo_restores (Fixture       *fixture,
   g_assert_cmpstr (status_text (fixture, 4), ==, "OK");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->editor), "mapping.redo", NULL));
-  spin ();
+  test_spin_idle ();
   g_assert_cmpstr (status_text (fixture, 4), ==, "Type error");
   g_assert_true (conduit_undo_stack_get_can_undo (undo));
 }
@@ -571,7 +555,7 @@ test_keyboard (Fixture       *fixture,
   guint found = 0;
 
   gtk_widget_grab_focus (cell (fixture, 3, "destination"));
-  spin ();
+  test_spin_idle ();
   g_assert_true (focus_is_in (gtk_window_get_focus (fixture->window), cell (fixture, 3, "destination")));
   g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (gtk_widget_get_template_child (GTK_WIDGET (fixture->editor), CONDUIT_TYPE_MAPPING_EDITOR, "column_view"))))), ==, 3);
 
@@ -604,11 +588,11 @@ test_window (Fixture       *fixture,
   g_assert_true (conduit_mapping_editor_open_window (GTK_WIDGET (fixture->editor), fixture->document,
                                                      fixture->node) == window);
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
-  spin ();
+  test_spin_idle ();
 
   /* deleting the node closes it */
   conduit_undo_stack_remove_node (conduit_document_get_undo_stack (fixture->document), fixture->node);
-  spin ();
+  test_spin_idle ();
   g_assert_null (window);
 }
 
@@ -628,7 +612,7 @@ test_inspector_slot (Fixture       *fixture,
   conduit_inspector_set_document (CONDUIT_INSPECTOR (inspector), fixture->document);
   conduit_inspector_set_node (CONDUIT_INSPECTOR (inspector), fixture->node);
   gtk_window_present (GTK_WINDOW (window));
-  spin ();
+  test_spin_idle ();
 
   summary = GTK_LABEL (gtk_widget_get_template_child (inspector, CONDUIT_TYPE_INSPECTOR, "mapping_summary_label"));
   g_assert_cmpstr (gtk_label_get_text (summary), ==,
@@ -636,20 +620,20 @@ test_inspector_slot (Fixture       *fixture,
 
   /* an edit made in the table shows in the summary */
   gtk_editable_set_text (GTK_EDITABLE (source_entry (fixture, 2)), "lower(");
-  spin ();
+  test_spin_idle ();
   g_assert_cmpstr (gtk_label_get_text (summary), ==,
                    "7 rows, 1 problem. Samples: 0 would be sent, 1 rejected.");
 
   button = GTK_WIDGET (gtk_widget_get_template_child (inspector, CONDUIT_TYPE_INSPECTOR, "edit_mapping_button"));
   g_signal_emit_by_name (button, "clicked");
-  spin ();
+  test_spin_idle ();
   opened = g_object_get_data (G_OBJECT (fixture->node), "conduit-mapping-window");
   g_assert_true (GTK_IS_WINDOW (opened));
   g_assert_cmpstr (gtk_window_get_title (opened), ==, "Map Fields — Map to CRM fields");
   g_assert_true (gtk_window_get_transient_for (opened) == GTK_WINDOW (window));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin ();
+  test_spin_idle ();
   g_assert_null (g_object_get_data (G_OBJECT (fixture->node), "conduit-mapping-window"));
 }
 

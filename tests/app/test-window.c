@@ -10,17 +10,29 @@
 #include <glib/gstdio.h>
 
 #include "conduit-window.h"
+#include "test-util.h"
+
+typedef struct
+{
+  ConduitWindow *window;
+  const char    *page;
+} PageWait;
+
+static gboolean
+page_is_shown (gpointer data)
+{
+  PageWait *wait = data;
+
+  return g_strcmp0 (conduit_window_get_page_name (wait->window), wait->page) == 0;
+}
 
 static void
 spin_until_page (ConduitWindow *window,
                  const char    *page)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  PageWait wait = { window, page };
 
-  while (g_strcmp0 (conduit_window_get_page_name (window), page) != 0 &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
+  test_spin_until (page_is_shown, &wait, 10);
   g_assert_cmpstr (conduit_window_get_page_name (window), ==, page);
 }
 
@@ -52,7 +64,7 @@ destroy_window (ConduitWindow *window)
 static ConduitDocument *
 open_example_file (ConduitWindow *window)
 {
-  g_autofree char *path = source_path ("data/examples/web-form-to-crm.conduit");
+  g_autofree char *path = test_example_path ("web-form-to-crm.conduit");
   g_autoptr(GFile) file = g_file_new_for_path (path);
 
   conduit_window_open_file (window, file);
