@@ -7,9 +7,8 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
-
 #include "conduit.h"
+#include "test-util.h"
 
 /* The app's "Export Run" and `conduit-cli history show --json` write one JSON form of a run:
  * the engine's conduit_run_export_to_json(). */
@@ -93,18 +92,7 @@ test_app_and_cli_agree (void)
   g_assert_true (json_node_equal (ours, theirs));
 
   g_clear_object (&store);
-  {
-    g_autoptr(GDir) files = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while (files != NULL && (name = g_dir_read_name (files)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (dir, name, NULL);
-
-        g_unlink (path);
-      }
-  }
-  g_rmdir (dir);
+  test_remove_tree (dir);
 }
 
 int
