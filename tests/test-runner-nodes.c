@@ -143,12 +143,49 @@ test_dedupe_across_runs (RunnerFixture *fixture,
   run2 = runner_test_run (fixture, flow, again);
   g_assert_cmpuint (fault_server_n_created (server), ==, 5);
 
-  /* An item without a key is not let through blindly. */
+  /* An item without a key is not let through blindly: it leaves through "no_key". */
   run3 = runner_test_run (fixture, flow, bad);
   conduit_run_get_node_counts (run3, "once", NULL, &ok, &failed, NULL);
-  g_assert_cmpuint (ok, ==, 0);
-  g_assert_cmpuint (failed, ==, 1);
-  g_assert_cmpint (conduit_run_get_status (run3), ==, CONDUIT_RUN_STATUS_FAILED);
+  g_assert_cmpuint (ok, ==, 1);
+  g_assert_cmpuint (failed, ==, 0);
+  g_assert_cmpuint (fault_server_n_created (server), ==, 5);
+}
+
+/* A key computed from missing fields (sha256 of an absent email hashes the empty text) must
+ * never make items equal: each such item leaves through "no_key", none as a duplicate. */
+static void
+test_dedupe_missing_key (RunnerFixture *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(ConduitFlow) flow = runner_test_flow (
+    "{ \"version\": 1, \"name\": \"Dedupe by hash\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0], \"settings\": { \"items\": ["
+    "      { \"email\": \"a@example.com\", \"n\": 1 }, { \"n\": 2 }, { \"email\": \"\", \"n\": 3 },"
+    "      { \"email\": null, \"n\": 4 }, { \"email\": \"a@example.com\", \"n\": 5 }, { \"n\": 6 } ] } },"
+    "  { \"id\": \"once\", \"type\": \"deduplicate\", \"position\": [200, 0],"
+    "    \"settings\": { \"key\": \"sha256(email)\" } } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"once\", \"to_port\": \"in\" } ] }");
+  ConduitRun *run = conduit_runner_create_run (fixture->runner, flow, NULL, NULL, NULL, NULL);
+  GPtrArray *out, *duplicate, *no_key;
+
+  conduit_run_set_keep_outputs (run, TRUE);
+  conduit_run_execute_async (run, NULL, NULL, NULL);
+  while (conduit_run_get_status (run) == CONDUIT_RUN_STATUS_RUNNING)
+    g_main_context_iteration (NULL, TRUE);
+
+  out = conduit_run_get_node_output (run, "once", "out");
+  duplicate = conduit_run_get_node_output (run, "once", "duplicate");
+  no_key = conduit_run_get_node_output (run, "once", "no_key");
+  g_assert_nonnull (out);
+  g_assert_nonnull (duplicate);
+  g_assert_nonnull (no_key);
+  g_assert_cmpuint (out->len, ==, 1);
+  g_assert_cmpuint (duplicate->len, ==, 1);
+  g_assert_cmpuint (no_key->len, ==, 4);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (g_ptr_array_index (duplicate, 0)),
+                                               "n"), ==, 5);
+  g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+  g_object_unref (run);
 }
 
 static void
@@ -395,6 +432,7 @@ main (int    argc,
   ADD ("/conduit/runner/nodes/mapping-rejects", test_mapping_rejects);
   ADD ("/conduit/runner/nodes/filter", test_filter);
   ADD ("/conduit/runner/nodes/dedupe-across-runs", test_dedupe_across_runs);
+  ADD ("/conduit/runner/nodes/dedupe-missing-key", test_dedupe_missing_key);
   ADD ("/conduit/runner/nodes/idempotency-key", test_idempotency_key);
   ADD ("/conduit/runner/nodes/templates-and-query", test_templates_and_query);
   ADD ("/conduit/runner/nodes/credential-and-redaction", test_credential_and_redaction);
