@@ -294,6 +294,62 @@ test_deploy_with_secrets (void)
   remove_tree (tmp);
 }
 
+/* serve --check lists every problem that would stop serve or fail its runs, and exits 1; with
+ * none it says the flows are ready and exits 0. */
+static void
+test_serve_check (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("conduit-serve-check-XXXXXX", &error);
+  g_autofree char *web_form = example ("web-form-to-crm.conduit");
+  g_autofree char *broken = g_build_filename (g_getenv ("CONDUIT_SOURCE_DIR"), "tests", "fixtures",
+                                              "flows", "broken-links.conduit", NULL);
+  g_autofree char *original = NULL;
+  g_autofree char *busy_flow = g_build_filename (tmp, "busy.conduit", NULL);
+  g_autofree char *bad_history = g_build_filename (tmp, "busy.conduit", "history.db", NULL);
+  g_autofree char *good_history = g_build_filename (tmp, "state", "history.db", NULL);
+  g_autofree char *port_text = NULL;
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GString) flow = NULL;
+  g_auto(Run) run = { 0, };
+  const char *no_secret[] = { "CONDUIT_CREDENTIAL_CRM_API_KEY={\"kind\": \"bearer\"}", NULL };
+  const char *complete[] = { "CONDUIT_CREDENTIAL_CRM_API_KEY={\"kind\": \"bearer\", \"secret\": \"t\"}",
+                             NULL };
+  guint16 port;
+
+  g_assert_no_error (error);
+
+  /* another program holds the webhook's port */
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_file_get_contents (web_form, &original, NULL, &error);
+  g_assert_no_error (error);
+  flow = g_string_new (original);
+  port_text = g_strdup_printf ("\"port\": %u", port);
+  g_assert_cmpuint (g_string_replace (flow, "\"port\": 8787", port_text, 1), ==, 1);
+  g_file_set_contents (busy_flow, flow->str, -1, &error);
+  g_assert_no_error (error);
+
+  CLI (&run, no_secret, "serve", "--check", busy_flow, broken, "--history", bad_history);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "credential “crm-api-key”"));
+  g_assert_nonnull (strstr (run.out, "cannot listen on 127.0.0.1:"));
+  g_assert_nonnull (strstr (run.out, "broken-links.conduit:12: /nodes/1/settings"));
+  g_assert_nonnull (strstr (run.out, "broken-links.conduit:21: /links/0/to"));
+  g_assert_nonnull (strstr (run.out, "is a file, not a folder"));
+  g_assert_nonnull (strstr (run.err, "5 problems"));
+
+  /* the port freed, the credential complete, a history that can be made: ready */
+  g_socket_listener_close (listener);
+  CLI (&run, complete, "serve", "--check", busy_flow, "--history", good_history);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "serve --check: 1 flow ready to serve\n");
+  /* it checks, it does not create */
+  g_assert_false (g_file_test (good_history, G_FILE_TEST_EXISTS));
+
+  remove_tree (tmp);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -303,6 +359,7 @@ main (int    argc,
   g_test_add_func ("/conduit/cli/deploy/examples", test_deploy_examples);
   g_test_add_func ("/conduit/cli/deploy/refusals", test_deploy_refusals);
   g_test_add_func ("/conduit/cli/deploy/with-secrets", test_deploy_with_secrets);
+  g_test_add_func ("/conduit/cli/serve/check", test_serve_check);
 
   return g_test_run ();
 }
