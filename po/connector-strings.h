@@ -174,6 +174,12 @@ N_("Keep unmapped fields");
 /* Translators: mapping: help for the “keep_unmapped” setting */
 N_("Pass source fields that no row maps through unchanged");
 
+/* Translators: mapping: label of the “samples” setting */
+N_("Sample records");
+
+/* Translators: mapping: help for the “samples” setting */
+N_("Records the mapping table previews with, kept with the flow (a JSON array of objects); empty to use the sample items of the step before");
+
 /* Translators: notify: connector name */
 N_("Notify");
 

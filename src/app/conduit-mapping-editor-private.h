@@ -64,6 +64,7 @@ struct _ConduitMappingEditor
   GtkLabel          *action_label;
 
   guint              committing : 1;
+  guint              keeping_samples : 1;
 };
 
 /* conduit-mapping-editor.c */

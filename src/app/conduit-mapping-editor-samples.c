@@ -210,12 +210,77 @@ _conduit_mapping_editor_follow_trigger (ConduitMappingEditor *self,
     g_signal_connect_swapped (trigger, "setting-changed::items", G_CALLBACK (on_trigger_items_changed), self);
 }
 
+/* The samples a person gave this step (pasted or from a file), which the flow keeps in the
+ * node's "samples" setting; FALSE when it has none. */
+static gboolean
+own_samples (ConduitNode *node,
+             GPtrArray   *records)
+{
+  JsonNode *samples = conduit_node_get_setting (node, "samples");
+  JsonArray *array;
+
+  if (samples == NULL || !JSON_NODE_HOLDS_ARRAY (samples))
+    return FALSE;
+  array = json_node_get_array (samples);
+  for (guint i = 0; i < json_array_get_length (array) && records->len < MAX_SAMPLES; i++)
+    g_ptr_array_add (records, json_node_copy (json_array_get_element (array, i)));
+  return records->len > 0;
+}
+
+/* Keeps @records with the flow, as an edit that can be undone, so that they are there when
+ * the table is opened again. */
+static void
+keep_samples (ConduitMappingEditor *self,
+              GPtrArray            *records)
+{
+  g_autoptr(JsonNode) value = NULL;
+  JsonArray *array = json_array_sized_new (records->len);
+
+  if (self->document == NULL || self->node == NULL)
+    {
+      json_array_unref (array);
+      return;
+    }
+
+  for (guint i = 0; i < records->len; i++)
+    json_array_add_element (array, json_node_copy (g_ptr_array_index (records, i)));
+  value = json_node_new (JSON_NODE_ARRAY);
+  json_node_take_array (value, array);
+
+  self->keeping_samples = TRUE;
+  conduit_undo_stack_set_setting (conduit_document_get_undo_stack (self->document), self->node,
+                                  "samples", value);
+  self->keeping_samples = FALSE;
+}
+
+/* The node's own samples changed elsewhere (undo, redo, the inspector): show them. */
+static void
+on_samples_changed (ConduitMappingEditor *self)
+{
+  if (!self->keeping_samples)
+    _conduit_mapping_editor_load_upstream_samples (self);
+}
+
 void
 _conduit_mapping_editor_load_upstream_samples (ConduitMappingEditor *self)
 {
   GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
   ConduitNode *trigger = NULL;
   g_autofree char *origin = NULL;
+
+  if (self->node != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->node, on_samples_changed, self);
+      g_signal_connect_swapped (self->node, "setting-changed::samples",
+                                G_CALLBACK (on_samples_changed), self);
+      if (own_samples (self->node, records))
+        {
+          show_sample_errors (self, NULL);
+          take_records (self, records, _("Samples kept with this step"));
+          _conduit_mapping_editor_follow_trigger (self, NULL);
+          return;
+        }
+    }
 
   if (self->document != NULL && self->node != NULL)
     trigger = conduit_flow_find_upstream_samples (conduit_document_get_flow (self->document),
@@ -265,6 +330,7 @@ conduit_mapping_editor_set_samples_text (ConduitMappingEditor  *self,
   show_sample_errors (self, errors->str);
   take_records (self, records, _("Pasted samples"));
   _conduit_mapping_editor_follow_trigger (self, NULL);
+  keep_samples (self, self->records);
   return TRUE;
 }
 
@@ -322,6 +388,7 @@ on_file_loaded (GObject      *object,
   show_sample_errors (self, errors->str);
   take_records (self, records, origin);
   _conduit_mapping_editor_follow_trigger (self, NULL);
+  keep_samples (self, self->records);
 }
 
 static void
@@ -489,7 +556,8 @@ conduit_mapping_editor_describe (ConduitFlow *flow,
       rows = g_strdup_printf (_("%s, %s."), n_rows_text, n_problems);
     }
 
-  conduit_flow_find_upstream_samples (flow, node, MAX_SAMPLES, records);
+  if (!own_samples (node, records))
+    conduit_flow_find_upstream_samples (flow, node, MAX_SAMPLES, records);
   if (records->len == 0)
     return g_strdup_printf ("%s %s", rows, _("No sample records upstream."));
 

@@ -699,7 +699,8 @@ conduit_mapping_editor_new (void)
  * @document: (nullable): the document holding @node, whose undo stack records the edits
  * @node: (nullable): a "mapping" node of @document's flow
  *
- * Shows @node's mapping, with the sample items of the trigger upstream of it as samples.
+ * Shows @node's mapping, with the samples kept with @node (pasted or from a file) or else
+ * the sample items of the trigger upstream of it.
  */
 void
 conduit_mapping_editor_set_node (ConduitMappingEditor *self,

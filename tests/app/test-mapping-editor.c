@@ -637,6 +637,54 @@ test_inspector_slot (Fixture       *fixture,
   g_assert_null (g_object_get_data (G_OBJECT (fixture->node), "conduit-mapping-window"));
 }
 
+/* Issue 22, defect 2: samples pasted into the table are kept with the flow: they are there
+ * when the table is opened again and after the flow is saved and loaded; undo takes them back
+ * to the trigger's. */
+static void
+test_pasted_samples_persist (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *saved = NULL;
+  g_autoptr(ConduitFlow) reloaded = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autofree char *summary = NULL;
+  JsonNode *kept;
+  gsize length;
+
+  g_assert_true (conduit_mapping_editor_set_samples_text (fixture->editor,
+                                                          "First Name,Email\n"
+                                                          "grace,grace@example.com\n"
+                                                          "alan,alan@example.com\n"
+                                                          "ada,ada@example.com\n", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (conduit_mapping_editor_get_n_records (fixture->editor), ==, 3);
+
+  /* the table opened again */
+  conduit_mapping_editor_set_node (fixture->editor, NULL, NULL);
+  conduit_mapping_editor_set_node (fixture->editor, fixture->document, fixture->node);
+  test_spin_idle ();
+  g_assert_cmpuint (conduit_mapping_editor_get_n_records (fixture->editor), ==, 3);
+  g_assert_cmpstr (preview (fixture, 0), ==, "Grace");
+  summary = conduit_mapping_editor_describe (fixture->flow, fixture->node);
+  g_assert_nonnull (strstr (summary, "Samples: "));
+
+  /* saved and loaded with the flow */
+  saved = conduit_flow_to_data (fixture->flow, &length);
+  reloaded = conduit_flow_new_from_data (conduit_connector_registry_get_default (), saved,
+                                         (gssize)length, &problems, &error);
+  g_assert_no_error (error);
+  kept = conduit_node_get_setting (conduit_flow_lookup_node (reloaded, "map"), "samples");
+  g_assert_nonnull (kept);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (kept)), ==, 3);
+
+  /* undo gives the trigger's sample item back */
+  conduit_undo_stack_undo (conduit_document_get_undo_stack (fixture->document));
+  test_spin_idle ();
+  g_assert_cmpuint (conduit_mapping_editor_get_n_records (fixture->editor), ==, 1);
+  g_assert_cmpstr (preview (fixture, 0), ==, "Ada");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -647,6 +695,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/conduit/mapping-editor/samples/upstream", test_upstream_samples);
   ADD ("/conduit/mapping-editor/samples/paste-and-step", test_paste_and_step);
+  ADD ("/conduit/mapping-editor/samples/pasted-persist", test_pasted_samples_persist);
   ADD ("/conduit/mapping-editor/edit/source", test_edit_source);
   ADD ("/conduit/mapping-editor/edit/syntax-error", test_syntax_error);
   ADD ("/conduit/mapping-editor/edit/missing-required", test_missing_required);
