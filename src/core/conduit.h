@@ -17,6 +17,7 @@
 #include "conduit-flow.h"
 #include "conduit-flow-samples.h"
 #include "conduit-flow-problem.h"
+#include "conduit-json-error.h"
 #include "conduit-json-text.h"
 #include "conduit-link.h"
 #include "conduit-node.h"

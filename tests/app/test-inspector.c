@@ -335,6 +335,12 @@ test_array_json (Fixture       *fixture,
   after = dup_setting_json (node, "items");
   g_assert_cmpstr (after, ==, before);
 
+  /* issue 22, defect 2: in words, with line and column, not json-glib's scanner jargon */
+  set_text_view (view, "[ { \"email\": \"a@example.com } ]");
+  g_assert_nonnull (strstr (message_of (fixture, "items"), "Line 1, column "));
+  g_assert_null (strstr (message_of (fixture, "items"), "<data>"));
+  g_assert_null (strstr (message_of (fixture, "items"), "Parse error"));
+
   set_text_view (view, "{ \"email\": \"a@example.com\" }");
   g_assert_nonnull (strstr (message_of (fixture, "items"), "list"));
 
