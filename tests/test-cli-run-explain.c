@@ -146,6 +146,46 @@ test_same_sentence (void)
   g_rmdir (dir);
 }
 
+/* Issue 22, defect 3: a mapping that rejects a record did not fail: the run's summary says
+ * which step rejected how many, and not that a step failed. */
+static void
+test_summary_rejected_is_not_failed (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(ConduitFlow) flow = NULL;
+  g_autoptr(ConduitRunner) runner = NULL;
+  g_autoptr(ConduitRun) run = NULL;
+  g_autofree char *summary = NULL;
+  gboolean done = FALSE;
+  gint64 until;
+
+  flow = conduit_flow_new_from_data (conduit_connector_registry_get_default (),
+    "{ \"version\": 1, \"name\": \"Rejects\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\","
+    "    \"settings\": { \"items\": [ { \"email\": \"ada@example.com\" }, { \"name\": \"Bob\" } ] } },"
+    "  { \"id\": \"map\", \"type\": \"mapping\", \"title\": \"Map Fields\","
+    "    \"mapping\": { \"rows\": [ { \"destination\": \"email\", \"field\": \"email\","
+    "                                 \"required\": true } ] } } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"map\","
+    "                \"to_port\": \"in\" } ] }", -1, &problems, &error);
+  g_assert_no_error (error);
+
+  runner = conduit_runner_new (conduit_connector_registry_get_default (), NULL);
+  run = conduit_runner_create_run (runner, flow, NULL, "manual", NULL, &error);
+  g_assert_no_error (error);
+  conduit_run_execute_async (run, NULL, run_executed_cb, &done);
+  until = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (!done && g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (done);
+
+  summary = conduit_run_summarize (run);
+  g_test_message ("%s", summary);
+  g_assert_nonnull (strstr (summary, "1 record rejected by Map Fields"));
+  g_assert_null (strstr (summary, "failed"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -153,6 +193,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/conduit/cli/run/explains-like-the-app", test_same_sentence);
+  g_test_add_func ("/conduit/run/summary/rejected-is-not-failed", test_summary_rejected_is_not_failed);
 
   return g_test_run ();
 }

@@ -88,6 +88,16 @@ status_label (ConduitRunStatus status)
     }
 }
 
+/* A run that only had records rejected by a mapping did not fail: it says what happened. */
+static const char *
+run_status_label (const ConduitRunRecord *run)
+{
+  if (run->status == CONDUIT_RUN_STATUS_PARTIAL && run->items_failed == 0 &&
+      run->items_rejected > 0)
+    return _("Some records rejected");
+  return status_label (run->status);
+}
+
 static const char *
 status_css_class (ConduitRunStatus status)
 {
@@ -230,9 +240,9 @@ bind_row (GtkSignalListItemFactory *factory,
 
   gtk_image_set_from_icon_name (GTK_IMAGE (icon), status_icon_name (run->status));
   gtk_widget_set_css_classes (icon, classes);
-  gtk_widget_set_tooltip_text (icon, status_label (run->status));
+  gtk_widget_set_tooltip_text (icon, run_status_label (run));
   gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  status_label (run->status), -1);
+                                  run_status_label (run), -1);
 
   gtk_label_set_text (GTK_LABEL (flow), run->flow);
   gtk_label_set_text (GTK_LABEL (when), relative);
@@ -241,7 +251,7 @@ bind_row (GtkSignalListItemFactory *factory,
   gtk_label_set_text (GTK_LABEL (detail), line);
   gtk_widget_set_tooltip_text (detail, run->error);
 
-  summary = g_strdup_printf ("%s, %s, %s, %s", status_label (run->status), run->flow, exact, line);
+  summary = g_strdup_printf ("%s, %s, %s, %s", run_status_label (run), run->flow, exact, line);
   gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, summary, -1);
 }
 
@@ -390,7 +400,7 @@ show_details (ConduitHistoryView *self,
       return;
     }
 
-  heading = g_strdup_printf ("%s — %s", run->flow, status_label (run->status));
+  heading = g_strdup_printf ("%s — %s", run->flow, run_status_label (run));
   label = add_label (self->details_box, heading, "title-3");
   gtk_label_set_selectable (GTK_LABEL (label), FALSE);
   exact = format_exact (run->started_us);

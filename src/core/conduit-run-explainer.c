@@ -330,3 +330,79 @@ conduit_run_explain_node (ConduitRun       *run,
 
   return conduit_run_redact (run, sentence);
 }
+
+static const char *
+node_name (ConduitNode *node)
+{
+  const char *title = conduit_node_get_title (node);
+
+  return title != NULL && *title != '\0' ? title : conduit_node_get_id (node);
+}
+
+/**
+ * conduit_run_summarize:
+ * @run: a finished run
+ *
+ * One line on how @run went, for the app's toast after a test run: which steps failed items
+ * and which rejected records, by their titles — a record a mapping rejected is not a failure,
+ * and says so ("Run finished with problems: 1 record rejected by Map Fields — see why").
+ *
+ * Returns: (transfer full): the line
+ */
+char *
+conduit_run_summarize (ConduitRun *run)
+{
+  GListModel *nodes;
+  g_autoptr(GPtrArray) parts = NULL;
+  guint n_ok = 0;
+
+  g_return_val_if_fail (CONDUIT_IS_RUN (run), NULL);
+
+  switch (conduit_run_get_status (run))
+    {
+    case CONDUIT_RUN_STATUS_CANCELLED:
+    case CONDUIT_RUN_STATUS_INTERRUPTED:
+      return g_strdup (_("Run stopped"));
+    default:
+      break;
+    }
+
+  nodes = conduit_flow_get_nodes (conduit_run_get_flow (run));
+  parts = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(ConduitNode) node = g_list_model_get_item (nodes, i);
+      const char *id = conduit_node_get_id (node);
+      const char *state = conduit_run_get_node_state (run, id);
+      guint in = 0, ok = 0, failed = 0, rejected = 0;
+
+      conduit_run_get_node_counts (run, id, &in, &ok, &failed, &rejected);
+      if (g_strcmp0 (state, "ok") == 0)
+        n_ok++;
+      if (failed > 0)
+        g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u item failed at %s",
+                                                           "%u items failed at %s", failed),
+                                                 failed, node_name (node)));
+      else if (g_strcmp0 (state, "failed") == 0 && rejected == 0)
+        g_ptr_array_add (parts, g_strdup_printf (_("%s failed"), node_name (node)));
+      if (rejected > 0)
+        g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u record rejected by %s",
+                                                           "%u records rejected by %s", rejected),
+                                                 rejected, node_name (node)));
+    }
+
+  if (conduit_run_get_status (run) == CONDUIT_RUN_STATUS_SUCCEEDED)
+    return g_strdup_printf (ngettext ("Run finished: %u step succeeded",
+                                      "Run finished: %u steps succeeded", n_ok), n_ok);
+
+  if (parts->len == 0)
+    return g_strdup (_("Run finished with problems: some items did not get through"));
+
+  g_ptr_array_add (parts, NULL);
+  {
+    g_autofree char *joined = g_strjoinv ("; ", (char **)parts->pdata);
+
+    /* Translators: what went wrong in a test run; the step's panel says why */
+    return g_strdup_printf (_("Run finished with problems: %s — see why"), joined);
+  }
+}

@@ -33,5 +33,6 @@ char *conduit_run_explain      (const ConduitRunProblem *problem);
 char *conduit_run_explain_node (ConduitRun              *run,
                                 ConduitNode             *node,
                                 ConduitConnector        *connector);
+char *conduit_run_summarize    (ConduitRun              *run);
 
 G_END_DECLS
