@@ -608,6 +608,253 @@ test_wal_bounded (Fixture       *fixture,
   g_assert_cmpint (info.st_size, >, 4000 * 3000);
 }
 
+static ConduitHistoryStore *
+reopen (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  conduit_history_store_close (fixture->store);
+  g_clear_object (&fixture->store);
+  fixture->store = conduit_history_store_new (fixture->path, &error);
+  g_assert_no_error (error);
+  return fixture->store;
+}
+
+static gboolean
+mark (ConduitHistoryStore *store,
+      const char          *flow,
+      const char          *trigger,
+      const char          *key)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean newly_seen = TRUE;
+
+  g_assert_true (conduit_history_store_mark_seen (store, flow, trigger, key, &newly_seen, &error));
+  g_assert_no_error (error);
+  return newly_seen;
+}
+
+static void
+test_trigger_cursor (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  char *value = (char *)"unset";
+
+  g_assert_true (conduit_history_store_get_cursor (fixture->store, "orders", "poll", &value,
+                                                   &error));
+  g_assert_no_error (error);
+  g_assert_null (value);
+
+  g_assert_true (conduit_history_store_set_cursor (fixture->store, "orders", "poll",
+                                                   "2026-12-01T10:00:00Z", &error));
+  g_assert_true (conduit_history_store_set_cursor (fixture->store, "orders", "poll",
+                                                   "2026-12-01T11:00:00Z", &error));
+  g_assert_true (conduit_history_store_set_cursor (fixture->store, "orders", "other", "page-7",
+                                                   &error));
+  g_assert_true (conduit_history_store_set_cursor (fixture->store, "invoices", "poll", "42",
+                                                   &error));
+  g_assert_no_error (error);
+
+  /* Committed before set_cursor returned: a restart keeps it. */
+  reopen (fixture);
+  g_assert_true (conduit_history_store_get_cursor (fixture->store, "orders", "poll", &value,
+                                                   &error));
+  g_assert_cmpstr (value, ==, "2026-12-01T11:00:00Z");
+  g_free (value);
+  g_assert_true (conduit_history_store_get_cursor (fixture->store, "orders", "other", &value,
+                                                   &error));
+  g_assert_cmpstr (value, ==, "page-7");
+  g_free (value);
+  g_assert_true (conduit_history_store_get_cursor (fixture->store, "invoices", "poll", &value,
+                                                   &error));
+  g_assert_cmpstr (value, ==, "42");
+  g_free (value);
+
+  /* NULL forgets the cursor; the empty string is a value like any other. */
+  g_assert_true (conduit_history_store_set_cursor (fixture->store, "orders", "poll", NULL,
+                                                   &error));
+  g_assert_true (conduit_history_store_get_cursor (fixture->store, "orders", "poll", &value,
+                                                   &error));
+  g_assert_null (value);
+  g_assert_true (conduit_history_store_set_cursor (fixture->store, "orders", "poll", "", &error));
+  g_assert_true (conduit_history_store_get_cursor (fixture->store, "orders", "poll", &value,
+                                                   &error));
+  g_assert_cmpstr (value, ==, "");
+  g_free (value);
+  g_assert_no_error (error);
+
+  conduit_history_store_close (fixture->store);
+  g_assert_false (conduit_history_store_set_cursor (fixture->store, "orders", "poll", "x",
+                                                    &error));
+  g_assert_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_CLOSED);
+  g_clear_error (&error);
+  value = (char *)"unset";
+  g_assert_false (conduit_history_store_get_cursor (fixture->store, "orders", "poll", &value,
+                                                    &error));
+  g_assert_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_CLOSED);
+  g_assert_null (value);
+}
+
+static void
+test_trigger_seen (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean newly_seen = TRUE;
+
+  g_assert_true (mark (fixture->store, "orders", "poll", "order-1"));
+  g_assert_false (mark (fixture->store, "orders", "poll", "order-1"));
+  g_assert_true (mark (fixture->store, "orders", "poll", "order-2"));
+  /* Each trigger of each flow has keys of its own. */
+  g_assert_true (mark (fixture->store, "orders", "other", "order-1"));
+  g_assert_true (mark (fixture->store, "invoices", "poll", "order-1"));
+
+  /* Across a restart, nothing fires twice. */
+  reopen (fixture);
+  g_assert_false (mark (fixture->store, "orders", "poll", "order-1"));
+  g_assert_false (mark (fixture->store, "orders", "poll", "order-2"));
+  g_assert_true (mark (fixture->store, "orders", "poll", "order-3"));
+
+  conduit_history_store_close (fixture->store);
+  g_assert_false (conduit_history_store_mark_seen (fixture->store, "orders", "poll", "order-9",
+                                                   &newly_seen, &error));
+  g_assert_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_CLOSED);
+  g_assert_false (newly_seen);
+}
+
+static void
+wait_past (gint64 time_us)
+{
+  /* The wall clock moves on within microseconds; bounded all the same. */
+  for (guint i = 0; i < 100000 && g_get_real_time () <= time_us; i++)
+    g_usleep (10);
+  g_assert_cmpint (g_get_real_time (), >, time_us);
+}
+
+static void
+test_trigger_seen_prune (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint n_deleted = 99;
+  gint64 cutoff;
+
+  g_assert_true (mark (fixture->store, "orders", "poll", "a"));
+  g_assert_true (mark (fixture->store, "orders", "poll", "b"));
+  g_assert_true (mark (fixture->store, "orders", "other", "a"));
+  cutoff = g_get_real_time ();
+  wait_past (cutoff);
+  /* Seen again after the cutoff: "a" is remembered from its latest sighting on. */
+  g_assert_false (mark (fixture->store, "orders", "poll", "a"));
+  g_assert_true (mark (fixture->store, "orders", "poll", "c"));
+
+  g_assert_true (conduit_history_store_prune_seen (fixture->store, "orders", "poll", cutoff, 0,
+                                                   &n_deleted, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_deleted, ==, 1);
+  g_assert_true (mark (fixture->store, "orders", "poll", "b"));   /* forgotten: new again */
+  g_assert_false (mark (fixture->store, "orders", "poll", "a"));
+  g_assert_false (mark (fixture->store, "orders", "other", "a")); /* another trigger's keys stay */
+
+  /* By count: the most recently seen stay. Order of sightings now: c, b, a. */
+  wait_past (g_get_real_time ());
+  g_assert_false (mark (fixture->store, "orders", "poll", "c"));
+  g_assert_true (conduit_history_store_prune_seen (fixture->store, "orders", "poll", 0, 2,
+                                                   &n_deleted, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_deleted, ==, 1);
+  g_assert_cmpint (query_int (fixture->path,
+                              "SELECT COUNT(*) FROM trigger_seen WHERE trigger = 'poll'"), ==, 2);
+  g_assert_false (mark (fixture->store, "orders", "poll", "c"));
+  g_assert_false (mark (fixture->store, "orders", "poll", "a"));
+  g_assert_true (mark (fixture->store, "orders", "poll", "b"));
+
+  g_assert_true (conduit_history_store_prune_seen (fixture->store, "orders", "poll", 0, 0,
+                                                   &n_deleted, &error));
+  g_assert_cmpuint (n_deleted, ==, 0);
+}
+
+#define N_MARKERS 4
+#define N_KEYS    200
+
+typedef struct
+{
+  ConduitHistoryStore *store;
+  guint                n_new;
+} Marker;
+
+static gpointer
+marker_thread (gpointer data)
+{
+  Marker *marker = data;
+
+  for (guint i = 0; i < N_KEYS; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("row-%u", i);
+      g_autoptr(GError) error = NULL;
+      gboolean newly_seen = FALSE;
+
+      if (!conduit_history_store_mark_seen (marker->store, "orders", "poll", key, &newly_seen,
+                                            &error))
+        g_error ("%s", error->message);
+      marker->n_new += newly_seen;
+    }
+  return NULL;
+}
+
+static void
+test_trigger_seen_threads (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  Marker markers[N_MARKERS] = { 0 };
+  GThread *threads[N_MARKERS];
+  g_autoptr(GError) error = NULL;
+  guint total = 0;
+
+  /* Pollers in several threads while the writer also takes runs: each key is new exactly once. */
+  for (guint i = 0; i < N_MARKERS; i++)
+    {
+      markers[i].store = fixture->store;
+      threads[i] = g_thread_new ("marker", marker_thread, &markers[i]);
+    }
+  for (guint i = 0; i < 20; i++)
+    begin_run (fixture->store, "orders", g_get_real_time (), "{\"n\":1}");
+  for (guint i = 0; i < N_MARKERS; i++)
+    {
+      g_thread_join (threads[i]);
+      total += markers[i].n_new;
+    }
+
+  g_assert_cmpuint (total, ==, N_KEYS);
+  g_assert_true (conduit_history_store_flush (fixture->store, &error));
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM trigger_seen"), ==, N_KEYS);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 20);
+}
+
+static void
+test_migrate_from_1 (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  sqlite3 *db = NULL;
+  gint64 id = begin_run (fixture->store, "orders", g_get_real_time (), "{}");
+
+  /* Turn the database back into what schema 1 wrote. */
+  conduit_history_store_close (fixture->store);
+  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE trigger_cursors; DROP TABLE trigger_seen;"
+                                 "PRAGMA user_version = 1", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  reopen (fixture);
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==,
+                   CONDUIT_HISTORY_SCHEMA_VERSION);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 1);
+  g_assert_cmpint (query_int (fixture->path, "SELECT MAX(id) FROM runs"), ==, id);
+  g_assert_true (mark (fixture->store, "orders", "poll", "k"));
+  g_assert_false (mark (fixture->store, "orders", "poll", "k"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -627,6 +874,11 @@ main (int    argc,
   ADD ("/conduit/history/dedupe-keys", test_dedupe_keys);
   ADD ("/conduit/history/burst", test_burst);
   ADD ("/conduit/history/wal-bounded", test_wal_bounded);
+  ADD ("/conduit/history/trigger-cursor", test_trigger_cursor);
+  ADD ("/conduit/history/trigger-seen", test_trigger_seen);
+  ADD ("/conduit/history/trigger-seen-prune", test_trigger_seen_prune);
+  ADD ("/conduit/history/trigger-seen-threads", test_trigger_seen_threads);
+  ADD ("/conduit/history/migrate-from-1", test_migrate_from_1);
 
   return g_test_run ();
 }
