@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include "conduit.h"
@@ -855,6 +856,192 @@ test_migrate_from_1 (Fixture       *fixture,
   g_assert_false (mark (fixture->store, "orders", "poll", "k"));
 }
 
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  gint64    run_id;
+  GArray   *fired;
+  GError   *error;
+} Polled;
+
+static void
+polled_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Polled *polled = user_data;
+
+  polled->ok = conduit_history_store_begin_polled_run_finish (CONDUIT_HISTORY_STORE (object),
+                                                              result, &polled->run_id,
+                                                              &polled->fired, &polled->error);
+  polled->done = TRUE;
+}
+
+/* Polls "orders" with records given as "key=json" pairs; returns the fired positions as text. */
+static char *
+poll_once (ConduitHistoryStore  *store,
+           const char           *cursor,
+           const char * const   *records,
+           gint64               *run_id,
+           GError              **error)
+{
+  ConduitRunRecord run = { 0 };
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GStrvBuilder) keys = g_strv_builder_new ();
+  g_auto(GStrv) key_array = NULL;
+  GString *fired = g_string_new ("");
+  Polled polled = { 0 };
+
+  for (guint i = 0; records[i] != NULL; i++)
+    {
+      const char *eq = strchr (records[i], '=');
+      g_autofree char *key = NULL;
+
+      g_assert_nonnull (eq);
+      key = g_strndup (records[i], eq - records[i]);
+      g_strv_builder_add (keys, key);
+      g_ptr_array_add (items, g_strdup (eq + 1));
+    }
+  key_array = g_strv_builder_end (keys);
+
+  run.flow = (char *)"orders";
+  run.trigger_node = (char *)"poll";
+  run.trigger_kind = (char *)"schedule";
+  run.started_us = g_get_real_time ();
+  conduit_history_store_begin_polled_run_async (store, &run, NULL, items,
+                                                (const char * const *)key_array, cursor, NULL,
+                                                polled_cb, &polled);
+  for (guint i = 0; i < 100000 && !polled.done; i++)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (polled.done);
+
+  *run_id = polled.run_id;
+  if (!polled.ok)
+    {
+      g_assert_null (polled.fired);
+      g_propagate_error (error, polled.error);
+      g_string_free (fired, TRUE);
+      return NULL;
+    }
+  for (guint i = 0; i < polled.fired->len; i++)
+    g_string_append_printf (fired, "%s%u", i > 0 ? "," : "", g_array_index (polled.fired, guint, i));
+  g_array_unref (polled.fired);
+  return g_string_free (fired, FALSE);
+}
+
+static char *
+dup_cursor (ConduitHistoryStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  char *value = NULL;
+
+  g_assert_true (conduit_history_store_get_cursor (store, "orders", "poll", &value, &error));
+  g_assert_no_error (error);
+  return value;
+}
+
+static void
+test_polled_run (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const char *first[] = { "k1={\"n\":1}", "k2={\"n\":2}", "k3={\"n\":3}", NULL };
+  const char *second[] = { "k2={\"n\":2}", "k3={\"n\":3}", "k4={\"n\":4}", "k4={\"n\":4}",
+                           NULL };
+  const char *third[] = { "k3={\"n\":3}", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitRunRecord) run = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  gint64 run_id = -1;
+  char *fired;
+  char *cursor;
+
+  fired = poll_once (fixture->store, "c1", first, &run_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fired, ==, "0,1,2");
+  g_free (fired);
+  g_assert_cmpint (run_id, >, 0);
+  run = conduit_history_store_get_run (fixture->store, run_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (run->items_in, ==, 3);
+  g_assert_cmpstr (run->trigger_node, ==, "poll");
+  g_clear_pointer (&run, conduit_run_record_free);
+
+  /* Only the new record starts a run, once even when the page repeats it; its seq counts
+   * within the run. */
+  fired = poll_once (fixture->store, "c2", second, &run_id, &error);
+  g_assert_cmpstr (fired, ==, "2");
+  g_free (fired);
+  items = conduit_history_store_list_items (fixture->store, run_id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 1);
+  g_assert_cmpstr (((ConduitItemRecord *)items->pdata[0])->data, ==, "{\"n\":4}");
+  g_assert_cmpuint (((ConduitItemRecord *)items->pdata[0])->seq, ==, 0);
+  cursor = dup_cursor (fixture->store);
+  g_assert_cmpstr (cursor, ==, "c2");
+  g_free (cursor);
+
+  /* Nothing new: no run, but the cursor moves on. */
+  fired = poll_once (fixture->store, "c3", third, &run_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fired, ==, "");
+  g_free (fired);
+  g_assert_cmpint (run_id, ==, 0);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 2);
+
+  /* A restart fires nothing again, and a NULL cursor leaves the cursor as it was. */
+  reopen (fixture);
+  fired = poll_once (fixture->store, NULL, first, &run_id, &error);
+  g_assert_cmpstr (fired, ==, "");
+  g_free (fired);
+  cursor = dup_cursor (fixture->store);
+  g_assert_cmpstr (cursor, ==, "c3");
+  g_free (cursor);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 2);
+}
+
+static void
+test_polled_run_all_or_nothing (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  const char *good[] = { "k1={\"n\":1}", NULL };
+  const char *poisoned[] = { "k2={\"n\":2}", "k3=\"poison\"", NULL };
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  gint64 run_id = -1;
+  char *fired;
+  char *cursor;
+
+  fired = poll_once (fixture->store, "c1", good, &run_id, &error);
+  g_assert_cmpstr (fired, ==, "0");
+  g_free (fired);
+
+  /* The database refuses the second record's item half-way through the poll's write. */
+  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TRIGGER poison BEFORE INSERT ON items"
+                                 " WHEN NEW.data = '\"poison\"'"
+                                 " BEGIN SELECT RAISE (ABORT, 'refused by the test'); END",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  /* The writer's statements were prepared before the trigger existed; SQLite re-prepares them. */
+
+  fired = poll_once (fixture->store, "c2", poisoned, &run_id, &error);
+  g_assert_null (fired);
+  g_assert_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "refused by the test"));
+  g_clear_error (&error);
+  g_assert_cmpint (run_id, ==, 0);
+
+  /* Nothing of it was kept: neither key is seen, no run, the cursor did not move. */
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 1);
+  cursor = dup_cursor (fixture->store);
+  g_assert_cmpstr (cursor, ==, "c1");
+  g_free (cursor);
+  g_assert_true (mark (fixture->store, "orders", "poll", "k2"));
+  g_assert_true (mark (fixture->store, "orders", "poll", "k3"));
+  g_assert_false (mark (fixture->store, "orders", "poll", "k1"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -879,6 +1066,8 @@ main (int    argc,
   ADD ("/conduit/history/trigger-seen-prune", test_trigger_seen_prune);
   ADD ("/conduit/history/trigger-seen-threads", test_trigger_seen_threads);
   ADD ("/conduit/history/migrate-from-1", test_migrate_from_1);
+  ADD ("/conduit/history/polled-run", test_polled_run);
+  ADD ("/conduit/history/polled-run-all-or-nothing", test_polled_run_all_or_nothing);
 
   return g_test_run ();
 }

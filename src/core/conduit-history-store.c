@@ -50,6 +50,7 @@ G_DEFINE_QUARK (conduit-history-store-error-quark, conduit_history_store_error)
 typedef enum
 {
   OP_BEGIN_RUN,
+  OP_BEGIN_POLLED_RUN,
   OP_FINISH_RUN,
   OP_STEP,
   OP_ITEM,
@@ -92,6 +93,8 @@ typedef struct
   char              *value;
   gint64             cutoff_us;
   guint              keep_max;
+  char             **keys;      /* for OP_BEGIN_POLLED_RUN, one per item */
+  GArray            *fired;     /* of guint: the items whose keys were new */
   SyncWait          *wait;      /* (nullable) a caller blocked until the commit */
   /* results, written by the writer thread */
   gint64             result_id;
@@ -451,6 +454,8 @@ op_free (Op *op)
   g_free (op->flow_id);
   g_free (op->trigger_id);
   g_free (op->value);
+  g_strfreev (op->keys);
+  g_clear_pointer (&op->fired, g_array_unref);
   g_clear_error (&op->error);
   g_free (op);
 }
@@ -592,6 +597,99 @@ apply_prune_seen (ConduitHistoryStore *self,
     }
 }
 
+/* Writes a run and the items that started it; @only (nullable) picks which of op->items. */
+static gboolean
+insert_run (ConduitHistoryStore *self,
+            Op                  *op,
+            GArray              *only)
+{
+  sqlite3_stmt *stmt = self->stmts[STMT_INSERT_RUN];
+  guint n_items = only != NULL ? only->len : op->items != NULL ? op->items->len : 0;
+
+  sqlite3_bind_text (stmt, 1, op->run->flow, -1, SQLITE_TRANSIENT);
+  bind_text_or_null (stmt, 2, op->run->trigger_node);
+  bind_text_or_null (stmt, 3, op->run->trigger_kind);
+  sqlite3_bind_int64 (stmt, 4, op->run->started_us);
+  sqlite3_bind_int64 (stmt, 5, n_items);
+  sqlite3_bind_int64 (stmt, 6, getpid ());
+  if (!step_stmt (self, stmt, &op->error))
+    return FALSE;
+  op->result_id = sqlite3_last_insert_rowid (self->writer);
+
+  stmt = self->stmts[STMT_INSERT_ITEM];
+  for (guint i = 0; i < n_items; i++)
+    {
+      guint index = only != NULL ? g_array_index (only, guint, i) : i;
+      const char *text = g_ptr_array_index (op->items, index);
+      gsize size = strlen (text);
+      gsize keep = size;
+
+      if (keep > self->max_item_bytes)
+        keep = g_utf8_find_prev_char (text, text + self->max_item_bytes + 1) - text;
+      sqlite3_bind_int64 (stmt, 1, op->result_id);
+      bind_text_or_null (stmt, 2, op->run->trigger_node ? op->run->trigger_node : "");
+      sqlite3_bind_text (stmt, 3, op->port ? op->port : "out", -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int (stmt, 4, 1);
+      sqlite3_bind_int64 (stmt, 5, i);
+      sqlite3_bind_text (stmt, 6, text, (int)keep, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 7, size);
+      sqlite3_bind_int (stmt, 8, keep < size);
+      if (!step_stmt (self, stmt, &op->error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The keys, the run with the items whose keys were new, and the cursor, all or nothing: a crash
+ * can neither fire a record twice nor mark one seen that never started a run. The savepoint
+ * keeps a failure from leaving half of it in the batch's transaction. */
+static void
+apply_begin_polled_run (ConduitHistoryStore *self,
+                        Op                  *op)
+{
+  sqlite3_stmt *stmt;
+
+  if (!exec_sql (self->writer, "SAVEPOINT polled_run", &op->error))
+    return;
+
+  op->fired = g_array_new (FALSE, FALSE, sizeof (guint));
+  op->flow_id = g_strdup (op->run->flow);
+  op->trigger_id = g_strdup (op->run->trigger_node);
+  for (guint i = 0; op->items != NULL && i < op->items->len; i++)
+    {
+      g_clear_pointer (&op->key, g_free);
+      op->key = g_strdup (op->keys[i]);
+      apply_mark_seen (self, op);
+      if (op->error != NULL)
+        goto failed;
+      if (op->result_new)
+        g_array_append_val (op->fired, i);
+    }
+
+  if (op->fired->len > 0 && !insert_run (self, op, op->fired))
+    goto failed;
+
+  if (op->value != NULL)
+    {
+      stmt = self->stmts[STMT_SET_CURSOR];
+      sqlite3_bind_text (stmt, 1, op->flow_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, op->trigger_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 3, op->value, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 4, op->now_us);
+      if (!step_stmt (self, stmt, &op->error))
+        goto failed;
+    }
+
+  if (exec_sql (self->writer, "RELEASE polled_run", &op->error))
+    return;
+
+failed:
+  op->result_id = 0;
+  g_array_set_size (op->fired, 0);
+  exec_sql (self->writer, "ROLLBACK TO polled_run; RELEASE polled_run", NULL);
+}
+
 static void
 apply_op (ConduitHistoryStore *self,
           Op                  *op)
@@ -601,37 +699,11 @@ apply_op (ConduitHistoryStore *self,
   switch (op->type)
     {
     case OP_BEGIN_RUN:
-      stmt = self->stmts[STMT_INSERT_RUN];
-      sqlite3_bind_text (stmt, 1, op->run->flow, -1, SQLITE_TRANSIENT);
-      bind_text_or_null (stmt, 2, op->run->trigger_node);
-      bind_text_or_null (stmt, 3, op->run->trigger_kind);
-      sqlite3_bind_int64 (stmt, 4, op->run->started_us);
-      sqlite3_bind_int64 (stmt, 5, op->items ? op->items->len : 0);
-      sqlite3_bind_int64 (stmt, 6, getpid ());
-      if (!step_stmt (self, stmt, &op->error))
-        return;
-      op->result_id = sqlite3_last_insert_rowid (self->writer);
+      insert_run (self, op, NULL);
+      break;
 
-      stmt = self->stmts[STMT_INSERT_ITEM];
-      for (guint i = 0; op->items != NULL && i < op->items->len; i++)
-        {
-          const char *text = g_ptr_array_index (op->items, i);
-          gsize size = strlen (text);
-          gsize keep = size;
-
-          if (keep > self->max_item_bytes)
-            keep = g_utf8_find_prev_char (text, text + self->max_item_bytes + 1) - text;
-          sqlite3_bind_int64 (stmt, 1, op->result_id);
-          bind_text_or_null (stmt, 2, op->run->trigger_node ? op->run->trigger_node : "");
-          sqlite3_bind_text (stmt, 3, op->port ? op->port : "out", -1, SQLITE_TRANSIENT);
-          sqlite3_bind_int (stmt, 4, 1);
-          sqlite3_bind_int64 (stmt, 5, i);
-          sqlite3_bind_text (stmt, 6, text, (int)keep, SQLITE_TRANSIENT);
-          sqlite3_bind_int64 (stmt, 7, size);
-          sqlite3_bind_int (stmt, 8, keep < size);
-          if (!step_stmt (self, stmt, &op->error))
-            return;
-        }
+    case OP_BEGIN_POLLED_RUN:
+      apply_begin_polled_run (self, op);
       break;
 
     case OP_FINISH_RUN:
@@ -794,6 +866,19 @@ failed:
   return FALSE;
 }
 
+typedef struct
+{
+  gint64  run_id;
+  GArray *fired;
+} PolledRun;
+
+static void
+polled_run_free (PolledRun *result)
+{
+  g_clear_pointer (&result->fired, g_array_unref);
+  g_free (result);
+}
+
 static void
 complete_op (Op *op)
 {
@@ -832,6 +917,15 @@ complete_op (Op *op)
     {
     case OP_BEGIN_RUN:
       g_task_return_pointer (op->task, g_memdup2 (&op->result_id, sizeof op->result_id), g_free);
+      break;
+    case OP_BEGIN_POLLED_RUN:
+      {
+        PolledRun *result = g_new0 (PolledRun, 1);
+
+        result->run_id = op->result_id;
+        result->fired = g_steal_pointer (&op->fired);
+        g_task_return_pointer (op->task, result, (GDestroyNotify)polled_run_free);
+      }
       break;
     case OP_CLAIM_KEY:
       g_task_return_int (op->task, op->result_new);
@@ -2487,5 +2581,88 @@ conduit_history_store_prune_seen (ConduitHistoryStore  *self,
     return FALSE;
   if (n_deleted != NULL)
     *n_deleted = wait.result_deleted;
+  return TRUE;
+}
+
+/**
+ * conduit_history_store_begin_polled_run_async:
+ * @self: a store
+ * @run: the run: flow, trigger node (the polling trigger), trigger kind, start time
+ * @trigger_port: (nullable): the trigger's output port, "out" when %NULL
+ * @items: (element-type utf8): the JSON text of the records the poll found
+ * @keys: (array zero-terminated=1): the key of each record, as many as @items
+ * @cursor: (nullable): the trigger's cursor after this poll, or %NULL to leave it
+ * @cancellable: (nullable): a cancellable
+ * @callback: called once everything is committed
+ * @user_data: data for @callback
+ *
+ * Starts a polling trigger's run with exactly the records not seen before, in one step: marks
+ * every key seen (as conduit_history_store_mark_seen()), records a run with the records whose
+ * keys were new (none when there are none), and sets the cursor. All of it is committed
+ * together or not at all, so across crashes and restarts each record starts one run, once.
+ */
+void
+conduit_history_store_begin_polled_run_async (ConduitHistoryStore    *self,
+                                              const ConduitRunRecord *run,
+                                              const char             *trigger_port,
+                                              GPtrArray              *items,
+                                              const char * const     *keys,
+                                              const char             *cursor,
+                                              GCancellable           *cancellable,
+                                              GAsyncReadyCallback     callback,
+                                              gpointer                user_data)
+{
+  Op *op;
+
+  g_return_if_fail (CONDUIT_IS_HISTORY_STORE (self));
+  g_return_if_fail (run != NULL && run->flow != NULL && run->trigger_node != NULL);
+  g_return_if_fail (items != NULL && keys != NULL);
+  g_return_if_fail (g_strv_length ((char **)keys) == items->len);
+
+  op = trigger_op_new (OP_BEGIN_POLLED_RUN, run->flow, run->trigger_node);
+  op->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (op->task, conduit_history_store_begin_polled_run_async);
+  op->run = conduit_run_record_copy (run);
+  op->port = g_strdup (trigger_port);
+  op->items = g_ptr_array_ref (items);
+  op->keys = g_strdupv ((char **)keys);
+  op->value = g_strdup (cursor);
+  push_op (self, op);
+}
+
+/**
+ * conduit_history_store_begin_polled_run_finish:
+ * @self: a store
+ * @result: the result
+ * @run_id: (out) (optional): the new run's id, 0 when no record was new
+ * @fired: (out) (optional) (transfer full) (element-type guint): the positions in @items of
+ *   the records the run started with, in order
+ * @error: return location for an error
+ *
+ * Returns: whether it was committed; on %FALSE nothing was (no key marked, no run, no cursor)
+ */
+gboolean
+conduit_history_store_begin_polled_run_finish (ConduitHistoryStore  *self,
+                                               GAsyncResult         *result,
+                                               gint64               *run_id,
+                                               GArray              **fired,
+                                               GError              **error)
+{
+  PolledRun *polled;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (run_id != NULL)
+    *run_id = 0;
+  if (fired != NULL)
+    *fired = NULL;
+  polled = g_task_propagate_pointer (G_TASK (result), error);
+  if (polled == NULL)
+    return FALSE;
+  if (run_id != NULL)
+    *run_id = polled->run_id;
+  if (fired != NULL)
+    *fired = g_steal_pointer (&polled->fired);
+  polled_run_free (polled);
   return TRUE;
 }

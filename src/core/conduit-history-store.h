@@ -195,6 +195,20 @@ gboolean             conduit_history_store_mark_seen        (ConduitHistoryStore
                                                              const char            *key,
                                                              gboolean              *newly_seen,
                                                              GError               **error);
+void                 conduit_history_store_begin_polled_run_async (ConduitHistoryStore    *self,
+                                                                   const ConduitRunRecord *run,
+                                                                   const char             *trigger_port,
+                                                                   GPtrArray              *items,
+                                                                   const char * const     *keys,
+                                                                   const char             *cursor,
+                                                                   GCancellable           *cancellable,
+                                                                   GAsyncReadyCallback     callback,
+                                                                   gpointer                user_data);
+gboolean             conduit_history_store_begin_polled_run_finish (ConduitHistoryStore *self,
+                                                                    GAsyncResult        *result,
+                                                                    gint64              *run_id,
+                                                                    GArray             **fired,
+                                                                    GError             **error);
 gboolean             conduit_history_store_prune_seen       (ConduitHistoryStore   *self,
                                                              const char            *flow_id,
                                                              const char            *trigger_id,
