@@ -249,6 +249,7 @@ struct _ConduitHistoryStore
   int           wal_pages;       /* as the writer last saw it, 0 once the checkpointer took it */
   int           wal_pages_total; /* the WAL's size in pages, after the last commit */
   gboolean      checkpoint_stop;
+  GMutex        checkpoint_pass_lock; /* held by the checkpointer during a pass */
 };
 
 G_DEFINE_FINAL_TYPE (ConduitHistoryStore, conduit_history_store, G_TYPE_OBJECT)
@@ -1035,7 +1036,14 @@ writer_thread (gpointer data)
        * to copy is what came since the checkpointer's last pass. RESTART waits (busy timeout)
        * for a checkpoint the checkpointer has going, instead of giving up on it. */
       if (in_transaction && g_atomic_int_get (&self->wal_pages_total) >= WAL_RESTART_PAGES)
-        sqlite3_wal_checkpoint_v2 (self->writer, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+        {
+          /* A checkpoint another connection has going makes RESTART give up at once (SQLITE_BUSY)
+           * instead of waiting; under load the checkpointer is nearly always in a pass, and the
+           * WAL grew past 100 MB. Wait for the pass to end: it did most of the copying. */
+          g_mutex_lock (&self->checkpoint_pass_lock);
+          sqlite3_wal_checkpoint_v2 (self->writer, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+          g_mutex_unlock (&self->checkpoint_pass_lock);
+        }
 
       /* Each op is freed right after it completes: when a flush completes, the tasks of the ops
        * before it have been handed back to their contexts, so a thread that flushed and then
@@ -1111,7 +1119,9 @@ checkpointer_thread (gpointer data)
 
       /* PASSIVE: copies what no reader still needs, and never waits for the writer. Once all
        * of it is copied, the writer starts the WAL over from its beginning. */
+      g_mutex_lock (&self->checkpoint_pass_lock);
       sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+      g_mutex_unlock (&self->checkpoint_pass_lock);
 
       g_mutex_lock (&self->checkpoint_lock);
     }
@@ -1143,6 +1153,7 @@ conduit_history_store_finalize (GObject *object)
   g_clear_pointer (&self->queue, g_async_queue_unref);
   g_mutex_clear (&self->reader_lock);
   g_mutex_clear (&self->checkpoint_lock);
+  g_mutex_clear (&self->checkpoint_pass_lock);
   g_cond_clear (&self->checkpoint_cond);
   g_free (self->path);
 
@@ -1160,6 +1171,7 @@ conduit_history_store_init (ConduitHistoryStore *self)
 {
   g_mutex_init (&self->reader_lock);
   g_mutex_init (&self->checkpoint_lock);
+  g_mutex_init (&self->checkpoint_pass_lock);
   g_cond_init (&self->checkpoint_cond);
   self->queue = g_async_queue_new ();
   self->max_item_bytes = CONDUIT_HISTORY_DEFAULT_MAX_ITEM_BYTES;
