@@ -1042,6 +1042,70 @@ test_polled_run_all_or_nothing (Fixture       *fixture,
   g_assert_false (mark (fixture->store, "orders", "poll", "k1"));
 }
 
+static void
+test_step_status_strings (void)
+{
+  /* The forms older histories hold: they must read back as the same values. */
+  static const struct { ConduitStepStatus status; const char *text; } statuses[] = {
+    { CONDUIT_STEP_STATUS_PENDING, "pending" }, { CONDUIT_STEP_STATUS_RUNNING, "running" },
+    { CONDUIT_STEP_STATUS_OK, "ok" }, { CONDUIT_STEP_STATUS_PARTIAL, "partial" },
+    { CONDUIT_STEP_STATUS_FAILED, "failed" }, { CONDUIT_STEP_STATUS_SKIPPED, "skipped" },
+    { CONDUIT_STEP_STATUS_CANCELLED, "cancelled" }, { CONDUIT_STEP_STATUS_RETRY, "retry" },
+    { CONDUIT_STEP_STATUS_REJECTED, "rejected" }, { CONDUIT_STEP_STATUS_DUPLICATE, "duplicate" },
+  };
+  static const struct { ConduitErrorKind kind; const char *text; } kinds[] = {
+    { CONDUIT_ERROR_KIND_HTTP, "http" }, { CONDUIT_ERROR_KIND_TIMEOUT, "timeout" },
+    { CONDUIT_ERROR_KIND_NETWORK, "network" }, { CONDUIT_ERROR_KIND_INVALID, "invalid" },
+    { CONDUIT_ERROR_KIND_BAD_RESPONSE, "bad_response" }, { CONDUIT_ERROR_KIND_AUTH, "auth" },
+    { CONDUIT_ERROR_KIND_CREDENTIAL, "credential" },
+    { CONDUIT_ERROR_KIND_CREDENTIAL_MISSING, "credential-missing" },
+    { CONDUIT_ERROR_KIND_CREDENTIAL_LOCKED, "credential-locked" },
+    { CONDUIT_ERROR_KIND_CREDENTIAL_REJECTED, "credential-rejected" },
+    { CONDUIT_ERROR_KIND_FILE, "file" }, { CONDUIT_ERROR_KIND_SETTING, "setting" },
+    { CONDUIT_ERROR_KIND_NODE, "node" },
+  };
+  ConduitStepRecord record = { 0 };
+  ConduitStepStatus status;
+  ConduitErrorKind kind;
+
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      g_assert_cmpstr (conduit_step_status_to_string (statuses[i].status), ==, statuses[i].text);
+      g_assert_true (conduit_step_status_from_string (statuses[i].text, &status));
+      g_assert_cmpint (status, ==, statuses[i].status);
+    }
+  for (guint i = 0; i <= CONDUIT_STEP_STATUS_LAST; i++)
+    {
+      g_assert_true (conduit_step_status_from_string (conduit_step_status_to_string (i), &status));
+      g_assert_cmpint (status, ==, i);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_assert_cmpstr (conduit_error_kind_to_string (kinds[i].kind), ==, kinds[i].text);
+      g_assert_true (conduit_error_kind_from_string (kinds[i].text, &kind));
+      g_assert_cmpint (kind, ==, kinds[i].kind);
+    }
+  for (guint i = 0; i <= CONDUIT_ERROR_KIND_LAST; i++)
+    {
+      g_assert_true (conduit_error_kind_from_string (conduit_error_kind_to_string (i), &kind));
+      g_assert_cmpint (kind, ==, i);
+    }
+  g_assert_null (conduit_error_kind_to_string (CONDUIT_ERROR_KIND_NONE));
+  g_assert_false (conduit_step_status_from_string ("OK", NULL));
+  g_assert_false (conduit_step_status_from_string (NULL, NULL));
+  g_assert_false (conduit_error_kind_from_string ("gremlins", NULL));
+
+  /* A form a newer Conduit wrote reads as the safe side, not as success. */
+  record.status = (char *)"teleported";
+  record.error_kind = (char *)"gremlins";
+  g_assert_cmpint (conduit_step_record_get_status (&record), ==, CONDUIT_STEP_STATUS_FAILED);
+  g_assert_cmpint (conduit_step_record_get_error_kind (&record), ==, CONDUIT_ERROR_KIND_NODE);
+  record.status = (char *)"retry";
+  record.error_kind = NULL;
+  g_assert_cmpint (conduit_step_record_get_status (&record), ==, CONDUIT_STEP_STATUS_RETRY);
+  g_assert_cmpint (conduit_step_record_get_error_kind (&record), ==, CONDUIT_ERROR_KIND_NONE);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1052,6 +1116,7 @@ main (int    argc,
   ADD ("/conduit/history/schema", test_schema);
   ADD ("/conduit/history/too-new", test_too_new);
   g_test_add_func ("/conduit/history/not-a-database", test_not_a_database);
+  g_test_add_func ("/conduit/history/step-status-strings", test_step_status_strings);
   ADD ("/conduit/history/runs-steps-items", test_runs_steps_items);
   ADD ("/conduit/history/truncation", test_truncation);
   ADD ("/conduit/history/list-filters", test_list_filters);

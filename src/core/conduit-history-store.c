@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "conduit-history-store-private.h"
+#include "conduit-step-status.h"
 
 /* The run history: one SQLite database in WAL mode.
  *
@@ -323,6 +324,9 @@ conduit_history_store_add_step (ConduitHistoryStore     *self,
 
   g_return_if_fail (CONDUIT_IS_HISTORY_STORE (self));
   g_return_if_fail (step != NULL && step->node_id != NULL && step->status != NULL);
+  /* Readers (the explainer, the CLI, re-runs) switch on these: only known forms are stored. */
+  g_return_if_fail (conduit_step_status_from_string (step->status, NULL));
+  g_return_if_fail (conduit_error_kind_from_string (step->error_kind, NULL));
 
   op = g_new0 (Op, 1);
   op->type = OP_STEP;

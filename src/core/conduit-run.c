@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "conduit-run.h"
+#include "conduit-step-status.h"
 #include "conduit-credential.h"
 #include "conduit-credential-store.h"
 #include "conduit-redactor.h"
@@ -32,20 +33,6 @@
 
 G_DEFINE_QUARK (conduit-run-error-quark, conduit_run_error)
 
-typedef enum
-{
-  NODE_PENDING,
-  NODE_RUNNING,
-  NODE_OK,
-  NODE_PARTIAL,
-  NODE_FAILED,
-  NODE_SKIPPED,
-  NODE_CANCELLED,
-} NodeState;
-
-static const char * const node_state_names[] = {
-  "pending", "running", "ok", "partial", "failed", "skipped", "cancelled",
-};
 
 typedef struct
 {
@@ -56,7 +43,7 @@ typedef struct
   GPtrArray        *downstream;  /* of NodeData, unowned, distinct */
   guint             pending;
   gboolean          reachable;
-  NodeState         state;
+  ConduitStepStatus state;
   guint             items_in;
   guint             items_ok;
   guint             items_failed;
@@ -575,7 +562,7 @@ conduit_run_get_node_state (ConduitRun *self,
   g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
 
   data = g_hash_table_lookup (self->nodes, node_id);
-  return data != NULL ? node_state_names[data->state] : NULL;
+  return data != NULL ? conduit_step_status_to_string (data->state) : NULL;
 }
 
 /**
@@ -1178,11 +1165,12 @@ node_done (ConduitRun *self,
       step.attempt = 0;
       step.started_us = data->started_us;
       step.finished_us = conduit_clock_get_wall_us (conduit_runner_get_clock (self->runner));
-      step.status = (char *)node_state_names[data->state];
+      step.status = (char *)conduit_step_status_to_string (data->state);
       step.items_in = data->items_in;
       step.items_out = data->items_ok;
       step.items_failed = data->items_failed + data->items_rejected;
-      step.error_kind = data->error != NULL ? (char *)"node" : NULL;
+      step.error_kind = data->error != NULL
+                          ? (char *)conduit_error_kind_to_string (CONDUIT_ERROR_KIND_NODE) : NULL;
       step.error_message = data->error;
       conduit_run_record_attempt (self, &step);
     }
@@ -1273,24 +1261,29 @@ route_output (ConduitRun            *self,
 }
 
 /* What kind of failure @error is, in words that do not depend on the language. */
-static const char *
+static ConduitErrorKind
 error_kind_of (const GError *error)
 {
+  ConduitErrorKind kind = CONDUIT_ERROR_KIND_CREDENTIAL;
+
   if (error->domain == CONDUIT_CREDENTIAL_ERROR)
-    return conduit_credential_error_kind (error);
+    {
+      conduit_error_kind_from_string (conduit_credential_error_kind (error), &kind);
+      return kind;
+    }
   if (error->domain != CONDUIT_EXECUTOR_ERROR)
-    return "node";
+    return CONDUIT_ERROR_KIND_NODE;
 
   switch (error->code)
     {
     case CONDUIT_EXECUTOR_ERROR_FILE:
-      return "file";
+      return CONDUIT_ERROR_KIND_FILE;
     case CONDUIT_EXECUTOR_ERROR_CREDENTIAL:
-      return "credential";
+      return CONDUIT_ERROR_KIND_CREDENTIAL;
     case CONDUIT_EXECUTOR_ERROR_SETTING:
-      return "setting";
+      return CONDUIT_ERROR_KIND_SETTING;
     default:
-      return "node";
+      return CONDUIT_ERROR_KIND_NODE;
     }
 }
 
@@ -1316,8 +1309,8 @@ fail_node (ConduitRun *self,
 
   g_free (data->error);
   data->error = g_strdup (message);
-  data->error_kind = error_kind_of (error);
-  data->state = NODE_FAILED;
+  data->error_kind = conduit_error_kind_to_string (error_kind_of (error));
+  data->state = CONDUIT_STEP_STATUS_FAILED;
   self->node_failed = TRUE;
   if (self->record.error == NULL)
     self->record.error = g_strdup_printf (_("%s: %s"), conduit_node_get_id (data->node), message);
@@ -1352,7 +1345,7 @@ execute_cb (GObject      *object,
   if (output == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        data->state = NODE_CANCELLED;
+        data->state = CONDUIT_STEP_STATUS_CANCELLED;
       else
         fail_node (self, data, error);
     }
@@ -1360,11 +1353,11 @@ execute_cb (GObject      *object,
     {
       route_output (self, data, output);
       if (data->items_failed + data->items_rejected == 0)
-        data->state = NODE_OK;
+        data->state = CONDUIT_STEP_STATUS_OK;
       else if (data->items_ok > 0)
-        data->state = NODE_PARTIAL;
+        data->state = CONDUIT_STEP_STATUS_PARTIAL;
       else
-        data->state = NODE_FAILED;
+        data->state = CONDUIT_STEP_STATUS_FAILED;
     }
 
   g_ptr_array_set_size (data->inbox, 0);
@@ -1386,14 +1379,14 @@ start_node (ConduitRun *self,
 
   if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
     {
-      data->state = NODE_CANCELLED;
+      data->state = CONDUIT_STEP_STATUS_CANCELLED;
       node_done (self, data);
       return;
     }
 
   if (data->inbox->len == 0 && data != self->trigger)
     {
-      data->state = NODE_SKIPPED;
+      data->state = CONDUIT_STEP_STATUS_SKIPPED;
       node_done (self, data);
       return;
     }
@@ -1402,7 +1395,7 @@ start_node (ConduitRun *self,
     record_items (self, data, "in", FALSE, data->inbox);
 
   conduit_runner_emit_node_started (self->runner, self, conduit_node_get_id (data->node));
-  data->state = NODE_RUNNING;
+  data->state = CONDUIT_STEP_STATUS_RUNNING;
 
   type = conduit_connector_get_executor_type (data->connector);
   if (type == G_TYPE_INVALID || !g_type_is_a (type, CONDUIT_TYPE_EXECUTOR))
