@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "conduit.h"
@@ -1106,6 +1107,58 @@ test_step_status_strings (void)
   g_assert_cmpint (conduit_step_record_get_error_kind (&record), ==, CONDUIT_ERROR_KIND_NONE);
 }
 
+static guint
+file_mode (const char *path,
+           const char *suffix)
+{
+  g_autofree char *file = g_strconcat (path, suffix, NULL);
+  GStatBuf info;
+
+  g_assert_cmpint (g_stat (file, &info), ==, 0);
+  return info.st_mode & 0777;
+}
+
+static void
+test_private_files (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "in-existing-folder.db", NULL);
+  g_autofree char *older = g_build_filename (fixture->dir, "older.db", NULL);
+  g_autoptr(ConduitHistoryStore) store = NULL;
+  g_autoptr(ConduitHistoryStore) again = NULL;
+  g_autoptr(GError) error = NULL;
+  mode_t saved = umask (022);
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  /* --history pointing into a folder that exists, with the usual umask. */
+  store = conduit_history_store_new (path, &error);
+  g_assert_no_error (error);
+  begin_run (store, "private", g_get_real_time (), "{\"email\": \"ada@example.com\"}");
+  g_assert_cmpuint (file_mode (path, ""), ==, 0600);
+  g_assert_cmpuint (file_mode (path, "-wal"), ==, 0600);
+  g_assert_cmpuint (file_mode (path, "-shm"), ==, 0600);
+  conduit_history_store_close (store);
+
+  /* A history an older version left readable to others is made private. */
+  g_assert_true (g_file_set_contents (older, "", 0, &error));
+  g_assert_cmpint (g_chmod (older, 0644), ==, 0);
+  again = conduit_history_store_new (older, &error);
+  g_assert_no_error (error);
+  begin_run (again, "private", g_get_real_time (), "{}");
+  g_assert_cmpuint (file_mode (older, ""), ==, 0600);
+  g_assert_cmpuint (file_mode (older, "-wal"), ==, 0600);
+  conduit_history_store_close (again);
+  umask (saved);
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *a = g_strconcat (path, suffixes[i], NULL);
+      g_autofree char *b = g_strconcat (older, suffixes[i], NULL);
+      g_unlink (a);
+      g_unlink (b);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1132,6 +1185,7 @@ main (int    argc,
   ADD ("/conduit/history/trigger-seen-threads", test_trigger_seen_threads);
   ADD ("/conduit/history/migrate-from-1", test_migrate_from_1);
   ADD ("/conduit/history/polled-run", test_polled_run);
+  ADD ("/conduit/history/private-files", test_private_files);
   ADD ("/conduit/history/polled-run-all-or-nothing", test_polled_run_all_or_nothing);
 
   return g_test_run ();

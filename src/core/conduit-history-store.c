@@ -12,11 +12,13 @@
 #include <inttypes.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "conduit-history-store-private.h"
@@ -94,6 +96,63 @@ conduit_history_store_dup_default_path (void)
   return g_build_filename (g_get_user_data_dir (), "conduit", "history.db", NULL);
 }
 
+/* The history holds the items of every run: personal data, sometimes secrets a redaction could
+ * not know. SQLite gives the -wal and -shm files the database's mode, so creating the database
+ * 0600 ourselves (whatever the umask or the folder) covers all three; a file an older version
+ * left readable to others is tightened. */
+static gboolean
+restrict_files (const char  *path,
+                GError     **error)
+{
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  /* No descriptor is opened on a file that exists: closing it would drop the POSIX locks
+   * another connection of this process holds on the database. */
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      struct stat info;
+      int saved;
+
+      if (g_stat (file, &info) != 0)
+        {
+          int fd;
+
+          saved = errno;
+          if (saved != ENOENT)
+            goto failed;
+          if (i > 0)
+            continue;
+          fd = g_open (file, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+          if (fd < 0 && errno != EEXIST)
+            {
+              saved = errno;
+              goto failed;
+            }
+          if (fd >= 0)
+            close (fd);
+          continue;
+        }
+
+      if ((info.st_mode & 0077) != 0 && g_chmod (file, 0600) != 0)
+        {
+          saved = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       _("The run history “%s” is readable by others and could not be made "
+                         "private: %s"), file, g_strerror (saved));
+          return FALSE;
+        }
+      continue;
+
+    failed:
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not open the run history “%s”: %s"), file, g_strerror (saved));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /**
  * conduit_history_store_new:
  * @path: (nullable): the database file, or %NULL for conduit_history_store_dup_default_path()
@@ -124,7 +183,8 @@ conduit_history_store_new (const char  *path,
       return NULL;
     }
 
-  if (!conduit_history_open_connection (self->path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+  if (!restrict_files (self->path, error) ||
+      !conduit_history_open_connection (self->path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                                         &self->writer, error))
     return NULL;
 
