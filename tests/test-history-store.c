@@ -507,6 +507,54 @@ test_retention (Fixture       *fixture,
   }
 }
 
+static void
+test_retention_keeps_unhandled (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  ConduitHistoryQuery attention = { .status = -1, .unhandled = TRUE };
+  gint64 day = G_GINT64_CONSTANT (24) * 3600 * G_USEC_PER_SEC;
+  gint64 now = 100 * day;
+  gint64 interrupted, failed, partial, newest;
+
+  interrupted = begin_run (fixture->store, "Keep", now - 9 * day, "{}");
+  finish_run (fixture->store, interrupted, CONDUIT_RUN_STATUS_INTERRUPTED, "cut short");
+  failed = begin_run (fixture->store, "Keep", now - 8 * day, "{}");
+  finish_run (fixture->store, failed, CONDUIT_RUN_STATUS_FAILED, "503");
+  partial = begin_run (fixture->store, "Keep", now - 7 * day, "{}");
+  finish_run (fixture->store, partial, CONDUIT_RUN_STATUS_PARTIAL, NULL);
+  for (guint i = 0; i < 3; i++)
+    {
+      newest = begin_run (fixture->store, "Keep", now - (3 - i) * day, "{}");
+      finish_run (fixture->store, newest, CONDUIT_RUN_STATUS_SUCCEEDED, NULL);
+    }
+
+  /* Keep one run per flow and one day: the failed and the interrupted run stay all the same. */
+  conduit_history_store_set_retention (fixture->store, 1, 1);
+  g_assert_cmpint (prune (fixture->store, now), ==, 3);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 3);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM items"), ==, 3);
+
+  runs = conduit_history_store_list_runs (fixture->store, &attention, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 2);
+  g_assert_cmpint (((ConduitRunRecord *)g_ptr_array_index (runs, 0))->id, ==, failed);
+  g_assert_cmpint (((ConduitRunRecord *)g_ptr_array_index (runs, 1))->id, ==, interrupted);
+  g_clear_pointer (&runs, g_ptr_array_unref);
+  g_assert_cmpuint (conduit_history_store_count_runs (fixture->store, &attention, &error), ==, 2);
+
+  /* Handled: no longer in the list, and retention may take it. */
+  g_assert_true (conduit_history_store_mark_handled (fixture->store, &failed, 1, &error));
+  g_assert_no_error (error);
+  runs = conduit_history_store_list_runs (fixture->store, &attention, &error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  g_assert_cmpint (((ConduitRunRecord *)g_ptr_array_index (runs, 0))->id, ==, interrupted);
+  g_assert_cmpint (prune (fixture->store, now), ==, 1);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 2);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs WHERE id = 2"), ==, 0);
+}
+
 typedef struct
 {
   guint    done;
@@ -845,6 +893,7 @@ test_migrate_from_1 (Fixture       *fixture,
   conduit_history_store_close (fixture->store);
   g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "DROP TABLE trigger_cursors; DROP TABLE trigger_seen;"
+                                 "ALTER TABLE runs DROP COLUMN handled;"
                                  "PRAGMA user_version = 1", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 
@@ -1176,6 +1225,7 @@ main (int    argc,
   ADD ("/conduit/history/list-async", test_list_async);
   ADD ("/conduit/history/interrupted", test_interrupted);
   ADD ("/conduit/history/retention", test_retention);
+  ADD ("/conduit/history/retention-keeps-unhandled", test_retention_keeps_unhandled);
   ADD ("/conduit/history/dedupe-keys", test_dedupe_keys);
   ADD ("/conduit/history/burst", test_burst);
   ADD ("/conduit/history/wal-bounded", test_wal_bounded);

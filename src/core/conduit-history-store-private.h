@@ -31,6 +31,7 @@ typedef enum
   OP_SET_CURSOR,
   OP_MARK_SEEN,
   OP_PRUNE_SEEN,
+  OP_MARK_HANDLED,
   OP_PRUNE,
   OP_FLUSH,
   OP_STOP,
@@ -68,6 +69,7 @@ typedef struct
   guint              keep_max;
   char             **keys;      /* for OP_BEGIN_POLLED_RUN, one per item */
   GArray            *fired;     /* of guint: the items whose keys were new */
+  GArray            *ids;       /* of gint64, for OP_MARK_HANDLED */
   SyncWait          *wait;      /* (nullable) a caller blocked until the commit */
   /* results, written by the writer thread */
   gint64             result_id;
@@ -125,6 +127,9 @@ struct _ConduitHistoryStore
   gboolean      checkpoint_stop;
   GMutex        checkpoint_pass_lock; /* held by the checkpointer during a pass */
 };
+
+/* Runs retention keeps and "needs attention" lists: failed or cut short, nobody handled them. */
+#define CONDUIT_HISTORY_UNHANDLED_SQL "(status IN ('failed', 'interrupted') AND handled = 0)"
 
 /* conduit-history-store-schema.c */
 gboolean conduit_history_set_sqlite_error     (sqlite3              *db,

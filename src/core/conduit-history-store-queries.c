@@ -70,6 +70,8 @@ query_where (const ConduitHistoryQuery *query)
     g_string_append (sql, " AND started_at >= :since");
   if (query->until_us > 0)
     g_string_append (sql, " AND started_at < :until");
+  if (query->unhandled)
+    g_string_append (sql, " AND " CONDUIT_HISTORY_UNHANDLED_SQL);
   if (query->text != NULL && *query->text != '\0')
     g_string_append (sql, " AND (flow LIKE :text ESCAPE '\\' OR error LIKE :text ESCAPE '\\'"
                           " OR CAST (id AS TEXT) = :exact"

@@ -122,6 +122,9 @@ static const char * const migrations[] = {
   "  last_seen_at INTEGER NOT NULL,"
   "  PRIMARY KEY (flow, trigger, key)) WITHOUT ROWID;"
   "CREATE INDEX trigger_seen_by_age ON trigger_seen (flow, trigger, last_seen_at);",
+  /* 2 → 3: a run that failed or was cut short needs someone to look at it; until then, retention
+   * keeps it. */
+  "ALTER TABLE runs ADD COLUMN handled INTEGER NOT NULL DEFAULT 0;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CONDUIT_HISTORY_SCHEMA_VERSION);

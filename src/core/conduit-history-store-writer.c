@@ -56,6 +56,7 @@ conduit_history_op_free (Op *op)
   g_free (op->value);
   g_strfreev (op->keys);
   g_clear_pointer (&op->fired, g_array_unref);
+  g_clear_pointer (&op->ids, g_array_unref);
   g_clear_error (&op->error);
   g_free (op);
 }
@@ -247,6 +248,29 @@ failed:
 }
 
 static void
+apply_mark_handled (ConduitHistoryStore *self,
+                    Op                  *op)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->writer, "UPDATE runs SET handled = 1 WHERE id = ?1 AND handled = 0",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      conduit_history_set_sqlite_error (self->writer, sqlite3_errcode (self->writer),
+                                        _("could not mark runs handled"), &op->error);
+      return;
+    }
+
+  for (guint i = 0; i < op->ids->len; i++)
+    {
+      sqlite3_bind_int64 (stmt, 1, g_array_index (op->ids, gint64, i));
+      if (!step_stmt (self, stmt, &op->error))
+        return;
+      op->result_deleted += sqlite3_changes (self->writer);
+    }
+}
+
+static void
 apply_op (ConduitHistoryStore *self,
           Op                  *op)
 {
@@ -338,6 +362,10 @@ apply_op (ConduitHistoryStore *self,
       apply_prune_seen (self, op);
       break;
 
+    case OP_MARK_HANDLED:
+      apply_mark_handled (self, op);
+      break;
+
     case OP_PRUNE:
     case OP_FLUSH:
     case OP_STOP:
@@ -365,7 +393,8 @@ prune (ConduitHistoryStore  *self,
   if (self->keep_days > 0)
     {
       rc = sqlite3_prepare_v2 (self->writer,
-                               "DELETE FROM runs WHERE status != 'running' AND started_at < ?1",
+                               "DELETE FROM runs WHERE status != 'running' AND started_at < ?1"
+                               " AND NOT " CONDUIT_HISTORY_UNHANDLED_SQL,
                                -1, &by_age, NULL);
       if (rc != SQLITE_OK)
         goto failed;
@@ -379,7 +408,8 @@ prune (ConduitHistoryStore  *self,
     {
       /* Per flow, everything older than its newest keep_runs runs. */
       rc = sqlite3_prepare_v2 (self->writer,
-                               "DELETE FROM runs WHERE status != 'running' AND id IN ("
+                               "DELETE FROM runs WHERE status != 'running'"
+                               " AND NOT " CONDUIT_HISTORY_UNHANDLED_SQL " AND id IN ("
                                "  SELECT id FROM (SELECT id, ROW_NUMBER () OVER ("
                                "    PARTITION BY flow ORDER BY id DESC) AS n FROM runs)"
                                "  WHERE n > ?1)",

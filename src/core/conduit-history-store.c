@@ -598,6 +598,38 @@ conduit_history_store_prune_finish (ConduitHistoryStore  *self,
 }
 
 /**
+ * conduit_history_store_mark_handled:
+ * @self: a store
+ * @ids: the runs someone dealt with (re-ran, or looked at and dismissed)
+ * @n_ids: how many
+ * @error: return location for an error
+ *
+ * Failed and interrupted runs need attention: retention keeps them and the "needs attention"
+ * list (#ConduitHistoryQuery.unhandled) shows them until they are marked handled. Blocks until
+ * committed.
+ *
+ * Returns: whether the marks were committed
+ */
+gboolean
+conduit_history_store_mark_handled (ConduitHistoryStore  *self,
+                                    const gint64         *ids,
+                                    guint                 n_ids,
+                                    GError              **error)
+{
+  SyncWait wait = { 0 };
+  Op *op;
+
+  g_return_val_if_fail (CONDUIT_IS_HISTORY_STORE (self), FALSE);
+  g_return_val_if_fail (ids != NULL || n_ids == 0, FALSE);
+
+  op = g_new0 (Op, 1);
+  op->type = OP_MARK_HANDLED;
+  op->ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_ids);
+  g_array_append_vals (op->ids, ids, n_ids);
+  return conduit_history_push_op_sync (self, op, &wait, error);
+}
+
+/**
  * conduit_history_store_flush:
  * @self: a store
  * @error: return location for an error

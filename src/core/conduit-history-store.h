@@ -12,7 +12,7 @@
 G_BEGIN_DECLS
 
 #define CONDUIT_HISTORY_STORE_ERROR (conduit_history_store_error_quark ())
-#define CONDUIT_HISTORY_SCHEMA_VERSION 2
+#define CONDUIT_HISTORY_SCHEMA_VERSION 3
 #define CONDUIT_HISTORY_DEFAULT_MAX_ITEM_BYTES (64 * 1024)
 
 typedef enum
@@ -94,6 +94,8 @@ typedef struct
   const char       *text;         /* (nullable) in the flow, the error, or an item */
   guint             offset;
   guint             limit;        /* 0 for 50 */
+  gboolean          unhandled;    /* only runs that need attention: failed or interrupted, and
+                                   * not yet marked handled */
 } ConduitHistoryQuery;
 
 #define CONDUIT_TYPE_RUN_RECORD    (conduit_run_record_get_type ())
@@ -241,6 +243,11 @@ GPtrArray           *conduit_history_store_list_steps       (ConduitHistoryStore
 GPtrArray           *conduit_history_store_list_items       (ConduitHistoryStore   *self,
                                                              gint64                 run_id,
                                                              const char            *node_id,
+                                                             GError               **error);
+
+gboolean             conduit_history_store_mark_handled     (ConduitHistoryStore   *self,
+                                                             const gint64          *ids,
+                                                             guint                  n_ids,
                                                              GError               **error);
 
 /* run history pane */
