@@ -33,6 +33,7 @@
 #include "conduit-file-records.h"
 #include "conduit-history-store.h"
 #include "conduit-retry-policy.h"
+#include "conduit-step-status.h"
 #include "conduit-run.h"
 #include "conduit-runner.h"
 #include "conduit-scheduler.h"
