@@ -11,7 +11,6 @@
 
 #include "conduit-connector-registry.h"
 #include "conduit-core-resources.h"
-#include "conduit-executor.h"
 
 #define BUILTIN_CONNECTORS_PATH "/io/conduit/Conduit/connectors/"
 
@@ -123,7 +122,6 @@ conduit_connector_registry_get_default (void)
       /* The bundled descriptions are compiled in; failing to read them is a build bug. */
       if (!conduit_connector_registry_load_builtin (registry, &error))
         g_error ("Bundled connectors are broken: %s", error->message);
-      conduit_executors_register_builtin (registry);
 
       g_once_init_leave (&instance, registry);
     }

@@ -33,7 +33,6 @@ struct _ConduitConnector
   GPtrArray                *inputs;    /* ConduitPortSpec */
   GPtrArray                *outputs;   /* ConduitPortSpec */
   GPtrArray                *settings;  /* ConduitSettingSpec */
-  GType                     executor_type;
 };
 
 G_DEFINE_FINAL_TYPE (ConduitConnector, conduit_connector, G_TYPE_OBJECT)
@@ -315,7 +314,6 @@ conduit_connector_init (ConduitConnector *self)
   self->inputs = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_port_spec_free);
   self->outputs = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_port_spec_free);
   self->settings = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_setting_spec_free);
-  self->executor_type = G_TYPE_INVALID;
 }
 
 static const char *
@@ -759,32 +757,4 @@ conduit_connector_get_summary_setting (ConduitConnector *self)
 {
   g_return_val_if_fail (CONDUIT_IS_CONNECTOR (self), NULL);
   return self->summary_setting;
-}
-
-/**
- * conduit_connector_get_executor_type:
- * @self: a connector
- *
- * Returns: the #GType that runs nodes of this connector, or %G_TYPE_INVALID when none is bound
- */
-GType
-conduit_connector_get_executor_type (ConduitConnector *self)
-{
-  g_return_val_if_fail (CONDUIT_IS_CONNECTOR (self), G_TYPE_INVALID);
-  return self->executor_type;
-}
-
-/**
- * conduit_connector_set_executor_type:
- * @self: a connector
- * @executor_type: a type implementing the runner's executor interface
- *
- * Binds the code that runs nodes of this connector.
- */
-void
-conduit_connector_set_executor_type (ConduitConnector *self,
-                                     GType             executor_type)
-{
-  g_return_if_fail (CONDUIT_IS_CONNECTOR (self));
-  self->executor_type = executor_type;
 }

@@ -103,9 +103,6 @@ const ConduitPortSpec    *conduit_connector_find_output           (ConduitConnec
 const ConduitSettingSpec *conduit_connector_find_setting          (ConduitConnector       *self,
                                                                    const char             *key);
 const char               *conduit_connector_get_summary_setting   (ConduitConnector       *self);
-GType                     conduit_connector_get_executor_type     (ConduitConnector       *self);
-void                      conduit_connector_set_executor_type     (ConduitConnector       *self,
-                                                                   GType                   executor_type);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConduitPortSpec, conduit_port_spec_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConduitSettingSpec, conduit_setting_spec_free)

@@ -17,7 +17,8 @@
 #include "conduit-executor-http.h"
 #include "conduit-executor-text.h"
 #include "conduit-json-text.h"
-#include "conduit-runner.h"
+#include "conduit-run.h"
+#include "conduit-step-context.h"
 
 /* The HTTP Request node, and the call-with-retries it shares with Notify.
  *
@@ -467,7 +468,7 @@ attempt_cb (GObject      *object,
       /* A token may have expired or been revoked: one fresh token and one more try. */
       if (status == SOUP_STATUS_UNAUTHORIZED && call->request->credential != NULL &&
           !call->auth_retried &&
-          conduit_authorizer_should_retry (conduit_runner_get_authorizer (conduit_run_get_runner (call->run)),
+          conduit_authorizer_should_retry (conduit_step_context_get_authorizer (conduit_run_get_context (call->run)),
                                            call->request->credential, call->message))
         {
           call->auth_retried = TRUE;
@@ -605,7 +606,7 @@ send_attempt (GTask *task)
 
   if (request->credential != NULL)
     {
-      conduit_authorizer_authorize_async (conduit_runner_get_authorizer (conduit_run_get_runner (call->run)),
+      conduit_authorizer_authorize_async (conduit_step_context_get_authorizer (conduit_run_get_context (call->run)),
                                           request->credential, call->message, parent,
                                           authorized_cb, task);
       return;

@@ -36,6 +36,7 @@
 #include "conduit-run.h"
 #include "conduit-runner.h"
 #include "conduit-scheduler.h"
+#include "conduit-step-context.h"
 #include "conduit-webhook-server.h"
 
 /* credentials */
