@@ -104,6 +104,14 @@ const ConduitSettingSpec *conduit_connector_find_setting          (ConduitConnec
                                                                    const char             *key);
 const char               *conduit_connector_get_summary_setting   (ConduitConnector       *self);
 
+void                      conduit_connector_set_app               (ConduitConnector       *self,
+                                                                   ConduitAppDescriptor   *app,
+                                                                   const char             *part_id);
+ConduitAppDescriptor     *conduit_connector_get_app               (ConduitConnector       *self);
+JsonObject               *conduit_connector_get_operation         (ConduitConnector       *self);
+JsonObject               *conduit_connector_get_trigger           (ConduitConnector       *self);
+JsonArray                *conduit_connector_get_input_schema      (ConduitConnector       *self);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConduitPortSpec, conduit_port_spec_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConduitSettingSpec, conduit_setting_spec_free)
 

@@ -12,6 +12,7 @@
 #define CONDUIT_INSIDE
 
 #include "conduit-types.h"
+#include "conduit-app-descriptor.h"
 #include "conduit-connector.h"
 #include "conduit-connector-registry.h"
 #include "conduit-flow.h"
