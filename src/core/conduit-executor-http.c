@@ -409,7 +409,7 @@ return_outcome (GTask  *task,
       (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN ||
        (SOUP_STATUS_IS_SUCCESSFUL (status) && conduit_credential_get_attention (credential) != NULL)))
     {
-      ConduitAuthorizer *authorizer = conduit_runner_get_authorizer (conduit_run_get_runner (call->run));
+      ConduitAuthorizer *authorizer = conduit_step_context_get_authorizer (conduit_run_get_context (call->run));
 
       conduit_authorizer_note_answer_async (authorizer, credential, call->message, bytes, NULL,
                                             answer_noted_cb, task);

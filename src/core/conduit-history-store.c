@@ -50,14 +50,30 @@ G_DEFINE_QUARK (conduit-history-store-error-quark, conduit_history_store_error)
 typedef enum
 {
   OP_BEGIN_RUN,
+  OP_BEGIN_POLLED_RUN,
   OP_FINISH_RUN,
   OP_STEP,
   OP_ITEM,
   OP_CLAIM_KEY,
+  OP_SET_CURSOR,
+  OP_MARK_SEEN,
+  OP_PRUNE_SEEN,
   OP_PRUNE,
   OP_FLUSH,
   OP_STOP,
 } OpType;
+
+/* A caller that blocks until its op is committed waits on this; it lives on the caller's stack
+ * and takes the op's results, as the writer frees the op right after completing it. */
+typedef struct
+{
+  GMutex    mutex;
+  GCond     cond;
+  gboolean  done;
+  gboolean  result_new;
+  guint     result_deleted;
+  GError   *error;
+} SyncWait;
 
 typedef struct
 {
@@ -72,6 +88,14 @@ typedef struct
   char              *key;
   gint64             now_us;
   gint64             ttl_us;
+  char              *flow_id;   /* for the trigger ops */
+  char              *trigger_id;
+  char              *value;
+  gint64             cutoff_us;
+  guint              keep_max;
+  char             **keys;      /* for OP_BEGIN_POLLED_RUN, one per item */
+  GArray            *fired;     /* of guint: the items whose keys were new */
+  SyncWait          *wait;      /* (nullable) a caller blocked until the commit */
   /* results, written by the writer thread */
   gint64             result_id;
   gboolean           result_new;
@@ -89,6 +113,10 @@ enum {
   STMT_INSERT_STEP,
   STMT_INSERT_ITEM,
   STMT_CLAIM_KEY,
+  STMT_SET_CURSOR,
+  STMT_CLEAR_CURSOR,
+  STMT_SEE_AGAIN,
+  STMT_SEE_FIRST,
   N_STMTS
 };
 
@@ -110,6 +138,17 @@ static const char * const stmt_sql[N_STMTS] = {
     "INSERT INTO dedupe_keys (scope, key, seen_at, expires_at) VALUES (?1, ?2, ?3, ?4) "
     "ON CONFLICT (scope, key) DO UPDATE SET seen_at = excluded.seen_at, "
     "expires_at = excluded.expires_at WHERE dedupe_keys.expires_at <= excluded.seen_at",
+  [STMT_SET_CURSOR] =
+    "INSERT INTO trigger_cursors (flow, trigger, value, updated_at) VALUES (?1, ?2, ?3, ?4) "
+    "ON CONFLICT (flow, trigger) DO UPDATE SET value = excluded.value, "
+    "updated_at = excluded.updated_at",
+  [STMT_CLEAR_CURSOR] =
+    "DELETE FROM trigger_cursors WHERE flow = ?1 AND trigger = ?2",
+  [STMT_SEE_AGAIN] =
+    "UPDATE trigger_seen SET last_seen_at = ?4 WHERE flow = ?1 AND trigger = ?2 AND key = ?3",
+  [STMT_SEE_FIRST] =
+    "INSERT INTO trigger_seen (flow, trigger, key, first_seen_at, last_seen_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?4)",
 };
 
 /* Each migration takes the schema from version N to N + 1, in one transaction. */
@@ -166,6 +205,22 @@ static const char * const migrations[] = {
   "  expires_at INTEGER NOT NULL,"
   "  PRIMARY KEY (scope, key)) WITHOUT ROWID;"
   "CREATE INDEX dedupe_by_expiry ON dedupe_keys (expires_at);",
+  /* 1 → 2: polling triggers. A key's last sighting, not its first, decides when it may be
+   * forgotten: a source that keeps returning an old record must not see it fired again. */
+  "CREATE TABLE trigger_cursors ("
+  "  flow TEXT NOT NULL,"
+  "  trigger TEXT NOT NULL,"
+  "  value TEXT NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (flow, trigger)) WITHOUT ROWID;"
+  "CREATE TABLE trigger_seen ("
+  "  flow TEXT NOT NULL,"
+  "  trigger TEXT NOT NULL,"
+  "  key TEXT NOT NULL,"
+  "  first_seen_at INTEGER NOT NULL,"
+  "  last_seen_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (flow, trigger, key)) WITHOUT ROWID;"
+  "CREATE INDEX trigger_seen_by_age ON trigger_seen (flow, trigger, last_seen_at);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CONDUIT_HISTORY_SCHEMA_VERSION);
@@ -396,6 +451,11 @@ op_free (Op *op)
   g_free (op->port);
   g_free (op->scope);
   g_free (op->key);
+  g_free (op->flow_id);
+  g_free (op->trigger_id);
+  g_free (op->value);
+  g_strfreev (op->keys);
+  g_clear_pointer (&op->fired, g_array_unref);
   g_clear_error (&op->error);
   g_free (op);
 }
@@ -462,6 +522,175 @@ step_stmt (ConduitHistoryStore  *self,
 }
 
 static void
+apply_mark_seen (ConduitHistoryStore *self,
+                 Op                  *op)
+{
+  sqlite3_stmt *stmt = self->stmts[STMT_SEE_AGAIN];
+
+  /* Both statements run in the writer's transaction, so of two marks of one key exactly one
+   * finds it new. */
+  sqlite3_bind_text (stmt, 1, op->flow_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, op->trigger_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, op->key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, op->now_us);
+  if (!step_stmt (self, stmt, &op->error))
+    return;
+  if (sqlite3_changes (self->writer) > 0)
+    {
+      op->result_new = FALSE;
+      return;
+    }
+
+  stmt = self->stmts[STMT_SEE_FIRST];
+  sqlite3_bind_text (stmt, 1, op->flow_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, op->trigger_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, op->key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, op->now_us);
+  if (step_stmt (self, stmt, &op->error))
+    op->result_new = TRUE;
+}
+
+static void
+apply_prune_seen (ConduitHistoryStore *self,
+                  Op                  *op)
+{
+  g_autoptr(sqlite3_stmt) by_age = NULL;
+  g_autoptr(sqlite3_stmt) by_count = NULL;
+
+  if (op->cutoff_us > 0)
+    {
+      if (sqlite3_prepare_v2 (self->writer,
+                              "DELETE FROM trigger_seen WHERE flow = ?1 AND trigger = ?2"
+                              " AND last_seen_at < ?3", -1, &by_age, NULL) != SQLITE_OK)
+        {
+          set_sqlite_error (self->writer, sqlite3_errcode (self->writer),
+                            _("could not forget old keys"), &op->error);
+          return;
+        }
+      sqlite3_bind_text (by_age, 1, op->flow_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (by_age, 2, op->trigger_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (by_age, 3, op->cutoff_us);
+      if (!step_stmt (self, by_age, &op->error))
+        return;
+      op->result_deleted += sqlite3_changes (self->writer);
+    }
+
+  if (op->keep_max > 0)
+    {
+      if (sqlite3_prepare_v2 (self->writer,
+                              "DELETE FROM trigger_seen WHERE flow = ?1 AND trigger = ?2"
+                              " AND key IN (SELECT key FROM trigger_seen"
+                              "  WHERE flow = ?1 AND trigger = ?2"
+                              "  ORDER BY last_seen_at DESC, key DESC LIMIT -1 OFFSET ?3)",
+                              -1, &by_count, NULL) != SQLITE_OK)
+        {
+          set_sqlite_error (self->writer, sqlite3_errcode (self->writer),
+                            _("could not forget old keys"), &op->error);
+          return;
+        }
+      sqlite3_bind_text (by_count, 1, op->flow_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (by_count, 2, op->trigger_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (by_count, 3, op->keep_max);
+      if (!step_stmt (self, by_count, &op->error))
+        return;
+      op->result_deleted += sqlite3_changes (self->writer);
+    }
+}
+
+/* Writes a run and the items that started it; @only (nullable) picks which of op->items. */
+static gboolean
+insert_run (ConduitHistoryStore *self,
+            Op                  *op,
+            GArray              *only)
+{
+  sqlite3_stmt *stmt = self->stmts[STMT_INSERT_RUN];
+  guint n_items = only != NULL ? only->len : op->items != NULL ? op->items->len : 0;
+
+  sqlite3_bind_text (stmt, 1, op->run->flow, -1, SQLITE_TRANSIENT);
+  bind_text_or_null (stmt, 2, op->run->trigger_node);
+  bind_text_or_null (stmt, 3, op->run->trigger_kind);
+  sqlite3_bind_int64 (stmt, 4, op->run->started_us);
+  sqlite3_bind_int64 (stmt, 5, n_items);
+  sqlite3_bind_int64 (stmt, 6, getpid ());
+  if (!step_stmt (self, stmt, &op->error))
+    return FALSE;
+  op->result_id = sqlite3_last_insert_rowid (self->writer);
+
+  stmt = self->stmts[STMT_INSERT_ITEM];
+  for (guint i = 0; i < n_items; i++)
+    {
+      guint index = only != NULL ? g_array_index (only, guint, i) : i;
+      const char *text = g_ptr_array_index (op->items, index);
+      gsize size = strlen (text);
+      gsize keep = size;
+
+      if (keep > self->max_item_bytes)
+        keep = g_utf8_find_prev_char (text, text + self->max_item_bytes + 1) - text;
+      sqlite3_bind_int64 (stmt, 1, op->result_id);
+      bind_text_or_null (stmt, 2, op->run->trigger_node ? op->run->trigger_node : "");
+      sqlite3_bind_text (stmt, 3, op->port ? op->port : "out", -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int (stmt, 4, 1);
+      sqlite3_bind_int64 (stmt, 5, i);
+      sqlite3_bind_text (stmt, 6, text, (int)keep, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 7, size);
+      sqlite3_bind_int (stmt, 8, keep < size);
+      if (!step_stmt (self, stmt, &op->error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The keys, the run with the items whose keys were new, and the cursor, all or nothing: a crash
+ * can neither fire a record twice nor mark one seen that never started a run. The savepoint
+ * keeps a failure from leaving half of it in the batch's transaction. */
+static void
+apply_begin_polled_run (ConduitHistoryStore *self,
+                        Op                  *op)
+{
+  sqlite3_stmt *stmt;
+
+  if (!exec_sql (self->writer, "SAVEPOINT polled_run", &op->error))
+    return;
+
+  op->fired = g_array_new (FALSE, FALSE, sizeof (guint));
+  op->flow_id = g_strdup (op->run->flow);
+  op->trigger_id = g_strdup (op->run->trigger_node);
+  for (guint i = 0; op->items != NULL && i < op->items->len; i++)
+    {
+      g_clear_pointer (&op->key, g_free);
+      op->key = g_strdup (op->keys[i]);
+      apply_mark_seen (self, op);
+      if (op->error != NULL)
+        goto failed;
+      if (op->result_new)
+        g_array_append_val (op->fired, i);
+    }
+
+  if (op->fired->len > 0 && !insert_run (self, op, op->fired))
+    goto failed;
+
+  if (op->value != NULL)
+    {
+      stmt = self->stmts[STMT_SET_CURSOR];
+      sqlite3_bind_text (stmt, 1, op->flow_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, op->trigger_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 3, op->value, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 4, op->now_us);
+      if (!step_stmt (self, stmt, &op->error))
+        goto failed;
+    }
+
+  if (exec_sql (self->writer, "RELEASE polled_run", &op->error))
+    return;
+
+failed:
+  op->result_id = 0;
+  g_array_set_size (op->fired, 0);
+  exec_sql (self->writer, "ROLLBACK TO polled_run; RELEASE polled_run", NULL);
+}
+
+static void
 apply_op (ConduitHistoryStore *self,
           Op                  *op)
 {
@@ -470,37 +699,11 @@ apply_op (ConduitHistoryStore *self,
   switch (op->type)
     {
     case OP_BEGIN_RUN:
-      stmt = self->stmts[STMT_INSERT_RUN];
-      sqlite3_bind_text (stmt, 1, op->run->flow, -1, SQLITE_TRANSIENT);
-      bind_text_or_null (stmt, 2, op->run->trigger_node);
-      bind_text_or_null (stmt, 3, op->run->trigger_kind);
-      sqlite3_bind_int64 (stmt, 4, op->run->started_us);
-      sqlite3_bind_int64 (stmt, 5, op->items ? op->items->len : 0);
-      sqlite3_bind_int64 (stmt, 6, getpid ());
-      if (!step_stmt (self, stmt, &op->error))
-        return;
-      op->result_id = sqlite3_last_insert_rowid (self->writer);
+      insert_run (self, op, NULL);
+      break;
 
-      stmt = self->stmts[STMT_INSERT_ITEM];
-      for (guint i = 0; op->items != NULL && i < op->items->len; i++)
-        {
-          const char *text = g_ptr_array_index (op->items, i);
-          gsize size = strlen (text);
-          gsize keep = size;
-
-          if (keep > self->max_item_bytes)
-            keep = g_utf8_find_prev_char (text, text + self->max_item_bytes + 1) - text;
-          sqlite3_bind_int64 (stmt, 1, op->result_id);
-          bind_text_or_null (stmt, 2, op->run->trigger_node ? op->run->trigger_node : "");
-          sqlite3_bind_text (stmt, 3, op->port ? op->port : "out", -1, SQLITE_TRANSIENT);
-          sqlite3_bind_int (stmt, 4, 1);
-          sqlite3_bind_int64 (stmt, 5, i);
-          sqlite3_bind_text (stmt, 6, text, (int)keep, SQLITE_TRANSIENT);
-          sqlite3_bind_int64 (stmt, 7, size);
-          sqlite3_bind_int (stmt, 8, keep < size);
-          if (!step_stmt (self, stmt, &op->error))
-            return;
-        }
+    case OP_BEGIN_POLLED_RUN:
+      apply_begin_polled_run (self, op);
       break;
 
     case OP_FINISH_RUN:
@@ -557,6 +760,26 @@ apply_op (ConduitHistoryStore *self,
       sqlite3_bind_int64 (stmt, 4, op->now_us + op->ttl_us);
       if (step_stmt (self, stmt, &op->error))
         op->result_new = sqlite3_changes (self->writer) > 0;
+      break;
+
+    case OP_SET_CURSOR:
+      stmt = self->stmts[op->value != NULL ? STMT_SET_CURSOR : STMT_CLEAR_CURSOR];
+      sqlite3_bind_text (stmt, 1, op->flow_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, op->trigger_id, -1, SQLITE_TRANSIENT);
+      if (op->value != NULL)
+        {
+          sqlite3_bind_text (stmt, 3, op->value, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_int64 (stmt, 4, op->now_us);
+        }
+      step_stmt (self, stmt, &op->error);
+      break;
+
+    case OP_MARK_SEEN:
+      apply_mark_seen (self, op);
+      break;
+
+    case OP_PRUNE_SEEN:
+      apply_prune_seen (self, op);
       break;
 
     case OP_PRUNE:
@@ -643,9 +866,36 @@ failed:
   return FALSE;
 }
 
+typedef struct
+{
+  gint64  run_id;
+  GArray *fired;
+} PolledRun;
+
+static void
+polled_run_free (PolledRun *result)
+{
+  g_clear_pointer (&result->fired, g_array_unref);
+  g_free (result);
+}
+
 static void
 complete_op (Op *op)
 {
+  if (op->wait != NULL)
+    {
+      SyncWait *wait = op->wait;
+
+      g_mutex_lock (&wait->mutex);
+      wait->result_new = op->result_new;
+      wait->result_deleted = op->result_deleted;
+      wait->error = g_steal_pointer (&op->error);
+      wait->done = TRUE;
+      g_cond_signal (&wait->cond);
+      g_mutex_unlock (&wait->mutex);
+      return;
+    }
+
   if (op->type == OP_FLUSH && op->mutex != NULL)
     {
       g_mutex_lock (op->mutex);
@@ -668,6 +918,15 @@ complete_op (Op *op)
     case OP_BEGIN_RUN:
       g_task_return_pointer (op->task, g_memdup2 (&op->result_id, sizeof op->result_id), g_free);
       break;
+    case OP_BEGIN_POLLED_RUN:
+      {
+        PolledRun *result = g_new0 (PolledRun, 1);
+
+        result->run_id = op->result_id;
+        result->fired = g_steal_pointer (&op->fired);
+        g_task_return_pointer (op->task, result, (GDestroyNotify)polled_run_free);
+      }
+      break;
     case OP_CLAIM_KEY:
       g_task_return_int (op->task, op->result_new);
       break;
@@ -685,7 +944,7 @@ complete_op (Op *op)
 static gboolean
 op_is_urgent (Op *op)
 {
-  return op->task != NULL || op->type == OP_FLUSH || op->type == OP_STOP;
+  return op->task != NULL || op->wait != NULL || op->type == OP_FLUSH || op->type == OP_STOP;
 }
 
 static gpointer
@@ -733,7 +992,7 @@ writer_thread (gpointer data)
           urgent |= op_is_urgent (op);
           if (in_transaction)
             apply_op (self, op);
-          else if (op->task != NULL && op->error == NULL)
+          else if ((op->task != NULL || op->wait != NULL) && op->error == NULL)
             op->error = g_error_copy (error);
 
           if (batch->len >= MAX_BATCH)
@@ -2107,4 +2366,303 @@ conduit_history_store_delete_runs (ConduitHistoryStore  *self,
   deleted = delete_runs_in (db, ids, n_ids, error);
   sqlite3_close (db);
   return deleted;
+}
+
+/* Polling triggers */
+
+/* Queues @op and blocks until the writer committed it (or failed to). */
+static gboolean
+run_op_sync (ConduitHistoryStore  *self,
+             Op                   *op,
+             SyncWait             *wait,
+             GError              **error)
+{
+  if (self->thread == NULL)
+    {
+      g_set_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_CLOSED,
+                   _("The run history “%s” is closed"), self->path);
+      op_free (op);
+      return FALSE;
+    }
+
+  g_mutex_init (&wait->mutex);
+  g_cond_init (&wait->cond);
+  op->wait = wait;
+  g_async_queue_push (self->queue, op);
+
+  g_mutex_lock (&wait->mutex);
+  while (!wait->done)
+    g_cond_wait (&wait->cond, &wait->mutex);
+  g_mutex_unlock (&wait->mutex);
+
+  g_cond_clear (&wait->cond);
+  g_mutex_clear (&wait->mutex);
+
+  if (wait->error != NULL)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&wait->error),
+                                  _("Run history “%s”: "), self->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static Op *
+trigger_op_new (OpType      type,
+                const char *flow_id,
+                const char *trigger_id)
+{
+  Op *op = g_new0 (Op, 1);
+
+  op->type = type;
+  op->flow_id = g_strdup (flow_id);
+  op->trigger_id = g_strdup (trigger_id);
+  op->now_us = g_get_real_time ();
+  return op;
+}
+
+/**
+ * conduit_history_store_get_cursor:
+ * @self: a store
+ * @flow_id: the flow
+ * @trigger_id: the polling trigger's node
+ * @value: (out) (transfer full) (nullable): the cursor, %NULL when none was set
+ * @error: return location for an error
+ *
+ * Reads where a polling trigger got to, as last set with conduit_history_store_set_cursor().
+ * Safe from any thread.
+ *
+ * Returns: whether the cursor could be read (a missing cursor is no error)
+ */
+gboolean
+conduit_history_store_get_cursor (ConduitHistoryStore  *self,
+                                  const char           *flow_id,
+                                  const char           *trigger_id,
+                                  char                **value,
+                                  GError              **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (CONDUIT_IS_HISTORY_STORE (self), FALSE);
+  g_return_val_if_fail (flow_id != NULL && trigger_id != NULL, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  *value = NULL;
+  locker = g_mutex_locker_new (&self->reader_lock);
+  stmt = prepare_read (self,
+                       "SELECT value FROM trigger_cursors WHERE flow = ?1 AND trigger = ?2",
+                       error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, flow_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, trigger_id, -1, SQLITE_TRANSIENT);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *value = dup_column_text (stmt, 0);
+      return TRUE;
+    }
+  return finish_read (self, rc, error);
+}
+
+/**
+ * conduit_history_store_set_cursor:
+ * @self: a store
+ * @flow_id: the flow
+ * @trigger_id: the polling trigger's node
+ * @value: (nullable): the new cursor, or %NULL to forget it
+ * @error: return location for an error
+ *
+ * Records where a polling trigger got to. Goes through the writer thread in order with the
+ * runs queued before it, and blocks until committed: once this returns %TRUE, the runs the
+ * trigger started before are committed too, and the cursor survives a crash.
+ *
+ * Returns: whether the cursor was committed
+ */
+gboolean
+conduit_history_store_set_cursor (ConduitHistoryStore  *self,
+                                  const char           *flow_id,
+                                  const char           *trigger_id,
+                                  const char           *value,
+                                  GError              **error)
+{
+  SyncWait wait = { 0 };
+  Op *op;
+
+  g_return_val_if_fail (CONDUIT_IS_HISTORY_STORE (self), FALSE);
+  g_return_val_if_fail (flow_id != NULL && trigger_id != NULL, FALSE);
+
+  op = trigger_op_new (OP_SET_CURSOR, flow_id, trigger_id);
+  op->value = g_strdup (value);
+  return run_op_sync (self, op, &wait, error);
+}
+
+/**
+ * conduit_history_store_mark_seen:
+ * @self: a store
+ * @flow_id: the flow
+ * @trigger_id: the polling trigger's node
+ * @key: the key of a record the trigger found
+ * @newly_seen: (out): whether @key was not seen before
+ * @error: return location for an error
+ *
+ * Remembers that the trigger saw @key, and says whether it is new. Marks are committed in the
+ * order they are made, so of two marks of one key exactly one is new, also across processes
+ * sharing the database and across restarts. A key seen again is remembered from its latest
+ * sighting on, for conduit_history_store_prune_seen(). Blocks until committed.
+ *
+ * Returns: whether the mark was committed; on %FALSE, @newly_seen is %FALSE and the record must
+ *   not be taken as seen
+ */
+gboolean
+conduit_history_store_mark_seen (ConduitHistoryStore  *self,
+                                 const char           *flow_id,
+                                 const char           *trigger_id,
+                                 const char           *key,
+                                 gboolean             *newly_seen,
+                                 GError              **error)
+{
+  SyncWait wait = { 0 };
+  Op *op;
+
+  g_return_val_if_fail (CONDUIT_IS_HISTORY_STORE (self), FALSE);
+  g_return_val_if_fail (flow_id != NULL && trigger_id != NULL && key != NULL, FALSE);
+  g_return_val_if_fail (newly_seen != NULL, FALSE);
+
+  *newly_seen = FALSE;
+  op = trigger_op_new (OP_MARK_SEEN, flow_id, trigger_id);
+  op->key = g_strdup (key);
+  if (!run_op_sync (self, op, &wait, error))
+    return FALSE;
+  *newly_seen = wait.result_new;
+  return TRUE;
+}
+
+/**
+ * conduit_history_store_prune_seen:
+ * @self: a store
+ * @flow_id: the flow
+ * @trigger_id: the polling trigger's node
+ * @older_than_us: forget keys last seen before this wall-clock time (µs since the epoch), or 0
+ * @keep_max: keep at most this many of the most recently seen keys, or 0 for no limit
+ * @n_deleted: (out) (optional): how many keys were forgotten
+ * @error: return location for an error
+ *
+ * Forgets seen keys of one trigger. Only the trigger knows how far back its source can return a
+ * record, so it chooses the bounds: a forgotten key that comes back is new again. Blocks until
+ * committed.
+ *
+ * Returns: whether the keys were pruned
+ */
+gboolean
+conduit_history_store_prune_seen (ConduitHistoryStore  *self,
+                                  const char           *flow_id,
+                                  const char           *trigger_id,
+                                  gint64                older_than_us,
+                                  guint                 keep_max,
+                                  guint                *n_deleted,
+                                  GError              **error)
+{
+  SyncWait wait = { 0 };
+  Op *op;
+
+  g_return_val_if_fail (CONDUIT_IS_HISTORY_STORE (self), FALSE);
+  g_return_val_if_fail (flow_id != NULL && trigger_id != NULL, FALSE);
+
+  if (n_deleted != NULL)
+    *n_deleted = 0;
+  op = trigger_op_new (OP_PRUNE_SEEN, flow_id, trigger_id);
+  op->cutoff_us = older_than_us;
+  op->keep_max = keep_max;
+  if (!run_op_sync (self, op, &wait, error))
+    return FALSE;
+  if (n_deleted != NULL)
+    *n_deleted = wait.result_deleted;
+  return TRUE;
+}
+
+/**
+ * conduit_history_store_begin_polled_run_async:
+ * @self: a store
+ * @run: the run: flow, trigger node (the polling trigger), trigger kind, start time
+ * @trigger_port: (nullable): the trigger's output port, "out" when %NULL
+ * @items: (element-type utf8): the JSON text of the records the poll found
+ * @keys: (array zero-terminated=1): the key of each record, as many as @items
+ * @cursor: (nullable): the trigger's cursor after this poll, or %NULL to leave it
+ * @cancellable: (nullable): a cancellable
+ * @callback: called once everything is committed
+ * @user_data: data for @callback
+ *
+ * Starts a polling trigger's run with exactly the records not seen before, in one step: marks
+ * every key seen (as conduit_history_store_mark_seen()), records a run with the records whose
+ * keys were new (none when there are none), and sets the cursor. All of it is committed
+ * together or not at all, so across crashes and restarts each record starts one run, once.
+ */
+void
+conduit_history_store_begin_polled_run_async (ConduitHistoryStore    *self,
+                                              const ConduitRunRecord *run,
+                                              const char             *trigger_port,
+                                              GPtrArray              *items,
+                                              const char * const     *keys,
+                                              const char             *cursor,
+                                              GCancellable           *cancellable,
+                                              GAsyncReadyCallback     callback,
+                                              gpointer                user_data)
+{
+  Op *op;
+
+  g_return_if_fail (CONDUIT_IS_HISTORY_STORE (self));
+  g_return_if_fail (run != NULL && run->flow != NULL && run->trigger_node != NULL);
+  g_return_if_fail (items != NULL && keys != NULL);
+  g_return_if_fail (g_strv_length ((char **)keys) == items->len);
+
+  op = trigger_op_new (OP_BEGIN_POLLED_RUN, run->flow, run->trigger_node);
+  op->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (op->task, conduit_history_store_begin_polled_run_async);
+  op->run = conduit_run_record_copy (run);
+  op->port = g_strdup (trigger_port);
+  op->items = g_ptr_array_ref (items);
+  op->keys = g_strdupv ((char **)keys);
+  op->value = g_strdup (cursor);
+  push_op (self, op);
+}
+
+/**
+ * conduit_history_store_begin_polled_run_finish:
+ * @self: a store
+ * @result: the result
+ * @run_id: (out) (optional): the new run's id, 0 when no record was new
+ * @fired: (out) (optional) (transfer full) (element-type guint): the positions in @items of
+ *   the records the run started with, in order
+ * @error: return location for an error
+ *
+ * Returns: whether it was committed; on %FALSE nothing was (no key marked, no run, no cursor)
+ */
+gboolean
+conduit_history_store_begin_polled_run_finish (ConduitHistoryStore  *self,
+                                               GAsyncResult         *result,
+                                               gint64               *run_id,
+                                               GArray              **fired,
+                                               GError              **error)
+{
+  PolledRun *polled;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (run_id != NULL)
+    *run_id = 0;
+  if (fired != NULL)
+    *fired = NULL;
+  polled = g_task_propagate_pointer (G_TASK (result), error);
+  if (polled == NULL)
+    return FALSE;
+  if (run_id != NULL)
+    *run_id = polled->run_id;
+  if (fired != NULL)
+    *fired = g_steal_pointer (&polled->fired);
+  polled_run_free (polled);
+  return TRUE;
 }

@@ -90,6 +90,9 @@ struct _ConduitRun
   gboolean          node_failed;
   gboolean          recorded;
   gboolean          keep_outputs;
+  char            **poll_keys;     /* (nullable) one per trigger item, for a polling trigger */
+  char             *poll_cursor;
+  gboolean          nothing_new;   /* a poll whose records were all seen before */
 };
 
 G_DEFINE_FINAL_TYPE (ConduitRun, conduit_run, G_TYPE_OBJECT)
@@ -118,6 +121,8 @@ conduit_run_finalize (GObject *object)
   g_free (self->trigger_id);
   g_free (self->trigger_kind);
   g_clear_pointer (&self->trigger_items, g_ptr_array_unref);
+  g_clear_pointer (&self->poll_keys, g_strfreev);
+  g_clear_pointer (&self->poll_cursor, g_free);
   g_clear_pointer (&self->nodes, g_hash_table_unref);
   g_clear_object (&self->redactor);
   g_clear_pointer (&self->credentials, g_hash_table_unref);
@@ -933,14 +938,59 @@ record_cb (GObject      *object,
 }
 
 static void
+record_polled_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ConduitRun *self = g_task_get_source_object (task);
+  g_autoptr(GArray) fired = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  GError *error = NULL;
+  gint64 id = 0;
+
+  if (!conduit_history_store_begin_polled_run_finish (CONDUIT_HISTORY_STORE (object), result, &id,
+                                                      &fired, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The run goes on with the records it was recorded with: the new ones. */
+  items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+  for (guint i = 0; i < fired->len; i++)
+    g_ptr_array_add (items, json_node_ref (g_ptr_array_index (self->trigger_items,
+                                                              g_array_index (fired, guint, i))));
+  g_ptr_array_unref (self->trigger_items);
+  self->trigger_items = g_steal_pointer (&items);
+  self->record.items_in = self->trigger_items->len;
+  self->record.id = id;
+  self->nothing_new = id == 0;
+  self->recorded = TRUE;
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
 begin_recording (GTask *task)
 {
   ConduitRun *self = g_task_get_source_object (task);
   ConduitHistoryStore *history = conduit_runner_get_history (self->runner);
   g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(JsonGenerator) generator = json_generator_new ();
+  /* A poll's records are all written, since each one's key must be kept with it. */
+  guint max_items = self->poll_keys != NULL ? G_MAXUINT : MAX_RECORDED_ITEMS;
 
-  for (guint i = 0; i < self->trigger_items->len && i < MAX_RECORDED_ITEMS; i++)
+  if (self->poll_keys != NULL && g_strv_length (self->poll_keys) != self->trigger_items->len)
+    {
+      g_task_return_new_error (task, CONDUIT_RUN_ERROR, CONDUIT_RUN_ERROR_INVALID_INPUT,
+                               _("The polling trigger “%s” of “%s” gave %u keys for %u records"),
+                               self->trigger_id, self->flow_name,
+                               g_strv_length (self->poll_keys), self->trigger_items->len);
+      g_object_unref (task);
+      return;
+    }
+
+  for (guint i = 0; i < self->trigger_items->len && i < max_items; i++)
     {
       g_autofree char *text = NULL;
 
@@ -949,8 +999,41 @@ begin_recording (GTask *task)
       g_ptr_array_add (texts, conduit_run_redact (self, text));
     }
 
-  conduit_history_store_begin_run_async (history, &self->record, "out", texts,
-                                         g_task_get_cancellable (task), record_cb, task);
+  if (self->poll_keys != NULL)
+    conduit_history_store_begin_polled_run_async (history, &self->record, "out", texts,
+                                                  (const char * const *)self->poll_keys,
+                                                  self->poll_cursor,
+                                                  g_task_get_cancellable (task),
+                                                  record_polled_cb, task);
+  else
+    conduit_history_store_begin_run_async (history, &self->record, "out", texts,
+                                           g_task_get_cancellable (task), record_cb, task);
+}
+
+/**
+ * conduit_run_set_poll:
+ * @self: a run not yet recorded
+ * @keys: (array zero-terminated=1): the key of each record the run was created with
+ * @cursor: (nullable): the polling trigger's cursor after these records
+ *
+ * Makes the run a polling trigger's: recording it marks the keys seen, keeps only the records
+ * not seen before, and moves the cursor, all in one commit (see
+ * conduit_history_store_begin_polled_run_async()). When no record is new, no run is recorded,
+ * conduit_run_get_id() stays 0, and executing it ends at once without running a node.
+ */
+void
+conduit_run_set_poll (ConduitRun         *self,
+                      const char * const *keys,
+                      const char         *cursor)
+{
+  g_return_if_fail (CONDUIT_IS_RUN (self));
+  g_return_if_fail (keys != NULL);
+  g_return_if_fail (!self->recorded);
+
+  g_strfreev (self->poll_keys);
+  self->poll_keys = g_strdupv ((char **)keys);
+  g_free (self->poll_cursor);
+  self->poll_cursor = g_strdup (cursor);
 }
 
 static void
@@ -1352,6 +1435,15 @@ start_node (ConduitRun *self,
 static void
 begin_execution (ConduitRun *self)
 {
+  if (self->nothing_new)
+    {
+      g_autoptr(GTask) task = g_steal_pointer (&self->task);
+
+      self->record.status = CONDUIT_RUN_STATUS_SUCCEEDED;
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
   conduit_runner_emit_run_started (self->runner, self);
 
   for (guint i = 0; i < self->trigger_items->len; i++)

@@ -70,6 +70,9 @@ void                 conduit_run_record_async        (ConduitRun          *self,
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);
+void                 conduit_run_set_poll            (ConduitRun          *self,
+                                                      const char * const  *keys,
+                                                      const char          *cursor);
 gboolean             conduit_run_record_finish       (ConduitRun          *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
