@@ -94,6 +94,7 @@ conduit_http_request_free (ConduitHttpRequest *request)
   g_free (request->idempotency_key);
   g_free (request->credential_id);
   g_clear_object (&request->credential);
+  g_clear_pointer (&request->retry_statuses, g_array_unref);
   g_free (request);
 }
 
@@ -527,7 +528,15 @@ attempt_cb (GObject      *object,
       message = g_strdup_printf (_("%s answered %u %s"), call->request->url, status,
                                  soup_message_get_reason_phrase (call->message)
                                    ? soup_message_get_reason_phrase (call->message) : "");
-      retryable = conduit_retry_policy_is_retryable_status (status);
+      if (call->request->retry_statuses != NULL)
+        {
+          retryable = FALSE;
+          for (guint i = 0; i < call->request->retry_statuses->len; i++)
+            if (g_array_index (call->request->retry_statuses, guint, i) == status)
+              retryable = TRUE;
+        }
+      else
+        retryable = conduit_retry_policy_is_retryable_status (status);
       retry_after = soup_message_headers_get_one (headers, "Retry-After");
     }
 

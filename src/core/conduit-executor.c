@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "conduit-executor.h"
+#include "conduit-executor-app.h"
 #include "conduit-executor-read-file.h"
 #include "conduit-executor-write-file.h"
 #include "conduit-executor-dedupe.h"
@@ -161,6 +162,8 @@ conduit_executors_lookup_builtin_for (ConduitConnector *connector)
 {
   g_return_val_if_fail (CONDUIT_IS_CONNECTOR (connector), G_TYPE_INVALID);
 
+  if (conduit_connector_get_app (connector) != NULL)
+    return CONDUIT_TYPE_EXECUTOR_APP;
   return G_TYPE_INVALID;
 }
 
