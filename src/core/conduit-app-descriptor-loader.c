@@ -860,7 +860,7 @@ check_example (Checker    *checker,
                const char *pointer)
 {
   static const char * const known[] = { "operation", "title", "input", "request", "response",
-                                        NULL };
+                                        "credential", NULL };
   static const char * const request_known[] = { "method", "path", "query", "headers", "body",
                                                  NULL };
   static const char * const response_known[] = { "status", "headers", "body", NULL };
