@@ -687,7 +687,8 @@ check_pagination (Checker    *checker,
   get_integer (checker, pagination, pointer, "first_page", 0, 1, &value);
   get_string (checker, pagination, pointer, "offset_param", g_strcmp0 (style, "offset") == 0);
   get_string (checker, pagination, pointer, "page_param", g_strcmp0 (style, "page") == 0);
-  get_string (checker, pagination, pointer, "cursor_param", g_strcmp0 (style, "cursor") == 0);
+  /* without cursor_param, a template places {{ page.cursor }} itself (in a POST body) */
+  get_string (checker, pagination, pointer, "cursor_param", FALSE);
   check_expression (checker, pagination, pointer, "next",
                     g_strcmp0 (style, "cursor") == 0 || g_strcmp0 (style, "next_url") == 0);
   check_expression (checker, pagination, pointer, "stop", FALSE);

@@ -452,7 +452,8 @@ conduit_app_build_request (ConduitAppDescriptor  *app,
               g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, number);
               append_query (url, pagination_string (pagination, "page_param"), text);
             }
-          else if (g_strcmp0 (style, "cursor") == 0 && page != NULL && page->cursor != NULL)
+          else if (g_strcmp0 (style, "cursor") == 0 && page != NULL && page->cursor != NULL &&
+                   pagination_string (pagination, "cursor_param") != NULL)
             append_query (url, pagination_string (pagination, "cursor_param"), page->cursor);
         }
     }
@@ -562,7 +563,7 @@ as_record (JsonNode *value)
  * @error: a location for a #GError
  *
  * The records of an answer: the list at the operation's "records" expression, else the body
- * itself as one record (a body that is not an object becomes {"status": …, "body": …}).
+ * itself: a list is its records, an object one record, anything else {"status": …, "body": …}.
  *
  * Returns: (transfer full) (element-type JsonNode): the records, %NULL with @error when
  *   "records" does not lead to a list or an object
@@ -586,6 +587,14 @@ conduit_app_extract_records (JsonObject  *operation,
     {
       if (body != NULL && JSON_NODE_HOLDS_OBJECT (body))
         g_ptr_array_add (records, json_node_copy (body));
+      else if (body != NULL && JSON_NODE_HOLDS_ARRAY (body))
+        {
+          /* a list answered as it is (GitHub) */
+          JsonArray *array = json_node_get_array (body);
+
+          for (guint i = 0; i < json_array_get_length (array); i++)
+            g_ptr_array_add (records, as_record (json_array_get_element (array, i)));
+        }
       else
         {
           JsonObject *object = json_object_new ();

@@ -618,6 +618,17 @@ waited_cb (GObject      *object,
       return;
     }
 
+  /* Templates may place the page themselves, e.g. a cursor in a POST body (Notion) */
+  {
+    JsonObject *page = json_object_new ();
+
+    if (job->page.cursor != NULL)
+      json_object_set_string_member (page, "cursor", job->page.cursor);
+    json_object_set_int_member (page, "offset", job->page.offset);
+    json_object_set_int_member (page, "number", job->page.pages + 1);
+    json_object_set_object_member (json_node_get_object (job->scope), "page", page);
+  }
+
   request = conduit_app_build_request (self->app, self->operation, job->scope, &job->page,
                                        job->page.pages == 0 ? job->extra_query : NULL,
                                        &build_error);
@@ -629,7 +640,11 @@ waited_cb (GObject      *object,
       return;
     }
 
-  if (self->credential != NULL)
+  /* A key in the address (auth "in": "path") was placed by the template; the authorizer would
+   * also put it in a header or the query. */
+  if (self->credential != NULL &&
+      g_strcmp0 (json_object_get_string_member_with_default (conduit_app_descriptor_get_auth (self->app),
+                                                             "in", NULL), "path") != 0)
     {
       request->credential_id = g_strdup (self->credential_id);
       request->credential = g_object_ref (self->credential);
