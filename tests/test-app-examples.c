@@ -408,6 +408,9 @@ set_credential (const char *app_id,
                                                authorization + strlen ("Bearer "));
       g_setenv (name, text, TRUE);
     }
+  else
+    /* an example about something else than the connection: any token will do */
+    g_setenv (name, "{\"kind\": \"bearer\", \"secret\": \"example-token\"}", TRUE);
 }
 
 int
