@@ -159,6 +159,22 @@ handler (SoupServer        *server,
           json_object_set_int_member (body, "count", json_object_get_int_member_with_default (sent, "count", 0));
         }
     }
+  else if (g_str_equal (path, "/rooms"))
+    {
+      JsonArray *array = json_array_new ();
+      const char *names[] = { "general", "random" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        {
+          JsonObject *room = json_object_new ();
+          g_autofree char *id = g_strdup_printf ("C%u", i + 1);
+
+          json_object_set_string_member (room, "id", id);
+          json_object_set_string_member (room, "name", names[i]);
+          json_array_add_object_element (array, room);
+        }
+      json_object_set_array_member (body, "data", array);
+    }
   else if (g_str_equal (path, "/poll"))
     {
       const char *since = query ? g_hash_table_lookup (query, "since") : NULL;
@@ -210,11 +226,14 @@ handler (SoupServer        *server,
   "      \"response\": { \"records\": \"data\" },\n" \
   "      \"pagination\": { \"style\": \"cursor\", \"cursor_param\": \"cursor\", \"next\": \"next_cursor\", \"max_pages\": 2 } },\n" \
   "    { \"id\": \"send\", \"title\": \"Send\",\n" \
-  "      \"input\": [ { \"key\": \"channel\", \"type\": \"string\", \"required\": true },\n" \
+  "      \"input\": [ { \"key\": \"channel\", \"type\": \"string\", \"required\": true,\n" \
+  "                   \"options\": { \"operation\": \"rooms\", \"value\": \"id\", \"label\": \"concat(\\\"#\\\", name)\" } },\n" \
   "                 { \"key\": \"count\", \"type\": \"integer\" } ],\n" \
   "      \"request\": { \"method\": \"POST\", \"path\": \"/message\",\n" \
   "                   \"body\": { \"type\": \"json\", \"content\": { \"channel\": \"{{ input.channel }}\",\n" \
   "                                                            \"count\": \"{{ input.count }}\" } } } },\n" \
+  "    { \"id\": \"rooms\", \"title\": \"Rooms\", \"request\": { \"method\": \"GET\", \"path\": \"/rooms\" },\n" \
+  "      \"response\": { \"records\": \"data\" } },\n" \
   "    { \"id\": \"history\", \"title\": \"History\", \"request\": { \"method\": \"GET\", \"path\": \"/poll\" },\n" \
   "      \"response\": { \"records\": \"messages\" } }\n" \
   "  ],\n" \
@@ -640,6 +659,54 @@ test_missing_connection (Fixture       *fixture,
   g_assert_cmpuint (fixture->requests->len, ==, 0);
 }
 
+static void
+options_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static void
+test_dynamic_options (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(JsonObject) settings = json_object_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonArray) options = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) bad_result = NULL;
+  g_autoptr(JsonArray) none = NULL;
+  JsonObject *second;
+
+  /* the channel picker of "send" lists the rooms, with the step's connection */
+  json_object_set_string_member (settings, "credential", "testapp-key");
+  conduit_app_options_async (fixture->runner, "testapp.send", "channel", settings, NULL, options_cb,
+                             &result);
+  for (guint i = 0; result == NULL && i < 100000; i++)
+    g_main_context_iteration (NULL, TRUE);
+  options = conduit_app_options_finish (fixture->runner, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (options), ==, 2);
+  second = json_array_get_object_element (options, 1);
+  g_assert_cmpstr (json_object_get_string_member (second, "value"), ==, "C2");
+  g_assert_cmpstr (json_object_get_string_member (second, "label"), ==, "#random");
+  g_assert_true (has_request (fixture, "GET /rooms"));
+
+  /* without a connection the app refuses, and the reason comes back */
+  json_object_set_string_member (settings, "credential", "no-such-connection");
+  conduit_app_options_async (fixture->runner, "testapp.send", "channel", settings, NULL, options_cb,
+                             &bad_result);
+  for (guint i = 0; bad_result == NULL && i < 100000; i++)
+    g_main_context_iteration (NULL, TRUE);
+  none = conduit_app_options_finish (fixture->runner, bad_result, &error);
+  g_assert_null (none);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "no-such-connection"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -659,6 +726,7 @@ main (int   argc,
   ADD ("/conduit/app-executor/rate-limit", test_rate_limit);
   ADD ("/conduit/app-executor/poll-across-restart", test_poll_across_restart);
   ADD ("/conduit/app-executor/missing-connection", test_missing_connection);
+  ADD ("/conduit/app-executor/dynamic-options", test_dynamic_options);
 
   return g_test_run ();
 }

@@ -38,6 +38,7 @@
 #include "conduit-runner.h"
 #include "conduit-scheduler.h"
 #include "conduit-step-context.h"
+#include "conduit-app-options.h"
 #include "conduit-webhook-server.h"
 
 /* credentials */
