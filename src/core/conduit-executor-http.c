@@ -18,7 +18,8 @@
 #include "conduit-executor-http.h"
 #include "conduit-executor-text.h"
 #include "conduit-json-text.h"
-#include "conduit-runner.h"
+#include "conduit-run.h"
+#include "conduit-step-context.h"
 
 /* The HTTP Request node, and the call-with-retries it shares with Notify.
  *
@@ -94,6 +95,7 @@ conduit_http_request_free (ConduitHttpRequest *request)
   g_free (request->idempotency_key);
   g_free (request->credential_id);
   g_clear_object (&request->credential);
+  g_clear_pointer (&request->retry_statuses, g_array_unref);
   g_free (request);
 }
 
@@ -409,7 +411,7 @@ return_outcome (GTask  *task,
       (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN ||
        (SOUP_STATUS_IS_SUCCESSFUL (status) && conduit_credential_get_attention (credential) != NULL)))
     {
-      ConduitAuthorizer *authorizer = conduit_runner_get_authorizer (conduit_run_get_runner (call->run));
+      ConduitAuthorizer *authorizer = conduit_step_context_get_authorizer (conduit_run_get_context (call->run));
 
       conduit_authorizer_note_answer_async (authorizer, credential, call->message, bytes, NULL,
                                             answer_noted_cb, task);
@@ -513,7 +515,7 @@ attempt_cb (GObject      *object,
       /* A token may have expired or been revoked: one fresh token and one more try. */
       if (status == SOUP_STATUS_UNAUTHORIZED && call->request->credential != NULL &&
           !call->auth_retried &&
-          conduit_authorizer_should_retry (conduit_runner_get_authorizer (conduit_run_get_runner (call->run)),
+          conduit_authorizer_should_retry (conduit_step_context_get_authorizer (conduit_run_get_context (call->run)),
                                            call->request->credential, call->message))
         {
           call->auth_retried = TRUE;
@@ -529,7 +531,15 @@ attempt_cb (GObject      *object,
       message = g_strdup_printf (_("%s answered %u %s"), call->request->url, status,
                                  soup_message_get_reason_phrase (call->message)
                                    ? soup_message_get_reason_phrase (call->message) : "");
-      retryable = conduit_retry_policy_is_retryable_status (status);
+      if (call->request->retry_statuses != NULL)
+        {
+          retryable = FALSE;
+          for (guint i = 0; i < call->request->retry_statuses->len; i++)
+            if (g_array_index (call->request->retry_statuses, guint, i) == status)
+              retryable = TRUE;
+        }
+      else
+        retryable = conduit_retry_policy_is_retryable_status (status);
       retry_after = soup_message_headers_get_one (headers, "Retry-After");
     }
 
@@ -658,7 +668,7 @@ send_attempt (GTask *task)
 
   if (request->credential != NULL)
     {
-      conduit_authorizer_authorize_async (conduit_runner_get_authorizer (conduit_run_get_runner (call->run)),
+      conduit_authorizer_authorize_async (conduit_step_context_get_authorizer (conduit_run_get_context (call->run)),
                                           request->credential, call->message, parent,
                                           authorized_cb, task);
       return;

@@ -648,17 +648,20 @@ conduit_run_get_node_output (ConduitRun *self,
 /* For executors */
 
 /**
- * conduit_run_get_runner:
+ * conduit_run_get_context:
  * @self: a run
  *
- * Returns: (transfer none): the runner
+ * What a step may use while it works: the HTTP session, the clock, the authorizer and the
+ * history. Executors get these here, never through the runner.
+ *
+ * Returns: (transfer none): the step context
  */
-ConduitRunner *
-conduit_run_get_runner (ConduitRun *self)
+ConduitStepContext *
+conduit_run_get_context (ConduitRun *self)
 {
   g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
 
-  return self->runner;
+  return conduit_runner_get_step_context (self->runner);
 }
 
 /**
@@ -1397,7 +1400,7 @@ start_node (ConduitRun *self,
   conduit_runner_emit_node_started (self->runner, self, conduit_node_get_id (data->node));
   data->state = CONDUIT_STEP_STATUS_RUNNING;
 
-  type = conduit_connector_get_executor_type (data->connector);
+  type = conduit_runner_lookup_executor (self->runner, data->connector);
   if (type == G_TYPE_INVALID || !g_type_is_a (type, CONDUIT_TYPE_EXECUTOR))
     {
       g_set_error (&error, CONDUIT_RUN_ERROR, CONDUIT_RUN_ERROR_NO_EXECUTOR,

@@ -85,7 +85,7 @@ gboolean             conduit_run_execute_finish      (ConduitRun          *self,
                                                       GError             **error);
 
 /* What executors use. */
-ConduitRunner       *conduit_run_get_runner          (ConduitRun          *self);
+ConduitStepContext  *conduit_run_get_context         (ConduitRun          *self);
 SoupSession         *conduit_run_get_session         (ConduitRun          *self);
 ConduitClock        *conduit_run_get_clock           (ConduitRun          *self);
 ConduitHistoryStore *conduit_run_get_history         (ConduitRun          *self);

@@ -12,6 +12,7 @@
 #define CONDUIT_INSIDE
 
 #include "conduit-types.h"
+#include "conduit-app-descriptor.h"
 #include "conduit-connector.h"
 #include "conduit-connector-registry.h"
 #include "conduit-flow.h"
@@ -37,6 +38,8 @@
 #include "conduit-run.h"
 #include "conduit-runner.h"
 #include "conduit-scheduler.h"
+#include "conduit-step-context.h"
+#include "conduit-app-options.h"
 #include "conduit-webhook-server.h"
 
 /* credentials */
