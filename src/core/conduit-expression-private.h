@@ -112,6 +112,17 @@ struct _ExprNode
   };
 };
 
+/* Shared by the parser, which builds it, and the evaluator, which walks it. */
+struct _ConduitExpression
+{
+  gint          ref_count;
+  char         *text;
+  ConduitArena *arena;      /* the tree and its literals; never reset */
+  ExprNode     *root;
+  GPtrArray    *calls;      /* (element-type ExprNode) calls that hold prepared data */
+  ExprNode     *iteration;  /* (nullable) the first path with [] */
+};
+
 const ExprFunction *conduit_expression_find_function (const char *name,
                                                       gsize       length);
 ConduitValue       *conduit_expression_eval_node     (EvalContext        *context,
