@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "conduit-expression.h"
 #include "conduit-mapping.h"
 #include "conduit-mapping-value.h"
 
