@@ -339,6 +339,20 @@ test_syntax_errors (void)
   assert_syntax_error ("format_date(a, \"%Q\")", 16, "not a date format");
 }
 
+/* Issue #14 point 14: "\\d" was silently read as "d", so a pattern never matched. */
+static void
+test_unknown_escape (void)
+{
+  assert_syntax_error ("matches(phone, \"^\\d+$\")", 18, "“\\d” is not an escape");
+  /* over several lines, the message names the line and the column in it */
+  assert_syntax_error ("concat(a,\n  \"x\\q\")", 15, "line 2, column 5: “\\q” is not an escape");
+  assert_syntax_error ("`First\\ Name`", 7, "“\\ ” is not an escape");
+  assert_syntax_error ("\"é\\é\"", 3, "“\\é” is not an escape");
+  /* the escapes that mean something still work */
+  assert_eval ("matches(\"12\", \"^\\\\d+$\")", "true");
+  assert_eval ("concat(\"a\\\"b\", 'c\\'d', \"\\/\\t\")", "\"a\\\"bc'd/\\t\"");
+}
+
 /* Repeats @unit @count times between @before and @after. */
 static char *
 repeated (const char *before,
@@ -507,6 +521,7 @@ main (int   argc,
   g_test_add_func ("/conduit/expression/dates", test_dates);
   g_test_add_func ("/conduit/expression/keys", test_keys);
   g_test_add_func ("/conduit/expression/syntax-errors", test_syntax_errors);
+  g_test_add_func ("/conduit/expression/unknown-escape", test_unknown_escape);
   g_test_add_func ("/conduit/expression/nesting-limit", test_nesting_limit);
   g_test_add_func ("/conduit/expression/long", test_long_expressions);
   g_test_add_func ("/conduit/expression/date-errors", test_date_errors);

@@ -133,6 +133,8 @@ parser_error (Parser     *p,
               ...)
 {
   g_autofree char *detail = NULL;
+  guint line = 1;
+  gsize line_start;
   va_list args;
 
   if (p->failed)
@@ -143,8 +145,16 @@ parser_error (Parser     *p,
   detail = g_strdup_vprintf (format, args);
   va_end (args);
 
-  conduit_expression_syntax_error (p->error, column_at (p, start),
-                                   end > start ? chars_between (p, start, end) : 1, "%s", detail);
+  /* An expression written over several lines (the table's editor allows it) is easier to
+   * fix with the line named. */
+  line_start = 0;
+  for (gsize i = 0; i < start && i < p->length; i++)
+    if (p->text[i] == '\n')
+      line++, line_start = i + 1;
+  conduit_expression_syntax_error_at (p->error, line > 1 ? line : 0,
+                                      chars_between (p, line_start, start) + 1,
+                                      column_at (p, start),
+                                      end > start ? chars_between (p, start, end) : 1, detail);
 }
 
 static gboolean
@@ -196,9 +206,27 @@ lex_quoted (Parser *p,
                 g_string_append_unichar (token->string, u);
               }
               break;
-            default:
+            case '\\':
+            case '"':
+            case '\'':
+            case '`':
+            case '/':
               g_string_append_c (token->string, e);
               break;
+            default:
+              {
+                gsize end = i;
+
+                /* "\d" used to become "d" without a word, so a pattern never matched: an
+                 * escape that means nothing is refused where it is written. */
+                while (end < p->length && ((guchar)p->text[end] & 0xC0) == 0x80)
+                  end++;
+                parser_error (p, i - 2, end,
+                              _("“\\%.*s” is not an escape; write “\\\\” for a backslash "
+                                "(as in “\\\\d” for a digit in a pattern)"),
+                              (int)(end - i + 1), p->text + i - 1);
+                return FALSE;
+              }
             }
           continue;
         }

@@ -155,6 +155,13 @@ void                conduit_expression_syntax_error  (GError            **error,
                                                       const char         *format,
                                                       ...) G_GNUC_PRINTF (4, 5);
 
+void                conduit_expression_syntax_error_at (GError          **error,
+                                                      guint               line,
+                                                      guint               line_column,
+                                                      guint               column,
+                                                      guint               length,
+                                                      const char         *detail);
+
 /* date parsing, shared with the validation of date fields */
 gboolean            conduit_date_parse_iso           (const char         *text,
                                                       gsize               length,

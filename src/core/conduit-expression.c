@@ -81,6 +81,41 @@ conduit_expression_error_get_length (const GError *error)
   return conduit_expression_error_get_private (error)->length;
 }
 
+/* @line is 0 for an expression of one line; otherwise the message says the line and the
+ * column within it, while the error keeps the column from the start for underlining. */
+void
+conduit_expression_syntax_error_at (GError     **error,
+                                    guint        line,
+                                    guint        line_column,
+                                    guint        column,
+                                    guint        length,
+                                    const char  *detail)
+{
+  g_autofree char *valid = NULL;
+  GError *new_error;
+  ConduitExpressionErrorPrivate *priv;
+
+  /* The first error is the one to show; GLib warns about setting a second over it. */
+  if (error == NULL || *error != NULL)
+    return;
+
+  /* A message may quote the user's text cut anywhere: it must still be UTF-8. */
+  valid = g_utf8_make_valid (detail, -1);
+
+  if (line > 1)
+    /* TRANSLATORS: "line 2, column 5: “)” is missing" */
+    new_error = g_error_new (CONDUIT_EXPRESSION_ERROR, CONDUIT_EXPRESSION_ERROR_SYNTAX,
+                             _("line %u, column %u: %s"), line, line_column, valid);
+  else
+    /* TRANSLATORS: "column 12: “)” is missing" */
+    new_error = g_error_new (CONDUIT_EXPRESSION_ERROR, CONDUIT_EXPRESSION_ERROR_SYNTAX,
+                             _("column %u: %s"), column, valid);
+  priv = conduit_expression_error_get_private (new_error);
+  priv->column = column;
+  priv->length = MAX (length, 1);
+  g_propagate_error (error, new_error);
+}
+
 void
 conduit_expression_syntax_error (GError     **error,
                                  guint        column,
@@ -89,28 +124,15 @@ conduit_expression_syntax_error (GError     **error,
                                  ...)
 {
   g_autofree char *formatted = NULL;
-  g_autofree char *detail = NULL;
-  GError *new_error;
-  ConduitExpressionErrorPrivate *priv;
   va_list args;
 
-  /* The first error is the one to show; GLib warns about setting a second over it. */
   if (error == NULL || *error != NULL)
     return;
 
   va_start (args, format);
   formatted = g_strdup_vprintf (format, args);
   va_end (args);
-  /* A message may quote the user's text cut anywhere: it must still be UTF-8. */
-  detail = g_utf8_make_valid (formatted, -1);
-
-  /* TRANSLATORS: "column 12: “)” is missing" */
-  new_error = g_error_new (CONDUIT_EXPRESSION_ERROR, CONDUIT_EXPRESSION_ERROR_SYNTAX,
-                           _("column %u: %s"), column, detail);
-  priv = conduit_expression_error_get_private (new_error);
-  priv->column = column;
-  priv->length = MAX (length, 1);
-  g_propagate_error (error, new_error);
+  conduit_expression_syntax_error_at (error, 0, column, column, length, formatted);
 }
 
 /**
