@@ -585,6 +585,44 @@ test_flow_check (void)
   g_assert_nonnull (strstr (problem->message, "column 18"));
 }
 
+/* Issue #14 point 18: what the reader changed without refusing a record is told, so that the
+ * preview can show it as conduit-cli map does. */
+static void
+test_reader_warnings (void)
+{
+  const char *csv = " Email ,Name\nada@example.com,Ada\n";
+  const char *json = "[{\"email\": \"a@b.c\", \"email\": \"d@e.f\", \"n\": {\"x\": 1, \"x\": 2}}]";
+  g_autoptr(GInputStream) csv_stream = g_memory_input_stream_new_from_data (csv, -1, NULL);
+  g_autoptr(GInputStream) json_stream = g_memory_input_stream_new_from_data (json, -1, NULL);
+  g_autoptr(ConduitRecordReader) csv_reader = conduit_record_reader_new (csv_stream,
+                                                                         CONDUIT_RECORD_FORMAT_CSV);
+  g_autoptr(ConduitRecordReader) json_reader = conduit_record_reader_new (json_stream,
+                                                                          CONDUIT_RECORD_FORMAT_JSON);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) csv_record = conduit_record_reader_next (csv_reader, &error);
+  g_autoptr(JsonNode) json_record = conduit_record_reader_next (json_reader, &error);
+  g_autofree char *json_text = json_to_string (json_record, FALSE);
+  GPtrArray *warnings;
+  guint64 n_warnings = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (json_object_has_member (json_node_get_object (csv_record), "Email"));
+  warnings = conduit_record_reader_get_warnings (csv_reader, &n_warnings);
+  g_assert_nonnull (warnings);
+  g_assert_cmpuint (n_warnings, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (warnings, 0), ==,
+                   "row 1, column 1: the header “ Email ” has spaces around it; the field is "
+                   "called “Email”");
+
+  /* the last value of a repeated key, at the place of the first */
+  g_assert_cmpstr (json_text, ==, "{\"email\":\"d@e.f\",\"n\":{\"x\":2}}");
+  warnings = conduit_record_reader_get_warnings (json_reader, &n_warnings);
+  g_assert_cmpuint (n_warnings, ==, 1);
+  /* the inner object is complete first */
+  g_assert_cmpstr (g_ptr_array_index (warnings, 0), ==,
+                   "the key “x” appears more than once in an object; the last value is used");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -606,6 +644,7 @@ main (int   argc,
   g_test_add_func ("/conduit/mapping/schema/csv", test_schema_csv);
   g_test_add_func ("/conduit/mapping/auto-map", test_auto_map);
   g_test_add_func ("/conduit/mapping/flow-check", test_flow_check);
+  g_test_add_func ("/conduit/mapping/reader-warnings", test_reader_warnings);
 
   return g_test_run ();
 }

@@ -253,6 +253,18 @@ conduit_cli_map (int    argc,
   if (!g_output_stream_close (rejected, NULL, ok ? &error : NULL))
     ok = FALSE;
 
+  {
+    guint64 n_warnings = 0;
+    GPtrArray *warnings = conduit_record_reader_get_warnings (reader, &n_warnings);
+
+    for (guint i = 0; warnings != NULL && i < warnings->len; i++)
+      fprintf (stderr, _("%s: warning: %s: %s\n"), argv[0], input,
+               (const char *)g_ptr_array_index (warnings, i));
+    if (warnings != NULL && n_warnings > warnings->len)
+      fprintf (stderr, _("%s: warning: %s: %" PRIu64 " more warnings like these\n"), argv[0],
+               input, n_warnings - warnings->len);
+  }
+
   /* The summary comes also after an error, so that what was written is known. */
   if (!ok)
     {

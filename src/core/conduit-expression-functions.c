@@ -582,33 +582,6 @@ fn_ends_with (EvalContext *c, ExprNode *call, ConduitValue **args)
 
 /* ---- numbers and types ----------------------------------------------------------------- */
 
-static gboolean
-text_is_integer (const char *text,
-                 gsize       length,
-                 gint64     *out)
-{
-  gsize i = 0;
-  guint64 magnitude = 0;
-  gboolean negative = FALSE;
-
-  while (i < length && g_ascii_isspace (text[i]))
-    i++;
-  while (length > i && g_ascii_isspace (text[length - 1]))
-    length--;
-  if (i < length && (text[i] == '-' || text[i] == '+'))
-    negative = text[i++] == '-';
-  if (i >= length || length - i > 18)
-    return FALSE;
-  for (; i < length; i++)
-    {
-      if (!g_ascii_isdigit (text[i]))
-        return FALSE;
-      magnitude = magnitude * 10 + (text[i] - '0');
-    }
-  *out = negative ? -(gint64)magnitude : (gint64)magnitude;
-  return TRUE;
-}
-
 static ConduitValue *
 fn_to_number (EvalContext *c, ExprNode *call, ConduitValue **args)
 {
@@ -620,8 +593,19 @@ fn_to_number (EvalContext *c, ExprNode *call, ConduitValue **args)
     return null_value ();
   if (value->kind == CONDUIT_VALUE_INTEGER || value->kind == CONDUIT_VALUE_DOUBLE)
     return value;
-  if (value->kind == CONDUIT_VALUE_STRING && text_is_integer (value->string, value->len, &integer))
-    return conduit_value_new_integer (c->arena, integer);
+  if (value->kind == CONDUIT_VALUE_STRING)
+    switch (conduit_value_parse_integer_text (value->string, value->len, &integer))
+      {
+      case CONDUIT_TEXT_INTEGER:
+        return conduit_value_new_integer (c->arena, integer);
+      case CONDUIT_TEXT_INTEGER_TOO_LARGE:
+        conduit_expression_set_error (c, call, _("“%s” is beyond the 64-bit range of whole "
+                                                 "numbers; keep it as text"), shown (c, value));
+        return NULL;
+      case CONDUIT_TEXT_NOT_INTEGER:
+      default:
+        break;
+      }
   if (value->kind != CONDUIT_VALUE_BOOLEAN && conduit_value_get_number (value, &number))
     return conduit_value_new_double (c->arena, number);
 
@@ -640,8 +624,21 @@ fn_to_integer (EvalContext *c, ExprNode *call, ConduitValue **args)
     return null_value ();
   if (value->kind == CONDUIT_VALUE_INTEGER)
     return value;
-  if (value->kind == CONDUIT_VALUE_STRING && text_is_integer (value->string, value->len, &integer))
-    return conduit_value_new_integer (c->arena, integer);
+  if (value->kind == CONDUIT_VALUE_STRING)
+    switch (conduit_value_parse_integer_text (value->string, value->len, &integer))
+      {
+      case CONDUIT_TEXT_INTEGER:
+        return conduit_value_new_integer (c->arena, integer);
+      case CONDUIT_TEXT_INTEGER_TOO_LARGE:
+        conduit_expression_set_error (c, call, _("“%s” is beyond the 64-bit range of whole "
+                                                 "numbers (-9223372036854775808 to "
+                                                 "9223372036854775807); keep it as text"),
+                                      shown (c, value));
+        return NULL;
+      case CONDUIT_TEXT_NOT_INTEGER:
+      default:
+        break;
+      }
   if (value->kind != CONDUIT_VALUE_BOOLEAN && conduit_value_get_number (value, &number))
     {
       if (number == floor (number) && fabs (number) < 9e15)

@@ -117,6 +117,17 @@ text_integer (const char *text,
   double number;
   ConduitValue probe = { .kind = CONDUIT_VALUE_STRING, .len = length, .string = text };
 
+  /* digits are read exactly; only "42.0" and "4.2e1" go through a double */
+  switch (conduit_value_parse_integer_text (text, length, out))
+    {
+    case CONDUIT_TEXT_INTEGER:
+      return TRUE;
+    case CONDUIT_TEXT_INTEGER_TOO_LARGE:
+      return FALSE;
+    case CONDUIT_TEXT_NOT_INTEGER:
+    default:
+      break;
+    }
   if (!conduit_value_get_number (&probe, &number) || number != floor (number) || fabs (number) > 9e15)
     return FALSE;
   *out = (gint64)number;

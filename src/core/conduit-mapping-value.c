@@ -369,6 +369,53 @@ parse_number_text (const char *text,
 }
 
 /**
+ * conduit_value_parse_integer_text:
+ * @text: text
+ * @length: its length in bytes
+ * @out: (out): the integer
+ *
+ * Reads text of digits (spaces around, a sign) as a 64-bit integer, exactly: going through a
+ * double would round anything beyond 2^53.
+ *
+ * Returns: whether @text is an integer, not one, or only digits beyond 64 bits
+ */
+ConduitTextInteger
+conduit_value_parse_integer_text (const char *text,
+                                  gsize       length,
+                                  gint64     *out)
+{
+  gsize i = 0;
+  guint64 magnitude = 0;
+  gboolean negative = FALSE;
+  gboolean overflow = FALSE;
+
+  while (i < length && g_ascii_isspace (text[i]))
+    i++;
+  while (length > i && g_ascii_isspace (text[length - 1]))
+    length--;
+  if (i < length && (text[i] == '-' || text[i] == '+'))
+    negative = text[i++] == '-';
+  if (i >= length)
+    return CONDUIT_TEXT_NOT_INTEGER;
+  for (; i < length; i++)
+    {
+      guint digit;
+
+      if (!g_ascii_isdigit (text[i]))
+        return CONDUIT_TEXT_NOT_INTEGER;
+      digit = text[i] - '0';
+      if (magnitude > (G_MAXUINT64 - digit) / 10)
+        overflow = TRUE;
+      else
+        magnitude = magnitude * 10 + digit;
+    }
+  if (overflow || magnitude > (negative ? (guint64)G_MAXINT64 + 1 : (guint64)G_MAXINT64))
+    return CONDUIT_TEXT_INTEGER_TOO_LARGE;
+  *out = negative ? (gint64)(0 - magnitude) : (gint64)magnitude;
+  return CONDUIT_TEXT_INTEGER;
+}
+
+/**
  * conduit_value_get_number:
  * @value: (nullable): a value
  * @number: (out): the number
@@ -924,6 +971,8 @@ struct _ConduitJsonReader
   gsize       pos;
   guint       depth;
   const char *error;
+  const char *duplicate;      /* the first member name given twice in an object, or NULL */
+  guint       duplicate_len;
 };
 
 /**
@@ -1210,9 +1259,18 @@ read_number (ConduitJsonReader *r,
     }
   r->pos = i;
 
-  if (is_integer && !overflow &&
-      magnitude <= (negative ? (guint64)G_MAXINT64 + 1 : (guint64)G_MAXINT64))
-    return conduit_value_new_integer (arena, negative ? (gint64)(0 - magnitude) : (gint64)magnitude);
+  if (is_integer)
+    {
+      if (!overflow && magnitude <= (negative ? (guint64)G_MAXINT64 + 1 : (guint64)G_MAXINT64))
+        return conduit_value_new_integer (arena,
+                                          negative ? (gint64)(0 - magnitude) : (gint64)magnitude);
+      /* As a double it would lose its last digits without a word: an order or account number
+       * must arrive exactly or not at all. */
+      r->pos = start;
+      r->error = "the whole number is beyond the 64-bit range (-9223372036854775808 to "
+                 "9223372036854775807); write it in quotes to keep it as text";
+      return NULL;
+    }
 
   if (i - start >= sizeof buffer)
     {
@@ -1296,6 +1354,74 @@ read_array (ConduitJsonReader *r,
   return value;
 }
 
+static gboolean
+member_name_equal (const ConduitMember *a,
+                   const ConduitMember *b)
+{
+  return a->key_len == b->key_len && memcmp (a->key, b->key, a->key_len) == 0;
+}
+
+/* A name given twice in an object keeps the position of its first and the value of its last,
+ * as JavaScript, Python and json-glib (which reads flow files) do, so that a record reads the
+ * same everywhere. The reader remembers the name, for the warning the user is shown. */
+static void
+remove_duplicates (ConduitJsonReader *r,
+                   guint              start)
+{
+  ConduitMember *members = &g_array_index (r->members, ConduitMember, start);
+  guint n = r->members->len - start;
+  guint kept = 0;
+
+  /* Records are small: comparing pairs beats hashing for the usual dozen fields, and the
+   * lengths differ for most pairs. Large objects hash. */
+  if (n > 64)
+    {
+      g_autoptr(GHashTable) first = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+      for (guint i = 0; i < n; i++)
+        {
+          char *key = g_strndup (members[i].key, members[i].key_len);
+          gpointer at;
+
+          /* a name with a NUL in it cannot be a hash key; it is kept as it is */
+          if (strlen (key) != members[i].key_len)
+            {
+              g_free (key);
+              members[kept++] = members[i];
+              continue;
+            }
+          if (g_hash_table_lookup_extended (first, key, NULL, &at))
+            {
+              members[GPOINTER_TO_UINT (at)].value = members[i].value;
+              if (r->duplicate == NULL)
+                r->duplicate = members[i].key, r->duplicate_len = members[i].key_len;
+              g_free (key);
+              continue;
+            }
+          g_hash_table_insert (first, key, GUINT_TO_POINTER (kept));
+          members[kept++] = members[i];
+        }
+    }
+  else
+    for (guint i = 0; i < n; i++)
+      {
+        guint j;
+
+        for (j = 0; j < kept && !member_name_equal (&members[j], &members[i]); j++)
+          ;
+        if (j < kept)
+          {
+            members[j].value = members[i].value;
+            if (r->duplicate == NULL)
+              r->duplicate = members[i].key, r->duplicate_len = members[i].key_len;
+            continue;
+          }
+        members[kept++] = members[i];
+      }
+
+  g_array_set_size (r->members, start + kept);
+}
+
 static ConduitValue *
 read_object (ConduitJsonReader *r,
              ConduitArena      *arena)
@@ -1346,6 +1472,8 @@ read_object (ConduitJsonReader *r,
         r->error = "expected , or } in an object";
         return NULL;
       }
+
+  remove_duplicates (r, start);
 
   value = conduit_arena_alloc (arena, sizeof (ConduitValue));
   value->kind = CONDUIT_VALUE_OBJECT;
@@ -1442,6 +1570,8 @@ conduit_json_reader_parse (ConduitJsonReader  *reader,
   reader->pos = 0;
   reader->depth = 0;
   reader->error = NULL;
+  reader->duplicate = NULL;
+  reader->duplicate_len = 0;
   g_ptr_array_set_size (reader->items, 0);
   g_array_set_size (reader->members, 0);
 
@@ -1462,4 +1592,20 @@ conduit_json_reader_parse (ConduitJsonReader  *reader,
       *error_message = reader->error ? reader->error : "not JSON";
     }
   return value;
+}
+
+/**
+ * conduit_json_reader_get_duplicate:
+ * @reader: a reader
+ * @length: (out): the name's length in bytes
+ *
+ * Returns: (nullable) (transfer none): the first member name that the last parsed text gave
+ *   twice in one object (its last value was kept), or %NULL; it points into that text
+ */
+const char *
+conduit_json_reader_get_duplicate (ConduitJsonReader *reader,
+                                   gsize             *length)
+{
+  *length = reader->duplicate_len;
+  return reader->duplicate;
 }
