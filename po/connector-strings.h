@@ -7,7 +7,7 @@
 N_("Deduplicate");
 
 /* Translators: deduplicate: connector description */
-N_("Lets each item through once; repeats of an item already seen go to the duplicate port");
+N_("Lets each item through once: repeats go to Duplicate, items without the key's fields to No key");
 
 /* Translators: deduplicate: label of the “in” input; filter: label of the “in” input; http-request: label of the “in” input; manual-trigger: label of the “out” output; notify: label of the “in” input; write-file: label of the “in” input */
 N_("Items");
@@ -17,6 +17,9 @@ N_("New");
 
 /* Translators: deduplicate: label of the “duplicate” output */
 N_("Duplicate");
+
+/* Translators: deduplicate: label of the “no_key” output */
+N_("No key");
 
 /* Translators: deduplicate: label of the “error” output; filter: label of the “error” output; http-request: label of the “error” output; notify: label of the “error” output; read-file: label of the “error” output; write-file: label of the “error” output */
 N_("Failed");

@@ -240,6 +240,33 @@ test_environment (void)
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "comes from the environment variable "
                                      "CONDUIT_CREDENTIAL_T_CLI_ENV: unset it there"));
+
+  /* `set` refuses the same id as `delete` does: a keyring item would be shadowed, never used */
+  CLI (&run, "keyring-secret-4", env, "set", "t-cli-env", "--kind", "bearer");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "comes from the environment variable "
+                                     "CONDUIT_CREDENTIAL_T_CLI_ENV, which wins over the keyring"));
+  CLI (&run, NULL, NULL, "show", "t-cli-env");
+  g_assert_cmpint (run.status, ==, 1);
+}
+
+/* An environment credential without its secret is not "ok": show says what is missing. */
+static void
+test_environment_incomplete (void)
+{
+  g_auto(Run) run = { 0, };
+  const char *env[] = { "CONDUIT_CREDENTIAL_T_CLI_NOSECRET={\"kind\": \"bearer\"}", NULL };
+
+  CLI (&run, NULL, env, "show", "t-cli-nosecret");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "token:         (missing)\n"));
+  g_assert_null (strstr (run.out, "status:        ok"));
+  g_assert_nonnull (strstr (run.out, "status:        incomplete: "));
+
+  CLI (&run, NULL, env, "list");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_regex_match_simple ("^t_cli_nosecret +bearer +environment, incomplete", run.out,
+                                       G_REGEX_MULTILINE, 0));
 }
 
 static void
@@ -356,6 +383,7 @@ main (int   argc,
   g_test_add_func ("/conduit/cli/credential/set-show-list-delete", test_set_show_list_delete);
   g_test_add_func ("/conduit/cli/credential/bad-use", test_bad_use);
   g_test_add_func ("/conduit/cli/credential/environment", test_environment);
+  g_test_add_func ("/conduit/cli/credential/environment-incomplete", test_environment_incomplete);
   g_test_add_func ("/conduit/cli/credential/no-keyring", test_no_keyring);
   g_test_add_func ("/conduit/cli/credential/written-by-another-client",
                    test_written_by_another_client);

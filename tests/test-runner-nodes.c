@@ -7,9 +7,12 @@
 
 #include "config.h"
 
+#define SECRET_API_SUBJECT_TO_CHANGE
+
 #include "conduit.h"
 #include "fault-server.h"
 #include "runner-test-util.h"
+#include "test-keyring.h"
 
 /* The nodes that use the mapping language and credentials: Map Fields, Filter, Deduplicate,
  * idempotency keys, credentials with redaction, Notify, and files. */
@@ -143,12 +146,49 @@ test_dedupe_across_runs (RunnerFixture *fixture,
   run2 = runner_test_run (fixture, flow, again);
   g_assert_cmpuint (fault_server_n_created (server), ==, 5);
 
-  /* An item without a key is not let through blindly. */
+  /* An item without a key is not let through blindly: it leaves through "no_key". */
   run3 = runner_test_run (fixture, flow, bad);
   conduit_run_get_node_counts (run3, "once", NULL, &ok, &failed, NULL);
-  g_assert_cmpuint (ok, ==, 0);
-  g_assert_cmpuint (failed, ==, 1);
-  g_assert_cmpint (conduit_run_get_status (run3), ==, CONDUIT_RUN_STATUS_FAILED);
+  g_assert_cmpuint (ok, ==, 1);
+  g_assert_cmpuint (failed, ==, 0);
+  g_assert_cmpuint (fault_server_n_created (server), ==, 5);
+}
+
+/* A key computed from missing fields (sha256 of an absent email hashes the empty text) must
+ * never make items equal: each such item leaves through "no_key", none as a duplicate. */
+static void
+test_dedupe_missing_key (RunnerFixture *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(ConduitFlow) flow = runner_test_flow (
+    "{ \"version\": 1, \"name\": \"Dedupe by hash\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0], \"settings\": { \"items\": ["
+    "      { \"email\": \"a@example.com\", \"n\": 1 }, { \"n\": 2 }, { \"email\": \"\", \"n\": 3 },"
+    "      { \"email\": null, \"n\": 4 }, { \"email\": \"a@example.com\", \"n\": 5 }, { \"n\": 6 } ] } },"
+    "  { \"id\": \"once\", \"type\": \"deduplicate\", \"position\": [200, 0],"
+    "    \"settings\": { \"key\": \"sha256(email)\" } } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"once\", \"to_port\": \"in\" } ] }");
+  ConduitRun *run = conduit_runner_create_run (fixture->runner, flow, NULL, NULL, NULL, NULL);
+  GPtrArray *out, *duplicate, *no_key;
+
+  conduit_run_set_keep_outputs (run, TRUE);
+  conduit_run_execute_async (run, NULL, NULL, NULL);
+  while (conduit_run_get_status (run) == CONDUIT_RUN_STATUS_RUNNING)
+    g_main_context_iteration (NULL, TRUE);
+
+  out = conduit_run_get_node_output (run, "once", "out");
+  duplicate = conduit_run_get_node_output (run, "once", "duplicate");
+  no_key = conduit_run_get_node_output (run, "once", "no_key");
+  g_assert_nonnull (out);
+  g_assert_nonnull (duplicate);
+  g_assert_nonnull (no_key);
+  g_assert_cmpuint (out->len, ==, 1);
+  g_assert_cmpuint (duplicate->len, ==, 1);
+  g_assert_cmpuint (no_key->len, ==, 4);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (g_ptr_array_index (duplicate, 0)),
+                                               "n"), ==, 5);
+  g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+  g_object_unref (run);
 }
 
 static void
@@ -383,6 +423,104 @@ test_file_formats (void)
                    CONDUIT_FILE_FORMAT_NDJSON);
 }
 
+static void
+on_done (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+static char *
+cli_credential_show (const char *id)
+{
+  const char *argv[] = { g_getenv ("CONDUIT_CLI"), "credential", "show", id, NULL };
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
+                NULL, &error);
+  g_assert_no_error (error);
+  return out;
+}
+
+/* docs/credentials.md: an API answering 401 or 403 marks the credential "needs attention" in the
+ * keyring with what the server said, and a later success clears the mark. Through a real run
+ * of the HTTP step, checked with `conduit-cli credential show` as a user would. */
+static void
+test_refused_credential_marked (RunnerFixture *fixture,
+                                gconstpointer  data)
+{
+  const char *unavailable = test_keyring_unavailable_reason ();
+  ConduitCredentialStore *store = conduit_credential_store_get_default ();
+  g_autoptr(FaultServer) server = NULL;
+  g_autoptr(ConduitCredential) credential = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitFlow) flow = NULL;
+  g_autoptr(ConduitRun) refused = NULL;
+  g_autoptr(ConduitRun) accepted = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *shown = NULL;
+
+  if (unavailable != NULL)
+    {
+      /* CI has a keyring (tests/run-headless): there a missing one is a failure, not a skip */
+      if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
+        g_error ("no keyring in CI: %s", unavailable);
+      g_test_skip (unavailable);
+      return;
+    }
+
+  server = fault_server_new ();
+  url = fault_server_url (server, "/deals");
+  fault_server_script (server, "/deals", "401");
+  credential = conduit_credential_new ("t-refused-crm", CONDUIT_CREDENTIAL_KIND_BEARER);
+  conduit_credential_set_secret (credential, "token", "tok-refused-5", NULL);
+  conduit_credential_store_save_async (store, credential, NULL, on_done, &result);
+  g_assert_true (conduit_credential_store_save_finish (store, wait_for (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  json = g_strdup_printf (
+    "{ \"version\": 1, \"name\": \"Refused\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0],"
+    "    \"settings\": { \"items\": [ { \"deal\": 1 } ] } },"
+    "  { \"id\": \"call\", \"type\": \"http-request\", \"position\": [200, 0],"
+    "    \"settings\": { \"method\": \"POST\", \"url\": \"%s\", \"credential\": \"t-refused-crm\","
+    "                  \"max_attempts\": 1 } } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"call\", \"to_port\": \"in\" } ] }",
+    url);
+  flow = runner_test_flow (json);
+
+  refused = runner_test_run (fixture, flow, NULL);
+  g_assert_cmpint (conduit_run_get_status (refused), ==, CONDUIT_RUN_STATUS_FAILED);
+  shown = cli_credential_show ("t-refused-crm");
+  g_assert_nonnull (strstr (shown, "status:        needs attention\n"));
+  g_assert_nonnull (strstr (shown, "server said:"));
+  g_assert_nonnull (strstr (shown, "401"));
+  g_clear_pointer (&shown, g_free);
+
+  /* the server takes the credential again (the script is used up: "ok") */
+  accepted = runner_test_run (fixture, flow, NULL);
+  g_assert_cmpint (conduit_run_get_status (accepted), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+  shown = cli_credential_show ("t-refused-crm");
+  g_assert_nonnull (strstr (shown, "status:        ok\n"));
+
+  conduit_credential_store_delete_async (store, "t-refused-crm", NULL, on_done, &result);
+  g_assert_true (conduit_credential_store_delete_finish (store, wait_for (&result), &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -395,9 +533,11 @@ main (int    argc,
   ADD ("/conduit/runner/nodes/mapping-rejects", test_mapping_rejects);
   ADD ("/conduit/runner/nodes/filter", test_filter);
   ADD ("/conduit/runner/nodes/dedupe-across-runs", test_dedupe_across_runs);
+  ADD ("/conduit/runner/nodes/dedupe-missing-key", test_dedupe_missing_key);
   ADD ("/conduit/runner/nodes/idempotency-key", test_idempotency_key);
   ADD ("/conduit/runner/nodes/templates-and-query", test_templates_and_query);
   ADD ("/conduit/runner/nodes/credential-and-redaction", test_credential_and_redaction);
+  ADD ("/conduit/runner/nodes/refused-credential-marked", test_refused_credential_marked);
   ADD ("/conduit/runner/nodes/notify", test_notify);
   ADD ("/conduit/runner/nodes/files", test_files);
   g_test_add_func ("/conduit/runner/nodes/file-formats", test_file_formats);

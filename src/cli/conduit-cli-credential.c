@@ -82,14 +82,23 @@ list_credentials (GError **error)
   return conduit_credential_store_list_finish (store, wait_for_result (&result), error);
 }
 
-static const char *
-describe_status (ConduitCredential *credential)
+/* Returns (transfer full) the status column. An environment credential is loaded whole, secret
+ * included, so it can be checked here; a keyring item's secret is not loaded by a listing. */
+static char *
+describe_status (ConduitCredential *credential,
+                 gboolean           details)
 {
+  g_autoptr(GError) error = NULL;
+
   if (conduit_credential_get_locked (credential))
-    return _("locked");
+    return g_strdup (_("locked"));
   if (conduit_credential_get_attention (credential) != NULL)
-    return _("needs attention");
-  return _("ok");
+    return g_strdup (_("needs attention"));
+  if (conduit_credential_get_from_environment (credential) &&
+      !conduit_credential_check (credential, &error))
+    return details ? g_strdup_printf (_("incomplete: %s"), error->message)
+                   : g_strdup (_("incomplete"));
+  return g_strdup (_("ok"));
 }
 
 static int
@@ -115,10 +124,15 @@ command_list (const char *prgname)
   for (guint i = 0; i < credentials->len; i++)
     {
       ConduitCredential *credential = g_ptr_array_index (credentials, i);
-      const char *status = describe_status (credential);
+      g_autofree char *status = describe_status (credential, FALSE);
 
       if (conduit_credential_get_from_environment (credential))
-        status = _("environment");
+        {
+          gboolean complete = g_str_equal (status, _("ok"));
+
+          g_free (status);
+          status = g_strdup (complete ? _("environment") : _("environment, incomplete"));
+        }
 
       printf ("%-24s %-26s %-16s %s\n", conduit_credential_get_id (credential),
               conduit_credential_kind_to_string (conduit_credential_get_kind (credential)),
@@ -200,9 +214,15 @@ command_show (const char *prgname,
 
       if (fields[i].secret)
         {
-          /* a listing does not load secrets; only a locked item might lack one */
-          printf ("%-14s %s\n", label,
-                  conduit_credential_get_locked (credential) ? _("(locked)") : CONDUIT_REDACTED);
+          /* a listing does not load a keyring item's secrets (only a locked item might lack
+           * one); an environment credential is loaded whole, so a missing secret shows */
+          if (conduit_credential_get_locked (credential))
+            printf ("%-14s %s\n", label, _("(locked)"));
+          else if (conduit_credential_get_from_environment (credential) &&
+                   conduit_credential_get_secret (credential, fields[i].key) == NULL)
+            printf ("%-14s %s\n", label, _("(missing)"));
+          else
+            printf ("%-14s %s\n", label, CONDUIT_REDACTED);
           continue;
         }
 
@@ -213,7 +233,11 @@ command_show (const char *prgname,
         printf ("%s\n", label);
     }
 
-  printf ("%-14s %s\n", "status:", describe_status (credential));
+  {
+    g_autofree char *status = describe_status (credential, TRUE);
+
+    printf ("%-14s %s\n", "status:", status);
+  }
   if (conduit_credential_get_attention (credential) != NULL)
     printf ("%-14s %s\n", "server said:", conduit_credential_get_attention (credential));
 
@@ -362,6 +386,18 @@ command_set (const char  *prgname,
   if (error != NULL)
     {
       fprintf (stderr, "%s: %s\n", prgname, error->message);
+      return 1;
+    }
+
+  /* The variable wins over the keyring, so an item stored now would never be used: refuse, as
+   * `delete` does, instead of reporting a success that changes nothing. */
+  if (existing != NULL && conduit_credential_get_from_environment (existing))
+    {
+      g_autofree char *env_name = conduit_credential_dup_env_name (id);
+
+      fprintf (stderr, _("%s: credential “%s” comes from the environment variable %s, which wins "
+                         "over the keyring: change or unset the variable instead\n"),
+               prgname, id, env_name);
       return 1;
     }
 

@@ -32,8 +32,8 @@ conduit_cli_validate (int    argc,
   context = g_option_context_new (_("FILE… — check flow files"));
   g_option_context_set_summary (context,
                                 _("Prints “FILE: ok” for each valid flow, or each problem as "
-                                  "“FILE:LINE: message”. Exits with 0 when all files are valid, "
-                                  "1 otherwise."));
+                                  "“FILE:LINE: /json/pointer: message”. Exits with 0 when all "
+                                  "files are valid, 1 otherwise."));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       fprintf (stderr, "%s: %s\n", argv[0], error->message);

@@ -58,6 +58,7 @@ struct _ConduitSettingSpec
   char               *help;
   ConduitSettingType  type;
   gboolean            required;
+  gboolean            is_template;     /* text (or, for objects, each value) holds {{templates}} */
   JsonNode           *default_value;   /* (nullable) */
   char              **allowed_values;  /* (nullable) for CONDUIT_SETTING_CHOICE */
   double              minimum;         /* for numbers; -G_MAXDOUBLE when unbounded */

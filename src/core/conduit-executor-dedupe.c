@@ -14,6 +14,7 @@
 
 #include "conduit-executor-dedupe.h"
 #include "conduit-executor-text.h"
+#include "conduit-expression-private.h"
 #include "conduit-run.h"
 #include "conduit-runner.h"
 
@@ -23,6 +24,11 @@
  * again hours later still produces one downstream call, across restarts. Claims go through the
  * history's single writer in order, so of two deliveries arriving together exactly one is new.
  * Without a history (a run with --no-history) keys are kept in memory for the runner's life.
+ *
+ * An item that lacks every field the key reads (absent, null or empty text) has no key at all:
+ * `sha256(email)` of an item without an email would otherwise hash the empty text, and every
+ * such item would be taken for a duplicate of the first. Those items leave through "no_key",
+ * never compared with anything, so none is dropped as a repeat.
  */
 
 struct _ConduitExecutorDedupe
@@ -33,10 +39,11 @@ struct _ConduitExecutorDedupe
   ConduitExecutorText   *key;
   char                  *scope;
   gint64                 ttl_us;
+  GHashTable            *key_fields;  /* the top-level fields the key reads */
 
   GTask                 *task;
   GPtrArray             *items;
-  const char           **verdicts;   /* per item: "out", "duplicate", or NULL for an error */
+  const char           **verdicts;   /* per item: "out", "duplicate", "no_key", or NULL for an error */
   char                 **problems;
   guint                  pending;
 };
@@ -54,6 +61,7 @@ conduit_executor_dedupe_finalize (GObject *object)
   g_clear_object (&self->run);
   g_clear_pointer (&self->key, conduit_executor_text_free);
   g_free (self->scope);
+  g_clear_pointer (&self->key_fields, g_hash_table_unref);
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_free (self->verdicts);
   g_strfreev (self->problems);
@@ -94,6 +102,14 @@ conduit_executor_dedupe_prepare (ConduitExecutor  *executor,
   self->key = conduit_executor_text_new_expression (key, _("the key"), error);
   if (self->key == NULL)
     return FALSE;
+
+  {
+    g_autoptr(ConduitExpression) expression = conduit_expression_new (key, NULL);
+
+    self->key_fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    if (expression != NULL)
+      conduit_expression_collect_fields (expression, self->key_fields);
+  }
 
   self->run = g_object_ref (run);
   self->scope = g_strdup_printf ("%s/%s", conduit_run_get_flow_name (run), conduit_node_get_id (node));
@@ -191,6 +207,38 @@ claim_in_memory (ConduitExecutorDedupe *self,
   return TRUE;
 }
 
+/* Whether @item has none of the fields the key reads; a key reading no field (a constant) is
+ * never missing. */
+static gboolean
+key_is_missing (ConduitExecutorDedupe *self,
+                JsonNode              *item)
+{
+  GHashTableIter iter;
+  const char *name;
+  JsonObject *object;
+
+  if (g_hash_table_size (self->key_fields) == 0)
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (item))
+    return TRUE;
+
+  object = json_node_get_object (item);
+  g_hash_table_iter_init (&iter, self->key_fields);
+  while (g_hash_table_iter_next (&iter, (gpointer *)&name, NULL))
+    {
+      JsonNode *member = json_object_get_member (object, name);
+
+      if (member == NULL || JSON_NODE_HOLDS_NULL (member))
+        continue;
+      if (JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_STRING &&
+          *json_node_get_string (member) == '\0')
+        continue;
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 conduit_executor_dedupe_execute_async (ConduitExecutor     *executor,
                                        ConduitRun          *run,
@@ -213,9 +261,16 @@ conduit_executor_dedupe_execute_async (ConduitExecutor     *executor,
   for (guint i = 0; i < items->len; i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autofree char *key = conduit_executor_text_render (self->key, g_ptr_array_index (items, i),
-                                                           &error);
+      g_autofree char *key = NULL;
       Claim *claim;
+
+      if (key_is_missing (self, g_ptr_array_index (items, i)))
+        {
+          self->verdicts[i] = "no_key";
+          continue;
+        }
+
+      key = conduit_executor_text_render (self->key, g_ptr_array_index (items, i), &error);
 
       if (key == NULL || *key == '\0')
         {

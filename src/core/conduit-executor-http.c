@@ -376,6 +376,51 @@ fail_call (GTask      *task,
 }
 
 static void
+answer_noted_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Call *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* the answer itself arrived; a keyring hiccup must not change what the step reports */
+  if (!conduit_authorizer_note_answer_finish (CONDUIT_AUTHORIZER (object), result, &error))
+    g_message ("Could not update the attention mark of credential “%s”: %s",
+               conduit_credential_get_id (call->request->credential), error->message);
+
+  g_task_return_pointer (task, g_steal_pointer (&call->outcome),
+                         (GDestroyNotify)conduit_http_outcome_free);
+}
+
+/* Returns the call's final outcome. A credential the server refused (401, 403) is marked
+ * "needs attention" in the keyring first, and one it accepted again loses an earlier mark, so
+ * that the credentials window and `conduit-cli credential show` say what the server said. */
+static void
+return_outcome (GTask  *task,
+                Call   *call,
+                GBytes *bytes)
+{
+  ConduitCredential *credential = call->request->credential;
+  guint status = call->outcome->status;
+
+  if (credential != NULL &&
+      (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN ||
+       (SOUP_STATUS_IS_SUCCESSFUL (status) && conduit_credential_get_attention (credential) != NULL)))
+    {
+      ConduitAuthorizer *authorizer = conduit_runner_get_authorizer (conduit_run_get_runner (call->run));
+
+      conduit_authorizer_note_answer_async (authorizer, credential, call->message, bytes, NULL,
+                                            answer_noted_cb, task);
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&call->outcome),
+                         (GDestroyNotify)conduit_http_outcome_free);
+  g_object_unref (task);
+}
+
+static void
 attempt_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
@@ -454,8 +499,7 @@ attempt_cb (GObject      *object,
 
           outcome->ok = TRUE;
           record_attempt (call, "ok", NULL, NULL);
-          g_task_return_pointer (task, g_steal_pointer (&call->outcome),
-                                 (GDestroyNotify)conduit_http_outcome_free);
+          return_outcome (g_steal_pointer (&task), call, bytes);
           return;
         }
 
@@ -507,7 +551,10 @@ attempt_cb (GObject      *object,
       message = full;
     }
   record_attempt (call, "failed", kind, message);
-  fail_call (task, call, kind, g_steal_pointer (&message));
+  outcome->ok = FALSE;
+  outcome->error_kind = g_strdup (kind);
+  outcome->error_message = g_steal_pointer (&message);
+  return_outcome (g_steal_pointer (&task), call, bytes);
 }
 
 static void

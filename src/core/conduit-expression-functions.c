@@ -1113,8 +1113,9 @@ check_date (ExprNode  *call,
       /* The code may be any character: quote all of its bytes, or the message is not UTF-8. */
       int bad_length = *bad ? (int)(g_utf8_next_char (bad) - bad) : 0;
 
-      *message = g_strdup_printf (_("“%%%.*s” is not a date code; use %%Y %%m %%d %%H %%M %%S "
-                                    "%%y %%b %%B %%p %%I %%f %%z"), bad_length, bad);
+      *message = g_strdup_printf (_("“%%%.*s” is not a date code; use %%Y %%y %%m %%b %%B %%h "
+                                    "%%d %%e %%a %%A %%H %%I %%p %%M %%S %%f %%z %%T %%F or %%%%"),
+                                  bad_length, bad);
       return FALSE;
     }
   return TRUE;

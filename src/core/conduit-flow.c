@@ -15,6 +15,7 @@
 #include "conduit-flow.h"
 #include "conduit-flow-mapping-check.h"
 #include "conduit-json-text.h"
+#include "conduit-template.h"
 
 /* A flow is the document a person edits: nodes and the links between them, plus a name, a
  * description and an owner. The model is lenient (it holds whatever the editor puts in it, an
@@ -749,6 +750,76 @@ list_connector_ids (ConduitConnectorRegistry *registry)
   return g_string_free (g_steal_pointer (&str), FALSE);
 }
 
+/* Compiles @text as the expression or template @spec says it is, so that a flow with a typo in
+ * a condition or a {{template}} is refused when it is loaded (by `validate`, the inspector and
+ * `serve`), not when its first item reaches the step. */
+static void
+check_text_compiles (const ConduitSettingSpec *spec,
+                     const char               *text,
+                     const char               *pointer,
+                     const char               *node_id,
+                     GPtrArray                *problems)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (spec->type == CONDUIT_SETTING_EXPRESSION)
+    {
+      g_autoptr(ConduitExpression) expression = conduit_expression_new (text, &error);
+
+      if (expression == NULL)
+        add_problem (problems, pointer, node_id, _("node “%s”: %s (%s): %s"),
+                     node_id, spec->label, spec->key, error->message);
+    }
+  else
+    {
+      g_autoptr(ConduitTemplate) template = conduit_template_new (text, &error);
+
+      if (template == NULL)
+        add_problem (problems, pointer, node_id, _("node “%s”: %s (%s): %s"),
+                     node_id, spec->label, spec->key, error->message);
+    }
+}
+
+static void
+check_setting_compiles (const ConduitSettingSpec *spec,
+                        JsonNode                 *value,
+                        const char               *pointer,
+                        const char               *node_id,
+                        GPtrArray                *problems)
+{
+  if (spec->type != CONDUIT_SETTING_EXPRESSION && !spec->is_template)
+    return;
+
+  if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+    {
+      const char *text = json_node_get_string (value);
+
+      /* An empty optional expression means "none" (e.g. no idempotency key). */
+      if (*text != '\0' || spec->type != CONDUIT_SETTING_EXPRESSION)
+        check_text_compiles (spec, text, pointer, node_id, problems);
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (value))
+    {
+      JsonObjectIter iter;
+      const char *member_name;
+      JsonNode *member;
+
+      /* Header and query values: each one is a template, as the HTTP step compiles them. */
+      json_object_iter_init_ordered (&iter, json_node_get_object (value));
+      while (json_object_iter_next_ordered (&iter, &member_name, &member))
+        {
+          g_autofree char *member_pointer = conduit_json_pointer_append (pointer, member_name);
+          g_autofree char *text = NULL;
+
+          if (JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_STRING)
+            text = g_strdup (json_node_get_string (member));
+          else
+            text = json_to_string (member, FALSE);
+          check_text_compiles (spec, text, member_pointer, node_id, problems);
+        }
+    }
+}
+
 static void
 check_node (ConduitFlow              *self,
             ConduitConnectorRegistry *registry,
@@ -804,9 +875,14 @@ check_node (ConduitFlow              *self,
       if (spec->required && JSON_NODE_HOLDS_VALUE (value) &&
           json_node_get_value_type (value) == G_TYPE_STRING &&
           *json_node_get_string (value) == '\0')
-        add_problem (problems, setting_pointer, node_id,
-                     _("node “%s”: required setting “%s” (%s) is empty"),
-                     node_id, spec->key, spec->label);
+        {
+          add_problem (problems, setting_pointer, node_id,
+                       _("node “%s”: required setting “%s” (%s) is empty"),
+                       node_id, spec->key, spec->label);
+          continue;
+        }
+
+      check_setting_compiles (spec, value, setting_pointer, node_id, problems);
     }
 
   specs = conduit_connector_get_settings (connector);
@@ -1200,7 +1276,6 @@ read_node (JsonNode   *value,
   const char *id;
   const char *type;
   const char *str;
-  guint problems_before = problems->len;
 
   if (!JSON_NODE_HOLDS_OBJECT (value))
     {
@@ -1288,9 +1363,9 @@ read_node (JsonNode   *value,
         conduit_node_set_mapping (node, member);
     }
 
-  if (problems->len > problems_before)
-    return NULL;
-
+  /* A node with an id and a type joins the flow even when some of its other members are wrong
+   * (those are reported above and the load fails all the same), so that the checks of its
+   * settings and links still run and every problem is reported at once. */
   return g_steal_pointer (&node);
 }
 

@@ -316,9 +316,10 @@ conduit_mapping_rules_check (const ConduitMappingRules *rules,
 
   if (rules->min_length >= 0 || rules->max_length >= 0)
     {
+      gboolean is_list = value->kind == CONDUIT_VALUE_ARRAY;
       glong count;
 
-      if (value->kind == CONDUIT_VALUE_ARRAY)
+      if (is_list)
         count = value->len;
       else
         {
@@ -327,18 +328,37 @@ conduit_mapping_rules_check (const ConduitMappingRules *rules,
         }
       if (rules->min_length >= 0 && count < rules->min_length)
         {
-          g_autofree char *message =
-            g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "is %ld character long, less than the %d required",
-                                          "is %ld characters long, less than the %d required", count),
-                             count, rules->min_length);
+          g_autofree char *message = NULL;
+
+          /* a list's length is its items, and the reason says so */
+          if (is_list)
+            message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                    "has %ld item, fewer than the %d required",
+                                                    "has %ld items, fewer than the %d required",
+                                                    count),
+                                       count, rules->min_length);
+          else
+            message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                    "is %ld character long, less than the %d required",
+                                                    "is %ld characters long, less than the %d required",
+                                                    count),
+                                       count, rules->min_length);
 
           conduit_mapping_add_reason (reasons, prefix, item, suffix, "min_length", value, message);
         }
       if (rules->max_length >= 0 && count > rules->max_length)
         {
-          g_autofree char *message =
-            g_strdup_printf (_("is %ld characters long, more than the %d allowed"), count,
-                             rules->max_length);
+          g_autofree char *message = NULL;
+
+          if (is_list)
+            message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                    "has %ld item, more than the %d allowed",
+                                                    "has %ld items, more than the %d allowed",
+                                                    count),
+                                       count, rules->max_length);
+          else
+            message = g_strdup_printf (_("is %ld characters long, more than the %d allowed"), count,
+                                       rules->max_length);
 
           conduit_mapping_add_reason (reasons, prefix, item, suffix, "max_length", value, message);
         }

@@ -844,6 +844,39 @@ conduit_value_from_json_node (ConduitArena *arena,
 }
 
 /**
+ * conduit_value_holds_nul:
+ * @value: a value
+ *
+ * Returns: %TRUE if a string or an object key in @value holds a NUL byte (from a JSON
+ *   "\u0000"), which conduit_value_to_json_node() could not carry
+ */
+gboolean
+conduit_value_holds_nul (const ConduitValue *value)
+{
+  if (value == NULL || CONDUIT_VALUE_IS_NULL (value))
+    return FALSE;
+
+  switch (value->kind)
+    {
+    case CONDUIT_VALUE_STRING:
+      return memchr (value->string, '\0', value->len) != NULL;
+    case CONDUIT_VALUE_ARRAY:
+      for (guint i = 0; i < value->len; i++)
+        if (conduit_value_holds_nul (value->items[i]))
+          return TRUE;
+      return FALSE;
+    case CONDUIT_VALUE_OBJECT:
+      for (guint i = 0; i < value->len; i++)
+        if (memchr (value->members[i].key, '\0', value->members[i].key_len) != NULL ||
+            conduit_value_holds_nul (value->members[i].value))
+          return TRUE;
+      return FALSE;
+    default:
+      return FALSE;
+    }
+}
+
+/**
  * conduit_value_to_json_node:
  * @value: (nullable): a value
  *
@@ -1051,6 +1084,24 @@ read_hex4 (ConduitJsonReader *r,
   return TRUE;
 }
 
+/* Like g_utf8_validate(), but a NUL byte counts as the character U+0000 it is: JSON may carry
+ * it as "\u0000", and values keep their length, so it travels as any other character. */
+static gboolean
+utf8_validate_with_nul (const char *text,
+                        gsize       length)
+{
+  const char *end;
+
+  while (!g_utf8_validate (text, length, &end))
+    {
+      if (*end != '\0')
+        return FALSE;
+      length -= (gsize)(end - text) + 1;
+      text = end + 1;
+    }
+  return TRUE;
+}
+
 /* Reads a string at r->pos (after the opening quote). Strings without escapes point into the
  * input text; the caller keeps the text alive as long as the values. */
 static gboolean
@@ -1181,7 +1232,7 @@ read_string (ConduitJsonReader  *r,
     }
   r->pos++;
 
-  if (!g_utf8_validate (decoded->str, decoded->len, NULL))
+  if (!utf8_validate_with_nul (decoded->str, decoded->len))
     {
       r->pos = start;
       r->error = "text is not valid UTF-8";

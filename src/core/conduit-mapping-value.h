@@ -115,6 +115,7 @@ void          conduit_value_write_number   (GString            *out,
 ConduitValue *conduit_value_from_json_node (ConduitArena       *arena,
                                             JsonNode           *node);
 JsonNode     *conduit_value_to_json_node   (const ConduitValue *value);
+gboolean      conduit_value_holds_nul      (const ConduitValue *value);
 ConduitValue *conduit_value_copy           (ConduitArena       *arena,
                                             const ConduitValue *value);
 

@@ -713,6 +713,18 @@ conduit_record_reader_next (ConduitRecordReader  *self,
   conduit_arena_reset (self->arena);
   if (!conduit_record_reader_next_value (self, self->arena, &record, error))
     return NULL;
+
+  /* JSON-GLib's nodes hold C strings: a U+0000 ("\u0000") would cut the text short there.
+   * The streaming mapping carries it; a step's item cannot, so the record is refused by itself
+   * rather than passed on shortened. */
+  if (conduit_value_holds_nul (record))
+    {
+      g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
+                   _("a text or a field name in this record holds the character U+0000 "
+                     "(\\u0000), which a step cannot carry"));
+      return NULL;
+    }
+
   return conduit_value_to_json_node (record);
 }
 
