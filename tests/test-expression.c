@@ -353,6 +353,36 @@ test_unknown_escape (void)
   assert_eval ("concat(\"a\\\"b\", 'c\\'d', \"\\/\\t\")", "\"a\\\"bc'd/\\t\"");
 }
 
+/* Issue #21: lenient conversion and ASCII variants. */
+static void
+test_lenient (void)
+{
+  /* try(): the fallback when the first value fails, not when it is missing */
+  assert_eval ("try(to_integer(\"many\"), 0)", "0");
+  assert_eval ("try(to_integer(age), 0)", "36");
+  assert_eval ("try(date(\"02/30/2024\", \"%m/%d/%Y\"), \"unknown\")", "\"unknown\"");
+  assert_eval ("try(nothing, 1)", "null");
+  assert_eval ("try(try(to_number(\"x\"), to_integer(\"y\")), -1)", "-1");
+  /* the fallback's own failure refuses the record */
+  assert_eval_fails ("try(to_integer(\"many\"), to_integer(\"more\"))", "“more” is not a whole number");
+  assert_syntax_error ("try(1)", 1, "try() takes 2 values");
+
+  /* date(…, "lenient"): no value for an impossible date or text not in the form */
+  assert_eval ("date(\"02/30/2024\", \"%m/%d/%Y\", \"lenient\")", "null");
+  assert_eval ("date(\"soon\", \"%m/%d/%Y\", \"lenient\")", "null");
+  assert_eval ("date(\"02/29/2024\", \"%m/%d/%Y\", \"lenient\")", "\"2024-02-29\"");
+  assert_eval_fails ("date(\"02/30/2024\", \"%m/%d/%Y\")", "is not a date in the form");
+  assert_syntax_error ("date(when, \"%d/%m/%Y\", \"loose\")", 24, "can only be \"lenient\"");
+
+  /* ASCII variants touch only ASCII letters and spaces; the default ones are Unicode */
+  assert_eval ("upper_ascii(\"straße ïx\")", "\"STRAßE ïX\"");
+  assert_eval ("upper(\"straße\")", "\"STRASSE\"");
+  assert_eval ("lower_ascii(\"ÀB C\")", "\"Àb c\"");
+  assert_eval ("trim_ascii(\"\\u00a0 x \\t\")", "\"\\u00a0 x\"");
+  assert_eval ("trim(\"\\u00a0 x \\t\")", "\"x\"");
+  assert_eval ("lower_ascii(nothing)", "null");
+}
+
 /* Repeats @unit @count times between @before and @after. */
 static char *
 repeated (const char *before,
@@ -522,6 +552,7 @@ main (int   argc,
   g_test_add_func ("/conduit/expression/keys", test_keys);
   g_test_add_func ("/conduit/expression/syntax-errors", test_syntax_errors);
   g_test_add_func ("/conduit/expression/unknown-escape", test_unknown_escape);
+  g_test_add_func ("/conduit/expression/lenient", test_lenient);
   g_test_add_func ("/conduit/expression/nesting-limit", test_nesting_limit);
   g_test_add_func ("/conduit/expression/long", test_long_expressions);
   g_test_add_func ("/conduit/expression/date-errors", test_date_errors);

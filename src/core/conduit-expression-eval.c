@@ -280,6 +280,23 @@ conduit_expression_eval_node (EvalContext *context,
         ConduitValue *stack_args[8];
         ConduitValue **args = stack_args;
 
+        if (node->call.function->lazy == EXPR_LAZY_TRY)
+          {
+            GError *local_error = NULL;
+            GError **outer = context->error;
+            ConduitValue *value;
+
+            /* A failure of the first value (to_integer("many"), an impossible date) is
+             * forgotten and the fallback computed instead; its own failure still counts. */
+            context->error = &local_error;
+            value = conduit_expression_eval_node (context, node->call.args[0]);
+            context->error = outer;
+            if (value != NULL)
+              return value;
+            g_clear_error (&local_error);
+            return conduit_expression_eval_node (context, node->call.args[1]);
+          }
+
         if (node->call.function->impl == NULL)   /* if(): only the chosen branch runs */
           {
             ConduitValue *condition = conduit_expression_eval_node (context, node->call.args[0]);

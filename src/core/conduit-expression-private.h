@@ -76,13 +76,23 @@ typedef gboolean (*ExprFunctionCheck) (ExprNode  *call,
                                        guint     *bad_argument,
                                        char     **message);
 
+/* Functions whose values are not all computed first: if() computes only the chosen side,
+ * try() the fallback only when the first value fails. */
+typedef enum
+{
+  EXPR_LAZY_NONE,
+  EXPR_LAZY_IF,
+  EXPR_LAZY_TRY,
+} ExprLazy;
+
 struct _ExprFunction
 {
   const char        *name;
   guint              min_args;
   guint              max_args;     /* G_MAXUINT: any number */
-  ExprFunctionImpl   impl;         /* NULL for if(), which is evaluated lazily */
+  ExprFunctionImpl   impl;         /* NULL for the lazy ones */
   ExprFunctionCheck  check;
+  ExprLazy           lazy;
 };
 
 struct _ExprNode
