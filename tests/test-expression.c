@@ -383,6 +383,30 @@ test_lenient (void)
   assert_eval ("lower_ascii(nothing)", "null");
 }
 
+/* Issue #21: let names a value once. */
+static void
+test_let (void)
+{
+  assert_eval ("let e = lower(trim(email)) in if(matches(e, \"@example\\\\.com$\"), e, null)",
+               "\"ada@example.com\"");
+  assert_eval ("let x = utm in x.source", "\"newsletter\"");
+  assert_eval ("let first = items[0] in first.price * first.qty", "19.0");
+  assert_eval ("let a = 2 in let b = a * 3 in b + a", "8");
+  /* an inner let hides an outer one; `x` in backquotes is the field */
+  assert_eval ("let n = 1 in let n = n + 1 in n", "2");
+  assert_eval ("let last = \"mine\" in concat(last, \"/\", `last`)", "\"mine/LOVELACE\"");
+  /* a field called let still reads as a field */
+  assert_eval ("concat(let, \"-\")", "\"-\"");
+  /* the name is known only in the body */
+  assert_eval ("concat(let y = 1 in y, y)", "\"1\"");
+  assert_syntax_error ("let x = 1 x", 11, "“in” expected after the value of “x”");
+  /* computed once: two uuid() calls would differ */
+  assert_eval ("let u = uuid() in u == u", "true");
+  assert_eval ("uuid() == uuid()", "false");
+  assert_syntax_error ("let x = items in x[].sku", 18, "“[]” cannot walk a let name");
+  assert_eval_fails ("let n = to_integer(\"many\") in 1", "“many” is not a whole number");
+}
+
 /* Repeats @unit @count times between @before and @after. */
 static char *
 repeated (const char *before,
@@ -553,6 +577,7 @@ main (int   argc,
   g_test_add_func ("/conduit/expression/syntax-errors", test_syntax_errors);
   g_test_add_func ("/conduit/expression/unknown-escape", test_unknown_escape);
   g_test_add_func ("/conduit/expression/lenient", test_lenient);
+  g_test_add_func ("/conduit/expression/let", test_let);
   g_test_add_func ("/conduit/expression/nesting-limit", test_nesting_limit);
   g_test_add_func ("/conduit/expression/long", test_long_expressions);
   g_test_add_func ("/conduit/expression/date-errors", test_date_errors);

@@ -275,6 +275,19 @@ conduit_expression_eval_node (EvalContext *context,
     case EXPR_PATH:
       return path_get (context, &node->path, 0, context->root, FALSE);
 
+    case EXPR_VARIABLE:
+      return path_get (context, &node->path, 1, context->slots[node->slot], FALSE);
+
+    case EXPR_LET:
+      {
+        ConduitValue *value = conduit_expression_eval_node (context, node->let.value);
+
+        if (value == NULL)
+          return NULL;
+        context->slots[node->slot] = value;
+        return conduit_expression_eval_node (context, node->let.body);
+      }
+
     case EXPR_CALL:
       {
         ConduitValue *stack_args[8];
@@ -394,8 +407,12 @@ conduit_expression_eval (ConduitExpression  *self,
                          gint64              current,
                          GError            **error)
 {
-  EvalContext context = { arena, root, current, error };
-  ConduitValue *value = conduit_expression_eval_node (&context, self->root);
+  EvalContext context = { arena, root, current, error, NULL };
+  ConduitValue *value;
+
+  if (self->n_slots > 0)
+    context.slots = conduit_arena_alloc (arena, sizeof (ConduitValue *) * self->n_slots);
+  value = conduit_expression_eval_node (&context, self->root);
 
   if (value == NULL && error != NULL && *error == NULL)
     g_set_error_literal (error, CONDUIT_EXPRESSION_ERROR, CONDUIT_EXPRESSION_ERROR_FAILED,

@@ -50,6 +50,7 @@ typedef enum
   TOKEN_TRUE,
   TOKEN_FALSE,
   TOKEN_NULL,
+  TOKEN_ASSIGN,      /* the = of a let, only where one is expected */
   TOKEN_ERROR,
 } TokenKind;
 
@@ -77,7 +78,16 @@ typedef struct
   guint              braces;          /* open { of tables, which a "}}" cannot close */
   GError           **error;
   gboolean           failed;
+  gboolean           allow_assign;    /* a single = is the next token of a let */
+  GArray            *scope;           /* (element-type LetName) the let names in force */
 } Parser;
+
+typedef struct
+{
+  const char *name;
+  gsize       length;
+  guint       slot;
+} LetName;
 
 /* Every node asks for its column and width: counting characters from the start each time made
  * a long sum quadratic, so they come from a table built once (or the offset, for ASCII). */
@@ -313,6 +323,8 @@ next_token (Parser *p)
           t->op = eq ? OP_LE : OP_LT;
         else if (c == '>')
           t->op = eq ? OP_GE : OP_GT;
+        else if (c == '=' && p->allow_assign)
+          t->kind = TOKEN_ASSIGN;
         else if (c == '=')
           {
             parser_error (p, p->pos, p->pos + 1, _("use “==” to compare two values"));
@@ -860,6 +872,98 @@ parse_call (Parser *p)
   return node;
 }
 
+static gboolean
+token_is_word (Parser     *p,
+               const char *word)
+{
+  gsize length = strlen (word);
+
+  return p->token.kind == TOKEN_NAME && p->token.end - p->token.start == length &&
+         memcmp (p->text + p->token.start, word, length) == 0;
+}
+
+/* "let name = value in body": the value is computed once per record, however often the body
+ * uses the name. Only "let" followed by a name and "=" starts one, so a field called "let"
+ * still reads as a field. Returns NULL without an error when it is not a let. */
+static ExprNode *
+parse_let (Parser   *p,
+           gboolean *is_let)
+{
+  gsize start = p->token.start;
+  gsize saved_pos = p->pos;
+  Token saved = p->token;
+  guint saved_braces = p->braces;
+  gsize name_start, name_end;
+  ExprNode *node;
+  LetName let_name;
+  char buffer[64];
+
+  *is_let = FALSE;
+  next_token (p);
+  if (p->token.kind == TOKEN_NAME && !p->failed)
+    {
+      name_start = p->token.start;
+      name_end = p->token.end;
+      p->allow_assign = TRUE;
+      next_token (p);
+      p->allow_assign = FALSE;
+      if (p->token.kind == TOKEN_ASSIGN)
+        *is_let = TRUE;
+    }
+  if (!*is_let)
+    {
+      p->pos = saved_pos;
+      p->token = saved;
+      p->braces = saved_braces;
+      return NULL;
+    }
+
+  next_token (p);
+  node = node_new (p, EXPR_LET, start, name_end);
+  node->let.value = parse_expression (p);
+  if (node->let.value == NULL)
+    return NULL;
+  if (!token_is_word (p, "in"))
+    {
+      parser_error (p, p->token.start, p->token.end,
+                    _("“in” expected after the value of “%.*s”, found %s; write "
+                      "let name = value in expression"),
+                    (int)(name_end - name_start), p->text + name_start,
+                    token_text (p, buffer, sizeof buffer));
+      return NULL;
+    }
+  next_token (p);
+
+  node->slot = p->expression->n_slots++;
+  let_name.name = p->text + name_start;
+  let_name.length = name_end - name_start;
+  let_name.slot = node->slot;
+  if (p->scope == NULL)
+    p->scope = g_array_new (FALSE, FALSE, sizeof (LetName));
+  g_array_append_val (p->scope, let_name);
+  node->let.body = parse_expression (p);
+  g_array_set_size (p->scope, p->scope->len - 1);
+  return node->let.body != NULL ? node : NULL;
+}
+
+static const LetName *
+find_let_name (Parser *p)
+{
+  gsize length = p->token.end - p->token.start;
+
+  if (p->scope == NULL || p->token.kind != TOKEN_NAME)
+    return NULL;
+  /* the innermost first: an inner let hides an outer one of the same name */
+  for (guint i = p->scope->len; i > 0; i--)
+    {
+      const LetName *name = &g_array_index (p->scope, LetName, i - 1);
+
+      if (name->length == length && memcmp (name->name, p->text + p->token.start, length) == 0)
+        return name;
+    }
+  return NULL;
+}
+
 static ExprNode *
 parse_primary (Parser *p)
 {
@@ -911,19 +1015,43 @@ parse_primary (Parser *p)
           after++;
         if (after < p->length && p->text[after] == '(')
           return parse_call (p);
+        if (token_is_word (p, "let"))
+          {
+            gboolean is_let;
+
+            node = parse_let (p, &is_let);
+            if (is_let || p->failed)
+              return node;
+          }
       }
       G_GNUC_FALLTHROUGH;
     case TOKEN_QUOTED_NAME:
     case TOKEN_DOLLAR:
       {
         g_autoptr(GArray) segments = g_array_new (FALSE, FALSE, sizeof (PathSegment));
+        /* a let name, unless in backquotes: `x` is always the field */
+        const LetName *let_name = find_let_name (p);
+        ExprNode *first_iteration = p->expression->iteration;
 
         if (p->token.kind == TOKEN_NAME)
           add_key_segment (p, segments, p->text + p->token.start, p->token.end - p->token.start);
         else if (p->token.kind == TOKEN_QUOTED_NAME)
           add_key_segment (p, segments, p->token.string->str, p->token.string->len);
         next_token (p);
-        return finish_path (p, segments, start);
+        node = finish_path (p, segments, start);
+        if (node != NULL && let_name != NULL)
+          {
+            if (p->expression->iteration == node)
+              {
+                p->expression->iteration = first_iteration;
+                parser_error (p, start, p->token.start,
+                              _("“[]” cannot walk a let name; walk the field in its value"));
+                return NULL;
+              }
+            node->kind = EXPR_VARIABLE;
+            node->slot = let_name->slot;
+          }
+        return node;
       }
 
     case TOKEN_ERROR:
@@ -1200,6 +1328,7 @@ conduit_expression_new_full (const char  *text,
 
   g_string_free (parser.token.string, TRUE);
   g_clear_pointer (&parser.chars_before, g_free);
+  g_clear_pointer (&parser.scope, g_array_unref);
   if (parser.failed || self->root == NULL)
     {
       if (!parser.failed)

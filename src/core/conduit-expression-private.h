@@ -46,6 +46,8 @@ typedef enum
   EXPR_OR,
   EXPR_COMPARE,
   EXPR_ARITHMETIC,
+  EXPR_LET,        /* let name = value in body */
+  EXPR_VARIABLE,   /* a let name, with a path into its value */
 } ExprKind;
 
 typedef enum
@@ -64,6 +66,7 @@ struct _EvalContext
   const ConduitValue  *root;
   gint64               current;   /* the item of an array row, or -1 */
   GError             **error;
+  ConduitValue       **slots;     /* the values of let names, one per name of the expression */
 };
 
 typedef ConduitValue *(*ExprFunctionImpl) (EvalContext   *context,
@@ -100,6 +103,7 @@ struct _ExprNode
   ExprKind  kind;
   guint     column;     /* 1-based, in characters */
   guint     length;     /* in characters, for underlining */
+  guint     slot;       /* of a let or a variable: where the value is kept */
   union
   {
     ConduitValue *literal;
@@ -119,6 +123,11 @@ struct _ExprNode
       ExprNode     *right;
     } binary;
     ExprNode *operand;
+    struct
+    {
+      ExprNode *value;
+      ExprNode *body;
+    } let;
   };
 };
 
@@ -131,6 +140,7 @@ struct _ConduitExpression
   ExprNode     *root;
   GPtrArray    *calls;      /* (element-type ExprNode) calls that hold prepared data */
   ExprNode     *iteration;  /* (nullable) the first path with [] */
+  guint         n_slots;    /* let names: each is computed once per evaluation */
 };
 
 const ExprFunction *conduit_expression_find_function (const char *name,

@@ -296,6 +296,11 @@ collect_fields (ExprNode   *node,
       collect_fields (node->binary.left, names);
       collect_fields (node->binary.right, names);
       break;
+    case EXPR_LET:
+      collect_fields (node->let.value, names);
+      collect_fields (node->let.body, names);
+      break;
+    case EXPR_VARIABLE:
     case EXPR_LITERAL:
     default:
       break;
