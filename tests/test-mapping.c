@@ -623,6 +623,55 @@ test_reader_warnings (void)
                    "the key “x” appears more than once in an object; the last value is used");
 }
 
+/* Issue #21: a null can be written on purpose, per row, and told from a missing value. */
+static void
+test_explicit_null (void)
+{
+  g_autoptr(ConduitMapping) mapping = mapping_from (
+    "{\"rows\": ["
+    " {\"destination\": \"a\", \"field\": \"a\"},"
+    " {\"destination\": \"b\", \"expression\": \"null\"},"
+    " {\"destination\": \"c\", \"expression\": \"if(x == 1, x, null)\"},"
+    " {\"destination\": \"d\", \"constant\": null},"
+    " {\"destination\": \"e\", \"field\": \"missing\", \"keep_null\": true},"
+    " {\"destination\": \"f\", \"expression\": \"trim(missing)\"},"
+    " {\"destination\": \"company.name\", \"field\": \"company\"},"
+    " {\"destination\": \"company.size\", \"field\": \"size\"},"
+    " {\"destination\": \"kept.name\", \"field\": \"company\", \"keep_empty\": true},"
+    " {\"destination\": \"nulls.name\", \"field\": \"company\", \"keep_null\": true}]}");
+  g_autoptr(JsonNode) record = parse ("{\"a\": null, \"x\": 2}");
+  g_autoptr(JsonNode) written_null = NULL;
+  g_autoptr(JsonNode) absent = NULL;
+  g_autoptr(JsonNode) saved = conduit_mapping_to_json (mapping);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitMapping) reloaded = conduit_mapping_new_from_json (saved, &error);
+  gboolean written = TRUE;
+
+  /* a source null and a missing value leave the field out; the null literal, a null constant
+   * and keep_null write it; an object with no field is dropped, or kept by keep_empty as {} */
+  assert_maps (mapping, "{\"a\": null, \"x\": 2}",
+               "{\"b\": null, \"c\": null, \"d\": null, \"e\": null, \"kept\": {},"
+               " \"nulls\": {\"name\": null}}");
+  assert_maps (mapping, "{\"a\": 1, \"x\": 1, \"company\": \"ACME\"}",
+               "{\"a\": 1, \"b\": null, \"c\": 1, \"d\": null, \"e\": null,"
+               " \"company\": {\"name\": \"ACME\"}, \"kept\": {\"name\": \"ACME\"},"
+               " \"nulls\": {\"name\": \"ACME\"}}");
+
+  /* the preview tells a written null from a field left out */
+  written_null = conduit_mapping_preview_row_full (mapping, 1, record, &written, NULL);
+  assert_json (written_null, "null");
+  g_assert_true (written);
+  absent = conduit_mapping_preview_row_full (mapping, 5, record, &written, NULL);
+  assert_json (absent, "null");
+  g_assert_false (written);
+
+  /* the switches are saved and loaded */
+  g_assert_no_error (error);
+  g_assert_true (conduit_mapping_row_get_keep_null (conduit_mapping_get_row (reloaded, 4)));
+  g_assert_true (conduit_mapping_row_get_keep_empty (conduit_mapping_get_row (reloaded, 8)));
+  g_assert_false (conduit_mapping_row_get_keep_null (conduit_mapping_get_row (reloaded, 0)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -645,6 +694,7 @@ main (int   argc,
   g_test_add_func ("/conduit/mapping/auto-map", test_auto_map);
   g_test_add_func ("/conduit/mapping/flow-check", test_flow_check);
   g_test_add_func ("/conduit/mapping/reader-warnings", test_reader_warnings);
+  g_test_add_func ("/conduit/mapping/explicit-null", test_explicit_null);
 
   return g_test_run ();
 }

@@ -655,7 +655,8 @@ parse_literal (Parser *p)
       next_token (p);
       break;
     case TOKEN_NULL:
-      value = (ConduitValue *)&conduit_value_null;
+      /* written on purpose: the mapping writes the field as null (docs/mapping.md) */
+      value = (ConduitValue *)&conduit_value_explicit_null;
       next_token (p);
       break;
     case TOKEN_NUMBER:

@@ -197,7 +197,9 @@ conduit_expression_new_constant (JsonNode *value)
   memset (self->root, 0, sizeof (ExprNode));
   self->root->kind = EXPR_LITERAL;
   self->root->column = 1;
-  self->root->literal = conduit_value_from_json_node (self->arena, value);
+  self->root->literal = JSON_NODE_HOLDS_NULL (value)
+                        ? (ConduitValue *)&conduit_value_explicit_null
+                        : conduit_value_from_json_node (self->arena, value);
   self->text = json_to_string (value, FALSE);
   return self;
 }

@@ -96,16 +96,23 @@ build_object (ConduitMapping *self,
       PlanNode *child = g_ptr_array_index (node->children, i);
       ConduitValue *value = build_child (self, arena, child, item);
 
-      /* a missing value leaves the field out rather than sending null */
+      /* A missing value leaves the field out rather than sending null, unless the row
+       * keeps nulls or the expression wrote null on purpose. */
       if (CONDUIT_VALUE_IS_NULL (value))
-        continue;
+        {
+          if (value != &conduit_value_explicit_null &&
+              (child->row < 0 ||
+               !((CompiledRow *)g_ptr_array_index (self->compiled, child->row))->keep_null))
+            continue;
+          value = (ConduitValue *)&conduit_value_explicit_null;
+        }
       members[n].key = child->key;
       members[n].key_len = child->key_len;
       members[n].value = value;
       n++;
     }
 
-  if (n == 0)
+  if (n == 0 && !node->keep_empty)
     return NULL;
 
   object = conduit_arena_alloc (arena, sizeof (ConduitValue));
@@ -306,6 +313,7 @@ conduit_mapping_apply (ConduitMapping  *self,
  *
  * What one row writes for @record, for the preview column of the mapping table: the value
  * after its type rule's conversion, a list of one value per item for an array row.
+ * conduit_mapping_preview_row_full() also tells a null that is written from no value.
  *
  * Returns: (transfer full) (nullable): the value (JSON null when it writes nothing), or %NULL
  *   when the mapping has a problem in this row
@@ -315,6 +323,32 @@ conduit_mapping_preview_row (ConduitMapping  *self,
                              guint            position,
                              JsonNode        *record,
                              GPtrArray      **reasons)
+{
+  return conduit_mapping_preview_row_full (self, position, record, NULL, reasons);
+}
+
+/**
+ * conduit_mapping_preview_row_full:
+ * @self: a mapping
+ * @position: a row number
+ * @record: a sample record
+ * @written: (out) (optional): whether the field is written at all: %FALSE when the value is
+ *   missing and the field left out, %TRUE for a value and for a null that is written (the
+ *   `null` literal, a null constant, a row that keeps nulls)
+ * @reasons: (out) (transfer container) (element-type ConduitMappingReason) (optional): why
+ *   the row's value would refuse the record, or %NULL when it would not
+ *
+ * Like conduit_mapping_preview_row(), so that a preview can show absent and null apart.
+ *
+ * Returns: (transfer full) (nullable): the value, or %NULL when the mapping has a problem in
+ *   this row
+ */
+JsonNode *
+conduit_mapping_preview_row_full (ConduitMapping  *self,
+                                  guint            position,
+                                  JsonNode        *record,
+                                  gboolean        *written,
+                                  GPtrArray      **reasons)
 {
   g_autoptr(ConduitArena) arena = NULL;
   g_autoptr(GPtrArray) found = NULL;
@@ -327,6 +361,8 @@ conduit_mapping_preview_row (ConduitMapping  *self,
 
   if (reasons != NULL)
     *reasons = NULL;
+  if (written != NULL)
+    *written = FALSE;
   conduit_mapping_compile (self, NULL);
   row = g_ptr_array_index (self->compiled, position);
   for (guint i = 0; i < self->problems->len; i++)
@@ -338,5 +374,8 @@ conduit_mapping_preview_row (ConduitMapping  *self,
   value = evaluate_row (row, arena, conduit_value_from_json_node (arena, record), &length, found);
   if (reasons != NULL && found->len > 0)
     *reasons = g_steal_pointer (&found);
+  if (written != NULL)
+    *written = !CONDUIT_VALUE_IS_NULL (value) || value == &conduit_value_explicit_null ||
+               row->keep_null;
   return conduit_value_to_json_node (value);
 }

@@ -144,6 +144,8 @@ plan_add (ConduitMapping    *self,
         }
       if (last)
         child->row = index;
+      else if (compiled->keep_empty)
+        child->keep_empty = TRUE;
       node = child;
     }
 
@@ -306,6 +308,8 @@ conduit_mapping_compile (ConduitMapping  *self,
 
           g_ptr_array_add (self->compiled, compiled);
           compiled->destination = g_strdup (text);
+          compiled->keep_null = conduit_mapping_row_get_keep_null (row);
+          compiled->keep_empty = conduit_mapping_row_get_keep_empty (row);
           compiled->source = compile_source (row, i, self->problems);
           compiled->has_rules = compile_rules (row, i, &compiled->rules, self->problems) &&
                                 !conduit_mapping_rules_is_empty (&compiled->rules);

@@ -22,7 +22,8 @@
 
 static const char *const row_members[] = {
   "destination", "field", "constant", "expression", "required", "type", "pattern",
-  "min_length", "max_length", "minimum", "maximum", "values", "suggested", "notes", NULL,
+  "min_length", "max_length", "minimum", "maximum", "values", "suggested", "notes", "keep_null",
+  "keep_empty", NULL,
 };
 
 static gboolean
@@ -208,6 +209,24 @@ row_from_json (JsonNode  *node,
       else
         conduit_mapping_add_problem (problems, index, "values", 0,
                      _("row %d: “values” must be a list of allowed values"), index + 1);
+    }
+
+  for (guint k = 0; k < 2; k++)
+    {
+      const char *flag = k == 0 ? "keep_null" : "keep_empty";
+
+      if (!json_object_has_member (object, flag))
+        continue;
+      if (!member_is (object, flag, G_TYPE_BOOLEAN))
+        {
+          conduit_mapping_add_problem (problems, index, flag, 0,
+                                       _("row %d: “%s” must be true or false"), index + 1, flag);
+          continue;
+        }
+      if (k == 0)
+        conduit_mapping_row_set_keep_null (row, json_object_get_boolean_member (object, flag));
+      else
+        conduit_mapping_row_set_keep_empty (row, json_object_get_boolean_member (object, flag));
     }
 
   if (json_object_has_member (object, "suggested"))
@@ -457,6 +476,16 @@ conduit_mapping_to_json (ConduitMapping *self)
           for (guint j = 0; values[j]; j++)
             json_builder_add_string_value (builder, values[j]);
           json_builder_end_array (builder);
+        }
+      if (conduit_mapping_row_get_keep_null (row))
+        {
+          json_builder_set_member_name (builder, "keep_null");
+          json_builder_add_boolean_value (builder, TRUE);
+        }
+      if (conduit_mapping_row_get_keep_empty (row))
+        {
+          json_builder_set_member_name (builder, "keep_empty");
+          json_builder_add_boolean_value (builder, TRUE);
         }
       if (conduit_mapping_row_get_suggested (row))
         {

@@ -67,6 +67,7 @@ struct _PlanNode
   int        row;         /* a leaf's compiled row, or -1 for a group */
   GPtrArray *children;    /* (element-type PlanNode) */
   GArray    *iterating;   /* (element-type int) for arrays: rows that give the item count */
+  gboolean   keep_empty;  /* a group written as {} when none of its fields has a value */
 };
 
 typedef struct
@@ -79,6 +80,8 @@ typedef struct
   gboolean             iterates;       /* ...and the source has [] too: one value per item */
   ConduitMappingRules  rules;
   gboolean             has_rules;
+  gboolean             keep_null;      /* a missing or null value writes null */
+  gboolean             keep_empty;     /* the groups it writes into are kept as {} */
 } CompiledRow;
 
 struct _ConduitMapping

@@ -39,6 +39,9 @@ struct _ConduitArena
 };
 
 const ConduitValue conduit_value_null = { .kind = CONDUIT_VALUE_NULL };
+/* The null a mapping writes: the `null` literal and a constant null, told apart from a
+ * missing value by its address alone, so every function still sees a plain null. */
+const ConduitValue conduit_value_explicit_null = { .kind = CONDUIT_VALUE_NULL };
 const ConduitValue conduit_value_true = { .kind = CONDUIT_VALUE_BOOLEAN, .boolean = TRUE };
 const ConduitValue conduit_value_false = { .kind = CONDUIT_VALUE_BOOLEAN, .boolean = FALSE };
 

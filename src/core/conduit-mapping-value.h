@@ -67,6 +67,7 @@ struct _ConduitMember
 };
 
 extern const ConduitValue conduit_value_null;
+extern const ConduitValue conduit_value_explicit_null;
 extern const ConduitValue conduit_value_true;
 extern const ConduitValue conduit_value_false;
 
