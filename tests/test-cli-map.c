@@ -660,6 +660,76 @@ test_csv_undecodable_row (void)
                "not UTF-8 text are replaced with U+FFFD in “raw”\"}]}");
 }
 
+/* Issue #21: a second mapping shapes the rejected output, streamed. */
+static void
+test_rejected_mapping (void)
+{
+  g_auto(MapFiles) files = { 0 };
+  g_auto(Run) run = { 0 };
+  g_autofree char *shape = NULL;
+  g_autofree char *rejected = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(GError) error = NULL;
+
+  files.dir = g_dir_make_tmp ("conduit-map-XXXXXX", &error);
+  g_assert_no_error (error);
+  files.mapping = g_build_filename (files.dir, "mapping.json", NULL);
+  files.input = g_build_filename (files.dir, "in.ndjson", NULL);
+  files.output = g_build_filename (files.dir, "out.ndjson", NULL);
+  files.rejected = g_build_filename (files.dir, "rejected.ndjson", NULL);
+  shape = g_build_filename (files.dir, "shape.json", NULL);
+  g_file_set_contents (files.mapping,
+                       "{\"rows\": [{\"destination\": \"email\", \"field\": \"email\","
+                       " \"required\": true, \"type\": \"email\"}]}", -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (shape,
+                       "{\"rows\": ["
+                       " {\"destination\": \"error\", \"expression\": \"concat(reasons[0].field,"
+                       " \\\": \\\", reasons[0].message)\"},"
+                       " {\"destination\": \"id\", \"field\": \"record.id\"},"
+                       " {\"destination\": \"at\", \"field\": \"line\", \"required\": true},"
+                       " {\"destination\": \"raw\", \"field\": \"raw\"},"
+                       " {\"destination\": \"checked\", \"field\": \"record.email\", \"required\": true}]}",
+                       -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (files.input,
+                       "{\"id\": 1, \"email\": \"not an address\"}\n"
+                       "{\"id\": 2, \"email\": \"ada@example.com\"}\n"
+                       "{\"id\": 3}\n"
+                       "broken\n", -1, &error);
+  g_assert_no_error (error);
+
+  run_cli (&run, NULL, (const char *[]) { "map", files.mapping, "--input", files.input,
+                                          "--output", files.output, "--rejected", files.rejected,
+                                          "--rejected-mapping", shape, NULL });
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "4 records, 1 mapped, 3 rejected"));
+  rejected = read_text (files.rejected);
+  lines = parse_lines (rejected);
+  g_assert_cmpuint (lines->len, ==, 3);
+  assert_line (lines, 0, "{\"error\": \"email: “not an address” is not an email address\", \"id\": 1,"
+                         " \"at\": 1, \"checked\": \"not an address\"}");
+  /* the shaping mapping refuses this one too: the line is kept, with both sets of reasons */
+  assert_line (lines, 1, "{\"line\": 3, \"record\": {\"id\": 3}, \"reasons\": [{\"field\": \"email\","
+                         " \"rule\": \"required\", \"value\": null, \"message\": \"a value is required\"}],"
+                         " \"shaping_reasons\": [{\"field\": \"checked\", \"rule\": \"required\","
+                         " \"value\": null, \"message\": \"a value is required\"}]}");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (g_ptr_array_index (lines, 2)),
+                                                  "raw"), ==, "broken");
+
+  /* a shaping mapping with problems stops before anything is read */
+  g_file_set_contents (shape, "{\"rows\": [{\"destination\": \"x\", \"expression\": \"trimm(a)\"}]}",
+                       -1, &error);
+  g_assert_no_error (error);
+  run_clear (&run);
+  memset (&run, 0, sizeof run);
+  run_cli (&run, NULL, (const char *[]) { "map", files.mapping, "--input", files.input,
+                                          "--rejected-mapping", shape, NULL });
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "shape.json: /rows/0/expression"));
+  g_unlink (shape);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -678,6 +748,7 @@ main (int   argc,
   g_test_add_func ("/conduit/cli/map/big-integers", test_big_integers);
   g_test_add_func ("/conduit/cli/map/read-warnings", test_read_warnings);
   g_test_add_func ("/conduit/cli/map/csv-undecodable-row", test_csv_undecodable_row);
+  g_test_add_func ("/conduit/cli/map/rejected-mapping", test_rejected_mapping);
 
   return g_test_run ();
 }

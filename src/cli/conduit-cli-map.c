@@ -144,6 +144,7 @@ conduit_cli_map (int    argc,
   g_autofree char *output_name = NULL;
   g_autofree char *rejected_name = NULL;
   g_autofree char *delimiter = NULL;
+  g_autofree char *rejected_mapping_name = NULL;
   gboolean keep_unmapped = FALSE;
   const GOptionEntry entries[] = {
     { "node", 0, 0, G_OPTION_ARG_STRING, &node_id,
@@ -157,6 +158,9 @@ conduit_cli_map (int    argc,
     { "rejected", 'r', 0, G_OPTION_ARG_FILENAME, &rejected_name,
       N_("Where refused records go, with their reasons, as NDJSON (default: standard error)"),
       "FILE" },
+    { "rejected-mapping", 0, 0, G_OPTION_ARG_FILENAME, &rejected_mapping_name,
+      N_("A mapping that shapes each rejected line (it reads line, record or raw, and reasons)"),
+      "MAPPING.json" },
     { "delimiter", 'd', 0, G_OPTION_ARG_STRING, &delimiter,
       N_("The CSV delimiter: , ; or tab (default: from the header line)"), "CHAR" },
     { "keep-unmapped", 0, 0, G_OPTION_ARG_NONE, &keep_unmapped,
@@ -165,6 +169,7 @@ conduit_cli_map (int    argc,
   };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitMapping) rejected_mapping = NULL;
   g_autoptr(ConduitMapping) mapping = NULL;
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(ConduitRecordReader) reader = NULL;
@@ -210,6 +215,15 @@ conduit_cli_map (int    argc,
     }
   if (keep_unmapped)
     conduit_mapping_set_keep_unmapped (mapping, TRUE);
+  if (rejected_mapping_name != NULL)
+    {
+      rejected_mapping = load_mapping (rejected_mapping_name, NULL, &error);
+      if (rejected_mapping == NULL)
+        {
+          fprintf (stderr, "%s\n", error->message);
+          return 1;
+        }
+    }
 
   if (g_str_equal (input, "-"))
     stream = g_unix_input_stream_new (0, FALSE);
@@ -247,7 +261,8 @@ conduit_cli_map (int    argc,
       return 1;
     }
 
-  ok = conduit_mapping_stream_run (mapping, reader, output, rejected, &counts, NULL, &error);
+  ok = conduit_mapping_stream_run (mapping, rejected_mapping, reader, output, rejected, &counts,
+                                   NULL, &error);
   if (!g_output_stream_close (output, NULL, ok ? &error : NULL))
     ok = FALSE;
   if (!g_output_stream_close (rejected, NULL, ok ? &error : NULL))

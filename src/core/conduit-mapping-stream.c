@@ -134,9 +134,68 @@ write_unreadable (GString            *out,
   g_string_append (out, "]}\n");
 }
 
+typedef struct
+{
+  ConduitJsonReader *json;
+  GPtrArray         *reasons;
+  char              *line;
+} Shaper;
+
+/* Replaces the rejected line that starts at @start of @out with what @mapping makes of it.
+ * The line is read back as a value rather than built twice: rejections are the rare case.
+ * When the shaping mapping refuses the line too, the line is kept as it is, with the shaping
+ * mapping's reasons added, so that no rejected record is lost. */
+static void
+shape_rejected (ConduitMapping *mapping,
+                Shaper         *shaper,
+                ConduitArena   *arena,
+                GString        *out,
+                gsize           start)
+{
+  gsize length = out->len - start - 1;   /* without its \n */
+  const char *message = NULL;
+  gsize offset = 0;
+  ConduitValue *line, *shaped = NULL;
+
+  if (shaper->json == NULL)
+    {
+      shaper->json = conduit_json_reader_new ();
+      shaper->reasons = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_mapping_reason_free);
+    }
+  g_free (shaper->line);
+  shaper->line = g_strndup (out->str + start, length);
+  line = conduit_json_reader_parse (shaper->json, arena, shaper->line, length, &offset, &message);
+  g_assert (line != NULL);   /* written by write_rejected() or write_unreadable() */
+
+  g_string_truncate (out, start);
+  if (conduit_mapping_apply_value (mapping, arena, line, &shaped, shaper->reasons))
+    {
+      conduit_value_write_json (out, shaped);
+      g_string_append_c (out, '\n');
+      return;
+    }
+
+  /* {"line":…,"reasons":[…]} → {"line":…,"reasons":[…],"shaping_reasons":[…]} */
+  g_string_append_len (out, shaper->line, length - 1);
+  g_string_append (out, ",\"shaping_reasons\":[");
+  for (guint i = 0; i < shaper->reasons->len; i++)
+    {
+      ConduitMappingReason *reason = g_ptr_array_index (shaper->reasons, i);
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      write_reason (out, reason->field, reason->rule, reason->value, reason->message);
+    }
+  g_string_append (out, "]}\n");
+  g_ptr_array_set_size (shaper->reasons, 0);
+}
+
 /**
  * conduit_mapping_stream_run:
  * @mapping: a mapping without problems
+ * @rejected_mapping: (nullable): a second mapping that shapes each rejected line: it reads
+ *   the object the rejected output would hold (`line`/`row`/`item`, `record` or `raw`,
+ *   `reasons`) and its result is written instead
  * @reader: where the records come from
  * @output: where mapped records go, as NDJSON
  * @rejected: where refused records go, as NDJSON, each with its position and every reason;
@@ -152,6 +211,7 @@ write_unreadable (GString            *out,
  */
 gboolean
 conduit_mapping_stream_run (ConduitMapping             *mapping,
+                            ConduitMapping             *rejected_mapping,
                             ConduitRecordReader        *reader,
                             GOutputStream              *output,
                             GOutputStream              *rejected,
@@ -167,8 +227,10 @@ conduit_mapping_stream_run (ConduitMapping             *mapping,
   Sink refused = { rejected, rejected_buffer };
   GError *local_error = NULL;
   gboolean ok = TRUE;
+  Shaper shaper = { 0 };
 
   g_return_val_if_fail (CONDUIT_IS_MAPPING (mapping), FALSE);
+  g_return_val_if_fail (rejected_mapping == NULL || CONDUIT_IS_MAPPING (rejected_mapping), FALSE);
   g_return_val_if_fail (CONDUIT_IS_RECORD_READER (reader), FALSE);
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (output), FALSE);
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (rejected), FALSE);
@@ -194,6 +256,7 @@ conduit_mapping_stream_run (ConduitMapping             *mapping,
         {
           const char *raw;
           gsize raw_len;
+          gsize line_start;
 
           if (local_error == NULL)
             break;
@@ -204,10 +267,13 @@ conduit_mapping_stream_run (ConduitMapping             *mapping,
               break;
             }
           raw = conduit_record_reader_get_raw (reader, &raw_len);
+          line_start = refused.buffer->len;
           write_unreadable (refused.buffer, conduit_record_reader_get_format (reader),
                             conduit_record_reader_get_position (reader), raw, raw_len,
                             local_error->message);
           g_clear_error (&local_error);
+          if (rejected_mapping != NULL)
+            shape_rejected (rejected_mapping, &shaper, arena, refused.buffer, line_start);
           counts->records++;
           counts->rejected++;
         }
@@ -222,9 +288,13 @@ conduit_mapping_stream_run (ConduitMapping             *mapping,
             }
           else
             {
+              gsize line_start = refused.buffer->len;
+
               write_rejected (refused.buffer, conduit_record_reader_get_format (reader),
                               conduit_record_reader_get_position (reader), record, reasons);
               g_ptr_array_set_size (reasons, 0);
+              if (rejected_mapping != NULL)
+                shape_rejected (rejected_mapping, &shaper, arena, refused.buffer, line_start);
               counts->rejected++;
             }
         }
@@ -243,6 +313,9 @@ conduit_mapping_stream_run (ConduitMapping             *mapping,
   if (!sink_flush (&refused, cancellable, ok ? &local_error : NULL))
     ok = FALSE;
 
+  g_clear_pointer (&shaper.json, conduit_json_reader_free);
+  g_clear_pointer (&shaper.reasons, g_ptr_array_unref);
+  g_clear_pointer (&shaper.line, g_free);
   if (local_error != NULL)
     g_propagate_error (error, local_error);
   return ok;

@@ -23,6 +23,7 @@ typedef struct
 } ConduitMappingStreamCounts;
 
 gboolean conduit_mapping_stream_run (ConduitMapping             *mapping,
+                                     ConduitMapping             *rejected_mapping,
                                      ConduitRecordReader        *reader,
                                      GOutputStream              *output,
                                      GOutputStream              *rejected,
