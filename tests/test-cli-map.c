@@ -730,6 +730,32 @@ test_rejected_mapping (void)
   g_unlink (shape);
 }
 
+/* Issue #21: pretty-printed JSON on standard input is one document, not NDJSON lines. */
+static void
+test_pretty_json_input (void)
+{
+  g_autofree char *mapping = fixture ("mapping.json");
+  g_auto(Run) pretty = { 0 };
+  g_auto(Run) ndjson = { 0 };
+  g_autoptr(GPtrArray) lines = NULL;
+
+  run_cli (&pretty, "{\n  \"Email\": \"ADA@example.com\",\n  \"First Name\": \"ada\",\n"
+                    "  \"utm\": {\n    \"source\": \"ad\"\n  }\n}\n",
+           (const char *[]) { "map", mapping, "--input", "-", NULL });
+  g_assert_cmpint (pretty.status, ==, 0);
+  lines = parse_lines (pretty.out);
+  g_assert_cmpuint (lines->len, ==, 1);
+  assert_line (lines, 0, "{\"contact\": {\"email\": \"ada@example.com\", \"name\": \"Ada \"},"
+                         " \"source\": \"ad\"}");
+  g_assert_nonnull (strstr (pretty.err, "1 records, 1 mapped, 0 rejected"));
+
+  /* one object a line stays NDJSON */
+  run_cli (&ndjson, "{\"Email\": \"a@b.co\"}\n{\"Email\": \"c@d.co\"}\n",
+           (const char *[]) { "map", mapping, "--input", "-", NULL });
+  g_assert_cmpint (ndjson.status, ==, 0);
+  g_assert_nonnull (strstr (ndjson.err, "2 records, 2 mapped, 0 rejected"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -749,6 +775,7 @@ main (int   argc,
   g_test_add_func ("/conduit/cli/map/read-warnings", test_read_warnings);
   g_test_add_func ("/conduit/cli/map/csv-undecodable-row", test_csv_undecodable_row);
   g_test_add_func ("/conduit/cli/map/rejected-mapping", test_rejected_mapping);
+  g_test_add_func ("/conduit/cli/map/pretty-json-input", test_pretty_json_input);
 
   return g_test_run ();
 }

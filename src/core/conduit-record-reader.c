@@ -198,7 +198,8 @@ conduit_record_format_guess (const char *filename)
  * conduit_record_reader_new:
  * @stream: the input
  * @format: its format; %CONDUIT_RECORD_FORMAT_AUTO looks at the first character: "[" is JSON,
- *   "{" NDJSON, anything else CSV
+ *   "{" NDJSON when the first line holds the whole object and JSON when it goes on over
+ *   several lines (pretty-printed), anything else CSV
  *
  * Returns: (transfer full): a reader
  */
@@ -233,6 +234,43 @@ conduit_record_reader_set_csv_delimiter (ConduitRecordReader *self,
   self->csv_delimiter = delimiter;
 }
 
+/* Pretty-printed JSON (an object over several lines, as pasted from an API's documentation)
+ * is one document, not NDJSON: NDJSON's first line holds a whole object. A first line longer
+ * than what was read is taken for NDJSON, the format meant for long inputs. */
+static gboolean
+first_line_closes_object (const char *data,
+                          gsize       available)
+{
+  int depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < available; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        depth++;
+      else if (c == '}' || c == ']')
+        {
+          if (--depth == 0)
+            return TRUE;
+        }
+      else if (c == '\n')
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 decide_format (ConduitRecordReader  *self,
                GError              **error)
@@ -252,7 +290,8 @@ decide_format (ConduitRecordReader  *self,
   if (available > 0 && *data == '[')
     self->format = CONDUIT_RECORD_FORMAT_JSON;
   else if (available > 0 && *data == '{')
-    self->format = CONDUIT_RECORD_FORMAT_NDJSON;
+    self->format = first_line_closes_object (data, available) ? CONDUIT_RECORD_FORMAT_NDJSON
+                                                              : CONDUIT_RECORD_FORMAT_JSON;
   else
     self->format = CONDUIT_RECORD_FORMAT_CSV;
   self->format_known = TRUE;
