@@ -260,6 +260,21 @@ fn_title (EvalContext *c, ExprNode *call, ConduitValue **args)
     return null_value ();
 
   text = text_of (c, args[0], &length);
+  /* Most names are ASCII: cased in place in the arena, without a GString per value. */
+  if (is_ascii (text, length))
+    {
+      char *ascii = conduit_arena_alloc (c->arena, length + 1);
+
+      for (gsize i = 0; i < length; i++)
+        {
+          char ch = text[i];
+
+          ascii[i] = word_start ? g_ascii_toupper (ch) : g_ascii_tolower (ch);
+          word_start = !(g_ascii_isalnum (ch) || ch == '\'');
+        }
+      ascii[length] = '\0';
+      return string_value (c, ascii, length);
+    }
   out = g_string_sized_new (length + 8);
   for (p = text; p < text + length; p = g_utf8_next_char (p))
     {
