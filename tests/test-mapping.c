@@ -672,6 +672,36 @@ test_explicit_null (void)
   g_assert_false (conduit_mapping_row_get_keep_null (conduit_mapping_get_row (reloaded, 0)));
 }
 
+/* Issue #21: a rejected reason says in words what the pattern checks. */
+static void
+test_pattern_description (void)
+{
+  g_autoptr(ConduitMapping) mapping = mapping_from (
+    "{\"rows\": ["
+    " {\"destination\": \"phone\", \"field\": \"phone\", \"pattern\": \"^\\\\+1[0-9]{10}$\","
+    "  \"pattern_description\": \"a US phone number (+1 and ten digits)\"},"
+    " {\"destination\": \"zip\", \"field\": \"zip\", \"pattern\": \"^[0-9]{5}$\"}]}");
+  g_autoptr(JsonNode) input = parse ("{\"phone\": \"555-0100\", \"zip\": \"ABCDE\"}");
+  g_autoptr(JsonNode) output = NULL;
+  g_autoptr(GPtrArray) reasons = NULL;
+  g_autoptr(JsonNode) saved = conduit_mapping_to_json (mapping);
+  ConduitMappingReason *reason;
+
+  g_assert_false (conduit_mapping_apply (mapping, input, &output, &reasons));
+  g_assert_cmpuint (reasons->len, ==, 2);
+  reason = g_ptr_array_index (reasons, 0);
+  g_assert_cmpstr (reason->field, ==, "phone");
+  g_assert_cmpstr (reason->rule, ==, "pattern");
+  g_assert_cmpstr (reason->message, ==, "“555-0100” is not a US phone number (+1 and ten digits)");
+  /* without a description, the pattern is quoted as before */
+  reason = g_ptr_array_index (reasons, 1);
+  g_assert_cmpstr (reason->message, ==, "“ABCDE” does not match the pattern ^[0-9]{5}$");
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_array_get_object_element (
+                       json_object_get_array_member (json_node_get_object (saved), "rows"), 0),
+                     "pattern_description"), ==, "a US phone number (+1 and ten digits)");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -695,6 +725,7 @@ main (int   argc,
   g_test_add_func ("/conduit/mapping/flow-check", test_flow_check);
   g_test_add_func ("/conduit/mapping/reader-warnings", test_reader_warnings);
   g_test_add_func ("/conduit/mapping/explicit-null", test_explicit_null);
+  g_test_add_func ("/conduit/mapping/pattern-description", test_pattern_description);
 
   return g_test_run ();
 }

@@ -23,7 +23,7 @@
 static const char *const row_members[] = {
   "destination", "field", "constant", "expression", "required", "type", "pattern",
   "min_length", "max_length", "minimum", "maximum", "values", "suggested", "notes", "keep_null",
-  "keep_empty", NULL,
+  "keep_empty", "pattern_description", NULL,
 };
 
 static gboolean
@@ -126,6 +126,15 @@ row_from_json (JsonNode  *node,
                        "datetime, email, url, enum"), index + 1);
     }
 
+  if (json_object_has_member (object, "pattern_description"))
+    {
+      if (member_is (object, "pattern_description", G_TYPE_STRING))
+        conduit_mapping_row_set_pattern_description (
+          row, json_object_get_string_member (object, "pattern_description"));
+      else
+        conduit_mapping_add_problem (problems, index, "pattern_description", 0,
+                                     _("row %d: “pattern_description” must be text"), index + 1);
+    }
   if (json_object_has_member (object, "pattern"))
     {
       if (member_is (object, "pattern", G_TYPE_STRING))
@@ -442,6 +451,11 @@ conduit_mapping_to_json (ConduitMapping *self)
         {
           json_builder_set_member_name (builder, "pattern");
           json_builder_add_string_value (builder, conduit_mapping_row_get_pattern (row));
+        }
+      if (conduit_mapping_row_get_pattern_description (row) != NULL)
+        {
+          json_builder_set_member_name (builder, "pattern_description");
+          json_builder_add_string_value (builder, conduit_mapping_row_get_pattern_description (row));
         }
       if (conduit_mapping_row_get_min_length (row) >= 0)
         {

@@ -26,6 +26,7 @@ typedef struct
   gboolean            required;
   ConduitMappingType  type;
   GRegex             *pattern;
+  char               *pattern_description;   /* (nullable) the pattern in words */
   int                 min_length;
   int                 max_length;
   gboolean            has_minimum;

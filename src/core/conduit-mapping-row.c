@@ -25,6 +25,7 @@ struct _ConduitMappingRow
   gboolean                  required;
   ConduitMappingType        value_type;
   char                     *pattern;
+  char                     *pattern_description;
   int                       min_length;
   int                       max_length;
   gboolean                  has_minimum;
@@ -73,6 +74,7 @@ enum {
   PROP_ALLOWED_VALUES,
   PROP_SUGGESTED,
   PROP_KEEP_NULL,
+  PROP_PATTERN_DESCRIPTION,
   PROP_KEEP_EMPTY,
   N_PROPS
 };
@@ -121,6 +123,7 @@ conduit_mapping_row_finalize (GObject *object)
   g_clear_pointer (&self->destination, g_free);
   g_clear_pointer (&self->source, g_free);
   g_clear_pointer (&self->pattern, g_free);
+  g_clear_pointer (&self->pattern_description, g_free);
   g_clear_pointer (&self->allowed_values, g_strfreev);
 
   G_OBJECT_CLASS (conduit_mapping_row_parent_class)->finalize (object);
@@ -151,6 +154,7 @@ conduit_mapping_row_get_property (GObject    *object,
     case PROP_ALLOWED_VALUES: g_value_set_boxed (value, self->allowed_values); break;
     case PROP_SUGGESTED: g_value_set_boolean (value, self->suggested); break;
     case PROP_KEEP_NULL: g_value_set_boolean (value, self->keep_null); break;
+    case PROP_PATTERN_DESCRIPTION: g_value_set_string (value, self->pattern_description); break;
     case PROP_KEEP_EMPTY: g_value_set_boolean (value, self->keep_empty); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -186,6 +190,9 @@ conduit_mapping_row_set_property (GObject      *object,
     case PROP_ALLOWED_VALUES: conduit_mapping_row_set_allowed_values (self, g_value_get_boxed (value)); break;
     case PROP_SUGGESTED: conduit_mapping_row_set_suggested (self, g_value_get_boolean (value)); break;
     case PROP_KEEP_NULL: conduit_mapping_row_set_keep_null (self, g_value_get_boolean (value)); break;
+    case PROP_PATTERN_DESCRIPTION:
+      conduit_mapping_row_set_pattern_description (self, g_value_get_string (value));
+      break;
     case PROP_KEEP_EMPTY: conduit_mapping_row_set_keep_empty (self, g_value_get_boolean (value)); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -224,6 +231,8 @@ conduit_mapping_row_class_init (ConduitMappingRowClass *klass)
                                                         flags);
   properties[PROP_SUGGESTED] = g_param_spec_boolean ("suggested", NULL, NULL, FALSE, flags);
   properties[PROP_KEEP_NULL] = g_param_spec_boolean ("keep-null", NULL, NULL, FALSE, flags);
+  properties[PROP_PATTERN_DESCRIPTION] = g_param_spec_string ("pattern-description", NULL, NULL,
+                                                              NULL, flags);
   properties[PROP_KEEP_EMPTY] = g_param_spec_boolean ("keep-empty", NULL, NULL, FALSE, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -419,6 +428,34 @@ conduit_mapping_row_set_pattern (ConduitMappingRow *self,
 {
   g_return_if_fail (CONDUIT_IS_MAPPING_ROW (self));
   set_string (self, &self->pattern, pattern && *pattern ? pattern : NULL, PROP_PATTERN);
+}
+
+/**
+ * conduit_mapping_row_get_pattern_description:
+ * @self: a row
+ *
+ * Returns: (nullable): what the pattern stands for, in words ("a US phone number"), for the
+ *   reason a record is rejected; %NULL to quote the pattern itself
+ */
+const char *
+conduit_mapping_row_get_pattern_description (ConduitMappingRow *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_MAPPING_ROW (self), NULL);
+  return self->pattern_description;
+}
+
+/**
+ * conduit_mapping_row_set_pattern_description:
+ * @self: a row
+ * @description: (nullable): what the pattern stands for, in words
+ */
+void
+conduit_mapping_row_set_pattern_description (ConduitMappingRow *self,
+                                             const char        *description)
+{
+  g_return_if_fail (CONDUIT_IS_MAPPING_ROW (self));
+  set_string (self, &self->pattern_description, description && *description ? description : NULL,
+              PROP_PATTERN_DESCRIPTION);
 }
 
 /**
