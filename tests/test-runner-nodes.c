@@ -73,6 +73,46 @@ test_mapping_rejects (RunnerFixture *fixture,
   g_assert_true (found);
 }
 
+/* Issue #21: the step's rejected_mapping shapes what leaves through "rejected". */
+static void
+test_mapping_rejected_shaped (RunnerFixture *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(ConduitRun) run = run_json (fixture,
+    "{ \"version\": 1, \"name\": \"Map\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0], \"settings\": { \"items\": ["
+    "      { \"id\": 1, \"Email\": \"ada@example.com\" },"
+    "      { \"id\": 2, \"Email\": \"not-an-email\" } ] } },"
+    "  { \"id\": \"map\", \"type\": \"mapping\", \"position\": [200, 0], \"settings\": {"
+    "      \"rejected_mapping\": { \"rows\": ["
+    "        { \"destination\": \"error\", \"expression\": \"concat(reasons[0].field, \\\": \\\", reasons[0].message)\" },"
+    "        { \"destination\": \"id\", \"field\": \"record.id\" } ] } },"
+    "    \"mapping\": { \"rows\": ["
+    "      { \"destination\": \"email\", \"field\": \"Email\", \"required\": true, \"type\": \"email\" } ] } } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\" } ] }");
+  g_autoptr(GPtrArray) items = NULL;
+  guint ok, rejected;
+  gboolean found = FALSE;
+
+  conduit_run_get_node_counts (run, "map", NULL, &ok, NULL, &rejected);
+  g_assert_cmpuint (ok, ==, 1);
+  g_assert_cmpuint (rejected, ==, 1);
+
+  items = conduit_history_store_list_items (fixture->history, conduit_run_get_id (run), "map", NULL);
+  for (guint i = 0; i < items->len; i++)
+    {
+      ConduitItemRecord *item = g_ptr_array_index (items, i);
+
+      if (item->is_output && g_str_equal (item->port, "rejected"))
+        {
+          g_assert_cmpstr (item->data, ==,
+                           "{\"error\":\"email: “not-an-email” is not an email address\",\"id\":2}");
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+}
+
 static void
 test_filter (RunnerFixture *fixture,
              gconstpointer  data)
@@ -641,6 +681,7 @@ main (int    argc,
   g_test_add (path, RunnerFixture, NULL, runner_fixture_set_up, func, runner_fixture_tear_down)
 
   ADD ("/conduit/runner/nodes/mapping-rejects", test_mapping_rejects);
+  ADD ("/conduit/runner/nodes/mapping-rejected-shaped", test_mapping_rejected_shaped);
   ADD ("/conduit/runner/nodes/filter", test_filter);
   ADD ("/conduit/runner/nodes/dedupe-across-runs", test_dedupe_across_runs);
   ADD ("/conduit/runner/nodes/dedupe-missing-key", test_dedupe_missing_key);

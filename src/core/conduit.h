@@ -25,6 +25,7 @@
 #include "conduit-mapping.h"
 #include "conduit-mapping-row.h"
 #include "conduit-mapping-schema.h"
+#include "conduit-mapping-stream.h"
 #include "conduit-record-reader.h"
 #include "conduit-template.h"
 
