@@ -320,6 +320,7 @@ accept_cb (GSocket      *socket,
         {
           g_autoptr(GError) serve_error = NULL;
 
+          listener->short_of_files = FALSE;
           if (!serve_socket (self, listener->soup, client, &serve_error))
             {
               g_debug ("Could not serve a webhook connection: %s", serve_error->message);
@@ -333,8 +334,10 @@ accept_cb (GSocket      *socket,
 
       /* Out of descriptors (EMFILE, ENFILE) or memory: libsoup would stop accepting for good.
        * Try again in a moment, when connections may have closed. */
-      g_warning ("Could not accept a webhook connection on port %u: %s; trying again",
-                 listener->port, error->message);
+      if (!listener->short_of_files)
+        g_message ("Could not accept a webhook connection on port %u: %s; trying again every "
+                   "%u ms", listener->port, error->message, ACCEPT_RETRY_MS);
+      listener->short_of_files = TRUE;
       g_clear_pointer (&listener->accept_source, g_source_unref);
       listener->retry_source = g_timeout_source_new (ACCEPT_RETRY_MS);
       g_source_set_callback (listener->retry_source, retry_accept_cb, listener, NULL);

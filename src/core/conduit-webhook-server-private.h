@@ -46,6 +46,7 @@ struct _Listener
   guint                 port;            /* as bound */
   GSource              *accept_source;
   GSource              *retry_source;    /* accepting again after running out of descriptors */
+  gboolean              short_of_files;  /* said so once; quiet until accepting works again */
 };
 
 struct _ConduitWebhookServer
