@@ -634,13 +634,10 @@ test_bad_input (Fixture       *fixture,
   g_assert_nonnull (strstr (answer, "both Content-Length and Transfer-Encoding"));
   g_clear_pointer (&answer, g_free);
 
-  /* libsoup 3.2 itself warns about the length when it sets out to read the body. */
-  g_test_expect_message ("GLib-GObject", G_LOG_LEVEL_WARNING, "*content-length*");
   g_assert_cmpuint (raw_request (fixture,
                                  "POST /hooks/orders HTTP/1.1\r\nHost: x\r\n"
                                  "Content-Type: application/json\r\nContent-Length: -5\r\n"
                                  "Connection: close\r\n\r\n{}", &answer), ==, 400);
-  g_test_assert_expected_messages ();
   g_assert_nonnull (strstr (answer, "Content-Length"));
   g_clear_pointer (&answer, g_free);
 

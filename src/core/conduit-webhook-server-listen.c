@@ -39,8 +39,12 @@ typedef struct
   GObject              *stream;       /* unowned: libsoup's, weakly referenced */
   GSocketAddress       *remote;       /* libsoup's key back to us: see connection_for_message() */
   GSource              *timer;
+  GSource              *discard;      /* reading what a refused sender still sends */
+  GIOStream            *refused;      /* taken back from libsoup to refuse its request */
   gboolean              busy;         /* a request is being read or answered */
 } Connection;
+
+#define LINGER_SECONDS 2
 
 static const char connection_key[] = "conduit-webhook-connection";
 
@@ -102,10 +106,19 @@ connection_cut (Connection *connection)
   g_socket_shutdown (connection->socket, TRUE, TRUE, NULL);
 }
 
+static void connection_let_go (Connection *connection);
+
 static gboolean
 connection_timeout_cb (gpointer user_data)
 {
   Connection *connection = user_data;
+
+  if (connection->refused != NULL)
+    {
+      g_clear_pointer (&connection->timer, g_source_unref);
+      connection_let_go (connection);
+      return G_SOURCE_REMOVE;
+    }
 
   g_debug ("Closing a webhook connection that went quiet for too long");
   g_clear_pointer (&connection->timer, g_source_unref);
@@ -131,6 +144,11 @@ conduit_webhook_connection_free (gpointer data)
   Connection *connection = data;
 
   connection_disarm (connection);
+  if (connection->discard != NULL)
+    {
+      g_source_destroy (connection->discard);
+      g_clear_pointer (&connection->discard, g_source_unref);
+    }
   g_object_set_data (G_OBJECT (connection->remote), connection_key, NULL);
   g_clear_object (&connection->remote);
   g_clear_object (&connection->socket);
@@ -160,20 +178,93 @@ connection_for_message (SoupServerMessage *msg)
   return remote != NULL ? g_object_get_data (G_OBJECT (remote), connection_key) : NULL;
 }
 
+/* The end of a refused connection: dropping the stream taken from libsoup finalizes it, and
+ * with it the connection (connection_gone_cb()). */
+static void
+connection_let_go (Connection *connection)
+{
+  g_autoptr(GIOStream) stream = g_steal_pointer (&connection->refused);
+
+  connection_disarm (connection);
+  if (connection->discard != NULL)
+    {
+      g_source_destroy (connection->discard);
+      g_clear_pointer (&connection->discard, g_source_unref);
+    }
+  g_socket_close (connection->socket, NULL);
+}
+
+static gboolean
+discard_cb (GSocket      *socket,
+            GIOCondition  condition,
+            gpointer      user_data)
+{
+  Connection *connection = user_data;
+  char scratch[16384];
+  gssize n = g_socket_receive (socket, scratch, sizeof scratch, NULL, NULL);
+
+  if (n > 0)
+    return G_SOURCE_CONTINUE;
+  /* The sender is done (or gone): it has read the answer by now. */
+  g_clear_pointer (&connection->discard, g_source_unref);
+  connection_let_go (connection);
+  return G_SOURCE_REMOVE;
+}
+
 /**
- * conduit_webhook_connection_stop_reading:
- * @msg: a request whose body cannot be read
+ * conduit_webhook_connection_refuse:
+ * @msg: a request being read
+ * @status: the answer's status
+ * @json: the answer's body
  *
- * Ends the reading side of @msg's connection, so that libsoup reads no body and answers at
- * once; the answer still goes out, then the connection closes.
+ * Answers @msg at once, without reading (the rest of) its body, and closes its connection:
+ * the connection is taken back from libsoup, which would read a body of any length first.
+ * Whatever the sender still sends is read and dropped for a moment, so that closing does
+ * not reset the connection before the answer is read.
+ *
+ * Returns: whether @msg was answered (%FALSE: it came from no connection of ours)
  */
-void
-conduit_webhook_connection_stop_reading (SoupServerMessage *msg)
+gboolean
+conduit_webhook_connection_refuse (SoupServerMessage *msg,
+                                   guint              status,
+                                   const char        *json)
 {
   Connection *connection = connection_for_message (msg);
+  g_autofree char *text = NULL;
+  const char *data;
+  gsize length;
 
-  if (connection != NULL)
-    g_socket_shutdown (connection->socket, TRUE, FALSE, NULL);
+  if (connection == NULL || connection->refused != NULL)
+    return FALSE;
+
+  connection->refused = soup_server_message_steal_connection (msg);
+  connection->busy = FALSE;
+  if (connection->refused == NULL)
+    return FALSE;
+
+  text = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: application/json\r\n"
+                          "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n%s",
+                          status, soup_status_get_phrase (status), strlen (json), json);
+  data = text;
+  length = strlen (text);
+  /* A few hundred bytes on a fresh connection: the socket's buffer takes them at once. */
+  while (length > 0)
+    {
+      gssize sent = g_socket_send (connection->socket, data, length, NULL, NULL);
+
+      if (sent <= 0)
+        break;
+      data += sent;
+      length -= (gsize)sent;
+    }
+  g_socket_shutdown (connection->socket, FALSE, TRUE, NULL);
+
+  connection_arm (connection, LINGER_SECONDS);
+  connection->discard = g_socket_create_source (connection->socket, G_IO_IN | G_IO_HUP, NULL);
+  g_source_set_callback (connection->discard, (GSourceFunc)(GCallback)discard_cb, connection,
+                         NULL);
+  g_source_attach (connection->discard, connection->server->context);
+  return TRUE;
 }
 
 static void
@@ -182,7 +273,7 @@ got_headers_cb (SoupServerMessage *msg,
 {
   Connection *connection = connection_for_message (msg);
 
-  if (connection != NULL)
+  if (connection != NULL && connection->refused == NULL)
     connection_arm (connection, connection->server->limits.body_timeout_s);
 }
 
@@ -193,7 +284,7 @@ got_body_cb (SoupServerMessage *msg,
   Connection *connection = connection_for_message (msg);
 
   /* From here on the server answers: recording the event may take its time. */
-  if (connection != NULL)
+  if (connection != NULL && connection->refused == NULL)
     connection_disarm (connection);
 }
 
@@ -219,7 +310,7 @@ request_done_cb (SoupServer        *soup,
 {
   Connection *connection = connection_for_message (msg);
 
-  if (connection == NULL)
+  if (connection == NULL || connection->refused != NULL)
     return;
   connection->busy = FALSE;
   if (connection->server->draining)
@@ -531,7 +622,7 @@ conduit_webhook_connections_drain (ConduitWebhookServer *self)
 
   g_hash_table_iter_init (&iter, self->connections);
   while (g_hash_table_iter_next (&iter, (gpointer *)&connection, NULL))
-    if (!connection->busy)
+    if (!connection->busy && connection->refused == NULL)
       connection_cut (connection);
 }
 
@@ -552,6 +643,7 @@ conduit_webhook_connection_free_all (ConduitWebhookServer *self)
     {
       if (connection->stream != NULL)
         g_object_weak_unref (connection->stream, connection_gone_cb, connection);
+      g_clear_object (&connection->refused);
       g_hash_table_iter_remove (&iter);
     }
 }

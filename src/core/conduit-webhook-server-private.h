@@ -80,7 +80,9 @@ void      conduit_webhook_connections_track   (ConduitWebhookServer  *self,
 void      conduit_webhook_connections_drain   (ConduitWebhookServer  *self);
 void      conduit_webhook_connection_free_all (ConduitWebhookServer  *self);
 void      conduit_webhook_connection_free     (gpointer               connection);
-void      conduit_webhook_connection_stop_reading (SoupServerMessage *msg);
+gboolean  conduit_webhook_connection_refuse   (SoupServerMessage     *msg,
+                                              guint                  status,
+                                              const char            *json);
 
 /* -parse.c */
 typedef enum

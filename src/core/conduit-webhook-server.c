@@ -132,6 +132,30 @@ conduit_webhook_server_new (ConduitRunner *runner)
   return self;
 }
 
+static char *
+answer_text (guint       status,
+             const char *message,
+             gint64      run_id)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  if (run_id > 0)
+    {
+      json_builder_set_member_name (builder, "run_id");
+      json_builder_add_int_value (builder, run_id);
+    }
+  if (message != NULL)
+    {
+      json_builder_set_member_name (builder, status < 300 ? "status" : "error");
+      json_builder_add_string_value (builder, message);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
 static void
 respond (ConduitWebhookServer *self,
          SoupServerMessage    *msg,
@@ -139,8 +163,6 @@ respond (ConduitWebhookServer *self,
          const char           *message,
          gint64                run_id)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) root = NULL;
   char *text;
 
   /* Draining: the sender learns to go elsewhere with its next event. */
@@ -158,34 +180,24 @@ respond (ConduitWebhookServer *self,
       return;
     }
 
-  builder = json_builder_new_immutable ();
-  json_builder_begin_object (builder);
-  if (run_id > 0)
-    {
-      json_builder_set_member_name (builder, "run_id");
-      json_builder_add_int_value (builder, run_id);
-    }
-  if (message != NULL)
-    {
-      json_builder_set_member_name (builder, status < 300 ? "status" : "error");
-      json_builder_add_string_value (builder, message);
-    }
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  text = json_to_string (root, FALSE);
-
+  text = answer_text (status, message, run_id);
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, strlen (text));
 }
 
-/* Refuses a request before its body is read: whatever body follows is read and dropped, and
- * the connection closes after the answer, since the sender may still be sending it. */
+/* Refuses a request before (all of) its body is read: it is answered at once and its
+ * connection closed, the rest of the body unread; libsoup would read it all first, and with a
+ * negative Content-Length not know where it ends. */
 static void
 refuse_early (ConduitWebhookServer *self,
               SoupServerMessage    *msg,
               guint                 status,
               const char           *message)
 {
+  g_autofree char *text = answer_text (status, message, 0);
+
+  if (conduit_webhook_connection_refuse (msg, status, text))
+    return;
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
                                 "close");
@@ -272,9 +284,10 @@ start_recording (ConduitWebhookServer *self,
  * limit: libsoup's own collecting is turned off, as it would hold a chunked body of any size. */
 typedef struct
 {
-  GByteArray *data;
-  gsize       max;
-  gboolean    too_large;
+  ConduitWebhookServer *server;   /* unowned */
+  GByteArray           *data;
+  gsize                 max;
+  gboolean              too_large;
 } Body;
 
 static void
@@ -297,9 +310,12 @@ got_chunk_cb (SoupServerMessage *msg,
     return;
   if (length > body->max - body->data->len)
     {
-      /* Dropped at once: what is read after this is dropped too, then answered with 413. */
+      /* Answered now, the rest unread; if that cannot be, what follows is dropped as it is
+       * read, then answered with 413. */
       body->too_large = TRUE;
       g_byte_array_set_size (body->data, 0);
+      refuse_early (body->server, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                    _("the event is larger than the trigger takes (its largest body setting)"));
       return;
     }
   g_byte_array_append (body->data, g_bytes_get_data (chunk, NULL), (guint)length);
@@ -503,10 +519,7 @@ handle_headers (SoupServer        *soup,
       g_autofree char *message = g_strdup_printf (
         _("the Content-Length “%.40s” is not a number of bytes"), shown);
 
-      /* Where the body ends is unknown: none is read (libsoup 3.2 still warns about the
-       * length before it finds the stream ended). */
       refuse_early (self, msg, SOUP_STATUS_BAD_REQUEST, message);
-      conduit_webhook_connection_stop_reading (msg);
       return;
     }
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
@@ -535,6 +548,7 @@ handle_headers (SoupServer        *soup,
     }
 
   body = g_new0 (Body, 1);
+  body->server = self;
   body->data = g_byte_array_new ();
   body->max = route->max_body;
   g_object_set_data_full (G_OBJECT (msg), body_key, body, (GDestroyNotify)body_free);
