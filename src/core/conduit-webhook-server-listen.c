@@ -44,7 +44,6 @@ typedef struct
   gboolean              busy;         /* a request is being read or answered */
 } Connection;
 
-#define LINGER_SECONDS 2
 
 static const char connection_key[] = "conduit-webhook-connection";
 
@@ -219,8 +218,8 @@ discard_cb (GSocket      *socket,
  *
  * Answers @msg at once, without reading (the rest of) its body, and closes its connection:
  * the connection is taken back from libsoup, which would read a body of any length first.
- * Whatever the sender still sends is read and dropped for a moment, so that closing does
- * not reset the connection before the answer is read.
+ * Whatever the sender still sends is read and dropped (for as long as a body may take to
+ * arrive), so that closing does not reset the connection before the answer is read.
  *
  * Returns: whether @msg was answered (%FALSE: it came from no connection of ours)
  */
@@ -259,7 +258,7 @@ conduit_webhook_connection_refuse (SoupServerMessage *msg,
     }
   g_socket_shutdown (connection->socket, FALSE, TRUE, NULL);
 
-  connection_arm (connection, LINGER_SECONDS);
+  connection_arm (connection, MAX (connection->server->limits.body_timeout_s, 1));
   connection->discard = g_socket_create_source (connection->socket, G_IO_IN | G_IO_HUP, NULL);
   g_source_set_callback (connection->discard, (GSourceFunc)(GCallback)discard_cb, connection,
                          NULL);
