@@ -488,6 +488,7 @@ conduit_cli_serve (int    argc,
   gint keep_days = 30;
   gint n_workers = 0;
   gint drain_seconds = 30;
+  gboolean check = FALSE;
   guint served = 0;
   guint sigint_id, sigterm_id, prune_id;
   int status = 0;
@@ -503,6 +504,9 @@ conduit_cli_serve (int    argc,
       N_("Serve webhooks with N threads (default: one per processor)"), N_("N") },
     { "drain-seconds", 0, 0, G_OPTION_ARG_INT, &drain_seconds,
       N_("On SIGTERM, give the runs in flight S seconds to finish (default 30)"), N_("S") },
+    { "check", 0, 0, G_OPTION_ARG_NONE, &check,
+      N_("Only check that serving can start: flows, credentials, ports, history; list every problem"),
+      NULL },
     { NULL }
   };
 
@@ -523,6 +527,9 @@ conduit_cli_serve (int    argc,
       fprintf (stderr, _("%s: name at least one flow file\n"), argv[0]);
       return 1;
     }
+
+  if (check)
+    return conduit_cli_serve_check (argv + 1, history_path);
 
   if (n_workers < 0 || n_workers > MAX_WORKERS)
     {

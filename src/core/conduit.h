@@ -44,4 +44,6 @@
 #include "conduit-credential-store.h"
 #include "conduit-redactor.h"
 
+#include "conduit-deployment.h"
+
 #undef CONDUIT_INSIDE
