@@ -463,6 +463,7 @@ typedef struct
   char    *request;          /* sent as is */
   gsize    pause_after;      /* bytes of @request after which to wait for @go; 0: never */
   gsize    chunked_bytes;    /* then a chunked body of this many bytes */
+  gboolean half_close;       /* then end the sending side */
   gint     paused;
   gint     go;
   GString *response;
@@ -532,6 +533,8 @@ raw_thread (gpointer data)
             }
           raw_send (socket, "0\r\n\r\n", 5);
         }
+      if (raw->half_close)
+        g_socket_shutdown (socket, FALSE, TRUE, NULL);
       for (;;)
         {
           g_autoptr(GError) error = NULL;
@@ -840,6 +843,41 @@ test_timeouts (Fixture       *fixture,
   wait_for_runs (fixture, 1);
 }
 
+/* Issue #14 point 2: a client that closes its kept-alive connection between requests frees
+ * its descriptor at once (libsoup 3.2 alone keeps such a connection for the life of the
+ * process: the file descriptors run out). */
+static void
+test_closed_keep_alive (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  gint64 deadline;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      Raw raw = { 0 };
+      GThread *thread;
+
+      raw.half_close = TRUE;
+      thread = raw_start (&raw, fixture->port,
+                          "POST /hooks/orders HTTP/1.1\r\nHost: x\r\n"
+                          "Content-Type: application/json\r\nContent-Length: 17\r\n\r\n"
+                          "{\"order_id\": \"K\"}");
+      raw_finish (&raw, thread);
+      g_assert_true (g_str_has_prefix (raw.response->str, "HTTP/1.1 202"));
+      g_assert_true (raw.closed);
+      g_assert_cmpint (raw.elapsed_us, <, 5 * G_USEC_PER_SEC);
+      raw_clear (&raw);
+    }
+
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (conduit_webhook_server_get_n_connections (fixture->server) > 0 &&
+         g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_assert_cmpuint (conduit_webhook_server_get_n_connections (fixture->server), ==, 0);
+  wait_for_runs (fixture, 5);
+}
+
 /* Issue #14 point 3, in the server: once draining, a request being read gets 503 with
  * Connection: close, idle connections close, nothing new is accepted. */
 static void
@@ -986,6 +1024,8 @@ main (int    argc,
   g_test_add ("/conduit/webhook/chunked-limit", Fixture, NULL, set_up_signed, test_chunked_limit,
               tear_down);
   g_test_add ("/conduit/webhook/timeouts", Fixture, NULL, set_up, test_timeouts, tear_down);
+  g_test_add ("/conduit/webhook/closed-keep-alive", Fixture, NULL, set_up, test_closed_keep_alive,
+              tear_down);
   g_test_add ("/conduit/webhook/drain", Fixture, NULL, set_up, test_drain, tear_down);
   g_test_add ("/conduit/webhook/timestamped-signature", Fixture, NULL, set_up_signed,
               test_timestamped_signature, tear_down);

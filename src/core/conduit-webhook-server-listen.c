@@ -31,6 +31,7 @@
 
 #define ACCEPT_RETRY_MS 100
 #define ACCEPTS_PER_WAKEUP 32
+#define REAP_DELAY_MS 100     /* for libsoup to see the end of a stream before it is closed */
 
 typedef struct
 {
@@ -40,6 +41,8 @@ typedef struct
   GSocketAddress       *remote;       /* libsoup's key back to us: see connection_for_message() */
   GSource              *timer;
   GSource              *discard;      /* reading what a refused sender still sends */
+  GSource              *idle_watch;   /* noticing a client that closes between requests */
+  gboolean              reaping;
   GIOStream            *refused;      /* taken back from libsoup to refuse its request */
   gboolean              busy;         /* a request is being read or answered */
 } Connection;
@@ -97,7 +100,18 @@ connection_disarm (Connection *connection)
     }
 }
 
-/* Cuts the connection off: libsoup sees the end of its stream and lets it go. */
+static void
+connection_unwatch (Connection *connection)
+{
+  if (connection->idle_watch != NULL)
+    {
+      g_source_destroy (connection->idle_watch);
+      g_clear_pointer (&connection->idle_watch, g_source_unref);
+    }
+}
+
+/* Cuts a connection that is in the middle of a request off: libsoup sees the end of its
+ * stream, ends the request and lets the connection go. */
 static void
 connection_cut (Connection *connection)
 {
@@ -106,23 +120,36 @@ connection_cut (Connection *connection)
 }
 
 static void connection_let_go (Connection *connection);
+static void connection_reap    (Connection *connection);
 
 static gboolean
 connection_timeout_cb (gpointer user_data)
 {
   Connection *connection = user_data;
 
-  if (connection->refused != NULL)
+  g_clear_pointer (&connection->timer, g_source_unref);
+  if (connection->refused != NULL || connection->reaping)
     {
-      g_clear_pointer (&connection->timer, g_source_unref);
       connection_let_go (connection);
       return G_SOURCE_REMOVE;
     }
 
   g_debug ("Closing a webhook connection that went quiet for too long");
-  g_clear_pointer (&connection->timer, g_source_unref);
-  g_socket_shutdown (connection->socket, TRUE, TRUE, NULL);
+  if (connection->busy)
+    connection_cut (connection);
+  else
+    connection_reap (connection);
   return G_SOURCE_REMOVE;
+}
+
+static void
+connection_arm_source (Connection *connection,
+                       GSource    *timer)
+{
+  connection_disarm (connection);
+  connection->timer = timer;
+  g_source_set_callback (connection->timer, connection_timeout_cb, connection, NULL);
+  g_source_attach (connection->timer, connection->server->context);
 }
 
 static void
@@ -143,6 +170,7 @@ conduit_webhook_connection_free (gpointer data)
   Connection *connection = data;
 
   connection_disarm (connection);
+  connection_unwatch (connection);
   if (connection->discard != NULL)
     {
       g_source_destroy (connection->discard);
@@ -177,20 +205,75 @@ connection_for_message (SoupServerMessage *msg)
   return remote != NULL ? g_object_get_data (G_OBJECT (remote), connection_key) : NULL;
 }
 
-/* The end of a refused connection: dropping the stream taken from libsoup finalizes it, and
- * with it the connection (connection_gone_cb()). */
+/* The end of a connection libsoup no longer reads: a refused one (dropping the stream taken
+ * from libsoup finalizes it, and with it the connection: connection_gone_cb()), or a reaped
+ * one, which libsoup may never let go (see connection_reap()): its descriptor is closed and
+ * the connection forgotten here. */
 static void
 connection_let_go (Connection *connection)
 {
   g_autoptr(GIOStream) stream = g_steal_pointer (&connection->refused);
+  ConduitWebhookServer *self = connection->server;
 
   connection_disarm (connection);
+  connection_unwatch (connection);
   if (connection->discard != NULL)
     {
       g_source_destroy (connection->discard);
       g_clear_pointer (&connection->discard, g_source_unref);
     }
   g_socket_close (connection->socket, NULL);
+  if (stream == NULL && connection->stream != NULL)
+    {
+      g_object_weak_unref (connection->stream, connection_gone_cb, connection);
+      connection->stream = NULL;
+      g_hash_table_remove (self->connections, connection);
+      resume_accepting (self);
+    }
+}
+
+/* Ends a connection that waits for its next request. libsoup 3.2 does not let such a
+ * connection go when its stream ends (fixed in libsoup 3.3, d20c6601): the descriptor would
+ * stay open for the life of the process. So: the stream is ended, which makes libsoup stop
+ * reading it, and a moment later its descriptor is closed here. */
+static void
+connection_reap (Connection *connection)
+{
+  if (connection->reaping || connection->refused != NULL)
+    return;
+  connection->reaping = TRUE;
+  connection_unwatch (connection);
+  g_socket_shutdown (connection->socket, TRUE, TRUE, NULL);
+  connection_arm_source (connection, g_timeout_source_new (REAP_DELAY_MS));
+}
+
+/* Readable while no request is under way: either the next request's first bytes (libsoup
+ * reads them) or the client's end of the connection, which libsoup 3.2 would not notice. */
+static gboolean
+idle_watch_cb (GSocket      *socket,
+               GIOCondition  condition,
+               gpointer      user_data)
+{
+  Connection *connection = user_data;
+  char byte;
+  gssize n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    return G_SOURCE_CONTINUE;
+  g_clear_pointer (&connection->idle_watch, g_source_unref);
+  if (n <= 0)
+    connection_reap (connection);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+connection_watch_idle (Connection *connection)
+{
+  connection_unwatch (connection);
+  connection->idle_watch = g_socket_create_source (connection->socket, G_IO_IN | G_IO_HUP, NULL);
+  g_source_set_callback (connection->idle_watch, (GSourceFunc)(GCallback)idle_watch_cb,
+                         connection, NULL);
+  g_source_attach (connection->idle_watch, connection->server->context);
 }
 
 static gboolean
@@ -294,9 +377,10 @@ request_started_cb (SoupServer        *soup,
 {
   Connection *connection = connection_for_message (msg);
 
-  if (connection == NULL)
+  if (connection == NULL || connection->reaping)
     return;
   connection->busy = TRUE;
+  connection_unwatch (connection);
   connection_arm (connection, connection->server->limits.header_timeout_s);
   g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), NULL);
   g_signal_connect (msg, "got-body", G_CALLBACK (got_body_cb), NULL);
@@ -309,13 +393,16 @@ request_done_cb (SoupServer        *soup,
 {
   Connection *connection = connection_for_message (msg);
 
-  if (connection == NULL || connection->refused != NULL)
+  if (connection == NULL || connection->refused != NULL || connection->reaping)
     return;
   connection->busy = FALSE;
   if (connection->server->draining)
-    connection_cut (connection);
+    connection_reap (connection);
   else
-    connection_arm (connection, connection->server->limits.idle_timeout_s);
+    {
+      connection_arm (connection, connection->server->limits.idle_timeout_s);
+      connection_watch_idle (connection);
+    }
 }
 
 /**
@@ -622,7 +709,7 @@ conduit_webhook_connections_drain (ConduitWebhookServer *self)
   g_hash_table_iter_init (&iter, self->connections);
   while (g_hash_table_iter_next (&iter, (gpointer *)&connection, NULL))
     if (!connection->busy && connection->refused == NULL)
-      connection_cut (connection);
+      connection_reap (connection);
 }
 
 /**
