@@ -80,6 +80,7 @@ struct _ConduitRun
   char            **poll_keys;     /* (nullable) one per trigger item, for a polling trigger */
   char             *poll_cursor;
   gboolean          nothing_new;   /* a poll whose records were all seen before */
+  gboolean          interrupted;  /* cancelled because the process stops: see below */
 };
 
 G_DEFINE_FINAL_TYPE (ConduitRun, conduit_run, G_TYPE_OBJECT)
@@ -727,6 +728,22 @@ conduit_run_get_connector (ConduitRun  *self,
 }
 
 /**
+ * conduit_run_set_interrupted:
+ * @self: a run
+ *
+ * When the run is cancelled from now on, it is because the process stops (a server's drain
+ * ran out of time): it ends as interrupted, not cancelled, so that it shows among the runs
+ * that need a person's attention.
+ */
+void
+conduit_run_set_interrupted (ConduitRun *self)
+{
+  g_return_if_fail (CONDUIT_IS_RUN (self));
+
+  self->interrupted = TRUE;
+}
+
+/**
  * conduit_run_add_secret:
  * @self: a run
  * @secret: a value that must never be written down (a token, a password)
@@ -1123,7 +1140,14 @@ finish_run (ConduitRun *self)
   record->finished_us = conduit_clock_get_wall_us (conduit_runner_get_clock (self->runner));
   record->items_ok = self->items_ended_ok;
 
-  if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
+  if (cancellable != NULL && g_cancellable_is_cancelled (cancellable) && self->interrupted)
+    {
+      record->status = CONDUIT_RUN_STATUS_INTERRUPTED;
+      if (record->error == NULL)
+        record->error = g_strdup (_("The run was interrupted: the server stopped before it "
+                                    "finished"));
+    }
+  else if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
     {
       record->status = CONDUIT_RUN_STATUS_CANCELLED;
       if (record->error == NULL)

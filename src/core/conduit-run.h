@@ -91,6 +91,7 @@ ConduitClock        *conduit_run_get_clock           (ConduitRun          *self)
 ConduitHistoryStore *conduit_run_get_history         (ConduitRun          *self);
 ConduitConnector    *conduit_run_get_connector       (ConduitRun          *self,
                                                       ConduitNode         *node);
+void                 conduit_run_set_interrupted     (ConduitRun          *self);
 void                 conduit_run_add_secret          (ConduitRun          *self,
                                                       const char          *secret);
 char                *conduit_run_redact              (ConduitRun          *self,
