@@ -174,6 +174,12 @@ N_("Keep unmapped fields");
 /* Translators: mapping: help for the “keep_unmapped” setting */
 N_("Pass source fields that no row maps through unchanged");
 
+/* Translators: mapping: label of the “rejected_mapping” setting */
+N_("Rejected output mapping");
+
+/* Translators: mapping: help for the “rejected_mapping” setting */
+N_("A second mapping ({\"rows\": […]}) that shapes each rejected item from item, record and reasons");
+
 /* Translators: mapping: label of the “samples” setting */
 N_("Sample records");
 
@@ -299,6 +305,12 @@ N_("Largest body (bytes)");
 
 /* Translators: webhook-trigger: help for the “max_body_bytes” setting */
 N_("Bigger requests are refused with 413 Payload Too Large");
+
+/* Translators: webhook-trigger: label of the “batch” setting */
+N_("Events per request");
+
+/* Translators: webhook-trigger: help for the “batch” setting */
+N_("single: one JSON document a request (several are refused); ndjson: a batch of documents, one a line, each kept as an event");
 
 /* Translators: webhook-trigger: label of the “signature_header” setting */
 N_("Signature header");

@@ -40,6 +40,7 @@ G_DEFINE_QUARK (conduit-credential-error-quark, conduit_credential_error)
 
 static const char * const api_key_places[] = { "header", "query", NULL };
 static const char * const client_auth_methods[] = { "basic", "body", NULL };
+static const char * const hmac_timestamps[] = { "none", "stripe", "slack", NULL };
 
 static const ConduitCredentialFieldSpec api_key_fields[] = {
   { "in", N_("Send the key in"), N_("“header” for a request header, “query” for a URL parameter"),
@@ -78,6 +79,14 @@ static const ConduitCredentialFieldSpec hmac_fields[] = {
     FALSE, FALSE, "X-Signature", NULL },
   { "prefix", N_("Signature prefix"), N_("Text before the hex digest, such as “sha256=”"),
     FALSE, FALSE, "sha256=", NULL, TRUE },
+  /* Webhooks signed with a timestamp (Stripe, Slack) can be refused when old or replayed. */
+  { "timestamp", N_("Signed timestamp"),
+    N_("“none”; “stripe” for t=…,v1=… in the signature header; “slack” for "
+       "X-Slack-Request-Timestamp with a v0= signature"),
+    FALSE, FALSE, "none", hmac_timestamps },
+  { "tolerance", N_("Timestamp tolerance (seconds)"),
+    N_("How far from now a signed timestamp may be; older events are refused as replays"),
+    FALSE, FALSE, "300", NULL },
   { "secret", N_("Shared secret"), N_("The secret both sides use to sign request bodies"),
     TRUE, TRUE, NULL, NULL },
 };

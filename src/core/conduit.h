@@ -12,6 +12,7 @@
 #define CONDUIT_INSIDE
 
 #include "conduit-types.h"
+#include "conduit-app-descriptor.h"
 #include "conduit-connector.h"
 #include "conduit-connector-registry.h"
 #include "conduit-flow.h"
@@ -27,6 +28,7 @@
 #include "conduit-mapping-preview.h"
 #include "conduit-mapping-row.h"
 #include "conduit-mapping-schema.h"
+#include "conduit-mapping-stream.h"
 #include "conduit-record-reader.h"
 #include "conduit-template.h"
 
@@ -36,12 +38,15 @@
 #include "conduit-file-records.h"
 #include "conduit-history-store.h"
 #include "conduit-retry-policy.h"
+#include "conduit-step-status.h"
 #include "conduit-run.h"
 #include "conduit-run-explainer.h"
 #include "conduit-run-export.h"
 #include "conduit-run-replay.h"
 #include "conduit-runner.h"
 #include "conduit-scheduler.h"
+#include "conduit-step-context.h"
+#include "conduit-app-options.h"
 #include "conduit-webhook-server.h"
 
 /* credentials */
