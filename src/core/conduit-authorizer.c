@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "conduit-authorizer.h"
+#include "conduit-authorizer-private.h"
 
 /* Puts a credential on an outgoing request: a header, a query parameter, a Basic or Bearer
  * Authorization, an HMAC signature of the body, or an OAuth 2.0 access token obtained with the
@@ -31,29 +32,6 @@
 /* how much of a refusing server's answer is kept for the credential manager */
 #define ANSWER_SNIPPET_BYTES 400
 
-typedef struct
-{
-  char      *fingerprint;   /* what the token was fetched with; a changed credential drops it */
-  char      *access_token;  /* NULL when there is none or it was invalidated */
-  gint64     refresh_at;    /* monotonic µs; G_MAXINT64 when the endpoint gave no expiry */
-  GPtrArray *waiters;       /* GTasks waiting for the fetch in flight, NULL when idle */
-} TokenEntry;
-
-struct _ConduitAuthorizer
-{
-  GObject                     parent_instance;
-
-  SoupSession                *session;
-  ConduitCredentialStore     *store;
-  ConduitRedactor            *redactor;
-  ConduitAuthorizerClockFunc  clock;
-  gpointer                    clock_data;
-  GHashTable                 *tokens;   /* credential id → TokenEntry */
-  GHashTable                 *credentials; /* id → ConduitCredential looked up by id */
-  ConduitCredentialStore     *watched;  /* the store they came from, for its ::changed */
-  gulong                      changed_id;
-};
-
 G_DEFINE_FINAL_TYPE (ConduitAuthorizer, conduit_authorizer, G_TYPE_OBJECT)
 
 static void
@@ -65,6 +43,8 @@ token_entry_free (gpointer data)
   if (entry->access_token != NULL)
     explicit_bzero (entry->access_token, strlen (entry->access_token));
   g_free (entry->access_token);
+  g_free (entry->stale_token);
+  g_clear_object (&entry->latest);
   g_assert (entry->waiters == NULL);
   g_free (entry);
 }
@@ -310,8 +290,8 @@ set_query_parameter (SoupMessage *msg,
   explicit_bzero (new_query->str, new_query->len);
 }
 
-static void
-set_authorization (SoupMessage *msg,
+void
+_conduit_authorizer_set_authorization (SoupMessage *msg,
                    const char  *scheme,
                    const char  *value)
 {
@@ -352,7 +332,7 @@ apply_static (ConduitCredential *credential,
       break;
 
     case CONDUIT_CREDENTIAL_KIND_BEARER:
-      set_authorization (msg, "Bearer", conduit_credential_get_secret (credential, "token"));
+      _conduit_authorizer_set_authorization (msg, "Bearer", conduit_credential_get_secret (credential, "token"));
       break;
 
     case CONDUIT_CREDENTIAL_KIND_BASIC:
@@ -361,7 +341,7 @@ apply_static (ConduitCredential *credential,
           basic_credentials (conduit_credential_get_field (credential, "username"),
                              conduit_credential_get_secret (credential, "password"));
 
-        set_authorization (msg, "Basic", encoded);
+        _conduit_authorizer_set_authorization (msg, "Basic", encoded);
       }
       break;
 
@@ -381,6 +361,7 @@ apply_static (ConduitCredential *credential,
       break;
 
     case CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS:
+    case CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE:
     default:
       g_assert_not_reached ();
     }
@@ -429,8 +410,8 @@ oauth2_fingerprint (ConduitCredential *credential)
   return g_strdup (g_checksum_get_string (checksum));
 }
 
-static TokenEntry *
-lookup_token_entry (ConduitAuthorizer *self,
+TokenEntry *
+_conduit_authorizer_lookup_token_entry (ConduitAuthorizer *self,
                     ConduitCredential *credential)
 {
   const char *id = conduit_credential_get_id (credential);
@@ -453,8 +434,8 @@ lookup_token_entry (ConduitAuthorizer *self,
   return entry;
 }
 
-static void
-complete_waiters (ConduitAuthorizer *self,
+void
+_conduit_authorizer_complete_waiters (ConduitAuthorizer *self,
                   const char        *id,
                   const GError      *error)
 {
@@ -474,7 +455,7 @@ complete_waiters (ConduitAuthorizer *self,
           continue;
         }
 
-      set_authorization (g_task_get_task_data (task), "Bearer", entry->access_token);
+      _conduit_authorizer_set_authorization (g_task_get_task_data (task), "Bearer", entry->access_token);
       g_task_return_boolean (task, TRUE);
     }
 }
@@ -535,7 +516,7 @@ on_refusal_marked (GObject      *source,
     g_message ("Could not mark credential “%s” as needing attention: %s",
                conduit_credential_get_id (op->credential), error->message);
 
-  complete_waiters (op->self, conduit_credential_get_id (op->credential), op->error);
+  _conduit_authorizer_complete_waiters (op->self, conduit_credential_get_id (op->credential), op->error);
 }
 
 static void
@@ -555,7 +536,7 @@ fail_fetch (FetchOp    *op,
       return;
     }
 
-  complete_waiters (self, conduit_credential_get_id (op->credential), op->error);
+  _conduit_authorizer_complete_waiters (self, conduit_credential_get_id (op->credential), op->error);
   fetch_op_free (op);
 }
 
@@ -687,7 +668,7 @@ on_token_response (GObject      *source,
       return;
     }
 
-  complete_waiters (self, id, NULL);
+  _conduit_authorizer_complete_waiters (self, id, NULL);
   fetch_op_free (op);
 }
 
@@ -739,7 +720,7 @@ fetch_token (ConduitAuthorizer *self,
       g_autofree char *password = g_uri_escape_string (client_secret, NULL, FALSE);
       g_autofree char *basic = basic_credentials (user, password);
 
-      set_authorization (op->msg, "Basic", basic);
+      _conduit_authorizer_set_authorization (op->msg, "Basic", basic);
       explicit_bzero (password, strlen (password));
     }
 
@@ -803,6 +784,12 @@ conduit_authorizer_authorize_async (ConduitAuthorizer   *self,
 
   conduit_redactor_add_credential (self->redactor, credential);
 
+  if (conduit_credential_get_kind (credential) == CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE)
+    {
+      _conduit_authorizer_authorize_sign_in (self, credential, g_steal_pointer (&task));
+      return;
+    }
+
   if (conduit_credential_get_kind (credential) != CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS)
     {
       apply_static (credential, msg);
@@ -810,11 +797,11 @@ conduit_authorizer_authorize_async (ConduitAuthorizer   *self,
       return;
     }
 
-  entry = lookup_token_entry (self, credential);
+  entry = _conduit_authorizer_lookup_token_entry (self, credential);
   if (entry->waiters == NULL && entry->access_token != NULL &&
       self->clock (self->clock_data) < entry->refresh_at)
     {
-      set_authorization (msg, "Bearer", entry->access_token);
+      _conduit_authorizer_set_authorization (msg, "Bearer", entry->access_token);
       g_task_return_boolean (task, TRUE);
       return;
     }
@@ -867,8 +854,11 @@ conduit_authorizer_invalidate (ConduitAuthorizer *self,
   g_return_if_fail (CONDUIT_IS_CREDENTIAL (credential));
 
   entry = g_hash_table_lookup (self->tokens, conduit_credential_get_id (credential));
-  if (entry != NULL)
-    g_clear_pointer (&entry->access_token, g_free);
+  if (entry != NULL && entry->access_token != NULL)
+    {
+      g_free (entry->stale_token);
+      entry->stale_token = g_steal_pointer (&entry->access_token);
+    }
 }
 
 static void
@@ -876,8 +866,13 @@ on_store_changed (ConduitCredentialStore *store,
                   const char             *id,
                   ConduitAuthorizer      *self)
 {
+  TokenEntry *entry = g_hash_table_lookup (self->tokens, id);
+
   /* saved anew or deleted: look it up again next time */
   g_hash_table_remove (self->credentials, id);
+  /* a new sign-in brings new tokens; a refresh in flight finishes first */
+  if (entry != NULL && entry->waiters == NULL)
+    g_hash_table_remove (self->tokens, id);
 }
 
 static ConduitCredentialStore *
@@ -895,6 +890,12 @@ lookup_store (ConduitAuthorizer *self)
     }
 
   return store;
+}
+
+ConduitCredentialStore *
+_conduit_authorizer_get_lookup_store (ConduitAuthorizer *self)
+{
+  return lookup_store (self);
 }
 
 /* One request on its way: authorizing by id, or sending with retries. */
@@ -1070,7 +1071,8 @@ conduit_authorizer_should_retry (ConduitAuthorizer *self,
   g_return_val_if_fail (SOUP_IS_MESSAGE (msg), FALSE);
 
   if (soup_message_get_status (msg) != SOUP_STATUS_UNAUTHORIZED ||
-      conduit_credential_get_kind (credential) != CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS)
+      (conduit_credential_get_kind (credential) != CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS &&
+       conduit_credential_get_kind (credential) != CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE))
     return FALSE;
 
   conduit_authorizer_invalidate (self, credential);

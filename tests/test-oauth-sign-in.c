@@ -1,0 +1,879 @@
+/* test-oauth-sign-in.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#define SECRET_API_SUBJECT_TO_CHANGE
+
+#include <locale.h>
+
+#include "conduit.h"
+#include "test-keyring.h"
+
+/* Browser sign-in (oauth2-authorization-code) against a local authorization server the test
+ * runs: its authorize endpoint sends the "browser" back to Conduit's loopback listener with a
+ * code, its token endpoint checks the PKCE verifier, the redirect URI and the client, rotates
+ * refresh tokens and can revoke them. The test plays the browser by following the redirect. */
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+const char *__asan_default_options (void);
+const char *
+__asan_default_options (void)
+{
+  return "fast_unwind_on_malloc=0";
+}
+#endif
+#endif
+
+#define CLIENT_ID "conduit-desktop"
+#define CLIENT_SECRET "desktop-secret-77"
+
+typedef struct
+{
+  SoupServer  *server;
+  SoupSession *session;    /* the authorizer's */
+  SoupSession *browser;    /* follows redirects, like a browser */
+  GUri        *base;
+  gint64       now;        /* µs, the authorizers' clock */
+
+  /* the authorization server */
+  gboolean     deny;
+  gboolean     wrong_state;
+  gboolean     revoked;
+  gint64       expires_in;
+  char        *challenge;
+  char        *redirect_uri;
+  GHashTable  *codes;         /* code → TRUE, one use each */
+  GHashTable  *refresh_tokens; /* live refresh tokens */
+  GHashTable  *access_tokens;  /* live access tokens */
+  guint        issued;
+  guint        refreshes;
+  guint        api_calls;
+} Fixture;
+
+static gint64
+fixture_clock (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  return fixture->now;
+}
+
+static void
+reply (SoupServerMessage *msg,
+       guint              status,
+       const char        *body)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body,
+                                    strlen (body));
+}
+
+static char *
+s256 (const char *verifier)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize length = sizeof digest;
+  char *text;
+
+  g_checksum_update (checksum, (const guchar *)verifier, -1);
+  g_checksum_get_digest (checksum, digest, &length);
+  text = g_base64_encode (digest, length);
+  g_strdelimit (text, "+", '-');
+  g_strdelimit (text, "/", '_');
+  if (strchr (text, '=') != NULL)
+    *strchr (text, '=') = '\0';
+  return text;
+}
+
+static void
+handle_authorize (SoupServer        *server,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  Fixture *fixture = user_data;
+  const char *redirect_uri = query ? g_hash_table_lookup (query, "redirect_uri") : NULL;
+  const char *state = query ? g_hash_table_lookup (query, "state") : NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *code = NULL;
+
+  g_assert_nonnull (query);
+  g_assert_cmpstr (g_hash_table_lookup (query, "response_type"), ==, "code");
+  g_assert_cmpstr (g_hash_table_lookup (query, "client_id"), ==, CLIENT_ID);
+  g_assert_cmpstr (g_hash_table_lookup (query, "code_challenge_method"), ==, "S256");
+  g_assert_cmpstr (g_hash_table_lookup (query, "scope"), ==, "sheets mail.send");
+  /* the descriptor's extra parameters reach the authorize endpoint */
+  g_assert_cmpstr (g_hash_table_lookup (query, "access_type"), ==, "offline");
+  g_assert_cmpstr (g_hash_table_lookup (query, "prompt"), ==, "consent");
+  g_assert_nonnull (state);
+  g_assert_true (g_str_has_prefix (redirect_uri, "http://127.0.0.1:"));
+
+  g_free (fixture->challenge);
+  fixture->challenge = g_strdup (g_hash_table_lookup (query, "code_challenge"));
+  g_free (fixture->redirect_uri);
+  fixture->redirect_uri = g_strdup (redirect_uri);
+
+  if (fixture->deny)
+    {
+      location = g_strdup_printf ("%s?error=access_denied&error_description=The+user+said+no"
+                                  "&state=%s", redirect_uri, state);
+    }
+  else
+    {
+      code = g_strdup_printf ("code-%u", g_hash_table_size (fixture->codes) + 1);
+      g_hash_table_add (fixture->codes, g_strdup (code));
+      location = g_strdup_printf ("%s?code=%s&state=%s", redirect_uri, code,
+                                  fixture->wrong_state ? "forged-state" : state);
+    }
+
+  soup_server_message_set_redirect (msg, SOUP_STATUS_FOUND, location);
+}
+
+static void
+issue_tokens (Fixture           *fixture,
+              SoupServerMessage *msg)
+{
+  g_autofree char *access_token = NULL;
+  g_autofree char *refresh_token = NULL;
+  g_autofree char *body = NULL;
+
+  fixture->issued++;
+  access_token = g_strdup_printf ("access-token-%u", fixture->issued);
+  refresh_token = g_strdup_printf ("refresh-token-%u", fixture->issued);
+  g_hash_table_add (fixture->access_tokens, g_strdup (access_token));
+  g_hash_table_add (fixture->refresh_tokens, g_strdup (refresh_token));
+
+  body = g_strdup_printf ("{\"access_token\": \"%s\", \"token_type\": \"Bearer\", "
+                          "\"expires_in\": %" G_GINT64_FORMAT ", \"refresh_token\": \"%s\"}",
+                          access_token, fixture->expires_in, refresh_token);
+  reply (msg, SOUP_STATUS_OK, body);
+}
+
+static void
+handle_token (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  Fixture *fixture = user_data;
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_autoptr(GHashTable) form = soup_form_decode (text);
+  const char *grant_type = g_hash_table_lookup (form, "grant_type");
+
+  if (g_strcmp0 (g_hash_table_lookup (form, "client_id"), CLIENT_ID) != 0 ||
+      g_strcmp0 (g_hash_table_lookup (form, "client_secret"), CLIENT_SECRET) != 0)
+    {
+      reply (msg, SOUP_STATUS_UNAUTHORIZED, "{\"error\": \"invalid_client\"}");
+      return;
+    }
+
+  if (g_strcmp0 (grant_type, "authorization_code") == 0)
+    {
+      const char *code = g_hash_table_lookup (form, "code");
+      const char *verifier = g_hash_table_lookup (form, "code_verifier");
+      g_autofree char *challenge = verifier ? s256 (verifier) : NULL;
+
+      /* RFC 7636 §4.6 and RFC 6749 §4.1.3: the verifier, the one-use code, the same redirect */
+      if (code == NULL || !g_hash_table_remove (fixture->codes, code) ||
+          g_strcmp0 (challenge, fixture->challenge) != 0 ||
+          g_strcmp0 (g_hash_table_lookup (form, "redirect_uri"), fixture->redirect_uri) != 0)
+        {
+          reply (msg, SOUP_STATUS_BAD_REQUEST, "{\"error\": \"invalid_grant\"}");
+          return;
+        }
+
+      issue_tokens (fixture, msg);
+      return;
+    }
+
+  if (g_strcmp0 (grant_type, "refresh_token") == 0)
+    {
+      const char *refresh_token = g_hash_table_lookup (form, "refresh_token");
+
+      fixture->refreshes++;
+      /* rotation: a refresh token works once */
+      if (fixture->revoked || refresh_token == NULL ||
+          !g_hash_table_remove (fixture->refresh_tokens, refresh_token))
+        {
+          reply (msg, SOUP_STATUS_BAD_REQUEST,
+                 "{\"error\": \"invalid_grant\", \"error_description\": \"Token has been "
+                 "expired or revoked.\"}");
+          return;
+        }
+
+      issue_tokens (fixture, msg);
+      return;
+    }
+
+  reply (msg, SOUP_STATUS_BAD_REQUEST, "{\"error\": \"unsupported_grant_type\"}");
+}
+
+static void
+handle_api (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  Fixture *fixture = user_data;
+  const char *authorization =
+    soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+
+  fixture->api_calls++;
+  if (authorization != NULL && g_str_has_prefix (authorization, "Bearer ") &&
+      g_hash_table_contains (fixture->access_tokens, authorization + strlen ("Bearer ")))
+    reply (msg, SOUP_STATUS_OK, "{\"ok\": true}");
+  else
+    reply (msg, SOUP_STATUS_UNAUTHORIZED, "{\"error\": \"invalid_token\"}");
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  fixture->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (fixture->server, "/authorize", handle_authorize, fixture, NULL);
+  soup_server_add_handler (fixture->server, "/token", handle_token, fixture, NULL);
+  soup_server_add_handler (fixture->server, "/api", handle_api, fixture, NULL);
+  soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+
+  uris = soup_server_get_uris (fixture->server);
+  fixture->base = g_uri_ref (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+
+  fixture->session = soup_session_new ();
+  soup_session_set_proxy_resolver (fixture->session, NULL);
+  fixture->browser = soup_session_new ();
+  soup_session_set_proxy_resolver (fixture->browser, NULL);
+  fixture->now = 1000 * G_USEC_PER_SEC;
+  fixture->expires_in = 3600;
+  fixture->codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  fixture->refresh_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  fixture->access_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  soup_session_abort (fixture->session);
+  soup_session_abort (fixture->browser);
+  g_clear_object (&fixture->session);
+  g_clear_object (&fixture->browser);
+  soup_server_disconnect (fixture->server);
+  g_clear_object (&fixture->server);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_pointer (&fixture->base, g_uri_unref);
+  g_clear_pointer (&fixture->challenge, g_free);
+  g_clear_pointer (&fixture->redirect_uri, g_free);
+  g_clear_pointer (&fixture->codes, g_hash_table_unref);
+  g_clear_pointer (&fixture->refresh_tokens, g_hash_table_unref);
+  g_clear_pointer (&fixture->access_tokens, g_hash_table_unref);
+}
+
+static char *
+fixture_url (Fixture    *fixture,
+             const char *path)
+{
+  g_autoptr(GUri) uri = g_uri_parse_relative (fixture->base, path, G_URI_FLAGS_NONE, NULL);
+
+  return g_uri_to_string (uri);
+}
+
+static ConduitCredential *
+new_credential (Fixture    *fixture,
+                const char *id)
+{
+  ConduitCredential *credential = conduit_credential_new (id,
+                                                          CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE);
+  g_autofree char *authorize_url = fixture_url (fixture, "/authorize");
+  g_autofree char *token_url = fixture_url (fixture, "/token");
+  g_autoptr(GError) error = NULL;
+
+  conduit_credential_set_field (credential, "authorize_url", authorize_url, &error);
+  g_assert_no_error (error);
+  conduit_credential_set_field (credential, "token_url", token_url, &error);
+  g_assert_no_error (error);
+  conduit_credential_set_field (credential, "client_id", CLIENT_ID, &error);
+  g_assert_no_error (error);
+  conduit_credential_set_field (credential, "scopes", "sheets mail.send", &error);
+  g_assert_no_error (error);
+  conduit_credential_set_field (credential, "extra_params", "access_type=offline&prompt=consent",
+                                &error);
+  g_assert_no_error (error);
+  conduit_credential_set_secret (credential, "client_secret", CLIENT_SECRET, &error);
+  g_assert_no_error (error);
+
+  return credential;
+}
+
+/* Plays the browser: opens the sign-in address and follows the redirect to the listener. */
+typedef struct
+{
+  SoupMessage *msg;
+  GBytes      *page;
+  gboolean     done;
+} BrowserVisit;
+
+static void
+on_page (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  BrowserVisit *visit = user_data;
+
+  visit->page = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  visit->done = TRUE;
+}
+
+static ConduitCredential *
+sign_in_with (Fixture             *fixture,
+              ConduitOAuthSignIn  *sign_in,
+              guint               *page_status,
+              GError             **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  BrowserVisit visit = { 0 };
+  ConduitCredential *signed_in;
+
+  visit.msg = soup_message_new (SOUP_METHOD_GET, conduit_oauth_sign_in_get_uri (sign_in));
+  g_assert_nonnull (visit.msg);
+  soup_session_send_and_read_async (fixture->browser, visit.msg, G_PRIORITY_DEFAULT, NULL,
+                                    on_page, &visit);
+  conduit_oauth_sign_in_wait_async (sign_in, NULL, test_keyring_on_done, &result);
+  signed_in = conduit_oauth_sign_in_wait_finish (sign_in, test_keyring_wait (&result), error);
+  while (!visit.done)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (page_status != NULL)
+    *page_status = soup_message_get_status (visit.msg);
+  /* the page sends the person back to Conduit */
+  g_assert_nonnull (visit.page);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (visit.page, NULL), g_bytes_get_size (visit.page),
+                                  "Conduit"));
+  g_clear_pointer (&visit.page, g_bytes_unref);
+  g_clear_object (&visit.msg);
+
+  return signed_in;
+}
+
+static ConduitCredential *
+sign_in (Fixture            *fixture,
+         ConduitCredential  *credential,
+         guint              *page_status,
+         GError            **error)
+{
+  g_autoptr(ConduitOAuthSignIn) sign_in = conduit_oauth_sign_in_new (fixture->session, credential);
+
+  g_assert_true (conduit_oauth_sign_in_start (sign_in, error));
+  return sign_in_with (fixture, sign_in, page_status, error);
+}
+
+/* Sends a request to /api through @authorizer; returns the HTTP status, 0 on an error. */
+static guint
+call_api (Fixture            *fixture,
+          ConduitAuthorizer  *authorizer,
+          ConduitCredential  *credential,
+          GError            **error)
+{
+  g_autofree char *url = fixture_url (fixture, "/api");
+  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  conduit_authorizer_send_and_read_async (authorizer, credential, msg, G_PRIORITY_DEFAULT, NULL,
+                                          test_keyring_on_done, &result);
+  body = conduit_authorizer_send_and_read_finish (authorizer, test_keyring_wait (&result), error);
+  return body ? soup_message_get_status (msg) : 0;
+}
+
+static ConduitAuthorizer *
+new_authorizer (Fixture *fixture)
+{
+  ConduitAuthorizer *authorizer = conduit_authorizer_new (fixture->session);
+
+  conduit_authorizer_set_clock (authorizer, fixture_clock, fixture);
+  return authorizer;
+}
+
+static void
+test_happy_path (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(ConduitCredential) credential = new_credential (fixture, "t-oauth-happy");
+  g_autoptr(ConduitCredential) signed_in = NULL;
+  g_autoptr(ConduitAuthorizer) authorizer = new_authorizer (fixture);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *redacted = NULL;
+  guint status = 0;
+
+  g_assert_false (conduit_credential_is_signed_in (credential));
+
+  signed_in = sign_in (fixture, credential, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, SOUP_STATUS_OK);
+  g_assert_true (conduit_credential_is_signed_in (signed_in));
+  g_assert_cmpstr (conduit_credential_get_secret (signed_in, "access_token"), ==, "access-token-1");
+  g_assert_cmpstr (conduit_credential_get_secret (signed_in, "refresh_token"), ==, "refresh-token-1");
+  g_assert_nonnull (conduit_credential_get_secret (signed_in, "expires_at"));
+  /* the code was used once, with the right verifier and redirect */
+  g_assert_cmpuint (g_hash_table_size (fixture->codes), ==, 0);
+
+  /* the tokens work on an API, without a refresh */
+  g_assert_cmpuint (call_api (fixture, authorizer, signed_in, &error), ==, SOUP_STATUS_OK);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fixture->refreshes, ==, 0);
+
+  /* and never reach a log */
+  redacted = conduit_redactor_redact (conduit_redactor_get_default (),
+                                      "access-token-1 refresh-token-1");
+  g_assert_null (strstr (redacted, "token-1"));
+}
+
+static void
+test_listener_closes (Fixture       *fixture,
+                                         gconstpointer  data)
+{
+  g_autoptr(ConduitCredential) credential = new_credential (fixture, "t-oauth-closes");
+  g_autoptr(ConduitCredential) signed_in = NULL;
+  g_autoptr(ConduitOAuthSignIn) sign_in = conduit_oauth_sign_in_new (fixture->session, credential);
+  g_autoptr(SoupMessage) again = NULL;
+  g_autoptr(GBytes) page = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *redirect = NULL;
+
+  g_assert_true (conduit_oauth_sign_in_start (sign_in, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (conduit_oauth_sign_in_get_redirect_uri (sign_in),
+                                   "http://127.0.0.1:"));
+  g_assert_nonnull (strstr (conduit_oauth_sign_in_get_uri (sign_in), "/authorize?"));
+  g_assert_nonnull (strstr (conduit_oauth_sign_in_get_uri (sign_in), "code_challenge_method=S256"));
+
+  signed_in = sign_in_with (fixture, sign_in, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (signed_in);
+
+  /* one answer only: the listener is gone once its page went out */
+  redirect = g_strdup (conduit_oauth_sign_in_get_redirect_uri (sign_in));
+  for (guint i = 0; i < 100; i++)
+    g_main_context_iteration (NULL, FALSE);
+  again = soup_message_new (SOUP_METHOD_GET, redirect);
+  page = soup_session_send_and_read (fixture->browser, again, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+}
+
+static void
+test_wrong_state (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(ConduitCredential) credential = new_credential (fixture, "t-oauth-state");
+  g_autoptr(ConduitCredential) signed_in = NULL;
+  g_autoptr(GError) error = NULL;
+  guint status = 0;
+
+  fixture->wrong_state = TRUE;
+  signed_in = sign_in (fixture, credential, &status, &error);
+  g_assert_null (signed_in);
+  g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "“t-oauth-state”"));
+  g_assert_nonnull (strstr (error->message, "state"));
+  g_assert_cmpuint (status, ==, SOUP_STATUS_BAD_REQUEST);
+  /* the forged answer's code was never traded */
+  g_assert_cmpuint (g_hash_table_size (fixture->codes), ==, 1);
+  g_assert_cmpuint (fixture->issued, ==, 0);
+}
+
+static void
+test_denied (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(ConduitCredential) credential = new_credential (fixture, "t-oauth-denied");
+  g_autoptr(ConduitCredential) signed_in = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->deny = TRUE;
+  signed_in = sign_in (fixture, credential, NULL, &error);
+  g_assert_null (signed_in);
+  g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_REJECTED);
+  g_assert_nonnull (strstr (error->message, "declined"));
+  g_assert_nonnull (strstr (error->message, "The user said no"));
+  g_assert_cmpuint (fixture->issued, ==, 0);
+}
+
+static void
+test_timeout (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(ConduitCredential) credential = new_credential (fixture, "t-oauth-timeout");
+  g_autoptr(ConduitCredential) signed_in = NULL;
+  g_autoptr(ConduitOAuthSignIn) sign_in = conduit_oauth_sign_in_new (fixture->session, credential);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(SoupMessage) late = NULL;
+  g_autoptr(GBytes) page = NULL;
+  g_autoptr(GError) error = NULL;
+
+  conduit_oauth_sign_in_set_timeout (sign_in, 1);
+  g_assert_true (conduit_oauth_sign_in_start (sign_in, &error));
+
+  /* nobody opens the address */
+  conduit_oauth_sign_in_wait_async (sign_in, NULL, test_keyring_on_done, &result);
+  signed_in = conduit_oauth_sign_in_wait_finish (sign_in, test_keyring_wait (&result), &error);
+  g_assert_null (signed_in);
+  g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "1 second"));
+  g_clear_error (&error);
+
+  /* and the listener closed with it */
+  late = soup_message_new (SOUP_METHOD_GET, conduit_oauth_sign_in_get_redirect_uri (sign_in));
+  page = soup_session_send_and_read (fixture->browser, late, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+}
+
+static void
+test_port_in_use (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(ConduitCredential) credential = new_credential (fixture, "t-oauth-port");
+  g_autoptr(ConduitOAuthSignIn) first = conduit_oauth_sign_in_new (fixture->session, credential);
+  g_autoptr(ConduitOAuthSignIn) second = conduit_oauth_sign_in_new (fixture->session, credential);
+  g_autoptr(GUri) redirect = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (conduit_oauth_sign_in_start (first, &error));
+  g_assert_no_error (error);
+  redirect = g_uri_parse (conduit_oauth_sign_in_get_redirect_uri (first), G_URI_FLAGS_NONE, NULL);
+
+  conduit_oauth_sign_in_set_port (second, g_uri_get_port (redirect));
+  g_assert_false (conduit_oauth_sign_in_start (second, &error));
+  g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "127.0.0.1 port"));
+  g_assert_nonnull (strstr (error->message, "“t-oauth-port”"));
+  g_assert_null (conduit_oauth_sign_in_get_uri (second));
+}
+
+static void
+test_refresh_before_expiry (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(ConduitCredential) credential = new_credential (fixture, "t-oauth-refresh");
+  g_autoptr(ConduitCredential) signed_in = NULL;
+  g_autoptr(ConduitAuthorizer) authorizer = new_authorizer (fixture);
+  g_autoptr(GError) error = NULL;
+
+  signed_in = sign_in (fixture, credential, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (call_api (fixture, authorizer, signed_in, &error), ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (fixture->refreshes, ==, 0);
+
+  /* more than a minute left: the same token */
+  fixture->now += (gint64)(3600 - 70) * G_USEC_PER_SEC;
+  g_assert_cmpuint (call_api (fixture, authorizer, signed_in, &error), ==, SOUP_STATUS_OK);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fixture->refreshes, ==, 0);
+
+  /* within the last minute: renewed before it dies */
+  fixture->now += (gint64)20 * G_USEC_PER_SEC;
+  g_assert_cmpuint (call_api (fixture, authorizer, signed_in, &error), ==, SOUP_STATUS_OK);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fixture->refreshes, ==, 1);
+  /* the caller's credential holds the rotated tokens */
+  g_assert_cmpstr (conduit_credential_get_secret (signed_in, "access_token"), ==, "access-token-2");
+  g_assert_cmpstr (conduit_credential_get_secret (signed_in, "refresh_token"), ==, "refresh-token-2");
+}
+
+static void
+test_revoked_token_refused_once (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(ConduitCredential) credential = new_credential (fixture, "t-oauth-401");
+  g_autoptr(ConduitCredential) signed_in = NULL;
+  g_autoptr(ConduitAuthorizer) authorizer = new_authorizer (fixture);
+  g_autoptr(GError) error = NULL;
+
+  signed_in = sign_in (fixture, credential, NULL, &error);
+  g_assert_no_error (error);
+
+  /* the API forgets the access token early: one refresh, one resend */
+  g_hash_table_remove_all (fixture->access_tokens);
+  g_assert_cmpuint (call_api (fixture, authorizer, signed_in, &error), ==, SOUP_STATUS_OK);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fixture->refreshes, ==, 1);
+  g_assert_cmpuint (fixture->api_calls, ==, 2);
+}
+
+static void
+save (ConduitCredential *credential)
+{
+  ConduitCredentialStore *store = conduit_credential_store_get_default ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  conduit_credential_store_save_async (store, credential, NULL, test_keyring_on_done, &result);
+  g_assert_true (conduit_credential_store_save_finish (store, test_keyring_wait (&result), &error));
+  g_assert_no_error (error);
+}
+
+static ConduitCredential *
+lookup (const char *id)
+{
+  ConduitCredentialStore *store = conduit_credential_store_get_default ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ConduitCredential *credential;
+
+  conduit_credential_store_lookup_async (store, id, NULL, test_keyring_on_done, &result);
+  credential = conduit_credential_store_lookup_finish (store, test_keyring_wait (&result), &error);
+  g_assert_no_error (error);
+  return credential;
+}
+
+typedef struct
+{
+  SoupMessage *msg;
+  GError      *error;
+  gboolean     done;
+} Authorization;
+
+static void
+on_authorized (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Authorization *authorization = user_data;
+
+  conduit_authorizer_authorize_finish (CONDUIT_AUTHORIZER (source), result, &authorization->error);
+  authorization->done = TRUE;
+}
+
+static void
+test_concurrent_runs_refresh_once (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(ConduitCredential) credential = new_credential (fixture, "t-oauth-concurrent");
+  g_autoptr(ConduitCredential) signed_in = NULL;
+  g_autoptr(ConduitCredential) run_a = NULL;
+  g_autoptr(ConduitCredential) run_b = NULL;
+  g_autoptr(ConduitCredential) kept = NULL;
+  g_autoptr(ConduitAuthorizer) authorizer_a = new_authorizer (fixture);
+  g_autoptr(ConduitAuthorizer) authorizer_b = new_authorizer (fixture);
+  g_autofree char *url = fixture_url (fixture, "/api");
+  Authorization a = { 0 }, b = { 0 };
+  g_autoptr(GError) error = NULL;
+  const char *reason = test_keyring_unavailable_reason ();
+
+  if (reason != NULL)
+    {
+      g_test_skip (reason);
+      return;
+    }
+
+  signed_in = sign_in (fixture, credential, NULL, &error);
+  g_assert_no_error (error);
+  save (signed_in);
+
+  /* two runs, each with its own authorizer and its own copy from the keyring */
+  run_a = lookup ("t-oauth-concurrent");
+  run_b = lookup ("t-oauth-concurrent");
+  g_assert_cmpstr (conduit_credential_get_secret (run_a, "refresh_token"), ==, "refresh-token-1");
+
+  /* both runs use the token while it is fresh, then see it about to expire at one moment */
+  g_assert_cmpuint (call_api (fixture, authorizer_a, run_a, &error), ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (call_api (fixture, authorizer_b, run_b, &error), ==, SOUP_STATUS_OK);
+  g_assert_no_error (error);
+  fixture->now += (gint64)(3600 - 30) * G_USEC_PER_SEC;
+  a.msg = soup_message_new (SOUP_METHOD_GET, url);
+  b.msg = soup_message_new (SOUP_METHOD_GET, url);
+  conduit_authorizer_authorize_async (authorizer_a, run_a, a.msg, NULL, on_authorized, &a);
+  conduit_authorizer_authorize_async (authorizer_b, run_b, b.msg, NULL, on_authorized, &b);
+  while (!a.done || !b.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (a.error);
+  g_assert_no_error (b.error);
+
+  /* one refresh: the second run found the first one's token under the lock */
+  g_assert_cmpuint (fixture->refreshes, ==, 1);
+  g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_request_headers (a.msg),
+                                                 "Authorization"), ==, "Bearer access-token-2");
+  g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_request_headers (b.msg),
+                                                 "Authorization"), ==, "Bearer access-token-2");
+
+  /* the rotated refresh token is in the keyring: the old one is dead on the server */
+  kept = lookup ("t-oauth-concurrent");
+  g_assert_cmpstr (conduit_credential_get_secret (kept, "refresh_token"), ==, "refresh-token-2");
+  g_assert_cmpstr (conduit_credential_get_secret (kept, "access_token"), ==, "access-token-2");
+  g_assert_false (g_hash_table_contains (fixture->refresh_tokens, "refresh-token-1"));
+
+  g_clear_object (&a.msg);
+  g_clear_object (&b.msg);
+}
+
+static void
+test_revoked_needs_sign_in (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(ConduitCredential) credential = new_credential (fixture, "t-oauth-revoked");
+  g_autoptr(ConduitCredential) signed_in = NULL;
+  g_autoptr(ConduitCredential) run = NULL;
+  g_autoptr(ConduitCredential) kept = NULL;
+  g_autoptr(ConduitCredential) again = NULL;
+  g_autoptr(ConduitAuthorizer) authorizer = new_authorizer (fixture);
+  g_autoptr(GError) error = NULL;
+  const char *reason = test_keyring_unavailable_reason ();
+
+  if (reason != NULL)
+    {
+      g_test_skip (reason);
+      return;
+    }
+
+  signed_in = sign_in (fixture, credential, NULL, &error);
+  g_assert_no_error (error);
+  save (signed_in);
+  run = lookup ("t-oauth-revoked");
+
+  g_assert_cmpuint (call_api (fixture, authorizer, run, &error), ==, SOUP_STATUS_OK);
+  g_assert_no_error (error);
+
+  /* the person revoked Conduit's access at the service */
+  fixture->revoked = TRUE;
+  fixture->now += (gint64)3600 * G_USEC_PER_SEC;
+  g_assert_cmpuint (call_api (fixture, authorizer, run, &error), ==, 0);
+  g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_NEEDS_SIGN_IN);
+  g_assert_cmpstr (conduit_credential_error_kind (error), ==, "credential-needs-sign-in");
+  g_assert_nonnull (strstr (error->message, "sign in again"));
+  g_assert_nonnull (strstr (error->message, "invalid_grant"));
+  g_assert_null (strstr (error->message, "refresh-token-1"));
+  g_clear_error (&error);
+  g_assert_cmpuint (fixture->refreshes, ==, 1);
+
+  /* kept: the keyring says so, the dead tokens are gone, the server's answer is there */
+  kept = lookup ("t-oauth-revoked");
+  g_assert_true (conduit_credential_get_needs_sign_in (kept));
+  g_assert_false (conduit_credential_is_signed_in (kept));
+  g_assert_null (conduit_credential_get_secret (kept, "refresh_token"));
+  g_assert_cmpstr (conduit_credential_get_secret (kept, "client_secret"), ==, CLIENT_SECRET);
+  g_assert_nonnull (strstr (conduit_credential_get_attention (kept), "invalid_grant"));
+
+  /* the next run fails at once, without asking the server again */
+  g_assert_cmpuint (call_api (fixture, authorizer, kept, &error), ==, 0);
+  g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_NEEDS_SIGN_IN);
+  g_clear_error (&error);
+  g_assert_cmpuint (fixture->refreshes, ==, 1);
+
+  /* signing in again clears the mark */
+  fixture->revoked = FALSE;
+  again = sign_in (fixture, kept, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (conduit_credential_get_needs_sign_in (again));
+  g_assert_null (conduit_credential_get_attention (again));
+  save (again);
+  g_clear_object (&kept);
+  kept = lookup ("t-oauth-revoked");
+  g_assert_false (conduit_credential_get_needs_sign_in (kept));
+  g_assert_true (conduit_credential_is_signed_in (kept));
+}
+
+static void
+test_token_response_parsing (void)
+{
+  static const struct
+  {
+    const char *body;
+    gboolean    ok;
+  } cases[] = {
+    { "{\"access_token\": \"a-1\", \"token_type\": \"bearer\", \"expires_in\": \"60\"}", TRUE },
+    { "{\"access_token\": \"a-1\"}", TRUE },
+    { "{\"access_token\": \"\"}", FALSE },
+    { "{\"access_token\": 5}", FALSE },
+    { "{\"access_token\": \"a-1\", \"token_type\": \"mac\"}", FALSE },
+    { "[]", FALSE },
+    { "not json", FALSE },
+    { "", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(ConduitCredential) credential =
+        conduit_credential_new ("t-parse", CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE);
+      g_autoptr(GError) error = NULL;
+      gboolean ok;
+
+      conduit_credential_set_secret (credential, "refresh_token", "kept-refresh", NULL);
+      ok = conduit_oauth_parse_token_response (credential, cases[i].body, strlen (cases[i].body),
+                                               1000, &error);
+      g_assert_cmpint (ok, ==, cases[i].ok);
+      if (!ok)
+        {
+          g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_FAILED);
+          g_assert_nonnull (strstr (error->message, "“t-parse”"));
+          continue;
+        }
+
+      /* without a new refresh token the old one stays */
+      g_assert_cmpstr (conduit_credential_get_secret (credential, "refresh_token"), ==,
+                       "kept-refresh");
+      if (i == 0)
+        g_assert_cmpstr (conduit_credential_get_secret (credential, "expires_at"), ==, "1060");
+      else
+        g_assert_null (conduit_credential_get_secret (credential, "expires_at"));
+    }
+}
+
+static void
+test_not_signed_in (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(ConduitCredential) credential = new_credential (fixture, "t-oauth-never");
+  g_autoptr(ConduitAuthorizer) authorizer = new_authorizer (fixture);
+  g_autoptr(GError) error = NULL;
+
+  /* a credential that never signed in fails without network, saying what to do */
+  g_assert_cmpuint (call_api (fixture, authorizer, credential, &error), ==, 0);
+  g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_NEEDS_SIGN_IN);
+  g_assert_nonnull (strstr (error->message, "conduit-cli credential sign-in t-oauth-never"));
+  g_assert_cmpuint (fixture->api_calls, ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/conduit/oauth/sign-in/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("happy-path", test_happy_path);
+  ADD ("listener-closes", test_listener_closes);
+  ADD ("wrong-state", test_wrong_state);
+  ADD ("denied", test_denied);
+  ADD ("timeout", test_timeout);
+  ADD ("port-in-use", test_port_in_use);
+  ADD ("not-signed-in", test_not_signed_in);
+  ADD ("refresh-before-expiry", test_refresh_before_expiry);
+  ADD ("refused-token-refreshes-once", test_revoked_token_refused_once);
+  ADD ("concurrent-runs-refresh-once", test_concurrent_runs_refresh_once);
+  ADD ("revoked-needs-sign-in", test_revoked_needs_sign_in);
+  g_test_add_func ("/conduit/oauth/token-response", test_token_response_parsing);
+
+#undef ADD
+
+  return g_test_run ();
+}
