@@ -371,6 +371,246 @@ test_locked_keyring (void)
   test_keyring_collection_delete (service, collection);
 }
 
+/* A local authorization server for the sign-in test: its authorize endpoint sends the
+ * "browser" back to the CLI's listener, its token endpoint checks the PKCE verifier. */
+typedef struct
+{
+  char    *challenge;
+  char    *redirect_uri;
+  guint    exchanges;
+} AuthServer;
+
+static void
+handle_authorize (SoupServer        *server,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  AuthServer *auth = user_data;
+  g_autofree char *location = NULL;
+
+  g_assert_cmpstr (g_hash_table_lookup (query, "client_id"), ==, "cli-public-client");
+  g_assert_cmpstr (g_hash_table_lookup (query, "code_challenge_method"), ==, "S256");
+  g_free (auth->challenge);
+  auth->challenge = g_strdup (g_hash_table_lookup (query, "code_challenge"));
+  g_free (auth->redirect_uri);
+  auth->redirect_uri = g_strdup (g_hash_table_lookup (query, "redirect_uri"));
+  location = g_strdup_printf ("%s?code=cli-code-1&state=%s", auth->redirect_uri,
+                              (const char *)g_hash_table_lookup (query, "state"));
+  soup_server_message_set_redirect (msg, SOUP_STATUS_FOUND, location);
+}
+
+static void
+handle_token (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  AuthServer *auth = user_data;
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_autoptr(GHashTable) form = soup_form_decode (text);
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  const char *verifier = g_hash_table_lookup (form, "code_verifier");
+  const char *body = "{\"access_token\": \"cli-access-1\", \"token_type\": \"Bearer\", "
+                     "\"expires_in\": 3600, \"refresh_token\": \"cli-refresh-1\"}";
+  g_autofree char *challenge = NULL;
+  guint8 digest[32];
+  gsize length = sizeof digest;
+
+  auth->exchanges++;
+  g_checksum_update (checksum, (const guchar *)(verifier ? verifier : ""), -1);
+  g_checksum_get_digest (checksum, digest, &length);
+  challenge = g_base64_encode (digest, length);
+  g_strdelimit (challenge, "+", '-');
+  g_strdelimit (challenge, "/", '_');
+  if (strchr (challenge, '=') != NULL)
+    *strchr (challenge, '=') = '\0';
+
+  if (g_strcmp0 (g_hash_table_lookup (form, "code"), "cli-code-1") != 0 ||
+      g_strcmp0 (g_hash_table_lookup (form, "client_id"), "cli-public-client") != 0 ||
+      g_strcmp0 (g_hash_table_lookup (form, "redirect_uri"), auth->redirect_uri) != 0 ||
+      g_strcmp0 (challenge, auth->challenge) != 0)
+    body = "{\"error\": \"invalid_grant\"}";
+
+  soup_server_message_set_status (msg, strstr (body, "error") ? 400 : 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+typedef struct
+{
+  GDataInputStream *out;
+  SoupSession      *browser;
+  char             *uri;
+  gboolean          exited;
+  gboolean          visited;
+  GString          *printed;
+} SignInRun;
+
+static void on_line (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data);
+
+static void
+on_visited (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  SignInRun *sign_in_run = user_data;
+  g_autoptr(GBytes) page = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+
+  g_assert_nonnull (page);
+  sign_in_run->visited = TRUE;
+}
+
+static void
+on_line (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  SignInRun *sign_in_run = user_data;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source),
+                                                                     result, NULL, NULL);
+
+  if (line == NULL)
+    return;
+
+  g_string_append_printf (sign_in_run->printed, "%s\n", line);
+  /* the address is alone on its line: play the browser with it */
+  if (sign_in_run->uri == NULL && g_str_has_prefix (line, "http://"))
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, line);
+
+      sign_in_run->uri = g_strdup (line);
+      soup_session_send_and_read_async (sign_in_run->browser, msg, G_PRIORITY_DEFAULT, NULL,
+                                        on_visited, sign_in_run);
+    }
+
+  g_data_input_stream_read_line_async (sign_in_run->out, G_PRIORITY_DEFAULT, NULL, on_line,
+                                       sign_in_run);
+}
+
+static void
+on_exited (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  SignInRun *sign_in_run = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  sign_in_run->exited = TRUE;
+}
+
+static void
+test_sign_in (void)
+{
+  g_auto(Run) run = { 0, };
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitCredential) kept = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *authorize_field = NULL;
+  g_autofree char *token_field = NULL;
+  ConduitCredentialStore *store = conduit_credential_store_get_default ();
+  AuthServer auth = { 0 };
+  SignInRun sign_in_run = { 0 };
+  GSList *uris;
+  guint port;
+
+  soup_server_add_handler (server, "/authorize", handle_authorize, &auth, NULL);
+  soup_server_add_handler (server, "/token", handle_token, &auth, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+  authorize_field = g_strdup_printf ("authorize_url=http://127.0.0.1:%u/authorize", port);
+  token_field = g_strdup_printf ("token_url=http://127.0.0.1:%u/token", port);
+
+  /* a public client: no secret on standard input */
+  CLI (&run, "", NULL, "set", "t-cli-sign-in", "--kind", "oauth2-authorization-code",
+       "--field", authorize_field, "--field", token_field, "--field", "client_id=cli-public-client");
+  g_assert_cmpint (run.status, ==, 0);
+
+  /* a timeout must be a real one */
+  CLI (&run, NULL, NULL, "sign-in", "t-cli-sign-in", "--timeout", "0");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "--timeout"));
+
+  {
+    const char *argv[] = { g_getenv ("CONDUIT_CLI"), "credential", "sign-in", "t-cli-sign-in",
+                           "--timeout", "60", NULL };
+    g_autoptr(GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+
+    /* libsoup would send loopback through a proxy from the environment */
+    g_subprocess_launcher_unsetenv (launcher, "http_proxy");
+    g_subprocess_launcher_unsetenv (launcher, "HTTP_PROXY");
+    process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+    g_assert_no_error (error);
+  }
+
+  sign_in_run.out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  sign_in_run.browser = soup_session_new ();
+  soup_session_set_proxy_resolver (sign_in_run.browser, NULL);
+  sign_in_run.printed = g_string_new (NULL);
+  g_data_input_stream_read_line_async (sign_in_run.out, G_PRIORITY_DEFAULT, NULL, on_line,
+                                       &sign_in_run);
+  g_subprocess_wait_async (process, NULL, on_exited, &sign_in_run);
+  /* bounded by the command's own --timeout */
+  while (!sign_in_run.exited || !sign_in_run.visited)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_test_message ("sign-in printed:\n%s", sign_in_run.printed->str);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_assert_nonnull (sign_in_run.uri);
+  g_assert_nonnull (strstr (sign_in_run.uri, "code_challenge_method=S256"));
+  g_assert_cmpuint (auth.exchanges, ==, 1);
+
+  /* the tokens are kept; show prints none of them */
+  conduit_credential_store_lookup_async (store, "t-cli-sign-in", NULL, test_keyring_on_done, &result);
+  kept = conduit_credential_store_lookup_finish (store, test_keyring_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (conduit_credential_get_secret (kept, "refresh_token"), ==, "cli-refresh-1");
+  g_assert_true (conduit_credential_is_signed_in (kept));
+  CLI (&run, NULL, NULL, "show", "t-cli-sign-in");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_null (strstr (run.out, "cli-refresh-1"));
+  g_assert_null (strstr (run.out, "cli-access-1"));
+
+  /* a revoked sign-in shows in the list */
+  conduit_credential_set_needs_sign_in (kept, TRUE);
+  g_clear_object (&result);
+  conduit_credential_store_save_async (store, kept, NULL, test_keyring_on_done, &result);
+  g_assert_true (conduit_credential_store_save_finish (store, test_keyring_wait (&result), &error));
+  CLI (&run, NULL, NULL, "list");
+  g_assert_true (g_regex_match_simple ("^t-cli-sign-in +oauth2-authorization-code +needs sign-in again",
+                                       run.out, G_REGEX_MULTILINE, 0));
+
+  /* another kind cannot sign in */
+  CLI (&run, "tok-123456\n", NULL, "set", "t-cli-bearer", "--kind", "bearer");
+  CLI (&run, NULL, NULL, "sign-in", "t-cli-bearer");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "only oauth2-authorization-code credentials sign in"));
+  CLI (&run, NULL, NULL, "delete", "t-cli-bearer");
+  CLI (&run, NULL, NULL, "delete", "t-cli-sign-in");
+
+  g_clear_object (&sign_in_run.out);
+  soup_session_abort (sign_in_run.browser);
+  g_clear_object (&sign_in_run.browser);
+  g_free (sign_in_run.uri);
+  g_string_free (sign_in_run.printed, TRUE);
+  soup_server_disconnect (server);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_free (auth.challenge);
+  g_free (auth.redirect_uri);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -388,6 +628,7 @@ main (int   argc,
   g_test_add_func ("/conduit/cli/credential/written-by-another-client",
                    test_written_by_another_client);
   g_test_add_func ("/conduit/cli/credential/locked-keyring", test_locked_keyring);
+  g_test_add_func ("/conduit/cli/credential/sign-in", test_sign_in);
 
   return g_test_run ();
 }
