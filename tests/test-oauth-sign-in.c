@@ -9,9 +9,12 @@
 
 #define SECRET_API_SUBJECT_TO_CHANGE
 
+#include <glib/gstdio.h>
 #include <locale.h>
+#include <signal.h>
 
 #include "conduit.h"
+#include "runner-test-util.h"
 #include "test-keyring.h"
 
 /* Browser sign-in (oauth2-authorization-code) against a local authorization server the test
@@ -789,6 +792,141 @@ test_revoked_needs_sign_in (Fixture       *fixture,
   g_assert_true (conduit_credential_is_signed_in (kept));
 }
 
+static char *
+serve_event_body (guint    index,
+                  gpointer user_data)
+{
+  return g_strdup ("{\"row\": 1}");
+}
+
+static gboolean
+serve_event_answered (guint     index,
+                      guint     status,
+                      GBytes   *body,
+                      gpointer  user_data)
+{
+  *(guint *)user_data = status;
+  return TRUE;
+}
+
+static void
+on_serve_exited (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  *(gboolean *)user_data = TRUE;
+}
+
+/* A revoked sign-in, end to end: `conduit-cli serve` runs a flow whose HTTP step uses the
+ * credential; the refresh is refused, the run fails with the kind "credential-needs-sign-in"
+ * in the history, the keyring marks the credential, and nothing opened a browser. */
+static void
+test_serve_revoked (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(ConduitCredential) credential = new_credential (fixture, "t-oauth-serve");
+  g_autoptr(ConduitCredential) signed_in = NULL;
+  g_autoptr(ConduitCredential) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *flow_path = NULL;
+  g_autofree char *db_path = NULL;
+  g_autofree char *api_url = NULL;
+  g_autofree char *flow = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GSubprocess) serve = NULL;
+  g_autoptr(ConduitHistoryStore) history = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GPtrArray) steps = NULL;
+  ConduitHistoryQuery query = { .status = -1, .limit = 10 };
+  ConduitRunRecord *run;
+  gboolean exited = FALSE;
+  gboolean found = FALSE;
+  guint status = 0;
+  const char *reason = test_keyring_unavailable_reason ();
+
+  if (reason != NULL)
+    {
+      g_test_skip (reason);
+      return;
+    }
+
+  signed_in = sign_in (fixture, credential, NULL, &error);
+  g_assert_no_error (error);
+  /* its access token has expired, and the person revoked the sign-in meanwhile */
+  conduit_credential_set_secret (signed_in, "expires_at", "1000", NULL);
+  save (signed_in);
+  fixture->revoked = TRUE;
+
+  dir = g_dir_make_tmp ("conduit-oauth-serve-XXXXXX", &error);
+  g_assert_no_error (error);
+  flow_path = g_build_filename (dir, "sheet.conduit", NULL);
+  db_path = g_build_filename (dir, "history.db", NULL);
+  api_url = fixture_url (fixture, "/api");
+  flow = g_strdup_printf (
+    "{ \"version\": 1, \"name\": \"Append rows\", \"nodes\": ["
+    "  { \"id\": \"hook\", \"type\": \"webhook-trigger\", \"position\": [0, 0],"
+    "    \"settings\": { \"path\": \"/hooks/rows\", \"port\": 0 } },"
+    "  { \"id\": \"append\", \"type\": \"http-request\", \"position\": [200, 0],"
+    "    \"settings\": { \"method\": \"POST\", \"url\": \"%s\", \"max_attempts\": 1,"
+    "                    \"credential\": \"t-oauth-serve\" } } ],"
+    " \"links\": [ { \"from\": \"hook\", \"from_port\": \"out\", \"to\": \"append\","
+    " \"to_port\": \"in\" } ] }", api_url);
+  g_assert_true (g_file_set_contents (flow_path, flow, -1, &error));
+
+  serve = runner_test_start_serve (NULL, flow_path, db_path, NULL, &url);
+  runner_test_post_events (url, 1, 1, serve_event_body, serve_event_answered, &status);
+  g_assert_cmpuint (status, ==, 202);
+
+  /* stopping finishes the accepted run; the test's servers keep answering meanwhile */
+  g_subprocess_send_signal (serve, SIGTERM);
+  g_subprocess_wait_async (serve, NULL, on_serve_exited, &exited);
+  while (!exited)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (g_subprocess_get_exit_status (serve), ==, 0);
+
+  /* one refresh was tried and refused; the API never saw a request */
+  g_assert_cmpuint (fixture->refreshes, ==, 1);
+  g_assert_cmpuint (fixture->api_calls, ==, 0);
+
+  history = conduit_history_store_new (db_path, &error);
+  g_assert_no_error (error);
+  runs = conduit_history_store_list_runs (history, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  run = g_ptr_array_index (runs, 0);
+  g_assert_cmpint (run->status, ==, CONDUIT_RUN_STATUS_FAILED);
+  steps = conduit_history_store_list_steps (history, run->id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < steps->len; i++)
+    {
+      ConduitStepRecord *step = g_ptr_array_index (steps, i);
+
+      if (g_strcmp0 (step->error_kind, "credential-needs-sign-in") != 0)
+        continue;
+      found = TRUE;
+      g_assert_cmpstr (step->node_id, ==, "append");
+      g_assert_nonnull (strstr (step->error_message, "sign in again"));
+      g_assert_null (strstr (step->error_message, "refresh-token-1"));
+    }
+  g_assert_true (found);
+  conduit_history_store_close (history);
+
+  kept = lookup ("t-oauth-serve");
+  g_assert_true (conduit_credential_get_needs_sign_in (kept));
+
+  g_unlink (flow_path);
+  for (guint i = 0; i < 3; i++)
+    {
+      static const char * const suffixes[] = { "", "-wal", "-shm" };
+      g_autofree char *path = g_strconcat (db_path, suffixes[i], NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
 static void
 test_token_response_parsing (void)
 {
@@ -871,6 +1009,7 @@ main (int   argc,
   ADD ("refused-token-refreshes-once", test_revoked_token_refused_once);
   ADD ("concurrent-runs-refresh-once", test_concurrent_runs_refresh_once);
   ADD ("revoked-needs-sign-in", test_revoked_needs_sign_in);
+  ADD ("serve-revoked", test_serve_revoked);
   g_test_add_func ("/conduit/oauth/token-response", test_token_response_parsing);
 
 #undef ADD

@@ -598,8 +598,8 @@ conduit_run_get_node_error (ConduitRun *self,
  * @node_id: a node
  *
  * Returns: (nullable): what kind of failure failed the node as a whole ("credential-missing",
- *   "credential-locked", "credential-rejected", "credential", "file", "setting" or "node"),
- *   or %NULL when it did not fail so
+ *   "credential-locked", "credential-rejected", "credential-needs-sign-in", "credential",
+ *   "file", "setting" or "node"), or %NULL when it did not fail so
  */
 const char *
 conduit_run_get_node_error_kind (ConduitRun *self,
