@@ -491,6 +491,7 @@ describe_token_error (GBytes *body)
   const char *description;
 
   if (data == NULL || !json_parser_load_from_data (parser, data, length, NULL) ||
+      json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return NULL;
 
@@ -608,6 +609,7 @@ on_token_response (GObject      *source,
 
   data = g_bytes_get_data (body, &length);
   if (data != NULL && json_parser_load_from_data (parser, data, length, NULL) &&
+      json_parser_get_root (parser) != NULL &&
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     object = json_node_get_object (json_parser_get_root (parser));
 

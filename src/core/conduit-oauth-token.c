@@ -128,6 +128,7 @@ conduit_oauth_parse_token_response (ConduitCredential  *credential,
 
   if (length == 0 || length > G_MAXSSIZE ||
       !json_parser_load_from_data (parser, data, (gssize)length, NULL) ||
+      json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_FAILED,
@@ -192,6 +193,7 @@ describe_refusal (guint         status,
 
   if (data != NULL && length > 0 && length < G_MAXSSIZE &&
       json_parser_load_from_data (parser, data, (gssize)length, NULL) &&
+      json_parser_get_root (parser) != NULL &&
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       JsonObject *object = json_node_get_object (json_parser_get_root (parser));
