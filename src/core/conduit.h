@@ -46,4 +46,6 @@
 #include "conduit-oauth-token.h"
 #include "conduit-redactor.h"
 
+#include "conduit-deployment.h"
+
 #undef CONDUIT_INSIDE
