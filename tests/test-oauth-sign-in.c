@@ -916,6 +916,21 @@ test_serve_revoked (Fixture       *fixture,
   kept = lookup ("t-oauth-serve");
   g_assert_true (conduit_credential_get_needs_sign_in (kept));
 
+  /* serve --check, before a deployment, says so too */
+  {
+    const char *argv[] = { g_getenv ("CONDUIT_CLI"), "serve", "--check", flow_path, NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int wait_status = 0;
+
+    g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                  &wait_status, &error);
+    g_assert_no_error (error);
+    g_assert_false (g_spawn_check_wait_status (wait_status, NULL));
+    g_assert_nonnull (strstr (out ? out : "", "conduit-cli credential sign-in t-oauth-serve") ?
+                      out : strstr (err, "conduit-cli credential sign-in t-oauth-serve"));
+  }
+
   g_unlink (flow_path);
   for (guint i = 0; i < 3; i++)
     {
