@@ -548,6 +548,33 @@ test_timeout (Fixture       *fixture,
 }
 
 static void
+test_cancelled (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(ConduitCredential) credential = new_credential (fixture, "t-oauth-cancel");
+  g_autoptr(ConduitCredential) signed_in = NULL;
+  g_autoptr(ConduitOAuthSignIn) sign_in = conduit_oauth_sign_in_new (fixture->session, credential);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(SoupMessage) late = NULL;
+  g_autoptr(GBytes) page = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (conduit_oauth_sign_in_start (sign_in, &error));
+  conduit_oauth_sign_in_wait_async (sign_in, cancellable, test_keyring_on_done, &result);
+  /* the person closes the dialog */
+  g_cancellable_cancel (cancellable);
+  signed_in = conduit_oauth_sign_in_wait_finish (sign_in, test_keyring_wait (&result), &error);
+  g_assert_null (signed_in);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  late = soup_message_new (SOUP_METHOD_GET, conduit_oauth_sign_in_get_redirect_uri (sign_in));
+  page = soup_session_send_and_read (fixture->browser, late, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+}
+
+static void
 test_port_in_use (Fixture       *fixture,
                   gconstpointer  data)
 {
@@ -1021,6 +1048,7 @@ main (int   argc,
   ADD ("denied", test_denied);
   ADD ("timeout", test_timeout);
   ADD ("port-in-use", test_port_in_use);
+  ADD ("cancelled", test_cancelled);
   ADD ("not-signed-in", test_not_signed_in);
   ADD ("refresh-before-expiry", test_refresh_before_expiry);
   ADD ("refused-token-refreshes-once", test_revoked_token_refused_once);

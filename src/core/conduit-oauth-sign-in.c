@@ -43,6 +43,8 @@ struct _ConduitOAuthSignIn
 
   GTask             *task;        /* the wait in progress */
   GSource           *timeout;
+  GCancellable      *cancellable; /* the wait's, while it runs */
+  gulong             cancelled_id;
   char              *code;        /* the answer, until the wait takes it */
   GError            *error;       /* or the failure it brought */
   guint              answered : 1;
@@ -599,6 +601,12 @@ complete_wait (ConduitOAuthSignIn *self)
   GCancellable *cancellable;
   ExchangeOp *op;
 
+  /* never from inside the cancelled handler itself: that one completes from an idle */
+  if (self->cancellable != NULL)
+    g_cancellable_disconnect (self->cancellable, self->cancelled_id);
+  self->cancelled_id = 0;
+  g_clear_object (&self->cancellable);
+
   if (self->timeout != NULL)
     g_source_destroy (self->timeout);
   g_clear_pointer (&self->timeout, g_source_unref);
@@ -647,6 +655,32 @@ on_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+complete_cancelled (gpointer user_data)
+{
+  ConduitOAuthSignIn *self = user_data;
+
+  if (self->task != NULL && !self->answered)
+    {
+      self->answered = TRUE;
+      stop_listening (self);
+      g_set_error_literal (&self->error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                           _("Signing in was cancelled"));
+      complete_wait (self);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_cancelled (GCancellable *cancellable,
+              gpointer      user_data)
+{
+  /* may run in any thread, and g_cancellable_disconnect() must not run in here */
+  g_idle_add_full (G_PRIORITY_DEFAULT, complete_cancelled, g_object_ref (user_data),
+                   g_object_unref);
+}
+
 /**
  * conduit_oauth_sign_in_wait_async:
  * @self: a started sign-in
@@ -656,7 +690,7 @@ on_timeout (gpointer user_data)
  *
  * Waits for the browser to come back to the listener (at most the timeout), checks the state
  * and trades the code, with the PKCE verifier, for tokens. The listener closes after that one
- * answer. Call it once.
+ * answer; cancelling @cancellable closes it too. Call it once.
  */
 void
 conduit_oauth_sign_in_wait_async (ConduitOAuthSignIn  *self,
@@ -671,7 +705,6 @@ conduit_oauth_sign_in_wait_async (ConduitOAuthSignIn  *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, conduit_oauth_sign_in_wait_async);
-  g_task_set_return_on_cancel (task, FALSE);
 
   if (self->uri == NULL)
     {
@@ -688,6 +721,13 @@ conduit_oauth_sign_in_wait_async (ConduitOAuthSignIn  *self,
     {
       complete_wait (self);
       return;
+    }
+
+  if (cancellable != NULL)
+    {
+      self->cancellable = g_object_ref (cancellable);
+      self->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), self,
+                                                  NULL);
     }
 
   self->timeout = g_timeout_source_new_seconds (self->timeout_seconds);
