@@ -666,6 +666,363 @@ test_missing_banner (void)
   destroy_window (window);
 }
 
+/* ---- browser sign-in ---------------------------------------------------------------------- */
+
+/* A local authorization server: /authorize sends the "browser" back to the listener with a
+ * code, /token checks the PKCE verifier against the challenge before handing out tokens. */
+typedef struct
+{
+  char  *challenge;
+  char  *redirect_uri;
+  guint  exchanges;
+} AuthServer;
+
+static void
+auth_authorize (SoupServer        *server,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  AuthServer *auth = user_data;
+  g_autofree char *location = NULL;
+
+  g_free (auth->challenge);
+  auth->challenge = g_strdup (g_hash_table_lookup (query, "code_challenge"));
+  g_free (auth->redirect_uri);
+  auth->redirect_uri = g_strdup (g_hash_table_lookup (query, "redirect_uri"));
+  location = g_strdup_printf ("%s?code=app-code&state=%s", auth->redirect_uri,
+                              (const char *)g_hash_table_lookup (query, "state"));
+  soup_server_message_set_redirect (msg, SOUP_STATUS_FOUND, location);
+}
+
+static void
+auth_token (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  AuthServer *auth = user_data;
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_autoptr(GHashTable) form = soup_form_decode (text);
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  const char *verifier = g_hash_table_lookup (form, "code_verifier");
+  const char *body = "{\"access_token\": \"app-access-1\", \"expires_in\": 3600, "
+                     "\"refresh_token\": \"app-refresh-1\"}";
+  g_autofree char *challenge = NULL;
+  guint8 digest[32];
+  gsize length = sizeof digest;
+
+  auth->exchanges++;
+  g_checksum_update (checksum, (const guchar *)(verifier ? verifier : ""), -1);
+  g_checksum_get_digest (checksum, digest, &length);
+  challenge = g_base64_encode (digest, length);
+  g_strdelimit (challenge, "+", '-');
+  g_strdelimit (challenge, "/", '_');
+  if (strchr (challenge, '=') != NULL)
+    *strchr (challenge, '=') = '\0';
+  if (g_strcmp0 (challenge, auth->challenge) != 0 ||
+      g_strcmp0 (g_hash_table_lookup (form, "redirect_uri"), auth->redirect_uri) != 0)
+    body = "{\"error\": \"invalid_grant\"}";
+
+  soup_server_message_set_status (msg, strstr (body, "error") ? 400 : 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static SoupServer *
+auth_server_new (AuthServer *auth,
+                 char      **authorize_url,
+                 char      **token_url)
+{
+  SoupServer *server = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+  guint port;
+
+  soup_server_add_handler (server, "/authorize", auth_authorize, auth, NULL);
+  soup_server_add_handler (server, "/token", auth_token, auth, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+  *authorize_url = g_strdup_printf ("http://127.0.0.1:%u/authorize", port);
+  *token_url = g_strdup_printf ("http://127.0.0.1:%u/token", port);
+  return server;
+}
+
+static void
+after_paint (GdkFrameClock *clock,
+             gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+/* Waits until @widget's window has painted a frame, then (with CONDUIT_SCREENSHOT_DIR set)
+ * saves @widget as @name there. */
+static void
+save_shot (GtkWidget  *widget,
+           const char *name)
+{
+  const char *dir = g_getenv ("CONDUIT_SCREENSHOT_DIR");
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GdkFrameClock *clock;
+  gboolean painted = FALSE;
+  gulong handler;
+  int width, height;
+
+  while (!gtk_widget_get_mapped (widget) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (gtk_widget_get_mapped (widget));
+  clock = gtk_widget_get_frame_clock (widget);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint), &painted);
+  gtk_widget_queue_draw (widget);
+  while (!painted && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, handler);
+  g_assert_true (painted);
+
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (dir == NULL)
+    return;
+  path = g_build_filename (dir, name, NULL);
+  gdk_texture_save_to_png (texture, path);
+  g_test_message ("saved %s", path);
+}
+
+static gboolean
+sign_in_started (gpointer data)
+{
+  return conduit_credential_editor_get_sign_in_dialog (data) != NULL &&
+         conduit_credential_editor_get_sign_in_uri (data) != NULL;
+}
+
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+on_page (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GBytes) page = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+
+  *(gboolean *)user_data = page != NULL;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *)data;
+}
+
+static void
+test_sign_in (void)
+{
+  g_autofree char *id = unique_id ("sign-in");
+  g_autofree char *authorize_url = NULL;
+  g_autofree char *token_url = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(SoupSession) browser = soup_session_new ();
+  g_autoptr(SoupMessage) visit = NULL;
+  g_autoptr(ConduitCredential) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  ConduitCredentialsWindow *window;
+  ConduitCredentialEditor *editor;
+  AdwMessageDialog *dialog;
+  GtkWidget *address;
+  AuthServer auth = { 0 };
+  gpointer weak;
+  gboolean visited = FALSE;
+
+  server = auth_server_new (&auth, &authorize_url, &token_url);
+  soup_session_set_proxy_resolver (browser, NULL);
+
+  window = credentials_window_new ();
+  editor = conduit_credentials_window_add (window);
+  conduit_credential_editor_set_open_browser (editor, FALSE);
+  conduit_credential_editor_set_kind (editor, CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE);
+  /* only what a person types: the tokens have no rows */
+  g_assert_null (conduit_credential_editor_get_row (editor, "refresh_token"));
+  g_assert_null (conduit_credential_editor_get_row (editor, "access_token"));
+  set_text (editor, "id", id);
+  set_text (editor, "name", "Team sheets");
+  set_text (editor, "authorize_url", authorize_url);
+  set_text (editor, "token_url", token_url);
+  set_text (editor, "client_id", "1234-desktop.apps.googleusercontent.com");
+  set_text (editor, "scopes", "https://www.googleapis.com/auth/spreadsheets");
+
+  conduit_credential_editor_sign_in (editor);
+  g_assert_true (spin_until (sign_in_started, editor));
+  dialog = conduit_credential_editor_get_sign_in_dialog (editor);
+
+  /* the dialog shows the address to copy when no browser opens */
+  address = find_named (GTK_WIDGET (dialog), "sign-in-address");
+  g_assert_nonnull (address);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (address)), ==,
+                   conduit_credential_editor_get_sign_in_uri (editor));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (address)), authorize_url));
+  save_shot (GTK_WIDGET (dialog), "sign-in-dialog.png");
+
+  /* the test is the browser */
+  weak = editor;
+  g_object_add_weak_pointer (G_OBJECT (editor), &weak);
+  visit = soup_message_new (SOUP_METHOD_GET, conduit_credential_editor_get_sign_in_uri (editor));
+  soup_session_send_and_read_async (browser, visit, G_PRIORITY_DEFAULT, NULL, on_page, &visited);
+  g_assert_true (spin_until (flag_set, &visited));
+  /* signed in, saved, the editor closed */
+  g_assert_true (spin_until (pointer_is_null, &weak));
+  g_assert_cmpuint (auth.exchanges, ==, 1);
+
+  kept = store_lookup (id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (conduit_credential_get_name (kept), ==, "Team sheets");
+  g_assert_cmpstr (conduit_credential_get_secret (kept, "refresh_token"), ==, "app-refresh-1");
+  g_assert_true (conduit_credential_is_signed_in (kept));
+
+  store_delete (id);
+  destroy_window (window);
+  soup_server_disconnect (server);
+  g_free (auth.challenge);
+  g_free (auth.redirect_uri);
+}
+
+static gboolean
+sign_in_banner_shown (gpointer data)
+{
+  return conduit_credentials_window_get_sign_in_banner_text (data) != NULL;
+}
+
+static gboolean
+sign_in_banner_hidden (gpointer data)
+{
+  return !sign_in_banner_shown (data);
+}
+
+static GtkWidget *
+find_revealer (GtkWidget *widget)
+{
+  if (GTK_IS_REVEALER (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_revealer (child);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* the banner slides in: the picture waits for the end of it */
+static gboolean
+banner_revealed (gpointer data)
+{
+  GtkWidget *revealer = find_revealer (data);
+
+  return revealer != NULL && gtk_revealer_get_child_revealed (GTK_REVEALER (revealer));
+}
+
+static gboolean
+dialog_gone (gpointer data)
+{
+  return conduit_credential_editor_get_sign_in_dialog (data) == NULL;
+}
+
+static void
+test_sign_in_banner (void)
+{
+  g_autofree char *id = unique_id ("revoked");
+  g_autoptr(ConduitCredential) credential =
+    conduit_credential_new (id, CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE);
+  g_autofree char *expected = NULL;
+  ConduitCredentialsWindow *window;
+  ConduitCredentialEditor *editor;
+
+  conduit_credential_set_name (credential, "Outlook mail");
+  g_assert_true (conduit_credential_set_field (credential, "authorize_url",
+                                               "https://login.microsoftonline.com/common/oauth2/v2.0/authorize",
+                                               NULL));
+  g_assert_true (conduit_credential_set_field (credential, "token_url",
+                                               "https://login.microsoftonline.com/common/oauth2/v2.0/token",
+                                               NULL));
+  g_assert_true (conduit_credential_set_field (credential, "client_id", "a1b2c3d4-client", NULL));
+  conduit_credential_set_needs_sign_in (credential, TRUE);
+  conduit_credential_set_attention (credential, "invalid_grant (AADSTS70008: the refresh token has expired)");
+  store_save (credential);
+
+  /* the application loads its style sheet by itself; this test has no application */
+  {
+    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (provider, "/io/conduit/Conduit/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (provider),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+
+  window = credentials_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 420);
+  g_assert_true (spin_until (sign_in_banner_shown, window));
+  expected = g_strdup_printf ("The service ended the sign-in of “Outlook mail”: flows using it "
+                              "fail until you sign in again.");
+  g_assert_cmpstr (conduit_credentials_window_get_sign_in_banner_text (window), ==, expected);
+  g_assert_true (spin_until (banner_revealed, window));
+  save_shot (GTK_WIDGET (window), "sign-in-banner.png");
+
+  /* Sign In opens the editor with the sign-in started; its hint names Microsoft's portal */
+  gtk_widget_activate_action (GTK_WIDGET (window), "credentials.sign-in", "s", id);
+  editor = find_credential_editor ();
+  g_assert_nonnull (editor);
+  g_assert_true (spin_until (sign_in_started, editor));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_named (GTK_WIDGET (editor), "sign-in-row"))),
+                            "Microsoft Entra"));
+
+  /* cancelling closes the dialog and the listener */
+  adw_message_dialog_response (conduit_credential_editor_get_sign_in_dialog (editor), "cancel");
+  g_assert_true (spin_until (dialog_gone, editor));
+  gtk_window_destroy (GTK_WINDOW (editor));
+
+  store_delete (id);
+  g_assert_true (spin_until (sign_in_banner_hidden, window));
+  destroy_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -695,6 +1052,8 @@ main (int    argc,
   g_test_add_func ("/conduit/credentials-window/delete-names-flows", test_delete_names_flows);
   g_test_add_func ("/conduit/credentials-window/missing-banner", test_missing_banner);
   g_test_add_func ("/conduit/credentials-window/http-token-url", test_http_token_url);
+  g_test_add_func ("/conduit/credentials-window/sign-in", test_sign_in);
+  g_test_add_func ("/conduit/credentials-window/sign-in-banner", test_sign_in_banner);
 
   status = g_test_run ();
 
