@@ -156,6 +156,39 @@ test_set_show_list_delete (void)
   g_assert_nonnull (strstr (run.err, "credential “t-cli-key” is not in your keyring"));
 }
 
+/* A service account's key file is the secret: piped in whole, never printed. */
+static void
+test_service_account_key (void)
+{
+  g_auto(Run) run = { 0, };
+  const char *key = "{\n  \"type\": \"service_account\",\n  \"client_email\": "
+                    "\"sync@example.iam.gserviceaccount.com\",\n  \"private_key\": "
+                    "\"-----BEGIN PRIVATE KEY-----\\nMIIEvQ-private-part-7731\\n-----END "
+                    "PRIVATE KEY-----\\n\"\n}\n";
+  g_autoptr(ConduitCredential) kept = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ConduitCredentialStore *store = conduit_credential_store_get_default ();
+
+  CLI (&run, key, NULL, "set", "t-cli-sa", "--kind", "jwt-bearer", "--field",
+       "scope=https://www.googleapis.com/auth/spreadsheets");
+  g_assert_cmpint (run.status, ==, 0);
+
+  CLI (&run, NULL, NULL, "show", "t-cli-sa");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "scope:"));
+  g_assert_null (strstr (run.out, "private-part-7731"));
+
+  conduit_credential_store_lookup_async (store, "t-cli-sa", NULL, test_keyring_on_done, &result);
+  kept = conduit_credential_store_lookup_finish (store, test_keyring_wait (&result), &error);
+  g_assert_no_error (error);
+  /* the whole multi-line file, without the final newline */
+  g_assert_true (g_str_has_prefix (conduit_credential_get_secret (kept, "key"), "{\n  \"type\""));
+  g_assert_true (g_str_has_suffix (conduit_credential_get_secret (kept, "key"), "\n}"));
+
+  CLI (&run, NULL, NULL, "delete", "t-cli-sa");
+}
+
 static void
 test_bad_use (void)
 {
@@ -629,6 +662,7 @@ main (int   argc,
                    test_written_by_another_client);
   g_test_add_func ("/conduit/cli/credential/locked-keyring", test_locked_keyring);
   g_test_add_func ("/conduit/cli/credential/sign-in", test_sign_in);
+  g_test_add_func ("/conduit/cli/credential/service-account-key", test_service_account_key);
 
   return g_test_run ();
 }

@@ -659,6 +659,16 @@ save (ConduitCredential *credential)
   g_assert_no_error (error);
 }
 
+static void
+forget (const char *id)
+{
+  ConduitCredentialStore *store = conduit_credential_store_get_default ();
+  g_autoptr(GAsyncResult) result = NULL;
+
+  conduit_credential_store_delete_async (store, id, NULL, test_keyring_on_done, &result);
+  conduit_credential_store_delete_finish (store, test_keyring_wait (&result), NULL);
+}
+
 static ConduitCredential *
 lookup (const char *id)
 {
@@ -748,6 +758,7 @@ test_concurrent_runs_refresh_once (Fixture       *fixture,
   g_assert_cmpstr (conduit_credential_get_secret (kept, "refresh_token"), ==, "refresh-token-2");
   g_assert_cmpstr (conduit_credential_get_secret (kept, "access_token"), ==, "access-token-2");
   g_assert_false (g_hash_table_contains (fixture->refresh_tokens, "refresh-token-1"));
+  forget ("t-oauth-concurrent");
 
   g_clear_object (&a.msg);
   g_clear_object (&b.msg);
@@ -817,6 +828,7 @@ test_revoked_needs_sign_in (Fixture       *fixture,
   kept = lookup ("t-oauth-revoked");
   g_assert_false (conduit_credential_get_needs_sign_in (kept));
   g_assert_true (conduit_credential_is_signed_in (kept));
+  forget ("t-oauth-revoked");
 }
 
 static char *
@@ -958,6 +970,7 @@ test_serve_revoked (Fixture       *fixture,
                       out : strstr (err, "conduit-cli credential sign-in t-oauth-serve"));
   }
 
+  forget ("t-oauth-serve");
   g_unlink (flow_path);
   for (guint i = 0; i < 3; i++)
     {

@@ -343,7 +343,8 @@ command_set (const char  *prgname,
   g_auto(GStrv) field_args = NULL;
   const GOptionEntry entries[] = {
     { "kind", 'k', 0, G_OPTION_ARG_STRING, &kind_name,
-      N_("api-key, bearer, basic, oauth2-client-credentials, hmac or oauth2-authorization-code"), N_("KIND") },
+      N_("api-key, bearer, basic, oauth2-client-credentials, hmac, oauth2-authorization-code or "
+         "jwt-bearer"), N_("KIND") },
     { "name", 'n', 0, G_OPTION_ARG_STRING, &name, N_("A name for people"), N_("NAME") },
     { "field", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &field_args,
       N_("A non-secret field, such as header=X-API-Key; repeat for more"), N_("KEY=VALUE") },
@@ -411,8 +412,8 @@ command_set (const char  *prgname,
       if (!conduit_credential_kind_from_string (kind_name, &kind))
         {
           fprintf (stderr, _("%s: unknown kind “%s”; use api-key, bearer, basic, "
-                             "oauth2-client-credentials, hmac or oauth2-authorization-code\n"),
-                   prgname, kind_name);
+                             "oauth2-client-credentials, hmac, oauth2-authorization-code or "
+                             "jwt-bearer\n"), prgname, kind_name);
           return 1;
         }
     }

@@ -14,6 +14,7 @@
 
 #include "conduit-authorizer.h"
 #include "conduit-authorizer-private.h"
+#include "conduit-jwt-bearer.h"
 
 /* Puts a credential on an outgoing request: a header, a query parameter, a Basic or Bearer
  * Authorization, an HMAC signature of the body, or an OAuth 2.0 access token obtained with the
@@ -362,6 +363,7 @@ apply_static (ConduitCredential *credential,
 
     case CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS:
     case CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE:
+    case CONDUIT_CREDENTIAL_KIND_JWT_BEARER:
     default:
       g_assert_not_reached ();
     }
@@ -375,6 +377,7 @@ typedef struct
   ConduitAuthorizer *self;
   ConduitCredential *credential;
   SoupMessage       *msg;
+  char              *token_url;
   GError            *error;   /* the fetch's failure, kept while the refusal is being marked */
 } FetchOp;
 
@@ -384,6 +387,7 @@ fetch_op_free (FetchOp *op)
   g_clear_object (&op->self);
   g_clear_object (&op->credential);
   g_clear_object (&op->msg);
+  g_free (op->token_url);
   g_clear_error (&op->error);
   g_free (op);
 }
@@ -394,9 +398,11 @@ static char *
 oauth2_fingerprint (ConduitCredential *credential)
 {
   static const char * const keys[] = { "token_url", "client_id", "scope", "audience",
-                                       "client_auth" };
+                                       "client_auth", "subject" };
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  const char *secret = conduit_credential_get_secret (credential, "client_secret");
+  ConduitCredentialKind kind = conduit_credential_get_kind (credential);
+  const char *secret = conduit_credential_get_secret (credential,
+                                                      conduit_credential_kind_get_secret_field (kind)->key);
 
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     {
@@ -549,7 +555,7 @@ on_token_response (GObject      *source,
   FetchOp *op = user_data;
   ConduitAuthorizer *self = op->self;
   const char *id = conduit_credential_get_id (op->credential);
-  const char *token_url = conduit_credential_get_field (op->credential, "token_url");
+  const char *token_url = op->token_url;
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
@@ -674,6 +680,46 @@ on_token_response (GObject      *source,
   fetch_op_free (op);
 }
 
+/* jwt-bearer (RFC 7523 §2.1): the signed assertion is the whole proof; no client secret. */
+static void
+fetch_token_with_assertion (FetchOp *op)
+{
+  g_autoptr(GHashTable) form = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *assertion = NULL;
+  g_autoptr(GBytes) body = NULL;
+  char *encoded;
+
+  op->token_url = conduit_jwt_bearer_dup_token_url (op->credential, &op->error);
+  if (op->token_url != NULL)
+    assertion = conduit_jwt_bearer_create_assertion (op->credential,
+                                                     g_get_real_time () / G_USEC_PER_SEC,
+                                                     &op->error);
+  if (assertion != NULL &&
+      (g_str_has_prefix (op->token_url, "http://") || g_str_has_prefix (op->token_url, "https://")))
+    op->msg = soup_message_new (SOUP_METHOD_POST, op->token_url);
+  if (assertion != NULL && op->msg == NULL)
+    g_set_error (&op->error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
+                 _("the token URL “%s” of credential “%s” is not a web address"),
+                 op->token_url, conduit_credential_get_id (op->credential));
+  if (op->msg == NULL)
+    {
+      fail_fetch (op, FALSE, NULL);
+      return;
+    }
+
+  g_hash_table_insert (form, (char *)"grant_type",
+                       (char *)"urn:ietf:params:oauth:grant-type:jwt-bearer");
+  g_hash_table_insert (form, (char *)"assertion", assertion);
+  encoded = soup_form_encode_hash (form);
+  body = g_bytes_new_take (encoded, strlen (encoded));
+  soup_message_headers_replace (soup_message_get_request_headers (op->msg), "Accept",
+                                "application/json");
+  soup_message_set_request_body_from_bytes (op->msg, "application/x-www-form-urlencoded", body);
+  soup_message_add_flags (op->msg, SOUP_MESSAGE_NO_REDIRECT);
+  soup_session_send_and_read_async (op->self->session, op->msg, G_PRIORITY_DEFAULT, NULL,
+                                    on_token_response, op);
+}
+
 static void
 fetch_token (ConduitAuthorizer *self,
              ConduitCredential *credential)
@@ -691,6 +737,12 @@ fetch_token (ConduitAuthorizer *self,
   op = g_new0 (FetchOp, 1);
   op->self = g_object_ref (self);
   op->credential = g_object_ref (credential);
+  if (conduit_credential_get_kind (credential) == CONDUIT_CREDENTIAL_KIND_JWT_BEARER)
+    {
+      fetch_token_with_assertion (op);
+      return;
+    }
+  op->token_url = g_strdup (token_url);
   /* libsoup would also take ftp:// and the like, and fail later with a less helpful message */
   if (g_str_has_prefix (token_url, "http://") || g_str_has_prefix (token_url, "https://"))
     op->msg = soup_message_new (SOUP_METHOD_POST, token_url);
@@ -792,7 +844,8 @@ conduit_authorizer_authorize_async (ConduitAuthorizer   *self,
       return;
     }
 
-  if (conduit_credential_get_kind (credential) != CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS)
+  if (conduit_credential_get_kind (credential) != CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS &&
+      conduit_credential_get_kind (credential) != CONDUIT_CREDENTIAL_KIND_JWT_BEARER)
     {
       apply_static (credential, msg);
       g_task_return_boolean (task, TRUE);
@@ -1074,7 +1127,8 @@ conduit_authorizer_should_retry (ConduitAuthorizer *self,
 
   if (soup_message_get_status (msg) != SOUP_STATUS_UNAUTHORIZED ||
       (conduit_credential_get_kind (credential) != CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS &&
-       conduit_credential_get_kind (credential) != CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE))
+       conduit_credential_get_kind (credential) != CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE &&
+       conduit_credential_get_kind (credential) != CONDUIT_CREDENTIAL_KIND_JWT_BEARER))
     return FALSE;
 
   conduit_authorizer_invalidate (self, credential);

@@ -81,6 +81,8 @@ conduit_credential_store_get_schema (void)
       { "authorize_url", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { "scopes", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { "extra_params", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      /* jwt-bearer */
+      { "subject", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { NULL, 0 },
     },
     0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,

@@ -105,6 +105,20 @@ static const ConduitCredentialFieldSpec oauth2_code_fields[] = {
   { "expires_at", N_("Access token expiry"), NULL, TRUE, FALSE, NULL, NULL, FALSE, TRUE },
 };
 
+/* jwt-bearer: a service account signs its own token request (RFC 7523), as Google's service
+ * accounts do; nobody signs in. The key file's JSON is the secret; the token URL comes from
+ * it unless the field says otherwise. */
+static const ConduitCredentialFieldSpec jwt_bearer_fields[] = {
+  { "scope", N_("Scopes"), N_("Space-separated scopes to ask for"), FALSE, FALSE, NULL, NULL },
+  { "subject", N_("Act as"),
+    N_("The e-mail of a user the service account acts for (domain-wide delegation); empty for "
+       "the service account itself"), FALSE, FALSE, NULL, NULL },
+  { "token_url", N_("Token URL"), N_("Empty for the one in the key file"), FALSE, FALSE, NULL, NULL },
+  { "key", N_("Service account key (JSON)"),
+    N_("The whole key file the service gave you, such as Google's “…-1a2b3c.json”"),
+    TRUE, TRUE, NULL, NULL },
+};
+
 static const struct
 {
   const char                       *name;
@@ -128,6 +142,8 @@ static const struct
                                                           N_("Sign in with the browser (OAuth 2.0)"),
                                                           oauth2_code_fields,
                                                           G_N_ELEMENTS (oauth2_code_fields) },
+  [CONDUIT_CREDENTIAL_KIND_JWT_BEARER] = { "jwt-bearer", N_("Service account key (JWT)"),
+                                           jwt_bearer_fields, G_N_ELEMENTS (jwt_bearer_fields) },
 };
 
 static void
@@ -532,7 +548,7 @@ conduit_credential_new_from_json (JsonNode    *node,
     {
       g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
                    _("“kind” must be one of api-key, bearer, basic, oauth2-client-credentials, "
-                     "hmac, oauth2-authorization-code, not “%s”"), kind_name ? kind_name : "");
+                     "hmac, oauth2-authorization-code, jwt-bearer, not “%s”"), kind_name ? kind_name : "");
       return NULL;
     }
 
@@ -750,10 +766,34 @@ conduit_credential_check (ConduitCredential  *self,
     return FALSE;
 
   if (self->kind != CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS &&
-      self->kind != CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE)
+      self->kind != CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE &&
+      self->kind != CONDUIT_CREDENTIAL_KIND_JWT_BEARER)
     return TRUE;
 
+  /* a jwt-bearer key file names its own token URL; the fetch checks that one */
   token_url = conduit_credential_get_field (self, "token_url");
+  if (token_url == NULL)
+    return TRUE;
+
+  return conduit_credential_check_token_url (self, token_url, error);
+}
+
+/**
+ * conduit_credential_check_token_url:
+ * @self: a credential
+ * @token_url: where @self's secret (or an assertion signed with it) is to be sent
+ * @error: return location for an error naming the credential and the URL
+ *
+ * Returns: %TRUE if @token_url is https://, or http:// to this computer
+ */
+gboolean
+conduit_credential_check_token_url (ConduitCredential  *self,
+                                    const char         *token_url,
+                                    GError            **error)
+{
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (self), FALSE);
+  g_return_val_if_fail (token_url != NULL, FALSE);
+
   if (sends_secret_in_clear (token_url))
     {
       g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,

@@ -33,9 +33,10 @@ typedef enum
   CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS,
   CONDUIT_CREDENTIAL_KIND_HMAC,
   CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE,
+  CONDUIT_CREDENTIAL_KIND_JWT_BEARER,
 } ConduitCredentialKind;
 
-#define CONDUIT_CREDENTIAL_N_KINDS (CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE + 1)
+#define CONDUIT_CREDENTIAL_N_KINDS (CONDUIT_CREDENTIAL_KIND_JWT_BEARER + 1)
 
 /* What a kind of credential holds. The table is static: the CLI and the manager build their
  * forms from it, the store turns non-secret fields into keyring attributes. */
@@ -83,6 +84,9 @@ ConduitCredential                *conduit_credential_copy                (Condui
 JsonNode                         *conduit_credential_to_json             (ConduitCredential     *self,
                                                                           gboolean               with_secrets);
 gboolean                          conduit_credential_check               (ConduitCredential     *self,
+                                                                          GError               **error);
+gboolean                          conduit_credential_check_token_url     (ConduitCredential     *self,
+                                                                          const char            *token_url,
                                                                           GError               **error);
 const char                       *conduit_credential_error_kind          (const GError          *error);
 gboolean                          conduit_credential_check_complete      (ConduitCredential     *self,
