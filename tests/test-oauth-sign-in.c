@@ -444,8 +444,10 @@ test_happy_path (Fixture       *fixture,
 
   /* and never reach a log */
   redacted = conduit_redactor_redact (conduit_redactor_get_default (),
-                                      "access-token-1 refresh-token-1");
+                                      "access-token-1 refresh-token-1 code-1");
   g_assert_null (strstr (redacted, "token-1"));
+  /* the code the browser brought back, too */
+  g_assert_null (strstr (redacted, "code-1"));
 }
 
 static void
