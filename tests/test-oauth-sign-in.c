@@ -1032,6 +1032,40 @@ test_token_response_parsing (void)
     }
 }
 
+/* An app descriptor's auth object (the connectors' format) fills the sign-in fields. */
+static void
+test_fill_from_descriptor (void)
+{
+  g_autoptr(ConduitCredential) credential =
+    conduit_credential_new ("t-fill", CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *auth;
+
+  g_assert_true (json_parser_load_from_data (parser,
+    "{\"kind\": \"oauth2-authorization-code\","
+    " \"authorize_url\": \"https://accounts.google.com/o/oauth2/v2/auth\","
+    " \"token_url\": \"https://oauth2.googleapis.com/token\","
+    " \"scopes\": [\"https://www.googleapis.com/auth/spreadsheets\", \"openid\"],"
+    " \"params\": {\"prompt\": \"consent\", \"access_type\": \"offline\"}}", -1, &error));
+  auth = json_node_get_object (json_parser_get_root (parser));
+
+  /* the person chose another token address: it stays */
+  g_assert_true (conduit_credential_set_field (credential, "token_url",
+                                               "https://tokens.example.com/token", NULL));
+  g_assert_true (conduit_oauth_fill_credential_from_auth (credential, auth, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (conduit_credential_get_field (credential, "authorize_url"), ==,
+                   "https://accounts.google.com/o/oauth2/v2/auth");
+  g_assert_cmpstr (conduit_credential_get_field (credential, "token_url"), ==,
+                   "https://tokens.example.com/token");
+  g_assert_cmpstr (conduit_credential_get_field (credential, "scopes"), ==,
+                   "https://www.googleapis.com/auth/spreadsheets openid");
+  g_assert_cmpstr (conduit_credential_get_field (credential, "extra_params"), ==,
+                   "access_type=offline&prompt=consent");
+  g_assert_null (conduit_credential_get_field (credential, "client_id"));
+}
+
 static void
 test_not_signed_in (Fixture       *fixture,
                     gconstpointer  data)
@@ -1071,6 +1105,7 @@ main (int   argc,
   ADD ("revoked-needs-sign-in", test_revoked_needs_sign_in);
   ADD ("serve-revoked", test_serve_revoked);
   g_test_add_func ("/conduit/oauth/token-response", test_token_response_parsing);
+  g_test_add_func ("/conduit/oauth/fill-from-descriptor", test_fill_from_descriptor);
 
 #undef ADD
 

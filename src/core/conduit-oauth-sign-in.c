@@ -758,3 +758,88 @@ conduit_oauth_sign_in_wait_finish (ConduitOAuthSignIn  *self,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/**
+ * conduit_oauth_fill_credential_from_auth:
+ * @credential: an oauth2-authorization-code credential
+ * @auth: an app descriptor's `auth` object: `authorize_url`, `token_url`, `scopes` (an array of
+ *   text) and `params` (an object of text values, such as `{"access_type": "offline"}`)
+ * @error: return location for an error
+ *
+ * Sets the credential's sign-in fields from what an app descriptor says, leaving alone a field
+ * the person already set (a Microsoft tenant's own addresses, say). The client id is the
+ * person's, never the descriptor's.
+ *
+ * Returns: %TRUE, or %FALSE if a value cannot be a field of @credential
+ */
+gboolean
+conduit_oauth_fill_credential_from_auth (ConduitCredential  *credential,
+                                         JsonObject         *auth,
+                                         GError            **error)
+{
+  static const char * const urls[] = { "authorize_url", "token_url" };
+  JsonNode *node;
+
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (credential), FALSE);
+  g_return_val_if_fail (conduit_credential_get_kind (credential) ==
+                        CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE, FALSE);
+  g_return_val_if_fail (auth != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+    {
+      const char *value = json_object_get_string_member_with_default (auth, urls[i], NULL);
+
+      if (value != NULL && conduit_credential_get_field (credential, urls[i]) == NULL &&
+          !conduit_credential_set_field (credential, urls[i], value, error))
+        return FALSE;
+    }
+
+  node = json_object_get_member (auth, "scopes");
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node) &&
+      conduit_credential_get_field (credential, "scopes") == NULL)
+    {
+      JsonArray *scopes = json_node_get_array (node);
+      g_autoptr(GString) joined = g_string_new (NULL);
+
+      for (guint i = 0; i < json_array_get_length (scopes); i++)
+        {
+          const char *scope = json_node_get_string (json_array_get_element (scopes, i));
+
+          if (scope == NULL || *scope == '\0')
+            continue;
+          if (joined->len > 0)
+            g_string_append_c (joined, ' ');
+          g_string_append (joined, scope);
+        }
+      if (!conduit_credential_set_field (credential, "scopes", joined->str, error))
+        return FALSE;
+    }
+
+  node = json_object_get_member (auth, "params");
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node) &&
+      conduit_credential_get_field (credential, "extra_params") == NULL)
+    {
+      JsonObject *params = json_node_get_object (node);
+      g_autoptr(GList) names = json_object_get_members (params);
+      g_autoptr(GString) query = g_string_new (NULL);
+
+      /* sorted: the same descriptor always makes the same address */
+      names = g_list_sort (names, (GCompareFunc)g_strcmp0);
+      for (const GList *l = names; l != NULL; l = l->next)
+        {
+          const char *value = json_object_get_string_member_with_default (params, l->data, NULL);
+          g_autofree char *name_escaped = g_uri_escape_string (l->data, NULL, FALSE);
+          g_autofree char *value_escaped = NULL;
+
+          if (value == NULL)
+            continue;
+          value_escaped = g_uri_escape_string (value, NULL, FALSE);
+          g_string_append_printf (query, "%s%s=%s", query->len ? "&" : "", name_escaped,
+                                  value_escaped);
+        }
+      if (!conduit_credential_set_field (credential, "extra_params", query->str, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}

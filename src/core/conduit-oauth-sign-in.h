@@ -38,4 +38,8 @@ ConduitCredential  *conduit_oauth_sign_in_wait_finish      (ConduitOAuthSignIn  
                                                             GAsyncResult        *result,
                                                             GError             **error);
 
+gboolean            conduit_oauth_fill_credential_from_auth (ConduitCredential  *credential,
+                                                             JsonObject         *auth,
+                                                             GError            **error);
+
 G_END_DECLS
