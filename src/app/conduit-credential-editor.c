@@ -417,6 +417,20 @@ build_credential (ConduitCredentialEditor  *self,
   return g_steal_pointer (&credential);
 }
 
+/* The form as a credential, or %NULL with what is wrong shown above the form. */
+static ConduitCredential *
+credential_from_form (ConduitCredentialEditor *self)
+{
+  g_autoptr(GError) error = NULL;
+  ConduitCredential *credential;
+
+  set_message (self, NULL);
+  credential = build_credential (self, &error);
+  if (credential == NULL)
+    set_message (self, error->message);
+  return credential;
+}
+
 /* ---- filling in the stored secret --------------------------------------------------------- */
 
 typedef void (*WithSecretFunc) (ConduitCredentialEditor *self,
@@ -600,13 +614,9 @@ save_action (GtkWidget  *widget,
   g_autoptr(ConduitCredential) credential = NULL;
   g_autoptr(GError) error = NULL;
 
-  set_message (self, NULL);
-  credential = build_credential (self, &error);
+  credential = credential_from_form (self);
   if (credential == NULL)
-    {
-      set_message (self, error->message);
-      return;
-    }
+    return;
 
   if (self->original != NULL)
     {
@@ -836,15 +846,10 @@ sign_in_action (GtkWidget  *widget,
 {
   ConduitCredentialEditor *self = CONDUIT_CREDENTIAL_EDITOR (widget);
   g_autoptr(ConduitCredential) credential = NULL;
-  g_autoptr(GError) error = NULL;
 
-  set_message (self, NULL);
-  credential = build_credential (self, &error);
+  credential = credential_from_form (self);
   if (credential == NULL)
-    {
-      set_message (self, error->message);
-      return;
-    }
+    return;
 
   with_secret (self, credential, sign_in_complete);
 }

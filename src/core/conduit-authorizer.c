@@ -15,6 +15,7 @@
 #include "conduit-authorizer.h"
 #include "conduit-authorizer-private.h"
 #include "conduit-jwt-bearer.h"
+#include "conduit-oauth-token.h"
 
 /* Puts a credential on an outgoing request: a header, a query parameter, a Basic or Bearer
  * Authorization, an HMAC signature of the body, or an OAuth 2.0 access token obtained with the
@@ -466,26 +467,6 @@ _conduit_authorizer_complete_waiters (ConduitAuthorizer *self,
     }
 }
 
-static gint64
-parse_expires_in (JsonObject *object)
-{
-  JsonNode *node = json_object_get_member (object, "expires_in");
-  gint64 seconds = -1;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return -1;
-
-  /* some servers send it as text */
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    seconds = json_node_get_int (node);
-  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    seconds = (gint64)json_node_get_double (node);
-  else if (json_node_get_value_type (node) == G_TYPE_STRING)
-    seconds = g_ascii_strtoll (json_node_get_string (node), NULL, 10);
-
-  return seconds > 0 ? seconds : -1;
-}
-
 static char *
 describe_token_error (GBytes *body)
 {
@@ -650,7 +631,7 @@ on_token_response (GObject      *source,
   entry->access_token = g_strdup (access_token);
 
   /* renew a tenth of the lifetime early, at most a minute: clocks differ and requests take time */
-  expires_in = parse_expires_in (object);
+  expires_in = conduit_oauth_read_expires_in (object);
   if (expires_in > 0)
     {
       gint64 lifetime = expires_in * G_USEC_PER_SEC;

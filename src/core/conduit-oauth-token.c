@@ -57,8 +57,15 @@ conduit_oauth_session_new_like (SoupSession *session)
   return copy;
 }
 
-static gint64
-read_expires_in (JsonObject *object)
+/**
+ * conduit_oauth_read_expires_in:
+ * @object: a token endpoint's answer
+ *
+ * Returns: the `expires_in` of @object in seconds (a number, or text as some servers send),
+ *   or -1 when it has none usable
+ */
+gint64
+conduit_oauth_read_expires_in (JsonObject *object)
 {
   JsonNode *node = json_object_get_member (object, "expires_in");
   gint64 seconds = -1;
@@ -168,7 +175,7 @@ conduit_oauth_parse_token_response (ConduitCredential  *credential,
   if (refresh_token != NULL)
     conduit_credential_set_secret (credential, "refresh_token", refresh_token, NULL);
 
-  expires_in = read_expires_in (object);
+  expires_in = conduit_oauth_read_expires_in (object);
   if (expires_in > 0)
     {
       g_autofree char *expires_at = g_strdup_printf ("%" G_GINT64_FORMAT, now + expires_in);

@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 #define CONDUIT_OAUTH_REFRESH_MARGIN_SECONDS 60
 
 SoupSession       *conduit_oauth_session_new_like          (SoupSession             *session);
+gint64             conduit_oauth_read_expires_in           (JsonObject              *object);
 gboolean           conduit_oauth_parse_token_response      (ConduitCredential       *credential,
                                                             const char              *data,
                                                             gsize                    length,
