@@ -13,6 +13,7 @@
 #define SECRET_API_SUBJECT_TO_CHANGE
 
 #include "conduit.h"
+#include "oauth-test-server.h"
 #include "test-keyring.h"
 
 /* Drives `conduit-cli credential` as a person or a deployment script would, with the secret on
@@ -404,74 +405,6 @@ test_locked_keyring (void)
   test_keyring_collection_delete (service, collection);
 }
 
-/* A local authorization server for the sign-in test: its authorize endpoint sends the
- * "browser" back to the CLI's listener, its token endpoint checks the PKCE verifier. */
-typedef struct
-{
-  char    *challenge;
-  char    *redirect_uri;
-  guint    exchanges;
-} AuthServer;
-
-static void
-handle_authorize (SoupServer        *server,
-                  SoupServerMessage *msg,
-                  const char        *path,
-                  GHashTable        *query,
-                  gpointer           user_data)
-{
-  AuthServer *auth = user_data;
-  g_autofree char *location = NULL;
-
-  g_assert_cmpstr (g_hash_table_lookup (query, "client_id"), ==, "cli-public-client");
-  g_assert_cmpstr (g_hash_table_lookup (query, "code_challenge_method"), ==, "S256");
-  g_free (auth->challenge);
-  auth->challenge = g_strdup (g_hash_table_lookup (query, "code_challenge"));
-  g_free (auth->redirect_uri);
-  auth->redirect_uri = g_strdup (g_hash_table_lookup (query, "redirect_uri"));
-  location = g_strdup_printf ("%s?code=cli-code-1&state=%s", auth->redirect_uri,
-                              (const char *)g_hash_table_lookup (query, "state"));
-  soup_server_message_set_redirect (msg, SOUP_STATUS_FOUND, location);
-}
-
-static void
-handle_token (SoupServer        *server,
-              SoupServerMessage *msg,
-              const char        *path,
-              GHashTable        *query,
-              gpointer           user_data)
-{
-  AuthServer *auth = user_data;
-  g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  g_autoptr(GHashTable) form = soup_form_decode (text);
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  const char *verifier = g_hash_table_lookup (form, "code_verifier");
-  const char *body = "{\"access_token\": \"cli-access-1\", \"token_type\": \"Bearer\", "
-                     "\"expires_in\": 3600, \"refresh_token\": \"cli-refresh-1\"}";
-  g_autofree char *challenge = NULL;
-  guint8 digest[32];
-  gsize length = sizeof digest;
-
-  auth->exchanges++;
-  g_checksum_update (checksum, (const guchar *)(verifier ? verifier : ""), -1);
-  g_checksum_get_digest (checksum, digest, &length);
-  challenge = g_base64_encode (digest, length);
-  g_strdelimit (challenge, "+", '-');
-  g_strdelimit (challenge, "/", '_');
-  if (strchr (challenge, '=') != NULL)
-    *strchr (challenge, '=') = '\0';
-
-  if (g_strcmp0 (g_hash_table_lookup (form, "code"), "cli-code-1") != 0 ||
-      g_strcmp0 (g_hash_table_lookup (form, "client_id"), "cli-public-client") != 0 ||
-      g_strcmp0 (g_hash_table_lookup (form, "redirect_uri"), auth->redirect_uri) != 0 ||
-      g_strcmp0 (challenge, auth->challenge) != 0)
-    body = "{\"error\": \"invalid_grant\"}";
-
-  soup_server_message_set_status (msg, strstr (body, "error") ? 400 : 200, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
-}
-
 typedef struct
 {
   GDataInputStream *out;
@@ -540,7 +473,7 @@ static void
 test_sign_in (void)
 {
   g_auto(Run) run = { 0, };
-  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(OAuthTestServer) auth = oauth_test_server_new ("cli-public-client", NULL);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(ConduitCredential) kept = NULL;
@@ -548,20 +481,10 @@ test_sign_in (void)
   g_autofree char *authorize_field = NULL;
   g_autofree char *token_field = NULL;
   ConduitCredentialStore *store = conduit_credential_store_get_default ();
-  AuthServer auth = { 0 };
   SignInRun sign_in_run = { 0 };
-  GSList *uris;
-  guint port;
 
-  soup_server_add_handler (server, "/authorize", handle_authorize, &auth, NULL);
-  soup_server_add_handler (server, "/token", handle_token, &auth, NULL);
-  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-  port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
-  authorize_field = g_strdup_printf ("authorize_url=http://127.0.0.1:%u/authorize", port);
-  token_field = g_strdup_printf ("token_url=http://127.0.0.1:%u/token", port);
+  authorize_field = g_strdup_printf ("authorize_url=%s/authorize", auth->base);
+  token_field = g_strdup_printf ("token_url=%s/token", auth->base);
 
   /* a public client: no secret on standard input */
   CLI (&run, "", NULL, "set", "t-cli-sign-in", "--kind", "oauth2-authorization-code",
@@ -604,18 +527,18 @@ test_sign_in (void)
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
   g_assert_nonnull (sign_in_run.uri);
   g_assert_nonnull (strstr (sign_in_run.uri, "code_challenge_method=S256"));
-  g_assert_cmpuint (auth.exchanges, ==, 1);
+  g_assert_cmpuint (auth->issued, ==, 1);
 
   /* the tokens are kept; show prints none of them */
   conduit_credential_store_lookup_async (store, "t-cli-sign-in", NULL, test_keyring_on_done, &result);
   kept = conduit_credential_store_lookup_finish (store, test_keyring_wait (&result), &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (conduit_credential_get_secret (kept, "refresh_token"), ==, "cli-refresh-1");
+  g_assert_cmpstr (conduit_credential_get_secret (kept, "refresh_token"), ==, "refresh-token-1");
   g_assert_true (conduit_credential_is_signed_in (kept));
   CLI (&run, NULL, NULL, "show", "t-cli-sign-in");
   g_assert_cmpint (run.status, ==, 0);
-  g_assert_null (strstr (run.out, "cli-refresh-1"));
-  g_assert_null (strstr (run.out, "cli-access-1"));
+  g_assert_null (strstr (run.out, "refresh-token-1"));
+  g_assert_null (strstr (run.out, "access-token-1"));
 
   /* a revoked sign-in shows in the list */
   conduit_credential_set_needs_sign_in (kept, TRUE);
@@ -639,11 +562,8 @@ test_sign_in (void)
   g_clear_object (&sign_in_run.browser);
   g_free (sign_in_run.uri);
   g_string_free (sign_in_run.printed, TRUE);
-  soup_server_disconnect (server);
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  g_free (auth.challenge);
-  g_free (auth.redirect_uri);
 }
 
 int

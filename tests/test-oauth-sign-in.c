@@ -14,6 +14,7 @@
 #include <signal.h>
 
 #include "conduit.h"
+#include "oauth-test-server.h"
 #include "runner-test-util.h"
 #include "test-keyring.h"
 
@@ -38,25 +39,10 @@ __asan_default_options (void)
 
 typedef struct
 {
-  SoupServer  *server;
-  SoupSession *session;    /* the authorizer's */
-  SoupSession *browser;    /* follows redirects, like a browser */
-  GUri        *base;
-  gint64       now;        /* µs, the authorizers' clock */
-
-  /* the authorization server */
-  gboolean     deny;
-  gboolean     wrong_state;
-  gboolean     revoked;
-  gint64       expires_in;
-  char        *challenge;
-  char        *redirect_uri;
-  GHashTable  *codes;         /* code → TRUE, one use each */
-  GHashTable  *refresh_tokens; /* live refresh tokens */
-  GHashTable  *access_tokens;  /* live access tokens */
-  guint        issued;
-  guint        refreshes;
-  guint        api_calls;
+  OAuthTestServer *auth;
+  SoupSession     *session;    /* the authorizer's */
+  SoupSession     *browser;    /* follows redirects, like a browser */
+  gint64           now;        /* µs, the authorizers' clock */
 } Fixture;
 
 static gint64
@@ -68,205 +54,15 @@ fixture_clock (gpointer user_data)
 }
 
 static void
-reply (SoupServerMessage *msg,
-       guint              status,
-       const char        *body)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body,
-                                    strlen (body));
-}
-
-static char *
-s256 (const char *verifier)
-{
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 digest[32];
-  gsize length = sizeof digest;
-  char *text;
-
-  g_checksum_update (checksum, (const guchar *)verifier, -1);
-  g_checksum_get_digest (checksum, digest, &length);
-  text = g_base64_encode (digest, length);
-  g_strdelimit (text, "+", '-');
-  g_strdelimit (text, "/", '_');
-  if (strchr (text, '=') != NULL)
-    *strchr (text, '=') = '\0';
-  return text;
-}
-
-static void
-handle_authorize (SoupServer        *server,
-                  SoupServerMessage *msg,
-                  const char        *path,
-                  GHashTable        *query,
-                  gpointer           user_data)
-{
-  Fixture *fixture = user_data;
-  const char *redirect_uri = query ? g_hash_table_lookup (query, "redirect_uri") : NULL;
-  const char *state = query ? g_hash_table_lookup (query, "state") : NULL;
-  g_autofree char *location = NULL;
-  g_autofree char *code = NULL;
-
-  g_assert_nonnull (query);
-  g_assert_cmpstr (g_hash_table_lookup (query, "response_type"), ==, "code");
-  g_assert_cmpstr (g_hash_table_lookup (query, "client_id"), ==, CLIENT_ID);
-  g_assert_cmpstr (g_hash_table_lookup (query, "code_challenge_method"), ==, "S256");
-  g_assert_cmpstr (g_hash_table_lookup (query, "scope"), ==, "sheets mail.send");
-  /* the descriptor's extra parameters reach the authorize endpoint */
-  g_assert_cmpstr (g_hash_table_lookup (query, "access_type"), ==, "offline");
-  g_assert_cmpstr (g_hash_table_lookup (query, "prompt"), ==, "consent");
-  g_assert_nonnull (state);
-  g_assert_true (g_str_has_prefix (redirect_uri, "http://127.0.0.1:"));
-
-  g_free (fixture->challenge);
-  fixture->challenge = g_strdup (g_hash_table_lookup (query, "code_challenge"));
-  g_free (fixture->redirect_uri);
-  fixture->redirect_uri = g_strdup (redirect_uri);
-
-  if (fixture->deny)
-    {
-      location = g_strdup_printf ("%s?error=access_denied&error_description=The+user+said+no"
-                                  "&state=%s", redirect_uri, state);
-    }
-  else
-    {
-      code = g_strdup_printf ("code-%u", g_hash_table_size (fixture->codes) + 1);
-      g_hash_table_add (fixture->codes, g_strdup (code));
-      location = g_strdup_printf ("%s?code=%s&state=%s", redirect_uri, code,
-                                  fixture->wrong_state ? "forged-state" : state);
-    }
-
-  soup_server_message_set_redirect (msg, SOUP_STATUS_FOUND, location);
-}
-
-static void
-issue_tokens (Fixture           *fixture,
-              SoupServerMessage *msg)
-{
-  g_autofree char *access_token = NULL;
-  g_autofree char *refresh_token = NULL;
-  g_autofree char *body = NULL;
-
-  fixture->issued++;
-  access_token = g_strdup_printf ("access-token-%u", fixture->issued);
-  refresh_token = g_strdup_printf ("refresh-token-%u", fixture->issued);
-  g_hash_table_add (fixture->access_tokens, g_strdup (access_token));
-  g_hash_table_add (fixture->refresh_tokens, g_strdup (refresh_token));
-
-  body = g_strdup_printf ("{\"access_token\": \"%s\", \"token_type\": \"Bearer\", "
-                          "\"expires_in\": %" G_GINT64_FORMAT ", \"refresh_token\": \"%s\"}",
-                          access_token, fixture->expires_in, refresh_token);
-  reply (msg, SOUP_STATUS_OK, body);
-}
-
-static void
-handle_token (SoupServer        *server,
-              SoupServerMessage *msg,
-              const char        *path,
-              GHashTable        *query,
-              gpointer           user_data)
-{
-  Fixture *fixture = user_data;
-  g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  g_autoptr(GHashTable) form = soup_form_decode (text);
-  const char *grant_type = g_hash_table_lookup (form, "grant_type");
-
-  if (g_strcmp0 (g_hash_table_lookup (form, "client_id"), CLIENT_ID) != 0 ||
-      g_strcmp0 (g_hash_table_lookup (form, "client_secret"), CLIENT_SECRET) != 0)
-    {
-      reply (msg, SOUP_STATUS_UNAUTHORIZED, "{\"error\": \"invalid_client\"}");
-      return;
-    }
-
-  if (g_strcmp0 (grant_type, "authorization_code") == 0)
-    {
-      const char *code = g_hash_table_lookup (form, "code");
-      const char *verifier = g_hash_table_lookup (form, "code_verifier");
-      g_autofree char *challenge = verifier ? s256 (verifier) : NULL;
-
-      /* RFC 7636 §4.6 and RFC 6749 §4.1.3: the verifier, the one-use code, the same redirect */
-      if (code == NULL || !g_hash_table_remove (fixture->codes, code) ||
-          g_strcmp0 (challenge, fixture->challenge) != 0 ||
-          g_strcmp0 (g_hash_table_lookup (form, "redirect_uri"), fixture->redirect_uri) != 0)
-        {
-          reply (msg, SOUP_STATUS_BAD_REQUEST, "{\"error\": \"invalid_grant\"}");
-          return;
-        }
-
-      issue_tokens (fixture, msg);
-      return;
-    }
-
-  if (g_strcmp0 (grant_type, "refresh_token") == 0)
-    {
-      const char *refresh_token = g_hash_table_lookup (form, "refresh_token");
-
-      fixture->refreshes++;
-      /* rotation: a refresh token works once */
-      if (fixture->revoked || refresh_token == NULL ||
-          !g_hash_table_remove (fixture->refresh_tokens, refresh_token))
-        {
-          reply (msg, SOUP_STATUS_BAD_REQUEST,
-                 "{\"error\": \"invalid_grant\", \"error_description\": \"Token has been "
-                 "expired or revoked.\"}");
-          return;
-        }
-
-      issue_tokens (fixture, msg);
-      return;
-    }
-
-  reply (msg, SOUP_STATUS_BAD_REQUEST, "{\"error\": \"unsupported_grant_type\"}");
-}
-
-static void
-handle_api (SoupServer        *server,
-            SoupServerMessage *msg,
-            const char        *path,
-            GHashTable        *query,
-            gpointer           user_data)
-{
-  Fixture *fixture = user_data;
-  const char *authorization =
-    soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
-
-  fixture->api_calls++;
-  if (authorization != NULL && g_str_has_prefix (authorization, "Bearer ") &&
-      g_hash_table_contains (fixture->access_tokens, authorization + strlen ("Bearer ")))
-    reply (msg, SOUP_STATUS_OK, "{\"ok\": true}");
-  else
-    reply (msg, SOUP_STATUS_UNAUTHORIZED, "{\"error\": \"invalid_token\"}");
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-
-  fixture->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (fixture->server, "/authorize", handle_authorize, fixture, NULL);
-  soup_server_add_handler (fixture->server, "/token", handle_token, fixture, NULL);
-  soup_server_add_handler (fixture->server, "/api", handle_api, fixture, NULL);
-  soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-
-  uris = soup_server_get_uris (fixture->server);
-  fixture->base = g_uri_ref (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
-
+  fixture->auth = oauth_test_server_new (CLIENT_ID, CLIENT_SECRET);
   fixture->session = soup_session_new ();
   soup_session_set_proxy_resolver (fixture->session, NULL);
   fixture->browser = soup_session_new ();
   soup_session_set_proxy_resolver (fixture->browser, NULL);
   fixture->now = 1000 * G_USEC_PER_SEC;
-  fixture->expires_in = 3600;
-  fixture->codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  fixture->refresh_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  fixture->access_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 static void
@@ -277,25 +73,16 @@ fixture_tear_down (Fixture       *fixture,
   soup_session_abort (fixture->browser);
   g_clear_object (&fixture->session);
   g_clear_object (&fixture->browser);
-  soup_server_disconnect (fixture->server);
-  g_clear_object (&fixture->server);
+  g_clear_pointer (&fixture->auth, oauth_test_server_free);
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  g_clear_pointer (&fixture->base, g_uri_unref);
-  g_clear_pointer (&fixture->challenge, g_free);
-  g_clear_pointer (&fixture->redirect_uri, g_free);
-  g_clear_pointer (&fixture->codes, g_hash_table_unref);
-  g_clear_pointer (&fixture->refresh_tokens, g_hash_table_unref);
-  g_clear_pointer (&fixture->access_tokens, g_hash_table_unref);
 }
 
 static char *
 fixture_url (Fixture    *fixture,
              const char *path)
 {
-  g_autoptr(GUri) uri = g_uri_parse_relative (fixture->base, path, G_URI_FLAGS_NONE, NULL);
-
-  return g_uri_to_string (uri);
+  return oauth_test_server_url (fixture->auth, path);
 }
 
 static ConduitCredential *
@@ -430,17 +217,23 @@ test_happy_path (Fixture       *fixture,
   signed_in = sign_in (fixture, credential, &status, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (status, ==, SOUP_STATUS_OK);
+  /* the scopes and the descriptor's extra parameters reached the authorize endpoint */
+  g_assert_cmpstr (g_hash_table_lookup (fixture->auth->last_authorize, "scope"), ==,
+                   "sheets mail.send");
+  g_assert_cmpstr (g_hash_table_lookup (fixture->auth->last_authorize, "access_type"), ==,
+                   "offline");
+  g_assert_cmpstr (g_hash_table_lookup (fixture->auth->last_authorize, "prompt"), ==, "consent");
   g_assert_true (conduit_credential_is_signed_in (signed_in));
   g_assert_cmpstr (conduit_credential_get_secret (signed_in, "access_token"), ==, "access-token-1");
   g_assert_cmpstr (conduit_credential_get_secret (signed_in, "refresh_token"), ==, "refresh-token-1");
   g_assert_nonnull (conduit_credential_get_secret (signed_in, "expires_at"));
   /* the code was used once, with the right verifier and redirect */
-  g_assert_cmpuint (g_hash_table_size (fixture->codes), ==, 0);
+  g_assert_cmpuint (g_hash_table_size (fixture->auth->codes), ==, 0);
 
   /* the tokens work on an API, without a refresh */
   g_assert_cmpuint (call_api (fixture, authorizer, signed_in, &error), ==, SOUP_STATUS_OK);
   g_assert_no_error (error);
-  g_assert_cmpuint (fixture->refreshes, ==, 0);
+  g_assert_cmpuint (fixture->auth->refreshes, ==, 0);
 
   /* and never reach a log */
   redacted = conduit_redactor_redact (conduit_redactor_get_default (),
@@ -491,7 +284,7 @@ test_wrong_state (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   guint status = 0;
 
-  fixture->wrong_state = TRUE;
+  fixture->auth->wrong_state = TRUE;
   signed_in = sign_in (fixture, credential, &status, &error);
   g_assert_null (signed_in);
   g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_FAILED);
@@ -499,8 +292,8 @@ test_wrong_state (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "state"));
   g_assert_cmpuint (status, ==, SOUP_STATUS_BAD_REQUEST);
   /* the forged answer's code was never traded */
-  g_assert_cmpuint (g_hash_table_size (fixture->codes), ==, 1);
-  g_assert_cmpuint (fixture->issued, ==, 0);
+  g_assert_cmpuint (g_hash_table_size (fixture->auth->codes), ==, 1);
+  g_assert_cmpuint (fixture->auth->issued, ==, 0);
 }
 
 static void
@@ -511,13 +304,13 @@ test_denied (Fixture       *fixture,
   g_autoptr(ConduitCredential) signed_in = NULL;
   g_autoptr(GError) error = NULL;
 
-  fixture->deny = TRUE;
+  fixture->auth->deny = TRUE;
   signed_in = sign_in (fixture, credential, NULL, &error);
   g_assert_null (signed_in);
   g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_REJECTED);
   g_assert_nonnull (strstr (error->message, "declined"));
   g_assert_nonnull (strstr (error->message, "The user said no"));
-  g_assert_cmpuint (fixture->issued, ==, 0);
+  g_assert_cmpuint (fixture->auth->issued, ==, 0);
 }
 
 static void
@@ -611,19 +404,19 @@ test_refresh_before_expiry (Fixture       *fixture,
   g_assert_no_error (error);
 
   g_assert_cmpuint (call_api (fixture, authorizer, signed_in, &error), ==, SOUP_STATUS_OK);
-  g_assert_cmpuint (fixture->refreshes, ==, 0);
+  g_assert_cmpuint (fixture->auth->refreshes, ==, 0);
 
   /* more than a minute left: the same token */
   fixture->now += (gint64)(3600 - 70) * G_USEC_PER_SEC;
   g_assert_cmpuint (call_api (fixture, authorizer, signed_in, &error), ==, SOUP_STATUS_OK);
   g_assert_no_error (error);
-  g_assert_cmpuint (fixture->refreshes, ==, 0);
+  g_assert_cmpuint (fixture->auth->refreshes, ==, 0);
 
   /* within the last minute: renewed before it dies */
   fixture->now += (gint64)20 * G_USEC_PER_SEC;
   g_assert_cmpuint (call_api (fixture, authorizer, signed_in, &error), ==, SOUP_STATUS_OK);
   g_assert_no_error (error);
-  g_assert_cmpuint (fixture->refreshes, ==, 1);
+  g_assert_cmpuint (fixture->auth->refreshes, ==, 1);
   /* the caller's credential holds the rotated tokens */
   g_assert_cmpstr (conduit_credential_get_secret (signed_in, "access_token"), ==, "access-token-2");
   g_assert_cmpstr (conduit_credential_get_secret (signed_in, "refresh_token"), ==, "refresh-token-2");
@@ -642,11 +435,11 @@ test_revoked_token_refused_once (Fixture       *fixture,
   g_assert_no_error (error);
 
   /* the API forgets the access token early: one refresh, one resend */
-  g_hash_table_remove_all (fixture->access_tokens);
+  g_hash_table_remove_all (fixture->auth->access_tokens);
   g_assert_cmpuint (call_api (fixture, authorizer, signed_in, &error), ==, SOUP_STATUS_OK);
   g_assert_no_error (error);
-  g_assert_cmpuint (fixture->refreshes, ==, 1);
-  g_assert_cmpuint (fixture->api_calls, ==, 2);
+  g_assert_cmpuint (fixture->auth->refreshes, ==, 1);
+  g_assert_cmpuint (fixture->auth->api_calls, ==, 2);
 }
 
 static void
@@ -749,7 +542,7 @@ test_concurrent_runs_refresh_once (Fixture       *fixture,
   g_assert_no_error (b.error);
 
   /* one refresh: the second run found the first one's token under the lock */
-  g_assert_cmpuint (fixture->refreshes, ==, 1);
+  g_assert_cmpuint (fixture->auth->refreshes, ==, 1);
   g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_request_headers (a.msg),
                                                  "Authorization"), ==, "Bearer access-token-2");
   g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_request_headers (b.msg),
@@ -759,7 +552,7 @@ test_concurrent_runs_refresh_once (Fixture       *fixture,
   kept = lookup ("t-oauth-concurrent");
   g_assert_cmpstr (conduit_credential_get_secret (kept, "refresh_token"), ==, "refresh-token-2");
   g_assert_cmpstr (conduit_credential_get_secret (kept, "access_token"), ==, "access-token-2");
-  g_assert_false (g_hash_table_contains (fixture->refresh_tokens, "refresh-token-1"));
+  g_assert_false (g_hash_table_contains (fixture->auth->refresh_tokens, "refresh-token-1"));
   forget ("t-oauth-concurrent");
 
   g_clear_object (&a.msg);
@@ -794,7 +587,7 @@ test_revoked_needs_sign_in (Fixture       *fixture,
   g_assert_no_error (error);
 
   /* the person revoked Conduit's access at the service */
-  fixture->revoked = TRUE;
+  fixture->auth->revoked = TRUE;
   fixture->now += (gint64)3600 * G_USEC_PER_SEC;
   g_assert_cmpuint (call_api (fixture, authorizer, run, &error), ==, 0);
   g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_NEEDS_SIGN_IN);
@@ -803,7 +596,7 @@ test_revoked_needs_sign_in (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "invalid_grant"));
   g_assert_null (strstr (error->message, "refresh-token-1"));
   g_clear_error (&error);
-  g_assert_cmpuint (fixture->refreshes, ==, 1);
+  g_assert_cmpuint (fixture->auth->refreshes, ==, 1);
 
   /* kept: the keyring says so, the dead tokens are gone, the server's answer is there */
   kept = lookup ("t-oauth-revoked");
@@ -817,10 +610,10 @@ test_revoked_needs_sign_in (Fixture       *fixture,
   g_assert_cmpuint (call_api (fixture, authorizer, kept, &error), ==, 0);
   g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_NEEDS_SIGN_IN);
   g_clear_error (&error);
-  g_assert_cmpuint (fixture->refreshes, ==, 1);
+  g_assert_cmpuint (fixture->auth->refreshes, ==, 1);
 
   /* signing in again clears the mark */
-  fixture->revoked = FALSE;
+  fixture->auth->revoked = FALSE;
   again = sign_in (fixture, kept, NULL, &error);
   g_assert_no_error (error);
   g_assert_false (conduit_credential_get_needs_sign_in (again));
@@ -898,7 +691,7 @@ test_serve_revoked (Fixture       *fixture,
   /* its access token has expired, and the person revoked the sign-in meanwhile */
   conduit_credential_set_secret (signed_in, "expires_at", "1000", NULL);
   save (signed_in);
-  fixture->revoked = TRUE;
+  fixture->auth->revoked = TRUE;
 
   dir = g_dir_make_tmp ("conduit-oauth-serve-XXXXXX", &error);
   g_assert_no_error (error);
@@ -928,8 +721,8 @@ test_serve_revoked (Fixture       *fixture,
   g_assert_cmpint (g_subprocess_get_exit_status (serve), ==, 0);
 
   /* one refresh was tried and refused; the API never saw a request */
-  g_assert_cmpuint (fixture->refreshes, ==, 1);
-  g_assert_cmpuint (fixture->api_calls, ==, 0);
+  g_assert_cmpuint (fixture->auth->refreshes, ==, 1);
+  g_assert_cmpuint (fixture->auth->api_calls, ==, 0);
 
   history = conduit_history_store_new (db_path, &error);
   g_assert_no_error (error);
@@ -1078,7 +871,7 @@ test_not_signed_in (Fixture       *fixture,
   g_assert_cmpuint (call_api (fixture, authorizer, credential, &error), ==, 0);
   g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_NEEDS_SIGN_IN);
   g_assert_nonnull (strstr (error->message, "conduit-cli credential sign-in t-oauth-never"));
-  g_assert_cmpuint (fixture->api_calls, ==, 0);
+  g_assert_cmpuint (fixture->auth->api_calls, ==, 0);
 }
 
 int

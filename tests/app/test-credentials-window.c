@@ -20,6 +20,7 @@
 #include "conduit-credentials-window.h"
 #include "conduit-editor.h"
 #include "conduit-window.h"
+#include "../oauth-test-server.h"
 #include "../test-keyring.h"
 
 #define GOOD_KEY  "good-key-7f3a9c"
@@ -668,91 +669,6 @@ test_missing_banner (void)
 
 /* ---- browser sign-in ---------------------------------------------------------------------- */
 
-/* A local authorization server: /authorize sends the "browser" back to the listener with a
- * code, /token checks the PKCE verifier against the challenge before handing out tokens. */
-typedef struct
-{
-  char  *challenge;
-  char  *redirect_uri;
-  guint  exchanges;
-} AuthServer;
-
-static void
-auth_authorize (SoupServer        *server,
-                SoupServerMessage *msg,
-                const char        *path,
-                GHashTable        *query,
-                gpointer           user_data)
-{
-  AuthServer *auth = user_data;
-  g_autofree char *location = NULL;
-
-  g_free (auth->challenge);
-  auth->challenge = g_strdup (g_hash_table_lookup (query, "code_challenge"));
-  g_free (auth->redirect_uri);
-  auth->redirect_uri = g_strdup (g_hash_table_lookup (query, "redirect_uri"));
-  location = g_strdup_printf ("%s?code=app-code&state=%s", auth->redirect_uri,
-                              (const char *)g_hash_table_lookup (query, "state"));
-  soup_server_message_set_redirect (msg, SOUP_STATUS_FOUND, location);
-}
-
-static void
-auth_token (SoupServer        *server,
-            SoupServerMessage *msg,
-            const char        *path,
-            GHashTable        *query,
-            gpointer           user_data)
-{
-  AuthServer *auth = user_data;
-  g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  g_autoptr(GHashTable) form = soup_form_decode (text);
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  const char *verifier = g_hash_table_lookup (form, "code_verifier");
-  const char *body = "{\"access_token\": \"app-access-1\", \"expires_in\": 3600, "
-                     "\"refresh_token\": \"app-refresh-1\"}";
-  g_autofree char *challenge = NULL;
-  guint8 digest[32];
-  gsize length = sizeof digest;
-
-  auth->exchanges++;
-  g_checksum_update (checksum, (const guchar *)(verifier ? verifier : ""), -1);
-  g_checksum_get_digest (checksum, digest, &length);
-  challenge = g_base64_encode (digest, length);
-  g_strdelimit (challenge, "+", '-');
-  g_strdelimit (challenge, "/", '_');
-  if (strchr (challenge, '=') != NULL)
-    *strchr (challenge, '=') = '\0';
-  if (g_strcmp0 (challenge, auth->challenge) != 0 ||
-      g_strcmp0 (g_hash_table_lookup (form, "redirect_uri"), auth->redirect_uri) != 0)
-    body = "{\"error\": \"invalid_grant\"}";
-
-  soup_server_message_set_status (msg, strstr (body, "error") ? 400 : 200, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
-}
-
-static SoupServer *
-auth_server_new (AuthServer *auth,
-                 char      **authorize_url,
-                 char      **token_url)
-{
-  SoupServer *server = soup_server_new (NULL, NULL);
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-  guint port;
-
-  soup_server_add_handler (server, "/authorize", auth_authorize, auth, NULL);
-  soup_server_add_handler (server, "/token", auth_token, auth, NULL);
-  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-  port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
-  *authorize_url = g_strdup_printf ("http://127.0.0.1:%u/authorize", port);
-  *token_url = g_strdup_printf ("http://127.0.0.1:%u/token", port);
-  return server;
-}
-
 static void
 after_paint (GdkFrameClock *clock,
              gboolean      *painted)
@@ -852,9 +768,10 @@ static void
 test_sign_in (void)
 {
   g_autofree char *id = unique_id ("sign-in");
-  g_autofree char *authorize_url = NULL;
-  g_autofree char *token_url = NULL;
-  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(OAuthTestServer) auth = oauth_test_server_new ("1234-desktop.apps.googleusercontent.com",
+                                                          NULL);
+  g_autofree char *authorize_url = oauth_test_server_url (auth, "/authorize");
+  g_autofree char *token_url = oauth_test_server_url (auth, "/token");
   g_autoptr(SoupSession) browser = soup_session_new ();
   g_autoptr(SoupMessage) visit = NULL;
   g_autoptr(ConduitCredential) kept = NULL;
@@ -863,11 +780,9 @@ test_sign_in (void)
   ConduitCredentialEditor *editor;
   AdwMessageDialog *dialog;
   GtkWidget *address;
-  AuthServer auth = { 0 };
   gpointer weak;
   gboolean visited = FALSE;
 
-  server = auth_server_new (&auth, &authorize_url, &token_url);
   soup_session_set_proxy_resolver (browser, NULL);
 
   window = credentials_window_new ();
@@ -904,19 +819,16 @@ test_sign_in (void)
   g_assert_true (spin_until (flag_set, &visited));
   /* signed in, saved, the editor closed */
   g_assert_true (spin_until (pointer_is_null, &weak));
-  g_assert_cmpuint (auth.exchanges, ==, 1);
+  g_assert_cmpuint (auth->issued, ==, 1);
 
   kept = store_lookup (id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (conduit_credential_get_name (kept), ==, "Team sheets");
-  g_assert_cmpstr (conduit_credential_get_secret (kept, "refresh_token"), ==, "app-refresh-1");
+  g_assert_cmpstr (conduit_credential_get_secret (kept, "refresh_token"), ==, "refresh-token-1");
   g_assert_true (conduit_credential_is_signed_in (kept));
 
   store_delete (id);
   destroy_window (window);
-  soup_server_disconnect (server);
-  g_free (auth.challenge);
-  g_free (auth.redirect_uri);
 }
 
 static gboolean
