@@ -602,7 +602,24 @@ on_existing_checked (GObject      *source,
       return;
     }
 
-  save_complete (self, credential);
+  /* saving, or signing in first (which saves at the end) */
+  ((WithSecretFunc)g_object_get_data (G_OBJECT (credential), "conduit-then")) (self, credential);
+}
+
+/* A new credential must not quietly replace one that flows already use: @then runs once the
+ * keyring holds none with its id. */
+static void
+check_new_id (ConduitCredentialEditor *self,
+              ConduitCredential       *credential,
+              WithSecretFunc           then)
+{
+  set_busy (self, TRUE);
+  g_object_set_data_full (G_OBJECT (credential), "conduit-editor", g_object_ref (self),
+                          g_object_unref);
+  g_object_set_data (G_OBJECT (credential), "conduit-then", then);
+  conduit_credential_store_lookup_async (self->store, conduit_credential_get_id (credential),
+                                         self->cancellable, on_existing_checked,
+                                         g_object_ref (credential));
 }
 
 static void
@@ -630,13 +647,7 @@ save_action (GtkWidget  *widget,
       return;
     }
 
-  /* a new credential must not quietly replace one that flows already use */
-  set_busy (self, TRUE);
-  g_object_set_data_full (G_OBJECT (credential), "conduit-editor", g_object_ref (self),
-                          g_object_unref);
-  conduit_credential_store_lookup_async (self->store, conduit_credential_get_id (credential),
-                                         self->cancellable, on_existing_checked,
-                                         g_object_ref (credential));
+  check_new_id (self, credential, save_complete);
 }
 
 /* ---- signing in with the browser ---------------------------------------------------------- */
@@ -851,7 +862,10 @@ sign_in_action (GtkWidget  *widget,
   if (credential == NULL)
     return;
 
-  with_secret (self, credential, sign_in_complete);
+  if (self->original == NULL)
+    check_new_id (self, credential, sign_in_complete);
+  else
+    with_secret (self, credential, sign_in_complete);
 }
 
 /* ---- testing ---------------------------------------------------------------------------- */

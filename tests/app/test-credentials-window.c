@@ -871,6 +871,12 @@ banner_revealed (gpointer data)
 }
 
 static gboolean
+message_shown (gpointer data)
+{
+  return *conduit_credential_editor_get_message (data) != '\0';
+}
+
+static gboolean
 dialog_gone (gpointer data)
 {
   return conduit_credential_editor_get_sign_in_dialog (data) == NULL;
@@ -932,6 +938,20 @@ test_sign_in_banner (void)
   /* cancelling closes the dialog and the listener */
   adw_message_dialog_response (conduit_credential_editor_get_sign_in_dialog (editor), "cancel");
   g_assert_true (spin_until (dialog_gone, editor));
+  gtk_window_destroy (GTK_WINDOW (editor));
+
+  /* a new credential cannot sign in under an id that is taken: nothing would be replaced */
+  editor = conduit_credentials_window_add (window);
+  conduit_credential_editor_set_open_browser (editor, FALSE);
+  conduit_credential_editor_set_kind (editor, CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE);
+  set_text (editor, "id", id);
+  set_text (editor, "authorize_url", "https://login.microsoftonline.com/common/oauth2/v2.0/authorize");
+  set_text (editor, "token_url", "https://login.microsoftonline.com/common/oauth2/v2.0/token");
+  set_text (editor, "client_id", "another-client");
+  conduit_credential_editor_sign_in (editor);
+  g_assert_true (spin_until (message_shown, editor));
+  g_assert_nonnull (strstr (conduit_credential_editor_get_message (editor), "already"));
+  g_assert_null (conduit_credential_editor_get_sign_in_dialog (editor));
   gtk_window_destroy (GTK_WINDOW (editor));
 
   store_delete (id);
