@@ -122,6 +122,17 @@ issue_tokens (OAuthTestServer   *self,
   reply (msg, SOUP_STATUS_OK, body);
 }
 
+static gboolean
+answer_late (gpointer data)
+{
+  soup_server_message_unpause (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+handle_token_answer (OAuthTestServer   *self,
+                     SoupServerMessage *msg);
+
 static void
 handle_token (SoupServer        *server,
               SoupServerMessage *msg,
@@ -130,6 +141,21 @@ handle_token (SoupServer        *server,
               gpointer           user_data)
 {
   OAuthTestServer *self = user_data;
+
+  handle_token_answer (self, msg);
+  /* slow, so that two clients asking at once would overlap */
+  if (self->token_delay_ms > 0)
+    {
+      soup_server_message_pause (msg);
+      g_timeout_add_full (G_PRIORITY_DEFAULT, self->token_delay_ms, answer_late,
+                          g_object_ref (msg), g_object_unref);
+    }
+}
+
+static void
+handle_token_answer (OAuthTestServer   *self,
+                     SoupServerMessage *msg)
+{
   g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   g_autoptr(GHashTable) form = soup_form_decode (text);

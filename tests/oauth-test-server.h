@@ -29,6 +29,7 @@ typedef struct
   gboolean    wrong_state;     /* the answer carries another state */
   gboolean    revoked;         /* every refresh is refused */
   gint64      expires_in;      /* seconds, 3600 unless set */
+  guint       token_delay_ms;  /* how long the token endpoint takes to answer */
 
   /* what it saw and did */
   GHashTable *last_authorize;  /* the last /authorize query */

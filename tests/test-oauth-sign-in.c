@@ -777,6 +777,97 @@ test_serve_revoked (Fixture       *fixture,
   g_rmdir (dir);
 }
 
+/* Two processes (the app and serve, two `conduit-cli run`s) renewing the same sign-in at the
+ * same moment: the lock file lets one of them renew and the other find its token, so the
+ * rotated refresh token is used once. */
+static void
+test_processes_refresh_once (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(ConduitCredential) credential = new_credential (fixture, "t-oauth-processes");
+  g_autoptr(ConduitCredential) signed_in = NULL;
+  g_autoptr(ConduitCredential) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *flow_path = NULL;
+  g_autofree char *api_url = NULL;
+  g_autofree char *flow = NULL;
+  GSubprocess *runs[2] = { NULL, NULL };
+  gboolean exited[2] = { FALSE, FALSE };
+  const char *reason = test_keyring_unavailable_reason ();
+
+  if (reason != NULL)
+    {
+      g_test_skip (reason);
+      return;
+    }
+
+  signed_in = sign_in (fixture, credential, NULL, &error);
+  g_assert_no_error (error);
+  conduit_credential_set_secret (signed_in, "expires_at", "1000", NULL);
+  save (signed_in);
+  /* the token endpoint takes its time: both processes are waiting for a token at once */
+  fixture->auth->token_delay_ms = 400;
+
+  dir = g_dir_make_tmp ("conduit-oauth-processes-XXXXXX", &error);
+  g_assert_no_error (error);
+  flow_path = g_build_filename (dir, "append.conduit", NULL);
+  api_url = fixture_url (fixture, "/api");
+  flow = g_strdup_printf (
+    "{ \"version\": 1, \"name\": \"Append\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0],"
+    "    \"settings\": { \"items\": [ { \"row\": 1 } ] } },"
+    "  { \"id\": \"append\", \"type\": \"http-request\", \"position\": [200, 0],"
+    "    \"settings\": { \"method\": \"POST\", \"url\": \"%s\", \"max_attempts\": 1,"
+    "                    \"credential\": \"t-oauth-processes\" } } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"append\","
+    " \"to_port\": \"in\" } ] }", api_url);
+  g_assert_true (g_file_set_contents (flow_path, flow, -1, &error));
+
+  for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      g_autoptr(GSubprocessLauncher) launcher =
+        g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+      g_autofree char *db_path = g_strdup_printf ("%s/history-%u.db", dir, i);
+
+      g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+      g_subprocess_launcher_unsetenv (launcher, "http_proxy");
+      runs[i] = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONDUIT_CLI"), "run",
+                                             flow_path, "--history", db_path, NULL);
+      g_assert_no_error (error);
+      g_subprocess_wait_async (runs[i], NULL, on_serve_exited, &exited[i]);
+    }
+  /* bounded by the runs themselves (one attempt each, the session's timeout) */
+  while (!exited[0] || !exited[1])
+    g_main_context_iteration (NULL, TRUE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      g_assert_true (g_subprocess_get_if_exited (runs[i]));
+      g_assert_cmpint (g_subprocess_get_exit_status (runs[i]), ==, 0);
+      g_clear_object (&runs[i]);
+    }
+
+  /* one renewal, and both runs reached the API with its token */
+  g_assert_cmpuint (fixture->auth->refreshes, ==, 1);
+  g_assert_cmpuint (fixture->auth->api_calls, ==, 2);
+  kept = lookup ("t-oauth-processes");
+  g_assert_cmpstr (conduit_credential_get_secret (kept, "refresh_token"), ==, "refresh-token-2");
+  forget ("t-oauth-processes");
+
+  {
+    g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_unlink (path);
+      }
+  }
+  g_rmdir (dir);
+}
+
 static void
 test_token_response_parsing (void)
 {
@@ -897,6 +988,7 @@ main (int   argc,
   ADD ("concurrent-runs-refresh-once", test_concurrent_runs_refresh_once);
   ADD ("revoked-needs-sign-in", test_revoked_needs_sign_in);
   ADD ("serve-revoked", test_serve_revoked);
+  ADD ("processes-refresh-once", test_processes_refresh_once);
   g_test_add_func ("/conduit/oauth/token-response", test_token_response_parsing);
   g_test_add_func ("/conduit/oauth/fill-from-descriptor", test_fill_from_descriptor);
 
