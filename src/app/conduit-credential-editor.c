@@ -59,6 +59,7 @@ struct _ConduitCredentialEditor
   guint                   scroll_timeout_id;
   guint                   busy : 1;
   guint                   no_browser : 1;
+  guint                   signed_in : 1;   /* the edited credential holds tokens */
 };
 
 enum {
@@ -677,8 +678,8 @@ update_sign_in_group (ConduitCredentialEditor *self)
 {
   GtkWidget *authorize_row = g_hash_table_lookup (self->field_rows, "authorize_url");
   gboolean sign_in = self->kind == CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE;
-  gboolean again = self->original != NULL &&
-                   conduit_credential_get_needs_sign_in (self->original);
+  gboolean same_kind = self->original != NULL && conduit_credential_get_kind (self->original) == self->kind;
+  gboolean again = same_kind && conduit_credential_get_needs_sign_in (self->original);
 
   gtk_widget_set_visible (GTK_WIDGET (self->sign_in_group), sign_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "credential.sign-in", sign_in && !self->busy);
@@ -687,9 +688,27 @@ update_sign_in_group (ConduitCredentialEditor *self)
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->sign_in_row),
                                  again ? _("The service ended the sign-in: sign in again")
-                                       : _("Sign in with your browser to let Conduit use the service"));
+                                 : same_kind && self->signed_in
+                                 ? _("Signed in. Sign in again to use another account")
+                                 : _("Sign in with your browser to let Conduit use the service"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->sign_in_row),
                                provider_hint (authorize_row ? row_text (authorize_row) : NULL));
+}
+
+static void
+on_sign_in_state_read (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(ConduitCredentialEditor) self = user_data;
+  g_autoptr(ConduitCredential) stored = NULL;
+
+  stored = conduit_credential_store_lookup_finish (CONDUIT_CREDENTIAL_STORE (source), result, NULL);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  self->signed_in = stored != NULL && conduit_credential_is_signed_in (stored);
+  update_sign_in_group (self);
 }
 
 static void
@@ -1135,6 +1154,25 @@ conduit_credential_editor_edit (ConduitCredentialEditor *self,
 
   update_details_description (self);
   update_sign_in_group (self);
+  /* a listing has no secrets: whether it holds tokens takes a look into the keyring */
+  if (conduit_credential_get_kind (credential) == CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE &&
+      !conduit_credential_get_from_environment (credential))
+    conduit_credential_store_lookup_async (self->store, conduit_credential_get_id (credential),
+                                           self->cancellable, on_sign_in_state_read,
+                                           g_object_ref (self));
+}
+
+/**
+ * conduit_credential_editor_get_sign_in_state:
+ * @self: a credential editor
+ *
+ * Returns: what the Sign In row says about the credential's sign-in
+ */
+const char *
+conduit_credential_editor_get_sign_in_state (ConduitCredentialEditor *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL_EDITOR (self), NULL);
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->sign_in_row));
 }
 
 /**

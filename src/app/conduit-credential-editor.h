@@ -32,6 +32,7 @@ const char              *conduit_credential_editor_get_message     (ConduitCrede
 const char              *conduit_credential_editor_get_test_result (ConduitCredentialEditor *self);
 
 void                     conduit_credential_editor_sign_in         (ConduitCredentialEditor *self);
+const char              *conduit_credential_editor_get_sign_in_state (ConduitCredentialEditor *self);
 const char              *conduit_credential_editor_get_sign_in_uri (ConduitCredentialEditor *self);
 AdwMessageDialog        *conduit_credential_editor_get_sign_in_dialog (ConduitCredentialEditor *self);
 void                     conduit_credential_editor_set_open_browser (ConduitCredentialEditor *self,

@@ -764,6 +764,12 @@ flag_set (gpointer data)
   return *(gboolean *)data;
 }
 
+static gboolean
+signed_in_shown (gpointer data)
+{
+  return g_str_has_prefix (conduit_credential_editor_get_sign_in_state (data), "Signed in.");
+}
+
 static void
 test_sign_in (void)
 {
@@ -826,6 +832,17 @@ test_sign_in (void)
   g_assert_cmpstr (conduit_credential_get_name (kept), ==, "Team sheets");
   g_assert_cmpstr (conduit_credential_get_secret (kept, "refresh_token"), ==, "refresh-token-1");
   g_assert_true (conduit_credential_is_signed_in (kept));
+
+  /* editing it again says it is signed in */
+  {
+    RowWait wait = { window, id };
+
+    g_assert_true (spin_until (row_listed, &wait));
+    editor = conduit_credentials_window_edit (window, id);
+    g_assert_nonnull (editor);
+    g_assert_true (spin_until (signed_in_shown, editor));
+    gtk_window_destroy (GTK_WINDOW (editor));
+  }
 
   store_delete (id);
   destroy_window (window);
