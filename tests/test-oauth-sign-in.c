@@ -422,6 +422,36 @@ test_refresh_before_expiry (Fixture       *fixture,
   g_assert_cmpstr (conduit_credential_get_secret (signed_in, "refresh_token"), ==, "refresh-token-2");
 }
 
+/* After a restart the token comes from the keyring with its wall-clock expiry: it is still
+ * renewed about a minute before that. */
+static void
+test_refresh_after_restart (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(ConduitCredential) credential = new_credential (fixture, "t-oauth-restart");
+  g_autoptr(ConduitCredential) signed_in = NULL;
+  g_autoptr(ConduitAuthorizer) authorizer = new_authorizer (fixture);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expires_at = NULL;
+
+  signed_in = sign_in (fixture, credential, NULL, &error);
+  g_assert_no_error (error);
+  /* as kept an hour ago: 90 seconds left */
+  expires_at = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC + 90);
+  conduit_credential_set_secret (signed_in, "expires_at", expires_at, NULL);
+
+  g_assert_cmpuint (call_api (fixture, authorizer, signed_in, &error), ==, SOUP_STATUS_OK);
+  fixture->now += (gint64)25 * G_USEC_PER_SEC;
+  g_assert_cmpuint (call_api (fixture, authorizer, signed_in, &error), ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (fixture->auth->refreshes, ==, 0);
+
+  /* 55 seconds left: renewed */
+  fixture->now += (gint64)10 * G_USEC_PER_SEC;
+  g_assert_cmpuint (call_api (fixture, authorizer, signed_in, &error), ==, SOUP_STATUS_OK);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fixture->auth->refreshes, ==, 1);
+}
+
 static void
 test_revoked_token_refused_once (Fixture       *fixture,
                                  gconstpointer  data)
@@ -985,6 +1015,7 @@ main (int   argc,
   ADD ("not-signed-in", test_not_signed_in);
   ADD ("refresh-before-expiry", test_refresh_before_expiry);
   ADD ("refused-token-refreshes-once", test_revoked_token_refused_once);
+  ADD ("refresh-after-restart", test_refresh_after_restart);
   ADD ("concurrent-runs-refresh-once", test_concurrent_runs_refresh_once);
   ADD ("revoked-needs-sign-in", test_revoked_needs_sign_in);
   ADD ("serve-revoked", test_serve_revoked);

@@ -67,6 +67,7 @@ seed_entry (ConduitAuthorizer *self,
   const char *access_token = conduit_credential_get_secret (credential, "access_token");
   const char *expires_at = conduit_credential_get_secret (credential, "expires_at");
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 margin;
   gint64 left;
 
   if (access_token == NULL || g_strcmp0 (access_token, entry->stale_token) == 0)
@@ -85,8 +86,11 @@ seed_entry (ConduitAuthorizer *self,
   /* the keyring holds wall-clock time (it outlives the process); the entry the clock's time */
   left = g_ascii_strtoll (expires_at, NULL, 10) - now;
   left = CLAMP (left, 0, G_MAXINT32);
-  entry->refresh_at = self->clock (self->clock_data) +
-                      (left - MIN (left / 10, CONDUIT_OAUTH_REFRESH_MARGIN_SECONDS)) * G_USEC_PER_SEC;
+  /* a minute early; a token with less than that left halfway, so that one living only seconds
+   * is not renewed on every request */
+  margin = left > CONDUIT_OAUTH_REFRESH_MARGIN_SECONDS ? CONDUIT_OAUTH_REFRESH_MARGIN_SECONDS
+                                                        : left / 2;
+  entry->refresh_at = self->clock (self->clock_data) + (left - margin) * G_USEC_PER_SEC;
 }
 
 static void
