@@ -475,35 +475,21 @@ test_revoked_token_refused_once (Fixture       *fixture,
 static void
 save (ConduitCredential *credential)
 {
-  ConduitCredentialStore *store = conduit_credential_store_get_default ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  conduit_credential_store_save_async (store, credential, NULL, test_keyring_on_done, &result);
-  g_assert_true (conduit_credential_store_save_finish (store, test_keyring_wait (&result), &error));
-  g_assert_no_error (error);
+  test_keyring_save (credential);
 }
 
 static void
 forget (const char *id)
 {
-  ConduitCredentialStore *store = conduit_credential_store_get_default ();
-  g_autoptr(GAsyncResult) result = NULL;
-
-  conduit_credential_store_delete_async (store, id, NULL, test_keyring_on_done, &result);
-  conduit_credential_store_delete_finish (store, test_keyring_wait (&result), NULL);
+  test_keyring_delete (id);
 }
 
 static ConduitCredential *
 lookup (const char *id)
 {
-  ConduitCredentialStore *store = conduit_credential_store_get_default ();
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  ConduitCredential *credential;
+  ConduitCredential *credential = test_keyring_lookup (id, &error);
 
-  conduit_credential_store_lookup_async (store, id, NULL, test_keyring_on_done, &result);
-  credential = conduit_credential_store_lookup_finish (store, test_keyring_wait (&result), &error);
   g_assert_no_error (error);
   return credential;
 }

@@ -51,39 +51,6 @@ unique_id (const char *what)
 }
 
 static ConduitCredential *
-store_lookup (const char  *id,
-              GError     **error)
-{
-  ConduitCredentialStore *store = conduit_credential_store_get_default ();
-  g_autoptr(GAsyncResult) result = NULL;
-
-  conduit_credential_store_lookup_async (store, id, NULL, test_keyring_on_done, &result);
-  return conduit_credential_store_lookup_finish (store, test_keyring_wait (&result), error);
-}
-
-static void
-store_save (ConduitCredential *credential)
-{
-  ConduitCredentialStore *store = conduit_credential_store_get_default ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  conduit_credential_store_save_async (store, credential, NULL, test_keyring_on_done, &result);
-  g_assert_true (conduit_credential_store_save_finish (store, test_keyring_wait (&result), &error));
-  g_assert_no_error (error);
-}
-
-static void
-store_delete (const char *id)
-{
-  ConduitCredentialStore *store = conduit_credential_store_get_default ();
-  g_autoptr(GAsyncResult) result = NULL;
-
-  conduit_credential_store_delete_async (store, id, NULL, test_keyring_on_done, &result);
-  conduit_credential_store_delete_finish (store, test_keyring_wait (&result), NULL);
-}
-
-static ConduitCredential *
 api_key_new (const char *id,
              const char *key)
 {
@@ -216,7 +183,7 @@ test_add_and_edit (void)
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
                             "API key in the header “X-CRM-Key”"));
 
-  stored = store_lookup (id, &error);
+  stored = test_keyring_lookup (id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (conduit_credential_get_secret (stored, "key"), ==, GOOD_KEY);
   g_assert_cmpstr (conduit_credential_get_field (stored, "header"), ==, "X-CRM-Key");
@@ -252,7 +219,7 @@ test_add_and_edit (void)
   set_text (editor, "header", "X-Staging-Key");
   save_and_wait (editor);
 
-  stored = store_lookup (id, &error);
+  stored = test_keyring_lookup (id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (conduit_credential_get_name (stored), ==, "CRM staging");
   g_assert_cmpstr (conduit_credential_get_field (stored, "header"), ==, "X-Staging-Key");
@@ -262,7 +229,7 @@ test_add_and_edit (void)
   row = conduit_credentials_window_get_row (window, id);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "CRM staging");
 
-  store_delete (id);
+  test_keyring_delete (id);
   g_assert_true (spin_until (row_gone, &wait));
   destroy_window (window);
 }
@@ -335,7 +302,7 @@ test_http_token_url (void)
   g_assert_cmpstr (conduit_credential_editor_get_message (editor), ==, expected);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
   gtk_window_destroy (GTK_WINDOW (editor));
-  stored = store_lookup (id, &error);
+  stored = test_keyring_lookup (id, &error);
   g_assert_null (stored);
   g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_NOT_FOUND);
   g_clear_error (&error);
@@ -345,14 +312,14 @@ test_http_token_url (void)
   set_text (editor, "token_url", "https://example.com/token");
   save_and_wait (editor);
 
-  stored = store_lookup (old_id, &error);
+  stored = test_keyring_lookup (old_id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (conduit_credential_get_field (stored, "token_url"), ==,
                    "https://example.com/token");
   g_assert_cmpstr (conduit_credential_get_secret (stored, "client_secret"), ==,
                    "old-client-secret");
 
-  store_delete (old_id);
+  test_keyring_delete (old_id);
   destroy_window (window);
 }
 
@@ -422,7 +389,7 @@ test_request (void)
   g_slist_foreach (uris, (GFunc)g_uri_unref, NULL);
 
   credential = api_key_new (id, GOOD_KEY);
-  store_save (credential);
+  test_keyring_save (credential);
   window = credentials_window_new ();
   wait = (AttentionWait) { window, id };
 
@@ -456,7 +423,7 @@ test_request (void)
   g_assert_nonnull (strstr (conduit_credential_editor_get_message (editor), "not a web address"));
 
   gtk_window_destroy (GTK_WINDOW (editor));
-  store_delete (id);
+  test_keyring_delete (id);
   destroy_window (window);
 }
 
@@ -520,7 +487,7 @@ test_delete_names_flows (void)
   const char *body;
 
   credential = api_key_new (id, GOOD_KEY);
-  store_save (credential);
+  test_keyring_save (credential);
   add_recent (recent_path);
   add_recent (other_path);
   add_recent (open_path);
@@ -549,7 +516,7 @@ test_delete_names_flows (void)
   adw_message_dialog_response (dialog, "cancel");
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  stored = store_lookup (id, &error);
+  stored = test_keyring_lookup (id, &error);
   g_assert_no_error (error);
   g_clear_object (&stored);
 
@@ -559,7 +526,7 @@ test_delete_names_flows (void)
     g_main_context_iteration (NULL, TRUE);
   adw_message_dialog_response (dialog, "delete");
   g_assert_true (spin_until (row_gone, &wait));
-  stored = store_lookup (id, &error);
+  stored = test_keyring_lookup (id, &error);
   g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_NOT_FOUND);
   g_assert_null (stored);
 
@@ -631,7 +598,7 @@ test_missing_banner (void)
   ConduitFlow *flow;
 
   /* the example flow names crm-api-key, which no test keeps in the keyring */
-  store_delete ("crm-api-key");
+  test_keyring_delete ("crm-api-key");
   gtk_window_present (GTK_WINDOW (window));
   conduit_window_open_example (window, "web-form-to-crm.conduit");
   g_assert_true (spin_until (window_on_editor, window));
@@ -662,7 +629,7 @@ test_missing_banner (void)
   g_assert_nonnull (row);
   g_assert_true (spin_until (suggestion_named, row));
 
-  store_delete ("crm-api-key");
+  test_keyring_delete ("crm-api-key");
   g_assert_true (spin_until (banner_shown, editor));
   destroy_window (window);
 }
@@ -827,7 +794,7 @@ test_sign_in (void)
   g_assert_true (spin_until (pointer_is_null, &weak));
   g_assert_cmpuint (auth->issued, ==, 1);
 
-  kept = store_lookup (id, &error);
+  kept = test_keyring_lookup (id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (conduit_credential_get_name (kept), ==, "Team sheets");
   g_assert_cmpstr (conduit_credential_get_secret (kept, "refresh_token"), ==, "refresh-token-1");
@@ -844,7 +811,7 @@ test_sign_in (void)
     gtk_window_destroy (GTK_WINDOW (editor));
   }
 
-  store_delete (id);
+  test_keyring_delete (id);
   destroy_window (window);
 }
 
@@ -919,7 +886,7 @@ test_sign_in_banner (void)
   g_assert_true (conduit_credential_set_field (credential, "client_id", "a1b2c3d4-client", NULL));
   conduit_credential_set_needs_sign_in (credential, TRUE);
   conduit_credential_set_attention (credential, "invalid_grant (AADSTS70008: the refresh token has expired)");
-  store_save (credential);
+  test_keyring_save (credential);
 
   /* the application loads its style sheet by itself; this test has no application */
   {
@@ -971,7 +938,7 @@ test_sign_in_banner (void)
   g_assert_null (conduit_credential_editor_get_sign_in_dialog (editor));
   gtk_window_destroy (GTK_WINDOW (editor));
 
-  store_delete (id);
+  test_keyring_delete (id);
   g_assert_true (spin_until (sign_in_banner_hidden, window));
   destroy_window (window);
 }
