@@ -47,6 +47,8 @@
 #include "conduit-authorizer.h"
 #include "conduit-credential.h"
 #include "conduit-credential-store.h"
+#include "conduit-oauth-sign-in.h"
+#include "conduit-oauth-token.h"
 #include "conduit-redactor.h"
 
 #include "conduit-deployment.h"
