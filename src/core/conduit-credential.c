@@ -82,6 +82,39 @@ static const ConduitCredentialFieldSpec hmac_fields[] = {
     TRUE, TRUE, NULL, NULL },
 };
 
+/* Databases: conduit_db_params_new_from_credential() reads these. */
+static const char * const db_tls_modes[] = { "disable", "require", "verify-full", NULL };
+
+static const ConduitCredentialFieldSpec postgresql_fields[] = {
+  { "host", N_("Host"), N_("Server name or address, or the folder holding its socket"),
+    FALSE, TRUE, "localhost", NULL },
+  { "port", N_("Port"), NULL, FALSE, FALSE, "5432", NULL },
+  { "database", N_("Database"), NULL, FALSE, TRUE, NULL, NULL },
+  { "user", N_("User name"), NULL, FALSE, TRUE, NULL, NULL },
+  { "tls", N_("TLS"), N_("“disable”, “require” (encrypted) or “verify-full” (encrypted, and the "
+                         "server's certificate and name checked)"),
+    FALSE, FALSE, "require", db_tls_modes },
+  { "ca_file", N_("CA certificates"), N_("A file of the certificates that sign the server's, "
+                                         "for verify-full; empty for the system's"),
+    FALSE, FALSE, NULL, NULL },
+  { "password", N_("Password"), NULL, TRUE, TRUE, NULL, NULL },
+};
+
+static const ConduitCredentialFieldSpec mysql_fields[] = {
+  { "host", N_("Host"), N_("Server name or address, or the path of its socket"),
+    FALSE, TRUE, "localhost", NULL },
+  { "port", N_("Port"), NULL, FALSE, FALSE, "3306", NULL },
+  { "database", N_("Database"), NULL, FALSE, TRUE, NULL, NULL },
+  { "user", N_("User name"), NULL, FALSE, TRUE, NULL, NULL },
+  { "tls", N_("TLS"), N_("“disable”, “require” (encrypted) or “verify-full” (encrypted, and the "
+                         "server's certificate and name checked)"),
+    FALSE, FALSE, "require", db_tls_modes },
+  { "ca_file", N_("CA certificates"), N_("A file of the certificates that sign the server's, "
+                                         "for verify-full; empty for the system's"),
+    FALSE, FALSE, NULL, NULL },
+  { "password", N_("Password"), NULL, TRUE, TRUE, NULL, NULL },
+};
+
 static const struct
 {
   const char                       *name;
@@ -101,6 +134,10 @@ static const struct
                                                           G_N_ELEMENTS (oauth2_fields) },
   [CONDUIT_CREDENTIAL_KIND_HMAC] = { "hmac", N_("HMAC signing secret"),
                                      hmac_fields, G_N_ELEMENTS (hmac_fields) },
+  [CONDUIT_CREDENTIAL_KIND_POSTGRESQL] = { "postgresql", N_("PostgreSQL database"),
+                                           postgresql_fields, G_N_ELEMENTS (postgresql_fields) },
+  [CONDUIT_CREDENTIAL_KIND_MYSQL] = { "mysql", N_("MySQL or MariaDB database"),
+                                      mysql_fields, G_N_ELEMENTS (mysql_fields) },
 };
 
 static void

@@ -44,4 +44,9 @@
 #include "conduit-credential-store.h"
 #include "conduit-redactor.h"
 
+/* databases */
+#include "conduit-db.h"
+#include "conduit-db-sql.h"
+#include "conduit-db-writer.h"
+
 #undef CONDUIT_INSIDE
