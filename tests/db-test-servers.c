@@ -22,6 +22,10 @@
 
 #define PG_BIN "/usr/lib/postgresql/15/bin"
 
+/* Speed: no fsync (a killed server keeps what the OS has), but commits stay synchronous — with
+ * synchronous_commit=off PostgreSQL acknowledges commits it then loses to a kill, which is
+ * exactly what the tests must be able to catch. */
+
 struct _DbTestServer
 {
   ConduitDbKind  kind;
@@ -141,7 +145,7 @@ pg_start (DbTestServer  *self,
   g_autofree char *data = g_build_filename (self->dir, "data", NULL);
   g_autofree char *log = g_build_filename (self->dir, "server.log", NULL);
   g_autofree char *options = g_strdup_printf (
-    "-p %u -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
+    "-p %u -k %s -c listen_addresses=127.0.0.1 -c fsync=off "
     "-c full_page_writes=off -c shared_buffers=32MB -c max_connections=60 -c log_min_messages=warning",
     self->port, self->socket);
   const char *argv[] = { PG_BIN "/pg_ctl", "start", "-w", "-t", "60", "-D", data, "-l", log,

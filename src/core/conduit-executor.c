@@ -12,6 +12,8 @@
 #include "conduit-executor.h"
 #include "conduit-executor-read-file.h"
 #include "conduit-executor-write-file.h"
+#include "conduit-executor-db-query.h"
+#include "conduit-executor-db-write.h"
 #include "conduit-executor-dedupe.h"
 #include "conduit-executor-filter.h"
 #include "conduit-executor-http.h"
@@ -137,6 +139,8 @@ conduit_executors_register_builtin (ConduitConnectorRegistry *registry)
     { "deduplicate", conduit_executor_dedupe_get_type },
     { "read-file", conduit_executor_read_file_get_type },
     { "write-file", conduit_executor_write_file_get_type },
+    { "db-query", conduit_executor_db_query_get_type },
+    { "db-write", conduit_executor_db_write_get_type },
   };
 
   g_return_if_fail (CONDUIT_IS_CONNECTOR_REGISTRY (registry));
