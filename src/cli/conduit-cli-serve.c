@@ -402,6 +402,7 @@ conduit_cli_serve (int    argc,
   gint keep_runs = 10000;
   gint keep_days = 30;
   gint n_workers = 0;
+  gboolean check = FALSE;
   guint served = 0;
   guint sigint_id, sigterm_id, prune_id;
   int status = 0;
@@ -415,6 +416,9 @@ conduit_cli_serve (int    argc,
       N_("Keep runs for D days (0: no limit; default 30)"), N_("D") },
     { "workers", 0, 0, G_OPTION_ARG_INT, &n_workers,
       N_("Serve webhooks with N threads (default: one per processor)"), N_("N") },
+    { "check", 0, 0, G_OPTION_ARG_NONE, &check,
+      N_("Only check that serving can start: flows, credentials, ports, history; list every problem"),
+      NULL },
     { NULL }
   };
 
@@ -435,6 +439,9 @@ conduit_cli_serve (int    argc,
       fprintf (stderr, _("%s: name at least one flow file\n"), argv[0]);
       return 1;
     }
+
+  if (check)
+    return conduit_cli_serve_check (argv + 1, history_path);
 
   if (n_workers < 0 || n_workers > MAX_WORKERS)
     {

@@ -40,6 +40,9 @@ static const ConduitCliCommand commands[] = {
   /* credentials */
   { "credential", conduit_cli_credential, N_("List, show, store and delete credentials in the keyring") },
 
+  /* deployment */
+  { "deploy", conduit_cli_deploy, N_("Write what a server needs to serve flows") },
+
 };
 
 static void

@@ -44,6 +44,8 @@
 #include "conduit-credential-store.h"
 #include "conduit-redactor.h"
 
+#include "conduit-deployment.h"
+
 /* databases */
 #include "conduit-db.h"
 #include "conduit-db-sql.h"
