@@ -46,6 +46,14 @@ struct _ConduitDbDriver
                                          gpointer              user_data,
                                          gint64               *n_changed,
                                          GError              **error);
+  /* (nullable) bulk insert of rows (all values of a row, row after row) */
+  gboolean             (*copy_in)       (ConduitDbConnection  *self,
+                                         const char           *quoted_table,
+                                         const char           *quoted_columns,
+                                         const ConduitDbValue *values,
+                                         guint                 n_columns,
+                                         guint                 n_rows,
+                                         GError              **error);
   char                *(*quote_identifier) (ConduitDbConnection *self,
                                             const char          *name);
   GPtrArray           *(*list_columns)  (ConduitDbConnection  *self,

@@ -515,6 +515,29 @@ is_lost (const GError *error)
          g_error_matches (error, CONDUIT_DB_ERROR, CONDUIT_DB_ERROR_UNREACHABLE);
 }
 
+/* PostgreSQL's COPY: a batch of plain inserts in one stream, several times faster than
+ * multi-row INSERTs. All or nothing, like the statement it replaces. */
+static gboolean
+copy_rows (ConduitDbWriter  *self,
+           Row              *rows,
+           guint             n,
+           GError          **error)
+{
+  guint width = rows[0].used->len;
+  g_autoptr(GString) columns = g_string_new (NULL);
+  g_autofree ConduitDbValue *values = g_new (ConduitDbValue, (gsize)width * n);
+
+  for (guint i = 0; i < width; i++)
+    g_string_append_printf (columns, "%s%s", i ? ", " : "",
+                            (char *)g_ptr_array_index (self->quoted,
+                                                       g_array_index (rows[0].used, guint, i)));
+  for (guint r = 0; r < n; r++)
+    memcpy (&values[(gsize)r * width], rows[r].values, width * sizeof (ConduitDbValue));
+
+  return conduit_db_connection_copy_in (self->connection, self->quoted_table, columns->str, values,
+                                        width, n, error);
+}
+
 /* The fast path: the batch as few statements as the signatures allow. */
 static gboolean
 write_fast (ConduitDbWriter      *self,
@@ -536,7 +559,15 @@ write_fast (ConduitDbWriter      *self,
              g_string_equal (rows[end].signature, rows[start].signature))
         end++;
 
-      if (!send_rows (self, &rows[start], end - start, &changed, error))
+      if (self->mode == CONDUIT_DB_WRITE_INSERT && conduit_db_connection_can_copy (self->connection))
+        {
+          /* COPY has no parameter limit: the whole run of equal rows at once */
+          while (end < n_rows && g_string_equal (rows[end].signature, rows[start].signature))
+            end++;
+          if (!copy_rows (self, &rows[start], end - start, error))
+            return FALSE;
+        }
+      else if (!send_rows (self, &rows[start], end - start, &changed, error))
         return FALSE;
 
       if (self->mode == CONDUIT_DB_WRITE_UPDATE && changed == 0)
@@ -652,6 +683,7 @@ conduit_db_writer_write (ConduitDbWriter *self,
 
       if (!ok && !is_lost (error))
         {
+          g_debug ("batch refused, row by row now: %s", error->message);
           /* a refusal: undo the batch, then find the refused rows one by one */
           g_clear_error (&error);
           for (guint r = 0; r < n_rows; r++)

@@ -633,6 +633,51 @@ conduit_db_connection_run (ConduitDbConnection   *self,
 }
 
 /**
+ * conduit_db_connection_can_copy:
+ * @self: a connection
+ *
+ * Returns: whether the database has a bulk load (PostgreSQL's COPY) for
+ *   conduit_db_connection_copy_in()
+ */
+gboolean
+conduit_db_connection_can_copy (ConduitDbConnection *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->driver->copy_in != NULL;
+}
+
+/**
+ * conduit_db_connection_copy_in:
+ * @self: a connection whose database can copy
+ * @quoted_table: the table, quoted
+ * @quoted_columns: the columns, quoted and separated by commas
+ * @values: (array): @n_rows rows of @n_columns values each
+ * @n_columns: values per row
+ * @n_rows: rows
+ * @error: return location for an error
+ *
+ * Loads rows in bulk. The values travel as data (PostgreSQL's COPY text format, escaped), never
+ * as SQL. All or nothing: one refused row fails the whole load.
+ *
+ * Returns: whether every row was loaded
+ */
+gboolean
+conduit_db_connection_copy_in (ConduitDbConnection   *self,
+                               const char            *quoted_table,
+                               const char            *quoted_columns,
+                               const ConduitDbValue  *values,
+                               guint                  n_columns,
+                               guint                  n_rows,
+                               GError               **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (self->driver->copy_in != NULL, FALSE);
+
+  return self->driver->copy_in (self, quoted_table, quoted_columns, values, n_columns, n_rows,
+                                error);
+}
+
+/**
  * conduit_db_connection_quote_identifier:
  * @self: a connection
  * @name: a table or column name

@@ -178,6 +178,14 @@ gboolean             conduit_db_connection_run       (ConduitDbConnection *self,
                                                       gpointer            user_data,
                                                       gint64             *n_changed,
                                                       GError            **error);
+gboolean             conduit_db_connection_can_copy  (ConduitDbConnection *self);
+gboolean             conduit_db_connection_copy_in   (ConduitDbConnection *self,
+                                                      const char         *quoted_table,
+                                                      const char         *quoted_columns,
+                                                      const ConduitDbValue *values,
+                                                      guint               n_columns,
+                                                      guint               n_rows,
+                                                      GError            **error);
 char                *conduit_db_connection_quote_identifier (ConduitDbConnection *self,
                                                              const char         *name);
 char                *conduit_db_connection_placeholder (ConduitDbConnection *self,
