@@ -318,14 +318,19 @@ test_types_round_trip (Fixture       *fixture,
     "  \"score\": \"12345678.1234\", \"active\": false, \"born\": \"2026-03-01T10:20:30.5+02:00\", "
     "  \"extra\": {\"tags\": [\"x\", 1], \"ok\": true}, \"photo\": \"AAEC/w==\", \"ratio\": 0.1},"
     " {\"id\": 2, \"email\": \"b@example.com\", \"name\": null, \"score\": null, \"born\": null,"
-    "  \"extra\": null, \"photo\": null, \"ratio\": null}]", 10, &n);
+    "  \"extra\": null, \"photo\": null, \"ratio\": null},"
+    " {\"id\": 3, \"email\": \"c@example.com\", \"name\": \"tab\\there\\nnew \\\\N \\\\ back\\r\"}]",
+    10, &n);
   for (guint i = 0; i < n; i++)
     g_assert_true (outcomes[i].written);
   conduit_db_row_outcomes_free (outcomes, n);
 
   rows = query (connection, "SELECT * FROM people ORDER BY id", NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpuint (rows->len, ==, 3);
+  /* what would end a field or a row in PostgreSQL's COPY text arrives intact */
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (rows->pdata[2]), "name"), ==,
+                   "tab\there\nnew \\N \\ back\r");
 
   row = json_node_get_object (rows->pdata[0]);
   g_assert_cmpint (json_object_get_int_member (row, "id"), ==, 1);
