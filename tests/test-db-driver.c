@@ -706,6 +706,16 @@ test_named_parameters (void)
   g_clear_pointer (&names, g_ptr_array_unref);
   g_clear_pointer (&sql, g_free);
 
+  /* a $ inside a name starts no dollar quote, and a : right after a name is no parameter
+   * (found by fuzz-db-sql: the rewrite made "a$:x" into the one name "a$$1") */
+  sql = conduit_db_sql_bind_names ("SELECT a$ FROM t$:x WHERE b = :y", CONDUIT_DB_KIND_POSTGRESQL,
+                                   &names, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sql, ==, "SELECT a$ FROM t$:x WHERE b = $1");
+  g_assert_cmpuint (names->len, ==, 1);
+  g_clear_pointer (&names, g_ptr_array_unref);
+  g_clear_pointer (&sql, g_free);
+
   sql = conduit_db_sql_bind_names ("SELECT 'open", CONDUIT_DB_KIND_SQLITE, &names, &error);
   g_assert_null (sql);
   g_assert_error (error, CONDUIT_DB_ERROR, CONDUIT_DB_ERROR_SETTING);

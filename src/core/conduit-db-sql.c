@@ -31,6 +31,14 @@ is_name_char (char c)
   return g_ascii_isalnum (c) || c == '_' || c == '.';
 }
 
+/* PostgreSQL and MySQL let a name go on with digits and $ (a$b is one name): a $ or a : there
+ * starts no quote and no parameter. */
+static gboolean
+is_identifier_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '_' || c == '$';
+}
+
 /* Skips a quoted run starting at @p (on the quote), where a doubled quote stands for one
  * (and, for MySQL strings, a backslash escapes). Returns the position after the closing quote,
  * or NULL when it never closes. */
@@ -59,8 +67,8 @@ skip_quoted (const char *p,
   return NULL;
 }
 
-/* PostgreSQL's $tag$ … $tag$. Returns NULL when @p does not start a dollar quote, or @end set
- * to NULL when it never closes. */
+/* PostgreSQL's $tag$ … $tag$. Returns FALSE when @p does not start a dollar quote; else @end
+ * is set after the closing tag, or to NULL when it never closes. */
 static gboolean
 skip_dollar_quote (const char  *p,
                    const char **end)
@@ -155,7 +163,8 @@ conduit_db_sql_bind_names (const char     *sql,
           g_string_append_len (out, p, end - p);
           p = end;
         }
-      else if (*p == '$' && kind == CONDUIT_DB_KIND_POSTGRESQL && skip_dollar_quote (p, &end))
+      else if (*p == '$' && kind == CONDUIT_DB_KIND_POSTGRESQL &&
+               (p == sql || !is_identifier_char (p[-1])) && skip_dollar_quote (p, &end))
         {
           if (end == NULL)
             {
@@ -173,7 +182,8 @@ conduit_db_sql_bind_names (const char     *sql,
           g_string_append (out, "::");
           p += 2;
         }
-      else if (p[0] == ':' && is_name_start (p[1]) && (p == sql || !is_name_char (p[-1])))
+      else if (p[0] == ':' && is_name_start (p[1]) &&
+               (p == sql || (!is_name_char (p[-1]) && !is_identifier_char (p[-1]))))
         {
           const char *start = p + 1;
           g_autofree char *name = NULL;
