@@ -42,6 +42,8 @@ static const char * const runtime_packages[] = {
   "libcsv3",
   "libglib2.0-0",
   "libjson-glib-1.0-0",
+  "libmariadb3",
+  "libpq5",
   "libsecret-1-0",
   "libsoup-3.0-0",
   "libsqlite3-0",
