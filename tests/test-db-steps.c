@@ -260,7 +260,7 @@ test_killed_mid_batch (RunnerFixture *fixture,
                        gconstpointer  data)
 {
   DbTestServer *postgresql = db_test_require (CONDUIT_DB_KIND_POSTGRESQL);
-  const guint n = 60000;
+  const guint n = 30000;
   g_autofree char *json = NULL;
   g_autoptr(ConduitFlow) flow = NULL;
   g_autoptr(ConduitRun) run = NULL;
