@@ -126,6 +126,37 @@ static const ConduitCredentialFieldSpec jwt_bearer_fields[] = {
   { "key", N_("Service account key (JSON)"),
     N_("The whole key file the service gave you, such as Google's “…-1a2b3c.json”"),
     TRUE, TRUE, NULL, NULL },
+/* Databases: conduit_db_params_new_from_credential() reads these. */
+static const char * const db_tls_modes[] = { "disable", "require", "verify-full", NULL };
+
+static const ConduitCredentialFieldSpec postgresql_fields[] = {
+  { "host", N_("Host"), N_("Server name or address, or the folder holding its socket"),
+    FALSE, TRUE, "localhost", NULL },
+  { "port", N_("Port"), NULL, FALSE, FALSE, "5432", NULL },
+  { "database", N_("Database"), NULL, FALSE, TRUE, NULL, NULL },
+  { "user", N_("User name"), NULL, FALSE, TRUE, NULL, NULL },
+  { "tls", N_("TLS"), N_("“disable”, “require” (encrypted) or “verify-full” (encrypted, and the "
+                         "server's certificate and name checked)"),
+    FALSE, FALSE, "require", db_tls_modes },
+  { "ca_file", N_("CA certificates"), N_("A file of the certificates that sign the server's, "
+                                         "for verify-full; empty for the system's"),
+    FALSE, FALSE, NULL, NULL },
+  { "password", N_("Password"), NULL, TRUE, TRUE, NULL, NULL },
+};
+
+static const ConduitCredentialFieldSpec mysql_fields[] = {
+  { "host", N_("Host"), N_("Server name or address, or the path of its socket"),
+    FALSE, TRUE, "localhost", NULL },
+  { "port", N_("Port"), NULL, FALSE, FALSE, "3306", NULL },
+  { "database", N_("Database"), NULL, FALSE, TRUE, NULL, NULL },
+  { "user", N_("User name"), NULL, FALSE, TRUE, NULL, NULL },
+  { "tls", N_("TLS"), N_("“disable”, “require” (encrypted) or “verify-full” (encrypted, and the "
+                         "server's certificate and name checked)"),
+    FALSE, FALSE, "require", db_tls_modes },
+  { "ca_file", N_("CA certificates"), N_("A file of the certificates that sign the server's, "
+                                         "for verify-full; empty for the system's"),
+    FALSE, FALSE, NULL, NULL },
+  { "password", N_("Password"), NULL, TRUE, TRUE, NULL, NULL },
 };
 
 static const struct
@@ -153,6 +184,10 @@ static const struct
                                                           G_N_ELEMENTS (oauth2_code_fields) },
   [CONDUIT_CREDENTIAL_KIND_JWT_BEARER] = { "jwt-bearer", N_("Service account key (JWT)"),
                                            jwt_bearer_fields, G_N_ELEMENTS (jwt_bearer_fields) },
+  [CONDUIT_CREDENTIAL_KIND_POSTGRESQL] = { "postgresql", N_("PostgreSQL database"),
+                                           postgresql_fields, G_N_ELEMENTS (postgresql_fields) },
+  [CONDUIT_CREDENTIAL_KIND_MYSQL] = { "mysql", N_("MySQL or MariaDB database"),
+                                      mysql_fields, G_N_ELEMENTS (mysql_fields) },
 };
 
 static void

@@ -34,9 +34,12 @@ typedef enum
   CONDUIT_CREDENTIAL_KIND_HMAC,
   CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE,
   CONDUIT_CREDENTIAL_KIND_JWT_BEARER,
+  /* databases (conduit-db.h) */
+  CONDUIT_CREDENTIAL_KIND_POSTGRESQL,
+  CONDUIT_CREDENTIAL_KIND_MYSQL,
 } ConduitCredentialKind;
 
-#define CONDUIT_CREDENTIAL_N_KINDS (CONDUIT_CREDENTIAL_KIND_JWT_BEARER + 1)
+#define CONDUIT_CREDENTIAL_N_KINDS (CONDUIT_CREDENTIAL_KIND_MYSQL + 1)
 
 /* What a kind of credential holds. The table is static: the CLI and the manager build their
  * forms from it, the store turns non-secret fields into keyring attributes. */

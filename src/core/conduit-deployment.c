@@ -43,6 +43,8 @@ static const char * const runtime_packages[] = {
   "libglib2.0-0",
   "libgnutls30",
   "libjson-glib-1.0-0",
+  "libmariadb3",
+  "libpq5",
   "libsecret-1-0",
   "libsoup-3.0-0",
   "libsqlite3-0",

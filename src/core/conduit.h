@@ -53,4 +53,9 @@
 
 #include "conduit-deployment.h"
 
+/* databases */
+#include "conduit-db.h"
+#include "conduit-db-sql.h"
+#include "conduit-db-writer.h"
+
 #undef CONDUIT_INSIDE
