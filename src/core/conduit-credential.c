@@ -126,6 +126,8 @@ static const ConduitCredentialFieldSpec jwt_bearer_fields[] = {
   { "key", N_("Service account key (JSON)"),
     N_("The whole key file the service gave you, such as Google's “…-1a2b3c.json”"),
     TRUE, TRUE, NULL, NULL },
+};
+
 /* Databases: conduit_db_params_new_from_credential() reads these. */
 static const char * const db_tls_modes[] = { "disable", "require", "verify-full", NULL };
 
