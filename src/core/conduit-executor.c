@@ -13,6 +13,8 @@
 #include "conduit-executor-app.h"
 #include "conduit-executor-read-file.h"
 #include "conduit-executor-write-file.h"
+#include "conduit-executor-db-query.h"
+#include "conduit-executor-db-write.h"
 #include "conduit-executor-dedupe.h"
 #include "conduit-executor-filter.h"
 #include "conduit-executor-http.h"
@@ -129,6 +131,8 @@ static const struct {
   { "deduplicate", conduit_executor_dedupe_get_type },
   { "read-file", conduit_executor_read_file_get_type },
   { "write-file", conduit_executor_write_file_get_type },
+  { "db-query", conduit_executor_db_query_get_type },
+  { "db-write", conduit_executor_db_write_get_type },
 };
 
 /**

@@ -591,8 +591,8 @@ conduit_run_get_node_error (ConduitRun *self,
  * @node_id: a node
  *
  * Returns: (nullable): what kind of failure failed the node as a whole ("credential-missing",
- *   "credential-locked", "credential-rejected", "credential", "file", "setting" or "node"),
- *   or %NULL when it did not fail so
+ *   "credential-locked", "credential-rejected", "credential-needs-sign-in", "credential",
+ *   "file", "setting" or "node"), or %NULL when it did not fail so
  */
 const char *
 conduit_run_get_node_error_kind (ConduitRun *self,
@@ -771,11 +771,17 @@ char *
 conduit_run_redact (ConduitRun *self,
                     const char *text)
 {
+  g_autofree char *redacted = NULL;
+
   g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
 
   if (text == NULL)
     return NULL;
-  return conduit_redactor_redact (self->redactor, text);
+
+  /* Tokens fetched while the run goes on (OAuth client credentials, a renewed sign-in, a
+   * service account's) are only known to the default redactor, where the authorizer puts them. */
+  redacted = conduit_redactor_redact (self->redactor, text);
+  return conduit_redactor_redact (conduit_redactor_get_default (), redacted);
 }
 
 static void

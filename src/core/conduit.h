@@ -53,8 +53,15 @@
 #include "conduit-authorizer.h"
 #include "conduit-credential.h"
 #include "conduit-credential-store.h"
+#include "conduit-oauth-sign-in.h"
+#include "conduit-oauth-token.h"
 #include "conduit-redactor.h"
 
 #include "conduit-deployment.h"
+
+/* databases */
+#include "conduit-db.h"
+#include "conduit-db-sql.h"
+#include "conduit-db-writer.h"
 
 #undef CONDUIT_INSIDE
