@@ -42,6 +42,7 @@ add_time (JsonBuilder *builder,
           const char  *name,
           gint64       us)
 {
+  g_autoptr(GDateTime) seconds = NULL;
   g_autoptr(GDateTime) time = NULL;
   g_autofree char *text = NULL;
 
@@ -51,8 +52,9 @@ add_time (JsonBuilder *builder,
       json_builder_add_null_value (builder);
       return;
     }
-  time = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
-  time = g_date_time_add (g_steal_pointer (&time), us % G_USEC_PER_SEC);
+  /* g_date_time_add() makes a new value; both are freed */
+  seconds = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
+  time = g_date_time_add (seconds, us % G_USEC_PER_SEC);
   text = g_date_time_format_iso8601 (time);
   json_builder_add_string_value (builder, text);
 }
