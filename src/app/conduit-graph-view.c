@@ -127,7 +127,9 @@ double
 _conduit_graph_view_snap (ConduitGraphView *self,
                           double            value)
 {
-  return self->snap_to_grid ? round (value / GRID_STEP) * GRID_STEP : value;
+  /* whole canvas units at least: a pointer move at a zoom like 0.7 would otherwise leave
+   * positions such as 263.9999694824219 in the saved flow, and noisy diffs */
+  return self->snap_to_grid ? round (value / GRID_STEP) * GRID_STEP : round (value);
 }
 
 gboolean
