@@ -39,7 +39,7 @@ static guint signals[N_SIGNALS];
  * @state: a row's state
  * @text: (out): the status in a few words
  * @icon: (out): an icon name for it
- * @style: (out): a style class: "error", "success" or "accent"
+ * @style: (out): a style class: "error", "success", "accent" or "dim-label"
  *
  * How the status column and the line under the table show @state.
  */
@@ -54,7 +54,15 @@ conduit_mapping_cell_state_appearance (const ConduitMappingCellState  *state,
   switch (state->status)
     {
     case CONDUIT_MAPPING_ROW_STATUS_OK:
-      *text = state->has_records ? _("OK") : _("No sample");
+      if (!state->has_records)
+        {
+          /* nothing was checked: neither a pass nor a problem */
+          *text = _("No sample");
+          *icon = "dialog-question-symbolic";
+          *style = "dim-label";
+          break;
+        }
+      *text = _("OK");
       *icon = "emblem-ok-symbolic";
       *style = "success";
       break;
@@ -530,7 +538,7 @@ status_update (ConduitMappingCell            *cell,
   ConduitMappingStatusCell *self = CONDUIT_MAPPING_STATUS_CELL (cell);
   const char *reason = conduit_mapping_cell_state_explain (state);
   const char *text, *icon, *style;
-  static const char *styles[] = { "error", "success", "accent" };
+  static const char *styles[] = { "error", "success", "accent", "dim-label" };
 
   conduit_mapping_cell_state_appearance (state, &text, &icon, &style);
   gtk_inscription_set_text (GTK_INSCRIPTION (self->inscription), text);

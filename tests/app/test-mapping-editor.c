@@ -637,6 +637,25 @@ test_inspector_slot (Fixture       *fixture,
   g_assert_null (g_object_get_data (G_OBJECT (fixture->node), "conduit-mapping-window"));
 }
 
+/* Issue 22, defect 14: a row that cannot be checked, for want of a sample, is not shown as
+ * passing (it was a green "✓ No sample"). */
+static void
+test_no_sample_not_green (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(JsonNode) items = json_from_string ("[]", NULL);
+  GtkWidget *status;
+
+  conduit_undo_stack_set_setting (conduit_document_get_undo_stack (fixture->document),
+                                  conduit_flow_lookup_node (fixture->flow, "form"), "items", items);
+  test_spin_idle ();
+  g_assert_cmpuint (conduit_mapping_editor_get_n_records (fixture->editor), ==, 0);
+  g_assert_cmpstr (status_text (fixture, 2), ==, "No sample");
+  status = cell (fixture, 2, "status");
+  g_assert_false (gtk_widget_has_css_class (status, "success"));
+  g_assert_true (gtk_widget_has_css_class (status, "dim-label"));
+}
+
 /* Issue 22, defect 2: samples pasted into the table are kept with the flow: they are there
  * when the table is opened again and after the flow is saved and loaded; undo takes them back
  * to the trigger's. */
@@ -696,6 +715,7 @@ main (int   argc,
   ADD ("/conduit/mapping-editor/samples/upstream", test_upstream_samples);
   ADD ("/conduit/mapping-editor/samples/paste-and-step", test_paste_and_step);
   ADD ("/conduit/mapping-editor/samples/pasted-persist", test_pasted_samples_persist);
+  ADD ("/conduit/mapping-editor/samples/none-not-green", test_no_sample_not_green);
   ADD ("/conduit/mapping-editor/edit/source", test_edit_source);
   ADD ("/conduit/mapping-editor/edit/syntax-error", test_syntax_error);
   ADD ("/conduit/mapping-editor/edit/missing-required", test_missing_required);
