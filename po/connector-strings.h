@@ -249,6 +249,12 @@ N_("Rejected output mapping");
 /* Translators: mapping: help for the “rejected_mapping” setting */
 N_("A second mapping ({\"rows\": […]}) that shapes each rejected item from item, record and reasons");
 
+/* Translators: mapping: label of the “samples” setting */
+N_("Sample records");
+
+/* Translators: mapping: help for the “samples” setting */
+N_("Records the mapping table previews with, kept with the flow (a JSON array of objects); empty to use the sample items of the step before");
+
 /* Translators: notify: connector name */
 N_("Notify");
 

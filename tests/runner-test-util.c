@@ -15,6 +15,7 @@
 #include <libsoup/soup.h>
 
 #include "runner-test-util.h"
+#include "test-util.h"
 
 void
 runner_fixture_set_up (RunnerFixture *fixture,
@@ -35,24 +36,6 @@ runner_fixture_set_up (RunnerFixture *fixture,
   soup_session_set_proxy_resolver (conduit_runner_get_session (fixture->runner), NULL);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 void
 runner_fixture_tear_down (RunnerFixture *fixture,
                           gconstpointer  data)
@@ -63,7 +46,7 @@ runner_fixture_tear_down (RunnerFixture *fixture,
     ;
   g_clear_object (&fixture->history);
   g_clear_object (&fixture->clock);
-  remove_tree (fixture->dir);
+  test_remove_tree (fixture->dir);
   g_clear_pointer (&fixture->dir, g_free);
 }
 

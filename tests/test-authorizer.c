@@ -13,6 +13,7 @@
 
 #include "conduit.h"
 #include "test-keyring.h"
+#include "test-util.h"
 
 /* Every kind of credential is sent to a local server that checks it the way a real API
  * would; OAuth 2.0 goes against a local token endpoint that issues short-lived tokens. Token
@@ -350,17 +351,6 @@ get (Fixture           *fixture,
   return status;
 }
 
-static ConduitCredential *
-credential_from_json (const char *id,
-                      const char *json)
-{
-  g_autoptr(GError) error = NULL;
-  ConduitCredential *credential = conduit_credential_new_from_data (json, id, &error);
-
-  g_assert_no_error (error);
-  return credential;
-}
-
 static void
 test_api_key_header (Fixture       *fixture,
                      gconstpointer  data)
@@ -368,9 +358,9 @@ test_api_key_header (Fixture       *fixture,
   g_autoptr(ConduitCredential) credential = NULL;
   g_autoptr(ConduitCredential) wrong = NULL;
 
-  credential = credential_from_json ("shop", "{\"kind\": \"api-key\", \"fields\": {\"header\":"
+  credential = test_credential_from_json ("shop", "{\"kind\": \"api-key\", \"fields\": {\"header\":"
                                      " \"X-Shop-Key\"}, \"secret\": \"key-abc-123\"}");
-  wrong = credential_from_json ("shop", "{\"kind\": \"api-key\", \"fields\": {\"header\":"
+  wrong = test_credential_from_json ("shop", "{\"kind\": \"api-key\", \"fields\": {\"header\":"
                                 " \"X-Shop-Key\"}, \"secret\": \"key-abc-124\"}");
   fixture->expect_header = "X-Shop-Key";
   fixture->expect_value = "key-abc-123";
@@ -386,7 +376,7 @@ test_api_key_query (Fixture       *fixture,
 {
   g_autoptr(ConduitCredential) credential = NULL;
 
-  credential = credential_from_json ("maps", "{\"kind\": \"api-key\", \"fields\": {\"in\": \"query\","
+  credential = test_credential_from_json ("maps", "{\"kind\": \"api-key\", \"fields\": {\"in\": \"query\","
                                      " \"parameter\": \"key\"}, \"secret\": \"q&k=1 2\"}");
   fixture->expect_query_name = "key";
   fixture->expect_query_value = "q&k=1 2";
@@ -406,7 +396,7 @@ test_bearer (Fixture       *fixture,
 {
   g_autoptr(ConduitCredential) credential = NULL;
 
-  credential = credential_from_json ("crm", "{\"kind\": \"bearer\", \"secret\": \"pat_98765\"}");
+  credential = test_credential_from_json ("crm", "{\"kind\": \"bearer\", \"secret\": \"pat_98765\"}");
   fixture->expect_header = "Authorization";
   fixture->expect_value = "Bearer pat_98765";
 
@@ -422,7 +412,7 @@ test_basic (Fixture       *fixture,
   g_autofree char *encoded = g_base64_encode ((const guchar *)pair, strlen (pair));
   g_autofree char *expected = g_strconcat ("Basic ", encoded, NULL);
 
-  credential = credential_from_json ("erp", "{\"kind\": \"basic\", \"fields\": {\"username\":"
+  credential = test_credential_from_json ("erp", "{\"kind\": \"basic\", \"fields\": {\"username\":"
                                      " \"ops@example.com\"}, \"secret\": \"pä55:word\"}");
   fixture->expect_header = "Authorization";
   fixture->expect_value = expected;
@@ -442,7 +432,7 @@ test_hmac (Fixture       *fixture,
   g_autoptr(GBytes) other_body = g_bytes_new_static ("{\"order\":43}", 12);
   g_autoptr(GError) error = NULL;
 
-  credential = credential_from_json ("hook", "{\"kind\": \"hmac\", \"secret\": \"whsec_xyz\"}");
+  credential = test_credential_from_json ("hook", "{\"kind\": \"hmac\", \"secret\": \"whsec_xyz\"}");
   fixture->hmac_secret = "whsec_xyz";
 
   conduit_authorizer_set_request_body (msg, "application/json", body);
@@ -483,7 +473,7 @@ oauth2_credential (Fixture    *fixture,
   json = g_strdup_printf ("{\"kind\": \"oauth2-client-credentials\", \"fields\": {\"token_url\":"
                           " \"%s\", \"client_id\": \"%s\", \"scope\": \"orders\"},"
                           " \"secret\": \"%s\"}", token_url, fixture->client_id, client_secret);
-  return credential_from_json ("orders-api", json);
+  return test_credential_from_json ("orders-api", json);
 }
 
 static void
@@ -626,7 +616,7 @@ oauth2_credential_at (const char *id,
   json = g_strdup_printf ("{\"kind\": \"oauth2-client-credentials\", \"fields\":"
                           " {\"token_url\": \"%s\", \"client_id\": \"%s\"},"
                           " \"secret\": \"%s\"}", token_url, client_id, client_secret);
-  return credential_from_json (id, json);
+  return test_credential_from_json (id, json);
 }
 
 static void
@@ -901,7 +891,7 @@ test_rejection_marks_attention (Fixture       *fixture,
       return;
     }
 
-  credential = credential_from_json ("t-auth-attention", "{\"kind\": \"bearer\","
+  credential = test_credential_from_json ("t-auth-attention", "{\"kind\": \"bearer\","
                                      " \"secret\": \"attention-token-9\"}");
   conduit_credential_store_save_async (store, credential, NULL, test_keyring_on_done, &result);
   g_assert_true (conduit_credential_store_save_finish (store, test_keyring_wait (&result), &error));
@@ -967,7 +957,7 @@ save_in (ConduitCredentialStore *store,
          const char             *id,
          const char             *json)
 {
-  g_autoptr(ConduitCredential) credential = credential_from_json (id, json);
+  g_autoptr(ConduitCredential) credential = test_credential_from_json (id, json);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -1066,7 +1056,7 @@ run_escape_attempts (Fixture *fixture)
 
   for (guint i = 0; i < G_N_ELEMENTS (jsons); i++)
     {
-      g_autoptr(ConduitCredential) credential = credential_from_json ("escape", jsons[i]);
+      g_autoptr(ConduitCredential) credential = test_credential_from_json ("escape", jsons[i]);
       g_autofree char *url = fixture_url (fixture, "/echo?page=1");
       g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
       g_autoptr(GBytes) body = g_bytes_new_static ("{\"a\":1}", 7);

@@ -13,6 +13,7 @@
 
 #include "conduit.h"
 #include "test-keyring.h"
+#include "test-util.h"
 
 /* Runs against the gnome-keyring-daemon that tests/run-headless starts in a private D-Bus
  * session; skipped as a whole when there is none. Ids start with "t-store-" so that tests
@@ -104,17 +105,6 @@ find_in_list (GPtrArray  *list,
   return NULL;
 }
 
-static ConduitCredential *
-credential_from_json (const char *id,
-                      const char *json)
-{
-  g_autoptr(GError) error = NULL;
-  ConduitCredential *credential = conduit_credential_new_from_data (json, id, &error);
-
-  g_assert_no_error (error);
-  return credential;
-}
-
 static char *
 credential_text (ConduitCredential *credential)
 {
@@ -174,7 +164,7 @@ test_store_lookup_update_delete (void)
   g_autofree char *raw = NULL;
 
   handler = g_signal_connect (store, "changed", G_CALLBACK (on_changed), changes);
-  credential = credential_from_json ("t-store-crm", "{\"name\": \"CRM production\", \"kind\":"
+  credential = test_credential_from_json ("t-store-crm", "{\"name\": \"CRM production\", \"kind\":"
                                      " \"api-key\", \"fields\": {\"header\": \"X-CRM-Key\"},"
                                      " \"secret\": \"crm-secret-0001\"}");
   g_assert_true (store_save (store, credential, &error));
@@ -267,7 +257,7 @@ test_store_every_kind (void)
       g_autofree char *expected = NULL;
       g_autofree char *actual = NULL;
 
-      credential = credential_from_json (every_kind[i].id, every_kind[i].json);
+      credential = test_credential_from_json (every_kind[i].id, every_kind[i].json);
       g_assert_true (store_save (store, credential, &error));
       g_assert_no_error (error);
 
@@ -298,9 +288,9 @@ test_store_list (void)
   ConduitCredential *listed;
   guint zebra_at = 0, alpha_at = 0;
 
-  zebra = credential_from_json ("t-store-list-1", "{\"name\": \"Zebra\", \"kind\": \"bearer\","
+  zebra = test_credential_from_json ("t-store-list-1", "{\"name\": \"Zebra\", \"kind\": \"bearer\","
                                 " \"secret\": \"list-secret-1\"}");
-  alpha = credential_from_json ("t-store-list-2", "{\"name\": \"Alpha\", \"kind\": \"basic\","
+  alpha = test_credential_from_json ("t-store-list-2", "{\"name\": \"Alpha\", \"kind\": \"basic\","
                                 " \"fields\": {\"username\": \"u\"}, \"secret\": \"list-secret-2\"}");
   g_assert_true (store_save (store, zebra, &error));
   g_assert_true (store_save (store, alpha, &error));
@@ -342,7 +332,7 @@ test_store_needs_attention (void)
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GError) error = NULL;
 
-  credential = credential_from_json ("t-store-attention", "{\"kind\": \"bearer\","
+  credential = test_credential_from_json ("t-store-attention", "{\"kind\": \"bearer\","
                                      " \"secret\": \"attention-secret-5\"}");
   g_assert_true (store_save (store, credential, &error));
   g_assert_no_error (error);
@@ -409,7 +399,7 @@ test_store_environment (void)
   g_clear_object (&found);
 
   /* the environment wins over a keyring item of the same id */
-  keyring_one = credential_from_json ("t-store-env.1", "{\"kind\": \"bearer\","
+  keyring_one = test_credential_from_json ("t-store-env.1", "{\"kind\": \"bearer\","
                                       " \"secret\": \"keyring-secret-1\"}");
   g_assert_true (store_save (store, keyring_one, &error));
   g_assert_no_error (error);
@@ -505,7 +495,7 @@ test_store_flow_references (void)
   g_assert_cmpstr (g_ptr_array_index (missing, 0), ==, "t-store-flow-key");
   g_clear_pointer (&missing, g_ptr_array_unref);
 
-  credential = credential_from_json ("t-store-flow-key", "{\"kind\": \"api-key\","
+  credential = test_credential_from_json ("t-store-flow-key", "{\"kind\": \"api-key\","
                                      " \"secret\": \"flow-secret-KEY-31337\"}");
   g_assert_true (store_save (store, credential, &error));
   g_assert_no_error (error);
@@ -587,7 +577,7 @@ test_store_http_token_url (void)
   g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(GError) error = NULL;
 
-  unsafe = credential_from_json ("t-store-http", "{\"kind\": \"oauth2-client-credentials\","
+  unsafe = test_credential_from_json ("t-store-http", "{\"kind\": \"oauth2-client-credentials\","
                                  " \"fields\": {\"token_url\": \"http://example.com/token\","
                                  " \"client_id\": \"c\"}, \"secret\": \"http-secret-3\"}");
   g_assert_false (store_save (store, unsafe, &error));
@@ -599,7 +589,7 @@ test_store_http_token_url (void)
   g_clear_error (&error);
   g_assert_cmpuint (count_items ("t-store-http"), ==, 0);
 
-  local = credential_from_json ("t-store-http-local", "{\"kind\": \"oauth2-client-credentials\","
+  local = test_credential_from_json ("t-store-http-local", "{\"kind\": \"oauth2-client-credentials\","
                                 " \"fields\": {\"token_url\": \"http://localhost:8080/token\","
                                 " \"client_id\": \"c\"}, \"secret\": \"s\"}");
   g_assert_true (store_save (store, local, &error));
@@ -673,7 +663,7 @@ test_store_locked (void)
                    "in again, or use Passwords and Keys) and try again");
   g_clear_error (&error);
 
-  credential = credential_from_json ("t-store-locked-new", "{\"kind\": \"bearer\","
+  credential = test_credential_from_json ("t-store-locked-new", "{\"kind\": \"bearer\","
                                      " \"secret\": \"x\"}");
   g_assert_false (store_save (store, credential, &error));
   g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_LOCKED);

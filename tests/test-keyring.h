@@ -12,17 +12,17 @@
 
 #include <gio/gio.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 /* the including file defines SECRET_API_SUBJECT_TO_CHANGE before any libsecret header */
 #include <libsecret/secret.h>
 
 #include "conduit.h"
 
-/* Returns NULL when the tests may use the keyring, or why not. A keyring is only used in the
- * throwaway session tests/run-headless makes (HOME under the temp folder): never a person's
- * real one. */
+/* A keyring is only used in the throwaway session tests/run-headless makes (HOME under the
+ * temp folder): never a person's real one. */
 static inline const char *
-test_keyring_unavailable_reason (void)
+test_keyring_why_not (void)
 {
   g_autoptr(GDBusConnection) bus = NULL;
   g_autoptr(GVariant) reply = NULL;
@@ -48,6 +48,23 @@ test_keyring_unavailable_reason (void)
     g_variant_get (reply, "(b)", &has_owner);
 
   return has_owner ? NULL : "no Secret Service (gnome-keyring) on the session bus";
+}
+
+/* Returns NULL when the tests may use the keyring, or why not. On a person's machine a test
+ * without a keyring is skipped; in CI (CI=true) a missing keyring is a broken machine, and a
+ * skip would pass it silently: the test program bails out and fails. */
+static inline const char *
+test_keyring_unavailable_reason (void)
+{
+  const char *reason = test_keyring_why_not ();
+
+  if (reason != NULL && g_strcmp0 (g_getenv ("CI"), "true") == 0)
+    {
+      printf ("Bail out! CI=true and the keyring tests cannot run: %s\n", reason);
+      fflush (stdout);
+      exit (1);
+    }
+  return reason;
 }
 
 /* For a TAP test program that needs the keyring: prints the plan that skips it all. */

@@ -582,45 +582,6 @@ show_toast (ConduitEditor *self,
   on_graph_message (self, message);
 }
 
-static char *
-dup_run_summary (ConduitRun *run)
-{
-  GListModel *nodes = conduit_flow_get_nodes (conduit_run_get_flow (run));
-  guint n_ok = 0, n_failed = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
-    {
-      g_autoptr(ConduitNode) node = g_list_model_get_item (nodes, i);
-      const char *state = conduit_run_get_node_state (run, conduit_node_get_id (node));
-
-      if (g_strcmp0 (state, "ok") == 0)
-        n_ok++;
-      else if (g_strcmp0 (state, "failed") == 0 || g_strcmp0 (state, "partial") == 0)
-        n_failed++;
-    }
-
-  switch (conduit_run_get_status (run))
-    {
-    case CONDUIT_RUN_STATUS_CANCELLED:
-    case CONDUIT_RUN_STATUS_INTERRUPTED:
-      return g_strdup (_("Run stopped"));
-
-    case CONDUIT_RUN_STATUS_SUCCEEDED:
-      return g_strdup_printf (ngettext ("Run finished: %u step succeeded",
-                                        "Run finished: %u steps succeeded", n_ok), n_ok);
-
-    case CONDUIT_RUN_STATUS_RUNNING:
-    case CONDUIT_RUN_STATUS_PARTIAL:
-    case CONDUIT_RUN_STATUS_FAILED:
-    default:
-      if (n_failed == 0)
-        return g_strdup (_("Run finished with problems: some items did not get through"));
-      return g_strdup_printf (ngettext ("Run finished with problems: %u step failed",
-                                        "Run finished with problems: %u steps failed", n_failed),
-                              n_failed);
-    }
-}
-
 static void
 run_executed_cb (GObject      *object,
                  GAsyncResult *result,
@@ -648,7 +609,7 @@ run_executed_cb (GObject      *object,
     }
   else
     {
-      summary = dup_run_summary (run);
+      summary = conduit_run_summarize (run);
       show_toast (self, summary);
     }
 

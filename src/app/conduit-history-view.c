@@ -15,6 +15,8 @@
 #include <json-glib/json-glib.h>
 
 #include "conduit-history-view.h"
+#include "conduit-run-export.h"
+#include "conduit-run-replay.h"
 #include "conduit-resources.h"
 
 /* The run history: every run of every flow, newest first, so that a failure is seen by the
@@ -84,6 +86,16 @@ status_label (ConduitRunStatus status)
     case CONDUIT_RUN_STATUS_CANCELLED:   return _("Cancelled");
     default:                             return _("Unknown");
     }
+}
+
+/* A run that only had records rejected by a mapping did not fail: it says what happened. */
+static const char *
+run_status_label (const ConduitRunRecord *run)
+{
+  if (run->status == CONDUIT_RUN_STATUS_PARTIAL && run->items_failed == 0 &&
+      run->items_rejected > 0)
+    return _("Some records rejected");
+  return status_label (run->status);
 }
 
 static const char *
@@ -228,9 +240,9 @@ bind_row (GtkSignalListItemFactory *factory,
 
   gtk_image_set_from_icon_name (GTK_IMAGE (icon), status_icon_name (run->status));
   gtk_widget_set_css_classes (icon, classes);
-  gtk_widget_set_tooltip_text (icon, status_label (run->status));
+  gtk_widget_set_tooltip_text (icon, run_status_label (run));
   gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  status_label (run->status), -1);
+                                  run_status_label (run), -1);
 
   gtk_label_set_text (GTK_LABEL (flow), run->flow);
   gtk_label_set_text (GTK_LABEL (when), relative);
@@ -239,7 +251,7 @@ bind_row (GtkSignalListItemFactory *factory,
   gtk_label_set_text (GTK_LABEL (detail), line);
   gtk_widget_set_tooltip_text (detail, run->error);
 
-  summary = g_strdup_printf ("%s, %s, %s, %s", status_label (run->status), run->flow, exact, line);
+  summary = g_strdup_printf ("%s, %s, %s, %s", run_status_label (run), run->flow, exact, line);
   gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, summary, -1);
 }
 
@@ -388,7 +400,7 @@ show_details (ConduitHistoryView *self,
       return;
     }
 
-  heading = g_strdup_printf ("%s — %s", run->flow, status_label (run->status));
+  heading = g_strdup_printf ("%s — %s", run->flow, run_status_label (run));
   label = add_label (self->details_box, heading, "title-3");
   gtk_label_set_selectable (GTK_LABEL (label), FALSE);
   exact = format_exact (run->started_us);
@@ -619,72 +631,6 @@ node_finished (ConduitHistoryView *self)
 
 /* ---- re-run ---- */
 
-static GPtrArray *
-rerun_items (ConduitHistoryView  *self,
-             gint64               run_id,
-             gboolean             failed_only,
-             ConduitRunRecord   **run_out,
-             GError             **error)
-{
-  g_autoptr(ConduitRunRecord) run = NULL;
-  g_autoptr(GPtrArray) stored = NULL;
-  g_autoptr(GPtrArray) items = NULL;
-  g_autoptr(GHashTable) failed = NULL;
-
-  run = conduit_history_store_get_run (self->store, run_id, error);
-  if (run == NULL)
-    return NULL;
-  stored = conduit_history_store_list_items (self->store, run_id, run->trigger_node, error);
-  if (stored == NULL)
-    return NULL;
-
-  if (failed_only)
-    {
-      g_autoptr(GPtrArray) steps = conduit_history_store_list_steps (self->store, run_id, error);
-
-      if (steps == NULL)
-        return NULL;
-      /* Items keep their position through the flow, so an item that failed at any node is the
-       * trigger's item at the same position. */
-      failed = g_hash_table_new (NULL, NULL);
-      for (guint i = 0; i < steps->len; i++)
-        {
-          ConduitStepRecord *step = g_ptr_array_index (steps, i);
-
-          if (step->item_index >= 0 &&
-              (g_strcmp0 (step->status, "failed") == 0 || g_strcmp0 (step->status, "rejected") == 0))
-            g_hash_table_add (failed, GINT_TO_POINTER (step->item_index));
-        }
-    }
-
-  items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
-  for (guint i = 0; i < stored->len; i++)
-    {
-      ConduitItemRecord *item = g_ptr_array_index (stored, i);
-      JsonNode *node;
-
-      if (!item->is_output)
-        continue;
-      if (failed != NULL && !g_hash_table_contains (failed, GINT_TO_POINTER (item->seq)))
-        continue;
-      if (item->truncated)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                       _("Item %u of run %" PRId64 " was larger than the history keeps, "
-                         "so the run cannot be repeated with the same input"), item->seq + 1, run_id);
-          return NULL;
-        }
-      node = json_from_string (item->data, error);
-      if (node == NULL)
-        return NULL;
-      g_ptr_array_add (items, node);
-    }
-
-  if (run_out != NULL)
-    *run_out = g_steal_pointer (&run);
-  return g_steal_pointer (&items);
-}
-
 /**
  * conduit_history_view_describe_rerun:
  * @self: a history view
@@ -710,7 +656,7 @@ conduit_history_view_describe_rerun (ConduitHistoryView *self,
 
   if (self->flow == NULL || self->store == NULL)
     return g_strdup (_("Open the flow to re-run it."));
-  items = rerun_items (self, run_id, failed_only, &run, &error);
+  items = conduit_run_replay_items (self->store, run_id, failed_only, &run, &error);
   if (items == NULL)
     return g_strdup (error->message);
 
@@ -795,7 +741,7 @@ conduit_history_view_rerun_async (ConduitHistoryView  *self,
                                _("Open the flow to re-run it"));
       return;
     }
-  items = rerun_items (self, run_id, failed_only, &run, &error);
+  items = conduit_run_replay_items (self->store, run_id, failed_only, &run, &error);
   if (items == NULL)
     {
       g_task_return_error (task, error);
@@ -890,95 +836,6 @@ rerun_action (GtkWidget  *widget,
 
 /* ---- export ---- */
 
-static JsonNode *
-record_to_json (ConduitHistoryView *self,
-                gint64              run_id,
-                GError            **error)
-{
-  g_autoptr(ConduitRunRecord) run = conduit_history_store_get_run (self->store, run_id, error);
-  g_autoptr(GPtrArray) steps = NULL;
-  g_autoptr(GPtrArray) items = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  if (run == NULL ||
-      (steps = conduit_history_store_list_steps (self->store, run_id, error)) == NULL ||
-      (items = conduit_history_store_list_items (self->store, run_id, NULL, error)) == NULL)
-    return NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_int_value (builder, run->id);
-  json_builder_set_member_name (builder, "flow");
-  json_builder_add_string_value (builder, run->flow);
-  json_builder_set_member_name (builder, "trigger_node");
-  json_builder_add_string_value (builder, run->trigger_node);
-  json_builder_set_member_name (builder, "trigger_kind");
-  json_builder_add_string_value (builder, run->trigger_kind);
-  json_builder_set_member_name (builder, "status");
-  json_builder_add_string_value (builder, conduit_run_status_to_string (run->status));
-  json_builder_set_member_name (builder, "started_us");
-  json_builder_add_int_value (builder, run->started_us);
-  json_builder_set_member_name (builder, "finished_us");
-  json_builder_add_int_value (builder, run->finished_us);
-  json_builder_set_member_name (builder, "error");
-  json_builder_add_string_value (builder, run->error);
-
-  json_builder_set_member_name (builder, "steps");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < steps->len; i++)
-    {
-      ConduitStepRecord *step = g_ptr_array_index (steps, i);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "node");
-      json_builder_add_string_value (builder, step->node_id);
-      json_builder_set_member_name (builder, "item_index");
-      json_builder_add_int_value (builder, step->item_index);
-      json_builder_set_member_name (builder, "attempt");
-      json_builder_add_int_value (builder, step->attempt);
-      json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder, step->status);
-      json_builder_set_member_name (builder, "duration_us");
-      json_builder_add_int_value (builder, step->finished_us - step->started_us);
-      json_builder_set_member_name (builder, "http_status");
-      json_builder_add_int_value (builder, step->http_status);
-      json_builder_set_member_name (builder, "error");
-      json_builder_add_string_value (builder, step->error_message);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "items");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < items->len; i++)
-    {
-      ConduitItemRecord *item = g_ptr_array_index (items, i);
-      JsonNode *data = json_from_string (item->data, NULL);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "node");
-      json_builder_add_string_value (builder, item->node_id);
-      json_builder_set_member_name (builder, "port");
-      json_builder_add_string_value (builder, item->port);
-      json_builder_set_member_name (builder, "output");
-      json_builder_add_boolean_value (builder, item->is_output);
-      json_builder_set_member_name (builder, "seq");
-      json_builder_add_int_value (builder, item->seq);
-      json_builder_set_member_name (builder, "truncated");
-      json_builder_add_boolean_value (builder, item->truncated);
-      json_builder_set_member_name (builder, "data");
-      /* A cut-short item is not valid JSON any more: keep its text rather than drop it. */
-      if (data != NULL)
-        json_builder_add_value (builder, data);
-      else
-        json_builder_add_string_value (builder, item->data);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}
-
 static void
 csv_field (GString    *out,
            const char *text)
@@ -1039,7 +896,7 @@ export_response (GtkNativeDialog    *chooser,
     contents = list_to_csv (self);
   else
     {
-      g_autoptr(JsonNode) root = record_to_json (self, self->selected_id, &error);
+      g_autoptr(JsonNode) root = conduit_run_export_to_json (self->store, self->selected_id, &error);
 
       if (root != NULL)
         contents = json_to_string (root, TRUE);

@@ -11,7 +11,7 @@
 
 #include <glib/gi18n.h>
 
-#include "conduit-mapping-editor.h"
+#include "conduit-mapping-editor-private.h"
 #include "conduit-resources.h"
 
 /* The mapping table of a "mapping" node: one row per destination field, with its source, its
@@ -28,67 +28,10 @@
 #define MAX_SAMPLES 1000
 #define MAX_LISTED  100   /* rejected records spelt out; the rest are counted */
 
-typedef struct
-{
-  char                    *preview;
-  ConduitMappingRowStatus  status;
-  char                    *reason;
-  char                    *problem_member;  /* "destination", "field", "expression", … */
-  guint                    problem_column;  /* 1-based, 0 for none */
-  guint                    problem_length;
-} RowState;
-
-struct _ConduitMappingEditor
-{
-  AdwBin             parent_instance;
-
-  ConduitDocument   *document;
-  ConduitNode       *node;
-  ConduitMapping    *mapping;
-  GHashTable        *states;       /* ConduitMappingRow → RowState */
-  GPtrArray         *cells;        /* bound cell widgets */
-  GPtrArray         *records;      /* JsonNode, the sample records */
-  ConduitSchema     *schema;       /* of the sample records */
-  ConduitNode       *trigger;      /* whose sample items are shown, followed while shown */
-  guint              record_index;
-  guint              focus_source;
-  guint              focus_tries;
-  char              *summary_text;
-  char              *rejected_text;
-
-  /* template children */
-  GtkLabel          *record_label;
-  GtkLabel          *origin_label;
-  GtkInscription    *record_text;
-  GtkLabel          *summary_label;
-  GtkMenuButton     *rejected_button;
-  GtkLabel          *rejected_label;
-  GtkLabel          *sample_error_label;
-  GtkPopover        *paste_popover;
-  GtkTextView       *paste_view;
-  GtkLabel          *paste_error_label;
-  GtkColumnView     *column_view;
-  GtkSingleSelection *selection;
-  GtkLabel          *problems_label;
-  GtkLabel          *action_label;
-
-  guint              updating : 1;
-  guint              committing : 1;
-};
-
 G_DEFINE_FINAL_TYPE (ConduitMappingEditor, conduit_mapping_editor, ADW_TYPE_BIN)
 
-static void refresh (ConduitMappingEditor *self);
 static void on_selection_changed (ConduitMappingEditor *self);
 
-/* The order of ConduitMappingType. */
-static const char *type_labels[] = {
-  N_("Any"), N_("Text"), N_("Number"), N_("Whole number"), N_("Yes or no"), N_("Date"),
-  N_("Date and time"), N_("Email address"), N_("Web address"), N_("One of a list"), NULL
-};
-
-/* The order of ConduitMappingSourceKind. */
-static const char *kind_labels[] = { N_("Field"), N_("Fixed value"), N_("Expression"), NULL };
 
 static void
 row_state_free (RowState *state)
@@ -133,422 +76,6 @@ row_position (ConduitMappingEditor *self,
   return FALSE;
 }
 
-/* ---- the samples ---------------------------------------------------------------------- */
-
-/* Reads every record it can; the ones it cannot are listed in @errors, one a line. */
-static GPtrArray *
-read_records (const char  *text,
-              gsize        length,
-              ConduitRecordFormat format,
-              GString     *errors)
-{
-  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
-  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (g_memdup2 (text, length),
-                                                                         length, g_free);
-  g_autoptr(ConduitRecordReader) reader = conduit_record_reader_new (stream, format);
-
-  while (records->len < MAX_SAMPLES)
-    {
-      g_autoptr(GError) error = NULL;
-      JsonNode *record = conduit_record_reader_next (reader, &error);
-
-      if (record != NULL)
-        {
-          g_ptr_array_add (records, record);
-          continue;
-        }
-      if (error == NULL)
-        break;
-
-      if (errors->len > 0)
-        g_string_append_c (errors, '\n');
-      /* Translators: a sample record that could not be read, with the reader's reason */
-      g_string_append_printf (errors, _("Left out a sample: %s"), error->message);
-      if (!g_error_matches (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD))
-        break;
-    }
-  return g_steal_pointer (&records);
-}
-
-/* The sample items of the nearest trigger upstream of @node, found by following links
- * backwards, with that trigger's node. */
-static ConduitNode *
-find_upstream_samples (ConduitFlow *flow,
-                       ConduitNode *node,
-                       GPtrArray   *records)
-{
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GQueue) queue = g_queue_new ();
-  GListModel *links = conduit_flow_get_links (flow);
-
-  g_queue_push_tail (queue, (gpointer)conduit_node_get_id (node));
-  g_hash_table_add (seen, (gpointer)conduit_node_get_id (node));
-
-  while (!g_queue_is_empty (queue))
-    {
-      const char *id = g_queue_pop_head (queue);
-
-      for (guint i = 0; i < g_list_model_get_n_items (links); i++)
-        {
-          g_autoptr(ConduitLink) link = g_list_model_get_item (links, i);
-          ConduitNode *from;
-          JsonNode *items;
-
-          if (g_strcmp0 (conduit_link_get_to_node (link), id) != 0 ||
-              g_hash_table_contains (seen, conduit_link_get_from_node (link)))
-            continue;
-
-          from = conduit_flow_lookup_node (flow, conduit_link_get_from_node (link));
-          if (from == NULL)
-            continue;
-          g_hash_table_add (seen, (gpointer)conduit_node_get_id (from));
-
-          items = conduit_node_get_setting (from, "items");
-          if (items != NULL && JSON_NODE_HOLDS_ARRAY (items) &&
-              json_array_get_length (json_node_get_array (items)) > 0)
-            {
-              JsonArray *array = json_node_get_array (items);
-
-              for (guint j = 0; j < json_array_get_length (array) && j < MAX_SAMPLES; j++)
-                g_ptr_array_add (records, json_node_copy (json_array_get_element (array, j)));
-              return from;
-            }
-          g_queue_push_tail (queue, (gpointer)conduit_node_get_id (from));
-        }
-    }
-  return NULL;
-}
-
-static const char *
-node_name (ConduitNode *node)
-{
-  const char *title = conduit_node_get_title (node);
-
-  return title != NULL && *title != '\0' ? title : conduit_node_get_id (node);
-}
-
-/* Applies @mapping to every record; counts and describes the rejected ones. */
-static void
-count_outcomes (ConduitMapping *mapping,
-                GPtrArray      *records,
-                guint          *sent,
-                guint          *rejected,
-                GString        *details)
-{
-  *sent = *rejected = 0;
-
-  for (guint i = 0; i < records->len; i++)
-    {
-      g_autoptr(JsonNode) output = NULL;
-      g_autoptr(GPtrArray) reasons = NULL;
-
-      if (conduit_mapping_apply (mapping, g_ptr_array_index (records, i), &output, &reasons))
-        {
-          (*sent)++;
-          continue;
-        }
-
-      (*rejected)++;
-      if (details == NULL || *rejected > MAX_LISTED)
-        continue;
-
-      {
-        g_autofree char *text = json_to_string (g_ptr_array_index (records, i), FALSE);
-
-        if (details->len > 0)
-          g_string_append (details, "\n\n");
-        if (g_utf8_strlen (text, -1) > 160)
-          {
-            /* the three characters cut make room for the three bytes of "…" */
-            char *end = g_utf8_offset_to_pointer (text, 157);
-
-            strcpy (end, "…");
-          }
-        g_string_append_printf (details, _("Record %u: %s"), i + 1, text);
-        for (guint r = 0; reasons != NULL && r < reasons->len; r++)
-          {
-            ConduitMappingReason *reason = g_ptr_array_index (reasons, r);
-
-            g_string_append_printf (details, "\n  • %s: %s",
-                                    *reason->field ? reason->field : _("the mapping"), reason->message);
-          }
-      }
-    }
-
-  if (details != NULL && *rejected > MAX_LISTED)
-    {
-      g_string_append (details, "\n\n");
-      g_string_append_printf (details, ngettext ("…and %u more rejected record.", "…and %u more rejected records.",
-                                                 *rejected - MAX_LISTED), *rejected - MAX_LISTED);
-    }
-}
-
-static char *
-describe_outcomes (guint n_records,
-                   guint sent,
-                   guint rejected)
-{
-  if (n_records == 0)
-    return g_strdup (_("No sample records yet: paste some or open a file to see what would be sent."));
-
-  /* Translators: the sample strip's summary; the two numbers add up to the sample records */
-  return g_strdup_printf (_("%u would be sent, %u rejected"), sent, rejected);
-}
-
-static void
-show_record (ConduitMappingEditor *self)
-{
-  g_autofree char *position = NULL;
-  g_autofree char *text = NULL;
-
-  if (self->records->len == 0)
-    {
-      gtk_label_set_text (self->record_label, _("No samples"));
-      gtk_inscription_set_text (self->record_text, _("Samples come from the trigger before this step, a pasted text or a file."));
-    }
-  else
-    {
-      g_autofree char *long_position = NULL;
-
-      /* Translators: which sample record the preview column shows, "2 of 5" */
-      position = g_strdup_printf (_("%u of %u"), self->record_index + 1, self->records->len);
-      /* Translators: the same for screen readers, "Sample record 2 of 5" */
-      long_position = g_strdup_printf (_("Sample record %u of %u"), self->record_index + 1, self->records->len);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->record_label), long_position);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->record_label), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      long_position, -1);
-      text = json_to_string (g_ptr_array_index (self->records, self->record_index), FALSE);
-      gtk_label_set_text (self->record_label, position);
-      gtk_inscription_set_text (self->record_text, text);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->record_text), text);
-    }
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.previous-record", self->record_index > 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.next-record",
-                                 self->record_index + 1 < self->records->len);
-}
-
-static void
-take_records (ConduitMappingEditor *self,
-              GPtrArray            *records,
-              const char           *origin)
-{
-  g_ptr_array_unref (self->records);
-  self->records = records;
-  self->record_index = 0;
-
-  g_clear_pointer (&self->schema, conduit_schema_unref);
-  self->schema = conduit_schema_new ();
-  for (guint i = 0; i < records->len; i++)
-    conduit_schema_add_record (self->schema, g_ptr_array_index (records, i));
-
-  gtk_label_set_text (self->origin_label, origin);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->origin_label), origin);
-  refresh (self);
-}
-
-static void
-show_sample_errors (ConduitMappingEditor *self,
-                    const char           *errors)
-{
-  gtk_label_set_text (self->sample_error_label, errors ? errors : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->sample_error_label), errors != NULL && *errors != '\0');
-}
-
-static void load_upstream_samples (ConduitMappingEditor *self);
-
-static void
-on_trigger_items_changed (ConduitMappingEditor *self)
-{
-  guint index = self->record_index;
-
-  load_upstream_samples (self);
-  /* editing the items keeps the record in view; refresh() clamps it */
-  self->record_index = index;
-  refresh (self);
-}
-
-static void
-follow_trigger (ConduitMappingEditor *self,
-                ConduitNode          *trigger)
-{
-  if (self->trigger != NULL)
-    g_signal_handlers_disconnect_by_func (self->trigger, on_trigger_items_changed, self);
-  g_set_object (&self->trigger, trigger);
-  if (trigger != NULL)
-    g_signal_connect_swapped (trigger, "setting-changed::items", G_CALLBACK (on_trigger_items_changed), self);
-}
-
-static void
-load_upstream_samples (ConduitMappingEditor *self)
-{
-  GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
-  ConduitNode *trigger = NULL;
-  g_autofree char *origin = NULL;
-
-  if (self->document != NULL && self->node != NULL)
-    trigger = find_upstream_samples (conduit_document_get_flow (self->document), self->node, records);
-
-  if (trigger != NULL)
-    origin = g_strdup_printf (_("Sample items of “%s”"), node_name (trigger));
-  else
-    origin = g_strdup (_("No step before this one has sample items"));
-
-  show_sample_errors (self, NULL);
-  take_records (self, records, origin);
-  follow_trigger (self, trigger);
-}
-
-/**
- * conduit_mapping_editor_set_samples_text:
- * @self: a mapping editor
- * @text: sample records: a JSON list or object, NDJSON, or CSV with a header line
- * @error: where it goes when no record could be read
- *
- * Uses the records of @text as the samples, as pasting them does. Records that cannot be read
- * are listed under the sample strip; the others are used.
- *
- * Returns: whether at least one record was read
- */
-gboolean
-conduit_mapping_editor_set_samples_text (ConduitMappingEditor  *self,
-                                         const char            *text,
-                                         GError               **error)
-{
-  g_autoptr(GString) errors = g_string_new (NULL);
-  GPtrArray *records;
-
-  g_return_val_if_fail (CONDUIT_IS_MAPPING_EDITOR (self), FALSE);
-  g_return_val_if_fail (text != NULL, FALSE);
-
-  records = read_records (text, strlen (text), CONDUIT_RECORD_FORMAT_AUTO, errors);
-  if (records->len == 0)
-    {
-      g_ptr_array_unref (records);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s",
-                   errors->len > 0 ? errors->str : _("The text holds no records."));
-      return FALSE;
-    }
-
-  show_sample_errors (self, errors->str);
-  take_records (self, records, _("Pasted samples"));
-  follow_trigger (self, NULL);
-  return TRUE;
-}
-
-static void
-on_use_pasted_clicked (ConduitMappingEditor *self)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->paste_view);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-
-  if (!conduit_mapping_editor_set_samples_text (self, text, &error))
-    {
-      gtk_label_set_text (self->paste_error_label, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->paste_error_label), TRUE);
-      return;
-    }
-
-  gtk_widget_set_visible (GTK_WIDGET (self->paste_error_label), FALSE);
-  gtk_popover_popdown (self->paste_popover);
-}
-
-static void
-on_file_loaded (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(ConduitMappingEditor) self = user_data;
-  GFile *file = G_FILE (object);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GString) errors = g_string_new (NULL);
-  g_autofree char *contents = NULL;
-  g_autofree char *name = g_file_get_basename (file);
-  g_autofree char *origin = NULL;
-  GPtrArray *records;
-  gsize length;
-
-  if (!g_file_load_contents_finish (file, result, &contents, &length, NULL, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not read “%s”: %s"), name, error->message);
-
-      show_sample_errors (self, message);
-      return;
-    }
-
-  records = read_records (contents, length, conduit_record_format_guess (name), errors);
-  if (records->len == MAX_SAMPLES)
-    origin = g_strdup_printf (_("The first %u records of “%s”"), MAX_SAMPLES, name);
-  else
-    origin = g_strdup_printf (_("Records of “%s”"), name);
-
-  show_sample_errors (self, errors->str);
-  take_records (self, records, origin);
-  follow_trigger (self, NULL);
-}
-
-static void
-on_file_chosen (GtkNativeDialog      *dialog,
-                int                   response,
-                ConduitMappingEditor *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-
-      g_file_load_contents_async (file, NULL, on_file_loaded, g_object_ref (self));
-    }
-  g_object_unref (dialog);
-}
-
-static void
-load_samples_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  ConduitMappingEditor *self = CONDUIT_MAPPING_EDITOR (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  GtkFileChooserNative *dialog;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  dialog = gtk_file_chooser_native_new (_("Open Sample Records"),
-                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Records (JSON, NDJSON, CSV)"));
-  gtk_file_filter_add_suffix (filter, "json");
-  gtk_file_filter_add_suffix (filter, "ndjson");
-  gtk_file_filter_add_suffix (filter, "jsonl");
-  gtk_file_filter_add_suffix (filter, "csv");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_file_chosen), self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-}
-
-static void
-step_record_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  ConduitMappingEditor *self = CONDUIT_MAPPING_EDITOR (widget);
-
-  if (g_str_equal (action_name, "mapping.next-record"))
-    {
-      if (self->record_index + 1 < self->records->len)
-        self->record_index++;
-    }
-  else if (self->record_index > 0)
-    {
-      self->record_index--;
-    }
-  refresh (self);
-}
-
 /* ---- computing what the table shows --------------------------------------------------- */
 
 static char *
@@ -565,181 +92,56 @@ value_to_text (JsonNode *value)
   return json_to_string (value, FALSE);
 }
 
-static ConduitExpression *
-row_expression (ConduitMappingRow  *row,
-                GError            **error)
-{
-  const char *source = conduit_mapping_row_get_source (row);
-
-  switch (conduit_mapping_row_get_source_kind (row))
-    {
-    case CONDUIT_MAPPING_SOURCE_FIELD:
-      return conduit_expression_new_path (source, error);
-    case CONDUIT_MAPPING_SOURCE_EXPRESSION:
-      return conduit_expression_new (source, error);
-    case CONDUIT_MAPPING_SOURCE_CONSTANT:
-      {
-        g_autoptr(JsonNode) value = json_from_string (source, NULL);
-
-        if (value == NULL)
-          {
-            value = json_node_new (JSON_NODE_VALUE);
-            json_node_set_string (value, source);
-          }
-        return conduit_expression_new_constant (value);
-      }
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-/* Destinations in reasons carry item numbers ("lines[2].sku"); rows do not ("lines[].sku"). */
-static char *
-strip_indices (const char *field)
-{
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = field; *p; p++)
-    {
-      g_string_append_c (out, *p);
-      if (*p == '[' && g_ascii_isdigit (p[1]))
-        while (g_ascii_isdigit (p[1]))
-          p++;
-    }
-  return g_string_free (out, FALSE);
-}
-
-static ConduitMappingRowStatus
-status_for_rule (const char *rule)
-{
-  if (g_strcmp0 (rule, "required") == 0)
-    return CONDUIT_MAPPING_ROW_STATUS_MISSING_REQUIRED;
-  if (g_strcmp0 (rule, "type") == 0)
-    return CONDUIT_MAPPING_ROW_STATUS_TYPE_ERROR;
-  if (g_strcmp0 (rule, "mapping") == 0)
-    return CONDUIT_MAPPING_ROW_STATUS_PROBLEM;
-  return CONDUIT_MAPPING_ROW_STATUS_INVALID;
-}
-
-/* The rows that have no problem, as a mapping of their own, so that one broken row does not
- * hide how the others fare. @positions gets the table row of each of its rows. */
-static ConduitMapping *
-mapping_without_problems (ConduitMappingEditor *self,
-                          GArray               *positions)
-{
-  g_autoptr(JsonNode) json = conduit_mapping_to_json (self->mapping);
-  JsonArray *rows = json_object_get_array_member (json_node_get_object (json), "rows");
-  g_autoptr(GPtrArray) problems = NULL;
-
-  for (int i = (int)json_array_get_length (rows) - 1; i >= 0; i--)
-    {
-      RowState *state = state_of (self, conduit_mapping_get_row (self->mapping, i));
-
-      if (state->status == CONDUIT_MAPPING_ROW_STATUS_PROBLEM)
-        json_array_remove_element (rows, i);
-    }
-  for (guint i = 0; i < n_rows (self); i++)
-    if (state_of (self, conduit_mapping_get_row (self->mapping, i))->status != CONDUIT_MAPPING_ROW_STATUS_PROBLEM)
-      g_array_append_val (positions, i);
-
-  return conduit_mapping_load_json (json, &problems);
-}
-
+/* Everything but the display comes from the engine's preview: the table evaluates nothing. */
 static void
 compute_states (ConduitMappingEditor *self,
                 GString              *mapping_problems)
 {
   g_autoptr(GPtrArray) problems = NULL;
-  g_autoptr(ConduitMapping) usable = NULL;
-  g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr(JsonNode) output = NULL;
-  g_autoptr(GPtrArray) reasons = NULL;
-  JsonNode *record = self->records->len > 0 ? g_ptr_array_index (self->records, self->record_index) : NULL;
+  g_autoptr(GPtrArray) preview = NULL;
+  JsonNode *record = NULL;
 
+  if (self->records->len > 0)
+    record = g_ptr_array_index (self->records, self->record_index);
   g_hash_table_remove_all (self->states);
-  conduit_mapping_compile (self->mapping, &problems);
+  preview = conduit_mapping_preview (self->mapping, record, &problems);
 
   for (guint i = 0; i < problems->len; i++)
     {
       ConduitMappingProblem *problem = g_ptr_array_index (problems, i);
-      RowState *state;
-      const char *member;
 
-      if (problem->row < 0 || (guint)problem->row >= n_rows (self))
-        {
-          if (mapping_problems->len > 0)
-            g_string_append_c (mapping_problems, '\n');
-          g_string_append (mapping_problems, problem->message);
-          continue;
-        }
-
-      state = state_of (self, conduit_mapping_get_row (self->mapping, problem->row));
-      if (state->status == CONDUIT_MAPPING_ROW_STATUS_PROBLEM)
-        continue;
-      member = strrchr (problem->pointer, '/');
-      state->status = CONDUIT_MAPPING_ROW_STATUS_PROBLEM;
-      state->reason = g_strdup (problem->message);
-      state->problem_member = g_strdup (member ? member + 1 : "");
-      state->problem_column = problem->column;
-      state->problem_length = problem->length;
+      if (mapping_problems->len > 0)
+        g_string_append_c (mapping_problems, '\n');
+      g_string_append (mapping_problems, problem->message);
     }
 
-  for (guint i = 0; i < n_rows (self); i++)
+  for (guint i = 0; i < preview->len && i < n_rows (self); i++)
     {
-      ConduitMappingRow *row = conduit_mapping_get_row (self->mapping, i);
-      RowState *state = state_of (self, row);
-      g_autoptr(ConduitExpression) expression = NULL;
-      g_autoptr(JsonNode) value = NULL;
-      g_autoptr(GError) error = NULL;
+      ConduitMappingPreviewRow *shown = g_ptr_array_index (preview, i);
+      RowState *state = state_of (self, conduit_mapping_get_row (self->mapping, i));
 
+      state->status = shown->status;
       if (record == NULL)
+        state->preview = g_strdup ("");
+      else if (shown->value == NULL)
+        state->preview = g_strdup ("—");
+      else
+        state->preview = value_to_text (shown->value);
+
+      if (shown->reasons->len > 0)
         {
-          state->preview = g_strdup ("");
-          continue;
+          ConduitMappingPreviewReason *reason = g_ptr_array_index (shown->reasons, 0);
+
+          if (reason->status == CONDUIT_MAPPING_ROW_STATUS_PROBLEM)
+            {
+              state->reason = g_strdup (reason->message);
+              state->problem_member = g_strdup (reason->member);
+              state->problem_column = reason->column;
+              state->problem_length = reason->length;
+            }
+          else
+            state->reason = g_strdup_printf ("%s: %s", reason->field, reason->message);
         }
-      if (state->status == CONDUIT_MAPPING_ROW_STATUS_PROBLEM ||
-          (expression = row_expression (row, NULL)) == NULL)
-        {
-          state->preview = g_strdup ("—");
-          continue;
-        }
-      value = conduit_expression_evaluate (expression, record, &error);
-      state->preview = error ? g_strdup ("—") : value_to_text (value);
-    }
-
-  if (record == NULL)
-    return;
-
-  usable = mapping_without_problems (self, positions);
-  if (!conduit_mapping_apply (usable, record, &output, &reasons))
-    for (guint r = 0; reasons != NULL && r < reasons->len; r++)
-      {
-        ConduitMappingReason *reason = g_ptr_array_index (reasons, r);
-        g_autofree char *field = strip_indices (reason->field);
-        ConduitMappingRow *row = conduit_mapping_find_destination (usable, field);
-        guint at;
-        RowState *state;
-
-        for (at = 0; at < positions->len; at++)
-          if (conduit_mapping_get_row (usable, at) == row)
-            break;
-        if (row == NULL || at == positions->len)
-          continue;
-
-        state = state_of (self, conduit_mapping_get_row (self->mapping, g_array_index (positions, guint, at)));
-        if (state->status != CONDUIT_MAPPING_ROW_STATUS_OK)
-          continue;
-        state->status = status_for_rule (reason->rule);
-        state->reason = g_strdup_printf ("%s: %s", reason->field, reason->message);
-      }
-
-  for (guint i = 0; i < n_rows (self); i++)
-    {
-      ConduitMappingRow *row = conduit_mapping_get_row (self->mapping, i);
-      RowState *state = state_of (self, row);
-
-      if (state->status == CONDUIT_MAPPING_ROW_STATUS_OK && conduit_mapping_row_get_suggested (row))
-        state->status = CONDUIT_MAPPING_ROW_STATUS_SUGGESTED;
     }
 }
 
@@ -765,7 +167,7 @@ commit (ConduitMappingEditor *self)
   self->committing = TRUE;
   conduit_undo_stack_set_mapping (undo_stack (self), self->node, json);
   self->committing = FALSE;
-  refresh (self);
+  _conduit_mapping_editor_refresh (self);
 }
 
 /* A person changing a suggested row has looked at it. */
@@ -777,19 +179,72 @@ confirm (ConduitMappingRow *row)
 
 /* ---- cells ---------------------------------------------------------------------------- */
 
-static ConduitMappingRow *
-cell_row (GtkWidget *cell)
+/* The columns, by the names get_cell() takes, and the class of their cells. */
+static const struct
 {
-  while (cell != NULL && g_object_get_data (G_OBJECT (cell), "conduit-column") == NULL)
-    cell = gtk_widget_get_parent (cell);
-  return cell ? g_object_get_data (G_OBJECT (cell), "conduit-row") : NULL;
+  const char *column;
+  GType     (*get_type) (void);
+} columns[] = {
+  { "destination", conduit_mapping_destination_cell_get_type },
+  { "required", conduit_mapping_required_cell_get_type },
+  { "type", conduit_mapping_type_cell_get_type },
+  { "source", conduit_mapping_source_cell_get_type },
+  { "validation", conduit_mapping_rules_cell_get_type },
+  { "preview", conduit_mapping_preview_cell_get_type },
+  { "status", conduit_mapping_status_cell_get_type },
+};
+
+/* What the cells of @row show besides the row; @fallback_name holds the name it makes up. */
+static void
+cell_state (ConduitMappingEditor     *self,
+            ConduitMappingRow        *row,
+            ConduitMappingCellState  *shown,
+            char                    **fallback_name)
+{
+  RowState *state = state_of (self, row);
+  const char *name = conduit_mapping_row_get_destination (row);
+  guint position = 0;
+
+  if (*name == '\0')
+    {
+      row_position (self, row, &position);
+      name = *fallback_name = g_strdup_printf (_("row %u"), position + 1);
+    }
+
+  *shown = (ConduitMappingCellState) {
+    .name = name,
+    .preview = state->preview,
+    .status = state->status,
+    .reason = state->reason,
+    .problem_member = state->problem_member,
+    .problem_column = state->problem_column,
+    .problem_length = state->problem_length,
+    .has_records = self->records->len > 0,
+    .schema = self->schema,
+  };
+}
+
+static void
+update_cell (ConduitMappingEditor *self,
+             ConduitMappingCell   *cell)
+{
+  ConduitMappingRow *row = conduit_mapping_cell_get_row (cell);
+  g_autofree char *fallback = NULL;
+  ConduitMappingCellState shown;
+
+  if (row == NULL)
+    return;
+
+  cell_state (self, row, &shown, &fallback);
+  conduit_mapping_cell_update (cell, &shown);
 }
 
 static void
 on_cell_focus_enter (GtkEventControllerFocus *controller,
                      ConduitMappingEditor    *self)
 {
-  ConduitMappingRow *row = cell_row (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller)));
+  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  ConduitMappingRow *row = conduit_mapping_cell_get_row (CONDUIT_MAPPING_CELL (cell));
   guint position;
 
   if (row != NULL && row_position (self, row, &position))
@@ -797,794 +252,83 @@ on_cell_focus_enter (GtkEventControllerFocus *controller,
 }
 
 static void
-cell_init (ConduitMappingEditor *self,
-           GtkListItem          *item,
-           GtkWidget            *cell,
-           const char           *column)
+on_cell_edited (ConduitMappingEditor *self,
+                ConduitMappingRow    *row)
 {
-  GtkEventController *focus = gtk_event_controller_focus_new ();
-
-  g_object_set_data (G_OBJECT (cell), "conduit-column", (gpointer)column);
-  g_signal_connect_object (focus, "enter", G_CALLBACK (on_cell_focus_enter), self, 0);
-  gtk_widget_add_controller (cell, focus);
-  gtk_list_item_set_child (item, cell);
+  confirm (row);
+  commit (self);
 }
 
 static void
-on_destination_changed (ConduitMappingEditor *self,
-                        GtkEditable          *entry)
+setup_cell (ConduitMappingEditor *self,
+            GtkListItem          *item,
+            GType                 type)
 {
-  ConduitMappingRow *row = cell_row (GTK_WIDGET (entry));
+  GtkWidget *cell = g_object_new (type, NULL);
+  GtkEventController *focus = gtk_event_controller_focus_new ();
 
-  if (self->updating || row == NULL)
-    return;
-  conduit_mapping_row_set_destination (row, gtk_editable_get_text (entry));
-  confirm (row);
-  commit (self);
+  g_signal_connect_object (focus, "enter", G_CALLBACK (on_cell_focus_enter), self, 0);
+  gtk_widget_add_controller (cell, focus);
+  g_signal_connect_object (cell, "edited", G_CALLBACK (on_cell_edited), self, G_CONNECT_SWAPPED);
+  gtk_list_item_set_child (item, cell);
 }
 
 static void
 setup_destination_cell (ConduitMappingEditor *self,
                         GtkListItem          *item)
 {
-  GtkWidget *entry = gtk_entry_new ();
-
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Field name"));
-  gtk_editable_set_width_chars (GTK_EDITABLE (entry), 14);
-  g_signal_connect_object (entry, "changed", G_CALLBACK (on_destination_changed), self, G_CONNECT_SWAPPED);
-  cell_init (self, item, entry, "destination");
-}
-
-static void
-on_required_toggled (ConduitMappingEditor *self,
-                     GParamSpec           *pspec,
-                     GtkCheckButton       *check)
-{
-  ConduitMappingRow *row = cell_row (GTK_WIDGET (check));
-
-  if (self->updating || row == NULL)
-    return;
-  conduit_mapping_row_set_required (row, gtk_check_button_get_active (check));
-  confirm (row);
-  commit (self);
+  setup_cell (self, item, CONDUIT_TYPE_MAPPING_DESTINATION_CELL);
 }
 
 static void
 setup_required_cell (ConduitMappingEditor *self,
                      GtkListItem          *item)
 {
-  GtkWidget *check = gtk_check_button_new ();
-
-  gtk_widget_set_halign (check, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (check, _("A record without a value here is rejected"));
-  g_signal_connect_object (check, "notify::active", G_CALLBACK (on_required_toggled), self, G_CONNECT_SWAPPED);
-  cell_init (self, item, check, "required");
-}
-
-static GtkWidget *
-translated_drop_down (const char **labels)
-{
-  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
-
-  for (guint i = 0; labels[i] != NULL; i++)
-    gtk_string_list_append (list, _(labels[i]));
-  return gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&list)), NULL);
-}
-
-static void
-on_type_selected (ConduitMappingEditor *self,
-                  GParamSpec           *pspec,
-                  GtkDropDown          *drop_down)
-{
-  ConduitMappingRow *row = cell_row (GTK_WIDGET (drop_down));
-
-  if (self->updating || row == NULL)
-    return;
-  conduit_mapping_row_set_value_type (row, gtk_drop_down_get_selected (drop_down));
-  confirm (row);
-  commit (self);
+  setup_cell (self, item, CONDUIT_TYPE_MAPPING_REQUIRED_CELL);
 }
 
 static void
 setup_type_cell (ConduitMappingEditor *self,
                  GtkListItem          *item)
 {
-  GtkWidget *drop_down = translated_drop_down (type_labels);
-
-  g_signal_connect_object (drop_down, "notify::selected", G_CALLBACK (on_type_selected), self, G_CONNECT_SWAPPED);
-  cell_init (self, item, drop_down, "type");
-}
-
-/* A constant is JSON text in the mapping; people type plain text, so text that is not JSON is
- * taken as text, and a text constant is shown without its quotes. */
-static char *
-constant_to_display (const char *json_text)
-{
-  g_autoptr(JsonNode) value = json_from_string (json_text, NULL);
-
-  if (value != NULL && JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (value));
-  return g_strdup (json_text);
-}
-
-static char *
-constant_from_display (const char *text)
-{
-  g_autoptr(JsonNode) value = json_from_string (text, NULL);
-
-  if (value != NULL)
-    return g_strdup (text);
-
-  value = json_node_new (JSON_NODE_VALUE);
-  json_node_set_string (value, text);
-  return json_to_string (value, FALSE);
-}
-
-static void
-on_source_changed (ConduitMappingEditor *self,
-                   GtkEditable          *entry)
-{
-  ConduitMappingRow *row = cell_row (GTK_WIDGET (entry));
-  const char *text = gtk_editable_get_text (entry);
-
-  if (self->updating || row == NULL)
-    return;
-
-  if (conduit_mapping_row_get_source_kind (row) == CONDUIT_MAPPING_SOURCE_CONSTANT)
-    {
-      g_autofree char *json = constant_from_display (text);
-
-      conduit_mapping_row_set_source (row, json);
-    }
-  else
-    conduit_mapping_row_set_source (row, text);
-  confirm (row);
-  commit (self);
-}
-
-static void
-on_kind_selected (ConduitMappingEditor *self,
-                  GParamSpec           *pspec,
-                  GtkDropDown          *drop_down)
-{
-  ConduitMappingRow *row = cell_row (GTK_WIDGET (drop_down));
-  GtkWidget *entry = g_object_get_data (G_OBJECT (gtk_widget_get_parent (GTK_WIDGET (drop_down))), "entry");
-
-  if (self->updating || row == NULL)
-    return;
-
-  /* what is in the entry stays, read the new way */
-  conduit_mapping_row_set_source_kind (row, gtk_drop_down_get_selected (drop_down));
-  on_source_changed (self, GTK_EDITABLE (entry));
-}
-
-static void
-on_field_picked (ConduitMappingEditor *self,
-                 GtkListBoxRow        *list_row,
-                 GtkListBox           *list)
-{
-  GtkWidget *button = g_object_get_data (G_OBJECT (list), "button");
-  ConduitMappingRow *row = cell_row (button);
-  const char *path = g_object_get_data (G_OBJECT (list_row), "path");
-
-  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
-  if (row == NULL)
-    return;
-
-  conduit_mapping_row_set_source_kind (row, CONDUIT_MAPPING_SOURCE_FIELD);
-  conduit_mapping_row_set_source (row, path);
-  confirm (row);
-  commit (self);
-}
-
-static gboolean
-filter_fields (GtkListBoxRow *list_row,
-               gpointer       user_data)
-{
-  GtkEditable *search = user_data;
-  g_autofree char *needle = g_utf8_casefold (gtk_editable_get_text (search), -1);
-  g_autofree char *path = g_utf8_casefold (g_object_get_data (G_OBJECT (list_row), "shown"), -1);
-
-  return strstr (path, needle) != NULL;
-}
-
-static void
-on_search_changed (GtkListBox *list)
-{
-  gtk_list_box_invalidate_filter (list);
-}
-
-static void
-on_search_activate (GtkListBox *list)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list));
-       child != NULL; child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_LIST_BOX_ROW (child) && gtk_widget_get_child_visible (child))
-      {
-        g_signal_emit_by_name (list, "row-activated", child);
-        return;
-      }
-}
-
-/* People read "First Name", not the quoted path "`First Name`" the mapping stores. */
-static char *
-display_path (const char *path)
-{
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = path; *p; p++)
-    if (*p != '`')
-      g_string_append_c (out, *p);
-  return g_string_free (out, FALSE);
-}
-
-/* The searchable list of the fields found in the samples, made each time it opens so that it
- * follows the samples. */
-static void
-create_field_picker (GtkMenuButton *button,
-                     gpointer       user_data)
-{
-  ConduitMappingEditor *self = user_data;
-  GtkWidget *popover = gtk_popover_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *search = gtk_search_entry_new ();
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *list = gtk_list_box_new ();
-  GPtrArray *fields = self->schema ? conduit_schema_get_fields (self->schema) : NULL;
-
-  gtk_accessible_update_property (GTK_ACCESSIBLE (search), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Search the fields of the sample records"), -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Fields of the sample records"), -1);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 320);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
-  gtk_list_box_set_placeholder (GTK_LIST_BOX (list),
-                                gtk_label_new (_("No sample fields: load samples first")));
-  gtk_box_append (GTK_BOX (box), search);
-  gtk_box_append (GTK_BOX (box), scrolled);
-  gtk_popover_set_child (GTK_POPOVER (popover), box);
-  gtk_widget_add_css_class (list, "conduit-field-picker");
-
-  for (guint i = 0; fields != NULL && i < fields->len; i++)
-    {
-      const ConduitSchemaField *field = g_ptr_array_index (fields, i);
-      GtkWidget *row_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-      g_autofree char *shown = display_path (field->path);
-      GtkWidget *title = gtk_label_new (shown);
-      g_autofree char *example = NULL;
-      GtkWidget *detail;
-      GtkWidget *list_row = gtk_list_box_row_new ();
-
-      if (g_str_equal (field->type, "object"))
-        continue;
-
-      if (field->examples != NULL && field->examples->len > 0)
-        /* Translators: a field's type and an example value in the field picker */
-        example = g_strdup_printf (_("%s, e.g. %s"), field->type, (char *)g_ptr_array_index (field->examples, 0));
-      else
-        example = g_strdup (field->type);
-      detail = gtk_label_new (example);
-      gtk_label_set_xalign (GTK_LABEL (title), 0);
-      gtk_label_set_xalign (GTK_LABEL (detail), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (detail), PANGO_ELLIPSIZE_END);
-      gtk_label_set_max_width_chars (GTK_LABEL (detail), 36);
-      gtk_widget_add_css_class (detail, "dim-label");
-      gtk_widget_add_css_class (detail, "caption");
-      gtk_box_append (GTK_BOX (row_box), title);
-      gtk_box_append (GTK_BOX (row_box), detail);
-      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (list_row), row_box);
-      g_object_set_data_full (G_OBJECT (list_row), "path", g_strdup (field->path), g_free);
-      g_object_set_data_full (G_OBJECT (list_row), "shown", g_strdup (shown), g_free);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (list_row), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      shown, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, example, -1);
-      gtk_list_box_append (GTK_LIST_BOX (list), list_row);
-    }
-
-  g_object_set_data (G_OBJECT (list), "button", button);
-  gtk_list_box_set_filter_func (GTK_LIST_BOX (list), filter_fields, search, NULL);
-  g_signal_connect_swapped (search, "search-changed", G_CALLBACK (on_search_changed), list);
-  g_signal_connect_swapped (search, "activate", G_CALLBACK (on_search_activate), list);
-  g_signal_connect_object (list, "row-activated", G_CALLBACK (on_field_picked), self, G_CONNECT_SWAPPED);
-  gtk_menu_button_set_popover (button, popover);
+  setup_cell (self, item, CONDUIT_TYPE_MAPPING_TYPE_CELL);
 }
 
 static void
 setup_source_cell (ConduitMappingEditor *self,
                    GtkListItem          *item)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
-  GtkWidget *kind = translated_drop_down (kind_labels);
-  GtkWidget *entry = gtk_entry_new ();
-  GtkWidget *pick = gtk_menu_button_new ();
-
-  gtk_widget_set_hexpand (entry, TRUE);
-  gtk_editable_set_width_chars (GTK_EDITABLE (entry), 20);
-  gtk_widget_add_css_class (entry, "monospace");
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (pick), "edit-find-symbolic");
-  gtk_widget_set_tooltip_text (pick, _("Choose a field of the sample records"));
-  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (pick), create_field_picker, self, NULL);
-  gtk_widget_set_tooltip_text (kind, _("Where the value comes from: a field of the record, a fixed value or an expression"));
-
-  gtk_box_append (GTK_BOX (box), kind);
-  gtk_box_append (GTK_BOX (box), entry);
-  gtk_box_append (GTK_BOX (box), pick);
-  g_object_set_data (G_OBJECT (box), "kind", kind);
-  g_object_set_data (G_OBJECT (box), "entry", entry);
-  g_object_set_data (G_OBJECT (box), "pick", pick);
-
-  g_signal_connect_object (entry, "changed", G_CALLBACK (on_source_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (kind, "notify::selected", G_CALLBACK (on_kind_selected), self, G_CONNECT_SWAPPED);
-  cell_init (self, item, box, "source");
-}
-
-static char *
-describe_rules (ConduitMappingRow *row)
-{
-  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
-  int min_length = conduit_mapping_row_get_min_length (row);
-  int max_length = conduit_mapping_row_get_max_length (row);
-  const char * const *values = conduit_mapping_row_get_allowed_values (row);
-  double limit;
-
-  if (min_length >= 0 && max_length >= 0)
-    g_ptr_array_add (parts, g_strdup_printf (_("%d–%d characters"), min_length, max_length));
-  else if (min_length >= 0)
-    g_ptr_array_add (parts, g_strdup_printf (_("at least %d characters"), min_length));
-  else if (max_length >= 0)
-    g_ptr_array_add (parts, g_strdup_printf (_("at most %d characters"), max_length));
-  if (conduit_mapping_row_get_minimum (row, &limit))
-    g_ptr_array_add (parts, g_strdup_printf ("≥ %g", limit));
-  if (conduit_mapping_row_get_maximum (row, &limit))
-    g_ptr_array_add (parts, g_strdup_printf ("≤ %g", limit));
-  if (conduit_mapping_row_get_pattern (row) != NULL)
-    g_ptr_array_add (parts, g_strdup (_("pattern")));
-  if (values != NULL && values[0] != NULL)
-    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u value", "%u values", g_strv_length ((char **)values)),
-                                             g_strv_length ((char **)values)));
-
-  if (parts->len == 0)
-    return g_strdup (_("None"));
-  g_ptr_array_add (parts, NULL);
-  return g_strjoinv (", ", (char **)parts->pdata);
-}
-
-/* Empty text clears the rule; text that is no number leaves it alone and is marked. */
-static gboolean
-parse_limit (GtkEditable *entry,
-             gboolean     integer,
-             gboolean    *has_value,
-             double      *value)
-{
-  const char *text = gtk_editable_get_text (entry);
-  g_autofree char *stripped = g_strstrip (g_strdup (text));
-  char *end = NULL;
-
-  *has_value = *stripped != '\0';
-  if (!*has_value)
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
-      return TRUE;
-    }
-
-  *value = g_ascii_strtod (stripped, &end);
-  if (*end != '\0' || (integer && (*value < 0 || *value != (int)*value)))
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
-      return FALSE;
-    }
-  gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
-  return TRUE;
-}
-
-static void
-on_rule_changed (GtkEditable *entry,
-                 gpointer     user_data)
-{
-  ConduitMappingEditor *self = user_data;
-  GtkWidget *button = g_object_get_data (G_OBJECT (entry), "button");
-  const char *rule = g_object_get_data (G_OBJECT (entry), "rule");
-  ConduitMappingRow *row = cell_row (button);
-  gboolean has_value;
-  double value = 0;
-
-  if (row == NULL)
-    return;
-
-  if (g_str_equal (rule, "pattern"))
-    {
-      const char *text = gtk_editable_get_text (entry);
-
-      conduit_mapping_row_set_pattern (row, *text ? text : NULL);
-    }
-  else if (g_str_equal (rule, "values"))
-    {
-      g_auto(GStrv) values = g_strsplit (gtk_editable_get_text (entry), ",", -1);
-      g_autoptr(GPtrArray) kept = g_ptr_array_new ();
-
-      for (guint i = 0; values[i] != NULL; i++)
-        if (*g_strstrip (values[i]) != '\0')
-          g_ptr_array_add (kept, values[i]);
-      g_ptr_array_add (kept, NULL);
-      conduit_mapping_row_set_allowed_values (row, kept->len > 1 ? (const char * const *)kept->pdata : NULL);
-    }
-  else if (!parse_limit (entry, g_str_has_suffix (rule, "length"), &has_value, &value))
-    return;
-  else if (g_str_equal (rule, "min_length"))
-    conduit_mapping_row_set_min_length (row, has_value ? (int)value : -1);
-  else if (g_str_equal (rule, "max_length"))
-    conduit_mapping_row_set_max_length (row, has_value ? (int)value : -1);
-  else if (g_str_equal (rule, "minimum"))
-    conduit_mapping_row_set_minimum (row, has_value, value);
-  else if (g_str_equal (rule, "maximum"))
-    conduit_mapping_row_set_maximum (row, has_value, value);
-
-  confirm (row);
-  commit (self);
-}
-
-static void
-add_rule_entry (ConduitMappingEditor *self,
-                GtkGrid              *grid,
-                GtkWidget            *button,
-                const char           *rule,
-                const char           *label,
-                const char           *text)
-{
-  GtkWidget *title = gtk_label_new_with_mnemonic (label);
-  GtkWidget *entry = gtk_entry_new ();
-  int line = 0;
-
-  while (gtk_grid_get_child_at (grid, 0, line) != NULL)
-    line++;
-
-  gtk_label_set_xalign (GTK_LABEL (title), 1);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (title), entry);
-  gtk_editable_set_text (GTK_EDITABLE (entry), text ? text : "");
-  gtk_widget_set_hexpand (entry, TRUE);
-  g_object_set_data (G_OBJECT (entry), "button", button);
-  g_object_set_data (G_OBJECT (entry), "rule", (gpointer)rule);
-  g_signal_connect_object (entry, "changed", G_CALLBACK (on_rule_changed), self, 0);
-  gtk_grid_attach (grid, title, 0, line, 1, 1);
-  gtk_grid_attach (grid, entry, 1, line, 1, 1);
-}
-
-static char *
-limit_text (gboolean has,
-            double   value)
-{
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-
-  return has ? g_strdup (g_ascii_dtostr (buffer, sizeof buffer, value)) : NULL;
-}
-
-static void
-create_rules_editor (GtkMenuButton *button,
-                     gpointer       user_data)
-{
-  ConduitMappingEditor *self = user_data;
-  ConduitMappingRow *row = cell_row (GTK_WIDGET (button));
-  GtkWidget *popover = gtk_popover_new ();
-  GtkWidget *grid = gtk_grid_new ();
-  const char * const *values;
-  g_autofree char *values_text = NULL;
-  g_autofree char *min_length = NULL;
-  g_autofree char *max_length = NULL;
-  g_autofree char *minimum = NULL;
-  g_autofree char *maximum = NULL;
-  double limit;
-  gboolean has;
-
-  gtk_popover_set_child (GTK_POPOVER (popover), grid);
-  gtk_menu_button_set_popover (button, popover);
-  if (row == NULL)
-    return;
-
-  values = conduit_mapping_row_get_allowed_values (row);
-  values_text = values ? g_strjoinv (", ", (char **)values) : NULL;
-  if (conduit_mapping_row_get_min_length (row) >= 0)
-    min_length = g_strdup_printf ("%d", conduit_mapping_row_get_min_length (row));
-  if (conduit_mapping_row_get_max_length (row) >= 0)
-    max_length = g_strdup_printf ("%d", conduit_mapping_row_get_max_length (row));
-  has = conduit_mapping_row_get_minimum (row, &limit);
-  minimum = limit_text (has, limit);
-  has = conduit_mapping_row_get_maximum (row, &limit);
-  maximum = limit_text (has, limit);
-
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
-  add_rule_entry (self, GTK_GRID (grid), GTK_WIDGET (button), "min_length", _("_Fewest characters"), min_length);
-  add_rule_entry (self, GTK_GRID (grid), GTK_WIDGET (button), "max_length", _("_Most characters"), max_length);
-  add_rule_entry (self, GTK_GRID (grid), GTK_WIDGET (button), "minimum", _("_Smallest number"), minimum);
-  add_rule_entry (self, GTK_GRID (grid), GTK_WIDGET (button), "maximum", _("_Largest number"), maximum);
-  add_rule_entry (self, GTK_GRID (grid), GTK_WIDGET (button), "values", _("_Allowed values"), values_text);
-  add_rule_entry (self, GTK_GRID (grid), GTK_WIDGET (button), "pattern", _("_Pattern"),
-                  conduit_mapping_row_get_pattern (row));
-  {
-    GtkWidget *hint = gtk_label_new (_("Leave a box empty for no rule. Allowed values are separated by commas and used with the type “One of a list”; the pattern is a regular expression."));
-
-    gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
-    gtk_label_set_max_width_chars (GTK_LABEL (hint), 40);
-    gtk_label_set_xalign (GTK_LABEL (hint), 0);
-    gtk_widget_add_css_class (hint, "dim-label");
-    gtk_widget_add_css_class (hint, "caption");
-    gtk_grid_attach (GTK_GRID (grid), hint, 0, 6, 2, 1);
-  }
+  setup_cell (self, item, CONDUIT_TYPE_MAPPING_SOURCE_CELL);
 }
 
 static void
 setup_validation_cell (ConduitMappingEditor *self,
                        GtkListItem          *item)
 {
-  GtkWidget *button = gtk_menu_button_new ();
-
-  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (button), create_rules_editor, self, NULL);
-  gtk_widget_set_tooltip_text (button, _("Rules the value must follow"));
-  cell_init (self, item, button, "validation");
+  setup_cell (self, item, CONDUIT_TYPE_MAPPING_RULES_CELL);
 }
 
 static void
 setup_preview_cell (ConduitMappingEditor *self,
                     GtkListItem          *item)
 {
-  GtkWidget *inscription = gtk_inscription_new (NULL);
-
-  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (inscription), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
-  gtk_inscription_set_min_chars (GTK_INSCRIPTION (inscription), 8);
-  /* one line, ellipsized: a row is as tall as its entries, and a wrapped value reads badly */
-  gtk_inscription_set_nat_lines (GTK_INSCRIPTION (inscription), 1);
-  gtk_widget_set_valign (inscription, GTK_ALIGN_CENTER);
-  cell_init (self, item, inscription, "preview");
+  setup_cell (self, item, CONDUIT_TYPE_MAPPING_PREVIEW_CELL);
 }
 
 static void
 setup_status_cell (ConduitMappingEditor *self,
                    GtkListItem          *item)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *image = gtk_image_new ();
-  GtkWidget *inscription = gtk_inscription_new (NULL);
-
-  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (inscription), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
-  gtk_inscription_set_min_chars (GTK_INSCRIPTION (inscription), 6);
-  gtk_inscription_set_nat_lines (GTK_INSCRIPTION (inscription), 1);
-  gtk_widget_set_valign (inscription, GTK_ALIGN_CENTER);
-  gtk_widget_set_hexpand (inscription, TRUE);
-  gtk_box_append (GTK_BOX (box), image);
-  gtk_box_append (GTK_BOX (box), inscription);
-  g_object_set_data (G_OBJECT (box), "image", image);
-  g_object_set_data (G_OBJECT (box), "text", inscription);
-  cell_init (self, item, box, "status");
-}
-
-static void
-mark_problem (GtkWidget  *entry,
-              RowState   *state,
-              const char *member)
-{
-  gboolean at_fault = state->status == CONDUIT_MAPPING_ROW_STATUS_PROBLEM &&
-                      g_strcmp0 (state->problem_member, member) == 0;
-  PangoAttrList *attributes = NULL;
-
-  if (at_fault && state->problem_column > 0)
-    {
-      const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-      glong chars = g_utf8_strlen (text, -1);
-      glong first = MIN ((glong)state->problem_column - 1, MAX (chars - 1, 0));
-      glong last = MIN (first + MAX ((glong)state->problem_length, 1), chars);
-      PangoAttribute *underline = pango_attr_underline_new (PANGO_UNDERLINE_ERROR);
-
-      /* the wavy line takes the entry's text colour, which the error style makes red */
-      underline->start_index = g_utf8_offset_to_pointer (text, first) - text;
-      underline->end_index = g_utf8_offset_to_pointer (text, last) - text;
-      attributes = pango_attr_list_new ();
-      pango_attr_list_insert (attributes, underline);
-    }
-
-  gtk_entry_set_attributes (GTK_ENTRY (entry), attributes);
-  g_clear_pointer (&attributes, pango_attr_list_unref);
-  if (at_fault)
-    gtk_widget_add_css_class (entry, "error");
-  else
-    gtk_widget_remove_css_class (entry, "error");
-  gtk_widget_set_tooltip_text (entry, at_fault ? state->reason : NULL);
-}
-
-static void set_label (GtkWidget  *widget,
-                       const char *format,
-                       ...) G_GNUC_PRINTF (2, 3);
-
-static void
-set_label (GtkWidget  *widget,
-           const char *format,
-           ...)
-{
-  g_autofree char *label = NULL;
-  va_list args;
-
-  va_start (args, format);
-  label = g_strdup_vprintf (format, args);
-  va_end (args);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-}
-
-static void
-status_appearance (ConduitMappingEditor     *self,
-                   ConduitMappingRowStatus   status,
-                   const char              **text,
-                   const char              **icon,
-                   const char              **style)
-{
-  *style = "error";
-  *icon = "dialog-warning-symbolic";
-  switch (status)
-    {
-    case CONDUIT_MAPPING_ROW_STATUS_OK:
-      *text = self->records->len > 0 ? _("OK") : _("No sample");
-      *icon = "emblem-ok-symbolic";
-      *style = "success";
-      break;
-    case CONDUIT_MAPPING_ROW_STATUS_SUGGESTED:
-      *text = _("Suggested: check it");
-      *icon = "dialog-information-symbolic";
-      *style = "accent";
-      break;
-    case CONDUIT_MAPPING_ROW_STATUS_MISSING_REQUIRED:
-      *text = _("Missing required");
-      break;
-    case CONDUIT_MAPPING_ROW_STATUS_TYPE_ERROR:
-      *text = _("Type error");
-      break;
-    case CONDUIT_MAPPING_ROW_STATUS_INVALID:
-      *text = _("Not valid");
-      break;
-    case CONDUIT_MAPPING_ROW_STATUS_PROBLEM:
-    default:
-      *text = _("Fix this row");
-      *icon = "dialog-error-symbolic";
-      break;
-    }
-}
-
-static const char *
-status_reason (ConduitMappingEditor *self,
-               ConduitMappingRow    *row,
-               RowState             *state)
-{
-  if (state->reason != NULL)
-    return state->reason;
-  if (state->status == CONDUIT_MAPPING_ROW_STATUS_SUGGESTED)
-    return _("Auto-map chose this source by its name. Change anything in the row to confirm it.");
-  if (self->records->len == 0)
-    return _("There is no sample record to check this row with.");
-  return _("The value of this sample record passes every rule of the row.");
-}
-
-static void
-update_cell (ConduitMappingEditor *self,
-             GtkWidget            *cell)
-{
-  const char *column = g_object_get_data (G_OBJECT (cell), "conduit-column");
-  ConduitMappingRow *row = g_object_get_data (G_OBJECT (cell), "conduit-row");
-  RowState *state;
-  const char *name;
-  g_autofree char *fallback = NULL;
-  guint position = 0;
-
-  if (row == NULL)
-    return;
-
-  state = state_of (self, row);
-  row_position (self, row, &position);
-  name = conduit_mapping_row_get_destination (row);
-  if (*name == '\0')
-    name = fallback = g_strdup_printf (_("row %u"), position + 1);
-
-  self->updating = TRUE;
-
-  if (g_str_equal (column, "destination"))
-    {
-      if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (cell)), conduit_mapping_row_get_destination (row)) != 0)
-        gtk_editable_set_text (GTK_EDITABLE (cell), conduit_mapping_row_get_destination (row));
-      mark_problem (cell, state, "destination");
-      set_label (cell, _("Destination field of %s"), name);
-    }
-  else if (g_str_equal (column, "required"))
-    {
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (cell), conduit_mapping_row_get_required (row));
-      set_label (cell, _("Required: %s"), name);
-    }
-  else if (g_str_equal (column, "type"))
-    {
-      gtk_drop_down_set_selected (GTK_DROP_DOWN (cell), conduit_mapping_row_get_value_type (row));
-      set_label (cell, _("Type of %s"), name);
-    }
-  else if (g_str_equal (column, "source"))
-    {
-      GtkWidget *kind = g_object_get_data (G_OBJECT (cell), "kind");
-      GtkWidget *entry = g_object_get_data (G_OBJECT (cell), "entry");
-      ConduitMappingSourceKind source_kind = conduit_mapping_row_get_source_kind (row);
-      g_autofree char *text = NULL;
-
-      if (source_kind == CONDUIT_MAPPING_SOURCE_CONSTANT)
-        text = constant_to_display (conduit_mapping_row_get_source (row));
-      else
-        text = g_strdup (conduit_mapping_row_get_source (row));
-
-      gtk_drop_down_set_selected (GTK_DROP_DOWN (kind), source_kind);
-      /* only when it differs, so that typing keeps the cursor where it is */
-      if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (entry)), text) != 0)
-        {
-          g_autofree char *shown = constant_from_display (gtk_editable_get_text (GTK_EDITABLE (entry)));
-
-          if (source_kind != CONDUIT_MAPPING_SOURCE_CONSTANT ||
-              g_strcmp0 (shown, conduit_mapping_row_get_source (row)) != 0)
-            gtk_editable_set_text (GTK_EDITABLE (entry), text);
-        }
-      gtk_entry_set_placeholder_text (GTK_ENTRY (entry),
-                                      source_kind == CONDUIT_MAPPING_SOURCE_FIELD ? _("Field of the record") :
-                                      source_kind == CONDUIT_MAPPING_SOURCE_CONSTANT ? _("Value sent every time") :
-                                      _("e.g. lower(trim(Email))"));
-      mark_problem (entry, state, source_kind == CONDUIT_MAPPING_SOURCE_FIELD ? "field" :
-                                  source_kind == CONDUIT_MAPPING_SOURCE_CONSTANT ? "constant" : "expression");
-      set_label (kind, _("Kind of source of %s"), name);
-      set_label (entry, _("Source of %s"), name);
-      set_label (g_object_get_data (G_OBJECT (cell), "pick"), _("Choose a sample field for %s"), name);
-    }
-  else if (g_str_equal (column, "validation"))
-    {
-      g_autofree char *rules = describe_rules (row);
-      gboolean at_fault = state->status == CONDUIT_MAPPING_ROW_STATUS_PROBLEM &&
-                          state->problem_member != NULL &&
-                          strstr ("destination field expression constant", state->problem_member) == NULL;
-
-      gtk_menu_button_set_label (GTK_MENU_BUTTON (cell), rules);
-      /* a column of "None" buttons is noise; rows with rules stand out */
-      if (g_strcmp0 (rules, _("None")) == 0)
-        gtk_widget_add_css_class (cell, "flat");
-      else
-        gtk_widget_remove_css_class (cell, "flat");
-      if (at_fault)
-        gtk_widget_add_css_class (cell, "error");
-      else
-        gtk_widget_remove_css_class (cell, "error");
-      gtk_widget_set_tooltip_text (cell, at_fault ? state->reason : _("Rules the value must follow"));
-      set_label (cell, _("Rules of %s"), name);
-    }
-  else if (g_str_equal (column, "preview"))
-    {
-      gtk_inscription_set_text (GTK_INSCRIPTION (cell), state->preview);
-      gtk_widget_set_tooltip_text (cell, state->preview && *state->preview ? state->preview : NULL);
-      set_label (cell, _("Preview of %s"), name);
-    }
-  else if (g_str_equal (column, "status"))
-    {
-      const char *text, *icon, *style;
-      const char *reason = status_reason (self, row, state);
-
-      status_appearance (self, state->status, &text, &icon, &style);
-      gtk_inscription_set_text (g_object_get_data (G_OBJECT (cell), "text"), text);
-      gtk_image_set_from_icon_name (g_object_get_data (G_OBJECT (cell), "image"), icon);
-      for (guint i = 0; i < 3; i++)
-        gtk_widget_remove_css_class (cell, (const char *[]) { "error", "success", "accent" }[i]);
-      gtk_widget_add_css_class (cell, style);
-      gtk_widget_set_tooltip_text (cell, reason);
-      set_label (cell, _("Status of %s"), name);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, reason, -1);
-    }
-
-  self->updating = FALSE;
+  setup_cell (self, item, CONDUIT_TYPE_MAPPING_STATUS_CELL);
 }
 
 static void
 bind_cell (ConduitMappingEditor *self,
            GtkListItem          *item)
 {
-  GtkWidget *cell = gtk_list_item_get_child (item);
+  ConduitMappingCell *cell = CONDUIT_MAPPING_CELL (gtk_list_item_get_child (item));
 
-  g_object_set_data_full (G_OBJECT (cell), "conduit-row", g_object_ref (gtk_list_item_get_item (item)),
-                          g_object_unref);
+  conduit_mapping_cell_set_row (cell, gtk_list_item_get_item (item));
   g_ptr_array_add (self->cells, cell);
   update_cell (self, cell);
 }
@@ -1593,10 +337,10 @@ static void
 unbind_cell (ConduitMappingEditor *self,
              GtkListItem          *item)
 {
-  GtkWidget *cell = gtk_list_item_get_child (item);
+  ConduitMappingCell *cell = CONDUIT_MAPPING_CELL (gtk_list_item_get_child (item));
 
   g_ptr_array_remove_fast (self->cells, cell);
-  g_object_set_data (G_OBJECT (cell), "conduit-row", NULL);
+  conduit_mapping_cell_set_row (cell, NULL);
 }
 
 /* ---- the whole page ------------------------------------------------------------------- */
@@ -1616,12 +360,10 @@ update_actions (ConduitMappingEditor *self)
                                  conduit_schema_get_fields (self->schema)->len > 0);
 }
 
-static void
-refresh (ConduitMappingEditor *self)
+void
+_conduit_mapping_editor_refresh (ConduitMappingEditor *self)
 {
   g_autoptr(GString) problems = g_string_new (NULL);
-  g_autoptr(GString) details = g_string_new (NULL);
-  guint sent = 0, rejected = 0;
 
   if (self->mapping == NULL)
     return;
@@ -1636,26 +378,8 @@ refresh (ConduitMappingEditor *self)
   gtk_label_set_text (self->problems_label, problems->str);
   gtk_widget_set_visible (GTK_WIDGET (self->problems_label), problems->len > 0);
 
-  count_outcomes (self->mapping, self->records, &sent, &rejected, details);
-  if (!conduit_mapping_compile (self->mapping, NULL) && self->records->len > 0)
-    {
-      /* every record fails on the mapping itself; what else is wrong with them is more use */
-      g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (guint));
-      g_autoptr(ConduitMapping) usable = mapping_without_problems (self, positions);
-      guint usable_sent, usable_rejected;
-
-      g_string_assign (details, _("The mapping has rows to fix (marked “Fix this row”): until they are fixed, every record is rejected."));
-      count_outcomes (usable, self->records, &usable_sent, &usable_rejected, details);
-    }
-  g_free (self->summary_text);
-  self->summary_text = describe_outcomes (self->records->len, sent, rejected);
-  g_free (self->rejected_text);
-  self->rejected_text = g_string_free (g_steal_pointer (&details), FALSE);
-  gtk_label_set_text (self->summary_label, self->summary_text);
-  gtk_label_set_text (self->rejected_label, self->rejected_text);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->rejected_button), rejected > 0);
-
-  show_record (self);
+  _conduit_mapping_editor_show_outcomes (self);
+  _conduit_mapping_editor_show_record (self);
   on_selection_changed (self);
 }
 
@@ -1926,7 +650,7 @@ load_mapping (ConduitMappingEditor *self)
       if (selected != GTK_INVALID_LIST_POSITION)
         select_row (self, MIN (selected, n > 0 ? n - 1 : 0));
     }
-  refresh (self);
+  _conduit_mapping_editor_refresh (self);
 }
 
 static void
@@ -1975,7 +699,8 @@ conduit_mapping_editor_new (void)
  * @document: (nullable): the document holding @node, whose undo stack records the edits
  * @node: (nullable): a "mapping" node of @document's flow
  *
- * Shows @node's mapping, with the sample items of the trigger upstream of it as samples.
+ * Shows @node's mapping, with the samples kept with @node (pasted or from a file) or else
+ * the sample items of the trigger upstream of it.
  */
 void
 conduit_mapping_editor_set_node (ConduitMappingEditor *self,
@@ -1991,7 +716,7 @@ conduit_mapping_editor_set_node (ConduitMappingEditor *self,
   if (self->document != NULL)
     g_signal_handlers_disconnect_by_data (conduit_flow_get_nodes (conduit_document_get_flow (self->document)), self);
 
-  follow_trigger (self, NULL);
+  _conduit_mapping_editor_follow_trigger (self, NULL);
   g_set_object (&self->document, document);
   g_set_object (&self->node, node);
   gtk_single_selection_set_model (self->selection, NULL);
@@ -2004,7 +729,7 @@ conduit_mapping_editor_set_node (ConduitMappingEditor *self,
       g_signal_connect_swapped (conduit_flow_get_nodes (conduit_document_get_flow (document)),
                                 "items-changed", G_CALLBACK (on_nodes_changed), self);
       load_mapping (self);
-      load_upstream_samples (self);
+      _conduit_mapping_editor_load_upstream_samples (self);
     }
   update_actions (self);
 }
@@ -2041,9 +766,9 @@ conduit_mapping_editor_get_mapping (ConduitMappingEditor *self)
  * @row: a row of the table
  * @column: "destination", "required", "type", "source", "validation", "preview" or "status"
  *
- * For tests and accessibility tools: the widget of a cell on screen. The source cell is a box
- * of the kind drop-down, the entry and the field picker; the status cell a box of an icon and
- * a #GtkInscription.
+ * For tests and accessibility tools: the widget of a cell on screen, a #ConduitMappingCell of
+ * the column's class (#ConduitMappingSourceCell for "source", #ConduitMappingRulesCell for
+ * "validation", and so on).
  *
  * Returns: (transfer none) (nullable): the cell, or %NULL when it is not on screen
  */
@@ -2053,6 +778,7 @@ conduit_mapping_editor_get_cell (ConduitMappingEditor *self,
                                  const char           *column)
 {
   ConduitMappingRow *wanted;
+  GType type = G_TYPE_INVALID;
 
   g_return_val_if_fail (CONDUIT_IS_MAPPING_EDITOR (self), NULL);
   g_return_val_if_fail (column != NULL, NULL);
@@ -2060,14 +786,19 @@ conduit_mapping_editor_get_cell (ConduitMappingEditor *self,
   if (row >= n_rows (self))
     return NULL;
 
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    if (g_str_equal (columns[c].column, column))
+      type = columns[c].get_type ();
+  g_return_val_if_fail (type != G_TYPE_INVALID, NULL);
+
   wanted = conduit_mapping_get_row (self->mapping, row);
   for (guint i = 0; i < self->cells->len; i++)
     {
-      GtkWidget *cell = g_ptr_array_index (self->cells, i);
+      ConduitMappingCell *cell = g_ptr_array_index (self->cells, i);
 
-      if (g_object_get_data (G_OBJECT (cell), "conduit-row") == wanted &&
-          g_str_equal (g_object_get_data (G_OBJECT (cell), "conduit-column"), column))
-        return cell;
+      if (conduit_mapping_cell_get_row (cell) == wanted &&
+          G_TYPE_CHECK_INSTANCE_TYPE (cell, type))
+        return GTK_WIDGET (cell);
     }
   return NULL;
 }
@@ -2094,97 +825,6 @@ conduit_mapping_editor_get_row_status (ConduitMappingEditor  *self,
   if (reason != NULL)
     *reason = state->reason;
   return state->status;
-}
-
-guint
-conduit_mapping_editor_get_n_records (ConduitMappingEditor *self)
-{
-  g_return_val_if_fail (CONDUIT_IS_MAPPING_EDITOR (self), 0);
-  return self->records->len;
-}
-
-guint
-conduit_mapping_editor_get_record_index (ConduitMappingEditor *self)
-{
-  g_return_val_if_fail (CONDUIT_IS_MAPPING_EDITOR (self), 0);
-  return self->record_index;
-}
-
-/**
- * conduit_mapping_editor_get_summary_text:
- * @self: a mapping editor
- *
- * Returns: "N would be sent, M rejected" for the sample records, as the strip shows it
- */
-const char *
-conduit_mapping_editor_get_summary_text (ConduitMappingEditor *self)
-{
-  g_return_val_if_fail (CONDUIT_IS_MAPPING_EDITOR (self), NULL);
-  return self->summary_text ? self->summary_text : "";
-}
-
-/**
- * conduit_mapping_editor_get_rejected_text:
- * @self: a mapping editor
- *
- * Returns: the rejected sample records with their reasons, as "Show Rejected" lists them
- */
-const char *
-conduit_mapping_editor_get_rejected_text (ConduitMappingEditor *self)
-{
-  g_return_val_if_fail (CONDUIT_IS_MAPPING_EDITOR (self), NULL);
-  return self->rejected_text ? self->rejected_text : "";
-}
-
-/**
- * conduit_mapping_editor_describe:
- * @flow: a flow
- * @node: a "mapping" node of @flow
- *
- * The short account of a mapping that the inspector shows beside "Edit Mapping": rows,
- * problems, and what would become of the sample records of the trigger upstream.
- *
- * Returns: (transfer full): a sentence or two
- */
-char *
-conduit_mapping_editor_describe (ConduitFlow *flow,
-                                 ConduitNode *node)
-{
-  g_autoptr(GPtrArray) problems = NULL;
-  g_autoptr(ConduitMapping) mapping = NULL;
-  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
-  g_autofree char *rows = NULL;
-  g_autofree char *outcome = NULL;
-  guint n, sent, rejected;
-
-  g_return_val_if_fail (CONDUIT_IS_FLOW (flow), NULL);
-  g_return_val_if_fail (CONDUIT_IS_NODE (node), NULL);
-
-  if (conduit_node_get_mapping (node) == NULL)
-    return g_strdup (_("No fields are mapped yet."));
-
-  mapping = conduit_mapping_load_json (conduit_node_get_mapping (node), &problems);
-  n = g_list_model_get_n_items (G_LIST_MODEL (mapping));
-  if (problems->len == 0)
-    rows = g_strdup_printf (ngettext ("%u row, no problems.", "%u rows, no problems.", n), n);
-  else
-    {
-      g_autofree char *n_rows_text = g_strdup_printf (ngettext ("%u row", "%u rows", n), n);
-      g_autofree char *n_problems = g_strdup_printf (ngettext ("%u problem", "%u problems", problems->len),
-                                                     problems->len);
-
-      /* Translators: "7 rows, 2 problems." */
-      rows = g_strdup_printf (_("%s, %s."), n_rows_text, n_problems);
-    }
-
-  find_upstream_samples (flow, node, records);
-  if (records->len == 0)
-    return g_strdup_printf ("%s %s", rows, _("No sample records upstream."));
-
-  count_outcomes (mapping, records, &sent, &rejected, NULL);
-  outcome = describe_outcomes (records->len, sent, rejected);
-  /* Translators: "7 rows, no problems. Samples: 1 would be sent, 0 rejected." */
-  return g_strdup_printf (_("%s Samples: %s."), rows, outcome);
 }
 
 static void
@@ -2230,7 +870,7 @@ conduit_mapping_editor_open_window (GtkWidget       *parent,
   header = adw_header_bar_new ();
   editor = conduit_mapping_editor_new ();
   /* Translators: the mapping window's title, with the step's name */
-  title = g_strdup_printf (_("Map Fields — %s"), node_name (node));
+  title = g_strdup_printf (_("Map Fields — %s"), _conduit_mapping_editor_node_name (node));
 
   gtk_widget_set_vexpand (editor, TRUE);
   gtk_box_append (GTK_BOX (box), header);
@@ -2265,17 +905,19 @@ on_selection_changed (ConduitMappingEditor *self)
   if (self->mapping != NULL && selected < n_rows (self))
     {
       ConduitMappingRow *row = conduit_mapping_get_row (self->mapping, selected);
-      RowState *state = state_of (self, row);
-
+      g_autofree char *fallback = NULL;
       g_autofree char *message = NULL;
+      ConduitMappingCellState shown;
 
-      if (state->status != CONDUIT_MAPPING_ROW_STATUS_OK)
+      cell_state (self, row, &shown, &fallback);
+      if (shown.status != CONDUIT_MAPPING_ROW_STATUS_OK)
         {
           const char *text, *icon, *style;
 
-          status_appearance (self, state->status, &text, &icon, &style);
+          conduit_mapping_cell_state_appearance (&shown, &text, &icon, &style);
           /* Translators: the selected row's status and why, under the table */
-          message = g_strdup_printf (_("%s — %s"), text, status_reason (self, row, state));
+          message = g_strdup_printf (_("%s — %s"), text,
+                                     conduit_mapping_cell_state_explain (&shown));
         }
       say (self, message);
     }
@@ -2338,7 +980,7 @@ conduit_mapping_editor_class_init (ConduitMappingEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitMappingEditor, selection);
   gtk_widget_class_bind_template_child (widget_class, ConduitMappingEditor, problems_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitMappingEditor, action_label);
-  gtk_widget_class_bind_template_callback (widget_class, on_use_pasted_clicked);
+  _conduit_mapping_editor_class_samples_init (widget_class);
   gtk_widget_class_bind_template_callback (widget_class, setup_destination_cell);
   gtk_widget_class_bind_template_callback (widget_class, setup_required_cell);
   gtk_widget_class_bind_template_callback (widget_class, setup_type_cell);
@@ -2354,9 +996,6 @@ conduit_mapping_editor_class_init (ConduitMappingEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "mapping.move-up", NULL, move_row_action);
   gtk_widget_class_install_action (widget_class, "mapping.move-down", NULL, move_row_action);
   gtk_widget_class_install_action (widget_class, "mapping.auto-map", NULL, auto_map_action);
-  gtk_widget_class_install_action (widget_class, "mapping.previous-record", NULL, step_record_action);
-  gtk_widget_class_install_action (widget_class, "mapping.next-record", NULL, step_record_action);
-  gtk_widget_class_install_action (widget_class, "mapping.load-samples", NULL, load_samples_action);
   gtk_widget_class_install_action (widget_class, "mapping.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "mapping.redo", NULL, undo_action);
 
@@ -2364,8 +1003,6 @@ conduit_mapping_editor_class_init (ConduitMappingEditorClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, GDK_CONTROL_MASK, "mapping.remove-row", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "mapping.move-up", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "mapping.move-down", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, GDK_ALT_MASK, "mapping.previous-record", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, GDK_ALT_MASK, "mapping.next-record", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "mapping.undo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "mapping.redo", NULL);
 }
@@ -2379,6 +1016,6 @@ conduit_mapping_editor_init (ConduitMappingEditor *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (on_selection_changed), self);
-  show_record (self);
+  _conduit_mapping_editor_show_record (self);
   update_actions (self);
 }

@@ -13,17 +13,6 @@
 
 G_BEGIN_DECLS
 
-/* How a row of the mapping table fares with the sample record shown. */
-typedef enum
-{
-  CONDUIT_MAPPING_ROW_STATUS_OK,
-  CONDUIT_MAPPING_ROW_STATUS_SUGGESTED,         /* added by auto-map, not yet confirmed */
-  CONDUIT_MAPPING_ROW_STATUS_MISSING_REQUIRED,
-  CONDUIT_MAPPING_ROW_STATUS_TYPE_ERROR,
-  CONDUIT_MAPPING_ROW_STATUS_INVALID,           /* another rule refused the value */
-  CONDUIT_MAPPING_ROW_STATUS_PROBLEM,           /* the row itself is wrong: fix it first */
-} ConduitMappingRowStatus;
-
 #define CONDUIT_TYPE_MAPPING_EDITOR (conduit_mapping_editor_get_type ())
 
 G_DECLARE_FINAL_TYPE (ConduitMappingEditor, conduit_mapping_editor, CONDUIT, MAPPING_EDITOR, AdwBin)

@@ -242,10 +242,29 @@ on_search_changed (ConduitPalette *self)
 static void
 on_search_activate (ConduitPalette *self)
 {
-  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list, 0);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+  GtkListBoxRow *row;
+
+  /* The search field captures the list's keys, so Enter on a focused row arrives here too:
+   * that row is the one meant. */
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list)))
+    {
+      row = GTK_IS_LIST_BOX_ROW (focus)
+            ? GTK_LIST_BOX_ROW (focus)
+            : GTK_LIST_BOX_ROW (gtk_widget_get_ancestor (focus, GTK_TYPE_LIST_BOX_ROW));
+      if (row != NULL)
+        {
+          g_signal_emit (self, signals[CONNECTOR_ACTIVATED], 0, row_get_connector (row));
+          return;
+        }
+    }
 
   /* Enter in the search field adds the best (first) match, so a keyboard user can type
-   * "http" and press Enter. */
+   * "http" and press Enter; the search waits a moment after each key, so it is brought up
+   * to date with what was typed first. */
+  on_search_changed (self);
+  row = gtk_list_box_get_row_at_index (self->list, 0);
   if (row != NULL)
     g_signal_emit (self, signals[CONNECTOR_ACTIVATED], 0, row_get_connector (row));
 }

@@ -62,6 +62,8 @@ static void
 fill_query (ConduitRunListModel *self,
             ConduitHistoryQuery *query)
 {
+  /* every member not set here (a filter added to the query later) means "any" */
+  *query = (ConduitHistoryQuery) { 0 };
   query->flow = self->flow;
   query->status = self->status;
   query->since_us = self->since_us;

@@ -12,7 +12,6 @@
 #include <glib/gi18n.h>
 
 #include "conduit-resources.h"
-#include "conduit-run-explainer.h"
 #include "conduit-run-panel.h"
 #include "conduit-webhook-info.h"
 
@@ -210,121 +209,13 @@ state_style (const char *state)
   return NULL;
 }
 
-/* The first item that left through an error port, which carries the engine's
- * {"item", "error": {"kind", "message", "http_status", "attempts"}}. */
-static JsonObject *
-first_error (ConduitRun       *run,
-             ConduitNode      *node,
-             ConduitConnector *connector,
-             const char      **port_id)
-{
-  GPtrArray *ports = connector ? conduit_connector_get_outputs (connector) : NULL;
-
-  for (guint i = 0; ports != NULL && i < ports->len; i++)
-    {
-      const ConduitPortSpec *port = g_ptr_array_index (ports, i);
-      GPtrArray *items;
-      JsonNode *item;
-
-      if (!port->is_error)
-        continue;
-      items = conduit_run_get_node_output (run, conduit_node_get_id (node), port->id);
-      if (items == NULL || items->len == 0)
-        continue;
-
-      item = g_ptr_array_index (items, 0);
-      *port_id = port->id;
-      if (JSON_NODE_HOLDS_OBJECT (item))
-        return json_node_get_object (item);
-      return NULL;
-    }
-
-  return NULL;
-}
-
-static const char *
-object_string (JsonObject *object,
-               const char *member)
-{
-  JsonNode *value = object ? json_object_get_member (object, member) : NULL;
-
-  if (value != NULL && JSON_NODE_HOLDS_VALUE (value) &&
-      json_node_get_value_type (value) == G_TYPE_STRING)
-    return json_node_get_string (value);
-  return NULL;
-}
-
-static guint
-object_uint (JsonObject *object,
-             const char *member)
-{
-  JsonNode *value = object ? json_object_get_member (object, member) : NULL;
-
-  if (value != NULL && JSON_NODE_HOLDS_VALUE (value) &&
-      json_node_get_value_type (value) == G_TYPE_INT64)
-    return (guint)CLAMP (json_node_get_int (value), 0, G_MAXUINT);
-  return 0;
-}
-
 static char *
 dup_explanation (ConduitRunPanel  *self,
-                 ConduitConnector *connector,
-                 guint             items_failed,
-                 guint             items_rejected)
+                 ConduitConnector *connector)
 {
-  const char *node_error = conduit_run_get_node_error (self->run, conduit_node_get_id (self->node));
-  const char *port_id = NULL;
-  JsonObject *failure = first_error (self->run, self->node, connector, &port_id);
-  JsonObject *error = NULL;
-  g_autofree char *credential = conduit_node_dup_string_setting (self->node, connector,
-                                                                 "credential");
-  g_autofree char *url = conduit_node_dup_string_setting (self->node, connector, "url");
-  ConduitRunProblem problem = { 0 };
-  g_autofree char *sentence = NULL;
-  g_autofree char *redacted = NULL;
+  g_autofree char *sentence = conduit_run_explain_node (self->run, self->node, connector);
 
-  if (node_error == NULL && failure == NULL)
-    return NULL;
-
-  problem.credential = credential;
-  problem.url = url;
-
-  if (node_error != NULL)
-    {
-      problem.kind = conduit_run_get_node_error_kind (self->run, conduit_node_get_id (self->node));
-      problem.message = node_error;
-    }
-  else
-    {
-      JsonNode *error_node = json_object_get_member (failure, "error");
-
-      if (error_node != NULL && JSON_NODE_HOLDS_OBJECT (error_node))
-        error = json_node_get_object (error_node);
-      problem.kind = object_string (error, "kind");
-      problem.message = object_string (error, "message");
-      problem.http_status = object_uint (error, "http_status");
-      problem.attempts = object_uint (error, "attempts");
-      if (g_strcmp0 (port_id, "rejected") == 0)
-        {
-          problem.kind = "rejected";
-          problem.n_records = items_rejected;
-        }
-    }
-
-  sentence = conduit_run_explain (&problem);
-  if (node_error == NULL && g_strcmp0 (problem.kind, "rejected") != 0 && items_failed > 1)
-    {
-      /* Translators: %u items failed; then the explanation of the first failure */
-      g_autofree char *counted = g_strdup_printf (ngettext ("%u item failed. The first: %s",
-                                                            "%u items failed. The first: %s",
-                                                            items_failed),
-                                                  items_failed, sentence);
-      g_free (sentence);
-      sentence = g_steal_pointer (&counted);
-    }
-
-  redacted = conduit_run_redact (self->run, sentence);
-  return g_steal_pointer (&redacted);
+  return sentence ? conduit_run_redact (self->run, sentence) : NULL;
 }
 
 static void
@@ -405,7 +296,7 @@ conduit_run_panel_update (ConduitRunPanel *self)
                             items_in, items_ok, items_failed, items_rejected);
   gtk_label_set_text (self->counts_label, counts);
 
-  explanation = dup_explanation (self, connector, items_failed, items_rejected);
+  explanation = dup_explanation (self, connector);
   gtk_label_set_text (self->explanation_label, explanation ? explanation : "");
   gtk_widget_set_visible (GTK_WIDGET (self->explanation_label), explanation != NULL);
 

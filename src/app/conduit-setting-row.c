@@ -162,8 +162,9 @@ read_array (ConduitSettingRow  *self,
   parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, text, -1, &error))
     {
-      /* json-glib's message starts with "<data>:line:column: Parse error: …" */
-      *error_message = g_strdup_printf (_("This is not valid JSON yet: %s"), error->message);
+      g_autofree char *words = conduit_json_parse_error_describe (error);
+
+      *error_message = g_strdup_printf (_("This is not valid JSON yet. %s"), words);
       return NULL;
     }
 

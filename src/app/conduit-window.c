@@ -573,6 +573,13 @@ save_as_action (GtkWidget  *widget,
     save_as (self);
 }
 
+static gboolean
+close_idle_cb (gpointer data)
+{
+  gtk_window_close (GTK_WINDOW (data));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 close_response_cb (AdwMessageDialog *dialog,
                    const char       *response,
@@ -580,8 +587,11 @@ close_response_cb (AdwMessageDialog *dialog,
 {
   if (g_str_equal (response, "discard"))
     {
+      /* Not from inside the prompt's answer: closing may free this window, and the prompt,
+       * freed when its answer is done, would then unset its transient parent on a freed
+       * window (a GLib critical). Once the prompt is gone, the window closes. */
       self->force_close = TRUE;
-      gtk_window_close (GTK_WINDOW (self));
+      g_idle_add_full (G_PRIORITY_DEFAULT, close_idle_cb, g_object_ref (self), g_object_unref);
     }
   else if (g_str_equal (response, "save"))
     {

@@ -33,74 +33,6 @@ format_time (gint64 us)
   return g_date_time_format (time, "%Y-%m-%d %H:%M:%S");
 }
 
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_time (JsonBuilder *builder,
-          const char  *name,
-          gint64       us)
-{
-  g_autoptr(GDateTime) time = NULL;
-  g_autofree char *text = NULL;
-
-  json_builder_set_member_name (builder, name);
-  if (us <= 0)
-    {
-      json_builder_add_null_value (builder);
-      return;
-    }
-  time = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
-  time = g_date_time_add (g_steal_pointer (&time), us % G_USEC_PER_SEC);
-  text = g_date_time_format_iso8601 (time);
-  json_builder_add_string_value (builder, text);
-}
-
-static void
-build_run (JsonBuilder            *builder,
-           const ConduitRunRecord *run)
-{
-  add_int (builder, "id", run->id);
-  add_string (builder, "flow", run->flow);
-  add_string (builder, "trigger_node", run->trigger_node);
-  add_string (builder, "trigger_kind", run->trigger_kind);
-  add_time (builder, "started_at", run->started_us);
-  add_time (builder, "finished_at", run->finished_us);
-  add_string (builder, "status", conduit_run_status_to_string (run->status));
-  add_int (builder, "items_in", run->items_in);
-  add_int (builder, "items_ok", run->items_ok);
-  add_int (builder, "items_failed", run->items_failed);
-  add_int (builder, "items_rejected", run->items_rejected);
-  add_string (builder, "error", run->error);
-}
-
-static void
-print_json (JsonBuilder *builder)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autofree char *text = json_to_string (root, TRUE);
-
-  printf ("%s\n", text);
-}
-
 static int
 history_list (ConduitHistoryStore *history,
               ConduitHistoryQuery *query,
@@ -118,17 +50,15 @@ history_list (ConduitHistoryStore *history,
 
   if (as_json)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonArray) array = json_array_new ();
+      g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+      g_autofree char *text = NULL;
 
-      json_builder_begin_array (builder);
       for (guint i = 0; i < runs->len; i++)
-        {
-          json_builder_begin_object (builder);
-          build_run (builder, g_ptr_array_index (runs, i));
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-      print_json (builder);
+        json_array_add_element (array, conduit_run_record_to_json (g_ptr_array_index (runs, i)));
+      json_node_set_array (root, array);
+      text = json_to_string (root, TRUE);
+      printf ("%s\n", text);
       return 0;
     }
 
@@ -174,67 +104,16 @@ history_show (ConduitHistoryStore *history,
 
   if (as_json)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(JsonNode) root = conduit_run_export_to_json (history, (gint64)id, &error);
+      g_autofree char *text = NULL;
 
-      json_builder_begin_object (builder);
-      build_run (builder, run);
-      json_builder_set_member_name (builder, "steps");
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < steps->len; i++)
+      if (root == NULL)
         {
-          ConduitStepRecord *step = g_ptr_array_index (steps, i);
-
-          json_builder_begin_object (builder);
-          add_string (builder, "node", step->node_id);
-          json_builder_set_member_name (builder, "item");
-          if (step->item_index >= 0)
-            json_builder_add_int_value (builder, step->item_index);
-          else
-            json_builder_add_null_value (builder);
-          add_int (builder, "attempt", step->attempt);
-          add_time (builder, "started_at", step->started_us);
-          add_time (builder, "finished_at", step->finished_us);
-          add_string (builder, "status", step->status);
-          json_builder_set_member_name (builder, "http_status");
-          if (step->http_status > 0)
-            json_builder_add_int_value (builder, step->http_status);
-          else
-            json_builder_add_null_value (builder);
-          add_int (builder, "delay_ms", step->delay_ms);
-          add_int (builder, "items_in", step->items_in);
-          add_int (builder, "items_out", step->items_out);
-          add_int (builder, "items_failed", step->items_failed);
-          add_string (builder, "error_kind", step->error_kind);
-          add_string (builder, "error", step->error_message);
-          json_builder_end_object (builder);
+          fprintf (stderr, "%s\n", error->message);
+          return 1;
         }
-      json_builder_end_array (builder);
-
-      json_builder_set_member_name (builder, "items");
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < items->len; i++)
-        {
-          ConduitItemRecord *item = g_ptr_array_index (items, i);
-
-          json_builder_begin_object (builder);
-          add_string (builder, "node", item->node_id);
-          add_string (builder, "port", item->port);
-          add_string (builder, "direction", item->is_output ? "out" : "in");
-          add_int (builder, "seq", item->seq);
-          json_builder_set_member_name (builder, "truncated");
-          json_builder_add_boolean_value (builder, item->truncated);
-          add_int (builder, "size", (gint64)item->size);
-          json_builder_set_member_name (builder, "data");
-          if (!item->truncated && json_parser_load_from_data (parser, item->data, -1, NULL))
-            json_builder_add_value (builder, json_node_copy (json_parser_get_root (parser)));
-          else
-            json_builder_add_string_value (builder, item->data);
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-      json_builder_end_object (builder);
-      print_json (builder);
+      text = json_to_string (root, TRUE);
+      printf ("%s\n", text);
       return 0;
     }
 

@@ -31,13 +31,14 @@ typedef struct
 } RunState;
 
 static void
-run_done_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+run_executed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   RunState *state = user_data;
 
-  state->run = conduit_runner_run_finish (CONDUIT_RUNNER (object), result, &state->error);
+  if (!conduit_run_execute_finish (CONDUIT_RUN (object), result, &state->error))
+    g_clear_object (&state->run);
   g_main_loop_quit (state->loop);
 }
 
@@ -192,8 +193,14 @@ conduit_cli_run (int    argc,
   runner = conduit_runner_new (conduit_connector_registry_get_default (), history);
   loop = g_main_loop_new (NULL, FALSE);
   state.loop = loop;
-  conduit_runner_run_async (runner, flow, trigger, items, NULL, run_done_cb, &state);
-  g_main_loop_run (loop);
+  state.run = conduit_runner_create_run (runner, flow, trigger, NULL, items, &state.error);
+  if (state.run != NULL)
+    {
+      /* the failed items are what the explanations under each step are made from */
+      conduit_run_set_keep_outputs (state.run, TRUE);
+      conduit_run_execute_async (state.run, NULL, run_executed_cb, &state);
+      g_main_loop_run (loop);
+    }
 
   if (state.run == NULL)
     {
@@ -210,14 +217,18 @@ conduit_cli_run (int    argc,
       g_autoptr(ConduitNode) node = g_list_model_get_item (nodes, i);
       const char *id = conduit_node_get_id (node);
       guint in = 0, ok = 0, failed = 0, rejected = 0;
-      const char *node_error;
+      ConduitConnector *connector =
+        conduit_connector_registry_lookup (conduit_connector_registry_get_default (),
+                                           conduit_node_get_connector_id (node));
+      g_autofree char *explanation = NULL;
 
       conduit_run_get_node_counts (state.run, id, &in, &ok, &failed, &rejected);
       printf ("%-20s %-16s %-10s %6u %6u %6u %8u\n", id, conduit_node_get_connector_id (node),
               conduit_run_get_node_state (state.run, id), in, ok, failed, rejected);
-      node_error = conduit_run_get_node_error (state.run, id);
-      if (node_error != NULL)
-        printf ("  %s\n", node_error);
+      /* the same sentence the app's run panel shows for this step */
+      explanation = conduit_run_explain_node (state.run, node, connector);
+      if (explanation != NULL)
+        printf ("  %s\n", explanation);
     }
 
   record = conduit_run_get_record (state.run);

@@ -223,6 +223,8 @@ conduit_executor_mapping_execute_async (ConduitExecutor     *executor,
       if (self->rejected_mapping != NULL &&
           shape_rejected (self->rejected_mapping, output, item, i, list))
         {
+          /* the shaping kept its own reference to the reasons */
+          json_array_unref (list);
           g_string_free (message, TRUE);
           continue;
         }

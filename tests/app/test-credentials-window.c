@@ -22,21 +22,10 @@
 #include "conduit-window.h"
 #include "../oauth-test-server.h"
 #include "../test-keyring.h"
+#include "test-util.h"
 
 #define GOOD_KEY  "good-key-7f3a9c"
 #define WRONG_KEY "wrong-key-51d2e8"
-
-static gboolean
-spin_until (gboolean (*done) (gpointer data),
-            gpointer   data)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  return done (data);
-}
 
 static gboolean
 pointer_is_null (gpointer data)
@@ -74,7 +63,7 @@ credentials_window_new (void)
   ConduitCredentialsWindow *window = g_object_ref_sink (conduit_credentials_window_new (NULL));
 
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (spin_until (window_loaded, window));
+  g_assert_true (test_spin_until (window_loaded, window, 20));
   return window;
 }
 
@@ -125,7 +114,7 @@ save_and_wait (ConduitCredentialEditor *editor)
 
   g_object_add_weak_pointer (G_OBJECT (editor), &weak);
   gtk_widget_activate_action (GTK_WIDGET (editor), "credential.save", NULL);
-  g_assert_true (spin_until (pointer_is_null, &weak));
+  g_assert_true (test_spin_until (pointer_is_null, &weak, 20));
 }
 
 static char *
@@ -177,7 +166,7 @@ test_add_and_edit (void)
   set_text (editor, "key", GOOD_KEY);
   save_and_wait (editor);
 
-  g_assert_true (spin_until (row_listed, &wait));
+  g_assert_true (test_spin_until (row_listed, &wait, 20));
   row = conduit_credentials_window_get_row (window, id);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "CRM production");
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
@@ -230,7 +219,7 @@ test_add_and_edit (void)
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "CRM staging");
 
   test_keyring_delete (id);
-  g_assert_true (spin_until (row_gone, &wait));
+  g_assert_true (test_spin_until (row_gone, &wait, 20));
   destroy_window (window);
 }
 
@@ -346,7 +335,7 @@ run_test_request (ConduitCredentialEditor *editor,
   set_text (editor, "test-url", url);
   gtk_widget_activate_action (GTK_WIDGET (editor), "credential.test", NULL);
   g_assert_cmpstr (conduit_credential_editor_get_message (editor), ==, "");
-  g_assert_true (spin_until (test_finished, &finished));
+  g_assert_true (test_spin_until (test_finished, &finished, 20));
   g_signal_handler_disconnect (editor, handler);
 }
 
@@ -411,7 +400,7 @@ test_request (void)
   g_assert_null (strstr (result, WRONG_KEY));
   g_assert_nonnull (strstr (result, CONDUIT_REDACTED));
 
-  g_assert_true (spin_until (attention_listed, &wait));
+  g_assert_true (test_spin_until (attention_listed, &wait, 20));
   row = conduit_credentials_window_get_row (window, id);
   g_assert_true (gtk_widget_has_css_class (row, "conduit-credential-attention"));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "401"));
@@ -495,11 +484,11 @@ test_delete_names_flows (void)
   flow_window = g_object_ref_sink (conduit_window_new (NULL));
   gtk_window_present (GTK_WINDOW (flow_window));
   conduit_window_open_file (flow_window, open_file);
-  g_assert_true (spin_until (window_on_editor, flow_window));
+  g_assert_true (test_spin_until (window_on_editor, flow_window, 20));
 
   window = credentials_window_new ();
   wait = (RowWait) { window, id };
-  g_assert_true (spin_until (row_listed, &wait));
+  g_assert_true (test_spin_until (row_listed, &wait, 20));
 
   /* the question names the open flow once and the recent one, not the unrelated one */
   conduit_credentials_window_delete (window, id);
@@ -525,7 +514,7 @@ test_delete_names_flows (void)
   while ((dialog = conduit_credentials_window_get_delete_dialog (window)) == NULL)
     g_main_context_iteration (NULL, TRUE);
   adw_message_dialog_response (dialog, "delete");
-  g_assert_true (spin_until (row_gone, &wait));
+  g_assert_true (test_spin_until (row_gone, &wait, 20));
   stored = test_keyring_lookup (id, &error);
   g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_NOT_FOUND);
   g_assert_null (stored);
@@ -601,11 +590,11 @@ test_missing_banner (void)
   test_keyring_delete ("crm-api-key");
   gtk_window_present (GTK_WINDOW (window));
   conduit_window_open_example (window, "web-form-to-crm.conduit");
-  g_assert_true (spin_until (window_on_editor, window));
+  g_assert_true (test_spin_until (window_on_editor, window, 20));
 
   editor = find_editor (GTK_WIDGET (window));
   g_assert_nonnull (editor);
-  g_assert_true (spin_until (banner_shown, editor));
+  g_assert_true (test_spin_until (banner_shown, editor, 20));
   g_assert_cmpstr (conduit_editor_get_missing_credentials_text (editor), ==,
                    "This flow uses the credential “crm-api-key”, which is not in your keyring.");
 
@@ -620,17 +609,17 @@ test_missing_banner (void)
   set_text (dialog, "key", GOOD_KEY);
   save_and_wait (dialog);
 
-  g_assert_true (spin_until (banner_hidden, editor));
+  g_assert_true (test_spin_until (banner_hidden, editor, 20));
 
   /* the inspector's picker names it now */
   flow = conduit_document_get_flow (conduit_window_get_document (window));
   conduit_inspector_set_node (conduit_editor_get_inspector (editor), conduit_flow_lookup_node (flow, "crm"));
   row = conduit_inspector_get_setting_row (conduit_editor_get_inspector (editor), "credential");
   g_assert_nonnull (row);
-  g_assert_true (spin_until (suggestion_named, row));
+  g_assert_true (test_spin_until (suggestion_named, row, 20));
 
   test_keyring_delete ("crm-api-key");
-  g_assert_true (spin_until (banner_shown, editor));
+  g_assert_true (test_spin_until (banner_shown, editor, 20));
   destroy_window (window);
 }
 
@@ -773,7 +762,7 @@ test_sign_in (void)
   set_text (editor, "scopes", "https://www.googleapis.com/auth/spreadsheets");
 
   conduit_credential_editor_sign_in (editor);
-  g_assert_true (spin_until (sign_in_started, editor));
+  g_assert_true (test_spin_until (sign_in_started, editor, 20));
   dialog = conduit_credential_editor_get_sign_in_dialog (editor);
 
   /* the dialog shows the address to copy when no browser opens */
@@ -789,9 +778,9 @@ test_sign_in (void)
   g_object_add_weak_pointer (G_OBJECT (editor), &weak);
   visit = soup_message_new (SOUP_METHOD_GET, conduit_credential_editor_get_sign_in_uri (editor));
   soup_session_send_and_read_async (browser, visit, G_PRIORITY_DEFAULT, NULL, on_page, &visited);
-  g_assert_true (spin_until (flag_set, &visited));
+  g_assert_true (test_spin_until (flag_set, &visited, 20));
   /* signed in, saved, the editor closed */
-  g_assert_true (spin_until (pointer_is_null, &weak));
+  g_assert_true (test_spin_until (pointer_is_null, &weak, 20));
   g_assert_cmpuint (auth->issued, ==, 1);
 
   kept = test_keyring_lookup (id, &error);
@@ -804,10 +793,10 @@ test_sign_in (void)
   {
     RowWait wait = { window, id };
 
-    g_assert_true (spin_until (row_listed, &wait));
+    g_assert_true (test_spin_until (row_listed, &wait, 20));
     editor = conduit_credentials_window_edit (window, id);
     g_assert_nonnull (editor);
-    g_assert_true (spin_until (signed_in_shown, editor));
+    g_assert_true (test_spin_until (signed_in_shown, editor, 20));
     gtk_window_destroy (GTK_WINDOW (editor));
   }
 
@@ -900,7 +889,7 @@ test_sign_in_banner (void)
 
   window = credentials_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (window), 640, 420);
-  g_assert_true (spin_until (sign_in_banner_shown, window));
+  g_assert_true (test_spin_until (sign_in_banner_shown, window, 20));
   expected = g_strdup_printf ("The service ended the sign-in of “Outlook mail”: flows using it "
                               "fail until you sign in again.");
   /* other test programs share the keyring: one of theirs may need a sign-in just now too */
@@ -908,20 +897,20 @@ test_sign_in_banner (void)
     g_assert_cmpstr (conduit_credentials_window_get_sign_in_banner_text (window), ==, expected);
   g_assert_nonnull (strstr (conduit_credentials_window_get_sign_in_banner_text (window),
                             "“Outlook mail”"));
-  g_assert_true (spin_until (banner_revealed, window));
+  g_assert_true (test_spin_until (banner_revealed, window, 20));
   save_shot (GTK_WIDGET (window), "sign-in-banner.png");
 
   /* Sign In opens the editor with the sign-in started; its hint names Microsoft's portal */
   gtk_widget_activate_action (GTK_WIDGET (window), "credentials.sign-in", "s", id);
   editor = find_credential_editor ();
   g_assert_nonnull (editor);
-  g_assert_true (spin_until (sign_in_started, editor));
+  g_assert_true (test_spin_until (sign_in_started, editor, 20));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_named (GTK_WIDGET (editor), "sign-in-row"))),
                             "Microsoft Entra"));
 
   /* cancelling closes the dialog and the listener */
   adw_message_dialog_response (conduit_credential_editor_get_sign_in_dialog (editor), "cancel");
-  g_assert_true (spin_until (dialog_gone, editor));
+  g_assert_true (test_spin_until (dialog_gone, editor, 20));
   gtk_window_destroy (GTK_WINDOW (editor));
 
   /* a new credential cannot sign in under an id that is taken: nothing would be replaced */
@@ -933,13 +922,13 @@ test_sign_in_banner (void)
   set_text (editor, "token_url", "https://login.microsoftonline.com/common/oauth2/v2.0/token");
   set_text (editor, "client_id", "another-client");
   conduit_credential_editor_sign_in (editor);
-  g_assert_true (spin_until (message_shown, editor));
+  g_assert_true (test_spin_until (message_shown, editor, 20));
   g_assert_nonnull (strstr (conduit_credential_editor_get_message (editor), "already"));
   g_assert_null (conduit_credential_editor_get_sign_in_dialog (editor));
   gtk_window_destroy (GTK_WINDOW (editor));
 
   test_keyring_delete (id);
-  g_assert_true (spin_until (sign_in_banner_hidden, window));
+  g_assert_true (test_spin_until (sign_in_banner_hidden, window, 20));
   destroy_window (window);
 }
 

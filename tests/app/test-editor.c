@@ -10,6 +10,7 @@
 #include "conduit-editor.h"
 #include "conduit-graph-view.h"
 #include "conduit-window.h"
+#include "test-util.h"
 
 typedef struct
 {
@@ -21,15 +22,6 @@ typedef struct
   ConduitDocument  *document;
   ConduitFlow      *flow;
 } Fixture;
-
-static void
-spin (guint milliseconds)
-{
-  gint64 until = g_get_monotonic_time () + milliseconds * 1000;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-}
 
 static void
 open_example (Fixture *fixture,
@@ -58,7 +50,7 @@ open_example (Fixture *fixture,
   g_assert_true (conduit_editor_get_document (fixture->editor) == fixture->document);
 
   /* let the window map and lay out, so that the flaps know whether they fold */
-  spin (300);
+  test_spin_for (300);
 }
 
 static void
@@ -303,7 +295,7 @@ test_narrow_window (void)
   crm = conduit_flow_lookup_node (fixture.flow, "crm");
   conduit_graph_view_select_node (fixture.graph, crm);
   g_signal_emit_by_name (fixture.graph, "node-activated", crm);
-  spin (300);
+  test_spin_for (300);
 
   gtk_widget_measure (GTK_WIDGET (fixture.window), GTK_ORIENTATION_HORIZONTAL, -1,
                       &minimum, &natural, NULL, NULL);

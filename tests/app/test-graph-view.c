@@ -394,6 +394,19 @@ test_move (Fixture       *fixture,
   g_assert_cmpfloat (conduit_node_get_x (slack), ==, 920);
   g_assert_cmpfloat (conduit_node_get_x (crm), ==, 673);
 
+  /* issue 22, defect 14: at a zoom whose steps are not whole canvas units, a card still lands
+   * on whole pixels, so saved flows do not carry 263.9999694824219 */
+  zoom = 0.7;
+  conduit_graph_viewport_set_zoom (conduit_graph_view_get_viewport (fixture->view), zoom);
+  conduit_graph_view_select_node (fixture->view, slack);
+  graph_test_layout (fixture->view);
+  card_point (fixture, "slack", &x, &y);
+  drag (fixture, x, y, x + 7.3, y + 3.1, 0);
+  g_assert_cmpfloat (conduit_node_get_x (slack), !=, 920);
+  g_assert_cmpfloat (conduit_node_get_x (slack), ==, round (conduit_node_get_x (slack)));
+  g_assert_cmpfloat (conduit_node_get_y (slack), ==, round (conduit_node_get_y (slack)));
+  activate (fixture, "graph.undo");
+
   /* with snapping, cards land on the grid */
   conduit_graph_view_set_snap_to_grid (fixture->view, TRUE);
   conduit_graph_view_select_node (fixture->view, slack);

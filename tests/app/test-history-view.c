@@ -12,6 +12,7 @@
 #include "conduit.h"
 #include "conduit-history-view.h"
 #include "conduit-window.h"
+#include "test-util.h"
 
 typedef struct
 {
@@ -105,24 +106,6 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
@@ -132,7 +115,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->runner);
   conduit_history_store_close (fixture->store);
   g_clear_object (&fixture->store);
-  remove_tree (fixture->dir);
+  test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "conduit-inspector.h"
+#include "test-util.h"
 
 typedef struct
 {
@@ -21,15 +22,9 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("CONDUIT_SOURCE_DIR"),
-                                            "data", "examples", "web-form-to-crm.conduit", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ConduitFlow) flow = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(ConduitFlow) flow = test_load_example ("web-form-to-crm.conduit", &file);
 
-  flow = conduit_flow_new_from_file (conduit_connector_registry_get_default (), file, NULL, NULL,
-                                     &error);
-  g_assert_no_error (error);
   fixture->document = conduit_document_new (flow, file);
   fixture->flow = conduit_document_get_flow (fixture->document);
 
@@ -339,6 +334,12 @@ test_array_json (Fixture       *fixture,
   g_assert_nonnull (strstr (message_of (fixture, "items"), "JSON"));
   after = dup_setting_json (node, "items");
   g_assert_cmpstr (after, ==, before);
+
+  /* issue 22, defect 2: in words, with line and column, not json-glib's scanner jargon */
+  set_text_view (view, "[ { \"email\": \"a@example.com } ]");
+  g_assert_nonnull (strstr (message_of (fixture, "items"), "Line 1, column "));
+  g_assert_null (strstr (message_of (fixture, "items"), "<data>"));
+  g_assert_null (strstr (message_of (fixture, "items"), "Parse error"));
 
   set_text_view (view, "{ \"email\": \"a@example.com\" }");
   g_assert_nonnull (strstr (message_of (fixture, "items"), "list"));

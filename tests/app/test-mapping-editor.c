@@ -8,7 +8,9 @@
 #include "config.h"
 
 #include "conduit-inspector.h"
+#include "conduit-mapping-cell.h"
 #include "conduit-mapping-editor.h"
+#include "test-util.h"
 
 /* The example flow's "map" node: rows firstname, lastname, email, phone, company, source and
  * lead_status, fed by the webhook trigger "form" with one sample item (Ada Lovelace). */
@@ -21,17 +23,6 @@ typedef struct
   ConduitFlow          *flow;
   ConduitNode          *node;
 } Fixture;
-
-static void
-spin (void)
-{
-  for (guint i = 0; i < 5; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
-}
 
 static GtkWidget *
 cell (Fixture    *fixture,
@@ -54,21 +45,38 @@ static GtkWidget *
 source_entry (Fixture *fixture,
               guint    row)
 {
-  return g_object_get_data (G_OBJECT (cell (fixture, row, "source")), "entry");
+  return GTK_WIDGET (conduit_mapping_source_cell_get_entry (CONDUIT_MAPPING_SOURCE_CELL (cell (fixture, row, "source"))));
+}
+
+static GtkEditable *
+destination_entry (Fixture *fixture,
+                   guint    row)
+{
+  GtkWidget *widget = cell (fixture, row, "destination");
+
+  return conduit_mapping_destination_cell_get_entry (CONDUIT_MAPPING_DESTINATION_CELL (widget));
+}
+
+static GtkDropDown *
+type_drop_down (Fixture *fixture,
+                guint    row)
+{
+  return conduit_mapping_type_cell_get_drop_down (CONDUIT_MAPPING_TYPE_CELL (cell (fixture, row,
+                                                                                   "type")));
 }
 
 static const char *
 preview (Fixture *fixture,
          guint    row)
 {
-  return gtk_inscription_get_text (GTK_INSCRIPTION (cell (fixture, row, "preview")));
+  return conduit_mapping_preview_cell_get_text (CONDUIT_MAPPING_PREVIEW_CELL (cell (fixture, row, "preview")));
 }
 
 static const char *
 status_text (Fixture *fixture,
              guint    row)
 {
-  return gtk_inscription_get_text (g_object_get_data (G_OBJECT (cell (fixture, row, "status")), "text"));
+  return conduit_mapping_status_cell_get_text (CONDUIT_MAPPING_STATUS_CELL (cell (fixture, row, "status")));
 }
 
 static gboolean
@@ -89,22 +97,16 @@ activate (Fixture    *fixture,
           const char *action)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->editor), action, NULL));
-  spin ();
+  test_spin_idle ();
 }
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("CONDUIT_SOURCE_DIR"),
-                                            "data", "examples", "web-form-to-crm.conduit", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ConduitFlow) flow = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(ConduitFlow) flow = test_load_example ("web-form-to-crm.conduit", &file);
 
-  flow = conduit_flow_new_from_file (conduit_connector_registry_get_default (), file, NULL, NULL,
-                                     &error);
-  g_assert_no_error (error);
   fixture->document = conduit_document_new (flow, file);
   fixture->flow = conduit_document_get_flow (fixture->document);
   fixture->node = conduit_flow_lookup_node (fixture->flow, "map");
@@ -124,7 +126,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   gtk_window_destroy (fixture->window);
-  spin ();
+  test_spin_idle ();
   g_assert_null (fixture->editor);
   g_assert_finalize_object (fixture->document);
 }
@@ -154,7 +156,7 @@ test_upstream_samples (Fixture       *fixture,
 
     conduit_undo_stack_set_setting (conduit_document_get_undo_stack (fixture->document),
                                     conduit_flow_lookup_node (fixture->flow, "form"), "items", items);
-    spin ();
+    test_spin_idle ();
     g_assert_cmpuint (conduit_mapping_editor_get_n_records (fixture->editor), ==, 2);
     g_assert_cmpstr (preview (fixture, 0), ==, "Grace");
     g_assert_cmpstr (conduit_mapping_editor_get_summary_text (fixture->editor), ==,
@@ -171,7 +173,7 @@ test_edit_source (Fixture       *fixture,
 
   g_assert_cmpstr (preview (fixture, 1), ==, "Lovelace");
   gtk_editable_set_text (GTK_EDITABLE (entry), "upper(`Last Name`)");
-  spin ();
+  test_spin_idle ();
 
   g_assert_cmpstr (preview (fixture, 1), ==, "LOVELACE");
   row = json_array_get_object_element (json_object_get_array_member (json_node_get_object (conduit_node_get_mapping (fixture->node)), "rows"), 1);
@@ -179,10 +181,10 @@ test_edit_source (Fixture       *fixture,
   g_assert_true (conduit_document_get_modified (fixture->document));
 
   /* a fixed value is typed as plain text and stored as JSON text */
-  gtk_drop_down_set_selected (g_object_get_data (G_OBJECT (cell (fixture, 1, "source")), "kind"),
+  gtk_drop_down_set_selected (conduit_mapping_source_cell_get_kind (CONDUIT_MAPPING_SOURCE_CELL (cell (fixture, 1, "source"))),
                               CONDUIT_MAPPING_SOURCE_CONSTANT);
   gtk_editable_set_text (GTK_EDITABLE (entry), "Smith");
-  spin ();
+  test_spin_idle ();
   g_assert_cmpstr (preview (fixture, 1), ==, "Smith");
   row = json_array_get_object_element (json_object_get_array_member (json_node_get_object (conduit_node_get_mapping (fixture->node)), "rows"), 1);
   g_assert_cmpstr (json_object_get_string_member (row, "constant"), ==, "Smith");
@@ -207,7 +209,7 @@ test_syntax_error (Fixture       *fixture,
   g_assert_cmpuint (column, >, 0);
 
   gtk_editable_set_text (GTK_EDITABLE (entry), broken);
-  spin ();
+  test_spin_idle ();
 
   g_assert_cmpint (conduit_mapping_editor_get_row_status (fixture->editor, 2, &reason), ==,
                    CONDUIT_MAPPING_ROW_STATUS_PROBLEM);
@@ -238,7 +240,7 @@ test_syntax_error (Fixture       *fixture,
 
   /* keyboard users cannot hover: the selected row's reason is spelt out under the table */
   gtk_widget_grab_focus (entry);
-  spin ();
+  test_spin_idle ();
   {
     GtkLabel *label = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (fixture->editor),
                                                                 CONDUIT_TYPE_MAPPING_EDITOR, "action_label"));
@@ -248,7 +250,7 @@ test_syntax_error (Fixture       *fixture,
 
   /* fixing it clears the mark */
   gtk_editable_set_text (GTK_EDITABLE (entry), "lower(trim(Email))");
-  spin ();
+  test_spin_idle ();
   g_assert_false (gtk_widget_has_css_class (entry, "error"));
   g_assert_null (gtk_entry_get_attributes (GTK_ENTRY (entry)));
   g_assert_cmpstr (status_text (fixture, 2), ==, "OK");
@@ -263,7 +265,7 @@ test_missing_required (Fixture       *fixture,
 
   /* a source that gives nothing for this record */
   gtk_editable_set_text (GTK_EDITABLE (entry), "trim(Nickname)");
-  spin ();
+  test_spin_idle ();
 
   g_assert_cmpstr (preview (fixture, 0), ==, "(no value)");
   g_assert_cmpint (conduit_mapping_editor_get_row_status (fixture->editor, 0, &reason), ==,
@@ -276,8 +278,8 @@ test_missing_required (Fixture       *fixture,
   g_assert_nonnull (strstr (conduit_mapping_editor_get_rejected_text (fixture->editor), "firstname"));
 
   /* not required any more: the record passes */
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (cell (fixture, 0, "required")), FALSE);
-  spin ();
+  gtk_check_button_set_active (conduit_mapping_required_cell_get_check (CONDUIT_MAPPING_REQUIRED_CELL (cell (fixture, 0, "required"))), FALSE);
+  test_spin_idle ();
   g_assert_cmpstr (status_text (fixture, 0), ==, "OK");
   g_assert_cmpstr (conduit_mapping_editor_get_summary_text (fixture->editor), ==,
                    "1 would be sent, 0 rejected");
@@ -301,7 +303,7 @@ test_paste_and_step (Fixture       *fixture,
 
   g_assert_true (conduit_mapping_editor_set_samples_text (fixture->editor, samples, &error));
   g_assert_no_error (error);
-  spin ();
+  test_spin_idle ();
 
   g_assert_cmpuint (conduit_mapping_editor_get_n_records (fixture->editor), ==, 3);
   g_assert_cmpuint (conduit_mapping_editor_get_record_index (fixture->editor), ==, 0);
@@ -327,7 +329,7 @@ test_paste_and_step (Fixture       *fixture,
   g_assert_cmpstr (status_text (fixture, 0), ==, "OK");
   /* the last record: no further */
   gtk_widget_activate_action (GTK_WIDGET (fixture->editor), "mapping.next-record", NULL);
-  spin ();
+  test_spin_idle ();
   g_assert_cmpuint (conduit_mapping_editor_get_record_index (fixture->editor), ==, 2);
   activate (fixture, "mapping.previous-record");
   g_assert_cmpuint (conduit_mapping_editor_get_record_index (fixture->editor), ==, 1);
@@ -352,7 +354,7 @@ test_paste_and_step (Fixture       *fixture,
                                                           "First Name,Last Name,Email\nEdsger,Dijkstra,ewd@example.nl\n",
                                                           &error));
   g_assert_no_error (error);
-  spin ();
+  test_spin_idle ();
   g_assert_cmpuint (conduit_mapping_editor_get_n_records (fixture->editor), ==, 1);
   g_assert_cmpstr (preview (fixture, 1), ==, "Dijkstra");
 }
@@ -370,16 +372,16 @@ test_auto_map (Fixture       *fixture,
   g_assert_true (conduit_mapping_editor_set_samples_text (fixture->editor,
                                                           "{\"First Name\": \"Ada\", \"Last Name\": \"L\", \"Email\": \"a@b.org\", \"Zip Code\": \"N1 9GU\", \"Company\": \"AE\"}",
                                                           &error));
-  spin ();
+  test_spin_idle ();
   n = g_list_model_get_n_items (G_LIST_MODEL (mapping));
 
   /* two empty rows: one with a matching sample field, one without */
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (gtk_widget_get_template_child (GTK_WIDGET (fixture->editor), CONDUIT_TYPE_MAPPING_EDITOR, "column_view")))), n - 1);
   activate (fixture, "mapping.add-row");
-  gtk_editable_set_text (GTK_EDITABLE (cell (fixture, n, "destination")), "zip_code");
+  gtk_editable_set_text (destination_entry (fixture, n), "zip_code");
   activate (fixture, "mapping.add-row");
-  gtk_editable_set_text (GTK_EDITABLE (cell (fixture, n + 1, "destination")), "fax");
-  spin ();
+  gtk_editable_set_text (destination_entry (fixture, n + 1), "fax");
+  test_spin_idle ();
   g_assert_cmpint (conduit_mapping_editor_get_row_status (fixture->editor, n, NULL), ==,
                    CONDUIT_MAPPING_ROW_STATUS_PROBLEM);
 
@@ -401,7 +403,7 @@ test_auto_map (Fixture       *fixture,
 
   /* auto-map is one undo step */
   conduit_undo_stack_undo (conduit_document_get_undo_stack (fixture->document));
-  spin ();
+  test_spin_idle ();
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (source_entry (fixture, n))), ==, "");
 }
 
@@ -421,7 +423,7 @@ test_auto_map_new_step (Fixture       *fixture,
   conduit_undo_stack_add_node (undo, node);
   conduit_undo_stack_add_link (undo, link);
   conduit_mapping_editor_set_node (fixture->editor, fixture->document, node);
-  spin ();
+  test_spin_idle ();
 
   mapping = conduit_mapping_editor_get_mapping (fixture->editor);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mapping)), ==, 0);
@@ -465,9 +467,9 @@ test_add_remove_reorder (Fixture       *fixture,
       g_main_context_iteration (NULL, TRUE);
     g_assert_true (focus_is_in (gtk_window_get_focus (fixture->window), cell (fixture, 2, "destination")));
   }
-  gtk_editable_set_text (GTK_EDITABLE (cell (fixture, 2, "destination")), "title");
+  gtk_editable_set_text (destination_entry (fixture, 2), "title");
   gtk_editable_set_text (GTK_EDITABLE (source_entry (fixture, 2)), "Company");
-  spin ();
+  test_spin_idle ();
   g_assert_cmpstr (preview (fixture, 2), ==, "Analytical Engines Ltd");
   added = mapping_json (fixture);
 
@@ -476,7 +478,7 @@ test_add_remove_reorder (Fixture       *fixture,
   activate (fixture, "mapping.move-up");
   g_assert_cmpstr (conduit_mapping_row_get_destination (conduit_mapping_get_row (mapping, 0)), ==, "title");
   gtk_widget_activate_action (GTK_WIDGET (fixture->editor), "mapping.move-up", NULL);
-  spin ();
+  test_spin_idle ();
   g_assert_cmpstr (conduit_mapping_row_get_destination (conduit_mapping_get_row (mapping, 0)), ==, "title");
   g_assert_cmpstr (preview (fixture, 0), ==, "Analytical Engines Ltd");
   moved = mapping_json (fixture);
@@ -489,7 +491,7 @@ test_add_remove_reorder (Fixture       *fixture,
 
   /* undo walks back: removal, the moves, the edits and the addition */
   conduit_undo_stack_undo (undo);
-  spin ();
+  test_spin_idle ();
   {
     g_autofree char *now = mapping_json (fixture);
     g_assert_cmpstr (now, ==, moved);
@@ -497,7 +499,7 @@ test_add_remove_reorder (Fixture       *fixture,
   g_assert_cmpstr (conduit_mapping_row_get_destination (conduit_mapping_get_row (conduit_mapping_editor_get_mapping (fixture->editor), 0)), ==, "title");
   while (conduit_undo_stack_get_can_undo (undo))
     conduit_undo_stack_undo (undo);
-  spin ();
+  test_spin_idle ();
   {
     g_autofree char *now = mapping_json (fixture);
     g_assert_cmpstr (now, ==, original);
@@ -516,14 +518,14 @@ test_undo_restores (Fixture       *fixture,
   g_autofree char *original = mapping_json (fixture);
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "upper(Company)");
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (cell (fixture, 4, "type")), CONDUIT_MAPPING_TYPE_INTEGER);
-  spin ();
+  gtk_drop_down_set_selected (type_drop_down (fixture, 4), CONDUIT_MAPPING_TYPE_INTEGER);
+  test_spin_idle ();
   g_assert_cmpstr (preview (fixture, 4), ==, "ANALYTICAL ENGINES LTD");
   g_assert_cmpstr (status_text (fixture, 4), ==, "Type error");
 
   /* Ctrl+Z in the mapping window */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->editor), "mapping.undo", NULL));
-  spin ();
+  test_spin_idle ();
   {
     g_autofree char *now = mapping_json (fixture);
     g_assert_cmpstr (now, ==, original);
@@ -531,13 +533,13 @@ test_undo_restores (Fixture       *fixture,
   /* the same widgets show the old row again */
   g_assert_true (source_entry (fixture, 4) == entry);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "trim(Company)");
-  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (cell (fixture, 4, "type"))), ==,
+  g_assert_cmpuint (gtk_drop_down_get_selected (type_drop_down (fixture, 4)), ==,
                     CONDUIT_MAPPING_TYPE_ANY);
   g_assert_cmpstr (preview (fixture, 4), ==, "Analytical Engines Ltd");
   g_assert_cmpstr (status_text (fixture, 4), ==, "OK");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->editor), "mapping.redo", NULL));
-  spin ();
+  test_spin_idle ();
   g_assert_cmpstr (status_text (fixture, 4), ==, "Type error");
   g_assert_true (conduit_undo_stack_get_can_undo (undo));
 }
@@ -553,7 +555,7 @@ test_keyboard (Fixture       *fixture,
   guint found = 0;
 
   gtk_widget_grab_focus (cell (fixture, 3, "destination"));
-  spin ();
+  test_spin_idle ();
   g_assert_true (focus_is_in (gtk_window_get_focus (fixture->window), cell (fixture, 3, "destination")));
   g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (gtk_widget_get_template_child (GTK_WIDGET (fixture->editor), CONDUIT_TYPE_MAPPING_EDITOR, "column_view"))))), ==, 3);
 
@@ -586,11 +588,11 @@ test_window (Fixture       *fixture,
   g_assert_true (conduit_mapping_editor_open_window (GTK_WIDGET (fixture->editor), fixture->document,
                                                      fixture->node) == window);
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *)&window);
-  spin ();
+  test_spin_idle ();
 
   /* deleting the node closes it */
   conduit_undo_stack_remove_node (conduit_document_get_undo_stack (fixture->document), fixture->node);
-  spin ();
+  test_spin_idle ();
   g_assert_null (window);
 }
 
@@ -610,7 +612,7 @@ test_inspector_slot (Fixture       *fixture,
   conduit_inspector_set_document (CONDUIT_INSPECTOR (inspector), fixture->document);
   conduit_inspector_set_node (CONDUIT_INSPECTOR (inspector), fixture->node);
   gtk_window_present (GTK_WINDOW (window));
-  spin ();
+  test_spin_idle ();
 
   summary = GTK_LABEL (gtk_widget_get_template_child (inspector, CONDUIT_TYPE_INSPECTOR, "mapping_summary_label"));
   g_assert_cmpstr (gtk_label_get_text (summary), ==,
@@ -618,21 +620,88 @@ test_inspector_slot (Fixture       *fixture,
 
   /* an edit made in the table shows in the summary */
   gtk_editable_set_text (GTK_EDITABLE (source_entry (fixture, 2)), "lower(");
-  spin ();
+  test_spin_idle ();
   g_assert_cmpstr (gtk_label_get_text (summary), ==,
                    "7 rows, 1 problem. Samples: 0 would be sent, 1 rejected.");
 
   button = GTK_WIDGET (gtk_widget_get_template_child (inspector, CONDUIT_TYPE_INSPECTOR, "edit_mapping_button"));
   g_signal_emit_by_name (button, "clicked");
-  spin ();
+  test_spin_idle ();
   opened = g_object_get_data (G_OBJECT (fixture->node), "conduit-mapping-window");
   g_assert_true (GTK_IS_WINDOW (opened));
   g_assert_cmpstr (gtk_window_get_title (opened), ==, "Map Fields — Map to CRM fields");
   g_assert_true (gtk_window_get_transient_for (opened) == GTK_WINDOW (window));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin ();
+  test_spin_idle ();
   g_assert_null (g_object_get_data (G_OBJECT (fixture->node), "conduit-mapping-window"));
+}
+
+/* Issue 22, defect 14: a row that cannot be checked, for want of a sample, is not shown as
+ * passing (it was a green "✓ No sample"). */
+static void
+test_no_sample_not_green (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(JsonNode) items = json_from_string ("[]", NULL);
+  GtkWidget *status;
+
+  conduit_undo_stack_set_setting (conduit_document_get_undo_stack (fixture->document),
+                                  conduit_flow_lookup_node (fixture->flow, "form"), "items", items);
+  test_spin_idle ();
+  g_assert_cmpuint (conduit_mapping_editor_get_n_records (fixture->editor), ==, 0);
+  g_assert_cmpstr (status_text (fixture, 2), ==, "No sample");
+  status = cell (fixture, 2, "status");
+  g_assert_false (gtk_widget_has_css_class (status, "success"));
+  g_assert_true (gtk_widget_has_css_class (status, "dim-label"));
+}
+
+/* Issue 22, defect 2: samples pasted into the table are kept with the flow: they are there
+ * when the table is opened again and after the flow is saved and loaded; undo takes them back
+ * to the trigger's. */
+static void
+test_pasted_samples_persist (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *saved = NULL;
+  g_autoptr(ConduitFlow) reloaded = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autofree char *summary = NULL;
+  JsonNode *kept;
+  gsize length;
+
+  g_assert_true (conduit_mapping_editor_set_samples_text (fixture->editor,
+                                                          "First Name,Email\n"
+                                                          "grace,grace@example.com\n"
+                                                          "alan,alan@example.com\n"
+                                                          "ada,ada@example.com\n", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (conduit_mapping_editor_get_n_records (fixture->editor), ==, 3);
+
+  /* the table opened again */
+  conduit_mapping_editor_set_node (fixture->editor, NULL, NULL);
+  conduit_mapping_editor_set_node (fixture->editor, fixture->document, fixture->node);
+  test_spin_idle ();
+  g_assert_cmpuint (conduit_mapping_editor_get_n_records (fixture->editor), ==, 3);
+  g_assert_cmpstr (preview (fixture, 0), ==, "Grace");
+  summary = conduit_mapping_editor_describe (fixture->flow, fixture->node);
+  g_assert_nonnull (strstr (summary, "Samples: "));
+
+  /* saved and loaded with the flow */
+  saved = conduit_flow_to_data (fixture->flow, &length);
+  reloaded = conduit_flow_new_from_data (conduit_connector_registry_get_default (), saved,
+                                         (gssize)length, &problems, &error);
+  g_assert_no_error (error);
+  kept = conduit_node_get_setting (conduit_flow_lookup_node (reloaded, "map"), "samples");
+  g_assert_nonnull (kept);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (kept)), ==, 3);
+
+  /* undo gives the trigger's sample item back */
+  conduit_undo_stack_undo (conduit_document_get_undo_stack (fixture->document));
+  test_spin_idle ();
+  g_assert_cmpuint (conduit_mapping_editor_get_n_records (fixture->editor), ==, 1);
+  g_assert_cmpstr (preview (fixture, 0), ==, "Ada");
 }
 
 int
@@ -645,6 +714,8 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/conduit/mapping-editor/samples/upstream", test_upstream_samples);
   ADD ("/conduit/mapping-editor/samples/paste-and-step", test_paste_and_step);
+  ADD ("/conduit/mapping-editor/samples/pasted-persist", test_pasted_samples_persist);
+  ADD ("/conduit/mapping-editor/samples/none-not-green", test_no_sample_not_green);
   ADD ("/conduit/mapping-editor/edit/source", test_edit_source);
   ADD ("/conduit/mapping-editor/edit/syntax-error", test_syntax_error);
   ADD ("/conduit/mapping-editor/edit/missing-required", test_missing_required);

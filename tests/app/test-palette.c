@@ -203,6 +203,58 @@ test_activate_row (Fixture       *fixture,
   g_assert_null (activated);
 }
 
+static GtkListBoxRow *
+row_of (ConduitPalette *palette,
+        const char     *connector_id)
+{
+  GListModel *visible = conduit_palette_get_visible (palette);
+
+  for (guint i = 0; i < g_list_model_get_n_items (visible); i++)
+    {
+      g_autoptr(ConduitConnector) connector = g_list_model_get_item (visible, i);
+
+      if (g_str_equal (conduit_connector_get_id (connector), connector_id))
+        return gtk_list_box_get_row_at_index (conduit_palette_get_list (palette), i);
+    }
+  g_assert_not_reached ();
+}
+
+/* Issue 22, defect 1: Tab into the list, arrow to a step, Enter. The search field captures the
+ * list's keys, so Enter reaches it as "activate": the focused step must be added, not the
+ * search's first match. */
+static void
+test_enter_on_focused_row (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(ConduitConnector) activated = NULL;
+  GtkListBoxRow *row = row_of (fixture->palette, "notify");
+
+  g_signal_connect (fixture->palette, "connector-activated", G_CALLBACK (on_activated), &activated);
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (row)));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (row)));
+
+  g_signal_emit_by_name (conduit_palette_get_search_entry (fixture->palette), "activate");
+  g_assert_nonnull (activated);
+  g_assert_cmpstr (conduit_connector_get_id (activated), ==, "notify");
+}
+
+/* ...and Enter right after typing, before the search's delay has passed, takes the first
+ * match of what was typed, not of the list as it was. */
+static void
+test_enter_right_after_typing (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(ConduitConnector) activated = NULL;
+  GtkEditable *search = conduit_palette_get_search_entry (fixture->palette);
+
+  g_signal_connect (fixture->palette, "connector-activated", G_CALLBACK (on_activated), &activated);
+  gtk_widget_grab_focus (GTK_WIDGET (search));
+  gtk_editable_set_text (search, "webhook");
+  g_signal_emit_by_name (search, "activate");
+  g_assert_nonnull (activated);
+  g_assert_cmpstr (conduit_connector_get_id (activated), ==, "webhook-trigger");
+}
+
 /* Down in the search field moves to the first match, as in GNOME's other searchable lists. */
 static void
 test_keyboard_from_search (Fixture       *fixture,
@@ -285,6 +337,10 @@ main (int   argc,
               fixture_set_up, test_activate_row, fixture_tear_down);
   g_test_add ("/conduit/palette/keyboard", Fixture, NULL,
               fixture_set_up, test_keyboard_from_search, fixture_tear_down);
+  g_test_add ("/conduit/palette/enter-on-focused-row", Fixture, NULL,
+              fixture_set_up, test_enter_on_focused_row, fixture_tear_down);
+  g_test_add ("/conduit/palette/enter-right-after-typing", Fixture, NULL,
+              fixture_set_up, test_enter_right_after_typing, fixture_tear_down);
   g_test_add ("/conduit/palette/drag", Fixture, NULL,
               fixture_set_up, test_drag_offers_connector, fixture_tear_down);
 

@@ -15,6 +15,7 @@
 #include "conduit-resources.h"
 #include "conduit-run-panel.h"
 #include "conduit-window.h"
+#include "test-util.h"
 
 /* Test runs from the window against a server this test starts on 127.0.0.1: one path refuses
  * with 401, one accepts, one never answers until the test lets it. */
@@ -161,14 +162,16 @@ open_flow (Fixture    *fixture,
   return conduit_window_get_document (fixture->window);
 }
 
+static gboolean
+editor_is_idle (gpointer editor)
+{
+  return !conduit_editor_get_running (editor);
+}
+
 static void
 spin_while_running (ConduitEditor *editor)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (conduit_editor_get_running (editor) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (conduit_editor_get_running (editor));
+  g_assert_true (test_spin_until (editor_is_idle, editor, 20));
 }
 
 static ConduitGraphNode *

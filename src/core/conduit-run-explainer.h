@@ -9,6 +9,10 @@
 
 #include <glib.h>
 
+#include "conduit-connector.h"
+#include "conduit-node.h"
+#include "conduit-run.h"
+
 G_BEGIN_DECLS
 
 /* What the engine knows about one failure, as read from a failed item's "error" object or a
@@ -25,6 +29,10 @@ typedef struct
   guint       n_records;    /* for "rejected": how many records were refused */
 } ConduitRunProblem;
 
-char *conduit_run_explain (const ConduitRunProblem *problem);
+char *conduit_run_explain      (const ConduitRunProblem *problem);
+char *conduit_run_explain_node (ConduitRun              *run,
+                                ConduitNode             *node,
+                                ConduitConnector        *connector);
+char *conduit_run_summarize    (ConduitRun              *run);
 
 G_END_DECLS

@@ -9,12 +9,13 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include <libsoup/soup.h>
 
 #include "conduit-run-explainer.h"
+#include "conduit-run.h"
 
 /* The engine's messages name URLs and error codes, which is right for a log but not for the
  * person who pressed Run: this turns one failure into a sentence that says what to do next.
@@ -193,5 +194,218 @@ conduit_run_explain (const ConduitRunProblem *problem)
   {
     g_autofree char *first = g_utf8_strup (message, g_utf8_next_char (message) - message);
     return g_strconcat (first, g_utf8_next_char (message), NULL);
+  }
+}
+
+/* The first item that left through an error port, which carries the engine's
+ * {"item", "error": {"kind", "message", "http_status", "attempts"}}. */
+static JsonObject *
+first_error (ConduitRun       *run,
+             ConduitNode      *node,
+             ConduitConnector *connector,
+             const char      **port_id)
+{
+  GPtrArray *ports = connector ? conduit_connector_get_outputs (connector) : NULL;
+
+  for (guint i = 0; ports != NULL && i < ports->len; i++)
+    {
+      const ConduitPortSpec *port = g_ptr_array_index (ports, i);
+      GPtrArray *items;
+      JsonNode *item;
+
+      if (!port->is_error)
+        continue;
+      items = conduit_run_get_node_output (run, conduit_node_get_id (node), port->id);
+      if (items == NULL || items->len == 0)
+        continue;
+
+      item = g_ptr_array_index (items, 0);
+      *port_id = port->id;
+      if (JSON_NODE_HOLDS_OBJECT (item))
+        return json_node_get_object (item);
+      return NULL;
+    }
+
+  return NULL;
+}
+
+static const char *
+object_string (JsonObject *object,
+               const char *member)
+{
+  JsonNode *value = object ? json_object_get_member (object, member) : NULL;
+
+  if (value != NULL && JSON_NODE_HOLDS_VALUE (value) &&
+      json_node_get_value_type (value) == G_TYPE_STRING)
+    return json_node_get_string (value);
+  return NULL;
+}
+
+static guint
+object_uint (JsonObject *object,
+             const char *member)
+{
+  JsonNode *value = object ? json_object_get_member (object, member) : NULL;
+
+  if (value != NULL && JSON_NODE_HOLDS_VALUE (value) &&
+      json_node_get_value_type (value) == G_TYPE_INT64)
+    return (guint)CLAMP (json_node_get_int (value), 0, G_MAXUINT);
+  return 0;
+}
+
+/**
+ * conduit_run_explain_node:
+ * @run: a finished or running run
+ * @node: a node of the run's flow
+ * @connector: (nullable): @node's connector
+ *
+ * The plain sentence for what went wrong at @node in @run — its own error, or the first item
+ * that left through an error port — with what to do next, secrets of the run redacted. The
+ * app's run panel and `conduit-cli run` print the same sentence.
+ *
+ * Returns: (transfer full) (nullable): the sentence, or %NULL when nothing went wrong there
+ */
+char *
+conduit_run_explain_node (ConduitRun       *run,
+                          ConduitNode      *node,
+                          ConduitConnector *connector)
+{
+  const char *node_id;
+  const char *node_error;
+  const char *port_id = NULL;
+  JsonObject *failure;
+  JsonObject *error = NULL;
+  g_autofree char *credential = NULL;
+  g_autofree char *url = NULL;
+  ConduitRunProblem problem = { 0 };
+  g_autofree char *sentence = NULL;
+  guint items_in = 0, items_ok = 0, items_failed = 0, items_rejected = 0;
+
+  g_return_val_if_fail (CONDUIT_IS_RUN (run), NULL);
+  g_return_val_if_fail (CONDUIT_IS_NODE (node), NULL);
+
+  node_id = conduit_node_get_id (node);
+  node_error = conduit_run_get_node_error (run, node_id);
+  failure = first_error (run, node, connector, &port_id);
+  if (node_error == NULL && failure == NULL)
+    return NULL;
+
+  conduit_run_get_node_counts (run, node_id, &items_in, &items_ok, &items_failed,
+                               &items_rejected);
+  credential = conduit_node_dup_string_setting (node, connector, "credential");
+  url = conduit_node_dup_string_setting (node, connector, "url");
+  problem.credential = credential;
+  problem.url = url;
+
+  if (node_error != NULL)
+    {
+      problem.kind = conduit_run_get_node_error_kind (run, node_id);
+      problem.message = node_error;
+    }
+  else
+    {
+      JsonNode *error_node = json_object_get_member (failure, "error");
+
+      if (error_node != NULL && JSON_NODE_HOLDS_OBJECT (error_node))
+        error = json_node_get_object (error_node);
+      problem.kind = object_string (error, "kind");
+      problem.message = object_string (error, "message");
+      problem.http_status = object_uint (error, "http_status");
+      problem.attempts = object_uint (error, "attempts");
+      if (g_strcmp0 (port_id, "rejected") == 0)
+        {
+          problem.kind = "rejected";
+          problem.n_records = items_rejected;
+        }
+    }
+
+  sentence = conduit_run_explain (&problem);
+  if (node_error == NULL && g_strcmp0 (problem.kind, "rejected") != 0 && items_failed > 1)
+    {
+      /* Translators: %u items failed; then the explanation of the first failure */
+      g_autofree char *counted = g_strdup_printf (ngettext ("%u item failed. The first: %s",
+                                                            "%u items failed. The first: %s",
+                                                            items_failed),
+                                                  items_failed, sentence);
+      g_free (sentence);
+      sentence = g_steal_pointer (&counted);
+    }
+
+  return conduit_run_redact (run, sentence);
+}
+
+static const char *
+node_name (ConduitNode *node)
+{
+  const char *title = conduit_node_get_title (node);
+
+  return title != NULL && *title != '\0' ? title : conduit_node_get_id (node);
+}
+
+/**
+ * conduit_run_summarize:
+ * @run: a finished run
+ *
+ * One line on how @run went, for the app's toast after a test run: which steps failed items
+ * and which rejected records, by their titles — a record a mapping rejected is not a failure,
+ * and says so ("Run finished with problems: 1 record rejected by Map Fields — see why").
+ *
+ * Returns: (transfer full): the line
+ */
+char *
+conduit_run_summarize (ConduitRun *run)
+{
+  GListModel *nodes;
+  g_autoptr(GPtrArray) parts = NULL;
+  guint n_ok = 0;
+
+  g_return_val_if_fail (CONDUIT_IS_RUN (run), NULL);
+
+  switch (conduit_run_get_status (run))
+    {
+    case CONDUIT_RUN_STATUS_CANCELLED:
+    case CONDUIT_RUN_STATUS_INTERRUPTED:
+      return g_strdup (_("Run stopped"));
+    default:
+      break;
+    }
+
+  nodes = conduit_flow_get_nodes (conduit_run_get_flow (run));
+  parts = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(ConduitNode) node = g_list_model_get_item (nodes, i);
+      const char *id = conduit_node_get_id (node);
+      const char *state = conduit_run_get_node_state (run, id);
+      guint in = 0, ok = 0, failed = 0, rejected = 0;
+
+      conduit_run_get_node_counts (run, id, &in, &ok, &failed, &rejected);
+      if (g_strcmp0 (state, "ok") == 0)
+        n_ok++;
+      if (failed > 0)
+        g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u item failed at %s",
+                                                           "%u items failed at %s", failed),
+                                                 failed, node_name (node)));
+      else if (g_strcmp0 (state, "failed") == 0 && rejected == 0)
+        g_ptr_array_add (parts, g_strdup_printf (_("%s failed"), node_name (node)));
+      if (rejected > 0)
+        g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u record rejected by %s",
+                                                           "%u records rejected by %s", rejected),
+                                                 rejected, node_name (node)));
+    }
+
+  if (conduit_run_get_status (run) == CONDUIT_RUN_STATUS_SUCCEEDED)
+    return g_strdup_printf (ngettext ("Run finished: %u step succeeded",
+                                      "Run finished: %u steps succeeded", n_ok), n_ok);
+
+  if (parts->len == 0)
+    return g_strdup (_("Run finished with problems: some items did not get through"));
+
+  g_ptr_array_add (parts, NULL);
+  {
+    g_autofree char *joined = g_strjoinv ("; ", (char **)parts->pdata);
+
+    /* Translators: what went wrong in a test run; the step's panel says why */
+    return g_strdup_printf (_("Run finished with problems: %s — see why"), joined);
   }
 }

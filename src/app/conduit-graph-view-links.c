@@ -1,0 +1,708 @@
+/* conduit-graph-view-links.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "conduit-graph-view"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "conduit-graph-view-private.h"
+
+/* The links of the graph view: where their ends are, the chunk cache of recorded render
+ * nodes, and drawing the grid, links, minimap and far-away cards. */
+
+void
+_conduit_graph_view_chunk_free (Chunk *chunk)
+{
+  g_ptr_array_unref (chunk->links);
+  g_clear_pointer (&chunk->node, gsk_render_node_unref);
+  g_free (chunk);
+}
+
+/* Where a port is, in canvas units. */
+static gboolean
+port_canvas_point (ConduitGraphView *self,
+                   ConduitGraphNode *card,
+                   gboolean          is_output,
+                   const char       *port_id,
+                   double           *x,
+                   double           *y)
+{
+  ConduitNode *node;
+  double ax, ay;
+
+  if (card == NULL || !conduit_graph_node_get_port_anchor (card, is_output, port_id, &ax, &ay))
+    return FALSE;
+
+  node = conduit_graph_node_get_node (card);
+  *x = conduit_node_get_x (node) + ax;
+  *y = conduit_node_get_y (node) + ay;
+  return TRUE;
+}
+
+gboolean
+conduit_graph_view_get_port_point (ConduitGraphView *self,
+                                   ConduitNode      *node,
+                                   gboolean          is_output,
+                                   const char       *port_id,
+                                   double           *x,
+                                   double           *y)
+{
+  double cx, cy;
+
+  g_return_val_if_fail (CONDUIT_IS_GRAPH_VIEW (self), FALSE);
+
+  if (!port_canvas_point (self, conduit_graph_view_get_card (self, node), is_output, port_id, &cx,
+                          &cy))
+    return FALSE;
+  conduit_graph_viewport_to_widget (self->viewport, cx, cy, x, y);
+  return TRUE;
+}
+
+gboolean
+_conduit_graph_view_link_ends (ConduitGraphView *self,
+                               ConduitLink      *link,
+                               double            ends[4])
+{
+  ConduitGraphNode *from, *to;
+  LinkEnds *cached;
+
+  if (self->chunks_valid && (cached = g_hash_table_lookup (self->link_ends, link)))
+    {
+      ends[0] = conduit_node_get_x (cached->from) + cached->from_x;
+      ends[1] = conduit_node_get_y (cached->from) + cached->from_y;
+      ends[2] = conduit_node_get_x (cached->to) + cached->to_x;
+      ends[3] = conduit_node_get_y (cached->to) + cached->to_y;
+      return TRUE;
+    }
+
+  from = _conduit_graph_view_card_by_id (self, conduit_link_get_from_node (link));
+  to = _conduit_graph_view_card_by_id (self, conduit_link_get_to_node (link));
+  return port_canvas_point (self, from, TRUE, conduit_link_get_from_port (link),
+                            &ends[0], &ends[1]) &&
+         port_canvas_point (self, to, FALSE, conduit_link_get_to_port (link), &ends[2], &ends[3]);
+}
+
+/* The control points of the curve from an output (x1, y1) to an input (x2, y2): leave the
+ * output going right and arrive at the input from the left, further out for a link that
+ * runs backwards. */
+void
+_conduit_graph_view_curve_controls (const double ends[4],
+                                    double       controls[4])
+{
+  double dx = ends[2] - ends[0];
+  double reach = dx >= 0 ? MAX (40, dx / 2) : MAX (80, -dx / 2);
+
+  controls[0] = ends[0] + reach;
+  controls[1] = ends[1];
+  controls[2] = ends[2] - reach;
+  controls[3] = ends[3];
+}
+
+void
+_conduit_graph_view_curve_point (const double ends[4],
+                                 const double c[4],
+                                 double       t,
+                                 double      *x,
+                                 double      *y)
+{
+  double u = 1 - t;
+
+  *x = u * u * u * ends[0] + 3 * u * u * t * c[0] + 3 * u * t * t * c[2] + t * t * t * ends[2];
+  *y = u * u * u * ends[1] + 3 * u * u * t * c[1] + 3 * u * t * t * c[3] + t * t * t * ends[3];
+}
+
+graphene_rect_t
+_conduit_graph_view_curve_bounds (const double ends[4],
+                                  const double c[4])
+{
+  double x0 = MIN (MIN (ends[0], ends[2]), MIN (c[0], c[2])) - LINK_WIDTH * 2;
+  double x1 = MAX (MAX (ends[0], ends[2]), MAX (c[0], c[2])) + LINK_WIDTH * 2;
+  double y0 = MIN (ends[1], ends[3]) - LINK_WIDTH * 2;
+  double y1 = MAX (ends[1], ends[3]) + LINK_WIDTH * 2;
+
+  return GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0);
+}
+
+void
+_conduit_graph_view_invalidate_links (ConduitGraphView *self)
+{
+  self->chunks_valid = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+add_link_to_index (GHashTable  *index,
+                   const char  *node_id,
+                   ConduitLink *link)
+{
+  GPtrArray *links = g_hash_table_lookup (index, node_id);
+
+  if (links == NULL)
+    {
+      links = g_ptr_array_new ();
+      g_hash_table_insert (index, (char *)node_id, links);
+    }
+  g_ptr_array_add (links, link);
+}
+
+/* Sorts the links into chunks by where their middle is. Membership stays until the links
+ * themselves change; a chunk whose link moved only loses its recording. */
+static void
+build_chunks (ConduitGraphView *self)
+{
+  g_autoptr(GHashTable) by_tile = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_ptr_array_set_size (self->chunks, 0);
+  g_hash_table_remove_all (self->chunk_of_link);
+  g_hash_table_remove_all (self->links_of_node);
+  g_hash_table_remove_all (self->link_ends);
+
+  g_array_set_size (keys, self->handles->len);
+  for (guint i = 0; i < self->handles->len; i++)
+    {
+      ConduitLink *link = conduit_graph_link_get_link (g_ptr_array_index (self->handles, i));
+      gint64 *key = &g_array_index (keys, gint64, i);
+      double ends[4];
+      Chunk *chunk;
+
+      add_link_to_index (self->links_of_node, conduit_link_get_from_node (link), link);
+      add_link_to_index (self->links_of_node, conduit_link_get_to_node (link), link);
+
+      if (!_conduit_graph_view_link_ends (self, link, ends))
+        continue;
+
+      {
+        LinkEnds *cached = g_new (LinkEnds, 1);
+
+        cached->from =
+          conduit_graph_node_get_node (_conduit_graph_view_card_by_id (self,
+                                                                       conduit_link_get_from_node (link)));
+        cached->to =
+          conduit_graph_node_get_node (_conduit_graph_view_card_by_id (self,
+                                                                       conduit_link_get_to_node (link)));
+        cached->from_x = ends[0] - conduit_node_get_x (cached->from);
+        cached->from_y = ends[1] - conduit_node_get_y (cached->from);
+        cached->to_x = ends[2] - conduit_node_get_x (cached->to);
+        cached->to_y = ends[3] - conduit_node_get_y (cached->to);
+        g_hash_table_insert (self->link_ends, link, cached);
+      }
+
+      *key = ((gint64)floor ((ends[0] + ends[2]) / 2 / CHUNK_SIZE) << 32) ^
+             (gint64)(guint32)(gint32)floor ((ends[1] + ends[3]) / 2 / CHUNK_SIZE);
+      chunk = g_hash_table_lookup (by_tile, key);
+      if (chunk == NULL)
+        {
+          chunk = g_new0 (Chunk, 1);
+          chunk->links = g_ptr_array_new ();
+          g_ptr_array_add (self->chunks, chunk);
+          g_hash_table_insert (by_tile, key, chunk);
+        }
+      g_ptr_array_add (chunk->links, link);
+      g_hash_table_insert (self->chunk_of_link, link, chunk);
+    }
+
+  self->chunks_valid = TRUE;
+}
+
+static gboolean
+link_is_error (ConduitGraphView *self,
+               ConduitLink      *link)
+{
+  ConduitGraphNode *from = _conduit_graph_view_card_by_id (self, conduit_link_get_from_node (link));
+  ConduitGraphPort *port =
+    from ? conduit_graph_node_get_port (from, TRUE, conduit_link_get_from_port (link)) : NULL;
+
+  return port != NULL && conduit_graph_port_get_is_error (port);
+}
+
+/* Draws @links in canvas units: one path per colour, stroked once. */
+void
+_conduit_graph_view_draw_links (ConduitGraphView *self,
+                                cairo_t          *cr,
+                                GPtrArray        *links,
+                                const GdkRGBA    *color,
+                                graphene_rect_t  *bounds)
+{
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      gboolean any = FALSE;
+
+      for (guint i = 0; i < links->len; i++)
+        {
+          ConduitLink *link = g_ptr_array_index (links, i);
+          double ends[4], c[4];
+
+          if (link == self->detached || link_is_error (self, link) != (pass == 1))
+            continue;
+          if (!_conduit_graph_view_link_ends (self, link, ends))
+            continue;
+
+          _conduit_graph_view_curve_controls (ends, c);
+          cairo_move_to (cr, ends[0], ends[1]);
+          cairo_curve_to (cr, c[0], c[1], c[2], c[3], ends[2], ends[3]);
+          any = TRUE;
+
+          if (bounds != NULL)
+            {
+              graphene_rect_t rect = _conduit_graph_view_curve_bounds (ends, c);
+
+              if (bounds->size.width == 0)
+                *bounds = rect;
+              else
+                graphene_rect_union (bounds, &rect, bounds);
+            }
+        }
+
+      if (!any)
+        continue;
+
+      cairo_set_line_width (cr, LINK_WIDTH);
+      if (pass == 1 && color == NULL)
+        {
+          static const double dashes[] = { 6, 4 };
+
+          cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
+          gdk_cairo_set_source_rgba (cr, &self->error_color);
+        }
+      else
+        {
+          cairo_set_dash (cr, NULL, 0, 0);
+          gdk_cairo_set_source_rgba (cr, color ? color : &self->link_color);
+        }
+      cairo_stroke (cr);
+    }
+}
+
+static void
+chunk_record (ConduitGraphView *self,
+              Chunk            *chunk)
+{
+  graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, 0, 0);
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  /* bounds first, from a throwaway context, because a cairo node needs them up front */
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cr = cairo_create (surface);
+  _conduit_graph_view_draw_links (self, cr, chunk->links, NULL, &bounds);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+
+  chunk->bounds = bounds;
+  if (bounds.size.width <= 0 || bounds.size.height <= 0)
+    {
+      chunk->node = gsk_container_node_new (NULL, 0);
+      return;
+    }
+
+  chunk->node = gsk_cairo_node_new (&bounds);
+  cr = gsk_cairo_node_get_draw_context (chunk->node);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  _conduit_graph_view_draw_links (self, cr, chunk->links, NULL, NULL);
+  cairo_destroy (cr);
+}
+
+static void
+push_canvas_transform (ConduitGraphView *self,
+                       GtkSnapshot      *snapshot)
+{
+  double zoom = conduit_graph_viewport_get_zoom (self->viewport);
+  double x = conduit_graph_viewport_get_x (self->viewport);
+  double y = conduit_graph_viewport_get_y (self->viewport);
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-x * zoom, -y * zoom));
+  gtk_snapshot_scale (snapshot, zoom, zoom);
+}
+
+static void
+snapshot_links (ConduitGraphView *self,
+                GtkSnapshot      *snapshot)
+{
+  graphene_rect_t visible = _conduit_graph_view_visible_canvas_rect (self);
+  g_autoptr(GPtrArray) highlighted = g_ptr_array_new ();
+
+  if (!self->chunks_valid)
+    build_chunks (self);
+
+  push_canvas_transform (self, snapshot);
+
+  for (guint i = 0; i < self->chunks->len; i++)
+    {
+      Chunk *chunk = g_ptr_array_index (self->chunks, i);
+
+      if (chunk->node == NULL)
+        chunk_record (self, chunk);
+      if (graphene_rect_intersection (&chunk->bounds, &visible, NULL))
+        gtk_snapshot_append_node (snapshot, chunk->node);
+    }
+
+  /* the selected link and the links of selected nodes, on top in the accent colour */
+  if (self->selected_link != NULL)
+    g_ptr_array_add (highlighted, self->selected_link);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->selection)); i++)
+    {
+      g_autoptr(ConduitNode) node = g_list_model_get_item (G_LIST_MODEL (self->selection), i);
+      GPtrArray *links = g_hash_table_lookup (self->links_of_node, conduit_node_get_id (node));
+
+      if (links != NULL)
+        g_ptr_array_extend (highlighted, links, NULL, NULL);
+    }
+  if (highlighted->len > 0)
+    {
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &visible);
+
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+      _conduit_graph_view_draw_links (self, cr, highlighted, &self->accent_color, NULL);
+      cairo_destroy (cr);
+    }
+
+  gtk_snapshot_restore (snapshot);
+}
+
+/* The link being drawn or reconnected, from its fixed end to the pointer. */
+static void
+snapshot_pending_link (ConduitGraphView *self,
+                       GtkSnapshot      *snapshot)
+{
+  double fixed_x, fixed_y, ends[4], c[4];
+  double zoom = conduit_graph_viewport_get_zoom (self->viewport);
+  gboolean from_output;
+  cairo_t *cr;
+
+  if (self->drag_port == NULL)
+    return;
+
+  from_output = conduit_graph_port_get_is_output (self->drag_port);
+  if (!conduit_graph_view_get_port_point (self, conduit_graph_port_get_node (self->drag_port),
+                                          from_output,
+                                          conduit_graph_port_get_port_id (self->drag_port),
+                                          &fixed_x, &fixed_y))
+    return;
+
+  if (from_output)
+    {
+      ends[0] = fixed_x; ends[1] = fixed_y;
+      ends[2] = self->drag_x + self->drag_dx; ends[3] = self->drag_y + self->drag_dy;
+    }
+  else
+    {
+      ends[0] = self->drag_x + self->drag_dx; ends[1] = self->drag_y + self->drag_dy;
+      ends[2] = fixed_x; ends[3] = fixed_y;
+    }
+  _conduit_graph_view_curve_controls (ends, c);
+
+  cr = gtk_snapshot_append_cairo (snapshot,
+                                  &GRAPHENE_RECT_INIT (0, 0,
+                                                       gtk_widget_get_width (GTK_WIDGET (self)),
+                                                       gtk_widget_get_height (GTK_WIDGET (self))));
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_line_width (cr, LINK_WIDTH * zoom);
+  if (self->hover_port != NULL && !self->hover_ok)
+    {
+      static const double dashes[] = { 4, 4 };
+
+      cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
+      gdk_cairo_set_source_rgba (cr, &self->error_color);
+    }
+  else
+    gdk_cairo_set_source_rgba (cr, &self->accent_color);
+  cairo_move_to (cr, ends[0], ends[1]);
+  cairo_curve_to (cr, c[0], c[1], c[2], c[3], ends[2], ends[3]);
+  cairo_stroke (cr);
+  cairo_destroy (cr);
+}
+
+static void
+snapshot_grid (ConduitGraphView *self,
+               GtkSnapshot      *snapshot)
+{
+  double zoom = conduit_graph_viewport_get_zoom (self->viewport);
+  double step = GRID_STEP * zoom;
+  double width = gtk_widget_get_width (GTK_WIDGET (self));
+  double height = gtk_widget_get_height (GTK_WIDGET (self));
+  double ox, oy;
+
+  while (step < 12)
+    step *= 5;   /* a grid finer than this is noise */
+
+  ox = -fmod (conduit_graph_viewport_get_x (self->viewport) * zoom, step);
+  oy = -fmod (conduit_graph_viewport_get_y (self->viewport) * zoom, step);
+  if (ox > 0)
+    ox -= step;
+  if (oy > 0)
+    oy -= step;
+
+  /* whole-pixel lines: the renderer fills them without antialiasing, much faster than a
+   * repeat pattern */
+  for (double x = ox; x < width; x += step)
+    gtk_snapshot_append_color (snapshot, &self->grid_color,
+                               &GRAPHENE_RECT_INIT (round (x), 0, 1, height));
+  for (double y = oy; y < height; y += step)
+    gtk_snapshot_append_color (snapshot, &self->grid_color,
+                               &GRAPHENE_RECT_INIT (0, round (y), width, 1));
+}
+
+gboolean
+_conduit_graph_view_minimap_rect (ConduitGraphView *self,
+                                  graphene_rect_t  *rect)
+{
+  graphene_rect_t visible = _conduit_graph_view_visible_canvas_rect (self);
+  const graphene_rect_t *graph = _conduit_graph_view_get_graph_bounds (self);
+  double width = gtk_widget_get_width (GTK_WIDGET (self));
+  double height = gtk_widget_get_height (GTK_WIDGET (self));
+
+  if (self->cards->len == 0 || graphene_rect_contains_rect (&visible, graph) ||
+      width < MINIMAP_WIDTH * 2.5 || height < MINIMAP_HEIGHT * 2.5)
+    return FALSE;
+
+  graphene_rect_init (rect, width - MINIMAP_WIDTH - MINIMAP_MARGIN,
+                      height - MINIMAP_HEIGHT - MINIMAP_MARGIN, MINIMAP_WIDTH, MINIMAP_HEIGHT);
+  return TRUE;
+}
+
+/* The minimap maps the graph's bounds, with room around, into its box. */
+void
+_conduit_graph_view_minimap_transform (ConduitGraphView      *self,
+                                       const graphene_rect_t *box,
+                                       double                *scale,
+                                       double                *ox,
+                                       double                *oy)
+{
+  graphene_rect_t area;
+
+  graphene_rect_inset_r (_conduit_graph_view_get_graph_bounds (self), -100, -100, &area);
+  *scale = MIN (box->size.width / area.size.width, box->size.height / area.size.height);
+  *ox = box->origin.x + (box->size.width - area.size.width * *scale) / 2 - area.origin.x * *scale;
+  *oy = box->origin.y + (box->size.height - area.size.height * *scale) / 2 - area.origin.y * *scale;
+}
+
+static void
+snapshot_minimap (ConduitGraphView *self,
+                  GtkSnapshot      *snapshot)
+{
+  graphene_rect_t box, visible = _conduit_graph_view_visible_canvas_rect (self);
+  double scale, ox, oy;
+
+  if (!_conduit_graph_view_minimap_rect (self, &box))
+    return;
+
+  _conduit_graph_view_minimap_transform (self, &box, &scale, &ox, &oy);
+
+  if (self->minimap_node == NULL || !graphene_rect_equal (&box, &self->minimap_bounds))
+    {
+      g_autoptr(GtkSnapshot) inner = gtk_snapshot_new ();
+      GdkRGBA background = self->card_color;
+      GdkRGBA shape = self->link_color;
+      GdkRGBA edge = self->link_color;
+      cairo_t *cr;
+
+      /* over the grid and links, so it must be opaque: the card colour can be translucent */
+      background.alpha = 1;
+      shape.alpha = 0.35;
+      edge.alpha = 0.3;
+      gtk_snapshot_append_color (inner, &self->grid_color, &box);
+      gtk_snapshot_append_color (inner, &background, &box);
+      gtk_snapshot_append_border (inner, &GSK_ROUNDED_RECT_INIT (box.origin.x, box.origin.y,
+                                                                 box.size.width, box.size.height),
+                                  (float[4]) { 1, 1, 1, 1 },
+                                  (GdkRGBA[4]) { edge, edge, edge, edge });
+      cr = gtk_snapshot_append_cairo (inner, &box);
+      for (guint i = 0; i < self->cards->len; i++)
+        {
+          ConduitGraphNode *card = g_ptr_array_index (self->cards, i);
+          graphene_rect_t r = _conduit_graph_view_card_canvas_rect (card);
+
+          cairo_rectangle (cr, ox + r.origin.x * scale, oy + r.origin.y * scale,
+                           MAX (1, r.size.width * scale), MAX (1, r.size.height * scale));
+        }
+      gdk_cairo_set_source_rgba (cr, &shape);
+      cairo_fill (cr);
+      cairo_destroy (cr);
+
+      g_clear_pointer (&self->minimap_node, gsk_render_node_unref);
+      self->minimap_node = gtk_snapshot_free_to_node (g_steal_pointer (&inner));
+      self->minimap_bounds = box;
+    }
+
+  gtk_snapshot_push_clip (snapshot, &box);
+  gtk_snapshot_append_node (snapshot, self->minimap_node);
+  gtk_snapshot_append_border (snapshot,
+                              &GSK_ROUNDED_RECT_INIT (ox + visible.origin.x * scale,
+                                                      oy + visible.origin.y * scale,
+                                                      visible.size.width * scale,
+                                                      visible.size.height * scale),
+                              (float[4]) { 2, 2, 2, 2 },
+                              (GdkRGBA[4]) { self->accent_color, self->accent_color,
+                                             self->accent_color, self->accent_color });
+  gtk_snapshot_pop (snapshot);
+}
+
+/* Cards seen from afar: their shape, selection and warning only. */
+static void
+snapshot_overview_cards (ConduitGraphView *self,
+                         GtkSnapshot      *snapshot)
+{
+  double zoom = conduit_graph_viewport_get_zoom (self->viewport);
+  GdkRGBA border = self->card_border_color;
+
+  border.alpha = MAX (border.alpha, 0.35);
+
+  for (guint i = 0; i < self->cards->len; i++)
+    {
+      ConduitGraphNode *card = g_ptr_array_index (self->cards, i);
+      graphene_rect_t rect = _conduit_graph_view_card_canvas_rect (card);
+      const GdkRGBA *edge = &border;
+      float width = 1;
+      double x, y;
+      GskRoundedRect outline;
+
+      if (!gtk_widget_get_child_visible (GTK_WIDGET (card)))
+        continue;
+
+      if (conduit_graph_node_get_selected (card))
+        {
+          edge = &self->accent_color;
+          width = 2;
+        }
+      else if (conduit_graph_node_get_has_problems (card))
+        edge = &self->warning_color;
+
+      conduit_graph_viewport_to_widget (self->viewport, rect.origin.x, rect.origin.y, &x, &y);
+      gsk_rounded_rect_init_from_rect (&outline,
+                                       &GRAPHENE_RECT_INIT (x, y, rect.size.width * zoom,
+                                                            rect.size.height * zoom),
+                                       4);
+      gtk_snapshot_append_color (snapshot, &self->card_color, &outline.bounds);
+      gtk_snapshot_append_border (snapshot, &outline, (float[4]) { width, width, width, width },
+                                  (GdkRGBA[4]) { *edge, *edge, *edge, *edge });
+      /* a stripe where the title is, so the shape still reads as a card */
+      gtk_snapshot_append_color (snapshot, edge,
+                                 &GRAPHENE_RECT_INIT (x, y + CONDUIT_GRAPH_NODE_HEADER * zoom,
+                                                      rect.size.width * zoom, 1));
+    }
+}
+
+void
+_conduit_graph_view_snapshot (GtkWidget   *widget,
+                              GtkSnapshot *snapshot)
+{
+  ConduitGraphView *self = CONDUIT_GRAPH_VIEW (widget);
+  double width = gtk_widget_get_width (widget);
+  double height = gtk_widget_get_height (widget);
+
+  gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  snapshot_grid (self, snapshot);
+  snapshot_links (self, snapshot);
+
+  for (guint i = 0; i < self->handles->len; i++)
+    gtk_widget_snapshot_child (widget, g_ptr_array_index (self->handles, i), snapshot);
+  if (conduit_graph_viewport_get_zoom (self->viewport) < DETAIL_ZOOM)
+    snapshot_overview_cards (self, snapshot);
+  else
+    for (guint i = 0; i < self->cards->len; i++)
+      gtk_widget_snapshot_child (widget, g_ptr_array_index (self->cards, i), snapshot);
+
+  snapshot_pending_link (self, snapshot);
+
+  if (self->drag_mode == DRAG_RUBBER_BAND)
+    {
+      GdkRGBA fill = self->accent_color;
+      GskRoundedRect outline;
+      graphene_rect_t band = GRAPHENE_RECT_INIT (self->drag_x, self->drag_y, self->drag_dx,
+                                                 self->drag_dy);
+
+      graphene_rect_normalize (&band);
+      fill.alpha = 0.15;
+      gtk_snapshot_append_color (snapshot, &fill, &band);
+      gsk_rounded_rect_init_from_rect (&outline, &band, 0);
+      gtk_snapshot_append_border (snapshot, &outline,
+                                  (float[4]) { 1, 1, 1, 1 },
+                                  (GdkRGBA[4]) { self->accent_color, self->accent_color,
+                                                 self->accent_color, self->accent_color });
+    }
+
+  snapshot_minimap (self, snapshot);
+
+  gtk_snapshot_pop (snapshot);
+}
+
+static gboolean
+place_handle (ConduitGraphView      *self,
+              ConduitGraphLink      *handle,
+              const graphene_rect_t *visible,
+              double                 zoom)
+{
+  double ends[4], c[4], mx, my, x, y;
+
+  if (!_conduit_graph_view_link_ends (self, conduit_graph_link_get_link (handle), ends))
+    return FALSE;
+
+  _conduit_graph_view_curve_controls (ends, c);
+  _conduit_graph_view_curve_point (ends, c, 0.5, &mx, &my);
+  if (!graphene_rect_contains_point (visible, &GRAPHENE_POINT_INIT (mx, my)) &&
+      !gtk_widget_has_focus (GTK_WIDGET (handle)))
+    return FALSE;
+
+  conduit_graph_viewport_to_widget (self->viewport, mx, my, &x, &y);
+  _conduit_graph_view_place_child (GTK_WIDGET (handle),
+                                   x - HANDLE_SIZE * zoom / 2, y - HANDLE_SIZE * zoom / 2,
+                                   zoom, HANDLE_SIZE, HANDLE_SIZE);
+  return TRUE;
+}
+
+/* The link handles: only those of chunks in view are even looked at. */
+void
+_conduit_graph_view_place_handles (ConduitGraphView      *self,
+                                   const graphene_rect_t *visible,
+                                   double                 zoom)
+{
+  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
+  GtkWidget *focus = gtk_widget_get_focus_child (GTK_WIDGET (self));
+
+  if (!self->chunks_valid)
+    build_chunks (self);
+
+  for (guint i = 0; i < self->chunks->len; i++)
+    {
+      Chunk *chunk = g_ptr_array_index (self->chunks, i);
+
+      if (chunk->node == NULL)
+        chunk_record (self, chunk);
+      if (!graphene_rect_intersection (&chunk->bounds, visible, NULL))
+        continue;
+
+      for (guint j = 0; j < chunk->links->len; j++)
+        {
+          ConduitGraphLink *handle = g_hash_table_lookup (self->handle_of_link,
+                                                          g_ptr_array_index (chunk->links, j));
+
+          if (handle != NULL && place_handle (self, handle, visible, zoom))
+            g_ptr_array_add (shown, handle);
+        }
+    }
+
+  /* the focused handle stays, wherever it is */
+  if (focus != NULL && CONDUIT_IS_GRAPH_LINK (focus) &&
+      !g_ptr_array_find (shown, focus, NULL) &&
+      place_handle (self, CONDUIT_GRAPH_LINK (focus), visible, zoom))
+    g_ptr_array_add (shown, focus);
+
+  for (guint i = 0; i < self->shown_handles->len; i++)
+    {
+      GtkWidget *handle = g_ptr_array_index (self->shown_handles, i);
+
+      if (!g_ptr_array_find (shown, handle, NULL))
+        gtk_widget_set_child_visible (handle, FALSE);
+    }
+  g_ptr_array_set_size (self->shown_handles, 0);
+  g_ptr_array_extend (self->shown_handles, shown, NULL, NULL);
+}

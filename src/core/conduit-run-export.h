@@ -1,0 +1,21 @@
+/* conduit-run-export.h
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "conduit-history-store.h"
+
+G_BEGIN_DECLS
+
+JsonNode *conduit_run_record_to_json (const ConduitRunRecord  *run);
+JsonNode *conduit_run_export_to_json (ConduitHistoryStore     *store,
+                                      gint64                   run_id,
+                                      GError                 **error);
+
+G_END_DECLS
