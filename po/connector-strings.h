@@ -3,14 +3,86 @@
  * src/core/conduit-connector.c translates at run time into po/conduit.pot. Never compiled. */
 #pragma once
 
+/* Translators: db-query: connector name */
+N_("Database Query");
+
+/* Translators: db-query: connector description */
+N_("Runs SQL on PostgreSQL, MySQL/MariaDB or SQLite for each item; every result row leaves as an item");
+
+/* Translators: db-query: label of the “in” input; deduplicate: label of the “in” input; filter: label of the “in” input; http-request: label of the “in” input; manual-trigger: label of the “out” output; notify: label of the “in” input; write-file: label of the “in” input */
+N_("Items");
+
+/* Translators: db-query: label of the “out” output; db-write: label of the “in” input */
+N_("Rows");
+
+/* Translators: db-query: label of the “error” output; deduplicate: label of the “error” output; filter: label of the “error” output; http-request: label of the “error” output; notify: label of the “error” output; read-file: label of the “error” output; write-file: label of the “error” output */
+N_("Failed");
+
+/* Translators: db-query: label of the “credential” setting; db-write: label of the “credential” setting */
+N_("Database");
+
+/* Translators: db-query: help for the “credential” setting; db-write: help for the “credential” setting */
+N_("A PostgreSQL or MySQL credential from your keyring; leave empty for a SQLite file");
+
+/* Translators: db-query: label of the “sqlite_file” setting; db-write: label of the “sqlite_file” setting */
+N_("SQLite file");
+
+/* Translators: db-query: help for the “sqlite_file” setting; db-write: help for the “sqlite_file” setting */
+N_("The SQLite database file, when no credential is set");
+
+/* Translators: db-query: label of the “sql” setting */
+N_("SQL");
+
+/* Translators: db-query: help for the “sql” setting */
+N_("The statement; :field binds a value from the item, never pasted into the SQL");
+
+/* Translators: db-query: label of the “max_rows” setting */
+N_("Most rows per item");
+
+/* Translators: db-query: help for the “max_rows” setting */
+N_("A larger result fails the item instead of filling the memory");
+
+/* Translators: db-write: connector name */
+N_("Write Rows");
+
+/* Translators: db-write: connector description */
+N_("Inserts, updates or upserts items as rows of a database table, in transactions");
+
+/* Translators: db-write: label of the “out” output; write-file: label of the “out” output */
+N_("Written");
+
+/* Translators: db-write: label of the “error” output */
+N_("Refused");
+
+/* Translators: db-write: label of the “table” setting */
+N_("Table");
+
+/* Translators: db-write: help for the “table” setting */
+N_("The table to write; schema.table for another schema. Fields are matched to columns by name");
+
+/* Translators: db-write: label of the “mode” setting */
+N_("Write as");
+
+/* Translators: db-write: help for the “mode” setting */
+N_("Insert new rows, update rows found by their key, or insert and update on a key clash");
+
+/* Translators: db-write: label of the “key_columns” setting */
+N_("Key columns");
+
+/* Translators: db-write: help for the “key_columns” setting */
+N_("The columns that find a row for update and upsert; empty for the primary key");
+
+/* Translators: db-write: label of the “batch_size” setting */
+N_("Rows per transaction");
+
+/* Translators: db-write: help for the “batch_size” setting */
+N_("A refused row goes to Refused with the database's reason; the rest of its batch still lands");
+
 /* Translators: deduplicate: connector name */
 N_("Deduplicate");
 
 /* Translators: deduplicate: connector description */
 N_("Lets each item through once: repeats go to Duplicate, items without the key's fields to No key");
-
-/* Translators: deduplicate: label of the “in” input; filter: label of the “in” input; http-request: label of the “in” input; manual-trigger: label of the “out” output; notify: label of the “in” input; write-file: label of the “in” input */
-N_("Items");
 
 /* Translators: deduplicate: label of the “out” output */
 N_("New");
@@ -20,9 +92,6 @@ N_("Duplicate");
 
 /* Translators: deduplicate: label of the “no_key” output */
 N_("No key");
-
-/* Translators: deduplicate: label of the “error” output; filter: label of the “error” output; http-request: label of the “error” output; notify: label of the “error” output; read-file: label of the “error” output; write-file: label of the “error” output */
-N_("Failed");
 
 /* Translators: deduplicate: label of the “key” setting */
 N_("Key");
@@ -174,6 +243,12 @@ N_("Keep unmapped fields");
 /* Translators: mapping: help for the “keep_unmapped” setting */
 N_("Pass source fields that no row maps through unchanged");
 
+/* Translators: mapping: label of the “rejected_mapping” setting */
+N_("Rejected output mapping");
+
+/* Translators: mapping: help for the “rejected_mapping” setting */
+N_("A second mapping ({\"rows\": […]}) that shapes each rejected item from item, record and reasons");
+
 /* Translators: notify: connector name */
 N_("Notify");
 
@@ -323,9 +398,6 @@ N_("Write File");
 
 /* Translators: write-file: connector description */
 N_("Writes items to a CSV, JSON or NDJSON file, safely");
-
-/* Translators: write-file: label of the “out” output */
-N_("Written");
 
 /* Translators: write-file: help for the “path” setting */
 N_("The file to write");

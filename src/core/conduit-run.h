@@ -70,6 +70,9 @@ void                 conduit_run_record_async        (ConduitRun          *self,
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);
+void                 conduit_run_set_poll            (ConduitRun          *self,
+                                                      const char * const  *keys,
+                                                      const char          *cursor);
 gboolean             conduit_run_record_finish       (ConduitRun          *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
@@ -82,7 +85,7 @@ gboolean             conduit_run_execute_finish      (ConduitRun          *self,
                                                       GError             **error);
 
 /* What executors use. */
-ConduitRunner       *conduit_run_get_runner          (ConduitRun          *self);
+ConduitStepContext  *conduit_run_get_context         (ConduitRun          *self);
 SoupSession         *conduit_run_get_session         (ConduitRun          *self);
 ConduitClock        *conduit_run_get_clock           (ConduitRun          *self);
 ConduitHistoryStore *conduit_run_get_history         (ConduitRun          *self);

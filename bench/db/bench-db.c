@@ -1,0 +1,229 @@
+/* bench-db.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include "conduit.h"
+#include "db-test-servers.h"
+
+/* bench-db SCRATCH ROWS: the same ROWS records (a CSV file) loaded into one PostgreSQL three
+ * ways, each into an empty table: by a Conduit flow (Read File → Map Fields → Write Rows,
+ * in-process, as conduit-cli run would), by `psql \copy` (the limit), and by a python3
+ * psycopg2 execute_batch script (what a scripter would write). Prints bench/run's rows. The
+ * server is started for the run, like the tests' (tests/db-test-servers.c). */
+
+static const char flow_template[] =
+  "{ \"version\": 1, \"name\": \"Bench\", \"nodes\": ["
+  "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0],"
+  "    \"settings\": { \"items\": [ { \"go\": true } ] } },"
+  "  { \"id\": \"read\", \"type\": \"read-file\", \"position\": [200, 0],"
+  "    \"settings\": { \"path\": \"%s\" } },"
+  "  { \"id\": \"map\", \"type\": \"mapping\", \"position\": [400, 0], \"settings\": {},"
+  "    \"mapping\": { \"rows\": ["
+  "      { \"destination\": \"id\", \"expression\": \"to_integer(order_id)\", \"required\": true,"
+  "        \"type\": \"integer\" },"
+  "      { \"destination\": \"email\", \"expression\": \"lower(email)\", \"required\": true },"
+  "      { \"destination\": \"amount\", \"field\": \"amount\", \"required\": true },"
+  "      { \"destination\": \"placed_at\", \"field\": \"placed_at\", \"required\": true },"
+  "      { \"destination\": \"note\", \"field\": \"note\" } ] } },"
+  "  { \"id\": \"write\", \"type\": \"db-write\", \"position\": [600, 0],"
+  "    \"settings\": { \"credential\": \"bench-pg\", \"table\": \"orders\", \"batch_size\": 1000 } } ],"
+  " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"read\", \"to_port\": \"in\" },"
+  "              { \"from\": \"read\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\" },"
+  "              { \"from\": \"map\", \"from_port\": \"out\", \"to\": \"write\", \"to_port\": \"in\" } ] }";
+
+static const char python_script[] =
+  "import csv, sys, psycopg2, psycopg2.extras\n"
+  "port, path = sys.argv[1], sys.argv[2]\n"
+  "conn = psycopg2.connect(host='127.0.0.1', port=port, dbname='conduit_test', user='app',\n"
+  "                        password='" DB_TEST_PASSWORD "')\n"
+  "with open(path, newline='') as f:\n"
+  "    rows = [(int(r['order_id']), r['email'].lower(), r['amount'], r['placed_at'], r['note'])\n"
+  "            for r in csv.DictReader(f)]\n"
+  "with conn, conn.cursor() as cur:\n"
+  "    psycopg2.extras.execute_batch(cur,\n"
+  "        'INSERT INTO orders (id, email, amount, placed_at, note) VALUES (%s, %s, %s, %s, %s)',\n"
+  "        rows)\n";
+
+static void
+reset_table (DbTestServer *server)
+{
+  db_test_server_exec (server, "DROP TABLE IF EXISTS orders");
+  db_test_server_exec (server, "CREATE TABLE orders (id bigint PRIMARY KEY, email text NOT NULL, "
+                               "amount numeric(12,2) NOT NULL, placed_at timestamptz NOT NULL, "
+                               "note text)");
+  db_test_server_exec (server, "GRANT ALL ON orders TO app");
+}
+
+static double
+run_command (const char * const *argv,
+             const char         *password)
+{
+  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "PGPASSWORD", password, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  gint64 start = g_get_monotonic_time ();
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **)argv, envp, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                     NULL, NULL, NULL, &err, &status, &error) ||
+      !g_spawn_check_wait_status (status, NULL))
+    {
+      g_printerr ("%s failed: %s\n", argv[0], error ? error->message : err);
+      exit (1);
+    }
+  return (g_get_monotonic_time () - start) / 1e6;
+}
+
+static void
+run_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  ConduitRun **run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *run = conduit_runner_run_finish (CONDUIT_RUNNER (object), result, &error);
+  if (*run == NULL)
+    g_error ("run: %s", error->message);
+}
+
+static double
+run_flow (const char   *scratch,
+          const char   *csv,
+          DbTestServer *server,
+          guint         rows)
+{
+  g_autofree char *credential = db_test_server_credential_json (server, "bench-pg");
+  g_autofree char *json = g_strdup_printf (flow_template, csv);
+  g_autofree char *history_path = g_build_filename (scratch, "history.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitHistoryStore) history = NULL;
+  g_autoptr(ConduitRunner) runner = NULL;
+  g_autoptr(ConduitFlow) flow = NULL;
+  ConduitRun *run = NULL;
+  guint ok = 0;
+  gint64 start;
+  double seconds;
+
+  g_setenv ("CONDUIT_CREDENTIAL_BENCH_PG", credential, TRUE);
+  flow = conduit_flow_new_from_data (conduit_connector_registry_get_default (), json, -1, NULL,
+                                     &error);
+  g_assert_no_error (error);
+  /* the history is part of what a flow run costs: Conduit records every item */
+  history = conduit_history_store_new (history_path, &error);
+  g_assert_no_error (error);
+  runner = conduit_runner_new (conduit_connector_registry_get_default (), history);
+
+  start = g_get_monotonic_time ();
+  conduit_runner_run_async (runner, flow, NULL, NULL, NULL, run_done_cb, &run);
+  while (run == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+
+  conduit_run_get_node_counts (run, "write", NULL, &ok, NULL, NULL);
+  if (ok != rows)
+    g_error ("the flow wrote %u of %u rows: %s", ok, rows,
+             conduit_run_get_error (run) ? conduit_run_get_error (run) : "");
+  conduit_history_store_flush (history, NULL);
+  {
+    g_autoptr(GPtrArray) steps = conduit_history_store_list_steps (history, conduit_run_get_id (run),
+                                                                   NULL);
+
+    for (guint i = 0; steps != NULL && i < steps->len; i++)
+      {
+        ConduitStepRecord *step = g_ptr_array_index (steps, i);
+
+        if (step->item_index < 0)
+          g_printerr ("  node %-6s %.2f s\n", step->node_id,
+                      (step->finished_us - step->started_us) / 1e6);
+      }
+  }
+  g_object_unref (run);
+  return seconds;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *scratch;
+  guint rows;
+  g_autofree char *csv = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *port = NULL;
+  g_autoptr(GString) data = g_string_new ("order_id,email,amount,placed_at,note\n");
+  g_autoptr(GError) error = NULL;
+  DbTestServer *server;
+  double flow_s, copy_s, python_s;
+  struct rusage usage;
+
+  if (argc != 3)
+    {
+      g_printerr ("usage: bench-db SCRATCH ROWS\n");
+      return 2;
+    }
+  scratch = argv[1];
+  rows = atoi (argv[2]);
+
+  for (guint i = 0; i < rows; i++)
+    g_string_append_printf (data, "%u,Customer%u@Example.com,%u.%02u,2026-05-%02uT%02u:%02u:00Z,"
+                            "\"note, with a comma %u\"\n",
+                            i + 1, i, i % 1000, i % 100, 1 + i % 28, i % 24, i % 60, i);
+  csv = g_build_filename (scratch, "orders.csv", NULL);
+  script = g_build_filename (scratch, "load.py", NULL);
+  g_file_set_contents (csv, data->str, data->len, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (script, python_script, -1, &error);
+  g_assert_no_error (error);
+
+  g_printerr ("starting PostgreSQL\n");
+  server = db_test_server_start (CONDUIT_DB_KIND_POSTGRESQL, &error);
+  g_assert_no_error (error);
+  port = g_strdup_printf ("%u", db_test_server_get_port (server));
+
+  /* \copy: the limit (the CSV straight into the table, no mapping) */
+  reset_table (server);
+  copy = g_strdup_printf ("\\copy orders FROM '%s' CSV HEADER", csv);
+  {
+    const char *copy_argv[] = { "psql", "-h", "127.0.0.1", "-p", port, "-U", "app",
+                                "-d", "conduit_test", "-v", "ON_ERROR_STOP=1", "-c", copy, NULL };
+    copy_s = run_command (copy_argv, DB_TEST_PASSWORD);
+  }
+  g_assert_cmpint (db_test_server_count (server, "SELECT count(*) FROM orders"), ==, rows);
+  g_printerr ("psql \\copy: %.2f s\n", copy_s);
+
+  /* psycopg2 execute_batch: Debian's python3 (where python3-psycopg2 lives) */
+  reset_table (server);
+  {
+    const char *python_argv[] = { "/usr/bin/python3", script, port, csv, NULL };
+    python_s = run_command (python_argv, DB_TEST_PASSWORD);
+  }
+  g_assert_cmpint (db_test_server_count (server, "SELECT count(*) FROM orders"), ==, rows);
+  g_printerr ("psycopg2 execute_batch: %.2f s\n", python_s);
+
+  /* the flow */
+  reset_table (server);
+  flow_s = run_flow (scratch, csv, server, rows);
+  g_assert_cmpint (db_test_server_count (server, "SELECT count(*) FROM orders"), ==, rows);
+  g_printerr ("Conduit flow: %.2f s\n", flow_s);
+
+  getrusage (RUSAGE_SELF, &usage);
+  db_test_server_stop (server);
+
+  printf ("%u rows into PostgreSQL (s)\t%.2f\ts\tpsql \\copy\t%.2f\tlower\n", rows, flow_s, copy_s);
+  printf ("%u rows into PostgreSQL (s)\t%.2f\ts\tpsycopg2 execute_batch\t%.2f\tlower\n", rows,
+          flow_s, python_s);
+  printf ("peak memory of the flow process\t%ld\tMiB\t-\t-\tlower\n", usage.ru_maxrss / 1024);
+  return 0;
+}

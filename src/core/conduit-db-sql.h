@@ -1,0 +1,31 @@
+/* conduit-db-sql.h
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "conduit-db.h"
+
+G_BEGIN_DECLS
+
+/* SQL text the steps build or read: named parameters in a query, and item values as
+ * statement parameters. */
+
+char     *conduit_db_sql_bind_names   (const char            *sql,
+                                       ConduitDbKind          kind,
+                                       GPtrArray            **names,
+                                       GError               **error);
+
+gboolean  conduit_db_value_from_json  (JsonNode              *node,
+                                       const ConduitDbColumn *column,
+                                       ConduitDbKind          kind,
+                                       ConduitDbValue        *value,
+                                       GError               **error);
+void      conduit_db_value_clear      (ConduitDbValue        *value);
+JsonNode *conduit_db_item_lookup      (JsonNode              *item,
+                                       const char            *path);
+
+G_END_DECLS

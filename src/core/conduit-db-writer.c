@@ -1,0 +1,751 @@
+/* conduit-db-writer.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "conduit-db-writer"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "conduit-db-sql.h"
+#include "conduit-db-writer.h"
+
+/* Writes items as rows of one table: insert, update by key, or upsert. Rows go in batches, one
+ * transaction each. The fast path sends a batch as few multi-row statements; if the database
+ * refuses any row, the batch is rolled back and sent again row by row, each row inside its own
+ * savepoint, so the refused rows are told apart (with the database's message) and the others
+ * still land. A lost connection stops the work: the rows of the open transaction and the ones
+ * after it are reported as not written, never as written. */
+
+#define DEFAULT_BATCH_SIZE 500
+
+struct _ConduitDbWriter
+{
+  ConduitDbConnection *connection;
+  ConduitDbKind        kind;
+  char                *table;         /* as the user named it, for messages */
+  char                *quoted_table;
+  ConduitDbWriteMode   mode;
+  GPtrArray           *columns;       /* of ConduitDbColumn */
+  GPtrArray           *quoted;        /* quoted column names, same order */
+  GPtrArray           *keys;          /* of ConduitDbColumn, borrowed from columns */
+  guint                batch_size;
+  guint                max_params;
+};
+
+typedef struct
+{
+  guint           index;        /* into the items */
+  GString        *signature;    /* which columns it sets: one '0'/'1' per column */
+  GArray         *used;         /* of guint: column positions, in order */
+  ConduitDbValue *values;       /* one per used column */
+} Row;
+
+static void
+row_clear (Row *row)
+{
+  if (row->values != NULL)
+    for (guint i = 0; i < row->used->len; i++)
+      conduit_db_value_clear (&row->values[i]);
+  g_clear_pointer (&row->values, g_free);
+  if (row->signature != NULL)
+    g_string_free (row->signature, TRUE);
+  g_clear_pointer (&row->used, g_array_unref);
+}
+
+/**
+ * conduit_db_write_mode_from_string:
+ * @text: "insert", "update" or "upsert"
+ * @mode: (out): the mode
+ *
+ * Returns: whether @text names a mode
+ */
+gboolean
+conduit_db_write_mode_from_string (const char         *text,
+                                   ConduitDbWriteMode *mode)
+{
+  if (g_strcmp0 (text, "insert") == 0)
+    *mode = CONDUIT_DB_WRITE_INSERT;
+  else if (g_strcmp0 (text, "update") == 0)
+    *mode = CONDUIT_DB_WRITE_UPDATE;
+  else if (g_strcmp0 (text, "upsert") == 0)
+    *mode = CONDUIT_DB_WRITE_UPSERT;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* "schema.table" quotes each part; a plain name is quoted whole. */
+static char *
+quote_table (ConduitDbConnection *connection,
+             const char          *table)
+{
+  const char *dot = strchr (table, '.');
+
+  if (dot != NULL && conduit_db_connection_get_kind (connection) != CONDUIT_DB_KIND_SQLITE)
+    {
+      g_autofree char *schema = g_strndup (table, dot - table);
+      g_autofree char *quoted_schema = conduit_db_connection_quote_identifier (connection, schema);
+      g_autofree char *quoted_table = conduit_db_connection_quote_identifier (connection, dot + 1);
+
+      return g_strdup_printf ("%s.%s", quoted_schema, quoted_table);
+    }
+  return conduit_db_connection_quote_identifier (connection, table);
+}
+
+/**
+ * conduit_db_writer_new:
+ * @connection: an open connection; it must outlive the writer
+ * @table: the table, optionally `schema.table`
+ * @mode: insert, update or upsert
+ * @key_columns: (nullable) (array zero-terminated=1): the columns that find a row for update
+ *   and upsert; %NULL or empty for the table's primary key
+ * @error: return location for an error
+ *
+ * Reads the table's columns and readies the statements.
+ *
+ * Returns: (transfer full): the writer, or %NULL with @error (no such table, a key column it
+ *   lacks, no key for update or upsert)
+ */
+ConduitDbWriter *
+conduit_db_writer_new (ConduitDbConnection  *connection,
+                       const char           *table,
+                       ConduitDbWriteMode    mode,
+                       const char * const   *key_columns,
+                       GError              **error)
+{
+  g_autoptr(ConduitDbWriter) self = g_new0 (ConduitDbWriter, 1);
+
+  g_return_val_if_fail (connection != NULL, NULL);
+  g_return_val_if_fail (table != NULL, NULL);
+
+  self->connection = connection;
+  self->kind = conduit_db_connection_get_kind (connection);
+  self->table = g_strdup (table);
+  self->mode = mode;
+  self->batch_size = DEFAULT_BATCH_SIZE;
+  /* each database caps the parameters of one statement (SQLite at 32766) */
+  self->max_params = self->kind == CONDUIT_DB_KIND_SQLITE ? 30000 : 65000;
+  self->keys = g_ptr_array_new ();
+  self->quoted = g_ptr_array_new_with_free_func (g_free);
+
+  self->columns = conduit_db_connection_list_columns (connection, table, error);
+  if (self->columns == NULL)
+    return NULL;
+
+  self->quoted_table = quote_table (connection, table);
+  for (guint i = 0; i < self->columns->len; i++)
+    {
+      ConduitDbColumn *column = g_ptr_array_index (self->columns, i);
+
+      g_ptr_array_add (self->quoted,
+                       conduit_db_connection_quote_identifier (connection, column->name));
+    }
+
+  if (key_columns != NULL && key_columns[0] != NULL)
+    {
+      for (guint k = 0; key_columns[k] != NULL; k++)
+        {
+          ConduitDbColumn *found = NULL;
+
+          for (guint i = 0; i < self->columns->len && found == NULL; i++)
+            {
+              ConduitDbColumn *column = g_ptr_array_index (self->columns, i);
+              if (g_str_equal (column->name, key_columns[k]))
+                found = column;
+            }
+          if (found == NULL)
+            {
+              g_set_error (error, CONDUIT_DB_ERROR, CONDUIT_DB_ERROR_SETTING,
+                           _("The key column “%s” is not a column of the table “%s”"),
+                           key_columns[k], table);
+              return NULL;
+            }
+          g_ptr_array_add (self->keys, found);
+        }
+    }
+  else
+    {
+      for (guint i = 0; i < self->columns->len; i++)
+        {
+          ConduitDbColumn *column = g_ptr_array_index (self->columns, i);
+          if (column->is_key)
+            g_ptr_array_add (self->keys, column);
+        }
+    }
+
+  if (mode != CONDUIT_DB_WRITE_INSERT && self->keys->len == 0)
+    {
+      g_set_error (error, CONDUIT_DB_ERROR, CONDUIT_DB_ERROR_SETTING,
+                   _("The table “%s” has no primary key: name the key columns that find a row "
+                     "to update"), table);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * conduit_db_writer_free:
+ * @self: (nullable): a writer
+ *
+ * Frees @self (not its connection).
+ */
+void
+conduit_db_writer_free (ConduitDbWriter *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->table);
+  g_free (self->quoted_table);
+  g_clear_pointer (&self->columns, g_ptr_array_unref);
+  g_clear_pointer (&self->quoted, g_ptr_array_unref);
+  g_clear_pointer (&self->keys, g_ptr_array_unref);
+  g_free (self);
+}
+
+/**
+ * conduit_db_writer_get_columns:
+ * @self: a writer
+ *
+ * Returns: (transfer none) (element-type ConduitDbColumn): the table's columns
+ */
+GPtrArray *
+conduit_db_writer_get_columns (ConduitDbWriter *self)
+{
+  return self->columns;
+}
+
+/**
+ * conduit_db_writer_set_batch_size:
+ * @self: a writer
+ * @batch_size: rows per transaction, at least 1
+ *
+ * Sets how many rows share a transaction.
+ */
+void
+conduit_db_writer_set_batch_size (ConduitDbWriter *self,
+                                  guint            batch_size)
+{
+  self->batch_size = MAX (batch_size, 1);
+}
+
+static gboolean
+is_key (ConduitDbWriter *self,
+        ConduitDbColumn *column)
+{
+  for (guint i = 0; i < self->keys->len; i++)
+    if (g_ptr_array_index (self->keys, i) == column)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+set_outcome (ConduitDbRowOutcome *outcome,
+             const char          *kind,
+             const char          *message)
+{
+  g_free (outcome->kind);
+  g_free (outcome->message);
+  outcome->written = kind == NULL;
+  outcome->kind = g_strdup (kind);
+  outcome->message = g_strdup (message);
+}
+
+/* Checks an item against the columns and turns it into parameters; a row that breaks a
+ * column rule is refused here, before anything is sent. */
+static gboolean
+prepare_row (ConduitDbWriter     *self,
+             JsonNode            *item,
+             guint                index,
+             Row                 *row,
+             ConduitDbRowOutcome *outcome)
+{
+  JsonObject *object;
+  g_autoptr(GError) error = NULL;
+  guint n_set = 0;
+
+  memset (row, 0, sizeof *row);
+  row->index = index;
+
+  if (item == NULL || !JSON_NODE_HOLDS_OBJECT (item))
+    {
+      set_outcome (outcome, "refused", _("The item is not a record (a JSON object)"));
+      return FALSE;
+    }
+  object = json_node_get_object (item);
+
+  row->signature = g_string_sized_new (self->columns->len);
+  row->used = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  /* update sets the non-key columns and finds the row by its key: keys go last */
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < self->columns->len; i++)
+      {
+        ConduitDbColumn *column = g_ptr_array_index (self->columns, i);
+        gboolean key = is_key (self, column);
+        JsonNode *value = json_object_get_member (object, column->name);
+
+        if (pass == 0)
+          g_string_append_c (row->signature, value != NULL ? '1' : '0');
+
+        if ((self->mode == CONDUIT_DB_WRITE_UPDATE) && (pass == 0) == key)
+          continue;
+        if (self->mode != CONDUIT_DB_WRITE_UPDATE && pass == 1)
+          continue;
+
+        if (key && self->mode != CONDUIT_DB_WRITE_INSERT &&
+            (value == NULL || JSON_NODE_HOLDS_NULL (value)))
+          {
+            g_autofree char *message =
+              g_strdup_printf (_("The key column “%s” needs a value to find the row"),
+                               column->name);
+            set_outcome (outcome, "refused", message);
+            return FALSE;
+          }
+
+        if (value == NULL)
+          {
+            if (column->not_null && !column->has_default && self->mode != CONDUIT_DB_WRITE_UPDATE)
+              {
+                g_autofree char *message =
+                  g_strdup_printf (_("The column “%s” needs a value: it may not be empty and has "
+                                     "no default"), column->name);
+                set_outcome (outcome, "refused", message);
+                return FALSE;
+              }
+            continue;
+          }
+
+        if (JSON_NODE_HOLDS_NULL (value) && column->not_null)
+          {
+            g_autofree char *message =
+              g_strdup_printf (_("The column “%s” may not be empty (null)"), column->name);
+            set_outcome (outcome, "refused", message);
+            return FALSE;
+          }
+
+        g_array_append_val (row->used, i);
+        if (!key)
+          n_set++;
+      }
+
+  if (row->used->len == 0 || (self->mode == CONDUIT_DB_WRITE_UPDATE && n_set == 0))
+    {
+      g_autofree char *message =
+        self->mode == CONDUIT_DB_WRITE_UPDATE
+          ? g_strdup_printf (_("The item has no field to update in the table “%s” (fields are "
+                               "matched to columns by name)"), self->table)
+          : g_strdup_printf (_("The item has no field named like a column of the table “%s”"),
+                             self->table);
+      set_outcome (outcome, "refused", message);
+      return FALSE;
+    }
+
+  row->values = g_new0 (ConduitDbValue, row->used->len);
+  for (guint i = 0; i < row->used->len; i++)
+    {
+      ConduitDbColumn *column = g_ptr_array_index (self->columns,
+                                                   g_array_index (row->used, guint, i));
+
+      if (!conduit_db_value_from_json (json_object_get_member (object, column->name), column,
+                                       self->kind, &row->values[i], &error))
+        {
+          set_outcome (outcome, "refused", error->message);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static void
+append_placeholder (ConduitDbWriter *self,
+                    GString         *sql,
+                    guint            position)
+{
+  if (self->kind == CONDUIT_DB_KIND_MARIADB)
+    g_string_append_c (sql, '?');
+  else if (self->kind == CONDUIT_DB_KIND_SQLITE)
+    g_string_append_printf (sql, "?%u", position);
+  else
+    g_string_append_printf (sql, "$%u", position);
+}
+
+static char *
+build_statement (ConduitDbWriter *self,
+                 Row             *row,
+                 guint            n_rows)
+{
+  GString *sql = g_string_new (NULL);
+  guint position = 1;
+  guint n = row->used->len;
+  gboolean any_set = FALSE;
+
+  if (self->mode == CONDUIT_DB_WRITE_UPDATE)
+    {
+      gboolean first_key = TRUE;
+
+      g_string_append_printf (sql, "UPDATE %s SET ", self->quoted_table);
+      for (guint i = 0; i < n; i++)
+        {
+          guint c = g_array_index (row->used, guint, i);
+          ConduitDbColumn *column = g_ptr_array_index (self->columns, c);
+
+          if (is_key (self, column))
+            {
+              g_string_append (sql, first_key ? " WHERE " : " AND ");
+              first_key = FALSE;
+            }
+          else if (i > 0)
+            g_string_append (sql, ", ");
+          g_string_append_printf (sql, "%s = ", (char *)g_ptr_array_index (self->quoted, c));
+          append_placeholder (self, sql, position++);
+        }
+      return g_string_free (sql, FALSE);
+    }
+
+  g_string_append_printf (sql, "INSERT INTO %s (", self->quoted_table);
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (sql, "%s%s", i ? ", " : "",
+                            (char *)g_ptr_array_index (self->quoted,
+                                                       g_array_index (row->used, guint, i)));
+  g_string_append (sql, ") VALUES ");
+  for (guint r = 0; r < n_rows; r++)
+    {
+      g_string_append (sql, r ? ", (" : "(");
+      for (guint i = 0; i < n; i++)
+        {
+          if (i > 0)
+            g_string_append (sql, ", ");
+          append_placeholder (self, sql, position++);
+        }
+      g_string_append_c (sql, ')');
+    }
+
+  if (self->mode != CONDUIT_DB_WRITE_UPSERT)
+    return g_string_free (sql, FALSE);
+
+  if (self->kind == CONDUIT_DB_KIND_MARIADB)
+    {
+      g_string_append (sql, " ON DUPLICATE KEY UPDATE ");
+      for (guint i = 0; i < n; i++)
+        {
+          guint c = g_array_index (row->used, guint, i);
+          const char *quoted = g_ptr_array_index (self->quoted, c);
+
+          if (is_key (self, g_ptr_array_index (self->columns, c)))
+            continue;
+          g_string_append_printf (sql, "%s%s = VALUES(%s)", any_set ? ", " : "", quoted, quoted);
+          any_set = TRUE;
+        }
+      if (!any_set)
+        {
+          const char *quoted = g_ptr_array_index (self->quoted,
+                                                  g_array_index (row->used, guint, 0));
+          g_string_append_printf (sql, "%s = %s", quoted, quoted);
+        }
+      return g_string_free (sql, FALSE);
+    }
+
+  g_string_append (sql, " ON CONFLICT (");
+  for (guint k = 0; k < self->keys->len; k++)
+    {
+      ConduitDbColumn *key = g_ptr_array_index (self->keys, k);
+      g_autofree char *quoted = conduit_db_connection_quote_identifier (self->connection, key->name);
+
+      g_string_append_printf (sql, "%s%s", k ? ", " : "", quoted);
+    }
+  g_string_append (sql, ") DO ");
+  for (guint i = 0; i < n; i++)
+    {
+      guint c = g_array_index (row->used, guint, i);
+      const char *quoted = g_ptr_array_index (self->quoted, c);
+
+      if (is_key (self, g_ptr_array_index (self->columns, c)))
+        continue;
+      g_string_append_printf (sql, "%s%s = excluded.%s", any_set ? ", " : "UPDATE SET ", quoted,
+                              quoted);
+      any_set = TRUE;
+    }
+  if (!any_set)
+    g_string_append (sql, "NOTHING");
+  return g_string_free (sql, FALSE);
+}
+
+/* Sends rows[first … first+n) as one statement (they share a signature). */
+static gboolean
+send_rows (ConduitDbWriter  *self,
+           Row              *rows,
+           guint             n,
+           gint64           *n_changed,
+           GError          **error)
+{
+  guint width = rows[0].used->len;
+  g_autofree char *sql = build_statement (self, &rows[0], n);
+  g_autofree ConduitDbValue *values = g_new (ConduitDbValue, (gsize)width * n);
+
+  for (guint r = 0; r < n; r++)
+    memcpy (&values[(gsize)r * width], rows[r].values, width * sizeof (ConduitDbValue));
+
+  return conduit_db_connection_run (self->connection, sql, values, width * n, NULL, NULL,
+                                    n_changed, error);
+}
+
+static void
+mark_lost (ConduitDbRowOutcome *outcomes,
+           Row                 *rows,
+           guint                n_rows,
+           const char          *message)
+{
+  for (guint r = 0; r < n_rows; r++)
+    set_outcome (&outcomes[rows[r].index], "connection-lost", message);
+}
+
+static gboolean
+is_lost (const GError *error)
+{
+  return g_error_matches (error, CONDUIT_DB_ERROR, CONDUIT_DB_ERROR_CONNECTION_LOST) ||
+         g_error_matches (error, CONDUIT_DB_ERROR, CONDUIT_DB_ERROR_UNREACHABLE);
+}
+
+/* PostgreSQL's COPY: a batch of plain inserts in one stream, several times faster than
+ * multi-row INSERTs. All or nothing, like the statement it replaces. */
+static gboolean
+copy_rows (ConduitDbWriter  *self,
+           Row              *rows,
+           guint             n,
+           GError          **error)
+{
+  guint width = rows[0].used->len;
+  g_autoptr(GString) columns = g_string_new (NULL);
+  g_autofree ConduitDbValue *values = g_new (ConduitDbValue, (gsize)width * n);
+
+  for (guint i = 0; i < width; i++)
+    g_string_append_printf (columns, "%s%s", i ? ", " : "",
+                            (char *)g_ptr_array_index (self->quoted,
+                                                       g_array_index (rows[0].used, guint, i)));
+  for (guint r = 0; r < n; r++)
+    memcpy (&values[(gsize)r * width], rows[r].values, width * sizeof (ConduitDbValue));
+
+  return conduit_db_connection_copy_in (self->connection, self->quoted_table, columns->str, values,
+                                        width, n, error);
+}
+
+/* The fast path: the batch as few statements as the signatures allow. */
+static gboolean
+write_fast (ConduitDbWriter      *self,
+            Row                  *rows,
+            guint                 n_rows,
+            ConduitDbRowOutcome  *outcomes,
+            GError              **error)
+{
+  guint start = 0;
+
+  while (start < n_rows)
+    {
+      guint end = start + 1;
+      guint per_statement = self->mode == CONDUIT_DB_WRITE_UPDATE
+                              ? 1 : MAX (1, self->max_params / rows[start].used->len);
+      gint64 changed = 0;
+
+      while (end < n_rows && end - start < per_statement &&
+             g_string_equal (rows[end].signature, rows[start].signature))
+        end++;
+
+      if (self->mode == CONDUIT_DB_WRITE_INSERT && conduit_db_connection_can_copy (self->connection))
+        {
+          /* COPY has no parameter limit: the whole run of equal rows at once */
+          while (end < n_rows && g_string_equal (rows[end].signature, rows[start].signature))
+            end++;
+          if (!copy_rows (self, &rows[start], end - start, error))
+            return FALSE;
+        }
+      else if (!send_rows (self, &rows[start], end - start, &changed, error))
+        return FALSE;
+
+      if (self->mode == CONDUIT_DB_WRITE_UPDATE && changed == 0)
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("No row of the table “%s” has this key, so nothing was updated"),
+                             self->table);
+          set_outcome (&outcomes[rows[start].index], "missing", message);
+        }
+      start = end;
+    }
+  return TRUE;
+}
+
+/* The slow path: each row in its own savepoint, so one refusal does not undo the others. */
+static gboolean
+write_each (ConduitDbWriter      *self,
+            Row                  *rows,
+            guint                 n_rows,
+            ConduitDbRowOutcome  *outcomes,
+            GError              **error)
+{
+  for (guint r = 0; r < n_rows; r++)
+    {
+      g_autoptr(GError) row_error = NULL;
+      gint64 changed = 0;
+
+      if (!conduit_db_connection_exec (self->connection, "SAVEPOINT conduit_row", error))
+        return FALSE;
+
+      if (!send_rows (self, &rows[r], 1, &changed, &row_error))
+        {
+          if (is_lost (row_error))
+            {
+              g_propagate_error (error, g_steal_pointer (&row_error));
+              return FALSE;
+            }
+          set_outcome (&outcomes[rows[r].index], "refused", row_error->message);
+          if (!conduit_db_connection_exec (self->connection, "ROLLBACK TO SAVEPOINT conduit_row",
+                                           error))
+            return FALSE;
+          continue;
+        }
+
+      if (self->mode == CONDUIT_DB_WRITE_UPDATE && changed == 0)
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("No row of the table “%s” has this key, so nothing was updated"),
+                             self->table);
+          set_outcome (&outcomes[rows[r].index], "missing", message);
+        }
+
+      if (!conduit_db_connection_exec (self->connection, "RELEASE SAVEPOINT conduit_row", error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * conduit_db_writer_write:
+ * @self: a writer
+ * @items: (element-type JsonNode): the items, each a record whose fields are matched to
+ *   columns by name (fields that are no column are not written)
+ * @cancellable: (nullable): stops between batches
+ *
+ * Writes @items, a batch per transaction. Every item gets an outcome: written only once its
+ * transaction is committed.
+ *
+ * Returns: (transfer full) (array): one outcome per item, in order; free with
+ *   conduit_db_row_outcomes_free()
+ */
+ConduitDbRowOutcome *
+conduit_db_writer_write (ConduitDbWriter *self,
+                         GPtrArray       *items,
+                         GCancellable    *cancellable)
+{
+  ConduitDbRowOutcome *outcomes;
+  g_autofree Row *rows = NULL;
+  g_autofree char *lost_message = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (items != NULL, NULL);
+
+  outcomes = g_new0 (ConduitDbRowOutcome, items->len + 1);
+  rows = g_new0 (Row, self->batch_size);
+
+  for (guint start = 0; start < items->len; start += self->batch_size)
+    {
+      guint end = MIN (start + self->batch_size, items->len);
+      guint n_rows = 0;
+      g_autoptr(GError) error = NULL;
+      gboolean ok;
+
+      for (guint i = start; i < end; i++)
+        {
+          if (lost_message != NULL)
+            set_outcome (&outcomes[i], "connection-lost", lost_message);
+          else if (g_cancellable_is_cancelled (cancellable))
+            set_outcome (&outcomes[i], "cancelled", _("The run was stopped before this row was "
+                                                      "written"));
+          else if (prepare_row (self, g_ptr_array_index (items, i), i, &rows[n_rows],
+                                &outcomes[i]))
+            n_rows++;
+          else
+            row_clear (&rows[n_rows]);
+        }
+
+      if (n_rows == 0)
+        continue;
+
+      ok = conduit_db_connection_exec (self->connection, "BEGIN", &error) &&
+           write_fast (self, rows, n_rows, outcomes, &error);
+
+      if (!ok && !is_lost (error))
+        {
+          g_debug ("batch refused, row by row now: %s", error->message);
+          /* a refusal: undo the batch, then find the refused rows one by one */
+          g_clear_error (&error);
+          for (guint r = 0; r < n_rows; r++)
+            set_outcome (&outcomes[rows[r].index], NULL, NULL);
+          ok = conduit_db_connection_exec (self->connection, "ROLLBACK", &error) &&
+               conduit_db_connection_exec (self->connection, "BEGIN", &error) &&
+               write_each (self, rows, n_rows, outcomes, &error);
+        }
+
+      if (ok)
+        ok = conduit_db_connection_exec (self->connection, "COMMIT", &error);
+
+      if (ok)
+        {
+          for (guint r = 0; r < n_rows; r++)
+            if (outcomes[rows[r].index].kind == NULL)
+              outcomes[rows[r].index].written = TRUE;
+        }
+      else
+        {
+          /* Nothing of this batch is acknowledged. After a lost connection nobody can know
+           * whether a COMMIT in flight landed: say so, and stop. */
+          lost_message = g_strdup_printf (_("Not written: %s. Rows of this batch were rolled "
+                                            "back (or, if the connection broke during the "
+                                            "commit, may have been written); run again with "
+                                            "upsert to be sure"), error->message);
+          if (is_lost (error))
+            mark_lost (outcomes, rows, n_rows, lost_message);
+          else
+            {
+              for (guint r = 0; r < n_rows; r++)
+                set_outcome (&outcomes[rows[r].index], "refused", error->message);
+              g_clear_pointer (&lost_message, g_free);
+              conduit_db_connection_exec (self->connection, "ROLLBACK", NULL);
+            }
+        }
+
+      for (guint r = 0; r < n_rows; r++)
+        row_clear (&rows[r]);
+    }
+
+  return outcomes;
+}
+
+/**
+ * conduit_db_row_outcomes_free:
+ * @outcomes: (nullable) (array length=n_outcomes): outcomes from conduit_db_writer_write()
+ * @n_outcomes: how many
+ *
+ * Frees @outcomes.
+ */
+void
+conduit_db_row_outcomes_free (ConduitDbRowOutcome *outcomes,
+                              guint                n_outcomes)
+{
+  if (outcomes == NULL)
+    return;
+
+  for (guint i = 0; i < n_outcomes; i++)
+    {
+      g_free (outcomes[i].kind);
+      g_free (outcomes[i].message);
+    }
+  g_free (outcomes);
+}
