@@ -613,6 +613,58 @@ test_accepts_after_emfile (void)
   remove_dir (dir);
 }
 
+/* Issue #14 point 7 through serve: an HMAC credential with "timestamp": "stripe" makes every
+ * worker check the signed timestamp and refuse a replayed signature, whichever worker gets it. */
+static void
+test_timestamped_credential (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("conduit-workers-XXXXXX", &error);
+  g_autofree char *flow_path = g_build_filename (dir, "orders.conduit", NULL);
+  g_autofree char *db_path = g_build_filename (dir, "history.db", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = make_launcher ();
+  g_autoptr(GSubprocess) serve = NULL;
+  g_autofree char *url = NULL;
+  const char *body = "{\"seq\": 7}";
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *signed_text = g_strdup_printf ("%" G_GINT64_FORMAT ".%s", now, body);
+  g_autofree char *digest = g_compute_hmac_for_string (G_CHECKSUM_SHA256,
+                                                       (const guchar *)"whsec-stripe-test",
+                                                       strlen ("whsec-stripe-test"),
+                                                       signed_text, -1);
+  g_autofree char *header = g_strdup_printf ("t=%" G_GINT64_FORMAT ",v1=%s", now, digest);
+  g_autofree char *stale = g_strdup_printf ("t=%" G_GINT64_FORMAT ",v1=%s", now - 1000, digest);
+  const char * const extra[] = { "--workers", "2", NULL };
+
+  g_subprocess_launcher_setenv (launcher, "CONDUIT_CREDENTIAL_STRIPE_HOOK",
+                                "{\"kind\": \"hmac\", \"secrets\": {\"secret\": \"whsec-stripe-test\"},"
+                                " \"fields\": {\"header\": \"Stripe-Signature\", \"timestamp\": \"stripe\","
+                                " \"tolerance\": \"300\"}}", TRUE);
+  g_assert_true (g_file_set_contents (flow_path,
+    "{ \"version\": 1, \"name\": \"Stripe\", \"nodes\": ["
+    "  { \"id\": \"hook\", \"type\": \"webhook-trigger\", \"position\": [0, 0],"
+    "    \"settings\": { \"path\": \"/hooks/stripe\", \"port\": 0,"
+    "                    \"signature_header\": \"X-Signature\","
+    "                    \"signature_credential\": \"stripe-hook\" } } ], \"links\": [] }",
+    -1, NULL));
+
+  serve = runner_test_start_serve_full (launcher, flow_path, db_path, extra, 0, &url);
+  g_assert_cmpuint (post_signed (url, body, stale), ==, 401);
+  g_assert_cmpuint (post_signed (url, body, header), ==, 202);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpuint (post_signed (url, body, header), ==, 401);
+  stop_serve (serve);
+
+  {
+    g_autoptr(ConduitHistoryStore) history = conduit_history_store_new (db_path, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (conduit_history_store_count_runs (history, NULL, NULL), ==, 1);
+    conduit_history_store_close (history);
+  }
+  remove_dir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -626,6 +678,7 @@ main (int    argc,
   g_test_add_func ("/conduit/serve/drain/deadline", test_drain_deadline);
   g_test_add_func ("/conduit/serve/drain/second-signal", test_drain_second_signal);
   g_test_add_func ("/conduit/serve/accepts-after-emfile", test_accepts_after_emfile);
+  g_test_add_func ("/conduit/serve/timestamped-credential", test_timestamped_credential);
 
   return g_test_run ();
 }

@@ -42,6 +42,7 @@ typedef struct
   GSource              *timer;
   GSource              *discard;      /* reading what a refused sender still sends */
   GSource              *idle_watch;   /* noticing a client that closes between requests */
+  SoupServerMessage    *last;         /* the request answered last, while waiting for the next */
   gboolean              reaping;
   GIOStream            *refused;      /* taken back from libsoup to refuse its request */
   gboolean              busy;         /* a request is being read or answered */
@@ -171,6 +172,7 @@ conduit_webhook_connection_free (gpointer data)
 
   connection_disarm (connection);
   connection_unwatch (connection);
+  g_clear_object (&connection->last);
   if (connection->discard != NULL)
     {
       g_source_destroy (connection->discard);
@@ -232,10 +234,14 @@ connection_let_go (Connection *connection)
     }
 }
 
-/* Ends a connection that waits for its next request. libsoup 3.2 does not let such a
- * connection go when its stream ends (fixed in libsoup 3.3, d20c6601): the descriptor would
- * stay open for the life of the process. So: the stream is ended, which makes libsoup stop
- * reading it, and a moment later its descriptor is closed here. */
+/* Ends a connection that waits for its next request. libsoup 3.2 never lets such a connection
+ * go when its stream ends (fixed in libsoup 3.3, d20c6601): it would stay in the server's list,
+ * descriptor and buffers with it, for the life of the process. So the connection is taken back
+ * from libsoup through the request answered last (which lets go of everything libsoup held for
+ * it) and closed here. Without such a request (none answered yet) the stream is ended instead,
+ * which libsoup handles while a request is awaited, and the descriptor closed a moment later.
+ *
+ * @connection may be gone when this returns. */
 static void
 connection_reap (Connection *connection)
 {
@@ -243,6 +249,20 @@ connection_reap (Connection *connection)
     return;
   connection->reaping = TRUE;
   connection_unwatch (connection);
+  connection_disarm (connection);
+
+  if (connection->last != NULL)
+    {
+      g_autoptr(SoupServerMessage) last = g_steal_pointer (&connection->last);
+      g_autoptr(GIOStream) stream = NULL;
+
+      g_socket_close (connection->socket, NULL);
+      /* Dropping these finalizes the stream, and with it the connection
+       * (connection_gone_cb()). */
+      stream = soup_server_message_steal_connection (last);
+      return;
+    }
+
   g_socket_shutdown (connection->socket, TRUE, TRUE, NULL);
   connection_arm_source (connection, g_timeout_source_new (REAP_DELAY_MS));
 }
@@ -271,6 +291,9 @@ connection_watch_idle (Connection *connection)
 {
   connection_unwatch (connection);
   connection->idle_watch = g_socket_create_source (connection->socket, G_IO_IN | G_IO_HUP, NULL);
+  /* Before libsoup's own watch of the stream: once libsoup has seen the end of it, the
+   * connection can no longer be taken back (see connection_reap()). */
+  g_source_set_priority (connection->idle_watch, G_PRIORITY_HIGH);
   g_source_set_callback (connection->idle_watch, (GSourceFunc)(GCallback)idle_watch_cb,
                          connection, NULL);
   g_source_attach (connection->idle_watch, connection->server->context);
@@ -355,8 +378,12 @@ got_headers_cb (SoupServerMessage *msg,
 {
   Connection *connection = connection_for_message (msg);
 
-  if (connection != NULL && connection->refused == NULL)
-    connection_arm (connection, connection->server->limits.body_timeout_s);
+  if (connection == NULL || connection->refused != NULL)
+    return;
+  /* The flows' paths checked this already; any other path too. */
+  if (conduit_webhook_refuse_bad_framing (connection->server, msg))
+    return;
+  connection_arm (connection, connection->server->limits.body_timeout_s);
 }
 
 static void
@@ -381,9 +408,25 @@ request_started_cb (SoupServer        *soup,
     return;
   connection->busy = TRUE;
   connection_unwatch (connection);
+  g_clear_object (&connection->last);
   connection_arm (connection, connection->server->limits.header_timeout_s);
   g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), NULL);
   g_signal_connect (msg, "got-body", G_CALLBACK (got_body_cb), NULL);
+}
+
+static void
+last_disconnected_cb (SoupServerMessage *msg,
+                      gpointer           user_data)
+{
+  Connection *connection = connection_for_message (msg);
+
+  /* libsoup closed the connection itself: it must not be taken back. */
+  if (connection != NULL && connection->last == msg)
+    {
+      connection_unwatch (connection);
+      connection_disarm (connection);
+      g_clear_object (&connection->last);
+    }
 }
 
 static void
@@ -396,13 +439,21 @@ request_done_cb (SoupServer        *soup,
   if (connection == NULL || connection->refused != NULL || connection->reaping)
     return;
   connection->busy = FALSE;
+
+  /* libsoup closes the connection itself after an aborted request. */
+  if (user_data == NULL)
+    return;
+
+  /* Kept to take the connection back if it ends between requests, unless libsoup closes it
+   * after this answer (Connection: close): then last_disconnected_cb() lets go of it. */
+  g_set_object (&connection->last, msg);
+  g_signal_connect (msg, "disconnected", G_CALLBACK (last_disconnected_cb), NULL);
+  connection_watch_idle (connection);
+  /* Not reaped from here: libsoup is still finishing this request. */
   if (connection->server->draining)
-    connection_reap (connection);
+    connection_arm_source (connection, g_timeout_source_new (0));
   else
-    {
-      connection_arm (connection, connection->server->limits.idle_timeout_s);
-      connection_watch_idle (connection);
-    }
+    connection_arm (connection, connection->server->limits.idle_timeout_s);
 }
 
 /**
@@ -417,8 +468,9 @@ conduit_webhook_connections_track (ConduitWebhookServer *self,
                                    SoupServer           *soup)
 {
   g_signal_connect (soup, "request-started", G_CALLBACK (request_started_cb), self);
+  /* After an aborted request libsoup closes the connection itself (user_data NULL). */
   g_signal_connect (soup, "request-finished", G_CALLBACK (request_done_cb), self);
-  g_signal_connect (soup, "request-aborted", G_CALLBACK (request_done_cb), self);
+  g_signal_connect (soup, "request-aborted", G_CALLBACK (request_done_cb), NULL);
 }
 
 static gboolean
@@ -703,13 +755,17 @@ conduit_webhook_listener_free (Listener *listener)
 void
 conduit_webhook_connections_drain (ConduitWebhookServer *self)
 {
+  g_autoptr(GPtrArray) idle = g_ptr_array_new ();
   GHashTableIter iter;
   Connection *connection;
 
+  /* Reaping may forget a connection at once: not while going through the table. */
   g_hash_table_iter_init (&iter, self->connections);
   while (g_hash_table_iter_next (&iter, (gpointer *)&connection, NULL))
     if (!connection->busy && connection->refused == NULL)
-      connection_reap (connection);
+      g_ptr_array_add (idle, connection);
+  for (guint i = 0; i < idle->len; i++)
+    connection_reap (g_ptr_array_index (idle, i));
 }
 
 /**

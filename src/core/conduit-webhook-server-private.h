@@ -84,6 +84,10 @@ gboolean  conduit_webhook_connection_refuse   (SoupServerMessage     *msg,
                                               guint                  status,
                                               const char            *json);
 
+/* conduit-webhook-server.c */
+gboolean  conduit_webhook_refuse_bad_framing  (ConduitWebhookServer  *self,
+                                              SoupServerMessage     *msg);
+
 /* -parse.c */
 typedef enum
 {

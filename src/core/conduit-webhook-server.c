@@ -459,7 +459,7 @@ handle_request (SoupServer        *soup,
     g_queue_push_tail (&self->waiting, pending);
 }
 
-/* The Content-Length header as sent: digits only. libsoup reads "-5" as a huge length. */
+/* The Content-Length header as sent: digits only. libsoup 3.2 reads "-5" as -5 and warns. */
 static gboolean
 content_length_is_valid (const char *text)
 {
@@ -477,6 +477,44 @@ content_length_is_valid (const char *text)
   return TRUE;
 }
 
+/**
+ * conduit_webhook_refuse_bad_framing:
+ * @self: a server
+ * @msg: a request whose headers are in
+ *
+ * Refuses, before its body is read, a request whose headers do not tell where its body ends:
+ * Content-Length together with Transfer-Encoding (a proxy may believe the other one: request
+ * smuggling), or a Content-Length that is not a number of bytes. On any path: libsoup 3.2
+ * would read the body with a negative length.
+ *
+ * Returns: whether @msg was refused
+ */
+gboolean
+conduit_webhook_refuse_bad_framing (ConduitWebhookServer *self,
+                                    SoupServerMessage    *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *content_length = soup_message_headers_get_one (headers, "Content-Length");
+  const char *transfer_encoding = soup_message_headers_get_one (headers, "Transfer-Encoding");
+
+  if (content_length != NULL && transfer_encoding != NULL)
+    {
+      refuse_early (self, msg, SOUP_STATUS_BAD_REQUEST,
+                    _("the request has both Content-Length and Transfer-Encoding; send one"));
+      return TRUE;
+    }
+  if (content_length != NULL && !content_length_is_valid (content_length))
+    {
+      g_autofree char *shown = g_utf8_make_valid (content_length, -1);
+      g_autofree char *message = g_strdup_printf (
+        _("the Content-Length “%.40s” is not a number of bytes"), shown);
+
+      refuse_early (self, msg, SOUP_STATUS_BAD_REQUEST, message);
+      return TRUE;
+    }
+  return FALSE;
+}
+
 /* Called once the request's headers are in, before its body is read: a body we would refuse
  * anyway is refused before it is read, and the body is collected within the route's limit. */
 static void
@@ -489,8 +527,6 @@ handle_headers (SoupServer        *soup,
   Route *route = user_data;
   ConduitWebhookServer *self = route->server;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *content_length = soup_message_headers_get_one (headers, "Content-Length");
-  const char *transfer_encoding = soup_message_headers_get_one (headers, "Transfer-Encoding");
   MediaKind kind;
   Body *body;
 
@@ -505,23 +541,8 @@ handle_headers (SoupServer        *soup,
       return;
     }
 
-  /* Two ways of telling where the body ends: a proxy may believe the other one (request
-   * smuggling). */
-  if (content_length != NULL && transfer_encoding != NULL)
-    {
-      refuse_early (self, msg, SOUP_STATUS_BAD_REQUEST,
-                    _("the request has both Content-Length and Transfer-Encoding; send one"));
-      return;
-    }
-  if (content_length != NULL && !content_length_is_valid (content_length))
-    {
-      g_autofree char *shown = g_utf8_make_valid (content_length, -1);
-      g_autofree char *message = g_strdup_printf (
-        _("the Content-Length “%.40s” is not a number of bytes"), shown);
-
-      refuse_early (self, msg, SOUP_STATUS_BAD_REQUEST, message);
-      return;
-    }
+  if (conduit_webhook_refuse_bad_framing (self, msg))
+    return;
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > (goffset)route->max_body)
     {
