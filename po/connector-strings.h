@@ -243,6 +243,12 @@ N_("Keep unmapped fields");
 /* Translators: mapping: help for the “keep_unmapped” setting */
 N_("Pass source fields that no row maps through unchanged");
 
+/* Translators: mapping: label of the “rejected_mapping” setting */
+N_("Rejected output mapping");
+
+/* Translators: mapping: help for the “rejected_mapping” setting */
+N_("A second mapping ({\"rows\": […]}) that shapes each rejected item from item, record and reasons");
+
 /* Translators: notify: connector name */
 N_("Notify");
 

@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <signal.h>
 
 #include <libsoup/soup.h>
@@ -159,7 +160,15 @@ runner_test_parse_items (const char *json)
 static void
 die_with_parent (gpointer user_data)
 {
+  guint max_files = GPOINTER_TO_UINT (user_data);
+
   prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (max_files > 0)
+    {
+      struct rlimit limit = { max_files, max_files };
+
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
 }
 
 /**
@@ -182,22 +191,51 @@ runner_test_start_serve (GSubprocessLauncher  *launcher,
                          const char           *workers,
                          char                **url)
 {
+  const char *extra[] = { "--workers", workers, NULL };
+
+  return runner_test_start_serve_full (launcher, flow_path, db_path,
+                                       workers != NULL ? extra : NULL, 0, url);
+}
+
+/**
+ * runner_test_start_serve_full:
+ * @launcher: (nullable): as for runner_test_start_serve()
+ * @flow_path: the flow to serve
+ * @db_path: its history
+ * @extra_args: (nullable): more options for serve
+ * @max_files: the child's limit of open files (ulimit -n), 0 to keep the usual
+ * @url: (out): the flow's URL as serve printed it
+ *
+ * Returns: (transfer full): the running `conduit-cli serve`
+ */
+GSubprocess *
+runner_test_start_serve_full (GSubprocessLauncher  *launcher,
+                              const char           *flow_path,
+                              const char           *db_path,
+                              const char * const   *extra_args,
+                              guint                 max_files,
+                              char                **url)
+{
   g_autoptr(GSubprocessLauncher) usual = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   GSubprocess *serve;
 
   if (launcher == NULL)
     launcher = usual = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  if (workers != NULL)
-    serve = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONDUIT_CLI"), "serve",
-                                         flow_path, "--history", db_path, "--workers", workers,
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, GUINT_TO_POINTER (max_files),
                                          NULL);
-  else
-    serve = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONDUIT_CLI"), "serve",
-                                         flow_path, "--history", db_path, NULL);
+  g_ptr_array_add (argv, (gpointer)g_getenv ("CONDUIT_CLI"));
+  g_ptr_array_add (argv, (gpointer)"serve");
+  g_ptr_array_add (argv, (gpointer)flow_path);
+  g_ptr_array_add (argv, (gpointer)"--history");
+  g_ptr_array_add (argv, (gpointer)db_path);
+  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer)extra_args[i]);
+  g_ptr_array_add (argv, NULL);
+  serve = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata, &error);
   g_assert_no_error (error);
 
   *url = NULL;

@@ -52,5 +52,11 @@ GSubprocess  *runner_test_start_serve   (GSubprocessLauncher *launcher,
                                          const char    *db_path,
                                          const char    *workers,
                                          char         **url);
+GSubprocess  *runner_test_start_serve_full (GSubprocessLauncher *launcher,
+                                            const char    *flow_path,
+                                            const char    *db_path,
+                                            const char * const *extra_args,
+                                            guint          max_files,
+                                            char         **url);
 
 G_END_DECLS

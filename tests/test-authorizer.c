@@ -187,6 +187,18 @@ handle_moved (SoupServer        *server,
   reply (msg, SOUP_STATUS_FOUND, "text/plain", "moved");
 }
 
+/* Answers with a body that is JSON whitespace: no value at all. */
+static void
+handle_blank (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  reply (msg, g_str_has_suffix (path, "-refused") ? SOUP_STATUS_BAD_REQUEST : SOUP_STATUS_OK,
+         "application/json", "\n");
+}
+
 static void
 handle_api (SoupServer        *server,
             SoupServerMessage *msg,
@@ -257,6 +269,7 @@ fixture_set_up (Fixture       *fixture,
   soup_server_add_handler (fixture->server, "/api", handle_api, fixture, NULL);
   soup_server_add_handler (fixture->server, "/echo", handle_echo, fixture, NULL);
   soup_server_add_handler (fixture->server, "/moved-token", handle_moved, fixture, NULL);
+  soup_server_add_handler (fixture->server, "/blank-token", handle_blank, fixture, NULL);
   soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
   g_assert_no_error (error);
 
@@ -684,6 +697,35 @@ test_oauth2_token_redirect_not_followed (Fixture       *fixture,
   g_assert_null (strstr (error->message, fixture->client_secret));
   g_assert_cmpuint (fixture->token_fetches, ==, 0);
   g_assert_cmpuint (fixture->api_calls, ==, 0);
+}
+
+/* A token endpoint answering blank JSON (no value at all), with success or refusal: a clear
+ * error, no critical from the JSON parser (found by fuzzing the sign-in's token parser). */
+static void
+test_oauth2_blank_token_answer (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  const char *paths[] = { "/blank-token", "/blank-token-refused" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(ConduitCredential) credential = NULL;
+      g_autofree char *token_url = fixture_url (fixture, paths[i]);
+      g_autofree char *url = fixture_url (fixture, "/api");
+      g_autofree char *id = g_strdup_printf ("blank-%u", i);
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+      g_autoptr(GError) error = NULL;
+      int expected;
+
+      credential = oauth2_credential_at (id, token_url, fixture->client_id,
+                                         fixture->client_secret);
+      g_assert_cmpuint (send (fixture, credential, msg, &error), ==, 0);
+      expected = i == 0 ? CONDUIT_CREDENTIAL_ERROR_FAILED : CONDUIT_CREDENTIAL_ERROR_REJECTED;
+
+      g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, expected);
+      g_assert_nonnull (strstr (error->message, id));
+      g_assert_cmpuint (fixture->api_calls, ==, 0);
+    }
 }
 
 /* Plain http:// to this computer is how tests and local development servers run. */
@@ -1132,6 +1174,8 @@ main (int   argc,
 #undef ADD
 
   g_test_add_func ("/conduit/authorizer/oauth2/token-url-hosts", test_oauth2_token_url_hosts);
+  g_test_add ("/conduit/authorizer/oauth2/blank-token-answer", Fixture, NULL, fixture_set_up,
+              test_oauth2_blank_token_answer, fixture_tear_down);
 
   return g_test_run ();
 }

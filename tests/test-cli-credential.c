@@ -13,6 +13,7 @@
 #define SECRET_API_SUBJECT_TO_CHANGE
 
 #include "conduit.h"
+#include "oauth-test-server.h"
 #include "test-keyring.h"
 
 /* Drives `conduit-cli credential` as a person or a deployment script would, with the secret on
@@ -154,6 +155,39 @@ test_set_show_list_delete (void)
   CLI (&run, NULL, NULL, "delete", "t-cli-key");
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "credential “t-cli-key” is not in your keyring"));
+}
+
+/* A service account's key file is the secret: piped in whole, never printed. */
+static void
+test_service_account_key (void)
+{
+  g_auto(Run) run = { 0, };
+  const char *key = "{\n  \"type\": \"service_account\",\n  \"client_email\": "
+                    "\"sync@example.iam.gserviceaccount.com\",\n  \"private_key\": "
+                    "\"-----BEGIN PRIVATE KEY-----\\nMIIEvQ-private-part-7731\\n-----END "
+                    "PRIVATE KEY-----\\n\"\n}\n";
+  g_autoptr(ConduitCredential) kept = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ConduitCredentialStore *store = conduit_credential_store_get_default ();
+
+  CLI (&run, key, NULL, "set", "t-cli-sa", "--kind", "jwt-bearer", "--field",
+       "scope=https://www.googleapis.com/auth/spreadsheets");
+  g_assert_cmpint (run.status, ==, 0);
+
+  CLI (&run, NULL, NULL, "show", "t-cli-sa");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "scope:"));
+  g_assert_null (strstr (run.out, "private-part-7731"));
+
+  conduit_credential_store_lookup_async (store, "t-cli-sa", NULL, test_keyring_on_done, &result);
+  kept = conduit_credential_store_lookup_finish (store, test_keyring_wait (&result), &error);
+  g_assert_no_error (error);
+  /* the whole multi-line file, without the final newline */
+  g_assert_true (g_str_has_prefix (conduit_credential_get_secret (kept, "key"), "{\n  \"type\""));
+  g_assert_true (g_str_has_suffix (conduit_credential_get_secret (kept, "key"), "\n}"));
+
+  CLI (&run, NULL, NULL, "delete", "t-cli-sa");
 }
 
 static void
@@ -371,6 +405,167 @@ test_locked_keyring (void)
   test_keyring_collection_delete (service, collection);
 }
 
+typedef struct
+{
+  GDataInputStream *out;
+  SoupSession      *browser;
+  char             *uri;
+  gboolean          exited;
+  gboolean          visited;
+  GString          *printed;
+} SignInRun;
+
+static void on_line (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data);
+
+static void
+on_visited (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  SignInRun *sign_in_run = user_data;
+  g_autoptr(GBytes) page = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+
+  g_assert_nonnull (page);
+  sign_in_run->visited = TRUE;
+}
+
+static void
+on_line (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  SignInRun *sign_in_run = user_data;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source),
+                                                                     result, NULL, NULL);
+
+  if (line == NULL)
+    return;
+
+  g_string_append_printf (sign_in_run->printed, "%s\n", line);
+  /* the address is alone on its line: play the browser with it */
+  if (sign_in_run->uri == NULL && g_str_has_prefix (line, "http://"))
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, line);
+
+      sign_in_run->uri = g_strdup (line);
+      soup_session_send_and_read_async (sign_in_run->browser, msg, G_PRIORITY_DEFAULT, NULL,
+                                        on_visited, sign_in_run);
+    }
+
+  g_data_input_stream_read_line_async (sign_in_run->out, G_PRIORITY_DEFAULT, NULL, on_line,
+                                       sign_in_run);
+}
+
+static void
+on_exited (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  SignInRun *sign_in_run = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  sign_in_run->exited = TRUE;
+}
+
+static void
+test_sign_in (void)
+{
+  g_auto(Run) run = { 0, };
+  g_autoptr(OAuthTestServer) auth = oauth_test_server_new ("cli-public-client", NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitCredential) kept = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *authorize_field = NULL;
+  g_autofree char *token_field = NULL;
+  ConduitCredentialStore *store = conduit_credential_store_get_default ();
+  SignInRun sign_in_run = { 0 };
+
+  authorize_field = g_strdup_printf ("authorize_url=%s/authorize", auth->base);
+  token_field = g_strdup_printf ("token_url=%s/token", auth->base);
+
+  /* a public client: no secret on standard input */
+  CLI (&run, "", NULL, "set", "t-cli-sign-in", "--kind", "oauth2-authorization-code",
+       "--field", authorize_field, "--field", token_field, "--field", "client_id=cli-public-client");
+  g_assert_cmpint (run.status, ==, 0);
+
+  /* a timeout must be a real one */
+  CLI (&run, NULL, NULL, "sign-in", "t-cli-sign-in", "--timeout", "0");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "--timeout"));
+
+  {
+    const char *argv[] = { g_getenv ("CONDUIT_CLI"), "credential", "sign-in", "t-cli-sign-in",
+                           "--timeout", "60", NULL };
+    g_autoptr(GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+
+    /* loopback only: no proxy from the environment, no system proxy lookup (libproxy aborts
+     * under the sanitizers) */
+    g_subprocess_launcher_unsetenv (launcher, "http_proxy");
+    g_subprocess_launcher_unsetenv (launcher, "HTTP_PROXY");
+    g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+    process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+    g_assert_no_error (error);
+  }
+
+  sign_in_run.out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  sign_in_run.browser = soup_session_new ();
+  soup_session_set_proxy_resolver (sign_in_run.browser, NULL);
+  sign_in_run.printed = g_string_new (NULL);
+  g_data_input_stream_read_line_async (sign_in_run.out, G_PRIORITY_DEFAULT, NULL, on_line,
+                                       &sign_in_run);
+  g_subprocess_wait_async (process, NULL, on_exited, &sign_in_run);
+  /* bounded by the command's own --timeout */
+  while (!sign_in_run.exited || !sign_in_run.visited)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_test_message ("sign-in printed:\n%s", sign_in_run.printed->str);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_assert_nonnull (sign_in_run.uri);
+  g_assert_nonnull (strstr (sign_in_run.uri, "code_challenge_method=S256"));
+  g_assert_cmpuint (auth->issued, ==, 1);
+
+  /* the tokens are kept; show prints none of them */
+  conduit_credential_store_lookup_async (store, "t-cli-sign-in", NULL, test_keyring_on_done, &result);
+  kept = conduit_credential_store_lookup_finish (store, test_keyring_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (conduit_credential_get_secret (kept, "refresh_token"), ==, "refresh-token-1");
+  g_assert_true (conduit_credential_is_signed_in (kept));
+  CLI (&run, NULL, NULL, "show", "t-cli-sign-in");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_null (strstr (run.out, "refresh-token-1"));
+  g_assert_null (strstr (run.out, "access-token-1"));
+
+  /* a revoked sign-in shows in the list */
+  conduit_credential_set_needs_sign_in (kept, TRUE);
+  g_clear_object (&result);
+  conduit_credential_store_save_async (store, kept, NULL, test_keyring_on_done, &result);
+  g_assert_true (conduit_credential_store_save_finish (store, test_keyring_wait (&result), &error));
+  CLI (&run, NULL, NULL, "list");
+  g_assert_true (g_regex_match_simple ("^t-cli-sign-in +oauth2-authorization-code +needs sign-in again",
+                                       run.out, G_REGEX_MULTILINE, 0));
+
+  /* another kind cannot sign in */
+  CLI (&run, "tok-123456\n", NULL, "set", "t-cli-bearer", "--kind", "bearer");
+  CLI (&run, NULL, NULL, "sign-in", "t-cli-bearer");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "only oauth2-authorization-code credentials sign in"));
+  CLI (&run, NULL, NULL, "delete", "t-cli-bearer");
+  CLI (&run, NULL, NULL, "delete", "t-cli-sign-in");
+
+  g_clear_object (&sign_in_run.out);
+  soup_session_abort (sign_in_run.browser);
+  g_clear_object (&sign_in_run.browser);
+  g_free (sign_in_run.uri);
+  g_string_free (sign_in_run.printed, TRUE);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -388,6 +583,8 @@ main (int   argc,
   g_test_add_func ("/conduit/cli/credential/written-by-another-client",
                    test_written_by_another_client);
   g_test_add_func ("/conduit/cli/credential/locked-keyring", test_locked_keyring);
+  g_test_add_func ("/conduit/cli/credential/sign-in", test_sign_in);
+  g_test_add_func ("/conduit/cli/credential/service-account-key", test_service_account_key);
 
   return g_test_run ();
 }

@@ -446,6 +446,316 @@ test_differential_jq (void)
   g_rmdir (dir);
 }
 
+/* ---- issue #14, points 15 to 19 --------------------------------------------------------- */
+
+typedef struct
+{
+  char *dir;
+  char *mapping;
+  char *input;
+  char *output;
+  char *rejected;
+} MapFiles;
+
+static void
+map_files_clear (MapFiles *files)
+{
+  g_unlink (files->mapping);
+  g_unlink (files->input);
+  g_unlink (files->output);
+  g_unlink (files->rejected);
+  g_rmdir (files->dir);
+  g_free (files->mapping);
+  g_free (files->input);
+  g_free (files->output);
+  g_free (files->rejected);
+  g_free (files->dir);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MapFiles, map_files_clear)
+
+/* Writes @mapping and @input (@length bytes, -1 for a string) to a temporary folder and
+ * runs conduit-cli map on them with the outputs in files. */
+static void
+map_files_run (MapFiles   *files,
+               Run        *run,
+               const char *mapping,
+               const char *input,
+               gssize      length,
+               const char *input_name)
+{
+  g_autoptr(GError) error = NULL;
+
+  files->dir = g_dir_make_tmp ("conduit-map-XXXXXX", &error);
+  g_assert_no_error (error);
+  files->mapping = g_build_filename (files->dir, "mapping.json", NULL);
+  files->input = g_build_filename (files->dir, input_name, NULL);
+  files->output = g_build_filename (files->dir, "out.ndjson", NULL);
+  files->rejected = g_build_filename (files->dir, "rejected.ndjson", NULL);
+  g_file_set_contents (files->mapping, mapping, -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (files->input, input, length, &error);
+  g_assert_no_error (error);
+  run_cli (run, NULL, (const char *[]) { "map", files->mapping, "--input", files->input,
+                                         "--output", files->output, "--rejected", files->rejected,
+                                         NULL });
+}
+
+static char *
+read_text (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  return text;
+}
+
+static const char *const email_mapping =
+  "{\"rows\": [{\"destination\": \"email\", \"field\": \"email\"}]}";
+
+/* Point 15: a line with bytes that are not UTF-8 was copied raw into the rejected output,
+ * which was then not JSON text. */
+static void
+test_invalid_utf8_rejected (void)
+{
+  g_auto(MapFiles) files = { 0 };
+  g_auto(Run) run = { 0 };
+  g_autofree char *rejected = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  JsonObject *line;
+  const char *message;
+
+  map_files_run (&files, &run, email_mapping,
+                 "{\"email\": \"jos\xe9@example.com\"}\n{\"email\": \"ada@example.com\"}\n", -1,
+                 "in.ndjson");
+  g_assert_cmpint (run.status, ==, 2);
+  rejected = read_text (files.rejected);
+  g_assert_true (g_utf8_validate (rejected, -1, NULL));
+  lines = parse_lines (rejected);
+  g_assert_cmpuint (lines->len, ==, 1);
+  line = json_node_get_object (g_ptr_array_index (lines, 0));
+  g_assert_cmpint (json_object_get_int_member (line, "line"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (line, "raw"), ==,
+                   "{\"email\": \"jos\xef\xbf\xbd@example.com\"}");
+  message = json_object_get_string_member (
+    json_array_get_object_element (json_object_get_array_member (line, "reasons"), 0), "message");
+  g_assert_nonnull (strstr (message, "not valid UTF-8"));
+  g_assert_nonnull (strstr (message, "replaced with U+FFFD"));
+}
+
+/* Point 16: a line holding a list or a single value was taken as a record. */
+static void
+test_not_an_object (void)
+{
+  g_auto(MapFiles) files = { 0 };
+  g_auto(Run) run = { 0 };
+  g_autofree char *rejected = NULL;
+  g_autofree char *output = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+
+  map_files_run (&files, &run, email_mapping,
+                 "[{\"email\": \"a@b.c\"}]\n42\n\"text\"\nnull\n{\"email\": \"ok@b.c\"}\n", -1,
+                 "in.ndjson");
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "5 records, 1 mapped, 4 rejected"));
+  output = read_text (files.output);
+  g_assert_cmpstr (output, ==, "{\"email\":\"ok@b.c\"}\n");
+  rejected = read_text (files.rejected);
+  lines = parse_lines (rejected);
+  g_assert_cmpuint (lines->len, ==, 4);
+  assert_line (lines, 0, "{\"line\": 1, \"raw\": \"[{\\\"email\\\": \\\"a@b.c\\\"}]\", \"reasons\": "
+               "[{\"field\": \"\", \"rule\": \"format\", \"value\": null, \"message\": "
+               "\"line 1 is a list, not a record; each line must be one JSON object {…}\"}]}");
+  assert_line (lines, 1, "{\"line\": 2, \"raw\": \"42\", \"reasons\": [{\"field\": \"\", \"rule\": "
+               "\"format\", \"value\": null, \"message\": \"line 2 is a number, not a record; each "
+               "line must be one JSON object {…}\"}]}");
+  g_assert_nonnull (strstr (rejected, "line 3 is a text, not a record"));
+  g_assert_nonnull (strstr (rejected, "line 4 is null, not a record"));
+}
+
+/* Point 17: integers beyond 2^53 lost digits, and to_integer() refused text of more than
+ * 18 digits. */
+static void
+test_big_integers (void)
+{
+  g_auto(MapFiles) files = { 0 };
+  g_auto(Run) run = { 0 };
+  g_autofree char *rejected = NULL;
+  g_autofree char *output = NULL;
+
+  map_files_run (&files, &run,
+                 "{\"rows\": [{\"destination\": \"n\", \"field\": \"n\"},"
+                 " {\"destination\": \"t\", \"expression\": \"to_integer(t)\"}]}",
+                 "{\"n\": 9007199254740993, \"t\": \"9223372036854775807\"}\n"
+                 "{\"n\": -9223372036854775808, \"t\": \" -9007199254740993 \"}\n"
+                 "{\"n\": 12345678901234567890}\n"
+                 "{\"t\": \"12345678901234567890\"}\n", -1, "in.ndjson");
+  g_assert_cmpint (run.status, ==, 2);
+  output = read_text (files.output);
+  g_assert_cmpstr (output, ==, "{\"n\":9007199254740993,\"t\":9223372036854775807}\n"
+                               "{\"n\":-9223372036854775808,\"t\":-9007199254740993}\n");
+  rejected = read_text (files.rejected);
+  g_assert_nonnull (strstr (rejected, "\"line\":3,\"raw\""));
+  g_assert_nonnull (strstr (rejected, "the whole number is beyond the 64-bit range"));
+  g_assert_nonnull (strstr (rejected, "\"line\":4,\"record\""));
+  g_assert_nonnull (strstr (rejected, "to_integer(): “12345678901234567890” is beyond the 64-bit "
+                                      "range of whole numbers"));
+  g_assert_null (strstr (rejected, "e+19"));
+}
+
+/* Point 18: trimmed CSV header names and repeated JSON keys were silent. */
+static void
+test_read_warnings (void)
+{
+  g_auto(MapFiles) csv = { 0 };
+  g_auto(MapFiles) ndjson = { 0 };
+  g_auto(Run) csv_run = { 0 };
+  g_auto(Run) ndjson_run = { 0 };
+  g_autofree char *csv_output = NULL;
+  g_autofree char *ndjson_output = NULL;
+
+  map_files_run (&csv, &csv_run, email_mapping, " email ,name\na@b.c,Ada\n", -1, "in.csv");
+  g_assert_cmpint (csv_run.status, ==, 0);
+  csv_output = read_text (csv.output);
+  g_assert_cmpstr (csv_output, ==, "{\"email\":\"a@b.c\"}\n");
+  g_assert_nonnull (strstr (csv_run.err, "conduit-cli map: warning: "));
+  g_assert_nonnull (strstr (csv_run.err, "row 1, column 1: the header “ email ” has spaces around "
+                                         "it; the field is called “email”\n"));
+
+  map_files_run (&ndjson, &ndjson_run, email_mapping,
+                 "{\"email\": \"first@b.c\", \"email\": \"last@b.c\"}\n", -1, "in.ndjson");
+  g_assert_cmpint (ndjson_run.status, ==, 0);
+  ndjson_output = read_text (ndjson.output);
+  g_assert_cmpstr (ndjson_output, ==, "{\"email\":\"last@b.c\"}\n");
+  g_assert_nonnull (strstr (ndjson_run.err, "line 1: the key “email” appears more than once in an "
+                                            "object; the last value is used\n"));
+}
+
+/* Point 19: a CSV row with a byte that is not UTF-8 stopped the run half-written and
+ * without a summary. Now only that row is refused, as a line of NDJSON would be. */
+static void
+test_csv_undecodable_row (void)
+{
+  g_auto(MapFiles) files = { 0 };
+  g_auto(Run) run = { 0 };
+  g_autofree char *rejected = NULL;
+  g_autofree char *output = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+
+  map_files_run (&files, &run, email_mapping,
+                 "email,name\na@b.c,Ada\nc@d.e,Jos\xe9\ne@f.g,Grace\n", -1, "in.csv");
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "conduit-cli map: 3 records, 2 mapped, 1 rejected ("));
+  output = read_text (files.output);
+  g_assert_cmpstr (output, ==, "{\"email\":\"a@b.c\"}\n{\"email\":\"e@f.g\"}\n");
+  rejected = read_text (files.rejected);
+  g_assert_true (g_utf8_validate (rejected, -1, NULL));
+  lines = parse_lines (rejected);
+  g_assert_cmpuint (lines->len, ==, 1);
+  assert_line (lines, 0, "{\"row\": 3, \"raw\": \"c@d.e,Jos\xef\xbf\xbd\", \"reasons\": [{\"field\": "
+               "\"\", \"rule\": \"format\", \"value\": null, \"message\": \"row 3, column 2: this file "
+               "is not UTF-8 text; save it as UTF-8 (CSV UTF-8 in spreadsheet apps); bytes that are "
+               "not UTF-8 text are replaced with U+FFFD in “raw”\"}]}");
+}
+
+/* Issue #21: a second mapping shapes the rejected output, streamed. */
+static void
+test_rejected_mapping (void)
+{
+  g_auto(MapFiles) files = { 0 };
+  g_auto(Run) run = { 0 };
+  g_autofree char *shape = NULL;
+  g_autofree char *rejected = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(GError) error = NULL;
+
+  files.dir = g_dir_make_tmp ("conduit-map-XXXXXX", &error);
+  g_assert_no_error (error);
+  files.mapping = g_build_filename (files.dir, "mapping.json", NULL);
+  files.input = g_build_filename (files.dir, "in.ndjson", NULL);
+  files.output = g_build_filename (files.dir, "out.ndjson", NULL);
+  files.rejected = g_build_filename (files.dir, "rejected.ndjson", NULL);
+  shape = g_build_filename (files.dir, "shape.json", NULL);
+  g_file_set_contents (files.mapping,
+                       "{\"rows\": [{\"destination\": \"email\", \"field\": \"email\","
+                       " \"required\": true, \"type\": \"email\"}]}", -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (shape,
+                       "{\"rows\": ["
+                       " {\"destination\": \"error\", \"expression\": \"concat(reasons[0].field,"
+                       " \\\": \\\", reasons[0].message)\"},"
+                       " {\"destination\": \"id\", \"field\": \"record.id\"},"
+                       " {\"destination\": \"at\", \"field\": \"line\", \"required\": true},"
+                       " {\"destination\": \"raw\", \"field\": \"raw\"},"
+                       " {\"destination\": \"checked\", \"field\": \"record.email\", \"required\": true}]}",
+                       -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (files.input,
+                       "{\"id\": 1, \"email\": \"not an address\"}\n"
+                       "{\"id\": 2, \"email\": \"ada@example.com\"}\n"
+                       "{\"id\": 3}\n"
+                       "broken\n", -1, &error);
+  g_assert_no_error (error);
+
+  run_cli (&run, NULL, (const char *[]) { "map", files.mapping, "--input", files.input,
+                                          "--output", files.output, "--rejected", files.rejected,
+                                          "--rejected-mapping", shape, NULL });
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "4 records, 1 mapped, 3 rejected"));
+  rejected = read_text (files.rejected);
+  lines = parse_lines (rejected);
+  g_assert_cmpuint (lines->len, ==, 3);
+  assert_line (lines, 0, "{\"error\": \"email: “not an address” is not an email address\", \"id\": 1,"
+                         " \"at\": 1, \"checked\": \"not an address\"}");
+  /* the shaping mapping refuses this one too: the line is kept, with both sets of reasons */
+  assert_line (lines, 1, "{\"line\": 3, \"record\": {\"id\": 3}, \"reasons\": [{\"field\": \"email\","
+                         " \"rule\": \"required\", \"value\": null, \"message\": \"a value is required\"}],"
+                         " \"shaping_reasons\": [{\"field\": \"checked\", \"rule\": \"required\","
+                         " \"value\": null, \"message\": \"a value is required\"}]}");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (g_ptr_array_index (lines, 2)),
+                                                  "raw"), ==, "broken");
+
+  /* a shaping mapping with problems stops before anything is read */
+  g_file_set_contents (shape, "{\"rows\": [{\"destination\": \"x\", \"expression\": \"trimm(a)\"}]}",
+                       -1, &error);
+  g_assert_no_error (error);
+  run_clear (&run);
+  memset (&run, 0, sizeof run);
+  run_cli (&run, NULL, (const char *[]) { "map", files.mapping, "--input", files.input,
+                                          "--rejected-mapping", shape, NULL });
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "shape.json: /rows/0/expression"));
+  g_unlink (shape);
+}
+
+/* Issue #21: pretty-printed JSON on standard input is one document, not NDJSON lines. */
+static void
+test_pretty_json_input (void)
+{
+  g_autofree char *mapping = fixture ("mapping.json");
+  g_auto(Run) pretty = { 0 };
+  g_auto(Run) ndjson = { 0 };
+  g_autoptr(GPtrArray) lines = NULL;
+
+  run_cli (&pretty, "{\n  \"Email\": \"ADA@example.com\",\n  \"First Name\": \"ada\",\n"
+                    "  \"utm\": {\n    \"source\": \"ad\"\n  }\n}\n",
+           (const char *[]) { "map", mapping, "--input", "-", NULL });
+  g_assert_cmpint (pretty.status, ==, 0);
+  lines = parse_lines (pretty.out);
+  g_assert_cmpuint (lines->len, ==, 1);
+  assert_line (lines, 0, "{\"contact\": {\"email\": \"ada@example.com\", \"name\": \"Ada \"},"
+                         " \"source\": \"ad\"}");
+  g_assert_nonnull (strstr (pretty.err, "1 records, 1 mapped, 0 rejected"));
+
+  /* one object a line stays NDJSON */
+  run_cli (&ndjson, "{\"Email\": \"a@b.co\"}\n{\"Email\": \"c@d.co\"}\n",
+           (const char *[]) { "map", mapping, "--input", "-", NULL });
+  g_assert_cmpint (ndjson.status, ==, 0);
+  g_assert_nonnull (strstr (ndjson.err, "2 records, 2 mapped, 0 rejected"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -459,6 +769,13 @@ main (int   argc,
   g_test_add_func ("/conduit/cli/map/example-flow", test_example_flow);
   g_test_add_func ("/conduit/cli/map/errors", test_errors);
   g_test_add_func ("/conduit/cli/map/differential-jq", test_differential_jq);
+  g_test_add_func ("/conduit/cli/map/invalid-utf8-rejected", test_invalid_utf8_rejected);
+  g_test_add_func ("/conduit/cli/map/not-an-object", test_not_an_object);
+  g_test_add_func ("/conduit/cli/map/big-integers", test_big_integers);
+  g_test_add_func ("/conduit/cli/map/read-warnings", test_read_warnings);
+  g_test_add_func ("/conduit/cli/map/csv-undecodable-row", test_csv_undecodable_row);
+  g_test_add_func ("/conduit/cli/map/rejected-mapping", test_rejected_mapping);
+  g_test_add_func ("/conduit/cli/map/pretty-json-input", test_pretty_json_input);
 
   return g_test_run ();
 }

@@ -111,6 +111,74 @@ test_bad_description (void)
   g_assert_nonnull (conduit_connector_find_output (conduit_connector_registry_lookup (registry, "x"), "error"));
 }
 
+/* What `conduit-cli validate` does (load the registry, load flows) must not make an executor:
+ * the runner binds executors, the registry only describes. In a subprocess, so that no other test
+ * of this file has registered the types already. */
+static void
+test_validate_without_executors (void)
+{
+  if (g_test_subprocess ())
+    {
+      ConduitConnectorRegistry *registry = conduit_connector_registry_get_default ();
+      g_autofree char *dir = g_build_filename (g_getenv ("CONDUIT_SOURCE_DIR"), "data", "examples",
+                                               NULL);
+      g_autoptr(GDir) examples = g_dir_open (dir, 0, NULL);
+      const char *name;
+      guint loaded = 0;
+
+      g_assert_nonnull (examples);
+      while ((name = g_dir_read_name (examples)))
+        {
+          g_autofree char *path = g_build_filename (dir, name, NULL);
+          g_autoptr(GFile) file = g_file_new_for_path (path);
+          g_autoptr(ConduitFlow) flow = NULL;
+          g_autoptr(GError) error = NULL;
+
+          if (!g_str_has_suffix (name, ".conduit"))
+            continue;
+          flow = conduit_flow_new_from_file (registry, file, NULL, NULL, &error);
+          g_assert_no_error (error);
+          loaded++;
+        }
+      g_assert_cmpuint (loaded, >, 0);
+
+      g_assert_cmpuint (g_type_from_name ("ConduitExecutorHttp"), ==, 0);
+      g_assert_cmpuint (g_type_from_name ("ConduitExecutorTrigger"), ==, 0);
+      g_assert_cmpuint (g_type_from_name ("SoupSession"), ==, 0);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+/* The runner owns the connector-type → executor table, and a test can rebind a type. */
+static void
+test_runner_binds_executors (void)
+{
+  ConduitConnectorRegistry *registry = conduit_connector_registry_get_default ();
+  g_autoptr(ConduitRunner) runner = conduit_runner_new (registry, NULL);
+  ConduitConnector *http = conduit_connector_registry_lookup (registry, "http-request");
+  ConduitConnector *filter = conduit_connector_registry_lookup (registry, "filter");
+  GType http_type = conduit_runner_lookup_executor (runner, http);
+
+  g_assert_true (g_type_is_a (http_type, CONDUIT_TYPE_EXECUTOR));
+  g_assert_cmpstr (g_type_name (http_type), ==, "ConduitExecutorHttp");
+  g_assert_true (g_type_is_a (conduit_runner_lookup_executor (runner, filter),
+                              CONDUIT_TYPE_EXECUTOR));
+
+  conduit_runner_set_executor (runner, "http-request", G_TYPE_INVALID);
+  g_assert_cmpuint (conduit_runner_lookup_executor (runner, http), ==, G_TYPE_INVALID);
+  conduit_runner_set_executor (runner, "http-request", http_type);
+  g_assert_cmpuint (conduit_runner_lookup_executor (runner, http), ==, http_type);
+
+  /* Steps see a narrow context, the same object for every run of the runner. */
+  g_assert_true (CONDUIT_IS_STEP_CONTEXT (conduit_runner_get_step_context (runner)));
+  g_assert_true (conduit_step_context_get_session (conduit_runner_get_step_context (runner)) ==
+                 conduit_runner_get_session (runner));
+  g_assert_null (conduit_step_context_get_history (conduit_runner_get_step_context (runner)));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -120,6 +188,10 @@ main (int    argc,
   g_test_add_func ("/conduit/connector-registry/builtin", test_builtin);
   g_test_add_func ("/conduit/connector-registry/settings-schema", test_settings_schema);
   g_test_add_func ("/conduit/connector-registry/bad-description", test_bad_description);
+  g_test_add_func ("/conduit/connector-registry/validate-without-executors",
+                   test_validate_without_executors);
+  g_test_add_func ("/conduit/connector-registry/runner-binds-executors",
+                   test_runner_binds_executors);
 
   return g_test_run ();
 }

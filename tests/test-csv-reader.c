@@ -327,7 +327,8 @@ test_ndjson_records (void)
     }
 
   g_assert_true (conduit_record_reader_get_format (reader) == CONDUIT_RECORD_FORMAT_NDJSON);
-  g_assert_cmpstr (seen->str, ==, "1:{\"a\":1} 4:{\"a\":\"é😀\"} 5:bad 6:[1,2] 7:bad 8:{\"a\":2500.0} ");
+  /* a line holding a list is not a record (issue #14 point 16) */
+  g_assert_cmpstr (seen->str, ==, "1:{\"a\":1} 4:{\"a\":\"é😀\"} 5:bad 6:bad 7:bad 8:{\"a\":2500.0} ");
 }
 
 static void

@@ -339,6 +339,74 @@ test_syntax_errors (void)
   assert_syntax_error ("format_date(a, \"%Q\")", 16, "not a date format");
 }
 
+/* Issue #14 point 14: "\\d" was silently read as "d", so a pattern never matched. */
+static void
+test_unknown_escape (void)
+{
+  assert_syntax_error ("matches(phone, \"^\\d+$\")", 18, "“\\d” is not an escape");
+  /* over several lines, the message names the line and the column in it */
+  assert_syntax_error ("concat(a,\n  \"x\\q\")", 15, "line 2, column 5: “\\q” is not an escape");
+  assert_syntax_error ("`First\\ Name`", 7, "“\\ ” is not an escape");
+  assert_syntax_error ("\"é\\é\"", 3, "“\\é” is not an escape");
+  /* the escapes that mean something still work */
+  assert_eval ("matches(\"12\", \"^\\\\d+$\")", "true");
+  assert_eval ("concat(\"a\\\"b\", 'c\\'d', \"\\/\\t\")", "\"a\\\"bc'd/\\t\"");
+}
+
+/* Issue #21: lenient conversion and ASCII variants. */
+static void
+test_lenient (void)
+{
+  /* try(): the fallback when the first value fails, not when it is missing */
+  assert_eval ("try(to_integer(\"many\"), 0)", "0");
+  assert_eval ("try(to_integer(age), 0)", "36");
+  assert_eval ("try(date(\"02/30/2024\", \"%m/%d/%Y\"), \"unknown\")", "\"unknown\"");
+  assert_eval ("try(nothing, 1)", "null");
+  assert_eval ("try(try(to_number(\"x\"), to_integer(\"y\")), -1)", "-1");
+  /* the fallback's own failure refuses the record */
+  assert_eval_fails ("try(to_integer(\"many\"), to_integer(\"more\"))", "“more” is not a whole number");
+  assert_syntax_error ("try(1)", 1, "try() takes 2 values");
+
+  /* date(…, "lenient"): no value for an impossible date or text not in the form */
+  assert_eval ("date(\"02/30/2024\", \"%m/%d/%Y\", \"lenient\")", "null");
+  assert_eval ("date(\"soon\", \"%m/%d/%Y\", \"lenient\")", "null");
+  assert_eval ("date(\"02/29/2024\", \"%m/%d/%Y\", \"lenient\")", "\"2024-02-29\"");
+  assert_eval_fails ("date(\"02/30/2024\", \"%m/%d/%Y\")", "is not a date in the form");
+  assert_syntax_error ("date(when, \"%d/%m/%Y\", \"loose\")", 24, "can only be \"lenient\"");
+
+  /* ASCII variants touch only ASCII letters and spaces; the default ones are Unicode */
+  assert_eval ("upper_ascii(\"straße ïx\")", "\"STRAßE ïX\"");
+  assert_eval ("upper(\"straße\")", "\"STRASSE\"");
+  assert_eval ("lower_ascii(\"ÀB C\")", "\"Àb c\"");
+  assert_eval ("trim_ascii(\"\\u00a0 x \\t\")", "\"\\u00a0 x\"");
+  assert_eval ("trim(\"\\u00a0 x \\t\")", "\"x\"");
+  assert_eval ("lower_ascii(nothing)", "null");
+}
+
+/* Issue #21: let names a value once. */
+static void
+test_let (void)
+{
+  assert_eval ("let e = lower(trim(email)) in if(matches(e, \"@example\\\\.com$\"), e, null)",
+               "\"ada@example.com\"");
+  assert_eval ("let x = utm in x.source", "\"newsletter\"");
+  assert_eval ("let first = items[0] in first.price * first.qty", "19.0");
+  assert_eval ("let a = 2 in let b = a * 3 in b + a", "8");
+  /* an inner let hides an outer one; `x` in backquotes is the field */
+  assert_eval ("let n = 1 in let n = n + 1 in n", "2");
+  assert_eval ("let last = \"mine\" in concat(last, \"/\", `last`)", "\"mine/LOVELACE\"");
+  /* a field called let still reads as a field */
+  assert_eval ("concat(let, \"-\")", "\"-\"");
+  /* the name is known only in the body */
+  assert_eval ("concat(let y = 1 in y, y)", "\"1\"");
+  assert_syntax_error ("let x = 1 x", 11, "“in” expected after the value of “x”");
+  /* computed once: two uuid() calls would differ */
+  assert_eval ("let u = uuid() in u == u", "true");
+  assert_eval ("uuid() == uuid()", "false");
+  assert_syntax_error ("let x = items in x[].sku", 18, "“[]” cannot walk a let name");
+  assert_eval_fails ("let n = to_integer(\"many\") in 1", "“many” is not a whole number");
+}
+
 /* Repeats @unit @count times between @before and @after. */
 static char *
 repeated (const char *before,
@@ -507,6 +575,9 @@ main (int   argc,
   g_test_add_func ("/conduit/expression/dates", test_dates);
   g_test_add_func ("/conduit/expression/keys", test_keys);
   g_test_add_func ("/conduit/expression/syntax-errors", test_syntax_errors);
+  g_test_add_func ("/conduit/expression/unknown-escape", test_unknown_escape);
+  g_test_add_func ("/conduit/expression/lenient", test_lenient);
+  g_test_add_func ("/conduit/expression/let", test_let);
   g_test_add_func ("/conduit/expression/nesting-limit", test_nesting_limit);
   g_test_add_func ("/conduit/expression/long", test_long_expressions);
   g_test_add_func ("/conduit/expression/date-errors", test_date_errors);

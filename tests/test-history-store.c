@@ -9,6 +9,8 @@
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "conduit.h"
@@ -505,6 +507,54 @@ test_retention (Fixture       *fixture,
   }
 }
 
+static void
+test_retention_keeps_unhandled (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  ConduitHistoryQuery attention = { .status = -1, .unhandled = TRUE };
+  gint64 day = G_GINT64_CONSTANT (24) * 3600 * G_USEC_PER_SEC;
+  gint64 now = 100 * day;
+  gint64 interrupted, failed, partial, newest;
+
+  interrupted = begin_run (fixture->store, "Keep", now - 9 * day, "{}");
+  finish_run (fixture->store, interrupted, CONDUIT_RUN_STATUS_INTERRUPTED, "cut short");
+  failed = begin_run (fixture->store, "Keep", now - 8 * day, "{}");
+  finish_run (fixture->store, failed, CONDUIT_RUN_STATUS_FAILED, "503");
+  partial = begin_run (fixture->store, "Keep", now - 7 * day, "{}");
+  finish_run (fixture->store, partial, CONDUIT_RUN_STATUS_PARTIAL, NULL);
+  for (guint i = 0; i < 3; i++)
+    {
+      newest = begin_run (fixture->store, "Keep", now - (3 - i) * day, "{}");
+      finish_run (fixture->store, newest, CONDUIT_RUN_STATUS_SUCCEEDED, NULL);
+    }
+
+  /* Keep one run per flow and one day: the failed and the interrupted run stay all the same. */
+  conduit_history_store_set_retention (fixture->store, 1, 1);
+  g_assert_cmpint (prune (fixture->store, now), ==, 3);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 3);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM items"), ==, 3);
+
+  runs = conduit_history_store_list_runs (fixture->store, &attention, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 2);
+  g_assert_cmpint (((ConduitRunRecord *)g_ptr_array_index (runs, 0))->id, ==, failed);
+  g_assert_cmpint (((ConduitRunRecord *)g_ptr_array_index (runs, 1))->id, ==, interrupted);
+  g_clear_pointer (&runs, g_ptr_array_unref);
+  g_assert_cmpuint (conduit_history_store_count_runs (fixture->store, &attention, &error), ==, 2);
+
+  /* Handled: no longer in the list, and retention may take it. */
+  g_assert_true (conduit_history_store_mark_handled (fixture->store, &failed, 1, &error));
+  g_assert_no_error (error);
+  runs = conduit_history_store_list_runs (fixture->store, &attention, &error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  g_assert_cmpint (((ConduitRunRecord *)g_ptr_array_index (runs, 0))->id, ==, interrupted);
+  g_assert_cmpint (prune (fixture->store, now), ==, 1);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 2);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs WHERE id = 2"), ==, 0);
+}
+
 typedef struct
 {
   guint    done;
@@ -608,6 +658,556 @@ test_wal_bounded (Fixture       *fixture,
   g_assert_cmpint (info.st_size, >, 4000 * 3000);
 }
 
+static ConduitHistoryStore *
+reopen (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  conduit_history_store_close (fixture->store);
+  g_clear_object (&fixture->store);
+  fixture->store = conduit_history_store_new (fixture->path, &error);
+  g_assert_no_error (error);
+  return fixture->store;
+}
+
+static gboolean
+mark (ConduitHistoryStore *store,
+      const char          *flow,
+      const char          *trigger,
+      const char          *key)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean newly_seen = TRUE;
+
+  g_assert_true (conduit_history_store_mark_seen (store, flow, trigger, key, &newly_seen, &error));
+  g_assert_no_error (error);
+  return newly_seen;
+}
+
+static void
+test_trigger_cursor (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  char *value = (char *)"unset";
+
+  g_assert_true (conduit_history_store_get_cursor (fixture->store, "orders", "poll", &value,
+                                                   &error));
+  g_assert_no_error (error);
+  g_assert_null (value);
+
+  g_assert_true (conduit_history_store_set_cursor (fixture->store, "orders", "poll",
+                                                   "2026-12-01T10:00:00Z", &error));
+  g_assert_true (conduit_history_store_set_cursor (fixture->store, "orders", "poll",
+                                                   "2026-12-01T11:00:00Z", &error));
+  g_assert_true (conduit_history_store_set_cursor (fixture->store, "orders", "other", "page-7",
+                                                   &error));
+  g_assert_true (conduit_history_store_set_cursor (fixture->store, "invoices", "poll", "42",
+                                                   &error));
+  g_assert_no_error (error);
+
+  /* Committed before set_cursor returned: a restart keeps it. */
+  reopen (fixture);
+  g_assert_true (conduit_history_store_get_cursor (fixture->store, "orders", "poll", &value,
+                                                   &error));
+  g_assert_cmpstr (value, ==, "2026-12-01T11:00:00Z");
+  g_free (value);
+  g_assert_true (conduit_history_store_get_cursor (fixture->store, "orders", "other", &value,
+                                                   &error));
+  g_assert_cmpstr (value, ==, "page-7");
+  g_free (value);
+  g_assert_true (conduit_history_store_get_cursor (fixture->store, "invoices", "poll", &value,
+                                                   &error));
+  g_assert_cmpstr (value, ==, "42");
+  g_free (value);
+
+  /* NULL forgets the cursor; the empty string is a value like any other. */
+  g_assert_true (conduit_history_store_set_cursor (fixture->store, "orders", "poll", NULL,
+                                                   &error));
+  g_assert_true (conduit_history_store_get_cursor (fixture->store, "orders", "poll", &value,
+                                                   &error));
+  g_assert_null (value);
+  g_assert_true (conduit_history_store_set_cursor (fixture->store, "orders", "poll", "", &error));
+  g_assert_true (conduit_history_store_get_cursor (fixture->store, "orders", "poll", &value,
+                                                   &error));
+  g_assert_cmpstr (value, ==, "");
+  g_free (value);
+  g_assert_no_error (error);
+
+  conduit_history_store_close (fixture->store);
+  g_assert_false (conduit_history_store_set_cursor (fixture->store, "orders", "poll", "x",
+                                                    &error));
+  g_assert_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_CLOSED);
+  g_clear_error (&error);
+  value = (char *)"unset";
+  g_assert_false (conduit_history_store_get_cursor (fixture->store, "orders", "poll", &value,
+                                                    &error));
+  g_assert_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_CLOSED);
+  g_assert_null (value);
+}
+
+static void
+test_trigger_seen (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean newly_seen = TRUE;
+
+  g_assert_true (mark (fixture->store, "orders", "poll", "order-1"));
+  g_assert_false (mark (fixture->store, "orders", "poll", "order-1"));
+  g_assert_true (mark (fixture->store, "orders", "poll", "order-2"));
+  /* Each trigger of each flow has keys of its own. */
+  g_assert_true (mark (fixture->store, "orders", "other", "order-1"));
+  g_assert_true (mark (fixture->store, "invoices", "poll", "order-1"));
+
+  /* Across a restart, nothing fires twice. */
+  reopen (fixture);
+  g_assert_false (mark (fixture->store, "orders", "poll", "order-1"));
+  g_assert_false (mark (fixture->store, "orders", "poll", "order-2"));
+  g_assert_true (mark (fixture->store, "orders", "poll", "order-3"));
+
+  conduit_history_store_close (fixture->store);
+  g_assert_false (conduit_history_store_mark_seen (fixture->store, "orders", "poll", "order-9",
+                                                   &newly_seen, &error));
+  g_assert_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_CLOSED);
+  g_assert_false (newly_seen);
+}
+
+static void
+wait_past (gint64 time_us)
+{
+  /* The wall clock moves on within microseconds; bounded all the same. */
+  for (guint i = 0; i < 100000 && g_get_real_time () <= time_us; i++)
+    g_usleep (10);
+  g_assert_cmpint (g_get_real_time (), >, time_us);
+}
+
+static void
+test_trigger_seen_prune (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint n_deleted = 99;
+  gint64 cutoff;
+
+  g_assert_true (mark (fixture->store, "orders", "poll", "a"));
+  g_assert_true (mark (fixture->store, "orders", "poll", "b"));
+  g_assert_true (mark (fixture->store, "orders", "other", "a"));
+  cutoff = g_get_real_time ();
+  wait_past (cutoff);
+  /* Seen again after the cutoff: "a" is remembered from its latest sighting on. */
+  g_assert_false (mark (fixture->store, "orders", "poll", "a"));
+  g_assert_true (mark (fixture->store, "orders", "poll", "c"));
+
+  g_assert_true (conduit_history_store_prune_seen (fixture->store, "orders", "poll", cutoff, 0,
+                                                   &n_deleted, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_deleted, ==, 1);
+  g_assert_true (mark (fixture->store, "orders", "poll", "b"));   /* forgotten: new again */
+  g_assert_false (mark (fixture->store, "orders", "poll", "a"));
+  g_assert_false (mark (fixture->store, "orders", "other", "a")); /* another trigger's keys stay */
+
+  /* By count: the most recently seen stay. Order of sightings now: c, b, a. */
+  wait_past (g_get_real_time ());
+  g_assert_false (mark (fixture->store, "orders", "poll", "c"));
+  g_assert_true (conduit_history_store_prune_seen (fixture->store, "orders", "poll", 0, 2,
+                                                   &n_deleted, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_deleted, ==, 1);
+  g_assert_cmpint (query_int (fixture->path,
+                              "SELECT COUNT(*) FROM trigger_seen WHERE trigger = 'poll'"), ==, 2);
+  g_assert_false (mark (fixture->store, "orders", "poll", "c"));
+  g_assert_false (mark (fixture->store, "orders", "poll", "a"));
+  g_assert_true (mark (fixture->store, "orders", "poll", "b"));
+
+  g_assert_true (conduit_history_store_prune_seen (fixture->store, "orders", "poll", 0, 0,
+                                                   &n_deleted, &error));
+  g_assert_cmpuint (n_deleted, ==, 0);
+}
+
+#define N_MARKERS 4
+#define N_KEYS    200
+
+typedef struct
+{
+  ConduitHistoryStore *store;
+  guint                n_new;
+} Marker;
+
+static gpointer
+marker_thread (gpointer data)
+{
+  Marker *marker = data;
+
+  for (guint i = 0; i < N_KEYS; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("row-%u", i);
+      g_autoptr(GError) error = NULL;
+      gboolean newly_seen = FALSE;
+
+      if (!conduit_history_store_mark_seen (marker->store, "orders", "poll", key, &newly_seen,
+                                            &error))
+        g_error ("%s", error->message);
+      marker->n_new += newly_seen;
+    }
+  return NULL;
+}
+
+static void
+test_trigger_seen_threads (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  Marker markers[N_MARKERS] = { 0 };
+  GThread *threads[N_MARKERS];
+  g_autoptr(GError) error = NULL;
+  guint total = 0;
+
+  /* Pollers in several threads while the writer also takes runs: each key is new exactly once. */
+  for (guint i = 0; i < N_MARKERS; i++)
+    {
+      markers[i].store = fixture->store;
+      threads[i] = g_thread_new ("marker", marker_thread, &markers[i]);
+    }
+  for (guint i = 0; i < 20; i++)
+    begin_run (fixture->store, "orders", g_get_real_time (), "{\"n\":1}");
+  for (guint i = 0; i < N_MARKERS; i++)
+    {
+      g_thread_join (threads[i]);
+      total += markers[i].n_new;
+    }
+
+  g_assert_cmpuint (total, ==, N_KEYS);
+  g_assert_true (conduit_history_store_flush (fixture->store, &error));
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM trigger_seen"), ==, N_KEYS);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 20);
+}
+
+static void
+test_migrate_from_1 (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  sqlite3 *db = NULL;
+  gint64 id = begin_run (fixture->store, "orders", g_get_real_time (), "{}");
+
+  /* Turn the database back into what schema 1 wrote. */
+  conduit_history_store_close (fixture->store);
+  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE trigger_cursors; DROP TABLE trigger_seen;"
+                                 "ALTER TABLE runs DROP COLUMN handled;"
+                                 "PRAGMA user_version = 1", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  reopen (fixture);
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==,
+                   CONDUIT_HISTORY_SCHEMA_VERSION);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 1);
+  g_assert_cmpint (query_int (fixture->path, "SELECT MAX(id) FROM runs"), ==, id);
+  g_assert_true (mark (fixture->store, "orders", "poll", "k"));
+  g_assert_false (mark (fixture->store, "orders", "poll", "k"));
+}
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  gint64    run_id;
+  GArray   *fired;
+  GError   *error;
+} Polled;
+
+static void
+polled_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Polled *polled = user_data;
+
+  polled->ok = conduit_history_store_begin_polled_run_finish (CONDUIT_HISTORY_STORE (object),
+                                                              result, &polled->run_id,
+                                                              &polled->fired, &polled->error);
+  polled->done = TRUE;
+}
+
+/* Polls "orders" with records given as "key=json" pairs; returns the fired positions as text. */
+static char *
+poll_once (ConduitHistoryStore  *store,
+           const char           *cursor,
+           const char * const   *records,
+           gint64               *run_id,
+           GError              **error)
+{
+  ConduitRunRecord run = { 0 };
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GStrvBuilder) keys = g_strv_builder_new ();
+  g_auto(GStrv) key_array = NULL;
+  GString *fired = g_string_new ("");
+  Polled polled = { 0 };
+
+  for (guint i = 0; records[i] != NULL; i++)
+    {
+      const char *eq = strchr (records[i], '=');
+      g_autofree char *key = NULL;
+
+      g_assert_nonnull (eq);
+      key = g_strndup (records[i], eq - records[i]);
+      g_strv_builder_add (keys, key);
+      g_ptr_array_add (items, g_strdup (eq + 1));
+    }
+  key_array = g_strv_builder_end (keys);
+
+  run.flow = (char *)"orders";
+  run.trigger_node = (char *)"poll";
+  run.trigger_kind = (char *)"schedule";
+  run.started_us = g_get_real_time ();
+  conduit_history_store_begin_polled_run_async (store, &run, NULL, items,
+                                                (const char * const *)key_array, cursor, NULL,
+                                                polled_cb, &polled);
+  for (guint i = 0; i < 100000 && !polled.done; i++)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (polled.done);
+
+  *run_id = polled.run_id;
+  if (!polled.ok)
+    {
+      g_assert_null (polled.fired);
+      g_propagate_error (error, polled.error);
+      g_string_free (fired, TRUE);
+      return NULL;
+    }
+  for (guint i = 0; i < polled.fired->len; i++)
+    g_string_append_printf (fired, "%s%u", i > 0 ? "," : "", g_array_index (polled.fired, guint, i));
+  g_array_unref (polled.fired);
+  return g_string_free (fired, FALSE);
+}
+
+static char *
+dup_cursor (ConduitHistoryStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  char *value = NULL;
+
+  g_assert_true (conduit_history_store_get_cursor (store, "orders", "poll", &value, &error));
+  g_assert_no_error (error);
+  return value;
+}
+
+static void
+test_polled_run (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const char *first[] = { "k1={\"n\":1}", "k2={\"n\":2}", "k3={\"n\":3}", NULL };
+  const char *second[] = { "k2={\"n\":2}", "k3={\"n\":3}", "k4={\"n\":4}", "k4={\"n\":4}",
+                           NULL };
+  const char *third[] = { "k3={\"n\":3}", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitRunRecord) run = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  gint64 run_id = -1;
+  char *fired;
+  char *cursor;
+
+  fired = poll_once (fixture->store, "c1", first, &run_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fired, ==, "0,1,2");
+  g_free (fired);
+  g_assert_cmpint (run_id, >, 0);
+  run = conduit_history_store_get_run (fixture->store, run_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (run->items_in, ==, 3);
+  g_assert_cmpstr (run->trigger_node, ==, "poll");
+  g_clear_pointer (&run, conduit_run_record_free);
+
+  /* Only the new record starts a run, once even when the page repeats it; its seq counts
+   * within the run. */
+  fired = poll_once (fixture->store, "c2", second, &run_id, &error);
+  g_assert_cmpstr (fired, ==, "2");
+  g_free (fired);
+  items = conduit_history_store_list_items (fixture->store, run_id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 1);
+  g_assert_cmpstr (((ConduitItemRecord *)items->pdata[0])->data, ==, "{\"n\":4}");
+  g_assert_cmpuint (((ConduitItemRecord *)items->pdata[0])->seq, ==, 0);
+  cursor = dup_cursor (fixture->store);
+  g_assert_cmpstr (cursor, ==, "c2");
+  g_free (cursor);
+
+  /* Nothing new: no run, but the cursor moves on. */
+  fired = poll_once (fixture->store, "c3", third, &run_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fired, ==, "");
+  g_free (fired);
+  g_assert_cmpint (run_id, ==, 0);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 2);
+
+  /* A restart fires nothing again, and a NULL cursor leaves the cursor as it was. */
+  reopen (fixture);
+  fired = poll_once (fixture->store, NULL, first, &run_id, &error);
+  g_assert_cmpstr (fired, ==, "");
+  g_free (fired);
+  cursor = dup_cursor (fixture->store);
+  g_assert_cmpstr (cursor, ==, "c3");
+  g_free (cursor);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 2);
+}
+
+static void
+test_polled_run_all_or_nothing (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  const char *good[] = { "k1={\"n\":1}", NULL };
+  const char *poisoned[] = { "k2={\"n\":2}", "k3=\"poison\"", NULL };
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  gint64 run_id = -1;
+  char *fired;
+  char *cursor;
+
+  fired = poll_once (fixture->store, "c1", good, &run_id, &error);
+  g_assert_cmpstr (fired, ==, "0");
+  g_free (fired);
+
+  /* The database refuses the second record's item half-way through the poll's write. */
+  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TRIGGER poison BEFORE INSERT ON items"
+                                 " WHEN NEW.data = '\"poison\"'"
+                                 " BEGIN SELECT RAISE (ABORT, 'refused by the test'); END",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  /* The writer's statements were prepared before the trigger existed; SQLite re-prepares them. */
+
+  fired = poll_once (fixture->store, "c2", poisoned, &run_id, &error);
+  g_assert_null (fired);
+  g_assert_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "refused by the test"));
+  g_clear_error (&error);
+  g_assert_cmpint (run_id, ==, 0);
+
+  /* Nothing of it was kept: neither key is seen, no run, the cursor did not move. */
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 1);
+  cursor = dup_cursor (fixture->store);
+  g_assert_cmpstr (cursor, ==, "c1");
+  g_free (cursor);
+  g_assert_true (mark (fixture->store, "orders", "poll", "k2"));
+  g_assert_true (mark (fixture->store, "orders", "poll", "k3"));
+  g_assert_false (mark (fixture->store, "orders", "poll", "k1"));
+}
+
+static void
+test_step_status_strings (void)
+{
+  /* The forms older histories hold: they must read back as the same values. */
+  static const struct { ConduitStepStatus status; const char *text; } statuses[] = {
+    { CONDUIT_STEP_STATUS_PENDING, "pending" }, { CONDUIT_STEP_STATUS_RUNNING, "running" },
+    { CONDUIT_STEP_STATUS_OK, "ok" }, { CONDUIT_STEP_STATUS_PARTIAL, "partial" },
+    { CONDUIT_STEP_STATUS_FAILED, "failed" }, { CONDUIT_STEP_STATUS_SKIPPED, "skipped" },
+    { CONDUIT_STEP_STATUS_CANCELLED, "cancelled" }, { CONDUIT_STEP_STATUS_RETRY, "retry" },
+    { CONDUIT_STEP_STATUS_REJECTED, "rejected" }, { CONDUIT_STEP_STATUS_DUPLICATE, "duplicate" },
+  };
+  static const struct { ConduitErrorKind kind; const char *text; } kinds[] = {
+    { CONDUIT_ERROR_KIND_HTTP, "http" }, { CONDUIT_ERROR_KIND_TIMEOUT, "timeout" },
+    { CONDUIT_ERROR_KIND_NETWORK, "network" }, { CONDUIT_ERROR_KIND_INVALID, "invalid" },
+    { CONDUIT_ERROR_KIND_BAD_RESPONSE, "bad_response" }, { CONDUIT_ERROR_KIND_AUTH, "auth" },
+    { CONDUIT_ERROR_KIND_CREDENTIAL, "credential" },
+    { CONDUIT_ERROR_KIND_CREDENTIAL_MISSING, "credential-missing" },
+    { CONDUIT_ERROR_KIND_CREDENTIAL_LOCKED, "credential-locked" },
+    { CONDUIT_ERROR_KIND_CREDENTIAL_REJECTED, "credential-rejected" },
+    { CONDUIT_ERROR_KIND_FILE, "file" }, { CONDUIT_ERROR_KIND_SETTING, "setting" },
+    { CONDUIT_ERROR_KIND_NODE, "node" },
+  };
+  ConduitStepRecord record = { 0 };
+  ConduitStepStatus status;
+  ConduitErrorKind kind;
+
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      g_assert_cmpstr (conduit_step_status_to_string (statuses[i].status), ==, statuses[i].text);
+      g_assert_true (conduit_step_status_from_string (statuses[i].text, &status));
+      g_assert_cmpint (status, ==, statuses[i].status);
+    }
+  for (guint i = 0; i <= CONDUIT_STEP_STATUS_LAST; i++)
+    {
+      g_assert_true (conduit_step_status_from_string (conduit_step_status_to_string (i), &status));
+      g_assert_cmpint (status, ==, i);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_assert_cmpstr (conduit_error_kind_to_string (kinds[i].kind), ==, kinds[i].text);
+      g_assert_true (conduit_error_kind_from_string (kinds[i].text, &kind));
+      g_assert_cmpint (kind, ==, kinds[i].kind);
+    }
+  for (guint i = 0; i <= CONDUIT_ERROR_KIND_LAST; i++)
+    {
+      g_assert_true (conduit_error_kind_from_string (conduit_error_kind_to_string (i), &kind));
+      g_assert_cmpint (kind, ==, i);
+    }
+  g_assert_null (conduit_error_kind_to_string (CONDUIT_ERROR_KIND_NONE));
+  g_assert_false (conduit_step_status_from_string ("OK", NULL));
+  g_assert_false (conduit_step_status_from_string (NULL, NULL));
+  g_assert_false (conduit_error_kind_from_string ("gremlins", NULL));
+
+  /* A form a newer Conduit wrote reads as the safe side, not as success. */
+  record.status = (char *)"teleported";
+  record.error_kind = (char *)"gremlins";
+  g_assert_cmpint (conduit_step_record_get_status (&record), ==, CONDUIT_STEP_STATUS_FAILED);
+  g_assert_cmpint (conduit_step_record_get_error_kind (&record), ==, CONDUIT_ERROR_KIND_NODE);
+  record.status = (char *)"retry";
+  record.error_kind = NULL;
+  g_assert_cmpint (conduit_step_record_get_status (&record), ==, CONDUIT_STEP_STATUS_RETRY);
+  g_assert_cmpint (conduit_step_record_get_error_kind (&record), ==, CONDUIT_ERROR_KIND_NONE);
+}
+
+static guint
+file_mode (const char *path,
+           const char *suffix)
+{
+  g_autofree char *file = g_strconcat (path, suffix, NULL);
+  GStatBuf info;
+
+  g_assert_cmpint (g_stat (file, &info), ==, 0);
+  return info.st_mode & 0777;
+}
+
+static void
+test_private_files (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "in-existing-folder.db", NULL);
+  g_autofree char *older = g_build_filename (fixture->dir, "older.db", NULL);
+  g_autoptr(ConduitHistoryStore) store = NULL;
+  g_autoptr(ConduitHistoryStore) again = NULL;
+  g_autoptr(GError) error = NULL;
+  mode_t saved = umask (022);
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  /* --history pointing into a folder that exists, with the usual umask. */
+  store = conduit_history_store_new (path, &error);
+  g_assert_no_error (error);
+  begin_run (store, "private", g_get_real_time (), "{\"email\": \"ada@example.com\"}");
+  g_assert_cmpuint (file_mode (path, ""), ==, 0600);
+  g_assert_cmpuint (file_mode (path, "-wal"), ==, 0600);
+  g_assert_cmpuint (file_mode (path, "-shm"), ==, 0600);
+  conduit_history_store_close (store);
+
+  /* A history an older version left readable to others is made private. */
+  g_assert_true (g_file_set_contents (older, "", 0, &error));
+  g_assert_cmpint (g_chmod (older, 0644), ==, 0);
+  again = conduit_history_store_new (older, &error);
+  g_assert_no_error (error);
+  begin_run (again, "private", g_get_real_time (), "{}");
+  g_assert_cmpuint (file_mode (older, ""), ==, 0600);
+  g_assert_cmpuint (file_mode (older, "-wal"), ==, 0600);
+  conduit_history_store_close (again);
+  umask (saved);
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *a = g_strconcat (path, suffixes[i], NULL);
+      g_autofree char *b = g_strconcat (older, suffixes[i], NULL);
+      g_unlink (a);
+      g_unlink (b);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -618,15 +1218,25 @@ main (int    argc,
   ADD ("/conduit/history/schema", test_schema);
   ADD ("/conduit/history/too-new", test_too_new);
   g_test_add_func ("/conduit/history/not-a-database", test_not_a_database);
+  g_test_add_func ("/conduit/history/step-status-strings", test_step_status_strings);
   ADD ("/conduit/history/runs-steps-items", test_runs_steps_items);
   ADD ("/conduit/history/truncation", test_truncation);
   ADD ("/conduit/history/list-filters", test_list_filters);
   ADD ("/conduit/history/list-async", test_list_async);
   ADD ("/conduit/history/interrupted", test_interrupted);
   ADD ("/conduit/history/retention", test_retention);
+  ADD ("/conduit/history/retention-keeps-unhandled", test_retention_keeps_unhandled);
   ADD ("/conduit/history/dedupe-keys", test_dedupe_keys);
   ADD ("/conduit/history/burst", test_burst);
   ADD ("/conduit/history/wal-bounded", test_wal_bounded);
+  ADD ("/conduit/history/trigger-cursor", test_trigger_cursor);
+  ADD ("/conduit/history/trigger-seen", test_trigger_seen);
+  ADD ("/conduit/history/trigger-seen-prune", test_trigger_seen_prune);
+  ADD ("/conduit/history/trigger-seen-threads", test_trigger_seen_threads);
+  ADD ("/conduit/history/migrate-from-1", test_migrate_from_1);
+  ADD ("/conduit/history/polled-run", test_polled_run);
+  ADD ("/conduit/history/private-files", test_private_files);
+  ADD ("/conduit/history/polled-run-all-or-nothing", test_polled_run_all_or_nothing);
 
   return g_test_run ();
 }

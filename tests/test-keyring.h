@@ -82,6 +82,40 @@ test_keyring_wait (GAsyncResult **slot)
   return *slot;
 }
 
+/* The default store, waited for: save (asserting success), look up, delete (whatever is there). */
+static inline void
+test_keyring_save (ConduitCredential *credential)
+{
+  ConduitCredentialStore *store = conduit_credential_store_get_default ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  conduit_credential_store_save_async (store, credential, NULL, test_keyring_on_done, &result);
+  g_assert_true (conduit_credential_store_save_finish (store, test_keyring_wait (&result), &error));
+  g_assert_no_error (error);
+}
+
+static inline ConduitCredential *
+test_keyring_lookup (const char  *id,
+                     GError     **error)
+{
+  ConduitCredentialStore *store = conduit_credential_store_get_default ();
+  g_autoptr(GAsyncResult) result = NULL;
+
+  conduit_credential_store_lookup_async (store, id, NULL, test_keyring_on_done, &result);
+  return conduit_credential_store_lookup_finish (store, test_keyring_wait (&result), error);
+}
+
+static inline void
+test_keyring_delete (const char *id)
+{
+  ConduitCredentialStore *store = conduit_credential_store_get_default ();
+  g_autoptr(GAsyncResult) result = NULL;
+
+  conduit_credential_store_delete_async (store, id, NULL, test_keyring_on_done, &result);
+  conduit_credential_store_delete_finish (store, test_keyring_wait (&result), NULL);
+}
+
 /* gnome-keyring makes a collection without a prompt through its "internal" interface. Returns
  * the path of a new, locked collection holding the credential @json as @id, or NULL with
  * @error set when this Secret Service cannot. The default collection must stay unlocked for the

@@ -585,6 +585,123 @@ test_flow_check (void)
   g_assert_nonnull (strstr (problem->message, "column 18"));
 }
 
+/* Issue #14 point 18: what the reader changed without refusing a record is told, so that the
+ * preview can show it as conduit-cli map does. */
+static void
+test_reader_warnings (void)
+{
+  const char *csv = " Email ,Name\nada@example.com,Ada\n";
+  const char *json = "[{\"email\": \"a@b.c\", \"email\": \"d@e.f\", \"n\": {\"x\": 1, \"x\": 2}}]";
+  g_autoptr(GInputStream) csv_stream = g_memory_input_stream_new_from_data (csv, -1, NULL);
+  g_autoptr(GInputStream) json_stream = g_memory_input_stream_new_from_data (json, -1, NULL);
+  g_autoptr(ConduitRecordReader) csv_reader = conduit_record_reader_new (csv_stream,
+                                                                         CONDUIT_RECORD_FORMAT_CSV);
+  g_autoptr(ConduitRecordReader) json_reader = conduit_record_reader_new (json_stream,
+                                                                          CONDUIT_RECORD_FORMAT_JSON);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) csv_record = conduit_record_reader_next (csv_reader, &error);
+  g_autoptr(JsonNode) json_record = conduit_record_reader_next (json_reader, &error);
+  g_autofree char *json_text = json_to_string (json_record, FALSE);
+  GPtrArray *warnings;
+  guint64 n_warnings = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (json_object_has_member (json_node_get_object (csv_record), "Email"));
+  warnings = conduit_record_reader_get_warnings (csv_reader, &n_warnings);
+  g_assert_nonnull (warnings);
+  g_assert_cmpuint (n_warnings, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (warnings, 0), ==,
+                   "row 1, column 1: the header “ Email ” has spaces around it; the field is "
+                   "called “Email”");
+
+  /* the last value of a repeated key, at the place of the first */
+  g_assert_cmpstr (json_text, ==, "{\"email\":\"d@e.f\",\"n\":{\"x\":2}}");
+  warnings = conduit_record_reader_get_warnings (json_reader, &n_warnings);
+  g_assert_cmpuint (n_warnings, ==, 1);
+  /* the inner object is complete first */
+  g_assert_cmpstr (g_ptr_array_index (warnings, 0), ==,
+                   "the key “x” appears more than once in an object; the last value is used");
+}
+
+/* Issue #21: a null can be written on purpose, per row, and told from a missing value. */
+static void
+test_explicit_null (void)
+{
+  g_autoptr(ConduitMapping) mapping = mapping_from (
+    "{\"rows\": ["
+    " {\"destination\": \"a\", \"field\": \"a\"},"
+    " {\"destination\": \"b\", \"expression\": \"null\"},"
+    " {\"destination\": \"c\", \"expression\": \"if(x == 1, x, null)\"},"
+    " {\"destination\": \"d\", \"constant\": null},"
+    " {\"destination\": \"e\", \"field\": \"missing\", \"keep_null\": true},"
+    " {\"destination\": \"f\", \"expression\": \"trim(missing)\"},"
+    " {\"destination\": \"company.name\", \"field\": \"company\"},"
+    " {\"destination\": \"company.size\", \"field\": \"size\"},"
+    " {\"destination\": \"kept.name\", \"field\": \"company\", \"keep_empty\": true},"
+    " {\"destination\": \"nulls.name\", \"field\": \"company\", \"keep_null\": true}]}");
+  g_autoptr(JsonNode) record = parse ("{\"a\": null, \"x\": 2}");
+  g_autoptr(JsonNode) written_null = NULL;
+  g_autoptr(JsonNode) absent = NULL;
+  g_autoptr(JsonNode) saved = conduit_mapping_to_json (mapping);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitMapping) reloaded = conduit_mapping_new_from_json (saved, &error);
+  gboolean written = TRUE;
+
+  /* a source null and a missing value leave the field out; the null literal, a null constant
+   * and keep_null write it; an object with no field is dropped, or kept by keep_empty as {} */
+  assert_maps (mapping, "{\"a\": null, \"x\": 2}",
+               "{\"b\": null, \"c\": null, \"d\": null, \"e\": null, \"kept\": {},"
+               " \"nulls\": {\"name\": null}}");
+  assert_maps (mapping, "{\"a\": 1, \"x\": 1, \"company\": \"ACME\"}",
+               "{\"a\": 1, \"b\": null, \"c\": 1, \"d\": null, \"e\": null,"
+               " \"company\": {\"name\": \"ACME\"}, \"kept\": {\"name\": \"ACME\"},"
+               " \"nulls\": {\"name\": \"ACME\"}}");
+
+  /* the preview tells a written null from a field left out */
+  written_null = conduit_mapping_preview_row_full (mapping, 1, record, &written, NULL);
+  assert_json (written_null, "null");
+  g_assert_true (written);
+  absent = conduit_mapping_preview_row_full (mapping, 5, record, &written, NULL);
+  assert_json (absent, "null");
+  g_assert_false (written);
+
+  /* the switches are saved and loaded */
+  g_assert_no_error (error);
+  g_assert_true (conduit_mapping_row_get_keep_null (conduit_mapping_get_row (reloaded, 4)));
+  g_assert_true (conduit_mapping_row_get_keep_empty (conduit_mapping_get_row (reloaded, 8)));
+  g_assert_false (conduit_mapping_row_get_keep_null (conduit_mapping_get_row (reloaded, 0)));
+}
+
+/* Issue #21: a rejected reason says in words what the pattern checks. */
+static void
+test_pattern_description (void)
+{
+  g_autoptr(ConduitMapping) mapping = mapping_from (
+    "{\"rows\": ["
+    " {\"destination\": \"phone\", \"field\": \"phone\", \"pattern\": \"^\\\\+1[0-9]{10}$\","
+    "  \"pattern_description\": \"a US phone number (+1 and ten digits)\"},"
+    " {\"destination\": \"zip\", \"field\": \"zip\", \"pattern\": \"^[0-9]{5}$\"}]}");
+  g_autoptr(JsonNode) input = parse ("{\"phone\": \"555-0100\", \"zip\": \"ABCDE\"}");
+  g_autoptr(JsonNode) output = NULL;
+  g_autoptr(GPtrArray) reasons = NULL;
+  g_autoptr(JsonNode) saved = conduit_mapping_to_json (mapping);
+  ConduitMappingReason *reason;
+
+  g_assert_false (conduit_mapping_apply (mapping, input, &output, &reasons));
+  g_assert_cmpuint (reasons->len, ==, 2);
+  reason = g_ptr_array_index (reasons, 0);
+  g_assert_cmpstr (reason->field, ==, "phone");
+  g_assert_cmpstr (reason->rule, ==, "pattern");
+  g_assert_cmpstr (reason->message, ==, "“555-0100” is not a US phone number (+1 and ten digits)");
+  /* without a description, the pattern is quoted as before */
+  reason = g_ptr_array_index (reasons, 1);
+  g_assert_cmpstr (reason->message, ==, "“ABCDE” does not match the pattern ^[0-9]{5}$");
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_array_get_object_element (
+                       json_object_get_array_member (json_node_get_object (saved), "rows"), 0),
+                     "pattern_description"), ==, "a US phone number (+1 and ten digits)");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -606,6 +723,9 @@ main (int   argc,
   g_test_add_func ("/conduit/mapping/schema/csv", test_schema_csv);
   g_test_add_func ("/conduit/mapping/auto-map", test_auto_map);
   g_test_add_func ("/conduit/mapping/flow-check", test_flow_check);
+  g_test_add_func ("/conduit/mapping/reader-warnings", test_reader_warnings);
+  g_test_add_func ("/conduit/mapping/explicit-null", test_explicit_null);
+  g_test_add_func ("/conduit/mapping/pattern-description", test_pattern_description);
 
   return g_test_run ();
 }

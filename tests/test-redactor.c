@@ -71,6 +71,22 @@ test_redact_text (void)
   g_assert_cmpstr (nested, ==, "[••••] [••••] [••••]");
 }
 
+/* Issue #14 point 13: what one run's redactor learns, every other redactor of the process
+ * redacts too: a secret of one flow may turn up in another flow's event. */
+static void
+test_redact_process_wide (void)
+{
+  g_autoptr(ConduitRedactor) first = conduit_redactor_new ();
+  g_autoptr(ConduitRedactor) second = conduit_redactor_new ();
+  g_autofree char *text = NULL;
+
+  conduit_redactor_add_secret (first, "only-the-first-flow-knows-me");
+  conduit_redactor_add_header (first, "X-First-Key");
+  text = conduit_redactor_redact (second, "event: only-the-first-flow-knows-me!");
+  g_assert_cmpstr (text, ==, "event: ••••!");
+  g_assert_true (conduit_redactor_is_sensitive_header (second, "x-first-key"));
+}
+
 static void
 test_redact_encoded_forms (void)
 {
@@ -317,6 +333,7 @@ main (int   argc,
 
   g_test_add_func ("/conduit/redactor/text", test_redact_text);
   g_test_add_func ("/conduit/redactor/encoded-forms", test_redact_encoded_forms);
+  g_test_add_func ("/conduit/redactor/process-wide", test_redact_process_wide);
   g_test_add_func ("/conduit/redactor/credential", test_redact_credential);
   g_test_add_func ("/conduit/redactor/headers", test_redact_headers);
   g_test_add_func ("/conduit/redactor/log-writer", test_log_writer);

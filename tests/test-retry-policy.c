@@ -19,7 +19,7 @@ test_retryable (void)
 
   for (guint status = 100; status < 600; status++)
     g_assert_cmpint (conduit_retry_policy_is_retryable_status (status), ==,
-                     status == 429 || status >= 500);
+                     status == 408 || status == 429 || status >= 500);
 
   g_assert_true (conduit_retry_policy_is_retryable_error (network));
   g_assert_true (conduit_retry_policy_is_retryable_error (timeout));

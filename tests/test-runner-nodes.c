@@ -9,6 +9,8 @@
 
 #define SECRET_API_SUBJECT_TO_CHANGE
 
+#include <string.h>
+
 #include "conduit.h"
 #include "fault-server.h"
 #include "runner-test-util.h"
@@ -65,6 +67,46 @@ test_mapping_rejects (RunnerFixture *fixture,
         {
           g_assert_nonnull (strstr (item->data, "\"reasons\":["));
           g_assert_nonnull (strstr (item->data, "not-an-email"));
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+}
+
+/* Issue #21: the step's rejected_mapping shapes what leaves through "rejected". */
+static void
+test_mapping_rejected_shaped (RunnerFixture *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(ConduitRun) run = run_json (fixture,
+    "{ \"version\": 1, \"name\": \"Map\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0], \"settings\": { \"items\": ["
+    "      { \"id\": 1, \"Email\": \"ada@example.com\" },"
+    "      { \"id\": 2, \"Email\": \"not-an-email\" } ] } },"
+    "  { \"id\": \"map\", \"type\": \"mapping\", \"position\": [200, 0], \"settings\": {"
+    "      \"rejected_mapping\": { \"rows\": ["
+    "        { \"destination\": \"error\", \"expression\": \"concat(reasons[0].field, \\\": \\\", reasons[0].message)\" },"
+    "        { \"destination\": \"id\", \"field\": \"record.id\" } ] } },"
+    "    \"mapping\": { \"rows\": ["
+    "      { \"destination\": \"email\", \"field\": \"Email\", \"required\": true, \"type\": \"email\" } ] } } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\" } ] }");
+  g_autoptr(GPtrArray) items = NULL;
+  guint ok, rejected;
+  gboolean found = FALSE;
+
+  conduit_run_get_node_counts (run, "map", NULL, &ok, NULL, &rejected);
+  g_assert_cmpuint (ok, ==, 1);
+  g_assert_cmpuint (rejected, ==, 1);
+
+  items = conduit_history_store_list_items (fixture->history, conduit_run_get_id (run), "map", NULL);
+  for (guint i = 0; i < items->len; i++)
+    {
+      ConduitItemRecord *item = g_ptr_array_index (items, i);
+
+      if (item->is_output && g_str_equal (item->port, "rejected"))
+        {
+          g_assert_cmpstr (item->data, ==,
+                           "{\"error\":\"email: “not-an-email” is not an email address\",\"id\":2}");
           found = TRUE;
         }
     }
@@ -423,6 +465,114 @@ test_file_formats (void)
                    CONDUIT_FILE_FORMAT_NDJSON);
 }
 
+#define POLL_FLOW \
+  "{ \"version\": 1, \"name\": \"Poll\", \"nodes\": [" \
+  "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0], \"settings\": { \"items\": [] } }," \
+  "  { \"id\": \"check\", \"type\": \"filter\", \"position\": [200, 0]," \
+  "    \"settings\": { \"condition\": \"id > 0\" } } ]," \
+  " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"check\", \"to_port\": \"in\" } ] }"
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Runs one poll of the flow: returns the run, or NULL with @error when it could not start. */
+static ConduitRun *
+poll_run (RunnerFixture  *fixture,
+          ConduitFlow    *flow,
+          const char     *items_json,
+          const char     *keys_text,
+          const char     *cursor,
+          GError        **error)
+{
+  g_autoptr(GPtrArray) items = runner_test_parse_items (items_json);
+  g_auto(GStrv) keys = g_strsplit (keys_text, ",", -1);
+  g_autoptr(ConduitRun) run = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  run = conduit_runner_create_run (fixture->runner, flow, "start", "schedule", items, &local_error);
+  g_assert_no_error (local_error);
+  conduit_run_set_poll (run, (const char * const *)keys, cursor);
+  conduit_run_set_keep_outputs (run, TRUE);
+  conduit_run_execute_async (run, NULL, store_result_cb, &result);
+  for (guint i = 0; i < 100000 && result == NULL; i++)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (result);
+  if (!conduit_run_execute_finish (run, result, error))
+    return NULL;
+  g_assert_true (conduit_history_store_flush (fixture->history, NULL));
+  return g_steal_pointer (&run);
+}
+
+static void
+test_poll_each_record_once (RunnerFixture *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(ConduitFlow) flow = runner_test_flow (POLL_FLOW);
+  g_autoptr(ConduitRun) first = NULL;
+  g_autoptr(ConduitRun) second = NULL;
+  g_autoptr(ConduitRun) third = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  char *cursor = NULL;
+
+  first = poll_run (fixture, flow, "[{\"id\": 1}, {\"id\": 2}]", "1,2", "c1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (conduit_run_get_id (first), >, 0);
+  g_assert_cmpint (conduit_run_get_status (first), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+  g_assert_cmpuint (conduit_run_get_node_output (first, "check", "match")->len, ==, 2);
+
+  /* The next poll returns record 2 again: only record 3 goes through the flow. */
+  second = poll_run (fixture, flow, "[{\"id\": 2}, {\"id\": 3}]", "2,3", "c2", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (conduit_run_get_id (second), >, conduit_run_get_id (first));
+  g_assert_cmpuint (conduit_run_get_node_output (second, "check", "match")->len, ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (
+                     g_ptr_array_index (conduit_run_get_node_output (second, "check", "match"), 0)),
+                     "id"), ==, 3);
+  items = conduit_history_store_list_items (fixture->history, conduit_run_get_id (second), "start",
+                                            &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 1);
+  g_assert_cmpstr (((ConduitItemRecord *)g_ptr_array_index (items, 0))->data, ==, "{\"id\":3}");
+
+  /* Nothing new: no run is recorded and no node runs, but the cursor moves on. */
+  third = poll_run (fixture, flow, "[{\"id\": 3}]", "3", "c3", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (conduit_run_get_id (third), ==, 0);
+  g_assert_cmpint (conduit_run_get_status (third), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+  g_assert_null (conduit_run_get_node_output (third, "check", "match"));
+  runs = conduit_history_store_list_runs (fixture->history, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 2);
+  g_assert_true (conduit_history_store_get_cursor (fixture->history, "Poll", "start", &cursor,
+                                                   &error));
+  g_assert_cmpstr (cursor, ==, "c3");
+  g_free (cursor);
+}
+
+static void
+test_poll_keys_must_match (RunnerFixture *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(ConduitFlow) flow = runner_test_flow (POLL_FLOW);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitRun) run = NULL;
+
+  run = poll_run (fixture, flow, "[{\"id\": 1}, {\"id\": 2}]", "1", "c1", &error);
+  g_assert_null (run);
+  g_assert_error (error, CONDUIT_RUN_ERROR, CONDUIT_RUN_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "1 keys for 2 records"));
+}
+
 static void
 on_done (GObject      *object,
          GAsyncResult *result,
@@ -531,9 +681,12 @@ main (int    argc,
   g_test_add (path, RunnerFixture, NULL, runner_fixture_set_up, func, runner_fixture_tear_down)
 
   ADD ("/conduit/runner/nodes/mapping-rejects", test_mapping_rejects);
+  ADD ("/conduit/runner/nodes/mapping-rejected-shaped", test_mapping_rejected_shaped);
   ADD ("/conduit/runner/nodes/filter", test_filter);
   ADD ("/conduit/runner/nodes/dedupe-across-runs", test_dedupe_across_runs);
   ADD ("/conduit/runner/nodes/dedupe-missing-key", test_dedupe_missing_key);
+  ADD ("/conduit/runner/nodes/poll-each-record-once", test_poll_each_record_once);
+  ADD ("/conduit/runner/nodes/poll-keys-must-match", test_poll_keys_must_match);
   ADD ("/conduit/runner/nodes/idempotency-key", test_idempotency_key);
   ADD ("/conduit/runner/nodes/templates-and-query", test_templates_and_query);
   ADD ("/conduit/runner/nodes/credential-and-redaction", test_credential_and_redaction);

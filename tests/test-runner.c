@@ -87,6 +87,29 @@ test_succeeds (RunnerFixture *fixture,
 }
 
 static void
+test_retries_408 (RunnerFixture *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(FaultServer) server = fault_server_new ();
+  g_autoptr(ConduitFlow) flow = NULL;
+  g_autoptr(ConduitRun) run = NULL;
+  g_autoptr(GPtrArray) attempts = NULL;
+
+  /* 408: the server gave up waiting for the request, so it did not act on it. */
+  fault_server_script (server, "/slow-reader", "408");
+  flow = http_flow (server, "/slow-reader", "[{\"n\": 1}]", ", \"max_attempts\": 3", FALSE, NULL);
+  run = runner_test_run (fixture, flow, NULL);
+  attempts = runner_test_steps (fixture, run, "call", TRUE);
+
+  g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+  g_assert_cmpuint (fault_server_n_requests (server, "/slow-reader"), ==, 2);
+  g_assert_cmpuint (fault_server_n_created (server), ==, 1);
+  g_assert_cmpuint (attempts->len, ==, 2);
+  g_assert_cmpstr (((ConduitStepRecord *)g_ptr_array_index (attempts, 0))->status, ==, "retry");
+  g_assert_cmpuint (((ConduitStepRecord *)g_ptr_array_index (attempts, 0))->http_status, ==, 408);
+}
+
+static void
 test_retries_5xx (RunnerFixture *fixture,
                   gconstpointer  data)
 {
@@ -530,6 +553,7 @@ main (int    argc,
 
   ADD ("/conduit/runner/http/succeeds", test_succeeds);
   ADD ("/conduit/runner/http/retries-5xx", test_retries_5xx);
+  ADD ("/conduit/runner/http/retries-408", test_retries_408);
   ADD ("/conduit/runner/http/retry-after", test_retry_after);
   ADD ("/conduit/runner/http/retry-after-too-long", test_retry_after_too_long);
   ADD ("/conduit/runner/http/gives-up", test_gives_up);

@@ -22,6 +22,14 @@
 
 #define BEARER_SECRET "bearer-Zq81-s3cret"
 #define API_KEY_SECRET "apikey-77Hx-s3cret"
+/* a browser sign-in's tokens: the stored ones, and the ones a refresh brings */
+#define CLIENT_SECRET "client-Pw3-s3cret"
+#define OLD_ACCESS_TOKEN "access-Old9-s3cret"
+#define OLD_REFRESH_TOKEN "refresh-Old4-s3cret"
+#define NEW_ACCESS_TOKEN "access-New2-s3cret"
+#define NEW_REFRESH_TOKEN "refresh-New7-s3cret"
+
+static guint token_requests;
 
 static void
 server_cb (SoupServer        *server,
@@ -36,6 +44,19 @@ server_cb (SoupServer        *server,
   const char *key = soup_message_headers_get_one (headers, "X-Api-Key");
   g_autofree char *body = g_strdup_printf ("{\"you_sent\": \"%s %s\"}", auth ? auth : "",
                                            key ? key : "");
+
+  /* the sign-in's token endpoint: renews, rotating the refresh token */
+  if (g_str_equal (path, "/token"))
+    {
+      const char *answer = "{\"access_token\": \"" NEW_ACCESS_TOKEN "\", \"expires_in\": 3600,"
+                           " \"refresh_token\": \"" NEW_REFRESH_TOKEN "\"}";
+
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, answer,
+                                        strlen (answer));
+      token_requests++;
+      return;
+    }
 
   soup_server_message_set_status (msg, g_str_equal (path, "/refuse") ? 401 : 200, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
@@ -71,7 +92,8 @@ assert_no_secret (const char *what,
                   const char *data,
                   gsize       length)
 {
-  const char *secrets[] = { BEARER_SECRET, API_KEY_SECRET };
+  const char *secrets[] = { BEARER_SECRET, API_KEY_SECRET, CLIENT_SECRET, OLD_ACCESS_TOKEN,
+                            OLD_REFRESH_TOKEN, NEW_ACCESS_TOKEN, NEW_REFRESH_TOKEN };
 
   for (guint i = 0; i < G_N_ELEMENTS (secrets); i++)
     {
@@ -130,10 +152,14 @@ test_secrets_stay_out (void)
     "                  \"max_attempts\": 1 } },"
     "  { \"id\": \"refused\", \"type\": \"http-request\","
     "    \"settings\": { \"url\": \"http://127.0.0.1:%d/refuse\", \"credential\": \"scan-key\","
+    "                  \"max_attempts\": 1 } },"
+    "  { \"id\": \"signed-in\", \"type\": \"http-request\","
+    "    \"settings\": { \"url\": \"http://127.0.0.1:%d/ok\", \"credential\": \"scan-signin\","
     "                  \"max_attempts\": 1 } } ],"
     " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"ok\", \"to_port\": \"in\" },"
-    "              { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"refused\", \"to_port\": \"in\" } ] }",
-    port, port);
+    "              { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"refused\", \"to_port\": \"in\" },"
+    "              { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"signed-in\", \"to_port\": \"in\" } ] }",
+    port, port, port);
 
   /* Saved through the engine, as the app saves it. */
   flow = conduit_flow_new_from_data (conduit_connector_registry_get_default (), flow_text, -1,
@@ -149,6 +175,18 @@ test_secrets_stay_out (void)
   g_subprocess_launcher_setenv (launcher, "CONDUIT_CREDENTIAL_SCAN_KEY",
                                 "{\"kind\": \"api-key\", \"fields\": {\"header\": \"X-Api-Key\"},"
                                 " \"secret\": \"" API_KEY_SECRET "\"}", TRUE);
+  {
+    /* its access token has expired: the run renews it through /token first */
+    g_autofree char *signin = g_strdup_printf (
+      "{\"kind\": \"oauth2-authorization-code\", \"fields\": {"
+      " \"authorize_url\": \"http://127.0.0.1:%d/authorize\","
+      " \"token_url\": \"http://127.0.0.1:%d/token\", \"client_id\": \"scan-client\"},"
+      " \"secrets\": {\"client_secret\": \"" CLIENT_SECRET "\","
+      " \"access_token\": \"" OLD_ACCESS_TOKEN "\", \"refresh_token\": \"" OLD_REFRESH_TOKEN "\","
+      " \"expires_at\": \"1000\"}}", port, port);
+
+    g_subprocess_launcher_setenv (launcher, "CONDUIT_CREDENTIAL_SCAN_SIGNIN", signin, TRUE);
+  }
   g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
   /* Loopback only: no system proxy lookup (libproxy aborts under the sanitizers). */
   g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
@@ -193,6 +231,8 @@ test_secrets_stay_out (void)
     g_file_get_contents (wal_path, &wal, &wal_length, NULL);
     g_assert_true (contains (db, db_length, "you_sent") || contains (wal, wal_length, "you_sent"));
     g_assert_true (contains (db, db_length, "Bearer ••••") || contains (wal, wal_length, "Bearer ••••"));
+    /* the sign-in was renewed through /token, and its new token went out */
+    g_assert_cmpuint (token_requests, ==, 1);
   }
 
   g_bytes_unref (output[0]);

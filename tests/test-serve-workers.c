@@ -359,6 +359,260 @@ test_workers_check_signatures (void)
   remove_dir (dir);
 }
 
+/* A flow whose only step retries its failing request after a long back-off. */
+static char *
+write_retrying_flow (const char *dir,
+                     const char *sink_url)
+{
+  g_autofree char *flow = NULL;
+  char *path = g_build_filename (dir, "orders.conduit", NULL);
+
+  flow = g_strdup_printf (
+    "{ \"version\": 1, \"name\": \"Retrying\", \"nodes\": ["
+    "  { \"id\": \"hook\", \"type\": \"webhook-trigger\", \"position\": [0, 0],"
+    "    \"settings\": { \"path\": \"/hooks/orders\", \"port\": 0 } },"
+    "  { \"id\": \"send\", \"type\": \"http-request\", \"position\": [200, 0],"
+    "    \"settings\": { \"method\": \"POST\", \"url\": \"%s\", \"max_attempts\": 5,"
+    "                    \"backoff_initial_ms\": 60000, \"backoff_max_ms\": 60000 } } ],"
+    " \"links\": [ { \"from\": \"hook\", \"from_port\": \"out\", \"to\": \"send\", \"to_port\": \"in\" } ] }",
+    sink_url);
+  g_assert_true (g_file_set_contents (path, flow, -1, NULL));
+  return path;
+}
+
+/* Reads serve's standard error until a line holding @text. */
+static void
+wait_for_stderr (GSubprocess *serve,
+                 const char  *text)
+{
+  g_autoptr(GDataInputStream) err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (serve));
+
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (err), FALSE);
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (err, NULL, NULL, NULL);
+
+      g_assert_nonnull (line);
+      if (strstr (line, text) != NULL)
+        return;
+    }
+  g_assert_not_reached ();
+}
+
+/* Waits for serve to exit, at most @seconds; returns how long it took (µs). */
+static gint64
+wait_exit (GSubprocess *serve,
+           guint        seconds)
+{
+  gint64 start = g_get_monotonic_time ();
+  gboolean done = FALSE;
+
+  g_subprocess_wait_async (serve, NULL, wait_cb, &done);
+  while (!done)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+      g_assert_cmpint (g_get_monotonic_time () - start, <, (gint64)seconds * G_USEC_PER_SEC);
+    }
+  return g_get_monotonic_time () - start;
+}
+
+static ConduitRunStatus
+only_run_status (const char *db_path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitHistoryStore) history = conduit_history_store_new (db_path, &error);
+  ConduitHistoryQuery query = { .status = -1, .limit = 10 };
+  g_autoptr(GPtrArray) runs = NULL;
+  ConduitRunStatus status;
+
+  g_assert_no_error (error);
+  runs = conduit_history_store_list_runs (history, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  status = ((ConduitRunRecord *)g_ptr_array_index (runs, 0))->status;
+  conduit_history_store_close (history);
+  return status;
+}
+
+/* Issue #14 point 3: after SIGTERM a client on a kept-alive connection gets no more events
+ * accepted (503 or a closed connection, never 202), and serve exits. */
+static void
+test_drain_keep_alive (void)
+{
+  g_autoptr(FaultServer) sink = fault_server_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("conduit-workers-XXXXXX", &error);
+  g_autofree char *sink_url = fault_server_url (sink, "/orders");
+  g_autofree char *flow_path = write_flow (dir, 0, sink_url);
+  g_autofree char *db_path = g_build_filename (dir, "history.db", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = make_launcher ();
+  g_autoptr(GSubprocess) serve = NULL;
+  g_autoptr(SoupSession) client = soup_session_new ();
+  g_autofree char *url = NULL;
+  const char *body = "{\"seq\": 1, \"email\": \"a@b.example\"}";
+  const char * const extra[] = { "--workers", "1", NULL };
+
+  soup_session_set_proxy_resolver (client, NULL);
+  serve = runner_test_start_serve_full (launcher, flow_path, db_path, extra, 0, &url);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+      g_autoptr(GBytes) answer = NULL;
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+      answer = soup_session_send_and_read (client, msg, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (soup_message_get_status (msg), ==, 202);
+    }
+
+  g_subprocess_send_signal (serve, SIGTERM);
+  wait_for_stderr (serve, "Stopping");
+  g_usleep (200 * 1000);
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+      g_autoptr(GBytes) answer = NULL;
+      g_autoptr(GError) refused = NULL;
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+      answer = soup_session_send_and_read (client, msg, NULL, &refused);
+      g_assert_cmpuint (soup_message_get_status (msg), !=, 202);
+    }
+  wait_exit (serve, 30);
+  g_assert_true (g_subprocess_get_if_exited (serve));
+  g_assert_cmpint (g_subprocess_get_exit_status (serve), ==, 0);
+
+  {
+    g_autoptr(ConduitHistoryStore) history = conduit_history_store_new (db_path, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (conduit_history_store_count_runs (history, NULL, NULL), ==, 3);
+    conduit_history_store_close (history);
+  }
+  g_assert_cmpuint (fault_server_n_created (sink), ==, 3);
+  remove_dir (dir);
+}
+
+/* Issue #14 point 3: a run waiting out a long retry back-off does not hold the drain past
+ * --drain-seconds; it ends as interrupted, and serve exits. */
+static void
+test_drain_deadline (void)
+{
+  g_autoptr(FaultServer) sink = fault_server_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("conduit-workers-XXXXXX", &error);
+  g_autofree char *sink_url = fault_server_url (sink, "/orders");
+  g_autofree char *flow_path = write_retrying_flow (dir, sink_url);
+  g_autofree char *db_path = g_build_filename (dir, "history.db", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = make_launcher ();
+  g_autoptr(GSubprocess) serve = NULL;
+  g_autofree char *url = NULL;
+  const char * const extra[] = { "--workers", "1", "--drain-seconds", "1", NULL };
+
+  fault_server_script (sink, "/orders", "503,503,503,503,503");
+  serve = runner_test_start_serve_full (launcher, flow_path, db_path, extra, 0, &url);
+  g_assert_cmpuint (post_signed (url, "{\"seq\": 1}", NULL), ==, 202);
+  for (guint i = 0; i < 1000 && fault_server_n_requests (sink, "/orders") == 0; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+  g_assert_cmpuint (fault_server_n_requests (sink, "/orders"), ==, 1);
+
+  g_subprocess_send_signal (serve, SIGTERM);
+  g_assert_cmpint (wait_exit (serve, 20), <, 10 * G_USEC_PER_SEC);
+  g_assert_true (g_subprocess_get_if_exited (serve));
+  g_assert_cmpint (g_subprocess_get_exit_status (serve), ==, 0);
+  g_assert_cmpint (only_run_status (db_path), ==, CONDUIT_RUN_STATUS_INTERRUPTED);
+  remove_dir (dir);
+}
+
+/* Issue #14 point 3: a second signal exits at once; the run cut short is interrupted. */
+static void
+test_drain_second_signal (void)
+{
+  g_autoptr(FaultServer) sink = fault_server_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("conduit-workers-XXXXXX", &error);
+  g_autofree char *sink_url = fault_server_url (sink, "/orders");
+  g_autofree char *flow_path = write_retrying_flow (dir, sink_url);
+  g_autofree char *db_path = g_build_filename (dir, "history.db", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = make_launcher ();
+  g_autoptr(GSubprocess) serve = NULL;
+  g_autofree char *url = NULL;
+  const char * const extra[] = { "--workers", "1", NULL };
+
+  fault_server_script (sink, "/orders", "503,503,503,503,503");
+  serve = runner_test_start_serve_full (launcher, flow_path, db_path, extra, 0, &url);
+  g_assert_cmpuint (post_signed (url, "{\"seq\": 1}", NULL), ==, 202);
+  for (guint i = 0; i < 1000 && fault_server_n_requests (sink, "/orders") == 0; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+
+  g_subprocess_send_signal (serve, SIGTERM);
+  wait_for_stderr (serve, "Stopping");
+  g_subprocess_send_signal (serve, SIGINT);
+  g_assert_cmpint (wait_exit (serve, 20), <, 5 * G_USEC_PER_SEC);
+  g_assert_true (g_subprocess_get_if_exited (serve));
+  g_assert_cmpint (g_subprocess_get_exit_status (serve), !=, 0);
+  g_assert_cmpint (only_run_status (db_path), ==, CONDUIT_RUN_STATUS_INTERRUPTED);
+  remove_dir (dir);
+}
+
+/* Issue #14 point 2: out of file descriptors (a low ulimit -n), serve accepts again once
+ * connections close. */
+static void
+test_accepts_after_emfile (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("conduit-workers-XXXXXX", &error);
+  g_autofree char *flow_path = g_build_filename (dir, "orders.conduit", NULL);
+  g_autofree char *db_path = g_build_filename (dir, "history.db", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = make_launcher ();
+  g_autoptr(GSubprocess) serve = NULL;
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GSocketClient) connector = g_socket_client_new ();
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *url = NULL;
+  const char * const extra[] = { "--workers", "1", NULL };
+  guint status = 0;
+
+  g_assert_true (g_file_set_contents (flow_path,
+    "{ \"version\": 1, \"name\": \"Few files\", \"nodes\": ["
+    "  { \"id\": \"hook\", \"type\": \"webhook-trigger\", \"position\": [0, 0],"
+    "    \"settings\": { \"path\": \"/hooks/orders\", \"port\": 0 } } ], \"links\": [] }",
+    -1, NULL));
+
+  /* About 16 descriptors are in use once serve listens: room for a few connections only. */
+  serve = runner_test_start_serve_full (launcher, flow_path, db_path, extra, 32, &url);
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  for (guint i = 0; i < 60; i++)
+    {
+      GSocketConnection *connection = g_socket_client_connect_to_host (
+        connector, "127.0.0.1", (guint16)g_uri_get_port (uri), NULL, &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (held, connection);
+    }
+  g_usleep (300 * 1000);
+  g_ptr_array_set_size (held, 0);
+
+  /* Accepting resumes: the event is taken (libsoup alone would never accept again). */
+  for (guint i = 0; i < 50 && status != 202; i++)
+    {
+      g_usleep (100 * 1000);
+      status = post_signed (url, "{\"seq\": 1}", NULL);
+    }
+  g_assert_cmpuint (status, ==, 202);
+  stop_serve (serve);
+  remove_dir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -368,6 +622,10 @@ main (int    argc,
   g_test_add_func ("/conduit/serve/workers/share-port", test_workers_share_port);
   g_test_add_func ("/conduit/serve/workers/refuse-taken-port", test_workers_refuse_taken_port);
   g_test_add_func ("/conduit/serve/workers/check-signatures", test_workers_check_signatures);
+  g_test_add_func ("/conduit/serve/drain/keep-alive", test_drain_keep_alive);
+  g_test_add_func ("/conduit/serve/drain/deadline", test_drain_deadline);
+  g_test_add_func ("/conduit/serve/drain/second-signal", test_drain_second_signal);
+  g_test_add_func ("/conduit/serve/accepts-after-emfile", test_accepts_after_emfile);
 
   return g_test_run ();
 }

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <stdio.h>
+
 #include "conduit.h"
 #include "fault-server.h"
 #include "runner-test-util.h"
@@ -24,6 +26,7 @@ typedef struct
   ConduitFlow          *flow;
   SoupSession          *client;
   char                 *url;
+  guint                 port;
   guint                 finished;
 } Fixture;
 
@@ -36,22 +39,55 @@ run_finished_cb (ConduitRunner *runner,
 }
 
 static ConduitFlow *
-webhook_flow (Fixture    *fixture,
-              guint       port,
-              const char *extra)
+webhook_flow_full (Fixture    *fixture,
+                   guint       port,
+                   const char *path,
+                   guint       max_body,
+                   const char *extra)
 {
   g_autofree char *sink = fault_server_url (fixture->sink, "/orders");
   g_autofree char *json = g_strdup_printf (
     "{ \"version\": 1, \"name\": \"Orders in\", \"nodes\": ["
     "  { \"id\": \"hook\", \"type\": \"webhook-trigger\", \"position\": [0, 0],"
-    "    \"settings\": { \"path\": \"/hooks/orders\", \"port\": %u, \"max_body_bytes\": 1024,"
+    "    \"settings\": { \"path\": \"%s\", \"port\": %u, \"max_body_bytes\": %u,"
     "                  \"items\": [ { \"order_id\": \"A-1\", \"total\": 12.5 } ] %s } },"
     "  { \"id\": \"send\", \"type\": \"http-request\", \"position\": [200, 0],"
     "    \"settings\": { \"method\": \"POST\", \"url\": \"%s\", \"max_attempts\": 1 } } ],"
     " \"links\": [ { \"from\": \"hook\", \"from_port\": \"out\", \"to\": \"send\", \"to_port\": \"in\" } ] }",
-    port, extra ? extra : "", sink);
+    path, port, max_body, extra ? extra : "", sink);
 
   return runner_test_flow (json);
+}
+
+static ConduitFlow *
+webhook_flow (Fixture    *fixture,
+              guint       port,
+              const char *extra)
+{
+  return webhook_flow_full (fixture, port, "/hooks/orders", 1024, extra);
+}
+
+static void
+set_up_full (Fixture    *fixture,
+             guint       max_body,
+             const char *extra,
+             const char *secret)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) uri = NULL;
+
+  runner_fixture_set_up (&fixture->base, NULL);
+  fixture->sink = fault_server_new ();
+  fixture->server = conduit_webhook_server_new (fixture->base.runner);
+  fixture->flow = webhook_flow_full (fixture, 0, "/hooks/orders", max_body, extra);
+  conduit_webhook_server_add_flow (fixture->server, fixture->flow, NULL, secret, &error);
+  g_assert_no_error (error);
+  fixture->url = conduit_webhook_server_dup_url (fixture->server, fixture->flow);
+  uri = g_uri_parse (fixture->url, G_URI_FLAGS_NONE, NULL);
+  fixture->port = (guint)g_uri_get_port (uri);
+  fixture->client = soup_session_new ();
+  soup_session_set_proxy_resolver (fixture->client, NULL);
+  g_signal_connect (fixture->base.runner, "run-finished", G_CALLBACK (run_finished_cb), fixture);
 }
 
 static void
@@ -59,18 +95,7 @@ set_up_with (Fixture    *fixture,
              const char *extra,
              const char *secret)
 {
-  g_autoptr(GError) error = NULL;
-
-  runner_fixture_set_up (&fixture->base, NULL);
-  fixture->sink = fault_server_new ();
-  fixture->server = conduit_webhook_server_new (fixture->base.runner);
-  fixture->flow = webhook_flow (fixture, 0, extra);
-  conduit_webhook_server_add_flow (fixture->server, fixture->flow, NULL, secret, &error);
-  g_assert_no_error (error);
-  fixture->url = conduit_webhook_server_dup_url (fixture->server, fixture->flow);
-  fixture->client = soup_session_new ();
-  soup_session_set_proxy_resolver (fixture->client, NULL);
-  g_signal_connect (fixture->base.runner, "run-finished", G_CALLBACK (run_finished_cb), fixture);
+  set_up_full (fixture, 1024, extra, secret);
 }
 
 static void
@@ -122,23 +147,27 @@ sent_cb (GObject      *object,
   reply->done = TRUE;
 }
 
+/* Sends one request to @url; @headers: names and values, in turn. With content_type NULL the
+ * request has no Content-Type at all. */
 static guint
-post (Fixture     *fixture,
-      const char  *method,
-      const char  *content_type,
-      const char  *body,
-      const char  *signature,
-      gint64      *run_id)
+post_full (Fixture            *fixture,
+           const char         *url,
+           const char         *method,
+           const char         *content_type,
+           const char         *body,
+           const char * const *headers,
+           gint64             *run_id,
+           char              **answer)
 {
-  g_autoptr(SoupMessage) msg = soup_message_new (method, fixture->url);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
   g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
   Reply reply = { 0 };
 
   if (g_strcmp0 (method, "GET") != 0)
     soup_message_set_request_body_from_bytes (msg, content_type, bytes);
-  if (signature != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Hub-Signature-256",
-                                  signature);
+  for (guint i = 0; headers != NULL && headers[i] != NULL; i += 2)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), headers[i],
+                                  headers[i + 1]);
   soup_session_send_and_read_async (fixture->client, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &reply);
   while (!reply.done)
     g_main_context_iteration (NULL, TRUE);
@@ -154,8 +183,24 @@ post (Fixture     *fixture,
         *run_id = json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)),
                                               "run_id");
     }
+  if (answer != NULL)
+    *answer = g_strndup (g_bytes_get_data (reply.body, NULL), g_bytes_get_size (reply.body));
   g_bytes_unref (reply.body);
   return reply.status;
+}
+
+static guint
+post (Fixture     *fixture,
+      const char  *method,
+      const char  *content_type,
+      const char  *body,
+      const char  *signature,
+      gint64      *run_id)
+{
+  const char *headers[] = { "X-Hub-Signature-256", signature, NULL };
+
+  return post_full (fixture, fixture->url, method, content_type, body,
+                    signature != NULL ? headers : NULL, run_id, NULL);
 }
 
 static void
@@ -302,7 +347,7 @@ test_refused (Fixture       *fixture,
   GString *big = g_string_new ("{\"blob\": \"");
 
   g_assert_cmpuint (post (fixture, "POST", "application/json", "{\"order_id\": ", NULL, NULL), ==, 400);
-  g_assert_cmpuint (post (fixture, "POST", "text/plain", "hello", NULL, NULL), ==, 400);
+  g_assert_cmpuint (post (fixture, "POST", "text/plain", "hello", NULL, NULL), ==, 415);
   g_assert_cmpuint (post (fixture, "POST", "application/json", "", NULL, NULL), ==, 400);
   g_assert_cmpuint (post (fixture, "POST", "application/json", "[1, 2]", NULL, NULL), ==, 400);
   g_assert_cmpuint (post (fixture, "POST", "application/json", "\"text\"", NULL, NULL), ==, 400);
@@ -410,6 +455,549 @@ test_burst_all_recorded (Fixture       *fixture,
   g_assert_cmpuint (fault_server_n_created (fixture->sink), ==, G_N_ELEMENTS (replies));
 }
 
+/* A client that writes raw bytes: what a well-behaved HTTP library would never send. It runs in
+ * a thread of its own, so that the server can answer on this one. */
+typedef struct
+{
+  guint    port;
+  char    *request;          /* sent as is */
+  gsize    pause_after;      /* bytes of @request after which to wait for @go; 0: never */
+  gsize    chunked_bytes;    /* then a chunked body of this many bytes */
+  gboolean half_close;       /* then end the sending side */
+  gint     paused;
+  gint     go;
+  GString *response;
+  gboolean closed;           /* the server closed the connection (not our own timeout) */
+  gint64   elapsed_us;
+  gint     done;
+} Raw;
+
+static void
+raw_send (GSocket    *socket,
+          const char *data,
+          gsize       length)
+{
+  while (length > 0)
+    {
+      gssize sent = g_socket_send (socket, data, length, NULL, NULL);
+
+      /* The server may refuse and close before everything is sent: the answer tells. */
+      if (sent <= 0)
+        return;
+      data += sent;
+      length -= (gsize)sent;
+    }
+}
+
+static gpointer
+raw_thread (gpointer data)
+{
+  Raw *raw = data;
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, raw->port);
+  gint64 start = g_get_monotonic_time ();
+  gsize length = strlen (raw->request);
+  char buffer[4096];
+
+  g_socket_set_timeout (socket, 20);
+  raw->response = g_string_new (NULL);
+  if (g_socket_connect (socket, address, NULL, NULL))
+    {
+      gsize first = raw->pause_after > 0 ? MIN (raw->pause_after, length) : length;
+
+      raw_send (socket, raw->request, first);
+      if (raw->pause_after > 0)
+        {
+          g_atomic_int_set (&raw->paused, TRUE);
+          g_main_context_wakeup (NULL);
+          for (guint i = 0; i < 2000 && !g_atomic_int_get (&raw->go); i++)
+            g_usleep (5000);
+          raw_send (socket, raw->request + first, length - first);
+        }
+      if (raw->chunked_bytes > 0)
+        {
+          g_autofree char *chunk = g_malloc (65536 + 16);
+          gsize left = raw->chunked_bytes;
+
+          while (left > 0)
+            {
+              gsize size = MIN (left, 65536);
+              int head = g_snprintf (chunk, 16, "%" G_GSIZE_MODIFIER "x\r\n", size);
+
+              memset (chunk + head, 'x', size);
+              memcpy (chunk + head + size, "\r\n", 2);
+              raw_send (socket, chunk, head + size + 2);
+              left -= size;
+            }
+          raw_send (socket, "0\r\n\r\n", 5);
+        }
+      if (raw->half_close)
+        g_socket_shutdown (socket, FALSE, TRUE, NULL);
+      for (;;)
+        {
+          g_autoptr(GError) error = NULL;
+          gssize n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
+
+          if (n > 0)
+            {
+              g_string_append_len (raw->response, buffer, n);
+              continue;
+            }
+          raw->closed = n == 0 || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+                        g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE);
+          break;
+        }
+    }
+  raw->elapsed_us = g_get_monotonic_time () - start;
+  g_atomic_int_set (&raw->done, TRUE);
+  g_main_context_wakeup (NULL);
+  return NULL;
+}
+
+static GThread *
+raw_start (Raw        *raw,
+           guint       port,
+           const char *request)
+{
+  raw->port = port;
+  raw->request = g_strdup (request);
+  return g_thread_new ("raw-client", raw_thread, raw);
+}
+
+static void
+raw_finish (Raw     *raw,
+            GThread *thread)
+{
+  while (!g_atomic_int_get (&raw->done))
+    g_main_context_iteration (NULL, TRUE);
+  g_thread_join (thread);
+}
+
+static void
+raw_clear (Raw *raw)
+{
+  g_free (raw->request);
+  if (raw->response != NULL)
+    g_string_free (raw->response, TRUE);
+}
+
+/* Sends @request and returns the answer's status, 0 for none. */
+static guint
+raw_request (Fixture     *fixture,
+             const char  *request,
+             char       **answer)
+{
+  Raw raw = { 0 };
+  GThread *thread = raw_start (&raw, fixture->port, request);
+  guint status = 0;
+
+  raw_finish (&raw, thread);
+  sscanf (raw.response->str, "HTTP/1.1 %u", &status);
+  if (answer != NULL)
+    *answer = g_strdup (raw.response->str);
+  raw_clear (&raw);
+  return status;
+}
+
+/* Issue #14 point 6: odd requests are refused with a reason, and none starts a run. */
+static void
+test_bad_input (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *answer = NULL;
+  gint64 id = 0;
+
+  g_assert_cmpuint (post_full (fixture, fixture->url, "POST", "text/plain", "{\"order_id\": \"T\"}",
+                               NULL, NULL, &answer), ==, 415);
+  g_assert_nonnull (strstr (answer, "text/plain"));
+  g_clear_pointer (&answer, g_free);
+
+  g_assert_cmpuint (post_full (fixture, fixture->url, "POST", NULL, "order_id=x", NULL, NULL,
+                               &answer), ==, 415);
+  g_assert_nonnull (strstr (answer, "no Content-Type"));
+  g_clear_pointer (&answer, g_free);
+
+  g_assert_cmpuint (post_full (fixture, fixture->url, "POST", "application/x-www-form-urlencoded",
+                               "{\"order_id\": \"F\"}", NULL, NULL, &answer), ==, 400);
+  g_assert_nonnull (strstr (answer, "sent as form data"));
+  g_clear_pointer (&answer, g_free);
+
+  g_assert_cmpuint (post_full (fixture, fixture->url, "POST", "application/json",
+                               "{\"order_id\": \"A\\u0000B\"}", NULL, NULL, &answer), ==, 400);
+  g_assert_nonnull (strstr (answer, "NUL"));
+  g_clear_pointer (&answer, g_free);
+
+  g_assert_cmpuint (raw_request (fixture,
+                                 "POST /hooks/orders HTTP/1.1\r\nHost: x\r\n"
+                                 "Content-Type: application/json\r\nContent-Length: 2\r\n"
+                                 "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                                 "2\r\n{}\r\n0\r\n\r\n", &answer), ==, 400);
+  g_assert_nonnull (strstr (answer, "both Content-Length and Transfer-Encoding"));
+  g_clear_pointer (&answer, g_free);
+
+  g_assert_cmpuint (raw_request (fixture,
+                                 "POST /hooks/orders HTTP/1.1\r\nHost: x\r\n"
+                                 "Content-Type: application/json\r\nContent-Length: -5\r\n"
+                                 "Connection: close\r\n\r\n{}", &answer), ==, 400);
+  g_assert_nonnull (strstr (answer, "Content-Length"));
+  g_clear_pointer (&answer, g_free);
+
+  g_assert_true (conduit_history_store_flush (fixture->base.history, NULL));
+  g_assert_cmpuint (n_runs (fixture), ==, 0);
+
+  /* A missing type with a body that is JSON is read as JSON, as documented. */
+  g_assert_cmpuint (post_full (fixture, fixture->url, "POST", NULL, " {\"order_id\": \"N\"}", NULL,
+                               &id, NULL), ==, 202);
+  g_assert_cmpint (id, >, 0);
+  wait_for_runs (fixture, 1);
+}
+
+/* Issue #14 point 4: several documents in one body are refused, unless the trigger takes
+ * NDJSON batches, and then every one is kept. */
+static void
+test_several_documents (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(ConduitFlow) batches = webhook_flow_full (fixture, 0, "/hooks/batch", 4096,
+                                                      ", \"batch\": \"ndjson\"");
+  g_autofree char *batch_url = NULL;
+  g_autofree char *answer = NULL;
+  g_autoptr(ConduitRunRecord) run = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  g_assert_cmpuint (post_full (fixture, fixture->url, "POST", "application/json",
+                               "{\"n\":30}\n{\"n\":31}", NULL, NULL, &answer), ==, 400);
+  g_assert_nonnull (strstr (answer, "more than one JSON document"));
+  g_assert_cmpuint (post (fixture, "POST", "application/json", "[{\"n\":1}][{\"n\":2}]", NULL,
+                          NULL), ==, 400);
+  g_assert_true (conduit_history_store_flush (fixture->base.history, NULL));
+  g_assert_cmpuint (n_runs (fixture), ==, 0);
+
+  g_assert_true (conduit_webhook_server_add_flow (fixture->server, batches, NULL, NULL, &error));
+  g_assert_no_error (error);
+  batch_url = conduit_webhook_server_dup_url (fixture->server, batches);
+
+  g_assert_cmpuint (post_full (fixture, batch_url, "POST", "application/x-ndjson",
+                               "{\"n\":30}\n{\"n\":31}\n\n{\"n\":32}\n", NULL, &id, NULL), ==, 202);
+  run = conduit_history_store_get_run (fixture->base.history, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (run->items_in, ==, 3);
+  g_clear_pointer (&run, conduit_run_record_free);
+
+  g_assert_cmpuint (post_full (fixture, batch_url, "POST", "application/json",
+                               "[{\"n\":1}][{\"n\":2},{\"n\":3}]", NULL, &id, NULL), ==, 202);
+  run = conduit_history_store_get_run (fixture->base.history, id, &error);
+  g_assert_cmpuint (run->items_in, ==, 3);
+
+  /* A bad document refuses the whole batch, naming it. */
+  g_clear_pointer (&answer, g_free);
+  g_assert_cmpuint (post_full (fixture, batch_url, "POST", "application/x-ndjson",
+                               "{\"n\":1}\n{\"n\":\n", NULL, NULL, &answer), ==, 400);
+  g_assert_nonnull (strstr (answer, "document 2"));
+  wait_for_runs (fixture, 2);
+}
+
+static void
+set_up_large (Fixture       *fixture,
+              gconstpointer  data)
+{
+  set_up_full (fixture, 4 * 1024 * 1024, NULL, NULL);
+}
+
+/* Issue #14 point 5: an accepted event is kept whole; one the history would cut is refused
+ * before the answer. */
+static void
+test_event_kept_whole (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GString) many = g_string_new ("[");
+  g_autoptr(GString) long_item = g_string_new ("{\"note\": \"");
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *answer = NULL;
+  gint64 id;
+
+  conduit_history_store_set_max_item_bytes (fixture->base.history, 2048);
+
+  for (guint i = 0; i < CONDUIT_WEBHOOK_MAX_EVENT_ITEMS + 1; i++)
+    g_string_append_printf (many, "%s{\"n\":%u}", i > 0 ? "," : "", i);
+  g_string_append_c (many, ']');
+  g_assert_cmpuint (post_full (fixture, fixture->url, "POST", "application/json", many->str, NULL,
+                               NULL, &answer), ==, 413);
+  g_assert_nonnull (strstr (answer, "1001 items"));
+  g_clear_pointer (&answer, g_free);
+
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_c (long_item, 'a' + i % 26);
+  g_string_append (long_item, "\"}");
+  g_assert_cmpuint (post_full (fixture, fixture->url, "POST", "application/json", long_item->str,
+                               NULL, NULL, &answer), ==, 413);
+  g_assert_nonnull (strstr (answer, "item 1"));
+  g_assert_true (conduit_history_store_flush (fixture->base.history, NULL));
+  g_assert_cmpuint (n_runs (fixture), ==, 0);
+
+  /* Exactly the limits: taken, and every item kept. */
+  g_string_truncate (many, 0);
+  g_string_append_c (many, '[');
+  for (guint i = 0; i < CONDUIT_WEBHOOK_MAX_EVENT_ITEMS; i++)
+    g_string_append_printf (many, "%s{\"n\":%u}", i > 0 ? "," : "", i);
+  g_string_append_c (many, ']');
+  g_assert_cmpuint (post (fixture, "POST", "application/json", many->str, NULL, &id), ==, 202);
+  items = conduit_history_store_list_items (fixture->base.history, id, "hook", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, CONDUIT_WEBHOOK_MAX_EVENT_ITEMS);
+  wait_for_runs (fixture, 1);
+}
+
+/* The most memory this process ever held, in KiB. */
+static guint64
+peak_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+  guint64 kib = 0;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "VmHWM:");
+  g_assert_nonnull (line);
+  sscanf (line, "VmHWM: %" G_GUINT64_FORMAT, &kib);
+  return kib;
+}
+
+/* Issue #14 point 1: a chunked body is cut off at the limit while it is read: 96 MiB sent to a
+ * trigger that takes 1 KiB neither grows the process nor gets anything but 413. */
+static void
+test_chunked_limit (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  Raw raw = { 0 };
+  GThread *thread;
+  guint64 before = peak_kib ();
+  guint status = 0;
+
+  raw.chunked_bytes = 96 * 1024 * 1024;
+  thread = raw_start (&raw, fixture->port,
+                      "POST /hooks/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                      "X-Hub-Signature-256: sha256=00\r\n"
+                      "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+  raw_finish (&raw, thread);
+  sscanf (raw.response->str, "HTTP/1.1 %u", &status);
+  g_assert_cmpuint (status, ==, 413);
+  g_assert_cmpuint (peak_kib () - before, <, 32 * 1024);
+  raw_clear (&raw);
+
+  g_assert_true (conduit_history_store_flush (fixture->base.history, NULL));
+  g_assert_cmpuint (n_runs (fixture), ==, 0);
+}
+
+/* Issue #14 point 2: idle, slow and too many connections do not hold the server. */
+static void
+test_timeouts (Fixture       *fixture,
+               gconstpointer  data)
+{
+  ConduitWebhookLimits limits = { .header_timeout_s = 1, .body_timeout_s = 1,
+                                  .idle_timeout_s = 1, .max_connections = 2 };
+  const char *requests[] = {
+    "",                                                            /* says nothing */
+    "POST /hooks/orders HTTP/1.1\r\nHost: x\r\n",                  /* headers never end */
+    "POST /hooks/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    "Content-Length: 100\r\n\r\n{\"order_id\":",                  /* body never ends */
+  };
+
+  conduit_webhook_server_set_limits (fixture->server, &limits);
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    {
+      Raw raw = { 0 };
+      GThread *thread = raw_start (&raw, fixture->port, requests[i]);
+
+      raw_finish (&raw, thread);
+      g_assert_true (raw.closed);
+      g_assert_cmpint (raw.elapsed_us, <, 10 * G_USEC_PER_SEC);
+      raw_clear (&raw);
+    }
+
+  /* Two connections at once at most: the third waits until one closes. */
+  {
+    Raw raws[3] = { { 0 } };
+    GThread *threads[3];
+    guint most = 0;
+
+    for (guint i = 0; i < 3; i++)
+      threads[i] = raw_start (&raws[i], fixture->port, "");
+    for (guint i = 0; i < 3; i++)
+      {
+        raw_finish (&raws[i], threads[i]);
+        most = MAX (most, conduit_webhook_server_get_n_connections (fixture->server));
+        g_assert_true (raws[i].closed);
+        raw_clear (&raws[i]);
+      }
+    g_assert_cmpuint (most, <=, 2);
+  }
+
+  /* And it still takes events. */
+  g_assert_cmpuint (post (fixture, "POST", "application/json", "{\"order_id\": \"T-1\"}", NULL,
+                          NULL), ==, 202);
+  wait_for_runs (fixture, 1);
+}
+
+/* Issue #14 point 2: a client that closes its kept-alive connection between requests frees
+ * its descriptor at once (libsoup 3.2 alone keeps such a connection for the life of the
+ * process: the file descriptors run out). */
+static void
+test_closed_keep_alive (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  gint64 deadline;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      Raw raw = { 0 };
+      GThread *thread;
+
+      raw.half_close = TRUE;
+      thread = raw_start (&raw, fixture->port,
+                          "POST /hooks/orders HTTP/1.1\r\nHost: x\r\n"
+                          "Content-Type: application/json\r\nContent-Length: 17\r\n\r\n"
+                          "{\"order_id\": \"K\"}");
+      raw_finish (&raw, thread);
+      g_assert_true (g_str_has_prefix (raw.response->str, "HTTP/1.1 202"));
+      g_assert_true (raw.closed);
+      g_assert_cmpint (raw.elapsed_us, <, 5 * G_USEC_PER_SEC);
+      raw_clear (&raw);
+    }
+
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (conduit_webhook_server_get_n_connections (fixture->server) > 0 &&
+         g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_assert_cmpuint (conduit_webhook_server_get_n_connections (fixture->server), ==, 0);
+  wait_for_runs (fixture, 5);
+}
+
+/* Issue #14 point 3, in the server: once draining, a request being read gets 503 with
+ * Connection: close, idle connections close, nothing new is accepted. */
+static void
+test_drain (Fixture       *fixture,
+            gconstpointer  data)
+{
+  Raw busy = { 0 };
+  Raw idle = { 0 };
+  GThread *busy_thread, *idle_thread;
+  g_autoptr(GSocketClient) connector = g_socket_client_new ();
+  g_autoptr(GSocketConnection) late = NULL;
+
+  busy.pause_after = 100;
+  busy_thread = raw_start (&busy, fixture->port,
+                           "POST /hooks/orders HTTP/1.1\r\nHost: x\r\n"
+                           "Content-Type: application/json\r\nContent-Length: 20\r\n\r\n"
+                           "{\"order_id\": \"D-1\"}\n");
+  g_assert_cmpuint (strlen (busy.request), >, 100);
+  idle_thread = raw_start (&idle, fixture->port, "");
+  while (!g_atomic_int_get (&busy.paused) ||
+         conduit_webhook_server_get_n_connections (fixture->server) < 2)
+    g_main_context_iteration (NULL, TRUE);
+
+  conduit_webhook_server_drain (fixture->server);
+  g_atomic_int_set (&busy.go, TRUE);
+
+  raw_finish (&busy, busy_thread);
+  g_assert_true (g_str_has_prefix (busy.response->str, "HTTP/1.1 503"));
+  g_assert_nonnull (strstr (busy.response->str, "Connection: close"));
+  raw_finish (&idle, idle_thread);
+  g_assert_true (idle.closed);
+  g_assert_cmpuint (idle.response->len, ==, 0);
+  raw_clear (&busy);
+  raw_clear (&idle);
+
+  late = g_socket_client_connect_to_host (connector, "127.0.0.1", (guint16)fixture->port, NULL,
+                                          NULL);
+  g_assert_null (late);
+  g_assert_true (conduit_history_store_flush (fixture->base.history, NULL));
+  g_assert_cmpuint (n_runs (fixture), ==, 0);
+}
+
+static char *
+hex_hmac (const char *prefix,
+          const char *body)
+{
+  g_autofree char *text = g_strconcat (prefix, body, NULL);
+
+  return g_compute_hmac_for_string (G_CHECKSUM_SHA256, (const guchar *)SECRET, strlen (SECRET),
+                                    text, -1);
+}
+
+/* Issue #14 point 7: a signed timestamp outside the tolerance, or a signature seen before,
+ * is refused: a captured request cannot be replayed. */
+static void
+test_timestamped_signature (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  const char *body = "{\"order_id\": \"TS-1\"}";
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *prefix = g_strdup_printf ("%" G_GINT64_FORMAT ".", now);
+  g_autofree char *digest = hex_hmac (prefix, body);
+  g_autofree char *header = g_strdup_printf ("t=%" G_GINT64_FORMAT ",v1=%s", now, digest);
+  g_autofree char *old_prefix = g_strdup_printf ("%" G_GINT64_FORMAT ".", now - 400);
+  g_autofree char *old_digest = hex_hmac (old_prefix, body);
+  g_autofree char *old = g_strdup_printf ("t=%" G_GINT64_FORMAT ",v1=%s", now - 400, old_digest);
+  g_autofree char *forged = g_strdup_printf ("t=%" G_GINT64_FORMAT ",v1=%s", now, old_digest);
+  g_autofree char *answer = NULL;
+  g_autofree char *slack_time = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  g_autofree char *slack_prefix = g_strdup_printf ("v0:%" G_GINT64_FORMAT ":", now);
+  g_autofree char *slack_digest = hex_hmac (slack_prefix, body);
+  g_autofree char *slack = g_strconcat ("v0=", slack_digest, NULL);
+  const char *headers[] = { "X-Hub-Signature-256", header, NULL };
+  const char *slack_headers[] = { "X-Hub-Signature-256", slack,
+                                  "X-Slack-Request-Timestamp", slack_time, NULL };
+
+  conduit_webhook_server_set_signature_timestamp (fixture->server, fixture->flow,
+                                                  CONDUIT_SIGNATURE_TIMESTAMP_STRIPE, 300);
+
+  g_assert_cmpuint (post (fixture, "POST", "application/json", body, old, NULL), ==, 401);
+  g_assert_cmpuint (post (fixture, "POST", "application/json", body, forged, NULL), ==, 401);
+  g_assert_cmpuint (post (fixture, "POST", "application/json", body, header, NULL), ==, 202);
+  g_assert_cmpuint (post_full (fixture, fixture->url, "POST", "application/json", body, headers,
+                               NULL, &answer), ==, 401);
+  g_assert_nonnull (strstr (answer, "replay"));
+
+  conduit_webhook_server_set_signature_timestamp (fixture->server, fixture->flow,
+                                                  CONDUIT_SIGNATURE_TIMESTAMP_SLACK, 300);
+  g_assert_cmpuint (post_full (fixture, fixture->url, "POST", "application/json", body,
+                               slack_headers, NULL, NULL), ==, 202);
+  g_assert_cmpuint (post_full (fixture, fixture->url, "POST", "application/json", body,
+                               slack_headers, NULL, NULL), ==, 401);
+  wait_for_runs (fixture, 2);
+  g_assert_cmpuint (n_runs (fixture), ==, 2);
+}
+
+/* Issue #14 point 13: the secret of one flow is redacted from another flow's run too. */
+static void
+test_secrets_process_wide (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(ConduitFlow) signed_flow = webhook_flow_full (fixture, 0, "/hooks/signed",
+                                                          1024, NULL);
+  g_autoptr(GError) error = NULL;
+  const char *secret = "other-flows-secret-7f3a9c";
+  g_autofree char *body = g_strdup_printf ("{\"order_id\": \"P-1\", \"note\": \"%s\"}", secret);
+  ConduitHistoryQuery query = { .status = -1, .text = secret };
+  gint64 id;
+
+  g_assert_true (conduit_webhook_server_add_flow (fixture->server, signed_flow, NULL, secret,
+                                                  &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (post (fixture, "POST", "application/json", body, NULL, &id), ==, 202);
+  wait_for_runs (fixture, 1);
+  g_assert_cmpuint (conduit_history_store_count_runs (fixture->base.history, &query, NULL), ==, 0);
+  query.text = "P-1";
+  g_assert_cmpuint (conduit_history_store_count_runs (fixture->base.history, &query, NULL), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -427,6 +1015,22 @@ main (int    argc,
               test_curl_and_unique_url, tear_down);
   g_test_add ("/conduit/webhook/burst-all-recorded", Fixture, NULL, set_up,
               test_burst_all_recorded, tear_down);
+
+  g_test_add ("/conduit/webhook/bad-input", Fixture, NULL, set_up, test_bad_input, tear_down);
+  g_test_add ("/conduit/webhook/several-documents", Fixture, NULL, set_up,
+              test_several_documents, tear_down);
+  g_test_add ("/conduit/webhook/event-kept-whole", Fixture, NULL, set_up_large,
+              test_event_kept_whole, tear_down);
+  g_test_add ("/conduit/webhook/chunked-limit", Fixture, NULL, set_up_signed, test_chunked_limit,
+              tear_down);
+  g_test_add ("/conduit/webhook/timeouts", Fixture, NULL, set_up, test_timeouts, tear_down);
+  g_test_add ("/conduit/webhook/closed-keep-alive", Fixture, NULL, set_up, test_closed_keep_alive,
+              tear_down);
+  g_test_add ("/conduit/webhook/drain", Fixture, NULL, set_up, test_drain, tear_down);
+  g_test_add ("/conduit/webhook/timestamped-signature", Fixture, NULL, set_up_signed,
+              test_timestamped_signature, tear_down);
+  g_test_add ("/conduit/webhook/secrets-process-wide", Fixture, NULL, set_up,
+              test_secrets_process_wide, tear_down);
 
   return g_test_run ();
 }

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # bench/mapping/bench.sh BUILD_DIR SCRATCH_DIR
 #
-# Maps generated lead records (NDJSON and CSV) with a 12-field mapping (nested output, trims,
+# Maps generated lead records (NDJSON and CSV) with a simple 12-field mapping (nested output, trims,
 # lowercasing, concatenation, digit-only phone, integer and date parsing, a default, a
 # constant, a required email) through `conduit-cli map`, and the same mapping written as a
 # plain python3 script, a jq program and a Miller program. Checks that every output holds the
-# same records, then prints records/s (wall clock, and per CPU-second) and peak memory (GNU
+# same records; then the realistic mapping (see below) against realistic.py. Prints records/s (wall clock, and per CPU-second) and peak memory (GNU
 # time's maximum RSS) for each.
 # BENCH_RECORDS changes the number of records (default 200000), BENCH_RUNS the runs of the
 # quick tools of which the fastest counts (default 3).
@@ -85,6 +85,26 @@ for format in ndjson csv; do
     "$here/map.mlr" "$input" "$scratch/miller-$format.out"
 done
 
+# The realistic lead mapping (realistic.json): names trimmed and title-cased, e-mail checked
+# by a regular expression, phone normalised, US dates read leniently, a nested company
+# object, let and try, and the rejected records shaped by a second mapping
+# (realistic-rejected.json), against realistic.py doing the same job in the same run.
+for format in ndjson csv; do
+  input="$scratch/leads.$format"
+  echo "mapping $format, realistic" >&2
+  RUNS=$quick_runs run "conduit-realistic-$format" "$cli" map "$here/realistic.json" \
+    --rejected-mapping "$here/realistic-rejected.json" --input "$input" \
+    --output "$scratch/conduit-realistic-$format.out" \
+    --rejected "$scratch/conduit-realistic-$format.rejected"
+  RUNS=$quick_runs run "python3-realistic-$format" python3 "$here/realistic.py" "$format" "$input" \
+    "$scratch/python3-realistic-$format.out" "$scratch/python3-realistic-$format.rejected"
+  python3 "$here/compare.py" "$scratch/conduit-realistic-$format.out" \
+    "$scratch/python3-realistic-$format.out"
+  python3 "$here/compare.py" "$scratch/conduit-realistic-$format.rejected" \
+    "$scratch/python3-realistic-$format.rejected"
+done
+echo "  realistic: the same mapped and rejected records from conduit and python3" >&2
+
 echo "checking that all outputs are identical" >&2
 python3 "$here/compare.py" "$scratch/conduit-ndjson.out" "$scratch/conduit-csv.out" \
   "$scratch/python3-ndjson.out" "$scratch/python3-csv.out" "$scratch/jq-ndjson.out" \
@@ -113,4 +133,12 @@ for format in ndjson csv; do
     printf '%s records/CPU-s\t%s\trecords/CPU-s\t%s\t%s\thigher\n' "$format" \
       "$(stat "conduit-$format" 4)" "$base" "$(stat "$base-$format" 4)"
   done
+done
+for format in ndjson csv; do
+  printf 'realistic %s records/s\t%s\trecords/s\tpython3\t%s\thigher\n' "$format" \
+    "$(stat "conduit-realistic-$format" 1)" "$(stat "python3-realistic-$format" 1)"
+  printf 'realistic %s peak memory\t%s\tMB\tpython3\t%s\tlower\n' "$format" \
+    "$(stat "conduit-realistic-$format" 2)" "$(stat "python3-realistic-$format" 2)"
+  printf 'realistic %s records/CPU-s\t%s\trecords/CPU-s\tpython3\t%s\thigher\n' "$format" \
+    "$(stat "conduit-realistic-$format" 4)" "$(stat "python3-realistic-$format" 4)"
 done

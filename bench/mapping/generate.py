@@ -23,7 +23,7 @@ COUNTRIES = ["fr", "de", "gb", "us", "es", "it", "nl", "se"]
 NOTES = ["Asked for a demo", "Wants pricing for 50 seats", "Met at the trade fair",
          "Call back next quarter", "Downloaded the white paper", ""]
 FIELDS = ["id", "first_name", "last_name", "email", "phone", "company", "employees", "created",
-          "utm_source", "country", "city", "notes"]
+          "utm_source", "country", "city", "notes", "created_us"]
 
 
 def pad(text):
@@ -57,5 +57,8 @@ with open(ndjson_path, "w", encoding="utf-8") as ndjson, \
             "city": rng.choice(["Paris", "Berlin", "London", "New York", "Madrid", "Rome"]),
             "notes": rng.choice(NOTES),
         }
+        # the US form of the same kind of date, with an impossible one now and then (02/30)
+        record["created_us"] = ("02/30/2024" if rng.random() < 0.01 else
+                                f"{rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}/{rng.randint(2019, 2025)}")
         ndjson.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
         writer.writerow([record[f] for f in FIELDS])

@@ -37,6 +37,9 @@ struct _ConduitCredentialEditor
   GtkStringList          *kinds;
   ConduitCredentialKind   kind;
   char                   *test_result;
+  ConduitOAuthSignIn     *sign_in;       /* the browser sign-in in progress */
+  GCancellable           *sign_in_cancellable;
+  AdwMessageDialog       *sign_in_dialog; /* (weak) */
 
   /* template children */
   GtkScrolledWindow      *scrolled_window;
@@ -45,6 +48,8 @@ struct _ConduitCredentialEditor
   AdwEntryRow            *id_row;
   AdwComboRow            *kind_row;
   AdwPreferencesGroup    *details_group;
+  AdwPreferencesGroup    *sign_in_group;
+  AdwActionRow           *sign_in_row;
   AdwEntryRow            *test_url_row;
   GtkWidget              *test_result_box;
   GtkSpinner             *test_spinner;
@@ -53,11 +58,14 @@ struct _ConduitCredentialEditor
 
   guint                   scroll_timeout_id;
   guint                   busy : 1;
+  guint                   no_browser : 1;
+  guint                   signed_in : 1;   /* the edited credential holds tokens */
 };
 
 enum {
   SAVED,
   TEST_FINISHED,
+  SIGN_IN_STARTED,
   N_SIGNALS
 };
 
@@ -134,6 +142,8 @@ set_busy (ConduitCredentialEditor *self,
   self->busy = busy;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "credential.save", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "credential.test", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "credential.sign-in",
+                                 !busy && self->kind == CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE);
 }
 
 /* ---- the form ------------------------------------------------------------------------- */
@@ -248,6 +258,8 @@ build_field_row (ConduitCredentialEditor          *self,
   return row;
 }
 
+static void update_sign_in_group (ConduitCredentialEditor *self);
+
 /* Editing shows no stored secret, so say what an empty secret row means. */
 static void
 update_details_description (ConduitCredentialEditor *self)
@@ -279,14 +291,22 @@ rebuild_details (ConduitCredentialEditor *self)
   fields = conduit_credential_kind_get_fields (self->kind, &n_fields);
   for (guint i = 0; i < n_fields; i++)
     {
-      GtkWidget *field_row = build_field_row (self, &fields[i]);
+      GtkWidget *field_row;
 
+      /* tokens come from signing in, never from typing */
+      if (fields[i].managed)
+        continue;
+
+      field_row = build_field_row (self, &fields[i]);
+      if (g_str_equal (fields[i].key, "authorize_url"))
+        g_signal_connect_swapped (field_row, "changed", G_CALLBACK (update_sign_in_group), self);
       g_hash_table_insert (self->field_rows, (gpointer)fields[i].key, field_row);
       adw_preferences_group_add (self->details_group, field_row);
     }
 
   update_dependent_rows (self);
   update_details_description (self);
+  update_sign_in_group (self);
 }
 
 static void
@@ -315,7 +335,7 @@ fill_form (ConduitCredentialEditor *self,
       GtkWidget *row = g_hash_table_lookup (self->field_rows, fields[i].key);
       const char *value = conduit_credential_get_field (credential, fields[i].key);
 
-      if (fields[i].secret)
+      if (fields[i].secret || row == NULL)
         continue;
 
       if (value == NULL)
@@ -365,15 +385,22 @@ build_credential (ConduitCredentialEditor  *self,
   credential = conduit_credential_new (id, self->kind);
   conduit_credential_set_name (credential, *name ? name : NULL);
   if (self->original != NULL)
-    conduit_credential_set_attention (credential, conduit_credential_get_attention (self->original));
+    {
+      conduit_credential_set_attention (credential, conduit_credential_get_attention (self->original));
+      conduit_credential_set_needs_sign_in (credential,
+                                            conduit_credential_get_needs_sign_in (self->original));
+    }
 
   fields = conduit_credential_kind_get_fields (self->kind, &n_fields);
   for (guint i = 0; i < n_fields; i++)
     {
       GtkWidget *row = g_hash_table_lookup (self->field_rows, fields[i].key);
-      const char *value = row_text (row);
+      const char *value;
       gboolean ok;
 
+      if (row == NULL)
+        continue;
+      value = row_text (row);
       /* a hidden row (the header name of a key sent in the address) does not apply */
       if (!gtk_widget_get_visible (row) || value == NULL)
         continue;
@@ -389,6 +416,20 @@ build_credential (ConduitCredentialEditor  *self,
     }
 
   return g_steal_pointer (&credential);
+}
+
+/* The form as a credential, or %NULL with what is wrong shown above the form. */
+static ConduitCredential *
+credential_from_form (ConduitCredentialEditor *self)
+{
+  g_autoptr(GError) error = NULL;
+  ConduitCredential *credential;
+
+  set_message (self, NULL);
+  credential = build_credential (self, &error);
+  if (credential == NULL)
+    set_message (self, error->message);
+  return credential;
 }
 
 /* ---- filling in the stored secret --------------------------------------------------------- */
@@ -431,10 +472,19 @@ on_stored_secret (GObject      *source,
   set_busy (self, FALSE);
   secret = conduit_credential_kind_get_secret_field (self->kind);
   if (stored != NULL && conduit_credential_get_kind (stored) == self->kind)
-    conduit_credential_set_secret (op->credential, secret->key,
-                                   conduit_credential_get_secret (stored, secret->key), NULL);
+    {
+      const ConduitCredentialFieldSpec *fields;
+      guint n_fields;
 
-  if (conduit_credential_get_secret (op->credential, secret->key) == NULL)
+      /* what the form leaves empty stays as stored, the tokens of a sign-in included */
+      fields = conduit_credential_kind_get_fields (self->kind, &n_fields);
+      for (guint i = 0; i < n_fields; i++)
+        if (fields[i].secret && conduit_credential_get_secret (op->credential, fields[i].key) == NULL)
+          conduit_credential_set_secret (op->credential, fields[i].key,
+                                         conduit_credential_get_secret (stored, fields[i].key), NULL);
+    }
+
+  if (conduit_credential_get_secret (op->credential, secret->key) == NULL && secret->required)
     {
       g_autofree char *message = NULL;
 
@@ -461,7 +511,10 @@ with_secret (ConduitCredentialEditor *self,
   const ConduitCredentialFieldSpec *secret = conduit_credential_kind_get_secret_field (self->kind);
   SecretOp *op;
 
-  if (conduit_credential_get_secret (credential, secret->key) != NULL || self->original == NULL)
+  /* a sign-in credential keeps its tokens in the keyring: always read them back */
+  if (self->original == NULL ||
+      (conduit_credential_get_secret (credential, secret->key) != NULL &&
+       self->kind != CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE))
     {
       func (self, credential);
       return;
@@ -550,7 +603,24 @@ on_existing_checked (GObject      *source,
       return;
     }
 
-  save_complete (self, credential);
+  /* saving, or signing in first (which saves at the end) */
+  ((WithSecretFunc)g_object_get_data (G_OBJECT (credential), "conduit-then")) (self, credential);
+}
+
+/* A new credential must not quietly replace one that flows already use: @then runs once the
+ * keyring holds none with its id. */
+static void
+check_new_id (ConduitCredentialEditor *self,
+              ConduitCredential       *credential,
+              WithSecretFunc           then)
+{
+  set_busy (self, TRUE);
+  g_object_set_data_full (G_OBJECT (credential), "conduit-editor", g_object_ref (self),
+                          g_object_unref);
+  g_object_set_data (G_OBJECT (credential), "conduit-then", then);
+  conduit_credential_store_lookup_async (self->store, conduit_credential_get_id (credential),
+                                         self->cancellable, on_existing_checked,
+                                         g_object_ref (credential));
 }
 
 static void
@@ -562,13 +632,9 @@ save_action (GtkWidget  *widget,
   g_autoptr(ConduitCredential) credential = NULL;
   g_autoptr(GError) error = NULL;
 
-  set_message (self, NULL);
-  credential = build_credential (self, &error);
+  credential = credential_from_form (self);
   if (credential == NULL)
-    {
-      set_message (self, error->message);
-      return;
-    }
+    return;
 
   if (self->original != NULL)
     {
@@ -582,13 +648,243 @@ save_action (GtkWidget  *widget,
       return;
     }
 
-  /* a new credential must not quietly replace one that flows already use */
-  set_busy (self, TRUE);
-  g_object_set_data_full (G_OBJECT (credential), "conduit-editor", g_object_ref (self),
-                          g_object_unref);
-  conduit_credential_store_lookup_async (self->store, conduit_credential_get_id (credential),
-                                         self->cancellable, on_existing_checked,
-                                         g_object_ref (credential));
+  check_new_id (self, credential, save_complete);
+}
+
+/* ---- signing in with the browser ---------------------------------------------------------- */
+
+/* Where to create the client id, by the service the sign-in address belongs to. */
+static const char *
+provider_hint (const char *authorize_url)
+{
+  g_autoptr(GUri) uri = authorize_url ? g_uri_parse (authorize_url, G_URI_FLAGS_NONE, NULL) : NULL;
+  const char *host = uri ? g_uri_get_host (uri) : NULL;
+
+  if (host != NULL && (g_str_equal (host, "accounts.google.com") || g_str_has_suffix (host, ".google.com")))
+    return _("Create the client ID in the Google Cloud console: APIs & Services → Credentials → "
+             "Create credentials → OAuth client ID, of the type “Desktop app”. Copy its client "
+             "ID and client secret here.");
+  if (host != NULL && (g_str_equal (host, "login.microsoftonline.com") ||
+                       g_str_has_suffix (host, ".microsoftonline.com")))
+    return _("Register the app in the Microsoft Entra admin center: App registrations → New "
+             "registration, with the platform “Mobile and desktop applications” and the address "
+             "http://localhost. Copy its Application (client) ID here; it needs no secret.");
+  return _("Register Conduit with the service as a desktop (native) app that signs in through "
+           "the address http://127.0.0.1, and copy its client ID here.");
+}
+
+static void
+update_sign_in_group (ConduitCredentialEditor *self)
+{
+  GtkWidget *authorize_row = g_hash_table_lookup (self->field_rows, "authorize_url");
+  gboolean sign_in = self->kind == CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE;
+  gboolean same_kind = self->original != NULL && conduit_credential_get_kind (self->original) == self->kind;
+  gboolean again = same_kind && conduit_credential_get_needs_sign_in (self->original);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_group), sign_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "credential.sign-in", sign_in && !self->busy);
+  if (!sign_in)
+    return;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->sign_in_row),
+                                 again ? _("The service ended the sign-in: sign in again")
+                                 : same_kind && self->signed_in
+                                 ? _("Signed in. Sign in again to use another account")
+                                 : _("Sign in with your browser to let Conduit use the service"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->sign_in_row),
+                               provider_hint (authorize_row ? row_text (authorize_row) : NULL));
+}
+
+static void
+on_sign_in_state_read (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(ConduitCredentialEditor) self = user_data;
+  g_autoptr(ConduitCredential) stored = NULL;
+
+  stored = conduit_credential_store_lookup_finish (CONDUIT_CREDENTIAL_STORE (source), result, NULL);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  self->signed_in = stored != NULL && conduit_credential_is_signed_in (stored);
+  update_sign_in_group (self);
+}
+
+static void
+close_sign_in_dialog (ConduitCredentialEditor *self)
+{
+  if (self->sign_in_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->sign_in_dialog));
+}
+
+static void
+on_signed_in (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(ConduitCredentialEditor) self = user_data;
+  g_autoptr(ConduitCredential) signed_in = NULL;
+  g_autoptr(GError) error = NULL;
+
+  signed_in = conduit_oauth_sign_in_wait_finish (CONDUIT_OAUTH_SIGN_IN (source), result, &error);
+  if (CONDUIT_OAUTH_SIGN_IN (source) != self->sign_in)
+    return;  /* one that a second click replaced */
+
+  g_clear_object (&self->sign_in);
+  close_sign_in_dialog (self);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (signed_in == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Not signed in: %s"), error->message);
+
+      set_message (self, message);
+      return;
+    }
+
+  /* kept at once: the tokens are only worth something in the keyring */
+  save_complete (self, signed_in);
+}
+
+static void
+on_sign_in_dialog_response (AdwMessageDialog        *dialog,
+                            const char              *response,
+                            ConduitCredentialEditor *self)
+{
+  g_cancellable_cancel (self->sign_in_cancellable);
+}
+
+static void
+on_copy_address (GtkButton               *button,
+                 ConduitCredentialEditor *self)
+{
+  if (self->sign_in == NULL)
+    return;
+
+  /* the address carries no secret: only the client id and a one-time challenge */
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)),
+                          conduit_oauth_sign_in_get_uri (self->sign_in));
+  gtk_button_set_label (button, _("Copied"));
+}
+
+static void
+on_browser_opened (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(ConduitCredentialEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error) && self->sign_in_dialog != NULL)
+    {
+      g_autofree char *body = g_strdup_printf (_("No browser opened (%s). Copy the address below "
+                                                 "into a browser on this computer and sign in "
+                                                 "there; Conduit goes on by itself."),
+                                               error->message);
+
+      adw_message_dialog_set_body (self->sign_in_dialog, body);
+    }
+}
+
+static void
+present_sign_in_dialog (ConduitCredentialEditor *self)
+{
+  const char *uri = conduit_oauth_sign_in_get_uri (self->sign_in);
+  GtkWidget *dialog;
+  GtkWidget *box;
+  GtkWidget *label;
+  GtkWidget *copy;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Sign In with Your Browser"),
+                                   _("Your browser shows the service’s sign-in page. Sign in "
+                                     "there and allow access; Conduit goes on by itself. If no "
+                                     "browser opened, copy this address into one:"));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"));
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  label = gtk_label_new (uri);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_CHAR);
+  gtk_label_set_lines (GTK_LABEL (label), 4);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 48);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "monospace");
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_set_name (label, "sign-in-address");
+  copy = gtk_button_new_with_mnemonic (_("Copy _Address"));
+  gtk_widget_set_halign (copy, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (copy, "pill");
+  g_signal_connect (copy, "clicked", G_CALLBACK (on_copy_address), self);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), copy);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_sign_in_dialog_response), self, 0);
+  g_set_weak_pointer (&self->sign_in_dialog, ADW_MESSAGE_DIALOG (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+sign_in_complete (ConduitCredentialEditor *self,
+                  ConduitCredential       *credential)
+{
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!conduit_credential_check (credential, &error))
+    {
+      set_message (self, error->message);
+      return;
+    }
+
+  /* a second click starts over: the first listener closes */
+  g_cancellable_cancel (self->sign_in_cancellable);
+  g_clear_object (&self->sign_in_cancellable);
+  self->sign_in_cancellable = g_cancellable_new ();
+  g_clear_object (&self->sign_in);
+  close_sign_in_dialog (self);
+
+  session = soup_session_new_with_options ("timeout", 30, "user-agent", "Conduit", NULL);
+  self->sign_in = conduit_oauth_sign_in_new (session, credential);
+  if (!conduit_oauth_sign_in_start (self->sign_in, &error))
+    {
+      g_clear_object (&self->sign_in);
+      set_message (self, error->message);
+      return;
+    }
+
+  present_sign_in_dialog (self);
+  /* the system browser, through the OpenURI portal inside Flatpak (GIO picks it) */
+  if (!self->no_browser)
+    g_app_info_launch_default_for_uri_async (conduit_oauth_sign_in_get_uri (self->sign_in), NULL,
+                                             self->sign_in_cancellable, on_browser_opened,
+                                             g_object_ref (self));
+  conduit_oauth_sign_in_wait_async (self->sign_in, self->sign_in_cancellable, on_signed_in,
+                                    g_object_ref (self));
+  g_signal_emit (self, signals[SIGN_IN_STARTED], 0);
+}
+
+static void
+sign_in_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  ConduitCredentialEditor *self = CONDUIT_CREDENTIAL_EDITOR (widget);
+  g_autoptr(ConduitCredential) credential = NULL;
+
+  credential = credential_from_form (self);
+  if (credential == NULL)
+    return;
+
+  if (self->original == NULL)
+    check_new_id (self, credential, sign_in_complete);
+  else
+    with_secret (self, credential, sign_in_complete);
 }
 
 /* ---- testing ---------------------------------------------------------------------------- */
@@ -857,6 +1153,26 @@ conduit_credential_editor_edit (ConduitCredentialEditor *self,
   gtk_window_set_title (GTK_WINDOW (self), title);
 
   update_details_description (self);
+  update_sign_in_group (self);
+  /* a listing has no secrets: whether it holds tokens takes a look into the keyring */
+  if (conduit_credential_get_kind (credential) == CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE &&
+      !conduit_credential_get_from_environment (credential))
+    conduit_credential_store_lookup_async (self->store, conduit_credential_get_id (credential),
+                                           self->cancellable, on_sign_in_state_read,
+                                           g_object_ref (self));
+}
+
+/**
+ * conduit_credential_editor_get_sign_in_state:
+ * @self: a credential editor
+ *
+ * Returns: what the Sign In row says about the credential's sign-in
+ */
+const char *
+conduit_credential_editor_get_sign_in_state (ConduitCredentialEditor *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL_EDITOR (self), NULL);
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->sign_in_row));
 }
 
 /**
@@ -938,6 +1254,60 @@ conduit_credential_editor_get_test_result (ConduitCredentialEditor *self)
   return self->test_result;
 }
 
+/**
+ * conduit_credential_editor_sign_in:
+ * @self: a credential editor for an oauth2-authorization-code credential
+ *
+ * Starts the browser sign-in, as the Sign In button does.
+ */
+void
+conduit_credential_editor_sign_in (ConduitCredentialEditor *self)
+{
+  g_return_if_fail (CONDUIT_IS_CREDENTIAL_EDITOR (self));
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "credential.sign-in", NULL);
+}
+
+/**
+ * conduit_credential_editor_get_sign_in_uri:
+ * @self: a credential editor
+ *
+ * Returns: (nullable): the address of the sign-in in progress, as the dialog shows it
+ */
+const char *
+conduit_credential_editor_get_sign_in_uri (ConduitCredentialEditor *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL_EDITOR (self), NULL);
+  return self->sign_in ? conduit_oauth_sign_in_get_uri (self->sign_in) : NULL;
+}
+
+/**
+ * conduit_credential_editor_get_sign_in_dialog:
+ * @self: a credential editor
+ *
+ * Returns: (transfer none) (nullable): the dialog of the sign-in in progress
+ */
+AdwMessageDialog *
+conduit_credential_editor_get_sign_in_dialog (ConduitCredentialEditor *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL_EDITOR (self), NULL);
+  return self->sign_in_dialog;
+}
+
+/**
+ * conduit_credential_editor_set_open_browser:
+ * @self: a credential editor
+ * @open_browser: whether a sign-in opens the system browser (%TRUE, the default); tests play
+ *   the browser themselves
+ */
+void
+conduit_credential_editor_set_open_browser (ConduitCredentialEditor *self,
+                                            gboolean                 open_browser)
+{
+  g_return_if_fail (CONDUIT_IS_CREDENTIAL_EDITOR (self));
+  self->no_browser = !open_browser;
+}
+
 /* ---- GObject ---------------------------------------------------------------------------- */
 
 static void
@@ -946,6 +1316,8 @@ conduit_credential_editor_dispose (GObject *object)
   ConduitCredentialEditor *self = (ConduitCredentialEditor *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->sign_in_cancellable);
+  close_sign_in_dialog (self);
   g_clear_handle_id (&self->scroll_timeout_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONDUIT_TYPE_CREDENTIAL_EDITOR);
   g_clear_object (&self->store);
@@ -961,6 +1333,8 @@ conduit_credential_editor_finalize (GObject *object)
   ConduitCredentialEditor *self = (ConduitCredentialEditor *)object;
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->sign_in_cancellable);
+  g_clear_object (&self->sign_in);
   g_clear_pointer (&self->field_rows, g_hash_table_unref);
   g_clear_pointer (&self->test_result, g_free);
 
@@ -994,6 +1368,15 @@ conduit_credential_editor_class_init (ConduitCredentialEditorClass *klass)
   signals[TEST_FINISHED] = g_signal_new ("test-finished", G_TYPE_FROM_CLASS (klass),
                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  /**
+   * ConduitCredentialEditor::sign-in-started:
+   * @self: the editor
+   *
+   * Emitted when a browser sign-in listens and its dialog shows the address.
+   */
+  signals[SIGN_IN_STARTED] = g_signal_new ("sign-in-started", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   (void)conduit_get_resource ();
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -1004,6 +1387,8 @@ conduit_credential_editor_class_init (ConduitCredentialEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitCredentialEditor, id_row);
   gtk_widget_class_bind_template_child (widget_class, ConduitCredentialEditor, kind_row);
   gtk_widget_class_bind_template_child (widget_class, ConduitCredentialEditor, details_group);
+  gtk_widget_class_bind_template_child (widget_class, ConduitCredentialEditor, sign_in_group);
+  gtk_widget_class_bind_template_child (widget_class, ConduitCredentialEditor, sign_in_row);
   gtk_widget_class_bind_template_child (widget_class, ConduitCredentialEditor, test_url_row);
   gtk_widget_class_bind_template_child (widget_class, ConduitCredentialEditor, test_result_box);
   gtk_widget_class_bind_template_child (widget_class, ConduitCredentialEditor, test_spinner);
@@ -1012,6 +1397,7 @@ conduit_credential_editor_class_init (ConduitCredentialEditorClass *klass)
 
   gtk_widget_class_install_action (widget_class, "credential.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "credential.test", NULL, test_action);
+  gtk_widget_class_install_action (widget_class, "credential.sign-in", NULL, sign_in_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,

@@ -31,4 +31,11 @@ GtkWidget               *conduit_credential_editor_get_row         (ConduitCrede
 const char              *conduit_credential_editor_get_message     (ConduitCredentialEditor *self);
 const char              *conduit_credential_editor_get_test_result (ConduitCredentialEditor *self);
 
+void                     conduit_credential_editor_sign_in         (ConduitCredentialEditor *self);
+const char              *conduit_credential_editor_get_sign_in_state (ConduitCredentialEditor *self);
+const char              *conduit_credential_editor_get_sign_in_uri (ConduitCredentialEditor *self);
+AdwMessageDialog        *conduit_credential_editor_get_sign_in_dialog (ConduitCredentialEditor *self);
+void                     conduit_credential_editor_set_open_browser (ConduitCredentialEditor *self,
+                                                                     gboolean                 open_browser);
+
 G_END_DECLS

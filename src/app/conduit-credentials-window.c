@@ -42,6 +42,9 @@ struct _ConduitCredentialsWindow
   GtkStack               *stack;
   GtkListBox             *list;
   AdwStatusPage          *unavailable_page;
+  GtkRevealer            *sign_in_banner;
+  GtkLabel               *sign_in_banner_label;
+  GtkButton              *sign_in_banner_button;
 
   guint                   loading : 1;
   guint                   reload_again : 1;
@@ -97,6 +100,10 @@ describe_credential (ConduitCredential *credential)
     case CONDUIT_CREDENTIAL_KIND_HMAC:
       return g_strdup_printf (_("Signing secret for the header “%s”"),
                               field_or_default (credential, "header"));
+
+    case CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE:
+      return g_strdup_printf (_("Browser sign-in with the client “%s”"),
+                              field_or_default (credential, "client_id"));
 
     case CONDUIT_CREDENTIAL_KIND_BEARER:
     case CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS:
@@ -194,6 +201,8 @@ row_new (ConduitCredentialsWindow *self,
 
   if (conduit_credential_get_locked (credential))
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge_new (_("Keyring locked"), "dim-label"));
+  if (conduit_credential_get_needs_sign_in (credential))
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge_new (_("Sign in again"), "warning"));
 
   if (read_only)
     {
@@ -224,6 +233,62 @@ row_new (ConduitCredentialsWindow *self,
   return row;
 }
 
+/* A sign-in the service ended stops every flow using it until a person signs in again, and
+ * serve cannot do that: the banner says so where the person can. */
+static void
+update_sign_in_banner (ConduitCredentialsWindow *self)
+{
+  ConduitCredential *first = NULL;
+  guint count = 0;
+
+  for (guint i = 0; self->credentials != NULL && i < self->credentials->len; i++)
+    {
+      ConduitCredential *credential = g_ptr_array_index (self->credentials, i);
+
+      if (!conduit_credential_get_needs_sign_in (credential))
+        continue;
+      if (first == NULL)
+        first = credential;
+      count++;
+    }
+
+  if (first != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      if (count == 1)
+        text = g_strdup_printf (_("The service ended the sign-in of “%s”: flows using it fail "
+                                  "until you sign in again."), conduit_credential_get_name (first));
+      else
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "%u credential needs you to sign in again, first “%s”.",
+                                             "%u credentials need you to sign in again, first “%s”.",
+                                             count),
+                                count, conduit_credential_get_name (first));
+      gtk_label_set_text (self->sign_in_banner_label, text);
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (self->sign_in_banner_button), "s",
+                                        conduit_credential_get_id (first));
+    }
+
+  gtk_revealer_set_reveal_child (self->sign_in_banner, first != NULL);
+}
+
+/**
+ * conduit_credentials_window_get_sign_in_banner_text:
+ * @self: a credentials window
+ *
+ * Returns: (nullable): what the "needs sign-in again" banner says, %NULL while it is hidden
+ */
+const char *
+conduit_credentials_window_get_sign_in_banner_text (ConduitCredentialsWindow *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIALS_WINDOW (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->sign_in_banner))
+    return NULL;
+  return gtk_label_get_text (self->sign_in_banner_label);
+}
+
 static void
 show_credentials (ConduitCredentialsWindow *self,
                   GPtrArray                *credentials)
@@ -247,6 +312,7 @@ show_credentials (ConduitCredentialsWindow *self,
     }
 
   gtk_stack_set_visible_child_name (self->stack, credentials->len > 0 ? "list" : "empty");
+  update_sign_in_banner (self);
 }
 
 static void
@@ -425,6 +491,19 @@ add_action (GtkWidget  *widget,
             GVariant   *parameter)
 {
   conduit_credentials_window_add (CONDUIT_CREDENTIALS_WINDOW (widget));
+}
+
+static void
+sign_in_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  ConduitCredentialsWindow *self = CONDUIT_CREDENTIALS_WINDOW (widget);
+  ConduitCredentialEditor *editor;
+
+  editor = conduit_credentials_window_edit (self, g_variant_get_string (parameter, NULL));
+  if (editor != NULL)
+    conduit_credential_editor_sign_in (editor);
 }
 
 static void
@@ -815,9 +894,13 @@ conduit_credentials_window_class_init (ConduitCredentialsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitCredentialsWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, ConduitCredentialsWindow, list);
   gtk_widget_class_bind_template_child (widget_class, ConduitCredentialsWindow, unavailable_page);
+  gtk_widget_class_bind_template_child (widget_class, ConduitCredentialsWindow, sign_in_banner);
+  gtk_widget_class_bind_template_child (widget_class, ConduitCredentialsWindow, sign_in_banner_label);
+  gtk_widget_class_bind_template_child (widget_class, ConduitCredentialsWindow, sign_in_banner_button);
 
   gtk_widget_class_install_action (widget_class, "credentials.add", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "credentials.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "credentials.sign-in", "s", sign_in_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "credentials.add", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);

@@ -38,4 +38,6 @@ void                      conduit_credentials_find_users_async          (const c
 GPtrArray                *conduit_credentials_find_users_finish         (GAsyncResult             *result,
                                                                          GError                  **error);
 
+const char               *conduit_credentials_window_get_sign_in_banner_text (ConduitCredentialsWindow *self);
+
 G_END_DECLS

@@ -134,6 +134,9 @@ conduit_run_explain (const ConduitRunProblem *problem)
   if (g_str_equal (kind, "credential-rejected"))
     return g_strdup_printf (_("The credential “%s” was refused — check it in Credentials"),
                             problem->credential ? problem->credential : "?");
+  if (g_str_equal (kind, "credential-needs-sign-in"))
+    return g_strdup_printf (_("The sign-in of “%s” has ended — open Credentials and sign in "
+                              "again"), problem->credential ? problem->credential : "?");
   if (g_str_equal (kind, "credential"))
     {
       if (*message != '\0')

@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 typedef int (*ConduitCliCommandFunc) (int argc, char **argv);
 
 int conduit_cli_validate   (int argc, char **argv);
+int conduit_cli_connector  (int argc, char **argv);
 int conduit_cli_map        (int argc, char **argv);
 int conduit_cli_credential (int argc, char **argv);
 

@@ -18,7 +18,8 @@
 #include "conduit.h"
 #include "conduit-cli-commands.h"
 
-/* conduit-cli credential list | show ID | set ID --kind KIND [--field k=v…] | delete ID
+/* conduit-cli credential list | show ID | set ID --kind KIND [--field k=v…] | delete ID |
+ *                        sign-in ID [--timeout SECONDS]
  *
  * Manages the credentials flows refer to, on a machine without the desktop app. A secret is
  * only ever read from standard input: a command line shows up in `ps`, shell history and
@@ -54,6 +55,7 @@ print_usage (FILE *stream)
   fprintf (stream, "  conduit-cli credential show ID\n");
   fprintf (stream, "  conduit-cli credential set ID --kind KIND [--name NAME] [--field KEY=VALUE…]\n");
   fprintf (stream, "  conduit-cli credential delete ID\n");
+  fprintf (stream, "  conduit-cli credential sign-in ID [--timeout SECONDS]\n");
   fprintf (stream, "\n%s\n", _("Keeps credentials in the keyring. “set” reads the secret from standard "
                                "input, never from the command line; “show” never prints it."));
   fprintf (stream, "\n%s\n", _("Kinds and their fields (* the secret, read from standard input):"));
@@ -65,7 +67,8 @@ print_usage (FILE *stream)
       fields = conduit_credential_kind_get_fields (k, &n_fields);
       fprintf (stream, "  %-26s", conduit_credential_kind_to_string (k));
       for (guint i = 0; i < n_fields; i++)
-        fprintf (stream, " %s%s", fields[i].key, fields[i].secret ? "*" : "");
+        if (!fields[i].managed)
+          fprintf (stream, " %s%s", fields[i].key, fields[i].secret ? "*" : "");
       fprintf (stream, "\n");
     }
   fprintf (stream, "\n%s\n", _("Without a keyring (on a server), set CONDUIT_CREDENTIAL_<ID> to the "
@@ -92,6 +95,8 @@ describe_status (ConduitCredential *credential,
 
   if (conduit_credential_get_locked (credential))
     return g_strdup (_("locked"));
+  if (conduit_credential_get_needs_sign_in (credential))
+    return g_strdup (_("needs sign-in again"));
   if (conduit_credential_get_attention (credential) != NULL)
     return g_strdup (_("needs attention"));
   if (conduit_credential_get_from_environment (credential) &&
@@ -338,7 +343,8 @@ command_set (const char  *prgname,
   g_auto(GStrv) field_args = NULL;
   const GOptionEntry entries[] = {
     { "kind", 'k', 0, G_OPTION_ARG_STRING, &kind_name,
-      N_("api-key, bearer, basic, oauth2-client-credentials or hmac"), N_("KIND") },
+      N_("api-key, bearer, basic, oauth2-client-credentials, hmac, oauth2-authorization-code or "
+         "jwt-bearer"), N_("KIND") },
     { "name", 'n', 0, G_OPTION_ARG_STRING, &name, N_("A name for people"), N_("NAME") },
     { "field", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &field_args,
       N_("A non-secret field, such as header=X-API-Key; repeat for more"), N_("KEY=VALUE") },
@@ -406,7 +412,8 @@ command_set (const char  *prgname,
       if (!conduit_credential_kind_from_string (kind_name, &kind))
         {
           fprintf (stderr, _("%s: unknown kind “%s”; use api-key, bearer, basic, "
-                             "oauth2-client-credentials or hmac\n"), prgname, kind_name);
+                             "oauth2-client-credentials, hmac, oauth2-authorization-code or "
+                             "jwt-bearer\n"), prgname, kind_name);
           return 1;
         }
     }
@@ -471,7 +478,8 @@ command_set (const char  *prgname,
   explicit_bzero (secret, strlen (secret));
   g_free (secret);
 
-  if (!conduit_credential_has_secrets (credential))
+  /* a sign-in credential of a public client has no secret to give: its tokens come later */
+  if (!conduit_credential_has_secrets (credential) && secret_field->required)
     {
       fprintf (stderr, _("%s: standard input is empty: pipe in the “%s”, for example: "
                          "printf %%s \"$TOKEN\" | conduit-cli credential set %s …\n"),
@@ -510,6 +518,111 @@ command_delete (const char *prgname,
   return 0;
 }
 
+static int
+command_sign_in (const char *prgname,
+                 int         argc,
+                 char      **argv)
+{
+  ConduitCredentialStore *store = conduit_credential_store_get_default ();
+  g_autoptr(ConduitCredential) credential = NULL;
+  g_autoptr(ConduitCredential) signed_in = NULL;
+  g_autoptr(ConduitOAuthSignIn) sign_in = NULL;
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  int timeout = CONDUIT_OAUTH_SIGN_IN_DEFAULT_TIMEOUT_SECONDS;
+  const char *id;
+  GOptionEntry entries[] = {
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout,
+      N_("How long to wait for the browser, in seconds (300)"), N_("SECONDS") },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("ID"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "%s: %s\n", prgname, error->message);
+      return 1;
+    }
+  if (argc != 2)
+    {
+      fprintf (stderr, _("%s: name exactly one credential id\n"), prgname);
+      return 1;
+    }
+  if (timeout <= 0)
+    {
+      fprintf (stderr, _("%s: --timeout must be a number of seconds above 0\n"), prgname);
+      return 1;
+    }
+  id = argv[1];
+
+  conduit_credential_store_lookup_async (store, id, NULL, on_done, &result);
+  credential = conduit_credential_store_lookup_finish (store, wait_for_result (&result), &error);
+  g_clear_object (&result);
+  if (credential == NULL)
+    {
+      fprintf (stderr, "%s: %s\n", prgname, error->message);
+      return 1;
+    }
+
+  if (conduit_credential_get_kind (credential) != CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE)
+    {
+      fprintf (stderr, _("%s: credential “%s” is of kind %s; only %s credentials sign in with "
+                         "the browser\n"), prgname, id,
+               conduit_credential_kind_to_string (conduit_credential_get_kind (credential)),
+               conduit_credential_kind_to_string (CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE));
+      return 1;
+    }
+
+  if (conduit_credential_get_from_environment (credential))
+    {
+      g_autofree char *env_name = conduit_credential_dup_env_name (id);
+
+      fprintf (stderr, _("%s: credential “%s” comes from %s, where new tokens cannot be kept; "
+                         "sign in where a keyring runs and move the credential with its tokens "
+                         "into the variable\n"), prgname, id, env_name);
+      return 1;
+    }
+
+  session = soup_session_new ();
+  sign_in = conduit_oauth_sign_in_new (session, credential);
+  conduit_oauth_sign_in_set_timeout (sign_in, (guint)timeout);
+  if (!conduit_oauth_sign_in_start (sign_in, &error))
+    {
+      fprintf (stderr, "%s: %s\n", prgname, error->message);
+      return 1;
+    }
+
+  /* the address goes to standard output alone on its line, so a script can pick it up */
+  printf (_("Open this address in a browser to sign in to “%s”:\n"), id);
+  printf ("%s\n", conduit_oauth_sign_in_get_uri (sign_in));
+  printf (_("Waiting for the browser to come back to %s …\n"),
+          conduit_oauth_sign_in_get_redirect_uri (sign_in));
+  fflush (stdout);
+
+  conduit_oauth_sign_in_wait_async (sign_in, NULL, on_done, &result);
+  signed_in = conduit_oauth_sign_in_wait_finish (sign_in, wait_for_result (&result), &error);
+  g_clear_object (&result);
+  if (signed_in == NULL)
+    {
+      fprintf (stderr, "%s: %s\n", prgname, error->message);
+      return 1;
+    }
+
+  conduit_credential_store_save_async (store, signed_in, NULL, on_done, &result);
+  if (!conduit_credential_store_save_finish (store, wait_for_result (&result), &error))
+    {
+      fprintf (stderr, _("%s: signed in, but the tokens could not be kept: %s\n"), prgname,
+               error->message);
+      return 1;
+    }
+
+  printf (_("Signed in: the tokens of “%s” are in the keyring.\n"), id);
+  return 0;
+}
+
 int
 conduit_cli_credential (int    argc,
                         char **argv)
@@ -542,6 +655,12 @@ conduit_cli_credential (int    argc,
     {
       argv[1] = prgname;
       return command_set (prgname, argc - 1, argv + 1);
+    }
+
+  if (g_str_equal (command, "sign-in"))
+    {
+      argv[1] = prgname;
+      return command_sign_in (prgname, argc - 1, argv + 1);
     }
 
   if (g_str_equal (command, "list") || g_str_equal (command, "show") ||

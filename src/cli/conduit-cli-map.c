@@ -12,175 +12,43 @@
 #include <inttypes.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <gio/gunixinputstream.h>
+#include <gio/gunixoutputstream.h>
+#include <glib/gstdio.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "conduit.h"
 #include "conduit-cli-commands.h"
-#include "conduit-mapping-private.h"
-#include "conduit-record-reader-private.h"
 
 /* conduit-cli map (MAPPING.json | FLOW.conduit --node ID) --input FILE --output OUT.ndjson
  *                 --rejected REJECTED.ndjson
  *
- * Streams records through a mapping: mapped records to --output as NDJSON, refused ones to
- * --rejected with every reason. Records stay arena values from reader to writer, so memory
- * does not grow with the input. */
+ * Streams records through a mapping (conduit_mapping_stream_run()): mapped records to
+ * --output as NDJSON, refused ones to --rejected with every reason. */
 
-#define FLUSH_SIZE (64 * 1024)
-
-typedef struct
-{
-  FILE       *file;
-  const char *name;
-  GString    *buffer;
-} Output;
-
-static gboolean
-output_open (Output      *output,
-             const char  *name,
+static GOutputStream *
+open_output (const char  *name,
+             int          fallback_fd,
              GError     **error)
 {
-  output->name = name;
-  output->buffer = g_string_sized_new (FLUSH_SIZE * 2);
-  if (name == NULL || g_str_equal (name, "-"))
-    {
-      output->file = stdout;
-      return TRUE;
-    }
+  int fd;
 
-  output->file = fopen (name, "wb");
-  if (output->file == NULL)
+  if (name == NULL || g_str_equal (name, "-"))
+    return g_unix_output_stream_new (fallback_fd, FALSE);
+
+  fd = g_open (name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0)
     {
       int saved = errno;
 
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _("cannot write “%s”: %s"),
                    name, g_strerror (saved));
-      return FALSE;
+      return NULL;
     }
-  return TRUE;
-}
-
-static gboolean
-output_flush (Output   *output,
-              GError  **error)
-{
-  if (output->file == NULL || output->buffer->len == 0)
-    return TRUE;
-  if (fwrite (output->buffer->str, 1, output->buffer->len, output->file) != output->buffer->len)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _("cannot write “%s”: %s"),
-                   output->name ? output->name : "-", g_strerror (saved));
-      return FALSE;
-    }
-  g_string_truncate (output->buffer, 0);
-  return TRUE;
-}
-
-static gboolean
-output_close (Output  *output,
-              GError **error)
-{
-  gboolean ok = output_flush (output, error);
-
-  if (output->file != NULL && output->file != stdout && output->file != stderr)
-    {
-      if (fclose (output->file) != 0 && ok)
-        {
-          int saved = errno;
-
-          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                       _("cannot write “%s”: %s"), output->name, g_strerror (saved));
-          ok = FALSE;
-        }
-    }
-  else if (output->file != NULL)
-    fflush (output->file);
-  output->file = NULL;
-  if (output->buffer != NULL)
-    g_string_free (g_steal_pointer (&output->buffer), TRUE);
-  return ok;
-}
-
-static const char *
-position_name (ConduitRecordFormat format)
-{
-  switch (format)
-    {
-    case CONDUIT_RECORD_FORMAT_CSV: return "row";
-    case CONDUIT_RECORD_FORMAT_JSON: return "item";
-    case CONDUIT_RECORD_FORMAT_NDJSON:
-    case CONDUIT_RECORD_FORMAT_AUTO:
-    default:
-      return "line";
-    }
-}
-
-static void
-write_reason (GString    *out,
-              const char *field,
-              const char *rule,
-              JsonNode   *value,
-              const char *message)
-{
-  g_string_append (out, "{\"field\":");
-  conduit_value_write_json_string (out, field, strlen (field));
-  g_string_append (out, ",\"rule\":");
-  conduit_value_write_json_string (out, rule, strlen (rule));
-  g_string_append (out, ",\"value\":");
-  if (value != NULL)
-    {
-      g_autofree char *text = json_to_string (value, FALSE);
-
-      g_string_append (out, text);
-    }
-  else
-    g_string_append (out, "null");
-  g_string_append (out, ",\"message\":");
-  conduit_value_write_json_string (out, message, strlen (message));
-  g_string_append_c (out, '}');
-}
-
-static void
-write_rejected (GString            *out,
-                ConduitRecordFormat format,
-                guint64             position,
-                const ConduitValue *record,
-                GPtrArray          *reasons)
-{
-  g_string_append_printf (out, "{\"%s\":%" G_GUINT64_FORMAT ",\"record\":", position_name (format),
-                          position);
-  conduit_value_write_json (out, record);
-  g_string_append (out, ",\"reasons\":[");
-  for (guint i = 0; i < reasons->len; i++)
-    {
-      ConduitMappingReason *reason = g_ptr_array_index (reasons, i);
-
-      if (i > 0)
-        g_string_append_c (out, ',');
-      write_reason (out, reason->field, reason->rule, reason->value, reason->message);
-    }
-  g_string_append (out, "]}\n");
-}
-
-static void
-write_unreadable (GString            *out,
-                  ConduitRecordFormat format,
-                  guint64             position,
-                  const char         *raw,
-                  gsize               raw_len,
-                  const char         *message)
-{
-  g_string_append_printf (out, "{\"%s\":%" G_GUINT64_FORMAT ",\"raw\":", position_name (format),
-                          position);
-  conduit_value_write_json_string (out, raw, raw_len);
-  g_string_append (out, ",\"reasons\":[");
-  write_reason (out, "", "format", NULL, message);
-  g_string_append (out, "]}\n");
+  return g_unix_output_stream_new (fd, TRUE);
 }
 
 static ConduitMapping *
@@ -276,6 +144,7 @@ conduit_cli_map (int    argc,
   g_autofree char *output_name = NULL;
   g_autofree char *rejected_name = NULL;
   g_autofree char *delimiter = NULL;
+  g_autofree char *rejected_mapping_name = NULL;
   gboolean keep_unmapped = FALSE;
   const GOptionEntry entries[] = {
     { "node", 0, 0, G_OPTION_ARG_STRING, &node_id,
@@ -289,6 +158,9 @@ conduit_cli_map (int    argc,
     { "rejected", 'r', 0, G_OPTION_ARG_FILENAME, &rejected_name,
       N_("Where refused records go, with their reasons, as NDJSON (default: standard error)"),
       "FILE" },
+    { "rejected-mapping", 0, 0, G_OPTION_ARG_FILENAME, &rejected_mapping_name,
+      N_("A mapping that shapes each rejected line (it reads line, record or raw, and reasons)"),
+      "MAPPING.json" },
     { "delimiter", 'd', 0, G_OPTION_ARG_STRING, &delimiter,
       N_("The CSV delimiter: , ; or tab (default: from the header line)"), "CHAR" },
     { "keep-unmapped", 0, 0, G_OPTION_ARG_NONE, &keep_unmapped,
@@ -297,16 +169,16 @@ conduit_cli_map (int    argc,
   };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitMapping) rejected_mapping = NULL;
   g_autoptr(ConduitMapping) mapping = NULL;
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(ConduitRecordReader) reader = NULL;
-  g_autoptr(ConduitArena) arena = NULL;
-  g_autoptr(GPtrArray) reasons = NULL;
+  g_autoptr(GOutputStream) output = NULL;
+  g_autoptr(GOutputStream) rejected = NULL;
+  ConduitMappingStreamCounts counts;
   g_autoptr(GTimer) timer = g_timer_new ();
   ConduitRecordFormat format = CONDUIT_RECORD_FORMAT_AUTO;
-  Output output = { 0 }, rejected = { 0 };
-  guint64 total = 0, passed = 0, refused = 0;
-  gboolean failed = FALSE;
+  gboolean ok;
 
   context = g_option_context_new (_("(MAPPING.json | FLOW.conduit --node ID) — map records"));
   g_option_context_set_summary (context,
@@ -343,6 +215,15 @@ conduit_cli_map (int    argc,
     }
   if (keep_unmapped)
     conduit_mapping_set_keep_unmapped (mapping, TRUE);
+  if (rejected_mapping_name != NULL)
+    {
+      rejected_mapping = load_mapping (rejected_mapping_name, NULL, &error);
+      if (rejected_mapping == NULL)
+        {
+          fprintf (stderr, "%s\n", error->message);
+          return 1;
+        }
+    }
 
   if (g_str_equal (input, "-"))
     stream = g_unix_input_stream_new (0, FALSE);
@@ -371,87 +252,45 @@ conduit_cli_map (int    argc,
       conduit_record_reader_set_csv_delimiter (reader, d);
     }
 
-  if (!output_open (&output, output_name, &error) ||
-      !(rejected_name != NULL ? output_open (&rejected, rejected_name, &error)
-                              : (rejected.file = stderr, rejected.name = "-",
-                                 rejected.buffer = g_string_new (NULL), TRUE)))
-    {
-      fprintf (stderr, "%s: %s\n", argv[0], error->message);
-      output_close (&output, NULL);
-      return 1;
-    }
-
-  arena = conduit_arena_new ();
-  reasons = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_mapping_reason_free);
-
-  for (;;)
-    {
-      ConduitValue *record = NULL;
-      ConduitValue *mapped = NULL;
-
-      conduit_arena_reset (arena);
-      if (!conduit_record_reader_next_value (reader, arena, &record, &error))
-        {
-          const char *raw;
-          gsize raw_len;
-
-          if (error == NULL)
-            break;
-          if (!g_error_matches (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD))
-            {
-              g_prefix_error (&error, "%s: ", input);
-              failed = TRUE;
-              break;
-            }
-          raw = conduit_record_reader_get_raw (reader, &raw_len);
-          write_unreadable (rejected.buffer, conduit_record_reader_get_format (reader),
-                            conduit_record_reader_get_position (reader), raw, raw_len, error->message);
-          g_clear_error (&error);
-          total++;
-          refused++;
-          continue;
-        }
-
-      total++;
-      if (conduit_mapping_apply_value (mapping, arena, record, &mapped, reasons))
-        {
-          conduit_value_write_json (output.buffer, mapped);
-          g_string_append_c (output.buffer, '\n');
-          passed++;
-          if (output.buffer->len >= FLUSH_SIZE && !output_flush (&output, &error))
-            {
-              failed = TRUE;
-              break;
-            }
-        }
-      else
-        {
-          write_rejected (rejected.buffer, conduit_record_reader_get_format (reader),
-                          conduit_record_reader_get_position (reader), record, reasons);
-          g_ptr_array_set_size (reasons, 0);
-          refused++;
-        }
-
-      if (rejected.buffer->len >= FLUSH_SIZE && !output_flush (&rejected, &error))
-        {
-          failed = TRUE;
-          break;
-        }
-    }
-
-  if (!output_close (&output, failed ? NULL : &error))
-    failed = TRUE;
-  if (!output_close (&rejected, failed ? NULL : &error))
-    failed = TRUE;
-
-  if (failed)
+  output = open_output (output_name, 1, &error);
+  if (output != NULL)
+    rejected = open_output (rejected_name, 2, &error);
+  if (output == NULL || rejected == NULL)
     {
       fprintf (stderr, "%s: %s\n", argv[0], error->message);
       return 1;
     }
 
+  ok = conduit_mapping_stream_run (mapping, rejected_mapping, reader, output, rejected, &counts,
+                                   NULL, &error);
+  if (!g_output_stream_close (output, NULL, ok ? &error : NULL))
+    ok = FALSE;
+  if (!g_output_stream_close (rejected, NULL, ok ? &error : NULL))
+    ok = FALSE;
+
+  {
+    guint64 n_warnings = 0;
+    GPtrArray *warnings = conduit_record_reader_get_warnings (reader, &n_warnings);
+
+    for (guint i = 0; warnings != NULL && i < warnings->len; i++)
+      fprintf (stderr, _("%s: warning: %s: %s\n"), argv[0], input,
+               (const char *)g_ptr_array_index (warnings, i));
+    if (warnings != NULL && n_warnings > warnings->len)
+      fprintf (stderr, _("%s: warning: %s: %" PRIu64 " more warnings like these\n"), argv[0],
+               input, n_warnings - warnings->len);
+  }
+
+  /* The summary comes also after an error, so that what was written is known. */
+  if (!ok)
+    {
+      if (g_error_matches (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_FAILED))
+        g_prefix_error (&error, "%s: ", input);
+      fprintf (stderr, "%s: %s\n", argv[0], error->message);
+    }
   fprintf (stderr, _("%s: %" PRIu64 " records, %" PRIu64 " mapped, %"
                      PRIu64 " rejected (%.2f s)\n"),
-           argv[0], total, passed, refused, g_timer_elapsed (timer, NULL));
-  return refused > 0 ? 2 : 0;
+           argv[0], counts.records, counts.mapped, counts.rejected, g_timer_elapsed (timer, NULL));
+  if (!ok)
+    return 1;
+  return counts.rejected > 0 ? 2 : 0;
 }

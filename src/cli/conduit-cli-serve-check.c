@@ -79,6 +79,11 @@ check_credentials (ConduitFlow *flow,
       if (!conduit_credential_check (credential, &error))
         g_ptr_array_add (problems, g_strdup_printf (_("%s: credential “%s”: %s"), path, id,
                                                     error->message));
+      /* serve never opens a browser: a sign-in must be done before */
+      else if (!conduit_credential_is_signed_in (credential))
+        g_ptr_array_add (problems,
+                         g_strdup_printf (_("%s: credential “%s” needs you to sign in: run "
+                                            "“conduit-cli credential sign-in %s”"), path, id, id));
     }
 }
 

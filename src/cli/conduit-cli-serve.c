@@ -13,15 +13,22 @@
 #include <glib-unix.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "conduit.h"
 #include "conduit-cli-commands.h"
 
 /* conduit-cli serve FLOW... [--history DB] [--keep-runs N] [--keep-days D] [--workers N]
+ *                           [--drain-seconds S]
  *
- * Serves the flows' webhook and schedule triggers until SIGINT or SIGTERM. Then it stops
- * accepting events, lets accepted events and running runs finish, writes the history and
- * exits. The history is pruned in the background to the retention asked for.
+ * Serves the flows' webhook and schedule triggers until SIGINT or SIGTERM. Then it drains:
+ * every connection stops taking events (503 and Connection: close), accepted events and
+ * running runs get up to --drain-seconds to finish, those still going then end as
+ * interrupted, and it exits. A second signal exits at once: nothing acknowledged is lost (a
+ * 202 went out only once its event was in the history), and the runs cut short show as
+ * interrupted at the next start. The history is pruned in the background to the retention
+ * asked for.
  *
  * Webhooks are served by worker threads, one per processor by default: each has its own main
  * context, runner (with its HTTP session) and webhook server, and its own copy of the flows;
@@ -67,6 +74,8 @@ struct _Serve
   gint                  n_workers_running;
   gboolean              stopping;
   guint                 drain_id;
+  guint                 deadline_id;
+  guint                 drain_seconds;
 };
 
 /* Worker threads */
@@ -77,6 +86,7 @@ worker_drain_cb (gpointer user_data)
   Worker *worker = user_data;
 
   if (conduit_webhook_server_get_n_pending (worker->webhooks) > 0 ||
+      conduit_webhook_server_get_n_executing (worker->webhooks) > 0 ||
       conduit_runner_get_n_active (worker->runner) > 0)
     return G_SOURCE_CONTINUE;
 
@@ -94,11 +104,21 @@ worker_stop_cb (gpointer user_data)
   if (worker->drain_id != 0)
     return G_SOURCE_REMOVE;
 
-  conduit_webhook_server_stop (worker->webhooks);
+  conduit_webhook_server_drain (worker->webhooks);
   source = g_timeout_source_new (20);
   g_source_set_callback (source, worker_drain_cb, worker, NULL);
   worker->drain_id = g_source_attach (source, worker->context);
   g_source_unref (source);
+  return G_SOURCE_REMOVE;
+}
+
+/* The drain ran out of time: the runs still going end as interrupted. */
+static gboolean
+worker_interrupt_cb (gpointer user_data)
+{
+  Worker *worker = user_data;
+
+  conduit_webhook_server_interrupt_runs (worker->webhooks);
   return G_SOURCE_REMOVE;
 }
 
@@ -255,19 +275,58 @@ stop_workers (Serve *serve)
     }
 }
 
+/* Once the runs were told to stop, they have this long to write their end. */
+#define INTERRUPT_GRACE_SECONDS 5
+
+static gboolean
+give_up_cb (gpointer user_data)
+{
+  fprintf (stderr, "%s\n", _("Runs still going did not stop; they show as interrupted at the "
+                              "next start."));
+  fflush (stderr);
+  _exit (1);
+}
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  Serve *serve = user_data;
+
+  serve->deadline_id = 0;
+  fprintf (stderr, _("The runs in flight did not finish within %u seconds; they end as "
+                     "interrupted.\n"), serve->drain_seconds);
+  for (guint i = 0; i < serve->workers->len; i++)
+    {
+      Worker *worker = g_ptr_array_index (serve->workers, i);
+
+      if (worker->ready && worker->error == NULL && !g_atomic_int_get (&worker->finished))
+        g_main_context_invoke (worker->context, worker_interrupt_cb, worker);
+    }
+  g_timeout_add_seconds (INTERRUPT_GRACE_SECONDS, give_up_cb, serve);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 stop_cb (gpointer user_data)
 {
   Serve *serve = user_data;
 
   if (serve->stopping)
-    return G_SOURCE_CONTINUE;
+    {
+      /* Every 202 went out after its event was committed: exiting loses nothing acknowledged. */
+      fprintf (stderr, "%s\n", _("Stopping at once: runs still going show as interrupted at the "
+                                  "next start."));
+      fflush (stderr);
+      _exit (1);
+    }
 
   serve->stopping = TRUE;
-  fprintf (stderr, "%s\n", _("Stopping: finishing the runs in flight…"));
+  fprintf (stderr, _("Stopping: no more events taken; finishing the runs in flight (at most "
+                     "%u seconds)…\n"), serve->drain_seconds);
   stop_workers (serve);
   conduit_scheduler_stop (serve->scheduler);
   serve->drain_id = g_timeout_add (20, drain_cb, serve);
+  serve->deadline_id = g_timeout_add_seconds (serve->drain_seconds, deadline_cb, serve);
   return G_SOURCE_CONTINUE;
 }
 
@@ -325,6 +384,9 @@ add_webhook_flow (ConduitWebhookServer  *webhooks,
   GListModel *nodes = conduit_flow_get_nodes (flow);
   g_autoptr(ConduitCredential) credential = NULL;
   const char *secret = NULL;
+  ConduitSignatureTimestamp scheme = CONDUIT_SIGNATURE_TIMESTAMP_NONE;
+  guint64 tolerance = 300;
+  gboolean served;
 
   for (guint j = 0; j < g_list_model_get_n_items (nodes); j++)
     {
@@ -357,12 +419,35 @@ add_webhook_flow (ConduitWebhookServer  *webhooks,
                        _("the credential “%s” holds no secret to check signatures with"), id);
           return FALSE;
         }
+      if (conduit_credential_get_kind (credential) == CONDUIT_CREDENTIAL_KIND_HMAC)
+        {
+          const char *timestamp = conduit_credential_get_field (credential, "timestamp");
+          const char *within = conduit_credential_get_field (credential, "tolerance");
+
+          if (g_strcmp0 (timestamp, "stripe") == 0)
+            scheme = CONDUIT_SIGNATURE_TIMESTAMP_STRIPE;
+          else if (g_strcmp0 (timestamp, "slack") == 0)
+            scheme = CONDUIT_SIGNATURE_TIMESTAMP_SLACK;
+          if (scheme != CONDUIT_SIGNATURE_TIMESTAMP_NONE &&
+              !g_ascii_string_to_unsigned (within, 10, 1, 86400, &tolerance, NULL))
+            {
+              g_set_error (error, CONDUIT_WEBHOOK_SERVER_ERROR,
+                           CONDUIT_WEBHOOK_SERVER_ERROR_FAILED,
+                           _("the credential “%s” has a tolerance “%s”; give a number of "
+                             "seconds from 1 to 86400"), id, within ? within : "");
+              return FALSE;
+            }
+        }
       break;
     }
 
   if (join_port != 0)
-    return conduit_webhook_server_join_flow (webhooks, flow, NULL, secret, join_port, error);
-  return conduit_webhook_server_add_flow (webhooks, flow, NULL, secret, error);
+    served = conduit_webhook_server_join_flow (webhooks, flow, NULL, secret, join_port, error);
+  else
+    served = conduit_webhook_server_add_flow (webhooks, flow, NULL, secret, error);
+  if (served && scheme != CONDUIT_SIGNATURE_TIMESTAMP_NONE)
+    conduit_webhook_server_set_signature_timestamp (webhooks, flow, scheme, (guint)tolerance);
+  return served;
 }
 
 /* Serves @flow's webhook, with its signature secret when it checks signatures. */
@@ -402,6 +487,7 @@ conduit_cli_serve (int    argc,
   gint keep_runs = 10000;
   gint keep_days = 30;
   gint n_workers = 0;
+  gint drain_seconds = 30;
   gboolean check = FALSE;
   guint served = 0;
   guint sigint_id, sigterm_id, prune_id;
@@ -416,6 +502,8 @@ conduit_cli_serve (int    argc,
       N_("Keep runs for D days (0: no limit; default 30)"), N_("D") },
     { "workers", 0, 0, G_OPTION_ARG_INT, &n_workers,
       N_("Serve webhooks with N threads (default: one per processor)"), N_("N") },
+    { "drain-seconds", 0, 0, G_OPTION_ARG_INT, &drain_seconds,
+      N_("On SIGTERM, give the runs in flight S seconds to finish (default 30)"), N_("S") },
     { "check", 0, 0, G_OPTION_ARG_NONE, &check,
       N_("Only check that serving can start: flows, credentials, ports, history; list every problem"),
       NULL },
@@ -446,6 +534,11 @@ conduit_cli_serve (int    argc,
   if (n_workers < 0 || n_workers > MAX_WORKERS)
     {
       fprintf (stderr, _("%s: --workers takes a number from 1 to %d\n"), argv[0], MAX_WORKERS);
+      return 1;
+    }
+  if (drain_seconds < 0 || drain_seconds > 24 * 3600)
+    {
+      fprintf (stderr, _("%s: --drain-seconds takes a number from 0 to 86400\n"), argv[0]);
       return 1;
     }
   if (n_workers == 0)
@@ -483,6 +576,7 @@ conduit_cli_serve (int    argc,
   serve.scheduler = scheduler;
   serve.paths = webhook_paths;
   serve.workers = workers;
+  serve.drain_seconds = (guint)drain_seconds;
   g_mutex_init (&serve.mutex);
   g_cond_init (&serve.cond);
   sigint_id = g_unix_signal_add (SIGINT, stop_cb, &serve);
@@ -574,6 +668,7 @@ conduit_cli_serve (int    argc,
   g_main_loop_run (loop);
 
   g_source_remove (prune_id);
+  g_clear_handle_id (&serve.deadline_id, g_source_remove);
 
 out:
   /* Workers that started stop and finish their runs before the history closes. */

@@ -28,6 +28,7 @@ typedef struct
 
 static const ConduitCliCommand commands[] = {
   { "validate", conduit_cli_validate, N_("Check flow files and report every problem") },
+  { "connector", conduit_cli_connector, N_("List the app catalogue, show an app, check app descriptors") },
 
   /* field mapping */
   { "map", conduit_cli_map, N_("Stream records through a field mapping") },

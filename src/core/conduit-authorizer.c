@@ -13,6 +13,9 @@
 #include <string.h>
 
 #include "conduit-authorizer.h"
+#include "conduit-authorizer-private.h"
+#include "conduit-jwt-bearer.h"
+#include "conduit-oauth-token.h"
 
 /* Puts a credential on an outgoing request: a header, a query parameter, a Basic or Bearer
  * Authorization, an HMAC signature of the body, or an OAuth 2.0 access token obtained with the
@@ -31,29 +34,6 @@
 /* how much of a refusing server's answer is kept for the credential manager */
 #define ANSWER_SNIPPET_BYTES 400
 
-typedef struct
-{
-  char      *fingerprint;   /* what the token was fetched with; a changed credential drops it */
-  char      *access_token;  /* NULL when there is none or it was invalidated */
-  gint64     refresh_at;    /* monotonic µs; G_MAXINT64 when the endpoint gave no expiry */
-  GPtrArray *waiters;       /* GTasks waiting for the fetch in flight, NULL when idle */
-} TokenEntry;
-
-struct _ConduitAuthorizer
-{
-  GObject                     parent_instance;
-
-  SoupSession                *session;
-  ConduitCredentialStore     *store;
-  ConduitRedactor            *redactor;
-  ConduitAuthorizerClockFunc  clock;
-  gpointer                    clock_data;
-  GHashTable                 *tokens;   /* credential id → TokenEntry */
-  GHashTable                 *credentials; /* id → ConduitCredential looked up by id */
-  ConduitCredentialStore     *watched;  /* the store they came from, for its ::changed */
-  gulong                      changed_id;
-};
-
 G_DEFINE_FINAL_TYPE (ConduitAuthorizer, conduit_authorizer, G_TYPE_OBJECT)
 
 static void
@@ -65,6 +45,8 @@ token_entry_free (gpointer data)
   if (entry->access_token != NULL)
     explicit_bzero (entry->access_token, strlen (entry->access_token));
   g_free (entry->access_token);
+  g_free (entry->stale_token);
+  g_clear_object (&entry->latest);
   g_assert (entry->waiters == NULL);
   g_free (entry);
 }
@@ -310,8 +292,8 @@ set_query_parameter (SoupMessage *msg,
   explicit_bzero (new_query->str, new_query->len);
 }
 
-static void
-set_authorization (SoupMessage *msg,
+void
+_conduit_authorizer_set_authorization (SoupMessage *msg,
                    const char  *scheme,
                    const char  *value)
 {
@@ -352,7 +334,7 @@ apply_static (ConduitCredential *credential,
       break;
 
     case CONDUIT_CREDENTIAL_KIND_BEARER:
-      set_authorization (msg, "Bearer", conduit_credential_get_secret (credential, "token"));
+      _conduit_authorizer_set_authorization (msg, "Bearer", conduit_credential_get_secret (credential, "token"));
       break;
 
     case CONDUIT_CREDENTIAL_KIND_BASIC:
@@ -361,7 +343,7 @@ apply_static (ConduitCredential *credential,
           basic_credentials (conduit_credential_get_field (credential, "username"),
                              conduit_credential_get_secret (credential, "password"));
 
-        set_authorization (msg, "Basic", encoded);
+        _conduit_authorizer_set_authorization (msg, "Basic", encoded);
       }
       break;
 
@@ -381,6 +363,8 @@ apply_static (ConduitCredential *credential,
       break;
 
     case CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS:
+    case CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE:
+    case CONDUIT_CREDENTIAL_KIND_JWT_BEARER:
     default:
       g_assert_not_reached ();
     }
@@ -394,6 +378,7 @@ typedef struct
   ConduitAuthorizer *self;
   ConduitCredential *credential;
   SoupMessage       *msg;
+  char              *token_url;
   GError            *error;   /* the fetch's failure, kept while the refusal is being marked */
 } FetchOp;
 
@@ -403,6 +388,7 @@ fetch_op_free (FetchOp *op)
   g_clear_object (&op->self);
   g_clear_object (&op->credential);
   g_clear_object (&op->msg);
+  g_free (op->token_url);
   g_clear_error (&op->error);
   g_free (op);
 }
@@ -413,9 +399,11 @@ static char *
 oauth2_fingerprint (ConduitCredential *credential)
 {
   static const char * const keys[] = { "token_url", "client_id", "scope", "audience",
-                                       "client_auth" };
+                                       "client_auth", "subject" };
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  const char *secret = conduit_credential_get_secret (credential, "client_secret");
+  ConduitCredentialKind kind = conduit_credential_get_kind (credential);
+  const char *secret = conduit_credential_get_secret (credential,
+                                                      conduit_credential_kind_get_secret_field (kind)->key);
 
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     {
@@ -429,8 +417,8 @@ oauth2_fingerprint (ConduitCredential *credential)
   return g_strdup (g_checksum_get_string (checksum));
 }
 
-static TokenEntry *
-lookup_token_entry (ConduitAuthorizer *self,
+TokenEntry *
+_conduit_authorizer_lookup_token_entry (ConduitAuthorizer *self,
                     ConduitCredential *credential)
 {
   const char *id = conduit_credential_get_id (credential);
@@ -453,8 +441,8 @@ lookup_token_entry (ConduitAuthorizer *self,
   return entry;
 }
 
-static void
-complete_waiters (ConduitAuthorizer *self,
+void
+_conduit_authorizer_complete_waiters (ConduitAuthorizer *self,
                   const char        *id,
                   const GError      *error)
 {
@@ -474,29 +462,9 @@ complete_waiters (ConduitAuthorizer *self,
           continue;
         }
 
-      set_authorization (g_task_get_task_data (task), "Bearer", entry->access_token);
+      _conduit_authorizer_set_authorization (g_task_get_task_data (task), "Bearer", entry->access_token);
       g_task_return_boolean (task, TRUE);
     }
-}
-
-static gint64
-parse_expires_in (JsonObject *object)
-{
-  JsonNode *node = json_object_get_member (object, "expires_in");
-  gint64 seconds = -1;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return -1;
-
-  /* some servers send it as text */
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    seconds = json_node_get_int (node);
-  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    seconds = (gint64)json_node_get_double (node);
-  else if (json_node_get_value_type (node) == G_TYPE_STRING)
-    seconds = g_ascii_strtoll (json_node_get_string (node), NULL, 10);
-
-  return seconds > 0 ? seconds : -1;
 }
 
 static char *
@@ -510,6 +478,7 @@ describe_token_error (GBytes *body)
   const char *description;
 
   if (data == NULL || !json_parser_load_from_data (parser, data, length, NULL) ||
+      json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return NULL;
 
@@ -535,7 +504,7 @@ on_refusal_marked (GObject      *source,
     g_message ("Could not mark credential “%s” as needing attention: %s",
                conduit_credential_get_id (op->credential), error->message);
 
-  complete_waiters (op->self, conduit_credential_get_id (op->credential), op->error);
+  _conduit_authorizer_complete_waiters (op->self, conduit_credential_get_id (op->credential), op->error);
 }
 
 static void
@@ -555,7 +524,7 @@ fail_fetch (FetchOp    *op,
       return;
     }
 
-  complete_waiters (self, conduit_credential_get_id (op->credential), op->error);
+  _conduit_authorizer_complete_waiters (self, conduit_credential_get_id (op->credential), op->error);
   fetch_op_free (op);
 }
 
@@ -567,7 +536,7 @@ on_token_response (GObject      *source,
   FetchOp *op = user_data;
   ConduitAuthorizer *self = op->self;
   const char *id = conduit_credential_get_id (op->credential);
-  const char *token_url = conduit_credential_get_field (op->credential, "token_url");
+  const char *token_url = op->token_url;
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
@@ -627,6 +596,7 @@ on_token_response (GObject      *source,
 
   data = g_bytes_get_data (body, &length);
   if (data != NULL && json_parser_load_from_data (parser, data, length, NULL) &&
+      json_parser_get_root (parser) != NULL &&
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     object = json_node_get_object (json_parser_get_root (parser));
 
@@ -661,7 +631,7 @@ on_token_response (GObject      *source,
   entry->access_token = g_strdup (access_token);
 
   /* renew a tenth of the lifetime early, at most a minute: clocks differ and requests take time */
-  expires_in = parse_expires_in (object);
+  expires_in = conduit_oauth_read_expires_in (object);
   if (expires_in > 0)
     {
       gint64 lifetime = expires_in * G_USEC_PER_SEC;
@@ -687,8 +657,48 @@ on_token_response (GObject      *source,
       return;
     }
 
-  complete_waiters (self, id, NULL);
+  _conduit_authorizer_complete_waiters (self, id, NULL);
   fetch_op_free (op);
+}
+
+/* jwt-bearer (RFC 7523 §2.1): the signed assertion is the whole proof; no client secret. */
+static void
+fetch_token_with_assertion (FetchOp *op)
+{
+  g_autoptr(GHashTable) form = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *assertion = NULL;
+  g_autoptr(GBytes) body = NULL;
+  char *encoded;
+
+  op->token_url = conduit_jwt_bearer_dup_token_url (op->credential, &op->error);
+  if (op->token_url != NULL)
+    assertion = conduit_jwt_bearer_create_assertion (op->credential,
+                                                     g_get_real_time () / G_USEC_PER_SEC,
+                                                     &op->error);
+  if (assertion != NULL &&
+      (g_str_has_prefix (op->token_url, "http://") || g_str_has_prefix (op->token_url, "https://")))
+    op->msg = soup_message_new (SOUP_METHOD_POST, op->token_url);
+  if (assertion != NULL && op->msg == NULL)
+    g_set_error (&op->error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
+                 _("the token URL “%s” of credential “%s” is not a web address"),
+                 op->token_url, conduit_credential_get_id (op->credential));
+  if (op->msg == NULL)
+    {
+      fail_fetch (op, FALSE, NULL);
+      return;
+    }
+
+  g_hash_table_insert (form, (char *)"grant_type",
+                       (char *)"urn:ietf:params:oauth:grant-type:jwt-bearer");
+  g_hash_table_insert (form, (char *)"assertion", assertion);
+  encoded = soup_form_encode_hash (form);
+  body = g_bytes_new_take (encoded, strlen (encoded));
+  soup_message_headers_replace (soup_message_get_request_headers (op->msg), "Accept",
+                                "application/json");
+  soup_message_set_request_body_from_bytes (op->msg, "application/x-www-form-urlencoded", body);
+  soup_message_add_flags (op->msg, SOUP_MESSAGE_NO_REDIRECT);
+  soup_session_send_and_read_async (op->self->session, op->msg, G_PRIORITY_DEFAULT, NULL,
+                                    on_token_response, op);
 }
 
 static void
@@ -708,6 +718,12 @@ fetch_token (ConduitAuthorizer *self,
   op = g_new0 (FetchOp, 1);
   op->self = g_object_ref (self);
   op->credential = g_object_ref (credential);
+  if (conduit_credential_get_kind (credential) == CONDUIT_CREDENTIAL_KIND_JWT_BEARER)
+    {
+      fetch_token_with_assertion (op);
+      return;
+    }
+  op->token_url = g_strdup (token_url);
   /* libsoup would also take ftp:// and the like, and fail later with a less helpful message */
   if (g_str_has_prefix (token_url, "http://") || g_str_has_prefix (token_url, "https://"))
     op->msg = soup_message_new (SOUP_METHOD_POST, token_url);
@@ -739,7 +755,7 @@ fetch_token (ConduitAuthorizer *self,
       g_autofree char *password = g_uri_escape_string (client_secret, NULL, FALSE);
       g_autofree char *basic = basic_credentials (user, password);
 
-      set_authorization (op->msg, "Basic", basic);
+      _conduit_authorizer_set_authorization (op->msg, "Basic", basic);
       explicit_bzero (password, strlen (password));
     }
 
@@ -803,18 +819,25 @@ conduit_authorizer_authorize_async (ConduitAuthorizer   *self,
 
   conduit_redactor_add_credential (self->redactor, credential);
 
-  if (conduit_credential_get_kind (credential) != CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS)
+  if (conduit_credential_get_kind (credential) == CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE)
+    {
+      _conduit_authorizer_authorize_sign_in (self, credential, g_steal_pointer (&task));
+      return;
+    }
+
+  if (conduit_credential_get_kind (credential) != CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS &&
+      conduit_credential_get_kind (credential) != CONDUIT_CREDENTIAL_KIND_JWT_BEARER)
     {
       apply_static (credential, msg);
       g_task_return_boolean (task, TRUE);
       return;
     }
 
-  entry = lookup_token_entry (self, credential);
+  entry = _conduit_authorizer_lookup_token_entry (self, credential);
   if (entry->waiters == NULL && entry->access_token != NULL &&
       self->clock (self->clock_data) < entry->refresh_at)
     {
-      set_authorization (msg, "Bearer", entry->access_token);
+      _conduit_authorizer_set_authorization (msg, "Bearer", entry->access_token);
       g_task_return_boolean (task, TRUE);
       return;
     }
@@ -867,8 +890,11 @@ conduit_authorizer_invalidate (ConduitAuthorizer *self,
   g_return_if_fail (CONDUIT_IS_CREDENTIAL (credential));
 
   entry = g_hash_table_lookup (self->tokens, conduit_credential_get_id (credential));
-  if (entry != NULL)
-    g_clear_pointer (&entry->access_token, g_free);
+  if (entry != NULL && entry->access_token != NULL)
+    {
+      g_free (entry->stale_token);
+      entry->stale_token = g_steal_pointer (&entry->access_token);
+    }
 }
 
 static void
@@ -876,8 +902,13 @@ on_store_changed (ConduitCredentialStore *store,
                   const char             *id,
                   ConduitAuthorizer      *self)
 {
+  TokenEntry *entry = g_hash_table_lookup (self->tokens, id);
+
   /* saved anew or deleted: look it up again next time */
   g_hash_table_remove (self->credentials, id);
+  /* a new sign-in brings new tokens; a refresh in flight finishes first */
+  if (entry != NULL && entry->waiters == NULL)
+    g_hash_table_remove (self->tokens, id);
 }
 
 static ConduitCredentialStore *
@@ -895,6 +926,12 @@ lookup_store (ConduitAuthorizer *self)
     }
 
   return store;
+}
+
+ConduitCredentialStore *
+_conduit_authorizer_get_lookup_store (ConduitAuthorizer *self)
+{
+  return lookup_store (self);
 }
 
 /* One request on its way: authorizing by id, or sending with retries. */
@@ -1070,7 +1107,9 @@ conduit_authorizer_should_retry (ConduitAuthorizer *self,
   g_return_val_if_fail (SOUP_IS_MESSAGE (msg), FALSE);
 
   if (soup_message_get_status (msg) != SOUP_STATUS_UNAUTHORIZED ||
-      conduit_credential_get_kind (credential) != CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS)
+      (conduit_credential_get_kind (credential) != CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS &&
+       conduit_credential_get_kind (credential) != CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE &&
+       conduit_credential_get_kind (credential) != CONDUIT_CREDENTIAL_KIND_JWT_BEARER))
     return FALSE;
 
   conduit_authorizer_invalidate (self, credential);

@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "conduit-connector.h"
+#include "conduit-app-descriptor.h"
 
 /* A connector describes one node type: what it is called, where it sits in the palette, its ports
  * and the settings it takes. Descriptions are data (the JSON files in data/connectors) so that the app and the
@@ -33,7 +34,8 @@ struct _ConduitConnector
   GPtrArray                *inputs;    /* ConduitPortSpec */
   GPtrArray                *outputs;   /* ConduitPortSpec */
   GPtrArray                *settings;  /* ConduitSettingSpec */
-  GType                     executor_type;
+  ConduitAppDescriptor     *app;       /* for app operations and triggers */
+  char                     *app_part;  /* the operation or trigger id in @app */
 };
 
 G_DEFINE_FINAL_TYPE (ConduitConnector, conduit_connector, G_TYPE_OBJECT)
@@ -298,6 +300,8 @@ conduit_connector_finalize (GObject *object)
   g_clear_pointer (&self->inputs, g_ptr_array_unref);
   g_clear_pointer (&self->outputs, g_ptr_array_unref);
   g_clear_pointer (&self->settings, g_ptr_array_unref);
+  g_clear_object (&self->app);
+  g_clear_pointer (&self->app_part, g_free);
 
   G_OBJECT_CLASS (conduit_connector_parent_class)->finalize (object);
 }
@@ -316,7 +320,6 @@ conduit_connector_init (ConduitConnector *self)
   self->inputs = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_port_spec_free);
   self->outputs = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_port_spec_free);
   self->settings = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_setting_spec_free);
-  self->executor_type = G_TYPE_INVALID;
 }
 
 static const char *
@@ -764,29 +767,99 @@ conduit_connector_get_summary_setting (ConduitConnector *self)
 }
 
 /**
- * conduit_connector_get_executor_type:
+ * conduit_connector_set_app:
  * @self: a connector
+ * @app: the app descriptor it was made from
+ * @part_id: the operation or trigger of @app it runs
  *
- * Returns: the #GType that runs nodes of this connector, or %G_TYPE_INVALID when none is bound
+ * For the registry: marks a connector made from an app descriptor.
  */
-GType
-conduit_connector_get_executor_type (ConduitConnector *self)
+void
+conduit_connector_set_app (ConduitConnector     *self,
+                           ConduitAppDescriptor *app,
+                           const char           *part_id)
 {
-  g_return_val_if_fail (CONDUIT_IS_CONNECTOR (self), G_TYPE_INVALID);
-  return self->executor_type;
+  g_return_if_fail (CONDUIT_IS_CONNECTOR (self));
+  g_return_if_fail (CONDUIT_IS_APP_DESCRIPTOR (app));
+  g_return_if_fail (part_id != NULL);
+
+  g_set_object (&self->app, app);
+  g_free (self->app_part);
+  self->app_part = g_strdup (part_id);
 }
 
 /**
- * conduit_connector_set_executor_type:
+ * conduit_connector_get_app:
  * @self: a connector
- * @executor_type: a type implementing the runner's executor interface
  *
- * Binds the code that runs nodes of this connector.
+ * Returns: (transfer none) (nullable): the app descriptor of an app step, %NULL for built-in
+ *   node types
  */
-void
-conduit_connector_set_executor_type (ConduitConnector *self,
-                                     GType             executor_type)
+ConduitAppDescriptor *
+conduit_connector_get_app (ConduitConnector *self)
 {
-  g_return_if_fail (CONDUIT_IS_CONNECTOR (self));
-  self->executor_type = executor_type;
+  g_return_val_if_fail (CONDUIT_IS_CONNECTOR (self), NULL);
+  return self->app;
+}
+
+/**
+ * conduit_connector_get_operation:
+ * @self: a connector
+ *
+ * Returns: (transfer none) (nullable): the app operation an app step runs (for a poll trigger,
+ *   the operation it polls), as its descriptor object
+ */
+JsonObject *
+conduit_connector_get_operation (ConduitConnector *self)
+{
+  JsonObject *trigger;
+
+  g_return_val_if_fail (CONDUIT_IS_CONNECTOR (self), NULL);
+
+  if (self->app == NULL)
+    return NULL;
+  if ((trigger = conduit_app_descriptor_find_trigger (self->app, self->app_part)) != NULL &&
+      self->category == CONDUIT_CONNECTOR_CATEGORY_TRIGGER)
+    return conduit_app_descriptor_find_operation (self->app,
+                                                  json_object_get_string_member (trigger, "operation"));
+  return conduit_app_descriptor_find_operation (self->app, self->app_part);
+}
+
+/**
+ * conduit_connector_get_trigger:
+ * @self: a connector
+ *
+ * Returns: (transfer none) (nullable): the app trigger of an app trigger step
+ */
+JsonObject *
+conduit_connector_get_trigger (ConduitConnector *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_CONNECTOR (self), NULL);
+
+  if (self->app == NULL || self->category != CONDUIT_CONNECTOR_CATEGORY_TRIGGER)
+    return NULL;
+  return conduit_app_descriptor_find_trigger (self->app, self->app_part);
+}
+
+/**
+ * conduit_connector_get_input_schema:
+ * @self: a connector
+ *
+ * The fields an app operation takes, with their types, required rules, enums and help: what the
+ * mapping table offers as destination fields after an app step's input.
+ *
+ * Returns: (transfer none) (nullable): the operation's "input" list, %NULL for built-in node
+ *   types
+ */
+JsonArray *
+conduit_connector_get_input_schema (ConduitConnector *self)
+{
+  JsonObject *operation;
+
+  g_return_val_if_fail (CONDUIT_IS_CONNECTOR (self), NULL);
+
+  operation = conduit_connector_get_operation (self);
+  if (operation == NULL || !json_object_has_member (operation, "input"))
+    return NULL;
+  return json_object_get_array_member (operation, "input");
 }

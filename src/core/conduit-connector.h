@@ -104,9 +104,14 @@ const ConduitPortSpec    *conduit_connector_find_output           (ConduitConnec
 const ConduitSettingSpec *conduit_connector_find_setting          (ConduitConnector       *self,
                                                                    const char             *key);
 const char               *conduit_connector_get_summary_setting   (ConduitConnector       *self);
-GType                     conduit_connector_get_executor_type     (ConduitConnector       *self);
-void                      conduit_connector_set_executor_type     (ConduitConnector       *self,
-                                                                   GType                   executor_type);
+
+void                      conduit_connector_set_app               (ConduitConnector       *self,
+                                                                   ConduitAppDescriptor   *app,
+                                                                   const char             *part_id);
+ConduitAppDescriptor     *conduit_connector_get_app               (ConduitConnector       *self);
+JsonObject               *conduit_connector_get_operation         (ConduitConnector       *self);
+JsonObject               *conduit_connector_get_trigger           (ConduitConnector       *self);
+JsonArray                *conduit_connector_get_input_schema      (ConduitConnector       *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConduitPortSpec, conduit_port_spec_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConduitSettingSpec, conduit_setting_spec_free)

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "conduit-credential-store.h"
+#include "conduit-credential-store-private.h"
 #include "conduit-redactor.h"
 
 /* Credentials live in the desktop's keyring through the Secret Service (libsecret), one item
@@ -35,23 +36,8 @@
  * so that they never race over the shared SecretService proxy.
  */
 
-#define ATTRIBUTE_ID        "conduit-id"
-#define ATTRIBUTE_KIND      "kind"
-#define ATTRIBUTE_NAME      "name"
-#define ATTRIBUTE_ATTENTION "attention"
-
-/* long enough for a server's error message, short enough for a keyring attribute */
 #define MAX_ATTENTION_BYTES 1000
 
-struct _ConduitCredentialStore
-{
-  GObject     parent_instance;
-
-  char       *collection;   /* an alias ("default") or a D-Bus object path */
-  GMutex      keyring_mutex;
-  GMutex      attention_mutex;
-  GHashTable *env_attention; /* id → answer, for credentials from the environment */
-};
 
 G_DEFINE_FINAL_TYPE (ConduitCredentialStore, conduit_credential_store, G_TYPE_OBJECT)
 
@@ -90,6 +76,13 @@ conduit_credential_store_get_schema (void)
       { "audience", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { "client_auth", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { "prefix", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      /* oauth2-authorization-code */
+      { ATTRIBUTE_SIGN_IN, SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "authorize_url", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "scopes", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "extra_params", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      /* jwt-bearer */
+      { "subject", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { NULL, 0 },
     },
     0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
@@ -187,20 +180,9 @@ conduit_credential_store_get_collection (ConduitCredentialStore *self)
 /* ------------------------------------------------------------------------------------------ */
 /* Work done in threads                                                                        */
 
-typedef struct
-{
-  char              *id;
-  char              *env_name;
-  char              *env_value;   /* the environment variable's JSON, read on the caller's thread */
-  ConduitCredential *credential;
-  char              *answer;
-  GPtrArray         *ids;
-  gboolean          *in_env;      /* for each of ids: whether its variable is set */
-  char             **environ;     /* for listing */
-} StoreOp;
 
-static void
-store_op_free (gpointer data)
+void
+_conduit_credential_store_store_op_free (gpointer data)
 {
   StoreOp *op = data;
 
@@ -217,8 +199,8 @@ store_op_free (gpointer data)
   g_free (op);
 }
 
-static StoreOp *
-store_op_new_for_id (const char *id)
+StoreOp *
+_conduit_credential_store_store_op_new_for_id (const char *id)
 {
   StoreOp *op = g_new0 (StoreOp, 1);
 
@@ -253,8 +235,8 @@ on_change_done (GObject      *source,
 
 /* Runs @func in a worker thread with @op (taken); an invalid id fails at once. For what
  * @changes the keyring, ::changed is emitted on success. */
-static void
-run_in_thread (ConduitCredentialStore *self,
+void
+_conduit_credential_store_run_in_thread (ConduitCredentialStore *self,
                gpointer                source_tag,
                StoreOp                *op,
                GTaskThreadFunc         func,
@@ -278,7 +260,7 @@ run_in_thread (ConduitCredentialStore *self,
   task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, op, store_op_free);
+  g_task_set_task_data (task, op, _conduit_credential_store_store_op_free);
 
   if (op->id != NULL && !conduit_credential_id_is_valid (op->id))
     {
@@ -290,8 +272,8 @@ run_in_thread (ConduitCredentialStore *self,
   g_task_run_in_thread (task, func);
 }
 
-static gboolean
-is_result_of (ConduitCredentialStore *self,
+gboolean
+_conduit_credential_store_is_result_of (ConduitCredentialStore *self,
               GAsyncResult           *result,
               gpointer                source_tag)
 {
@@ -309,8 +291,8 @@ return_boolean (GTask  *task,
     g_task_return_boolean (task, TRUE);
 }
 
-static SecretService *
-get_service (GCancellable  *cancellable,
+SecretService *
+_conduit_credential_store_get_service (GCancellable  *cancellable,
              GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
@@ -359,8 +341,8 @@ is_vanished_item_error (const GError *error)
 /* Unlocked items first, as libsecret's own search does. secret_service_search_sync() is not
  * used: one item deleted by another program between finding and loading it would fail the
  * whole search, so here such an item is just left out. */
-static GList *
-search_items (SecretService  *service,
+GList *
+_conduit_credential_store_search_items (SecretService  *service,
               const char     *id,
               gboolean        load_secrets,
               GCancellable   *cancellable,
@@ -502,8 +484,8 @@ secrets_from_text (ConduitCredential  *credential,
   return TRUE;
 }
 
-static ConduitCredential *
-credential_from_item (SecretItem  *item,
+ConduitCredential *
+_conduit_credential_store_credential_from_item (SecretItem  *item,
                       gboolean     with_secrets,
                       GError     **error)
 {
@@ -530,6 +512,8 @@ credential_from_item (SecretItem  *item,
   conduit_credential_set_attention (credential,
                                     g_hash_table_lookup (attributes, ATTRIBUTE_ATTENTION));
   conduit_credential_set_locked (credential, secret_item_get_locked (item));
+  conduit_credential_set_needs_sign_in (credential,
+                                        g_hash_table_contains (attributes, ATTRIBUTE_SIGN_IN));
 
   g_hash_table_iter_init (&iter, attributes);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -567,8 +551,8 @@ credential_from_item (SecretItem  *item,
   return g_steal_pointer (&credential);
 }
 
-static ConduitCredential *
-credential_from_env (ConduitCredentialStore  *self,
+ConduitCredential *
+_conduit_credential_store_credential_from_env (ConduitCredentialStore  *self,
                      const char              *id,
                      const char              *env_name,
                      const char              *env_value,
@@ -595,14 +579,12 @@ credential_from_env (ConduitCredentialStore  *self,
   return credential;
 }
 
-static void
-lookup_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+static ConduitCredential *
+lookup_credential (ConduitCredentialStore  *self,
+                   StoreOp                 *op,
+                   GCancellable            *cancellable,
+                   GError                 **out_error)
 {
-  ConduitCredentialStore *self = source_object;
-  StoreOp *op = task_data;
   g_autoptr(ConduitCredential) credential = NULL;
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GError) error = NULL;
@@ -610,23 +592,23 @@ lookup_thread (GTask        *task,
 
   if (op->env_value != NULL)
     {
-      credential = credential_from_env (self, op->id, op->env_name, op->env_value, &error);
+      credential = _conduit_credential_store_credential_from_env (self, op->id, op->env_name, op->env_value, &error);
     }
   else
     {
       g_mutex_lock (&self->keyring_mutex);
-      service = get_service (cancellable, NULL);
+      service = _conduit_credential_store_get_service (cancellable, NULL);
       if (service == NULL)
         {
           set_not_found_error (&error, op->id, op->env_name, FALSE);
         }
       else
         {
-          items = search_items (service, op->id, TRUE, cancellable, &error);
+          items = _conduit_credential_store_search_items (service, op->id, TRUE, cancellable, &error);
           if (error == NULL && items == NULL)
             set_not_found_error (&error, op->id, op->env_name, TRUE);
           else if (items != NULL)
-            credential = credential_from_item (items->data, TRUE, &error);
+            credential = _conduit_credential_store_credential_from_item (items->data, TRUE, &error);
           g_list_free_full (items, g_object_unref);
         }
       g_mutex_unlock (&self->keyring_mutex);
@@ -634,21 +616,68 @@ lookup_thread (GTask        *task,
 
   if (credential == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      g_propagate_error (out_error, g_steal_pointer (&error));
+      return NULL;
     }
 
   /* an unsafe setting (an http:// token URL) must not keep it from loading, or nobody could
    * load it to correct that without typing the secret again; saving and using it refuse it */
-  if (!conduit_credential_check_complete (credential, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  if (!conduit_credential_check_complete (credential, out_error))
+    return NULL;
 
   /* whatever leaves the store is known to the redactor before anyone can log it */
   conduit_redactor_add_credential (conduit_redactor_get_default (), credential);
-  g_task_return_pointer (task, g_steal_pointer (&credential), g_object_unref);
+  return g_steal_pointer (&credential);
+}
+
+static void
+lookup_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  GError *error = NULL;
+  ConduitCredential *credential;
+
+  credential = lookup_credential (source_object, task_data, cancellable, &error);
+  if (credential == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, credential, g_object_unref);
+}
+
+/**
+ * conduit_credential_store_lookup_sync:
+ * @self: a credential store
+ * @id: the credential's id
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for an error, as conduit_credential_store_lookup_finish()
+ *
+ * The blocking form of conduit_credential_store_lookup_async(), for code that already runs in
+ * a worker thread (a token refresh under its lock). Never call it from the main thread.
+ *
+ * Returns: (transfer full) (nullable): the credential with its secrets
+ */
+ConduitCredential *
+conduit_credential_store_lookup_sync (ConduitCredentialStore  *self,
+                                      const char              *id,
+                                      GCancellable            *cancellable,
+                                      GError                 **error)
+{
+  g_autoptr(StoreOp) op = NULL;
+
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  op = _conduit_credential_store_store_op_new_for_id (id);
+  if (!conduit_credential_id_is_valid (id))
+    {
+      g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_NOT_FOUND,
+                   _("credential “%s” is not in your keyring"), id);
+      return NULL;
+    }
+
+  return lookup_credential (self, op, cancellable, error);
 }
 
 /**
@@ -674,7 +703,7 @@ conduit_credential_store_lookup_async (ConduitCredentialStore *self,
   g_return_if_fail (CONDUIT_IS_CREDENTIAL_STORE (self));
   g_return_if_fail (id != NULL);
 
-  run_in_thread (self, conduit_credential_store_lookup_async, store_op_new_for_id (id),
+  _conduit_credential_store_run_in_thread (self, conduit_credential_store_lookup_async, _conduit_credential_store_store_op_new_for_id (id),
                  lookup_thread, FALSE, cancellable, callback, user_data);
 }
 
@@ -694,7 +723,7 @@ conduit_credential_store_lookup_finish (ConduitCredentialStore  *self,
                                         GAsyncResult            *result,
                                         GError                 **error)
 {
-  g_return_val_if_fail (is_result_of (self, result, conduit_credential_store_lookup_async), NULL);
+  g_return_val_if_fail (_conduit_credential_store_is_result_of (self, result, conduit_credential_store_lookup_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -717,6 +746,14 @@ attributes_for (ConduitCredential *credential,
                          (char *)conduit_credential_get_name (credential));
   if (attention != NULL)
     g_hash_table_insert (attributes, (char *)ATTRIBUTE_ATTENTION, (char *)attention);
+  /* kept in an attribute, so that a listing without secrets can show it */
+  if (conduit_credential_get_needs_sign_in (credential))
+    {
+      g_hash_table_insert (attributes, (char *)ATTRIBUTE_SIGN_IN, (char *)"true");
+      if (conduit_credential_get_attention (credential) != NULL)
+        g_hash_table_insert (attributes, (char *)ATTRIBUTE_ATTENTION,
+                             (char *)conduit_credential_get_attention (credential));
+    }
 
   for (guint i = 0; i < keys->len; i++)
     g_hash_table_insert (attributes, keys->pdata[i],
@@ -808,23 +845,20 @@ update_item (SecretItem         *item,
   return !keyring_error (local_error, error);
 }
 
-static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+static GError *
+save_credential (ConduitCredentialStore *self,
+                 StoreOp                *op,
+                 GCancellable           *cancellable)
 {
-  ConduitCredentialStore *self = source_object;
-  StoreOp *op = task_data;
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GError) error = NULL;
   GList *items = NULL;
 
   g_mutex_lock (&self->keyring_mutex);
 
-  service = get_service (cancellable, &error);
+  service = _conduit_credential_store_get_service (cancellable, &error);
   if (service != NULL)
-    items = search_items (service, op->id, FALSE, cancellable, &error);
+    items = _conduit_credential_store_search_items (service, op->id, FALSE, cancellable, &error);
 
   if (error != NULL)
     {
@@ -859,7 +893,73 @@ save_thread (GTask        *task,
   g_list_free_full (items, g_object_unref);
   g_mutex_unlock (&self->keyring_mutex);
 
-  return_boolean (task, g_steal_pointer (&error));
+  return g_steal_pointer (&error);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  return_boolean (task, save_credential (source_object, task_data, cancellable));
+}
+
+/**
+ * conduit_credential_store_save_sync:
+ * @self: a credential store
+ * @credential: a complete credential
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for an error
+ *
+ * The blocking form of conduit_credential_store_save_async(), for a worker thread that must
+ * keep a rotated refresh token before anything else happens. It emits no ::changed.
+ *
+ * Returns: %TRUE if the credential is in the keyring
+ */
+gboolean
+conduit_credential_store_save_sync (ConduitCredentialStore  *self,
+                                    ConduitCredential       *credential,
+                                    GCancellable            *cancellable,
+                                    GError                 **error)
+{
+  g_autoptr(StoreOp) op = NULL;
+  GError *local_error;
+
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL_STORE (self), FALSE);
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (credential), FALSE);
+
+  if (!conduit_credential_check (credential, error))
+    return FALSE;
+
+  op = _conduit_credential_store_store_op_new_for_id (conduit_credential_get_id (credential));
+  op->credential = conduit_credential_copy (credential);
+  local_error = save_credential (self, op, cancellable);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * conduit_credential_store_emit_changed:
+ * @self: a credential store
+ * @id: the id of a credential that changed
+ *
+ * Emits ::changed for a change made with conduit_credential_store_save_sync() in a thread;
+ * call it in the main context.
+ */
+void
+conduit_credential_store_emit_changed (ConduitCredentialStore *self,
+                                       const char             *id)
+{
+  g_return_if_fail (CONDUIT_IS_CREDENTIAL_STORE (self));
+  g_return_if_fail (id != NULL);
+
+  g_signal_emit (self, signals[CHANGED], 0, id);
 }
 
 /**
@@ -892,9 +992,9 @@ conduit_credential_store_save_async (ConduitCredentialStore *self,
       return;
     }
 
-  op = store_op_new_for_id (conduit_credential_get_id (credential));
+  op = _conduit_credential_store_store_op_new_for_id (conduit_credential_get_id (credential));
   op->credential = conduit_credential_copy (credential);
-  run_in_thread (self, conduit_credential_store_save_async, op, save_thread, TRUE, cancellable,
+  _conduit_credential_store_run_in_thread (self, conduit_credential_store_save_async, op, save_thread, TRUE, cancellable,
                  callback, user_data);
 }
 
@@ -911,7 +1011,7 @@ conduit_credential_store_save_finish (ConduitCredentialStore  *self,
                                       GAsyncResult            *result,
                                       GError                 **error)
 {
-  g_return_val_if_fail (is_result_of (self, result, conduit_credential_store_save_async), FALSE);
+  g_return_val_if_fail (_conduit_credential_store_is_result_of (self, result, conduit_credential_store_save_async), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -927,9 +1027,9 @@ find_items_to_change (StoreOp       *op,
   g_autoptr(GError) local_error = NULL;
   GList *items = NULL;
 
-  service = get_service (cancellable, &local_error);
+  service = _conduit_credential_store_get_service (cancellable, &local_error);
   if (service != NULL)
-    items = search_items (service, op->id, FALSE, cancellable, &local_error);
+    items = _conduit_credential_store_search_items (service, op->id, FALSE, cancellable, &local_error);
 
   if (local_error != NULL)
     {
@@ -1005,7 +1105,7 @@ conduit_credential_store_delete_async (ConduitCredentialStore *self,
   g_return_if_fail (CONDUIT_IS_CREDENTIAL_STORE (self));
   g_return_if_fail (id != NULL);
 
-  run_in_thread (self, conduit_credential_store_delete_async, store_op_new_for_id (id),
+  _conduit_credential_store_run_in_thread (self, conduit_credential_store_delete_async, _conduit_credential_store_store_op_new_for_id (id),
                  delete_thread, TRUE, cancellable, callback, user_data);
 }
 
@@ -1022,172 +1122,9 @@ conduit_credential_store_delete_finish (ConduitCredentialStore  *self,
                                         GAsyncResult            *result,
                                         GError                 **error)
 {
-  g_return_val_if_fail (is_result_of (self, result, conduit_credential_store_delete_async), FALSE);
+  g_return_val_if_fail (_conduit_credential_store_is_result_of (self, result, conduit_credential_store_delete_async), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static int
-compare_credentials (gconstpointer a,
-                     gconstpointer b)
-{
-  ConduitCredential *ca = *(ConduitCredential * const *)a;
-  ConduitCredential *cb = *(ConduitCredential * const *)b;
-  int order;
-
-  order = g_utf8_collate (conduit_credential_get_name (ca), conduit_credential_get_name (cb));
-  if (order != 0)
-    return order;
-
-  return strcmp (conduit_credential_get_id (ca), conduit_credential_get_id (cb));
-}
-
-/* Ids that share an environment variable name are the same credential to a lookup. */
-static gboolean
-find_by_env_name (GPtrArray  *credentials,
-                  const char *env_name,
-                  guint      *position)
-{
-  for (guint i = 0; i < credentials->len; i++)
-    {
-      ConduitCredential *credential = g_ptr_array_index (credentials, i);
-      g_autofree char *other = conduit_credential_dup_env_name (conduit_credential_get_id (credential));
-
-      if (g_str_equal (env_name, other))
-        {
-          *position = i;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
-}
-
-static void
-list_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  ConduitCredentialStore *self = source_object;
-  StoreOp *op = task_data;
-  g_autoptr(GPtrArray) credentials = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(SecretService) service = NULL;
-  g_autoptr(GError) service_error = NULL;
-  g_autoptr(GError) error = NULL;
-  GList *items = NULL;
-
-  g_mutex_lock (&self->keyring_mutex);
-  service = get_service (cancellable, &service_error);
-  if (service != NULL)
-    items = search_items (service, NULL, FALSE, cancellable, &error);
-  g_mutex_unlock (&self->keyring_mutex);
-
-  for (const GList *l = items; l; l = l->next)
-    {
-      g_autoptr(ConduitCredential) credential = NULL;
-      g_autoptr(GError) item_error = NULL;
-
-      credential = credential_from_item (l->data, FALSE, &item_error);
-      if (credential == NULL)
-        {
-          g_warning ("%s", item_error->message);
-          continue;
-        }
-
-      g_ptr_array_add (credentials, g_steal_pointer (&credential));
-    }
-  g_list_free_full (items, g_object_unref);
-
-  /* the environment's credentials replace the keyring's, as in a lookup */
-  for (guint i = 0; op->environ[i] != NULL; i++)
-    {
-      g_autoptr(ConduitCredential) credential = NULL;
-      g_autoptr(GError) env_error = NULL;
-      g_auto(GStrv) pair = g_strsplit (op->environ[i], "=", 2);
-      g_autofree char *fallback_id = NULL;
-      guint position;
-
-      if (!g_str_has_prefix (pair[0], "CONDUIT_CREDENTIAL_") || pair[1] == NULL)
-        continue;
-
-      /* without an "id" in the JSON, the keyring item it replaces or the variable's name
-       * stands for it */
-      if (find_by_env_name (credentials, pair[0], &position))
-        fallback_id = g_strdup (conduit_credential_get_id (g_ptr_array_index (credentials,
-                                                                              position)));
-      else
-        fallback_id = g_ascii_strdown (pair[0] + strlen ("CONDUIT_CREDENTIAL_"), -1);
-
-      credential = credential_from_env (self, fallback_id, pair[0], pair[1], &env_error);
-      if (credential == NULL)
-        {
-          g_warning ("%s", env_error->message);
-          continue;
-        }
-
-      if (find_by_env_name (credentials, pair[0], &position))
-        g_ptr_array_remove_index_fast (credentials, position);
-      g_ptr_array_add (credentials, g_steal_pointer (&credential));
-    }
-
-  /* a server without a keyring still lists its environment credentials */
-  if (service == NULL && credentials->len == 0)
-    error = g_steal_pointer (&service_error);
-
-  if (error != NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_ptr_array_sort (credentials, compare_credentials);
-  g_task_return_pointer (task, g_steal_pointer (&credentials), (GDestroyNotify)g_ptr_array_unref);
-}
-
-/**
- * conduit_credential_store_list_async:
- * @self: a credential store
- * @cancellable: (nullable): a #GCancellable
- * @callback: called with the credentials
- * @user_data: data for @callback
- *
- * Lists every credential in the keyring and the environment, without loading secrets, so
- * nothing needs unlocking.
- */
-void
-conduit_credential_store_list_async (ConduitCredentialStore *self,
-                                     GCancellable           *cancellable,
-                                     GAsyncReadyCallback     callback,
-                                     gpointer                user_data)
-{
-  StoreOp *op;
-
-  g_return_if_fail (CONDUIT_IS_CREDENTIAL_STORE (self));
-
-  op = g_new0 (StoreOp, 1);
-  op->environ = g_get_environ ();
-  run_in_thread (self, conduit_credential_store_list_async, op, list_thread, FALSE,
-                 cancellable, callback, user_data);
-}
-
-/**
- * conduit_credential_store_list_finish:
- * @self: a credential store
- * @result: the #GAsyncResult
- * @error: return location for an error
- *
- * Returns: (transfer full) (element-type ConduitCredential): the credentials sorted by name,
- *   without their secrets
- */
-GPtrArray *
-conduit_credential_store_list_finish (ConduitCredentialStore  *self,
-                                      GAsyncResult            *result,
-                                      GError                 **error)
-{
-  g_return_val_if_fail (is_result_of (self, result, conduit_credential_store_list_async), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
@@ -1223,7 +1160,7 @@ mark_thread (GTask        *task,
       g_autoptr(GHashTable) attributes = NULL;
       g_autoptr(GError) local_error = NULL;
 
-      credential = credential_from_item (l->data, FALSE, &error);
+      credential = _conduit_credential_store_credential_from_item (l->data, FALSE, &error);
       if (credential == NULL)
         break;
 
@@ -1265,7 +1202,7 @@ conduit_credential_store_mark_needs_attention_async (ConduitCredentialStore *sel
   g_return_if_fail (CONDUIT_IS_CREDENTIAL_STORE (self));
   g_return_if_fail (id != NULL);
 
-  op = store_op_new_for_id (id);
+  op = _conduit_credential_store_store_op_new_for_id (id);
   if (server_answer != NULL && *server_answer != '\0')
     {
       g_autofree char *valid = g_utf8_make_valid (server_answer, -1);
@@ -1281,7 +1218,7 @@ conduit_credential_store_mark_needs_attention_async (ConduitCredentialStore *sel
       op->answer = answer;
     }
 
-  run_in_thread (self, conduit_credential_store_mark_needs_attention_async, op, mark_thread,
+  _conduit_credential_store_run_in_thread (self, conduit_credential_store_mark_needs_attention_async, op, mark_thread,
                  TRUE, cancellable, callback, user_data);
 }
 
@@ -1298,112 +1235,8 @@ conduit_credential_store_mark_needs_attention_finish (ConduitCredentialStore  *s
                                                       GAsyncResult            *result,
                                                       GError                 **error)
 {
-  g_return_val_if_fail (is_result_of (self, result, conduit_credential_store_mark_needs_attention_async), FALSE);
+  g_return_val_if_fail (_conduit_credential_store_is_result_of (self, result, conduit_credential_store_mark_needs_attention_async), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static void
-find_missing_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
-{
-  ConduitCredentialStore *self = source_object;
-  StoreOp *op = task_data;
-  g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GHashTable) present = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(SecretService) service = NULL;
-  g_autoptr(GError) error = NULL;
-  GList *items = NULL;
-
-  g_mutex_lock (&self->keyring_mutex);
-  service = get_service (cancellable, NULL);
-  if (service != NULL)
-    items = search_items (service, NULL, FALSE, cancellable, &error);
-  g_mutex_unlock (&self->keyring_mutex);
-
-  if (error != NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  for (const GList *l = items; l; l = l->next)
-    {
-      g_autoptr(GHashTable) attributes = secret_item_get_attributes (l->data);
-      const char *id = g_hash_table_lookup (attributes, ATTRIBUTE_ID);
-
-      if (id != NULL)
-        g_hash_table_add (present, g_strdup (id));
-    }
-  g_list_free_full (items, g_object_unref);
-
-  for (guint i = 0; i < op->ids->len; i++)
-    {
-      const char *id = g_ptr_array_index (op->ids, i);
-
-      if (!op->in_env[i] && !g_hash_table_contains (present, id))
-        g_ptr_array_add (missing, g_strdup (id));
-    }
-
-  g_task_return_pointer (task, g_steal_pointer (&missing), (GDestroyNotify)g_ptr_array_unref);
-}
-
-/**
- * conduit_credential_store_find_missing_async:
- * @self: a credential store
- * @ids: (element-type utf8): credential ids, e.g. from conduit_flow_list_credential_ids()
- * @cancellable: (nullable): a #GCancellable
- * @callback: called with the missing ids
- * @user_data: data for @callback
- *
- * Finds which of @ids are neither in the keyring nor in the environment, so that opening a
- * flow can say which credentials to create. A credential in a locked keyring is not missing.
- */
-void
-conduit_credential_store_find_missing_async (ConduitCredentialStore *self,
-                                             GPtrArray              *ids,
-                                             GCancellable           *cancellable,
-                                             GAsyncReadyCallback     callback,
-                                             gpointer                user_data)
-{
-  StoreOp *op;
-
-  g_return_if_fail (CONDUIT_IS_CREDENTIAL_STORE (self));
-  g_return_if_fail (ids != NULL);
-
-  op = g_new0 (StoreOp, 1);
-  op->ids = g_ptr_array_new_with_free_func (g_free);
-  op->in_env = g_new0 (gboolean, ids->len);
-  for (guint i = 0; i < ids->len; i++)
-    {
-      const char *id = g_ptr_array_index (ids, i);
-      g_autofree char *env_name = conduit_credential_dup_env_name (id);
-
-      g_ptr_array_add (op->ids, g_strdup (id));
-      op->in_env[i] = g_getenv (env_name) != NULL;
-    }
-
-  run_in_thread (self, conduit_credential_store_find_missing_async, op, find_missing_thread,
-                 FALSE, cancellable, callback, user_data);
-}
-
-/**
- * conduit_credential_store_find_missing_finish:
- * @self: a credential store
- * @result: the #GAsyncResult
- * @error: return location for an error
- *
- * Returns: (transfer full) (element-type utf8): the ids that are nowhere to be found, in the
- *   order given
- */
-GPtrArray *
-conduit_credential_store_find_missing_finish (ConduitCredentialStore  *self,
-                                              GAsyncResult            *result,
-                                              GError                 **error)
-{
-  g_return_val_if_fail (is_result_of (self, result, conduit_credential_store_find_missing_async), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}

@@ -74,5 +74,15 @@ void                    conduit_credential_store_find_missing_async       (Condu
 GPtrArray              *conduit_credential_store_find_missing_finish      (ConduitCredentialStore  *self,
                                                                            GAsyncResult            *result,
                                                                            GError                 **error);
+ConduitCredential      *conduit_credential_store_lookup_sync              (ConduitCredentialStore  *self,
+                                                                           const char              *id,
+                                                                           GCancellable            *cancellable,
+                                                                           GError                 **error);
+gboolean                conduit_credential_store_save_sync                (ConduitCredentialStore  *self,
+                                                                           ConduitCredential       *credential,
+                                                                           GCancellable            *cancellable,
+                                                                           GError                 **error);
+void                    conduit_credential_store_emit_changed             (ConduitCredentialStore  *self,
+                                                                           const char              *id);
 
 G_END_DECLS

@@ -32,6 +32,7 @@ struct _ConduitCredential
   char                  *attention; /* the server's answer when it refused the credential */
   guint                  from_environment : 1;
   guint                  locked : 1;
+  guint                  needs_sign_in : 1;
 };
 
 G_DEFINE_FINAL_TYPE (ConduitCredential, conduit_credential, G_TYPE_OBJECT)
@@ -40,6 +41,7 @@ G_DEFINE_QUARK (conduit-credential-error-quark, conduit_credential_error)
 
 static const char * const api_key_places[] = { "header", "query", NULL };
 static const char * const client_auth_methods[] = { "basic", "body", NULL };
+static const char * const hmac_timestamps[] = { "none", "stripe", "slack", NULL };
 
 static const ConduitCredentialFieldSpec api_key_fields[] = {
   { "in", N_("Send the key in"), N_("“header” for a request header, “query” for a URL parameter"),
@@ -78,7 +80,51 @@ static const ConduitCredentialFieldSpec hmac_fields[] = {
     FALSE, FALSE, "X-Signature", NULL },
   { "prefix", N_("Signature prefix"), N_("Text before the hex digest, such as “sha256=”"),
     FALSE, FALSE, "sha256=", NULL, TRUE },
+  /* Webhooks signed with a timestamp (Stripe, Slack) can be refused when old or replayed. */
+  { "timestamp", N_("Signed timestamp"),
+    N_("“none”; “stripe” for t=…,v1=… in the signature header; “slack” for "
+       "X-Slack-Request-Timestamp with a v0= signature"),
+    FALSE, FALSE, "none", hmac_timestamps },
+  { "tolerance", N_("Timestamp tolerance (seconds)"),
+    N_("How far from now a signed timestamp may be; older events are refused as replays"),
+    FALSE, FALSE, "300", NULL },
   { "secret", N_("Shared secret"), N_("The secret both sides use to sign request bodies"),
+    TRUE, TRUE, NULL, NULL },
+};
+
+/* oauth2-authorization-code: the user signs in with the browser (RFC 8252) and Conduit keeps
+ * the tokens. The URLs, scopes and extra parameters come from the app's descriptor; the client
+ * id (and, for providers that want one, the secret) is the user's own. The token fields are
+ * managed: a sign-in or a refresh writes them, nobody types them. */
+static const ConduitCredentialFieldSpec oauth2_code_fields[] = {
+  { "authorize_url", N_("Authorization URL"), N_("The sign-in page of the service"),
+    FALSE, TRUE, NULL, NULL },
+  { "token_url", N_("Token URL"), N_("The address that hands out access tokens"),
+    FALSE, TRUE, NULL, NULL },
+  { "client_id", N_("Client ID"), N_("The id of the OAuth client you created with the service"),
+    FALSE, TRUE, NULL, NULL },
+  { "scopes", N_("Scopes"), N_("Space-separated scopes to ask for"), FALSE, FALSE, NULL, NULL },
+  { "extra_params", N_("Extra parameters"),
+    N_("Added to the sign-in address, such as “access_type=offline&prompt=consent”"),
+    FALSE, FALSE, NULL, NULL },
+  { "client_secret", N_("Client secret"), N_("Only if the service gave the client one"),
+    TRUE, FALSE, NULL, NULL },
+  { "refresh_token", N_("Refresh token"), NULL, TRUE, FALSE, NULL, NULL, FALSE, TRUE },
+  { "access_token", N_("Access token"), NULL, TRUE, FALSE, NULL, NULL, FALSE, TRUE },
+  { "expires_at", N_("Access token expiry"), NULL, TRUE, FALSE, NULL, NULL, FALSE, TRUE },
+};
+
+/* jwt-bearer: a service account signs its own token request (RFC 7523), as Google's service
+ * accounts do; nobody signs in. The key file's JSON is the secret; the token URL comes from
+ * it unless the field says otherwise. */
+static const ConduitCredentialFieldSpec jwt_bearer_fields[] = {
+  { "scope", N_("Scopes"), N_("Space-separated scopes to ask for"), FALSE, FALSE, NULL, NULL },
+  { "subject", N_("Act as"),
+    N_("The e-mail of a user the service account acts for (domain-wide delegation); empty for "
+       "the service account itself"), FALSE, FALSE, NULL, NULL },
+  { "token_url", N_("Token URL"), N_("Empty for the one in the key file"), FALSE, FALSE, NULL, NULL },
+  { "key", N_("Service account key (JSON)"),
+    N_("The whole key file the service gave you, such as Google's “…-1a2b3c.json”"),
     TRUE, TRUE, NULL, NULL },
 };
 
@@ -134,6 +180,12 @@ static const struct
                                                           G_N_ELEMENTS (oauth2_fields) },
   [CONDUIT_CREDENTIAL_KIND_HMAC] = { "hmac", N_("HMAC signing secret"),
                                      hmac_fields, G_N_ELEMENTS (hmac_fields) },
+  [CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE] = { "oauth2-authorization-code",
+                                                          N_("Sign in with the browser (OAuth 2.0)"),
+                                                          oauth2_code_fields,
+                                                          G_N_ELEMENTS (oauth2_code_fields) },
+  [CONDUIT_CREDENTIAL_KIND_JWT_BEARER] = { "jwt-bearer", N_("Service account key (JWT)"),
+                                           jwt_bearer_fields, G_N_ELEMENTS (jwt_bearer_fields) },
   [CONDUIT_CREDENTIAL_KIND_POSTGRESQL] = { "postgresql", N_("PostgreSQL database"),
                                            postgresql_fields, G_N_ELEMENTS (postgresql_fields) },
   [CONDUIT_CREDENTIAL_KIND_MYSQL] = { "mysql", N_("MySQL or MariaDB database"),
@@ -386,6 +438,7 @@ conduit_credential_copy (ConduitCredential *self)
   copy->attention = g_strdup (self->attention);
   copy->from_environment = self->from_environment;
   copy->locked = self->locked;
+  copy->needs_sign_in = self->needs_sign_in;
 
   g_hash_table_iter_init (&iter, self->fields);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -541,7 +594,7 @@ conduit_credential_new_from_json (JsonNode    *node,
     {
       g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
                    _("“kind” must be one of api-key, bearer, basic, oauth2-client-credentials, "
-                     "hmac, not “%s”"), kind_name ? kind_name : "");
+                     "hmac, oauth2-authorization-code, jwt-bearer, not “%s”"), kind_name ? kind_name : "");
       return NULL;
     }
 
@@ -758,10 +811,35 @@ conduit_credential_check (ConduitCredential  *self,
   if (!conduit_credential_check_complete (self, error))
     return FALSE;
 
-  if (self->kind != CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS)
+  if (self->kind != CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS &&
+      self->kind != CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE &&
+      self->kind != CONDUIT_CREDENTIAL_KIND_JWT_BEARER)
     return TRUE;
 
+  /* a jwt-bearer key file names its own token URL; the fetch checks that one */
   token_url = conduit_credential_get_field (self, "token_url");
+  if (token_url == NULL)
+    return TRUE;
+
+  return conduit_credential_check_token_url (self, token_url, error);
+}
+
+/**
+ * conduit_credential_check_token_url:
+ * @self: a credential
+ * @token_url: where @self's secret (or an assertion signed with it) is to be sent
+ * @error: return location for an error naming the credential and the URL
+ *
+ * Returns: %TRUE if @token_url is https://, or http:// to this computer
+ */
+gboolean
+conduit_credential_check_token_url (ConduitCredential  *self,
+                                    const char         *token_url,
+                                    GError            **error)
+{
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (self), FALSE);
+  g_return_val_if_fail (token_url != NULL, FALSE);
+
   if (sends_secret_in_clear (token_url))
     {
       g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
@@ -1158,6 +1236,55 @@ conduit_credential_set_locked (ConduitCredential *self,
 }
 
 /**
+ * conduit_credential_get_needs_sign_in:
+ * @self: a credential
+ *
+ * Returns: %TRUE if the service refused to renew @self's sign-in (or it never had one): only
+ *   signing in with the browser again makes it work
+ */
+gboolean
+conduit_credential_get_needs_sign_in (ConduitCredential *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (self), FALSE);
+
+  return self->needs_sign_in;
+}
+
+/**
+ * conduit_credential_set_needs_sign_in:
+ * @self: a credential
+ * @needs_sign_in: whether only a new browser sign-in makes it work
+ */
+void
+conduit_credential_set_needs_sign_in (ConduitCredential *self,
+                                      gboolean           needs_sign_in)
+{
+  g_return_if_fail (CONDUIT_IS_CREDENTIAL (self));
+
+  self->needs_sign_in = !!needs_sign_in;
+}
+
+/**
+ * conduit_credential_is_signed_in:
+ * @self: a credential with its secrets
+ *
+ * Returns: %TRUE if @self is not a sign-in kind, or holds tokens from a sign-in that the
+ *   service has not refused
+ */
+gboolean
+conduit_credential_is_signed_in (ConduitCredential *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (self), FALSE);
+
+  if (self->kind != CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE)
+    return TRUE;
+
+  return !self->needs_sign_in &&
+         (conduit_credential_get_secret (self, "refresh_token") != NULL ||
+          conduit_credential_get_secret (self, "access_token") != NULL);
+}
+
+/**
  * conduit_credential_compute_hmac_sha256_hex:
  * @self: a credential of kind %CONDUIT_CREDENTIAL_KIND_HMAC
  * @body: (array length=length) (nullable): the bytes to sign
@@ -1242,7 +1369,8 @@ conduit_credential_verify_hmac_sha256 (ConduitCredential *self,
  * about it in the user's language, whatever language the message is in.
  *
  * Returns: "credential-missing" (not in the keyring), "credential-locked" (the keyring is
- *   locked), "credential-rejected" (the server refused it) or "credential" (anything else)
+ *   locked), "credential-rejected" (the server refused it), "credential-needs-sign-in" (a
+ *   browser sign-in is missing or was revoked) or "credential" (anything else)
  */
 const char *
 conduit_credential_error_kind (const GError *error)
@@ -1258,6 +1386,8 @@ conduit_credential_error_kind (const GError *error)
       return "credential-locked";
     case CONDUIT_CREDENTIAL_ERROR_REJECTED:
       return "credential-rejected";
+    case CONDUIT_CREDENTIAL_ERROR_NEEDS_SIGN_IN:
+      return "credential-needs-sign-in";
     default:
       return "credential";
     }

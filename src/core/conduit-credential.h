@@ -22,6 +22,7 @@ typedef enum
   CONDUIT_CREDENTIAL_ERROR_NO_KEYRING,  /* no Secret Service answers in this session */
   CONDUIT_CREDENTIAL_ERROR_READ_ONLY,   /* it comes from an environment variable */
   CONDUIT_CREDENTIAL_ERROR_REJECTED,    /* a server refused it */
+  CONDUIT_CREDENTIAL_ERROR_NEEDS_SIGN_IN, /* a browser sign-in is missing or was revoked */
 } ConduitCredentialError;
 
 typedef enum
@@ -31,6 +32,8 @@ typedef enum
   CONDUIT_CREDENTIAL_KIND_BASIC,
   CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS,
   CONDUIT_CREDENTIAL_KIND_HMAC,
+  CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE,
+  CONDUIT_CREDENTIAL_KIND_JWT_BEARER,
   /* databases (conduit-db.h) */
   CONDUIT_CREDENTIAL_KIND_POSTGRESQL,
   CONDUIT_CREDENTIAL_KIND_MYSQL,
@@ -50,6 +53,7 @@ typedef struct
   const char         *default_value;  /* (nullable) */
   const char * const *allowed_values; /* (nullable) */
   gboolean            allow_empty;    /* "" is a value of its own, not "use the default" */
+  gboolean            managed;        /* written by Conduit (a sign-in), never typed in a form */
 } ConduitCredentialFieldSpec;
 
 #define CONDUIT_TYPE_CREDENTIAL (conduit_credential_get_type ())
@@ -84,6 +88,9 @@ JsonNode                         *conduit_credential_to_json             (Condui
                                                                           gboolean               with_secrets);
 gboolean                          conduit_credential_check               (ConduitCredential     *self,
                                                                           GError               **error);
+gboolean                          conduit_credential_check_token_url     (ConduitCredential     *self,
+                                                                          const char            *token_url,
+                                                                          GError               **error);
 const char                       *conduit_credential_error_kind          (const GError          *error);
 gboolean                          conduit_credential_check_complete      (ConduitCredential     *self,
                                                                           GError               **error);
@@ -117,6 +124,10 @@ void                              conduit_credential_set_from_environment (Condu
 gboolean                          conduit_credential_get_locked          (ConduitCredential     *self);
 void                              conduit_credential_set_locked          (ConduitCredential     *self,
                                                                           gboolean               locked);
+gboolean                          conduit_credential_get_needs_sign_in   (ConduitCredential     *self);
+void                              conduit_credential_set_needs_sign_in   (ConduitCredential     *self,
+                                                                          gboolean               needs_sign_in);
+gboolean                          conduit_credential_is_signed_in        (ConduitCredential     *self);
 
 char                             *conduit_credential_compute_hmac_sha256_hex (ConduitCredential *self,
                                                                               const guint8      *body,

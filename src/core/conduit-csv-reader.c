@@ -284,7 +284,9 @@ fill (ConduitCsvReader  *self,
  * @n_fields: (out): how many
  * @error: where a read error or malformed text goes
  *
- * Empty lines are skipped. The header is the first row like any other.
+ * Empty lines are skipped. The header is the first row like any other. With
+ * %CONDUIT_CSV_READER_ERROR_ENCODING (a field that is not UTF-8) the row's fields are given
+ * all the same and the next call reads the next row.
  *
  * Returns: %TRUE with a row; %FALSE at the end, or with @error set
  */
@@ -296,6 +298,7 @@ conduit_csv_reader_next_row (ConduitCsvReader    *self,
                              GError             **error)
 {
   guint end;
+  guint bad_column = 0;
 
   g_return_val_if_fail (self != NULL, FALSE);
 
@@ -318,16 +321,11 @@ conduit_csv_reader_next_row (ConduitCsvReader    *self,
     {
       FieldSpan *span = &g_array_index (self->spans, FieldSpan, i);
 
-      /* A Latin-1 export would otherwise put bytes that are not text into every record. */
-      if (!g_utf8_validate (self->text->str + span->start, span->length, NULL))
-        {
-          g_set_error (error, CONDUIT_CSV_READER_ERROR, CONDUIT_CSV_READER_ERROR_ENCODING,
-                       _("row %" PRIu64 ", column %u: this file is not UTF-8 text; "
-                         "save it as UTF-8 (CSV UTF-8 in spreadsheet apps)"),
-                       self->row_number + 1, i - self->first_span + 1);
-          self->finished = TRUE;
-          return FALSE;
-        }
+      /* A Latin-1 export would otherwise put bytes that are not text into every record. As
+       * with a line of NDJSON that is not text, only this row is refused; the caller gets its
+       * fields for the rejected output and can read on. */
+      if (bad_column == 0 && !g_utf8_validate (self->text->str + span->start, span->length, NULL))
+        bad_column = i - self->first_span + 1;
       g_ptr_array_add (self->row_fields, self->text->str + span->start);
       g_array_append_val (self->row_lengths, span->length);
     }
@@ -338,6 +336,14 @@ conduit_csv_reader_next_row (ConduitCsvReader    *self,
   self->first_span = end;
   self->next_row++;
   self->row_number++;
+  if (bad_column > 0)
+    {
+      g_set_error (error, CONDUIT_CSV_READER_ERROR, CONDUIT_CSV_READER_ERROR_ENCODING,
+                   _("row %" PRIu64 ", column %u: this file is not UTF-8 text; "
+                     "save it as UTF-8 (CSV UTF-8 in spreadsheet apps)"),
+                   self->row_number, bad_column);
+      return FALSE;
+    }
   return TRUE;
 }
 

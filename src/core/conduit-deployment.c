@@ -41,6 +41,7 @@ static const char * const runtime_packages[] = {
   "glib-networking",
   "libcsv3",
   "libglib2.0-0",
+  "libgnutls30",
   "libjson-glib-1.0-0",
   "libmariadb3",
   "libpq5",

@@ -16,7 +16,7 @@
 #include "conduit-executor-text.h"
 #include "conduit-expression-private.h"
 #include "conduit-run.h"
-#include "conduit-runner.h"
+#include "conduit-step-context.h"
 
 /* The Deduplicate node: an item whose key was seen (and not yet forgotten) leaves through
  * "duplicate"; a new one goes on through "out". Keys live in the run history's database with
@@ -169,21 +169,21 @@ claim_cb (GObject      *object,
   maybe_finish (self);
 }
 
-/* Without a history: keys in memory, kept on the runner so that later runs see them. */
+/* Without a history: keys in memory, kept on the runner's step context so that later runs see them. */
 static gboolean
 claim_in_memory (ConduitExecutorDedupe *self,
                  const char            *key,
                  gint64                 now_us)
 {
-  ConduitRunner *runner = conduit_run_get_runner (self->run);
-  GHashTable *seen = g_object_get_data (G_OBJECT (runner), "conduit-dedupe-keys");
+  ConduitStepContext *context = conduit_run_get_context (self->run);
+  GHashTable *seen = g_object_get_data (G_OBJECT (context), "conduit-dedupe-keys");
   g_autofree char *full = g_strdup_printf ("%s\x1f%s", self->scope, key);
   gpointer expires;
 
   if (seen == NULL)
     {
       seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      g_object_set_data_full (G_OBJECT (runner), "conduit-dedupe-keys", seen,
+      g_object_set_data_full (G_OBJECT (context), "conduit-dedupe-keys", seen,
                               (GDestroyNotify)g_hash_table_unref);
     }
 

@@ -14,10 +14,12 @@
 #include <netinet/tcp.h>
 #include <string.h>
 
+#include "conduit-step-status.h"
 #include "conduit-executor-http.h"
 #include "conduit-executor-text.h"
 #include "conduit-json-text.h"
-#include "conduit-runner.h"
+#include "conduit-run.h"
+#include "conduit-step-context.h"
 
 /* The HTTP Request node, and the call-with-retries it shares with Notify.
  *
@@ -93,6 +95,7 @@ conduit_http_request_free (ConduitHttpRequest *request)
   g_free (request->idempotency_key);
   g_free (request->credential_id);
   g_clear_object (&request->credential);
+  g_clear_pointer (&request->retry_statuses, g_array_unref);
   g_free (request);
 }
 
@@ -324,10 +327,10 @@ parse_body (SoupMessage  *message,
 }
 
 static void
-record_attempt (Call       *call,
-                const char *status,
-                const char *error_kind,
-                const char *error_message)
+record_attempt (Call              *call,
+                ConduitStepStatus  status,
+                ConduitErrorKind   error_kind,
+                const char        *error_message)
 {
   ConduitStepRecord step = { 0 };
   ConduitClock *clock = conduit_run_get_clock (call->run);
@@ -337,10 +340,10 @@ record_attempt (Call       *call,
   step.attempt = call->outcome->attempts;
   step.started_us = call->attempt_started_us;
   step.finished_us = conduit_clock_get_wall_us (clock);
-  step.status = (char *)status;
+  step.status = (char *)conduit_step_status_to_string (status);
   step.http_status = call->outcome->status;
   step.delay_ms = call->delay_ms;
-  step.error_kind = (char *)error_kind;
+  step.error_kind = (char *)conduit_error_kind_to_string (error_kind);
   step.error_message = (char *)error_message;
   conduit_run_record_attempt (call->run, &step);
 }
@@ -363,13 +366,13 @@ retry_sleep_cb (GObject      *object,
 }
 
 static void
-fail_call (GTask      *task,
-           Call       *call,
-           const char *kind,
-           char       *message)
+fail_call (GTask            *task,
+           Call             *call,
+           ConduitErrorKind  kind,
+           char             *message)
 {
   call->outcome->ok = FALSE;
-  call->outcome->error_kind = g_strdup (kind);
+  call->outcome->error_kind = g_strdup (conduit_error_kind_to_string (kind));
   call->outcome->error_message = message;
   g_task_return_pointer (task, g_steal_pointer (&call->outcome),
                          (GDestroyNotify)conduit_http_outcome_free);
@@ -408,7 +411,7 @@ return_outcome (GTask  *task,
       (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN ||
        (SOUP_STATUS_IS_SUCCESSFUL (status) && conduit_credential_get_attention (credential) != NULL)))
     {
-      ConduitAuthorizer *authorizer = conduit_runner_get_authorizer (conduit_run_get_runner (call->run));
+      ConduitAuthorizer *authorizer = conduit_step_context_get_authorizer (conduit_run_get_context (call->run));
 
       conduit_authorizer_note_answer_async (authorizer, credential, call->message, bytes, NULL,
                                             answer_noted_cb, task);
@@ -432,7 +435,7 @@ attempt_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
   ConduitHttpOutcome *outcome = call->outcome;
-  const char *kind = NULL;
+  ConduitErrorKind kind = CONDUIT_ERROR_KIND_NONE;
   gboolean retryable = FALSE;
   const char *retry_after = NULL;
   guint delay_ms = 0;
@@ -456,7 +459,7 @@ attempt_cb (GObject      *object,
       outcome->status = 0;
       if (call->timed_out)
         {
-          kind = "timeout";
+          kind = CONDUIT_ERROR_KIND_TIMEOUT;
           message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                   "no answer from %s within %u second",
                                                   "no answer from %s within %u seconds",
@@ -466,7 +469,7 @@ attempt_cb (GObject      *object,
         }
       else
         {
-          kind = "network";
+          kind = CONDUIT_ERROR_KIND_NETWORK;
           message = g_strdup_printf (_("could not reach %s: %s"), call->request->url,
                                      error->message);
           retryable = conduit_retry_policy_is_retryable_error (error);
@@ -492,13 +495,14 @@ attempt_cb (GObject      *object,
             {
               message = g_strdup_printf (_("%s answered %u but its JSON is not valid: %s"),
                                          call->request->url, status, problem);
-              record_attempt (call, "failed", "bad_response", message);
-              fail_call (task, call, "bad_response", g_steal_pointer (&message));
+              record_attempt (call, CONDUIT_STEP_STATUS_FAILED, CONDUIT_ERROR_KIND_BAD_RESPONSE,
+                              message);
+              fail_call (task, call, CONDUIT_ERROR_KIND_BAD_RESPONSE, g_steal_pointer (&message));
               return;
             }
 
           outcome->ok = TRUE;
-          record_attempt (call, "ok", NULL, NULL);
+          record_attempt (call, CONDUIT_STEP_STATUS_OK, CONDUIT_ERROR_KIND_NONE, NULL);
           return_outcome (g_steal_pointer (&task), call, bytes);
           return;
         }
@@ -511,22 +515,31 @@ attempt_cb (GObject      *object,
       /* A token may have expired or been revoked: one fresh token and one more try. */
       if (status == SOUP_STATUS_UNAUTHORIZED && call->request->credential != NULL &&
           !call->auth_retried &&
-          conduit_authorizer_should_retry (conduit_runner_get_authorizer (conduit_run_get_runner (call->run)),
+          conduit_authorizer_should_retry (conduit_step_context_get_authorizer (conduit_run_get_context (call->run)),
                                            call->request->credential, call->message))
         {
           call->auth_retried = TRUE;
           call->delay_ms = 0;
-          record_attempt (call, "retry", "auth", _("the server refused the credential; trying "
-                                                   "once more with a fresh token"));
+          record_attempt (call, CONDUIT_STEP_STATUS_RETRY, CONDUIT_ERROR_KIND_AUTH,
+                          _("the server refused the credential; trying once more with a fresh "
+                            "token"));
           send_attempt (g_steal_pointer (&task));
           return;
         }
 
-      kind = "http";
+      kind = CONDUIT_ERROR_KIND_HTTP;
       message = g_strdup_printf (_("%s answered %u %s"), call->request->url, status,
                                  soup_message_get_reason_phrase (call->message)
                                    ? soup_message_get_reason_phrase (call->message) : "");
-      retryable = conduit_retry_policy_is_retryable_status (status);
+      if (call->request->retry_statuses != NULL)
+        {
+          retryable = FALSE;
+          for (guint i = 0; i < call->request->retry_statuses->len; i++)
+            if (g_array_index (call->request->retry_statuses, guint, i) == status)
+              retryable = TRUE;
+        }
+      else
+        retryable = conduit_retry_policy_is_retryable_status (status);
       retry_after = soup_message_headers_get_one (headers, "Retry-After");
     }
 
@@ -538,7 +551,7 @@ attempt_cb (GObject      *object,
     {
       ConduitClock *clock = conduit_run_get_clock (call->run);
 
-      record_attempt (call, "retry", kind, message);
+      record_attempt (call, CONDUIT_STEP_STATUS_RETRY, kind, message);
       call->delay_ms = delay_ms;
       conduit_clock_sleep_async (clock, delay_ms, parent, retry_sleep_cb, g_steal_pointer (&task));
       return;
@@ -550,9 +563,9 @@ attempt_cb (GObject      *object,
       g_free (message);
       message = full;
     }
-  record_attempt (call, "failed", kind, message);
+  record_attempt (call, CONDUIT_STEP_STATUS_FAILED, kind, message);
   outcome->ok = FALSE;
-  outcome->error_kind = g_strdup (kind);
+  outcome->error_kind = g_strdup (conduit_error_kind_to_string (kind));
   outcome->error_message = g_steal_pointer (&message);
   return_outcome (g_steal_pointer (&task), call, bytes);
 }
@@ -591,8 +604,11 @@ authorized_cb (GObject      *object,
       char *message = g_strdup_printf (_("the credential “%s” could not be used: %s"),
                                        conduit_credential_get_id (call->request->credential),
                                        error->message);
-      record_attempt (call, "failed", conduit_credential_error_kind (error), message);
-      fail_call (task, call, conduit_credential_error_kind (error), message);
+      ConduitErrorKind kind = CONDUIT_ERROR_KIND_CREDENTIAL;
+
+      conduit_error_kind_from_string (conduit_credential_error_kind (error), &kind);
+      record_attempt (call, CONDUIT_STEP_STATUS_FAILED, kind, message);
+      fail_call (task, call, kind, message);
       g_object_unref (task);
       return;
     }
@@ -620,8 +636,8 @@ send_attempt (GTask *task)
     {
       char *message = g_strdup_printf (_("“%s” is not a web address (http:// or https://)"),
                                        request->url);
-      record_attempt (call, "failed", "invalid", message);
-      fail_call (task, call, "invalid", message);
+      record_attempt (call, CONDUIT_STEP_STATUS_FAILED, CONDUIT_ERROR_KIND_INVALID, message);
+      fail_call (task, call, CONDUIT_ERROR_KIND_INVALID, message);
       g_object_unref (task);
       return;
     }
@@ -652,7 +668,7 @@ send_attempt (GTask *task)
 
   if (request->credential != NULL)
     {
-      conduit_authorizer_authorize_async (conduit_runner_get_authorizer (conduit_run_get_runner (call->run)),
+      conduit_authorizer_authorize_async (conduit_step_context_get_authorizer (conduit_run_get_context (call->run)),
                                           request->credential, call->message, parent,
                                           authorized_cb, task);
       return;
@@ -1124,8 +1140,8 @@ start_next (ConduitExecutorHttp *self)
           step.node_id = (char *)conduit_node_get_id (self->node);
           step.item_index = (gint)index;
           step.attempt = 0;
-          step.status = (char *)"failed";
-          step.error_kind = (char *)"invalid";
+          step.status = (char *)conduit_step_status_to_string (CONDUIT_STEP_STATUS_FAILED);
+          step.error_kind = (char *)conduit_error_kind_to_string (CONDUIT_ERROR_KIND_INVALID);
           step.error_message = error->message;
           conduit_run_record_attempt (self->run, &step);
           self->failed[index] = TRUE;

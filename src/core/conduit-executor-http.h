@@ -30,6 +30,8 @@ typedef struct
   guint      timeout_s;
   gboolean   verify_tls;
   gboolean   follow_redirects;
+  GArray    *retry_statuses;  /* (nullable) of guint: the statuses worth retrying; NULL for the
+                               * retry policy's own list (app descriptors name their own) */
 } ConduitHttpRequest;
 
 /* How the call ended: an answer, or why there is none. */

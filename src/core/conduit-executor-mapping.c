@@ -24,6 +24,7 @@ struct _ConduitExecutorMapping
   GObject         parent_instance;
 
   ConduitMapping *mapping;
+  ConduitMapping *rejected_mapping;   /* (nullable) shapes what leaves through "rejected" */
 };
 
 static void executor_iface_init (ConduitExecutorInterface *iface);
@@ -37,6 +38,7 @@ conduit_executor_mapping_finalize (GObject *object)
   ConduitExecutorMapping *self = (ConduitExecutorMapping *)object;
 
   g_clear_object (&self->mapping);
+  g_clear_object (&self->rejected_mapping);
 
   G_OBJECT_CLASS (conduit_executor_mapping_parent_class)->finalize (object);
 }
@@ -121,6 +123,24 @@ conduit_executor_mapping_prepare (ConduitExecutor  *executor,
                            (GDestroyNotify)compiled_mapping_free);
 
 settings:
+  {
+    JsonNode *shape = conduit_node_get_setting (node, "rejected_mapping");
+
+    g_clear_object (&self->rejected_mapping);
+    if (shape != NULL && JSON_NODE_HOLDS_OBJECT (shape) &&
+        json_object_get_size (json_node_get_object (shape)) > 0)
+      {
+        self->rejected_mapping = conduit_mapping_new_from_json (shape, &local_error);
+        if (self->rejected_mapping == NULL)
+          {
+            g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_SETTING,
+                         _("the rejected output mapping cannot be used: %s"),
+                         local_error->message);
+            return FALSE;
+          }
+      }
+  }
+
   /* The node's keep_unmapped setting, when it has one, overrides the mapping's own; settings
    * change without the mapping changing, so it is applied on every run. */
   if (conduit_node_get_setting (node, "keep_unmapped") != NULL)
@@ -129,6 +149,31 @@ settings:
                                                                       "keep_unmapped", FALSE));
   else
     conduit_mapping_set_keep_unmapped (self->mapping, cached->keep_unmapped);
+  return TRUE;
+}
+
+/* The step's rejected_mapping makes each rejected item into the record the user wants, from
+ * {"item": N, "record": …, "reasons": […]} as conduit-cli map --rejected-mapping does. An
+ * item the shaping refuses in turn leaves unshaped (returns FALSE), so nothing is lost. */
+static gboolean
+shape_rejected (ConduitMapping        *mapping,
+                ConduitExecutorOutput *output,
+                JsonNode              *item,
+                guint                  index,
+                JsonArray             *reasons)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) input = NULL;
+  g_autoptr(GPtrArray) shaping_reasons = NULL;
+  JsonNode *shaped = NULL;
+
+  json_object_set_int_member (object, "item", index + 1);
+  json_object_set_member (object, "record", json_node_ref (item));
+  json_object_set_array_member (object, "reasons", json_array_ref (reasons));
+  input = json_node_init_object (json_node_alloc (), object);
+  if (!conduit_mapping_apply (mapping, input, &shaped, &shaping_reasons))
+    return FALSE;
+  conduit_executor_output_add (output, "rejected", shaped);
   return TRUE;
 }
 
@@ -174,6 +219,13 @@ conduit_executor_mapping_execute_async (ConduitExecutor     *executor,
         }
       if (message->len == 0)
         g_string_append (message, _("the mapping refused the record"));
+
+      if (self->rejected_mapping != NULL &&
+          shape_rejected (self->rejected_mapping, output, item, i, list))
+        {
+          g_string_free (message, TRUE);
+          continue;
+        }
 
       rejected = conduit_executor_output_add_error (output, "rejected", item, "rejected",
                                                     message->str, 0, 0);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "conduit-executor.h"
+#include "conduit-executor-app.h"
 #include "conduit-executor-read-file.h"
 #include "conduit-executor-write-file.h"
 #include "conduit-executor-db-query.h"
@@ -22,8 +23,8 @@
 #include "conduit-executor-trigger.h"
 
 /* The interface between the runner and the node types. A connector (the JSON files in data/connectors)
- * describes a node type; conduit_executors_register_builtin() binds each one to the GType that
- * does its work. The runner makes one executor per node per run.
+ * describes a node type; the runner's table (filled by conduit_executors_add_builtin()) binds each
+ * one to the GType that does its work. The runner makes one executor per node per run.
  */
 
 G_DEFINE_QUARK (conduit-executor-error-quark, conduit_executor_error)
@@ -116,42 +117,58 @@ conduit_executor_execute_finish (ConduitExecutor  *self,
   return iface->execute_finish (self, result, error);
 }
 
+static const struct {
+  const char *connector;
+  GType     (*get_type) (void);
+} builtin_bindings[] = {
+  { "manual-trigger", conduit_executor_trigger_get_type },
+  { "webhook-trigger", conduit_executor_trigger_get_type },
+  { "schedule-trigger", conduit_executor_trigger_get_type },
+  { "http-request", conduit_executor_http_get_type },
+  { "notify", conduit_executor_notify_get_type },
+  { "mapping", conduit_executor_mapping_get_type },
+  { "filter", conduit_executor_filter_get_type },
+  { "deduplicate", conduit_executor_dedupe_get_type },
+  { "read-file", conduit_executor_read_file_get_type },
+  { "write-file", conduit_executor_write_file_get_type },
+  { "db-query", conduit_executor_db_query_get_type },
+  { "db-write", conduit_executor_db_write_get_type },
+};
+
 /**
- * conduit_executors_register_builtin:
- * @registry: a registry with the bundled connectors
+ * conduit_executors_add_builtin:
+ * @table: (element-type utf8 GType): a table of connector id → executor type
  *
- * Binds the bundled connectors to their executors.
+ * Fills @table with the executors of the bundled node types; for the runner, which owns the
+ * table. Adding them registers their types, so only code that runs flows calls this.
  */
 void
-conduit_executors_register_builtin (ConduitConnectorRegistry *registry)
+conduit_executors_add_builtin (GHashTable *table)
 {
-  static const struct {
-    const char *connector;
-    GType     (*get_type) (void);
-  } bindings[] = {
-    { "manual-trigger", conduit_executor_trigger_get_type },
-    { "webhook-trigger", conduit_executor_trigger_get_type },
-    { "schedule-trigger", conduit_executor_trigger_get_type },
-    { "http-request", conduit_executor_http_get_type },
-    { "notify", conduit_executor_notify_get_type },
-    { "mapping", conduit_executor_mapping_get_type },
-    { "filter", conduit_executor_filter_get_type },
-    { "deduplicate", conduit_executor_dedupe_get_type },
-    { "read-file", conduit_executor_read_file_get_type },
-    { "write-file", conduit_executor_write_file_get_type },
-    { "db-query", conduit_executor_db_query_get_type },
-    { "db-write", conduit_executor_db_write_get_type },
-  };
+  g_return_if_fail (table != NULL);
 
-  g_return_if_fail (CONDUIT_IS_CONNECTOR_REGISTRY (registry));
+  for (guint i = 0; i < G_N_ELEMENTS (builtin_bindings); i++)
+    g_hash_table_replace (table, g_strdup (builtin_bindings[i].connector),
+                          GSIZE_TO_POINTER (builtin_bindings[i].get_type ()));
+}
 
-  for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
-    {
-      ConduitConnector *connector = conduit_connector_registry_lookup (registry,
-                                                                       bindings[i].connector);
-      if (connector != NULL)
-        conduit_connector_set_executor_type (connector, bindings[i].get_type ());
-    }
+/**
+ * conduit_executors_lookup_builtin_for:
+ * @connector: a connector
+ *
+ * The executor of a node type that is not bound by id: app operations (connectors made from an
+ * app descriptor) all run on the generic app executor.
+ *
+ * Returns: an executor type, or %G_TYPE_INVALID
+ */
+GType
+conduit_executors_lookup_builtin_for (ConduitConnector *connector)
+{
+  g_return_val_if_fail (CONDUIT_IS_CONNECTOR (connector), G_TYPE_INVALID);
+
+  if (conduit_connector_get_app (connector) != NULL)
+    return CONDUIT_TYPE_EXECUTOR_APP;
+  return G_TYPE_INVALID;
 }
 
 /* Output */

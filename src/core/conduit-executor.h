@@ -27,6 +27,7 @@ typedef enum
 
 typedef struct _ConduitRun            ConduitRun;
 typedef struct _ConduitExecutorOutput ConduitExecutorOutput;
+typedef struct _ConduitStepContext    ConduitStepContext;
 
 #define CONDUIT_TYPE_EXECUTOR (conduit_executor_get_type ())
 
@@ -78,7 +79,8 @@ void                   conduit_executor_execute_async (ConduitExecutor      *sel
 ConduitExecutorOutput *conduit_executor_execute_finish (ConduitExecutor     *self,
                                                        GAsyncResult         *result,
                                                        GError              **error);
-void                   conduit_executors_register_builtin (ConduitConnectorRegistry *registry);
+void                   conduit_executors_add_builtin  (GHashTable           *table);
+GType                  conduit_executors_lookup_builtin_for (ConduitConnector *connector);
 
 /* What an executor hands back: items per output port. */
 ConduitExecutorOutput *conduit_executor_output_new       (void);

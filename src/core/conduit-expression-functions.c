@@ -194,6 +194,59 @@ fn_upper (EvalContext *c, ExprNode *call, ConduitValue **args)
   return change_case (c, args[0], TRUE);
 }
 
+/* The _ascii variants touch only A-Z, a-z and the ASCII spaces, whatever the text holds:
+ * for identifiers, codes and systems that compare bytes ("İ" stays "İ", a no-break space
+ * stays). The same in every locale, as the Unicode ones are too. */
+static ConduitValue *
+change_case_ascii (EvalContext  *c,
+                   ConduitValue *value,
+                   gboolean      upper)
+{
+  const char *text;
+  gsize length;
+  char *out;
+
+  if (CONDUIT_VALUE_IS_NULL (value))
+    return null_value ();
+
+  text = text_of (c, value, &length);
+  out = conduit_arena_alloc (c->arena, length + 1);
+  for (gsize i = 0; i < length; i++)
+    out[i] = upper ? g_ascii_toupper (text[i]) : g_ascii_tolower (text[i]);
+  out[length] = '\0';
+  return string_value (c, out, length);
+}
+
+static ConduitValue *
+fn_lower_ascii (EvalContext *c, ExprNode *call, ConduitValue **args)
+{
+  return change_case_ascii (c, args[0], FALSE);
+}
+
+static ConduitValue *
+fn_upper_ascii (EvalContext *c, ExprNode *call, ConduitValue **args)
+{
+  return change_case_ascii (c, args[0], TRUE);
+}
+
+static ConduitValue *
+fn_trim_ascii (EvalContext *c, ExprNode *call, ConduitValue **args)
+{
+  const char *text, *end;
+  gsize length;
+
+  if (CONDUIT_VALUE_IS_NULL (args[0]))
+    return null_value ();
+
+  text = text_of (c, args[0], &length);
+  end = text + length;
+  while (text < end && g_ascii_isspace (*text))
+    text++;
+  while (end > text && g_ascii_isspace (end[-1]))
+    end--;
+  return string_value (c, text, end - text);
+}
+
 static ConduitValue *
 fn_title (EvalContext *c, ExprNode *call, ConduitValue **args)
 {
@@ -207,6 +260,21 @@ fn_title (EvalContext *c, ExprNode *call, ConduitValue **args)
     return null_value ();
 
   text = text_of (c, args[0], &length);
+  /* Most names are ASCII: cased in place in the arena, without a GString per value. */
+  if (is_ascii (text, length))
+    {
+      char *ascii = conduit_arena_alloc (c->arena, length + 1);
+
+      for (gsize i = 0; i < length; i++)
+        {
+          char ch = text[i];
+
+          ascii[i] = word_start ? g_ascii_toupper (ch) : g_ascii_tolower (ch);
+          word_start = !(g_ascii_isalnum (ch) || ch == '\'');
+        }
+      ascii[length] = '\0';
+      return string_value (c, ascii, length);
+    }
   out = g_string_sized_new (length + 8);
   for (p = text; p < text + length; p = g_utf8_next_char (p))
     {
@@ -582,33 +650,6 @@ fn_ends_with (EvalContext *c, ExprNode *call, ConduitValue **args)
 
 /* ---- numbers and types ----------------------------------------------------------------- */
 
-static gboolean
-text_is_integer (const char *text,
-                 gsize       length,
-                 gint64     *out)
-{
-  gsize i = 0;
-  guint64 magnitude = 0;
-  gboolean negative = FALSE;
-
-  while (i < length && g_ascii_isspace (text[i]))
-    i++;
-  while (length > i && g_ascii_isspace (text[length - 1]))
-    length--;
-  if (i < length && (text[i] == '-' || text[i] == '+'))
-    negative = text[i++] == '-';
-  if (i >= length || length - i > 18)
-    return FALSE;
-  for (; i < length; i++)
-    {
-      if (!g_ascii_isdigit (text[i]))
-        return FALSE;
-      magnitude = magnitude * 10 + (text[i] - '0');
-    }
-  *out = negative ? -(gint64)magnitude : (gint64)magnitude;
-  return TRUE;
-}
-
 static ConduitValue *
 fn_to_number (EvalContext *c, ExprNode *call, ConduitValue **args)
 {
@@ -620,8 +661,19 @@ fn_to_number (EvalContext *c, ExprNode *call, ConduitValue **args)
     return null_value ();
   if (value->kind == CONDUIT_VALUE_INTEGER || value->kind == CONDUIT_VALUE_DOUBLE)
     return value;
-  if (value->kind == CONDUIT_VALUE_STRING && text_is_integer (value->string, value->len, &integer))
-    return conduit_value_new_integer (c->arena, integer);
+  if (value->kind == CONDUIT_VALUE_STRING)
+    switch (conduit_value_parse_integer_text (value->string, value->len, &integer))
+      {
+      case CONDUIT_TEXT_INTEGER:
+        return conduit_value_new_integer (c->arena, integer);
+      case CONDUIT_TEXT_INTEGER_TOO_LARGE:
+        conduit_expression_set_error (c, call, _("“%s” is beyond the 64-bit range of whole "
+                                                 "numbers; keep it as text"), shown (c, value));
+        return NULL;
+      case CONDUIT_TEXT_NOT_INTEGER:
+      default:
+        break;
+      }
   if (value->kind != CONDUIT_VALUE_BOOLEAN && conduit_value_get_number (value, &number))
     return conduit_value_new_double (c->arena, number);
 
@@ -640,8 +692,21 @@ fn_to_integer (EvalContext *c, ExprNode *call, ConduitValue **args)
     return null_value ();
   if (value->kind == CONDUIT_VALUE_INTEGER)
     return value;
-  if (value->kind == CONDUIT_VALUE_STRING && text_is_integer (value->string, value->len, &integer))
-    return conduit_value_new_integer (c->arena, integer);
+  if (value->kind == CONDUIT_VALUE_STRING)
+    switch (conduit_value_parse_integer_text (value->string, value->len, &integer))
+      {
+      case CONDUIT_TEXT_INTEGER:
+        return conduit_value_new_integer (c->arena, integer);
+      case CONDUIT_TEXT_INTEGER_TOO_LARGE:
+        conduit_expression_set_error (c, call, _("“%s” is beyond the 64-bit range of whole "
+                                                 "numbers (-9223372036854775808 to "
+                                                 "9223372036854775807); keep it as text"),
+                                      shown (c, value));
+        return NULL;
+      case CONDUIT_TEXT_NOT_INTEGER:
+      default:
+        break;
+      }
   if (value->kind != CONDUIT_VALUE_BOOLEAN && conduit_value_get_number (value, &number))
     {
       if (number == floor (number) && fabs (number) < 9e15)
@@ -1107,6 +1172,18 @@ check_date (ExprNode  *call,
 {
   const char *format, *bad;
 
+  if (call->call.n_args == 3)
+    {
+      const char *option;
+
+      if (!literal_string (call->call.args[2], &option) || !g_str_equal (option, "lenient"))
+        {
+          *bad_argument = 2;
+          *message = g_strdup (_("the third value of date() can only be \"lenient\" (no value "
+                                 "instead of refusing the record for an impossible date)"));
+          return FALSE;
+        }
+    }
   if (call->call.n_args < 2 || !literal_string (call->call.args[1], &format))
     return TRUE;
   *bad_argument = 1;
@@ -1182,6 +1259,9 @@ fn_date (EvalContext *c, ExprNode *call, ConduitValue **args)
   text = text_of (c, args[0], &length);
   if (!parse_with_format (text, length, shown (c, args[1]), &d))
     {
+      /* "lenient": an export with 02/30 in it maps with no date there, not a rejection */
+      if (call->call.n_args == 3)
+        return null_value ();
       conduit_expression_set_error (c, call, _("“%s” is not a date in the form “%s”"),
                                     shown (c, args[0]), shown (c, args[1]));
       return NULL;
@@ -1284,17 +1364,18 @@ static const ExprFunction functions[] = {
   { "coalesce", 1, G_MAXUINT, fn_coalesce, NULL },
   { "concat", 1, G_MAXUINT, fn_concat, NULL },
   { "contains", 2, 2, fn_contains, NULL },
-  { "date", 1, 2, fn_date, check_date },
+  { "date", 1, 3, fn_date, check_date },
   { "default", 2, 2, fn_default, NULL },
   { "digits", 1, 1, fn_digits, NULL },
   { "ends_with", 2, 2, fn_ends_with, NULL },
   { "format_date", 2, 2, fn_format_date, check_format_date },
-  { "if", 2, 3, NULL, NULL },
+  { "if", 2, 3, NULL, NULL, EXPR_LAZY_IF },
   { "is_empty", 1, 1, fn_is_empty, NULL },
   { "join", 1, 2, fn_join, NULL },
   { "length", 1, 1, fn_length, NULL },
   { "lookup", 2, 3, fn_lookup, check_lookup },
   { "lower", 1, 1, fn_lower, NULL },
+  { "lower_ascii", 1, 1, fn_lower_ascii, NULL },
   { "matches", 2, 2, fn_matches, check_regex },
   { "now", 0, 0, fn_now, NULL },
   { "regex_replace", 3, 3, fn_regex_replace, check_regex },
@@ -1310,7 +1391,10 @@ static const ExprFunction functions[] = {
   { "to_number", 1, 1, fn_to_number, NULL },
   { "to_string", 1, 1, fn_to_string, NULL },
   { "trim", 1, 1, fn_trim, NULL },
+  { "trim_ascii", 1, 1, fn_trim_ascii, NULL },
+  { "try", 2, 2, NULL, NULL, EXPR_LAZY_TRY },
   { "upper", 1, 1, fn_upper, NULL },
+  { "upper_ascii", 1, 1, fn_upper_ascii, NULL },
   { "uuid", 0, 0, fn_uuid, NULL },
 };
 

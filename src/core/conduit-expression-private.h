@@ -46,6 +46,8 @@ typedef enum
   EXPR_OR,
   EXPR_COMPARE,
   EXPR_ARITHMETIC,
+  EXPR_LET,        /* let name = value in body */
+  EXPR_VARIABLE,   /* a let name, with a path into its value */
 } ExprKind;
 
 typedef enum
@@ -64,6 +66,7 @@ struct _EvalContext
   const ConduitValue  *root;
   gint64               current;   /* the item of an array row, or -1 */
   GError             **error;
+  ConduitValue       **slots;     /* the values of let names, one per name of the expression */
 };
 
 typedef ConduitValue *(*ExprFunctionImpl) (EvalContext   *context,
@@ -76,13 +79,23 @@ typedef gboolean (*ExprFunctionCheck) (ExprNode  *call,
                                        guint     *bad_argument,
                                        char     **message);
 
+/* Functions whose values are not all computed first: if() computes only the chosen side,
+ * try() the fallback only when the first value fails. */
+typedef enum
+{
+  EXPR_LAZY_NONE,
+  EXPR_LAZY_IF,
+  EXPR_LAZY_TRY,
+} ExprLazy;
+
 struct _ExprFunction
 {
   const char        *name;
   guint              min_args;
   guint              max_args;     /* G_MAXUINT: any number */
-  ExprFunctionImpl   impl;         /* NULL for if(), which is evaluated lazily */
+  ExprFunctionImpl   impl;         /* NULL for the lazy ones */
   ExprFunctionCheck  check;
+  ExprLazy           lazy;
 };
 
 struct _ExprNode
@@ -90,6 +103,7 @@ struct _ExprNode
   ExprKind  kind;
   guint     column;     /* 1-based, in characters */
   guint     length;     /* in characters, for underlining */
+  guint     slot;       /* of a let or a variable: where the value is kept */
   union
   {
     ConduitValue *literal;
@@ -109,7 +123,24 @@ struct _ExprNode
       ExprNode     *right;
     } binary;
     ExprNode *operand;
+    struct
+    {
+      ExprNode *value;
+      ExprNode *body;
+    } let;
   };
+};
+
+/* Shared by the parser, which builds it, and the evaluator, which walks it. */
+struct _ConduitExpression
+{
+  gint          ref_count;
+  char         *text;
+  ConduitArena *arena;      /* the tree and its literals; never reset */
+  ExprNode     *root;
+  GPtrArray    *calls;      /* (element-type ExprNode) calls that hold prepared data */
+  ExprNode     *iteration;  /* (nullable) the first path with [] */
+  guint         n_slots;    /* let names: each is computed once per evaluation */
 };
 
 const ExprFunction *conduit_expression_find_function (const char *name,
@@ -143,6 +174,13 @@ void                conduit_expression_syntax_error  (GError            **error,
                                                       guint               length,
                                                       const char         *format,
                                                       ...) G_GNUC_PRINTF (4, 5);
+
+void                conduit_expression_syntax_error_at (GError          **error,
+                                                      guint               line,
+                                                      guint               line_column,
+                                                      guint               column,
+                                                      guint               length,
+                                                      const char         *detail);
 
 /* date parsing, shared with the validation of date fields */
 gboolean            conduit_date_parse_iso           (const char         *text,

@@ -12,7 +12,7 @@
 G_BEGIN_DECLS
 
 #define CONDUIT_HISTORY_STORE_ERROR (conduit_history_store_error_quark ())
-#define CONDUIT_HISTORY_SCHEMA_VERSION 1
+#define CONDUIT_HISTORY_SCHEMA_VERSION 3
 #define CONDUIT_HISTORY_DEFAULT_MAX_ITEM_BYTES (64 * 1024)
 
 typedef enum
@@ -94,6 +94,8 @@ typedef struct
   const char       *text;         /* (nullable) in the flow, the error, or an item */
   guint             offset;
   guint             limit;        /* 0 for 50 */
+  gboolean          unhandled;    /* only runs that need attention: failed or interrupted, and
+                                   * not yet marked handled */
 } ConduitHistoryQuery;
 
 #define CONDUIT_TYPE_RUN_RECORD    (conduit_run_record_get_type ())
@@ -177,6 +179,46 @@ gboolean             conduit_history_store_flush            (ConduitHistoryStore
                                                              GError               **error);
 void                 conduit_history_store_close            (ConduitHistoryStore   *self);
 
+/* Polling triggers: a cursor and a set of seen keys per trigger. The writes go through the
+ * writer thread and block until committed; call them from a worker thread. */
+gboolean             conduit_history_store_get_cursor       (ConduitHistoryStore   *self,
+                                                             const char            *flow_id,
+                                                             const char            *trigger_id,
+                                                             char                 **value,
+                                                             GError               **error);
+gboolean             conduit_history_store_set_cursor       (ConduitHistoryStore   *self,
+                                                             const char            *flow_id,
+                                                             const char            *trigger_id,
+                                                             const char            *value,
+                                                             GError               **error);
+gboolean             conduit_history_store_mark_seen        (ConduitHistoryStore   *self,
+                                                             const char            *flow_id,
+                                                             const char            *trigger_id,
+                                                             const char            *key,
+                                                             gboolean              *newly_seen,
+                                                             GError               **error);
+void                 conduit_history_store_begin_polled_run_async (ConduitHistoryStore    *self,
+                                                                   const ConduitRunRecord *run,
+                                                                   const char             *trigger_port,
+                                                                   GPtrArray              *items,
+                                                                   const char * const     *keys,
+                                                                   const char             *cursor,
+                                                                   GCancellable           *cancellable,
+                                                                   GAsyncReadyCallback     callback,
+                                                                   gpointer                user_data);
+gboolean             conduit_history_store_begin_polled_run_finish (ConduitHistoryStore *self,
+                                                                    GAsyncResult        *result,
+                                                                    gint64              *run_id,
+                                                                    GArray             **fired,
+                                                                    GError             **error);
+gboolean             conduit_history_store_prune_seen       (ConduitHistoryStore   *self,
+                                                             const char            *flow_id,
+                                                             const char            *trigger_id,
+                                                             gint64                 older_than_us,
+                                                             guint                  keep_max,
+                                                             guint                 *n_deleted,
+                                                             GError               **error);
+
 /* Reading: safe from any thread; the async variants read in a worker thread. */
 GPtrArray           *conduit_history_store_list_runs        (ConduitHistoryStore   *self,
                                                              const ConduitHistoryQuery *query,
@@ -201,6 +243,11 @@ GPtrArray           *conduit_history_store_list_steps       (ConduitHistoryStore
 GPtrArray           *conduit_history_store_list_items       (ConduitHistoryStore   *self,
                                                              gint64                 run_id,
                                                              const char            *node_id,
+                                                             GError               **error);
+
+gboolean             conduit_history_store_mark_handled     (ConduitHistoryStore   *self,
+                                                             const gint64          *ids,
+                                                             guint                  n_ids,
                                                              GError               **error);
 
 /* run history pane */

@@ -25,6 +25,7 @@ struct _ConduitMappingRow
   gboolean                  required;
   ConduitMappingType        value_type;
   char                     *pattern;
+  char                     *pattern_description;
   int                       min_length;
   int                       max_length;
   gboolean                  has_minimum;
@@ -33,6 +34,8 @@ struct _ConduitMappingRow
   double                    maximum;
   char                    **allowed_values;
   gboolean                  suggested;
+  gboolean                  keep_null;
+  gboolean                  keep_empty;
 };
 
 G_DEFINE_FINAL_TYPE (ConduitMappingRow, conduit_mapping_row, G_TYPE_OBJECT)
@@ -70,6 +73,9 @@ enum {
   PROP_MAXIMUM,
   PROP_ALLOWED_VALUES,
   PROP_SUGGESTED,
+  PROP_KEEP_NULL,
+  PROP_PATTERN_DESCRIPTION,
+  PROP_KEEP_EMPTY,
   N_PROPS
 };
 
@@ -117,6 +123,7 @@ conduit_mapping_row_finalize (GObject *object)
   g_clear_pointer (&self->destination, g_free);
   g_clear_pointer (&self->source, g_free);
   g_clear_pointer (&self->pattern, g_free);
+  g_clear_pointer (&self->pattern_description, g_free);
   g_clear_pointer (&self->allowed_values, g_strfreev);
 
   G_OBJECT_CLASS (conduit_mapping_row_parent_class)->finalize (object);
@@ -146,6 +153,9 @@ conduit_mapping_row_get_property (GObject    *object,
     case PROP_MAXIMUM: g_value_set_double (value, self->maximum); break;
     case PROP_ALLOWED_VALUES: g_value_set_boxed (value, self->allowed_values); break;
     case PROP_SUGGESTED: g_value_set_boolean (value, self->suggested); break;
+    case PROP_KEEP_NULL: g_value_set_boolean (value, self->keep_null); break;
+    case PROP_PATTERN_DESCRIPTION: g_value_set_string (value, self->pattern_description); break;
+    case PROP_KEEP_EMPTY: g_value_set_boolean (value, self->keep_empty); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -179,6 +189,11 @@ conduit_mapping_row_set_property (GObject      *object,
     case PROP_MAXIMUM: conduit_mapping_row_set_maximum (self, TRUE, g_value_get_double (value)); break;
     case PROP_ALLOWED_VALUES: conduit_mapping_row_set_allowed_values (self, g_value_get_boxed (value)); break;
     case PROP_SUGGESTED: conduit_mapping_row_set_suggested (self, g_value_get_boolean (value)); break;
+    case PROP_KEEP_NULL: conduit_mapping_row_set_keep_null (self, g_value_get_boolean (value)); break;
+    case PROP_PATTERN_DESCRIPTION:
+      conduit_mapping_row_set_pattern_description (self, g_value_get_string (value));
+      break;
+    case PROP_KEEP_EMPTY: conduit_mapping_row_set_keep_empty (self, g_value_get_boolean (value)); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -215,6 +230,10 @@ conduit_mapping_row_class_init (ConduitMappingRowClass *klass)
   properties[PROP_ALLOWED_VALUES] = g_param_spec_boxed ("allowed-values", NULL, NULL, G_TYPE_STRV,
                                                         flags);
   properties[PROP_SUGGESTED] = g_param_spec_boolean ("suggested", NULL, NULL, FALSE, flags);
+  properties[PROP_KEEP_NULL] = g_param_spec_boolean ("keep-null", NULL, NULL, FALSE, flags);
+  properties[PROP_PATTERN_DESCRIPTION] = g_param_spec_string ("pattern-description", NULL, NULL,
+                                                              NULL, flags);
+  properties[PROP_KEEP_EMPTY] = g_param_spec_boolean ("keep-empty", NULL, NULL, FALSE, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -412,6 +431,34 @@ conduit_mapping_row_set_pattern (ConduitMappingRow *self,
 }
 
 /**
+ * conduit_mapping_row_get_pattern_description:
+ * @self: a row
+ *
+ * Returns: (nullable): what the pattern stands for, in words ("a US phone number"), for the
+ *   reason a record is rejected; %NULL to quote the pattern itself
+ */
+const char *
+conduit_mapping_row_get_pattern_description (ConduitMappingRow *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_MAPPING_ROW (self), NULL);
+  return self->pattern_description;
+}
+
+/**
+ * conduit_mapping_row_set_pattern_description:
+ * @self: a row
+ * @description: (nullable): what the pattern stands for, in words
+ */
+void
+conduit_mapping_row_set_pattern_description (ConduitMappingRow *self,
+                                             const char        *description)
+{
+  g_return_if_fail (CONDUIT_IS_MAPPING_ROW (self));
+  set_string (self, &self->pattern_description, description && *description ? description : NULL,
+              PROP_PATTERN_DESCRIPTION);
+}
+
+/**
  * conduit_mapping_row_get_min_length:
  * @self: a row
  *
@@ -592,3 +639,45 @@ conduit_mapping_row_get_suggested (ConduitMappingRow *self)
  * @value: whether the row is an unconfirmed suggestion
  */
 DEFINE_SETTER (suggested, gboolean, suggested, PROP_SUGGESTED)
+
+/**
+ * conduit_mapping_row_get_keep_null:
+ * @self: a row
+ *
+ * Returns: whether a missing or null value writes the field as null (instead of leaving it
+ *   out)
+ */
+gboolean
+conduit_mapping_row_get_keep_null (ConduitMappingRow *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_MAPPING_ROW (self), FALSE);
+  return self->keep_null;
+}
+
+/**
+ * conduit_mapping_row_set_keep_null:
+ * @self: a row
+ * @value: whether a missing or null value writes null
+ */
+DEFINE_SETTER (keep_null, gboolean, keep_null, PROP_KEEP_NULL)
+
+/**
+ * conduit_mapping_row_get_keep_empty:
+ * @self: a row
+ *
+ * Returns: whether the objects the row writes into are written as `{}` when none of their
+ *   fields has a value (instead of being left out)
+ */
+gboolean
+conduit_mapping_row_get_keep_empty (ConduitMappingRow *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_MAPPING_ROW (self), FALSE);
+  return self->keep_empty;
+}
+
+/**
+ * conduit_mapping_row_set_keep_empty:
+ * @self: a row
+ * @value: whether an object left without fields is written as `{}`
+ */
+DEFINE_SETTER (keep_empty, gboolean, keep_empty, PROP_KEEP_EMPTY)

@@ -88,5 +88,14 @@ void                      conduit_mapping_row_set_allowed_values (ConduitMapping
 gboolean                  conduit_mapping_row_get_suggested      (ConduitMappingRow        *self);
 void                      conduit_mapping_row_set_suggested      (ConduitMappingRow        *self,
                                                                   gboolean                  suggested);
+const char               *conduit_mapping_row_get_pattern_description (ConduitMappingRow *self);
+void                      conduit_mapping_row_set_pattern_description (ConduitMappingRow *self,
+                                                                       const char        *description);
+gboolean                  conduit_mapping_row_get_keep_null      (ConduitMappingRow        *self);
+void                      conduit_mapping_row_set_keep_null      (ConduitMappingRow        *self,
+                                                                  gboolean                  keep_null);
+gboolean                  conduit_mapping_row_get_keep_empty     (ConduitMappingRow        *self);
+void                      conduit_mapping_row_set_keep_empty     (ConduitMappingRow        *self,
+                                                                  gboolean                  keep_empty);
 
 G_END_DECLS

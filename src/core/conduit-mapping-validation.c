@@ -25,6 +25,7 @@ void
 conduit_mapping_rules_clear (ConduitMappingRules *rules)
 {
   g_clear_pointer (&rules->pattern, g_regex_unref);
+  g_clear_pointer (&rules->pattern_description, g_free);
   g_clear_pointer (&rules->values, g_strfreev);
 }
 
@@ -117,6 +118,17 @@ text_integer (const char *text,
   double number;
   ConduitValue probe = { .kind = CONDUIT_VALUE_STRING, .len = length, .string = text };
 
+  /* digits are read exactly; only "42.0" and "4.2e1" go through a double */
+  switch (conduit_value_parse_integer_text (text, length, out))
+    {
+    case CONDUIT_TEXT_INTEGER:
+      return TRUE;
+    case CONDUIT_TEXT_INTEGER_TOO_LARGE:
+      return FALSE;
+    case CONDUIT_TEXT_NOT_INTEGER:
+    default:
+      break;
+    }
   if (!conduit_value_get_number (&probe, &number) || number != floor (number) || fabs (number) > 9e15)
     return FALSE;
   *out = (gint64)number;
@@ -296,8 +308,12 @@ conduit_mapping_rules_check (const ConduitMappingRules *rules,
       text = conduit_value_to_text (arena, value, &length);
       if (!g_regex_match_full (rules->pattern, text, length, 0, 0, NULL, NULL))
         {
-          g_autofree char *message = g_strdup_printf (_("“%s” does not match the pattern %s"), text,
-                                                      g_regex_get_pattern (rules->pattern));
+          /* A person acts on "is not a US phone number", not on a regular expression. */
+          g_autofree char *message =
+            rules->pattern_description != NULL
+              ? g_strdup_printf (_("“%s” is not %s"), text, rules->pattern_description)
+              : g_strdup_printf (_("“%s” does not match the pattern %s"), text,
+                                 g_regex_get_pattern (rules->pattern));
 
           conduit_mapping_add_reason (reasons, prefix, item, suffix, "pattern", value, message);
         }

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "conduit-mapping-value.h"
+#include "conduit-mapping-value-private.h"
 
 /* json-glib builds a GObject-ish tree with a hash table per object and a malloc per string;
  * mapping 200,000 records through it costs more than the mapping itself. Records here are
@@ -21,7 +21,6 @@
 
 #define ARENA_FIRST_CHUNK (16 * 1024)
 #define ARENA_KEEP_MAX    (1024 * 1024)
-#define JSON_MAX_DEPTH    256
 
 typedef struct _ArenaChunk ArenaChunk;
 
@@ -39,6 +38,9 @@ struct _ConduitArena
 };
 
 const ConduitValue conduit_value_null = { .kind = CONDUIT_VALUE_NULL };
+/* The null a mapping writes: the `null` literal and a constant null, told apart from a
+ * missing value by its address alone, so every function still sees a plain null. */
+const ConduitValue conduit_value_explicit_null = { .kind = CONDUIT_VALUE_NULL };
 const ConduitValue conduit_value_true = { .kind = CONDUIT_VALUE_BOOLEAN, .boolean = TRUE };
 const ConduitValue conduit_value_false = { .kind = CONDUIT_VALUE_BOOLEAN, .boolean = FALSE };
 
@@ -369,6 +371,53 @@ parse_number_text (const char *text,
 }
 
 /**
+ * conduit_value_parse_integer_text:
+ * @text: text
+ * @length: its length in bytes
+ * @out: (out): the integer
+ *
+ * Reads text of digits (spaces around, a sign) as a 64-bit integer, exactly: going through a
+ * double would round anything beyond 2^53.
+ *
+ * Returns: whether @text is an integer, not one, or only digits beyond 64 bits
+ */
+ConduitTextInteger
+conduit_value_parse_integer_text (const char *text,
+                                  gsize       length,
+                                  gint64     *out)
+{
+  gsize i = 0;
+  guint64 magnitude = 0;
+  gboolean negative = FALSE;
+  gboolean overflow = FALSE;
+
+  while (i < length && g_ascii_isspace (text[i]))
+    i++;
+  while (length > i && g_ascii_isspace (text[length - 1]))
+    length--;
+  if (i < length && (text[i] == '-' || text[i] == '+'))
+    negative = text[i++] == '-';
+  if (i >= length)
+    return CONDUIT_TEXT_NOT_INTEGER;
+  for (; i < length; i++)
+    {
+      guint digit;
+
+      if (!g_ascii_isdigit (text[i]))
+        return CONDUIT_TEXT_NOT_INTEGER;
+      digit = text[i] - '0';
+      if (magnitude > (G_MAXUINT64 - digit) / 10)
+        overflow = TRUE;
+      else
+        magnitude = magnitude * 10 + digit;
+    }
+  if (overflow || magnitude > (negative ? (guint64)G_MAXINT64 + 1 : (guint64)G_MAXINT64))
+    return CONDUIT_TEXT_INTEGER_TOO_LARGE;
+  *out = negative ? (gint64)(0 - magnitude) : (gint64)magnitude;
+  return CONDUIT_TEXT_INTEGER;
+}
+
+/**
  * conduit_value_get_number:
  * @value: (nullable): a value
  * @number: (out): the number
@@ -576,10 +625,17 @@ conduit_value_write_json_string (GString    *out,
   out_append_c (out, '"');
   for (gsize i = 0; i < length; i++)
     {
-      guchar c = text[i];
+      guchar c;
       const char *escape;
       char unicode[7];
 
+      /* BYTES_BELOW can flag a byte above 0x80 after a borrow; such a word is looked at byte
+       * by byte, which is only slower, never wrong */
+      while (i + 8 <= length && json_special_bytes (load_word (text + i)) == 0)
+        i += 8;
+      if (i >= length)
+        break;
+      c = text[i];
       if (G_LIKELY (c >= 0x20 && c != '"' && c != '\\'))
         continue;
 
@@ -944,573 +1000,4 @@ conduit_value_copy (ConduitArena       *arena,
       break;
     }
   return copy;
-}
-
-/* ---- JSON text → values ---------------------------------------------------------------- */
-
-struct _ConduitJsonReader
-{
-  GPtrArray  *items;     /* (element-type ConduitValue) array items being collected */
-  GArray     *members;   /* (element-type ConduitMember) object members being collected */
-  const char *text;
-  gsize       length;
-  gsize       pos;
-  guint       depth;
-  const char *error;
-};
-
-/**
- * conduit_json_reader_new:
- *
- * Returns: (transfer full): a parser to reuse for every record of a stream
- */
-ConduitJsonReader *
-conduit_json_reader_new (void)
-{
-  ConduitJsonReader *reader = g_new0 (ConduitJsonReader, 1);
-
-  reader->items = g_ptr_array_sized_new (64);
-  reader->members = g_array_sized_new (FALSE, FALSE, sizeof (ConduitMember), 64);
-  return reader;
-}
-
-/**
- * conduit_json_reader_free:
- * @reader: (transfer full): a reader
- */
-void
-conduit_json_reader_free (ConduitJsonReader *reader)
-{
-  if (reader == NULL)
-    return;
-
-  g_ptr_array_unref (reader->items);
-  g_array_unref (reader->members);
-  g_free (reader);
-}
-
-static inline void
-skip_space (ConduitJsonReader *r)
-{
-  while (r->pos < r->length)
-    {
-      char c = r->text[r->pos];
-
-      if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-        break;
-      r->pos++;
-    }
-}
-
-static inline int
-hex_value (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-static gboolean
-read_hex4 (ConduitJsonReader *r,
-           gunichar          *out)
-{
-  gunichar value = 0;
-
-  if (r->pos + 4 > r->length)
-    return FALSE;
-  for (int i = 0; i < 4; i++)
-    {
-      int h = hex_value (r->text[r->pos + i]);
-
-      if (h < 0)
-        return FALSE;
-      value = value * 16 + h;
-    }
-  r->pos += 4;
-  *out = value;
-  return TRUE;
-}
-
-/* Like g_utf8_validate(), but a NUL byte counts as the character U+0000 it is: JSON may carry
- * it as "\u0000", and values keep their length, so it travels as any other character. */
-static gboolean
-utf8_validate_with_nul (const char *text,
-                        gsize       length)
-{
-  const char *end;
-
-  while (!g_utf8_validate (text, length, &end))
-    {
-      if (*end != '\0')
-        return FALSE;
-      length -= (gsize)(end - text) + 1;
-      text = end + 1;
-    }
-  return TRUE;
-}
-
-/* Reads a string at r->pos (after the opening quote). Strings without escapes point into the
- * input text; the caller keeps the text alive as long as the values. */
-static gboolean
-read_string (ConduitJsonReader  *r,
-             ConduitArena       *arena,
-             const char        **out,
-             guint              *out_len)
-{
-  gsize start = r->pos;
-  const char *text = r->text;
-  gsize i = start;
-  GString *decoded;
-
-  while (i < r->length)
-    {
-      guchar c = text[i];
-
-      if (c == '"')
-        {
-          if (!g_utf8_validate (text + start, i - start, NULL))
-            {
-              r->pos = start;
-              r->error = "text is not valid UTF-8";
-              return FALSE;
-            }
-          *out = text + start;
-          *out_len = i - start;
-          r->pos = i + 1;
-          return TRUE;
-        }
-      if (c == '\\')
-        break;
-      if (c < 0x20)
-        {
-          r->pos = i;
-          r->error = "control character inside a string";
-          return FALSE;
-        }
-      i++;
-    }
-
-  if (i >= r->length)
-    {
-      r->pos = start;
-      r->error = "unterminated string";
-      return FALSE;
-    }
-
-  /* The slow path: escapes. */
-  decoded = g_string_new_len (text + start, i - start);
-  r->pos = i;
-  while (r->pos < r->length)
-    {
-      guchar c = text[r->pos];
-      gunichar unichar;
-
-      if (c == '"')
-        break;
-      if (c < 0x20)
-        {
-          r->error = "control character inside a string";
-          g_string_free (decoded, TRUE);
-          return FALSE;
-        }
-      if (c != '\\')
-        {
-          g_string_append_c (decoded, c);
-          r->pos++;
-          continue;
-        }
-
-      if (r->pos + 1 >= r->length)
-        break;
-      r->pos += 2;
-      switch (text[r->pos - 1])
-        {
-        case '"': g_string_append_c (decoded, '"'); break;
-        case '\\': g_string_append_c (decoded, '\\'); break;
-        case '/': g_string_append_c (decoded, '/'); break;
-        case 'b': g_string_append_c (decoded, '\b'); break;
-        case 'f': g_string_append_c (decoded, '\f'); break;
-        case 'n': g_string_append_c (decoded, '\n'); break;
-        case 'r': g_string_append_c (decoded, '\r'); break;
-        case 't': g_string_append_c (decoded, '\t'); break;
-        case 'u':
-          if (!read_hex4 (r, &unichar))
-            {
-              r->error = "bad \\u escape";
-              g_string_free (decoded, TRUE);
-              return FALSE;
-            }
-          if (unichar >= 0xD800 && unichar <= 0xDBFF)
-            {
-              gunichar low;
-
-              if (r->pos + 2 <= r->length && text[r->pos] == '\\' && text[r->pos + 1] == 'u')
-                {
-                  r->pos += 2;
-                  if (!read_hex4 (r, &low) || low < 0xDC00 || low > 0xDFFF)
-                    {
-                      r->error = "bad \\u surrogate pair";
-                      g_string_free (decoded, TRUE);
-                      return FALSE;
-                    }
-                  unichar = 0x10000 + ((unichar - 0xD800) << 10) + (low - 0xDC00);
-                }
-              else
-                unichar = 0xFFFD;
-            }
-          else if (unichar >= 0xDC00 && unichar <= 0xDFFF)
-            unichar = 0xFFFD;
-          g_string_append_unichar (decoded, unichar);
-          break;
-        default:
-          r->pos--;
-          r->error = "unknown escape in a string";
-          g_string_free (decoded, TRUE);
-          return FALSE;
-        }
-    }
-
-  if (r->pos >= r->length)
-    {
-      r->pos = start;
-      r->error = "unterminated string";
-      g_string_free (decoded, TRUE);
-      return FALSE;
-    }
-  r->pos++;
-
-  if (!utf8_validate_with_nul (decoded->str, decoded->len))
-    {
-      r->pos = start;
-      r->error = "text is not valid UTF-8";
-      g_string_free (decoded, TRUE);
-      return FALSE;
-    }
-  *out = conduit_arena_strndup (arena, decoded->str, decoded->len);
-  *out_len = decoded->len;
-  g_string_free (decoded, TRUE);
-  return TRUE;
-}
-
-static ConduitValue *
-read_number (ConduitJsonReader *r,
-             ConduitArena      *arena)
-{
-  const char *text = r->text;
-  gsize start = r->pos, i = r->pos;
-  gboolean is_integer = TRUE;
-  guint64 magnitude = 0;
-  gboolean overflow = FALSE;
-  gboolean negative = FALSE;
-  char buffer[128];
-  double number;
-
-  if (i < r->length && text[i] == '-')
-    negative = TRUE, i++;
-  if (i >= r->length || !g_ascii_isdigit (text[i]))
-    {
-      r->error = "unexpected character";
-      return NULL;
-    }
-  if (text[i] == '0' && i + 1 < r->length && g_ascii_isdigit (text[i + 1]))
-    {
-      r->error = "numbers may not start with 0";
-      return NULL;
-    }
-  while (i < r->length && g_ascii_isdigit (text[i]))
-    {
-      guint digit = text[i] - '0';
-
-      if (magnitude > (G_MAXUINT64 - digit) / 10)
-        overflow = TRUE;
-      else
-        magnitude = magnitude * 10 + digit;
-      i++;
-    }
-  if (i < r->length && text[i] == '.')
-    {
-      is_integer = FALSE;
-      i++;
-      if (i >= r->length || !g_ascii_isdigit (text[i]))
-        {
-          r->pos = i;
-          r->error = "a digit must follow the decimal point";
-          return NULL;
-        }
-      while (i < r->length && g_ascii_isdigit (text[i]))
-        i++;
-    }
-  if (i < r->length && (text[i] == 'e' || text[i] == 'E'))
-    {
-      is_integer = FALSE;
-      i++;
-      if (i < r->length && (text[i] == '+' || text[i] == '-'))
-        i++;
-      if (i >= r->length || !g_ascii_isdigit (text[i]))
-        {
-          r->pos = i;
-          r->error = "a digit must follow the exponent";
-          return NULL;
-        }
-      while (i < r->length && g_ascii_isdigit (text[i]))
-        i++;
-    }
-  r->pos = i;
-
-  if (is_integer && !overflow &&
-      magnitude <= (negative ? (guint64)G_MAXINT64 + 1 : (guint64)G_MAXINT64))
-    return conduit_value_new_integer (arena, negative ? (gint64)(0 - magnitude) : (gint64)magnitude);
-
-  if (i - start >= sizeof buffer)
-    {
-      g_autofree char *copy = g_strndup (text + start, i - start);
-      number = g_ascii_strtod (copy, NULL);
-    }
-  else
-    {
-      memcpy (buffer, text + start, i - start);
-      buffer[i - start] = '\0';
-      number = g_ascii_strtod (buffer, NULL);
-    }
-  /* 1e400 would become null: the value lost, and later reported as missing */
-  if (!isfinite (number))
-    {
-      r->pos = start;
-      r->error = "the number is too large; numbers go up to about 1.8e308";
-      return NULL;
-    }
-  return conduit_value_new_double (arena, number);
-}
-
-static gboolean
-read_literal (ConduitJsonReader *r,
-              const char        *word,
-              gsize              length)
-{
-  if (r->pos + length <= r->length && memcmp (r->text + r->pos, word, length) == 0)
-    {
-      r->pos += length;
-      return TRUE;
-    }
-  r->error = "unexpected word";
-  return FALSE;
-}
-
-static ConduitValue *read_value (ConduitJsonReader *r,
-                                 ConduitArena      *arena);
-
-static ConduitValue *
-read_array (ConduitJsonReader *r,
-            ConduitArena      *arena)
-{
-  guint start = r->items->len;
-  ConduitValue *value;
-
-  r->pos++;   /* [ */
-  skip_space (r);
-  if (r->pos < r->length && r->text[r->pos] == ']')
-    r->pos++;
-  else
-    for (;;)
-      {
-        ConduitValue *item = read_value (r, arena);
-
-        if (item == NULL)
-          return NULL;
-        g_ptr_array_add (r->items, item);
-        skip_space (r);
-        if (r->pos < r->length && r->text[r->pos] == ',')
-          {
-            r->pos++;
-            continue;
-          }
-        if (r->pos < r->length && r->text[r->pos] == ']')
-          {
-            r->pos++;
-            break;
-          }
-        r->error = "expected , or ] in an array";
-        return NULL;
-      }
-
-  value = conduit_arena_alloc (arena, sizeof (ConduitValue));
-  value->kind = CONDUIT_VALUE_ARRAY;
-  value->len = r->items->len - start;
-  value->items = conduit_arena_alloc (arena, sizeof (ConduitValue *) * MAX (value->len, 1));
-  if (value->len > 0)
-    memcpy (value->items, r->items->pdata + start, sizeof (ConduitValue *) * value->len);
-  g_ptr_array_set_size (r->items, start);
-  return value;
-}
-
-static ConduitValue *
-read_object (ConduitJsonReader *r,
-             ConduitArena      *arena)
-{
-  guint start = r->members->len;
-  ConduitValue *value;
-
-  r->pos++;   /* { */
-  skip_space (r);
-  if (r->pos < r->length && r->text[r->pos] == '}')
-    r->pos++;
-  else
-    for (;;)
-      {
-        ConduitMember member;
-
-        if (r->pos >= r->length || r->text[r->pos] != '"')
-          {
-            r->error = "expected a member name in quotes";
-            return NULL;
-          }
-        r->pos++;
-        if (!read_string (r, arena, &member.key, &member.key_len))
-          return NULL;
-        skip_space (r);
-        if (r->pos >= r->length || r->text[r->pos] != ':')
-          {
-            r->error = "expected : after a member name";
-            return NULL;
-          }
-        r->pos++;
-        member.value = read_value (r, arena);
-        if (member.value == NULL)
-          return NULL;
-        g_array_append_val (r->members, member);
-        skip_space (r);
-        if (r->pos < r->length && r->text[r->pos] == ',')
-          {
-            r->pos++;
-            skip_space (r);
-            continue;
-          }
-        if (r->pos < r->length && r->text[r->pos] == '}')
-          {
-            r->pos++;
-            break;
-          }
-        r->error = "expected , or } in an object";
-        return NULL;
-      }
-
-  value = conduit_arena_alloc (arena, sizeof (ConduitValue));
-  value->kind = CONDUIT_VALUE_OBJECT;
-  value->len = r->members->len - start;
-  value->members = conduit_arena_alloc (arena, sizeof (ConduitMember) * MAX (value->len, 1));
-  if (value->len > 0)
-    memcpy (value->members, &g_array_index (r->members, ConduitMember, start),
-            sizeof (ConduitMember) * value->len);
-  g_array_set_size (r->members, start);
-  return value;
-}
-
-static ConduitValue *
-read_value (ConduitJsonReader *r,
-            ConduitArena      *arena)
-{
-  ConduitValue *value = NULL;
-
-  skip_space (r);
-  if (r->pos >= r->length)
-    {
-      r->error = "unexpected end of the text";
-      return NULL;
-    }
-
-  if (++r->depth > JSON_MAX_DEPTH)
-    {
-      r->error = "values nested too deeply";
-      return NULL;
-    }
-
-  switch (r->text[r->pos])
-    {
-    case '{':
-      value = read_object (r, arena);
-      break;
-    case '[':
-      value = read_array (r, arena);
-      break;
-    case '"':
-      {
-        const char *text;
-        guint len;
-
-        r->pos++;
-        if (read_string (r, arena, &text, &len))
-          value = conduit_value_new_string_take (arena, text, len);
-      }
-      break;
-    case 't':
-      if (read_literal (r, "true", 4))
-        value = conduit_value_new_boolean (TRUE);
-      break;
-    case 'f':
-      if (read_literal (r, "false", 5))
-        value = conduit_value_new_boolean (FALSE);
-      break;
-    case 'n':
-      if (read_literal (r, "null", 4))
-        value = (ConduitValue *)&conduit_value_null;
-      break;
-    default:
-      value = read_number (r, arena);
-      break;
-    }
-
-  r->depth--;
-  return value;
-}
-
-/**
- * conduit_json_reader_parse:
- * @reader: a reader
- * @arena: where the values are made
- * @text: one JSON document, which must outlive the values (strings point into it)
- * @length: its length in bytes
- * @error_offset: (out): where the text goes wrong, in bytes
- * @error_message: (out): what is wrong, in English (a detail after a translated sentence)
- *
- * Returns: (transfer none) (nullable): the value, or %NULL when @text is not JSON
- */
-ConduitValue *
-conduit_json_reader_parse (ConduitJsonReader  *reader,
-                           ConduitArena       *arena,
-                           const char         *text,
-                           gsize               length,
-                           gsize              *error_offset,
-                           const char        **error_message)
-{
-  ConduitValue *value;
-
-  reader->text = text;
-  reader->length = length;
-  reader->pos = 0;
-  reader->depth = 0;
-  reader->error = NULL;
-  g_ptr_array_set_size (reader->items, 0);
-  g_array_set_size (reader->members, 0);
-
-  value = read_value (reader, arena);
-  if (value != NULL)
-    {
-      skip_space (reader);
-      if (reader->pos < length)
-        {
-          reader->error = "unexpected text after the value";
-          value = NULL;
-        }
-    }
-
-  if (value == NULL)
-    {
-      *error_offset = reader->pos;
-      *error_message = reader->error ? reader->error : "not JSON";
-    }
-  return value;
 }

@@ -67,6 +67,7 @@ struct _ConduitMember
 };
 
 extern const ConduitValue conduit_value_null;
+extern const ConduitValue conduit_value_explicit_null;
 extern const ConduitValue conduit_value_true;
 extern const ConduitValue conduit_value_false;
 
@@ -83,6 +84,16 @@ ConduitValue *conduit_value_new_integer    (ConduitArena       *arena,
 ConduitValue *conduit_value_new_double     (ConduitArena       *arena,
                                             double              number);
 ConduitValue *conduit_value_new_boolean    (gboolean            boolean);
+typedef enum
+{
+  CONDUIT_TEXT_NOT_INTEGER,
+  CONDUIT_TEXT_INTEGER,
+  CONDUIT_TEXT_INTEGER_TOO_LARGE,   /* only digits, but beyond 64 bits */
+} ConduitTextInteger;
+
+ConduitTextInteger conduit_value_parse_integer_text (const char *text,
+                                                     gsize       length,
+                                                     gint64     *out);
 ConduitValue *conduit_value_object_get     (const ConduitValue *object,
                                             const char         *key,
                                             gsize               key_len);
@@ -121,6 +132,8 @@ ConduitValue      *conduit_json_reader_parse (ConduitJsonReader  *reader,
                                               gsize               length,
                                               gsize              *error_offset,
                                               const char        **error_message);
+const char        *conduit_json_reader_get_duplicate (ConduitJsonReader *reader,
+                                                      gsize             *length);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConduitJsonReader, conduit_json_reader_free)
 

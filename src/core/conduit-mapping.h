@@ -120,6 +120,11 @@ JsonNode          *conduit_mapping_preview_row       (ConduitMapping    *self,
                                                       guint              position,
                                                       JsonNode          *record,
                                                       GPtrArray        **reasons);
+JsonNode          *conduit_mapping_preview_row_full  (ConduitMapping    *self,
+                                                      guint              position,
+                                                      JsonNode          *record,
+                                                      gboolean          *written,
+                                                      GPtrArray        **reasons);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConduitMappingReason, conduit_mapping_reason_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConduitMappingProblem, conduit_mapping_problem_free)

@@ -23,6 +23,8 @@
 
 #define BUFFER_SIZE (256 * 1024)
 #define MAX_LINE    (64 * 1024 * 1024)
+/* a file with a duplicate key on every line warns once per line; the first ones tell it all */
+#define MAX_WARNINGS 20
 
 struct _ConduitRecordReader
 {
@@ -56,11 +58,67 @@ struct _ConduitRecordReader
 
   /* conduit_record_reader_next() */
   ConduitArena        *arena;
+
+  /* what was read other than written, for the preview and conduit-cli map */
+  GPtrArray           *warnings;     /* (element-type utf8) the first MAX_WARNINGS */
+  guint64              n_warnings;
 };
 
 G_DEFINE_FINAL_TYPE (ConduitRecordReader, conduit_record_reader, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (conduit-record-reader-error-quark, conduit_record_reader_error)
+
+G_GNUC_PRINTF (2, 3)
+static void
+add_warning (ConduitRecordReader *self,
+             const char          *format,
+             ...)
+{
+  va_list args;
+
+  self->n_warnings++;
+  if (self->warnings == NULL)
+    self->warnings = g_ptr_array_new_with_free_func (g_free);
+  if (self->warnings->len >= MAX_WARNINGS)
+    return;
+  va_start (args, format);
+  g_ptr_array_add (self->warnings, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+static void
+warn_duplicate (ConduitRecordReader *self,
+                const char          *where,
+                guint64              position)
+{
+  gsize length;
+  const char *key = conduit_json_reader_get_duplicate (self->json, &length);
+  g_autofree char *name = NULL;
+
+  if (key == NULL)
+    return;
+  name = g_utf8_make_valid (key, length);
+  add_warning (self, _("%s %" G_GUINT64_FORMAT ": the key “%s” appears more than once in an "
+                       "object; the last value is used"), where, position, name);
+}
+
+/* A record is an object; a line holding a list or a single value is not one. */
+static const char *
+value_kind_name (const ConduitValue *value)
+{
+  switch (value->kind)
+    {
+    case CONDUIT_VALUE_ARRAY: return _("a list");
+    case CONDUIT_VALUE_STRING: return _("a text");
+    case CONDUIT_VALUE_INTEGER:
+    case CONDUIT_VALUE_DOUBLE: return _("a number");
+    case CONDUIT_VALUE_BOOLEAN: return _("true or false");
+    case CONDUIT_VALUE_NULL: return _("null");
+    case CONDUIT_VALUE_OBJECT:
+    default:
+      return _("an object");
+    }
+}
 
 static void
 conduit_record_reader_finalize (GObject *object)
@@ -76,6 +134,7 @@ conduit_record_reader_finalize (GObject *object)
   g_clear_pointer (&self->csv, conduit_csv_reader_free);
   g_clear_pointer (&self->header, g_ptr_array_unref);
   g_clear_pointer (&self->arena, conduit_arena_free);
+  g_clear_pointer (&self->warnings, g_ptr_array_unref);
 
   G_OBJECT_CLASS (conduit_record_reader_parent_class)->finalize (object);
 }
@@ -139,7 +198,8 @@ conduit_record_format_guess (const char *filename)
  * conduit_record_reader_new:
  * @stream: the input
  * @format: its format; %CONDUIT_RECORD_FORMAT_AUTO looks at the first character: "[" is JSON,
- *   "{" NDJSON, anything else CSV
+ *   "{" NDJSON when the first line holds the whole object and JSON when it goes on over
+ *   several lines (pretty-printed), anything else CSV
  *
  * Returns: (transfer full): a reader
  */
@@ -174,6 +234,43 @@ conduit_record_reader_set_csv_delimiter (ConduitRecordReader *self,
   self->csv_delimiter = delimiter;
 }
 
+/* Pretty-printed JSON (an object over several lines, as pasted from an API's documentation)
+ * is one document, not NDJSON: NDJSON's first line holds a whole object. A first line longer
+ * than what was read is taken for NDJSON, the format meant for long inputs. */
+static gboolean
+first_line_closes_object (const char *data,
+                          gsize       available)
+{
+  int depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < available; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        depth++;
+      else if (c == '}' || c == ']')
+        {
+          if (--depth == 0)
+            return TRUE;
+        }
+      else if (c == '\n')
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 decide_format (ConduitRecordReader  *self,
                GError              **error)
@@ -193,7 +290,8 @@ decide_format (ConduitRecordReader  *self,
   if (available > 0 && *data == '[')
     self->format = CONDUIT_RECORD_FORMAT_JSON;
   else if (available > 0 && *data == '{')
-    self->format = CONDUIT_RECORD_FORMAT_NDJSON;
+    self->format = first_line_closes_object (data, available) ? CONDUIT_RECORD_FORMAT_NDJSON
+                                                              : CONDUIT_RECORD_FORMAT_JSON;
   else
     self->format = CONDUIT_RECORD_FORMAT_CSV;
   self->format_known = TRUE;
@@ -358,14 +456,23 @@ next_ndjson (ConduitRecordReader  *self,
         continue;
 
       *record = conduit_json_reader_parse (self->json, arena, line, length, &offset, &message);
-      if (*record != NULL)
-        return TRUE;
+      if (*record != NULL && (*record)->kind == CONDUIT_VALUE_OBJECT)
+        {
+          warn_duplicate (self, _("line"), self->position);
+          return TRUE;
+        }
 
       g_string_assign (self->raw, "");
       g_string_append_len (self->raw, line, length);
-      g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
-                   _("line %" PRIu64 ", character %zu: not valid JSON (%s)"),
-                   self->position, offset + 1, message);
+      if (*record != NULL)
+        g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
+                     _("line %" PRIu64 " is %s, not a record; each line must be one JSON "
+                       "object {…}"), self->position, value_kind_name (*record));
+      else
+        g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
+                     _("line %" PRIu64 ", character %zu: not valid JSON (%s)"),
+                     self->position, offset + 1, message);
+      *record = NULL;
       return FALSE;
     }
 }
@@ -404,6 +511,15 @@ load_document (ConduitRecordReader  *self,
       return FALSE;
     }
 
+  if (conduit_json_reader_get_duplicate (json, &offset) != NULL)
+    {
+      g_autofree char *name = g_utf8_make_valid (conduit_json_reader_get_duplicate (json, &offset),
+                                                 offset);
+
+      add_warning (self, _("the key “%s” appears more than once in an object; the last value "
+                           "is used"), name);
+    }
+
   if (root->kind == CONDUIT_VALUE_ARRAY)
     self->items = root;
   else
@@ -428,6 +544,16 @@ next_json (ConduitRecordReader  *self,
     return FALSE;
   *record = self->items->items[self->next_item++];
   self->position = self->next_item;
+  if ((*record)->kind != CONDUIT_VALUE_OBJECT)
+    {
+      g_string_assign (self->raw, "");
+      conduit_value_write_json (self->raw, *record);
+      g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
+                   _("item %" PRIu64 " is %s, not a record (a JSON object {…})"),
+                   self->position, value_kind_name (*record));
+      *record = NULL;
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -453,6 +579,12 @@ read_header (ConduitRecordReader  *self,
   for (guint i = 0; i < n_fields; i++)
     {
       char *name = g_strstrip (g_strndup (fields[i], lengths[i]));
+
+      /* Spreadsheets pad headers ("Email "), and a user types "Email": the name is trimmed,
+       * and said so, since the same key in NDJSON keeps its spaces. */
+      if (strlen (name) != lengths[i] && *name != '\0')
+        add_warning (self, _("row 1, column %u: the header “%.*s” has spaces around it; the field "
+                             "is called “%s”"), i + 1, (int)lengths[i], fields[i], name);
 
       /* an unnamed or repeated column still gets a name of its own, so no value is lost */
       if (*name == '\0')
@@ -512,6 +644,25 @@ next_csv (ConduitRecordReader  *self,
 
     if (!conduit_csv_reader_next_row (self->csv, &fields, &lengths, &n_fields, &row_error))
       {
+        /* a row that is not text is refused alone, like a line of NDJSON */
+        if (g_error_matches (row_error, CONDUIT_CSV_READER_ERROR,
+                             CONDUIT_CSV_READER_ERROR_ENCODING))
+          {
+            char delimiter[2] = { conduit_csv_reader_get_delimiter (self->csv), '\0' };
+
+            self->position = conduit_csv_reader_get_row_number (self->csv);
+            g_string_assign (self->raw, "");
+            for (guint i = 0; i < n_fields; i++)
+              {
+                if (i > 0)
+                  g_string_append (self->raw, delimiter);
+                g_string_append_len (self->raw, fields[i], lengths[i]);
+              }
+            g_set_error_literal (error, CONDUIT_RECORD_READER_ERROR,
+                                 CONDUIT_RECORD_READER_ERROR_RECORD, row_error->message);
+            g_error_free (row_error);
+            return FALSE;
+          }
         if (row_error != NULL)
           {
             g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_FAILED,
@@ -614,4 +765,26 @@ conduit_record_reader_next (ConduitRecordReader  *self,
     }
 
   return conduit_value_to_json_node (record);
+}
+
+/**
+ * conduit_record_reader_get_warnings:
+ * @self: a reader
+ * @n_warnings: (out) (optional): how many there were in all; only the first 20 are kept
+ *
+ * What was read differently from how it was written, without refusing a record: a CSV
+ * header name with spaces around it (trimmed), a JSON key given twice in an object (the last
+ * value is used). The preview and conduit-cli map show them.
+ *
+ * Returns: (transfer none) (element-type utf8) (nullable): the warnings so far, or %NULL
+ */
+GPtrArray *
+conduit_record_reader_get_warnings (ConduitRecordReader *self,
+                                    guint64             *n_warnings)
+{
+  g_return_val_if_fail (CONDUIT_IS_RECORD_READER (self), NULL);
+
+  if (n_warnings != NULL)
+    *n_warnings = self->n_warnings;
+  return self->warnings;
 }

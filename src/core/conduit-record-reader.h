@@ -51,5 +51,7 @@ JsonNode            *conduit_record_reader_next             (ConduitRecordReader
 guint64              conduit_record_reader_get_position     (ConduitRecordReader *self);
 const char          *conduit_record_reader_get_raw          (ConduitRecordReader *self,
                                                              gsize               *length);
+GPtrArray           *conduit_record_reader_get_warnings     (ConduitRecordReader *self,
+                                                             guint64             *n_warnings);
 
 G_END_DECLS

@@ -19,6 +19,10 @@
  * URL-encoded in a query string, escaped inside JSON, base64-encoded in a Basic header.
  *
  * The log writer runs on any thread, so the lists are behind a mutex.
+ *
+ * A secret one run learns is a secret of the whole process: `conduit-cli serve` runs many flows
+ * side by side, and the credential of one may turn up in another's event or answer. So every
+ * redactor passes what it learns on to the default one and redacts with both.
  */
 
 struct _ConduitRedactor
@@ -179,6 +183,9 @@ conduit_redactor_add_secret (ConduitRedactor *self,
   add_secret_locked (self, json_form);
   g_mutex_unlock (&self->mutex);
 
+  if (self != conduit_redactor_get_default ())
+    conduit_redactor_add_secret (conduit_redactor_get_default (), value);
+
   explicit_bzero (url_form, strlen (url_form));
   explicit_bzero (json_form, strlen (json_form));
 }
@@ -204,6 +211,9 @@ conduit_redactor_add_header (ConduitRedactor *self,
   g_mutex_lock (&self->mutex);
   g_hash_table_add (self->headers, g_ascii_strdown (name, -1));
   g_mutex_unlock (&self->mutex);
+
+  if (self != conduit_redactor_get_default ())
+    conduit_redactor_add_header (conduit_redactor_get_default (), name);
 }
 
 /**
@@ -284,30 +294,18 @@ conduit_redactor_is_sensitive_header (ConduitRedactor *self,
   sensitive = g_hash_table_contains (self->headers, lower);
   g_mutex_unlock (&self->mutex);
 
+  if (!sensitive && self != conduit_redactor_get_default ())
+    return conduit_redactor_is_sensitive_header (conduit_redactor_get_default (), name);
   return sensitive;
 }
 
-/**
- * conduit_redactor_redact:
- * @self: a redactor
- * @text: (nullable): any text: an error message, a response body, a log line
- *
- * Returns: (transfer full) (nullable): @text with every known secret replaced by
- *   %CONDUIT_REDACTED, or %NULL if @text is %NULL
- */
-char *
-conduit_redactor_redact (ConduitRedactor *self,
-                         const char      *text)
+static char *
+redact_once (ConduitRedactor *self,
+             const char      *text)
 {
   GString *result;
   const char *run;
   const char *p;
-
-  g_return_val_if_fail (CONDUIT_IS_REDACTOR (self), NULL);
-
-  if (text == NULL)
-    return NULL;
-
   /* One pass, trying the longest secret first at each byte a secret can start with: history
    * bodies can be large, and replacing secret after secret costs a pass (and a memmove per
    * match) each. */
@@ -339,6 +337,35 @@ conduit_redactor_redact (ConduitRedactor *self,
 
   g_string_append_len (result, run, p - run);
   return g_string_free (result, FALSE);
+}
+
+/**
+ * conduit_redactor_redact:
+ * @self: a redactor
+ * @text: (nullable): any text: an error message, a response body, a log line
+ *
+ * Every secret the process knows is replaced, not only those added to @self: the default
+ * redactor's too.
+ *
+ * Returns: (transfer full) (nullable): @text with every known secret replaced by
+ *   %CONDUIT_REDACTED, or %NULL if @text is %NULL
+ */
+char *
+conduit_redactor_redact (ConduitRedactor *self,
+                         const char      *text)
+{
+  ConduitRedactor *process = conduit_redactor_get_default ();
+  g_autofree char *own = NULL;
+
+  g_return_val_if_fail (CONDUIT_IS_REDACTOR (self), NULL);
+
+  if (text == NULL)
+    return NULL;
+
+  if (self == process)
+    return redact_once (self, text);
+  own = redact_once (self, text);
+  return redact_once (process, own);
 }
 
 typedef struct

@@ -151,12 +151,13 @@ conduit_retry_policy_get_max_ms (ConduitRetryPolicy *self)
  * conduit_retry_policy_is_retryable_status:
  * @status: an HTTP status
  *
- * Returns: whether another attempt may get a different answer (5xx and 429)
+ * Returns: whether another attempt may get a different answer (5xx, 429, and 408: the server
+ *   gave up waiting for the request, so it did not act on it)
  */
 gboolean
 conduit_retry_policy_is_retryable_status (guint status)
 {
-  return status == 429 || (status >= 500 && status <= 599);
+  return status == 408 || status == 429 || (status >= 500 && status <= 599);
 }
 
 /**

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "conduit-run.h"
+#include "conduit-step-status.h"
 #include "conduit-credential.h"
 #include "conduit-credential-store.h"
 #include "conduit-redactor.h"
@@ -32,20 +33,6 @@
 
 G_DEFINE_QUARK (conduit-run-error-quark, conduit_run_error)
 
-typedef enum
-{
-  NODE_PENDING,
-  NODE_RUNNING,
-  NODE_OK,
-  NODE_PARTIAL,
-  NODE_FAILED,
-  NODE_SKIPPED,
-  NODE_CANCELLED,
-} NodeState;
-
-static const char * const node_state_names[] = {
-  "pending", "running", "ok", "partial", "failed", "skipped", "cancelled",
-};
 
 typedef struct
 {
@@ -56,7 +43,7 @@ typedef struct
   GPtrArray        *downstream;  /* of NodeData, unowned, distinct */
   guint             pending;
   gboolean          reachable;
-  NodeState         state;
+  ConduitStepStatus state;
   guint             items_in;
   guint             items_ok;
   guint             items_failed;
@@ -90,6 +77,10 @@ struct _ConduitRun
   gboolean          node_failed;
   gboolean          recorded;
   gboolean          keep_outputs;
+  char            **poll_keys;     /* (nullable) one per trigger item, for a polling trigger */
+  char             *poll_cursor;
+  gboolean          nothing_new;   /* a poll whose records were all seen before */
+  gboolean          interrupted;  /* cancelled because the process stops: see below */
 };
 
 G_DEFINE_FINAL_TYPE (ConduitRun, conduit_run, G_TYPE_OBJECT)
@@ -118,6 +109,8 @@ conduit_run_finalize (GObject *object)
   g_free (self->trigger_id);
   g_free (self->trigger_kind);
   g_clear_pointer (&self->trigger_items, g_ptr_array_unref);
+  g_clear_pointer (&self->poll_keys, g_strfreev);
+  g_clear_pointer (&self->poll_cursor, g_free);
   g_clear_pointer (&self->nodes, g_hash_table_unref);
   g_clear_object (&self->redactor);
   g_clear_pointer (&self->credentials, g_hash_table_unref);
@@ -570,7 +563,7 @@ conduit_run_get_node_state (ConduitRun *self,
   g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
 
   data = g_hash_table_lookup (self->nodes, node_id);
-  return data != NULL ? node_state_names[data->state] : NULL;
+  return data != NULL ? conduit_step_status_to_string (data->state) : NULL;
 }
 
 /**
@@ -598,8 +591,8 @@ conduit_run_get_node_error (ConduitRun *self,
  * @node_id: a node
  *
  * Returns: (nullable): what kind of failure failed the node as a whole ("credential-missing",
- *   "credential-locked", "credential-rejected", "credential", "file", "setting" or "node"),
- *   or %NULL when it did not fail so
+ *   "credential-locked", "credential-rejected", "credential-needs-sign-in", "credential",
+ *   "file", "setting" or "node"), or %NULL when it did not fail so
  */
 const char *
 conduit_run_get_node_error_kind (ConduitRun *self,
@@ -656,17 +649,20 @@ conduit_run_get_node_output (ConduitRun *self,
 /* For executors */
 
 /**
- * conduit_run_get_runner:
+ * conduit_run_get_context:
  * @self: a run
  *
- * Returns: (transfer none): the runner
+ * What a step may use while it works: the HTTP session, the clock, the authorizer and the
+ * history. Executors get these here, never through the runner.
+ *
+ * Returns: (transfer none): the step context
  */
-ConduitRunner *
-conduit_run_get_runner (ConduitRun *self)
+ConduitStepContext *
+conduit_run_get_context (ConduitRun *self)
 {
   g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
 
-  return self->runner;
+  return conduit_runner_get_step_context (self->runner);
 }
 
 /**
@@ -732,6 +728,22 @@ conduit_run_get_connector (ConduitRun  *self,
 }
 
 /**
+ * conduit_run_set_interrupted:
+ * @self: a run
+ *
+ * When the run is cancelled from now on, it is because the process stops (a server's drain
+ * ran out of time): it ends as interrupted, not cancelled, so that it shows among the runs
+ * that need a person's attention.
+ */
+void
+conduit_run_set_interrupted (ConduitRun *self)
+{
+  g_return_if_fail (CONDUIT_IS_RUN (self));
+
+  self->interrupted = TRUE;
+}
+
+/**
  * conduit_run_add_secret:
  * @self: a run
  * @secret: a value that must never be written down (a token, a password)
@@ -759,11 +771,17 @@ char *
 conduit_run_redact (ConduitRun *self,
                     const char *text)
 {
+  g_autofree char *redacted = NULL;
+
   g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
 
   if (text == NULL)
     return NULL;
-  return conduit_redactor_redact (self->redactor, text);
+
+  /* Tokens fetched while the run goes on (OAuth client credentials, a renewed sign-in, a
+   * service account's) are only known to the default redactor, where the authorizer puts them. */
+  redacted = conduit_redactor_redact (self->redactor, text);
+  return conduit_redactor_redact (conduit_redactor_get_default (), redacted);
 }
 
 static void
@@ -930,14 +948,59 @@ record_cb (GObject      *object,
 }
 
 static void
+record_polled_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ConduitRun *self = g_task_get_source_object (task);
+  g_autoptr(GArray) fired = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  GError *error = NULL;
+  gint64 id = 0;
+
+  if (!conduit_history_store_begin_polled_run_finish (CONDUIT_HISTORY_STORE (object), result, &id,
+                                                      &fired, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The run goes on with the records it was recorded with: the new ones. */
+  items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+  for (guint i = 0; i < fired->len; i++)
+    g_ptr_array_add (items, json_node_ref (g_ptr_array_index (self->trigger_items,
+                                                              g_array_index (fired, guint, i))));
+  g_ptr_array_unref (self->trigger_items);
+  self->trigger_items = g_steal_pointer (&items);
+  self->record.items_in = self->trigger_items->len;
+  self->record.id = id;
+  self->nothing_new = id == 0;
+  self->recorded = TRUE;
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
 begin_recording (GTask *task)
 {
   ConduitRun *self = g_task_get_source_object (task);
   ConduitHistoryStore *history = conduit_runner_get_history (self->runner);
   g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(JsonGenerator) generator = json_generator_new ();
+  /* A poll's records are all written, since each one's key must be kept with it. */
+  guint max_items = self->poll_keys != NULL ? G_MAXUINT : MAX_RECORDED_ITEMS;
 
-  for (guint i = 0; i < self->trigger_items->len && i < MAX_RECORDED_ITEMS; i++)
+  if (self->poll_keys != NULL && g_strv_length (self->poll_keys) != self->trigger_items->len)
+    {
+      g_task_return_new_error (task, CONDUIT_RUN_ERROR, CONDUIT_RUN_ERROR_INVALID_INPUT,
+                               _("The polling trigger “%s” of “%s” gave %u keys for %u records"),
+                               self->trigger_id, self->flow_name,
+                               g_strv_length (self->poll_keys), self->trigger_items->len);
+      g_object_unref (task);
+      return;
+    }
+
+  for (guint i = 0; i < self->trigger_items->len && i < max_items; i++)
     {
       g_autofree char *text = NULL;
 
@@ -946,8 +1009,41 @@ begin_recording (GTask *task)
       g_ptr_array_add (texts, conduit_run_redact (self, text));
     }
 
-  conduit_history_store_begin_run_async (history, &self->record, "out", texts,
-                                         g_task_get_cancellable (task), record_cb, task);
+  if (self->poll_keys != NULL)
+    conduit_history_store_begin_polled_run_async (history, &self->record, "out", texts,
+                                                  (const char * const *)self->poll_keys,
+                                                  self->poll_cursor,
+                                                  g_task_get_cancellable (task),
+                                                  record_polled_cb, task);
+  else
+    conduit_history_store_begin_run_async (history, &self->record, "out", texts,
+                                           g_task_get_cancellable (task), record_cb, task);
+}
+
+/**
+ * conduit_run_set_poll:
+ * @self: a run not yet recorded
+ * @keys: (array zero-terminated=1): the key of each record the run was created with
+ * @cursor: (nullable): the polling trigger's cursor after these records
+ *
+ * Makes the run a polling trigger's: recording it marks the keys seen, keeps only the records
+ * not seen before, and moves the cursor, all in one commit (see
+ * conduit_history_store_begin_polled_run_async()). When no record is new, no run is recorded,
+ * conduit_run_get_id() stays 0, and executing it ends at once without running a node.
+ */
+void
+conduit_run_set_poll (ConduitRun         *self,
+                      const char * const *keys,
+                      const char         *cursor)
+{
+  g_return_if_fail (CONDUIT_IS_RUN (self));
+  g_return_if_fail (keys != NULL);
+  g_return_if_fail (!self->recorded);
+
+  g_strfreev (self->poll_keys);
+  self->poll_keys = g_strdupv ((char **)keys);
+  g_free (self->poll_cursor);
+  self->poll_cursor = g_strdup (cursor);
 }
 
 static void
@@ -1050,7 +1146,14 @@ finish_run (ConduitRun *self)
   record->finished_us = conduit_clock_get_wall_us (conduit_runner_get_clock (self->runner));
   record->items_ok = self->items_ended_ok;
 
-  if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
+  if (cancellable != NULL && g_cancellable_is_cancelled (cancellable) && self->interrupted)
+    {
+      record->status = CONDUIT_RUN_STATUS_INTERRUPTED;
+      if (record->error == NULL)
+        record->error = g_strdup (_("The run was interrupted: the server stopped before it "
+                                    "finished"));
+    }
+  else if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
     {
       record->status = CONDUIT_RUN_STATUS_CANCELLED;
       if (record->error == NULL)
@@ -1095,11 +1198,12 @@ node_done (ConduitRun *self,
       step.attempt = 0;
       step.started_us = data->started_us;
       step.finished_us = conduit_clock_get_wall_us (conduit_runner_get_clock (self->runner));
-      step.status = (char *)node_state_names[data->state];
+      step.status = (char *)conduit_step_status_to_string (data->state);
       step.items_in = data->items_in;
       step.items_out = data->items_ok;
       step.items_failed = data->items_failed + data->items_rejected;
-      step.error_kind = data->error != NULL ? (char *)"node" : NULL;
+      step.error_kind = data->error != NULL
+                          ? (char *)conduit_error_kind_to_string (CONDUIT_ERROR_KIND_NODE) : NULL;
       step.error_message = data->error;
       conduit_run_record_attempt (self, &step);
     }
@@ -1190,24 +1294,29 @@ route_output (ConduitRun            *self,
 }
 
 /* What kind of failure @error is, in words that do not depend on the language. */
-static const char *
+static ConduitErrorKind
 error_kind_of (const GError *error)
 {
+  ConduitErrorKind kind = CONDUIT_ERROR_KIND_CREDENTIAL;
+
   if (error->domain == CONDUIT_CREDENTIAL_ERROR)
-    return conduit_credential_error_kind (error);
+    {
+      conduit_error_kind_from_string (conduit_credential_error_kind (error), &kind);
+      return kind;
+    }
   if (error->domain != CONDUIT_EXECUTOR_ERROR)
-    return "node";
+    return CONDUIT_ERROR_KIND_NODE;
 
   switch (error->code)
     {
     case CONDUIT_EXECUTOR_ERROR_FILE:
-      return "file";
+      return CONDUIT_ERROR_KIND_FILE;
     case CONDUIT_EXECUTOR_ERROR_CREDENTIAL:
-      return "credential";
+      return CONDUIT_ERROR_KIND_CREDENTIAL;
     case CONDUIT_EXECUTOR_ERROR_SETTING:
-      return "setting";
+      return CONDUIT_ERROR_KIND_SETTING;
     default:
-      return "node";
+      return CONDUIT_ERROR_KIND_NODE;
     }
 }
 
@@ -1233,8 +1342,8 @@ fail_node (ConduitRun *self,
 
   g_free (data->error);
   data->error = g_strdup (message);
-  data->error_kind = error_kind_of (error);
-  data->state = NODE_FAILED;
+  data->error_kind = conduit_error_kind_to_string (error_kind_of (error));
+  data->state = CONDUIT_STEP_STATUS_FAILED;
   self->node_failed = TRUE;
   if (self->record.error == NULL)
     self->record.error = g_strdup_printf (_("%s: %s"), conduit_node_get_id (data->node), message);
@@ -1269,7 +1378,7 @@ execute_cb (GObject      *object,
   if (output == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        data->state = NODE_CANCELLED;
+        data->state = CONDUIT_STEP_STATUS_CANCELLED;
       else
         fail_node (self, data, error);
     }
@@ -1277,11 +1386,11 @@ execute_cb (GObject      *object,
     {
       route_output (self, data, output);
       if (data->items_failed + data->items_rejected == 0)
-        data->state = NODE_OK;
+        data->state = CONDUIT_STEP_STATUS_OK;
       else if (data->items_ok > 0)
-        data->state = NODE_PARTIAL;
+        data->state = CONDUIT_STEP_STATUS_PARTIAL;
       else
-        data->state = NODE_FAILED;
+        data->state = CONDUIT_STEP_STATUS_FAILED;
     }
 
   g_ptr_array_set_size (data->inbox, 0);
@@ -1303,14 +1412,14 @@ start_node (ConduitRun *self,
 
   if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
     {
-      data->state = NODE_CANCELLED;
+      data->state = CONDUIT_STEP_STATUS_CANCELLED;
       node_done (self, data);
       return;
     }
 
   if (data->inbox->len == 0 && data != self->trigger)
     {
-      data->state = NODE_SKIPPED;
+      data->state = CONDUIT_STEP_STATUS_SKIPPED;
       node_done (self, data);
       return;
     }
@@ -1319,9 +1428,9 @@ start_node (ConduitRun *self,
     record_items (self, data, "in", FALSE, data->inbox);
 
   conduit_runner_emit_node_started (self->runner, self, conduit_node_get_id (data->node));
-  data->state = NODE_RUNNING;
+  data->state = CONDUIT_STEP_STATUS_RUNNING;
 
-  type = conduit_connector_get_executor_type (data->connector);
+  type = conduit_runner_lookup_executor (self->runner, data->connector);
   if (type == G_TYPE_INVALID || !g_type_is_a (type, CONDUIT_TYPE_EXECUTOR))
     {
       g_set_error (&error, CONDUIT_RUN_ERROR, CONDUIT_RUN_ERROR_NO_EXECUTOR,
@@ -1349,6 +1458,15 @@ start_node (ConduitRun *self,
 static void
 begin_execution (ConduitRun *self)
 {
+  if (self->nothing_new)
+    {
+      g_autoptr(GTask) task = g_steal_pointer (&self->task);
+
+      self->record.status = CONDUIT_RUN_STATUS_SUCCEEDED;
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
   conduit_runner_emit_run_started (self->runner, self);
 
   for (guint i = 0; i < self->trigger_items->len; i++)

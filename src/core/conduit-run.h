@@ -70,6 +70,9 @@ void                 conduit_run_record_async        (ConduitRun          *self,
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);
+void                 conduit_run_set_poll            (ConduitRun          *self,
+                                                      const char * const  *keys,
+                                                      const char          *cursor);
 gboolean             conduit_run_record_finish       (ConduitRun          *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
@@ -82,12 +85,13 @@ gboolean             conduit_run_execute_finish      (ConduitRun          *self,
                                                       GError             **error);
 
 /* What executors use. */
-ConduitRunner       *conduit_run_get_runner          (ConduitRun          *self);
+ConduitStepContext  *conduit_run_get_context         (ConduitRun          *self);
 SoupSession         *conduit_run_get_session         (ConduitRun          *self);
 ConduitClock        *conduit_run_get_clock           (ConduitRun          *self);
 ConduitHistoryStore *conduit_run_get_history         (ConduitRun          *self);
 ConduitConnector    *conduit_run_get_connector       (ConduitRun          *self,
                                                       ConduitNode         *node);
+void                 conduit_run_set_interrupted     (ConduitRun          *self);
 void                 conduit_run_add_secret          (ConduitRun          *self,
                                                       const char          *secret);
 char                *conduit_run_redact              (ConduitRun          *self,

@@ -10,11 +10,16 @@
 #include "config.h"
 
 #include "conduit-runner.h"
+#include "conduit-executor.h"
 
 /* The runner is what the app's Run button and `conduit-cli` hold: it owns what runs share (the
  * connector registry, the history, one HTTP session with its connection pool, the clock) and
  * announces every run's progress through its signals, so the editor can light up nodes as items
  * pass. The work of one run is in ConduitRun.
+ *
+ * The runner, not the registry, knows which executor does the work of a connector type: the
+ * registry only describes node types (so `conduit-cli validate` and the palette never load an
+ * executor or libsoup's machinery), and the runner binds them when it starts a node.
  */
 
 struct _ConduitRunner
@@ -27,6 +32,8 @@ struct _ConduitRunner
   ConduitClock             *clock;
   ConduitCredentialStore   *credentials;
   ConduitAuthorizer        *authorizer;
+  ConduitStepContext       *context;
+  GHashTable               *executors;  /* connector id → GType */
   guint                     n_active;
 };
 
@@ -55,6 +62,8 @@ conduit_runner_dispose (GObject *object)
   g_clear_object (&self->clock);
   g_clear_object (&self->authorizer);
   g_clear_object (&self->credentials);
+  g_clear_object (&self->context);
+  g_clear_pointer (&self->executors, g_hash_table_unref);
 
   G_OBJECT_CLASS (conduit_runner_parent_class)->dispose (object);
 }
@@ -123,6 +132,8 @@ conduit_runner_init (ConduitRunner *self)
                                                  "user-agent", "Conduit/" PACKAGE_VERSION " ",
                                                  NULL);
   self->clock = g_object_ref (conduit_clock_get_system ());
+  self->executors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  conduit_executors_add_builtin (self->executors);
 }
 
 /**
@@ -222,6 +233,8 @@ conduit_runner_set_clock (ConduitRunner *self,
   g_return_if_fail (CONDUIT_IS_CLOCK (clock));
 
   g_set_object (&self->clock, clock);
+  if (self->context != NULL)
+    conduit_step_context_set_clock (self->context, clock);
 }
 
 /**
@@ -276,6 +289,77 @@ conduit_runner_get_authorizer (ConduitRunner *self)
       conduit_authorizer_set_store (self->authorizer, conduit_runner_get_credential_store (self));
     }
   return self->authorizer;
+}
+
+/**
+ * conduit_runner_get_step_context:
+ * @self: a runner
+ *
+ * What the runner's steps may use: its HTTP session, clock, authorizer and history.
+ *
+ * Returns: (transfer none): the context shared by the runner's runs
+ */
+ConduitStepContext *
+conduit_runner_get_step_context (ConduitRunner *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUNNER (self), NULL);
+
+  if (self->context == NULL)
+    self->context = conduit_step_context_new (self->session, self->clock,
+                                              conduit_runner_get_authorizer (self),
+                                              self->history);
+  return self->context;
+}
+
+/**
+ * conduit_runner_set_executor:
+ * @self: a runner
+ * @connector_id: a connector id
+ * @executor_type: a type implementing #ConduitExecutor, or %G_TYPE_INVALID to unbind
+ *
+ * Binds the node type @connector_id to the executor that does its work, replacing the built-in
+ * binding if there is one.
+ */
+void
+conduit_runner_set_executor (ConduitRunner *self,
+                             const char    *connector_id,
+                             GType          executor_type)
+{
+  g_return_if_fail (CONDUIT_IS_RUNNER (self));
+  g_return_if_fail (connector_id != NULL);
+  g_return_if_fail (executor_type == G_TYPE_INVALID ||
+                    g_type_is_a (executor_type, CONDUIT_TYPE_EXECUTOR));
+
+  if (executor_type == G_TYPE_INVALID)
+    g_hash_table_remove (self->executors, connector_id);
+  else
+    g_hash_table_replace (self->executors, g_strdup (connector_id), GSIZE_TO_POINTER (executor_type));
+}
+
+/**
+ * conduit_runner_lookup_executor:
+ * @self: a runner
+ * @connector: a connector of the runner's registry
+ *
+ * Which executor does the work of @connector's nodes: the one bound to its id, or for an app
+ * operation (a connector made from an app descriptor) the generic app executor.
+ *
+ * Returns: the executor type, or %G_TYPE_INVALID when nothing can run such nodes
+ */
+GType
+conduit_runner_lookup_executor (ConduitRunner    *self,
+                                ConduitConnector *connector)
+{
+  gpointer type;
+
+  g_return_val_if_fail (CONDUIT_IS_RUNNER (self), G_TYPE_INVALID);
+  g_return_val_if_fail (CONDUIT_IS_CONNECTOR (connector), G_TYPE_INVALID);
+
+  if (g_hash_table_lookup_extended (self->executors, conduit_connector_get_id (connector), NULL,
+                                    &type))
+    return GPOINTER_TO_SIZE (type);
+
+  return conduit_executors_lookup_builtin_for (connector);
 }
 
 /**

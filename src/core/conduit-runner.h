@@ -17,6 +17,7 @@
 #include "conduit-flow.h"
 #include "conduit-history-store.h"
 #include "conduit-run.h"
+#include "conduit-step-context.h"
 
 G_BEGIN_DECLS
 
@@ -37,6 +38,12 @@ ConduitCredentialStore   *conduit_runner_get_credential_store (ConduitRunner    
 void                      conduit_runner_set_credential_store (ConduitRunner      *self,
                                                          ConduitCredentialStore   *store);
 ConduitAuthorizer        *conduit_runner_get_authorizer (ConduitRunner            *self);
+ConduitStepContext       *conduit_runner_get_step_context (ConduitRunner        *self);
+void                      conduit_runner_set_executor   (ConduitRunner            *self,
+                                                         const char               *connector_id,
+                                                         GType                     executor_type);
+GType                     conduit_runner_lookup_executor (ConduitRunner           *self,
+                                                         ConduitConnector         *connector);
 ConduitRun               *conduit_runner_create_run     (ConduitRunner            *self,
                                                          ConduitFlow              *flow,
                                                          const char               *trigger_id,

@@ -11,6 +11,7 @@
 
 G_BEGIN_DECLS
 
+typedef struct _ConduitAppDescriptor      ConduitAppDescriptor;
 typedef struct _ConduitConnector          ConduitConnector;
 typedef struct _ConduitConnectorRegistry  ConduitConnectorRegistry;
 typedef struct _ConduitFlow               ConduitFlow;

@@ -12,65 +12,43 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 #include <string.h>
-#include <errno.h>
-#include <sys/socket.h>
 
 #include "conduit-executor.h"
-#include "conduit-json-text.h"
-#include "conduit-webhook-server.h"
+#include "conduit-history-store.h"
+#include "conduit-redactor.h"
+#include "conduit-webhook-server-private.h"
 
 /* Receives webhook events for flows: one SoupServer per address and port, one path per flow.
+ * This file: the flows' routes and the answer to each request; -parse.c: what a body and a
+ * signature must be; -listen.c: listening, connections and their timeouts.
  *
- * The answer to the sender is the promise: 202 Accepted goes out only after the event (the
- * run and its items) is committed to the history, so an accepted event survives the process
- * dying a moment later, and shows as an interrupted run at the next start. If the history
- * cannot take it, the sender gets 503 and can send it again. Bad requests get 400 (not JSON or
- * form data), 401 (signature missing or wrong), 405 (not POST/PUT/PATCH) or 413 (too big);
- * none of them starts a run. Request headers are never written anywhere, so a signature cannot
- * leak into the history.
+ * The answer to the sender is the promise: 202 Accepted goes out only after the whole event
+ * (the run and every one of its items) is committed to the history, so an accepted event
+ * survives the process dying a moment later, and shows as an interrupted run at the next
+ * start. If the history cannot take it, the sender gets 503 and can send it again. Bad
+ * requests get 400 (not JSON or form data, several documents, contradictory headers), 401
+ * (signature missing, wrong, too old or replayed), 405 (not POST/PUT/PATCH), 413 (a body
+ * larger than the trigger's limit, or an event larger than the history keeps whole) or 415 (a
+ * media type that is not taken); none of them starts a run. While the server drains, every
+ * request gets 503 and every answer closes its connection. Request headers are never written
+ * anywhere, so a signature cannot leak into the history.
+ *
+ * A body is never held beyond the trigger's limit: it is collected chunk by chunk, and once it
+ * passes the limit the rest is read and dropped, then answered with 413.
  */
 
 /* Past this many events being recorded or run at once, new events wait (their requests stay
  * paused) until a run ends: senders slow down instead of the backlog growing without bound. */
 #define MAX_IN_FLIGHT 64
-#define MAX_JSON_DEPTH 256
+
+static const ConduitWebhookLimits default_limits = {
+  .header_timeout_s = 10,
+  .body_timeout_s = 60,
+  .idle_timeout_s = 15,
+  .max_connections = 512,
+};
 
 G_DEFINE_QUARK (conduit-webhook-server-error-quark, conduit_webhook_server_error)
-
-typedef struct
-{
-  ConduitWebhookServer *server;     /* unowned */
-  ConduitFlow          *flow;
-  char                 *trigger_id;
-  char                 *path;
-  char                 *host;
-  guint                 port;
-  gsize                 max_body;
-  char                 *signature_header;
-  GBytes               *secret;
-  SoupServer           *soup;       /* unowned; in server->listeners */
-} Route;
-
-typedef struct
-{
-  char       *key;                  /* "host:port" as asked for */
-  SoupServer *soup;
-  guint       port;                 /* as bound */
-} Listener;
-
-struct _ConduitWebhookServer
-{
-  GObject        parent_instance;
-
-  ConduitRunner *runner;
-  GPtrArray     *listeners;         /* of Listener */
-  GPtrArray     *routes;            /* of Route */
-  GCancellable  *cancellable;
-  GQueue         waiting;           /* of Pending, not yet recorded */
-  guint          n_pending;         /* being recorded */
-  guint          n_running;         /* recorded and executing */
-  gboolean       shared_ports;      /* other servers may listen on our ports (SO_REUSEPORT) */
-};
 
 G_DEFINE_FINAL_TYPE (ConduitWebhookServer, conduit_webhook_server, G_TYPE_OBJECT)
 
@@ -84,15 +62,6 @@ route_free (Route *route)
   g_free (route->signature_header);
   g_clear_pointer (&route->secret, g_bytes_unref);
   g_free (route);
-}
-
-static void
-listener_free (Listener *listener)
-{
-  soup_server_disconnect (listener->soup);
-  g_clear_object (&listener->soup);
-  g_free (listener->key);
-  g_free (listener);
 }
 
 typedef struct
@@ -112,10 +81,15 @@ conduit_webhook_server_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_queue_clear_full (&self->waiting, (GDestroyNotify)pending_free);
 
+  if (self->connections != NULL)
+    conduit_webhook_connection_free_all (self);
   g_clear_pointer (&self->listeners, g_ptr_array_unref);
+  g_clear_pointer (&self->connections, g_hash_table_unref);
   g_clear_pointer (&self->routes, g_ptr_array_unref);
+  g_clear_pointer (&self->executing, g_ptr_array_unref);
   g_clear_object (&self->runner);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->context, g_main_context_unref);
 
   G_OBJECT_CLASS (conduit_webhook_server_parent_class)->dispose (object);
 }
@@ -129,14 +103,20 @@ conduit_webhook_server_class_init (ConduitWebhookServerClass *klass)
 static void
 conduit_webhook_server_init (ConduitWebhookServer *self)
 {
-  self->listeners = g_ptr_array_new_with_free_func ((GDestroyNotify)listener_free);
+  self->listeners = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_webhook_listener_free);
   self->routes = g_ptr_array_new_with_free_func ((GDestroyNotify)route_free);
+  self->executing = g_ptr_array_new_with_free_func (g_object_unref);
+  self->connections = g_hash_table_new_full (NULL, NULL, conduit_webhook_connection_free, NULL);
   self->cancellable = g_cancellable_new ();
+  self->limits = default_limits;
+  self->context = g_main_context_ref_thread_default ();
 }
 
 /**
  * conduit_webhook_server_new:
  * @runner: the runner that runs the flows
+ *
+ * The server accepts and answers in the thread-default main context of the caller.
  *
  * Returns: (transfer full): a server listening nowhere yet
  */
@@ -152,27 +132,14 @@ conduit_webhook_server_new (ConduitRunner *runner)
   return self;
 }
 
-static void
-respond (SoupServerMessage *msg,
-         guint              status,
-         const char        *message,
-         gint64             run_id)
+static char *
+answer_text (guint       status,
+             const char *message,
+             gint64      run_id)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr(JsonNode) root = NULL;
-  char *text;
 
-  /* The answer to every accepted event: no need for a JSON builder. */
-  if (status == SOUP_STATUS_ACCEPTED && run_id > 0 && g_strcmp0 (message, "accepted") == 0)
-    {
-      text = g_strdup_printf ("{\"run_id\":%" G_GINT64_FORMAT ",\"status\":\"accepted\"}", run_id);
-      soup_server_message_set_status (msg, status, NULL);
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text,
-                                        strlen (text));
-      return;
-    }
-
-  builder = json_builder_new_immutable ();
   json_builder_begin_object (builder);
   if (run_id > 0)
     {
@@ -186,251 +153,55 @@ respond (SoupServerMessage *msg,
     }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  text = json_to_string (root, FALSE);
+  return json_to_string (root, FALSE);
+}
 
+static void
+respond (ConduitWebhookServer *self,
+         SoupServerMessage    *msg,
+         guint                 status,
+         const char           *message,
+         gint64                run_id)
+{
+  char *text;
+
+  /* Draining: the sender learns to go elsewhere with its next event. */
+  if (self != NULL && self->draining)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                  "close");
+
+  /* The answer to every accepted event: no need for a JSON builder. */
+  if (status == SOUP_STATUS_ACCEPTED && run_id > 0 && g_strcmp0 (message, "accepted") == 0)
+    {
+      text = g_strdup_printf ("{\"run_id\":%" G_GINT64_FORMAT ",\"status\":\"accepted\"}", run_id);
+      soup_server_message_set_status (msg, status, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text,
+                                        strlen (text));
+      return;
+    }
+
+  text = answer_text (status, message, run_id);
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, strlen (text));
 }
 
-static gboolean
-signature_matches (Route      *route,
-                   const char *header,
-                   GBytes     *body)
+/* Refuses a request before (all of) its body is read: it is answered at once and its
+ * connection closed, the rest of the body unread; libsoup would read it all first, and with a
+ * negative Content-Length not know where it ends. */
+static void
+refuse_early (ConduitWebhookServer *self,
+              SoupServerMessage    *msg,
+              guint                 status,
+              const char           *message)
 {
-  g_autofree char *expected = NULL;
-  gsize key_length = 0;
-  const guchar *key = g_bytes_get_data (route->secret, &key_length);
-  gsize body_length = 0;
-  const guchar *data = g_bytes_get_data (body, &body_length);
-  guint difference = 0;
-  gsize length;
+  g_autofree char *text = answer_text (status, message, 0);
 
-  if (header == NULL)
-    return FALSE;
-
-  while (g_ascii_isspace (*header))
-    header++;
-  if (g_ascii_strncasecmp (header, "sha256=", 7) == 0)
-    header += 7;
-
-  expected = g_compute_hmac_for_data (G_CHECKSUM_SHA256, key, key_length,
-                                      data != NULL ? data : (const guchar *)"", body_length);
-  length = strlen (expected);
-  if (strlen (header) < length)
-    return FALSE;
-  for (gsize i = 0; i < strlen (header); i++)
-    if (!g_ascii_isspace (header[i]) && i >= length)
-      return FALSE;
-
-  /* Constant time, so the answer's timing does not tell how much of a guess was right. */
-  for (gsize i = 0; i < length; i++)
-    difference |= (guint)(g_ascii_tolower (header[i]) ^ expected[i]);
-  return difference == 0;
-}
-
-/* One form field's name or value: '+' is a space, %XX a byte. NULL when an escape is broken,
- * stands for NUL, or the text is not UTF-8 once decoded. */
-static char *
-decode_form_text (const char *start,
-                  const char *end)
-{
-  g_autofree char *plus = g_strndup (start, end - start);
-  char *decoded;
-
-  g_strdelimit (plus, "+", ' ');
-  decoded = g_uri_unescape_string (plus, NULL);
-  if (decoded != NULL && !g_utf8_validate (decoded, -1, NULL))
-    g_clear_pointer (&decoded, g_free);
-  return decoded;
-}
-
-/* Form data as one object of strings. Not soup_form_decode(): it skips a field with a broken
- * escape and keeps only the last of fields sharing a name, silently. Here a broken field
- * refuses the event, naming it, and repeated names (checkboxes) become an array of values. */
-static JsonObject *
-parse_form (const char  *data,
-            gsize        length,
-            char       **problem)
-{
-  g_autoptr(JsonObject) object = json_object_new ();
-  const char *end, *pair;
-  guint position = 0;
-
-  /* An empty body (a form with no fields) has no data at all. */
-  if (length == 0)
-    return g_steal_pointer (&object);
-  end = data + length;
-  pair = data;
-
-  if (!g_utf8_validate (data, (gssize)length, NULL))
-    {
-      *problem = g_strdup (_("the form data is not UTF-8 text"));
-      return NULL;
-    }
-
-  while (pair < end)
-    {
-      const char *pair_end = memchr (pair, '&', end - pair);
-      const char *equals;
-      g_autofree char *name = NULL;
-      g_autofree char *value = NULL;
-      JsonNode *existing;
-
-      if (pair_end == NULL)
-        pair_end = end;
-      position++;
-      if (pair_end == pair)
-        {
-          pair = pair_end + 1;
-          continue;
-        }
-
-      equals = memchr (pair, '=', pair_end - pair);
-      name = decode_form_text (pair, equals != NULL ? equals : pair_end);
-      value = equals != NULL ? decode_form_text (equals + 1, pair_end) : g_strdup ("");
-      if (name == NULL || value == NULL)
-        {
-          *problem = g_strdup_printf (_("form field %u has a broken escape, a NUL character or "
-                                        "text that is not UTF-8"), position);
-          return NULL;
-        }
-
-      existing = json_object_get_member (object, name);
-      if (existing == NULL)
-        json_object_set_string_member (object, name, value);
-      else if (JSON_NODE_HOLDS_ARRAY (existing))
-        json_array_add_string_element (json_node_get_array (existing), value);
-      else
-        {
-          JsonArray *values = json_array_new ();
-
-          json_array_add_string_element (values, json_node_get_string (existing));
-          json_array_add_string_element (values, value);
-          json_object_set_array_member (object, name, values);
-        }
-
-      pair = pair_end + 1;
-    }
-
-  return g_steal_pointer (&object);
-}
-
-/**
- * conduit_webhook_server_parse_event:
- * @content_type: (nullable): the request's media type, without parameters
- * @body: the request's body
- * @problem: (out) (transfer full): why the body is refused, when it is
- *
- * Turns a webhook request's body into the items of a run: form data becomes one object of
- * strings (a name given more than once, an array of them); JSON must be an object or an array
- * of objects. Refused: text that is not UTF-8,
- * JSON nested deeper than 256 levels or with numbers JSON cannot keep exactly, anything else
- * that is not JSON. The server answers 400 with @problem.
- *
- * Returns: (transfer container) (element-type JsonNode) (nullable): the items, never empty, or
- *   %NULL with @problem set
- */
-GPtrArray *
-conduit_webhook_server_parse_event (const char  *content_type,
-                                    GBytes      *body,
-                                    char       **problem)
-{
-  g_autoptr(GPtrArray) items = NULL;
-  gsize length = 0;
-  const char *data = g_bytes_get_data (body, &length);
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *bad_pointer = NULL;
-  guint line = 0;
-  JsonNode *root;
-
-  g_return_val_if_fail (body != NULL, NULL);
-  g_return_val_if_fail (problem != NULL, NULL);
-
-  items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
-  if (g_strcmp0 (content_type, "application/x-www-form-urlencoded") == 0)
-    {
-      JsonObject *object = parse_form (data, length, problem);
-
-      if (object == NULL)
-        return NULL;
-      g_ptr_array_add (items, json_node_init_object (json_node_alloc (), object));
-      json_object_unref (object);
-      return g_steal_pointer (&items);
-    }
-
-  /* json-glib parses recursively: a body of a million '[' would overflow the stack. */
-  if (!conduit_json_text_check_depth (data, length, MAX_JSON_DEPTH, &line))
-    {
-      *problem = g_strdup_printf (_("the JSON nests more than %u levels deep (line %u)"),
-                                  MAX_JSON_DEPTH, line);
-      return NULL;
-    }
-
-  /* json-glib would read 1e400 as infinity and 2^64 as -1: the value would change silently. */
-  if (!conduit_json_text_check_numbers (data, length, &line, &token))
-    {
-      *problem = g_strdup_printf (_("the number %.40s on line %u is too large to be kept exactly"),
-                                  token, line);
-      return NULL;
-    }
-
-  parser = json_parser_new_immutable ();
-  if (length == 0 || !json_parser_load_from_data (parser, data, (gssize)length, &error))
-    {
-      /* json-glib quotes the offending bytes, which need not be UTF-8: the answer must be. */
-      g_autofree char *why = error != NULL ? g_utf8_make_valid (error->message, -1) : NULL;
-
-      *problem = g_strdup_printf (_("the body is not JSON or form data: %s"),
-                                  why != NULL ? why : _("it is empty"));
-      return NULL;
-    }
-
-  /* json-glib takes a body of only spaces as valid JSON with no root. */
-  root = json_parser_get_root (parser);
-  if (root == NULL)
-    {
-      *problem = g_strdup (_("the body is not JSON or form data: it holds only spaces"));
-      return NULL;
-    }
-  bad_pointer = conduit_json_node_find_invalid_utf8 (root);
-  if (bad_pointer != NULL)
-    {
-      if (bad_pointer[0] == '\0')
-        *problem = g_strdup (_("the body's text is not UTF-8 (a broken \\u escape?)"));
-      else
-        *problem = g_strdup_printf (_("the text at “%s” is not UTF-8 (a broken \\u escape?)"),
-                                    bad_pointer);
-      return NULL;
-    }
-
-  if (JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_ptr_array_add (items, json_node_ref (root));
-      return g_steal_pointer (&items);
-    }
-
-  if (JSON_NODE_HOLDS_ARRAY (root))
-    {
-      JsonArray *array = json_node_get_array (root);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-          if (!JSON_NODE_HOLDS_OBJECT (element))
-            {
-              *problem = g_strdup_printf (_("entry %u of the JSON array is not an object"), i + 1);
-              return NULL;
-            }
-          g_ptr_array_add (items, json_node_ref (element));
-        }
-      if (items->len > 0)
-        return g_steal_pointer (&items);
-    }
-
-  *problem = g_strdup (_("the JSON must be an object, or an array of objects"));
-  return NULL;
+  if (conduit_webhook_connection_refuse (msg, status, text))
+    return;
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                "close");
+  respond (self, msg, status, message, 0);
 }
 
 static void
@@ -447,7 +218,7 @@ static void start_recording (ConduitWebhookServer *self,
 static void
 admit_waiting (ConduitWebhookServer *self)
 {
-  while (self->waiting.length > 0 && self->n_pending + self->n_running < MAX_IN_FLIGHT)
+  while (self->waiting.length > 0 && self->n_pending + self->executing->len < MAX_IN_FLIGHT)
     start_recording (self, g_queue_pop_head (&self->waiting));
 }
 
@@ -462,8 +233,11 @@ run_done_cb (GObject      *object,
   if (!conduit_run_execute_finish (CONDUIT_RUN (object), result, &error))
     g_warning ("A webhook run could not run: %s", error->message);
 
-  self->n_running--;
-  admit_waiting (self);
+  if (self->executing != NULL)
+    {
+      g_ptr_array_remove_fast (self->executing, object);
+      admit_waiting (self);
+    }
 }
 
 static void
@@ -482,7 +256,7 @@ recorded_cb (GObject      *object,
   if (!conduit_run_record_finish (run, result, &error))
     {
       g_warning ("A webhook event could not be recorded: %s", error->message);
-      respond (msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
+      respond (self, msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
                _("the event could not be saved; send it again later"), 0);
       soup_server_message_unpause (msg);
       pending_free (pending);
@@ -490,10 +264,10 @@ recorded_cb (GObject      *object,
       return;
     }
 
-  respond (msg, SOUP_STATUS_ACCEPTED, "accepted", conduit_run_get_id (run));
+  respond (self, msg, SOUP_STATUS_ACCEPTED, "accepted", conduit_run_get_id (run));
   soup_server_message_unpause (msg);
 
-  self->n_running++;
+  g_ptr_array_add (self->executing, g_object_ref (run));
   conduit_run_execute_async (run, self->cancellable, run_done_cb, g_object_ref (self));
   pending_free (pending);
 }
@@ -506,6 +280,88 @@ start_recording (ConduitWebhookServer *self,
   conduit_run_record_async (pending->run, NULL, recorded_cb, pending);
 }
 
+/* The body of a request to a route, collected while it arrives, never beyond the route's
+ * limit: libsoup's own collecting is turned off, as it would hold a chunked body of any size. */
+typedef struct
+{
+  ConduitWebhookServer *server;   /* unowned */
+  GByteArray           *data;
+  gsize                 max;
+  gboolean              too_large;
+} Body;
+
+static void
+body_free (Body *body)
+{
+  g_clear_pointer (&body->data, g_byte_array_unref);
+  g_free (body);
+}
+
+static const char body_key[] = "conduit-webhook-body";
+
+static void
+got_chunk_cb (SoupServerMessage *msg,
+              GBytes            *chunk,
+              Body              *body)
+{
+  gsize length = g_bytes_get_size (chunk);
+
+  if (body->too_large)
+    return;
+  if (length > body->max - body->data->len)
+    {
+      /* Answered now, the rest unread; if that cannot be, what follows is dropped as it is
+       * read, then answered with 413. */
+      body->too_large = TRUE;
+      g_byte_array_set_size (body->data, 0);
+      refuse_early (body->server, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                    _("the event is larger than the trigger takes (its largest body setting)"));
+      return;
+    }
+  g_byte_array_append (body->data, g_bytes_get_data (chunk, NULL), (guint)length);
+}
+
+/* Whether the event, as the history would keep it, is whole: the run keeps at most
+ * CONDUIT_WEBHOOK_MAX_EVENT_ITEMS items of its trigger, and the history at most its
+ * max_item_bytes of each. An event that would be cut is refused, not acknowledged. */
+static gboolean
+event_fits_history (ConduitWebhookServer  *self,
+                    GPtrArray             *items,
+                    char                 **problem)
+{
+  ConduitHistoryStore *history = conduit_runner_get_history (self->runner);
+  g_autoptr(JsonGenerator) generator = NULL;
+  gsize max_bytes;
+
+  if (items->len > CONDUIT_WEBHOOK_MAX_EVENT_ITEMS)
+    {
+      *problem = g_strdup_printf (_("the event holds %u items; at most %u are taken in one "
+                                    "request"), items->len, CONDUIT_WEBHOOK_MAX_EVENT_ITEMS);
+      return FALSE;
+    }
+  if (history == NULL)
+    return TRUE;
+
+  max_bytes = conduit_history_store_get_max_item_bytes (history);
+  generator = json_generator_new ();
+  for (guint i = 0; i < items->len; i++)
+    {
+      gsize length = 0;
+      g_autofree char *text = NULL;
+
+      json_generator_set_root (generator, g_ptr_array_index (items, i));
+      text = json_generator_to_data (generator, &length);
+      if (length > max_bytes)
+        {
+          *problem = g_strdup_printf (_("item %u of the event is %" G_GSIZE_FORMAT " bytes as "
+                                        "JSON; the run history keeps at most %" G_GSIZE_FORMAT
+                                        " bytes an item"), i + 1, length, max_bytes);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static void
 handle_request (SoupServer        *soup,
                 SoupServerMessage *msg,
@@ -516,20 +372,22 @@ handle_request (SoupServer        *soup,
   Route *route = user_data;
   ConduitWebhookServer *self = route->server;
   const char *method = soup_server_message_get_method (msg);
-  SoupMessageBody *request_body;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  Body *collected = g_object_get_data (G_OBJECT (msg), body_key);
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(ConduitRun) run = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *problem = NULL;
+  guint status = SOUP_STATUS_BAD_REQUEST;
   Pending *pending;
 
-  if (soup_server_message_get_status (msg) == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE)
+  if (soup_server_message_get_status (msg) != 0)
     return;
 
   if (!g_str_equal (path, route->path))
     {
-      respond (msg, SOUP_STATUS_NOT_FOUND, _("no flow listens on this path"), 0);
+      respond (self, msg, SOUP_STATUS_NOT_FOUND, _("no flow listens on this path"), 0);
       return;
     }
 
@@ -538,34 +396,46 @@ handle_request (SoupServer        *soup,
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
                                     "POST, PUT, PATCH");
-      respond (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, _("send events with POST"), 0);
+      respond (self, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, _("send events with POST"), 0);
       return;
     }
 
-  request_body = soup_server_message_get_request_body (msg);
-  body = soup_message_body_flatten (request_body);
-  if (g_bytes_get_size (body) > route->max_body)
+  if (self->draining)
     {
-      respond (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, _("the event is too large"), 0);
+      respond (self, msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
+               _("the server is shutting down; send the event again later"), 0);
       return;
     }
+
+  if (collected == NULL || collected->too_large)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                    "close");
+      respond (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+               _("the event is larger than the trigger takes (its largest body setting)"), 0);
+      return;
+    }
+  body = g_byte_array_free_to_bytes (g_steal_pointer (&collected->data));
 
   if (route->secret != NULL &&
-      !signature_matches (route,
-                          soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                        route->signature_header),
-                          body))
+      !conduit_webhook_signature_matches (route, headers, body, g_get_real_time (), &problem))
     {
-      respond (msg, SOUP_STATUS_UNAUTHORIZED, _("the signature is missing or does not match"), 0);
+      respond (self, msg, SOUP_STATUS_UNAUTHORIZED, problem, 0);
       return;
     }
 
-  items = conduit_webhook_server_parse_event (
-    soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL),
-    body, &problem);
+  items = conduit_webhook_server_parse_event_full (
+    soup_message_headers_get_content_type (headers, NULL), body,
+    route->ndjson ? CONDUIT_WEBHOOK_PARSE_NDJSON : CONDUIT_WEBHOOK_PARSE_NONE, &status, &problem);
   if (items == NULL)
     {
-      respond (msg, SOUP_STATUS_BAD_REQUEST, problem, 0);
+      respond (self, msg, status, problem, 0);
+      return;
+    }
+
+  if (!event_fits_history (self, items, &problem))
+    {
+      respond (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, problem, 0);
       return;
     }
 
@@ -573,7 +443,7 @@ handle_request (SoupServer        *soup,
                                    &error);
   if (run == NULL)
     {
-      respond (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error->message, 0);
+      respond (self, msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error->message, 0);
       return;
     }
 
@@ -583,14 +453,32 @@ handle_request (SoupServer        *soup,
   pending->run = g_steal_pointer (&run);
   soup_server_message_pause (msg);
 
-  if (self->n_pending + self->n_running < MAX_IN_FLIGHT)
+  if (self->n_pending + self->executing->len < MAX_IN_FLIGHT)
     start_recording (self, pending);
   else
     g_queue_push_tail (&self->waiting, pending);
 }
 
+/* The Content-Length header as sent: digits only. libsoup reads "-5" as a huge length. */
+static gboolean
+content_length_is_valid (const char *text)
+{
+  gsize length = 0;
+
+  while (g_ascii_isspace (*text))
+    text++;
+  for (; g_ascii_isdigit (text[length]); length++)
+    ;
+  if (length == 0 || length > 18)
+    return FALSE;
+  for (const char *p = text + length; *p != '\0'; p++)
+    if (!g_ascii_isspace (*p))
+      return FALSE;
+  return TRUE;
+}
+
 /* Called once the request's headers are in, before its body is read: a body we would refuse
- * anyway is refused before it is read. */
+ * anyway is refused before it is read, and the body is collected within the route's limit. */
 static void
 handle_headers (SoupServer        *soup,
                 SoupServerMessage *msg,
@@ -599,65 +487,73 @@ handle_headers (SoupServer        *soup,
                 gpointer           user_data)
 {
   Route *route = user_data;
+  ConduitWebhookServer *self = route->server;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  goffset length = soup_message_headers_get_content_length (headers);
+  const char *content_length = soup_message_headers_get_one (headers, "Content-Length");
+  const char *transfer_encoding = soup_message_headers_get_one (headers, "Transfer-Encoding");
+  MediaKind kind;
+  Body *body;
 
   if (!g_str_equal (path, route->path))
     return;
+
+  /* No body is wanted now: whatever comes is dropped, not collected. */
+  if (self->draining)
+    {
+      refuse_early (self, msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                    _("the server is shutting down; send the event again later"));
+      return;
+    }
+
+  /* Two ways of telling where the body ends: a proxy may believe the other one (request
+   * smuggling). */
+  if (content_length != NULL && transfer_encoding != NULL)
+    {
+      refuse_early (self, msg, SOUP_STATUS_BAD_REQUEST,
+                    _("the request has both Content-Length and Transfer-Encoding; send one"));
+      return;
+    }
+  if (content_length != NULL && !content_length_is_valid (content_length))
+    {
+      g_autofree char *shown = g_utf8_make_valid (content_length, -1);
+      g_autofree char *message = g_strdup_printf (
+        _("the Content-Length “%.40s” is not a number of bytes"), shown);
+
+      refuse_early (self, msg, SOUP_STATUS_BAD_REQUEST, message);
+      return;
+    }
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      length > (goffset)route->max_body)
-    respond (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, _("the event is too large"), 0);
-}
-
-/* Listens with SO_REUSEPORT, so that the servers of several worker threads can share one port
- * and the kernel spreads the connections over them. A port someone else already listens on is
- * refused first, by a plain bind: SO_REUSEPORT alone would share it with a stranger. */
-static gboolean
-listen_shared (SoupServer      *soup,
-               GSocketAddress  *address,
-               gboolean         joining,
-               GError         **error)
-{
-  g_autoptr(GSocket) socket = NULL;
-  GSocketFamily family = g_socket_address_get_family (address);
-  struct sockaddr_storage native;
-  guint port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
-
-  /* The first server of a port makes sure nobody listens there yet; the servers that join it
-   * later would fail that test against the first. */
-  if (port != 0 && !joining)
+      soup_message_headers_get_content_length (headers) > (goffset)route->max_body)
     {
-      g_autoptr(GSocket) probe = g_socket_new (family, G_SOCKET_TYPE_STREAM,
-                                               G_SOCKET_PROTOCOL_TCP, error);
-
-      if (probe == NULL || !g_socket_bind (probe, address, TRUE, error))
-        return FALSE;
-      g_socket_close (probe, NULL);
+      refuse_early (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                    _("the event is larger than the trigger takes (its largest body setting)"));
+      return;
     }
 
-  socket = g_socket_new (family, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
-  if (socket == NULL ||
-      !g_socket_set_option (socket, SOL_SOCKET, SO_REUSEADDR, 1, error) ||
-      !g_socket_set_option (socket, SOL_SOCKET, SO_REUSEPORT, 1, error) ||
-      !g_socket_address_to_native (address, &native, sizeof native, error))
-    return FALSE;
-
-  /* Not g_socket_bind(): it turns SO_REUSEPORT off again for TCP. */
-  if (bind (g_socket_get_fd (socket), (struct sockaddr *)&native,
-            g_socket_address_get_native_size (address)) != 0)
+  kind = conduit_webhook_media_kind (soup_message_headers_get_content_type (headers, NULL));
+  if (kind == MEDIA_OTHER || (kind == MEDIA_NDJSON && !route->ndjson))
     {
-      int saved = errno;
-      g_autofree char *text = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (address));
+      g_autoptr(GPtrArray) none = NULL;
+      g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+      g_autofree char *problem = NULL;
+      guint status = SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE;
 
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Error binding to address %s: %s"), text, g_strerror (saved));
-      return FALSE;
+      /* The same words as for a parsed body. */
+      none = conduit_webhook_server_parse_event_full (
+        soup_message_headers_get_content_type (headers, NULL), empty,
+        route->ndjson ? CONDUIT_WEBHOOK_PARSE_NDJSON : CONDUIT_WEBHOOK_PARSE_NONE, &status,
+        &problem);
+      refuse_early (self, msg, status, problem);
+      return;
     }
 
-  if (!g_socket_listen (socket, error))
-    return FALSE;
-
-  return soup_server_listen_socket (soup, socket, 0, error);
+  body = g_new0 (Body, 1);
+  body->server = self;
+  body->data = g_byte_array_new ();
+  body->max = route->max_body;
+  g_object_set_data_full (G_OBJECT (msg), body_key, body, (GDestroyNotify)body_free);
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), body);
 }
 
 static Listener *
@@ -668,12 +564,7 @@ ensure_listener (ConduitWebhookServer  *self,
                  GError               **error)
 {
   g_autofree char *key = g_strdup_printf ("%s:%u", host, port);
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GInetAddress) address = NULL;
-  g_autoptr(GSocketAddress) socket_address = NULL;
-  GSList *sockets;
   Listener *listener;
-  gboolean ok;
 
   /* Port 0 means "any free port": every such flow gets its own. */
   for (guint i = 0; port != 0 && i < self->listeners->len; i++)
@@ -683,49 +574,9 @@ ensure_listener (ConduitWebhookServer  *self,
         return listener;
     }
 
-  listener = g_new0 (Listener, 1);
-  listener->key = g_steal_pointer (&key);
-  listener->soup = soup_server_new ("server-header", "Conduit ", NULL);
-
-  if (g_str_equal (host, "0.0.0.0"))
-    address = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
-  else
-    address = g_inet_address_new_from_string (host);
-  if (address == NULL)
-    {
-      g_set_error (error, CONDUIT_WEBHOOK_SERVER_ERROR, CONDUIT_WEBHOOK_SERVER_ERROR_LISTEN,
-                   _("“%s” is not an address to listen on"), host);
-      listener_free (listener);
-      return NULL;
-    }
-  socket_address = g_inet_socket_address_new (address, port);
-
-  if (self->shared_ports)
-    ok = listen_shared (listener->soup, socket_address, joining, &local_error);
-  else
-    ok = soup_server_listen (listener->soup, socket_address, 0, &local_error);
-
-  if (!ok)
-    {
-      g_set_error (error, CONDUIT_WEBHOOK_SERVER_ERROR, CONDUIT_WEBHOOK_SERVER_ERROR_LISTEN,
-                   _("Cannot listen for webhooks on %s port %u: %s"), host, port,
-                   local_error->message);
-      listener_free (listener);
-      return NULL;
-    }
-
-  /* Not soup_server_get_uris(): libsoup 3.2 leaks a socket address in it. */
-  listener->port = port;
-  sockets = soup_server_get_listeners (listener->soup);
-  if (sockets != NULL)
-    {
-      g_autoptr(GSocketAddress) local = g_socket_get_local_address (sockets->data, NULL);
-
-      if (G_IS_INET_SOCKET_ADDRESS (local))
-        listener->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
-    }
-  g_slist_free (sockets);
-  g_ptr_array_add (self->listeners, listener);
+  listener = conduit_webhook_listener_new (self, host, port, joining, error);
+  if (listener != NULL)
+    g_ptr_array_add (self->listeners, listener);
   return listener;
 }
 
@@ -831,8 +682,14 @@ add_flow (ConduitWebhookServer  *self,
   if (secret != NULL && route->signature_header == NULL)
     route->signature_header = g_strdup ("X-Signature");
   if (secret != NULL)
-    route->secret = g_bytes_new (secret, strlen (secret));
-  route->soup = listener->soup;
+    {
+      route->secret = g_bytes_new (secret, strlen (secret));
+      /* A secret of one flow must not be written down by another's run either. */
+      conduit_redactor_add_secret (conduit_redactor_get_default (), secret);
+    }
+  route->ndjson = g_strcmp0 (conduit_node_get_setting_string (node, "batch"), "ndjson") == 0;
+  route->tolerance_s = 300;
+  route->listener = listener;
   g_ptr_array_add (self->routes, route);
 
   soup_server_add_early_handler (listener->soup, route->path, handle_headers, route, NULL);
@@ -1040,6 +897,94 @@ conduit_webhook_server_get_n_pending (ConduitWebhookServer *self)
 }
 
 /**
+ * conduit_webhook_server_get_n_executing:
+ * @self: a server
+ *
+ * Returns: how many accepted events are being run
+ */
+guint
+conduit_webhook_server_get_n_executing (ConduitWebhookServer *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_WEBHOOK_SERVER (self), 0);
+
+  return self->executing->len;
+}
+
+/**
+ * conduit_webhook_server_get_n_connections:
+ * @self: a server
+ *
+ * Returns: how many connections the server holds open
+ */
+guint
+conduit_webhook_server_get_n_connections (ConduitWebhookServer *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_WEBHOOK_SERVER (self), 0);
+
+  return g_hash_table_size (self->connections);
+}
+
+/**
+ * conduit_webhook_server_set_limits:
+ * @self: a server
+ * @limits: the timeouts and the connection cap; a timeout of 0 is none
+ *
+ * Applies to connections accepted from now on.
+ */
+void
+conduit_webhook_server_set_limits (ConduitWebhookServer       *self,
+                                   const ConduitWebhookLimits *limits)
+{
+  g_return_if_fail (CONDUIT_IS_WEBHOOK_SERVER (self));
+  g_return_if_fail (limits != NULL && limits->max_connections > 0);
+
+  self->limits = *limits;
+}
+
+/**
+ * conduit_webhook_server_get_limits:
+ * @self: a server
+ * @limits: (out caller-allocates): the server's limits
+ */
+void
+conduit_webhook_server_get_limits (ConduitWebhookServer *self,
+                                   ConduitWebhookLimits *limits)
+{
+  g_return_if_fail (CONDUIT_IS_WEBHOOK_SERVER (self));
+  g_return_if_fail (limits != NULL);
+
+  *limits = self->limits;
+}
+
+/**
+ * conduit_webhook_server_set_signature_timestamp:
+ * @self: a server
+ * @flow: a flow being served with a signature secret
+ * @scheme: how the signed timestamp comes
+ * @tolerance_s: how far from now a timestamp may be, in seconds (Stripe and Slack: 300)
+ *
+ * Makes the flow's signatures carry a signed timestamp (see #ConduitSignatureTimestamp):
+ * events outside the tolerance, and signatures seen before within it, are refused with 401.
+ */
+void
+conduit_webhook_server_set_signature_timestamp (ConduitWebhookServer      *self,
+                                                ConduitFlow               *flow,
+                                                ConduitSignatureTimestamp  scheme,
+                                                guint                      tolerance_s)
+{
+  Route *route;
+
+  g_return_if_fail (CONDUIT_IS_WEBHOOK_SERVER (self));
+  g_return_if_fail (tolerance_s > 0);
+
+  route = find_route (self, flow);
+  g_return_if_fail (route != NULL && route->secret != NULL);
+
+  route->timestamp = scheme;
+  route->tolerance_s = tolerance_s;
+}
+
+/**
  * conduit_webhook_server_stop:
  * @self: a server
  *
@@ -1050,14 +995,42 @@ conduit_webhook_server_stop (ConduitWebhookServer *self)
 {
   g_return_if_fail (CONDUIT_IS_WEBHOOK_SERVER (self));
 
+  /* The listening sockets only: connections with events in flight get their answer. */
   for (guint i = 0; i < self->listeners->len; i++)
-    {
-      Listener *listener = g_ptr_array_index (self->listeners, i);
-      GSList *listeners = soup_server_get_listeners (listener->soup);
+    conduit_webhook_listener_stop (g_ptr_array_index (self->listeners, i));
+}
 
-      /* Close the listening sockets only: connections with events in flight get their answer. */
-      for (GSList *l = listeners; l != NULL; l = l->next)
-        g_socket_close (l->data, NULL);
-      g_slist_free (listeners);
-    }
+/**
+ * conduit_webhook_server_drain:
+ * @self: a server
+ *
+ * Stops taking events, on every connection: listening stops, idle connections close, and
+ * every request from now on is answered 503 with `Connection: close`, as is the answer to one
+ * being read. Events already accepted are still recorded and run.
+ */
+void
+conduit_webhook_server_drain (ConduitWebhookServer *self)
+{
+  g_return_if_fail (CONDUIT_IS_WEBHOOK_SERVER (self));
+
+  self->draining = TRUE;
+  conduit_webhook_server_stop (self);
+  conduit_webhook_connections_drain (self);
+}
+
+/**
+ * conduit_webhook_server_interrupt_runs:
+ * @self: a server
+ *
+ * Stops the runs of accepted events that are still going, waits for a retry included: each
+ * ends as interrupted, its items that did not finish marked so, for a person to look at.
+ */
+void
+conduit_webhook_server_interrupt_runs (ConduitWebhookServer *self)
+{
+  g_return_if_fail (CONDUIT_IS_WEBHOOK_SERVER (self));
+
+  for (guint i = 0; i < self->executing->len; i++)
+    conduit_run_set_interrupted (g_ptr_array_index (self->executing, i));
+  g_cancellable_cancel (self->cancellable);
 }

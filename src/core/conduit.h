@@ -12,6 +12,7 @@
 #define CONDUIT_INSIDE
 
 #include "conduit-types.h"
+#include "conduit-app-descriptor.h"
 #include "conduit-connector.h"
 #include "conduit-connector-registry.h"
 #include "conduit-flow.h"
@@ -24,6 +25,7 @@
 #include "conduit-mapping.h"
 #include "conduit-mapping-row.h"
 #include "conduit-mapping-schema.h"
+#include "conduit-mapping-stream.h"
 #include "conduit-record-reader.h"
 #include "conduit-template.h"
 
@@ -33,15 +35,20 @@
 #include "conduit-file-records.h"
 #include "conduit-history-store.h"
 #include "conduit-retry-policy.h"
+#include "conduit-step-status.h"
 #include "conduit-run.h"
 #include "conduit-runner.h"
 #include "conduit-scheduler.h"
+#include "conduit-step-context.h"
+#include "conduit-app-options.h"
 #include "conduit-webhook-server.h"
 
 /* credentials */
 #include "conduit-authorizer.h"
 #include "conduit-credential.h"
 #include "conduit-credential-store.h"
+#include "conduit-oauth-sign-in.h"
+#include "conduit-oauth-token.h"
 #include "conduit-redactor.h"
 
 #include "conduit-deployment.h"

@@ -20,6 +20,7 @@
 #include "conduit-credentials-window.h"
 #include "conduit-editor.h"
 #include "conduit-window.h"
+#include "../oauth-test-server.h"
 #include "../test-keyring.h"
 
 #define GOOD_KEY  "good-key-7f3a9c"
@@ -47,39 +48,6 @@ static char *
 unique_id (const char *what)
 {
   return g_strdup_printf ("t-%s-%d", what, (int)getpid ());
-}
-
-static ConduitCredential *
-store_lookup (const char  *id,
-              GError     **error)
-{
-  ConduitCredentialStore *store = conduit_credential_store_get_default ();
-  g_autoptr(GAsyncResult) result = NULL;
-
-  conduit_credential_store_lookup_async (store, id, NULL, test_keyring_on_done, &result);
-  return conduit_credential_store_lookup_finish (store, test_keyring_wait (&result), error);
-}
-
-static void
-store_save (ConduitCredential *credential)
-{
-  ConduitCredentialStore *store = conduit_credential_store_get_default ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  conduit_credential_store_save_async (store, credential, NULL, test_keyring_on_done, &result);
-  g_assert_true (conduit_credential_store_save_finish (store, test_keyring_wait (&result), &error));
-  g_assert_no_error (error);
-}
-
-static void
-store_delete (const char *id)
-{
-  ConduitCredentialStore *store = conduit_credential_store_get_default ();
-  g_autoptr(GAsyncResult) result = NULL;
-
-  conduit_credential_store_delete_async (store, id, NULL, test_keyring_on_done, &result);
-  conduit_credential_store_delete_finish (store, test_keyring_wait (&result), NULL);
 }
 
 static ConduitCredential *
@@ -215,7 +183,7 @@ test_add_and_edit (void)
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
                             "API key in the header “X-CRM-Key”"));
 
-  stored = store_lookup (id, &error);
+  stored = test_keyring_lookup (id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (conduit_credential_get_secret (stored, "key"), ==, GOOD_KEY);
   g_assert_cmpstr (conduit_credential_get_field (stored, "header"), ==, "X-CRM-Key");
@@ -251,7 +219,7 @@ test_add_and_edit (void)
   set_text (editor, "header", "X-Staging-Key");
   save_and_wait (editor);
 
-  stored = store_lookup (id, &error);
+  stored = test_keyring_lookup (id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (conduit_credential_get_name (stored), ==, "CRM staging");
   g_assert_cmpstr (conduit_credential_get_field (stored, "header"), ==, "X-Staging-Key");
@@ -261,7 +229,7 @@ test_add_and_edit (void)
   row = conduit_credentials_window_get_row (window, id);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "CRM staging");
 
-  store_delete (id);
+  test_keyring_delete (id);
   g_assert_true (spin_until (row_gone, &wait));
   destroy_window (window);
 }
@@ -334,7 +302,7 @@ test_http_token_url (void)
   g_assert_cmpstr (conduit_credential_editor_get_message (editor), ==, expected);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
   gtk_window_destroy (GTK_WINDOW (editor));
-  stored = store_lookup (id, &error);
+  stored = test_keyring_lookup (id, &error);
   g_assert_null (stored);
   g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_NOT_FOUND);
   g_clear_error (&error);
@@ -344,14 +312,14 @@ test_http_token_url (void)
   set_text (editor, "token_url", "https://example.com/token");
   save_and_wait (editor);
 
-  stored = store_lookup (old_id, &error);
+  stored = test_keyring_lookup (old_id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (conduit_credential_get_field (stored, "token_url"), ==,
                    "https://example.com/token");
   g_assert_cmpstr (conduit_credential_get_secret (stored, "client_secret"), ==,
                    "old-client-secret");
 
-  store_delete (old_id);
+  test_keyring_delete (old_id);
   destroy_window (window);
 }
 
@@ -421,7 +389,7 @@ test_request (void)
   g_slist_foreach (uris, (GFunc)g_uri_unref, NULL);
 
   credential = api_key_new (id, GOOD_KEY);
-  store_save (credential);
+  test_keyring_save (credential);
   window = credentials_window_new ();
   wait = (AttentionWait) { window, id };
 
@@ -455,7 +423,7 @@ test_request (void)
   g_assert_nonnull (strstr (conduit_credential_editor_get_message (editor), "not a web address"));
 
   gtk_window_destroy (GTK_WINDOW (editor));
-  store_delete (id);
+  test_keyring_delete (id);
   destroy_window (window);
 }
 
@@ -519,7 +487,7 @@ test_delete_names_flows (void)
   const char *body;
 
   credential = api_key_new (id, GOOD_KEY);
-  store_save (credential);
+  test_keyring_save (credential);
   add_recent (recent_path);
   add_recent (other_path);
   add_recent (open_path);
@@ -548,7 +516,7 @@ test_delete_names_flows (void)
   adw_message_dialog_response (dialog, "cancel");
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  stored = store_lookup (id, &error);
+  stored = test_keyring_lookup (id, &error);
   g_assert_no_error (error);
   g_clear_object (&stored);
 
@@ -558,7 +526,7 @@ test_delete_names_flows (void)
     g_main_context_iteration (NULL, TRUE);
   adw_message_dialog_response (dialog, "delete");
   g_assert_true (spin_until (row_gone, &wait));
-  stored = store_lookup (id, &error);
+  stored = test_keyring_lookup (id, &error);
   g_assert_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_NOT_FOUND);
   g_assert_null (stored);
 
@@ -630,7 +598,7 @@ test_missing_banner (void)
   ConduitFlow *flow;
 
   /* the example flow names crm-api-key, which no test keeps in the keyring */
-  store_delete ("crm-api-key");
+  test_keyring_delete ("crm-api-key");
   gtk_window_present (GTK_WINDOW (window));
   conduit_window_open_example (window, "web-form-to-crm.conduit");
   g_assert_true (spin_until (window_on_editor, window));
@@ -661,8 +629,317 @@ test_missing_banner (void)
   g_assert_nonnull (row);
   g_assert_true (spin_until (suggestion_named, row));
 
-  store_delete ("crm-api-key");
+  test_keyring_delete ("crm-api-key");
   g_assert_true (spin_until (banner_shown, editor));
+  destroy_window (window);
+}
+
+/* ---- browser sign-in ---------------------------------------------------------------------- */
+
+static void
+after_paint (GdkFrameClock *clock,
+             gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+/* Waits until @widget's window has painted a frame, then (with CONDUIT_SCREENSHOT_DIR set)
+ * saves @widget as @name there. */
+static void
+save_shot (GtkWidget  *widget,
+           const char *name)
+{
+  const char *dir = g_getenv ("CONDUIT_SCREENSHOT_DIR");
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GdkFrameClock *clock;
+  gboolean painted = FALSE;
+  gulong handler;
+  int width, height;
+
+  while (!gtk_widget_get_mapped (widget) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (gtk_widget_get_mapped (widget));
+  clock = gtk_widget_get_frame_clock (widget);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint), &painted);
+  gtk_widget_queue_draw (widget);
+  while (!painted && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, handler);
+  g_assert_true (painted);
+
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (dir == NULL)
+    return;
+  path = g_build_filename (dir, name, NULL);
+  gdk_texture_save_to_png (texture, path);
+  g_test_message ("saved %s", path);
+}
+
+static gboolean
+sign_in_started (gpointer data)
+{
+  return conduit_credential_editor_get_sign_in_dialog (data) != NULL &&
+         conduit_credential_editor_get_sign_in_uri (data) != NULL;
+}
+
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+on_page (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GBytes) page = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+
+  *(gboolean *)user_data = page != NULL;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *)data;
+}
+
+static gboolean
+signed_in_shown (gpointer data)
+{
+  return g_str_has_prefix (conduit_credential_editor_get_sign_in_state (data), "Signed in.");
+}
+
+static void
+test_sign_in (void)
+{
+  g_autofree char *id = unique_id ("sign-in");
+  g_autoptr(OAuthTestServer) auth = oauth_test_server_new ("1234-desktop.apps.googleusercontent.com",
+                                                          NULL);
+  g_autofree char *authorize_url = oauth_test_server_url (auth, "/authorize");
+  g_autofree char *token_url = oauth_test_server_url (auth, "/token");
+  g_autoptr(SoupSession) browser = soup_session_new ();
+  g_autoptr(SoupMessage) visit = NULL;
+  g_autoptr(ConduitCredential) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  ConduitCredentialsWindow *window;
+  ConduitCredentialEditor *editor;
+  AdwMessageDialog *dialog;
+  GtkWidget *address;
+  gpointer weak;
+  gboolean visited = FALSE;
+
+  soup_session_set_proxy_resolver (browser, NULL);
+
+  window = credentials_window_new ();
+  editor = conduit_credentials_window_add (window);
+  conduit_credential_editor_set_open_browser (editor, FALSE);
+  conduit_credential_editor_set_kind (editor, CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE);
+  /* only what a person types: the tokens have no rows */
+  g_assert_null (conduit_credential_editor_get_row (editor, "refresh_token"));
+  g_assert_null (conduit_credential_editor_get_row (editor, "access_token"));
+  set_text (editor, "id", id);
+  set_text (editor, "name", "Team sheets");
+  set_text (editor, "authorize_url", authorize_url);
+  set_text (editor, "token_url", token_url);
+  set_text (editor, "client_id", "1234-desktop.apps.googleusercontent.com");
+  set_text (editor, "scopes", "https://www.googleapis.com/auth/spreadsheets");
+
+  conduit_credential_editor_sign_in (editor);
+  g_assert_true (spin_until (sign_in_started, editor));
+  dialog = conduit_credential_editor_get_sign_in_dialog (editor);
+
+  /* the dialog shows the address to copy when no browser opens */
+  address = find_named (GTK_WIDGET (dialog), "sign-in-address");
+  g_assert_nonnull (address);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (address)), ==,
+                   conduit_credential_editor_get_sign_in_uri (editor));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (address)), authorize_url));
+  save_shot (GTK_WIDGET (dialog), "sign-in-dialog.png");
+
+  /* the test is the browser */
+  weak = editor;
+  g_object_add_weak_pointer (G_OBJECT (editor), &weak);
+  visit = soup_message_new (SOUP_METHOD_GET, conduit_credential_editor_get_sign_in_uri (editor));
+  soup_session_send_and_read_async (browser, visit, G_PRIORITY_DEFAULT, NULL, on_page, &visited);
+  g_assert_true (spin_until (flag_set, &visited));
+  /* signed in, saved, the editor closed */
+  g_assert_true (spin_until (pointer_is_null, &weak));
+  g_assert_cmpuint (auth->issued, ==, 1);
+
+  kept = test_keyring_lookup (id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (conduit_credential_get_name (kept), ==, "Team sheets");
+  g_assert_cmpstr (conduit_credential_get_secret (kept, "refresh_token"), ==, "refresh-token-1");
+  g_assert_true (conduit_credential_is_signed_in (kept));
+
+  /* editing it again says it is signed in */
+  {
+    RowWait wait = { window, id };
+
+    g_assert_true (spin_until (row_listed, &wait));
+    editor = conduit_credentials_window_edit (window, id);
+    g_assert_nonnull (editor);
+    g_assert_true (spin_until (signed_in_shown, editor));
+    gtk_window_destroy (GTK_WINDOW (editor));
+  }
+
+  test_keyring_delete (id);
+  destroy_window (window);
+}
+
+static gboolean
+sign_in_banner_shown (gpointer data)
+{
+  return conduit_credentials_window_get_sign_in_banner_text (data) != NULL;
+}
+
+static gboolean
+sign_in_banner_hidden (gpointer data)
+{
+  return !sign_in_banner_shown (data);
+}
+
+static GtkWidget *
+find_revealer (GtkWidget *widget)
+{
+  if (GTK_IS_REVEALER (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_revealer (child);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* the banner slides in: the picture waits for the end of it */
+static gboolean
+banner_revealed (gpointer data)
+{
+  GtkWidget *revealer = find_revealer (data);
+
+  return revealer != NULL && gtk_revealer_get_child_revealed (GTK_REVEALER (revealer));
+}
+
+static gboolean
+message_shown (gpointer data)
+{
+  return *conduit_credential_editor_get_message (data) != '\0';
+}
+
+static gboolean
+dialog_gone (gpointer data)
+{
+  return conduit_credential_editor_get_sign_in_dialog (data) == NULL;
+}
+
+static void
+test_sign_in_banner (void)
+{
+  g_autofree char *id = unique_id ("revoked");
+  g_autoptr(ConduitCredential) credential =
+    conduit_credential_new (id, CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE);
+  g_autofree char *expected = NULL;
+  ConduitCredentialsWindow *window;
+  ConduitCredentialEditor *editor;
+
+  conduit_credential_set_name (credential, "Outlook mail");
+  g_assert_true (conduit_credential_set_field (credential, "authorize_url",
+                                               "https://login.microsoftonline.com/common/oauth2/v2.0/authorize",
+                                               NULL));
+  g_assert_true (conduit_credential_set_field (credential, "token_url",
+                                               "https://login.microsoftonline.com/common/oauth2/v2.0/token",
+                                               NULL));
+  g_assert_true (conduit_credential_set_field (credential, "client_id", "a1b2c3d4-client", NULL));
+  conduit_credential_set_needs_sign_in (credential, TRUE);
+  conduit_credential_set_attention (credential, "invalid_grant (AADSTS70008: the refresh token has expired)");
+  test_keyring_save (credential);
+
+  /* the application loads its style sheet by itself; this test has no application */
+  {
+    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (provider, "/io/conduit/Conduit/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (provider),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+
+  window = credentials_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 420);
+  g_assert_true (spin_until (sign_in_banner_shown, window));
+  expected = g_strdup_printf ("The service ended the sign-in of “Outlook mail”: flows using it "
+                              "fail until you sign in again.");
+  /* other test programs share the keyring: one of theirs may need a sign-in just now too */
+  if (!g_str_has_prefix (conduit_credentials_window_get_sign_in_banner_text (window), "2 "))
+    g_assert_cmpstr (conduit_credentials_window_get_sign_in_banner_text (window), ==, expected);
+  g_assert_nonnull (strstr (conduit_credentials_window_get_sign_in_banner_text (window),
+                            "“Outlook mail”"));
+  g_assert_true (spin_until (banner_revealed, window));
+  save_shot (GTK_WIDGET (window), "sign-in-banner.png");
+
+  /* Sign In opens the editor with the sign-in started; its hint names Microsoft's portal */
+  gtk_widget_activate_action (GTK_WIDGET (window), "credentials.sign-in", "s", id);
+  editor = find_credential_editor ();
+  g_assert_nonnull (editor);
+  g_assert_true (spin_until (sign_in_started, editor));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_named (GTK_WIDGET (editor), "sign-in-row"))),
+                            "Microsoft Entra"));
+
+  /* cancelling closes the dialog and the listener */
+  adw_message_dialog_response (conduit_credential_editor_get_sign_in_dialog (editor), "cancel");
+  g_assert_true (spin_until (dialog_gone, editor));
+  gtk_window_destroy (GTK_WINDOW (editor));
+
+  /* a new credential cannot sign in under an id that is taken: nothing would be replaced */
+  editor = conduit_credentials_window_add (window);
+  conduit_credential_editor_set_open_browser (editor, FALSE);
+  conduit_credential_editor_set_kind (editor, CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE);
+  set_text (editor, "id", id);
+  set_text (editor, "authorize_url", "https://login.microsoftonline.com/common/oauth2/v2.0/authorize");
+  set_text (editor, "token_url", "https://login.microsoftonline.com/common/oauth2/v2.0/token");
+  set_text (editor, "client_id", "another-client");
+  conduit_credential_editor_sign_in (editor);
+  g_assert_true (spin_until (message_shown, editor));
+  g_assert_nonnull (strstr (conduit_credential_editor_get_message (editor), "already"));
+  g_assert_null (conduit_credential_editor_get_sign_in_dialog (editor));
+  gtk_window_destroy (GTK_WINDOW (editor));
+
+  test_keyring_delete (id);
+  g_assert_true (spin_until (sign_in_banner_hidden, window));
   destroy_window (window);
 }
 
@@ -695,6 +972,8 @@ main (int    argc,
   g_test_add_func ("/conduit/credentials-window/delete-names-flows", test_delete_names_flows);
   g_test_add_func ("/conduit/credentials-window/missing-banner", test_missing_banner);
   g_test_add_func ("/conduit/credentials-window/http-token-url", test_http_token_url);
+  g_test_add_func ("/conduit/credentials-window/sign-in", test_sign_in);
+  g_test_add_func ("/conduit/credentials-window/sign-in-banner", test_sign_in_banner);
 
   status = g_test_run ();
 

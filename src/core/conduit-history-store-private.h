@@ -1,0 +1,178 @@
+/* conduit-history-store-private.h
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <sqlite3.h>
+
+#include "conduit-history-store.h"
+
+G_BEGIN_DECLS
+
+/* What the files of the history store share: conduit-history-store.c (the object and its write
+ * API), -schema.c (connections, statements, migrations), -writer.c (the writer thread, group
+ * commit, checkpoints), -queries.c (reading), -triggers.c (polling triggers), -records.c (the
+ * record types). */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+typedef enum
+{
+  OP_BEGIN_RUN,
+  OP_BEGIN_POLLED_RUN,
+  OP_FINISH_RUN,
+  OP_STEP,
+  OP_ITEM,
+  OP_CLAIM_KEY,
+  OP_SET_CURSOR,
+  OP_MARK_SEEN,
+  OP_PRUNE_SEEN,
+  OP_MARK_HANDLED,
+  OP_PRUNE,
+  OP_FLUSH,
+  OP_STOP,
+} OpType;
+
+/* A caller that blocks until its op is committed waits on this; it lives on the caller's stack
+ * and takes the op's results, as the writer frees the op right after completing it. */
+typedef struct
+{
+  GMutex    mutex;
+  GCond     cond;
+  gboolean  done;
+  gboolean  result_new;
+  guint     result_deleted;
+  GError   *error;
+} SyncWait;
+
+typedef struct
+{
+  OpType             type;
+  GTask             *task;      /* (nullable) completed after the commit */
+  ConduitRunRecord  *run;
+  ConduitStepRecord *step;
+  ConduitItemRecord *item;
+  GPtrArray         *items;     /* of char * JSON text, for OP_BEGIN_RUN */
+  char              *port;
+  char              *scope;
+  char              *key;
+  gint64             now_us;
+  gint64             ttl_us;
+  char              *flow_id;   /* for the trigger ops */
+  char              *trigger_id;
+  char              *value;
+  gint64             cutoff_us;
+  guint              keep_max;
+  char             **keys;      /* for OP_BEGIN_POLLED_RUN, one per item */
+  GArray            *fired;     /* of guint: the items whose keys were new */
+  GArray            *ids;       /* of gint64, for OP_MARK_HANDLED */
+  SyncWait          *wait;      /* (nullable) a caller blocked until the commit */
+  /* results, written by the writer thread */
+  gint64             result_id;
+  gboolean           result_new;
+  guint              result_deleted;
+  GError            *error;
+  /* OP_FLUSH waits on these */
+  GMutex            *mutex;
+  GCond             *cond;
+  gboolean          *done;
+} Op;
+
+enum {
+  STMT_INSERT_RUN,
+  STMT_FINISH_RUN,
+  STMT_INSERT_STEP,
+  STMT_INSERT_ITEM,
+  STMT_CLAIM_KEY,
+  STMT_SET_CURSOR,
+  STMT_CLEAR_CURSOR,
+  STMT_SEE_AGAIN,
+  STMT_SEE_FIRST,
+  N_STMTS
+};
+
+typedef struct
+{
+  gint64  run_id;
+  GArray *fired;
+} PolledRun;
+
+struct _ConduitHistoryStore
+{
+  GObject       parent_instance;
+
+  char         *path;
+  sqlite3      *writer;
+  sqlite3_stmt *stmts[N_STMTS];
+  sqlite3      *reader;
+  GMutex        reader_lock;
+  GAsyncQueue  *queue;
+  GThread      *thread;
+  gsize         max_item_bytes;
+  guint         keep_runs;
+  guint         keep_days;
+  guint         n_interrupted;
+
+  /* Checkpoints copy the WAL into the database in a thread of their own, so that the writer's
+   * commits (and the webhook answers waiting on them) never stall behind one. */
+  GThread      *checkpointer;
+  GMutex        checkpoint_lock;
+  GCond         checkpoint_cond;
+  int           wal_pages;       /* as the writer last saw it, 0 once the checkpointer took it */
+  int           wal_pages_total; /* the WAL's size in pages, after the last commit */
+  gboolean      checkpoint_stop;
+  GMutex        checkpoint_pass_lock; /* held by the checkpointer during a pass */
+};
+
+/* Runs retention keeps and "needs attention" lists: failed or cut short, nobody handled them. */
+#define CONDUIT_HISTORY_UNHANDLED_SQL "(status IN ('failed', 'interrupted') AND handled = 0)"
+
+/* conduit-history-store-schema.c */
+gboolean conduit_history_set_sqlite_error     (sqlite3              *db,
+                                               int                   rc,
+                                               const char           *what,
+                                               GError              **error);
+gboolean conduit_history_exec_sql             (sqlite3              *db,
+                                               const char           *sql,
+                                               GError              **error);
+void     conduit_history_bind_text_or_null    (sqlite3_stmt         *stmt,
+                                               int                   index,
+                                               const char           *text);
+gboolean conduit_history_open_connection      (const char           *path,
+                                               int                   flags,
+                                               sqlite3             **db,
+                                               GError              **error);
+gboolean conduit_history_migrate              (ConduitHistoryStore  *self,
+                                               GError              **error);
+gboolean conduit_history_mark_interrupted     (ConduitHistoryStore  *self,
+                                               GError              **error);
+gboolean conduit_history_prepare_statements   (ConduitHistoryStore  *self,
+                                               GError              **error);
+
+/* conduit-history-store-writer.c */
+void     conduit_history_writer_start         (ConduitHistoryStore  *self);
+void     conduit_history_writer_stop          (ConduitHistoryStore  *self);
+void     conduit_history_op_free              (Op                   *op);
+gboolean conduit_history_push_op              (ConduitHistoryStore  *self,
+                                               Op                   *op);
+gboolean conduit_history_push_op_sync         (ConduitHistoryStore  *self,
+                                               Op                   *op,
+                                               SyncWait             *wait,
+                                               GError              **error);
+void     conduit_history_polled_run_free      (PolledRun            *result);
+
+/* conduit-history-store-queries.c */
+char         *conduit_history_dup_column_text (sqlite3_stmt         *stmt,
+                                               int                   column);
+sqlite3_stmt *conduit_history_prepare_read    (ConduitHistoryStore  *self,
+                                               const char           *sql,
+                                               GError              **error);
+gboolean      conduit_history_finish_read     (ConduitHistoryStore  *self,
+                                               int                   rc,
+                                               GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,816 @@
+/* conduit-history-store-writer.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "conduit-history-store"
+
+#include "config.h"
+
+#include <inttypes.h>
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conduit-history-store-private.h"
+
+#define MAX_BATCH         8192
+#define CHECKPOINT_PAGES  1000  /* WAL pages (4 MB) that set off a checkpoint */
+#define CHECKPOINT_INTERVAL_US (100 * 1000)
+#define WAL_RESTART_PAGES 8000  /* 32 MB: past this the writer completes a checkpoint itself */
+#define LINGER_US         2000  /* how long records nobody waits for may wait for company */
+
+static gboolean
+unref_task_cb (gpointer data)
+{
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+conduit_history_op_free (Op *op)
+{
+  /* A task holds the store; its last reference must not go in the writer thread, or the store
+   * could be finalized there and wait for itself to stop. */
+  if (op->task != NULL)
+    {
+      GTask *task = g_steal_pointer (&op->task);
+      g_main_context_invoke (g_task_get_context (task), unref_task_cb, task);
+    }
+  g_clear_pointer (&op->run, conduit_run_record_free);
+  g_clear_pointer (&op->step, conduit_step_record_free);
+  g_clear_pointer (&op->item, conduit_item_record_free);
+  g_clear_pointer (&op->items, g_ptr_array_unref);
+  g_free (op->port);
+  g_free (op->scope);
+  g_free (op->key);
+  g_free (op->flow_id);
+  g_free (op->trigger_id);
+  g_free (op->value);
+  g_strfreev (op->keys);
+  g_clear_pointer (&op->fired, g_array_unref);
+  g_clear_pointer (&op->ids, g_array_unref);
+  g_clear_error (&op->error);
+  g_free (op);
+}
+
+static gboolean
+step_stmt (ConduitHistoryStore  *self,
+           sqlite3_stmt         *stmt,
+           GError              **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return conduit_history_set_sqlite_error (self->writer, rc, _("could not write"), error);
+
+  return TRUE;
+}
+
+static void
+apply_mark_seen (ConduitHistoryStore *self,
+                 Op                  *op)
+{
+  sqlite3_stmt *stmt = self->stmts[STMT_SEE_AGAIN];
+
+  /* Both statements run in the writer's transaction, so of two marks of one key exactly one
+   * finds it new. */
+  sqlite3_bind_text (stmt, 1, op->flow_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, op->trigger_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, op->key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, op->now_us);
+  if (!step_stmt (self, stmt, &op->error))
+    return;
+  if (sqlite3_changes (self->writer) > 0)
+    {
+      op->result_new = FALSE;
+      return;
+    }
+
+  stmt = self->stmts[STMT_SEE_FIRST];
+  sqlite3_bind_text (stmt, 1, op->flow_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, op->trigger_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, op->key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, op->now_us);
+  if (step_stmt (self, stmt, &op->error))
+    op->result_new = TRUE;
+}
+
+static void
+apply_prune_seen (ConduitHistoryStore *self,
+                  Op                  *op)
+{
+  g_autoptr(sqlite3_stmt) by_age = NULL;
+  g_autoptr(sqlite3_stmt) by_count = NULL;
+
+  if (op->cutoff_us > 0)
+    {
+      if (sqlite3_prepare_v2 (self->writer,
+                              "DELETE FROM trigger_seen WHERE flow = ?1 AND trigger = ?2"
+                              " AND last_seen_at < ?3", -1, &by_age, NULL) != SQLITE_OK)
+        {
+          conduit_history_set_sqlite_error (self->writer, sqlite3_errcode (self->writer),
+                                            _("could not forget old keys"), &op->error);
+          return;
+        }
+      sqlite3_bind_text (by_age, 1, op->flow_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (by_age, 2, op->trigger_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (by_age, 3, op->cutoff_us);
+      if (!step_stmt (self, by_age, &op->error))
+        return;
+      op->result_deleted += sqlite3_changes (self->writer);
+    }
+
+  if (op->keep_max > 0)
+    {
+      if (sqlite3_prepare_v2 (self->writer,
+                              "DELETE FROM trigger_seen WHERE flow = ?1 AND trigger = ?2"
+                              " AND key IN (SELECT key FROM trigger_seen"
+                              "  WHERE flow = ?1 AND trigger = ?2"
+                              "  ORDER BY last_seen_at DESC, key DESC LIMIT -1 OFFSET ?3)",
+                              -1, &by_count, NULL) != SQLITE_OK)
+        {
+          conduit_history_set_sqlite_error (self->writer, sqlite3_errcode (self->writer),
+                                            _("could not forget old keys"), &op->error);
+          return;
+        }
+      sqlite3_bind_text (by_count, 1, op->flow_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (by_count, 2, op->trigger_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (by_count, 3, op->keep_max);
+      if (!step_stmt (self, by_count, &op->error))
+        return;
+      op->result_deleted += sqlite3_changes (self->writer);
+    }
+}
+
+/* Writes a run and the items that started it; @only (nullable) picks which of op->items. */
+static gboolean
+insert_run (ConduitHistoryStore *self,
+            Op                  *op,
+            GArray              *only)
+{
+  sqlite3_stmt *stmt = self->stmts[STMT_INSERT_RUN];
+  guint n_items = only != NULL ? only->len : op->items != NULL ? op->items->len : 0;
+
+  sqlite3_bind_text (stmt, 1, op->run->flow, -1, SQLITE_TRANSIENT);
+  conduit_history_bind_text_or_null (stmt, 2, op->run->trigger_node);
+  conduit_history_bind_text_or_null (stmt, 3, op->run->trigger_kind);
+  sqlite3_bind_int64 (stmt, 4, op->run->started_us);
+  sqlite3_bind_int64 (stmt, 5, n_items);
+  sqlite3_bind_int64 (stmt, 6, getpid ());
+  if (!step_stmt (self, stmt, &op->error))
+    return FALSE;
+  op->result_id = sqlite3_last_insert_rowid (self->writer);
+
+  stmt = self->stmts[STMT_INSERT_ITEM];
+  for (guint i = 0; i < n_items; i++)
+    {
+      guint index = only != NULL ? g_array_index (only, guint, i) : i;
+      const char *text = g_ptr_array_index (op->items, index);
+      gsize size = strlen (text);
+      gsize keep = size;
+
+      if (keep > self->max_item_bytes)
+        keep = g_utf8_find_prev_char (text, text + self->max_item_bytes + 1) - text;
+      sqlite3_bind_int64 (stmt, 1, op->result_id);
+      conduit_history_bind_text_or_null (stmt, 2,
+                                         op->run->trigger_node ? op->run->trigger_node : "");
+      sqlite3_bind_text (stmt, 3, op->port ? op->port : "out", -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int (stmt, 4, 1);
+      sqlite3_bind_int64 (stmt, 5, i);
+      sqlite3_bind_text (stmt, 6, text, (int)keep, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 7, size);
+      sqlite3_bind_int (stmt, 8, keep < size);
+      if (!step_stmt (self, stmt, &op->error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The keys, the run with the items whose keys were new, and the cursor, all or nothing: a crash
+ * can neither fire a record twice nor mark one seen that never started a run. The savepoint
+ * keeps a failure from leaving half of it in the batch's transaction. */
+static void
+apply_begin_polled_run (ConduitHistoryStore *self,
+                        Op                  *op)
+{
+  sqlite3_stmt *stmt;
+
+  if (!conduit_history_exec_sql (self->writer, "SAVEPOINT polled_run", &op->error))
+    return;
+
+  op->fired = g_array_new (FALSE, FALSE, sizeof (guint));
+  op->flow_id = g_strdup (op->run->flow);
+  op->trigger_id = g_strdup (op->run->trigger_node);
+  for (guint i = 0; op->items != NULL && i < op->items->len; i++)
+    {
+      g_clear_pointer (&op->key, g_free);
+      op->key = g_strdup (op->keys[i]);
+      apply_mark_seen (self, op);
+      if (op->error != NULL)
+        goto failed;
+      if (op->result_new)
+        g_array_append_val (op->fired, i);
+    }
+
+  if (op->fired->len > 0 && !insert_run (self, op, op->fired))
+    goto failed;
+
+  if (op->value != NULL)
+    {
+      stmt = self->stmts[STMT_SET_CURSOR];
+      sqlite3_bind_text (stmt, 1, op->flow_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, op->trigger_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 3, op->value, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 4, op->now_us);
+      if (!step_stmt (self, stmt, &op->error))
+        goto failed;
+    }
+
+  if (conduit_history_exec_sql (self->writer, "RELEASE polled_run", &op->error))
+    return;
+
+failed:
+  op->result_id = 0;
+  g_array_set_size (op->fired, 0);
+  conduit_history_exec_sql (self->writer, "ROLLBACK TO polled_run; RELEASE polled_run", NULL);
+}
+
+static void
+apply_mark_handled (ConduitHistoryStore *self,
+                    Op                  *op)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->writer, "UPDATE runs SET handled = 1 WHERE id = ?1 AND handled = 0",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      conduit_history_set_sqlite_error (self->writer, sqlite3_errcode (self->writer),
+                                        _("could not mark runs handled"), &op->error);
+      return;
+    }
+
+  for (guint i = 0; i < op->ids->len; i++)
+    {
+      sqlite3_bind_int64 (stmt, 1, g_array_index (op->ids, gint64, i));
+      if (!step_stmt (self, stmt, &op->error))
+        return;
+      op->result_deleted += sqlite3_changes (self->writer);
+    }
+}
+
+static void
+apply_op (ConduitHistoryStore *self,
+          Op                  *op)
+{
+  sqlite3_stmt *stmt;
+
+  switch (op->type)
+    {
+    case OP_BEGIN_RUN:
+      insert_run (self, op, NULL);
+      break;
+
+    case OP_BEGIN_POLLED_RUN:
+      apply_begin_polled_run (self, op);
+      break;
+
+    case OP_FINISH_RUN:
+      stmt = self->stmts[STMT_FINISH_RUN];
+      sqlite3_bind_int64 (stmt, 1, op->run->id);
+      sqlite3_bind_int64 (stmt, 2, op->run->finished_us);
+      sqlite3_bind_text (stmt, 3, conduit_run_status_to_string (op->run->status), -1,
+                         SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 4, op->run->items_in);
+      sqlite3_bind_int64 (stmt, 5, op->run->items_ok);
+      sqlite3_bind_int64 (stmt, 6, op->run->items_failed);
+      sqlite3_bind_int64 (stmt, 7, op->run->items_rejected);
+      conduit_history_bind_text_or_null (stmt, 8, op->run->error);
+      step_stmt (self, stmt, &op->error);
+      break;
+
+    case OP_STEP:
+      stmt = self->stmts[STMT_INSERT_STEP];
+      sqlite3_bind_int64 (stmt, 1, op->step->run_id);
+      sqlite3_bind_text (stmt, 2, op->step->node_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int (stmt, 3, op->step->item_index);
+      sqlite3_bind_int (stmt, 4, op->step->attempt);
+      sqlite3_bind_int64 (stmt, 5, op->step->started_us);
+      sqlite3_bind_int64 (stmt, 6, op->step->finished_us);
+      sqlite3_bind_text (stmt, 7, op->step->status, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int (stmt, 8, op->step->http_status);
+      sqlite3_bind_int64 (stmt, 9, op->step->delay_ms);
+      sqlite3_bind_int64 (stmt, 10, op->step->items_in);
+      sqlite3_bind_int64 (stmt, 11, op->step->items_out);
+      sqlite3_bind_int64 (stmt, 12, op->step->items_failed);
+      conduit_history_bind_text_or_null (stmt, 13, op->step->error_kind);
+      conduit_history_bind_text_or_null (stmt, 14, op->step->error_message);
+      step_stmt (self, stmt, &op->error);
+      break;
+
+    case OP_ITEM:
+      stmt = self->stmts[STMT_INSERT_ITEM];
+      sqlite3_bind_int64 (stmt, 1, op->item->run_id);
+      sqlite3_bind_text (stmt, 2, op->item->node_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 3, op->item->port, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int (stmt, 4, op->item->is_output);
+      sqlite3_bind_int64 (stmt, 5, op->item->seq);
+      sqlite3_bind_text (stmt, 6, op->item->data, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 7, op->item->size);
+      sqlite3_bind_int (stmt, 8, op->item->truncated);
+      step_stmt (self, stmt, &op->error);
+      break;
+
+    case OP_CLAIM_KEY:
+      stmt = self->stmts[STMT_CLAIM_KEY];
+      sqlite3_bind_text (stmt, 1, op->scope, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, op->key, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 3, op->now_us);
+      sqlite3_bind_int64 (stmt, 4, op->now_us + op->ttl_us);
+      if (step_stmt (self, stmt, &op->error))
+        op->result_new = sqlite3_changes (self->writer) > 0;
+      break;
+
+    case OP_SET_CURSOR:
+      stmt = self->stmts[op->value != NULL ? STMT_SET_CURSOR : STMT_CLEAR_CURSOR];
+      sqlite3_bind_text (stmt, 1, op->flow_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, op->trigger_id, -1, SQLITE_TRANSIENT);
+      if (op->value != NULL)
+        {
+          sqlite3_bind_text (stmt, 3, op->value, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_int64 (stmt, 4, op->now_us);
+        }
+      step_stmt (self, stmt, &op->error);
+      break;
+
+    case OP_MARK_SEEN:
+      apply_mark_seen (self, op);
+      break;
+
+    case OP_PRUNE_SEEN:
+      apply_prune_seen (self, op);
+      break;
+
+    case OP_MARK_HANDLED:
+      apply_mark_handled (self, op);
+      break;
+
+    case OP_PRUNE:
+    case OP_FLUSH:
+    case OP_STOP:
+    default:
+      break;
+    }
+}
+
+static gboolean
+prune (ConduitHistoryStore  *self,
+       gint64                now_us,
+       guint                *n_deleted,
+       GError              **error)
+{
+  g_autoptr(sqlite3_stmt) by_age = NULL;
+  g_autoptr(sqlite3_stmt) by_count = NULL;
+  g_autoptr(sqlite3_stmt) keys = NULL;
+  int rc;
+
+  *n_deleted = 0;
+
+  if (!conduit_history_exec_sql (self->writer, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  if (self->keep_days > 0)
+    {
+      rc = sqlite3_prepare_v2 (self->writer,
+                               "DELETE FROM runs WHERE status != 'running' AND started_at < ?1"
+                               " AND NOT " CONDUIT_HISTORY_UNHANDLED_SQL,
+                               -1, &by_age, NULL);
+      if (rc != SQLITE_OK)
+        goto failed;
+      sqlite3_bind_int64 (by_age, 1, now_us - (gint64)self->keep_days * 24 * 3600 * G_USEC_PER_SEC);
+      if (sqlite3_step (by_age) != SQLITE_DONE)
+        goto failed;
+      *n_deleted += sqlite3_changes (self->writer);
+    }
+
+  if (self->keep_runs > 0)
+    {
+      /* Per flow, everything older than its newest keep_runs runs. */
+      rc = sqlite3_prepare_v2 (self->writer,
+                               "DELETE FROM runs WHERE status != 'running'"
+                               " AND NOT " CONDUIT_HISTORY_UNHANDLED_SQL " AND id IN ("
+                               "  SELECT id FROM (SELECT id, ROW_NUMBER () OVER ("
+                               "    PARTITION BY flow ORDER BY id DESC) AS n FROM runs)"
+                               "  WHERE n > ?1)",
+                               -1, &by_count, NULL);
+      if (rc != SQLITE_OK)
+        goto failed;
+      sqlite3_bind_int64 (by_count, 1, self->keep_runs);
+      if (sqlite3_step (by_count) != SQLITE_DONE)
+        goto failed;
+      *n_deleted += sqlite3_changes (self->writer);
+    }
+
+  if (*n_deleted > 0 &&
+      (!conduit_history_exec_sql (self->writer,
+                                  "DELETE FROM steps WHERE run_id NOT IN (SELECT id FROM runs);"
+                                  "DELETE FROM items WHERE run_id NOT IN (SELECT id FROM runs);",
+                                  error)))
+    {
+      conduit_history_exec_sql (self->writer, "ROLLBACK", NULL);
+      return FALSE;
+    }
+
+  rc = sqlite3_prepare_v2 (self->writer, "DELETE FROM dedupe_keys WHERE expires_at <= ?1", -1,
+                           &keys, NULL);
+  if (rc != SQLITE_OK)
+    goto failed;
+  sqlite3_bind_int64 (keys, 1, now_us);
+  if (sqlite3_step (keys) != SQLITE_DONE)
+    goto failed;
+
+  if (!conduit_history_exec_sql (self->writer, "COMMIT", error))
+    return FALSE;
+
+  /* Hand the freed pages back: without a checkpoint the WAL keeps growing under steady load. */
+  sqlite3_wal_checkpoint_v2 (self->writer, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  return TRUE;
+
+failed:
+  conduit_history_set_sqlite_error (self->writer, sqlite3_errcode (self->writer),
+                                    _("could not prune"), error);
+  conduit_history_exec_sql (self->writer, "ROLLBACK", NULL);
+  return FALSE;
+}
+
+void
+conduit_history_polled_run_free (PolledRun *result)
+{
+  g_clear_pointer (&result->fired, g_array_unref);
+  g_free (result);
+}
+
+static void
+complete_op (Op *op)
+{
+  if (op->wait != NULL)
+    {
+      SyncWait *wait = op->wait;
+
+      g_mutex_lock (&wait->mutex);
+      wait->result_new = op->result_new;
+      wait->result_deleted = op->result_deleted;
+      wait->error = g_steal_pointer (&op->error);
+      wait->done = TRUE;
+      g_cond_signal (&wait->cond);
+      g_mutex_unlock (&wait->mutex);
+      return;
+    }
+
+  if (op->type == OP_FLUSH && op->mutex != NULL)
+    {
+      g_mutex_lock (op->mutex);
+      *op->done = TRUE;
+      g_cond_signal (op->cond);
+      g_mutex_unlock (op->mutex);
+    }
+
+  if (op->task == NULL)
+    return;
+
+  if (op->error != NULL)
+    {
+      g_task_return_error (op->task, g_steal_pointer (&op->error));
+      return;
+    }
+
+  switch (op->type)
+    {
+    case OP_BEGIN_RUN:
+      g_task_return_pointer (op->task, g_memdup2 (&op->result_id, sizeof op->result_id), g_free);
+      break;
+    case OP_BEGIN_POLLED_RUN:
+      {
+        PolledRun *result = g_new0 (PolledRun, 1);
+
+        result->run_id = op->result_id;
+        result->fired = g_steal_pointer (&op->fired);
+        g_task_return_pointer (op->task, result, (GDestroyNotify)conduit_history_polled_run_free);
+      }
+      break;
+    case OP_CLAIM_KEY:
+      g_task_return_int (op->task, op->result_new);
+      break;
+    case OP_PRUNE:
+      g_task_return_int (op->task, op->result_deleted);
+      break;
+    default:
+      g_task_return_boolean (op->task, TRUE);
+      break;
+    }
+}
+
+/* An op someone waits for: a webhook's answer waits for its run's start, a deduplicate node for
+ * its claim, a flush for everything before it. */
+static gboolean
+op_is_urgent (Op *op)
+{
+  return op->task != NULL || op->wait != NULL || op->type == OP_FLUSH || op->type == OP_STOP;
+}
+
+static gpointer
+writer_thread (gpointer data)
+{
+  ConduitHistoryStore *self = data;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  gboolean stop = FALSE;
+
+  while (!stop)
+    {
+      Op *op = g_async_queue_pop (self->queue);
+      g_autoptr(GError) error = NULL;
+      gboolean in_transaction;
+      gboolean urgent;
+      gint64 linger_until;
+      gint64 remaining;
+
+      if (op->type == OP_PRUNE)
+        {
+          prune (self, op->now_us, &op->result_deleted, &op->error);
+          complete_op (op);
+          conduit_history_op_free (op);
+          continue;
+        }
+
+      in_transaction = conduit_history_exec_sql (self->writer, "BEGIN IMMEDIATE", &error);
+      urgent = FALSE;
+      linger_until = 0;
+      for (;;)
+        {
+          g_ptr_array_add (batch, op);
+          if (op->type == OP_STOP)
+            {
+              stop = TRUE;
+              break;
+            }
+          if (op->type == OP_PRUNE)
+            {
+              /* Pruning runs in its own transaction; put it back for the next round. */
+              g_ptr_array_steal_index (batch, batch->len - 1);
+              g_async_queue_push_front (self->queue, op);
+              break;
+            }
+          urgent |= op_is_urgent (op);
+          if (in_transaction)
+            apply_op (self, op);
+          else if ((op->task != NULL || op->wait != NULL) && op->error == NULL)
+            op->error = g_error_copy (error);
+
+          if (batch->len >= MAX_BATCH)
+            break;
+          op = g_async_queue_try_pop (self->queue);
+          if (op != NULL)
+            continue;
+
+          /* The queue is empty. Someone waits for an urgent op: commit now. The rest (steps,
+           * items, ends of runs) waits a moment for more company: every commit writes each
+           * page it touched, so a few commits of many records cost far less than many commits
+           * of a few. */
+          if (urgent || !in_transaction)
+            break;
+          if (linger_until == 0)
+            linger_until = g_get_monotonic_time () + LINGER_US;
+          remaining = linger_until - g_get_monotonic_time ();
+          if (remaining <= 0 ||
+              (op = g_async_queue_timeout_pop (self->queue, (guint64)remaining)) == NULL)
+            break;
+        }
+
+      if (in_transaction && !conduit_history_exec_sql (self->writer, "COMMIT", &error))
+        {
+          g_warning ("%s", error->message);
+          conduit_history_exec_sql (self->writer, "ROLLBACK", NULL);
+          for (guint i = 0; i < batch->len; i++)
+            {
+              Op *failed = g_ptr_array_index (batch, i);
+              if (failed->error == NULL)
+                failed->error = g_error_copy (error);
+            }
+        }
+      else if (!in_transaction)
+        g_warning ("%s", error->message);
+
+      /* The checkpointer copies the WAL into the database alongside, but under a steady stream
+       * of commits it never catches up with the WAL's end, and the WAL only starts over once a
+       * checkpoint reached it. Past a size, the writer finishes the job itself: what is left
+       * to copy is what came since the checkpointer's last pass. RESTART waits (busy timeout)
+       * for a checkpoint the checkpointer has going, instead of giving up on it. */
+      if (in_transaction && g_atomic_int_get (&self->wal_pages_total) >= WAL_RESTART_PAGES)
+        {
+          /* A checkpoint another connection has going makes RESTART give up at once (SQLITE_BUSY)
+           * instead of waiting; under load the checkpointer is nearly always in a pass, and the
+           * WAL grew past 100 MB. Wait for the pass to end: it did most of the copying. */
+          g_mutex_lock (&self->checkpoint_pass_lock);
+          sqlite3_wal_checkpoint_v2 (self->writer, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+          g_mutex_unlock (&self->checkpoint_pass_lock);
+        }
+
+      /* Each op is freed right after it completes: when a flush completes, the tasks of the ops
+       * before it have been handed back to their contexts, so a thread that flushed and then
+       * iterates its context once more leaves nothing behind. */
+      for (guint i = 0; i < batch->len; i++)
+        {
+          complete_op (g_ptr_array_index (batch, i));
+          conduit_history_op_free (g_ptr_array_index (batch, i));
+        }
+      g_ptr_array_set_size (batch, 0);
+    }
+
+  return NULL;
+}
+
+/* Called by SQLite in the writer thread after each commit. */
+static int
+wal_hook_cb (void       *data,
+             sqlite3    *db,
+             const char *name,
+             int         pages)
+{
+  ConduitHistoryStore *self = data;
+
+  g_atomic_int_set (&self->wal_pages_total, pages);
+  g_mutex_lock (&self->checkpoint_lock);
+  self->wal_pages = pages;
+  if (pages >= CHECKPOINT_PAGES)
+    g_cond_signal (&self->checkpoint_cond);
+  g_mutex_unlock (&self->checkpoint_lock);
+  return SQLITE_OK;
+}
+
+static gpointer
+checkpointer_thread (gpointer data)
+{
+  ConduitHistoryStore *self = data;
+  gint64 next_checkpoint_us = 0;
+  sqlite3 *db = NULL;
+
+  if (sqlite3_open_v2 (self->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+      SQLITE_OK)
+    {
+      g_warning ("Run history %s: cannot open it for checkpoints: %s", self->path,
+                 db != NULL ? sqlite3_errmsg (db) : "out of memory");
+      sqlite3_close (db);
+      return NULL;
+    }
+  sqlite3_busy_timeout (db, 1000);
+  /* A connection learns that the database is in WAL mode when it first reads it; until then
+   * a checkpoint does nothing. */
+  sqlite3_exec (db, "SELECT COUNT(*) FROM sqlite_master", NULL, NULL, NULL);
+
+  g_mutex_lock (&self->checkpoint_lock);
+  while (!self->checkpoint_stop)
+    {
+      if (self->wal_pages < CHECKPOINT_PAGES)
+        {
+          g_cond_wait (&self->checkpoint_cond, &self->checkpoint_lock);
+          continue;
+        }
+      /* At most every CHECKPOINT_INTERVAL_US: under load the WAL passes the mark again at once. */
+      if (g_get_monotonic_time () < next_checkpoint_us)
+        {
+          g_cond_wait_until (&self->checkpoint_cond, &self->checkpoint_lock, next_checkpoint_us);
+          continue;
+        }
+      next_checkpoint_us = g_get_monotonic_time () + CHECKPOINT_INTERVAL_US;
+      self->wal_pages = 0;
+      g_mutex_unlock (&self->checkpoint_lock);
+
+      /* PASSIVE: copies what no reader still needs, and never waits for the writer. Once all
+       * of it is copied, the writer starts the WAL over from its beginning. */
+      g_mutex_lock (&self->checkpoint_pass_lock);
+      sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+      g_mutex_unlock (&self->checkpoint_pass_lock);
+
+      g_mutex_lock (&self->checkpoint_lock);
+    }
+  g_mutex_unlock (&self->checkpoint_lock);
+
+  sqlite3_close (db);
+  return NULL;
+}
+
+static void
+stop_checkpointer (ConduitHistoryStore *self)
+{
+  if (self->checkpointer == NULL)
+    return;
+
+  g_mutex_lock (&self->checkpoint_lock);
+  self->checkpoint_stop = TRUE;
+  g_cond_signal (&self->checkpoint_cond);
+  g_mutex_unlock (&self->checkpoint_lock);
+  g_thread_join (g_steal_pointer (&self->checkpointer));
+}
+
+gboolean
+conduit_history_push_op (ConduitHistoryStore *self,
+                         Op                  *op)
+{
+  if (self->thread == NULL)
+    {
+      if (op->task != NULL)
+        g_task_return_new_error (op->task, CONDUIT_HISTORY_STORE_ERROR,
+                                 CONDUIT_HISTORY_STORE_ERROR_CLOSED,
+                                 _("The run history “%s” is closed"), self->path);
+      else
+        g_warning ("Run history %s is closed; a record was not written", self->path);
+      conduit_history_op_free (op);
+      return FALSE;
+    }
+
+  g_async_queue_push (self->queue, op);
+  return TRUE;
+}
+
+/* Queues @op and blocks until the writer committed it (or failed to). */
+gboolean
+conduit_history_push_op_sync (ConduitHistoryStore  *self,
+                              Op                   *op,
+                              SyncWait             *wait,
+                              GError              **error)
+{
+  if (self->thread == NULL)
+    {
+      g_set_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_CLOSED,
+                   _("The run history “%s” is closed"), self->path);
+      conduit_history_op_free (op);
+      return FALSE;
+    }
+
+  g_mutex_init (&wait->mutex);
+  g_cond_init (&wait->cond);
+  op->wait = wait;
+  g_async_queue_push (self->queue, op);
+
+  g_mutex_lock (&wait->mutex);
+  while (!wait->done)
+    g_cond_wait (&wait->cond, &wait->mutex);
+  g_mutex_unlock (&wait->mutex);
+
+  g_cond_clear (&wait->cond);
+  g_mutex_clear (&wait->mutex);
+
+  if (wait->error != NULL)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&wait->error),
+                                  _("Run history “%s”: "), self->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * conduit_history_writer_start:
+ * @self: a store with its writer connection open and statements prepared
+ *
+ * Starts the writer and checkpointer threads.
+ */
+void
+conduit_history_writer_start (ConduitHistoryStore *self)
+{
+  /* The writer no longer checkpoints as it commits (wal_autocheckpoint): this thread does. */
+  sqlite3_wal_hook (self->writer, wal_hook_cb, self);
+  self->checkpointer = g_thread_new ("conduit-checkpoint", checkpointer_thread, self);
+  self->thread = g_thread_new ("conduit-history", writer_thread, self);
+}
+
+/**
+ * conduit_history_writer_stop:
+ * @self: a store
+ *
+ * Writes what is queued and stops the writer and checkpointer threads.
+ */
+void
+conduit_history_writer_stop (ConduitHistoryStore *self)
+{
+  if (self->thread != NULL)
+    {
+      Op *op = g_new0 (Op, 1);
+
+      op->type = OP_STOP;
+      g_async_queue_push (self->queue, op);
+      g_thread_join (g_steal_pointer (&self->thread));
+    }
+  stop_checkpointer (self);
+}
