@@ -331,6 +331,79 @@ test_killed_mid_batch (RunnerFixture *fixture,
   g_unsetenv ("CONDUIT_CREDENTIAL_PG");
 }
 
+/* New or Changed Rows: each row once, ties broken by the key, a changed row again, and nothing
+ * twice after the process and the database both restart. */
+static void
+test_new_rows_across_restart (RunnerFixture *fixture,
+                              gconstpointer  data)
+{
+  DbTestServer *postgresql = db_test_require (CONDUIT_DB_KIND_POSTGRESQL);
+  g_autofree char *path = NULL;
+  g_autoptr(ConduitFlow) flow = NULL;
+  g_autoptr(ConduitRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *json =
+    "{ \"version\": 1, \"name\": \"Changes\", \"nodes\": ["
+    "  { \"id\": \"tick\", \"type\": \"schedule-trigger\", \"position\": [0, 0] },"
+    "  { \"id\": \"rows\", \"type\": \"db-new-rows\", \"position\": [200, 0],"
+    "    \"settings\": { \"credential\": \"pg\", \"table\": \"events\","
+    "                  \"cursor_column\": \"updated_at\", \"max_rows\": 2 } } ],"
+    " \"links\": [ { \"from\": \"tick\", \"from_port\": \"out\", \"to\": \"rows\", \"to_port\": \"in\" } ] }";
+
+  if (postgresql == NULL)
+    return;
+
+  db_test_server_exec (postgresql, "DROP TABLE IF EXISTS events");
+  db_test_server_exec (postgresql, "CREATE TABLE events (id int PRIMARY KEY, "
+                                   "updated_at timestamptz, note text)");
+  db_test_server_exec (postgresql, "GRANT ALL ON events TO app");
+  /* two rows share a timestamp; one has none and never fires */
+  db_test_server_exec (postgresql, "INSERT INTO events VALUES "
+                                   "(1, '2026-01-01 10:00:00+00', 'a'), "
+                                   "(2, '2026-01-01 10:00:00+00', 'b'), "
+                                   "(3, '2026-01-01 11:00:00+00', 'c'), "
+                                   "(4, NULL, 'no time')");
+  set_credential (postgresql, "pg", "CONDUIT_CREDENTIAL_PG");
+  flow = runner_test_flow (json);
+
+  /* a page of two, then the rest */
+  run = runner_test_run (fixture, flow, NULL);
+  assert_counts (run, "rows", 2, 0);
+  g_clear_object (&run);
+  run = runner_test_run (fixture, flow, NULL);
+  assert_counts (run, "rows", 1, 0);
+  g_clear_object (&run);
+  run = runner_test_run (fixture, flow, NULL);
+  assert_counts (run, "rows", 0, 0);
+  g_clear_object (&run);
+
+  /* a change and a new row */
+  db_test_server_exec (postgresql, "UPDATE events SET updated_at = '2026-01-02 09:00:00+00', "
+                                   "note = 'a changed' WHERE id = 1");
+  db_test_server_exec (postgresql, "INSERT INTO events VALUES (5, '2026-01-02 08:00:00+00', 'e')");
+
+  /* the process and the database restart */
+  path = g_build_filename (fixture->dir, "history.db", NULL);
+  g_clear_object (&fixture->runner);
+  conduit_history_store_close (fixture->history);
+  g_clear_object (&fixture->history);
+  db_test_server_kill (postgresql);
+  db_test_server_restart (postgresql, &error);
+  g_assert_no_error (error);
+  fixture->history = conduit_history_store_new (path, &error);
+  g_assert_no_error (error);
+  fixture->runner = conduit_runner_new (conduit_connector_registry_get_default (), fixture->history);
+  conduit_runner_set_clock (fixture->runner, fixture->clock);
+
+  run = runner_test_run (fixture, flow, NULL);
+  assert_counts (run, "rows", 2, 0);
+  g_clear_object (&run);
+  run = runner_test_run (fixture, flow, NULL);
+  assert_counts (run, "rows", 0, 0);
+
+  g_unsetenv ("CONDUIT_CREDENTIAL_PG");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -345,6 +418,8 @@ main (int   argc,
               runner_fixture_set_up, test_query_and_write_sqlite, runner_fixture_tear_down);
   g_test_add ("/conduit/db/steps/wrong-password", RunnerFixture, NULL,
               runner_fixture_set_up, test_wrong_password, runner_fixture_tear_down);
+  g_test_add ("/conduit/db/steps/new-rows-across-restart", RunnerFixture, NULL,
+              runner_fixture_set_up, test_new_rows_across_restart, runner_fixture_tear_down);
   g_test_add ("/conduit/db/steps/killed-mid-batch", RunnerFixture, NULL,
               runner_fixture_set_up, test_killed_mid_batch, runner_fixture_tear_down);
 
