@@ -74,13 +74,14 @@ test_example (RunnerFixture *fixture,
   db_test_server_exec (mysql, "CREATE TABLE orders (id int AUTO_INCREMENT PRIMARY KEY, "
                               "customer_email varchar(200), total decimal(10,2), "
                               "currency varchar(8), status varchar(20), "
-                              "placed_at timestamp(3) NULL)");
-  db_test_server_exec (mysql, "INSERT INTO orders (customer_email, total, currency, status, placed_at) VALUES "
-                              "(' Ada@Example.com ', 12.50, 'EUR', 'paid', '2026-05-01 09:30:00.250'),"
-                              "('grace@example.com', 99999999.99, 'USD', 'paid', '2026-05-01 10:00:00'),"
-                              "('not an email', 5.00, 'EUR', 'paid', '2026-05-01 11:00:00'),"
-                              "('linus@example.com', 7.00, 'EURO', 'paid', '2026-05-01 12:00:00'),"
-                              "('ken@example.com', 1.00, 'EUR', 'cart', '2026-05-01 13:00:00')");
+                              "placed_at timestamp(3) NULL, updated_at datetime(3) NOT NULL)");
+  /* orders 1 and 2 were last changed in the same millisecond: the key tells them apart */
+  db_test_server_exec (mysql, "INSERT INTO orders (customer_email, total, currency, status, placed_at, updated_at) VALUES "
+                              "(' Ada@Example.com ', 12.50, 'EUR', 'paid', '2026-05-01 09:30:00.250', '2026-05-01 09:30:00'),"
+                              "('grace@example.com', 99999999.99, 'USD', 'paid', '2026-05-01 10:00:00', '2026-05-01 09:30:00'),"
+                              "('not an email', 5.00, 'EUR', 'paid', '2026-05-01 11:00:00', '2026-05-01 11:00:00'),"
+                              "('linus@example.com', 7.00, 'EURO', 'paid', '2026-05-01 12:00:00', '2026-05-01 12:00:00'),"
+                              "('ken@example.com', 1.00, 'EUR', 'cart', '2026-05-01 13:00:00', '2026-05-01 13:00:00')");
   db_test_server_exec (postgresql, "DROP TABLE IF EXISTS shop_orders");
   db_test_server_exec (postgresql, "CREATE TABLE shop_orders (order_id bigint PRIMARY KEY, "
                                    "email text NOT NULL, amount numeric(12,2) NOT NULL, "
@@ -94,8 +95,10 @@ test_example (RunnerFixture *fixture,
   flow = load_example ("mysql-orders-to-postgresql.conduit");
   run = runner_test_run (fixture, flow, NULL);
 
-  /* four paid orders; the mapping refuses the bad email, PostgreSQL the four-letter currency */
-  assert_counts (run, "new-orders", 4, 0);
+  /* five new orders, four paid; the mapping refuses the bad email, PostgreSQL the four-letter
+   * currency */
+  assert_counts (run, "new-orders", 5, 0);
+  assert_counts (run, "paid", 5, 0);   /* match and no_match both count */
   assert_counts (run, "to-report", 3, 1);
   assert_counts (run, "upsert", 2, 1);
   g_assert_cmpint (db_test_server_count (postgresql, "SELECT count(*) FROM shop_orders"), ==, 2);
@@ -109,11 +112,13 @@ test_example (RunnerFixture *fixture,
                                          "placed_at = '2026-05-01 09:30:00.25+00' AND "
                                          "email = 'ada@example.com'"), ==, 1);
 
-  /* running again updates in place: no doubles, changes carried over */
-  db_test_server_exec (mysql, "UPDATE orders SET total = 13.00 WHERE id = 1");
+  /* the next run finds only the changed order, and updates it in place */
+  db_test_server_exec (mysql, "UPDATE orders SET total = 13.00, updated_at = '2026-05-02 08:00:00' "
+                              "WHERE id = 1");
   g_clear_object (&run);
   run = runner_test_run (fixture, flow, NULL);
-  assert_counts (run, "upsert", 2, 1);
+  assert_counts (run, "new-orders", 1, 0);
+  assert_counts (run, "upsert", 1, 0);
   g_assert_cmpint (db_test_server_count (postgresql, "SELECT count(*) FROM shop_orders"), ==, 2);
   g_assert_cmpint (db_test_server_count (postgresql,
                                          "SELECT count(*) FROM shop_orders WHERE order_id = 1 "
