@@ -192,7 +192,7 @@ run_writer (DbTestServer *server,
   g_assert_no_error (error);
   writer = conduit_db_writer_new (connection, "orders", CONDUIT_DB_WRITE_INSERT, NULL, &error);
   g_assert_no_error (error);
-  conduit_db_writer_set_batch_size (writer, 
+  conduit_db_writer_set_batch_size (writer,
                                     g_getenv ("DB_BATCH") ? atoi (g_getenv ("DB_BATCH")) : 5000);
   outcomes = conduit_db_writer_write (writer, items, NULL);
   seconds = (g_get_monotonic_time () - start) / 1e6;
