@@ -3,6 +3,57 @@
  * src/core/conduit-connector.c translates at run time into po/conduit.pot. Never compiled. */
 #pragma once
 
+/* Translators: db-new-rows: connector name */
+N_("New or Changed Rows");
+
+/* Translators: db-new-rows: connector description */
+N_("Each time it is reached (after a Schedule), sends the rows of a table past where it stopped last time, each once");
+
+/* Translators: db-new-rows: label of the “in” input; schedule-trigger: label of the “out” output */
+N_("Tick");
+
+/* Translators: db-new-rows: label of the “out” output; db-query: label of the “out” output; db-write: label of the “in” input */
+N_("Rows");
+
+/* Translators: db-new-rows: label of the “error” output; db-query: label of the “error” output; deduplicate: label of the “error” output; filter: label of the “error” output; http-request: label of the “error” output; notify: label of the “error” output; read-file: label of the “error” output; write-file: label of the “error” output */
+N_("Failed");
+
+/* Translators: db-new-rows: label of the “credential” setting; db-query: label of the “credential” setting; db-write: label of the “credential” setting */
+N_("Database");
+
+/* Translators: db-new-rows: help for the “credential” setting; db-query: help for the “credential” setting; db-write: help for the “credential” setting */
+N_("A PostgreSQL or MySQL credential from your keyring; leave empty for a SQLite file");
+
+/* Translators: db-new-rows: label of the “sqlite_file” setting; db-query: label of the “sqlite_file” setting; db-write: label of the “sqlite_file” setting */
+N_("SQLite file");
+
+/* Translators: db-new-rows: help for the “sqlite_file” setting; db-query: help for the “sqlite_file” setting; db-write: help for the “sqlite_file” setting */
+N_("The SQLite database file, when no credential is set");
+
+/* Translators: db-new-rows: label of the “table” setting; db-write: label of the “table” setting */
+N_("Table");
+
+/* Translators: db-new-rows: help for the “table” setting */
+N_("The table to watch; schema.table for another schema");
+
+/* Translators: db-new-rows: label of the “cursor_column” setting */
+N_("Cursor column");
+
+/* Translators: db-new-rows: help for the “cursor_column” setting */
+N_("A column that grows: an id for new rows, an updated_at time for new and changed rows");
+
+/* Translators: db-new-rows: label of the “key_column” setting */
+N_("Key column");
+
+/* Translators: db-new-rows: help for the “key_column” setting */
+N_("Tells apart rows with the same cursor value; empty for the primary key");
+
+/* Translators: db-new-rows: label of the “max_rows” setting */
+N_("Rows per run");
+
+/* Translators: db-new-rows: help for the “max_rows” setting */
+N_("The rest come in the next run");
+
 /* Translators: db-query: connector name */
 N_("Database Query");
 
@@ -11,24 +62,6 @@ N_("Runs SQL on PostgreSQL, MySQL/MariaDB or SQLite for each item; every result 
 
 /* Translators: db-query: label of the “in” input; deduplicate: label of the “in” input; filter: label of the “in” input; http-request: label of the “in” input; manual-trigger: label of the “out” output; notify: label of the “in” input; write-file: label of the “in” input */
 N_("Items");
-
-/* Translators: db-query: label of the “out” output; db-write: label of the “in” input */
-N_("Rows");
-
-/* Translators: db-query: label of the “error” output; deduplicate: label of the “error” output; filter: label of the “error” output; http-request: label of the “error” output; notify: label of the “error” output; read-file: label of the “error” output; write-file: label of the “error” output */
-N_("Failed");
-
-/* Translators: db-query: label of the “credential” setting; db-write: label of the “credential” setting */
-N_("Database");
-
-/* Translators: db-query: help for the “credential” setting; db-write: help for the “credential” setting */
-N_("A PostgreSQL or MySQL credential from your keyring; leave empty for a SQLite file");
-
-/* Translators: db-query: label of the “sqlite_file” setting; db-write: label of the “sqlite_file” setting */
-N_("SQLite file");
-
-/* Translators: db-query: help for the “sqlite_file” setting; db-write: help for the “sqlite_file” setting */
-N_("The SQLite database file, when no credential is set");
 
 /* Translators: db-query: label of the “sql” setting */
 N_("SQL");
@@ -53,9 +86,6 @@ N_("Written");
 
 /* Translators: db-write: label of the “error” output */
 N_("Refused");
-
-/* Translators: db-write: label of the “table” setting */
-N_("Table");
 
 /* Translators: db-write: help for the “table” setting */
 N_("The table to write; schema.table for another schema. Fields are matched to columns by name");
@@ -314,9 +344,6 @@ N_("Schedule");
 
 /* Translators: schedule-trigger: connector description */
 N_("Starts the flow every few minutes, or daily or weekly at a set time");
-
-/* Translators: schedule-trigger: label of the “out” output */
-N_("Tick");
 
 /* Translators: schedule-trigger: label of the “mode” setting */
 N_("Repeat");

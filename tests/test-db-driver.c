@@ -419,6 +419,33 @@ test_refused_row_in_batch (Fixture       *fixture,
     g_assert_cmpuint (rows->len, ==, 2);
   }
 
+  /* a large batch with refusals far apart: found by halves, everything else lands */
+  {
+    g_autoptr(GString) json = g_string_new ("[");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) rows = NULL;
+
+    /* rows 17 and 150 take the email of the row written first above */
+    for (guint i = 0; i < 200; i++)
+      if (i == 17 || i == 150)
+        g_string_append_printf (json, ", {\"id\": %u, \"email\": \"a@example.com\"}", 1000 + i);
+      else
+        g_string_append_printf (json, "%s{\"id\": %u, \"email\": \"bulk%u@example.com\"}",
+                                i ? ", " : "", 1000 + i, i);
+    g_string_append (json, "]");
+    outcomes = write_items (connection, CONDUIT_DB_WRITE_INSERT, json->str, 1000, &n);
+    g_assert_cmpuint (n, ==, 200);
+    for (guint i = 0; i < n; i++)
+      if (i == 17 || i == 150)
+        g_assert_cmpstr (outcomes[i].kind, ==, "refused");
+      else
+        g_assert_true (outcomes[i].written);
+    conduit_db_row_outcomes_free (outcomes, n);
+    rows = query (connection, "SELECT id FROM people WHERE id >= 1000", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (rows->len, ==, 198);
+  }
+
   /* update by key: a key that matches nothing is reported, not dropped */
   outcomes = write_items (connection, CONDUIT_DB_WRITE_UPDATE,
     "[{\"id\": 1, \"name\": \"First\"}, {\"id\": 99, \"name\": \"Nobody\"}]", 100, &n);
@@ -438,7 +465,7 @@ test_refused_row_in_batch (Fixture       *fixture,
 
   {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) rows = query (connection, "SELECT id, name FROM people ORDER BY id", NULL,
+    g_autoptr(GPtrArray) rows = query (connection, "SELECT id, name FROM people WHERE id < 1000 ORDER BY id", NULL,
                                        &error);
     g_assert_no_error (error);
     g_assert_cmpuint (rows->len, ==, 3);

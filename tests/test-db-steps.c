@@ -74,13 +74,14 @@ test_example (RunnerFixture *fixture,
   db_test_server_exec (mysql, "CREATE TABLE orders (id int AUTO_INCREMENT PRIMARY KEY, "
                               "customer_email varchar(200), total decimal(10,2), "
                               "currency varchar(8), status varchar(20), "
-                              "placed_at timestamp(3) NULL)");
-  db_test_server_exec (mysql, "INSERT INTO orders (customer_email, total, currency, status, placed_at) VALUES "
-                              "(' Ada@Example.com ', 12.50, 'EUR', 'paid', '2026-05-01 09:30:00.250'),"
-                              "('grace@example.com', 99999999.99, 'USD', 'paid', '2026-05-01 10:00:00'),"
-                              "('not an email', 5.00, 'EUR', 'paid', '2026-05-01 11:00:00'),"
-                              "('linus@example.com', 7.00, 'EURO', 'paid', '2026-05-01 12:00:00'),"
-                              "('ken@example.com', 1.00, 'EUR', 'cart', '2026-05-01 13:00:00')");
+                              "placed_at timestamp(3) NULL, updated_at datetime(3) NOT NULL)");
+  /* orders 1 and 2 were last changed in the same millisecond: the key tells them apart */
+  db_test_server_exec (mysql, "INSERT INTO orders (customer_email, total, currency, status, placed_at, updated_at) VALUES "
+                              "(' Ada@Example.com ', 12.50, 'EUR', 'paid', '2026-05-01 09:30:00.250', '2026-05-01 09:30:00'),"
+                              "('grace@example.com', 99999999.99, 'USD', 'paid', '2026-05-01 10:00:00', '2026-05-01 09:30:00'),"
+                              "('not an email', 5.00, 'EUR', 'paid', '2026-05-01 11:00:00', '2026-05-01 11:00:00'),"
+                              "('linus@example.com', 7.00, 'EURO', 'paid', '2026-05-01 12:00:00', '2026-05-01 12:00:00'),"
+                              "('ken@example.com', 1.00, 'EUR', 'cart', '2026-05-01 13:00:00', '2026-05-01 13:00:00')");
   db_test_server_exec (postgresql, "DROP TABLE IF EXISTS shop_orders");
   db_test_server_exec (postgresql, "CREATE TABLE shop_orders (order_id bigint PRIMARY KEY, "
                                    "email text NOT NULL, amount numeric(12,2) NOT NULL, "
@@ -94,8 +95,10 @@ test_example (RunnerFixture *fixture,
   flow = load_example ("mysql-orders-to-postgresql.conduit");
   run = runner_test_run (fixture, flow, NULL);
 
-  /* four paid orders; the mapping refuses the bad email, PostgreSQL the four-letter currency */
-  assert_counts (run, "new-orders", 4, 0);
+  /* five new orders, four paid; the mapping refuses the bad email, PostgreSQL the four-letter
+   * currency */
+  assert_counts (run, "new-orders", 5, 0);
+  assert_counts (run, "paid", 5, 0);   /* match and no_match both count */
   assert_counts (run, "to-report", 3, 1);
   assert_counts (run, "upsert", 2, 1);
   g_assert_cmpint (db_test_server_count (postgresql, "SELECT count(*) FROM shop_orders"), ==, 2);
@@ -109,11 +112,13 @@ test_example (RunnerFixture *fixture,
                                          "placed_at = '2026-05-01 09:30:00.25+00' AND "
                                          "email = 'ada@example.com'"), ==, 1);
 
-  /* running again updates in place: no doubles, changes carried over */
-  db_test_server_exec (mysql, "UPDATE orders SET total = 13.00 WHERE id = 1");
+  /* the next run finds only the changed order, and updates it in place */
+  db_test_server_exec (mysql, "UPDATE orders SET total = 13.00, updated_at = '2026-05-02 08:00:00' "
+                              "WHERE id = 1");
   g_clear_object (&run);
   run = runner_test_run (fixture, flow, NULL);
-  assert_counts (run, "upsert", 2, 1);
+  assert_counts (run, "new-orders", 1, 0);
+  assert_counts (run, "upsert", 1, 0);
   g_assert_cmpint (db_test_server_count (postgresql, "SELECT count(*) FROM shop_orders"), ==, 2);
   g_assert_cmpint (db_test_server_count (postgresql,
                                          "SELECT count(*) FROM shop_orders WHERE order_id = 1 "
@@ -331,6 +336,79 @@ test_killed_mid_batch (RunnerFixture *fixture,
   g_unsetenv ("CONDUIT_CREDENTIAL_PG");
 }
 
+/* New or Changed Rows: each row once, ties broken by the key, a changed row again, and nothing
+ * twice after the process and the database both restart. */
+static void
+test_new_rows_across_restart (RunnerFixture *fixture,
+                              gconstpointer  data)
+{
+  DbTestServer *postgresql = db_test_require (CONDUIT_DB_KIND_POSTGRESQL);
+  g_autofree char *path = NULL;
+  g_autoptr(ConduitFlow) flow = NULL;
+  g_autoptr(ConduitRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *json =
+    "{ \"version\": 1, \"name\": \"Changes\", \"nodes\": ["
+    "  { \"id\": \"tick\", \"type\": \"schedule-trigger\", \"position\": [0, 0] },"
+    "  { \"id\": \"rows\", \"type\": \"db-new-rows\", \"position\": [200, 0],"
+    "    \"settings\": { \"credential\": \"pg\", \"table\": \"events\","
+    "                  \"cursor_column\": \"updated_at\", \"max_rows\": 2 } } ],"
+    " \"links\": [ { \"from\": \"tick\", \"from_port\": \"out\", \"to\": \"rows\", \"to_port\": \"in\" } ] }";
+
+  if (postgresql == NULL)
+    return;
+
+  db_test_server_exec (postgresql, "DROP TABLE IF EXISTS events");
+  db_test_server_exec (postgresql, "CREATE TABLE events (id int PRIMARY KEY, "
+                                   "updated_at timestamptz, note text)");
+  db_test_server_exec (postgresql, "GRANT ALL ON events TO app");
+  /* two rows share a timestamp; one has none and never fires */
+  db_test_server_exec (postgresql, "INSERT INTO events VALUES "
+                                   "(1, '2026-01-01 10:00:00+00', 'a'), "
+                                   "(2, '2026-01-01 10:00:00+00', 'b'), "
+                                   "(3, '2026-01-01 11:00:00+00', 'c'), "
+                                   "(4, NULL, 'no time')");
+  set_credential (postgresql, "pg", "CONDUIT_CREDENTIAL_PG");
+  flow = runner_test_flow (json);
+
+  /* a page of two, then the rest */
+  run = runner_test_run (fixture, flow, NULL);
+  assert_counts (run, "rows", 2, 0);
+  g_clear_object (&run);
+  run = runner_test_run (fixture, flow, NULL);
+  assert_counts (run, "rows", 1, 0);
+  g_clear_object (&run);
+  run = runner_test_run (fixture, flow, NULL);
+  assert_counts (run, "rows", 0, 0);
+  g_clear_object (&run);
+
+  /* a change and a new row */
+  db_test_server_exec (postgresql, "UPDATE events SET updated_at = '2026-01-02 09:00:00+00', "
+                                   "note = 'a changed' WHERE id = 1");
+  db_test_server_exec (postgresql, "INSERT INTO events VALUES (5, '2026-01-02 08:00:00+00', 'e')");
+
+  /* the process and the database restart */
+  path = g_build_filename (fixture->dir, "history.db", NULL);
+  g_clear_object (&fixture->runner);
+  conduit_history_store_close (fixture->history);
+  g_clear_object (&fixture->history);
+  db_test_server_kill (postgresql);
+  db_test_server_restart (postgresql, &error);
+  g_assert_no_error (error);
+  fixture->history = conduit_history_store_new (path, &error);
+  g_assert_no_error (error);
+  fixture->runner = conduit_runner_new (conduit_connector_registry_get_default (), fixture->history);
+  conduit_runner_set_clock (fixture->runner, fixture->clock);
+
+  run = runner_test_run (fixture, flow, NULL);
+  assert_counts (run, "rows", 2, 0);
+  g_clear_object (&run);
+  run = runner_test_run (fixture, flow, NULL);
+  assert_counts (run, "rows", 0, 0);
+
+  g_unsetenv ("CONDUIT_CREDENTIAL_PG");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -345,6 +423,8 @@ main (int   argc,
               runner_fixture_set_up, test_query_and_write_sqlite, runner_fixture_tear_down);
   g_test_add ("/conduit/db/steps/wrong-password", RunnerFixture, NULL,
               runner_fixture_set_up, test_wrong_password, runner_fixture_tear_down);
+  g_test_add ("/conduit/db/steps/new-rows-across-restart", RunnerFixture, NULL,
+              runner_fixture_set_up, test_new_rows_across_restart, runner_fixture_tear_down);
   g_test_add ("/conduit/db/steps/killed-mid-batch", RunnerFixture, NULL,
               runner_fixture_set_up, test_killed_mid_batch, runner_fixture_tear_down);
 

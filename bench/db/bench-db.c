@@ -36,7 +36,7 @@ static const char flow_template[] =
   "      { \"destination\": \"placed_at\", \"field\": \"placed_at\", \"required\": true },"
   "      { \"destination\": \"note\", \"field\": \"note\" } ] } },"
   "  { \"id\": \"write\", \"type\": \"db-write\", \"position\": [600, 0],"
-  "    \"settings\": { \"credential\": \"bench-pg\", \"table\": \"orders\", \"batch_size\": 1000 } } ],"
+  "    \"settings\": { \"credential\": \"bench-pg\", \"table\": \"orders\", \"batch_size\": 5000 } } ],"
   " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"read\", \"to_port\": \"in\" },"
   "              { \"from\": \"read\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\" },"
   "              { \"from\": \"map\", \"from_port\": \"out\", \"to\": \"write\", \"to_port\": \"in\" } ] }";
@@ -152,6 +152,65 @@ run_flow (const char   *scratch,
   return seconds;
 }
 
+/* The database part of Write Rows alone: the mapped items (built here) through the writer, as
+ * the step's worker thread does, without the runner and its history around it. */
+static double
+run_writer (DbTestServer *server,
+            guint         rows)
+{
+  g_autoptr(ConduitDbParams) params = db_test_server_params (server, NULL, NULL);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+  g_autoptr(ConduitDbWriter) writer = NULL;
+  g_autoptr(GError) error = NULL;
+  ConduitDbConnection *connection;
+  ConduitDbRowOutcome *outcomes;
+  struct rusage before, after;
+  gint64 start;
+  double seconds;
+
+  for (guint i = 0; i < rows; i++)
+    {
+      JsonObject *object = json_object_new ();
+      g_autofree char *email = g_strdup_printf ("customer%u@example.com", i);
+      g_autofree char *amount = g_strdup_printf ("%u.%02u", i % 1000, i % 100);
+      g_autofree char *placed = g_strdup_printf ("2026-05-%02uT%02u:%02u:00Z", 1 + i % 28, i % 24,
+                                                 i % 60);
+      g_autofree char *note = g_strdup_printf ("note, with a comma %u", i);
+
+      json_object_set_int_member (object, "id", i + 1);
+      json_object_set_string_member (object, "email", email);
+      json_object_set_string_member (object, "amount", amount);
+      json_object_set_string_member (object, "placed_at", placed);
+      json_object_set_string_member (object, "note", note);
+      g_ptr_array_add (items, json_node_init_object (json_node_alloc (), object));
+      json_object_unref (object);
+    }
+
+  getrusage (RUSAGE_SELF, &before);
+  start = g_get_monotonic_time ();
+  connection = conduit_db_connection_open (params, &error);
+  g_assert_no_error (error);
+  writer = conduit_db_writer_new (connection, "orders", CONDUIT_DB_WRITE_INSERT, NULL, &error);
+  g_assert_no_error (error);
+  conduit_db_writer_set_batch_size (writer,
+                                    g_getenv ("DB_BATCH") ? atoi (g_getenv ("DB_BATCH")) : 5000);
+  outcomes = conduit_db_writer_write (writer, items, NULL);
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+  getrusage (RUSAGE_SELF, &after);
+  g_printerr ("  the writer's own CPU time: %.2f s\n",
+              (after.ru_utime.tv_sec - before.ru_utime.tv_sec) +
+              (after.ru_utime.tv_usec - before.ru_utime.tv_usec) / 1e6 +
+              (after.ru_stime.tv_sec - before.ru_stime.tv_sec) +
+              (after.ru_stime.tv_usec - before.ru_stime.tv_usec) / 1e6);
+
+  for (guint i = 0; i < rows; i++)
+    g_assert_true (outcomes[i].written);
+  conduit_db_row_outcomes_free (outcomes, rows);
+  g_clear_pointer (&writer, conduit_db_writer_free);
+  conduit_db_connection_close (connection);
+  return seconds;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -165,7 +224,7 @@ main (int   argc,
   g_autoptr(GString) data = g_string_new ("order_id,email,amount,placed_at,note\n");
   g_autoptr(GError) error = NULL;
   DbTestServer *server;
-  double flow_s, copy_s, python_s;
+  double flow_s, copy_s, python_s, writer_s;
   struct rusage usage;
 
   if (argc != 3)
@@ -218,12 +277,20 @@ main (int   argc,
   g_assert_cmpint (db_test_server_count (server, "SELECT count(*) FROM orders"), ==, rows);
   g_printerr ("Conduit flow: %.2f s\n", flow_s);
 
+  /* the writer alone */
+  reset_table (server);
+  writer_s = run_writer (server, rows);
+  g_assert_cmpint (db_test_server_count (server, "SELECT count(*) FROM orders"), ==, rows);
+  g_printerr ("Write Rows' database part alone: %.2f s\n", writer_s);
+
   getrusage (RUSAGE_SELF, &usage);
   db_test_server_stop (server);
 
   printf ("%u rows into PostgreSQL (s)\t%.2f\ts\tpsql \\copy\t%.2f\tlower\n", rows, flow_s, copy_s);
   printf ("%u rows into PostgreSQL (s)\t%.2f\ts\tpsycopg2 execute_batch\t%.2f\tlower\n", rows,
           flow_s, python_s);
+  printf ("%u rows, Write Rows alone (s)\t%.2f\ts\tpsql \\copy\t%.2f\tlower\n", rows, writer_s,
+          copy_s);
   printf ("peak memory of the flow process\t%ld\tMiB\t-\t-\tlower\n", usage.ru_maxrss / 1024);
   return 0;
 }

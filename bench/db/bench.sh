@@ -7,4 +7,5 @@ scratch=$2
 exe="$build/bench/bench-db"
 [ -x "$exe" ] || { echo "bench-db not built" >&2; exit 1; }
 chmod 755 "$scratch"
+# DB_ROWS rows (200,000); DB_BATCH rows per transaction for the writer alone (5,000)
 "$exe" "$scratch" "${DB_ROWS:-200000}"

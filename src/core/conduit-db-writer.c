@@ -16,13 +16,14 @@
 #include "conduit-db-writer.h"
 
 /* Writes items as rows of one table: insert, update by key, or upsert. Rows go in batches, one
- * transaction each. The fast path sends a batch as few multi-row statements; if the database
- * refuses any row, the batch is rolled back and sent again row by row, each row inside its own
- * savepoint, so the refused rows are told apart (with the database's message) and the others
- * still land. A lost connection stops the work: the rows of the open transaction and the ones
+ * transaction each (a commit costs the server a WAL write, so batches are large). The fast path
+ * sends a batch as few multi-row statements (PostgreSQL: COPY); if the database refuses any row,
+ * the batch is rolled back and sent again by halves, each in a savepoint, down to single rows in
+ * their own savepoints, so the refused rows are told apart (with the database's message) and
+ * the others still land. A lost connection stops the work: the rows of the open transaction and the ones
  * after it are reported as not written, never as written. */
 
-#define DEFAULT_BATCH_SIZE 500
+#define DEFAULT_BATCH_SIZE 5000
 
 struct _ConduitDbWriter
 {
@@ -626,6 +627,54 @@ write_each (ConduitDbWriter      *self,
   return TRUE;
 }
 
+/* Finds the refused rows of a refused batch by halves, each half in a savepoint and sent the
+ * fast way: a few refusals in a large batch cost a few dozen statements, not one savepoint per
+ * row. Small pieces go row by row. */
+static gboolean
+write_split (ConduitDbWriter      *self,
+             Row                  *rows,
+             guint                 n_rows,
+             ConduitDbRowOutcome  *outcomes,
+             guint                 depth,
+             GError              **error)
+{
+  g_autofree char *savepoint = NULL;
+  g_autofree char *rollback = NULL;
+  g_autofree char *release = NULL;
+  g_autoptr(GError) chunk_error = NULL;
+  guint half;
+
+  if (n_rows <= 8)
+    return write_each (self, rows, n_rows, outcomes, error);
+
+  /* one name per depth: MySQL replaces a savepoint of the same name instead of nesting it */
+  savepoint = g_strdup_printf ("SAVEPOINT conduit_part_%u", depth);
+  rollback = g_strdup_printf ("ROLLBACK TO SAVEPOINT conduit_part_%u", depth);
+  release = g_strdup_printf ("RELEASE SAVEPOINT conduit_part_%u", depth);
+
+  if (!conduit_db_connection_exec (self->connection, savepoint, error))
+    return FALSE;
+
+  if (write_fast (self, rows, n_rows, outcomes, &chunk_error))
+    return conduit_db_connection_exec (self->connection, release, error);
+
+  if (is_lost (chunk_error))
+    {
+      g_propagate_error (error, g_steal_pointer (&chunk_error));
+      return FALSE;
+    }
+
+  for (guint r = 0; r < n_rows; r++)
+    set_outcome (&outcomes[rows[r].index], NULL, NULL);
+  if (!conduit_db_connection_exec (self->connection, rollback, error) ||
+      !conduit_db_connection_exec (self->connection, release, error))
+    return FALSE;
+
+  half = n_rows / 2;
+  return write_split (self, rows, half, outcomes, depth + 1, error) &&
+         write_split (self, rows + half, n_rows - half, outcomes, depth + 1, error);
+}
+
 /**
  * conduit_db_writer_write:
  * @self: a writer
@@ -683,14 +732,14 @@ conduit_db_writer_write (ConduitDbWriter *self,
 
       if (!ok && !is_lost (error))
         {
-          g_debug ("batch refused, row by row now: %s", error->message);
-          /* a refusal: undo the batch, then find the refused rows one by one */
+          /* a refusal: undo the batch, then find the refused rows by halves */
+          g_debug ("batch refused, looking for the refused rows: %s", error->message);
           g_clear_error (&error);
           for (guint r = 0; r < n_rows; r++)
             set_outcome (&outcomes[rows[r].index], NULL, NULL);
           ok = conduit_db_connection_exec (self->connection, "ROLLBACK", &error) &&
                conduit_db_connection_exec (self->connection, "BEGIN", &error) &&
-               write_each (self, rows, n_rows, outcomes, &error);
+               write_split (self, rows, n_rows, outcomes, 0, &error);
         }
 
       if (ok)

@@ -115,7 +115,7 @@ conduit_executor_db_write_prepare (ConduitExecutor  *executor,
   g_ptr_array_add (key_list, NULL);
   self->keys = (GStrv)g_ptr_array_free (g_steal_pointer (&key_list), FALSE);
 
-  self->batch_size = CLAMP (conduit_node_get_int_setting (node, connector, "batch_size", 500),
+  self->batch_size = CLAMP (conduit_node_get_int_setting (node, connector, "batch_size", 5000),
                             1, 100000);
   return TRUE;
 }

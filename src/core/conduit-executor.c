@@ -13,6 +13,7 @@
 #include "conduit-executor-app.h"
 #include "conduit-executor-read-file.h"
 #include "conduit-executor-write-file.h"
+#include "conduit-executor-db-poll.h"
 #include "conduit-executor-db-query.h"
 #include "conduit-executor-db-write.h"
 #include "conduit-executor-dedupe.h"
@@ -133,6 +134,7 @@ static const struct {
   { "write-file", conduit_executor_write_file_get_type },
   { "db-query", conduit_executor_db_query_get_type },
   { "db-write", conduit_executor_db_write_get_type },
+  { "db-new-rows", conduit_executor_db_poll_get_type },
 };
 
 /**
