@@ -369,6 +369,12 @@ N_("Largest body (bytes)");
 /* Translators: webhook-trigger: help for the “max_body_bytes” setting */
 N_("Bigger requests are refused with 413 Payload Too Large");
 
+/* Translators: webhook-trigger: label of the “batch” setting */
+N_("Events per request");
+
+/* Translators: webhook-trigger: help for the “batch” setting */
+N_("single: one JSON document a request (several are refused); ndjson: a batch of documents, one a line, each kept as an event");
+
 /* Translators: webhook-trigger: label of the “signature_header” setting */
 N_("Signature header");
 
