@@ -660,6 +660,20 @@ serve_event_answered (guint     index,
 }
 
 static void
+on_communicated (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  char *out = NULL;
+  char *err = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result, &out, &err, NULL);
+  g_object_set_data_full (object, "out", out, g_free);
+  g_object_set_data_full (object, "err", err, g_free);
+  *(gboolean *)user_data = TRUE;
+}
+
+static void
 on_serve_exited (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -753,6 +767,8 @@ test_serve_revoked (Fixture       *fixture,
     {
       ConduitStepRecord *step = g_ptr_array_index (steps, i);
 
+      g_test_message ("step %s %s: %s: %s", step->node_id, step->status, step->error_kind,
+                      step->error_message);
       if (g_strcmp0 (step->error_kind, "credential-needs-sign-in") != 0)
         continue;
       found = TRUE;
@@ -884,6 +900,134 @@ test_processes_refresh_once (Fixture       *fixture,
   g_rmdir (dir);
 }
 
+/* Writes the app's descriptor, pointed at the test's server, as a user descriptor under
+ * @data_dir (ids end in "-local": a user descriptor cannot replace a built-in app). */
+static void
+write_local_app (Fixture    *fixture,
+                 const char *data_dir,
+                 const char *app_id)
+{
+  g_autofree char *source = g_strdup_printf ("%s/data/connectors/apps/%s.json",
+                                             g_getenv ("CONDUIT_SOURCE_DIR"), app_id);
+  g_autofree char *dir = g_build_filename (data_dir, "conduit", "connectors", NULL);
+  g_autofree char *name = g_strdup_printf ("%s-local.json", app_id);
+  g_autofree char *target = g_build_filename (dir, name, NULL);
+  g_autofree char *local_id = g_strdup_printf ("%s-local", app_id);
+  g_autofree char *base_url = fixture_url (fixture, "/api");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *root;
+
+  g_assert_true (json_parser_load_from_file (parser, source, &error));
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  json_object_set_string_member (json_object_get_object_member (root, "meta"), "id", local_id);
+  json_object_set_string_member (json_object_get_object_member (root, "connection"), "base_url",
+                                 base_url);
+  text = json_to_string (json_parser_get_root (parser), TRUE);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (target, text, -1, &error));
+}
+
+/* The issue's "done when", through the loopback sign-in: a Google Sheets "append rows" flow and
+ * an Outlook "send mail" flow run with `conduit-cli run`, each with a credential signed in by
+ * the browser whose access token has run out, so the run renews it first. */
+static void
+test_apps_after_sign_in (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  static const struct
+  {
+    const char *app;
+    const char *step;
+    const char *item;
+  } apps[] = {
+    { "google-sheets", "google-sheets-local.append-rows",
+      "{ \"spreadsheet_id\": \"1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms\","
+      "  \"range\": \"Sheet1!A:B\", \"values\": [ [ \"Ada\", 1042 ] ] }" },
+    { "outlook", "outlook-local.send-mail",
+      "{ \"to\": \"ada@example.com\", \"subject\": \"Order 1042\", \"body\": \"Shipped.\" }" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  const char *reason = test_keyring_unavailable_reason ();
+
+  if (reason != NULL)
+    {
+      g_test_skip (reason);
+      return;
+    }
+
+  dir = g_dir_make_tmp ("conduit-oauth-apps-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (apps); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("t-oauth-%s", apps[i].app);
+      g_autoptr(ConduitCredential) credential = new_credential (fixture, id);
+      g_autoptr(ConduitCredential) signed_in = NULL;
+      g_autoptr(ConduitCredential) kept = NULL;
+      g_autoptr(GSubprocessLauncher) launcher = NULL;
+      g_autoptr(GSubprocess) run = NULL;
+      g_autofree char *flow_path = g_strdup_printf ("%s/%s.conduit", dir, apps[i].app);
+      g_autofree char *db_path = g_strdup_printf ("%s/%s.db", dir, apps[i].app);
+      g_autofree char *flow = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      guint refreshes = fixture->auth->refreshes;
+      guint api_calls = fixture->auth->api_calls;
+      gboolean exited = FALSE;
+
+      write_local_app (fixture, dir, apps[i].app);
+      signed_in = sign_in (fixture, credential, NULL, &error);
+      g_assert_no_error (error);
+      conduit_credential_set_secret (signed_in, "expires_at", "1000", NULL);
+      save (signed_in);
+
+      flow = g_strdup_printf (
+        "{ \"version\": 1, \"name\": \"%s\", \"nodes\": ["
+        "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0],"
+        "    \"settings\": { \"items\": [ %s ] } },"
+        "  { \"id\": \"app\", \"type\": \"%s\", \"position\": [200, 0],"
+        "    \"settings\": { \"credential\": \"%s\" } } ],"
+        " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"app\","
+        " \"to_port\": \"in\" } ] }", apps[i].app, apps[i].item, apps[i].step, id);
+      g_assert_true (g_file_set_contents (flow_path, flow, -1, &error));
+
+      launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                            G_SUBPROCESS_FLAGS_STDERR_PIPE);
+      g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", dir, TRUE);
+      g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+      g_subprocess_launcher_unsetenv (launcher, "http_proxy");
+      run = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONDUIT_CLI"), "run",
+                                         flow_path, "--history", db_path, NULL);
+      g_assert_no_error (error);
+      g_subprocess_communicate_utf8_async (run, NULL, NULL, on_communicated, &exited);
+      while (!exited)
+        g_main_context_iteration (NULL, TRUE);
+      out = g_object_steal_data (G_OBJECT (run), "out");
+      err = g_object_steal_data (G_OBJECT (run), "err");
+      g_test_message ("%s: %s%s", apps[i].app, out, err);
+      /* under the sanitizers, a leak report ends the process with a signal */
+      g_assert_true (g_subprocess_get_if_exited (run));
+      g_assert_cmpint (g_subprocess_get_exit_status (run), ==, 0);
+
+      /* renewed once, then the app's request went out with the new token and was taken */
+      g_assert_cmpuint (fixture->auth->refreshes, ==, refreshes + 1);
+      g_assert_cmpuint (fixture->auth->api_calls, ==, api_calls + 1);
+      kept = lookup (id);
+      g_assert_cmpstr (conduit_credential_get_secret (kept, "access_token"), ==,
+                       g_strdup_printf ("access-token-%u", fixture->auth->issued));
+      forget (id);
+    }
+
+  {
+    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", dir);
+    g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+  }
+}
+
 static void
 test_token_response_parsing (void)
 {
@@ -1006,6 +1150,7 @@ main (int   argc,
   ADD ("revoked-needs-sign-in", test_revoked_needs_sign_in);
   ADD ("serve-revoked", test_serve_revoked);
   ADD ("processes-refresh-once", test_processes_refresh_once);
+  ADD ("apps-after-sign-in", test_apps_after_sign_in);
   g_test_add_func ("/conduit/oauth/token-response", test_token_response_parsing);
   g_test_add_func ("/conduit/oauth/fill-from-descriptor", test_fill_from_descriptor);
 

@@ -43,6 +43,7 @@ static const char * const error_kind_names[] = {
   [CONDUIT_ERROR_KIND_CREDENTIAL_MISSING] = "credential-missing",
   [CONDUIT_ERROR_KIND_CREDENTIAL_LOCKED] = "credential-locked",
   [CONDUIT_ERROR_KIND_CREDENTIAL_REJECTED] = "credential-rejected",
+  [CONDUIT_ERROR_KIND_CREDENTIAL_NEEDS_SIGN_IN] = "credential-needs-sign-in",
   [CONDUIT_ERROR_KIND_FILE] = "file",
   [CONDUIT_ERROR_KIND_SETTING] = "setting",
   [CONDUIT_ERROR_KIND_NODE] = "node",
