@@ -53,10 +53,9 @@ typedef enum
   CONDUIT_ERROR_KIND_SETTING,
   CONDUIT_ERROR_KIND_NODE,
   CONDUIT_ERROR_KIND_INTERRUPTED,
-  CONDUIT_ERROR_KIND_CREDENTIAL_NEEDS_SIGN_IN,
 } ConduitErrorKind;
 
-#define CONDUIT_ERROR_KIND_LAST CONDUIT_ERROR_KIND_CREDENTIAL_NEEDS_SIGN_IN
+#define CONDUIT_ERROR_KIND_LAST CONDUIT_ERROR_KIND_INTERRUPTED
 
 const char *conduit_step_status_to_string   (ConduitStepStatus        status);
 gboolean    conduit_step_status_from_string (const char              *text,
