@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conduit-json-text.h"
 #include "conduit-app-request.h"
 #include "conduit-credential.h"
 #include "conduit-executor-app.h"
@@ -379,7 +380,7 @@ make_scope (ConduitExecutorApp  *self,
       json_object_set_object_member (scope, "auth", secret);
     }
 
-  return json_node_init_object (json_node_alloc (), g_steal_pointer (&scope));
+  return conduit_json_node_take_object (g_steal_pointer (&scope));
 }
 
 /* Rate limit: one reservation time per app and credential, on the step context, so two steps
@@ -737,7 +738,7 @@ conduit_executor_app_execute_async (ConduitExecutor     *executor,
     {
       /* A poll trigger calls its operation once, whatever started the run. */
       self->items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
-      g_ptr_array_add (self->items, json_node_init_object (json_node_alloc (), json_object_new ()));
+      g_ptr_array_add (self->items, conduit_json_node_take_object (json_object_new ()));
     }
   else
     self->items = g_ptr_array_ref (items);
