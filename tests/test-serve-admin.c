@@ -450,6 +450,20 @@ test_admin_port_taken (void)
   g_assert_null (strstr (out, "listening on"));
   g_clear_object (&serve);
 
+  /* serve --check finds it first */
+  serve = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                            &error, g_getenv ("CONDUIT_CLI"), "serve", "--check", flow_path,
+                            "--history", db_path, "--admin", address, NULL);
+  g_assert_no_error (error);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_subprocess_communicate_utf8 (serve, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (serve), ==, 1);
+  g_assert_nonnull (strstr (out, "--admin: cannot listen on the admin address"));
+  g_assert_nonnull (strstr (err, "serve --check: 1 problem"));
+  g_clear_object (&serve);
+
   serve = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
                             &error, g_getenv ("CONDUIT_CLI"), "serve", flow_path, "--history",
                             db_path, "--admin", "somewhere:80", NULL);

@@ -548,7 +548,7 @@ conduit_cli_serve (int    argc,
     }
 
   if (check)
-    return conduit_cli_serve_check (argv + 1, history_path);
+    return conduit_cli_serve_check (argv + 1, history_path, admin_address);
 
   if (n_workers < 0 || n_workers > MAX_WORKERS)
     {
