@@ -144,7 +144,8 @@ test_deploy_examples (void)
 
   unit = read_text (dir, "conduit.service");
   g_assert_nonnull (strstr (unit, "\nExecStart=/usr/local/bin/conduit-cli serve --history "
-                                  "/var/lib/conduit/history.db /etc/conduit/flows/web-form-to-crm.conduit "
+                                  "/var/lib/conduit/history.db --admin 127.0.0.1:8790 "
+                                  "/etc/conduit/flows/web-form-to-crm.conduit "
                                   "/etc/conduit/flows/webhook-order-to-fulfilment.conduit\n"));
   g_assert_nonnull (strstr (unit, "\nProtectSystem=strict\n"));
   g_assert_nonnull (strstr (unit, "\nNoNewPrivileges=yes\n"));

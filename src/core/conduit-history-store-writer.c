@@ -610,6 +610,12 @@ writer_thread (gpointer data)
       else if (!in_transaction)
         g_warning ("%s", error->message);
 
+      g_mutex_lock (&self->problem_lock);
+      g_clear_pointer (&self->write_problem, g_free);
+      if (error != NULL)
+        self->write_problem = g_strdup (error->message);
+      g_mutex_unlock (&self->problem_lock);
+
       /* The checkpointer copies the WAL into the database alongside, but under a steady stream
        * of commits it never catches up with the WAL's end, and the WAL only starts over once a
        * checkpoint reached it. Past a size, the writer finishes the job itself: what is left
