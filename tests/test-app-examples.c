@@ -98,7 +98,8 @@ compare (Mock       *mock,
 static JsonNode *
 string_map (GHashTable *table)
 {
-  JsonObject *object = json_object_new ();
+  /* json_node_init_object() takes a reference of its own */
+  g_autoptr(JsonObject) object = json_object_new ();
   GHashTableIter iter;
   gpointer name, value;
 
@@ -207,7 +208,7 @@ with_server (JsonNode   *node,
 {
   if (JSON_NODE_HOLDS_OBJECT (node))
     {
-      JsonObject *out = json_object_new ();
+      g_autoptr(JsonObject) out = json_object_new ();
       JsonObjectIter iter;
       const char *name;
       JsonNode *value;
@@ -356,6 +357,17 @@ test_example (gconstpointer data)
   g_ptr_array_unref (mock.problems);
 }
 
+static void
+case_free (gpointer data)
+{
+  Case *c = data;
+
+  g_free (c->app_id);
+  g_free (c->path);
+  g_free (c->title);
+  g_free (c);
+}
+
 /* Every operation of every app comes with at least one example. */
 static void
 test_coverage (gconstpointer data)
@@ -465,8 +477,7 @@ main (int   argc,
           c->index = j;
           test_path = g_strdup_printf ("/conduit/app-examples/%s/%u-%s", app_id, j,
                                        json_object_get_string_member (example, "operation"));
-          /* the cases live as long as the test program */
-          g_test_add_data_func (test_path, c, test_example);
+          g_test_add_data_func_full (test_path, c, test_example, case_free);
         }
     }
 

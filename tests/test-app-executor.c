@@ -38,7 +38,7 @@ typedef struct
 static JsonNode *
 record (guint id)
 {
-  JsonObject *object = json_object_new ();
+  g_autoptr(JsonObject) object = json_object_new ();
 
   json_object_set_int_member (object, "id", id);
   json_object_set_string_member (object, "name", "thing");
@@ -99,7 +99,7 @@ handler (SoupServer        *server,
   if (g_strcmp0 (auth, "Bearer tok-123") != 0)
     {
       json_object_set_string_member (body, "message", "no token");
-      reply_json (msg, 401, node = json_node_init_object (json_node_alloc (), json_object_ref (body)));
+      reply_json (msg, 401, node = json_node_init_object (json_node_alloc (), body));
       return;
     }
 
@@ -197,7 +197,7 @@ handler (SoupServer        *server,
       return;
     }
 
-  node = json_node_init_object (json_node_alloc (), json_object_ref (body));
+  node = json_node_init_object (json_node_alloc (), body);
   reply_json (msg, 200, node);
 }
 
@@ -582,7 +582,7 @@ static void
 add_message (Fixture    *fixture,
              const char *ts)
 {
-  JsonObject *object = json_object_new ();
+  g_autoptr(JsonObject) object = json_object_new ();
 
   json_object_set_string_member (object, "ts", ts);
   json_object_set_string_member (object, "text", "hello");

@@ -379,7 +379,8 @@ make_scope (ConduitExecutorApp  *self,
       json_object_set_object_member (scope, "auth", secret);
     }
 
-  return json_node_init_object (json_node_alloc (), g_steal_pointer (&scope));
+  /* json_node_init_object() takes a reference of its own; ours goes with the autoptr */
+  return json_node_init_object (json_node_alloc (), scope);
 }
 
 /* Rate limit: one reservation time per app and credential, on the step context, so two steps
@@ -736,11 +737,19 @@ conduit_executor_app_execute_async (ConduitExecutor     *executor,
   if (self->trigger != NULL)
     {
       /* A poll trigger calls its operation once, whatever started the run. */
+      g_autoptr(JsonObject) empty = json_object_new ();
+
       self->items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
-      g_ptr_array_add (self->items, json_node_init_object (json_node_alloc (), json_object_new ()));
+      g_ptr_array_add (self->items, json_node_init_object (json_node_alloc (), empty));
     }
   else
-    self->items = g_ptr_array_ref (items);
+    {
+      /* Our own list: the run empties its inbox once the step is done, and free_batch() needs
+       * the batch's length to free the records of each item. */
+      self->items = g_ptr_array_new_full (items->len, (GDestroyNotify)json_node_unref);
+      for (guint i = 0; i < items->len; i++)
+        g_ptr_array_add (self->items, json_node_ref (g_ptr_array_index (items, i)));
+    }
   self->records = g_new0 (GPtrArray *, self->items->len);
   self->errors = g_new0 (JsonNode *, self->items->len);
   self->next = 0;
