@@ -813,7 +813,9 @@ out:
   conduit_history_store_close (history);
   g_mutex_clear (&serve.mutex);
   g_cond_clear (&serve.cond);
-  if (status == 0)
+  if (status == 0 && queue != NULL && queue_worker == NULL)
+    fprintf (stderr, "%s\n", _("Stopped; every accepted event is in the queue."));
+  else if (status == 0)
     fprintf (stderr, "%s\n", _("Stopped; every accepted event is in the history."));
   return status;
 }
