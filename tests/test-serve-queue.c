@@ -168,12 +168,13 @@ write_flow (const char *dir,
 
 /* Starts `serve --queue` and waits for the line that says it serves. */
 static GSubprocess *
-start_serve (const char  *flow_path,
-             const char  *db_path,
-             const char  *nats_url,
-             const char  *role,
-             const char  *max_deliver,
-             char       **url)
+start_serve_full (const char  *flow_path,
+                  const char  *db_path,
+                  const char  *nats_url,
+                  const char  *role,
+                  const char  *max_deliver,
+                  char       **url,
+                  char       **admin)
 {
   g_autoptr(GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
@@ -185,7 +186,8 @@ start_serve (const char  *flow_path,
   serve = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONDUIT_CLI"), "serve",
                                        flow_path, "--history", db_path, "--queue", nats_url,
                                        "--role", role, "--workers", "2", "--ack-wait", "2",
-                                       "--max-deliver", max_deliver, NULL);
+                                       "--max-deliver", max_deliver, "--admin", "127.0.0.1:0",
+                                       NULL);
   g_assert_no_error (error);
 
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (serve));
@@ -196,6 +198,12 @@ start_serve (const char  *flow_path,
 
       g_assert_no_error (error);
       g_assert_nonnull (line);
+      if (admin != NULL && g_str_has_prefix (line, "Admin: "))
+        {
+          g_auto(GStrv) words = g_strsplit (line, " ", 3);
+
+          *admin = g_strdup (words[1]);
+        }
       if ((at = strstr (line, "listening on ")) != NULL)
         {
           *url = g_strdup (at + strlen ("listening on "));
@@ -205,6 +213,29 @@ start_serve (const char  *flow_path,
         break;
     }
   return serve;
+}
+
+static GSubprocess *
+start_serve (const char  *flow_path,
+             const char  *db_path,
+             const char  *nats_url,
+             const char  *role,
+             const char  *max_deliver,
+             char       **url)
+{
+  return start_serve_full (flow_path, db_path, nats_url, role, max_deliver, url, NULL);
+}
+
+/* /readyz of a serve's admin port: its status, keeping this process's loop going. */
+static guint
+readyz (const char *admin)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (admin, "readyz", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = soup_session_send_and_read (session, msg, NULL, NULL);
+
+  return soup_message_get_status (msg);
 }
 
 static void
@@ -451,6 +482,7 @@ test_dead_letter_and_nats_down (void)
   g_autofree char *dead = NULL;
   g_autofree char *url = NULL;
   g_autofree char *unused = NULL;
+  g_autofree char *admin = NULL;
   g_autoptr(GSubprocess) receiver = NULL;
   g_autoptr(GSubprocess) worker = NULL;
   g_autoptr(ConduitHistoryStore) history = NULL;
@@ -470,7 +502,9 @@ test_dead_letter_and_nats_down (void)
   receiver_db = g_build_filename (nats.dir, "receiver.db", NULL);
   worker_db = g_build_filename (nats.dir, "worker.db", NULL);
   worker = start_serve (other, worker_db, nats.url, "worker", "2", &unused);
-  receiver = start_serve (orders, receiver_db, nats.url, "receiver", "2", &url);
+  receiver = start_serve_full (orders, receiver_db, nats.url, "receiver", "2", &url, &admin);
+  g_assert_nonnull (admin);
+  g_assert_cmpuint (readyz (admin), ==, 200);
 
   runner_test_post_events (url, 1, 1, event_body, event_answered, &burst);
   g_assert_cmpuint (burst.accepted, ==, 1);
@@ -493,6 +527,7 @@ test_dead_letter_and_nats_down (void)
   runner_test_post_events (url, 1, 1, event_body, event_answered, &burst);
   g_assert_cmpuint (burst.refused, ==, 1);
   g_assert_cmpuint (burst.accepted, ==, 0);
+  g_assert_cmpuint (readyz (admin), ==, 503);
   nats_start (&nats);
   burst = (Burst){ 0 };
   for (guint i = 0; i < 100 && burst.accepted == 0; i++)
@@ -502,6 +537,7 @@ test_dead_letter_and_nats_down (void)
         g_usleep (100 * 1000);
     }
   g_assert_cmpuint (burst.accepted, ==, 1);
+  g_assert_cmpuint (readyz (admin), ==, 200);
 
   stop_serve (receiver, SIGTERM);
   stop_serve (worker, SIGTERM);
