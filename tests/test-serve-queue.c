@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <nats/nats.h>
 #include <signal.h>
+#include <sys/prctl.h>
 
 #include "conduit.h"
 #include "fault-server.h"
@@ -60,16 +61,26 @@ port_answers (guint port)
   return connection != NULL;
 }
 
+/* A failed assertion aborts the test: its servers must not outlive it. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static void
 nats_start (Nats *nats)
 {
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                               G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_autoptr(GError) error = NULL;
   g_autofree char *port = g_strdup_printf ("%u", nats->port);
 
-  nats->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                    G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                                    g_getenv ("NATS_SERVER"), "-js", "-a", "127.0.0.1", "-p",
-                                    port, "-sd", nats->store, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  nats->process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("NATS_SERVER"), "-js",
+                                               "-a", "127.0.0.1", "-p", port, "-sd", nats->store,
+                                               NULL);
   g_assert_no_error (error);
   for (guint i = 0; i < 200 && !port_answers (nats->port); i++)
     g_usleep (50 * 1000);
@@ -183,6 +194,7 @@ start_serve_full (const char  *flow_path,
   GSubprocess *serve;
 
   g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   serve = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONDUIT_CLI"), "serve",
                                        flow_path, "--history", db_path, "--queue", nats_url,
                                        "--role", role, "--workers", "2", "--ack-wait", "2",
