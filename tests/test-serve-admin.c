@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -60,6 +61,13 @@ write_flow (const char *dir,
   return path;
 }
 
+/* A failed assertion aborts the test: serve must not outlive it. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 /* Starts serve with an admin port the kernel picks, and reads both URLs it prints. */
 static void
 start_serve (Serve      *serve,
@@ -72,6 +80,7 @@ start_serve (Serve      *serve,
   g_autoptr(GError) error = NULL;
 
   g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   serve->process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONDUIT_CLI"),
                                                 "serve", flow_path, "--history", db_path,
                                                 "--workers", "2", "--admin", "127.0.0.1:0",

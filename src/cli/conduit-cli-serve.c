@@ -21,6 +21,8 @@
 
 /* conduit-cli serve FLOW... [--history DB] [--keep-runs N] [--keep-days D] [--workers N]
  *                           [--drain-seconds S] [--admin [ADDRESS:]PORT]
+ *                           [--queue nats://HOST:PORT [--role receiver|worker]
+ *                            [--max-deliver N] [--ack-wait S]]
  *
  * Serves the flows' webhook and schedule triggers until SIGINT or SIGTERM. Then it drains:
  * every connection stops taking events (503 and Connection: close), accepted events and
@@ -37,7 +39,12 @@
  * on the main thread.
  *
  * With --admin, an admin server on the main thread answers /healthz, /readyz and /metrics
- * (conduit-serve-admin.c); the workers' runners and webhook servers feed its counters. */
+ * (conduit-serve-admin.c); the workers' runners and webhook servers feed its counters.
+ *
+ * With --queue, serve is one of several processes sharing a NATS JetStream stream: as a
+ * receiver (the default role) its webhooks publish each accepted event to the stream and answer
+ * 202 once it is there, without running it; as a worker (--role worker) it serves no webhook
+ * and runs the events of the stream on its main thread (conduit-queue-worker.c). */
 
 #define PRUNE_INTERVAL_SECONDS (10 * 60)
 #define MAX_WORKERS 16
@@ -70,6 +77,8 @@ struct _Serve
   ConduitRunner        *runner;     /* the schedules' */
   ConduitScheduler     *scheduler;
   ConduitServeMetrics  *metrics;    /* (nullable) without --admin */
+  ConduitQueue         *queue;      /* (nullable) without --queue */
+  ConduitQueueWorker   *queue_worker; /* (nullable) unless --role worker */
   GPtrArray            *paths;      /* flow files with a webhook trigger */
   guint                *ports;      /* per webhook flow, as the first worker bound it */
   GPtrArray            *workers;
@@ -148,6 +157,8 @@ worker_setup (Worker  *worker,
       conduit_serve_metrics_watch_runner (serve->metrics, worker->runner);
       conduit_webhook_server_set_metrics (worker->webhooks, serve->metrics);
     }
+  if (serve->queue != NULL)
+    conduit_webhook_server_set_queue (worker->webhooks, serve->queue);
 
   for (guint i = 0; i < serve->paths->len; i++)
     {
@@ -263,7 +274,8 @@ drain_cb (gpointer user_data)
   Serve *serve = user_data;
 
   if (g_atomic_int_get (&serve->n_workers_running) > 0 ||
-      conduit_runner_get_n_active (serve->runner) > 0)
+      conduit_runner_get_n_active (serve->runner) > 0 ||
+      (serve->queue_worker != NULL && conduit_queue_worker_get_n_active (serve->queue_worker) > 0))
     return G_SOURCE_CONTINUE;
 
   serve->drain_id = 0;
@@ -311,6 +323,8 @@ deadline_cb (gpointer user_data)
       if (worker->ready && worker->error == NULL && !g_atomic_int_get (&worker->finished))
         g_main_context_invoke (worker->context, worker_interrupt_cb, worker);
     }
+  if (serve->queue_worker != NULL)
+    conduit_queue_worker_interrupt_runs (serve->queue_worker);
   g_timeout_add_seconds (INTERRUPT_GRACE_SECONDS, give_up_cb, serve);
   return G_SOURCE_REMOVE;
 }
@@ -338,6 +352,8 @@ stop_cb (gpointer user_data)
                      "%u seconds)…\n"), serve->drain_seconds);
   stop_workers (serve);
   conduit_scheduler_stop (serve->scheduler);
+  if (serve->queue_worker != NULL)
+    conduit_queue_worker_stop (serve->queue_worker);
   serve->drain_id = g_timeout_add (20, drain_cb, serve);
   serve->deadline_id = g_timeout_add_seconds (serve->drain_seconds, deadline_cb, serve);
   return G_SOURCE_CONTINUE;
@@ -495,6 +511,12 @@ conduit_cli_serve (int    argc,
   g_autoptr(ConduitServeMetrics) metrics = NULL;
   g_autoptr(ConduitServeAdmin) admin = NULL;
   g_autofree char *admin_address = NULL;
+  g_autofree char *queue_url = NULL;
+  g_autofree char *role = NULL;
+  g_autoptr(ConduitQueue) queue = NULL;
+  g_autoptr(ConduitQueueWorker) queue_worker = NULL;
+  gint max_deliver = 5;
+  gint ack_wait = 30;
   g_autoptr(GPtrArray) flows = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) webhook_paths = g_ptr_array_new ();
   g_autoptr(GPtrArray) workers = g_ptr_array_new_with_free_func ((GDestroyNotify)worker_free);
@@ -523,6 +545,18 @@ conduit_cli_serve (int    argc,
     { "admin", 0, 0, G_OPTION_ARG_STRING, &admin_address,
       N_("Answer /healthz, /readyz and /metrics on [ADDRESS:]PORT (address 127.0.0.1 unless "
          "given; off by default)"), N_("[ADDRESS:]PORT") },
+    { "queue", 0, 0, G_OPTION_ARG_STRING, &queue_url,
+      N_("Share the events with other serve processes through NATS JetStream at URL"),
+      N_("nats://HOST:PORT") },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role,
+      N_("With --queue: receiver (take webhook events into the queue; the default) or worker "
+         "(run the queued events)"), N_("ROLE") },
+    { "max-deliver", 0, 0, G_OPTION_ARG_INT, &max_deliver,
+      N_("With --queue: deliveries of an event before it goes to the dead-letter stream "
+         "(default 5)"), N_("N") },
+    { "ack-wait", 0, 0, G_OPTION_ARG_INT, &ack_wait,
+      N_("With --queue: seconds after which an event a worker stopped answering for goes to "
+         "another (default 30)"), N_("S") },
     { "check", 0, 0, G_OPTION_ARG_NONE, &check,
       N_("Only check that serving can start: flows, credentials, ports, history; list every problem"),
       NULL },
@@ -562,6 +596,22 @@ conduit_cli_serve (int    argc,
     }
   if (n_workers == 0)
     n_workers = CLAMP (g_get_num_processors (), 1, MAX_WORKERS);
+  if (role != NULL && !g_str_equal (role, "receiver") && !g_str_equal (role, "worker"))
+    {
+      fprintf (stderr, _("%s: --role is receiver or worker, not “%s”\n"), argv[0], role);
+      return 1;
+    }
+  if (role != NULL && queue_url == NULL)
+    {
+      fprintf (stderr, _("%s: --role needs --queue nats://HOST:PORT\n"), argv[0]);
+      return 1;
+    }
+  if (max_deliver < 1 || max_deliver > 1000 || ack_wait < 1 || ack_wait > 3600)
+    {
+      fprintf (stderr, _("%s: --max-deliver takes 1 to 1000, --ack-wait 1 to 3600 seconds\n"),
+               argv[0]);
+      return 1;
+    }
 
   for (int i = 1; i < argc; i++)
     {
@@ -584,6 +634,16 @@ conduit_cli_serve (int    argc,
   conduit_history_store_set_retention (history, (guint)MAX (keep_runs, 0),
                                        (guint)MAX (keep_days, 0));
 
+  if (queue_url != NULL)
+    {
+      queue = conduit_queue_new (queue_url, &error);
+      if (queue == NULL)
+        {
+          fprintf (stderr, "%s: --queue: %s\n", argv[0], error->message);
+          return 1;
+        }
+    }
+
   runner = conduit_runner_new (conduit_connector_registry_get_default (), history);
   scheduler = conduit_scheduler_new (runner);
 
@@ -597,6 +657,7 @@ conduit_cli_serve (int    argc,
                                         conduit_flow_get_name (g_ptr_array_index (flows, i)));
       conduit_serve_metrics_watch_runner (metrics, runner);
       admin = conduit_serve_admin_new (metrics, history);
+      conduit_serve_admin_set_queue (admin, queue);
       if (!conduit_serve_admin_listen (admin, admin_address, &error))
         {
           fprintf (stderr, "%s: --admin: %s\n", argv[0], error->message);
@@ -613,6 +674,7 @@ conduit_cli_serve (int    argc,
   serve.history = history;
   serve.scheduler = scheduler;
   serve.metrics = metrics;
+  serve.queue = queue;
   serve.paths = webhook_paths;
   serve.workers = workers;
   serve.drain_seconds = (guint)drain_seconds;
@@ -621,7 +683,33 @@ conduit_cli_serve (int    argc,
   sigint_id = g_unix_signal_add (SIGINT, stop_cb, &serve);
   sigterm_id = g_unix_signal_add (SIGTERM, stop_cb, &serve);
 
-  for (guint i = 0; i < flows->len; i++)
+  if (queue != NULL && g_strcmp0 (role, "worker") == 0)
+    {
+      ConduitQueueConsumerOptions options = {
+        .max_in_flight = 64,
+        .max_deliver = (guint)max_deliver,
+        .ack_wait_s = (guint)ack_wait,
+      };
+
+      queue_worker = conduit_queue_worker_new (queue, runner);
+      serve.queue_worker = queue_worker;
+      for (guint i = 0; i < flows->len; i++)
+        {
+          ConduitFlow *flow = g_ptr_array_index (flows, i);
+
+          conduit_queue_worker_add_flow (queue_worker, flow);
+          printf (_("%s: running its events from %s\n"), conduit_flow_get_name (flow), queue_url);
+          served++;
+        }
+      if (!conduit_queue_worker_start (queue_worker, &options, &error))
+        {
+          fprintf (stderr, "%s: %s\n", argv[0], error->message);
+          status = 1;
+          goto out;
+        }
+    }
+
+  for (guint i = 0; i < flows->len && queue_worker == NULL; i++)
     {
       ConduitFlow *flow = g_ptr_array_index (flows, i);
       GListModel *nodes = conduit_flow_get_nodes (flow);
@@ -725,7 +813,9 @@ out:
   conduit_history_store_close (history);
   g_mutex_clear (&serve.mutex);
   g_cond_clear (&serve.cond);
-  if (status == 0)
+  if (status == 0 && queue != NULL && queue_worker == NULL)
+    fprintf (stderr, "%s\n", _("Stopped; every accepted event is in the queue."));
+  else if (status == 0)
     fprintf (stderr, "%s\n", _("Stopped; every accepted event is in the history."));
   return status;
 }

@@ -45,6 +45,7 @@ static const char * const runtime_packages[] = {
   "libgnutls30",
   "libjson-glib-1.0-0",
   "libmariadb3",
+  "libnats3.4",
   "libpq5",
   "libsecret-1-0",
   "libsoup-3.0-0",

@@ -21,7 +21,7 @@
  *
  *   /healthz  200 while the process answers at all (a liveness probe: restart it if not)
  *   /readyz   200 while it takes events: its webhook listeners are up, it is not stopping and
- *             its history takes writes; else 503 with the reason (a readiness probe: send
+ *             its history takes writes (with --queue: NATS is connected); else 503 with the reason (a readiness probe: send
  *             no traffic)
  *   /metrics  ConduitServeMetrics in Prometheus' text exposition format
  *
@@ -35,6 +35,7 @@ struct _ConduitServeAdmin
 
   ConduitServeMetrics *metrics;
   ConduitHistoryStore *history;     /* (nullable) */
+  ConduitQueue        *queue;       /* (nullable) */
   SoupServer          *soup;
   char                *url;
 };
@@ -53,6 +54,7 @@ conduit_serve_admin_dispose (GObject *object)
   g_clear_object (&self->soup);
   g_clear_object (&self->metrics);
   g_clear_object (&self->history);
+  g_clear_object (&self->queue);
 
   G_OBJECT_CLASS (conduit_serve_admin_parent_class)->dispose (object);
 }
@@ -173,6 +175,21 @@ conduit_serve_admin_new (ConduitServeMetrics *metrics,
 }
 
 /**
+ * conduit_serve_admin_set_queue:
+ * @self: an admin server
+ * @queue: (nullable): the NATS queue /readyz checks is connected
+ */
+void
+conduit_serve_admin_set_queue (ConduitServeAdmin *self,
+                               ConduitQueue      *queue)
+{
+  g_return_if_fail (CONDUIT_IS_SERVE_ADMIN (self));
+  g_return_if_fail (queue == NULL || CONDUIT_IS_QUEUE (queue));
+
+  g_set_object (&self->queue, queue);
+}
+
+/**
  * conduit_serve_admin_dup_unready:
  * @self: an admin server
  *
@@ -190,6 +207,8 @@ conduit_serve_admin_dup_unready (ConduitServeAdmin *self)
   g_return_val_if_fail (CONDUIT_IS_SERVE_ADMIN (self), NULL);
 
   problem = conduit_serve_metrics_dup_unready (self->metrics);
+  if (problem == NULL && self->queue != NULL)
+    problem = conduit_queue_dup_problem (self->queue);
   if (problem != NULL || self->history == NULL)
     return g_steal_pointer (&problem);
 

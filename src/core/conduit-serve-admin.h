@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "conduit-history-store.h"
+#include "conduit-queue.h"
 #include "conduit-serve-metrics.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,8 @@ ConduitServeAdmin *conduit_serve_admin_new           (ConduitServeMetrics  *metr
 gboolean           conduit_serve_admin_listen        (ConduitServeAdmin    *self,
                                                       const char           *address,
                                                       GError              **error);
+void               conduit_serve_admin_set_queue     (ConduitServeAdmin    *self,
+                                                      ConduitQueue         *queue);
 char              *conduit_serve_admin_dup_url       (ConduitServeAdmin    *self);
 char              *conduit_serve_admin_dup_unready   (ConduitServeAdmin    *self);
 

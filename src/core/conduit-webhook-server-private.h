@@ -9,6 +9,7 @@
 
 #include <libsoup/soup.h>
 
+#include "conduit-queue.h"
 #include "conduit-serve-metrics.h"
 #include "conduit-webhook-server.h"
 
@@ -67,6 +68,7 @@ struct _ConduitWebhookServer
   GHashTable         *connections;       /* Connection* set */
   GMainContext       *context;           /* the one it was made in: timers and accepting run there */
   ConduitServeMetrics *metrics;          /* (nullable) counts the queue and refused events */
+  ConduitQueue       *queue;             /* (nullable) the receiver role: events go to NATS */
 };
 
 /* -listen.c */

@@ -69,6 +69,7 @@ typedef struct
   ConduitWebhookServer *server;
   SoupServerMessage    *msg;
   ConduitRun           *run;
+  ConduitFlow          *flow;             /* with a queue, instead of a run */
 } Pending;
 
 static void pending_free (Pending *pending);
@@ -81,6 +82,7 @@ conduit_webhook_server_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_queue_clear_full (&self->waiting, (GDestroyNotify)pending_free);
   g_clear_object (&self->metrics);
+  g_clear_object (&self->queue);
 
   if (self->connections != NULL)
     conduit_webhook_connection_free_all (self);
@@ -213,6 +215,7 @@ pending_free (Pending *pending)
     conduit_serve_metrics_add_queued (pending->server->metrics, -1);
   g_clear_object (&pending->msg);
   g_clear_object (&pending->run);
+  g_clear_object (&pending->flow);
   g_free (pending);
 }
 
@@ -285,6 +288,117 @@ start_recording (ConduitWebhookServer *self,
 {
   self->n_pending++;
   conduit_run_record_async (pending->run, NULL, recorded_cb, pending);
+}
+
+/* With a queue (`serve --queue`, the receiver role): the event goes to the NATS stream instead
+ * of the history, and 202 goes out once the stream acknowledged it; a worker runs it. */
+static void
+queued_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Pending *pending = user_data;
+  g_autoptr(ConduitWebhookServer) self = g_object_ref (pending->server);
+  const char *event_id = g_object_get_data (G_OBJECT (pending->msg), "conduit-event-id");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *problem = NULL;
+  gboolean duplicate = FALSE;
+
+  self->n_pending--;
+  if (!conduit_queue_publish_finish (CONDUIT_QUEUE (object), result, &duplicate, &error))
+    {
+      g_message ("A webhook event could not be queued: %s", error->message);
+      if (self->metrics != NULL)
+        conduit_serve_metrics_event_refused (self->metrics,
+                                             conduit_flow_get_name (pending->flow));
+      problem = g_strdup_printf (_("the event could not be queued (%s); send it again later"),
+                                 error->message);
+      respond (self, pending->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, problem, 0);
+    }
+  else
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      char *text;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "event_id");
+      json_builder_add_string_value (builder, event_id);
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_string_value (builder, duplicate ? "duplicate" : "queued");
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      text = json_to_string (root, FALSE);
+      if (self->draining)
+        soup_message_headers_replace (soup_server_message_get_response_headers (pending->msg),
+                                      "Connection", "close");
+      soup_server_message_set_status (pending->msg, SOUP_STATUS_ACCEPTED, NULL);
+      soup_server_message_set_response (pending->msg, "application/json", SOUP_MEMORY_TAKE, text,
+                                        strlen (text));
+    }
+  soup_server_message_unpause (pending->msg);
+  pending_free (pending);
+}
+
+/* The event's id: the sender's own when it gives one (a retry then becomes one event), else a
+ * new one. */
+static char *
+event_id_for (SoupMessageHeaders *headers)
+{
+  const char *names[] = { "Idempotency-Key", "X-Event-Id" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      const char *value = soup_message_headers_get_one (headers, names[i]);
+
+      if (value != NULL && *value != '\0' && strlen (value) <= 200 &&
+          g_utf8_validate (value, -1, NULL))
+        return g_strdup (value);
+    }
+  return g_uuid_string_random ();
+}
+
+static void
+queue_event (ConduitWebhookServer *self,
+             Route                *route,
+             SoupServerMessage    *msg,
+             SoupMessageHeaders   *headers,
+             GPtrArray            *items)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) payload = NULL;
+  char *event_id = event_id_for (headers);
+  char *text;
+  Pending *pending;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "flow");
+  json_builder_add_string_value (builder, conduit_flow_get_name (route->flow));
+  json_builder_set_member_name (builder, "trigger");
+  json_builder_add_string_value (builder, route->trigger_id);
+  json_builder_set_member_name (builder, "received_us");
+  json_builder_add_int_value (builder, g_get_real_time ());
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < items->len; i++)
+    json_builder_add_value (builder, json_node_copy (g_ptr_array_index (items, i)));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+  payload = g_bytes_new_take (text, strlen (text));
+
+  pending = g_new0 (Pending, 1);
+  pending->server = self;
+  pending->msg = g_object_ref (msg);
+  pending->flow = g_object_ref (route->flow);
+  g_object_set_data_full (G_OBJECT (msg), "conduit-event-id", event_id, g_free);
+  soup_server_message_pause (msg);
+  if (self->metrics != NULL)
+    conduit_serve_metrics_add_queued (self->metrics, 1);
+  self->n_pending++;
+  conduit_queue_publish_async (self->queue, event_id, payload, NULL, queued_cb, pending);
 }
 
 /* The body of a request to a route, collected while it arrives, never beyond the route's
@@ -443,6 +557,12 @@ handle_request (SoupServer        *soup,
   if (!event_fits_history (self, items, &problem))
     {
       respond (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, problem, 0);
+      return;
+    }
+
+  if (self->queue != NULL)
+    {
+      queue_event (self, route, msg, headers, items);
       return;
     }
 
@@ -1082,4 +1202,24 @@ conduit_webhook_server_set_metrics (ConduitWebhookServer *self,
   g_return_if_fail (self->waiting.length == 0 && self->n_pending == 0);
 
   g_set_object (&self->metrics, metrics);
+}
+
+/**
+ * conduit_webhook_server_set_queue:
+ * @self: a webhook server
+ * @queue: (nullable): the event stream to publish accepted events to, instead of running them
+ *
+ * Makes the server a receiver of `serve --queue`: an accepted event is published to @queue
+ * with its event id (the sender's `Idempotency-Key` or `X-Event-Id`, else a new one), and
+ * answered 202 `{"event_id", "status": "queued"}` once the stream acknowledged it, or 503 when
+ * the stream cannot take it. Set it before serving.
+ */
+void
+conduit_webhook_server_set_queue (ConduitWebhookServer *self,
+                                  ConduitQueue         *queue)
+{
+  g_return_if_fail (CONDUIT_IS_WEBHOOK_SERVER (self));
+  g_return_if_fail (queue == NULL || CONDUIT_IS_QUEUE (queue));
+
+  g_set_object (&self->queue, queue);
 }

@@ -11,6 +11,7 @@
 
 #include "conduit-flow.h"
 #include "conduit-runner.h"
+#include "conduit-queue.h"
 #include "conduit-serve-metrics.h"
 
 G_BEGIN_DECLS
@@ -130,5 +131,7 @@ void                  conduit_webhook_server_drain            (ConduitWebhookSer
 void                  conduit_webhook_server_interrupt_runs   (ConduitWebhookServer *self);
 void                  conduit_webhook_server_set_metrics      (ConduitWebhookServer *self,
                                                                ConduitServeMetrics  *metrics);
+void                  conduit_webhook_server_set_queue        (ConduitWebhookServer *self,
+                                                               ConduitQueue         *queue);
 
 G_END_DECLS

@@ -60,6 +60,8 @@
 #include "conduit-deployment.h"
 #include "conduit-serve-metrics.h"
 #include "conduit-serve-admin.h"
+#include "conduit-queue.h"
+#include "conduit-queue-worker.h"
 
 /* databases */
 #include "conduit-db.h"
