@@ -12,6 +12,7 @@
 # a click with xdotool at the place AT-SPI reports. No state is faked: the flows are real files,
 # the runs really run, the history is the app's own.
 
+import json
 import os
 import shutil
 import subprocess
@@ -117,6 +118,18 @@ def click(acc, button=1, double=False):
                    check=True)
     # park the pointer where it highlights nothing in the next picture
     subprocess.run(['xdotool', 'mousemove', '1279', '1023'], check=True)
+
+
+def drag(acc, dx, dy):
+    """Drags ACC by its top part (a card's title) DX, DY pixels, in steps as a hand would."""
+    box = acc.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    x, y = box.x + box.width // 2, box.y + 20
+    subprocess.run(['xdotool', 'mousemove', str(x), str(y), 'mousedown', '1'], check=True)
+    for step in range(1, 11):
+        subprocess.run(['xdotool', 'mousemove', str(x + dx * step // 10),
+                        str(y + dy * step // 10)], check=True)
+        time.sleep(0.03)
+    subprocess.run(['xdotool', 'mouseup', '1', 'mousemove', '1279', '1023'], check=True)
 
 
 def key(*keys):
@@ -273,9 +286,20 @@ def new_flow_and_palette():
         search.queryEditableText().setTextContents('')
         time.sleep(0.5)
         click(find(editor, 'list item', 'Webhook'), double=True)
-        card(canvas, 'Webhook')
+        webhook = card(canvas, 'Webhook')
         time.sleep(0.5)
         shoot(frame, 'first-step')
+        # room for the next card, which lands in the middle of the view too
+        drag(webhook, -200, 0)
+
+        # a step with a required setting left empty: the card's badge, the setting in red
+        search.queryEditableText().setTextContents('write file')
+        time.sleep(0.5)
+        click(find(editor, 'list item', 'Write File'), double=True)
+        drag(card(canvas, 'Write File'), 60, 0)
+        search.queryEditableText().setTextContents('')
+        time.sleep(0.5)
+        shoot(frame, 'step-problem')
     finally:
         app.quit()
 
@@ -320,6 +344,26 @@ def first_flow(flow, title):
         click(run)
         time.sleep(1.0)
         shoot(frame, 'history')
+    finally:
+        app.quit()
+
+
+def odd_sample(flow, title):
+    """The mapping table on a sample it rejects: the red statuses and the count."""
+    app = App(flow)
+    try:
+        frame = app.window(title + ' — Conduit')
+        editor, canvas = editor_parts(frame)
+        click(card(canvas, 'Tidy up'))
+        edit = find(editor, 'push button', prefix='_Edit', what='the Edit Mapping button')
+        do_action(edit, 'click')
+        window = app.window('Map Fields — Tidy up')
+        following = find(window, 'push button', 'Next sample record')
+        for shown in ('2 of 3', '3 of 3'):
+            do_action(following, 'click')
+            find(window, 'label', shown, what='the sample “%s”' % shown)
+        time.sleep(1.0)
+        shoot(window, 'mapping-problem')
     finally:
         app.quit()
 
@@ -370,10 +414,19 @@ def main():
     shutil.copy(os.path.join(TOP, 'docs', 'examples', 'new-leads.conduit'), flow)
     crm = os.path.join(DOCUMENTS, 'web-form-to-crm.conduit')
     shutil.copy(os.path.join(TOP, 'data', 'examples', 'web-form-to-crm.conduit'), crm)
+    # the guide's flow with a third sign-up that the mapping must reject
+    odd = os.path.join(DOCUMENTS, 'new-leads-odd.conduit')
+    with open(flow, encoding='utf-8') as f:
+        document = json.load(f)
+    document['nodes'][0]['settings']['items'].append(
+        {'Name': '', 'Email': 'jane.doe(at)example.com', 'Newsletter': 'yes'})
+    with open(odd, 'w', encoding='utf-8') as f:
+        json.dump(document, f, indent=2)
     # in this order: the history of the last one shows the runs of the others
     states = {
         'start': start_page,
         'new': new_flow_and_palette,
+        'odd': lambda: odd_sample(odd, 'New leads to a file'),
         'trouble': lambda: trouble(crm, 'Web form lead to CRM contact'),
         'credentials': credentials,
         'first': lambda: first_flow(flow, 'New leads to a file'),
