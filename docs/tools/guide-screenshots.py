@@ -337,6 +337,9 @@ def first_flow(flow, title):
         time.sleep(1.0)
         shoot(frame, 'run-panel')
 
+        # the run's notification would cover the history's items: let it go (libadwaita's
+        # toasts stay five seconds)
+        time.sleep(5.5)
         do_action(frame, 'win.show-history')
         # the newest run (its row has no accessible name in GTK 4.8's list view)
         runs = find(frame, 'list', 'Runs, newest first')
