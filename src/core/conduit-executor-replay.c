@@ -68,6 +68,8 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (ConduitExecutorReplay, conduit_executor_replay, G
 static void
 exchange_free (Exchange *exchange)
 {
+  if (exchange == NULL)
+    return;
   g_clear_pointer (&exchange->input, json_node_unref);
   g_clear_pointer (&exchange->ports, g_ptr_array_unref);
   g_clear_pointer (&exchange->items, g_ptr_array_unref);

@@ -242,8 +242,10 @@ conduit_flow_test_compare_item (JsonNode           *expected,
  * @port: the port
  * @diffs: (element-type ConduitFlowTestDiff): where to add each difference
  *
- * Compares item by item in order; a missing or an extra item is one difference for the whole
- * item (field "").
+ * Items that are the same (volatile fields aside) pair up first, whatever their positions, so
+ * one item going another way does not make every later item look changed; the rest pair up in
+ * order and differ field by field; what is left over is a missing or an extra item (field "").
+ * A difference is numbered by the expected item's position, or the actual one's for an extra.
  *
  * Returns: whether the port sent what was expected
  */
@@ -257,15 +259,39 @@ conduit_flow_test_compare_port (JsonArray          *expected,
 {
   guint ne = expected != NULL ? json_array_get_length (expected) : 0;
   guint na = actual != NULL ? actual->len : 0;
+  g_autofree gboolean *e_used = g_new0 (gboolean, ne + 1);
+  g_autofree gboolean *a_used = g_new0 (gboolean, na + 1);
   gboolean same = TRUE;
+  guint j = 0;
 
-  for (guint i = 0; i < MAX (ne, na); i++)
+  for (guint i = 0; i < ne; i++)
+    for (guint k = 0; k < na; k++)
+      if (!a_used[k] &&
+          compare_at (json_array_get_element (expected, i), g_ptr_array_index (actual, k), "",
+                      volatile_fields, node_id, port, (gint)i, NULL))
+        {
+          e_used[i] = a_used[k] = TRUE;
+          break;
+        }
+
+  for (guint i = 0; i < ne; i++)
     {
-      JsonNode *e = i < ne ? json_array_get_element (expected, i) : NULL;
-      JsonNode *a = i < na ? g_ptr_array_index (actual, i) : NULL;
-
-      if (!compare_at (e, a, "", volatile_fields, node_id, port, (gint)i, diffs))
+      if (e_used[i])
+        continue;
+      while (j < na && a_used[j])
+        j++;
+      if (!compare_at (json_array_get_element (expected, i), j < na ? g_ptr_array_index (actual, j) : NULL,
+                       "", volatile_fields, node_id, port, (gint)i, diffs))
         same = FALSE;
+      if (j < na)
+        a_used[j++] = TRUE;
     }
+  for (guint k = 0; k < na; k++)
+    if (!a_used[k])
+      {
+        compare_at (NULL, g_ptr_array_index (actual, k), "", volatile_fields, node_id, port,
+                    (gint)k, diffs);
+        same = FALSE;
+      }
   return same;
 }
