@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "conduit.h"
+#include "db-test-servers.h"
 #include "fault-server.h"
 #include "runner-test-util.h"
 #include "test-util.h"
@@ -131,6 +132,18 @@ replay_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   *out = conduit_flow_test_run_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+replay_run_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  ConduitRun **run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *run = conduit_runner_run_finish (CONDUIT_RUNNER (object), result, &error);
   g_assert_no_error (error);
 }
 
@@ -506,6 +519,243 @@ test_cli (RunnerFixture *fixture,
   }
 }
 
+/* The shipped examples, each run against local servers and kept as a test, then replayed with
+ * the servers gone (or, for the databases, with the target table emptied and left empty).
+ * With CONDUIT_WRITE_EXAMPLE_TESTS=1 the tests are written beside the examples in data/examples:
+ * that is how the shipped NAME.tests.json files are made. */
+
+static ConduitFlow *
+example_flow (const char *name)
+{
+  g_autofree char *path = test_example_path (name);
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (path, &json, NULL, &error);
+  g_assert_no_error (error);
+  return runner_test_flow (json);
+}
+
+static void
+retarget (ConduitFlow *flow,
+          const char  *node_id,
+          const char  *key,
+          FaultServer *server)
+{
+  ConduitNode *node = conduit_flow_lookup_node (flow, node_id);
+  const char *url = conduit_node_get_setting_string (node, key);
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *target = fault_server_url (server, g_uri_get_path (uri));
+  g_autoptr(JsonNode) value = json_node_init_string (json_node_alloc (), target);
+
+  conduit_node_set_setting (node, key, value);
+}
+
+static void
+set_path (ConduitFlow *flow,
+          const char  *node_id,
+          const char  *path)
+{
+  g_autoptr(JsonNode) value = json_node_init_string (json_node_alloc (), path);
+
+  conduit_node_set_setting (conduit_flow_lookup_node (flow, node_id), "path", value);
+}
+
+static ConduitRun *
+run_from (RunnerFixture *fixture,
+          ConduitFlow   *flow,
+          const char    *trigger)
+{
+  ConduitRun *run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  conduit_runner_run_async (fixture->runner, flow, trigger, NULL, NULL, replay_run_cb, &run);
+  while (run == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (conduit_history_store_flush (fixture->history, &error));
+  g_assert_no_error (error);
+  return run;
+}
+
+/* Keeps @run as the example's test and replays it on @flow; returns the tests file's text. */
+static char *
+keep_and_replay (RunnerFixture *fixture,
+                 const char    *example,
+                 ConduitFlow   *flow,
+                 ConduitRun    *run,
+                 const char    *secret)
+{
+  g_autofree char *shipped = test_example_path (example);
+  g_autofree char *local = g_build_filename (fixture->dir, example, NULL);
+  g_autofree char *tests_path = NULL;
+  g_autoptr(ConduitFlowTest) test = NULL;
+  g_autoptr(ConduitFlowTestResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+
+  tests_path = conduit_flow_test_path_for_flow (g_strcmp0 (g_getenv ("CONDUIT_WRITE_EXAMPLE_TESTS"),
+                                                           "1") == 0 ? shipped : local);
+  g_unlink (tests_path);
+  test = conduit_flow_test_new_from_run (fixture->history, conduit_run_get_id (run), flow,
+                                         conduit_connector_registry_get_default (), "example run",
+                                         NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (conduit_flow_test_save (test, tests_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (tests_path, &text, NULL, NULL));
+  if (secret != NULL)
+    g_assert_null (strstr (text, secret));
+
+  result = replay (test, flow);
+  for (guint i = 0; i < result->diffs->len; i++)
+    {
+      ConduitFlowTestDiff *diff = g_ptr_array_index (result->diffs, i);
+      g_printerr ("%s: %s %s %d %s: %s / %s\n", example, diff->node_id, diff->port, diff->index,
+                  diff->field, diff->expected, diff->actual);
+    }
+  g_assert_null (result->error);
+  g_assert_true (result->passed);
+  return text;
+}
+
+static void
+test_examples_record (RunnerFixture *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *csv = g_build_filename (g_getenv ("CONDUIT_SOURCE_DIR"), "tests", "fixtures",
+                                           "runner", "customers.csv", NULL);
+
+  /* CSV export to an API: a file read, a call per row, refused rows to a file */
+  {
+    g_autoptr(FaultServer) api = fault_server_new ();
+    g_autoptr(ConduitFlow) flow = example_flow ("csv-export-to-api.conduit");
+    g_autofree char *refused = g_build_filename (fixture->dir, "refused.ndjson", NULL);
+    g_autofree char *failed = g_build_filename (fixture->dir, "failed.ndjson", NULL);
+    g_autoptr(ConduitRun) run = NULL;
+    g_autofree char *text = NULL;
+    Listener listener = { 0 };
+
+    retarget (flow, "billing", "url", api);
+    set_path (flow, "export", csv);
+    set_path (flow, "refused", refused);
+    set_path (flow, "failed", failed);
+    run = run_from (fixture, flow, NULL);
+    g_assert_cmpuint (fault_server_n_created (api), ==, 3);
+    g_unlink (refused);
+    {
+      g_autofree char *url = fault_server_url (api, "/");
+      guint16 port = port_of (url);
+
+      g_clear_pointer (&api, fault_server_free);
+      listener_start (&listener, port);
+    }
+    text = keep_and_replay (fixture, "csv-export-to-api.conduit", flow, run, NULL);
+    g_assert_cmpuint (listener.connections, ==, 0);
+    /* the refused rows' file was answered from the recording, not written */
+    g_assert_false (g_file_test (refused, G_FILE_TEST_EXISTS));
+    listener_stop (&listener);
+  }
+
+  /* Web form to CRM: a credential, and a message to chat after each contact */
+  {
+    g_autoptr(FaultServer) api = fault_server_new ();
+    g_autoptr(ConduitFlow) flow = example_flow ("web-form-to-crm.conduit");
+    g_autoptr(ConduitRun) run = NULL;
+    g_autofree char *text = NULL;
+    Listener listener = { 0 };
+
+    retarget (flow, "crm", "url", api);
+    retarget (flow, "slack", "webhook_url", api);
+    g_setenv ("CONDUIT_CREDENTIAL_CRM_API_KEY",
+              "{\"kind\": \"api-key\", \"fields\": {\"header\": \"X-CRM-Key\"}, "
+              "\"secret\": \"crm-" SECRET "\"}", TRUE);
+    run = run_from (fixture, flow, "form");
+    g_unsetenv ("CONDUIT_CREDENTIAL_CRM_API_KEY");
+    g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+    {
+      g_autofree char *url = fault_server_url (api, "/");
+      guint16 port = port_of (url);
+
+      g_clear_pointer (&api, fault_server_free);
+      listener_start (&listener, port);
+    }
+    text = keep_and_replay (fixture, "web-form-to-crm.conduit", flow, run, "crm-" SECRET);
+    g_assert_cmpuint (listener.connections, ==, 0);
+    listener_stop (&listener);
+  }
+
+  /* Webhook order to fulfilment: deduplication runs for real in the replay */
+  {
+    g_autoptr(FaultServer) api = fault_server_new ();
+    g_autoptr(ConduitFlow) flow = example_flow ("webhook-order-to-fulfilment.conduit");
+    g_autoptr(ConduitRun) run = NULL;
+    g_autofree char *text = NULL;
+    Listener listener = { 0 };
+
+    retarget (flow, "warehouse", "url", api);
+    run = run_from (fixture, flow, "order");
+    g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+    {
+      g_autofree char *url = fault_server_url (api, "/");
+      guint16 port = port_of (url);
+
+      g_clear_pointer (&api, fault_server_free);
+      listener_start (&listener, port);
+    }
+    text = keep_and_replay (fixture, "webhook-order-to-fulfilment.conduit", flow, run, NULL);
+    g_assert_cmpuint (listener.connections, ==, 0);
+    listener_stop (&listener);
+  }
+
+  /* MySQL orders to PostgreSQL: both databases recorded; the replay writes nothing */
+  {
+    DbTestServer *mysql = db_test_require (CONDUIT_DB_KIND_MARIADB);
+    DbTestServer *postgresql = db_test_require (CONDUIT_DB_KIND_POSTGRESQL);
+    g_autoptr(ConduitFlow) flow = NULL;
+    g_autoptr(ConduitRun) run = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *json = NULL;
+
+    if (mysql == NULL || postgresql == NULL)
+      return;
+
+    db_test_server_exec (mysql, "DROP TABLE IF EXISTS orders");
+    db_test_server_exec (mysql, "CREATE TABLE orders (id int AUTO_INCREMENT PRIMARY KEY, "
+                                "customer_email varchar(200), total decimal(10,2), "
+                                "currency varchar(8), status varchar(20), "
+                                "placed_at timestamp(3) NULL, updated_at datetime(3) NOT NULL)");
+    db_test_server_exec (mysql, "INSERT INTO orders (customer_email, total, currency, status, "
+                                "placed_at, updated_at) VALUES "
+                                "(' Ada@Example.com ', 12.50, 'EUR', 'paid', '2026-05-01 09:30:00.250', '2026-05-01 09:30:00'),"
+                                "('grace@example.com', 99.90, 'USD', 'paid', '2026-05-01 10:00:00', '2026-05-01 09:30:00'),"
+                                "('not an email', 5.00, 'EUR', 'paid', '2026-05-01 11:00:00', '2026-05-01 11:00:00'),"
+                                "('ken@example.com', 1.00, 'EUR', 'cart', '2026-05-01 13:00:00', '2026-05-01 13:00:00')");
+    db_test_server_exec (postgresql, "DROP TABLE IF EXISTS shop_orders");
+    db_test_server_exec (postgresql, "CREATE TABLE shop_orders (order_id bigint PRIMARY KEY, "
+                                     "email text NOT NULL, amount numeric(12,2) NOT NULL, "
+                                     "currency char(3) NOT NULL, placed_at timestamptz NOT NULL, "
+                                     "loaded_at timestamptz DEFAULT now())");
+    db_test_server_exec (postgresql, "GRANT ALL ON shop_orders TO app");
+    json = db_test_server_credential_json (mysql, "shop-mysql");
+    g_setenv ("CONDUIT_CREDENTIAL_SHOP_MYSQL", json, TRUE);
+    g_clear_pointer (&json, g_free);
+    json = db_test_server_credential_json (postgresql, "reporting-postgresql");
+    g_setenv ("CONDUIT_CREDENTIAL_REPORTING_POSTGRESQL", json, TRUE);
+
+    flow = example_flow ("mysql-orders-to-postgresql.conduit");
+    run = run_from (fixture, flow, NULL);
+    g_unsetenv ("CONDUIT_CREDENTIAL_SHOP_MYSQL");
+    g_unsetenv ("CONDUIT_CREDENTIAL_REPORTING_POSTGRESQL");
+    g_assert_cmpint (db_test_server_count (postgresql, "SELECT count(*) FROM shop_orders"), ==, 2);
+
+    db_test_server_exec (postgresql, "DELETE FROM shop_orders");
+    db_test_server_exec (mysql, "DELETE FROM orders");
+    text = keep_and_replay (fixture, "mysql-orders-to-postgresql.conduit", flow, run,
+                            DB_TEST_PASSWORD);
+    g_assert_cmpint (db_test_server_count (postgresql, "SELECT count(*) FROM shop_orders"), ==, 0);
+  }
+}
+
 /* The shipped examples' saved tests pass with nothing to talk to. */
 static void
 test_examples (void)
@@ -542,6 +792,8 @@ int
 main (int    argc,
       char **argv)
 {
+  int status;
+
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/conduit/flow-test/record-replay", RunnerFixture, NULL, runner_fixture_set_up,
@@ -550,7 +802,11 @@ main (int    argc,
   g_test_add_func ("/conduit/flow-test/volatile", test_volatile_paths);
   g_test_add ("/conduit/flow-test/cli", RunnerFixture, NULL, runner_fixture_set_up, test_cli,
               runner_fixture_tear_down);
+  g_test_add ("/conduit/flow-test/examples/record", RunnerFixture, NULL, runner_fixture_set_up,
+              test_examples_record, runner_fixture_tear_down);
   g_test_add_func ("/conduit/flow-test/examples", test_examples);
 
-  return g_test_run ();
+  status = g_test_run ();
+  db_test_stop_all ();
+  return status;
 }
