@@ -62,6 +62,16 @@ struct _ConduitExecutorReplay
 
 static void executor_iface_init (ConduitExecutorInterface *iface);
 
+/* json_node_init_array() adds a reference; this hands its over. */
+static inline JsonNode *
+node_take_array (JsonArray *array)
+{
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_take_array (node, array);
+  return node;
+}
+
 G_DEFINE_FINAL_TYPE_WITH_CODE (ConduitExecutorReplay, conduit_executor_replay, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (CONDUIT_TYPE_EXECUTOR, executor_iface_init))
 
@@ -176,7 +186,7 @@ conduit_executor_replay_install (ConduitRunner      *runner,
   data = g_new0 (ReplayData, 1);
   data->trigger_node = g_strdup (trigger_node);
   data->recordings = recordings != NULL ? json_node_ref (recordings)
-                                        : json_node_init_array (json_node_alloc (), json_array_new ());
+                                        : node_take_array (json_array_new ());
   data->volatile_fields = g_strdupv ((char **)volatile_fields);
   data->exchanges = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify)g_ptr_array_unref);

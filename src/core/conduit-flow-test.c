@@ -32,6 +32,25 @@
 
 G_DEFINE_QUARK (conduit-flow-test-error-quark, conduit_flow_test_error)
 
+/* json_node_init_object() and _init_array() add a reference; these hand theirs over. */
+static inline JsonNode *
+node_take_object (JsonObject *object)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, object);
+  return node;
+}
+
+static inline JsonNode *
+node_take_array (JsonArray *array)
+{
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_take_array (node, array);
+  return node;
+}
+
 /**
  * conduit_flow_test_free:
  * @test: (transfer full): a test
@@ -265,7 +284,7 @@ read_test (Checker    *checker,
       test->recordings = json_node_copy (node);
     }
   else
-    test->recordings = json_node_init_array (json_node_alloc (), json_array_new ());
+    test->recordings = node_take_array (json_array_new ());
 
   if ((node = GET_OBJECT (checker, object, pointer, "expected", FALSE)))
     {
@@ -283,7 +302,7 @@ read_test (Checker    *checker,
       test->expected = json_node_copy (node);
     }
   else
-    test->expected = json_node_init_object (json_node_alloc (), json_object_new ());
+    test->expected = node_take_object (json_object_new ());
 
   if ((node = GET_ARRAY (checker, object, pointer, "volatile", FALSE)))
     {
@@ -491,7 +510,7 @@ array_of (GPtrArray *items)
 
   for (guint i = 0; items != NULL && i < items->len; i++)
     json_array_add_element (array, json_node_copy (g_ptr_array_index (items, i)));
-  return json_node_init_array (json_node_alloc (), array);
+  return node_take_array (array);
 }
 
 /**
@@ -517,16 +536,16 @@ conduit_flow_test_to_json (ConduitFlowTest *test)
   json_object_set_member (object, "recordings",
                           test->recordings != NULL
                             ? json_node_copy (test->recordings)
-                            : json_node_init_array (json_node_alloc (), json_array_new ()));
+                            : node_take_array (json_array_new ()));
   json_object_set_member (object, "expected",
                           test->expected != NULL
                             ? json_node_copy (test->expected)
-                            : json_node_init_object (json_node_alloc (), json_object_new ()));
+                            : node_take_object (json_object_new ()));
   for (guint i = 0; test->volatile_fields != NULL && test->volatile_fields[i] != NULL; i++)
     json_array_add_string_element (fields, test->volatile_fields[i]);
   json_object_set_array_member (object, "volatile", fields);
 
-  return json_node_init_object (json_node_alloc (), object);
+  return node_take_object (object);
 }
 
 /**
@@ -671,7 +690,7 @@ ports_to_json (NodeItems *items)
   names = g_list_sort (names, (GCompareFunc)g_strcmp0);
   for (GList *l = names; l != NULL; l = l->next)
     json_object_set_member (ports, l->data, array_of (g_hash_table_lookup (items->out, l->data)));
-  return json_node_init_object (json_node_alloc (), ports);
+  return node_take_object (ports);
 }
 
 /**
@@ -719,7 +738,7 @@ conduit_flow_test_new_from_run (ConduitHistoryStore       *store,
   test->volatile_fields = g_strdupv ((char **)volatile_fields);
   if (test->volatile_fields == NULL)
     test->volatile_fields = g_new0 (char *, 1);
-  test->recordings = json_node_init_array (json_node_alloc (), recordings);
+  test->recordings = node_take_array (recordings);
 
   run = conduit_history_store_get_run (store, run_id, error);
   if (run == NULL)
@@ -847,7 +866,7 @@ conduit_flow_test_new_from_run (ConduitHistoryStore       *store,
           json_array_add_object_element (recordings, recording);
         }
     }
-  test->expected = json_node_init_object (json_node_alloc (), g_steal_pointer (&expected));
+  test->expected = node_take_object (g_steal_pointer (&expected));
 
   return g_steal_pointer (&test);
 }
