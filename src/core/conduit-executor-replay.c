@@ -152,8 +152,8 @@ conduit_connector_is_edge (ConduitConnector *connector)
  * @recordings: a test's "recordings" array
  * @volatile_fields: (nullable): field paths ignored when matching calls
  *
- * Binds every edge step type of @flow to the replay executor on @runner and keeps the
- * recording on the runner's step context, where the executors find it.
+ * Binds every edge step type of @flow, and the trigger's type, to the replay executor on
+ * @runner, and keeps the recording on the runner's step context, where the executors find it.
  */
 void
 conduit_executor_replay_install (ConduitRunner      *runner,
@@ -178,8 +178,10 @@ conduit_executor_replay_install (ConduitRunner      *runner,
       const char *type = conduit_node_get_connector_id (node);
       ConduitConnector *connector = conduit_connector_registry_lookup (registry, type);
 
-      if (connector != NULL && conduit_connector_is_edge (connector) &&
-          g_strcmp0 (conduit_node_get_id (node), trigger_node) != 0)
+      /* The trigger too: an app's polling trigger would fetch new records instead of passing
+       * the test's items on. The replay executor passes the trigger's items through. */
+      if ((connector != NULL && conduit_connector_is_edge (connector)) ||
+          g_strcmp0 (conduit_node_get_id (node), trigger_node) == 0)
         conduit_runner_set_executor (runner, type, CONDUIT_TYPE_EXECUTOR_REPLAY);
     }
 
