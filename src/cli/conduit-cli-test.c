@@ -26,6 +26,8 @@
  * port, item, field, expected and actual. Exit status 0 when every test passed, 1 otherwise.
  * `save` turns a run of the history into a test in FLOW.tests.json. docs/testing.md. */
 
+#define MAX_VALUE_SHOWN 600
+
 typedef struct
 {
   GMainLoop             *loop;
@@ -74,11 +76,25 @@ step_title (ConduitFlow *flow,
   return title != NULL && title[0] != '\0' ? title : node_id;
 }
 
+/* A whole item can be long; a line that says where it differs needs only its start. */
+static char *
+shorten (const char *text)
+{
+  if (text == NULL || g_utf8_strlen (text, -1) <= MAX_VALUE_SHOWN)
+    return g_strdup (text);
+  {
+    g_autofree char *start = g_utf8_substring (text, 0, MAX_VALUE_SHOWN);
+    return g_strconcat (start, "…", NULL);
+  }
+}
+
 static char *
 format_diff (ConduitFlow               *flow,
              const ConduitFlowTestDiff *diff)
 {
   g_autoptr(GString) line = g_string_new (NULL);
+  g_autofree char *expected = shorten (diff->expected);
+  g_autofree char *actual = shorten (diff->actual);
 
   g_string_append_printf (line, _("step “%s” (%s)"), step_title (flow, diff->node_id),
                           diff->node_id);
@@ -92,12 +108,12 @@ format_diff (ConduitFlow               *flow,
     g_string_append_printf (line, _(", item %d"), diff->index + 1);
   if (diff->field != NULL && diff->field[0] != '\0')
     g_string_append_printf (line, _(", field %s"), diff->field);
-  if (diff->expected == NULL)
-    g_string_append_printf (line, _(": not expected, got %s"), diff->actual);
-  else if (diff->actual == NULL)
-    g_string_append_printf (line, _(": expected %s, got nothing"), diff->expected);
+  if (expected == NULL)
+    g_string_append_printf (line, _(": not expected, got %s"), actual);
+  else if (actual == NULL)
+    g_string_append_printf (line, _(": expected %s, got nothing"), expected);
   else
-    g_string_append_printf (line, _(": expected %s, got %s"), diff->expected, diff->actual);
+    g_string_append_printf (line, _(": expected %s, got %s"), expected, actual);
   return g_string_free (g_steal_pointer (&line), FALSE);
 }
 
