@@ -279,6 +279,8 @@ test_load_errors (void)
       " {\"name\": \"a\", \"trigger\": {\"node\": \"t\", \"items\": []}} ]}",
       "/tests/1/name: another test is already called “a”" },
     { "{\"format\": 1, \"tests\": [", "f.tests.json: " },
+    { "", "f.tests.json:1: the file is empty" },
+    { " \n ", "f.tests.json:1: the file is empty" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -444,6 +444,14 @@ conduit_flow_test_load_data (const char  *data,
       return NULL;
     }
 
+  /* json-glib accepts an empty (or all blank) text and gives no root at all */
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, CONDUIT_FLOW_TEST_ERROR, CONDUIT_FLOW_TEST_ERROR_INVALID,
+                   _("%s:1: the file is empty"), where);
+      return NULL;
+    }
+
   tests = read_tests (&checker, json_parser_get_root (parser));
   if (tests != NULL)
     return tests;
