@@ -310,6 +310,45 @@ test_load_errors (void)
   }
 }
 
+/* An app operation's step answers from the recording too; without one, the message gives the
+ * app's method and address, read from its descriptor. */
+static void
+test_app_step_not_recorded (void)
+{
+  g_autoptr(ConduitFlow) flow = runner_test_flow (
+    "{ \"version\": 1, \"name\": \"App\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0],"
+    "    \"settings\": { \"items\": [ { \"email\": \"ada@example.com\" } ] } },"
+    "  { \"id\": \"hub\", \"type\": \"hubspot.create-contact\", \"title\": \"Add to HubSpot\","
+    "    \"position\": [200, 0],"
+    "    \"settings\": { \"credential\": \"hubspot\", \"email\": \"{{email}}\" } } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"hub\", \"to_port\": \"in\" } ] }");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tests = conduit_flow_test_load_data (
+    "{\"format\": 1, \"tests\": [ {\"name\": \"t\", \"trigger\": {\"node\": \"start\","
+    " \"items\": [ {\"email\": \"ada@example.com\"} ]},"
+    " \"recordings\": [ {\"node\": \"hub\", \"items_in\": [ {\"email\": \"grace@example.com\"} ],"
+    "   \"ports\": {\"out\": [ {\"id\": \"7\"} ]}} ],"
+    " \"expected\": {\"hub\": {\"out\": [ {\"id\": \"7\"} ]}} } ]}", (gsize)-1, "app.tests.json",
+    &error);
+  g_autoptr(ConduitFlowTestResult) result = NULL;
+  gboolean found = FALSE;
+
+  g_assert_no_error (error);
+  result = replay (g_ptr_array_index (tests, 0), flow);
+  g_assert_false (result->passed);
+  for (guint i = 0; i < result->diffs->len; i++)
+    {
+      ConduitFlowTestDiff *diff = g_ptr_array_index (result->diffs, i);
+
+      if (g_strcmp0 (diff->port, "error") == 0 && diff->actual != NULL &&
+          strstr (diff->actual, "not recorded: POST https://api.hubapi.com/crm/v3/objects/contacts "
+                                "with {\\\"email\\\":\\\"ada@example.com\\\"}") != NULL)
+        found = TRUE;
+    }
+  g_assert_true (found);
+}
+
 static void
 test_volatile_paths (void)
 {
@@ -805,6 +844,7 @@ main (int    argc,
               test_record_replay, runner_fixture_tear_down);
   g_test_add_func ("/conduit/flow-test/load-errors", test_load_errors);
   g_test_add_func ("/conduit/flow-test/volatile", test_volatile_paths);
+  g_test_add_func ("/conduit/flow-test/app-step", test_app_step_not_recorded);
   g_test_add ("/conduit/flow-test/cli", RunnerFixture, NULL, runner_fixture_set_up, test_cli,
               runner_fixture_tear_down);
   g_test_add ("/conduit/flow-test/examples/record", RunnerFixture, NULL, runner_fixture_set_up,

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "conduit-app-request.h"
 #include "conduit-executor-replay.h"
 #include "conduit-executor-text.h"
 #include "conduit-flow-test.h"
@@ -423,11 +424,23 @@ describe_call (ConduitRun       *run,
   else if (operation != NULL && member_object (operation, "request") != NULL)
     {
       JsonObject *request = member_object (operation, "request");
+      ConduitAppDescriptor *app = conduit_connector_get_app (connector);
+      JsonObject *connection = app != NULL ? conduit_app_descriptor_get_connection (app) : NULL;
+      const char *base = connection != NULL
+        ? json_object_get_string_member_with_default (connection, "base_url", "") : "";
+      const char *path = json_object_get_string_member_with_default (request, "path", "/");
+      g_autoptr(JsonObject) scope = json_object_new ();
+      g_autoptr(JsonNode) scope_node = NULL;
+      g_autofree char *rendered = NULL;
 
-      text = g_strdup_printf (_("not recorded: %s %s with %s"),
+      /* the item stands in for the step's input fields: close enough to recognise the call */
+      json_object_set_member (scope, "input", json_node_copy (item));
+      json_object_set_member (scope, "item", json_node_copy (item));
+      scope_node = json_node_init_object (json_node_alloc (), scope);
+      rendered = conduit_app_render_text (path, scope_node, NULL);
+      text = g_strdup_printf (_("not recorded: %s %s%s with %s"),
                               json_object_get_string_member_with_default (request, "method", "GET"),
-                              json_object_get_string_member_with_default (request, "path", "/"),
-                              shown);
+                              base, rendered != NULL ? rendered : path, shown);
     }
   else
     text = g_strdup_printf (_("not recorded: %s “%s” with %s"),
