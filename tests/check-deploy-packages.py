@@ -10,8 +10,10 @@ import re
 import subprocess
 import sys
 
-# Part of every Debian system: no need to name them.
-ESSENTIAL = {"libc6"}
+# Part of every Debian system (libc6 depends on libgcc-s1): no need to name them.
+ESSENTIAL = {"libc6", "libgcc-s1"}
+# A sanitizer build links the sanitizers' runtimes, which a server's build does not.
+SANITIZER_RUNTIMES = ("libasan", "libubsan", "libtsan", "liblsan")
 
 
 def main():
@@ -23,6 +25,9 @@ def main():
     needed = re.findall(r"\(NEEDED\)\s+Shared library: \[(.+?)\]",
                         subprocess.run(["readelf", "-d", cli], check=True, capture_output=True,
                                        text=True).stdout)
+    if any(soname.startswith(SANITIZER_RUNTIMES) for soname in needed):
+        print("a sanitizer build: its libraries are not what a deployment runs")
+        return 77
     resolved = {}
     for line in subprocess.run(["ldd", cli], check=True, capture_output=True, text=True).stdout.splitlines():
         match = re.match(r"\s*(\S+) => (\S+)", line)

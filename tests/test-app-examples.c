@@ -27,6 +27,15 @@ typedef struct
   char       *title;
 } Case;
 
+static void
+case_free (Case *c)
+{
+  g_free (c->app_id);
+  g_free (c->path);
+  g_free (c->title);
+  g_free (c);
+}
+
 typedef struct
 {
   SoupServer *server;
@@ -108,7 +117,7 @@ string_map (GHashTable *table)
       while (g_hash_table_iter_next (&iter, &name, &value))
         json_object_set_string_member (object, name, value);
     }
-  return json_node_init_object (json_node_alloc (), object);
+  return conduit_json_node_take_object (object);
 }
 
 static void
@@ -215,7 +224,7 @@ with_server (JsonNode   *node,
       json_object_iter_init (&iter, json_node_get_object (node));
       while (json_object_iter_next (&iter, &name, &value))
         json_object_set_member (out, name, with_server (value, base));
-      return json_node_init_object (json_node_alloc (), out);
+      return conduit_json_node_take_object (out);
     }
   if (json_node_get_value_type (node) == G_TYPE_STRING && strstr (json_node_get_string (node), "{{server}}"))
     {
@@ -298,7 +307,7 @@ test_example (gconstpointer data)
   soup_session_set_proxy_resolver (conduit_runner_get_session (runner), NULL);
 
   input = with_server (json_object_has_member (example, "input") ? json_object_get_member (example, "input")
-                                                                : json_node_init_object (json_node_alloc (), json_object_new ()),
+                                                                : conduit_json_node_take_object (json_object_new ()),
                        mock.base);
   input_text = json_to_string (input, FALSE);
   flow_text = g_strdup_printf ("{ \"version\": 1, \"name\": \"Example\", \"nodes\": ["
@@ -465,8 +474,7 @@ main (int   argc,
           c->index = j;
           test_path = g_strdup_printf ("/conduit/app-examples/%s/%u-%s", app_id, j,
                                        json_object_get_string_member (example, "operation"));
-          /* the cases live as long as the test program */
-          g_test_add_data_func (test_path, c, test_example);
+          g_test_add_data_func_full (test_path, c, test_example, (GDestroyNotify)case_free);
         }
     }
 

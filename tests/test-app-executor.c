@@ -42,7 +42,7 @@ record (guint id)
 
   json_object_set_int_member (object, "id", id);
   json_object_set_string_member (object, "name", "thing");
-  return json_node_init_object (json_node_alloc (), object);
+  return conduit_json_node_take_object (object);
 }
 
 static JsonArray *
@@ -99,7 +99,7 @@ handler (SoupServer        *server,
   if (g_strcmp0 (auth, "Bearer tok-123") != 0)
     {
       json_object_set_string_member (body, "message", "no token");
-      reply_json (msg, 401, node = json_node_init_object (json_node_alloc (), json_object_ref (body)));
+      reply_json (msg, 401, node = json_node_init_object (json_node_alloc (), body));
       return;
     }
 
@@ -197,7 +197,7 @@ handler (SoupServer        *server,
       return;
     }
 
-  node = json_node_init_object (json_node_alloc (), json_object_ref (body));
+  node = json_node_init_object (json_node_alloc (), body);
   reply_json (msg, 200, node);
 }
 
@@ -586,7 +586,7 @@ add_message (Fixture    *fixture,
 
   json_object_set_string_member (object, "ts", ts);
   json_object_set_string_member (object, "text", "hello");
-  g_ptr_array_add (fixture->poll_records, json_node_init_object (json_node_alloc (), object));
+  g_ptr_array_add (fixture->poll_records, conduit_json_node_take_object (object));
 }
 
 static void

@@ -106,10 +106,10 @@ remove_tree (const char *path)
 
   while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)))
     {
-      g_autoptr(GFileInfo) owned = info;
       g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
       g_autofree char *child_path = g_file_get_path (child);
 
+      g_object_unref (info);
       remove_tree (child_path);
     }
   g_file_delete (file, NULL, NULL);
@@ -121,6 +121,7 @@ test_deploy_examples (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *tmp = g_dir_make_tmp ("conduit-deploy-XXXXXX", &error);
   g_autofree char *dir = g_build_filename (tmp, "orders-server", NULL);
+  g_autofree char *systemd_analyze = NULL;
   g_autofree char *web_form = example ("web-form-to-crm.conduit");
   g_autofree char *order = example ("webhook-order-to-fulfilment.conduit");
   g_autofree char *unit = NULL;
@@ -143,7 +144,8 @@ test_deploy_examples (void)
 
   unit = read_text (dir, "conduit.service");
   g_assert_nonnull (strstr (unit, "\nExecStart=/usr/local/bin/conduit-cli serve --history "
-                                  "/var/lib/conduit/history.db /etc/conduit/flows/web-form-to-crm.conduit "
+                                  "/var/lib/conduit/history.db --admin 127.0.0.1:8790 "
+                                  "/etc/conduit/flows/web-form-to-crm.conduit "
                                   "/etc/conduit/flows/webhook-order-to-fulfilment.conduit\n"));
   g_assert_nonnull (strstr (unit, "\nProtectSystem=strict\n"));
   g_assert_nonnull (strstr (unit, "\nNoNewPrivileges=yes\n"));
@@ -185,7 +187,7 @@ test_deploy_examples (void)
   }
 
   /* systemd accepts the unit (its command pointed at the copied binary, which exists here) */
-  if (g_find_program_in_path ("systemd-analyze") != NULL)
+  if ((systemd_analyze = g_find_program_in_path ("systemd-analyze")) != NULL)
     {
       g_autofree char *check_dir = g_build_filename (tmp, "unit-check", NULL);
       g_autofree char *check_unit = g_build_filename (check_dir, "conduit.service", NULL);

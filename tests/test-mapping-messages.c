@@ -69,6 +69,7 @@ test_date_codes_listed (void)
   g_autoptr(ConduitMapping) mapping = conduit_mapping_load_json (node, &problems);
   const char *message;
 
+  g_assert_nonnull (mapping);
   g_assert_nonnull (problems);
   g_assert_cmpuint (problems->len, ==, 1);
   message = ((ConduitMappingProblem *)g_ptr_array_index (problems, 0))->message;

@@ -975,6 +975,7 @@ test_apps_after_sign_in (Fixture       *fixture,
       g_autofree char *flow = NULL;
       g_autofree char *out = NULL;
       g_autofree char *err = NULL;
+      g_autofree char *expected_token = NULL;
       guint refreshes = fixture->auth->refreshes;
       guint api_calls = fixture->auth->api_calls;
       gboolean exited = FALSE;
@@ -1017,8 +1018,8 @@ test_apps_after_sign_in (Fixture       *fixture,
       g_assert_cmpuint (fixture->auth->refreshes, ==, refreshes + 1);
       g_assert_cmpuint (fixture->auth->api_calls, ==, api_calls + 1);
       kept = lookup (id);
-      g_assert_cmpstr (conduit_credential_get_secret (kept, "access_token"), ==,
-                       g_strdup_printf ("access-token-%u", fixture->auth->issued));
+      expected_token = g_strdup_printf ("access-token-%u", fixture->auth->issued);
+      g_assert_cmpstr (conduit_credential_get_secret (kept, "access_token"), ==, expected_token);
       forget (id);
     }
 

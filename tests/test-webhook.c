@@ -803,8 +803,8 @@ test_timeouts (Fixture       *fixture,
   const char *requests[] = {
     "",                                                            /* says nothing */
     "POST /hooks/orders HTTP/1.1\r\nHost: x\r\n",                  /* headers never end */
-    "POST /hooks/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-    "Content-Length: 100\r\n\r\n{\"order_id\":",                  /* body never ends */
+    ("POST /hooks/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+     "Content-Length: 100\r\n\r\n{\"order_id\":"),                 /* body never ends */
   };
 
   conduit_webhook_server_set_limits (fixture->server, &limits);

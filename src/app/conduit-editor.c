@@ -715,6 +715,53 @@ search_action (GtkWidget  *widget,
   conduit_palette_focus_search (self->palette);
 }
 
+/* Undo and redo reach the flow's history wherever the focus is in the editor (the palette's
+ * list, a card's button): the graph view and the inspector's text fields handle the keys first
+ * when they have the focus. */
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  ConduitEditor *self = CONDUIT_EDITOR (widget);
+  ConduitUndoStack *stack;
+
+  if (self->document == NULL)
+    return;
+  stack = conduit_document_get_undo_stack (self->document);
+  if (g_str_equal (action_name, "editor.undo"))
+    conduit_undo_stack_undo (stack);
+  else
+    conduit_undo_stack_redo (stack);
+}
+
+/* Escape puts away a palette that folded over the canvas in a narrow window; anywhere else it
+ * means what the focused widget makes of it. */
+static gboolean
+dismiss_folded_palette (ConduitEditor *self)
+{
+  if (!adw_flap_get_folded (self->palette_flap) || !adw_flap_get_reveal_flap (self->palette_flap))
+    return FALSE;
+
+  adw_flap_set_reveal_flap (self->palette_flap, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->graph_view));
+  return TRUE;
+}
+
+static gboolean
+escape_pressed (GtkWidget *widget,
+                GVariant  *arguments,
+                gpointer   user_data)
+{
+  return dismiss_folded_palette (CONDUIT_EDITOR (widget));
+}
+
+static void
+on_palette_dismissed (ConduitEditor *self)
+{
+  dismiss_folded_palette (self);
+}
+
 static void
 conduit_editor_dispose (GObject *object)
 {
@@ -848,18 +895,25 @@ conduit_editor_class_init (ConduitEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitEditor, credential_banner_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitEditor, credential_banner_button);
   gtk_widget_class_bind_template_callback (widget_class, on_connector_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_palette_dismissed);
 
   gtk_widget_class_install_property_action (widget_class, "editor.show-palette", "show-palette");
   gtk_widget_class_install_property_action (widget_class, "editor.show-inspector", "show-inspector");
   gtk_widget_class_install_action (widget_class, "editor.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "editor.new-credential", "s", new_credential_action);
   gtk_widget_class_install_action (widget_class, "editor.run", NULL, run_action);
+  gtk_widget_class_install_action (widget_class, "editor.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "editor.redo", NULL, undo_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "editor.show-palette", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK,
                                        "editor.show-inspector", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "editor.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "editor.run", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "editor.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "editor.redo", NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape_pressed, NULL);
 }
 
 static void

@@ -626,6 +626,8 @@ _conduit_graph_view_class_actions_init (GtkWidgetClass *widget_class)
                                        "graph.zoom-out", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK,
                                        "graph.zoom-reset", NULL);
+  /* "1" shows the whole flow, as in n8n's editor, which many of our users come from */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, 0, "graph.zoom-fit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "graph.rename", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "graph.activate", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0, "graph.activate", NULL);

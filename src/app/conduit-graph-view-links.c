@@ -499,13 +499,11 @@ snapshot_minimap (ConduitGraphView *self,
   if (self->minimap_node == NULL || !graphene_rect_equal (&box, &self->minimap_bounds))
     {
       g_autoptr(GtkSnapshot) inner = gtk_snapshot_new ();
-      GdkRGBA background = self->card_color;
+      GdkRGBA background = self->minimap_color;
       GdkRGBA shape = self->link_color;
       GdkRGBA edge = self->link_color;
       cairo_t *cr;
 
-      /* over the grid and links, so it must be opaque: the card colour can be translucent */
-      background.alpha = 1;
       shape.alpha = 0.35;
       edge.alpha = 0.3;
       gtk_snapshot_append_color (inner, &self->grid_color, &box);

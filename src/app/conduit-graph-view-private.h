@@ -106,6 +106,7 @@ struct _ConduitGraphView
   GdkRGBA                   error_color;
   GdkRGBA                   grid_color;
   GdkRGBA                   card_color;
+  GdkRGBA                   minimap_color;  /* opaque: the card colour laid over the view's */
   GdkRGBA                   card_border_color;
   GdkRGBA                   warning_color;
 

@@ -578,8 +578,11 @@ read_colors (ConduitGraphView *self)
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (self));
   GdkRGBA fg;
+  GdkRGBA view;
 
   gtk_style_context_get_color (context, &fg);
+  if (!gtk_style_context_lookup_color (context, "view_bg_color", &view))
+    gdk_rgba_parse (&view, "#ffffff");
   if (!gtk_style_context_lookup_color (context, "accent_color", &self->accent_color))
     gdk_rgba_parse (&self->accent_color, "#3584e4");
   if (!gtk_style_context_lookup_color (context, "error_color", &self->error_color))
@@ -591,6 +594,13 @@ read_colors (ConduitGraphView *self)
   if (!gtk_style_context_lookup_color (context, "card_shade_color", &self->card_border_color))
     gdk_rgba_parse (&self->card_border_color, "rgba(0,0,0,0.07)");
   G_GNUC_END_IGNORE_DEPRECATIONS
+
+  /* The minimap lies over links and grid, so it must be opaque; the dark style's card colour is
+   * a translucent white, which made it a white box hiding its light shapes. */
+  self->minimap_color.red = view.red + (self->card_color.red - view.red) * self->card_color.alpha;
+  self->minimap_color.green = view.green + (self->card_color.green - view.green) * self->card_color.alpha;
+  self->minimap_color.blue = view.blue + (self->card_color.blue - view.blue) * self->card_color.alpha;
+  self->minimap_color.alpha = 1;
 
   self->link_color = fg;
   self->link_color.alpha = 0.7;

@@ -43,6 +43,7 @@ enum {
 
 enum {
   CONNECTOR_ACTIVATED,
+  DISMISSED,
   N_SIGNALS
 };
 
@@ -269,10 +270,17 @@ on_search_activate (ConduitPalette *self)
     g_signal_emit (self, signals[CONNECTOR_ACTIVATED], 0, row_get_connector (row));
 }
 
+/* Escape in the search: the first clears what was typed, the next one (or the first, when
+ * nothing was) says the palette is not wanted now. */
 static void
 on_stop_search (ConduitPalette *self)
 {
-  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  if (text != NULL && *text != '\0')
+    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  else
+    g_signal_emit (self, signals[DISMISSED], 0);
 }
 
 static gboolean
@@ -491,6 +499,17 @@ conduit_palette_class_init (ConduitPaletteClass *klass)
   signals[CONNECTOR_ACTIVATED] =
     g_signal_new ("connector-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, CONDUIT_TYPE_CONNECTOR);
+
+  /**
+   * ConduitPalette::dismissed:
+   * @self: the palette
+   *
+   * Emitted on Escape in an empty search field: the person does not want a step now, and a
+   * palette folded over the canvas can go.
+   */
+  signals[DISMISSED] =
+    g_signal_new ("dismissed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   /* keeps the resource (and its registering constructor) linked into tests that use only
    * this widget */

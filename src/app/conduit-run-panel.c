@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "conduit-json-text.h"
 #include "conduit-resources.h"
 #include "conduit-run-panel.h"
 #include "conduit-webhook-info.h"
@@ -104,7 +105,7 @@ collect_input (ConduitRun  *run,
                                                           conduit_link_get_from_port (link)));
     }
 
-  return json_node_init_array (json_node_alloc (), array);
+  return conduit_json_node_take_array (array);
 }
 
 /* One array when a single port sent items, else an object of arrays by port. */
@@ -140,9 +141,9 @@ collect_output (ConduitRun       *run,
       result = json_node_copy (json_object_get_member (by_port, members->data));
     }
   else if (json_object_get_size (by_port) == 0)
-    result = json_node_init_array (json_node_alloc (), json_array_new ());
+    result = conduit_json_node_take_array (json_array_new ());
   else
-    result = json_node_init_object (json_node_alloc (), by_port);
+    result = conduit_json_node_take_object (by_port);
 
   json_object_unref (by_port);
   return result;

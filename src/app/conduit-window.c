@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "conduit-editor.h"
 #include "conduit-resources.h"
@@ -42,6 +43,7 @@ struct _ConduitWindow
   AdwPreferencesGroup  *recent_group;
   GtkListBox           *recent_list;
   GtkListBox           *examples_list;
+  GMenu                *examples_menu;
   GtkWidget            *history_button;
   GtkWidget            *save_button;
   ConduitHistoryView   *history_view;
@@ -297,11 +299,13 @@ show_load_error (ConduitWindow *self,
   adw_window_title_set_subtitle (self->window_title, _("Could not be opened"));
 }
 
+/* The start page lists recent flows by their names, as people know them. */
 static void
-add_to_recent (GFile *file)
+add_to_recent (ConduitDocument *document)
 {
-  g_autofree char *uri = g_file_get_uri (file);
+  g_autofree char *uri = g_file_get_uri (conduit_document_get_file (document));
   GtkRecentData data = {
+    .display_name = (char *)conduit_flow_get_name (conduit_document_get_flow (document)),
     .mime_type = (char *)CONDUIT_FLOW_MIME_TYPE,
     .app_name = (char *)g_get_application_name (),
     .app_exec = (char *)"conduit %u",
@@ -324,11 +328,17 @@ load_cb (GObject      *object,
   if (document == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_load_error (self, self->loading_file, problems, error);
+        {
+          g_autofree char *uri = g_file_get_uri (self->loading_file);
+
+          /* a flow that cannot be opened is no recent flow to offer again */
+          gtk_recent_manager_remove_item (gtk_recent_manager_get_default (), uri, NULL);
+          show_load_error (self, self->loading_file, problems, error);
+        }
       return;
     }
 
-  add_to_recent (conduit_document_get_file (document));
+  add_to_recent (document);
   conduit_window_set_document (self, document);
 }
 
@@ -390,6 +400,45 @@ conduit_window_open_example (ConduitWindow *self,
   conduit_window_set_document (self, document);
 }
 
+/* GNOME's rule for a one-document window, the same for New, Open, a recent flow and an
+ * example: a window keeps the flow it shows, and another flow opens in a window of its own —
+ * except that a window with nothing of value (the start page, a file that could not be read, a
+ * new flow still empty and unchanged) takes it. A flow already open is shown where it is. */
+static ConduitWindow *
+window_for_opening (ConduitWindow *self,
+                    GFile         *file)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  ConduitWindow *window;
+
+  if (file != NULL && application != NULL)
+    for (GList *l = gtk_application_get_windows (application); l != NULL; l = l->next)
+      {
+        ConduitWindow *other = l->data;
+        GFile *shown;
+
+        if (!CONDUIT_IS_WINDOW (other) || other->document == NULL)
+          continue;
+        shown = conduit_document_get_file (other->document);
+        if (shown != NULL && g_file_equal (shown, file))
+          {
+            gtk_window_present (GTK_WINDOW (other));
+            return NULL;
+          }
+      }
+
+  if (self->document == NULL ||
+      (conduit_document_get_file (self->document) == NULL &&
+       !conduit_document_get_modified (self->document) &&
+       conduit_flow_get_n_nodes (conduit_document_get_flow (self->document)) == 0) ||
+      application == NULL)
+    return self;
+
+  window = conduit_window_new (CONDUIT_APPLICATION (application));
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
 static void
 open_response_cb (GtkNativeDialog *dialog,
                   int              response,
@@ -400,7 +449,10 @@ open_response_cb (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      conduit_window_open_file (self, file);
+      ConduitWindow *window = window_for_opening (self, file);
+
+      if (window != NULL)
+        conduit_window_open_file (window, file);
     }
 
   g_object_unref (dialog);
@@ -441,22 +493,10 @@ new_flow_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
-  ConduitWindow *self = CONDUIT_WINDOW (widget);
-  g_autoptr(ConduitDocument) document = NULL;
+  ConduitWindow *window = window_for_opening (CONDUIT_WINDOW (widget), NULL);
+  g_autoptr(ConduitDocument) document = conduit_document_new_untitled ();
 
-  if (self->document != NULL)
-    {
-      /* Keep this window's flow; a new flow gets a window of its own. */
-      ConduitWindow *window = conduit_window_new (CONDUIT_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
-
-      document = conduit_document_new_untitled ();
-      conduit_window_set_document (window, document);
-      gtk_window_present (GTK_WINDOW (window));
-      return;
-    }
-
-  document = conduit_document_new_untitled ();
-  conduit_window_set_document (self, document);
+  conduit_window_set_document (window, document);
 }
 
 static void
@@ -464,7 +504,9 @@ open_example_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
-  conduit_window_open_example (CONDUIT_WINDOW (widget), g_variant_get_string (parameter, NULL));
+  ConduitWindow *window = window_for_opening (CONDUIT_WINDOW (widget), NULL);
+
+  conduit_window_open_example (window, g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -473,7 +515,10 @@ open_recent_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
-  conduit_window_open_file (CONDUIT_WINDOW (widget), file);
+  ConduitWindow *window = window_for_opening (CONDUIT_WINDOW (widget), file);
+
+  if (window != NULL)
+    conduit_window_open_file (window, file);
 }
 
 static void
@@ -494,7 +539,7 @@ save_cb (GObject      *object,
       return;
     }
 
-  add_to_recent (conduit_document_get_file (document));
+  add_to_recent (document);
 
   if (self->close_after_save)
     {
@@ -509,6 +554,43 @@ save_cb (GObject      *object,
   }
 }
 
+/* A flow never named takes the name its file is given (without the extension), so that it is
+ * not saved as one more "Untitled Flow". */
+static void
+name_untitled_flow (ConduitDocument *document,
+                    GFile           *file)
+{
+  ConduitFlow *flow = conduit_document_get_flow (document);
+  g_autofree char *basename = g_file_get_basename (file);
+  char *dot;
+
+  if (g_strcmp0 (conduit_flow_get_name (flow), _("Untitled Flow")) != 0 || basename == NULL)
+    return;
+  if ((dot = strrchr (basename, '.')) != NULL && dot != basename)
+    *dot = '\0';
+  conduit_flow_set_name (flow, basename);
+}
+
+/**
+ * conduit_window_save_as_file:
+ * @self: a window
+ * @file: where to save the flow
+ *
+ * Saves the window's flow to @file, as Save As does once a file is chosen.
+ */
+void
+conduit_window_save_as_file (ConduitWindow *self,
+                             GFile         *file)
+{
+  g_return_if_fail (CONDUIT_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->document == NULL)
+    return;
+  name_untitled_flow (self->document, file);
+  conduit_document_save_async (self->document, file, NULL, save_cb, g_object_ref (self));
+}
+
 static void
 save_as_response_cb (GtkNativeDialog *dialog,
                      int              response,
@@ -519,6 +601,8 @@ save_as_response_cb (GtkNativeDialog *dialog,
   if (response == GTK_RESPONSE_ACCEPT && self->document != NULL)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      name_untitled_flow (self->document, file);
       conduit_document_save_async (self->document, file, NULL, save_cb, g_object_ref (self));
     }
   else
@@ -723,6 +807,13 @@ populate_examples (ConduitWindow *self)
                            new_start_row (conduit_flow_get_name (flow),
                                           conduit_flow_get_description (flow),
                                           "win.open-example", g_variant_new_string (names[i])));
+      {
+        g_autoptr(GMenuItem) item = g_menu_item_new (conduit_flow_get_name (flow), NULL);
+
+        g_menu_item_set_action_and_target_value (item, "win.open-example",
+                                                 g_variant_new_string (names[i]));
+        g_menu_append_item (self->examples_menu, item);
+      }
     }
 }
 
@@ -962,6 +1053,7 @@ conduit_window_class_init (ConduitWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, recent_group);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, recent_list);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, examples_list);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, examples_menu);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, history_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, save_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, history_view);

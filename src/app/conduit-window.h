@@ -23,6 +23,8 @@ G_DECLARE_FINAL_TYPE (ConduitWindow, conduit_window, CONDUIT, WINDOW, AdwApplica
 ConduitWindow   *conduit_window_new            (ConduitApplication *application);
 void             conduit_window_open_file      (ConduitWindow      *self,
                                                 GFile              *file);
+void             conduit_window_save_as_file   (ConduitWindow      *self,
+                                                GFile              *file);
 void             conduit_window_open_example   (ConduitWindow      *self,
                                                 const char         *name);
 ConduitDocument *conduit_window_get_document   (ConduitWindow      *self);

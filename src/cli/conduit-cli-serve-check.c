@@ -22,8 +22,8 @@
 /* `conduit-cli serve --check FLOW…`: everything that would stop `serve` or fail its first runs,
  * found before it serves, so a deployment fails at once instead of at the first event: flows
  * that do not load, credentials that are missing, locked or incomplete, webhook ports another
- * program holds, a history that cannot be written. It reads, binds and closes; it never opens
- * the history database, which a running serve may hold. */
+ * program holds, a history that cannot be written, an admin address taken. It reads, binds and
+ * closes; it never opens the history database, which a running serve may hold. */
 
 static void
 on_done (GObject      *object,
@@ -145,6 +145,35 @@ check_ports (ConduitFlow *flow,
     }
 }
 
+/* The admin address must read as one, and be free: serve would stop on it. */
+static void
+check_admin (const char *admin_address,
+             GPtrArray  *problems)
+{
+  g_autoptr(GInetSocketAddress) address = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (admin_address == NULL)
+    return;
+  if (!conduit_serve_admin_parse_address (admin_address, &address, &error))
+    {
+      g_ptr_array_add (problems, g_strdup_printf ("--admin: %s", error->message));
+      return;
+    }
+  socket = g_socket_new (g_socket_address_get_family (G_SOCKET_ADDRESS (address)),
+                         G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  if (socket == NULL ||
+      !g_socket_bind (socket, G_SOCKET_ADDRESS (address), TRUE, &error) ||
+      !g_socket_listen (socket, &error))
+    g_ptr_array_add (problems,
+                     g_strdup_printf (_("--admin: cannot listen on the admin address %s: %s (is "
+                                        "another program or serve using it?)"),
+                                      admin_address, error->message));
+  if (socket != NULL)
+    g_socket_close (socket, NULL);
+}
+
 static void
 check_history (const char *history_path,
                GPtrArray  *problems)
@@ -190,6 +219,7 @@ check_history (const char *history_path,
  * conduit_cli_serve_check:
  * @flow_paths: (array zero-terminated=1): the flow files serve was given
  * @history_path: (nullable): the --history option
+ * @admin_address: (nullable): the --admin option
  *
  * Prints every problem, or that serve is ready.
  *
@@ -197,7 +227,8 @@ check_history (const char *history_path,
  */
 int
 conduit_cli_serve_check (char       **flow_paths,
-                         const char  *history_path)
+                         const char  *history_path,
+                         const char  *admin_address)
 {
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) checked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -222,6 +253,7 @@ conduit_cli_serve_check (char       **flow_paths,
       check_ports (flow, flow_paths[i], problems);
     }
   check_history (history_path, problems);
+  check_admin (admin_address, problems);
 
   for (guint i = 0; i < problems->len; i++)
     printf ("%s\n", (char *)g_ptr_array_index (problems, i));

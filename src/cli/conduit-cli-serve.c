@@ -20,7 +20,7 @@
 #include "conduit-cli-commands.h"
 
 /* conduit-cli serve FLOW... [--history DB] [--keep-runs N] [--keep-days D] [--workers N]
- *                           [--drain-seconds S]
+ *                           [--drain-seconds S] [--admin [ADDRESS:]PORT]
  *
  * Serves the flows' webhook and schedule triggers until SIGINT or SIGTERM. Then it drains:
  * every connection stops taking events (503 and Connection: close), accepted events and
@@ -34,7 +34,10 @@
  * context, runner (with its HTTP session) and webhook server, and its own copy of the flows;
  * their servers share each port (SO_REUSEPORT), so the kernel spreads the connections over
  * them. They share the history, whose single writer thread orders every write. Schedules run
- * on the main thread. */
+ * on the main thread.
+ *
+ * With --admin, an admin server on the main thread answers /healthz, /readyz and /metrics
+ * (conduit-serve-admin.c); the workers' runners and webhook servers feed its counters. */
 
 #define PRUNE_INTERVAL_SECONDS (10 * 60)
 #define MAX_WORKERS 16
@@ -66,6 +69,7 @@ struct _Serve
   ConduitHistoryStore  *history;
   ConduitRunner        *runner;     /* the schedules' */
   ConduitScheduler     *scheduler;
+  ConduitServeMetrics  *metrics;    /* (nullable) without --admin */
   GPtrArray            *paths;      /* flow files with a webhook trigger */
   guint                *ports;      /* per webhook flow, as the first worker bound it */
   GPtrArray            *workers;
@@ -139,6 +143,11 @@ worker_setup (Worker  *worker,
   worker->runner = conduit_runner_new (conduit_connector_registry_get_default (), serve->history);
   worker->webhooks = conduit_webhook_server_new (worker->runner);
   conduit_webhook_server_set_shared_ports (worker->webhooks, TRUE);
+  if (serve->metrics != NULL)
+    {
+      conduit_serve_metrics_watch_runner (serve->metrics, worker->runner);
+      conduit_webhook_server_set_metrics (worker->webhooks, serve->metrics);
+    }
 
   for (guint i = 0; i < serve->paths->len; i++)
     {
@@ -321,6 +330,10 @@ stop_cb (gpointer user_data)
     }
 
   serve->stopping = TRUE;
+  if (serve->metrics != NULL)
+    conduit_serve_metrics_set_unready (serve->metrics,
+                                       "stopping: no more events taken, finishing the runs in "
+                                       "flight");
   fprintf (stderr, _("Stopping: no more events taken; finishing the runs in flight (at most "
                      "%u seconds)…\n"), serve->drain_seconds);
   stop_workers (serve);
@@ -479,6 +492,9 @@ conduit_cli_serve (int    argc,
   g_autoptr(ConduitRunner) runner = NULL;
   g_autoptr(ConduitScheduler) scheduler = NULL;
   g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(ConduitServeMetrics) metrics = NULL;
+  g_autoptr(ConduitServeAdmin) admin = NULL;
+  g_autofree char *admin_address = NULL;
   g_autoptr(GPtrArray) flows = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) webhook_paths = g_ptr_array_new ();
   g_autoptr(GPtrArray) workers = g_ptr_array_new_with_free_func ((GDestroyNotify)worker_free);
@@ -504,6 +520,9 @@ conduit_cli_serve (int    argc,
       N_("Serve webhooks with N threads (default: one per processor)"), N_("N") },
     { "drain-seconds", 0, 0, G_OPTION_ARG_INT, &drain_seconds,
       N_("On SIGTERM, give the runs in flight S seconds to finish (default 30)"), N_("S") },
+    { "admin", 0, 0, G_OPTION_ARG_STRING, &admin_address,
+      N_("Answer /healthz, /readyz and /metrics on [ADDRESS:]PORT (address 127.0.0.1 unless "
+         "given; off by default)"), N_("[ADDRESS:]PORT") },
     { "check", 0, 0, G_OPTION_ARG_NONE, &check,
       N_("Only check that serving can start: flows, credentials, ports, history; list every problem"),
       NULL },
@@ -529,7 +548,7 @@ conduit_cli_serve (int    argc,
     }
 
   if (check)
-    return conduit_cli_serve_check (argv + 1, history_path);
+    return conduit_cli_serve_check (argv + 1, history_path, admin_address);
 
   if (n_workers < 0 || n_workers > MAX_WORKERS)
     {
@@ -568,12 +587,32 @@ conduit_cli_serve (int    argc,
   runner = conduit_runner_new (conduit_connector_registry_get_default (), history);
   scheduler = conduit_scheduler_new (runner);
 
+  if (admin_address != NULL)
+    {
+      g_autofree char *admin_url = NULL;
+
+      metrics = conduit_serve_metrics_new ();
+      for (guint i = 0; i < flows->len; i++)
+        conduit_serve_metrics_add_flow (metrics,
+                                        conduit_flow_get_name (g_ptr_array_index (flows, i)));
+      conduit_serve_metrics_watch_runner (metrics, runner);
+      admin = conduit_serve_admin_new (metrics, history);
+      if (!conduit_serve_admin_listen (admin, admin_address, &error))
+        {
+          fprintf (stderr, "%s: --admin: %s\n", argv[0], error->message);
+          return 1;
+        }
+      admin_url = conduit_serve_admin_dup_url (admin);
+      printf (_("Admin: %s (healthz, readyz, metrics)\n"), admin_url);
+    }
+
   /* Before the first URL is printed, so that a signal right after it is handled cleanly. */
   loop = g_main_loop_new (NULL, FALSE);
   serve.loop = loop;
   serve.runner = runner;
   serve.history = history;
   serve.scheduler = scheduler;
+  serve.metrics = metrics;
   serve.paths = webhook_paths;
   serve.workers = workers;
   serve.drain_seconds = (guint)drain_seconds;
@@ -661,6 +700,10 @@ conduit_cli_serve (int    argc,
       status = 1;
       goto out;
     }
+
+  /* Every listener is up: events are taken from now on. */
+  if (metrics != NULL)
+    conduit_serve_metrics_set_unready (metrics, NULL);
 
   prune_cb (&serve);
   prune_id = g_timeout_add_seconds (PRUNE_INTERVAL_SECONDS, prune_cb, &serve);

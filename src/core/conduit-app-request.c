@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conduit-json-text.h"
 #include "conduit-app-request.h"
 #include "conduit-expression.h"
 #include "conduit-template.h"
@@ -313,7 +314,7 @@ set_body (ConduitHttpRequest  *request,
     {
       if (error != NULL && *error != NULL)
         return FALSE;
-      content = json_node_init_object (json_node_alloc (), json_object_new ());
+      content = conduit_json_node_take_object (json_object_new ());
     }
 
   if (g_str_equal (type, "json"))
@@ -552,7 +553,7 @@ as_record (JsonNode *value)
     return json_node_copy (value);
   object = json_object_new ();
   json_object_set_member (object, "value", json_node_copy (value));
-  return json_node_init_object (json_node_alloc (), object);
+  return conduit_json_node_take_object (object);
 }
 
 /**
@@ -602,7 +603,7 @@ conduit_app_extract_records (JsonObject  *operation,
           json_object_set_int_member (object, "status", status);
           json_object_set_member (object, "body", body ? json_node_copy (body)
                                                        : json_node_init_null (json_node_alloc ()));
-          g_ptr_array_add (records, json_node_init_object (json_node_alloc (), object));
+          g_ptr_array_add (records, conduit_json_node_take_object (object));
         }
       return g_steal_pointer (&records);
     }

@@ -28,6 +28,7 @@
 #define SERVER_FLOWS_DIR   "/etc/conduit/flows"
 #define SERVER_ENV_FILE    "/etc/conduit/conduit.env"
 #define SERVER_STATE_DIR   "/var/lib/conduit"
+#define SERVER_ADMIN_ADDRESS "127.0.0.1:8790"
 #define SERVER_EXECUTABLE  "/usr/local/bin/conduit-cli"
 
 /* A file in the target folder that says it holds a deployment, so deploying again may replace
@@ -338,6 +339,14 @@ collect_facts (ConduitDeployment *self,
               const char *bind = string_setting (node, connector, "bind");
 
               add_unique (facts->ports, port);
+              if (g_str_equal (port, strrchr (SERVER_ADMIN_ADDRESS, ':') + 1))
+                g_ptr_array_add (facts->notes,
+                                 g_strdup_printf (_("%s: the webhook “%s” uses port %s, which the "
+                                                    "service keeps for its admin port (--admin "
+                                                    "in conduit.service): give the webhook "
+                                                    "another port, or change --admin"),
+                                                  deployed->file_name, conduit_node_get_id (node),
+                                                  port));
               if (g_strcmp0 (bind, "0.0.0.0") != 0)
                 g_ptr_array_add (facts->notes,
                                  g_strdup_printf (_("%s: the webhook “%s” listens on %s only, so "
@@ -440,7 +449,9 @@ make_unit (ConduitDeployment *self,
     "\n"
     "[Service]\n"
     "Type=exec\n"
-    "ExecStart=" SERVER_EXECUTABLE " serve --history " SERVER_STATE_DIR "/history.db %s\n"
+    "# --admin: /healthz, /readyz and /metrics (Prometheus) for this machine only.\n"
+    "ExecStart=" SERVER_EXECUTABLE " serve --history " SERVER_STATE_DIR "/history.db "
+    "--admin " SERVER_ADMIN_ADDRESS " %s\n"
     "EnvironmentFile=" SERVER_ENV_FILE "\n"
     "# A user of its own, made when the service starts; the history lives in its state folder.\n"
     "DynamicUser=yes\n"
@@ -636,7 +647,8 @@ make_readme (ConduitDeployment *self,
     "`journalctl -u conduit` shows what it says; the run history is in "
     SERVER_STATE_DIR "/history.db\n"
     "(`sudo " SERVER_EXECUTABLE " history list --history " SERVER_STATE_DIR "/history.db`).\n"
-    "\n"
+    "`curl http://" SERVER_ADMIN_ADDRESS "/readyz` answers `ready` while it takes events;\n"
+    "`/metrics` counts the runs for Prometheus (docs/deploy.md).\n"    "\n"
     "## In a container\n"
     "\n"
     "```sh\n"

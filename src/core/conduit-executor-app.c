@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conduit-json-text.h"
 #include "conduit-app-request.h"
 #include "conduit-credential.h"
 #include "conduit-executor-app.h"
@@ -61,6 +62,7 @@ struct _ConduitExecutorApp
   GPtrArray             *items;
   GPtrArray            **records;        /* per item */
   JsonNode             **errors;         /* per item: the error item, or NULL */
+  guint                  n_slots;        /* of records and errors: the caller may empty items */
   guint                  next;
   guint                  in_flight;
 };
@@ -83,14 +85,12 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (ConduitExecutorApp, conduit_executor_app, G_TYPE_
 static void
 free_batch (ConduitExecutorApp *self)
 {
-  if (self->items != NULL)
+  for (guint i = 0; i < self->n_slots; i++)
     {
-      for (guint i = 0; i < self->items->len; i++)
-        {
-          g_clear_pointer (&self->records[i], g_ptr_array_unref);
-          g_clear_pointer (&self->errors[i], json_node_unref);
-        }
+      g_clear_pointer (&self->records[i], g_ptr_array_unref);
+      g_clear_pointer (&self->errors[i], json_node_unref);
     }
+  self->n_slots = 0;
   g_clear_pointer (&self->records, g_free);
   g_clear_pointer (&self->errors, g_free);
   g_clear_pointer (&self->items, g_ptr_array_unref);
@@ -379,7 +379,7 @@ make_scope (ConduitExecutorApp  *self,
       json_object_set_object_member (scope, "auth", secret);
     }
 
-  return json_node_init_object (json_node_alloc (), g_steal_pointer (&scope));
+  return conduit_json_node_take_object (g_steal_pointer (&scope));
 }
 
 /* Rate limit: one reservation time per app and credential, on the step context, so two steps
@@ -737,12 +737,13 @@ conduit_executor_app_execute_async (ConduitExecutor     *executor,
     {
       /* A poll trigger calls its operation once, whatever started the run. */
       self->items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
-      g_ptr_array_add (self->items, json_node_init_object (json_node_alloc (), json_object_new ()));
+      g_ptr_array_add (self->items, conduit_json_node_take_object (json_object_new ()));
     }
   else
     self->items = g_ptr_array_ref (items);
-  self->records = g_new0 (GPtrArray *, self->items->len);
-  self->errors = g_new0 (JsonNode *, self->items->len);
+  self->n_slots = self->items->len;
+  self->records = g_new0 (GPtrArray *, self->n_slots);
+  self->errors = g_new0 (JsonNode *, self->n_slots);
   self->next = 0;
   self->in_flight = 0;
 

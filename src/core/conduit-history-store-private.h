@@ -126,6 +126,10 @@ struct _ConduitHistoryStore
   int           wal_pages_total; /* the WAL's size in pages, after the last commit */
   gboolean      checkpoint_stop;
   GMutex        checkpoint_pass_lock; /* held by the checkpointer during a pass */
+
+  /* The last transaction's failure, until one commits again: what readiness checks report. */
+  GMutex        problem_lock;
+  char         *write_problem;
 };
 
 /* Runs retention keeps and "needs attention" lists: failed or cut short, nobody handled them. */

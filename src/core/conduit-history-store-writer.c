@@ -210,9 +210,8 @@ apply_begin_polled_run (ConduitHistoryStore *self,
   if (!conduit_history_exec_sql (self->writer, "SAVEPOINT polled_run", &op->error))
     return;
 
+  /* flow_id and trigger_id were set from the run when the op was made */
   op->fired = g_array_new (FALSE, FALSE, sizeof (guint));
-  op->flow_id = g_strdup (op->run->flow);
-  op->trigger_id = g_strdup (op->run->trigger_node);
   for (guint i = 0; op->items != NULL && i < op->items->len; i++)
     {
       g_clear_pointer (&op->key, g_free);
@@ -610,6 +609,12 @@ writer_thread (gpointer data)
         }
       else if (!in_transaction)
         g_warning ("%s", error->message);
+
+      g_mutex_lock (&self->problem_lock);
+      g_clear_pointer (&self->write_problem, g_free);
+      if (error != NULL)
+        self->write_problem = g_strdup (error->message);
+      g_mutex_unlock (&self->problem_lock);
 
       /* The checkpointer copies the WAL into the database alongside, but under a steady stream
        * of commits it never catches up with the WAL's end, and the WAL only starts over once a

@@ -54,6 +54,8 @@ conduit_history_store_finalize (GObject *object)
   g_mutex_clear (&self->reader_lock);
   g_mutex_clear (&self->checkpoint_lock);
   g_mutex_clear (&self->checkpoint_pass_lock);
+  g_mutex_clear (&self->problem_lock);
+  g_free (self->write_problem);
   g_cond_clear (&self->checkpoint_cond);
   g_free (self->path);
 
@@ -72,6 +74,7 @@ conduit_history_store_init (ConduitHistoryStore *self)
   g_mutex_init (&self->reader_lock);
   g_mutex_init (&self->checkpoint_lock);
   g_mutex_init (&self->checkpoint_pass_lock);
+  g_mutex_init (&self->problem_lock);
   g_cond_init (&self->checkpoint_cond);
   self->queue = g_async_queue_new ();
   self->max_item_bytes = CONDUIT_HISTORY_DEFAULT_MAX_ITEM_BYTES;
@@ -259,6 +262,32 @@ conduit_history_store_get_n_interrupted (ConduitHistoryStore *self)
   g_return_val_if_fail (CONDUIT_IS_HISTORY_STORE (self), 0);
 
   return self->n_interrupted;
+}
+
+/**
+ * conduit_history_store_dup_write_problem:
+ * @self: a store
+ *
+ * Whether the store takes writes now: closed, or its last transaction failed (a full disk, a
+ * database made read-only) and none committed since. Cheap: it reads what the writer thread
+ * last saw, it writes nothing.
+ *
+ * Returns: (transfer full) (nullable): what is wrong, %NULL when the last commit went through
+ */
+char *
+conduit_history_store_dup_write_problem (ConduitHistoryStore *self)
+{
+  char *problem;
+
+  g_return_val_if_fail (CONDUIT_IS_HISTORY_STORE (self), NULL);
+
+  g_mutex_lock (&self->problem_lock);
+  if (self->thread == NULL)
+    problem = g_strdup_printf (_("the run history %s is closed"), self->path);
+  else
+    problem = g_strdup (self->write_problem);
+  g_mutex_unlock (&self->problem_lock);
+  return problem;
 }
 
 /**

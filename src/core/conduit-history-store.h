@@ -125,6 +125,7 @@ ConduitHistoryStore *conduit_history_store_new              (const char         
                                                              GError               **error);
 const char          *conduit_history_store_get_path         (ConduitHistoryStore   *self);
 guint                conduit_history_store_get_n_interrupted (ConduitHistoryStore  *self);
+char                *conduit_history_store_dup_write_problem (ConduitHistoryStore  *self);
 void                 conduit_history_store_set_max_item_bytes (ConduitHistoryStore *self,
                                                              gsize                  max_bytes);
 gsize                conduit_history_store_get_max_item_bytes (ConduitHistoryStore *self);

@@ -37,4 +37,24 @@ gboolean  conduit_json_text_check_numbers (const char  *text,
                                            char       **token);
 char     *conduit_json_node_find_invalid_utf8 (JsonNode *node);
 
+/* json_node_init_object() and json_node_init_array() take a reference of their own: these
+ * take the caller's instead, for a container made just to be wrapped. */
+static inline JsonNode *
+conduit_json_node_take_object (JsonObject *object)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, object);
+  return node;
+}
+
+static inline JsonNode *
+conduit_json_node_take_array (JsonArray *array)
+{
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_take_array (node, array);
+  return node;
+}
+
 G_END_DECLS

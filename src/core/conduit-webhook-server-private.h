@@ -9,6 +9,7 @@
 
 #include <libsoup/soup.h>
 
+#include "conduit-serve-metrics.h"
 #include "conduit-webhook-server.h"
 
 G_BEGIN_DECLS
@@ -65,6 +66,7 @@ struct _ConduitWebhookServer
   ConduitWebhookLimits limits;
   GHashTable         *connections;       /* Connection* set */
   GMainContext       *context;           /* the one it was made in: timers and accepting run there */
+  ConduitServeMetrics *metrics;          /* (nullable) counts the queue and refused events */
 };
 
 /* -listen.c */

@@ -80,6 +80,7 @@ conduit_webhook_server_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_queue_clear_full (&self->waiting, (GDestroyNotify)pending_free);
+  g_clear_object (&self->metrics);
 
   if (self->connections != NULL)
     conduit_webhook_connection_free_all (self);
@@ -207,6 +208,9 @@ refuse_early (ConduitWebhookServer *self,
 static void
 pending_free (Pending *pending)
 {
+  /* Answered (or dropped unanswered with its connection): it leaves the queue. */
+  if (pending->server->metrics != NULL)
+    conduit_serve_metrics_add_queued (pending->server->metrics, -1);
   g_clear_object (&pending->msg);
   g_clear_object (&pending->run);
   g_free (pending);
@@ -256,6 +260,9 @@ recorded_cb (GObject      *object,
   if (!conduit_run_record_finish (run, result, &error))
     {
       g_warning ("A webhook event could not be recorded: %s", error->message);
+      if (self->metrics != NULL)
+        conduit_serve_metrics_event_refused (self->metrics,
+                                             conduit_flow_get_name (conduit_run_get_flow (run)));
       respond (self, msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
                _("the event could not be saved; send it again later"), 0);
       soup_server_message_unpause (msg);
@@ -452,6 +459,8 @@ handle_request (SoupServer        *soup,
   pending->msg = g_object_ref (msg);
   pending->run = g_steal_pointer (&run);
   soup_server_message_pause (msg);
+  if (self->metrics != NULL)
+    conduit_serve_metrics_add_queued (self->metrics, 1);
 
   if (self->n_pending + self->executing->len < MAX_IN_FLIGHT)
     start_recording (self, pending);
@@ -1054,4 +1063,23 @@ conduit_webhook_server_interrupt_runs (ConduitWebhookServer *self)
   for (guint i = 0; i < self->executing->len; i++)
     conduit_run_set_interrupted (g_ptr_array_index (self->executing, i));
   g_cancellable_cancel (self->cancellable);
+}
+
+/**
+ * conduit_webhook_server_set_metrics:
+ * @self: a webhook server
+ * @metrics: (nullable): where to count the events waiting and those refused
+ *
+ * Feeds `serve`'s queue depth gauge. Set it before serving: an event counted in is counted
+ * out by the same metrics.
+ */
+void
+conduit_webhook_server_set_metrics (ConduitWebhookServer *self,
+                                    ConduitServeMetrics  *metrics)
+{
+  g_return_if_fail (CONDUIT_IS_WEBHOOK_SERVER (self));
+  g_return_if_fail (metrics == NULL || CONDUIT_IS_SERVE_METRICS (metrics));
+  g_return_if_fail (self->waiting.length == 0 && self->n_pending == 0);
+
+  g_set_object (&self->metrics, metrics);
 }

@@ -11,6 +11,7 @@
 
 #include "conduit-flow.h"
 #include "conduit-runner.h"
+#include "conduit-serve-metrics.h"
 
 G_BEGIN_DECLS
 
@@ -127,5 +128,7 @@ guint                 conduit_webhook_server_get_n_executing  (ConduitWebhookSer
 void                  conduit_webhook_server_stop             (ConduitWebhookServer *self);
 void                  conduit_webhook_server_drain            (ConduitWebhookServer *self);
 void                  conduit_webhook_server_interrupt_runs   (ConduitWebhookServer *self);
+void                  conduit_webhook_server_set_metrics      (ConduitWebhookServer *self,
+                                                               ConduitServeMetrics  *metrics);
 
 G_END_DECLS

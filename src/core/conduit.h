@@ -58,6 +58,8 @@
 #include "conduit-redactor.h"
 
 #include "conduit-deployment.h"
+#include "conduit-serve-metrics.h"
+#include "conduit-serve-admin.h"
 
 /* databases */
 #include "conduit-db.h"

@@ -279,6 +279,34 @@ flap_folded (ConduitEditor *editor,
   return adw_flap_get_folded (ADW_FLAP (flap));
 }
 
+/* Runs the widget's own keyboard shortcut for @accel (as a key press on it would, once focus
+ * and the widgets below it let the key through); FALSE when it has none or it declined. */
+static gboolean
+press_shortcut (GtkWidget  *widget,
+                const char *accel)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  g_autoptr(GtkShortcutTrigger) wanted = gtk_shortcut_trigger_parse_string (accel);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                                 GTK_SHORTCUT_ACTION_EXCLUSIVE, widget,
+                                                 gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  return FALSE;
+}
+
 static void
 test_narrow_window (void)
 {
@@ -324,7 +352,52 @@ test_narrow_window (void)
   g_object_get (fixture.editor, "show-palette", &shown, NULL);
   g_assert_false (shown);
 
+  /* Escape puts the folded palette away: in its search field, the first Escape clears what was
+   * typed and the next one closes it; elsewhere in the editor, one Escape */
+  {
+    GtkEditable *search = GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (fixture.palette),
+                                                                       CONDUIT_TYPE_PALETTE,
+                                                                       "search_entry"));
+
+    g_object_set (fixture.editor, "show-palette", TRUE, NULL);
+    gtk_editable_set_text (search, "web");
+    g_signal_emit_by_name (search, "stop-search");
+    g_assert_cmpstr (gtk_editable_get_text (search), ==, "");
+    g_object_get (fixture.editor, "show-palette", &shown, NULL);
+    g_assert_true (shown);
+    g_signal_emit_by_name (search, "stop-search");
+    g_object_get (fixture.editor, "show-palette", &shown, NULL);
+    g_assert_false (shown);
+  }
+  g_object_set (fixture.editor, "show-palette", TRUE, NULL);
+  g_assert_true (press_shortcut (GTK_WIDGET (fixture.editor), "Escape"));
+  g_object_get (fixture.editor, "show-palette", &shown, NULL);
+  g_assert_false (shown);
+  /* with nothing folded open, Escape is left to whoever else wants it */
+  g_assert_false (press_shortcut (GTK_WIDGET (fixture.editor), "Escape"));
+
   fixture_tear_down (&fixture, NULL);
+}
+
+/* Ctrl+Z undoes a change to the flow whichever part of the editor has the focus, the palette
+ * included (it did nothing there) */
+static void
+test_undo_from_anywhere (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  ConduitNode *crm = conduit_flow_lookup_node (fixture->flow, "crm");
+  guint n = conduit_flow_get_n_nodes (fixture->flow);
+
+  conduit_graph_view_select_node (fixture->graph, crm);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->graph), "graph.delete", NULL));
+  g_assert_cmpuint (conduit_flow_get_n_nodes (fixture->flow), ==, n - 1);
+  gtk_widget_grab_focus (GTK_WIDGET (fixture->palette));
+
+  g_assert_true (press_shortcut (GTK_WIDGET (fixture->editor), "<Control>z"));
+  g_assert_cmpuint (conduit_flow_get_n_nodes (fixture->flow), ==, n);
+  g_assert_nonnull (conduit_flow_lookup_node (fixture->flow, "crm"));
+  g_assert_true (press_shortcut (GTK_WIDGET (fixture->editor), "<Control><Shift>z"));
+  g_assert_cmpuint (conduit_flow_get_n_nodes (fixture->flow), ==, n - 1);
 }
 
 static void
@@ -473,6 +546,8 @@ main (int   argc,
   g_test_add ("/conduit/editor/wide", Fixture, NULL,
               fixture_set_up, test_wide_window_unfolded, fixture_tear_down);
   g_test_add_func ("/conduit/editor/narrow", test_narrow_window);
+  g_test_add ("/conduit/editor/undo-from-anywhere", Fixture, NULL,
+              fixture_set_up, test_undo_from_anywhere, fixture_tear_down);
   g_test_add ("/conduit/editor/accessible-names", Fixture, NULL,
               fixture_set_up, test_accessible_names, fixture_tear_down);
 

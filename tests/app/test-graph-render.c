@@ -78,6 +78,8 @@ typedef struct
   GdkRGBA card;         /* inside a card, where there is no text */
   GdkRGBA link;         /* on the middle of a link */
   GdkRGBA selected_link;
+  GdkRGBA minimap;      /* the overview map's background, in a corner */
+  GdkRGBA minimap_card; /* the middle of a card's shape in the overview map */
 } Samples;
 
 static void
@@ -136,6 +138,24 @@ sample_example (const char *png_name,
   data = pixels.pixels;
   pixel_at (&pixels, (x1 + x2) / 2, (y1 + y2) / 2, &samples->selected_link);
 
+  /* the overview map, in the canvas's corner once the flow no longer fits */
+  conduit_graph_viewport_set_zoom (viewport, 2.5);
+  {
+    g_autoptr(GdkTexture) zoomed = graph_test_render (view);
+    graphene_rect_t box;
+    graphene_rect_t r = _conduit_graph_view_card_canvas_rect (card);
+    double scale, ox, oy;
+
+    g_free (g_steal_pointer (&data));
+    download (zoomed, &pixels);
+    data = pixels.pixels;
+    g_assert_true (_conduit_graph_view_minimap_rect (view, &box));
+    _conduit_graph_view_minimap_transform (view, &box, &scale, &ox, &oy);
+    pixel_at (&pixels, box.origin.x + 4, box.origin.y + box.size.height - 4, &samples->minimap);
+    pixel_at (&pixels, ox + (r.origin.x + r.size.width / 2) * scale,
+              oy + (r.origin.y + r.size.height / 2) * scale, &samples->minimap_card);
+  }
+
   graph_test_destroy (window);
 }
 
@@ -151,6 +171,10 @@ check_samples (const Samples *samples)
   g_assert_cmpfloat (distance (&samples->card, &samples->background), >, 0.04);
   g_assert_cmpfloat (distance (&samples->link, &samples->background), >, 0.6);
   g_assert_cmpfloat (distance (&samples->link, &samples->card), >, 0.6);
+  /* the overview map's cards show on its background */
+  g_test_message ("minimap %s, its cards %s", gdk_rgba_to_string (&samples->minimap),
+                  gdk_rgba_to_string (&samples->minimap_card));
+  g_assert_cmpfloat (distance (&samples->minimap_card, &samples->minimap), >, 0.3);
   /* selection changes the link's colour: the accent is blue */
   g_assert_cmpfloat (distance (&samples->selected_link, &samples->link), >, 0.3);
   g_assert_cmpfloat (samples->selected_link.blue, >, samples->selected_link.red + 0.2);
@@ -186,6 +210,8 @@ test_dark (void)
   /* light links on a dark canvas, and cards lighter than the canvas */
   g_assert_cmpfloat (luminance (&samples.link), >, luminance (&samples.background) + 0.3);
   g_assert_cmpfloat (luminance (&samples.card), >, luminance (&samples.background));
+  /* a dark overview map (it was a white box hiding its light shapes) */
+  g_assert_cmpfloat (luminance (&samples.minimap), <, 0.35);
 }
 
 /* Off-screen cards are not drawn at all, and panning brings them back. */

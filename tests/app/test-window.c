@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 
+#include "conduit-application.h"
 #include "conduit-window.h"
 #include "test-util.h"
 
@@ -167,6 +168,128 @@ test_broken_file_shows_problems (void)
   destroy_window (window);
 }
 
+static guint
+n_windows (GtkApplication *app)
+{
+  return g_list_length (gtk_application_get_windows (app));
+}
+
+static ConduitWindow *
+newest_window (GtkApplication *app)
+{
+  /* the application lists its windows most recently focused or added first */
+  return CONDUIT_WINDOW (gtk_application_get_windows (app)->data);
+}
+
+/* One rule for New, Open, a recent flow and an example (issue 22, defect 12): a window keeps its
+ * flow and another flow gets a window of its own, unless the window holds nothing of value; a
+ * flow already open is shown where it is. */
+static void
+test_one_flow_per_window (void)
+{
+  g_autoptr(ConduitApplication) app = conduit_application_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *example = test_example_path ("web-form-to-crm.conduit");
+  g_autoptr(GFile) example_file = g_file_new_for_path (example);
+  g_autofree char *example_uri = g_file_get_uri (example_file);
+  g_autofree char *broken = source_path ("tests/fixtures/flows/broken-links.conduit");
+  g_autoptr(GFile) broken_file = g_file_new_for_path (broken);
+  g_autofree char *broken_uri = g_file_get_uri (broken_file);
+  g_autofree char *tmpdir = g_dir_make_tmp ("conduit-window-XXXXXX", NULL);
+  g_autofree char *saved_path = g_build_filename (tmpdir, "Orders.conduit", NULL);
+  g_autoptr(GFile) saved_file = g_file_new_for_path (saved_path);
+  g_autofree char *saved_uri = g_file_get_uri (saved_file);
+  GtkApplication *gtk_app = GTK_APPLICATION (app);
+  GtkRecentManager *recent = gtk_recent_manager_get_default ();
+  ConduitWindow *first;
+  ConduitWindow *second;
+  GMenuModel *examples;
+
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  first = conduit_window_new (app);
+  gtk_window_present (GTK_WINDOW (first));
+
+  /* the start page takes an example */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (first), "win.open-example", "s",
+                                             "web-form-to-crm.conduit"));
+  spin_until_page (first, "editor");
+  g_assert_cmpuint (n_windows (gtk_app), ==, 1);
+
+  /* New keeps that flow and opens a window; that empty window takes the next example */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (first), "win.new-flow", NULL));
+  g_assert_cmpuint (n_windows (gtk_app), ==, 2);
+  second = newest_window (gtk_app);
+  g_assert_true (second != first);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (second), "win.open-example", "s",
+                                             "csv-export-to-api.conduit"));
+  spin_until_page (second, "editor");
+  g_assert_cmpuint (n_windows (gtk_app), ==, 2);
+
+  /* a recent flow, from a window with a flow: a window of its own; asked again, shown there */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (first), "win.open-recent", "s",
+                                             example_uri));
+  g_assert_cmpuint (n_windows (gtk_app), ==, 3);
+  spin_until_page (newest_window (gtk_app), "editor");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (second), "win.open-recent", "s",
+                                             example_uri));
+  g_assert_cmpuint (n_windows (gtk_app), ==, 3);
+
+  /* opened, it is listed by the flow's name; a file that cannot be opened leaves the list */
+  {
+    g_autoptr(GtkRecentInfo) info = gtk_recent_manager_lookup_item (recent, example_uri, NULL);
+
+    g_assert_nonnull (info);
+    g_assert_cmpstr (gtk_recent_info_get_display_name (info), ==, "Web form lead to CRM contact");
+  }
+  {
+    /* with its type given, the item is added at once (add_item looks the type up first) */
+    GtkRecentData data = { .mime_type = (char *)"application/x-conduit-flow",
+                           .app_name = (char *)"conduit", .app_exec = (char *)"conduit %u" };
+
+    g_assert_true (gtk_recent_manager_add_full (recent, broken_uri, &data));
+  }
+  g_assert_true (gtk_recent_manager_has_item (recent, broken_uri));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (first), "win.open-recent", "s",
+                                             broken_uri));
+  g_assert_cmpuint (n_windows (gtk_app), ==, 4);
+  spin_until_page (newest_window (gtk_app), "error");
+  g_assert_false (gtk_recent_manager_has_item (recent, broken_uri));
+
+  /* the examples stay reachable from the main menu once a flow is open */
+  examples = G_MENU_MODEL (gtk_widget_get_template_child (GTK_WIDGET (first), CONDUIT_TYPE_WINDOW,
+                                                          "examples_menu"));
+  g_assert_cmpint (g_menu_model_get_n_items (examples), >=, 3);
+  {
+    g_autofree char *action = NULL;
+
+    g_assert_true (g_menu_model_get_item_attribute (examples, 0, G_MENU_ATTRIBUTE_ACTION, "s",
+                                                    &action));
+    g_assert_cmpstr (action, ==, "win.open-example");
+  }
+
+  /* Save As names a flow never named after its file */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (first), "win.new-flow", NULL));
+  second = newest_window (gtk_app);
+  conduit_window_save_as_file (second, saved_file);
+  test_spin_for (300);
+  g_assert_cmpstr (conduit_flow_get_name (conduit_document_get_flow (conduit_window_get_document (second))),
+                   ==, "Orders");
+  {
+    g_autoptr(GtkRecentInfo) info = gtk_recent_manager_lookup_item (recent, saved_uri, NULL);
+
+    g_assert_nonnull (info);
+    g_assert_cmpstr (gtk_recent_info_get_display_name (info), ==, "Orders");
+  }
+
+  while (gtk_application_get_windows (gtk_app) != NULL)
+    gtk_window_destroy (GTK_WINDOW (gtk_application_get_windows (gtk_app)->data));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_unlink (saved_path);
+  g_rmdir (tmpdir);
+}
+
 static AdwMessageDialog *
 find_message_dialog (void)
 {
@@ -298,6 +421,7 @@ main (int    argc,
   g_test_add_func ("/conduit/window/save-clears-marker", test_save_clears_marker);
   g_test_add_func ("/conduit/window/broken-file-shows-problems", test_broken_file_shows_problems);
   g_test_add_func ("/conduit/window/close-prompt", test_close_prompt);
+  g_test_add_func ("/conduit/window/one-flow-per-window", test_one_flow_per_window);
   g_test_add_func ("/conduit/window/discard-frees-window", test_discard_frees_window);
   g_test_add_func ("/conduit/window/undo-to-saved-clears-marker",
                    test_undo_to_saved_clears_marker);
