@@ -221,6 +221,25 @@ test_secrets_stay_out (void)
   assert_file_has_no_secret (wal_path);
   assert_file_has_no_secret (flow_path);
 
+  /* The run kept as a saved test (issue 20): the tests file holds the servers' answers, and
+   * no secret. */
+  {
+    g_autofree char *tests_path = g_build_filename (dir, "secrets.tests.json", NULL);
+    g_autofree char *tests = NULL;
+    const char *argv[] = { g_getenv ("CONDUIT_CLI"), "test", "save", "1", "--flow", flow_path,
+                           "--history", db_path, NULL };
+    int status = -1;
+
+    g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, NULL,
+                  &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    assert_file_has_no_secret (tests_path);
+    g_assert_true (g_file_get_contents (tests_path, &tests, NULL, NULL));
+    g_assert_nonnull (strstr (tests, "you_sent"));
+    g_unlink (tests_path);
+  }
+
   /* The history did record the server's echo of the headers, redacted: the scan read real data. */
   {
     g_autofree char *db = NULL;

@@ -26,6 +26,9 @@ int conduit_cli_history    (int argc, char **argv);
 int conduit_cli_deploy     (int argc, char **argv);
 int conduit_cli_serve_check (char **flow_paths, const char *history_path,
                              const char *admin_address);
+
+/* saved tests */
+int conduit_cli_test       (int argc, char **argv);
 struct _ConduitFlow;
 struct _ConduitHistoryStore;
 struct _ConduitFlow         *conduit_cli_load_flow        (const char                  *path,

@@ -44,6 +44,9 @@ static const ConduitCliCommand commands[] = {
   /* deployment */
   { "deploy", conduit_cli_deploy, N_("Write what a server needs to serve flows") },
 
+  /* saved tests */
+  { "test", conduit_cli_test, N_("Run flows’ saved tests offline, or save a run as a test") },
+
 };
 
 static void

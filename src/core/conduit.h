@@ -68,4 +68,8 @@
 #include "conduit-db-sql.h"
 #include "conduit-db-writer.h"
 
+/* saved tests and offline replay */
+#include "conduit-executor-replay.h"
+#include "conduit-flow-test.h"
+
 #undef CONDUIT_INSIDE
