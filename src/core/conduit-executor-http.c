@@ -619,7 +619,7 @@ attempt_cb (GObject      *object,
 }
 
 static void
-start_exchange (GTask *task)
+send_exchange (GTask *task)
 {
   Call *call = g_task_get_task_data (task);
   GCancellable *parent = g_task_get_cancellable (task);
@@ -636,6 +636,36 @@ start_exchange (GTask *task)
   soup_session_send_and_read_async (conduit_run_get_session (call->run), call->message,
                                     G_PRIORITY_DEFAULT, call->attempt_cancellable, attempt_cb,
                                     task);
+}
+
+static void
+attempt_marked_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  Call *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* Without the mark the request still goes: a history that cannot be written (a full disk)
+   * must not stop the flows; the writer says so in its own warnings. */
+  if (!conduit_run_start_attempt_finish (CONDUIT_RUN (object), result, &error))
+    g_debug ("Attempt %u of item %u at %s sent without its mark: %s", call->outcome->attempts,
+             call->item_index, call->node_id, error->message);
+
+  send_exchange (task);
+}
+
+/* The attempt is written as "started", and committed, before the request leaves: if the
+ * process is killed before the answer is recorded, the history says "sent, answer unknown"
+ * for the item, and an item without the mark was never sent (issue #14 point 8). */
+static void
+start_exchange (GTask *task)
+{
+  Call *call = g_task_get_task_data (task);
+
+  conduit_run_start_attempt_async (call->run, call->node_id, call->item_index,
+                                   call->outcome->attempts, attempt_marked_cb, task);
 }
 
 static void

@@ -386,6 +386,17 @@ apply_op (ConduitHistoryStore *self,
       break;
 
     case OP_STEP:
+      /* The end of an attempt replaces the "started" row written before its request left. */
+      if (op->step->attempt > 0 && g_strcmp0 (op->step->status, "started") != 0)
+        {
+          stmt = self->stmts[STMT_DELETE_STARTED];
+          sqlite3_bind_int64 (stmt, 1, op->step->run_id);
+          sqlite3_bind_text (stmt, 2, op->step->node_id, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_int (stmt, 3, op->step->item_index);
+          sqlite3_bind_int (stmt, 4, op->step->attempt);
+          if (!step_stmt (self, stmt, &op->error))
+            break;
+        }
       stmt = self->stmts[STMT_INSERT_STEP];
       sqlite3_bind_int64 (stmt, 1, op->step->run_id);
       sqlite3_bind_text (stmt, 2, op->step->node_id, -1, SQLITE_TRANSIENT);
