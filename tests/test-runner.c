@@ -15,8 +15,9 @@
  * waits, final states and that every item is accounted for. */
 
 static ConduitFlow *
-http_flow (FaultServer *server,
-           const char  *path,
+http_flow_method (FaultServer *server,
+                  const char  *method,
+                  const char  *path,
            const char  *items,
            const char  *extra_settings,
            gboolean     error_to_file,
@@ -34,15 +35,26 @@ http_flow (FaultServer *server,
     "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0],"
     "    \"settings\": { \"items\": %s } },"
     "  { \"id\": \"call\", \"type\": \"http-request\", \"position\": [200, 0],"
-    "    \"settings\": { \"method\": \"POST\", \"url\": \"%s\", \"backoff_initial_ms\": 400,"
+    "    \"settings\": { \"method\": \"%s\", \"url\": \"%s\", \"backoff_initial_ms\": 400,"
     "                  \"backoff_max_ms\": 5000 %s } }"
     "  %s ],"
     " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"call\", \"to_port\": \"in\" }"
     "  %s ] }",
-    items, url, extra_settings ? extra_settings : "",
+    items, method, url, extra_settings ? extra_settings : "",
     error_to_file ? error_node : "",
     error_to_file ? ", { \"from\": \"call\", \"from_port\": \"error\", \"to\": \"errors\", \"to_port\": \"in\" }" : "");
   return runner_test_flow (json);
+}
+
+static ConduitFlow *
+http_flow (FaultServer *server,
+           const char  *path,
+           const char  *items,
+           const char  *extra_settings,
+           gboolean     error_to_file,
+           const char  *file)
+{
+  return http_flow_method (server, "POST", path, items, extra_settings, error_to_file, file);
 }
 
 static guint
@@ -262,10 +274,12 @@ test_timeout (RunnerFixture *fixture,
   g_autoptr(ConduitRun) run = NULL;
   g_autoptr(GPtrArray) attempts = NULL;
 
-  /* A server that answers too late, then one that trickles its body too slowly. */
+  /* A server that answers too late, then one that trickles its body too slowly. The POST
+   * carries an idempotency key, so retrying it after a timeout cannot act twice. */
   fault_server_script (server, "/slow", "slow:3000,slowbody:3000");
-  flow = http_flow (server, "/slow", "[{\"n\": 1}]",
-                    ", \"max_attempts\": 3, \"timeout_seconds\": 1", FALSE, NULL);
+  flow = http_flow (server, "/slow", "[{\"key\": \"order-1\"}]",
+                    ", \"max_attempts\": 3, \"timeout_seconds\": 1, \"idempotency_key\": \"key\"",
+                    FALSE, NULL);
   run = runner_test_run (fixture, flow, NULL);
   attempts = runner_test_steps (fixture, run, "call", TRUE);
 
@@ -275,6 +289,47 @@ test_timeout (RunnerFixture *fixture,
   g_assert_cmpstr (((ConduitStepRecord *)g_ptr_array_index (attempts, 1))->error_kind, ==, "timeout");
   g_assert_cmpstr (((ConduitStepRecord *)g_ptr_array_index (attempts, 2))->status, ==, "ok");
   g_assert_cmpuint (fault_server_n_requests (server, "/slow"), ==, 3);
+}
+
+/* Issue #14 point 11: a POST without an idempotency key that timed out after it was sent may
+ * have been acted on; it is not retried, and the history says the outcome is unknown. An
+ * idempotent method (PUT) is still retried. */
+static void
+test_timeout_outcome_unknown (RunnerFixture *fixture,
+                              gconstpointer  data)
+{
+  const char *method = data;
+  gboolean idempotent = g_str_equal (method, "PUT");
+  g_autoptr(FaultServer) server = fault_server_new ();
+  g_autoptr(ConduitFlow) flow = NULL;
+  g_autoptr(ConduitRun) run = NULL;
+  g_autoptr(GPtrArray) attempts = NULL;
+  ConduitStepRecord *step;
+
+  fault_server_script (server, "/late", "slow:3000,slow:3000,slow:3000");
+  flow = http_flow_method (server, method, "/late", "[{\"n\": 1}]",
+                           ", \"max_attempts\": 3, \"timeout_seconds\": 1", FALSE, NULL);
+  run = runner_test_run (fixture, flow, NULL);
+  attempts = runner_test_steps (fixture, run, "call", TRUE);
+
+  g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_FAILED);
+  if (idempotent)
+    {
+      g_assert_cmpuint (fault_server_n_requests (server, "/late"), ==, 3);
+      g_assert_cmpuint (attempts->len, ==, 3);
+      step = g_ptr_array_index (attempts, 2);
+      g_assert_cmpstr (step->error_kind, ==, "timeout");
+      return;
+    }
+
+  g_assert_cmpuint (fault_server_n_requests (server, "/late"), ==, 1);
+  g_assert_cmpuint (attempts->len, ==, 1);
+  step = g_ptr_array_index (attempts, 0);
+  g_assert_cmpstr (step->status, ==, "unknown");
+  g_assert_cmpstr (step->error_kind, ==, "outcome-unknown");
+  g_assert_nonnull (strstr (step->error_message,
+                            "outcome unknown: timed out after the request was sent"));
+  g_assert_cmpuint (conduit_clock_get_sleeps (fixture->clock)->len, ==, 0);
 }
 
 static void
@@ -560,6 +615,10 @@ main (int    argc,
   ADD ("/conduit/runner/http/no-retry-on-4xx", test_no_retry_on_4xx);
   ADD ("/conduit/runner/http/timeout", test_timeout);
   ADD ("/conduit/runner/http/dropped-connection", test_dropped_connection);
+  g_test_add ("/conduit/runner/http/timeout-outcome-unknown", RunnerFixture, "POST",
+              runner_fixture_set_up, test_timeout_outcome_unknown, runner_fixture_tear_down);
+  g_test_add ("/conduit/runner/http/timeout-idempotent-retried", RunnerFixture, "PUT",
+              runner_fixture_set_up, test_timeout_outcome_unknown, runner_fixture_tear_down);
   g_test_add ("/conduit/runner/http/bad-json", RunnerFixture, bad_json, runner_fixture_set_up,
               test_bad_answer, runner_fixture_tear_down);
   g_test_add ("/conduit/runner/http/deep-json", RunnerFixture, deep_json, runner_fixture_set_up,

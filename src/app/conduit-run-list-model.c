@@ -34,6 +34,7 @@ struct _ConduitRunListModel
   int                  status;
   gint64               since_us;
   char                *text;
+  gboolean             unhandled;
 
   guint                n_items;
   GQueue               pages;  /* of Page, most recently used first */
@@ -69,6 +70,7 @@ fill_query (ConduitRunListModel *self,
   query->since_us = self->since_us;
   query->until_us = 0;
   query->text = self->text;
+  query->unhandled = self->unhandled;
   query->offset = 0;
   query->limit = CONDUIT_RUN_LIST_MODEL_PAGE_SIZE;
 }
@@ -272,6 +274,25 @@ conduit_run_list_model_set_filter (ConduitRunListModel *self,
   self->since_us = since_us;
   g_free (self->text);
   self->text = g_strdup (text);
+  conduit_run_list_model_refresh (self);
+}
+
+/**
+ * conduit_run_list_model_set_unhandled:
+ * @self: a model
+ * @unhandled: only runs that need attention (failed or interrupted, not yet handled)
+ *
+ * Narrows the list to the runs that need attention, on top of the other filters.
+ */
+void
+conduit_run_list_model_set_unhandled (ConduitRunListModel *self,
+                                      gboolean             unhandled)
+{
+  g_return_if_fail (CONDUIT_IS_RUN_LIST_MODEL (self));
+
+  if (self->unhandled == !!unhandled)
+    return;
+  self->unhandled = !!unhandled;
   conduit_run_list_model_refresh (self);
 }
 

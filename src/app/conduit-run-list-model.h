@@ -26,6 +26,8 @@ void                 conduit_run_list_model_set_filter  (ConduitRunListModel *se
                                                          int                  status,
                                                          gint64               since_us,
                                                          const char          *text);
+void                 conduit_run_list_model_set_unhandled (ConduitRunListModel *self,
+                                                           gboolean             unhandled);
 void                 conduit_run_list_model_refresh     (ConduitRunListModel *self);
 guint                conduit_run_list_model_get_n_cached_pages (ConduitRunListModel *self);
 const char          *conduit_run_list_model_get_error   (ConduitRunListModel *self);

@@ -152,6 +152,7 @@ typedef struct
   gulong              cancelled_id;
   GSource            *timeout;   /* in the thread's context: runs may be served by workers */
   gboolean            timed_out;
+  gboolean            sent;      /* the request's first bytes left during this attempt */
   guint               delay_ms;
   gint64              attempt_started_us;
   gboolean            auth_retried;
@@ -209,6 +210,30 @@ network_event_cb (SoupMessage        *message,
   socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection));
   if (g_socket_get_family (socket) != G_SOCKET_FAMILY_UNIX)
     g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+}
+
+/* Once the headers are written the server may act on the request, even if its answer never
+ * comes: counting from the first bytes (not the last) errs on the side of "may have acted". */
+static void
+wrote_headers_cb (SoupMessage *message,
+                  gpointer     user_data)
+{
+  Call *call = user_data;
+
+  call->sent = TRUE;
+}
+
+/* RFC 9110 section 9.2.2: repeating these has the effect of sending them once. POST and PATCH
+ * (and methods this list does not know) may act again on every repeat. */
+static gboolean
+is_idempotent_method (const char *method)
+{
+  static const char * const idempotent[] = { "GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (idempotent); i++)
+    if (g_ascii_strcasecmp (method, idempotent[i]) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 static gboolean
@@ -457,7 +482,30 @@ attempt_cb (GObject      *object,
   if (error != NULL)
     {
       outcome->status = 0;
-      if (call->timed_out)
+      if (call->timed_out && call->sent && call->request->idempotency_key == NULL &&
+          !is_idempotent_method (call->request->method))
+        {
+          /* The server may have acted and only its answer was late: a retry could act twice
+           * (issue #14: a 3 s answer to a 1 s timeout made the API complete one item 3 times).
+           * Without an Idempotency-Key the server cannot tell a retry from a new request. */
+          message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "outcome unknown: timed out after the request "
+                                                  "was sent (no answer from %s within %u second); "
+                                                  "not retried, as a %s without an idempotency key "
+                                                  "could act twice — check the other side",
+                                                  "outcome unknown: timed out after the request "
+                                                  "was sent (no answer from %s within %u seconds); "
+                                                  "not retried, as a %s without an idempotency key "
+                                                  "could act twice — check the other side",
+                                                  call->request->timeout_s),
+                                     call->request->url, call->request->timeout_s,
+                                     call->request->method);
+          record_attempt (call, CONDUIT_STEP_STATUS_UNKNOWN, CONDUIT_ERROR_KIND_OUTCOME_UNKNOWN,
+                          message);
+          fail_call (task, call, CONDUIT_ERROR_KIND_OUTCOME_UNKNOWN, g_steal_pointer (&message));
+          return;
+        }
+      else if (call->timed_out)
         {
           kind = CONDUIT_ERROR_KIND_TIMEOUT;
           message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -571,7 +619,7 @@ attempt_cb (GObject      *object,
 }
 
 static void
-start_exchange (GTask *task)
+send_exchange (GTask *task)
 {
   Call *call = g_task_get_task_data (task);
   GCancellable *parent = g_task_get_cancellable (task);
@@ -588,6 +636,36 @@ start_exchange (GTask *task)
   soup_session_send_and_read_async (conduit_run_get_session (call->run), call->message,
                                     G_PRIORITY_DEFAULT, call->attempt_cancellable, attempt_cb,
                                     task);
+}
+
+static void
+attempt_marked_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  Call *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* Without the mark the request still goes: a history that cannot be written (a full disk)
+   * must not stop the flows; the writer says so in its own warnings. */
+  if (!conduit_run_start_attempt_finish (CONDUIT_RUN (object), result, &error))
+    g_debug ("Attempt %u of item %u at %s sent without its mark: %s", call->outcome->attempts,
+             call->item_index, call->node_id, error->message);
+
+  send_exchange (task);
+}
+
+/* The attempt is written as "started", and committed, before the request leaves: if the
+ * process is killed before the answer is recorded, the history says "sent, answer unknown"
+ * for the item, and an item without the mark was never sent (issue #14 point 8). */
+static void
+start_exchange (GTask *task)
+{
+  Call *call = g_task_get_task_data (task);
+
+  conduit_run_start_attempt_async (call->run, call->node_id, call->item_index,
+                                   call->outcome->attempts, attempt_marked_cb, task);
 }
 
 static void
@@ -628,6 +706,7 @@ send_attempt (GTask *task)
 
   call->outcome->attempts++;
   call->timed_out = FALSE;
+  call->sent = FALSE;
   call->attempt_started_us = conduit_clock_get_wall_us (conduit_run_get_clock (call->run));
 
   uri = g_uri_parse (request->url, SOUP_HTTP_URI_FLAGS, &error);
@@ -662,6 +741,7 @@ send_attempt (GTask *task)
   if (!request->follow_redirects)
     soup_message_add_flags (call->message, SOUP_MESSAGE_NO_REDIRECT);
   g_signal_connect (call->message, "network-event", G_CALLBACK (network_event_cb), NULL);
+  g_signal_connect (call->message, "wrote-headers", G_CALLBACK (wrote_headers_cb), call);
   if (!request->verify_tls)
     g_signal_connect (call->message, "accept-certificate",
                       G_CALLBACK (accept_any_certificate_cb), NULL);

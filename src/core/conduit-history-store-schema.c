@@ -32,6 +32,9 @@ static const char * const stmt_sql[N_STMTS] = {
     "INSERT INTO steps (run_id, node_id, item_index, attempt, started_at, finished_at, status, "
     "http_status, delay_ms, items_in, items_out, items_failed, error_kind, error_message) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+  [STMT_DELETE_STARTED] =
+    "DELETE FROM steps WHERE run_id = ?1 AND node_id = ?2 AND item_index = ?3 AND attempt = ?4 "
+    "AND status = 'started'",
   [STMT_INSERT_ITEM] =
     "INSERT INTO items (run_id, node_id, port, is_output, seq, data, size, truncated) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -125,6 +128,9 @@ static const char * const migrations[] = {
   /* 2 → 3: a run that failed or was cut short needs someone to look at it; until then, retention
    * keeps it. */
   "ALTER TABLE runs ADD COLUMN handled INTEGER NOT NULL DEFAULT 0;",
+  /* 3 → 4: an attempt is written as "started" before its request leaves, and its end replaces
+   * that row; this finds the row without reading every step of the run. */
+  "CREATE INDEX steps_by_attempt ON steps (run_id, node_id, item_index, attempt);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CONDUIT_HISTORY_SCHEMA_VERSION);

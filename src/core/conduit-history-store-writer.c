@@ -26,6 +26,92 @@
 #define CHECKPOINT_INTERVAL_US (100 * 1000)
 #define WAL_RESTART_PAGES 8000  /* 32 MB: past this the writer completes a checkpoint itself */
 #define LINGER_US         2000  /* how long records nobody waits for may wait for company */
+#define RETRY_US          (1000 * 1000)       /* after a failed write: how often to try again */
+#define WARNING_US        (10 * 1000 * 1000)  /* after the first, one warning at most this often */
+
+/* What the writer keeps after a failed write (a full disk, most often), in its thread only.
+ * The ends of runs are written again until they stick: a run whose end was lost would stay
+ * "running" until the next start marks it interrupted, although it finished. Steps and items
+ * are not kept: a full disk must not also fill the memory. */
+typedef struct
+{
+  GPtrArray *unwritten_ends;   /* of ConduitRunRecord */
+  guint      failures;         /* failed commits since the last one that worked */
+  guint      unwarned;         /* of those, the ones not yet in a warning */
+  gint64     next_warning_us;
+  gboolean   wal_truncate_due; /* a commit failed since the WAL was last truncated */
+} Trouble;
+
+static void
+move_records (GPtrArray *to,
+              GPtrArray *from)
+{
+  for (guint i = 0; i < from->len; i++)
+    g_ptr_array_add (to, g_ptr_array_index (from, i));
+  g_ptr_array_set_free_func (from, NULL);
+  g_ptr_array_set_size (from, 0);
+  g_ptr_array_set_free_func (from, (GDestroyNotify)conduit_run_record_free);
+}
+
+/* The first failure is a warning at once; after it, one line with a count every WARNING_US, so
+ * that a full disk under load does not print a line per commit (issue #14: 10,000 lines). */
+static void
+warn_write_failed (ConduitHistoryStore *self,
+                   Trouble             *trouble,
+                   const GError        *error)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  trouble->failures++;
+  trouble->wal_truncate_due = TRUE;
+  if (trouble->failures == 1)
+    {
+      g_warning ("Run history %s: could not write (%s); ends of runs are kept to write again, "
+                 "further failures are counted in a line every %d s", self->path, error->message,
+                 (int)(WARNING_US / G_USEC_PER_SEC));
+      trouble->unwarned = 0;
+      trouble->next_warning_us = now + WARNING_US;
+      return;
+    }
+
+  trouble->unwarned++;
+  if (now < trouble->next_warning_us)
+    return;
+
+  /* Log lines, like the other warnings of the writer: not translated. */
+  g_warning ("Run history %s: writes that failed since the last warning: %u (%u in a row); "
+             "the last: %s", self->path, trouble->unwarned, trouble->failures, error->message);
+  trouble->unwarned = 0;
+  trouble->next_warning_us = now + WARNING_US;
+}
+
+/* A commit worked again: say so once, and give the disk back the WAL a failed stretch left
+ * behind (it only ever grows otherwise; TRUNCATE empties it once every frame is copied). */
+static void
+writes_work_again (ConduitHistoryStore *self,
+                   Trouble             *trouble,
+                   guint                ends_written)
+{
+  int rc;
+
+  if (trouble->failures > 0)
+    {
+      g_message ("Run history %s: writing again; writes that had failed: %u", self->path,
+                 trouble->failures);
+      trouble->failures = 0;
+      trouble->unwarned = 0;
+    }
+  if (ends_written > 0)
+    g_message ("Run history %s: ends of runs written late: %u", self->path, ends_written);
+
+  if (!trouble->wal_truncate_due)
+    return;
+  g_mutex_lock (&self->checkpoint_pass_lock);
+  rc = sqlite3_wal_checkpoint_v2 (self->writer, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  g_mutex_unlock (&self->checkpoint_pass_lock);
+  if (rc == SQLITE_OK)
+    trouble->wal_truncate_due = FALSE;
+}
 
 static gboolean
 unref_task_cb (gpointer data)
@@ -300,6 +386,17 @@ apply_op (ConduitHistoryStore *self,
       break;
 
     case OP_STEP:
+      /* The end of an attempt replaces the "started" row written before its request left. */
+      if (op->step->attempt > 0 && g_strcmp0 (op->step->status, "started") != 0)
+        {
+          stmt = self->stmts[STMT_DELETE_STARTED];
+          sqlite3_bind_int64 (stmt, 1, op->step->run_id);
+          sqlite3_bind_text (stmt, 2, op->step->node_id, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_int (stmt, 3, op->step->item_index);
+          sqlite3_bind_int (stmt, 4, op->step->attempt);
+          if (!step_stmt (self, stmt, &op->error))
+            break;
+        }
       stmt = self->stmts[STMT_INSERT_STEP];
       sqlite3_bind_int64 (stmt, 1, op->step->run_id);
       sqlite3_bind_text (stmt, 2, op->step->node_id, -1, SQLITE_TRANSIENT);
@@ -535,14 +632,31 @@ writer_thread (gpointer data)
   g_autoptr(GPtrArray) batch = g_ptr_array_new ();
   gboolean stop = FALSE;
 
+  GDestroyNotify free_record = (GDestroyNotify)conduit_run_record_free;
+  Trouble trouble = { .unwritten_ends = g_ptr_array_new_with_free_func (free_record) };
+  g_autoptr(GPtrArray) retrying = g_ptr_array_new_with_free_func (free_record);
+
   while (!stop)
     {
-      Op *op = g_async_queue_pop (self->queue);
+      Op *op = NULL;
       g_autoptr(GError) error = NULL;
       gboolean in_transaction;
+      gboolean committed;
+      guint ends_written;
       gboolean urgent;
       gint64 linger_until;
       gint64 remaining;
+
+      /* After a failed write, try again now and then even when nothing new comes. */
+      if (trouble.unwritten_ends->len > 0 || trouble.wal_truncate_due)
+        op = g_async_queue_timeout_pop (self->queue, RETRY_US);
+      if (op == NULL && (trouble.unwritten_ends->len > 0 || trouble.wal_truncate_due))
+        {
+          op = g_new0 (Op, 1);
+          op->type = OP_FLUSH;
+        }
+      else if (op == NULL)
+        op = g_async_queue_pop (self->queue);
 
       if (op->type == OP_PRUNE)
         {
@@ -553,6 +667,19 @@ writer_thread (gpointer data)
         }
 
       in_transaction = conduit_history_exec_sql (self->writer, "BEGIN IMMEDIATE", &error);
+      /* Ends of runs an earlier commit lost go first, in the order they came. */
+      move_records (retrying, trouble.unwritten_ends);
+      for (guint i = 0; in_transaction && i < retrying->len; i++)
+        {
+          Op retry = { .type = OP_FINISH_RUN, .run = g_ptr_array_index (retrying, i) };
+
+          apply_op (self, &retry);
+          if (retry.error != NULL)
+            {
+              g_ptr_array_add (trouble.unwritten_ends, g_ptr_array_steal_index (retrying, i--));
+              g_error_free (retry.error);
+            }
+        }
       urgent = FALSE;
       linger_until = 0;
       for (;;)
@@ -596,9 +723,10 @@ writer_thread (gpointer data)
             break;
         }
 
+      committed = FALSE;
       if (in_transaction && !conduit_history_exec_sql (self->writer, "COMMIT", &error))
         {
-          g_warning ("%s", error->message);
+          warn_write_failed (self, &trouble, error);
           conduit_history_exec_sql (self->writer, "ROLLBACK", NULL);
           for (guint i = 0; i < batch->len; i++)
             {
@@ -608,7 +736,25 @@ writer_thread (gpointer data)
             }
         }
       else if (!in_transaction)
-        g_warning ("%s", error->message);
+        warn_write_failed (self, &trouble, error);
+      else
+        committed = TRUE;
+
+      /* Keep the ends of runs that did not stick, to write them again. */
+      ends_written = committed ? retrying->len : 0;
+      if (committed)
+        g_ptr_array_set_size (retrying, 0);
+      else
+        move_records (trouble.unwritten_ends, retrying);
+      for (guint i = 0; i < batch->len; i++)
+        {
+          Op *done = g_ptr_array_index (batch, i);
+
+          if (done->type == OP_FINISH_RUN && (!committed || done->error != NULL))
+            g_ptr_array_add (trouble.unwritten_ends, conduit_run_record_copy (done->run));
+        }
+      if (committed)
+        writes_work_again (self, &trouble, ends_written);
 
       g_mutex_lock (&self->problem_lock);
       g_clear_pointer (&self->write_problem, g_free);
@@ -642,6 +788,11 @@ writer_thread (gpointer data)
       g_ptr_array_set_size (batch, 0);
     }
 
+  /* Ends never written show as interrupted at the next start, as after a crash. */
+  if (trouble.unwritten_ends->len > 0)
+    g_warning ("Run history %s: ends of runs that could not be written: %u; those runs show as "
+               "interrupted at the next start", self->path, trouble.unwritten_ends->len);
+  g_ptr_array_unref (trouble.unwritten_ends);
   return NULL;
 }
 

@@ -424,6 +424,55 @@ conduit_history_store_add_step (ConduitHistoryStore     *self,
 }
 
 /**
+ * conduit_history_store_start_attempt_async:
+ * @self: a store
+ * @step: an attempt of one item, with the status "started"
+ * @callback: called once the attempt is committed (or could not be)
+ * @user_data: data for @callback
+ *
+ * Writes that an attempt is about to send its request, and completes once that is committed,
+ * so that a run cut off (killed) afterwards says "sent, answer unknown" for the item rather
+ * than "not sent". The attempt's end, written with conduit_history_store_add_step(), replaces
+ * the row. Marks of concurrent attempts share a commit.
+ */
+void
+conduit_history_store_start_attempt_async (ConduitHistoryStore     *self,
+                                           const ConduitStepRecord *step,
+                                           GAsyncReadyCallback      callback,
+                                           gpointer                 user_data)
+{
+  Op *op;
+
+  g_return_if_fail (CONDUIT_IS_HISTORY_STORE (self));
+  g_return_if_fail (step != NULL && step->node_id != NULL && step->attempt > 0);
+  g_return_if_fail (g_strcmp0 (step->status, "started") == 0);
+
+  op = g_new0 (Op, 1);
+  op->type = OP_STEP;
+  op->step = conduit_step_record_copy (step);
+  op->task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (op->task, conduit_history_store_start_attempt_async);
+  conduit_history_push_op (self, op);
+}
+
+/**
+ * conduit_history_store_start_attempt_finish:
+ * @self: a store
+ * @result: the result
+ * @error: return location for an error
+ *
+ * Returns: whether the mark is committed
+ */
+gboolean
+conduit_history_store_start_attempt_finish (ConduitHistoryStore  *self,
+                                            GAsyncResult         *result,
+                                            GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
  * conduit_history_store_add_item:
  * @self: a store
  * @run_id: the run

@@ -12,7 +12,7 @@
 G_BEGIN_DECLS
 
 #define CONDUIT_HISTORY_STORE_ERROR (conduit_history_store_error_quark ())
-#define CONDUIT_HISTORY_SCHEMA_VERSION 3
+#define CONDUIT_HISTORY_SCHEMA_VERSION 4
 #define CONDUIT_HISTORY_DEFAULT_MAX_ITEM_BYTES (64 * 1024)
 
 typedef enum
@@ -144,6 +144,13 @@ void                 conduit_history_store_begin_run_async  (ConduitHistoryStore
 gint64               conduit_history_store_begin_run_finish (ConduitHistoryStore   *self,
                                                              GAsyncResult          *result,
                                                              GError               **error);
+void                 conduit_history_store_start_attempt_async (ConduitHistoryStore *self,
+                                                                const ConduitStepRecord *step,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+gboolean             conduit_history_store_start_attempt_finish (ConduitHistoryStore *self,
+                                                                 GAsyncResult        *result,
+                                                                 GError             **error);
 void                 conduit_history_store_add_step         (ConduitHistoryStore   *self,
                                                              const ConduitStepRecord *step);
 void                 conduit_history_store_add_item         (ConduitHistoryStore   *self,

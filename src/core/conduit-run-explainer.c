@@ -168,6 +168,15 @@ conduit_run_explain (const ConduitRunProblem *problem)
                                 "timeout too short"), where, tries);
     }
 
+  if (g_str_equal (kind, "outcome-unknown"))
+    {
+      g_autofree char *where = dup_host_port (problem->url);
+      return g_strdup_printf (_("%s got the request but did not answer in time, so whether it "
+                                "acted is unknown. It was not sent again, as that could act "
+                                "twice — check on %s before re-running this item, or give the "
+                                "step an idempotency key"), where, where);
+    }
+
   if (g_str_equal (kind, "bad_response"))
     return g_strdup_printf (_("The server accepted the request but answered with something that "
                               "is not valid JSON, so the next steps got nothing: %s"), message);

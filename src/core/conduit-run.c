@@ -896,6 +896,85 @@ conduit_run_record_attempt (ConduitRun        *self,
   step->error_message = original;
 }
 
+static void
+attempt_started_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!conduit_history_store_start_attempt_finish (CONDUIT_HISTORY_STORE (object), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * conduit_run_start_attempt_async:
+ * @self: a run
+ * @node_id: the node about to send
+ * @item_index: the item
+ * @attempt: the attempt's number, from 1
+ * @callback: called once the mark is committed (at once without a history)
+ * @user_data: data for @callback
+ *
+ * Writes to the history that an attempt is about to send its request to the outside, durably
+ * (the commit survives the process being killed), before it is sent: a run cut off afterwards
+ * then tells "sent, answer unknown" from "not sent". Call conduit_run_record_attempt() with the
+ * attempt's end as usual; it replaces the mark.
+ */
+void
+conduit_run_start_attempt_async (ConduitRun          *self,
+                                 const char          *node_id,
+                                 guint                item_index,
+                                 guint                attempt,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ConduitHistoryStore *history;
+  ConduitStepRecord step = { 0 };
+
+  g_return_if_fail (CONDUIT_IS_RUN (self));
+  g_return_if_fail (node_id != NULL && attempt > 0);
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, conduit_run_start_attempt_async);
+  history = conduit_runner_get_history (self->runner);
+  if (history == NULL || self->record.id == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  step.run_id = self->record.id;
+  step.node_id = (char *)node_id;
+  step.item_index = (gint)item_index;
+  step.attempt = attempt;
+  step.started_us = conduit_clock_get_wall_us (conduit_run_get_clock (self));
+  step.status = (char *)conduit_step_status_to_string (CONDUIT_STEP_STATUS_STARTED);
+  conduit_history_store_start_attempt_async (history, &step, attempt_started_cb,
+                                             g_steal_pointer (&task));
+}
+
+/**
+ * conduit_run_start_attempt_finish:
+ * @self: a run
+ * @result: the result
+ * @error: return location for an error: the mark could not be written
+ *
+ * Returns: whether the mark is written
+ */
+gboolean
+conduit_run_start_attempt_finish (ConduitRun    *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* Recording */
 
 static void

@@ -96,6 +96,15 @@ void                 conduit_run_add_secret          (ConduitRun          *self,
                                                       const char          *secret);
 char                *conduit_run_redact              (ConduitRun          *self,
                                                       const char          *text);
+void                 conduit_run_start_attempt_async (ConduitRun          *self,
+                                                      const char          *node_id,
+                                                      guint                item_index,
+                                                      guint                attempt,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean             conduit_run_start_attempt_finish (ConduitRun         *self,
+                                                       GAsyncResult       *result,
+                                                       GError            **error);
 void                 conduit_run_record_attempt      (ConduitRun          *self,
                                                       ConduitStepRecord   *step);
 void                 conduit_run_lookup_credential_async  (ConduitRun          *self,

@@ -53,9 +53,10 @@ typedef enum
   CONDUIT_ERROR_KIND_SETTING,
   CONDUIT_ERROR_KIND_NODE,
   CONDUIT_ERROR_KIND_INTERRUPTED,
+  CONDUIT_ERROR_KIND_OUTCOME_UNKNOWN, /* sent, no answer: the other side may have acted */
 } ConduitErrorKind;
 
-#define CONDUIT_ERROR_KIND_LAST CONDUIT_ERROR_KIND_INTERRUPTED
+#define CONDUIT_ERROR_KIND_LAST CONDUIT_ERROR_KIND_OUTCOME_UNKNOWN
 
 const char *conduit_step_status_to_string   (ConduitStepStatus        status);
 gboolean    conduit_step_status_from_string (const char              *text,
