@@ -12,11 +12,11 @@
 #include <glib/gi18n-lib.h>
 
 #include "conduit-executor-write-file.h"
-#include "conduit-file-records.h"
+#include "conduit-record-file.h"
 #include "conduit-run.h"
 
 /* Writes the batch to a CSV, JSON or NDJSON file in one atomic replacement (see
- * conduit_file_records_write()), appending or replacing, in a worker thread. The written items
+ * conduit_records_write_path()), appending or replacing, in a worker thread. The written items
  * go on through "out"; if the file cannot be written they all leave through "error". */
 
 struct _ConduitExecutorWriteFile
@@ -24,7 +24,7 @@ struct _ConduitExecutorWriteFile
   GObject            parent_instance;
 
   char              *path;
-  ConduitFileFormat  format;
+  ConduitRecordFormat format;
   gboolean           append;
 };
 
@@ -68,7 +68,7 @@ conduit_executor_write_file_prepare (ConduitExecutor  *executor,
   ConduitConnector *connector = conduit_run_get_connector (run, node);
   g_autofree char *mode = conduit_node_dup_string_setting (node, connector, "mode");
 
-  if (!conduit_file_records_node_target (node, connector, &self->path, &self->format, error))
+  if (!conduit_records_node_target (node, connector, &self->path, &self->format, error))
     return FALSE;
 
   self->append = g_strcmp0 (mode, "replace") != 0;
@@ -88,7 +88,7 @@ write_thread (GTask        *task,
   gboolean written;
 
   G_LOCK (write_lock);
-  written = conduit_file_records_write (self->path, items, self->format, self->append, &error);
+  written = conduit_records_write_path (self->path, items, self->format, self->append, &error);
   G_UNLOCK (write_lock);
 
   if (!written)

@@ -1,0 +1,403 @@
+/* conduit-record-writer.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "conduit-record-writer"
+
+#include "config.h"
+
+#include <csv.h>
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "conduit-record-writer.h"
+
+/* Output is gathered in a buffer and handed to the stream in large writes; a record is never
+ * held longer than until the buffer passes FLUSH_SIZE. */
+#define FLUSH_SIZE (64 * 1024)
+
+struct _ConduitRecordWriter
+{
+  GObject              parent_instance;
+
+  GOutputStream       *stream;
+  ConduitRecordFormat  format;
+  char                 csv_delimiter;
+  GStrv                columns;
+  GHashTable          *column_set;   /* (element-type utf8) the names in columns */
+  GString             *buffer;
+  guint64              n_records;
+  gboolean             started;
+  gboolean             finished;
+};
+
+G_DEFINE_FINAL_TYPE (ConduitRecordWriter, conduit_record_writer, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (conduit-record-writer-error-quark, conduit_record_writer_error)
+
+static void
+conduit_record_writer_finalize (GObject *object)
+{
+  ConduitRecordWriter *self = (ConduitRecordWriter *)object;
+
+  g_clear_object (&self->stream);
+  g_strfreev (self->columns);
+  g_clear_pointer (&self->column_set, g_hash_table_unref);
+  g_string_free (self->buffer, TRUE);
+
+  G_OBJECT_CLASS (conduit_record_writer_parent_class)->finalize (object);
+}
+
+static void
+conduit_record_writer_class_init (ConduitRecordWriterClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = conduit_record_writer_finalize;
+}
+
+static void
+conduit_record_writer_init (ConduitRecordWriter *self)
+{
+  self->buffer = g_string_sized_new (FLUSH_SIZE + 4096);
+  self->csv_delimiter = ',';
+}
+
+/**
+ * conduit_record_writer_new:
+ * @stream: the output; the writer does not close it
+ * @format: NDJSON, JSON or CSV (%CONDUIT_RECORD_FORMAT_AUTO writes CSV)
+ *
+ * Returns: (transfer full): a writer
+ */
+ConduitRecordWriter *
+conduit_record_writer_new (GOutputStream       *stream,
+                           ConduitRecordFormat  format)
+{
+  ConduitRecordWriter *self;
+
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), NULL);
+
+  self = g_object_new (CONDUIT_TYPE_RECORD_WRITER, NULL);
+  self->stream = g_object_ref (stream);
+  self->format = format == CONDUIT_RECORD_FORMAT_AUTO ? CONDUIT_RECORD_FORMAT_CSV : format;
+  return self;
+}
+
+/**
+ * conduit_record_writer_set_columns:
+ * @self: a writer
+ * @columns: (array zero-terminated=1): the CSV header, in order
+ *
+ * Without columns, a CSV file's columns are the fields of the first record. Call before the
+ * first record.
+ */
+void
+conduit_record_writer_set_columns (ConduitRecordWriter *self,
+                                   const char * const  *columns)
+{
+  g_return_if_fail (CONDUIT_IS_RECORD_WRITER (self));
+  g_return_if_fail (!self->started);
+
+  g_strfreev (self->columns);
+  g_clear_pointer (&self->column_set, g_hash_table_unref);
+  self->columns = g_strdupv ((char **)columns);
+  self->column_set = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; self->columns[i] != NULL; i++)
+    g_hash_table_add (self->column_set, self->columns[i]);
+}
+
+/**
+ * conduit_record_writer_set_csv_delimiter:
+ * @self: a writer
+ * @delimiter: ',' (the default), ';', '\t' or '|'
+ */
+void
+conduit_record_writer_set_csv_delimiter (ConduitRecordWriter *self,
+                                         char                 delimiter)
+{
+  g_return_if_fail (CONDUIT_IS_RECORD_WRITER (self));
+  g_return_if_fail (delimiter != '\0' && delimiter != '"' && delimiter != '\n');
+  self->csv_delimiter = delimiter;
+}
+
+static gboolean
+flush (ConduitRecordWriter  *self,
+       gboolean              always,
+       GError              **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (self->buffer->len == 0 || (!always && self->buffer->len < FLUSH_SIZE))
+    return TRUE;
+  if (!g_output_stream_write_all (self->stream, self->buffer->str, self->buffer->len, NULL, NULL,
+                                  &local_error))
+    {
+      g_set_error (error, CONDUIT_RECORD_WRITER_ERROR, CONDUIT_RECORD_WRITER_ERROR_FAILED,
+                   _("cannot write: %s"), local_error->message);
+      return FALSE;
+    }
+  g_string_truncate (self->buffer, 0);
+  return TRUE;
+}
+
+/* A field is quoted when a reader could take it otherwise: it holds the delimiter, a quote or
+ * a line break, or starts or ends with a space (header names are trimmed when read). The
+ * quoting itself is libcsv's, the same library that reads the files back. */
+static void
+append_csv_field (ConduitRecordWriter *self,
+                  const char          *text,
+                  gsize                length)
+{
+  gboolean quote = length > 0 && (g_ascii_isspace (text[0]) || g_ascii_isspace (text[length - 1]));
+  gsize needed;
+
+  for (gsize i = 0; i < length && !quote; i++)
+    quote = text[i] == self->csv_delimiter || text[i] == '"' || text[i] == '\r' ||
+            text[i] == '\n';
+  if (!quote)
+    {
+      g_string_append_len (self->buffer, text, length);
+      return;
+    }
+
+  /* at most every byte doubled, plus the two quotes */
+  needed = length * 2 + 2;
+  {
+    gsize old_len = self->buffer->len;
+
+    g_string_set_size (self->buffer, old_len + needed);
+    needed = csv_write (self->buffer->str + old_len, needed, text, length);
+    g_string_set_size (self->buffer, old_len + needed);
+  }
+}
+
+static void
+append_csv_line (ConduitRecordWriter *self,
+                 const char * const  *fields,
+                 const gsize         *lengths,
+                 guint                n_fields)
+{
+  for (guint i = 0; i < n_fields; i++)
+    {
+      if (i > 0)
+        g_string_append_c (self->buffer, self->csv_delimiter);
+      append_csv_field (self, fields[i], lengths != NULL ? lengths[i] : strlen (fields[i]));
+    }
+  g_string_append (self->buffer, "\r\n");
+}
+
+static void
+start (ConduitRecordWriter *self)
+{
+  if (self->started)
+    return;
+  self->started = TRUE;
+
+  if (self->format == CONDUIT_RECORD_FORMAT_JSON)
+    g_string_append_c (self->buffer, '[');
+  else if (self->format == CONDUIT_RECORD_FORMAT_CSV && self->columns != NULL &&
+           self->columns[0] != NULL)
+    append_csv_line (self, (const char * const *)self->columns, NULL,
+                     g_strv_length (self->columns));
+}
+
+/* A text is written as it is; a number, true/false or nested value as its JSON. */
+static char *
+value_to_text (JsonNode *value)
+{
+  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+    return g_strdup ("");
+  if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (value));
+  return json_to_string (value, FALSE);
+}
+
+static gboolean
+write_csv_record (ConduitRecordWriter  *self,
+                  JsonObject           *object,
+                  GError              **error)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  if (self->columns == NULL)
+    {
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) columns = NULL;
+
+      json_object_iter_init_ordered (&iter, object);
+      while (json_object_iter_next_ordered (&iter, &name, &value))
+        g_strv_builder_add (builder, name);
+      columns = g_strv_builder_end (builder);
+      conduit_record_writer_set_columns (self, (const char * const *)columns);
+    }
+
+  /* a field without a column would be lost: the record is refused instead */
+  json_object_iter_init_ordered (&iter, object);
+  while (json_object_iter_next_ordered (&iter, &name, &value))
+    if (!g_hash_table_contains (self->column_set, name))
+      {
+        g_set_error (error, CONDUIT_RECORD_WRITER_ERROR, CONDUIT_RECORD_WRITER_ERROR_RECORD,
+                     _("record %" G_GUINT64_FORMAT ": the field “%s” is not a column of the "
+                       "CSV file"), self->n_records + 1, name);
+        return FALSE;
+      }
+
+  start (self);
+  for (guint i = 0; self->columns[i] != NULL; i++)
+    g_ptr_array_add (texts, value_to_text (json_object_get_member (object, self->columns[i])));
+  append_csv_line (self, (const char * const *)texts->pdata, NULL, texts->len);
+  return TRUE;
+}
+
+/**
+ * conduit_record_writer_write:
+ * @self: a writer
+ * @record: a JSON object
+ * @error: %CONDUIT_RECORD_WRITER_ERROR_RECORD when this record cannot be written (a CSV field
+ *   that is not a column; nothing of it is written), other errors end the output
+ *
+ * Returns: whether the record was written
+ */
+gboolean
+conduit_record_writer_write (ConduitRecordWriter  *self,
+                             JsonNode             *record,
+                             GError              **error)
+{
+  g_return_val_if_fail (CONDUIT_IS_RECORD_WRITER (self), FALSE);
+  g_return_val_if_fail (record != NULL, FALSE);
+  g_return_val_if_fail (!self->finished, FALSE);
+
+  if (!JSON_NODE_HOLDS_OBJECT (record))
+    {
+      g_set_error (error, CONDUIT_RECORD_WRITER_ERROR, CONDUIT_RECORD_WRITER_ERROR_RECORD,
+                   _("record %" G_GUINT64_FORMAT " is not an object"), self->n_records + 1);
+      return FALSE;
+    }
+
+  switch (self->format)
+    {
+    case CONDUIT_RECORD_FORMAT_CSV:
+      if (!write_csv_record (self, json_node_get_object (record), error))
+        return FALSE;
+      break;
+
+    case CONDUIT_RECORD_FORMAT_JSON:
+      {
+        g_autofree char *text = json_to_string (record, FALSE);
+
+        start (self);
+        g_string_append (self->buffer, self->n_records > 0 ? ",\n  " : "\n  ");
+        g_string_append (self->buffer, text);
+      }
+      break;
+
+    case CONDUIT_RECORD_FORMAT_NDJSON:
+    case CONDUIT_RECORD_FORMAT_AUTO:
+    default:
+      {
+        g_autofree char *text = json_to_string (record, FALSE);
+
+        start (self);
+        g_string_append (self->buffer, text);
+        g_string_append_c (self->buffer, '\n');
+      }
+      break;
+    }
+
+  self->n_records++;
+  return flush (self, FALSE, error);
+}
+
+/**
+ * conduit_record_writer_write_row:
+ * @self: a CSV writer
+ * @fields: (array length=n_fields): the texts of a row, in the order of the columns
+ * @n_fields: how many; it must be the number of columns
+ * @error: return location for an error
+ *
+ * Writes a row of texts, for a table that is not made of records (the history's run list).
+ * A %NULL field is written empty.
+ *
+ * Returns: whether the row was written
+ */
+gboolean
+conduit_record_writer_write_row (ConduitRecordWriter  *self,
+                                 const char * const   *fields,
+                                 guint                 n_fields,
+                                 GError              **error)
+{
+  g_autofree const char **texts = NULL;
+
+  g_return_val_if_fail (CONDUIT_IS_RECORD_WRITER (self), FALSE);
+  g_return_val_if_fail (self->format == CONDUIT_RECORD_FORMAT_CSV, FALSE);
+  g_return_val_if_fail (self->columns != NULL, FALSE);
+  g_return_val_if_fail (n_fields == g_strv_length (self->columns), FALSE);
+
+  texts = g_new0 (const char *, MAX (n_fields, 1));
+  for (guint i = 0; i < n_fields; i++)
+    texts[i] = fields[i] != NULL ? fields[i] : "";
+  start (self);
+  append_csv_line (self, texts, NULL, n_fields);
+  self->n_records++;
+  return flush (self, FALSE, error);
+}
+
+/**
+ * conduit_record_writer_finish:
+ * @self: a writer
+ * @error: return location for an error
+ *
+ * Ends the output (a JSON array's closing bracket, a CSV header when no record came) and writes
+ * what is buffered. The stream stays open.
+ *
+ * Returns: whether everything was written
+ */
+gboolean
+conduit_record_writer_finish (ConduitRecordWriter  *self,
+                              GError              **error)
+{
+  g_return_val_if_fail (CONDUIT_IS_RECORD_WRITER (self), FALSE);
+  g_return_val_if_fail (!self->finished, FALSE);
+
+  start (self);
+  if (self->format == CONDUIT_RECORD_FORMAT_JSON)
+    g_string_append (self->buffer, self->n_records > 0 ? "\n]\n" : "]\n");
+  self->finished = TRUE;
+  return flush (self, TRUE, error) &&
+         g_output_stream_flush (self->stream, NULL, error);
+}
+
+/**
+ * conduit_record_columns_of:
+ * @records: (element-type JsonNode): records (JSON objects)
+ *
+ * Returns: (transfer full): every field name of @records, in the order first seen: the
+ *   columns of a CSV file that loses none of their fields
+ */
+GStrv
+conduit_record_columns_of (GPtrArray *records)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      JsonNode *record = g_ptr_array_index (records, i);
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      if (!JSON_NODE_HOLDS_OBJECT (record))
+        continue;
+      json_object_iter_init_ordered (&iter, json_node_get_object (record));
+      while (json_object_iter_next_ordered (&iter, &name, &value))
+        if (g_hash_table_add (seen, (char *)name))
+          g_strv_builder_add (builder, name);
+    }
+  return g_strv_builder_end (builder);
+}
