@@ -42,6 +42,8 @@ static const Case cases[] = {
   { "csv-content.dat", 1, 0, "{\"a\":\"1\",\"b\":\"2\"}" },
   { "pretty.json", 2, 0, "{\"a\":1,\"b\":\"x\"}" },
   { "not-a-record.ndjson", 2, 2, "{\"a\":1}" },
+  { "../xlsx/excel-parts.xlsx", 3, 0,
+    "{\"name\":\"rich text\",\"total\":3,\"when\":\"1904-01-01\",\"share\":0.125}" },
 };
 
 /* What one reader made of a file: records as compact JSON, refusals as "POSITION RAW". */
@@ -113,7 +115,7 @@ read_as_preview (Reading    *reading,
 
   g_assert_nonnull (stream);
   records = conduit_records_read (G_INPUT_STREAM (stream), conduit_record_format_guess (path), 0,
-                                  100, problems, &error);
+                                  NULL, 100, problems, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < records->len; i++)
     g_ptr_array_add (reading->records, json_to_string (records->pdata[i], FALSE));

@@ -414,7 +414,7 @@ test_files (RunnerFixture *fixture,
   g_assert_cmpint (conduit_run_get_status (run2), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
 
   g_assert_true (g_file_get_contents (out, &text, NULL, NULL));
-  records = conduit_records_read_path (out, CONDUIT_RECORD_FORMAT_JSON, 0, 0, NULL, &error);
+  records = conduit_records_read_path (out, CONDUIT_RECORD_FORMAT_JSON, 0, NULL, 0, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (records->len, ==, 4);    /* appended twice */
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (g_ptr_array_index (records, 0)),
@@ -436,7 +436,7 @@ read_text (const char          *text,
 {
   g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (text, -1, NULL);
 
-  return conduit_records_read (stream, format, 0, 0, problems, error);
+  return conduit_records_read (stream, format, 0, NULL, 0, problems, error);
 }
 
 static void

@@ -31,7 +31,7 @@ read_records (const char  *text,
   GPtrArray *records;
 
   /* the same reading as the Read File step's and conduit-cli's (conduit_records_read()) */
-  records = conduit_records_read (stream, format, 0, MAX_SAMPLES, problems, &error);
+  records = conduit_records_read (stream, format, 0, NULL, MAX_SAMPLES, problems, &error);
   for (guint i = 0; i < problems->len; i++)
     {
       JsonObject *problem = json_node_get_object (g_ptr_array_index (problems, i));
@@ -418,11 +418,13 @@ load_samples_action (GtkWidget  *widget,
   dialog = gtk_file_chooser_native_new (_("Open Sample Records"),
                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Records (JSON, NDJSON, CSV)"));
+  gtk_file_filter_set_name (filter, _("Records (JSON, NDJSON, CSV, Excel)"));
   gtk_file_filter_add_suffix (filter, "json");
   gtk_file_filter_add_suffix (filter, "ndjson");
   gtk_file_filter_add_suffix (filter, "jsonl");
   gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_filter_add_suffix (filter, "tsv");
+  gtk_file_filter_add_suffix (filter, "xlsx");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_file_chosen), self, 0);

@@ -112,7 +112,7 @@ load_input (const char  *path,
             GError     **error)
 {
   /* every record is used, or none: a run on part of the file would look like a whole one */
-  return conduit_records_read_path (path, CONDUIT_RECORD_FORMAT_AUTO, 0, 0, NULL, error);
+  return conduit_records_read_path (path, CONDUIT_RECORD_FORMAT_AUTO, 0, NULL, 0, NULL, error);
 }
 
 int

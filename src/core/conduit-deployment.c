@@ -48,6 +48,8 @@ static const char * const runtime_packages[] = {
   "libsecret-1-0",
   "libsoup-3.0-0",
   "libsqlite3-0",
+  "libxml2",
+  "libzip4",
   NULL
 };
 

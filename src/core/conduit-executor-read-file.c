@@ -30,6 +30,7 @@ struct _ConduitExecutorReadFile
   char               *path;
   ConduitRecordFormat format;
   char                delimiter;
+  char               *sheet;
 };
 
 static void executor_iface_init (ConduitExecutorInterface *iface);
@@ -43,6 +44,7 @@ conduit_executor_read_file_finalize (GObject *object)
   ConduitExecutorReadFile *self = (ConduitExecutorReadFile *)object;
 
   g_free (self->path);
+  g_free (self->sheet);
 
   G_OBJECT_CLASS (conduit_executor_read_file_parent_class)->finalize (object);
 }
@@ -72,6 +74,9 @@ conduit_executor_read_file_prepare (ConduitExecutor  *executor,
     return FALSE;
 
   self->delimiter = conduit_records_delimiter_from_name (delimiter);
+  self->sheet = conduit_node_dup_string_setting (node, connector, "sheet");
+  if (self->sheet != NULL && *self->sheet == '\0')
+    g_clear_pointer (&self->sheet, g_free);
   return TRUE;
 }
 
@@ -87,7 +92,7 @@ read_thread (GTask        *task,
   g_autoptr(GPtrArray) records = NULL;
   ConduitExecutorOutput *output;
 
-  records = conduit_records_read_path (self->path, self->format, self->delimiter, 0, problems,
+  records = conduit_records_read_path (self->path, self->format, self->delimiter, self->sheet, 0, problems,
                                        &error);
   if (records == NULL)
     {

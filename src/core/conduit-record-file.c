@@ -47,6 +47,7 @@ problem_new (guint64     position,
  * @stream: the input
  * @format: its format, or %CONDUIT_RECORD_FORMAT_AUTO to look at the content
  * @delimiter: the CSV delimiter, or 0 to guess it from the header line
+ * @sheet: (nullable): the sheet of a workbook, or %NULL for the first
  * @max_records: stop after this many records, or 0 for all
  * @problems: (nullable) (element-type JsonNode): where each record that cannot be read goes,
  *   as `{"position", "message", "raw"}`; without it the first such record is an error
@@ -59,6 +60,7 @@ GPtrArray *
 conduit_records_read (GInputStream         *stream,
                       ConduitRecordFormat   format,
                       char                  delimiter,
+                      const char           *sheet,
                       guint                 max_records,
                       GPtrArray            *problems,
                       GError              **error)
@@ -70,6 +72,7 @@ conduit_records_read (GInputStream         *stream,
 
   reader = conduit_record_reader_new (stream, format);
   conduit_record_reader_set_csv_delimiter (reader, delimiter);
+  conduit_record_reader_set_sheet (reader, sheet);
 
   while (max_records == 0 || records->len < max_records)
     {
@@ -108,6 +111,7 @@ conduit_records_read (GInputStream         *stream,
  * @format: its format; %CONDUIT_RECORD_FORMAT_AUTO takes it from the file name, or from the
  *   content when the name says nothing
  * @delimiter: the CSV delimiter, or 0 to guess it
+ * @sheet: (nullable): the sheet of a workbook, or %NULL for the first
  * @max_records: stop after this many records, or 0 for all
  * @problems: (nullable) (element-type JsonNode): as for conduit_records_read()
  * @error: return location for an error, naming the file
@@ -118,6 +122,7 @@ GPtrArray *
 conduit_records_read_path (const char           *path,
                            ConduitRecordFormat   format,
                            char                  delimiter,
+                           const char           *sheet,
                            guint                 max_records,
                            GPtrArray            *problems,
                            GError              **error)
@@ -139,7 +144,7 @@ conduit_records_read_path (const char           *path,
 
   if (format == CONDUIT_RECORD_FORMAT_AUTO)
     format = conduit_record_format_guess (path);
-  records = conduit_records_read (G_INPUT_STREAM (stream), format, delimiter, max_records,
+  records = conduit_records_read (G_INPUT_STREAM (stream), format, delimiter, sheet, max_records,
                                   problems, &local_error);
   if (records == NULL)
     g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_FILE, "%s: %s", path,
@@ -219,7 +224,7 @@ conduit_records_write_path (const char           *path,
                                                                            existing_length, NULL);
       g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
 
-      old = conduit_records_read (input, format, 0, 0, problems, &local_error);
+      old = conduit_records_read (input, format, 0, NULL, 0, problems, &local_error);
       if (old == NULL || problems->len > 0)
         {
           /* rewriting the file without a record it holds would lose it */

@@ -23,12 +23,14 @@ G_BEGIN_DECLS
 GPtrArray *conduit_records_read        (GInputStream         *stream,
                                         ConduitRecordFormat   format,
                                         char                  delimiter,
+                                        const char           *sheet,
                                         guint                 max_records,
                                         GPtrArray            *problems,
                                         GError              **error);
 GPtrArray *conduit_records_read_path   (const char           *path,
                                         ConduitRecordFormat   format,
                                         char                  delimiter,
+                                        const char           *sheet,
                                         guint                 max_records,
                                         GPtrArray            *problems,
                                         GError              **error);
