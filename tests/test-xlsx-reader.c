@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "conduit.h"
@@ -150,6 +151,50 @@ test_hostile (void)
   g_assert_cmpstr (text, ==, "{\"name\":\"\"}\n");
 }
 
+/* What the Write File step writes (libxlsxwriter) reads back as it was, and appending keeps
+ * the records already there. */
+static void
+test_write_read_back (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("conduit-xlsx-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "out.xlsx", NULL);
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+  g_autoptr(GPtrArray) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  const char *inputs[] = {
+    "{\"id\": 1, \"name\": \"Ada, \\\"the first\\\"\", \"amount\": 12.5, \"paid\": true, \"tags\": [\"a\"]}",
+    "{\"id\": 2, \"name\": \"Zoë\\nGrace\", \"paid\": false, \"when\": \"2024-03-01\"}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      g_ptr_array_add (records, json_from_string (inputs[i], &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (conduit_records_write_path (path, records, CONDUIT_RECORD_FORMAT_AUTO, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (conduit_records_write_path (path, records, CONDUIT_RECORD_FORMAT_AUTO, TRUE, &error));
+  g_assert_no_error (error);
+
+  back = conduit_records_read_path (path, CONDUIT_RECORD_FORMAT_AUTO, 0, NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < back->len; i++)
+    {
+      g_autofree char *json = json_to_string (back->pdata[i], FALSE);
+
+      g_string_append_printf (text, "%s\n", json);
+    }
+  g_assert_cmpstr (text->str, ==,
+    "{\"id\":1,\"name\":\"Ada, \\\"the first\\\"\",\"amount\":12.5,\"paid\":true,\"tags\":\"[\\\"a\\\"]\",\"when\":null}\n"
+    "{\"id\":2,\"name\":\"Zoë\\nGrace\",\"amount\":null,\"paid\":false,\"tags\":null,\"when\":\"2024-03-01\"}\n"
+    "{\"id\":1,\"name\":\"Ada, \\\"the first\\\"\",\"amount\":12.5,\"paid\":true,\"tags\":\"[\\\"a\\\"]\",\"when\":null}\n"
+    "{\"id\":2,\"name\":\"Zoë\\nGrace\",\"amount\":null,\"paid\":false,\"tags\":null,\"when\":\"2024-03-01\"}\n");
+
+  g_remove (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -160,6 +205,7 @@ main (int   argc,
   g_test_add_func ("/conduit/xlsx-reader/excel-parts", test_excel_parts);
   g_test_add_func ("/conduit/xlsx-reader/stream-that-cannot-seek", test_stream_that_cannot_seek);
   g_test_add_func ("/conduit/xlsx-reader/hostile", test_hostile);
+  g_test_add_func ("/conduit/xlsx-reader/write-read-back", test_write_read_back);
 
   return g_test_run ();
 }

@@ -238,7 +238,7 @@ conduit_records_write_path (const char           *path,
         }
     }
 
-  if (format == CONDUIT_RECORD_FORMAT_CSV)
+  if (format == CONDUIT_RECORD_FORMAT_CSV || format == CONDUIT_RECORD_FORMAT_XLSX)
     {
       g_autoptr(GPtrArray) all = g_ptr_array_new ();
       g_auto(GStrv) columns = NULL;

@@ -11,7 +11,10 @@
 
 #include <csv.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
 #include <string.h>
+#include <xlsxwriter.h>
 
 #include "conduit-record-writer.h"
 
@@ -32,6 +35,13 @@ struct _ConduitRecordWriter
   guint64              n_records;
   gboolean             started;
   gboolean             finished;
+
+  /* XLSX: libxlsxwriter writes a file, in constant memory mode (a row at a time to a
+   * temporary file); it is copied to the stream at the end */
+  char                *xlsx_path;
+  lxw_workbook        *workbook;
+  lxw_worksheet       *worksheet;
+  guint32              xlsx_row;
 };
 
 G_DEFINE_FINAL_TYPE (ConduitRecordWriter, conduit_record_writer, G_TYPE_OBJECT)
@@ -47,6 +57,11 @@ conduit_record_writer_finalize (GObject *object)
   g_strfreev (self->columns);
   g_clear_pointer (&self->column_set, g_hash_table_unref);
   g_string_free (self->buffer, TRUE);
+  if (self->workbook != NULL)
+    lxw_workbook_free (self->workbook);
+  if (self->xlsx_path != NULL)
+    g_unlink (self->xlsx_path);
+  g_free (self->xlsx_path);
 
   G_OBJECT_CLASS (conduit_record_writer_parent_class)->finalize (object);
 }
@@ -67,7 +82,7 @@ conduit_record_writer_init (ConduitRecordWriter *self)
 /**
  * conduit_record_writer_new:
  * @stream: the output; the writer does not close it
- * @format: NDJSON, JSON or CSV (%CONDUIT_RECORD_FORMAT_AUTO writes CSV)
+ * @format: NDJSON, JSON, CSV or XLSX (%CONDUIT_RECORD_FORMAT_AUTO writes CSV)
  *
  * Returns: (transfer full): a writer
  */
@@ -90,8 +105,8 @@ conduit_record_writer_new (GOutputStream       *stream,
  * @self: a writer
  * @columns: (array zero-terminated=1): the CSV header, in order
  *
- * Without columns, a CSV file's columns are the fields of the first record. Call before the
- * first record.
+ * Without columns, a CSV file's or sheet's columns are the fields of the first record. Call
+ * before the first record.
  */
 void
 conduit_record_writer_set_columns (ConduitRecordWriter *self,
@@ -214,12 +229,13 @@ value_to_text (JsonNode *value)
   return json_to_string (value, FALSE);
 }
 
+/* The columns, from the first record when none were set; a field without a column would be
+ * lost, so its record is refused instead. */
 static gboolean
-write_csv_record (ConduitRecordWriter  *self,
-                  JsonObject           *object,
-                  GError              **error)
+ensure_columns (ConduitRecordWriter  *self,
+                JsonObject           *object,
+                GError              **error)
 {
-  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   JsonObjectIter iter;
   const char *name;
   JsonNode *value;
@@ -236,21 +252,187 @@ write_csv_record (ConduitRecordWriter  *self,
       conduit_record_writer_set_columns (self, (const char * const *)columns);
     }
 
-  /* a field without a column would be lost: the record is refused instead */
   json_object_iter_init_ordered (&iter, object);
   while (json_object_iter_next_ordered (&iter, &name, &value))
     if (!g_hash_table_contains (self->column_set, name))
       {
         g_set_error (error, CONDUIT_RECORD_WRITER_ERROR, CONDUIT_RECORD_WRITER_ERROR_RECORD,
                      _("record %" G_GUINT64_FORMAT ": the field “%s” is not a column of the "
-                       "CSV file"), self->n_records + 1, name);
+                       "file"), self->n_records + 1, name);
         return FALSE;
       }
+  return TRUE;
+}
 
+static gboolean
+write_csv_record (ConduitRecordWriter  *self,
+                  JsonObject           *object,
+                  GError              **error)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+
+  if (!ensure_columns (self, object, error))
+    return FALSE;
   start (self);
   for (guint i = 0; self->columns[i] != NULL; i++)
     g_ptr_array_add (texts, value_to_text (json_object_get_member (object, self->columns[i])));
   append_csv_line (self, (const char * const *)texts->pdata, NULL, texts->len);
+  return TRUE;
+}
+
+/* ---- XLSX ---------------------------------------------------------------------------- */
+
+static gboolean
+xlsx_failed (lxw_error    status,
+             guint64      record,
+             GError     **error)
+{
+  if (status == LXW_NO_ERROR)
+    return FALSE;
+  g_set_error (error, CONDUIT_RECORD_WRITER_ERROR,
+               status == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED ? CONDUIT_RECORD_WRITER_ERROR_RECORD
+                                                              : CONDUIT_RECORD_WRITER_ERROR_FAILED,
+               _("record %" G_GUINT64_FORMAT ": the workbook cannot take it: %s"), record,
+               lxw_strerror (status));
+  return TRUE;
+}
+
+static gboolean
+xlsx_start (ConduitRecordWriter  *self,
+            GError              **error)
+{
+  g_autofree char *folder = NULL;
+  lxw_workbook_options options = { .constant_memory = LXW_TRUE, .use_zip64 = LXW_TRUE };
+  int fd;
+
+  fd = g_file_open_tmp ("conduit-XXXXXX.xlsx", &self->xlsx_path, error);
+  if (fd < 0)
+    return FALSE;
+  close (fd);
+  folder = g_path_get_dirname (self->xlsx_path);
+  options.tmpdir = folder;
+  self->workbook = workbook_new_opt (self->xlsx_path, &options);
+  if (self->workbook != NULL)
+    self->worksheet = workbook_add_worksheet (self->workbook, NULL);
+  if (self->worksheet == NULL)
+    {
+      g_set_error (error, CONDUIT_RECORD_WRITER_ERROR, CONDUIT_RECORD_WRITER_ERROR_FAILED,
+                   _("cannot start a workbook in %s"), folder);
+      return FALSE;
+    }
+  for (guint i = 0; self->columns[i] != NULL; i++)
+    if (xlsx_failed (worksheet_write_string (self->worksheet, 0, i, self->columns[i], NULL), 0,
+                     error))
+      return FALSE;
+  self->xlsx_row = 1;
+  return TRUE;
+}
+
+/* A text stays text (a date in it too: guessing would change it), a number is a number, true
+ * and false are booleans, null is an empty cell, a list or object is its JSON text. */
+static lxw_error
+xlsx_write_value (ConduitRecordWriter *self,
+                  guint                column,
+                  JsonNode            *value)
+{
+  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+    return LXW_NO_ERROR;
+  if (JSON_NODE_HOLDS_VALUE (value))
+    switch (json_node_get_value_type (value))
+      {
+      case G_TYPE_STRING:
+        if (*json_node_get_string (value) == '\0')
+          return LXW_NO_ERROR;
+        return worksheet_write_string (self->worksheet, self->xlsx_row, column,
+                                       json_node_get_string (value), NULL);
+      case G_TYPE_INT64:
+        return worksheet_write_number (self->worksheet, self->xlsx_row, column,
+                                       (double)json_node_get_int (value), NULL);
+      case G_TYPE_DOUBLE:
+        return worksheet_write_number (self->worksheet, self->xlsx_row, column,
+                                       json_node_get_double (value), NULL);
+      case G_TYPE_BOOLEAN:
+        return worksheet_write_boolean (self->worksheet, self->xlsx_row, column,
+                                        json_node_get_boolean (value), NULL);
+      default:
+        break;
+      }
+  {
+    g_autofree char *text = json_to_string (value, FALSE);
+
+    return worksheet_write_string (self->worksheet, self->xlsx_row, column, text, NULL);
+  }
+}
+
+static gboolean
+write_xlsx_record (ConduitRecordWriter  *self,
+                   JsonObject           *object,
+                   GError              **error)
+{
+  if (!ensure_columns (self, object, error))
+    return FALSE;
+  if (self->workbook == NULL && !xlsx_start (self, error))
+    return FALSE;
+  self->started = TRUE;
+  if (self->xlsx_row >= LXW_ROW_MAX)
+    {
+      g_set_error (error, CONDUIT_RECORD_WRITER_ERROR, CONDUIT_RECORD_WRITER_ERROR_FAILED,
+                   _("record %" G_GUINT64_FORMAT ": a sheet holds at most %d rows"),
+                   self->n_records + 1, LXW_ROW_MAX);
+      return FALSE;
+    }
+  /* checked before any cell is written, so that a refused record leaves no half row */
+  for (guint i = 0; self->columns[i] != NULL; i++)
+    {
+      JsonNode *value = json_object_get_member (object, self->columns[i]);
+
+      if (value != NULL && JSON_NODE_HOLDS_VALUE (value) &&
+          json_node_get_value_type (value) == G_TYPE_STRING &&
+          g_utf8_strlen (json_node_get_string (value), -1) > 32767)
+        {
+          g_set_error (error, CONDUIT_RECORD_WRITER_ERROR, CONDUIT_RECORD_WRITER_ERROR_RECORD,
+                       _("record %" G_GUINT64_FORMAT ": the field “%s” is longer than the "
+                         "32,767 characters a cell holds"), self->n_records + 1, self->columns[i]);
+          return FALSE;
+        }
+    }
+  for (guint i = 0; self->columns[i] != NULL; i++)
+    if (xlsx_failed (xlsx_write_value (self, i, json_object_get_member (object, self->columns[i])),
+                     self->n_records + 1, error))
+      return FALSE;
+  self->xlsx_row++;
+  return TRUE;
+}
+
+static gboolean
+xlsx_finish (ConduitRecordWriter  *self,
+             GError              **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) input = NULL;
+  lxw_error status;
+
+  if (self->workbook == NULL)
+    {
+      if (self->columns == NULL)
+        conduit_record_writer_set_columns (self, (const char * const[]) { NULL });
+      if (!xlsx_start (self, error))
+        return FALSE;
+    }
+  status = workbook_close (self->workbook);
+  self->workbook = NULL;
+  if (status != LXW_NO_ERROR)
+    {
+      g_set_error (error, CONDUIT_RECORD_WRITER_ERROR, CONDUIT_RECORD_WRITER_ERROR_FAILED,
+                   _("cannot write the workbook: %s"), lxw_strerror (status));
+      return FALSE;
+    }
+  file = g_file_new_for_path (self->xlsx_path);
+  input = g_file_read (file, NULL, error);
+  if (input == NULL ||
+      g_output_stream_splice (self->stream, G_INPUT_STREAM (input), G_OUTPUT_STREAM_SPLICE_NONE,
+                              NULL, error) < 0)
+    return FALSE;
   return TRUE;
 }
 
@@ -283,6 +465,11 @@ conduit_record_writer_write (ConduitRecordWriter  *self,
     {
     case CONDUIT_RECORD_FORMAT_CSV:
       if (!write_csv_record (self, json_node_get_object (record), error))
+        return FALSE;
+      break;
+
+    case CONDUIT_RECORD_FORMAT_XLSX:
+      if (!write_xlsx_record (self, json_node_get_object (record), error))
         return FALSE;
       break;
 
@@ -364,6 +551,11 @@ conduit_record_writer_finish (ConduitRecordWriter  *self,
   g_return_val_if_fail (CONDUIT_IS_RECORD_WRITER (self), FALSE);
   g_return_val_if_fail (!self->finished, FALSE);
 
+  if (self->format == CONDUIT_RECORD_FORMAT_XLSX)
+    {
+      self->finished = TRUE;
+      return xlsx_finish (self, error) && g_output_stream_flush (self->stream, NULL, error);
+    }
   start (self);
   if (self->format == CONDUIT_RECORD_FORMAT_JSON)
     g_string_append (self->buffer, self->n_records > 0 ? "\n]\n" : "]\n");
