@@ -42,6 +42,11 @@ static const Case cases[] = {
   { "csv-content.dat", 1, 0, "{\"a\":\"1\",\"b\":\"2\"}" },
   { "pretty.json", 2, 0, "{\"a\":1,\"b\":\"x\"}" },
   { "not-a-record.ndjson", 2, 2, "{\"a\":1}" },
+  { "../xml/orders.xml", 3, 0,
+    "{\"id\":\"1\",\"status\":\"paid\",\"c:customer\":{\"c:vip\":\"yes\",\"#text\":\"Ada Lovelace\"},"
+    "\"total\":{\"currency\":\"EUR\",\"#text\":\"12.50\"},\"line\":[{\"sku\":\"A1\",\"#text\":\"2\"},"
+    "{\"sku\":\"B2\",\"#text\":\"1\"}],\"note\":\"fragile & <urgent>\"}" },
+  { "../xml/xxe.xml", 1, 1, "{\"id\":\"2\",\"note\":\"plain\"}" },
   { "../xlsx/excel-parts.xlsx", 3, 0,
     "{\"name\":\"rich text\",\"total\":3,\"when\":\"1904-01-01\",\"share\":0.125}" },
 };

@@ -145,6 +145,7 @@ conduit_cli_map (int    argc,
   g_autofree char *rejected_name = NULL;
   g_autofree char *delimiter = NULL;
   g_autofree char *sheet = NULL;
+  g_autofree char *xml_path = NULL;
   g_autofree char *rejected_mapping_name = NULL;
   gboolean keep_unmapped = FALSE;
   const GOptionEntry entries[] = {
@@ -153,9 +154,12 @@ conduit_cli_map (int    argc,
     { "input", 'i', 0, G_OPTION_ARG_FILENAME, &input,
       N_("The records to map (- for standard input)"), "FILE" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
-      N_("ndjson, json, csv or xlsx (default: from the file name)"), "FORMAT" },
+      N_("ndjson, json, csv, xlsx or xml (default: from the file name)"), "FORMAT" },
     { "sheet", 0, 0, G_OPTION_ARG_STRING, &sheet,
       N_("The sheet of an Excel workbook to read (default: the first)"), "NAME" },
+    { "xml-path", 0, 0, G_OPTION_ARG_STRING, &xml_path,
+      N_("The XML elements that are records, e.g. /orders/order (default: the root's children)"),
+      "PATH" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output_name,
       N_("Where mapped records go, as NDJSON (default: standard output)"), "FILE" },
     { "rejected", 'r', 0, G_OPTION_ARG_FILENAME, &rejected_name,
@@ -204,7 +208,7 @@ conduit_cli_map (int    argc,
 
   if (format_name != NULL && !conduit_record_format_from_name (format_name, &format))
     {
-      fprintf (stderr, _("%s: unknown format “%s”; use ndjson, json, csv or xlsx\n"), argv[0], format_name);
+      fprintf (stderr, _("%s: unknown format “%s”; use ndjson, json, csv, xlsx or xml\n"), argv[0], format_name);
       return 1;
     }
   if (format_name == NULL)
@@ -244,6 +248,7 @@ conduit_cli_map (int    argc,
 
   reader = conduit_record_reader_new (stream, format);
   conduit_record_reader_set_sheet (reader, sheet);
+  conduit_record_reader_set_xml_path (reader, xml_path);
   if (delimiter != NULL)
     {
       char d = g_str_equal (delimiter, "tab") || g_str_equal (delimiter, "\\t") ? '\t' : delimiter[0];

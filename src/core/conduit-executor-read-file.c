@@ -77,6 +77,13 @@ conduit_executor_read_file_prepare (ConduitExecutor  *executor,
   self->sheet = conduit_node_dup_string_setting (node, connector, "sheet");
   if (self->sheet != NULL && *self->sheet == '\0')
     g_clear_pointer (&self->sheet, g_free);
+  if (self->sheet == NULL)
+    {
+      /* the sheet is a workbook's, the record path an XML document's */
+      self->sheet = conduit_node_dup_string_setting (node, connector, "record_path");
+      if (self->sheet != NULL && *self->sheet == '\0')
+        g_clear_pointer (&self->sheet, g_free);
+    }
   return TRUE;
 }
 

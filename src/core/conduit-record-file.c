@@ -47,7 +47,8 @@ problem_new (guint64     position,
  * @stream: the input
  * @format: its format, or %CONDUIT_RECORD_FORMAT_AUTO to look at the content
  * @delimiter: the CSV delimiter, or 0 to guess it from the header line
- * @sheet: (nullable): the sheet of a workbook, or %NULL for the first
+ * @sheet: (nullable): the sheet of a workbook (%NULL for the first), or the record path of an
+ *   XML document (%NULL for the root element's children)
  * @max_records: stop after this many records, or 0 for all
  * @problems: (nullable) (element-type JsonNode): where each record that cannot be read goes,
  *   as `{"position", "message", "raw"}`; without it the first such record is an error
@@ -72,7 +73,9 @@ conduit_records_read (GInputStream         *stream,
 
   reader = conduit_record_reader_new (stream, format);
   conduit_record_reader_set_csv_delimiter (reader, delimiter);
+  /* the one of the two that the format has */
   conduit_record_reader_set_sheet (reader, sheet);
+  conduit_record_reader_set_xml_path (reader, sheet);
 
   while (max_records == 0 || records->len < max_records)
     {
@@ -111,7 +114,8 @@ conduit_records_read (GInputStream         *stream,
  * @format: its format; %CONDUIT_RECORD_FORMAT_AUTO takes it from the file name, or from the
  *   content when the name says nothing
  * @delimiter: the CSV delimiter, or 0 to guess it
- * @sheet: (nullable): the sheet of a workbook, or %NULL for the first
+ * @sheet: (nullable): the sheet of a workbook (%NULL for the first), or the record path of an
+ *   XML document (%NULL for the root element's children)
  * @max_records: stop after this many records, or 0 for all
  * @problems: (nullable) (element-type JsonNode): as for conduit_records_read()
  * @error: return location for an error, naming the file

@@ -18,6 +18,7 @@
 #include "conduit-csv-reader.h"
 #include "conduit-record-reader-private.h"
 #include "conduit-xlsx-reader.h"
+#include "conduit-xml-reader.h"
 
 /* NDJSON lines are parsed straight from the read buffer into the caller's arena, strings
  * pointing into the buffer, so a record costs no copy of its text. The buffer only grows for
@@ -61,6 +62,10 @@ struct _ConduitRecordReader
   /* XLSX */
   char                *sheet;
   ConduitXlsxReader   *xlsx;
+
+  /* XML */
+  char                *xml_path;
+  ConduitXmlReader    *xml;
 
   /* conduit_record_reader_next() */
   ConduitArena        *arena;
@@ -139,6 +144,8 @@ conduit_record_reader_finalize (GObject *object)
   g_free (self->document);
   g_clear_pointer (&self->csv, conduit_csv_reader_free);
   g_clear_pointer (&self->xlsx, conduit_xlsx_reader_free);
+  g_clear_pointer (&self->xml, conduit_xml_reader_free);
+  g_free (self->xml_path);
   g_free (self->sheet);
   g_clear_pointer (&self->header, g_ptr_array_unref);
   g_clear_pointer (&self->arena, conduit_arena_free);
@@ -161,7 +168,7 @@ conduit_record_reader_init (ConduitRecordReader *self)
 
 /**
  * conduit_record_format_from_name:
- * @name: "ndjson", "jsonl", "json", "csv", "tsv", "xlsx" or "auto"
+ * @name: "ndjson", "jsonl", "json", "csv", "tsv", "xlsx", "xml" or "auto"
  * @format: (out): the format
  *
  * Returns: whether @name is a format
@@ -180,6 +187,8 @@ conduit_record_format_from_name (const char          *name,
     *format = CONDUIT_RECORD_FORMAT_CSV;
   else if (g_ascii_strcasecmp (name, "xlsx") == 0)
     *format = CONDUIT_RECORD_FORMAT_XLSX;
+  else if (g_ascii_strcasecmp (name, "xml") == 0)
+    *format = CONDUIT_RECORD_FORMAT_XML;
   else if (g_ascii_strcasecmp (name, "auto") == 0)
     *format = CONDUIT_RECORD_FORMAT_AUTO;
   else
@@ -209,7 +218,7 @@ conduit_record_format_guess (const char *filename)
  * @stream: the input
  * @format: its format; %CONDUIT_RECORD_FORMAT_AUTO looks at the first character: "[" is JSON,
  *   "{" NDJSON when the first line holds the whole object and JSON when it goes on over
- *   several lines (pretty-printed), a zip ("PK") XLSX, anything else CSV
+ *   several lines (pretty-printed), a zip ("PK") XLSX, "<" XML, anything else CSV
  *
  * Returns: (transfer full): a reader
  */
@@ -242,6 +251,21 @@ conduit_record_reader_set_csv_delimiter (ConduitRecordReader *self,
 {
   g_return_if_fail (CONDUIT_IS_RECORD_READER (self));
   self->csv_delimiter = delimiter;
+}
+
+/**
+ * conduit_record_reader_set_xml_path:
+ * @self: a reader
+ * @path: (nullable): the path of an XML document's record elements ("/orders/order"), or
+ *   %NULL for the root element's children (see conduit_xml_reader_new())
+ */
+void
+conduit_record_reader_set_xml_path (ConduitRecordReader *self,
+                                    const char          *path)
+{
+  g_return_if_fail (CONDUIT_IS_RECORD_READER (self));
+  g_free (self->xml_path);
+  self->xml_path = g_strdup (path);
 }
 
 /**
@@ -319,6 +343,8 @@ decide_format (ConduitRecordReader  *self,
 
   if (available > 0 && *data == '[')
     self->format = CONDUIT_RECORD_FORMAT_JSON;
+  else if (available > 0 && *data == '<')
+    self->format = CONDUIT_RECORD_FORMAT_XML;
   else if (available > 0 && *data == '{')
     self->format = first_line_closes_object (data, available) ? CONDUIT_RECORD_FORMAT_NDJSON
                                                               : CONDUIT_RECORD_FORMAT_JSON;
@@ -875,6 +901,37 @@ next_xlsx (ConduitRecordReader  *self,
   return TRUE;
 }
 
+/* ---- XML ------------------------------------------------------------------------------ */
+
+static gboolean
+next_xml (ConduitRecordReader  *self,
+          ConduitArena         *arena,
+          ConduitValue        **record,
+          GError              **error)
+{
+  GError *local_error = NULL;
+
+  if (self->xml == NULL)
+    self->xml = conduit_xml_reader_new (self->stream, self->xml_path);
+  if (conduit_xml_reader_next (self->xml, arena, record, &local_error))
+    {
+      self->position = conduit_xml_reader_get_position (self->xml);
+      return TRUE;
+    }
+  self->position = conduit_xml_reader_get_position (self->xml);
+  if (local_error == NULL)
+    return FALSE;
+  g_string_assign (self->raw, "");
+  if (g_error_matches (local_error, CONDUIT_XML_READER_ERROR, CONDUIT_XML_READER_ERROR_RECORD))
+    g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
+                 _("record %" G_GUINT64_FORMAT ", %s"), self->position, local_error->message);
+  else
+    g_set_error_literal (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_FAILED,
+                         local_error->message);
+  g_error_free (local_error);
+  return FALSE;
+}
+
 gboolean
 conduit_record_reader_next_value (ConduitRecordReader  *self,
                                   ConduitArena         *arena,
@@ -894,6 +951,8 @@ conduit_record_reader_next_value (ConduitRecordReader  *self,
       return next_csv (self, arena, record, error);
     case CONDUIT_RECORD_FORMAT_XLSX:
       return next_xlsx (self, arena, record, error);
+    case CONDUIT_RECORD_FORMAT_XML:
+      return next_xml (self, arena, record, error);
     case CONDUIT_RECORD_FORMAT_AUTO:
     default:
       g_assert_not_reached ();

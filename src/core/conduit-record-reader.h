@@ -32,6 +32,7 @@ typedef enum
   CONDUIT_RECORD_FORMAT_JSON,
   CONDUIT_RECORD_FORMAT_CSV,
   CONDUIT_RECORD_FORMAT_XLSX,
+  CONDUIT_RECORD_FORMAT_XML,
 } ConduitRecordFormat;
 
 #define CONDUIT_TYPE_RECORD_READER (conduit_record_reader_get_type ())
@@ -46,6 +47,8 @@ ConduitRecordReader *conduit_record_reader_new              (GInputStream       
                                                              ConduitRecordFormat  format);
 void                 conduit_record_reader_set_csv_delimiter (ConduitRecordReader *self,
                                                              char                 delimiter);
+void                 conduit_record_reader_set_xml_path     (ConduitRecordReader *self,
+                                                             const char          *path);
 void                 conduit_record_reader_set_sheet        (ConduitRecordReader *self,
                                                              const char          *sheet);
 ConduitRecordFormat  conduit_record_reader_get_format       (ConduitRecordReader *self);
