@@ -172,9 +172,9 @@ test_write_read_back (void)
       g_ptr_array_add (records, json_from_string (inputs[i], &error));
       g_assert_no_error (error);
     }
-  g_assert_true (conduit_records_write_path (path, records, CONDUIT_RECORD_FORMAT_AUTO, TRUE, &error));
+  g_assert_true (conduit_records_write_path (path, records, CONDUIT_RECORD_FORMAT_AUTO, NULL, TRUE, &error));
   g_assert_no_error (error);
-  g_assert_true (conduit_records_write_path (path, records, CONDUIT_RECORD_FORMAT_AUTO, TRUE, &error));
+  g_assert_true (conduit_records_write_path (path, records, CONDUIT_RECORD_FORMAT_AUTO, NULL, TRUE, &error));
   g_assert_no_error (error);
 
   back = conduit_records_read_path (path, CONDUIT_RECORD_FORMAT_AUTO, 0, NULL, 0, NULL, &error);

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "conduit.h"
@@ -91,6 +92,60 @@ test_hostile (void)
   g_assert_nonnull (strstr (error->message, "billion-laughs.xml"));
 }
 
+/* What the Write File step writes as XML (xmlTextWriter) reads back, appending keeps what was
+ * there, and a field that cannot be an element name refuses its record alone. */
+static void
+test_write_read_back (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("conduit-xml-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "out.xml", NULL);
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+  g_autoptr(GPtrArray) back = NULL;
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(ConduitRecordWriter) writer = conduit_record_writer_new (memory, CONDUIT_RECORD_FORMAT_XML);
+  g_autoptr(JsonNode) bad = json_from_string ("{\"1 bad\": 1}", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+
+  g_ptr_array_add (records, json_from_string (
+    "{\"id\": \"1\", \"customer\": \"Ada & co <x>\", \"amount\": 12.5, "
+    "\"line\": [{\"sku\": \"A1\", \"#text\": \"2\"}, {\"sku\": \"B2\", \"#text\": \"1\"}]}", NULL));
+  g_ptr_array_add (records, json_from_string ("{\"id\": \"2\", \"note\": null}", NULL));
+
+  g_assert_true (conduit_records_write_path (path, records, CONDUIT_RECORD_FORMAT_AUTO,
+                                             "/orders/order", TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (conduit_records_write_path (path, records, CONDUIT_RECORD_FORMAT_AUTO,
+                                             "/orders/order", TRUE, &error));
+  g_assert_no_error (error);
+
+  back = conduit_records_read_path (path, CONDUIT_RECORD_FORMAT_AUTO, 0, "/orders/order", 0,
+                                    NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, 4);
+  first = json_to_string (back->pdata[0], FALSE);
+  last = json_to_string (back->pdata[3], FALSE);
+  g_assert_cmpstr (first, ==, "{\"id\":\"1\",\"customer\":\"Ada & co <x>\",\"amount\":\"12.5\","
+                              "\"line\":[{\"sku\":\"A1\",\"#text\":\"2\"},{\"sku\":\"B2\",\"#text\":\"1\"}]}");
+  g_assert_cmpstr (last, ==, "{\"id\":\"2\",\"note\":\"\"}");
+
+  g_assert_false (conduit_record_writer_write (writer, bad, &error));
+  g_assert_error (error, CONDUIT_RECORD_WRITER_ERROR, CONDUIT_RECORD_WRITER_ERROR_RECORD);
+  g_assert_nonnull (strstr (error->message, "“1 bad”"));
+  g_clear_error (&error);
+  g_assert_true (conduit_record_writer_write (writer, records->pdata[1], &error));
+  g_assert_true (conduit_record_writer_finish (writer, &error));
+  g_assert_true (g_output_stream_write_all (memory, "", 1, NULL, NULL, &error));
+  g_assert_true (g_output_stream_close (memory, NULL, &error));
+  g_assert_cmpstr (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (memory)), ==,
+                   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                   "<records>\n  <record>\n    <id>2</id>\n    <note/>\n  </record>\n</records>\n");
+
+  g_remove (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -99,6 +154,7 @@ main (int   argc,
 
   g_test_add_func ("/conduit/xml-reader/paths", test_paths);
   g_test_add_func ("/conduit/xml-reader/hostile", test_hostile);
+  g_test_add_func ("/conduit/xml-reader/write-read-back", test_write_read_back);
 
   return g_test_run ();
 }

@@ -26,6 +26,7 @@ struct _ConduitExecutorWriteFile
   char              *path;
   ConduitRecordFormat format;
   gboolean           append;
+  char              *xml_path;
 };
 
 static void executor_iface_init (ConduitExecutorInterface *iface);
@@ -43,6 +44,7 @@ conduit_executor_write_file_finalize (GObject *object)
   ConduitExecutorWriteFile *self = (ConduitExecutorWriteFile *)object;
 
   g_free (self->path);
+  g_free (self->xml_path);
 
   G_OBJECT_CLASS (conduit_executor_write_file_parent_class)->finalize (object);
 }
@@ -72,6 +74,7 @@ conduit_executor_write_file_prepare (ConduitExecutor  *executor,
     return FALSE;
 
   self->append = g_strcmp0 (mode, "replace") != 0;
+  self->xml_path = conduit_node_dup_string_setting (node, connector, "record_path");
   return TRUE;
 }
 
@@ -88,7 +91,8 @@ write_thread (GTask        *task,
   gboolean written;
 
   G_LOCK (write_lock);
-  written = conduit_records_write_path (self->path, items, self->format, self->append, &error);
+  written = conduit_records_write_path (self->path, items, self->format, self->xml_path,
+                                        self->append, &error);
   G_UNLOCK (write_lock);
 
   if (!written)

@@ -173,6 +173,7 @@ write_records (ConduitRecordWriter  *writer,
  * @records: (element-type JsonNode): the records to write
  * @format: the format; %CONDUIT_RECORD_FORMAT_AUTO takes it from the file name, CSV when the
  *   name says nothing
+ * @xml_path: (nullable): for XML, the path of the record elements ("/orders/order")
  * @append: add to the file's records instead of replacing them
  * @error: return location for an error
  *
@@ -185,6 +186,7 @@ gboolean
 conduit_records_write_path (const char           *path,
                             GPtrArray            *records,
                             ConduitRecordFormat   format,
+                            const char           *xml_path,
                             gboolean              append,
                             GError              **error)
 {
@@ -215,6 +217,8 @@ conduit_records_write_path (const char           *path,
     }
 
   writer = conduit_record_writer_new (memory, format);
+  if (xml_path != NULL && *xml_path != '\0')
+    conduit_record_writer_set_xml_path (writer, xml_path);
   if (exists && format == CONDUIT_RECORD_FORMAT_NDJSON)
     {
       /* Lines stand alone: keep the old bytes exactly, and add ours after them. */
@@ -228,7 +232,9 @@ conduit_records_write_path (const char           *path,
                                                                            existing_length, NULL);
       g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
 
-      old = conduit_records_read (input, format, 0, NULL, 0, problems, &local_error);
+      old = conduit_records_read (input, format, 0,
+                                  format == CONDUIT_RECORD_FORMAT_XML ? xml_path : NULL, 0,
+                                  problems, &local_error);
       if (old == NULL || problems->len > 0)
         {
           /* rewriting the file without a record it holds would lose it */

@@ -37,6 +37,7 @@ GPtrArray *conduit_records_read_path   (const char           *path,
 gboolean   conduit_records_write_path  (const char           *path,
                                         GPtrArray            *records,
                                         ConduitRecordFormat   format,
+                                        const char           *xml_path,
                                         gboolean              append,
                                         GError              **error);
 gboolean   conduit_records_node_target (ConduitNode          *node,

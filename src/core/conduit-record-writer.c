@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <unistd.h>
 #include <string.h>
+#include <libxml/xmlwriter.h>
 #include <xlsxwriter.h>
 
 #include "conduit-record-writer.h"
@@ -42,6 +43,11 @@ struct _ConduitRecordWriter
   lxw_workbook        *workbook;
   lxw_worksheet       *worksheet;
   guint32              xlsx_row;
+
+  /* XML: the elements of the record path, from the root to the record's */
+  GStrv                xml_path;
+  xmlBufferPtr         xml_buffer;
+  xmlTextWriterPtr     xml;
 };
 
 G_DEFINE_FINAL_TYPE (ConduitRecordWriter, conduit_record_writer, G_TYPE_OBJECT)
@@ -62,6 +68,11 @@ conduit_record_writer_finalize (GObject *object)
   if (self->xlsx_path != NULL)
     g_unlink (self->xlsx_path);
   g_free (self->xlsx_path);
+  g_strfreev (self->xml_path);
+  if (self->xml != NULL)
+    xmlFreeTextWriter (self->xml);
+  if (self->xml_buffer != NULL)
+    xmlBufferFree (self->xml_buffer);
 
   G_OBJECT_CLASS (conduit_record_writer_parent_class)->finalize (object);
 }
@@ -121,6 +132,37 @@ conduit_record_writer_set_columns (ConduitRecordWriter *self,
   self->column_set = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; self->columns[i] != NULL; i++)
     g_hash_table_add (self->column_set, self->columns[i]);
+}
+
+/**
+ * conduit_record_writer_set_xml_path:
+ * @self: a writer
+ * @path: the path of the record elements, such as "/orders/order": the record elements
+ *   inside the elements before them (the default is "/records/record")
+ *
+ * Call before the first record.
+ */
+void
+conduit_record_writer_set_xml_path (ConduitRecordWriter *self,
+                                    const char          *path)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) parts = NULL;
+
+  g_return_if_fail (CONDUIT_IS_RECORD_WRITER (self));
+  g_return_if_fail (!self->started);
+
+  parts = g_strsplit (path != NULL ? path : "", "/", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (*parts[i] != '\0')
+      g_strv_builder_add (builder, parts[i]);
+  g_strfreev (self->xml_path);
+  self->xml_path = g_strv_builder_end (builder);
+  if (g_strv_length (self->xml_path) < 2)
+    {
+      g_strfreev (self->xml_path);
+      self->xml_path = NULL;
+    }
 }
 
 /**
@@ -436,6 +478,149 @@ xlsx_finish (ConduitRecordWriter  *self,
   return TRUE;
 }
 
+/* ---- XML ----------------------------------------------------------------------------- */
+
+static gboolean
+xml_name_ok (const char *name)
+{
+  return xmlValidateNCName ((const xmlChar *)name, 0) == 0;
+}
+
+static void
+xml_take_output (ConduitRecordWriter *self)
+{
+  xmlTextWriterFlush (self->xml);
+  g_string_append_len (self->buffer, (const char *)xmlBufferContent (self->xml_buffer),
+                       xmlBufferLength (self->xml_buffer));
+  xmlBufferEmpty (self->xml_buffer);
+}
+
+static gboolean
+xml_start (ConduitRecordWriter  *self,
+           GError              **error)
+{
+  if (self->xml_path == NULL)
+    conduit_record_writer_set_xml_path (self, "/records/record");
+  for (guint i = 0; self->xml_path[i] != NULL; i++)
+    if (!xml_name_ok (self->xml_path[i]))
+      {
+        g_set_error (error, CONDUIT_RECORD_WRITER_ERROR, CONDUIT_RECORD_WRITER_ERROR_FAILED,
+                     _("“%s” in the record path cannot be an XML element name"),
+                     self->xml_path[i]);
+        return FALSE;
+      }
+  self->xml_buffer = xmlBufferCreate ();
+  self->xml = xmlNewTextWriterMemory (self->xml_buffer, 0);
+  xmlTextWriterSetIndent (self->xml, 1);
+  xmlTextWriterSetIndentString (self->xml, (const xmlChar *)"  ");
+  xmlTextWriterStartDocument (self->xml, NULL, "UTF-8", NULL);
+  for (guint i = 0; self->xml_path[i + 1] != NULL; i++)
+    xmlTextWriterStartElement (self->xml, (const xmlChar *)self->xml_path[i]);
+  self->started = TRUE;
+  return TRUE;
+}
+
+/* Checks a value's names before anything of the record is written. */
+static gboolean
+xml_check (JsonNode    *value,
+           const char **bad)
+{
+  if (JSON_NODE_HOLDS_ARRAY (value))
+    {
+      JsonArray *array = json_node_get_array (value);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        if (!xml_check (json_array_get_element (array, i), bad))
+          return FALSE;
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (value))
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *member;
+
+      json_object_iter_init_ordered (&iter, json_node_get_object (value));
+      while (json_object_iter_next_ordered (&iter, &name, &member))
+        if ((!g_str_equal (name, "#text") && !xml_name_ok (name)) || !xml_check (member, bad))
+          {
+            if (*bad == NULL)
+              *bad = name;
+            return FALSE;
+          }
+    }
+  return TRUE;
+}
+
+/* An object's members become child elements (a list, one element per item; "#text", the
+ * element's text), a text or number the element's text, null an empty element. */
+static void
+xml_write_content (ConduitRecordWriter *self,
+                   JsonNode            *value)
+{
+  if (JSON_NODE_HOLDS_OBJECT (value))
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *member;
+
+      json_object_iter_init_ordered (&iter, json_node_get_object (value));
+      while (json_object_iter_next_ordered (&iter, &name, &member))
+        {
+          if (g_str_equal (name, "#text"))
+            {
+              xml_write_content (self, member);
+              continue;
+            }
+          if (JSON_NODE_HOLDS_ARRAY (member))
+            {
+              JsonArray *array = json_node_get_array (member);
+
+              for (guint i = 0; i < json_array_get_length (array); i++)
+                {
+                  xmlTextWriterStartElement (self->xml, (const xmlChar *)name);
+                  xml_write_content (self, json_array_get_element (array, i));
+                  xmlTextWriterEndElement (self->xml);
+                }
+              continue;
+            }
+          xmlTextWriterStartElement (self->xml, (const xmlChar *)name);
+          xml_write_content (self, member);
+          xmlTextWriterEndElement (self->xml);
+        }
+    }
+  else if (!JSON_NODE_HOLDS_NULL (value))
+    {
+      g_autofree char *text = value_to_text (value);
+
+      xmlTextWriterWriteString (self->xml, (const xmlChar *)text);
+    }
+}
+
+static gboolean
+write_xml_record (ConduitRecordWriter  *self,
+                  JsonNode             *record,
+                  GError              **error)
+{
+  const char *bad = NULL;
+  guint depth = 0;
+
+  if (!xml_check (record, &bad))
+    {
+      g_set_error (error, CONDUIT_RECORD_WRITER_ERROR, CONDUIT_RECORD_WRITER_ERROR_RECORD,
+                   _("record %" G_GUINT64_FORMAT ": the field “%s” cannot be an XML element name"),
+                   self->n_records + 1, bad);
+      return FALSE;
+    }
+  if (self->xml == NULL && !xml_start (self, error))
+    return FALSE;
+  depth = g_strv_length (self->xml_path);
+  xmlTextWriterStartElement (self->xml, (const xmlChar *)self->xml_path[depth - 1]);
+  xml_write_content (self, record);
+  xmlTextWriterEndElement (self->xml);
+  xml_take_output (self);
+  return TRUE;
+}
+
 /**
  * conduit_record_writer_write:
  * @self: a writer
@@ -465,6 +650,11 @@ conduit_record_writer_write (ConduitRecordWriter  *self,
     {
     case CONDUIT_RECORD_FORMAT_CSV:
       if (!write_csv_record (self, json_node_get_object (record), error))
+        return FALSE;
+      break;
+
+    case CONDUIT_RECORD_FORMAT_XML:
+      if (!write_xml_record (self, record, error))
         return FALSE;
       break;
 
@@ -555,6 +745,13 @@ conduit_record_writer_finish (ConduitRecordWriter  *self,
     {
       self->finished = TRUE;
       return xlsx_finish (self, error) && g_output_stream_flush (self->stream, NULL, error);
+    }
+  if (self->format == CONDUIT_RECORD_FORMAT_XML)
+    {
+      if (self->xml == NULL && !xml_start (self, error))
+        return FALSE;
+      xmlTextWriterEndDocument (self->xml);
+      xml_take_output (self);
     }
   start (self);
   if (self->format == CONDUIT_RECORD_FORMAT_JSON)

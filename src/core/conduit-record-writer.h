@@ -14,8 +14,9 @@
 
 G_BEGIN_DECLS
 
-/* Writes records as NDJSON, JSON (an array of objects) or CSV (a header line, then one line a
- * record, quoted by libcsv), streamed record by record. The one writer of records: the Write
+/* Writes records as NDJSON, JSON (an array of objects), CSV (a header line, then one line a
+ * record, quoted by libcsv), an Excel sheet (libxlsxwriter) or XML (libxml2's xmlTextWriter),
+ * streamed record by record. The one writer of records: the Write
  * File step, the history's list export and the CLI use it. */
 
 #define CONDUIT_RECORD_WRITER_ERROR (conduit_record_writer_error_quark ())
@@ -35,6 +36,8 @@ ConduitRecordWriter *conduit_record_writer_new               (GOutputStream     
                                                               ConduitRecordFormat   format);
 void                 conduit_record_writer_set_columns       (ConduitRecordWriter  *self,
                                                               const char * const   *columns);
+void                 conduit_record_writer_set_xml_path      (ConduitRecordWriter  *self,
+                                                              const char           *path);
 void                 conduit_record_writer_set_csv_delimiter (ConduitRecordWriter  *self,
                                                               char                  delimiter);
 gboolean             conduit_record_writer_write             (ConduitRecordWriter  *self,
