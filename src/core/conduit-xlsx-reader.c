@@ -32,7 +32,7 @@
 
 #define MAX_PART_SIZE  (G_GUINT64_CONSTANT (4) * 1024 * 1024 * 1024)
 #define MAX_RATIO      200
-#define RATIO_FLOOR    (32 * 1024 * 1024)
+#define RATIO_FLOOR    (8 * 1024 * 1024)
 /* shared strings and styles are held in memory: their share of the limits */
 #define MAX_HELD_PART  (512 * 1024 * 1024)
 #define MAX_COLUMNS    16384          /* XFD, Excel's last column */
