@@ -1038,7 +1038,7 @@ conduit_xlsx_reader_next_row (ConduitXlsxReader       *self,
           if (self->n_cells == 0)
             continue;
           fill_views (self);
-          *cells = (const ConduitXlsxCell *)self->views->data;
+          *cells = &g_array_index (self->views, ConduitXlsxCell, 0);
           *n_cells = self->n_cells;
           return TRUE;
         }
