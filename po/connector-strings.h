@@ -455,3 +455,9 @@ N_("Add the items to the end, or replace the whole file");
 
 /* Translators: write-file: help for the “record_path” setting */
 N_("For XML, the record elements and those around them, e.g. /orders/order; /records/record when empty");
+
+/* Translators: write-file: label of the “xml_template” setting */
+N_("XML record template");
+
+/* Translators: write-file: help for the “xml_template” setting */
+N_("For XML, one element each item is written as, e.g. <order id=\"{{id}}\"><total>{{amount}}</total></order>; the item's fields as elements when empty");

@@ -146,6 +146,46 @@ test_write_read_back (void)
   g_rmdir (dir);
 }
 
+/* Records written as a template element: attributes and texts from the record, escaped. */
+static void
+test_write_template (void)
+{
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(ConduitRecordWriter) writer = conduit_record_writer_new (memory, CONDUIT_RECORD_FORMAT_XML);
+  g_autoptr(ConduitRecordWriter) broken = conduit_record_writer_new (memory, CONDUIT_RECORD_FORMAT_XML);
+  g_autoptr(JsonNode) record = json_from_string ("{\"id\": 7, \"name\": \"Ada & <co>\", \"total\": 12.5}", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) back = NULL;
+  g_autoptr(GInputStream) input = NULL;
+  g_autofree char *json = NULL;
+
+  g_assert_false (conduit_record_writer_set_xml_template (broken, "<order>", &error));
+  g_assert_nonnull (strstr (error->message, "well-formed"));
+  g_clear_error (&error);
+
+  conduit_record_writer_set_xml_path (writer, "/orders/order");
+  g_assert_true (conduit_record_writer_set_xml_template (writer,
+    "<order id=\"{{ id }}\" xmlns:c=\"urn:c\"><c:name>{{ name }}</c:name><total cur=\"EUR\">{{ total }}</total></order>",
+    &error));
+  g_assert_no_error (error);
+  g_assert_true (conduit_record_writer_write (writer, record, &error));
+  g_assert_true (conduit_record_writer_write (writer, record, &error));
+  g_assert_true (conduit_record_writer_finish (writer, &error));
+  g_assert_true (g_output_stream_close (memory, NULL, &error));
+  g_assert_no_error (error);
+
+  input = g_memory_input_stream_new_from_data (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (memory)),
+                                               g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (memory)),
+                                               NULL);
+  back = conduit_records_read (input, CONDUIT_RECORD_FORMAT_XML, 0, "/orders/order", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, 2);
+  json = json_to_string (back->pdata[1], FALSE);
+  /* the namespace declaration is written, and (as always) not read as a field */
+  g_assert_cmpstr (json, ==, "{\"id\":\"7\",\"c:name\":\"Ada & <co>\","
+                             "\"total\":{\"cur\":\"EUR\",\"#text\":\"12.5\"}}");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -155,6 +195,7 @@ main (int   argc,
   g_test_add_func ("/conduit/xml-reader/paths", test_paths);
   g_test_add_func ("/conduit/xml-reader/hostile", test_hostile);
   g_test_add_func ("/conduit/xml-reader/write-read-back", test_write_read_back);
+  g_test_add_func ("/conduit/xml-reader/write-template", test_write_template);
 
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 
 #include "conduit-executor-write-file.h"
 #include "conduit-record-file.h"
+#include "conduit-record-writer.h"
 #include "conduit-run.h"
 
 /* Writes the batch to a CSV, JSON or NDJSON file in one atomic replacement (see
@@ -27,6 +28,7 @@ struct _ConduitExecutorWriteFile
   ConduitRecordFormat format;
   gboolean           append;
   char              *xml_path;
+  char              *xml_template;
 };
 
 static void executor_iface_init (ConduitExecutorInterface *iface);
@@ -45,6 +47,7 @@ conduit_executor_write_file_finalize (GObject *object)
 
   g_free (self->path);
   g_free (self->xml_path);
+  g_free (self->xml_template);
 
   G_OBJECT_CLASS (conduit_executor_write_file_parent_class)->finalize (object);
 }
@@ -75,6 +78,16 @@ conduit_executor_write_file_prepare (ConduitExecutor  *executor,
 
   self->append = g_strcmp0 (mode, "replace") != 0;
   self->xml_path = conduit_node_dup_string_setting (node, connector, "record_path");
+  self->xml_template = conduit_node_dup_string_setting (node, connector, "xml_template");
+  if (self->xml_template != NULL && *self->xml_template != '\0')
+    {
+      g_autoptr(GOutputStream) scratch = g_memory_output_stream_new_resizable ();
+      g_autoptr(ConduitRecordWriter) check = conduit_record_writer_new (scratch, CONDUIT_RECORD_FORMAT_XML);
+
+      /* a template that cannot be used is the step's setting error, before any item */
+      if (!conduit_record_writer_set_xml_template (check, self->xml_template, error))
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -91,8 +104,8 @@ write_thread (GTask        *task,
   gboolean written;
 
   G_LOCK (write_lock);
-  written = conduit_records_write_path (self->path, items, self->format, self->xml_path,
-                                        self->append, &error);
+  written = conduit_records_write_path_full (self->path, items, self->format, self->xml_path,
+                                             self->xml_template, self->append, &error);
   G_UNLOCK (write_lock);
 
   if (!written)

@@ -190,6 +190,31 @@ conduit_records_write_path (const char           *path,
                             gboolean              append,
                             GError              **error)
 {
+  return conduit_records_write_path_full (path, records, format, xml_path, NULL, append, error);
+}
+
+/**
+ * conduit_records_write_path_full:
+ * @path: the file
+ * @records: (element-type JsonNode): the records to write
+ * @format: as for conduit_records_write_path()
+ * @xml_path: (nullable): for XML, the path of the record elements
+ * @xml_template: (nullable): for XML, a template element each record is written as (see
+ *   conduit_record_writer_set_xml_template())
+ * @append: add to the file's records instead of replacing them
+ * @error: return location for an error
+ *
+ * Returns: whether the file was written
+ */
+gboolean
+conduit_records_write_path_full (const char           *path,
+                                 GPtrArray            *records,
+                                 ConduitRecordFormat   format,
+                                 const char           *xml_path,
+                                 const char           *xml_template,
+                                 gboolean              append,
+                                 GError              **error)
+{
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
   g_autoptr(ConduitRecordWriter) writer = NULL;
@@ -219,6 +244,13 @@ conduit_records_write_path (const char           *path,
   writer = conduit_record_writer_new (memory, format);
   if (xml_path != NULL && *xml_path != '\0')
     conduit_record_writer_set_xml_path (writer, xml_path);
+  if (xml_template != NULL && *xml_template != '\0' &&
+      !conduit_record_writer_set_xml_template (writer, xml_template, &local_error))
+    {
+      g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_SETTING, "%s",
+                   local_error->message);
+      return FALSE;
+    }
   if (exists && format == CONDUIT_RECORD_FORMAT_NDJSON)
     {
       /* Lines stand alone: keep the old bytes exactly, and add ours after them. */

@@ -40,6 +40,13 @@ gboolean   conduit_records_write_path  (const char           *path,
                                         const char           *xml_path,
                                         gboolean              append,
                                         GError              **error);
+gboolean   conduit_records_write_path_full (const char        *path,
+                                            GPtrArray         *records,
+                                            ConduitRecordFormat format,
+                                            const char        *xml_path,
+                                            const char        *xml_template,
+                                            gboolean           append,
+                                            GError           **error);
 gboolean   conduit_records_node_target (ConduitNode          *node,
                                         ConduitConnector     *connector,
                                         char                **path,

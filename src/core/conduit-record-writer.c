@@ -18,6 +18,7 @@
 #include <xlsxwriter.h>
 
 #include "conduit-record-writer.h"
+#include "conduit-template.h"
 
 /* Output is gathered in a buffer and handed to the stream in large writes; a record is never
  * held longer than until the buffer passes FLUSH_SIZE. */
@@ -48,6 +49,9 @@ struct _ConduitRecordWriter
   GStrv                xml_path;
   xmlBufferPtr         xml_buffer;
   xmlTextWriterPtr     xml;
+  /* a template element: its attribute values and texts are templates ({{field}}) */
+  xmlDocPtr            xml_template;
+  GHashTable          *xml_templates;   /* xmlNode or xmlAttr → ConduitTemplate */
 };
 
 G_DEFINE_FINAL_TYPE (ConduitRecordWriter, conduit_record_writer, G_TYPE_OBJECT)
@@ -73,6 +77,9 @@ conduit_record_writer_finalize (GObject *object)
     xmlFreeTextWriter (self->xml);
   if (self->xml_buffer != NULL)
     xmlBufferFree (self->xml_buffer);
+  g_clear_pointer (&self->xml_templates, g_hash_table_unref);
+  if (self->xml_template != NULL)
+    xmlFreeDoc (self->xml_template);
 
   G_OBJECT_CLASS (conduit_record_writer_parent_class)->finalize (object);
 }
@@ -520,6 +527,172 @@ xml_start (ConduitRecordWriter  *self,
   return TRUE;
 }
 
+static gboolean
+compile_templates (ConduitRecordWriter  *self,
+                   xmlNodePtr            element,
+                   GError              **error)
+{
+  for (xmlAttrPtr attribute = element->properties; attribute != NULL; attribute = attribute->next)
+    {
+      xmlChar *value = xmlNodeListGetString (element->doc, attribute->children, 0);
+      ConduitTemplate *template = conduit_template_new (value != NULL ? (const char *)value : "",
+                                                        error);
+
+      xmlFree (value);
+      if (template == NULL)
+        return FALSE;
+      g_hash_table_insert (self->xml_templates, attribute, template);
+    }
+  for (xmlNodePtr child = element->children; child != NULL; child = child->next)
+    if (child->type == XML_TEXT_NODE || child->type == XML_CDATA_SECTION_NODE)
+      {
+        ConduitTemplate *template = conduit_template_new ((const char *)child->content, error);
+
+        if (template == NULL)
+          return FALSE;
+        g_hash_table_insert (self->xml_templates, child, template);
+      }
+    else if (child->type == XML_ELEMENT_NODE && !compile_templates (self, child, error))
+      return FALSE;
+    else if (child->type == XML_ENTITY_REF_NODE)
+      {
+        g_set_error (error, CONDUIT_RECORD_WRITER_ERROR, CONDUIT_RECORD_WRITER_ERROR_FAILED,
+                     _("the XML template uses the entity &%s;, which Conduit does not expand"),
+                     child->name);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/**
+ * conduit_record_writer_set_xml_template:
+ * @self: a writer
+ * @template_xml: one element, such as `<order id="{{id}}"><customer>{{name}}</customer></order>`:
+ *   each record is written as this element, its attribute values and texts rendered as
+ *   templates with the record (and XML-escaped); it replaces the record path's last element
+ * @error: return location for an error
+ *
+ * Returns: whether @template_xml is one well-formed element whose templates compile
+ */
+gboolean
+conduit_record_writer_set_xml_template (ConduitRecordWriter  *self,
+                                        const char           *template_xml,
+                                        GError              **error)
+{
+  xmlDocPtr doc;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (CONDUIT_IS_RECORD_WRITER (self), FALSE);
+  g_return_val_if_fail (!self->started, FALSE);
+
+  /* no entities, no DTD, no network: the template is text from a flow file */
+  doc = xmlReadMemory (template_xml, strlen (template_xml), NULL, "UTF-8",
+                       XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
+                       XML_PARSE_NOWARNING);
+  if (doc == NULL || xmlDocGetRootElement (doc) == NULL)
+    {
+      if (doc != NULL)
+        xmlFreeDoc (doc);
+      g_set_error (error, CONDUIT_RECORD_WRITER_ERROR, CONDUIT_RECORD_WRITER_ERROR_FAILED,
+                   _("the XML template is not one well-formed element"));
+      return FALSE;
+    }
+  if (self->xml_template != NULL)
+    xmlFreeDoc (self->xml_template);
+  g_clear_pointer (&self->xml_templates, g_hash_table_unref);
+  self->xml_template = doc;
+  self->xml_templates = g_hash_table_new_full (NULL, NULL, NULL,
+                                               (GDestroyNotify)conduit_template_unref);
+  if (!compile_templates (self, xmlDocGetRootElement (doc), &local_error))
+    {
+      g_set_error (error, CONDUIT_RECORD_WRITER_ERROR, CONDUIT_RECORD_WRITER_ERROR_FAILED,
+                   _("the XML template: %s"), local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Writes @element of the template for @record into @writer; FALSE when a template cannot be
+ * rendered. */
+static gboolean
+write_template_element (ConduitRecordWriter  *self,
+                        xmlTextWriterPtr      writer,
+                        xmlNodePtr            element,
+                        JsonNode             *record,
+                        GError              **error)
+{
+  g_autofree char *name = element->ns != NULL && element->ns->prefix != NULL
+    ? g_strdup_printf ("%s:%s", element->ns->prefix, element->name)
+    : g_strdup ((const char *)element->name);
+
+  xmlTextWriterStartElement (writer, (const xmlChar *)name);
+  for (xmlNsPtr ns = element->nsDef; ns != NULL; ns = ns->next)
+    {
+      g_autofree char *attribute = ns->prefix != NULL ? g_strdup_printf ("xmlns:%s", ns->prefix)
+                                                      : g_strdup ("xmlns");
+
+      xmlTextWriterWriteAttribute (writer, (const xmlChar *)attribute, ns->href);
+    }
+  for (xmlAttrPtr attribute = element->properties; attribute != NULL; attribute = attribute->next)
+    {
+      g_autofree char *value = conduit_template_render (g_hash_table_lookup (self->xml_templates,
+                                                                             attribute),
+                                                        record, error);
+      g_autofree char *attribute_name = attribute->ns != NULL && attribute->ns->prefix != NULL
+        ? g_strdup_printf ("%s:%s", attribute->ns->prefix, attribute->name)
+        : g_strdup ((const char *)attribute->name);
+
+      if (value == NULL)
+        return FALSE;
+      xmlTextWriterWriteAttribute (writer, (const xmlChar *)attribute_name, (const xmlChar *)value);
+    }
+  for (xmlNodePtr child = element->children; child != NULL; child = child->next)
+    if (child->type == XML_ELEMENT_NODE)
+      {
+        if (!write_template_element (self, writer, child, record, error))
+          return FALSE;
+      }
+    else if (child->type == XML_TEXT_NODE || child->type == XML_CDATA_SECTION_NODE)
+      {
+        g_autofree char *text = conduit_template_render (g_hash_table_lookup (self->xml_templates,
+                                                                              child),
+                                                         record, error);
+
+        if (text == NULL)
+          return FALSE;
+        xmlTextWriterWriteString (writer, (const xmlChar *)text);
+      }
+  xmlTextWriterEndElement (writer);
+  return TRUE;
+}
+
+/* The record made from the template, in a buffer of its own, so that a record whose template
+ * cannot be rendered leaves nothing half-written. */
+static gboolean
+write_xml_template_record (ConduitRecordWriter  *self,
+                           JsonNode             *record,
+                           GError              **error)
+{
+  xmlBufferPtr buffer = xmlBufferCreate ();
+  xmlTextWriterPtr writer = xmlNewTextWriterMemory (buffer, 0);
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok = write_template_element (self, writer, xmlDocGetRootElement (self->xml_template),
+                                        record, &local_error);
+
+  xmlFreeTextWriter (writer);   /* flushes into buffer */
+  if (ok)
+    {
+      xmlTextWriterWriteRaw (self->xml, (const xmlChar *)"\n  ");
+      xmlTextWriterWriteRawLen (self->xml, xmlBufferContent (buffer), xmlBufferLength (buffer));
+      xml_take_output (self);
+    }
+  else
+    g_set_error (error, CONDUIT_RECORD_WRITER_ERROR, CONDUIT_RECORD_WRITER_ERROR_RECORD,
+                 _("record %" G_GUINT64_FORMAT ": %s"), self->n_records + 1, local_error->message);
+  xmlBufferFree (buffer);
+  return ok;
+}
+
 /* Checks a value's names before anything of the record is written. */
 static gboolean
 xml_check (JsonNode    *value,
@@ -603,6 +776,10 @@ write_xml_record (ConduitRecordWriter  *self,
 {
   const char *bad = NULL;
   guint depth = 0;
+
+  if (self->xml_template != NULL)
+    return (self->xml != NULL || xml_start (self, error)) &&
+           write_xml_template_record (self, record, error);
 
   if (!xml_check (record, &bad))
     {

@@ -38,6 +38,9 @@ void                 conduit_record_writer_set_columns       (ConduitRecordWrite
                                                               const char * const   *columns);
 void                 conduit_record_writer_set_xml_path      (ConduitRecordWriter  *self,
                                                               const char           *path);
+gboolean             conduit_record_writer_set_xml_template  (ConduitRecordWriter  *self,
+                                                              const char           *template_xml,
+                                                              GError              **error);
 void                 conduit_record_writer_set_csv_delimiter (ConduitRecordWriter  *self,
                                                               char                  delimiter);
 gboolean             conduit_record_writer_write             (ConduitRecordWriter  *self,
