@@ -345,6 +345,12 @@ N_("Sheet");
 /* Translators: read-file: help for the “sheet” setting */
 N_("The sheet of an Excel workbook to read; the first when empty");
 
+/* Translators: read-file: label of the “header_row” setting */
+N_("Header row");
+
+/* Translators: read-file: help for the “header_row” setting */
+N_("The row of an Excel sheet that names the columns; 0 for the first row with a value");
+
 /* Translators: read-file: label of the “record_path” setting; write-file: label of the “record_path” setting */
 N_("XML records");
 

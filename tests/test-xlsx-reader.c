@@ -109,6 +109,30 @@ test_excel_parts (void)
 }
 
 static void
+test_header_row (void)
+{
+  g_autofree char *path = fixture ("excel-parts.xlsx");
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+
+  /* row 3 names the columns; the rows above it are not read */
+  records = conduit_records_read_path_full (path, CONDUIT_RECORD_FORMAT_AUTO, 0, NULL, 3, 0, NULL,
+                                            &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 2);
+  first = json_to_string (records->pdata[0], FALSE);
+  g_assert_cmpstr (first, ==, "{\"rich text\":\"  spaced  \",\"3\":\"#DIV/0!\",\"1904-01-01\":null,\"0.125\":true}");
+  g_clear_pointer (&records, g_ptr_array_unref);
+
+  /* the sheet has no row 2 */
+  records = conduit_records_read_path_full (path, CONDUIT_RECORD_FORMAT_AUTO, 0, NULL, 2, 0, NULL,
+                                            &error);
+  g_assert_null (records);
+  g_assert_nonnull (strstr (error->message, "row 2 of the sheet is empty"));
+}
+
+static void
 test_stream_that_cannot_seek (void)
 {
   g_autofree char *path = fixture ("excel-parts.xlsx");
@@ -203,6 +227,7 @@ main (int   argc,
 
   g_test_add_func ("/conduit/xlsx-reader/openpyxl", test_openpyxl);
   g_test_add_func ("/conduit/xlsx-reader/excel-parts", test_excel_parts);
+  g_test_add_func ("/conduit/xlsx-reader/header-row", test_header_row);
   g_test_add_func ("/conduit/xlsx-reader/stream-that-cannot-seek", test_stream_that_cannot_seek);
   g_test_add_func ("/conduit/xlsx-reader/hostile", test_hostile);
   g_test_add_func ("/conduit/xlsx-reader/write-read-back", test_write_read_back);

@@ -31,6 +31,7 @@ struct _ConduitExecutorReadFile
   ConduitRecordFormat format;
   char                delimiter;
   char               *sheet;
+  guint               header_row;
 };
 
 static void executor_iface_init (ConduitExecutorInterface *iface);
@@ -74,6 +75,8 @@ conduit_executor_read_file_prepare (ConduitExecutor  *executor,
     return FALSE;
 
   self->delimiter = conduit_records_delimiter_from_name (delimiter);
+  self->header_row = (guint)CLAMP (conduit_node_get_int_setting (node, connector, "header_row", 0),
+                                   0, G_MAXINT32);
   self->sheet = conduit_node_dup_string_setting (node, connector, "sheet");
   if (self->sheet != NULL && *self->sheet == '\0')
     g_clear_pointer (&self->sheet, g_free);
@@ -99,7 +102,8 @@ read_thread (GTask        *task,
   g_autoptr(GPtrArray) records = NULL;
   ConduitExecutorOutput *output;
 
-  records = conduit_records_read_path (self->path, self->format, self->delimiter, self->sheet, 0, problems,
+  records = conduit_records_read_path_full (self->path, self->format, self->delimiter, self->sheet,
+                                            self->header_row, 0, problems,
                                        &error);
   if (records == NULL)
     {

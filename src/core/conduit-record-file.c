@@ -57,6 +57,10 @@ problem_new (guint64     position,
  * Returns: (transfer container) (element-type JsonNode): the records, or %NULL with @error
  *   when the input cannot be read on
  */
+static GPtrArray *read_records (GInputStream *stream, ConduitRecordFormat format, char delimiter,
+                                const char *sheet, guint header_row, guint max_records,
+                                GPtrArray *problems, GError **error);
+
 GPtrArray *
 conduit_records_read (GInputStream         *stream,
                       ConduitRecordFormat   format,
@@ -66,12 +70,26 @@ conduit_records_read (GInputStream         *stream,
                       GPtrArray            *problems,
                       GError              **error)
 {
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
+
+  return read_records (stream, format, delimiter, sheet, 0, max_records, problems, error);
+}
+
+static GPtrArray *
+read_records (GInputStream         *stream,
+              ConduitRecordFormat   format,
+              char                  delimiter,
+              const char           *sheet,
+              guint                 header_row,
+              guint                 max_records,
+              GPtrArray            *problems,
+              GError              **error)
+{
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
   g_autoptr(ConduitRecordReader) reader = NULL;
 
-  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
-
   reader = conduit_record_reader_new (stream, format);
+  conduit_record_reader_set_header_row (reader, header_row);
   conduit_record_reader_set_csv_delimiter (reader, delimiter);
   /* the one of the two that the format has */
   conduit_record_reader_set_sheet (reader, sheet);
@@ -131,6 +149,33 @@ conduit_records_read_path (const char           *path,
                            GPtrArray            *problems,
                            GError              **error)
 {
+  return conduit_records_read_path_full (path, format, delimiter, sheet, 0, max_records,
+                                         problems, error);
+}
+
+/**
+ * conduit_records_read_path_full:
+ * @path: a file
+ * @format: as for conduit_records_read_path()
+ * @delimiter: the CSV delimiter, or 0 to guess it
+ * @sheet: (nullable): the sheet of a workbook, or the record path of an XML document
+ * @header_row: the row of a sheet that names the columns, or 0 for the first with a value
+ * @max_records: stop after this many records, or 0 for all
+ * @problems: (nullable) (element-type JsonNode): as for conduit_records_read()
+ * @error: return location for an error, naming the file
+ *
+ * Returns: (transfer container) (element-type JsonNode): the records, or %NULL with @error
+ */
+GPtrArray *
+conduit_records_read_path_full (const char           *path,
+                                ConduitRecordFormat   format,
+                                char                  delimiter,
+                                const char           *sheet,
+                                guint                 header_row,
+                                guint                 max_records,
+                                GPtrArray            *problems,
+                                GError              **error)
+{
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GFileInputStream) stream = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -148,8 +193,8 @@ conduit_records_read_path (const char           *path,
 
   if (format == CONDUIT_RECORD_FORMAT_AUTO)
     format = conduit_record_format_guess (path);
-  records = conduit_records_read (G_INPUT_STREAM (stream), format, delimiter, sheet, max_records,
-                                  problems, &local_error);
+  records = read_records (G_INPUT_STREAM (stream), format, delimiter, sheet, header_row,
+                          max_records, problems, &local_error);
   if (records == NULL)
     g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_FILE, "%s: %s", path,
                  local_error->message);

@@ -61,6 +61,7 @@ struct _ConduitRecordReader
 
   /* XLSX */
   char                *sheet;
+  guint                header_row;   /* 0: the first row with a value */
   ConduitXlsxReader   *xlsx;
 
   /* XML */
@@ -266,6 +267,20 @@ conduit_record_reader_set_xml_path (ConduitRecordReader *self,
   g_return_if_fail (CONDUIT_IS_RECORD_READER (self));
   g_free (self->xml_path);
   self->xml_path = g_strdup (path);
+}
+
+/**
+ * conduit_record_reader_set_header_row:
+ * @self: a reader
+ * @row: the row of a sheet that names the columns, from 1; 0 (the default) for the first row
+ *   with a value. The rows above it are not read.
+ */
+void
+conduit_record_reader_set_header_row (ConduitRecordReader *self,
+                                      guint                row)
+{
+  g_return_if_fail (CONDUIT_IS_RECORD_READER (self));
+  self->header_row = row;
 }
 
 /**
@@ -851,12 +866,24 @@ next_xlsx (ConduitRecordReader  *self,
           return FALSE;
         }
       self->position = conduit_xlsx_reader_get_row_number (self->xlsx);
+      if (self->header == NULL && self->header_row > 0)
+        {
+          if (self->position < self->header_row)
+            continue;
+          if (self->position > self->header_row)
+            {
+              g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_FAILED,
+                           _("row %u of the sheet is empty; it cannot name the columns"),
+                           self->header_row);
+              return FALSE;
+            }
+        }
       for (guint i = 0; i < n_cells && empty; i++)
         empty = cells[i].kind == CONDUIT_XLSX_CELL_EMPTY;
-      if (empty)
+      if (empty && !(self->header == NULL && self->header_row > 0))
         continue;
 
-      /* the first row with a value names the columns */
+      /* the header row, or the first row with a value, names the columns */
       if (self->header == NULL)
         {
           g_autofree const char **texts = g_new0 (const char *, n_cells + 1);

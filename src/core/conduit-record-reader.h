@@ -49,6 +49,8 @@ void                 conduit_record_reader_set_csv_delimiter (ConduitRecordReade
                                                              char                 delimiter);
 void                 conduit_record_reader_set_xml_path     (ConduitRecordReader *self,
                                                              const char          *path);
+void                 conduit_record_reader_set_header_row   (ConduitRecordReader *self,
+                                                             guint                row);
 void                 conduit_record_reader_set_sheet        (ConduitRecordReader *self,
                                                              const char          *sheet);
 ConduitRecordFormat  conduit_record_reader_get_format       (ConduitRecordReader *self);
