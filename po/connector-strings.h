@@ -316,7 +316,7 @@ N_("How many times to try");
 N_("Read File");
 
 /* Translators: read-file: connector description */
-N_("Reads records from a CSV, JSON or NDJSON file");
+N_("Reads records from a CSV, JSON, NDJSON, Excel (XLSX) or XML file");
 
 /* Translators: read-file: label of the “in” input */
 N_("Start");
@@ -338,6 +338,24 @@ N_("CSV delimiter");
 
 /* Translators: read-file: help for the “delimiter” setting */
 N_("The character between CSV columns");
+
+/* Translators: read-file: label of the “sheet” setting */
+N_("Sheet");
+
+/* Translators: read-file: help for the “sheet” setting */
+N_("The sheet of an Excel workbook to read; the first when empty");
+
+/* Translators: read-file: label of the “header_row” setting */
+N_("Header row");
+
+/* Translators: read-file: help for the “header_row” setting */
+N_("The row of an Excel sheet that names the columns; 0 for the first row with a value");
+
+/* Translators: read-file: label of the “record_path” setting; write-file: label of the “record_path” setting */
+N_("XML records");
+
+/* Translators: read-file: help for the “record_path” setting */
+N_("The XML elements that are records, e.g. /orders/order; the root element's children when empty");
 
 /* Translators: schedule-trigger: connector name */
 N_("Schedule");
@@ -430,7 +448,7 @@ N_("An example event, used for test runs and the ready-made curl command");
 N_("Write File");
 
 /* Translators: write-file: connector description */
-N_("Writes items to a CSV, JSON or NDJSON file, safely");
+N_("Writes items to a CSV, JSON, NDJSON, Excel (XLSX) or XML file, safely");
 
 /* Translators: write-file: help for the “path” setting */
 N_("The file to write");
@@ -440,3 +458,12 @@ N_("If the file exists");
 
 /* Translators: write-file: help for the “mode” setting */
 N_("Add the items to the end, or replace the whole file");
+
+/* Translators: write-file: help for the “record_path” setting */
+N_("For XML, the record elements and those around them, e.g. /orders/order; /records/record when empty");
+
+/* Translators: write-file: label of the “xml_template” setting */
+N_("XML record template");
+
+/* Translators: write-file: help for the “xml_template” setting */
+N_("For XML, one element each item is written as, e.g. <order id=\"{{id}}\"><total>{{amount}}</total></order>; the item's fields as elements when empty");

@@ -245,9 +245,9 @@ test_errors (void)
   g_assert_cmpint (no_input.status, ==, 1);
   g_assert_nonnull (strstr (no_input.err, "x.ndjson"));
 
-  run_cli (&format, NULL, (const char *[]) { "map", mapping, "--input", input, "--format", "xml", NULL });
+  run_cli (&format, NULL, (const char *[]) { "map", mapping, "--input", input, "--format", "yaml", NULL });
   g_assert_cmpint (format.status, ==, 1);
-  g_assert_nonnull (strstr (format.err, "unknown format “xml”"));
+  g_assert_nonnull (strstr (format.err, "unknown format “yaml”"));
 
   run_cli (&usage, NULL, (const char *[]) { "map", mapping, NULL });
   g_assert_cmpint (usage.status, ==, 1);

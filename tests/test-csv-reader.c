@@ -369,7 +369,7 @@ test_format_names (void)
   g_assert_true (conduit_record_format_guess ("leads.json") == CONDUIT_RECORD_FORMAT_JSON);
   g_assert_true (conduit_record_format_guess ("leads") == CONDUIT_RECORD_FORMAT_AUTO);
   g_assert_true (conduit_record_format_from_name ("csv", &format) && format == CONDUIT_RECORD_FORMAT_CSV);
-  g_assert_false (conduit_record_format_from_name ("xml", &format));
+  g_assert_false (conduit_record_format_from_name ("yaml", &format));
 }
 
 int

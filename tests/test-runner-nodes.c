@@ -414,7 +414,7 @@ test_files (RunnerFixture *fixture,
   g_assert_cmpint (conduit_run_get_status (run2), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
 
   g_assert_true (g_file_get_contents (out, &text, NULL, NULL));
-  records = conduit_file_records_parse (text, strlen (text), CONDUIT_FILE_FORMAT_JSON, 0, out, &error);
+  records = conduit_records_read_path (out, CONDUIT_RECORD_FORMAT_JSON, 0, NULL, 0, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (records->len, ==, 4);    /* appended twice */
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (g_ptr_array_index (records, 0)),
@@ -424,8 +424,19 @@ test_files (RunnerFixture *fixture,
   g_assert_true (g_file_set_contents (in, "name\n\"unclosed\n", -1, NULL));
   run3 = runner_test_run (fixture, flow, NULL);
   g_assert_cmpint (conduit_run_get_status (run3), ==, CONDUIT_RUN_STATUS_FAILED);
-  g_assert_nonnull (strstr (conduit_run_get_node_error (run3, "read"), "line 2"));
+  g_assert_nonnull (strstr (conduit_run_get_node_error (run3, "read"), "record 2"));
   g_assert_nonnull (strstr (conduit_run_get_node_error (run3, "read"), in));
+}
+
+static GPtrArray *
+read_text (const char          *text,
+           ConduitRecordFormat  format,
+           GPtrArray           *problems,
+           GError             **error)
+{
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (text, -1, NULL);
+
+  return conduit_records_read (stream, format, 0, NULL, 0, problems, error);
 }
 
 static void
@@ -433,36 +444,49 @@ test_file_formats (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) records = NULL;
-  g_autofree char *csv = NULL;
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(ConduitRecordWriter) writer = conduit_record_writer_new (memory, CONDUIT_RECORD_FORMAT_CSV);
+  g_auto(GStrv) columns = NULL;
   const char *ndjson = "{\"a\": 1}\n\n{\"a\": 2, \"b\": [1]}\n";
 
-  records = conduit_file_records_parse (ndjson, strlen (ndjson), CONDUIT_FILE_FORMAT_NDJSON, 0,
-                                        "x.ndjson", &error);
+  records = read_text (ndjson, CONDUIT_RECORD_FORMAT_NDJSON, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (records->len, ==, 2);
 
-  csv = conduit_file_records_serialize (records, CONDUIT_FILE_FORMAT_CSV, NULL);
-  g_assert_cmpstr (csv, ==, "a,b\r\n1,\r\n2,[1]\r\n");
+  columns = conduit_record_columns_of (records);
+  conduit_record_writer_set_columns (writer, (const char * const *)columns);
+  for (guint i = 0; i < records->len; i++)
+    g_assert_true (conduit_record_writer_write (writer, g_ptr_array_index (records, i), &error));
+  g_assert_true (conduit_record_writer_finish (writer, &error));
+  g_assert_true (g_output_stream_close (memory, NULL, &error));
+  g_assert_cmpmem (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (memory)),
+                   g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (memory)),
+                   "a,b\r\n1,\r\n2,[1]\r\n", 16);
   g_clear_pointer (&records, g_ptr_array_unref);
 
-  records = conduit_file_records_parse ("{\"a\": 1}\nnope\n", 14, CONDUIT_FILE_FORMAT_NDJSON, 0,
-                                        "x.ndjson", &error);
+  /* without a place for bad records, the first one is the error */
+  records = read_text ("{\"a\": 1}\nnope\n", CONDUIT_RECORD_FORMAT_NDJSON, NULL, &error);
   g_assert_null (records);
   g_assert_nonnull (strstr (error->message, "line 2"));
   g_clear_error (&error);
 
-  records = conduit_file_records_parse ("[1, 2]", 6, CONDUIT_FILE_FORMAT_JSON, 0, "x.json", &error);
-  g_assert_null (records);
-  g_assert_nonnull (strstr (error->message, "entry 1"));
-  g_clear_error (&error);
-
-  records = conduit_file_records_parse ("a\tb\n1\t2\t3\n", 10, CONDUIT_FILE_FORMAT_CSV, 0, "x.tsv",
-                                        &error);
+  /* with one, it is listed and the rest is read */
+  records = read_text ("[1, {\"a\": 2}]", CONDUIT_RECORD_FORMAT_JSON, problems, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (g_ptr_array_index (records, 0)),
-                                                  "column 3"), ==, "3");
-  g_assert_cmpint (conduit_file_format_for_path ("A.JSONL", CONDUIT_FILE_FORMAT_AUTO), ==,
-                   CONDUIT_FILE_FORMAT_NDJSON);
+  g_assert_cmpuint (records->len, ==, 1);
+  g_assert_cmpuint (problems->len, ==, 1);
+  g_assert_nonnull (strstr (json_object_get_string_member (json_node_get_object (problems->pdata[0]),
+                                                           "message"), "item 1"));
+  g_clear_pointer (&records, g_ptr_array_unref);
+
+  records = read_text ("a\tb\n1\t2\t3\n1\t\n", CONDUIT_RECORD_FORMAT_CSV, problems, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 1);
+  g_assert_cmpuint (problems->len, ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (problems->pdata[1]), "raw"),
+                   ==, "1\t2\t3");
+  g_assert_cmpint (conduit_record_format_guess ("A.JSONL"), ==, CONDUIT_RECORD_FORMAT_NDJSON);
 }
 
 #define POLL_FLOW \

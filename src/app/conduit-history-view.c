@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "conduit-history-view.h"
+#include "conduit-record-writer.h"
 #include "conduit-run-export.h"
 #include "conduit-run-replay.h"
 #include "conduit-resources.h"
@@ -836,47 +837,45 @@ rerun_action (GtkWidget  *widget,
 
 /* ---- export ---- */
 
-static void
-csv_field (GString    *out,
-           const char *text)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = text != NULL ? text : ""; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
+/* The run list as CSV, written by the one record writer (libcsv's quoting), as the Write File
+ * step writes. */
 static char *
-list_to_csv (ConduitHistoryView *self)
+list_to_csv (ConduitHistoryView  *self,
+             GError             **error)
 {
+  static const char * const columns[] = {
+    "id", "flow", "trigger", "status", "started", "finished", "items_in", "items_ok",
+    "items_failed", "items_rejected", "error", NULL
+  };
   GListModel *model = G_LIST_MODEL (self->model);
-  GString *out = g_string_new ("id,flow,trigger,status,started,finished,items_in,items_ok,items_failed,items_rejected,error\r\n");
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(ConduitRecordWriter) writer = conduit_record_writer_new (memory, CONDUIT_RECORD_FORMAT_CSV);
 
+  conduit_record_writer_set_columns (writer, columns);
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(ConduitRunRow) row = g_list_model_get_item (model, i);
       const ConduitRunRecord *run = conduit_run_row_get_record (row);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, run->id);
       g_autofree char *started = format_exact (run->started_us);
       g_autofree char *finished = run->finished_us != 0 ? format_exact (run->finished_us) : NULL;
+      g_autofree char *items_in = g_strdup_printf ("%u", run->items_in);
+      g_autofree char *items_ok = g_strdup_printf ("%u", run->items_ok);
+      g_autofree char *items_failed = g_strdup_printf ("%u", run->items_failed);
+      g_autofree char *items_rejected = g_strdup_printf ("%u", run->items_rejected);
+      const char *fields[] = {
+        id, run->flow, run->trigger_kind, conduit_run_status_to_string (run->status), started,
+        finished, items_in, items_ok, items_failed, items_rejected, run->error
+      };
 
-      g_string_append_printf (out, "%" G_GINT64_FORMAT ",", run->id);
-      csv_field (out, run->flow);
-      g_string_append_c (out, ',');
-      csv_field (out, run->trigger_kind);
-      g_string_append_printf (out, ",%s,", conduit_run_status_to_string (run->status));
-      csv_field (out, started);
-      g_string_append_c (out, ',');
-      csv_field (out, finished);
-      g_string_append_printf (out, ",%u,%u,%u,%u,", run->items_in, run->items_ok,
-                              run->items_failed, run->items_rejected);
-      csv_field (out, run->error);
-      g_string_append (out, "\r\n");
+      if (!conduit_record_writer_write_row (writer, fields, G_N_ELEMENTS (fields), error))
+        return NULL;
     }
-  return g_string_free (out, FALSE);
+  if (!conduit_record_writer_finish (writer, error) ||
+      !g_output_stream_write_all (memory, "", 1, NULL, NULL, error) ||
+      !g_output_stream_close (memory, NULL, error))
+    return NULL;
+  return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (memory));
 }
 
 static void
@@ -893,7 +892,7 @@ export_response (GtkNativeDialog    *chooser,
     goto out;
   file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
   if (is_list)
-    contents = list_to_csv (self);
+    contents = list_to_csv (self, &error);
   else
     {
       g_autoptr(JsonNode) root = conduit_run_export_to_json (self->store, self->selected_id, &error);

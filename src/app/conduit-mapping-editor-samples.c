@@ -24,32 +24,32 @@ read_records (const char  *text,
               ConduitRecordFormat format,
               GString     *errors)
 {
-  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
   g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (g_memdup2 (text, length),
                                                                          length, g_free);
-  g_autoptr(ConduitRecordReader) reader = conduit_record_reader_new (stream, format);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *records;
 
-  while (records->len < MAX_SAMPLES)
+  /* the same reading as the Read File step's and conduit-cli's (conduit_records_read()) */
+  records = conduit_records_read (stream, format, 0, NULL, MAX_SAMPLES, problems, &error);
+  for (guint i = 0; i < problems->len; i++)
     {
-      g_autoptr(GError) error = NULL;
-      JsonNode *record = conduit_record_reader_next (reader, &error);
-
-      if (record != NULL)
-        {
-          g_ptr_array_add (records, record);
-          continue;
-        }
-      if (error == NULL)
-        break;
+      JsonObject *problem = json_node_get_object (g_ptr_array_index (problems, i));
 
       if (errors->len > 0)
         g_string_append_c (errors, '\n');
       /* Translators: a sample record that could not be read, with the reader's reason */
-      g_string_append_printf (errors, _("Left out a sample: %s"), error->message);
-      if (!g_error_matches (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD))
-        break;
+      g_string_append_printf (errors, _("Left out a sample: %s"),
+                              json_object_get_string_member (problem, "message"));
     }
-  return g_steal_pointer (&records);
+  if (records == NULL)
+    {
+      if (errors->len > 0)
+        g_string_append_c (errors, '\n');
+      g_string_append_printf (errors, _("Left out a sample: %s"), error->message);
+      records = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+    }
+  return records;
 }
 
 const char *
@@ -418,11 +418,13 @@ load_samples_action (GtkWidget  *widget,
   dialog = gtk_file_chooser_native_new (_("Open Sample Records"),
                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Records (JSON, NDJSON, CSV)"));
+  gtk_file_filter_set_name (filter, _("Records (JSON, NDJSON, CSV, Excel)"));
   gtk_file_filter_add_suffix (filter, "json");
   gtk_file_filter_add_suffix (filter, "ndjson");
   gtk_file_filter_add_suffix (filter, "jsonl");
   gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_filter_add_suffix (filter, "tsv");
+  gtk_file_filter_add_suffix (filter, "xlsx");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_file_chosen), self, 0);

@@ -111,15 +111,8 @@ static GPtrArray *
 load_input (const char  *path,
             GError     **error)
 {
-  g_autofree char *data = NULL;
-  gsize length = 0;
-  ConduitFileFormat format;
-
-  if (!g_file_get_contents (path, &data, &length, error))
-    return NULL;
-
-  format = conduit_file_format_for_path (path, CONDUIT_FILE_FORMAT_AUTO);
-  return conduit_file_records_parse (data, length, format, 0, path, error);
+  /* every record is used, or none: a run on part of the file would look like a whole one */
+  return conduit_records_read_path (path, CONDUIT_RECORD_FORMAT_AUTO, 0, NULL, 0, NULL, error);
 }
 
 int

@@ -50,6 +50,9 @@ static const char * const runtime_packages[] = {
   "libsecret-1-0",
   "libsoup-3.0-0",
   "libsqlite3-0",
+  "libxlsxwriter4",
+  "libxml2",
+  "libzip4",
   NULL
 };
 

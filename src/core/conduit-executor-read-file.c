@@ -13,20 +13,25 @@
 #include <string.h>
 
 #include "conduit-executor-read-file.h"
-#include "conduit-file-records.h"
+#include "conduit-record-file.h"
 #include "conduit-run.h"
 
 /* Reads the records of a CSV, JSON or NDJSON file, once per batch that reaches it (a trigger's
- * tick or click), in a worker thread. A file that cannot be read fails the node, and the items
- * that started it leave through the error port with the reason. */
+ * tick or click), in a worker thread, with the one record reader (conduit_records_read_path()),
+ * as the mapping table's sample picker and conduit-cli do. A file that cannot be read fails the
+ * node, and the items that started it leave through the error port with the reason; a record
+ * that cannot be read (a CSV row with too many fields, a line that is not JSON) leaves through
+ * the error port by itself, with its position and text, and the others go on. */
 
 struct _ConduitExecutorReadFile
 {
   GObject           parent_instance;
 
-  char             *path;
-  ConduitFileFormat format;
-  char              delimiter;
+  char               *path;
+  ConduitRecordFormat format;
+  char                delimiter;
+  char               *sheet;
+  guint               header_row;
 };
 
 static void executor_iface_init (ConduitExecutorInterface *iface);
@@ -40,6 +45,7 @@ conduit_executor_read_file_finalize (GObject *object)
   ConduitExecutorReadFile *self = (ConduitExecutorReadFile *)object;
 
   g_free (self->path);
+  g_free (self->sheet);
 
   G_OBJECT_CLASS (conduit_executor_read_file_parent_class)->finalize (object);
 }
@@ -65,16 +71,22 @@ conduit_executor_read_file_prepare (ConduitExecutor  *executor,
   ConduitConnector *connector = conduit_run_get_connector (run, node);
   g_autofree char *delimiter = conduit_node_dup_string_setting (node, connector, "delimiter");
 
-  if (!conduit_file_records_node_target (node, connector, &self->path, &self->format, error))
+  if (!conduit_records_node_target (node, connector, &self->path, &self->format, error))
     return FALSE;
 
-  if (g_strcmp0 (delimiter, "tab") == 0)
-    self->delimiter = '\t';
-  else if (delimiter != NULL && strlen (delimiter) == 1)
-    self->delimiter = delimiter[0];
-  else
-    self->delimiter = 0;
-
+  self->delimiter = conduit_records_delimiter_from_name (delimiter);
+  self->header_row = (guint)CLAMP (conduit_node_get_int_setting (node, connector, "header_row", 0),
+                                   0, G_MAXINT32);
+  self->sheet = conduit_node_dup_string_setting (node, connector, "sheet");
+  if (self->sheet != NULL && *self->sheet == '\0')
+    g_clear_pointer (&self->sheet, g_free);
+  if (self->sheet == NULL)
+    {
+      /* the sheet is a workbook's, the record path an XML document's */
+      self->sheet = conduit_node_dup_string_setting (node, connector, "record_path");
+      if (self->sheet != NULL && *self->sheet == '\0')
+        g_clear_pointer (&self->sheet, g_free);
+    }
   return TRUE;
 }
 
@@ -86,20 +98,13 @@ read_thread (GTask        *task,
 {
   ConduitExecutorReadFile *self = source_object;
   g_autoptr(GError) error = NULL;
-  g_autofree char *data = NULL;
-  gsize length = 0;
-  GPtrArray *records;
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+  g_autoptr(GPtrArray) records = NULL;
   ConduitExecutorOutput *output;
 
-  if (!g_file_get_contents (self->path, &data, &length, &error))
-    {
-      g_task_return_new_error (task, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_FILE,
-                               _("Cannot read %s: %s"), self->path, error->message);
-      return;
-    }
-
-  records = conduit_file_records_parse (data, length, self->format, self->delimiter, self->path,
-                                        &error);
+  records = conduit_records_read_path_full (self->path, self->format, self->delimiter, self->sheet,
+                                            self->header_row, 0, problems,
+                                       &error);
   if (records == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -109,7 +114,16 @@ read_thread (GTask        *task,
   output = conduit_executor_output_new ();
   for (guint i = 0; i < records->len; i++)
     conduit_executor_output_add (output, "out", json_node_ref (g_ptr_array_index (records, i)));
-  g_ptr_array_unref (records);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      JsonObject *problem = json_node_get_object (g_ptr_array_index (problems, i));
+      g_autofree char *message = g_strdup_printf ("%s: %s", self->path,
+                                                  json_object_get_string_member (problem, "message"));
+      g_autoptr(JsonNode) item = json_node_copy (g_ptr_array_index (problems, i));
+
+      json_object_remove_member (json_node_get_object (item), "message");
+      conduit_executor_output_add_error (output, "error", item, "record", message, 0, 0);
+    }
 
   g_task_return_pointer (task, output, (GDestroyNotify)conduit_executor_output_free);
 }

@@ -12,11 +12,12 @@
 #include <glib/gi18n-lib.h>
 
 #include "conduit-executor-write-file.h"
-#include "conduit-file-records.h"
+#include "conduit-record-file.h"
+#include "conduit-record-writer.h"
 #include "conduit-run.h"
 
 /* Writes the batch to a CSV, JSON or NDJSON file in one atomic replacement (see
- * conduit_file_records_write()), appending or replacing, in a worker thread. The written items
+ * conduit_records_write_path()), appending or replacing, in a worker thread. The written items
  * go on through "out"; if the file cannot be written they all leave through "error". */
 
 struct _ConduitExecutorWriteFile
@@ -24,8 +25,10 @@ struct _ConduitExecutorWriteFile
   GObject            parent_instance;
 
   char              *path;
-  ConduitFileFormat  format;
+  ConduitRecordFormat format;
   gboolean           append;
+  char              *xml_path;
+  char              *xml_template;
 };
 
 static void executor_iface_init (ConduitExecutorInterface *iface);
@@ -43,6 +46,8 @@ conduit_executor_write_file_finalize (GObject *object)
   ConduitExecutorWriteFile *self = (ConduitExecutorWriteFile *)object;
 
   g_free (self->path);
+  g_free (self->xml_path);
+  g_free (self->xml_template);
 
   G_OBJECT_CLASS (conduit_executor_write_file_parent_class)->finalize (object);
 }
@@ -68,10 +73,21 @@ conduit_executor_write_file_prepare (ConduitExecutor  *executor,
   ConduitConnector *connector = conduit_run_get_connector (run, node);
   g_autofree char *mode = conduit_node_dup_string_setting (node, connector, "mode");
 
-  if (!conduit_file_records_node_target (node, connector, &self->path, &self->format, error))
+  if (!conduit_records_node_target (node, connector, &self->path, &self->format, error))
     return FALSE;
 
   self->append = g_strcmp0 (mode, "replace") != 0;
+  self->xml_path = conduit_node_dup_string_setting (node, connector, "record_path");
+  self->xml_template = conduit_node_dup_string_setting (node, connector, "xml_template");
+  if (self->xml_template != NULL && *self->xml_template != '\0')
+    {
+      g_autoptr(GOutputStream) scratch = g_memory_output_stream_new_resizable ();
+      g_autoptr(ConduitRecordWriter) check = conduit_record_writer_new (scratch, CONDUIT_RECORD_FORMAT_XML);
+
+      /* a template that cannot be used is the step's setting error, before any item */
+      if (!conduit_record_writer_set_xml_template (check, self->xml_template, error))
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -88,7 +104,8 @@ write_thread (GTask        *task,
   gboolean written;
 
   G_LOCK (write_lock);
-  written = conduit_file_records_write (self->path, items, self->format, self->append, &error);
+  written = conduit_records_write_path_full (self->path, items, self->format, self->xml_path,
+                                             self->xml_template, self->append, &error);
   G_UNLOCK (write_lock);
 
   if (!written)

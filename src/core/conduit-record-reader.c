@@ -10,12 +10,15 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <math.h>
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "conduit-csv-reader.h"
 #include "conduit-record-reader-private.h"
+#include "conduit-xlsx-reader.h"
+#include "conduit-xml-reader.h"
 
 /* NDJSON lines are parsed straight from the read buffer into the caller's arena, strings
  * pointing into the buffer, so a record costs no copy of its text. The buffer only grows for
@@ -52,9 +55,18 @@ struct _ConduitRecordReader
   ConduitValue        *items;
   guint                next_item;
 
-  /* CSV */
+  /* CSV and XLSX */
   ConduitCsvReader    *csv;
   GPtrArray           *header;       /* (element-type utf8) */
+
+  /* XLSX */
+  char                *sheet;
+  guint                header_row;   /* 0: the first row with a value */
+  ConduitXlsxReader   *xlsx;
+
+  /* XML */
+  char                *xml_path;
+  ConduitXmlReader    *xml;
 
   /* conduit_record_reader_next() */
   ConduitArena        *arena;
@@ -132,6 +144,10 @@ conduit_record_reader_finalize (GObject *object)
   g_clear_pointer (&self->document_arena, conduit_arena_free);
   g_free (self->document);
   g_clear_pointer (&self->csv, conduit_csv_reader_free);
+  g_clear_pointer (&self->xlsx, conduit_xlsx_reader_free);
+  g_clear_pointer (&self->xml, conduit_xml_reader_free);
+  g_free (self->xml_path);
+  g_free (self->sheet);
   g_clear_pointer (&self->header, g_ptr_array_unref);
   g_clear_pointer (&self->arena, conduit_arena_free);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
@@ -153,7 +169,7 @@ conduit_record_reader_init (ConduitRecordReader *self)
 
 /**
  * conduit_record_format_from_name:
- * @name: "ndjson", "jsonl", "json" or "csv"
+ * @name: "ndjson", "jsonl", "json", "csv", "tsv", "xlsx", "xml" or "auto"
  * @format: (out): the format
  *
  * Returns: whether @name is a format
@@ -170,6 +186,10 @@ conduit_record_format_from_name (const char          *name,
     *format = CONDUIT_RECORD_FORMAT_JSON;
   else if (g_ascii_strcasecmp (name, "csv") == 0 || g_ascii_strcasecmp (name, "tsv") == 0)
     *format = CONDUIT_RECORD_FORMAT_CSV;
+  else if (g_ascii_strcasecmp (name, "xlsx") == 0)
+    *format = CONDUIT_RECORD_FORMAT_XLSX;
+  else if (g_ascii_strcasecmp (name, "xml") == 0)
+    *format = CONDUIT_RECORD_FORMAT_XML;
   else if (g_ascii_strcasecmp (name, "auto") == 0)
     *format = CONDUIT_RECORD_FORMAT_AUTO;
   else
@@ -199,7 +219,7 @@ conduit_record_format_guess (const char *filename)
  * @stream: the input
  * @format: its format; %CONDUIT_RECORD_FORMAT_AUTO looks at the first character: "[" is JSON,
  *   "{" NDJSON when the first line holds the whole object and JSON when it goes on over
- *   several lines (pretty-printed), anything else CSV
+ *   several lines (pretty-printed), a zip ("PK") XLSX, "<" XML, anything else CSV
  *
  * Returns: (transfer full): a reader
  */
@@ -232,6 +252,49 @@ conduit_record_reader_set_csv_delimiter (ConduitRecordReader *self,
 {
   g_return_if_fail (CONDUIT_IS_RECORD_READER (self));
   self->csv_delimiter = delimiter;
+}
+
+/**
+ * conduit_record_reader_set_xml_path:
+ * @self: a reader
+ * @path: (nullable): the path of an XML document's record elements ("/orders/order"), or
+ *   %NULL for the root element's children (see conduit_xml_reader_new())
+ */
+void
+conduit_record_reader_set_xml_path (ConduitRecordReader *self,
+                                    const char          *path)
+{
+  g_return_if_fail (CONDUIT_IS_RECORD_READER (self));
+  g_free (self->xml_path);
+  self->xml_path = g_strdup (path);
+}
+
+/**
+ * conduit_record_reader_set_header_row:
+ * @self: a reader
+ * @row: the row of a sheet that names the columns, from 1; 0 (the default) for the first row
+ *   with a value. The rows above it are not read.
+ */
+void
+conduit_record_reader_set_header_row (ConduitRecordReader *self,
+                                      guint                row)
+{
+  g_return_if_fail (CONDUIT_IS_RECORD_READER (self));
+  self->header_row = row;
+}
+
+/**
+ * conduit_record_reader_set_sheet:
+ * @self: a reader
+ * @sheet: (nullable): the sheet of a workbook to read, or %NULL for the first one
+ */
+void
+conduit_record_reader_set_sheet (ConduitRecordReader *self,
+                                 const char          *sheet)
+{
+  g_return_if_fail (CONDUIT_IS_RECORD_READER (self));
+  g_free (self->sheet);
+  self->sheet = g_strdup (sheet);
 }
 
 /* Pretty-printed JSON (an object over several lines, as pasted from an API's documentation)
@@ -282,6 +345,12 @@ decide_format (ConduitRecordReader  *self,
   if (g_buffered_input_stream_fill (buffered, -1, NULL, error) < 0)
     return FALSE;
   data = g_buffered_input_stream_peek_buffer (buffered, &available);
+  if (available >= 4 && memcmp (data, "PK\x03\x04", 4) == 0)
+    {
+      self->format = CONDUIT_RECORD_FORMAT_XLSX;
+      self->format_known = TRUE;
+      return TRUE;
+    }
   if (available >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
     data += 3, available -= 3;
   while (available > 0 && g_ascii_isspace (*data))
@@ -289,6 +358,8 @@ decide_format (ConduitRecordReader  *self,
 
   if (available > 0 && *data == '[')
     self->format = CONDUIT_RECORD_FORMAT_JSON;
+  else if (available > 0 && *data == '<')
+    self->format = CONDUIT_RECORD_FORMAT_XML;
   else if (available > 0 && *data == '{')
     self->format = first_line_closes_object (data, available) ? CONDUIT_RECORD_FORMAT_NDJSON
                                                               : CONDUIT_RECORD_FORMAT_JSON;
@@ -559,23 +630,18 @@ next_json (ConduitRecordReader  *self,
 
 /* ---- CSV ------------------------------------------------------------------------------ */
 
-static gboolean
-read_header (ConduitRecordReader  *self,
-             GError              **error)
+/* The names of the columns, for CSV and XLSX alike. */
+static void
+set_header (ConduitRecordReader *self,
+            const char * const  *fields,
+            const gsize         *lengths,
+            guint                n_fields)
 {
-  const char *const *fields;
-  const gsize *lengths;
-  guint n_fields;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   /* a repeated name → the next suffix to try, so that n repeats are not n² tries */
   g_autoptr(GHashTable) next_suffix = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  self->csv = conduit_csv_reader_new (self->stream, self->csv_delimiter);
   self->header = g_ptr_array_new_with_free_func (g_free);
-  if (!conduit_csv_reader_next_row (self->csv, &fields, &lengths, &n_fields, error))
-    return FALSE;
-  self->position = 1;
-
   for (guint i = 0; i < n_fields; i++)
     {
       char *name = g_strstrip (g_strndup (fields[i], lengths[i]));
@@ -609,6 +675,22 @@ read_header (ConduitRecordReader  *self,
       g_ptr_array_add (self->header, name);
       g_hash_table_add (seen, name);
     }
+}
+
+static gboolean
+read_header (ConduitRecordReader  *self,
+             GError              **error)
+{
+  const char *const *fields;
+  const gsize *lengths;
+  guint n_fields;
+
+  self->csv = conduit_csv_reader_new (self->stream, self->csv_delimiter);
+  if (!conduit_csv_reader_next_row (self->csv, &fields, &lengths, &n_fields, error))
+    return FALSE;
+  self->position = 1;
+
+  set_header (self, fields, lengths, n_fields);
   return TRUE;
 }
 
@@ -707,6 +789,176 @@ next_csv (ConduitRecordReader  *self,
   return TRUE;
 }
 
+/* ---- XLSX ----------------------------------------------------------------------------- */
+
+static void
+xlsx_raw (ConduitRecordReader   *self,
+          const ConduitXlsxCell *cells,
+          guint                  n_cells)
+{
+  g_string_assign (self->raw, "");
+  for (guint i = 0; i < n_cells; i++)
+    {
+      if (i > 0)
+        g_string_append_c (self->raw, '\t');
+      g_string_append_len (self->raw, cells[i].text, cells[i].length);
+    }
+}
+
+static ConduitValue *
+xlsx_value (ConduitArena          *arena,
+            const ConduitXlsxCell *cell)
+{
+  switch (cell->kind)
+    {
+    case CONDUIT_XLSX_CELL_NUMBER:
+      /* whole numbers are integers, as the same value typed in JSON would be */
+      if (cell->number == floor (cell->number) && fabs (cell->number) < 9007199254740992.0)
+        return conduit_value_new_integer (arena, (gint64)cell->number);
+      return conduit_value_new_double (arena, cell->number);
+    case CONDUIT_XLSX_CELL_BOOLEAN:
+      return conduit_value_new_boolean (cell->number != 0);
+    case CONDUIT_XLSX_CELL_STRING:
+    case CONDUIT_XLSX_CELL_DATE:
+    case CONDUIT_XLSX_CELL_ERROR:
+      return conduit_value_new_string (arena, cell->text, cell->length);
+    case CONDUIT_XLSX_CELL_EMPTY:
+    default:
+      return (ConduitValue *)&conduit_value_explicit_null;
+    }
+}
+
+static gboolean
+next_xlsx (ConduitRecordReader  *self,
+           ConduitArena         *arena,
+           ConduitValue        **record,
+           GError              **error)
+{
+  const ConduitXlsxCell *cells;
+  guint n_cells;
+  GError *local_error = NULL;
+  ConduitValue *object;
+
+  if (self->xlsx == NULL)
+    {
+      self->xlsx = conduit_xlsx_reader_new (self->stream, self->sheet, &local_error);
+      if (self->xlsx == NULL)
+        {
+          g_set_error_literal (error, CONDUIT_RECORD_READER_ERROR,
+                               CONDUIT_RECORD_READER_ERROR_FAILED, local_error->message);
+          g_error_free (local_error);
+          return FALSE;
+        }
+    }
+
+  for (;;)
+    {
+      gboolean empty = TRUE;
+
+      if (!conduit_xlsx_reader_next_row (self->xlsx, &cells, &n_cells, &local_error))
+        {
+          if (local_error != NULL)
+            {
+              g_set_error_literal (error, CONDUIT_RECORD_READER_ERROR,
+                                   CONDUIT_RECORD_READER_ERROR_FAILED, local_error->message);
+              g_error_free (local_error);
+            }
+          return FALSE;
+        }
+      self->position = conduit_xlsx_reader_get_row_number (self->xlsx);
+      if (self->header == NULL && self->header_row > 0)
+        {
+          if (self->position < self->header_row)
+            continue;
+          if (self->position > self->header_row)
+            {
+              g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_FAILED,
+                           _("row %u of the sheet is empty; it cannot name the columns"),
+                           self->header_row);
+              return FALSE;
+            }
+        }
+      for (guint i = 0; i < n_cells && empty; i++)
+        empty = cells[i].kind == CONDUIT_XLSX_CELL_EMPTY;
+      if (empty && !(self->header == NULL && self->header_row > 0))
+        continue;
+
+      /* the header row, or the first row with a value, names the columns */
+      if (self->header == NULL)
+        {
+          g_autofree const char **texts = g_new0 (const char *, n_cells + 1);
+          g_autofree gsize *lengths = g_new0 (gsize, n_cells + 1);
+
+          for (guint i = 0; i < n_cells; i++)
+            {
+              texts[i] = cells[i].text;
+              lengths[i] = cells[i].length;
+            }
+          set_header (self, texts, lengths, n_cells);
+          continue;
+        }
+      break;
+    }
+
+  for (guint i = self->header->len; i < n_cells; i++)
+    if (cells[i].kind != CONDUIT_XLSX_CELL_EMPTY)
+      {
+        xlsx_raw (self, cells, n_cells);
+        g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
+                     _("row %" G_GUINT64_FORMAT " has a value in column %u, but the header row "
+                       "names %u columns"), self->position, i + 1, self->header->len);
+        return FALSE;
+      }
+
+  /* every column of the header, so that an empty cell keeps its place as null */
+  object = conduit_arena_alloc (arena, sizeof (ConduitValue));
+  object->kind = CONDUIT_VALUE_OBJECT;
+  object->len = self->header->len;
+  object->members = conduit_arena_alloc (arena, sizeof (ConduitMember) * MAX (self->header->len, 1));
+  for (guint i = 0; i < self->header->len; i++)
+    {
+      const char *key = g_ptr_array_index (self->header, i);
+      static const ConduitXlsxCell empty = { CONDUIT_XLSX_CELL_EMPTY, "", 0, 0 };
+
+      object->members[i].key = key;
+      object->members[i].key_len = strlen (key);
+      object->members[i].value = xlsx_value (arena, i < n_cells ? &cells[i] : &empty);
+    }
+  *record = object;
+  return TRUE;
+}
+
+/* ---- XML ------------------------------------------------------------------------------ */
+
+static gboolean
+next_xml (ConduitRecordReader  *self,
+          ConduitArena         *arena,
+          ConduitValue        **record,
+          GError              **error)
+{
+  GError *local_error = NULL;
+
+  if (self->xml == NULL)
+    self->xml = conduit_xml_reader_new (self->stream, self->xml_path);
+  if (conduit_xml_reader_next (self->xml, arena, record, &local_error))
+    {
+      self->position = conduit_xml_reader_get_position (self->xml);
+      return TRUE;
+    }
+  self->position = conduit_xml_reader_get_position (self->xml);
+  if (local_error == NULL)
+    return FALSE;
+  g_string_assign (self->raw, "");
+  if (g_error_matches (local_error, CONDUIT_XML_READER_ERROR, CONDUIT_XML_READER_ERROR_RECORD))
+    g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
+                 _("record %" G_GUINT64_FORMAT ", %s"), self->position, local_error->message);
+  else
+    g_set_error_literal (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_FAILED,
+                         local_error->message);
+  g_error_free (local_error);
+  return FALSE;
+}
+
 gboolean
 conduit_record_reader_next_value (ConduitRecordReader  *self,
                                   ConduitArena         *arena,
@@ -724,6 +976,10 @@ conduit_record_reader_next_value (ConduitRecordReader  *self,
       return next_json (self, record, error);
     case CONDUIT_RECORD_FORMAT_CSV:
       return next_csv (self, arena, record, error);
+    case CONDUIT_RECORD_FORMAT_XLSX:
+      return next_xlsx (self, arena, record, error);
+    case CONDUIT_RECORD_FORMAT_XML:
+      return next_xml (self, arena, record, error);
     case CONDUIT_RECORD_FORMAT_AUTO:
     default:
       g_assert_not_reached ();

@@ -12,8 +12,8 @@
 
 G_BEGIN_DECLS
 
-/* Reads records from NDJSON (one JSON value a line), JSON (one object, or an array of them)
- * or CSV with a header line. NDJSON and CSV are streamed record by record in bounded memory;
+/* Reads records from NDJSON (one JSON value a line), JSON (one object, or an array of them),
+ * CSV with a header line, or a sheet of an Excel workbook (XLSX) with a header row. NDJSON and CSV are streamed record by record in bounded memory;
  * JSON is read whole. A record that cannot be read (a line that is not JSON, a CSV row with
  * more fields than the header) is reported on its own, and reading goes on after it. */
 
@@ -31,6 +31,8 @@ typedef enum
   CONDUIT_RECORD_FORMAT_NDJSON,
   CONDUIT_RECORD_FORMAT_JSON,
   CONDUIT_RECORD_FORMAT_CSV,
+  CONDUIT_RECORD_FORMAT_XLSX,
+  CONDUIT_RECORD_FORMAT_XML,
 } ConduitRecordFormat;
 
 #define CONDUIT_TYPE_RECORD_READER (conduit_record_reader_get_type ())
@@ -45,6 +47,12 @@ ConduitRecordReader *conduit_record_reader_new              (GInputStream       
                                                              ConduitRecordFormat  format);
 void                 conduit_record_reader_set_csv_delimiter (ConduitRecordReader *self,
                                                              char                 delimiter);
+void                 conduit_record_reader_set_xml_path     (ConduitRecordReader *self,
+                                                             const char          *path);
+void                 conduit_record_reader_set_header_row   (ConduitRecordReader *self,
+                                                             guint                row);
+void                 conduit_record_reader_set_sheet        (ConduitRecordReader *self,
+                                                             const char          *sheet);
 ConduitRecordFormat  conduit_record_reader_get_format       (ConduitRecordReader *self);
 JsonNode            *conduit_record_reader_next             (ConduitRecordReader *self,
                                                              GError             **error);

@@ -30,12 +30,13 @@
 #include "conduit-mapping-schema.h"
 #include "conduit-mapping-stream.h"
 #include "conduit-record-reader.h"
+#include "conduit-record-writer.h"
 #include "conduit-template.h"
 
 /* runner and history */
 #include "conduit-clock.h"
 #include "conduit-executor.h"
-#include "conduit-file-records.h"
+#include "conduit-record-file.h"
 #include "conduit-history-store.h"
 #include "conduit-retry-policy.h"
 #include "conduit-step-status.h"
