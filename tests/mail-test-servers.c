@@ -531,7 +531,8 @@ imap_test_server_run (ImapTestServer *self,
  * @folder: an existing folder
  * @message: a message with CRLF line ends
  *
- * Adds @message to @folder, unread, as a delivery would.
+ * Adds @message to @folder, unread, as a delivery would. (libcurl appends with the flag
+ * \Seen, so every message of @folder is marked unread after.)
  */
 void
 imap_test_server_append (ImapTestServer *self,
@@ -551,4 +552,5 @@ imap_test_server_append (ImapTestServer *self,
   curl_easy_cleanup (curl);
   if (code != CURLE_OK)
     g_error ("IMAP APPEND to “%s” failed: %s", folder, curl_easy_strerror (code));
+  g_free (imap_test_server_run (self, folder, "STORE 1:* -FLAGS.SILENT (\\Seen)"));
 }

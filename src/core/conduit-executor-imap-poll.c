@@ -314,6 +314,19 @@ received_text (Session *session)
   return g_strndup ((const char *)session->received->data, session->received->len);
 }
 
+/* In "* 3 FETCH (UID 7 FLAGS (\Seen))"; a SELECT before it also lists "* FLAGS (… \Seen …)",
+ * the flags the folder knows, which says nothing about the message. */
+static gboolean
+has_seen_flag (const char *answer)
+{
+  g_auto(GStrv) lines = g_strsplit (answer, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], " FETCH (") != NULL && strstr (lines[i], "\\Seen") != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 static gint
 compare_uid (gconstpointer a,
              gconstpointer b)
@@ -509,7 +522,7 @@ poll_thread (GTask        *task,
       if (!session_run (&session, session.folder_url, flags_command, &error))
         break;
       flags = received_text (&session);
-      was_seen = strstr (flags, "\\Seen") != NULL;
+      was_seen = has_seen_flag (flags);
 
       if (!session_run (&session, url, NULL, &error))
         break;
