@@ -410,6 +410,7 @@ conduit_mail_parse_message (GBytes  *data,
   JsonArray *from_addresses;
   GDateTime *date;
   JsonObject *object;
+  JsonNode *node;
   ReadState state;
   gsize size;
   gconstpointer bytes;
@@ -481,5 +482,7 @@ conduit_mail_parse_message (GBytes  *data,
   set_text (object, "html", html->len > 0 ? html->str : NULL);
   json_object_set_array_member (object, "attachments", state.attachments);
 
-  return json_node_init_object (json_node_alloc (), object);
+  node = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+  return node;
 }
