@@ -296,14 +296,20 @@ free_port (void)
   return port;
 }
 
+/* A plain connect(): GSocketClient would ask the proxy resolver (libproxy) first. */
 static gboolean
 accepts (guint port)
 {
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) connection = NULL;
+  struct sockaddr_in address = { 0 };
+  int fd = socket (AF_INET, SOCK_STREAM, 0);
+  gboolean ok;
 
-  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
-  return connection != NULL;
+  address.sin_family = AF_INET;
+  address.sin_port = htons (port);
+  address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  ok = connect (fd, (struct sockaddr *)&address, sizeof address) == 0;
+  close (fd);
+  return ok;
 }
 
 /**
