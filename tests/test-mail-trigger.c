@@ -287,6 +287,19 @@ test_each_once (RunnerFixture *fixture,
                                                "uid"), ==, 5);
   g_assert_cmpuint (poll_count (fixture, flow), ==, 0);
 
+  /* started and recorded as the scheduler and `conduit-cli run` start it */
+  append_simple (server, "Orders", "f");
+  {
+    g_autoptr(ConduitRun) recorded = runner_test_run (fixture, flow, NULL);
+    guint ok = 0;
+
+    g_assert_cmpint (conduit_run_get_id (recorded), >, 0);
+    g_assert_true (conduit_run_get_node_counts (recorded, "mail", NULL, &ok, NULL, NULL));
+    g_assert_cmpuint (ok, ==, 1);
+    g_assert_true (conduit_run_get_node_counts (recorded, "all", NULL, &ok, NULL, NULL));
+    g_assert_cmpuint (ok, ==, 1);
+  }
+
   imap_test_server_stop (server);
 }
 
