@@ -367,6 +367,40 @@ test_wrong_password (RunnerFixture *fixture,
   imap_test_server_stop (server);
 }
 
+/* A forwarded message is an attachment holding the whole inner message, as an .eml file would. */
+static void
+test_read_forwarded (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "fuzz", "corpus",
+                                            "mime-message", "forwarded-message.eml", NULL);
+  g_autofree char *data = NULL;
+  g_autofree guchar *inner = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonNode) item = NULL;
+  JsonObject *object;
+  JsonObject *attachment;
+  JsonArray *attachments;
+  gsize size;
+
+  g_file_get_contents (path, &data, &size, &error);
+  g_assert_no_error (error);
+  bytes = g_bytes_new (data, size);
+  item = conduit_mail_parse_message (bytes, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (item);
+  g_assert_cmpstr (json_object_get_string_member (object, "text"), ==, "see below");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "to")), ==, 0);
+  attachments = json_object_get_array_member (object, "attachments");
+  g_assert_cmpuint (json_array_get_length (attachments), ==, 1);
+  attachment = json_array_get_object_element (attachments, 0);
+  g_assert_cmpstr (json_object_get_string_member (attachment, "name"), ==, "message.eml");
+  g_assert_cmpstr (json_object_get_string_member (attachment, "type"), ==, "message/rfc822");
+  inner = g_base64_decode (json_object_get_string_member (attachment, "content"), &size);
+  g_assert_cmpint (json_object_get_int_member (attachment, "size"), ==, (gint64)size);
+  g_assert_true (size > 20 && memcmp (inner, "From: c@example.com", 19) == 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -380,6 +414,8 @@ main (int   argc,
               runner_fixture_set_up, test_mark_read_and_move, runner_fixture_tear_down);
   g_test_add ("/conduit/mail/trigger/wrong-password", RunnerFixture, NULL, runner_fixture_set_up,
               test_wrong_password, runner_fixture_tear_down);
+
+  g_test_add_func ("/conduit/mail/read/forwarded", test_read_forwarded);
 
   return g_test_run ();
 }

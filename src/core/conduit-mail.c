@@ -301,8 +301,11 @@ object_bytes (GMimeObject *object)
       if (content != NULL)
         g_mime_data_wrapper_write_to_stream (content, stream);
     }
-  else
-    g_mime_object_write_to_stream (object, NULL, stream);
+  else if (GMIME_IS_MESSAGE_PART (object) &&
+           g_mime_message_part_get_message (GMIME_MESSAGE_PART (object)) != NULL)
+    /* a forwarded message, as an .eml file holds it: without the part's own headers */
+    g_mime_object_write_to_stream (GMIME_OBJECT (g_mime_message_part_get_message (GMIME_MESSAGE_PART (object))),
+                                   NULL, stream);
 
   array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (stream));
   return g_bytes_new (array->data, array->len);
