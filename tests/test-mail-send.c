@@ -314,7 +314,8 @@ test_refused_and_greylisted (RunnerFixture *fixture,
                              gconstpointer  data)
 {
   const char *args[] = { "--refuse", "nobody@example.com", "--tempfail", "slow@example.com:1",
-                         "--tempfail", "never@example.com:100", NULL };
+                         "--tempfail", "never@example.com:100", "--tempfail", "later@example.com:1",
+                         NULL };
   g_autoptr(ConduitRun) run = NULL;
   g_autofree char *credential = NULL;
   SmtpTestServer *server;
@@ -358,6 +359,37 @@ test_refused_and_greylisted (RunnerFixture *fixture,
   {
     g_autofree char *second = smtp_test_server_envelope (server, 2);
     g_assert_nonnull (strstr (second, "slow@example.com"));
+  }
+
+  /* a recorded run keeps every attempt: the 451 with the server's words, then the success */
+  {
+    g_autoptr(ConduitFlow) flow = runner_test_flow (
+      "{ \"version\": 1, \"name\": \"Later\", \"nodes\": ["
+      "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0] },"
+      "  { \"id\": \"send\", \"type\": \"send-email\", \"position\": [200, 0],"
+      "    \"settings\": { \"credential\": \"test-smtp\", \"from\": \"orders@example.com\","
+      "      \"to\": \"later@example.com\", \"subject\": \"Later\", \"text\": \"x\","
+      "      \"backoff_initial_ms\": 10 } } ],"
+      " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"send\", \"to_port\": \"in\" } ] }");
+    g_autoptr(GPtrArray) items = runner_test_parse_items ("[{}]");
+    g_autoptr(ConduitRun) recorded = runner_test_run (fixture, flow, items);
+    g_autoptr(GPtrArray) steps = runner_test_steps (fixture, recorded, "send", TRUE);
+    ConduitStepRecord *first;
+    ConduitStepRecord *second;
+
+    g_assert_cmpint (conduit_run_get_status (recorded), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+    g_assert_cmpuint (steps->len, ==, 2);
+    first = g_ptr_array_index (steps, 0);
+    second = g_ptr_array_index (steps, 1);
+    g_assert_cmpuint (first->attempt, ==, 1);
+    g_assert_cmpstr (first->status, ==, "retry");
+    g_assert_cmpstr (first->error_kind, ==, "mail");
+    g_assert_nonnull (strstr (first->error_message, "451 4.7.1 <later@example.com>"));
+    g_assert_cmpuint (second->attempt, ==, 2);
+    g_assert_cmpstr (second->status, ==, "ok");
+    g_assert_null (second->error_kind);
+    g_assert_cmpuint (second->delay_ms, >, 0);
+    g_assert_cmpuint (smtp_test_server_count (server), ==, 3);
   }
   smtp_test_server_stop (server);
 }

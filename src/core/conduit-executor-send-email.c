@@ -19,6 +19,7 @@
 #include "conduit-mail.h"
 #include "conduit-retry-policy.h"
 #include "conduit-run.h"
+#include "conduit-step-status.h"
 
 /* Send E-mail: one message per item through an SMTP server (conduit-mail.c says why libcurl).
  * The templates are rendered on the main thread; building the MIME message (GMime) and the
@@ -639,6 +640,7 @@ send_once (ConduitMailServer  *server,
            GPtrArray          *recipients,
            GBytes             *message,
            GCancellable       *cancellable,
+           ConduitErrorKind   *kind,
            char              **problem)
 {
   g_autofree char *url = conduit_mail_server_dup_url (server, "smtp");
@@ -680,6 +682,7 @@ send_once (ConduitMailServer  *server,
   code = curl_easy_perform (curl);
   curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &answer);
 
+  *kind = CONDUIT_ERROR_KIND_MAIL;
   if (code == CURLE_OK)
     result = SEND_OK;
   else if (code == CURLE_ABORTED_BY_CALLBACK)
@@ -692,6 +695,8 @@ send_once (ConduitMailServer  *server,
       const char *command = dialogue.last_command;
 
       if (answer == 530 || answer == 534 || answer == 535 || code == CURLE_LOGIN_DENIED)
+        *kind = CONDUIT_ERROR_KIND_AUTH;
+      if (*kind == CONDUIT_ERROR_KIND_AUTH)
         *problem = g_strdup_printf (_("%s:%u refused the sign-in of “%s”: %s"), server->host,
                                     server->port, server->user ? server->user : "",
                                     dialogue.last_answer);
@@ -711,6 +716,8 @@ send_once (ConduitMailServer  *server,
       *problem = g_strdup_printf (_("no message could be sent through %s:%u: %s"), server->host,
                                   server->port, *error_buffer ? error_buffer
                                                               : curl_easy_strerror (code));
+      *kind = code == CURLE_OPERATION_TIMEDOUT ? CONDUIT_ERROR_KIND_TIMEOUT
+                                               : CONDUIT_ERROR_KIND_NETWORK;
       /* a refused TLS or an unknown server stays so; a dropped connection may not */
       result = (code == CURLE_COULDNT_CONNECT || code == CURLE_OPERATION_TIMEDOUT ||
                 code == CURLE_SEND_ERROR || code == CURLE_RECV_ERROR ||
@@ -740,16 +747,41 @@ wait_or_cancel (guint         delay_ms,
   return !g_cancellable_is_cancelled (cancellable);
 }
 
+/* One SMTP attempt, written to the history on the run's thread once the worker is done */
 typedef struct
 {
-  GPtrArray         *mails;   /* Mail */
+  guint             item_index;
+  guint             attempt;
+  gint64            started_us;
+  gint64            finished_us;
+  ConduitStepStatus status;
+  ConduitErrorKind  error_kind;
+  char             *message;
+  guint             delay_ms;
+} Attempt;
+
+static void
+attempt_clear (gpointer data)
+{
+  Attempt *attempt = data;
+
+  g_free (attempt->message);
+}
+
+typedef struct
+{
+  GPtrArray         *mails;     /* Mail */
   ConduitMailServer *server;
   ConduitClock      *clock;
+  GArray            *attempts;  /* Attempt */
+  GTask             *outer;     /* the executor's task */
 } SendJob;
 
 static void
 send_job_free (SendJob *job)
 {
+  g_array_unref (job->attempts);
+  g_clear_object (&job->outer);
   g_ptr_array_unref (job->mails);
   conduit_mail_server_free (job->server);
   g_clear_object (&job->clock);
@@ -759,6 +791,7 @@ send_job_free (SendJob *job)
 static void
 send_one (ConduitExecutorSendEmail *self,
           SendJob                  *job,
+          guint                     index,
           Mail                     *mail,
           ConduitExecutorOutput    *output,
           GCancellable             *cancellable)
@@ -770,6 +803,7 @@ send_one (ConduitExecutorSendEmail *self,
   g_autofree char *envelope_from = NULL;
   g_autofree char *message_id = NULL;
   guint attempt = 0;
+  guint waited_ms = 0;
 
   if (mail->error != NULL)
     {
@@ -791,23 +825,38 @@ send_one (ConduitExecutorSendEmail *self,
     {
       g_autofree char *problem = NULL;
       g_autofree char *why_not = NULL;
+      ConduitErrorKind kind = CONDUIT_ERROR_KIND_NONE;
       SendResult result;
       guint delay_ms = 0;
+      gboolean again;
+      Attempt record = { 0 };
 
       attempt++;
+      record.item_index = index;
+      record.attempt = attempt;
+      record.started_us = conduit_clock_get_wall_us (job->clock);
       result = send_once (job->server, self->timeout_s, envelope_from, recipients, message,
-                          cancellable, &problem);
+                          cancellable, &kind, &problem);
+      again = result == SEND_RETRY &&
+              conduit_retry_policy_next_delay (self->policy, attempt, 0, NULL,
+                                               conduit_clock_get_wall_us (job->clock), &delay_ms,
+                                               &why_not);
+      record.finished_us = conduit_clock_get_wall_us (job->clock);
+      record.status = result == SEND_OK ? CONDUIT_STEP_STATUS_OK
+                      : again ? CONDUIT_STEP_STATUS_RETRY : CONDUIT_STEP_STATUS_FAILED;
+      record.error_kind = result == SEND_OK ? CONDUIT_ERROR_KIND_NONE : kind;
+      record.message = g_strdup (problem);
+      record.delay_ms = waited_ms;
+      g_array_append_val (job->attempts, record);
+      waited_ms = delay_ms;
+
       if (result == SEND_OK)
         {
           g_debug ("sent %s to %u recipients", message_id, recipients->len);
           conduit_executor_output_add (output, "out", json_node_ref (mail->item));
           return;
         }
-      if (result == SEND_RETRY &&
-          conduit_retry_policy_next_delay (self->policy, attempt, 0, NULL,
-                                           conduit_clock_get_wall_us (job->clock), &delay_ms,
-                                           &why_not) &&
-          wait_or_cancel (delay_ms, cancellable))
+      if (again && wait_or_cancel (delay_ms, cancellable))
         {
           g_debug ("attempt %u failed, trying again in %u ms: %s", attempt, delay_ms, problem);
           continue;
@@ -839,11 +888,48 @@ send_thread (GTask        *task,
     {
       if (g_task_return_error_if_cancelled (task))
         return;
-      send_one (self, job, g_ptr_array_index (job->mails, i), output, cancellable);
+      send_one (self, job, i, g_ptr_array_index (job->mails, i), output, cancellable);
     }
 
   g_task_return_pointer (task, g_steal_pointer (&output),
                          (GDestroyNotify)conduit_executor_output_free);
+}
+
+/* Back on the run's thread: the attempts go to the history (which redacts with the run's
+ * secrets), then the items leave. */
+static void
+sent_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  ConduitExecutorSendEmail *self = CONDUIT_EXECUTOR_SEND_EMAIL (object);
+  SendJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GTask) outer = g_steal_pointer (&job->outer);
+  ConduitExecutorOutput *output;
+  GError *error = NULL;
+
+  for (guint i = 0; i < job->attempts->len; i++)
+    {
+      Attempt *attempt = &g_array_index (job->attempts, Attempt, i);
+      ConduitStepRecord step = { 0 };
+
+      step.node_id = self->node_id;
+      step.item_index = (gint)attempt->item_index;
+      step.attempt = attempt->attempt;
+      step.started_us = attempt->started_us;
+      step.finished_us = attempt->finished_us;
+      step.status = (char *)conduit_step_status_to_string (attempt->status);
+      step.error_kind = (char *)conduit_error_kind_to_string (attempt->error_kind);
+      step.error_message = attempt->message;
+      step.delay_ms = attempt->delay_ms;
+      conduit_run_record_attempt (self->run, &step);
+    }
+
+  output = g_task_propagate_pointer (G_TASK (result), &error);
+  if (output == NULL)
+    g_task_return_error (outer, error);
+  else
+    g_task_return_pointer (outer, output, (GDestroyNotify)conduit_executor_output_free);
 }
 
 static void
@@ -851,24 +937,28 @@ credential_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  SendJob *job = g_task_get_task_data (task);
+  SendJob *job = user_data;
+  ConduitExecutorSendEmail *self = g_task_get_source_object (job->outer);
   g_autoptr(ConduitCredential) credential = NULL;
+  g_autoptr(GTask) worker = NULL;
   GError *error = NULL;
 
   credential = conduit_run_lookup_credential_finish (CONDUIT_RUN (object), result, &error);
-  if (credential == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  job->server = conduit_mail_server_new_from_credential (credential, &error);
+  if (credential != NULL)
+    job->server = conduit_mail_server_new_from_credential (credential, &error);
   if (job->server == NULL)
     {
-      g_task_return_error (task, error);
+      g_autoptr(GTask) outer = g_steal_pointer (&job->outer);
+
+      send_job_free (job);
+      g_task_return_error (outer, error);
       return;
     }
-  g_task_run_in_thread (task, send_thread);
+
+  worker = g_task_new (self, g_task_get_cancellable (job->outer), sent_cb, NULL);
+  g_task_set_source_tag (worker, credential_cb);
+  g_task_set_task_data (worker, job, (GDestroyNotify)send_job_free);
+  g_task_run_in_thread (worker, send_thread);
 }
 
 static void
@@ -881,20 +971,20 @@ conduit_executor_send_email_execute_async (ConduitExecutor     *executor,
                                            gpointer             user_data)
 {
   ConduitExecutorSendEmail *self = CONDUIT_EXECUTOR_SEND_EMAIL (executor);
-  g_autoptr(GTask) task = g_task_new (executor, cancellable, callback, user_data);
   SendJob *job = g_new0 (SendJob, 1);
 
-  g_task_set_source_tag (task, conduit_executor_send_email_execute_async);
   conduit_mail_init ();
 
+  job->outer = g_task_new (executor, cancellable, callback, user_data);
+  g_task_set_source_tag (job->outer, conduit_executor_send_email_execute_async);
   job->mails = g_ptr_array_new_with_free_func ((GDestroyNotify)mail_free);
   job->clock = g_object_ref (conduit_run_get_clock (run));
+  job->attempts = g_array_new (FALSE, TRUE, sizeof (Attempt));
+  g_array_set_clear_func (job->attempts, attempt_clear);
   for (guint i = 0; i < items->len; i++)
     g_ptr_array_add (job->mails, render_mail (self, g_ptr_array_index (items, i)));
-  g_task_set_task_data (task, job, (GDestroyNotify)send_job_free);
 
-  conduit_run_lookup_credential_async (run, self->credential_id, cancellable, credential_cb,
-                                       g_steal_pointer (&task));
+  conduit_run_lookup_credential_async (run, self->credential_id, cancellable, credential_cb, job);
 }
 
 static void

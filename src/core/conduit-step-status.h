@@ -53,9 +53,10 @@ typedef enum
   CONDUIT_ERROR_KIND_SETTING,
   CONDUIT_ERROR_KIND_NODE,
   CONDUIT_ERROR_KIND_INTERRUPTED,
+  CONDUIT_ERROR_KIND_MAIL,          /* a mail server refused (SMTP 4xx/5xx) */
 } ConduitErrorKind;
 
-#define CONDUIT_ERROR_KIND_LAST CONDUIT_ERROR_KIND_INTERRUPTED
+#define CONDUIT_ERROR_KIND_LAST CONDUIT_ERROR_KIND_MAIL
 
 const char *conduit_step_status_to_string   (ConduitStepStatus        status);
 gboolean    conduit_step_status_from_string (const char              *text,
