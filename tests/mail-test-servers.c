@@ -325,7 +325,27 @@ accepts (guint port)
 ImapTestServer *
 imap_test_server_start (const char *dir)
 {
+  return imap_test_server_start_tls (dir, NULL, NULL);
+}
+
+/**
+ * imap_test_server_start_tls:
+ * @dir: a temporary folder
+ * @cert_path: (nullable): the server's certificate, PEM
+ * @key_path: (nullable): its key
+ *
+ * As imap_test_server_start(), and with a certificate also IMAPS on a second private port and
+ * STARTTLS on the first.
+ *
+ * Returns: (transfer full): a server accepting connections
+ */
+ImapTestServer *
+imap_test_server_start_tls (const char *dir,
+                            const char *cert_path,
+                            const char *key_path)
+{
   ImapTestServer *self = g_new0 (ImapTestServer, 1);
+  g_autofree char *ssl = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *config = NULL;
   g_autofree char *config_path = NULL;
@@ -341,6 +361,10 @@ imap_test_server_start (const char *dir)
 
   self->dir = g_build_filename (dir, "dovecot", NULL);
   self->port = free_port ();
+  self->tls_port = cert_path != NULL ? free_port () : 0;
+  ssl = cert_path != NULL ? g_strdup_printf ("ssl = yes\nssl_cert = <%s\nssl_key = <%s\n",
+                                             cert_path, key_path)
+                          : g_strdup ("ssl = no\n");
   home = g_build_filename (self->dir, "home", IMAP_TEST_USER, NULL);
   run_dir = g_build_filename (self->dir, "run", NULL);
   state_dir = g_build_filename (self->dir, "state", NULL);
@@ -378,7 +402,7 @@ imap_test_server_start (const char *dir)
     "log_path = %s/dovecot.log\n"
     "protocols = imap\n"
     "listen = 127.0.0.1\n"
-    "ssl = no\n"
+    "%s"
     "default_internal_user = %s\n"
     "default_login_user = %s\n"
     "first_valid_uid = %u\n"
@@ -391,7 +415,8 @@ imap_test_server_start (const char *dir)
     "    port = %u\n"
     "  }\n"
     "  inet_listener imaps {\n"
-    "    port = 0\n"
+    "    address = 127.0.0.1\n"
+    "    port = %u\n"
     "  }\n"
     "  chroot =\n"
     "}\n"
@@ -406,8 +431,8 @@ imap_test_server_start (const char *dir)
     "  driver = static\n"
     "  args = uid=%u gid=%u home=%s/home/%%u\n"
     "}\n",
-    run_dir, state_dir, self->dir, internal_user, login_user, (guint)mail_uid, self->dir,
-    self->port, passwd_path, (guint)mail_uid, (guint)mail_gid, self->dir);
+    run_dir, state_dir, self->dir, ssl, internal_user, login_user, (guint)mail_uid, self->dir,
+    self->port, self->tls_port, passwd_path, (guint)mail_uid, (guint)mail_gid, self->dir);
   config_path = g_build_filename (self->dir, "dovecot.conf", NULL);
   g_file_set_contents (config_path, config, -1, &error);
   g_assert_no_error (error);
@@ -420,6 +445,7 @@ imap_test_server_start (const char *dir)
   for (guint i = 0; i < 200 && !accepts (self->port); i++)
     g_usleep (50 * 1000);
   g_assert_true (accepts (self->port));
+  g_assert_true (self->tls_port == 0 || accepts (self->tls_port));
   return self;
 }
 

@@ -27,7 +27,8 @@ typedef struct
 typedef struct
 {
   GSubprocess *process;
-  guint        port;
+  guint        port;      /* IMAP, with STARTTLS when started with a certificate */
+  guint        tls_port;  /* IMAPS, 0 without a certificate */
   char        *dir;
 } ImapTestServer;
 
@@ -46,6 +47,9 @@ char           *smtp_test_server_envelope      (SmtpTestServer *self,
                                                 guint           number);
 
 ImapTestServer *imap_test_server_start         (const char  *dir);
+ImapTestServer *imap_test_server_start_tls     (const char  *dir,
+                                                const char  *cert_path,
+                                                const char  *key_path);
 void            imap_test_server_stop          (ImapTestServer *self);
 char           *imap_test_server_credential    (ImapTestServer *self,
                                                 const char     *id);

@@ -367,6 +367,65 @@ test_wrong_password (RunnerFixture *fixture,
   imap_test_server_stop (server);
 }
 
+/* IMAPS and STARTTLS with the test's own certificate as the CA; without it, nothing is read. */
+static void
+test_tls (RunnerFixture *fixture,
+          gconstpointer  data)
+{
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *name = conduit_credential_dup_env_name ("test-imap");
+  g_autoptr(ConduitFlow) implicit = NULL;
+  g_autoptr(ConduitFlow) upgraded = NULL;
+  g_autoptr(ConduitFlow) untrusted = NULL;
+  g_autoptr(ConduitRun) refused = NULL;
+  ImapTestServer *server;
+
+  if (!mail_test_require ("imap"))
+    return;
+  mail_test_make_certificate (fixture->dir, &cert, &key);
+  server = imap_test_server_start_tls (fixture->dir, cert, key);
+  append_simple (server, "INBOX", "secure");
+
+  {
+    g_autofree char *json = g_strdup_printf (
+      "{\"id\": \"test-imap\", \"kind\": \"imap\", \"fields\": {\"host\": \"127.0.0.1\", "
+      "\"port\": \"%u\", \"security\": \"tls\", \"ca_file\": \"%s\", \"user\": \"%s\"}, "
+      "\"secrets\": {\"password\": \"%s\"}}", server->tls_port, cert, IMAP_TEST_USER,
+      IMAP_TEST_PASSWORD);
+    g_setenv (name, json, TRUE);
+  }
+  implicit = trigger_flow ("IMAPS", "\"folder\": \"INBOX\"");
+  g_assert_cmpuint (poll_count (fixture, implicit), ==, 1);
+
+  {
+    g_autofree char *json = g_strdup_printf (
+      "{\"id\": \"test-imap\", \"kind\": \"imap\", \"fields\": {\"host\": \"127.0.0.1\", "
+      "\"port\": \"%u\", \"security\": \"starttls\", \"ca_file\": \"%s\", \"user\": \"%s\"}, "
+      "\"secrets\": {\"password\": \"%s\"}}", server->port, cert, IMAP_TEST_USER,
+      IMAP_TEST_PASSWORD);
+    g_setenv (name, json, TRUE);
+  }
+  upgraded = trigger_flow ("STARTTLS", "\"folder\": \"INBOX\"");
+  g_assert_cmpuint (poll_count (fixture, upgraded), ==, 1);
+
+  {
+    g_autofree char *json = g_strdup_printf (
+      "{\"id\": \"test-imap\", \"kind\": \"imap\", \"fields\": {\"host\": \"127.0.0.1\", "
+      "\"port\": \"%u\", \"security\": \"tls\", \"user\": \"%s\"}, "
+      "\"secrets\": {\"password\": \"%s\"}}", server->tls_port, IMAP_TEST_USER,
+      IMAP_TEST_PASSWORD);
+    g_setenv (name, json, TRUE);
+  }
+  untrusted = trigger_flow ("Untrusted", "\"folder\": \"INBOX\"");
+  refused = poll (fixture, untrusted);
+  g_assert_nonnull (conduit_run_get_node_error (refused, "mail"));
+  g_assert_nonnull (strstr (conduit_run_get_node_error (refused, "mail"), "certificate"));
+  g_assert_cmpint (conduit_run_get_status (refused), ==, CONDUIT_RUN_STATUS_FAILED);
+
+  imap_test_server_stop (server);
+}
+
 /* A forwarded message is an attachment holding the whole inner message, as an .eml file would. */
 static void
 test_read_forwarded (void)
@@ -415,6 +474,8 @@ main (int   argc,
   g_test_add ("/conduit/mail/trigger/wrong-password", RunnerFixture, NULL, runner_fixture_set_up,
               test_wrong_password, runner_fixture_tear_down);
 
+  g_test_add ("/conduit/mail/trigger/tls", RunnerFixture, NULL, runner_fixture_set_up,
+              test_tls, runner_fixture_tear_down);
   g_test_add_func ("/conduit/mail/read/forwarded", test_read_forwarded);
 
   return g_test_run ();

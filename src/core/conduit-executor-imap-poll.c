@@ -281,11 +281,15 @@ session_run (Session     *session,
                  _("%s:%u refused the sign-in of “%s”: %s"), session->server->host,
                  session->server->port, session->server->user ? session->server->user : "",
                  session->last_answer ? session->last_answer : curl_easy_strerror (code));
+  else if (session->last_answer != NULL)
+    g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_FAILED,
+                 _("The mailbox at %s:%u answered “%s” to “%s” (%s)"), session->server->host,
+                 session->server->port, session->last_answer, command ? command : "FETCH",
+                 *session->error_buffer ? session->error_buffer : curl_easy_strerror (code));
   else
     g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_FAILED,
-                 _("The mailbox at %s:%u answered %s to “%s”: %s"), session->server->host,
-                 session->server->port, session->last_answer ? session->last_answer : "nothing",
-                 command ? command : "FETCH",
+                 _("The mailbox at %s:%u cannot be used: %s"), session->server->host,
+                 session->server->port,
                  *session->error_buffer ? session->error_buffer : curl_easy_strerror (code));
   return FALSE;
 }
