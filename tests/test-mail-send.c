@@ -170,7 +170,6 @@ test_message (RunnerFixture *fixture,
   g_autofree char *envelope_text = NULL;
   g_autofree char *notes64 = g_base64_encode ((const guchar *)"hello\0world", 11);
   g_autoptr(JsonObject) envelope = NULL;
-  g_autoptr(GBytes) raw = NULL;
   g_autoptr(ConduitRun) run = NULL;
   g_autoptr(GBytes) stored = NULL;
   GMimeMessage *message;
