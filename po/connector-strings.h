@@ -15,7 +15,7 @@ N_("Tick");
 /* Translators: db-new-rows: label of the “out” output; db-query: label of the “out” output; db-write: label of the “in” input */
 N_("Rows");
 
-/* Translators: db-new-rows: label of the “error” output; db-query: label of the “error” output; deduplicate: label of the “error” output; filter: label of the “error” output; http-request: label of the “error” output; notify: label of the “error” output; read-file: label of the “error” output; write-file: label of the “error” output */
+/* Translators: db-new-rows: label of the “error” output; db-query: label of the “error” output; deduplicate: label of the “error” output; filter: label of the “error” output; http-request: label of the “error” output; notify: label of the “error” output; read-file: label of the “error” output; send-email: label of the “error” output; write-file: label of the “error” output */
 N_("Failed");
 
 /* Translators: db-new-rows: label of the “credential” setting; db-query: label of the “credential” setting; db-write: label of the “credential” setting */
@@ -51,7 +51,7 @@ N_("Tells apart rows with the same cursor value; empty for the primary key");
 /* Translators: db-new-rows: label of the “max_rows” setting */
 N_("Rows per run");
 
-/* Translators: db-new-rows: help for the “max_rows” setting */
+/* Translators: db-new-rows: help for the “max_rows” setting; imap-new-mail: help for the “max_messages” setting */
 N_("The rest come in the next run");
 
 /* Translators: db-query: connector name */
@@ -60,7 +60,7 @@ N_("Database Query");
 /* Translators: db-query: connector description */
 N_("Runs SQL on PostgreSQL, MySQL/MariaDB or SQLite for each item; every result row leaves as an item");
 
-/* Translators: db-query: label of the “in” input; deduplicate: label of the “in” input; filter: label of the “in” input; http-request: label of the “in” input; manual-trigger: label of the “out” output; notify: label of the “in” input; write-file: label of the “in” input */
+/* Translators: db-query: label of the “in” input; deduplicate: label of the “in” input; filter: label of the “in” input; http-request: label of the “in” input; manual-trigger: label of the “out” output; notify: label of the “in” input; send-email: label of the “in” input; write-file: label of the “in” input */
 N_("Items");
 
 /* Translators: db-query: label of the “sql” setting */
@@ -198,10 +198,10 @@ N_("Credential");
 /* Translators: http-request: help for the “credential” setting */
 N_("The key, token or password from your keyring that the server expects");
 
-/* Translators: http-request: label of the “timeout_seconds” setting */
+/* Translators: http-request: label of the “timeout_seconds” setting; imap-new-mail: label of the “timeout_seconds” setting; send-email: label of the “timeout_seconds” setting */
 N_("Timeout (seconds)");
 
-/* Translators: http-request: help for the “timeout_seconds” setting */
+/* Translators: http-request: help for the “timeout_seconds” setting; send-email: help for the “timeout_seconds” setting */
 N_("Give up on one attempt after this long");
 
 /* Translators: http-request: label of the “verify_tls” setting */
@@ -216,22 +216,22 @@ N_("Follow redirects");
 /* Translators: http-request: help for the “follow_redirects” setting */
 N_("Follow 3xx answers to their new address");
 
-/* Translators: http-request: label of the “max_attempts” setting; notify: label of the “max_attempts” setting */
+/* Translators: http-request: label of the “max_attempts” setting; notify: label of the “max_attempts” setting; send-email: label of the “max_attempts” setting */
 N_("Attempts");
 
 /* Translators: http-request: help for the “max_attempts” setting */
 N_("How many times to try before the item goes to the error port");
 
-/* Translators: http-request: label of the “backoff_initial_ms” setting */
+/* Translators: http-request: label of the “backoff_initial_ms” setting; send-email: label of the “backoff_initial_ms” setting */
 N_("First retry after (ms)");
 
-/* Translators: http-request: help for the “backoff_initial_ms” setting */
+/* Translators: http-request: help for the “backoff_initial_ms” setting; send-email: help for the “backoff_initial_ms” setting */
 N_("Wait before the first retry; each later wait doubles, with jitter");
 
-/* Translators: http-request: label of the “backoff_max_ms” setting */
+/* Translators: http-request: label of the “backoff_max_ms” setting; send-email: label of the “backoff_max_ms” setting */
 N_("Longest wait (ms)");
 
-/* Translators: http-request: help for the “backoff_max_ms” setting */
+/* Translators: http-request: help for the “backoff_max_ms” setting; send-email: help for the “backoff_max_ms” setting */
 N_("No wait between attempts is longer than this");
 
 /* Translators: http-request: label of the “idempotency_key” setting */
@@ -239,6 +239,45 @@ N_("Idempotency key");
 
 /* Translators: http-request: help for the “idempotency_key” setting */
 N_("An expression giving a key unique to the item, sent as Idempotency-Key on every attempt");
+
+/* Translators: imap-new-mail: connector name */
+N_("New E-mail");
+
+/* Translators: imap-new-mail: connector description */
+N_("Starts the flow with the messages that arrived in a mailbox folder (IMAP) since the last run, each once");
+
+/* Translators: imap-new-mail: label of the “out” output */
+N_("Messages");
+
+/* Translators: imap-new-mail: label of the “credential” setting */
+N_("Mailbox");
+
+/* Translators: imap-new-mail: help for the “credential” setting */
+N_("An IMAP credential from your keyring: server, port, security, user and password");
+
+/* Translators: imap-new-mail: label of the “folder” setting */
+N_("Folder");
+
+/* Translators: imap-new-mail: help for the “folder” setting */
+N_("The folder to watch");
+
+/* Translators: imap-new-mail: label of the “after_reading” setting */
+N_("After reading");
+
+/* Translators: imap-new-mail: help for the “after_reading” setting */
+N_("Leave each message as it was, mark it as read, or move it to another folder");
+
+/* Translators: imap-new-mail: label of the “move_to” setting */
+N_("Move to folder");
+
+/* Translators: imap-new-mail: help for the “move_to” setting */
+N_("Where read messages go, with “move”");
+
+/* Translators: imap-new-mail: label of the “max_messages” setting */
+N_("Messages per run");
+
+/* Translators: imap-new-mail: help for the “timeout_seconds” setting */
+N_("Give up on one exchange with the server after this long");
 
 /* Translators: manual-trigger: connector name */
 N_("Manual Trigger");
@@ -291,7 +330,7 @@ N_("Notify");
 /* Translators: notify: connector description */
 N_("Posts a message to a Slack-compatible incoming webhook");
 
-/* Translators: notify: label of the “out” output */
+/* Translators: notify: label of the “out” output; send-email: label of the “out” output */
 N_("Sent");
 
 /* Translators: notify: label of the “webhook_url” setting */
@@ -386,6 +425,81 @@ N_("On");
 
 /* Translators: schedule-trigger: help for the “weekday” setting */
 N_("Day of the week for weekly runs");
+
+/* Translators: send-email: connector name */
+N_("Send E-mail");
+
+/* Translators: send-email: connector description */
+N_("Sends one e-mail per item through your mail server (SMTP), with HTML and attachments");
+
+/* Translators: send-email: label of the “credential” setting */
+N_("Mail server");
+
+/* Translators: send-email: help for the “credential” setting */
+N_("An SMTP credential from your keyring: server, port, security, user and password");
+
+/* Translators: send-email: label of the “from” setting */
+N_("From");
+
+/* Translators: send-email: help for the “from” setting */
+N_("The sender, such as “Orders <orders@example.com>”");
+
+/* Translators: send-email: label of the “to” setting */
+N_("To");
+
+/* Translators: send-email: help for the “to” setting */
+N_("Recipients separated by commas; {{field}} inserts a value from the item");
+
+/* Translators: send-email: label of the “cc” setting */
+N_("Cc");
+
+/* Translators: send-email: help for the “cc” setting */
+N_("Copies, separated by commas");
+
+/* Translators: send-email: label of the “bcc” setting */
+N_("Bcc");
+
+/* Translators: send-email: help for the “bcc” setting */
+N_("Hidden copies: they receive the message, the other recipients do not see them");
+
+/* Translators: send-email: label of the “reply_to” setting */
+N_("Reply to");
+
+/* Translators: send-email: help for the “reply_to” setting */
+N_("Where answers go, when not to the sender");
+
+/* Translators: send-email: label of the “subject” setting */
+N_("Subject");
+
+/* Translators: send-email: help for the “subject” setting */
+N_("The subject line; any language and emoji are fine");
+
+/* Translators: send-email: label of the “text” setting */
+N_("Text");
+
+/* Translators: send-email: help for the “text” setting */
+N_("The message as plain text");
+
+/* Translators: send-email: label of the “html” setting */
+N_("HTML");
+
+/* Translators: send-email: help for the “html” setting */
+N_("The message as HTML; with a text as well, mail programs show the one they can");
+
+/* Translators: send-email: label of the “attachment_files” setting */
+N_("Attached files");
+
+/* Translators: send-email: help for the “attachment_files” setting */
+N_("Files to attach, one path per line");
+
+/* Translators: send-email: label of the “attachments_field” setting */
+N_("Attachments field");
+
+/* Translators: send-email: help for the “attachments_field” setting */
+N_("A field of the item holding attachments, each with name, type and content (base64), as New E-mail gives them");
+
+/* Translators: send-email: help for the “max_attempts” setting */
+N_("How many times to try when the server says “try again later” (4xx)");
 
 /* Translators: webhook-trigger: connector name */
 N_("Webhook");

@@ -1114,7 +1114,7 @@ test_step_status_strings (void)
     { CONDUIT_ERROR_KIND_CREDENTIAL_REJECTED, "credential-rejected" },
     { CONDUIT_ERROR_KIND_CREDENTIAL_NEEDS_SIGN_IN, "credential-needs-sign-in" },
     { CONDUIT_ERROR_KIND_FILE, "file" }, { CONDUIT_ERROR_KIND_SETTING, "setting" },
-    { CONDUIT_ERROR_KIND_NODE, "node" },
+    { CONDUIT_ERROR_KIND_NODE, "node" }, { CONDUIT_ERROR_KIND_MAIL, "mail" },
   };
   ConduitStepRecord record = { 0 };
   ConduitStepStatus status;

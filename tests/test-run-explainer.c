@@ -96,6 +96,11 @@ static const Case cases[] = {
     { "bad_response", 200, "http://x/ answered 200 but its JSON is not valid: line 1", NULL, NULL, 1, 0 },
     "The server accepted the request but answered with something that is not valid JSON, so the "
     "next steps got nothing: http://x/ answered 200 but its JSON is not valid: line 1" },
+  { "mail-recipient-refused",
+    { "mail", 0, "127.0.0.1:2525 refused the recipient <nobody@example.com>: 550 5.1.1 User unknown",
+      NULL, NULL, 1, 0 },
+    "The mail server did not take this message: 127.0.0.1:2525 refused the recipient "
+    "<nobody@example.com>: 550 5.1.1 User unknown" },
   { "invalid-setting",
     { "invalid", 0, "“{{url}}” is not a web address (http:// or https://)", NULL, NULL, 0, 0 },
     "A setting of this step does not work for this item: “{{url}}” is not a web address (http:// "

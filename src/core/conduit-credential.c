@@ -161,6 +161,38 @@ static const ConduitCredentialFieldSpec mysql_fields[] = {
   { "password", N_("Password"), NULL, TRUE, TRUE, NULL, NULL },
 };
 
+/* E-mail servers: conduit_mail_server_from_credential() reads these. "starttls" upgrades a
+ * plain connection (port 587 for SMTP, 143 for IMAP), "tls" is TLS from the first byte (465,
+ * 993); "none" sends the password in the clear and is only for a server on this computer. */
+static const char * const mail_security_modes[] = { "starttls", "tls", "none", NULL };
+
+static const ConduitCredentialFieldSpec smtp_fields[] = {
+  { "host", N_("Host"), N_("The SMTP server's name or address"), FALSE, TRUE, NULL, NULL },
+  { "port", N_("Port"), N_("Empty for the usual one: 587 with STARTTLS, 465 with TLS"),
+    FALSE, FALSE, NULL, NULL },
+  { "security", N_("Security"),
+    N_("“starttls” (port 587), “tls” (port 465) or “none” (only for a server on this computer)"),
+    FALSE, FALSE, "starttls", mail_security_modes },
+  { "ca_file", N_("CA certificates"), N_("A file of the certificates that sign the server's; "
+                                         "empty for the system's"), FALSE, FALSE, NULL, NULL },
+  { "user", N_("User name"), N_("Empty for a server that needs no sign-in"),
+    FALSE, FALSE, NULL, NULL },
+  { "password", N_("Password"), NULL, TRUE, FALSE, NULL, NULL },
+};
+
+static const ConduitCredentialFieldSpec imap_fields[] = {
+  { "host", N_("Host"), N_("The IMAP server's name or address"), FALSE, TRUE, NULL, NULL },
+  { "port", N_("Port"), N_("Empty for the usual one: 143 with STARTTLS, 993 with TLS"),
+    FALSE, FALSE, NULL, NULL },
+  { "security", N_("Security"),
+    N_("“tls” (port 993), “starttls” (port 143) or “none” (only for a server on this computer)"),
+    FALSE, FALSE, "tls", mail_security_modes },
+  { "ca_file", N_("CA certificates"), N_("A file of the certificates that sign the server's; "
+                                         "empty for the system's"), FALSE, FALSE, NULL, NULL },
+  { "user", N_("User name"), NULL, FALSE, TRUE, NULL, NULL },
+  { "password", N_("Password"), NULL, TRUE, TRUE, NULL, NULL },
+};
+
 static const struct
 {
   const char                       *name;
@@ -190,6 +222,10 @@ static const struct
                                            postgresql_fields, G_N_ELEMENTS (postgresql_fields) },
   [CONDUIT_CREDENTIAL_KIND_MYSQL] = { "mysql", N_("MySQL or MariaDB database"),
                                       mysql_fields, G_N_ELEMENTS (mysql_fields) },
+  [CONDUIT_CREDENTIAL_KIND_SMTP] = { "smtp", N_("E-mail server for sending (SMTP)"),
+                                     smtp_fields, G_N_ELEMENTS (smtp_fields) },
+  [CONDUIT_CREDENTIAL_KIND_IMAP] = { "imap", N_("Mailbox (IMAP)"),
+                                     imap_fields, G_N_ELEMENTS (imap_fields) },
 };
 
 static void

@@ -37,9 +37,12 @@ typedef enum
   /* databases (conduit-db.h) */
   CONDUIT_CREDENTIAL_KIND_POSTGRESQL,
   CONDUIT_CREDENTIAL_KIND_MYSQL,
+  /* e-mail (conduit-mail.h) */
+  CONDUIT_CREDENTIAL_KIND_SMTP,
+  CONDUIT_CREDENTIAL_KIND_IMAP,
 } ConduitCredentialKind;
 
-#define CONDUIT_CREDENTIAL_N_KINDS (CONDUIT_CREDENTIAL_KIND_MYSQL + 1)
+#define CONDUIT_CREDENTIAL_N_KINDS (CONDUIT_CREDENTIAL_KIND_IMAP + 1)
 
 /* What a kind of credential holds. The table is static: the CLI and the manager build their
  * forms from it, the store turns non-secret fields into keyring attributes. */

@@ -19,6 +19,8 @@
 #include "conduit-executor-dedupe.h"
 #include "conduit-executor-filter.h"
 #include "conduit-executor-http.h"
+#include "conduit-executor-imap-poll.h"
+#include "conduit-executor-send-email.h"
 #include "conduit-executor-mapping.h"
 #include "conduit-executor-notify.h"
 #include "conduit-executor-trigger.h"
@@ -135,6 +137,8 @@ static const struct {
   { "db-query", conduit_executor_db_query_get_type },
   { "db-write", conduit_executor_db_write_get_type },
   { "db-new-rows", conduit_executor_db_poll_get_type },
+  { "send-email", conduit_executor_send_email_get_type },
+  { "imap-new-mail", conduit_executor_imap_poll_get_type },
 };
 
 /**

@@ -181,6 +181,10 @@ conduit_run_explain (const ConduitRunProblem *problem)
     return g_strdup_printf (_("The server accepted the request but answered with something that "
                               "is not valid JSON, so the next steps got nothing: %s"), message);
 
+  /* Send E-mail: the message carries the server's own code and words (“550 5.1.1 …”) */
+  if (g_str_equal (kind, "mail"))
+    return g_strdup_printf (_("The mail server did not take this message: %s"), message);
+
   if (g_str_equal (kind, "invalid"))
     return g_strdup_printf (_("A setting of this step does not work for this item: %s"), message);
 

@@ -49,6 +49,7 @@ static const char * const error_kind_names[] = {
   [CONDUIT_ERROR_KIND_NODE] = "node",
   [CONDUIT_ERROR_KIND_INTERRUPTED] = "interrupted",
   [CONDUIT_ERROR_KIND_OUTCOME_UNKNOWN] = "outcome-unknown",
+  [CONDUIT_ERROR_KIND_MAIL] = "mail",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (error_kind_names) == CONDUIT_ERROR_KIND_LAST + 1);

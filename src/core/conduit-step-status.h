@@ -54,9 +54,10 @@ typedef enum
   CONDUIT_ERROR_KIND_NODE,
   CONDUIT_ERROR_KIND_INTERRUPTED,
   CONDUIT_ERROR_KIND_OUTCOME_UNKNOWN, /* sent, no answer: the other side may have acted */
+  CONDUIT_ERROR_KIND_MAIL,          /* a mail server refused (SMTP 4xx/5xx) */
 } ConduitErrorKind;
 
-#define CONDUIT_ERROR_KIND_LAST CONDUIT_ERROR_KIND_OUTCOME_UNKNOWN
+#define CONDUIT_ERROR_KIND_LAST CONDUIT_ERROR_KIND_MAIL
 
 const char *conduit_step_status_to_string   (ConduitStepStatus        status);
 gboolean    conduit_step_status_from_string (const char              *text,
