@@ -38,7 +38,7 @@ typedef struct
 static JsonNode *
 record (guint id)
 {
-  g_autoptr(JsonObject) object = json_object_new ();
+  JsonObject *object = json_object_new ();
 
   json_object_set_int_member (object, "id", id);
   json_object_set_string_member (object, "name", "thing");
@@ -582,7 +582,7 @@ static void
 add_message (Fixture    *fixture,
              const char *ts)
 {
-  g_autoptr(JsonObject) object = json_object_new ();
+  JsonObject *object = json_object_new ();
 
   json_object_set_string_member (object, "ts", ts);
   json_object_set_string_member (object, "text", "hello");

@@ -547,7 +547,7 @@ conduit_app_find_error (ConduitAppDescriptor  *app,
 static JsonNode *
 as_record (JsonNode *value)
 {
-  g_autoptr(JsonObject) object = NULL;
+  JsonObject *object;
 
   if (JSON_NODE_HOLDS_OBJECT (value))
     return json_node_copy (value);
@@ -598,7 +598,7 @@ conduit_app_extract_records (JsonObject  *operation,
         }
       else
         {
-          g_autoptr(JsonObject) object = json_object_new ();
+          JsonObject *object = json_object_new ();
 
           json_object_set_int_member (object, "status", status);
           json_object_set_member (object, "body", body ? json_node_copy (body)
