@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "conduit-run.h"
+#include "conduit-run-private.h"
 #include "conduit-step-status.h"
 #include "conduit-credential.h"
 #include "conduit-credential-store.h"
@@ -29,59 +30,8 @@
  * one ends as ok, failed, rejected, or in the history of a node that failed as a whole.
  */
 
-#define MAX_RECORDED_ITEMS 1000
-
 G_DEFINE_QUARK (conduit-run-error-quark, conduit_run_error)
 
-
-typedef struct
-{
-  ConduitRun       *run;         /* unowned */
-  ConduitNode      *node;
-  ConduitConnector *connector;
-  GPtrArray        *inbox;       /* of JsonNode */
-  GPtrArray        *downstream;  /* of NodeData, unowned, distinct */
-  guint             pending;
-  gboolean          reachable;
-  ConduitStepStatus state;
-  guint             items_in;
-  guint             items_ok;
-  guint             items_failed;
-  guint             items_rejected;
-  char             *error;
-  const char       *error_kind;  /* static: see error_kind_of() */
-  gint64            started_us;
-  ConduitExecutor  *executor;
-  GHashTable       *outputs;     /* port → GPtrArray, when keep_outputs */
-} NodeData;
-
-struct _ConduitRun
-{
-  GObject           parent_instance;
-
-  ConduitRunner    *runner;
-  ConduitFlow      *flow;
-  char             *flow_name;
-  char             *trigger_id;
-  char             *trigger_kind;
-  GPtrArray        *trigger_items;
-  GHashTable       *nodes;       /* id → NodeData */
-  NodeData         *trigger;
-  ConduitRunRecord  record;
-  ConduitRedactor  *redactor;
-  GHashTable       *credentials;  /* id → ConduitCredential, looked up once per run */
-  GTask            *task;
-  guint             n_reachable;
-  guint             n_done;
-  guint             items_ended_ok;
-  gboolean          node_failed;
-  gboolean          recorded;
-  gboolean          keep_outputs;
-  char            **poll_keys;     /* (nullable) one per trigger item, for a polling trigger */
-  char             *poll_cursor;
-  gboolean          nothing_new;   /* a poll whose records were all seen before */
-  gboolean          interrupted;  /* cancelled because the process stops: see below */
-};
 
 G_DEFINE_FINAL_TYPE (ConduitRun, conduit_run, G_TYPE_OBJECT)
 
@@ -975,240 +925,6 @@ conduit_run_start_attempt_finish (ConduitRun    *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* Recording */
-
-static void
-record_items (ConduitRun *self,
-              NodeData   *data,
-              const char *port,
-              gboolean    is_output,
-              GPtrArray  *items)
-{
-  ConduitHistoryStore *history = conduit_runner_get_history (self->runner);
-  g_autoptr(JsonGenerator) generator = NULL;
-
-  if (history == NULL || self->record.id == 0 || items == NULL)
-    return;
-
-  generator = json_generator_new ();
-  for (guint i = 0; i < items->len && i < MAX_RECORDED_ITEMS; i++)
-    {
-      g_autofree char *text = NULL;
-      g_autofree char *redacted = NULL;
-
-      json_generator_set_root (generator, g_ptr_array_index (items, i));
-      text = json_generator_to_data (generator, NULL);
-      redacted = conduit_run_redact (self, text);
-      conduit_history_store_add_item (history, self->record.id, conduit_node_get_id (data->node),
-                                      port, is_output, i, redacted);
-    }
-}
-
-static void
-record_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ConduitRun *self = g_task_get_source_object (task);
-  GError *error = NULL;
-  gint64 id;
-
-  id = conduit_history_store_begin_run_finish (CONDUIT_HISTORY_STORE (object), result, &error);
-  if (id == 0)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  self->record.id = id;
-  self->recorded = TRUE;
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-record_polled_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ConduitRun *self = g_task_get_source_object (task);
-  g_autoptr(GArray) fired = NULL;
-  g_autoptr(GPtrArray) items = NULL;
-  GError *error = NULL;
-  gint64 id = 0;
-
-  if (!conduit_history_store_begin_polled_run_finish (CONDUIT_HISTORY_STORE (object), result, &id,
-                                                      &fired, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  /* The run goes on with the records it was recorded with: the new ones. */
-  items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
-  for (guint i = 0; i < fired->len; i++)
-    g_ptr_array_add (items, json_node_ref (g_ptr_array_index (self->trigger_items,
-                                                              g_array_index (fired, guint, i))));
-  g_ptr_array_unref (self->trigger_items);
-  self->trigger_items = g_steal_pointer (&items);
-  self->record.items_in = self->trigger_items->len;
-  self->record.id = id;
-  self->nothing_new = id == 0;
-  self->recorded = TRUE;
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-begin_recording (GTask *task)
-{
-  ConduitRun *self = g_task_get_source_object (task);
-  ConduitHistoryStore *history = conduit_runner_get_history (self->runner);
-  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  /* A poll's records are all written, since each one's key must be kept with it. */
-  guint max_items = self->poll_keys != NULL ? G_MAXUINT : MAX_RECORDED_ITEMS;
-
-  if (self->poll_keys != NULL && g_strv_length (self->poll_keys) != self->trigger_items->len)
-    {
-      g_task_return_new_error (task, CONDUIT_RUN_ERROR, CONDUIT_RUN_ERROR_INVALID_INPUT,
-                               _("The polling trigger “%s” of “%s” gave %u keys for %u records"),
-                               self->trigger_id, self->flow_name,
-                               g_strv_length (self->poll_keys), self->trigger_items->len);
-      g_object_unref (task);
-      return;
-    }
-
-  for (guint i = 0; i < self->trigger_items->len && i < max_items; i++)
-    {
-      g_autofree char *text = NULL;
-
-      json_generator_set_root (generator, g_ptr_array_index (self->trigger_items, i));
-      text = json_generator_to_data (generator, NULL);
-      g_ptr_array_add (texts, conduit_run_redact (self, text));
-    }
-
-  if (self->poll_keys != NULL)
-    conduit_history_store_begin_polled_run_async (history, &self->record, "out", texts,
-                                                  (const char * const *)self->poll_keys,
-                                                  self->poll_cursor,
-                                                  g_task_get_cancellable (task),
-                                                  record_polled_cb, task);
-  else
-    conduit_history_store_begin_run_async (history, &self->record, "out", texts,
-                                           g_task_get_cancellable (task), record_cb, task);
-}
-
-/**
- * conduit_run_set_poll:
- * @self: a run not yet recorded
- * @keys: (array zero-terminated=1): the key of each record the run was created with
- * @cursor: (nullable): the polling trigger's cursor after these records
- *
- * Makes the run a polling trigger's: recording it marks the keys seen, keeps only the records
- * not seen before, and moves the cursor, all in one commit (see
- * conduit_history_store_begin_polled_run_async()). When no record is new, no run is recorded,
- * conduit_run_get_id() stays 0, and executing it ends at once without running a node.
- */
-void
-conduit_run_set_poll (ConduitRun         *self,
-                      const char * const *keys,
-                      const char         *cursor)
-{
-  g_return_if_fail (CONDUIT_IS_RUN (self));
-  g_return_if_fail (keys != NULL);
-  g_return_if_fail (!self->recorded);
-
-  g_strfreev (self->poll_keys);
-  self->poll_keys = g_strdupv ((char **)keys);
-  g_free (self->poll_cursor);
-  self->poll_cursor = g_strdup (cursor);
-}
-
-static void
-secrets_loaded_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  GTask *task = user_data;
-  guint *remaining = g_task_get_task_data (task);
-  g_autoptr(ConduitCredential) credential = NULL;
-
-  /* A credential that cannot be read now fails its node later, with the reason. */
-  credential = conduit_run_lookup_credential_finish (CONDUIT_RUN (object), result, NULL);
-  if (--*remaining == 0)
-    begin_recording (task);
-  else
-    g_object_unref (task);
-}
-
-/**
- * conduit_run_record_async:
- * @self: a run
- * @cancellable: (nullable): a cancellable
- * @callback: called once the run and its trigger items are committed to the history
- * @user_data: data for @callback
- *
- * Writes the start of the run, with the items that started it, to the history. The secrets of
- * the credentials the flow uses are read first, so that an item carrying one is written
- * redacted. Without a history it completes at once.
- */
-void
-conduit_run_record_async (ConduitRun          *self,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GPtrArray) ids = NULL;
-  ConduitHistoryStore *history;
-
-  g_return_if_fail (CONDUIT_IS_RUN (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, conduit_run_record_async);
-
-  history = conduit_runner_get_history (self->runner);
-  self->record.started_us = conduit_clock_get_wall_us (conduit_runner_get_clock (self->runner));
-
-  if (history == NULL || self->recorded)
-    {
-      self->recorded = TRUE;
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  ids = conduit_flow_list_credential_ids (self->flow, conduit_runner_get_registry (self->runner));
-  if (ids == NULL || ids->len == 0)
-    {
-      begin_recording (g_steal_pointer (&task));
-      return;
-    }
-
-  g_task_set_task_data (task, g_memdup2 (&ids->len, sizeof ids->len), g_free);
-  for (guint i = 0; i < ids->len; i++)
-    conduit_run_lookup_credential_async (self, g_ptr_array_index (ids, i), cancellable,
-                                         secrets_loaded_cb, g_object_ref (task));
-}
-
-/**
- * conduit_run_record_finish:
- * @self: a run
- * @result: the result
- * @error: return location for an error
- *
- * Returns: whether the run is safely in the history
- */
-gboolean
-conduit_run_record_finish (ConduitRun    *self,
-                           GAsyncResult  *result,
-                           GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 /* Executing */
 
 static void start_node (ConduitRun *self,
@@ -1329,7 +1045,7 @@ route_output (ConduitRun            *self,
         g_critical ("Node %s sent items out of an unknown port %s", node_id, ports[p]);
 
       if (!is_trigger)
-        record_items (self, data, ports[p], TRUE, items);
+        conduit_run_record_items (self, data, ports[p], TRUE, items);
 
       if (self->keep_outputs)
         {
@@ -1504,7 +1220,7 @@ start_node (ConduitRun *self,
     }
 
   if (data != self->trigger)
-    record_items (self, data, "in", FALSE, data->inbox);
+    conduit_run_record_items (self, data, "in", FALSE, data->inbox);
 
   conduit_runner_emit_node_started (self->runner, self, conduit_node_get_id (data->node));
   data->state = CONDUIT_STEP_STATUS_RUNNING;

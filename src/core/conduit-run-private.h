@@ -1,0 +1,76 @@
+/* conduit-run-private.h
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "conduit-run.h"
+#include "conduit-redactor.h"
+#include "conduit-step-status.h"
+
+G_BEGIN_DECLS
+
+/* Shared by the run (conduit-run.c: its nodes, their execution) and its recording in the
+ * history (conduit-run-record.c). */
+
+#define MAX_RECORDED_ITEMS 1000
+
+typedef struct
+{
+  ConduitRun       *run;         /* unowned */
+  ConduitNode      *node;
+  ConduitConnector *connector;
+  GPtrArray        *inbox;       /* of JsonNode */
+  GPtrArray        *downstream;  /* of NodeData, unowned, distinct */
+  guint             pending;
+  gboolean          reachable;
+  ConduitStepStatus state;
+  guint             items_in;
+  guint             items_ok;
+  guint             items_failed;
+  guint             items_rejected;
+  char             *error;
+  const char       *error_kind;  /* static: see error_kind_of() */
+  gint64            started_us;
+  ConduitExecutor  *executor;
+  GHashTable       *outputs;     /* port → GPtrArray, when keep_outputs */
+} NodeData;
+
+struct _ConduitRun
+{
+  GObject           parent_instance;
+
+  ConduitRunner    *runner;
+  ConduitFlow      *flow;
+  char             *flow_name;
+  char             *trigger_id;
+  char             *trigger_kind;
+  GPtrArray        *trigger_items;
+  GHashTable       *nodes;       /* id → NodeData */
+  NodeData         *trigger;
+  ConduitRunRecord  record;
+  ConduitRedactor  *redactor;
+  GHashTable       *credentials;  /* id → ConduitCredential, looked up once per run */
+  GTask            *task;
+  guint             n_reachable;
+  guint             n_done;
+  guint             items_ended_ok;
+  gboolean          node_failed;
+  gboolean          recorded;
+  gboolean          keep_outputs;
+  char            **poll_keys;     /* (nullable) one per trigger item, for a polling trigger */
+  char             *poll_cursor;
+  gboolean          nothing_new;   /* a poll whose records were all seen before */
+  gboolean          interrupted;  /* cancelled because the process stops: see below */
+};
+
+void conduit_run_record_items (ConduitRun *self,
+                               NodeData   *data,
+                               const char *port,
+                               gboolean    is_output,
+                               GPtrArray  *items);
+
+G_END_DECLS
