@@ -837,41 +837,26 @@ rerun_action (GtkWidget  *widget,
 
 /* ---- export ---- */
 
-/* The run list as CSV, written by the one record writer (libcsv's quoting), as the Write File
- * step writes. */
+/* The run list as CSV: the engine's conduit_run_list_write(), as `conduit-cli history list
+ * --csv` writes it. */
 static char *
 list_to_csv (ConduitHistoryView  *self,
              GError             **error)
 {
-  static const char * const columns[] = {
-    "id", "flow", "trigger", "status", "started", "finished", "items_in", "items_ok",
-    "items_failed", "items_rejected", "error", NULL
-  };
   GListModel *model = G_LIST_MODEL (self->model);
   g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
-  g_autoptr(ConduitRecordWriter) writer = conduit_record_writer_new (memory, CONDUIT_RECORD_FORMAT_CSV);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) runs = g_ptr_array_new ();
 
-  conduit_record_writer_set_columns (writer, columns);
+  /* the model pages rows in and out: hold each row while its record is borrowed */
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
-      g_autoptr(ConduitRunRow) row = g_list_model_get_item (model, i);
-      const ConduitRunRecord *run = conduit_run_row_get_record (row);
-      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, run->id);
-      g_autofree char *started = format_exact (run->started_us);
-      g_autofree char *finished = run->finished_us != 0 ? format_exact (run->finished_us) : NULL;
-      g_autofree char *items_in = g_strdup_printf ("%u", run->items_in);
-      g_autofree char *items_ok = g_strdup_printf ("%u", run->items_ok);
-      g_autofree char *items_failed = g_strdup_printf ("%u", run->items_failed);
-      g_autofree char *items_rejected = g_strdup_printf ("%u", run->items_rejected);
-      const char *fields[] = {
-        id, run->flow, run->trigger_kind, conduit_run_status_to_string (run->status), started,
-        finished, items_in, items_ok, items_failed, items_rejected, run->error
-      };
+      ConduitRunRow *row = g_list_model_get_item (model, i);
 
-      if (!conduit_record_writer_write_row (writer, fields, G_N_ELEMENTS (fields), error))
-        return NULL;
+      g_ptr_array_add (rows, row);
+      g_ptr_array_add (runs, (gpointer)conduit_run_row_get_record (row));
     }
-  if (!conduit_record_writer_finish (writer, error) ||
+  if (!conduit_run_list_write (runs, CONDUIT_RECORD_FORMAT_CSV, memory, error) ||
       !g_output_stream_write_all (memory, "", 1, NULL, NULL, error) ||
       !g_output_stream_close (memory, NULL, error))
     return NULL;

@@ -10,12 +10,17 @@
 #include <json-glib/json-glib.h>
 
 #include "conduit-history-store.h"
+#include "conduit-record-writer.h"
 
 G_BEGIN_DECLS
 
 JsonNode *conduit_run_record_to_json (const ConduitRunRecord  *run);
 JsonNode *conduit_run_export_to_json (ConduitHistoryStore     *store,
                                       gint64                   run_id,
+                                      GError                 **error);
+gboolean  conduit_run_list_write     (GPtrArray               *runs,
+                                      ConduitRecordFormat      format,
+                                      GOutputStream           *stream,
                                       GError                 **error);
 
 G_END_DECLS
