@@ -631,6 +631,87 @@ N_("Let Airtable convert text to the field's type (and add select options)");
 /* Translators: airtable.new-record: trigger name */
 N_("New record");
 
+/* Translators: asana: app name */
+N_("Asana");
+
+/* Translators: asana: app category; jira: app category */
+N_("Project management");
+
+/* Translators: asana: app description */
+N_("Create and update tasks in Asana projects and react to changed tasks");
+
+/* Translators: asana.create-task: operation name */
+N_("Create a task");
+
+/* Translators: asana.create-task: label of the “workspace” field */
+N_("Workspace");
+
+/* Translators: asana.create-task: help for the “workspace” field */
+N_("The workspace's gid; a task belongs to exactly one");
+
+/* Translators: asana.create-task: label of the “project” field; asana.list-tasks: label of the “project” field */
+N_("Project");
+
+/* Translators: asana.create-task: help for the “project” field */
+N_("The gid of the project to add the task to; empty for none");
+
+/* Translators: asana.create-task: label of the “name” field; asana.update-task: label of the “name” field; pipedrive.create-person: label of the “name” field; stripe.create-customer: label of the “name” field */
+N_("Name");
+
+/* Translators: asana.create-task: label of the “notes” field; asana.update-task: label of the “notes” field */
+N_("Notes");
+
+/* Translators: asana.create-task: help for the “notes” field */
+N_("The task's description, as plain text");
+
+/* Translators: asana.create-task: label of the “assignee” field */
+N_("Assignee");
+
+/* Translators: asana.create-task: help for the “assignee” field */
+N_("A user's gid or email address, or “me”");
+
+/* Translators: asana.create-task: label of the “due_on” field; asana.update-task: label of the “due_on” field */
+N_("Due date");
+
+/* Translators: asana.create-task: help for the “due_on” field; asana.update-task: help for the “due_on” field */
+N_("YYYY-MM-DD");
+
+/* Translators: asana.update-task: operation name */
+N_("Update a task");
+
+/* Translators: asana.update-task: label of the “task” field */
+N_("Task");
+
+/* Translators: asana.update-task: help for the “task” field */
+N_("The task's gid");
+
+/* Translators: asana.update-task: label of the “completed” field */
+N_("Completed");
+
+/* Translators: asana.list-tasks: operation name */
+N_("List a project's tasks");
+
+/* Translators: asana.list-tasks: help for the “project” field */
+N_("The project's gid");
+
+/* Translators: asana.list-tasks: label of the “modified_since” field; mailchimp.list-members: label of the “since_last_changed” field; pipedrive.list-recent-deals: label of the “since_timestamp” field; zendesk.export-tickets: label of the “start_time” field */
+N_("Changed since");
+
+/* Translators: asana.list-tasks: help for the “modified_since” field */
+N_("Only tasks changed after this ISO 8601 time, e.g. 2024-05-01T00:00:00Z");
+
+/* Translators: asana.list-workspaces: operation name */
+N_("List workspaces");
+
+/* Translators: asana.me: operation name; mailchimp.ping: operation name; outlook.get-profile: operation name; slack.test-connection: operation name; woocommerce.system-status: operation name; zendesk.me: operation name */
+N_("Check the connection");
+
+/* Translators: asana.changed-task: trigger name */
+N_("Task added or changed");
+
+/* Translators: asana.changed-task: trigger description */
+N_("Each task of a project added or changed since the last poll, once per change");
+
 /* Translators: github: app name */
 N_("GitHub");
 
@@ -793,9 +874,6 @@ N_("New contact");
 /* Translators: jira: app name */
 N_("Jira Cloud");
 
-/* Translators: jira: app category */
-N_("Project management");
-
 /* Translators: jira: app description */
 N_("Create and find issues in Jira Cloud");
 
@@ -880,9 +958,6 @@ N_("List subscribers");
 /* Translators: mailchimp.list-members: help for the “status” field */
 N_("Only members with this status; empty for all");
 
-/* Translators: mailchimp.list-members: label of the “since_last_changed” field; pipedrive.list-recent-deals: label of the “since_timestamp” field; zendesk.export-tickets: label of the “start_time” field */
-N_("Changed since");
-
 /* Translators: mailchimp.list-members: help for the “since_last_changed” field */
 N_("Only members changed after this time (ISO 8601)");
 
@@ -894,9 +969,6 @@ N_("Email or name");
 
 /* Translators: mailchimp.search-members: help for the “list_id” field */
 N_("Search only this audience; empty for all");
-
-/* Translators: mailchimp.ping: operation name; outlook.get-profile: operation name; slack.test-connection: operation name; woocommerce.system-status: operation name; zendesk.me: operation name */
-N_("Check the connection");
 
 /* Translators: mailchimp.new-subscriber: trigger name */
 N_("New subscriber");
@@ -1008,9 +1080,6 @@ N_("COMPANY in https://COMPANY.pipedrive.com");
 
 /* Translators: pipedrive.create-person: operation name */
 N_("Add a person");
-
-/* Translators: pipedrive.create-person: label of the “name” field; stripe.create-customer: label of the “name” field */
-N_("Name");
 
 /* Translators: pipedrive.create-person: label of the “org_id” field; pipedrive.create-deal: label of the “org_id” field */
 N_("Organization id");
