@@ -794,12 +794,13 @@ check_trigger (Checker    *checker,
       get_integer (checker, trigger, pointer, "interval_seconds", 10, 7 * 24 * 3600, &value);
       if ((cursor = get_object (checker, trigger, pointer, "cursor", FALSE)))
         {
-          static const char * const cursor_known[] = { "param", "value", NULL };
+          static const char * const cursor_known[] = { "param", "value", "initial", NULL };
           g_autofree char *where = at (pointer, "cursor");
 
           check_known (checker, cursor, where, cursor_known);
           get_string (checker, cursor, where, "param", TRUE);
           check_expression (checker, cursor, where, "value", TRUE);
+          check_template_member (checker, cursor, where, "initial", FALSE);
         }
     }
   else if (g_strcmp0 (kind, "webhook") == 0)
