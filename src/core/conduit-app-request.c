@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "conduit-json-text.h"
+#include "conduit-app-body.h"
 #include "conduit-app-request.h"
 #include "conduit-expression.h"
 #include "conduit-template.h"
@@ -309,6 +310,12 @@ set_body (ConduitHttpRequest  *request,
   const char *type = json_object_get_string_member (body, "type");
   g_autoptr(JsonNode) content = conduit_app_render_value (json_object_get_member (body, "content"),
                                                           scope, error);
+
+  /* an e-mail message or a file: see conduit-app-body.c */
+  if (conduit_app_body_is_built_type (type))
+    return (content != NULL || error == NULL || *error == NULL) &&
+           conduit_app_body_build (body, content, scope, &request->content_type, &request->body,
+                                   error);
 
   if (content == NULL)
     {
