@@ -437,6 +437,45 @@ test_descriptor (void)
   g_assert_nonnull (strstr (error->message, "/operations/0/request/body/content/too"));
 }
 
+/* A next page given as a path (Salesforce's nextRecordsUrl) is fetched from the API's host. */
+static void
+test_relative_next_url (void)
+{
+  const char *descriptor =
+    "{ \"format\": 1, \"meta\": { \"id\": \"records\", \"version\": \"1.0.0\", \"title\": \"Records\","
+    "  \"icon\": \"x-office-spreadsheet-symbolic\", \"category\": \"Sales\","
+    "  \"docs_url\": \"https://example.com/api\", \"description\": \"Lists records\" },"
+    "  \"connection\": { \"base_url\": \"https://acme.my.example.com/services/data/v59.0\","
+    "                    \"auth\": { \"kind\": \"bearer\" } },"
+    "  \"operations\": [ { \"id\": \"query\", \"title\": \"Query\", \"kind\": \"list\","
+    "    \"request\": { \"method\": \"GET\", \"path\": \"/query\", \"query\": { \"q\": \"SELECT Id FROM Account\" } },"
+    "    \"response\": { \"records\": \"records\" },"
+    "    \"pagination\": { \"style\": \"next_url\", \"next\": \"nextRecordsUrl\" } } ] }";
+  g_autoptr(ConduitConnectorRegistry) registry = conduit_connector_registry_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) scope = parse ("{ \"input\": {} }");
+  g_autoptr(JsonNode) answer = parse ("{ \"done\": false, \"records\": [ { \"Id\": \"001\" } ],"
+                                      "  \"nextRecordsUrl\": \"/services/data/v59.0/query/01gD0000002HU6KIAW-2000\" }");
+  g_autoptr(ConduitHttpRequest) first = NULL;
+  g_autoptr(ConduitHttpRequest) second = NULL;
+  ConduitAppPage page = { 0 };
+  ConduitAppDescriptor *app;
+  JsonObject *operation;
+  gboolean capped = FALSE;
+
+  app = conduit_connector_registry_load_app_from_data (registry, descriptor, -1, NULL, &error);
+  g_assert_no_error (error);
+  operation = conduit_connector_get_operation (conduit_connector_registry_lookup (registry, "records.query"));
+  first = conduit_app_build_request (app, operation, scope, &page, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (first->url, ==, "https://acme.my.example.com/services/data/v59.0/query?q=SELECT%20Id%20FROM%20Account");
+  g_assert_true (conduit_app_next_page (operation, answer, NULL, 1, &page, &capped));
+  second = conduit_app_build_request (app, operation, scope, &page, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (second->url, ==, "https://acme.my.example.com/services/data/v59.0/query/01gD0000002HU6KIAW-2000");
+  conduit_app_page_clear (&page);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -451,6 +490,7 @@ main (int   argc,
   g_test_add_func ("/conduit/app-body/related", test_related);
   g_test_add_func ("/conduit/app-body/check", test_check);
   g_test_add_func ("/conduit/app-body/descriptor", test_descriptor);
+  g_test_add_func ("/conduit/app-request/relative-next-url", test_relative_next_url);
 
   return g_test_run ();
 }

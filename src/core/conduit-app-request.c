@@ -414,8 +414,18 @@ conduit_app_build_request (ConduitAppDescriptor  *app,
   JsonNode *body;
   JsonNode *idempotency;
 
-  /* Next-URL and Link-header pages are whole addresses given by the server */
-  if (page != NULL && page->next_url != NULL)
+  /* Next-URL and Link-header pages are addresses given by the server: whole ones, or a path
+   * on the API's host (Salesforce's nextRecordsUrl), resolved as RFC 3986 says */
+  if (page != NULL && page->next_url != NULL && page->next_url[0] == '/')
+    {
+      g_autofree char *resolved = NULL;
+
+      if (!(base_url = build_url (app, request_spec, scope, error)) ||
+          !(resolved = g_uri_resolve_relative (base_url, page->next_url, G_URI_FLAGS_NONE, error)))
+        return NULL;
+      url = g_string_new (resolved);
+    }
+  else if (page != NULL && page->next_url != NULL)
     url = g_string_new (page->next_url);
   else
     {
