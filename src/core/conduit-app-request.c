@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "conduit-json-text.h"
+#include "conduit-app-body.h"
 #include "conduit-app-request.h"
 #include "conduit-expression.h"
 #include "conduit-template.h"
@@ -310,6 +311,12 @@ set_body (ConduitHttpRequest  *request,
   g_autoptr(JsonNode) content = conduit_app_render_value (json_object_get_member (body, "content"),
                                                           scope, error);
 
+  /* an e-mail message or a file: see conduit-app-body.c */
+  if (conduit_app_body_is_built_type (type))
+    return (content != NULL || error == NULL || *error == NULL) &&
+           conduit_app_body_build (body, content, scope, &request->content_type, &request->body,
+                                   error);
+
   if (content == NULL)
     {
       if (error != NULL && *error != NULL)
@@ -408,8 +415,18 @@ conduit_app_build_request (ConduitAppDescriptor  *app,
   JsonNode *body;
   JsonNode *idempotency;
 
-  /* Next-URL and Link-header pages are whole addresses given by the server */
-  if (page != NULL && page->next_url != NULL)
+  /* Next-URL and Link-header pages are addresses given by the server: whole ones, or a path
+   * on the API's host (Salesforce's nextRecordsUrl), resolved as RFC 3986 says */
+  if (page != NULL && page->next_url != NULL && page->next_url[0] == '/')
+    {
+      g_autofree char *resolved = NULL;
+
+      if (!(base_url = build_url (app, request_spec, scope, error)) ||
+          !(resolved = g_uri_resolve_relative (base_url, page->next_url, G_URI_FLAGS_NONE, error)))
+        return NULL;
+      url = g_string_new (resolved);
+    }
+  else if (page != NULL && page->next_url != NULL)
     url = g_string_new (page->next_url);
   else
     {
