@@ -96,11 +96,12 @@ typedef struct
   guint            budget;   /* nodes still allowed */
 } YamlReader;
 
+/* libyaml's loader gives every untagged scalar the tag !!str, so an explicit "!!str true"
+ * cannot be told from "true": the style alone decides, as for nearly every description. */
 static gboolean
 is_plain (yaml_node_t *node)
 {
-  return node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-         (node->tag == NULL || !g_str_equal ((const char *)node->tag, YAML_STR_TAG));
+  return node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 }
 
 static gboolean

@@ -270,6 +270,27 @@ flatten_into (ConduitOpenapiImporter  *importer,
   schema = json_node_get_object (node);
   merge_schema (into, schema);
 
+  /* a tree (a category with subcategories): the property is passed as a whole object */
+  if (target != NULL && json_object_has_member (schema, "properties") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (schema, "properties")))
+    {
+      g_auto(ConduitOpenapiIter) iter = { 0 };
+      const char *name;
+      JsonNode *property;
+
+      conduit_openapi_iter_init (&iter, json_object_get_object_member (schema, "properties"));
+      while (conduit_openapi_iter_next (&iter, &name, &property))
+        {
+          JsonNode *items = JSON_NODE_HOLDS_OBJECT (property)
+                              ? json_object_get_member (json_node_get_object (property), "items") : NULL;
+
+          if (g_strcmp0 (ref_of (property), target) == 0 || g_strcmp0 (ref_of (items), target) == 0)
+            conduit_openapi_note (importer,
+                                  _("%s: the schema “%s” contains itself (“%s”); the inner one is passed as a whole object"),
+                                  where, target, name);
+        }
+    }
+
   if ((parts = json_object_get_member (schema, "allOf")) != NULL && JSON_NODE_HOLDS_ARRAY (parts))
     {
       g_autofree char *parts_where = conduit_json_pointer_append (where, "allOf");

@@ -302,12 +302,33 @@ map_server (ConduitOpenapiImporter *importer,
 /* Security */
 
 static char *
+join_prefix (const char *head,
+               gsize       head_length,
+               const char *tail)
+{
+  g_autofree char *cut = g_strndup (head, head_length);
+
+  return g_strconcat (cut, tail, NULL);
+}
+
+static char *
 resolve_url (const char *url,
              const char *server)
 {
-  if (url == NULL || is_absolute (url) || !is_absolute (server))
+  const char *authority;
+  const char *path;
+  char *resolved;
+
+  if (url == NULL || is_absolute (url) || server == NULL || (authority = strstr (server, "://")) == NULL)
     return g_strdup (url);
-  return g_uri_resolve_relative (server, url, G_URI_FLAGS_NONE, NULL);
+  /* by hand for "/path": a server with {variables} in its host is no URI GLib can parse */
+  if (url[0] == '/')
+    {
+      path = strchr (authority + 3, '/');
+      return join_prefix (server, path ? (gsize)(path - server) : strlen (server), url);
+    }
+  resolved = g_uri_resolve_relative (server, url, G_URI_FLAGS_NONE, NULL);
+  return resolved ? resolved : g_strdup (url);
 }
 
 static JsonArray *
