@@ -618,6 +618,7 @@ add_response (Operation   *op,
         {
           g_autofree char *property_where = NULL;
           g_autoptr(JsonObject) property_schema = NULL;
+          JsonObject *field;
 
           /* the record keeps every member; only names the next step's mapping can show are listed */
           if (!is_output_key (name) || g_hash_table_contains (keys, name))
@@ -629,9 +630,10 @@ add_response (Operation   *op,
               return FALSE;
             }
           g_hash_table_add (keys, g_strdup (name));
-          json_array_add_object_element (output,
-                                         conduit_openapi_make_field (importer, name, name, property_schema,
-                                                                     NULL, FALSE));
+          field = conduit_openapi_make_field (importer, name, name, property_schema, NULL, FALSE);
+          /* the mapping table names output fields; their help would only weigh */
+          json_object_remove_member (field, "help");
+          json_array_add_object_element (output, field);
         }
       json_object_set_array_member (out, "output", output);
     }

@@ -344,7 +344,8 @@ fail:
  * @error: set for a `$ref` cycle or nesting past the limit
  *
  * Returns: (transfer full) (nullable): the schema with `$ref`, `allOf`, `oneOf` and `anyOf`
- *   resolved at its top; its member values are shared with the description
+ *   resolved at its top; its member values are shared with the description, and a schema
+ *   with nothing to resolve is the description's own object: read it, never change it
  */
 JsonObject *
 conduit_openapi_flatten (ConduitOpenapiImporter  *importer,
@@ -356,6 +357,16 @@ conduit_openapi_flatten (ConduitOpenapiImporter  *importer,
 
   if (schema == NULL)
     return g_steal_pointer (&into);
+  /* most schemas (a property's { "type": "string" }) have nothing to resolve: shared as they
+   * are, which keeps a description of thousands of operations fast to import */
+  if (JSON_NODE_HOLDS_OBJECT (schema))
+    {
+      JsonObject *object = json_node_get_object (schema);
+
+      if (!json_object_has_member (object, "$ref") && !json_object_has_member (object, "allOf") &&
+          !json_object_has_member (object, "oneOf") && !json_object_has_member (object, "anyOf"))
+        return json_object_ref (object);
+    }
   if (!flatten_into (importer, into, schema, where, 0, error))
     return NULL;
   return g_steal_pointer (&into);
@@ -493,17 +504,20 @@ conduit_openapi_make_key (const char *name,
     }
 }
 
+/* Help is a line under a field, not documentation: the first sentence, at most 200 characters. */
 static char *
-first_paragraph (const char *text)
+first_sentence (const char *text)
 {
   const char *end = strstr (text, "\n\n");
   g_autofree char *paragraph = g_strndup (text, end ? (gsize)(end - text) : strlen (text));
   char *stripped = g_strstrip (g_strdelimit (paragraph, "\n\r\t", ' '));
+  char *stop = strstr (stripped, ". ");
 
-  /* help text is a line under a field, not documentation */
-  if (g_utf8_strlen (stripped, -1) > 300)
+  if (stop != NULL)
+    stop[1] = '\0';
+  if (g_utf8_strlen (stripped, -1) > 200)
     {
-      g_autofree char *cut = g_utf8_substring (stripped, 0, 299);
+      g_autofree char *cut = g_utf8_substring (stripped, 0, 199);
       return g_strconcat (cut, "…", NULL);
     }
   return g_strdup (stripped);
@@ -564,7 +578,9 @@ conduit_openapi_make_field (ConduitOpenapiImporter *importer,
   JsonNode *value;
 
   json_object_set_string_member (field, "key", key);
-  json_object_set_string_member (field, "label", name);
+  /* without a label the key is shown: a descriptor of thousands of fields stays small */
+  if (!g_str_equal (key, name))
+    json_object_set_string_member (field, "label", name);
   json_object_set_string_member (field, "type", type);
   if (required)
     json_object_set_boolean_member (field, "required", TRUE);
@@ -586,7 +602,7 @@ conduit_openapi_make_field (ConduitOpenapiImporter *importer,
     description = json_node_get_string (fallback);
   if (description != NULL && *description != '\0')
     {
-      g_autofree char *help = first_paragraph (description);
+      g_autofree char *help = first_sentence (description);
 
       if (*help != '\0')
         json_object_set_string_member (field, "help", help);
