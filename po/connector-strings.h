@@ -13,7 +13,7 @@ N_("Each time it is reached (after a Schedule), sends the rows of a table past w
 /* Translators: db-new-rows: label of the “in” input; schedule-trigger: label of the “out” output */
 N_("Tick");
 
-/* Translators: db-new-rows: label of the “out” output; db-query: label of the “out” output; db-write: label of the “in” input; google-sheets.append-rows: label of the “values” field */
+/* Translators: db-new-rows: label of the “out” output; db-query: label of the “out” output; db-write: label of the “in” input; excel-365.add-rows: label of the “values” field; google-sheets.append-rows: label of the “values” field */
 N_("Rows");
 
 /* Translators: db-new-rows: label of the “error” output; db-query: label of the “error” output; deduplicate: label of the “error” output; filter: label of the “error” output; http-request: label of the “error” output; notify: label of the “error” output; read-file: label of the “error” output; send-email: label of the “error” output; write-file: label of the “error” output */
@@ -31,7 +31,7 @@ N_("SQLite file");
 /* Translators: db-new-rows: help for the “sqlite_file” setting; db-query: help for the “sqlite_file” setting; db-write: help for the “sqlite_file” setting */
 N_("The SQLite database file, when no credential is set");
 
-/* Translators: db-new-rows: label of the “table” setting; db-write: label of the “table” setting; airtable.list-records: label of the “table” field; airtable.create-record: label of the “table” field; supabase.select-rows: label of the “table” field; supabase.insert-row: label of the “table” field; supabase.update-rows: label of the “table” field */
+/* Translators: db-new-rows: label of the “table” setting; db-write: label of the “table” setting; airtable.list-records: label of the “table” field; airtable.create-record: label of the “table” field; excel-365.add-rows: label of the “table” field; supabase.select-rows: label of the “table” field; supabase.insert-row: label of the “table” field; supabase.update-rows: label of the “table” field */
 N_("Table");
 
 /* Translators: db-new-rows: help for the “table” setting */
@@ -340,7 +340,7 @@ N_("Webhook URL");
 /* Translators: notify: help for the “webhook_url” setting */
 N_("The incoming-webhook address your chat tool gave you");
 
-/* Translators: notify: label of the “message” setting; microsoft-teams.post-message: label of the “text” field; outlook.send-mail: label of the “body” field; slack.send-message: label of the “text” field; slack.post-to-webhook: label of the “text” field; telegram.send-message: label of the “text” field; whatsapp-business.send-text-message: label of the “body” field */
+/* Translators: notify: label of the “message” setting; gmail.send-message: label of the “text” field; microsoft-teams-graph.post-message: label of the “text” field; microsoft-teams.post-message: label of the “text” field; outlook.send-mail: label of the “body” field; slack.send-message: label of the “text” field; slack.post-to-webhook: label of the “text” field; telegram.send-message: label of the “text” field; whatsapp-business.send-text-message: label of the “body” field */
 N_("Message");
 
 /* Translators: notify: help for the “message” setting */
@@ -445,19 +445,19 @@ N_("From");
 /* Translators: send-email: help for the “from” setting */
 N_("The sender, such as “Orders <orders@example.com>”");
 
-/* Translators: send-email: label of the “to” setting; outlook.send-mail: label of the “to” field; whatsapp-business.send-text-message: label of the “to” field; whatsapp-business.send-template-message: label of the “to” field */
+/* Translators: send-email: label of the “to” setting; gmail.send-message: label of the “to” field; outlook.send-mail: label of the “to” field; whatsapp-business.send-text-message: label of the “to” field; whatsapp-business.send-template-message: label of the “to” field */
 N_("To");
 
 /* Translators: send-email: help for the “to” setting */
 N_("Recipients separated by commas; {{field}} inserts a value from the item");
 
-/* Translators: send-email: label of the “cc” setting */
+/* Translators: send-email: label of the “cc” setting; gmail.send-message: label of the “cc” field */
 N_("Cc");
 
 /* Translators: send-email: help for the “cc” setting */
 N_("Copies, separated by commas");
 
-/* Translators: send-email: label of the “bcc” setting */
+/* Translators: send-email: label of the “bcc” setting; gmail.send-message: label of the “bcc” field */
 N_("Bcc");
 
 /* Translators: send-email: help for the “bcc” setting */
@@ -469,7 +469,7 @@ N_("Reply to");
 /* Translators: send-email: help for the “reply_to” setting */
 N_("Where answers go, when not to the sender");
 
-/* Translators: send-email: label of the “subject” setting; outlook.send-mail: label of the “subject” field; zendesk.create-ticket: label of the “subject” field */
+/* Translators: send-email: label of the “subject” setting; gmail.send-message: label of the “subject” field; microsoft-teams-graph.post-message: label of the “subject” field; outlook.send-mail: label of the “subject” field; zendesk.create-ticket: label of the “subject” field */
 N_("Subject");
 
 /* Translators: send-email: help for the “subject” setting */
@@ -478,7 +478,7 @@ N_("The subject line; any language and emoji are fine");
 /* Translators: send-email: label of the “text” setting; microsoft-teams.post-card: label of the “text” field */
 N_("Text");
 
-/* Translators: send-email: help for the “text” setting */
+/* Translators: send-email: help for the “text” setting; gmail.send-message: help for the “text” field */
 N_("The message as plain text");
 
 /* Translators: send-email: label of the “html” setting; shopify.create-product: help for the “body_html” field */
@@ -511,7 +511,7 @@ N_("Starts the flow when another app sends an HTTP request to this flow’s addr
 /* Translators: webhook-trigger: label of the “out” output */
 N_("Event");
 
-/* Translators: webhook-trigger: label of the “path” setting */
+/* Translators: webhook-trigger: label of the “path” setting; onedrive.upload-file: label of the “path” field */
 N_("Path");
 
 /* Translators: webhook-trigger: help for the “path” setting */
@@ -586,7 +586,7 @@ N_("For XML, one element each item is written as, e.g. <order id=\"{{id}}\"><tot
 /* Translators: airtable: app name */
 N_("Airtable");
 
-/* Translators: airtable: app category; google-sheets: app category; supabase: app category */
+/* Translators: airtable: app category; excel-365: app category; google-sheets: app category; supabase: app category */
 N_("Spreadsheets and databases");
 
 /* Translators: airtable: app description */
@@ -613,10 +613,10 @@ N_("Filter formula");
 /* Translators: airtable.list-records: help for the “formula” field */
 N_("An Airtable formula; only records for which it is true");
 
-/* Translators: airtable.create-record: operation name */
+/* Translators: airtable.create-record: operation name; salesforce.create-record: operation name */
 N_("Create a record");
 
-/* Translators: airtable.create-record: label of the “fields” field */
+/* Translators: airtable.create-record: label of the “fields” field; salesforce.create-record: label of the “fields” field; salesforce.update-record: label of the “fields” field */
 N_("Fields");
 
 /* Translators: airtable.create-record: help for the “fields” field */
@@ -703,7 +703,7 @@ N_("Only tasks changed after this ISO 8601 time, e.g. 2024-05-01T00:00:00Z");
 /* Translators: asana.list-workspaces: operation name */
 N_("List workspaces");
 
-/* Translators: asana.me: operation name; mailchimp.ping: operation name; outlook.get-profile: operation name; slack.test-connection: operation name; woocommerce.system-status: operation name; zendesk.me: operation name */
+/* Translators: asana.me: operation name; excel-365.get-profile: operation name; gmail.get-profile: operation name; google-drive.get-about: operation name; mailchimp.ping: operation name; onedrive.get-drive: operation name; outlook.get-profile: operation name; salesforce.limits: operation name; slack.test-connection: operation name; woocommerce.system-status: operation name; zendesk.me: operation name */
 N_("Check the connection");
 
 /* Translators: asana.changed-task: trigger name */
@@ -711,6 +711,45 @@ N_("Task added or changed");
 
 /* Translators: asana.changed-task: trigger description */
 N_("Each task of a project added or changed since the last poll, once per change");
+
+/* Translators: excel-365: app name */
+N_("Excel 365");
+
+/* Translators: excel-365: app description */
+N_("Add rows to a table in an Excel workbook on OneDrive or SharePoint");
+
+/* Translators: excel-365.add-rows: operation name */
+N_("Add rows to a table");
+
+/* Translators: excel-365.add-rows: operation description */
+N_("Adds rows at the end of a table (Insert → Table in Excel) of a workbook in your OneDrive");
+
+/* Translators: excel-365.add-rows: label of the “workbook_id” field; excel-365.list-tables: label of the “workbook_id” field */
+N_("Workbook");
+
+/* Translators: excel-365.add-rows: help for the “workbook_id” field */
+N_("The workbook's item id in OneDrive");
+
+/* Translators: excel-365.add-rows: help for the “table” field */
+N_("The table's name (Table Design → Table Name), such as Table1");
+
+/* Translators: excel-365.add-rows: help for the “values” field */
+N_("A list of rows, each a list with one value for every column of the table");
+
+/* Translators: excel-365.list-tables: operation name */
+N_("List tables");
+
+/* Translators: excel-365.list-tables: operation description */
+N_("The tables of a workbook");
+
+/* Translators: excel-365.list-workbooks: operation name */
+N_("Find workbooks");
+
+/* Translators: excel-365.list-workbooks: operation description */
+N_("Excel workbooks in your OneDrive whose name contains a text");
+
+/* Translators: excel-365.list-workbooks: label of the “search” field; whatsapp-business.list-message-templates: label of the “name” field */
+N_("Name contains");
 
 /* Translators: github: app name */
 N_("GitHub");
@@ -733,10 +772,10 @@ N_("The account that owns the repository");
 /* Translators: github.create-issue: label of the “repo” field; github.list-issues: label of the “repo” field */
 N_("Repository");
 
-/* Translators: github.create-issue: label of the “title” field; microsoft-teams.post-card: label of the “title” field; pipedrive.create-deal: label of the “title” field; shopify.create-product: label of the “title” field */
+/* Translators: github.create-issue: label of the “title” field; google-calendar.create-event: label of the “summary” field; microsoft-teams.post-card: label of the “title” field; pipedrive.create-deal: label of the “title” field; shopify.create-product: label of the “title” field */
 N_("Title");
 
-/* Translators: github.create-issue: label of the “body” field; shopify.create-product: label of the “body_html” field; stripe.create-customer: label of the “description” field; zendesk.create-ticket: label of the “comment” field */
+/* Translators: github.create-issue: label of the “body” field; google-calendar.create-event: label of the “description” field; google-drive.upload-file: label of the “description” field; shopify.create-product: label of the “body_html” field; stripe.create-customer: label of the “description” field; zendesk.create-ticket: label of the “comment” field */
 N_("Description");
 
 /* Translators: github.create-issue: label of the “labels” field */
@@ -765,6 +804,183 @@ N_("New issue");
 
 /* Translators: github.events: trigger name */
 N_("Repository webhook");
+
+/* Translators: gmail: app name */
+N_("Gmail");
+
+/* Translators: gmail: app category; microsoft-teams-graph: app category; microsoft-teams: app category; outlook: app category; slack: app category; telegram: app category; whatsapp-business: app category */
+N_("Communication");
+
+/* Translators: gmail: app description */
+N_("Send e-mail from a Gmail or Google Workspace mailbox and react to new messages");
+
+/* Translators: gmail.send-message: operation name; slack.send-message: operation name; telegram.send-message: operation name */
+N_("Send a message");
+
+/* Translators: gmail.send-message: operation description */
+N_("Sends an e-mail from the signed-in mailbox; it shows in Sent like one written by hand");
+
+/* Translators: gmail.send-message: help for the “to” field */
+N_("One address or several separated by commas, such as Ada <ada@example.com>");
+
+/* Translators: gmail.send-message: label of the “html” field */
+N_("Message as HTML");
+
+/* Translators: gmail.send-message: help for the “html” field */
+N_("Optional; with both, mail programs that show HTML use this one");
+
+/* Translators: gmail.send-message: label of the “thread_id” field; slack.send-message: label of the “thread_ts” field */
+N_("Reply in thread");
+
+/* Translators: gmail.send-message: help for the “thread_id” field */
+N_("A message's threadId, to file this message in that conversation");
+
+/* Translators: gmail.list-messages: operation name */
+N_("Find messages");
+
+/* Translators: gmail.list-messages: operation description */
+N_("The ids of the messages that match a Gmail search, newest first");
+
+/* Translators: gmail.list-messages: label of the “query” field; woocommerce.list-products: label of the “search” field */
+N_("Search");
+
+/* Translators: gmail.list-messages: help for the “query” field */
+N_("What you would type in Gmail's search box, such as from:shop@example.com is:unread");
+
+/* Translators: gmail.list-messages: label of the “label” field */
+N_("Label");
+
+/* Translators: gmail.list-messages: help for the “label” field */
+N_("Only messages with this label id, such as INBOX or UNREAD");
+
+/* Translators: gmail.get-message: operation name */
+N_("Read a message");
+
+/* Translators: gmail.get-message: operation description */
+N_("A message's sender, subject, date and first words (its headers, without the body)");
+
+/* Translators: gmail.get-message: label of the “id” field */
+N_("Message id");
+
+/* Translators: gmail.get-message: help for the “id” field */
+N_("The id a New message trigger or Find messages gives");
+
+/* Translators: gmail.new-message: trigger name */
+N_("New message");
+
+/* Translators: google-calendar: app name */
+N_("Google Calendar");
+
+/* Translators: google-calendar: app category; notion: app category */
+N_("Productivity");
+
+/* Translators: google-calendar: app description */
+N_("Create events in a Google calendar and react to new or changed events");
+
+/* Translators: google-calendar.create-event: operation name */
+N_("Create an event");
+
+/* Translators: google-calendar.create-event: operation description */
+N_("Adds an event to a calendar, and invites the guests when asked to");
+
+/* Translators: google-calendar.create-event: label of the “calendar_id” field; google-calendar.list-events: label of the “calendar_id” field */
+N_("Calendar");
+
+/* Translators: google-calendar.create-event: help for the “calendar_id” field */
+N_("primary for your own calendar, or a calendar's id (Settings → Integrate calendar)");
+
+/* Translators: google-calendar.create-event: label of the “start” field */
+N_("Starts");
+
+/* Translators: google-calendar.create-event: help for the “start” field */
+N_("Date and time with its offset, such as 2024-05-02T10:00:00+02:00");
+
+/* Translators: google-calendar.create-event: label of the “end” field */
+N_("Ends");
+
+/* Translators: google-calendar.create-event: label of the “time_zone” field */
+N_("Time zone");
+
+/* Translators: google-calendar.create-event: help for the “time_zone” field */
+N_("Such as Europe/Berlin; needed only for repeating events");
+
+/* Translators: google-calendar.create-event: label of the “location” field */
+N_("Place");
+
+/* Translators: google-calendar.create-event: label of the “attendees” field */
+N_("Guests");
+
+/* Translators: google-calendar.create-event: help for the “attendees” field */
+N_("A list of guests, each such as {\"email\": \"ada@example.com\"}");
+
+/* Translators: google-calendar.create-event: label of the “send_updates” field */
+N_("Send invitations");
+
+/* Translators: google-calendar.list-events: operation name */
+N_("List events");
+
+/* Translators: google-calendar.list-events: operation description */
+N_("A calendar's events, the most recently changed last");
+
+/* Translators: google-calendar.list-events: label of the “search” field */
+N_("Containing");
+
+/* Translators: google-calendar.list-events: help for the “search” field */
+N_("Only events with this text in their title, description, place or guests");
+
+/* Translators: google-calendar.new-event: trigger name */
+N_("New or changed event");
+
+/* Translators: google-drive: app name */
+N_("Google Drive");
+
+/* Translators: google-drive: app category; onedrive: app category */
+N_("Files");
+
+/* Translators: google-drive: app description */
+N_("Upload files to Google Drive, list a folder and react to new files in it");
+
+/* Translators: google-drive.upload-file: operation name; onedrive.upload-file: operation name */
+N_("Upload a file");
+
+/* Translators: google-drive.upload-file: operation description */
+N_("Creates a file in a folder with the given content (up to 5 MB)");
+
+/* Translators: google-drive.upload-file: label of the “folder_id” field; google-drive.list-files: label of the “folder_id” field */
+N_("Folder ID");
+
+/* Translators: google-drive.upload-file: help for the “folder_id” field; google-drive.list-files: help for the “folder_id” field */
+N_("The id at the end of the folder's address (…/folders/ID); root for My Drive");
+
+/* Translators: google-drive.upload-file: label of the “name” field */
+N_("File name");
+
+/* Translators: google-drive.upload-file: label of the “content” field; onedrive.upload-file: label of the “content” field */
+N_("Content");
+
+/* Translators: google-drive.upload-file: help for the “content” field; onedrive.upload-file: help for the “content” field */
+N_("The file's content: text, or base64 for other files (see Content is)");
+
+/* Translators: google-drive.upload-file: label of the “content_encoding” field; onedrive.upload-file: label of the “content_encoding” field */
+N_("Content is");
+
+/* Translators: google-drive.upload-file: help for the “content_encoding” field */
+N_("base64 for images, PDFs and other files that are not text");
+
+/* Translators: google-drive.upload-file: label of the “mime_type” field; onedrive.upload-file: label of the “mime_type” field */
+N_("File type");
+
+/* Translators: google-drive.upload-file: help for the “mime_type” field; onedrive.upload-file: help for the “mime_type” field */
+N_("Such as text/csv, application/pdf or image/png");
+
+/* Translators: google-drive.list-files: operation name */
+N_("List a folder");
+
+/* Translators: google-drive.list-files: operation description */
+N_("The files in a folder, newest first (not those in the bin)");
+
+/* Translators: google-drive.new-file: trigger name */
+N_("New file in a folder");
 
 /* Translators: google-sheets: app name */
 N_("Google Sheets");
@@ -832,7 +1048,7 @@ N_("Such as Sheet1!A1:D100");
 /* Translators: hubspot: app name */
 N_("HubSpot");
 
-/* Translators: hubspot: app category; pipedrive: app category */
+/* Translators: hubspot: app category; pipedrive: app category; salesforce: app category */
 N_("CRM");
 
 /* Translators: hubspot: app description */
@@ -973,11 +1189,47 @@ N_("Search only this audience; empty for all");
 /* Translators: mailchimp.new-subscriber: trigger name */
 N_("New subscriber");
 
+/* Translators: microsoft-teams-graph: app name */
+N_("Microsoft Teams (signed in)");
+
+/* Translators: microsoft-teams-graph: app description */
+N_("Post messages to a Teams channel as yourself, after signing in with Microsoft 365");
+
+/* Translators: microsoft-teams-graph.post-message: operation name */
+N_("Post to a channel");
+
+/* Translators: microsoft-teams-graph.post-message: operation description */
+N_("Posts a message to a channel of a team you belong to, in your name");
+
+/* Translators: microsoft-teams-graph.post-message: label of the “team_id” field; microsoft-teams-graph.list-channels: label of the “team_id” field */
+N_("Team");
+
+/* Translators: microsoft-teams-graph.post-message: label of the “channel_id” field; slack.send-message: label of the “channel” field; slack.list-messages: label of the “channel” field */
+N_("Channel");
+
+/* Translators: microsoft-teams-graph.post-message: help for the “channel_id” field */
+N_("The channel's id, such as 19:…@thread.tacv2");
+
+/* Translators: microsoft-teams-graph.post-message: label of the “content_type” field; outlook.send-mail: label of the “content_type” field */
+N_("Message format");
+
+/* Translators: microsoft-teams-graph.post-message: help for the “subject” field */
+N_("A title above the message, for a new conversation");
+
+/* Translators: microsoft-teams-graph.list-teams: operation name */
+N_("List my teams");
+
+/* Translators: microsoft-teams-graph.list-teams: operation description */
+N_("The teams you are a member of");
+
+/* Translators: microsoft-teams-graph.list-channels: operation name */
+N_("List a team's channels");
+
+/* Translators: microsoft-teams-graph.list-channels: operation description */
+N_("The channels of a team you can see");
+
 /* Translators: microsoft-teams: app name */
 N_("Microsoft Teams");
-
-/* Translators: microsoft-teams: app category; outlook: app category; slack: app category; telegram: app category; whatsapp-business: app category */
-N_("Communication");
 
 /* Translators: microsoft-teams: app description */
 N_("Post messages to a Teams channel through its incoming webhook");
@@ -1009,9 +1261,6 @@ N_("Hex colour without #");
 /* Translators: notion: app name */
 N_("Notion");
 
-/* Translators: notion: app category */
-N_("Productivity");
-
 /* Translators: notion: app description */
 N_("Add pages to Notion databases and read their entries");
 
@@ -1036,6 +1285,24 @@ N_("Title contains");
 /* Translators: notion.new-entry: trigger name */
 N_("New database entry");
 
+/* Translators: onedrive: app name */
+N_("OneDrive");
+
+/* Translators: onedrive: app description */
+N_("Upload files to OneDrive for work or school");
+
+/* Translators: onedrive.upload-file: operation description */
+N_("Writes a file at a path in your OneDrive (up to 250 MB), making the folders on the way");
+
+/* Translators: onedrive.upload-file: help for the “path” field */
+N_("Folders and file name from the top of your OneDrive, such as Reports/orders.csv");
+
+/* Translators: onedrive.upload-file: label of the “if_exists” field */
+N_("When the file exists");
+
+/* Translators: onedrive.upload-file: help for the “if_exists” field */
+N_("replace writes a new version, rename keeps both, fail sends the item to the error port");
+
 /* Translators: outlook: app name */
 N_("Outlook");
 
@@ -1047,9 +1314,6 @@ N_("Send mail");
 
 /* Translators: outlook.send-mail: operation description */
 N_("Sends a message from the signed-in mailbox");
-
-/* Translators: outlook.send-mail: label of the “content_type” field */
-N_("Message format");
 
 /* Translators: outlook.send-mail: label of the “save_copy” field */
 N_("Keep a copy in Sent Items");
@@ -1159,6 +1423,54 @@ N_("Deal added or changed");
 /* Translators: pipedrive.changed-deal: trigger description */
 N_("Each deal added or changed since the last poll (the Recents endpoint), once per change");
 
+/* Translators: salesforce: app name */
+N_("Salesforce");
+
+/* Translators: salesforce: app description */
+N_("Create and update Salesforce records and find them with SOQL");
+
+/* Translators: salesforce: connection: label of the “domain” field */
+N_("My Domain");
+
+/* Translators: salesforce: connection: help for the “domain” field */
+N_("Your org's My Domain name: DOMAIN in https://DOMAIN.my.salesforce.com");
+
+/* Translators: salesforce.create-record: operation description */
+N_("Creates a record of an object, such as a Contact, Lead or Opportunity");
+
+/* Translators: salesforce.create-record: label of the “object” field; salesforce.update-record: label of the “object” field */
+N_("Object");
+
+/* Translators: salesforce.create-record: help for the “object” field */
+N_("The object's API name, such as Contact, Lead or Invoice__c");
+
+/* Translators: salesforce.create-record: help for the “fields” field */
+N_("Field API names and values, such as {\"LastName\": \"Lovelace\", \"Email\": \"ada@example.com\"}");
+
+/* Translators: salesforce.update-record: operation name */
+N_("Update a record");
+
+/* Translators: salesforce.update-record: operation description */
+N_("Changes the given fields of a record; the others stay as they are");
+
+/* Translators: salesforce.update-record: label of the “id” field */
+N_("Record ID");
+
+/* Translators: salesforce.update-record: help for the “id” field */
+N_("The 15- or 18-character id, such as 003D000000QV9n2IAD");
+
+/* Translators: salesforce.query: operation name */
+N_("Find records (SOQL)");
+
+/* Translators: salesforce.query: operation description */
+N_("Runs a SOQL query and lists every record it finds, page after page");
+
+/* Translators: salesforce.query: label of the “soql” field */
+N_("SOQL query");
+
+/* Translators: salesforce.query: help for the “soql” field */
+N_("Such as SELECT Id, Name, Email FROM Contact WHERE CreatedDate = TODAY");
+
 /* Translators: shopify: app name */
 N_("Shopify");
 
@@ -1243,23 +1555,14 @@ N_("Slack");
 /* Translators: slack: app description */
 N_("Send messages to Slack channels and react to new messages");
 
-/* Translators: slack.send-message: operation name; telegram.send-message: operation name */
-N_("Send a message");
-
 /* Translators: slack.send-message: operation description */
 N_("Posts a message to a channel (chat.postMessage)");
-
-/* Translators: slack.send-message: label of the “channel” field; slack.list-messages: label of the “channel” field */
-N_("Channel");
 
 /* Translators: slack.send-message: help for the “channel” field */
 N_("The channel's id, e.g. C024BE91L");
 
 /* Translators: slack.send-message: help for the “text” field */
 N_("The message; {{field}} inserts a value from the item");
-
-/* Translators: slack.send-message: label of the “thread_ts” field */
-N_("Reply in thread");
 
 /* Translators: slack.send-message: help for the “thread_ts” field */
 N_("The ts of the parent message, to reply in its thread");
@@ -1498,9 +1801,6 @@ N_("The template's components with their parameters, as the Cloud API describes 
 /* Translators: whatsapp-business.list-message-templates: operation name */
 N_("List message templates");
 
-/* Translators: whatsapp-business.list-message-templates: label of the “name” field */
-N_("Name contains");
-
 /* Translators: whatsapp-business.list-phone-numbers: operation name */
 N_("List phone numbers");
 
@@ -1584,9 +1884,6 @@ N_("Only orders created after this time (ISO 8601, the shop's time zone)");
 
 /* Translators: woocommerce.list-products: operation name */
 N_("Find products");
-
-/* Translators: woocommerce.list-products: label of the “search” field */
-N_("Search");
 
 /* Translators: woocommerce.list-products: help for the “search” field */
 N_("Words in the product's name or text");
