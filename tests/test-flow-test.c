@@ -769,8 +769,11 @@ test_examples_record (RunnerFixture *fixture,
     Listener listener = { 0 };
 
     retarget (flow, "warehouse", "url", api);
+    retarget (flow, "notify", "webhook_url", api);
     run = run_from (fixture, flow, "order");
     g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+    g_assert_cmpuint (fault_server_n_requests (api, "/services/T00000000/B00000001/XXXXXXXXXXXXXXXXXXXXXXXX"),
+                      ==, 1);
     {
       g_autofree char *url = fault_server_url (api, "/");
       guint16 port = port_of (url);
