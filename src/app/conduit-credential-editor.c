@@ -1122,6 +1122,32 @@ conduit_credential_editor_set_new_id (ConduitCredentialEditor *self,
 }
 
 /**
+ * conduit_credential_editor_set_template:
+ * @self: a credential editor for a new credential
+ * @credential: what the new credential starts as: its id, name, kind and fields (no secret)
+ *
+ * For “Connect to <App>”: the form starts with what the app's descriptor already knows, such
+ * as where its API key goes; the person adds the secret.
+ */
+void
+conduit_credential_editor_set_template (ConduitCredentialEditor *self,
+                                        ConduitCredential       *credential)
+{
+  const char *name;
+
+  g_return_if_fail (CONDUIT_IS_CREDENTIAL_EDITOR (self));
+  g_return_if_fail (CONDUIT_IS_CREDENTIAL (credential));
+  g_return_if_fail (self->original == NULL);
+
+  name = conduit_credential_get_name (credential);
+  gtk_editable_set_text (GTK_EDITABLE (self->id_row), conduit_credential_get_id (credential));
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name ? name : "");
+  fill_form (self, credential);
+  update_details_description (self);
+  update_sign_in_group (self);
+}
+
+/**
  * conduit_credential_editor_edit:
  * @self: a credential editor
  * @credential: the credential to edit, as listed (without secrets)

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "conduit-app-request.h"
 #include "conduit-application.h"
 #include "conduit-credential-editor.h"
 #include "conduit-editor.h"
@@ -263,9 +264,28 @@ new_credential_action (GtkWidget  *widget,
   GtkRoot *root = gtk_widget_get_root (widget);
   ConduitCredentialEditor *editor;
 
+  ConduitEditor *self = CONDUIT_EDITOR (widget);
+  ConduitNode *node = conduit_graph_view_get_selected_node (CONDUIT_GRAPH_VIEW (self->graph_view));
+  ConduitConnector *connector = node ? conduit_connector_registry_lookup (conduit_connector_registry_get_default (),
+                                                                          conduit_node_get_connector_id (node))
+                                     : NULL;
+  ConduitAppDescriptor *app = connector ? conduit_connector_get_app (connector) : NULL;
+  const char *id = g_variant_get_string (parameter, NULL);
+  g_autoptr(ConduitCredential) template = NULL;
+
   editor = conduit_credential_editor_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                           conduit_credential_store_get_default ());
-  conduit_credential_editor_set_new_id (editor, g_variant_get_string (parameter, NULL));
+  /* “Connect to <App>” from an app step: the kind and placement the app's descriptor names */
+  if (app != NULL &&
+      (template = conduit_app_new_credential (app, *id != '\0' ? id : conduit_app_descriptor_get_id (app))))
+    {
+      g_autofree char *title = g_strdup_printf (_("Connect to %s"), conduit_app_descriptor_get_title (app));
+
+      conduit_credential_editor_set_template (editor, template);
+      gtk_window_set_title (GTK_WINDOW (editor), title);
+    }
+  else
+    conduit_credential_editor_set_new_id (editor, id);
   gtk_window_present (GTK_WINDOW (editor));
 }
 

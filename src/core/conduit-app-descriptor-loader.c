@@ -864,12 +864,23 @@ check_trigger (Checker    *checker,
         }
       if (challenge != NULL)
         {
-          static const char * const challenge_known[] = { "when", "respond", NULL };
+          static const char * const challenge_known[] = { "method", "when", "respond", "verify",
+                                                          NULL };
+          static const char * const challenge_methods[] = { "GET", "POST", NULL };
           g_autofree char *where = at (pointer, "challenge");
+          const char *method = get_string (checker, challenge, where, "method", FALSE);
 
           check_known (checker, challenge, where, challenge_known);
+          if (method != NULL && !g_strv_contains (challenge_methods, method))
+            {
+              g_autofree char *method_pointer = at (where, "method");
+              problem (checker, method_pointer,
+                       _("“method” is “GET” (the handshake in the query) or “POST” (in the body), not “%s”"),
+                       method);
+            }
           check_expression (checker, challenge, where, "when", TRUE);
           check_expression (checker, challenge, where, "respond", TRUE);
+          check_expression (checker, challenge, where, "verify", FALSE);
         }
     }
   else if (kind != NULL)
