@@ -159,8 +159,10 @@ test_mime_base64url_wrapped (void)
 
   part = g_mime_message_get_mime_part (message);
   g_assert_true (GMIME_IS_MULTIPART (part));
-  g_assert_cmpstr (g_mime_content_type_get_mime_type (g_mime_object_get_content_type (part)), ==,
-                   "multipart/alternative");
+  {
+    g_autofree char *mime_type = g_mime_content_type_get_mime_type (g_mime_object_get_content_type (part));
+    g_assert_cmpstr (mime_type, ==, "multipart/alternative");
+  }
   g_assert_cmpint (g_mime_multipart_get_count (GMIME_MULTIPART (part)), ==, 2);
   text = part_text (g_mime_multipart_get_part (GMIME_MULTIPART (part), 0));
   html = part_text (g_mime_multipart_get_part (GMIME_MULTIPART (part), 1));
@@ -209,8 +211,11 @@ test_mime_forms (void)
   g_assert_cmpstr (content_type, ==, "message/rfc822");
   message = parse_message (plain_bytes);
   g_assert_cmpint (internet_address_list_length (g_mime_message_get_to (message)), ==, 2);
-  g_assert_cmpstr (g_mime_content_type_get_mime_type (g_mime_object_get_content_type (g_mime_message_get_mime_part (message))),
-                   ==, "text/html");
+  {
+    GMimeObject *part = g_mime_message_get_mime_part (message);
+    g_autofree char *mime_type = g_mime_content_type_get_mime_type (g_mime_object_get_content_type (part));
+    g_assert_cmpstr (mime_type, ==, "text/html");
+  }
   g_bytes_get_data (plain_bytes, &size);
   g_assert_cmpuint (size, >, 0);
 }
