@@ -275,7 +275,7 @@ test_raw (void)
 static void
 test_raw_refused (void)
 {
-  static const char * const bad[] = { "iVBORw0K*GgoAAAA", "iVBORw0KGgoAAA", "aGk=aGk=" };
+  static const char * const bad[] = { "iVBORw0K*GgoAAAA", "iVBORw0KGgoAAA", "aGk=aGk=", "iVBO€RwK" };
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *content_type = NULL;
@@ -288,6 +288,8 @@ test_raw_refused (void)
                              scope, &content_type, &bytes, &error));
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
       g_assert_nonnull (strstr (error->message, "not base64"));
+      /* a character outside ASCII is named whole: the message stays UTF-8 */
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
       g_clear_error (&error);
     }
 
