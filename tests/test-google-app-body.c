@@ -159,8 +159,10 @@ test_mime_base64url_wrapped (void)
 
   part = g_mime_message_get_mime_part (message);
   g_assert_true (GMIME_IS_MULTIPART (part));
-  g_assert_cmpstr (g_mime_content_type_get_mime_type (g_mime_object_get_content_type (part)), ==,
-                   "multipart/alternative");
+  {
+    g_autofree char *mime_type = g_mime_content_type_get_mime_type (g_mime_object_get_content_type (part));
+    g_assert_cmpstr (mime_type, ==, "multipart/alternative");
+  }
   g_assert_cmpint (g_mime_multipart_get_count (GMIME_MULTIPART (part)), ==, 2);
   text = part_text (g_mime_multipart_get_part (GMIME_MULTIPART (part), 0));
   html = part_text (g_mime_multipart_get_part (GMIME_MULTIPART (part), 1));
@@ -209,8 +211,11 @@ test_mime_forms (void)
   g_assert_cmpstr (content_type, ==, "message/rfc822");
   message = parse_message (plain_bytes);
   g_assert_cmpint (internet_address_list_length (g_mime_message_get_to (message)), ==, 2);
-  g_assert_cmpstr (g_mime_content_type_get_mime_type (g_mime_object_get_content_type (g_mime_message_get_mime_part (message))),
-                   ==, "text/html");
+  {
+    GMimeObject *part = g_mime_message_get_mime_part (message);
+    g_autofree char *mime_type = g_mime_content_type_get_mime_type (g_mime_object_get_content_type (part));
+    g_assert_cmpstr (mime_type, ==, "text/html");
+  }
   g_bytes_get_data (plain_bytes, &size);
   g_assert_cmpuint (size, >, 0);
 }
@@ -270,7 +275,7 @@ test_raw (void)
 static void
 test_raw_refused (void)
 {
-  static const char * const bad[] = { "iVBORw0K*GgoAAAA", "iVBORw0KGgoAAA", "aGk=aGk=" };
+  static const char * const bad[] = { "iVBORw0K*GgoAAAA", "iVBORw0KGgoAAA", "aGk=aGk=", "iVBO€RwK" };
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *content_type = NULL;
@@ -283,6 +288,8 @@ test_raw_refused (void)
                              scope, &content_type, &bytes, &error));
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
       g_assert_nonnull (strstr (error->message, "not base64"));
+      /* a character outside ASCII is named whole: the message stays UTF-8 */
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
       g_clear_error (&error);
     }
 
@@ -476,6 +483,58 @@ test_relative_next_url (void)
   conduit_app_page_clear (&page);
 }
 
+/* What a path template renders is escaped where an address needs it (OneDrive's file names),
+ * and only there: Sheets' "Sheet1!A:C", an id with '@' and escapes already made stay. */
+static void
+test_path_escaping (void)
+{
+  static const struct
+  {
+    const char *value;
+    const char *path;
+  } cases[] = {
+    { "Reports/Q1 #2 Über?.csv", "/root:/Reports/Q1%20%232%20%C3%9Cber%3F.csv:/x" },
+    { "Sheet1!A:C", "/root:/Sheet1!A:C:/x" },
+    { "team@example.com", "/root:/team@example.com:/x" },
+    { "already%20escaped 100%", "/root:/already%20escaped%20100%25:/x" },
+  };
+  const char *descriptor =
+    "{ \"format\": 1, \"meta\": { \"id\": \"files\", \"version\": \"1.0.0\", \"title\": \"Files\","
+    "  \"icon\": \"folder-symbolic\", \"category\": \"Files\","
+    "  \"docs_url\": \"https://example.com/api\", \"description\": \"Puts files\" },"
+    "  \"connection\": { \"base_url\": \"https://files.example.com/v1\", \"auth\": { \"kind\": \"bearer\" } },"
+    "  \"operations\": [ { \"id\": \"put\", \"title\": \"Put\", \"kind\": \"action\","
+    "    \"input\": [ { \"key\": \"path\", \"label\": \"Path\", \"type\": \"string\", \"required\": true } ],"
+    "    \"request\": { \"method\": \"PUT\", \"path\": \"/root:/{{ input.path }}:/x\" } } ] }";
+  g_autoptr(ConduitConnectorRegistry) registry = conduit_connector_registry_new ();
+  g_autoptr(GError) error = NULL;
+  ConduitAppDescriptor *app;
+  JsonObject *operation;
+
+  app = conduit_connector_registry_load_app_from_data (registry, descriptor, -1, NULL, &error);
+  g_assert_no_error (error);
+  operation = conduit_connector_get_operation (conduit_connector_registry_lookup (registry, "files.put"));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonObject) input = json_object_new ();
+      g_autoptr(JsonObject) scope_object = json_object_new ();
+      g_autoptr(JsonNode) scope = NULL;
+      g_autoptr(ConduitHttpRequest) request = NULL;
+      g_autofree char *expected = g_strconcat ("https://files.example.com/v1", cases[i].path, NULL);
+      g_autoptr(GUri) parsed = NULL;
+
+      json_object_set_string_member (input, "path", cases[i].value);
+      json_object_set_object_member (scope_object, "input", json_object_ref (input));
+      scope = conduit_json_node_take_object (json_object_ref (scope_object));
+      request = conduit_app_build_request (app, operation, scope, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (request->url, ==, expected);
+      /* and it is an address libsoup takes */
+      parsed = g_uri_parse (request->url, SOUP_HTTP_URI_FLAGS, &error);
+      g_assert_no_error (error);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -491,6 +550,7 @@ main (int   argc,
   g_test_add_func ("/conduit/app-body/check", test_check);
   g_test_add_func ("/conduit/app-body/descriptor", test_descriptor);
   g_test_add_func ("/conduit/app-request/relative-next-url", test_relative_next_url);
+  g_test_add_func ("/conduit/app-request/path-escaping", test_path_escaping);
 
   return g_test_run ();
 }

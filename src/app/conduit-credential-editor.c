@@ -669,6 +669,12 @@ provider_hint (const char *authorize_url)
     return _("Register the app in the Microsoft Entra admin center: App registrations → New "
              "registration, with the platform “Mobile and desktop applications” and the address "
              "http://localhost. Copy its Application (client) ID here; it needs no secret.");
+  if (host != NULL && (g_str_equal (host, "login.salesforce.com") ||
+                       g_str_equal (host, "test.salesforce.com") ||
+                       g_str_has_suffix (host, ".my.salesforce.com")))
+    return _("Create a connected app in Salesforce Setup: App Manager → New Connected App, with "
+             "OAuth on, PKCE required, no secret for the web server flow, and the callback "
+             "http://127.0.0.1:53682/. Copy its Consumer Key here and put 53682 in Sign-in port.");
   return _("Register Conduit with the service as a desktop (native) app that signs in through "
            "the address http://127.0.0.1, and copy its client ID here.");
 }

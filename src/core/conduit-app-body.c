@@ -79,8 +79,18 @@ decode_base64 (const char  *text,
         padding++;
       else if (padding > 0 || !(g_ascii_isalnum (*p) || *p == '+' || *p == '/'))
         {
+          /* name the whole character, not a byte of it: the message must stay UTF-8 */
+          gunichar c = g_utf8_get_char_validated (p, -1);
+          char shown[8] = { 0 };
+
+          if ((guchar)*p < 0x80)
+            shown[0] = *p;
+          else if (c >= (gunichar)-2)
+            g_snprintf (shown, sizeof shown, "\\x%02x", (guchar)*p);
+          else
+            g_unichar_to_utf8 (c, shown);
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       _("%s is not base64: “%c” at position %d"), where, *p, (int)(p - text) + 1);
+                       _("%s is not base64: “%s” at byte %d"), where, shown, (int)(p - text) + 1);
           return NULL;
         }
       length++;

@@ -268,6 +268,27 @@ get_pagination (JsonObject *operation)
   return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
+/* A value placed in a path may hold what an address cannot: a file name with a space, a '#'
+ * or an accent. Escape those as a browser does, keeping '/', the other characters RFC 3986
+ * allows in a path, and %XX escapes already there. */
+static char *
+escape_path (const char *path)
+{
+  GString *out = g_string_sized_new (strlen (path));
+
+  for (const char *p = path; *p; p++)
+    {
+      guchar c = (guchar)*p;
+
+      if (g_ascii_isalnum (c) || strchr ("-._~/:@!$&'()*+,;=", c) != NULL ||
+          (c == '%' && g_ascii_isxdigit (p[1]) && g_ascii_isxdigit (p[2])))
+        g_string_append_c (out, (char)c);
+      else
+        g_string_append_printf (out, "%%%02X", c);
+    }
+  return g_string_free (out, FALSE);
+}
+
 static char *
 build_url (ConduitAppDescriptor  *app,
            JsonObject            *request,
@@ -298,7 +319,10 @@ build_url (ConduitAppDescriptor  *app,
   length = strlen (base);
   while (length > 0 && base[length - 1] == '/')
     base[--length] = '\0';
-  return g_strconcat (base, *path == '/' ? "" : "/", path, NULL);
+  {
+    g_autofree char *escaped = escape_path (path);
+    return g_strconcat (base, *escaped == '/' ? "" : "/", escaped, NULL);
+  }
 }
 
 static gboolean
