@@ -267,6 +267,33 @@ test_variables_and_choices (void)
                    "{{ replace(replace(connection.server, \"{tenant}\", to_string(connection.tenant)), "
                    "\"{port}\", to_string(connection.port)) }}");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (connection, "fields")), ==, 3);
+
+  /* the server's default goes through the template engine as a setting does, unchanged, and
+   * the base URL puts the variables into it */
+  {
+    const char *server = json_object_get_string_member (
+      json_array_get_object_element (json_object_get_array_member (connection, "fields"), 0), "default");
+    g_autoptr(ConduitTemplate) as_setting = conduit_template_new (server, &error);
+    g_autoptr(ConduitTemplate) base_url = NULL;
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autofree char *rendered = NULL;
+    g_autofree char *scope = NULL;
+
+    g_assert_no_error (error);
+    rendered = conduit_template_render (as_setting, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (rendered, ==, "https://{tenant}.shop.example:{port}/v1");
+    g_clear_pointer (&rendered, g_free);
+
+    scope = g_strdup_printf ("{\"connection\": {\"server\": \"%s\", \"tenant\": \"acme\", \"port\": \"8443\"}}",
+                             server);
+    g_assert_true (json_parser_load_from_data (parser, scope, -1, &error));
+    base_url = conduit_template_new (json_object_get_string_member (connection, "base_url"), &error);
+    g_assert_no_error (error);
+    rendered = conduit_template_render (base_url, json_parser_get_root (parser), &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (rendered, ==, "https://acme.shop.example:8443/v1");
+  }
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (connection, "auth"), "kind"),
                    ==, "oauth2-client-credentials");
   /* a relative token address is relative to the server */
