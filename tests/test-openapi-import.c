@@ -267,6 +267,33 @@ test_variables_and_choices (void)
                    "{{ replace(replace(connection.server, \"{tenant}\", to_string(connection.tenant)), "
                    "\"{port}\", to_string(connection.port)) }}");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (connection, "fields")), ==, 3);
+
+  /* the server's default goes through the template engine as a setting does, unchanged, and
+   * the base URL puts the variables into it */
+  {
+    const char *server = json_object_get_string_member (
+      json_array_get_object_element (json_object_get_array_member (connection, "fields"), 0), "default");
+    g_autoptr(ConduitTemplate) as_setting = conduit_template_new (server, &error);
+    g_autoptr(ConduitTemplate) base_url = NULL;
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autofree char *rendered = NULL;
+    g_autofree char *scope = NULL;
+
+    g_assert_no_error (error);
+    rendered = conduit_template_render (as_setting, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (rendered, ==, "https://{tenant}.shop.example:{port}/v1");
+    g_clear_pointer (&rendered, g_free);
+
+    scope = g_strdup_printf ("{\"connection\": {\"server\": \"%s\", \"tenant\": \"acme\", \"port\": \"8443\"}}",
+                             server);
+    g_assert_true (json_parser_load_from_data (parser, scope, -1, &error));
+    base_url = conduit_template_new (json_object_get_string_member (connection, "base_url"), &error);
+    g_assert_no_error (error);
+    rendered = conduit_template_render (base_url, json_parser_get_root (parser), &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (rendered, ==, "https://acme.shop.example:8443/v1");
+  }
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (connection, "auth"), "kind"),
                    ==, "oauth2-client-credentials");
   /* a relative token address is relative to the server */
@@ -505,6 +532,43 @@ test_reimport_keeps_edits (void)
   test_remove_tree (dir);
 }
 
+/* --tag: only a part of the API; a later full import offers the rest as new, not hidden. */
+static void
+test_keep_tags (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("conduit-openapi-XXXXXX", NULL);
+  gsize length;
+  g_autofree char *text = fixture_text ("petstore3.json", &length);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitOpenapiImport) part = conduit_openapi_import_new (text, length, NULL, "pets", &error);
+  g_autoptr(ConduitOpenapiImport) whole = NULL;
+  g_autofree char *path = NULL;
+  const char * const store[] = { "store", NULL };
+  const char * const none[] = { "nothing", NULL };
+
+  g_assert_no_error (error);
+  g_assert_false (conduit_openapi_import_keep_tags (part, none, &error));
+  g_assert_error (error, CONDUIT_OPENAPI_IMPORT_ERROR, CONDUIT_OPENAPI_IMPORT_ERROR_FAILED);
+  g_assert_cmpstr (error->message, ==, "no operation has the tag nothing");
+  g_clear_error (&error);
+  g_assert_cmpuint (conduit_openapi_import_get_n_operations (part), ==, 19);
+
+  g_assert_true (conduit_openapi_import_keep_tags (part, store, &error));
+  g_assert_cmpuint (conduit_openapi_import_get_n_operations (part), ==, 4);
+  g_assert_nonnull (find_operation (conduit_openapi_import_get_descriptor (part), "placeOrder"));
+  g_assert_null (find_operation (conduit_openapi_import_get_descriptor (part), "addPet"));
+  path = conduit_openapi_import_write (part, dir, &error);
+  g_assert_no_error (error);
+
+  whole = conduit_openapi_import_new (text, length, NULL, "pets", &error);
+  g_free (path);
+  path = conduit_openapi_import_write (whole, dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conduit_openapi_import_get_n_operations (whole), ==, 19);
+  g_assert_false (report_has (whole, "stays hidden"));
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -519,6 +583,7 @@ main (int   argc,
   g_test_add_func ("/conduit/openapi/limits", test_limits);
   g_test_add_func ("/conduit/openapi/remote-ref-not-fetched", test_remote_ref_not_fetched);
   g_test_add_func ("/conduit/openapi/reimport-keeps-edits", test_reimport_keeps_edits);
+  g_test_add_func ("/conduit/openapi/keep-tags", test_keep_tags);
 
   return g_test_run ();
 }

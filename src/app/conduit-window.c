@@ -14,6 +14,7 @@
 
 #include "conduit-editor.h"
 #include "conduit-resources.h"
+#include "conduit-openapi-import-dialog.h"
 #include "conduit-window.h"
 
 #define EXAMPLES_PATH  "/io/conduit/Conduit/examples/"
@@ -942,6 +943,20 @@ stack_page_changed (ConduitWindow *self)
   update_history_button (self);
 }
 
+/* The imported app joins the registry the palette shows: its steps are there when it closes. */
+static void
+import_api_description_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  ConduitWindow *self = CONDUIT_WINDOW (widget);
+  GtkWidget *dialog = conduit_openapi_import_dialog_new (GTK_WINDOW (self),
+                                                         conduit_connector_registry_get_default (),
+                                                         NULL);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 show_history_action (GtkWidget  *widget,
                      const char *action_name,
@@ -1075,6 +1090,8 @@ conduit_window_class_init (ConduitWindowClass *klass)
 
   /* run history pane */
   gtk_widget_class_install_action (widget_class, "win.show-history", NULL, show_history_action);
+  gtk_widget_class_install_action (widget_class, "win.import-api-description", NULL,
+                                   import_api_description_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK,
                                        "win.show-history", NULL);
 }

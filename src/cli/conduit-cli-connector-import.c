@@ -90,6 +90,7 @@ conduit_cli_connector_import (int    argc,
   g_autoptr(ConduitOpenapiImport) import = NULL;
   g_autofree char *id = NULL;
   g_autofree char *output = NULL;
+  g_auto(GStrv) tags = NULL;
   g_autofree char *path = NULL;
   const char *source;
   GPtrArray *report;
@@ -98,10 +99,12 @@ conduit_cli_connector_import (int    argc,
       N_("The app's id, the prefix of its step types (default: from the title)"), N_("ID") },
     { "output", 0, 0, G_OPTION_ARG_FILENAME, &output,
       N_("Where to write it (default: your connector folder)"), N_("DIR") },
+    { "tag", 0, 0, G_OPTION_ARG_STRING_ARRAY, &tags,
+      N_("Only the operations with this tag (repeatable): a part of a large API"), N_("TAG") },
     { NULL }
   };
 
-  context = g_option_context_new (_("openapi FILE|URL — import an OpenAPI description as an app"));
+  context = g_option_context_new (_("openapi FILE|URL [--tag TAG…] — import an OpenAPI description as an app"));
   g_option_context_set_summary (context,
                                 _("Reads an OpenAPI 3.0 or 3.1 description (JSON or YAML) or a "
                                   "Swagger 2.0 one, writes ID.json into "
@@ -146,6 +149,11 @@ conduit_cli_connector_import (int    argc,
   if (import == NULL)
     {
       fprintf (stderr, "%s:%s\n", source, error->message);
+      return 1;
+    }
+  if (tags != NULL && !conduit_openapi_import_keep_tags (import, (const char * const *)tags, &error))
+    {
+      fprintf (stderr, "%s: %s\n", source, error->message);
       return 1;
     }
   if (!(path = conduit_openapi_import_write (import, output, &error)))

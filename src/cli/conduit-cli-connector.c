@@ -217,7 +217,7 @@ conduit_cli_connector (int    argc,
       return conduit_cli_connector_import (argc - 1, argv + 1);
     }
 
-  context = g_option_context_new (_("list | show ID | validate FILE… — the app catalogue"));
+  context = g_option_context_new (_("list | show ID | validate FILE… | import openapi FILE|URL — the app catalogue"));
   g_option_context_set_summary (context,
                                 _("list: every app (id, name, category, connection kind, "
                                   "operations, triggers), then the built-in steps.\n"
@@ -225,7 +225,9 @@ conduit_cli_connector (int    argc,
                                   "and triggers.\n"
                                   "validate FILE…: check app descriptors; prints “FILE: ok” or "
                                   "each problem as “FILE:LINE: /json/pointer: message”, and exits "
-                                  "with 1 when any file has one."));
+                                  "with 1 when any file has one.\n"
+                                  "import openapi FILE|URL [--id ID] [--output DIR]: make an app "
+                                  "descriptor from an OpenAPI description (see import --help)."));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       fprintf (stderr, "%s: %s\n", argv[0], error->message);

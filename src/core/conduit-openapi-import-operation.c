@@ -252,6 +252,9 @@ add_parameter (Operation   *op,
       if (g_str_equal (type, "array"))
         conduit_openapi_note (importer, _("%s: the list “%s” is sent as one comma-separated value"),
                               op->label, name);
+      else if (g_str_equal (type, "object"))
+        conduit_openapi_note (importer, _("%s: the object “%s” is sent as JSON text, not spread over several parameters"),
+                              op->label, name);
       json_object_set_string_member (op->query, name, template);
     }
   else

@@ -24,6 +24,7 @@ typedef struct
   GPtrArray  *report;       /* char *: what was not carried over, one sentence each */
   GHashTable *reported;     /* char *: sentences already in the report */
   GHashTable *resolving;    /* char *: $ref targets being expanded, to cut recursion */
+  GHashTable *tags;         /* operation id → GStrv of its tags, for conduit_openapi_import_keep_tags() */
   int         version;      /* 2 for Swagger 2.0, 3 for OpenAPI 3.x */
 } ConduitOpenapiImporter;
 

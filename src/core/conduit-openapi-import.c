@@ -29,6 +29,10 @@
  * leaving out operations the user deleted; the titles as imported are kept next to the
  * descriptor (ID.openapi-import) to tell the two apart. */
 
+/* The app descriptor loader's limit (conduit-app-descriptor-loader.c), said in advance with
+ * a way out, instead of the loader's bare refusal. */
+#define DESCRIPTOR_MAX_BYTES (4 * 1024 * 1024)
+
 struct _ConduitOpenapiImport
 {
   GObject     parent_instance;
@@ -38,6 +42,7 @@ struct _ConduitOpenapiImport
   char       *app_id;
   char       *title;
   JsonObject *imported_titles;  /* operation id → title as imported, for the next merge */
+  GHashTable *tags;             /* operation id → GStrv */
 };
 
 G_DEFINE_FINAL_TYPE (ConduitOpenapiImport, conduit_openapi_import, G_TYPE_OBJECT)
@@ -54,6 +59,7 @@ conduit_openapi_import_finalize (GObject *object)
   g_clear_pointer (&self->app_id, g_free);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->imported_titles, json_object_unref);
+  g_clear_pointer (&self->tags, g_hash_table_unref);
 
   G_OBJECT_CLASS (conduit_openapi_import_parent_class)->finalize (object);
 }
@@ -69,6 +75,7 @@ conduit_openapi_import_init (ConduitOpenapiImport *self)
 {
   self->report = g_ptr_array_new_with_free_func (g_free);
   self->imported_titles = json_object_new ();
+  self->tags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_strfreev);
 }
 
 static const char *
@@ -636,6 +643,19 @@ map_paths (ConduitOpenapiImporter  *importer,
                 return FALSE;
               continue;
             }
+          {
+            JsonNode *source = conduit_openapi_resolve (importer, json_object_get_member (item, methods[m]),
+                                                        where, NULL, NULL);
+            JsonArray *tags = source && JSON_NODE_HOLDS_OBJECT (source)
+                                ? array_member (json_node_get_object (source), "tags") : NULL;
+            g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+            for (guint t = 0; tags != NULL && t < json_array_get_length (tags); t++)
+              if (conduit_openapi_string_at (tags, t) != NULL)
+                g_strv_builder_add (builder, conduit_openapi_string_at (tags, t));
+            g_hash_table_insert (importer->tags, g_strdup (json_object_get_string_member (operation, "id")),
+                                 g_strv_builder_end (builder));
+          }
           entry.operation = operation;
           entry.group = group_of (operation, groups);
           entry.index = mapped->len;
@@ -781,6 +801,7 @@ conduit_openapi_import_new (const char  *data,
   importer.report = self->report;
   importer.reported = reported;
   importer.resolving = resolving;
+  importer.tags = self->tags;
 
   if (!(root = conduit_openapi_read_text (data, length, &importer.is_yaml, error)))
     return NULL;
@@ -931,6 +952,57 @@ conduit_openapi_import_get_n_operations (ConduitOpenapiImport *self)
   g_return_val_if_fail (CONDUIT_IS_OPENAPI_IMPORT (self), 0);
   return json_array_get_length (json_object_get_array_member (json_node_get_object (self->descriptor),
                                                               "operations"));
+}
+
+/**
+ * conduit_openapi_import_keep_tags:
+ * @self: an import
+ * @tags: the tags whose operations to keep
+ * @error: set when no operation has any of them
+ *
+ * Leaves out every operation without one of @tags: a part of a large API, for a descriptor
+ * that stays small. They are left out of the titles as imported too, so a later import of the
+ * whole API offers them as new rather than keeping them hidden.
+ *
+ * Returns: %FALSE when nothing would be left
+ */
+gboolean
+conduit_openapi_import_keep_tags (ConduitOpenapiImport  *self,
+                                  const char * const    *tags,
+                                  GError               **error)
+{
+  JsonObject *root;
+  JsonArray *operations;
+  g_autoptr(JsonArray) kept = json_array_new ();
+
+  g_return_val_if_fail (CONDUIT_IS_OPENAPI_IMPORT (self), FALSE);
+  g_return_val_if_fail (tags != NULL, FALSE);
+
+  root = json_node_get_object (self->descriptor);
+  operations = json_object_get_array_member (root, "operations");
+  for (guint i = 0; i < json_array_get_length (operations); i++)
+    {
+      const char *id = json_object_get_string_member (json_array_get_object_element (operations, i), "id");
+      const char * const *own = g_hash_table_lookup (self->tags, id);
+      gboolean keep = FALSE;
+
+      for (guint t = 0; own != NULL && own[t] != NULL && !keep; t++)
+        keep = g_strv_contains (tags, own[t]);
+      if (keep)
+        json_array_add_element (kept, json_node_copy (json_array_get_element (operations, i)));
+      else
+        json_object_remove_member (self->imported_titles, id);
+    }
+  if (json_array_get_length (kept) == 0)
+    {
+      g_autofree char *names = g_strjoinv (", ", (char **)tags);
+
+      g_set_error (error, CONDUIT_OPENAPI_IMPORT_ERROR, CONDUIT_OPENAPI_IMPORT_ERROR_FAILED,
+                   _("no operation has the tag %s"), names);
+      return FALSE;
+    }
+  json_object_set_array_member (root, "operations", g_steal_pointer (&kept));
+  return TRUE;
 }
 
 static void G_GNUC_PRINTF (2, 3)
@@ -1145,6 +1217,14 @@ conduit_openapi_import_write (ConduitOpenapiImport  *self,
     }
 
   text = conduit_openapi_import_to_text (self);
+  if (strlen (text) > DESCRIPTOR_MAX_BYTES)
+    {
+      g_set_error (error, CONDUIT_OPENAPI_IMPORT_ERROR, CONDUIT_OPENAPI_IMPORT_ERROR_TOO_LARGE,
+                   _("its %u operations make a descriptor of %.1f MB, more than the %u MB an app descriptor may have: import a part of the API by its tags"),
+                   conduit_openapi_import_get_n_operations (self), strlen (text) / (1024.0 * 1024.0),
+                   DESCRIPTOR_MAX_BYTES / (1024 * 1024));
+      return NULL;
+    }
   /* what is written must load: the registry would leave a broken descriptor out */
   if (!(check = conduit_app_descriptor_new_from_data (text, -1, &problems, &load_error)))
     {

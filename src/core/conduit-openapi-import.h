@@ -42,6 +42,9 @@ const char           *conduit_openapi_import_get_title       (ConduitOpenapiImpo
 JsonNode             *conduit_openapi_import_get_descriptor  (ConduitOpenapiImport  *self);
 GPtrArray            *conduit_openapi_import_get_report      (ConduitOpenapiImport  *self);
 guint                 conduit_openapi_import_get_n_operations (ConduitOpenapiImport *self);
+gboolean              conduit_openapi_import_keep_tags       (ConduitOpenapiImport  *self,
+                                                              const char * const    *tags,
+                                                              GError               **error);
 gboolean              conduit_openapi_import_merge           (ConduitOpenapiImport  *self,
                                                               const char            *previous,
                                                               const char            *previous_state,
