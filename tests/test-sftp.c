@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
 
 #include "conduit.h"
@@ -582,6 +583,154 @@ test_no_server (RunnerFixture *fixture,
   g_assert_nonnull (strstr (message, "127.0.0.1:9"));
 }
 
+static GSubprocess *
+start_serve (const char     *flow_path,
+             const char     *db_path,
+             SftpTestServer *server)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autofree char *credential = sftp_test_server_credential (server, "test-sftp",
+                                                             server->fingerprint, NULL);
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  const char *argv[] = { g_getenv ("CONDUIT_CLI"), "serve", flow_path, "--history", db_path,
+                         "--drain-seconds", "5", NULL };
+  GSubprocess *serve;
+
+  g_subprocess_launcher_setenv (launcher, "CONDUIT_CREDENTIAL_TEST_SFTP", credential, TRUE);
+  serve = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (serve));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_nonnull (strstr (line, "polling 1 trigger"));
+  return serve;
+}
+
+static void
+stop_serve (GSubprocess *serve)
+{
+  g_subprocess_send_signal (serve, SIGTERM);
+  g_subprocess_wait (serve, NULL, NULL);
+  g_assert_true (g_subprocess_get_if_exited (serve));
+  g_assert_cmpint (g_subprocess_get_exit_status (serve), ==, 0);
+  g_object_unref (serve);
+}
+
+/* The lines of @path once it holds @n of them, waiting up to 30 s; the file names seen */
+static GStrv
+wait_for_lines (const char *path,
+                guint       n)
+{
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *text = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      if (g_file_get_contents (path, &text, NULL, NULL))
+        {
+          lines = g_strsplit (g_strstrip (text), "\n", -1);
+          if (*text != '\0' && g_strv_length (lines) >= n)
+            {
+              for (guint j = 0; lines[j] != NULL; j++)
+                {
+                  g_autoptr(JsonNode) node = json_from_string (lines[j], NULL);
+
+                  g_assert_nonnull (node);
+                  g_strv_builder_add (names, json_object_get_string_member (json_node_get_object (node),
+                                                                            "name"));
+                }
+              return g_strv_builder_end (names);
+            }
+        }
+      g_usleep (100 * 1000);
+    }
+  g_error ("%s never had %u lines", path, n);
+}
+
+/* `conduit-cli serve` polls New File on SFTP on its own every poll_seconds, each file once,
+ * also after serve is restarted. */
+static void
+test_serve_polls (RunnerFixture *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *inbox = NULL;
+  g_autofree char *seen = NULL;
+  g_autofree char *flow = NULL;
+  g_autofree char *flow_path = NULL;
+  g_autofree char *db_path = NULL;
+  g_autofree char *path = NULL;
+  g_auto(GStrv) names = NULL;
+  g_autoptr(GError) error = NULL;
+  SftpTestServer *server;
+  GSubprocess *serve;
+
+  if (!sftp_test_require ())
+    return;
+  server = sftp_test_server_start (fixture->dir);
+  inbox = sftp_test_server_path (server, "inbox");
+  g_assert_cmpint (g_mkdir (inbox, 0755), ==, 0);
+  path = g_build_filename (inbox, "a.csv", NULL);
+  write_text (path, "x\n1\n");
+  g_free (path);
+  path = g_build_filename (inbox, "b.csv", NULL);
+  write_text (path, "x\n2\n");
+
+  seen = g_build_filename (fixture->dir, "seen.ndjson", NULL);
+  db_path = g_build_filename (fixture->dir, "serve.db", NULL);
+  flow = g_strdup_printf (
+    "{ \"version\": 1, \"name\": \"Poll files\", \"nodes\": ["
+    "  { \"id\": \"files\", \"type\": \"sftp-new-file\", \"position\": [0, 0],"
+    "    \"settings\": { \"credential\": \"test-sftp\", \"folder\": \"%s\","
+    "                    \"pattern\": \"*.csv\", \"poll_seconds\": 1 } },"
+    "  { \"id\": \"log\", \"type\": \"write-file\", \"position\": [200, 0],"
+    "    \"settings\": { \"path\": \"%s\", \"format\": \"ndjson\", \"mode\": \"append\" } } ],"
+    " \"links\": [ { \"from\": \"files\", \"from_port\": \"out\", \"to\": \"log\", \"to_port\": \"in\" } ] }",
+    inbox, seen);
+  flow_path = g_build_filename (fixture->dir, "poll.conduit", NULL);
+  write_text (flow_path, flow);
+
+  /* the first poll comes at once, the next a second after it ended */
+  serve = start_serve (flow_path, db_path, server);
+  names = wait_for_lines (seen, 2);
+  g_assert_cmpuint (g_strv_length (names), ==, 2);
+  g_free (path);
+  path = g_build_filename (inbox, "c.csv", NULL);
+  write_text (path, "x\n3\n");
+  g_strfreev (names);
+  names = wait_for_lines (seen, 3);
+  g_assert_true (g_strv_contains ((const char * const *)names, "c.csv"));
+  /* a few more polls: nothing again */
+  g_usleep (2500 * 1000);
+  g_strfreev (names);
+  names = wait_for_lines (seen, 3);
+  g_assert_cmpuint (g_strv_length (names), ==, 3);
+  stop_serve (serve);
+
+  /* serve again over the same history: only the file that came meanwhile */
+  g_free (path);
+  path = g_build_filename (inbox, "d.csv", NULL);
+  write_text (path, "x\n4\n");
+  serve = start_serve (flow_path, db_path, server);
+  g_strfreev (names);
+  names = wait_for_lines (seen, 4);
+  g_usleep (2500 * 1000);
+  g_strfreev (names);
+  names = wait_for_lines (seen, 4);
+  g_assert_cmpuint (g_strv_length (names), ==, 4);
+  g_assert_cmpstr (names[3], ==, "d.csv");
+  for (guint i = 0; i < 4; i++)
+    for (guint j = i + 1; j < 4; j++)
+      g_assert_cmpstr (names[i], !=, names[j]);
+  stop_serve (serve);
+
+  sftp_test_server_stop (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -598,6 +747,8 @@ main (int   argc,
               test_host_key_refused, runner_fixture_tear_down);
   g_test_add ("/conduit/sftp/sign-in", RunnerFixture, NULL, runner_fixture_set_up,
               test_passwords_and_keys, runner_fixture_tear_down);
+  g_test_add ("/conduit/sftp/serve-polls", RunnerFixture, NULL, runner_fixture_set_up,
+              test_serve_polls, runner_fixture_tear_down);
   g_test_add ("/conduit/sftp/no-server", RunnerFixture, NULL, runner_fixture_set_up,
               test_no_server, runner_fixture_tear_down);
 
