@@ -287,7 +287,7 @@ test_download (RunnerFixture *fixture,
   g_assert_cmpuint (count (failed), ==, 1);
   error_object = json_object_get_object_member (json_node_get_object (g_ptr_array_index (failed, 0)),
                                                 "error");
-  g_assert_cmpstr (json_object_get_string_member (error_object, "kind"), ==, "not-found");
+  g_assert_cmpstr (json_object_get_string_member (error_object, "kind"), ==, "sftp-not-found");
   g_assert_nonnull (strstr (json_object_get_string_member (error_object, "message"), missing));
   g_assert_nonnull (strstr (json_object_get_string_member (error_object, "message"),
                             "no such file"));

@@ -56,7 +56,8 @@ ensure_libssh (void)
  * conduit_sftp_error_kind:
  * @error: an error from this file
  *
- * Returns: the error kind a failed item carries ("host-key", "auth", "not-found", …)
+ * Returns: the error kind a failed item carries ("sftp-not-found", "sftp-auth", …), which
+ *   conduit_run_explain() turns into a sentence
  */
 const char *
 conduit_sftp_error_kind (const GError *error)
@@ -67,18 +68,18 @@ conduit_sftp_error_kind (const GError *error)
   switch ((ConduitSftpError)error->code)
     {
     case CONDUIT_SFTP_ERROR_CONNECT:
-      return "connect";
+      return "sftp-connect";
     case CONDUIT_SFTP_ERROR_HOST_KEY_UNKNOWN:
     case CONDUIT_SFTP_ERROR_HOST_KEY_CHANGED:
-      return "host-key";
+      return "sftp-host-key";
     case CONDUIT_SFTP_ERROR_AUTH:
-      return "auth";
+      return "sftp-auth";
     case CONDUIT_SFTP_ERROR_NOT_FOUND:
-      return "not-found";
+      return "sftp-not-found";
     case CONDUIT_SFTP_ERROR_PERMISSION:
-      return "permission";
+      return "sftp-permission";
     case CONDUIT_SFTP_ERROR_TOO_LARGE:
-      return "too-large";
+      return "sftp-too-large";
     case CONDUIT_SFTP_ERROR_FAILED:
     default:
       return "sftp";
