@@ -844,3 +844,100 @@ conduit_sftp_entry_to_json (ConduitSftpEntry *entry)
   json_object_unref (object);
   return node;
 }
+
+/* ---- trying a credential ----------------------------------------------------------------- */
+
+typedef struct
+{
+  ConduitSftpServer *server;
+  guint              timeout_s;
+  char              *fingerprint;
+} Probe;
+
+static void
+probe_free (Probe *probe)
+{
+  conduit_sftp_server_free (probe->server);
+  g_free (probe->fingerprint);
+  g_free (probe);
+}
+
+static void
+probe_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Probe *probe = task_data;
+  g_autoptr(ConduitSftpSession) session = NULL;
+  GError *error = NULL;
+
+  session = conduit_sftp_session_open (probe->server, probe->timeout_s, &probe->fingerprint,
+                                       &error);
+  if (session == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * conduit_sftp_probe_async:
+ * @credential: an "sftp" credential
+ * @timeout_s: how long to wait for the server
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done, in the caller's main context
+ * @user_data: for @callback
+ *
+ * Connects with @credential, checks the host key and signs in, in a worker thread: the
+ * credential editor's Test. The finish function gives the server's fingerprint even when the
+ * host key was refused, so the person can accept it.
+ */
+void
+conduit_sftp_probe_async (ConduitCredential   *credential,
+                          guint                timeout_s,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  GError *error = NULL;
+  Probe *probe;
+
+  g_return_if_fail (CONDUIT_IS_CREDENTIAL (credential));
+
+  g_task_set_source_tag (task, conduit_sftp_probe_async);
+  probe = g_new0 (Probe, 1);
+  probe->timeout_s = timeout_s;
+  g_task_set_task_data (task, probe, (GDestroyNotify)probe_free);
+  probe->server = conduit_sftp_server_new_from_credential (credential, &error);
+  if (probe->server == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_run_in_thread (task, probe_thread);
+}
+
+/**
+ * conduit_sftp_probe_finish:
+ * @result: the result given to the callback
+ * @fingerprint: (out) (optional) (nullable): the server key's "SHA256:…" fingerprint, when the
+ *   connection got as far as seeing it
+ * @error: return location for an error
+ *
+ * Returns: whether the server is the accepted one and signed the user in
+ */
+gboolean
+conduit_sftp_probe_finish (GAsyncResult  *result,
+                           char         **fingerprint,
+                           GError       **error)
+{
+  Probe *probe;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  probe = g_task_get_task_data (G_TASK (result));
+  if (fingerprint != NULL)
+    *fingerprint = g_strdup (probe->fingerprint);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -95,6 +95,15 @@ gboolean            conduit_sftp_session_rename             (ConduitSftpSession 
                                                              const char          *to,
                                                              GError             **error);
 
+void                conduit_sftp_probe_async                (ConduitCredential   *credential,
+                                                             guint                timeout_s,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+gboolean            conduit_sftp_probe_finish               (GAsyncResult        *result,
+                                                             char               **fingerprint,
+                                                             GError             **error);
+
 void                conduit_sftp_entry_free                 (ConduitSftpEntry    *entry);
 JsonNode           *conduit_sftp_entry_to_json              (ConduitSftpEntry    *entry);
 
