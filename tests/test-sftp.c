@@ -184,11 +184,15 @@ test_upload (RunnerFixture *fixture,
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (g_ptr_array_index (out, 0)),
                                                "records"), ==, 2);
   g_free (text);
-  text = read_text (sftp_test_server_path (server, "orders-small.csv"));
-  g_assert_cmpstr (text, ==, "id,customer,total,size\r\nA-2,\"Ada, Ltd\",7,small\r\n");
-  /* no temporary file is left behind */
-  g_assert_false (g_file_test (sftp_test_server_path (server, ".orders-big.csv.conduit-part"),
-                               G_FILE_TEST_EXISTS));
+  {
+    g_autofree char *small = sftp_test_server_path (server, "orders-small.csv");
+    g_autofree char *part = sftp_test_server_path (server, ".orders-big.csv.conduit-part");
+
+    text = read_text (small);
+    g_assert_cmpstr (text, ==, "id,customer,total,size\r\nA-2,\"Ada, Ltd\",7,small\r\n");
+    /* no temporary file is left behind */
+    g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
+  }
 
   /* XLSX, read back from the server's disk by the record reader */
   g_free (settings);
