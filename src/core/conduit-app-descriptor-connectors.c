@@ -140,6 +140,21 @@ make_connector (ConduitAppDescriptor  *self,
   if (json_object_has_member (operation, "input"))
     input_fields = json_object_get_array_member (operation, "input");
   add_field_settings (settings, input_fields);
+  if (is_trigger)
+    {
+      /* conduit_scheduler_get_poll_seconds(): what makes `serve` poll the trigger on its own */
+      JsonObject *poll = json_object_new ();
+
+      json_object_set_string_member (poll, "key", "poll_seconds");
+      json_object_set_string_member (poll, "label", N_("Check every (seconds)"));
+      json_object_set_string_member (poll, "type", "integer");
+      json_object_set_int_member (poll, "default", 300);
+      json_object_set_int_member (poll, "minimum", 1);
+      json_object_set_int_member (poll, "maximum", 86400);
+      json_object_set_string_member (poll, "help",
+                                     N_("How often `conduit-cli serve` looks for new records"));
+      json_array_add_object_element (settings, poll);
+    }
   json_object_set_array_member (description, "settings", settings);
 
   /* A poll that starts from its cursor's initial value needs no starting point from the user:

@@ -21,6 +21,7 @@
 #include "conduit-executor-http.h"
 #include "conduit-executor-imap-poll.h"
 #include "conduit-executor-send-email.h"
+#include "conduit-executor-sftp.h"
 #include "conduit-executor-mapping.h"
 #include "conduit-executor-notify.h"
 #include "conduit-executor-trigger.h"
@@ -139,6 +140,9 @@ static const struct {
   { "db-new-rows", conduit_executor_db_poll_get_type },
   { "send-email", conduit_executor_send_email_get_type },
   { "imap-new-mail", conduit_executor_imap_poll_get_type },
+  { "sftp-upload", conduit_executor_sftp_upload_get_type },
+  { "sftp-download", conduit_executor_sftp_download_get_type },
+  { "sftp-new-file", conduit_executor_sftp_poll_get_type },
 };
 
 /**

@@ -1044,7 +1044,10 @@ route_output (ConduitRun            *self,
       if (spec == NULL)
         g_critical ("Node %s sent items out of an unknown port %s", node_id, ports[p]);
 
-      if (!is_trigger)
+      /* A trigger's items were recorded with the run's start, unless it found them itself,
+       * as a poll trigger (New E-mail, New File on SFTP) does: then they are recorded here,
+       * so the history shows them and `conduit-cli test save` keeps them as the test's input. */
+      if (!is_trigger || self->trigger_items == NULL || self->trigger_items->len == 0)
         conduit_run_record_items (self, data, ports[p], TRUE, items);
 
       if (self->keep_outputs)
