@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "conduit-db-writer.h"
+#include "conduit-history-store.h"
 #include "conduit-executor-db-common.h"
 #include "conduit-executor-db-write.h"
 #include "conduit-run.h"
@@ -164,8 +165,9 @@ mark_done_cb (GObject      *object,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!conduit_run_start_attempt_finish (CONDUIT_RUN (object), result, &error))
-    g_debug ("a sent mark could not be written: %s", error->message);
+  if (!conduit_history_store_start_attempts_finish (CONDUIT_HISTORY_STORE (object), result,
+                                                    &error))
+    g_debug ("the sent marks could not be written: %s", error->message);
   mark_settled (user_data, error != NULL);
 }
 
@@ -173,12 +175,23 @@ static gboolean
 start_marks_cb (gpointer user_data)
 {
   Marks *marks = user_data;
+  ConduitHistoryStore *history = conduit_run_get_history (marks->run);
+  ConduitStepRecord first = { 0 };
 
-  /* pending is n + 1 while the marks are asked for, so no callback ends the wait early */
-  for (guint i = 0; i < marks->n; i++)
-    conduit_run_start_attempt_async (marks->run, marks->node_id, marks->first + i, 1,
-                                     mark_done_cb, marks);
-  mark_settled (marks, FALSE);
+  /* without a history (or a run not recorded) there is nothing to mark */
+  if (history == NULL || conduit_run_get_id (marks->run) == 0)
+    {
+      mark_settled (marks, FALSE);
+      return G_SOURCE_REMOVE;
+    }
+
+  first.run_id = conduit_run_get_id (marks->run);
+  first.node_id = (char *)marks->node_id;
+  first.item_index = (gint)marks->first;
+  first.attempt = 1;
+  first.started_us = conduit_clock_get_wall_us (conduit_run_get_clock (marks->run));
+  first.status = (char *)conduit_step_status_to_string (CONDUIT_STEP_STATUS_STARTED);
+  conduit_history_store_start_attempts_async (history, &first, marks->n, mark_done_cb, marks);
   return G_SOURCE_REMOVE;
 }
 
@@ -196,7 +209,7 @@ write_marks (ConduitExecutorDbWrite *self,
   marks.node_id = self->node_id;
   marks.first = first;
   marks.n = n;
-  marks.pending = n + 1;
+  marks.pending = 1;
   g_mutex_init (&marks.mutex);
   g_cond_init (&marks.cond);
 
@@ -228,7 +241,10 @@ static gboolean
 record_ends_cb (gpointer user_data)
 {
   Ends *ends = user_data;
+  ConduitHistoryStore *history = conduit_run_get_history (ends->run);
+  ConduitStepRecord written = { 0 };
 
+  /* the rows that did not land one by one, with why; then the written ones at once */
   for (guint i = 0; i < ends->n; i++)
     {
       ConduitDbRowOutcome *outcome = &ends->outcomes[i];
@@ -237,8 +253,8 @@ record_ends_cb (gpointer user_data)
       ConduitErrorKind kind;
 
       if (outcome->written)
-        status = CONDUIT_STEP_STATUS_OK, kind = CONDUIT_ERROR_KIND_NONE;
-      else if (outcome->sent && g_strcmp0 (outcome->kind, "connection-lost") == 0)
+        continue;
+      if (outcome->sent && g_strcmp0 (outcome->kind, "connection-lost") == 0)
         /* the connection broke with the batch open: rolled back, unless the break came
          * during its COMMIT, which nobody can tell */
         status = CONDUIT_STEP_STATUS_UNKNOWN, kind = CONDUIT_ERROR_KIND_OUTCOME_UNKNOWN;
@@ -257,6 +273,16 @@ record_ends_cb (gpointer user_data)
       step.error_message = outcome->message;
       conduit_run_record_attempt (ends->run, &step);
     }
+
+  if (history == NULL || conduit_run_get_id (ends->run) == 0)
+    return G_SOURCE_REMOVE;
+  written.run_id = conduit_run_get_id (ends->run);
+  written.node_id = ends->node_id;
+  written.item_index = (gint)ends->first;
+  written.attempt = 1;
+  written.finished_us = ends->finished_us;
+  written.status = (char *)conduit_step_status_to_string (CONDUIT_STEP_STATUS_OK);
+  conduit_history_store_end_attempts (history, &written, ends->n);
   return G_SOURCE_REMOVE;
 }
 
