@@ -360,7 +360,10 @@ write_thread (GTask        *task,
       g_autoptr(GPtrArray) batch = g_ptr_array_new_full (n, NULL);
       ConduitDbRowOutcome *outcomes;
       gint64 started_us;
+      gint64 batch_us;
+      gint64 marked_us;
 
+      batch_us = g_get_monotonic_time ();
       if (stop_message == NULL && g_cancellable_is_cancelled (cancellable))
         {
           stop_kind = "cancelled";
@@ -386,7 +389,11 @@ write_thread (GTask        *task,
       for (guint i = start; i < start + n; i++)
         g_ptr_array_add (batch, g_ptr_array_index (self->items, i));
       started_us = conduit_clock_get_wall_us (conduit_run_get_clock (self->run));
+      marked_us = g_get_monotonic_time ();
       outcomes = conduit_db_writer_write (writer, batch, cancellable);
+      g_debug ("“%s”, rows %u to %u: marked in %.1f ms, written in %.1f ms", self->node_id,
+               start + 1, start + n, (marked_us - batch_us) / 1e3,
+               (g_get_monotonic_time () - marked_us) / 1e3);
 
       for (guint i = 0; i < n; i++)
         {
