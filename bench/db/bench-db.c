@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -232,19 +233,25 @@ spawn_flow (const char *self,
   GPid pid;
   int out = -1;
   int status = 0;
-  char buffer[64] = { 0 };
+  g_autoptr(GString) text = g_string_new (NULL);
+  char buffer[4096];
+  const char *last;
   ssize_t n;
 
   if (!g_spawn_async_with_pipes (NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
                                  &pid, NULL, &out, NULL, &error))
     g_error ("%s", error->message);
-  n = read (out, buffer, sizeof buffer - 1);
+  /* the seconds are the last line: debug messages (G_MESSAGES_DEBUG) go to stdout too */
+  while ((n = read (out, buffer, sizeof buffer - 1)) > 0)
+    g_string_append_len (text, buffer, n);
   close (out);
   if (wait4 (pid, &status, 0, &usage) != pid || !WIFEXITED (status) ||
-      WEXITSTATUS (status) != 0 || n <= 0)
+      WEXITSTATUS (status) != 0 || text->len == 0)
     g_error ("the flow process failed");
   *peak_kib = usage.ru_maxrss;
-  return g_ascii_strtod (buffer, NULL);
+  g_strchomp (text->str);
+  last = strrchr (text->str, '\n');
+  return g_ascii_strtod (last != NULL ? last + 1 : text->str, NULL);
 }
 
 int
@@ -265,7 +272,8 @@ main (int   argc,
 
   if (argc == 6 && g_str_equal (argv[1], "--flow"))
     {
-      /* the child: one flow run; the seconds on stdout */
+      /* the child: one flow run; the seconds on stdout, messages on stderr */
+      g_log_writer_default_set_use_stderr (TRUE);
       printf ("%.3f\n", run_flow (argv[2], argv[3], g_str_equal (argv[4], "write"),
                                   atoi (argv[5])));
       return 0;
