@@ -66,6 +66,22 @@ static GParamSpec *properties[N_PROPS];
 static void save_as (ConduitWindow *self);
 static void update_run_placement (ConduitWindow *self);
 
+/* A folder as GNOME's apps name it in a subtitle: "~/Flows" for one in the home folder, so a
+ * narrow header shows the part that tells flows apart rather than "/home/dana/". */
+static char *
+display_folder (GFile *folder)
+{
+  g_autoptr(GFile) home = g_file_new_for_path (g_get_home_dir ());
+  g_autofree char *relative = NULL;
+
+  if (g_file_equal (folder, home))
+    return g_strdup ("~");
+  relative = g_file_get_relative_path (home, folder);
+  if (relative != NULL)
+    return g_build_filename ("~", relative, NULL);
+  return g_file_get_parse_name (folder);
+}
+
 static void
 update_title (ConduitWindow *self)
 {
@@ -99,7 +115,7 @@ update_title (ConduitWindow *self)
 
       if (parent != NULL)
         {
-          g_autofree char *dir = g_file_get_parse_name (parent);
+          g_autofree char *dir = display_folder (parent);
           subtitle = g_strdup_printf ("%s — %s", basename, dir);
         }
       else

@@ -1,0 +1,280 @@
+/* test-attention-editor.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Defects of the editor from the usability test (#22) that the other tests did not cover: a
+ * flow opened fitted beside the inspector, a readable Fit, the palette's search by word, the
+ * window subtitle, accessible names. Each failed before its fix. */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "conduit-application.h"
+#include "conduit-editor.h"
+#include "conduit-graph-node.h"
+#include "conduit-graph-view.h"
+#include "conduit-palette.h"
+#include "conduit-window.h"
+#include "test-util.h"
+
+static char *test_home;
+
+typedef struct
+{
+  ConduitWindow *window;
+  const char    *page;
+} PageWait;
+
+static gboolean
+page_is_shown (gpointer data)
+{
+  PageWait *wait = data;
+
+  return g_strcmp0 (conduit_window_get_page_name (wait->window), wait->page) == 0 ||
+         g_strcmp0 (conduit_window_get_page_name (wait->window), "error") == 0;
+}
+
+static gboolean
+wake (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static ConduitWindow *
+open_window (GFile *file,
+             int    width,
+             int    height)
+{
+  ConduitWindow *window = g_object_ref_sink (conduit_window_new (NULL));
+  PageWait wait = { window, "editor" };
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  conduit_window_open_file (window, file);
+  guint waker = g_timeout_add (100, wake, NULL);
+
+  test_spin_until (page_is_shown, &wait, 10);
+  g_source_remove (waker);
+  if (g_strcmp0 (conduit_window_get_page_name (window), "error") == 0)
+    g_error ("%s", conduit_window_get_error_text (window));
+  g_assert_cmpstr (conduit_window_get_page_name (window), ==, "editor");
+  /* the sidebars slide in: let them take their width */
+  test_spin_for (800);
+  test_spin_idle ();
+  return window;
+}
+
+static void
+destroy_window (ConduitWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_spin_idle ();
+  g_assert_finalize_object (window);
+}
+
+/* Every card of the canvas (or only the trigger, "form") lies inside it and outside the
+ * inspector. */
+static void
+assert_cards_uncovered (ConduitWindow *window,
+                        gboolean       all)
+{
+  ConduitEditor *editor = conduit_window_get_editor (window);
+  GtkWidget *view = conduit_editor_get_graph_view (editor);
+  GtkWidget *inspector = GTK_WIDGET (conduit_editor_get_inspector (editor));
+  graphene_rect_t covered = GRAPHENE_RECT_INIT (0, 0, 0, 0);
+  guint n = 0;
+
+  g_assert_true (gtk_widget_get_mapped (view));
+  if (gtk_widget_get_mapped (inspector))
+    g_assert_true (gtk_widget_compute_bounds (inspector, view, &covered));
+  for (GtkWidget *child = gtk_widget_get_first_child (view); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      graphene_rect_t card;
+
+      if (!CONDUIT_IS_GRAPH_NODE (child) ||
+          (!all && g_strcmp0 (conduit_node_get_id (conduit_graph_node_get_node (CONDUIT_GRAPH_NODE (child))), "form") != 0))
+        continue;
+      n++;
+      g_assert_true (gtk_widget_get_child_visible (child));
+      g_assert_true (gtk_widget_compute_bounds (child, view, &card));
+      g_test_message ("%s at %.0f,%.0f %.0f×%.0f; inspector from x %.0f",
+                      conduit_node_get_id (conduit_graph_node_get_node (CONDUIT_GRAPH_NODE (child))),
+                      card.origin.x, card.origin.y, card.size.width, card.size.height,
+                      covered.origin.x);
+      g_assert_cmpfloat (card.origin.x, >=, 0);
+      g_assert_cmpfloat (card.origin.y, >=, 0);
+      g_assert_cmpfloat (card.origin.x + card.size.width, <=, gtk_widget_get_width (view));
+      g_assert_cmpfloat (card.origin.y + card.size.height, <=, gtk_widget_get_height (view));
+      g_assert_false (graphene_rect_intersection (&card, &covered, NULL));
+    }
+  g_assert_cmpuint (n, >=, all ? 4 : 1);
+}
+
+/* An example opens with every step in sight beside the inspector where the window is wide
+ * enough, at a zoom where the cards show their content; where it is not (narrow, the inspector
+ * folded over the canvas) with its start in sight, not under the inspector. */
+static void
+test_open_fitted (void)
+{
+  g_autofree char *path = test_example_path ("web-form-to-crm.conduit");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  const int widths[] = { 1280, 900, 640 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      ConduitWindow *window = open_window (file, widths[i], 760);
+      ConduitGraphView *view = CONDUIT_GRAPH_VIEW (conduit_editor_get_graph_view (conduit_window_get_editor (window)));
+
+      g_test_message ("window %d px wide", widths[i]);
+      assert_cards_uncovered (window, widths[i] >= 1280);
+      g_assert_cmpfloat (conduit_graph_viewport_get_zoom (conduit_graph_view_get_viewport (view)), >=, 0.5);
+      destroy_window (window);
+    }
+}
+
+/* Zoom to Fit on a flow too big to show readable stops at a zoom where cards show their
+ * content and shows the flow's start; the rest is a pan away. */
+static void
+test_fit_readable (void)
+{
+  g_autofree char *path = g_build_filename (test_home, "big.conduit", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GString) json = g_string_new ("{ \"version\": 1, \"name\": \"Big\", \"nodes\": [");
+  g_autoptr(GError) error = NULL;
+  ConduitWindow *window;
+  ConduitGraphView *view;
+  ConduitGraphViewport *viewport;
+  double x, y;
+
+  for (guint i = 0; i < 300; i++)
+    g_string_append_printf (json, "%s{ \"id\": \"n%u\", \"type\": \"%s\", \"position\": [%u, %u]%s }",
+                            i == 0 ? "" : ",", i, i == 0 ? "manual-trigger" : "filter",
+                            (i % 30) * 260, (i / 30) * 160,
+                            i == 0 ? "" : ", \"settings\": { \"condition\": \"true\" }");
+  g_string_append (json, "], \"links\": [] }");
+  g_assert_true (g_file_set_contents (path, json->str, -1, &error));
+  g_assert_no_error (error);
+
+  window = open_window (file, 1280, 800);
+  view = CONDUIT_GRAPH_VIEW (conduit_editor_get_graph_view (conduit_window_get_editor (window)));
+  viewport = conduit_graph_view_get_viewport (view);
+  conduit_graph_viewport_set_zoom (viewport, 1.7);
+  conduit_graph_view_zoom_to_fit (view);
+  g_assert_cmpfloat (conduit_graph_viewport_get_zoom (viewport), >=, 0.5);
+  /* the trigger, top left, is in sight */
+  conduit_graph_viewport_to_widget (viewport, 0, 0, &x, &y);
+  g_assert_cmpfloat (x, >=, 0);
+  g_assert_cmpfloat (y, >=, 0);
+  g_assert_cmpfloat (x, <, gtk_widget_get_width (GTK_WIDGET (view)) / 2.0);
+
+  destroy_window (window);
+  g_unlink (path);
+}
+
+/* The palette finds words by their start: "file" lists Read File and Write File, and no
+ * Outlook step (whose descriptions speak of "profile"). */
+static void
+test_palette_word_start (void)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  ConduitPalette *palette = CONDUIT_PALETTE (conduit_palette_new ());
+  GListModel *visible;
+  gboolean read_file = FALSE;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  gtk_window_set_child (window, GTK_WIDGET (palette));
+  gtk_window_present (window);
+  gtk_editable_set_text (conduit_palette_get_search_entry (palette), "file");
+  visible = conduit_palette_get_visible (palette);
+  while (g_list_model_get_n_items (visible) > 10 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (g_list_model_get_n_items (visible), >, 0);
+  for (guint i = 0; i < g_list_model_get_n_items (visible); i++)
+    {
+      g_autoptr(ConduitConnector) connector = g_list_model_get_item (visible, i);
+      const char *id = conduit_connector_get_id (connector);
+
+      g_test_message ("“file” finds %s", id);
+      g_assert_null (strstr (id, "outlook"));
+      read_file |= g_str_equal (id, "read-file");
+    }
+  g_assert_true (read_file);
+  gtk_window_destroy (window);
+  test_spin_idle ();
+}
+
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A flow in the home folder is shown as "~/Flows", not by its full path. */
+static void
+test_subtitle_home (void)
+{
+  g_autofree char *folder = g_build_filename (g_get_home_dir (), "Flows", NULL);
+  g_autofree char *path = g_build_filename (folder, "leads.conduit", NULL);
+  g_autofree char *example = test_example_path ("web-form-to-crm.conduit");
+  g_autofree char *contents = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  ConduitWindow *window;
+  GtkWidget *title;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_true (g_file_get_contents (example, &contents, NULL, &error));
+  g_assert_true (g_file_set_contents (path, contents, -1, &error));
+  g_assert_no_error (error);
+
+  window = open_window (file, 1000, 700);
+  title = find_type (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE);
+  g_assert_nonnull (title);
+  g_assert_cmpstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (title)), ==,
+                   "leads.conduit — ~/Flows");
+  destroy_window (window);
+  g_unlink (path);
+  g_rmdir (folder);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  /* A home of its own, made before GLib reads $HOME, for the files this test writes there. */
+  test_home = g_dir_make_tmp ("conduit-attention-editor-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("HOME", test_home, TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/conduit/attention/editor/open-fitted", test_open_fitted);
+  g_test_add_func ("/conduit/attention/editor/fit-readable", test_fit_readable);
+  g_test_add_func ("/conduit/attention/editor/palette-word-start", test_palette_word_start);
+  g_test_add_func ("/conduit/attention/editor/subtitle-home", test_subtitle_home);
+  status = g_test_run ();
+  test_remove_tree (test_home);
+  g_free (test_home);
+  return status;
+}
