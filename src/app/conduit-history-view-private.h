@@ -44,6 +44,8 @@ struct _ConduitHistoryView
   AdwStatusPage       *empty_page;
   GtkWidget           *back_button;
   GtkWidget           *attention_row;
+  GtkWidget           *more_button;
+  GtkWidget           *resolve_button;
   GtkLabel            *attention_label;
   GtkBox              *details_box;
 };

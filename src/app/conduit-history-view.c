@@ -665,6 +665,21 @@ range_start (ConduitHistoryRange range)
     }
 }
 
+/* In GTK 4.8 a menu button's focus is its inner toggle button, which does not take the menu
+ * button's accessible name: a screen reader said only the label, or nothing for an icon. */
+static void
+name_menu_button (GtkWidget  *menu_button,
+                  const char *name)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  name, -1);
+  for (GtkWidget *child = gtk_widget_get_first_child (menu_button); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      name, -1);
+}
+
 /* The filters in the Filter button's popover, which are out of sight once it closes. */
 static guint
 n_active_filters (ConduitHistoryView *self)
@@ -690,9 +705,7 @@ show_filter_count (ConduitHistoryView *self,
     {
       gtk_menu_button_set_label (self->filter_button, _("_Filter"));
       gtk_widget_remove_css_class (GTK_WIDGET (self->filter_button), "accent");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->filter_button),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("Filter runs by status, time and flow"), -1);
+      name_menu_button (GTK_WIDGET (self->filter_button), _("Filter runs by status, time and flow"));
       return;
     }
   /* Translators: the Filter button while filters are on; %u is how many */
@@ -702,8 +715,7 @@ show_filter_count (ConduitHistoryView *self,
                                        n_filters), n_filters);
   gtk_menu_button_set_label (self->filter_button, label);
   gtk_widget_add_css_class (GTK_WIDGET (self->filter_button), "accent");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->filter_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  name_menu_button (GTK_WIDGET (self->filter_button), name);
 }
 
 static void
@@ -1176,6 +1188,8 @@ conduit_history_view_class_init (ConduitHistoryViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, filter_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, attention_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, attention_row);
+  gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, more_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, resolve_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, attention_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, run_list);
   gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, list_stack);
@@ -1220,6 +1234,9 @@ conduit_history_view_init (ConduitHistoryView *self)
   g_signal_connect_swapped (self->range_dropdown, "notify::selected", G_CALLBACK (apply_filters), self);
   g_signal_connect_swapped (self->attention_button, "toggled", G_CALLBACK (apply_filters), self);
 
+  name_menu_button (self->more_button, _("More history actions"));
+  name_menu_button (self->resolve_button,
+                    _("Resolve this run: re-run its unsent or all items, or mark it handled"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.export-list", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.delete-listed", FALSE);
   show_details (self, 0);

@@ -30,6 +30,7 @@ struct _ConduitWindow
   /* template children */
   AdwToastOverlay      *toast_overlay;
   AdwWindowTitle       *window_title;
+  GtkWidget            *primary_menu_button;
   GtkStack             *main_stack;
   AdwStatusPage        *error_page;
   GtkLabel             *error_label;
@@ -1056,6 +1057,7 @@ conduit_window_class_init (ConduitWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/conduit/Conduit/conduit-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, error_label);
@@ -1095,12 +1097,26 @@ conduit_window_class_init (ConduitWindowClass *klass)
                                        "win.show-history", NULL);
 }
 
+/* In GTK 4.8 a menu button's focus is its inner toggle button, which does not take the menu
+ * button's accessible name: a screen reader said nothing for the icon. */
+static void
+name_menu_button (GtkWidget  *menu_button,
+                  const char *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (menu_button); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      name, -1);
+}
+
 static void
 conduit_window_init (ConduitWindow *self)
 {
   GtkDropTarget *drop_target;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  name_menu_button (self->primary_menu_button, _("Main menu"));
 
   g_object_bind_property (self->editor, "show-inspector", self->inspector_button, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);

@@ -17,7 +17,10 @@
 #include "conduit-editor.h"
 #include "conduit-graph-node.h"
 #include "conduit-graph-view.h"
+#include "conduit-history-view.h"
+#include "conduit-mapping-editor.h"
 #include "conduit-palette.h"
+#include "conduit-run-panel.h"
 #include "conduit-window.h"
 #include "test-util.h"
 
@@ -51,11 +54,12 @@ open_window (GFile *file,
 {
   ConduitWindow *window = g_object_ref_sink (conduit_window_new (NULL));
   PageWait wait = { window, "editor" };
+  guint waker;
 
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
   conduit_window_open_file (window, file);
-  guint waker = g_timeout_add (100, wake, NULL);
+  waker = g_timeout_add (100, wake, NULL);
 
   test_spin_until (page_is_shown, &wait, 10);
   g_source_remove (waker);
@@ -254,6 +258,181 @@ test_subtitle_home (void)
   g_rmdir (folder);
 }
 
+/* ---- accessible names ---- */
+
+static gboolean
+has_label (GtkWidget *widget)
+{
+  return gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+         gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+}
+
+/* What a screen reader can call @widget, the way GTK 4.8 gets it: its accessible label, or for
+ * a plain button or check its label text — not a mnemonic's raw "_New Flow", not an icon, not
+ * a label widget of an expander, and not the inner toggle of a drop-down or a menu button
+ * (those read "GtkToggleButton" or their label alone). */
+static gboolean
+is_named (GtkWidget *widget)
+{
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+
+  if (has_label (widget))
+    return TRUE;
+  if (GTK_IS_TOGGLE_BUTTON (widget) && parent != NULL &&
+      (GTK_IS_DROP_DOWN (parent) || GTK_IS_MENU_BUTTON (parent)))
+    return FALSE;
+  if (GTK_IS_BUTTON (widget))
+    {
+      const char *label = gtk_button_get_label (GTK_BUTTON (widget));
+
+      return label != NULL && *label != '\0' && gtk_button_get_icon_name (GTK_BUTTON (widget)) == NULL &&
+             !gtk_button_get_use_underline (GTK_BUTTON (widget));
+    }
+  if (GTK_IS_CHECK_BUTTON (widget))
+    return gtk_check_button_get_label (GTK_CHECK_BUTTON (widget)) != NULL;
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)) != NULL;
+  return FALSE;
+}
+
+static gboolean
+is_interactive (GtkWidget *widget)
+{
+  return GTK_IS_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget) || GTK_IS_SWITCH (widget) ||
+         GTK_IS_EXPANDER (widget) || GTK_IS_ENTRY (widget) || GTK_IS_SEARCH_ENTRY (widget) ||
+         GTK_IS_SPIN_BUTTON (widget) || GTK_IS_DROP_DOWN (widget) || GTK_IS_MENU_BUTTON (widget) ||
+         GTK_IS_TEXT_VIEW (widget) || GTK_IS_SCALE (widget);
+}
+
+/* Walks what is shown under @widget and lists every control a screen reader cannot name. The
+ * canvas's cards and ports are checked by the graph view's own tests. */
+static guint
+check_names (GtkWidget *widget,
+             GString   *missing)
+{
+  guint checked = 0;
+
+  if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget) ||
+      CONDUIT_IS_GRAPH_VIEW (widget))
+    return 0;
+  /* a drop-down's or a menu button's focus, and name, is its inner toggle: checked below */
+  if (is_interactive (widget) && !GTK_IS_DROP_DOWN (widget) && !GTK_IS_MENU_BUTTON (widget))
+    {
+      checked++;
+      if (!is_named (widget))
+        g_string_append_printf (missing, "%s under %s (tooltip “%s”)\n", G_OBJECT_TYPE_NAME (widget),
+                                G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)),
+                                gtk_widget_get_tooltip_text (widget));
+      /* an entry's text, a spin button's text, a search entry's insides are named by it */
+      if (!GTK_IS_EXPANDER (widget))
+        return checked;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    checked += check_names (child, missing);
+  return checked;
+}
+
+static void
+run_done (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  ConduitRun **run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *run = conduit_runner_run_finish (CONDUIT_RUNNER (object), result, &error);
+  g_assert_no_error (error);
+}
+
+/* The start page, the editor, the history, the mapping table and the run panel after a run:
+ * every control there has a name a screen reader can say. */
+static void
+test_accessible_names (void)
+{
+  g_autofree char *path = test_example_path ("web-form-to-crm.conduit");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GString) missing = g_string_new (NULL);
+  g_autofree char *db = g_build_filename (test_home, "history.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitHistoryStore) store = NULL;
+  g_autoptr(ConduitRunner) runner = NULL;
+  g_autoptr(ConduitRun) run = NULL;
+  ConduitWindow *window = g_object_ref_sink (conduit_window_new (NULL));
+  ConduitDocument *document;
+  GtkWindow *table_window;
+  GtkWidget *table;
+  GtkWidget *panel;
+  guint checked;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  test_spin_idle ();
+  checked = check_names (GTK_WIDGET (window), missing);
+  destroy_window (window);
+
+  window = open_window (file, 1280, 800);
+  document = conduit_window_get_document (window);
+  checked += check_names (GTK_WIDGET (window), missing);
+
+  /* the history, with the runs of a flow run here */
+  store = conduit_history_store_new (db, &error);
+  g_assert_no_error (error);
+  runner = conduit_runner_new (conduit_connector_registry_get_default (), store);
+  {
+    g_autoptr(GPtrArray) problems = NULL;
+    g_autoptr(ConduitFlow) flow = conduit_flow_new_from_data (conduit_connector_registry_get_default (),
+      "{ \"version\": 1, \"name\": \"Local\", \"nodes\": ["
+      "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0],"
+      "    \"settings\": { \"items\": [{\"n\": 1}, {\"n\": 2}] } },"
+      "  { \"id\": \"keep\", \"type\": \"filter\", \"position\": [240, 0],"
+      "    \"settings\": { \"condition\": \"n > 1\" } } ],"
+      " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"keep\", \"to_port\": \"in\" } ] }",
+      -1, &problems, &error);
+
+    g_assert_no_error (error);
+    conduit_runner_run_async (runner, flow, NULL, NULL, NULL, run_done, &run);
+    while (run == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (conduit_history_store_flush (store, &error));
+
+    panel = conduit_run_panel_new ();
+    gtk_window_set_child (table_window = GTK_WINDOW (gtk_window_new ()), panel);
+    gtk_window_present (table_window);
+    conduit_run_panel_set_run (CONDUIT_RUN_PANEL (panel), run);
+    conduit_run_panel_set_node (CONDUIT_RUN_PANEL (panel), conduit_flow_lookup_node (flow, "keep"));
+    test_spin_idle ();
+    checked += check_names (panel, missing);
+    gtk_window_destroy (table_window);
+  }
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-history", NULL);
+  conduit_history_view_set_runner (conduit_window_get_history_view (window), runner);
+  conduit_history_view_select_run (conduit_window_get_history_view (window), conduit_run_get_id (run));
+  test_spin_idle ();
+  checked += check_names (GTK_WIDGET (window), missing);
+
+  /* the mapping table of the example's Map Fields step */
+  table = conduit_mapping_editor_new ();
+  table_window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_child (table_window, table);
+  gtk_window_set_default_size (table_window, 1400, 900);
+  conduit_mapping_editor_set_node (CONDUIT_MAPPING_EDITOR (table), document,
+                                   conduit_flow_lookup_node (conduit_document_get_flow (document), "map"));
+  gtk_window_present (table_window);
+  test_spin_idle ();
+  checked += check_names (table, missing);
+  conduit_mapping_editor_set_node (CONDUIT_MAPPING_EDITOR (table), NULL, NULL);
+  gtk_window_destroy (table_window);
+
+  conduit_history_view_set_runner (conduit_window_get_history_view (window), NULL);
+  destroy_window (window);
+  conduit_history_store_close (store);
+
+  g_test_message ("%u controls checked", checked);
+  g_assert_cmpuint (checked, >, 60);
+  g_assert_cmpstr (missing->str, ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -273,6 +452,7 @@ main (int   argc,
   g_test_add_func ("/conduit/attention/editor/fit-readable", test_fit_readable);
   g_test_add_func ("/conduit/attention/editor/palette-word-start", test_palette_word_start);
   g_test_add_func ("/conduit/attention/editor/subtitle-home", test_subtitle_home);
+  g_test_add_func ("/conduit/attention/editor/accessible-names", test_accessible_names);
   status = g_test_run ();
   test_remove_tree (test_home);
   g_free (test_home);
