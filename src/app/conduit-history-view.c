@@ -1028,6 +1028,7 @@ rerun_finished (GObject      *object,
   GtkWidget *overlay;
   AdwToast *toast;
   g_autofree char *text = NULL;
+  g_autofree char *number = NULL;
   gint64 id;
 
   run = conduit_history_view_rerun_finish (self, result, &error);
@@ -1042,7 +1043,9 @@ rerun_finished (GObject      *object,
     return;
 
   /* The filters hide the new run: say where it went rather than seem to do nothing. */
-  text = g_strdup_printf (_("Re-run as run %" G_GINT64_FORMAT " (%s); the filters hide it"), id,
+  number = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  /* Translators: the first %s is a run's number, the second its status */
+  text = g_strdup_printf (_("Re-run as run %s (%s); the filters hide it"), number,
                           status_label (conduit_run_get_record (run)->status));
   overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
   if (overlay == NULL)

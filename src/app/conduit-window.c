@@ -794,6 +794,37 @@ new_start_row (const char *title,
   return row;
 }
 
+/* The bundled examples' names and descriptions, for translators: the examples are flow files,
+ * which xgettext cannot read, and the start page shows these in the user's language. The test
+ * /conduit/attention/editor/examples-translatable fails when an example is missing here. */
+static const char * const example_strings[] = {
+  N_("Customer CSV export to the billing API"),
+  N_("Each row of the nightly customer export becomes a customer in the billing system; "
+     "rows the mapping refuses and calls that fail are kept in files to fix and resend."),
+  N_("Shop orders into reporting"),
+  N_("Every few minutes, the orders that are new or changed in the shop's MySQL database "
+     "since the last run are filtered to the paid ones, mapped and upserted into the "
+     "reporting PostgreSQL database; a row either side refuses goes to an error port with "
+     "the database's reason."),
+  N_("Web form lead to CRM contact"),
+  N_("Each web-form submission becomes a CRM contact, and the sales channel hears about it."),
+  N_("Shop order to fulfilment"),
+  N_("Every paid order the shop announces goes to the warehouse once, even when the shop "
+     "sends the same event twice."),
+};
+
+/* An example's text in the user's language, when it is one of the strings above. */
+static const char *
+example_text (const char *text)
+{
+  if (text == NULL)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (example_strings); i++)
+    if (g_str_equal (text, example_strings[i]))
+      return _(example_strings[i]);
+  return text;
+}
+
 static void
 populate_examples (ConduitWindow *self)
 {
@@ -821,11 +852,11 @@ populate_examples (ConduitWindow *self)
         }
 
       gtk_list_box_append (self->examples_list,
-                           new_start_row (conduit_flow_get_name (flow),
-                                          conduit_flow_get_description (flow),
+                           new_start_row (example_text (conduit_flow_get_name (flow)),
+                                          example_text (conduit_flow_get_description (flow)),
                                           "win.open-example", g_variant_new_string (names[i])));
       {
-        g_autoptr(GMenuItem) item = g_menu_item_new (conduit_flow_get_name (flow), NULL);
+        g_autoptr(GMenuItem) item = g_menu_item_new (example_text (conduit_flow_get_name (flow)), NULL);
 
         g_menu_item_set_action_and_target_value (item, "win.open-example",
                                                  g_variant_new_string (names[i]));

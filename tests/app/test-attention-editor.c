@@ -11,6 +11,9 @@
 
 #include "config.h"
 
+#include <locale.h>
+
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
 #include "conduit-application.h"
@@ -433,6 +436,117 @@ test_accessible_names (void)
   g_assert_cmpstr (missing->str, ==, "");
 }
 
+/* ---- German ---- */
+
+static GtkWidget *
+find_class (GtkWidget  *widget,
+            const char *css_class)
+{
+  if (gtk_widget_has_css_class (widget, css_class))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_class (child, css_class);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+collect_row_titles (GtkWidget *widget,
+                    GPtrArray *titles)
+{
+  if (ADW_IS_ACTION_ROW (widget))
+    g_ptr_array_add (titles, (gpointer)adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_row_titles (child, titles);
+}
+
+/* In German a card's badge after a test run fits the card, and the start page's examples are
+ * in German. Uses the translation the build compiled. */
+static void
+test_german (void)
+{
+  g_autofree char *po = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "po", NULL);
+  g_autofree char *examples = g_build_filename (g_getenv ("CONDUIT_SOURCE_DIR"), "data", "examples", NULL);
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(ConduitNode) node = conduit_node_new ("crm", "http-request");
+  g_autoptr(GPtrArray) titles = g_ptr_array_new ();
+  ConduitConnector *connector = conduit_connector_registry_lookup (conduit_connector_registry_get_default (),
+                                                                  "http-request");
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  ConduitWindow *main_window;
+  GtkWidget *card = conduit_graph_node_new (node, connector);
+  GtkWidget *badge;
+  int natural = 0;
+  const char *name;
+  guint n_examples = 0;
+
+  bindtextdomain (GETTEXT_PACKAGE, po);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  setlocale (LC_ALL, "C.UTF-8");
+  g_setenv ("LANGUAGE", "de", TRUE);
+  if (g_strcmp0 (_("Runs That Need Attention"), "Runs That Need Attention") == 0)
+    {
+      g_test_skip ("the German translation is not compiled in this build");
+      g_setenv ("LANGUAGE", "en", TRUE);
+      gtk_window_destroy (window);
+      return;
+    }
+
+  /* the badge of a step where both items failed */
+  gtk_window_set_child (window, card);
+  gtk_window_present (window);
+  conduit_graph_node_set_status (CONDUIT_GRAPH_NODE (card), "failed", 0, 2, 1);
+  test_spin_idle ();
+  badge = find_class (card, "node-status");
+  g_assert_nonnull (badge);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (badge)), ==, "0 ok · 2 Fehler · 1 abgelehnt");
+  gtk_widget_measure (badge, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  g_test_message ("badge needs %d px of %d", natural, gtk_widget_get_width (badge));
+  g_assert_cmpint (natural, <=, gtk_widget_get_width (badge));
+  gtk_window_destroy (window);
+
+  /* the examples on the start page */
+  main_window = g_object_ref_sink (conduit_window_new (NULL));
+  gtk_window_present (GTK_WINDOW (main_window));
+  test_spin_idle ();
+  collect_row_titles (GTK_WIDGET (main_window), titles);
+  dir = g_dir_open (examples, 0, NULL);
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autoptr(ConduitFlow) flow = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) problems = NULL;
+      g_autofree char *json = NULL;
+
+      if (!g_str_has_suffix (name, ".conduit"))
+        continue;
+      path = g_build_filename (examples, name, NULL);
+      g_assert_true (g_file_get_contents (path, &json, NULL, &error));
+      flow = conduit_flow_new_from_data (conduit_connector_registry_get_default (), json, -1,
+                                         &problems, &error);
+      g_assert_no_error (error);
+      n_examples++;
+      g_test_message ("%s: “%s”", name, conduit_flow_get_name (flow));
+      /* translated, and listed so (the recent flows may list the English name: the file's) */
+      g_assert_cmpstr (_(conduit_flow_get_name (flow)), !=, conduit_flow_get_name (flow));
+      g_assert_cmpstr (_(conduit_flow_get_description (flow)), !=, conduit_flow_get_description (flow));
+      g_assert_true (g_ptr_array_find_with_equal_func (titles, _(conduit_flow_get_name (flow)),
+                                                       g_str_equal, NULL));
+    }
+  g_assert_cmpuint (n_examples, >=, 4);
+  destroy_window (main_window);
+  g_setenv ("LANGUAGE", "en", TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -453,6 +567,7 @@ main (int   argc,
   g_test_add_func ("/conduit/attention/editor/palette-word-start", test_palette_word_start);
   g_test_add_func ("/conduit/attention/editor/subtitle-home", test_subtitle_home);
   g_test_add_func ("/conduit/attention/editor/accessible-names", test_accessible_names);
+  g_test_add_func ("/conduit/attention/editor/german", test_german);
   status = g_test_run ();
   test_remove_tree (test_home);
   g_free (test_home);
