@@ -146,6 +146,11 @@ const char *
 _conduit_graph_view_card_title (ConduitGraphNode *card);
 graphene_rect_t
 _conduit_graph_view_visible_canvas_rect (ConduitGraphView *self);
+gboolean
+_conduit_graph_view_spot_is_free (ConduitGraphView *self,
+                                  double            x,
+                                  double            y,
+                                  GPtrArray        *ignore);
 graphene_rect_t
 _conduit_graph_view_card_canvas_rect (ConduitGraphNode *card);
 const graphene_rect_t *

@@ -819,8 +819,33 @@ _conduit_graph_view_reveal_card (ConduitGraphView *self,
   gtk_widget_set_child_visible (GTK_WIDGET (card), TRUE);
 }
 
+/* Whether a card put at (x, y) would overlap none of the cards there (those of @ignore
+ * aside), with a little room around so that their ports stay apart. */
+gboolean
+_conduit_graph_view_spot_is_free (ConduitGraphView *self,
+                                  double            x,
+                                  double            y,
+                                  GPtrArray        *ignore)
+{
+  graphene_rect_t spot = GRAPHENE_RECT_INIT (x - GRID_STEP / 2, y - GRID_STEP / 2,
+                                             CONDUIT_GRAPH_NODE_WIDTH + GRID_STEP,
+                                             CONDUIT_GRAPH_NODE_HEADER * 2 + GRID_STEP);
+
+  for (guint i = 0; i < self->cards->len; i++)
+    {
+      ConduitGraphNode *card = g_ptr_array_index (self->cards, i);
+      graphene_rect_t rect = _conduit_graph_view_card_canvas_rect (card);
+
+      if (ignore != NULL && g_ptr_array_find (ignore, conduit_graph_node_get_node (card), NULL))
+        continue;
+      if (graphene_rect_intersection (&spot, &rect, NULL))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* A free spot for a new card near (x, y): step down-right past cards already there, so that
- * adding several nodes in a row does not stack them. */
+ * adding several nodes in a row does not stack them — nor land one on another half-covered. */
 static void
 find_free_spot (ConduitGraphView *self,
                 double           *x,
@@ -828,16 +853,7 @@ find_free_spot (ConduitGraphView *self,
 {
   for (guint attempt = 0; attempt < 50; attempt++)
     {
-      gboolean taken = FALSE;
-
-      for (guint i = 0; i < self->cards->len && !taken; i++)
-        {
-          ConduitNode *node = conduit_graph_node_get_node (g_ptr_array_index (self->cards, i));
-
-          taken = fabs (conduit_node_get_x (node) - *x) < 10
-                  && fabs (conduit_node_get_y (node) - *y) < 10;
-        }
-      if (!taken)
+      if (_conduit_graph_view_spot_is_free (self, *x, *y, NULL))
         return;
       *x += 2 * GRID_STEP;
       *y += 2 * GRID_STEP;

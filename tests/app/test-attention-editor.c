@@ -26,6 +26,7 @@
 #include "conduit-run-panel.h"
 #include "conduit-window.h"
 #include "test-util.h"
+#include "graph-test-common.h"
 
 static char *test_home;
 
@@ -547,6 +548,62 @@ test_german (void)
   g_setenv ("LANGUAGE", "en", TRUE);
 }
 
+/* ---- steps added or pasted ---- */
+
+/* No two cards of @view overlap. */
+static void
+assert_no_overlap (ConduitGraphView *view)
+{
+  g_autoptr(GPtrArray) rects = g_ptr_array_new_with_free_func (g_free);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (view)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      ConduitNode *node;
+      graphene_rect_t *rect;
+
+      if (!CONDUIT_IS_GRAPH_NODE (child))
+        continue;
+      node = conduit_graph_node_get_node (CONDUIT_GRAPH_NODE (child));
+      rect = g_new (graphene_rect_t, 1);
+      *rect = GRAPHENE_RECT_INIT (conduit_node_get_x (node), conduit_node_get_y (node),
+                                  CONDUIT_GRAPH_NODE_WIDTH,
+                                  conduit_graph_node_get_height (CONDUIT_GRAPH_NODE (child)));
+      for (guint i = 0; i < rects->len; i++)
+        if (graphene_rect_intersection (rect, g_ptr_array_index (rects, i), NULL))
+          g_error ("%s at %.0f,%.0f lies on another card", conduit_node_get_id (node),
+                   rect->origin.x, rect->origin.y);
+      g_ptr_array_add (rects, rect);
+    }
+  g_assert_cmpuint (rects->len, >, 4);
+}
+
+/* Steps added by keyboard (the palette's Enter) and duplicated or pasted twice land beside the
+ * cards already there, not on them. */
+static void
+test_added_not_stacked (void)
+{
+  g_autoptr(ConduitDocument) document = graph_test_load_example ();
+  ConduitGraphView *view;
+  g_autoptr(GtkWindow) window = graph_test_show (document, 1000, 700, &view);
+
+  for (guint i = 0; i < 3; i++)
+    g_assert_nonnull (conduit_graph_view_add_node (view, "filter"));
+  graph_test_drain ();
+  assert_no_overlap (view);
+
+  conduit_graph_view_select_node (view, conduit_flow_lookup_node (conduit_document_get_flow (document), "map"));
+  for (guint i = 0; i < 2; i++)
+    {
+      conduit_graph_view_select_node (view, conduit_flow_lookup_node (conduit_document_get_flow (document), "map"));
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "graph.duplicate", NULL));
+      graph_test_drain ();
+    }
+  assert_no_overlap (view);
+  gtk_window_destroy (window);
+  graph_test_drain ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -568,6 +625,7 @@ main (int   argc,
   g_test_add_func ("/conduit/attention/editor/subtitle-home", test_subtitle_home);
   g_test_add_func ("/conduit/attention/editor/accessible-names", test_accessible_names);
   g_test_add_func ("/conduit/attention/editor/german", test_german);
+  g_test_add_func ("/conduit/attention/editor/added-not-stacked", test_added_not_stacked);
   status = g_test_run ();
   test_remove_tree (test_home);
   g_free (test_home);
