@@ -21,6 +21,7 @@
 #include "conduit-graph-node.h"
 #include "conduit-graph-view.h"
 #include "conduit-history-view.h"
+#include "conduit-inspector.h"
 #include "conduit-mapping-editor.h"
 #include "conduit-palette.h"
 #include "conduit-run-panel.h"
@@ -604,6 +605,92 @@ test_added_not_stacked (void)
   graph_test_drain ();
 }
 
+/* ---- the inspector's text boxes and the wheel ---- */
+
+static GtkEventController *
+capture_scroll_controller (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_SCROLL (controller) &&
+          gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+        return controller;
+    }
+  return NULL;
+}
+
+/* A setting's text box (the sample items), not the flow's description. */
+static GtkWidget *
+find_setting_text (GtkWidget *widget)
+{
+  if (GTK_IS_TEXT_VIEW (widget) && gtk_widget_get_mapped (widget) &&
+      GTK_IS_SCROLLED_WINDOW (gtk_widget_get_parent (widget)))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_setting_text (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The wheel over a JSON box scrolls the inspector's form until the box is clicked into. */
+static void
+test_json_box_wheel (void)
+{
+  g_autoptr(ConduitDocument) document = graph_test_load_example ();
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  GtkWidget *inspector = conduit_inspector_new ();
+  GtkWidget *editor, *inner, *outer;
+  GtkEventController *scroll;
+  GtkAdjustment *form;
+  gboolean handled = FALSE;
+  double before;
+
+  gtk_window_set_default_size (window, 360, 420);
+  gtk_window_set_child (window, inspector);
+  conduit_inspector_set_document (CONDUIT_INSPECTOR (inspector), document);
+  conduit_inspector_set_node (CONDUIT_INSPECTOR (inspector),
+                              conduit_flow_lookup_node (conduit_document_get_flow (document), "form"));
+  gtk_window_present (window);
+  test_spin_idle ();
+
+  editor = find_setting_text (inspector);
+  g_assert_nonnull (editor);
+  inner = gtk_widget_get_ancestor (editor, GTK_TYPE_SCROLLED_WINDOW);
+  outer = gtk_widget_get_ancestor (gtk_widget_get_parent (inner), GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (outer);
+  form = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (outer));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (form) - gtk_adjustment_get_page_size (form), >, 100);
+  gtk_adjustment_set_value (form, 0);
+
+  /* not focused: the form scrolls, the box does not take the wheel */
+  scroll = capture_scroll_controller (inner);
+  g_assert_nonnull (scroll);
+  before = gtk_adjustment_get_value (form);
+  g_signal_emit_by_name (scroll, "scroll", 0.0, 2.0, &handled);
+  g_assert_true (handled);
+  g_assert_cmpfloat (gtk_adjustment_get_value (form), >, before);
+
+  /* clicked into: the wheel is the box's */
+  gtk_widget_grab_focus (editor);
+  before = gtk_adjustment_get_value (form);
+  g_signal_emit_by_name (scroll, "scroll", 0.0, 2.0, &handled);
+  g_assert_false (handled);
+  g_assert_cmpfloat (gtk_adjustment_get_value (form), ==, before);
+
+  conduit_inspector_set_node (CONDUIT_INSPECTOR (inspector), NULL);
+  gtk_window_destroy (window);
+  test_spin_idle ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -626,6 +713,7 @@ main (int   argc,
   g_test_add_func ("/conduit/attention/editor/accessible-names", test_accessible_names);
   g_test_add_func ("/conduit/attention/editor/german", test_german);
   g_test_add_func ("/conduit/attention/editor/added-not-stacked", test_added_not_stacked);
+  g_test_add_func ("/conduit/attention/editor/json-box-wheel", test_json_box_wheel);
   status = g_test_run ();
   test_remove_tree (test_home);
   g_free (test_home);
