@@ -78,11 +78,18 @@ row_position (ConduitMappingEditor *self,
 
 /* ---- computing what the table shows --------------------------------------------------- */
 
+/* A null that is sent and a field that is left out reach the destination differently (a
+ * null can clear a field there), so the preview names them apart. */
 static char *
-value_to_text (JsonNode *value)
+value_to_text (JsonNode *value,
+               gboolean  written)
 {
-  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
-    return g_strdup (_("(no value)"));
+  if (value == NULL || (JSON_NODE_HOLDS_NULL (value) && !written))
+    /* Translators: the preview of a mapping row whose field is not sent at all */
+    return g_strdup (_("(left out)"));
+  if (JSON_NODE_HOLDS_NULL (value))
+    /* Translators: the preview of a mapping row that sends its field as JSON null */
+    return g_strdup (_("(null)"));
   if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
     {
       const char *text = json_node_get_string (value);
@@ -126,7 +133,7 @@ compute_states (ConduitMappingEditor *self,
       else if (shown->value == NULL)
         state->preview = g_strdup ("—");
       else
-        state->preview = value_to_text (shown->value);
+        state->preview = value_to_text (shown->value, shown->written);
 
       if (shown->reasons->len > 0)
         {
