@@ -18,4 +18,9 @@ JsonNode *conduit_run_export_to_json (ConduitHistoryStore     *store,
                                       gint64                   run_id,
                                       GError                 **error);
 
+void      conduit_run_group_items_by_node   (GPtrArray  *items);
+char     *conduit_run_describe_item_samples (GPtrArray  *steps,
+                                             GPtrArray  *items,
+                                             const char *node_id);
+
 G_END_DECLS
