@@ -77,6 +77,7 @@ struct _ConduitRun
   char             *poll_cursor;
   gboolean          nothing_new;   /* a poll whose records were all seen before */
   gboolean          interrupted;  /* cancelled because the process stops: see below */
+  GHashTable       *late_trigger_items;  /* positions ≥ MAX_RECORDED_ITEMS recorded */
 };
 
 void conduit_run_record_items (ConduitRun *self,
@@ -85,5 +86,8 @@ void conduit_run_record_items (ConduitRun *self,
                                gboolean    is_output,
                                gboolean    keep_all,
                                GPtrArray  *items);
+
+void conduit_run_record_trigger_item (ConduitRun *self,
+                                      guint       position);
 
 G_END_DECLS

@@ -63,6 +63,31 @@ conduit_run_record_items (ConduitRun *self,
     }
 }
 
+/* One trigger item beyond those recorded at the start (see conduit_run_record_attempt()). */
+void
+conduit_run_record_trigger_item (ConduitRun *self,
+                                 guint       position)
+{
+  ConduitHistoryStore *history = conduit_runner_get_history (self->runner);
+  g_autoptr(JsonGenerator) generator = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *redacted = NULL;
+
+  if (history == NULL || self->record.id == 0 || position >= self->trigger_items->len)
+    return;
+  if (self->late_trigger_items == NULL)
+    self->late_trigger_items = g_hash_table_new (NULL, NULL);
+  if (!g_hash_table_add (self->late_trigger_items, GUINT_TO_POINTER (position)))
+    return;
+
+  generator = json_generator_new ();
+  json_generator_set_root (generator, g_ptr_array_index (self->trigger_items, position));
+  text = json_generator_to_data (generator, NULL);
+  redacted = conduit_run_redact (self, text);
+  conduit_history_store_add_item (history, self->record.id, self->trigger_id, "out", TRUE,
+                                  position, redacted);
+}
+
 static void
 record_cb (GObject      *object,
            GAsyncResult *result,

@@ -67,6 +67,7 @@ conduit_run_finalize (GObject *object)
   g_clear_pointer (&self->nodes, g_hash_table_unref);
   g_clear_object (&self->redactor);
   g_clear_pointer (&self->credentials, g_hash_table_unref);
+  g_clear_pointer (&self->late_trigger_items, g_hash_table_unref);
   g_clear_object (&self->task);
   g_free (self->record.error);
 
@@ -870,6 +871,14 @@ conduit_run_record_attempt (ConduitRun        *self,
   step->run_id = self->record.id;
   conduit_history_store_add_step (history, step);
   step->error_message = original;
+
+  /* Re-running the failed items starts from the trigger's item at the failed item's position;
+   * the history keeps the first MAX_RECORDED_ITEMS a run starts with, so a later one that
+   * failed is kept now. */
+  if (step->item_index >= MAX_RECORDED_ITEMS && (guint)step->item_index < self->trigger_items->len &&
+      (g_strcmp0 (step->status, "failed") == 0 || g_strcmp0 (step->status, "rejected") == 0 ||
+       g_strcmp0 (step->status, "unknown") == 0))
+    conduit_run_record_trigger_item (self, (guint)step->item_index);
 }
 
 static void
