@@ -600,15 +600,27 @@ show_details (ConduitHistoryView *self,
       guint shown = 0;
 
       add_label (self->details_box, _("Items"), "heading");
+      conduit_run_group_items_by_node (items);
       for (guint i = 0; i < items->len; i++)
         {
           ConduitItemRecord *item = g_ptr_array_index (items, i);
 
           if (g_strcmp0 (node, item->node_id) != 0)
             {
+              g_autofree char *sample = conduit_run_describe_item_samples (steps, items,
+                                                                           item->node_id);
+              g_autofree char *line = NULL;
+
               node = item->node_id;
               shown = 0;
               add_label (self->details_box, step_title (flow, node), "caption-heading");
+              /* a big run keeps a sample of what went well: say so, with the whole count */
+              if (sample != NULL)
+                {
+                  line = g_strdup_printf (_("The history keeps every failed and rejected item, "
+                                            "and the first of the others: %s"), sample);
+                  add_label (self->details_box, line, "dim-label");
+                }
             }
           if (shown++ < MAX_ITEMS_SHOWN)
             add_item (self->details_box, flow, item);

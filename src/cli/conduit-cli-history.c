@@ -267,9 +267,21 @@ history_show (ConduitHistoryStore *history,
     }
 
   printf ("\n%s\n", _("Items:"));
+  conduit_run_group_items_by_node (items);
   for (guint i = 0; i < items->len; i++)
     {
       ConduitItemRecord *item = g_ptr_array_index (items, i);
+
+      /* before a node's first item: whether these are all of them, or a sample */
+      if (i == 0 || g_strcmp0 (item->node_id,
+                               ((ConduitItemRecord *)g_ptr_array_index (items, i - 1))->node_id) != 0)
+        {
+          g_autofree char *sample = conduit_run_describe_item_samples (steps, items, item->node_id);
+
+          if (sample != NULL)
+            printf (_("  %s: %s (the history keeps every failed and rejected item, and the "
+                      "first of the others)\n"), item->node_id, sample);
+        }
 
       printf ("  %-16s %-3s %-10s #%u %s%s\n", item->node_id, item->is_output ? "out" : "in",
               item->port, item->seq, item->data,

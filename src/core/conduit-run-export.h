@@ -23,4 +23,9 @@ gboolean  conduit_run_list_write     (GPtrArray               *runs,
                                       GOutputStream           *stream,
                                       GError                 **error);
 
+void      conduit_run_group_items_by_node   (GPtrArray  *items);
+char     *conduit_run_describe_item_samples (GPtrArray  *steps,
+                                             GPtrArray  *items,
+                                             const char *node_id);
+
 G_END_DECLS
