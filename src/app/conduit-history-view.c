@@ -18,6 +18,7 @@
 #include "conduit-connector-registry.h"
 #include "conduit-step-status.h"
 #include "conduit-run-replay.h"
+#include "conduit-run-export.h"
 #include "conduit-resources.h"
 
 /* The run history: every run of every flow, newest first, so that a failure is seen by the

@@ -243,6 +243,8 @@ conduit_run_list_write (GPtrArray            *runs,
         return FALSE;
     }
   return conduit_record_writer_finish (writer, error);
+}
+
 /**
  * conduit_run_describe_item_samples:
  * @steps: (element-type ConduitStepRecord): a run's steps, as the history lists them
