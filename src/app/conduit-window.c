@@ -808,10 +808,15 @@ static const char * const example_strings[] = {
      "reporting PostgreSQL database; a row either side refuses goes to an error port with "
      "the database's reason."),
   N_("Web form lead to CRM contact"),
-  N_("Each web-form submission becomes a CRM contact, and the sales channel hears about it."),
+  N_("Each web-form submission becomes a HubSpot contact, and the sales channel in Slack hears "
+     "about it."),
   N_("Shop order to fulfilment"),
   N_("Every paid order the shop announces goes to the warehouse once, even when the shop "
-     "sends the same event twice."),
+     "sends the same event twice, and the fulfilment channel in Slack hears of it."),
+  N_("New orders workbook on SFTP to an e-mail summary"),
+  N_("When the shop's export drops a new Excel workbook into /incoming/orders on the SFTP "
+     "server, the order desk gets an e-mail naming the file, its size and how many order rows "
+     "it holds, with the workbook attached. Each workbook is mailed once."),
 };
 
 /* An example's text in the user's language, when it is one of the strings above. */
