@@ -496,6 +496,7 @@ test_rerun_failed (RunnerFixture *fixture,
   g_autoptr(GError) error = NULL;
   guint failed;
 
+  g_assert_true (SOUP_IS_SERVER (server));
   /* 0, 97, …, 1261 */
   conduit_run_get_node_counts (run, "call", NULL, NULL, &failed, NULL);
   g_assert_cmpuint (failed, ==, 14);
@@ -538,6 +539,7 @@ test_cancel (RunnerFixture *fixture,
   Watch watch = { .cancel_after_http = cancellable };
   guint read_ok, call_in;
 
+  g_assert_true (SOUP_IS_SERVER (server));
   run = conduit_runner_create_run (fixture->runner, flow, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_signal_connect (fixture->runner, "node-progress", G_CALLBACK (progress_cb), &watch);
