@@ -19,7 +19,7 @@
  * others, re-running failed items still finds them, and a run can be cancelled midway. Files
  * in a temporary folder and a libsoup server on 127.0.0.1 that refuses some items. */
 
-#define N_RECORDS 20000
+#define N_RECORDS 10000
 
 static char *
 write_records (RunnerFixture *fixture,
@@ -169,7 +169,7 @@ count_lines (const char *path,
   return n;
 }
 
-/* A file flow of 20,000 records: the output is complete and in order, the steps overlap, and
+/* A file flow of 10,000 records: the output is complete and in order, the steps overlap, and
  * between two steps there are never more than a few batches waiting. */
 static void
 test_file_backpressure (RunnerFixture *fixture,
@@ -235,9 +235,9 @@ test_file_backpressure (RunnerFixture *fixture,
     }
   g_assert_cmpuint (kept_rejected, ==, N_RECORDS / 10);
   read_sample = conduit_run_describe_item_samples (steps, items, "read");
-  g_assert_cmpstr (read_sample, ==, "showing 100 of 20000 items out");
+  g_assert_cmpstr (read_sample, ==, "showing 100 of 10000 items out");
   map_sample = conduit_run_describe_item_samples (steps, items, "map");
-  g_assert_cmpstr (map_sample, ==, "showing 100 of 20000 items in; showing 2100 of 20000 items out");
+  g_assert_cmpstr (map_sample, ==, "showing 100 of 10000 items in; showing 1100 of 10000 items out");
   g_assert_null (conduit_run_describe_item_samples (steps, items, "start"));
 }
 
