@@ -19,7 +19,7 @@
  * others, re-running failed items still finds them, and a run can be cancelled midway. Files
  * in a temporary folder and a libsoup server on 127.0.0.1 that refuses some items. */
 
-#define N_RECORDS 20000
+#define N_RECORDS 10000
 
 static char *
 write_records (RunnerFixture *fixture,
@@ -169,7 +169,7 @@ count_lines (const char *path,
   return n;
 }
 
-/* A file flow of 20,000 records: the output is complete and in order, the steps overlap, and
+/* A file flow of 10,000 records: the output is complete and in order, the steps overlap, and
  * between two steps there are never more than a few batches waiting. */
 static void
 test_file_backpressure (RunnerFixture *fixture,
@@ -235,9 +235,9 @@ test_file_backpressure (RunnerFixture *fixture,
     }
   g_assert_cmpuint (kept_rejected, ==, N_RECORDS / 10);
   read_sample = conduit_run_describe_item_samples (steps, items, "read");
-  g_assert_cmpstr (read_sample, ==, "showing 100 of 20000 items out");
+  g_assert_cmpstr (read_sample, ==, "showing 100 of 10000 items out");
   map_sample = conduit_run_describe_item_samples (steps, items, "map");
-  g_assert_cmpstr (map_sample, ==, "showing 100 of 20000 items in; showing 2100 of 20000 items out");
+  g_assert_cmpstr (map_sample, ==, "showing 100 of 10000 items in; showing 1100 of 10000 items out");
   g_assert_null (conduit_run_describe_item_samples (steps, items, "start"));
 }
 
@@ -496,6 +496,7 @@ test_rerun_failed (RunnerFixture *fixture,
   g_autoptr(GError) error = NULL;
   guint failed;
 
+  g_assert_true (SOUP_IS_SERVER (server));
   /* 0, 97, …, 1261 */
   conduit_run_get_node_counts (run, "call", NULL, NULL, &failed, NULL);
   g_assert_cmpuint (failed, ==, 14);
@@ -538,6 +539,7 @@ test_cancel (RunnerFixture *fixture,
   Watch watch = { .cancel_after_http = cancellable };
   guint read_ok, call_in;
 
+  g_assert_true (SOUP_IS_SERVER (server));
   run = conduit_runner_create_run (fixture->runner, flow, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_signal_connect (fixture->runner, "node-progress", G_CALLBACK (progress_cb), &watch);
@@ -555,6 +557,72 @@ test_cancel (RunnerFixture *fixture,
   g_assert_cmpstr (conduit_run_get_node_state (run, "call"), ==, "cancelled");
 }
 
+static char *
+run_cli (const char * const *argv,
+         int                *exit_status)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  *exit_status = g_subprocess_get_exit_status (process);
+  return out;
+}
+
+/* conduit-cli run --keep-items and history show: the sample is said to be one, with the
+ * whole count, and the rejected records are all there. */
+static void
+test_cli_history_show (RunnerFixture *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *input = write_records (fixture, "in.ndjson", 3000);
+  g_autofree char *output = g_build_filename (fixture->dir, "out.ndjson", NULL);
+  g_autofree char *rejected = g_build_filename (fixture->dir, "rejected.ndjson", NULL);
+  g_autofree char *json = file_flow (input, output, rejected);
+  g_autofree char *flow_path = g_build_filename (fixture->dir, "flow.conduit", NULL);
+  g_autofree char *db = g_build_filename (fixture->dir, "cli-history.db", NULL);
+  const char *cli = g_getenv ("CONDUIT_CLI");
+  g_autofree char *run_out = NULL;
+  g_autofree char *show_out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n_rejected = 0;
+  int status;
+
+  g_assert_nonnull (cli);
+  g_file_set_contents (flow_path, json, -1, &error);
+  g_assert_no_error (error);
+
+  {
+    const char *argv[] = { cli, "run", flow_path, "--history", db, "--keep-items", "5", NULL };
+    run_out = run_cli (argv, &status);
+  }
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (run_out, "partial"));
+
+  {
+    const char *argv[] = { cli, "history", "show", "1", "--history", db, NULL };
+    show_out = run_cli (argv, &status);
+  }
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (show_out, "  read: showing 5 of 3000 items out"));
+  g_assert_nonnull (strstr (show_out, "  map: showing 5 of 3000 items in; showing 305 of 3000 "
+                                      "items out"));
+  lines = g_strsplit (show_out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "  map ") && strstr (lines[i], " rejected ") != NULL)
+      n_rejected++;
+  g_assert_cmpuint (n_rejected, ==, 300);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -569,6 +637,8 @@ main (int    argc,
               test_input_modes, runner_fixture_tear_down);
   g_test_add ("/conduit/stream/rerun-failed", RunnerFixture, NULL, runner_fixture_set_up,
               test_rerun_failed, runner_fixture_tear_down);
+  g_test_add ("/conduit/stream/cli-history-show", RunnerFixture, NULL, runner_fixture_set_up,
+              test_cli_history_show, runner_fixture_tear_down);
   g_test_add ("/conduit/stream/cancel", RunnerFixture, NULL, runner_fixture_set_up,
               test_cancel, runner_fixture_tear_down);
 

@@ -130,6 +130,7 @@ conduit_cli_run (int    argc,
   g_autofree char *history_path = NULL;
   g_autofree char *trigger = NULL;
   gboolean no_history = FALSE;
+  int keep_items = CONDUIT_RUNNER_DEFAULT_ITEM_SAMPLES;
   RunState state = { 0 };
   const ConduitRunRecord *record;
   GListModel *nodes;
@@ -143,6 +144,9 @@ conduit_cli_run (int    argc,
     { "history", 0, 0, G_OPTION_ARG_FILENAME, &history_path,
       N_("Record the run in DB instead of the usual run history"), N_("DB") },
     { "no-history", 0, 0, G_OPTION_ARG_NONE, &no_history, N_("Do not record the run"), NULL },
+    { "keep-items", 0, 0, G_OPTION_ARG_INT, &keep_items,
+      N_("Keep the first N items that went well per step and port in the history (default "
+         "100); failed and rejected items are always all kept"), N_("N") },
     { NULL }
   };
 
@@ -183,7 +187,14 @@ conduit_cli_run (int    argc,
       return 1;
     }
 
+  if (keep_items < 0)
+    {
+      fprintf (stderr, _("%s: --keep-items must be 0 or more\n"), argv[0]);
+      return 1;
+    }
+
   runner = conduit_runner_new (conduit_connector_registry_get_default (), history);
+  conduit_runner_set_item_samples (runner, (guint)keep_items);
   loop = g_main_loop_new (NULL, FALSE);
   state.loop = loop;
   state.run = conduit_runner_create_run (runner, flow, trigger, NULL, items, &state.error);

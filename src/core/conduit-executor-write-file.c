@@ -145,7 +145,11 @@ commit_thread (GTask        *task,
   ConduitExecutorWriteFile *self = source_object;
   GError *error = NULL;
 
-  if (self->sink != NULL && !conduit_record_sink_commit (self->sink, &error))
+  gboolean committed = self->sink == NULL || conduit_record_sink_commit (self->sink, &error);
+
+  /* the spool goes now, before the run is told: the folder holds no trace of a failed write */
+  g_clear_pointer (&self->sink, conduit_record_sink_free);
+  if (!committed)
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);

@@ -63,6 +63,7 @@ create_next_to (const char  *path,
   g_autofree char *base = g_path_get_basename (path);
   g_autofree char *name = g_strdup_printf (".%s.XXXXXX", base);
   g_autofree char *template = g_build_filename (dir, name, NULL);
+  g_autoptr(GOutputStream) file = NULL;
   int fd;
 
   fd = g_mkstemp_full (template, O_RDWR | O_CLOEXEC, 0666);
@@ -75,7 +76,8 @@ create_next_to (const char  *path,
       return NULL;
     }
   *created_path = g_steal_pointer (&template);
-  return g_buffered_output_stream_new_sized (g_unix_output_stream_new (fd, TRUE), 64 * 1024);
+  file = g_unix_output_stream_new (fd, TRUE);
+  return g_buffered_output_stream_new_sized (file, 64 * 1024);
 }
 
 /**
