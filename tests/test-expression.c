@@ -166,6 +166,8 @@ test_text (void)
   assert_eval ("length(\"héllo\")", "5");
   assert_eval ("length(items)", "2");
   assert_eval ("length(nothing)", "0");
+  /* a U+0000 inside a text is one character, not its end */
+  assert_eval ("length(\"a\\u0000bé\")", "4");
   assert_eval ("contains(email, \"@\")", "true");
   assert_eval ("contains(tags, \"y\")", "true");
   assert_eval ("starts_with(phone, \"+44\")", "true");

@@ -604,14 +604,36 @@ conduit_value_write_json_string (GString    *out,
 {
   static const char hex[] = "0123456789abcdef";
   gsize start = 0;
+  guint64 high = 0;
+  gsize i = conduit_json_scan_plain (text, 0, length, &high);
+
+  /* Nearly every string needs no escape: one room check and one copy, quotes included. */
+  if (G_LIKELY (i >= length))
+    {
+      char *to;
+
+      if (G_UNLIKELY (out->len + length + 3 > out->allocated_len))
+        {
+          gsize len = out->len;
+
+          g_string_set_size (out, len + length + 2);
+          out->len = len;
+        }
+      to = out->str + out->len;
+      to[0] = '"';
+      memcpy (to + 1, text, length);
+      to[length + 1] = '"';
+      to[length + 2] = '\0';
+      out->len += length + 2;
+      return;
+    }
 
   out_append_c (out, '"');
-  for (gsize i = 0; i < length; i++)
+  for (; i < length; i++)
     {
       guchar c;
       const char *escape;
       char unicode[7];
-      guint64 high = 0;
 
       i = conduit_json_scan_plain (text, i, length, &high);
       if (i >= length)
