@@ -166,6 +166,8 @@ test_text (void)
   assert_eval ("length(\"héllo\")", "5");
   assert_eval ("length(items)", "2");
   assert_eval ("length(nothing)", "0");
+  /* a U+0000 inside a text is one character, not its end */
+  assert_eval ("length(\"a\\u0000bé\")", "4");
   assert_eval ("contains(email, \"@\")", "true");
   assert_eval ("contains(tags, \"y\")", "true");
   assert_eval ("starts_with(phone, \"+44\")", "true");
@@ -413,7 +415,7 @@ static void
 test_case_any_locale (void)
 {
   static const char *const locales[] = { "tr_TR", "lt_LT" };
-  static const char *const around[] = { "", "a", "\xcc\x87", "\xce\xa3" };
+  static const char *const around[] = { "", "a", "\xcc\x87" };
   g_autofree char *dir = g_dir_make_tmp ("conduit-locale-XXXXXX", NULL);
   g_autofree char *saved = g_strdup (setlocale (LC_CTYPE, NULL));
   g_autofree char *saved_locpath = g_strdup (g_getenv ("LOCPATH"));
@@ -440,30 +442,44 @@ test_case_any_locale (void)
       assert_eval ("lower(\"ΣI ΟΔΟΣ\")", "\"σi οδος\"");
       assert_eval ("upper(\"straße i\")", "\"STRASSE I\"");
 
-      /* every character of the Basic Multilingual Plane's first part, alone and next to
-       * others, as GLib cases it in the C locale */
-      for (gunichar c = 1; c < 0x3000; c++)
-        for (guint a = 0; a < G_N_ELEMENTS (around); a++)
-          for (guint b = 0; b < G_N_ELEMENTS (around); b++)
-            for (int upper = 0; upper < 2; upper++)
-              {
-                char one[7] = { 0 };
-                g_autofree char *text = NULL;
-                g_autofree char *ours = NULL;
-                g_autofree char *glib = NULL;
+      /* the Latin, Greek and Cyrillic blocks and the fullwidth forms, each character alone
+       * and next to others, as GLib cases them in the C locale; GLib's results are made
+       * first, so that the locale is switched twice only */
+      {
+        static const gunichar ranges[][2] = { { 1, 0x0530 }, { 0x1E00, 0x2000 },
+                                              { 0xFF00, 0xFF60 } };
+        g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+        g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func (g_free);
 
-                if (c >= 0xD800 && c < 0xE000)
-                  continue;
-                g_unichar_to_utf8 (c, one);
-                text = g_strconcat (around[a], one, around[b], NULL);
-                ours = conduit_utf8_change_case (text, strlen (text), upper);
-                g_assert_nonnull (setlocale (LC_CTYPE, "C.UTF-8"));
-                glib = upper ? g_utf8_strup (text, -1) : g_utf8_strdown (text, -1);
-                g_assert_nonnull (setlocale (LC_CTYPE, name));
-                if (strcmp (ours, glib) != 0)
-                  g_error ("%s of “%s” (U+%04X) in %s: “%s”, not “%s”", upper ? "upper" : "lower",
-                           text, c, name, ours, glib);
-              }
+        for (guint r = 0; r < G_N_ELEMENTS (ranges); r++)
+          for (gunichar c = ranges[r][0]; c < ranges[r][1]; c++)
+            for (guint a = 0; a < G_N_ELEMENTS (around); a++)
+              for (guint b = 0; b < G_N_ELEMENTS (around); b++)
+                {
+                  char one[7] = { 0 };
+
+                  g_unichar_to_utf8 (c, one);
+                  g_ptr_array_add (texts, g_strconcat (around[a], one, around[b], NULL));
+                }
+        g_assert_nonnull (setlocale (LC_CTYPE, "C.UTF-8"));
+        for (guint i = 0; i < texts->len; i++)
+          {
+            g_ptr_array_add (expected, g_utf8_strdown (g_ptr_array_index (texts, i), -1));
+            g_ptr_array_add (expected, g_utf8_strup (g_ptr_array_index (texts, i), -1));
+          }
+        g_assert_nonnull (setlocale (LC_CTYPE, name));
+        for (guint i = 0; i < texts->len; i++)
+          for (int upper = 0; upper < 2; upper++)
+            {
+              const char *text = g_ptr_array_index (texts, i);
+              const char *glib = g_ptr_array_index (expected, 2 * i + upper);
+              g_autofree char *ours = conduit_utf8_change_case (text, strlen (text), upper);
+
+              if (strcmp (ours, glib) != 0)
+                g_error ("%s of “%s” in %s: “%s”, not “%s”", upper ? "upper" : "lower", text,
+                         name, ours, glib);
+            }
+      }
     }
 
   setlocale (LC_CTYPE, saved);

@@ -136,7 +136,8 @@ fn_trim (EvalContext *c, ExprNode *call, ConduitValue **args)
     }
   while (end > text)
     {
-      const char *prev = g_utf8_find_prev_char (text, end);
+      /* an ASCII byte is a whole character: no search for where it starts */
+      const char *prev = (guchar)end[-1] < 0x80 ? end - 1 : g_utf8_find_prev_char (text, end);
       gunichar ch = (guchar)*prev < 0x80 ? (gunichar)*prev : g_utf8_get_char (prev);
 
       if (!is_space (ch))
@@ -269,8 +270,16 @@ fn_title (EvalContext *c, ExprNode *call, ConduitValue **args)
         {
           char ch = text[i];
 
-          ascii[i] = word_start ? g_ascii_toupper (ch) : g_ascii_tolower (ch);
-          word_start = !(g_ascii_isalnum (ch) || ch == '\'');
+          gboolean lower = ch >= 'a' && ch <= 'z';
+          gboolean upper = ch >= 'A' && ch <= 'Z';
+
+          /* by hand: g_ascii_toupper() and g_ascii_tolower() are calls, not macros */
+          if (word_start && lower)
+            ch -= 'a' - 'A';
+          else if (!word_start && upper)
+            ch += 'a' - 'A';
+          ascii[i] = ch;
+          word_start = !(lower || upper || (ch >= '0' && ch <= '9') || ch == '\'');
         }
       ascii[length] = '\0';
       return string_value (c, ascii, length);
@@ -587,6 +596,19 @@ fn_substring (EvalContext *c, ExprNode *call, ConduitValue **args)
   return string_value (c, from, to - from);
 }
 
+/* Characters of valid UTF-8: the bytes that start one. Unlike g_utf8_strlen(), it goes on
+ * past a U+0000 (values keep their length) and needs no call per character. */
+static gint64
+count_characters (const char *text,
+                  gsize       length)
+{
+  gint64 n = 0;
+
+  for (gsize i = 0; i < length; i++)
+    n += ((guchar)text[i] & 0xC0) != 0x80;
+  return n;
+}
+
 static ConduitValue *
 fn_length (EvalContext *c, ExprNode *call, ConduitValue **args)
 {
@@ -598,7 +620,7 @@ fn_length (EvalContext *c, ExprNode *call, ConduitValue **args)
   if (args[0]->kind == CONDUIT_VALUE_ARRAY || args[0]->kind == CONDUIT_VALUE_OBJECT)
     return conduit_value_new_integer (c->arena, args[0]->len);
   text = text_of (c, args[0], &length);
-  return conduit_value_new_integer (c->arena, g_utf8_strlen (text, length));
+  return conduit_value_new_integer (c->arena, count_characters (text, length));
 }
 
 static ConduitValue *

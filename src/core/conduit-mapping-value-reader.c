@@ -138,51 +138,29 @@ read_string (ConduitJsonReader  *r,
 {
   gsize start = r->pos;
   const char *text = r->text;
-  gsize i = start;
   guint64 non_ascii = 0;
+  gsize i = conduit_json_scan_plain (text, start, r->length, &non_ascii);
   GString *decoded;
 
-  while (i < r->length)
+  if (i < r->length && text[i] == '"')
     {
-      guchar c;
-
-      while (i + 8 <= r->length)
+      /* plain ASCII is valid UTF-8: only text with high bytes is checked */
+      if (non_ascii != 0 && !g_utf8_validate (text + start, i - start, NULL))
         {
-          guint64 word = load_word (text + i);
-
-          if (json_special_bytes (word) != 0)
-            break;
-          non_ascii |= word & HIGHS;
-          i += 8;
-        }
-      if (i >= r->length)
-        break;
-      c = text[i];
-      non_ascii |= c & 0x80;
-
-      if (c == '"')
-        {
-          /* plain ASCII is valid UTF-8: only text with high bytes is checked */
-          if (non_ascii != 0 && !g_utf8_validate (text + start, i - start, NULL))
-            {
-              r->pos = start;
-              r->error = "text is not valid UTF-8";
-              return FALSE;
-            }
-          *out = text + start;
-          *out_len = i - start;
-          r->pos = i + 1;
-          return TRUE;
-        }
-      if (c == '\\')
-        break;
-      if (c < 0x20)
-        {
-          r->pos = i;
-          r->error = "control character inside a string";
+          r->pos = start;
+          r->error = "text is not valid UTF-8";
           return FALSE;
         }
-      i++;
+      *out = text + start;
+      *out_len = i - start;
+      r->pos = i + 1;
+      return TRUE;
+    }
+  if (i < r->length && text[i] != '\\')
+    {
+      r->pos = i;
+      r->error = "control character inside a string";
+      return FALSE;
     }
 
   if (i >= r->length)

@@ -22,20 +22,7 @@
 #define ARENA_FIRST_CHUNK (16 * 1024)
 #define ARENA_KEEP_MAX    (1024 * 1024)
 
-typedef struct _ArenaChunk ArenaChunk;
-
-struct _ArenaChunk
-{
-  ArenaChunk *next;
-  gsize       size;
-  gsize       used;
-  char        data[];
-};
-
-struct _ConduitArena
-{
-  ArenaChunk *chunks;   /* the current chunk first */
-};
+typedef ConduitArenaChunk ArenaChunk;
 
 const ConduitValue conduit_value_null = { .kind = CONDUIT_VALUE_NULL };
 /* The null a mapping writes: the `null` literal and a constant null, told apart from a
@@ -123,31 +110,27 @@ conduit_arena_reset (ConduitArena *arena)
 }
 
 /**
- * conduit_arena_alloc:
+ * conduit_arena_alloc_in_new_chunk:
  * @arena: an arena
  * @size: bytes
+ *
+ * conduit_arena_alloc() when the current chunk is full: a chunk twice as large (within
+ * reason) becomes the current one.
  *
  * Returns: (transfer none): @size bytes, 8-aligned, valid until the next reset
  */
 gpointer
-conduit_arena_alloc (ConduitArena *arena,
-                     gsize         size)
+conduit_arena_alloc_in_new_chunk (ConduitArena *arena,
+                                  gsize         size)
 {
   ArenaChunk *chunk = arena->chunks;
-  gsize offset = (chunk->used + 7) & ~(gsize)7;
+  gsize chunk_size = MAX (chunk->size * 2, size + 64);
 
-  if (G_UNLIKELY (offset + size > chunk->size))
-    {
-      gsize chunk_size = MAX (chunk->size * 2, size + 64);
-
-      chunk = arena_chunk_new (MIN (chunk_size, MAX ((gsize)ARENA_KEEP_MAX, size + 64)));
-      chunk->next = arena->chunks;
-      arena->chunks = chunk;
-      offset = 0;
-    }
-
-  chunk->used = offset + size;
-  return chunk->data + offset;
+  chunk = arena_chunk_new (MIN (chunk_size, MAX ((gsize)ARENA_KEEP_MAX, size + 64)));
+  chunk->next = arena->chunks;
+  arena->chunks = chunk;
+  chunk->used = size;
+  return chunk->data;
 }
 
 /**
@@ -621,23 +604,41 @@ conduit_value_write_json_string (GString    *out,
 {
   static const char hex[] = "0123456789abcdef";
   gsize start = 0;
+  guint64 high = 0;
+  gsize i = conduit_json_scan_plain (text, 0, length, &high);
+
+  /* Nearly every string needs no escape: one room check and one copy, quotes included. */
+  if (G_LIKELY (i >= length))
+    {
+      char *to;
+
+      if (G_UNLIKELY (out->len + length + 3 > out->allocated_len))
+        {
+          gsize len = out->len;
+
+          g_string_set_size (out, len + length + 2);
+          out->len = len;
+        }
+      to = out->str + out->len;
+      to[0] = '"';
+      memcpy (to + 1, text, length);
+      to[length + 1] = '"';
+      to[length + 2] = '\0';
+      out->len += length + 2;
+      return;
+    }
 
   out_append_c (out, '"');
-  for (gsize i = 0; i < length; i++)
+  for (; i < length; i++)
     {
       guchar c;
       const char *escape;
       char unicode[7];
 
-      /* BYTES_BELOW can flag a byte above 0x80 after a borrow; such a word is looked at byte
-       * by byte, which is only slower, never wrong */
-      while (i + 8 <= length && json_special_bytes (load_word (text + i)) == 0)
-        i += 8;
+      i = conduit_json_scan_plain (text, i, length, &high);
       if (i >= length)
         break;
       c = text[i];
-      if (G_LIKELY (c >= 0x20 && c != '"' && c != '\\'))
-        continue;
 
       switch (c)
         {

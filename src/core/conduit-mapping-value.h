@@ -17,12 +17,49 @@ G_BEGIN_DECLS
  * JsonNode is only used at the edges of the public API. */
 
 typedef struct _ConduitArena ConduitArena;
+typedef struct _ConduitArenaChunk ConduitArenaChunk;
+
+/* The layout is here only so that conduit_arena_alloc(), the most frequent call of a mapping
+ * (3–5 % of bench/mapping's time as a call), is inlined; use the functions. */
+struct _ConduitArenaChunk
+{
+  ConduitArenaChunk *next;
+  gsize              size;
+  gsize              used;
+  char               data[];
+};
+
+struct _ConduitArena
+{
+  ConduitArenaChunk *chunks;   /* the current chunk first */
+};
 
 ConduitArena *conduit_arena_new     (void);
 void          conduit_arena_free    (ConduitArena *arena);
 void          conduit_arena_reset   (ConduitArena *arena);
-gpointer      conduit_arena_alloc   (ConduitArena *arena,
-                                     gsize         size);
+gpointer      conduit_arena_alloc_in_new_chunk (ConduitArena *arena,
+                                                gsize         size);
+
+/**
+ * conduit_arena_alloc:
+ * @arena: an arena
+ * @size: bytes
+ *
+ * Returns: (transfer none): @size bytes, 8-aligned, valid until the next reset
+ */
+static inline gpointer
+conduit_arena_alloc (ConduitArena *arena,
+                     gsize         size)
+{
+  ConduitArenaChunk *chunk = arena->chunks;
+  gsize offset = (chunk->used + 7) & ~(gsize)7;
+
+  if (G_UNLIKELY (offset + size > chunk->size))
+    return conduit_arena_alloc_in_new_chunk (arena, size);
+  chunk->used = offset + size;
+  return chunk->data + offset;
+}
+
 char         *conduit_arena_strndup (ConduitArena *arena,
                                      const char   *text,
                                      gsize         length);
