@@ -65,6 +65,9 @@ struct _ConduitMappingEditor
 
   guint              committing : 1;
   guint              keeping_samples : 1;
+  /* narrow: the table leaves out the columns only a wide window has room for */
+  guint              narrow : 1;
+  guint              layout_source;
 };
 
 /* conduit-mapping-editor.c */

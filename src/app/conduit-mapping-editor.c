@@ -877,8 +877,14 @@ conduit_mapping_editor_open_window (GtkWidget       *parent,
   gtk_box_append (GTK_BOX (box), editor);
   adw_window_set_content (ADW_WINDOW (window), box);
   gtk_window_set_title (GTK_WINDOW (window), title);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1260, 680);
   root = gtk_widget_get_root (parent);
+  /* as wide as the table likes, but never wider than the window it comes from: on a small
+   * screen or a narrow main window it opened 1260 px wide, its right part off the screen */
+  gtk_window_set_default_size (GTK_WINDOW (window),
+                               GTK_IS_WIDGET (root) && gtk_widget_get_width (GTK_WIDGET (root)) > 0
+                                 ? MIN (1260, gtk_widget_get_width (GTK_WIDGET (root))) : 1260,
+                               GTK_IS_WIDGET (root) && gtk_widget_get_height (GTK_WIDGET (root)) > 0
+                                 ? MIN (680, gtk_widget_get_height (GTK_WIDGET (root))) : 680);
   if (GTK_IS_WINDOW (root))
     {
       gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
@@ -891,6 +897,63 @@ conduit_mapping_editor_open_window (GtkWidget       *parent,
   g_signal_connect_object (window, "destroy", G_CALLBACK (on_window_destroy), node, 0);
   gtk_window_present (GTK_WINDOW (window));
   return GTK_WINDOW (window);
+}
+
+/* ---- narrow ---------------------------------------------------------------------------- */
+
+/* Below this width the table shows what a row is about — destination, source, status — and
+ * leaves out the read-only preview (the status says whether the value passes, and the action
+ * bar says why not), so that what is left is not squeezed to unreadable. */
+#define NARROW_WIDTH 720
+
+static gboolean
+apply_column_layout (gpointer data)
+{
+  ConduitMappingEditor *self = data;
+  GListModel *all = gtk_column_view_get_columns (self->column_view);
+
+  self->layout_source = 0;
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (all, i);
+
+      /* the title as the template translated it */
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), _("Preview")) == 0)
+        gtk_column_view_column_set_visible (column, !self->narrow);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* The table's scrolled window says how wide the table is shown: its page. (An AdwBin lays its
+ * child out with a layout manager, so a size_allocate of our own would not be called.) */
+static void
+on_page_width_changed (GtkAdjustment        *adjustment,
+                       GParamSpec           *pspec,
+                       ConduitMappingEditor *self)
+{
+  double width = gtk_adjustment_get_page_size (adjustment);
+  gboolean narrow = width > 0 && width < NARROW_WIDTH;
+
+  /* Not now, during the allocation: hiding a column asks for a new size. */
+  if (narrow != self->narrow)
+    {
+      self->narrow = narrow;
+      if (self->layout_source == 0)
+        self->layout_source = g_idle_add (apply_column_layout, self);
+    }
+}
+
+/**
+ * conduit_mapping_editor_get_narrow:
+ * @self: a mapping table
+ *
+ * Returns: whether the table is laid out for a narrow window (fewer columns)
+ */
+gboolean
+conduit_mapping_editor_get_narrow (ConduitMappingEditor *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_MAPPING_EDITOR (self), FALSE);
+  return self->narrow;
 }
 
 /* ---- GObject -------------------------------------------------------------------------- */
@@ -929,6 +992,7 @@ conduit_mapping_editor_dispose (GObject *object)
   ConduitMappingEditor *self = (ConduitMappingEditor *)object;
 
   g_clear_handle_id (&self->focus_source, g_source_remove);
+  g_clear_handle_id (&self->layout_source, g_source_remove);
   if (self->node != NULL)
     conduit_mapping_editor_set_node (self, NULL, NULL);
   adw_bin_set_child (ADW_BIN (self), NULL);
@@ -1016,6 +1080,9 @@ conduit_mapping_editor_init (ConduitMappingEditor *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (on_selection_changed), self);
+  if (GTK_IS_SCROLLABLE (self->column_view))
+    g_signal_connect_object (gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (self->column_view)),
+                             "notify::page-size", G_CALLBACK (on_page_width_changed), self, 0);
   _conduit_mapping_editor_show_record (self);
   update_actions (self);
 }

@@ -691,6 +691,73 @@ test_json_box_wheel (void)
   test_spin_idle ();
 }
 
+/* ---- the mapping table when narrow ---- */
+
+static GtkColumnViewColumn *
+column_titled (GtkWidget  *editor,
+               const char *title)
+{
+  GtkWidget *view = find_type (editor, GTK_TYPE_COLUMN_VIEW);
+  GListModel *columns;
+
+  g_assert_nonnull (view);
+  columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (view));
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        return column;
+    }
+  return NULL;
+}
+
+/* The mapping window opens no wider than the window it comes from, and a narrow table leaves
+ * out the read-only Preview column (back when wide). */
+static void
+test_mapping_narrow (void)
+{
+  g_autoptr(ConduitDocument) document = graph_test_load_example ();
+  ConduitNode *map = conduit_flow_lookup_node (conduit_document_get_flow (document), "map");
+  GtkWindow *parent = GTK_WINDOW (gtk_window_new ());
+  GtkWidget *anchor = gtk_label_new ("");
+  GtkWindow *window;
+  GtkWidget *editor;
+  int width = 0, height = 0;
+
+  gtk_window_set_default_size (parent, 800, 600);
+  gtk_window_set_child (parent, anchor);
+  gtk_window_present (parent);
+  test_spin_idle ();
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (parent)), <=, 800);
+
+  window = conduit_mapping_editor_open_window (anchor, document, map);
+  gtk_window_get_default_size (window, &width, &height);
+  g_assert_cmpint (width, <=, 800);
+  g_assert_cmpint (height, <=, 600);
+  editor = find_type (GTK_WIDGET (window), CONDUIT_TYPE_MAPPING_EDITOR);
+  g_assert_nonnull (editor);
+
+  gtk_window_set_default_size (window, 560, 600);
+  test_spin_for (200);
+  test_spin_idle ();
+  g_test_message ("table %d px wide in a window of %d", gtk_widget_get_width (editor),
+                  gtk_widget_get_width (GTK_WIDGET (window)));
+  g_assert_true (conduit_mapping_editor_get_narrow (CONDUIT_MAPPING_EDITOR (editor)));
+  g_assert_false (gtk_column_view_column_get_visible (column_titled (editor, "Preview")));
+  g_assert_true (gtk_column_view_column_get_visible (column_titled (editor, "Source")));
+
+  gtk_window_set_default_size (window, 1300, 600);
+  test_spin_for (200);
+  test_spin_idle ();
+  g_assert_false (conduit_mapping_editor_get_narrow (CONDUIT_MAPPING_EDITOR (editor)));
+  g_assert_true (gtk_column_view_column_get_visible (column_titled (editor, "Preview")));
+
+  gtk_window_destroy (window);
+  gtk_window_destroy (parent);
+  test_spin_idle ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -714,6 +781,7 @@ main (int   argc,
   g_test_add_func ("/conduit/attention/editor/german", test_german);
   g_test_add_func ("/conduit/attention/editor/added-not-stacked", test_added_not_stacked);
   g_test_add_func ("/conduit/attention/editor/json-box-wheel", test_json_box_wheel);
+  g_test_add_func ("/conduit/attention/editor/mapping-narrow", test_mapping_narrow);
   status = g_test_run ();
   test_remove_tree (test_home);
   g_free (test_home);
