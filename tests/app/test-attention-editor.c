@@ -758,6 +758,45 @@ test_mapping_narrow (void)
   test_spin_idle ();
 }
 
+/* Changing a row's type does not change the Type column's width. */
+static void
+test_mapping_type_width (void)
+{
+  g_autoptr(ConduitDocument) document = graph_test_load_example ();
+  ConduitNode *map = conduit_flow_lookup_node (conduit_document_get_flow (document), "map");
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  GtkWidget *editor = conduit_mapping_editor_new ();
+  GtkWidget *type_cell;
+  GtkDropDown *drop_down;
+  int before, after;
+
+  gtk_window_set_default_size (window, 1400, 700);
+  gtk_window_set_child (window, editor);
+  conduit_mapping_editor_set_node (CONDUIT_MAPPING_EDITOR (editor), document, map);
+  gtk_window_present (window);
+  test_spin_for (200);
+  test_spin_idle ();
+
+  type_cell = conduit_mapping_editor_get_cell (CONDUIT_MAPPING_EDITOR (editor), 0, "type");
+  g_assert_nonnull (type_cell);
+  drop_down = GTK_DROP_DOWN (find_type (type_cell, GTK_TYPE_DROP_DOWN));
+  before = gtk_widget_get_width (type_cell);
+  for (guint choice = 0; choice < 10; choice++)
+    {
+      gtk_drop_down_set_selected (drop_down, choice);
+      test_spin_idle ();
+      type_cell = conduit_mapping_editor_get_cell (CONDUIT_MAPPING_EDITOR (editor), 0, "type");
+      drop_down = GTK_DROP_DOWN (find_type (type_cell, GTK_TYPE_DROP_DOWN));
+      after = gtk_widget_get_width (type_cell);
+      g_test_message ("type %u: %d px (was %d)", choice, after, before);
+      g_assert_cmpint (after, ==, before);
+    }
+
+  conduit_mapping_editor_set_node (CONDUIT_MAPPING_EDITOR (editor), NULL, NULL);
+  gtk_window_destroy (window);
+  test_spin_idle ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -782,6 +821,7 @@ main (int   argc,
   g_test_add_func ("/conduit/attention/editor/added-not-stacked", test_added_not_stacked);
   g_test_add_func ("/conduit/attention/editor/json-box-wheel", test_json_box_wheel);
   g_test_add_func ("/conduit/attention/editor/mapping-narrow", test_mapping_narrow);
+  g_test_add_func ("/conduit/attention/editor/mapping-type-width", test_mapping_type_width);
   status = g_test_run ();
   test_remove_tree (test_home);
   g_free (test_home);
