@@ -489,6 +489,27 @@ row_is_empty (ConduitMappingRow *row)
          *conduit_mapping_row_get_source (row) == '\0';
 }
 
+/* A destination named after a source path, as a person would name it: "`First Name`" is the
+ * field First Name, not one with backquotes in its name (destination paths have no quoting).
+ * A dot or a bracket inside the quotes would make it nested: those become "_". */
+static char *
+destination_from_source (const char *path)
+{
+  GString *name = g_string_new (NULL);
+  gboolean quoted = FALSE;
+
+  for (const char *p = path; *p != '\0'; p++)
+    {
+      if (*p == '`')
+        quoted = !quoted;
+      else if (quoted && (*p == '.' || *p == '[' || *p == ']'))
+        g_string_append_c (name, '_');
+      else
+        g_string_append_c (name, *p);
+    }
+  return g_string_free (name, FALSE);
+}
+
 /* Fills the rows that have a destination but no source, and never changes another row; a
  * mapping without rows gets one row per sample field. The engine's auto-map adds rows, so it
  * runs on a scratch mapping of the rows that have a source (whose sources are taken). */
@@ -501,6 +522,7 @@ auto_map_action (GtkWidget  *widget,
   g_autoptr(ConduitMapping) scratch = conduit_mapping_new ();
   g_autoptr(GPtrArray) sources = g_ptr_array_new ();
   g_autoptr(GPtrArray) destinations = g_ptr_array_new ();
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   GPtrArray *fields = conduit_schema_get_fields (self->schema);
   gboolean empty_mapping = n_rows (self) == 0;
   guint filled = 0;
@@ -537,7 +559,10 @@ auto_map_action (GtkWidget  *widget,
 
         /* a field inside lists needs a destination list: left to the person */
         if (strstr (path, "[]") == NULL)
-          g_ptr_array_add (destinations, (gpointer)path);
+          {
+            g_ptr_array_add (names, destination_from_source (path));
+            g_ptr_array_add (destinations, g_ptr_array_index (names, names->len - 1));
+          }
       }
   g_ptr_array_add (destinations, NULL);
 

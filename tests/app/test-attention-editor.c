@@ -797,6 +797,57 @@ test_mapping_type_width (void)
   test_spin_idle ();
 }
 
+/* Auto-Map on an empty table names destinations after the sample's fields as people write
+ * them: "First Name", not "`First Name`". */
+static void
+test_auto_map_names (void)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitFlow) flow = conduit_flow_new_from_data (conduit_connector_registry_get_default (),
+    "{ \"version\": 1, \"name\": \"Leads\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0] },"
+    "  { \"id\": \"map\", \"type\": \"mapping\", \"position\": [240, 0] } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\" } ] }",
+    -1, &problems, &error);
+  g_autoptr(ConduitDocument) document = NULL;
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  GtkWidget *editor = conduit_mapping_editor_new ();
+  ConduitMapping *mapping;
+  gboolean first_name = FALSE;
+
+  g_assert_no_error (error);
+  document = conduit_document_new (flow, NULL);
+  gtk_window_set_child (window, editor);
+  conduit_mapping_editor_set_node (CONDUIT_MAPPING_EDITOR (editor), document,
+                                   conduit_flow_lookup_node (conduit_document_get_flow (document), "map"));
+  gtk_window_present (window);
+  g_assert_true (conduit_mapping_editor_set_samples_text (CONDUIT_MAPPING_EDITOR (editor),
+                                                          "{\"First Name\": \"Ada\", \"utm\": {\"a.b\": 1}, \"email\": \"ada@example.com\"}",
+                                                          &error));
+  g_assert_no_error (error);
+  test_spin_idle ();
+  g_assert_true (gtk_widget_activate_action (editor, "mapping.auto-map", NULL));
+  test_spin_idle ();
+
+  mapping = conduit_mapping_editor_get_mapping (CONDUIT_MAPPING_EDITOR (editor));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mapping)), >=, 2);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (mapping)); i++)
+    {
+      ConduitMappingRow *row = conduit_mapping_get_row (mapping, i);
+      const char *destination = conduit_mapping_row_get_destination (row);
+
+      g_test_message ("%s ← %s", destination, conduit_mapping_row_get_source (row));
+      g_assert_null (strchr (destination, '`'));
+      first_name |= g_str_equal (destination, "First Name");
+    }
+  g_assert_true (first_name);
+
+  conduit_mapping_editor_set_node (CONDUIT_MAPPING_EDITOR (editor), NULL, NULL);
+  gtk_window_destroy (window);
+  test_spin_idle ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -822,6 +873,7 @@ main (int   argc,
   g_test_add_func ("/conduit/attention/editor/json-box-wheel", test_json_box_wheel);
   g_test_add_func ("/conduit/attention/editor/mapping-narrow", test_mapping_narrow);
   g_test_add_func ("/conduit/attention/editor/mapping-type-width", test_mapping_type_width);
+  g_test_add_func ("/conduit/attention/editor/auto-map-names", test_auto_map_names);
   status = g_test_run ();
   test_remove_tree (test_home);
   g_free (test_home);
