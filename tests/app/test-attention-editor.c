@@ -547,6 +547,8 @@ test_german (void)
   g_assert_cmpuint (n_examples, >=, 4);
   destroy_window (main_window);
   g_setenv ("LANGUAGE", "en", TRUE);
+  setlocale (LC_ALL, "C.UTF-8");
+  setlocale (LC_ALL, "C.UTF-8");
 }
 
 /* ---- steps added or pasted ---- */
@@ -848,6 +850,149 @@ test_auto_map_names (void)
   test_spin_idle ();
 }
 
+/* ---- how it looks ---- */
+
+/* Renders @widget into CONDUIT_SCREENSHOT_DIR/@name when that is set: the pictures the
+ * usability review looks at (light, dark, German, 360 px). */
+static void
+save_shot (GtkWidget  *widget,
+           const char *name)
+{
+  const char *dir = g_getenv ("CONDUIT_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  g_assert_cmpint (width, >, 0);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (dir == NULL)
+    return;
+  path = g_build_filename (dir, name, NULL);
+  gdk_texture_save_to_png (texture, path);
+  g_test_message ("saved %s", path);
+}
+
+static void
+report_wide (GtkWidget *widget,
+             int        depth)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      int minimum = 0;
+
+      if (!gtk_widget_get_visible (child))
+        continue;
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+      if (minimum > 300)
+        {
+          g_test_message ("%*s%s %s: %d", depth, "", G_OBJECT_TYPE_NAME (child),
+                          gtk_widget_get_name (child), minimum);
+          report_wide (child, depth + 1);
+        }
+    }
+}
+
+typedef struct
+{
+  const char *name;
+  gboolean    dark;
+  int         width;
+} Shot;
+
+/* The example in the editor as the review sees it, in the language the process started with;
+ * at 360 px the window still fits (the history page included) and the flow's start is in sight. */
+static void
+shoot (const Shot *shots,
+       guint       n_shots)
+{
+  g_autofree char *po = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "po", NULL);
+  g_autofree char *example = test_example_path ("web-form-to-crm.conduit");
+  g_autofree char *folder = g_build_filename (g_get_home_dir (), "Documents", NULL);
+  g_autofree char *path = g_build_filename (folder, "web-form-to-crm.conduit", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  /* a copy in ~/Documents: the pictures show no path of this machine */
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_true (g_file_get_contents (example, &contents, NULL, &error));
+  g_assert_true (g_file_set_contents (path, contents, -1, &error));
+  g_assert_no_error (error);
+
+  bindtextdomain (GETTEXT_PACKAGE, po);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  setlocale (LC_ALL, "C.UTF-8");
+  for (guint i = 0; i < n_shots; i++)
+    {
+      ConduitWindow *window;
+      int minimum = 0;
+
+      adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                          shots[i].dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                        : ADW_COLOR_SCHEME_FORCE_LIGHT);
+      window = open_window (file, shots[i].width, 760);
+      /* the page's cross-fade from the start page is over */
+      test_spin_for (1000);
+      test_spin_idle ();
+      gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+      /* wide, the header bar holds everything; at 360 px it makes room */
+      if (shots[i].width <= 360 && minimum > 360)
+        report_wide (GTK_WIDGET (window), 0);
+      if (shots[i].width <= 360)
+        g_assert_cmpint (minimum, <=, 360);
+      assert_cards_uncovered (window, shots[i].width >= 1200);
+      save_shot (GTK_WIDGET (window), shots[i].name);
+      destroy_window (window);
+    }
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  g_unlink (path);
+  g_rmdir (folder);
+}
+
+static void
+test_looks (void)
+{
+  static const Shot shots[] = {
+    { "editor-light.png", FALSE, 1200 },
+    { "editor-dark.png", TRUE, 1200 },
+    { "editor-360.png", FALSE, 360 },
+  };
+
+  shoot (shots, G_N_ELEMENTS (shots));
+}
+
+/* The same in German, in a process of its own: the step descriptions are translated once, when
+ * the registry loads. */
+static void
+test_looks_german (void)
+{
+  static const Shot shots[] = {
+    { "editor-de.png", FALSE, 1200 },
+    { "editor-360-de.png", FALSE, 360 },
+  };
+
+  if (g_test_subprocess ())
+    {
+      shoot (shots, G_N_ELEMENTS (shots));
+      return;
+    }
+  g_setenv ("LANGUAGE", "de", TRUE);
+  g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_setenv ("LANGUAGE", "en", TRUE);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -860,8 +1005,8 @@ main (int   argc,
   g_assert_no_error (error);
   g_setenv ("HOME", test_home, TRUE);
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  /* GTK, libadwaita and the app's style sheet, as the app has it */
+  graph_test_init (&argc, &argv);
 
   g_test_add_func ("/conduit/attention/editor/open-fitted", test_open_fitted);
   g_test_add_func ("/conduit/attention/editor/fit-readable", test_fit_readable);
@@ -874,6 +1019,8 @@ main (int   argc,
   g_test_add_func ("/conduit/attention/editor/mapping-narrow", test_mapping_narrow);
   g_test_add_func ("/conduit/attention/editor/mapping-type-width", test_mapping_type_width);
   g_test_add_func ("/conduit/attention/editor/auto-map-names", test_auto_map_names);
+  g_test_add_func ("/conduit/attention/editor/looks", test_looks);
+  g_test_add_func ("/conduit/attention/editor/looks-german", test_looks_german);
   status = g_test_run ();
   test_remove_tree (test_home);
   g_free (test_home);
