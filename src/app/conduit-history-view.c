@@ -457,9 +457,11 @@ show_attention (ConduitHistoryView     *self,
       for (guint i = 0; states != NULL && i < states->len; i++)
         counts[g_array_index (states, ConduitSendState, i)]++;
       /* the three states an item of a run cut off can be in, in words */
-      text = g_strdup_printf (_("Needs attention: cut off before it finished. Of its items %u were "
-                                "answered, %u sent with the answer unknown (check those on the "
-                                "other side first) and %u not sent."),
+      /* Translators: counts of a run's items; "sent, answer unknown" ones may have acted on
+       * the other side */
+      text = g_strdup_printf (_("Needs attention: cut off before it finished. Items answered: %u · "
+                                "sent, answer unknown: %u (check those on the other side first) · "
+                                "not sent: %u."),
                               counts[CONDUIT_SEND_STATE_ANSWERED], counts[CONDUIT_SEND_STATE_UNKNOWN],
                               counts[CONDUIT_SEND_STATE_NOT_SENT]);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.rerun-unsent",
