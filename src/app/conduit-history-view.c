@@ -630,6 +630,18 @@ show_details (ConduitHistoryView *self,
                                  run->status != CONDUIT_RUN_STATUS_RUNNING);
 }
 
+/* Folded, the details replace the list: the focus goes to Back rather than to whatever comes
+ * first, which was the first selectable label, shown with all its text selected. */
+static void
+show_details_side (ConduitHistoryView *self)
+{
+  gboolean list_had_focus = gtk_widget_get_focus_child (self->list_side) != NULL;
+
+  adw_leaflet_set_visible_child (self->leaflet, self->details_side);
+  if (list_had_focus || gtk_widget_get_focus_child (self->details_side) != NULL)
+    gtk_widget_grab_focus (self->back_button);
+}
+
 static void
 selection_changed (ConduitHistoryView *self)
 {
@@ -640,14 +652,14 @@ selection_changed (ConduitHistoryView *self)
     show_details (self, id);
   /* Folded, a chosen run is worth a look at once: show its details. */
   if (id > 0 && !self->reselecting && adw_leaflet_get_folded (self->leaflet))
-    adw_leaflet_set_visible_child (self->leaflet, self->details_side);
+    show_details_side (self);
 }
 
 static void
 run_activated (ConduitHistoryView *self,
                guint               position)
 {
-  adw_leaflet_set_visible_child (self->leaflet, self->details_side);
+  show_details_side (self);
 }
 
 /* ---- filters and live updates ---- */

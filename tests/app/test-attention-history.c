@@ -482,6 +482,14 @@ test_looks (Fixture       *fixture,
   g_assert_cmpint (minimum, <=, 360);
   g_assert_cmpint (gtk_widget_get_width (fixture->window), <=, 360);
   g_assert_true (shows (fixture, "not sent: 1."));
+  /* the focus went to Back, not into a label that then showed all its text selected */
+  {
+    GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (fixture->window));
+
+    g_assert_nonnull (focus);
+    g_assert_false (GTK_IS_LABEL (focus));
+    g_assert_false (gtk_label_get_selection_bounds (find_label (fixture->window, "Started "), NULL, NULL));
+  }
   save_shot (fixture->window, "history-attention-360.png");
 
 }
