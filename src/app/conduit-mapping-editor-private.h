@@ -68,6 +68,7 @@ struct _ConduitMappingEditor
   /* narrow: the table leaves out the columns only a wide window has room for */
   guint              narrow : 1;
   guint              layout_source;
+  GtkWidget         *details_button;   /* narrow only: the selected row's other columns */
 };
 
 /* conduit-mapping-editor.c */

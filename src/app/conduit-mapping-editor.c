@@ -358,6 +358,8 @@ update_actions (ConduitMappingEditor *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.auto-map",
                                  self->schema != NULL && self->node != NULL &&
                                  conduit_schema_get_fields (self->schema)->len > 0);
+  if (self->details_button != NULL)
+    gtk_widget_set_sensitive (self->details_button, has_selection);
 }
 
 void
@@ -927,9 +929,21 @@ conduit_mapping_editor_open_window (GtkWidget       *parent,
 /* ---- narrow ---------------------------------------------------------------------------- */
 
 /* Below this width the table shows what a row is about — destination, source, status — and
- * leaves out the read-only preview (the status says whether the value passes, and the action
- * bar says why not), so that what is left is not squeezed to unreadable. */
+ * the selected row's other columns (required, type, rules, preview) are in Row Details, so
+ * that what is left is not squeezed to unreadable. */
 #define NARROW_WIDTH 720
+
+/* The columns Row Details shows when narrow, by the titles the template gives them. */
+static const struct
+{
+  const char *title;
+  GType     (*get_type) (void);
+} detail_columns[] = {
+  { N_("Required"), conduit_mapping_required_cell_get_type },
+  { N_("Type"), conduit_mapping_type_cell_get_type },
+  { N_("Validation"), conduit_mapping_rules_cell_get_type },
+  { N_("Preview"), conduit_mapping_preview_cell_get_type },
+};
 
 static gboolean
 apply_column_layout (gpointer data)
@@ -943,10 +957,101 @@ apply_column_layout (gpointer data)
       g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (all, i);
 
       /* the title as the template translated it */
-      if (g_strcmp0 (gtk_column_view_column_get_title (column), _("Preview")) == 0)
-        gtk_column_view_column_set_visible (column, !self->narrow);
+      for (guint j = 0; j < G_N_ELEMENTS (detail_columns); j++)
+        if (g_strcmp0 (gtk_column_view_column_get_title (column), _(detail_columns[j].title)) == 0)
+          gtk_column_view_column_set_visible (column, !self->narrow);
     }
+  if (self->details_button != NULL)
+    gtk_widget_set_visible (self->details_button, self->narrow);
   return G_SOURCE_REMOVE;
+}
+
+/* Binds the cells of Row Details to the selected row, as the table binds its own. */
+static void
+update_details (ConduitMappingEditor *self,
+                GtkWidget            *box)
+{
+  guint selected = gtk_single_selection_get_selected (self->selection);
+  ConduitMappingRow *row = self->mapping != NULL && selected < n_rows (self)
+                             ? conduit_mapping_get_row (self->mapping, selected) : NULL;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (box); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (CONDUIT_IS_MAPPING_CELL (child))
+      {
+        conduit_mapping_cell_set_row (CONDUIT_MAPPING_CELL (child), row);
+        update_cell (self, CONDUIT_MAPPING_CELL (child));
+      }
+}
+
+static void
+on_detail_edited (ConduitMappingCell   *cell,
+                  ConduitMappingRow    *row,
+                  ConduitMappingEditor *self)
+{
+  on_cell_edited (self, row);
+  /* the table may hold new row objects after the edit: bind again */
+  update_details (self, gtk_widget_get_parent (GTK_WIDGET (cell)));
+}
+
+static void
+create_details_popover (GtkMenuButton *button,
+                        gpointer       user_data)
+{
+  ConduitMappingEditor *self = user_data;
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+  for (guint i = 0; i < G_N_ELEMENTS (detail_columns); i++)
+    {
+      GtkWidget *heading = gtk_label_new (_(detail_columns[i].title));
+      GtkWidget *cell = g_object_new (detail_columns[i].get_type (), NULL);
+
+      gtk_label_set_xalign (GTK_LABEL (heading), 0);
+      gtk_widget_add_css_class (heading, "heading");
+      g_signal_connect_object (cell, "edited", G_CALLBACK (on_detail_edited), self, 0);
+      gtk_box_append (GTK_BOX (box), heading);
+      gtk_box_append (GTK_BOX (box), cell);
+    }
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+  gtk_menu_button_set_popover (button, popover);
+  update_details (self, box);
+}
+
+static GtkWidget *
+find_action_bar (GtkWidget *widget)
+{
+  if (GTK_IS_ACTION_BAR (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_bar (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+add_details_button (ConduitMappingEditor *self)
+{
+  GtkWidget *bar = find_action_bar (GTK_WIDGET (self));
+
+  if (bar == NULL)
+    return;
+  self->details_button = gtk_menu_button_new ();
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (self->details_button), _("Row _Details"));
+  gtk_menu_button_set_use_underline (GTK_MENU_BUTTON (self->details_button), TRUE);
+  gtk_widget_set_tooltip_text (self->details_button,
+                               _("The selected row’s required mark, type, rules and preview"));
+  conduit_mapping_cell_set_label (self->details_button,
+                                  _("Details of the selected row: required, type, rules, preview"));
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->details_button),
+                                         create_details_popover, self, NULL);
+  gtk_widget_set_visible (self->details_button, FALSE);
+  gtk_action_bar_pack_end (GTK_ACTION_BAR (bar), self->details_button);
 }
 
 /* The table's scrolled window says how wide the table is shown: its page. (An AdwBin lays its
@@ -1108,6 +1213,7 @@ conduit_mapping_editor_init (ConduitMappingEditor *self)
   if (GTK_IS_SCROLLABLE (self->column_view))
     g_signal_connect_object (gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (self->column_view)),
                              "notify::page-size", G_CALLBACK (on_page_width_changed), self, 0);
+  add_details_button (self);
   _conduit_mapping_editor_show_record (self);
   update_actions (self);
 }

@@ -22,6 +22,7 @@
 #include "conduit-graph-view.h"
 #include "conduit-history-view.h"
 #include "conduit-inspector.h"
+#include "conduit-mapping-cell.h"
 #include "conduit-mapping-editor.h"
 #include "conduit-palette.h"
 #include "conduit-run-panel.h"
@@ -714,8 +715,26 @@ column_titled (GtkWidget  *editor,
   return NULL;
 }
 
-/* The mapping window opens no wider than the window it comes from, and a narrow table leaves
- * out the read-only Preview column (back when wide). */
+static GtkWidget *
+find_menu_button (GtkWidget  *widget,
+                  const char *label)
+{
+  if (GTK_IS_MENU_BUTTON (widget) &&
+      g_strcmp0 (gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_menu_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The mapping window opens no wider than the window it comes from; a narrow table shows
+ * destination, source and status, and the selected row's other columns in Row Details. */
 static void
 test_mapping_narrow (void)
 {
@@ -747,13 +766,50 @@ test_mapping_narrow (void)
                   gtk_widget_get_width (GTK_WIDGET (window)));
   g_assert_true (conduit_mapping_editor_get_narrow (CONDUIT_MAPPING_EDITOR (editor)));
   g_assert_false (gtk_column_view_column_get_visible (column_titled (editor, "Preview")));
+  g_assert_false (gtk_column_view_column_get_visible (column_titled (editor, "Type")));
+  g_assert_false (gtk_column_view_column_get_visible (column_titled (editor, "Required")));
+  g_assert_false (gtk_column_view_column_get_visible (column_titled (editor, "Validation")));
   g_assert_true (gtk_column_view_column_get_visible (column_titled (editor, "Source")));
+
+  /* the hidden columns of the selected row are in Row Details, and edit it */
+  {
+    GtkWidget *details = find_menu_button (editor, "Row _Details");
+    ConduitMapping *mapping = conduit_mapping_editor_get_mapping (CONDUIT_MAPPING_EDITOR (editor));
+    GtkWidget *popover, *type_cell;
+    GtkDropDown *drop_down;
+    GtkSelectionModel *rows;
+
+    g_assert_nonnull (details);
+    g_assert_true (gtk_widget_get_visible (details));
+    rows = gtk_column_view_get_model (GTK_COLUMN_VIEW (find_type (editor, GTK_TYPE_COLUMN_VIEW)));
+    gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (rows), 0);
+    test_spin_idle ();
+    g_assert_true (gtk_widget_get_sensitive (details));
+    gtk_menu_button_popup (GTK_MENU_BUTTON (details));
+    test_spin_idle ();
+    popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (details)));
+    g_assert_nonnull (popover);
+    type_cell = find_type (popover, CONDUIT_TYPE_MAPPING_TYPE_CELL);
+    g_assert_nonnull (type_cell);
+    drop_down = GTK_DROP_DOWN (find_type (type_cell, GTK_TYPE_DROP_DOWN));
+    g_assert_cmpuint (gtk_drop_down_get_selected (drop_down), ==,
+                      conduit_mapping_row_get_value_type (conduit_mapping_get_row (mapping, 0)));
+    gtk_drop_down_set_selected (drop_down, CONDUIT_MAPPING_TYPE_DATE);
+    test_spin_idle ();
+    mapping = conduit_mapping_editor_get_mapping (CONDUIT_MAPPING_EDITOR (editor));
+    g_assert_cmpint (conduit_mapping_row_get_value_type (conduit_mapping_get_row (mapping, 0)), ==,
+                     CONDUIT_MAPPING_TYPE_DATE);
+    gtk_menu_button_popdown (GTK_MENU_BUTTON (details));
+    test_spin_idle ();
+  }
 
   gtk_window_set_default_size (window, 1300, 600);
   test_spin_for (200);
   test_spin_idle ();
   g_assert_false (conduit_mapping_editor_get_narrow (CONDUIT_MAPPING_EDITOR (editor)));
   g_assert_true (gtk_column_view_column_get_visible (column_titled (editor, "Preview")));
+  g_assert_true (gtk_column_view_column_get_visible (column_titled (editor, "Type")));
+  g_assert_false (gtk_widget_get_visible (find_menu_button (editor, "Row _Details")));
 
   gtk_window_destroy (window);
   gtk_window_destroy (parent);
