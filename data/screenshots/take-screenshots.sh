@@ -90,7 +90,9 @@ for _ in $(seq 1 50); do
   sleep 0.2
   import -window root -crop "$crop" +repage "$WORK/current.png"
   changed=$(compare -metric AE "$WORK/previous.png" "$WORK/current.png" null: 2>&1 || true)
-  if [ "$changed" = 0 ]; then
+  # Two black frames in a row are a window not drawn yet (a slow machine), not a stable one.
+  blank=$(convert "$WORK/current.png" -format '%[fx:standard_deviation < 0.01]' info:)
+  if [ "$changed" = 0 ] && [ "$blank" = 0 ]; then
     stable=1
     break
   fi

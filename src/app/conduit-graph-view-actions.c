@@ -80,14 +80,16 @@ paste_offset (ConduitGraphView *self,
       for (guint i = 0; i < json_array_get_length (nodes) && free; i++)
         {
           JsonNode *element = json_array_get_element (nodes, i);
-          JsonObject *object = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+          JsonObject *object = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element)
+                                                                 : NULL;
           JsonNode *position = object != NULL ? json_object_get_member (object, "position") : NULL;
           JsonArray *xy;
 
           if (position == NULL || !JSON_NODE_HOLDS_ARRAY (position) ||
               json_array_get_length (xy = json_node_get_array (position)) < 2)
             continue;
-          free = _conduit_graph_view_spot_is_free (self, json_array_get_double_element (xy, 0) + offset,
+          free = _conduit_graph_view_spot_is_free (self,
+                                                   json_array_get_double_element (xy, 0) + offset,
                                                    json_array_get_double_element (xy, 1) + offset,
                                                    NULL);
         }

@@ -665,7 +665,8 @@ uncovered_area (ConduitGraphView *self,
 {
   *left = 0;
   *right = width;
-  for (GtkWidget *w = gtk_widget_get_parent (GTK_WIDGET (self)); w != NULL; w = gtk_widget_get_parent (w))
+  for (GtkWidget *w = gtk_widget_get_parent (GTK_WIDGET (self)); w != NULL;
+       w = gtk_widget_get_parent (w))
     {
       AdwFlap *flap;
       GtkWidget *sidebar;

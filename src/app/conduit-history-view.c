@@ -458,9 +458,11 @@ show_attention (ConduitHistoryView     *self,
       for (guint i = 0; states != NULL && i < states->len; i++)
         counts[g_array_index (states, ConduitSendState, i)]++;
       /* the three states an item of a run cut off can be in, in words */
-      text = g_strdup_printf (_("Needs attention: cut off before it finished. Of its items %u were "
-                                "answered, %u sent with the answer unknown (check those on the "
-                                "other side first) and %u not sent."),
+      /* Translators: counts of a run's items; "sent, answer unknown" ones may have acted on
+       * the other side */
+      text = g_strdup_printf (_("Needs attention: cut off before it finished. Items answered: %u · "
+                                "sent, answer unknown: %u (check those on the other side first) · "
+                                "not sent: %u."),
                               counts[CONDUIT_SEND_STATE_ANSWERED], counts[CONDUIT_SEND_STATE_UNKNOWN],
                               counts[CONDUIT_SEND_STATE_NOT_SENT]);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.rerun-unsent",
@@ -641,6 +643,18 @@ show_details (ConduitHistoryView *self,
                                  run->status != CONDUIT_RUN_STATUS_RUNNING);
 }
 
+/* Folded, the details replace the list: the focus goes to Back rather than to whatever comes
+ * first, which was the first selectable label, shown with all its text selected. */
+static void
+show_details_side (ConduitHistoryView *self)
+{
+  gboolean list_had_focus = gtk_widget_get_focus_child (self->list_side) != NULL;
+
+  adw_leaflet_set_visible_child (self->leaflet, self->details_side);
+  if (list_had_focus || gtk_widget_get_focus_child (self->details_side) != NULL)
+    gtk_widget_grab_focus (self->back_button);
+}
+
 static void
 selection_changed (ConduitHistoryView *self)
 {
@@ -651,14 +665,14 @@ selection_changed (ConduitHistoryView *self)
     show_details (self, id);
   /* Folded, a chosen run is worth a look at once: show its details. */
   if (id > 0 && !self->reselecting && adw_leaflet_get_folded (self->leaflet))
-    adw_leaflet_set_visible_child (self->leaflet, self->details_side);
+    show_details_side (self);
 }
 
 static void
 run_activated (ConduitHistoryView *self,
                guint               position)
 {
-  adw_leaflet_set_visible_child (self->leaflet, self->details_side);
+  show_details_side (self);
 }
 
 /* ---- filters and live updates ---- */

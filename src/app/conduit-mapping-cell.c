@@ -426,6 +426,7 @@ struct _ConduitMappingTypeCell
 {
   ConduitMappingCell  parent_instance;
   GtkWidget          *drop_down;
+  gboolean            sized;
 };
 
 G_DEFINE_FINAL_TYPE (ConduitMappingTypeCell, conduit_mapping_type_cell, CONDUIT_TYPE_MAPPING_CELL)
@@ -442,6 +443,38 @@ on_type_selected (ConduitMappingTypeCell *self)
   conduit_mapping_cell_end_edit (CONDUIT_MAPPING_CELL (self));
 }
 
+static int
+text_width (GtkWidget  *widget,
+            const char *text)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
+  int width = 0;
+
+  pango_layout_get_pixel_size (layout, &width, NULL);
+  return width;
+}
+
+/* As wide as the widest type, whichever is chosen: a drop-down is as wide as its choice, so the
+ * column changed width when a row's type changed ("Text" to "Date and time"). Once the cell
+ * has a style to measure with. */
+static void
+size_for_widest_type (ConduitMappingTypeCell *self)
+{
+  GtkStringObject *chosen = gtk_drop_down_get_selected_item (GTK_DROP_DOWN (self->drop_down));
+  int natural = 0, widest = 0;
+
+  if (self->sized || chosen == NULL || gtk_widget_get_root (GTK_WIDGET (self)) == NULL)
+    return;
+  self->sized = TRUE;
+  for (guint i = 0; type_labels[i] != NULL; i++)
+    widest = MAX (widest, text_width (self->drop_down, _(type_labels[i])));
+  gtk_widget_measure (self->drop_down, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  gtk_widget_set_size_request (self->drop_down,
+                               natural - text_width (self->drop_down,
+                                                     gtk_string_object_get_string (chosen)) + widest,
+                               -1);
+}
+
 static void
 type_update (ConduitMappingCell            *cell,
              ConduitMappingRow             *row,
@@ -452,6 +485,7 @@ type_update (ConduitMappingCell            *cell,
   gtk_drop_down_set_selected (GTK_DROP_DOWN (self->drop_down),
                               conduit_mapping_row_get_value_type (row));
   conduit_mapping_cell_set_label (self->drop_down, _("Type of %s"), state->name);
+  size_for_widest_type (self);
 }
 
 static void

@@ -65,6 +65,10 @@ struct _ConduitMappingEditor
 
   guint              committing : 1;
   guint              keeping_samples : 1;
+  /* narrow: the table leaves out the columns only a wide window has room for */
+  guint              narrow : 1;
+  guint              layout_source;
+  GtkWidget         *details_button;   /* narrow only: the selected row's other columns */
 };
 
 /* conduit-mapping-editor.c */

@@ -380,6 +380,8 @@ update_actions (ConduitMappingEditor *self)
                                  self->node != NULL &&
                                  ((self->schema != NULL && conduit_schema_get_fields (self->schema)->len > 0) ||
                                   fed_app_fields (self, NULL) != NULL));
+  if (self->details_button != NULL)
+    gtk_widget_set_sensitive (self->details_button, has_selection);
 }
 
 void
@@ -598,6 +600,27 @@ apply_app_field (ConduitMappingRow *row,
     }
 }
 
+/* A destination named after a source path, as a person would name it: "`First Name`" is the
+ * field First Name, not one with backquotes in its name (destination paths have no quoting).
+ * A dot or a bracket inside the quotes would make it nested: those become "_". */
+static char *
+destination_from_source (const char *path)
+{
+  GString *name = g_string_new (NULL);
+  gboolean quoted = FALSE;
+
+  for (const char *p = path; *p != '\0'; p++)
+    {
+      if (*p == '`')
+        quoted = !quoted;
+      else if (quoted && (*p == '.' || *p == '[' || *p == ']'))
+        g_string_append_c (name, '_');
+      else
+        g_string_append_c (name, *p);
+    }
+  return g_string_free (name, FALSE);
+}
+
 /* Fills the rows that have a destination but no source, and never changes another row; a
  * mapping without rows gets one row per sample field. The engine's auto-map adds rows, so it
  * runs on a scratch mapping of the rows that have a source (whose sources are taken).
@@ -614,6 +637,7 @@ auto_map_action (GtkWidget  *widget,
   g_autoptr(ConduitMapping) scratch = conduit_mapping_new ();
   g_autoptr(GPtrArray) sources = g_ptr_array_new ();
   g_autoptr(GPtrArray) destinations = g_ptr_array_new ();
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   GPtrArray *fields = self->schema ? conduit_schema_get_fields (self->schema) : NULL;
   gboolean empty_mapping = n_rows (self) == 0;
   ConduitConnector *app_step = NULL;
@@ -661,7 +685,10 @@ auto_map_action (GtkWidget  *widget,
 
         /* a field inside lists needs a destination list: left to the person */
         if (strstr (path, "[]") == NULL)
-          g_ptr_array_add (destinations, (gpointer)path);
+          {
+            g_ptr_array_add (names, destination_from_source (path));
+            g_ptr_array_add (destinations, g_ptr_array_index (names, names->len - 1));
+          }
       }
   g_ptr_array_add (destinations, NULL);
 
@@ -1021,8 +1048,14 @@ conduit_mapping_editor_open_window (GtkWidget       *parent,
   gtk_box_append (GTK_BOX (box), editor);
   adw_window_set_content (ADW_WINDOW (window), box);
   gtk_window_set_title (GTK_WINDOW (window), title);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1260, 680);
   root = gtk_widget_get_root (parent);
+  /* as wide as the table likes, but never wider than the window it comes from: on a small
+   * screen or a narrow main window it opened 1260 px wide, its right part off the screen */
+  gtk_window_set_default_size (GTK_WINDOW (window),
+                               GTK_IS_WIDGET (root) && gtk_widget_get_width (GTK_WIDGET (root)) > 0
+                                 ? MIN (1260, gtk_widget_get_width (GTK_WIDGET (root))) : 1260,
+                               GTK_IS_WIDGET (root) && gtk_widget_get_height (GTK_WIDGET (root)) > 0
+                                 ? MIN (680, gtk_widget_get_height (GTK_WIDGET (root))) : 680);
   if (GTK_IS_WINDOW (root))
     {
       gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
@@ -1035,6 +1068,166 @@ conduit_mapping_editor_open_window (GtkWidget       *parent,
   g_signal_connect_object (window, "destroy", G_CALLBACK (on_window_destroy), node, 0);
   gtk_window_present (GTK_WINDOW (window));
   return GTK_WINDOW (window);
+}
+
+/* ---- narrow ---------------------------------------------------------------------------- */
+
+/* Below this width the table shows what a row is about — destination, source, status — and
+ * the selected row's other columns (required, type, rules, preview) are in Row Details, so
+ * that what is left is not squeezed to unreadable. */
+#define NARROW_WIDTH 720
+
+/* The columns Row Details shows when narrow, by the titles the template gives them. */
+static const struct
+{
+  const char *title;
+  GType     (*get_type) (void);
+} detail_columns[] = {
+  { N_("Required"), conduit_mapping_required_cell_get_type },
+  { N_("Type"), conduit_mapping_type_cell_get_type },
+  { N_("Validation"), conduit_mapping_rules_cell_get_type },
+  { N_("Preview"), conduit_mapping_preview_cell_get_type },
+};
+
+static gboolean
+apply_column_layout (gpointer data)
+{
+  ConduitMappingEditor *self = data;
+  GListModel *all = gtk_column_view_get_columns (self->column_view);
+
+  self->layout_source = 0;
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (all, i);
+
+      /* the title as the template translated it */
+      for (guint j = 0; j < G_N_ELEMENTS (detail_columns); j++)
+        if (g_strcmp0 (gtk_column_view_column_get_title (column), _(detail_columns[j].title)) == 0)
+          gtk_column_view_column_set_visible (column, !self->narrow);
+    }
+  if (self->details_button != NULL)
+    gtk_widget_set_visible (self->details_button, self->narrow);
+  return G_SOURCE_REMOVE;
+}
+
+/* Binds the cells of Row Details to the selected row, as the table binds its own. */
+static void
+update_details (ConduitMappingEditor *self,
+                GtkWidget            *box)
+{
+  guint selected = gtk_single_selection_get_selected (self->selection);
+  ConduitMappingRow *row = self->mapping != NULL && selected < n_rows (self)
+                             ? conduit_mapping_get_row (self->mapping, selected) : NULL;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (box); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (CONDUIT_IS_MAPPING_CELL (child))
+      {
+        conduit_mapping_cell_set_row (CONDUIT_MAPPING_CELL (child), row);
+        update_cell (self, CONDUIT_MAPPING_CELL (child));
+      }
+}
+
+static void
+on_detail_edited (ConduitMappingCell   *cell,
+                  ConduitMappingRow    *row,
+                  ConduitMappingEditor *self)
+{
+  on_cell_edited (self, row);
+  /* the table may hold new row objects after the edit: bind again */
+  update_details (self, gtk_widget_get_parent (GTK_WIDGET (cell)));
+}
+
+static void
+create_details_popover (GtkMenuButton *button,
+                        gpointer       user_data)
+{
+  ConduitMappingEditor *self = user_data;
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+  for (guint i = 0; i < G_N_ELEMENTS (detail_columns); i++)
+    {
+      GtkWidget *heading = gtk_label_new (_(detail_columns[i].title));
+      GtkWidget *cell = g_object_new (detail_columns[i].get_type (), NULL);
+
+      gtk_label_set_xalign (GTK_LABEL (heading), 0);
+      gtk_widget_add_css_class (heading, "heading");
+      g_signal_connect_object (cell, "edited", G_CALLBACK (on_detail_edited), self, 0);
+      gtk_box_append (GTK_BOX (box), heading);
+      gtk_box_append (GTK_BOX (box), cell);
+    }
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+  gtk_menu_button_set_popover (button, popover);
+  update_details (self, box);
+}
+
+static GtkWidget *
+find_action_bar (GtkWidget *widget)
+{
+  if (GTK_IS_ACTION_BAR (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_bar (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+add_details_button (ConduitMappingEditor *self)
+{
+  GtkWidget *bar = find_action_bar (GTK_WIDGET (self));
+
+  if (bar == NULL)
+    return;
+  self->details_button = gtk_menu_button_new ();
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (self->details_button), _("Row _Details"));
+  gtk_menu_button_set_use_underline (GTK_MENU_BUTTON (self->details_button), TRUE);
+  gtk_widget_set_tooltip_text (self->details_button,
+                               _("The selected row’s required mark, type, rules and preview"));
+  conduit_mapping_cell_set_label (self->details_button,
+                                  _("Details of the selected row: required, type, rules, preview"));
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->details_button),
+                                         create_details_popover, self, NULL);
+  gtk_widget_set_visible (self->details_button, FALSE);
+  gtk_action_bar_pack_end (GTK_ACTION_BAR (bar), self->details_button);
+}
+
+/* The table's scrolled window says how wide the table is shown: its page. (An AdwBin lays its
+ * child out with a layout manager, so a size_allocate of our own would not be called.) */
+static void
+on_page_width_changed (GtkAdjustment        *adjustment,
+                       GParamSpec           *pspec,
+                       ConduitMappingEditor *self)
+{
+  double width = gtk_adjustment_get_page_size (adjustment);
+  gboolean narrow = width > 0 && width < NARROW_WIDTH;
+
+  /* Not now, during the allocation: hiding a column asks for a new size. */
+  if (narrow != self->narrow)
+    {
+      self->narrow = narrow;
+      if (self->layout_source == 0)
+        self->layout_source = g_idle_add (apply_column_layout, self);
+    }
+}
+
+/**
+ * conduit_mapping_editor_get_narrow:
+ * @self: a mapping table
+ *
+ * Returns: whether the table is laid out for a narrow window (fewer columns)
+ */
+gboolean
+conduit_mapping_editor_get_narrow (ConduitMappingEditor *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_MAPPING_EDITOR (self), FALSE);
+  return self->narrow;
 }
 
 /* ---- GObject -------------------------------------------------------------------------- */
@@ -1073,6 +1266,7 @@ conduit_mapping_editor_dispose (GObject *object)
   ConduitMappingEditor *self = (ConduitMappingEditor *)object;
 
   g_clear_handle_id (&self->focus_source, g_source_remove);
+  g_clear_handle_id (&self->layout_source, g_source_remove);
   if (self->node != NULL)
     conduit_mapping_editor_set_node (self, NULL, NULL);
   adw_bin_set_child (ADW_BIN (self), NULL);
@@ -1160,6 +1354,10 @@ conduit_mapping_editor_init (ConduitMappingEditor *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (on_selection_changed), self);
+  if (GTK_IS_SCROLLABLE (self->column_view))
+    g_signal_connect_object (gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (self->column_view)),
+                             "notify::page-size", G_CALLBACK (on_page_width_changed), self, 0);
+  add_details_button (self);
   _conduit_mapping_editor_show_record (self);
   update_actions (self);
 }

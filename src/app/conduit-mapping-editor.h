@@ -42,4 +42,6 @@ GtkWindow              *conduit_mapping_editor_open_window       (GtkWidget     
                                                                   ConduitDocument      *document,
                                                                   ConduitNode          *node);
 
+gboolean                conduit_mapping_editor_get_narrow        (ConduitMappingEditor *self);
+
 G_END_DECLS

@@ -68,8 +68,8 @@ static GParamSpec *properties[N_PROPS];
 static void save_as (ConduitWindow *self);
 static void update_run_placement (ConduitWindow *self);
 
-/* A folder as GNOME's apps name it in a subtitle: "~/Flows" for one in the home folder, so a
- * narrow header shows the part that tells flows apart rather than "/home/dana/". */
+/* A folder (or a file) as GNOME's apps name it in a subtitle: "~/Flows" for one in the home
+ * folder, so a narrow header shows the part that tells flows apart rather than "/home/dana/". */
 static char *
 display_folder (GFile *folder)
 {
@@ -888,7 +888,7 @@ populate_recent (ConduitWindow *self)
         continue;
 
       file = g_file_new_for_uri (uri);
-      subtitle = g_file_get_parse_name (file);
+      subtitle = display_folder (file);
       gtk_list_box_append (self->recent_list,
                            new_start_row (gtk_recent_info_get_display_name (info), subtitle,
                                           "win.open-recent", g_variant_new_string (uri)));

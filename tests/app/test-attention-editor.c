@@ -22,6 +22,7 @@
 #include "conduit-graph-view.h"
 #include "conduit-history-view.h"
 #include "conduit-inspector.h"
+#include "conduit-mapping-cell.h"
 #include "conduit-mapping-editor.h"
 #include "conduit-palette.h"
 #include "conduit-run-panel.h"
@@ -547,6 +548,8 @@ test_german (void)
   g_assert_cmpuint (n_examples, >=, 4);
   destroy_window (main_window);
   g_setenv ("LANGUAGE", "en", TRUE);
+  setlocale (LC_ALL, "C.UTF-8");
+  setlocale (LC_ALL, "C.UTF-8");
 }
 
 /* ---- steps added or pasted ---- */
@@ -691,6 +694,361 @@ test_json_box_wheel (void)
   test_spin_idle ();
 }
 
+/* ---- the mapping table when narrow ---- */
+
+static GtkColumnViewColumn *
+column_titled (GtkWidget  *editor,
+               const char *title)
+{
+  GtkWidget *view = find_type (editor, GTK_TYPE_COLUMN_VIEW);
+  GListModel *columns;
+
+  g_assert_nonnull (view);
+  columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (view));
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        return column;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_menu_button (GtkWidget  *widget,
+                  const char *label)
+{
+  if (GTK_IS_MENU_BUTTON (widget) &&
+      g_strcmp0 (gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_menu_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The mapping window opens no wider than the window it comes from; a narrow table shows
+ * destination, source and status, and the selected row's other columns in Row Details. */
+static void
+test_mapping_narrow (void)
+{
+  g_autoptr(ConduitDocument) document = graph_test_load_example ();
+  ConduitNode *map = conduit_flow_lookup_node (conduit_document_get_flow (document), "map");
+  GtkWindow *parent = GTK_WINDOW (gtk_window_new ());
+  GtkWidget *anchor = gtk_label_new ("");
+  GtkWindow *window;
+  GtkWidget *editor;
+  int width = 0, height = 0;
+
+  gtk_window_set_default_size (parent, 800, 600);
+  gtk_window_set_child (parent, anchor);
+  gtk_window_present (parent);
+  test_spin_idle ();
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (parent)), <=, 800);
+
+  window = conduit_mapping_editor_open_window (anchor, document, map);
+  gtk_window_get_default_size (window, &width, &height);
+  g_assert_cmpint (width, <=, 800);
+  g_assert_cmpint (height, <=, 600);
+  editor = find_type (GTK_WIDGET (window), CONDUIT_TYPE_MAPPING_EDITOR);
+  g_assert_nonnull (editor);
+
+  gtk_window_set_default_size (window, 560, 600);
+  test_spin_for (200);
+  test_spin_idle ();
+  g_test_message ("table %d px wide in a window of %d", gtk_widget_get_width (editor),
+                  gtk_widget_get_width (GTK_WIDGET (window)));
+  g_assert_true (conduit_mapping_editor_get_narrow (CONDUIT_MAPPING_EDITOR (editor)));
+  g_assert_false (gtk_column_view_column_get_visible (column_titled (editor, "Preview")));
+  g_assert_false (gtk_column_view_column_get_visible (column_titled (editor, "Type")));
+  g_assert_false (gtk_column_view_column_get_visible (column_titled (editor, "Required")));
+  g_assert_false (gtk_column_view_column_get_visible (column_titled (editor, "Validation")));
+  g_assert_true (gtk_column_view_column_get_visible (column_titled (editor, "Source")));
+
+  /* the hidden columns of the selected row are in Row Details, and edit it */
+  {
+    GtkWidget *details = find_menu_button (editor, "Row _Details");
+    ConduitMapping *mapping = conduit_mapping_editor_get_mapping (CONDUIT_MAPPING_EDITOR (editor));
+    GtkWidget *popover, *type_cell;
+    GtkDropDown *drop_down;
+    GtkSelectionModel *rows;
+
+    g_assert_nonnull (details);
+    g_assert_true (gtk_widget_get_visible (details));
+    rows = gtk_column_view_get_model (GTK_COLUMN_VIEW (find_type (editor, GTK_TYPE_COLUMN_VIEW)));
+    gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (rows), 0);
+    test_spin_idle ();
+    g_assert_true (gtk_widget_get_sensitive (details));
+    gtk_menu_button_popup (GTK_MENU_BUTTON (details));
+    test_spin_idle ();
+    popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (details)));
+    g_assert_nonnull (popover);
+    type_cell = find_type (popover, CONDUIT_TYPE_MAPPING_TYPE_CELL);
+    g_assert_nonnull (type_cell);
+    drop_down = GTK_DROP_DOWN (find_type (type_cell, GTK_TYPE_DROP_DOWN));
+    g_assert_cmpuint (gtk_drop_down_get_selected (drop_down), ==,
+                      conduit_mapping_row_get_value_type (conduit_mapping_get_row (mapping, 0)));
+    gtk_drop_down_set_selected (drop_down, CONDUIT_MAPPING_TYPE_DATE);
+    test_spin_idle ();
+    mapping = conduit_mapping_editor_get_mapping (CONDUIT_MAPPING_EDITOR (editor));
+    g_assert_cmpint (conduit_mapping_row_get_value_type (conduit_mapping_get_row (mapping, 0)), ==,
+                     CONDUIT_MAPPING_TYPE_DATE);
+    gtk_menu_button_popdown (GTK_MENU_BUTTON (details));
+    test_spin_idle ();
+  }
+
+  gtk_window_set_default_size (window, 1300, 600);
+  test_spin_for (200);
+  test_spin_idle ();
+  g_assert_false (conduit_mapping_editor_get_narrow (CONDUIT_MAPPING_EDITOR (editor)));
+  g_assert_true (gtk_column_view_column_get_visible (column_titled (editor, "Preview")));
+  g_assert_true (gtk_column_view_column_get_visible (column_titled (editor, "Type")));
+  g_assert_false (gtk_widget_get_visible (find_menu_button (editor, "Row _Details")));
+
+  gtk_window_destroy (window);
+  gtk_window_destroy (parent);
+  test_spin_idle ();
+}
+
+/* Changing a row's type does not change the Type column's width. */
+static void
+test_mapping_type_width (void)
+{
+  g_autoptr(ConduitDocument) document = graph_test_load_example ();
+  ConduitNode *map = conduit_flow_lookup_node (conduit_document_get_flow (document), "map");
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  GtkWidget *editor = conduit_mapping_editor_new ();
+  GtkWidget *type_cell;
+  GtkDropDown *drop_down;
+  int before, after;
+
+  gtk_window_set_default_size (window, 1400, 700);
+  gtk_window_set_child (window, editor);
+  conduit_mapping_editor_set_node (CONDUIT_MAPPING_EDITOR (editor), document, map);
+  gtk_window_present (window);
+  test_spin_for (200);
+  test_spin_idle ();
+
+  type_cell = conduit_mapping_editor_get_cell (CONDUIT_MAPPING_EDITOR (editor), 0, "type");
+  g_assert_nonnull (type_cell);
+  drop_down = GTK_DROP_DOWN (find_type (type_cell, GTK_TYPE_DROP_DOWN));
+  before = gtk_widget_get_width (type_cell);
+  for (guint choice = 0; choice < 10; choice++)
+    {
+      gtk_drop_down_set_selected (drop_down, choice);
+      test_spin_idle ();
+      type_cell = conduit_mapping_editor_get_cell (CONDUIT_MAPPING_EDITOR (editor), 0, "type");
+      drop_down = GTK_DROP_DOWN (find_type (type_cell, GTK_TYPE_DROP_DOWN));
+      after = gtk_widget_get_width (type_cell);
+      g_test_message ("type %u: %d px (was %d)", choice, after, before);
+      g_assert_cmpint (after, ==, before);
+    }
+
+  conduit_mapping_editor_set_node (CONDUIT_MAPPING_EDITOR (editor), NULL, NULL);
+  gtk_window_destroy (window);
+  test_spin_idle ();
+}
+
+/* Auto-Map on an empty table names destinations after the sample's fields as people write
+ * them: "First Name", not "`First Name`". */
+static void
+test_auto_map_names (void)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitFlow) flow = conduit_flow_new_from_data (conduit_connector_registry_get_default (),
+    "{ \"version\": 1, \"name\": \"Leads\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0] },"
+    "  { \"id\": \"map\", \"type\": \"mapping\", \"position\": [240, 0] } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\" } ] }",
+    -1, &problems, &error);
+  g_autoptr(ConduitDocument) document = NULL;
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  GtkWidget *editor = conduit_mapping_editor_new ();
+  ConduitMapping *mapping;
+  gboolean first_name = FALSE;
+
+  g_assert_no_error (error);
+  document = conduit_document_new (flow, NULL);
+  gtk_window_set_child (window, editor);
+  conduit_mapping_editor_set_node (CONDUIT_MAPPING_EDITOR (editor), document,
+                                   conduit_flow_lookup_node (conduit_document_get_flow (document), "map"));
+  gtk_window_present (window);
+  g_assert_true (conduit_mapping_editor_set_samples_text (CONDUIT_MAPPING_EDITOR (editor),
+                                                          "{\"First Name\": \"Ada\", \"utm\": {\"a.b\": 1}, \"email\": \"ada@example.com\"}",
+                                                          &error));
+  g_assert_no_error (error);
+  test_spin_idle ();
+  g_assert_true (gtk_widget_activate_action (editor, "mapping.auto-map", NULL));
+  test_spin_idle ();
+
+  mapping = conduit_mapping_editor_get_mapping (CONDUIT_MAPPING_EDITOR (editor));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (mapping)), >=, 2);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (mapping)); i++)
+    {
+      ConduitMappingRow *row = conduit_mapping_get_row (mapping, i);
+      const char *destination = conduit_mapping_row_get_destination (row);
+
+      g_test_message ("%s ← %s", destination, conduit_mapping_row_get_source (row));
+      g_assert_null (strchr (destination, '`'));
+      first_name |= g_str_equal (destination, "First Name");
+    }
+  g_assert_true (first_name);
+
+  conduit_mapping_editor_set_node (CONDUIT_MAPPING_EDITOR (editor), NULL, NULL);
+  gtk_window_destroy (window);
+  test_spin_idle ();
+}
+
+/* ---- how it looks ---- */
+
+/* Renders @widget into CONDUIT_SCREENSHOT_DIR/@name when that is set: the pictures the
+ * usability review looks at (light, dark, German, 360 px). */
+static void
+save_shot (GtkWidget  *widget,
+           const char *name)
+{
+  const char *dir = g_getenv ("CONDUIT_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  g_assert_cmpint (width, >, 0);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (dir == NULL)
+    return;
+  path = g_build_filename (dir, name, NULL);
+  gdk_texture_save_to_png (texture, path);
+  g_test_message ("saved %s", path);
+}
+
+static void
+report_wide (GtkWidget *widget,
+             int        depth)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      int minimum = 0;
+
+      if (!gtk_widget_get_visible (child))
+        continue;
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+      if (minimum > 300)
+        {
+          g_test_message ("%*s%s %s: %d", depth, "", G_OBJECT_TYPE_NAME (child),
+                          gtk_widget_get_name (child), minimum);
+          report_wide (child, depth + 1);
+        }
+    }
+}
+
+typedef struct
+{
+  const char *name;
+  gboolean    dark;
+  int         width;
+} Shot;
+
+/* The example in the editor as the review sees it, in the language the process started with;
+ * at 360 px the window still fits (the history page included) and the flow's start is in sight. */
+static void
+shoot (const Shot *shots,
+       guint       n_shots)
+{
+  g_autofree char *po = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "po", NULL);
+  g_autofree char *example = test_example_path ("web-form-to-crm.conduit");
+  g_autofree char *folder = g_build_filename (g_get_home_dir (), "Documents", NULL);
+  g_autofree char *path = g_build_filename (folder, "web-form-to-crm.conduit", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  /* a copy in ~/Documents: the pictures show no path of this machine */
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_true (g_file_get_contents (example, &contents, NULL, &error));
+  g_assert_true (g_file_set_contents (path, contents, -1, &error));
+  g_assert_no_error (error);
+
+  bindtextdomain (GETTEXT_PACKAGE, po);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  setlocale (LC_ALL, "C.UTF-8");
+  for (guint i = 0; i < n_shots; i++)
+    {
+      ConduitWindow *window;
+      int minimum = 0;
+
+      adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                          shots[i].dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                        : ADW_COLOR_SCHEME_FORCE_LIGHT);
+      window = open_window (file, shots[i].width, 760);
+      /* the page's cross-fade from the start page is over */
+      test_spin_for (1000);
+      test_spin_idle ();
+      gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+      /* wide, the header bar holds everything; at 360 px it makes room */
+      if (shots[i].width <= 360 && minimum > 360)
+        report_wide (GTK_WIDGET (window), 0);
+      if (shots[i].width <= 360)
+        g_assert_cmpint (minimum, <=, 360);
+      assert_cards_uncovered (window, shots[i].width >= 1200);
+      save_shot (GTK_WIDGET (window), shots[i].name);
+      destroy_window (window);
+    }
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  g_unlink (path);
+  g_rmdir (folder);
+}
+
+static void
+test_looks (void)
+{
+  static const Shot shots[] = {
+    { "editor-light.png", FALSE, 1200 },
+    { "editor-dark.png", TRUE, 1200 },
+    { "editor-360.png", FALSE, 360 },
+  };
+
+  shoot (shots, G_N_ELEMENTS (shots));
+}
+
+/* The same in German, in a process of its own: the step descriptions are translated once, when
+ * the registry loads. */
+static void
+test_looks_german (void)
+{
+  static const Shot shots[] = {
+    { "editor-de.png", FALSE, 1200 },
+    { "editor-360-de.png", FALSE, 360 },
+  };
+
+  if (g_test_subprocess ())
+    {
+      shoot (shots, G_N_ELEMENTS (shots));
+      return;
+    }
+  g_setenv ("LANGUAGE", "de", TRUE);
+  g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_setenv ("LANGUAGE", "en", TRUE);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -703,8 +1061,8 @@ main (int   argc,
   g_assert_no_error (error);
   g_setenv ("HOME", test_home, TRUE);
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  /* GTK, libadwaita and the app's style sheet, as the app has it */
+  graph_test_init (&argc, &argv);
 
   g_test_add_func ("/conduit/attention/editor/open-fitted", test_open_fitted);
   g_test_add_func ("/conduit/attention/editor/fit-readable", test_fit_readable);
@@ -714,6 +1072,11 @@ main (int   argc,
   g_test_add_func ("/conduit/attention/editor/german", test_german);
   g_test_add_func ("/conduit/attention/editor/added-not-stacked", test_added_not_stacked);
   g_test_add_func ("/conduit/attention/editor/json-box-wheel", test_json_box_wheel);
+  g_test_add_func ("/conduit/attention/editor/mapping-narrow", test_mapping_narrow);
+  g_test_add_func ("/conduit/attention/editor/mapping-type-width", test_mapping_type_width);
+  g_test_add_func ("/conduit/attention/editor/auto-map-names", test_auto_map_names);
+  g_test_add_func ("/conduit/attention/editor/looks", test_looks);
+  g_test_add_func ("/conduit/attention/editor/looks-german", test_looks_german);
   status = g_test_run ();
   test_remove_tree (test_home);
   g_free (test_home);

@@ -292,8 +292,8 @@ test_needs_attention (Fixture       *fixture,
 
   /* the interrupted run says what became of each item, and how to go on */
   g_assert_true (conduit_history_view_select_run (fixture->view, interrupted));
-  g_assert_true (shows (fixture, "1 were answered, 1 sent with the answer unknown"));
-  g_assert_true (shows (fixture, "and 1 not sent"));
+  g_assert_true (shows (fixture, "Items answered: 1 · sent, answer unknown: 1"));
+  g_assert_true (shows (fixture, "not sent: 1."));
   g_assert_nonnull (find_named (fixture->window, GTK_TYPE_MENU_BUTTON,
                                 "Resolve this run: re-run its unsent or all items, or mark it handled"));
   gtk_widget_measure (fixture->window, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
@@ -420,6 +420,80 @@ test_wording (Fixture       *fixture,
   g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (filter)), ==, "_Filter");
 }
 
+static void
+save_shot (GtkWidget  *widget,
+           const char *name)
+{
+  const char *dir = g_getenv ("CONDUIT_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  g_assert_cmpint (width, >, 0);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (dir == NULL)
+    return;
+  path = g_build_filename (dir, name, NULL);
+  gdk_texture_save_to_png (texture, path);
+  g_test_message ("saved %s", path);
+}
+
+/* A run cut off, in the runs that need attention, wide and at 360 px: the second row with its
+ * counts and Resolve fits, and the window stays within a phone's width. */
+static void
+test_looks (Fixture       *fixture,
+            gconstpointer  data)
+{
+  static const char * const cut_off[3] = { "ok", "started", NULL };
+  static const char * const all_ok[3] = { "ok", "ok", "ok" };
+  gint64 now = g_get_real_time ();
+  gint64 interrupted, failed;
+  int minimum = 0;
+
+  add_run (fixture, CONDUIT_RUN_STATUS_SUCCEEDED, now - (gint64)3600 * G_USEC_PER_SEC, all_ok);
+  failed = add_run (fixture, CONDUIT_RUN_STATUS_FAILED, now - (gint64)1800 * G_USEC_PER_SEC, all_ok);
+  interrupted = add_run (fixture, CONDUIT_RUN_STATUS_INTERRUPTED, now - 600 * G_USEC_PER_SEC, cut_off);
+  conduit_history_view_set_attention (fixture->view, TRUE);
+  g_assert_true (conduit_history_view_select_run (fixture->view, interrupted));
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 560);
+  test_spin_for (800);
+  test_spin_idle ();
+  save_shot (fixture->window, "history-attention.png");
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 640);
+  test_spin_for (800);
+  test_spin_idle ();
+  /* folded, choosing a run shows its details */
+  conduit_history_view_set_attention (fixture->view, FALSE);
+  g_assert_true (conduit_history_view_select_run (fixture->view, failed));
+  g_assert_true (conduit_history_view_select_run (fixture->view, interrupted));
+  test_spin_for (800);
+  test_spin_idle ();
+  gtk_widget_measure (fixture->window, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (minimum, <=, 360);
+  g_assert_cmpint (gtk_widget_get_width (fixture->window), <=, 360);
+  g_assert_true (shows (fixture, "not sent: 1."));
+  /* the focus went to Back, not into a label that then showed all its text selected */
+  {
+    GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (fixture->window));
+
+    g_assert_nonnull (focus);
+    g_assert_false (GTK_IS_LABEL (focus));
+    g_assert_false (gtk_label_get_selection_bounds (find_label (fixture->window, "Started "), NULL, NULL));
+  }
+  save_shot (fixture->window, "history-attention-360.png");
+
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -431,5 +505,7 @@ main (int   argc,
               fixture_set_up, test_needs_attention, fixture_tear_down);
   g_test_add ("/conduit/attention/history/wording", Fixture, NULL,
               fixture_set_up, test_wording, fixture_tear_down);
+  g_test_add ("/conduit/attention/history/looks", Fixture, NULL,
+              fixture_set_up, test_looks, fixture_tear_down);
   return g_test_run ();
 }

@@ -407,6 +407,8 @@ settle (Fixture *fixture,
     g_main_context_iteration (NULL, TRUE);
   clock = gtk_widget_get_frame_clock (fixture->window);
   g_assert_nonnull (clock);
+  /* the leaflet folds and unfolds with a 250 ms slide: let it end */
+  test_spin_for (400);
   /* Two paints: the first may still be of the old size. */
   for (int i = 0; i < 2; i++)
     {
