@@ -652,6 +652,18 @@ N_("Signature secret");
 /* Translators: webhook-trigger: help for the “signature_credential” setting */
 N_("The HMAC secret, kept in your keyring, used to check the signature");
 
+/* Translators: webhook-trigger: label of the “app_events” setting */
+N_("App events");
+
+/* Translators: webhook-trigger: help for the “app_events” setting */
+N_("The app whose webhook events this address receives, as APP.TRIGGER (e.g. whatsapp-business.events): the app's handshake, such as Meta's verification or Slack's url_verification, is answered as the app's descriptor says, without a run");
+
+/* Translators: webhook-trigger: label of the “verify_credential” setting */
+N_("Verify token");
+
+/* Translators: webhook-trigger: help for the “verify_credential” setting */
+N_("The verify token you gave the app (Meta's webhooks), kept in your keyring: the handshake is answered only when it carries this token");
+
 /* Translators: webhook-trigger: label of the “items” setting */
 N_("Sample event");
 

@@ -326,6 +326,7 @@ test_example (gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(GSList) uris = NULL;
   g_autoptr(JsonNode) input = NULL;
+  g_autoptr(JsonNode) no_input = NULL;
   g_autofree char *text = NULL;
   g_autofree char *input_text = NULL;
   g_autofree char *flow_text = NULL;
@@ -365,8 +366,10 @@ test_example (gconstpointer data)
   conduit_runner_set_clock (runner, clock);
   soup_session_set_proxy_resolver (conduit_runner_get_session (runner), NULL);
 
+  /* an example without input (a listing that takes none) is one empty item */
+  no_input = conduit_json_node_take_object (json_object_new ());
   input = with_server (json_object_has_member (example, "input") ? json_object_get_member (example, "input")
-                                                                : conduit_json_node_take_object (json_object_new ()),
+                                                                : no_input,
                        mock.base);
   input_text = json_to_string (input, FALSE);
   flow_text = g_strdup_printf ("{ \"version\": 1, \"name\": \"Example\", \"nodes\": ["

@@ -43,6 +43,7 @@ handler (SoupServer        *server,
   static const char * const watched[] = { "X-API-Key", "X-Shop-Token", "X-Custom", "Authorization" };
   g_autoptr(GString) line = g_string_new (NULL);
   g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
   g_autofree char *text = NULL;
 
   g_string_printf (line, "%s %s%s%s |", soup_server_message_get_method (msg), path,
@@ -63,7 +64,8 @@ handler (SoupServer        *server,
   else
     json_object_set_boolean_member (body, "ok", TRUE);
 
-  text = json_to_string (conduit_json_node_take_object (g_steal_pointer (&body)), FALSE);
+  node = conduit_json_node_take_object (g_steal_pointer (&body));
+  text = json_to_string (node, FALSE);
   soup_server_message_set_status (msg, 200, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, text, strlen (text));
 }

@@ -13,12 +13,14 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include "conduit.h"
 #include "conduit-app-webhook.h"
 #include "fault-server.h"
 #include "runner-test-util.h"
+#include "test-util.h"
 
 #define VERIFY_TOKEN "meatyhamhock"
 
@@ -261,10 +263,90 @@ test_no_verify_token (void)
   g_assert_false (conduit_app_webhook_challenge (trigger, "POST", query, NULL, "x", &answer));
 }
 
+/* Sends @method to @url and returns the status; @answer gets the body. */
+static guint
+fetch (const char  *method,
+       const char  *url,
+       char       **answer)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_session_set_proxy_resolver (session, NULL);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  *answer = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  return soup_message_get_status (msg);
+}
+
+#define SERVED_FLOW \
+    "{ \"version\": 1, \"name\": \"WhatsApp in\", \"nodes\": [" \
+    "  { \"id\": \"hook\", \"type\": \"webhook-trigger\", \"position\": [0, 0]," \
+    "    \"settings\": { \"path\": \"/hooks/whatsapp\", \"port\": 0," \
+    "                  \"app_events\": \"%s\", \"verify_credential\": \"meta-verify\" } }," \
+    "  { \"id\": \"keep\", \"type\": \"filter\", \"position\": [200, 0]," \
+    "    \"settings\": { \"condition\": \"true\" } } ]," \
+    " \"links\": [ { \"from\": \"hook\", \"from_port\": \"out\", \"to\": \"keep\", \"to_port\": \"in\" } ] }"
+
+/* The flow file's webhook names the app's events and the verify token's credential:
+ * `conduit-cli serve` answers Meta's handshake with the token from the keyring (here the
+ * environment, as on a server). */
+static void
+test_serve (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("conduit-app-webhook-XXXXXX", &error);
+  g_autofree char *flow_path = g_build_filename (dir, "whatsapp.conduit", NULL);
+  g_autofree char *bad_path = g_build_filename (dir, "bad.conduit", NULL);
+  g_autofree char *db_path = g_build_filename (dir, "history.db", NULL);
+  g_autofree char *url = NULL;
+  g_autofree char *good = NULL;
+  g_autofree char *wrong = NULL;
+  g_autofree char *answer = NULL;
+  g_autofree char *refused = NULL;
+  g_autoptr(GSubprocess) serve = NULL;
+  g_autoptr(GSubprocess) bad = NULL;
+  g_autofree char *text = g_strdup_printf (SERVED_FLOW, "whatsapp-business.events");
+  g_autofree char *bad_text = g_strdup_printf (SERVED_FLOW, "whatsapp-business.no-such-trigger");
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (flow_path, text, -1, &error));
+  g_assert_true (g_file_set_contents (bad_path, bad_text, -1, &error));
+
+  serve = runner_test_start_serve (NULL, flow_path, db_path, NULL, &url);
+  good = g_strconcat (url, "?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=" VERIFY_TOKEN, NULL);
+  wrong = g_strconcat (url, "?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=guess", NULL);
+  g_assert_cmpuint (fetch ("GET", good, &answer), ==, 200);
+  g_assert_cmpstr (answer, ==, "1158201444");
+  g_assert_cmpuint (fetch ("GET", wrong, &refused), ==, 403);
+  g_subprocess_send_signal (serve, SIGTERM);
+  g_subprocess_wait (serve, NULL, &error);
+  g_assert_no_error (error);
+
+  /* app events no app has: serve says so and does not start */
+  bad = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONDUIT_CLI"), "serve", "--history",
+                                     db_path, bad_path, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (bad, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_subprocess_get_successful (bad));
+  g_assert_nonnull (strstr (err, "whatsapp-business.no-such-trigger"));
+
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  /* the verify token `conduit-cli serve` reads, as a server without a keyring gets it */
+  g_setenv ("CONDUIT_CREDENTIAL_META_VERIFY", "{\"kind\": \"bearer\", \"secret\": \"" VERIFY_TOKEN "\"}", TRUE);
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/conduit/app-webhook/meta-verification", Fixture, "whatsapp", set_up,
@@ -272,6 +354,7 @@ main (int   argc,
   g_test_add ("/conduit/app-webhook/slack-url-verification", Fixture, "slack", set_up,
               test_slack_url_verification, tear_down);
   g_test_add_func ("/conduit/app-webhook/no-verify-token", test_no_verify_token);
+  g_test_add_func ("/conduit/app-webhook/serve", test_serve);
 
   return g_test_run ();
 }

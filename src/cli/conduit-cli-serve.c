@@ -401,6 +401,69 @@ lookup_cb (GObject      *object,
   lookup->done = TRUE;
 }
 
+/* A webhook that receives an app's events ("app_events": "whatsapp-business.events") answers
+ * the app's handshake as its descriptor says, with the verify token from the keyring. */
+static gboolean
+set_app_events (ConduitWebhookServer  *webhooks,
+                ConduitFlow           *flow,
+                GError               **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+  GListModel *nodes = conduit_flow_get_nodes (flow);
+
+  for (guint j = 0; j < g_list_model_get_n_items (nodes); j++)
+    {
+      g_autoptr(ConduitNode) node = g_list_model_get_item (nodes, j);
+      g_autoptr(ConduitCredential) credential = NULL;
+      g_auto(GStrv) parts = NULL;
+      const char *events;
+      const char *verify_id;
+      const char *token = NULL;
+      ConduitAppDescriptor *app;
+      JsonObject *trigger;
+
+      if (!g_str_equal (conduit_node_get_connector_id (node), "webhook-trigger") ||
+          (events = conduit_node_get_setting_string (node, "app_events")) == NULL || *events == '\0')
+        continue;
+
+      parts = g_strsplit (events, ".", 2);
+      app = parts[1] ? conduit_connector_registry_lookup_app (conduit_connector_registry_get_default (), parts[0])
+                     : NULL;
+      trigger = app ? conduit_app_descriptor_find_trigger (app, parts[1]) : NULL;
+      if (trigger == NULL ||
+          g_strcmp0 (json_object_get_string_member_with_default (trigger, "kind", NULL), "webhook") != 0)
+        {
+          g_set_error (error, CONDUIT_WEBHOOK_SERVER_ERROR, CONDUIT_WEBHOOK_SERVER_ERROR_FAILED,
+                       _("the webhook “%s” receives the app events “%s”, which no app has: give "
+                         "APP.TRIGGER, such as whatsapp-business.events (conduit-cli connector show APP)"),
+                       conduit_node_get_id (node), events);
+          return FALSE;
+        }
+
+      if ((verify_id = conduit_node_get_setting_string (node, "verify_credential")) != NULL &&
+          *verify_id != '\0')
+        {
+          const ConduitCredentialFieldSpec *field;
+          Lookup lookup = { 0 };
+
+          conduit_credential_store_lookup_async (conduit_credential_store_get_default (), verify_id,
+                                                 NULL, lookup_cb, &lookup);
+          while (!lookup.done)
+            g_main_context_iteration (context, TRUE);
+          if (lookup.credential == NULL)
+            {
+              g_propagate_prefixed_error (error, lookup.error, _("the verify token: "));
+              return FALSE;
+            }
+          credential = lookup.credential;
+          field = conduit_credential_kind_get_secret_field (conduit_credential_get_kind (credential));
+          token = field != NULL ? conduit_credential_get_secret (credential, field->key) : NULL;
+        }
+      conduit_webhook_server_set_app_trigger (webhooks, flow, trigger, token);
+    }
+  return TRUE;
+}
+
 /* Serves @flow's webhook, with its signature secret when it checks signatures; on @join_port
  * (another worker's) unless it is 0. */
 static gboolean
@@ -476,7 +539,7 @@ add_webhook_flow (ConduitWebhookServer  *webhooks,
     served = conduit_webhook_server_add_flow (webhooks, flow, NULL, secret, error);
   if (served && scheme != CONDUIT_SIGNATURE_TIMESTAMP_NONE)
     conduit_webhook_server_set_signature_timestamp (webhooks, flow, scheme, (guint)tolerance);
-  return served;
+  return served && set_app_events (webhooks, flow, error);
 }
 
 /* Serves @flow's webhook, with its signature secret when it checks signatures. */

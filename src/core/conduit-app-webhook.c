@@ -38,7 +38,13 @@ query_record (GHashTable *query)
     {
       g_hash_table_iter_init (&iter, query);
       while (g_hash_table_iter_next (&iter, &name, &value))
-        json_object_set_string_member (object, name, value);
+        {
+          /* a query is bytes; the expressions, and the answer, take text */
+          g_autofree char *valid_name = g_utf8_make_valid (name, -1);
+          g_autofree char *valid_value = g_utf8_make_valid (value, -1);
+
+          json_object_set_string_member (object, valid_name, valid_value);
+        }
     }
   return conduit_json_node_take_object (object);
 }
