@@ -390,7 +390,7 @@ static const Malformed malformed[] = {
     "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
     "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
     "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n",
-    "1: /: the YAML aliases expand past 1000000 values" },
+    "1: /: the YAML aliases expand past 100000 values" },
   { "not UTF-8", "openapi: 3.0.0\ninfo:\n  title: \xff\xfe\n", "3: /: the file is not UTF-8 text" },
   { "empty", "", "1: /: the file is empty" },
 };
