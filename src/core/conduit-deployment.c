@@ -52,6 +52,7 @@ static const char * const runtime_packages[] = {
   "libsecret-1-0",
   "libsoup-3.0-0",
   "libsqlite3-0",
+  "libssh-4",
   "libxlsxwriter4",
   "libxml2",
   "libzip4",
