@@ -31,6 +31,7 @@ typedef struct
   const char *key_scheme;   /* the security scheme the credential answers, or NULL */
   const char *key_header;
   const char *key_value;
+  const char *raw_body;     /* what a body that is neither JSON nor a form must hold, or NULL */
   GPtrArray  *requests;     /* "METHOD /path" */
   GPtrArray  *problems;
 } Mock;
@@ -272,6 +273,15 @@ check_body (Mock              *mock,
       json_parser_load_from_data (parser, "{}", -1, NULL);
       json_node_take_object (json_parser_get_root (parser), object);
     }
+  else if (type != NULL && g_strcmp0 (type, "application/json") != 0 &&
+           g_strcmp0 (type, "multipart/form-data") != 0)
+    {
+      /* sent as it is: the bytes, not their base64 */
+      if (g_strcmp0 (text, mock->raw_body) != 0)
+        problem (mock, "%s: the %s body is “%s”, not “%s”", label, type, text,
+                 mock->raw_body ? mock->raw_body : "(none expected)");
+      return;
+    }
   else if (g_strcmp0 (type, "application/json") != 0 || !json_parser_load_from_data (parser, text, -1, NULL))
     {
       problem (mock, "%s: the body is not JSON (%s): %s", label, type ? type : "no type", text);
@@ -405,6 +415,8 @@ typedef struct
   const char *first_request;  /* what the mock must see */
   const char *second_request;
   gboolean    wrong_key;      /* the credential's key is not the mock's: the run must fail */
+  const char *raw_body;       /* what the mock must receive as a raw body */
+  const char *name;           /* the test's name when a fixture has two */
 } FlowCase;
 
 static const FlowCase cases[] = {
@@ -435,6 +447,13 @@ static const FlowCase cases[] = {
     "addPet", "", "getPetById", "",
     "[ { \"destination\": \"petId\", \"expression\": \"id\", \"required\": true } ]",
     "POST /api/v3/pet", "GET /api/v3/pet/10", TRUE },
+  /* a file as application/octet-stream: given as base64, sent as its bytes */
+  { "petstore3.json", "swagger-petstore-openapi-3-0", "/api/v3",
+    "{\"kind\": \"api-key\", \"fields\": {\"header\": \"api_key\"}, \"secret\": \"k-123\"}", "api_key", "api_key",
+    "k-123",
+    "{\"petId\": 10, \"body\": \"aGVsbG8sIHBldA==\"}",
+    "uploadFile", "\"additionalMetadata\": \"photo\"", "getPetById", "\"petId\": 10", NULL,
+    "POST /api/v3/pet/10/uploadImage", "GET /api/v3/pet/10", FALSE, "hello, pet", "upload" },
 };
 
 typedef struct
@@ -546,6 +565,7 @@ test_flow (gconstpointer data)
   mock.key_scheme = c->key_scheme;
   mock.key_header = c->key_header;
   mock.key_value = c->key_value;
+  mock.raw_body = c->raw_body;
   mock.requests = g_ptr_array_new_with_free_func (g_free);
   mock.problems = g_ptr_array_new_with_free_func (g_free);
   soup_server_add_handler (soup, NULL, handler, &mock, NULL);
@@ -712,8 +732,9 @@ main (int   argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/conduit/openapi/flow/%s%s", cases[i].file,
-                                               cases[i].wrong_key ? "/wrong-key" : "");
+      g_autofree char *path = g_strdup_printf ("/conduit/openapi/flow/%s%s%s%s", cases[i].file,
+                                               cases[i].wrong_key ? "/wrong-key" : "",
+                                               cases[i].name ? "/" : "", cases[i].name ? cases[i].name : "");
 
       g_test_add_data_func (path, &cases[i], test_flow);
     }

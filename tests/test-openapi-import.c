@@ -206,6 +206,20 @@ test_petstore_mapping (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
                       json_object_get_object_member (operation, "response"), "output")), ==, 6);
 
+  /* uploadFile's application/octet-stream body: one field, sent as the whole body */
+  operation = find_operation (descriptor, "uploadFile");
+  request = json_object_get_object_member (operation, "request");
+  {
+    JsonObject *body = json_object_get_object_member (request, "body");
+
+    g_assert_cmpstr (json_object_get_string_member (body, "type"), ==, "raw");
+    g_assert_cmpstr (json_object_get_string_member (body, "content"), ==, "{{ input.body }}");
+    g_assert_cmpstr (json_object_get_string_member (body, "content_type"), ==, "application/octet-stream");
+    g_assert_cmpstr (json_object_get_string_member (body, "encoding"), ==, "base64");
+    g_assert_cmpstr (json_object_get_string_member (find_field (operation, "body"), "help"), ==,
+                     "The whole body (application/octet-stream), as base64");
+  }
+
   /* the header parameter api_key of deletePet is a header template */
   operation = find_operation (descriptor, "deletePet");
   request = json_object_get_object_member (operation, "request");
@@ -352,6 +366,49 @@ test_recursion_cookies_files (void)
   g_assert_true (report_has (import, "the schema “#/components/schemas/Node” contains itself"));
 }
 
+/* A body that is neither JSON nor a form: one field, sent as it is with its media type. */
+static void
+test_raw_bodies (void)
+{
+  const char *openapi3 =
+    "openapi: 3.0.0\ninfo: { title: Docs, version: '1' }\n"
+    "paths:\n  /notes:\n    post:\n      operationId: addNote\n"
+    "      requestBody:\n        required: true\n"
+    "        content: { application/xml: { schema: { type: object } } }\n"
+    "      responses: {}\n";
+  const char *swagger2 =
+    "{\"swagger\": \"2.0\", \"info\": {\"title\": \"Old\", \"version\": \"1\"},"
+    " \"consumes\": [\"text/plain\"],"
+    " \"paths\": {\"/log\": {\"post\": {\"operationId\": \"log\","
+    "   \"parameters\": [{\"name\": \"line\", \"in\": \"body\", \"required\": true, \"schema\": {\"type\": \"string\"}}],"
+    "   \"responses\": {\"204\": {\"description\": \"ok\"}}}}}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitOpenapiImport) xml = conduit_openapi_import_new (openapi3, -1, NULL, NULL, &error);
+  g_autoptr(ConduitOpenapiImport) text = NULL;
+  g_autoptr(ConduitAppDescriptor) app = NULL;
+  g_autofree char *descriptor_text = NULL;
+  JsonObject *operation;
+  JsonObject *body;
+
+  g_assert_no_error (error);
+  operation = find_operation (conduit_openapi_import_get_descriptor (xml), "addNote");
+  body = json_object_get_object_member (json_object_get_object_member (operation, "request"), "body");
+  g_assert_cmpstr (json_object_get_string_member (body, "type"), ==, "raw");
+  g_assert_cmpstr (json_object_get_string_member (body, "content_type"), ==, "application/xml");
+  g_assert_cmpstr (json_object_get_string_member (body, "encoding"), ==, "text");
+  g_assert_true (json_object_get_boolean_member (find_field (operation, "body"), "required"));
+  descriptor_text = conduit_openapi_import_to_text (xml);
+  app = conduit_app_descriptor_new_from_data (descriptor_text, -1, NULL, &error);
+  g_assert_no_error (error);
+
+  text = conduit_openapi_import_new (swagger2, -1, NULL, NULL, &error);
+  g_assert_no_error (error);
+  operation = find_operation (conduit_openapi_import_get_descriptor (text), "log");
+  body = json_object_get_object_member (json_object_get_object_member (operation, "request"), "body");
+  g_assert_cmpstr (json_object_get_string_member (body, "type"), ==, "raw");
+  g_assert_cmpstr (json_object_get_string_member (body, "content_type"), ==, "text/plain");
+}
+
 typedef struct
 {
   const char *title;
@@ -390,7 +447,7 @@ static const Malformed malformed[] = {
     "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
     "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
     "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n",
-    "1: /: the YAML aliases expand past 1000000 values" },
+    "1: /: the YAML aliases expand past 100000 values" },
   { "not UTF-8", "openapi: 3.0.0\ninfo:\n  title: \xff\xfe\n", "3: /: the file is not UTF-8 text" },
   { "empty", "", "1: /: the file is empty" },
 };
@@ -584,6 +641,7 @@ main (int   argc,
   g_test_add_func ("/conduit/openapi/remote-ref-not-fetched", test_remote_ref_not_fetched);
   g_test_add_func ("/conduit/openapi/reimport-keeps-edits", test_reimport_keeps_edits);
   g_test_add_func ("/conduit/openapi/keep-tags", test_keep_tags);
+  g_test_add_func ("/conduit/openapi/raw-bodies", test_raw_bodies);
 
   return g_test_run ();
 }

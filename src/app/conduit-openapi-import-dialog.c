@@ -46,16 +46,18 @@ G_DEFINE_FINAL_TYPE (ConduitOpenapiImportDialog, conduit_openapi_import_dialog, 
 
 typedef struct
 {
-  GBytes *bytes;
-  char   *address;
-  char   *directory;
-  char   *path;      /* out: where the descriptor was written */
+  GBytes                   *bytes;
+  char                     *address;
+  char                     *directory;
+  ConduitConnectorRegistry *registry;
+  char                     *path;      /* out: where the descriptor was written */
 } ImportJob;
 
 static void
 import_job_free (ImportJob *job)
 {
   g_clear_pointer (&job->bytes, g_bytes_unref);
+  g_clear_object (&job->registry);
   g_free (job->address);
   g_free (job->directory);
   g_free (job->path);
@@ -187,18 +189,21 @@ imported_cb (GObject      *source,
       gboolean located = error->domain == CONDUIT_OPENAPI_IMPORT_ERROR &&
                          error->code != CONDUIT_OPENAPI_IMPORT_ERROR_FAILED;
 
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (self->cancellable != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         fail (self, located ? (job->address ? job->address : file_name) : NULL, error);
       return;
     }
 
   /* what was written, merged with the user's edits, is what the palette offers */
   if (!g_file_get_contents (job->path, &text, NULL, &error) ||
-      !conduit_connector_registry_load_app_from_data (self->registry, text, -1, NULL, &error))
+      !conduit_connector_registry_load_app_from_data (job->registry, text, -1, NULL, &error))
     {
-      fail (self, job->path, error);
+      if (self->cancellable != NULL)
+        fail (self, job->path, error);
       return;
     }
+  if (self->cancellable == NULL)
+    return;  /* closed while importing */
   g_set_object (&self->import, import);
   show_result (self, job->path);
 }
@@ -208,13 +213,21 @@ start_import (ConduitOpenapiImportDialog *self,
               GBytes                     *bytes,
               const char                 *address)
 {
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, imported_cb, NULL);
-  ImportJob *job = g_new0 (ImportJob, 1);
+  g_autoptr(GTask) task = NULL;
+  ImportJob *job;
+
+  if (self->cancellable == NULL)
+    return;  /* closed while downloading */
+  task = g_task_new (self, self->cancellable, imported_cb, NULL);
+  job = g_new0 (ImportJob, 1);
 
   job->bytes = g_bytes_ref (bytes);
   job->address = g_strdup (address);
   job->directory = g_strdup (self->directory);
+  job->registry = g_object_ref (self->registry);
   g_task_set_source_tag (task, start_import);
+  /* once written, the app is added even if the dialog was closed meanwhile */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, job, (GDestroyNotify)import_job_free);
   g_task_run_in_thread (task, import_in_thread);
 }

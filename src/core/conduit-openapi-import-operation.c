@@ -18,9 +18,9 @@
 /* One OpenAPI operation (a method on a path) becomes one app descriptor operation: its
  * parameters and the top level of its request body become typed input fields, each placed by a
  * template in the path, the query, a header or the body; its first 2xx JSON answer gives the
- * output fields. What cannot be sent (cookies, files in a multipart body, a body that is
- * neither JSON nor a form) is reported; an operation that cannot work without it is skipped and
- * the report says why. */
+ * output fields; a body that is neither JSON nor a form (XML, text, a file) is one field sent
+ * as the whole body. What cannot be sent (cookies, files in a multipart body) is reported; an
+ * operation that cannot work without it is skipped and the report says why. */
 
 static const char *
 string_member (JsonObject *object,
@@ -378,6 +378,53 @@ body_type_for (const char *media_type)
   return NULL;
 }
 
+/* Any other body (XML, plain text, a file as application/octet-stream, an image) is one field
+ * sent as the whole body with its media type: text as it is, binary content as base64 that
+ * the step decodes before sending. */
+static gboolean
+add_raw_body (Operation   *op,
+              const char  *media_type,
+              JsonObject  *schema,
+              gboolean     required)
+{
+  ConduitOpenapiImporter *importer = op->importer;
+  g_autoptr(JsonObject) field_schema = json_object_new ();
+  g_autofree char *key = NULL;
+  g_autofree char *template = NULL;
+  g_autofree char *help = NULL;
+  gboolean binary;
+
+  if (strchr (media_type, '*') != NULL && !g_str_equal (media_type, "*/*"))
+    media_type = "application/octet-stream";  /* "image/…": any image, so no one type */
+  if (strstr (media_type, "{{") != NULL || strstr (media_type, "}}") != NULL)
+    {
+      conduit_openapi_note (importer, _("%s: the “%s” body is not sent"), op->label, media_type);
+      if (required)
+        op->skip = TRUE;
+      return TRUE;
+    }
+  binary = (schema != NULL && (g_strcmp0 (string_member (schema, "format"), "binary") == 0 ||
+                               g_strcmp0 (string_member (schema, "format"), "base64") == 0)) ||
+           g_str_has_prefix (media_type, "application/octet-stream") ||
+           g_str_has_prefix (media_type, "image/") || g_str_has_prefix (media_type, "audio/") ||
+           g_str_has_prefix (media_type, "video/") || g_str_has_prefix (media_type, "application/pdf") ||
+           g_str_has_prefix (media_type, "application/zip");
+
+  json_object_set_string_member (field_schema, "type", "string");
+  help = binary ? g_strdup_printf (_("The whole body (%s), as base64"), media_type)
+                : g_strdup_printf (_("The whole body (%s), as text"), media_type);
+  key = conduit_openapi_make_key ("body", op->keys);
+  json_array_add_object_element (op->input,
+                                 conduit_openapi_make_field (importer, key, "body", field_schema, help,
+                                                             required));
+  template = g_strdup_printf ("{{ input.%s }}", key);
+  json_object_set_string_member (op->body, "type", "raw");
+  json_object_set_string_member (op->body, "content", template);
+  json_object_set_string_member (op->body, "content_type", media_type);
+  json_object_set_string_member (op->body, "encoding", binary ? "base64" : "text");
+  return TRUE;
+}
+
 static gboolean
 add_request_body (Operation   *op,
                   JsonNode    *node,
@@ -428,17 +475,8 @@ add_request_body (Operation   *op,
 
   types = json_object_get_members (content);
   if (types != NULL)
-    {
-      if (required)
-        {
-          conduit_openapi_note (importer, _("%s skipped: its body is “%s”, which Conduit does not send"),
-                                op->label, (const char *)types->data);
-          op->skip = TRUE;
-        }
-      else
-        conduit_openapi_note (importer, _("%s: the optional “%s” body is not sent"),
-                              op->label, (const char *)types->data);
-    }
+    return add_raw_body (op, types->data, object_member (object_member (content, types->data), "schema"),
+                         required);
   return TRUE;
 }
 
@@ -448,6 +486,7 @@ add_swagger_body (Operation   *op,
                   JsonArray   *parameters,
                   GPtrArray   *wheres,
                   gboolean     multipart,
+                  const char  *raw_type,
                   GError     **error)
 {
   ConduitOpenapiImporter *importer = op->importer;
@@ -465,6 +504,8 @@ add_swagger_body (Operation   *op,
         {
           g_autofree char *schema_where = conduit_json_pointer_append (where, "schema");
 
+          if (raw_type != NULL)
+            return add_raw_body (op, raw_type, object_member (parameter, "schema"), required);
           return add_body (op, json_object_get_member (parameter, "schema"), schema_where, "json",
                            required, error);
         }
@@ -808,15 +849,32 @@ conduit_openapi_map_operation (ConduitOpenapiImporter  *importer,
 
   if (importer->version == 2)
     {
-      JsonArray *consumes = json_object_has_member (operation, "consumes") &&
-                            JSON_NODE_HOLDS_ARRAY (json_object_get_member (operation, "consumes"))
-                              ? json_object_get_array_member (operation, "consumes") : NULL;
+      JsonNode *consumes_node = json_object_get_member (operation, "consumes");
+      JsonArray *consumes;
       gboolean multipart = FALSE;
+      gboolean sendable = FALSE;
+      const char *raw_type = NULL;
 
+      /* the operation's own list, else the description's */
+      if (consumes_node == NULL && JSON_NODE_HOLDS_OBJECT (importer->root))
+        consumes_node = json_object_get_member (json_node_get_object (importer->root), "consumes");
+      consumes = consumes_node && JSON_NODE_HOLDS_ARRAY (consumes_node) ? json_node_get_array (consumes_node)
+                                                                        : NULL;
       for (guint i = 0; consumes != NULL && i < json_array_get_length (consumes); i++)
-        if (g_strcmp0 (conduit_openapi_string_at (consumes, i), "multipart/form-data") == 0)
-          multipart = TRUE;
-      if (!add_swagger_body (&op, parameters, parameter_wheres, multipart, &local_error))
+        {
+          const char *type = conduit_openapi_string_at (consumes, i);
+
+          if (g_strcmp0 (type, "multipart/form-data") == 0)
+            multipart = TRUE;
+          if (type != NULL && body_type_for (type) != NULL)
+            sendable = TRUE;
+          else if (type != NULL && raw_type == NULL)
+            raw_type = type;
+        }
+      /* XML or text only: the body goes as it is */
+      if (sendable)
+        raw_type = NULL;
+      if (!add_swagger_body (&op, parameters, parameter_wheres, multipart, raw_type, &local_error))
         goto fail;
     }
   else if (json_object_has_member (operation, "requestBody"))

@@ -24,7 +24,7 @@
  * of aliases can otherwise expand into billions of nodes ("billion laughs"). */
 
 /* How many JSON nodes the aliases of a YAML document may expand into, beyond its own nodes. */
-#define MAX_ALIAS_EXPANSION 1000000
+#define MAX_ALIAS_EXPANSION 100000
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (yaml_parser_t, yaml_parser_delete)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (yaml_document_t, yaml_document_delete)
