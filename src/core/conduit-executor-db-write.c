@@ -126,103 +126,34 @@ conduit_executor_db_write_prepare (ConduitExecutor  *executor,
   return TRUE;
 }
 
-/* The "sent" marks of a batch are written by the run on its own thread (the history's
- * callbacks arrive there); the worker thread waits for them before it sends the batch, so a
- * process killed in the middle of a batch leaves its rows "sent, outcome unknown" and the later
- * ones "not sent" (conduit_run_replay_send_states()). */
-typedef struct
-{
-  ConduitRun  *run;
-  const char  *node_id;
-  guint        first;
-  guint        n;
-  guint        pending;
-  gboolean     failed;
-  gboolean     done;
-  GMutex       mutex;
-  GCond        cond;
-} Marks;
-
-static void
-mark_settled (Marks    *marks,
-              gboolean  failed)
-{
-  g_mutex_lock (&marks->mutex);
-  if (failed)
-    marks->failed = TRUE;
-  if (--marks->pending == 0)
-    {
-      marks->done = TRUE;
-      g_cond_signal (&marks->cond);
-    }
-  g_mutex_unlock (&marks->mutex);
-}
-
-static void
-mark_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!conduit_history_store_start_attempts_finish (CONDUIT_HISTORY_STORE (object), result,
-                                                    &error))
-    g_debug ("the sent marks could not be written: %s", error->message);
-  mark_settled (user_data, error != NULL);
-}
-
-static gboolean
-start_marks_cb (gpointer user_data)
-{
-  Marks *marks = user_data;
-  ConduitHistoryStore *history = conduit_run_get_history (marks->run);
-  ConduitStepRecord first = { 0 };
-
-  /* without a history (or a run not recorded) there is nothing to mark */
-  if (history == NULL || conduit_run_get_id (marks->run) == 0)
-    {
-      mark_settled (marks, FALSE);
-      return G_SOURCE_REMOVE;
-    }
-
-  first.run_id = conduit_run_get_id (marks->run);
-  first.node_id = (char *)marks->node_id;
-  first.item_index = (gint)marks->first;
-  first.attempt = 1;
-  first.started_us = conduit_clock_get_wall_us (conduit_run_get_clock (marks->run));
-  first.status = (char *)conduit_step_status_to_string (CONDUIT_STEP_STATUS_STARTED);
-  conduit_history_store_start_attempts_async (history, &first, marks->n, mark_done_cb, marks);
-  return G_SOURCE_REMOVE;
-}
-
-/* Returns whether every mark is committed; without a history that is at once. */
+/* A batch's "sent" marks, committed before the batch goes out (the worker thread waits for the
+ * commit), so a process killed in the middle of a batch leaves its rows "sent, outcome unknown"
+ * and the later ones "not sent" (conduit_run_replay_send_states()). Without a history (or a run
+ * not recorded) there is nothing to mark. */
 static gboolean
 write_marks (ConduitExecutorDbWrite *self,
-             GMainContext           *context,
              guint                   first,
              guint                   n)
 {
-  Marks marks = { 0 };
-  gboolean ok;
+  ConduitHistoryStore *history = conduit_run_get_history (self->run);
+  ConduitStepRecord mark = { 0 };
+  g_autoptr(GError) error = NULL;
 
-  marks.run = self->run;
-  marks.node_id = self->node_id;
-  marks.first = first;
-  marks.n = n;
-  marks.pending = 1;
-  g_mutex_init (&marks.mutex);
-  g_cond_init (&marks.cond);
+  if (history == NULL || conduit_run_get_id (self->run) == 0)
+    return TRUE;
 
-  g_main_context_invoke (context, start_marks_cb, &marks);
-  g_mutex_lock (&marks.mutex);
-  while (!marks.done)
-    g_cond_wait (&marks.cond, &marks.mutex);
-  ok = !marks.failed;
-  g_mutex_unlock (&marks.mutex);
-
-  g_mutex_clear (&marks.mutex);
-  g_cond_clear (&marks.cond);
-  return ok;
+  mark.run_id = conduit_run_get_id (self->run);
+  mark.node_id = self->node_id;
+  mark.item_index = (gint)first;
+  mark.attempt = 1;
+  mark.started_us = conduit_clock_get_wall_us (conduit_run_get_clock (self->run));
+  mark.status = (char *)conduit_step_status_to_string (CONDUIT_STEP_STATUS_STARTED);
+  if (!conduit_history_store_start_attempts (history, &mark, n, &error))
+    {
+      g_debug ("the sent marks could not be written: %s", error->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* The end of each attempt of a batch, recorded on the run's thread; it replaces the marks. */
@@ -305,7 +236,34 @@ record_ends (ConduitExecutorDbWrite *self,
              gint64                  started_us,
              ConduitDbRowOutcome    *outcomes)
 {
-  Ends *ends = g_new0 (Ends, 1);
+  ConduitHistoryStore *history = conduit_run_get_history (self->run);
+  gboolean all_written = TRUE;
+  Ends *ends;
+
+  for (guint i = 0; i < n && all_written; i++)
+    all_written = outcomes[i].written;
+
+  /* the common case needs no trip to the run's thread: one statement for the whole batch */
+  if (all_written)
+    {
+      ConduitStepRecord written = { 0 };
+
+      if (history != NULL && conduit_run_get_id (self->run) != 0)
+        {
+          written.run_id = conduit_run_get_id (self->run);
+          written.node_id = self->node_id;
+          written.item_index = (gint)first;
+          written.attempt = 1;
+          written.finished_us = conduit_clock_get_wall_us (conduit_run_get_clock (self->run));
+          written.status = (char *)conduit_step_status_to_string (CONDUIT_STEP_STATUS_OK);
+          conduit_history_store_end_attempts (history, &written, n);
+        }
+      conduit_db_row_outcomes_free (outcomes, n);
+      return;
+    }
+
+  /* rows that did not land carry messages to redact: the run does that on its thread */
+  ends = g_new0 (Ends, 1);
 
   ends->run = g_object_ref (self->run);
   ends->node_id = g_strdup (self->node_id);
@@ -369,7 +327,7 @@ write_thread (GTask        *task,
           stop_kind = "cancelled";
           stop_message = g_strdup (_("The run was stopped before this row was written"));
         }
-      if (stop_message == NULL && !write_marks (self, context, start, n))
+      if (stop_message == NULL && !write_marks (self, start, n))
         {
           /* sending without the mark would break the promise that a cut-off run tells what
            * left; the history says why it failed */
