@@ -242,6 +242,18 @@ static const struct
                            " \"audience\": \"api\", \"client_auth\": \"body\"}, \"secret\": \"s5\"}" },
   { "t-store-kind-hmac", "{\"kind\": \"hmac\", \"fields\": {\"header\": \"X-Hub-Signature-256\","
                          " \"prefix\": \"\"}, \"secret\": \"h6\"}" },
+  /* every field of the kinds added later is a keyring attribute the schema must declare */
+  { "t-store-kind-hmac-stripe", "{\"kind\": \"hmac\", \"fields\": {\"header\": \"Stripe-Signature\","
+                                " \"prefix\": \"\", \"timestamp\": \"stripe\", \"tolerance\": \"60\"}, \"secret\": \"h7\"}" },
+  { "t-store-kind-postgresql", "{\"kind\": \"postgresql\", \"fields\": {\"host\": \"db\", \"port\":"
+                               " \"5433\", \"database\": \"shop\", \"user\": \"ops\", \"tls\":"
+                               " \"verify-full\", \"ca_file\": \"/etc/ca.pem\"}, \"secret\": \"d8\"}" },
+  { "t-store-kind-smtp", "{\"kind\": \"smtp\", \"fields\": {\"host\": \"mail\", \"port\": \"2525\","
+                         " \"security\": \"tls\", \"user\": \"me\"}, \"secret\": \"m9\"}" },
+  { "t-store-kind-sftp", "{\"kind\": \"sftp\", \"fields\": {\"host\": \"files\", \"port\": \"2222\","
+                         " \"user\": \"shop\", \"host_key\": \"SHA256:abc\", \"private_key_file\":"
+                         " \"/keys/shop\"}, \"secrets\": {\"private_key\": \"-----BEGIN…\\n\","
+                         " \"passphrase\": \"p10\"}}" },
 };
 
 static void

@@ -101,6 +101,23 @@ static const Case cases[] = {
       NULL, NULL, 1, 0 },
     "The mail server did not take this message: 127.0.0.1:2525 refused the recipient "
     "<nobody@example.com>: 550 5.1.1 User unknown" },
+  { "sftp-missing-file",
+    { "sftp-not-found", 0, "Cannot open “/in/a.csv” on 127.0.0.1:2222: no such file or folder",
+      NULL, NULL, 1, 0 },
+    "The file or folder is not on the SFTP server: Cannot open “/in/a.csv” on 127.0.0.1:2222: no "
+    "such file or folder" },
+  { "sftp-permission",
+    { "sftp-permission", 0, "Cannot write “/etc/x” on h:22: permission denied", NULL, NULL, 1, 0 },
+    "The SFTP server does not let this user do that — ask its admin for access: Cannot write "
+    "“/etc/x” on h:22: permission denied" },
+  { "sftp-too-large",
+    { "sftp-too-large", 0, "“/big.csv” on h:22 is larger than the step's limit of 1048576 bytes",
+      NULL, NULL, 1, 0 },
+    "The file is larger than the step may download — raise “Largest file (MB)” if it is "
+    "expected: “/big.csv” on h:22 is larger than the step's limit of 1048576 bytes" },
+  { "sftp-connection-lost",
+    { "sftp-connect", 0, "Cannot read “/a” on h:22: the connection was lost", NULL, NULL, 1, 0 },
+    "The SFTP transfer failed: Cannot read “/a” on h:22: the connection was lost" },
   { "invalid-setting",
     { "invalid", 0, "“{{url}}” is not a web address (http:// or https://)", NULL, NULL, 0, 0 },
     "A setting of this step does not work for this item: “{{url}}” is not a web address (http:// "

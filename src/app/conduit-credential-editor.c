@@ -13,6 +13,7 @@
 
 #include "conduit-credential-editor.h"
 #include "conduit-resources.h"
+#include "conduit-sftp.h"
 
 /* The dialog that adds or edits one credential. The form is built from the kind's field table
  * (conduit_credential_kind_get_fields()), secrets in password rows. Editing never shows the
@@ -37,6 +38,7 @@ struct _ConduitCredentialEditor
   GtkStringList          *kinds;
   ConduitCredentialKind   kind;
   char                   *test_result;
+  char                   *seen_host_key; /* an SFTP server's key the last test refused */
   ConduitOAuthSignIn     *sign_in;       /* the browser sign-in in progress */
   GCancellable           *sign_in_cancellable;
   AdwMessageDialog       *sign_in_dialog; /* (weak) */
@@ -55,6 +57,7 @@ struct _ConduitCredentialEditor
   GtkSpinner             *test_spinner;
   GtkLabel               *test_status_label;
   GtkLabel               *test_body_label;
+  GtkWidget              *accept_host_key_button;
 
   guint                   scroll_timeout_id;
   guint                   busy : 1;
@@ -307,6 +310,9 @@ rebuild_details (ConduitCredentialEditor *self)
   update_dependent_rows (self);
   update_details_description (self);
   update_sign_in_group (self);
+  /* an SFTP credential is tried on its own server, not on a web address */
+  gtk_widget_set_visible (GTK_WIDGET (self->test_url_row),
+                          self->kind != CONDUIT_CREDENTIAL_KIND_SFTP);
 }
 
 static void
@@ -669,6 +675,12 @@ provider_hint (const char *authorize_url)
     return _("Register the app in the Microsoft Entra admin center: App registrations → New "
              "registration, with the platform “Mobile and desktop applications” and the address "
              "http://localhost. Copy its Application (client) ID here; it needs no secret.");
+  if (host != NULL && (g_str_equal (host, "login.salesforce.com") ||
+                       g_str_equal (host, "test.salesforce.com") ||
+                       g_str_has_suffix (host, ".my.salesforce.com")))
+    return _("Create a connected app in Salesforce Setup: App Manager → New Connected App, with "
+             "OAuth on, PKCE required, no secret for the web server flow, and the callback "
+             "http://127.0.0.1:53682/. Copy its Consumer Key here and put 53682 in Sign-in port.");
   return _("Register Conduit with the service as a desktop (native) app that signs in through "
            "the address http://127.0.0.1, and copy its client ID here.");
 }
@@ -1055,6 +1067,62 @@ test_complete (ConduitCredentialEditor *self,
                                           self->cancellable, on_test_answer, op);
 }
 
+/* SFTP: connect, check the host key, sign in; a key the credential does not accept yet is
+ * shown with Accept, which puts its fingerprint into the host key row (saved with the rest). */
+static void
+on_sftp_answer (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(ConduitCredentialEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fingerprint = NULL;
+  gboolean ok = conduit_sftp_probe_finish (result, &fingerprint, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  g_clear_pointer (&self->seen_host_key, g_free);
+  if (g_error_matches (error, CONDUIT_SFTP_ERROR, CONDUIT_SFTP_ERROR_HOST_KEY_UNKNOWN) ||
+      g_error_matches (error, CONDUIT_SFTP_ERROR, CONDUIT_SFTP_ERROR_HOST_KEY_CHANGED))
+    self->seen_host_key = g_steal_pointer (&fingerprint);
+  show_test_result (self, ok ? _("The server is the accepted one and signed the user in")
+                             : error->message, self->seen_host_key, ok ? "success" : "error");
+  gtk_widget_set_visible (self->accept_host_key_button, self->seen_host_key != NULL);
+  g_signal_emit (self, signals[TEST_FINISHED], 0);
+}
+
+static void
+sftp_test_complete (ConduitCredentialEditor *self,
+                    ConduitCredential       *credential)
+{
+  set_busy (self, TRUE);
+  gtk_widget_set_visible (self->accept_host_key_button, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), TRUE);
+  gtk_spinner_start (self->test_spinner);
+  gtk_label_set_text (self->test_status_label, _("Waiting for the server…"));
+  gtk_widget_set_visible (GTK_WIDGET (self->test_body_label), FALSE);
+  gtk_widget_set_visible (self->test_result_box, TRUE);
+  conduit_sftp_probe_async (credential, 30, self->cancellable, on_sftp_answer,
+                            g_object_ref (self));
+}
+
+static void
+accept_host_key_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  ConduitCredentialEditor *self = CONDUIT_CREDENTIAL_EDITOR (widget);
+  GtkWidget *row = g_hash_table_lookup (self->field_rows, "host_key");
+
+  if (self->seen_host_key == NULL || row == NULL)
+    return;
+  gtk_editable_set_text (GTK_EDITABLE (row), self->seen_host_key);
+  gtk_widget_set_visible (self->accept_host_key_button, FALSE);
+  show_test_result (self, _("Host key accepted: test again, then save"), self->seen_host_key,
+                    NULL);
+}
+
 static void
 test_action (GtkWidget  *widget,
              const char *action_name,
@@ -1065,7 +1133,8 @@ test_action (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
 
   set_message (self, NULL);
-  if (*gtk_editable_get_text (GTK_EDITABLE (self->test_url_row)) == '\0')
+  if (self->kind != CONDUIT_CREDENTIAL_KIND_SFTP &&
+      *gtk_editable_get_text (GTK_EDITABLE (self->test_url_row)) == '\0')
     {
       set_message (self, _("Type a web address of the service to try the credential on."));
       return;
@@ -1078,7 +1147,8 @@ test_action (GtkWidget  *widget,
       return;
     }
 
-  with_secret (self, credential, test_complete);
+  with_secret (self, credential, self->kind == CONDUIT_CREDENTIAL_KIND_SFTP ? sftp_test_complete
+                                                                           : test_complete);
 }
 
 /* ---- public ----------------------------------------------------------------------------- */
@@ -1119,6 +1189,32 @@ conduit_credential_editor_set_new_id (ConduitCredentialEditor *self,
   g_return_if_fail (self->original == NULL);
 
   gtk_editable_set_text (GTK_EDITABLE (self->id_row), id ? id : "");
+}
+
+/**
+ * conduit_credential_editor_set_template:
+ * @self: a credential editor for a new credential
+ * @credential: what the new credential starts as: its id, name, kind and fields (no secret)
+ *
+ * For “Connect to <App>”: the form starts with what the app's descriptor already knows, such
+ * as where its API key goes; the person adds the secret.
+ */
+void
+conduit_credential_editor_set_template (ConduitCredentialEditor *self,
+                                        ConduitCredential       *credential)
+{
+  const char *name;
+
+  g_return_if_fail (CONDUIT_IS_CREDENTIAL_EDITOR (self));
+  g_return_if_fail (CONDUIT_IS_CREDENTIAL (credential));
+  g_return_if_fail (self->original == NULL);
+
+  name = conduit_credential_get_name (credential);
+  gtk_editable_set_text (GTK_EDITABLE (self->id_row), conduit_credential_get_id (credential));
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name ? name : "");
+  fill_form (self, credential);
+  update_details_description (self);
+  update_sign_in_group (self);
 }
 
 /**
@@ -1337,6 +1433,7 @@ conduit_credential_editor_finalize (GObject *object)
   g_clear_object (&self->sign_in);
   g_clear_pointer (&self->field_rows, g_hash_table_unref);
   g_clear_pointer (&self->test_result, g_free);
+  g_clear_pointer (&self->seen_host_key, g_free);
 
   G_OBJECT_CLASS (conduit_credential_editor_parent_class)->finalize (object);
 }
@@ -1394,9 +1491,13 @@ conduit_credential_editor_class_init (ConduitCredentialEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitCredentialEditor, test_spinner);
   gtk_widget_class_bind_template_child (widget_class, ConduitCredentialEditor, test_status_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitCredentialEditor, test_body_label);
+  gtk_widget_class_bind_template_child (widget_class, ConduitCredentialEditor,
+                                        accept_host_key_button);
 
   gtk_widget_class_install_action (widget_class, "credential.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "credential.test", NULL, test_action);
+  gtk_widget_class_install_action (widget_class, "credential.accept-host-key", NULL,
+                                   accept_host_key_action);
   gtk_widget_class_install_action (widget_class, "credential.sign-in", NULL, sign_in_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);

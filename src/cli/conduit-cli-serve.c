@@ -714,6 +714,7 @@ conduit_cli_serve (int    argc,
       ConduitFlow *flow = g_ptr_array_index (flows, i);
       GListModel *nodes = conduit_flow_get_nodes (flow);
       gboolean has_webhook = FALSE, has_schedule = FALSE;
+      guint n_polls;
 
       for (guint j = 0; j < g_list_model_get_n_items (nodes); j++)
         {
@@ -747,8 +748,18 @@ conduit_cli_serve (int    argc,
           served++;
         }
 
-      if (!has_webhook && !has_schedule)
-        fprintf (stderr, _("%s: has no webhook or schedule trigger; nothing to serve\n"),
+      /* poll triggers (New E-mail, New File on SFTP, apps' new records) poll on their own */
+      n_polls = conduit_scheduler_add_poll_triggers (scheduler, flow);
+      if (n_polls > 0)
+        {
+          printf (g_dngettext (GETTEXT_PACKAGE, "%s: polling %u trigger\n",
+                               "%s: polling %u triggers\n", n_polls),
+                  conduit_flow_get_name (flow), n_polls);
+          served++;
+        }
+
+      if (!has_webhook && !has_schedule && n_polls == 0)
+        fprintf (stderr, _("%s: has no webhook, schedule or poll trigger; nothing to serve\n"),
                  argv[i + 1]);
     }
 

@@ -83,6 +83,19 @@ conduit_credential_store_get_schema (void)
       { "extra_params", SECRET_SCHEMA_ATTRIBUTE_STRING },
       /* jwt-bearer */
       { "subject", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      /* hmac timestamps, databases, e-mail servers, sftp: libsecret refuses to store an
+       * attribute the schema does not declare (32 at most) */
+      { "timestamp", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "tolerance", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "host", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "port", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "database", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "user", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "tls", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "ca_file", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "security", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "host_key", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "private_key_file", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { NULL, 0 },
     },
     0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,

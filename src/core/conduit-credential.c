@@ -107,6 +107,10 @@ static const ConduitCredentialFieldSpec oauth2_code_fields[] = {
   { "extra_params", N_("Extra parameters"),
     N_("Added to the sign-in address, such as “access_type=offline&prompt=consent”"),
     FALSE, FALSE, NULL, NULL },
+  { "redirect_port", N_("Sign-in port"),
+    N_("Empty lets the system pick a free port; set one only for a service that wants a fixed "
+       "callback address, such as Salesforce (then register http://127.0.0.1:PORT/ there)"),
+    FALSE, FALSE, NULL, NULL },
   { "client_secret", N_("Client secret"), N_("Only if the service gave the client one"),
     TRUE, FALSE, NULL, NULL },
   { "refresh_token", N_("Refresh token"), NULL, TRUE, FALSE, NULL, NULL, FALSE, TRUE },
@@ -193,6 +197,28 @@ static const ConduitCredentialFieldSpec imap_fields[] = {
   { "password", N_("Password"), NULL, TRUE, TRUE, NULL, NULL },
 };
 
+/* SFTP: conduit_sftp_server_new_from_credential() reads these. The host key is checked against
+ * "host_key" only, never against ~/.ssh/known_hosts: a flow that runs on a server must not
+ * depend on what someone once answered to ssh on it. The password is the first secret, so it
+ * is what `conduit-cli credential set` reads from standard input. */
+static const ConduitCredentialFieldSpec sftp_fields[] = {
+  { "host", N_("Host"), N_("The SSH server's name or address"), FALSE, TRUE, NULL, NULL },
+  { "port", N_("Port"), NULL, FALSE, FALSE, "22", NULL },
+  { "user", N_("User name"), NULL, FALSE, TRUE, NULL, NULL },
+  { "host_key", N_("Accepted host key"),
+    N_("The server key's SHA256 fingerprint (SHA256:…) you checked with the server's admin; a "
+       "test connection shows it"), FALSE, FALSE, NULL, NULL },
+  { "private_key_file", N_("Private key file"),
+    N_("An OpenSSH or PEM private key file, instead of the key itself or a password"),
+    FALSE, FALSE, NULL, NULL },
+  { "password", N_("Password"), N_("Empty when you sign in with a key"), TRUE, FALSE, NULL, NULL },
+  { "private_key", N_("Private key"),
+    N_("The private key itself (-----BEGIN OPENSSH PRIVATE KEY-----…), instead of a password"),
+    TRUE, FALSE, NULL, NULL },
+  { "passphrase", N_("Key passphrase"), N_("Only if the private key is encrypted"),
+    TRUE, FALSE, NULL, NULL },
+};
+
 static const struct
 {
   const char                       *name;
@@ -226,6 +252,8 @@ static const struct
                                      smtp_fields, G_N_ELEMENTS (smtp_fields) },
   [CONDUIT_CREDENTIAL_KIND_IMAP] = { "imap", N_("Mailbox (IMAP)"),
                                      imap_fields, G_N_ELEMENTS (imap_fields) },
+  [CONDUIT_CREDENTIAL_KIND_SFTP] = { "sftp", N_("File server (SFTP)"),
+                                     sftp_fields, G_N_ELEMENTS (sftp_fields) },
 };
 
 static void

@@ -40,9 +40,11 @@ typedef enum
   /* e-mail (conduit-mail.h) */
   CONDUIT_CREDENTIAL_KIND_SMTP,
   CONDUIT_CREDENTIAL_KIND_IMAP,
+  /* file transfer (conduit-sftp.h) */
+  CONDUIT_CREDENTIAL_KIND_SFTP,
 } ConduitCredentialKind;
 
-#define CONDUIT_CREDENTIAL_N_KINDS (CONDUIT_CREDENTIAL_KIND_IMAP + 1)
+#define CONDUIT_CREDENTIAL_N_KINDS (CONDUIT_CREDENTIAL_KIND_SFTP + 1)
 
 /* What a kind of credential holds. The table is static: the CLI and the manager build their
  * forms from it, the store turns non-secret fields into keyring attributes. */

@@ -52,9 +52,11 @@ static const char * const runtime_packages[] = {
   "libsecret-1-0",
   "libsoup-3.0-0",
   "libsqlite3-0",
+  "libssh-4",
   "libxlsxwriter4",
   "libxml2",
   "libzip4",
+  "libyaml-0-2",
   NULL
 };
 

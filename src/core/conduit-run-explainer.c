@@ -185,6 +185,18 @@ conduit_run_explain (const ConduitRunProblem *problem)
   if (g_str_equal (kind, "mail"))
     return g_strdup_printf (_("The mail server did not take this message: %s"), message);
 
+  /* SFTP steps (conduit_sftp_error_kind()): the message names the server and the path */
+  if (g_str_equal (kind, "sftp-not-found"))
+    return g_strdup_printf (_("The file or folder is not on the SFTP server: %s"), message);
+  if (g_str_equal (kind, "sftp-permission"))
+    return g_strdup_printf (_("The SFTP server does not let this user do that — ask its admin "
+                              "for access: %s"), message);
+  if (g_str_equal (kind, "sftp-too-large"))
+    return g_strdup_printf (_("The file is larger than the step may download — raise “Largest "
+                              "file (MB)” if it is expected: %s"), message);
+  if (g_str_equal (kind, "sftp-connect") || g_str_equal (kind, "sftp"))
+    return g_strdup_printf (_("The SFTP transfer failed: %s"), message);
+
   if (g_str_equal (kind, "invalid"))
     return g_strdup_printf (_("A setting of this step does not work for this item: %s"), message);
 

@@ -24,8 +24,10 @@ G_DEFINE_QUARK (conduit-scheduler-error-quark, conduit_scheduler_error)
 
 typedef struct
 {
-  ConduitScheduler *scheduler;   /* unowned */
+  ConduitScheduler *scheduler;   /* unowned; NULL once the scheduler is gone */
   ConduitFlow      *flow;
+  gint64            poll_seconds;  /* 0: a schedule trigger */
+  gboolean          running;       /* a poll's run has not ended yet */
   char             *trigger_id;
   char             *mode;
   gint64            every_minutes;
@@ -50,15 +52,23 @@ static const char * const weekdays[] = {
   "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 };
 
+/* Entries are reference-counted boxes: a poll's run, which may end after the scheduler is
+ * gone, holds its entry. */
 static void
-entry_free (Entry *entry)
+entry_clear (Entry *entry)
 {
   g_clear_object (&entry->flow);
   g_free (entry->trigger_id);
   g_free (entry->mode);
   g_free (entry->time);
   g_free (entry->weekday);
-  g_free (entry);
+}
+
+static void
+entry_free (Entry *entry)
+{
+  entry->scheduler = NULL;
+  g_rc_box_release_full (entry, (GDestroyNotify)entry_clear);
 }
 
 static void
@@ -224,6 +234,12 @@ entry_compute_next (Entry   *entry,
                                                                G_USEC_PER_SEC);
   g_autoptr(GDateTime) next = NULL;
 
+  if (entry->poll_seconds > 0)
+    {
+      entry->next_us = conduit_clock_get_wall_us (clock) + entry->poll_seconds * G_USEC_PER_SEC;
+      return TRUE;
+    }
+
   if (!conduit_schedule_next_fire (entry->mode, entry->every_minutes, entry->time, entry->weekday,
                                    now, &next, error))
     return FALSE;
@@ -248,6 +264,27 @@ run_done_cb (GObject      *object,
 }
 
 static void
+poll_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Entry *entry = user_data;
+  g_autoptr(ConduitRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  run = conduit_runner_run_finish (CONDUIT_RUNNER (object), result, &error);
+  if (run == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("A poll of “%s” could not start: %s", entry->trigger_id, error->message);
+
+  entry->running = FALSE;
+  /* the next poll counts from now, the end of this one */
+  if (entry->scheduler != NULL && !g_cancellable_is_cancelled (entry->scheduler->cancellable) &&
+      entry_compute_next (entry, NULL))
+    schedule_entry (entry);
+  g_rc_box_release_full (entry, (GDestroyNotify)entry_clear);
+}
+
+static void
 sleep_done_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
@@ -260,6 +297,21 @@ sleep_done_cb (GObject      *object,
     return;   /* stopped; the entry may be gone */
 
   self = entry->scheduler;
+  if (entry->poll_seconds > 0)
+    {
+      if (entry->running)
+        {
+          g_debug ("“%s” is still polling; this tick is skipped", entry->trigger_id);
+          if (entry_compute_next (entry, NULL))
+            schedule_entry (entry);
+          return;
+        }
+      entry->running = TRUE;
+      conduit_runner_run_async (self->runner, entry->flow, entry->trigger_id, NULL,
+                                self->cancellable, poll_done_cb, g_rc_box_acquire (entry));
+      return;
+    }
+
   conduit_runner_run_async (self->runner, entry->flow, entry->trigger_id, NULL, self->cancellable,
                             run_done_cb, NULL);
 
@@ -324,7 +376,7 @@ conduit_scheduler_add_flow (ConduitScheduler  *self,
 
   connector = conduit_connector_registry_lookup (conduit_runner_get_registry (self->runner),
                                                  "schedule-trigger");
-  entry = g_new0 (Entry, 1);
+  entry = g_rc_box_new0 (Entry);
   entry->scheduler = self;
   entry->flow = g_object_ref (flow);
   entry->trigger_id = g_strdup (conduit_node_get_id (node));
@@ -343,6 +395,77 @@ conduit_scheduler_add_flow (ConduitScheduler  *self,
   g_ptr_array_add (self->entries, entry);
   schedule_entry (entry);
   return TRUE;
+}
+
+/**
+ * conduit_scheduler_get_poll_seconds:
+ * @registry: the registry the flow's node types come from
+ * @node: a node
+ *
+ * A poll trigger is a trigger whose description has a "poll_seconds" setting: the registry
+ * says which node types poll, no list here does.
+ *
+ * Returns: how often @node polls, in seconds, or 0 when it is no poll trigger
+ */
+gint64
+conduit_scheduler_get_poll_seconds (ConduitConnectorRegistry *registry,
+                                    ConduitNode              *node)
+{
+  ConduitConnector *connector;
+
+  g_return_val_if_fail (CONDUIT_IS_NODE (node), 0);
+
+  connector = conduit_connector_registry_lookup (registry, conduit_node_get_connector_id (node));
+  if (connector == NULL ||
+      conduit_connector_get_category (connector) != CONDUIT_CONNECTOR_CATEGORY_TRIGGER ||
+      conduit_connector_find_setting (connector, "poll_seconds") == NULL)
+    return 0;
+  return MAX (conduit_node_get_int_setting (node, connector, "poll_seconds", 300), 1);
+}
+
+/**
+ * conduit_scheduler_add_poll_triggers:
+ * @self: a scheduler
+ * @flow: a valid flow
+ *
+ * Starts polling each poll trigger of @flow (see conduit_scheduler_get_poll_seconds()): a run
+ * from it now, then every poll_seconds after the previous run ended, never two at once.
+ *
+ * Returns: how many poll triggers the flow has
+ */
+guint
+conduit_scheduler_add_poll_triggers (ConduitScheduler *self,
+                                     ConduitFlow      *flow)
+{
+  ConduitConnectorRegistry *registry;
+  GListModel *nodes;
+  guint added = 0;
+
+  g_return_val_if_fail (CONDUIT_IS_SCHEDULER (self), 0);
+  g_return_val_if_fail (CONDUIT_IS_FLOW (flow), 0);
+
+  registry = conduit_runner_get_registry (self->runner);
+  nodes = conduit_flow_get_nodes (flow);
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(ConduitNode) node = g_list_model_get_item (nodes, i);
+      gint64 seconds = conduit_scheduler_get_poll_seconds (registry, node);
+      Entry *entry;
+
+      if (seconds == 0)
+        continue;
+      entry = g_rc_box_new0 (Entry);
+      entry->scheduler = self;
+      entry->flow = g_object_ref (flow);
+      entry->trigger_id = g_strdup (conduit_node_get_id (node));
+      entry->poll_seconds = seconds;
+      /* the first poll now: what came while nothing was polling is not kept waiting */
+      entry->next_us = conduit_clock_get_wall_us (conduit_runner_get_clock (self->runner));
+      g_ptr_array_add (self->entries, entry);
+      schedule_entry (entry);
+      added++;
+    }
+  return added;
 }
 
 /**

@@ -42,6 +42,10 @@ gboolean          conduit_scheduler_add_flow     (ConduitScheduler  *self,
                                                   GError           **error);
 gint64            conduit_scheduler_get_next_us  (ConduitScheduler  *self,
                                                   ConduitFlow       *flow);
+gint64            conduit_scheduler_get_poll_seconds (ConduitConnectorRegistry *registry,
+                                                      ConduitNode              *node);
+guint             conduit_scheduler_add_poll_triggers (ConduitScheduler *self,
+                                                       ConduitFlow      *flow);
 void              conduit_scheduler_stop         (ConduitScheduler  *self);
 
 G_END_DECLS
