@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <string.h>
 
 #include "conduit.h"
 #include "conduit-db.h"
@@ -241,6 +242,101 @@ test_killed_mid_batch (void)
   g_rmdir (dir);
 }
 
+/* A batch with a refused row: each row has one attempt in the history, the refused one failed
+ * with the database's reason, the others ok — none left "started", none twice. */
+static void
+test_refused_row_attempts (void)
+{
+  DbTestServer *postgresql = db_test_require (CONDUIT_DB_KIND_POSTGRESQL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *flow_path = NULL;
+  g_autofree char *db_path = NULL;
+  g_autofree char *credential = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) run = NULL;
+  g_autoptr(ConduitHistoryStore) store = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GPtrArray) steps = NULL;
+  ConduitHistoryQuery query = { 0 };
+  guint seen[6] = { 0 };
+
+  if (postgresql == NULL)
+    return;
+
+  dir = g_dir_make_tmp ("conduit-db-attempts-XXXXXX", &error);
+  g_assert_no_error (error);
+  flow_path = g_build_filename (dir, "refused.conduit", NULL);
+  db_path = g_build_filename (dir, "history.db", NULL);
+  db_test_server_exec (postgresql, "DROP TABLE IF EXISTS picky");
+  db_test_server_exec (postgresql, "CREATE TABLE picky (id int PRIMARY KEY, "
+                                   "qty int NOT NULL CHECK (qty > 0))");
+  db_test_server_exec (postgresql, "GRANT ALL ON picky TO app");
+
+  /* row 3 breaks the CHECK; the batch holds all six */
+  json = g_strdup (
+    "{ \"version\": 1, \"name\": \"Picky\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0],"
+    "    \"settings\": { \"items\": [ {\"id\": 0, \"qty\": 1}, {\"id\": 1, \"qty\": 2},"
+    "      {\"id\": 2, \"qty\": 3}, {\"id\": 3, \"qty\": -1}, {\"id\": 4, \"qty\": 5},"
+    "      {\"id\": 5, \"qty\": 6} ] } },"
+    "  { \"id\": \"write\", \"type\": \"db-write\", \"position\": [200, 0],"
+    "    \"settings\": { \"credential\": \"pg\", \"table\": \"picky\" } } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"write\","
+    "    \"to_port\": \"in\" } ] }");
+  g_assert_true (g_file_set_contents (flow_path, json, -1, &error));
+
+  credential = db_test_server_credential_json (postgresql, "pg");
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_subprocess_launcher_setenv (launcher, "CONDUIT_CREDENTIAL_PG", credential, TRUE);
+  run = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONDUIT_CLI"), "run", flow_path,
+                                     "--history", db_path, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (run, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", out);
+  g_assert_cmpint (db_test_server_count (postgresql, "SELECT count(*) FROM picky"), ==, 5);
+
+  store = conduit_history_store_new (db_path, &error);
+  g_assert_no_error (error);
+  query.status = -1;
+  query.limit = 10;
+  runs = conduit_history_store_list_runs (store, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  steps = conduit_history_store_list_steps (store,
+                                            ((ConduitRunRecord *)g_ptr_array_index (runs, 0))->id,
+                                            &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < steps->len; i++)
+    {
+      ConduitStepRecord *step = g_ptr_array_index (steps, i);
+
+      if (!g_str_equal (step->node_id, "write") || step->item_index < 0)
+        continue;
+      g_assert_cmpuint (step->attempt, ==, 1);
+      g_assert_cmpint (step->item_index, <, 6);
+      seen[step->item_index]++;
+      if (step->item_index == 3)
+        {
+          g_assert_cmpstr (step->status, ==, "failed");
+          g_assert_nonnull (strstr (step->error_message, "check constraint"));
+        }
+      else
+        g_assert_cmpstr (step->status, ==, "ok");
+    }
+  for (guint i = 0; i < 6; i++)
+    g_assert_cmpuint (seen[i], ==, 1);
+  conduit_history_store_close (store);
+
+  remove_history (db_path);
+  g_unlink (flow_path);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -250,6 +346,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/conduit/db/interrupted/killed-mid-batch", test_killed_mid_batch);
+  g_test_add_func ("/conduit/db/interrupted/refused-row-attempts", test_refused_row_attempts);
 
   status = g_test_run ();
   db_test_stop_all ();

@@ -356,6 +356,8 @@ read_cb (GObject      *object,
     {
       if (read->tables != NULL)
         {
+          /* the splice reads a NULL-terminated list */
+          g_ptr_array_add (read->tables, NULL);
           self->updating = TRUE;
           gtk_string_list_splice (self->tables, 0,
                                   g_list_model_get_n_items (G_LIST_MODEL (self->tables)),

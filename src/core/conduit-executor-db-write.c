@@ -21,7 +21,11 @@
 /* Write Rows: inserts, updates or upserts the items as rows of a table (see
  * conduit-db-writer.c for the batches and savepoints). An item leaves through "out" only once
  * its transaction is committed; a row the database refused, a key that matched no row, and
- * every row of a batch cut off by a lost connection leave through "error", each with why. */
+ * every row of a batch cut off by a lost connection leave through "error", each with why.
+ *
+ * The step takes its input in the runner's batches (CONDUIT_EXECUTOR_INPUT_BATCHES), so a long
+ * input never sits in memory whole; one connection and its writer serve every batch of a run
+ * and go back to the pool at the end. */
 
 struct _ConduitExecutorDbWrite
 {
@@ -36,6 +40,14 @@ struct _ConduitExecutorDbWrite
   GPtrArray          *items;
   ConduitRun         *run;       /* while executing */
   char               *node_id;
+  guint               batch_start; /* the position of the current batch's first item */
+
+  /* kept from one batch to the next, used by one worker thread at a time */
+  ConduitDbConnection *connection;
+  ConduitDbWriter    *writer;
+  gboolean            reusable;
+  const char         *stop_kind;   /* once set, later rows are not sent */
+  char               *stop_message;
 };
 
 static void executor_iface_init (ConduitExecutorInterface *iface);
@@ -55,6 +67,10 @@ conduit_executor_db_write_finalize (GObject *object)
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_object (&self->run);
   g_free (self->node_id);
+  g_clear_pointer (&self->writer, conduit_db_writer_free);
+  if (self->connection != NULL)
+    conduit_db_pool_release (g_steal_pointer (&self->connection), self->reusable);
+  g_free (self->stop_message);
 
   G_OBJECT_CLASS (conduit_executor_db_write_parent_class)->finalize (object);
 }
@@ -68,6 +84,7 @@ conduit_executor_db_write_class_init (ConduitExecutorDbWriteClass *klass)
 static void
 conduit_executor_db_write_init (ConduitExecutorDbWrite *self)
 {
+  self->reusable = TRUE;
 }
 
 static gboolean
@@ -126,103 +143,34 @@ conduit_executor_db_write_prepare (ConduitExecutor  *executor,
   return TRUE;
 }
 
-/* The "sent" marks of a batch are written by the run on its own thread (the history's
- * callbacks arrive there); the worker thread waits for them before it sends the batch, so a
- * process killed in the middle of a batch leaves its rows "sent, outcome unknown" and the later
- * ones "not sent" (conduit_run_replay_send_states()). */
-typedef struct
-{
-  ConduitRun  *run;
-  const char  *node_id;
-  guint        first;
-  guint        n;
-  guint        pending;
-  gboolean     failed;
-  gboolean     done;
-  GMutex       mutex;
-  GCond        cond;
-} Marks;
-
-static void
-mark_settled (Marks    *marks,
-              gboolean  failed)
-{
-  g_mutex_lock (&marks->mutex);
-  if (failed)
-    marks->failed = TRUE;
-  if (--marks->pending == 0)
-    {
-      marks->done = TRUE;
-      g_cond_signal (&marks->cond);
-    }
-  g_mutex_unlock (&marks->mutex);
-}
-
-static void
-mark_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!conduit_history_store_start_attempts_finish (CONDUIT_HISTORY_STORE (object), result,
-                                                    &error))
-    g_debug ("the sent marks could not be written: %s", error->message);
-  mark_settled (user_data, error != NULL);
-}
-
-static gboolean
-start_marks_cb (gpointer user_data)
-{
-  Marks *marks = user_data;
-  ConduitHistoryStore *history = conduit_run_get_history (marks->run);
-  ConduitStepRecord first = { 0 };
-
-  /* without a history (or a run not recorded) there is nothing to mark */
-  if (history == NULL || conduit_run_get_id (marks->run) == 0)
-    {
-      mark_settled (marks, FALSE);
-      return G_SOURCE_REMOVE;
-    }
-
-  first.run_id = conduit_run_get_id (marks->run);
-  first.node_id = (char *)marks->node_id;
-  first.item_index = (gint)marks->first;
-  first.attempt = 1;
-  first.started_us = conduit_clock_get_wall_us (conduit_run_get_clock (marks->run));
-  first.status = (char *)conduit_step_status_to_string (CONDUIT_STEP_STATUS_STARTED);
-  conduit_history_store_start_attempts_async (history, &first, marks->n, mark_done_cb, marks);
-  return G_SOURCE_REMOVE;
-}
-
-/* Returns whether every mark is committed; without a history that is at once. */
+/* A batch's "sent" marks, committed before the batch goes out (the worker thread waits for the
+ * commit), so a process killed in the middle of a batch leaves its rows "sent, outcome unknown"
+ * and the later ones "not sent" (conduit_run_replay_send_states()). Without a history (or a run
+ * not recorded) there is nothing to mark. */
 static gboolean
 write_marks (ConduitExecutorDbWrite *self,
-             GMainContext           *context,
              guint                   first,
              guint                   n)
 {
-  Marks marks = { 0 };
-  gboolean ok;
+  ConduitHistoryStore *history = conduit_run_get_history (self->run);
+  ConduitStepRecord mark = { 0 };
+  g_autoptr(GError) error = NULL;
 
-  marks.run = self->run;
-  marks.node_id = self->node_id;
-  marks.first = first;
-  marks.n = n;
-  marks.pending = 1;
-  g_mutex_init (&marks.mutex);
-  g_cond_init (&marks.cond);
+  if (history == NULL || conduit_run_get_id (self->run) == 0)
+    return TRUE;
 
-  g_main_context_invoke (context, start_marks_cb, &marks);
-  g_mutex_lock (&marks.mutex);
-  while (!marks.done)
-    g_cond_wait (&marks.cond, &marks.mutex);
-  ok = !marks.failed;
-  g_mutex_unlock (&marks.mutex);
-
-  g_mutex_clear (&marks.mutex);
-  g_cond_clear (&marks.cond);
-  return ok;
+  mark.run_id = conduit_run_get_id (self->run);
+  mark.node_id = self->node_id;
+  mark.item_index = (gint)first;
+  mark.attempt = 1;
+  mark.started_us = conduit_clock_get_wall_us (conduit_run_get_clock (self->run));
+  mark.status = (char *)conduit_step_status_to_string (CONDUIT_STEP_STATUS_STARTED);
+  if (!conduit_history_store_start_attempts (history, &mark, n, &error))
+    {
+      g_debug ("the sent marks could not be written: %s", error->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* The end of each attempt of a batch, recorded on the run's thread; it replaces the marks. */
@@ -305,7 +253,34 @@ record_ends (ConduitExecutorDbWrite *self,
              gint64                  started_us,
              ConduitDbRowOutcome    *outcomes)
 {
-  Ends *ends = g_new0 (Ends, 1);
+  ConduitHistoryStore *history = conduit_run_get_history (self->run);
+  gboolean all_written = TRUE;
+  Ends *ends;
+
+  for (guint i = 0; i < n && all_written; i++)
+    all_written = outcomes[i].written;
+
+  /* the common case needs no trip to the run's thread: one statement for the whole batch */
+  if (all_written)
+    {
+      ConduitStepRecord written = { 0 };
+
+      if (history != NULL && conduit_run_get_id (self->run) != 0)
+        {
+          written.run_id = conduit_run_get_id (self->run);
+          written.node_id = self->node_id;
+          written.item_index = (gint)first;
+          written.attempt = 1;
+          written.finished_us = conduit_clock_get_wall_us (conduit_run_get_clock (self->run));
+          written.status = (char *)conduit_step_status_to_string (CONDUIT_STEP_STATUS_OK);
+          conduit_history_store_end_attempts (history, &written, n);
+        }
+      conduit_db_row_outcomes_free (outcomes, n);
+      return;
+    }
+
+  /* rows that did not land carry messages to redact: the run does that on its thread */
+  ends = g_new0 (Ends, 1);
 
   ends->run = g_object_ref (self->run);
   ends->node_id = g_strdup (self->node_id);
@@ -328,35 +303,34 @@ write_thread (GTask        *task,
 {
   ConduitExecutorDbWrite *self = source_object;
   GMainContext *context = g_task_get_context (task);
-  g_autoptr(ConduitExecutorOutput) output = NULL;
-  g_autoptr(ConduitDbWriter) writer = NULL;
-  g_autofree char *stop_message = NULL;
-  const char *stop_kind = NULL;
-  ConduitDbConnection *connection;
-  gboolean reusable = TRUE;
+  g_autoptr(ConduitExecutorOutput) output = conduit_executor_output_new ();
   GError *error = NULL;
 
-  connection = conduit_db_pool_acquire (self->params, &error);
-  if (connection == NULL)
+  if (self->connection == NULL && self->stop_message == NULL)
     {
-      g_task_return_error (task, error);
-      return;
+      self->connection = conduit_db_pool_acquire (self->params, &error);
+      if (self->connection == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      self->writer = conduit_db_writer_new (self->connection, self->table, self->mode,
+                                            (const char * const *)self->keys, &error);
+      if (self->writer == NULL)
+        {
+          gboolean alive = conduit_db_connection_is_alive (self->connection);
+
+          conduit_db_pool_release (g_steal_pointer (&self->connection), alive);
+          g_task_return_error (task, error);
+          return;
+        }
+      conduit_db_writer_set_batch_size (self->writer, self->batch_size);
     }
 
-  writer = conduit_db_writer_new (connection, self->table, self->mode,
-                                  (const char * const *)self->keys, &error);
-  if (writer == NULL)
-    {
-      conduit_db_pool_release (connection, conduit_db_connection_is_alive (connection));
-      g_task_return_error (task, error);
-      return;
-    }
-  conduit_db_writer_set_batch_size (writer, self->batch_size);
-
-  output = conduit_executor_output_new ();
   for (guint start = 0; start < self->items->len; start += self->batch_size)
     {
       guint n = MIN (self->batch_size, self->items->len - start);
+      guint first = self->batch_start + start;
       g_autoptr(GPtrArray) batch = g_ptr_array_new_full (n, NULL);
       ConduitDbRowOutcome *outcomes;
       gint64 started_us;
@@ -364,25 +338,25 @@ write_thread (GTask        *task,
       gint64 marked_us;
 
       batch_us = g_get_monotonic_time ();
-      if (stop_message == NULL && g_cancellable_is_cancelled (cancellable))
+      if (self->stop_message == NULL && g_cancellable_is_cancelled (cancellable))
         {
-          stop_kind = "cancelled";
-          stop_message = g_strdup (_("The run was stopped before this row was written"));
+          self->stop_kind = "cancelled";
+          self->stop_message = g_strdup (_("The run was stopped before this row was written"));
         }
-      if (stop_message == NULL && !write_marks (self, context, start, n))
+      if (self->stop_message == NULL && !write_marks (self, first, n))
         {
           /* sending without the mark would break the promise that a cut-off run tells what
            * left; the history says why it failed */
-          stop_kind = "history";
-          stop_message = g_strdup (_("Not sent: the history could not record that the rows were "
-                                     "about to be sent"));
+          self->stop_kind = "history";
+          self->stop_message = g_strdup (_("Not sent: the history could not record that the "
+                                           "rows were about to be sent"));
         }
-      if (stop_message != NULL)
+      if (self->stop_message != NULL)
         {
           for (guint i = start; i < start + n; i++)
             conduit_executor_output_add_error (output, "error",
                                                g_ptr_array_index (self->items, i),
-                                               stop_kind, stop_message, 0, 0);
+                                               self->stop_kind, self->stop_message, 0, 0);
           continue;
         }
 
@@ -390,9 +364,9 @@ write_thread (GTask        *task,
         g_ptr_array_add (batch, g_ptr_array_index (self->items, i));
       started_us = conduit_clock_get_wall_us (conduit_run_get_clock (self->run));
       marked_us = g_get_monotonic_time ();
-      outcomes = conduit_db_writer_write (writer, batch, cancellable);
+      outcomes = conduit_db_writer_write (self->writer, batch, cancellable);
       g_debug ("“%s”, rows %u to %u: marked in %.1f ms, written in %.1f ms", self->node_id,
-               start + 1, start + n, (marked_us - batch_us) / 1e3,
+               first + 1, first + n, (marked_us - batch_us) / 1e3,
                (g_get_monotonic_time () - marked_us) / 1e3);
 
       for (guint i = 0; i < n; i++)
@@ -406,20 +380,19 @@ write_thread (GTask        *task,
               conduit_executor_output_add_error (output, "error", item, outcomes[i].kind,
                                                  outcomes[i].message, 0,
                                                  outcomes[i].sent ? 1 : 0);
-              if (g_strcmp0 (outcomes[i].kind, "connection-lost") == 0 && stop_message == NULL)
+              if (g_strcmp0 (outcomes[i].kind, "connection-lost") == 0 &&
+                  self->stop_message == NULL)
                 {
                   /* the later batches are not sent: they say so, and stay "not sent" */
-                  reusable = FALSE;
-                  stop_kind = "connection-lost";
-                  stop_message = g_strdup (outcomes[i].message);
+                  self->reusable = FALSE;
+                  self->stop_kind = "connection-lost";
+                  self->stop_message = g_strdup (outcomes[i].message);
                 }
             }
         }
-      record_ends (self, context, start, n, started_us, outcomes);
+      record_ends (self, context, first, n, started_us, outcomes);
     }
 
-  g_clear_pointer (&writer, conduit_db_writer_free);
-  conduit_db_pool_release (connection, reusable);
   g_task_return_pointer (task, g_steal_pointer (&output),
                          (GDestroyNotify)conduit_executor_output_free);
 }
@@ -455,12 +428,45 @@ conduit_executor_db_write_execute_async (ConduitExecutor     *executor,
   g_autoptr(GTask) task = g_task_new (executor, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, conduit_executor_db_write_execute_async);
+  g_clear_pointer (&self->items, g_ptr_array_unref);
   self->items = g_ptr_array_ref (items);
+  self->batch_start = conduit_run_get_batch_start (run, node);
   g_set_object (&self->run, run);
-  g_free (self->node_id);
-  self->node_id = g_strdup (conduit_node_get_id (node));
-  conduit_db_target_params_async (&self->target, run, cancellable, params_cb,
-                                  g_steal_pointer (&task));
+  if (self->node_id == NULL)
+    self->node_id = g_strdup (conduit_node_get_id (node));
+
+  /* the credential is looked up once per run, at the first batch */
+  if (self->params != NULL)
+    g_task_run_in_thread (task, write_thread);
+  else
+    conduit_db_target_params_async (&self->target, run, cancellable, params_cb,
+                                    g_steal_pointer (&task));
+}
+
+static ConduitExecutorInput
+conduit_executor_db_write_get_input_mode (ConduitExecutor *executor)
+{
+  return CONDUIT_EXECUTOR_INPUT_BATCHES;
+}
+
+/* After the last batch the connection goes back to the pool (not when it broke). */
+static void
+conduit_executor_db_write_end_async (ConduitExecutor     *executor,
+                                     ConduitRun          *run,
+                                     ConduitNode         *node,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  ConduitExecutorDbWrite *self = CONDUIT_EXECUTOR_DB_WRITE (executor);
+  g_autoptr(GTask) task = g_task_new (executor, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, conduit_executor_db_write_end_async);
+  g_clear_pointer (&self->writer, conduit_db_writer_free);
+  if (self->connection != NULL)
+    conduit_db_pool_release (g_steal_pointer (&self->connection), self->reusable);
+  g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -468,4 +474,6 @@ executor_iface_init (ConduitExecutorInterface *iface)
 {
   iface->prepare = conduit_executor_db_write_prepare;
   iface->execute_async = conduit_executor_db_write_execute_async;
+  iface->get_input_mode = conduit_executor_db_write_get_input_mode;
+  iface->end_async = conduit_executor_db_write_end_async;
 }

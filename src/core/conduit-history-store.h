@@ -151,14 +151,10 @@ void                 conduit_history_store_start_attempt_async (ConduitHistorySt
 gboolean             conduit_history_store_start_attempt_finish (ConduitHistoryStore *self,
                                                                  GAsyncResult        *result,
                                                                  GError             **error);
-void                 conduit_history_store_start_attempts_async (ConduitHistoryStore     *self,
-                                                                 const ConduitStepRecord *first,
-                                                                 guint                    n_items,
-                                                                 GAsyncReadyCallback      callback,
-                                                                 gpointer                 user_data);
-gboolean             conduit_history_store_start_attempts_finish (ConduitHistoryStore *self,
-                                                                  GAsyncResult        *result,
-                                                                  GError             **error);
+gboolean             conduit_history_store_start_attempts (ConduitHistoryStore     *self,
+                                                           const ConduitStepRecord *first,
+                                                           guint                    n_items,
+                                                           GError                 **error);
 void                 conduit_history_store_end_attempts (ConduitHistoryStore     *self,
                                                          const ConduitStepRecord *first,
                                                          guint                    n_items);
