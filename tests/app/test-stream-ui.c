@@ -13,6 +13,7 @@
 
 #include "conduit-graph-node.h"
 #include "conduit-graph-view-private.h"
+#include "conduit-history-view.h"
 #include "conduit-resources.h"
 #include "conduit-window.h"
 #include "test-util.h"
@@ -186,6 +187,90 @@ test_counts_move_and_stop (Fixture       *fixture,
   g_assert_cmpuint (read_ok, <, N_RECORDS);
 }
 
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+run_done (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  ConduitRun **run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *run = conduit_runner_run_finish (CONDUIT_RUNNER (object), result, &error);
+  g_assert_no_error (error);
+}
+
+/* The history pane says when a step's items are a sample, with the whole count. */
+static void
+test_history_says_sample (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *input = g_build_filename (fixture->dir, "in.ndjson", NULL);
+  g_autofree char *output = g_build_filename (fixture->dir, "out.ndjson", NULL);
+  g_autofree char *json = NULL;
+  g_autoptr(ConduitFlow) flow = NULL;
+  g_autoptr(ConduitRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window = gtk_window_new ();
+  ConduitHistoryView *view = CONDUIT_HISTORY_VIEW (conduit_history_view_new ());
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_printf (text, "{\"id\": %u}\n", i);
+  g_file_set_contents (input, text->str, text->len, &error);
+  g_assert_no_error (error);
+  g_string_free (text, TRUE);
+  json = g_strdup_printf (
+    "{\"version\": 1, \"name\": \"Sampled\", \"nodes\": ["
+    " {\"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0],"
+    "  \"settings\": {\"items\": [{}]}},"
+    " {\"id\": \"read\", \"type\": \"read-file\", \"position\": [250, 0],"
+    "  \"settings\": {\"path\": \"%s\", \"format\": \"ndjson\"}},"
+    " {\"id\": \"write\", \"type\": \"write-file\", \"position\": [500, 0],"
+    "  \"settings\": {\"path\": \"%s\", \"format\": \"ndjson\", \"mode\": \"replace\"}}],"
+    " \"links\": ["
+    "  {\"from\": \"start\", \"from_port\": \"out\", \"to\": \"read\", \"to_port\": \"in\"},"
+    "  {\"from\": \"read\", \"from_port\": \"out\", \"to\": \"write\", \"to_port\": \"in\"}]}",
+    input, output);
+  flow = conduit_flow_new_from_data (conduit_connector_registry_get_default (), json, -1, NULL,
+                                     &error);
+  g_assert_no_error (error);
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
+  conduit_history_view_set_runner (view, fixture->runner);
+  gtk_window_present (GTK_WINDOW (window));
+
+  conduit_runner_run_async (fixture->runner, flow, NULL, NULL, NULL, run_done, &run);
+  while (run == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (conduit_history_store_flush (fixture->history, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (shows_text (GTK_WIDGET (view), "showing 100 of 3000"));
+  g_assert_true (conduit_history_view_select_run (view, conduit_run_get_id (run)));
+  g_assert_true (shows_text (GTK_WIDGET (view), "the first of the others: showing 100 of 3000 "
+                                                "items out"));
+  g_assert_true (shows_text (GTK_WIDGET (view), "showing 100 of 3000 items in; showing 100 of "
+                                                "3000 items out"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -198,6 +283,9 @@ main (int    argc,
 
   g_test_add ("/conduit/stream-ui/counts-move-and-stop", Fixture, NULL, fixture_setup,
               test_counts_move_and_stop, fixture_teardown);
+
+  g_test_add ("/conduit/stream-ui/history-says-sample", Fixture, NULL, fixture_setup,
+              test_history_says_sample, fixture_teardown);
 
   return g_test_run ();
 }
