@@ -27,11 +27,21 @@ read_records (const char  *text,
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
   g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (g_memdup2 (text, length),
                                                                          length, g_free);
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   GPtrArray *records;
 
-  /* the same reading as the Read File step's and conduit-cli's (conduit_records_read()) */
-  records = conduit_records_read (stream, format, 0, NULL, MAX_SAMPLES, problems, &error);
+  /* the same reading as the Read File step's and conduit-cli's (conduit_records_read()), with
+   * what was read differently from how it was written said as `conduit-cli map` says it */
+  records = conduit_records_read_noting (stream, format, MAX_SAMPLES, problems, warnings, &error);
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      if (errors->len > 0)
+        g_string_append_c (errors, '\n');
+      /* Translators: something in the samples read differently from how it was written,
+       * e.g. a CSV header with spaces around it */
+      g_string_append_printf (errors, _("Note: %s"), (const char *)g_ptr_array_index (warnings, i));
+    }
   for (guint i = 0; i < problems->len; i++)
     {
       JsonObject *problem = json_node_get_object (g_ptr_array_index (problems, i));
@@ -307,6 +317,21 @@ _conduit_mapping_editor_load_upstream_samples (ConduitMappingEditor *self)
  *
  * Returns: whether at least one record was read
  */
+/**
+ * conduit_mapping_editor_get_sample_notes:
+ * @self: a mapping editor
+ *
+ * Returns: (transfer none): what is shown under the sample strip: samples left out and how
+ *   some were read (empty when there is nothing to say)
+ */
+const char *
+conduit_mapping_editor_get_sample_notes (ConduitMappingEditor *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_MAPPING_EDITOR (self), NULL);
+
+  return gtk_label_get_text (self->sample_error_label);
+}
+
 gboolean
 conduit_mapping_editor_set_samples_text (ConduitMappingEditor  *self,
                                          const char            *text,

@@ -36,6 +36,7 @@ guint                   conduit_mapping_editor_get_n_records     (ConduitMapping
 guint                   conduit_mapping_editor_get_record_index  (ConduitMappingEditor *self);
 const char             *conduit_mapping_editor_get_summary_text  (ConduitMappingEditor *self);
 const char             *conduit_mapping_editor_get_rejected_text (ConduitMappingEditor *self);
+const char             *conduit_mapping_editor_get_sample_notes  (ConduitMappingEditor *self);
 char                   *conduit_mapping_editor_describe          (ConduitFlow          *flow,
                                                                   ConduitNode          *node);
 GtkWindow              *conduit_mapping_editor_open_window       (GtkWidget            *parent,

@@ -59,7 +59,7 @@ problem_new (guint64     position,
  */
 static GPtrArray *read_records (GInputStream *stream, ConduitRecordFormat format, char delimiter,
                                 const char *sheet, guint header_row, guint max_records,
-                                GPtrArray *problems, GError **error);
+                                GPtrArray *problems, GPtrArray *warnings, GError **error);
 
 GPtrArray *
 conduit_records_read (GInputStream         *stream,
@@ -72,7 +72,37 @@ conduit_records_read (GInputStream         *stream,
 {
   g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
 
-  return read_records (stream, format, delimiter, sheet, 0, max_records, problems, error);
+  return read_records (stream, format, delimiter, sheet, 0, max_records, problems, NULL, error);
+}
+
+/**
+ * conduit_records_read_noting:
+ * @stream: the input
+ * @format: its format, or %CONDUIT_RECORD_FORMAT_AUTO to look at the content
+ * @max_records: stop after this many records, or 0 for all
+ * @problems: (nullable) (element-type JsonNode): as for conduit_records_read()
+ * @warnings: (element-type utf8): where what was read differently from how it was written goes
+ *   (a trimmed CSV header, a repeated JSON key; conduit_record_reader_get_warnings()), one
+ *   sentence each, with a last one counting those left out
+ * @error: return location for an error
+ *
+ * conduit_records_read() for the mapping table's samples, which shows the reader's warnings as
+ * `conduit-cli map` prints them.
+ *
+ * Returns: (transfer container) (element-type JsonNode): the records, or %NULL with @error
+ */
+GPtrArray *
+conduit_records_read_noting (GInputStream         *stream,
+                             ConduitRecordFormat   format,
+                             guint                 max_records,
+                             GPtrArray            *problems,
+                             GPtrArray            *warnings,
+                             GError              **error)
+{
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
+  g_return_val_if_fail (warnings != NULL, NULL);
+
+  return read_records (stream, format, 0, NULL, 0, max_records, problems, warnings, error);
 }
 
 static GPtrArray *
@@ -83,6 +113,7 @@ read_records (GInputStream         *stream,
               guint                 header_row,
               guint                 max_records,
               GPtrArray            *problems,
+              GPtrArray            *warnings,
               GError              **error)
 {
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
@@ -121,6 +152,19 @@ read_records (GInputStream         *stream,
       raw = conduit_record_reader_get_raw (reader, &raw_length);
       g_ptr_array_add (problems, problem_new (conduit_record_reader_get_position (reader),
                                               local_error->message, raw, raw_length));
+    }
+
+  if (warnings != NULL)
+    {
+      guint64 n_warnings = 0;
+      GPtrArray *kept = conduit_record_reader_get_warnings (reader, &n_warnings);
+
+      for (guint i = 0; kept != NULL && i < kept->len; i++)
+        g_ptr_array_add (warnings, g_strdup (g_ptr_array_index (kept, i)));
+      if (kept != NULL && n_warnings > kept->len)
+        g_ptr_array_add (warnings,
+                         g_strdup_printf (_("… and %" G_GUINT64_FORMAT " more like these"),
+                                          n_warnings - kept->len));
     }
 
   return g_steal_pointer (&records);
@@ -194,7 +238,7 @@ conduit_records_read_path_full (const char           *path,
   if (format == CONDUIT_RECORD_FORMAT_AUTO)
     format = conduit_record_format_guess (path);
   records = read_records (G_INPUT_STREAM (stream), format, delimiter, sheet, header_row,
-                          max_records, problems, &local_error);
+                          max_records, problems, NULL, &local_error);
   if (records == NULL)
     g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_FILE, "%s: %s", path,
                  local_error->message);

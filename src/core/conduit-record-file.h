@@ -27,6 +27,12 @@ GPtrArray *conduit_records_read        (GInputStream         *stream,
                                         guint                 max_records,
                                         GPtrArray            *problems,
                                         GError              **error);
+GPtrArray *conduit_records_read_noting (GInputStream         *stream,
+                                        ConduitRecordFormat   format,
+                                        guint                 max_records,
+                                        GPtrArray            *problems,
+                                        GPtrArray            *warnings,
+                                        GError              **error);
 GPtrArray *conduit_records_read_path   (const char           *path,
                                         ConduitRecordFormat   format,
                                         char                  delimiter,

@@ -710,6 +710,40 @@ test_pasted_samples_persist (Fixture       *fixture,
   g_assert_cmpstr (preview (fixture, 0), ==, "Ada");
 }
 
+/* Issue 14, point 18: what the reader reads differently from how it was written (a CSV header
+ * with spaces around it, a JSON key given twice) is said under the sample strip, as
+ * `conduit-cli map` prints it, not changed silently. */
+static void
+test_sample_warnings (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (conduit_mapping_editor_set_samples_text (fixture->editor,
+                                                          " First Name ,Email\nAda,ada@example.com\n",
+                                                          &error));
+  g_assert_no_error (error);
+  test_spin_idle ();
+  g_assert_nonnull (strstr (conduit_mapping_editor_get_sample_notes (fixture->editor),
+                            "has spaces around it"));
+
+  g_assert_true (conduit_mapping_editor_set_samples_text (fixture->editor,
+                                                          "{\"Email\": \"a@example.com\", \"Email\": \"b@example.com\"}\n",
+                                                          &error));
+  g_assert_no_error (error);
+  test_spin_idle ();
+  g_assert_nonnull (strstr (conduit_mapping_editor_get_sample_notes (fixture->editor),
+                            "appears more than once"));
+
+  /* clean samples: nothing to say */
+  g_assert_true (conduit_mapping_editor_set_samples_text (fixture->editor,
+                                                          "{\"Email\": \"a@example.com\"}\n",
+                                                          &error));
+  g_assert_no_error (error);
+  test_spin_idle ();
+  g_assert_cmpstr (conduit_mapping_editor_get_sample_notes (fixture->editor), ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -721,6 +755,7 @@ main (int   argc,
   ADD ("/conduit/mapping-editor/samples/upstream", test_upstream_samples);
   ADD ("/conduit/mapping-editor/samples/paste-and-step", test_paste_and_step);
   ADD ("/conduit/mapping-editor/samples/pasted-persist", test_pasted_samples_persist);
+  ADD ("/conduit/mapping-editor/samples/reader-warnings", test_sample_warnings);
   ADD ("/conduit/mapping-editor/samples/none-not-green", test_no_sample_not_green);
   ADD ("/conduit/mapping-editor/edit/source", test_edit_source);
   ADD ("/conduit/mapping-editor/edit/syntax-error", test_syntax_error);
