@@ -851,7 +851,10 @@ conduit_mapping_editor_set_node (ConduitMappingEditor *self,
   if (self->node != NULL)
     g_signal_handlers_disconnect_by_data (self->node, self);
   if (self->document != NULL)
-    g_signal_handlers_disconnect_by_data (conduit_flow_get_nodes (conduit_document_get_flow (self->document)), self);
+    {
+      g_signal_handlers_disconnect_by_data (conduit_flow_get_nodes (conduit_document_get_flow (self->document)), self);
+      g_signal_handlers_disconnect_by_data (conduit_flow_get_links (conduit_document_get_flow (self->document)), self);
+    }
 
   _conduit_mapping_editor_follow_trigger (self, NULL);
   g_set_object (&self->document, document);
@@ -865,6 +868,9 @@ conduit_mapping_editor_set_node (ConduitMappingEditor *self,
       g_signal_connect_swapped (node, "mapping-changed", G_CALLBACK (on_mapping_changed), self);
       g_signal_connect_swapped (conduit_flow_get_nodes (conduit_document_get_flow (document)),
                                 "items-changed", G_CALLBACK (on_nodes_changed), self);
+      /* linking the table to an app step (or away) changes what auto-map can offer */
+      g_signal_connect_swapped (conduit_flow_get_links (conduit_document_get_flow (document)),
+                                "items-changed", G_CALLBACK (update_actions), self);
       load_mapping (self);
       _conduit_mapping_editor_load_upstream_samples (self);
     }

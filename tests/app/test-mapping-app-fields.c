@@ -167,6 +167,31 @@ test_typed_destination (Fixture       *fixture,
   g_assert_true (json_object_get_boolean_member (row, "required"));
 }
 
+/* A new Map Fields step, with no samples: auto-map has nothing to offer until it is linked to
+ * an app step, and then offers every field of the operation. */
+static void
+test_linked_later (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  ConduitUndoStack *undo = conduit_document_get_undo_stack (fixture->document);
+  g_autoptr(ConduitNode) node = conduit_node_new ("map2", "mapping");
+  g_autoptr(ConduitLink) link = conduit_link_new ("map2", "out", "crm", "in");
+
+  conduit_undo_stack_add_node (undo, node);
+  fixture->node = conduit_flow_lookup_node (conduit_document_get_flow (fixture->document), "map2");
+  conduit_mapping_editor_set_node (fixture->editor, fixture->document, fixture->node);
+  test_spin_idle ();
+  gtk_widget_activate_action (GTK_WIDGET (fixture->editor), "mapping.auto-map", NULL);
+  test_spin_idle ();
+  g_assert_cmpuint (n_rows (fixture), ==, 0);
+
+  conduit_undo_stack_add_link (undo, link);
+  test_spin_idle ();
+  activate (fixture, "mapping.auto-map");
+  g_assert_cmpuint (n_rows (fixture), ==, 6);
+  g_assert_cmpstr (json_object_get_string_member (row_json (fixture, "email"), "type"), ==, "email");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -177,6 +202,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/conduit/mapping-app-fields/auto-map", test_auto_map_app_fields);
   ADD ("/conduit/mapping-app-fields/typed-destination", test_typed_destination);
+  ADD ("/conduit/mapping-app-fields/linked-later", test_linked_later);
 #undef ADD
 
   return g_test_run ();
