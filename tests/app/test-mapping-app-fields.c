@@ -136,6 +136,23 @@ test_auto_map_app_fields (Fixture       *fixture,
   g_assert_cmpuint (json_array_get_length (values), ==, 8);
   g_assert_cmpstr (json_array_get_string_element (values, 1), ==, "lead");
 
+  /* selecting an app field's row shows what the app says of it */
+  {
+    GtkLabel *said = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (fixture->editor),
+                                                                CONDUIT_TYPE_MAPPING_EDITOR, "action_label"));
+    GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (gtk_widget_get_template_child (GTK_WIDGET (fixture->editor), CONDUIT_TYPE_MAPPING_EDITOR, "column_view"))));
+
+    for (guint i = 0; i < n_rows (fixture); i++)
+      if (g_str_equal (conduit_mapping_row_get_destination (conduit_mapping_get_row (conduit_mapping_editor_get_mapping (fixture->editor), i)),
+                       "lifecyclestage"))
+        gtk_single_selection_set_selected (selection, i);
+    test_spin_idle ();
+    /* the row has no source yet: its problem first, then the app's help */
+    g_assert_true (g_str_has_suffix (gtk_label_get_text (said),
+                                     "\nLifecycle stage (HubSpot → Create a contact): Where the contact "
+                                     "is in the funnel; HubSpot moves a stage forward only"));
+  }
+
   /* one undo step */
   conduit_undo_stack_undo (conduit_document_get_undo_stack (fixture->document));
   test_spin_idle ();
