@@ -1165,6 +1165,9 @@ N_("Create a contact");
 /* Translators: hubspot.create-contact: label of the “email” field; mailchimp.add-member: label of the “email_address” field; pipedrive.create-person: label of the “email” field; shopify.create-customer: label of the “email” field; stripe.create-customer: label of the “email” field; stripe.list-customers: label of the “email” field */
 N_("Email");
 
+/* Translators: hubspot.create-contact: help for the “email” field */
+N_("HubSpot tells contacts apart by it: a second contact with the same address is refused (409 Conflict)");
+
 /* Translators: hubspot.create-contact: label of the “firstname” field; shopify.create-customer: label of the “first_name” field */
 N_("First name");
 
@@ -1179,6 +1182,9 @@ N_("Company");
 
 /* Translators: hubspot.create-contact: label of the “lifecyclestage” field */
 N_("Lifecycle stage");
+
+/* Translators: hubspot.create-contact: help for the “lifecyclestage” field */
+N_("Where the contact is in the funnel; HubSpot moves a stage forward only");
 
 /* Translators: hubspot.list-contacts: operation name */
 N_("List contacts");

@@ -885,7 +885,10 @@ conduit_mapping_editor_set_node (ConduitMappingEditor *self,
   if (self->node != NULL)
     g_signal_handlers_disconnect_by_data (self->node, self);
   if (self->document != NULL)
-    g_signal_handlers_disconnect_by_data (conduit_flow_get_nodes (conduit_document_get_flow (self->document)), self);
+    {
+      g_signal_handlers_disconnect_by_data (conduit_flow_get_nodes (conduit_document_get_flow (self->document)), self);
+      g_signal_handlers_disconnect_by_data (conduit_flow_get_links (conduit_document_get_flow (self->document)), self);
+    }
 
   _conduit_mapping_editor_follow_trigger (self, NULL);
   g_set_object (&self->document, document);
@@ -899,6 +902,9 @@ conduit_mapping_editor_set_node (ConduitMappingEditor *self,
       g_signal_connect_swapped (node, "mapping-changed", G_CALLBACK (on_mapping_changed), self);
       g_signal_connect_swapped (conduit_flow_get_nodes (conduit_document_get_flow (document)),
                                 "items-changed", G_CALLBACK (on_nodes_changed), self);
+      /* linking the table to an app step (or away) changes what auto-map can offer */
+      g_signal_connect_swapped (conduit_flow_get_links (conduit_document_get_flow (document)),
+                                "items-changed", G_CALLBACK (update_actions), self);
       load_mapping (self);
       _conduit_mapping_editor_load_upstream_samples (self);
     }
@@ -1256,6 +1262,31 @@ on_selection_changed (ConduitMappingEditor *self)
           message = g_strdup_printf (_("%s — %s"), text,
                                      conduit_mapping_cell_state_explain (&shown));
         }
+
+      /* a row for a field of the app step after the table: what the app says of it too, most
+       * wanted while the row has no source yet */
+      {
+        ConduitConnector *app_step = NULL;
+        JsonObject *field = find_app_field (fed_app_fields (self, &app_step),
+                                            conduit_mapping_row_get_destination (row));
+        const char *help = field ? json_object_get_string_member_with_default (field, "help", NULL) : NULL;
+
+        if (help != NULL)
+          {
+            /* Translators: a field's label, the app step it belongs to (e.g. "HubSpot → Create
+             * a contact") and the app's help for it */
+            g_autofree char *about = g_strdup_printf (_("%s (%s): %s"),
+                                                      g_dgettext (GETTEXT_PACKAGE,
+                                                                  json_object_get_string_member_with_default (field, "label",
+                                                                                                              conduit_mapping_row_get_destination (row))),
+                                                      conduit_connector_get_name (app_step),
+                                                      g_dgettext (GETTEXT_PACKAGE, help));
+            char *both = message ? g_strconcat (message, "\n", about, NULL) : g_strdup (about);
+
+            g_free (message);
+            message = both;
+          }
+      }
       say (self, message);
     }
 }

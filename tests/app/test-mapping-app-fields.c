@@ -136,6 +136,23 @@ test_auto_map_app_fields (Fixture       *fixture,
   g_assert_cmpuint (json_array_get_length (values), ==, 8);
   g_assert_cmpstr (json_array_get_string_element (values, 1), ==, "lead");
 
+  /* selecting an app field's row shows what the app says of it */
+  {
+    GtkLabel *said = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (fixture->editor),
+                                                                CONDUIT_TYPE_MAPPING_EDITOR, "action_label"));
+    GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (gtk_widget_get_template_child (GTK_WIDGET (fixture->editor), CONDUIT_TYPE_MAPPING_EDITOR, "column_view"))));
+
+    for (guint i = 0; i < n_rows (fixture); i++)
+      if (g_str_equal (conduit_mapping_row_get_destination (conduit_mapping_get_row (conduit_mapping_editor_get_mapping (fixture->editor), i)),
+                       "lifecyclestage"))
+        gtk_single_selection_set_selected (selection, i);
+    test_spin_idle ();
+    /* the row has no source yet: its problem first, then the app's help */
+    g_assert_true (g_str_has_suffix (gtk_label_get_text (said),
+                                     "\nLifecycle stage (HubSpot → Create a contact): Where the contact "
+                                     "is in the funnel; HubSpot moves a stage forward only"));
+  }
+
   /* one undo step */
   conduit_undo_stack_undo (conduit_document_get_undo_stack (fixture->document));
   test_spin_idle ();
@@ -167,6 +184,31 @@ test_typed_destination (Fixture       *fixture,
   g_assert_true (json_object_get_boolean_member (row, "required"));
 }
 
+/* A new Map Fields step, with no samples: auto-map has nothing to offer until it is linked to
+ * an app step, and then offers every field of the operation. */
+static void
+test_linked_later (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  ConduitUndoStack *undo = conduit_document_get_undo_stack (fixture->document);
+  g_autoptr(ConduitNode) node = conduit_node_new ("map2", "mapping");
+  g_autoptr(ConduitLink) link = conduit_link_new ("map2", "out", "crm", "in");
+
+  conduit_undo_stack_add_node (undo, node);
+  fixture->node = conduit_flow_lookup_node (conduit_document_get_flow (fixture->document), "map2");
+  conduit_mapping_editor_set_node (fixture->editor, fixture->document, fixture->node);
+  test_spin_idle ();
+  gtk_widget_activate_action (GTK_WIDGET (fixture->editor), "mapping.auto-map", NULL);
+  test_spin_idle ();
+  g_assert_cmpuint (n_rows (fixture), ==, 0);
+
+  conduit_undo_stack_add_link (undo, link);
+  test_spin_idle ();
+  activate (fixture, "mapping.auto-map");
+  g_assert_cmpuint (n_rows (fixture), ==, 6);
+  g_assert_cmpstr (json_object_get_string_member (row_json (fixture, "email"), "type"), ==, "email");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -177,6 +219,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/conduit/mapping-app-fields/auto-map", test_auto_map_app_fields);
   ADD ("/conduit/mapping-app-fields/typed-destination", test_typed_destination);
+  ADD ("/conduit/mapping-app-fields/linked-later", test_linked_later);
 #undef ADD
 
   return g_test_run ();
