@@ -214,10 +214,15 @@ find_named (GtkWidget  *widget,
             GType       type,
             const char *name)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) &&
-      gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          name) == NULL)
-    return widget;
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    {
+      /* the mismatch, in words, or NULL */
+      g_autofree char *differs = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                                                     GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                                     name);
+      if (differs == NULL)
+        return widget;
+    }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
