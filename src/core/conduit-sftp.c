@@ -331,6 +331,7 @@ conduit_sftp_session_open (ConduitSftpServer  *server,
   int port;
   long timeout = MAX (timeout_s, 1);
   bool no = false;
+  int yes = 1;
 
   g_return_val_if_fail (server != NULL, NULL);
 
@@ -347,6 +348,9 @@ conduit_sftp_session_open (ConduitSftpServer  *server,
   ssh_options_set (self->ssh, SSH_OPTIONS_USER, server->user);
   ssh_options_set (self->ssh, SSH_OPTIONS_TIMEOUT, &timeout);
   ssh_options_set (self->ssh, SSH_OPTIONS_PROCESS_CONFIG, &no);
+  /* SFTP waits for an answer to each request: with Nagle's algorithm each small request sits
+   * out the peer's delayed ACK (40 ms), which made a 32 MiB upload take half a minute */
+  ssh_options_set (self->ssh, SSH_OPTIONS_NODELAY, &yes);
   ssh_options_set (self->ssh, SSH_OPTIONS_KNOWNHOSTS, "/dev/null");
   ssh_options_set (self->ssh, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
 
