@@ -314,6 +314,43 @@ test_download (RunnerFixture *fixture,
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (attachments, 0),
                                                   "type"), ==, "text/csv");
 
+  /* a file of many reads in flight at once, not a multiple of their size: byte for byte */
+  {
+    gsize size = 3 * 1024 * 1024 + 123;
+    g_autofree guint8 *random = g_malloc (size);
+    g_autofree char *big = sftp_test_server_path (server, "big.bin");
+    g_autofree char *big_items = g_strdup_printf ("[{\"path\": \"%s\"}]", big);
+    g_autofree guchar *got = NULL;
+    g_autoptr(ConduitRun) big_run = NULL;
+    g_autoptr(GError) error = NULL;
+    gsize got_length;
+
+    for (gsize i = 0; i < size; i++)
+      random[i] = (guint8)g_random_int ();
+    g_file_set_contents (big, (const char *)random, (gssize)size, &error);
+    g_assert_no_error (error);
+    big_run = run_from (fixture, file_flow, "start", big_items);
+    out = output_of (big_run, "step", "out");
+    g_assert_cmpuint (count (out), ==, 1);
+    got = g_base64_decode (json_object_get_string_member (json_node_get_object (g_ptr_array_index (out, 0)),
+                                                          "content"), &got_length);
+    g_assert_cmpmem (got, got_length, random, size);
+
+    /* past the step's limit: its item fails, saying so */
+    {
+      g_autoptr(ConduitFlow) limited = step_flow ("sftp-download", "\"remote_path\": \"{{path}}\", "
+                                                                  "\"max_megabytes\": 1");
+      g_autoptr(ConduitRun) refused = run_from (fixture, limited, "start", big_items);
+      GPtrArray *too_large = conduit_run_get_node_output (refused, "step", "error");
+
+      g_assert_cmpuint (count (too_large), ==, 1);
+      g_assert_cmpstr (json_object_get_string_member (
+                         json_object_get_object_member (json_node_get_object (g_ptr_array_index (too_large, 0)),
+                                                        "error"), "kind"), ==, "sftp-too-large");
+      g_assert_cmpuint (count (conduit_run_get_node_output (refused, "step", "out")), ==, 0);
+    }
+  }
+
   sftp_test_server_stop (server);
 }
 
