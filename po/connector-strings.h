@@ -15,7 +15,7 @@ N_("Tick");
 /* Translators: db-new-rows: label of the “out” output; db-query: label of the “out” output; db-write: label of the “in” input */
 N_("Rows");
 
-/* Translators: db-new-rows: label of the “error” output; db-query: label of the “error” output; deduplicate: label of the “error” output; filter: label of the “error” output; http-request: label of the “error” output; notify: label of the “error” output; read-file: label of the “error” output; send-email: label of the “error” output; write-file: label of the “error” output */
+/* Translators: db-new-rows: label of the “error” output; db-query: label of the “error” output; deduplicate: label of the “error” output; filter: label of the “error” output; http-request: label of the “error” output; notify: label of the “error” output; read-file: label of the “error” output; send-email: label of the “error” output; sftp-download: label of the “error” output; sftp-upload: label of the “error” output; write-file: label of the “error” output */
 N_("Failed");
 
 /* Translators: db-new-rows: label of the “credential” setting; db-query: label of the “credential” setting; db-write: label of the “credential” setting */
@@ -51,7 +51,7 @@ N_("Tells apart rows with the same cursor value; empty for the primary key");
 /* Translators: db-new-rows: label of the “max_rows” setting */
 N_("Rows per run");
 
-/* Translators: db-new-rows: help for the “max_rows” setting; imap-new-mail: help for the “max_messages” setting */
+/* Translators: db-new-rows: help for the “max_rows” setting; imap-new-mail: help for the “max_messages” setting; sftp-new-file: help for the “max_files” setting */
 N_("The rest come in the next run");
 
 /* Translators: db-query: connector name */
@@ -60,7 +60,7 @@ N_("Database Query");
 /* Translators: db-query: connector description */
 N_("Runs SQL on PostgreSQL, MySQL/MariaDB or SQLite for each item; every result row leaves as an item");
 
-/* Translators: db-query: label of the “in” input; deduplicate: label of the “in” input; filter: label of the “in” input; http-request: label of the “in” input; manual-trigger: label of the “out” output; notify: label of the “in” input; send-email: label of the “in” input; write-file: label of the “in” input */
+/* Translators: db-query: label of the “in” input; deduplicate: label of the “in” input; filter: label of the “in” input; http-request: label of the “in” input; manual-trigger: label of the “out” output; notify: label of the “in” input; send-email: label of the “in” input; sftp-download: label of the “in” input; sftp-upload: label of the “in” input; write-file: label of the “in” input */
 N_("Items");
 
 /* Translators: db-query: label of the “sql” setting */
@@ -198,7 +198,7 @@ N_("Credential");
 /* Translators: http-request: help for the “credential” setting */
 N_("The key, token or password from your keyring that the server expects");
 
-/* Translators: http-request: label of the “timeout_seconds” setting; imap-new-mail: label of the “timeout_seconds” setting; send-email: label of the “timeout_seconds” setting */
+/* Translators: http-request: label of the “timeout_seconds” setting; imap-new-mail: label of the “timeout_seconds” setting; send-email: label of the “timeout_seconds” setting; sftp-download: label of the “timeout_seconds” setting; sftp-new-file: label of the “timeout_seconds” setting; sftp-upload: label of the “timeout_seconds” setting */
 N_("Timeout (seconds)");
 
 /* Translators: http-request: help for the “timeout_seconds” setting; send-email: help for the “timeout_seconds” setting */
@@ -255,7 +255,7 @@ N_("Mailbox");
 /* Translators: imap-new-mail: help for the “credential” setting */
 N_("An IMAP credential from your keyring: server, port, security, user and password");
 
-/* Translators: imap-new-mail: label of the “folder” setting */
+/* Translators: imap-new-mail: label of the “folder” setting; sftp-new-file: label of the “folder” setting */
 N_("Folder");
 
 /* Translators: imap-new-mail: help for the “folder” setting */
@@ -276,8 +276,14 @@ N_("Where read messages go, with “move”");
 /* Translators: imap-new-mail: label of the “max_messages” setting */
 N_("Messages per run");
 
-/* Translators: imap-new-mail: help for the “timeout_seconds” setting */
+/* Translators: imap-new-mail: help for the “timeout_seconds” setting; sftp-download: help for the “timeout_seconds” setting; sftp-new-file: help for the “timeout_seconds” setting; sftp-upload: help for the “timeout_seconds” setting */
 N_("Give up on one exchange with the server after this long");
+
+/* Translators: imap-new-mail: label of the “poll_seconds” setting; sftp-new-file: label of the “poll_seconds” setting */
+N_("Check every (seconds)");
+
+/* Translators: imap-new-mail: help for the “poll_seconds” setting */
+N_("How often `conduit-cli serve` looks for new messages");
 
 /* Translators: manual-trigger: connector name */
 N_("Manual Trigger");
@@ -297,7 +303,7 @@ N_("Map Fields");
 /* Translators: mapping: connector description */
 N_("Turns each record into the shape the destination expects, and refuses invalid ones");
 
-/* Translators: mapping: label of the “in” input; read-file: label of the “out” output */
+/* Translators: mapping: label of the “in” input; read-file: label of the “out” output; sftp-download: label of the “out” output */
 N_("Records");
 
 /* Translators: mapping: label of the “out” output */
@@ -366,34 +372,34 @@ N_("File");
 /* Translators: read-file: help for the “path” setting */
 N_("The file to read");
 
-/* Translators: read-file: label of the “format” setting; write-file: label of the “format” setting */
+/* Translators: read-file: label of the “format” setting; sftp-download: label of the “format” setting; sftp-upload: label of the “format” setting; write-file: label of the “format” setting */
 N_("Format");
 
-/* Translators: read-file: help for the “format” setting; write-file: help for the “format” setting */
+/* Translators: read-file: help for the “format” setting; sftp-download: help for the “format” setting; write-file: help for the “format” setting */
 N_("Auto picks the format from the file name");
 
-/* Translators: read-file: label of the “delimiter” setting */
+/* Translators: read-file: label of the “delimiter” setting; sftp-download: label of the “delimiter” setting */
 N_("CSV delimiter");
 
-/* Translators: read-file: help for the “delimiter” setting */
+/* Translators: read-file: help for the “delimiter” setting; sftp-download: help for the “delimiter” setting */
 N_("The character between CSV columns");
 
-/* Translators: read-file: label of the “sheet” setting */
+/* Translators: read-file: label of the “sheet” setting; sftp-download: label of the “sheet” setting */
 N_("Sheet");
 
-/* Translators: read-file: help for the “sheet” setting */
+/* Translators: read-file: help for the “sheet” setting; sftp-download: help for the “sheet” setting */
 N_("The sheet of an Excel workbook to read; the first when empty");
 
-/* Translators: read-file: label of the “header_row” setting */
+/* Translators: read-file: label of the “header_row” setting; sftp-download: label of the “header_row” setting */
 N_("Header row");
 
-/* Translators: read-file: help for the “header_row” setting */
+/* Translators: read-file: help for the “header_row” setting; sftp-download: help for the “header_row” setting */
 N_("The row of an Excel sheet that names the columns; 0 for the first row with a value");
 
-/* Translators: read-file: label of the “record_path” setting; write-file: label of the “record_path” setting */
+/* Translators: read-file: label of the “record_path” setting; sftp-download: label of the “record_path” setting; write-file: label of the “record_path” setting */
 N_("XML records");
 
-/* Translators: read-file: help for the “record_path” setting */
+/* Translators: read-file: help for the “record_path” setting; sftp-download: help for the “record_path” setting */
 N_("The XML elements that are records, e.g. /orders/order; the root element's children when empty");
 
 /* Translators: schedule-trigger: connector name */
@@ -501,6 +507,99 @@ N_("A field of the item holding attachments, each with name, type and content (b
 /* Translators: send-email: help for the “max_attempts” setting */
 N_("How many times to try when the server says “try again later” (4xx)");
 
+/* Translators: sftp-download: connector name */
+N_("Download File (SFTP)");
+
+/* Translators: sftp-download: connector description */
+N_("Downloads a file from an SFTP server for each item and reads its records (CSV, JSON, NDJSON, Excel or XML), or passes the file on as one item");
+
+/* Translators: sftp-download: label of the “credential” setting; sftp-new-file: label of the “credential” setting; sftp-upload: label of the “credential” setting */
+N_("File server");
+
+/* Translators: sftp-download: help for the “credential” setting; sftp-new-file: help for the “credential” setting; sftp-upload: help for the “credential” setting */
+N_("An SFTP credential from your keyring: server, user, password or key, and the accepted host key");
+
+/* Translators: sftp-download: label of the “remote_path” setting; sftp-upload: label of the “remote_path” setting */
+N_("File on the server");
+
+/* Translators: sftp-download: help for the “remote_path” setting */
+N_("The file to download, e.g. {{path}} after New File on SFTP");
+
+/* Translators: sftp-download: label of the “output” setting */
+N_("Pass on");
+
+/* Translators: sftp-download: help for the “output” setting */
+N_("Each record of the file as an item, or the file as one item: name, path, size, modified, record_count, content (base64) and attachments for Send E-mail");
+
+/* Translators: sftp-download: label of the “max_megabytes” setting */
+N_("Largest file (MB)");
+
+/* Translators: sftp-download: help for the “max_megabytes” setting */
+N_("A larger file fails its item instead of filling the disk");
+
+/* Translators: sftp-new-file: connector name */
+N_("New File on SFTP");
+
+/* Translators: sftp-new-file: connector description */
+N_("Starts the flow with the files that appeared in a folder of an SFTP server since the last run, each once");
+
+/* Translators: sftp-new-file: label of the “out” output */
+N_("Files");
+
+/* Translators: sftp-new-file: help for the “folder” setting */
+N_("The folder to watch, e.g. /incoming");
+
+/* Translators: sftp-new-file: label of the “pattern” setting */
+N_("File names");
+
+/* Translators: sftp-new-file: help for the “pattern” setting */
+N_("Which files count, e.g. *.xlsx; * and ? as in a shell");
+
+/* Translators: sftp-new-file: label of the “min_age_seconds” setting */
+N_("Settled for (seconds)");
+
+/* Translators: sftp-new-file: help for the “min_age_seconds” setting */
+N_("Wait until a file has not changed for this long, so one still being uploaded is not read half-way");
+
+/* Translators: sftp-new-file: label of the “max_files” setting */
+N_("Files per run");
+
+/* Translators: sftp-new-file: help for the “poll_seconds” setting */
+N_("How often `conduit-cli serve` looks for new files");
+
+/* Translators: sftp-upload: connector name */
+N_("Upload File (SFTP)");
+
+/* Translators: sftp-upload: connector description */
+N_("Writes the items as a CSV, JSON, NDJSON, Excel (XLSX) or XML file on an SFTP server, or uploads a local file per item");
+
+/* Translators: sftp-upload: label of the “out” output */
+N_("Uploaded");
+
+/* Translators: sftp-upload: help for the “remote_path” setting */
+N_("Where the file goes, e.g. /outgoing/orders-{{date}}.csv; items whose path comes out the same share one file");
+
+/* Translators: sftp-upload: label of the “source” setting */
+N_("Upload");
+
+/* Translators: sftp-upload: help for the “source” setting */
+N_("The items written as one file, or for each item the local file named below");
+
+/* Translators: sftp-upload: label of the “local_path” setting */
+N_("Local file");
+
+/* Translators: sftp-upload: help for the “local_path” setting */
+N_("With “local-file”: the file on this computer to upload for each item");
+
+/* Translators: sftp-upload: help for the “format” setting */
+N_("With “items”: auto picks the format from the file name");
+
+/* Translators: sftp-upload: label of the “if_exists” setting; write-file: label of the “mode” setting */
+N_("If the file exists");
+
+/* Translators: sftp-upload: help for the “if_exists” setting */
+N_("Replace it, or fail the items that would have gone into it");
+
 /* Translators: webhook-trigger: connector name */
 N_("Webhook");
 
@@ -566,9 +665,6 @@ N_("Writes items to a CSV, JSON, NDJSON, Excel (XLSX) or XML file, safely");
 
 /* Translators: write-file: help for the “path” setting */
 N_("The file to write");
-
-/* Translators: write-file: label of the “mode” setting */
-N_("If the file exists");
 
 /* Translators: write-file: help for the “mode” setting */
 N_("Add the items to the end, or replace the whole file");
