@@ -162,7 +162,8 @@ test_upload (RunnerFixture *fixture,
   GPtrArray *out;
   GPtrArray *failed;
   SftpTestServer *server;
-  guint8 every_byte[256];
+  gsize n_bytes = 1024 * 1024 + 7;   /* several writes, the last a short one */
+  g_autofree guint8 *every_byte = g_malloc (n_bytes);
   g_autofree char *copied_bytes = NULL;
   gsize copied_length = 0;
 
@@ -226,11 +227,11 @@ test_upload (RunnerFixture *fixture,
   text = read_text (csv_path);
   g_assert_cmpstr (text, ==, "id,customer,total,size\r\nA-1,Grüße GmbH,12.5,big\r\nA-3,Bob,100,big\r\n");
 
-  /* a local file, every byte value, through a nested folder path */
-  for (guint i = 0; i < sizeof every_byte; i++)
-    every_byte[i] = (guint8)i;
+  /* a local file of every byte value, larger than one write */
+  for (gsize i = 0; i < n_bytes; i++)
+    every_byte[i] = (guint8)(i * 7 + i / 256);
   local = g_build_filename (fixture->dir, "bytes.bin", NULL);
-  g_file_set_contents (local, (const char *)every_byte, sizeof every_byte, &error);
+  g_file_set_contents (local, (const char *)every_byte, (gssize)n_bytes, &error);
   g_assert_no_error (error);
   local_settings = g_strdup_printf ("\"source\": \"local-file\", \"local_path\": \"{{file}}\", "
                                     "\"remote_path\": \"%s/copy-{{n}}.bin\"", server->root);
@@ -243,7 +244,7 @@ test_upload (RunnerFixture *fixture,
   copied = sftp_test_server_path (server, "copy-1.bin");
   g_file_get_contents (copied, &copied_bytes, &copied_length, &error);
   g_assert_no_error (error);
-  g_assert_cmpmem (copied_bytes, copied_length, every_byte, sizeof every_byte);
+  g_assert_cmpmem (copied_bytes, copied_length, every_byte, n_bytes);
 
   sftp_test_server_stop (server);
 }

@@ -29,6 +29,9 @@ G_DEFINE_QUARK (conduit-sftp-error-quark, conduit_sftp_error)
 
 #define CHUNK_SIZE (32 * 1024)
 #define PIPELINE   16
+/* Writes wait for their answer one by one (libssh 0.10 has no asynchronous write): fewer,
+ * larger ones. OpenSSH takes messages up to 256 KiB. */
+#define WRITE_SIZE (128 * 1024)
 
 struct _ConduitSftpSession
 {
@@ -741,7 +744,7 @@ conduit_sftp_session_upload (ConduitSftpSession  *self,
                              guint64             *n_bytes,
                              GError             **error)
 {
-  g_autofree char *buffer = g_malloc (CHUNK_SIZE);
+  g_autofree char *buffer = g_malloc (WRITE_SIZE);
   g_autofree char *folder = NULL;
   g_autofree char *name = NULL;
   g_autofree char *part = NULL;
@@ -772,7 +775,7 @@ conduit_sftp_session_upload (ConduitSftpSession  *self,
 
   for (;;)
     {
-      gssize got = g_input_stream_read (input, buffer, CHUNK_SIZE, cancellable, error);
+      gssize got = g_input_stream_read (input, buffer, WRITE_SIZE, cancellable, error);
 
       if (got < 0)
         {
