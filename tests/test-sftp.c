@@ -770,6 +770,19 @@ test_serve_polls (RunnerFixture *fixture,
       g_assert_cmpstr (names[i], !=, names[j]);
   stop_serve (serve);
 
+  /* every poll was a run, but only the three that found files are kept */
+  {
+    g_autoptr(ConduitHistoryStore) history = conduit_history_store_new (db_path, &error);
+    g_autoptr(GPtrArray) runs = NULL;
+    ConduitHistoryQuery query = { .status = -1 };
+
+    g_assert_no_error (error);
+    runs = conduit_history_store_list_runs (history, &query, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (runs->len, ==, 3);
+    conduit_history_store_close (history);
+  }
+
   sftp_test_server_stop (server);
 }
 
