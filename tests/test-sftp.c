@@ -786,6 +786,39 @@ test_serve_polls (RunnerFixture *fixture,
   sftp_test_server_stop (server);
 }
 
+/* Which steps serve polls comes from the registry: a trigger with a poll_seconds setting. */
+static void
+test_poll_triggers_from_registry (void)
+{
+  ConduitConnectorRegistry *registry = conduit_connector_registry_get_default ();
+  static const struct { const char *type; gint64 seconds; } cases[] = {
+    { "sftp-new-file", 300 },
+    { "imap-new-mail", 300 },
+    { "github.new-issue", 300 },
+    { "schedule-trigger", 0 },
+    { "webhook-trigger", 0 },
+    { "manual-trigger", 0 },
+    { "db-new-rows", 0 },      /* an action after a Schedule, polled by that */
+    { "sftp-download", 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(ConduitNode) node = conduit_node_new ("n", cases[i].type);
+
+      g_assert_nonnull (conduit_connector_registry_lookup (registry, cases[i].type));
+      g_assert_cmpint (conduit_scheduler_get_poll_seconds (registry, node), ==, cases[i].seconds);
+    }
+
+  {
+    g_autoptr(ConduitNode) node = conduit_node_new ("n", "sftp-new-file");
+    g_autoptr(JsonNode) value = json_node_init_int (json_node_alloc (), 45);
+
+    conduit_node_set_setting (node, "poll_seconds", value);
+    g_assert_cmpint (conduit_scheduler_get_poll_seconds (registry, node), ==, 45);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -804,6 +837,7 @@ main (int   argc,
               test_passwords_and_keys, runner_fixture_tear_down);
   g_test_add ("/conduit/sftp/serve-polls", RunnerFixture, NULL, runner_fixture_set_up,
               test_serve_polls, runner_fixture_tear_down);
+  g_test_add_func ("/conduit/sftp/poll-triggers-from-registry", test_poll_triggers_from_registry);
   g_test_add ("/conduit/sftp/no-server", RunnerFixture, NULL, runner_fixture_set_up,
               test_no_server, runner_fixture_tear_down);
 
