@@ -780,6 +780,8 @@ test_serve_polls (RunnerFixture *fixture,
     runs = conduit_history_store_list_runs (history, &query, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (runs->len, ==, 3);
+    for (guint i = 0; i < runs->len; i++)
+      g_assert_cmpstr (((ConduitRunRecord *)g_ptr_array_index (runs, i))->trigger_kind, ==, "poll");
     conduit_history_store_close (history);
   }
 

@@ -121,6 +121,8 @@ trigger_label (const char *kind)
     return _("Schedule");
   if (g_strcmp0 (kind, "input") == 0)
     return _("Input file");
+  if (g_strcmp0 (kind, "poll") == 0)
+    return _("Poll");
   return _("Manual");
 }
 

@@ -309,14 +309,15 @@ poll_done_cb (GObject      *object,
               gpointer      user_data)
 {
   Entry *entry = user_data;
-  g_autoptr(ConduitRun) run = NULL;
+  ConduitRun *run = CONDUIT_RUN (object);
   g_autoptr(GError) error = NULL;
 
-  run = conduit_runner_run_finish (CONDUIT_RUNNER (object), result, &error);
-  if (run == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!conduit_run_execute_finish (run, result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_warning ("A poll of “%s” could not start: %s", entry->trigger_id, error->message);
-  if (run != NULL && entry->scheduler != NULL)
+  else if (error == NULL && entry->scheduler != NULL)
     forget_empty_poll (entry->scheduler, entry, run);
+  g_object_unref (run);
 
   entry->running = FALSE;
   /* the next poll counts from now, the end of this one */
@@ -334,6 +335,7 @@ sleep_done_cb (GObject      *object,
   Entry *entry = user_data;
   g_autoptr(GError) error = NULL;
   ConduitScheduler *self;
+  ConduitRun *run;
 
   if (!conduit_clock_sleep_finish (CONDUIT_CLOCK (object), result, &error))
     return;   /* stopped; the entry may be gone */
@@ -348,9 +350,19 @@ sleep_done_cb (GObject      *object,
             schedule_entry (entry);
           return;
         }
+      /* created here rather than by conduit_runner_run_async() to be told apart in the
+       * history: started by a poll, not by a person */
+      run = conduit_runner_create_run (self->runner, entry->flow, entry->trigger_id, "poll", NULL,
+                                       &error);
+      if (run == NULL)
+        {
+          g_warning ("A poll of “%s” could not start: %s", entry->trigger_id, error->message);
+          if (entry_compute_next (entry, NULL))
+            schedule_entry (entry);
+          return;
+        }
       entry->running = TRUE;
-      conduit_runner_run_async (self->runner, entry->flow, entry->trigger_id, NULL,
-                                self->cancellable, poll_done_cb, g_rc_box_acquire (entry));
+      conduit_run_execute_async (run, self->cancellable, poll_done_cb, g_rc_box_acquire (entry));
       return;
     }
 
