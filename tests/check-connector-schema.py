@@ -49,6 +49,7 @@ TABLES = {
     ("check_trigger", "schemes"): ("trigger", "values", "signature/scheme"),
     ("check_trigger", "encodings"): ("trigger", "values", "signature/encoding"),
     ("check_trigger", "challenge_known"): ("trigger", "members", "challenge"),
+    ("check_trigger", "challenge_methods"): ("trigger", "values", "challenge/method"),
     ("check_example", "known"): ("example", "members", None),
     ("check_example", "request_known"): ("example", "members", "request"),
     ("check_example", "response_known"): ("example", "members", "response"),

@@ -154,6 +154,17 @@ pg_start (DbTestServer  *self,
   return run_as_server (self, argv, error) && wait_ready (self, error);
 }
 
+/* The server's own temporary folder: two servers bootstrapping at once in the shared /tmp
+ * collided on their internal temporary table names ("Unknown table 'mysql.tmp_user_sys'"). */
+static char *
+my_tmpdir (DbTestServer *self)
+{
+  g_autofree char *path = g_build_filename (self->dir, "tmp", NULL);
+
+  g_mkdir_with_parents (path, 0700);
+  return g_strdup_printf ("--tmpdir=%s", path);
+}
+
 static gboolean
 my_start (DbTestServer  *self,
           GError       **error)
@@ -164,7 +175,9 @@ my_start (DbTestServer  *self,
   g_autofree char *port = g_strdup_printf ("--port=%u", self->port);
   g_autofree char *log = g_strdup_printf ("--log-error=%s/server.log", self->dir);
   g_autofree char *pid = g_strdup_printf ("--pid-file=%s/mariadbd.pid", self->dir);
+  g_autofree char *tmpdir = my_tmpdir (self);
   const char *argv[] = { "/usr/sbin/mariadbd", "--no-defaults", datadir, socket, port, log, pid,
+                         tmpdir,
                          "--bind-address=127.0.0.1", "--skip-name-resolve",
                          "--innodb-buffer-pool-size=32M", "--innodb-log-file-size=16M",
                          "--innodb-flush-log-at-trx-commit=2", "--skip-log-bin",
@@ -220,7 +233,8 @@ my_init (DbTestServer  *self,
 {
   g_autofree char *data = g_build_filename (self->dir, "data", NULL);
   g_autofree char *datadir = g_strdup_printf ("--datadir=%s", data);
-  const char *argv[] = { "/usr/bin/mariadb-install-db", "--no-defaults", datadir,
+  g_autofree char *tmpdir = my_tmpdir (self);
+  const char *argv[] = { "/usr/bin/mariadb-install-db", "--no-defaults", datadir, tmpdir,
                          "--auth-root-authentication-method=normal", "--skip-test-db",
                          "--skip-name-resolve",
                          "--user=root", NULL };

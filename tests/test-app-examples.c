@@ -120,6 +120,61 @@ string_map (GHashTable *table)
   return conduit_json_node_take_object (object);
 }
 
+/* A body that is a file, as an example writes it: text as a string, other bytes as
+ * {"content_type", "base64"}. */
+static JsonNode *
+file_content (const char *type,
+              const char *data,
+              gsize       length)
+{
+  g_autoptr(JsonObject) object = NULL;
+  g_autofree char *base64 = NULL;
+
+  if (type != NULL && g_str_has_prefix (type, "text/") && g_utf8_validate (data, length, NULL))
+    {
+      g_autofree char *text = g_strndup (data, length);
+      return json_node_init_string (json_node_alloc (), text);
+    }
+  object = json_object_new ();
+  base64 = g_base64_encode ((const guchar *)data, length);
+  json_object_set_string_member (object, "content_type", type ? type : "");
+  json_object_set_string_member (object, "base64", base64);
+  return json_node_init_object (json_node_alloc (), object);
+}
+
+/* multipart/related (a Google upload: metadata, then content) as the list of its parts, each
+ * JSON when it is JSON, else as file_content() shows it. */
+static JsonNode *
+related_parts (SoupMessageHeaders *headers,
+               SoupMessageBody    *body)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (body->data, body->length);
+  g_autoptr(SoupMultipart) multipart = soup_multipart_new_from_message (headers, bytes);
+  g_autoptr(JsonArray) parts = json_array_new ();
+
+  if (multipart == NULL)
+    return NULL;
+  for (int i = 0; i < soup_multipart_get_length (multipart); i++)
+    {
+      SoupMessageHeaders *part_headers;
+      GBytes *part_body;
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      const char *part_type;
+      gsize size;
+      const char *data;
+
+      soup_multipart_get_part (multipart, i, &part_headers, &part_body);
+      part_type = soup_message_headers_get_content_type (part_headers, NULL);
+      data = g_bytes_get_data (part_body, &size);
+      if (g_strcmp0 (part_type, "application/json") == 0 &&
+          json_parser_load_from_data (parser, data, size, NULL))
+        json_array_add_element (parts, json_node_ref (json_parser_get_root (parser)));
+      else
+        json_array_add_element (parts, file_content (part_type, data, size));
+    }
+  return json_node_init_array (json_node_alloc (), parts);
+}
+
 static void
 handler (SoupServer        *server,
          SoupServerMessage *msg,
@@ -177,12 +232,16 @@ handler (SoupServer        *server,
           g_autoptr(GHashTable) form = soup_form_decode (text);
           sent = string_map (form);
         }
+      else if (g_strcmp0 (type, "multipart/related") == 0)
+        sent = related_parts (headers, body);
       else
         {
           g_autoptr(JsonParser) parser = json_parser_new ();
 
           if (body->length > 0 && json_parser_load_from_data (parser, body->data, body->length, NULL))
             sent = json_node_ref (json_parser_get_root (parser));
+          else if (body->length > 0)
+            sent = file_content (type, body->data, body->length);
         }
       compare (mock, "body", json_object_get_member (request, "body"), sent);
     }
@@ -334,6 +393,17 @@ test_example (gconstpointer data)
     g_printerr ("%s example %u (%s): %s\n", c->app_id, c->index, operation,
                 (char *)g_ptr_array_index (mock.problems, i));
   g_assert_cmpuint (mock.problems->len, ==, 0);
+  if (mock.n_requests == 0)
+    {
+      /* say why nothing was sent: the item's error */
+      GPtrArray *refused = conduit_run_get_node_output (run, "step", "error");
+
+      for (guint i = 0; refused != NULL && i < refused->len; i++)
+        {
+          g_autofree char *item = json_to_string (g_ptr_array_index (refused, i), FALSE);
+          g_printerr ("%s example %u (%s) sent nothing: %s\n", c->app_id, c->index, operation, item);
+        }
+    }
   g_assert_cmpuint (mock.n_requests, ==, 1);
 
   /* an error the vendor documents (a status, or an error inside a 200) goes to the error port */

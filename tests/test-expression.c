@@ -7,9 +7,12 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
 
 #include "conduit.h"
+#include "conduit-expression-private.h"
+#include "test-util.h"
 
 static const char *record_text =
   "{\"First Name\": \"  ada \", \"last\": \"LOVELACE\", \"email\": \" Ada@Example.COM \","
@@ -383,6 +386,94 @@ test_lenient (void)
   assert_eval ("lower_ascii(nothing)", "null");
 }
 
+/* Compiles the LC_CTYPE of locale @name (tr_TR, lt_LT) into @dir as "@name.UTF-8", with
+ * localedef from the C library and the definitions of Debian's locales package. */
+static gboolean
+make_ctype_locale (const char *dir,
+                   const char *name)
+{
+  g_autofree char *source = g_build_filename (dir, name, NULL);
+  g_autofree char *target = g_strdup_printf ("%s/%s.UTF-8", dir, name);
+  g_autofree char *definition = g_strdup_printf ("LC_CTYPE\ncopy \"%s\"\nEND LC_CTYPE\n", name);
+  const char *argv[] = { "localedef", "-c", "-i", source, "-f", "UTF-8", target, NULL };
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_true (g_file_set_contents (source, definition, -1, NULL));
+  /* -c: the definition holds LC_CTYPE alone, which localedef warns about */
+  if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                     G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error))
+    return FALSE;
+  return g_file_test (target, G_FILE_TEST_IS_DIR);
+}
+
+/* Issue #21: lower() and upper() give the same text in every locale. GLib's case functions
+ * follow LC_CTYPE (Turkish and Azeri dotless i, Lithuanian dots), which a mapping must not. */
+static void
+test_case_any_locale (void)
+{
+  static const char *const locales[] = { "tr_TR", "lt_LT" };
+  static const char *const around[] = { "", "a", "\xcc\x87", "\xce\xa3" };
+  g_autofree char *dir = g_dir_make_tmp ("conduit-locale-XXXXXX", NULL);
+  g_autofree char *saved = g_strdup (setlocale (LC_CTYPE, NULL));
+  g_autofree char *saved_locpath = g_strdup (g_getenv ("LOCPATH"));
+
+  if (!g_file_test ("/usr/share/i18n/locales/tr_TR", G_FILE_TEST_EXISTS))
+    {
+      if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
+        g_error ("the locales package is missing (./conduit-dev installs it)");
+      g_test_skip ("the locales package is not installed");
+      return;
+    }
+  g_setenv ("LOCPATH", dir, TRUE);
+  for (guint l = 0; l < G_N_ELEMENTS (locales); l++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.UTF-8", locales[l]);
+
+      g_assert_true (make_ctype_locale (dir, locales[l]));
+      g_assert_nonnull (setlocale (LC_CTYPE, name));
+
+      /* GLib would give "ıstanbul" and "İSTANBUL" here, "i̇̀rena" in Lithuanian */
+      assert_eval ("lower(\"İSTANBUL Iğdır\")", "\"i\\u0307stanbul iğdır\"");
+      assert_eval ("upper(\"istanbul ığdır\")", "\"ISTANBUL IĞDIR\"");
+      assert_eval ("lower(\"ÌRENA ÍDA ĨNA\")", "\"ìrena ída ĩna\"");
+      assert_eval ("lower(\"ΣI ΟΔΟΣ\")", "\"σi οδος\"");
+      assert_eval ("upper(\"straße i\")", "\"STRASSE I\"");
+
+      /* every character of the Basic Multilingual Plane's first part, alone and next to
+       * others, as GLib cases it in the C locale */
+      for (gunichar c = 1; c < 0x3000; c++)
+        for (guint a = 0; a < G_N_ELEMENTS (around); a++)
+          for (guint b = 0; b < G_N_ELEMENTS (around); b++)
+            for (int upper = 0; upper < 2; upper++)
+              {
+                char one[7] = { 0 };
+                g_autofree char *text = NULL;
+                g_autofree char *ours = NULL;
+                g_autofree char *glib = NULL;
+
+                if (c >= 0xD800 && c < 0xE000)
+                  continue;
+                g_unichar_to_utf8 (c, one);
+                text = g_strconcat (around[a], one, around[b], NULL);
+                ours = conduit_utf8_change_case (text, strlen (text), upper);
+                g_assert_nonnull (setlocale (LC_CTYPE, "C.UTF-8"));
+                glib = upper ? g_utf8_strup (text, -1) : g_utf8_strdown (text, -1);
+                g_assert_nonnull (setlocale (LC_CTYPE, name));
+                if (strcmp (ours, glib) != 0)
+                  g_error ("%s of “%s” (U+%04X) in %s: “%s”, not “%s”", upper ? "upper" : "lower",
+                           text, c, name, ours, glib);
+              }
+    }
+
+  setlocale (LC_CTYPE, saved);
+  if (saved_locpath != NULL)
+    g_setenv ("LOCPATH", saved_locpath, TRUE);
+  else
+    g_unsetenv ("LOCPATH");
+  test_remove_tree (dir);
+}
+
 /* Issue #21: let names a value once. */
 static void
 test_let (void)
@@ -578,6 +669,7 @@ main (int   argc,
   g_test_add_func ("/conduit/expression/unknown-escape", test_unknown_escape);
   g_test_add_func ("/conduit/expression/lenient", test_lenient);
   g_test_add_func ("/conduit/expression/let", test_let);
+  g_test_add_func ("/conduit/expression/case-any-locale", test_case_any_locale);
   g_test_add_func ("/conduit/expression/nesting-limit", test_nesting_limit);
   g_test_add_func ("/conduit/expression/long", test_long_expressions);
   g_test_add_func ("/conduit/expression/date-errors", test_date_errors);

@@ -605,6 +605,37 @@ set_path (ConduitFlow *flow,
   conduit_node_set_setting (conduit_flow_lookup_node (flow, node_id), "path", value);
 }
 
+/* Points the bundled app @app_id at @server by its base URL, in the default registry; with
+ * @server %NULL, puts the bundled descriptor back. */
+static void
+point_app_at (const char  *app_id,
+              FaultServer *server)
+{
+  g_autofree char *file = g_strconcat (app_id, ".json", NULL);
+  g_autofree char *path = g_build_filename (g_getenv ("CONDUIT_SOURCE_DIR"), "data", "connectors",
+                                            "apps", file, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  if (server != NULL)
+    {
+      g_autofree char *base = fault_server_url (server, "");
+      JsonObject *connection = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                                              "connection");
+
+      if (g_str_has_suffix (base, "/"))
+        base[strlen (base) - 1] = '\0';
+      json_object_set_string_member (connection, "base_url", base);
+    }
+  text = json_to_string (json_parser_get_root (parser), FALSE);
+  g_assert_nonnull (conduit_connector_registry_load_app_from_data (conduit_connector_registry_get_default (),
+                                                                   text, -1, NULL, &error));
+  g_assert_no_error (error);
+}
+
 static ConduitRun *
 run_from (RunnerFixture *fixture,
           ConduitFlow   *flow,
@@ -700,7 +731,7 @@ test_examples_record (RunnerFixture *fixture,
     listener_stop (&listener);
   }
 
-  /* Web form to CRM: a credential, and a message to chat after each contact */
+  /* Web form to CRM: a HubSpot contact with a credential, then a Slack message (app steps) */
   {
     g_autoptr(FaultServer) api = fault_server_new ();
     g_autoptr(ConduitFlow) flow = example_flow ("web-form-to-crm.conduit");
@@ -708,13 +739,14 @@ test_examples_record (RunnerFixture *fixture,
     g_autofree char *text = NULL;
     Listener listener = { 0 };
 
-    retarget (flow, "crm", "url", api);
+    point_app_at ("hubspot", api);
     retarget (flow, "slack", "webhook_url", api);
     g_setenv ("CONDUIT_CREDENTIAL_CRM_API_KEY",
-              "{\"kind\": \"api-key\", \"fields\": {\"header\": \"X-CRM-Key\"}, "
-              "\"secret\": \"crm-" SECRET "\"}", TRUE);
+              "{\"kind\": \"bearer\", \"secret\": \"crm-" SECRET "\"}", TRUE);
     run = run_from (fixture, flow, "form");
     g_unsetenv ("CONDUIT_CREDENTIAL_CRM_API_KEY");
+    point_app_at ("hubspot", NULL);
+    g_assert_cmpuint (fault_server_n_requests (api, "/crm/v3/objects/contacts"), ==, 1);
     g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
     {
       g_autofree char *url = fault_server_url (api, "/");
@@ -737,8 +769,11 @@ test_examples_record (RunnerFixture *fixture,
     Listener listener = { 0 };
 
     retarget (flow, "warehouse", "url", api);
+    retarget (flow, "notify", "webhook_url", api);
     run = run_from (fixture, flow, "order");
     g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+    g_assert_cmpuint (fault_server_n_requests (api, "/services/T00000000/B00000001/XXXXXXXXXXXXXXXXXXXXXXXX"),
+                      ==, 1);
     {
       g_autofree char *url = fault_server_url (api, "/");
       guint16 port = port_of (url);

@@ -134,6 +134,36 @@ test_usable (void)
                    "b");
 }
 
+/* Issue #21: the preview tells a null that is sent from a field that is left out. */
+static void
+test_null_or_absent (void)
+{
+  g_autoptr(ConduitMapping) mapping = mapping_from (
+    "{\"rows\": ["
+    " {\"destination\": \"fax\", \"field\": \"fax\"},"
+    " {\"destination\": \"fax_kept\", \"field\": \"fax\", \"keep_null\": true},"
+    " {\"destination\": \"cleared\", \"expression\": \"null\"},"
+    " {\"destination\": \"nickname\", \"expression\": \"trim(nickname)\"},"
+    " {\"destination\": \"name\", \"field\": \"name\"},"
+    " {\"destination\": \"age\", \"expression\": \"to_integer(name)\"}"
+    "]}");
+  g_autoptr(JsonNode) record = json_from_string ("{\"name\": \"Ada\", \"fax\": null}", NULL);
+  g_autoptr(GPtrArray) preview = conduit_mapping_preview (mapping, record, NULL);
+
+  /* a null read from the record is left out; keep_null and the null literal send it */
+  g_assert_true (JSON_NODE_HOLDS_NULL (row_of (preview, 0)->value));
+  g_assert_false (row_of (preview, 0)->written);
+  g_assert_true (JSON_NODE_HOLDS_NULL (row_of (preview, 1)->value));
+  g_assert_true (row_of (preview, 1)->written);
+  g_assert_true (JSON_NODE_HOLDS_NULL (row_of (preview, 2)->value));
+  g_assert_true (row_of (preview, 2)->written);
+  g_assert_false (row_of (preview, 3)->written);
+  g_assert_true (row_of (preview, 4)->written);
+  /* a source that cannot be computed has no value to send */
+  g_assert_null (row_of (preview, 5)->value);
+  g_assert_false (row_of (preview, 5)->written);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -144,6 +174,7 @@ main (int    argc,
   g_test_add_func ("/conduit/mapping/preview/no-record", test_no_record);
   g_test_add_func ("/conduit/mapping/preview/constant-as-engine", test_constant_as_engine);
   g_test_add_func ("/conduit/mapping/preview/usable", test_usable);
+  g_test_add_func ("/conduit/mapping/preview/null-or-absent", test_null_or_absent);
 
   return g_test_run ();
 }

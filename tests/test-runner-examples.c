@@ -159,6 +159,7 @@ test_webhook_orders (RunnerFixture *fixture,
                      gconstpointer  data)
 {
   g_autoptr(FaultServer) warehouse = fault_server_new ();
+  g_autoptr(FaultServer) slack = fault_server_new ();
   g_autoptr(ConduitFlow) flow = load_example ("webhook-order-to-fulfilment.conduit");
   g_autoptr(ConduitWebhookServer) server = conduit_webhook_server_new (fixture->runner);
   g_autoptr(SoupSession) client = soup_session_new ();
@@ -172,6 +173,8 @@ test_webhook_orders (RunnerFixture *fixture,
   g_autoptr(JsonNode) any_port = json_node_init_int (json_node_alloc (), 0);
 
   retarget (flow, "warehouse", "url", warehouse);
+  /* the Slack message after each order goes to a test server of its own */
+  retarget (flow, "notify", "webhook_url", slack);
   conduit_node_set_setting (conduit_flow_lookup_node (flow, "order"), "port", any_port);
   g_assert_true (conduit_webhook_server_add_flow (server, flow, NULL, NULL, &error));
   g_assert_no_error (error);
@@ -191,6 +194,8 @@ test_webhook_orders (RunnerFixture *fixture,
   g_signal_handlers_disconnect_by_data (fixture->runner, &finished);
 
   g_assert_cmpuint (fault_server_n_requests (warehouse, "/fulfilment/v2/orders"), ==, 2);
+  g_assert_cmpuint (fault_server_n_requests (slack, "/services/T00000000/B00000001/XXXXXXXXXXXXXXXXXXXXXXXX"),
+                    ==, 2);
   keys = fault_server_keys (warehouse);
   g_assert_cmpstr (g_ptr_array_index (keys, 0), ==, "order-1001");
   g_assert_cmpstr (g_ptr_array_index (keys, 1), ==, "order-1002");

@@ -76,6 +76,27 @@ test_load_example (const char  *name,
   return flow;
 }
 
+/* A flow of tests/fixtures/, loaded as the app loads it; @file gets where it came from. The
+ * widget tests use web-form-to-crm-http.conduit, the Web form example as it was before it
+ * used app steps: an HTTP Request and a Notify step, whose settings they edit. */
+static inline ConduitFlow *
+test_load_fixture_flow (const char  *name,
+                        GFile      **file)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("CONDUIT_SOURCE_DIR"), "tests", "fixtures",
+                                            name, NULL);
+  g_autoptr(GFile) from = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  ConduitFlow *flow = conduit_flow_new_from_file (conduit_connector_registry_get_default (), from,
+                                                  NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (flow);
+  if (file != NULL)
+    *file = g_steal_pointer (&from);
+  return flow;
+}
+
 /* Removes @path and everything under it. */
 static inline void
 test_remove_tree (const char *path)

@@ -9,8 +9,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "conduit.h"
 #include "db-test-servers.h"
@@ -38,8 +40,12 @@ static const char flow_template[] =
   "  { \"id\": \"write\", \"type\": \"db-write\", \"position\": [600, 0],"
   "    \"settings\": { \"credential\": \"bench-pg\", \"table\": \"orders\", \"batch_size\": 5000 } } ],"
   " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"read\", \"to_port\": \"in\" },"
-  "              { \"from\": \"read\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\" },"
-  "              { \"from\": \"map\", \"from_port\": \"out\", \"to\": \"write\", \"to_port\": \"in\" } ] }";
+  "              { \"from\": \"read\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\" }%s ] }";
+
+/* the link that feeds Write Rows; without it the flow reads and maps only (Write Rows gets
+ * nothing), which is what the DB step's share of the memory is measured against */
+static const char write_link[] =
+  ", { \"from\": \"map\", \"from_port\": \"out\", \"to\": \"write\", \"to_port\": \"in\" }";
 
 static const char python_script[] =
   "import csv, sys, psycopg2, psycopg2.extras\n"
@@ -100,11 +106,10 @@ run_done_cb (GObject      *object,
 static double
 run_flow (const char   *scratch,
           const char   *csv,
-          DbTestServer *server,
+          gboolean      with_write,
           guint         rows)
 {
-  g_autofree char *credential = db_test_server_credential_json (server, "bench-pg");
-  g_autofree char *json = g_strdup_printf (flow_template, csv);
+  g_autofree char *json = g_strdup_printf (flow_template, csv, with_write ? write_link : "");
   g_autofree char *history_path = g_build_filename (scratch, "history.db", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(ConduitHistoryStore) history = NULL;
@@ -115,7 +120,6 @@ run_flow (const char   *scratch,
   gint64 start;
   double seconds;
 
-  g_setenv ("CONDUIT_CREDENTIAL_BENCH_PG", credential, TRUE);
   flow = conduit_flow_new_from_data (conduit_connector_registry_get_default (), json, -1, NULL,
                                      &error);
   g_assert_no_error (error);
@@ -130,7 +134,7 @@ run_flow (const char   *scratch,
     g_main_context_iteration (NULL, TRUE);
   seconds = (g_get_monotonic_time () - start) / 1e6;
 
-  conduit_run_get_node_counts (run, "write", NULL, &ok, NULL, NULL);
+  conduit_run_get_node_counts (run, with_write ? "write" : "map", NULL, &ok, NULL, NULL);
   if (ok != rows)
     g_error ("the flow wrote %u of %u rows: %s", ok, rows,
              conduit_run_get_error (run) ? conduit_run_get_error (run) : "");
@@ -211,6 +215,45 @@ run_writer (DbTestServer *server,
   return seconds;
 }
 
+/* The flow runs in a process of its own (as `conduit-cli run` would), so that its peak memory
+ * is its own: the parent reads it from wait4(). */
+static double
+spawn_flow (const char *self,
+            const char *scratch,
+            const char *csv,
+            gboolean    with_write,
+            guint       rows,
+            long       *peak_kib)
+{
+  g_autofree char *rows_text = g_strdup_printf ("%u", rows);
+  const char *argv[] = { self, "--flow", scratch, csv, with_write ? "write" : "map-only",
+                         rows_text, NULL };
+  g_autoptr(GError) error = NULL;
+  struct rusage usage;
+  GPid pid;
+  int out = -1;
+  int status = 0;
+  g_autoptr(GString) text = g_string_new (NULL);
+  char buffer[4096];
+  const char *last;
+  ssize_t n;
+
+  if (!g_spawn_async_with_pipes (NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                 &pid, NULL, &out, NULL, &error))
+    g_error ("%s", error->message);
+  /* the seconds are the last line: debug messages (G_MESSAGES_DEBUG) go to stdout too */
+  while ((n = read (out, buffer, sizeof buffer - 1)) > 0)
+    g_string_append_len (text, buffer, n);
+  close (out);
+  if (wait4 (pid, &status, 0, &usage) != pid || !WIFEXITED (status) ||
+      WEXITSTATUS (status) != 0 || text->len == 0)
+    g_error ("the flow process failed");
+  *peak_kib = usage.ru_maxrss;
+  g_strchomp (text->str);
+  last = strrchr (text->str, '\n');
+  return g_ascii_strtod (last != NULL ? last + 1 : text->str, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -224,8 +267,17 @@ main (int   argc,
   g_autoptr(GString) data = g_string_new ("order_id,email,amount,placed_at,note\n");
   g_autoptr(GError) error = NULL;
   DbTestServer *server;
-  double flow_s, copy_s, python_s, writer_s;
-  struct rusage usage;
+  double flow_s, copy_s, python_s, writer_s, map_only_s;
+  long flow_kib = 0, map_only_kib = 0;
+
+  if (argc == 6 && g_str_equal (argv[1], "--flow"))
+    {
+      /* the child: one flow run; the seconds on stdout, messages on stderr */
+      g_log_writer_default_set_use_stderr (TRUE);
+      printf ("%.3f\n", run_flow (argv[2], argv[3], g_str_equal (argv[4], "write"),
+                                  atoi (argv[5])));
+      return 0;
+    }
 
   if (argc != 3)
     {
@@ -271,9 +323,19 @@ main (int   argc,
   g_assert_cmpint (db_test_server_count (server, "SELECT count(*) FROM orders"), ==, rows);
   g_printerr ("psycopg2 execute_batch: %.2f s\n", python_s);
 
-  /* the flow */
+  /* the flow, and the same flow without Write Rows: what the database step adds to the memory */
+  {
+    g_autofree char *credential = db_test_server_credential_json (server, "bench-pg");
+
+    g_setenv ("CONDUIT_CREDENTIAL_BENCH_PG", credential, TRUE);
+  }
   reset_table (server);
-  flow_s = run_flow (scratch, csv, server, rows);
+  map_only_s = spawn_flow (argv[0], scratch, csv, FALSE, rows, &map_only_kib);
+  g_printerr ("the flow without Write Rows: %.2f s, peak %ld MiB\n", map_only_s,
+              map_only_kib / 1024);
+  reset_table (server);
+  flow_s = spawn_flow (argv[0], scratch, csv, TRUE, rows, &flow_kib);
+  g_printerr ("the flow: peak %ld MiB\n", flow_kib / 1024);
   g_assert_cmpint (db_test_server_count (server, "SELECT count(*) FROM orders"), ==, rows);
   g_printerr ("Conduit flow: %.2f s\n", flow_s);
 
@@ -283,7 +345,6 @@ main (int   argc,
   g_assert_cmpint (db_test_server_count (server, "SELECT count(*) FROM orders"), ==, rows);
   g_printerr ("Write Rows' database part alone: %.2f s\n", writer_s);
 
-  getrusage (RUSAGE_SELF, &usage);
   db_test_server_stop (server);
 
   printf ("%u rows into PostgreSQL (s)\t%.2f\ts\tpsql \\copy\t%.2f\tlower\n", rows, flow_s, copy_s);
@@ -291,6 +352,7 @@ main (int   argc,
           flow_s, python_s);
   printf ("%u rows, Write Rows alone (s)\t%.2f\ts\tpsql \\copy\t%.2f\tlower\n", rows, writer_s,
           copy_s);
-  printf ("peak memory of the flow process\t%ld\tMiB\t-\t-\tlower\n", usage.ru_maxrss / 1024);
+  printf ("peak memory of the flow process\t%ld\tMiB\tthe flow without Write Rows\t%ld\tlower\n",
+          flow_kib / 1024, map_only_kib / 1024);
   return 0;
 }

@@ -675,6 +675,12 @@ provider_hint (const char *authorize_url)
     return _("Register the app in the Microsoft Entra admin center: App registrations → New "
              "registration, with the platform “Mobile and desktop applications” and the address "
              "http://localhost. Copy its Application (client) ID here; it needs no secret.");
+  if (host != NULL && (g_str_equal (host, "login.salesforce.com") ||
+                       g_str_equal (host, "test.salesforce.com") ||
+                       g_str_has_suffix (host, ".my.salesforce.com")))
+    return _("Create a connected app in Salesforce Setup: App Manager → New Connected App, with "
+             "OAuth on, PKCE required, no secret for the web server flow, and the callback "
+             "http://127.0.0.1:53682/. Copy its Consumer Key here and put 53682 in Sign-in port.");
   return _("Register Conduit with the service as a desktop (native) app that signs in through "
            "the address http://127.0.0.1, and copy its client ID here.");
 }
@@ -1183,6 +1189,32 @@ conduit_credential_editor_set_new_id (ConduitCredentialEditor *self,
   g_return_if_fail (self->original == NULL);
 
   gtk_editable_set_text (GTK_EDITABLE (self->id_row), id ? id : "");
+}
+
+/**
+ * conduit_credential_editor_set_template:
+ * @self: a credential editor for a new credential
+ * @credential: what the new credential starts as: its id, name, kind and fields (no secret)
+ *
+ * For “Connect to <App>”: the form starts with what the app's descriptor already knows, such
+ * as where its API key goes; the person adds the secret.
+ */
+void
+conduit_credential_editor_set_template (ConduitCredentialEditor *self,
+                                        ConduitCredential       *credential)
+{
+  const char *name;
+
+  g_return_if_fail (CONDUIT_IS_CREDENTIAL_EDITOR (self));
+  g_return_if_fail (CONDUIT_IS_CREDENTIAL (credential));
+  g_return_if_fail (self->original == NULL);
+
+  name = conduit_credential_get_name (credential);
+  gtk_editable_set_text (GTK_EDITABLE (self->id_row), conduit_credential_get_id (credential));
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name ? name : "");
+  fill_form (self, credential);
+  update_details_description (self);
+  update_sign_in_group (self);
 }
 
 /**

@@ -21,6 +21,8 @@ ConduitCredentialEditor *conduit_credential_editor_new             (GtkWindow   
                                                                     ConduitCredentialStore  *store);
 void                     conduit_credential_editor_set_new_id      (ConduitCredentialEditor *self,
                                                                     const char              *id);
+void                     conduit_credential_editor_set_template    (ConduitCredentialEditor *self,
+                                                                    ConduitCredential       *credential);
 void                     conduit_credential_editor_edit            (ConduitCredentialEditor *self,
                                                                     ConduitCredential       *credential);
 gboolean                 conduit_credential_editor_get_is_new      (ConduitCredentialEditor *self);

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "conduit-app-request.h"
 #include "conduit-application.h"
 #include "conduit-credential-editor.h"
 #include "conduit-editor.h"
@@ -38,6 +39,7 @@ struct _ConduitEditor
   ConduitRunner    *runner;
   ConduitRun       *run;          /* the last test run, or the one going on */
   GCancellable     *run_cancellable;
+  gint64            panel_updated_us;  /* last progress shown in the run panel */
   GtkWidget        *run_panel;
 
   /* template children */
@@ -263,9 +265,28 @@ new_credential_action (GtkWidget  *widget,
   GtkRoot *root = gtk_widget_get_root (widget);
   ConduitCredentialEditor *editor;
 
+  ConduitEditor *self = CONDUIT_EDITOR (widget);
+  ConduitNode *node = conduit_graph_view_get_selected_node (CONDUIT_GRAPH_VIEW (self->graph_view));
+  ConduitConnector *connector = node ? conduit_connector_registry_lookup (conduit_connector_registry_get_default (),
+                                                                          conduit_node_get_connector_id (node))
+                                     : NULL;
+  ConduitAppDescriptor *app = connector ? conduit_connector_get_app (connector) : NULL;
+  const char *id = g_variant_get_string (parameter, NULL);
+  g_autoptr(ConduitCredential) template = NULL;
+
   editor = conduit_credential_editor_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                           conduit_credential_store_get_default ());
-  conduit_credential_editor_set_new_id (editor, g_variant_get_string (parameter, NULL));
+  /* “Connect to <App>” from an app step: the kind and placement the app's descriptor names */
+  if (app != NULL &&
+      (template = conduit_app_new_credential (app, *id != '\0' ? id : conduit_app_descriptor_get_id (app))))
+    {
+      g_autofree char *title = g_strdup_printf (_("Connect to %s"), conduit_app_descriptor_get_title (app));
+
+      conduit_credential_editor_set_template (editor, template);
+      gtk_window_set_title (GTK_WINDOW (editor), title);
+    }
+  else
+    conduit_credential_editor_set_new_id (editor, id);
   gtk_window_present (GTK_WINDOW (editor));
 }
 
@@ -575,6 +596,31 @@ on_node_finished (ConduitEditor *self,
   update_panel_if_showing (self, node_id);
 }
 
+/* A big run streams its items through the steps: each batch moves a card's counts. */
+static void
+on_node_progress (ConduitEditor *self,
+                  ConduitRun    *run,
+                  const char    *node_id,
+                  guint          items_in,
+                  guint          items_ok,
+                  guint          items_failed,
+                  guint          items_rejected)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (run != self->run)
+    return;
+
+  conduit_graph_view_set_node_status (CONDUIT_GRAPH_VIEW (self->graph_view), node_id, "running",
+                                      items_ok, items_failed, items_rejected);
+  /* the panel lays out its item lists again: a few times a second is enough to see it move */
+  if (now - self->panel_updated_us > G_USEC_PER_SEC / 4)
+    {
+      self->panel_updated_us = now;
+      update_panel_if_showing (self, node_id);
+    }
+}
+
 static void
 show_toast (ConduitEditor *self,
             const char    *message)
@@ -661,9 +707,13 @@ conduit_editor_start_run (ConduitEditor *self)
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (runner, "node-finished", G_CALLBACK (on_node_finished), self,
                                G_CONNECT_SWAPPED);
+      g_signal_connect_object (runner, "node-progress", G_CALLBACK (on_node_progress), self,
+                               G_CONNECT_SWAPPED);
     }
 
   conduit_run_set_keep_outputs (run, TRUE);
+  /* the panel shows the first items of each port; a run of a million keeps no more */
+  conduit_run_set_keep_outputs_limit (run, 1000);
   g_set_object (&self->run, run);
   self->run_cancellable = g_cancellable_new ();
 

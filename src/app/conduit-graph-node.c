@@ -598,8 +598,29 @@ conduit_graph_node_set_status (ConduitGraphNode *self,
   if (g_str_equal (status, "running"))
     text = g_strdup_printf (_("Running… %u done"), ok + failed + rejected);
   else
-    text = g_strdup_printf (_("%u ok · %u failed · %u rejected"), ok, failed, rejected);
+    {
+      /* Only the counts that happened, each short: the badge is as wide as the card, and
+       * "0 ok · 0 failed · 0 rejected" in German was cut off at "0 fehlgeschlag…". */
+      GString *line = g_string_new (NULL);
+
+      /* Translators: a card's badge after a test run; keep it short, the card is narrow */
+      g_string_append_printf (line, C_("card badge", "%u ok"), ok);
+      if (failed > 0)
+        {
+          g_string_append (line, " · ");
+          /* Translators: a card's badge after a test run; keep it short */
+          g_string_append_printf (line, C_("card badge", "%u failed"), failed);
+        }
+      if (rejected > 0)
+        {
+          g_string_append (line, " · ");
+          /* Translators: a card's badge after a test run; keep it short */
+          g_string_append_printf (line, C_("card badge", "%u rejected"), rejected);
+        }
+      text = g_string_free (line, FALSE);
+    }
   gtk_label_set_text (GTK_LABEL (self->status), text);
+  gtk_widget_set_tooltip_text (self->status, text);
 }
 
 const char *

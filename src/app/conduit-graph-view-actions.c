@@ -53,16 +53,59 @@ select_nodes (ConduitGraphView *self,
   _conduit_graph_view_selection_changed (self);
 }
 
+/* How far to move pasted nodes from where they were copied so that none lands on a card: the
+ * usual step down-right, and further while one would (a second paste, a crowded canvas). */
+static double
+paste_offset (ConduitGraphView *self,
+              const char       *data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+  JsonArray *nodes;
+  double offset = 2 * GRID_STEP;
+
+  if (!json_parser_load_from_data (parser, data, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return offset;
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (!json_object_has_member (root, "nodes") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "nodes")))
+    return offset;
+  nodes = json_object_get_array_member (root, "nodes");
+
+  for (guint attempt = 0; attempt < 50; attempt++, offset += 2 * GRID_STEP)
+    {
+      gboolean free = TRUE;
+
+      for (guint i = 0; i < json_array_get_length (nodes) && free; i++)
+        {
+          JsonNode *element = json_array_get_element (nodes, i);
+          JsonObject *object = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+          JsonNode *position = object != NULL ? json_object_get_member (object, "position") : NULL;
+          JsonArray *xy;
+
+          if (position == NULL || !JSON_NODE_HOLDS_ARRAY (position) ||
+              json_array_get_length (xy = json_node_get_array (position)) < 2)
+            continue;
+          free = _conduit_graph_view_spot_is_free (self, json_array_get_double_element (xy, 0) + offset,
+                                                   json_array_get_double_element (xy, 1) + offset,
+                                                   NULL);
+        }
+      if (free)
+        return offset;
+    }
+  return 2 * GRID_STEP;
+}
+
 static gboolean
 paste_data (ConduitGraphView *self,
-            const char       *data,
-            double            dx,
-            double            dy)
+            const char       *data)
 {
   g_autoptr(GPtrArray) added = NULL;
   g_autoptr(GError) error = NULL;
+  double offset = paste_offset (self, data);
 
-  added = conduit_flow_clipboard_paste (self->undo_stack, data, dx, dy, &error);
+  added = conduit_flow_clipboard_paste (self->undo_stack, data, offset, offset, &error);
   if (added == NULL)
     {
       _conduit_graph_view_emit_message (self, error->message);
@@ -94,7 +137,7 @@ action_duplicate (GtkWidget  *widget,
     return;
 
   data = conduit_flow_clipboard_serialize (self->flow, nodes);
-  paste_data (self, data, 2 * GRID_STEP, 2 * GRID_STEP);
+  paste_data (self, data);
 }
 
 static void
@@ -152,7 +195,7 @@ paste_read_cb (GObject      *object,
       return;
     }
 
-  paste_data (self, text, 2 * GRID_STEP, 2 * GRID_STEP);
+  paste_data (self, text);
 }
 
 static void

@@ -35,8 +35,6 @@ G_BEGIN_DECLS
 /* Below this zoom a card's text is too small to read, so cards are drawn as plain shapes:
  * a tenth of the cost when a hundred of them are on screen. */
 #define DETAIL_ZOOM     0.5
-/* The least zoom a flow opens at, where card text is still comfortable to read. */
-#define OPEN_ZOOM       0.8
 
 typedef enum
 {
@@ -132,6 +130,12 @@ struct _ConduitGraphView
 
   guint                     snap_to_grid : 1;
   guint                     fit_pending : 1;
+  /* fitted and not panned or zoomed since: a new size (the inspector taking its width, the
+   * window resized) fits the flow again */
+  guint                     fit_sticky : 1;
+  guint                     fitting : 1;
+  double                    fit_min_zoom;
+  int                       fit_width, fit_height;
 };
 
 /* conduit-graph-view.c: cards, selection, layout */
@@ -142,6 +146,11 @@ const char *
 _conduit_graph_view_card_title (ConduitGraphNode *card);
 graphene_rect_t
 _conduit_graph_view_visible_canvas_rect (ConduitGraphView *self);
+gboolean
+_conduit_graph_view_spot_is_free (ConduitGraphView *self,
+                                  double            x,
+                                  double            y,
+                                  GPtrArray        *ignore);
 graphene_rect_t
 _conduit_graph_view_card_canvas_rect (ConduitGraphNode *card);
 const graphene_rect_t *

@@ -12,6 +12,8 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include <adwaita.h>
+
 #include "conduit-flow-clipboard.h"
 #include "conduit-graph-view-private.h"
 
@@ -551,6 +553,7 @@ conduit_graph_view_set_document (ConduitGraphView *self,
       g_signal_connect_object (self->undo_stack, "notify::can-redo",
                                G_CALLBACK (on_can_undo_changed), self, G_CONNECT_SWAPPED);
       self->fit_pending = TRUE;
+      self->fit_min_zoom = DETAIL_ZOOM;
     }
 
   _conduit_graph_view_selection_changed (self);
@@ -652,6 +655,85 @@ _conduit_graph_view_place_child (GtkWidget *child,
   gtk_widget_allocate (child, width, height, -1, transform);
 }
 
+/* The part of the view no sidebar covers: a folded AdwFlap (the inspector or the palette in a
+ * narrow window) lies over the canvas, and a flow fitted under it would hide steps. */
+static void
+uncovered_area (ConduitGraphView *self,
+                int               width,
+                double           *left,
+                double           *right)
+{
+  *left = 0;
+  *right = width;
+  for (GtkWidget *w = gtk_widget_get_parent (GTK_WIDGET (self)); w != NULL; w = gtk_widget_get_parent (w))
+    {
+      AdwFlap *flap;
+      GtkWidget *sidebar;
+      int natural = 0;
+
+      if (!ADW_IS_FLAP (w))
+        continue;
+      flap = ADW_FLAP (w);
+      sidebar = adw_flap_get_flap (flap);
+      if (sidebar == NULL || !adw_flap_get_folded (flap) || !adw_flap_get_reveal_flap (flap) ||
+          !gtk_widget_get_visible (sidebar) || gtk_widget_is_ancestor (GTK_WIDGET (self), sidebar))
+        continue;
+      gtk_widget_measure (sidebar, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+      natural = MAX (natural, gtk_widget_get_width (sidebar));
+      if (adw_flap_get_flap_position (flap) == GTK_PACK_START)
+        *left = MAX (*left, natural);
+      else
+        *right = MIN (*right, width - natural);
+    }
+  /* a sidebar wider than the canvas leaves nothing: fit to the whole canvas after all */
+  if (*right - *left < 160)
+    {
+      *left = 0;
+      *right = width;
+    }
+}
+
+/* Shows the whole flow in the part of the view no sidebar covers, as large as fits but not below
+ * @min_zoom: below it card text is too small to read, so the flow is shown from its start
+ * (triggers sit on the left) and the rest stays a pan away. */
+static void
+fit (ConduitGraphView *self,
+     int               width,
+     int               height,
+     double            min_zoom)
+{
+  const graphene_rect_t *graph;
+  double left, right, zoom;
+
+  self->fit_width = width;
+  self->fit_height = height;
+  if (self->cards->len == 0)
+    return;
+
+  graph = _conduit_graph_view_get_graph_bounds (self);
+  uncovered_area (self, width, &left, &right);
+  self->fitting = TRUE;
+  conduit_graph_viewport_fit (self->viewport, graph->origin.x, graph->origin.y,
+                              graph->size.width, graph->size.height, right - left, height, 48);
+  zoom = conduit_graph_viewport_get_zoom (self->viewport);
+  if (zoom < min_zoom)
+    {
+      double y = graph->origin.y + graph->size.height / 2 - height / 2.0 / min_zoom;
+
+      zoom = min_zoom;
+      conduit_graph_viewport_set_zoom (self->viewport, zoom);
+      /* centred when it is short enough, else from its top */
+      conduit_graph_viewport_set_origin (self->viewport, graph->origin.x - 48 / zoom,
+                                         MIN (y, graph->origin.y - 48 / zoom));
+    }
+  /* shift the fitted flow right of a sidebar folded over the canvas's start */
+  conduit_graph_viewport_set_origin (self->viewport,
+                                     conduit_graph_viewport_get_x (self->viewport) - left / zoom,
+                                     conduit_graph_viewport_get_y (self->viewport));
+  self->fitting = FALSE;
+  self->fit_sticky = TRUE;
+}
+
 static void
 conduit_graph_view_size_allocate (GtkWidget *widget,
                                   int        width,
@@ -665,25 +747,11 @@ conduit_graph_view_size_allocate (GtkWidget *widget,
   if (self->fit_pending && width > 1 && height > 1)
     {
       self->fit_pending = FALSE;
-      if (self->cards->len > 0)
-        {
-          const graphene_rect_t *graph = _conduit_graph_view_get_graph_bounds (self);
-
-          conduit_graph_viewport_fit (self->viewport, graph->origin.x, graph->origin.y,
-                                      graph->size.width, graph->size.height, width, height, 48);
-
-          /* a flow opened in a small window: rather readable cards from the start of the
-           * flow (triggers sit on the left) than the whole flow too small to read */
-          if (conduit_graph_viewport_get_zoom (self->viewport) < OPEN_ZOOM)
-            {
-              double y = graph->origin.y + graph->size.height / 2 - height / 2.0 / OPEN_ZOOM;
-
-              conduit_graph_viewport_set_zoom (self->viewport, OPEN_ZOOM);
-              conduit_graph_viewport_set_origin (self->viewport, graph->origin.x - 48 / OPEN_ZOOM,
-                                                 MAX (y, graph->origin.y - 48 / OPEN_ZOOM));
-            }
-        }
+      fit (self, width, height, self->fit_min_zoom);
     }
+  else if (self->fit_sticky && width > 1 && height > 1 &&
+           (width != self->fit_width || height != self->fit_height))
+    fit (self, width, height, self->fit_min_zoom);
 
   zoom = conduit_graph_viewport_get_zoom (self->viewport);
   visible = _conduit_graph_view_visible_canvas_rect (self);
@@ -729,6 +797,9 @@ conduit_graph_view_get_n_shown_cards (ConduitGraphView *self)
 static void
 on_viewport_changed (ConduitGraphView *self)
 {
+  /* the user panned or zoomed: a later resize keeps their view */
+  if (!self->fitting)
+    self->fit_sticky = FALSE;
   gtk_widget_queue_allocate (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -748,8 +819,33 @@ _conduit_graph_view_reveal_card (ConduitGraphView *self,
   gtk_widget_set_child_visible (GTK_WIDGET (card), TRUE);
 }
 
+/* Whether a card put at (x, y) would overlap none of the cards there (those of @ignore
+ * aside), with a little room around so that their ports stay apart. */
+gboolean
+_conduit_graph_view_spot_is_free (ConduitGraphView *self,
+                                  double            x,
+                                  double            y,
+                                  GPtrArray        *ignore)
+{
+  graphene_rect_t spot = GRAPHENE_RECT_INIT (x - GRID_STEP / 2, y - GRID_STEP / 2,
+                                             CONDUIT_GRAPH_NODE_WIDTH + GRID_STEP,
+                                             CONDUIT_GRAPH_NODE_HEADER * 2 + GRID_STEP);
+
+  for (guint i = 0; i < self->cards->len; i++)
+    {
+      ConduitGraphNode *card = g_ptr_array_index (self->cards, i);
+      graphene_rect_t rect = _conduit_graph_view_card_canvas_rect (card);
+
+      if (ignore != NULL && g_ptr_array_find (ignore, conduit_graph_node_get_node (card), NULL))
+        continue;
+      if (graphene_rect_intersection (&spot, &rect, NULL))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* A free spot for a new card near (x, y): step down-right past cards already there, so that
- * adding several nodes in a row does not stack them. */
+ * adding several nodes in a row does not stack them — nor land one on another half-covered. */
 static void
 find_free_spot (ConduitGraphView *self,
                 double           *x,
@@ -757,16 +853,7 @@ find_free_spot (ConduitGraphView *self,
 {
   for (guint attempt = 0; attempt < 50; attempt++)
     {
-      gboolean taken = FALSE;
-
-      for (guint i = 0; i < self->cards->len && !taken; i++)
-        {
-          ConduitNode *node = conduit_graph_node_get_node (g_ptr_array_index (self->cards, i));
-
-          taken = fabs (conduit_node_get_x (node) - *x) < 10
-                  && fabs (conduit_node_get_y (node) - *y) < 10;
-        }
-      if (!taken)
+      if (_conduit_graph_view_spot_is_free (self, *x, *y, NULL))
         return;
       *x += 2 * GRID_STEP;
       *y += 2 * GRID_STEP;
@@ -887,24 +974,21 @@ on_drop (GtkDropTarget    *target,
 void
 conduit_graph_view_zoom_to_fit (ConduitGraphView *self)
 {
-  const graphene_rect_t *graph;
-
   g_return_if_fail (CONDUIT_IS_GRAPH_VIEW (self));
 
   if (self->cards->len == 0)
     return;
 
+  /* Fit never goes below the zoom where cards show their content: a big flow shows its start
+   * readable, and the minimap and panning reach the rest. */
+  self->fit_min_zoom = DETAIL_ZOOM;
   if (gtk_widget_get_width (GTK_WIDGET (self)) <= 1)
     {
       self->fit_pending = TRUE;
       return;
     }
-
-  graph = _conduit_graph_view_get_graph_bounds (self);
-  conduit_graph_viewport_fit (self->viewport, graph->origin.x, graph->origin.y,
-                              graph->size.width, graph->size.height,
-                              gtk_widget_get_width (GTK_WIDGET (self)),
-                              gtk_widget_get_height (GTK_WIDGET (self)), 48);
+  fit (self, gtk_widget_get_width (GTK_WIDGET (self)), gtk_widget_get_height (GTK_WIDGET (self)),
+       DETAIL_ZOOM);
 }
 
 gboolean
@@ -1218,6 +1302,7 @@ conduit_graph_view_init (ConduitGraphView *self)
 
   self->registry = g_object_ref (conduit_connector_registry_get_default ());
   self->viewport = conduit_graph_viewport_new ();
+  self->fit_min_zoom = DETAIL_ZOOM;
   self->cards = g_ptr_array_new ();
   self->handles = g_ptr_array_new ();
   self->card_of_node = g_hash_table_new (NULL, NULL);

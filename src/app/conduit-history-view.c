@@ -14,10 +14,11 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
-#include "conduit-history-view.h"
-#include "conduit-record-writer.h"
-#include "conduit-run-export.h"
+#include "conduit-history-view-private.h"
+#include "conduit-connector-registry.h"
+#include "conduit-step-status.h"
 #include "conduit-run-replay.h"
+#include "conduit-run-export.h"
 #include "conduit-resources.h"
 
 /* The run history: every run of every flow, newest first, so that a failure is seen by the
@@ -25,36 +26,6 @@
 
 #define MAX_ITEMS_SHOWN 20
 
-struct _ConduitHistoryView
-{
-  GtkWidget            parent_instance;
-
-  ConduitRunner       *runner;
-  ConduitHistoryStore *store;
-  ConduitFlow         *flow;
-  ConduitRunListModel *model;
-  GtkSingleSelection  *selection;
-  GSettings           *settings;
-  gint64               selected_id;
-  gulong               run_started_id;
-  gulong               run_finished_id;
-  gulong               node_finished_id;
-  guint                refresh_source;
-  gboolean             reselecting;
-
-  AdwLeaflet          *leaflet;
-  GtkWidget           *list_side;
-  GtkWidget           *details_side;
-  GtkSearchEntry      *search_entry;
-  GtkDropDown         *status_dropdown;
-  GtkDropDown         *range_dropdown;
-  GtkEntry            *flow_entry;
-  GtkListView         *run_list;
-  GtkStack            *list_stack;
-  AdwStatusPage       *empty_page;
-  GtkWidget           *back_button;
-  GtkBox              *details_box;
-};
 
 G_DEFINE_FINAL_TYPE (ConduitHistoryView, conduit_history_view, GTK_TYPE_WIDGET)
 
@@ -123,6 +94,8 @@ trigger_label (const char *kind)
     return _("Input file");
   if (g_strcmp0 (kind, "poll") == 0)
     return _("Poll");
+  if (g_strcmp0 (kind, "rerun") == 0)
+    return _("Re-run");
   return _("Manual");
 }
 
@@ -143,7 +116,9 @@ format_relative (gint64 when_us,
                             (int)(seconds / 3600));
   if (then == NULL)
     return g_strdup ("?");
-  return g_date_time_format (then, "%e %b %Y");
+  /* Translators: a day in the run history, as strftime() would write it; "%-e" is the day
+   * without padding (no double space before single-digit days) */
+  return g_date_time_format (then, C_("history date", "%-e %b %Y"));
 }
 
 static char *
@@ -151,7 +126,10 @@ format_exact (gint64 when_us)
 {
   g_autoptr(GDateTime) then = g_date_time_new_from_unix_local (when_us / G_USEC_PER_SEC);
 
-  return then != NULL ? g_date_time_format (then, "%c") : g_strdup ("?");
+  /* Translators: when a run started, as strftime() would write it; "%-e" is the day without
+   * padding, "%X" the time as the language writes it */
+  return then != NULL ? g_date_time_format (then, C_("history date and time", "%a %-e %b %Y, %X"))
+                      : g_strdup ("?");
 }
 
 static char *
@@ -180,6 +158,70 @@ format_counts (const ConduitRunRecord *run)
   if (run->items_rejected > 0)
     g_string_append_printf (text, _(", %u rejected"), run->items_rejected);
   return g_string_free (text, FALSE);
+}
+
+/* What became of a step, in the user's language; the history stores the English keyword. */
+static const char *
+step_status_label (const ConduitStepRecord *step)
+{
+  switch (conduit_step_record_get_status (step))
+    {
+    case CONDUIT_STEP_STATUS_PENDING:   return C_("step status", "waiting");
+    case CONDUIT_STEP_STATUS_RUNNING:   return C_("step status", "running");
+    case CONDUIT_STEP_STATUS_OK:        return C_("step status", "ok");
+    case CONDUIT_STEP_STATUS_PARTIAL:   return C_("step status", "partly failed");
+    case CONDUIT_STEP_STATUS_FAILED:    return C_("step status", "failed");
+    case CONDUIT_STEP_STATUS_SKIPPED:   return C_("step status", "skipped");
+    case CONDUIT_STEP_STATUS_CANCELLED: return C_("step status", "cancelled");
+    case CONDUIT_STEP_STATUS_RETRY:     return C_("step status", "retried");
+    case CONDUIT_STEP_STATUS_REJECTED:  return C_("step status", "rejected");
+    case CONDUIT_STEP_STATUS_DUPLICATE: return C_("step status", "duplicate, skipped");
+    case CONDUIT_STEP_STATUS_STARTED:   return C_("step status", "sent, no answer yet");
+    case CONDUIT_STEP_STATUS_UNKNOWN:   return C_("step status", "sent, answer unknown");
+    default:                            return step->status;
+    }
+}
+
+/* The open flow, when @run is one of its runs: it knows the steps' titles. */
+static ConduitFlow *
+flow_of_run (ConduitHistoryView     *self,
+             const ConduitRunRecord *run)
+{
+  if (self->flow != NULL && g_strcmp0 (conduit_flow_get_name (self->flow), run->flow) == 0)
+    return self->flow;
+  return NULL;
+}
+
+/* A step by its title, as the canvas shows it; by its id only when the flow is not open or the
+ * step is gone from it. */
+static const char *
+step_title (ConduitFlow *flow,
+            const char  *node_id)
+{
+  ConduitNode *node = flow != NULL ? conduit_flow_lookup_node (flow, node_id) : NULL;
+  const char *title = node != NULL ? conduit_node_get_title (node) : NULL;
+
+  return title != NULL && *title != '\0' ? title : node_id;
+}
+
+/* A port by the label its card shows ("Rejected", not "rejected"). */
+static const char *
+port_title (ConduitFlow *flow,
+            const char  *node_id,
+            const char  *port_id,
+            gboolean     is_output)
+{
+  ConduitNode *node = flow != NULL ? conduit_flow_lookup_node (flow, node_id) : NULL;
+  ConduitConnector *connector = NULL;
+  const ConduitPortSpec *spec = NULL;
+
+  if (node != NULL)
+    connector = conduit_connector_registry_lookup (conduit_connector_registry_get_default (),
+                                                   conduit_node_get_connector_id (node));
+  if (connector != NULL)
+    spec = is_output ? conduit_connector_find_output (connector, port_id)
+                     : conduit_connector_find_input (connector, port_id);
+  return spec != NULL && spec->label != NULL ? spec->label : port_id;
 }
 
 /* ---- the list ---- */
@@ -256,6 +298,11 @@ bind_row (GtkSignalListItemFactory *factory,
 
   summary = g_strdup_printf ("%s, %s, %s, %s", run_status_label (run), run->flow, exact, line);
   gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, summary, -1);
+  /* A screen reader lands on the list's row, not on the box inside it, and GTK 4.8's list item
+   * has no accessible label of its own: name the row. */
+  if (gtk_widget_get_parent (box) != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (box)),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, summary, -1);
 }
 
 /* ---- the details ---- */
@@ -303,6 +350,7 @@ copy_item_clicked (GtkButton *button,
 
 static void
 add_item (GtkBox                  *box,
+          ConduitFlow             *flow,
           const ConduitItemRecord *item)
 {
   GtkWidget *frame = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
@@ -314,7 +362,7 @@ add_item (GtkBox                  *box,
   GtkWidget *label;
 
   title = g_strdup_printf (item->is_output ? _("Item %u out of “%s”") : _("Item %u into “%s”"),
-                           item->seq + 1, item->port);
+                           item->seq + 1, port_title (flow, item->node_id, item->port, item->is_output));
   label = gtk_label_new (title);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_set_hexpand (label, TRUE);
@@ -340,15 +388,15 @@ add_item (GtkBox                  *box,
 }
 
 static char *
-describe_step (const ConduitStepRecord *step)
+describe_step (ConduitFlow             *flow,
+               const ConduitStepRecord *step)
 {
-  g_autofree char *duration = NULL;
-  GString *text = g_string_new (step->node_id);
+  GString *text = g_string_new (step_title (flow, step->node_id));
   gint64 ms = step->finished_us > step->started_us ? (step->finished_us - step->started_us) / 1000 : 0;
 
   if (step->item_index >= 0)
     g_string_append_printf (text, _(" — item %d, attempt %u"), step->item_index + 1, step->attempt);
-  g_string_append_printf (text, " · %s · ", step->status);
+  g_string_append_printf (text, " · %s · ", step_status_label (step));
   g_string_append_printf (text, _("%d ms"), (int)ms);
   if (step->http_status != 0)
     g_string_append_printf (text, _(" · HTTP %u"), step->http_status);
@@ -367,6 +415,74 @@ clear_details (ConduitHistoryView *self)
     gtk_box_remove (self->details_box, child);
 }
 
+/* Whether @run is failed or interrupted and nobody has re-run it or marked it handled. The run
+ * record does not carry the mark; the store's own "needs attention" query, narrowed to this
+ * run's flow and start, answers it the way the list and `conduit-cli history list` do. */
+static gboolean
+needs_attention (ConduitHistoryView     *self,
+                 const ConduitRunRecord *run)
+{
+  ConduitHistoryQuery query = { 0 };
+  g_autoptr(GPtrArray) runs = NULL;
+
+  if (run->status != CONDUIT_RUN_STATUS_FAILED && run->status != CONDUIT_RUN_STATUS_INTERRUPTED)
+    return FALSE;
+  query.flow = run->flow;
+  query.status = run->status;
+  query.since_us = run->started_us;
+  query.until_us = run->started_us + 1;
+  query.unhandled = TRUE;
+  query.limit = 1000;
+  runs = conduit_history_store_list_runs (self->store, &query, NULL);
+  for (guint i = 0; runs != NULL && i < runs->len; i++)
+    if (((ConduitRunRecord *)g_ptr_array_index (runs, i))->id == run->id)
+      return TRUE;
+  return FALSE;
+}
+
+/* The second row of the details: what a run that needs attention waits for, and the ways on. */
+static void
+show_attention (ConduitHistoryView     *self,
+                const ConduitRunRecord *run)
+{
+  g_autofree char *text = NULL;
+  gboolean can_run = self->runner != NULL && flow_of_run (self, run) != NULL;
+
+  if (!needs_attention (self, run))
+    return;
+
+  if (run->status == CONDUIT_RUN_STATUS_INTERRUPTED)
+    {
+      g_autoptr(GArray) states = conduit_run_replay_send_states (self->store, run->id,
+                                                                 run->items_in, NULL);
+      guint counts[3] = { 0 };
+
+      for (guint i = 0; states != NULL && i < states->len; i++)
+        counts[g_array_index (states, ConduitSendState, i)]++;
+      /* the three states an item of a run cut off can be in, in words */
+      text = g_strdup_printf (_("Needs attention: cut off before it finished. Of its items %u were "
+                                "answered, %u sent with the answer unknown (check those on the "
+                                "other side first) and %u not sent."),
+                              counts[CONDUIT_SEND_STATE_ANSWERED], counts[CONDUIT_SEND_STATE_UNKNOWN],
+                              counts[CONDUIT_SEND_STATE_NOT_SENT]);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.rerun-unsent",
+                                     can_run && counts[CONDUIT_SEND_STATE_NOT_SENT] > 0);
+    }
+  else
+    text = g_strdup (_("Needs attention: this run failed and nobody has re-run it or marked it "
+                       "handled yet."));
+  if (!can_run)
+    {
+      g_autofree char *more = g_strdup_printf ("%s %s", text, _("Open the flow to re-run it."));
+
+      g_free (text);
+      text = g_steal_pointer (&more);
+    }
+  gtk_label_set_text (self->attention_label, text);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.mark-handled", TRUE);
+  gtk_widget_set_visible (self->attention_row, TRUE);
+}
+
 static void
 show_details (ConduitHistoryView *self,
               gint64              run_id)
@@ -381,12 +497,16 @@ show_details (ConduitHistoryView *self,
   g_autofree char *duration = NULL;
   g_autofree char *counts = NULL;
   gboolean any_rejected = FALSE;
+  ConduitFlow *flow;
   GtkWidget *label;
 
   clear_details (self);
   self->selected_id = run_id;
+  gtk_widget_set_visible (self->attention_row, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.rerun", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.rerun-failed", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.rerun-unsent", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.mark-handled", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.export-run", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.delete-run", FALSE);
 
@@ -402,6 +522,8 @@ show_details (ConduitHistoryView *self,
       add_label (self->details_box, error->message, "error");
       return;
     }
+  flow = flow_of_run (self, run);
+  show_attention (self, run);
 
   heading = g_strdup_printf ("%s — %s", run->flow, run_status_label (run));
   label = add_label (self->details_box, heading, "title-3");
@@ -418,14 +540,16 @@ show_details (ConduitHistoryView *self,
 
   if (run->status == CONDUIT_RUN_STATUS_FAILED || run->status == CONDUIT_RUN_STATUS_PARTIAL)
     {
-      const char *owner = NULL;
+      const char *owner = flow != NULL ? conduit_flow_get_owner (flow) : NULL;
       g_autofree char *owner_text = NULL;
 
-      if (self->flow != NULL && g_strcmp0 (conduit_flow_get_name (self->flow), run->flow) == 0)
-        owner = conduit_flow_get_owner (self->flow);
-      owner_text = owner != NULL && *owner != '\0'
-        ? g_strdup_printf (_("Owner of this flow: %s"), owner)
-        : g_strdup (_("Owner of this flow: not known — open the flow to see who owns it"));
+      /* Asking to open a flow that is open already sends the reader in a circle. */
+      if (owner != NULL && *owner != '\0')
+        owner_text = g_strdup_printf (_("Owner of this flow: %s"), owner);
+      else if (flow != NULL)
+        owner_text = g_strdup (_("Owner of this flow: not set — name one in the flow’s properties"));
+      else
+        owner_text = g_strdup (_("Owner of this flow: not known — open the flow to see who owns it"));
       add_label (self->details_box, owner_text, "conduit-history-owner");
     }
 
@@ -440,7 +564,7 @@ show_details (ConduitHistoryView *self,
   for (guint i = 0; i < steps->len; i++)
     {
       ConduitStepRecord *step = g_ptr_array_index (steps, i);
-      g_autofree char *line = describe_step (step);
+      g_autofree char *line = describe_step (flow, step);
       GtkWidget *step_label = add_label (self->details_box, line, "conduit-history-step");
 
       if (g_strcmp0 (step->status, "failed") == 0)
@@ -463,7 +587,8 @@ show_details (ConduitHistoryView *self,
 
           if (g_strcmp0 (step->status, "rejected") != 0)
             continue;
-          line = g_strdup_printf (_("Item %d at “%s”: %s"), step->item_index + 1, step->node_id,
+          line = g_strdup_printf (_("Item %d at “%s”: %s"), step->item_index + 1,
+                                  step_title (flow, step->node_id),
                                   step->error_message != NULL ? step->error_message : _("no reason recorded"));
           add_label (self->details_box, line, "conduit-history-rejected");
         }
@@ -478,18 +603,30 @@ show_details (ConduitHistoryView *self,
       guint shown = 0;
 
       add_label (self->details_box, _("Items"), "heading");
+      conduit_run_group_items_by_node (items);
       for (guint i = 0; i < items->len; i++)
         {
           ConduitItemRecord *item = g_ptr_array_index (items, i);
 
           if (g_strcmp0 (node, item->node_id) != 0)
             {
+              g_autofree char *sample = conduit_run_describe_item_samples (steps, items,
+                                                                           item->node_id);
+              g_autofree char *line = NULL;
+
               node = item->node_id;
               shown = 0;
-              add_label (self->details_box, node, "caption-heading");
+              add_label (self->details_box, step_title (flow, node), "caption-heading");
+              /* a big run keeps a sample of what went well: say so, with the whole count */
+              if (sample != NULL)
+                {
+                  line = g_strdup_printf (_("The history keeps every failed and rejected item, "
+                                            "and the first of the others: %s"), sample);
+                  add_label (self->details_box, line, "dim-label");
+                }
             }
           if (shown++ < MAX_ITEMS_SHOWN)
-            add_item (self->details_box, item);
+            add_item (self->details_box, flow, item);
           else if (shown == MAX_ITEMS_SHOWN + 1)
             add_label (self->details_box, _("More items: export the run as JSON to see them all."),
                        "dim-label");
@@ -543,22 +680,83 @@ range_start (ConduitHistoryRange range)
     }
 }
 
+/* In GTK 4.8 a menu button's focus is its inner toggle button, which does not take the menu
+ * button's accessible name: a screen reader said only the label, or nothing for an icon. */
+static void
+name_menu_button (GtkWidget  *menu_button,
+                  const char *name)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  name, -1);
+  for (GtkWidget *child = gtk_widget_get_first_child (menu_button); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      name, -1);
+}
+
+/* The filters in the Filter button's popover, which are out of sight once it closes. */
+static guint
+n_active_filters (ConduitHistoryView *self)
+{
+  guint status = gtk_drop_down_get_selected (self->status_dropdown);
+  guint range = gtk_drop_down_get_selected (self->range_dropdown);
+
+  return (status > 0 && status != GTK_INVALID_LIST_POSITION) +
+         (range > 0 && range != GTK_INVALID_LIST_POSITION) +
+         (*gtk_editable_get_text (GTK_EDITABLE (self->flow_entry)) != '\0');
+}
+
+/* An active filter shows on the button, in its label and to a screen reader, so that a short
+ * list is not taken for the whole history. */
+static void
+show_filter_count (ConduitHistoryView *self,
+                   guint               n_filters)
+{
+  g_autofree char *label = NULL;
+  g_autofree char *name = NULL;
+
+  if (n_filters == 0)
+    {
+      gtk_menu_button_set_label (self->filter_button, _("_Filter"));
+      gtk_widget_remove_css_class (GTK_WIDGET (self->filter_button), "accent");
+      name_menu_button (GTK_WIDGET (self->filter_button), _("Filter runs by status, time and flow"));
+      return;
+    }
+  /* Translators: the Filter button while filters are on; %u is how many */
+  label = g_strdup_printf (_("_Filter (%u)"), n_filters);
+  name = g_strdup_printf (g_dngettext (NULL, "Filter runs by status, time and flow; %u filter is on",
+                                       "Filter runs by status, time and flow; %u filters are on",
+                                       n_filters), n_filters);
+  gtk_menu_button_set_label (self->filter_button, label);
+  gtk_widget_add_css_class (GTK_WIDGET (self->filter_button), "accent");
+  name_menu_button (GTK_WIDGET (self->filter_button), name);
+}
+
 static void
 update_empty (ConduitHistoryView *self)
 {
   gboolean empty = self->model == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0;
-  gboolean filtered = gtk_drop_down_get_selected (self->status_dropdown) > 0 ||
-                      gtk_drop_down_get_selected (self->range_dropdown) > 0 ||
-                      *gtk_editable_get_text (GTK_EDITABLE (self->flow_entry)) != '\0' ||
+  guint n_filters = n_active_filters (self);
+  gboolean attention = gtk_toggle_button_get_active (self->attention_button);
+  gboolean filtered = n_filters > 0 ||
                       *gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0';
   const char *problem = self->model != NULL ? conduit_run_list_model_get_error (self->model) : NULL;
 
+  show_filter_count (self, n_filters);
   if (problem != NULL)
     {
       adw_status_page_set_title (self->empty_page, _("The Run History Cannot Be Read"));
       adw_status_page_set_description (self->empty_page, problem);
     }
-  else if (filtered)
+  else if (attention && !filtered)
+    {
+      adw_status_page_set_title (self->empty_page, _("Nothing Needs Attention"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("Failed and interrupted runs show here until they are "
+                                         "re-run or marked handled."));
+    }
+  else if (filtered || attention)
     {
       adw_status_page_set_title (self->empty_page, _("No Matching Runs"));
       adw_status_page_set_description (self->empty_page, _("No run matches these filters."));
@@ -593,7 +791,12 @@ apply_filters (ConduitHistoryView *self)
   guint status = gtk_drop_down_get_selected (self->status_dropdown);
 
   if (self->model == NULL)
-    return;
+    {
+      update_empty (self);
+      return;
+    }
+  conduit_run_list_model_set_unhandled (self->model,
+                                        gtk_toggle_button_get_active (self->attention_button));
   conduit_run_list_model_set_filter (self->model,
                                      gtk_editable_get_text (GTK_EDITABLE (self->flow_entry)),
                                      status == 0 || status == GTK_INVALID_LIST_POSITION ? -1 : (int)status - 1,
@@ -602,8 +805,8 @@ apply_filters (ConduitHistoryView *self)
   reselect (self);
 }
 
-static void
-runs_changed (ConduitHistoryView *self)
+void
+_conduit_history_view_runs_changed (ConduitHistoryView *self)
 {
   if (self->model == NULL)
     return;
@@ -619,7 +822,7 @@ refresh_timeout (gpointer data)
   ConduitHistoryView *self = data;
 
   self->refresh_source = 0;
-  runs_changed (self);
+  _conduit_history_view_runs_changed (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -700,13 +903,75 @@ rerun_done (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  ConduitHistoryView *self = g_task_get_source_object (task);
+  gint64 old_id = *(gint64 *)g_task_get_task_data (task);
   GError *error = NULL;
-  ConduitRun *run = conduit_runner_run_finish (CONDUIT_RUNNER (object), result, &error);
 
-  if (run == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, run, g_object_unref);
+  if (!conduit_run_execute_finish (CONDUIT_RUN (object), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Its items are in the new run now, which needs attention itself if it went wrong: the old
+   * one no longer does (as `conduit-cli history rerun` marks it). */
+  if (self->store != NULL && !conduit_history_store_mark_handled (self->store, &old_id, 1, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_object_ref (object), g_object_unref);
+}
+
+/* Starts the open flow with the items of @run_id that @choice picks. The new run is recorded
+ * as a re-run, so the history does not call it an input file. */
+static void
+rerun_start (ConduitHistoryView  *self,
+             gint64               run_id,
+             ConduitReplayChoice  choice,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(ConduitRunRecord) run = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(ConduitRun) new_run = NULL;
+  GError *error = NULL;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, conduit_history_view_rerun_async);
+  g_task_set_task_data (task, g_memdup2 (&run_id, sizeof run_id), g_free);
+
+  if (self->runner == NULL || self->flow == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                               _("Open the flow to re-run it"));
+      return;
+    }
+  items = conduit_run_replay_select (self->store, run_id, choice, &run, &error);
+  if (items == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (items->len == 0)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               choice == CONDUIT_REPLAY_UNSENT
+                                 ? _("Every item of this run was sent; there is nothing to re-run")
+                                 : _("This run has no item to re-run"));
+      return;
+    }
+  new_run = conduit_runner_create_run (self->runner, self->flow,
+                                       conduit_flow_lookup_node (self->flow, run->trigger_node) != NULL
+                                         ? run->trigger_node : NULL,
+                                       "rerun", items, &error);
+  if (new_run == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  conduit_run_execute_async (new_run, cancellable, rerun_done, g_steal_pointer (&task));
 }
 
 /**
@@ -718,7 +983,8 @@ rerun_done (GObject      *object,
  * @callback: called when the new run is over
  * @user_data: data for @callback
  *
- * Runs the view's flow, as it is now, with the input of @run_id (or its failed items).
+ * Runs the view's flow, as it is now, with the input of @run_id (or its failed items), and
+ * marks @run_id handled.
  */
 void
 conduit_history_view_rerun_async (ConduitHistoryView  *self,
@@ -728,32 +994,10 @@ conduit_history_view_rerun_async (ConduitHistoryView  *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(ConduitRunRecord) run = NULL;
-  g_autoptr(GPtrArray) items = NULL;
-  GError *error = NULL;
-
   g_return_if_fail (CONDUIT_IS_HISTORY_VIEW (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, conduit_history_view_rerun_async);
-
-  if (self->runner == NULL || self->flow == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
-                               _("Open the flow to re-run it"));
-      return;
-    }
-  items = conduit_run_replay_items (self->store, run_id, failed_only, &run, &error);
-  if (items == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  conduit_runner_run_async (self->runner, self->flow,
-                            conduit_flow_lookup_node (self->flow, run->trigger_node) != NULL
-                              ? run->trigger_node : NULL,
-                            items, cancellable, rerun_done, g_steal_pointer (&task));
+  rerun_start (self, run_id, failed_only ? CONDUIT_REPLAY_FAILED : CONDUIT_REPLAY_ALL,
+               cancellable, callback, user_data);
 }
 
 ConduitRun *
@@ -765,8 +1009,8 @@ conduit_history_view_rerun_finish (ConduitHistoryView  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-show_toast (ConduitHistoryView *self,
+void
+_conduit_history_view_show_toast (ConduitHistoryView *self,
             const char         *text)
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
@@ -778,6 +1022,17 @@ show_toast (ConduitHistoryView *self,
 }
 
 static void
+show_all_runs (AdwToast           *toast,
+               ConduitHistoryView *self)
+{
+  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "run-id"));
+
+  conduit_history_view_set_attention (self, FALSE);
+  conduit_history_view_set_filters (self, NULL, -1, CONDUIT_HISTORY_RANGE_ALL, NULL);
+  conduit_history_view_select_run (self, id);
+}
+
+static void
 rerun_finished (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -785,12 +1040,40 @@ rerun_finished (GObject      *object,
   ConduitHistoryView *self = CONDUIT_HISTORY_VIEW (object);
   g_autoptr(ConduitRun) run = NULL;
   g_autoptr(GError) error = NULL;
+  GtkWidget *overlay;
+  AdwToast *toast;
+  g_autofree char *text = NULL;
+  g_autofree char *number = NULL;
+  gint64 id;
 
   run = conduit_history_view_rerun_finish (self, result, &error);
+  _conduit_history_view_runs_changed (self);
   if (run == NULL)
-    show_toast (self, error->message);
-  else
-    conduit_history_view_select_run (self, conduit_run_get_id (run));
+    {
+      _conduit_history_view_show_toast (self, error->message);
+      return;
+    }
+  id = conduit_run_get_id (run);
+  if (conduit_history_view_select_run (self, id))
+    return;
+
+  /* The filters hide the new run: say where it went rather than seem to do nothing. */
+  number = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  /* Translators: the first %s is a run's number, the second its status */
+  text = g_strdup_printf (_("Re-run as run %s (%s); the filters hide it"), number,
+                          status_label (conduit_run_get_record (run)->status));
+  overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  if (overlay == NULL)
+    {
+      g_message ("%s", text);
+      return;
+    }
+  toast = adw_toast_new (text);
+  adw_toast_set_button_label (toast, _("_Show"));
+  adw_toast_set_timeout (toast, 10);
+  g_object_set_data (G_OBJECT (toast), "run-id", GSIZE_TO_POINTER ((gsize)id));
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (show_all_runs), self, 0);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }
 
 static void
@@ -804,8 +1087,8 @@ rerun_response (AdwMessageDialog   *dialog,
     conduit_history_view_rerun_async (self, self->selected_id, failed_only, NULL, rerun_finished, NULL);
 }
 
-static GtkWindow *
-parent_window (ConduitHistoryView *self)
+GtkWindow *
+_conduit_history_view_parent_window (ConduitHistoryView *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
@@ -822,7 +1105,7 @@ rerun_action (GtkWidget  *widget,
   g_autofree char *body = conduit_history_view_describe_rerun (self, self->selected_id, failed_only);
   GtkWidget *dialog;
 
-  dialog = adw_message_dialog_new (parent_window (self),
+  dialog = adw_message_dialog_new (_conduit_history_view_parent_window (self),
                                    failed_only ? _("Re-run the Failed Items?") : _("Re-run This Run?"),
                                    body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
@@ -837,237 +1120,38 @@ rerun_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* ---- export ---- */
+/* ---- runs that need attention ---- */
 
-/* The run list as CSV, written by the one record writer (libcsv's quoting), as the Write File
- * step writes. */
-static char *
-list_to_csv (ConduitHistoryView  *self,
-             GError             **error)
-{
-  static const char * const columns[] = {
-    "id", "flow", "trigger", "status", "started", "finished", "items_in", "items_ok",
-    "items_failed", "items_rejected", "error", NULL
-  };
-  GListModel *model = G_LIST_MODEL (self->model);
-  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
-  g_autoptr(ConduitRecordWriter) writer = conduit_record_writer_new (memory, CONDUIT_RECORD_FORMAT_CSV);
-
-  conduit_record_writer_set_columns (writer, columns);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(ConduitRunRow) row = g_list_model_get_item (model, i);
-      const ConduitRunRecord *run = conduit_run_row_get_record (row);
-      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, run->id);
-      g_autofree char *started = format_exact (run->started_us);
-      g_autofree char *finished = run->finished_us != 0 ? format_exact (run->finished_us) : NULL;
-      g_autofree char *items_in = g_strdup_printf ("%u", run->items_in);
-      g_autofree char *items_ok = g_strdup_printf ("%u", run->items_ok);
-      g_autofree char *items_failed = g_strdup_printf ("%u", run->items_failed);
-      g_autofree char *items_rejected = g_strdup_printf ("%u", run->items_rejected);
-      const char *fields[] = {
-        id, run->flow, run->trigger_kind, conduit_run_status_to_string (run->status), started,
-        finished, items_in, items_ok, items_failed, items_rejected, run->error
-      };
-
-      if (!conduit_record_writer_write_row (writer, fields, G_N_ELEMENTS (fields), error))
-        return NULL;
-    }
-  if (!conduit_record_writer_finish (writer, error) ||
-      !g_output_stream_write_all (memory, "", 1, NULL, NULL, error) ||
-      !g_output_stream_close (memory, NULL, error))
-    return NULL;
-  return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (memory));
-}
-
+/* Items none of whose requests left cannot have acted anywhere: they go again without asking.
+ * Those sent with the answer unknown stay for a person to check on the other side. */
 static void
-export_response (GtkNativeDialog    *chooser,
-                 int                 response,
-                 ConduitHistoryView *self)
-{
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *contents = NULL;
-  gboolean is_list = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "is-list"));
-
-  if (response != GTK_RESPONSE_ACCEPT)
-    goto out;
-  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  if (is_list)
-    contents = list_to_csv (self, &error);
-  else
-    {
-      g_autoptr(JsonNode) root = conduit_run_export_to_json (self->store, self->selected_id, &error);
-
-      if (root != NULL)
-        contents = json_to_string (root, TRUE);
-    }
-  if (contents == NULL ||
-      !g_file_replace_contents (file, contents, strlen (contents), NULL, FALSE,
-                                G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
-    show_toast (self, error->message);
-  else
-    show_toast (self, is_list ? _("Runs exported") : _("Run exported"));
-out:
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
-}
-
-static void
-export_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+rerun_unsent_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
 {
   ConduitHistoryView *self = CONDUIT_HISTORY_VIEW (widget);
-  gboolean is_list = g_str_equal (action_name, "history.export-list");
-  GtkFileChooserNative *chooser;
-  g_autofree char *name = NULL;
 
-  chooser = gtk_file_chooser_native_new (is_list ? _("Export Runs") : _("Export Run"),
-                                         parent_window (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                         _("_Export"), _("_Cancel"));
-  name = is_list ? g_strdup ("runs.csv")
-                 : g_strdup_printf ("run-%" G_GINT64_FORMAT ".json", self->selected_id);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_object_set_data (G_OBJECT (chooser), "is-list", GINT_TO_POINTER (is_list));
-  g_signal_connect_object (chooser, "response", G_CALLBACK (export_response), self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  if (self->selected_id > 0)
+    rerun_start (self, self->selected_id, CONDUIT_REPLAY_UNSENT, NULL, rerun_finished, NULL);
 }
 
-/* ---- delete and retention ---- */
-
 static void
-delete_response (AdwMessageDialog   *dialog,
-                 const char         *response,
-                 ConduitHistoryView *self)
+mark_handled_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
 {
-  GArray *ids = g_object_get_data (G_OBJECT (dialog), "ids");
+  ConduitHistoryView *self = CONDUIT_HISTORY_VIEW (widget);
   g_autoptr(GError) error = NULL;
+  gint64 id = self->selected_id;
 
-  if (g_strcmp0 (response, "delete") != 0)
+  if (id <= 0 || self->store == NULL)
     return;
-  if (conduit_history_store_delete_runs (self->store, (gint64 *)(void *)ids->data, ids->len, &error) < 0)
-    show_toast (self, error->message);
-  runs_changed (self);
-}
-
-static void
-delete_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  ConduitHistoryView *self = CONDUIT_HISTORY_VIEW (widget);
-  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autofree char *body = NULL;
-  GtkWidget *dialog;
-
-  if (g_str_equal (action_name, "history.delete-run"))
-    g_array_append_val (ids, self->selected_id);
-  else
-    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->model)); i++)
-      {
-        g_autoptr(ConduitRunRow) row = g_list_model_get_item (G_LIST_MODEL (self->model), i);
-        gint64 id = conduit_run_row_get_id (row);
-
-        if (id > 0)
-          g_array_append_val (ids, id);
-      }
-
-  body = g_strdup_printf (g_dngettext (NULL, "%u run, its steps and its items are removed from the history for good. Runs still going are kept.",
-                                       "%u runs, their steps and their items are removed from the history for good. Runs still going are kept.",
-                                       ids->len), ids->len);
-  dialog = adw_message_dialog_new (parent_window (self), _("Delete Runs?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "ids", ids, (GDestroyNotify)g_array_unref);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-prune_done (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(ConduitHistoryView) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!conduit_history_store_prune_finish (CONDUIT_HISTORY_STORE (object), result, NULL, &error))
-    show_toast (self, error->message);
-  runs_changed (self);
-}
-
-static void
-apply_retention (ConduitHistoryView *self)
-{
-  if (self->store == NULL || self->settings == NULL)
-    return;
-  conduit_history_store_set_retention (self->store,
-                                       MAX (0, g_settings_get_int (self->settings, "history-keep-runs")),
-                                       MAX (0, g_settings_get_int (self->settings, "history-keep-days")));
-  conduit_history_store_prune_async (self->store, g_get_real_time (), NULL, prune_done,
-                                     g_object_ref (self));
-}
-
-static GtkWidget *
-retention_row (GSettings  *settings,
-               const char *key,
-               const char *title,
-               const char *subtitle)
-{
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *spin = gtk_spin_button_new_with_range (0, 100000, 1);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-  g_settings_bind (settings, key, spin, "value", G_SETTINGS_BIND_DEFAULT);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
-  return row;
-}
-
-static void
-retention_closed (ConduitHistoryView *self)
-{
-  apply_retention (self);
-}
-
-static void
-retention_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  ConduitHistoryView *self = CONDUIT_HISTORY_VIEW (widget);
-  GtkWidget *window = adw_preferences_window_new ();
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *group = adw_preferences_group_new ();
-
-  /* Only now: a view in a test or a bench has no installed schema and needs none. */
-  if (self->settings == NULL)
-    self->settings = g_settings_new (APPLICATION_ID);
-  gtk_window_set_title (GTK_WINDOW (window), _("Run History"));
-  gtk_window_set_transient_for (GTK_WINDOW (window), parent_window (self));
-  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
-  gtk_window_set_default_size (GTK_WINDOW (window), 480, 320);
-  adw_preferences_window_set_search_enabled (ADW_PREFERENCES_WINDOW (window), FALSE);
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Keep Runs"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                         _("Older runs are deleted when you close this window. 0 keeps everything."));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                             retention_row (self->settings, "history-keep-runs",
-                                            _("Runs per flow"), _("The most recent runs of each flow")));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                             retention_row (self->settings, "history-keep-days",
-                                            _("Days"), _("Runs younger than this")));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
-  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
-  g_signal_connect_object (window, "close-request", G_CALLBACK (retention_closed), self,
-                           G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (window));
+  if (!conduit_history_store_mark_handled (self->store, &id, 1, &error))
+    _conduit_history_view_show_toast (self, error->message);
+  _conduit_history_view_runs_changed (self);
+  /* Still listed (the list shows every run): its details lose the attention row. */
+  if (self->selected_id == id)
+    show_details (self, id);
 }
 
 /* ---- the widget ---- */
@@ -1119,6 +1203,12 @@ conduit_history_view_class_init (ConduitHistoryViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, status_dropdown);
   gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, range_dropdown);
   gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, flow_entry);
+  gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, filter_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, attention_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, attention_row);
+  gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, more_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, resolve_button);
+  gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, attention_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, run_list);
   gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, list_stack);
   gtk_widget_class_bind_template_child (widget_class, ConduitHistoryView, empty_page);
@@ -1127,11 +1217,9 @@ conduit_history_view_class_init (ConduitHistoryViewClass *klass)
 
   gtk_widget_class_install_action (widget_class, "history.rerun", NULL, rerun_action);
   gtk_widget_class_install_action (widget_class, "history.rerun-failed", NULL, rerun_action);
-  gtk_widget_class_install_action (widget_class, "history.export-run", NULL, export_action);
-  gtk_widget_class_install_action (widget_class, "history.export-list", NULL, export_action);
-  gtk_widget_class_install_action (widget_class, "history.delete-run", NULL, delete_action);
-  gtk_widget_class_install_action (widget_class, "history.delete-listed", NULL, delete_action);
-  gtk_widget_class_install_action (widget_class, "history.retention", NULL, retention_action);
+  gtk_widget_class_install_action (widget_class, "history.rerun-unsent", NULL, rerun_unsent_action);
+  gtk_widget_class_install_action (widget_class, "history.mark-handled", NULL, mark_handled_action);
+  _conduit_history_view_class_actions_init (widget_class);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "conduit-history-view");
@@ -1162,7 +1250,11 @@ conduit_history_view_init (ConduitHistoryView *self)
   g_signal_connect_swapped (self->flow_entry, "changed", G_CALLBACK (apply_filters), self);
   g_signal_connect_swapped (self->status_dropdown, "notify::selected", G_CALLBACK (apply_filters), self);
   g_signal_connect_swapped (self->range_dropdown, "notify::selected", G_CALLBACK (apply_filters), self);
+  g_signal_connect_swapped (self->attention_button, "toggled", G_CALLBACK (apply_filters), self);
 
+  name_menu_button (self->more_button, _("More history actions"));
+  name_menu_button (self->resolve_button,
+                    _("Resolve this run: re-run its unsent or all items, or mark it handled"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.export-list", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.delete-listed", FALSE);
   show_details (self, 0);
@@ -1230,9 +1322,9 @@ conduit_history_view_set_runner (ConduitHistoryView *self,
   if (runner != NULL)
     {
       self->run_started_id = g_signal_connect_swapped (runner, "run-started",
-                                                       G_CALLBACK (runs_changed), self);
+                                                       G_CALLBACK (_conduit_history_view_runs_changed), self);
       self->run_finished_id = g_signal_connect_swapped (runner, "run-finished",
-                                                        G_CALLBACK (runs_changed), self);
+                                                        G_CALLBACK (_conduit_history_view_runs_changed), self);
       self->node_finished_id = g_signal_connect_swapped (runner, "node-finished",
                                                          G_CALLBACK (node_finished), self);
     }
@@ -1350,4 +1442,20 @@ conduit_history_view_get_selected_run (ConduitHistoryView *self)
 {
   g_return_val_if_fail (CONDUIT_IS_HISTORY_VIEW (self), 0);
   return self->selected_id;
+}
+
+/**
+ * conduit_history_view_set_attention:
+ * @self: a history view
+ * @attention: list only the runs that need attention
+ *
+ * Turns the "Runs that need attention" view on or off, as its button does: failed and
+ * interrupted runs that nobody has re-run or marked handled.
+ */
+void
+conduit_history_view_set_attention (ConduitHistoryView *self,
+                                    gboolean            attention)
+{
+  g_return_if_fail (CONDUIT_IS_HISTORY_VIEW (self));
+  gtk_toggle_button_set_active (self->attention_button, attention);
 }

@@ -55,4 +55,7 @@ ConduitRun          *conduit_history_view_rerun_finish     (ConduitHistoryView  
                                                             GAsyncResult        *result,
                                                             GError             **error);
 
+void                 conduit_history_view_set_attention    (ConduitHistoryView  *self,
+                                                            gboolean             attention);
+
 G_END_DECLS

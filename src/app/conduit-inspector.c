@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "conduit-db-table-picker.h"
 #include "conduit-inspector.h"
 #include "conduit-mapping-editor.h"
 #include "conduit-palette.h"
@@ -424,6 +425,19 @@ build_node_page (ConduitInspector *self)
       g_signal_connect_swapped (row, "changed", G_CALLBACK (on_setting_row_changed), self);
       gtk_box_append (self->settings_box, row);
       g_hash_table_insert (self->rows, g_strdup (spec->key), row);
+    }
+
+  /* a database step that writes or watches a table offers the database's tables */
+  if (self->document != NULL &&
+      (g_strcmp0 (connector_id, "db-write") == 0 || g_strcmp0 (connector_id, "db-new-rows") == 0))
+    {
+      GtkWidget *picker = conduit_db_table_picker_new ();
+      GtkWidget *table_row = g_hash_table_lookup (self->rows, "table");
+
+      /* right under the table's own field, which stays for typing a name */
+      gtk_box_insert_child_after (self->settings_box, picker, table_row);
+      conduit_db_table_picker_set_node (CONDUIT_DB_TABLE_PICKER (picker), self->document,
+                                        self->node);
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->no_settings_label), specs != NULL && specs->len == 0);

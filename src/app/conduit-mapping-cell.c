@@ -196,6 +196,14 @@ conduit_mapping_cell_set_label (GtkWidget  *widget,
   va_end (args);
   gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
+  /* In GTK 4.8 a drop-down's or a menu button's focus is its inner toggle button, which does
+   * not take their name: a screen reader said "GtkToggleButton", or the label ("None") alone. */
+  if (GTK_IS_DROP_DOWN (widget) || GTK_IS_MENU_BUTTON (widget))
+    for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      if (GTK_IS_TOGGLE_BUTTON (child))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        label, -1);
 }
 
 static void

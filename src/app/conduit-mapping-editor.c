@@ -78,11 +78,18 @@ row_position (ConduitMappingEditor *self,
 
 /* ---- computing what the table shows --------------------------------------------------- */
 
+/* A null that is sent and a field that is left out reach the destination differently (a
+ * null can clear a field there), so the preview names them apart. */
 static char *
-value_to_text (JsonNode *value)
+value_to_text (JsonNode *value,
+               gboolean  written)
 {
-  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
-    return g_strdup (_("(no value)"));
+  if (value == NULL || (JSON_NODE_HOLDS_NULL (value) && !written))
+    /* Translators: the preview of a mapping row whose field is not sent at all */
+    return g_strdup (_("(left out)"));
+  if (JSON_NODE_HOLDS_NULL (value))
+    /* Translators: the preview of a mapping row that sends its field as JSON null */
+    return g_strdup (_("(null)"));
   if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
     {
       const char *text = json_node_get_string (value);
@@ -126,7 +133,7 @@ compute_states (ConduitMappingEditor *self,
       else if (shown->value == NULL)
         state->preview = g_strdup ("—");
       else
-        state->preview = value_to_text (shown->value);
+        state->preview = value_to_text (shown->value, shown->written);
 
       if (shown->reasons->len > 0)
         {
@@ -251,10 +258,24 @@ on_cell_focus_enter (GtkEventControllerFocus *controller,
     gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
 }
 
+static JsonArray *fed_app_fields (ConduitMappingEditor  *self,
+                                  ConduitConnector     **app_step);
+static JsonObject *find_app_field (JsonArray  *fields,
+                                   const char *key);
+static void apply_app_field (ConduitMappingRow *row,
+                             JsonObject        *field);
+
 static void
 on_cell_edited (ConduitMappingEditor *self,
                 ConduitMappingRow    *row)
 {
+  JsonObject *field;
+
+  /* a row named after a field of the app step it feeds, and not typed yet, takes its rules */
+  if (conduit_mapping_row_get_value_type (row) == CONDUIT_MAPPING_TYPE_ANY &&
+      !conduit_mapping_row_get_required (row) &&
+      (field = find_app_field (fed_app_fields (self, NULL), conduit_mapping_row_get_destination (row))))
+    apply_app_field (row, field);
   confirm (row);
   commit (self);
 }
@@ -356,8 +377,9 @@ update_actions (ConduitMappingEditor *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.move-up", has_selection && selected > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.move-down", has_selection && selected + 1 < n_rows (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.auto-map",
-                                 self->schema != NULL && self->node != NULL &&
-                                 conduit_schema_get_fields (self->schema)->len > 0);
+                                 self->node != NULL &&
+                                 ((self->schema != NULL && conduit_schema_get_fields (self->schema)->len > 0) ||
+                                  fed_app_fields (self, NULL) != NULL));
 }
 
 void
@@ -489,9 +511,100 @@ row_is_empty (ConduitMappingRow *row)
          *conduit_mapping_row_get_source (row) == '\0';
 }
 
+/* ---- destination fields of an app step -------------------------------------------------- */
+
+/* The input fields of the app step this mapping feeds ("HubSpot → Create a contact"), when it
+ * feeds one: then the rows are that operation's fields, not made-up JSON members. */
+static JsonArray *
+fed_app_fields (ConduitMappingEditor  *self,
+                ConduitConnector     **app_step)
+{
+  ConduitFlow *flow;
+  g_autoptr(GPtrArray) links = NULL;
+  const char *id;
+
+  if (self->document == NULL || self->node == NULL)
+    return NULL;
+  flow = conduit_document_get_flow (self->document);
+  id = conduit_node_get_id (self->node);
+  links = conduit_flow_list_links_of_node (flow, id);
+  for (guint i = 0; i < links->len; i++)
+    {
+      ConduitLink *link = g_ptr_array_index (links, i);
+      ConduitNode *to;
+      ConduitConnector *connector;
+      JsonArray *fields;
+
+      if (g_strcmp0 (conduit_link_get_from_node (link), id) != 0 ||
+          g_strcmp0 (conduit_link_get_from_port (link), "out") != 0 ||
+          !(to = conduit_flow_lookup_node (flow, conduit_link_get_to_node (link))))
+        continue;
+      connector = conduit_connector_registry_lookup (conduit_connector_registry_get_default (),
+                                                     conduit_node_get_connector_id (to));
+      if (connector != NULL && (fields = conduit_connector_get_input_schema (connector)) != NULL &&
+          json_array_get_length (fields) > 0)
+        {
+          if (app_step != NULL)
+            *app_step = connector;
+          return fields;
+        }
+    }
+  return NULL;
+}
+
+static JsonObject *
+find_app_field (JsonArray  *fields,
+                const char *key)
+{
+  for (guint i = 0; fields != NULL && i < json_array_get_length (fields); i++)
+    {
+      JsonObject *field = json_array_get_object_element (fields, i);
+
+      if (g_strcmp0 (json_object_get_string_member (field, "key"), key) == 0)
+        return field;
+    }
+  return NULL;
+}
+
+/* A row for an app's field takes the field's type, required rule and allowed values, so the
+ * table checks a record the way the app will. */
+static void
+apply_app_field (ConduitMappingRow *row,
+                 JsonObject        *field)
+{
+  static const struct { const char *app; ConduitMappingType type; } types[] = {
+    { "string", CONDUIT_MAPPING_TYPE_STRING }, { "text", CONDUIT_MAPPING_TYPE_STRING },
+    { "integer", CONDUIT_MAPPING_TYPE_INTEGER }, { "number", CONDUIT_MAPPING_TYPE_NUMBER },
+    { "boolean", CONDUIT_MAPPING_TYPE_BOOLEAN }, { "date", CONDUIT_MAPPING_TYPE_DATE },
+    { "datetime", CONDUIT_MAPPING_TYPE_DATETIME }, { "email", CONDUIT_MAPPING_TYPE_EMAIL },
+    { "url", CONDUIT_MAPPING_TYPE_URL }, { "enum", CONDUIT_MAPPING_TYPE_ENUM },
+  };
+  const char *type = json_object_get_string_member_with_default (field, "type", "string");
+
+  /* objects and arrays stay "any": the table has no type for them */
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    if (g_str_equal (type, types[i].app))
+      conduit_mapping_row_set_value_type (row, types[i].type);
+  conduit_mapping_row_set_required (row, json_object_get_boolean_member_with_default (field, "required", FALSE));
+  if (g_str_equal (type, "enum") && json_object_has_member (field, "values"))
+    {
+      JsonArray *values = json_object_get_array_member (field, "values");
+      g_autoptr(GPtrArray) allowed = g_ptr_array_new ();
+
+      for (guint i = 0; i < json_array_get_length (values); i++)
+        g_ptr_array_add (allowed, (gpointer)json_array_get_string_element (values, i));
+      g_ptr_array_add (allowed, NULL);
+      conduit_mapping_row_set_allowed_values (row, (const char * const *)allowed->pdata);
+    }
+}
+
 /* Fills the rows that have a destination but no source, and never changes another row; a
  * mapping without rows gets one row per sample field. The engine's auto-map adds rows, so it
- * runs on a scratch mapping of the rows that have a source (whose sources are taken). */
+ * runs on a scratch mapping of the rows that have a source (whose sources are taken).
+ *
+ * Before an app step the destinations are the operation's input fields instead: each one the
+ * table lacks gets its row (typed, required, allowed values), its source filled when a sample
+ * field has its name, so a person maps into "HubSpot contact" fields. */
 static void
 auto_map_action (GtkWidget  *widget,
                  const char *action_name,
@@ -501,12 +614,15 @@ auto_map_action (GtkWidget  *widget,
   g_autoptr(ConduitMapping) scratch = conduit_mapping_new ();
   g_autoptr(GPtrArray) sources = g_ptr_array_new ();
   g_autoptr(GPtrArray) destinations = g_ptr_array_new ();
-  GPtrArray *fields = conduit_schema_get_fields (self->schema);
+  GPtrArray *fields = self->schema ? conduit_schema_get_fields (self->schema) : NULL;
   gboolean empty_mapping = n_rows (self) == 0;
+  ConduitConnector *app_step = NULL;
+  JsonArray *app_fields = fed_app_fields (self, &app_step);
   guint filled = 0;
+  guint added = 0;
   g_autofree char *message = NULL;
 
-  for (guint i = 0; i < fields->len; i++)
+  for (guint i = 0; fields != NULL && i < fields->len; i++)
     {
       const ConduitSchemaField *field = g_ptr_array_index (fields, i);
 
@@ -530,7 +646,15 @@ auto_map_action (GtkWidget  *widget,
           conduit_mapping_append_row (scratch, copy);
         }
     }
-  if (empty_mapping)
+  if (app_fields != NULL)
+    for (guint i = 0; i < json_array_get_length (app_fields); i++)
+      {
+        const char *key = json_object_get_string_member (json_array_get_object_element (app_fields, i), "key");
+
+        if (conduit_mapping_find_destination (self->mapping, key) == NULL)
+          g_ptr_array_add (destinations, (gpointer)key);
+      }
+  else if (empty_mapping)
     for (guint i = 0; sources->pdata[i] != NULL; i++)
       {
         const char *path = sources->pdata[i];
@@ -545,6 +669,20 @@ auto_map_action (GtkWidget  *widget,
                             (const char * const *)destinations->pdata);
 
   conduit_undo_stack_begin_group (undo_stack (self), _("Auto-Map"));
+  /* the app's fields the table lacks, in the operation's order, whether a source was found */
+  for (guint i = 0; app_fields != NULL && i < json_array_get_length (app_fields); i++)
+    {
+      JsonObject *field = json_array_get_object_element (app_fields, i);
+      const char *key = json_object_get_string_member (field, "key");
+      g_autoptr(ConduitMappingRow) row = NULL;
+
+      if (conduit_mapping_find_destination (self->mapping, key) != NULL)
+        continue;
+      row = conduit_mapping_row_new (key, CONDUIT_MAPPING_SOURCE_FIELD, "");
+      apply_app_field (row, field);
+      conduit_mapping_append_row (self->mapping, row);
+      added++;
+    }
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (scratch)); i++)
     {
       ConduitMappingRow *suggestion = conduit_mapping_get_row (scratch, i);
@@ -568,11 +706,17 @@ auto_map_action (GtkWidget  *widget,
       conduit_mapping_row_set_suggested (row, TRUE);
       filled++;
     }
-  if (filled > 0)
+  if (filled > 0 || added > 0)
     commit (self);
   conduit_undo_stack_end_group (undo_stack (self));
 
-  if (filled > 0)
+  if (added > 0)
+    /* Translators: the last %s is an app step, e.g. "HubSpot → Create a contact" */
+    message = g_strdup_printf (ngettext ("Auto-map added %u field of %s and filled %u of its rows: check them.",
+                                         "Auto-map added %u fields of %s and filled %u of their rows: check them.",
+                                         added),
+                               added, conduit_connector_get_name (app_step), filled);
+  else if (filled > 0)
     message = g_strdup_printf (ngettext ("Auto-map filled %u row: check it.",
                                             "Auto-map filled %u rows: check them.", filled), filled);
   else if (destinations->len <= 1)

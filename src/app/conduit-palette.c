@@ -67,8 +67,18 @@ text_contains (const char *haystack,
   if (haystack == NULL)
     return FALSE;
 
+  /* A word is looked for at the start of the text's words: "file" finds Read File, not
+   * Outlook's "get-profile" nor "profiles". */
   folded = g_utf8_casefold (haystack, -1);
-  return strstr (folded, folded_needle) != NULL;
+  for (const char *at = strstr (folded, folded_needle); at != NULL;
+       at = strstr (at + 1, folded_needle))
+    {
+      const char *before = at == folded ? NULL : g_utf8_find_prev_char (folded, at);
+
+      if (before == NULL || !g_unichar_isalnum (g_utf8_get_char (before)))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /* Every word must appear somewhere, so "http post" and "post http" both find HTTP Request. */

@@ -306,6 +306,10 @@ conduit_run_panel_update (ConduitRunPanel *self)
   in_heading = g_strdup_printf (_("Items In (%u)"),
                                 json_array_get_length (json_node_get_array (input)));
   gtk_label_set_text (self->input_heading, in_heading);
+  /* GTK 4.8's expander does not take its name from a label widget: a screen reader would say
+   * "GtkExpander" */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->input_expander),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, in_heading, -1);
   gtk_widget_set_visible (self->input_expander,
                           has_items &&
                           (connector == NULL || conduit_connector_get_inputs (connector)->len > 0));
@@ -314,6 +318,8 @@ conduit_run_panel_update (ConduitRunPanel *self)
   set_view_text (self, self->output_view, output);
   out_heading = g_strdup_printf (_("Items Out (%u)"), n_out);
   gtk_label_set_text (self->output_heading, out_heading);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->output_expander),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, out_heading, -1);
   gtk_widget_set_visible (self->output_expander, has_items);
 }
 

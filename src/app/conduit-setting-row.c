@@ -62,6 +62,40 @@ static guint signals[N_SIGNALS];
 
 static void emit_changed (ConduitSettingRow *self);
 
+/* A text box inside the inspector's scrolling form: the wheel scrolls the form while the box
+ * does not have the focus, so a person scrolling down the settings is not stopped by each JSON
+ * box the pointer passes over; once they click into it, the wheel scrolls its text. */
+static gboolean
+on_box_scroll (GtkEventControllerScroll *controller,
+               double                    dx,
+               double                    dy,
+               GtkWidget                *editor)
+{
+  GtkWidget *box = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  GtkWidget *outer = gtk_widget_get_ancestor (gtk_widget_get_parent (box), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+
+  if (gtk_widget_has_focus (editor) || outer == NULL)
+    return FALSE;
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (outer));
+  /* a wheel notch is one unit; scroll as far as the form's own scrolling would */
+  gtk_adjustment_set_value (adjustment,
+                            gtk_adjustment_get_value (adjustment) +
+                            dy * MAX (gtk_adjustment_get_step_increment (adjustment), 50));
+  return TRUE;
+}
+
+static void
+pass_wheel_unless_focused (GtkWidget *scrolled,
+                           GtkWidget *editor)
+{
+  GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+
+  gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+  g_signal_connect (scroll, "scroll", G_CALLBACK (on_box_scroll), editor);
+  gtk_widget_add_controller (scrolled, scroll);
+}
+
 static char *
 text_view_dup_text (GtkTextView *view)
 {
@@ -715,6 +749,7 @@ build_control (ConduitSettingRow *self)
         gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled),
                                                     spec->type == CONDUIT_SETTING_ARRAY ? 200 : 100);
         gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->editor);
+        pass_wheel_unless_focused (scrolled, self->editor);
         gtk_frame_set_child (GTK_FRAME (frame), scrolled);
         gtk_widget_add_css_class (frame, "view");
 

@@ -14,6 +14,7 @@
 
 #include "conduit-editor.h"
 #include "conduit-resources.h"
+#include "conduit-openapi-import-dialog.h"
 #include "conduit-window.h"
 
 #define EXAMPLES_PATH  "/io/conduit/Conduit/examples/"
@@ -30,6 +31,7 @@ struct _ConduitWindow
   /* template children */
   AdwToastOverlay      *toast_overlay;
   AdwWindowTitle       *window_title;
+  GtkWidget            *primary_menu_button;
   GtkStack             *main_stack;
   AdwStatusPage        *error_page;
   GtkLabel             *error_label;
@@ -66,6 +68,22 @@ static GParamSpec *properties[N_PROPS];
 static void save_as (ConduitWindow *self);
 static void update_run_placement (ConduitWindow *self);
 
+/* A folder as GNOME's apps name it in a subtitle: "~/Flows" for one in the home folder, so a
+ * narrow header shows the part that tells flows apart rather than "/home/dana/". */
+static char *
+display_folder (GFile *folder)
+{
+  g_autoptr(GFile) home = g_file_new_for_path (g_get_home_dir ());
+  g_autofree char *relative = NULL;
+
+  if (g_file_equal (folder, home))
+    return g_strdup ("~");
+  relative = g_file_get_relative_path (home, folder);
+  if (relative != NULL)
+    return g_build_filename ("~", relative, NULL);
+  return g_file_get_parse_name (folder);
+}
+
 static void
 update_title (ConduitWindow *self)
 {
@@ -99,7 +117,7 @@ update_title (ConduitWindow *self)
 
       if (parent != NULL)
         {
-          g_autofree char *dir = g_file_get_parse_name (parent);
+          g_autofree char *dir = display_folder (parent);
           subtitle = g_strdup_printf ("%s — %s", basename, dir);
         }
       else
@@ -777,6 +795,42 @@ new_start_row (const char *title,
   return row;
 }
 
+/* The bundled examples' names and descriptions, for translators: the examples are flow files,
+ * which xgettext cannot read, and the start page shows these in the user's language. The test
+ * /conduit/attention/editor/examples-translatable fails when an example is missing here. */
+static const char * const example_strings[] = {
+  N_("Customer CSV export to the billing API"),
+  N_("Each row of the nightly customer export becomes a customer in the billing system; "
+     "rows the mapping refuses and calls that fail are kept in files to fix and resend."),
+  N_("Shop orders into reporting"),
+  N_("Every few minutes, the orders that are new or changed in the shop's MySQL database "
+     "since the last run are filtered to the paid ones, mapped and upserted into the "
+     "reporting PostgreSQL database; a row either side refuses goes to an error port with "
+     "the database's reason."),
+  N_("Web form lead to CRM contact"),
+  N_("Each web-form submission becomes a HubSpot contact, and the sales channel in Slack hears "
+     "about it."),
+  N_("Shop order to fulfilment"),
+  N_("Every paid order the shop announces goes to the warehouse once, even when the shop "
+     "sends the same event twice, and the fulfilment channel in Slack hears of it."),
+  N_("New orders workbook on SFTP to an e-mail summary"),
+  N_("When the shop's export drops a new Excel workbook into /incoming/orders on the SFTP "
+     "server, the order desk gets an e-mail naming the file, its size and how many order rows "
+     "it holds, with the workbook attached. Each workbook is mailed once."),
+};
+
+/* An example's text in the user's language, when it is one of the strings above. */
+static const char *
+example_text (const char *text)
+{
+  if (text == NULL)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (example_strings); i++)
+    if (g_str_equal (text, example_strings[i]))
+      return _(example_strings[i]);
+  return text;
+}
+
 static void
 populate_examples (ConduitWindow *self)
 {
@@ -804,11 +858,11 @@ populate_examples (ConduitWindow *self)
         }
 
       gtk_list_box_append (self->examples_list,
-                           new_start_row (conduit_flow_get_name (flow),
-                                          conduit_flow_get_description (flow),
+                           new_start_row (example_text (conduit_flow_get_name (flow)),
+                                          example_text (conduit_flow_get_description (flow)),
                                           "win.open-example", g_variant_new_string (names[i])));
       {
-        g_autoptr(GMenuItem) item = g_menu_item_new (conduit_flow_get_name (flow), NULL);
+        g_autoptr(GMenuItem) item = g_menu_item_new (example_text (conduit_flow_get_name (flow)), NULL);
 
         g_menu_item_set_action_and_target_value (item, "win.open-example",
                                                  g_variant_new_string (names[i]));
@@ -942,6 +996,20 @@ stack_page_changed (ConduitWindow *self)
   update_history_button (self);
 }
 
+/* The imported app joins the registry the palette shows: its steps are there when it closes. */
+static void
+import_api_description_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  ConduitWindow *self = CONDUIT_WINDOW (widget);
+  GtkWidget *dialog = conduit_openapi_import_dialog_new (GTK_WINDOW (self),
+                                                         conduit_connector_registry_get_default (),
+                                                         NULL);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 show_history_action (GtkWidget  *widget,
                      const char *action_name,
@@ -1040,6 +1108,7 @@ conduit_window_class_init (ConduitWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/conduit/Conduit/conduit-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, error_label);
@@ -1075,8 +1144,23 @@ conduit_window_class_init (ConduitWindowClass *klass)
 
   /* run history pane */
   gtk_widget_class_install_action (widget_class, "win.show-history", NULL, show_history_action);
+  gtk_widget_class_install_action (widget_class, "win.import-api-description", NULL,
+                                   import_api_description_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK,
                                        "win.show-history", NULL);
+}
+
+/* In GTK 4.8 a menu button's focus is its inner toggle button, which does not take the menu
+ * button's accessible name: a screen reader said nothing for the icon. */
+static void
+name_menu_button (GtkWidget  *menu_button,
+                  const char *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (menu_button); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      name, -1);
 }
 
 static void
@@ -1085,6 +1169,7 @@ conduit_window_init (ConduitWindow *self)
   GtkDropTarget *drop_target;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  name_menu_button (self->primary_menu_button, _("Main menu"));
 
   g_object_bind_property (self->editor, "show-inspector", self->inspector_button, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);

@@ -16,6 +16,7 @@ typedef int (*ConduitCliCommandFunc) (int argc, char **argv);
 
 int conduit_cli_validate   (int argc, char **argv);
 int conduit_cli_connector  (int argc, char **argv);
+int conduit_cli_connector_import (int argc, char **argv);
 int conduit_cli_map        (int argc, char **argv);
 int conduit_cli_credential (int argc, char **argv);
 

@@ -208,7 +208,16 @@ conduit_cli_connector (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
 
-  context = g_option_context_new (_("list | show ID | validate FILE… — the app catalogue"));
+  /* import has options of its own */
+  if (argc >= 2 && g_str_equal (argv[1], "import"))
+    {
+      g_autofree char *name = g_strdup_printf ("%s import", argv[0]);
+
+      argv[1] = name;
+      return conduit_cli_connector_import (argc - 1, argv + 1);
+    }
+
+  context = g_option_context_new (_("list | show ID | validate FILE… | import openapi FILE|URL — the app catalogue"));
   g_option_context_set_summary (context,
                                 _("list: every app (id, name, category, connection kind, "
                                   "operations, triggers), then the built-in steps.\n"
@@ -216,7 +225,9 @@ conduit_cli_connector (int    argc,
                                   "and triggers.\n"
                                   "validate FILE…: check app descriptors; prints “FILE: ok” or "
                                   "each problem as “FILE:LINE: /json/pointer: message”, and exits "
-                                  "with 1 when any file has one."));
+                                  "with 1 when any file has one.\n"
+                                  "import openapi FILE|URL [--id ID] [--output DIR]: make an app "
+                                  "descriptor from an OpenAPI description (see import --help)."));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       fprintf (stderr, "%s: %s\n", argv[0], error->message);
@@ -230,6 +241,6 @@ conduit_cli_connector (int    argc,
   if (argc >= 2 && g_str_equal (argv[1], "validate"))
     return connector_validate (argv[0], argc - 2, argv + 2);
 
-  fprintf (stderr, _("%s: say list, show ID or validate FILE…\n"), argv[0]);
+  fprintf (stderr, _("%s: say list, show ID, validate FILE… or import openapi FILE|URL\n"), argv[0]);
   return 1;
 }

@@ -11,8 +11,10 @@
 
 #include <inttypes.h>
 
+#include <gio/gunixoutputstream.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "conduit.h"
 #include "conduit-cli-commands.h"
@@ -117,7 +119,8 @@ history_list_interrupted (ConduitHistoryStore *history,
 static int
 history_list (ConduitHistoryStore *history,
               ConduitHistoryQuery *query,
-              gboolean             as_json)
+              gboolean             as_json,
+              gboolean             as_csv)
 {
   g_autoptr(GPtrArray) runs = NULL;
   g_autoptr(GError) error = NULL;
@@ -129,8 +132,20 @@ history_list (ConduitHistoryStore *history,
       return 1;
     }
 
-  if (query->status == CONDUIT_RUN_STATUS_INTERRUPTED && query->unhandled)
+  if (query->status == CONDUIT_RUN_STATUS_INTERRUPTED && query->unhandled && !as_csv)
     return history_list_interrupted (history, runs, as_json);
+
+  if (as_csv)
+    {
+      g_autoptr(GOutputStream) out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+
+      if (!conduit_run_list_write (runs, CONDUIT_RECORD_FORMAT_CSV, out, &error))
+        {
+          fprintf (stderr, "%s\n", error->message);
+          return 1;
+        }
+      return 0;
+    }
 
   if (as_json)
     {
@@ -252,9 +267,21 @@ history_show (ConduitHistoryStore *history,
     }
 
   printf ("\n%s\n", _("Items:"));
+  conduit_run_group_items_by_node (items);
   for (guint i = 0; i < items->len; i++)
     {
       ConduitItemRecord *item = g_ptr_array_index (items, i);
+
+      /* before a node's first item: whether these are all of them, or a sample */
+      if (i == 0 || g_strcmp0 (item->node_id,
+                               ((ConduitItemRecord *)g_ptr_array_index (items, i - 1))->node_id) != 0)
+        {
+          g_autofree char *sample = conduit_run_describe_item_samples (steps, items, item->node_id);
+
+          if (sample != NULL)
+            printf (_("  %s: %s (the history keeps every failed and rejected item, and the "
+                      "first of the others)\n"), item->node_id, sample);
+        }
 
       printf ("  %-16s %-3s %-10s #%u %s%s\n", item->node_id, item->is_output ? "out" : "in",
               item->port, item->seq, item->data,
@@ -400,6 +427,7 @@ conduit_cli_history (int    argc,
   g_autofree char *status_text = NULL;
   g_autofree char *search = NULL;
   gboolean as_json = FALSE;
+  gboolean as_csv = FALSE;
   gboolean interrupted = FALSE;
   gboolean only_unsent = FALSE;
   g_autofree char *flow_file = NULL;
@@ -411,6 +439,8 @@ conduit_cli_history (int    argc,
     { "history", 0, 0, G_OPTION_ARG_FILENAME, &history_path,
       N_("Read DB instead of the usual run history"), N_("DB") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON"), NULL },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &as_csv,
+      N_("list: print the runs as CSV, as the app's “Export List…” writes them"), NULL },
     { "flow", 0, 0, G_OPTION_ARG_STRING, &flow, N_("Only runs of this flow"), N_("NAME") },
     { "status", 0, 0, G_OPTION_ARG_STRING, &status_text,
       N_("Only runs with this status (succeeded, partial, failed, interrupted, cancelled, "
@@ -482,7 +512,7 @@ conduit_cli_history (int    argc,
     }
 
   if (g_str_equal (argv[1], "list"))
-    status = history_list (history, &query, as_json);
+    status = history_list (history, &query, as_json, as_csv);
   else if (g_str_equal (argv[1], "rerun"))
     status = history_rerun (history, flow_file, argv + 2,
                             only_unsent ? CONDUIT_REPLAY_UNSENT : CONDUIT_REPLAY_ALL);

@@ -189,8 +189,10 @@ conduit_cli_run (int    argc,
   state.run = conduit_runner_create_run (runner, flow, trigger, NULL, items, &state.error);
   if (state.run != NULL)
     {
-      /* the failed items are what the explanations under each step are made from */
+      /* the failed items are what the explanations under each step are made from; the first
+       * few per port are all they read, and a run of a million records must not keep them all */
       conduit_run_set_keep_outputs (state.run, TRUE);
+      conduit_run_set_keep_outputs_limit (state.run, 100);
       conduit_run_execute_async (state.run, NULL, run_executed_cb, &state);
       g_main_loop_run (loop);
     }

@@ -95,9 +95,11 @@ make_connector (ConduitAppDescriptor  *self,
   const char *part_id = json_object_get_string_member (part, "id");
   g_autofree char *id = g_strdup_printf ("%s%c%s", conduit_app_descriptor_get_id (self),
                                          CONDUIT_APP_OPERATION_SEPARATOR, part_id);
-  /* "Slack → Send a message": the palette, the card and the CLI show app and operation */
-  g_autofree char *name = g_strdup_printf ("%s → %s", conduit_app_descriptor_get_title (self),
-                                           json_object_get_string_member (part, "title"));
+  /* "Slack → Send a message": the palette, the card and the CLI show app and operation; each
+   * half is translated on its own (po/extract-connector-strings.py carries both) */
+  g_autofree char *name = g_strdup_printf ("%s → %s",
+                                           g_dgettext (GETTEXT_PACKAGE, conduit_app_descriptor_get_title (self)),
+                                           g_dgettext (GETTEXT_PACKAGE, json_object_get_string_member (part, "title")));
   const char *text = json_object_get_string_member_with_default (part, "description", NULL);
   g_autoptr(ConduitConnector) connector = NULL;
 
@@ -154,6 +156,24 @@ make_connector (ConduitAppDescriptor  *self,
       json_array_add_object_element (settings, poll);
     }
   json_object_set_array_member (description, "settings", settings);
+
+  /* A poll that starts from its cursor's initial value needs no starting point from the user:
+   * the input of the cursor's name (Pipedrive's since_timestamp) is optional on the trigger. */
+  if (is_trigger && json_object_has_member (part, "cursor") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (part, "cursor")) &&
+      json_object_has_member (json_object_get_object_member (part, "cursor"), "initial"))
+    {
+      const char *param = json_object_get_string_member_with_default (json_object_get_object_member (part, "cursor"),
+                                                                      "param", NULL);
+
+      for (guint i = 0; i < json_array_get_length (settings); i++)
+        {
+          JsonObject *setting = json_array_get_object_element (settings, i);
+
+          if (g_strcmp0 (json_object_get_string_member (setting, "key"), param) == 0)
+            json_object_remove_member (setting, "required");
+        }
+    }
 
   /* The card's one-line summary: the first required input, e.g. the channel */
   for (guint i = 0; input_fields != NULL && i < json_array_get_length (input_fields); i++)

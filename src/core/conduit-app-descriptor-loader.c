@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "conduit-app-body.h"
 #include "conduit-app-descriptor-private.h"
 #include "conduit-connector.h"
 #include "conduit-expression.h"
@@ -633,8 +634,10 @@ check_request (Checker    *checker,
   body = get_object (checker, request, pointer, "body", FALSE);
   if (body != NULL)
     {
-      static const char * const body_known[] = { "type", "content", NULL };
-      static const char * const body_types[] = { "json", "form", "multipart", NULL };
+      static const char * const body_known[] = { "type", "content", "content_type", "encoding",
+                                                 "wrap", NULL };
+      static const char * const body_types[] = { "json", "form", "multipart", "mime", "raw",
+                                                 "related", NULL };
       g_autofree char *where = at (pointer, "body");
       const char *type = get_string (checker, body, where, "type", TRUE);
       JsonNode *content = json_object_get_member (body, "content");
@@ -643,8 +646,21 @@ check_request (Checker    *checker,
       if (type != NULL && !g_strv_contains (body_types, type))
         {
           g_autofree char *type_pointer = at (where, "type");
-          problem (checker, type_pointer, _("“type” is “json”, “form” or “multipart”, not “%s”"),
+          problem (checker, type_pointer,
+                   _("“type” is “json”, “form”, “multipart”, “mime”, “raw” or “related”, not “%s”"),
                    type);
+        }
+      else if (type != NULL)
+        {
+          g_autofree char *member = NULL;
+          g_autofree char *message = conduit_app_body_check (body, &member);
+
+          if (message != NULL)
+            {
+              /* @member is a path of plain names and indexes below the body */
+              g_autofree char *member_pointer = g_strconcat (where, "/", member, NULL);
+              problem (checker, member_pointer, "%s", message);
+            }
         }
       if (content == NULL)
         problem (checker, where, _("“content” is missing"));
@@ -652,10 +668,17 @@ check_request (Checker    *checker,
         {
           g_autofree char *content_pointer = at (where, "content");
 
-          if (g_strcmp0 (type, "json") != 0 && !JSON_NODE_HOLDS_OBJECT (content))
+          if ((g_strcmp0 (type, "form") == 0 || g_strcmp0 (type, "multipart") == 0) &&
+              !JSON_NODE_HOLDS_OBJECT (content))
             problem (checker, content_pointer, _("a form's content must be an object of fields"));
           check_templates_in (checker, content_pointer, content);
         }
+      if (json_object_has_member (body, "wrap"))
+        {
+          g_autofree char *wrap_pointer = at (where, "wrap");
+          check_templates_in (checker, wrap_pointer, json_object_get_member (body, "wrap"));
+        }
+      check_template_member (checker, body, where, "content_type", FALSE);
     }
 }
 
@@ -794,12 +817,13 @@ check_trigger (Checker    *checker,
       get_integer (checker, trigger, pointer, "interval_seconds", 10, 7 * 24 * 3600, &value);
       if ((cursor = get_object (checker, trigger, pointer, "cursor", FALSE)))
         {
-          static const char * const cursor_known[] = { "param", "value", NULL };
+          static const char * const cursor_known[] = { "param", "value", "initial", NULL };
           g_autofree char *where = at (pointer, "cursor");
 
           check_known (checker, cursor, where, cursor_known);
           get_string (checker, cursor, where, "param", TRUE);
           check_expression (checker, cursor, where, "value", TRUE);
+          check_template_member (checker, cursor, where, "initial", FALSE);
         }
     }
   else if (g_strcmp0 (kind, "webhook") == 0)
@@ -840,12 +864,23 @@ check_trigger (Checker    *checker,
         }
       if (challenge != NULL)
         {
-          static const char * const challenge_known[] = { "when", "respond", NULL };
+          static const char * const challenge_known[] = { "method", "when", "respond", "verify",
+                                                          NULL };
+          static const char * const challenge_methods[] = { "GET", "POST", NULL };
           g_autofree char *where = at (pointer, "challenge");
+          const char *method = get_string (checker, challenge, where, "method", FALSE);
 
           check_known (checker, challenge, where, challenge_known);
+          if (method != NULL && !g_strv_contains (challenge_methods, method))
+            {
+              g_autofree char *method_pointer = at (where, "method");
+              problem (checker, method_pointer,
+                       _("“method” is “GET” (the handshake in the query) or “POST” (in the body), not “%s”"),
+                       method);
+            }
           check_expression (checker, challenge, where, "when", TRUE);
           check_expression (checker, challenge, where, "respond", TRUE);
+          check_expression (checker, challenge, where, "verify", FALSE);
         }
     }
   else if (kind != NULL)

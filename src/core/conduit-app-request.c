@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "conduit-json-text.h"
+#include "conduit-app-body.h"
 #include "conduit-app-request.h"
 #include "conduit-expression.h"
 #include "conduit-template.h"
@@ -267,6 +268,27 @@ get_pagination (JsonObject *operation)
   return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
+/* A value placed in a path may hold what an address cannot: a file name with a space, a '#'
+ * or an accent. Escape those as a browser does, keeping '/', the other characters RFC 3986
+ * allows in a path, and %XX escapes already there. */
+static char *
+escape_path (const char *path)
+{
+  GString *out = g_string_sized_new (strlen (path));
+
+  for (const char *p = path; *p; p++)
+    {
+      guchar c = (guchar)*p;
+
+      if (g_ascii_isalnum (c) || strchr ("-._~/:@!$&'()*+,;=", c) != NULL ||
+          (c == '%' && g_ascii_isxdigit (p[1]) && g_ascii_isxdigit (p[2])))
+        g_string_append_c (out, (char)c);
+      else
+        g_string_append_printf (out, "%%%02X", c);
+    }
+  return g_string_free (out, FALSE);
+}
+
 static char *
 build_url (ConduitAppDescriptor  *app,
            JsonObject            *request,
@@ -297,7 +319,10 @@ build_url (ConduitAppDescriptor  *app,
   length = strlen (base);
   while (length > 0 && base[length - 1] == '/')
     base[--length] = '\0';
-  return g_strconcat (base, *path == '/' ? "" : "/", path, NULL);
+  {
+    g_autofree char *escaped = escape_path (path);
+    return g_strconcat (base, *escaped == '/' ? "" : "/", escaped, NULL);
+  }
 }
 
 static gboolean
@@ -309,6 +334,12 @@ set_body (ConduitHttpRequest  *request,
   const char *type = json_object_get_string_member (body, "type");
   g_autoptr(JsonNode) content = conduit_app_render_value (json_object_get_member (body, "content"),
                                                           scope, error);
+
+  /* an e-mail message or a file: see conduit-app-body.c */
+  if (conduit_app_body_is_built_type (type))
+    return (content != NULL || error == NULL || *error == NULL) &&
+           conduit_app_body_build (body, content, scope, &request->content_type, &request->body,
+                                   error);
 
   if (content == NULL)
     {
@@ -378,7 +409,8 @@ set_body (ConduitHttpRequest  *request,
  * @operation: one of its operations
  * @scope: the scope record of one item
  * @page: (nullable): which page to ask for; %NULL for the first
- * @extra_query: (nullable) (element-type utf8 utf8): more query parameters (a poll cursor)
+ * @extra_query: (nullable) (element-type utf8 utf8): more query parameters (a poll cursor);
+ *   one the operation sends too is replaced, not sent twice
  * @error: a location for a #GError
  *
  * Renders the request of @operation for one item: address, query (with the pagination
@@ -407,8 +439,18 @@ conduit_app_build_request (ConduitAppDescriptor  *app,
   JsonNode *body;
   JsonNode *idempotency;
 
-  /* Next-URL and Link-header pages are whole addresses given by the server */
-  if (page != NULL && page->next_url != NULL)
+  /* Next-URL and Link-header pages are addresses given by the server: whole ones, or a path
+   * on the API's host (Salesforce's nextRecordsUrl), resolved as RFC 3986 says */
+  if (page != NULL && page->next_url != NULL && page->next_url[0] == '/')
+    {
+      g_autofree char *resolved = NULL;
+
+      if (!(base_url = build_url (app, request_spec, scope, error)) ||
+          !(resolved = g_uri_resolve_relative (base_url, page->next_url, G_URI_FLAGS_NONE, error)))
+        return NULL;
+      url = g_string_new (resolved);
+    }
+  else if (page != NULL && page->next_url != NULL)
     url = g_string_new (page->next_url);
   else
     {
@@ -418,9 +460,10 @@ conduit_app_build_request (ConduitAppDescriptor  *app,
 
       if (!render_map (request_spec, "query", scope, names, values, error))
         return NULL;
-      for (guint i = 0; i < names->len; i++)
-        append_query (url, g_ptr_array_index (names, i), g_ptr_array_index (values, i));
 
+      /* A poll cursor takes the place of the operation's own parameter of the same name (a
+       * "since" the operation also sends): the same parameter twice is read differently by
+       * every server. */
       if (extra_query != NULL)
         {
           GHashTableIter iter;
@@ -428,8 +471,23 @@ conduit_app_build_request (ConduitAppDescriptor  *app,
 
           g_hash_table_iter_init (&iter, extra_query);
           while (g_hash_table_iter_next (&iter, &name, &value))
-            append_query (url, name, value);
+            {
+              guint index;
+
+              if (g_ptr_array_find_with_equal_func (names, name, g_str_equal, &index))
+                {
+                  g_free (g_ptr_array_index (values, index));
+                  g_ptr_array_index (values, index) = g_strdup (value);
+                }
+              else
+                {
+                  g_ptr_array_add (names, g_strdup (name));
+                  g_ptr_array_add (values, g_strdup (value));
+                }
+            }
         }
+      for (guint i = 0; i < names->len; i++)
+        append_query (url, g_ptr_array_index (names, i), g_ptr_array_index (values, i));
 
       if (pagination != NULL)
         {
@@ -766,4 +824,122 @@ conduit_app_page_clear (ConduitAppPage *page)
 {
   g_clear_pointer (&page->cursor, g_free);
   g_clear_pointer (&page->next_url, g_free);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The connection's credential                                                                 */
+
+/* The descriptor's `auth.in` and `auth.name` for an api-key connection, when it gives them. */
+static gboolean
+get_key_placement (ConduitAppDescriptor  *app,
+                   const char           **in,
+                   const char           **name)
+{
+  JsonObject *auth = conduit_app_descriptor_get_auth (app);
+
+  if (auth == NULL || g_strcmp0 (conduit_app_descriptor_get_auth_kind (app), "api-key") != 0)
+    return FALSE;
+  *in = json_object_get_string_member_with_default (auth, "in", NULL);
+  *name = json_object_get_string_member_with_default (auth, "name", NULL);
+  return (g_strcmp0 (*in, "header") == 0 || g_strcmp0 (*in, "query") == 0) && *name != NULL;
+}
+
+/**
+ * conduit_app_place_credential:
+ * @app: the app a step calls
+ * @credential: the connection the step uses
+ *
+ * An API key goes where the app wants it (Shopify's `X-Shopify-Access-Token` header,
+ * Pipedrive's `api_token` parameter), whatever placement the credential was saved with: the
+ * same key may have been entered for a plain HTTP Request with another header, and the
+ * descriptor is the one that knows the app. Other kinds carry their own placement.
+ *
+ * Returns: (transfer full): @credential, or a copy of it placed as the descriptor says
+ */
+ConduitCredential *
+conduit_app_place_credential (ConduitAppDescriptor *app,
+                              ConduitCredential    *credential)
+{
+  ConduitCredential *placed;
+  const char *in;
+  const char *name;
+
+  g_return_val_if_fail (CONDUIT_IS_APP_DESCRIPTOR (app), NULL);
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (credential), NULL);
+
+  if (conduit_credential_get_kind (credential) != CONDUIT_CREDENTIAL_KIND_API_KEY ||
+      !get_key_placement (app, &in, &name))
+    return g_object_ref (credential);
+
+  /* a copy: the run's credential cache shares the original with every other step */
+  placed = conduit_credential_copy (credential);
+  conduit_credential_set_field (placed, "in", in, NULL);
+  conduit_credential_set_field (placed, g_str_equal (in, "header") ? "header" : "parameter", name,
+                                NULL);
+  return placed;
+}
+
+/**
+ * conduit_app_new_credential:
+ * @app: an app
+ * @id: the new credential's id
+ *
+ * What “Connect to <App>” starts from: a credential of the kind the descriptor names, named
+ * after the app, with what the descriptor already knows filled in (where an API key goes; an
+ * OAuth 2.0 sign-in's addresses and scopes). The user adds the secret.
+ *
+ * Returns: (transfer full) (nullable): the credential, or %NULL when the app needs none or
+ *   names a kind Conduit does not have
+ */
+ConduitCredential *
+conduit_app_new_credential (ConduitAppDescriptor *app,
+                            const char           *id)
+{
+  g_autoptr(ConduitCredential) credential = NULL;
+  ConduitCredentialKind kind;
+  JsonObject *auth;
+  const char *in;
+  const char *name;
+
+  g_return_val_if_fail (CONDUIT_IS_APP_DESCRIPTOR (app), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  auth = conduit_app_descriptor_get_auth (app);
+  if (!conduit_credential_kind_from_string (conduit_app_descriptor_get_auth_kind (app), &kind))
+    return NULL;
+
+  credential = conduit_credential_new (id, kind);
+  conduit_credential_set_name (credential, conduit_app_descriptor_get_title (app));
+
+  if (kind == CONDUIT_CREDENTIAL_KIND_API_KEY && get_key_placement (app, &in, &name))
+    {
+      conduit_credential_set_field (credential, "in", in, NULL);
+      conduit_credential_set_field (credential, g_str_equal (in, "header") ? "header" : "parameter",
+                                    name, NULL);
+    }
+  else if (kind == CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE ||
+           kind == CONDUIT_CREDENTIAL_KIND_OAUTH2_CLIENT_CREDENTIALS)
+    {
+      static const char * const urls[] = { "authorize_url", "token_url" };
+      JsonNode *scopes = json_object_get_member (auth, "scopes");
+
+      for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+        if (json_object_has_member (auth, urls[i]) &&
+            conduit_credential_kind_find_field (kind, urls[i]) != NULL)
+          conduit_credential_set_field (credential, urls[i],
+                                        json_object_get_string_member (auth, urls[i]), NULL);
+
+      if (scopes != NULL && JSON_NODE_HOLDS_ARRAY (scopes))
+        {
+          g_autoptr(GString) text = g_string_new (NULL);
+          JsonArray *array = json_node_get_array (scopes);
+          const char *field = conduit_credential_kind_find_field (kind, "scopes") ? "scopes" : "scope";
+
+          for (guint i = 0; i < json_array_get_length (array); i++)
+            g_string_append_printf (text, "%s%s", i ? " " : "", json_array_get_string_element (array, i));
+          conduit_credential_set_field (credential, field, text->str, NULL);
+        }
+    }
+
+  return g_steal_pointer (&credential);
 }

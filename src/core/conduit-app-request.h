@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "conduit-app-descriptor.h"
+#include "conduit-credential.h"
 #include "conduit-executor-http.h"
 
 G_BEGIN_DECLS
@@ -54,5 +55,9 @@ gboolean            conduit_app_next_page           (JsonObject           *opera
                                                      ConduitAppPage       *page,
                                                      gboolean             *capped);
 void                conduit_app_page_clear          (ConduitAppPage       *page);
+ConduitCredential  *conduit_app_place_credential    (ConduitAppDescriptor *app,
+                                                     ConduitCredential    *credential);
+ConduitCredential  *conduit_app_new_credential      (ConduitAppDescriptor *app,
+                                                     const char           *id);
 
 G_END_DECLS

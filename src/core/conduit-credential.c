@@ -107,6 +107,10 @@ static const ConduitCredentialFieldSpec oauth2_code_fields[] = {
   { "extra_params", N_("Extra parameters"),
     N_("Added to the sign-in address, such as “access_type=offline&prompt=consent”"),
     FALSE, FALSE, NULL, NULL },
+  { "redirect_port", N_("Sign-in port"),
+    N_("Empty lets the system pick a free port; set one only for a service that wants a fixed "
+       "callback address, such as Salesforce (then register http://127.0.0.1:PORT/ there)"),
+    FALSE, FALSE, NULL, NULL },
   { "client_secret", N_("Client secret"), N_("Only if the service gave the client one"),
     TRUE, FALSE, NULL, NULL },
   { "refresh_token", N_("Refresh token"), NULL, TRUE, FALSE, NULL, NULL, FALSE, TRUE },

@@ -727,6 +727,8 @@ conduit_db_writer_write (ConduitDbWriter *self,
       if (n_rows == 0)
         continue;
 
+      for (guint r = 0; r < n_rows; r++)
+        outcomes[rows[r].index].sent = TRUE;
       ok = conduit_db_connection_exec (self->connection, "BEGIN", &error) &&
            write_fast (self, rows, n_rows, outcomes, &error);
 

@@ -24,12 +24,15 @@ typedef enum
  * @kind: (nullable): why not: "refused" (the database or a column rule said no), "missing"
  *   (update: no row has its key), "connection-lost"
  * @message: (nullable): the reason, with the database's own message
+ * @sent: the row went to the database (it passed the column rules and its batch was begun);
+ *   %FALSE for a row refused before anything was sent, or not reached
  *
  * What became of one item.
  */
 typedef struct
 {
   gboolean  written;
+  gboolean  sent;
   char     *kind;
   char     *message;
 } ConduitDbRowOutcome;

@@ -56,6 +56,7 @@ static const char * const runtime_packages[] = {
   "libxlsxwriter4",
   "libxml2",
   "libzip4",
+  "libyaml-0-2",
   NULL
 };
 

@@ -87,25 +87,54 @@ read_cursor (ConduitExecutorApp *self)
 /**
  * conduit_executor_app_poll_query:
  * @self: the executor of a poll trigger
+ * @scope: the scope record the operation's templates render against
+ * @error: a location for a #GError
+ *
+ * The cursor kept from the last poll or, before any was kept, the cursor's `initial`
+ * template rendered over @scope (Zendesk's export wants a `start_time` on its first call).
+ * The initial value is remembered and kept as the cursor when the poll brings nothing later,
+ * so the next poll starts from it rather than from a newly rendered “now”.
  *
  * Returns: (transfer full) (nullable): the query parameter carrying the cursor, when the trigger
- *   has one and a cursor was kept
+ *   has one and there is a value to send
  */
 GHashTable *
-conduit_executor_app_poll_query (ConduitExecutorApp *self)
+conduit_executor_app_poll_query (ConduitExecutorApp  *self,
+                                 JsonNode            *scope,
+                                 GError             **error)
 {
   JsonObject *trigger = conduit_executor_app_get_trigger (self);
   JsonNode *cursor_spec = json_object_get_member (trigger, "cursor");
   g_autofree char *cursor = NULL;
+  JsonObject *spec;
   GHashTable *query;
 
-  if (cursor_spec == NULL || !JSON_NODE_HOLDS_OBJECT (cursor_spec) ||
-      !(cursor = read_cursor (self)))
+  conduit_executor_app_set_poll_start (self, NULL);
+  if (cursor_spec == NULL || !JSON_NODE_HOLDS_OBJECT (cursor_spec))
+    return NULL;
+  spec = json_node_get_object (cursor_spec);
+
+  if (!(cursor = read_cursor (self)) && json_object_has_member (spec, "initial"))
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      cursor = conduit_app_render_text (json_object_get_string_member (spec, "initial"), scope,
+                                        &local_error);
+      if (local_error != NULL)
+        {
+          g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_SETTING,
+                       _("the poll's starting point (cursor “initial”): %s"), local_error->message);
+          return NULL;
+        }
+      if (cursor != NULL && *cursor == '\0')
+        g_clear_pointer (&cursor, g_free);
+      conduit_executor_app_set_poll_start (self, cursor);
+    }
+  if (cursor == NULL)
     return NULL;
 
   query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_hash_table_insert (query,
-                       g_strdup (json_object_get_string_member (json_node_get_object (cursor_spec), "param")),
+  g_hash_table_insert (query, g_strdup (json_object_get_string_member (spec, "param")),
                        g_steal_pointer (&cursor));
   return query;
 }
@@ -234,6 +263,9 @@ conduit_executor_app_poll_keep_new (ConduitExecutorApp *self,
 
   if (cursor_spec != NULL && JSON_NODE_HOLDS_OBJECT (cursor_spec))
     old_cursor = read_cursor (self);
+  /* a first poll started from the cursor's initial value: records move on from there */
+  if (old_cursor == NULL && conduit_executor_app_get_poll_start (self) != NULL)
+    old_cursor = g_strdup (conduit_executor_app_get_poll_start (self));
 
   for (guint i = 0; i < data->records->len; i++)
     {
@@ -264,6 +296,11 @@ conduit_executor_app_poll_keep_new (ConduitExecutorApp *self,
             }
         }
     }
+
+  /* nothing later came: keep the starting point, or a "now" template would slide forward
+   * on every empty poll and lose what happened in between */
+  if (data->cursor == NULL && conduit_executor_app_get_poll_start (self) != NULL)
+    data->cursor = g_strdup (conduit_executor_app_get_poll_start (self));
 
   if (history != NULL)
     {

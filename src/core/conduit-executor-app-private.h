@@ -16,7 +16,12 @@ G_BEGIN_DECLS
 ConduitRun  *conduit_executor_app_get_run       (ConduitExecutorApp *self);
 ConduitNode *conduit_executor_app_get_node      (ConduitExecutorApp *self);
 JsonObject  *conduit_executor_app_get_trigger   (ConduitExecutorApp *self);
-GHashTable  *conduit_executor_app_poll_query    (ConduitExecutorApp *self);
+const char  *conduit_executor_app_get_poll_start (ConduitExecutorApp *self);
+void         conduit_executor_app_set_poll_start (ConduitExecutorApp *self,
+                                                 const char         *start);
+GHashTable  *conduit_executor_app_poll_query    (ConduitExecutorApp *self,
+                                                 JsonNode           *scope,
+                                                 GError            **error);
 void         conduit_executor_app_poll_keep_new (ConduitExecutorApp *self,
                                                  GPtrArray          *records,
                                                  GTask              *task);

@@ -53,6 +53,8 @@ struct _ConduitExecutorApp
   ConduitRetryPolicy    *policy;
   GArray                *retry_statuses; /* (nullable) */
   char                  *credential_id;  /* (nullable) */
+  char                  *poll_start;     /* (nullable) the cursor's initial value, sent when no
+                                          * cursor was kept yet */
   ConduitCredential     *credential;
   guint                  concurrency;
   double                 rps;            /* 0: no limit */
@@ -109,6 +111,7 @@ conduit_executor_app_finalize (GObject *object)
   g_clear_object (&self->credential);
   g_clear_pointer (&self->retry_statuses, g_array_unref);
   g_clear_pointer (&self->credential_id, g_free);
+  g_clear_pointer (&self->poll_start, g_free);
 
   G_OBJECT_CLASS (conduit_executor_app_parent_class)->finalize (object);
 }
@@ -257,6 +260,18 @@ is_empty (JsonNode *value)
          (json_node_get_value_type (value) == G_TYPE_STRING && *json_node_get_string (value) == '\0');
 }
 
+/* A poll trigger whose cursor has an initial value fills the input of the cursor's name
+ * itself, so that input is not required of the user (as the trigger's settings say too). */
+static gboolean
+is_filled_by_cursor (ConduitExecutorApp *self,
+                     const char         *key)
+{
+  JsonObject *cursor = self->trigger ? object_member (self->trigger, "cursor") : NULL;
+
+  return cursor != NULL && json_object_has_member (cursor, "initial") &&
+         g_strcmp0 (json_object_get_string_member_with_default (cursor, "param", NULL), key) == 0;
+}
+
 /* The value of one field for one item: the setting (a template over the item), else the item's
  * field of the same name, else the field's default. */
 static gboolean
@@ -302,7 +317,8 @@ resolve_fields (ConduitExecutorApp  *self,
 
       if (is_empty (value))
         {
-          if (json_object_get_boolean_member_with_default (field, "required", FALSE))
+          if (json_object_get_boolean_member_with_default (field, "required", FALSE) &&
+              !is_filled_by_cursor (self, key))
             {
               g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_SETTING,
                            _("“%s” (%s) has no value: set it on the step or map a field “%s” into it"),
@@ -693,7 +709,16 @@ start_next (ConduitExecutorApp *self)
       job->scope = scope;
       job->records = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
       if (self->trigger != NULL)
-        job->extra_query = conduit_executor_app_poll_query (self);
+        {
+          job->extra_query = conduit_executor_app_poll_query (self, scope, &error);
+          if (error != NULL)
+            {
+              record_invalid (self, index, error->message);
+              fail_item (self, index, "invalid", error->message, 0, 0);
+              job_free (job);
+              continue;
+            }
+        }
       self->in_flight++;
       send_page (job);
     }
@@ -705,15 +730,18 @@ credential_cb (GObject      *object,
                gpointer      user_data)
 {
   g_autoptr(ConduitExecutorApp) self = user_data;
+  g_autoptr(ConduitCredential) credential = NULL;
   GError *error = NULL;
 
-  self->credential = conduit_run_lookup_credential_finish (CONDUIT_RUN (object), result, &error);
-  if (self->credential == NULL)
+  credential = conduit_run_lookup_credential_finish (CONDUIT_RUN (object), result, &error);
+  if (credential == NULL)
     {
       g_autoptr(GTask) task = g_steal_pointer (&self->task);
       g_task_return_error (task, error);
       return;
     }
+  /* the descriptor, not the saved credential, says where the app wants its key */
+  self->credential = conduit_app_place_credential (self->app, credential);
   start_next (self);
   maybe_finish (self);
 }
@@ -783,6 +811,20 @@ JsonObject *
 conduit_executor_app_get_trigger (ConduitExecutorApp *self)
 {
   return self->trigger;
+}
+
+const char *
+conduit_executor_app_get_poll_start (ConduitExecutorApp *self)
+{
+  return self->poll_start;
+}
+
+void
+conduit_executor_app_set_poll_start (ConduitExecutorApp *self,
+                                     const char         *start)
+{
+  g_free (self->poll_start);
+  self->poll_start = g_strdup (start);
 }
 
 /* The poll's outcome: its records (or its error) are the batch's only item. */

@@ -12,9 +12,11 @@
 #include <glib/gi18n-lib.h>
 
 #include "conduit-db-writer.h"
+#include "conduit-history-store.h"
 #include "conduit-executor-db-common.h"
 #include "conduit-executor-db-write.h"
 #include "conduit-run.h"
+#include "conduit-step-status.h"
 
 /* Write Rows: inserts, updates or upserts the items as rows of a table (see
  * conduit-db-writer.c for the batches and savepoints). An item leaves through "out" only once
@@ -32,6 +34,8 @@ struct _ConduitExecutorDbWrite
   guint               batch_size;
   ConduitDbParams    *params;
   GPtrArray          *items;
+  ConduitRun         *run;       /* while executing */
+  char               *node_id;
 };
 
 static void executor_iface_init (ConduitExecutorInterface *iface);
@@ -49,6 +53,8 @@ conduit_executor_db_write_finalize (GObject *object)
   g_strfreev (self->keys);
   g_clear_pointer (&self->params, conduit_db_params_free);
   g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_object (&self->run);
+  g_free (self->node_id);
 
   G_OBJECT_CLASS (conduit_executor_db_write_parent_class)->finalize (object);
 }
@@ -120,6 +126,200 @@ conduit_executor_db_write_prepare (ConduitExecutor  *executor,
   return TRUE;
 }
 
+/* The "sent" marks of a batch are written by the run on its own thread (the history's
+ * callbacks arrive there); the worker thread waits for them before it sends the batch, so a
+ * process killed in the middle of a batch leaves its rows "sent, outcome unknown" and the later
+ * ones "not sent" (conduit_run_replay_send_states()). */
+typedef struct
+{
+  ConduitRun  *run;
+  const char  *node_id;
+  guint        first;
+  guint        n;
+  guint        pending;
+  gboolean     failed;
+  gboolean     done;
+  GMutex       mutex;
+  GCond        cond;
+} Marks;
+
+static void
+mark_settled (Marks    *marks,
+              gboolean  failed)
+{
+  g_mutex_lock (&marks->mutex);
+  if (failed)
+    marks->failed = TRUE;
+  if (--marks->pending == 0)
+    {
+      marks->done = TRUE;
+      g_cond_signal (&marks->cond);
+    }
+  g_mutex_unlock (&marks->mutex);
+}
+
+static void
+mark_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!conduit_history_store_start_attempts_finish (CONDUIT_HISTORY_STORE (object), result,
+                                                    &error))
+    g_debug ("the sent marks could not be written: %s", error->message);
+  mark_settled (user_data, error != NULL);
+}
+
+static gboolean
+start_marks_cb (gpointer user_data)
+{
+  Marks *marks = user_data;
+  ConduitHistoryStore *history = conduit_run_get_history (marks->run);
+  ConduitStepRecord first = { 0 };
+
+  /* without a history (or a run not recorded) there is nothing to mark */
+  if (history == NULL || conduit_run_get_id (marks->run) == 0)
+    {
+      mark_settled (marks, FALSE);
+      return G_SOURCE_REMOVE;
+    }
+
+  first.run_id = conduit_run_get_id (marks->run);
+  first.node_id = (char *)marks->node_id;
+  first.item_index = (gint)marks->first;
+  first.attempt = 1;
+  first.started_us = conduit_clock_get_wall_us (conduit_run_get_clock (marks->run));
+  first.status = (char *)conduit_step_status_to_string (CONDUIT_STEP_STATUS_STARTED);
+  conduit_history_store_start_attempts_async (history, &first, marks->n, mark_done_cb, marks);
+  return G_SOURCE_REMOVE;
+}
+
+/* Returns whether every mark is committed; without a history that is at once. */
+static gboolean
+write_marks (ConduitExecutorDbWrite *self,
+             GMainContext           *context,
+             guint                   first,
+             guint                   n)
+{
+  Marks marks = { 0 };
+  gboolean ok;
+
+  marks.run = self->run;
+  marks.node_id = self->node_id;
+  marks.first = first;
+  marks.n = n;
+  marks.pending = 1;
+  g_mutex_init (&marks.mutex);
+  g_cond_init (&marks.cond);
+
+  g_main_context_invoke (context, start_marks_cb, &marks);
+  g_mutex_lock (&marks.mutex);
+  while (!marks.done)
+    g_cond_wait (&marks.cond, &marks.mutex);
+  ok = !marks.failed;
+  g_mutex_unlock (&marks.mutex);
+
+  g_mutex_clear (&marks.mutex);
+  g_cond_clear (&marks.cond);
+  return ok;
+}
+
+/* The end of each attempt of a batch, recorded on the run's thread; it replaces the marks. */
+typedef struct
+{
+  ConduitRun          *run;
+  char                *node_id;
+  guint                first;
+  guint                n;
+  gint64               started_us;
+  gint64               finished_us;
+  ConduitDbRowOutcome *outcomes;
+} Ends;
+
+static gboolean
+record_ends_cb (gpointer user_data)
+{
+  Ends *ends = user_data;
+  ConduitHistoryStore *history = conduit_run_get_history (ends->run);
+  ConduitStepRecord written = { 0 };
+
+  /* the rows that did not land one by one, with why; then the written ones at once */
+  for (guint i = 0; i < ends->n; i++)
+    {
+      ConduitDbRowOutcome *outcome = &ends->outcomes[i];
+      ConduitStepRecord step = { 0 };
+      ConduitStepStatus status;
+      ConduitErrorKind kind;
+
+      if (outcome->written)
+        continue;
+      if (outcome->sent && g_strcmp0 (outcome->kind, "connection-lost") == 0)
+        /* the connection broke with the batch open: rolled back, unless the break came
+         * during its COMMIT, which nobody can tell */
+        status = CONDUIT_STEP_STATUS_UNKNOWN, kind = CONDUIT_ERROR_KIND_OUTCOME_UNKNOWN;
+      else if (outcome->sent)
+        status = CONDUIT_STEP_STATUS_FAILED, kind = CONDUIT_ERROR_KIND_NODE;
+      else
+        status = CONDUIT_STEP_STATUS_FAILED, kind = CONDUIT_ERROR_KIND_INVALID;
+
+      step.node_id = ends->node_id;
+      step.item_index = (gint)(ends->first + i);
+      step.attempt = 1;
+      step.started_us = ends->started_us;
+      step.finished_us = ends->finished_us;
+      step.status = (char *)conduit_step_status_to_string (status);
+      step.error_kind = (char *)conduit_error_kind_to_string (kind);
+      step.error_message = outcome->message;
+      conduit_run_record_attempt (ends->run, &step);
+    }
+
+  if (history == NULL || conduit_run_get_id (ends->run) == 0)
+    return G_SOURCE_REMOVE;
+  written.run_id = conduit_run_get_id (ends->run);
+  written.node_id = ends->node_id;
+  written.item_index = (gint)ends->first;
+  written.attempt = 1;
+  written.finished_us = ends->finished_us;
+  written.status = (char *)conduit_step_status_to_string (CONDUIT_STEP_STATUS_OK);
+  conduit_history_store_end_attempts (history, &written, ends->n);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ends_free (gpointer data)
+{
+  Ends *ends = data;
+
+  conduit_db_row_outcomes_free (ends->outcomes, ends->n);
+  g_object_unref (ends->run);
+  g_free (ends->node_id);
+  g_free (ends);
+}
+
+static void
+record_ends (ConduitExecutorDbWrite *self,
+             GMainContext           *context,
+             guint                   first,
+             guint                   n,
+             gint64                  started_us,
+             ConduitDbRowOutcome    *outcomes)
+{
+  Ends *ends = g_new0 (Ends, 1);
+
+  ends->run = g_object_ref (self->run);
+  ends->node_id = g_strdup (self->node_id);
+  ends->first = first;
+  ends->n = n;
+  ends->started_us = started_us;
+  ends->finished_us = conduit_clock_get_wall_us (conduit_run_get_clock (self->run));
+  ends->outcomes = outcomes;
+  g_main_context_invoke_full (context, G_PRIORITY_DEFAULT, record_ends_cb, ends, ends_free);
+}
+
+/* Writes the items a batch at a time: the batch's "sent" marks are committed to the history,
+ * then the batch goes to the database (conduit-db-writer.c: one transaction, refused rows told
+ * apart by savepoints), then each row's end is recorded. The writer holds one batch. */
 static void
 write_thread (GTask        *task,
               gpointer      source_object,
@@ -127,10 +327,12 @@ write_thread (GTask        *task,
               GCancellable *cancellable)
 {
   ConduitExecutorDbWrite *self = source_object;
+  GMainContext *context = g_task_get_context (task);
   g_autoptr(ConduitExecutorOutput) output = NULL;
   g_autoptr(ConduitDbWriter) writer = NULL;
+  g_autofree char *stop_message = NULL;
+  const char *stop_kind = NULL;
   ConduitDbConnection *connection;
-  ConduitDbRowOutcome *outcomes;
   gboolean reusable = TRUE;
   GError *error = NULL;
 
@@ -151,24 +353,70 @@ write_thread (GTask        *task,
     }
   conduit_db_writer_set_batch_size (writer, self->batch_size);
 
-  outcomes = conduit_db_writer_write (writer, self->items, cancellable);
-
   output = conduit_executor_output_new ();
-  for (guint i = 0; i < self->items->len; i++)
+  for (guint start = 0; start < self->items->len; start += self->batch_size)
     {
-      JsonNode *item = g_ptr_array_index (self->items, i);
+      guint n = MIN (self->batch_size, self->items->len - start);
+      g_autoptr(GPtrArray) batch = g_ptr_array_new_full (n, NULL);
+      ConduitDbRowOutcome *outcomes;
+      gint64 started_us;
+      gint64 batch_us;
+      gint64 marked_us;
 
-      if (outcomes[i].written)
-        conduit_executor_output_add (output, "out", json_node_ref (item));
-      else
+      batch_us = g_get_monotonic_time ();
+      if (stop_message == NULL && g_cancellable_is_cancelled (cancellable))
         {
-          conduit_executor_output_add_error (output, "error", item, outcomes[i].kind,
-                                             outcomes[i].message, 0, 1);
-          if (g_strcmp0 (outcomes[i].kind, "connection-lost") == 0)
-            reusable = FALSE;
+          stop_kind = "cancelled";
+          stop_message = g_strdup (_("The run was stopped before this row was written"));
         }
+      if (stop_message == NULL && !write_marks (self, context, start, n))
+        {
+          /* sending without the mark would break the promise that a cut-off run tells what
+           * left; the history says why it failed */
+          stop_kind = "history";
+          stop_message = g_strdup (_("Not sent: the history could not record that the rows were "
+                                     "about to be sent"));
+        }
+      if (stop_message != NULL)
+        {
+          for (guint i = start; i < start + n; i++)
+            conduit_executor_output_add_error (output, "error",
+                                               g_ptr_array_index (self->items, i),
+                                               stop_kind, stop_message, 0, 0);
+          continue;
+        }
+
+      for (guint i = start; i < start + n; i++)
+        g_ptr_array_add (batch, g_ptr_array_index (self->items, i));
+      started_us = conduit_clock_get_wall_us (conduit_run_get_clock (self->run));
+      marked_us = g_get_monotonic_time ();
+      outcomes = conduit_db_writer_write (writer, batch, cancellable);
+      g_debug ("“%s”, rows %u to %u: marked in %.1f ms, written in %.1f ms", self->node_id,
+               start + 1, start + n, (marked_us - batch_us) / 1e3,
+               (g_get_monotonic_time () - marked_us) / 1e3);
+
+      for (guint i = 0; i < n; i++)
+        {
+          JsonNode *item = g_ptr_array_index (batch, i);
+
+          if (outcomes[i].written)
+            conduit_executor_output_add (output, "out", json_node_ref (item));
+          else
+            {
+              conduit_executor_output_add_error (output, "error", item, outcomes[i].kind,
+                                                 outcomes[i].message, 0,
+                                                 outcomes[i].sent ? 1 : 0);
+              if (g_strcmp0 (outcomes[i].kind, "connection-lost") == 0 && stop_message == NULL)
+                {
+                  /* the later batches are not sent: they say so, and stay "not sent" */
+                  reusable = FALSE;
+                  stop_kind = "connection-lost";
+                  stop_message = g_strdup (outcomes[i].message);
+                }
+            }
+        }
+      record_ends (self, context, start, n, started_us, outcomes);
     }
-  conduit_db_row_outcomes_free (outcomes, self->items->len);
 
   g_clear_pointer (&writer, conduit_db_writer_free);
   conduit_db_pool_release (connection, reusable);
@@ -208,6 +456,9 @@ conduit_executor_db_write_execute_async (ConduitExecutor     *executor,
 
   g_task_set_source_tag (task, conduit_executor_db_write_execute_async);
   self->items = g_ptr_array_ref (items);
+  g_set_object (&self->run, run);
+  g_free (self->node_id);
+  self->node_id = g_strdup (conduit_node_get_id (node));
   conduit_db_target_params_async (&self->target, run, cancellable, params_cb,
                                   g_steal_pointer (&task));
 }

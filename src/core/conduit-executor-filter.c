@@ -116,9 +116,16 @@ conduit_executor_filter_execute_async (ConduitExecutor     *executor,
   g_task_return_pointer (task, output, (GDestroyNotify)conduit_executor_output_free);
 }
 
+static ConduitExecutorInput
+conduit_executor_filter_get_input_mode (ConduitExecutor *executor)
+{
+  return CONDUIT_EXECUTOR_INPUT_BATCHES;
+}
+
 static void
 executor_iface_init (ConduitExecutorInterface *iface)
 {
   iface->prepare = conduit_executor_filter_prepare;
   iface->execute_async = conduit_executor_filter_execute_async;
+  iface->get_input_mode = conduit_executor_filter_get_input_mode;
 }

@@ -849,6 +849,7 @@ struct _ConduitExecutorHttp
   gboolean              *failed;
   guint                  next;
   guint                  in_flight;
+  guint                  batch_start;  /* the batch's first item among the node's input */
 };
 
 static void executor_iface_init (ConduitExecutorInterface *iface);
@@ -1218,7 +1219,7 @@ start_next (ConduitExecutorHttp *self)
           ConduitStepRecord step = { 0 };
 
           step.node_id = (char *)conduit_node_get_id (self->node);
-          step.item_index = (gint)index;
+          step.item_index = (gint)(self->batch_start + index);
           step.attempt = 0;
           step.status = (char *)conduit_step_status_to_string (CONDUIT_STEP_STATUS_FAILED);
           step.error_kind = (char *)conduit_error_kind_to_string (CONDUIT_ERROR_KIND_INVALID);
@@ -1233,7 +1234,8 @@ start_next (ConduitExecutorHttp *self)
       item_call->self = g_object_ref (self);
       item_call->index = index;
       self->in_flight++;
-      conduit_http_send_async (self->run, conduit_node_get_id (self->node), index, self->policy,
+      conduit_http_send_async (self->run, conduit_node_get_id (self->node),
+                               self->batch_start + index, self->policy,
                                request, g_task_get_cancellable (self->task), item_done_cb,
                                item_call);
     }
@@ -1273,6 +1275,20 @@ conduit_executor_http_execute_async (ConduitExecutor     *executor,
 
   self->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (self->task, conduit_executor_http_execute_async);
+
+  /* One batch after another: the last one's results were all handed out. */
+  if (self->results != NULL)
+    for (guint i = 0; self->items != NULL && i < self->items->len; i++)
+      g_clear_pointer (&self->results[i], json_node_unref);
+  g_clear_pointer (&self->results, g_free);
+  g_clear_pointer (&self->failed, g_free);
+  g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->output, conduit_executor_output_free);
+  self->next = 0;
+  self->in_flight = 0;
+  /* items keep their position through the flow, across batches */
+  self->batch_start = conduit_run_get_batch_start (run, node);
+
   self->items = g_ptr_array_ref (items);
   self->output = conduit_executor_output_new ();
   self->results = g_new0 (JsonNode *, MAX (items->len, 1));
@@ -1289,9 +1305,16 @@ conduit_executor_http_execute_async (ConduitExecutor     *executor,
   maybe_finish (self);
 }
 
+static ConduitExecutorInput
+conduit_executor_http_get_input_mode (ConduitExecutor *executor)
+{
+  return CONDUIT_EXECUTOR_INPUT_BATCHES;
+}
+
 static void
 executor_iface_init (ConduitExecutorInterface *iface)
 {
   iface->prepare = conduit_executor_http_prepare;
   iface->execute_async = conduit_executor_http_execute_async;
+  iface->get_input_mode = conduit_executor_http_get_input_mode;
 }

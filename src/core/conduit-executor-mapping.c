@@ -189,6 +189,8 @@ conduit_executor_mapping_execute_async (ConduitExecutor     *executor,
   ConduitExecutorMapping *self = CONDUIT_EXECUTOR_MAPPING (executor);
   g_autoptr(GTask) task = g_task_new (executor, cancellable, callback, user_data);
   ConduitExecutorOutput *output = conduit_executor_output_new ();
+  /* a rejected record's number counts from the first record of the run, across batches */
+  guint start = conduit_run_get_batch_start (run, node);
 
   g_task_set_source_tag (task, conduit_executor_mapping_execute_async);
 
@@ -221,7 +223,7 @@ conduit_executor_mapping_execute_async (ConduitExecutor     *executor,
         g_string_append (message, _("the mapping refused the record"));
 
       if (self->rejected_mapping != NULL &&
-          shape_rejected (self->rejected_mapping, output, item, i, list))
+          shape_rejected (self->rejected_mapping, output, item, start + i, list))
         {
           /* the shaping kept its own reference to the reasons */
           json_array_unref (list);
@@ -241,9 +243,16 @@ conduit_executor_mapping_execute_async (ConduitExecutor     *executor,
   g_task_return_pointer (task, output, (GDestroyNotify)conduit_executor_output_free);
 }
 
+static ConduitExecutorInput
+conduit_executor_mapping_get_input_mode (ConduitExecutor *executor)
+{
+  return CONDUIT_EXECUTOR_INPUT_BATCHES;
+}
+
 static void
 executor_iface_init (ConduitExecutorInterface *iface)
 {
   iface->prepare = conduit_executor_mapping_prepare;
   iface->execute_async = conduit_executor_mapping_execute_async;
+  iface->get_input_mode = conduit_executor_mapping_get_input_mode;
 }

@@ -45,10 +45,17 @@ conduit_executor_trigger_execute_async (ConduitExecutor     *executor,
   g_task_return_pointer (task, output, (GDestroyNotify)conduit_executor_output_free);
 }
 
+static ConduitExecutorInput
+conduit_executor_trigger_get_input_mode (ConduitExecutor *executor)
+{
+  return CONDUIT_EXECUTOR_INPUT_BATCHES;
+}
+
 static void
 executor_iface_init (ConduitExecutorInterface *iface)
 {
   iface->execute_async = conduit_executor_trigger_execute_async;
+  iface->get_input_mode = conduit_executor_trigger_get_input_mode;
 }
 
 static void

@@ -13,12 +13,16 @@
 
 #include "conduit-executor-write-file.h"
 #include "conduit-record-file.h"
+#include "conduit-record-sink.h"
 #include "conduit-record-writer.h"
 #include "conduit-run.h"
 
-/* Writes the batch to a CSV, JSON or NDJSON file in one atomic replacement (see
- * conduit_records_write_path()), appending or replacing, in a worker thread. The written items
- * go on through "out"; if the file cannot be written they all leave through "error". */
+/* Writes the items to a CSV, JSON or NDJSON file, appending or replacing, a batch at a time in a
+ * worker thread (ConduitRecordSink: a spool next to the file), and puts the file in place in
+ * one rename when the last batch is written (the step's end): a reader sees the old file or
+ * the new one. The written items go on through "out" batch by batch; a batch that cannot be
+ * written leaves through "error", and if the file cannot be put in place at the end the node
+ * fails as a whole and its items count as failed. */
 
 struct _ConduitExecutorWriteFile
 {
@@ -29,6 +33,7 @@ struct _ConduitExecutorWriteFile
   gboolean           append;
   char              *xml_path;
   char              *xml_template;
+  ConduitRecordSink *sink;          /* from the first batch to the end */
 };
 
 static void executor_iface_init (ConduitExecutorInterface *iface);
@@ -36,9 +41,6 @@ static void executor_iface_init (ConduitExecutorInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (ConduitExecutorWriteFile, conduit_executor_write_file,
                                G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (CONDUIT_TYPE_EXECUTOR, executor_iface_init))
-
-/* Two runs appending to one file at once must not both read the old content. */
-G_LOCK_DEFINE_STATIC (write_lock);
 
 static void
 conduit_executor_write_file_finalize (GObject *object)
@@ -48,6 +50,7 @@ conduit_executor_write_file_finalize (GObject *object)
   g_free (self->path);
   g_free (self->xml_path);
   g_free (self->xml_template);
+  g_clear_pointer (&self->sink, conduit_record_sink_free);
 
   G_OBJECT_CLASS (conduit_executor_write_file_parent_class)->finalize (object);
 }
@@ -101,14 +104,11 @@ write_thread (GTask        *task,
   GPtrArray *items = task_data;
   ConduitExecutorOutput *output;
   GError *error = NULL;
-  gboolean written;
 
-  G_LOCK (write_lock);
-  written = conduit_records_write_path_full (self->path, items, self->format, self->xml_path,
-                                             self->xml_template, self->append, &error);
-  G_UNLOCK (write_lock);
-
-  if (!written)
+  if (self->sink == NULL)
+    self->sink = conduit_record_sink_open (self->path, self->format, self->xml_path,
+                                           self->xml_template, self->append, &error);
+  if (self->sink == NULL || !conduit_record_sink_write (self->sink, items, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -137,8 +137,46 @@ conduit_executor_write_file_execute_async (ConduitExecutor     *executor,
 }
 
 static void
+commit_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ConduitExecutorWriteFile *self = source_object;
+  GError *error = NULL;
+
+  if (self->sink != NULL && !conduit_record_sink_commit (self->sink, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+conduit_executor_write_file_end_async (ConduitExecutor     *executor,
+                                       ConduitRun          *run,
+                                       ConduitNode         *node,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (executor, NULL, callback, user_data);
+
+  /* not cancellable: the batches are written, and the items counted as written */
+  g_task_set_source_tag (task, conduit_executor_write_file_end_async);
+  g_task_run_in_thread (task, commit_thread);
+}
+
+static ConduitExecutorInput
+conduit_executor_write_file_get_input_mode (ConduitExecutor *executor)
+{
+  return CONDUIT_EXECUTOR_INPUT_BATCHES;
+}
+
+static void
 executor_iface_init (ConduitExecutorInterface *iface)
 {
   iface->prepare = conduit_executor_write_file_prepare;
   iface->execute_async = conduit_executor_write_file_execute_async;
+  iface->get_input_mode = conduit_executor_write_file_get_input_mode;
+  iface->end_async = conduit_executor_write_file_end_async;
 }

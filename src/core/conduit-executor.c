@@ -121,6 +121,101 @@ conduit_executor_execute_finish (ConduitExecutor  *self,
   return iface->execute_finish (self, result, error);
 }
 
+/**
+ * conduit_executor_get_input_mode:
+ * @self: a prepared executor
+ *
+ * Returns: whether the step takes its input in batches or all at once
+ */
+ConduitExecutorInput
+conduit_executor_get_input_mode (ConduitExecutor *self)
+{
+  ConduitExecutorInterface *iface;
+
+  g_return_val_if_fail (CONDUIT_IS_EXECUTOR (self), CONDUIT_EXECUTOR_INPUT_ALL);
+
+  iface = CONDUIT_EXECUTOR_GET_IFACE (self);
+  if (iface->get_input_mode == NULL)
+    return CONDUIT_EXECUTOR_INPUT_ALL;
+  return iface->get_input_mode (self);
+}
+
+/**
+ * conduit_executor_has_more:
+ * @self: an executor between two batches
+ *
+ * Returns: whether the step has more output to give without more input
+ */
+gboolean
+conduit_executor_has_more (ConduitExecutor *self)
+{
+  ConduitExecutorInterface *iface;
+
+  g_return_val_if_fail (CONDUIT_IS_EXECUTOR (self), FALSE);
+
+  iface = CONDUIT_EXECUTOR_GET_IFACE (self);
+  return iface->has_more != NULL && iface->has_more (self);
+}
+
+/**
+ * conduit_executor_end_async:
+ * @self: an executor whose last batch is done
+ * @run: the run
+ * @node: its node
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when the step has ended
+ * @user_data: data for @callback
+ *
+ * Ends the step's work: what it did batch by batch is completed (a file is put in place).
+ * Completes at once for a step without an end.
+ */
+void
+conduit_executor_end_async (ConduitExecutor     *self,
+                            ConduitRun          *run,
+                            ConduitNode         *node,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  ConduitExecutorInterface *iface;
+
+  g_return_if_fail (CONDUIT_IS_EXECUTOR (self));
+
+  iface = CONDUIT_EXECUTOR_GET_IFACE (self);
+  if (iface->end_async == NULL)
+    {
+      g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+      g_task_set_source_tag (task, conduit_executor_end_async);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  iface->end_async (self, run, node, cancellable, callback, user_data);
+}
+
+/**
+ * conduit_executor_end_finish:
+ * @self: an executor
+ * @result: the result
+ * @error: return location for an error that fails the node as a whole
+ *
+ * Returns: whether the step ended well
+ */
+gboolean
+conduit_executor_end_finish (ConduitExecutor  *self,
+                             GAsyncResult     *result,
+                             GError          **error)
+{
+  ConduitExecutorInterface *iface;
+
+  g_return_val_if_fail (CONDUIT_IS_EXECUTOR (self), FALSE);
+
+  iface = CONDUIT_EXECUTOR_GET_IFACE (self);
+  if (iface->end_finish == NULL || iface->end_async == NULL)
+    return g_task_propagate_boolean (G_TASK (result), error);
+  return iface->end_finish (self, result, error);
+}
+
 static const struct {
   const char *connector;
   GType     (*get_type) (void);

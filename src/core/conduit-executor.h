@@ -25,6 +25,27 @@ typedef enum
   CONDUIT_EXECUTOR_ERROR_CREDENTIAL,  /* a credential is missing or refused */
 } ConduitExecutorError;
 
+/**
+ * ConduitExecutorInput:
+ * @CONDUIT_EXECUTOR_INPUT_ALL: the step needs every item at once (a merge, a sort, a step not
+ *   yet written for batches): it runs once, when everything upstream has finished, with all
+ *   of its input
+ * @CONDUIT_EXECUTOR_INPUT_BATCHES: the step works batch by batch: it runs once per batch of at
+ *   most %CONDUIT_RUN_BATCH_SIZE items, in order, one batch at a time, while the steps before
+ *   it still work
+ *
+ * How a step takes its input.
+ */
+typedef enum
+{
+  CONDUIT_EXECUTOR_INPUT_ALL,
+  CONDUIT_EXECUTOR_INPUT_BATCHES,
+} ConduitExecutorInput;
+
+/* At most this many items go into one call of a batched step; a step's input waits while the
+ * inboxes of the batched steps after it hold twice as many (back-pressure). */
+#define CONDUIT_RUN_BATCH_SIZE 512
+
 typedef struct _ConduitRun            ConduitRun;
 typedef struct _ConduitExecutorOutput ConduitExecutorOutput;
 typedef struct _ConduitStepContext    ConduitStepContext;
@@ -41,6 +62,15 @@ G_DECLARE_INTERFACE (ConduitExecutor, conduit_executor, CONDUIT, EXECUTOR, GObje
  *   before changing one) and sorts the results into output ports
  * @execute_finish: returns the output, or an error that fails the node as a whole; when
  *   %NULL, the result must be a #GTask returning the output as its pointer
+ * @get_input_mode: (nullable): whether the step takes its input in batches; %NULL means
+ *   %CONDUIT_EXECUTOR_INPUT_ALL, so a step not written for batches sees what it always saw.
+ *   Asked once, after @prepare
+ * @has_more: (nullable): whether the step has more output to give without more input (Read
+ *   File gives a big file a batch at a time): the runner then calls @execute_async again with
+ *   no items when the steps after it have room
+ * @end_async: (nullable): called once after the last batch (a file written in batches is put
+ *   in place here); an error fails the node as a whole
+ * @end_finish: (nullable): the result of @end_async; when %NULL, a #GTask returning a boolean
  *
  * What the runner calls to make one type of node do its work.
  */
@@ -62,6 +92,17 @@ struct _ConduitExecutorInterface
   ConduitExecutorOutput *(*execute_finish) (ConduitExecutor      *self,
                                             GAsyncResult         *result,
                                             GError              **error);
+  ConduitExecutorInput   (*get_input_mode) (ConduitExecutor      *self);
+  gboolean               (*has_more)       (ConduitExecutor      *self);
+  void                   (*end_async)      (ConduitExecutor      *self,
+                                            ConduitRun           *run,
+                                            ConduitNode          *node,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+  gboolean               (*end_finish)     (ConduitExecutor      *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
 };
 
 GQuark                 conduit_executor_error_quark   (void);
@@ -77,6 +118,17 @@ void                   conduit_executor_execute_async (ConduitExecutor      *sel
                                                        GAsyncReadyCallback   callback,
                                                        gpointer              user_data);
 ConduitExecutorOutput *conduit_executor_execute_finish (ConduitExecutor     *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+ConduitExecutorInput   conduit_executor_get_input_mode (ConduitExecutor     *self);
+gboolean               conduit_executor_has_more      (ConduitExecutor      *self);
+void                   conduit_executor_end_async     (ConduitExecutor      *self,
+                                                       ConduitRun           *run,
+                                                       ConduitNode          *node,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+gboolean               conduit_executor_end_finish    (ConduitExecutor      *self,
                                                        GAsyncResult         *result,
                                                        GError              **error);
 void                   conduit_executors_add_builtin  (GHashTable           *table);

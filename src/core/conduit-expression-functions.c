@@ -176,7 +176,7 @@ change_case (EvalContext  *c,
     }
   else
     {
-      g_autofree char *changed = upper ? g_utf8_strup (text, length) : g_utf8_strdown (text, length);
+      g_autofree char *changed = conduit_utf8_change_case (text, length, upper);
 
       return conduit_value_new_string (c->arena, changed, strlen (changed));
     }

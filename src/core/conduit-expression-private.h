@@ -182,6 +182,11 @@ void                conduit_expression_syntax_error_at (GError          **error,
                                                       guint               length,
                                                       const char         *detail);
 
+/* case changes that do not depend on the locale (conduit-expression-case.c) */
+char               *conduit_utf8_change_case         (const char         *text,
+                                                      gsize               length,
+                                                      gboolean            upper);
+
 /* date parsing, shared with the validation of date fields */
 gboolean            conduit_date_parse_iso           (const char         *text,
                                                       gsize               length,

@@ -35,6 +35,8 @@ typedef enum
   OP_PRUNE,
   OP_FLUSH,
   OP_STOP,
+  OP_START_RANGE,
+  OP_END_RANGE,
 } OpType;
 
 /* A caller that blocks until its op is committed waits on this; it lives on the caller's stack
@@ -70,6 +72,7 @@ typedef struct
   char             **keys;      /* for OP_BEGIN_POLLED_RUN, one per item */
   GArray            *fired;     /* of guint: the items whose keys were new */
   GArray            *ids;       /* of gint64, for OP_MARK_HANDLED */
+  guint              n_range;   /* for OP_START_RANGE and OP_END_RANGE: items from step's */
   SyncWait          *wait;      /* (nullable) a caller blocked until the commit */
   /* results, written by the writer thread */
   gint64             result_id;
@@ -93,6 +96,8 @@ enum {
   STMT_CLEAR_CURSOR,
   STMT_SEE_AGAIN,
   STMT_SEE_FIRST,
+  STMT_START_RANGE,
+  STMT_END_RANGE,
   N_STMTS
 };
 

@@ -53,6 +53,16 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_SEE_FIRST] =
     "INSERT INTO trigger_seen (flow, trigger, key, first_seen_at, last_seen_at) "
     "VALUES (?1, ?2, ?3, ?4, ?4)",
+  /* A batch's marks in one statement: items ?3 … ?3 + ?7 - 1 (a database step's batch). */
+  [STMT_START_RANGE] =
+    "WITH RECURSIVE batch (i) AS (SELECT ?3 UNION ALL SELECT i + 1 FROM batch WHERE i + 1 < ?3 + ?7) "
+    "INSERT INTO steps (run_id, node_id, item_index, attempt, started_at, finished_at, status, "
+    "http_status, delay_ms, items_in, items_out, items_failed) "
+    "SELECT ?1, ?2, i, ?4, ?5, 0, ?6, 0, 0, 0, 0, 0 FROM batch",
+  /* Their end, for the items of the range whose end was not written one by one. */
+  [STMT_END_RANGE] =
+    "UPDATE steps SET status = ?6, finished_at = ?5 WHERE run_id = ?1 AND node_id = ?2 "
+    "AND item_index >= ?3 AND item_index < ?3 + ?7 AND attempt = ?4 AND status = 'started'",
 };
 
 /* Each migration takes the schema from version N to N + 1, in one transaction. */

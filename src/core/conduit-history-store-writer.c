@@ -415,6 +415,20 @@ apply_op (ConduitHistoryStore *self,
       step_stmt (self, stmt, &op->error);
       break;
 
+    case OP_START_RANGE:
+    case OP_END_RANGE:
+      stmt = self->stmts[op->type == OP_START_RANGE ? STMT_START_RANGE : STMT_END_RANGE];
+      sqlite3_bind_int64 (stmt, 1, op->step->run_id);
+      sqlite3_bind_text (stmt, 2, op->step->node_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int (stmt, 3, op->step->item_index);
+      sqlite3_bind_int (stmt, 4, op->step->attempt);
+      sqlite3_bind_int64 (stmt, 5, op->type == OP_START_RANGE ? op->step->started_us
+                                                              : op->step->finished_us);
+      sqlite3_bind_text (stmt, 6, op->step->status, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 7, op->n_range);
+      step_stmt (self, stmt, &op->error);
+      break;
+
     case OP_ITEM:
       stmt = self->stmts[STMT_INSERT_ITEM];
       sqlite3_bind_int64 (stmt, 1, op->item->run_id);

@@ -473,6 +473,84 @@ conduit_history_store_start_attempt_finish (ConduitHistoryStore  *self,
 }
 
 /**
+ * conduit_history_store_start_attempts_async:
+ * @self: a store
+ * @first: the attempt of the first item, with the status "started"
+ * @n_items: how many items, from @first's item index on, start the same attempt
+ * @callback: called once the marks are committed (or could not be)
+ * @user_data: data for @callback
+ *
+ * conduit_history_store_start_attempt_async() for a batch of items sent together (a database
+ * step's transaction), written in one statement.
+ */
+void
+conduit_history_store_start_attempts_async (ConduitHistoryStore     *self,
+                                            const ConduitStepRecord *first,
+                                            guint                    n_items,
+                                            GAsyncReadyCallback      callback,
+                                            gpointer                 user_data)
+{
+  Op *op;
+
+  g_return_if_fail (CONDUIT_IS_HISTORY_STORE (self));
+  g_return_if_fail (first != NULL && first->node_id != NULL && first->attempt > 0);
+  g_return_if_fail (first->item_index >= 0);
+  g_return_if_fail (g_strcmp0 (first->status, "started") == 0);
+
+  op = g_new0 (Op, 1);
+  op->type = OP_START_RANGE;
+  op->step = conduit_step_record_copy (first);
+  op->n_range = n_items;
+  op->task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (op->task, conduit_history_store_start_attempts_async);
+  conduit_history_push_op (self, op);
+}
+
+/**
+ * conduit_history_store_start_attempts_finish:
+ * @self: a store
+ * @result: the result
+ * @error: return location for an error
+ *
+ * Returns: whether the marks are committed
+ */
+gboolean
+conduit_history_store_start_attempts_finish (ConduitHistoryStore  *self,
+                                             GAsyncResult         *result,
+                                             GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * conduit_history_store_end_attempts:
+ * @self: a store
+ * @first: the end of the first item's attempt: its status (e.g. "ok") and finished time
+ * @n_items: how many items, from @first's item index on
+ *
+ * Queues the end of a batch's attempts: the marks of those items still "started" take
+ * @first's status and end time. Items whose attempt ended otherwise are written before, one by
+ * one, with conduit_history_store_add_step().
+ */
+void
+conduit_history_store_end_attempts (ConduitHistoryStore     *self,
+                                    const ConduitStepRecord *first,
+                                    guint                    n_items)
+{
+  Op *op;
+
+  g_return_if_fail (CONDUIT_IS_HISTORY_STORE (self));
+  g_return_if_fail (first != NULL && first->node_id != NULL && first->attempt > 0);
+
+  op = g_new0 (Op, 1);
+  op->type = OP_END_RANGE;
+  op->step = conduit_step_record_copy (first);
+  op->n_range = n_items;
+  conduit_history_push_op (self, op);
+}
+
+/**
  * conduit_history_store_add_item:
  * @self: a store
  * @run_id: the run

@@ -151,6 +151,17 @@ void                 conduit_history_store_start_attempt_async (ConduitHistorySt
 gboolean             conduit_history_store_start_attempt_finish (ConduitHistoryStore *self,
                                                                  GAsyncResult        *result,
                                                                  GError             **error);
+void                 conduit_history_store_start_attempts_async (ConduitHistoryStore     *self,
+                                                                 const ConduitStepRecord *first,
+                                                                 guint                    n_items,
+                                                                 GAsyncReadyCallback      callback,
+                                                                 gpointer                 user_data);
+gboolean             conduit_history_store_start_attempts_finish (ConduitHistoryStore *self,
+                                                                  GAsyncResult        *result,
+                                                                  GError             **error);
+void                 conduit_history_store_end_attempts (ConduitHistoryStore     *self,
+                                                         const ConduitStepRecord *first,
+                                                         guint                    n_items);
 void                 conduit_history_store_add_step         (ConduitHistoryStore   *self,
                                                              const ConduitStepRecord *step);
 void                 conduit_history_store_add_item         (ConduitHistoryStore   *self,

@@ -146,7 +146,8 @@ conduit_mapping_preview (ConduitMapping  *mapping,
       if (row->status == CONDUIT_MAPPING_ROW_STATUS_PROBLEM)
         continue;
 
-      row->value = conduit_mapping_preview_row (mapping, i, record, &reasons);
+      row->value = conduit_mapping_preview_row_full (mapping, i, record, &row->written,
+                                                     &reasons);
       for (guint r = 0; reasons != NULL && r < reasons->len; r++)
         {
           ConduitMappingReason *reason = g_ptr_array_index (reasons, r);
@@ -157,7 +158,10 @@ conduit_mapping_preview (ConduitMapping  *mapping,
             computed = FALSE;
         }
       if (!computed)
-        g_clear_pointer (&row->value, json_node_unref);
+        {
+          g_clear_pointer (&row->value, json_node_unref);
+          row->written = FALSE;
+        }
     }
 
   for (guint i = 0; i < n; i++)

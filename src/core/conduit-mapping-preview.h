@@ -54,6 +54,10 @@ typedef struct
  * @status: how the row fares
  * @reasons: (element-type ConduitMappingPreviewReason): why, the first one deciding @status;
  *   empty when the row passes
+ * @written: whether the record sent would hold the row's field: %FALSE when the value is
+ *   missing and the field left out, %TRUE for a value and for a null that is written (the
+ *   `null` literal, a null constant, a row that keeps nulls), so that a preview can show a
+ *   null and a field left out apart
  *
  * One row of a mapping applied to one sample record.
  */
@@ -62,6 +66,7 @@ typedef struct
   JsonNode                *value;
   ConduitMappingRowStatus  status;
   GPtrArray               *reasons;
+  gboolean                 written;
 } ConduitMappingPreviewRow;
 
 void            conduit_mapping_preview_reason_free (ConduitMappingPreviewReason *reason);

@@ -443,6 +443,25 @@ conduit_oauth_sign_in_start (ConduitOAuthSignIn  *self,
     return FALSE;
   conduit_redactor_add_secret (conduit_redactor_get_default (), self->verifier);
 
+  /* RFC 8252 wants any port accepted on the loopback; a provider that compares the callback
+   * address exactly (Salesforce) gets the one the person registered with it */
+  if (self->port == 0)
+    {
+      const char *wanted = conduit_credential_get_field (self->credential, "redirect_port");
+      guint64 number = 0;
+
+      if (wanted != NULL && *wanted != '\0' &&
+          !g_ascii_string_to_unsigned (wanted, 10, 1, G_MAXUINT16, &number, NULL))
+        {
+          g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_FAILED,
+                       _("the sign-in port “%s” of credential “%s” is not a port number "
+                         "(1 to 65535)"), wanted, id);
+          return FALSE;
+        }
+      if (wanted != NULL && *wanted != '\0')
+        self->port = (guint16)number;
+    }
+
   self->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (self->server, NULL, handle_redirect, self, NULL);
 

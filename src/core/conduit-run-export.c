@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "conduit-run-export.h"
 
 /* One JSON form of a recorded run, for the app's "Export Run" and `conduit-cli history show
@@ -184,4 +186,160 @@ conduit_run_export_to_json (ConduitHistoryStore  *store,
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
+}
+
+static char *
+format_list_time (gint64 us)
+{
+  g_autoptr(GDateTime) time = NULL;
+
+  if (us <= 0)
+    return NULL;
+  time = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
+  return g_date_time_format_iso8601 (time);
+}
+
+/**
+ * conduit_run_list_write:
+ * @runs: (element-type ConduitRunRecord): the runs, in the order to write them
+ * @format: the record format (CSV for the app's "Export List…" and `history list --csv`)
+ * @stream: where to write
+ * @error: return location for a #GError
+ *
+ * Writes one row per run through the one record writer, with the columns the history list
+ * shows and times as ISO 8601 in UTC (as the JSON export), so a spreadsheet sorts them.
+ *
+ * Returns: %TRUE when every row was written and the writer finished
+ */
+gboolean
+conduit_run_list_write (GPtrArray            *runs,
+                        ConduitRecordFormat   format,
+                        GOutputStream        *stream,
+                        GError              **error)
+{
+  static const char * const columns[] = {
+    "id", "flow", "trigger", "status", "started", "finished", "items_in", "items_ok",
+    "items_failed", "items_rejected", "error", NULL
+  };
+  g_autoptr(ConduitRecordWriter) writer = conduit_record_writer_new (stream, format);
+
+  conduit_record_writer_set_columns (writer, columns);
+  for (guint i = 0; i < runs->len; i++)
+    {
+      const ConduitRunRecord *run = g_ptr_array_index (runs, i);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, run->id);
+      g_autofree char *started = format_list_time (run->started_us);
+      g_autofree char *finished = format_list_time (run->finished_us);
+      g_autofree char *items_in = g_strdup_printf ("%u", run->items_in);
+      g_autofree char *items_ok = g_strdup_printf ("%u", run->items_ok);
+      g_autofree char *items_failed = g_strdup_printf ("%u", run->items_failed);
+      g_autofree char *items_rejected = g_strdup_printf ("%u", run->items_rejected);
+      const char *fields[] = {
+        id, run->flow, run->trigger_kind, conduit_run_status_to_string (run->status), started,
+        finished, items_in, items_ok, items_failed, items_rejected, run->error
+      };
+
+      if (!conduit_record_writer_write_row (writer, fields, G_N_ELEMENTS (fields), error))
+        return FALSE;
+    }
+  return conduit_record_writer_finish (writer, error);
+}
+
+/**
+ * conduit_run_describe_item_samples:
+ * @steps: (element-type ConduitStepRecord): a run's steps, as the history lists them
+ * @items: (element-type ConduitItemRecord): the run's items, as the history keeps them
+ * @node_id: a node of the run
+ *
+ * The history keeps every item that failed or was rejected, but of the others only the first
+ * few per node and port (conduit_runner_set_item_samples()); this says so where it matters, so
+ * that the history pane and `conduit-cli history show` never pass a sample off as the whole.
+ *
+ * Returns: (transfer full) (nullable): e.g. “showing 100 of 200000 items in; showing 139 of
+ *   200000 items out”, or %NULL when every item of @node_id is kept
+ */
+char *
+conduit_run_describe_item_samples (GPtrArray  *steps,
+                                   GPtrArray  *items,
+                                   const char *node_id)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint64 total_in = 0, total_out = 0;
+  guint kept_in = 0, kept_out = 0;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (steps != NULL && items != NULL && node_id != NULL, NULL);
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      ConduitStepRecord *step = g_ptr_array_index (steps, i);
+
+      /* the node's own step (not an attempt of one item) has its counts */
+      if (step->item_index >= 0 || step->attempt != 0 || g_strcmp0 (step->node_id, node_id) != 0)
+        continue;
+      total_in = step->items_in;
+      total_out = (guint64)step->items_out + step->items_failed;
+      found = TRUE;
+    }
+  if (!found)
+    return NULL;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      ConduitItemRecord *item = g_ptr_array_index (items, i);
+
+      if (g_strcmp0 (item->node_id, node_id) != 0)
+        continue;
+      if (item->is_output)
+        kept_out++;
+      else
+        kept_in++;
+    }
+
+  /* a node that sends nothing on keeps nothing out (a trigger keeps nothing in) */
+  if (kept_in > 0 && kept_in < total_in)
+    g_string_append_printf (text, _("showing %u of %'" G_GUINT64_FORMAT " items in"), kept_in,
+                            total_in);
+  if (kept_out > 0 && kept_out < total_out)
+    g_string_append_printf (text, _("%sshowing %u of %'" G_GUINT64_FORMAT " items out"),
+                            text->len > 0 ? "; " : "", kept_out, total_out);
+  return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+}
+
+static gint
+compare_rank (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
+{
+  GHashTable *rank = user_data;
+  guint ra = GPOINTER_TO_UINT (g_hash_table_lookup (rank, (*(ConduitItemRecord **)a)->node_id));
+  guint rb = GPOINTER_TO_UINT (g_hash_table_lookup (rank, (*(ConduitItemRecord **)b)->node_id));
+
+  return ra < rb ? -1 : ra > rb;
+}
+
+/**
+ * conduit_run_group_items_by_node:
+ * @items: (element-type ConduitItemRecord): a run's items, as the history lists them
+ *
+ * In a streaming run the steps work at the same time, so the history holds their items
+ * interleaved; this puts each node's items together, nodes in the order their first item was
+ * written, each node's items in their own order (a stable sort: a run whose nodes ran one
+ * after the other keeps its order).
+ */
+void
+conduit_run_group_items_by_node (GPtrArray *items)
+{
+  g_autoptr(GHashTable) rank = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_return_if_fail (items != NULL);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      ConduitItemRecord *item = g_ptr_array_index (items, i);
+
+      if (!g_hash_table_contains (rank, item->node_id))
+        g_hash_table_insert (rank, item->node_id, GUINT_TO_POINTER (g_hash_table_size (rank)));
+    }
+  g_ptr_array_sort_with_data (items, compare_rank, rank);
 }

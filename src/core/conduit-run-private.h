@@ -23,8 +23,10 @@ typedef struct
   ConduitRun       *run;         /* unowned */
   ConduitNode      *node;
   ConduitConnector *connector;
-  GPtrArray        *inbox;       /* of JsonNode */
+  GPtrArray        *inbox;       /* of JsonNode, waiting to be worked */
+  GPtrArray        *batch;       /* of JsonNode, the batch being worked */
   GPtrArray        *downstream;  /* of NodeData, unowned, distinct */
+  GPtrArray        *upstream;    /* of NodeData, unowned, distinct */
   guint             pending;
   gboolean          reachable;
   ConduitStepStatus state;
@@ -37,6 +39,15 @@ typedef struct
   gint64            started_us;
   ConduitExecutor  *executor;
   GHashTable       *outputs;     /* port → GPtrArray, when keep_outputs */
+  GHashTable       *recorded;    /* port → items seen so far, for the history's positions */
+  guint             batch_start; /* position of the batch's first item in the node's input */
+  gboolean          batched;     /* the executor takes its input in batches */
+  gboolean          started;     /* its executor is made and prepared (or it failed doing so) */
+  gboolean          busy;        /* a batch (or the end) is being worked */
+  gboolean          ran;         /* it worked at least one batch */
+  guint             items_ended; /* of items_ok, those that left by a port with no link */
+  gboolean          done;
+  gboolean          cancelled;
 } NodeData;
 
 struct _ConduitRun
@@ -61,16 +72,22 @@ struct _ConduitRun
   gboolean          node_failed;
   gboolean          recorded;
   gboolean          keep_outputs;
+  guint             keep_outputs_limit;
   char            **poll_keys;     /* (nullable) one per trigger item, for a polling trigger */
   char             *poll_cursor;
   gboolean          nothing_new;   /* a poll whose records were all seen before */
   gboolean          interrupted;  /* cancelled because the process stops: see below */
+  GHashTable       *late_trigger_items;  /* positions ≥ MAX_RECORDED_ITEMS recorded */
 };
 
 void conduit_run_record_items (ConduitRun *self,
                                NodeData   *data,
                                const char *port,
                                gboolean    is_output,
+                               gboolean    keep_all,
                                GPtrArray  *items);
+
+void conduit_run_record_trigger_item (ConduitRun *self,
+                                      guint       position);
 
 G_END_DECLS

@@ -23,21 +23,34 @@
 /* Writing a run down in the history: its start (for a polling trigger, together with the keys
  * and cursor of what it found), and the items each node takes in and sends out. */
 
+/* Items are written with their position in what the node took in or sent out of @port, across
+ * batches. Of the items that went well only the first few are kept (the runner's item
+ * samples); failed and rejected ones (@keep_all) are all kept, since a person needs each one's
+ * reason and re-running the failed items needs the items. */
 void
 conduit_run_record_items (ConduitRun *self,
                           NodeData   *data,
                           const char *port,
                           gboolean    is_output,
+                          gboolean    keep_all,
                           GPtrArray  *items)
 {
   ConduitHistoryStore *history = conduit_runner_get_history (self->runner);
   g_autoptr(JsonGenerator) generator = NULL;
+  guint limit = keep_all ? G_MAXUINT : conduit_runner_get_item_samples (self->runner);
+  g_autofree char *key = g_strconcat (is_output ? "out:" : "in:", port, NULL);
+  guint seen;
 
   if (history == NULL || self->record.id == 0 || items == NULL)
     return;
 
+  if (data->recorded == NULL)
+    data->recorded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  seen = GPOINTER_TO_UINT (g_hash_table_lookup (data->recorded, key));
+  g_hash_table_replace (data->recorded, g_strdup (key), GUINT_TO_POINTER (seen + items->len));
+
   generator = json_generator_new ();
-  for (guint i = 0; i < items->len && i < MAX_RECORDED_ITEMS; i++)
+  for (guint i = 0; i < items->len && seen + i < limit; i++)
     {
       g_autofree char *text = NULL;
       g_autofree char *redacted = NULL;
@@ -46,8 +59,33 @@ conduit_run_record_items (ConduitRun *self,
       text = json_generator_to_data (generator, NULL);
       redacted = conduit_run_redact (self, text);
       conduit_history_store_add_item (history, self->record.id, conduit_node_get_id (data->node),
-                                      port, is_output, i, redacted);
+                                      port, is_output, seen + i, redacted);
     }
+}
+
+/* One trigger item beyond those recorded at the start (see conduit_run_record_attempt()). */
+void
+conduit_run_record_trigger_item (ConduitRun *self,
+                                 guint       position)
+{
+  ConduitHistoryStore *history = conduit_runner_get_history (self->runner);
+  g_autoptr(JsonGenerator) generator = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *redacted = NULL;
+
+  if (history == NULL || self->record.id == 0 || position >= self->trigger_items->len)
+    return;
+  if (self->late_trigger_items == NULL)
+    self->late_trigger_items = g_hash_table_new (NULL, NULL);
+  if (!g_hash_table_add (self->late_trigger_items, GUINT_TO_POINTER (position)))
+    return;
+
+  generator = json_generator_new ();
+  json_generator_set_root (generator, g_ptr_array_index (self->trigger_items, position));
+  text = json_generator_to_data (generator, NULL);
+  redacted = conduit_run_redact (self, text);
+  conduit_history_store_add_item (history, self->record.id, self->trigger_id, "out", TRUE,
+                                  position, redacted);
 }
 
 static void

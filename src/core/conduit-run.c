@@ -41,7 +41,10 @@ node_data_free (NodeData *data)
   g_clear_object (&data->node);
   g_clear_object (&data->connector);
   g_clear_pointer (&data->inbox, g_ptr_array_unref);
+  g_clear_pointer (&data->batch, g_ptr_array_unref);
   g_clear_pointer (&data->downstream, g_ptr_array_unref);
+  g_clear_pointer (&data->upstream, g_ptr_array_unref);
+  g_clear_pointer (&data->recorded, g_hash_table_unref);
   g_clear_pointer (&data->outputs, g_hash_table_unref);
   g_clear_object (&data->executor);
   g_free (data->error);
@@ -64,6 +67,7 @@ conduit_run_finalize (GObject *object)
   g_clear_pointer (&self->nodes, g_hash_table_unref);
   g_clear_object (&self->redactor);
   g_clear_pointer (&self->credentials, g_hash_table_unref);
+  g_clear_pointer (&self->late_trigger_items, g_hash_table_unref);
   g_clear_object (&self->task);
   g_free (self->record.error);
 
@@ -82,6 +86,7 @@ conduit_run_init (ConduitRun *self)
   self->nodes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                        (GDestroyNotify)node_data_free);
   self->redactor = conduit_redactor_new ();
+  self->keep_outputs_limit = G_MAXUINT;
   self->credentials = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
@@ -297,6 +302,7 @@ conduit_run_new (ConduitRunner  *runner,
       data->connector = g_object_ref (connector);
       data->inbox = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
       data->downstream = g_ptr_array_new ();
+      data->upstream = g_ptr_array_new ();
       g_hash_table_insert (self->nodes, (char *)conduit_node_get_id (node), data);
     }
 
@@ -308,7 +314,10 @@ conduit_run_new (ConduitRunner  *runner,
       NodeData *to = g_hash_table_lookup (self->nodes, conduit_link_get_to_node (link));
 
       if (from != NULL && to != NULL && !g_ptr_array_find (from->downstream, to, NULL))
-        g_ptr_array_add (from->downstream, to);
+        {
+          g_ptr_array_add (from->downstream, to);
+          g_ptr_array_add (to->upstream, from);
+        }
     }
 
   self->trigger = find_trigger (self, trigger_id, error);
@@ -570,6 +579,24 @@ conduit_run_set_keep_outputs (ConduitRun *self,
   g_return_if_fail (CONDUIT_IS_RUN (self));
 
   self->keep_outputs = keep_outputs;
+}
+
+/**
+ * conduit_run_set_keep_outputs_limit:
+ * @self: a run, before it executes
+ * @max_items: keep at most this many items per node and port
+ *
+ * With conduit_run_set_keep_outputs(), keeps only the first @max_items of each port, so that a
+ * run of a million records does not keep them all; `conduit-cli run` keeps a few, which is all
+ * its explanations need. Unlimited unless set.
+ */
+void
+conduit_run_set_keep_outputs_limit (ConduitRun *self,
+                                    guint       max_items)
+{
+  g_return_if_fail (CONDUIT_IS_RUN (self));
+
+  self->keep_outputs_limit = max_items;
 }
 
 /**
@@ -844,6 +871,14 @@ conduit_run_record_attempt (ConduitRun        *self,
   step->run_id = self->record.id;
   conduit_history_store_add_step (history, step);
   step->error_message = original;
+
+  /* Re-running the failed items starts from the trigger's item at the failed item's position;
+   * the history keeps the first MAX_RECORDED_ITEMS a run starts with, so a later one that
+   * failed is kept now. */
+  if (step->item_index >= MAX_RECORDED_ITEMS && (guint)step->item_index < self->trigger_items->len &&
+      (g_strcmp0 (step->status, "failed") == 0 || g_strcmp0 (step->status, "rejected") == 0 ||
+       g_strcmp0 (step->status, "unknown") == 0))
+    conduit_run_record_trigger_item (self, (guint)step->item_index);
 }
 
 static void
@@ -922,423 +957,5 @@ conduit_run_start_attempt_finish (ConduitRun    *self,
                                   GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* Executing */
-
-static void start_node (ConduitRun *self,
-                        NodeData   *data);
-
-static void
-finish_run (ConduitRun *self)
-{
-  ConduitHistoryStore *history = conduit_runner_get_history (self->runner);
-  GCancellable *cancellable = g_task_get_cancellable (self->task);
-  g_autoptr(GTask) task = g_steal_pointer (&self->task);
-  ConduitRunRecord *record = &self->record;
-
-  record->finished_us = conduit_clock_get_wall_us (conduit_runner_get_clock (self->runner));
-  record->items_ok = self->items_ended_ok;
-
-  if (cancellable != NULL && g_cancellable_is_cancelled (cancellable) && self->interrupted)
-    {
-      record->status = CONDUIT_RUN_STATUS_INTERRUPTED;
-      if (record->error == NULL)
-        record->error = g_strdup (_("The run was interrupted: the server stopped before it "
-                                    "finished"));
-    }
-  else if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
-    {
-      record->status = CONDUIT_RUN_STATUS_CANCELLED;
-      if (record->error == NULL)
-        record->error = g_strdup (_("The run was cancelled"));
-    }
-  else if (self->node_failed)
-    record->status = CONDUIT_RUN_STATUS_FAILED;
-  else if (record->items_failed == 0 && record->items_rejected == 0)
-    record->status = CONDUIT_RUN_STATUS_SUCCEEDED;
-  else if (record->items_ok > 0)
-    record->status = CONDUIT_RUN_STATUS_PARTIAL;
-  else
-    record->status = CONDUIT_RUN_STATUS_FAILED;
-
-  if (history != NULL && record->id > 0)
-    {
-      g_autofree char *error = conduit_run_redact (self, record->error);
-      char *original = record->error;
-
-      record->error = error;
-      conduit_history_store_finish_run (history, record);
-      record->error = original;
-    }
-
-  conduit_runner_emit_run_finished (self->runner, self);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-node_done (ConduitRun *self,
-           NodeData   *data)
-{
-  ConduitHistoryStore *history = conduit_runner_get_history (self->runner);
-
-  if (history != NULL && self->record.id > 0)
-    {
-      ConduitStepRecord step = { 0 };
-
-      step.run_id = self->record.id;
-      step.node_id = (char *)conduit_node_get_id (data->node);
-      step.item_index = -1;
-      step.attempt = 0;
-      step.started_us = data->started_us;
-      step.finished_us = conduit_clock_get_wall_us (conduit_runner_get_clock (self->runner));
-      step.status = (char *)conduit_step_status_to_string (data->state);
-      step.items_in = data->items_in;
-      step.items_out = data->items_ok;
-      step.items_failed = data->items_failed + data->items_rejected;
-      step.error_kind = data->error != NULL
-                          ? (char *)conduit_error_kind_to_string (CONDUIT_ERROR_KIND_NODE) : NULL;
-      step.error_message = data->error;
-      conduit_run_record_attempt (self, &step);
-    }
-
-  conduit_runner_emit_node_finished (self->runner, self, conduit_node_get_id (data->node),
-                                     data->items_ok, data->items_failed, data->items_rejected);
-
-  g_clear_object (&data->executor);
-  self->n_done++;
-
-  for (guint i = 0; i < data->downstream->len; i++)
-    {
-      NodeData *next = g_ptr_array_index (data->downstream, i);
-
-      g_assert (next->pending > 0);
-      if (--next->pending == 0)
-        start_node (self, next);
-    }
-
-  if (self->n_done == self->n_reachable && self->task != NULL)
-    finish_run (self);
-}
-
-static void
-route_output (ConduitRun            *self,
-              NodeData              *data,
-              ConduitExecutorOutput *output)
-{
-  g_auto(GStrv) ports = conduit_executor_output_dup_ports (output);
-  const char *node_id = conduit_node_get_id (data->node);
-  GListModel *links = conduit_flow_get_links (self->flow);
-  guint n_links = g_list_model_get_n_items (links);
-  gboolean is_trigger = data == self->trigger;
-
-  for (guint p = 0; ports[p] != NULL; p++)
-    {
-      GPtrArray *items = conduit_executor_output_get (output, ports[p]);
-      const ConduitPortSpec *spec = conduit_connector_find_output (data->connector, ports[p]);
-      gboolean is_error = spec != NULL && spec->is_error;
-      gboolean is_rejected = is_error && g_str_equal (ports[p], "rejected");
-      gboolean linked = FALSE;
-
-      if (spec == NULL)
-        g_critical ("Node %s sent items out of an unknown port %s", node_id, ports[p]);
-
-      /* A trigger's items were recorded with the run's start, unless it found them itself,
-       * as a poll trigger (New E-mail, New File on SFTP) does: then they are recorded here,
-       * so the history shows them and `conduit-cli test save` keeps them as the test's input. */
-      if (!is_trigger || self->trigger_items == NULL || self->trigger_items->len == 0)
-        conduit_run_record_items (self, data, ports[p], TRUE, items);
-
-      if (self->keep_outputs)
-        {
-          if (data->outputs == NULL)
-            data->outputs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                   (GDestroyNotify)g_ptr_array_unref);
-          g_hash_table_insert (data->outputs, g_strdup (ports[p]), g_ptr_array_ref (items));
-        }
-
-      for (guint i = 0; i < n_links; i++)
-        {
-          g_autoptr(ConduitLink) link = g_list_model_get_item (links, i);
-          NodeData *to;
-
-          if (!g_str_equal (conduit_link_get_from_node (link), node_id) ||
-              !g_str_equal (conduit_link_get_from_port (link), ports[p]))
-            continue;
-
-          to = g_hash_table_lookup (self->nodes, conduit_link_get_to_node (link));
-          if (to == NULL)
-            continue;
-          linked = TRUE;
-          for (guint j = 0; j < items->len; j++)
-            g_ptr_array_add (to->inbox, json_node_ref (g_ptr_array_index (items, j)));
-        }
-
-      if (is_rejected)
-        data->items_rejected += items->len;
-      else if (is_error)
-        data->items_failed += items->len;
-      else
-        data->items_ok += items->len;
-
-      if (is_rejected)
-        self->record.items_rejected += items->len;
-      else if (is_error)
-        self->record.items_failed += items->len;
-      else if (!linked)
-        self->items_ended_ok += items->len;
-    }
-}
-
-/* What kind of failure @error is, in words that do not depend on the language. */
-static ConduitErrorKind
-error_kind_of (const GError *error)
-{
-  ConduitErrorKind kind = CONDUIT_ERROR_KIND_CREDENTIAL;
-
-  if (error->domain == CONDUIT_CREDENTIAL_ERROR)
-    {
-      conduit_error_kind_from_string (conduit_credential_error_kind (error), &kind);
-      return kind;
-    }
-  if (error->domain != CONDUIT_EXECUTOR_ERROR)
-    return CONDUIT_ERROR_KIND_NODE;
-
-  switch (error->code)
-    {
-    case CONDUIT_EXECUTOR_ERROR_FILE:
-      return CONDUIT_ERROR_KIND_FILE;
-    case CONDUIT_EXECUTOR_ERROR_CREDENTIAL:
-      return CONDUIT_ERROR_KIND_CREDENTIAL;
-    case CONDUIT_EXECUTOR_ERROR_SETTING:
-      return CONDUIT_ERROR_KIND_SETTING;
-    default:
-      return CONDUIT_ERROR_KIND_NODE;
-    }
-}
-
-static void
-fail_node (ConduitRun *self,
-           NodeData   *data,
-           GError     *error)
-{
-  const ConduitPortSpec *error_port = NULL;
-  GPtrArray *outputs = conduit_connector_get_outputs (data->connector);
-  g_autoptr(ConduitExecutorOutput) output = conduit_executor_output_new ();
-  g_autofree char *message = conduit_run_redact (self, error->message);
-
-  for (guint i = 0; outputs != NULL && i < outputs->len; i++)
-    {
-      const ConduitPortSpec *port = g_ptr_array_index (outputs, i);
-      if (port->is_error)
-        {
-          error_port = port;
-          break;
-        }
-    }
-
-  g_free (data->error);
-  data->error = g_strdup (message);
-  data->error_kind = conduit_error_kind_to_string (error_kind_of (error));
-  data->state = CONDUIT_STEP_STATUS_FAILED;
-  self->node_failed = TRUE;
-  if (self->record.error == NULL)
-    self->record.error = g_strdup_printf (_("%s: %s"), conduit_node_get_id (data->node), message);
-
-  if (error_port != NULL)
-    {
-      for (guint i = 0; i < data->inbox->len; i++)
-        conduit_executor_output_add_error (output, error_port->id,
-                                           g_ptr_array_index (data->inbox, i), data->error_kind,
-                                           message, 0, 0);
-      route_output (self, data, output);
-    }
-  else
-    {
-      data->items_failed += data->inbox->len;
-      self->record.items_failed += data->inbox->len;
-    }
-}
-
-static void
-execute_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  NodeData *data = user_data;
-  g_autoptr(ConduitRun) self = g_object_ref (data->run);
-  g_autoptr(ConduitExecutorOutput) output = NULL;
-  g_autoptr(GError) error = NULL;
-
-  output = conduit_executor_execute_finish (CONDUIT_EXECUTOR (object), result, &error);
-
-  if (output == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        data->state = CONDUIT_STEP_STATUS_CANCELLED;
-      else
-        fail_node (self, data, error);
-    }
-  else
-    {
-      route_output (self, data, output);
-      if (data->items_failed + data->items_rejected == 0)
-        data->state = CONDUIT_STEP_STATUS_OK;
-      else if (data->items_ok > 0)
-        data->state = CONDUIT_STEP_STATUS_PARTIAL;
-      else
-        data->state = CONDUIT_STEP_STATUS_FAILED;
-    }
-
-  g_ptr_array_set_size (data->inbox, 0);
-  node_done (self, data);
-  /* The run held itself while a node was running. */
-  g_object_unref (self);
-}
-
-static void
-start_node (ConduitRun *self,
-            NodeData   *data)
-{
-  GCancellable *cancellable = g_task_get_cancellable (self->task);
-  g_autoptr(GError) error = NULL;
-  GType type;
-
-  data->started_us = conduit_clock_get_wall_us (conduit_runner_get_clock (self->runner));
-  data->items_in = data->inbox->len;
-
-  if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
-    {
-      data->state = CONDUIT_STEP_STATUS_CANCELLED;
-      node_done (self, data);
-      return;
-    }
-
-  if (data->inbox->len == 0 && data != self->trigger)
-    {
-      data->state = CONDUIT_STEP_STATUS_SKIPPED;
-      node_done (self, data);
-      return;
-    }
-
-  if (data != self->trigger)
-    conduit_run_record_items (self, data, "in", FALSE, data->inbox);
-
-  conduit_runner_emit_node_started (self->runner, self, conduit_node_get_id (data->node));
-  data->state = CONDUIT_STEP_STATUS_RUNNING;
-
-  type = conduit_runner_lookup_executor (self->runner, data->connector);
-  if (type == G_TYPE_INVALID || !g_type_is_a (type, CONDUIT_TYPE_EXECUTOR))
-    {
-      g_set_error (&error, CONDUIT_RUN_ERROR, CONDUIT_RUN_ERROR_NO_EXECUTOR,
-                   _("Conduit cannot run nodes of type “%s” yet"),
-                   conduit_node_get_connector_id (data->node));
-      fail_node (self, data, error);
-      node_done (self, data);
-      return;
-    }
-
-  data->executor = g_object_new (type, NULL);
-  if (!conduit_executor_prepare (data->executor, self, data->node, &error))
-    {
-      fail_node (self, data, error);
-      g_ptr_array_set_size (data->inbox, 0);
-      node_done (self, data);
-      return;
-    }
-
-  conduit_executor_execute_async (data->executor, self, data->node, data->inbox, cancellable,
-                                  execute_cb, data);
-  g_object_ref (self);
-}
-
-static void
-begin_execution (ConduitRun *self)
-{
-  if (self->nothing_new)
-    {
-      g_autoptr(GTask) task = g_steal_pointer (&self->task);
-
-      self->record.status = CONDUIT_RUN_STATUS_SUCCEEDED;
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  conduit_runner_emit_run_started (self->runner, self);
-
-  for (guint i = 0; i < self->trigger_items->len; i++)
-    g_ptr_array_add (self->trigger->inbox,
-                     json_node_ref (g_ptr_array_index (self->trigger_items, i)));
-
-  start_node (self, self->trigger);
-}
-
-static void
-execute_recorded_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(ConduitRun) self = user_data;
-  GError *error = NULL;
-
-  if (!conduit_run_record_finish (self, result, &error))
-    {
-      g_autoptr(GTask) task = g_steal_pointer (&self->task);
-      g_task_return_error (task, error);
-      return;
-    }
-
-  begin_execution (self);
-}
-
-/**
- * conduit_run_execute_async:
- * @self: a run
- * @cancellable: (nullable): stops the run: no new node starts, waits and requests in flight end
- * @callback: called when the run has ended
- * @user_data: data for @callback
- *
- * Executes the run, recording it first if conduit_run_record_async() was not called. Progress
- * is announced by the runner's signals.
- */
-void
-conduit_run_execute_async (ConduitRun          *self,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
-{
-  g_return_if_fail (CONDUIT_IS_RUN (self));
-  g_return_if_fail (self->task == NULL);
-
-  self->task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (self->task, conduit_run_execute_async);
-  /* A cancelled run still ends, with the status "cancelled", and is recorded as such. */
-  g_task_set_check_cancellable (self->task, FALSE);
-
-  if (!self->recorded)
-    conduit_run_record_async (self, cancellable, execute_recorded_cb, g_object_ref (self));
-  else
-    begin_execution (self);
-}
-
-/**
- * conduit_run_execute_finish:
- * @self: a run
- * @result: the result
- * @error: return location for an error
- *
- * A run that ran always finishes with %TRUE, whatever its status; %FALSE means it could not
- * start (the history could not record it).
- *
- * Returns: whether the run ran
- */
-gboolean
-conduit_run_execute_finish (ConduitRun    *self,
-                            GAsyncResult  *result,
-                            GError       **error)
-{
-  g_return_val_if_fail (G_IS_TASK (result), FALSE);
-
   return g_task_propagate_boolean (G_TASK (result), error);
 }

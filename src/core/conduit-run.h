@@ -63,6 +63,8 @@ GPtrArray           *conduit_run_get_node_output     (ConduitRun          *self,
                                                       const char          *port);
 void                 conduit_run_set_keep_outputs    (ConduitRun          *self,
                                                       gboolean             keep_outputs);
+void                 conduit_run_set_keep_outputs_limit (ConduitRun       *self,
+                                                      guint                max_items);
 
 /* Starting: conduit_runner_run_async() does both steps; the webhook server records first and
  * answers the sender before executing. */
@@ -88,6 +90,8 @@ gboolean             conduit_run_execute_finish      (ConduitRun          *self,
 ConduitStepContext  *conduit_run_get_context         (ConduitRun          *self);
 SoupSession         *conduit_run_get_session         (ConduitRun          *self);
 ConduitClock        *conduit_run_get_clock           (ConduitRun          *self);
+guint                conduit_run_get_batch_start     (ConduitRun          *self,
+                                                      ConduitNode         *node);
 ConduitHistoryStore *conduit_run_get_history         (ConduitRun          *self);
 ConduitConnector    *conduit_run_get_connector       (ConduitRun          *self,
                                                       ConduitNode         *node);

@@ -35,6 +35,7 @@ struct _ConduitRunner
   ConduitStepContext       *context;
   GHashTable               *executors;  /* connector id → GType */
   guint                     n_active;
+  guint                     item_samples;
 };
 
 enum {
@@ -42,6 +43,7 @@ enum {
   NODE_STARTED,
   NODE_FINISHED,
   RUN_FINISHED,
+  NODE_PROGRESS,
   N_SIGNALS
 };
 
@@ -112,6 +114,23 @@ conduit_runner_class_init (ConduitRunnerClass *klass)
                   G_TYPE_UINT);
 
   /**
+   * ConduitRunner::node-progress:
+   * @run: the run
+   * @node_id: the node
+   * @items_in: items that reached it so far
+   * @items_ok: items it sent on so far
+   * @items_failed: items that left through an error port so far
+   * @items_rejected: items it rejected so far
+   *
+   * A node finished a batch: its counts moved. A big run emits this once per batch of each
+   * node, so a window can show the counts while the run goes on.
+   */
+  signals[NODE_PROGRESS] =
+    g_signal_new ("node-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 6, CONDUIT_TYPE_RUN, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_UINT,
+                  G_TYPE_UINT, G_TYPE_UINT);
+
+  /**
    * ConduitRunner::run-finished:
    * @run: the run, with its final status
    *
@@ -125,6 +144,7 @@ conduit_runner_class_init (ConduitRunnerClass *klass)
 static void
 conduit_runner_init (ConduitRunner *self)
 {
+  self->item_samples = CONDUIT_RUNNER_DEFAULT_ITEM_SAMPLES;
   /* Many runs share the pool; the defaults (2 per host) would queue a burst of webhook events
    * behind each other. */
   self->session = soup_session_new_with_options ("max-conns", 256,
@@ -554,4 +574,65 @@ conduit_runner_emit_run_finished (ConduitRunner *self,
   self->n_active--;
   if (g_signal_has_handler_pending (self, signals[RUN_FINISHED], 0, TRUE))
     g_signal_emit (self, signals[RUN_FINISHED], 0, run);
+}
+
+/**
+ * conduit_runner_emit_node_progress:
+ * @self: a runner
+ * @run: the run
+ * @node_id: the node that finished a batch
+ * @items_in: its items in so far
+ * @items_ok: its items sent on so far
+ * @items_failed: its failed items so far
+ * @items_rejected: its rejected items so far
+ *
+ * Emits #ConduitRunner::node-progress.
+ */
+void
+conduit_runner_emit_node_progress (ConduitRunner *self,
+                                   ConduitRun    *run,
+                                   const char    *node_id,
+                                   guint          items_in,
+                                   guint          items_ok,
+                                   guint          items_failed,
+                                   guint          items_rejected)
+{
+  g_return_if_fail (CONDUIT_IS_RUNNER (self));
+
+  if (g_signal_has_handler_pending (self, signals[NODE_PROGRESS], 0, TRUE))
+    g_signal_emit (self, signals[NODE_PROGRESS], 0, run, node_id, items_in, items_ok,
+                   items_failed, items_rejected);
+}
+
+/**
+ * conduit_runner_set_item_samples:
+ * @self: a runner
+ * @n_items: how many items per node and port the history keeps of the items that went well
+ *
+ * A run's history keeps every item that failed or was rejected, with its reasons (re-running
+ * the failed items needs them), but of the items that went well only the first @n_items per
+ * node and port (%CONDUIT_RUNNER_DEFAULT_ITEM_SAMPLES unless set): a run of a million records
+ * must not write a million records into the history. The counts are always whole.
+ */
+void
+conduit_runner_set_item_samples (ConduitRunner *self,
+                                 guint          n_items)
+{
+  g_return_if_fail (CONDUIT_IS_RUNNER (self));
+
+  self->item_samples = n_items;
+}
+
+/**
+ * conduit_runner_get_item_samples:
+ * @self: a runner
+ *
+ * Returns: how many items that went well the history keeps per node and port
+ */
+guint
+conduit_runner_get_item_samples (ConduitRunner *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUNNER (self), CONDUIT_RUNNER_DEFAULT_ITEM_SAMPLES);
+
+  return self->item_samples;
 }

@@ -23,6 +23,9 @@ G_BEGIN_DECLS
 
 #define CONDUIT_TYPE_RUNNER (conduit_runner_get_type ())
 
+/* Items that went well kept in the history per node and port, unless set otherwise. */
+#define CONDUIT_RUNNER_DEFAULT_ITEM_SAMPLES 100
+
 G_DECLARE_FINAL_TYPE (ConduitRunner, conduit_runner, CONDUIT, RUNNER, GObject)
 
 ConduitRunner            *conduit_runner_new            (ConduitConnectorRegistry *registry,
@@ -75,5 +78,15 @@ void                      conduit_runner_emit_node_finished (ConduitRunner *self
                                                              guint          items_rejected);
 void                      conduit_runner_emit_run_finished  (ConduitRunner *self,
                                                              ConduitRun    *run);
+void                      conduit_runner_emit_node_progress (ConduitRunner *self,
+                                                             ConduitRun    *run,
+                                                             const char    *node_id,
+                                                             guint          items_in,
+                                                             guint          items_ok,
+                                                             guint          items_failed,
+                                                             guint          items_rejected);
+void                      conduit_runner_set_item_samples   (ConduitRunner *self,
+                                                             guint          n_items);
+guint                     conduit_runner_get_item_samples   (ConduitRunner *self);
 
 G_END_DECLS

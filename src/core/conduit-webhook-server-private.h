@@ -36,6 +36,8 @@ typedef struct
   ConduitSignatureTimestamp  timestamp;
   guint                      tolerance_s;
   Listener                  *listener;   /* unowned; in server->listeners */
+  JsonObject                *app_trigger;  /* (nullable) an app's webhook trigger: its handshake */
+  char                      *verify_token; /* (nullable) the token the app's handshake must carry */
 } Route;
 
 struct _Listener

@@ -13,6 +13,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "conduit-app-webhook.h"
 #include "conduit-executor.h"
 #include "conduit-history-store.h"
 #include "conduit-redactor.h"
@@ -61,6 +62,8 @@ route_free (Route *route)
   g_free (route->host);
   g_free (route->signature_header);
   g_clear_pointer (&route->secret, g_bytes_unref);
+  g_clear_pointer (&route->app_trigger, json_object_unref);
+  g_free (route->verify_token);
   g_free (route);
 }
 
@@ -483,6 +486,28 @@ event_fits_history (ConduitWebhookServer  *self,
   return TRUE;
 }
 
+/* An app's handshake (Meta's GET with hub.challenge, Slack's url_verification) is answered as
+ * the app's webhook trigger describes, and is not an event. */
+static gboolean
+answer_app_challenge (Route             *route,
+                      SoupServerMessage *msg,
+                      GHashTable        *query,
+                      GBytes            *body)
+{
+  ConduitAppChallengeAnswer answer;
+
+  if (route->app_trigger == NULL ||
+      !conduit_app_webhook_challenge (route->app_trigger, soup_server_message_get_method (msg),
+                                      query, body, route->verify_token, &answer))
+    return FALSE;
+
+  soup_server_message_set_status (msg, answer.status, NULL);
+  soup_server_message_set_response (msg, answer.content_type, SOUP_MEMORY_COPY, answer.body,
+                                    strlen (answer.body));
+  conduit_app_challenge_answer_clear (&answer);
+  return TRUE;
+}
+
 static void
 handle_request (SoupServer        *soup,
                 SoupServerMessage *msg,
@@ -511,6 +536,9 @@ handle_request (SoupServer        *soup,
       respond (self, msg, SOUP_STATUS_NOT_FOUND, _("no flow listens on this path"), 0);
       return;
     }
+
+  if (method == SOUP_METHOD_GET && answer_app_challenge (route, msg, query, NULL))
+    return;
 
   if (method != SOUP_METHOD_POST && method != SOUP_METHOD_PUT &&
       g_strcmp0 (method, "PATCH") != 0)
@@ -544,6 +572,9 @@ handle_request (SoupServer        *soup,
       respond (self, msg, SOUP_STATUS_UNAUTHORIZED, problem, 0);
       return;
     }
+
+  if (answer_app_challenge (route, msg, query, body))
+    return;
 
   items = conduit_webhook_server_parse_event_full (
     soup_message_headers_get_content_type (headers, NULL), body,
@@ -1132,6 +1163,40 @@ conduit_webhook_server_set_signature_timestamp (ConduitWebhookServer      *self,
 
   route->timestamp = scheme;
   route->tolerance_s = tolerance_s;
+}
+
+/**
+ * conduit_webhook_server_set_app_trigger:
+ * @self: a server
+ * @flow: a flow being served
+ * @trigger: an app's webhook trigger, from its descriptor
+ * @verify_token: (nullable): the token the app's handshake must carry, when it checks one
+ *
+ * Makes the flow's address answer the app's handshake as @trigger's "challenge" describes:
+ * Meta's GET with hub.challenge (only with @verify_token), Slack's url_verification. A
+ * handshake answered this way starts no run.
+ */
+void
+conduit_webhook_server_set_app_trigger (ConduitWebhookServer *self,
+                                        ConduitFlow          *flow,
+                                        JsonObject           *trigger,
+                                        const char           *verify_token)
+{
+  Route *route;
+
+  g_return_if_fail (CONDUIT_IS_WEBHOOK_SERVER (self));
+  g_return_if_fail (trigger != NULL);
+
+  route = find_route (self, flow);
+  g_return_if_fail (route != NULL);
+
+  g_clear_pointer (&route->app_trigger, json_object_unref);
+  route->app_trigger = json_object_ref (trigger);
+  g_free (route->verify_token);
+  route->verify_token = g_strdup (verify_token);
+  /* like the signature secret: never written down by any run */
+  if (verify_token != NULL && *verify_token != '\0')
+    conduit_redactor_add_secret (conduit_redactor_get_default (), verify_token);
 }
 
 /**

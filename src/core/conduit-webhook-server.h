@@ -115,6 +115,10 @@ void                  conduit_webhook_server_set_signature_timestamp
                                                                ConduitFlow          *flow,
                                                                ConduitSignatureTimestamp scheme,
                                                                guint                 tolerance_s);
+void                  conduit_webhook_server_set_app_trigger  (ConduitWebhookServer *self,
+                                                               ConduitFlow          *flow,
+                                                               JsonObject           *trigger,
+                                                               const char           *verify_token);
 void                  conduit_webhook_server_set_limits       (ConduitWebhookServer *self,
                                                                const ConduitWebhookLimits *limits);
 void                  conduit_webhook_server_get_limits       (ConduitWebhookServer *self,

@@ -72,5 +72,6 @@
 /* saved tests and offline replay */
 #include "conduit-executor-replay.h"
 #include "conduit-flow-test.h"
+#include "conduit-openapi-import.h"
 
 #undef CONDUIT_INSIDE

@@ -40,8 +40,9 @@ graph_test_drain (void)
 static inline ConduitDocument *
 graph_test_load_example (void)
 {
+  /* the Web form example with HTTP Request and Notify steps (tests/test-util.h) */
   g_autofree char *path = g_build_filename (g_getenv ("CONDUIT_SOURCE_DIR"),
-                                            "data", "examples", "web-form-to-crm.conduit", NULL);
+                                            "tests", "fixtures", "web-form-to-crm-http.conduit", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
   g_autoptr(ConduitFlow) flow =

@@ -34,7 +34,13 @@ open_example (Fixture *fixture,
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, height);
   gtk_window_present (GTK_WINDOW (fixture->window));
 
-  conduit_window_open_example (fixture->window, "web-form-to-crm.conduit");
+  {
+    /* the Web form example with HTTP Request and Notify steps (tests/test-util.h) */
+    g_autoptr(ConduitFlow) flow = test_load_fixture_flow ("web-form-to-crm-http.conduit", NULL);
+    g_autoptr(ConduitDocument) document = conduit_document_new (flow, NULL);
+
+    conduit_window_set_document (fixture->window, document);
+  }
   while (g_strcmp0 (conduit_window_get_page_name (fixture->window), "editor") != 0 &&
          g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);

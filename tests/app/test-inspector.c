@@ -23,7 +23,7 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(ConduitFlow) flow = test_load_example ("web-form-to-crm.conduit", &file);
+  g_autoptr(ConduitFlow) flow = test_load_fixture_flow ("web-form-to-crm-http.conduit", &file);
 
   fixture->document = conduit_document_new (flow, file);
   fixture->flow = conduit_document_get_flow (fixture->document);

@@ -105,7 +105,7 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(ConduitFlow) flow = test_load_example ("web-form-to-crm.conduit", &file);
+  g_autoptr(ConduitFlow) flow = test_load_fixture_flow ("web-form-to-crm-http.conduit", &file);
 
   fixture->document = conduit_document_new (flow, file);
   fixture->flow = conduit_document_get_flow (fixture->document);
@@ -267,7 +267,8 @@ test_missing_required (Fixture       *fixture,
   gtk_editable_set_text (GTK_EDITABLE (entry), "trim(Nickname)");
   test_spin_idle ();
 
-  g_assert_cmpstr (preview (fixture, 0), ==, "(no value)");
+  /* the field is left out, not sent as null (issue #21) */
+  g_assert_cmpstr (preview (fixture, 0), ==, "(left out)");
   g_assert_cmpint (conduit_mapping_editor_get_row_status (fixture->editor, 0, &reason), ==,
                    CONDUIT_MAPPING_ROW_STATUS_MISSING_REQUIRED);
   g_assert_cmpstr (status_text (fixture, 0), ==, "Missing required");
@@ -283,6 +284,11 @@ test_missing_required (Fixture       *fixture,
   g_assert_cmpstr (status_text (fixture, 0), ==, "OK");
   g_assert_cmpstr (conduit_mapping_editor_get_summary_text (fixture->editor), ==,
                    "1 would be sent, 0 rejected");
+
+  /* the null literal sends the field as null, which the preview shows apart (issue #21) */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "null");
+  test_spin_idle ();
+  g_assert_cmpstr (preview (fixture, 0), ==, "(null)");
 }
 
 static void

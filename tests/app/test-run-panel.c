@@ -241,9 +241,9 @@ test_unauthorized (Fixture       *fixture,
   g_assert_cmpint (conduit_run_get_id (run), >, 0);
 
   g_assert_cmpstr (conduit_graph_node_get_status (card_of (editor, "start")), ==, "succeeded");
-  assert_card_counts (editor, "start", "2 ok · 0 failed · 0 rejected");
+  assert_card_counts (editor, "start", "2 ok");
   g_assert_cmpstr (conduit_graph_node_get_status (card_of (editor, "crm")), ==, "failed");
-  assert_card_counts (editor, "crm", "0 ok · 2 failed · 0 rejected");
+  assert_card_counts (editor, "crm", "0 ok · 2 failed");
 
   panel = select_node (editor, "crm");
   g_assert_cmpstr (conduit_run_panel_get_status_text (panel), ==, "Failed");
@@ -312,7 +312,7 @@ test_succeeded (Fixture       *fixture,
   g_assert_cmpint (conduit_run_get_status (conduit_editor_get_last_run (editor)), ==,
                    CONDUIT_RUN_STATUS_SUCCEEDED);
   g_assert_cmpstr (conduit_graph_node_get_status (card_of (editor, "crm")), ==, "succeeded");
-  assert_card_counts (editor, "crm", "2 ok · 0 failed · 0 rejected");
+  assert_card_counts (editor, "crm", "2 ok");
 
   panel = select_node (editor, "crm");
   g_assert_cmpstr (conduit_run_panel_get_status_text (panel), ==, "Succeeded");

@@ -23,7 +23,7 @@ flow_text (ConduitFlow *flow)
 static void
 test_add_remove_node (void)
 {
-  g_autoptr(ConduitFlow) flow = test_load_example ("web-form-to-crm.conduit", NULL);
+  g_autoptr(ConduitFlow) flow = test_load_fixture_flow ("web-form-to-crm-http.conduit", NULL);
   g_autoptr(ConduitUndoStack) undo = conduit_undo_stack_new (flow);
   g_autofree char *before = flow_text (flow);
   g_autofree char *after_add = NULL;
@@ -74,7 +74,7 @@ test_add_remove_node (void)
 static void
 test_links (void)
 {
-  g_autoptr(ConduitFlow) flow = test_load_example ("web-form-to-crm.conduit", NULL);
+  g_autoptr(ConduitFlow) flow = test_load_fixture_flow ("web-form-to-crm-http.conduit", NULL);
   g_autoptr(ConduitUndoStack) undo = conduit_undo_stack_new (flow);
   g_autoptr(ConduitLink) error_link = conduit_link_new ("crm", "error", "slack", "in");
   g_autoptr(ConduitLink) existing = conduit_link_new ("form", "out", "map", "in");
@@ -100,7 +100,7 @@ test_links (void)
 static void
 test_settings_merge (void)
 {
-  g_autoptr(ConduitFlow) flow = test_load_example ("web-form-to-crm.conduit", NULL);
+  g_autoptr(ConduitFlow) flow = test_load_fixture_flow ("web-form-to-crm-http.conduit", NULL);
   g_autoptr(ConduitUndoStack) undo = conduit_undo_stack_new (flow);
   ConduitNode *crm = conduit_flow_lookup_node (flow, "crm");
   const char *typed[] = { "h", "ht", "htt", "http://x" };
@@ -150,7 +150,7 @@ test_settings_merge (void)
 static void
 test_text_and_flow_properties (void)
 {
-  g_autoptr(ConduitFlow) flow = test_load_example ("web-form-to-crm.conduit", NULL);
+  g_autoptr(ConduitFlow) flow = test_load_fixture_flow ("web-form-to-crm-http.conduit", NULL);
   g_autoptr(ConduitUndoStack) undo = conduit_undo_stack_new (flow);
   ConduitNode *map = conduit_flow_lookup_node (flow, "map");
   g_autoptr(JsonNode) mapping =
@@ -180,7 +180,7 @@ test_text_and_flow_properties (void)
 static void
 test_groups (void)
 {
-  g_autoptr(ConduitFlow) flow = test_load_example ("web-form-to-crm.conduit", NULL);
+  g_autoptr(ConduitFlow) flow = test_load_fixture_flow ("web-form-to-crm-http.conduit", NULL);
   g_autoptr(ConduitUndoStack) undo = conduit_undo_stack_new (flow);
   g_autofree char *before = flow_text (flow);
   g_autofree char *text = NULL;
@@ -219,7 +219,7 @@ on_notify (guint *count)
 static void
 test_notify (void)
 {
-  g_autoptr(ConduitFlow) flow = test_load_example ("web-form-to-crm.conduit", NULL);
+  g_autoptr(ConduitFlow) flow = test_load_fixture_flow ("web-form-to-crm-http.conduit", NULL);
   g_autoptr(ConduitUndoStack) undo = conduit_undo_stack_new (flow);
   ConduitNode *form = conduit_flow_lookup_node (flow, "form");
   guint can_undo = 0, can_redo = 0;
@@ -244,7 +244,7 @@ test_notify (void)
 static void
 test_document_modified (void)
 {
-  g_autoptr(ConduitFlow) flow = test_load_example ("web-form-to-crm.conduit", NULL);
+  g_autoptr(ConduitFlow) flow = test_load_fixture_flow ("web-form-to-crm-http.conduit", NULL);
   g_autoptr(ConduitDocument) document = conduit_document_new (flow, NULL);
   ConduitUndoStack *undo = conduit_document_get_undo_stack (document);
 
@@ -305,7 +305,7 @@ static void
 save_fixture_set_up (SaveFixture   *fixture,
                      gconstpointer  data)
 {
-  fixture->flow = test_load_example ("web-form-to-crm.conduit", NULL);
+  fixture->flow = test_load_fixture_flow ("web-form-to-crm-http.conduit", NULL);
   fixture->document = conduit_document_new (fixture->flow, NULL);
   fixture->undo = conduit_document_get_undo_stack (fixture->document);
   fixture->crm = conduit_flow_lookup_node (fixture->flow, "crm");
@@ -514,8 +514,8 @@ save_then_move_and_undo_all (ConduitUndoStack *undo,
 static void
 test_save_point_bounded_history (void)
 {
-  g_autoptr(ConduitFlow) flow = test_load_example ("web-form-to-crm.conduit", NULL);
-  g_autoptr(ConduitFlow) other_flow = test_load_example ("web-form-to-crm.conduit", NULL);
+  g_autoptr(ConduitFlow) flow = test_load_fixture_flow ("web-form-to-crm-http.conduit", NULL);
+  g_autoptr(ConduitFlow) other_flow = test_load_fixture_flow ("web-form-to-crm-http.conduit", NULL);
   g_autoptr(ConduitUndoStack) undo = conduit_undo_stack_new (flow);
   g_autoptr(ConduitUndoStack) other = conduit_undo_stack_new (other_flow);
   guint at_save_point = 0;
@@ -554,7 +554,7 @@ test_save_point_bounded_history (void)
 static void
 test_clipboard (void)
 {
-  g_autoptr(ConduitFlow) flow = test_load_example ("web-form-to-crm.conduit", NULL);
+  g_autoptr(ConduitFlow) flow = test_load_fixture_flow ("web-form-to-crm-http.conduit", NULL);
   g_autoptr(ConduitUndoStack) undo = conduit_undo_stack_new (flow);
   g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
   g_autoptr(GPtrArray) pasted = NULL;

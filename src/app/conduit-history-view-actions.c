@@ -1,0 +1,247 @@
+/* conduit-history-view-actions.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "conduit-history-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "conduit-history-view-private.h"
+#include "conduit-record-writer.h"
+#include "conduit-run-export.h"
+
+/* The history's housekeeping: exporting runs, deleting them, and how long they are kept. */
+
+/* ---- export ---- */
+
+/* The run list as CSV: the engine's conduit_run_list_write(), as `conduit-cli history list
+ * --csv` writes it. */
+static char *
+list_to_csv (ConduitHistoryView  *self,
+             GError             **error)
+{
+  GListModel *model = G_LIST_MODEL (self->model);
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) runs = g_ptr_array_new ();
+
+  /* the model pages rows in and out: hold each row while its record is borrowed */
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      ConduitRunRow *row = g_list_model_get_item (model, i);
+
+      g_ptr_array_add (rows, row);
+      g_ptr_array_add (runs, (gpointer)conduit_run_row_get_record (row));
+    }
+  if (!conduit_run_list_write (runs, CONDUIT_RECORD_FORMAT_CSV, memory, error) ||
+      !g_output_stream_write_all (memory, "", 1, NULL, NULL, error) ||
+      !g_output_stream_close (memory, NULL, error))
+    return NULL;
+  return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (memory));
+}
+
+static void
+export_response (GtkNativeDialog    *chooser,
+                 int                 response,
+                 ConduitHistoryView *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gboolean is_list = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "is-list"));
+
+  if (response != GTK_RESPONSE_ACCEPT)
+    goto out;
+  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (is_list)
+    contents = list_to_csv (self, &error);
+  else
+    {
+      g_autoptr(JsonNode) root = conduit_run_export_to_json (self->store, self->selected_id, &error);
+
+      if (root != NULL)
+        contents = json_to_string (root, TRUE);
+    }
+  if (contents == NULL ||
+      !g_file_replace_contents (file, contents, strlen (contents), NULL, FALSE,
+                                G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
+    _conduit_history_view_show_toast (self, error->message);
+  else
+    _conduit_history_view_show_toast (self, is_list ? _("Runs exported") : _("Run exported"));
+out:
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ConduitHistoryView *self = CONDUIT_HISTORY_VIEW (widget);
+  gboolean is_list = g_str_equal (action_name, "history.export-list");
+  GtkFileChooserNative *chooser;
+  g_autofree char *name = NULL;
+
+  chooser = gtk_file_chooser_native_new (is_list ? _("Export Runs") : _("Export Run"),
+                                         _conduit_history_view_parent_window (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("_Export"), _("_Cancel"));
+  name = is_list ? g_strdup ("runs.csv")
+                 : g_strdup_printf ("run-%" G_GINT64_FORMAT ".json", self->selected_id);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_object_set_data (G_OBJECT (chooser), "is-list", GINT_TO_POINTER (is_list));
+  g_signal_connect_object (chooser, "response", G_CALLBACK (export_response), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* ---- delete and retention ---- */
+
+static void
+delete_response (AdwMessageDialog   *dialog,
+                 const char         *response,
+                 ConduitHistoryView *self)
+{
+  GArray *ids = g_object_get_data (G_OBJECT (dialog), "ids");
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "delete") != 0)
+    return;
+  if (conduit_history_store_delete_runs (self->store, (gint64 *)(void *)ids->data, ids->len, &error) < 0)
+    _conduit_history_view_show_toast (self, error->message);
+  _conduit_history_view_runs_changed (self);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ConduitHistoryView *self = CONDUIT_HISTORY_VIEW (widget);
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (g_str_equal (action_name, "history.delete-run"))
+    g_array_append_val (ids, self->selected_id);
+  else
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->model)); i++)
+      {
+        g_autoptr(ConduitRunRow) row = g_list_model_get_item (G_LIST_MODEL (self->model), i);
+        gint64 id = conduit_run_row_get_id (row);
+
+        if (id > 0)
+          g_array_append_val (ids, id);
+      }
+
+  body = g_strdup_printf (g_dngettext (NULL, "%u run, its steps and its items are removed from the history for good. Runs still going are kept.",
+                                       "%u runs, their steps and their items are removed from the history for good. Runs still going are kept.",
+                                       ids->len), ids->len);
+  dialog = adw_message_dialog_new (_conduit_history_view_parent_window (self), _("Delete Runs?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "ids", ids, (GDestroyNotify)g_array_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+prune_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(ConduitHistoryView) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!conduit_history_store_prune_finish (CONDUIT_HISTORY_STORE (object), result, NULL, &error))
+    _conduit_history_view_show_toast (self, error->message);
+  _conduit_history_view_runs_changed (self);
+}
+
+static void
+apply_retention (ConduitHistoryView *self)
+{
+  if (self->store == NULL || self->settings == NULL)
+    return;
+  conduit_history_store_set_retention (self->store,
+                                       MAX (0, g_settings_get_int (self->settings, "history-keep-runs")),
+                                       MAX (0, g_settings_get_int (self->settings, "history-keep-days")));
+  conduit_history_store_prune_async (self->store, g_get_real_time (), NULL, prune_done,
+                                     g_object_ref (self));
+}
+
+static GtkWidget *
+retention_row (GSettings  *settings,
+               const char *key,
+               const char *title,
+               const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *spin = gtk_spin_button_new_with_range (0, 100000, 1);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  g_settings_bind (settings, key, spin, "value", G_SETTINGS_BIND_DEFAULT);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  return row;
+}
+
+static void
+retention_closed (ConduitHistoryView *self)
+{
+  apply_retention (self);
+}
+
+static void
+retention_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  ConduitHistoryView *self = CONDUIT_HISTORY_VIEW (widget);
+  GtkWidget *window = adw_preferences_window_new ();
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *group = adw_preferences_group_new ();
+
+  /* Only now: a view in a test or a bench has no installed schema and needs none. */
+  if (self->settings == NULL)
+    self->settings = g_settings_new (APPLICATION_ID);
+  gtk_window_set_title (GTK_WINDOW (window), _("Run History"));
+  gtk_window_set_transient_for (GTK_WINDOW (window), _conduit_history_view_parent_window (self));
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 480, 320);
+  adw_preferences_window_set_search_enabled (ADW_PREFERENCES_WINDOW (window), FALSE);
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Keep Runs"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Older runs are deleted when you close this window. 0 keeps everything."));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                             retention_row (self->settings, "history-keep-runs",
+                                            _("Runs per flow"), _("The most recent runs of each flow")));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                             retention_row (self->settings, "history-keep-days",
+                                            _("Days"), _("Runs younger than this")));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
+  g_signal_connect_object (window, "close-request", G_CALLBACK (retention_closed), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+void
+_conduit_history_view_class_actions_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "history.export-run", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "history.export-list", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "history.delete-run", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "history.delete-listed", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "history.retention", NULL, retention_action);
+}
