@@ -75,7 +75,12 @@ create_next_to (const char  *path,
       return NULL;
     }
   *created_path = g_steal_pointer (&template);
-  return g_buffered_output_stream_new_sized (g_unix_output_stream_new (fd, TRUE), 64 * 1024);
+  {
+    /* the buffered stream holds its own reference to the stream under it */
+    g_autoptr(GOutputStream) under = g_unix_output_stream_new (fd, TRUE);
+
+    return g_buffered_output_stream_new_sized (under, 64 * 1024);
+  }
 }
 
 /**
