@@ -162,7 +162,8 @@ test_upload (RunnerFixture *fixture,
   GPtrArray *out;
   GPtrArray *failed;
   SftpTestServer *server;
-  guint8 every_byte[256];
+  gsize n_bytes = 1024 * 1024 + 7;   /* several writes, the last a short one */
+  g_autofree guint8 *every_byte = g_malloc (n_bytes);
   g_autofree char *copied_bytes = NULL;
   gsize copied_length = 0;
 
@@ -226,11 +227,11 @@ test_upload (RunnerFixture *fixture,
   text = read_text (csv_path);
   g_assert_cmpstr (text, ==, "id,customer,total,size\r\nA-1,Grüße GmbH,12.5,big\r\nA-3,Bob,100,big\r\n");
 
-  /* a local file, every byte value, through a nested folder path */
-  for (guint i = 0; i < sizeof every_byte; i++)
-    every_byte[i] = (guint8)i;
+  /* a local file of every byte value, larger than one write */
+  for (gsize i = 0; i < n_bytes; i++)
+    every_byte[i] = (guint8)(i * 7 + i / 256);
   local = g_build_filename (fixture->dir, "bytes.bin", NULL);
-  g_file_set_contents (local, (const char *)every_byte, sizeof every_byte, &error);
+  g_file_set_contents (local, (const char *)every_byte, (gssize)n_bytes, &error);
   g_assert_no_error (error);
   local_settings = g_strdup_printf ("\"source\": \"local-file\", \"local_path\": \"{{file}}\", "
                                     "\"remote_path\": \"%s/copy-{{n}}.bin\"", server->root);
@@ -243,7 +244,7 @@ test_upload (RunnerFixture *fixture,
   copied = sftp_test_server_path (server, "copy-1.bin");
   g_file_get_contents (copied, &copied_bytes, &copied_length, &error);
   g_assert_no_error (error);
-  g_assert_cmpmem (copied_bytes, copied_length, every_byte, sizeof every_byte);
+  g_assert_cmpmem (copied_bytes, copied_length, every_byte, n_bytes);
 
   sftp_test_server_stop (server);
 }
@@ -313,6 +314,43 @@ test_download (RunnerFixture *fixture,
   g_assert_cmpuint (json_array_get_length (attachments), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (attachments, 0),
                                                   "type"), ==, "text/csv");
+
+  /* a file of many reads in flight at once, not a multiple of their size: byte for byte */
+  {
+    gsize size = 3 * 1024 * 1024 + 123;
+    g_autofree guint8 *random = g_malloc (size);
+    g_autofree char *big = sftp_test_server_path (server, "big.bin");
+    g_autofree char *big_items = g_strdup_printf ("[{\"path\": \"%s\"}]", big);
+    g_autofree guchar *got = NULL;
+    g_autoptr(ConduitRun) big_run = NULL;
+    g_autoptr(GError) error = NULL;
+    gsize got_length;
+
+    for (gsize i = 0; i < size; i++)
+      random[i] = (guint8)g_random_int ();
+    g_file_set_contents (big, (const char *)random, (gssize)size, &error);
+    g_assert_no_error (error);
+    big_run = run_from (fixture, file_flow, "start", big_items);
+    out = output_of (big_run, "step", "out");
+    g_assert_cmpuint (count (out), ==, 1);
+    got = g_base64_decode (json_object_get_string_member (json_node_get_object (g_ptr_array_index (out, 0)),
+                                                          "content"), &got_length);
+    g_assert_cmpmem (got, got_length, random, size);
+
+    /* past the step's limit: its item fails, saying so */
+    {
+      g_autoptr(ConduitFlow) limited = step_flow ("sftp-download", "\"remote_path\": \"{{path}}\", "
+                                                                  "\"max_megabytes\": 1");
+      g_autoptr(ConduitRun) refused = run_from (fixture, limited, "start", big_items);
+      GPtrArray *too_large = conduit_run_get_node_output (refused, "step", "error");
+
+      g_assert_cmpuint (count (too_large), ==, 1);
+      g_assert_cmpstr (json_object_get_string_member (
+                         json_object_get_object_member (json_node_get_object (g_ptr_array_index (too_large, 0)),
+                                                        "error"), "kind"), ==, "sftp-too-large");
+      g_assert_cmpuint (count (conduit_run_get_node_output (refused, "step", "out")), ==, 0);
+    }
+  }
 
   sftp_test_server_stop (server);
 }
@@ -732,7 +770,55 @@ test_serve_polls (RunnerFixture *fixture,
       g_assert_cmpstr (names[i], !=, names[j]);
   stop_serve (serve);
 
+  /* every poll was a run, but only the three that found files are kept */
+  {
+    g_autoptr(ConduitHistoryStore) history = conduit_history_store_new (db_path, &error);
+    g_autoptr(GPtrArray) runs = NULL;
+    ConduitHistoryQuery query = { .status = -1 };
+
+    g_assert_no_error (error);
+    runs = conduit_history_store_list_runs (history, &query, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (runs->len, ==, 3);
+    for (guint i = 0; i < runs->len; i++)
+      g_assert_cmpstr (((ConduitRunRecord *)g_ptr_array_index (runs, i))->trigger_kind, ==, "poll");
+    conduit_history_store_close (history);
+  }
+
   sftp_test_server_stop (server);
+}
+
+/* Which steps serve polls comes from the registry: a trigger with a poll_seconds setting. */
+static void
+test_poll_triggers_from_registry (void)
+{
+  ConduitConnectorRegistry *registry = conduit_connector_registry_get_default ();
+  static const struct { const char *type; gint64 seconds; } cases[] = {
+    { "sftp-new-file", 300 },
+    { "imap-new-mail", 300 },
+    { "github.new-issue", 300 },
+    { "schedule-trigger", 0 },
+    { "webhook-trigger", 0 },
+    { "manual-trigger", 0 },
+    { "db-new-rows", 0 },      /* an action after a Schedule, polled by that */
+    { "sftp-download", 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(ConduitNode) node = conduit_node_new ("n", cases[i].type);
+
+      g_assert_nonnull (conduit_connector_registry_lookup (registry, cases[i].type));
+      g_assert_cmpint (conduit_scheduler_get_poll_seconds (registry, node), ==, cases[i].seconds);
+    }
+
+  {
+    g_autoptr(ConduitNode) node = conduit_node_new ("n", "sftp-new-file");
+    g_autoptr(JsonNode) value = json_node_init_int (json_node_alloc (), 45);
+
+    conduit_node_set_setting (node, "poll_seconds", value);
+    g_assert_cmpint (conduit_scheduler_get_poll_seconds (registry, node), ==, 45);
+  }
 }
 
 int
@@ -753,6 +839,7 @@ main (int   argc,
               test_passwords_and_keys, runner_fixture_tear_down);
   g_test_add ("/conduit/sftp/serve-polls", RunnerFixture, NULL, runner_fixture_set_up,
               test_serve_polls, runner_fixture_tear_down);
+  g_test_add_func ("/conduit/sftp/poll-triggers-from-registry", test_poll_triggers_from_registry);
   g_test_add ("/conduit/sftp/no-server", RunnerFixture, NULL, runner_fixture_set_up,
               test_no_server, runner_fixture_tear_down);
 

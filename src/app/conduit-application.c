@@ -294,7 +294,8 @@ run_finished (ConduitRunner      *runner,
   g_autofree char *title = NULL;
   g_autofree char *id = NULL;
 
-  if (g_strcmp0 (kind, "webhook") != 0 && g_strcmp0 (kind, "schedule") != 0)
+  if (g_strcmp0 (kind, "webhook") != 0 && g_strcmp0 (kind, "schedule") != 0 &&
+      g_strcmp0 (kind, "poll") != 0)
     return;
   if (status != CONDUIT_RUN_STATUS_FAILED && status != CONDUIT_RUN_STATUS_PARTIAL)
     return;
@@ -320,7 +321,7 @@ run_finished (ConduitRunner      *runner,
  * @self: the application
  * @runner: a runner serving flows in the background
  *
- * Sends a desktop notification when a run started by a webhook or a schedule fails.
+ * Sends a desktop notification when a run started by a webhook, a schedule or a poll fails.
  */
 void
 conduit_application_watch_runner (ConduitApplication *self,

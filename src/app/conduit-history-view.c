@@ -92,6 +92,8 @@ trigger_label (const char *kind)
     return _("Schedule");
   if (g_strcmp0 (kind, "input") == 0)
     return _("Input file");
+  if (g_strcmp0 (kind, "poll") == 0)
+    return _("Poll");
   if (g_strcmp0 (kind, "rerun") == 0)
     return _("Re-run");
   return _("Manual");

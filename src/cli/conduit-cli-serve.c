@@ -24,7 +24,7 @@
  *                           [--queue nats://HOST:PORT [--role receiver|worker]
  *                            [--max-deliver N] [--ack-wait S]]
  *
- * Serves the flows' webhook and schedule triggers until SIGINT or SIGTERM. Then it drains:
+ * Serves the flows' webhook, schedule and poll triggers until SIGINT or SIGTERM. Then it drains:
  * every connection stops taking events (503 and Connection: close), accepted events and
  * running runs get up to --drain-seconds to finish, those still going then end as
  * interrupted, and it exits. A second signal exits at once: nothing acknowledged is lost (a
@@ -626,7 +626,7 @@ conduit_cli_serve (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (_("FLOW… — serve the flows’ webhook and schedule triggers"));
+  context = g_option_context_new (_("FLOW… — serve the flows’ webhook, schedule and poll triggers"));
   g_option_context_set_summary (context,
                                 _("Runs the flows whenever their webhooks receive an event or "
                                   "their schedules fire, until interrupted (Ctrl+C or SIGTERM); "

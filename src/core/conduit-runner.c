@@ -401,7 +401,8 @@ conduit_runner_get_n_active (ConduitRunner *self)
  * @self: a runner
  * @flow: a valid flow
  * @trigger_id: (nullable): the trigger to start from, %NULL for the first manual trigger
- * @trigger_kind: (nullable): "manual", "webhook", "schedule" or "input"; %NULL to derive it
+ * @trigger_kind: (nullable): "manual", "webhook", "schedule", "poll" or "input"; %NULL to
+ *   derive it
  * @items: (nullable) (element-type JsonNode): the trigger's items; %NULL for its sample items
  * @error: return location for an error
  *

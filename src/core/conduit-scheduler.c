@@ -12,6 +12,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "conduit-executor.h"
+#include "conduit-history-store.h"
+#include "conduit-run.h"
 #include "conduit-scheduler.h"
 
 /* Fires schedule triggers: every N minutes, or daily or weekly at a local time. The wait goes
@@ -264,17 +266,58 @@ run_done_cb (GObject      *object,
 }
 
 static void
+delete_run_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  gint64 *id = task_data;
+  g_autoptr(GError) error = NULL;
+
+  if (conduit_history_store_delete_runs (CONDUIT_HISTORY_STORE (source_object), id, 1, &error) < 0)
+    g_debug ("An empty poll stays in the history: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* A poll that found nothing new and went well is no event: it leaves no run behind, as a
+ * polling trigger's run recorded with conduit_run_set_poll() would not be, so the history
+ * shows what the polls brought in rather than one run every poll_seconds. */
+static void
+forget_empty_poll (ConduitScheduler *self,
+                   Entry            *entry,
+                   ConduitRun       *run)
+{
+  ConduitHistoryStore *history = conduit_runner_get_history (self->runner);
+  g_autoptr(GTask) task = NULL;
+  guint found = 0;
+
+  if (history == NULL || conduit_run_get_id (run) <= 0 ||
+      conduit_run_get_status (run) != CONDUIT_RUN_STATUS_SUCCEEDED ||
+      !conduit_run_get_node_counts (run, entry->trigger_id, NULL, &found, NULL, NULL) ||
+      found > 0)
+    return;
+
+  task = g_task_new (history, NULL, NULL, NULL);
+  g_task_set_task_data (task, g_memdup2 (&(gint64) { conduit_run_get_id (run) }, sizeof (gint64)),
+                        g_free);
+  g_task_run_in_thread (task, delete_run_thread);
+}
+
+static void
 poll_done_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
   Entry *entry = user_data;
-  g_autoptr(ConduitRun) run = NULL;
+  ConduitRun *run = CONDUIT_RUN (object);
   g_autoptr(GError) error = NULL;
 
-  run = conduit_runner_run_finish (CONDUIT_RUNNER (object), result, &error);
-  if (run == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!conduit_run_execute_finish (run, result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_warning ("A poll of “%s” could not start: %s", entry->trigger_id, error->message);
+  else if (error == NULL && entry->scheduler != NULL)
+    forget_empty_poll (entry->scheduler, entry, run);
+  g_object_unref (run);
 
   entry->running = FALSE;
   /* the next poll counts from now, the end of this one */
@@ -292,6 +335,7 @@ sleep_done_cb (GObject      *object,
   Entry *entry = user_data;
   g_autoptr(GError) error = NULL;
   ConduitScheduler *self;
+  ConduitRun *run;
 
   if (!conduit_clock_sleep_finish (CONDUIT_CLOCK (object), result, &error))
     return;   /* stopped; the entry may be gone */
@@ -306,9 +350,19 @@ sleep_done_cb (GObject      *object,
             schedule_entry (entry);
           return;
         }
+      /* created here rather than by conduit_runner_run_async() to be told apart in the
+       * history: started by a poll, not by a person */
+      run = conduit_runner_create_run (self->runner, entry->flow, entry->trigger_id, "poll", NULL,
+                                       &error);
+      if (run == NULL)
+        {
+          g_warning ("A poll of “%s” could not start: %s", entry->trigger_id, error->message);
+          if (entry_compute_next (entry, NULL))
+            schedule_entry (entry);
+          return;
+        }
       entry->running = TRUE;
-      conduit_runner_run_async (self->runner, entry->flow, entry->trigger_id, NULL,
-                                self->cancellable, poll_done_cb, g_rc_box_acquire (entry));
+      conduit_run_execute_async (run, self->cancellable, poll_done_cb, g_rc_box_acquire (entry));
       return;
     }
 
