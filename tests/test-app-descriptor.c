@@ -199,6 +199,48 @@ test_user_directory (void)
   g_rmdir (dir);
 }
 
+/* An imported API of thousands of operations makes a descriptor of several megabytes: one of
+ * over 4 MB loads (the old limit refused it), one past 32 MB is refused by its size. */
+static void
+test_large (void)
+{
+  g_autoptr(ConduitConnectorRegistry) registry = conduit_connector_registry_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *help = g_strnfill (1500, 'h');
+  g_autoptr(GPtrArray) problems = NULL;
+  ConduitAppDescriptor *app;
+  const guint n_operations = 3000;
+
+  g_string_append (text, "{ \"meta\": { \"id\": \"big\", \"version\": \"1\", \"title\": \"Big\","
+                         " \"category\": \"Test\", \"docs_url\": \"https://example.com/docs\" },"
+                         " \"connection\": { \"base_url\": \"https://api.example.com\","
+                         " \"auth\": { \"kind\": \"bearer\" } }, \"operations\": [");
+  for (guint i = 0; i < n_operations; i++)
+    g_string_append_printf (text, "%s{ \"id\": \"op-%u\", \"title\": \"Operation %u\","
+                            " \"input\": [ { \"key\": \"id\", \"type\": \"integer\","
+                            " \"help\": \"%s\" } ],"
+                            " \"request\": { \"method\": \"GET\", \"path\": \"/op/%u\" } }",
+                            i ? ", " : "", i, i, help, i);
+  g_string_append (text, "] }");
+  g_assert_cmpuint (text->len, >, 4 * 1024 * 1024);
+
+  app = conduit_connector_registry_load_app_from_data (registry, text->str, text->len, NULL,
+                                                       &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (app);
+  g_assert_nonnull (conduit_connector_registry_lookup (registry, "big.op-2999"));
+
+  while (text->len <= 32 * 1024 * 1024)
+    g_string_append (text, "                                                                ");
+  g_assert_null (conduit_app_descriptor_new_from_data (text->str, text->len, &problems, &error));
+  g_assert_nonnull (problems);
+  g_assert_cmpuint (problems->len, >, 0);
+  g_assert_nonnull (strstr (((ConduitFlowProblem *)g_ptr_array_index (problems, 0))->message,
+                            "larger than 32 MB"));
+  g_clear_error (&error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -207,6 +249,7 @@ main (int   argc,
 
   g_test_add_func ("/conduit/app-descriptor/bundled", test_bundled_apps);
   g_test_add_func ("/conduit/app-descriptor/minimal", test_minimal);
+  g_test_add_func ("/conduit/app-descriptor/large", test_large);
   g_test_add_func ("/conduit/app-descriptor/load-errors", test_load_errors);
   g_test_add_func ("/conduit/app-descriptor/user-directory", test_user_directory);
 

@@ -31,7 +31,7 @@
 
 /* The app descriptor loader's limit (conduit-app-descriptor-loader.c), said in advance with
  * a way out, instead of the loader's bare refusal. */
-#define DESCRIPTOR_MAX_BYTES (4 * 1024 * 1024)
+#define DESCRIPTOR_MAX_BYTES (32 * 1024 * 1024)
 
 struct _ConduitOpenapiImport
 {
