@@ -11,6 +11,7 @@
 #include <locale.h>
 
 #include "conduit-application.h"
+#include "conduit-slice.h"
 
 int
 main (int    argc,
@@ -18,6 +19,7 @@ main (int    argc,
 {
   g_autoptr(ConduitApplication) application = NULL;
 
+  conduit_use_malloc_for_slices (argv);
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "conduit-cli-commands.h"
+#include "conduit-slice.h"
 
 /* conduit-cli runs the same engine as the app, headless: check flows, map records, run and
  * serve flows, read the run history and manage credentials on a server. */
@@ -69,6 +70,7 @@ main (int    argc,
 {
   const char *name;
 
+  conduit_use_malloc_for_slices (argv);
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
