@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/wait.h>
 
 #include "conduit.h"
 #include "runner-test-util.h"
@@ -427,6 +428,92 @@ test_switch_no_rules (void)
   g_assert_nonnull (strstr (error->message, "/nodes/1/settings/rule_1"));
 }
 
+static int
+run_cli (const char * const *args,
+         char              **out)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_assert_nonnull (g_getenv ("CONDUIT_CLI"));
+  g_ptr_array_add (argv, (char *)g_getenv ("CONDUIT_CLI"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *)args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, &err, &status,
+                &error);
+  g_assert_no_error (error);
+  if (err != NULL && err[0] != '\0')
+    g_test_message ("stderr: %s", err);
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+#define CLI_FLOW(rule) \
+  "{ \"version\": 1, \"name\": \"Flow control\", \"nodes\": [" \
+  TRIGGER ("[ { \"n\": 1 }, { \"n\": 2 }, { \"n\": 3 } ]") \
+  "  { \"id\": \"sw\", \"type\": \"switch\", \"settings\": { \"rule_1\": \"" rule "\" } }," \
+  "  { \"id\": \"hold\", \"type\": \"wait\", \"settings\": { \"seconds\": 3600 } }," \
+  "  { \"id\": \"call\", \"type\": \"http-request\", \"disabled\": true," \
+  "    \"settings\": { \"method\": \"POST\", \"url\": \"http://127.0.0.1:1/never\" } }," \
+  "  { \"id\": \"join\", \"type\": \"merge\", \"settings\": { \"mode\": \"append\" } } ]," \
+  " \"links\": [ " LINK ("start", "out", "sw", "in") ", " LINK ("sw", "rule_1", "hold", "in") ", " \
+  LINK ("sw", "fallback", "call", "in") ", " LINK ("hold", "out", "join", "a") ", " \
+  LINK ("call", "out", "join", "b") " ] }"
+
+/* `conduit-cli test` replays a flow with all four: the hour's Wait does not hold the replay
+ * (it waits on a fake clock), the disabled HTTP Request calls nothing and needs no
+ * recording, and a changed rule fails the test, naming the step. */
+static void
+test_cli_replay (RunnerFixture *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(ConduitFlow) flow = runner_test_flow (CLI_FLOW ("n > 1"));
+  g_autoptr(ConduitRun) run = runner_test_run (fixture, flow, NULL);
+  g_autofree char *flow_path = g_build_filename (fixture->dir, "control.conduit", NULL);
+  g_autofree char *tests_path = g_build_filename (fixture->dir, "control.tests.json", NULL);
+  g_autofree char *db = g_build_filename (fixture->dir, "history.db", NULL);
+  g_autofree char *run_text = g_strdup_printf ("%" G_GINT64_FORMAT, conduit_run_get_id (run));
+  g_autofree char *join_out = outputs_of (fixture, run, "join", "out");
+  g_autoptr(GError) error = NULL;
+  gint64 started;
+
+  g_assert_cmpstr (join_out, ==, "{\"n\":2}\n{\"n\":3}\n{\"n\":1}");
+  g_assert_true (g_file_set_contents (flow_path, CLI_FLOW ("n > 1"), -1, &error));
+  g_assert_no_error (error);
+
+  {
+    const char *args[] = { "test", "save", run_text, "--flow", flow_path, "--history", db,
+                           "--name", "flow control", NULL };
+    g_autofree char *out = NULL;
+
+    g_assert_cmpint (run_cli (args, &out), ==, 0);
+    g_assert_true (g_file_test (tests_path, G_FILE_TEST_EXISTS));
+  }
+
+  started = g_get_monotonic_time ();
+  {
+    const char *args[] = { "test", flow_path, NULL };
+    g_autofree char *out = NULL;
+
+    g_assert_cmpint (run_cli (args, &out), ==, 0);
+    g_assert_nonnull (strstr (out, "PASS"));
+  }
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 60 * G_USEC_PER_SEC);
+
+  g_assert_true (g_file_set_contents (flow_path, CLI_FLOW ("n > 2"), -1, &error));
+  {
+    const char *args[] = { "test", flow_path, NULL };
+    g_autofree char *out = NULL;
+
+    g_assert_cmpint (run_cli (args, &out), !=, 0);
+    g_assert_nonnull (strstr (out, "FAIL"));
+    g_assert_nonnull (strstr (out, "(sw), port rule_1"));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -448,6 +535,7 @@ main (int    argc,
   ADD ("/conduit/flowctl/merge/needs-key", test_merge_needs_key);
   ADD ("/conduit/flowctl/switch/rules", test_switch);
   g_test_add_func ("/conduit/flowctl/switch/no-rules", test_switch_no_rules);
+  ADD ("/conduit/flowctl/cli-test/replay", test_cli_replay);
 
   return g_test_run ();
 }
