@@ -226,6 +226,7 @@ route_output (ConduitRun            *self,
       for (guint i = 0; i < n_links; i++)
         {
           g_autoptr(ConduitLink) link = g_list_model_get_item (links, i);
+          const char *to_port;
           NodeData *to;
 
           if (!g_str_equal (conduit_link_get_from_node (link), node_id) ||
@@ -236,12 +237,12 @@ route_output (ConduitRun            *self,
           if (to == NULL)
             continue;
           linked = TRUE;
+          /* a step with two inputs (Merge) must know which one an item came in by */
+          to_port = g_intern_string (conduit_link_get_to_port (link));
           for (guint j = 0; j < items->len; j++)
             {
               g_ptr_array_add (to->inbox, json_node_ref (g_ptr_array_index (items, j)));
-              /* a step with two inputs (Merge) must know which one an item came in by */
-              g_ptr_array_add (to->inbox_ports,
-                               (gpointer)g_intern_string (conduit_link_get_to_port (link)));
+              g_ptr_array_add (to->inbox_ports, (gpointer)to_port);
             }
           if (items->len > 0 && !g_ptr_array_find (fed, to, NULL))
             g_ptr_array_add (fed, to);
