@@ -348,7 +348,9 @@ add_ports (ConduitGraphNode *self,
  *
  * Returns: (transfer floating): a node card
  */
-/* A disabled step is drawn greyed with a "Disabled" badge, and says so to screen readers. */
+/* A disabled step is drawn greyed with a "Disabled" badge; the badge is a label, so screen
+ * readers say it too. Not GTK_ACCESSIBLE_STATE_DISABLED: the card still works (select, move,
+ * enable again). */
 static void
 update_disabled (ConduitGraphNode *self)
 {
@@ -362,8 +364,6 @@ update_disabled (ConduitGraphNode *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "disabled-step");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "disabled-step");
-  gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_DISABLED, disabled,
-                               -1);
   gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
