@@ -16,7 +16,7 @@ N_("Tick");
 /* Translators: db-new-rows: label of the “out” output; db-query: label of the “out” output; db-write: label of the “in” input; excel-365.add-rows: label of the “values” field; google-sheets.append-rows: label of the “values” field */
 N_("Rows");
 
-/* Translators: db-new-rows: label of the “error” output; db-query: label of the “error” output; deduplicate: label of the “error” output; filter: label of the “error” output; http-request: label of the “error” output; notify: label of the “error” output; read-file: label of the “error” output; send-email: label of the “error” output; sftp-download: label of the “error” output; sftp-upload: label of the “error” output; write-file: label of the “error” output */
+/* Translators: db-new-rows: label of the “error” output; db-query: label of the “error” output; deduplicate: label of the “error” output; filter: label of the “error” output; http-request: label of the “error” output; merge: label of the “error” output; notify: label of the “error” output; read-file: label of the “error” output; send-email: label of the “error” output; sftp-download: label of the “error” output; sftp-upload: label of the “error” output; switch: label of the “error” output; wait: label of the “error” output; write-file: label of the “error” output */
 N_("Failed");
 
 /* Translators: db-new-rows: label of the “credential” setting; db-query: label of the “credential” setting; db-write: label of the “credential” setting; notion.query-database: label of the “database_id” field; notion.create-page: label of the “database_id” field */
@@ -61,7 +61,7 @@ N_("Database Query");
 /* Translators: db-query: connector description */
 N_("Runs SQL on PostgreSQL, MySQL/MariaDB or SQLite for each item; every result row leaves as an item");
 
-/* Translators: db-query: label of the “in” input; deduplicate: label of the “in” input; filter: label of the “in” input; http-request: label of the “in” input; manual-trigger: label of the “out” output; notify: label of the “in” input; send-email: label of the “in” input; sftp-download: label of the “in” input; sftp-upload: label of the “in” input; write-file: label of the “in” input */
+/* Translators: db-query: label of the “in” input; deduplicate: label of the “in” input; filter: label of the “in” input; http-request: label of the “in” input; manual-trigger: label of the “out” output; notify: label of the “in” input; send-email: label of the “in” input; sftp-download: label of the “in” input; sftp-upload: label of the “in” input; switch: label of the “in” input; wait: label of the “in” input; wait: label of the “out” output; write-file: label of the “in” input */
 N_("Items");
 
 /* Translators: db-query: label of the “sql” setting */
@@ -330,6 +330,42 @@ N_("Sample records");
 
 /* Translators: mapping: help for the “samples” setting */
 N_("Records the mapping table previews with, kept with the flow (a JSON array of objects); empty to use the sample items of the step before");
+
+/* Translators: merge: connector name */
+N_("Merge");
+
+/* Translators: merge: connector description */
+N_("Joins two branches: A's items then B's, or the items of A and B whose keys are equal");
+
+/* Translators: merge: label of the “a” input */
+N_("A");
+
+/* Translators: merge: label of the “b” input */
+N_("B");
+
+/* Translators: merge: label of the “out” output */
+N_("Merged");
+
+/* Translators: merge: label of the “unmatched” output */
+N_("Unmatched");
+
+/* Translators: merge: label of the “mode” setting */
+N_("Merge by");
+
+/* Translators: merge: help for the “mode” setting */
+N_("append: A's items then B's; inner: pairs of A and B with equal keys; left: like inner, and A's items without a match as they are");
+
+/* Translators: merge: label of the “key” setting */
+N_("Key of A");
+
+/* Translators: merge: help for the “key” setting */
+N_("For inner and left: the key of an item of A, for example customer_id");
+
+/* Translators: merge: label of the “key_b” setting */
+N_("Key of B");
+
+/* Translators: merge: help for the “key_b” setting */
+N_("The key of an item of B; empty to use the key of A");
 
 /* Translators: notify: connector name */
 N_("Notify");
@@ -600,6 +636,51 @@ N_("If the file exists");
 
 /* Translators: sftp-upload: help for the “if_exists” setting */
 N_("Replace it, or fail the items that would have gone into it");
+
+/* Translators: switch: connector name */
+N_("Switch");
+
+/* Translators: switch: connector description */
+N_("Sends each item to the output of the first of its four rules it meets, or to Fallback");
+
+/* Translators: switch: label of the “rule_1” output; switch: label of the “rule_1” setting */
+N_("Rule 1");
+
+/* Translators: switch: label of the “rule_2” output; switch: label of the “rule_2” setting */
+N_("Rule 2");
+
+/* Translators: switch: label of the “rule_3” output; switch: label of the “rule_3” setting */
+N_("Rule 3");
+
+/* Translators: switch: label of the “rule_4” output; switch: label of the “rule_4” setting */
+N_("Rule 4");
+
+/* Translators: switch: label of the “fallback” output */
+N_("Fallback");
+
+/* Translators: switch: help for the “rule_1” setting */
+N_("A condition, for example country == \"DE\"; the first rule an item meets wins");
+
+/* Translators: switch: help for the “rule_2” setting */
+N_("Empty rules are skipped");
+
+/* Translators: wait: connector name */
+N_("Wait");
+
+/* Translators: wait: connector description */
+N_("Holds the items for a while, or until a time, before they go on");
+
+/* Translators: wait: label of the “seconds” setting */
+N_("Wait (seconds)");
+
+/* Translators: wait: help for the “seconds” setting */
+N_("How long each batch of items waits; used when Until is empty");
+
+/* Translators: wait: label of the “until” setting */
+N_("Until");
+
+/* Translators: wait: help for the “until” setting */
+N_("A time to wait for, from the item: ISO 8601 text (2026-12-24T09:00:00Z) or Unix seconds; the batch waits for its latest item, at most a day");
 
 /* Translators: webhook-trigger: connector name */
 N_("Webhook");

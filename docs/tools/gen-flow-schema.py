@@ -104,6 +104,8 @@ def build(folder):
                     "position": {"type": "array", "items": {"type": "number"},
                                  "minItems": 2, "maxItems": 2},
                     "notes": {"type": "string"},
+                    "disabled": {"type": "boolean",
+                                 "description": "The step passes its input through untouched"},
                     "settings": {"type": "object"},
                     "mapping": {"$ref": "#/$defs/mapping"},
                 },

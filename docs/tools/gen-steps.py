@@ -112,6 +112,18 @@ def main():
         "any other relative path resolves from the folder the program was started in (for",
         "`conduit-cli`, the current directory). Give absolute paths in flows you deploy.",
         "",
+        "**Disabled steps.** Any step can be switched off (`\"disabled\": true` in the file; *Disable*",
+        "in the card's menu or the inspector, undoable). A disabled step stays in the flow, greyed",
+        "with a “Disabled” badge; when the flow runs, its input items leave through its first",
+        "output that is not an error port, untouched, and nothing it would do (a request, a file, a",
+        "wait) happens. A disabled trigger passes on the items the run starts with.",
+        "",
+        "**Flow control.** Wait holds each batch on the run's clock and ends at once when the run",
+        "is stopped (or a server draining reaches its deadline). Merge needs all of its input: it",
+        "runs once, when both branches have finished. Switch has a fixed set of four rules and a",
+        "fallback, because a step's ports are described once, in its description, and the editor",
+        "draws them from there; chain a second Switch on Fallback for more.",
+        "",
     ]
     for category, title in CATEGORIES:
         members = [c for c in connectors if c.get("category") == category]

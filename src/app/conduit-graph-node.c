@@ -31,6 +31,7 @@ struct _ConduitGraphNode
   GtkWidget        *icon;
   GtkWidget        *title;
   GtkWidget        *badge;
+  GtkWidget        *disabled_badge;  /* "Disabled", shown while the step is switched off */
   GtkWidget        *summary;
   GtkWidget        *status;
   GPtrArray        *inputs;       /* of ConduitGraphPort */
@@ -116,6 +117,17 @@ conduit_graph_node_size_allocate (GtkWidget *widget,
   const int pad = 12;
   int badge_space = gtk_widget_get_visible (self->badge) ? ICON_SIZE + 8 : 0;
   int half = width / 2;
+  int disabled_width = 0;
+
+  if (gtk_widget_get_visible (self->disabled_badge))
+    {
+      gtk_widget_measure (self->disabled_badge, GTK_ORIENTATION_HORIZONTAL, -1, NULL,
+                          &disabled_width, NULL, NULL);
+      disabled_width = MIN (disabled_width, half);
+      place (self->disabled_badge, width - pad - badge_space - disabled_width, (header - 20) / 2,
+             disabled_width, 20);
+      badge_space += disabled_width + 4;
+    }
 
   place (self->icon, pad, (header - ICON_SIZE) / 2, ICON_SIZE, ICON_SIZE);
   place (self->title, pad + ICON_SIZE + 8, 0, width - 2 * pad - ICON_SIZE - 8 - badge_space,
@@ -336,6 +348,25 @@ add_ports (ConduitGraphNode *self,
  *
  * Returns: (transfer floating): a node card
  */
+/* A disabled step is drawn greyed with a "Disabled" badge; the badge is a label, so screen
+ * readers say it too. Not GTK_ACCESSIBLE_STATE_DISABLED: the card still works (select, move,
+ * enable again). */
+static void
+update_disabled (ConduitGraphNode *self)
+{
+  gboolean disabled = conduit_node_get_disabled (self->node);
+
+  if (gtk_widget_get_visible (self->disabled_badge) == disabled)
+    return;
+
+  gtk_widget_set_visible (self->disabled_badge, disabled);
+  if (disabled)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "disabled-step");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "disabled-step");
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
 GtkWidget *
 conduit_graph_node_new (ConduitNode      *node,
                         ConduitConnector *connector)
@@ -367,6 +398,10 @@ conduit_graph_node_new (ConduitNode      *node,
   gtk_widget_set_visible (self->badge, FALSE);
   gtk_widget_set_parent (self->badge, GTK_WIDGET (self));
 
+  self->disabled_badge = add_label (self, "disabled-badge", 0.5);
+  gtk_label_set_text (GTK_LABEL (self->disabled_badge), C_("card badge", "Disabled"));
+  gtk_widget_set_visible (self->disabled_badge, FALSE);
+
   self->summary = add_label (self, "node-summary", 0.0);
   self->status = add_label (self, "node-status", 0.0);
   gtk_widget_set_visible (self->status, FALSE);
@@ -379,7 +414,9 @@ conduit_graph_node_new (ConduitNode      *node,
 
   update_title (self);
   update_summary (self);
+  update_disabled (self);
   g_signal_connect_swapped (node, "notify::title", G_CALLBACK (update_title), self);
+  g_signal_connect_swapped (node, "notify::disabled", G_CALLBACK (update_disabled), self);
   g_signal_connect_swapped (node, "setting-changed", G_CALLBACK (update_summary), self);
 
   return GTK_WIDGET (self);

@@ -237,6 +237,40 @@ action_undo (GtkWidget  *widget,
     conduit_undo_stack_undo (self->undo_stack);
 }
 
+/* Disables the selected steps, or enables them again when all of them are disabled: one
+ * undoable step. */
+static void
+action_toggle_disabled (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  ConduitGraphView *self = CONDUIT_GRAPH_VIEW (widget);
+  GListModel *selection = G_LIST_MODEL (self->selection);
+  guint n_selected = g_list_model_get_n_items (selection);
+  gboolean disable = FALSE;
+
+  if (self->undo_stack == NULL || n_selected == 0)
+    return;
+
+  for (guint i = 0; i < n_selected; i++)
+    {
+      g_autoptr(ConduitNode) node = g_list_model_get_item (selection, i);
+
+      if (!conduit_node_get_disabled (node))
+        disable = TRUE;
+    }
+
+  conduit_undo_stack_begin_group (self->undo_stack,
+                                  disable ? _("Disable Steps") : _("Enable Steps"));
+  for (guint i = 0; i < n_selected; i++)
+    {
+      g_autoptr(ConduitNode) node = g_list_model_get_item (selection, i);
+
+      conduit_undo_stack_set_disabled (self->undo_stack, node, disable);
+    }
+  conduit_undo_stack_end_group (self->undo_stack);
+}
+
 static void
 action_redo (GtkWidget  *widget,
              const char *action_name,
@@ -567,6 +601,7 @@ _conduit_graph_view_update_actions (ConduitGraphView *self)
   gtk_widget_action_set_enabled (widget, "graph.select-all", has_flow && self->cards->len > 0);
   gtk_widget_action_set_enabled (widget, "graph.connect-to", n_selected == 1);
   gtk_widget_action_set_enabled (widget, "graph.rename", n_selected == 1);
+  gtk_widget_action_set_enabled (widget, "graph.toggle-disabled", n_selected > 0);
   gtk_widget_action_set_enabled (widget, "graph.link", has_flow);
   gtk_widget_action_set_enabled (widget, "graph.undo",
                                  self->undo_stack
@@ -586,6 +621,7 @@ _conduit_graph_view_build_context_menu (gboolean on_node)
       g_menu_append (menu, _("_Rename…"), "graph.rename");
       g_menu_append (menu, _("_Connect To…"), "graph.connect-to");
       g_menu_append (menu, _("D_uplicate"), "graph.duplicate");
+      g_menu_append (menu, _("Disable or _Enable"), "graph.toggle-disabled");
       g_menu_append (menu, _("_Copy"), "graph.copy");
       g_menu_append (menu, _("_Delete"), "graph.delete");
     }
@@ -638,6 +674,8 @@ _conduit_graph_view_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "graph.zoom-fit", NULL, action_zoom);
   gtk_widget_class_install_action (widget_class, "graph.connect-to", NULL, action_connect_to);
   gtk_widget_class_install_action (widget_class, "graph.rename", NULL, action_rename);
+  gtk_widget_class_install_action (widget_class, "graph.toggle-disabled", NULL,
+                                   action_toggle_disabled);
   gtk_widget_class_install_action (widget_class, "graph.activate", NULL, action_activate);
   gtk_widget_class_install_action (widget_class, "graph.link", "(ssss)", action_link);
   gtk_widget_class_install_action (widget_class, "graph.nudge", "(dd)", action_nudge);

@@ -49,6 +49,7 @@ struct _ConduitInspector
   GtkLabel         *node_kind_description;
   GtkLabel         *problems_label;
   AdwEntryRow      *title_row;
+  GtkSwitch        *disabled_switch;
   GtkTextView      *notes_view;
   GtkBox           *mapping_slot;
   GtkLabel         *mapping_summary_label;
@@ -352,6 +353,23 @@ on_node_title_changed (ConduitInspector *self)
 }
 
 static void
+on_node_disabled_changed (ConduitInspector *self)
+{
+  self->updating = TRUE;
+  gtk_switch_set_active (self->disabled_switch, conduit_node_get_disabled (self->node));
+  self->updating = FALSE;
+}
+
+/* Switching a step off or on is one undoable step, as from the card's menu. */
+static void
+on_disabled_switch_changed (ConduitInspector *self)
+{
+  if (!self->updating && self->node != NULL)
+    conduit_undo_stack_set_disabled (undo_stack (self), self->node,
+                                     gtk_switch_get_active (self->disabled_switch));
+}
+
+static void
 on_node_notes_changed (ConduitInspector *self)
 {
   show_text (self, GTK_WIDGET (self->notes_view), conduit_node_get_notes (self->node));
@@ -445,6 +463,7 @@ build_node_page (ConduitInspector *self)
 
   on_node_title_changed (self);
   on_node_notes_changed (self);
+  on_node_disabled_changed (self);
   update_credential_suggestions (self);
   validate (self);
 }
@@ -477,6 +496,8 @@ conduit_inspector_set_node (ConduitInspector *self,
       g_signal_connect_swapped (node, "mapping-changed", G_CALLBACK (validate), self);
       g_signal_connect_swapped (node, "notify::title", G_CALLBACK (on_node_title_changed), self);
       g_signal_connect_swapped (node, "notify::notes", G_CALLBACK (on_node_notes_changed), self);
+      g_signal_connect_swapped (node, "notify::disabled", G_CALLBACK (on_node_disabled_changed),
+                                self);
       build_node_page (self);
       gtk_stack_set_visible_child_name (self->stack, "node");
     }
@@ -787,6 +808,7 @@ conduit_inspector_class_init (ConduitInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, node_kind_description);
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, problems_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, title_row);
+  gtk_widget_class_bind_template_child (widget_class, ConduitInspector, disabled_switch);
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, notes_view);
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, mapping_slot);
   gtk_widget_class_bind_template_child (widget_class, ConduitInspector, mapping_summary_label);
@@ -798,6 +820,7 @@ conduit_inspector_class_init (ConduitInspectorClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_flow_name_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_flow_owner_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_title_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_disabled_switch_changed);
 
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }

@@ -41,6 +41,7 @@ typedef enum
   COMMAND_SET_NOTES,
   COMMAND_SET_MAPPING,
   COMMAND_SET_FLOW_PROPERTY,
+  COMMAND_SET_DISABLED,
 } CommandKind;
 
 typedef struct
@@ -54,6 +55,7 @@ typedef struct
   double       old_x, old_y, new_x, new_y;
   char        *old_text, *new_text;
   JsonNode    *old_value, *new_value;
+  gboolean     new_flag;   /* COMMAND_SET_DISABLED; the old state is its opposite */
 } Command;
 
 typedef struct
@@ -494,6 +496,10 @@ command_apply (ConduitUndoStack *self,
 
     case COMMAND_SET_FLOW_PROPERTY:
       set_flow_string (flow, command->key, forward ? command->new_text : command->old_text);
+      break;
+
+    case COMMAND_SET_DISABLED:
+      conduit_node_set_disabled (command->node, forward ? command->new_flag : !command->new_flag);
       break;
 
     default:
@@ -956,4 +962,27 @@ conduit_undo_stack_set_flow_property (ConduitUndoStack *self,
   g_object_get (self->flow, property, &old, NULL);
   push_text (self, COMMAND_SET_FLOW_PROPERTY, NULL, property, old, value,
              _("Edit flow details"));
+}
+
+/* Switches a step off (it passes its items through when the flow runs) or on again. */
+void
+conduit_undo_stack_set_disabled (ConduitUndoStack *self,
+                                 ConduitNode      *node,
+                                 gboolean          disabled)
+{
+  g_autofree char *label = NULL;
+  Command *command;
+
+  g_return_if_fail (CONDUIT_IS_UNDO_STACK (self));
+  g_return_if_fail (CONDUIT_IS_NODE (node));
+
+  if (!conduit_node_get_disabled (node) == !disabled)
+    return;
+
+  command = command_new (COMMAND_SET_DISABLED);
+  command->node = g_object_ref (node);
+  command->new_flag = !!disabled;
+  label = disabled ? g_strdup_printf (_("Disable “%s”"), node_name (node))
+                   : g_strdup_printf (_("Enable “%s”"), node_name (node));
+  push (self, command, label);
 }

@@ -62,5 +62,8 @@ void              conduit_undo_stack_set_mapping       (ConduitUndoStack *self,
 void              conduit_undo_stack_set_flow_property (ConduitUndoStack *self,
                                                         const char       *property,
                                                         const char       *value);
+void              conduit_undo_stack_set_disabled      (ConduitUndoStack *self,
+                                                        ConduitNode      *node,
+                                                        gboolean          disabled);
 
 G_END_DECLS

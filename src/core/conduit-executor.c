@@ -18,6 +18,9 @@
 #include "conduit-executor-db-write.h"
 #include "conduit-executor-dedupe.h"
 #include "conduit-executor-filter.h"
+#include "conduit-executor-merge.h"
+#include "conduit-executor-switch.h"
+#include "conduit-executor-wait.h"
 #include "conduit-executor-http.h"
 #include "conduit-executor-imap-poll.h"
 #include "conduit-executor-send-email.h"
@@ -238,6 +241,9 @@ static const struct {
   { "sftp-upload", conduit_executor_sftp_upload_get_type },
   { "sftp-download", conduit_executor_sftp_download_get_type },
   { "sftp-new-file", conduit_executor_sftp_poll_get_type },
+  { "wait", conduit_executor_wait_get_type },
+  { "merge", conduit_executor_merge_get_type },
+  { "switch", conduit_executor_switch_get_type },
 };
 
 /**

@@ -101,7 +101,7 @@ read_node (JsonNode   *value,
            GPtrArray  *problems)
 {
   static const char * const known[] = { "id", "type", "title", "position", "notes", "settings",
-                                        "mapping", NULL };
+                                        "mapping", "disabled", NULL };
   g_autoptr(ConduitNode) node = NULL;
   JsonObject *object;
   JsonNode *member;
@@ -146,6 +146,17 @@ read_node (JsonNode   *value,
     conduit_node_set_title (node, str);
   if ((str = read_string (object, "notes", pointer, FALSE, id, problems)))
     conduit_node_set_notes (node, str);
+  if ((member = json_object_get_member (object, "disabled")))
+    {
+      g_autofree char *disabled_pointer = conduit_json_pointer_append (pointer, "disabled");
+
+      if (JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_BOOLEAN)
+        conduit_node_set_disabled (node, json_node_get_boolean (member));
+      else
+        conduit_flow_add_problem (problems, disabled_pointer, id,
+                                  _("“disabled” must be true or false, not %s"),
+                                  conduit_json_node_describe_type (member));
+    }
 
   if ((member = json_object_get_member (object, "position")))
     {

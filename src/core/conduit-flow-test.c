@@ -1025,6 +1025,13 @@ conduit_flow_test_run_async (ConduitFlowTest          *test,
   replay->flow = g_object_ref (flow);
   replay->runner = conduit_runner_new (registry, NULL);
   g_task_set_task_data (task, replay, (GDestroyNotify)replay_free);
+  /* A Wait step in the flow waits on a fake clock: it records the wait and goes on at once,
+   * so a replay never waits the minutes the flow would */
+  {
+    g_autoptr(ConduitClock) clock = conduit_clock_new_fake (g_get_real_time ());
+
+    conduit_runner_set_clock (replay->runner, clock);
+  }
 
   conduit_executor_replay_install (replay->runner, flow, test->trigger_node, test->recordings,
                                    (const char * const *)test->volatile_fields);

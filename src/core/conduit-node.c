@@ -26,6 +26,7 @@ struct _ConduitNode
   char       *connector_id;
   char       *title;
   char       *notes;
+  gboolean    disabled;
   double      x;
   double      y;
   JsonObject *settings;
@@ -40,6 +41,7 @@ enum {
   PROP_NOTES,
   PROP_X,
   PROP_Y,
+  PROP_DISABLED,
   N_PROPS
 };
 
@@ -97,6 +99,9 @@ conduit_node_get_property (GObject    *object,
     case PROP_Y:
       g_value_set_double (value, self->y);
       break;
+    case PROP_DISABLED:
+      g_value_set_boolean (value, self->disabled);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -130,6 +135,9 @@ conduit_node_set_property (GObject      *object,
     case PROP_Y:
       conduit_node_set_position (self, self->x, g_value_get_double (value));
       break;
+    case PROP_DISABLED:
+      conduit_node_set_disabled (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -162,6 +170,10 @@ conduit_node_class_init (ConduitNodeClass *klass)
   properties[PROP_Y] =
     g_param_spec_double ("y", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_DISABLED] =
+    g_param_spec_boolean ("disabled", NULL, NULL, FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -224,6 +236,7 @@ conduit_node_copy (ConduitNode *self,
   copy = conduit_node_new (new_id, self->connector_id);
   copy->title = g_strdup (self->title);
   copy->notes = g_strdup (self->notes);
+  copy->disabled = self->disabled;
   copy->x = self->x;
   copy->y = self->y;
   json_object_iter_init_ordered (&iter, self->settings);
@@ -304,6 +317,36 @@ conduit_node_set_notes (ConduitNode *self,
   g_free (self->notes);
   self->notes = g_strdup (notes);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTES]);
+}
+
+/**
+ * conduit_node_get_disabled:
+ * @self: a node
+ *
+ * A disabled step is kept in the flow but does no work: the runner passes its input items
+ * through to its main output untouched, so a step can be switched off without unlinking it.
+ *
+ * Returns: whether the step is disabled
+ */
+gboolean
+conduit_node_get_disabled (ConduitNode *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_NODE (self), FALSE);
+  return self->disabled;
+}
+
+void
+conduit_node_set_disabled (ConduitNode *self,
+                           gboolean     disabled)
+{
+  g_return_if_fail (CONDUIT_IS_NODE (self));
+
+  disabled = !!disabled;
+  if (self->disabled == disabled)
+    return;
+
+  self->disabled = disabled;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISABLED]);
 }
 
 double
@@ -497,6 +540,8 @@ conduit_node_to_json (ConduitNode *self)
   json_object_set_array_member (object, "position", position);
   if (self->notes)
     json_object_set_string_member (object, "notes", self->notes);
+  if (self->disabled)
+    json_object_set_boolean_member (object, "disabled", TRUE);
   json_object_set_object_member (object, "settings", json_object_ref (self->settings));
   if (self->mapping)
     json_object_set_member (object, "mapping", json_node_copy (self->mapping));

@@ -29,6 +29,9 @@ void         conduit_node_set_title         (ConduitNode  *self,
 const char  *conduit_node_get_notes         (ConduitNode  *self);
 void         conduit_node_set_notes         (ConduitNode  *self,
                                              const char   *notes);
+gboolean     conduit_node_get_disabled      (ConduitNode  *self);
+void         conduit_node_set_disabled      (ConduitNode  *self,
+                                             gboolean      disabled);
 double       conduit_node_get_x             (ConduitNode  *self);
 double       conduit_node_get_y             (ConduitNode  *self);
 void         conduit_node_set_position      (ConduitNode  *self,

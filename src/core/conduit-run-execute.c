@@ -16,6 +16,7 @@
 #include "conduit-step-status.h"
 #include "conduit-credential.h"
 #include "conduit-runner.h"
+#include "conduit-executor-disabled.h"
 
 /* Executing a run: items stream through the flow in batches.
  *
@@ -125,6 +126,7 @@ node_done (ConduitRun *self,
   data->done = TRUE;
   settle_state (data);
   g_ptr_array_set_size (data->inbox, 0);
+  g_ptr_array_set_size (data->inbox_ports, 0);
 
   if (history != NULL && self->record.id > 0)
     {
@@ -224,6 +226,7 @@ route_output (ConduitRun            *self,
       for (guint i = 0; i < n_links; i++)
         {
           g_autoptr(ConduitLink) link = g_list_model_get_item (links, i);
+          const char *to_port;
           NodeData *to;
 
           if (!g_str_equal (conduit_link_get_from_node (link), node_id) ||
@@ -234,8 +237,13 @@ route_output (ConduitRun            *self,
           if (to == NULL)
             continue;
           linked = TRUE;
+          /* a step with two inputs (Merge) must know which one an item came in by */
+          to_port = g_intern_string (conduit_link_get_to_port (link));
           for (guint j = 0; j < items->len; j++)
-            g_ptr_array_add (to->inbox, json_node_ref (g_ptr_array_index (items, j)));
+            {
+              g_ptr_array_add (to->inbox, json_node_ref (g_ptr_array_index (items, j)));
+              g_ptr_array_add (to->inbox_ports, (gpointer)to_port);
+            }
           if (items->len > 0 && !g_ptr_array_find (fed, to, NULL))
             g_ptr_array_add (fed, to);
         }
@@ -376,14 +384,22 @@ take_in (ConduitRun *self,
     conduit_run_record_items (self, data, "in", FALSE, FALSE, items);
 }
 
+/* Takes up to @max_items from the inbox; their input ports go to data->batch_ports. */
 static GPtrArray *
 take_batch (NodeData *data,
             guint     max_items)
 {
   GPtrArray *batch;
 
+  g_assert (data->inbox_ports->len == data->inbox->len);
+  g_ptr_array_set_size (data->batch_ports, 0);
+
   if (data->inbox->len <= max_items)
     {
+      GPtrArray *ports = g_steal_pointer (&data->inbox_ports);
+
+      data->inbox_ports = g_steal_pointer (&data->batch_ports);
+      data->batch_ports = ports;
       batch = g_steal_pointer (&data->inbox);
       data->inbox = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
       return batch;
@@ -391,8 +407,12 @@ take_batch (NodeData *data,
 
   batch = g_ptr_array_new_full (max_items, (GDestroyNotify)json_node_unref);
   for (guint i = 0; i < max_items; i++)
-    g_ptr_array_add (batch, json_node_ref (g_ptr_array_index (data->inbox, i)));
+    {
+      g_ptr_array_add (batch, json_node_ref (g_ptr_array_index (data->inbox, i)));
+      g_ptr_array_add (data->batch_ports, g_ptr_array_index (data->inbox_ports, i));
+    }
   g_ptr_array_remove_range (data->inbox, 0, max_items);
+  g_ptr_array_remove_range (data->inbox_ports, 0, max_items);
   return batch;
 }
 
@@ -535,7 +555,11 @@ start_executor (ConduitRun *self,
   conduit_runner_emit_node_started (self->runner, self, conduit_node_get_id (data->node));
   data->state = CONDUIT_STEP_STATUS_RUNNING;
 
-  type = conduit_runner_lookup_executor (self->runner, data->connector);
+  /* a disabled step passes its items through instead of doing its work */
+  if (conduit_node_get_disabled (data->node))
+    type = CONDUIT_TYPE_EXECUTOR_DISABLED;
+  else
+    type = conduit_runner_lookup_executor (self->runner, data->connector);
   if (type == G_TYPE_INVALID || !g_type_is_a (type, CONDUIT_TYPE_EXECUTOR))
     g_set_error (&error, CONDUIT_RUN_ERROR, CONDUIT_RUN_ERROR_NO_EXECUTOR,
                  _("Conduit cannot run nodes of type “%s” yet"),
@@ -572,6 +596,7 @@ pump (ConduitRun *self,
       /* no new batch starts; what has not been worked is not counted as worked; the steps
        * before, perhaps waiting for room here, must hear of it too */
       g_ptr_array_set_size (data->inbox, 0);
+      g_ptr_array_set_size (data->inbox_ports, 0);
       wake_upstream (self, data);
       if (data->pending == 0 && !data->done && !data->busy)
         node_done (self, data);
@@ -666,6 +691,33 @@ conduit_run_get_batch_start (ConduitRun  *self,
   return data != NULL ? data->batch_start : 0;
 }
 
+/**
+ * conduit_run_get_item_port:
+ * @self: a run
+ * @node: a node working a batch
+ * @index: the position of an item in the batch
+ *
+ * A step with more than one input (Merge) tells its inputs apart by this.
+ *
+ * Returns: (nullable): the id of the input port the item came in by, %NULL for a trigger's
+ *   items or an @index outside the batch
+ */
+const char *
+conduit_run_get_item_port (ConduitRun  *self,
+                           ConduitNode *node,
+                           guint        index)
+{
+  NodeData *data;
+
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
+  g_return_val_if_fail (CONDUIT_IS_NODE (node), NULL);
+
+  data = g_hash_table_lookup (self->nodes, conduit_node_get_id (node));
+  if (data == NULL || index >= data->batch_ports->len)
+    return NULL;
+  return g_ptr_array_index (data->batch_ports, index);
+}
+
 static void
 begin_execution (ConduitRun *self)
 {
@@ -681,8 +733,11 @@ begin_execution (ConduitRun *self)
   conduit_runner_emit_run_started (self->runner, self);
 
   for (guint i = 0; i < self->trigger_items->len; i++)
-    g_ptr_array_add (self->trigger->inbox,
-                     json_node_ref (g_ptr_array_index (self->trigger_items, i)));
+    {
+      g_ptr_array_add (self->trigger->inbox,
+                       json_node_ref (g_ptr_array_index (self->trigger_items, i)));
+      g_ptr_array_add (self->trigger->inbox_ports, NULL);
+    }
 
   pump (self, self->trigger);
 }

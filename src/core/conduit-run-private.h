@@ -25,6 +25,8 @@ typedef struct
   ConduitConnector *connector;
   GPtrArray        *inbox;       /* of JsonNode, waiting to be worked */
   GPtrArray        *batch;       /* of JsonNode, the batch being worked */
+  GPtrArray        *inbox_ports; /* of interned input port ids, one per inbox item */
+  GPtrArray        *batch_ports; /* of interned input port ids, one per batch item */
   GPtrArray        *downstream;  /* of NodeData, unowned, distinct */
   GPtrArray        *upstream;    /* of NodeData, unowned, distinct */
   guint             pending;

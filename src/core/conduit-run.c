@@ -42,6 +42,8 @@ node_data_free (NodeData *data)
   g_clear_object (&data->connector);
   g_clear_pointer (&data->inbox, g_ptr_array_unref);
   g_clear_pointer (&data->batch, g_ptr_array_unref);
+  g_clear_pointer (&data->inbox_ports, g_ptr_array_unref);
+  g_clear_pointer (&data->batch_ports, g_ptr_array_unref);
   g_clear_pointer (&data->downstream, g_ptr_array_unref);
   g_clear_pointer (&data->upstream, g_ptr_array_unref);
   g_clear_pointer (&data->recorded, g_hash_table_unref);
@@ -301,6 +303,8 @@ conduit_run_new (ConduitRunner  *runner,
       data->node = g_object_ref (node);
       data->connector = g_object_ref (connector);
       data->inbox = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+      data->inbox_ports = g_ptr_array_new ();
+      data->batch_ports = g_ptr_array_new ();
       data->downstream = g_ptr_array_new ();
       data->upstream = g_ptr_array_new ();
       g_hash_table_insert (self->nodes, (char *)conduit_node_get_id (node), data);

@@ -95,6 +95,9 @@ guint                conduit_run_get_batch_start     (ConduitRun          *self,
 ConduitHistoryStore *conduit_run_get_history         (ConduitRun          *self);
 ConduitConnector    *conduit_run_get_connector       (ConduitRun          *self,
                                                       ConduitNode         *node);
+const char          *conduit_run_get_item_port       (ConduitRun          *self,
+                                                      ConduitNode         *node,
+                                                      guint                index);
 void                 conduit_run_set_interrupted     (ConduitRun          *self);
 void                 conduit_run_add_secret          (ConduitRun          *self,
                                                       const char          *secret);
