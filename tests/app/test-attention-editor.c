@@ -1057,7 +1057,7 @@ test_looks_german (void)
       return;
     }
   g_setenv ("LANGUAGE", "de", TRUE);
-  g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC,
+  g_test_trap_subprocess (NULL, 600 * G_USEC_PER_SEC,
                           G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
   g_setenv ("LANGUAGE", "en", TRUE);
   g_test_trap_assert_passed ();
