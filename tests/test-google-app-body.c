@@ -297,6 +297,19 @@ test_raw_refused (void)
                          &content_type, &bytes, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "empty"));
+  g_clear_error (&error);
+
+  /* a content type an item gives cannot start another header of the request */
+  g_assert_false (build ("{ \"type\": \"raw\", \"content_type\": \"{{ input.type }}\", \"content\": \"a,b\" }",
+                         "{ \"input\": { \"type\": \"text/csv\\r\\nX-Injected: 1\" } }",
+                         &content_type, &bytes, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "not a media type"));
+  g_assert_nonnull (strstr (error->message, "\\r\\n"));
+  g_clear_error (&error);
+  g_assert_false (build ("{ \"type\": \"raw\", \"content_type\": \"{{ input.type }}\", \"content\": \"a,b\" }",
+                         "{ \"input\": { \"type\": \"csv\" } }", &content_type, &bytes, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
 }
 
 /* Google Drive's multipart upload: JSON metadata, then the content with its own type. */

@@ -171,6 +171,32 @@ test_killed_mid_send (void)
     g_assert_cmpint (json_object_get_int_member (object, "items_answered"), ==, N_ANSWERED);
   }
 
+  /* history show lists each item's state */
+  {
+    const char *argv[] = { g_getenv ("CONDUIT_CLI"), "history", "show", run_id,
+                           "--history", db_path, NULL };
+    int status;
+    g_autofree char *out = run_cli (argv, &status);
+    guint n_not_sent = 0, n_unknown = 0, n_answered = 0;
+    g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+
+    g_assert_cmpint (status, ==, 0);
+    for (guint i = 0; lines[i] != NULL; i++)
+      {
+        if (!g_str_has_prefix (g_strstrip (lines[i]), "item "))
+          continue;
+        if (g_str_has_suffix (lines[i], ": not sent"))
+          n_not_sent++;
+        else if (g_str_has_suffix (lines[i], ": sent, answer unknown"))
+          n_unknown++;
+        else if (g_str_has_suffix (lines[i], ": answered"))
+          n_answered++;
+      }
+    g_assert_cmpuint (n_not_sent, ==, N_UNSENT);
+    g_assert_cmpuint (n_unknown, ==, N_HELD);
+    g_assert_cmpuint (n_answered, ==, N_ANSWERED);
+  }
+
   /* Sending again only what never left: exactly the unsent items reach the server. */
   {
     const char *argv[] = { g_getenv ("CONDUIT_CLI"), "history", "rerun", run_id, "--file",
@@ -202,6 +228,18 @@ test_killed_mid_send (void)
 
     g_assert_no_error (error);
     g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 0);
+  }
+
+  /* Without --only-unsent a re-run sends every item of the run again. */
+  {
+    const char *argv[] = { g_getenv ("CONDUIT_CLI"), "history", "rerun", run_id, "--file",
+                           flow_path, "--history", db_path, NULL };
+    int status;
+    g_autofree char *out = run_cli (argv, &status);
+
+    g_test_message ("%s", out);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_cmpuint (fault_server_n_requests (server, "/hold"), ==, 2 * N_ITEMS);
   }
 
   {

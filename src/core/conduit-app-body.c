@@ -424,6 +424,21 @@ build_related (JsonNode    *content,
   return TRUE;
 }
 
+/* A Content-Type an item gave: type/subtype and parameters, no control characters (a line
+ * break would start another header of the request). */
+static gboolean
+is_media_type (const char *text)
+{
+  const char *slash = strchr (text, '/');
+
+  if (slash == NULL || slash == text || slash[1] == '\0')
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if ((guchar)*p < 0x20 || (guchar)*p == 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
 /**
  * conduit_app_body_build:
  * @body: a request's "body" object of a type conduit_app_body_is_built_type() accepts
@@ -482,6 +497,15 @@ conduit_app_body_build (JsonObject  *body,
     if (type_template != NULL &&
         !(rendered_type = conduit_app_render_text (type_template, scope, error)))
       return FALSE;
+    if (rendered_type != NULL && *rendered_type != '\0' && !is_media_type (rendered_type))
+      {
+        g_autofree char *shown = g_strescape (rendered_type, NULL);
+
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                     _("the body's content type “%s” is not a media type such as text/csv"),
+                     shown);
+        return FALSE;
+      }
     *content_type = g_strdup (rendered_type && *rendered_type ? rendered_type : default_type);
     *bytes = g_steal_pointer (&data);
     return TRUE;

@@ -82,7 +82,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_assert_nonnull (bytes);
   g_assert_nonnull (content_type);
 
-  if (g_str_has_prefix (content_type, "multipart/related"))
+  /* a "related" body is ours to split; a raw body may carry any media type an item names */
+  if (g_str_equal (json_object_get_string_member (body, "type"), "related"))
     {
       g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
       g_autoptr(SoupMultipart) multipart = NULL;
