@@ -11,7 +11,7 @@
 
 #include <glib/gi18n.h>
 
-#include "conduit-credential-editor.h"
+#include "conduit-credential-editor-private.h"
 #include "conduit-resources.h"
 #include "conduit-sftp.h"
 
@@ -27,43 +27,6 @@
 
 #define TEST_EXCERPT_CHARS 300
 
-struct _ConduitCredentialEditor
-{
-  AdwWindow               parent_instance;
-
-  ConduitCredentialStore *store;
-  ConduitCredential      *original;      /* (nullable): what is edited, without secrets */
-  GHashTable             *field_rows;    /* field key → row */
-  GCancellable           *cancellable;
-  GtkStringList          *kinds;
-  ConduitCredentialKind   kind;
-  char                   *test_result;
-  char                   *seen_host_key; /* an SFTP server's key the last test refused */
-  ConduitOAuthSignIn     *sign_in;       /* the browser sign-in in progress */
-  GCancellable           *sign_in_cancellable;
-  AdwMessageDialog       *sign_in_dialog; /* (weak) */
-
-  /* template children */
-  GtkScrolledWindow      *scrolled_window;
-  GtkLabel               *message_label;
-  AdwEntryRow            *name_row;
-  AdwEntryRow            *id_row;
-  AdwComboRow            *kind_row;
-  AdwPreferencesGroup    *details_group;
-  AdwPreferencesGroup    *sign_in_group;
-  AdwActionRow           *sign_in_row;
-  AdwEntryRow            *test_url_row;
-  GtkWidget              *test_result_box;
-  GtkSpinner             *test_spinner;
-  GtkLabel               *test_status_label;
-  GtkLabel               *test_body_label;
-  GtkWidget              *accept_host_key_button;
-
-  guint                   scroll_timeout_id;
-  guint                   busy : 1;
-  guint                   no_browser : 1;
-  guint                   signed_in : 1;   /* the edited credential holds tokens */
-};
 
 enum {
   SAVED,
@@ -128,8 +91,8 @@ end_scroll_follow (gpointer data)
 }
 
 /* The message sits at the top, the test result at the bottom: either may be out of sight. */
-static void
-set_message (ConduitCredentialEditor *self,
+void
+_conduit_credential_editor_set_message (ConduitCredentialEditor *self,
              const char              *message)
 {
   gtk_label_set_text (self->message_label, message ? message : "");
@@ -181,8 +144,8 @@ keep_off_clipboard (GtkWidget *widget)
     }
 }
 
-static const char *
-row_text (GtkWidget *row)
+const char *
+_conduit_credential_editor_row_text (GtkWidget *row)
 {
   if (ADW_IS_COMBO_ROW (row))
     {
@@ -207,7 +170,7 @@ update_dependent_rows (ConduitCredentialEditor *self)
   if (self->kind != CONDUIT_CREDENTIAL_KIND_API_KEY || in_row == NULL)
     return;
 
-  in = row_text (in_row);
+  in = _conduit_credential_editor_row_text (in_row);
   if (header_row != NULL)
     gtk_widget_set_visible (header_row, g_strcmp0 (in, "query") != 0);
   if (parameter_row != NULL)
@@ -261,7 +224,6 @@ build_field_row (ConduitCredentialEditor          *self,
   return row;
 }
 
-static void update_sign_in_group (ConduitCredentialEditor *self);
 
 /* Editing shows no stored secret, so say what an empty secret row means. */
 static void
@@ -302,14 +264,14 @@ rebuild_details (ConduitCredentialEditor *self)
 
       field_row = build_field_row (self, &fields[i]);
       if (g_str_equal (fields[i].key, "authorize_url"))
-        g_signal_connect_swapped (field_row, "changed", G_CALLBACK (update_sign_in_group), self);
+        g_signal_connect_swapped (field_row, "changed", G_CALLBACK (_conduit_credential_editor_update_sign_in_group), self);
       g_hash_table_insert (self->field_rows, (gpointer)fields[i].key, field_row);
       adw_preferences_group_add (self->details_group, field_row);
     }
 
   update_dependent_rows (self);
   update_details_description (self);
-  update_sign_in_group (self);
+  _conduit_credential_editor_update_sign_in_group (self);
   /* an SFTP credential is tried on its own server, not on a web address */
   gtk_widget_set_visible (GTK_WIDGET (self->test_url_row),
                           self->kind != CONDUIT_CREDENTIAL_KIND_SFTP);
@@ -406,7 +368,7 @@ build_credential (ConduitCredentialEditor  *self,
 
       if (row == NULL)
         continue;
-      value = row_text (row);
+      value = _conduit_credential_editor_row_text (row);
       /* a hidden row (the header name of a key sent in the address) does not apply */
       if (!gtk_widget_get_visible (row) || value == NULL)
         continue;
@@ -425,23 +387,20 @@ build_credential (ConduitCredentialEditor  *self,
 }
 
 /* The form as a credential, or %NULL with what is wrong shown above the form. */
-static ConduitCredential *
-credential_from_form (ConduitCredentialEditor *self)
+ConduitCredential *
+_conduit_credential_editor_credential_from_form (ConduitCredentialEditor *self)
 {
   g_autoptr(GError) error = NULL;
   ConduitCredential *credential;
 
-  set_message (self, NULL);
+  _conduit_credential_editor_set_message (self, NULL);
   credential = build_credential (self, &error);
   if (credential == NULL)
-    set_message (self, error->message);
+    _conduit_credential_editor_set_message (self, error->message);
   return credential;
 }
 
 /* ---- filling in the stored secret --------------------------------------------------------- */
-
-typedef void (*WithSecretFunc) (ConduitCredentialEditor *self,
-                                ConduitCredential       *credential);
 
 typedef struct
 {
@@ -501,7 +460,7 @@ on_stored_secret (GObject      *source,
         /* Translators: %s is a field such as "API key" */
         message = g_strdup_printf (_("Type the %s: the keyring holds none for this kind."),
                                    _(secret->label));
-      set_message (self, message);
+      _conduit_credential_editor_set_message (self, message);
       return;
     }
 
@@ -509,8 +468,8 @@ on_stored_secret (GObject      *source,
 }
 
 /* Runs @func with @credential complete: its secret from the form, or else from the keyring. */
-static void
-with_secret (ConduitCredentialEditor *self,
+void
+_conduit_credential_editor_with_secret (ConduitCredentialEditor *self,
              ConduitCredential       *credential,
              WithSecretFunc           func)
 {
@@ -556,7 +515,7 @@ on_saved (GObject      *source,
     {
       g_autofree char *message = g_strdup_printf (_("Could not save the credential: %s"),
                                                   error->message);
-      set_message (self, message);
+      _conduit_credential_editor_set_message (self, message);
       return;
     }
 
@@ -564,15 +523,15 @@ on_saved (GObject      *source,
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
-static void
-save_complete (ConduitCredentialEditor *self,
+void
+_conduit_credential_editor_save_complete (ConduitCredentialEditor *self,
                ConduitCredential       *credential)
 {
   g_autoptr(GError) error = NULL;
 
   if (!conduit_credential_check (credential, &error))
     {
-      set_message (self, error->message);
+      _conduit_credential_editor_set_message (self, error->message);
       return;
     }
 
@@ -605,7 +564,7 @@ on_existing_checked (GObject      *source,
       g_autofree char *message =
         g_strdup_printf (_("There already is a credential with the ID “%s”. Choose another ID, "
                            "or edit that one from the list."), conduit_credential_get_id (credential));
-      set_message (self, message);
+      _conduit_credential_editor_set_message (self, message);
       return;
     }
 
@@ -615,8 +574,8 @@ on_existing_checked (GObject      *source,
 
 /* A new credential must not quietly replace one that flows already use: @then runs once the
  * keyring holds none with its id. */
-static void
-check_new_id (ConduitCredentialEditor *self,
+void
+_conduit_credential_editor_check_new_id (ConduitCredentialEditor *self,
               ConduitCredential       *credential,
               WithSecretFunc           then)
 {
@@ -638,265 +597,29 @@ save_action (GtkWidget  *widget,
   g_autoptr(ConduitCredential) credential = NULL;
   g_autoptr(GError) error = NULL;
 
-  credential = credential_from_form (self);
+  credential = _conduit_credential_editor_credential_from_form (self);
   if (credential == NULL)
     return;
 
   if (self->original != NULL)
     {
-      with_secret (self, credential, save_complete);
+      _conduit_credential_editor_with_secret (self, credential, _conduit_credential_editor_save_complete);
       return;
     }
 
   if (!conduit_credential_check (credential, &error))
     {
-      set_message (self, error->message);
+      _conduit_credential_editor_set_message (self, error->message);
       return;
     }
 
-  check_new_id (self, credential, save_complete);
+  _conduit_credential_editor_check_new_id (self, credential, _conduit_credential_editor_save_complete);
 }
 
-/* ---- signing in with the browser ---------------------------------------------------------- */
-
-/* Where to create the client id, by the service the sign-in address belongs to. */
-static const char *
-provider_hint (const char *authorize_url)
+void
+_conduit_credential_editor_emit_sign_in_started (ConduitCredentialEditor *self)
 {
-  g_autoptr(GUri) uri = authorize_url ? g_uri_parse (authorize_url, G_URI_FLAGS_NONE, NULL) : NULL;
-  const char *host = uri ? g_uri_get_host (uri) : NULL;
-
-  if (host != NULL && (g_str_equal (host, "accounts.google.com") || g_str_has_suffix (host, ".google.com")))
-    return _("Create the client ID in the Google Cloud console: APIs & Services → Credentials → "
-             "Create credentials → OAuth client ID, of the type “Desktop app”. Copy its client "
-             "ID and client secret here.");
-  if (host != NULL && (g_str_equal (host, "login.microsoftonline.com") ||
-                       g_str_has_suffix (host, ".microsoftonline.com")))
-    return _("Register the app in the Microsoft Entra admin center: App registrations → New "
-             "registration, with the platform “Mobile and desktop applications” and the address "
-             "http://localhost. Copy its Application (client) ID here; it needs no secret.");
-  if (host != NULL && (g_str_equal (host, "login.salesforce.com") ||
-                       g_str_equal (host, "test.salesforce.com") ||
-                       g_str_has_suffix (host, ".my.salesforce.com")))
-    return _("Create a connected app in Salesforce Setup: App Manager → New Connected App, with "
-             "OAuth on, PKCE required, no secret for the web server flow, and the callback "
-             "http://127.0.0.1:53682/. Copy its Consumer Key here and put 53682 in Sign-in port.");
-  return _("Register Conduit with the service as a desktop (native) app that signs in through "
-           "the address http://127.0.0.1, and copy its client ID here.");
-}
-
-static void
-update_sign_in_group (ConduitCredentialEditor *self)
-{
-  GtkWidget *authorize_row = g_hash_table_lookup (self->field_rows, "authorize_url");
-  gboolean sign_in = self->kind == CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE;
-  gboolean same_kind = self->original != NULL && conduit_credential_get_kind (self->original) == self->kind;
-  gboolean again = same_kind && conduit_credential_get_needs_sign_in (self->original);
-
-  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_group), sign_in);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "credential.sign-in", sign_in && !self->busy);
-  if (!sign_in)
-    return;
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->sign_in_row),
-                                 again ? _("The service ended the sign-in: sign in again")
-                                 : same_kind && self->signed_in
-                                 ? _("Signed in. Sign in again to use another account")
-                                 : _("Sign in with your browser to let Conduit use the service"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->sign_in_row),
-                               provider_hint (authorize_row ? row_text (authorize_row) : NULL));
-}
-
-static void
-on_sign_in_state_read (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(ConduitCredentialEditor) self = user_data;
-  g_autoptr(ConduitCredential) stored = NULL;
-
-  stored = conduit_credential_store_lookup_finish (CONDUIT_CREDENTIAL_STORE (source), result, NULL);
-  if (g_cancellable_is_cancelled (self->cancellable))
-    return;
-
-  self->signed_in = stored != NULL && conduit_credential_is_signed_in (stored);
-  update_sign_in_group (self);
-}
-
-static void
-close_sign_in_dialog (ConduitCredentialEditor *self)
-{
-  if (self->sign_in_dialog != NULL)
-    gtk_window_destroy (GTK_WINDOW (self->sign_in_dialog));
-}
-
-static void
-on_signed_in (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(ConduitCredentialEditor) self = user_data;
-  g_autoptr(ConduitCredential) signed_in = NULL;
-  g_autoptr(GError) error = NULL;
-
-  signed_in = conduit_oauth_sign_in_wait_finish (CONDUIT_OAUTH_SIGN_IN (source), result, &error);
-  if (CONDUIT_OAUTH_SIGN_IN (source) != self->sign_in)
-    return;  /* one that a second click replaced */
-
-  g_clear_object (&self->sign_in);
-  close_sign_in_dialog (self);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (signed_in == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("Not signed in: %s"), error->message);
-
-      set_message (self, message);
-      return;
-    }
-
-  /* kept at once: the tokens are only worth something in the keyring */
-  save_complete (self, signed_in);
-}
-
-static void
-on_sign_in_dialog_response (AdwMessageDialog        *dialog,
-                            const char              *response,
-                            ConduitCredentialEditor *self)
-{
-  g_cancellable_cancel (self->sign_in_cancellable);
-}
-
-static void
-on_copy_address (GtkButton               *button,
-                 ConduitCredentialEditor *self)
-{
-  if (self->sign_in == NULL)
-    return;
-
-  /* the address carries no secret: only the client id and a one-time challenge */
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)),
-                          conduit_oauth_sign_in_get_uri (self->sign_in));
-  gtk_button_set_label (button, _("Copied"));
-}
-
-static void
-on_browser_opened (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(ConduitCredentialEditor) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_app_info_launch_default_for_uri_finish (result, &error) && self->sign_in_dialog != NULL)
-    {
-      g_autofree char *body = g_strdup_printf (_("No browser opened (%s). Copy the address below "
-                                                 "into a browser on this computer and sign in "
-                                                 "there; Conduit goes on by itself."),
-                                               error->message);
-
-      adw_message_dialog_set_body (self->sign_in_dialog, body);
-    }
-}
-
-static void
-present_sign_in_dialog (ConduitCredentialEditor *self)
-{
-  const char *uri = conduit_oauth_sign_in_get_uri (self->sign_in);
-  GtkWidget *dialog;
-  GtkWidget *box;
-  GtkWidget *label;
-  GtkWidget *copy;
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Sign In with Your Browser"),
-                                   _("Your browser shows the service’s sign-in page. Sign in "
-                                     "there and allow access; Conduit goes on by itself. If no "
-                                     "browser opened, copy this address into one:"));
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"));
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  label = gtk_label_new (uri);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_CHAR);
-  gtk_label_set_lines (GTK_LABEL (label), 4);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 48);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, "monospace");
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_widget_set_name (label, "sign-in-address");
-  copy = gtk_button_new_with_mnemonic (_("Copy _Address"));
-  gtk_widget_set_halign (copy, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (copy, "pill");
-  g_signal_connect (copy, "clicked", G_CALLBACK (on_copy_address), self);
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (box), copy);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_sign_in_dialog_response), self, 0);
-  g_set_weak_pointer (&self->sign_in_dialog, ADW_MESSAGE_DIALOG (dialog));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-sign_in_complete (ConduitCredentialEditor *self,
-                  ConduitCredential       *credential)
-{
-  g_autoptr(SoupSession) session = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (!conduit_credential_check (credential, &error))
-    {
-      set_message (self, error->message);
-      return;
-    }
-
-  /* a second click starts over: the first listener closes */
-  g_cancellable_cancel (self->sign_in_cancellable);
-  g_clear_object (&self->sign_in_cancellable);
-  self->sign_in_cancellable = g_cancellable_new ();
-  g_clear_object (&self->sign_in);
-  close_sign_in_dialog (self);
-
-  session = soup_session_new_with_options ("timeout", 30, "user-agent", "Conduit", NULL);
-  self->sign_in = conduit_oauth_sign_in_new (session, credential);
-  if (!conduit_oauth_sign_in_start (self->sign_in, &error))
-    {
-      g_clear_object (&self->sign_in);
-      set_message (self, error->message);
-      return;
-    }
-
-  present_sign_in_dialog (self);
-  /* the system browser, through the OpenURI portal inside Flatpak (GIO picks it) */
-  if (!self->no_browser)
-    g_app_info_launch_default_for_uri_async (conduit_oauth_sign_in_get_uri (self->sign_in), NULL,
-                                             self->sign_in_cancellable, on_browser_opened,
-                                             g_object_ref (self));
-  conduit_oauth_sign_in_wait_async (self->sign_in, self->sign_in_cancellable, on_signed_in,
-                                    g_object_ref (self));
   g_signal_emit (self, signals[SIGN_IN_STARTED], 0);
-}
-
-static void
-sign_in_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  ConduitCredentialEditor *self = CONDUIT_CREDENTIAL_EDITOR (widget);
-  g_autoptr(ConduitCredential) credential = NULL;
-
-  credential = credential_from_form (self);
-  if (credential == NULL)
-    return;
-
-  if (self->original == NULL)
-    check_new_id (self, credential, sign_in_complete);
-  else
-    with_secret (self, credential, sign_in_complete);
 }
 
 /* ---- testing ---------------------------------------------------------------------------- */
@@ -1028,7 +751,7 @@ test_complete (ConduitCredentialEditor *self,
 
   if (!conduit_credential_check (credential, &error))
     {
-      set_message (self, error->message);
+      _conduit_credential_editor_set_message (self, error->message);
       return;
     }
 
@@ -1037,7 +760,7 @@ test_complete (ConduitCredentialEditor *self,
     {
       g_autofree char *message =
         g_strdup_printf (_("“%s” is not a web address. Type one that starts with https://"), url);
-      set_message (self, message);
+      _conduit_credential_editor_set_message (self, message);
       return;
     }
 
@@ -1132,22 +855,22 @@ test_action (GtkWidget  *widget,
   g_autoptr(ConduitCredential) credential = NULL;
   g_autoptr(GError) error = NULL;
 
-  set_message (self, NULL);
+  _conduit_credential_editor_set_message (self, NULL);
   if (self->kind != CONDUIT_CREDENTIAL_KIND_SFTP &&
       *gtk_editable_get_text (GTK_EDITABLE (self->test_url_row)) == '\0')
     {
-      set_message (self, _("Type a web address of the service to try the credential on."));
+      _conduit_credential_editor_set_message (self, _("Type a web address of the service to try the credential on."));
       return;
     }
 
   credential = build_credential (self, &error);
   if (credential == NULL)
     {
-      set_message (self, error->message);
+      _conduit_credential_editor_set_message (self, error->message);
       return;
     }
 
-  with_secret (self, credential, self->kind == CONDUIT_CREDENTIAL_KIND_SFTP ? sftp_test_complete
+  _conduit_credential_editor_with_secret (self, credential, self->kind == CONDUIT_CREDENTIAL_KIND_SFTP ? sftp_test_complete
                                                                            : test_complete);
 }
 
@@ -1214,7 +937,7 @@ conduit_credential_editor_set_template (ConduitCredentialEditor *self,
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), name ? name : "");
   fill_form (self, credential);
   update_details_description (self);
-  update_sign_in_group (self);
+  _conduit_credential_editor_update_sign_in_group (self);
 }
 
 /**
@@ -1249,12 +972,12 @@ conduit_credential_editor_edit (ConduitCredentialEditor *self,
   gtk_window_set_title (GTK_WINDOW (self), title);
 
   update_details_description (self);
-  update_sign_in_group (self);
+  _conduit_credential_editor_update_sign_in_group (self);
   /* a listing has no secrets: whether it holds tokens takes a look into the keyring */
   if (conduit_credential_get_kind (credential) == CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE &&
       !conduit_credential_get_from_environment (credential))
     conduit_credential_store_lookup_async (self->store, conduit_credential_get_id (credential),
-                                           self->cancellable, on_sign_in_state_read,
+                                           self->cancellable, _conduit_credential_editor_on_sign_in_state_read,
                                            g_object_ref (self));
 }
 
@@ -1413,7 +1136,7 @@ conduit_credential_editor_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->sign_in_cancellable);
-  close_sign_in_dialog (self);
+  _conduit_credential_editor_close_sign_in_dialog (self);
   g_clear_handle_id (&self->scroll_timeout_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONDUIT_TYPE_CREDENTIAL_EDITOR);
   g_clear_object (&self->store);
@@ -1498,7 +1221,7 @@ conduit_credential_editor_class_init (ConduitCredentialEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "credential.test", NULL, test_action);
   gtk_widget_class_install_action (widget_class, "credential.accept-host-key", NULL,
                                    accept_host_key_action);
-  gtk_widget_class_install_action (widget_class, "credential.sign-in", NULL, sign_in_action);
+  gtk_widget_class_install_action (widget_class, "credential.sign-in", NULL, _conduit_credential_editor_sign_in_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
