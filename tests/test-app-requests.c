@@ -253,6 +253,8 @@ test_plain_http_keeps_credential (Fixture       *fixture,
                                                "  \"credential\": \"custom-key\" }", fixture->base);
   g_autoptr(ConduitRun) run = run_step (fixture, "http-request", settings);
 
+  g_assert_nonnull (run);
+
   /* no descriptor here: the credential's own header, as before */
   g_assert_cmpstr (last_request (fixture), ==, "GET /thing | X-Custom: k-custom;");
 }

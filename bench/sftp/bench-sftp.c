@@ -81,7 +81,7 @@ main (int   argc,
   server = sftp_test_server_start (scratch);
   data = g_malloc ((gsize)mb << 20);
   for (gsize i = 0; i < ((gsize)mb << 20) / sizeof (guint32); i++)
-    ((guint32 *)data)[i] = g_random_int ();
+    ((guint32 *)(void *)data)[i] = g_random_int ();
   source = g_build_filename (scratch, "source.bin", NULL);
   g_file_set_contents (source, (const char *)data, (gssize)mb << 20, &error);
   g_assert_no_error (error);

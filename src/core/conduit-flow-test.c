@@ -400,7 +400,6 @@ conduit_flow_test_load_data (const char  *data,
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) parse_error = NULL;
-  g_autofree char *token = NULL;
   Checker checker = { { NULL, NULL } };
   ConduitFlowProblem located = { 0 };
   g_autofree char *text = NULL;

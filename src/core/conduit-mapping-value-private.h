@@ -58,7 +58,7 @@ conduit_json_scan_plain (const char *text,
 
   while (i + 16 <= length)
     {
-      __m128i chunk = _mm_loadu_si128 ((const __m128i *)(text + i));
+      __m128i chunk = _mm_loadu_si128 ((const __m128i *)(const void *)(text + i));
       /* a byte is a control when max(byte, 0x1F) is 0x1F, unsigned */
       __m128i special = _mm_or_si128 (_mm_or_si128 (_mm_cmpeq_epi8 (chunk, quote),
                                                     _mm_cmpeq_epi8 (chunk, backslash)),

@@ -583,7 +583,6 @@ map_paths (ConduitOpenapiImporter  *importer,
   while (conduit_openapi_iter_next (&iter, &path, &item_node))
     {
       g_autofree char *item_where = g_strdup_printf ("/paths/%s", path);
-      g_autofree char *escaped = NULL;
       g_autoptr(GError) local_error = NULL;
       JsonObject *item;
       JsonArray *path_parameters;

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "conduit-run.h"
 #include "conduit-serve-metrics.h"
 
@@ -340,11 +342,13 @@ append_counter (ConduitServeMetrics *self,
     {
       const char *flow = g_ptr_array_index (self->order, i);
       FlowCounts *counts = g_hash_table_lookup (self->flows, flow);
+      guint64 count;
 
       g_string_append_printf (out, "%s{flow=\"", name);
       append_label_value (out, flow);
-      g_string_append_printf (out, "\"} %" G_GUINT64_FORMAT "\n",
-                              *(guint64 *)((guint8 *)counts + offset));
+      /* the counter's field, read by its offset in the struct */
+      memcpy (&count, (guint8 *)counts + offset, sizeof count);
+      g_string_append_printf (out, "\"} %" G_GUINT64_FORMAT "\n", count);
     }
 }
 
