@@ -22,6 +22,7 @@
 #include "conduit-resources.h"
 #include "conduit-window.h"
 #include "test-util.h"
+#include "test-screenshot.h"
 
 #define TOKEN "xoxb-test-token"
 
@@ -177,59 +178,6 @@ fixture_teardown (Fixture       *fixture,
 }
 
 static void
-after_paint (GdkFrameClock *clock,
-             gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-/* Waits until @widget has painted a frame, then (with CONDUIT_SCREENSHOT_DIR set) saves it as
- * @name there. */
-static void
-save_shot (GtkWidget  *widget,
-           const char *name)
-{
-  const char *dir = g_getenv ("CONDUIT_SCREENSHOT_DIR");
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GdkFrameClock *clock;
-  gboolean painted = FALSE;
-  gulong handler;
-  int width, height;
-
-  while (!gtk_widget_get_mapped (widget) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (gtk_widget_get_mapped (widget));
-  clock = gtk_widget_get_frame_clock (widget);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint), &painted);
-  gtk_widget_queue_draw (widget);
-  while (!painted && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, handler);
-  g_assert_true (painted);
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (dir == NULL)
-    return;
-  path = g_build_filename (dir, name, NULL);
-  gdk_texture_save_to_png (texture, path);
-  g_test_message ("saved %s", path);
-}
-
-static void
 on_search_changed (GtkSearchEntry *entry,
                    gboolean       *changed)
 {
@@ -333,7 +281,7 @@ add_slack_step (Fixture *fixture)
   g_assert_null (palette_row (palette, "http-request"));
   row = palette_row (palette, "slack.send-message");
   g_assert_true (widget_shows (GTK_WIDGET (row), "Slack → Send a message"));
-  save_shot (GTK_WIDGET (palette), "palette-apps.png");
+  test_save_shot (GTK_WIDGET (palette), "palette-apps.png");
 
   search_palette (palette, "slack send");
   row = palette_row (palette, "slack.send-message");
@@ -388,7 +336,7 @@ test_send_message (Fixture       *fixture,
   g_assert_cmpstr (conduit_node_get_setting_string (step, "channel"), ==, "{{ room }}");
   g_assert_cmpstr (conduit_node_get_setting_string (step, "text"), ==, "Order {{ order_id }} shipped");
   test_spin_for (400);  /* the entry rows' labels finish moving up */
-  save_shot (GTK_WIDGET (inspector), "app-step-inspector.png");
+  test_save_shot (GTK_WIDGET (inspector), "app-step-inspector.png");
 
   run = run_flow (fixture);
   for (guint i = 0; i < fixture->problems->len; i++)

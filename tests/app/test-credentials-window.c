@@ -23,6 +23,7 @@
 #include "../oauth-test-server.h"
 #include "../test-keyring.h"
 #include "test-util.h"
+#include "test-screenshot.h"
 
 #define GOOD_KEY  "good-key-7f3a9c"
 #define WRONG_KEY "wrong-key-51d2e8"
@@ -625,59 +626,6 @@ test_missing_banner (void)
 
 /* ---- browser sign-in ---------------------------------------------------------------------- */
 
-static void
-after_paint (GdkFrameClock *clock,
-             gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-/* Waits until @widget's window has painted a frame, then (with CONDUIT_SCREENSHOT_DIR set)
- * saves @widget as @name there. */
-static void
-save_shot (GtkWidget  *widget,
-           const char *name)
-{
-  const char *dir = g_getenv ("CONDUIT_SCREENSHOT_DIR");
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GdkFrameClock *clock;
-  gboolean painted = FALSE;
-  gulong handler;
-  int width, height;
-
-  while (!gtk_widget_get_mapped (widget) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (gtk_widget_get_mapped (widget));
-  clock = gtk_widget_get_frame_clock (widget);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint), &painted);
-  gtk_widget_queue_draw (widget);
-  while (!painted && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, handler);
-  g_assert_true (painted);
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (dir == NULL)
-    return;
-  path = g_build_filename (dir, name, NULL);
-  gdk_texture_save_to_png (texture, path);
-  g_test_message ("saved %s", path);
-}
-
 static gboolean
 sign_in_started (gpointer data)
 {
@@ -771,7 +719,7 @@ test_sign_in (void)
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (address)), ==,
                    conduit_credential_editor_get_sign_in_uri (editor));
   g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (address)), authorize_url));
-  save_shot (GTK_WIDGET (dialog), "sign-in-dialog.png");
+  test_save_shot (GTK_WIDGET (dialog), "sign-in-dialog.png");
 
   /* the test is the browser */
   weak = editor;
@@ -898,7 +846,7 @@ test_sign_in_banner (void)
   g_assert_nonnull (strstr (conduit_credentials_window_get_sign_in_banner_text (window),
                             "“Outlook mail”"));
   g_assert_true (test_spin_until (banner_revealed, window, 20));
-  save_shot (GTK_WIDGET (window), "sign-in-banner.png");
+  test_save_shot (GTK_WIDGET (window), "sign-in-banner.png");
 
   /* Sign In opens the editor with the sign-in started; its hint names Microsoft's portal */
   gtk_widget_activate_action (GTK_WIDGET (window), "credentials.sign-in", "s", id);

@@ -27,58 +27,7 @@
 #include "conduit-window.h"
 #include "db-test-servers.h"
 #include "test-util.h"
-
-static void
-after_paint (GdkFrameClock *clock,
-             gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-/* Waits until @widget has painted a frame, then (with CONDUIT_SCREENSHOT_DIR set) saves it. */
-static void
-save_shot (GtkWidget  *widget,
-           const char *name)
-{
-  const char *dir = g_getenv ("CONDUIT_SCREENSHOT_DIR");
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GdkFrameClock *clock;
-  gboolean painted = FALSE;
-  gulong handler;
-  int width, height;
-
-  while (!gtk_widget_get_mapped (widget) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (gtk_widget_get_mapped (widget));
-  clock = gtk_widget_get_frame_clock (widget);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint), &painted);
-  gtk_widget_queue_draw (widget);
-  while (!painted && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, handler);
-  g_assert_true (painted);
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (dir == NULL)
-    return;
-  path = g_build_filename (dir, name, NULL);
-  gdk_texture_save_to_png (texture, path);
-  g_test_message ("saved %s", path);
-}
+#include "test-screenshot.h"
 
 static ConduitDbTablePicker *
 find_picker (GtkWidget *widget)
@@ -257,14 +206,14 @@ test_example_in_app (void)
   g_assert_true (json_object_get_boolean_member (row, "required"));
   row = mapping_row (mapping_node, "placed_at");
   g_assert_cmpstr (json_object_get_string_member (row, "type"), ==, "datetime");
-  save_shot (GTK_WIDGET (picker), "database-table-picker.png");
+  test_save_shot (GTK_WIDGET (picker), "database-table-picker.png");
   {
     GtkWindow *mapping_window = conduit_mapping_editor_open_window (GTK_WIDGET (inspector),
                                                                     document, mapping_node);
 
     gtk_window_set_default_size (mapping_window, 1100, 640);
     test_spin_for (300);
-    save_shot (GTK_WIDGET (mapping_window), "database-mapping-columns.png");
+    test_save_shot (GTK_WIDGET (mapping_window), "database-mapping-columns.png");
     gtk_window_destroy (mapping_window);
   }
   conduit_undo_stack_undo (conduit_document_get_undo_stack (document));

@@ -20,6 +20,7 @@
 #include "conduit-resources.h"
 #include "conduit-window.h"
 #include "test-util.h"
+#include "test-screenshot.h"
 
 /* Done, and the page transition over, so that a screenshot shows the result page alone. */
 static gboolean
@@ -35,59 +36,6 @@ static gboolean
 palette_filtered (gpointer data)
 {
   return g_list_model_get_n_items (conduit_palette_get_visible (data)) <= 3;
-}
-
-static void
-after_paint (GdkFrameClock *clock,
-             gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-/* Waits until @widget's window has painted a frame, then (with CONDUIT_SCREENSHOT_DIR set)
- * saves @widget as @name there. */
-static void
-save_shot (GtkWidget  *widget,
-           const char *name)
-{
-  const char *dir = g_getenv ("CONDUIT_SCREENSHOT_DIR");
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GdkFrameClock *clock;
-  gboolean painted = FALSE;
-  gulong handler;
-  int width, height;
-
-  while (!gtk_widget_get_mapped (widget) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (gtk_widget_get_mapped (widget));
-  clock = gtk_widget_get_frame_clock (widget);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint), &painted);
-  gtk_widget_queue_draw (widget);
-  while (!painted && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, handler);
-  g_assert_true (painted);
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (dir == NULL)
-    return;
-  path = g_build_filename (dir, name, NULL);
-  gdk_texture_save_to_png (texture, path);
-  g_test_message ("saved %s", path);
 }
 
 static GtkWidget *
@@ -177,12 +125,12 @@ test_import_file (void)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (template_child (dialog, "stack"))), ==, "result");
   g_assert_false (gtk_widget_get_visible (template_child (dialog, "import_button")));
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (template_child (dialog, "cancel_button"))), ==, "_Close");
-  save_shot (dialog, "openapi-import-report.png");
+  test_save_shot (dialog, "openapi-import-report.png");
 
   gtk_editable_set_text (conduit_palette_get_search_entry (CONDUIT_PALETTE (palette)), "tic tac");
   g_assert_true (test_spin_until (palette_filtered, palette, 10));
   g_assert_cmpuint (g_list_model_get_n_items (conduit_palette_get_visible (CONDUIT_PALETTE (palette))), ==, 3);
-  save_shot (palette, "openapi-import-palette.png");
+  test_save_shot (palette, "openapi-import-palette.png");
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_finalize_object (dialog);
@@ -261,7 +209,7 @@ test_malformed (void)
   g_assert_null (conduit_openapi_import_dialog_get_import (CONDUIT_OPENAPI_IMPORT_DIALOG (dialog)));
   expected = g_strdup_printf ("%s:3: /paths: must be an object of paths, not a list", bad);
   g_assert_cmpstr (conduit_openapi_import_dialog_get_error (CONDUIT_OPENAPI_IMPORT_DIALOG (dialog)), ==, expected);
-  save_shot (dialog, "openapi-import-error.png");
+  test_save_shot (dialog, "openapi-import-error.png");
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_finalize_object (dialog);
