@@ -18,6 +18,7 @@
 #include "conduit-resources.h"
 #include "conduit-run-panel.h"
 #include "conduit-sidebar.h"
+#include "conduit-test-listener.h"
 #include "conduit-graph-view.h"
 
 /* The editor page: the palette of steps on the left, the canvas in the middle and the
@@ -41,6 +42,7 @@ struct _ConduitEditor
   GCancellable     *run_cancellable;
   gint64            panel_updated_us;  /* last progress shown in the run panel */
   GtkWidget        *run_panel;
+  GtkWidget        *test_listener;  /* "Listen for Test Event" under a webhook trigger */
 
   /* template children */
   AdwFlap          *palette_flap;
@@ -98,6 +100,7 @@ on_selected_node_changed (ConduitEditor *self)
 
   conduit_inspector_set_node (self->inspector, node);
   conduit_run_panel_set_node (CONDUIT_RUN_PANEL (self->run_panel), node);
+  conduit_test_listener_set_node (CONDUIT_TEST_LISTENER (self->test_listener), node);
 }
 
 /* The canvas refused something (a link that would loop…): say why without blocking. */
@@ -342,6 +345,7 @@ conduit_editor_set_document (ConduitEditor   *self,
   conduit_run_panel_set_run (CONDUIT_RUN_PANEL (self->run_panel), NULL);
 
   conduit_inspector_set_document (self->inspector, document);
+  conduit_test_listener_set_document (CONDUIT_TEST_LISTENER (self->test_listener), document);
   conduit_graph_view_set_document (CONDUIT_GRAPH_VIEW (self->graph_view), document);
   on_selected_node_changed (self);
   update_run_action (self);
@@ -479,6 +483,19 @@ conduit_editor_get_last_run (ConduitEditor *self)
 {
   g_return_val_if_fail (CONDUIT_IS_EDITOR (self), NULL);
   return self->run;
+}
+
+/**
+ * conduit_editor_get_test_listener:
+ * @self: an editor
+ *
+ * Returns: (transfer none): the #ConduitTestListener under a webhook trigger's settings
+ */
+GtkWidget *
+conduit_editor_get_test_listener (ConduitEditor *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_EDITOR (self), NULL);
+  return self->test_listener;
 }
 
 /**
@@ -1005,6 +1022,8 @@ conduit_editor_init (ConduitEditor *self)
   refresh_credentials (self);
   self->run_panel = conduit_run_panel_new ();
   gtk_box_append (conduit_inspector_get_run_slot (self->inspector), self->run_panel);
+  self->test_listener = conduit_test_listener_new ();
+  gtk_box_append (conduit_inspector_get_run_slot (self->inspector), self->test_listener);
   update_run_action (self);
 }
 
