@@ -56,6 +56,7 @@ struct _ConduitWindow
 
   guint                 close_after_save : 1;
   guint                 force_close : 1;
+  guint                 narrow : 1;
 };
 
 enum {
@@ -158,7 +159,12 @@ update_history_button (ConduitWindow *self)
   gtk_widget_set_visible (self->history_button, !has_document || on_history);
   gtk_widget_set_visible (self->inspector_button, has_document && !on_history);
   gtk_widget_set_visible (self->save_button, has_document);
-  gtk_widget_set_visible (self->activation, has_document && !on_history);
+  /* At 360 px the header bar has no room for it; while the flow is Active it stays, as the
+   * indicator and the way to switch it off. */
+  gtk_widget_set_visible (self->activation,
+                          has_document && !on_history &&
+                          (!self->narrow ||
+                           conduit_activation_get_active (CONDUIT_ACTIVATION (self->activation))));
   gtk_widget_set_visible (self->new_button, !has_document && !on_history);
   gtk_widget_set_visible (self->open_button, !has_document && !on_history);
 }
@@ -1099,6 +1105,9 @@ update_run_placement (ConduitWindow *self)
   narrow = width > 0 && width < NARROW_WIDTH;
   gtk_widget_set_visible (self->run_button, self->document != NULL && !narrow);
   conduit_editor_set_show_run_button (self->editor, narrow);
+  self->narrow = narrow;
+  if (self->activation != NULL)
+    update_history_button (self);
 }
 
 static void
@@ -1206,6 +1215,8 @@ conduit_window_init (ConduitWindow *self)
   adw_header_bar_pack_end (self->header_bar, self->activation);
   g_signal_connect_object (self->activation, "notify::status", G_CALLBACK (update_title), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->activation, "notify::active", G_CALLBACK (update_history_button),
+                           self, G_CONNECT_SWAPPED);
 
   g_object_bind_property (self->editor, "show-inspector", self->inspector_button, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
