@@ -411,7 +411,9 @@ test_listen_event (Fixture       *fixture,
   g_assert_true (conduit_history_store_flush (fixture->history, NULL));
   g_assert_cmpuint (conduit_history_store_count_runs (fixture->history, NULL, NULL), ==, 0);
 
-  test_save_shot (GTK_WIDGET (fixture->window), "listen-test-event.png");
+  /* the text views lay their text out in idle time */
+  test_spin_for (500);
+  test_save_shot (GTK_WIDGET (the_listener), "listen-test-event.png");
 
   /* Use as Sample: the trigger's sample, one undoable edit */
   hook = conduit_flow_lookup_node (conduit_document_get_flow (document), "hook");
@@ -528,6 +530,7 @@ test_activate_webhook (Fixture       *fixture,
                        ADW_HEADER_BAR (gtk_widget_get_ancestor (GTK_WIDGET (activation),
                                                                 ADW_TYPE_HEADER_BAR))))),
                    ==, serving);
+  test_save_shot (GTK_WIDGET (fixture->window), "flow-active.png");
 
   g_assert_cmpuint (post (fixture, "{\"email\": \" Grace@Example.org \"}", &answer), ==, 202);
   g_assert_true (json_parser_load_from_data (parser, answer, -1, NULL));
@@ -572,8 +575,6 @@ test_activate_webhook (Fixture       *fixture,
   g_assert_cmpstr (conduit_node_get_title (conduit_flow_lookup_node (
                      conduit_flow_service_get_flow (conduit_activation_get_service (activation)),
                      "map")), ==, "Clean up");
-
-  test_save_shot (GTK_WIDGET (fixture->window), "flow-active.png");
 
   /* off: the port is closed */
   gtk_switch_set_active (active_switch (fixture), FALSE);
