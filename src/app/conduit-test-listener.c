@@ -392,8 +392,10 @@ fixture_saved_cb (GObject      *object,
     }
   else
     {
-      text = g_strdup_printf (_("Saved as a test of the flow (from run %" G_GINT64_FORMAT "); "
-                                "“conduit-cli test” and the Tests pane run it."), run_id);
+      g_autofree char *run = g_strdup_printf ("%" G_GINT64_FORMAT, run_id);
+
+      text = g_strdup_printf (_("Saved as a test of the flow (from run %s); “conduit-cli test” "
+                                "and the Tests pane run it."), run);
       set_status (self, text, FALSE);
     }
   update_buttons (self);
