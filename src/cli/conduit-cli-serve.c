@@ -461,7 +461,8 @@ conduit_cli_serve (int    argc,
       N_("With --queue: seconds after which an event a worker stopped answering for goes to "
          "another (default 30)"), N_("S") },
     { "check", 0, 0, G_OPTION_ARG_NONE, &check,
-      N_("Only check that serving can start: flows, credentials, ports, history; list every problem"),
+      N_("Only check that serving can start: flows, credentials, ports, history, queue; list every "
+         "problem"),
       NULL },
     { NULL }
   };
@@ -485,7 +486,7 @@ conduit_cli_serve (int    argc,
     }
 
   if (check)
-    return conduit_cli_serve_check (argv + 1, history_path, admin_address);
+    return conduit_cli_serve_check (argv + 1, history_path, admin_address, queue_url, role);
 
   if (n_workers < 0 || n_workers > MAX_WORKERS)
     {
