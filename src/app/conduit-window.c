@@ -50,6 +50,8 @@ struct _ConduitWindow
   GtkWidget            *save_button;
   ConduitHistoryView   *history_view;
   char                 *page_before_history;
+  GtkWidget            *tests_button;
+  ConduitTestsPane     *tests_pane;   /* (nullable) (weak) the open flow's Tests pane */
 
   guint                 close_after_save : 1;
   guint                 force_close : 1;
@@ -146,6 +148,7 @@ update_history_button (ConduitWindow *self)
 
   gtk_widget_set_visible (self->history_button, !has_document || on_history);
   gtk_widget_set_visible (self->inspector_button, has_document && !on_history);
+  gtk_widget_set_visible (self->tests_button, has_document && !on_history);
   gtk_widget_set_visible (self->save_button, has_document);
   gtk_widget_set_visible (self->new_button, !has_document && !on_history);
   gtk_widget_set_visible (self->open_button, !has_document && !on_history);
@@ -158,6 +161,7 @@ update_actions (ConduitWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", has_document);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", has_document);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-tests", has_document);
 
   /* The inspector toggle only means something beside the canvas; it takes the place of New and
    * Open (still in the main menu, and Ctrl+N, Ctrl+O) so that the header bar fits a 360 px
@@ -191,6 +195,9 @@ conduit_window_set_document (ConduitWindow   *self,
   conduit_editor_set_document (self->editor, document);
   conduit_history_view_set_flow (self->history_view,
                                  document != NULL ? conduit_document_get_flow (document) : NULL);
+  conduit_history_view_set_document (self->history_view, document);
+  if (self->tests_pane != NULL)
+    conduit_tests_pane_set_document (self->tests_pane, document);
 
   if (document != NULL)
     {
@@ -932,6 +939,12 @@ conduit_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->document, self);
   g_clear_object (&self->document);
 
+  if (self->tests_pane != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->tests_pane), (gpointer *)&self->tests_pane);
+      gtk_window_destroy (GTK_WINDOW (self->tests_pane));
+      self->tests_pane = NULL;
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), CONDUIT_TYPE_WINDOW);
   g_clear_pointer (&self->page_before_history, g_free);
 
@@ -1019,6 +1032,41 @@ show_history_action (GtkWidget  *widget,
   GtkToggleButton *button = GTK_TOGGLE_BUTTON (self->history_button);
 
   gtk_toggle_button_set_active (button, !gtk_toggle_button_get_active (button));
+}
+
+/* The Tests pane (conduit-tests-pane.c): one per window, read again from its file each time
+ * it is shown, since Save as Test may have added to it. */
+static void
+show_tests_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  ConduitWindow *self = CONDUIT_WINDOW (widget);
+
+  if (self->document == NULL)
+    return;
+  if (self->tests_pane == NULL)
+    {
+      self->tests_pane = conduit_tests_pane_new (GTK_WINDOW (self), self->document);
+      g_object_add_weak_pointer (G_OBJECT (self->tests_pane), (gpointer *)&self->tests_pane);
+    }
+  else
+    conduit_tests_pane_reload (self->tests_pane);
+  gtk_window_present (GTK_WINDOW (self->tests_pane));
+}
+
+/**
+ * conduit_window_get_tests_pane:
+ * @self: a window
+ *
+ * Returns: (transfer none) (nullable): the window's Tests pane, once it was shown
+ */
+ConduitTestsPane *
+conduit_window_get_tests_pane (ConduitWindow *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_WINDOW (self), NULL);
+
+  return self->tests_pane;
 }
 
 /**
@@ -1126,6 +1174,7 @@ conduit_window_class_init (ConduitWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, history_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, save_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, history_view);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, tests_button);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
@@ -1148,6 +1197,10 @@ conduit_window_class_init (ConduitWindowClass *klass)
                                    import_api_description_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK,
                                        "win.show-history", NULL);
+  /* saved tests of the open flow */
+  gtk_widget_class_install_action (widget_class, "win.show-tests", NULL, show_tests_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK,
+                                       "win.show-tests", NULL);
 }
 
 /* In GTK 4.8 a menu button's focus is its inner toggle button, which does not take the menu
