@@ -356,6 +356,8 @@ save_as_test_action (GtkWidget  *widget,
                             "replaced."), tests_name);
   dialog = adw_message_dialog_new (_conduit_history_view_parent_window (self),
                                    _("Save Run as Test"), body);
+  /* a title for the window list and the screen reader; the dialog shows its heading */
+  gtk_window_set_title (GTK_WINDOW (dialog), _("Save Run as Test"));
   entry = gtk_entry_new ();
   gtk_editable_set_text (GTK_EDITABLE (entry), default_name);
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
