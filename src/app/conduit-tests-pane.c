@@ -451,6 +451,7 @@ row_selected_cb (ConduitTestsPane *self,
 
 typedef struct
 {
+  GWeakRef  pane;        /* a closed pane goes at once, not when its last test ends */
   char     *name;
   char     *test_text;   /* the test, as a tests file of one */
   char     *flow_text;   /* the flow as it is in the editor now */
@@ -459,6 +460,7 @@ typedef struct
 static void
 run_job_free (RunJob *job)
 {
+  g_weak_ref_clear (&job->pane);
   g_free (job->name);
   g_free (job->test_text);
   g_free (job->flow_text);
@@ -531,14 +533,14 @@ run_done_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  ConduitTestsPane *self = CONDUIT_TESTS_PANE (object);
   RunJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(ConduitTestsPane) self = g_weak_ref_get (&job->pane);
   g_autoptr(GError) error = NULL;
   ConduitFlowTestResult *test_result;
 
   test_result = g_task_propagate_pointer (G_TASK (result), &error);
   /* the pane was closed while the test ran: nothing left to show it in */
-  if (g_cancellable_is_cancelled (self->cancellable))
+  if (self == NULL || g_cancellable_is_cancelled (self->cancellable))
     {
       g_clear_pointer (&test_result, conduit_flow_test_result_free);
       return;
@@ -570,6 +572,7 @@ run_test (ConduitTestsPane *self,
     return;
 
   job = g_new0 (RunJob, 1);
+  g_weak_ref_init (&job->pane, self);
   job->name = g_strdup (test->name);
   flow_json = conduit_flow_to_json (conduit_document_get_flow (self->document));
   job->flow_text = json_to_string (flow_json, FALSE);
@@ -580,7 +583,7 @@ run_test (ConduitTestsPane *self,
   job->test_text = json_to_string (file_node, FALSE);
 
   g_hash_table_add (self->running, g_strdup (test->name));
-  task = g_task_new (self, self->cancellable, run_done_cb, NULL);
+  task = g_task_new (NULL, self->cancellable, run_done_cb, NULL);
   g_task_set_source_tag (task, run_test);
   g_task_set_task_data (task, job, (GDestroyNotify)run_job_free);
   g_task_run_in_thread (task, run_thread);

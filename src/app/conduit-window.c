@@ -51,7 +51,8 @@ struct _ConduitWindow
   ConduitHistoryView   *history_view;
   char                 *page_before_history;
   GtkWidget            *tests_button;
-  ConduitTestsPane     *tests_pane;   /* (nullable) (weak) the open flow's Tests pane */
+  ConduitTestsPane     *tests_pane;   /* (nullable) (unowned) the open flow's Tests pane, until
+                                       * it is destroyed */
 
   guint                 close_after_save : 1;
   guint                 force_close : 1;
@@ -196,8 +197,11 @@ conduit_window_set_document (ConduitWindow   *self,
   conduit_history_view_set_flow (self->history_view,
                                  document != NULL ? conduit_document_get_flow (document) : NULL);
   conduit_history_view_set_document (self->history_view, document);
-  if (self->tests_pane != NULL)
+  /* the pane follows the open flow; with none (the start page) it has nothing to show */
+  if (self->tests_pane != NULL && document != NULL)
     conduit_tests_pane_set_document (self->tests_pane, document);
+  else if (self->tests_pane != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->tests_pane));
 
   if (document != NULL)
     {
@@ -940,11 +944,7 @@ conduit_window_dispose (GObject *object)
   g_clear_object (&self->document);
 
   if (self->tests_pane != NULL)
-    {
-      g_object_remove_weak_pointer (G_OBJECT (self->tests_pane), (gpointer *)&self->tests_pane);
-      gtk_window_destroy (GTK_WINDOW (self->tests_pane));
-      self->tests_pane = NULL;
-    }
+    gtk_window_destroy (GTK_WINDOW (self->tests_pane));
   gtk_widget_dispose_template (GTK_WIDGET (self), CONDUIT_TYPE_WINDOW);
   g_clear_pointer (&self->page_before_history, g_free);
 
@@ -1037,6 +1037,12 @@ show_history_action (GtkWidget  *widget,
 /* The Tests pane (conduit-tests-pane.c): one per window, read again from its file each time
  * it is shown, since Save as Test may have added to it. */
 static void
+tests_pane_destroyed (ConduitWindow *self)
+{
+  self->tests_pane = NULL;
+}
+
+static void
 show_tests_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
@@ -1048,7 +1054,9 @@ show_tests_action (GtkWidget  *widget,
   if (self->tests_pane == NULL)
     {
       self->tests_pane = conduit_tests_pane_new (GTK_WINDOW (self), self->document);
-      g_object_add_weak_pointer (G_OBJECT (self->tests_pane), (gpointer *)&self->tests_pane);
+      /* closed is gone, even while a test it started still holds it */
+      g_signal_connect_object (self->tests_pane, "destroy", G_CALLBACK (tests_pane_destroyed), self,
+                               G_CONNECT_SWAPPED);
     }
   else
     conduit_tests_pane_reload (self->tests_pane);

@@ -385,10 +385,14 @@ test_pane (Fixture       *fixture,
   g_assert_cmpuint (conduit_tests_pane_get_n_tests (pane), ==, 1);
   g_assert_cmpstr (conduit_tests_pane_get_page_name (pane), ==, "tests");
 
+  /* closed while its test runs: it goes at once, and the test's end finds nothing to update */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (pane), "tests.run-all", NULL));
+  g_assert_cmpuint (conduit_tests_pane_get_n_running (pane), ==, 1);
   gtk_window_destroy (GTK_WINDOW (pane));
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_finalize_object (pane);
+  test_spin_for (1000);
 }
 
 /* Ctrl+T's action opens the pane of the open flow from the window. */
@@ -409,6 +413,13 @@ test_window_action (Fixture       *fixture,
   g_assert_true (conduit_tests_pane_get_document (conduit_window_get_tests_pane (window)) == document);
   g_assert_cmpstr (conduit_tests_pane_get_page_name (conduit_window_get_tests_pane (window)), ==,
                    "empty");
+  /* closed, it opens anew; with no flow open, it goes */
+  gtk_window_destroy (GTK_WINDOW (conduit_window_get_tests_pane (window)));
+  g_assert_null (conduit_window_get_tests_pane (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-tests", NULL);
+  g_assert_nonnull (conduit_window_get_tests_pane (window));
+  conduit_window_set_document (window, NULL);
+  g_assert_null (conduit_window_get_tests_pane (window));
 
   gtk_window_destroy (GTK_WINDOW (window));
   while (g_main_context_iteration (NULL, FALSE))
