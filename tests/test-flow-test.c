@@ -835,6 +835,37 @@ test_examples_record (RunnerFixture *fixture,
   }
 }
 
+/* A flow of two app steps and its test, written by hand with no recording at all. */
+#define LEADS_FLOW \
+  "{ \"version\": 1, \"name\": \"Leads\", \"nodes\": [" \
+  "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0]," \
+  "    \"settings\": { \"items\": [ { \"Email\": \" ADA@Example.com \" } ] } }," \
+  "  { \"id\": \"map\", \"type\": \"mapping\", \"title\": \"Tidy\", \"position\": [200, 0]," \
+  "    \"settings\": {}, \"mapping\": { \"rows\": [" \
+  "      { \"destination\": \"email\", \"expression\": \"lower(trim(Email))\" } ] } }," \
+  "  { \"id\": \"hub\", \"type\": \"hubspot.create-contact\", \"title\": \"Add to HubSpot\"," \
+  "    \"position\": [400, 0], \"settings\": { \"credential\": \"hubspot\", \"email\": \"{{email}}\" } }," \
+  "  { \"id\": \"tell\", \"type\": \"slack.send-message\", \"title\": \"Tell sales\"," \
+  "    \"position\": [600, 0], \"settings\": { \"credential\": \"slack\"," \
+  "      \"channel\": \"C123ABC456\", \"text\": \"New contact {{id}}\" } } ]," \
+  " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\" }," \
+  "              { \"from\": \"map\", \"from_port\": \"out\", \"to\": \"hub\", \"to_port\": \"in\" }," \
+  "              { \"from\": \"hub\", \"from_port\": \"out\", \"to\": \"tell\", \"to_port\": \"in\" } ] }"
+
+/* the expected answers are HubSpot's and Slack's documented ones (their descriptors cite them) */
+#define LEADS_TESTS \
+  "{\"format\": 1, \"tests\": [ {\"name\": \"no recording\"," \
+  " \"trigger\": {\"node\": \"start\", \"items\": [ {\"Email\": \" ADA@Example.com \"} ]}," \
+  " \"expected\": {" \
+  "   \"map\": {\"out\": [ {\"email\": \"ada@example.com\"} ]}," \
+  "   \"hub\": {\"out\": [ {\"id\": \"512\", \"properties\": {\"email\": \"bcooper@biglytics.net\"," \
+  "      \"firstname\": \"Bryan\", \"lastname\": \"Cooper\", \"company\": \"Biglytics\"}," \
+  "      \"createdAt\": \"2024-01-17T19:55:04.281Z\", \"updatedAt\": \"2024-01-17T19:55:04.281Z\"," \
+  "      \"archived\": false} ]}," \
+  "   \"tell\": {\"out\": [ {\"ok\": true, \"channel\": \"C123ABC456\", \"ts\": \"1503435956.000247\"," \
+  "      \"message\": {\"text\": \"Order 1042 shipped\", \"type\": \"message\"," \
+    "                    \"ts\": \"1503435956.000247\"}} ]} } } ]}"
+
 /* App steps with nothing recorded answer from their descriptors' documented examples: a test
  * written with no recording at all passes, says which steps answered from an example, and
  * opens no socket (both apps point at a loopback port where a listener counts connections). */
@@ -857,35 +888,9 @@ test_app_steps_from_examples (void)
   g_clear_pointer (&api, fault_server_free);
   listener_start (&listener, port);
 
-  flow = runner_test_flow (
-    "{ \"version\": 1, \"name\": \"Leads\", \"nodes\": ["
-    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0],"
-    "    \"settings\": { \"items\": [ { \"Email\": \" ADA@Example.com \" } ] } },"
-    "  { \"id\": \"map\", \"type\": \"mapping\", \"title\": \"Tidy\", \"position\": [200, 0],"
-    "    \"settings\": {}, \"mapping\": { \"rows\": ["
-    "      { \"destination\": \"email\", \"expression\": \"lower(trim(Email))\" } ] } },"
-    "  { \"id\": \"hub\", \"type\": \"hubspot.create-contact\", \"title\": \"Add to HubSpot\","
-    "    \"position\": [400, 0], \"settings\": { \"credential\": \"hubspot\", \"email\": \"{{email}}\" } },"
-    "  { \"id\": \"tell\", \"type\": \"slack.send-message\", \"title\": \"Tell sales\","
-    "    \"position\": [600, 0], \"settings\": { \"credential\": \"slack\","
-    "      \"channel\": \"C123ABC456\", \"text\": \"New contact {{id}}\" } } ],"
-    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\" },"
-    "              { \"from\": \"map\", \"from_port\": \"out\", \"to\": \"hub\", \"to_port\": \"in\" },"
-    "              { \"from\": \"hub\", \"from_port\": \"out\", \"to\": \"tell\", \"to_port\": \"in\" } ] }");
-  /* the expected answers are HubSpot's and Slack's documented ones (their descriptors cite them) */
-  tests = conduit_flow_test_load_data (
-    "{\"format\": 1, \"tests\": [ {\"name\": \"no recording\","
-    " \"trigger\": {\"node\": \"start\", \"items\": [ {\"Email\": \" ADA@Example.com \"} ]},"
-    " \"expected\": {"
-    "   \"map\": {\"out\": [ {\"email\": \"ada@example.com\"} ]},"
-    "   \"hub\": {\"out\": [ {\"id\": \"512\", \"properties\": {\"email\": \"bcooper@biglytics.net\","
-    "      \"firstname\": \"Bryan\", \"lastname\": \"Cooper\", \"company\": \"Biglytics\"},"
-    "      \"createdAt\": \"2024-01-17T19:55:04.281Z\", \"updatedAt\": \"2024-01-17T19:55:04.281Z\","
-    "      \"archived\": false} ]},"
-    "   \"tell\": {\"out\": [ {\"ok\": true, \"channel\": \"C123ABC456\", \"ts\": \"1503435956.000247\","
-    "      \"message\": {\"text\": \"Order 1042 shipped\", \"type\": \"message\","
-    "                    \"ts\": \"1503435956.000247\"}} ]} } } ]}",
-    (gsize)-1, "leads.tests.json", &error);
+  flow = runner_test_flow (LEADS_FLOW);
+
+  tests = conduit_flow_test_load_data (LEADS_TESTS, (gsize)-1, "leads.tests.json", &error);
   g_assert_no_error (error);
 
   result = replay (g_ptr_array_index (tests, 0), flow);
@@ -917,6 +922,26 @@ test_app_steps_from_examples (void)
   listener_stop (&listener);
   point_app_at ("hubspot", NULL);
   point_app_at ("slack", NULL);
+
+  /* conduit-cli test runs it the same way, and prints the notes under PASS */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("conduit-flow-test-XXXXXX", &error);
+    g_autofree char *flow_path = g_build_filename (dir, "leads.conduit", NULL);
+    g_autofree char *tests_path = conduit_flow_test_path_for_flow (flow_path);
+    g_autofree char *out = NULL;
+    const char *args[] = { "test", flow_path, NULL };
+
+    g_assert_no_error (error);
+    g_assert_true (g_file_set_contents (flow_path, LEADS_FLOW, -1, &error));
+    g_assert_true (g_file_set_contents (tests_path, LEADS_TESTS, -1, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (run_cli (args, &out), ==, 0);
+    g_test_message ("%s", out);
+    g_assert_nonnull (strstr (out, "PASS  "));
+    g_assert_nonnull (strstr (out, "      note: step “Tell sales” (tell): answered from the Slack "
+                                   "descriptor’s example (“send-message”)"));
+    test_remove_tree (dir);
+  }
 }
 
 /* A test saved through the function the app and the CLI share lands beside the flow under
