@@ -70,6 +70,7 @@ static GParamSpec *properties[N_PROPS];
 
 static void save_as (ConduitWindow *self);
 static void update_run_placement (ConduitWindow *self);
+static gboolean is_narrow (ConduitWindow *self);
 
 /* A folder (or a file) as GNOME's apps name it in a subtitle: "~/Flows" for one in the home
  * folder, so a narrow header shows the part that tells flows apart rather than "/home/dana/". */
@@ -149,7 +150,7 @@ update_history_button (ConduitWindow *self)
 
   gtk_widget_set_visible (self->history_button, !has_document || on_history);
   gtk_widget_set_visible (self->inspector_button, has_document && !on_history);
-  gtk_widget_set_visible (self->tests_button, has_document && !on_history);
+  gtk_widget_set_visible (self->tests_button, has_document && !on_history && !is_narrow (self));
   gtk_widget_set_visible (self->save_button, has_document);
   gtk_widget_set_visible (self->new_button, !has_document && !on_history);
   gtk_widget_set_visible (self->open_button, !has_document && !on_history);
@@ -1116,16 +1117,24 @@ update_run_button (ConduitWindow *self)
  * minimum width with Run, so the window can always be made narrower. */
 #define NARROW_WIDTH 600
 
+static gboolean
+is_narrow (ConduitWindow *self)
+{
+  int width = 0, height = 0;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  return width > 0 && width < NARROW_WIDTH;
+}
+
+/* Narrow, the Tests button leaves the header bar too (the main menu and Ctrl+T remain). */
 static void
 update_run_placement (ConduitWindow *self)
 {
-  int width = 0, height = 0;
-  gboolean narrow;
+  gboolean narrow = is_narrow (self);
 
-  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
-  narrow = width > 0 && width < NARROW_WIDTH;
   gtk_widget_set_visible (self->run_button, self->document != NULL && !narrow);
   conduit_editor_set_show_run_button (self->editor, narrow);
+  update_history_button (self);
 }
 
 static void
