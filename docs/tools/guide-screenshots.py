@@ -216,7 +216,9 @@ def x_window(title):
 def shoot(window, name):
     """Photographs WINDOW (an accessible frame, or a title) into OUT/NAME.png once it has
     stopped changing."""
-    title = window if isinstance(window, str) else window.name
+    # a window whose title is changing (the • of unsaved changes) has none for a moment
+    title = window if isinstance(window, str) else wait_for('the window’s title',
+                                                            lambda: window.name)
     w, h, x, y = x_window(title)
     crop = '%dx%d+%d+%d' % (w, h, x, y)
     previous = os.path.join(WORK, 'previous.png')
