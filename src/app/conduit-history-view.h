@@ -58,4 +58,7 @@ ConduitRun          *conduit_history_view_rerun_finish     (ConduitHistoryView  
 void                 conduit_history_view_set_attention    (ConduitHistoryView  *self,
                                                             gboolean             attention);
 
+/* a past run on the canvas */
+ConduitHistoryStore *conduit_history_view_get_store        (ConduitHistoryView  *self);
+
 G_END_DECLS
