@@ -29,6 +29,9 @@
 #define MAX_COLUMNS 40
 /* What a tooltip shows of a nested value or a long text. */
 #define MAX_TOOLTIP 2000
+/* Rows and JSON lines shown before the table or the JSON scrolls. */
+#define MAX_VISIBLE_ROWS 8
+#define MAX_VISIBLE_LINES 14
 
 /* ---- one row: an item and where it came out ---- */
 
@@ -229,6 +232,8 @@ struct _ConduitItemTable
   GtkToggleButton *table_button;
   GtkToggleButton *json_button;
   GtkStack        *stack;
+  GtkScrolledWindow *table_scroller;
+  GtkScrolledWindow *json_scroller;
   GtkColumnView   *column_view;
   GtkTextView     *json_view;
 };
@@ -259,7 +264,7 @@ setup_cell (GtkSignalListItemFactory *factory,
   GtkWidget *cell = gtk_inscription_new (NULL);
 
   gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), 3);
-  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), 14);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), 12);
   gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell),
                                      GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
   gtk_widget_add_css_class (cell, "conduit-item-cell");
@@ -280,6 +285,9 @@ bind_cell (GtkSignalListItemFactory *factory,
   CellKind kind;
 
   text = cell_text (spec, row, &kind, &tooltip);
+  /* item numbers and ports are short: the room goes to the fields */
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell),
+                                 spec->kind == COLUMN_NUMBER ? 3 : spec->kind == COLUMN_PORT ? 8 : 12);
   gtk_inscription_set_text (GTK_INSCRIPTION (cell), text);
   gtk_widget_set_tooltip_text (cell, tooltip);
   gtk_widget_remove_css_class (cell, "dim-label");
@@ -344,16 +352,42 @@ add_column (ConduitItemTable *self,
   g_ptr_array_add (self->columns, spec);
 }
 
+/* A column view and a text view scroll themselves, so their scrolled windows learn no natural
+ * height from them (the text view's comes after an idle layout pass, too late): ask for the
+ * height of a few rows or lines up front, past which they scroll. */
+static void
+set_height (GtkScrolledWindow *scroller,
+            int                height)
+{
+  gtk_scrolled_window_set_min_content_height (scroller, -1);
+  gtk_scrolled_window_set_max_content_height (scroller, height);
+  gtk_scrolled_window_set_min_content_height (scroller, height);
+}
+
+static int
+line_height (ConduitItemTable *self)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), "Xy");
+  int height = 0;
+
+  pango_layout_get_pixel_size (layout, NULL, &height);
+  return MAX (height, 10);
+}
+
 static void
 update_json_view (ConduitItemTable *self)
 {
   g_autofree char *text = NULL;
+  guint n_lines = 1;
 
   if (!self->json_stale)
     return;
   self->json_stale = FALSE;
   text = conduit_item_table_dup_json_text (self);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->json_view), text, -1);
+  for (const char *c = text; *c != '\0' && n_lines < MAX_VISIBLE_LINES; c++)
+    n_lines += *c == '\n';
+  set_height (self->json_scroller, (int)n_lines * line_height (self) + 12 + 4);
 }
 
 static void
@@ -430,6 +464,8 @@ conduit_item_table_class_init (ConduitItemTableClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitItemTable, json_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitItemTable, stack);
   gtk_widget_class_bind_template_child (widget_class, ConduitItemTable, column_view);
+  gtk_widget_class_bind_template_child (widget_class, ConduitItemTable, table_scroller);
+  gtk_widget_class_bind_template_child (widget_class, ConduitItemTable, json_scroller);
   gtk_widget_class_bind_template_child (widget_class, ConduitItemTable, json_view);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -449,6 +485,9 @@ conduit_item_table_init (ConduitItemTable *self)
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  /* columns as wide as their text wants, the table scrolling sideways in a narrow inspector,
+   * rather than every column squeezed to a few letters */
+  gtk_scrollable_set_hscroll_policy (GTK_SCROLLABLE (self->column_view), GTK_SCROLL_NATURAL);
   gtk_widget_set_visible (GTK_WIDGET (self->note_label), FALSE);
   conduit_item_table_set_name (self, _("Items"));
 
@@ -569,6 +608,10 @@ fill (ConduitItemTable *self,
 
   g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
                        rows->pdata, rows->len);
+  /* the header, the rows (each a line and the cell's padding), room for a scroll bar */
+  set_height (self->table_scroller,
+              line_height (self) + 14 +
+              (int)CLAMP (rows->len, 1, MAX_VISIBLE_ROWS) * (line_height (self) + 8) + 4);
   if (hidden > 0)
     {
       g_autofree char *text = g_strdup_printf (g_dngettext (NULL, "%u more field: see the JSON",

@@ -12,6 +12,7 @@
 #include "conduit-graph-node.h"
 #include "conduit-graph-view-private.h"
 #include "conduit-item-table.h"
+#include "conduit-resources.h"
 #include "conduit-run-panel.h"
 #include "conduit-window.h"
 #include "test-screenshot.h"
@@ -26,6 +27,7 @@
 typedef struct
 {
   char                *dir;
+  char                *old_cwd;
   ConduitHistoryStore *history;
   ConduitRunner       *runner;
   ConduitWindow       *window;
@@ -41,6 +43,10 @@ fixture_setup (Fixture       *fixture,
 
   fixture->dir = g_dir_make_tmp ("conduit-runview-XXXXXX", &error);
   g_assert_no_error (error);
+  /* the flow's files are named relative to the working folder: the cards (and the screenshot)
+   * show short names, not a temporary path */
+  fixture->old_cwd = g_get_current_dir ();
+  g_assert_cmpint (g_chdir (fixture->dir), ==, 0);
   path = g_build_filename (fixture->dir, "history.sqlite", NULL);
   fixture->history = conduit_history_store_new (path, &error);
   g_assert_no_error (error);
@@ -66,6 +72,8 @@ fixture_teardown (Fixture       *fixture,
   conduit_history_store_close (fixture->history);
   g_clear_object (&fixture->runner);
   g_clear_object (&fixture->history);
+  g_assert_cmpint (g_chdir (fixture->old_cwd), ==, 0);
+  g_free (fixture->old_cwd);
   test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
@@ -76,15 +84,12 @@ fixture_teardown (Fixture       *fixture,
 static void
 open_flow (Fixture *fixture)
 {
-  g_autofree char *json = NULL;
-  g_autofree char *saved = g_build_filename (fixture->dir, "contacts.ndjson", NULL);
-  g_autofree char *refused = g_build_filename (fixture->dir, "refused.ndjson", NULL);
-  g_autofree char *errors = g_build_filename (fixture->dir, "errors.ndjson", NULL);
+  const char *json;
   g_autoptr(ConduitFlow) flow = NULL;
   g_autoptr(ConduitDocument) document = NULL;
   g_autoptr(GError) error = NULL;
 
-  json = g_strdup_printf (
+  json =
     "{\"version\": 1, \"name\": \"Contacts\", \"nodes\": ["
     " {\"id\": \"start\", \"type\": \"manual-trigger\", \"title\": \"New contacts\","
     "  \"position\": [0, 100], \"settings\": {\"items\": ["
@@ -99,17 +104,16 @@ open_flow (Fixture *fixture)
     "   {\"destination\": \"address\", \"field\": \"address\"},"
     "   {\"destination\": \"note\", \"field\": \"note\"}]}},"
     " {\"id\": \"save\", \"type\": \"write-file\", \"title\": \"Save contacts\", \"position\": [560, 0],"
-    "  \"settings\": {\"path\": \"%s\", \"format\": \"ndjson\"}},"
+    "  \"settings\": {\"path\": \"contacts.ndjson\", \"format\": \"ndjson\"}},"
     " {\"id\": \"rejects\", \"type\": \"write-file\", \"title\": \"Keep refused\","
-    "  \"position\": [560, 220], \"settings\": {\"path\": \"%s\", \"format\": \"ndjson\"}},"
+    "  \"position\": [560, 220], \"settings\": {\"path\": \"refused.ndjson\", \"format\": \"ndjson\"}},"
     " {\"id\": \"errors\", \"type\": \"write-file\", \"title\": \"Keep errors\","
-    "  \"position\": [840, 0], \"settings\": {\"path\": \"%s\", \"format\": \"ndjson\"}}],"
+    "  \"position\": [840, 0], \"settings\": {\"path\": \"errors.ndjson\", \"format\": \"ndjson\"}}],"
     " \"links\": ["
     "  {\"from\": \"start\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\"},"
     "  {\"from\": \"map\", \"from_port\": \"out\", \"to\": \"save\", \"to_port\": \"in\"},"
     "  {\"from\": \"map\", \"from_port\": \"rejected\", \"to\": \"rejects\", \"to_port\": \"in\"},"
-    "  {\"from\": \"save\", \"from_port\": \"error\", \"to\": \"errors\", \"to_port\": \"in\"}]}",
-    saved, refused, errors);
+    "  {\"from\": \"save\", \"from_port\": \"error\", \"to\": \"errors\", \"to_port\": \"in\"}]}";
   flow = conduit_flow_new_from_data (conduit_connector_registry_get_default (), json, -1, NULL, &error);
   g_assert_no_error (error);
   document = conduit_document_new (flow, NULL);
@@ -411,6 +415,8 @@ test_canvas (Fixture       *fixture,
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (conduit_item_table_get_column_view (input)),
                                        GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Items that went in, as a table");
+  /* the history's page fades out: photograph the editor once it has */
+  test_spin_for (800);
   test_save_shot (GTK_WIDGET (fixture->window), "run-on-canvas.png");
   test_save_shot (GTK_WIDGET (conduit_editor_get_inspector (fixture->editor)), "inspector-table.png");
 
@@ -584,6 +590,16 @@ main (int   argc,
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* the application loads its style sheet by itself; this test has no application */
+  {
+    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+    (void)conduit_get_resource ();
+    gtk_css_provider_load_from_resource (provider, "/io/conduit/Conduit/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (provider),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
 
   g_test_add ("/conduit/runview/canvas", Fixture, NULL, fixture_setup, test_canvas, fixture_teardown);
   g_test_add ("/conduit/runview/lost-step", Fixture, NULL, fixture_setup, test_lost_step,
