@@ -843,6 +843,7 @@ build_past_banner (ConduitEditor *self)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *label = gtk_label_new (NULL);
   GtkWidget *button = gtk_button_new_with_mnemonic (_("_Back to Editing"));
+  GtkWidget *parent;
 
   self->past_banner = GTK_REVEALER (gtk_revealer_new ());
   self->past_banner_label = GTK_LABEL (label);
@@ -857,8 +858,9 @@ build_past_banner (ConduitEditor *self)
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), button);
   gtk_revealer_set_child (self->past_banner, box);
-  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->credential_banner))),
-                              GTK_WIDGET (self->past_banner), GTK_WIDGET (self->credential_banner));
+  parent = gtk_widget_get_parent (GTK_WIDGET (self->credential_banner));
+  gtk_box_insert_child_after (GTK_BOX (parent), GTK_WIDGET (self->past_banner),
+                              GTK_WIDGET (self->credential_banner));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.leave-past-run", FALSE);
 }
 
@@ -892,7 +894,8 @@ show_card_statuses (ConduitEditor *self)
       if (self->past_run != NULL)
         {
           status = conduit_run_overlay_get_card_status (self->past_run, id);
-          conduit_run_overlay_get_node_counts (self->past_run, id, &items_in, &ok, &failed, &rejected);
+          conduit_run_overlay_get_node_counts (self->past_run, id, &items_in, &ok, &failed,
+                                               &rejected);
         }
       else
         {
@@ -951,7 +954,8 @@ conduit_editor_show_past_run (ConduitEditor        *self,
                            _("Open the run’s flow to show the run on its canvas"));
       return FALSE;
     }
-  past_run = conduit_run_overlay_new (store, run_id, conduit_document_get_flow (self->document), error);
+  past_run = conduit_run_overlay_new (store, run_id, conduit_document_get_flow (self->document),
+                                      error);
   if (past_run == NULL)
     return FALSE;
 
@@ -1165,7 +1169,8 @@ conduit_editor_class_init (ConduitEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.run", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "editor.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "editor.redo", NULL, undo_action);
-  gtk_widget_class_install_action (widget_class, "editor.leave-past-run", NULL, leave_past_run_action);
+  gtk_widget_class_install_action (widget_class, "editor.leave-past-run", NULL,
+                                   leave_past_run_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "editor.show-palette", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK,

@@ -287,5 +287,6 @@ _conduit_history_view_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "history.delete-run", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "history.delete-listed", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "history.retention", NULL, retention_action);
-  gtk_widget_class_install_action (widget_class, "history.show-on-canvas", NULL, show_on_canvas_action);
+  gtk_widget_class_install_action (widget_class, "history.show-on-canvas", NULL,
+                                   show_on_canvas_action);
 }

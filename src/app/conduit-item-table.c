@@ -286,8 +286,8 @@ bind_cell (GtkSignalListItemFactory *factory,
 
   text = cell_text (spec, row, &kind, &tooltip);
   /* item numbers and ports are short: the room goes to the fields */
-  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell),
-                                 spec->kind == COLUMN_NUMBER ? 3 : spec->kind == COLUMN_PORT ? 8 : 12);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), spec->kind == COLUMN_NUMBER ? 3
+                                                         : spec->kind == COLUMN_PORT ? 8 : 12);
   gtk_inscription_set_text (GTK_INSCRIPTION (cell), text);
   gtk_widget_set_tooltip_text (cell, tooltip);
   gtk_widget_remove_css_class (cell, "dim-label");
@@ -417,7 +417,8 @@ settings_changed (ConduitItemTable *self)
 {
   g_autofree char *value = g_settings_get_string (self->settings, "item-view");
 
-  show_view (self, g_strcmp0 (value, "json") == 0 ? CONDUIT_ITEM_VIEW_JSON : CONDUIT_ITEM_VIEW_TABLE);
+  show_view (self, g_strcmp0 (value, "json") == 0 ? CONDUIT_ITEM_VIEW_JSON
+                                                   : CONDUIT_ITEM_VIEW_TABLE);
 }
 
 static void
@@ -457,7 +458,8 @@ conduit_item_table_class_init (ConduitItemTableClass *klass)
   object_class->finalize = conduit_item_table_finalize;
 
   (void)conduit_get_resource ();
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/conduit/Conduit/conduit-item-table.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/conduit/Conduit/conduit-item-table.ui");
   gtk_widget_class_bind_template_child (widget_class, ConduitItemTable, box);
   gtk_widget_class_bind_template_child (widget_class, ConduitItemTable, note_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitItemTable, table_button);

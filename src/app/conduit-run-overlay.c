@@ -344,8 +344,9 @@ parse_item (const ConduitItemRecord *item)
 
   if (node == NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("(cut short in the history: %'" G_GSIZE_FORMAT " bytes)"),
-                                               item->size);
+      g_autofree char *text = NULL;
+
+      text = g_strdup_printf (_("(cut short in the history: %'" G_GSIZE_FORMAT " bytes)"), item->size);
 
       node = json_node_new (JSON_NODE_VALUE);
       json_node_set_string (node, text);
@@ -384,10 +385,11 @@ conduit_run_overlay_dup_node_items (ConduitRunOverlay  *self,
       for (guint i = 0; i < kept->len; i++)
         {
           ConduitItemRecord *item = g_ptr_array_index (kept, i);
+          ConduitItemRecord *first = g_ptr_array_index (kept, 0);
 
           g_ptr_array_add (items, parse_item (item));
           g_ptr_array_add (port_names, g_strdup (item->port));
-          if (i > 0 && g_strcmp0 (item->port, ((ConduitItemRecord *)g_ptr_array_index (kept, 0))->port) != 0)
+          if (g_strcmp0 (item->port, first->port) != 0)
             several = TRUE;
         }
     }
@@ -482,7 +484,8 @@ conduit_run_overlay_dup_banner_text (ConduitRunOverlay *self)
   text = g_string_new (NULL);
   /* Translators: the banner over the canvas while it shows a run from the history; the first
    * is the run's number, the second when it started */
-  g_string_append_printf (text, _("Showing run #%" G_GINT64_FORMAT " of %s."), self->record->id, when);
+  g_string_append_printf (text, _("Showing run #%" G_GINT64_FORMAT " of %s."), self->record->id,
+                          when);
   if (self->removed->len > 0)
     {
       g_string_append_c (text, ' ');

@@ -262,7 +262,8 @@ set_heading (GtkWidget  *expander,
   gtk_label_set_text (heading, text);
   /* GTK 4.8's expander does not take its name from a label widget: a screen reader would say
    * "GtkExpander" */
-  gtk_accessible_update_property (GTK_ACCESSIBLE (expander), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (expander), GTK_ACCESSIBLE_PROPERTY_LABEL, text,
+                                  -1);
 }
 
 /* The items of a run from the history are what the history kept: a big run keeps a sample,
@@ -274,8 +275,10 @@ show_past_items (ConduitItemTable  *table,
                  gboolean           is_output)
 {
   g_autoptr(GPtrArray) ports = NULL;
-  g_autoptr(GPtrArray) items = conduit_run_overlay_dup_node_items (past_run, node_id, is_output, &ports);
+  g_autoptr(GPtrArray) items = NULL;
   g_autofree char *note = conduit_run_overlay_dup_items_note (past_run, node_id, is_output);
+
+  items = conduit_run_overlay_dup_node_items (past_run, node_id, is_output, &ports);
 
   conduit_item_table_set_items (table, items, ports);
   conduit_item_table_set_note (table, note);
@@ -301,7 +304,8 @@ update_past_run (ConduitRunPanel *self)
     return;
 
   /* Translators: the heading of the run panel while the canvas shows a run from the history */
-  heading = g_strdup_printf (_("Run #%" G_GINT64_FORMAT), conduit_run_overlay_get_run_id (self->past_run));
+  heading = g_strdup_printf (_("Run #%" G_GINT64_FORMAT),
+                             conduit_run_overlay_get_run_id (self->past_run));
   gtk_label_set_text (self->results_heading, heading);
   node_id = conduit_node_get_id (self->node);
   connector = node_connector (self->node);

@@ -50,12 +50,14 @@ fixture_setup (Fixture       *fixture,
   path = g_build_filename (fixture->dir, "history.sqlite", NULL);
   fixture->history = conduit_history_store_new (path, &error);
   g_assert_no_error (error);
-  fixture->runner = conduit_runner_new (conduit_connector_registry_get_default (), fixture->history);
+  fixture->runner = conduit_runner_new (conduit_connector_registry_get_default (),
+                                        fixture->history);
 
   fixture->window = g_object_ref_sink (conduit_window_new (NULL));
   fixture->editor = conduit_window_get_editor (fixture->window);
   conduit_editor_set_runner (fixture->editor, fixture->runner);
-  conduit_history_view_set_runner (conduit_window_get_history_view (fixture->window), fixture->runner);
+  conduit_history_view_set_runner (conduit_window_get_history_view (fixture->window),
+                                   fixture->runner);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1280, 800);
   gtk_window_present (GTK_WINDOW (fixture->window));
 }
@@ -97,24 +99,30 @@ open_flow (Fixture *fixture)
     "    \"note\": null},"
     "   {\"name\": \"Bob\", \"email\": \"not an address\"},"
     "   {\"name\": \"Cy\", \"email\": \"cy@example.com\", \"note\": \"\"}]}},"
-    " {\"id\": \"map\", \"type\": \"mapping\", \"title\": \"Check contacts\", \"position\": [280, 100],"
+    " {\"id\": \"map\", \"type\": \"mapping\", \"title\": \"Check contacts\","
+    "  \"position\": [280, 100],"
     "  \"settings\": {}, \"mapping\": {\"rows\": ["
     "   {\"destination\": \"name\", \"field\": \"name\", \"required\": true},"
-    "   {\"destination\": \"email\", \"field\": \"email\", \"required\": true, \"type\": \"email\"},"
+    "   {\"destination\": \"email\", \"field\": \"email\", \"required\": true,"
+    "    \"type\": \"email\"},"
     "   {\"destination\": \"address\", \"field\": \"address\"},"
     "   {\"destination\": \"note\", \"field\": \"note\"}]}},"
-    " {\"id\": \"save\", \"type\": \"write-file\", \"title\": \"Save contacts\", \"position\": [560, 0],"
+    " {\"id\": \"save\", \"type\": \"write-file\", \"title\": \"Save contacts\","
+    "  \"position\": [560, 0],"
     "  \"settings\": {\"path\": \"contacts.ndjson\", \"format\": \"ndjson\"}},"
     " {\"id\": \"rejects\", \"type\": \"write-file\", \"title\": \"Keep refused\","
-    "  \"position\": [560, 220], \"settings\": {\"path\": \"refused.ndjson\", \"format\": \"ndjson\"}},"
+    "  \"position\": [560, 220],"
+    "  \"settings\": {\"path\": \"refused.ndjson\", \"format\": \"ndjson\"}},"
     " {\"id\": \"errors\", \"type\": \"write-file\", \"title\": \"Keep errors\","
-    "  \"position\": [840, 0], \"settings\": {\"path\": \"errors.ndjson\", \"format\": \"ndjson\"}}],"
+    "  \"position\": [840, 0],"
+    "  \"settings\": {\"path\": \"errors.ndjson\", \"format\": \"ndjson\"}}],"
     " \"links\": ["
     "  {\"from\": \"start\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\"},"
     "  {\"from\": \"map\", \"from_port\": \"out\", \"to\": \"save\", \"to_port\": \"in\"},"
     "  {\"from\": \"map\", \"from_port\": \"rejected\", \"to\": \"rejects\", \"to_port\": \"in\"},"
     "  {\"from\": \"save\", \"from_port\": \"error\", \"to\": \"errors\", \"to_port\": \"in\"}]}";
-  flow = conduit_flow_new_from_data (conduit_connector_registry_get_default (), json, -1, NULL, &error);
+  flow = conduit_flow_new_from_data (conduit_connector_registry_get_default (), json, -1, NULL,
+                                     &error);
   g_assert_no_error (error);
   document = conduit_document_new (flow, NULL);
   conduit_window_set_document (fixture->window, document);
@@ -150,7 +158,8 @@ card_of (Fixture    *fixture,
          const char *node_id)
 {
   ConduitGraphView *view = CONDUIT_GRAPH_VIEW (conduit_editor_get_graph_view (fixture->editor));
-  ConduitGraphNode *card = conduit_graph_view_get_card (view, conduit_flow_lookup_node (flow_of (fixture), node_id));
+  ConduitNode *node = conduit_flow_lookup_node (flow_of (fixture), node_id);
+  ConduitGraphNode *card = conduit_graph_view_get_card (view, node);
 
   g_assert_nonnull (card);
   return card;
@@ -188,8 +197,8 @@ select_node (Fixture    *fixture,
   return CONDUIT_RUN_PANEL (conduit_editor_get_run_panel (fixture->editor));
 }
 
-/* The first widget of @type under @widget whose accessible name, button label or action is
- * @name (what a screen reader or a keyboard user would find it by). */
+/* The first visible button under @widget with @label (as it reads, or as it clicks: its
+ * action's name). */
 static GtkWidget *
 find_button (GtkWidget  *widget,
              const char *label)
@@ -231,6 +240,25 @@ find_run_list (GtkWidget *widget)
        child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_run_list (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The first cell the table's widgets show with @text. */
+static GtkWidget *
+find_cell (GtkWidget  *widget,
+           const char *text)
+{
+  if (GTK_IS_INSCRIPTION (widget) &&
+      g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_cell (child, text);
 
       if (found != NULL)
         return found;
@@ -352,6 +380,7 @@ test_canvas (Fixture       *fixture,
   ConduitItemTable *input;
   ConduitItemTable *output;
   ConduitNode *start;
+  ConduitUndoStack *stack;
   gint64 first;
   guint ada, cy, n_cells = 0;
 
@@ -362,8 +391,8 @@ test_canvas (Fixture       *fixture,
   /* a second test run, after the sample changed: one contact, all well */
   start = conduit_flow_lookup_node (flow_of (fixture), "start");
   one_contact = json_from_string ("[{\"name\": \"Dee\", \"email\": \"dee@example.com\"}]", NULL);
-  conduit_undo_stack_set_setting (conduit_document_get_undo_stack (conduit_window_get_document (fixture->window)),
-                                  start, "items", one_contact);
+  stack = conduit_document_get_undo_stack (conduit_window_get_document (fixture->window));
+  conduit_undo_stack_set_setting (stack, start, "items", one_contact);
   test_run (fixture);
   assert_card (fixture, "map", "succeeded", "1 ok");
   g_assert_null (conduit_editor_get_past_run_banner (fixture->editor));
@@ -371,7 +400,8 @@ test_canvas (Fixture       *fixture,
   /* the first run, from the history: the cards show it, with the badges a live run shows */
   show_from_history (fixture, first, FALSE);
   expected_banner = g_strdup_printf ("Showing run #%" G_GINT64_FORMAT " of ", first);
-  g_assert_true (g_str_has_prefix (conduit_editor_get_past_run_banner (fixture->editor), expected_banner));
+  g_assert_true (g_str_has_prefix (conduit_editor_get_past_run_banner (fixture->editor),
+                                   expected_banner));
   g_assert_true (widget_shows (GTK_WIDGET (fixture->editor),
                                conduit_editor_get_past_run_banner (fixture->editor)));
   g_assert_nonnull (find_button (GTK_WIDGET (fixture->editor), "_Back to Editing"));
@@ -385,7 +415,8 @@ test_canvas (Fixture       *fixture,
   panel = select_node (fixture, "map");
   run_heading = g_strdup_printf ("Run #%" G_GINT64_FORMAT, first);
   g_assert_true (widget_shows (GTK_WIDGET (panel), run_heading));
-  g_assert_cmpstr (conduit_run_panel_get_counts_text (panel), ==, "3 in · 2 ok · 0 failed · 1 rejected");
+  g_assert_cmpstr (conduit_run_panel_get_counts_text (panel), ==,
+                   "3 in · 2 ok · 0 failed · 1 rejected");
   input = conduit_run_panel_get_input_table (panel);
   output = conduit_run_panel_get_output_table (panel);
   g_assert_cmpuint (g_list_model_get_n_items (conduit_item_table_get_model (input)), ==, 3);
@@ -415,16 +446,27 @@ test_canvas (Fixture       *fixture,
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (conduit_item_table_get_column_view (input)),
                                        GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Items that went in, as a table");
+  /* a screen reader hears each cell with its field, the nested value whole, and "not in this
+   * item" apart from null */
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (find_cell (GTK_WIDGET (input), "{…}")),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "address: {\"city\":\"Berlin\"}");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (find_cell (GTK_WIDGET (input), "(null)")),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "note: (null)");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (find_cell (GTK_WIDGET (input), "—")),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "address: not in this item");
   /* the history's page fades out: photograph the editor once it has */
   test_spin_for (800);
   test_save_shot (GTK_WIDGET (fixture->window), "run-on-canvas.png");
-  test_save_shot (GTK_WIDGET (conduit_editor_get_inspector (fixture->editor)), "inspector-table.png");
+  test_save_shot (GTK_WIDGET (conduit_editor_get_inspector (fixture->editor)),
+                  "inspector-table.png");
 
   /* JSON: the toggle shows the items as they are, and every table follows the choice */
   g_assert_cmpint (conduit_item_table_get_view (input), ==, CONDUIT_ITEM_VIEW_TABLE);
   {
     GtkWidget *toggle = find_button (GTK_WIDGET (input), "JSON");
-    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (conduit_item_table_get_json_view (input)));
+    GtkWidget *view = conduit_item_table_get_json_view (input);
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
     GtkTextIter begin, end;
 
     g_assert_nonnull (toggle);
@@ -443,7 +485,8 @@ test_canvas (Fixture       *fixture,
 
   /* a step that did not run says so */
   panel = select_node (fixture, "errors");
-  g_assert_cmpstr (conduit_run_panel_get_status_text (panel), ==, "Did not run: nothing reached this step");
+  g_assert_cmpstr (conduit_run_panel_get_status_text (panel), ==,
+                   "Did not run: nothing reached this step");
 
   /* Back to Editing: the last test run again, on the cards and in the inspector */
   click (find_button (GTK_WIDGET (fixture->editor), "_Back to Editing"));
@@ -453,9 +496,10 @@ test_canvas (Fixture       *fixture,
   assert_card (fixture, "errors", NULL, NULL);
   panel = select_node (fixture, "map");
   g_assert_true (widget_shows (GTK_WIDGET (panel), "Last Test Run"));
-  g_assert_cmpstr (conduit_run_panel_get_counts_text (panel), ==, "1 in · 1 ok · 0 failed · 0 rejected");
-  g_assert_cmpuint (g_list_model_get_n_items (conduit_item_table_get_model (conduit_run_panel_get_input_table (panel))),
-                    ==, 1);
+  g_assert_cmpstr (conduit_run_panel_get_counts_text (panel), ==,
+                   "1 in · 1 ok · 0 failed · 0 rejected");
+  input = conduit_run_panel_get_input_table (panel);
+  g_assert_cmpuint (g_list_model_get_n_items (conduit_item_table_get_model (input)), ==, 1);
 }
 
 /* A run of the flow before it lost a step and gained another: the banner names both, the
@@ -523,7 +567,8 @@ test_item_table (void)
   g_autoptr(JsonNode) json = json_from_string (
     "[{\"id\": 1, \"name\": \"Ada\", \"tags\": [\"a\", \"b\"], \"address\": {\"city\": \"Berlin\"},"
     "  \"note\": null, \"ok\": true},"
-    " {\"id\": 2.5, \"name\": \"\", \"tags\": [], \"address\": {}, \"text\": \"two\\nlines\"}]", NULL);
+    " {\"id\": 2.5, \"name\": \"\", \"tags\": [], \"address\": {},"
+    "  \"text\": \"two\\nlines\"}]", NULL);
   g_autoptr(JsonNode) scalars = json_from_string ("[1, \"x\", null, {\"a\": 1}]", NULL);
   g_autoptr(GPtrArray) many = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
   g_autofree char *text = NULL;
@@ -601,7 +646,8 @@ main (int   argc,
                                                 GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   }
 
-  g_test_add ("/conduit/runview/canvas", Fixture, NULL, fixture_setup, test_canvas, fixture_teardown);
+  g_test_add ("/conduit/runview/canvas", Fixture, NULL, fixture_setup, test_canvas,
+              fixture_teardown);
   g_test_add ("/conduit/runview/lost-step", Fixture, NULL, fixture_setup, test_lost_step,
               fixture_teardown);
   g_test_add_func ("/conduit/runview/item-table", test_item_table);
