@@ -256,15 +256,21 @@ new_settings (void)
   return g_settings_new (APPLICATION_ID);
 }
 
+/* GTK 4.8's column view makes cells for up to 200 rows around the one in view, whatever the
+ * number of items: a cell is made once and bound many times, so binding changes only what
+ * differs from the item it showed before. */
 static void
 setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             gpointer                  user_data)
 {
+  const ColumnSpec *spec = user_data;
   GtkWidget *cell = gtk_inscription_new (NULL);
 
   gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), 3);
-  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), 12);
+  /* item numbers and ports are short: the room goes to the fields */
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), spec->kind == COLUMN_NUMBER ? 3
+                                                         : spec->kind == COLUMN_PORT ? 8 : 12);
   gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell),
                                      GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
   gtk_widget_add_css_class (cell, "conduit-item-cell");
@@ -285,36 +291,34 @@ bind_cell (GtkSignalListItemFactory *factory,
   CellKind kind;
 
   text = cell_text (spec, row, &kind, &tooltip);
-  /* item numbers and ports are short: the room goes to the fields */
-  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), spec->kind == COLUMN_NUMBER ? 3
-                                                         : spec->kind == COLUMN_PORT ? 8 : 12);
   gtk_inscription_set_text (GTK_INSCRIPTION (cell), text);
-  gtk_widget_set_tooltip_text (cell, tooltip);
-  gtk_widget_remove_css_class (cell, "dim-label");
-  gtk_widget_remove_css_class (cell, "conduit-item-null");
-  gtk_widget_remove_css_class (cell, "conduit-item-nested");
-  switch (kind)
+  if (kind == CELL_ABSENT)
     {
-    case CELL_ABSENT:
-      gtk_widget_add_css_class (cell, "dim-label");
+      g_free (tooltip);
       /* Translators: a screen reader's word for a table cell of a field the item lacks */
-      name = g_strdup_printf (_("%s: not in this item"), spec->title);
-      gtk_widget_set_tooltip_text (cell, name);
-      break;
-    case CELL_NULL:
-    case CELL_EMPTY:
-      gtk_widget_add_css_class (cell, "dim-label");
-      gtk_widget_add_css_class (cell, "conduit-item-null");
-      name = g_strdup_printf ("%s: %s", spec->title, text);
-      break;
-    case CELL_NESTED:
-      gtk_widget_add_css_class (cell, "conduit-item-nested");
-      name = g_strdup_printf ("%s: %s", spec->title, tooltip != NULL ? tooltip : text);
-      break;
-    case CELL_PLAIN:
-    default:
-      name = g_strdup_printf ("%s: %s", spec->title, tooltip != NULL ? tooltip : text);
-      break;
+      tooltip = g_strdup_printf (_("%s: not in this item"), spec->title);
+      name = g_strdup (tooltip);
+    }
+  else
+    name = g_strdup_printf ("%s: %s", spec->title, tooltip != NULL ? tooltip : text);
+  if (tooltip != NULL || gtk_widget_get_has_tooltip (cell))
+    gtk_widget_set_tooltip_text (cell, tooltip);
+  /* a style class changed restyles the cell: only when the kind of value changed */
+  if (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (cell), "conduit-kind")) != kind + 1)
+    {
+      g_object_set_data (G_OBJECT (cell), "conduit-kind", GUINT_TO_POINTER (kind + 1));
+      if (kind == CELL_ABSENT || kind == CELL_NULL || kind == CELL_EMPTY)
+        gtk_widget_add_css_class (cell, "dim-label");
+      else
+        gtk_widget_remove_css_class (cell, "dim-label");
+      if (kind == CELL_NULL || kind == CELL_EMPTY)
+        gtk_widget_add_css_class (cell, "conduit-item-null");
+      else
+        gtk_widget_remove_css_class (cell, "conduit-item-null");
+      if (kind == CELL_NESTED)
+        gtk_widget_add_css_class (cell, "conduit-item-nested");
+      else
+        gtk_widget_remove_css_class (cell, "conduit-item-nested");
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 }
@@ -340,7 +344,8 @@ add_column (ConduitItemTable *self,
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkColumnViewColumn) column = NULL;
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
+  g_signal_connect_data (factory, "setup", G_CALLBACK (setup_cell), column_spec_copy (spec),
+                         (GClosureNotify)(void (*) (void))column_spec_free, 0);
   /* the factory keeps its own copy: a row may be bound while the table changes columns */
   g_signal_connect_data (factory, "bind", G_CALLBACK (bind_cell), column_spec_copy (spec),
                          (GClosureNotify)(void (*) (void))column_spec_free, 0);
@@ -560,31 +565,23 @@ fill (ConduitItemTable *self,
   g_autoptr(GPtrArray) keys = g_ptr_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) wanted = g_ptr_array_new_with_free_func ((GDestroyNotify)column_spec_free);
   gboolean any_scalar = FALSE;
+  gboolean same = TRUE;
   guint hidden = 0;
+  guint n_old, kept = 0;
 
-  clear_columns (self);
   /* the fields in the order they first appear, as the items were written */
-  for (guint i = 0; i < items->len; i++)
-    {
-      JsonNode *item = g_ptr_array_index (items, i);
-      ConduitItemRow *row = g_object_new (CONDUIT_TYPE_ITEM_ROW, NULL);
-
-      row->index = i;
-      row->item = json_node_ref (item);
-      row->port = ports != NULL ? g_strdup (g_ptr_array_index (ports, i)) : NULL;
-      g_ptr_array_add (rows, row);
-
-      if (!JSON_NODE_HOLDS_OBJECT (item))
-        any_scalar = TRUE;
-    }
   for (guint i = 0; i < items->len; i++)
     {
       JsonNode *item = g_ptr_array_index (items, i);
       g_autoptr(GList) members = NULL;
 
       if (!JSON_NODE_HOLDS_OBJECT (item))
-        continue;
+        {
+          any_scalar = TRUE;
+          continue;
+        }
       members = json_object_get_members (json_node_get_object (item));
       for (GList *l = members; l != NULL; l = l->next)
         {
@@ -599,21 +596,59 @@ fill (ConduitItemTable *self,
     }
 
   /* Translators: the heading of the column of item numbers */
-  add_column (self, column_spec_new (COLUMN_NUMBER, NULL, C_("item table", "#")));
+  g_ptr_array_add (wanted, column_spec_new (COLUMN_NUMBER, NULL, C_("item table", "#")));
   if (ports != NULL)
-    add_column (self, column_spec_new (COLUMN_PORT, NULL, C_("item table", "Port")));
+    g_ptr_array_add (wanted, column_spec_new (COLUMN_PORT, NULL, C_("item table", "Port")));
   if (any_scalar || keys->len == 0)
-    add_column (self, column_spec_new (COLUMN_VALUE, NULL, C_("item table", "Value")));
+    g_ptr_array_add (wanted, column_spec_new (COLUMN_VALUE, NULL, C_("item table", "Value")));
   for (guint i = 0; i < keys->len; i++)
-    add_column (self, column_spec_new (COLUMN_FIELD, g_ptr_array_index (keys, i),
-                                       g_ptr_array_index (keys, i)));
+    g_ptr_array_add (wanted, column_spec_new (COLUMN_FIELD, g_ptr_array_index (keys, i),
+                                              g_ptr_array_index (keys, i)));
 
-  g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
-                       rows->pdata, rows->len);
+  /* A test run's panel shows the items again as the run goes on, mostly with the same
+   * fields: the columns (and their cells, rebound) stay when they are the same. */
+  same = wanted->len == self->columns->len;
+  for (guint i = 0; same && i < wanted->len; i++)
+    {
+      ColumnSpec *a = g_ptr_array_index (wanted, i);
+      ColumnSpec *b = g_ptr_array_index (self->columns, i);
+
+      same = a->kind == b->kind && g_strcmp0 (a->key, b->key) == 0;
+    }
+  if (!same)
+    {
+      clear_columns (self);
+      for (guint i = 0; i < wanted->len; i++)
+        add_column (self, column_spec_copy (g_ptr_array_index (wanted, i)));
+    }
+
+  /* GTK 4.8 makes new cells for every row replaced, up to 200 rows of them (100 ms and more):
+   * the rows a run's progress showed already stay, and only the new ones are added */
+  n_old = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+  while (same && kept < n_old && kept < items->len)
+    {
+      g_autoptr(ConduitItemRow) row = g_list_model_get_item (G_LIST_MODEL (self->rows), kept);
+
+      if (!json_node_equal (row->item, g_ptr_array_index (items, kept)) ||
+          g_strcmp0 (row->port, ports != NULL ? g_ptr_array_index (ports, kept) : NULL) != 0)
+        break;
+      kept++;
+    }
+  for (guint i = kept; i < items->len; i++)
+    {
+      ConduitItemRow *row = g_object_new (CONDUIT_TYPE_ITEM_ROW, NULL);
+
+      row->index = i;
+      row->item = json_node_ref (g_ptr_array_index (items, i));
+      row->port = ports != NULL ? g_strdup (g_ptr_array_index (ports, i)) : NULL;
+      g_ptr_array_add (rows, row);
+    }
+  if (kept < n_old || rows->len > 0)
+    g_list_store_splice (self->rows, kept, n_old - kept, rows->pdata, rows->len);
   /* the header, the rows (each a line and the cell's padding), room for a scroll bar */
   set_height (self->table_scroller,
               line_height (self) + 14 +
-              (int)CLAMP (rows->len, 1, MAX_VISIBLE_ROWS) * (line_height (self) + 8) + 4);
+              (int)CLAMP (items->len, 1, MAX_VISIBLE_ROWS) * (line_height (self) + 8) + 4);
   if (hidden > 0)
     {
       g_autofree char *text = g_strdup_printf (g_dngettext (NULL, "%u more field: see the JSON",

@@ -608,6 +608,32 @@ test_item_table (void)
   assert_cell (table, 3, "a", "1");
   assert_cell (table, 0, "a", "—");
 
+  /* a run's progress shows more items: the rows shown stay (their cells are not made again),
+   * the new ones are added; a changed item is a new row */
+  {
+    g_autoptr(GPtrArray) some = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+    g_autoptr(GObject) first = NULL;
+    g_autoptr(GObject) again = NULL;
+
+    for (guint i = 0; i < 3; i++)
+      g_ptr_array_add (some, json_from_string ("{\"n\": 1}", NULL));
+    conduit_item_table_set_items (table, some, NULL);
+    first = g_list_model_get_item (conduit_item_table_get_model (table), 0);
+    g_ptr_array_add (some, json_from_string ("{\"n\": 2}", NULL));
+    conduit_item_table_set_items (table, some, NULL);
+    g_assert_cmpuint (g_list_model_get_n_items (conduit_item_table_get_model (table)), ==, 4);
+    again = g_list_model_get_item (conduit_item_table_get_model (table), 0);
+    g_assert_true (first == again);
+    assert_cell (table, 3, "n", "2");
+    g_clear_object (&again);
+    g_ptr_array_remove_index (some, 0);
+    g_ptr_array_insert (some, 0, json_from_string ("{\"n\": 0}", NULL));
+    conduit_item_table_set_items (table, some, NULL);
+    again = g_list_model_get_item (conduit_item_table_get_model (table), 0);
+    g_assert_true (first != again);
+    assert_cell (table, 0, "n", "0");
+  }
+
   /* ten thousand items: a model of ten thousand, a screenful of cells */
   for (guint i = 0; i < 10000; i++)
     {
