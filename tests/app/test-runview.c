@@ -147,7 +147,7 @@ test_run (Fixture *fixture)
   g_autoptr(GError) error = NULL;
 
   conduit_editor_start_run (fixture->editor);
-  g_assert_true (test_spin_until (editor_is_idle, fixture->editor, 30));
+  g_assert_true (test_spin_until (editor_is_idle, fixture->editor, 120));
   g_assert_true (conduit_history_store_flush (fixture->history, &error));
   g_assert_no_error (error);
   return conduit_run_get_id (conduit_editor_get_last_run (fixture->editor));
