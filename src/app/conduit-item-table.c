@@ -45,6 +45,7 @@ struct _ConduitItemRow
   guint     index;
   JsonNode *item;
   char     *port;   /* (nullable) */
+  char     *port_title;  /* (nullable) the port as its card labels it */
 };
 
 G_DEFINE_FINAL_TYPE (ConduitItemRow, conduit_item_row, G_TYPE_OBJECT)
@@ -56,6 +57,7 @@ conduit_item_row_finalize (GObject *object)
 
   g_clear_pointer (&self->item, json_node_unref);
   g_free (self->port);
+  g_free (self->port_title);
   G_OBJECT_CLASS (conduit_item_row_parent_class)->finalize (object);
 }
 
@@ -201,7 +203,8 @@ cell_text (const ColumnSpec  *spec,
     case COLUMN_NUMBER:
       return g_strdup_printf ("%u", row->index + 1);
     case COLUMN_PORT:
-      return g_strdup (row->port != NULL ? row->port : "");
+      return g_strdup (row->port_title != NULL ? row->port_title
+                                               : row->port != NULL ? row->port : "");
     case COLUMN_VALUE:
       return value_text (row->item, kind, tooltip);
     case COLUMN_FIELD:
@@ -224,6 +227,7 @@ struct _ConduitItemTable
   JsonNode        *json;        /* what the JSON view shows */
   gboolean         json_stale;
   GSettings       *settings;    /* (nullable) where the choice of view is kept */
+  GHashTable      *port_titles; /* (nullable) port id → the label its card shows */
   char            *name;
 
   /* template children */
@@ -448,6 +452,7 @@ conduit_item_table_finalize (GObject *object)
 
   g_clear_pointer (&self->columns, g_ptr_array_unref);
   g_clear_pointer (&self->json, json_node_unref);
+  g_clear_pointer (&self->port_titles, g_hash_table_unref);
   g_free (self->name);
 
   G_OBJECT_CLASS (conduit_item_table_parent_class)->finalize (object);
@@ -641,6 +646,8 @@ fill (ConduitItemTable *self,
       row->index = i;
       row->item = json_node_ref (g_ptr_array_index (items, i));
       row->port = ports != NULL ? g_strdup (g_ptr_array_index (ports, i)) : NULL;
+      if (row->port != NULL && self->port_titles != NULL)
+        row->port_title = g_strdup (g_hash_table_lookup (self->port_titles, row->port));
       g_ptr_array_add (rows, row);
     }
   if (kept < n_old || rows->len > 0)
@@ -736,6 +743,41 @@ conduit_item_table_set_json (ConduitItemTable *self,
   if (JSON_NODE_HOLDS_ARRAY (self->json) && json_node_get_array (self->json) == NULL)
     json_node_take_array (self->json, json_array_new ());
   fill (self, items, ports);
+}
+
+/**
+ * conduit_item_table_set_port_titles:
+ * @self: an item table
+ * @titles: (nullable) (element-type utf8 utf8): port id → the label the step's card shows
+ *
+ * The Port column says "Rejected", as the card does, rather than "rejected"; the JSON keeps
+ * the ids. Takes effect with the next items.
+ */
+void
+conduit_item_table_set_port_titles (ConduitItemTable *self,
+                                    GHashTable       *titles)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  gboolean same;
+
+  g_return_if_fail (CONDUIT_IS_ITEM_TABLE (self));
+
+  same = (titles == NULL) == (self->port_titles == NULL);
+  if (same && titles != NULL)
+    {
+      same = g_hash_table_size (titles) == g_hash_table_size (self->port_titles);
+      g_hash_table_iter_init (&iter, titles);
+      while (same && g_hash_table_iter_next (&iter, &key, &value))
+        same = g_strcmp0 (value, g_hash_table_lookup (self->port_titles, key)) == 0;
+    }
+  if (same)
+    return;
+  g_clear_pointer (&self->port_titles, g_hash_table_unref);
+  if (titles != NULL)
+    self->port_titles = g_hash_table_ref (titles);
+  /* rows made with other titles are made again with the next items */
+  g_list_store_remove_all (self->rows);
 }
 
 /**

@@ -28,6 +28,8 @@ void             conduit_item_table_set_items        (ConduitItemTable *self,
                                                       GPtrArray        *ports);
 void             conduit_item_table_set_json         (ConduitItemTable *self,
                                                       JsonNode         *json);
+void             conduit_item_table_set_port_titles  (ConduitItemTable *self,
+                                                      GHashTable       *titles);
 void             conduit_item_table_set_note         (ConduitItemTable *self,
                                                       const char       *note);
 const char      *conduit_item_table_get_note         (ConduitItemTable *self);

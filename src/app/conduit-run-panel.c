@@ -153,6 +153,24 @@ collect_output (ConduitRun       *run,
   return result;
 }
 
+/* The Port column says what the step's card says ("Rejected"), not the port's id. */
+static void
+set_port_titles (ConduitRunPanel  *self,
+                 ConduitConnector *connector)
+{
+  GPtrArray *ports = connector != NULL ? conduit_connector_get_outputs (connector) : NULL;
+  g_autoptr(GHashTable) titles = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; ports != NULL && i < ports->len; i++)
+    {
+      const ConduitPortSpec *port = g_ptr_array_index (ports, i);
+
+      if (port->label != NULL)
+        g_hash_table_insert (titles, (gpointer)port->id, (gpointer)port->label);
+    }
+  conduit_item_table_set_port_titles (self->output_table, titles);
+}
+
 /* The table and its JSON show what the run's redactor left of the items: a secret the run
  * used is neither in a cell nor in what Copy hands out. */
 static void
@@ -309,6 +327,7 @@ update_past_run (ConduitRunPanel *self)
   gtk_label_set_text (self->results_heading, heading);
   node_id = conduit_node_get_id (self->node);
   connector = node_connector (self->node);
+  set_port_titles (self, connector);
   state = conduit_run_overlay_get_node_state (self->past_run, node_id);
   if (state == NULL)
     {
@@ -386,6 +405,7 @@ conduit_run_panel_update (ConduitRunPanel *self)
   /* A step that was skipped, or is still waiting, has no items to show. */
   has_items = g_strcmp0 (state, "skipped") != 0 && g_strcmp0 (state, "pending") != 0;
   connector = node_connector (self->node);
+  set_port_titles (self, connector);
   conduit_run_get_node_counts (self->run, conduit_node_get_id (self->node),
                                &items_in, &items_ok, &items_failed, &items_rejected);
 

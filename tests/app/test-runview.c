@@ -435,8 +435,15 @@ test_canvas (Fixture       *fixture,
   assert_cell (input, row_of (input, column_of (input, "name"), "Bob"), "email", "not an address");
   /* the output left by two ports: a column says which */
   g_assert_cmpstr (conduit_item_table_get_column_title (output, 1), ==, "Port");
-  row_of (output, 1, "rejected");
-  assert_cell (output, row_of (output, column_of (output, "name"), "Ada"), "Port", "out");
+  /* by the names the card gives the ports */
+  row_of (output, 1, "Rejected");
+  assert_cell (output, row_of (output, column_of (output, "name"), "Ada"), "Port", "Mapped");
+  {
+    g_autofree char *text = conduit_run_panel_dup_output_text (panel);
+
+    /* the JSON keeps the ports' ids */
+    g_assert_nonnull (strstr (text, "\"rejected\" : ["));
+  }
 
   /* the table is drawn, and named for a screen reader, as is its toggle */
   settle (fixture);
