@@ -225,13 +225,41 @@ conduit_step_outputs_new (void)
                                 (GDestroyNotify)g_hash_table_unref);
 }
 
+/* What is kept may be pinned, and so written into the flow file: never with a secret the run
+ * used (a token in an answer). An item that does not read as JSON once redacted is left out
+ * rather than kept unredacted. */
+static GPtrArray *
+redacted_copy (ConduitRun *self,
+               GPtrArray  *items)
+{
+  GPtrArray *copy = g_ptr_array_new_full (items->len, (GDestroyNotify)json_node_unref);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      g_autofree char *text = json_to_string (g_ptr_array_index (items, i), FALSE);
+      g_autofree char *redacted = conduit_run_redact (self, text);
+      JsonNode *item;
+
+      if (g_strcmp0 (text, redacted) == 0)
+        {
+          g_ptr_array_add (copy, json_node_ref (g_ptr_array_index (items, i)));
+          continue;
+        }
+      item = json_from_string (redacted, NULL);
+      if (item != NULL)
+        g_ptr_array_add (copy, item);
+    }
+  return copy;
+}
+
 /**
  * conduit_run_collect_outputs:
  * @self: an ended run that kept its outputs (conduit_run_set_keep_outputs())
  * @outputs: a table from conduit_step_outputs_new()
  *
  * Puts what each step that ran in @self sent out into @outputs, in place of what an earlier
- * run of it left there; the steps that did not run keep their earlier output.
+ * run of it left there; the steps that did not run keep their earlier output. The items are
+ * redacted as the history's are: what is kept here may be pinned into the flow file.
  */
 void
 conduit_run_collect_outputs (ConduitRun *self,
@@ -259,7 +287,7 @@ conduit_run_collect_outputs (ConduitRun *self,
                                      (GDestroyNotify)g_ptr_array_unref);
       g_hash_table_iter_init (&port_iter, data->outputs);
       while (g_hash_table_iter_next (&port_iter, (gpointer *)&port, (gpointer *)&items))
-        g_hash_table_insert (ports, g_strdup (port), g_ptr_array_ref (items));
+        g_hash_table_insert (ports, g_strdup (port), redacted_copy (self, items));
       g_hash_table_replace (outputs, g_strdup (id), ports);
     }
 }
