@@ -386,7 +386,8 @@ conduit_pin_panel_init (ConduitPinPanel *self)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *heading = gtk_label_new (_("Pinned Data"));
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  /* a flow box: the inspector may be as narrow as a phone's 360 px, and the buttons wrap */
+  GtkWidget *buttons = gtk_flow_box_new ();
   GtkWidget *edit_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *edit_buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *scroller = gtk_scrolled_window_new ();
@@ -402,23 +403,26 @@ conduit_pin_panel_init (ConduitPinPanel *self)
   self->status_label = wrapping_label ("dim-label");
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->status_label));
 
-  gtk_box_append (GTK_BOX (buttons),
-                  action_button (_("_Pin This Output"), "pin.pin-output",
-                                 _("Keep what this step sent out in the last test run: later "
-                                   "steps are tested against it without calling anything before")));
-  gtk_box_append (GTK_BOX (buttons),
-                  action_button (_("_Edit Pinned Data"), "pin.edit",
-                                 _("Type or change the items test runs send on from this step")));
-  gtk_box_append (GTK_BOX (buttons),
-                  action_button (_("_Unpin"), "pin.unpin",
-                                 _("Run this step again in test runs")));
-  gtk_box_append (GTK_BOX (box), buttons);
-
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (buttons), GTK_SELECTION_NONE);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (buttons), 6);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (buttons), 6);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (buttons), 4);
+  gtk_flow_box_append (GTK_FLOW_BOX (buttons),
+                       action_button (_("_Pin This Output"), "pin.pin-output",
+                                      _("Keep what this step sent out in the last test run: later "
+                                        "steps are tested against it without calling anything "
+                                        "before")));
+  gtk_flow_box_append (GTK_FLOW_BOX (buttons),
+                       action_button (_("_Edit Pinned Data"), "pin.edit",
+                                      _("Type or change the items test runs send on from this "
+                                        "step")));
+  gtk_flow_box_append (GTK_FLOW_BOX (buttons),
+                       action_button (_("_Unpin"), "pin.unpin", _("Run this step again in test runs")));
   run_button = action_button (_("_Run This Step"), "pin.run-step",
                               _("Run only this step, on the pinned data or last output of the "
                                 "steps before it, or the trigger’s sample items"));
-  gtk_widget_set_halign (run_button, GTK_ALIGN_START);
-  gtk_box_append (GTK_BOX (box), run_button);
+  gtk_flow_box_append (GTK_FLOW_BOX (buttons), run_button);
+  gtk_box_append (GTK_BOX (box), buttons);
 
   self->message_label = wrapping_label (NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), FALSE);
