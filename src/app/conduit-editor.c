@@ -564,6 +564,8 @@ update_run_action (ConduitEditor *self)
   conduit_editor_update_run_button (self, self->run_button, self->run_button_content);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.run",
                                  self->document != NULL || self->run_cancellable != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.run-step",
+                                 self->document != NULL && self->run_cancellable == NULL);
 }
 
 static void
@@ -843,6 +845,19 @@ run_action (GtkWidget  *widget,
     conduit_editor_start_run (self);
 }
 
+/* "Run This Step" in a card's menu: the selected step. */
+static void
+run_step_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  ConduitEditor *self = CONDUIT_EDITOR (widget);
+  ConduitNode *node = conduit_graph_view_get_selected_node (CONDUIT_GRAPH_VIEW (self->graph_view));
+
+  if (node != NULL)
+    conduit_editor_run_step (self, conduit_node_get_id (node));
+}
+
 static void
 search_action (GtkWidget  *widget,
                const char *action_name,
@@ -1042,6 +1057,7 @@ conduit_editor_class_init (ConduitEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "editor.new-credential", "s", new_credential_action);
   gtk_widget_class_install_action (widget_class, "editor.run", NULL, run_action);
+  gtk_widget_class_install_action (widget_class, "editor.run-step", NULL, run_step_action);
   gtk_widget_class_install_action (widget_class, "editor.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "editor.redo", NULL, undo_action);
 

@@ -369,7 +369,8 @@ test_edit_pinned (Fixture       *fixture,
 }
 
 /* Run This Step: with nothing before it to run on it says so; on the pinned data of the step
- * before it runs the map alone (the CRM is not called) and the run panel shows its output. */
+ * before it (from the card's menu this time) runs the map alone (the CRM is not called) and
+ * the run panel shows its output. */
 static void
 test_run_step (Fixture       *fixture,
                gconstpointer  data)
@@ -390,7 +391,22 @@ test_run_step (Fixture       *fixture,
 
   conduit_undo_stack_set_pinned (conduit_document_get_undo_stack (conduit_window_get_document (fixture->window)),
                                  conduit_flow_lookup_node (flow_of (fixture), "crm"), pins);
-  click (fixture, "Run This Step");
+  /* this time from the card's menu, which offers it */
+  {
+    g_autoptr(GMenuModel) menu = _conduit_graph_view_build_context_menu (TRUE);
+    GtkWidget *view = conduit_editor_get_graph_view (editor_of (fixture));
+    gboolean found = FALSE;
+
+    for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+      {
+        g_autofree char *action = NULL;
+
+        g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &action);
+        found |= g_strcmp0 (action, "editor.run-step") == 0;
+      }
+    g_assert_true (found);
+    g_assert_true (gtk_widget_activate_action (view, "editor.run-step", NULL));
+  }
   spin_while_running (fixture);
   g_assert_cmpstr (conduit_pin_panel_get_message_text (panel), ==, "");
   run = conduit_editor_get_last_run (editor_of (fixture));
