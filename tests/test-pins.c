@@ -363,7 +363,7 @@ run_cli (const char * const *args,
   return WEXITSTATUS (status);
 }
 
-/* conduit-cli run --use-pins and --step. */
+/* conduit-cli run --use-pins, --step and --step --from-run. */
 static void
 test_cli (RunnerFixture *fixture,
           gconstpointer  data)
@@ -409,6 +409,32 @@ test_cli (RunnerFixture *fixture,
 
     g_assert_cmpint (run_cli (args, &out, &err), ==, 1);
     g_assert_nonnull (strstr (err, "“map” has no input to run on"));
+  }
+  {
+    /* a past run's recorded output of crm (here its pins) feeds map in the unpinned flow */
+    g_autofree char *db = g_build_filename (fixture->dir, "cli-history.db", NULL);
+    const char *record[] = { "run", path, "--history", db, "--use-pins", NULL };
+    const char *step[] = { "run", unpinned_path, "--history", db, "--step", "map", "--from-run",
+                           "1", NULL };
+    const char *missing[] = { "run", unpinned_path, "--history", db, "--step", "map",
+                              "--from-run", "99", NULL };
+    const char *no_step[] = { "run", unpinned_path, "--history", db, "--from-run", "1", NULL };
+    g_autofree char *out = NULL, *err = NULL;
+
+    g_assert_cmpint (run_cli (record, &out, &err), ==, 0);
+    g_assert_nonnull (strstr (out, "Run 1: succeeded"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_cli (step, &out, &err), ==, 0);
+    g_assert_true (g_regex_match_simple ("^map +mapping +ok +2 +2 ", out, G_REGEX_MULTILINE, 0));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_cli (missing, &out, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "run 99 cannot be used"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_cli (no_step, &out, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "--from-run needs --step"));
   }
   {
     const char *args[] = { "run", unpinned_path, "--no-history", "--step", "ghost", NULL };

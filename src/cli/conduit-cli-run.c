@@ -133,6 +133,8 @@ conduit_cli_run (int    argc,
   g_autofree char *step = NULL;
   gboolean no_history = FALSE;
   gboolean use_pins = FALSE;
+  gint64 from_run = 0;
+  g_autoptr(GHashTable) outputs = NULL;
   int keep_items = CONDUIT_RUNNER_DEFAULT_ITEM_SAMPLES;
   RunState state = { 0 };
   const ConduitRunRecord *record;
@@ -153,6 +155,9 @@ conduit_cli_run (int    argc,
     { "step", 0, 0, G_OPTION_ARG_STRING, &step,
       N_("Run only this step, on the pinned data of the steps before it or the trigger’s "
          "samples (or the items of --input)"), N_("NODE") },
+    { "from-run", 0, 0, G_OPTION_ARG_INT64, &from_run,
+      N_("With --step: run it on what the steps before it sent out in this past run, as the "
+         "history kept it"), N_("RUN") },
     { "keep-items", 0, 0, G_OPTION_ARG_INT, &keep_items,
       N_("Keep the first N items that went well per step and port in the history (default "
          "100); failed and rejected items are always all kept"), N_("N") },
@@ -211,8 +216,24 @@ conduit_cli_run (int    argc,
       fprintf (stderr, _("%s: --step and --trigger cannot go together\n"), argv[0]);
       return 1;
     }
+  if (from_run != 0 && (step == NULL || history == NULL))
+    {
+      fprintf (stderr, _("%s: --from-run needs --step and the history (not --no-history)\n"),
+               argv[0]);
+      return 1;
+    }
+  if (from_run != 0)
+    {
+      outputs = conduit_step_outputs_new ();
+      if (!conduit_step_outputs_add_from_history (outputs, history, from_run, &error))
+        {
+          fprintf (stderr, _("%s: run %" G_GINT64_FORMAT " cannot be used: %s\n"), argv[0],
+                   from_run, error->message);
+          return 1;
+        }
+    }
   if (step != NULL)
-    state.run = conduit_run_new_for_step (runner, flow, step, NULL, items, &state.error);
+    state.run = conduit_run_new_for_step (runner, flow, step, outputs, items, &state.error);
   else
     state.run = conduit_runner_create_run (runner, flow, trigger, NULL, items, &state.error);
   if (state.run != NULL && use_pins && step == NULL)

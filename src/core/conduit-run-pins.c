@@ -292,6 +292,87 @@ conduit_run_collect_outputs (ConduitRun *self,
     }
 }
 
+/**
+ * conduit_step_outputs_add_from_history:
+ * @outputs: a table from conduit_step_outputs_new()
+ * @history: the run history
+ * @run_id: a run in @history
+ * @error: return location for an error
+ *
+ * Puts what each step of a past run sent out into @outputs, as the history kept it (redacted,
+ * and for items that went well only the first few per port: `--keep-items`). An item the
+ * history cut short is left out: half an item is no item to run a step on.
+ *
+ * Returns: %TRUE, or %FALSE with @error when the history cannot be read or has no such run
+ */
+gboolean
+conduit_step_outputs_add_from_history (GHashTable           *outputs,
+                                       ConduitHistoryStore  *history,
+                                       gint64                run_id,
+                                       GError              **error)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GHashTable) found = NULL;
+  ConduitRunRecord *run;
+  GHashTableIter iter;
+  gpointer id, ports;
+
+  g_return_val_if_fail (outputs != NULL, FALSE);
+  g_return_val_if_fail (CONDUIT_IS_HISTORY_STORE (history), FALSE);
+
+  run = conduit_history_store_get_run (history, run_id, error);
+  if (run == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, CONDUIT_RUN_ERROR, CONDUIT_RUN_ERROR_INVALID_INPUT,
+                     _("The history has no run %" G_GINT64_FORMAT), run_id);
+      return FALSE;
+    }
+  conduit_run_record_free (run);
+
+  items = conduit_history_store_list_items (history, run_id, NULL, error);
+  if (items == NULL)
+    return FALSE;
+
+  found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                 (GDestroyNotify)g_hash_table_unref);
+  for (guint i = 0; i < items->len; i++)
+    {
+      ConduitItemRecord *item = g_ptr_array_index (items, i);
+      GHashTable *by_port;
+      GPtrArray *list;
+      JsonNode *value;
+
+      if (!item->is_output || item->truncated || item->data == NULL)
+        continue;
+      value = json_from_string (item->data, NULL);
+      if (value == NULL)
+        continue;
+
+      by_port = g_hash_table_lookup (found, item->node_id);
+      if (by_port == NULL)
+        {
+          by_port = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify)g_ptr_array_unref);
+          g_hash_table_insert (found, g_strdup (item->node_id), by_port);
+        }
+      list = g_hash_table_lookup (by_port, item->port);
+      if (list == NULL)
+        {
+          list = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+          g_hash_table_insert (by_port, g_strdup (item->port), list);
+        }
+      g_ptr_array_add (list, value);
+    }
+
+  g_hash_table_iter_init (&iter, found);
+  while (g_hash_table_iter_next (&iter, &id, &ports))
+    {
+      g_hash_table_replace (outputs, g_strdup (id), g_hash_table_ref (ports));
+    }
+  return TRUE;
+}
+
 /* The items a step before @to sends by @link: pinned, else from an earlier run, else a
  * trigger's sample items. %NULL when there are none to be had. */
 static GPtrArray *

@@ -131,6 +131,10 @@ const char          *conduit_run_get_step_id         (ConduitRun          *self)
 GHashTable          *conduit_step_outputs_new        (void);
 void                 conduit_run_collect_outputs     (ConduitRun          *self,
                                                       GHashTable          *outputs);
+gboolean             conduit_step_outputs_add_from_history (GHashTable          *outputs,
+                                                      ConduitHistoryStore *history,
+                                                      gint64               run_id,
+                                                      GError             **error);
 ConduitRun          *conduit_run_new_for_step        (ConduitRunner       *runner,
                                                       ConduitFlow         *flow,
                                                       const char          *node_id,
