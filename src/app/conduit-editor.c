@@ -606,7 +606,8 @@ on_node_finished (ConduitEditor *self,
     return;
 
   state = conduit_run_get_node_state (run, node_id);
-  if (g_strcmp0 (state, "ok") == 0)
+  /* a pinned step sent its items on as a step that went well does */
+  if (g_strcmp0 (state, "ok") == 0 || g_strcmp0 (state, "pinned") == 0)
     status = "succeeded";
   else if (g_strcmp0 (state, "partial") == 0 || g_strcmp0 (state, "failed") == 0)
     status = "failed";

@@ -305,6 +305,8 @@ test_pin_unpin (Fixture       *fixture,
   run = conduit_editor_get_last_run (editor_of (fixture));
   g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
   g_assert_cmpstr (conduit_run_get_node_state (run, "crm"), ==, "pinned");
+  g_assert_cmpstr (conduit_run_panel_get_status_text (CONDUIT_RUN_PANEL (conduit_editor_get_run_panel (editor_of (fixture)))),
+                   ==, "Not run: its pinned data was sent on");
   g_assert_true (conduit_history_store_flush (fixture->history, &error));
   steps = conduit_history_store_list_steps (fixture->history, conduit_run_get_id (run), &error);
   g_assert_no_error (error);
