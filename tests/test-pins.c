@@ -197,6 +197,35 @@ count_change (guint *changes)
   (*changes)++;
 }
 
+/* A Merge fed by a pinned branch and a live one waits for both: the pinned step starts on its
+ * own, the step before it is left out, the live branch runs, and Merge appends them. */
+static void
+test_merge_with_pin (RunnerFixture *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(ConduitFlow) flow = runner_test_flow (
+    "{ \"version\": 1, \"name\": \"Merge\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"settings\": { \"items\": [ { \"n\": 1 } ] } },"
+    "  { \"id\": \"fetch\", \"type\": \"http-request\","
+    "    \"settings\": { \"method\": \"GET\", \"url\": \"http://127.0.0.1:1/fetch\" } },"
+    "  { \"id\": \"crm\", \"type\": \"http-request\","
+    "    \"settings\": { \"method\": \"POST\", \"url\": \"http://127.0.0.1:1/contacts\" },"
+    "    \"pinned\": { \"out\": [ { \"p\": 1 }, { \"p\": 2 } ] } },"
+    "  { \"id\": \"side\", \"type\": \"mapping\", \"settings\": {},"
+    "    \"mapping\": { \"rows\": [ { \"destination\": \"m\", \"field\": \"n\" } ] } },"
+    "  { \"id\": \"join\", \"type\": \"merge\", \"settings\": { \"mode\": \"append\" } } ],"
+    " \"links\": [ " LINK ("start", "out", "fetch", "in") ", " LINK ("fetch", "out", "crm", "in") ", "
+    LINK ("crm", "out", "join", "a") ", " LINK ("start", "out", "side", "in") ", "
+    LINK ("side", "out", "join", "b") " ] }");
+  g_autoptr(ConduitRun) run = run_flow (fixture, flow, TRUE);
+  g_autofree char *join_out = outputs_of (fixture, run, "join", "out");
+
+  g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+  g_assert_cmpstr (join_out, ==, "{\"p\":1}\n{\"p\":2}\n{\"m\":1}");
+  g_assert_cmpstr (conduit_run_get_node_state (run, "fetch"), ==, "skipped");
+  g_assert_cmpuint (conduit_run_get_record (run)->items_ok, ==, 3);
+}
+
 /* "pinned" is kept through a load and a save byte for byte, changes the flow (so a document
  * is marked unsaved), and is refused on a port the step does not have or when not an array. */
 static void
@@ -457,6 +486,7 @@ main (int    argc,
   ADD ("/conduit/pins/run/skip-execution", test_skip_execution);
   ADD ("/conduit/pins/run/without-pins-calls", test_without_pins_calls);
   ADD ("/conduit/pins/run/pinned-trigger", test_pinned_trigger);
+  ADD ("/conduit/pins/run/merge-with-pin", test_merge_with_pin);
   g_test_add_func ("/conduit/pins/flow-file", test_flow_file);
   ADD ("/conduit/pins/step/run", test_run_step);
   g_test_add_func ("/conduit/pins/samples", test_samples);
