@@ -447,6 +447,10 @@ conduit_pin_panel_init (ConduitPinPanel *self)
   self->error_label = wrapping_label ("error");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
   gtk_box_append (GTK_BOX (edit_box), GTK_WIDGET (self->error_label));
+  /* a screen reader reads what is wrong with the text along with the box */
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->edit_view),
+                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, self->error_label, NULL,
+                                  -1);
 
   gtk_box_append (GTK_BOX (edit_buttons), action_button (_("_Cancel"), "pin.cancel", NULL));
   save_button = action_button (_("P_in"), "pin.save", _("Pin these items"));

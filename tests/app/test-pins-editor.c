@@ -343,6 +343,18 @@ test_edit_pinned (Fixture       *fixture,
   g_autofree char *pinned = NULL;
 
   click (fixture, "Edit Pinned Data");
+  /* the box is labelled for a screen reader, and described by the error under it */
+  {
+    GtkWidget *view = gtk_window_get_focus (GTK_WINDOW (fixture->window));
+    g_autofree char *differs = NULL;
+
+    g_assert_true (GTK_IS_TEXT_VIEW (view));
+    differs = gtk_test_accessible_check_property (GTK_ACCESSIBLE (view),
+                                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Pinned data");
+    g_assert_null (differs);
+    g_assert_true (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (view),
+                                                     GTK_ACCESSIBLE_RELATION_DESCRIBED_BY));
+  }
   conduit_pin_panel_set_edit_text (panel, "[\n  { \"status\": 201, }\n]");
   test_spin_idle ();
   g_assert_cmpstr (conduit_pin_panel_get_error_text (panel), ==,
