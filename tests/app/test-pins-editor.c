@@ -18,6 +18,7 @@
 #include "conduit-run-panel.h"
 #include "conduit-window.h"
 #include "test-util.h"
+#include "test-screenshot.h"
 
 /* The buttons are found in the widget tree by their label and role, as a screen reader user
  * finds them, and clicked; the CRM is a libsoup server on 127.0.0.1 that counts its requests,
@@ -297,6 +298,7 @@ test_pin_unpin (Fixture       *fixture,
   g_assert_true (card_shows_pinned (fixture, "crm"));
   g_assert_cmpstr (conduit_undo_stack_get_undo_label (undo), ==,
                    "Pin the output of “Create contact”");
+  test_save_shot (GTK_WIDGET (fixture->window), "pins-editor-pinned");
 
   /* a test run with the pin: the CRM is not called, map gets the pinned item */
   conduit_editor_start_run (editor_of (fixture));
@@ -360,6 +362,7 @@ test_edit_pinned (Fixture       *fixture,
   g_assert_cmpstr (conduit_pin_panel_get_error_text (panel), ==,
                    "Line 2, column 18: a comma comes after the last value; remove it");
   g_assert_false (button_is_usable (fixture, "Pin"));
+  test_save_shot (GTK_WIDGET (fixture->window), "pins-editor-edit-error");
 
   conduit_pin_panel_set_edit_text (panel, "{ \"result\": [] }");
   test_spin_idle ();
