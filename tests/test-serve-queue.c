@@ -603,6 +603,137 @@ test_bad_options (void)
   g_rmdir (dir);
 }
 
+/* Runs `serve --check` with ARGS (NULL-terminated) on FLOW; returns the exit status, the
+ * problems (stdout) and the summary (stderr). */
+static int
+serve_check (const char  *history,
+             const char  *flow,
+             char       **out,
+             char       **err,
+             ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) check = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *)g_getenv ("CONDUIT_CLI"));
+  g_ptr_array_add (argv, (gpointer)"serve");
+  g_ptr_array_add (argv, (gpointer)"--check");
+  g_ptr_array_add (argv, (gpointer)"--history");
+  g_ptr_array_add (argv, (char *)history);
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *)arg);
+  va_end (args);
+  g_ptr_array_add (argv, (char *)flow);
+  g_ptr_array_add (argv, NULL);
+
+  check = g_subprocess_newv ((const char * const *)argv->pdata,
+                             G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                             &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (check, NULL, NULL, out, err, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (check);
+}
+
+/* serve --check with --queue connects to NATS as serve would and names the address it could
+ * not reach; --role is checked as serve checks it; a worker's flows may name a webhook port
+ * that is taken (workers serve no webhook), a receiver's may not. */
+static void
+test_serve_check_queue (void)
+{
+  Nats nats = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *history = NULL;
+  g_autofree char *flow = NULL;
+  g_autofree char *flow_json = NULL;
+  g_autofree char *down_url = NULL;
+  g_autoptr(GSocket) holder = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  guint taken_port;
+
+  if (!nats_set_up (&nats))
+    return;
+  dir = g_dir_make_tmp ("conduit-queue-check-XXXXXX", &error);
+  g_assert_no_error (error);
+  history = g_build_filename (dir, "history.db", NULL);
+
+  /* a webhook on a port another program holds */
+  holder = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (holder, any, FALSE, &error));
+  g_assert_true (g_socket_listen (holder, &error));
+  bound = g_socket_get_local_address (holder, &error);
+  g_assert_no_error (error);
+  taken_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  flow = g_build_filename (dir, "orders.conduit", NULL);
+  flow_json = g_strdup_printf (
+    "{ \"version\": 1, \"name\": \"Orders\", \"nodes\": ["
+    "  { \"id\": \"hook\", \"type\": \"webhook-trigger\", \"position\": [0, 0],"
+    "    \"settings\": { \"path\": \"/hooks/orders\", \"port\": %u } },"
+    "  { \"id\": \"send\", \"type\": \"http-request\", \"position\": [200, 0],"
+    "    \"settings\": { \"method\": \"POST\", \"url\": \"http://127.0.0.1:9/\" } } ],"
+    " \"links\": ["
+    "   { \"from\": \"hook\", \"from_port\": \"out\", \"to\": \"send\", \"to_port\": \"in\" } ] }",
+    taken_port);
+  g_assert_true (g_file_set_contents (flow, flow_json, -1, &error));
+
+  {
+    g_autofree char *out = NULL, *err = NULL;
+    g_autofree char *port_text = g_strdup_printf (":%u", taken_port);
+
+    /* a worker with a reachable NATS: ready, the taken port is not its concern */
+    g_assert_cmpint (serve_check (history, flow, &out, &err, "--queue", nats.url, "--role",
+                                  "worker", NULL), ==, 0);
+    g_assert_nonnull (strstr (out, "1 flow ready to serve"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+
+    /* a receiver: the same flow's port is a problem, NATS is not */
+    g_assert_cmpint (serve_check (history, flow, &out, &err, "--queue", nats.url, NULL), ==, 1);
+    g_assert_nonnull (strstr (out, port_text));
+    g_assert_null (strstr (out, "--queue"));
+    g_assert_nonnull (strstr (err, "1 problem"));
+  }
+
+  /* NATS gone: the address is named */
+  down_url = g_strdup (nats.url);
+  nats_stop (&nats);
+  {
+    g_autofree char *out = NULL, *err = NULL;
+
+    g_assert_cmpint (serve_check (history, flow, &out, &err, "--queue", down_url, "--role",
+                                  "worker", NULL), ==, 1);
+    g_assert_nonnull (strstr (out, "--queue: cannot connect to the NATS server"));
+    g_assert_nonnull (strstr (out, down_url));
+  }
+
+  /* options serve would refuse, all listed at once */
+  {
+    g_autofree char *out = NULL, *err = NULL;
+
+    g_assert_cmpint (serve_check (history, flow, &out, &err, "--queue", "redis://127.0.0.1:6379",
+                                  "--role", "boss", NULL), ==, 1);
+    g_assert_nonnull (strstr (out, "--role is receiver or worker, not “boss”"));
+    g_assert_nonnull (strstr (out, "is not a NATS address"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (serve_check (history, flow, &out, &err, "--role", "worker", NULL), ==, 1);
+    g_assert_nonnull (strstr (out, "--role needs --queue"));
+  }
+
+  g_socket_close (holder, NULL);
+  g_unlink (flow);
+  g_rmdir (dir);
+  nats_tear_down (&nats);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -613,6 +744,7 @@ main (int   argc,
   g_test_add_func ("/conduit/serve-queue/dead-letter-and-nats-down",
                    test_dead_letter_and_nats_down);
   g_test_add_func ("/conduit/serve-queue/bad-options", test_bad_options);
+  g_test_add_func ("/conduit/serve-queue/check", test_serve_check_queue);
 
   return g_test_run ();
 }

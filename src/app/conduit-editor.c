@@ -19,6 +19,7 @@
 #include "conduit-pin-panel.h"
 #include "conduit-run-panel.h"
 #include "conduit-sidebar.h"
+#include "conduit-test-listener.h"
 #include "conduit-graph-view.h"
 
 /* The editor page: the palette of steps on the left, the canvas in the middle and the
@@ -42,6 +43,7 @@ struct _ConduitEditor
   GCancellable     *run_cancellable;
   gint64            panel_updated_us;  /* last progress shown in the run panel */
   GtkWidget        *run_panel;
+  GtkWidget        *test_listener;  /* "Listen for Test Event" under a webhook trigger */
   GtkWidget        *pin_panel;
   GHashTable       *outputs;      /* what steps sent out in the test runs of this document */
 
@@ -101,6 +103,7 @@ on_selected_node_changed (ConduitEditor *self)
 
   conduit_inspector_set_node (self->inspector, node);
   conduit_run_panel_set_node (CONDUIT_RUN_PANEL (self->run_panel), node);
+  conduit_test_listener_set_node (CONDUIT_TEST_LISTENER (self->test_listener), node);
   conduit_pin_panel_set_node (CONDUIT_PIN_PANEL (self->pin_panel), node);
 }
 
@@ -348,6 +351,7 @@ conduit_editor_set_document (ConduitEditor   *self,
   conduit_pin_panel_set_document (CONDUIT_PIN_PANEL (self->pin_panel), document);
 
   conduit_inspector_set_document (self->inspector, document);
+  conduit_test_listener_set_document (CONDUIT_TEST_LISTENER (self->test_listener), document);
   conduit_graph_view_set_document (CONDUIT_GRAPH_VIEW (self->graph_view), document);
   on_selected_node_changed (self);
   update_run_action (self);
@@ -485,6 +489,19 @@ conduit_editor_get_last_run (ConduitEditor *self)
 {
   g_return_val_if_fail (CONDUIT_IS_EDITOR (self), NULL);
   return self->run;
+}
+
+/**
+ * conduit_editor_get_test_listener:
+ * @self: an editor
+ *
+ * Returns: (transfer none): the #ConduitTestListener under a webhook trigger's settings
+ */
+GtkWidget *
+conduit_editor_get_test_listener (ConduitEditor *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_EDITOR (self), NULL);
+  return self->test_listener;
 }
 
 /**
@@ -1118,6 +1135,8 @@ conduit_editor_init (ConduitEditor *self)
   gtk_box_append (conduit_inspector_get_run_slot (self->inspector), self->pin_panel);
   self->run_panel = conduit_run_panel_new ();
   gtk_box_append (conduit_inspector_get_run_slot (self->inspector), self->run_panel);
+  self->test_listener = conduit_test_listener_new ();
+  gtk_box_append (conduit_inspector_get_run_slot (self->inspector), self->test_listener);
   update_run_action (self);
 }
 

@@ -38,6 +38,7 @@ GtkWidget        *conduit_editor_get_pin_panel  (ConduitEditor   *self);
 gboolean          conduit_editor_get_running    (ConduitEditor   *self);
 ConduitRun       *conduit_editor_get_last_run   (ConduitEditor   *self);
 GtkWidget        *conduit_editor_get_run_panel  (ConduitEditor   *self);
+GtkWidget        *conduit_editor_get_test_listener (ConduitEditor *self);
 void              conduit_editor_set_show_run_button (ConduitEditor *self,
                                                       gboolean       show);
 void              conduit_editor_update_run_button   (ConduitEditor *self,

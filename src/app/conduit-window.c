@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "conduit-activation.h"
 #include "conduit-editor.h"
 #include "conduit-resources.h"
 #include "conduit-openapi-import-dialog.h"
@@ -31,6 +32,8 @@ struct _ConduitWindow
   /* template children */
   AdwToastOverlay      *toast_overlay;
   AdwWindowTitle       *window_title;
+  AdwHeaderBar         *header_bar;
+  GtkWidget            *activation;      /* the "Active" switch */
   GtkWidget            *primary_menu_button;
   GtkStack             *main_stack;
   AdwStatusPage        *error_page;
@@ -53,6 +56,7 @@ struct _ConduitWindow
 
   guint                 close_after_save : 1;
   guint                 force_close : 1;
+  guint                 narrow : 1;
 };
 
 enum {
@@ -128,6 +132,14 @@ update_title (ConduitWindow *self)
       subtitle = g_strdup (_("Not saved yet"));
     }
 
+  /* While the flow is served, say so where the eye goes first. */
+  if (self->activation != NULL &&
+      conduit_activation_get_status (CONDUIT_ACTIVATION (self->activation)) != NULL)
+    {
+      g_free (subtitle);
+      subtitle = g_strdup (conduit_activation_get_status (CONDUIT_ACTIVATION (self->activation)));
+    }
+
   adw_window_title_set_title (self->window_title, title);
   adw_window_title_set_subtitle (self->window_title, subtitle);
 
@@ -147,6 +159,12 @@ update_history_button (ConduitWindow *self)
   gtk_widget_set_visible (self->history_button, !has_document || on_history);
   gtk_widget_set_visible (self->inspector_button, has_document && !on_history);
   gtk_widget_set_visible (self->save_button, has_document);
+  /* At 360 px the header bar has no room for it; while the flow is Active it stays, as the
+   * indicator and the way to switch it off. */
+  gtk_widget_set_visible (self->activation,
+                          has_document && !on_history &&
+                          (!self->narrow ||
+                           conduit_activation_get_active (CONDUIT_ACTIVATION (self->activation))));
   gtk_widget_set_visible (self->new_button, !has_document && !on_history);
   gtk_widget_set_visible (self->open_button, !has_document && !on_history);
 }
@@ -188,6 +206,8 @@ conduit_window_set_document (ConduitWindow   *self,
   if (!g_set_object (&self->document, document))
     return;
 
+  /* Closing the flow, or opening another here, stops serving it. */
+  conduit_activation_set_document (CONDUIT_ACTIVATION (self->activation), document);
   conduit_editor_set_document (self->editor, document);
   conduit_history_view_set_flow (self->history_view,
                                  document != NULL ? conduit_document_get_flow (document) : NULL);
@@ -206,6 +226,19 @@ conduit_window_set_document (ConduitWindow   *self,
   update_title (self);
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
+}
+
+/**
+ * conduit_window_get_activation:
+ * @self: a window
+ *
+ * Returns: (transfer none): the header bar's "Active" switch (a #ConduitActivation)
+ */
+ConduitActivation *
+conduit_window_get_activation (ConduitWindow *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_WINDOW (self), NULL);
+  return CONDUIT_ACTIVATION (self->activation);
 }
 
 /**
@@ -928,6 +961,8 @@ conduit_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->loading_file);
+  if (self->activation != NULL)
+    conduit_activation_deactivate (CONDUIT_ACTIVATION (self->activation));
   if (self->document != NULL)
     g_signal_handlers_disconnect_by_data (self->document, self);
   g_clear_object (&self->document);
@@ -1070,6 +1105,9 @@ update_run_placement (ConduitWindow *self)
   narrow = width > 0 && width < NARROW_WIDTH;
   gtk_widget_set_visible (self->run_button, self->document != NULL && !narrow);
   conduit_editor_set_show_run_button (self->editor, narrow);
+  self->narrow = narrow;
+  if (self->activation != NULL)
+    update_history_button (self);
 }
 
 static void
@@ -1108,6 +1146,7 @@ conduit_window_class_init (ConduitWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/conduit/Conduit/conduit-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, error_page);
@@ -1170,6 +1209,14 @@ conduit_window_init (ConduitWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   name_menu_button (self->primary_menu_button, _("Main menu"));
+
+  self->activation = conduit_activation_new ();
+  conduit_activation_set_editor (CONDUIT_ACTIVATION (self->activation), self->editor);
+  adw_header_bar_pack_end (self->header_bar, self->activation);
+  g_signal_connect_object (self->activation, "notify::status", G_CALLBACK (update_title), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->activation, "notify::active", G_CALLBACK (update_history_button),
+                           self, G_CONNECT_SWAPPED);
 
   g_object_bind_property (self->editor, "show-inspector", self->inspector_button, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);

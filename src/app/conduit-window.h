@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "conduit-activation.h"
 #include "conduit-application.h"
 #include "conduit-document.h"
 #include "conduit-editor.h"
@@ -35,6 +36,7 @@ void             conduit_window_show_toast     (ConduitWindow      *self,
 const char      *conduit_window_get_page_name  (ConduitWindow      *self);
 const char      *conduit_window_get_error_text (ConduitWindow      *self);
 ConduitEditor   *conduit_window_get_editor     (ConduitWindow      *self);
+ConduitActivation *conduit_window_get_activation (ConduitWindow    *self);
 
 /* run history pane */
 void             conduit_window_show_run         (ConduitWindow      *self,

@@ -26,7 +26,8 @@ int conduit_cli_serve      (int argc, char **argv);
 int conduit_cli_history    (int argc, char **argv);
 int conduit_cli_deploy     (int argc, char **argv);
 int conduit_cli_serve_check (char **flow_paths, const char *history_path,
-                             const char *admin_address);
+                             const char *admin_address, const char *queue_url,
+                             const char *role);
 
 /* saved tests */
 int conduit_cli_test       (int argc, char **argv);

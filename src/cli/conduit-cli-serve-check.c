@@ -22,8 +22,9 @@
 /* `conduit-cli serve --check FLOW…`: everything that would stop `serve` or fail its first runs,
  * found before it serves, so a deployment fails at once instead of at the first event: flows
  * that do not load, credentials that are missing, locked or incomplete, webhook ports another
- * program holds, a history that cannot be written, an admin address taken. It reads, binds and
- * closes; it never opens the history database, which a running serve may hold. */
+ * program holds, a history that cannot be written, an admin address taken, a NATS server that
+ * cannot be reached or has no JetStream. It reads, binds and closes; it never opens the history
+ * database, which a running serve may hold. */
 
 static void
 on_done (GObject      *object,
@@ -215,11 +216,38 @@ check_history (const char *history_path,
                                                   "writable"), path, existing));
 }
 
+/* --queue and --role as serve reads them. The queue is connected to as serve would connect
+ * (which makes its streams when they are missing, as serve's start would), then let go. */
+static void
+check_queue (const char *queue_url,
+             const char *role,
+             GPtrArray  *problems)
+{
+  g_autoptr(ConduitQueue) queue = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (role != NULL && !g_str_equal (role, "receiver") && !g_str_equal (role, "worker"))
+    g_ptr_array_add (problems, g_strdup_printf (_("--role is receiver or worker, not “%s”"),
+                                                role));
+  if (queue_url == NULL)
+    {
+      if (role != NULL)
+        g_ptr_array_add (problems, g_strdup (_("--role needs --queue nats://HOST:PORT")));
+      return;
+    }
+
+  queue = conduit_queue_new (queue_url, &error);
+  if (queue == NULL)
+    g_ptr_array_add (problems, g_strdup_printf ("--queue: %s", error->message));
+}
+
 /**
  * conduit_cli_serve_check:
  * @flow_paths: (array zero-terminated=1): the flow files serve was given
  * @history_path: (nullable): the --history option
  * @admin_address: (nullable): the --admin option
+ * @queue_url: (nullable): the --queue option
+ * @role: (nullable): the --role option
  *
  * Prints every problem, or that serve is ready.
  *
@@ -228,8 +256,12 @@ check_history (const char *history_path,
 int
 conduit_cli_serve_check (char       **flow_paths,
                          const char  *history_path,
-                         const char  *admin_address)
+                         const char  *admin_address,
+                         const char  *queue_url,
+                         const char  *role)
 {
+  /* a worker serves no webhook: its flows' ports are the receivers' business */
+  gboolean serves_webhooks = g_strcmp0 (role, "worker") != 0;
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) checked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint n_flows = 0;
@@ -250,10 +282,12 @@ conduit_cli_serve_check (char       **flow_paths,
           continue;
         }
       check_credentials (flow, flow_paths[i], checked, problems);
-      check_ports (flow, flow_paths[i], problems);
+      if (serves_webhooks)
+        check_ports (flow, flow_paths[i], problems);
     }
   check_history (history_path, problems);
   check_admin (admin_address, problems);
+  check_queue (queue_url, role, problems);
 
   for (guint i = 0; i < problems->len; i++)
     printf ("%s\n", (char *)g_ptr_array_index (problems, i));

@@ -382,173 +382,13 @@ prune_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-typedef struct
-{
-  ConduitCredential *credential;
-  GError            *error;
-  gboolean           done;
-} Lookup;
-
-static void
-lookup_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Lookup *lookup = user_data;
-
-  lookup->credential = conduit_credential_store_lookup_finish (CONDUIT_CREDENTIAL_STORE (object),
-                                                               result, &lookup->error);
-  lookup->done = TRUE;
-}
-
-/* A webhook that receives an app's events ("app_events": "whatsapp-business.events") answers
- * the app's handshake as its descriptor says, with the verify token from the keyring. */
-static gboolean
-set_app_events (ConduitWebhookServer  *webhooks,
-                ConduitFlow           *flow,
-                GError               **error)
-{
-  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
-  GListModel *nodes = conduit_flow_get_nodes (flow);
-
-  for (guint j = 0; j < g_list_model_get_n_items (nodes); j++)
-    {
-      g_autoptr(ConduitNode) node = g_list_model_get_item (nodes, j);
-      g_autoptr(ConduitCredential) credential = NULL;
-      g_auto(GStrv) parts = NULL;
-      const char *events;
-      const char *verify_id;
-      const char *token = NULL;
-      ConduitAppDescriptor *app;
-      JsonObject *trigger;
-
-      if (!g_str_equal (conduit_node_get_connector_id (node), "webhook-trigger") ||
-          (events = conduit_node_get_setting_string (node, "app_events")) == NULL || *events == '\0')
-        continue;
-
-      parts = g_strsplit (events, ".", 2);
-      app = parts[1] ? conduit_connector_registry_lookup_app (conduit_connector_registry_get_default (), parts[0])
-                     : NULL;
-      trigger = app ? conduit_app_descriptor_find_trigger (app, parts[1]) : NULL;
-      if (trigger == NULL ||
-          g_strcmp0 (json_object_get_string_member_with_default (trigger, "kind", NULL), "webhook") != 0)
-        {
-          g_set_error (error, CONDUIT_WEBHOOK_SERVER_ERROR, CONDUIT_WEBHOOK_SERVER_ERROR_FAILED,
-                       _("the webhook “%s” receives the app events “%s”, which no app has: give "
-                         "APP.TRIGGER, such as whatsapp-business.events (conduit-cli connector show APP)"),
-                       conduit_node_get_id (node), events);
-          return FALSE;
-        }
-
-      if ((verify_id = conduit_node_get_setting_string (node, "verify_credential")) != NULL &&
-          *verify_id != '\0')
-        {
-          const ConduitCredentialFieldSpec *field;
-          Lookup lookup = { 0 };
-
-          conduit_credential_store_lookup_async (conduit_credential_store_get_default (), verify_id,
-                                                 NULL, lookup_cb, &lookup);
-          while (!lookup.done)
-            g_main_context_iteration (context, TRUE);
-          if (lookup.credential == NULL)
-            {
-              g_propagate_prefixed_error (error, lookup.error, _("the verify token: "));
-              return FALSE;
-            }
-          credential = lookup.credential;
-          field = conduit_credential_kind_get_secret_field (conduit_credential_get_kind (credential));
-          token = field != NULL ? conduit_credential_get_secret (credential, field->key) : NULL;
-        }
-      conduit_webhook_server_set_app_trigger (webhooks, flow, trigger, token);
-    }
-  return TRUE;
-}
-
-/* Serves @flow's webhook, with its signature secret when it checks signatures; on @join_port
- * (another worker's) unless it is 0. */
-static gboolean
-add_webhook_flow (ConduitWebhookServer  *webhooks,
-                  ConduitFlow           *flow,
-                  guint                  join_port,
-                  GError               **error)
-{
-  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
-  GListModel *nodes = conduit_flow_get_nodes (flow);
-  g_autoptr(ConduitCredential) credential = NULL;
-  const char *secret = NULL;
-  ConduitSignatureTimestamp scheme = CONDUIT_SIGNATURE_TIMESTAMP_NONE;
-  guint64 tolerance = 300;
-  gboolean served;
-
-  for (guint j = 0; j < g_list_model_get_n_items (nodes); j++)
-    {
-      g_autoptr(ConduitNode) node = g_list_model_get_item (nodes, j);
-      const char *id;
-      const ConduitCredentialFieldSpec *field;
-      Lookup lookup = { 0 };
-
-      if (!g_str_equal (conduit_node_get_connector_id (node), "webhook-trigger") ||
-          (id = conduit_node_get_setting_string (node, "signature_credential")) == NULL)
-        continue;
-
-      /* Before serving: a flow that checks signatures must not start without its secret. */
-      conduit_credential_store_lookup_async (conduit_credential_store_get_default (), id, NULL,
-                                             lookup_cb, &lookup);
-      while (!lookup.done)
-        g_main_context_iteration (context, TRUE);
-      if (lookup.credential == NULL)
-        {
-          g_propagate_prefixed_error (error, lookup.error, _("the signature secret: "));
-          return FALSE;
-        }
-
-      credential = lookup.credential;
-      field = conduit_credential_kind_get_secret_field (conduit_credential_get_kind (credential));
-      secret = field != NULL ? conduit_credential_get_secret (credential, field->key) : NULL;
-      if (secret == NULL || *secret == '\0')
-        {
-          g_set_error (error, CONDUIT_WEBHOOK_SERVER_ERROR, CONDUIT_WEBHOOK_SERVER_ERROR_FAILED,
-                       _("the credential “%s” holds no secret to check signatures with"), id);
-          return FALSE;
-        }
-      if (conduit_credential_get_kind (credential) == CONDUIT_CREDENTIAL_KIND_HMAC)
-        {
-          const char *timestamp = conduit_credential_get_field (credential, "timestamp");
-          const char *within = conduit_credential_get_field (credential, "tolerance");
-
-          if (g_strcmp0 (timestamp, "stripe") == 0)
-            scheme = CONDUIT_SIGNATURE_TIMESTAMP_STRIPE;
-          else if (g_strcmp0 (timestamp, "slack") == 0)
-            scheme = CONDUIT_SIGNATURE_TIMESTAMP_SLACK;
-          if (scheme != CONDUIT_SIGNATURE_TIMESTAMP_NONE &&
-              !g_ascii_string_to_unsigned (within, 10, 1, 86400, &tolerance, NULL))
-            {
-              g_set_error (error, CONDUIT_WEBHOOK_SERVER_ERROR,
-                           CONDUIT_WEBHOOK_SERVER_ERROR_FAILED,
-                           _("the credential “%s” has a tolerance “%s”; give a number of "
-                             "seconds from 1 to 86400"), id, within ? within : "");
-              return FALSE;
-            }
-        }
-      break;
-    }
-
-  if (join_port != 0)
-    served = conduit_webhook_server_join_flow (webhooks, flow, NULL, secret, join_port, error);
-  else
-    served = conduit_webhook_server_add_flow (webhooks, flow, NULL, secret, error);
-  if (served && scheme != CONDUIT_SIGNATURE_TIMESTAMP_NONE)
-    conduit_webhook_server_set_signature_timestamp (webhooks, flow, scheme, (guint)tolerance);
-  return served && set_app_events (webhooks, flow, error);
-}
-
 /* Serves @flow's webhook, with its signature secret when it checks signatures. */
 static gboolean
 add_first_webhook_flow (ConduitWebhookServer  *webhooks,
                               ConduitFlow           *flow,
                               GError               **error)
 {
-  return add_webhook_flow (webhooks, flow, 0, error);
+  return conduit_serve_add_webhook_flow (webhooks, flow, 0, error);
 }
 
 /* Serves @flow's webhook on @port too, for another worker thread. */
@@ -558,7 +398,7 @@ join_webhook_flow (ConduitWebhookServer  *webhooks,
                                guint                  port,
                                GError               **error)
 {
-  return add_webhook_flow (webhooks, flow, port, error);
+  return conduit_serve_add_webhook_flow (webhooks, flow, port, error);
 }
 
 int
@@ -621,7 +461,8 @@ conduit_cli_serve (int    argc,
       N_("With --queue: seconds after which an event a worker stopped answering for goes to "
          "another (default 30)"), N_("S") },
     { "check", 0, 0, G_OPTION_ARG_NONE, &check,
-      N_("Only check that serving can start: flows, credentials, ports, history; list every problem"),
+      N_("Only check that serving can start: flows, credentials, ports, history, queue; list every "
+         "problem"),
       NULL },
     { NULL }
   };
@@ -645,7 +486,7 @@ conduit_cli_serve (int    argc,
     }
 
   if (check)
-    return conduit_cli_serve_check (argv + 1, history_path, admin_address);
+    return conduit_cli_serve_check (argv + 1, history_path, admin_address, queue_url, role);
 
   if (n_workers < 0 || n_workers > MAX_WORKERS)
     {
@@ -775,22 +616,22 @@ conduit_cli_serve (int    argc,
   for (guint i = 0; i < flows->len && queue_worker == NULL; i++)
     {
       ConduitFlow *flow = g_ptr_array_index (flows, i);
-      GListModel *nodes = conduit_flow_get_nodes (flow);
       gboolean has_webhook = FALSE, has_schedule = FALSE;
-      guint n_polls;
+      guint n_polls = 0;
 
-      for (guint j = 0; j < g_list_model_get_n_items (nodes); j++)
-        {
-          g_autoptr(ConduitNode) node = g_list_model_get_item (nodes, j);
-          const char *type = conduit_node_get_connector_id (node);
-
-          has_webhook |= g_str_equal (type, "webhook-trigger");
-          has_schedule |= g_str_equal (type, "schedule-trigger");
-        }
-
+      conduit_serve_find_triggers (flow, &has_webhook, NULL);
       if (has_webhook)
         {
           g_ptr_array_add (webhook_paths, argv[i + 1]);
+        }
+
+      /* schedules, and poll triggers (New E-mail, New File on SFTP, apps' new records) that
+       * poll on their own */
+      if (!conduit_serve_add_timed_triggers (scheduler, flow, &has_schedule, &n_polls, &error))
+        {
+          fprintf (stderr, "%s: %s\n", argv[i + 1], error->message);
+          status = 1;
+          goto out;
         }
 
       if (has_schedule)
@@ -798,12 +639,6 @@ conduit_cli_serve (int    argc,
           g_autoptr(GDateTime) next = NULL;
           g_autofree char *when = NULL;
 
-          if (!conduit_scheduler_add_flow (scheduler, flow, NULL, &error))
-            {
-              fprintf (stderr, "%s: %s\n", argv[i + 1], error->message);
-              status = 1;
-              goto out;
-            }
           next = g_date_time_new_from_unix_local (conduit_scheduler_get_next_us (scheduler, flow) /
                                                   G_USEC_PER_SEC);
           when = g_date_time_format (next, "%Y-%m-%d %H:%M");
@@ -811,8 +646,6 @@ conduit_cli_serve (int    argc,
           served++;
         }
 
-      /* poll triggers (New E-mail, New File on SFTP, apps' new records) poll on their own */
-      n_polls = conduit_scheduler_add_poll_triggers (scheduler, flow);
       if (n_polls > 0)
         {
           printf (g_dngettext (GETTEXT_PACKAGE, "%s: polling %u trigger\n",

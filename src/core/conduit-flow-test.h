@@ -13,6 +13,7 @@
 #include "conduit-connector-registry.h"
 #include "conduit-flow.h"
 #include "conduit-history-store.h"
+#include "conduit-runner.h"
 
 G_BEGIN_DECLS
 
@@ -80,6 +81,19 @@ ConduitFlowTest       *conduit_flow_test_new_from_run   (ConduitHistoryStore   *
                                                          ConduitConnectorRegistry *registry,
                                                          const char            *name,
                                                          const char * const    *volatile_fields,
+                                                         GError               **error);
+
+/* Keeping a webhook event as a test (conduit-flow-test-event.c) */
+void                   conduit_flow_test_save_event_async  (ConduitRunner         *runner,
+                                                         ConduitFlow           *flow,
+                                                         const char            *tests_path,
+                                                         const char            *trigger_id,
+                                                         GPtrArray             *items,
+                                                         const char            *name,
+                                                         GCancellable          *cancellable,
+                                                         GAsyncReadyCallback    callback,
+                                                         gpointer               user_data);
+gint64                 conduit_flow_test_save_event_finish (GAsyncResult          *result,
                                                          GError               **error);
 
 /* Replaying: the flow runs with its edge steps answering from the recording. */

@@ -71,6 +71,7 @@ struct _ConduitWebhookServer
   GMainContext       *context;           /* the one it was made in: timers and accepting run there */
   ConduitServeMetrics *metrics;          /* (nullable) counts the queue and refused events */
   ConduitQueue       *queue;             /* (nullable) the receiver role: events go to NATS */
+  gboolean            test_mode;         /* events are shown ("test-event"), never run */
 };
 
 /* -listen.c */

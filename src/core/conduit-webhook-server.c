@@ -53,6 +53,13 @@ G_DEFINE_QUARK (conduit-webhook-server-error-quark, conduit_webhook_server_error
 
 G_DEFINE_FINAL_TYPE (ConduitWebhookServer, conduit_webhook_server, G_TYPE_OBJECT)
 
+enum {
+  TEST_EVENT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 route_free (Route *route)
 {
@@ -104,6 +111,23 @@ static void
 conduit_webhook_server_class_init (ConduitWebhookServerClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = conduit_webhook_server_dispose;
+
+  /**
+   * ConduitWebhookServer::test-event:
+   * @self: the server
+   * @flow: the flow whose address the event reached
+   * @trigger_id: the webhook trigger's node id
+   * @event: a JSON object: `method`, `path`, `headers` (an object; values of headers that
+   *   carry secrets replaced by "(hidden)"), `content_type`, `body` (the text as sent) and
+   *   `items` (the events as a run would get them)
+   *
+   * In test mode (conduit_webhook_server_set_test_mode()), emitted for each event that passed
+   * every check a served flow makes, instead of running it.
+   */
+  signals[TEST_EVENT] =
+    g_signal_new ("test-event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, CONDUIT_TYPE_FLOW, G_TYPE_STRING,
+                  JSON_TYPE_NODE | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
@@ -508,6 +532,80 @@ answer_app_challenge (Route             *route,
   return TRUE;
 }
 
+/* Headers whose values are secrets (a signature is one only while it is fresh, but nobody
+ * needs to read it): shown by name only. */
+static gboolean
+header_is_secret (Route      *route,
+                  const char *name)
+{
+  static const char * const secret[] = { "Authorization", "Proxy-Authorization", "Cookie",
+                                         "X-Hub-Signature", "X-Hub-Signature-256",
+                                         "X-Slack-Signature", "Stripe-Signature" };
+
+  if (route->signature_header != NULL && g_ascii_strcasecmp (name, route->signature_header) == 0)
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (secret); i++)
+    if (g_ascii_strcasecmp (name, secret[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Test mode ("Listen for a Test Event" in the app): the event passed every check a served
+ * flow makes; it is handed to whoever listens and answered, but nothing runs and nothing is
+ * written to the history. */
+static void
+emit_test_event (ConduitWebhookServer *self,
+                 Route                *route,
+                 SoupServerMessage    *msg,
+                 const char           *path,
+                 SoupMessageHeaders   *headers,
+                 GBytes               *body,
+                 GPtrArray            *items)
+{
+  g_autoptr(JsonObject) event = json_object_new ();
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *header_object = json_object_new ();
+  JsonArray *array = json_array_new ();
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  const char *content_type = soup_message_headers_get_one (headers, "Content-Type");
+  gsize size = 0;
+  const char *data = g_bytes_get_data (body, &size);
+  g_autofree char *text = NULL;
+
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    {
+      const char *shown = header_is_secret (route, name) ? "(hidden)" : value;
+
+      /* a header sent twice: its values joined, as HTTP allows */
+      if (json_object_has_member (header_object, name))
+        {
+          g_autofree char *joined =
+            g_strdup_printf ("%s, %s", json_object_get_string_member (header_object, name), shown);
+          json_object_set_string_member (header_object, name, joined);
+        }
+      else
+        json_object_set_string_member (header_object, name, shown);
+    }
+
+  text = g_utf8_make_valid (data != NULL ? data : "", (gssize)size);
+  for (guint i = 0; i < items->len; i++)
+    json_array_add_element (array, json_node_copy (g_ptr_array_index (items, i)));
+
+  json_object_set_string_member (event, "method", soup_server_message_get_method (msg));
+  json_object_set_string_member (event, "path", path);
+  json_object_set_object_member (event, "headers", header_object);
+  json_object_set_string_member (event, "content_type", content_type ? content_type : "");
+  json_object_set_string_member (event, "body", text);
+  json_object_set_array_member (event, "items", array);
+  root = json_node_init_object (json_node_alloc (), event);
+
+  /* The sender gets what `serve` would answer, without a run id: there is no run. */
+  respond (self, msg, SOUP_STATUS_ACCEPTED, _("received as a test event; nothing ran"), 0);
+  g_signal_emit (self, signals[TEST_EVENT], 0, route->flow, route->trigger_id, root);
+}
+
 static void
 handle_request (SoupServer        *soup,
                 SoupServerMessage *msg,
@@ -588,6 +686,12 @@ handle_request (SoupServer        *soup,
   if (!event_fits_history (self, items, &problem))
     {
       respond (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, problem, 0);
+      return;
+    }
+
+  if (self->test_mode)
+    {
+      emit_test_event (self, route, msg, path, headers, body, items);
       return;
     }
 
@@ -1287,4 +1391,37 @@ conduit_webhook_server_set_queue (ConduitWebhookServer *self,
   g_return_if_fail (queue == NULL || CONDUIT_IS_QUEUE (queue));
 
   g_set_object (&self->queue, queue);
+}
+
+/**
+ * conduit_webhook_server_set_test_mode:
+ * @self: a webhook server
+ * @test_mode: whether events are only shown
+ *
+ * In test mode every event that passes the checks of a served flow (path, method, signature,
+ * body, media type) is answered 202 and emitted as #ConduitWebhookServer::test-event: no run
+ * starts and the history is not written. The app's "Listen for a Test Event" serves a flow so,
+ * on the address the flow is served on later.
+ */
+void
+conduit_webhook_server_set_test_mode (ConduitWebhookServer *self,
+                                      gboolean              test_mode)
+{
+  g_return_if_fail (CONDUIT_IS_WEBHOOK_SERVER (self));
+
+  self->test_mode = !!test_mode;
+}
+
+/**
+ * conduit_webhook_server_get_test_mode:
+ * @self: a webhook server
+ *
+ * Returns: whether events are only shown, never run
+ */
+gboolean
+conduit_webhook_server_get_test_mode (ConduitWebhookServer *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_WEBHOOK_SERVER (self), FALSE);
+
+  return self->test_mode;
 }

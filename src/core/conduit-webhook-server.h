@@ -137,5 +137,8 @@ void                  conduit_webhook_server_set_metrics      (ConduitWebhookSer
                                                                ConduitServeMetrics  *metrics);
 void                  conduit_webhook_server_set_queue        (ConduitWebhookServer *self,
                                                                ConduitQueue         *queue);
+void                  conduit_webhook_server_set_test_mode    (ConduitWebhookServer *self,
+                                                               gboolean              test_mode);
+gboolean              conduit_webhook_server_get_test_mode    (ConduitWebhookServer *self);
 
 G_END_DECLS

@@ -63,6 +63,7 @@
 #include "conduit-serve-admin.h"
 #include "conduit-queue.h"
 #include "conduit-queue-worker.h"
+#include "conduit-flow-service.h"
 
 /* databases */
 #include "conduit-db.h"
