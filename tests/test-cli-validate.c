@@ -194,7 +194,7 @@ test_all_problems_reported (void)
   g_assert_cmpint (run_cli (&out, &err, "validate", flow, NULL), ==, 1);
   expected = g_strdup_printf (
     "%s:5: /nodes/0/colour: unknown member “colour” in a node (expected one of: id, type, title, "
-    "position, notes, settings, mapping, disabled)\n"
+    "position, notes, settings, mapping, disabled, pinned)\n"
     "%s:5: /nodes/0/position: “position” must be two numbers [x, y], not text\n"
     "%s:10: /links/0/to_port: link 1: node “go” (Manual Trigger) has no input ports\n",
     flow, flow, flow);

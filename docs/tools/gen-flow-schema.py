@@ -108,6 +108,11 @@ def build(folder):
                                  "description": "The step passes its input through untouched"},
                     "settings": {"type": "object"},
                     "mapping": {"$ref": "#/$defs/mapping"},
+                    "pinned": {"type": "object",
+                               "description": "Pinned output: items per output port, sent on "
+                                              "instead of running the step in a test run "
+                                              "(docs/flow-format.md)",
+                               "additionalProperties": {"type": "array"}},
                 },
                 "allOf": [node_rule(c) for c in connectors],
             },

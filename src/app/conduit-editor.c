@@ -17,6 +17,7 @@
 #include "conduit-editor.h"
 #include "conduit-resources.h"
 #include "conduit-run-overlay.h"
+#include "conduit-pin-panel.h"
 #include "conduit-run-panel.h"
 #include "conduit-sidebar.h"
 #include "conduit-test-listener.h"
@@ -44,6 +45,8 @@ struct _ConduitEditor
   gint64            panel_updated_us;  /* last progress shown in the run panel */
   GtkWidget        *run_panel;
   GtkWidget        *test_listener;  /* "Listen for Test Event" under a webhook trigger */
+  GtkWidget        *pin_panel;
+  GHashTable       *outputs;      /* what steps sent out in the test runs of this document */
 
   /* a run from the history on the canvas */
   ConduitRunOverlay *past_run;
@@ -108,6 +111,7 @@ on_selected_node_changed (ConduitEditor *self)
   conduit_inspector_set_node (self->inspector, node);
   conduit_run_panel_set_node (CONDUIT_RUN_PANEL (self->run_panel), node);
   conduit_test_listener_set_node (CONDUIT_TEST_LISTENER (self->test_listener), node);
+  conduit_pin_panel_set_node (CONDUIT_PIN_PANEL (self->pin_panel), node);
 }
 
 /* The canvas refused something (a link that would loop…): say why without blocking. */
@@ -363,6 +367,8 @@ conduit_editor_set_document (ConduitEditor   *self,
     }
   g_clear_object (&self->run);
   conduit_run_panel_set_run (CONDUIT_RUN_PANEL (self->run_panel), NULL);
+  g_hash_table_remove_all (self->outputs);
+  conduit_pin_panel_set_document (CONDUIT_PIN_PANEL (self->pin_panel), document);
 
   conduit_inspector_set_document (self->inspector, document);
   conduit_test_listener_set_document (CONDUIT_TEST_LISTENER (self->test_listener), document);
@@ -532,6 +538,19 @@ conduit_editor_get_run_panel (ConduitEditor *self)
 }
 
 /**
+ * conduit_editor_get_pin_panel:
+ * @self: an editor
+ *
+ * Returns: (transfer none): the #ConduitPinPanel of the selected step
+ */
+GtkWidget *
+conduit_editor_get_pin_panel (ConduitEditor *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_EDITOR (self), NULL);
+  return self->pin_panel;
+}
+
+/**
  * conduit_editor_update_run_button:
  * @self: an editor
  * @button: a button for `editor.run` or an action that forwards to it
@@ -582,6 +601,8 @@ update_run_action (ConduitEditor *self)
   conduit_editor_update_run_button (self, self->run_button, self->run_button_content);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.run",
                                  self->document != NULL || self->run_cancellable != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.run-step",
+                                 self->document != NULL && self->run_cancellable == NULL);
 }
 
 static void
@@ -623,7 +644,8 @@ on_node_finished (ConduitEditor *self,
     return;
 
   state = conduit_run_get_node_state (run, node_id);
-  if (g_strcmp0 (state, "ok") == 0)
+  /* a pinned step sent its items on as a step that went well does */
+  if (g_strcmp0 (state, "ok") == 0 || g_strcmp0 (state, "pinned") == 0)
     status = "succeeded";
   else if (g_strcmp0 (state, "partial") == 0 || g_strcmp0 (state, "failed") == 0)
     status = "failed";
@@ -683,6 +705,9 @@ run_executed_cb (GObject      *object,
 
   g_clear_object (&self->run_cancellable);
   conduit_run_panel_update (CONDUIT_RUN_PANEL (self->run_panel));
+  /* what each step sent out, for Pin This Output and Run This Step */
+  conduit_run_collect_outputs (run, self->outputs);
+  conduit_pin_panel_update (CONDUIT_PIN_PANEL (self->pin_panel));
 
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
       conduit_run_get_status (run) == CONDUIT_RUN_STATUS_RUNNING)
@@ -708,6 +733,9 @@ run_executed_cb (GObject      *object,
  * Test-runs a copy of the flow as it is now, from its first trigger with that trigger's sample
  * items, recording it in the history; the canvas and the run panel follow its progress.
  */
+static void begin_test_run (ConduitEditor *self,
+                            ConduitRun    *run);
+
 void
 conduit_editor_start_run (ConduitEditor *self)
 {
@@ -740,6 +768,18 @@ conduit_editor_start_run (ConduitEditor *self)
       return;
     }
 
+  /* test runs in the app use pins; a server never does (docs/flow-format.md) */
+  conduit_run_set_use_pins (run, TRUE);
+  begin_test_run (self, run);
+}
+
+/* Shows @run on the canvas and in the run panel, and starts it. */
+static void
+begin_test_run (ConduitEditor *self,
+                ConduitRun    *run)
+{
+  ConduitRunner *runner = conduit_editor_get_runner (self);
+
   if (g_signal_handler_find (runner, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self) == 0)
     {
       g_signal_connect_object (runner, "node-started", G_CALLBACK (on_node_started), self,
@@ -763,6 +803,58 @@ conduit_editor_start_run (ConduitEditor *self)
 
   update_run_action (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+}
+
+/**
+ * conduit_editor_run_step:
+ * @self: an editor
+ * @node_id: a step of the document's flow
+ *
+ * Runs that step alone (conduit_run_new_for_step()) on a copy of the flow: on the pinned data
+ * of the steps before it, else their output in this document's last test runs, else a
+ * trigger's sample items. Its output shows in the run panel; when it has nothing to run on, the
+ * pin panel says why.
+ */
+void
+conduit_editor_run_step (ConduitEditor *self,
+                         const char    *node_id)
+{
+  ConduitRunner *runner;
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  g_autoptr(ConduitFlow) copy = NULL;
+  g_autoptr(ConduitRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (CONDUIT_IS_EDITOR (self));
+  g_return_if_fail (node_id != NULL);
+
+  if (self->document == NULL || self->run_cancellable != NULL)
+    return;
+
+  runner = conduit_editor_get_runner (self);
+  data = conduit_flow_to_data (conduit_document_get_flow (self->document), &length);
+  copy = conduit_flow_new_from_data (conduit_runner_get_registry (runner), data, (gssize)length,
+                                     NULL, &error);
+  if (copy != NULL)
+    run = conduit_run_new_for_step (runner, copy, node_id, self->outputs, NULL, &error);
+  conduit_pin_panel_set_message (CONDUIT_PIN_PANEL (self->pin_panel),
+                                 run == NULL ? error->message : NULL);
+  if (run == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("This step cannot run: %s"), error->message);
+      show_toast (self, message);
+      return;
+    }
+
+  begin_test_run (self, run);
+}
+
+static void
+on_run_step (ConduitEditor *self,
+             ConduitNode   *node)
+{
+  conduit_editor_run_step (self, conduit_node_get_id (node));
 }
 
 /**
@@ -791,6 +883,19 @@ run_action (GtkWidget  *widget,
     conduit_editor_stop_run (self);
   else
     conduit_editor_start_run (self);
+}
+
+/* "Run This Step" in a card's menu: the selected step. */
+static void
+run_step_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  ConduitEditor *self = CONDUIT_EDITOR (widget);
+  ConduitNode *node = conduit_graph_view_get_selected_node (CONDUIT_GRAPH_VIEW (self->graph_view));
+
+  if (node != NULL)
+    conduit_editor_run_step (self, conduit_node_get_id (node));
 }
 
 static void
@@ -1065,6 +1170,7 @@ conduit_editor_dispose (GObject *object)
   g_clear_object (&self->run);
   g_clear_object (&self->runner);
   g_clear_object (&self->past_run);
+  g_clear_pointer (&self->outputs, g_hash_table_unref);
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONDUIT_TYPE_EDITOR);
   self->graph_view = NULL;
@@ -1184,6 +1290,7 @@ conduit_editor_class_init (ConduitEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "editor.new-credential", "s", new_credential_action);
   gtk_widget_class_install_action (widget_class, "editor.run", NULL, run_action);
+  gtk_widget_class_install_action (widget_class, "editor.run-step", NULL, run_step_action);
   gtk_widget_class_install_action (widget_class, "editor.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "editor.redo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "editor.leave-past-run", NULL,
@@ -1237,6 +1344,12 @@ conduit_editor_init (ConduitEditor *self)
   g_signal_connect_swapped (conduit_credential_store_get_default (), "changed",
                             G_CALLBACK (refresh_credentials), self);
   refresh_credentials (self);
+  self->outputs = conduit_step_outputs_new ();
+  self->pin_panel = conduit_pin_panel_new ();
+  conduit_pin_panel_set_outputs (CONDUIT_PIN_PANEL (self->pin_panel), self->outputs);
+  g_signal_connect_object (self->pin_panel, "run-step", G_CALLBACK (on_run_step), self,
+                           G_CONNECT_SWAPPED);
+  gtk_box_append (conduit_inspector_get_run_slot (self->inspector), self->pin_panel);
   self->run_panel = conduit_run_panel_new ();
   gtk_box_append (conduit_inspector_get_run_slot (self->inspector), self->run_panel);
   self->test_listener = conduit_test_listener_new ();

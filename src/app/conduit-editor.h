@@ -33,6 +33,9 @@ void              conduit_editor_set_runner     (ConduitEditor   *self,
                                                  ConduitRunner   *runner);
 void              conduit_editor_start_run      (ConduitEditor   *self);
 void              conduit_editor_stop_run       (ConduitEditor   *self);
+void              conduit_editor_run_step       (ConduitEditor   *self,
+                                                 const char      *node_id);
+GtkWidget        *conduit_editor_get_pin_panel  (ConduitEditor   *self);
 gboolean          conduit_editor_get_running    (ConduitEditor   *self);
 ConduitRun       *conduit_editor_get_last_run   (ConduitEditor   *self);
 GtkWidget        *conduit_editor_get_run_panel  (ConduitEditor   *self);

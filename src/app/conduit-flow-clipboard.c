@@ -129,6 +129,11 @@ read_node (ConduitFlow *flow,
   if (member != NULL)
     conduit_node_set_mapping (node, member);
 
+  /* a copied step keeps its pinned data, as it keeps its settings */
+  member = json_object_get_member (object, "pinned");
+  if (member != NULL && JSON_NODE_HOLDS_OBJECT (member))
+    conduit_node_set_pinned (node, member);
+
   return node;
 }
 

@@ -32,6 +32,7 @@ struct _ConduitGraphNode
   GtkWidget        *title;
   GtkWidget        *badge;
   GtkWidget        *disabled_badge;  /* "Disabled", shown while the step is switched off */
+  GtkWidget        *pinned_badge;    /* "Pinned", while test runs send its pinned data on */
   GtkWidget        *summary;
   GtkWidget        *status;
   GPtrArray        *inputs;       /* of ConduitGraphPort */
@@ -127,6 +128,17 @@ conduit_graph_node_size_allocate (GtkWidget *widget,
       place (self->disabled_badge, width - pad - badge_space - disabled_width, (header - 20) / 2,
              disabled_width, 20);
       badge_space += disabled_width + 4;
+    }
+  if (gtk_widget_get_visible (self->pinned_badge))
+    {
+      int pinned_width = 0;
+
+      gtk_widget_measure (self->pinned_badge, GTK_ORIENTATION_HORIZONTAL, -1, NULL,
+                          &pinned_width, NULL, NULL);
+      pinned_width = MIN (pinned_width, half);
+      place (self->pinned_badge, width - pad - badge_space - pinned_width, (header - 20) / 2,
+             pinned_width, 20);
+      badge_space += pinned_width + 4;
     }
 
   place (self->icon, pad, (header - ICON_SIZE) / 2, ICON_SIZE, ICON_SIZE);
@@ -367,6 +379,20 @@ update_disabled (ConduitGraphNode *self)
   gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
+/* A pinned step shows a "Pinned" badge (a label: screen readers say it), so nobody wonders
+ * why a test run did not call it (docs/flow-format.md, "Pinned output"). */
+static void
+update_pinned (ConduitGraphNode *self)
+{
+  gboolean pinned = conduit_node_get_pinned (self->node) != NULL;
+
+  if (gtk_widget_get_visible (self->pinned_badge) == pinned)
+    return;
+
+  gtk_widget_set_visible (self->pinned_badge, pinned);
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
 GtkWidget *
 conduit_graph_node_new (ConduitNode      *node,
                         ConduitConnector *connector)
@@ -402,6 +428,13 @@ conduit_graph_node_new (ConduitNode      *node,
   gtk_label_set_text (GTK_LABEL (self->disabled_badge), C_("card badge", "Disabled"));
   gtk_widget_set_visible (self->disabled_badge, FALSE);
 
+  self->pinned_badge = add_label (self, "pinned-badge", 0.5);
+  /* Translators: on a step's card when its output is pinned */
+  gtk_label_set_text (GTK_LABEL (self->pinned_badge), C_("card badge", "Pinned"));
+  gtk_widget_set_tooltip_text (self->pinned_badge,
+                               _("Test runs send this step’s pinned data on instead of running it"));
+  gtk_widget_set_visible (self->pinned_badge, FALSE);
+
   self->summary = add_label (self, "node-summary", 0.0);
   self->status = add_label (self, "node-status", 0.0);
   gtk_widget_set_visible (self->status, FALSE);
@@ -415,8 +448,10 @@ conduit_graph_node_new (ConduitNode      *node,
   update_title (self);
   update_summary (self);
   update_disabled (self);
+  update_pinned (self);
   g_signal_connect_swapped (node, "notify::title", G_CALLBACK (update_title), self);
   g_signal_connect_swapped (node, "notify::disabled", G_CALLBACK (update_disabled), self);
+  g_signal_connect_swapped (node, "notify::pinned", G_CALLBACK (update_pinned), self);
   g_signal_connect_swapped (node, "setting-changed", G_CALLBACK (update_summary), self);
 
   return GTK_WIDGET (self);

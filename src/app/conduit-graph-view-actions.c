@@ -622,6 +622,8 @@ _conduit_graph_view_build_context_menu (gboolean on_node)
       g_menu_append (menu, _("_Connect To…"), "graph.connect-to");
       g_menu_append (menu, _("D_uplicate"), "graph.duplicate");
       g_menu_append (menu, _("Disable or _Enable"), "graph.toggle-disabled");
+      /* the editor's: a step runs alone on its pinned or last upstream data (#20) */
+      g_menu_append (menu, _("Run _This Step"), "editor.run-step");
       g_menu_append (menu, _("_Copy"), "graph.copy");
       g_menu_append (menu, _("_Delete"), "graph.delete");
     }

@@ -178,6 +178,7 @@ step_status_label (const ConduitStepRecord *step)
     case CONDUIT_STEP_STATUS_DUPLICATE: return C_("step status", "duplicate, skipped");
     case CONDUIT_STEP_STATUS_STARTED:   return C_("step status", "sent, no answer yet");
     case CONDUIT_STEP_STATUS_UNKNOWN:   return C_("step status", "sent, answer unknown");
+    case CONDUIT_STEP_STATUS_PINNED:    return C_("step status", "pinned");
     default:                            return step->status;
     }
 }

@@ -209,6 +209,58 @@ on_trigger_items_changed (ConduitMappingEditor *self)
   _conduit_mapping_editor_refresh (self);
 }
 
+/* Pinned data upstream is what a test run sends here (docs/flow-format.md): pinning, editing or
+ * unpinning any step before this one may change the samples, so each of them is watched while
+ * the samples come from upstream. The nodes are kept in the editor's data, not its struct:
+ * only this file knows of them. */
+#define PIN_WATCH_KEY "conduit-mapping-editor-pin-watch"
+
+static void
+unwatch_pins (ConduitMappingEditor *self)
+{
+  GPtrArray *watched = g_object_get_data (G_OBJECT (self), PIN_WATCH_KEY);
+
+  for (guint i = 0; watched != NULL && i < watched->len; i++)
+    g_signal_handlers_disconnect_by_func (g_ptr_array_index (watched, i), on_trigger_items_changed,
+                                          self);
+  g_object_set_data (G_OBJECT (self), PIN_WATCH_KEY, NULL);
+}
+
+static void
+watch_pins (ConduitMappingEditor *self)
+{
+  GPtrArray *watched = g_ptr_array_new_with_free_func (g_object_unref);
+  ConduitFlow *flow = conduit_document_get_flow (self->document);
+  GListModel *links = conduit_flow_get_links (flow);
+  g_autoptr(GPtrArray) queue = g_ptr_array_new ();
+
+  g_ptr_array_add (queue, self->node);
+  for (guint q = 0; q < queue->len; q++)
+    {
+      const char *id = conduit_node_get_id (g_ptr_array_index (queue, q));
+
+      for (guint i = 0; i < g_list_model_get_n_items (links); i++)
+        {
+          g_autoptr(ConduitLink) link = g_list_model_get_item (links, i);
+          ConduitNode *from;
+
+          if (g_strcmp0 (conduit_link_get_to_node (link), id) != 0)
+            continue;
+          from = conduit_flow_lookup_node (flow, conduit_link_get_from_node (link));
+          /* the flow does not loop, but two paths may meet */
+          if (from == NULL || g_ptr_array_find (queue, from, NULL))
+            continue;
+          g_ptr_array_add (queue, from);
+          g_ptr_array_add (watched, g_object_ref (from));
+          g_signal_connect_swapped (from, "notify::pinned", G_CALLBACK (on_trigger_items_changed),
+                                    self);
+        }
+    }
+
+  g_object_set_data_full (G_OBJECT (self), PIN_WATCH_KEY, watched,
+                          (GDestroyNotify)g_ptr_array_unref);
+}
+
 void
 _conduit_mapping_editor_follow_trigger (ConduitMappingEditor *self,
                                         ConduitNode          *trigger)
@@ -216,6 +268,7 @@ _conduit_mapping_editor_follow_trigger (ConduitMappingEditor *self,
   if (self->trigger != NULL)
     g_signal_handlers_disconnect_by_func (self->trigger, on_trigger_items_changed, self);
   g_set_object (&self->trigger, trigger);
+  unwatch_pins (self);
   if (trigger != NULL)
     g_signal_connect_swapped (trigger, "setting-changed::items", G_CALLBACK (on_trigger_items_changed), self);
 }
@@ -296,7 +349,9 @@ _conduit_mapping_editor_load_upstream_samples (ConduitMappingEditor *self)
     trigger = conduit_flow_find_upstream_samples (conduit_document_get_flow (self->document),
                                                   self->node, MAX_SAMPLES, records);
 
-  if (trigger != NULL)
+  if (trigger != NULL && conduit_node_get_pinned (trigger) != NULL)
+    origin = g_strdup_printf (_("Pinned data of “%s”"), _conduit_mapping_editor_node_name (trigger));
+  else if (trigger != NULL)
     origin = g_strdup_printf (_("Sample items of “%s”"), _conduit_mapping_editor_node_name (trigger));
   else
     origin = g_strdup (_("No step before this one has sample items"));
@@ -304,6 +359,8 @@ _conduit_mapping_editor_load_upstream_samples (ConduitMappingEditor *self)
   show_sample_errors (self, NULL);
   take_records (self, records, origin);
   _conduit_mapping_editor_follow_trigger (self, trigger);
+  if (self->document != NULL && self->node != NULL)
+    watch_pins (self);
 }
 
 /**

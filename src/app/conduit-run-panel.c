@@ -206,6 +206,8 @@ state_in_words (const char *state)
     return _("Did not run: nothing reached this step");
   if (g_strcmp0 (state, "cancelled") == 0)
     return _("Stopped before it finished");
+  if (g_strcmp0 (state, "pinned") == 0)
+    return _("Not run: its pinned data was sent on");
   return _("Waiting for the steps before it");
 }
 

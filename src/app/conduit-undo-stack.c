@@ -42,6 +42,7 @@ typedef enum
   COMMAND_SET_MAPPING,
   COMMAND_SET_FLOW_PROPERTY,
   COMMAND_SET_DISABLED,
+  COMMAND_SET_PINNED,
 } CommandKind;
 
 typedef struct
@@ -500,6 +501,10 @@ command_apply (ConduitUndoStack *self,
 
     case COMMAND_SET_DISABLED:
       conduit_node_set_disabled (command->node, forward ? command->new_flag : !command->new_flag);
+      break;
+
+    case COMMAND_SET_PINNED:
+      conduit_node_set_pinned (command->node, forward ? command->new_value : command->old_value);
       break;
 
     default:
@@ -984,5 +989,36 @@ conduit_undo_stack_set_disabled (ConduitUndoStack *self,
   command->new_flag = !!disabled;
   label = disabled ? g_strdup_printf (_("Disable “%s”"), node_name (node))
                    : g_strdup_printf (_("Enable “%s”"), node_name (node));
+  push (self, command, label);
+}
+
+/* Pins a step's output (a JSON object of output port → items), changes what is pinned, or
+ * unpins it (%NULL): docs/flow-format.md, "Pinned output". */
+void
+conduit_undo_stack_set_pinned (ConduitUndoStack *self,
+                               ConduitNode      *node,
+                               JsonNode         *pinned)
+{
+  g_autofree char *label = NULL;
+  JsonNode *old;
+  Command *command;
+
+  g_return_if_fail (CONDUIT_IS_UNDO_STACK (self));
+  g_return_if_fail (CONDUIT_IS_NODE (node));
+
+  old = conduit_node_get_pinned (node);
+  if (json_equal (old, pinned))
+    return;
+
+  command = command_new (COMMAND_SET_PINNED);
+  command->node = g_object_ref (node);
+  command->old_value = old ? json_node_copy (old) : NULL;
+  command->new_value = pinned ? json_node_copy (pinned) : NULL;
+  if (pinned == NULL)
+    label = g_strdup_printf (_("Unpin “%s”"), node_name (node));
+  else if (old == NULL)
+    label = g_strdup_printf (_("Pin the output of “%s”"), node_name (node));
+  else
+    label = g_strdup_printf (_("Edit pinned data of “%s”"), node_name (node));
   push (self, command, label);
 }

@@ -65,5 +65,8 @@ void              conduit_undo_stack_set_flow_property (ConduitUndoStack *self,
 void              conduit_undo_stack_set_disabled      (ConduitUndoStack *self,
                                                         ConduitNode      *node,
                                                         gboolean          disabled);
+void              conduit_undo_stack_set_pinned        (ConduitUndoStack *self,
+                                                        ConduitNode      *node,
+                                                        JsonNode         *pinned);
 
 G_END_DECLS

@@ -17,11 +17,12 @@
 #include "conduit.h"
 #include "conduit-cli-commands.h"
 
-/* conduit-cli run FLOW [--input FILE] [--trigger NODE] [--history DB]
+/* conduit-cli run FLOW [--input FILE] [--trigger NODE] [--history DB] [--use-pins] [--step NODE]
  *
  * Runs a flow once, from its manual trigger's sample items or from a file of items, records
  * the run, and prints one line per node. Exit status: 0 succeeded, 2 partial (some items
- * failed), 1 failed, or the flow or input is invalid. */
+ * failed), 1 failed, or the flow or input is invalid. --use-pins sends pinned steps' data on
+ * instead of running them; --step runs one step alone (docs/flow-format.md, "Pinned output"). */
 
 typedef struct
 {
@@ -129,7 +130,11 @@ conduit_cli_run (int    argc,
   g_autofree char *input = NULL;
   g_autofree char *history_path = NULL;
   g_autofree char *trigger = NULL;
+  g_autofree char *step = NULL;
   gboolean no_history = FALSE;
+  gboolean use_pins = FALSE;
+  gint64 from_run = 0;
+  g_autoptr(GHashTable) outputs = NULL;
   int keep_items = CONDUIT_RUNNER_DEFAULT_ITEM_SAMPLES;
   RunState state = { 0 };
   const ConduitRunRecord *record;
@@ -144,6 +149,15 @@ conduit_cli_run (int    argc,
     { "history", 0, 0, G_OPTION_ARG_FILENAME, &history_path,
       N_("Record the run in DB instead of the usual run history"), N_("DB") },
     { "no-history", 0, 0, G_OPTION_ARG_NONE, &no_history, N_("Do not record the run"), NULL },
+    { "use-pins", 0, 0, G_OPTION_ARG_NONE, &use_pins,
+      N_("Do not run pinned steps: send their pinned data on, and leave out the steps that only "
+         "feed them"), NULL },
+    { "step", 0, 0, G_OPTION_ARG_STRING, &step,
+      N_("Run only this step, on the pinned data of the steps before it or the trigger’s "
+         "samples (or the items of --input)"), N_("NODE") },
+    { "from-run", 0, 0, G_OPTION_ARG_INT64, &from_run,
+      N_("With --step: run it on what the steps before it sent out in this past run, as the "
+         "history kept it"), N_("RUN") },
     { "keep-items", 0, 0, G_OPTION_ARG_INT, &keep_items,
       N_("Keep the first N items that went well per step and port in the history (default "
          "100); failed and rejected items are always all kept"), N_("N") },
@@ -197,7 +211,33 @@ conduit_cli_run (int    argc,
   conduit_runner_set_item_samples (runner, (guint)keep_items);
   loop = g_main_loop_new (NULL, FALSE);
   state.loop = loop;
-  state.run = conduit_runner_create_run (runner, flow, trigger, NULL, items, &state.error);
+  if (step != NULL && trigger != NULL)
+    {
+      fprintf (stderr, _("%s: --step and --trigger cannot go together\n"), argv[0]);
+      return 1;
+    }
+  if (from_run != 0 && (step == NULL || history == NULL))
+    {
+      fprintf (stderr, _("%s: --from-run needs --step and the history (not --no-history)\n"),
+               argv[0]);
+      return 1;
+    }
+  if (from_run != 0)
+    {
+      outputs = conduit_step_outputs_new ();
+      if (!conduit_step_outputs_add_from_history (outputs, history, from_run, &error))
+        {
+          fprintf (stderr, _("%s: run %" G_GINT64_FORMAT " cannot be used: %s\n"), argv[0],
+                   from_run, error->message);
+          return 1;
+        }
+    }
+  if (step != NULL)
+    state.run = conduit_run_new_for_step (runner, flow, step, outputs, items, &state.error);
+  else
+    state.run = conduit_runner_create_run (runner, flow, trigger, NULL, items, &state.error);
+  if (state.run != NULL && use_pins && step == NULL)
+    conduit_run_set_use_pins (state.run, TRUE);
   if (state.run != NULL)
     {
       /* the failed items are what the explanations under each step are made from; the first
@@ -227,6 +267,10 @@ conduit_cli_run (int    argc,
         conduit_connector_registry_lookup (conduit_connector_registry_get_default (),
                                            conduit_node_get_connector_id (node));
       g_autofree char *explanation = NULL;
+
+      /* a run of one step says what that step did, not that every other one was left out */
+      if (step != NULL && !g_str_equal (id, step))
+        continue;
 
       conduit_run_get_node_counts (state.run, id, &in, &ok, &failed, &rejected);
       printf ("%-20s %-16s %-10s %6u %6u %6u %8u\n", id, conduit_node_get_connector_id (node),

@@ -129,6 +129,66 @@ check_setting_compiles (const ConduitSettingSpec *spec,
     }
 }
 
+/* Pinned output (docs/flow-format.md, "Pinned output"): an object of the step's output ports,
+ * each an array of items. A pin on a port the step does not have would never reach anything:
+ * it is refused rather than silently ignored. */
+static void
+check_pinned (ConduitConnector *connector,
+              ConduitNode      *node,
+              const char       *pointer,
+              GPtrArray        *problems)
+{
+  JsonNode *pinned = conduit_node_get_pinned (node);
+  const char *node_id = conduit_node_get_id (node);
+  g_autofree char *pinned_pointer = NULL;
+  JsonObjectIter iter;
+  const char *port;
+  JsonNode *items;
+
+  if (pinned == NULL)
+    return;
+
+  pinned_pointer = conduit_json_pointer_append (pointer, "pinned");
+  if (!JSON_NODE_HOLDS_OBJECT (pinned))
+    {
+      conduit_flow_add_problem (problems, pinned_pointer, node_id,
+                                _("node “%s”: “pinned” must be an object of output ports, not %s"),
+                                node_id, conduit_json_node_describe_type (pinned));
+      return;
+    }
+
+  json_object_iter_init_ordered (&iter, json_node_get_object (pinned));
+  while (json_object_iter_next_ordered (&iter, &port, &items))
+    {
+      g_autofree char *port_pointer = conduit_json_pointer_append (pinned_pointer, port);
+
+      if (conduit_connector_find_output (connector, port) == NULL)
+        {
+          GPtrArray *outputs = conduit_connector_get_outputs (connector);
+          g_autoptr(GString) known = g_string_new (NULL);
+
+          for (guint i = 0; outputs != NULL && i < outputs->len; i++)
+            {
+              const ConduitPortSpec *spec = g_ptr_array_index (outputs, i);
+
+              g_string_append_printf (known, "%s“%s”", i > 0 ? ", " : "", spec->id);
+            }
+          conduit_flow_add_problem (problems, port_pointer, node_id,
+                                    _("node “%s”: data is pinned on “%s”, which is not an output "
+                                      "of %s (it has %s)"),
+                                    node_id, port, conduit_connector_get_name (connector),
+                                    known->len > 0 ? known->str : _("no outputs"));
+          continue;
+        }
+
+      if (!JSON_NODE_HOLDS_ARRAY (items))
+        conduit_flow_add_problem (problems, port_pointer, node_id,
+                                  _("node “%s”: the data pinned on “%s” must be an array of items, "
+                                    "not %s"),
+                                  node_id, port, conduit_json_node_describe_type (items));
+    }
+}
+
 static void
 check_node (ConduitFlow              *self,
             ConduitConnectorRegistry *registry,
@@ -217,6 +277,8 @@ check_node (ConduitFlow              *self,
         g_ptr_array_add (problems, g_ptr_array_steal_index (mapping_problems, 0));
       g_ptr_array_unref (mapping_problems);
     }
+
+  check_pinned (connector, node, pointer, problems);
 }
 
 static void

@@ -101,7 +101,7 @@ read_node (JsonNode   *value,
            GPtrArray  *problems)
 {
   static const char * const known[] = { "id", "type", "title", "position", "notes", "settings",
-                                        "mapping", "disabled", NULL };
+                                        "mapping", "disabled", "pinned", NULL };
   g_autoptr(ConduitNode) node = NULL;
   JsonObject *object;
   JsonNode *member;
@@ -205,6 +205,10 @@ read_node (JsonNode   *value,
       else
         conduit_node_set_mapping (node, member);
     }
+
+  /* judged with the connector's ports by conduit_flow_check() */
+  if ((member = json_object_get_member (object, "pinned")))
+    conduit_node_set_pinned (node, member);
 
   /* A node with an id and a type joins the flow even when some of its other members are wrong
    * (those are reported above and the load fails all the same), so that the checks of its

@@ -16,4 +16,8 @@ ConduitNode *conduit_flow_find_upstream_samples (ConduitFlow *flow,
                                                  guint        max_records,
                                                  GPtrArray   *records);
 
+JsonNode    *conduit_pinned_data_from_text      (ConduitConnector *connector,
+                                                 const char       *text,
+                                                 GError          **error);
+
 G_END_DECLS

@@ -31,6 +31,7 @@ struct _ConduitNode
   double      y;
   JsonObject *settings;
   JsonNode   *mapping;
+  JsonNode   *pinned;    /* (nullable) object: output port → array of items */
 };
 
 enum {
@@ -42,6 +43,7 @@ enum {
   PROP_X,
   PROP_Y,
   PROP_DISABLED,
+  PROP_PINNED,
   N_PROPS
 };
 
@@ -67,6 +69,7 @@ conduit_node_finalize (GObject *object)
   g_clear_pointer (&self->notes, g_free);
   g_clear_pointer (&self->settings, json_object_unref);
   g_clear_pointer (&self->mapping, json_node_unref);
+  g_clear_pointer (&self->pinned, json_node_unref);
 
   G_OBJECT_CLASS (conduit_node_parent_class)->finalize (object);
 }
@@ -101,6 +104,9 @@ conduit_node_get_property (GObject    *object,
       break;
     case PROP_DISABLED:
       g_value_set_boolean (value, self->disabled);
+      break;
+    case PROP_PINNED:
+      g_value_set_boxed (value, self->pinned);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -138,6 +144,9 @@ conduit_node_set_property (GObject      *object,
     case PROP_DISABLED:
       conduit_node_set_disabled (self, g_value_get_boolean (value));
       break;
+    case PROP_PINNED:
+      conduit_node_set_pinned (self, g_value_get_boxed (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -174,6 +183,16 @@ conduit_node_class_init (ConduitNodeClass *klass)
   properties[PROP_DISABLED] =
     g_param_spec_boolean ("disabled", NULL, NULL, FALSE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * ConduitNode:pinned:
+   *
+   * The step's pinned output: a JSON object whose members are output ports, each an array of
+   * items. A test run that uses pins does not execute the step; these items go downstream.
+   */
+  properties[PROP_PINNED] =
+    g_param_spec_boxed ("pinned", NULL, NULL, JSON_TYPE_NODE,
+                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -244,6 +263,8 @@ conduit_node_copy (ConduitNode *self,
     json_object_set_member (copy->settings, key, json_node_copy (value));
   if (self->mapping)
     copy->mapping = json_node_copy (self->mapping);
+  if (self->pinned)
+    copy->pinned = json_node_copy (self->pinned);
 
   return copy;
 }
@@ -502,6 +523,77 @@ conduit_node_set_mapping (ConduitNode *self,
   g_signal_emit (self, signals[MAPPING_CHANGED], 0);
 }
 
+/**
+ * conduit_node_get_pinned:
+ * @self: a node
+ *
+ * Returns: (transfer none) (nullable): the step's pinned output, a JSON object of output
+ *   port → array of items, or %NULL when it is not pinned
+ */
+JsonNode *
+conduit_node_get_pinned (ConduitNode *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_NODE (self), NULL);
+  return self->pinned;
+}
+
+/**
+ * conduit_node_set_pinned:
+ * @self: a node
+ * @pinned: (nullable): a JSON object of output port → array of items, copied; %NULL unpins
+ *
+ * The model holds what it is given (an array that is no array included); the flow's check
+ * judges it, as it judges settings.
+ */
+void
+conduit_node_set_pinned (ConduitNode *self,
+                         JsonNode    *pinned)
+{
+  g_return_if_fail (CONDUIT_IS_NODE (self));
+
+  if (self->pinned == pinned ||
+      (self->pinned != NULL && pinned != NULL && json_node_equal (self->pinned, pinned)))
+    return;
+
+  g_clear_pointer (&self->pinned, json_node_unref);
+  if (pinned)
+    self->pinned = json_node_copy (pinned);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PINNED]);
+}
+
+/**
+ * conduit_node_dup_pinned_items:
+ * @self: a node
+ * @port: an output port id
+ *
+ * Returns: (transfer full) (nullable) (element-type JsonNode): copies of the items pinned on
+ *   @port, or %NULL when the step is not pinned or has nothing pinned there
+ */
+GPtrArray *
+conduit_node_dup_pinned_items (ConduitNode *self,
+                               const char  *port)
+{
+  GPtrArray *items;
+  JsonNode *member;
+  JsonArray *array;
+
+  g_return_val_if_fail (CONDUIT_IS_NODE (self), NULL);
+  g_return_val_if_fail (port != NULL, NULL);
+
+  if (self->pinned == NULL || !JSON_NODE_HOLDS_OBJECT (self->pinned))
+    return NULL;
+  member = json_object_get_member (json_node_get_object (self->pinned), port);
+  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+    return NULL;
+
+  array = json_node_get_array (member);
+  items = g_ptr_array_new_full (json_array_get_length (array), (GDestroyNotify)json_node_unref);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_ptr_array_add (items, json_node_copy (json_array_get_element (array, i)));
+  return items;
+}
+
 static JsonNode *
 position_to_json (double value)
 {
@@ -545,6 +637,8 @@ conduit_node_to_json (ConduitNode *self)
   json_object_set_object_member (object, "settings", json_object_ref (self->settings));
   if (self->mapping)
     json_object_set_member (object, "mapping", json_node_copy (self->mapping));
+  if (self->pinned)
+    json_object_set_member (object, "pinned", json_node_copy (self->pinned));
 
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (node, object);

@@ -48,6 +48,11 @@ void         conduit_node_set_setting       (ConduitNode  *self,
 JsonNode    *conduit_node_get_mapping       (ConduitNode  *self);
 void         conduit_node_set_mapping       (ConduitNode  *self,
                                              JsonNode     *mapping);
+JsonNode    *conduit_node_get_pinned        (ConduitNode  *self);
+void         conduit_node_set_pinned        (ConduitNode  *self,
+                                             JsonNode     *pinned);
+GPtrArray   *conduit_node_dup_pinned_items  (ConduitNode  *self,
+                                             const char   *port);
 JsonNode    *conduit_node_to_json           (ConduitNode  *self);
 
 G_END_DECLS

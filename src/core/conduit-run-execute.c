@@ -17,6 +17,7 @@
 #include "conduit-credential.h"
 #include "conduit-runner.h"
 #include "conduit-executor-disabled.h"
+#include "conduit-executor-pinned.h"
 
 /* Executing a run: items stream through the flow in batches.
  *
@@ -108,6 +109,8 @@ settle_state (NodeData *data)
     data->state = CONDUIT_STEP_STATUS_FAILED;
   else if (!data->started)
     data->state = CONDUIT_STEP_STATUS_SKIPPED;
+  else if (data->pinned)
+    data->state = CONDUIT_STEP_STATUS_PINNED;
   else if (data->items_failed + data->items_rejected == 0)
     data->state = CONDUIT_STEP_STATUS_OK;
   else if (data->items_ok > 0)
@@ -158,6 +161,9 @@ node_done (ConduitRun *self,
     {
       NodeData *next = g_ptr_array_index (data->downstream, i);
 
+      /* a pinned step, or one a run with pins or of one step leaves out, waits for nobody */
+      if (!next->reachable || next->source)
+        continue;
       g_assert (next->pending > 0);
       next->pending--;
       pump (self, next);
@@ -217,7 +223,8 @@ route_output (ConduitRun            *self,
       /* A trigger's items were recorded with the run's start, unless it found them itself,
        * as a poll trigger (New E-mail, New File on SFTP) does: then they are recorded here,
        * so the history shows them and `conduit-cli test save` keeps them as the test's input. */
-      if (!is_trigger || self->trigger_items == NULL || self->trigger_items->len == 0)
+      if (!is_trigger || data->pinned || self->trigger_items == NULL ||
+          self->trigger_items->len == 0)
         conduit_run_record_items (self, data, ports[p], TRUE, is_error, items);
 
       if (self->keep_outputs)
@@ -237,6 +244,10 @@ route_output (ConduitRun            *self,
           if (to == NULL)
             continue;
           linked = TRUE;
+          /* a pinned step's data stands in for what comes in; a step the run leaves out
+           * (conduit-run-pins.c) does not run */
+          if (!to->reachable || to->pinned)
+            continue;
           /* a step with two inputs (Merge) must know which one an item came in by */
           to_port = g_intern_string (conduit_link_get_to_port (link));
           for (guint j = 0; j < items->len; j++)
@@ -555,8 +566,11 @@ start_executor (ConduitRun *self,
   conduit_runner_emit_node_started (self->runner, self, conduit_node_get_id (data->node));
   data->state = CONDUIT_STEP_STATUS_RUNNING;
 
-  /* a disabled step passes its items through instead of doing its work */
-  if (conduit_node_get_disabled (data->node))
+  /* a pinned step sends its pinned items on; a disabled one passes its items through;
+   * neither does its work */
+  if (data->pinned)
+    type = CONDUIT_TYPE_EXECUTOR_PINNED;
+  else if (conduit_node_get_disabled (data->node))
     type = CONDUIT_TYPE_EXECUTOR_DISABLED;
   else
     type = conduit_runner_lookup_executor (self->runner, data->connector);
@@ -605,7 +619,7 @@ pump (ConduitRun *self,
 
   if (!data->started)
     {
-      if (data->inbox->len == 0 && data != self->trigger)
+      if (data->inbox->len == 0 && !data->source)
         {
           if (data->pending == 0)
             node_done (self, data);
@@ -657,7 +671,7 @@ pump (ConduitRun *self,
     }
   if (data->inbox->len >= CONDUIT_RUN_BATCH_SIZE ||
       (data->inbox->len > 0 && data->pending == 0) ||
-      (!data->ran && data == self->trigger))
+      (!data->ran && data->source))
     {
       if (has_room (data))
         run_batch (self, data, take_batch (data, CONDUIT_RUN_BATCH_SIZE));
@@ -740,6 +754,17 @@ begin_execution (ConduitRun *self)
     }
 
   pump (self, self->trigger);
+
+  /* a run with pins or of one step also starts where no step comes before */
+  {
+    GHashTableIter iter;
+    NodeData *data;
+
+    g_hash_table_iter_init (&iter, self->nodes);
+    while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&data))
+      if (data != self->trigger && data->source && data->reachable && self->task != NULL)
+        pump (self, data);
+  }
 }
 
 static void

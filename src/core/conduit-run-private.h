@@ -50,6 +50,9 @@ typedef struct
   guint             items_ended; /* of items_ok, those that left by a port with no link */
   gboolean          done;
   gboolean          cancelled;
+  gboolean          pinned;      /* not executed: its pinned output goes downstream */
+  gboolean          source;      /* starts with no step before it: the trigger, a pinned step, the
+                                  * one step of a step run */
 } NodeData;
 
 struct _ConduitRun
@@ -80,6 +83,8 @@ struct _ConduitRun
   gboolean          nothing_new;   /* a poll whose records were all seen before */
   gboolean          interrupted;  /* cancelled because the process stops: see below */
   GHashTable       *late_trigger_items;  /* positions ≥ MAX_RECORDED_ITEMS recorded */
+  gboolean          use_pins;      /* see conduit-run-pins.c */
+  char             *step_id;       /* (nullable) a run of this one step */
 };
 
 void conduit_run_record_items (ConduitRun *self,
@@ -91,5 +96,7 @@ void conduit_run_record_items (ConduitRun *self,
 
 void conduit_run_record_trigger_item (ConduitRun *self,
                                       guint       position);
+
+void conduit_run_mark_reachable (ConduitRun *self);
 
 G_END_DECLS

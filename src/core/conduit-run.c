@@ -63,6 +63,7 @@ conduit_run_finalize (GObject *object)
   g_free (self->flow_name);
   g_free (self->trigger_id);
   g_free (self->trigger_kind);
+  g_free (self->step_id);
   g_clear_pointer (&self->trigger_items, g_ptr_array_unref);
   g_clear_pointer (&self->poll_keys, g_strfreev);
   g_clear_pointer (&self->poll_cursor, g_free);
@@ -217,12 +218,15 @@ find_trigger (ConduitRun  *self,
   return data;
 }
 
-static void
-mark_reachable (ConduitRun *self)
+/* Which nodes this run reaches from its trigger, and how many steps before each it waits for.
+ * conduit-run-pins.c works this out again when pins or a single step change the answer. */
+void
+conduit_run_mark_reachable (ConduitRun *self)
 {
   g_autoptr(GPtrArray) queue = g_ptr_array_new ();
 
   self->trigger->reachable = TRUE;
+  self->trigger->source = TRUE;
   g_ptr_array_add (queue, self->trigger);
   for (guint i = 0; i < queue->len; i++)
     {
@@ -345,7 +349,7 @@ conduit_run_new (ConduitRunner  *runner,
   if (!collect_trigger_items (self, items, error))
     return NULL;
 
-  mark_reachable (self);
+  conduit_run_mark_reachable (self);
 
   self->record.flow = self->flow_name;
   self->record.trigger_node = self->trigger_id;

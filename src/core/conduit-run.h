@@ -123,6 +123,25 @@ ConduitCredential   *conduit_run_lookup_credential_finish (ConduitRun         *s
                                                       GAsyncResult        *result,
                                                       GError             **error);
 
+/* Pinned output and runs of one step: conduit-run-pins.c */
+void                 conduit_run_set_use_pins        (ConduitRun          *self,
+                                                      gboolean             use_pins);
+gboolean             conduit_run_get_use_pins        (ConduitRun          *self);
+const char          *conduit_run_get_step_id         (ConduitRun          *self);
+GHashTable          *conduit_step_outputs_new        (void);
+void                 conduit_run_collect_outputs     (ConduitRun          *self,
+                                                      GHashTable          *outputs);
+gboolean             conduit_step_outputs_add_from_history (GHashTable          *outputs,
+                                                      ConduitHistoryStore *history,
+                                                      gint64               run_id,
+                                                      GError             **error);
+ConduitRun          *conduit_run_new_for_step        (ConduitRunner       *runner,
+                                                      ConduitFlow         *flow,
+                                                      const char          *node_id,
+                                                      GHashTable          *last_outputs,
+                                                      GPtrArray           *input,
+                                                      GError             **error);
+
 /* For the runner. */
 ConduitRun          *conduit_run_new                 (ConduitRunner       *runner,
                                                       ConduitFlow         *flow,

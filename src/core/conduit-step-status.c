@@ -27,6 +27,7 @@ static const char * const step_status_names[] = {
   [CONDUIT_STEP_STATUS_DUPLICATE] = "duplicate",
   [CONDUIT_STEP_STATUS_STARTED] = "started",
   [CONDUIT_STEP_STATUS_UNKNOWN] = "unknown",
+  [CONDUIT_STEP_STATUS_PINNED] = "pinned",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (step_status_names) == CONDUIT_STEP_STATUS_LAST + 1);

@@ -30,9 +30,10 @@ typedef enum
   CONDUIT_STEP_STATUS_DUPLICATE,
   CONDUIT_STEP_STATUS_STARTED,    /* an attempt written before it was sent: no end yet */
   CONDUIT_STEP_STATUS_UNKNOWN,    /* sent, but whether the other side acted on it is unknown */
+  CONDUIT_STEP_STATUS_PINNED,     /* not executed: its pinned output went downstream */
 } ConduitStepStatus;
 
-#define CONDUIT_STEP_STATUS_LAST CONDUIT_STEP_STATUS_UNKNOWN
+#define CONDUIT_STEP_STATUS_LAST CONDUIT_STEP_STATUS_PINNED
 
 /* What kind of failure a step or attempt had, in words that do not depend on the language. */
 typedef enum
