@@ -104,6 +104,214 @@ _conduit_graph_view_curve_controls (const double ends[4],
   controls[3] = ends[3];
 }
 
+/* How far the other output ports of @link's source card reach above and below its own, from
+ * port centre to port centre. */
+static void
+source_column (ConduitGraphView *self,
+               ConduitLink      *link,
+               double           *above,
+               double           *below)
+{
+  ConduitGraphNode *from = _conduit_graph_view_card_by_id (self, conduit_link_get_from_node (link));
+  g_autoptr(GPtrArray) ports = NULL;
+  double own_x, own_y;
+
+  *above = *below = 0;
+  if (from == NULL ||
+      !conduit_graph_node_get_port_anchor (from, TRUE, conduit_link_get_from_port (link), &own_x,
+                                           &own_y))
+    return;
+
+  ports = conduit_graph_node_get_ports (from);
+  for (guint i = 0; i < ports->len; i++)
+    {
+      ConduitGraphPort *port = g_ptr_array_index (ports, i);
+      double x, y;
+
+      if (!conduit_graph_port_get_is_output (port) ||
+          !conduit_graph_node_get_port_anchor (from, TRUE, conduit_graph_port_get_port_id (port),
+                                               &x, &y))
+        continue;
+      *above = MAX (*above, own_y - y);
+      *below = MAX (*below, y - own_y);
+    }
+}
+
+static void
+cubic_point (const double *p,
+             double        t,
+             double       *x,
+             double       *y)
+{
+  double u = 1 - t;
+
+  *x = u * u * u * p[0] + 3 * u * u * t * p[2] + 3 * u * t * t * p[4] + t * t * t * p[6];
+  *y = u * u * u * p[1] + 3 * u * u * t * p[3] + 3 * u * t * t * p[5] + t * t * t * p[7];
+}
+
+void
+_conduit_graph_view_route_point (const LinkRoute *route,
+                                 double           t,
+                                 double          *x,
+                                 double          *y)
+{
+  guint segment = MIN ((guint)(CLAMP (t, 0, 1) * route->n_segments), route->n_segments - 1);
+
+  cubic_point (route->p + 6 * segment, CLAMP (t, 0, 1) * route->n_segments - segment, x, y);
+}
+
+graphene_rect_t
+_conduit_graph_view_route_bounds (const LinkRoute *route)
+{
+  double x0 = route->p[0], x1 = route->p[0], y0 = route->p[1], y1 = route->p[1];
+
+  /* a Bézier segment lies inside the hull of its control points */
+  for (guint i = 1; i <= 3 * route->n_segments; i++)
+    {
+      x0 = MIN (x0, route->p[2 * i]);
+      x1 = MAX (x1, route->p[2 * i]);
+      y0 = MIN (y0, route->p[2 * i + 1]);
+      y1 = MAX (y1, route->p[2 * i + 1]);
+    }
+  return GRAPHENE_RECT_INIT (x0 - LINK_WIDTH * 2, y0 - LINK_WIDTH * 2,
+                             x1 - x0 + LINK_WIDTH * 4, y1 - y0 + LINK_WIDTH * 4);
+}
+
+void
+_conduit_graph_view_route_path (const LinkRoute *route,
+                                cairo_t         *cr)
+{
+  cairo_move_to (cr, route->p[0], route->p[1]);
+  for (guint s = 0; s < route->n_segments; s++)
+    {
+      const double *q = route->p + 6 * s;
+
+      cairo_curve_to (cr, q[2], q[3], q[4], q[5], q[6], q[7]);
+    }
+}
+
+/* Whether @route passes through the box of another port in its source's output column, which
+ * reaches @above and @below the start. */
+static gboolean
+route_hits_column (const LinkRoute *route,
+                   double           above,
+                   double           below)
+{
+  double x0 = route->p[0], y0 = route->p[1];
+  double reach = PORT_CLEARANCE + LINK_WIDTH;
+
+  for (guint i = 1; i <= 48; i++)
+    {
+      double x, y, dy;
+
+      _conduit_graph_view_route_point (route, i / 48.0, &x, &y);
+      if (fabs (x - x0) > reach)
+        continue;
+      dy = y - y0;
+      /* the nearest other port is a row away; the link's own port is no obstacle */
+      if ((dy > 0 && dy >= CONDUIT_GRAPH_NODE_PORT_ROW - reach && dy <= below + reach) ||
+          (dy < 0 && -dy >= CONDUIT_GRAPH_NODE_PORT_ROW - reach && -dy <= above + reach))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+route_add (LinkRoute *route,
+           double     c1x,
+           double     c1y,
+           double     c2x,
+           double     c2y,
+           double     x,
+           double     y)
+{
+  double *q = route->p + 2 + 6 * route->n_segments++;
+
+  q[0] = c1x; q[1] = c1y; q[2] = c2x; q[3] = c2y; q[4] = x; q[5] = y;
+}
+
+/**
+ * _conduit_graph_view_route_from_ends:
+ * @ends: the start (an output port) and the end (an input port)
+ * @above: how far the source's other output ports reach above the start (0: none)
+ * @below: likewise below
+ * @route: (out): the curve
+ *
+ * The usual S-curve, unless it would cross another port of the source's column (a link from
+ * Mapped to a step below, drawn through Rejected: defect 14). Then the link leaves its port
+ * to the right, turns round the column's end a row clear of its last port (below it when the
+ * target lies lower, else above), and only then heads for the target; a target level with the
+ * column is reached by passing left of the column on the same clear row first.
+ */
+void
+_conduit_graph_view_route_from_ends (const double  ends[4],
+                                     double        above,
+                                     double        below,
+                                     LinkRoute    *route)
+{
+  double c[4], x0 = ends[0], y0 = ends[1], x1 = ends[2], y1 = ends[3];
+  double dir, clear_y, turn_x, bend, reach;
+
+  _conduit_graph_view_curve_controls (ends, c);
+  route->n_segments = 0;
+  route->p[0] = x0;
+  route->p[1] = y0;
+  route_add (route, c[0], c[1], c[2], c[3], x1, y1);
+  if ((above <= 0 && below <= 0) || !route_hits_column (route, above, below))
+    return;
+
+  dir = y1 >= y0 ? 1 : -1;
+  if ((dir > 0 && below <= 0) || (dir < 0 && above <= 0))
+    dir = -dir;   /* the column has ports on one side only: go round the free end */
+  clear_y = y0 + dir * ((dir > 0 ? below : above) + CONDUIT_GRAPH_NODE_PORT_ROW);
+  turn_x = x0 + 40;
+
+  route->n_segments = 0;
+  route_add (route, x0 + 30, y0, turn_x, y0 + (clear_y - y0) * 0.3, turn_x, clear_y);
+
+  if ((y1 - clear_y) * dir >= 0)
+    {
+      /* the target lies beyond the clear row: every control point does too, so the curve
+       * cannot come back to the column */
+      bend = MIN (80, fabs (y1 - clear_y) / 2 + 10);
+      reach = MAX (40, fabs (x1 - turn_x) / 2);
+      route_add (route, turn_x, clear_y + dir * bend, x1 - reach, y1, x1, y1);
+      return;
+    }
+
+  /* the target is level with the column: along the clear row to its left, then up to it */
+  {
+    double left_x = MIN (x0 - 40, x1 - 60);
+
+    route_add (route, turn_x, clear_y + dir * 20, left_x + 20, clear_y + dir * 20, left_x,
+               clear_y);
+    route_add (route, left_x - 20, clear_y - dir * 10, x1 - 30, y1, x1, y1);
+  }
+}
+
+gboolean
+_conduit_graph_view_link_route (ConduitGraphView *self,
+                                ConduitLink      *link,
+                                LinkRoute        *route)
+{
+  double ends[4], above, below;
+  LinkEnds *cached;
+
+  if (!_conduit_graph_view_link_ends (self, link, ends))
+    return FALSE;
+
+  if (self->chunks_valid && (cached = g_hash_table_lookup (self->link_ends, link)))
+    {
+      above = cached->from_above;
+      below = cached->from_below;
+    }
+  else
+    source_column (self, link, &above, &below);
+
+  _conduit_graph_view_route_from_ends (ends, above, below, route);
+  return TRUE;
+}
+
 void
 _conduit_graph_view_curve_point (const double ends[4],
                                  const double c[4],
@@ -191,6 +399,7 @@ build_chunks (ConduitGraphView *self)
         cached->from_y = ends[1] - conduit_node_get_y (cached->from);
         cached->to_x = ends[2] - conduit_node_get_x (cached->to);
         cached->to_y = ends[3] - conduit_node_get_y (cached->to);
+        source_column (self, link, &cached->from_above, &cached->from_below);
         g_hash_table_insert (self->link_ends, link, cached);
       }
 
@@ -237,21 +446,19 @@ _conduit_graph_view_draw_links (ConduitGraphView *self,
       for (guint i = 0; i < links->len; i++)
         {
           ConduitLink *link = g_ptr_array_index (links, i);
-          double ends[4], c[4];
+          LinkRoute route;
 
           if (link == self->detached || link_is_error (self, link) != (pass == 1))
             continue;
-          if (!_conduit_graph_view_link_ends (self, link, ends))
+          if (!_conduit_graph_view_link_route (self, link, &route))
             continue;
 
-          _conduit_graph_view_curve_controls (ends, c);
-          cairo_move_to (cr, ends[0], ends[1]);
-          cairo_curve_to (cr, c[0], c[1], c[2], c[3], ends[2], ends[3]);
+          _conduit_graph_view_route_path (&route, cr);
           any = TRUE;
 
           if (bounds != NULL)
             {
-              graphene_rect_t rect = _conduit_graph_view_curve_bounds (ends, c);
+              graphene_rect_t rect = _conduit_graph_view_route_bounds (&route);
 
               if (bounds->size.width == 0)
                 *bounds = rect;
@@ -599,6 +806,8 @@ _conduit_graph_view_snapshot (GtkWidget   *widget,
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
   snapshot_grid (self, snapshot);
+  /* notes lie beneath the links and cards, as paper under the drawing */
+  _conduit_graph_view_snapshot_notes (self, snapshot);
   snapshot_links (self, snapshot);
 
   for (guint i = 0; i < self->handles->len; i++)
@@ -639,13 +848,13 @@ place_handle (ConduitGraphView      *self,
               const graphene_rect_t *visible,
               double                 zoom)
 {
-  double ends[4], c[4], mx, my, x, y;
+  double mx, my, x, y;
+  LinkRoute route;
 
-  if (!_conduit_graph_view_link_ends (self, conduit_graph_link_get_link (handle), ends))
+  if (!_conduit_graph_view_link_route (self, conduit_graph_link_get_link (handle), &route))
     return FALSE;
 
-  _conduit_graph_view_curve_controls (ends, c);
-  _conduit_graph_view_curve_point (ends, c, 0.5, &mx, &my);
+  _conduit_graph_view_route_point (&route, 0.5, &mx, &my);
   if (!graphene_rect_contains_point (visible, &GRAPHENE_POINT_INIT (mx, my)) &&
       !gtk_widget_has_focus (GTK_WIDGET (handle)))
     return FALSE;
