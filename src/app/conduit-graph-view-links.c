@@ -529,6 +529,68 @@ push_canvas_transform (ConduitGraphView *self,
   gtk_snapshot_scale (snapshot, zoom, zoom);
 }
 
+/* @source drawn at @zoom into an image, as a texture node of the image's size: drawing it is
+ * one image blit. (Not a cairo node painting the image: with GTK 4.8's cairo renderer, vector
+ * nodes drawn after such a node came out shifted by a few pixels.) @bounds: (out): where the
+ * image sits, in pixels of the zoomed space. */
+static GskRenderNode *
+draw_to_image_node (GskRenderNode         *source,
+                    const graphene_rect_t *source_bounds,
+                    double                 zoom,
+                    graphene_rect_t       *bounds)
+{
+  cairo_surface_t *image;
+  GskRenderNode *node;
+  cairo_t *cr;
+  int width, height;
+
+  bounds->origin.x = floor (source_bounds->origin.x * zoom);
+  bounds->origin.y = floor (source_bounds->origin.y * zoom);
+  width = (int)(ceil ((source_bounds->origin.x + source_bounds->size.width) * zoom) -
+                bounds->origin.x);
+  height = (int)(ceil ((source_bounds->origin.y + source_bounds->size.height) * zoom) -
+                 bounds->origin.y);
+  bounds->size.width = width;
+  bounds->size.height = height;
+  /* nothing to draw, or far larger than any view (a link across the whole flow) */
+  if (width <= 0 || height <= 0 || (double)width * height > 4096.0 * 4096.0)
+    return NULL;
+
+  image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (image);
+  cairo_translate (cr, -bounds->origin.x, -bounds->origin.y);
+  cairo_scale (cr, zoom, zoom);
+  gsk_render_node_draw (source, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (image);
+
+  {
+    /* cairo's ARGB32 is premultiplied B, G, R, A in memory on a little-endian machine and
+     * A, R, G, B on a big-endian one: GDK_MEMORY_DEFAULT either way */
+    g_autoptr(GBytes) bytes = g_bytes_new (cairo_image_surface_get_data (image),
+                                           (gsize)cairo_image_surface_get_stride (image) * height);
+    g_autoptr(GdkTexture) texture = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT,
+                                                            bytes,
+                                                            cairo_image_surface_get_stride (image));
+
+    node = gsk_texture_node_new (texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  }
+  cairo_surface_destroy (image);
+  return node;
+}
+
+/* Whether to keep cards as images at the current zoom: for GTK's cairo renderer
+ * (the software path, no GPU), which replays every stroke, glyph and rounded corner of every
+ * node each frame; the GL renderers cache what they draw themselves. */
+gboolean
+_conduit_graph_view_use_images (ConduitGraphView *self)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GskRenderer *renderer = native ? gtk_native_get_renderer (native) : NULL;
+
+  return !self->card_cache_off && renderer != NULL && GSK_IS_CAIRO_RENDERER (renderer);
+}
+
 static void
 snapshot_links (ConduitGraphView *self,
                 GtkSnapshot      *snapshot)
@@ -541,6 +603,10 @@ snapshot_links (ConduitGraphView *self,
 
   push_canvas_transform (self, snapshot);
 
+  /* The links stay recordings: drawn as images at the current zoom they would cost less with
+   * the software renderer, but with GTK 4.8's cairo renderer the vector nodes drawn after
+   * such images came out shifted by a few pixels (test graph-render caught it), so only the
+   * cards are kept as images (snapshot_cards ()). */
   for (guint i = 0; i < self->chunks->len; i++)
     {
       Chunk *chunk = g_ptr_array_index (self->chunks, i);
@@ -750,6 +816,127 @@ snapshot_minimap (ConduitGraphView *self,
   gtk_snapshot_pop (snapshot);
 }
 
+/* A card as last drawn: the card's own render node (GTK keeps the same node until the card
+ * changes) and a texture of it at one zoom. */
+typedef struct
+{
+  GskRenderNode   *source;
+  GskRenderNode   *image;     /* see draw_to_image_node () */
+  double           zoom;
+  graphene_rect_t  bounds;    /* the image's place, in the card's own units times zoom */
+  gboolean         drawn;     /* in the frame being made */
+} CardTexture;
+
+void
+_conduit_graph_view_card_texture_free (gpointer data)
+{
+  CardTexture *cached = data;
+
+  g_clear_pointer (&cached->source, gsk_render_node_unref);
+  g_clear_pointer (&cached->image, gsk_render_node_unref);
+  g_free (cached);
+}
+
+/* For the benchmark's "before" figures. */
+void
+_conduit_graph_view_set_card_cache (ConduitGraphView *self,
+                                    gboolean          enabled)
+{
+  self->card_cache_off = !enabled;
+  g_hash_table_remove_all (self->card_textures);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Draws one card from its image, made anew when the card or the zoom changed. The software
+ * renderer draws every node of every card each frame, text glyph by glyph and every rounded
+ * corner as a path; at zoom 0.6 forty cards are on screen and they were half of a panning
+ * frame's CPU time (bench/canvas, profiled with perf). An image is one blit. GTK keeps a
+ * card's render node until the card changes (selection, status, style), so a new node is
+ * what says the image is stale. Returns FALSE when the card must be drawn as usual. */
+static gboolean
+snapshot_card_cached (ConduitGraphView *self,
+                      GtkWidget        *card,
+                      GtkSnapshot      *snapshot,
+                      double            zoom)
+{
+  g_autoptr(GtkSnapshot) probe = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) placed = NULL;
+  GskRenderNode *source;
+  CardTexture *cached;
+  graphene_point_t origin;
+
+  gtk_widget_snapshot_child (GTK_WIDGET (self), card, probe);
+  placed = gtk_snapshot_free_to_node (g_steal_pointer (&probe));
+  if (placed == NULL || gsk_render_node_get_node_type (placed) != GSK_TRANSFORM_NODE)
+    return FALSE;
+  source = gsk_transform_node_get_child (placed);
+
+  cached = g_hash_table_lookup (self->card_textures, card);
+  if (cached == NULL || cached->source != source || cached->zoom != zoom)
+    {
+      graphene_rect_t source_bounds;
+
+      if (cached == NULL)
+        {
+          cached = g_new0 (CardTexture, 1);
+          g_hash_table_insert (self->card_textures, card, cached);
+        }
+      gsk_render_node_get_bounds (source, &source_bounds);
+      g_clear_pointer (&cached->image, gsk_render_node_unref);
+      cached->image = draw_to_image_node (source, &source_bounds, zoom, &cached->bounds);
+      g_clear_pointer (&cached->source, gsk_render_node_unref);
+      cached->source = gsk_render_node_ref (source);
+      cached->zoom = zoom;
+    }
+  cached->drawn = TRUE;
+  if (cached->image == NULL)
+    return FALSE;
+
+  /* where the card's corner is: the translation of its transform, to a whole pixel */
+  gsk_transform_transform_point (gsk_transform_node_get_transform (placed),
+                                 &GRAPHENE_POINT_INIT (0, 0), &origin);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot,
+                          &GRAPHENE_POINT_INIT (round (origin.x) + cached->bounds.origin.x,
+                                                round (origin.y) + cached->bounds.origin.y));
+  gtk_snapshot_append_node (snapshot, cached->image);
+  gtk_snapshot_restore (snapshot);
+  return TRUE;
+}
+
+static void
+snapshot_cards (ConduitGraphView *self,
+                GtkSnapshot      *snapshot)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  double zoom = conduit_graph_viewport_get_zoom (self->viewport);
+  /* while the zoom changes from frame to frame an image would be used once: draw directly */
+  gboolean use_cache = _conduit_graph_view_use_images (self) && zoom == self->last_snapshot_zoom;
+  GHashTableIter iter;
+  CardTexture *cached;
+
+  for (guint i = 0; i < self->cards->len; i++)
+    {
+      GtkWidget *card = g_ptr_array_index (self->cards, i);
+
+      if (!gtk_widget_get_child_visible (card))
+        continue;
+      if (!use_cache || gtk_widget_has_focus (card) ||
+          !snapshot_card_cached (self, card, snapshot, zoom))
+        gtk_widget_snapshot_child (widget, card, snapshot);
+    }
+
+  /* textures of cards not drawn in this frame go: a thousand cards would be a lot of memory */
+  g_hash_table_iter_init (&iter, self->card_textures);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&cached))
+    {
+      if (!cached->drawn)
+        g_hash_table_iter_remove (&iter);
+      else
+        cached->drawn = FALSE;
+    }
+}
+
 /* Cards seen from afar: their shape, selection and warning only. */
 static void
 snapshot_overview_cards (ConduitGraphView *self,
@@ -815,8 +1002,7 @@ _conduit_graph_view_snapshot (GtkWidget   *widget,
   if (conduit_graph_viewport_get_zoom (self->viewport) < DETAIL_ZOOM)
     snapshot_overview_cards (self, snapshot);
   else
-    for (guint i = 0; i < self->cards->len; i++)
-      gtk_widget_snapshot_child (widget, g_ptr_array_index (self->cards, i), snapshot);
+    snapshot_cards (self, snapshot);
 
   snapshot_pending_link (self, snapshot);
 
@@ -840,6 +1026,7 @@ _conduit_graph_view_snapshot (GtkWidget   *widget,
   snapshot_minimap (self, snapshot);
 
   gtk_snapshot_pop (snapshot);
+  self->last_snapshot_zoom = conduit_graph_viewport_get_zoom (self->viewport);
 }
 
 static gboolean

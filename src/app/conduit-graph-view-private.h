@@ -119,6 +119,11 @@ struct _ConduitGraphView
   graphene_rect_t           graph_bounds;
   gboolean                  graph_bounds_valid;
 
+  /* cards drawn once into a texture at the current zoom (see snapshot_cards ()) */
+  GHashTable               *card_textures;  /* ConduitGraphNode → CardTexture */
+  double                    last_snapshot_zoom;
+  gboolean                  card_cache_off;
+
   /* colours from the style, for what cairo draws */
   GdkRGBA                   link_color;
   GdkRGBA                   accent_color;
@@ -211,6 +216,14 @@ _conduit_graph_view_emit_message (ConduitGraphView *self,
 void
 _conduit_graph_view_emit_node_activated (ConduitGraphView *self,
                                          ConduitNode      *node);;
+
+void
+_conduit_graph_view_card_texture_free (gpointer data);
+void
+_conduit_graph_view_set_card_cache (ConduitGraphView *self,
+                                    gboolean          enabled);
+gboolean
+_conduit_graph_view_use_images (ConduitGraphView *self);
 
 /* conduit-graph-view-notes.c: sticky notes */
 void

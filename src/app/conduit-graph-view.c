@@ -373,6 +373,7 @@ destroy_card (ConduitGraphView *self,
   if (g_list_store_find (self->selection, node, &position))
     g_list_store_remove (self->selection, position);
   g_hash_table_remove (self->card_of_node, node);
+  g_hash_table_remove (self->card_textures, card);
   if (self->renaming == node)
     self->renaming = NULL;
   gtk_widget_unparent (GTK_WIDGET (card));
@@ -1205,6 +1206,8 @@ conduit_graph_view_dispose (GObject *object)
   _conduit_graph_view_end_connection (self);
   disconnect_document (self);
   g_clear_object (&self->viewport);
+  if (self->card_textures != NULL)
+    g_hash_table_remove_all (self->card_textures);
 
   G_OBJECT_CLASS (conduit_graph_view_parent_class)->dispose (object);
 }
@@ -1224,6 +1227,7 @@ conduit_graph_view_finalize (GObject *object)
   g_clear_pointer (&self->link_ends, g_hash_table_unref);
   g_clear_pointer (&self->shown_handles, g_ptr_array_unref);
   _conduit_graph_view_notes_finalize (self);
+  g_clear_pointer (&self->card_textures, g_hash_table_unref);
   g_clear_pointer (&self->minimap_node, gsk_render_node_unref);
   g_clear_pointer (&self->drag_origins, g_array_unref);
   g_clear_pointer (&self->rubber_base, g_ptr_array_unref);
@@ -1359,6 +1363,8 @@ conduit_graph_view_init (ConduitGraphView *self)
   self->link_ends = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->shown_handles = g_ptr_array_new ();
   _conduit_graph_view_notes_init (self);
+  self->card_textures = g_hash_table_new_full (NULL, NULL, NULL,
+                                               _conduit_graph_view_card_texture_free);
 
   g_signal_connect_object (self->viewport, "changed", G_CALLBACK (on_viewport_changed), self,
                            G_CONNECT_SWAPPED);
