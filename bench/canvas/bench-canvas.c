@@ -482,6 +482,8 @@ main (int    argc,
     gtk_window_set_default_size (window, WIDTH, HEIGHT);
     gtk_window_set_child (window, view);
     conduit_graph_view_set_document (CONDUIT_GRAPH_VIEW (view), document);
+    if (g_getenv ("BENCH_CANVAS_TRACE"))
+      g_printerr ("set_document: %.1f ms\n", (g_get_monotonic_time () - start) / 1000.0);
     g_signal_connect (window, "realize", G_CALLBACK (on_window_realize), &painted);
     gtk_window_present (window);
     while (painted == 0 || !gtk_widget_get_mapped (view))
