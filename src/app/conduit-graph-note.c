@@ -229,6 +229,12 @@ on_text_key_pressed (ConduitGraphNote      *self,
 static void
 on_text_focus_leave (ConduitGraphNote *self)
 {
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  /* another window taking the focus (a person looking something up) is no end of the edit:
+   * the focus comes back to the text when this window is active again */
+  if (GTK_IS_WINDOW (root) && !gtk_window_is_active (GTK_WINDOW (root)))
+    return;
   finish_edit (self, TRUE);
 }
 

@@ -732,7 +732,17 @@ _conduit_graph_view_minimap_rect (ConduitGraphView *self,
   double width = gtk_widget_get_width (GTK_WIDGET (self));
   double height = gtk_widget_get_height (GTK_WIDGET (self));
 
-  if (self->cards->len == 0 || graphene_rect_contains_rect (&visible, graph) ||
+  /* not graphene_rect_contains_rect (): it compares a union with float equality, and a fitted
+   * flow was often "not contained" by a rounding error, so the map showed over a flow that
+   * fits (#22) */
+  gboolean fits = graph->origin.x >= visible.origin.x - 0.5 &&
+                  graph->origin.y >= visible.origin.y - 0.5 &&
+                  graph->origin.x + graph->size.width <=
+                    visible.origin.x + visible.size.width + 0.5 &&
+                  graph->origin.y + graph->size.height <=
+                    visible.origin.y + visible.size.height + 0.5;
+
+  if (self->cards->len == 0 || fits ||
       width < MINIMAP_WIDTH * 2.5 || height < MINIMAP_HEIGHT * 2.5)
     return FALSE;
 
