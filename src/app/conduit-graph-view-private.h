@@ -36,6 +36,8 @@ G_BEGIN_DECLS
 /* Below this zoom a card's text is too small to read, so cards are drawn as plain shapes:
  * a tenth of the cost when a hundred of them are on screen. */
 #define DETAIL_ZOOM     0.5
+/* Flows with more steps than this keep cards hidden until first on screen (on_nodes_changed) */
+#define LAZY_CARDS      200
 
 typedef enum
 {

@@ -401,6 +401,13 @@ on_nodes_changed (ConduitGraphView *self,
 
       gtk_widget_insert_after (card, GTK_WIDGET (self), sibling);
       gtk_widget_set_child_visible (card, FALSE);
+      /* In a big flow a card stays hidden until it is first on screen: GTK computes the style
+       * of every visible widget, a card and its dozen labels and ports, before the first
+       * frame, and for 1,000 cards that was more than half of the time to show the flow
+       * (bench/canvas). A hidden card is out of the accessibility tree until then; Tab and
+       * the connect menu still reach it (reveal_card shows it). */
+      if (self->cards->len + added > LAZY_CARDS)
+        gtk_widget_set_visible (card, FALSE);
       g_ptr_array_insert (self->cards, position + i, card);
       check_node (self, node);
       sibling = card;
@@ -664,6 +671,8 @@ _conduit_graph_view_place_child (GtkWidget *child,
 {
   GskTransform *transform;
 
+  if (!gtk_widget_get_visible (child))
+    gtk_widget_set_visible (child, TRUE);
   gtk_widget_set_child_visible (child, TRUE);
   transform = gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (x, y));
   transform = gsk_transform_scale (transform, zoom, zoom);
@@ -833,6 +842,7 @@ _conduit_graph_view_reveal_card (ConduitGraphView *self,
     conduit_graph_viewport_set_origin (self->viewport,
                                        rect.origin.x + (rect.size.width - visible.size.width) / 2,
                                        rect.origin.y + (rect.size.height - visible.size.height) / 2);
+  gtk_widget_set_visible (GTK_WIDGET (card), TRUE);
   gtk_widget_set_child_visible (GTK_WIDGET (card), TRUE);
 }
 

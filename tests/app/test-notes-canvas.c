@@ -627,6 +627,62 @@ test_screenshot_dark (Fixture       *fixture,
   graph_test_drain ();
 }
 
+/* In a flow of more than 200 steps a card is hidden until first on screen (its style is then
+ * computed, not before the first frame); Tab still reaches every card and shows it. */
+static void
+test_big_flow_cards_shown_when_reached (Fixture       *fixture,
+                                        gconstpointer  data)
+{
+  GtkWidget *view = GTK_WIDGET (fixture->view);
+  g_autoptr(ConduitFlow) flow = conduit_flow_new ();
+  g_autoptr(ConduitDocument) document = NULL;
+  ConduitGraphNode *first, *far;
+  guint hidden = 0;
+
+  conduit_flow_set_name (flow, "Big");
+  for (guint i = 0; i < 250; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("n%u", i);
+      g_autoptr(ConduitNode) node = conduit_node_new (id, "manual-trigger");
+
+      conduit_node_set_position (node, (i % 25) * 300, (i / 25) * 200);
+      conduit_flow_add_node (flow, node);
+    }
+  document = conduit_document_new (flow, NULL);
+  conduit_graph_view_set_document (fixture->view, document);
+  conduit_graph_viewport_set_zoom (conduit_graph_view_get_viewport (fixture->view), 1);
+  conduit_graph_viewport_set_origin (conduit_graph_view_get_viewport (fixture->view), 0, 0);
+  graph_test_layout (fixture->view);
+
+  first = conduit_graph_view_get_card (fixture->view, conduit_flow_lookup_node (flow, "n0"));
+  far = conduit_graph_view_get_card (fixture->view, conduit_flow_lookup_node (flow, "n1"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (first)));
+  for (guint i = 0; i < 250; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("n%u", i);
+
+      hidden += !gtk_widget_get_visible (GTK_WIDGET (conduit_graph_view_get_card (fixture->view,
+                                                                                  conduit_flow_lookup_node (flow, id))));
+    }
+  g_test_message ("%u of 250 cards hidden", hidden);
+  g_assert_cmpuint (hidden, >, 150);   /* those never in view: the fitted first view shows 56 */
+
+  /* Tab from the canvas: every card in turn, each shown and focused, off-screen ones too */
+  gtk_widget_grab_focus (view);
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("n%u", i);
+      ConduitGraphNode *card = conduit_graph_view_get_card (fixture->view,
+                                                            conduit_flow_lookup_node (flow, id));
+
+      g_assert_true (gtk_widget_child_focus (view, GTK_DIR_TAB_FORWARD));
+      g_assert_true (gtk_widget_has_focus (GTK_WIDGET (card)));
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (card)));
+    }
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (far)));
+  conduit_graph_view_set_document (fixture->view, fixture->document);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -644,6 +700,8 @@ main (int    argc,
   ADD ("link-avoids-rejected-port", fixture_set_up_empty, test_link_avoids_rejected_port);
   ADD ("minimap-hidden-when-fitted", fixture_set_up, test_minimap_hidden_when_fitted);
   ADD ("card-images-match", fixture_set_up, test_card_images_match);
+  ADD ("big-flow-cards-shown-when-reached", fixture_set_up_empty,
+       test_big_flow_cards_shown_when_reached);
   ADD ("screenshot", fixture_set_up, test_screenshot);
   ADD ("screenshot-dark", fixture_set_up, test_screenshot_dark);
 
