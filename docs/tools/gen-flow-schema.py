@@ -89,6 +89,8 @@ def build(folder):
             "owner": {"type": "string"},
             "nodes": {"type": "array", "items": {"$ref": "#/$defs/node"}},
             "links": {"type": "array", "items": {"$ref": "#/$defs/link"}},
+            "notes": {"type": "array", "items": {"$ref": "#/$defs/note"},
+                      "description": "Sticky notes on the canvas; no part of a run"},
         },
         "$defs": {
             "node": {
@@ -115,6 +117,26 @@ def build(folder):
                                "additionalProperties": {"type": "array"}},
                 },
                 "allOf": [node_rule(c) for c in connectors],
+            },
+            "note": {
+                "type": "object",
+                "required": ["id"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": {"type": "string", "minLength": 1},
+                    "text": {"type": "string"},
+                    "color": {"enum": ["yellow", "orange", "red", "purple", "blue", "green",
+                                       "grey"],
+                              "default": "yellow"},
+                    "position": {"type": "array", "items": {"type": "number"},
+                                 "minItems": 2, "maxItems": 2},
+                    "size": {"type": "array",
+                             "prefixItems": [{"type": "number", "minimum": 100,
+                                              "maximum": 100000},
+                                             {"type": "number", "minimum": 48,
+                                              "maximum": 100000}],
+                             "minItems": 2, "maxItems": 2},
+                },
             },
             "link": {
                 "type": "object",

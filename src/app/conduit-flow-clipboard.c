@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "conduit-flow-clipboard.h"
 
@@ -28,6 +29,22 @@
 char *
 conduit_flow_clipboard_serialize (ConduitFlow *flow,
                                   GPtrArray   *nodes)
+{
+  return conduit_flow_clipboard_serialize_with_notes (flow, nodes, NULL);
+}
+
+/**
+ * conduit_flow_clipboard_serialize_with_notes:
+ * @flow: the flow the nodes and notes belong to
+ * @nodes: (element-type ConduitNode): nodes of @flow
+ * @notes: (nullable) (element-type ConduitNote): sticky notes of @flow
+ *
+ * Returns: (transfer full): a flow document with copies of @nodes, their links and @notes
+ */
+char *
+conduit_flow_clipboard_serialize_with_notes (ConduitFlow *flow,
+                                             GPtrArray   *nodes,
+                                             GPtrArray   *notes)
 {
   g_autoptr(ConduitFlow) fragment = conduit_flow_new ();
   GListModel *links;
@@ -59,6 +76,17 @@ conduit_flow_clipboard_serialize (ConduitFlow *flow,
       if (conduit_flow_lookup_node (fragment, conduit_link_get_from_node (link)) != NULL &&
           conduit_flow_lookup_node (fragment, conduit_link_get_to_node (link)) != NULL)
         conduit_flow_add_link (fragment, link);
+    }
+
+  for (guint i = 0; notes != NULL && i < notes->len; i++)
+    {
+      ConduitNote *note = g_ptr_array_index (notes, i);
+      g_autoptr(ConduitNote) copy = NULL;
+
+      if (conduit_flow_lookup_note (fragment, conduit_note_get_id (note)) != NULL)
+        continue;
+      copy = conduit_note_copy (note, conduit_note_get_id (note));
+      conduit_flow_add_note (fragment, copy);
     }
 
   return conduit_flow_to_data (fragment, NULL);
@@ -157,6 +185,72 @@ conduit_flow_clipboard_paste (ConduitUndoStack  *undo_stack,
                               double             dy,
                               GError           **error)
 {
+  return conduit_flow_clipboard_paste_with_notes (undo_stack, data, dx, dy, NULL, error);
+}
+
+/* A note of the clipboard, moved by (dx, dy), under a new id when its own is taken. */
+static ConduitNote *
+read_note (ConduitFlow *flow,
+           JsonNode    *element,
+           double       dx,
+           double       dy)
+{
+  g_autofree char *id = NULL;
+  ConduitNote *note;
+  JsonObject *object;
+  JsonNode *member;
+  const char *str;
+
+  if (!JSON_NODE_HOLDS_OBJECT (element))
+    return NULL;
+  object = json_node_get_object (element);
+
+  id = conduit_flow_dup_unique_note_id (flow);
+  note = conduit_note_new (id);
+  if ((str = get_string (object, "text")))
+    conduit_note_set_text (note, str);
+  if ((str = get_string (object, "color")) && conduit_note_color_is_known (str))
+    conduit_note_set_color (note, str);
+  if ((member = json_object_get_member (object, "position")) && JSON_NODE_HOLDS_ARRAY (member) &&
+      json_array_get_length (json_node_get_array (member)) == 2)
+    conduit_note_set_position (note,
+                               round (json_array_get_double_element (json_node_get_array (member), 0) + dx),
+                               round (json_array_get_double_element (json_node_get_array (member), 1) + dy));
+  if ((member = json_object_get_member (object, "size")) && JSON_NODE_HOLDS_ARRAY (member) &&
+      json_array_get_length (json_node_get_array (member)) == 2)
+    conduit_note_set_size (note,
+                           CLAMP (json_array_get_double_element (json_node_get_array (member), 0),
+                                  CONDUIT_NOTE_MIN_WIDTH, 4000),
+                           CLAMP (json_array_get_double_element (json_node_get_array (member), 1),
+                                  CONDUIT_NOTE_MIN_HEIGHT, 4000));
+  return note;
+}
+
+/**
+ * conduit_flow_clipboard_paste_with_notes:
+ * @undo_stack: the undo stack of the flow to paste into
+ * @data: a flow document, as conduit_flow_clipboard_serialize_with_notes() makes
+ * @dx: canvas units to move the copies right
+ * @dy: canvas units to move them down
+ * @notes: (out) (optional) (transfer container) (element-type ConduitNote): the new notes
+ * @error: a location for a #GError
+ *
+ * As conduit_flow_clipboard_paste(), and the sticky notes of @data too: a clipboard of notes
+ * alone pastes as well.
+ *
+ * Returns: (transfer container) (element-type ConduitNode): the new nodes (maybe none, when
+ *   notes were pasted), or %NULL
+ */
+GPtrArray *
+conduit_flow_clipboard_paste_with_notes (ConduitUndoStack  *undo_stack,
+                                         const char        *data,
+                                         double             dx,
+                                         double             dy,
+                                         GPtrArray        **notes_out,
+                                         GError           **error)
+{
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonNode *notes_member;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GPtrArray) added = NULL;
   g_autoptr(GHashTable) renamed = NULL;
@@ -180,8 +274,12 @@ conduit_flow_clipboard_paste (ConduitUndoStack  *undo_stack,
 
   root = json_node_get_object (json_parser_get_root (parser));
   member = json_object_get_member (root, "nodes");
-  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member) ||
-      json_array_get_length (json_node_get_array (member)) == 0)
+  notes_member = json_object_get_member (root, "notes");
+  if (notes_member != NULL && (!JSON_NODE_HOLDS_ARRAY (notes_member) ||
+                               json_array_get_length (json_node_get_array (notes_member)) == 0))
+    notes_member = NULL;
+  if ((member == NULL || !JSON_NODE_HOLDS_ARRAY (member) ||
+       json_array_get_length (json_node_get_array (member)) == 0) && notes_member == NULL)
     {
       g_set_error_literal (error, CONDUIT_FLOW_ERROR, CONDUIT_FLOW_ERROR_INVALID,
                            _("The clipboard does not hold Conduit nodes"));
@@ -190,11 +288,11 @@ conduit_flow_clipboard_paste (ConduitUndoStack  *undo_stack,
 
   added = g_ptr_array_new_with_free_func (g_object_unref);
   renamed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  array = json_node_get_array (member);
+  array = member != NULL && JSON_NODE_HOLDS_ARRAY (member) ? json_node_get_array (member) : NULL;
 
   conduit_undo_stack_begin_group (undo_stack, _("Paste"));
 
-  for (guint i = 0; i < json_array_get_length (array); i++)
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
       JsonNode *element = json_array_get_element (array, i);
       g_autoptr(ConduitNode) node = read_node (flow, element, dx, dy);
@@ -238,9 +336,24 @@ conduit_flow_clipboard_paste (ConduitUndoStack  *undo_stack,
         }
     }
 
+  for (guint i = 0; notes_member != NULL &&
+                    i < json_array_get_length (json_node_get_array (notes_member)); i++)
+    {
+      g_autoptr(ConduitNote) note =
+        read_note (flow, json_array_get_element (json_node_get_array (notes_member), i), dx, dy);
+
+      if (note == NULL)
+        continue;
+      conduit_undo_stack_add_note (undo_stack, note);
+      g_ptr_array_add (notes, g_steal_pointer (&note));
+    }
+
   conduit_undo_stack_end_group (undo_stack);
 
-  if (added->len == 0)
+  if (notes_out != NULL)
+    *notes_out = g_ptr_array_ref (notes);
+
+  if (added->len == 0 && notes->len == 0)
     {
       g_set_error_literal (error, CONDUIT_FLOW_ERROR, CONDUIT_FLOW_ERROR_INVALID,
                            _("The clipboard does not hold Conduit nodes"));

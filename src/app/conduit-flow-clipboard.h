@@ -18,5 +18,14 @@ GPtrArray *conduit_flow_clipboard_paste     (ConduitUndoStack *undo_stack,
                                              double            dx,
                                              double            dy,
                                              GError          **error);
+char      *conduit_flow_clipboard_serialize_with_notes (ConduitFlow      *flow,
+                                                        GPtrArray        *nodes,
+                                                        GPtrArray        *notes);
+GPtrArray *conduit_flow_clipboard_paste_with_notes (ConduitUndoStack *undo_stack,
+                                                    const char       *data,
+                                                    double            dx,
+                                                    double            dy,
+                                                    GPtrArray       **notes,
+                                                    GError          **error);
 
 G_END_DECLS

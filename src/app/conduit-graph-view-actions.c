@@ -23,8 +23,9 @@ delete_selection (ConduitGraphView *self,
                   const char       *label)
 {
   g_autoptr(GPtrArray) nodes = _conduit_graph_view_dup_selection (self);
+  g_autoptr(GPtrArray) notes = _conduit_graph_view_dup_selected_notes (self);
 
-  if (nodes->len == 0 && self->selected_link != NULL)
+  if (nodes->len == 0 && notes->len == 0 && self->selected_link != NULL)
     {
       g_autoptr(ConduitLink) link = g_object_ref (self->selected_link);
 
@@ -33,23 +34,28 @@ delete_selection (ConduitGraphView *self,
       return;
     }
 
-  if (nodes->len == 0)
+  if (nodes->len == 0 && notes->len == 0)
     return;
 
   conduit_undo_stack_begin_group (self->undo_stack, label);
   for (guint i = 0; i < nodes->len; i++)
     conduit_undo_stack_remove_node (self->undo_stack, g_ptr_array_index (nodes, i));
+  for (guint i = 0; i < notes->len; i++)
+    conduit_undo_stack_remove_note (self->undo_stack, g_ptr_array_index (notes, i));
   conduit_undo_stack_end_group (self->undo_stack);
 }
 
 static void
-select_nodes (ConduitGraphView *self,
-              GPtrArray        *nodes)
+select_nodes_and_notes (ConduitGraphView *self,
+                        GPtrArray        *nodes,
+                        GPtrArray        *notes)
 {
   _conduit_graph_view_clear_selection_quietly (self);
   _conduit_graph_view_set_link_selected (self, NULL);
   for (guint i = 0; i < nodes->len; i++)
     _conduit_graph_view_set_node_selected (self, g_ptr_array_index (nodes, i), TRUE);
+  for (guint i = 0; notes != NULL && i < notes->len; i++)
+    _conduit_graph_view_set_note_selected (self, g_ptr_array_index (notes, i), TRUE);
   _conduit_graph_view_selection_changed (self);
 }
 
@@ -104,17 +110,19 @@ paste_data (ConduitGraphView *self,
             const char       *data)
 {
   g_autoptr(GPtrArray) added = NULL;
+  g_autoptr(GPtrArray) notes = NULL;
   g_autoptr(GError) error = NULL;
   double offset = paste_offset (self, data);
 
-  added = conduit_flow_clipboard_paste (self->undo_stack, data, offset, offset, &error);
+  added = conduit_flow_clipboard_paste_with_notes (self->undo_stack, data, offset, offset, &notes,
+                                                   &error);
   if (added == NULL)
     {
       _conduit_graph_view_emit_message (self, error->message);
       return FALSE;
     }
 
-  select_nodes (self, added);
+  select_nodes_and_notes (self, added, notes);
   return TRUE;
 }
 
@@ -133,12 +141,13 @@ action_duplicate (GtkWidget  *widget,
 {
   ConduitGraphView *self = CONDUIT_GRAPH_VIEW (widget);
   g_autoptr(GPtrArray) nodes = _conduit_graph_view_dup_selection (self);
+  g_autoptr(GPtrArray) notes = _conduit_graph_view_dup_selected_notes (self);
   g_autofree char *data = NULL;
 
-  if (nodes->len == 0)
+  if (nodes->len == 0 && notes->len == 0)
     return;
 
-  data = conduit_flow_clipboard_serialize (self->flow, nodes);
+  data = conduit_flow_clipboard_serialize_with_notes (self->flow, nodes, notes);
   paste_data (self, data);
 }
 
@@ -146,15 +155,16 @@ static void
 copy_selection (ConduitGraphView *self)
 {
   g_autoptr(GPtrArray) nodes = _conduit_graph_view_dup_selection (self);
+  g_autoptr(GPtrArray) notes = _conduit_graph_view_dup_selected_notes (self);
   g_autoptr(GdkContentProvider) provider = NULL;
   g_autoptr(GBytes) bytes = NULL;
   GdkContentProvider *providers[2];
   char *data;
 
-  if (nodes->len == 0)
+  if (nodes->len == 0 && notes->len == 0)
     return;
 
-  data = conduit_flow_clipboard_serialize (self->flow, nodes);
+  data = conduit_flow_clipboard_serialize_with_notes (self->flow, nodes, notes);
   bytes = g_bytes_new_take (data, strlen (data));
   providers[0] = gdk_content_provider_new_for_bytes (CONDUIT_FLOW_MIME_TYPE, bytes);
   providers[1] = gdk_content_provider_new_for_bytes ("text/plain;charset=utf-8", bytes);
@@ -220,10 +230,13 @@ action_select_all (GtkWidget  *widget,
 {
   ConduitGraphView *self = CONDUIT_GRAPH_VIEW (widget);
   g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+  g_autoptr(GPtrArray) notes = g_ptr_array_new ();
 
   for (guint i = 0; i < self->cards->len; i++)
     g_ptr_array_add (nodes, conduit_graph_node_get_node (g_ptr_array_index (self->cards, i)));
-  select_nodes (self, nodes);
+  for (guint i = 0; i < self->note_widgets->len; i++)
+    g_ptr_array_add (notes, conduit_graph_note_get_note (g_ptr_array_index (self->note_widgets, i)));
+  select_nodes_and_notes (self, nodes, notes);
 }
 
 static void
@@ -316,11 +329,12 @@ action_nudge (GtkWidget  *widget,
 {
   ConduitGraphView *self = CONDUIT_GRAPH_VIEW (widget);
   g_autoptr(GPtrArray) nodes = _conduit_graph_view_dup_selection (self);
+  g_autoptr(GPtrArray) notes = _conduit_graph_view_dup_selected_notes (self);
   double dx, dy;
 
   g_variant_get (parameter, "(dd)", &dx, &dy);
 
-  if (nodes->len == 0)
+  if (nodes->len == 0 && notes->len == 0)
     {
       conduit_graph_viewport_pan (self->viewport, -dx * 2, -dy * 2);
       return;
@@ -333,6 +347,15 @@ action_nudge (GtkWidget  *widget,
 
       conduit_undo_stack_move_node (self->undo_stack, node,
                                     conduit_node_get_x (node) + dx, conduit_node_get_y (node) + dy);
+    }
+  for (guint i = 0; i < notes->len; i++)
+    {
+      ConduitNote *note = g_ptr_array_index (notes, i);
+
+      conduit_undo_stack_set_note_box (self->undo_stack, note, conduit_note_get_x (note) + dx,
+                                       conduit_note_get_y (note) + dy,
+                                       conduit_note_get_width (note),
+                                       conduit_note_get_height (note));
     }
   conduit_undo_stack_end_group (self->undo_stack);
 }
@@ -432,7 +455,10 @@ action_rename (GtkWidget  *widget,
   graphene_rect_t rect;
 
   if (card == NULL)
-    return;
+    {
+      _conduit_graph_view_edit_focused_note (self);
+      return;
+    }
 
   _conduit_graph_view_reveal_card (self, card);
   card_widget_rect (self, card, &rect);
@@ -590,17 +616,21 @@ _conduit_graph_view_update_actions (ConduitGraphView *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   guint n_selected = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  guint n_notes = self->selected_notes->len;
   gboolean has_flow = self->flow != NULL;
 
   gtk_widget_action_set_enabled (widget, "graph.delete",
-                                 n_selected > 0 || self->selected_link != NULL);
-  gtk_widget_action_set_enabled (widget, "graph.duplicate", n_selected > 0);
-  gtk_widget_action_set_enabled (widget, "graph.copy", n_selected > 0);
-  gtk_widget_action_set_enabled (widget, "graph.cut", n_selected > 0);
+                                 n_selected > 0 || n_notes > 0 || self->selected_link != NULL);
+  gtk_widget_action_set_enabled (widget, "graph.duplicate", n_selected + n_notes > 0);
+  gtk_widget_action_set_enabled (widget, "graph.copy", n_selected + n_notes > 0);
+  gtk_widget_action_set_enabled (widget, "graph.cut", n_selected + n_notes > 0);
   gtk_widget_action_set_enabled (widget, "graph.paste", has_flow);
   gtk_widget_action_set_enabled (widget, "graph.select-all", has_flow && self->cards->len > 0);
   gtk_widget_action_set_enabled (widget, "graph.connect-to", n_selected == 1);
-  gtk_widget_action_set_enabled (widget, "graph.rename", n_selected == 1);
+  gtk_widget_action_set_enabled (widget, "graph.rename",
+                                 n_selected == 1 || (n_selected == 0 && n_notes == 1));
+  gtk_widget_action_set_enabled (widget, "graph.tidy-up", has_flow && self->cards->len > 0);
+  _conduit_graph_view_update_note_actions (self);
   gtk_widget_action_set_enabled (widget, "graph.toggle-disabled", n_selected > 0);
   gtk_widget_action_set_enabled (widget, "graph.link", has_flow);
   gtk_widget_action_set_enabled (widget, "graph.undo",
@@ -611,8 +641,46 @@ _conduit_graph_view_update_actions (ConduitGraphView *self)
                                    && conduit_undo_stack_get_can_redo (self->undo_stack));
 }
 
+/* The menu of a right-click on a note. */
+GMenuModel *
+_conduit_graph_view_build_note_menu (void)
+{
+  static const struct { const char *id; const char *label; } colors[] = {
+    { "yellow", N_("Yellow") }, { "orange", N_("Orange") }, { "red", N_("Red") },
+    { "purple", N_("Purple") }, { "blue", N_("Blue") }, { "green", N_("Green") },
+    { "grey", N_("Grey") },
+  };
+  GMenu *menu = g_menu_new ();
+  g_autoptr(GMenu) palette = g_menu_new ();
+
+  g_menu_append (menu, _("_Edit Text"), "graph.edit-note");
+  for (guint i = 0; i < G_N_ELEMENTS (colors); i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (_(colors[i].label), NULL);
+
+      g_menu_item_set_action_and_target (item, "graph.note-color", "s", colors[i].id);
+      g_menu_append_item (palette, item);
+    }
+  g_menu_append_submenu (menu, _("C_olour"), G_MENU_MODEL (palette));
+  g_menu_append (menu, _("D_uplicate"), "graph.duplicate");
+  g_menu_append (menu, _("_Copy"), "graph.copy");
+  g_menu_append (menu, _("_Delete"), "graph.delete");
+  return G_MENU_MODEL (menu);
+}
+
 GMenuModel *
 _conduit_graph_view_build_context_menu (gboolean on_node)
+{
+  return _conduit_graph_view_build_canvas_menu (on_node, FALSE, 0, 0);
+}
+
+/* The menu of a right-click on a card, or on empty canvas at (x, y) in canvas units (where
+ * Add Note puts the note). */
+GMenuModel *
+_conduit_graph_view_build_canvas_menu (gboolean on_node,
+                                       gboolean has_point,
+                                       double   x,
+                                       double   y)
 {
   GMenu *menu = g_menu_new ();
 
@@ -629,7 +697,17 @@ _conduit_graph_view_build_context_menu (gboolean on_node)
     }
   else
     {
+      if (has_point)
+        {
+          g_autoptr(GMenuItem) item = g_menu_item_new (_("Add _Note"), NULL);
+
+          g_menu_item_set_action_and_target (item, "graph.add-note-at", "(dd)", x, y);
+          g_menu_append_item (menu, item);
+        }
+      else
+        g_menu_append (menu, _("Add _Note"), "graph.add-note");
       g_menu_append (menu, _("_Paste"), "graph.paste");
+      g_menu_append (menu, _("_Tidy Up"), "graph.tidy-up");
       g_menu_append (menu, _("Select _All"), "graph.select-all");
       g_menu_append (menu, _("Zoom to _Fit"), "graph.zoom-fit");
     }
@@ -646,6 +724,8 @@ action_activate (GtkWidget  *widget,
 
   if (node != NULL)
     _conduit_graph_view_emit_node_activated (self, node);
+  else
+    _conduit_graph_view_edit_focused_note (self);
 }
 
 static void

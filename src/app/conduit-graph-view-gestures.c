@@ -45,24 +45,26 @@ link_at (ConduitGraphView *self,
   for (guint i = self->handles->len; i > 0; i--)
     {
       ConduitLink *link = conduit_graph_link_get_link (g_ptr_array_index (self->handles, i - 1));
-      double ends[4], c[4], px, py, prev_x, prev_y;
+      double px, py, prev_x, prev_y;
       graphene_rect_t bounds;
+      LinkRoute route;
+      guint samples;
 
-      if (!_conduit_graph_view_link_ends (self, link, ends))
+      if (!_conduit_graph_view_link_route (self, link, &route))
         continue;
-      _conduit_graph_view_curve_controls (ends, c);
-      bounds = _conduit_graph_view_curve_bounds (ends, c);
+      bounds = _conduit_graph_view_route_bounds (&route);
       graphene_rect_inset (&bounds, -tolerance, -tolerance);
       if (!graphene_rect_contains_point (&bounds, &GRAPHENE_POINT_INIT (cx, cy)))
         continue;
 
-      prev_x = ends[0];
-      prev_y = ends[1];
-      for (guint s = 1; s <= 24; s++)
+      prev_x = route.p[0];
+      prev_y = route.p[1];
+      samples = 24 * route.n_segments;
+      for (guint s = 1; s <= samples; s++)
         {
           double vx, vy, wx, wy, t, len2, dist;
 
-          _conduit_graph_view_curve_point (ends, c, s / 24.0, &px, &py);
+          _conduit_graph_view_route_point (&route, (double)s / samples, &px, &py);
           vx = px - prev_x; vy = py - prev_y;
           wx = cx - prev_x; wy = cy - prev_y;
           len2 = vx * vx + vy * vy;
@@ -304,6 +306,13 @@ conduit_graph_view_drag_begin (ConduitGraphView *self,
       return TRUE;
     }
 
+  {
+    GtkWidget *note = pick_canvas_child (self, x, y, CONDUIT_TYPE_GRAPH_NOTE);
+
+    if (note != NULL)
+      return _conduit_graph_view_note_drag_begin (self, note, x, y, modifiers);
+  }
+
   if ((handle = pick_canvas_child (self, x, y, CONDUIT_TYPE_GRAPH_LINK)))
     {
       conduit_graph_view_select_link (self,
@@ -364,6 +373,14 @@ update_rubber_band (ConduitGraphView *self)
       if (graphene_rect_intersection (&rect, &band, NULL))
         _conduit_graph_view_set_node_selected (self, conduit_graph_node_get_node (card), TRUE);
     }
+  for (guint i = 0; i < self->note_widgets->len; i++)
+    {
+      ConduitNote *note = conduit_graph_note_get_note (g_ptr_array_index (self->note_widgets, i));
+      graphene_rect_t rect = _conduit_graph_view_note_canvas_rect (note);
+
+      if (graphene_rect_intersection (&rect, &band, NULL))
+        _conduit_graph_view_set_note_selected (self, note, TRUE);
+    }
   _conduit_graph_view_selection_changed (self);
 }
 
@@ -394,12 +411,19 @@ conduit_graph_view_drag_update (ConduitGraphView *self,
       for (guint i = 0; i < self->drag_origins->len; i++)
         {
           Origin *origin = &g_array_index (self->drag_origins, Origin, i);
+          double x = _conduit_graph_view_snap (self, origin->x + offset_x / zoom);
+          double y = _conduit_graph_view_snap (self, origin->y + offset_y / zoom);
 
-          conduit_node_set_position (origin->node,
-                                     _conduit_graph_view_snap (self, origin->x + offset_x / zoom),
-                                     _conduit_graph_view_snap (self, origin->y + offset_y / zoom));
+          if (origin->note != NULL)
+            conduit_note_set_position (origin->note, x, y);
+          else
+            conduit_node_set_position (origin->node, x, y);
         }
       conduit_undo_stack_end_preview (self->undo_stack);
+      break;
+
+    case DRAG_NOTE_RESIZE:
+      _conduit_graph_view_note_resize_update (self, offset_x, offset_y);
       break;
 
     case DRAG_CONNECT:
@@ -520,7 +544,10 @@ put_back_dragged_nodes (ConduitGraphView *self)
     {
       Origin *origin = &g_array_index (self->drag_origins, Origin, i);
 
-      conduit_node_set_position (origin->node, origin->x, origin->y);
+      if (origin->note != NULL)
+        conduit_note_set_position (origin->note, origin->x, origin->y);
+      else
+        conduit_node_set_position (origin->node, origin->x, origin->y);
     }
   conduit_undo_stack_end_preview (self->undo_stack);
 }
@@ -546,8 +573,24 @@ conduit_graph_view_drag_end (ConduitGraphView *self,
           for (guint i = 0; i < self->drag_origins->len; i++)
             {
               Origin *origin = &g_array_index (self->drag_origins, Origin, i);
-              double x = conduit_node_get_x (origin->node);
-              double y = conduit_node_get_y (origin->node);
+              double x, y;
+
+              if (origin->note != NULL)
+                {
+                  ConduitNote *note = origin->note;
+
+                  x = conduit_note_get_x (note);
+                  y = conduit_note_get_y (note);
+                  conduit_undo_stack_begin_preview (self->undo_stack);
+                  conduit_note_set_position (note, origin->x, origin->y);
+                  conduit_undo_stack_end_preview (self->undo_stack);
+                  conduit_undo_stack_set_note_box (self->undo_stack, note, x, y,
+                                                   conduit_note_get_width (note),
+                                                   conduit_note_get_height (note));
+                  continue;
+                }
+              x = conduit_node_get_x (origin->node);
+              y = conduit_node_get_y (origin->node);
 
               conduit_undo_stack_begin_preview (self->undo_stack);
               conduit_node_set_position (origin->node, origin->x, origin->y);
@@ -573,6 +616,10 @@ conduit_graph_view_drag_end (ConduitGraphView *self,
 
     case DRAG_RUBBER_BAND:
       g_clear_pointer (&self->rubber_base, g_ptr_array_unref);
+      break;
+
+    case DRAG_NOTE_RESIZE:
+      _conduit_graph_view_note_resize_end (self, moved);
       break;
 
     case DRAG_MINIMAP:
@@ -645,6 +692,8 @@ on_drag_cancel (GtkGesture       *gesture,
     _conduit_graph_view_end_connection (self);
   if (self->drag_mode == DRAG_MOVE)
     put_back_dragged_nodes (self);
+  if (self->drag_mode == DRAG_NOTE_RESIZE)
+    _conduit_graph_view_note_resize_end (self, FALSE);
   g_array_set_size (self->drag_origins, 0);
   self->drag_mode = DRAG_NONE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -657,16 +706,39 @@ conduit_graph_view_click (ConduitGraphView *self,
                           double            x,
                           double            y)
 {
-  GtkWidget *card;
+  GtkWidget *card, *note;
 
   g_return_if_fail (CONDUIT_IS_GRAPH_VIEW (self));
 
   card = pick_canvas_child (self, x, y, CONDUIT_TYPE_GRAPH_NODE);
+  note = card ? NULL : pick_canvas_child (self, x, y, CONDUIT_TYPE_GRAPH_NOTE);
+
+  if (note != NULL && button == GDK_BUTTON_SECONDARY)
+    {
+      g_autoptr(GMenuModel) menu = _conduit_graph_view_build_note_menu ();
+      ConduitNote *model = conduit_graph_note_get_note (CONDUIT_GRAPH_NOTE (note));
+
+      if (!conduit_graph_note_get_selected (CONDUIT_GRAPH_NOTE (note)))
+        {
+          conduit_graph_view_select_node (self, NULL);
+          _conduit_graph_view_set_note_selected (self, model, TRUE);
+          _conduit_graph_view_selection_changed (self);
+        }
+      _conduit_graph_view_show_popover (self, gtk_popover_menu_new_from_model (menu), x, y, 1, 1);
+      return;
+    }
+
+  if (note != NULL && button == GDK_BUTTON_PRIMARY && n_press == 2)
+    {
+      conduit_graph_note_begin_edit (CONDUIT_GRAPH_NOTE (note));
+      return;
+    }
 
   if (button == GDK_BUTTON_SECONDARY)
     {
       g_autoptr(GMenuModel) menu = NULL;
       ConduitLink *link = card ? NULL : link_at (self, x, y);
+      double cx, cy;
 
       if (card != NULL)
         {
@@ -684,7 +756,11 @@ conduit_graph_view_click (ConduitGraphView *self,
           g_menu_append (G_MENU (menu), _("_Delete Link"), "graph.delete");
         }
       else
-        menu = _conduit_graph_view_build_context_menu (card != NULL);
+        {
+          conduit_graph_viewport_to_canvas (self->viewport, x, y, &cx, &cy);
+          menu = _conduit_graph_view_build_canvas_menu (card != NULL, card == NULL, round (cx),
+                                                        round (cy));
+        }
       _conduit_graph_view_show_popover (self, gtk_popover_menu_new_from_model (menu), x, y, 1, 1);
       return;
     }

@@ -9,6 +9,7 @@
 
 #include "conduit-graph-link.h"
 #include "conduit-graph-node.h"
+#include "conduit-graph-note.h"
 #include "conduit-graph-port.h"
 #include "conduit-graph-view.h"
 
@@ -35,6 +36,8 @@ G_BEGIN_DECLS
 /* Below this zoom a card's text is too small to read, so cards are drawn as plain shapes:
  * a tenth of the cost when a hundred of them are on screen. */
 #define DETAIL_ZOOM     0.5
+/* Flows with more steps than this keep cards hidden until first on screen (on_nodes_changed) */
+#define LAZY_CARDS      200
 
 typedef enum
 {
@@ -45,6 +48,7 @@ typedef enum
   DRAG_RECONNECT,
   DRAG_RUBBER_BAND,
   DRAG_MINIMAP,
+  DRAG_NOTE_RESIZE,
 } DragMode;
 
 typedef struct
@@ -58,6 +62,7 @@ typedef struct
 {
   ConduitNode *node;
   double       x, y;
+  ConduitNote *note;   /* instead of node, for a sticky note moved with the selection */
 } Origin;
 
 /* Where a link's ends sit on its cards, found once per change of the links rather than
@@ -66,7 +71,20 @@ typedef struct
 {
   ConduitNode *from, *to;
   double       from_x, from_y, to_x, to_y;   /* offsets from the cards' corners */
+  double       from_above, from_below;       /* how far the source's other output ports reach */
 } LinkEnds;
+
+/* The half-size of a port dot's box that a link must not cross, in canvas units. */
+#define PORT_CLEARANCE  8.0
+
+/* A link's curve: one cubic Bézier segment, or up to three when it must go round the other
+ * ports of its source's output column. */
+#define MAX_ROUTE_SEGMENTS 3
+typedef struct
+{
+  guint  n_segments;
+  double p[2 + 6 * MAX_ROUTE_SEGMENTS];  /* the start, then each segment's two controls and end */
+} LinkRoute;
 
 struct _ConduitGraphView
 {
@@ -83,6 +101,11 @@ struct _ConduitGraphView
   GPtrArray                *handles;        /* of ConduitGraphLink, in flow order */
   GHashTable               *handle_of_link; /* ConduitLink → ConduitGraphLink */
   GListStore               *selection;      /* of ConduitNode */
+  GPtrArray                *note_widgets;   /* of ConduitGraphNote, in flow order */
+  GHashTable               *widget_of_note; /* ConduitNote → ConduitGraphNote */
+  GPtrArray                *selected_notes; /* of ConduitNote, referenced */
+  ConduitNote              *resizing;       /* DRAG_NOTE_RESIZE: the note, and its old box */
+  double                    resize_box[4];
   ConduitLink              *selected_link;
   ConduitNode              *reported_selected;
 
@@ -97,6 +120,11 @@ struct _ConduitGraphView
   graphene_rect_t           minimap_bounds; /* the canvas area the minimap shows */
   graphene_rect_t           graph_bounds;
   gboolean                  graph_bounds_valid;
+
+  /* cards drawn once into a texture at the current zoom (see snapshot_cards ()) */
+  GHashTable               *card_textures;  /* ConduitGraphNode → CardTexture */
+  double                    last_snapshot_zoom;
+  gboolean                  card_cache_off;
 
   /* colours from the style, for what cairo draws */
   GdkRGBA                   link_color;
@@ -191,6 +219,64 @@ void
 _conduit_graph_view_emit_node_activated (ConduitGraphView *self,
                                          ConduitNode      *node);;
 
+void
+_conduit_graph_view_card_texture_free (gpointer data);
+void
+_conduit_graph_view_set_card_cache (ConduitGraphView *self,
+                                    gboolean          enabled);
+gboolean
+_conduit_graph_view_use_images (ConduitGraphView *self);
+
+/* conduit-graph-view-notes.c: sticky notes */
+void
+_conduit_graph_view_notes_init (ConduitGraphView *self);
+void
+_conduit_graph_view_notes_finalize (ConduitGraphView *self);
+void
+_conduit_graph_view_notes_attach (ConduitGraphView *self);
+void
+_conduit_graph_view_notes_detach (ConduitGraphView *self);
+void
+_conduit_graph_view_place_notes (ConduitGraphView      *self,
+                                 const graphene_rect_t *visible,
+                                 double                 zoom);
+void
+_conduit_graph_view_snapshot_notes (ConduitGraphView *self,
+                                    GtkSnapshot      *snapshot);
+graphene_rect_t
+_conduit_graph_view_note_canvas_rect (ConduitNote *note);
+void
+_conduit_graph_view_set_note_selected (ConduitGraphView *self,
+                                       ConduitNote      *note,
+                                       gboolean          selected);
+void
+_conduit_graph_view_clear_note_selection (ConduitGraphView *self);
+GPtrArray *
+_conduit_graph_view_dup_selected_notes (ConduitGraphView *self);
+gboolean
+_conduit_graph_view_note_drag_begin (ConduitGraphView *self,
+                                     GtkWidget        *picked,
+                                     double            x,
+                                     double            y,
+                                     GdkModifierType   modifiers);
+void
+_conduit_graph_view_note_resize_update (ConduitGraphView *self,
+                                        double            offset_x,
+                                        double            offset_y);
+void
+_conduit_graph_view_note_resize_end (ConduitGraphView *self,
+                                     gboolean          moved);
+gboolean
+_conduit_graph_view_edit_focused_note (ConduitGraphView *self);
+void
+_conduit_graph_view_class_notes_init (GtkWidgetClass *widget_class);
+void
+_conduit_graph_view_update_note_actions (ConduitGraphView *self);
+
+/* conduit-graph-view-layout.c: Tidy Up */
+void
+_conduit_graph_view_class_layout_init (GtkWidgetClass *widget_class);
+
 /* conduit-graph-view-links.c: link geometry, the chunk cache, drawing */
 void
 _conduit_graph_view_chunk_free (Chunk *chunk);
@@ -201,6 +287,25 @@ _conduit_graph_view_link_ends (ConduitGraphView *self,
 void
 _conduit_graph_view_curve_controls (const double ends[4],
                                     double       controls[4]);
+gboolean
+_conduit_graph_view_link_route (ConduitGraphView *self,
+                                ConduitLink      *link,
+                                LinkRoute        *route);
+void
+_conduit_graph_view_route_from_ends (const double  ends[4],
+                                     double        above,
+                                     double        below,
+                                     LinkRoute    *route);
+void
+_conduit_graph_view_route_point (const LinkRoute *route,
+                                 double           t,
+                                 double          *x,
+                                 double          *y);
+graphene_rect_t
+_conduit_graph_view_route_bounds (const LinkRoute *route);
+void
+_conduit_graph_view_route_path (const LinkRoute *route,
+                                cairo_t         *cr);
 void
 _conduit_graph_view_curve_point (const double ends[4],
                                  const double c[4],
@@ -256,6 +361,13 @@ void
 _conduit_graph_view_update_actions (ConduitGraphView *self);
 GMenuModel *
 _conduit_graph_view_build_context_menu (gboolean on_node);
+GMenuModel *
+_conduit_graph_view_build_canvas_menu (gboolean on_node,
+                                       gboolean has_point,
+                                       double   x,
+                                       double   y);
+GMenuModel *
+_conduit_graph_view_build_note_menu (void);
 void
 _conduit_graph_view_class_actions_init (GtkWidgetClass *widget_class);;
 
@@ -303,5 +415,10 @@ gboolean          conduit_graph_view_get_port_point    (ConduitGraphView *self,
                                                         double           *y);
 GtkPopover       *conduit_graph_view_get_popover       (ConduitGraphView *self);
 guint             conduit_graph_view_get_n_shown_cards (ConduitGraphView *self);
+ConduitGraphNote *conduit_graph_view_get_note_widget   (ConduitGraphView *self,
+                                                        ConduitNote      *note);
+ConduitNote      *conduit_graph_view_add_note_at       (ConduitGraphView *self,
+                                                        double            x,
+                                                        double            y);
 
 G_END_DECLS

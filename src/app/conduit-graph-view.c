@@ -120,6 +120,17 @@ _conduit_graph_view_get_graph_bounds (ConduitGraphView *self)
           else
             graphene_rect_union (&self->graph_bounds, &rect, &self->graph_bounds);
         }
+      /* notes count too: fitting the flow shows them, and the overview map has them */
+      for (guint i = 0; i < self->note_widgets->len; i++)
+        {
+          ConduitNote *note = conduit_graph_note_get_note (g_ptr_array_index (self->note_widgets, i));
+          graphene_rect_t rect = _conduit_graph_view_note_canvas_rect (note);
+
+          if (i == 0 && self->cards->len == 0)
+            self->graph_bounds = rect;
+          else
+            graphene_rect_union (&self->graph_bounds, &rect, &self->graph_bounds);
+        }
       self->graph_bounds_valid = TRUE;
     }
   return &self->graph_bounds;
@@ -193,6 +204,7 @@ _conduit_graph_view_clear_selection_quietly (ConduitGraphView *self)
         conduit_graph_node_set_selected (card, FALSE);
     }
   g_list_store_remove_all (self->selection);
+  _conduit_graph_view_clear_note_selection (self);
 }
 
 void
@@ -361,6 +373,7 @@ destroy_card (ConduitGraphView *self,
   if (g_list_store_find (self->selection, node, &position))
     g_list_store_remove (self->selection, position);
   g_hash_table_remove (self->card_of_node, node);
+  g_hash_table_remove (self->card_textures, card);
   if (self->renaming == node)
     self->renaming = NULL;
   gtk_widget_unparent (GTK_WIDGET (card));
@@ -388,6 +401,13 @@ on_nodes_changed (ConduitGraphView *self,
 
       gtk_widget_insert_after (card, GTK_WIDGET (self), sibling);
       gtk_widget_set_child_visible (card, FALSE);
+      /* In a big flow a card stays hidden until it is first on screen: GTK computes the style
+       * of every visible widget, a card and its dozen labels and ports, before the first
+       * frame, and for 1,000 cards that was more than half of the time to show the flow
+       * (bench/canvas). A hidden card is out of the accessibility tree until then; Tab and
+       * the connect menu still reach it (reveal_card shows it). */
+      if (self->cards->len + added > LAZY_CARDS)
+        gtk_widget_set_visible (card, FALSE);
       g_ptr_array_insert (self->cards, position + i, card);
       check_node (self, node);
       sibling = card;
@@ -502,6 +522,7 @@ disconnect_document (ConduitGraphView *self)
     {
       g_signal_handlers_disconnect_by_data (conduit_flow_get_nodes (self->flow), self);
       g_signal_handlers_disconnect_by_data (conduit_flow_get_links (self->flow), self);
+      _conduit_graph_view_notes_detach (self);
       on_links_changed (self, 0, self->handles->len, 0, conduit_flow_get_links (self->flow));
       on_nodes_changed (self, 0, self->cards->len, 0, conduit_flow_get_nodes (self->flow));
     }
@@ -544,6 +565,7 @@ conduit_graph_view_set_document (ConduitGraphView *self,
       links = conduit_flow_get_links (self->flow);
       on_nodes_changed (self, 0, 0, g_list_model_get_n_items (nodes), nodes);
       on_links_changed (self, 0, 0, g_list_model_get_n_items (links), links);
+      _conduit_graph_view_notes_attach (self);
       g_signal_connect_object (nodes, "items-changed", G_CALLBACK (on_nodes_changed), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (links, "items-changed", G_CALLBACK (on_links_changed), self,
@@ -649,6 +671,8 @@ _conduit_graph_view_place_child (GtkWidget *child,
 {
   GskTransform *transform;
 
+  if (!gtk_widget_get_visible (child))
+    gtk_widget_set_visible (child, TRUE);
   gtk_widget_set_child_visible (child, TRUE);
   transform = gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (x, y));
   transform = gsk_transform_scale (transform, zoom, zoom);
@@ -778,6 +802,7 @@ conduit_graph_view_size_allocate (GtkWidget *widget,
     }
 
   _conduit_graph_view_place_handles (self, &visible, zoom);
+  _conduit_graph_view_place_notes (self, &visible, zoom);
 
   if (self->popover != NULL)
     gtk_popover_present (GTK_POPOVER (self->popover));
@@ -817,6 +842,7 @@ _conduit_graph_view_reveal_card (ConduitGraphView *self,
     conduit_graph_viewport_set_origin (self->viewport,
                                        rect.origin.x + (rect.size.width - visible.size.width) / 2,
                                        rect.origin.y + (rect.size.height - visible.size.height) / 2);
+  gtk_widget_set_visible (GTK_WIDGET (card), TRUE);
   gtk_widget_set_child_visible (GTK_WIDGET (card), TRUE);
 }
 
@@ -1063,9 +1089,10 @@ conduit_graph_view_focus (GtkWidget        *widget,
   /* Tab goes through the cards in flow order, then the links, even those off-screen */
   g_ptr_array_extend (order, self->cards, NULL, NULL);
   g_ptr_array_extend (order, self->handles, NULL, NULL);
+  g_ptr_array_extend (order, self->note_widgets, NULL, NULL);
 
   if (focus_child != NULL && !CONDUIT_IS_GRAPH_NODE (focus_child)
-      && !CONDUIT_IS_GRAPH_LINK (focus_child))
+      && !CONDUIT_IS_GRAPH_LINK (focus_child) && !CONDUIT_IS_GRAPH_NOTE (focus_child))
     return gtk_widget_child_focus (focus_child, direction);
 
   if (focus_child != NULL)
@@ -1103,6 +1130,18 @@ conduit_graph_view_focus (GtkWidget        *widget,
 
   if (CONDUIT_IS_GRAPH_NODE (next))
     _conduit_graph_view_reveal_card (self, CONDUIT_GRAPH_NODE (next));
+  else if (CONDUIT_IS_GRAPH_NOTE (next))
+    {
+      ConduitNote *note = conduit_graph_note_get_note (CONDUIT_GRAPH_NOTE (next));
+      graphene_rect_t rect = _conduit_graph_view_note_canvas_rect (note);
+      graphene_rect_t visible = _conduit_graph_view_visible_canvas_rect (self);
+
+      if (!graphene_rect_contains_rect (&visible, &rect))
+        conduit_graph_viewport_set_origin (self->viewport,
+                                           rect.origin.x + (rect.size.width - visible.size.width) / 2,
+                                           rect.origin.y + (rect.size.height - visible.size.height) / 2);
+      gtk_widget_set_child_visible (next, TRUE);
+    }
   else
     {
       ConduitLink *link = conduit_graph_link_get_link (CONDUIT_GRAPH_LINK (next));
@@ -1131,6 +1170,17 @@ conduit_graph_view_set_focus_child (GtkWidget *widget,
 
       if (!_conduit_graph_view_is_selected (self, node))
         conduit_graph_view_select_node (self, node);
+    }
+  else if (child != NULL && CONDUIT_IS_GRAPH_NOTE (child) && self->drag_mode == DRAG_NONE)
+    {
+      ConduitNote *note = conduit_graph_note_get_note (CONDUIT_GRAPH_NOTE (child));
+
+      if (!conduit_graph_note_get_selected (CONDUIT_GRAPH_NOTE (child)))
+        {
+          conduit_graph_view_select_node (self, NULL);
+          _conduit_graph_view_set_note_selected (self, note, TRUE);
+          _conduit_graph_view_selection_changed (self);
+        }
     }
   else if (child != NULL && CONDUIT_IS_GRAPH_LINK (child) && self->drag_mode == DRAG_NONE)
     {
@@ -1166,6 +1216,8 @@ conduit_graph_view_dispose (GObject *object)
   _conduit_graph_view_end_connection (self);
   disconnect_document (self);
   g_clear_object (&self->viewport);
+  if (self->card_textures != NULL)
+    g_hash_table_remove_all (self->card_textures);
 
   G_OBJECT_CLASS (conduit_graph_view_parent_class)->dispose (object);
 }
@@ -1184,6 +1236,8 @@ conduit_graph_view_finalize (GObject *object)
   g_clear_pointer (&self->links_of_node, g_hash_table_unref);
   g_clear_pointer (&self->link_ends, g_hash_table_unref);
   g_clear_pointer (&self->shown_handles, g_ptr_array_unref);
+  _conduit_graph_view_notes_finalize (self);
+  g_clear_pointer (&self->card_textures, g_hash_table_unref);
   g_clear_pointer (&self->minimap_node, gsk_render_node_unref);
   g_clear_pointer (&self->drag_origins, g_array_unref);
   g_clear_pointer (&self->rubber_base, g_ptr_array_unref);
@@ -1289,6 +1343,8 @@ conduit_graph_view_class_init (ConduitGraphViewClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   _conduit_graph_view_class_actions_init (widget_class);
+  _conduit_graph_view_class_notes_init (widget_class);
+  _conduit_graph_view_class_layout_init (widget_class);
 
   gtk_widget_class_set_css_name (widget_class, "graphview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -1316,6 +1372,9 @@ conduit_graph_view_init (ConduitGraphView *self)
   self->drag_origins = g_array_new (FALSE, FALSE, sizeof (Origin));
   self->link_ends = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->shown_handles = g_ptr_array_new ();
+  _conduit_graph_view_notes_init (self);
+  self->card_textures = g_hash_table_new_full (NULL, NULL, NULL,
+                                               _conduit_graph_view_card_texture_free);
 
   g_signal_connect_object (self->viewport, "changed", G_CALLBACK (on_viewport_changed), self,
                            G_CONNECT_SWAPPED);

@@ -39,6 +39,9 @@ ConduitNode          *conduit_graph_view_add_node_at         (ConduitGraphView *
                                                               double            x,
                                                               double            y);
 void                  conduit_graph_view_zoom_to_fit         (ConduitGraphView *self);
+ConduitNote          *conduit_graph_view_add_note            (ConduitGraphView *self);
+GPtrArray            *conduit_graph_view_dup_selected_notes  (ConduitGraphView *self);
+void                  conduit_graph_view_tidy_up             (ConduitGraphView *self);
 gboolean              conduit_graph_view_get_snap_to_grid    (ConduitGraphView *self);
 void                  conduit_graph_view_set_snap_to_grid    (ConduitGraphView *self,
                                                               gboolean          snap);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "conduit-undo-stack.h"
 
@@ -43,6 +44,11 @@ typedef enum
   COMMAND_SET_FLOW_PROPERTY,
   COMMAND_SET_DISABLED,
   COMMAND_SET_PINNED,
+  COMMAND_ADD_NOTE,
+  COMMAND_REMOVE_NOTE,
+  COMMAND_SET_NOTE_BOX,
+  COMMAND_SET_NOTE_TEXT,
+  COMMAND_SET_NOTE_COLOR,
 } CommandKind;
 
 typedef struct
@@ -50,10 +56,12 @@ typedef struct
   CommandKind  kind;
   ConduitNode *node;       /* node commands */
   ConduitLink *link;       /* link commands */
+  ConduitNote *note;       /* note commands */
   GPtrArray   *links;      /* COMMAND_REMOVE_NODE: the links that went with the node */
   guint        position;   /* COMMAND_*_NODE: index in the flow's node list */
   char        *key;        /* setting key or flow property name */
   double       old_x, old_y, new_x, new_y;
+  double       old_w, old_h, new_w, new_h;   /* COMMAND_SET_NOTE_BOX */
   char        *old_text, *new_text;
   JsonNode    *old_value, *new_value;
   gboolean     new_flag;   /* COMMAND_SET_DISABLED; the old state is its opposite */
@@ -102,6 +110,7 @@ command_free (Command *command)
 {
   g_clear_object (&command->node);
   g_clear_object (&command->link);
+  g_clear_object (&command->note);
   g_clear_pointer (&command->links, g_ptr_array_unref);
   g_free (command->key);
   g_free (command->old_text);
@@ -507,6 +516,35 @@ command_apply (ConduitUndoStack *self,
       conduit_node_set_pinned (command->node, forward ? command->new_value : command->old_value);
       break;
 
+    case COMMAND_ADD_NOTE:
+    case COMMAND_REMOVE_NOTE:
+      if ((command->kind == COMMAND_ADD_NOTE) == forward)
+        conduit_flow_insert_note (flow, command->position, command->note);
+      else
+        conduit_flow_remove_note (flow, command->note);
+      break;
+
+    case COMMAND_SET_NOTE_BOX:
+      if (forward)
+        {
+          conduit_note_set_position (command->note, command->new_x, command->new_y);
+          conduit_note_set_size (command->note, command->new_w, command->new_h);
+        }
+      else
+        {
+          conduit_note_set_position (command->note, command->old_x, command->old_y);
+          conduit_note_set_size (command->note, command->old_w, command->old_h);
+        }
+      break;
+
+    case COMMAND_SET_NOTE_TEXT:
+      conduit_note_set_text (command->note, forward ? command->new_text : command->old_text);
+      break;
+
+    case COMMAND_SET_NOTE_COLOR:
+      conduit_note_set_color (command->note, forward ? command->new_text : command->old_text);
+      break;
+
     default:
       g_assert_not_reached ();
     }
@@ -531,11 +569,17 @@ command_merges (Command *into,
     case COMMAND_SET_NOTES:
     case COMMAND_SET_MAPPING:
       return into->node == command->node;
+    case COMMAND_SET_NOTE_TEXT:
+      return into->note == command->note;
     case COMMAND_ADD_NODE:
     case COMMAND_REMOVE_NODE:
     case COMMAND_ADD_LINK:
     case COMMAND_REMOVE_LINK:
     case COMMAND_MOVE_NODE:
+    case COMMAND_ADD_NOTE:
+    case COMMAND_REMOVE_NOTE:
+    case COMMAND_SET_NOTE_BOX:
+    case COMMAND_SET_NOTE_COLOR:
     default:
       return FALSE;
     }
@@ -1021,4 +1065,137 @@ conduit_undo_stack_set_pinned (ConduitUndoStack *self,
   else
     label = g_strdup_printf (_("Edit pinned data of “%s”"), node_name (node));
   push (self, command, label);
+}
+
+/* Notes: what the first words of a note are, for a menu item such as "Undo Delete Note “Call
+ * Anna…”". */
+static char *
+note_name (ConduitNote *note)
+{
+  const char *text = conduit_note_get_text (note);
+  const char *end = strchr (text, '\n');
+  g_autofree char *line = end ? g_strndup (text, end - text) : g_strdup (text);
+
+  if (g_utf8_strlen (line, -1) > 24)
+    {
+      g_autofree char *cut = g_utf8_substring (line, 0, 24);
+
+      return g_strconcat (cut, "…", NULL);
+    }
+  return g_steal_pointer (&line);
+}
+
+void
+conduit_undo_stack_add_note (ConduitUndoStack *self,
+                             ConduitNote      *note)
+{
+  Command *command;
+
+  g_return_if_fail (CONDUIT_IS_UNDO_STACK (self));
+  g_return_if_fail (CONDUIT_IS_NOTE (note));
+
+  command = command_new (COMMAND_ADD_NOTE);
+  command->note = g_object_ref (note);
+  command->position = g_list_model_get_n_items (conduit_flow_get_notes (self->flow));
+  push (self, command, _("Add Note"));
+}
+
+void
+conduit_undo_stack_remove_note (ConduitUndoStack *self,
+                                ConduitNote      *note)
+{
+  g_autofree char *label = NULL;
+  g_autofree char *name = NULL;
+  Command *command;
+  guint position;
+
+  g_return_if_fail (CONDUIT_IS_UNDO_STACK (self));
+  g_return_if_fail (CONDUIT_IS_NOTE (note));
+
+  if (!conduit_flow_find_note_position (self->flow, note, &position))
+    return;
+
+  command = command_new (COMMAND_REMOVE_NOTE);
+  command->note = g_object_ref (note);
+  command->position = position;
+  name = note_name (note);
+  label = *name ? g_strdup_printf (_("Delete Note “%s”"), name) : g_strdup (_("Delete Note"));
+  push (self, command, label);
+}
+
+/* Moves and resizes a note in one edit: a drag of its corner changes both. */
+void
+conduit_undo_stack_set_note_box (ConduitUndoStack *self,
+                                 ConduitNote      *note,
+                                 double            x,
+                                 double            y,
+                                 double            width,
+                                 double            height)
+{
+  Command *command;
+  gboolean resized;
+
+  g_return_if_fail (CONDUIT_IS_UNDO_STACK (self));
+  g_return_if_fail (CONDUIT_IS_NOTE (note));
+
+  width = MAX (width, CONDUIT_NOTE_MIN_WIDTH);
+  height = MAX (height, CONDUIT_NOTE_MIN_HEIGHT);
+  resized = width != conduit_note_get_width (note) || height != conduit_note_get_height (note);
+  if (!resized && x == conduit_note_get_x (note) && y == conduit_note_get_y (note))
+    return;
+
+  command = command_new (COMMAND_SET_NOTE_BOX);
+  command->note = g_object_ref (note);
+  command->old_x = conduit_note_get_x (note);
+  command->old_y = conduit_note_get_y (note);
+  command->old_w = conduit_note_get_width (note);
+  command->old_h = conduit_note_get_height (note);
+  command->new_x = x;
+  command->new_y = y;
+  command->new_w = width;
+  command->new_h = height;
+  push (self, command, resized ? _("Resize Note") : _("Move Note"));
+}
+
+/* Typing into a note merges into one step, as typing into a field does. */
+void
+conduit_undo_stack_set_note_text (ConduitUndoStack *self,
+                                  ConduitNote      *note,
+                                  const char       *text)
+{
+  Command *command;
+  const char *old;
+
+  g_return_if_fail (CONDUIT_IS_UNDO_STACK (self));
+  g_return_if_fail (CONDUIT_IS_NOTE (note));
+
+  old = conduit_note_get_text (note);
+  if (g_strcmp0 (old, text ? text : "") == 0)
+    return;
+
+  command = command_new (COMMAND_SET_NOTE_TEXT);
+  command->note = g_object_ref (note);
+  command->old_text = g_strdup (old);
+  command->new_text = g_strdup (text);
+  push (self, command, _("Edit Note"));
+}
+
+void
+conduit_undo_stack_set_note_color (ConduitUndoStack *self,
+                                   ConduitNote      *note,
+                                   const char       *color)
+{
+  Command *command;
+
+  g_return_if_fail (CONDUIT_IS_UNDO_STACK (self));
+  g_return_if_fail (CONDUIT_IS_NOTE (note));
+
+  if (g_strcmp0 (conduit_note_get_color (note), color ? color : "yellow") == 0)
+    return;
+
+  command = command_new (COMMAND_SET_NOTE_COLOR);
+  command->note = g_object_ref (note);
+  command->old_text = g_strdup (conduit_note_get_color (note));
+  command->new_text = g_strdup (color);
+  push (self, command, _("Change Note Colour"));
 }

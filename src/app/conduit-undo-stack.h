@@ -68,5 +68,21 @@ void              conduit_undo_stack_set_disabled      (ConduitUndoStack *self,
 void              conduit_undo_stack_set_pinned        (ConduitUndoStack *self,
                                                         ConduitNode      *node,
                                                         JsonNode         *pinned);
+void              conduit_undo_stack_add_note          (ConduitUndoStack *self,
+                                                        ConduitNote      *note);
+void              conduit_undo_stack_remove_note       (ConduitUndoStack *self,
+                                                        ConduitNote      *note);
+void              conduit_undo_stack_set_note_box      (ConduitUndoStack *self,
+                                                        ConduitNote      *note,
+                                                        double            x,
+                                                        double            y,
+                                                        double            width,
+                                                        double            height);
+void              conduit_undo_stack_set_note_text     (ConduitUndoStack *self,
+                                                        ConduitNote      *note,
+                                                        const char       *text);
+void              conduit_undo_stack_set_note_color    (ConduitUndoStack *self,
+                                                        ConduitNote      *note,
+                                                        const char       *color);
 
 G_END_DECLS

@@ -1113,6 +1113,20 @@ conduit_window_get_tests_pane (ConduitWindow *self)
   return self->tests_pane;
 }
 
+/* Canvas commands in the main menu, where the canvas's own actions cannot be reached from. */
+static void
+canvas_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ConduitWindow *self = CONDUIT_WINDOW (widget);
+  GtkWidget *view = conduit_editor_get_graph_view (self->editor);
+
+  gtk_widget_activate_action (view, g_str_equal (action_name, "win.tidy-up") ? "graph.tidy-up"
+                                                                             : "graph.add-note",
+                              NULL);
+}
+
 /**
  * conduit_window_show_run:
  * @self: a window
@@ -1274,6 +1288,8 @@ conduit_window_class_init (ConduitWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-history", NULL, show_history_action);
   gtk_widget_class_install_action (widget_class, "win.show-run-on-canvas", "x",
                                    show_run_on_canvas_action);
+  gtk_widget_class_install_action (widget_class, "win.add-note", NULL, canvas_action);
+  gtk_widget_class_install_action (widget_class, "win.tidy-up", NULL, canvas_action);
   gtk_widget_class_install_action (widget_class, "win.import-api-description", NULL,
                                    import_api_description_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK,

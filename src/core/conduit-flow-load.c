@@ -246,6 +246,117 @@ read_link (JsonNode   *value,
   return conduit_link_new (from, from_port, to, to_port);
 }
 
+/* Reads a member of two numbers, [x, y] or [width, height]; FALSE (with a problem) when it is
+ * something else. */
+static gboolean
+read_pair (JsonObject *object,
+           const char *member_name,
+           const char *pointer,
+           const char *shape,
+           double      pair[2],
+           GPtrArray  *problems)
+{
+  JsonNode *member = json_object_get_member (object, member_name);
+  g_autofree char *member_pointer = conduit_json_pointer_append (pointer, member_name);
+  JsonArray *array;
+
+  if (member == NULL)
+    return FALSE;
+
+  array = JSON_NODE_HOLDS_ARRAY (member) ? json_node_get_array (member) : NULL;
+  if (array == NULL || json_array_get_length (array) != 2 ||
+      !is_number (json_array_get_element (array, 0)) ||
+      !is_number (json_array_get_element (array, 1)))
+    {
+      conduit_flow_add_problem (problems, member_pointer, NULL,
+                                _("“%s” must be two numbers %s, not %s"), member_name, shape,
+                                conduit_json_node_describe_type (member));
+      return FALSE;
+    }
+
+  pair[0] = json_array_get_double_element (array, 0);
+  pair[1] = json_array_get_double_element (array, 1);
+  return TRUE;
+}
+
+/* A sticky note of the canvas (docs/flow-format.md, "Notes"). */
+static ConduitNote *
+read_note (JsonNode   *value,
+           const char *pointer,
+           GHashTable *seen_ids,
+           GPtrArray  *problems)
+{
+  static const char * const known[] = { "id", "text", "color", "position", "size", NULL };
+  g_autoptr(ConduitNote) note = NULL;
+  guint problems_before = problems->len;
+  JsonObject *object;
+  const char *id, *str;
+  double pair[2];
+
+  if (!JSON_NODE_HOLDS_OBJECT (value))
+    {
+      conduit_flow_add_problem (problems, pointer, NULL, _("a note must be an object, not %s"),
+                                conduit_json_node_describe_type (value));
+      return NULL;
+    }
+
+  object = json_node_get_object (value);
+  id = read_string (object, "id", pointer, TRUE, NULL, problems);
+  check_members (object, pointer, known, _("a note"), NULL, problems);
+  if (id == NULL)
+    return NULL;
+
+  if (g_hash_table_contains (seen_ids, id))
+    {
+      g_autofree char *id_pointer = conduit_json_pointer_append (pointer, "id");
+
+      conduit_flow_add_problem (problems, id_pointer, NULL,
+                                _("duplicate note id “%s” (first used at %s); note ids must be unique"),
+                                id, (const char *)g_hash_table_lookup (seen_ids, id));
+      return NULL;
+    }
+  g_hash_table_insert (seen_ids, g_strdup (id), g_strdup (pointer));
+
+  note = conduit_note_new (id);
+  if ((str = read_string (object, "text", pointer, FALSE, NULL, problems)))
+    conduit_note_set_text (note, str);
+  if ((str = read_string (object, "color", pointer, FALSE, NULL, problems)))
+    {
+      if (conduit_note_color_is_known (str))
+        conduit_note_set_color (note, str);
+      else
+        {
+          g_autofree char *color_pointer = conduit_json_pointer_append (pointer, "color");
+          g_autofree char *known_colors = g_strjoinv (", ", (char **)conduit_note_list_colors ());
+
+          conduit_flow_add_problem (problems, color_pointer, NULL,
+                                    _("note “%s” has unknown colour “%s” (known colours: %s)"),
+                                    id, str, known_colors);
+        }
+    }
+  if (read_pair (object, "position", pointer, "[x, y]", pair, problems))
+    conduit_note_set_position (note, pair[0], pair[1]);
+  if (read_pair (object, "size", pointer, "[width, height]", pair, problems))
+    {
+      if (pair[0] < CONDUIT_NOTE_MIN_WIDTH || pair[1] < CONDUIT_NOTE_MIN_HEIGHT ||
+          pair[0] > 100000 || pair[1] > 100000)
+        {
+          g_autofree char *size_pointer = conduit_json_pointer_append (pointer, "size");
+
+          conduit_flow_add_problem (problems, size_pointer, NULL,
+                                    _("note “%s” must be between %d × %d and 100000 × 100000 "
+                                      "in size"),
+                                    id, CONDUIT_NOTE_MIN_WIDTH, CONDUIT_NOTE_MIN_HEIGHT);
+        }
+      else
+        conduit_note_set_size (note, pair[0], pair[1]);
+    }
+
+  if (problems->len > problems_before)
+    return NULL;
+  return g_steal_pointer (&note);
+}
+
 static void
 locate_problems (GPtrArray  *problems,
                  const char *data,
@@ -357,7 +468,7 @@ conduit_flow_new_from_data (ConduitConnectorRegistry  *registry,
                             GError                   **error)
 {
   static const char * const known[] = { "version", "name", "description", "owner", "nodes",
-                                        "links", NULL };
+                                        "links", "notes", NULL };
   g_autoptr(GPtrArray) problems = NULL;
   g_autoptr(GPtrArray) node_pointers = NULL;
   g_autoptr(GPtrArray) link_pointers = NULL;
@@ -549,6 +660,29 @@ conduit_flow_new_from_data (ConduitConnectorRegistry  *registry,
               conduit_flow_add_link (self, link);
               g_ptr_array_add (link_pointers, g_steal_pointer (&pointer));
             }
+        }
+    }
+
+  member = json_object_get_member (root_object, "notes");
+  if (member != NULL && !JSON_NODE_HOLDS_ARRAY (member))
+    {
+      conduit_flow_add_problem (problems, "/notes", NULL, _("“notes” must be an array, not %s"),
+                   conduit_json_node_describe_type (member));
+    }
+  else if (member != NULL)
+    {
+      g_autoptr(GHashTable) note_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                              g_free);
+      JsonArray *array = json_node_get_array (member);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_autofree char *pointer = g_strdup_printf ("/notes/%u", i);
+          g_autoptr(ConduitNote) note = read_note (json_array_get_element (array, i), pointer,
+                                                   note_ids, problems);
+
+          if (note != NULL)
+            conduit_flow_add_note (self, note);
         }
     }
 

@@ -28,6 +28,7 @@ struct _ConduitFlow
   char       *owner;
   GListStore *nodes;
   GListStore *links;
+  GListStore *notes;      /* of ConduitNote: the canvas's sticky notes, which no run sees */
   GHashTable *nodes_by_id;
 };
 

@@ -63,7 +63,19 @@ conduit_flow_dispose (GObject *object)
         }
     }
 
+  if (self->notes != NULL)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->notes));
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(ConduitNote) note = g_list_model_get_item (G_LIST_MODEL (self->notes), i);
+          g_signal_handlers_disconnect_by_data (note, self);
+        }
+    }
+
   g_clear_pointer (&self->nodes_by_id, g_hash_table_unref);
+  g_clear_object (&self->notes);
   g_clear_object (&self->nodes);
   g_clear_object (&self->links);
 
@@ -168,6 +180,7 @@ conduit_flow_init (ConduitFlow *self)
 {
   self->nodes = g_list_store_new (CONDUIT_TYPE_NODE);
   self->links = g_list_store_new (CONDUIT_TYPE_LINK);
+  self->notes = g_list_store_new (CONDUIT_TYPE_NOTE);
   self->nodes_by_id = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
@@ -688,6 +701,151 @@ conduit_flow_list_credential_ids (ConduitFlow              *self,
 /* Saving                                                                                      */
 
 /**
+ * conduit_flow_get_notes:
+ * @self: a flow
+ *
+ * Returns: (transfer none): a #GListModel of #ConduitNote, the canvas's sticky notes, in file
+ *   order (later ones lie on top)
+ */
+GListModel *
+conduit_flow_get_notes (ConduitFlow *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_FLOW (self), NULL);
+  return G_LIST_MODEL (self->notes);
+}
+
+/**
+ * conduit_flow_lookup_note:
+ * @self: a flow
+ * @id: a note id
+ *
+ * Returns: (transfer none) (nullable): the note called @id
+ */
+ConduitNote *
+conduit_flow_lookup_note (ConduitFlow *self,
+                          const char  *id)
+{
+  guint n;
+
+  g_return_val_if_fail (CONDUIT_IS_FLOW (self), NULL);
+
+  /* a flow has a handful of notes: a list walk is enough */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->notes));
+  for (guint i = 0; id != NULL && i < n; i++)
+    {
+      g_autoptr(ConduitNote) note = g_list_model_get_item (G_LIST_MODEL (self->notes), i);
+
+      if (g_str_equal (conduit_note_get_id (note), id))
+        return note;  /* the store keeps its reference */
+    }
+  return NULL;
+}
+
+static void
+on_note_changed (ConduitFlow *self)
+{
+  emit_changed (self);
+}
+
+/**
+ * conduit_flow_insert_note:
+ * @self: a flow
+ * @position: where in the note list (later notes lie on top)
+ * @note: a note whose id is not yet in the flow
+ */
+void
+conduit_flow_insert_note (ConduitFlow *self,
+                          guint        position,
+                          ConduitNote *note)
+{
+  guint n;
+
+  g_return_if_fail (CONDUIT_IS_FLOW (self));
+  g_return_if_fail (CONDUIT_IS_NOTE (note));
+  g_return_if_fail (conduit_flow_lookup_note (self, conduit_note_get_id (note)) == NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->notes));
+  g_signal_connect_swapped (note, "notify", G_CALLBACK (on_note_changed), self);
+  g_list_store_insert (self->notes, MIN (position, n), note);
+  emit_changed (self);
+}
+
+/**
+ * conduit_flow_add_note:
+ * @self: a flow
+ * @note: a note whose id is not yet in the flow
+ */
+void
+conduit_flow_add_note (ConduitFlow *self,
+                       ConduitNote *note)
+{
+  g_return_if_fail (CONDUIT_IS_FLOW (self));
+  conduit_flow_insert_note (self, g_list_model_get_n_items (G_LIST_MODEL (self->notes)), note);
+}
+
+/**
+ * conduit_flow_remove_note:
+ * @self: a flow
+ * @note: a note of the flow
+ */
+void
+conduit_flow_remove_note (ConduitFlow *self,
+                          ConduitNote *note)
+{
+  guint position;
+
+  g_return_if_fail (CONDUIT_IS_FLOW (self));
+  g_return_if_fail (CONDUIT_IS_NOTE (note));
+
+  if (!g_list_store_find (self->notes, note, &position))
+    return;
+
+  g_signal_handlers_disconnect_by_data (note, self);
+  g_list_store_remove (self->notes, position);
+  emit_changed (self);
+}
+
+/**
+ * conduit_flow_find_note_position:
+ * @self: a flow
+ * @note: a note
+ * @position: (out) (optional): its index in the note list
+ *
+ * Returns: %TRUE when @note is in the flow
+ */
+gboolean
+conduit_flow_find_note_position (ConduitFlow *self,
+                                 ConduitNote *note,
+                                 guint       *position)
+{
+  g_return_val_if_fail (CONDUIT_IS_FLOW (self), FALSE);
+  return g_list_store_find (self->notes, note, position);
+}
+
+/**
+ * conduit_flow_dup_unique_note_id:
+ * @self: a flow
+ *
+ * Returns: (transfer full): "note", or "note-N", not yet used by a note of @self
+ */
+char *
+conduit_flow_dup_unique_note_id (ConduitFlow *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_FLOW (self), NULL);
+
+  if (conduit_flow_lookup_note (self, "note") == NULL)
+    return g_strdup ("note");
+
+  for (guint i = 2; ; i++)
+    {
+      g_autofree char *candidate = g_strdup_printf ("note-%u", i);
+
+      if (conduit_flow_lookup_note (self, candidate) == NULL)
+        return g_steal_pointer (&candidate);
+    }
+}
+
+/**
  * conduit_flow_to_json:
  * @self: a flow
  *
@@ -726,6 +884,20 @@ conduit_flow_to_json (ConduitFlow *self)
       json_array_add_element (links, conduit_link_to_json (link));
     }
   json_object_set_array_member (object, "links", links);
+
+  /* only when there are any, so that a flow without notes is saved as before */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->notes));
+  if (n > 0)
+    {
+      JsonArray *notes = json_array_new ();
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(ConduitNote) note = g_list_model_get_item (G_LIST_MODEL (self->notes), i);
+          json_array_add_element (notes, conduit_note_to_json (note));
+        }
+      json_object_set_array_member (object, "notes", notes);
+    }
 
   json_node_take_object (root, object);
   return root;

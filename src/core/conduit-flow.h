@@ -14,6 +14,7 @@
 #include "conduit-flow-problem.h"
 #include "conduit-link.h"
 #include "conduit-node.h"
+#include "conduit-note.h"
 
 G_BEGIN_DECLS
 
@@ -104,6 +105,20 @@ ConduitLink *conduit_flow_find_link            (ConduitFlow               *self,
                                                 ConduitLink               *like);
 GPtrArray   *conduit_flow_list_links_of_node   (ConduitFlow               *self,
                                                 const char                *node_id);
+GListModel  *conduit_flow_get_notes            (ConduitFlow               *self);
+ConduitNote *conduit_flow_lookup_note          (ConduitFlow               *self,
+                                                const char                *id);
+void         conduit_flow_insert_note          (ConduitFlow               *self,
+                                                guint                      position,
+                                                ConduitNote               *note);
+void         conduit_flow_add_note             (ConduitFlow               *self,
+                                                ConduitNote               *note);
+void         conduit_flow_remove_note          (ConduitFlow               *self,
+                                                ConduitNote               *note);
+gboolean     conduit_flow_find_note_position   (ConduitFlow               *self,
+                                                ConduitNote               *note,
+                                                guint                     *position);
+char        *conduit_flow_dup_unique_note_id   (ConduitFlow               *self);
 GPtrArray   *conduit_flow_list_credential_ids  (ConduitFlow               *self,
                                                 ConduitConnectorRegistry  *registry);
 

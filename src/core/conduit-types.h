@@ -18,6 +18,7 @@ typedef struct _ConduitFlow               ConduitFlow;
 typedef struct _ConduitFlowProblem        ConduitFlowProblem;
 typedef struct _ConduitLink               ConduitLink;
 typedef struct _ConduitNode               ConduitNode;
+typedef struct _ConduitNote               ConduitNote;
 typedef struct _ConduitPortSpec           ConduitPortSpec;
 typedef struct _ConduitSettingSpec        ConduitSettingSpec;
 

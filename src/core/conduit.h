@@ -22,6 +22,7 @@
 #include "conduit-json-text.h"
 #include "conduit-link.h"
 #include "conduit-node.h"
+#include "conduit-note.h"
 /* mapping */
 #include "conduit-expression.h"
 #include "conduit-mapping.h"
