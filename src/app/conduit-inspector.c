@@ -440,6 +440,7 @@ build_node_page (ConduitInspector *self)
 
       conduit_setting_row_set_value (CONDUIT_SETTING_ROW (row),
                                      conduit_node_get_setting (self->node, spec->key));
+      conduit_setting_row_set_sample_source (CONDUIT_SETTING_ROW (row), self->flow, self->node);
       g_signal_connect_swapped (row, "changed", G_CALLBACK (on_setting_row_changed), self);
       gtk_box_append (self->settings_box, row);
       g_hash_table_insert (self->rows, g_strdup (spec->key), row);

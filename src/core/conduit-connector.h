@@ -81,6 +81,10 @@ const char               *conduit_json_node_describe_type         (JsonNode     
 gboolean                  conduit_setting_spec_check_value        (const ConduitSettingSpec *spec,
                                                                    JsonNode               *value,
                                                                    char                  **message);
+gboolean                  conduit_setting_spec_holds_expressions  (const ConduitSettingSpec *spec);
+gboolean                  conduit_setting_spec_check_text         (const ConduitSettingSpec *spec,
+                                                                   const char             *text,
+                                                                   GError                **error);
 
 G_DECLARE_FINAL_TYPE (ConduitConnector, conduit_connector, CONDUIT, CONNECTOR, GObject)
 
