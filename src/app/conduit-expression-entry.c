@@ -50,6 +50,7 @@ struct _ConduitExpressionEntry
   guint                        refresh_id;
   guint                        typed : 1;
   guint                        accepting : 1;
+  guint                        disabled : 1;
 };
 
 G_DEFINE_FINAL_TYPE (ConduitExpressionEntry, conduit_expression_entry, G_TYPE_OBJECT)
@@ -316,7 +317,7 @@ refresh (ConduitExpressionEntry *self)
   gboolean showing = gtk_widget_get_visible (self->popover);
 
   /* completion starts with typing; moving the cursor only updates or ends it */
-  if ((!self->typed && !showing) || !editor_has_focus (self))
+  if ((!self->typed && !showing) || self->disabled || !editor_has_focus (self))
     {
       hide_proposals (self);
       return;
@@ -537,6 +538,23 @@ conduit_expression_entry_get_completing (ConduitExpressionEntry *self)
 {
   g_return_val_if_fail (CONDUIT_IS_EXPRESSION_ENTRY (self), FALSE);
   return gtk_widget_get_visible (self->popover);
+}
+
+/**
+ * conduit_expression_entry_set_completing_enabled:
+ * @self: an expression helper
+ * @enabled: whether typing opens completion; a control that holds an expression only
+ *   sometimes (the mapping table's source, when it is a fixed value) turns it off meanwhile
+ */
+void
+conduit_expression_entry_set_completing_enabled (ConduitExpressionEntry *self,
+                                                 gboolean                enabled)
+{
+  g_return_if_fail (CONDUIT_IS_EXPRESSION_ENTRY (self));
+
+  self->disabled = !enabled;
+  if (!enabled)
+    hide_proposals (self);
 }
 
 /**

@@ -32,6 +32,8 @@ ConduitExpressionEntry *conduit_expression_entry_get_for        (GtkWidget      
 void                    conduit_expression_entry_set_fields_func (ConduitExpressionEntry    *self,
                                                                  ConduitExpressionFieldsFunc func,
                                                                  gpointer                    user_data);
+void                    conduit_expression_entry_set_completing_enabled (ConduitExpressionEntry *self,
+                                                                 gboolean                    enabled);
 void                    conduit_expression_entry_insert_field   (ConduitExpressionEntry     *self,
                                                                  const char                 *path);
 char                   *conduit_expression_entry_dup_text       (ConduitExpressionEntry     *self);

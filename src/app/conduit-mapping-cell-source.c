@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "conduit-expression-entry.h"
 #include "conduit-field-picker.h"
 #include "conduit-mapping-cell-private.h"
 
@@ -123,6 +124,8 @@ source_update (ConduitMappingCell            *cell,
   g_autofree char *text = NULL;
 
   conduit_field_picker_set_schema (CONDUIT_FIELD_PICKER (self->pick), state->schema);
+  conduit_expression_entry_set_completing_enabled (conduit_expression_entry_get_for (self->entry),
+                                                   source_kind == CONDUIT_MAPPING_SOURCE_EXPRESSION);
 
   if (source_kind == CONDUIT_MAPPING_SOURCE_CONSTANT)
     text = constant_to_display (conduit_mapping_row_get_source (row));
@@ -155,6 +158,16 @@ source_update (ConduitMappingCell            *cell,
                                   _("Choose a sample field for %s"), state->name);
 }
 
+/* Completion in an expression source offers the samples' fields, as the picker does. */
+static ConduitSchema *
+completion_fields (gpointer user_data)
+{
+  ConduitMappingSourceCell *self = user_data;
+  ConduitSchema *schema = conduit_field_picker_get_schema (CONDUIT_FIELD_PICKER (self->pick));
+
+  return schema ? conduit_schema_ref (schema) : NULL;
+}
+
 static void
 conduit_mapping_source_cell_class_init (ConduitMappingSourceCellClass *klass)
 {
@@ -183,6 +196,8 @@ conduit_mapping_source_cell_init (ConduitMappingSourceCell *self)
   adw_bin_set_child (ADW_BIN (self), box);
 
   g_signal_connect_swapped (self->entry, "changed", G_CALLBACK (on_source_changed), self);
+  conduit_expression_entry_set_fields_func (conduit_expression_entry_attach (self->entry, FALSE),
+                                            completion_fields, self);
   g_signal_connect_swapped (self->kind, "notify::selected", G_CALLBACK (on_kind_selected), self);
 }
 

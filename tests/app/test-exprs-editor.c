@@ -12,6 +12,8 @@
 #include "conduit-expression-entry.h"
 #include "conduit-field-picker.h"
 #include "conduit-inspector.h"
+#include "conduit-mapping-cell.h"
+#include "conduit-mapping-editor.h"
 #include "conduit-setting-row.h"
 #include "graph-test-common.h"
 #include "test-util.h"
@@ -493,6 +495,63 @@ test_errors_everywhere (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (conduit_setting_row_get_message (headers), "“X-Id”: column "));
 }
 
+/* ---- the mapping table ---- */
+
+static GtkWidget *
+mapping_source_entry (ConduitMappingEditor *editor,
+                      guint                 row)
+{
+  GtkWidget *widget = NULL;
+  gint64 until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  /* cells are made when the column view lays out its rows */
+  while ((widget = conduit_mapping_editor_get_cell (editor, row, "source")) == NULL &&
+         g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (widget);
+  return GTK_WIDGET (conduit_mapping_source_cell_get_entry (CONDUIT_MAPPING_SOURCE_CELL (widget)));
+}
+
+/* The mapping table's expression sources complete the same fields and functions; a fixed value
+ * is not completed. */
+static void
+test_mapping_completion (void)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(ConduitFlow) flow = test_load_fixture_flow ("web-form-to-crm-http.conduit", &file);
+  g_autoptr(ConduitDocument) document = conduit_document_new (flow, file);
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  ConduitMappingEditor *editor = CONDUIT_MAPPING_EDITOR (conduit_mapping_editor_new ());
+  ConduitNode *node = conduit_flow_lookup_node (conduit_document_get_flow (document), "map");
+  GtkWidget *company, *status;
+  g_autofree char *mapping = NULL;
+
+  gtk_window_set_child (window, GTK_WIDGET (editor));
+  gtk_window_set_default_size (window, 1400, 900);
+  conduit_mapping_editor_set_node (editor, document, node);
+  gtk_window_present (window);
+
+  /* row 4: company ← trim(Company) */
+  company = mapping_source_entry (editor, 4);
+  gtk_editable_set_text (GTK_EDITABLE (company), "trim(");
+  type_into (company, "utm.s");
+  g_assert_true (test_spin_until (is_completing, company, 5));
+  g_assert_cmpstr (selected_proposal (company), ==, "utm.source");
+  g_assert_true (press_key (company, GDK_KEY_Return));
+  type_into (company, ")");
+  mapping = json_to_string (conduit_node_get_mapping (node), FALSE);
+  g_assert_nonnull (strstr (mapping, "\"expression\":\"trim(utm.source)\""));
+
+  /* row 6: lead_status ← the fixed value "new" */
+  status = mapping_source_entry (editor, 6);
+  type_into (status, "low");
+  test_spin_for (100);
+  g_assert_false (is_completing (status));
+
+  gtk_window_destroy (window);
+  graph_test_drain ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -509,6 +568,7 @@ main (int   argc,
               fixture_set_up, test_column_error, fixture_tear_down);
   g_test_add ("/conduit/exprs/editor/errors-everywhere", Fixture, NULL,
               fixture_set_up, test_errors_everywhere, fixture_tear_down);
+  g_test_add_func ("/conduit/exprs/editor/mapping-completion", test_mapping_completion);
 
   return g_test_run ();
 }
