@@ -364,6 +364,8 @@ test_completion_function (Fixture       *fixture,
 
   type_into (url, "/{{ low");
   g_assert_true (test_spin_until (is_completing, url, 5));
+  /* the list shows, the keyboard stays in the URL */
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (gtk_widget_get_root (url)), url));
   proposals = conduit_expression_entry_get_proposals (conduit_expression_entry_get_for (url));
   /* the sample's field first, then the functions, each with its signature */
   g_assert_nonnull (find_named (GTK_WIDGET (proposals), GTK_TYPE_LIST_BOX_ROW, "lowest_price"));
