@@ -254,13 +254,17 @@ validate (ConduitInspector *self)
     {
       ConduitFlowProblem *problem = g_ptr_array_index (problems, i);
       const char *settings = strstr (problem->pointer, "/settings");
+      g_autofree char *key = NULL;
 
       /* ".../settings" (a required setting is missing) and ".../settings/<key>" of a setting
-       * with a row are already shown beside that setting. */
+       * with a row (or one of its values, ".../settings/headers/<name>") are already shown
+       * beside that setting. */
+      if (settings != NULL && settings[strlen ("/settings")] == '/')
+        key = g_strndup (settings + strlen ("/settings/"),
+                         strcspn (settings + strlen ("/settings/"), "/"));
       if (settings != NULL &&
           (settings[strlen ("/settings")] == '\0' ||
-           (settings[strlen ("/settings")] == '/' &&
-            g_hash_table_contains (self->rows, settings + strlen ("/settings/")))))
+           (key != NULL && g_hash_table_contains (self->rows, key))))
         continue;
 
       if (others->len > 0)
