@@ -320,6 +320,24 @@ test_check_text (void)
   g_assert_true (conduit_setting_spec_check_text (path, "/tmp/{{ lowr(", NULL));
 }
 
+/* SQL names a field as :customer.email; the picker offers only what SQL can name. */
+static void
+test_sql_parameters (void)
+{
+  const ConduitSettingSpec *sql = conduit_connector_find_setting (connector ("db-query"), "sql");
+
+  g_assert_true (sql->binds_fields);
+  g_assert_false (conduit_setting_spec_holds_expressions (sql));
+  g_assert_true (conduit_db_sql_is_parameter_name ("customer.email"));
+  g_assert_true (conduit_db_sql_is_parameter_name ("_id2"));
+  g_assert_false (conduit_db_sql_is_parameter_name ("customer.`First Name`"));
+  g_assert_false (conduit_db_sql_is_parameter_name ("items[].sku"));
+  g_assert_false (conduit_db_sql_is_parameter_name ("2nd"));
+  g_assert_false (conduit_db_sql_is_parameter_name ("kundé"));
+  g_assert_false (conduit_db_sql_is_parameter_name ("a."));
+  g_assert_false (conduit_db_sql_is_parameter_name (""));
+}
+
 /* An app's action fields are templates over the item: checked like the URL. */
 static void
 test_app_fields_are_templates (void)
@@ -361,6 +379,7 @@ main (int    argc,
   g_test_add_func ("/conduit/exprs/find-word", test_find_word);
   g_test_add_func ("/conduit/exprs/check-text", test_check_text);
   g_test_add_func ("/conduit/exprs/app-fields-are-templates", test_app_fields_are_templates);
+  g_test_add_func ("/conduit/exprs/sql-parameters", test_sql_parameters);
 
   return g_test_run ();
 }

@@ -576,6 +576,58 @@ conduit_expression_entry_set_fields_func (ConduitExpressionEntry      *self,
 
 /* ---- inserting a chosen field ----------------------------------------------------------- */
 
+/* the selection, or the cursor, in characters */
+static void
+get_selection (ConduitExpressionEntry *self,
+               glong                  *start,
+               glong                  *end)
+{
+  GtkTextBuffer *buffer = buffer_of (self);
+
+  if (buffer != NULL)
+    {
+      GtkTextIter from, to;
+
+      gtk_text_buffer_get_selection_bounds (buffer, &from, &to);
+      *start = gtk_text_iter_get_offset (&from);
+      *end = gtk_text_iter_get_offset (&to);
+    }
+  else
+    {
+      int from, to;
+
+      if (!gtk_editable_get_selection_bounds (GTK_EDITABLE (self->editor), &from, &to))
+        from = to = gtk_editable_get_position (GTK_EDITABLE (self->editor));
+      *start = from;
+      *end = to;
+    }
+}
+
+/**
+ * conduit_expression_entry_insert_text:
+ * @self: an expression helper
+ * @text: text to insert as it is, e.g. a `:field` parameter of SQL
+ *
+ * Inserts @text at the cursor, over the selection, and gives the control the keyboard.
+ */
+void
+conduit_expression_entry_insert_text (ConduitExpressionEntry *self,
+                                      const char             *text)
+{
+  glong start, end;
+
+  g_return_if_fail (CONDUIT_IS_EXPRESSION_ENTRY (self));
+  g_return_if_fail (text != NULL);
+
+  /* read before the focus comes back, which may select all */
+  get_selection (self, &start, &end);
+  hide_proposals (self);
+  focus_editor (self);
+  self->accepting = TRUE;
+  replace_range (self, start, end, text);
+  self->accepting = FALSE;
+}
+
 /**
  * conduit_expression_entry_insert_field:
  * @self: an expression helper
@@ -591,31 +643,13 @@ conduit_expression_entry_insert_field (ConduitExpressionEntry *self,
   g_autofree char *text = NULL;
   g_autofree char *word = NULL;
   g_autofree char *insert = NULL;
-  GtkTextBuffer *buffer;
   glong cursor, start, end;
 
   g_return_if_fail (CONDUIT_IS_EXPRESSION_ENTRY (self));
   g_return_if_fail (path != NULL);
 
   /* the selection, read before the focus comes back (which may select all) */
-  buffer = buffer_of (self);
-  if (buffer != NULL)
-    {
-      GtkTextIter from, to;
-
-      gtk_text_buffer_get_selection_bounds (buffer, &from, &to);
-      start = gtk_text_iter_get_offset (&from);
-      end = gtk_text_iter_get_offset (&to);
-    }
-  else
-    {
-      int from, to;
-
-      if (!gtk_editable_get_selection_bounds (GTK_EDITABLE (self->editor), &from, &to))
-        from = to = gtk_editable_get_position (GTK_EDITABLE (self->editor));
-      start = from;
-      end = to;
-    }
+  get_selection (self, &start, &end);
 
   text = conduit_expression_entry_dup_text (self);
   cursor = start;

@@ -34,6 +34,8 @@ void                    conduit_expression_entry_set_fields_func (ConduitExpress
                                                                  gpointer                    user_data);
 void                    conduit_expression_entry_set_completing_enabled (ConduitExpressionEntry *self,
                                                                  gboolean                    enabled);
+void                    conduit_expression_entry_insert_text    (ConduitExpressionEntry     *self,
+                                                                 const char                 *text);
 void                    conduit_expression_entry_insert_field   (ConduitExpressionEntry     *self,
                                                                  const char                 *path);
 char                   *conduit_expression_entry_dup_text       (ConduitExpressionEntry     *self);

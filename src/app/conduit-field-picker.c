@@ -31,6 +31,7 @@ struct _ConduitFieldPicker
   GtkWidget              *placeholder;
   ConduitSchema          *schema;
   char                   *origin;
+  ConduitFieldPickerFilter filter;
   ConduitFieldPickerFunc  opening_func;
   gpointer                opening_data;
 };
@@ -150,7 +151,8 @@ fill_list (ConduitFieldPicker *self)
       const ConduitSchemaField *field = g_ptr_array_index (fields, i);
 
       /* a table is reached through its fields */
-      if (!g_str_equal (field->type, "object"))
+      if (!g_str_equal (field->type, "object") &&
+          (self->filter == NULL || self->filter (field->path)))
         gtk_list_box_append (GTK_LIST_BOX (self->list), field_row_new (field));
     }
 
@@ -213,6 +215,20 @@ conduit_field_picker_set_origin (ConduitFieldPicker *self,
 
   g_free (self->origin);
   self->origin = g_strdup (origin);
+}
+
+/**
+ * conduit_field_picker_set_filter:
+ * @self: a field picker
+ * @filter: (nullable): which fields to offer, e.g. only those SQL can name
+ */
+void
+conduit_field_picker_set_filter (ConduitFieldPicker       *self,
+                                 ConduitFieldPickerFilter  filter)
+{
+  g_return_if_fail (CONDUIT_IS_FIELD_PICKER (self));
+
+  self->filter = filter;
 }
 
 /**

@@ -28,7 +28,17 @@ G_DECLARE_FINAL_TYPE (ConduitFieldPicker, conduit_field_picker, CONDUIT, FIELD_P
 typedef void (*ConduitFieldPickerFunc) (ConduitFieldPicker *picker,
                                         gpointer            user_data);
 
+/**
+ * ConduitFieldPickerFilter:
+ * @path: a field's path
+ *
+ * Returns: whether the field can be offered
+ */
+typedef gboolean (*ConduitFieldPickerFilter) (const char *path);
+
 GtkWidget     *conduit_field_picker_new          (void);
+void           conduit_field_picker_set_filter   (ConduitFieldPicker     *self,
+                                                  ConduitFieldPickerFilter filter);
 void           conduit_field_picker_set_schema   (ConduitFieldPicker     *self,
                                                   ConduitSchema          *schema);
 ConduitSchema *conduit_field_picker_get_schema   (ConduitFieldPicker     *self);

@@ -436,7 +436,14 @@ on_field_chosen (ConduitSettingRow *self,
       if (target == NULL)
         return;
     }
-  conduit_expression_entry_insert_field (conduit_expression_entry_get_for (target), path);
+  if (self->spec->binds_fields)
+    {
+      g_autofree char *parameter = g_strconcat (":", path, NULL);
+
+      conduit_expression_entry_insert_text (conduit_expression_entry_get_for (target), parameter);
+    }
+  else
+    conduit_expression_entry_insert_field (conduit_expression_entry_get_for (target), path);
 }
 
 static void
@@ -456,6 +463,8 @@ attach_expression_help (ConduitSettingRow *self,
   helper = conduit_expression_entry_attach (control,
                                             self->spec->type != CONDUIT_SETTING_EXPRESSION);
   conduit_expression_entry_set_fields_func (helper, completion_fields, self);
+  /* SQL is no expression: the picker inserts its :parameters, nothing is completed */
+  conduit_expression_entry_set_completing_enabled (helper, !self->spec->binds_fields);
 }
 
 static GtkWidget *
@@ -471,6 +480,10 @@ field_picker_new (ConduitSettingRow *self)
                                          on_field_picker_opening, self);
   gtk_widget_add_css_class (conduit_field_picker_get_button (CONDUIT_FIELD_PICKER (self->field_picker)),
                             "flat");
+  /* SQL names a field as :customer.email: only plain names and dots */
+  if (self->spec->binds_fields)
+    conduit_field_picker_set_filter (CONDUIT_FIELD_PICKER (self->field_picker),
+                                     conduit_db_sql_is_parameter_name);
   g_signal_connect_object (self->field_picker, "field-chosen", G_CALLBACK (on_field_chosen), self,
                            G_CONNECT_SWAPPED);
   return self->field_picker;
@@ -999,7 +1012,8 @@ build_control (ConduitSettingRow *self)
         gtk_widget_add_css_class (frame, "view");
 
         box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-        if (spec->type == CONDUIT_SETTING_TEXT && conduit_setting_spec_holds_expressions (spec))
+        if (spec->type == CONDUIT_SETTING_TEXT &&
+            (conduit_setting_spec_holds_expressions (spec) || spec->binds_fields))
           {
             GtkWidget *heading = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
             GtkWidget *title = title_label (spec);

@@ -107,6 +107,7 @@ conduit_setting_spec_copy (const ConduitSettingSpec *spec)
   copy->type = spec->type;
   copy->required = spec->required;
   copy->is_template = spec->is_template;
+  copy->binds_fields = spec->binds_fields;
   copy->default_value = spec->default_value ? json_node_copy (spec->default_value) : NULL;
   copy->allowed_values = g_strdupv (spec->allowed_values);
   copy->minimum = spec->minimum;
@@ -514,6 +515,7 @@ parse_settings (ConduitConnector  *self,
       spec->help = translated (get_string_member (setting, "help", FALSE, where, NULL));
       spec->required = json_object_get_boolean_member_with_default (setting, "required", FALSE);
       spec->is_template = json_object_get_boolean_member_with_default (setting, "template", FALSE);
+      spec->binds_fields = json_object_get_boolean_member_with_default (setting, "parameters", FALSE);
       spec->minimum = json_object_get_double_member_with_default (setting, "minimum", -G_MAXDOUBLE);
       spec->maximum = json_object_get_double_member_with_default (setting, "maximum", G_MAXDOUBLE);
 

@@ -59,6 +59,7 @@ struct _ConduitSettingSpec
   ConduitSettingType  type;
   gboolean            required;
   gboolean            is_template;     /* text (or, for objects, each value) holds {{templates}} */
+  gboolean            binds_fields;    /* text where :field names an item's field (SQL) */
   JsonNode           *default_value;   /* (nullable) */
   char              **allowed_values;  /* (nullable) for CONDUIT_SETTING_CHOICE */
   double              minimum;         /* for numbers; -G_MAXDOUBLE when unbounded */

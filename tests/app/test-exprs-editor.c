@@ -34,11 +34,15 @@
   "    \"settings\": { \"url\": \"https://crm.example.com/contacts/\" } }," \
   "  { \"id\": \"tell\", \"type\": \"notify\", \"title\": \"Tell sales\"," \
   "    \"settings\": { \"webhook_url\": \"https://chat.example.com/hook\"," \
-  "                   \"message\": \"New lead\" } } ]," \
+  "                   \"message\": \"New lead\" } }," \
+  "  { \"id\": \"lookup\", \"type\": \"db-query\", \"title\": \"Find customer\"," \
+  "    \"settings\": { \"sqlite_file\": \"/tmp/shop.db\"," \
+  "                   \"sql\": \"SELECT * FROM customers WHERE email = \" } } ]," \
   " \"links\": [" \
   "   { \"from\": \"form\", \"from_port\": \"out\", \"to\": \"crm\", \"to_port\": \"in\" }," \
   "   { \"from\": \"crm\", \"from_port\": \"out\", \"to\": \"tell\", \"to_port\": \"in\" }," \
-  "   { \"from\": \"form\", \"from_port\": \"out\", \"to\": \"tell\", \"to_port\": \"in\" } ] }"
+  "   { \"from\": \"form\", \"from_port\": \"out\", \"to\": \"tell\", \"to_port\": \"in\" }," \
+  "   { \"from\": \"form\", \"from_port\": \"out\", \"to\": \"lookup\", \"to_port\": \"in\" } ] }"
 
 typedef struct
 {
@@ -347,6 +351,42 @@ test_picker_inserts_path (Fixture       *fixture,
                    "?name={{ customer.`First Name`");
 }
 
+/* SQL binds fields as :name parameters: the picker inserts one, and offers only the fields SQL
+ * can name. */
+static void
+test_picker_sql_parameter (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  ConduitNode *lookup = show_node (fixture, "lookup");
+  ConduitSettingRow *row = conduit_inspector_get_setting_row (fixture->inspector, "sql");
+  GtkWidget *sql = conduit_setting_row_get_editor (row);
+  GtkWidget *button = find_named (GTK_WIDGET (fixture->inspector), GTK_TYPE_MENU_BUTTON,
+                                  "Insert a field into SQL");
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (sql));
+  GtkTextIter end;
+  GtkWidget *popover;
+
+  g_assert_nonnull (button);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_place_cursor (buffer, &end);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  graph_test_drain ();
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  g_assert_nonnull (find_named (popover, GTK_TYPE_LIST_BOX_ROW, "id"));
+  g_assert_null (find_named (popover, GTK_TYPE_LIST_BOX_ROW, "customer.First Name"));
+  g_assert_null (find_named (popover, GTK_TYPE_LIST_BOX_ROW, "items[].sku"));
+  g_assert_true (gtk_widget_activate (find_named (popover, GTK_TYPE_LIST_BOX_ROW,
+                                                  "customer.email")));
+  test_spin_for (50);
+  g_assert_cmpstr (node_text (lookup, "sql"), ==,
+                   "SELECT * FROM customers WHERE email = :customer.email");
+
+  /* SQL is not completed as an expression */
+  type_into (sql, " AND low");
+  test_spin_for (100);
+  g_assert_false (is_completing (sql));
+}
+
 /* ---- completion ---- */
 
 static void
@@ -566,6 +606,8 @@ main (int   argc,
 
   g_test_add ("/conduit/exprs/editor/picker-inserts-path", Fixture, NULL,
               fixture_set_up, test_picker_inserts_path, fixture_tear_down);
+  g_test_add ("/conduit/exprs/editor/picker-sql-parameter", Fixture, NULL,
+              fixture_set_up, test_picker_sql_parameter, fixture_tear_down);
   g_test_add ("/conduit/exprs/editor/completion-function", Fixture, NULL,
               fixture_set_up, test_completion_function, fixture_tear_down);
   g_test_add ("/conduit/exprs/editor/completion-text-view", Fixture, NULL,
