@@ -413,6 +413,9 @@ test_completion_function (Fixture       *fixture,
   g_assert_nonnull (find_named (GTK_WIDGET (proposals), GTK_TYPE_LIST_BOX_ROW, "lower_ascii("));
   g_assert_null (find_named (GTK_WIDGET (proposals), GTK_TYPE_LIST_BOX_ROW, "upper("));
   g_assert_cmpstr (selected_proposal (url), ==, "lowest_price");
+  save_with_popover (GTK_WIDGET (fixture->window),
+                     GTK_WIDGET (conduit_expression_entry_get_popover (conduit_expression_entry_get_for (url))),
+                     "expression-completion.png");
 
   /* Down, Down, Up: the keyboard stays in the URL and moves the choice */
   g_assert_true (press_key (url, GDK_KEY_Down));
