@@ -311,6 +311,21 @@ test_check_text (void)
   g_assert_cmpuint (conduit_expression_error_get_column (error), >, 0);
   g_clear_error (&error);
 
+  /* a template of several lines (a message) names the line, and keeps the column in the whole
+   * text for underlining */
+  g_assert_false (conduit_setting_spec_check_text (url, "Hello,\n\nnew lead: {{ lowr(name) }}",
+                                                   &error));
+  g_assert_true (g_str_has_prefix (error->message, "line 3, column 14: "));
+  g_assert_nonnull (strstr (error->message, "lowr"));
+  g_assert_cmpuint (conduit_expression_error_get_column (error), ==, 22);
+  g_clear_error (&error);
+  g_assert_false (conduit_setting_spec_check_text (url, "a\n{{ b\n + }}", &error));
+  g_assert_true (g_str_has_prefix (error->message, "line 3, column "));
+  g_clear_error (&error);
+  g_assert_false (conduit_setting_spec_check_text (url, "a\nb {{ c", &error));
+  g_assert_true (g_str_has_prefix (error->message, "line 2, column 3: "));
+  g_clear_error (&error);
+
   g_assert_true (conduit_setting_spec_check_text (condition, "", NULL));  /* none */
   g_assert_false (conduit_setting_spec_check_text (condition, "n >", &error));
   g_assert_cmpuint (conduit_expression_error_get_column (error), ==, 4);
