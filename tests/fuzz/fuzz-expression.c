@@ -152,6 +152,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   else
     evaluate (path, text);
 
+  /* the same text as a template: its errors are placed over the whole text */
+  {
+    g_autoptr(ConduitTemplate) template = NULL;
+
+    g_clear_error (&error);
+    template = conduit_template_new (text, &error);
+    if (template == NULL)
+      check_error (error, text);
+  }
+
   find_words (text);
   return 0;
 }
