@@ -36,7 +36,7 @@
   "    \"settings\": { \"webhook_url\": \"https://chat.example.com/hook\"," \
   "                   \"message\": \"New lead\" } }," \
   "  { \"id\": \"lookup\", \"type\": \"db-query\", \"title\": \"Find customer\"," \
-  "    \"settings\": { \"sqlite_file\": \"/tmp/shop.db\"," \
+  "    \"settings\": { \"sqlite_file\": \"shop.db\"," \
   "                   \"sql\": \"SELECT * FROM customers WHERE email = \" } } ]," \
   " \"links\": [" \
   "   { \"from\": \"form\", \"from_port\": \"out\", \"to\": \"crm\", \"to_port\": \"in\" }," \
