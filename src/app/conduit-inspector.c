@@ -254,13 +254,17 @@ validate (ConduitInspector *self)
     {
       ConduitFlowProblem *problem = g_ptr_array_index (problems, i);
       const char *settings = strstr (problem->pointer, "/settings");
+      g_autofree char *key = NULL;
 
       /* ".../settings" (a required setting is missing) and ".../settings/<key>" of a setting
-       * with a row are already shown beside that setting. */
+       * with a row (or one of its values, ".../settings/headers/<name>") are already shown
+       * beside that setting. */
+      if (settings != NULL && settings[strlen ("/settings")] == '/')
+        key = g_strndup (settings + strlen ("/settings/"),
+                         strcspn (settings + strlen ("/settings/"), "/"));
       if (settings != NULL &&
           (settings[strlen ("/settings")] == '\0' ||
-           (settings[strlen ("/settings")] == '/' &&
-            g_hash_table_contains (self->rows, settings + strlen ("/settings/")))))
+           (key != NULL && g_hash_table_contains (self->rows, key))))
         continue;
 
       if (others->len > 0)
@@ -440,6 +444,7 @@ build_node_page (ConduitInspector *self)
 
       conduit_setting_row_set_value (CONDUIT_SETTING_ROW (row),
                                      conduit_node_get_setting (self->node, spec->key));
+      conduit_setting_row_set_sample_source (CONDUIT_SETTING_ROW (row), self->flow, self->node);
       g_signal_connect_swapped (row, "changed", G_CALLBACK (on_setting_row_changed), self);
       gtk_box_append (self->settings_box, row);
       g_hash_table_insert (self->rows, g_strdup (spec->key), row);

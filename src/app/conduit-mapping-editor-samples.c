@@ -181,9 +181,7 @@ take_records (ConduitMappingEditor *self,
   self->record_index = 0;
 
   g_clear_pointer (&self->schema, conduit_schema_unref);
-  self->schema = conduit_schema_new ();
-  for (guint i = 0; i < records->len; i++)
-    conduit_schema_add_record (self->schema, g_ptr_array_index (records, i));
+  self->schema = conduit_schema_new_for_records (records);
 
   gtk_label_set_text (self->origin_label, origin);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->origin_label), origin);

@@ -12,6 +12,9 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include "conduit-editor.h"
+#include "conduit-expression-entry.h"
+#include "conduit-field-picker.h"
 #include "conduit-setting-row.h"
 
 /* One setting of a node, edited with the control its type calls for, with the help text below
@@ -46,6 +49,13 @@ struct _ConduitSettingRow
 
   char               *message;        /* from the inspector: the value breaks a rule */
   char               *local_message;  /* from the row itself: what was typed cannot be read */
+  char               *expression_message;  /* from the engine's check of the expressions */
+
+  /* expressions and templates: where the sample fields come from, and the picker */
+  ConduitFlow        *sample_flow;
+  ConduitNode        *sample_node;
+  GtkWidget          *field_picker;
+  GtkWidget          *last_value;     /* (nullable) (weak) the header value edited last */
 
   guint               text_idle_id;
   guint               updating : 1;
@@ -264,7 +274,9 @@ read_value (ConduitSettingRow  *self,
 static void
 update_message (ConduitSettingRow *self)
 {
-  const char *message = self->local_message ? self->local_message : self->message;
+  const char *message = self->local_message ? self->local_message
+                        : self->expression_message ? self->expression_message
+                        : self->message;
 
   gtk_label_set_text (GTK_LABEL (self->message_label), message ? message : "");
   gtk_widget_set_visible (self->message_label, message != NULL);
@@ -279,6 +291,238 @@ update_message (ConduitSettingRow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "conduit-invalid");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "conduit-invalid");
+
+  /* a screen reader reads the description with the control: the error while there is one,
+   * else the help */
+  if (message != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->editor),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message, -1);
+  else if (self->spec->help != NULL && *self->spec->help != '\0')
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->editor),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->spec->help, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (self->editor),
+                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+/* ---- expressions and templates -------------------------------------------------------- */
+
+/* Asks the engine whether each expression or template the controls hold compiles, and keeps
+ * the first error, in the words and with the column the flow check gives. */
+static void
+check_expressions (ConduitSettingRow *self)
+{
+  g_autofree char *message = NULL;
+
+  if (!conduit_setting_spec_holds_expressions (self->spec))
+    return;
+
+  if (self->spec->type == CONDUIT_SETTING_OBJECT)
+    {
+      for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->pairs));
+           row != NULL; row = gtk_widget_get_next_sibling (row))
+        {
+          GtkWidget *key_entry = g_object_get_data (G_OBJECT (row), "conduit-key");
+          GtkWidget *value_entry = g_object_get_data (G_OBJECT (row), "conduit-value");
+          ConduitExpressionEntry *helper;
+          g_autoptr(GError) error = NULL;
+
+          if (value_entry == NULL || !(helper = conduit_expression_entry_get_for (value_entry)))
+            continue;
+          if (!conduit_expression_entry_check (helper, self->spec, &error) && message == NULL)
+            /* Translators: the name of a header (or other value) and what is wrong with it */
+            message = g_strdup_printf (_("“%s”: %s"),
+                                       gtk_editable_get_text (GTK_EDITABLE (key_entry)),
+                                       error->message);
+        }
+    }
+  else
+    {
+      ConduitExpressionEntry *helper = conduit_expression_entry_get_for (self->editor);
+      g_autoptr(GError) error = NULL;
+
+      if (helper != NULL && !conduit_expression_entry_check (helper, self->spec, &error))
+        message = g_strdup (error->message);
+    }
+
+  if (g_strcmp0 (message, self->expression_message) == 0)
+    return;
+  g_free (self->expression_message);
+  self->expression_message = g_steal_pointer (&message);
+  update_message (self);
+}
+
+static const char *
+node_display_name (ConduitNode *node)
+{
+  ConduitConnector *connector;
+
+  if (conduit_node_get_title (node) != NULL)
+    return conduit_node_get_title (node);
+  connector = conduit_connector_registry_lookup (conduit_connector_registry_get_default (),
+                                                 conduit_node_get_connector_id (node));
+  return connector ? conduit_connector_get_name (connector) : conduit_node_get_id (node);
+}
+
+/* The fields of the items the step will see, from the best source there is now (the engine
+ * decides which: conduit_flow_collect_input_samples()); the last test run is the editor's. */
+static ConduitSchema *
+dup_sample_schema (ConduitSettingRow  *self,
+                   char              **origin_text)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+  GtkWidget *editor = gtk_widget_get_ancestor (GTK_WIDGET (self), CONDUIT_TYPE_EDITOR);
+  ConduitRun *run = editor ? conduit_editor_get_last_run (CONDUIT_EDITOR (editor)) : NULL;
+  ConduitNode *origin = NULL;
+
+  *origin_text = NULL;
+  if (self->sample_flow == NULL || self->sample_node == NULL)
+    return NULL;
+
+  switch (conduit_flow_collect_input_samples (self->sample_flow, self->sample_node, run, 20,
+                                              records, &origin))
+    {
+    case CONDUIT_SAMPLE_ORIGIN_OWN:
+      *origin_text = g_strdup (_("Fields of this step’s sample records"));
+      break;
+    case CONDUIT_SAMPLE_ORIGIN_LAST_RUN:
+      *origin_text = g_strdup (_("Fields of what reached this step in the last test run"));
+      break;
+    case CONDUIT_SAMPLE_ORIGIN_UPSTREAM:
+      *origin_text = g_strdup_printf (_("Fields of the sample items of “%s”"),
+                                      node_display_name (origin));
+      break;
+    case CONDUIT_SAMPLE_ORIGIN_NONE:
+    default:
+      return NULL;
+    }
+  return conduit_schema_new_for_records (records);
+}
+
+static ConduitSchema *
+completion_fields (gpointer user_data)
+{
+  g_autofree char *origin = NULL;
+
+  return dup_sample_schema (user_data, &origin);
+}
+
+static void
+on_field_picker_opening (ConduitFieldPicker *picker,
+                         gpointer            user_data)
+{
+  g_autoptr(ConduitSchema) schema = NULL;
+  g_autofree char *origin = NULL;
+
+  schema = dup_sample_schema (user_data, &origin);
+  conduit_field_picker_set_schema (picker, schema);
+  conduit_field_picker_set_origin (picker, origin);
+}
+
+/* The picker inserts into the control that had the keyboard last: for a list of headers, the
+ * value being edited, else the first. */
+static void
+on_field_chosen (ConduitSettingRow *self,
+                 const char        *path)
+{
+  GtkWidget *target = self->editor;
+
+  if (self->spec->type == CONDUIT_SETTING_OBJECT)
+    {
+      target = self->last_value;
+      for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->pairs));
+           target == NULL && row != NULL; row = gtk_widget_get_next_sibling (row))
+        target = g_object_get_data (G_OBJECT (row), "conduit-value");
+      if (target == NULL)
+        return;
+    }
+  if (self->spec->binds_fields)
+    {
+      g_autofree char *parameter = g_strconcat (":", path, NULL);
+
+      conduit_expression_entry_insert_text (conduit_expression_entry_get_for (target), parameter);
+    }
+  else
+    conduit_expression_entry_insert_field (conduit_expression_entry_get_for (target), path);
+}
+
+static void
+on_value_focus_enter (GtkEventController *controller,
+                      ConduitSettingRow  *self)
+{
+  g_set_weak_pointer (&self->last_value, gtk_event_controller_get_widget (controller));
+}
+
+/* Completion and error marks for one control holding expressions. */
+static void
+attach_expression_help (ConduitSettingRow *self,
+                        GtkWidget         *control)
+{
+  ConduitExpressionEntry *helper;
+
+  helper = conduit_expression_entry_attach (control,
+                                            self->spec->type != CONDUIT_SETTING_EXPRESSION);
+  conduit_expression_entry_set_fields_func (helper, completion_fields, self);
+  /* SQL is no expression: the picker inserts its :parameters, nothing is completed */
+  conduit_expression_entry_set_completing_enabled (helper, !self->spec->binds_fields);
+}
+
+static GtkWidget *
+field_picker_new (ConduitSettingRow *self)
+{
+  g_autofree char *label = g_strdup_printf (_("Insert a field into %s"), self->spec->label);
+
+  self->field_picker = conduit_field_picker_new ();
+  conduit_field_picker_set_label (CONDUIT_FIELD_PICKER (self->field_picker), label);
+  conduit_field_picker_set_placeholder_text (CONDUIT_FIELD_PICKER (self->field_picker),
+                                             _("No sample items reach this step yet: give the trigger sample items, or run the flow once"));
+  conduit_field_picker_set_opening_func (CONDUIT_FIELD_PICKER (self->field_picker),
+                                         on_field_picker_opening, self);
+  gtk_widget_add_css_class (conduit_field_picker_get_button (CONDUIT_FIELD_PICKER (self->field_picker)),
+                            "flat");
+  /* SQL names a field as :customer.email: only plain names and dots */
+  if (self->spec->binds_fields)
+    conduit_field_picker_set_filter (CONDUIT_FIELD_PICKER (self->field_picker),
+                                     conduit_db_sql_is_parameter_name);
+  g_signal_connect_object (self->field_picker, "field-chosen", G_CALLBACK (on_field_chosen), self,
+                           G_CONNECT_SWAPPED);
+  return self->field_picker;
+}
+
+/**
+ * conduit_setting_row_set_sample_source:
+ * @self: a setting row
+ * @flow: (nullable): the flow of @node
+ * @node: (nullable): the step whose setting the row edits
+ *
+ * Where the field picker and completion of an expression or template setting find the sample
+ * fields: the items that reach @node.
+ */
+void
+conduit_setting_row_set_sample_source (ConduitSettingRow *self,
+                                       ConduitFlow       *flow,
+                                       ConduitNode       *node)
+{
+  g_return_if_fail (CONDUIT_IS_SETTING_ROW (self));
+  g_return_if_fail (!flow || CONDUIT_IS_FLOW (flow));
+  g_return_if_fail (!node || CONDUIT_IS_NODE (node));
+
+  g_set_object (&self->sample_flow, flow);
+  g_set_object (&self->sample_node, node);
+}
+
+/**
+ * conduit_setting_row_get_field_picker:
+ * @self: a setting row
+ *
+ * Returns: (transfer none) (nullable): the #ConduitFieldPicker of an expression or template
+ *   setting
+ */
+GtkWidget *
+conduit_setting_row_get_field_picker (ConduitSettingRow *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_SETTING_ROW (self), NULL);
+  return self->field_picker;
 }
 
 static void
@@ -293,6 +537,7 @@ emit_changed (ConduitSettingRow *self)
   value = read_value (self, &error_message);
   g_free (self->local_message);
   self->local_message = g_steal_pointer (&error_message);
+  check_expressions (self);
   update_message (self);
 
   if (self->local_message == NULL)
@@ -378,6 +623,14 @@ add_pair (ConduitSettingRow *self,
   g_object_set_data (G_OBJECT (row), "conduit-value", value_entry);
   g_signal_connect_swapped (key_entry, "changed", G_CALLBACK (emit_changed), self);
   g_signal_connect_swapped (value_entry, "changed", G_CALLBACK (emit_changed), self);
+  if (conduit_setting_spec_holds_expressions (self->spec))
+    {
+      GtkEventController *focus = gtk_event_controller_focus_new ();
+
+      attach_expression_help (self, value_entry);
+      g_signal_connect (focus, "enter", G_CALLBACK (on_value_focus_enter), self);
+      gtk_widget_add_controller (value_entry, focus);
+    }
   g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_pair_clicked), self);
 
   gtk_list_box_insert (self->pairs, row, gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (self->add_pair_row)));
@@ -676,6 +929,11 @@ build_control (ConduitSettingRow *self)
         gtk_widget_add_css_class (self->editor, "monospace");
       if (spec->type == CONDUIT_SETTING_CREDENTIAL)
         add_suggestions_button (self);
+      if (conduit_setting_spec_holds_expressions (spec))
+        {
+          attach_expression_help (self, self->editor);
+          adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->editor), field_picker_new (self));
+        }
       return boxed_list_of (self->editor);
 
     case CONDUIT_SETTING_INTEGER:
@@ -754,14 +1012,38 @@ build_control (ConduitSettingRow *self)
         gtk_widget_add_css_class (frame, "view");
 
         box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-        gtk_box_append (GTK_BOX (box), title_label (spec));
+        if (spec->type == CONDUIT_SETTING_TEXT &&
+            (conduit_setting_spec_holds_expressions (spec) || spec->binds_fields))
+          {
+            GtkWidget *heading = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+            GtkWidget *title = title_label (spec);
+
+            attach_expression_help (self, self->editor);
+            gtk_widget_set_hexpand (title, TRUE);
+            gtk_box_append (GTK_BOX (heading), title);
+            gtk_box_append (GTK_BOX (heading), field_picker_new (self));
+            gtk_box_append (GTK_BOX (box), heading);
+          }
+        else
+          gtk_box_append (GTK_BOX (box), title_label (spec));
         gtk_box_append (GTK_BOX (box), frame);
         return box;
       }
 
     case CONDUIT_SETTING_OBJECT:
       box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-      gtk_box_append (GTK_BOX (box), title_label (spec));
+      if (conduit_setting_spec_holds_expressions (spec))
+        {
+          GtkWidget *heading = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+          GtkWidget *title = title_label (spec);
+
+          gtk_widget_set_hexpand (title, TRUE);
+          gtk_box_append (GTK_BOX (heading), title);
+          gtk_box_append (GTK_BOX (heading), field_picker_new (self));
+          gtk_box_append (GTK_BOX (box), heading);
+        }
+      else
+        gtk_box_append (GTK_BOX (box), title_label (spec));
       gtk_box_append (GTK_BOX (box), build_pairs (self));
       self->editor = GTK_WIDGET (self->pairs);
       return box;
@@ -903,6 +1185,7 @@ conduit_setting_row_set_value (ConduitSettingRow *self,
   self->updating = FALSE;
 
   g_clear_pointer (&self->local_message, g_free);
+  check_expressions (self);
   update_message (self);
 }
 
@@ -951,7 +1234,9 @@ const char *
 conduit_setting_row_get_message (ConduitSettingRow *self)
 {
   g_return_val_if_fail (CONDUIT_IS_SETTING_ROW (self), NULL);
-  return self->local_message ? self->local_message : self->message;
+  return self->local_message ? self->local_message
+         : self->expression_message ? self->expression_message
+         : self->message;
 }
 
 /**
@@ -989,6 +1274,9 @@ conduit_setting_row_dispose (GObject *object)
   g_clear_handle_id (&self->text_idle_id, g_source_remove);
   adw_bin_set_child (ADW_BIN (self), NULL);
   g_clear_object (&self->choices);
+  g_clear_object (&self->sample_flow);
+  g_clear_object (&self->sample_node);
+  g_clear_weak_pointer (&self->last_value);
 
   G_OBJECT_CLASS (conduit_setting_row_parent_class)->dispose (object);
 }
@@ -1001,6 +1289,7 @@ conduit_setting_row_finalize (GObject *object)
   g_clear_pointer (&self->spec, conduit_setting_spec_free);
   g_clear_pointer (&self->message, g_free);
   g_clear_pointer (&self->local_message, g_free);
+  g_clear_pointer (&self->expression_message, g_free);
   g_clear_pointer (&self->suggestions, g_strfreev);
   g_clear_pointer (&self->suggestion_names, g_hash_table_unref);
 
@@ -1095,6 +1384,8 @@ conduit_setting_row_new (const ConduitSettingSpec *spec)
   self->updating = TRUE;
   apply_value (self, self->spec->default_value);
   self->updating = FALSE;
+  check_expressions (self);
+  update_message (self);
 
   return GTK_WIDGET (self);
 }

@@ -33,5 +33,9 @@ void                      conduit_setting_row_set_suggestion_names (ConduitSetti
 const char               *conduit_setting_row_get_suggestion_name  (ConduitSettingRow *self,
                                                                     const char        *value);
 const char * const       *conduit_setting_row_get_suggestions (ConduitSettingRow         *self);
+void                      conduit_setting_row_set_sample_source (ConduitSettingRow       *self,
+                                                                 ConduitFlow             *flow,
+                                                                 ConduitNode             *node);
+GtkWidget                *conduit_setting_row_get_field_picker (ConduitSettingRow        *self);
 
 G_END_DECLS

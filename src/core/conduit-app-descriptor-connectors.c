@@ -39,7 +39,8 @@ setting_type_for (const char *field_type)
  * before the app step fills the operation's fields by name). The executor checks per item. */
 static void
 add_field_settings (JsonArray *settings,
-                    JsonArray *fields)
+                    JsonArray *fields,
+                    gboolean   templates)
 {
   for (guint i = 0; fields != NULL && i < json_array_get_length (fields); i++)
     {
@@ -53,6 +54,12 @@ add_field_settings (JsonArray *settings,
                                      json_object_get_string_member_with_default (field, "label",
                                                                                  json_object_get_string_member (field, "key")));
       json_object_set_string_member (setting, "type", setting_type_for (type));
+      /* an action's text inputs are rendered over each item (conduit_app_render_value()):
+       * marked so, the flow check compiles them and the inspector helps write them */
+      if (templates && (g_str_equal (setting_type_for (type), "string") ||
+                        g_str_equal (setting_type_for (type), "text")) &&
+          !json_object_has_member (field, "values"))
+        json_object_set_boolean_member (setting, "template", TRUE);
       if (help != NULL)
         json_object_set_string_member (setting, "help", help);
       if (json_object_has_member (field, "values"))
@@ -135,11 +142,11 @@ make_connector (ConduitAppDescriptor  *self,
     }
 
   if (json_object_has_member (connection, "fields"))
-    add_field_settings (settings, json_object_get_array_member (connection, "fields"));
+    add_field_settings (settings, json_object_get_array_member (connection, "fields"), FALSE);
 
   if (json_object_has_member (operation, "input"))
     input_fields = json_object_get_array_member (operation, "input");
-  add_field_settings (settings, input_fields);
+  add_field_settings (settings, input_fields, !is_trigger);
   if (is_trigger)
     {
       /* conduit_scheduler_get_poll_seconds(): what makes `serve` poll the trigger on its own */

@@ -14,6 +14,7 @@
 
 #include "conduit-connector.h"
 #include "conduit-app-descriptor.h"
+#include "conduit-template.h"
 
 /* A connector describes one node type: what it is called, where it sits in the palette, its ports
  * and the settings it takes. Descriptions are data (the JSON files in data/connectors) so that the app and the
@@ -106,6 +107,7 @@ conduit_setting_spec_copy (const ConduitSettingSpec *spec)
   copy->type = spec->type;
   copy->required = spec->required;
   copy->is_template = spec->is_template;
+  copy->binds_fields = spec->binds_fields;
   copy->default_value = spec->default_value ? json_node_copy (spec->default_value) : NULL;
   copy->allowed_values = g_strdupv (spec->allowed_values);
   copy->minimum = spec->minimum;
@@ -287,6 +289,62 @@ conduit_setting_spec_check_value (const ConduitSettingSpec  *spec,
   return TRUE;
 }
 
+/**
+ * conduit_setting_spec_holds_expressions:
+ * @spec: a setting spec
+ *
+ * Returns: whether the setting's text is an expression, or (for text and, for objects, each
+ *   value) a template with `{{ expression }}` parts
+ */
+gboolean
+conduit_setting_spec_holds_expressions (const ConduitSettingSpec *spec)
+{
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  return spec->type == CONDUIT_SETTING_EXPRESSION || spec->is_template;
+}
+
+/**
+ * conduit_setting_spec_check_text:
+ * @spec: a setting spec
+ * @text: a text the setting would hold (for an object setting: one of its values)
+ * @error: where the error goes, of the %CONDUIT_EXPRESSION_ERROR domain:
+ *   conduit_expression_error_get_column() and _get_length() say where in @text it is
+ *
+ * Compiles @text as the expression or template @spec says it is, the way the step compiles it
+ * when it runs. The flow check and the inspector's rows both ask here, so an editor can never
+ * accept what a run refuses. An empty expression is accepted (an optional one means none);
+ * settings of plain text accept anything.
+ *
+ * Returns: %TRUE when @text compiles
+ */
+gboolean
+conduit_setting_spec_check_text (const ConduitSettingSpec  *spec,
+                                 const char                *text,
+                                 GError                   **error)
+{
+  g_return_val_if_fail (spec != NULL, FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (spec->type == CONDUIT_SETTING_EXPRESSION)
+    {
+      g_autoptr(ConduitExpression) expression = NULL;
+
+      if (*text == '\0')
+        return TRUE;
+      expression = conduit_expression_new (text, error);
+      return expression != NULL;
+    }
+  if (spec->is_template)
+    {
+      g_autoptr(ConduitTemplate) template = conduit_template_new (text, error);
+
+      return template != NULL;
+    }
+  return TRUE;
+}
+
 static void
 conduit_connector_finalize (GObject *object)
 {
@@ -457,6 +515,7 @@ parse_settings (ConduitConnector  *self,
       spec->help = translated (get_string_member (setting, "help", FALSE, where, NULL));
       spec->required = json_object_get_boolean_member_with_default (setting, "required", FALSE);
       spec->is_template = json_object_get_boolean_member_with_default (setting, "template", FALSE);
+      spec->binds_fields = json_object_get_boolean_member_with_default (setting, "parameters", FALSE);
       spec->minimum = json_object_get_double_member_with_default (setting, "minimum", -G_MAXDOUBLE);
       spec->maximum = json_object_get_double_member_with_default (setting, "maximum", G_MAXDOUBLE);
 

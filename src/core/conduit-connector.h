@@ -59,6 +59,7 @@ struct _ConduitSettingSpec
   ConduitSettingType  type;
   gboolean            required;
   gboolean            is_template;     /* text (or, for objects, each value) holds {{templates}} */
+  gboolean            binds_fields;    /* text where :field names an item's field (SQL) */
   JsonNode           *default_value;   /* (nullable) */
   char              **allowed_values;  /* (nullable) for CONDUIT_SETTING_CHOICE */
   double              minimum;         /* for numbers; -G_MAXDOUBLE when unbounded */
@@ -81,6 +82,10 @@ const char               *conduit_json_node_describe_type         (JsonNode     
 gboolean                  conduit_setting_spec_check_value        (const ConduitSettingSpec *spec,
                                                                    JsonNode               *value,
                                                                    char                  **message);
+gboolean                  conduit_setting_spec_holds_expressions  (const ConduitSettingSpec *spec);
+gboolean                  conduit_setting_spec_check_text         (const ConduitSettingSpec *spec,
+                                                                   const char             *text,
+                                                                   GError                **error);
 
 G_DECLARE_FINAL_TYPE (ConduitConnector, conduit_connector, CONDUIT, CONNECTOR, GObject)
 

@@ -421,3 +421,26 @@ conduit_db_value_clear (ConduitDbValue *value)
   g_clear_pointer (&value->data, g_free);
   value->length = 0;
 }
+
+/**
+ * conduit_db_sql_is_parameter_name:
+ * @path: a field path, e.g. `customer.email`
+ *
+ * For the inspector's field picker on SQL: whether `:path` in the SQL is read as one parameter
+ * naming that field (by the rule conduit_db_sql_bind_names() follows).
+ *
+ * Returns: whether @path can be written as a `:name` parameter
+ */
+gboolean
+conduit_db_sql_is_parameter_name (const char *path)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!is_name_start (*path))
+    return FALSE;
+  for (const char *p = path; *p; p++)
+    if (!is_name_char (*p))
+      return FALSE;
+  /* a dot at the end would be read as the end of a sentence */
+  return path[strlen (path) - 1] != '.';
+}

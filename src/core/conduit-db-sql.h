@@ -27,5 +27,6 @@ gboolean  conduit_db_value_from_json  (JsonNode              *node,
 void      conduit_db_value_clear      (ConduitDbValue        *value);
 JsonNode *conduit_db_item_lookup      (JsonNode              *item,
                                        const char            *path);
+gboolean  conduit_db_sql_is_parameter_name (const char       *path);
 
 G_END_DECLS

@@ -175,6 +175,8 @@ void                conduit_expression_syntax_error  (GError            **error,
                                                       const char         *format,
                                                       ...) G_GNUC_PRINTF (4, 5);
 
+void                conduit_expression_error_relocate (GError           **error,
+                                                      const char         *text);
 void                conduit_expression_syntax_error_at (GError          **error,
                                                       guint               line,
                                                       guint               line_column,

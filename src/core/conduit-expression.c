@@ -18,6 +18,7 @@ typedef struct
 {
   guint column;
   guint length;
+  char *detail;   /* the message without its place, to say the place again another way */
 } ConduitExpressionErrorPrivate;
 
 static void
@@ -25,6 +26,7 @@ conduit_expression_error_private_init (ConduitExpressionErrorPrivate *priv)
 {
   priv->column = 0;
   priv->length = 0;
+  priv->detail = NULL;
 }
 
 static void
@@ -32,11 +34,13 @@ conduit_expression_error_private_copy (const ConduitExpressionErrorPrivate *src,
                                        ConduitExpressionErrorPrivate       *dest)
 {
   *dest = *src;
+  dest->detail = g_strdup (src->detail);
 }
 
 static void
 conduit_expression_error_private_clear (ConduitExpressionErrorPrivate *priv)
 {
+  g_clear_pointer (&priv->detail, g_free);
 }
 
 /* The macro's pointer arithmetic is aligned by construction; clang cannot see it. */
@@ -113,7 +117,41 @@ conduit_expression_syntax_error_at (GError     **error,
   priv = conduit_expression_error_get_private (new_error);
   priv->column = column;
   priv->length = MAX (length, 1);
+  priv->detail = g_steal_pointer (&valid);
   g_propagate_error (error, new_error);
+}
+
+/* A {{ }} part is parsed on its own, so its errors count columns over the whole template but
+ * lines only within the part. In a template of several lines (a message, an e-mail body) the
+ * place is said again as line and column of the whole text. */
+void
+conduit_expression_error_relocate (GError     **error,
+                                   const char  *text)
+{
+  ConduitExpressionErrorPrivate *priv;
+  const char *at;
+  guint line = 1;
+  const char *line_start = text;
+  GError *moved = NULL;
+
+  if (error == NULL || *error == NULL || (*error)->domain != CONDUIT_EXPRESSION_ERROR)
+    return;
+  priv = conduit_expression_error_get_private (*error);
+  if (priv->column == 0 || priv->detail == NULL ||
+      (glong)priv->column > g_utf8_strlen (text, -1) + 1)
+    return;
+
+  at = g_utf8_offset_to_pointer (text, priv->column - 1);
+  for (const char *p = text; p < at; p++)
+    if (*p == '\n')
+      line++, line_start = p + 1;
+  if (line == 1)
+    return;
+
+  conduit_expression_syntax_error_at (&moved, line, g_utf8_pointer_to_offset (line_start, at) + 1,
+                                      priv->column, priv->length, priv->detail);
+  g_clear_error (error);
+  g_propagate_error (error, moved);
 }
 
 void

@@ -29,6 +29,21 @@ typedef enum
 
 typedef struct _ConduitExpression ConduitExpression;
 
+/**
+ * ConduitExpressionFunctionInfo:
+ * @name: the function's name, e.g. `lower`
+ * @signature: how a call is written, e.g. `lower(s)`
+ * @description: (nullable): one line about what it gives, translated
+ *
+ * A function of the language, as completion shows it.
+ */
+typedef struct
+{
+  const char *name;
+  const char *signature;
+  const char *description;
+} ConduitExpressionFunctionInfo;
+
 GQuark             conduit_expression_error_quark        (void);
 guint              conduit_expression_error_get_column   (const GError      *error);
 guint              conduit_expression_error_get_length   (const GError      *error);
@@ -54,6 +69,12 @@ char              *conduit_expression_evaluate_string    (ConduitExpression *sel
                                                           JsonNode          *record,
                                                           GError           **error);
 const char *const *conduit_expression_list_functions     (void);
+const ConduitExpressionFunctionInfo *
+                   conduit_expression_describe_function  (const char        *name);
+char              *conduit_expression_find_word          (const char        *text,
+                                                          glong              cursor,
+                                                          gboolean           is_template,
+                                                          glong             *word_start);
 gboolean           conduit_path_needs_quotes             (const char        *name);
 char              *conduit_path_quote_segment            (const char        *name);
 

@@ -71,22 +71,9 @@ check_text_compiles (const ConduitSettingSpec *spec,
 {
   g_autoptr(GError) error = NULL;
 
-  if (spec->type == CONDUIT_SETTING_EXPRESSION)
-    {
-      g_autoptr(ConduitExpression) expression = conduit_expression_new (text, &error);
-
-      if (expression == NULL)
-        conduit_flow_add_problem (problems, pointer, node_id, _("node “%s”: %s (%s): %s"),
-                     node_id, spec->label, spec->key, error->message);
-    }
-  else
-    {
-      g_autoptr(ConduitTemplate) template = conduit_template_new (text, &error);
-
-      if (template == NULL)
-        conduit_flow_add_problem (problems, pointer, node_id, _("node “%s”: %s (%s): %s"),
-                     node_id, spec->label, spec->key, error->message);
-    }
+  if (!conduit_setting_spec_check_text (spec, text, &error))
+    conduit_flow_add_problem (problems, pointer, node_id, _("node “%s”: %s (%s): %s"),
+                              node_id, spec->label, spec->key, error->message);
 }
 
 static void
@@ -96,7 +83,7 @@ check_setting_compiles (const ConduitSettingSpec *spec,
                         const char               *node_id,
                         GPtrArray                *problems)
 {
-  if (spec->type != CONDUIT_SETTING_EXPRESSION && !spec->is_template)
+  if (!conduit_setting_spec_holds_expressions (spec))
     return;
 
   if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)

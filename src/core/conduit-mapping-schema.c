@@ -293,6 +293,29 @@ conduit_schema_add_record (ConduitSchema *self,
 }
 
 /**
+ * conduit_schema_new_for_records:
+ * @records: (element-type JsonNode): sample records
+ *
+ * The fields of @records: every path, nested ones as `customer.email` and `items[].sku`, with
+ * its type and examples. What the mapping table's source picker and the inspector's field
+ * pickers and completion list (one implementation for both).
+ *
+ * Returns: (transfer full): a schema of @records
+ */
+ConduitSchema *
+conduit_schema_new_for_records (GPtrArray *records)
+{
+  ConduitSchema *self;
+
+  g_return_val_if_fail (records != NULL, NULL);
+
+  self = conduit_schema_new ();
+  for (guint i = 0; i < records->len; i++)
+    conduit_schema_add_record (self, g_ptr_array_index (records, i));
+  return self;
+}
+
+/**
  * conduit_schema_infer:
  * @stream: sample records
  * @format: their format (JSON object or array, NDJSON, CSV with a header)

@@ -43,6 +43,7 @@ typedef struct _ConduitSchema ConduitSchema;
 
 GType          conduit_schema_get_type        (void) G_GNUC_CONST;
 ConduitSchema *conduit_schema_new             (void);
+ConduitSchema *conduit_schema_new_for_records (GPtrArray            *records);
 ConduitSchema *conduit_schema_ref             (ConduitSchema        *self);
 void           conduit_schema_unref           (ConduitSchema        *self);
 ConduitSchema *conduit_schema_infer           (GInputStream         *stream,

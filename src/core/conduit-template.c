@@ -90,12 +90,16 @@ conduit_template_new (const char  *text,
       column = g_utf8_strlen (text, start - text);
       part.expression = conduit_expression_new_full (start, FALSE, column, &consumed, error);
       if (part.expression == NULL)
-        return NULL;
+        {
+          conduit_expression_error_relocate (error, text);
+          return NULL;
+        }
       if (!(start[consumed] == '}' && start[consumed + 1] == '}'))
         {
           g_clear_pointer (&part.expression, conduit_expression_unref);
           conduit_expression_syntax_error (error, g_utf8_strlen (text, p - text) + 1, 2,
                                            _("this “{{” has no closing “}}”"));
+          conduit_expression_error_relocate (error, text);
           return NULL;
         }
       part.text = g_strdup (literal->str);

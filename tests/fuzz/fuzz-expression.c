@@ -13,7 +13,7 @@
 /* The mapping language, whose text a person types and a flow file from anyone carries: the
  * parser (as an expression and as a field path) and the evaluator over a few records. A syntax
  * error must point inside the text; every result must be JSON that can be written out, every
- * message UTF-8. */
+ * message UTF-8. And the word completion reads at a cursor (conduit_expression_find_word()). */
 
 static const char *record_texts[] = {
   "{\"First Name\": \"  ada \", \"last\": \"LOVELACE\", \"email\": \" Ada@Example.COM \","
@@ -99,6 +99,33 @@ evaluate (ConduitExpression *expression,
     }
 }
 
+/* The editors' completion reads the word at any cursor of any text: it must stay inside the
+ * text and end at the cursor. */
+static void
+find_words (const char *text)
+{
+  glong n_chars = g_utf8_strlen (text, -1);
+  glong step = MAX (n_chars / 64, 1);
+
+  for (glong cursor = 0; cursor <= n_chars + 1; cursor += step)
+    for (int is_template = 0; is_template <= 1; is_template++)
+      {
+        glong start = -1;
+        g_autofree char *word = conduit_expression_find_word (text, cursor, is_template, &start);
+        const char *end;
+
+        if (word == NULL)
+          continue;
+        g_assert_cmpint (cursor, <=, n_chars);
+        g_assert_cmpint (start, >=, 0);
+        g_assert_cmpint (start, <=, cursor);
+        g_assert_true (g_utf8_validate (word, -1, NULL));
+        g_assert_cmpint (g_utf8_strlen (word, -1), ==, cursor - start);
+        end = g_utf8_offset_to_pointer (text, start);
+        g_assert_true (strncmp (end, word, strlen (word)) == 0);
+      }
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -125,5 +152,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   else
     evaluate (path, text);
 
+  /* the same text as a template: its errors are placed over the whole text */
+  {
+    g_autoptr(ConduitTemplate) template = NULL;
+
+    g_clear_error (&error);
+    template = conduit_template_new (text, &error);
+    if (template == NULL)
+      check_error (error, text);
+  }
+
+  find_words (text);
   return 0;
 }
