@@ -26,7 +26,12 @@
  * with a growing delay (half a second, doubling, at most a minute); once it used up its
  * deliveries NATS moves it to the dead-letter stream (conduit-queue.c), and the worker that
  * gets that news writes it into its history as a failed run with the reason. A run stopped by
- * a drain that ran out of time is not acknowledged: another worker runs the event again. */
+ * a drain that ran out of time is not acknowledged: another worker runs the event again.
+ *
+ * The run carries the event id: a PostgreSQL history shared by the workers decides from it
+ * whether a redelivered event runs again (its run ended: it is acknowledged without running;
+ * its run was cut short: it runs again as the next attempt), and the run's HTTP calls send an
+ * Idempotency-Key made from it. */
 
 #define MAX_NAK_DELAY_MS 60000
 
@@ -41,6 +46,7 @@ struct _ConduitQueueWorker
   guint          in_progress_id;
   guint          ack_wait_s;
   guint64        n_dead;
+  guint64        n_already_ran;
 };
 
 typedef struct
@@ -198,6 +204,18 @@ recorded_cb (GObject      *object,
       return;
     }
 
+  /* Delivered again after its run ended (the worker died before NATS heard the ack, or after
+   * JetStream's dedup window): the shared history knows, and it does not run twice. */
+  if (conduit_run_get_already_ran (job->run))
+    {
+      g_debug ("The event %s already ran; acknowledged without running",
+               conduit_queue_delivery_get_event_id (job->delivery));
+      job->worker->n_already_ran++;
+      conduit_queue_delivery_ack_async (g_steal_pointer (&job->delivery), NULL, acked_cb, NULL);
+      job_free (job);
+      return;
+    }
+
   conduit_run_execute_async (job->run, NULL, executed_cb, job);
 }
 
@@ -280,6 +298,9 @@ deliver_cb (ConduitQueueDelivery *delivery,
       job_free (job);
       return;
     }
+  /* Conduit's receivers always give one; a message published otherwise may lack it. */
+  if (*conduit_queue_delivery_get_event_id (delivery) != '\0')
+    conduit_run_set_event_id (job->run, conduit_queue_delivery_get_event_id (delivery));
   conduit_run_record_async (job->run, NULL, recorded_cb, job);
 }
 
@@ -462,4 +483,18 @@ conduit_queue_worker_get_n_dead (ConduitQueueWorker *self)
   g_return_val_if_fail (CONDUIT_IS_QUEUE_WORKER (self), 0);
 
   return self->n_dead;
+}
+
+/**
+ * conduit_queue_worker_get_n_already_ran:
+ * @self: a worker
+ *
+ * Returns: events delivered again after their run had ended, acknowledged without running
+ */
+guint64
+conduit_queue_worker_get_n_already_ran (ConduitQueueWorker *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_QUEUE_WORKER (self), 0);
+
+  return self->n_already_ran;
 }

@@ -80,6 +80,8 @@ struct _ConduitRun
   gboolean          nothing_new;   /* a poll whose records were all seen before */
   gboolean          interrupted;  /* cancelled because the process stops: see below */
   GHashTable       *late_trigger_items;  /* positions ≥ MAX_RECORDED_ITEMS recorded */
+  char             *event_id;      /* (nullable) the queued event this run is for */
+  gboolean          already_ran;   /* the history says the event's run ended before */
 };
 
 void conduit_run_record_items (ConduitRun *self,
