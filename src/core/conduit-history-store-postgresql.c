@@ -297,6 +297,14 @@ trimmed (const char *message)
   return g_strstrip (g_strdup (message != NULL && *message ? message : "no answer"));
 }
 
+/* Notices ("relation already exists, skipping") are not for the terminal of serve. */
+static void
+notice_processor (void       *arg,
+                  const char *message)
+{
+  g_debug ("PostgreSQL: %s", message);
+}
+
 static PGconn *
 pg_connect (ConduitHistoryStore  *self,
             GError              **error)
@@ -316,6 +324,7 @@ pg_connect (ConduitHistoryStore  *self,
       PQfinish (conn);
       return NULL;
     }
+  PQsetNoticeProcessor (conn, notice_processor, NULL);
   return conn;
 }
 
