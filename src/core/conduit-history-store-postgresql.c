@@ -958,6 +958,7 @@ apply_batch (ConduitHistoryStore *self,
         }
 
       g_assert (error != NULL);
+      g_debug ("Run history %s: try %u failed: %s", self->path, n_failures + 1, error->message);
       if (n_failures++ == 0)
         g_warning ("Run history %s: could not write (%s); trying again until it can",
                    self->path, error->message);
