@@ -418,27 +418,61 @@ run_statement (ConduitHistoryStore  *self,
 
 /* Schema */
 
+/* The schema version the database holds, 0 when it holds no history yet, -1 on failure. */
+static int
+read_version (ConduitHistoryStore  *self,
+              PGconn               *conn,
+              GError              **error)
+{
+  g_autoptr(PGresult) exists = PQexec (conn, "SELECT to_regclass ('conduit_history_meta')"
+                                             " IS NOT NULL");
+  g_autoptr(PGresult) result = NULL;
+
+  if (PQresultStatus (exists) != PGRES_TUPLES_OK)
+    {
+      set_result_error (self, conn, _("could not read its schema version"), error);
+      return -1;
+    }
+  if (!g_str_equal (PQgetvalue (exists, 0, 0), "t"))
+    return 0;
+  result = PQexec (conn, "SELECT value FROM conduit_history_meta WHERE name = 'schema_version'");
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    {
+      set_result_error (self, conn, _("could not read its schema version"), error);
+      return -1;
+    }
+  return PQntuples (result) > 0 ? atoi (PQgetvalue (result, 0, 0)) : 0;
+}
+
+/* Creates or updates the schema. Only when it is not up to date: DDL on tables the running
+ * workers write would wait for their locks, and deadlock with them. */
 static gboolean
 migrate (ConduitHistoryStore  *self,
          PGconn               *conn,
          GError              **error)
 {
-  g_autoptr(PGresult) result = NULL;
-  int version;
+  int version = read_version (self, conn, error);
+
+  if (version < 0)
+    return FALSE;
+  if (version == SCHEMA_VERSION)
+    return TRUE;
+  if (version > SCHEMA_VERSION)
+    {
+      g_set_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_TOO_NEW,
+                   _("The PostgreSQL history %s was written by a newer Conduit (schema %d, this "
+                     "one knows %d): update conduit-cli"), self->path, version, SCHEMA_VERSION);
+      return FALSE;
+    }
 
   if (!exec_sql (self, conn, "BEGIN", error))
     return FALSE;
+  /* Another process may have made it meanwhile: look again under the lock. */
   if (!exec_sql (self, conn, "SELECT pg_advisory_xact_lock (" SCHEMA_LOCK_KEY ")", error) ||
-      !exec_sql (self, conn, schema_sql, error))
+      (version = read_version (self, conn, error)) < 0)
     goto failed;
-
-  result = PQexec (conn, "SELECT value FROM conduit_history_meta WHERE name = 'schema_version'");
-  if (PQresultStatus (result) != PGRES_TUPLES_OK)
-    {
-      set_result_error (self, conn, _("could not read its schema version"), error);
-      goto failed;
-    }
-  version = PQntuples (result) > 0 ? atoi (PQgetvalue (result, 0, 0)) : 0;
+  if (version < SCHEMA_VERSION && !exec_sql (self, conn, schema_sql, error))
+    goto failed;
   if (version > SCHEMA_VERSION)
     {
       g_set_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_TOO_NEW,
@@ -1470,11 +1504,26 @@ conduit_history_postgresql_open (ConduitHistoryStore  *self,
 
   g_mutex_lock (&self->reader_lock);
   pg->reader = pg_connect (self, error);
-  if (pg->reader != NULL &&
-      !(read_only ? check_schema (self, pg->reader, error)
-                  : migrate (self, pg->reader, error) &&
-                    mark_interrupted (self, pg->reader, error)))
-    g_clear_pointer (&pg->reader, PQfinish);
+  /* Workers busy in the tables can make a start's statements the victim of a deadlock: try a
+   * few times before giving up. */
+  for (guint tries = 1; pg->reader != NULL; tries++)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (read_only ? check_schema (self, pg->reader, &local_error)
+                    : migrate (self, pg->reader, &local_error) &&
+                      mark_interrupted (self, pg->reader, &local_error))
+        break;
+      if (tries >= 5 || PQstatus (pg->reader) != CONNECTION_OK ||
+          local_error->domain != CONDUIT_HISTORY_STORE_ERROR ||
+          local_error->code != CONDUIT_HISTORY_STORE_ERROR_FAILED || read_only)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          g_clear_pointer (&pg->reader, PQfinish);
+          break;
+        }
+      g_usleep (200 * 1000 * tries);
+    }
   g_mutex_unlock (&self->reader_lock);
   if (pg->reader == NULL)
     return FALSE;
