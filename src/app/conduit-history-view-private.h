@@ -12,7 +12,7 @@
 G_BEGIN_DECLS
 
 /* Shared by the history view's family: conduit-history-view.c (the list, the details, re-runs
- * and the runs that need attention) and -actions.c (export, delete, retention). */
+ * and the runs that need attention) -actions.c (export, delete, retention) and -server.c (a server's history, read-only). */
 struct _ConduitHistoryView
 {
   GtkWidget            parent_instance;
@@ -48,6 +48,8 @@ struct _ConduitHistoryView
   GtkWidget           *resolve_button;
   GtkLabel            *attention_label;
   GtkBox              *details_box;
+  GtkWidget           *server_row;
+  GtkLabel            *server_label;
 };
 
 void       _conduit_history_view_show_toast          (ConduitHistoryView *self,
@@ -55,5 +57,7 @@ void       _conduit_history_view_show_toast          (ConduitHistoryView *self,
 GtkWindow *_conduit_history_view_parent_window       (ConduitHistoryView *self);
 void       _conduit_history_view_runs_changed        (ConduitHistoryView *self);
 void       _conduit_history_view_class_actions_init  (GtkWidgetClass     *widget_class);
+void       _conduit_history_view_class_server_init   (GtkWidgetClass     *widget_class);
+void       _conduit_history_view_update_server       (ConduitHistoryView *self);
 
 G_END_DECLS

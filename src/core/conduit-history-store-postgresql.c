@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conduit-db.h"
 #include "conduit-history-store-private.h"
 
 /* The run history in PostgreSQL, shared by every `serve` that names the same database: the
@@ -1531,4 +1532,67 @@ conduit_history_postgresql_open (ConduitHistoryStore  *self,
   if (!read_only)
     self->thread = g_thread_new ("conduit-history-pg", postgresql_backend.writer_thread, self);
   return TRUE;
+}
+
+static void
+append_escaped (GString    *url,
+                const char *text)
+{
+  g_autofree char *escaped = g_uri_escape_string (text != NULL ? text : "", NULL, FALSE);
+
+  g_string_append (url, escaped);
+}
+
+/**
+ * conduit_history_store_dup_credential_url:
+ * @credential: a PostgreSQL credential (kind "postgresql")
+ * @error: return location for an error
+ *
+ * The history address a database credential stands for, so that the app can open a server's
+ * history from a credential in the keyring instead of a typed address with a password.
+ *
+ * Returns: (transfer full) (nullable): a `postgresql://` URL, password included (never show
+ *   it), or %NULL with @error set
+ */
+char *
+conduit_history_store_dup_credential_url (ConduitCredential  *credential,
+                                          GError            **error)
+{
+  static const char *sslmodes[] = { "disable", "require", "verify-full" };
+  g_autoptr(ConduitDbParams) params = NULL;
+  GString *url;
+
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (credential), NULL);
+
+  params = conduit_db_params_new_from_credential (credential, error);
+  if (params == NULL)
+    return NULL;
+  if (params->kind != CONDUIT_DB_KIND_POSTGRESQL)
+    {
+      g_set_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_FAILED,
+                   _("The credential “%s” is not a PostgreSQL connection: a server history is "
+                     "in PostgreSQL"), conduit_credential_get_id (credential));
+      return NULL;
+    }
+
+  url = g_string_new ("postgresql://");
+  append_escaped (url, params->user);
+  if (params->password != NULL)
+    {
+      g_string_append_c (url, ':');
+      append_escaped (url, params->password);
+    }
+  g_string_append_c (url, '@');
+  append_escaped (url, params->host);
+  if (params->port != 0)
+    g_string_append_printf (url, ":%u", params->port);
+  g_string_append_c (url, '/');
+  append_escaped (url, params->database);
+  g_string_append_printf (url, "?sslmode=%s", sslmodes[CLAMP ((int)params->tls, 0, 2)]);
+  if (params->ca_file != NULL)
+    {
+      g_string_append (url, "&sslrootcert=");
+      append_escaped (url, params->ca_file);
+    }
+  return g_string_free (url, FALSE);
 }

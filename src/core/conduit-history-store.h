@@ -11,6 +11,9 @@
 
 G_BEGIN_DECLS
 
+/* conduit-credential.h's type, named without including it (it includes libsecret). */
+struct _ConduitCredential;
+
 #define CONDUIT_HISTORY_STORE_ERROR (conduit_history_store_error_quark ())
 #define CONDUIT_HISTORY_SCHEMA_VERSION 4
 #define CONDUIT_HISTORY_DEFAULT_MAX_ITEM_BYTES (64 * 1024)
@@ -127,6 +130,8 @@ ConduitHistoryStore *conduit_history_store_new              (const char         
 ConduitHistoryStore *conduit_history_store_new_read_only    (const char            *location,
                                                              GError               **error);
 gboolean             conduit_history_store_is_server_location (const char          *location);
+char                *conduit_history_store_dup_credential_url (struct _ConduitCredential *credential,
+                                                               GError             **error);
 gboolean             conduit_history_store_is_read_only     (ConduitHistoryStore   *self);
 const char          *conduit_history_store_get_backend_name (ConduitHistoryStore   *self);
 const char          *conduit_history_store_get_path         (ConduitHistoryStore   *self);
