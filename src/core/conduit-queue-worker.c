@@ -164,6 +164,50 @@ acked_cb (GObject      *object,
 }
 
 static void
+flushed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Job *job = user_data;
+
+  /* Committed (or the history gave up, at a stop): nothing of the run is left to wait for. */
+  conduit_queue_delivery_ack_async (g_steal_pointer (&job->delivery), NULL, acked_cb, NULL);
+  job_free (job);
+}
+
+static void
+flush_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  ConduitHistoryStore *history = task_data;
+
+  conduit_history_store_flush (history, NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* The run's end is committed before the ack, and that can take a while (a PostgreSQL history
+ * that restarts): meanwhile the job stays active, so NATS keeps hearing "in progress" and does
+ * not give the event to another worker, which would run it a second time. */
+static void
+flush_then_ack (Job *job)
+{
+  ConduitHistoryStore *history = conduit_runner_get_history (job->worker->runner);
+  g_autoptr(GTask) task = NULL;
+
+  if (history == NULL)
+    {
+      flushed_cb (NULL, NULL, job);
+      return;
+    }
+  task = g_task_new (NULL, NULL, flushed_cb, job);
+  g_task_set_source_tag (task, flush_then_ack);
+  g_task_set_task_data (task, g_object_ref (history), g_object_unref);
+  g_task_run_in_thread (task, flush_thread);
+}
+
+static void
 executed_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
@@ -182,10 +226,7 @@ executed_cb (GObject      *object,
       return;
     }
 
-  conduit_queue_delivery_ack_async (g_steal_pointer (&job->delivery),
-                                    conduit_runner_get_history (job->worker->runner),
-                                    acked_cb, NULL);
-  job_free (job);
+  flush_then_ack (job);
 }
 
 static void
