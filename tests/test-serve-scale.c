@@ -785,6 +785,26 @@ test_history_postgresql (void)
   g_assert_nonnull (strstr (out, "500"));
   g_clear_pointer (&out, g_free);
 
+  /* serve --check connects, and names the server when it cannot. */
+  {
+    g_autoptr(GError) dir_error = NULL;
+    g_autofree char *dir = g_dir_make_tmp ("conduit-scale-check-XXXXXX", &dir_error);
+    g_autofree char *flow = write_flow (dir, "orders.conduit", "Orders", "http://127.0.0.1:9/");
+    g_autofree char *nobody = g_strdup_printf ("postgresql://app:%s@127.0.0.1:%u/conduit_test",
+                                               DB_TEST_PASSWORD, free_port ());
+
+    out = run_cli (url, &status, "serve", "--check", flow, NULL);
+    g_assert_cmpint (status, ==, 0);
+    g_clear_pointer (&out, g_free);
+    out = run_cli (nobody, &status, "serve", "--check", flow, NULL);
+    g_assert_cmpint (status, ==, 1);
+    g_assert_nonnull (strstr (out, "the history cannot be used"));
+    g_assert_null (strstr (out, DB_TEST_PASSWORD));
+    g_clear_pointer (&out, g_free);
+    g_unlink (flow);
+    g_rmdir (dir);
+  }
+
   /* Read-only: it reads, and refuses every write with a reason. */
   viewer = conduit_history_store_new_read_only (url, &error);
   g_assert_no_error (error);
