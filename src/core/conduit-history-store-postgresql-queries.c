@@ -166,12 +166,13 @@ conduit_history_pg_list_runs (ConduitHistoryStore        *self,
               GError                    **error)
 {
   g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->reader_lock);
+  g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(PGresult) result = NULL;
   g_autoptr(GString) sql = NULL;
   GPtrArray *runs;
   Params p = { 0 };
 
+  locker = g_mutex_locker_new (&self->reader_lock);
   sql = query_where (query, &p, texts);
   g_string_prepend (sql, "SELECT " RUN_COLUMNS " FROM conduit_runs");
   param_int (&p, query != NULL && query->limit > 0 ? query->limit : DEFAULT_LIMIT);
@@ -192,11 +193,12 @@ conduit_history_pg_count_runs (ConduitHistoryStore        *self,
                GError                    **error)
 {
   g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->reader_lock);
+  g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(PGresult) result = NULL;
   g_autoptr(GString) sql = NULL;
   Params p = { 0 };
 
+  locker = g_mutex_locker_new (&self->reader_lock);
   sql = query_where (query, &p, texts);
   g_string_prepend (sql, "SELECT count(*) FROM conduit_runs");
   if (!(result = read_query (self, sql->str, &p, error)))
@@ -209,10 +211,11 @@ conduit_history_pg_get_run (ConduitHistoryStore  *self,
             gint64                run_id,
             GError              **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->reader_lock);
+  g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(PGresult) result = NULL;
   Params p = { 0 };
 
+  locker = g_mutex_locker_new (&self->reader_lock);
   param_int (&p, run_id);
   if (!(result = read_query (self, "SELECT " RUN_COLUMNS " FROM conduit_runs WHERE id = $1", &p,
                              error)))
@@ -231,11 +234,12 @@ conduit_history_pg_list_steps (ConduitHistoryStore  *self,
                gint64                run_id,
                GError              **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->reader_lock);
+  g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(PGresult) result = NULL;
   GPtrArray *steps;
   Params p = { 0 };
 
+  locker = g_mutex_locker_new (&self->reader_lock);
   param_int (&p, run_id);
   result = read_query (self, "SELECT id, run_id, node_id, item_index, attempt, started_us,"
                              " finished_us, status, http_status, delay_ms, items_in, items_out,"
@@ -275,11 +279,12 @@ conduit_history_pg_list_items (ConduitHistoryStore  *self,
                const char           *node_id,
                GError              **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->reader_lock);
+  g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(PGresult) result = NULL;
   GPtrArray *items;
   Params p = { 0 };
 
+  locker = g_mutex_locker_new (&self->reader_lock);
   param_int (&p, run_id);
   param_text (&p, node_id);
   result = read_query (self, "SELECT id, run_id, node_id, port, is_output, seq, data, size,"
@@ -314,10 +319,11 @@ conduit_history_pg_get_cursor (ConduitHistoryStore  *self,
                char                **value,
                GError              **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->reader_lock);
+  g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(PGresult) result = NULL;
   Params p = { 0 };
 
+  locker = g_mutex_locker_new (&self->reader_lock);
   param_text (&p, flow_id);
   param_text (&p, trigger_id);
   result = read_query (self, "SELECT value FROM conduit_trigger_cursors"
