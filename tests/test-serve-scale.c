@@ -840,7 +840,7 @@ test_history_postgresql (void)
   g_assert_nonnull (strstr (error->message, "127.0.0.1"));
   g_assert_null (strstr (error->message, DB_TEST_PASSWORD));
   g_clear_error (&error);
-  viewer = conduit_history_store_new_read_only ("/tmp/history.db", &error);
+  viewer = conduit_history_store_new_read_only ("history.db", &error);
   g_assert_null (viewer);
   g_assert_nonnull (strstr (error->message, "postgresql://"));
 }
