@@ -13,7 +13,7 @@
 G_BEGIN_DECLS
 
 /* Shared by the history view's family: conduit-history-view.c (the list, the details, re-runs
- * and the runs that need attention) and -actions.c (export, delete, retention). */
+ * and the runs that need attention) -actions.c (export, delete, retention) and -server.c (a server's history, read-only). */
 struct _ConduitHistoryView
 {
   GtkWidget            parent_instance;
@@ -51,6 +51,8 @@ struct _ConduitHistoryView
   GtkBox              *details_box;
 
   ConduitDocument     *document;   /* (nullable) the open flow: Save as Test writes beside it */
+  GtkWidget           *server_row;
+  GtkLabel            *server_label;
 };
 
 void       _conduit_history_view_show_toast          (ConduitHistoryView *self,
@@ -59,5 +61,7 @@ GtkWindow *_conduit_history_view_parent_window       (ConduitHistoryView *self);
 void       _conduit_history_view_runs_changed        (ConduitHistoryView *self);
 void       _conduit_history_view_class_actions_init  (GtkWidgetClass     *widget_class);
 gboolean   _conduit_history_view_show_on_canvas      (ConduitHistoryView *self);
+void       _conduit_history_view_class_server_init   (GtkWidgetClass     *widget_class);
+void       _conduit_history_view_update_server       (ConduitHistoryView *self);
 
 G_END_DECLS

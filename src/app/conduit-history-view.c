@@ -484,6 +484,7 @@ show_attention (ConduitHistoryView     *self,
   gtk_label_set_text (self->attention_label, text);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.mark-handled", TRUE);
   gtk_widget_set_visible (self->attention_row, TRUE);
+  _conduit_history_view_update_server (self);
 }
 
 static void
@@ -650,6 +651,7 @@ show_details (ConduitHistoryView *self,
                                  run->status != CONDUIT_RUN_STATUS_RUNNING);
   /* the canvas is the open flow's: another flow's run has nothing to lay over */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.show-on-canvas", flow != NULL);
+  _conduit_history_view_update_server (self);
 }
 
 /* Folded, the details replace the list: the focus goes to Back rather than to whatever comes
@@ -1245,6 +1247,7 @@ conduit_history_view_class_init (ConduitHistoryViewClass *klass)
   gtk_widget_class_install_action (widget_class, "history.rerun-unsent", NULL, rerun_unsent_action);
   gtk_widget_class_install_action (widget_class, "history.mark-handled", NULL, mark_handled_action);
   _conduit_history_view_class_actions_init (widget_class);
+  _conduit_history_view_class_server_init (widget_class);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "conduit-history-view");
@@ -1321,6 +1324,7 @@ conduit_history_view_set_store (ConduitHistoryView  *self,
   apply_filters (self);
   show_details (self, 0);
   update_empty (self);
+  _conduit_history_view_update_server (self);
 }
 
 /**

@@ -59,6 +59,14 @@ ConduitRun          *conduit_history_view_rerun_finish     (ConduitHistoryView  
 void                 conduit_history_view_set_document     (ConduitHistoryView  *self,
                                                             ConduitDocument     *document);
 
+void                 conduit_history_view_open_server_async  (ConduitHistoryView  *self,
+                                                              const char          *location,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+gboolean             conduit_history_view_open_server_finish (ConduitHistoryView  *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
 void                 conduit_history_view_set_attention    (ConduitHistoryView  *self,
                                                             gboolean             attention);
 

@@ -179,10 +179,28 @@ static void
 check_history (const char *history_path,
                GPtrArray  *problems)
 {
-  g_autofree char *path = history_path ? g_strdup (history_path)
-                                       : conduit_history_store_dup_default_path ();
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *existing = g_strdup (dir);
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *existing = NULL;
+
+  /* A shared PostgreSQL history is meant to be open from many processes at once: connecting
+   * (and creating the schema, as serve would) is the check. */
+  if (conduit_history_store_is_server_location (history_path))
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ConduitHistoryStore) store = conduit_history_store_new (history_path, &error);
+
+      if (store == NULL)
+        g_ptr_array_add (problems, g_strdup_printf (_("the history cannot be used: %s"),
+                                                    error->message));
+      else
+        conduit_history_store_close (store);
+      return;
+    }
+
+  path = history_path ? g_strdup (history_path) : conduit_history_store_dup_default_path ();
+  dir = g_path_get_dirname (path);
+  existing = g_strdup (dir);
 
   if (g_file_test (path, G_FILE_TEST_EXISTS))
     {

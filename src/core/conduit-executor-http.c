@@ -156,6 +156,7 @@ typedef struct
   guint               delay_ms;
   gint64              attempt_started_us;
   gboolean            auth_retried;
+  char               *event_key; /* (nullable) a queued event's key, when the step sets none */
 } Call;
 
 static void
@@ -173,6 +174,7 @@ call_free (Call *call)
 {
   g_clear_object (&call->run);
   g_free (call->node_id);
+  g_free (call->event_key);
   g_clear_object (&call->policy);
   g_clear_pointer (&call->request, conduit_http_request_free);
   g_clear_pointer (&call->outcome, conduit_http_outcome_free);
@@ -729,6 +731,8 @@ send_attempt (GTask *task)
                                   g_ptr_array_index (request->header_values, i));
   if (request->idempotency_key != NULL)
     soup_message_headers_replace (headers, "Idempotency-Key", request->idempotency_key);
+  else if (call->event_key != NULL)
+    soup_message_headers_replace (headers, "Idempotency-Key", call->event_key);
   if (request->body != NULL && request->credential != NULL)
     conduit_authorizer_set_request_body (call->message, request->content_type, request->body);
   else if (request->body != NULL)
@@ -793,6 +797,11 @@ conduit_http_send_async (ConduitRun          *run,
   call->item_index = item_index;
   call->policy = g_object_ref (policy);
   call->request = request;
+  /* A queued event may run again (a worker died after sending): its calls carry a key that is
+   * the same at every delivery, so an API that honours Idempotency-Key creates nothing twice.
+   * Only the header: retries after a timeout still follow the step's own key (see above). */
+  if (request->idempotency_key == NULL && node_id != NULL)
+    call->event_key = conduit_run_dup_idempotency_key (run, node_id, item_index);
   call->outcome = g_new0 (ConduitHttpOutcome, 1);
 
   task = g_task_new (NULL, cancellable, callback, user_data);

@@ -107,6 +107,42 @@ typedef struct
   GArray *fired;
 } PolledRun;
 
+/* The seam between the store's API and where the history lives. SQLite is the store's own code
+ * (backend %NULL: every path as before); another backend takes the queued writes in a writer
+ * thread of its own and answers the reads. */
+typedef struct
+{
+  const char        *name;
+  gpointer         (*writer_thread) (gpointer             store);
+  void             (*close)         (ConduitHistoryStore *self);
+  void             (*free)          (gpointer             data);
+  GPtrArray       *(*list_runs)     (ConduitHistoryStore *self,
+                                     const ConduitHistoryQuery *query,
+                                     GError             **error);
+  guint            (*count_runs)    (ConduitHistoryStore *self,
+                                     const ConduitHistoryQuery *query,
+                                     GError             **error);
+  ConduitRunRecord*(*get_run)       (ConduitHistoryStore *self,
+                                     gint64               run_id,
+                                     GError             **error);
+  GPtrArray       *(*list_steps)    (ConduitHistoryStore *self,
+                                     gint64               run_id,
+                                     GError             **error);
+  GPtrArray       *(*list_items)    (ConduitHistoryStore *self,
+                                     gint64               run_id,
+                                     const char          *node_id,
+                                     GError             **error);
+  gboolean         (*get_cursor)    (ConduitHistoryStore *self,
+                                     const char          *flow_id,
+                                     const char          *trigger_id,
+                                     char               **value,
+                                     GError             **error);
+  gint             (*delete_runs)   (ConduitHistoryStore *self,
+                                     const gint64        *ids,
+                                     guint                n_ids,
+                                     GError             **error);
+} ConduitHistoryBackend;
+
 struct _ConduitHistoryStore
 {
   GObject       parent_instance;
@@ -136,6 +172,11 @@ struct _ConduitHistoryStore
   /* The last transaction's failure, until one commits again: what readiness checks report. */
   GMutex        problem_lock;
   char         *write_problem;
+
+  /* (nullable) a backend other than SQLite, and its state */
+  const ConduitHistoryBackend *backend;
+  gpointer      backend_data;
+  gboolean      read_only;
 };
 
 /* Runs retention keeps and "needs attention" lists: failed or cut short, nobody handled them. */
@@ -174,6 +215,14 @@ gboolean conduit_history_push_op_sync         (ConduitHistoryStore  *self,
                                                SyncWait             *wait,
                                                GError              **error);
 void     conduit_history_polled_run_free      (PolledRun            *result);
+void     conduit_history_complete_op          (Op                   *op);
+
+/* conduit-history-store-postgresql.c */
+gboolean conduit_history_is_postgresql_url    (const char           *location);
+gboolean conduit_history_postgresql_open      (ConduitHistoryStore  *self,
+                                               const char           *url,
+                                               gboolean              read_only,
+                                               GError              **error);
 
 /* conduit-history-store-queries.c */
 char         *conduit_history_dup_column_text (sqlite3_stmt         *stmt,

@@ -197,6 +197,9 @@ conduit_history_store_list_runs (ConduitHistoryStore        *self,
 
   g_return_val_if_fail (CONDUIT_IS_HISTORY_STORE (self), NULL);
 
+  if (self->backend != NULL)
+    return self->backend->list_runs (self, query, error);
+
   sql = query_where (query);
   g_string_prepend (sql, "SELECT " RUN_COLUMNS " FROM runs");
   g_string_append (sql, " ORDER BY id DESC LIMIT :limit OFFSET :offset");
@@ -235,6 +238,9 @@ conduit_history_store_count_runs (ConduitHistoryStore        *self,
   guint count;
 
   g_return_val_if_fail (CONDUIT_IS_HISTORY_STORE (self), 0);
+
+  if (self->backend != NULL)
+    return self->backend->count_runs (self, query, error);
 
   sql = query_where (query);
   g_string_prepend (sql, "SELECT COUNT(*) FROM runs");
@@ -348,6 +354,9 @@ conduit_history_store_get_run (ConduitHistoryStore  *self,
 
   g_return_val_if_fail (CONDUIT_IS_HISTORY_STORE (self), NULL);
 
+  if (self->backend != NULL)
+    return self->backend->get_run (self, run_id, error);
+
   locker = g_mutex_locker_new (&self->reader_lock);
   stmt = conduit_history_prepare_read (self, "SELECT " RUN_COLUMNS " FROM runs WHERE id = ?1",
                                        error);
@@ -386,6 +395,9 @@ conduit_history_store_list_steps (ConduitHistoryStore  *self,
   int rc;
 
   g_return_val_if_fail (CONDUIT_IS_HISTORY_STORE (self), NULL);
+
+  if (self->backend != NULL)
+    return self->backend->list_steps (self, run_id, error);
 
   locker = g_mutex_locker_new (&self->reader_lock);
   stmt = conduit_history_prepare_read (self,
@@ -449,6 +461,9 @@ conduit_history_store_list_items (ConduitHistoryStore  *self,
   int rc;
 
   g_return_val_if_fail (CONDUIT_IS_HISTORY_STORE (self), NULL);
+
+  if (self->backend != NULL)
+    return self->backend->list_items (self, run_id, node_id, error);
 
   locker = g_mutex_locker_new (&self->reader_lock);
   stmt = conduit_history_prepare_read (self,
@@ -559,6 +574,8 @@ conduit_history_store_delete_runs (ConduitHistoryStore  *self,
   g_return_val_if_fail (CONDUIT_IS_HISTORY_STORE (self), -1);
   g_return_val_if_fail (ids != NULL || n_ids == 0, -1);
 
+  if (self->backend != NULL)
+    return self->backend->delete_runs (self, ids, n_ids, error);
   if (!conduit_history_store_flush (self, error))
     return -1;
   if (!conduit_history_open_connection (self->path, SQLITE_OPEN_READWRITE, &db, error))

@@ -67,6 +67,8 @@ conduit_history_store_get_cursor (ConduitHistoryStore  *self,
   g_return_val_if_fail (value != NULL, FALSE);
 
   *value = NULL;
+  if (self->backend != NULL)
+    return self->backend->get_cursor (self, flow_id, trigger_id, value, error);
   locker = g_mutex_locker_new (&self->reader_lock);
   stmt = conduit_history_prepare_read (self,
                                        "SELECT value FROM trigger_cursors"

@@ -571,8 +571,8 @@ conduit_history_polled_run_free (PolledRun *result)
   g_free (result);
 }
 
-static void
-complete_op (Op *op)
+void
+conduit_history_complete_op (Op *op)
 {
   if (op->wait != NULL)
     {
@@ -675,7 +675,7 @@ writer_thread (gpointer data)
       if (op->type == OP_PRUNE)
         {
           prune (self, op->now_us, &op->result_deleted, &op->error);
-          complete_op (op);
+          conduit_history_complete_op (op);
           conduit_history_op_free (op);
           continue;
         }
@@ -796,7 +796,7 @@ writer_thread (gpointer data)
        * iterates its context once more leaves nothing behind. */
       for (guint i = 0; i < batch->len; i++)
         {
-          complete_op (g_ptr_array_index (batch, i));
+          conduit_history_complete_op (g_ptr_array_index (batch, i));
           conduit_history_op_free (g_ptr_array_index (batch, i));
         }
       g_ptr_array_set_size (batch, 0);
@@ -897,6 +897,17 @@ gboolean
 conduit_history_push_op (ConduitHistoryStore *self,
                          Op                  *op)
 {
+  if (self->read_only)
+    {
+      if (op->task != NULL)
+        g_task_return_new_error (op->task, CONDUIT_HISTORY_STORE_ERROR,
+                                 CONDUIT_HISTORY_STORE_ERROR_READ_ONLY,
+                                 _("The run history “%s” is open read-only"), self->path);
+      else
+        g_warning ("Run history %s is open read-only; a record was not written", self->path);
+      conduit_history_op_free (op);
+      return FALSE;
+    }
   if (self->thread == NULL)
     {
       if (op->task != NULL)
@@ -920,6 +931,13 @@ conduit_history_push_op_sync (ConduitHistoryStore  *self,
                               SyncWait             *wait,
                               GError              **error)
 {
+  if (self->read_only)
+    {
+      g_set_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_READ_ONLY,
+                   _("The run history “%s” is open read-only"), self->path);
+      conduit_history_op_free (op);
+      return FALSE;
+    }
   if (self->thread == NULL)
     {
       g_set_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_CLOSED,

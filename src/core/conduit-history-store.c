@@ -50,6 +50,8 @@ conduit_history_store_finalize (GObject *object)
   ConduitHistoryStore *self = (ConduitHistoryStore *)object;
 
   conduit_history_store_close (self);
+  if (self->backend != NULL && self->backend_data != NULL)
+    self->backend->free (g_steal_pointer (&self->backend_data));
   g_clear_pointer (&self->queue, g_async_queue_unref);
   g_mutex_clear (&self->reader_lock);
   g_mutex_clear (&self->checkpoint_lock);
@@ -174,6 +176,12 @@ conduit_history_store_new (const char  *path,
   g_autofree char *dir = NULL;
 
   self = g_object_new (CONDUIT_TYPE_HISTORY_STORE, NULL);
+  if (conduit_history_store_is_server_location (path))
+    {
+      if (!conduit_history_postgresql_open (self, path, FALSE, error))
+        return NULL;
+      return g_steal_pointer (&self);
+    }
   self->path = path != NULL ? g_strdup (path) : conduit_history_store_dup_default_path ();
 
   dir = g_path_get_dirname (self->path);
@@ -214,6 +222,80 @@ conduit_history_store_new (const char  *path,
 }
 
 /**
+ * conduit_history_store_is_server_location:
+ * @location: (nullable): what `--history` was given
+ *
+ * Returns: whether @location names a shared history on a server (a `postgresql://` or
+ *   `postgres://` URL) rather than a SQLite file
+ */
+gboolean
+conduit_history_store_is_server_location (const char *location)
+{
+  return conduit_history_is_postgresql_url (location);
+}
+
+/**
+ * conduit_history_store_new_read_only:
+ * @location: a server history (see conduit_history_store_is_server_location())
+ * @error: return location for an error
+ *
+ * Opens a server's shared history to look at: it neither creates nor migrates the schema, and
+ * every write (a run, deleting runs, marking them handled) fails with
+ * %CONDUIT_HISTORY_STORE_ERROR_READ_ONLY. The desktop opens a server's history this way, so
+ * that it can never disturb the workers writing into it.
+ *
+ * Returns: (transfer full) (nullable): the store, or %NULL with @error set
+ */
+ConduitHistoryStore *
+conduit_history_store_new_read_only (const char  *location,
+                                     GError     **error)
+{
+  g_autoptr(ConduitHistoryStore) self = NULL;
+
+  g_return_val_if_fail (location != NULL, NULL);
+
+  if (!conduit_history_store_is_server_location (location))
+    {
+      g_set_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_FAILED,
+                   _("“%s” is not a server history: give a postgresql:// address"), location);
+      return NULL;
+    }
+
+  self = g_object_new (CONDUIT_TYPE_HISTORY_STORE, NULL);
+  if (!conduit_history_postgresql_open (self, location, TRUE, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+/**
+ * conduit_history_store_is_read_only:
+ * @self: a store
+ *
+ * Returns: whether writes are refused (see conduit_history_store_new_read_only())
+ */
+gboolean
+conduit_history_store_is_read_only (ConduitHistoryStore *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_HISTORY_STORE (self), FALSE);
+
+  return self->read_only;
+}
+
+/**
+ * conduit_history_store_get_backend_name:
+ * @self: a store
+ *
+ * Returns: "sqlite" or "postgresql"
+ */
+const char *
+conduit_history_store_get_backend_name (ConduitHistoryStore *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_HISTORY_STORE (self), NULL);
+
+  return self->backend != NULL ? self->backend->name : "sqlite";
+}
+
+/**
  * conduit_history_store_close:
  * @self: a store
  *
@@ -226,6 +308,11 @@ conduit_history_store_close (ConduitHistoryStore *self)
   g_return_if_fail (CONDUIT_IS_HISTORY_STORE (self));
 
   conduit_history_writer_stop (self);
+  if (self->backend != NULL)
+    {
+      self->backend->close (self);
+      return;
+    }
 
   for (guint i = 0; i < N_STMTS; i++)
     g_clear_pointer (&self->stmts[i], sqlite3_finalize);
@@ -389,6 +476,75 @@ gint64
 conduit_history_store_begin_run_finish (ConduitHistoryStore  *self,
                                         GAsyncResult         *result,
                                         GError              **error)
+{
+  g_autofree gint64 *id = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  id = g_task_propagate_pointer (G_TASK (result), error);
+  return id != NULL ? *id : 0;
+}
+
+/**
+ * conduit_history_store_begin_event_run_async:
+ * @self: a store
+ * @run: the run: flow, trigger, start time
+ * @trigger_port: (nullable): the trigger's output port, "out" when %NULL
+ * @items: (nullable) (element-type utf8): the JSON text of the items the event brings
+ * @event_id: the queued event's id, the same at every delivery
+ * @cancellable: (nullable): a cancellable
+ * @callback: called once the decision and the run are committed
+ * @user_data: data for @callback
+ *
+ * Like conduit_history_store_begin_run_async() for a queued event that may be delivered more
+ * than once. In a PostgreSQL history the event id is unique: the first delivery records it
+ * with its run; a later one finds it, and either the event's run ended (the delivery must not
+ * run again: the result is 0 without error) or it was cut short (a worker died): that run
+ * becomes interrupted and a new run, the next attempt, starts. Several workers deciding about
+ * the same event at once are put in a row by the database. A SQLite history, which one process
+ * owns, records a run as conduit_history_store_begin_run_async() does.
+ */
+void
+conduit_history_store_begin_event_run_async (ConduitHistoryStore    *self,
+                                             const ConduitRunRecord *run,
+                                             const char             *trigger_port,
+                                             GPtrArray              *items,
+                                             const char             *event_id,
+                                             GCancellable           *cancellable,
+                                             GAsyncReadyCallback     callback,
+                                             gpointer                user_data)
+{
+  Op *op;
+
+  g_return_if_fail (CONDUIT_IS_HISTORY_STORE (self));
+  g_return_if_fail (run != NULL && run->flow != NULL);
+  g_return_if_fail (event_id != NULL);
+
+  op = g_new0 (Op, 1);
+  op->type = OP_BEGIN_RUN;
+  op->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (op->task, conduit_history_store_begin_event_run_async);
+  op->run = conduit_run_record_copy (run);
+  op->port = g_strdup (trigger_port);
+  op->key = g_strdup (event_id);
+  if (items != NULL)
+    op->items = g_ptr_array_ref (items);
+  conduit_history_push_op (self, op);
+}
+
+/**
+ * conduit_history_store_begin_event_run_finish:
+ * @self: a store
+ * @result: the result
+ * @error: return location for an error
+ *
+ * Returns: the new run's id; 0 without @error when the event already has a run that ended
+ *   (do not run it again); 0 with @error set when nothing could be recorded
+ */
+gint64
+conduit_history_store_begin_event_run_finish (ConduitHistoryStore  *self,
+                                              GAsyncResult         *result,
+                                              GError              **error)
 {
   g_autofree gint64 *id = NULL;
 

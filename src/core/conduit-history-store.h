@@ -11,6 +11,9 @@
 
 G_BEGIN_DECLS
 
+/* conduit-credential.h's type, named without including it (it includes libsecret). */
+struct _ConduitCredential;
+
 #define CONDUIT_HISTORY_STORE_ERROR (conduit_history_store_error_quark ())
 #define CONDUIT_HISTORY_SCHEMA_VERSION 4
 #define CONDUIT_HISTORY_DEFAULT_MAX_ITEM_BYTES (64 * 1024)
@@ -22,6 +25,7 @@ typedef enum
   CONDUIT_HISTORY_STORE_ERROR_TOO_NEW,
   CONDUIT_HISTORY_STORE_ERROR_NOT_FOUND,
   CONDUIT_HISTORY_STORE_ERROR_CLOSED,
+  CONDUIT_HISTORY_STORE_ERROR_READ_ONLY,
 } ConduitHistoryStoreError;
 
 typedef enum
@@ -123,6 +127,13 @@ GQuark               conduit_history_store_error_quark      (void);
 char                *conduit_history_store_dup_default_path (void);
 ConduitHistoryStore *conduit_history_store_new              (const char            *path,
                                                              GError               **error);
+ConduitHistoryStore *conduit_history_store_new_read_only    (const char            *location,
+                                                             GError               **error);
+gboolean             conduit_history_store_is_server_location (const char          *location);
+char                *conduit_history_store_dup_credential_url (struct _ConduitCredential *credential,
+                                                               GError             **error);
+gboolean             conduit_history_store_is_read_only     (ConduitHistoryStore   *self);
+const char          *conduit_history_store_get_backend_name (ConduitHistoryStore   *self);
 const char          *conduit_history_store_get_path         (ConduitHistoryStore   *self);
 guint                conduit_history_store_get_n_interrupted (ConduitHistoryStore  *self);
 char                *conduit_history_store_dup_write_problem (ConduitHistoryStore  *self);
@@ -144,6 +155,17 @@ void                 conduit_history_store_begin_run_async  (ConduitHistoryStore
 gint64               conduit_history_store_begin_run_finish (ConduitHistoryStore   *self,
                                                              GAsyncResult          *result,
                                                              GError               **error);
+void                 conduit_history_store_begin_event_run_async (ConduitHistoryStore    *self,
+                                                                  const ConduitRunRecord *run,
+                                                                  const char             *trigger_port,
+                                                                  GPtrArray              *items,
+                                                                  const char             *event_id,
+                                                                  GCancellable           *cancellable,
+                                                                  GAsyncReadyCallback     callback,
+                                                                  gpointer                user_data);
+gint64               conduit_history_store_begin_event_run_finish (ConduitHistoryStore  *self,
+                                                                   GAsyncResult         *result,
+                                                                   GError              **error);
 void                 conduit_history_store_start_attempt_async (ConduitHistoryStore *self,
                                                                 const ConduitStepRecord *step,
                                                                 GAsyncReadyCallback  callback,

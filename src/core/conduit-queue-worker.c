@@ -26,7 +26,12 @@
  * with a growing delay (half a second, doubling, at most a minute); once it used up its
  * deliveries NATS moves it to the dead-letter stream (conduit-queue.c), and the worker that
  * gets that news writes it into its history as a failed run with the reason. A run stopped by
- * a drain that ran out of time is not acknowledged: another worker runs the event again. */
+ * a drain that ran out of time is not acknowledged: another worker runs the event again.
+ *
+ * The run carries the event id: a PostgreSQL history shared by the workers decides from it
+ * whether a redelivered event runs again (its run ended: it is acknowledged without running;
+ * its run was cut short: it runs again as the next attempt), and the run's HTTP calls send an
+ * Idempotency-Key made from it. */
 
 #define MAX_NAK_DELAY_MS 60000
 
@@ -41,6 +46,7 @@ struct _ConduitQueueWorker
   guint          in_progress_id;
   guint          ack_wait_s;
   guint64        n_dead;
+  guint64        n_already_ran;
 };
 
 typedef struct
@@ -158,6 +164,50 @@ acked_cb (GObject      *object,
 }
 
 static void
+flushed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Job *job = user_data;
+
+  /* Committed (or the history gave up, at a stop): nothing of the run is left to wait for. */
+  conduit_queue_delivery_ack_async (g_steal_pointer (&job->delivery), NULL, acked_cb, NULL);
+  job_free (job);
+}
+
+static void
+flush_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  ConduitHistoryStore *history = task_data;
+
+  conduit_history_store_flush (history, NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* The run's end is committed before the ack, and that can take a while (a PostgreSQL history
+ * that restarts): meanwhile the job stays active, so NATS keeps hearing "in progress" and does
+ * not give the event to another worker, which would run it a second time. */
+static void
+flush_then_ack (Job *job)
+{
+  ConduitHistoryStore *history = conduit_runner_get_history (job->worker->runner);
+  g_autoptr(GTask) task = NULL;
+
+  if (history == NULL)
+    {
+      flushed_cb (NULL, NULL, job);
+      return;
+    }
+  task = g_task_new (NULL, NULL, flushed_cb, job);
+  g_task_set_source_tag (task, flush_then_ack);
+  g_task_set_task_data (task, g_object_ref (history), g_object_unref);
+  g_task_run_in_thread (task, flush_thread);
+}
+
+static void
 executed_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
@@ -176,10 +226,7 @@ executed_cb (GObject      *object,
       return;
     }
 
-  conduit_queue_delivery_ack_async (g_steal_pointer (&job->delivery),
-                                    conduit_runner_get_history (job->worker->runner),
-                                    acked_cb, NULL);
-  job_free (job);
+  flush_then_ack (job);
 }
 
 static void
@@ -194,6 +241,18 @@ recorded_cb (GObject      *object,
     {
       g_warning ("A queued event could not be recorded (it is given back): %s", error->message);
       job_nak (job);
+      job_free (job);
+      return;
+    }
+
+  /* Delivered again after its run ended (the worker died before NATS heard the ack, or after
+   * JetStream's dedup window): the shared history knows, and it does not run twice. */
+  if (conduit_run_get_already_ran (job->run))
+    {
+      g_debug ("The event %s already ran; acknowledged without running",
+               conduit_queue_delivery_get_event_id (job->delivery));
+      job->worker->n_already_ran++;
+      conduit_queue_delivery_ack_async (g_steal_pointer (&job->delivery), NULL, acked_cb, NULL);
       job_free (job);
       return;
     }
@@ -280,6 +339,9 @@ deliver_cb (ConduitQueueDelivery *delivery,
       job_free (job);
       return;
     }
+  /* Conduit's receivers always give one; a message published otherwise may lack it. */
+  if (*conduit_queue_delivery_get_event_id (delivery) != '\0')
+    conduit_run_set_event_id (job->run, conduit_queue_delivery_get_event_id (delivery));
   conduit_run_record_async (job->run, NULL, recorded_cb, job);
 }
 
@@ -462,4 +524,18 @@ conduit_queue_worker_get_n_dead (ConduitQueueWorker *self)
   g_return_val_if_fail (CONDUIT_IS_QUEUE_WORKER (self), 0);
 
   return self->n_dead;
+}
+
+/**
+ * conduit_queue_worker_get_n_already_ran:
+ * @self: a worker
+ *
+ * Returns: events delivered again after their run had ended, acknowledged without running
+ */
+guint64
+conduit_queue_worker_get_n_already_ran (ConduitQueueWorker *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_QUEUE_WORKER (self), 0);
+
+  return self->n_already_ran;
 }

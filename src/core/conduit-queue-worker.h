@@ -30,5 +30,6 @@ void                conduit_queue_worker_stop            (ConduitQueueWorker  *s
 guint               conduit_queue_worker_get_n_active    (ConduitQueueWorker  *self);
 void                conduit_queue_worker_interrupt_runs  (ConduitQueueWorker  *self);
 guint64             conduit_queue_worker_get_n_dead      (ConduitQueueWorker  *self);
+guint64             conduit_queue_worker_get_n_already_ran (ConduitQueueWorker *self);
 
 G_END_DECLS

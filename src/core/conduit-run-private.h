@@ -85,6 +85,8 @@ struct _ConduitRun
   GHashTable       *late_trigger_items;  /* positions ≥ MAX_RECORDED_ITEMS recorded */
   gboolean          use_pins;      /* see conduit-run-pins.c */
   char             *step_id;       /* (nullable) a run of this one step */
+  char             *event_id;      /* (nullable) the queued event this run is for */
+  gboolean          already_ran;   /* the history says the event's run ended before */
 };
 
 void conduit_run_record_items (ConduitRun *self,

@@ -111,6 +111,32 @@ record_cb (GObject      *object,
 }
 
 static void
+record_event_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ConduitRun *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  gint64 id;
+
+  id = conduit_history_store_begin_event_run_finish (CONDUIT_HISTORY_STORE (object), result,
+                                                     &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* 0: the event's run ended before (a redelivery); this one ends at once, running nothing. */
+  self->record.id = id;
+  self->already_ran = id == 0;
+  self->nothing_new = id == 0;
+  self->recorded = TRUE;
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
 record_polled_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -178,6 +204,10 @@ begin_recording (GTask *task)
                                                   self->poll_cursor,
                                                   g_task_get_cancellable (task),
                                                   record_polled_cb, task);
+  else if (self->event_id != NULL)
+    conduit_history_store_begin_event_run_async (history, &self->record, "out", texts,
+                                                 self->event_id, g_task_get_cancellable (task),
+                                                 record_event_cb, task);
   else
     conduit_history_store_begin_run_async (history, &self->record, "out", texts,
                                            g_task_get_cancellable (task), record_cb, task);

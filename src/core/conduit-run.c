@@ -71,6 +71,7 @@ conduit_run_finalize (GObject *object)
   g_clear_object (&self->redactor);
   g_clear_pointer (&self->credentials, g_hash_table_unref);
   g_clear_pointer (&self->late_trigger_items, g_hash_table_unref);
+  g_free (self->event_id);
   g_clear_object (&self->task);
   g_free (self->record.error);
 
@@ -710,6 +711,82 @@ conduit_run_get_connector (ConduitRun  *self,
 
   data = g_hash_table_lookup (self->nodes, conduit_node_get_id (node));
   return data != NULL ? data->connector : NULL;
+}
+
+/**
+ * conduit_run_set_event_id:
+ * @self: a run not yet recorded
+ * @event_id: (nullable): the id of the queued event the run is for
+ *
+ * Makes the run a queued event's: recording it asks the history whether the event already ran
+ * (conduit_history_store_begin_event_run_async()), and HTTP steps without an idempotency key
+ * of their own send one made from the event id (conduit_run_dup_idempotency_key()), the same
+ * at every delivery of the event.
+ */
+void
+conduit_run_set_event_id (ConduitRun *self,
+                          const char *event_id)
+{
+  g_return_if_fail (CONDUIT_IS_RUN (self));
+  g_return_if_fail (!self->recorded);
+
+  g_free (self->event_id);
+  self->event_id = g_strdup (event_id);
+}
+
+/**
+ * conduit_run_get_event_id:
+ * @self: a run
+ *
+ * Returns: (nullable): the queued event's id
+ */
+const char *
+conduit_run_get_event_id (ConduitRun *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
+
+  return self->event_id;
+}
+
+/**
+ * conduit_run_get_already_ran:
+ * @self: a recorded run
+ *
+ * Returns: whether the history found that the run's event had a run that ended, so this one
+ *   was not recorded and must not run
+ */
+gboolean
+conduit_run_get_already_ran (ConduitRun *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), FALSE);
+
+  return self->already_ran;
+}
+
+/**
+ * conduit_run_dup_idempotency_key:
+ * @self: a run
+ * @node_id: the step sending
+ * @item_index: the item's position in the step's input
+ *
+ * The key a call of a queued event's run carries when its step sets none: the event id, the
+ * step and the item, so that it is the same at every delivery of the event (a worker killed
+ * after sending leaves the next one sending the same key) and differs between the calls of
+ * one event.
+ *
+ * Returns: (transfer full) (nullable): the key, or %NULL when the run is not a queued event's
+ */
+char *
+conduit_run_dup_idempotency_key (ConduitRun *self,
+                                 const char *node_id,
+                                 guint       item_index)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
+  g_return_val_if_fail (node_id != NULL, NULL);
+
+  if (self->event_id == NULL)
+    return NULL;
+  return g_strdup_printf ("%s/%s/%u", self->event_id, node_id, item_index);
 }
 
 /**

@@ -99,6 +99,13 @@ const char          *conduit_run_get_item_port       (ConduitRun          *self,
                                                       ConduitNode         *node,
                                                       guint                index);
 void                 conduit_run_set_interrupted     (ConduitRun          *self);
+void                 conduit_run_set_event_id        (ConduitRun          *self,
+                                                      const char          *event_id);
+const char          *conduit_run_get_event_id        (ConduitRun          *self);
+gboolean             conduit_run_get_already_ran     (ConduitRun          *self);
+char                *conduit_run_dup_idempotency_key (ConduitRun          *self,
+                                                      const char          *node_id,
+                                                      guint                item_index);
 void                 conduit_run_add_secret          (ConduitRun          *self,
                                                       const char          *secret);
 char                *conduit_run_redact              (ConduitRun          *self,

@@ -1,0 +1,102 @@
+/* conduit-history-store-postgresql-private.h
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libpq-fe.h>
+
+#include "conduit-history-store-private.h"
+
+G_BEGIN_DECLS
+
+/* Shared by the PostgreSQL history's files: -postgresql.c (connecting, the schema, the writer)
+ * and -postgresql-queries.c (reading). */
+
+typedef struct
+{
+  char   *url;        /* as given: may hold a password, never shown */
+  char   *host;       /* this machine, for runs cut short on it */
+  PGconn *writer;     /* the writer thread's */
+  PGconn *reader;     /* under the store's reader_lock */
+} PgHistory;
+
+/* Statement parameters as text, the way libpq takes them. */
+typedef struct
+{
+  const char *values[16];
+  char        numbers[16][24];
+  int         n;
+} Params;
+
+static inline void
+param_text (Params     *params,
+            const char *text)
+{
+  g_assert (params->n < (int)G_N_ELEMENTS (params->values));
+  params->values[params->n++] = text;
+}
+
+static inline void
+param_int (Params *params,
+           gint64  value)
+{
+  g_assert (params->n < (int)G_N_ELEMENTS (params->values));
+  g_snprintf (params->numbers[params->n], sizeof params->numbers[0], "%" G_GINT64_FORMAT, value);
+  params->values[params->n] = params->numbers[params->n];
+  params->n++;
+}
+
+static inline void
+param_bool (Params   *params,
+            gboolean  value)
+{
+  param_text (params, value ? "t" : "f");
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+
+static inline PgHistory *
+pg_of (ConduitHistoryStore *self)
+{
+  return self->backend_data;
+}
+
+PGconn           *conduit_history_pg_connect      (ConduitHistoryStore        *self,
+                                                   GError                    **error);
+void              conduit_history_pg_set_error    (ConduitHistoryStore        *self,
+                                                   PGconn                     *conn,
+                                                   const char                 *what,
+                                                   GError                    **error);
+char             *conduit_history_pg_ids_array    (GArray                     *ids);
+
+GPtrArray        *conduit_history_pg_list_runs    (ConduitHistoryStore        *self,
+                                                   const ConduitHistoryQuery  *query,
+                                                   GError                    **error);
+guint             conduit_history_pg_count_runs   (ConduitHistoryStore        *self,
+                                                   const ConduitHistoryQuery  *query,
+                                                   GError                    **error);
+ConduitRunRecord *conduit_history_pg_get_run      (ConduitHistoryStore        *self,
+                                                   gint64                      run_id,
+                                                   GError                    **error);
+GPtrArray        *conduit_history_pg_list_steps   (ConduitHistoryStore        *self,
+                                                   gint64                      run_id,
+                                                   GError                    **error);
+GPtrArray        *conduit_history_pg_list_items   (ConduitHistoryStore        *self,
+                                                   gint64                      run_id,
+                                                   const char                 *node_id,
+                                                   GError                    **error);
+gboolean          conduit_history_pg_get_cursor   (ConduitHistoryStore        *self,
+                                                   const char                 *flow_id,
+                                                   const char                 *trigger_id,
+                                                   char                      **value,
+                                                   GError                    **error);
+gint              conduit_history_pg_delete_runs  (ConduitHistoryStore        *self,
+                                                   const gint64               *ids,
+                                                   guint                       n_ids,
+                                                   GError                    **error);
+
+G_END_DECLS

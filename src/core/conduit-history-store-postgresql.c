@@ -1,0 +1,1203 @@
+/* conduit-history-store-postgresql.c
+ *
+ * Copyright 2026 The Conduit authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "conduit-history-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <libpq-fe.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conduit-db.h"
+#include "conduit-history-store-postgresql-private.h"
+
+/* The run history in PostgreSQL, shared by every `serve` that names the same database: the
+ * workers of a queue write their runs into it, and `history list`, or the app, read all of them
+ * in one place.
+ *
+ * The store's API is the same as for SQLite: writes are queued (conduit-history-store.c) and one
+ * writer thread per process applies whatever has queued up in one transaction (a group commit).
+ * What differs is what a failure means: a server that restarts or a network that drops is
+ * normal here, so a batch that could not be committed for such a reason is applied again, on a
+ * new connection, until it commits; callers waiting for it (a run's start, a flush before a
+ * queue acknowledgement) wait meanwhile, and /readyz says why. Only a statement the server
+ * refuses for what it is (a bug, a constraint) fails its own write, and the rest of the batch
+ * is applied without it.
+ *
+ * Each queued event has one row in conduit_events, keyed by its id: the first delivery inserts
+ * it (INSERT … ON CONFLICT DO NOTHING), and every delivery then locks it (SELECT … FOR UPDATE),
+ * so two workers deciding about the same event take turns. An event whose run ended is not run
+ * again; one whose run was cut short gets a new run, the next attempt.
+ *
+ * The schema is created at the first start under an advisory lock, so that several workers
+ * starting together do not trip over each other's CREATE TABLE. */
+
+#define SCHEMA_VERSION   1
+#define SCHEMA_LOCK_KEY  "4372496611940089633"   /* any constant: "the Conduit schema" */
+#define MAX_BATCH        512
+#define LINGER_US        (2 * 1000)
+#define RETRY_FIRST_US   (200 * 1000)
+#define RETRY_MAX_US     (5 * G_USEC_PER_SEC)
+#define STOP_RETRY_US    (15 * G_USEC_PER_SEC)
+
+enum {
+  PG_INSERT_RUN,
+  PG_INSERT_ITEM,
+  PG_FINISH_RUN,
+  PG_EVENT_DONE,
+  PG_DELETE_STARTED,
+  PG_INSERT_STEP,
+  PG_START_RANGE,
+  PG_END_RANGE,
+  PG_CLAIM_KEY,
+  PG_SET_CURSOR,
+  PG_CLEAR_CURSOR,
+  PG_EVENT_INSERT,
+  PG_EVENT_LOCK,
+  PG_EVENT_INTERRUPT,
+  PG_EVENT_SET_RUN,
+  PG_MARK_HANDLED,
+  N_PG_STMTS
+};
+
+static const char * const pg_statements[N_PG_STMTS] = {
+  [PG_INSERT_RUN] =
+    "INSERT INTO conduit_runs (flow, trigger_node, trigger_kind, started_us, items_in, host, pid,"
+    " event_id, attempt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+  [PG_INSERT_ITEM] =
+    "INSERT INTO conduit_items (run_id, node_id, port, is_output, seq, data, size, truncated)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+  [PG_FINISH_RUN] =
+    "UPDATE conduit_runs SET finished_us = $2, status = $3, items_in = $4, items_ok = $5,"
+    " items_failed = $6, items_rejected = $7, error = $8 WHERE id = $1",
+  [PG_EVENT_DONE] =
+    "UPDATE conduit_events SET done = TRUE WHERE run_id = $1",
+  [PG_DELETE_STARTED] =
+    "DELETE FROM conduit_steps WHERE run_id = $1 AND node_id = $2 AND item_index = $3"
+    " AND attempt = $4 AND status = 'started'",
+  [PG_INSERT_STEP] =
+    "INSERT INTO conduit_steps (run_id, node_id, item_index, attempt, started_us, finished_us,"
+    " status, http_status, delay_ms, items_in, items_out, items_failed, error_kind, error_message)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+  [PG_START_RANGE] =
+    "INSERT INTO conduit_steps (run_id, node_id, item_index, attempt, started_us, finished_us,"
+    " status) SELECT $1, $2, i, $4, $5, 0, $6"
+    " FROM generate_series ($3::integer, $3::integer + $7::integer - 1) AS i",
+  [PG_END_RANGE] =
+    "UPDATE conduit_steps SET status = $6, finished_us = $5 WHERE run_id = $1 AND node_id = $2"
+    " AND item_index >= $3::integer AND item_index < $3::integer + $7::integer AND attempt = $4"
+    " AND status = 'started'",
+  [PG_CLAIM_KEY] =
+    "INSERT INTO conduit_dedupe_keys (scope, key, seen_us, expires_us) VALUES ($1, $2, $3, $4)"
+    " ON CONFLICT (scope, key) DO UPDATE SET seen_us = excluded.seen_us,"
+    " expires_us = excluded.expires_us WHERE conduit_dedupe_keys.expires_us <= excluded.seen_us",
+  [PG_SET_CURSOR] =
+    "INSERT INTO conduit_trigger_cursors (flow, trigger, value, updated_us) VALUES ($1, $2, $3, $4)"
+    " ON CONFLICT (flow, trigger) DO UPDATE SET value = excluded.value,"
+    " updated_us = excluded.updated_us",
+  [PG_CLEAR_CURSOR] =
+    "DELETE FROM conduit_trigger_cursors WHERE flow = $1 AND trigger = $2",
+  [PG_EVENT_INSERT] =
+    "INSERT INTO conduit_events (event_id, flow, first_us) VALUES ($1, $2, $3)"
+    " ON CONFLICT (event_id) DO NOTHING",
+  [PG_EVENT_LOCK] =
+    "SELECT run_id, done, attempts FROM conduit_events WHERE event_id = $1 FOR UPDATE",
+  [PG_EVENT_INTERRUPT] =
+    "UPDATE conduit_runs SET status = 'interrupted', finished_us = $2, error = $3"
+    " WHERE id = $1 AND status = 'running'",
+  [PG_EVENT_SET_RUN] =
+    "UPDATE conduit_events SET run_id = $2, attempts = $3 WHERE event_id = $1",
+  [PG_MARK_HANDLED] =
+    "UPDATE conduit_runs SET handled = TRUE WHERE id = ANY ($1::bigint[])",
+};
+
+static const char schema_sql[] =
+  "CREATE TABLE IF NOT EXISTS conduit_history_meta ("
+  "  name TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS conduit_runs ("
+  "  id BIGSERIAL PRIMARY KEY,"
+  "  flow TEXT NOT NULL,"
+  "  trigger_node TEXT,"
+  "  trigger_kind TEXT,"
+  "  started_us BIGINT NOT NULL,"
+  "  finished_us BIGINT NOT NULL DEFAULT 0,"
+  "  status TEXT NOT NULL DEFAULT 'running',"
+  "  items_in INTEGER NOT NULL DEFAULT 0,"
+  "  items_ok INTEGER NOT NULL DEFAULT 0,"
+  "  items_failed INTEGER NOT NULL DEFAULT 0,"
+  "  items_rejected INTEGER NOT NULL DEFAULT 0,"
+  "  error TEXT,"
+  "  handled BOOLEAN NOT NULL DEFAULT FALSE,"
+  "  event_id TEXT,"
+  "  attempt INTEGER NOT NULL DEFAULT 1,"
+  "  host TEXT,"
+  "  pid INTEGER);"
+  "CREATE INDEX IF NOT EXISTS conduit_runs_by_flow ON conduit_runs (flow, started_us);"
+  "CREATE INDEX IF NOT EXISTS conduit_runs_by_status ON conduit_runs (status);"
+  "CREATE INDEX IF NOT EXISTS conduit_runs_by_event ON conduit_runs (event_id);"
+  "CREATE TABLE IF NOT EXISTS conduit_steps ("
+  "  id BIGSERIAL PRIMARY KEY,"
+  "  run_id BIGINT NOT NULL,"
+  "  node_id TEXT NOT NULL,"
+  "  item_index INTEGER NOT NULL,"
+  "  attempt INTEGER NOT NULL,"
+  "  started_us BIGINT NOT NULL,"
+  "  finished_us BIGINT NOT NULL,"
+  "  status TEXT NOT NULL,"
+  "  http_status INTEGER NOT NULL DEFAULT 0,"
+  "  delay_ms BIGINT NOT NULL DEFAULT 0,"
+  "  items_in INTEGER NOT NULL DEFAULT 0,"
+  "  items_out INTEGER NOT NULL DEFAULT 0,"
+  "  items_failed INTEGER NOT NULL DEFAULT 0,"
+  "  error_kind TEXT,"
+  "  error_message TEXT);"
+  "CREATE INDEX IF NOT EXISTS conduit_steps_by_run"
+  "  ON conduit_steps (run_id, node_id, item_index, attempt);"
+  "CREATE TABLE IF NOT EXISTS conduit_items ("
+  "  id BIGSERIAL PRIMARY KEY,"
+  "  run_id BIGINT NOT NULL,"
+  "  node_id TEXT NOT NULL,"
+  "  port TEXT NOT NULL,"
+  "  is_output BOOLEAN NOT NULL,"
+  "  seq INTEGER NOT NULL,"
+  "  data TEXT NOT NULL,"
+  "  size BIGINT NOT NULL,"
+  "  truncated BOOLEAN NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS conduit_items_by_run ON conduit_items (run_id, node_id);"
+  "CREATE TABLE IF NOT EXISTS conduit_events ("
+  "  event_id TEXT PRIMARY KEY,"
+  "  flow TEXT NOT NULL,"
+  "  first_us BIGINT NOT NULL,"
+  "  run_id BIGINT,"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  done BOOLEAN NOT NULL DEFAULT FALSE);"
+  "CREATE INDEX IF NOT EXISTS conduit_events_by_run ON conduit_events (run_id);"
+  "CREATE TABLE IF NOT EXISTS conduit_dedupe_keys ("
+  "  scope TEXT NOT NULL,"
+  "  key TEXT NOT NULL,"
+  "  seen_us BIGINT NOT NULL,"
+  "  expires_us BIGINT NOT NULL,"
+  "  PRIMARY KEY (scope, key));"
+  "CREATE TABLE IF NOT EXISTS conduit_trigger_cursors ("
+  "  flow TEXT NOT NULL,"
+  "  trigger TEXT NOT NULL,"
+  "  value TEXT NOT NULL,"
+  "  updated_us BIGINT NOT NULL,"
+  "  PRIMARY KEY (flow, trigger));";
+
+/**
+ * conduit_history_is_postgresql_url:
+ * @location: (nullable): a `--history` value
+ *
+ * Returns: whether @location is a libpq connection URI
+ */
+gboolean
+conduit_history_is_postgresql_url (const char *location)
+{
+  return location != NULL && (g_str_has_prefix (location, "postgresql://") ||
+                              g_str_has_prefix (location, "postgres://"));
+}
+
+/* The URL without its password (or any other option), fit for messages and `get_path`. */
+static char *
+describe_url (const char *url)
+{
+  PQconninfoOption *options = PQconninfoParse (url, NULL);
+  const char *host = NULL, *port = NULL, *dbname = NULL, *user = NULL;
+  GString *text;
+
+  if (options == NULL)
+    return g_strdup ("postgresql://…");
+  for (PQconninfoOption *o = options; o->keyword != NULL; o++)
+    {
+      if (o->val == NULL || *o->val == '\0')
+        continue;
+      if (g_str_equal (o->keyword, "host"))
+        host = o->val;
+      else if (g_str_equal (o->keyword, "port"))
+        port = o->val;
+      else if (g_str_equal (o->keyword, "dbname"))
+        dbname = o->val;
+      else if (g_str_equal (o->keyword, "user"))
+        user = o->val;
+    }
+  text = g_string_new ("postgresql://");
+  if (user != NULL)
+    g_string_append_printf (text, "%s@", user);
+  g_string_append (text, host != NULL ? host : "");
+  if (port != NULL)
+    g_string_append_printf (text, ":%s", port);
+  g_string_append_printf (text, "/%s", dbname != NULL ? dbname : "");
+  PQconninfoFree (options);
+  return g_string_free (text, FALSE);
+}
+
+static char *
+trimmed (const char *message)
+{
+  return g_strstrip (g_strdup (message != NULL && *message ? message : "no answer"));
+}
+
+/* Notices ("relation already exists, skipping") are not for the terminal of serve. */
+static void
+notice_processor (void       *arg,
+                  const char *message)
+{
+  g_debug ("PostgreSQL: %s", message);
+}
+
+PGconn *
+conduit_history_pg_connect (ConduitHistoryStore  *self,
+            GError              **error)
+{
+  PgHistory *pg = pg_of (self);
+  /* Defaults first: what the URL says overrides them (expand_dbname). */
+  const char *keys[] = { "connect_timeout", "application_name", "dbname", NULL };
+  const char *values[] = { "10", "conduit", pg->url, NULL };
+  PGconn *conn = PQconnectdbParams (keys, values, 1);
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    {
+      g_autofree char *said = trimmed (PQerrorMessage (conn));
+
+      g_set_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_FAILED,
+                   _("Cannot connect to the PostgreSQL history %s: %s"), self->path, said);
+      PQfinish (conn);
+      return NULL;
+    }
+  PQsetNoticeProcessor (conn, notice_processor, NULL);
+  return conn;
+}
+
+/* A failure that a new connection or a later try can cure: the server went away, restarts,
+ * refuses connections for now, or chose this transaction to end a deadlock. */
+static gboolean
+is_transient (PGconn   *conn,
+              PGresult *result)
+{
+  const char *state = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+
+  if (PQstatus (conn) != CONNECTION_OK || state == NULL)
+    return TRUE;
+  return g_str_has_prefix (state, "08") ||   /* connection exception */
+         g_str_has_prefix (state, "57P") ||  /* admin shutdown, crash shutdown, cannot connect now */
+         g_str_has_prefix (state, "53") ||   /* insufficient resources */
+         g_str_equal (state, "40001") ||     /* serialization failure */
+         g_str_equal (state, "40P01");       /* deadlock detected */
+}
+
+void
+conduit_history_pg_set_error (ConduitHistoryStore  *self,
+                  PGconn               *conn,
+                  const char           *what,
+                  GError              **error)
+{
+  g_autofree char *said = trimmed (PQerrorMessage (conn));
+
+  g_set_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_FAILED,
+               _("PostgreSQL history %s: %s: %s"), self->path, what, said);
+}
+
+static gboolean
+exec_sql (ConduitHistoryStore  *self,
+          PGconn               *conn,
+          const char           *sql,
+          GError              **error)
+{
+  g_autoptr(PGresult) result = PQexec (conn, sql);
+
+  if (PQresultStatus (result) == PGRES_COMMAND_OK || PQresultStatus (result) == PGRES_TUPLES_OK)
+    return TRUE;
+  conduit_history_pg_set_error (self, conn, _("a statement failed"), error);
+  return FALSE;
+}
+
+static gboolean
+prepare_statements (ConduitHistoryStore  *self,
+                    PGconn               *conn,
+                    GError              **error)
+{
+  for (guint i = 0; i < N_PG_STMTS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("conduit_history_%u", i);
+      g_autoptr(PGresult) result = PQprepare (conn, name, pg_statements[i], 0, NULL);
+
+      if (PQresultStatus (result) != PGRES_COMMAND_OK)
+        {
+          conduit_history_pg_set_error (self, conn, _("could not prepare its statements"), error);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Runs a prepared statement of the writer; %NULL with @transient set tells a lost connection
+ * from a statement the server refused. */
+static PGresult *
+run_statement (ConduitHistoryStore  *self,
+               guint                 statement,
+               const Params         *params,
+               gboolean             *transient,
+               GError              **error)
+{
+  PgHistory *pg = pg_of (self);
+  char name[32];
+  PGresult *result;
+  ExecStatusType status;
+
+  g_snprintf (name, sizeof name, "conduit_history_%u", statement);
+  result = PQexecPrepared (pg->writer, name, params->n, params->values, NULL, NULL, 0);
+  status = PQresultStatus (result);
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+    return result;
+
+  *transient = is_transient (pg->writer, result);
+  conduit_history_pg_set_error (self, pg->writer, _("could not write"), error);
+  PQclear (result);
+  return NULL;
+}
+
+/* Schema */
+
+/* The schema version the database holds, 0 when it holds no history yet, -1 on failure. */
+static int
+read_version (ConduitHistoryStore  *self,
+              PGconn               *conn,
+              GError              **error)
+{
+  g_autoptr(PGresult) exists = PQexec (conn, "SELECT to_regclass ('conduit_history_meta')"
+                                             " IS NOT NULL");
+  g_autoptr(PGresult) result = NULL;
+
+  if (PQresultStatus (exists) != PGRES_TUPLES_OK)
+    {
+      conduit_history_pg_set_error (self, conn, _("could not read its schema version"), error);
+      return -1;
+    }
+  if (!g_str_equal (PQgetvalue (exists, 0, 0), "t"))
+    return 0;
+  result = PQexec (conn, "SELECT value FROM conduit_history_meta WHERE name = 'schema_version'");
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    {
+      conduit_history_pg_set_error (self, conn, _("could not read its schema version"), error);
+      return -1;
+    }
+  return PQntuples (result) > 0 ? atoi (PQgetvalue (result, 0, 0)) : 0;
+}
+
+/* Creates or updates the schema. Only when it is not up to date: DDL on tables the running
+ * workers write would wait for their locks, and deadlock with them. */
+static gboolean
+migrate (ConduitHistoryStore  *self,
+         PGconn               *conn,
+         GError              **error)
+{
+  int version = read_version (self, conn, error);
+
+  if (version < 0)
+    return FALSE;
+  if (version == SCHEMA_VERSION)
+    return TRUE;
+  if (version > SCHEMA_VERSION)
+    {
+      g_set_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_TOO_NEW,
+                   _("The PostgreSQL history %s was written by a newer Conduit (schema %d, this "
+                     "one knows %d): update conduit-cli"), self->path, version, SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  if (!exec_sql (self, conn, "BEGIN", error))
+    return FALSE;
+  /* Another process may have made it meanwhile: look again under the lock. */
+  if (!exec_sql (self, conn, "SELECT pg_advisory_xact_lock (" SCHEMA_LOCK_KEY ")", error) ||
+      (version = read_version (self, conn, error)) < 0)
+    goto failed;
+  if (version < SCHEMA_VERSION && !exec_sql (self, conn, schema_sql, error))
+    goto failed;
+  if (version > SCHEMA_VERSION)
+    {
+      g_set_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_TOO_NEW,
+                   _("The PostgreSQL history %s was written by a newer Conduit (schema %d, this "
+                     "one knows %d): update conduit-cli"), self->path, version, SCHEMA_VERSION);
+      goto failed;
+    }
+  if (version < SCHEMA_VERSION &&
+      !exec_sql (self, conn, "INSERT INTO conduit_history_meta (name, value)"
+                             " VALUES ('schema_version', '1') ON CONFLICT (name)"
+                             " DO UPDATE SET value = excluded.value", error))
+    goto failed;
+  return exec_sql (self, conn, "COMMIT", error);
+
+failed:
+  PQclear (PQexec (conn, "ROLLBACK"));
+  return FALSE;
+}
+
+/* A read-only store looks, but does not create: a database without the tables is not a
+ * history (yet), and the person should hear that rather than see an empty list. */
+static gboolean
+check_schema (ConduitHistoryStore  *self,
+              PGconn               *conn,
+              GError              **error)
+{
+  g_autoptr(PGresult) result = PQexec (conn, "SELECT value FROM conduit_history_meta"
+                                             " WHERE name = 'schema_version'");
+
+  if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) == 0)
+    {
+      g_set_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_NOT_FOUND,
+                   _("%s holds no Conduit run history: start `conduit-cli serve --history` "
+                     "with it once to create one"), self->path);
+      return FALSE;
+    }
+  if (atoi (PQgetvalue (result, 0, 0)) > SCHEMA_VERSION)
+    {
+      g_set_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_TOO_NEW,
+                   _("The PostgreSQL history %s was written by a newer Conduit: update it"),
+                   self->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Runs of this machine still "running" whose process is gone were cut short (a crash, a kill).
+ * Runs of queued events that another machine's worker was running are settled when their event
+ * is delivered again (see apply_begin_run()). */
+static gboolean
+mark_interrupted (ConduitHistoryStore  *self,
+                  PGconn               *conn,
+                  GError              **error)
+{
+  PgHistory *pg = pg_of (self);
+  const char *values[1] = { pg->host };
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(GString) dead = g_string_new ("{");
+
+  result = PQexecParams (conn, "SELECT DISTINCT pid FROM conduit_runs"
+                               " WHERE status = 'running' AND host = $1", 1, NULL, values,
+                         NULL, NULL, 0);
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    {
+      conduit_history_pg_set_error (self, conn, _("could not look for runs cut short"), error);
+      return FALSE;
+    }
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      pid_t pid = (pid_t)atoi (PQgetvalue (result, i, 0));
+
+      if (pid > 0 && pid != getpid () && kill (pid, 0) != 0 && errno == ESRCH)
+        g_string_append_printf (dead, "%s%d", dead->len > 1 ? "," : "", (int)pid);
+    }
+  g_string_append_c (dead, '}');
+
+  if (dead->len > 2)
+    {
+      g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time ());
+      const char *update_values[4] = { pg->host, dead->str, now,
+                                       _("Conduit stopped before the run ended") };
+      g_autoptr(PGresult) update = NULL;
+
+      update = PQexecParams (conn, "UPDATE conduit_runs SET status = 'interrupted',"
+                                   " finished_us = $3, error = $4 WHERE status = 'running'"
+                                   " AND host = $1 AND pid = ANY ($2::integer[])",
+                             4, NULL, update_values, NULL, NULL, 0);
+      if (PQresultStatus (update) != PGRES_COMMAND_OK)
+        {
+          conduit_history_pg_set_error (self, conn, _("could not mark runs cut short"), error);
+          return FALSE;
+        }
+      self->n_interrupted = (guint)atoi (PQcmdTuples (update));
+    }
+  return TRUE;
+}
+
+/* Writing */
+
+/* Writes a run and the items that started it. With an event id, first decides whether the
+ * event runs at all (see conduit_history_store_begin_event_run_async()). */
+static gboolean
+apply_begin_run (ConduitHistoryStore  *self,
+                 Op                   *op,
+                 gboolean             *transient,
+                 GError              **error)
+{
+  PgHistory *pg = pg_of (self);
+  g_autoptr(PGresult) result = NULL;
+  guint n_items = op->items != NULL ? op->items->len : 0;
+  gint64 attempt = 1;
+  Params p = { 0 };
+
+  op->result_id = 0;
+  if (op->key != NULL)
+    {
+      g_autoptr(PGresult) lock = NULL;
+      Params insert = { 0 }, select = { 0 };
+
+      param_text (&insert, op->key);
+      param_text (&insert, op->run->flow);
+      param_int (&insert, op->run->started_us);
+      g_clear_pointer (&result, PQclear);
+      if (!(result = run_statement (self, PG_EVENT_INSERT, &insert, transient, error)))
+        return FALSE;
+
+      param_text (&select, op->key);
+      if (!(lock = run_statement (self, PG_EVENT_LOCK, &select, transient, error)))
+        return FALSE;
+      g_assert (PQntuples (lock) == 1);
+      if (g_str_equal (PQgetvalue (lock, 0, 1), "t"))
+        return TRUE;   /* its run ended: result_id stays 0 */
+      attempt = g_ascii_strtoll (PQgetvalue (lock, 0, 2), NULL, 10) + 1;
+      if (!PQgetisnull (lock, 0, 0))
+        {
+          g_autoptr(PGresult) interrupted = NULL;
+          g_autofree char *why = g_strdup_printf (_("The worker running it stopped answering; "
+                                                    "the event ran again (attempt %"
+                                                    G_GINT64_FORMAT ")"), attempt);
+          Params old = { 0 };
+
+          param_text (&old, PQgetvalue (lock, 0, 0));
+          param_int (&old, g_get_real_time ());
+          param_text (&old, why);
+          if (!(interrupted = run_statement (self, PG_EVENT_INTERRUPT, &old, transient, error)))
+            return FALSE;
+        }
+    }
+
+  param_text (&p, op->run->flow);
+  param_text (&p, op->run->trigger_node);
+  param_text (&p, op->run->trigger_kind);
+  param_int (&p, op->run->started_us);
+  param_int (&p, n_items);
+  param_text (&p, pg->host);
+  param_int (&p, getpid ());
+  param_text (&p, op->key);
+  param_int (&p, attempt);
+  g_clear_pointer (&result, PQclear);
+  if (!(result = run_statement (self, PG_INSERT_RUN, &p, transient, error)))
+    return FALSE;
+  op->result_id = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      const char *text = g_ptr_array_index (op->items, i);
+      gsize size = strlen (text);
+      gsize keep = size;
+      g_autofree char *kept = NULL;
+      g_autoptr(PGresult) item = NULL;
+      Params q = { 0 };
+
+      if (keep > self->max_item_bytes)
+        keep = g_utf8_find_prev_char (text, text + self->max_item_bytes + 1) - text;
+      kept = g_strndup (text, keep);
+      param_int (&q, op->result_id);
+      param_text (&q, op->run->trigger_node ? op->run->trigger_node : "");
+      param_text (&q, op->port ? op->port : "out");
+      param_bool (&q, TRUE);
+      param_int (&q, i);
+      param_text (&q, kept);
+      param_int (&q, size);
+      param_bool (&q, keep < size);
+      if (!(item = run_statement (self, PG_INSERT_ITEM, &q, transient, error)))
+        return FALSE;
+    }
+
+  if (op->key != NULL)
+    {
+      g_autoptr(PGresult) set = NULL;
+      Params e = { 0 };
+
+      param_text (&e, op->key);
+      param_int (&e, op->result_id);
+      param_int (&e, attempt);
+      if (!(set = run_statement (self, PG_EVENT_SET_RUN, &e, transient, error)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+apply_finish_run (ConduitHistoryStore  *self,
+                  const ConduitRunRecord *run,
+                  gboolean             *transient,
+                  GError              **error)
+{
+  g_autoptr(PGresult) result = NULL;
+  Params p = { 0 };
+
+  param_int (&p, run->id);
+  param_int (&p, run->finished_us);
+  param_text (&p, conduit_run_status_to_string (run->status));
+  param_int (&p, run->items_in);
+  param_int (&p, run->items_ok);
+  param_int (&p, run->items_failed);
+  param_int (&p, run->items_rejected);
+  param_text (&p, run->error);
+  if (!(result = run_statement (self, PG_FINISH_RUN, &p, transient, error)))
+    return FALSE;
+
+  /* An event whose run ended, well or not, is done; one cut short (a drain that ran out of
+   * time) runs again when it comes back. */
+  if (run->status == CONDUIT_RUN_STATUS_SUCCEEDED || run->status == CONDUIT_RUN_STATUS_PARTIAL ||
+      run->status == CONDUIT_RUN_STATUS_FAILED)
+    {
+      g_autoptr(PGresult) done = NULL;
+      Params d = { 0 };
+
+      param_int (&d, run->id);
+      if (!(done = run_statement (self, PG_EVENT_DONE, &d, transient, error)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+apply_step (ConduitHistoryStore  *self,
+            Op                   *op,
+            gboolean             *transient,
+            GError              **error)
+{
+  const ConduitStepRecord *step = op->step;
+  g_autoptr(PGresult) result = NULL;
+  Params p = { 0 };
+
+  if (op->type == OP_START_RANGE || op->type == OP_END_RANGE)
+    {
+      param_int (&p, step->run_id);
+      param_text (&p, step->node_id);
+      param_int (&p, step->item_index);
+      param_int (&p, step->attempt);
+      param_int (&p, op->type == OP_START_RANGE ? step->started_us : step->finished_us);
+      param_text (&p, step->status);
+      param_int (&p, op->n_range);
+      result = run_statement (self, op->type == OP_START_RANGE ? PG_START_RANGE : PG_END_RANGE,
+                              &p, transient, error);
+      return result != NULL;
+    }
+
+  /* The end of an attempt replaces the "started" row written before its request left. */
+  if (step->attempt > 0 && g_strcmp0 (step->status, "started") != 0)
+    {
+      Params d = { 0 };
+
+      param_int (&d, step->run_id);
+      param_text (&d, step->node_id);
+      param_int (&d, step->item_index);
+      param_int (&d, step->attempt);
+      if (!(result = run_statement (self, PG_DELETE_STARTED, &d, transient, error)))
+        return FALSE;
+      g_clear_pointer (&result, PQclear);
+    }
+  param_int (&p, step->run_id);
+  param_text (&p, step->node_id);
+  param_int (&p, step->item_index);
+  param_int (&p, step->attempt);
+  param_int (&p, step->started_us);
+  param_int (&p, step->finished_us);
+  param_text (&p, step->status);
+  param_int (&p, step->http_status);
+  param_int (&p, step->delay_ms);
+  param_int (&p, step->items_in);
+  param_int (&p, step->items_out);
+  param_int (&p, step->items_failed);
+  param_text (&p, step->error_kind);
+  param_text (&p, step->error_message);
+  result = run_statement (self, PG_INSERT_STEP, &p, transient, error);
+  return result != NULL;
+}
+
+char *
+conduit_history_pg_ids_array (GArray *ids)
+{
+  GString *text = g_string_new ("{");
+
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    g_string_append_printf (text, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "",
+                            g_array_index (ids, gint64, i));
+  g_string_append_c (text, '}');
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+apply_prune (ConduitHistoryStore  *self,
+             Op                   *op,
+             gboolean             *transient,
+             GError              **error)
+{
+  PgHistory *pg = pg_of (self);
+  g_autofree char *cutoff = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                             self->keep_days > 0
+                                             ? op->now_us - (gint64)self->keep_days * 86400 *
+                                               G_USEC_PER_SEC
+                                             : G_MININT64);
+  g_autofree char *keep = g_strdup_printf ("%u", self->keep_runs > 0 ? self->keep_runs
+                                                                      : G_MAXINT32);
+  g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT, op->now_us);
+  const char *values[3] = { cutoff, keep, now };
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(PGresult) keys = NULL;
+
+  /* Runs that ended, past the age or beyond the count per flow, except those that need
+   * attention and nobody handled; their steps and items go with them. */
+  result = PQexecParams (pg->writer,
+                         "WITH ranked AS (SELECT id, started_us, status, handled, row_number ()"
+                         "  OVER (PARTITION BY flow ORDER BY id DESC) AS n FROM conduit_runs),"
+                         " gone AS (DELETE FROM conduit_runs WHERE id IN (SELECT id FROM ranked"
+                         "  WHERE status <> 'running'"
+                         "  AND NOT (status IN ('failed', 'interrupted') AND NOT handled)"
+                         "  AND (started_us < $1::bigint OR n > $2::bigint)) RETURNING id),"
+                         " s AS (DELETE FROM conduit_steps WHERE run_id IN (SELECT id FROM gone)),"
+                         " i AS (DELETE FROM conduit_items WHERE run_id IN (SELECT id FROM gone))"
+                         " SELECT count(*) FROM gone", 2, NULL, values, NULL, NULL, 0);
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    {
+      *transient = is_transient (pg->writer, result);
+      conduit_history_pg_set_error (self, pg->writer, _("could not prune"), error);
+      return FALSE;
+    }
+  op->result_deleted = (guint)atoi (PQgetvalue (result, 0, 0));
+
+  keys = PQexecParams (pg->writer, "DELETE FROM conduit_dedupe_keys WHERE expires_us <= $1",
+                       1, NULL, values + 2, NULL, NULL, 0);
+  if (PQresultStatus (keys) != PGRES_COMMAND_OK)
+    {
+      *transient = is_transient (pg->writer, keys);
+      conduit_history_pg_set_error (self, pg->writer, _("could not prune"), error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+apply_op (ConduitHistoryStore  *self,
+          Op                   *op,
+          gboolean             *transient,
+          GError              **error)
+{
+  g_autoptr(PGresult) result = NULL;
+  Params p = { 0 };
+
+  switch (op->type)
+    {
+    case OP_BEGIN_RUN:
+      return apply_begin_run (self, op, transient, error);
+
+    case OP_FINISH_RUN:
+      return apply_finish_run (self, op->run, transient, error);
+
+    case OP_STEP:
+    case OP_START_RANGE:
+    case OP_END_RANGE:
+      return apply_step (self, op, transient, error);
+
+    case OP_ITEM:
+      param_int (&p, op->item->run_id);
+      param_text (&p, op->item->node_id);
+      param_text (&p, op->item->port);
+      param_bool (&p, op->item->is_output);
+      param_int (&p, op->item->seq);
+      param_text (&p, op->item->data);
+      param_int (&p, op->item->size);
+      param_bool (&p, op->item->truncated);
+      result = run_statement (self, PG_INSERT_ITEM, &p, transient, error);
+      return result != NULL;
+
+    case OP_CLAIM_KEY:
+      param_text (&p, op->scope);
+      param_text (&p, op->key);
+      param_int (&p, op->now_us);
+      param_int (&p, op->now_us + op->ttl_us);
+      if (!(result = run_statement (self, PG_CLAIM_KEY, &p, transient, error)))
+        return FALSE;
+      op->result_new = atoi (PQcmdTuples (result)) > 0;
+      return TRUE;
+
+    case OP_SET_CURSOR:
+      param_text (&p, op->flow_id);
+      param_text (&p, op->trigger_id);
+      if (op->value != NULL)
+        {
+          param_text (&p, op->value);
+          param_int (&p, op->now_us);
+        }
+      result = run_statement (self, op->value != NULL ? PG_SET_CURSOR : PG_CLEAR_CURSOR, &p,
+                              transient, error);
+      return result != NULL;
+
+    case OP_MARK_HANDLED:
+      {
+        g_autofree char *ids = conduit_history_pg_ids_array (op->ids);
+
+        param_text (&p, ids);
+        result = run_statement (self, PG_MARK_HANDLED, &p, transient, error);
+        return result != NULL;
+      }
+
+    case OP_PRUNE:
+      return apply_prune (self, op, transient, error);
+
+    case OP_BEGIN_POLLED_RUN:
+    case OP_MARK_SEEN:
+    case OP_PRUNE_SEEN:
+      /* Polling triggers run on one receiver; their seen keys stay in a local history. */
+      g_set_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_FAILED,
+                   _("PostgreSQL history %s: polling triggers keep what they saw in a SQLite "
+                     "history; serve flows with polling triggers with --history FILE"),
+                   self->path);
+      *transient = FALSE;
+      return FALSE;
+
+    case OP_FLUSH:
+    case OP_STOP:
+    default:
+      return TRUE;
+    }
+}
+
+static void
+set_write_problem (ConduitHistoryStore *self,
+                   const GError        *error)
+{
+  g_mutex_lock (&self->problem_lock);
+  g_clear_pointer (&self->write_problem, g_free);
+  if (error != NULL)
+    self->write_problem = g_strdup (error->message);
+  g_mutex_unlock (&self->problem_lock);
+}
+
+/* Applies @batch in one transaction, again and again until it commits: ops the server refuses
+ * for what they are get their error and are left out of the next try; a lost connection is
+ * made anew after a growing pause. Only once the process stops does it give up, after
+ * STOP_RETRY_US, failing what is left. */
+static void
+apply_batch (ConduitHistoryStore *self,
+             GPtrArray           *batch,
+             gboolean             stopping)
+{
+  PgHistory *pg = pg_of (self);
+  gint64 pause_us = RETRY_FIRST_US;
+  gint64 give_up_us = stopping ? g_get_monotonic_time () + STOP_RETRY_US : G_MAXINT64;
+  guint n_failures = 0;
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean transient = TRUE;
+      gboolean refused = FALSE;
+
+      if (pg->writer == NULL || PQstatus (pg->writer) != CONNECTION_OK)
+        {
+          g_clear_pointer (&pg->writer, PQfinish);
+          if ((pg->writer = conduit_history_pg_connect (self, &error)) != NULL &&
+              !prepare_statements (self, pg->writer, &error))
+            g_clear_pointer (&pg->writer, PQfinish);
+        }
+
+      if (pg->writer != NULL && exec_sql (self, pg->writer, "BEGIN", &error))
+        {
+          for (guint i = 0; i < batch->len && !refused; i++)
+            {
+              Op *op = g_ptr_array_index (batch, i);
+              g_autoptr(GError) op_error = NULL;
+
+              if (op->error != NULL)
+                continue;
+              transient = TRUE;
+              if (apply_op (self, op, &transient, &op_error))
+                continue;
+              if (transient)
+                {
+                  g_propagate_error (&error, g_steal_pointer (&op_error));
+                  break;
+                }
+              /* Left out from now on; the others try again without it. */
+              if (op->task == NULL && op->wait == NULL)
+                g_warning ("%s", op_error->message);
+              op->error = g_steal_pointer (&op_error);
+              refused = TRUE;
+            }
+          if (refused)
+            {
+              PQclear (PQexec (pg->writer, "ROLLBACK"));
+              continue;
+            }
+          if (error == NULL && exec_sql (self, pg->writer, "COMMIT", &error))
+            {
+              if (n_failures > 0)
+                g_message ("Run history %s: writing again after %u failed tries", self->path,
+                           n_failures);
+              set_write_problem (self, NULL);
+              return;
+            }
+          if (pg->writer != NULL && PQstatus (pg->writer) == CONNECTION_OK)
+            PQclear (PQexec (pg->writer, "ROLLBACK"));
+        }
+
+      g_assert (error != NULL);
+      g_debug ("Run history %s: try %u failed: %s", self->path, n_failures + 1, error->message);
+      if (n_failures++ == 0)
+        g_warning ("Run history %s: could not write (%s); trying again until it can",
+                   self->path, error->message);
+      set_write_problem (self, error);
+      if (g_get_monotonic_time () >= give_up_us)
+        {
+          for (guint i = 0; i < batch->len; i++)
+            {
+              Op *op = g_ptr_array_index (batch, i);
+
+              if (op->error == NULL && op->type != OP_FLUSH && op->type != OP_STOP)
+                op->error = g_error_copy (error);
+            }
+          g_warning ("Run history %s: gave up writing %u records at the stop: %s", self->path,
+                     batch->len, error->message);
+          return;
+        }
+      /* The connection may look fine and not be (a server restarted under it). */
+      g_clear_pointer (&pg->writer, PQfinish);
+      g_usleep ((gulong)pause_us);
+      pause_us = MIN (pause_us * 2, RETRY_MAX_US);
+    }
+}
+
+static gboolean
+op_is_urgent (Op *op)
+{
+  return op->task != NULL || op->wait != NULL || op->type == OP_FLUSH || op->type == OP_STOP;
+}
+
+static gpointer
+pg_writer_thread (gpointer data)
+{
+  ConduitHistoryStore *self = data;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  gboolean stop = FALSE;
+
+  while (!stop)
+    {
+      Op *op = g_async_queue_pop (self->queue);
+      gboolean urgent = FALSE;
+      gint64 linger_until = 0;
+
+      for (;;)
+        {
+          gint64 remaining;
+
+          g_ptr_array_add (batch, op);
+          if (op->type == OP_STOP)
+            {
+              stop = TRUE;
+              break;
+            }
+          urgent |= op_is_urgent (op);
+          if (batch->len >= MAX_BATCH)
+            break;
+          if ((op = g_async_queue_try_pop (self->queue)) != NULL)
+            continue;
+          /* As with SQLite: what nobody waits for waits a moment for company. */
+          if (urgent)
+            break;
+          if (linger_until == 0)
+            linger_until = g_get_monotonic_time () + LINGER_US;
+          remaining = linger_until - g_get_monotonic_time ();
+          if (remaining <= 0 ||
+              (op = g_async_queue_timeout_pop (self->queue, (guint64)remaining)) == NULL)
+            break;
+        }
+
+      apply_batch (self, batch, stop);
+      for (guint i = 0; i < batch->len; i++)
+        {
+          conduit_history_complete_op (g_ptr_array_index (batch, i));
+          conduit_history_op_free (g_ptr_array_index (batch, i));
+        }
+      g_ptr_array_set_size (batch, 0);
+    }
+  return NULL;
+}
+
+static void
+pg_close (ConduitHistoryStore *self)
+{
+  PgHistory *pg = pg_of (self);
+
+  if (pg == NULL)
+    return;
+  g_clear_pointer (&pg->writer, PQfinish);
+  g_mutex_lock (&self->reader_lock);
+  g_clear_pointer (&pg->reader, PQfinish);
+  g_mutex_unlock (&self->reader_lock);
+}
+
+static void
+pg_free (gpointer data)
+{
+  PgHistory *pg = data;
+
+  g_assert (pg->writer == NULL && pg->reader == NULL);
+  if (pg->url != NULL)
+    memset (pg->url, 0, strlen (pg->url));
+  g_free (pg->url);
+  g_free (pg->host);
+  g_free (pg);
+}
+
+static const ConduitHistoryBackend postgresql_backend = {
+  .name = "postgresql",
+  .writer_thread = pg_writer_thread,
+  .close = pg_close,
+  .free = pg_free,
+  .list_runs = conduit_history_pg_list_runs,
+  .count_runs = conduit_history_pg_count_runs,
+  .get_run = conduit_history_pg_get_run,
+  .list_steps = conduit_history_pg_list_steps,
+  .list_items = conduit_history_pg_list_items,
+  .get_cursor = conduit_history_pg_get_cursor,
+  .delete_runs = conduit_history_pg_delete_runs,
+};
+
+/**
+ * conduit_history_postgresql_open:
+ * @self: a new store
+ * @url: a `postgresql://` or `postgres://` URL (libpq's form)
+ * @read_only: only look: no schema change, no write
+ * @error: return location for an error
+ *
+ * Connects @self to a PostgreSQL history: creates or migrates its schema (unless @read_only),
+ * marks the runs this machine's dead processes left running as interrupted, and starts the
+ * writer thread.
+ *
+ * Returns: whether @self is ready
+ */
+gboolean
+conduit_history_postgresql_open (ConduitHistoryStore  *self,
+                                 const char           *url,
+                                 gboolean              read_only,
+                                 GError              **error)
+{
+  PgHistory *pg = g_new0 (PgHistory, 1);
+  PQconninfoOption *options;
+  g_autofree char *parse_error = NULL;
+  char *message = NULL;
+
+  options = PQconninfoParse (url, &message);
+  if (options == NULL)
+    {
+      parse_error = trimmed (message);
+      PQfreemem (message);
+      g_free (pg);
+      g_set_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_FAILED,
+                   _("The history address is not a PostgreSQL URL "
+                     "(postgresql://USER@HOST:PORT/DATABASE): %s"), parse_error);
+      return FALSE;
+    }
+  PQconninfoFree (options);
+
+  pg->url = g_strdup (url);
+  pg->host = g_strdup (g_get_host_name ());
+  self->backend = &postgresql_backend;
+  self->backend_data = pg;
+  self->read_only = read_only;
+  self->path = describe_url (url);
+
+  g_mutex_lock (&self->reader_lock);
+  pg->reader = conduit_history_pg_connect (self, error);
+  /* Workers busy in the tables can make a start's statements the victim of a deadlock: try a
+   * few times before giving up. */
+  for (guint tries = 1; pg->reader != NULL; tries++)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (read_only ? check_schema (self, pg->reader, &local_error)
+                    : migrate (self, pg->reader, &local_error) &&
+                      mark_interrupted (self, pg->reader, &local_error))
+        break;
+      if (tries >= 5 || PQstatus (pg->reader) != CONNECTION_OK ||
+          local_error->domain != CONDUIT_HISTORY_STORE_ERROR ||
+          local_error->code != CONDUIT_HISTORY_STORE_ERROR_FAILED || read_only)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          g_clear_pointer (&pg->reader, PQfinish);
+          break;
+        }
+      g_usleep (200 * 1000 * tries);
+    }
+  g_mutex_unlock (&self->reader_lock);
+  if (pg->reader == NULL)
+    return FALSE;
+
+  if (!read_only)
+    self->thread = g_thread_new ("conduit-history-pg", postgresql_backend.writer_thread, self);
+  return TRUE;
+}
+
+static void
+append_escaped (GString    *url,
+                const char *text)
+{
+  g_autofree char *escaped = g_uri_escape_string (text != NULL ? text : "", NULL, FALSE);
+
+  g_string_append (url, escaped);
+}
+
+/**
+ * conduit_history_store_dup_credential_url:
+ * @credential: a PostgreSQL credential (kind "postgresql")
+ * @error: return location for an error
+ *
+ * The history address a database credential stands for, so that the app can open a server's
+ * history from a credential in the keyring instead of a typed address with a password.
+ *
+ * Returns: (transfer full) (nullable): a `postgresql://` URL, password included (never show
+ *   it), or %NULL with @error set
+ */
+char *
+conduit_history_store_dup_credential_url (ConduitCredential  *credential,
+                                          GError            **error)
+{
+  static const char *sslmodes[] = { "disable", "require", "verify-full" };
+  g_autoptr(ConduitDbParams) params = NULL;
+  GString *url;
+
+  g_return_val_if_fail (CONDUIT_IS_CREDENTIAL (credential), NULL);
+
+  params = conduit_db_params_new_from_credential (credential, error);
+  if (params == NULL)
+    return NULL;
+  if (params->kind != CONDUIT_DB_KIND_POSTGRESQL)
+    {
+      g_set_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_FAILED,
+                   _("The credential “%s” is not a PostgreSQL connection: a server history is "
+                     "in PostgreSQL"), conduit_credential_get_id (credential));
+      return NULL;
+    }
+
+  url = g_string_new ("postgresql://");
+  append_escaped (url, params->user);
+  if (params->password != NULL)
+    {
+      g_string_append_c (url, ':');
+      append_escaped (url, params->password);
+    }
+  g_string_append_c (url, '@');
+  append_escaped (url, params->host);
+  if (params->port != 0)
+    g_string_append_printf (url, ":%u", params->port);
+  g_string_append_c (url, '/');
+  append_escaped (url, params->database);
+  g_string_append_printf (url, "?sslmode=%s", sslmodes[CLAMP ((int)params->tls, 0, 2)]);
+  if (params->ca_file != NULL)
+    {
+      g_string_append (url, "&sslrootcert=");
+      append_escaped (url, params->ca_file);
+    }
+  return g_string_free (url, FALSE);
+}
