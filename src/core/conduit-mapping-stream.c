@@ -216,7 +216,6 @@ stream_run_serial (ConduitMapping             *mapping,
   for (;;)
     {
       ConduitValue *record = NULL;
-      ConduitValue *mapped = NULL;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, &local_error))
         {
@@ -253,9 +252,8 @@ stream_run_serial (ConduitMapping             *mapping,
       else
         {
           counts->records++;
-          if (conduit_mapping_apply_value (mapping, arena, record, &mapped, reasons))
+          if (conduit_mapping_write_value (mapping, arena, record, out.buffer, reasons))
             {
-              conduit_value_write_json (out.buffer, mapped);
               g_string_append_c (out.buffer, '\n');
               counts->mapped++;
             }
@@ -385,7 +383,6 @@ map_batch (Worker       *worker,
   for (guint i = 0; i < batch->entries->len; i++)
     {
       Entry *entry = &g_array_index (batch->entries, Entry, i);
-      ConduitValue *mapped = NULL;
       gsize line_start = batch->rejected->len;
 
       conduit_arena_reset (arena);
@@ -394,10 +391,9 @@ map_batch (Worker       *worker,
           write_unreadable (batch->rejected, format, entry->position, entry->raw, entry->raw_len,
                             entry->message);
         }
-      else if (conduit_mapping_apply_value (worker->mapping, arena, entry->record, &mapped,
+      else if (conduit_mapping_write_value (worker->mapping, arena, entry->record, batch->out,
                                             reasons))
         {
-          conduit_value_write_json (batch->out, mapped);
           g_string_append_c (batch->out, '\n');
           batch->mapped++;
           continue;
