@@ -765,6 +765,33 @@ test_stream_threads (void)
   g_assert_cmpstr (texts[1][1], ==, texts[0][1]);
   g_assert_true (g_str_has_prefix (texts[0][0], "{\"n\":0,\"who\":{\"name\":\"NAME 0\"}}\n"));
 
+  /* records of 100 KB: batches are cut by size, and still come out in order */
+  {
+    g_autoptr(GString) big = g_string_new (NULL);
+    g_autofree char *filler = g_strnfill (100 * 1024, 'x');
+    char *big_texts[2] = { NULL, NULL };
+
+    for (guint i = 0; i < 60; i++)
+      g_string_append_printf (big, "{\"n\": %u, \"name\": \"%s%u\"}\n", i, filler, i);
+    for (guint t = 0; t < 2; t++)
+      {
+        g_autoptr(GOutputStream) output = g_memory_output_stream_new_resizable ();
+        g_autoptr(GOutputStream) rejected = g_memory_output_stream_new_resizable ();
+        g_autoptr(GError) error = NULL;
+        ConduitMappingStreamCounts big_counts;
+
+        g_assert_true (stream_threads (mapping, big->str, t == 0 ? 1 : 3, output, rejected, NULL,
+                                       &big_counts, &error));
+        g_assert_no_error (error);
+        g_assert_cmpuint (big_counts.mapped, ==, 60);
+        g_assert_true (g_output_stream_close (output, NULL, NULL));
+        big_texts[t] = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (output));
+      }
+    g_assert_cmpstr (big_texts[1], ==, big_texts[0]);
+    g_free (big_texts[0]);
+    g_free (big_texts[1]);
+  }
+
   /* an output that can take 10 KB: the run stops with its error, whatever was read */
   {
     g_autofree char *room = g_malloc (10 * 1024);

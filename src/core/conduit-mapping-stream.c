@@ -300,6 +300,8 @@ stream_run_serial (ConduitMapping             *mapping,
  * that come from the reader point into its line buffer, so a batch holds copies. */
 
 #define BATCH_RECORDS 256
+/* ...or fewer when their values take this much: big records must not make 2N+1 big batches */
+#define BATCH_BYTES   (1024 * 1024)
 
 typedef struct
 {
@@ -336,6 +338,16 @@ typedef struct
   ConduitMapping *rejected_mapping;   /* (nullable) */
   GThread        *thread;
 } Worker;
+
+static gsize
+arena_bytes (ConduitArena *arena)
+{
+  gsize used = 0;
+
+  for (ConduitArenaChunk *chunk = arena->chunks; chunk != NULL; chunk = chunk->next)
+    used += chunk->used;
+  return used;
+}
 
 static Batch *
 batch_new (void)
@@ -545,7 +557,7 @@ stream_run_parallel (ConduitMapping             *mapping,
         }
       batch_clear (batch);
 
-      while (batch->entries->len < BATCH_RECORDS)
+      while (batch->entries->len < BATCH_RECORDS && arena_bytes (batch->arena) < BATCH_BYTES)
         {
           ConduitValue *record = NULL;
           Entry entry = { 0 };
@@ -686,10 +698,10 @@ conduit_mapping_stream_run (ConduitMapping             *mapping,
  * @cancellable: (nullable): a cancellable
  * @error: an input that cannot be read on, or an output that cannot be written
  *
- * conduit_mapping_stream_run() on several processors: records are read in batches of 256,
- * mapped by @n_threads workers (each with its own copy of the mappings) and written in input
- * order, so both outputs are the same bytes whatever @n_threads is. Memory stays bounded: at
- * most 2 × @n_threads + 1 batches exist.
+ * conduit_mapping_stream_run() on several processors: records are read in batches of 256
+ * (fewer when their values take more than 1 MB), mapped by @n_threads workers (each with its
+ * own copy of the mappings) and written in input order, so both outputs are the same bytes
+ * whatever @n_threads is. Memory stays bounded: at most 2 × @n_threads + 1 batches exist.
  *
  * Returns: %TRUE when the whole input was read and both outputs written
  */
