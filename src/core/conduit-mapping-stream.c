@@ -301,7 +301,7 @@ stream_run_serial (ConduitMapping             *mapping,
 
 #define BATCH_RECORDS 256
 /* ...or fewer when their values take this much: big records must not make 2N+1 big batches */
-#define BATCH_BYTES   (1024 * 1024)
+#define BATCH_BYTES   (256 * 1024)
 
 typedef struct
 {
@@ -699,7 +699,7 @@ conduit_mapping_stream_run (ConduitMapping             *mapping,
  * @error: an input that cannot be read on, or an output that cannot be written
  *
  * conduit_mapping_stream_run() on several processors: records are read in batches of 256
- * (fewer when their values take more than 1 MB), mapped by @n_threads workers (each with its
+ * (fewer when their values take more than 256 KB), mapped by @n_threads workers (each with its
  * own copy of the mappings) and written in input order, so both outputs are the same bytes
  * whatever @n_threads is. Memory stays bounded: at most 2 × @n_threads + 1 batches exist.
  *
