@@ -756,6 +756,111 @@ test_pretty_json_input (void)
   g_assert_nonnull (strstr (ndjson.err, "2 records, 2 mapped, 0 rejected"));
 }
 
+/* --threads: the records are mapped by several threads in batches, and both outputs are the
+ * same bytes as with one thread, in input order: records that pass, records refused (shaped
+ * by a rejected mapping, or refused by it too) and lines that are no JSON, over many batches. */
+static void
+test_threads_same_output (void)
+{
+  g_auto(MapFiles) files = { 0 };
+  g_autoptr(GString) input = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *shape = NULL;
+  g_autofree char *out_one = NULL;
+  g_autofree char *rejected_one = NULL;
+  g_autofree char *summary_one = NULL;
+  const guint n_records = 3000;
+
+  for (guint i = 0; i < n_records; i++)
+    if (i % 97 == 5)
+      g_string_append_printf (input, "{\"id\": %u, broken\n", i);
+    else if (i % 31 == 7)
+      g_string_append_printf (input, "{\"email\": \"x%u@example.com\"}\n", i);
+    else
+      g_string_append_printf (input, "{\"id\": %u, \"name\": \"  Name %u \", \"email\": \"user%u%sExample.com\","
+                              " \"tags\": [\"a\", \"b%u\"], \"n\": %u.5}\n",
+                              i, i, i, i % 13 == 3 ? "." : "@", i % 7, i);
+
+  files.dir = g_dir_make_tmp ("conduit-map-XXXXXX", &error);
+  g_assert_no_error (error);
+  files.mapping = g_build_filename (files.dir, "mapping.json", NULL);
+  files.input = g_build_filename (files.dir, "in.ndjson", NULL);
+  files.output = g_build_filename (files.dir, "out.ndjson", NULL);
+  files.rejected = g_build_filename (files.dir, "rejected.ndjson", NULL);
+  shape = g_build_filename (files.dir, "shape.json", NULL);
+  g_file_set_contents (files.mapping,
+                       "{\"rows\": ["
+                       " {\"destination\": \"id\", \"field\": \"id\"},"
+                       " {\"destination\": \"who.name\", \"expression\": \"title(trim(name))\"},"
+                       " {\"destination\": \"who.email\", \"expression\": \"lower(email)\","
+                       "  \"required\": true, \"type\": \"email\"},"
+                       " {\"destination\": \"tags[]\", \"field\": \"tags[]\"},"
+                       " {\"destination\": \"half\", \"expression\": \"n * 2\"}]}", -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (shape,
+                       "{\"rows\": ["
+                       " {\"destination\": \"error\", \"expression\": \"reasons[0].message\"},"
+                       " {\"destination\": \"id\", \"field\": \"record.id\", \"required\": true},"
+                       " {\"destination\": \"at\", \"expression\": \"coalesce(line, row)\"}]}",
+                       -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (files.input, input->str, input->len, &error);
+  g_assert_no_error (error);
+
+  for (guint t = 0; t < 2; t++)
+    {
+      g_auto(Run) run = { 0 };
+      g_autofree char *out = NULL;
+      g_autofree char *rejected = NULL;
+      const char *threads = t == 0 ? "1" : "3";
+      const char *summary;
+
+      run_cli (&run, NULL, (const char *[]) { "map", files.mapping, "--input", files.input,
+                                              "--output", files.output, "--rejected",
+                                              files.rejected, "--rejected-mapping", shape,
+                                              "--threads", threads, NULL });
+      g_assert_cmpint (run.status, ==, 2);
+      summary = strstr (run.err, "3000 records, ");
+      g_assert_nonnull (summary);
+      out = read_text (files.output);
+      rejected = read_text (files.rejected);
+      if (t == 0)
+        {
+          g_autoptr(GPtrArray) mapped = parse_lines (out);
+          g_autoptr(GPtrArray) refused = parse_lines (rejected);
+
+          /* every kind of line is there */
+          g_assert_cmpuint (mapped->len, >, 2000);
+          g_assert_cmpuint (mapped->len + refused->len, ==, n_records);
+          g_assert_nonnull (strstr (rejected, "\"shaping_reasons\""));
+          /* line 6 is broken JSON, which the shaping refuses too (no record.id) */
+          g_assert_nonnull (strstr (rejected, "{\"line\":6,\"raw\":"));
+          g_assert_nonnull (strstr (rejected, "\"id\":3,\"at\":4}"));   /* shaped */
+          g_assert_nonnull (strstr (rejected, "is not an email address"));
+          out_one = g_steal_pointer (&out);
+          rejected_one = g_steal_pointer (&rejected);
+          summary_one = g_strndup (summary, strcspn (summary, "("));
+        }
+      else
+        {
+          g_assert_cmpstr (out, ==, out_one);
+          g_assert_cmpstr (rejected, ==, rejected_one);
+          g_assert_cmpint (strncmp (summary, summary_one, strlen (summary_one)), ==, 0);
+        }
+    }
+  g_unlink (shape);
+
+  /* a number of threads that is none is refused, saying so */
+  {
+    g_auto(Run) run = { 0 };
+
+    run_cli (&run, NULL, (const char *[]) { "map", files.mapping, "--input", files.input,
+                                            "--threads", "0", NULL });
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "--threads"));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -776,6 +881,7 @@ main (int   argc,
   g_test_add_func ("/conduit/cli/map/csv-undecodable-row", test_csv_undecodable_row);
   g_test_add_func ("/conduit/cli/map/rejected-mapping", test_rejected_mapping);
   g_test_add_func ("/conduit/cli/map/pretty-json-input", test_pretty_json_input);
+  g_test_add_func ("/conduit/cli/map/threads-same-output", test_threads_same_output);
 
   return g_test_run ();
 }

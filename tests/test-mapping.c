@@ -702,6 +702,130 @@ test_pattern_description (void)
                      "pattern_description"), ==, "a US phone number (+1 and ten digits)");
 }
 
+/* conduit_mapping_stream_run_threads(): one batch after another, several threads write the
+ * same bytes as one; an output that fills up stops the run with its error (no thread is left
+ * waiting), and a cancelled run says so. */
+static gboolean
+stream_threads (ConduitMapping             *mapping,
+                const char                 *input,
+                guint                       n_threads,
+                GOutputStream              *output,
+                GOutputStream              *rejected,
+                GCancellable               *cancellable,
+                ConduitMappingStreamCounts *counts,
+                GError                    **error)
+{
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (input, -1, NULL);
+  g_autoptr(ConduitRecordReader) reader =
+    conduit_record_reader_new (stream, CONDUIT_RECORD_FORMAT_NDJSON);
+
+  return conduit_mapping_stream_run_threads (mapping, NULL, reader, output, rejected, n_threads,
+                                             counts, cancellable, error);
+}
+
+static void
+test_stream_threads (void)
+{
+  g_autoptr(ConduitMapping) mapping = mapping_from (
+    "{\"rows\": [{\"destination\": \"n\", \"field\": \"n\", \"required\": true},"
+    " {\"destination\": \"who.name\", \"expression\": \"upper(name)\"}]}");
+  g_autoptr(GString) input = g_string_new (NULL);
+  char *texts[2][2] = { { NULL } };
+  ConduitMappingStreamCounts counts[2];
+  const guint n_records = 5000;
+
+  for (guint i = 0; i < n_records; i++)
+    if (i % 101 == 50)
+      g_string_append (input, "{not json\n");
+    else if (i % 17 == 3)
+      g_string_append_printf (input, "{\"name\": \"no number %u\"}\n", i);
+    else
+      g_string_append_printf (input, "{\"n\": %u, \"name\": \"name %u\"}\n", i, i);
+
+  for (guint t = 0; t < 2; t++)
+    {
+      g_autoptr(GOutputStream) output = g_memory_output_stream_new_resizable ();
+      g_autoptr(GOutputStream) rejected = g_memory_output_stream_new_resizable ();
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (stream_threads (mapping, input->str, t == 0 ? 1 : 4, output, rejected, NULL,
+                                     &counts[t], &error));
+      g_assert_no_error (error);
+      g_assert_true (g_output_stream_close (output, NULL, NULL));
+      g_assert_true (g_output_stream_close (rejected, NULL, NULL));
+      texts[t][0] = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (output));
+      texts[t][1] = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (rejected));
+    }
+  g_assert_cmpuint (counts[0].records, ==, n_records);
+  g_assert_cmpuint (counts[0].rejected, ==, 50 + 291);
+  g_assert_cmpuint (counts[1].records, ==, counts[0].records);
+  g_assert_cmpuint (counts[1].mapped, ==, counts[0].mapped);
+  g_assert_cmpuint (counts[1].rejected, ==, counts[0].rejected);
+  g_assert_cmpstr (texts[1][0], ==, texts[0][0]);
+  g_assert_cmpstr (texts[1][1], ==, texts[0][1]);
+  g_assert_true (g_str_has_prefix (texts[0][0], "{\"n\":0,\"who\":{\"name\":\"NAME 0\"}}\n"));
+
+  /* records of 100 KB: batches are cut by size, and still come out in order */
+  {
+    g_autoptr(GString) big = g_string_new (NULL);
+    g_autofree char *filler = g_strnfill (100 * 1024, 'x');
+    char *big_texts[2] = { NULL, NULL };
+
+    for (guint i = 0; i < 60; i++)
+      g_string_append_printf (big, "{\"n\": %u, \"name\": \"%s%u\"}\n", i, filler, i);
+    for (guint t = 0; t < 2; t++)
+      {
+        g_autoptr(GOutputStream) output = g_memory_output_stream_new_resizable ();
+        g_autoptr(GOutputStream) rejected = g_memory_output_stream_new_resizable ();
+        g_autoptr(GError) error = NULL;
+        ConduitMappingStreamCounts big_counts;
+
+        g_assert_true (stream_threads (mapping, big->str, t == 0 ? 1 : 3, output, rejected, NULL,
+                                       &big_counts, &error));
+        g_assert_no_error (error);
+        g_assert_cmpuint (big_counts.mapped, ==, 60);
+        g_assert_true (g_output_stream_close (output, NULL, NULL));
+        big_texts[t] = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (output));
+      }
+    g_assert_cmpstr (big_texts[1], ==, big_texts[0]);
+    g_free (big_texts[0]);
+    g_free (big_texts[1]);
+  }
+
+  /* an output that can take 10 KB: the run stops with its error, whatever was read */
+  {
+    g_autofree char *room = g_malloc (10 * 1024);
+    g_autoptr(GOutputStream) output = g_memory_output_stream_new (room, 10 * 1024, NULL, NULL);
+    g_autoptr(GOutputStream) rejected = g_memory_output_stream_new_resizable ();
+    g_autoptr(GError) error = NULL;
+    ConduitMappingStreamCounts full;
+
+    g_assert_false (stream_threads (mapping, input->str, 3, output, rejected, NULL, &full,
+                                    &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+    g_assert_cmpuint (full.records, <=, n_records);
+  }
+
+  /* cancelled before it starts */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr(GOutputStream) output = g_memory_output_stream_new_resizable ();
+    g_autoptr(GOutputStream) rejected = g_memory_output_stream_new_resizable ();
+    g_autoptr(GError) error = NULL;
+    ConduitMappingStreamCounts none;
+
+    g_cancellable_cancel (cancellable);
+    g_assert_false (stream_threads (mapping, input->str, 2, output, rejected, cancellable,
+                                    &none, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_cmpuint (none.records, ==, 0);
+  }
+
+  for (guint t = 0; t < 2; t++)
+    for (guint k = 0; k < 2; k++)
+      g_free (texts[t][k]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -726,6 +850,7 @@ main (int   argc,
   g_test_add_func ("/conduit/mapping/reader-warnings", test_reader_warnings);
   g_test_add_func ("/conduit/mapping/explicit-null", test_explicit_null);
   g_test_add_func ("/conduit/mapping/pattern-description", test_pattern_description);
+  g_test_add_func ("/conduit/mapping/stream-threads", test_stream_threads);
 
   return g_test_run ();
 }

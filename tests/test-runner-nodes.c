@@ -113,6 +113,69 @@ test_mapping_rejected_shaped (RunnerFixture *fixture,
   g_assert_true (found);
 }
 
+/* An item the rejected_mapping refuses in turn leaves unshaped, keeping its first reasons and
+ * with the shaping's reasons next to them (as conduit-cli map --rejected-mapping writes it). */
+static void
+test_mapping_rejected_shaping_refused (RunnerFixture *fixture,
+                                       gconstpointer  data)
+{
+  g_autoptr(ConduitRun) run = run_json (fixture,
+    "{ \"version\": 1, \"name\": \"Map\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0], \"settings\": { \"items\": ["
+    "      { \"id\": 1, \"Email\": \"ada@example.com\" },"
+    "      { \"id\": 2, \"Email\": \"not-an-email\" },"
+    "      { \"Email\": \"nor-this\" } ] } },"
+    "  { \"id\": \"map\", \"type\": \"mapping\", \"position\": [200, 0], \"settings\": {"
+    "      \"rejected_mapping\": { \"rows\": ["
+    "        { \"destination\": \"id\", \"field\": \"record.id\", \"required\": true } ] } },"
+    "    \"mapping\": { \"rows\": ["
+    "      { \"destination\": \"email\", \"field\": \"Email\", \"required\": true, \"type\": \"email\" } ] } } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\" } ] }");
+  g_autoptr(GPtrArray) items = NULL;
+  guint ok, rejected, shaped = 0, unshaped = 0;
+
+  conduit_run_get_node_counts (run, "map", NULL, &ok, NULL, &rejected);
+  g_assert_cmpuint (ok, ==, 1);
+  g_assert_cmpuint (rejected, ==, 2);
+
+  items = conduit_history_store_list_items (fixture->history, conduit_run_get_id (run), "map", NULL);
+  for (guint i = 0; i < items->len; i++)
+    {
+      ConduitItemRecord *item = g_ptr_array_index (items, i);
+      g_autoptr(JsonNode) node = NULL;
+      JsonObject *error;
+      JsonArray *reasons, *shaping;
+
+      if (!item->is_output || !g_str_equal (item->port, "rejected"))
+        continue;
+      if (g_str_equal (item->data, "{\"id\":2}"))
+        {
+          shaped++;
+          continue;
+        }
+      node = json_from_string (item->data, NULL);
+      g_assert_nonnull (node);
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
+                         json_node_get_object (node), "item"), "Email"), ==, "nor-this");
+      error = json_object_get_object_member (json_node_get_object (node), "error");
+      g_assert_cmpstr (json_object_get_string_member (error, "kind"), ==, "rejected");
+      reasons = json_object_get_array_member (error, "reasons");
+      g_assert_cmpuint (json_array_get_length (reasons), ==, 1);
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (reasons, 0),
+                                                      "field"), ==, "email");
+      g_assert_true (json_object_has_member (error, "shaping_reasons"));
+      shaping = json_object_get_array_member (error, "shaping_reasons");
+      g_assert_cmpuint (json_array_get_length (shaping), ==, 1);
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (shaping, 0),
+                                                      "field"), ==, "id");
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (shaping, 0),
+                                                      "rule"), ==, "required");
+      unshaped++;
+    }
+  g_assert_cmpuint (shaped, ==, 1);
+  g_assert_cmpuint (unshaped, ==, 1);
+}
+
 static void
 test_filter (RunnerFixture *fixture,
              gconstpointer  data)
@@ -706,6 +769,7 @@ main (int    argc,
 
   ADD ("/conduit/runner/nodes/mapping-rejects", test_mapping_rejects);
   ADD ("/conduit/runner/nodes/mapping-rejected-shaped", test_mapping_rejected_shaped);
+  ADD ("/conduit/runner/nodes/mapping-rejected-shaping-refused", test_mapping_rejected_shaping_refused);
   ADD ("/conduit/runner/nodes/filter", test_filter);
   ADD ("/conduit/runner/nodes/dedupe-across-runs", test_dedupe_across_runs);
   ADD ("/conduit/runner/nodes/dedupe-missing-key", test_dedupe_missing_key);

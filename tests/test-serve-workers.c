@@ -665,6 +665,83 @@ test_timestamped_credential (void)
   remove_dir (dir);
 }
 
+/* conduit-cli serve --keep-items N, like run --keep-items: each run keeps the first N items
+ * that went well per step and port, and every rejected item. One event of 40 records, 10 of
+ * them without the required e-mail. */
+static char *
+keep_items_body (guint    index,
+                 gpointer user_data)
+{
+  GString *body = g_string_new ("[");
+
+  for (guint i = 0; i < 40; i++)
+    g_string_append_printf (body, "%s{\"seq\": %u%s}", i ? "," : "", i,
+                            i % 4 == 3 ? "" : ", \"email\": \"a@example.com\"");
+  g_string_append_c (body, ']');
+  return g_string_free (body, FALSE);
+}
+
+static void
+test_keep_items (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("conduit-workers-XXXXXX", &error);
+  g_autofree char *flow_path = g_build_filename (dir, "orders.conduit", NULL);
+  g_autofree char *db_path = g_build_filename (dir, "history.db", NULL);
+  const char *extra[] = { "--keep-items", "3", "--workers", "1", NULL };
+  g_autoptr(GSubprocess) serve = NULL;
+  g_autoptr(ConduitHistoryStore) history = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *url = NULL;
+  ConduitHistoryQuery query = { .status = -1, .limit = 10 };
+  guint n_out = 0, n_rejected = 0;
+  Burst burst = { 0 };
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (flow_path,
+    "{ \"version\": 1, \"name\": \"Keep\", \"nodes\": ["
+    "  { \"id\": \"hook\", \"type\": \"webhook-trigger\", \"position\": [0, 0],"
+    "    \"settings\": { \"path\": \"/hooks/keep\", \"port\": 0 } },"
+    "  { \"id\": \"map\", \"type\": \"mapping\", \"position\": [200, 0], \"settings\": {},"
+    "    \"mapping\": { \"rows\": ["
+    "      { \"destination\": \"seq\", \"field\": \"seq\" },"
+    "      { \"destination\": \"email\", \"field\": \"email\", \"required\": true } ] } } ],"
+    " \"links\": ["
+    "   { \"from\": \"hook\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\" } ] }",
+    -1, &error));
+  g_assert_no_error (error);
+
+  serve = runner_test_start_serve_full (NULL, flow_path, db_path, extra, 0, &url);
+  runner_test_post_events (url, 1, 1, keep_items_body, event_answered, &burst);
+  g_assert_cmpuint (burst.accepted, ==, 1);
+  stop_serve (serve);
+
+  history = conduit_history_store_new (db_path, &error);
+  g_assert_no_error (error);
+  runs = conduit_history_store_list_runs (history, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  items = conduit_history_store_list_items (history,
+                                            ((ConduitRunRecord *)g_ptr_array_index (runs, 0))->id,
+                                            "map", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < items->len; i++)
+    {
+      ConduitItemRecord *item = g_ptr_array_index (items, i);
+
+      if (item->is_output && g_str_equal (item->port, "out"))
+        n_out++;
+      else if (item->is_output && g_str_equal (item->port, "rejected"))
+        n_rejected++;
+    }
+  g_assert_cmpuint (n_out, ==, 3);
+  g_assert_cmpuint (n_rejected, ==, 10);
+  conduit_history_store_close (history);
+
+  remove_dir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -679,6 +756,7 @@ main (int    argc,
   g_test_add_func ("/conduit/serve/drain/second-signal", test_drain_second_signal);
   g_test_add_func ("/conduit/serve/accepts-after-emfile", test_accepts_after_emfile);
   g_test_add_func ("/conduit/serve/timestamped-credential", test_timestamped_credential);
+  g_test_add_func ("/conduit/serve/keep-items", test_keep_items);
 
   return g_test_run ();
 }

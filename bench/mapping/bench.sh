@@ -6,7 +6,8 @@
 # constant, a required email) through `conduit-cli map`, and the same mapping written as a
 # plain python3 script, a jq program and a Miller program. Checks that every output holds the
 # same records; then the realistic mapping (see below) against realistic.py. Prints records/s (wall clock, and per CPU-second) and peak memory (GNU
-# time's maximum RSS) for each.
+# time's maximum RSS) for each. conduit-cli map runs as it does by default (one mapping thread
+# per processor) and also with --threads 1; both must write the same bytes.
 # BENCH_RECORDS changes the number of records (default 200000), BENCH_RUNS the runs of the
 # quick tools of which the fastest counts (default 3).
 set -euo pipefail
@@ -73,6 +74,13 @@ for format in ndjson csv; do
     --output "$scratch/conduit-$format.out" --rejected "$scratch/conduit-$format.rejected"
   RUNS=$quick_runs run "python3-$format" python3 "$here/map.py" "$format" "$input" \
     "$scratch/python3-$format.out" "$scratch/python3-$format.rejected"
+  # conduit-cli map maps with one thread per processor by default; the same in one thread, to
+  # show what the threads add (and cost in processor time)
+  RUNS=$quick_runs run "conduit-1thread-$format" "$cli" map "$here/mapping.json" --threads 1 \
+    --input "$input" --output "$scratch/conduit-1thread-$format.out" \
+    --rejected "$scratch/conduit-1thread-$format.rejected"
+  cmp -s "$scratch/conduit-$format.out" "$scratch/conduit-1thread-$format.out" || {
+    echo "bench/mapping: --threads 1 wrote other records" >&2; exit 1; }
   if [ "$format" = ndjson ]; then
     run "jq-$format" sh -c 'jq -c -f "$1" "$2" > "$3" 2> "$4"' sh "$here/map.jq" "$input" \
       "$scratch/jq-$format.out" "$scratch/jq-$format.rejected"
@@ -98,6 +106,15 @@ for format in ndjson csv; do
     --rejected "$scratch/conduit-realistic-$format.rejected"
   RUNS=$quick_runs run "python3-realistic-$format" python3 "$here/realistic.py" "$format" "$input" \
     "$scratch/python3-realistic-$format.out" "$scratch/python3-realistic-$format.rejected"
+  RUNS=$quick_runs run "conduit-realistic-1thread-$format" "$cli" map "$here/realistic.json" \
+    --threads 1 --rejected-mapping "$here/realistic-rejected.json" --input "$input" \
+    --output "$scratch/conduit-realistic-1thread-$format.out" \
+    --rejected "$scratch/conduit-realistic-1thread-$format.rejected"
+  for kind in out rejected; do
+    cmp -s "$scratch/conduit-realistic-$format.$kind" \
+      "$scratch/conduit-realistic-1thread-$format.$kind" || {
+      echo "bench/mapping: --threads 1 wrote other records ($kind)" >&2; exit 1; }
+  done
   python3 "$here/compare.py" "$scratch/conduit-realistic-$format.out" \
     "$scratch/python3-realistic-$format.out"
   python3 "$here/compare.py" "$scratch/conduit-realistic-$format.rejected" \
@@ -133,6 +150,10 @@ for format in ndjson csv; do
     printf '%s records/CPU-s\t%s\trecords/CPU-s\t%s\t%s\thigher\n' "$format" \
       "$(stat "conduit-$format" 4)" "$base" "$(stat "$base-$format" 4)"
   done
+  printf '%s records/s, --threads 1\t%s\trecords/s\tpython3\t%s\thigher\n' "$format" \
+    "$(stat "conduit-1thread-$format" 1)" "$(stat "python3-$format" 1)"
+  printf '%s records/CPU-s, --threads 1\t%s\trecords/CPU-s\tpython3\t%s\thigher\n' "$format" \
+    "$(stat "conduit-1thread-$format" 4)" "$(stat "python3-$format" 4)"
 done
 for format in ndjson csv; do
   printf 'realistic %s records/s\t%s\trecords/s\tpython3\t%s\thigher\n' "$format" \
@@ -141,4 +162,8 @@ for format in ndjson csv; do
     "$(stat "conduit-realistic-$format" 2)" "$(stat "python3-realistic-$format" 2)"
   printf 'realistic %s records/CPU-s\t%s\trecords/CPU-s\tpython3\t%s\thigher\n' "$format" \
     "$(stat "conduit-realistic-$format" 4)" "$(stat "python3-realistic-$format" 4)"
+  printf 'realistic %s records/s, --threads 1\t%s\trecords/s\tpython3\t%s\thigher\n' "$format" \
+    "$(stat "conduit-realistic-1thread-$format" 1)" "$(stat "python3-realistic-$format" 1)"
+  printf 'realistic %s records/CPU-s, --threads 1\t%s\trecords/CPU-s\tpython3\t%s\thigher\n' \
+    "$format" "$(stat "conduit-realistic-1thread-$format" 4)" "$(stat "python3-realistic-$format" 4)"
 done

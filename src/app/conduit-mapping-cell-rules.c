@@ -13,7 +13,8 @@
 
 #include "conduit-mapping-cell-private.h"
 
-/* The rules a row's value must follow, summed up on a button that opens their editor. */
+/* The rules a row's value must follow, summed up on a button that opens their editor, and
+ * whether a missing or null value is sent as null ("keep_null") rather than left out. */
 
 typedef enum
 {
@@ -29,6 +30,8 @@ struct _ConduitMappingRulesCell
 {
   ConduitMappingCell  parent_instance;
   GtkWidget          *button;
+  GtkWidget          *keep_null;      /* (nullable) the switch, while the editor exists */
+  ConduitMappingRow  *editor_row;     /* (nullable) weak: the row the editor was made for */
 };
 
 G_DEFINE_FINAL_TYPE (ConduitMappingRulesCell, conduit_mapping_rules_cell,
@@ -61,6 +64,9 @@ describe_rules (ConduitMappingRow *row)
 
       g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u value", "%u values", n), n));
     }
+
+  if (conduit_mapping_row_get_keep_null (row))
+    g_ptr_array_add (parts, g_strdup (_("keeps null")));
 
   if (parts->len == 0)
     return g_strdup (_("None"));
@@ -163,6 +169,39 @@ add_rule_entry (ConduitMappingRulesCell *self,
   gtk_grid_attach (grid, entry, 1, rule, 1, 1);
 }
 
+static void
+on_keep_null_changed (ConduitMappingRulesCell *self)
+{
+  ConduitMappingRow *row = conduit_mapping_cell_begin_edit (CONDUIT_MAPPING_CELL (self));
+
+  if (row == NULL || self->keep_null == NULL)
+    return;
+  conduit_mapping_row_set_keep_null (row, gtk_switch_get_active (GTK_SWITCH (self->keep_null)));
+  conduit_mapping_cell_end_edit (CONDUIT_MAPPING_CELL (self));
+}
+
+static void
+add_keep_null_switch (ConduitMappingRulesCell *self,
+                      GtkGrid                 *grid,
+                      int                      line,
+                      gboolean                 active)
+{
+  GtkWidget *title = gtk_label_new_with_mnemonic (_("_Keep null"));
+  GtkWidget *toggle = gtk_switch_new ();
+
+  gtk_label_set_xalign (GTK_LABEL (title), 1);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (title), toggle);
+  gtk_switch_set_active (GTK_SWITCH (toggle), active);
+  gtk_widget_set_halign (toggle, GTK_ALIGN_START);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Keep null"), -1);
+  g_signal_connect_object (toggle, "notify::active", G_CALLBACK (on_keep_null_changed), self,
+                           G_CONNECT_SWAPPED);
+  gtk_grid_attach (grid, title, 0, line, 1, 1);
+  gtk_grid_attach (grid, toggle, 1, line, 1, 1);
+  g_set_weak_pointer (&self->keep_null, toggle);
+}
+
 static char *
 limit_text (gboolean has,
             double   value)
@@ -192,6 +231,7 @@ create_rules_editor (GtkMenuButton *button,
 
   gtk_popover_set_child (GTK_POPOVER (popover), grid);
   gtk_menu_button_set_popover (button, popover);
+  g_set_weak_pointer (&self->editor_row, row);
   if (row == NULL)
     return;
 
@@ -216,13 +256,16 @@ create_rules_editor (GtkMenuButton *button,
   add_rule_entry (self, GTK_GRID (grid), RULE_PATTERN, _("_Pattern"),
                   conduit_mapping_row_get_pattern (row));
 
-  hint = gtk_label_new (_("Leave a box empty for no rule. Allowed values are separated by commas and used with the type “One of a list”; the pattern is a regular expression."));
+  add_keep_null_switch (self, GTK_GRID (grid), RULE_PATTERN + 1,
+                        conduit_mapping_row_get_keep_null (row));
+
+  hint = gtk_label_new (_("Leave a box empty for no rule. Allowed values are separated by commas and used with the type “One of a list”; the pattern is a regular expression. With Keep null, a missing or null value is sent as null instead of leaving the field out."));
   gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
   gtk_label_set_max_width_chars (GTK_LABEL (hint), 40);
   gtk_label_set_xalign (GTK_LABEL (hint), 0);
   gtk_widget_add_css_class (hint, "dim-label");
   gtk_widget_add_css_class (hint, "caption");
-  gtk_grid_attach (GTK_GRID (grid), hint, 0, RULE_PATTERN + 1, 2, 1);
+  gtk_grid_attach (GTK_GRID (grid), hint, 0, RULE_PATTERN + 2, 2, 1);
 }
 
 static void
@@ -237,6 +280,16 @@ rules_update (ConduitMappingCell            *cell,
                       state->problem_member != NULL &&
                       strstr ("destination field expression constant",
                               state->problem_member) == NULL;
+
+  /* a cell the table gives another row: its editor holds the old row's rules, so it is made
+   * again when next opened */
+  if (self->editor_row != row && gtk_menu_button_get_popover (GTK_MENU_BUTTON (self->button)))
+    {
+      gtk_menu_button_set_popover (GTK_MENU_BUTTON (self->button), NULL);
+      g_clear_weak_pointer (&self->editor_row);
+    }
+  else if (self->keep_null != NULL)
+    gtk_switch_set_active (GTK_SWITCH (self->keep_null), conduit_mapping_row_get_keep_null (row));
 
   gtk_menu_button_set_label (GTK_MENU_BUTTON (self->button), rules);
   /* a column of "None" buttons is noise; rows with rules stand out */
@@ -254,9 +307,35 @@ rules_update (ConduitMappingCell            *cell,
 }
 
 static void
+conduit_mapping_rules_cell_dispose (GObject *object)
+{
+  ConduitMappingRulesCell *self = CONDUIT_MAPPING_RULES_CELL (object);
+
+  g_clear_weak_pointer (&self->keep_null);
+  g_clear_weak_pointer (&self->editor_row);
+  G_OBJECT_CLASS (conduit_mapping_rules_cell_parent_class)->dispose (object);
+}
+
+static void
 conduit_mapping_rules_cell_class_init (ConduitMappingRulesCellClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = conduit_mapping_rules_cell_dispose;
   CONDUIT_MAPPING_CELL_CLASS (klass)->update = rules_update;
+}
+
+/**
+ * conduit_mapping_rules_cell_get_keep_null:
+ * @self: a rules cell
+ *
+ * Returns: (transfer none) (nullable): the row's Keep null switch, once its rules editor was
+ *   opened
+ */
+GtkSwitch *
+conduit_mapping_rules_cell_get_keep_null (ConduitMappingRulesCell *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_MAPPING_RULES_CELL (self), NULL);
+
+  return self->keep_null ? GTK_SWITCH (self->keep_null) : NULL;
 }
 
 static void

@@ -89,5 +89,6 @@ const char     *conduit_mapping_preview_cell_get_text      (ConduitMappingPrevie
 const char     *conduit_mapping_status_cell_get_text       (ConduitMappingStatusCell      *self);
 GtkEditable    *conduit_mapping_source_cell_get_entry      (ConduitMappingSourceCell      *self);
 GtkDropDown    *conduit_mapping_source_cell_get_kind       (ConduitMappingSourceCell      *self);
+GtkSwitch      *conduit_mapping_rules_cell_get_keep_null   (ConduitMappingRulesCell       *self);
 
 G_END_DECLS

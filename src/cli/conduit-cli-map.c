@@ -149,6 +149,7 @@ conduit_cli_map (int    argc,
   int header_row = 0;
   g_autofree char *rejected_mapping_name = NULL;
   gboolean keep_unmapped = FALSE;
+  int n_threads = -1;
   const GOptionEntry entries[] = {
     { "node", 0, 0, G_OPTION_ARG_STRING, &node_id,
       N_("The mapping node of a flow file"), "ID" },
@@ -175,6 +176,9 @@ conduit_cli_map (int    argc,
       N_("The CSV delimiter: , ; or tab (default: from the header line)"), "CHAR" },
     { "keep-unmapped", 0, 0, G_OPTION_ARG_NONE, &keep_unmapped,
       N_("Pass on source fields that no row reads"), NULL },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &n_threads,
+      N_("Map with N threads besides the one that reads and writes (default: one per "
+         "processor; 1 maps in that thread alone); the output is the same"), "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -216,6 +220,13 @@ conduit_cli_map (int    argc,
     }
   if (format_name == NULL)
     format = conduit_record_format_guess (input);
+  if (n_threads == 0 || n_threads > 64)
+    {
+      fprintf (stderr, _("%s: --threads takes a number from 1 to 64\n"), argv[0]);
+      return 1;
+    }
+  if (n_threads < 0)
+    n_threads = (int)CLAMP (g_get_num_processors (), 1, 8);
 
   mapping = load_mapping (argv[1], node_id, &error);
   if (mapping == NULL)
@@ -274,8 +285,8 @@ conduit_cli_map (int    argc,
       return 1;
     }
 
-  ok = conduit_mapping_stream_run (mapping, rejected_mapping, reader, output, rejected, &counts,
-                                   NULL, &error);
+  ok = conduit_mapping_stream_run_threads (mapping, rejected_mapping, reader, output, rejected,
+                                           (guint)n_threads, &counts, NULL, &error);
   if (!g_output_stream_close (output, NULL, ok ? &error : NULL))
     ok = FALSE;
   if (!g_output_stream_close (rejected, NULL, ok ? &error : NULL))

@@ -89,6 +89,7 @@ struct _Serve
   guint                 drain_id;
   guint                 deadline_id;
   guint                 drain_seconds;
+  guint                 item_samples;   /* --keep-items, for every runner */
 };
 
 /* Worker threads */
@@ -150,6 +151,7 @@ worker_setup (Worker  *worker,
   Serve *serve = worker->serve;
 
   worker->runner = conduit_runner_new (conduit_connector_registry_get_default (), serve->history);
+  conduit_runner_set_item_samples (worker->runner, serve->item_samples);
   worker->webhooks = conduit_webhook_server_new (worker->runner);
   conduit_webhook_server_set_shared_ports (worker->webhooks, TRUE);
   if (serve->metrics != NULL)
@@ -429,6 +431,7 @@ conduit_cli_serve (int    argc,
   gint keep_days = 30;
   gint n_workers = 0;
   gint drain_seconds = 30;
+  gint keep_items = CONDUIT_RUNNER_DEFAULT_ITEM_SAMPLES;
   gboolean check = FALSE;
   guint served = 0;
   guint sigint_id, sigterm_id, prune_id;
@@ -441,6 +444,9 @@ conduit_cli_serve (int    argc,
       N_("Keep the last N runs of each flow (0: no limit; default 10000)"), N_("N") },
     { "keep-days", 0, 0, G_OPTION_ARG_INT, &keep_days,
       N_("Keep runs for D days (0: no limit; default 30)"), N_("D") },
+    { "keep-items", 0, 0, G_OPTION_ARG_INT, &keep_items,
+      N_("Keep the first N items that went well per step and port of each run in the history "
+         "(default 100); failed and rejected items are always all kept"), N_("N") },
     { "workers", 0, 0, G_OPTION_ARG_INT, &n_workers,
       N_("Serve webhooks with N threads (default: one per processor)"), N_("N") },
     { "drain-seconds", 0, 0, G_OPTION_ARG_INT, &drain_seconds,
@@ -498,6 +504,11 @@ conduit_cli_serve (int    argc,
       fprintf (stderr, _("%s: --drain-seconds takes a number from 0 to 86400\n"), argv[0]);
       return 1;
     }
+  if (keep_items < 0)
+    {
+      fprintf (stderr, _("%s: --keep-items must be 0 or more\n"), argv[0]);
+      return 1;
+    }
   if (n_workers == 0)
     n_workers = CLAMP (g_get_num_processors (), 1, MAX_WORKERS);
   if (role != NULL && !g_str_equal (role, "receiver") && !g_str_equal (role, "worker"))
@@ -549,6 +560,7 @@ conduit_cli_serve (int    argc,
     }
 
   runner = conduit_runner_new (conduit_connector_registry_get_default (), history);
+  conduit_runner_set_item_samples (runner, (guint)keep_items);
   scheduler = conduit_scheduler_new (runner);
 
   if (admin_address != NULL)
@@ -575,6 +587,7 @@ conduit_cli_serve (int    argc,
   loop = g_main_loop_new (NULL, FALSE);
   serve.loop = loop;
   serve.runner = runner;
+  serve.item_samples = (guint)keep_items;
   serve.history = history;
   serve.scheduler = scheduler;
   serve.metrics = metrics;

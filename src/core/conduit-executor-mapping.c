@@ -154,13 +154,16 @@ settings:
 
 /* The step's rejected_mapping makes each rejected item into the record the user wants, from
  * {"item": N, "record": …, "reasons": […]} as conduit-cli map --rejected-mapping does. An
- * item the shaping refuses in turn leaves unshaped (returns FALSE), so nothing is lost. */
+ * item the shaping refuses in turn leaves unshaped (returns FALSE), so nothing is lost, and
+ * with the shaping's reasons in @shaping_list next to its first ones, as the CLI writes
+ * them: the user sees both why the record and why its shaping were refused. */
 static gboolean
 shape_rejected (ConduitMapping        *mapping,
                 ConduitExecutorOutput *output,
                 JsonNode              *item,
                 guint                  index,
-                JsonArray             *reasons)
+                JsonArray             *reasons,
+                JsonArray            **shaping_list)
 {
   g_autoptr(JsonObject) object = json_object_new ();
   g_autoptr(JsonNode) input = NULL;
@@ -172,7 +175,14 @@ shape_rejected (ConduitMapping        *mapping,
   json_object_set_array_member (object, "reasons", json_array_ref (reasons));
   input = json_node_init_object (json_node_alloc (), object);
   if (!conduit_mapping_apply (mapping, input, &shaped, &shaping_reasons))
-    return FALSE;
+    {
+      *shaping_list = json_array_new ();
+      for (guint r = 0; shaping_reasons != NULL && r < shaping_reasons->len; r++)
+        json_array_add_element (*shaping_list,
+                                conduit_mapping_reason_to_json (g_ptr_array_index (shaping_reasons,
+                                                                                   r)));
+      return FALSE;
+    }
   conduit_executor_output_add (output, "rejected", shaped);
   return TRUE;
 }
@@ -200,7 +210,9 @@ conduit_executor_mapping_execute_async (ConduitExecutor     *executor,
       g_autoptr(GPtrArray) reasons = NULL;
       JsonNode *mapped = NULL;
       JsonNode *rejected;
+      JsonObject *error_object;
       JsonArray *list;
+      JsonArray *shaping_list = NULL;
       GString *message;
 
       if (conduit_mapping_apply (self->mapping, item, &mapped, &reasons))
@@ -223,7 +235,7 @@ conduit_executor_mapping_execute_async (ConduitExecutor     *executor,
         g_string_append (message, _("the mapping refused the record"));
 
       if (self->rejected_mapping != NULL &&
-          shape_rejected (self->rejected_mapping, output, item, start + i, list))
+          shape_rejected (self->rejected_mapping, output, item, start + i, list, &shaping_list))
         {
           /* the shaping kept its own reference to the reasons */
           json_array_unref (list);
@@ -233,9 +245,10 @@ conduit_executor_mapping_execute_async (ConduitExecutor     *executor,
 
       rejected = conduit_executor_output_add_error (output, "rejected", item, "rejected",
                                                     message->str, 0, 0);
-      json_object_set_array_member (json_object_get_object_member (json_node_get_object (rejected),
-                                                                   "error"),
-                                    "reasons", list);
+      error_object = json_object_get_object_member (json_node_get_object (rejected), "error");
+      json_object_set_array_member (error_object, "reasons", list);
+      if (shaping_list != NULL)
+        json_object_set_array_member (error_object, "shaping_reasons", shaping_list);
       g_string_free (message, TRUE);
       g_clear_pointer (&mapped, json_node_unref);
     }

@@ -54,6 +54,32 @@ conduit_expression_value_text (EvalContext        *context,
   return conduit_value_to_text (context->arena, value, length);
 }
 
+/* conduit_value_object_get() that first tries where @segment's key was found last time: the
+ * records of one input hold their fields in the same order, so the search is mostly one
+ * comparison. The hint is the expression's own, as its evaluation is (one thread at a time). */
+static inline ConduitValue *
+object_get_hinted (const ConduitValue *object,
+                   PathSegment        *segment)
+{
+  const ConduitMember *members;
+
+  if (object->kind != CONDUIT_VALUE_OBJECT)
+    return NULL;
+  members = object->members;
+  if (segment->hint < object->len &&
+      members[segment->hint].key_len == segment->key_len &&
+      memcmp (members[segment->hint].key, segment->key, segment->key_len) == 0)
+    return members[segment->hint].value;
+  for (guint i = 0; i < object->len; i++)
+    if (members[i].key_len == segment->key_len &&
+        memcmp (members[i].key, segment->key, segment->key_len) == 0)
+      {
+        segment->hint = i;
+        return members[i].value;
+      }
+  return NULL;
+}
+
 static ConduitValue *path_get (EvalContext        *context,
                                const ConduitPath  *path,
                                guint               from,
@@ -104,12 +130,12 @@ path_get (EvalContext        *context,
 {
   for (guint i = from; i < path->n_segments && value != NULL; i++)
     {
-      const PathSegment *segment = &path->segments[i];
+      PathSegment *segment = &path->segments[i];
 
       switch (segment->kind)
         {
         case SEGMENT_KEY:
-          value = conduit_value_object_get (value, segment->key, segment->key_len);
+          value = object_get_hinted (value, segment);
           break;
         case SEGMENT_INDEX:
           {

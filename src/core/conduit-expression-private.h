@@ -27,6 +27,7 @@ typedef struct
   char        *key;
   guint        key_len;
   gint64       index;
+  guint        hint;     /* where the key was last found: records of a file keep their order */
 } PathSegment;
 
 typedef struct

@@ -14,6 +14,7 @@
 
 #include "conduit-expression-private.h"
 #include "conduit-mapping-private.h"
+#include "conduit-mapping-value-private.h"
 
 /* Applying evaluates each compiled row into the record's arena and walks the plan to build
  * the output record, collecting every reason a record is rejected for. */
@@ -210,15 +211,15 @@ evaluate_row (CompiledRow        *row,
   return value;
 }
 
-gboolean
-conduit_mapping_apply_value (ConduitMapping     *self,
-                             ConduitArena       *arena,
-                             const ConduitValue *record,
-                             ConduitValue      **output,
-                             GPtrArray          *reasons)
+/* Computes every row's value for @record into the mapping's scratch; FALSE when the record
+ * is refused (the reasons are added). */
+static gboolean
+evaluate_rows (ConduitMapping     *self,
+               ConduitArena       *arena,
+               const ConduitValue *record,
+               GPtrArray          *reasons)
 {
   guint reasons_before = reasons->len;
-  ConduitValue *result;
 
   if (!conduit_mapping_compile (self, NULL))
     {
@@ -231,7 +232,6 @@ conduit_mapping_apply_value (ConduitMapping     *self,
             field = ((CompiledRow *)g_ptr_array_index (self->compiled, problem->row))->destination;
           conduit_mapping_add_reason (reasons, field, -1, "", "mapping", NULL, problem->message);
         }
-      *output = NULL;
       return FALSE;
     }
 
@@ -245,7 +245,19 @@ conduit_mapping_apply_value (ConduitMapping     *self,
       g_array_index (self->lengths, gint64, i) = length;
     }
 
-  if (reasons->len > reasons_before)
+  return reasons->len == reasons_before;
+}
+
+gboolean
+conduit_mapping_apply_value (ConduitMapping     *self,
+                             ConduitArena       *arena,
+                             const ConduitValue *record,
+                             ConduitValue      **output,
+                             GPtrArray          *reasons)
+{
+  ConduitValue *result;
+
+  if (!evaluate_rows (self, arena, record, reasons))
     {
       *output = NULL;
       return FALSE;
@@ -262,6 +274,91 @@ conduit_mapping_apply_value (ConduitMapping     *self,
       result->members = NULL;
     }
   *output = result;
+  return TRUE;
+}
+
+/* What build_object() makes, written as JSON text straight from the rows' values: the
+ * streaming path makes no output objects and writes each key as compiled. A group that ends
+ * up without a member is taken back out of @out. Returns whether the object was written. */
+static gboolean
+write_object (ConduitMapping *self,
+              ConduitArena   *arena,
+              PlanNode       *node,
+              gint64          item,
+              GString        *out)
+{
+  gsize start = out->len;
+  guint n = 0;
+
+  g_string_append_c (out, '{');
+  for (guint i = 0; i < node->children->len; i++)
+    {
+      PlanNode *child = g_ptr_array_index (node->children, i);
+      gsize before = out->len;
+
+      if (n > 0)
+        g_string_append_c (out, ',');
+      conduit_string_append (out, child->key_json, child->key_json_len);
+
+      if (child->row < 0 && !(child->is_array && item < 0))
+        {
+          if (!write_object (self, arena, child, item, out))
+            {
+              g_string_truncate (out, before);
+              continue;
+            }
+        }
+      else
+        {
+          ConduitValue *value = build_child (self, arena, child, item);
+
+          /* as build_object(): a missing value leaves the field out, unless kept as null */
+          if (CONDUIT_VALUE_IS_NULL (value) &&
+              value != &conduit_value_explicit_null &&
+              (child->row < 0 ||
+               !((CompiledRow *)g_ptr_array_index (self->compiled, child->row))->keep_null))
+            {
+              g_string_truncate (out, before);
+              continue;
+            }
+          conduit_value_write_json (out, value);
+        }
+      n++;
+    }
+
+  if (n == 0 && !node->keep_empty)
+    {
+      g_string_truncate (out, start);
+      return FALSE;
+    }
+  g_string_append_c (out, '}');
+  return TRUE;
+}
+
+/* conduit_mapping_apply_value() and conduit_value_write_json() of its output in one: on
+ * success the mapped record is appended to @out as one line of JSON text (without the line
+ * break); on refusal @out is left as it was and the reasons are added. */
+gboolean
+conduit_mapping_write_value (ConduitMapping     *self,
+                             ConduitArena       *arena,
+                             const ConduitValue *record,
+                             GString            *out,
+                             GPtrArray          *reasons)
+{
+  if (self->keep_unmapped)
+    {
+      ConduitValue *mapped = NULL;
+
+      if (!conduit_mapping_apply_value (self, arena, record, &mapped, reasons))
+        return FALSE;
+      conduit_value_write_json (out, mapped);
+      return TRUE;
+    }
+
+  if (!evaluate_rows (self, arena, record, reasons))
+    return FALSE;
+  if (!write_object (self, arena, self->plan, -1, out))
+    g_string_append (out, "{}");
   return TRUE;
 }
 

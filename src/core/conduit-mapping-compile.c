@@ -26,6 +26,7 @@ conduit_mapping_plan_node_free (PlanNode *node)
   if (node == NULL)
     return;
   g_free (node->key);
+  g_free (node->key_json);
   g_clear_pointer (&node->children, g_ptr_array_unref);
   g_clear_pointer (&node->iterating, g_array_unref);
   g_free (node);
@@ -36,9 +37,14 @@ plan_node_new (const char *key,
                guint       key_len)
 {
   PlanNode *node = g_new0 (PlanNode, 1);
+  g_autoptr(GString) json = g_string_new (NULL);
 
   node->key = g_strndup (key, key_len);
   node->key_len = key_len;
+  conduit_value_write_json_string (json, key, key_len);
+  g_string_append_c (json, ':');
+  node->key_json_len = json->len;
+  node->key_json = g_string_free (g_steal_pointer (&json), FALSE);
   node->row = -1;
   node->children = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_mapping_plan_node_free);
   node->iterating = g_array_new (FALSE, FALSE, sizeof (int));

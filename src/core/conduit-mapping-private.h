@@ -19,6 +19,11 @@ gboolean conduit_mapping_apply_value (ConduitMapping     *self,
                                       const ConduitValue *record,
                                       ConduitValue      **output,
                                       GPtrArray          *reasons);
+gboolean conduit_mapping_write_value (ConduitMapping     *self,
+                                      ConduitArena       *arena,
+                                      const ConduitValue *record,
+                                      GString            *out,
+                                      GPtrArray          *reasons);
 
 /* Validation of one value against a row's rules (conduit-mapping-validation.c). */
 typedef struct
@@ -64,6 +69,8 @@ struct _PlanNode
 {
   char      *key;
   guint      key_len;
+  char      *key_json;    /* "key": as JSON text, for conduit_mapping_write_value() */
+  guint      key_json_len;
   gboolean   is_array;
   int        row;         /* a leaf's compiled row, or -1 for a group */
   GPtrArray *children;    /* (element-type PlanNode) */

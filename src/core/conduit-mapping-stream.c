@@ -190,34 +190,15 @@ shape_rejected (ConduitMapping *mapping,
   g_ptr_array_set_size (shaper->reasons, 0);
 }
 
-/**
- * conduit_mapping_stream_run:
- * @mapping: a mapping without problems
- * @rejected_mapping: (nullable): a second mapping that shapes each rejected line: it reads
- *   the object the rejected output would hold (`line`/`row`/`item`, `record` or `raw`,
- *   `reasons`) and its result is written instead
- * @reader: where the records come from
- * @output: where mapped records go, as NDJSON
- * @rejected: where refused records go, as NDJSON, each with its position and every reason;
- *   a record that could not be read is refused too, with its raw text
- * @counts: (out caller-allocates): what was done, also when %FALSE is returned
- * @cancellable: (nullable): a cancellable
- * @error: an input that cannot be read on, or an output that cannot be written
- *
- * Streams every record of @reader through @mapping. A bad record never stops the stream: it
- * goes to @rejected. Memory stays the same whatever the number of records.
- *
- * Returns: %TRUE when the whole input was read and both outputs written
- */
-gboolean
-conduit_mapping_stream_run (ConduitMapping             *mapping,
-                            ConduitMapping             *rejected_mapping,
-                            ConduitRecordReader        *reader,
-                            GOutputStream              *output,
-                            GOutputStream              *rejected,
-                            ConduitMappingStreamCounts *counts,
-                            GCancellable               *cancellable,
-                            GError                    **error)
+static gboolean
+stream_run_serial (ConduitMapping             *mapping,
+                   ConduitMapping             *rejected_mapping,
+                   ConduitRecordReader        *reader,
+                   GOutputStream              *output,
+                   GOutputStream              *rejected,
+                   ConduitMappingStreamCounts *counts,
+                   GCancellable               *cancellable,
+                   GError                    **error)
 {
   g_autoptr(ConduitArena) arena = conduit_arena_new ();
   g_autoptr(GPtrArray) reasons = NULL;
@@ -229,21 +210,12 @@ conduit_mapping_stream_run (ConduitMapping             *mapping,
   gboolean ok = TRUE;
   Shaper shaper = { 0 };
 
-  g_return_val_if_fail (CONDUIT_IS_MAPPING (mapping), FALSE);
-  g_return_val_if_fail (rejected_mapping == NULL || CONDUIT_IS_MAPPING (rejected_mapping), FALSE);
-  g_return_val_if_fail (CONDUIT_IS_RECORD_READER (reader), FALSE);
-  g_return_val_if_fail (G_IS_OUTPUT_STREAM (output), FALSE);
-  g_return_val_if_fail (G_IS_OUTPUT_STREAM (rejected), FALSE);
-  g_return_val_if_fail (counts != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
   memset (counts, 0, sizeof *counts);
   reasons = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_mapping_reason_free);
 
   for (;;)
     {
       ConduitValue *record = NULL;
-      ConduitValue *mapped = NULL;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, &local_error))
         {
@@ -280,9 +252,8 @@ conduit_mapping_stream_run (ConduitMapping             *mapping,
       else
         {
           counts->records++;
-          if (conduit_mapping_apply_value (mapping, arena, record, &mapped, reasons))
+          if (conduit_mapping_write_value (mapping, arena, record, out.buffer, reasons))
             {
-              conduit_value_write_json (out.buffer, mapped);
               g_string_append_c (out.buffer, '\n');
               counts->mapped++;
             }
@@ -319,4 +290,443 @@ conduit_mapping_stream_run (ConduitMapping             *mapping,
   if (local_error != NULL)
     g_propagate_error (error, local_error);
   return ok;
+}
+
+/* ---- in several threads ---------------------------------------------------------------- */
+
+/* The reading thread parses records into batches; workers map whole batches, each with its
+ * own copy of the mappings (a compiled mapping keeps per-record scratch) and write them as
+ * text into the batch; the reading thread writes the batches' text in input order. Records
+ * that come from the reader point into its line buffer, so a batch holds copies. */
+
+#define BATCH_RECORDS 256
+/* ...or fewer when their values take this much: big records must not make 2N+1 big batches */
+#define BATCH_BYTES   (256 * 1024)
+
+typedef struct
+{
+  ConduitValue *record;        /* (nullable) NULL for a record that could not be read */
+  guint64       position;
+  const char   *raw;           /* what could not be read, and why */
+  gsize         raw_len;
+  const char   *message;
+} Entry;
+
+typedef struct
+{
+  ConduitArena *arena;         /* the entries' records and texts */
+  GArray       *entries;       /* (element-type Entry) */
+  GString      *out;
+  GString      *rejected;
+  guint64       mapped;
+  guint64       n_rejected;
+  gboolean      done;          /* under Pipeline.mutex */
+} Batch;
+
+typedef struct
+{
+  GAsyncQueue         *todo;   /* (element-type Batch) a batch to map, or the pipeline to stop */
+  GMutex               mutex;
+  GCond                done_cond;
+  ConduitRecordFormat  format;
+} Pipeline;
+
+typedef struct
+{
+  Pipeline       *pipeline;
+  ConduitMapping *mapping;
+  ConduitMapping *rejected_mapping;   /* (nullable) */
+  GThread        *thread;
+} Worker;
+
+static gsize
+arena_bytes (ConduitArena *arena)
+{
+  gsize used = 0;
+
+  for (ConduitArenaChunk *chunk = arena->chunks; chunk != NULL; chunk = chunk->next)
+    used += chunk->used;
+  return used;
+}
+
+static Batch *
+batch_new (void)
+{
+  Batch *batch = g_new0 (Batch, 1);
+
+  batch->arena = conduit_arena_new ();
+  batch->entries = g_array_sized_new (FALSE, FALSE, sizeof (Entry), BATCH_RECORDS);
+  batch->out = g_string_sized_new (BATCH_RECORDS * 512);
+  batch->rejected = g_string_sized_new (1024);
+  return batch;
+}
+
+static void
+batch_free (Batch *batch)
+{
+  conduit_arena_free (batch->arena);
+  g_array_unref (batch->entries);
+  g_string_free (batch->out, TRUE);
+  g_string_free (batch->rejected, TRUE);
+  g_free (batch);
+}
+
+static void
+batch_clear (Batch *batch)
+{
+  conduit_arena_reset (batch->arena);
+  g_array_set_size (batch->entries, 0);
+  g_string_truncate (batch->out, 0);
+  g_string_truncate (batch->rejected, 0);
+  batch->mapped = batch->n_rejected = 0;
+  batch->done = FALSE;
+}
+
+/* The same work as the serial loop's, for every entry of @batch, in order. */
+static void
+map_batch (Worker       *worker,
+           ConduitArena *arena,
+           GPtrArray    *reasons,
+           Shaper       *shaper,
+           Batch        *batch)
+{
+  ConduitRecordFormat format = worker->pipeline->format;
+
+  for (guint i = 0; i < batch->entries->len; i++)
+    {
+      Entry *entry = &g_array_index (batch->entries, Entry, i);
+      gsize line_start = batch->rejected->len;
+
+      conduit_arena_reset (arena);
+      if (entry->record == NULL)
+        {
+          write_unreadable (batch->rejected, format, entry->position, entry->raw, entry->raw_len,
+                            entry->message);
+        }
+      else if (conduit_mapping_write_value (worker->mapping, arena, entry->record, batch->out,
+                                            reasons))
+        {
+          g_string_append_c (batch->out, '\n');
+          batch->mapped++;
+          continue;
+        }
+      else
+        {
+          write_rejected (batch->rejected, format, entry->position, entry->record, reasons);
+          g_ptr_array_set_size (reasons, 0);
+        }
+      if (worker->rejected_mapping != NULL)
+        shape_rejected (worker->rejected_mapping, shaper, arena, batch->rejected, line_start);
+      batch->n_rejected++;
+    }
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  Worker *worker = data;
+  Pipeline *pipeline = worker->pipeline;
+  g_autoptr(ConduitArena) arena = conduit_arena_new ();
+  g_autoptr(GPtrArray) reasons =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_mapping_reason_free);
+  Shaper shaper = { 0 };
+
+  for (;;)
+    {
+      gpointer next = g_async_queue_pop (pipeline->todo);
+      Batch *batch;
+
+      if (next == (gpointer)pipeline)
+        break;
+      batch = next;
+      map_batch (worker, arena, reasons, &shaper, batch);
+      g_mutex_lock (&pipeline->mutex);
+      batch->done = TRUE;
+      g_cond_broadcast (&pipeline->done_cond);
+      g_mutex_unlock (&pipeline->mutex);
+    }
+
+  g_clear_pointer (&shaper.json, conduit_json_reader_free);
+  g_clear_pointer (&shaper.reasons, g_ptr_array_unref);
+  g_clear_pointer (&shaper.line, g_free);
+  return NULL;
+}
+
+/* A mapping of one's own for a worker: the same rows, compiled apart. */
+static ConduitMapping *
+copy_mapping (ConduitMapping *mapping)
+{
+  g_autoptr(JsonNode) json = NULL;
+  ConduitMapping *copy;
+
+  if (mapping == NULL)
+    return NULL;
+  json = conduit_mapping_to_json (mapping);
+  copy = conduit_mapping_new_from_json (json, NULL);
+  g_assert (copy != NULL);   /* the original loaded without problems */
+  conduit_mapping_set_keep_unmapped (copy, conduit_mapping_get_keep_unmapped (mapping));
+  conduit_mapping_compile (copy, NULL);
+  return copy;
+}
+
+/* Waits for @batch, counts it and writes its text; FALSE with @error when writing fails. */
+static gboolean
+finish_batch (Pipeline                   *pipeline,
+              Batch                      *batch,
+              ConduitMappingStreamCounts *counts,
+              GOutputStream              *output,
+              GOutputStream              *rejected,
+              gboolean                    write,
+              GCancellable               *cancellable,
+              GError                    **error)
+{
+  g_mutex_lock (&pipeline->mutex);
+  while (!batch->done)
+    g_cond_wait (&pipeline->done_cond, &pipeline->mutex);
+  g_mutex_unlock (&pipeline->mutex);
+
+  counts->mapped += batch->mapped;
+  counts->rejected += batch->n_rejected;
+  if (!write)
+    return TRUE;
+  if (batch->out->len > 0 &&
+      !g_output_stream_write_all (output, batch->out->str, batch->out->len, NULL, cancellable,
+                                  error))
+    return FALSE;
+  if (batch->rejected->len > 0 &&
+      !g_output_stream_write_all (rejected, batch->rejected->str, batch->rejected->len, NULL,
+                                  cancellable, error))
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+stream_run_parallel (ConduitMapping             *mapping,
+                     ConduitMapping             *rejected_mapping,
+                     ConduitRecordReader        *reader,
+                     GOutputStream              *output,
+                     GOutputStream              *rejected,
+                     guint                       n_workers,
+                     ConduitMappingStreamCounts *counts,
+                     GCancellable               *cancellable,
+                     GError                    **error)
+{
+  g_autoptr(ConduitArena) scratch = conduit_arena_new ();
+  g_autoptr(GPtrArray) workers = g_ptr_array_new ();
+  g_autoptr(GQueue) in_flight = g_queue_new ();   /* (element-type Batch) in input order */
+  g_autoptr(GPtrArray) spare = g_ptr_array_new ();
+  GError *local_error = NULL;
+  Pipeline pipeline = { 0 };
+  /* enough batches that every worker has one to map while the last ones are written */
+  guint n_batches = 2 * n_workers + 1;
+  gboolean reading = TRUE, writing = TRUE, ok = TRUE;
+
+  memset (counts, 0, sizeof *counts);
+  pipeline.todo = g_async_queue_new ();
+  g_mutex_init (&pipeline.mutex);
+  g_cond_init (&pipeline.done_cond);
+  for (guint i = 0; i < n_batches; i++)
+    g_ptr_array_add (spare, batch_new ());
+  for (guint i = 0; i < n_workers; i++)
+    {
+      Worker *worker = g_new0 (Worker, 1);
+
+      worker->pipeline = &pipeline;
+      worker->mapping = copy_mapping (mapping);
+      worker->rejected_mapping = copy_mapping (rejected_mapping);
+      g_ptr_array_add (workers, worker);
+    }
+
+  while (reading)
+    {
+      Batch *batch;
+
+      /* a free batch, or the oldest one's turn to be written */
+      if (spare->len > 0)
+        batch = g_ptr_array_steal_index_fast (spare, spare->len - 1);
+      else
+        {
+          batch = g_queue_pop_head (in_flight);
+          if (!finish_batch (&pipeline, batch, counts, output, rejected, writing, cancellable,
+                             &local_error))
+            {
+              writing = ok = FALSE;
+              g_ptr_array_add (spare, batch);
+              break;
+            }
+        }
+      batch_clear (batch);
+
+      while (batch->entries->len < BATCH_RECORDS && arena_bytes (batch->arena) < BATCH_BYTES)
+        {
+          ConduitValue *record = NULL;
+          Entry entry = { 0 };
+
+          if (g_cancellable_set_error_if_cancelled (cancellable, &local_error))
+            {
+              reading = ok = FALSE;
+              break;
+            }
+          conduit_arena_reset (scratch);
+          if (!conduit_record_reader_next_value (reader, scratch, &record, &local_error))
+            {
+              const char *raw;
+
+              if (local_error == NULL ||
+                  !g_error_matches (local_error, CONDUIT_RECORD_READER_ERROR,
+                                    CONDUIT_RECORD_READER_ERROR_RECORD))
+                {
+                  /* the end, or an input that cannot be read on */
+                  ok = local_error == NULL;
+                  reading = FALSE;
+                  break;
+                }
+              raw = conduit_record_reader_get_raw (reader, &entry.raw_len);
+              entry.raw = conduit_arena_strndup (batch->arena, raw, entry.raw_len);
+              entry.message = conduit_arena_strndup (batch->arena, local_error->message,
+                                                     strlen (local_error->message));
+              g_clear_error (&local_error);
+            }
+          else
+            entry.record = conduit_value_copy (batch->arena, record);
+          entry.position = conduit_record_reader_get_position (reader);
+          counts->records++;
+          g_array_append_val (batch->entries, entry);
+        }
+
+      if (batch->entries->len == 0)
+        {
+          g_ptr_array_add (spare, batch);
+          continue;
+        }
+      /* the workers start with the first batch, once the reader knows the format */
+      if (((Worker *)g_ptr_array_index (workers, 0))->thread == NULL)
+        {
+          pipeline.format = conduit_record_reader_get_format (reader);
+          for (guint i = 0; i < workers->len; i++)
+            {
+              Worker *worker = g_ptr_array_index (workers, i);
+
+              worker->thread = g_thread_new ("conduit-map", worker_thread, worker);
+            }
+        }
+      g_queue_push_tail (in_flight, batch);
+      g_async_queue_push (pipeline.todo, batch);
+    }
+
+  /* What was mapped before an input error is still written: nothing already read is lost.
+   * After a write error, the batches in flight are only waited for. */
+  while (!g_queue_is_empty (in_flight))
+    {
+      Batch *batch = g_queue_pop_head (in_flight);
+
+      if (!finish_batch (&pipeline, batch, counts, output, rejected, writing, cancellable,
+                         ok ? &local_error : NULL))
+        writing = ok = FALSE;
+      g_ptr_array_add (spare, batch);
+    }
+
+  for (guint i = 0; i < workers->len; i++)
+    g_async_queue_push (pipeline.todo, &pipeline);
+  for (guint i = 0; i < workers->len; i++)
+    {
+      Worker *worker = g_ptr_array_index (workers, i);
+
+      if (worker->thread != NULL)
+        g_thread_join (worker->thread);
+      g_clear_object (&worker->mapping);
+      g_clear_object (&worker->rejected_mapping);
+      g_free (worker);
+    }
+  for (guint i = 0; i < spare->len; i++)
+    batch_free (g_ptr_array_index (spare, i));
+  /* sentinels no worker took, when none had started */
+  while (g_async_queue_try_pop (pipeline.todo) != NULL)
+    ;
+  g_async_queue_unref (pipeline.todo);
+  g_mutex_clear (&pipeline.mutex);
+  g_cond_clear (&pipeline.done_cond);
+
+  if (local_error != NULL)
+    g_propagate_error (error, local_error);
+  return ok;
+}
+
+/**
+ * conduit_mapping_stream_run:
+ * @mapping: a mapping without problems
+ * @rejected_mapping: (nullable): a second mapping that shapes each rejected line: it reads
+ *   the object the rejected output would hold (`line`/`row`/`item`, `record` or `raw`,
+ *   `reasons`) and its result is written instead
+ * @reader: where the records come from
+ * @output: where mapped records go, as NDJSON
+ * @rejected: where refused records go, as NDJSON, each with its position and every reason;
+ *   a record that could not be read is refused too, with its raw text
+ * @counts: (out caller-allocates): what was done, also when %FALSE is returned
+ * @cancellable: (nullable): a cancellable
+ * @error: an input that cannot be read on, or an output that cannot be written
+ *
+ * Streams every record of @reader through @mapping. A bad record never stops the stream: it
+ * goes to @rejected. Memory stays the same whatever the number of records.
+ *
+ * Returns: %TRUE when the whole input was read and both outputs written
+ */
+gboolean
+conduit_mapping_stream_run (ConduitMapping             *mapping,
+                            ConduitMapping             *rejected_mapping,
+                            ConduitRecordReader        *reader,
+                            GOutputStream              *output,
+                            GOutputStream              *rejected,
+                            ConduitMappingStreamCounts *counts,
+                            GCancellable               *cancellable,
+                            GError                    **error)
+{
+  return conduit_mapping_stream_run_threads (mapping, rejected_mapping, reader, output, rejected,
+                                             1, counts, cancellable, error);
+}
+
+/**
+ * conduit_mapping_stream_run_threads:
+ * @mapping: a mapping without problems
+ * @rejected_mapping: (nullable): as for conduit_mapping_stream_run()
+ * @reader: where the records come from
+ * @output: where mapped records go
+ * @rejected: where refused records go
+ * @n_threads: how many threads map records besides the calling one, which reads and writes
+ *   them; 0 or 1 maps in the calling thread alone
+ * @counts: (out caller-allocates): what was done, also when %FALSE is returned
+ * @cancellable: (nullable): a cancellable
+ * @error: an input that cannot be read on, or an output that cannot be written
+ *
+ * conduit_mapping_stream_run() on several processors: records are read in batches of 256
+ * (fewer when their values take more than 256 KB), mapped by @n_threads workers (each with its
+ * own copy of the mappings) and written in input order, so both outputs are the same bytes
+ * whatever @n_threads is. Memory stays bounded: at most 2 × @n_threads + 1 batches exist.
+ *
+ * Returns: %TRUE when the whole input was read and both outputs written
+ */
+gboolean
+conduit_mapping_stream_run_threads (ConduitMapping             *mapping,
+                                    ConduitMapping             *rejected_mapping,
+                                    ConduitRecordReader        *reader,
+                                    GOutputStream              *output,
+                                    GOutputStream              *rejected,
+                                    guint                       n_threads,
+                                    ConduitMappingStreamCounts *counts,
+                                    GCancellable               *cancellable,
+                                    GError                    **error)
+{
+  g_return_val_if_fail (CONDUIT_IS_MAPPING (mapping), FALSE);
+  g_return_val_if_fail (rejected_mapping == NULL || CONDUIT_IS_MAPPING (rejected_mapping), FALSE);
+  g_return_val_if_fail (CONDUIT_IS_RECORD_READER (reader), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (output), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (rejected), FALSE);
+  g_return_val_if_fail (counts != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (n_threads <= 1)
+    return stream_run_serial (mapping, rejected_mapping, reader, output, rejected, counts,
+                              cancellable, error);
+  return stream_run_parallel (mapping, rejected_mapping, reader, output, rejected, n_threads,
+                              counts, cancellable, error);
 }

@@ -30,5 +30,14 @@ gboolean conduit_mapping_stream_run (ConduitMapping             *mapping,
                                      ConduitMappingStreamCounts *counts,
                                      GCancellable               *cancellable,
                                      GError                    **error);
+gboolean conduit_mapping_stream_run_threads (ConduitMapping             *mapping,
+                                             ConduitMapping             *rejected_mapping,
+                                             ConduitRecordReader        *reader,
+                                             GOutputStream              *output,
+                                             GOutputStream              *rejected,
+                                             guint                       n_threads,
+                                             ConduitMappingStreamCounts *counts,
+                                             GCancellable               *cancellable,
+                                             GError                    **error);
 
 G_END_DECLS

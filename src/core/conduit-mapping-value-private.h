@@ -40,6 +40,45 @@ json_special_bytes (guint64 word)
   return BYTES_BELOW (word, 0x20) | BYTES_EQUAL (word, '"') | BYTES_EQUAL (word, '\\');
 }
 
+#ifdef __SSE2__
+/* The 16 bytes at @p when they lie within one page of memory: a string's last few bytes are
+ * then read in one load that may go past the string's end but cannot fault, as a page is
+ * either readable as a whole or not at all (the bytes past the end are masked off by the
+ * caller). Otherwise FALSE, and the caller goes byte by byte. Kept out of line for the
+ * sanitizers: such a load is correct, but outside the object ASan knows. */
+#if defined(__clang__) || defined(__GNUC__)
+__attribute__ ((no_sanitize_address))
+#endif
+static inline gboolean
+conduit_json_load_within_page (const char *p,
+                               __m128i    *chunk)
+{
+  if (((guintptr)p & 4095) > 4096 - 16)
+    return FALSE;
+  *chunk = _mm_loadu_si128 ((const __m128i *)(const void *)p);
+  return TRUE;
+}
+#endif
+
+/* g_string_append_len() without a call for the usual case that the text fits: the writers
+ * append a dozen short pieces per record. */
+static inline void
+conduit_string_append (GString    *out,
+                       const char *data,
+                       gsize       length)
+{
+  if (G_UNLIKELY (out->len + length + 1 > out->allocated_len))
+    {
+      gsize len = out->len;
+
+      g_string_set_size (out, len + length);
+      out->len = len;
+    }
+  memcpy (out->str + out->len, data, length);
+  out->len += length;
+  out->str[out->len] = '\0';
+}
+
 /* The first byte at or after @i, before @length, that a JSON string cannot hold as it is (",
  * \ or a control), or @length; @high gets a non-zero value when a byte above 0x7F comes
  * before it, so that plain ASCII text skips UTF-8 validation. Sixteen bytes at a time with
@@ -77,6 +116,31 @@ conduit_json_scan_plain (const char *text,
       *high |= highs;
       i += 16;
     }
+  {
+    __m128i chunk;
+
+    /* most strings of a record are shorter than 16 bytes: their tail in one step */
+    if (i < length && conduit_json_load_within_page (text + i, &chunk))
+      {
+        guint valid = (1u << (length - i)) - 1;
+        __m128i special = _mm_or_si128 (_mm_or_si128 (_mm_cmpeq_epi8 (chunk, quote),
+                                                      _mm_cmpeq_epi8 (chunk, backslash)),
+                                        _mm_cmpeq_epi8 (_mm_max_epu8 (chunk, last_control),
+                                                        last_control));
+        guint mask = (guint)_mm_movemask_epi8 (special) & valid;
+        guint highs = (guint)_mm_movemask_epi8 (chunk) & valid;
+
+        if (mask != 0)
+          {
+            guint n = (guint)__builtin_ctz (mask);
+
+            *high |= highs & ((1u << n) - 1);
+            return i + n;
+          }
+        *high |= highs;
+        return length;
+      }
+  }
 #endif
 #if G_BYTE_ORDER == G_LITTLE_ENDIAN && defined(__GNUC__)
   while (i + 8 <= length)

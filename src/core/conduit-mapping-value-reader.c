@@ -24,7 +24,11 @@
 struct _ConduitJsonReader
 {
   GPtrArray  *items;     /* (element-type ConduitValue) array items being collected */
-  GArray     *members;   /* (element-type ConduitMember) object members being collected */
+  /* object members being collected: a plain stack, as pushing one is the commonest step of
+   * reading a record */
+  ConduitMember *members;
+  guint       n_members;
+  guint       members_size;
   const char *text;
   gsize       length;
   gsize       pos;
@@ -45,7 +49,8 @@ conduit_json_reader_new (void)
   ConduitJsonReader *reader = g_new0 (ConduitJsonReader, 1);
 
   reader->items = g_ptr_array_sized_new (64);
-  reader->members = g_array_sized_new (FALSE, FALSE, sizeof (ConduitMember), 64);
+  reader->members_size = 64;
+  reader->members = g_new (ConduitMember, reader->members_size);
   return reader;
 }
 
@@ -60,7 +65,7 @@ conduit_json_reader_free (ConduitJsonReader *reader)
     return;
 
   g_ptr_array_unref (reader->items);
-  g_array_unref (reader->members);
+  g_free (reader->members);
   g_free (reader);
 }
 
@@ -439,9 +444,10 @@ static void
 remove_duplicates (ConduitJsonReader *r,
                    guint              start)
 {
-  ConduitMember *members = &g_array_index (r->members, ConduitMember, start);
-  guint n = r->members->len - start;
+  ConduitMember *members = r->members + start;
+  guint n = r->n_members - start;
   guint kept = 0;
+  guint64 seen = 0;
 
   /* Records are small: comparing pairs beats hashing for the usual dozen fields, and the
    * lengths differ for most pairs. Large objects hash. */
@@ -476,10 +482,15 @@ remove_duplicates (ConduitJsonReader *r,
   else
     for (guint i = 0; i < n; i++)
       {
-        guint j;
+        /* a name whose length and first byte no earlier name has is new, without a search */
+        guint first = members[i].key_len > 0 ? (guchar)members[i].key[0] : 0;
+        guint64 bit = G_GUINT64_CONSTANT (1) << ((members[i].key_len * 31u + first) & 63);
+        guint j = kept;
 
-        for (j = 0; j < kept && !member_name_equal (&members[j], &members[i]); j++)
-          ;
+        if ((seen & bit) != 0)
+          for (j = 0; j < kept && !member_name_equal (&members[j], &members[i]); j++)
+            ;
+        seen |= bit;
         if (j < kept)
           {
             members[j].value = members[i].value;
@@ -490,14 +501,14 @@ remove_duplicates (ConduitJsonReader *r,
         members[kept++] = members[i];
       }
 
-  g_array_set_size (r->members, start + kept);
+  r->n_members = start + kept;
 }
 
 static ConduitValue *
 read_object (ConduitJsonReader *r,
              ConduitArena      *arena)
 {
-  guint start = r->members->len;
+  guint start = r->n_members;
   ConduitValue *value;
 
   r->pos++;   /* { */
@@ -527,7 +538,12 @@ read_object (ConduitJsonReader *r,
         member.value = read_value (r, arena);
         if (member.value == NULL)
           return NULL;
-        g_array_append_val (r->members, member);
+        if (G_UNLIKELY (r->n_members == r->members_size))
+          {
+            r->members_size *= 2;
+            r->members = g_renew (ConduitMember, r->members, r->members_size);
+          }
+        r->members[r->n_members++] = member;
         skip_space (r);
         if (r->pos < r->length && r->text[r->pos] == ',')
           {
@@ -548,12 +564,11 @@ read_object (ConduitJsonReader *r,
 
   value = conduit_arena_alloc (arena, sizeof (ConduitValue));
   value->kind = CONDUIT_VALUE_OBJECT;
-  value->len = r->members->len - start;
+  value->len = r->n_members - start;
   value->members = conduit_arena_alloc (arena, sizeof (ConduitMember) * MAX (value->len, 1));
   if (value->len > 0)
-    memcpy (value->members, &g_array_index (r->members, ConduitMember, start),
-            sizeof (ConduitMember) * value->len);
-  g_array_set_size (r->members, start);
+    memcpy (value->members, r->members + start, sizeof (ConduitMember) * value->len);
+  r->n_members = start;
   return value;
 }
 
@@ -591,7 +606,13 @@ read_value (ConduitJsonReader *r,
 
         r->pos++;
         if (read_string (r, arena, &text, &len))
-          value = conduit_value_new_string_take (arena, text, len);
+          {
+            /* conduit_value_new_string_take(), inlined: most values of a record are strings */
+            value = conduit_arena_alloc (arena, sizeof (ConduitValue));
+            value->kind = CONDUIT_VALUE_STRING;
+            value->len = len;
+            value->string = text;
+          }
       }
       break;
     case 't':
@@ -644,7 +665,7 @@ conduit_json_reader_parse (ConduitJsonReader  *reader,
   reader->duplicate = NULL;
   reader->duplicate_len = 0;
   g_ptr_array_set_size (reader->items, 0);
-  g_array_set_size (reader->members, 0);
+  reader->n_members = 0;
 
   value = read_value (reader, arena);
   if (value != NULL)

@@ -291,6 +291,52 @@ test_missing_required (Fixture       *fixture,
   g_assert_cmpstr (preview (fixture, 0), ==, "(null)");
 }
 
+/* The Keep null switch of a row's rules (issue #21): a missing value is sent as null, which
+ * the preview shows, and the flow keeps the setting; switched off, the field is left out. */
+static void
+test_keep_null_switch (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  GtkWidget *entry = source_entry (fixture, 0);
+  GtkWidget *button;
+  GtkSwitch *toggle;
+  g_autofree char *json = NULL;
+  g_autofree char *json_off = NULL;
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "trim(Nickname)");
+  gtk_check_button_set_active (conduit_mapping_required_cell_get_check (CONDUIT_MAPPING_REQUIRED_CELL (cell (fixture, 0, "required"))), FALSE);
+  test_spin_idle ();
+  g_assert_cmpstr (preview (fixture, 0), ==, "(left out)");
+
+  button = adw_bin_get_child (ADW_BIN (cell (fixture, 0, "validation")));
+  g_assert_true (GTK_IS_MENU_BUTTON (button));
+  g_assert_null (strstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (button)), "null"));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  test_spin_idle ();
+  toggle = conduit_mapping_rules_cell_get_keep_null (CONDUIT_MAPPING_RULES_CELL (cell (fixture, 0, "validation")));
+  g_assert_nonnull (toggle);
+  g_assert_false (gtk_switch_get_active (toggle));
+
+  gtk_switch_set_active (toggle, TRUE);
+  test_spin_idle ();
+  g_assert_cmpstr (preview (fixture, 0), ==, "(null)");
+  g_assert_cmpstr (status_text (fixture, 0), ==, "OK");
+  json = mapping_json (fixture);
+  g_assert_nonnull (strstr (json, "\"keep_null\":true"));
+  button = adw_bin_get_child (ADW_BIN (cell (fixture, 0, "validation")));
+  g_assert_nonnull (strstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (button)), "keeps null"));
+
+  toggle = conduit_mapping_rules_cell_get_keep_null (CONDUIT_MAPPING_RULES_CELL (cell (fixture, 0, "validation")));
+  g_assert_nonnull (toggle);
+  gtk_switch_set_active (toggle, FALSE);
+  test_spin_idle ();
+  g_assert_cmpstr (preview (fixture, 0), ==, "(left out)");
+  json_off = mapping_json (fixture);
+  g_assert_null (strstr (json_off, "\"keep_null\":true"));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+  test_spin_idle ();
+}
+
 static void
 test_paste_and_step (Fixture       *fixture,
                      gconstpointer  data)
@@ -760,6 +806,7 @@ main (int   argc,
   ADD ("/conduit/mapping-editor/edit/source", test_edit_source);
   ADD ("/conduit/mapping-editor/edit/syntax-error", test_syntax_error);
   ADD ("/conduit/mapping-editor/edit/missing-required", test_missing_required);
+  ADD ("/conduit/mapping-editor/edit/keep-null-switch", test_keep_null_switch);
   ADD ("/conduit/mapping-editor/rows/auto-map", test_auto_map);
   ADD ("/conduit/mapping-editor/rows/add-remove-reorder", test_add_remove_reorder);
   ADD ("/conduit/mapping-editor/rows/auto-map-new-step", test_auto_map_new_step);
