@@ -835,6 +835,164 @@ test_examples_record (RunnerFixture *fixture,
   }
 }
 
+/* A flow of two app steps and its test, written by hand with no recording at all. */
+#define LEADS_FLOW \
+  "{ \"version\": 1, \"name\": \"Leads\", \"nodes\": [" \
+  "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0]," \
+  "    \"settings\": { \"items\": [ { \"Email\": \" ADA@Example.com \" } ] } }," \
+  "  { \"id\": \"map\", \"type\": \"mapping\", \"title\": \"Tidy\", \"position\": [200, 0]," \
+  "    \"settings\": {}, \"mapping\": { \"rows\": [" \
+  "      { \"destination\": \"email\", \"expression\": \"lower(trim(Email))\" } ] } }," \
+  "  { \"id\": \"hub\", \"type\": \"hubspot.create-contact\", \"title\": \"Add to HubSpot\"," \
+  "    \"position\": [400, 0], \"settings\": { \"credential\": \"hubspot\", \"email\": \"{{email}}\" } }," \
+  "  { \"id\": \"tell\", \"type\": \"slack.send-message\", \"title\": \"Tell sales\"," \
+  "    \"position\": [600, 0], \"settings\": { \"credential\": \"slack\"," \
+  "      \"channel\": \"C123ABC456\", \"text\": \"New contact {{id}}\" } } ]," \
+  " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\" }," \
+  "              { \"from\": \"map\", \"from_port\": \"out\", \"to\": \"hub\", \"to_port\": \"in\" }," \
+  "              { \"from\": \"hub\", \"from_port\": \"out\", \"to\": \"tell\", \"to_port\": \"in\" } ] }"
+
+/* the expected answers are HubSpot's and Slack's documented ones (their descriptors cite them) */
+#define LEADS_TESTS \
+  "{\"format\": 1, \"tests\": [ {\"name\": \"no recording\"," \
+  " \"trigger\": {\"node\": \"start\", \"items\": [ {\"Email\": \" ADA@Example.com \"} ]}," \
+  " \"expected\": {" \
+  "   \"map\": {\"out\": [ {\"email\": \"ada@example.com\"} ]}," \
+  "   \"hub\": {\"out\": [ {\"id\": \"512\", \"properties\": {\"email\": \"bcooper@biglytics.net\"," \
+  "      \"firstname\": \"Bryan\", \"lastname\": \"Cooper\", \"company\": \"Biglytics\"}," \
+  "      \"createdAt\": \"2024-01-17T19:55:04.281Z\", \"updatedAt\": \"2024-01-17T19:55:04.281Z\"," \
+  "      \"archived\": false} ]}," \
+  "   \"tell\": {\"out\": [ {\"ok\": true, \"channel\": \"C123ABC456\", \"ts\": \"1503435956.000247\"," \
+  "      \"message\": {\"text\": \"Order 1042 shipped\", \"type\": \"message\"," \
+    "                    \"ts\": \"1503435956.000247\"}} ]} } } ]}"
+
+/* App steps with nothing recorded answer from their descriptors' documented examples: a test
+ * written with no recording at all passes, says which steps answered from an example, and
+ * opens no socket (both apps point at a loopback port where a listener counts connections). */
+static void
+test_app_steps_from_examples (void)
+{
+  g_autoptr(FaultServer) api = fault_server_new ();
+  g_autoptr(ConduitFlow) flow = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tests = NULL;
+  g_autoptr(ConduitFlowTestResult) result = NULL;
+  g_autofree char *url = fault_server_url (api, "/");
+  guint16 port = port_of (url);
+  Listener listener = { 0 };
+  gboolean slack_noted = FALSE;
+  gboolean hubspot_noted = FALSE;
+
+  point_app_at ("hubspot", api);
+  point_app_at ("slack", api);
+  g_clear_pointer (&api, fault_server_free);
+  listener_start (&listener, port);
+
+  flow = runner_test_flow (LEADS_FLOW);
+
+  tests = conduit_flow_test_load_data (LEADS_TESTS, (gsize)-1, "leads.tests.json", &error);
+  g_assert_no_error (error);
+
+  result = replay (g_ptr_array_index (tests, 0), flow);
+  for (guint i = 0; i < result->diffs->len; i++)
+    {
+      ConduitFlowTestDiff *diff = g_ptr_array_index (result->diffs, i);
+
+      g_test_message ("diff: %s %s %s: %s / %s", diff->node_id, diff->port, diff->field,
+                      diff->expected, diff->actual);
+    }
+  g_assert_null (result->error);
+  g_assert_true (result->passed);
+  g_assert_cmpuint (listener.connections, ==, 0);
+
+  for (guint i = 0; i < result->notes->len; i++)
+    {
+      const char *note = g_ptr_array_index (result->notes, i);
+
+      g_test_message ("note: %s", note);
+      if (strstr (note, "“Tell sales” (tell): answered from the Slack descriptor’s example") != NULL)
+        slack_noted = TRUE;
+      if (strstr (note, "(hub): answered from the HubSpot descriptor’s example") != NULL)
+        hubspot_noted = TRUE;
+    }
+  g_assert_true (slack_noted);
+  g_assert_true (hubspot_noted);
+  g_assert_cmpuint (result->notes->len, ==, 2);
+
+  listener_stop (&listener);
+  point_app_at ("hubspot", NULL);
+  point_app_at ("slack", NULL);
+
+  /* conduit-cli test runs it the same way, and prints the notes under PASS */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("conduit-flow-test-XXXXXX", &error);
+    g_autofree char *flow_path = g_build_filename (dir, "leads.conduit", NULL);
+    g_autofree char *tests_path = conduit_flow_test_path_for_flow (flow_path);
+    g_autofree char *out = NULL;
+    const char *args[] = { "test", flow_path, NULL };
+
+    g_assert_no_error (error);
+    g_assert_true (g_file_set_contents (flow_path, LEADS_FLOW, -1, &error));
+    g_assert_true (g_file_set_contents (tests_path, LEADS_TESTS, -1, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (run_cli (args, &out), ==, 0);
+    g_test_message ("%s", out);
+    g_assert_nonnull (strstr (out, "PASS  "));
+    g_assert_nonnull (strstr (out, "      note: step “Tell sales” (tell): answered from the Slack "
+                                   "descriptor’s example (“send-message”)"));
+    test_remove_tree (dir);
+  }
+}
+
+/* A test saved through the function the app and the CLI share lands beside the flow under
+ * the run's default name; removing it leaves the other tests. */
+static void
+test_save_run_and_remove (RunnerFixture *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(FaultServer) server = fault_server_new ();
+  g_autofree char *url = fault_server_url (server, "/contacts");
+  g_autofree char *json = contacts_flow (GOOD_EMAIL, url);
+  g_autoptr(ConduitFlow) flow = runner_test_flow (json);
+  g_autofree char *flow_path = g_build_filename (fixture->dir, "contacts.conduit", NULL);
+  g_autofree char *expected_path = g_build_filename (fixture->dir, "contacts.tests.json", NULL);
+  g_autofree char *tests_path = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(ConduitFlowTest) test = NULL;
+  g_autoptr(GPtrArray) tests = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 run_id = record_contacts (fixture, url, server);
+
+  g_assert_true (conduit_history_store_flush (fixture->history, &error));
+  tests_path = conduit_flow_test_save_run (fixture->history, run_id, flow_path, flow,
+                                           conduit_connector_registry_get_default (), NULL, NULL,
+                                           &test, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tests_path, ==, expected_path);
+  name = conduit_flow_test_default_name (run_id);
+  g_assert_cmpstr (test->name, ==, name);
+  again = conduit_flow_test_save_run (fixture->history, run_id, flow_path, flow,
+                                      conduit_connector_registry_get_default (), "second", NULL,
+                                      NULL, &error);
+  g_assert_no_error (error);
+
+  tests = conduit_flow_test_load_file (tests_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tests->len, ==, 2);
+  g_clear_pointer (&tests, g_ptr_array_unref);
+
+  g_assert_true (conduit_flow_test_remove (tests_path, name, &error));
+  g_assert_no_error (error);
+  g_assert_false (conduit_flow_test_remove (tests_path, name, &error));
+  g_assert_error (error, CONDUIT_FLOW_TEST_ERROR, CONDUIT_FLOW_TEST_ERROR_FAILED);
+  g_clear_error (&error);
+  tests = conduit_flow_test_load_file (tests_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tests->len, ==, 1);
+  g_assert_cmpstr (((ConduitFlowTest *)g_ptr_array_index (tests, 0))->name, ==, "second");
+}
+
 /* The shipped examples' saved tests pass with nothing to talk to. */
 static void
 test_examples (void)
@@ -885,6 +1043,9 @@ main (int    argc,
   g_test_add ("/conduit/flow-test/examples/record", RunnerFixture, NULL, runner_fixture_set_up,
               test_examples_record, runner_fixture_tear_down);
   g_test_add_func ("/conduit/flow-test/examples", test_examples);
+  g_test_add_func ("/conduit/flow-test/app-steps-from-examples", test_app_steps_from_examples);
+  g_test_add ("/conduit/flow-test/save-run", RunnerFixture, NULL, runner_fixture_set_up,
+              test_save_run_and_remove, runner_fixture_tear_down);
 
   status = g_test_run ();
   db_test_stop_all ();

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # docs/tools/guide-screenshots.py BUILD_DIR OUT_DIR
 #
-# Drives the app into the states that docs/getting-started.md and docs/user-guide.md show and
+# Drives the app into the states that docs/getting-started.md, docs/user-guide.md and
+# docs/testing.md show and
 # photographs each window into OUT_DIR/NAME.png. Run by docs/tools/take-guide-screenshots.sh,
 # which provides the display, the session bus, the keyring and a throwaway HOME
 # (tests/run-headless); run it through that script, not by itself.
@@ -215,7 +216,9 @@ def x_window(title):
 def shoot(window, name):
     """Photographs WINDOW (an accessible frame, or a title) into OUT/NAME.png once it has
     stopped changing."""
-    title = window if isinstance(window, str) else window.name
+    # a window whose title is changing (the • of unsaved changes) has none for a moment
+    title = window if isinstance(window, str) else wait_for('the window’s title',
+                                                            lambda: window.name)
     w, h, x, y = x_window(title)
     crop = '%dx%d+%d+%d' % (w, h, x, y)
     previous = os.path.join(WORK, 'previous.png')
@@ -409,6 +412,63 @@ def credentials():
         app.quit()
 
 
+def testing(flow, title):
+    """docs/testing.md: a run saved as a test from the history, the Tests pane with the test
+    passed, then failed with its differences once the mapping changed."""
+    window_title = title + ' — Conduit'
+    app = App(flow)
+    try:
+        frame = app.window(window_title)
+        editor, canvas = editor_parts(frame)
+        zoom_fit(canvas)
+        click(card(canvas, 'Add to leads file'))
+        do_action(frame, 'win.run')
+        find(editor, 'label', prefix='2 in · ', what='the step’s run summary', seconds=30)
+        # the run's notification would cover the dialog (toasts stay five seconds)
+        time.sleep(5.5)
+        do_action(frame, 'win.show-history')
+        runs = find(frame, 'list', 'Runs, newest first')
+        run = wait_for('a run in the history', lambda: (children(runs) or [None])[0])
+        click(run)
+        save = find(frame, 'push button', 'Save this run as a test of the flow')
+        dialog = app.new_window(lambda: do_action(save, 'click'))
+        name = find(dialog, 'text', 'The test’s name')
+        name.queryEditableText().setTextContents('two sign-ups')
+        time.sleep(1.0)
+        shoot(dialog, 'testing-save')
+        do_action(find(dialog, 'push button', prefix='_Save', what='the Save Test button'),
+                  'click')
+        time.sleep(5.5)
+
+        pane = app.new_window(lambda: do_action(frame, 'win.show-tests'))
+        do_action(find(pane, 'push button', prefix='Run all tests of the flow'), 'click')
+        find(pane, 'label', 'Passed', what='the test’s result', seconds=30)
+        time.sleep(1.0)
+        shoot(pane, 'testing-pass')
+    finally:
+        app.quit()
+
+    # The change: the e-mail address kept as typed (the guide's step 4), saved in the file
+    with open(flow, encoding='utf-8') as f:
+        document = json.load(f)
+    for row in document['nodes'][1]['mapping']['rows']:
+        if row['destination'] == 'email':
+            row['expression'] = 'trim(Email)'
+    with open(flow, 'w', encoding='utf-8') as f:
+        json.dump(document, f, indent=2)
+
+    app = App(flow)
+    try:
+        frame = app.window(window_title)
+        pane = app.new_window(lambda: do_action(frame, 'win.show-tests'))
+        do_action(find(pane, 'push button', prefix='Run all tests of the flow'), 'click')
+        find(pane, 'label', prefix='Failed: ', what='the test’s failure', seconds=30)
+        time.sleep(1.0)
+        shoot(pane, 'testing-diff')
+    finally:
+        app.quit()
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     os.makedirs(DOCUMENTS, exist_ok=True)
@@ -425,6 +485,10 @@ def main():
         {'Name': '', 'Email': 'jane.doe(at)example.com', 'Newsletter': 'yes'})
     with open(odd, 'w', encoding='utf-8') as f:
         json.dump(document, f, indent=2)
+    # docs/testing.md's flow: a folder of its own, since the state changes the flow's mapping
+    tested = os.path.join(DOCUMENTS, 'testing', 'new-leads.conduit')
+    os.makedirs(os.path.dirname(tested), exist_ok=True)
+    shutil.copy(os.path.join(TOP, 'docs', 'examples', 'new-leads.conduit'), tested)
     # in this order: the history of the last one shows the runs of the others
     states = {
         'start': start_page,
@@ -433,6 +497,7 @@ def main():
         'trouble': lambda: trouble(crm, 'Web form lead to CRM contact'),
         'credentials': credentials,
         'first': lambda: first_flow(flow, 'New leads to a file'),
+        'testing': lambda: testing(tested, 'New leads to a file'),
     }
     wanted = sys.argv[3:] or list(states)
     try:

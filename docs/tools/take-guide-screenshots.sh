@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # docs/tools/take-guide-screenshots.sh [BUILD_DIR] [STATE…]
 #
-# Renders the pictures of docs/getting-started.md and docs/user-guide.md into docs/images/, so
+# Renders the pictures of docs/getting-started.md, docs/user-guide.md and docs/testing.md
+# (Save as Test, the Tests pane) into docs/images/, so
 # that they show the app as it is: runs the app from BUILD_DIR (default: build) under
 # tests/run-headless (Xvfb, private D-Bus with the accessibility bus, throwaway HOME and
 # keyring), and docs/tools/guide-screenshots.py drives it over AT-SPI into each state (the start

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "conduit-flow-test.h"
 #include "conduit-history-view-private.h"
 #include "conduit-record-writer.h"
 #include "conduit-run-export.h"
@@ -236,9 +237,152 @@ retention_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* Save as Test: the run becomes a test of the open flow, through the function
+ * `conduit-cli test save` uses (conduit_flow_test_save_run), in the tests file beside it. */
+
+/**
+ * conduit_history_view_set_document:
+ * @self: a history view
+ * @document: (nullable): the open flow, whose tests file Save as Test writes
+ */
+void
+conduit_history_view_set_document (ConduitHistoryView *self,
+                                   ConduitDocument    *document)
+{
+  g_return_if_fail (CONDUIT_IS_HISTORY_VIEW (self));
+  g_return_if_fail (document == NULL || CONDUIT_IS_DOCUMENT (document));
+
+  g_set_object (&self->document, document);
+}
+
+static void
+save_as_test (ConduitHistoryView *self,
+              gint64              run_id,
+              const char         *name)
+{
+  GFile *file = self->document != NULL ? conduit_document_get_file (self->document) : NULL;
+  g_autoptr(ConduitFlowTest) test = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tests_path = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *text = NULL;
+
+  if (file == NULL || g_file_peek_path (file) == NULL)
+    return;
+  tests_path = conduit_flow_test_save_run (self->store, run_id, g_file_peek_path (file),
+                                           conduit_document_get_flow (self->document),
+                                           conduit_connector_registry_get_default (), name, NULL,
+                                           &test, &error);
+  if (tests_path == NULL)
+    {
+      text = g_strdup_printf (_("Could not save run %" G_GINT64_FORMAT " as a test: %s"), run_id,
+                              error->message);
+      _conduit_history_view_show_toast (self, text);
+      return;
+    }
+  base = g_path_get_basename (tests_path);
+  /* Translators: the test's name, then the tests file's name */
+  text = g_strdup_printf (_("Saved the test “%s” in %s beside the flow"), test->name, base);
+  _conduit_history_view_show_toast (self, text);
+}
+
+static void
+save_as_test_response (AdwMessageDialog   *dialog,
+                       const char         *response,
+                       ConduitHistoryView *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "conduit-name-entry");
+  gint64 run_id = *(gint64 *)g_object_get_data (G_OBJECT (dialog), "conduit-run-id");
+
+  if (g_str_equal (response, "save"))
+    save_as_test (self, run_id, gtk_editable_get_text (entry));
+}
+
+static void
+save_as_test_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  ConduitHistoryView *self = CONDUIT_HISTORY_VIEW (widget);
+  GFile *file = self->document != NULL ? conduit_document_get_file (self->document) : NULL;
+  g_autoptr(ConduitRunRecord) run = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *default_name = NULL;
+  g_autofree char *tests_name = NULL;
+  g_autofree char *body = NULL;
+  ConduitFlow *flow;
+  GtkWidget *dialog;
+  GtkWidget *entry;
+
+  if (self->selected_id <= 0 || self->store == NULL)
+    return;
+  if (self->document == NULL)
+    {
+      _conduit_history_view_show_toast (self, _("Open the flow this run ran to save the run as "
+                                                "its test"));
+      return;
+    }
+  if (file == NULL || g_file_peek_path (file) == NULL)
+    {
+      _conduit_history_view_show_toast (self, _("Save the flow first (Ctrl+S): its tests are kept "
+                                                "in a file beside it"));
+      return;
+    }
+  run = conduit_history_store_get_run (self->store, self->selected_id, &error);
+  if (run == NULL)
+    {
+      _conduit_history_view_show_toast (self, error->message);
+      return;
+    }
+  flow = conduit_document_get_flow (self->document);
+  if (g_strcmp0 (run->flow, conduit_flow_get_name (flow)) != 0)
+    {
+      g_autofree char *text =
+        /* Translators: a run's number, the flow it ran, the open flow */
+        g_strdup_printf (_("Run %" G_GINT64_FORMAT " ran the flow “%s”, not the open “%s”: open "
+                           "that flow to save the run as its test"),
+                         run->id, run->flow, conduit_flow_get_name (flow));
+      _conduit_history_view_show_toast (self, text);
+      return;
+    }
+
+  default_name = conduit_flow_test_default_name (run->id);
+  {
+    g_autofree char *tests_path = conduit_flow_test_path_for_flow (g_file_peek_path (file));
+    tests_name = g_path_get_basename (tests_path);
+  }
+  body = g_strdup_printf (_("The run’s input, what each step sent out and what the apps answered "
+                            "are kept in %s beside the flow. A test of the same name is "
+                            "replaced."), tests_name);
+  dialog = adw_message_dialog_new (_conduit_history_view_parent_window (self),
+                                   _("Save Run as Test"), body);
+  /* a title for the window list and the screen reader; the dialog shows its heading */
+  gtk_window_set_title (GTK_WINDOW (dialog), _("Save Run as Test"));
+  entry = gtk_entry_new ();
+  gtk_editable_set_text (GTK_EDITABLE (entry), default_name);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("The test’s name"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "save", _("_Save Test"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "conduit-name-entry", entry);
+  g_object_set_data_full (G_OBJECT (dialog), "conduit-run-id", g_memdup2 (&run->id, sizeof run->id),
+                          g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (save_as_test_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 void
 _conduit_history_view_class_actions_init (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_install_action (widget_class, "history.save-as-test", NULL, save_as_test_action);
   gtk_widget_class_install_action (widget_class, "history.export-run", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "history.export-list", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "history.delete-run", NULL, delete_action);

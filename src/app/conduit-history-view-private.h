@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "conduit-document.h"
 #include "conduit-history-view.h"
 
 G_BEGIN_DECLS
@@ -48,6 +49,8 @@ struct _ConduitHistoryView
   GtkWidget           *resolve_button;
   GtkLabel            *attention_label;
   GtkBox              *details_box;
+
+  ConduitDocument     *document;   /* (nullable) the open flow: Save as Test writes beside it */
 };
 
 void       _conduit_history_view_show_toast          (ConduitHistoryView *self,

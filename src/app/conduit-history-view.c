@@ -512,6 +512,7 @@ show_details (ConduitHistoryView *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.mark-handled", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.export-run", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.delete-run", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.save-as-test", FALSE);
 
   if (run_id <= 0 || self->store == NULL)
     {
@@ -643,6 +644,8 @@ show_details (ConduitHistoryView *self,
                                  run->items_failed + run->items_rejected > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.export-run", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.delete-run",
+                                 run->status != CONDUIT_RUN_STATUS_RUNNING);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.save-as-test",
                                  run->status != CONDUIT_RUN_STATUS_RUNNING);
 }
 
@@ -1195,6 +1198,7 @@ conduit_history_view_dispose (GObject *object)
   g_clear_object (&self->runner);
   g_clear_object (&self->store);
   g_clear_object (&self->flow);
+  g_clear_object (&self->document);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (conduit_history_view_parent_class)->dispose (object);

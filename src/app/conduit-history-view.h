@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "conduit-document.h"
 #include "conduit-runner.h"
 #include "conduit-run-list-model.h"
 
@@ -54,6 +55,9 @@ void                 conduit_history_view_rerun_async      (ConduitHistoryView  
 ConduitRun          *conduit_history_view_rerun_finish     (ConduitHistoryView  *self,
                                                             GAsyncResult        *result,
                                                             GError             **error);
+
+void                 conduit_history_view_set_document     (ConduitHistoryView  *self,
+                                                            ConduitDocument     *document);
 
 void                 conduit_history_view_set_attention    (ConduitHistoryView  *self,
                                                             gboolean             attention);

@@ -53,6 +53,9 @@ struct _ConduitWindow
   GtkWidget            *save_button;
   ConduitHistoryView   *history_view;
   char                 *page_before_history;
+  GtkWidget            *tests_button;
+  ConduitTestsPane     *tests_pane;   /* (nullable) (unowned) the open flow's Tests pane, until
+                                       * it is destroyed */
 
   guint                 close_after_save : 1;
   guint                 force_close : 1;
@@ -71,6 +74,7 @@ static GParamSpec *properties[N_PROPS];
 
 static void save_as (ConduitWindow *self);
 static void update_run_placement (ConduitWindow *self);
+static gboolean is_narrow (ConduitWindow *self);
 
 /* A folder (or a file) as GNOME's apps name it in a subtitle: "~/Flows" for one in the home
  * folder, so a narrow header shows the part that tells flows apart rather than "/home/dana/". */
@@ -158,6 +162,7 @@ update_history_button (ConduitWindow *self)
 
   gtk_widget_set_visible (self->history_button, !has_document || on_history);
   gtk_widget_set_visible (self->inspector_button, has_document && !on_history);
+  gtk_widget_set_visible (self->tests_button, has_document && !on_history && !is_narrow (self));
   gtk_widget_set_visible (self->save_button, has_document);
   /* At 360 px the header bar has no room for it; while the flow is Active it stays, as the
    * indicator and the way to switch it off. */
@@ -176,6 +181,7 @@ update_actions (ConduitWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", has_document);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", has_document);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-tests", has_document);
 
   /* The inspector toggle only means something beside the canvas; it takes the place of New and
    * Open (still in the main menu, and Ctrl+N, Ctrl+O) so that the header bar fits a 360 px
@@ -211,6 +217,12 @@ conduit_window_set_document (ConduitWindow   *self,
   conduit_editor_set_document (self->editor, document);
   conduit_history_view_set_flow (self->history_view,
                                  document != NULL ? conduit_document_get_flow (document) : NULL);
+  conduit_history_view_set_document (self->history_view, document);
+  /* the pane follows the open flow; with none (the start page) it has nothing to show */
+  if (self->tests_pane != NULL && document != NULL)
+    conduit_tests_pane_set_document (self->tests_pane, document);
+  else if (self->tests_pane != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->tests_pane));
 
   if (document != NULL)
     {
@@ -967,6 +979,8 @@ conduit_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->document, self);
   g_clear_object (&self->document);
 
+  if (self->tests_pane != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->tests_pane));
   gtk_widget_dispose_template (GTK_WIDGET (self), CONDUIT_TYPE_WINDOW);
   g_clear_pointer (&self->page_before_history, g_free);
 
@@ -1056,6 +1070,49 @@ show_history_action (GtkWidget  *widget,
   gtk_toggle_button_set_active (button, !gtk_toggle_button_get_active (button));
 }
 
+/* The Tests pane (conduit-tests-pane.c): one per window, read again from its file each time
+ * it is shown, since Save as Test may have added to it. */
+static void
+tests_pane_destroyed (ConduitWindow *self)
+{
+  self->tests_pane = NULL;
+}
+
+static void
+show_tests_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  ConduitWindow *self = CONDUIT_WINDOW (widget);
+
+  if (self->document == NULL)
+    return;
+  if (self->tests_pane == NULL)
+    {
+      self->tests_pane = conduit_tests_pane_new (GTK_WINDOW (self), self->document);
+      /* closed is gone, even while a test it started still holds it */
+      g_signal_connect_object (self->tests_pane, "destroy", G_CALLBACK (tests_pane_destroyed), self,
+                               G_CONNECT_SWAPPED);
+    }
+  else
+    conduit_tests_pane_reload (self->tests_pane);
+  gtk_window_present (GTK_WINDOW (self->tests_pane));
+}
+
+/**
+ * conduit_window_get_tests_pane:
+ * @self: a window
+ *
+ * Returns: (transfer none) (nullable): the window's Tests pane, once it was shown
+ */
+ConduitTestsPane *
+conduit_window_get_tests_pane (ConduitWindow *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_WINDOW (self), NULL);
+
+  return self->tests_pane;
+}
+
 /**
  * conduit_window_show_run:
  * @self: a window
@@ -1095,14 +1152,21 @@ update_run_button (ConduitWindow *self)
  * minimum width with Run, so the window can always be made narrower. */
 #define NARROW_WIDTH 600
 
+static gboolean
+is_narrow (ConduitWindow *self)
+{
+  int width = 0, height = 0;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  return width > 0 && width < NARROW_WIDTH;
+}
+
+/* Narrow, the Tests button leaves the header bar too (the main menu and Ctrl+T remain). */
 static void
 update_run_placement (ConduitWindow *self)
 {
-  int width = 0, height = 0;
-  gboolean narrow;
+  gboolean narrow = is_narrow (self);
 
-  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
-  narrow = width > 0 && width < NARROW_WIDTH;
   gtk_widget_set_visible (self->run_button, self->document != NULL && !narrow);
   conduit_editor_set_show_run_button (self->editor, narrow);
   self->narrow = narrow;
@@ -1165,6 +1229,7 @@ conduit_window_class_init (ConduitWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, history_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, save_button);
   gtk_widget_class_bind_template_child (widget_class, ConduitWindow, history_view);
+  gtk_widget_class_bind_template_child (widget_class, ConduitWindow, tests_button);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
@@ -1187,6 +1252,10 @@ conduit_window_class_init (ConduitWindowClass *klass)
                                    import_api_description_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK,
                                        "win.show-history", NULL);
+  /* saved tests of the open flow */
+  gtk_widget_class_install_action (widget_class, "win.show-tests", NULL, show_tests_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK,
+                                       "win.show-tests", NULL);
 }
 
 /* In GTK 4.8 a menu button's focus is its inner toggle button, which does not take the menu

@@ -14,6 +14,7 @@
 #include "conduit-document.h"
 #include "conduit-editor.h"
 #include "conduit-history-view.h"
+#include "conduit-tests-pane.h"
 
 G_BEGIN_DECLS
 
@@ -42,5 +43,6 @@ ConduitActivation *conduit_window_get_activation (ConduitWindow    *self);
 void             conduit_window_show_run         (ConduitWindow      *self,
                                                   gint64              run_id);
 ConduitHistoryView *conduit_window_get_history_view (ConduitWindow   *self);
+ConduitTestsPane *conduit_window_get_tests_pane  (ConduitWindow      *self);
 
 G_END_DECLS

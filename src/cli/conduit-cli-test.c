@@ -117,6 +117,15 @@ format_diff (ConduitFlow               *flow,
   return g_string_free (g_steal_pointer (&line), FALSE);
 }
 
+/* A step answered from its app descriptor's example, not a recording: worth a line, since the
+ * test then checks the flow against the vendor's documented answer, not a recorded one. */
+static void
+print_notes (ConduitFlowTestResult *result)
+{
+  for (guint i = 0; result->notes != NULL && i < result->notes->len; i++)
+    printf (_("      note: %s\n"), (const char *)g_ptr_array_index (result->notes, i));
+}
+
 typedef struct
 {
   guint    tests;
@@ -217,6 +226,7 @@ test_flow (const char *path,
       if (result->passed)
         {
           printf ("PASS  %s: %s\n", path, test->name);
+          print_notes (result);
           junit_case (&suite, path, test->name, NULL, NULL, NULL);
           continue;
         }
@@ -231,6 +241,7 @@ test_flow (const char *path,
         }
 
       printf ("FAIL  %s: %s\n", path, test->name);
+      print_notes (result);
       for (guint d = 0; d < result->diffs->len; d++)
         {
           g_autofree char *line = format_diff (flow, g_ptr_array_index (result->diffs, d));
@@ -400,23 +411,13 @@ save_test (int    argc,
       fprintf (stderr, "%s: %s\n", argv[0], error->message);
       return 1;
     }
-  if (name == NULL)
-    name = g_strdup_printf (_("run %" PRId64), run_id);
-
-  test = conduit_flow_test_new_from_run (history, run_id, flow,
-                                         conduit_connector_registry_get_default (), name,
-                                         (const char * const *)volatile_fields, &error);
+  tests_path = conduit_flow_test_save_run (history, run_id, flow_path, flow,
+                                           conduit_connector_registry_get_default (), name,
+                                           (const char * const *)volatile_fields, &test, &error);
   conduit_history_store_close (history);
-  if (test == NULL)
+  if (tests_path == NULL)
     {
       fprintf (stderr, "%s: %s\n", argv[0], error->message);
-      return 1;
-    }
-
-  tests_path = conduit_flow_test_path_for_flow (flow_path);
-  if (!conduit_flow_test_save (test, tests_path, &error))
-    {
-      fprintf (stderr, "%s: %s: %s\n", argv[0], tests_path, error->message);
       return 1;
     }
 

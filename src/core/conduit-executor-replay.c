@@ -35,6 +35,12 @@
  *     the call the step would have made (method, address and body, secrets redacted).
  * A recorded batch of several items splits into calls when the step answered one item per
  * item: its error items carry their input, and the rest went out of one port in order.
+ *  4. An app step (an operation of an app descriptor) of which the recording holds nothing at
+ *     all answers every item from the operation's first documented example with a successful
+ *     answer (the descriptor's "examples"), read into records the way the app executor reads
+ *     a real answer. The replay notes it ("answered from the Slack descriptor's example"), so
+ *     a flow with app steps can be tested with no recording, and a step that was recorded
+ *     never falls back to a guess.
  */
 
 #define REPLAY_DATA_KEY "conduit-executor-replay-data"
@@ -54,6 +60,7 @@ typedef struct
   JsonNode   *recordings;
   GStrv       volatile_fields;
   GHashTable *exchanges;   /* node id → GPtrArray of Exchange, built on first use */
+  GPtrArray  *notes;       /* of char *: what the replay did that a person should know */
 } ReplayData;
 
 struct _ConduitExecutorReplay
@@ -114,6 +121,7 @@ replay_data_free (ReplayData *data)
   g_clear_pointer (&data->recordings, json_node_unref);
   g_strfreev (data->volatile_fields);
   g_clear_pointer (&data->exchanges, g_hash_table_unref);
+  g_clear_pointer (&data->notes, g_ptr_array_unref);
   g_free (data);
 }
 
@@ -193,8 +201,27 @@ conduit_executor_replay_install (ConduitRunner      *runner,
   data->volatile_fields = g_strdupv ((char **)volatile_fields);
   data->exchanges = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify)g_ptr_array_unref);
+  data->notes = g_ptr_array_new_with_free_func (g_free);
   g_object_set_data_full (G_OBJECT (conduit_runner_get_step_context (runner)), REPLAY_DATA_KEY,
                           data, (GDestroyNotify)replay_data_free);
+}
+
+/**
+ * conduit_executor_replay_get_notes:
+ * @runner: a runner conduit_executor_replay_install() was called on
+ *
+ * Returns: (transfer none) (element-type utf8) (nullable): what the replay did that a person
+ *   should know about, one sentence each (a step answered from its descriptor's example)
+ */
+GPtrArray *
+conduit_executor_replay_get_notes (ConduitRunner *runner)
+{
+  ReplayData *data;
+
+  g_return_val_if_fail (CONDUIT_IS_RUNNER (runner), NULL);
+
+  data = g_object_get_data (G_OBJECT (conduit_runner_get_step_context (runner)), REPLAY_DATA_KEY);
+  return data != NULL ? data->notes : NULL;
 }
 
 static gboolean
@@ -453,6 +480,84 @@ describe_call (ConduitRun       *run,
   return conduit_redactor_redact (conduit_redactor_get_default (), redacted);
 }
 
+static gboolean
+node_recorded (JsonArray  *recordings,
+               const char *node_id)
+{
+  for (guint r = 0; r < json_array_get_length (recordings); r++)
+    {
+      JsonNode *element = json_array_get_element (recordings, r);
+
+      if (JSON_NODE_HOLDS_OBJECT (element) &&
+          g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (element),
+                                                                 "node", NULL), node_id) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Rule 4: the records of the operation's first example that answered with success, or %NULL
+ * when the step is no app operation or its descriptor documents no such example. */
+static GPtrArray *
+example_records (ConduitConnector  *connector,
+                 char             **example_title)
+{
+  ConduitAppDescriptor *app = conduit_connector_get_app (connector);
+  JsonObject *operation = conduit_connector_get_operation (connector);
+  JsonArray *examples = app != NULL ? conduit_app_descriptor_get_examples (app) : NULL;
+  const char *operation_id;
+
+  if (operation == NULL || examples == NULL || conduit_connector_get_trigger (connector) != NULL)
+    return NULL;
+  operation_id = json_object_get_string_member_with_default (operation, "id", NULL);
+
+  for (guint i = 0; i < json_array_get_length (examples); i++)
+    {
+      JsonNode *element = json_array_get_element (examples, i);
+      JsonObject *example = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      JsonObject *response = example != NULL ? member_object (example, "response") : NULL;
+      JsonNode *body = response != NULL ? json_object_get_member (response, "body") : NULL;
+      gint64 status = response != NULL
+        ? json_object_get_int_member_with_default (response, "status", 200) : 0;
+      g_autofree char *app_message = NULL;
+      GPtrArray *records;
+
+      if (response == NULL || operation_id == NULL ||
+          g_strcmp0 (json_object_get_string_member_with_default (example, "operation", NULL),
+                     operation_id) != 0 ||
+          status < 200 || status > 299)
+        continue;
+      /* a 200 that carries an error in its body (Slack's "ok": false) is no answer to copy */
+      if (body != NULL && conduit_app_find_error (app, operation, body, &app_message))
+        continue;
+      records = conduit_app_extract_records (operation, body, (guint)status, NULL);
+      if (records == NULL)
+        continue;
+      *example_title = g_strdup (json_object_get_string_member_with_default (example, "title",
+                                                                             operation_id));
+      return records;
+    }
+  return NULL;
+}
+
+static void
+note_example (ReplayData       *data,
+              ConduitNode      *node,
+              ConduitConnector *connector,
+              const char       *example_title)
+{
+  ConduitAppDescriptor *app = conduit_connector_get_app (connector);
+  const char *title = conduit_node_get_title (node);
+
+  g_ptr_array_add (data->notes,
+                   g_strdup_printf (_("step “%s” (%s): answered from the %s descriptor’s example "
+                                      "(“%s”): the recording has no call of this step"),
+                                    title != NULL && title[0] != '\0' ? title
+                                                                      : conduit_node_get_id (node),
+                                    conduit_node_get_id (node),
+                                    conduit_app_descriptor_get_title (app), example_title));
+}
+
 static const char *
 first_output (ConduitConnector *connector)
 {
@@ -536,6 +641,24 @@ conduit_executor_replay_execute_async (ConduitExecutor     *executor,
         }
       g_task_return_pointer (task, output, (GDestroyNotify)conduit_executor_output_free);
       return;
+    }
+
+  /* Rule 4: an app step the recording knows nothing of */
+  if (items->len > 0 && !node_recorded (recordings, node_id))
+    {
+      g_autofree char *example_title = NULL;
+      g_autoptr(GPtrArray) records = example_records (connector, &example_title);
+
+      if (records != NULL)
+        {
+          for (guint i = 0; i < items->len; i++)
+            for (guint j = 0; j < records->len; j++)
+              conduit_executor_output_add (output, first_output (connector),
+                                           json_node_copy (g_ptr_array_index (records, j)));
+          note_example (data, node, connector, example_title);
+          g_task_return_pointer (task, output, (GDestroyNotify)conduit_executor_output_free);
+          return;
+        }
     }
 
   /* Rules 2 and 3: item by item */

@@ -24,5 +24,6 @@ void     conduit_executor_replay_install  (ConduitRunner      *runner,
                                            const char         *trigger_node,
                                            JsonNode           *recordings,
                                            const char * const *volatile_fields);
+GPtrArray *conduit_executor_replay_get_notes (ConduitRunner   *runner);
 
 G_END_DECLS

@@ -98,6 +98,7 @@ conduit_flow_test_result_free (ConduitFlowTestResult *result)
     return;
   g_free (result->error);
   g_clear_pointer (&result->diffs, g_ptr_array_unref);
+  g_clear_pointer (&result->notes, g_ptr_array_unref);
   g_free (result);
 }
 
@@ -622,6 +623,64 @@ conduit_flow_test_save (ConduitFlowTest  *test,
   return g_file_set_contents (path, redacted, -1, error);
 }
 
+/**
+ * conduit_flow_test_remove:
+ * @path: a flow's tests file
+ * @name: the test to remove
+ * @error: return location for an error
+ *
+ * Removes the test called @name from the tests file at @path, replacing the file whole; the
+ * file is kept, with an empty list, when it was the last test.
+ *
+ * Returns: whether the test was there and is gone
+ */
+gboolean
+conduit_flow_test_remove (const char  *path,
+                          const char  *name,
+                          GError     **error)
+{
+  g_autoptr(GPtrArray) tests = NULL;
+  g_autoptr(JsonObject) root = json_object_new ();
+  g_autoptr(JsonNode) root_node = NULL;
+  g_autofree char *text = NULL;
+  JsonArray *array = json_array_new ();
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  json_object_set_int_member (root, "format", CONDUIT_FLOW_TEST_FORMAT);
+  json_object_set_array_member (root, "tests", array);
+  tests = conduit_flow_test_load_file (path, error);
+  if (tests == NULL)
+    return FALSE;
+  for (guint i = 0; i < tests->len; i++)
+    {
+      ConduitFlowTest *test = g_ptr_array_index (tests, i);
+
+      if (g_str_equal (test->name, name))
+        found = TRUE;
+      else
+        json_array_add_element (array, conduit_flow_test_to_json (test));
+    }
+  if (!found)
+    {
+      g_set_error (error, CONDUIT_FLOW_TEST_ERROR, CONDUIT_FLOW_TEST_ERROR_FAILED,
+                   _("%s has no test called “%s”"), path, name);
+      return FALSE;
+    }
+
+  root_node = json_node_init_object (json_node_alloc (), root);
+  text = conduit_json_text_to_pretty (root_node);
+  if (!g_str_has_suffix (text, "\n"))
+    {
+      char *with_newline = g_strconcat (text, "\n", NULL);
+      g_free (text);
+      text = with_newline;
+    }
+  return g_file_set_contents (path, text, -1, error);
+}
+
 /* Saving a run */
 
 typedef struct
@@ -897,6 +956,16 @@ replay_free (Replay *replay)
   g_free (replay);
 }
 
+static ConduitFlowTestResult *
+result_new (void)
+{
+  ConduitFlowTestResult *result = g_new0 (ConduitFlowTestResult, 1);
+
+  result->diffs = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_flow_test_diff_free);
+  result->notes = g_ptr_array_new_with_free_func (g_free);
+  return result;
+}
+
 static void
 compare_run (Replay                *replay,
              ConduitFlowTestResult *result)
@@ -975,14 +1044,16 @@ executed_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   Replay *replay = g_task_get_task_data (task);
-  ConduitFlowTestResult *result = g_new0 (ConduitFlowTestResult, 1);
+  ConduitFlowTestResult *result = result_new ();
   g_autoptr(GError) error = NULL;
+  GPtrArray *notes = conduit_executor_replay_get_notes (replay->runner);
 
-  result->diffs = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_flow_test_diff_free);
   if (!conduit_run_execute_finish (CONDUIT_RUN (object), res, &error))
     result->error = g_strdup (error->message);
   else
     compare_run (replay, result);
+  for (guint i = 0; notes != NULL && i < notes->len; i++)
+    g_ptr_array_add (result->notes, g_strdup (g_ptr_array_index (notes, i)));
   result->passed = result->error == NULL && result->diffs->len == 0;
   g_task_return_pointer (task, result, (GDestroyNotify)conduit_flow_test_result_free);
 }
@@ -1037,9 +1108,8 @@ conduit_flow_test_run_async (ConduitFlowTest          *test,
 
   if (conduit_flow_lookup_node (flow, test->trigger_node) == NULL)
     {
-      ConduitFlowTestResult *result = g_new0 (ConduitFlowTestResult, 1);
+      ConduitFlowTestResult *result = result_new ();
 
-      result->diffs = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_flow_test_diff_free);
       result->error = g_strdup_printf (_("The test starts at step “%s”, which the flow no longer has"),
                                        test->trigger_node);
       g_task_return_pointer (task, result, (GDestroyNotify)conduit_flow_test_result_free);
@@ -1050,9 +1120,8 @@ conduit_flow_test_run_async (ConduitFlowTest          *test,
                                            test->trigger_items, &error);
   if (replay->run == NULL)
     {
-      ConduitFlowTestResult *result = g_new0 (ConduitFlowTestResult, 1);
+      ConduitFlowTestResult *result = result_new ();
 
-      result->diffs = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_flow_test_diff_free);
       result->error = g_strdup (error->message);
       g_task_return_pointer (task, result, (GDestroyNotify)conduit_flow_test_result_free);
       return;
@@ -1076,4 +1145,74 @@ conduit_flow_test_run_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * conduit_flow_test_default_name:
+ * @run_id: a run of the history
+ *
+ * Returns: (transfer full): the name a test saved from @run_id gets when nobody chose one
+ */
+char *
+conduit_flow_test_default_name (gint64 run_id)
+{
+  return g_strdup_printf (_("run %" PRId64), run_id);
+}
+
+/**
+ * conduit_flow_test_save_run:
+ * @store: the history holding the run
+ * @run_id: the run to keep as a test
+ * @flow_path: the flow's file; the test goes into the tests file beside it
+ * @flow: the flow the run ran, as loaded from @flow_path
+ * @registry: the node types
+ * @name: (nullable): the test's name; %NULL for conduit_flow_test_default_name()
+ * @volatile_fields: (nullable): field paths whose values may change between runs
+ * @test_out: (out) (optional) (transfer full): the test as saved
+ * @error: return location for an error
+ *
+ * What `conduit-cli test save` and the app's Save as Test both do: turns run @run_id into a
+ * test (conduit_flow_test_new_from_run()) and adds it to the flow's tests file
+ * (conduit_flow_test_save()), replacing a test of the same name.
+ *
+ * Returns: (transfer full) (nullable): the tests file written, or %NULL with @error
+ */
+char *
+conduit_flow_test_save_run (ConduitHistoryStore       *store,
+                            gint64                     run_id,
+                            const char                *flow_path,
+                            ConduitFlow               *flow,
+                            ConduitConnectorRegistry  *registry,
+                            const char                *name,
+                            const char * const        *volatile_fields,
+                            ConduitFlowTest          **test_out,
+                            GError                   **error)
+{
+  g_autoptr(ConduitFlowTest) test = NULL;
+  g_autofree char *tests_path = NULL;
+  g_autofree char *default_name = NULL;
+  g_autoptr(GError) save_error = NULL;
+
+  g_return_val_if_fail (CONDUIT_IS_HISTORY_STORE (store), NULL);
+  g_return_val_if_fail (flow_path != NULL, NULL);
+  g_return_val_if_fail (CONDUIT_IS_FLOW (flow), NULL);
+
+  if (name == NULL || name[0] == '\0')
+    name = default_name = conduit_flow_test_default_name (run_id);
+
+  test = conduit_flow_test_new_from_run (store, run_id, flow, registry, name, volatile_fields,
+                                         error);
+  if (test == NULL)
+    return NULL;
+
+  tests_path = conduit_flow_test_path_for_flow (flow_path);
+  if (!conduit_flow_test_save (test, tests_path, &save_error))
+    {
+      g_set_error (error, save_error->domain, save_error->code, "%s: %s", tests_path,
+                   save_error->message);
+      return NULL;
+    }
+  if (test_out != NULL)
+    *test_out = g_steal_pointer (&test);
+  return g_steal_pointer (&tests_path);
 }

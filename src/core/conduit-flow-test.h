@@ -57,6 +57,8 @@ typedef struct
   gboolean   passed;
   char      *error;       /* (nullable) why the test could not run at all */
   GPtrArray *diffs;       /* of ConduitFlowTestDiff */
+  GPtrArray *notes;       /* of char *: what the replay did that a person should know, such as
+                           * a step answered from its app descriptor's example */
 } ConduitFlowTestResult;
 
 GQuark                 conduit_flow_test_error_quark    (void);
@@ -81,6 +83,19 @@ ConduitFlowTest       *conduit_flow_test_new_from_run   (ConduitHistoryStore   *
                                                          ConduitConnectorRegistry *registry,
                                                          const char            *name,
                                                          const char * const    *volatile_fields,
+                                                         GError               **error);
+char                  *conduit_flow_test_save_run       (ConduitHistoryStore   *store,
+                                                         gint64                 run_id,
+                                                         const char            *flow_path,
+                                                         ConduitFlow           *flow,
+                                                         ConduitConnectorRegistry *registry,
+                                                         const char            *name,
+                                                         const char * const    *volatile_fields,
+                                                         ConduitFlowTest      **test_out,
+                                                         GError               **error);
+char                  *conduit_flow_test_default_name   (gint64                 run_id);
+gboolean               conduit_flow_test_remove         (const char            *path,
+                                                         const char            *name,
                                                          GError               **error);
 
 /* Keeping a webhook event as a test (conduit-flow-test-event.c) */
