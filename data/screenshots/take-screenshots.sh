@@ -106,3 +106,13 @@ fi
 # Drop metadata (dates) so that an unchanged window gives an unchanged file.
 convert "$WORK/current.png" -strip "$OUT"
 echo "take-screenshots: wrote ${OUT#"$TOP"/} ($(identify -format '%wx%h' "$OUT"))"
+
+# A past run on the canvas and the inspector's item table (run-on-canvas.png,
+# inspector-table.png): the app test that opens a recorded run from the history takes them.
+if [ -x "$BUILD/tests/test-runview" ]; then
+  CONDUIT_SCREENSHOT_DIR="$TOP/data/screenshots" LANGUAGE=en LC_ALL=C.UTF-8 \
+    GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$BUILD/data" GTK_A11Y=test \
+    G_DEBUG=fatal-warnings "$BUILD/tests/test-runview" -p /conduit/runview/canvas > "$WORK/runview.log" 2>&1 ||
+    { echo "take-screenshots: test-runview failed:" >&2; cat "$WORK/runview.log" >&2; exit 1; }
+  echo "take-screenshots: wrote data/screenshots/run-on-canvas.png and inspector-table.png"
+fi

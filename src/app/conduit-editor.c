@@ -16,6 +16,7 @@
 #include "conduit-credential-editor.h"
 #include "conduit-editor.h"
 #include "conduit-resources.h"
+#include "conduit-run-overlay.h"
 #include "conduit-pin-panel.h"
 #include "conduit-run-panel.h"
 #include "conduit-sidebar.h"
@@ -46,6 +47,13 @@ struct _ConduitEditor
   GtkWidget        *test_listener;  /* "Listen for Test Event" under a webhook trigger */
   GtkWidget        *pin_panel;
   GHashTable       *outputs;      /* what steps sent out in the test runs of this document */
+  GHashTable       *past_outputs; /* (nullable) what they sent out in the past run shown */
+
+  /* a run from the history on the canvas */
+  ConduitRunOverlay *past_run;
+  GtkRevealer      *past_banner;
+  GtkLabel         *past_banner_label;
+  guint             past_statuses_idle;
 
   /* template children */
   AdwFlap          *palette_flap;
@@ -245,9 +253,21 @@ check_missing_timeout (gpointer user_data)
 }
 
 /* A step's credential may have been changed: look again once typing pauses. */
+static void update_past_banner (ConduitEditor *self);
+static gboolean show_past_statuses_idle (gpointer user_data);
+
 static void
 on_flow_changed (ConduitEditor *self)
 {
+  /* a step removed or added while a past run shows: the banner says so at once, and a card
+   * that comes back (undo) gets its badge once the canvas has made it */
+  if (self->past_run != NULL)
+    {
+      conduit_run_overlay_set_flow (self->past_run, conduit_document_get_flow (self->document));
+      update_past_banner (self);
+      if (self->past_statuses_idle == 0)
+        self->past_statuses_idle = g_idle_add (show_past_statuses_idle, self);
+    }
   g_clear_handle_id (&self->missing_timeout_id, g_source_remove);
   self->missing_timeout_id = g_timeout_add (500, check_missing_timeout, self);
 }
@@ -332,6 +352,7 @@ conduit_editor_set_document (ConduitEditor   *self,
 
   if (!g_set_object (&self->document, document))
     return;
+  conduit_editor_leave_past_run (self);
 
   if (document != NULL)
     g_signal_connect_object (conduit_document_get_flow (document), "changed",
@@ -601,7 +622,8 @@ on_node_started (ConduitEditor *self,
                  ConduitRun    *run,
                  const char    *node_id)
 {
-  if (run != self->run)
+  /* a run from the history on the canvas keeps it until Back to Editing */
+  if (run != self->run || self->past_run != NULL)
     return;
   conduit_graph_view_set_node_status (CONDUIT_GRAPH_VIEW (self->graph_view), node_id, "running",
                                       0, 0, 0);
@@ -619,7 +641,7 @@ on_node_finished (ConduitEditor *self,
   const char *state;
   const char *status = NULL;
 
-  if (run != self->run)
+  if (run != self->run || self->past_run != NULL)
     return;
 
   state = conduit_run_get_node_state (run, node_id);
@@ -647,7 +669,7 @@ on_node_progress (ConduitEditor *self,
 {
   gint64 now = g_get_monotonic_time ();
 
-  if (run != self->run)
+  if (run != self->run || self->past_run != NULL)
     return;
 
   conduit_graph_view_set_node_status (CONDUIT_GRAPH_VIEW (self->graph_view), node_id, "running",
@@ -730,6 +752,7 @@ conduit_editor_start_run (ConduitEditor *self)
 
   if (self->document == NULL || self->run_cancellable != NULL)
     return;
+  conduit_editor_leave_past_run (self);
 
   runner = conduit_editor_get_runner (self);
   registry = conduit_runner_get_registry (runner);
@@ -815,7 +838,9 @@ conduit_editor_run_step (ConduitEditor *self,
   copy = conduit_flow_new_from_data (conduit_runner_get_registry (runner), data, (gssize)length,
                                      NULL, &error);
   if (copy != NULL)
-    run = conduit_run_new_for_step (runner, copy, node_id, self->outputs, NULL, &error);
+    run = conduit_run_new_for_step (runner, copy, node_id,
+                                    self->past_outputs != NULL ? self->past_outputs : self->outputs,
+                                    NULL, &error);
   conduit_pin_panel_set_message (CONDUIT_PIN_PANEL (self->pin_panel),
                                  run == NULL ? error->message : NULL);
   if (run == NULL)
@@ -825,6 +850,8 @@ conduit_editor_run_step (ConduitEditor *self,
       return;
     }
 
+  /* its result shows as a test run's does */
+  conduit_editor_leave_past_run (self);
   begin_test_run (self, run);
 }
 
@@ -934,6 +961,205 @@ on_palette_dismissed (ConduitEditor *self)
   dismiss_folded_palette (self);
 }
 
+/* ---- a run from the history on the canvas ------------------------------------------------ */
+
+/* The same banner as the credentials' one (AdwBanner is libadwaita 1.3), under it. */
+static void
+build_past_banner (ConduitEditor *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Back to Editing"));
+  GtkWidget *parent;
+
+  self->past_banner = GTK_REVEALER (gtk_revealer_new ());
+  self->past_banner_label = GTK_LABEL (label);
+  gtk_revealer_set_transition_type (self->past_banner, GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
+  gtk_widget_add_css_class (box, "conduit-run-banner");
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, _("Leave the past run and show the flow as you edit it"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "editor.leave-past-run");
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), button);
+  gtk_revealer_set_child (self->past_banner, box);
+  parent = gtk_widget_get_parent (GTK_WIDGET (self->credential_banner));
+  gtk_box_insert_child_after (GTK_BOX (parent), GTK_WIDGET (self->past_banner),
+                              GTK_WIDGET (self->credential_banner));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.leave-past-run", FALSE);
+}
+
+static void
+update_past_banner (ConduitEditor *self)
+{
+  g_autofree char *text = conduit_run_overlay_dup_banner_text (self->past_run);
+
+  gtk_label_set_text (self->past_banner_label, text);
+}
+
+/* Every card of the flow shows what became of its step in the run shown: the past run, else
+ * the editor's last test run, else nothing. */
+static void
+show_card_statuses (ConduitEditor *self)
+{
+  ConduitGraphView *view = CONDUIT_GRAPH_VIEW (self->graph_view);
+  GListModel *nodes;
+
+  conduit_graph_view_clear_node_statuses (view);
+  if (self->document == NULL || (self->past_run == NULL && self->run == NULL))
+    return;
+  nodes = conduit_flow_get_nodes (conduit_document_get_flow (self->document));
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(ConduitNode) node = g_list_model_get_item (nodes, i);
+      const char *id = conduit_node_get_id (node);
+      guint items_in = 0, ok = 0, failed = 0, rejected = 0;
+      const char *status = NULL;
+
+      if (self->past_run != NULL)
+        {
+          status = conduit_run_overlay_get_card_status (self->past_run, id);
+          conduit_run_overlay_get_node_counts (self->past_run, id, &items_in, &ok, &failed,
+                                               &rejected);
+        }
+      else
+        {
+          const char *state = conduit_run_get_node_state (self->run, id);
+
+          if (g_strcmp0 (state, "ok") == 0)
+            status = "succeeded";
+          else if (g_strcmp0 (state, "partial") == 0 || g_strcmp0 (state, "failed") == 0)
+            status = "failed";
+          else if (g_strcmp0 (state, "running") == 0)
+            status = "running";
+          conduit_run_get_node_counts (self->run, id, &items_in, &ok, &failed, &rejected);
+        }
+      if (status != NULL)
+        conduit_graph_view_set_node_status (view, id, status, ok, failed, rejected);
+    }
+}
+
+static gboolean
+show_past_statuses_idle (gpointer user_data)
+{
+  ConduitEditor *self = user_data;
+
+  self->past_statuses_idle = 0;
+  show_card_statuses (self);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * conduit_editor_show_past_run:
+ * @self: an editor
+ * @store: the history
+ * @run_id: a run of the edited flow in @store
+ * @error: where a run that cannot be read says why
+ *
+ * Shows @run_id on the canvas: each card its step's status and counts in that run, the run
+ * panel the selected step's items, and a banner which run it is, with Back to Editing. A step
+ * the flow lost or gained since is named on the banner.
+ *
+ * Returns: whether the run is shown
+ */
+gboolean
+conduit_editor_show_past_run (ConduitEditor        *self,
+                              ConduitHistoryStore  *store,
+                              gint64                run_id,
+                              GError              **error)
+{
+  g_autoptr(ConduitRunOverlay) past_run = NULL;
+
+  g_return_val_if_fail (CONDUIT_IS_EDITOR (self), FALSE);
+  g_return_val_if_fail (CONDUIT_IS_HISTORY_STORE (store), FALSE);
+
+  if (self->document == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                           _("Open the run’s flow to show the run on its canvas"));
+      return FALSE;
+    }
+  past_run = conduit_run_overlay_new (store, run_id, conduit_document_get_flow (self->document),
+                                      error);
+  if (past_run == NULL)
+    return FALSE;
+
+  g_set_object (&self->past_run, past_run);
+  /* Pin This Output and Run This Step take this run's outputs while it is shown */
+  g_clear_pointer (&self->past_outputs, g_hash_table_unref);
+  self->past_outputs = conduit_step_outputs_new ();
+  if (!conduit_step_outputs_add_from_history (self->past_outputs, store, run_id, NULL))
+    g_hash_table_remove_all (self->past_outputs);
+  conduit_pin_panel_set_outputs (CONDUIT_PIN_PANEL (self->pin_panel), self->past_outputs);
+  update_past_banner (self);
+  gtk_revealer_set_reveal_child (self->past_banner, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.leave-past-run", TRUE);
+  show_card_statuses (self);
+  conduit_run_panel_set_past_run (CONDUIT_RUN_PANEL (self->run_panel), past_run);
+  return TRUE;
+}
+
+/**
+ * conduit_editor_leave_past_run:
+ * @self: an editor
+ *
+ * Back to Editing: the canvas and the run panel show the last test run again, if any.
+ */
+void
+conduit_editor_leave_past_run (ConduitEditor *self)
+{
+  g_return_if_fail (CONDUIT_IS_EDITOR (self));
+
+  if (self->past_run == NULL)
+    return;
+  g_clear_object (&self->past_run);
+  g_clear_pointer (&self->past_outputs, g_hash_table_unref);
+  conduit_pin_panel_set_outputs (CONDUIT_PIN_PANEL (self->pin_panel), self->outputs);
+  gtk_revealer_set_reveal_child (self->past_banner, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.leave-past-run", FALSE);
+  show_card_statuses (self);
+  conduit_run_panel_set_past_run (CONDUIT_RUN_PANEL (self->run_panel), NULL);
+}
+
+/**
+ * conduit_editor_get_past_run:
+ * @self: an editor
+ *
+ * Returns: (transfer none) (nullable): the run from the history the canvas shows
+ */
+ConduitRunOverlay *
+conduit_editor_get_past_run (ConduitEditor *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_EDITOR (self), NULL);
+  return self->past_run;
+}
+
+/**
+ * conduit_editor_get_past_run_banner:
+ * @self: an editor
+ *
+ * Returns: (nullable): the banner over the canvas while it shows a past run, else %NULL
+ */
+const char *
+conduit_editor_get_past_run_banner (ConduitEditor *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_EDITOR (self), NULL);
+
+  if (self->past_run == NULL)
+    return NULL;
+  return gtk_label_get_text (self->past_banner_label);
+}
+
+static void
+leave_past_run_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  conduit_editor_leave_past_run (CONDUIT_EDITOR (widget));
+}
+
 static void
 conduit_editor_dispose (GObject *object)
 {
@@ -943,6 +1169,7 @@ conduit_editor_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->graph_view, self);
   g_signal_handlers_disconnect_by_data (conduit_credential_store_get_default (), self);
   g_clear_handle_id (&self->missing_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->past_statuses_idle, g_source_remove);
   g_cancellable_cancel (self->credentials_cancellable);
   g_cancellable_cancel (self->missing_cancellable);
   g_clear_object (&self->credentials_cancellable);
@@ -955,7 +1182,9 @@ conduit_editor_dispose (GObject *object)
   g_clear_object (&self->run_cancellable);
   g_clear_object (&self->run);
   g_clear_object (&self->runner);
+  g_clear_object (&self->past_run);
   g_clear_pointer (&self->outputs, g_hash_table_unref);
+  g_clear_pointer (&self->past_outputs, g_hash_table_unref);
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONDUIT_TYPE_EDITOR);
   self->graph_view = NULL;
@@ -1078,6 +1307,8 @@ conduit_editor_class_init (ConduitEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.run-step", NULL, run_step_action);
   gtk_widget_class_install_action (widget_class, "editor.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "editor.redo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "editor.leave-past-run", NULL,
+                                   leave_past_run_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "editor.show-palette", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK,
@@ -1137,6 +1368,7 @@ conduit_editor_init (ConduitEditor *self)
   gtk_box_append (conduit_inspector_get_run_slot (self->inspector), self->run_panel);
   self->test_listener = conduit_test_listener_new ();
   gtk_box_append (conduit_inspector_get_run_slot (self->inspector), self->test_listener);
+  build_past_banner (self);
   update_run_action (self);
 }
 

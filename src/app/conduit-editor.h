@@ -12,6 +12,7 @@
 #include "conduit-document.h"
 #include "conduit-inspector.h"
 #include "conduit-palette.h"
+#include "conduit-run-overlay.h"
 
 G_BEGIN_DECLS
 
@@ -44,5 +45,14 @@ void              conduit_editor_set_show_run_button (ConduitEditor *self,
 void              conduit_editor_update_run_button   (ConduitEditor *self,
                                                       GtkWidget     *button,
                                                       AdwButtonContent *content);
+
+/* a run from the history on the canvas */
+gboolean           conduit_editor_show_past_run       (ConduitEditor        *self,
+                                                       ConduitHistoryStore  *store,
+                                                       gint64                run_id,
+                                                       GError              **error);
+void               conduit_editor_leave_past_run      (ConduitEditor        *self);
+ConduitRunOverlay *conduit_editor_get_past_run        (ConduitEditor        *self);
+const char        *conduit_editor_get_past_run_banner (ConduitEditor        *self);
 
 G_END_DECLS

@@ -632,7 +632,7 @@ conduit_graph_node_get_has_problems (ConduitGraphNode *self)
 /**
  * conduit_graph_node_set_status:
  * @self: a card
- * @status: (nullable): "running", "succeeded", "failed", or %NULL to hide
+ * @status: (nullable): "running", "succeeded", "failed", "skipped", or %NULL to hide
  * @ok: items that went through
  * @failed: items that failed
  * @rejected: items rejected by validation
@@ -669,6 +669,9 @@ conduit_graph_node_set_status (ConduitGraphNode *self,
 
   if (g_str_equal (status, "running"))
     text = g_strdup_printf (_("Running… %u done"), ok + failed + rejected);
+  else if (g_str_equal (status, "skipped"))
+    /* Translators: a card's badge when a run never reached the step; keep it short */
+    text = g_strdup (C_("card badge", "skipped"));
   else
     {
       /* Only the counts that happened, each short: the badge is as wide as the card, and

@@ -379,6 +379,49 @@ save_as_test_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* ---- a past run on the canvas ---- */
+
+/* The selected run on the open flow's canvas. The window does it (the editor is not the
+ * history's to reach); a run of another flow, or a view with no window around it, stays here. */
+gboolean
+_conduit_history_view_show_on_canvas (ConduitHistoryView *self)
+{
+  g_autoptr(ConduitRunRecord) run = NULL;
+
+  if (self->selected_id <= 0 || self->store == NULL)
+    return FALSE;
+  run = conduit_history_store_get_run (self->store, self->selected_id, NULL);
+  if (run == NULL || self->flow == NULL ||
+      g_strcmp0 (conduit_flow_get_name (self->flow), run->flow) != 0)
+    return FALSE;
+  return gtk_widget_activate_action (GTK_WIDGET (self), "win.show-run-on-canvas", "x",
+                                     self->selected_id);
+}
+
+static void
+show_on_canvas_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  ConduitHistoryView *self = CONDUIT_HISTORY_VIEW (widget);
+
+  if (!_conduit_history_view_show_on_canvas (self))
+    _conduit_history_view_show_toast (self, _("Open the run’s flow to show the run on its canvas"));
+}
+
+/**
+ * conduit_history_view_get_store:
+ * @self: a history view
+ *
+ * Returns: (transfer none) (nullable): the history shown
+ */
+ConduitHistoryStore *
+conduit_history_view_get_store (ConduitHistoryView *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_HISTORY_VIEW (self), NULL);
+  return self->store;
+}
+
 void
 _conduit_history_view_class_actions_init (GtkWidgetClass *widget_class)
 {
@@ -388,4 +431,6 @@ _conduit_history_view_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "history.delete-run", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "history.delete-listed", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "history.retention", NULL, retention_action);
+  gtk_widget_class_install_action (widget_class, "history.show-on-canvas", NULL,
+                                   show_on_canvas_action);
 }

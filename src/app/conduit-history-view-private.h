@@ -58,5 +58,6 @@ void       _conduit_history_view_show_toast          (ConduitHistoryView *self,
 GtkWindow *_conduit_history_view_parent_window       (ConduitHistoryView *self);
 void       _conduit_history_view_runs_changed        (ConduitHistoryView *self);
 void       _conduit_history_view_class_actions_init  (GtkWidgetClass     *widget_class);
+gboolean   _conduit_history_view_show_on_canvas      (ConduitHistoryView *self);
 
 G_END_DECLS

@@ -513,6 +513,7 @@ show_details (ConduitHistoryView *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.export-run", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.delete-run", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.save-as-test", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.show-on-canvas", FALSE);
 
   if (run_id <= 0 || self->store == NULL)
     {
@@ -647,6 +648,8 @@ show_details (ConduitHistoryView *self,
                                  run->status != CONDUIT_RUN_STATUS_RUNNING);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.save-as-test",
                                  run->status != CONDUIT_RUN_STATUS_RUNNING);
+  /* the canvas is the open flow's: another flow's run has nothing to lay over */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.show-on-canvas", flow != NULL);
 }
 
 /* Folded, the details replace the list: the focus goes to Back rather than to whatever comes
@@ -674,11 +677,14 @@ selection_changed (ConduitHistoryView *self)
     show_details_side (self);
 }
 
+/* Enter or a double-click on a run of the open flow shows it on the canvas; on another flow's
+ * run it shows the details, as before. */
 static void
 run_activated (ConduitHistoryView *self,
                guint               position)
 {
-  show_details_side (self);
+  if (!_conduit_history_view_show_on_canvas (self))
+    show_details_side (self);
 }
 
 /* ---- filters and live updates ---- */

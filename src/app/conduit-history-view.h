@@ -62,4 +62,7 @@ void                 conduit_history_view_set_document     (ConduitHistoryView  
 void                 conduit_history_view_set_attention    (ConduitHistoryView  *self,
                                                             gboolean             attention);
 
+/* a past run on the canvas */
+ConduitHistoryStore *conduit_history_view_get_store        (ConduitHistoryView  *self);
+
 G_END_DECLS

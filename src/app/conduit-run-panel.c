@@ -11,8 +11,10 @@
 
 #include <glib/gi18n.h>
 
+#include "conduit-item-table.h"
 #include "conduit-json-text.h"
 #include "conduit-resources.h"
+#include "conduit-run-overlay.h"
 #include "conduit-run-panel.h"
 #include "conduit-webhook-info.h"
 
@@ -30,6 +32,7 @@ struct _ConduitRunPanel
 
   ConduitNode *node;
   ConduitRun  *run;
+  ConduitRunOverlay *past_run;  /* (nullable) a run from the history, shown instead of run */
   char        *webhook_url;
   char        *curl_command;
 
@@ -38,15 +41,16 @@ struct _ConduitRunPanel
   GtkLabel    *url_label;
   GtkLabel    *curl_label;
   GtkWidget   *results_box;
+  GtkLabel    *results_heading;
   GtkLabel    *status_label;
   GtkLabel    *counts_label;
   GtkLabel    *explanation_label;
   GtkWidget   *input_expander;
   GtkLabel    *input_heading;
-  GtkTextView *input_view;
+  ConduitItemTable *input_table;
   GtkWidget   *output_expander;
   GtkLabel    *output_heading;
-  GtkTextView *output_view;
+  ConduitItemTable *output_table;
 };
 
 enum {
@@ -149,35 +153,42 @@ collect_output (ConduitRun       *run,
   return result;
 }
 
+/* The Port column says what the step's card says ("Rejected"), not the port's id. */
 static void
-set_view_text (ConduitRunPanel *self,
-               GtkTextView     *view,
-               JsonNode        *json)
+set_port_titles (ConduitRunPanel  *self,
+                 ConduitConnector *connector)
+{
+  GPtrArray *ports = connector != NULL ? conduit_connector_get_outputs (connector) : NULL;
+  g_autoptr(GHashTable) titles = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; ports != NULL && i < ports->len; i++)
+    {
+      const ConduitPortSpec *port = g_ptr_array_index (ports, i);
+
+      if (port->label != NULL)
+        g_hash_table_insert (titles, (gpointer)port->id, (gpointer)port->label);
+    }
+  conduit_item_table_set_port_titles (self->output_table, titles);
+}
+
+/* The table and its JSON show what the run's redactor left of the items: a secret the run
+ * used is neither in a cell nor in what Copy hands out. */
+static void
+set_table_items (ConduitRunPanel  *self,
+                 ConduitItemTable *table,
+                 JsonNode         *json)
 {
   g_autofree char *text = dup_pretty_json (json);
   g_autofree char *redacted = conduit_run_redact (self->run, text);
+  g_autoptr(JsonNode) shown = json_from_string (redacted, NULL);
 
-  GtkWidget *scroller = gtk_widget_get_parent (GTK_WIDGET (view));
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (view), "Xy");
-  guint n_lines = 1;
-  int line_height = 0;
-
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), redacted, -1);
-
-  /* A text view learns its height only after an idle layout pass, too late for its scrolled
-   * window to size itself to it: ask for the height of the lines up front, up to a limit past
-   * which the JSON scrolls. */
-  for (const char *c = redacted; *c != '\0'; c++)
-    n_lines += *c == '\n';
-  pango_layout_get_pixel_size (layout, NULL, &line_height);
-  if (GTK_IS_SCROLLED_WINDOW (scroller))
+  if (shown == NULL)
     {
-      int wanted = MIN ((int)n_lines, 14) * line_height + 12 + 4;
-
-      gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), -1);
-      gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), wanted);
-      gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), wanted);
+      shown = json_node_new (JSON_NODE_VALUE);
+      json_node_set_string (shown, redacted);
     }
+  conduit_item_table_set_json (table, shown);
+  conduit_item_table_set_note (table, NULL);
 }
 
 static const char *
@@ -248,6 +259,114 @@ update_webhook (ConduitRunPanel *self)
                                  self->curl_command != NULL);
 }
 
+static void
+show_state (ConduitRunPanel *self,
+            const char      *text,
+            const char      *state)
+{
+  const char *style = state_style (state);
+
+  gtk_label_set_text (self->status_label, text);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "warning");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+  if (style != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), style);
+}
+
+static void
+set_heading (GtkWidget  *expander,
+             GtkLabel   *heading,
+             const char *text)
+{
+  gtk_label_set_text (heading, text);
+  /* GTK 4.8's expander does not take its name from a label widget: a screen reader would say
+   * "GtkExpander" */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (expander), GTK_ACCESSIBLE_PROPERTY_LABEL, text,
+                                  -1);
+}
+
+/* The items of a run from the history are what the history kept: a big run keeps a sample,
+ * and the table says so with the whole count. They were redacted before they were written. */
+static void
+show_past_items (ConduitItemTable  *table,
+                 ConduitRunOverlay *past_run,
+                 const char        *node_id,
+                 gboolean           is_output)
+{
+  g_autoptr(GPtrArray) ports = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *note = conduit_run_overlay_dup_items_note (past_run, node_id, is_output);
+
+  items = conduit_run_overlay_dup_node_items (past_run, node_id, is_output, &ports);
+
+  conduit_item_table_set_items (table, items, ports);
+  conduit_item_table_set_note (table, note);
+}
+
+/* The selected step in a run opened from the history, as the history recorded it. */
+static void
+update_past_run (ConduitRunPanel *self)
+{
+  g_autofree char *heading = NULL;
+  g_autofree char *counts = NULL;
+  g_autofree char *in_heading = NULL;
+  g_autofree char *out_heading = NULL;
+  ConduitConnector *connector;
+  const char *node_id;
+  const char *state;
+  const char *error;
+  guint items_in = 0, items_ok = 0, items_failed = 0, items_rejected = 0;
+  gboolean has_items;
+
+  gtk_widget_set_visible (self->results_box, self->node != NULL);
+  if (self->node == NULL)
+    return;
+
+  /* Translators: the heading of the run panel while the canvas shows a run from the history */
+  heading = g_strdup_printf (_("Run #%" G_GINT64_FORMAT),
+                             conduit_run_overlay_get_run_id (self->past_run));
+  gtk_label_set_text (self->results_heading, heading);
+  node_id = conduit_node_get_id (self->node);
+  connector = node_connector (self->node);
+  set_port_titles (self, connector);
+  state = conduit_run_overlay_get_node_state (self->past_run, node_id);
+  if (state == NULL)
+    {
+      /* a step added since the run, or one the run never reached: nothing to show, and no
+       * guess either */
+      show_state (self, _("Not in this run: the step was added since, or the run never reached it"),
+                  NULL);
+      gtk_label_set_text (self->counts_label, "");
+      gtk_widget_set_visible (GTK_WIDGET (self->explanation_label), FALSE);
+      gtk_widget_set_visible (self->input_expander, FALSE);
+      gtk_widget_set_visible (self->output_expander, FALSE);
+      return;
+    }
+
+  show_state (self, state_in_words (state), state);
+  conduit_run_overlay_get_node_counts (self->past_run, node_id, &items_in, &items_ok,
+                                       &items_failed, &items_rejected);
+  counts = g_strdup_printf (_("%u in · %u ok · %u failed · %u rejected"),
+                            items_in, items_ok, items_failed, items_rejected);
+  gtk_label_set_text (self->counts_label, counts);
+  error = conduit_run_overlay_get_node_error (self->past_run, node_id);
+  gtk_label_set_text (self->explanation_label, error != NULL ? error : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->explanation_label), error != NULL);
+
+  has_items = g_strcmp0 (state, "skipped") != 0 && g_strcmp0 (state, "pending") != 0;
+  show_past_items (self->input_table, self->past_run, node_id, FALSE);
+  in_heading = g_strdup_printf (_("Items In (%u)"), items_in);
+  set_heading (self->input_expander, self->input_heading, in_heading);
+  gtk_widget_set_visible (self->input_expander,
+                          has_items &&
+                          (connector == NULL || conduit_connector_get_inputs (connector)->len > 0));
+  show_past_items (self->output_table, self->past_run, node_id, TRUE);
+  out_heading = g_strdup_printf (_("Items Out (%u)"), items_ok + items_failed + items_rejected);
+  set_heading (self->output_expander, self->output_heading, out_heading);
+  gtk_widget_set_visible (self->output_expander, has_items);
+}
+
 /**
  * conduit_run_panel_update:
  * @self: a run panel
@@ -258,7 +377,6 @@ void
 conduit_run_panel_update (ConduitRunPanel *self)
 {
   const char *state;
-  const char *style;
   gboolean has_items;
   ConduitConnector *connector;
   guint items_in = 0, items_ok = 0, items_failed = 0, items_rejected = 0, n_out = 0;
@@ -272,6 +390,12 @@ conduit_run_panel_update (ConduitRunPanel *self)
   g_return_if_fail (CONDUIT_IS_RUN_PANEL (self));
 
   update_webhook (self);
+  if (self->past_run != NULL)
+    {
+      update_past_run (self);
+      return;
+    }
+  gtk_label_set_text (self->results_heading, _("Last Test Run"));
 
   state = self->run && self->node
           ? conduit_run_get_node_state (self->run, conduit_node_get_id (self->node))
@@ -283,16 +407,11 @@ conduit_run_panel_update (ConduitRunPanel *self)
   /* A step that was skipped, or is still waiting, has no items to show. */
   has_items = g_strcmp0 (state, "skipped") != 0 && g_strcmp0 (state, "pending") != 0;
   connector = node_connector (self->node);
+  set_port_titles (self, connector);
   conduit_run_get_node_counts (self->run, conduit_node_get_id (self->node),
                                &items_in, &items_ok, &items_failed, &items_rejected);
 
-  gtk_label_set_text (self->status_label, state_in_words (state));
-  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "success");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "warning");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
-  style = state_style (state);
-  if (style != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), style);
+  show_state (self, state_in_words (state), state);
 
   /* Translators: counts of one step in a test run */
   counts = g_strdup_printf (_("%u in · %u ok · %u failed · %u rejected"),
@@ -304,7 +423,7 @@ conduit_run_panel_update (ConduitRunPanel *self)
   gtk_widget_set_visible (GTK_WIDGET (self->explanation_label), explanation != NULL);
 
   input = collect_input (self->run, self->node);
-  set_view_text (self, self->input_view, input);
+  set_table_items (self, self->input_table, input);
   in_heading = g_strdup_printf (_("Items In (%u)"),
                                 json_array_get_length (json_node_get_array (input)));
   gtk_label_set_text (self->input_heading, in_heading);
@@ -317,7 +436,7 @@ conduit_run_panel_update (ConduitRunPanel *self)
                           (connector == NULL || conduit_connector_get_inputs (connector)->len > 0));
 
   output = collect_output (self->run, self->node, connector, &n_out);
-  set_view_text (self, self->output_view, output);
+  set_table_items (self, self->output_table, output);
   out_heading = g_strdup_printf (_("Items Out (%u)"), n_out);
   gtk_label_set_text (self->output_heading, out_heading);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->output_expander),
@@ -326,13 +445,9 @@ conduit_run_panel_update (ConduitRunPanel *self)
 }
 
 static char *
-dup_view_text (GtkTextView *view)
+dup_view_text (ConduitItemTable *table)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  return conduit_item_table_dup_json_text (table);
 }
 
 static void
@@ -357,7 +472,7 @@ copy_action (GtkWidget  *widget,
   else
     {
       g_autofree char *text = dup_view_text (g_str_equal (action_name, "run-panel.copy-input")
-                                             ? self->input_view : self->output_view);
+                                             ? self->input_table : self->output_table);
       copy_text (self, text);
     }
 }
@@ -372,6 +487,7 @@ conduit_run_panel_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), CONDUIT_TYPE_RUN_PANEL);
   g_clear_object (&self->node);
   g_clear_object (&self->run);
+  g_clear_object (&self->past_run);
 
   G_OBJECT_CLASS (conduit_run_panel_parent_class)->dispose (object);
 }
@@ -453,6 +569,7 @@ conduit_run_panel_class_init (ConduitRunPanelClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   (void)conduit_get_resource ();
+  g_type_ensure (CONDUIT_TYPE_ITEM_TABLE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/conduit/Conduit/conduit-run-panel.ui");
@@ -460,15 +577,16 @@ conduit_run_panel_class_init (ConduitRunPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitRunPanel, url_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitRunPanel, curl_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitRunPanel, results_box);
+  gtk_widget_class_bind_template_child (widget_class, ConduitRunPanel, results_heading);
   gtk_widget_class_bind_template_child (widget_class, ConduitRunPanel, status_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitRunPanel, counts_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitRunPanel, explanation_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitRunPanel, input_expander);
   gtk_widget_class_bind_template_child (widget_class, ConduitRunPanel, input_heading);
-  gtk_widget_class_bind_template_child (widget_class, ConduitRunPanel, input_view);
+  gtk_widget_class_bind_template_child (widget_class, ConduitRunPanel, input_table);
   gtk_widget_class_bind_template_child (widget_class, ConduitRunPanel, output_expander);
   gtk_widget_class_bind_template_child (widget_class, ConduitRunPanel, output_heading);
-  gtk_widget_class_bind_template_child (widget_class, ConduitRunPanel, output_view);
+  gtk_widget_class_bind_template_child (widget_class, ConduitRunPanel, output_table);
 
   gtk_widget_class_install_action (widget_class, "run-panel.copy-url", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "run-panel.copy-curl", NULL, copy_action);
@@ -480,6 +598,8 @@ static void
 conduit_run_panel_init (ConduitRunPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  conduit_item_table_set_name (self->input_table, _("Items that went in"));
+  conduit_item_table_set_name (self->output_table, _("Items that came out"));
   update_webhook (self);
 }
 
@@ -613,7 +733,7 @@ char *
 conduit_run_panel_dup_input_text (ConduitRunPanel *self)
 {
   g_return_val_if_fail (CONDUIT_IS_RUN_PANEL (self), NULL);
-  return dup_view_text (self->input_view);
+  return dup_view_text (self->input_table);
 }
 
 /**
@@ -626,7 +746,7 @@ char *
 conduit_run_panel_dup_output_text (ConduitRunPanel *self)
 {
   g_return_val_if_fail (CONDUIT_IS_RUN_PANEL (self), NULL);
-  return dup_view_text (self->output_view);
+  return dup_view_text (self->output_table);
 }
 
 /**
@@ -653,4 +773,47 @@ conduit_run_panel_get_curl_command (ConduitRunPanel *self)
 {
   g_return_val_if_fail (CONDUIT_IS_RUN_PANEL (self), NULL);
   return self->curl_command;
+}
+
+/**
+ * conduit_run_panel_set_past_run:
+ * @self: a run panel
+ * @past_run: (nullable): a run from the history to show instead of the test run, or %NULL to
+ *   show the test run again
+ */
+void
+conduit_run_panel_set_past_run (ConduitRunPanel   *self,
+                                ConduitRunOverlay *past_run)
+{
+  g_return_if_fail (CONDUIT_IS_RUN_PANEL (self));
+  g_return_if_fail (past_run == NULL || CONDUIT_IS_RUN_OVERLAY (past_run));
+
+  if (g_set_object (&self->past_run, past_run))
+    conduit_run_panel_update (self);
+}
+
+/**
+ * conduit_run_panel_get_input_table:
+ * @self: a run panel
+ *
+ * Returns: (transfer none): the table of the items that went in
+ */
+ConduitItemTable *
+conduit_run_panel_get_input_table (ConduitRunPanel *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUN_PANEL (self), NULL);
+  return self->input_table;
+}
+
+/**
+ * conduit_run_panel_get_output_table:
+ * @self: a run panel
+ *
+ * Returns: (transfer none): the table of the items that came out
+ */
+ConduitItemTable *
+conduit_run_panel_get_output_table (ConduitRunPanel *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_RUN_PANEL (self), NULL);
+  return self->output_table;
 }

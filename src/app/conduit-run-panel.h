@@ -10,6 +10,8 @@
 #include <adwaita.h>
 
 #include "conduit.h"
+#include "conduit-item-table.h"
+#include "conduit-run-overlay.h"
 
 G_BEGIN_DECLS
 
@@ -32,5 +34,11 @@ char        *conduit_run_panel_dup_input_text       (ConduitRunPanel *self);
 char        *conduit_run_panel_dup_output_text      (ConduitRunPanel *self);
 const char  *conduit_run_panel_get_webhook_url      (ConduitRunPanel *self);
 const char  *conduit_run_panel_get_curl_command     (ConduitRunPanel *self);
+
+/* a run from the history, shown on the canvas */
+void              conduit_run_panel_set_past_run     (ConduitRunPanel   *self,
+                                                      ConduitRunOverlay *past_run);
+ConduitItemTable *conduit_run_panel_get_input_table  (ConduitRunPanel   *self);
+ConduitItemTable *conduit_run_panel_get_output_table (ConduitRunPanel   *self);
 
 G_END_DECLS

@@ -1132,6 +1132,30 @@ conduit_window_show_run (ConduitWindow *self,
     conduit_window_show_toast (self, _("That run is no longer in the history"));
 }
 
+/* A run from the history on the open flow's canvas (the history view's Show on Canvas, Enter
+ * or a double-click on a run): the history steps aside for the editor. */
+static void
+show_run_on_canvas_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  ConduitWindow *self = CONDUIT_WINDOW (widget);
+  ConduitHistoryStore *store = conduit_history_view_get_store (self->history_view);
+  g_autoptr(GError) error = NULL;
+
+  if (store == NULL ||
+      !conduit_editor_show_past_run (self->editor, store, g_variant_get_int64 (parameter), &error))
+    {
+      conduit_window_show_toast (self, error != NULL ? error->message
+                                                     : _("The run history is not open"));
+      return;
+    }
+  g_free (self->page_before_history);
+  self->page_before_history = g_strdup ("editor");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->history_button), FALSE);
+  gtk_stack_set_visible_child_name (self->main_stack, "editor");
+}
+
 ConduitHistoryView *
 conduit_window_get_history_view (ConduitWindow *self)
 {
@@ -1248,6 +1272,8 @@ conduit_window_class_init (ConduitWindowClass *klass)
 
   /* run history pane */
   gtk_widget_class_install_action (widget_class, "win.show-history", NULL, show_history_action);
+  gtk_widget_class_install_action (widget_class, "win.show-run-on-canvas", "x",
+                                   show_run_on_canvas_action);
   gtk_widget_class_install_action (widget_class, "win.import-api-description", NULL,
                                    import_api_description_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK,
