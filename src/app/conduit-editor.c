@@ -47,6 +47,7 @@ struct _ConduitEditor
   GtkWidget        *test_listener;  /* "Listen for Test Event" under a webhook trigger */
   GtkWidget        *pin_panel;
   GHashTable       *outputs;      /* what steps sent out in the test runs of this document */
+  GHashTable       *past_outputs; /* (nullable) what they sent out in the past run shown */
 
   /* a run from the history on the canvas */
   ConduitRunOverlay *past_run;
@@ -837,7 +838,9 @@ conduit_editor_run_step (ConduitEditor *self,
   copy = conduit_flow_new_from_data (conduit_runner_get_registry (runner), data, (gssize)length,
                                      NULL, &error);
   if (copy != NULL)
-    run = conduit_run_new_for_step (runner, copy, node_id, self->outputs, NULL, &error);
+    run = conduit_run_new_for_step (runner, copy, node_id,
+                                    self->past_outputs != NULL ? self->past_outputs : self->outputs,
+                                    NULL, &error);
   conduit_pin_panel_set_message (CONDUIT_PIN_PANEL (self->pin_panel),
                                  run == NULL ? error->message : NULL);
   if (run == NULL)
@@ -847,6 +850,8 @@ conduit_editor_run_step (ConduitEditor *self,
       return;
     }
 
+  /* its result shows as a test run's does */
+  conduit_editor_leave_past_run (self);
   begin_test_run (self, run);
 }
 
@@ -1082,6 +1087,12 @@ conduit_editor_show_past_run (ConduitEditor        *self,
     return FALSE;
 
   g_set_object (&self->past_run, past_run);
+  /* Pin This Output and Run This Step take this run's outputs while it is shown */
+  g_clear_pointer (&self->past_outputs, g_hash_table_unref);
+  self->past_outputs = conduit_step_outputs_new ();
+  if (!conduit_step_outputs_add_from_history (self->past_outputs, store, run_id, NULL))
+    g_hash_table_remove_all (self->past_outputs);
+  conduit_pin_panel_set_outputs (CONDUIT_PIN_PANEL (self->pin_panel), self->past_outputs);
   update_past_banner (self);
   gtk_revealer_set_reveal_child (self->past_banner, TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.leave-past-run", TRUE);
@@ -1104,6 +1115,8 @@ conduit_editor_leave_past_run (ConduitEditor *self)
   if (self->past_run == NULL)
     return;
   g_clear_object (&self->past_run);
+  g_clear_pointer (&self->past_outputs, g_hash_table_unref);
+  conduit_pin_panel_set_outputs (CONDUIT_PIN_PANEL (self->pin_panel), self->outputs);
   gtk_revealer_set_reveal_child (self->past_banner, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.leave-past-run", FALSE);
   show_card_statuses (self);
@@ -1171,6 +1184,7 @@ conduit_editor_dispose (GObject *object)
   g_clear_object (&self->runner);
   g_clear_object (&self->past_run);
   g_clear_pointer (&self->outputs, g_hash_table_unref);
+  g_clear_pointer (&self->past_outputs, g_hash_table_unref);
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONDUIT_TYPE_EDITOR);
   self->graph_view = NULL;

@@ -334,6 +334,45 @@ test_pin_unpin (Fixture       *fixture,
   g_assert_cmpstr (conduit_undo_stack_get_undo_label (undo), ==, "Unpin “Create contact”");
 }
 
+/* A past run opened from the history (shown on the canvas) offers its outputs to pin, as the
+ * history kept them, though this editor has no test run of its own. */
+static void
+test_pin_from_past_run (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  ConduitEditor *editor = editor_of (fixture);
+  g_autoptr(ConduitDocument) reopened = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pinned = NULL;
+  gint64 run_id;
+
+  conduit_editor_start_run (editor);
+  spin_while_running (fixture);
+  run_id = conduit_run_get_id (conduit_editor_get_last_run (editor));
+  g_assert_cmpint (run_id, >, 0);
+  g_assert_true (conduit_history_store_flush (fixture->history, &error));
+
+  /* the same flow opened again: no test run of its own, nothing to pin */
+  reopened = conduit_document_new (flow_of (fixture), NULL);
+  conduit_window_set_document (fixture->window, reopened);
+  select_node (fixture, "crm");
+  g_assert_false (button_is_usable (fixture, "Pin This Output"));
+
+  g_assert_true (conduit_editor_show_past_run (editor, fixture->history, run_id, &error));
+  g_assert_no_error (error);
+  test_spin_idle ();
+  click (fixture, "Pin This Output");
+  pinned = pinned_text (fixture, "crm");
+  g_assert_nonnull (pinned);
+  g_assert_nonnull (strstr (pinned, "\"body\":{\"id\":7,\"created\":true}"));
+
+  /* Back to Editing: the past run's outputs go with it */
+  conduit_editor_leave_past_run (editor);
+  test_spin_idle ();
+  g_assert_false (button_is_usable (fixture, "Pin This Output"));
+  g_assert_cmpuint (fixture->requests, ==, 1);
+}
+
 /* Edit Pinned Data: a typing mistake is named with its line and column as in the sample box,
  * Pin stays unusable; a good list pins on the main output; undo takes it back. */
 static void
@@ -487,6 +526,8 @@ main (int   argc,
 
   g_test_add ("/conduit/pins-editor/pin-unpin", Fixture, NULL, fixture_setup, test_pin_unpin,
               fixture_teardown);
+  g_test_add ("/conduit/pins-editor/past-run", Fixture, NULL, fixture_setup,
+              test_pin_from_past_run, fixture_teardown);
   g_test_add ("/conduit/pins-editor/edit", Fixture, NULL, fixture_setup, test_edit_pinned,
               fixture_teardown);
   g_test_add ("/conduit/pins-editor/run-step", Fixture, NULL, fixture_setup, test_run_step,
