@@ -104,11 +104,14 @@ PY
 for _ in $(seq 1 50); do [ -s "$scratch/sink.port" ] && break; sleep 0.1; done
 sink_port=$(cat "$scratch/sink.port")
 
-declare -A rate cpu
+declare -A rate cpu labels
 # measure NAME DB… — after the variant's processes ($procs) serve on $url
 measure() {
   local name=$1; shift
   local sink_before cpu_before start end cpu_after done_runs ok
+  local -A each_before
+  local p split=""
+  for p in "${procs[@]}"; do each_before[$p]=$(cpu_ticks "$p"); done
   sink_before=$(sink_count)
   cpu_before=$(cpu_ticks "${procs[@]}")
   start=$(date +%s.%N)
@@ -126,6 +129,11 @@ measure() {
   rate[$name]=$(python3 -c "print(round($done_runs / ($end - $start), 1))")
   cpu[$name]=$(python3 -c "print(round(($cpu_after - $cpu_before) * 1e6 / $ticks / max($done_runs, 1), 1))")
   log "  $name: $done_runs runs, ${rate[$name]} runs/s, ${cpu[$name]} µs CPU per run"
+  # where the processor time went, µs per run, in the order the processes were started
+  for p in "${procs[@]}"; do
+    split+=" ${labels[$p]}=$(python3 -c "print(round(($(cpu_ticks "$p") - ${each_before[$p]}) * 1e6 / $ticks / max($done_runs, 1)))")"
+  done
+  log "   per process:$split"
 }
 
 stop_all() {
@@ -147,7 +155,7 @@ flow=$(flow_for "$port")
 log "serve (SQLite), $events events"
 "$cli" serve "$flow" --history "$scratch/serve.db" --keep-runs 0 --keep-days 0 \
   > "$scratch/serve.log" 2>&1 &
-procs=($!); pids+=($!)
+procs=($!); pids+=($!); labels[$!]=serve
 wait_for_port "$port"
 url=http://127.0.0.1:$port/hooks/bench
 measure serve "$scratch/serve.db"
@@ -159,7 +167,7 @@ for n in 1 2 3; do
   log "NATS, one receiver and $n worker(s), $events events"
   nats_port=$(free_port)
   "$nats_bin" -js -a 127.0.0.1 -p "$nats_port" -sd "$scratch/$name-js" > "$scratch/$name-nats.log" 2>&1 &
-  procs=($!); pids+=($!)
+  procs=($!); pids+=($!); labels[$!]=nats-server
   wait_for_port "$nats_port"
   nats=nats://127.0.0.1:$nats_port
   dbs=()
@@ -167,14 +175,14 @@ for n in 1 2 3; do
     db=$scratch/$name-worker$w.db; dbs+=("$db")
     "$cli" serve "$flow" --history "$db" --keep-runs 0 --keep-days 0 --queue "$nats" \
       --role worker > "$scratch/$name-worker$w.log" 2>&1 &
-    procs+=($!); pids+=($!)
+    procs+=($!); pids+=($!); labels[$!]=worker$w
     wait_for_line "$scratch/$name-worker$w.log" "running its events from"
   done
   port=$(free_port)
   flow=$(flow_for "$port")
   "$cli" serve "$flow" --history "$scratch/$name-receiver.db" --queue "$nats" \
     > "$scratch/$name-receiver.log" 2>&1 &
-  procs+=($!); pids+=($!)
+  procs+=($!); pids+=($!); labels[$!]=receiver
   wait_for_port "$port"
   url=http://127.0.0.1:$port/hooks/bench
   measure "$name" "${dbs[@]}"
