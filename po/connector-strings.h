@@ -457,6 +457,12 @@ N_("Every (minutes)");
 /* Translators: schedule-trigger: help for the “every_minutes” setting */
 N_("Minutes between runs when repeating at an interval");
 
+/* Translators: schedule-trigger: label of the “every_seconds” setting */
+N_("Every (seconds)");
+
+/* Translators: schedule-trigger: help for the “every_seconds” setting */
+N_("Seconds between runs instead of minutes, when more than 0 (for frequent checks)");
+
 /* Translators: schedule-trigger: label of the “time” setting */
 N_("At (HH:MM)");
 

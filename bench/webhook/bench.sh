@@ -13,7 +13,9 @@
 # The sink (bench-sink) is a minimal epoll HTTP server: a real API runs elsewhere, so here it
 # should take as little as possible of the two cores the runners are measured on. A third
 # contestant, bench-relay, is libsoup alone (server in, client out, no mapping, no history, as
-# many threads as Conduit's workers): the ceiling for any runner built on libsoup here.
+# many threads as Conduit's workers): the ceiling for any runner built on libsoup here. CPU per
+# completed run is the serving process's processor time (user + system) over the runs completed
+# while wrk drove it, for Conduit and for the relay.
 set -euo pipefail
 build=$(cd "$1" && pwd)
 scratch=$(cd "$2" && pwd)
@@ -45,6 +47,11 @@ wait_for_port() {
 }
 
 sink_count() { curl -s "http://127.0.0.1:$sink_port/count"; }
+
+# Processor time (user + system) of a process so far, in microseconds, from /proc/PID/stat.
+cpu_us() {
+  sed 's/^.*) //' "/proc/$1/stat" | awk -v hz="$(getconf CLK_TCK)" '{printf "%d", ($12 + $13) * 1e6 / hz}'
+}
 
 # Peak resident memory of a process while it serves, in MB.
 sample_rss() {
@@ -85,10 +92,11 @@ wait_for_port "$conduit_port"
 sample_rss "$conduit_pid" "$scratch/conduit.rss" & pids+=($!)
 url=http://127.0.0.1:$conduit_port/hooks/bench
 
-declare -A c_runs c_p50 c_p99 c_recorded
+declare -A c_runs c_p50 c_p99 c_recorded c_cpu
 for c in 16 64; do
   log "Conduit, $c connections, ${seconds} s"
   sink_before=$(sink_count)
+  cpu_before=$(cpu_us "$conduit_pid")
   ok_before=$(sqlite3 "$db" "SELECT COUNT(*) FROM runs WHERE status = 'succeeded'")
   all_before=$(sqlite3 "$db" "SELECT COUNT(*) FROM runs")
   drive "$url" "$c" "$scratch/conduit-$c.wrk"
@@ -102,6 +110,7 @@ for c in 16 64; do
   all=$(( $(sqlite3 "$db" "SELECT COUNT(*) FROM runs") - all_before ))
   accepted=$(awk '/requests in/ {print $1}' "$scratch/conduit-$c.wrk")
   done_runs=$(( sink < ok ? sink : ok ))
+  c_cpu[$c]=$(( ($(cpu_us "$conduit_pid") - cpu_before) / (done_runs > 0 ? done_runs : 1) ))
   c_runs[$c]=$(python3 -c "print(round($done_runs / $seconds, 1))")
   c_p50[$c]=$(percentile 50 "$scratch/conduit-$c.wrk")
   c_p99[$c]=$(percentile 99 "$scratch/conduit-$c.wrk")
@@ -110,25 +119,28 @@ for c in 16 64; do
   running=$(sqlite3 "$db" "SELECT COUNT(*) FROM runs WHERE status != 'succeeded'")
   [ "$running" = 0 ] || log "  $running runs did not succeed"
   c_recorded[$c]=$(python3 -c "print(round(100.0 * min($all, $accepted) / max($accepted, 1), 2))")
-  log "  accepted $accepted, recorded $all, succeeded $ok, sink received $sink"
+  log "  accepted $accepted, recorded $all, succeeded $ok, sink received $sink, ${c_cpu[$c]} µs CPU per run"
 done
 kill -TERM "$conduit_pid"; wait "$conduit_pid" || true
 conduit_rss=$(python3 -c "print(round($(cat "$scratch/conduit.rss") / 1024, 1))")
 
 # The libsoup ceiling
 workers=$(nproc)
-"$relay_bin" "http://127.0.0.1:$sink_port/orders" "$scratch/relay.port" "$workers" & pids+=($!)
+"$relay_bin" "http://127.0.0.1:$sink_port/orders" "$scratch/relay.port" "$workers" &
+relay_pid=$!; pids+=($relay_pid)
 for _ in $(seq 1 50); do [ -s "$scratch/relay.port" ] && break; sleep 0.1; done
 relay_url=http://127.0.0.1:$(cat "$scratch/relay.port")/hooks/bench
-declare -A r_runs
+declare -A r_runs r_cpu
 for c in 16 64; do
   log "libsoup relay ($workers threads), $c connections, ${seconds} s"
   sink_before=$(sink_count)
+  cpu_before=$(cpu_us "$relay_pid")
   drive "$relay_url" "$c" "$scratch/relay-$c.wrk"
   sleep 0.5
   sink=$(( $(sink_count) - sink_before ))
+  r_cpu[$c]=$(( ($(cpu_us "$relay_pid") - cpu_before) / (sink > 0 ? sink : 1) ))
   r_runs[$c]=$(python3 -c "print(round($sink / $seconds, 1))")
-  log "  sink received $sink"
+  log "  sink received $sink, ${r_cpu[$c]} µs CPU per request"
 done
 
 # Node-RED, installed from npm for this run
@@ -167,5 +179,6 @@ for c in 16 64; do
   printf 'webhook answer p50, c=%s\t%s\tms\tNode-RED\t%s\tlower\n' "$c" "${c_p50[$c]}" "${n_p50[$c]}"
   printf 'webhook answer p99, c=%s\t%s\tms\tNode-RED\t%s\tlower\n' "$c" "${c_p99[$c]}" "${n_p99[$c]}"
   printf 'accepted events in history, c=%s\t%s\t%%\t-\t-\thigher\n' "$c" "${c_recorded[$c]}"
+  printf 'CPU per completed run, c=%s\t%s\tµs\tlibsoup relay\t%s\tlower\n' "$c" "${c_cpu[$c]}" "${r_cpu[$c]}"
 done
 printf 'peak resident memory serving\t%s\tMB\tNode-RED\t%s\tlower\n' "$conduit_rss" "$nr_rss"

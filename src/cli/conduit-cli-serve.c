@@ -562,6 +562,9 @@ conduit_cli_serve (int    argc,
   runner = conduit_runner_new (conduit_connector_registry_get_default (), history);
   conduit_runner_set_item_samples (runner, (guint)keep_items);
   scheduler = conduit_scheduler_new (runner);
+  /* A receiver queues its schedules' ticks: with several receivers a tick still runs once. */
+  if (queue != NULL)
+    conduit_scheduler_set_queue (scheduler, queue);
 
   if (admin_address != NULL)
     {

@@ -265,6 +265,7 @@ static gboolean
 read_payload (GBytes      *payload,
               char       **flow,
               char       **trigger,
+              char       **kind,
               GPtrArray  **items)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -284,6 +285,9 @@ read_payload (GBytes      *payload,
 
   *flow = g_strdup (json_object_get_string_member (object, "flow"));
   *trigger = g_strdup (json_object_get_string_member_with_default (object, "trigger", NULL));
+  /* a schedule's tick queued by a receiver, else a webhook's event */
+  *kind = g_strdup (g_strcmp0 (json_object_get_string_member_with_default (object, "kind", NULL),
+                               "schedule") == 0 ? "schedule" : "webhook");
   array = json_object_get_array_member (object, "items");
   *items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -298,6 +302,7 @@ deliver_cb (ConduitQueueDelivery *delivery,
   ConduitQueueWorker *self = user_data;
   g_autofree char *flow_name = NULL;
   g_autofree char *trigger = NULL;
+  g_autofree char *kind = NULL;
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GError) error = NULL;
   ConduitFlow *flow;
@@ -309,7 +314,7 @@ deliver_cb (ConduitQueueDelivery *delivery,
   g_ptr_array_add (self->active, job);
 
   if (!read_payload (conduit_queue_delivery_get_payload (delivery), &flow_name, &trigger,
-                     &items))
+                     &kind, &items))
     {
       g_warning ("The queued event %s is not an event Conduit's receivers publish; it is given "
                  "back until it goes to the dead-letter stream",
@@ -330,7 +335,7 @@ deliver_cb (ConduitQueueDelivery *delivery,
       return;
     }
 
-  job->run = conduit_runner_create_run (self->runner, flow, trigger, "webhook", items, &error);
+  job->run = conduit_runner_create_run (self->runner, flow, trigger, kind, items, &error);
   if (job->run == NULL)
     {
       g_warning ("The queued event %s cannot run: %s",
@@ -407,12 +412,13 @@ dead_cb (const char *event_id,
   g_autoptr(GPtrArray) items = NULL;
   g_autofree char *flow = NULL;
   g_autofree char *trigger = NULL;
+  g_autofree char *kind = NULL;
   DeadRun *dead;
 
   self->n_dead++;
   if (history == NULL)
     return;
-  if (!read_payload (payload, &flow, &trigger, &items))
+  if (!read_payload (payload, &flow, &trigger, &kind, &items))
     {
       flow = g_strdup (_("(unreadable event)"));
       items = g_ptr_array_new ();
@@ -424,7 +430,7 @@ dead_cb (const char *event_id,
   dead->history = g_object_ref (history);
   dead->record.flow = g_steal_pointer (&flow);
   dead->record.trigger_node = g_strdup (trigger != NULL ? trigger : "");
-  dead->record.trigger_kind = (char *)"webhook";
+  dead->record.trigger_kind = (char *)(g_strcmp0 (kind, "schedule") == 0 ? "schedule" : "webhook");
   dead->record.started_us = g_get_real_time ();
   dead->record.status = CONDUIT_RUN_STATUS_RUNNING;
   dead->record.items_in = items->len;

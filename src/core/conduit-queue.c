@@ -154,7 +154,7 @@ ensure_stream (ConduitQueue  *self,
   config.Storage = js_FileStorage;
   config.Retention = work_queue ? js_WorkQueuePolicy : js_LimitsPolicy;
   /* A sender's retry of the same event within this window is dropped by the stream. */
-  config.Duplicates = (int64_t)10 * 60 * 1000 * 1000 * 1000;
+  config.Duplicates = (int64_t)CONDUIT_QUEUE_DUPLICATE_WINDOW_S * 1000 * 1000 * 1000;
 
   status = js_AddStream (&info, self->js, &config, NULL, &code);
   if (status == NATS_OK)

@@ -31,6 +31,9 @@ typedef enum
 #define CONDUIT_QUEUE_DEAD_STREAM  "CONDUIT_DEAD"
 #define CONDUIT_QUEUE_DEAD_SUBJECT "conduit.dead"
 
+/* The event stream drops a message whose id it saw within this many seconds. */
+#define CONDUIT_QUEUE_DUPLICATE_WINDOW_S 600
+
 typedef struct _ConduitQueueDelivery ConduitQueueDelivery;
 
 /* Called in the consumer's main context with each message; the callee owns @delivery and

@@ -10,9 +10,11 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
 
 #include "conduit-executor.h"
 #include "conduit-history-store.h"
+#include "conduit-queue.h"
 #include "conduit-run.h"
 #include "conduit-scheduler.h"
 
@@ -20,6 +22,13 @@
  * through the runner's clock, so tests can run a week of schedules in an instant. The next time
  * is computed from the wall clock each time (not by adding intervals), so a daily run stays at
  * 09:00 across daylight-saving changes and a suspended laptop does not fire a backlog.
+ *
+ * Interval ticks fall on multiples of the interval counted from the Unix epoch, not from the
+ * moment the scheduler started: every receiver of `serve --queue` then names the same ticks.
+ * With a queue (conduit_scheduler_set_queue()) a tick is not run here but published to the
+ * event stream with a message id made of the flow, the trigger and the tick's scheduled time;
+ * the stream drops the copies the other receivers publish for the same tick within its
+ * duplicate window, so a worker runs each tick once however many receivers fire it.
  */
 
 G_DEFINE_QUARK (conduit-scheduler-error-quark, conduit_scheduler_error)
@@ -32,7 +41,7 @@ typedef struct
   gboolean          running;       /* a poll's run has not ended yet */
   char             *trigger_id;
   char             *mode;
-  gint64            every_minutes;
+  gint64            every_seconds;  /* the interval, whether given in minutes or seconds */
   char             *time;
   char             *weekday;
   gint64            next_us;
@@ -44,9 +53,15 @@ struct _ConduitScheduler
   GObject        parent_instance;
 
   ConduitRunner *runner;
+  ConduitQueue  *queue;      /* (nullable) ticks go to the event stream */
   GPtrArray     *entries;
   GCancellable  *cancellable;
 };
+
+/* A receiver publishes a tick no later than this after its scheduled time (half the stream's
+ * duplicate window): a late copy (a receiver suspended, or NATS away for long) would otherwise
+ * reach the stream after the other receivers' copy left the window, and run the tick twice. */
+#define TICK_PUBLISH_DEADLINE_US (CONDUIT_QUEUE_DUPLICATE_WINDOW_S * G_USEC_PER_SEC / 2)
 
 G_DEFINE_FINAL_TYPE (ConduitScheduler, conduit_scheduler, G_TYPE_OBJECT)
 
@@ -81,6 +96,7 @@ conduit_scheduler_dispose (GObject *object)
   conduit_scheduler_stop (self);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_object (&self->runner);
+  g_clear_object (&self->queue);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (conduit_scheduler_parent_class)->dispose (object);
@@ -158,6 +174,43 @@ conduit_schedule_next_fire (const char  *mode,
                             GDateTime  **next,
                             GError     **error)
 {
+  g_return_val_if_fail (now != NULL, FALSE);
+  g_return_val_if_fail (next != NULL, FALSE);
+
+  if ((mode == NULL || g_str_equal (mode, "interval")) && every_minutes < 1)
+    {
+      g_set_error (error, CONDUIT_SCHEDULER_ERROR, CONDUIT_SCHEDULER_ERROR_INVALID,
+                   _("A schedule must repeat at least every minute"));
+      return FALSE;
+    }
+  return conduit_schedule_next_fire_seconds (mode, MIN (every_minutes, G_MAXINT64 / 60) * 60, time,
+                                             weekday, now, next, error);
+}
+
+/**
+ * conduit_schedule_next_fire_seconds:
+ * @mode: "interval", "daily" or "weekly"
+ * @every_seconds: the interval in seconds, for "interval"
+ * @time: (nullable): "HH:MM" local time, for "daily" and "weekly"
+ * @weekday: (nullable): "monday" … "sunday", for "weekly"
+ * @now: the current time, in the time zone the schedule is read in
+ * @next: (out): when the schedule fires next, after @now
+ * @error: return location for an error
+ *
+ * As conduit_schedule_next_fire() with the interval in seconds. Interval ticks fall on
+ * multiples of the interval since the Unix epoch, so two processes agree on them.
+ *
+ * Returns: %FALSE with @error when the schedule's settings make no sense
+ */
+gboolean
+conduit_schedule_next_fire_seconds (const char  *mode,
+                                    gint64       every_seconds,
+                                    const char  *time,
+                                    const char  *weekday,
+                                    GDateTime   *now,
+                                    GDateTime  **next,
+                                    GError     **error)
+{
   g_autoptr(GDateTime) candidate = NULL;
   int hour = 0, minute = 0;
   int target_day = 0;
@@ -167,13 +220,16 @@ conduit_schedule_next_fire (const char  *mode,
 
   if (mode == NULL || g_str_equal (mode, "interval"))
     {
-      if (every_minutes < 1)
+      gint64 now_s = g_date_time_to_unix (now);
+
+      if (every_seconds < 1)
         {
           g_set_error (error, CONDUIT_SCHEDULER_ERROR, CONDUIT_SCHEDULER_ERROR_INVALID,
-                       _("A schedule must repeat at least every minute"));
+                       _("A schedule must repeat at least every second"));
           return FALSE;
         }
-      *next = g_date_time_add_minutes (now, (int)MIN (every_minutes, G_MAXINT));
+      *next = g_date_time_add_seconds (now, (gdouble)((now_s / every_seconds + 1) * every_seconds -
+                                                      now_s));
       return TRUE;
     }
 
@@ -232,18 +288,21 @@ entry_compute_next (Entry   *entry,
                     GError **error)
 {
   ConduitClock *clock = conduit_runner_get_clock (entry->scheduler->runner);
-  g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (conduit_clock_get_wall_us (clock) /
-                                                               G_USEC_PER_SEC);
+  gint64 wall_us = conduit_clock_get_wall_us (clock);
+  g_autoptr(GDateTime) now = NULL;
   g_autoptr(GDateTime) next = NULL;
 
   if (entry->poll_seconds > 0)
     {
-      entry->next_us = conduit_clock_get_wall_us (clock) + entry->poll_seconds * G_USEC_PER_SEC;
+      entry->next_us = wall_us + entry->poll_seconds * G_USEC_PER_SEC;
       return TRUE;
     }
 
-  if (!conduit_schedule_next_fire (entry->mode, entry->every_minutes, entry->time, entry->weekday,
-                                   now, &next, error))
+  /* From the tick just fired at the earliest: a timer that woke a moment before its tick's
+   * second must not name the same tick again. */
+  now = g_date_time_new_from_unix_local (MAX (wall_us, entry->next_us) / G_USEC_PER_SEC);
+  if (!conduit_schedule_next_fire_seconds (entry->mode, entry->every_seconds, entry->time,
+                                           entry->weekday, now, &next, error))
     return FALSE;
 
   entry->next_us = g_date_time_to_unix (next) * G_USEC_PER_SEC;
@@ -251,6 +310,9 @@ entry_compute_next (Entry   *entry,
 }
 
 static void schedule_entry (Entry *entry);
+static void publish_tick (ConduitScheduler *self,
+                          Entry            *entry,
+                          gint64            tick_us);
 
 static void
 run_done_cb (GObject      *object,
@@ -366,13 +428,104 @@ sleep_done_cb (GObject      *object,
       return;
     }
 
-  conduit_runner_run_async (self->runner, entry->flow, entry->trigger_id, NULL, self->cancellable,
-                            run_done_cb, NULL);
+  if (self->queue != NULL)
+    publish_tick (self, entry, entry->next_us);
+  else
+    conduit_runner_run_async (self->runner, entry->flow, entry->trigger_id, NULL,
+                              self->cancellable, run_done_cb, NULL);
 
   if (entry_compute_next (entry, &error))
     schedule_entry (entry);
   else
     g_warning ("%s", error->message);
+}
+
+typedef struct
+{
+  char *flow;
+  char *tick;   /* the scheduled time, ISO 8601 */
+} Tick;
+
+static void
+tick_free (Tick *tick)
+{
+  g_free (tick->flow);
+  g_free (tick->tick);
+  g_free (tick);
+}
+
+static void
+tick_published_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Tick *tick = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean duplicate = FALSE;
+
+  /* Only the receiver whose copy the stream took says so; the others' copies were dropped. */
+  if (!conduit_queue_publish_finish (CONDUIT_QUEUE (object), result, &duplicate, &error))
+    g_message ("The schedule of “%s” at %s could not be queued here (another receiver may "
+               "have queued it): %s", tick->flow, tick->tick, error->message);
+  else if (!duplicate)
+    g_message ("The schedule of “%s” at %s is queued", tick->flow, tick->tick);
+  tick_free (tick);
+}
+
+/* A receiver's tick: to the event stream, named by its flow, trigger and scheduled time, so
+ * that every receiver's copy of it is the same message and the stream keeps one. */
+static void
+publish_tick (ConduitScheduler *self,
+              Entry            *entry,
+              gint64            tick_us)
+{
+  ConduitClock *clock = conduit_runner_get_clock (self->runner);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (tick_us / G_USEC_PER_SEC);
+  g_autoptr(GBytes) payload = NULL;
+  g_autofree char *name = g_strescape (conduit_flow_get_name (entry->flow), NULL);
+  g_autofree char *message_id = NULL;
+  gint64 late_us = conduit_clock_get_wall_us (clock) - tick_us;
+  Tick *tick;
+  char *text;
+
+  tick = g_new0 (Tick, 1);
+  tick->flow = g_strdup (conduit_flow_get_name (entry->flow));
+  tick->tick = g_date_time_format_iso8601 (when);
+  if (late_us > TICK_PUBLISH_DEADLINE_US)
+    {
+      g_message ("The schedule of “%s” at %s is skipped here: it is %" G_GINT64_FORMAT " s late, "
+                 "past what the event stream can tell apart from another receiver's copy",
+                 tick->flow, tick->tick, late_us / G_USEC_PER_SEC);
+      tick_free (tick);
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "flow");
+  json_builder_add_string_value (builder, tick->flow);
+  json_builder_set_member_name (builder, "trigger");
+  json_builder_add_string_value (builder, entry->trigger_id);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, "schedule");
+  json_builder_set_member_name (builder, "received_us");
+  json_builder_add_int_value (builder, conduit_clock_get_wall_us (clock));
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "fired_at");
+  json_builder_add_string_value (builder, tick->tick);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+  payload = g_bytes_new_take (text, strlen (text));
+
+  message_id = g_strdup_printf ("schedule:%s:%s:%" G_GINT64_FORMAT, name, entry->trigger_id,
+                                tick_us / G_USEC_PER_SEC);
+  conduit_queue_publish_async (self->queue, message_id, payload, NULL, tick_published_cb, tick);
 }
 
 static void
@@ -435,7 +588,10 @@ conduit_scheduler_add_flow (ConduitScheduler  *self,
   entry->flow = g_object_ref (flow);
   entry->trigger_id = g_strdup (conduit_node_get_id (node));
   entry->mode = conduit_node_dup_string_setting (node, connector, "mode");
-  entry->every_minutes = conduit_node_get_int_setting (node, connector, "every_minutes", 15);
+  entry->every_seconds = conduit_node_get_int_setting (node, connector, "every_seconds", 0);
+  if (entry->every_seconds <= 0)
+    entry->every_seconds = MIN (conduit_node_get_int_setting (node, connector, "every_minutes", 15),
+                                G_MAXINT64 / 60) * 60;
   entry->time = conduit_node_dup_string_setting (node, connector, "time");
   entry->weekday = conduit_node_dup_string_setting (node, connector, "weekday");
 
@@ -542,6 +698,25 @@ conduit_scheduler_get_next_us (ConduitScheduler *self,
         return entry->next_us;
     }
   return 0;
+}
+
+/**
+ * conduit_scheduler_set_queue:
+ * @self: a scheduler
+ * @queue: (nullable): the event stream of `serve --queue`, or %NULL to run ticks here
+ *
+ * With a queue, the schedule triggers' ticks are published to the event stream for a worker
+ * to run, once per tick however many receivers fire it (see the top of this file); poll
+ * triggers still poll here.
+ */
+void
+conduit_scheduler_set_queue (ConduitScheduler *self,
+                             ConduitQueue     *queue)
+{
+  g_return_if_fail (CONDUIT_IS_SCHEDULER (self));
+  g_return_if_fail (queue == NULL || CONDUIT_IS_QUEUE (queue));
+
+  g_set_object (&self->queue, queue);
 }
 
 /**

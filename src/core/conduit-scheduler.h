@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "conduit-flow.h"
+#include "conduit-queue.h"
 #include "conduit-runner.h"
 
 G_BEGIN_DECLS
@@ -35,6 +36,13 @@ gboolean          conduit_schedule_next_fire     (const char        *mode,
                                                   GDateTime         *now,
                                                   GDateTime        **next,
                                                   GError           **error);
+gboolean          conduit_schedule_next_fire_seconds (const char    *mode,
+                                                      gint64         every_seconds,
+                                                      const char    *time,
+                                                      const char    *weekday,
+                                                      GDateTime     *now,
+                                                      GDateTime    **next,
+                                                      GError       **error);
 ConduitScheduler *conduit_scheduler_new          (ConduitRunner     *runner);
 gboolean          conduit_scheduler_add_flow     (ConduitScheduler  *self,
                                                   ConduitFlow       *flow,
@@ -46,6 +54,8 @@ gint64            conduit_scheduler_get_poll_seconds (ConduitConnectorRegistry *
                                                       ConduitNode              *node);
 guint             conduit_scheduler_add_poll_triggers (ConduitScheduler *self,
                                                        ConduitFlow      *flow);
+void              conduit_scheduler_set_queue    (ConduitScheduler  *self,
+                                                  ConduitQueue      *queue);
 void              conduit_scheduler_stop         (ConduitScheduler  *self);
 
 G_END_DECLS
