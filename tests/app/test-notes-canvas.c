@@ -14,6 +14,8 @@
 #include "graph-test-common.h"
 #include "conduit-graph-layout.h"
 #include "test-screenshot.h"
+#include "conduit-editor.h"
+#include "conduit-window.h"
 
 typedef struct
 {
@@ -683,6 +685,69 @@ test_big_flow_cards_shown_when_reached (Fixture       *fixture,
   conduit_graph_view_set_document (fixture->view, fixture->document);
 }
 
+static GtkWidget *
+find_button_with_action (GtkWidget  *widget,
+                         const char *action)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_with_action (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The other ways in: the palette's Add a Note button, and the main menu's Add a Note and Tidy
+ * Up, in the real window. */
+static void
+test_palette_and_menu (void)
+{
+  g_autoptr(ConduitWindow) window = g_object_ref_sink (conduit_window_new (NULL));
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  ConduitDocument *document = graph_test_load_example ();
+  ConduitEditor *editor;
+  ConduitFlow *flow;
+  ConduitUndoStack *undo;
+  GtkWidget *button;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  conduit_window_set_document (window, document);
+  g_object_unref (document);
+  while (g_strcmp0 (conduit_window_get_page_name (window), "editor") != 0 &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  editor = CONDUIT_EDITOR (gtk_widget_get_template_child (GTK_WIDGET (window), CONDUIT_TYPE_WINDOW,
+                                                          "editor"));
+  flow = conduit_document_get_flow (conduit_window_get_document (window));
+  undo = conduit_document_get_undo_stack (conduit_window_get_document (window));
+  graph_test_drain ();
+
+  button = find_button_with_action (GTK_WIDGET (conduit_editor_get_palette (editor)),
+                                    "editor.add-note");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");   /* "activate" would click after a delay */
+  graph_test_drain ();
+  g_assert_cmpuint (g_list_model_get_n_items (conduit_flow_get_notes (flow)), ==, 1);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-note", NULL);
+  graph_test_drain ();
+  g_assert_cmpuint (g_list_model_get_n_items (conduit_flow_get_notes (flow)), ==, 2);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.tidy-up", NULL);
+  g_assert_cmpstr (conduit_undo_stack_get_undo_label (undo), ==, "Tidy Up");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  graph_test_drain ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -703,6 +768,7 @@ main (int    argc,
   ADD ("big-flow-cards-shown-when-reached", fixture_set_up_empty,
        test_big_flow_cards_shown_when_reached);
   ADD ("screenshot", fixture_set_up, test_screenshot);
+  g_test_add_func ("/conduit/notes/canvas/palette-and-menu", test_palette_and_menu);
   ADD ("screenshot-dark", fixture_set_up, test_screenshot_dark);
 
   return g_test_run ();
