@@ -806,6 +806,18 @@ snapshot_minimap (ConduitGraphView *self,
         }
       gdk_cairo_set_source_rgba (cr, &shape);
       cairo_fill (cr);
+      /* notes, fainter than the steps: paper beside them */
+      for (guint i = 0; i < self->note_widgets->len; i++)
+        {
+          ConduitNote *note = conduit_graph_note_get_note (g_ptr_array_index (self->note_widgets, i));
+          graphene_rect_t r = _conduit_graph_view_note_canvas_rect (note);
+
+          cairo_rectangle (cr, ox + r.origin.x * scale, oy + r.origin.y * scale,
+                           MAX (1, r.size.width * scale), MAX (1, r.size.height * scale));
+        }
+      shape.alpha = 0.15;
+      gdk_cairo_set_source_rgba (cr, &shape);
+      cairo_fill (cr);
       cairo_destroy (cr);
 
       g_clear_pointer (&self->minimap_node, gsk_render_node_unref);

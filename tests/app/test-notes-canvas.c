@@ -489,6 +489,27 @@ test_minimap_hidden_when_fitted (Fixture       *fixture,
   g_assert_true (gtk_widget_get_child_visible (
     GTK_WIDGET (conduit_graph_view_get_note_widget (fixture->view, note))));
   g_assert_false (_conduit_graph_view_minimap_rect (fixture->view, &box));
+
+  /* zoomed in, the map shows the note as a faint box */
+  conduit_graph_viewport_set_zoom (conduit_graph_view_get_viewport (fixture->view), 2.5);
+  graph_test_layout (fixture->view);
+  g_assert_true (_conduit_graph_view_minimap_rect (fixture->view, &box));
+  {
+    g_autoptr(GdkTexture) texture = graph_test_render (fixture->view);
+    int width = gdk_texture_get_width (texture);
+    g_autofree guchar *pixels = g_malloc ((gsize)width * gdk_texture_get_height (texture) * 4);
+    double scale, ox, oy;
+    int nx, ny, ex, ey;
+
+    gdk_texture_download (texture, pixels, width * 4);
+    _conduit_graph_view_minimap_transform (fixture->view, &box, &scale, &ox, &oy);
+    nx = (int)(ox + (1500 + CONDUIT_NOTE_DEFAULT_WIDTH / 2.0) * scale);
+    ny = (int)(oy + (900 + CONDUIT_NOTE_DEFAULT_HEIGHT / 2.0) * scale);
+    ex = (int)box.origin.x + 3;   /* the map's own background, in its corner */
+    ey = (int)box.origin.y + 3;
+    g_assert_cmpint (memcmp (pixels + (ny * width + nx) * 4, pixels + (ey * width + ex) * 4, 3),
+                     !=, 0);
+  }
 }
 
 /* How many pixels of two renderings differ by more than a little in any channel. */
