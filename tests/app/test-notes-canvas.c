@@ -443,6 +443,14 @@ test_link_avoids_rejected_port (Fixture       *fixture,
           fabs (y - rejected_y) <= PORT_CLEARANCE + LINK_WIDTH / 2)
         g_error ("the link passes the Rejected port at (%.1f, %.1f), t = %.3f", x, y, i / 600.0);
     }
+  if (g_getenv ("CONDUIT_SCREENSHOT_DIR"))
+    {
+      g_autoptr(GdkTexture) texture = graph_test_render (fixture->view);
+      g_autofree char *path = g_build_filename (g_getenv ("CONDUIT_SCREENSHOT_DIR"),
+                                                "route-from-mapped.png", NULL);
+
+      gdk_texture_save_to_png (texture, path);
+    }
   /* and it still starts and ends at its ports */
   g_assert_cmpfloat (route.p[0], ==, ends[0]);
   g_assert_cmpfloat (route.p[6 * route.n_segments], ==, ends[2]);
@@ -463,6 +471,69 @@ test_link_avoids_rejected_port (Fixture       *fixture,
                                                    &route));
     g_assert_cmpuint (route.n_segments, ==, 1);
   }
+}
+
+/* The same at the other end: a link into Merge's second input from a step above it passed
+ * through the first input's dot. */
+static void
+test_link_avoids_other_input (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  ConduitNode *source = conduit_graph_view_add_node_at (fixture->view, "manual-trigger", 300, 100);
+  ConduitNode *merge = conduit_graph_view_add_node_at (fixture->view, "merge", 300, 500);
+  g_autoptr(ConduitLink) link = NULL;
+  double a_x, a_y, ends[4], simple[4];
+  gboolean simple_hits = FALSE;
+  LinkRoute route;
+
+  conduit_undo_stack_move_node (fixture->undo, source, 300, 100);
+  conduit_undo_stack_move_node (fixture->undo, merge, 300, 300);
+  link = conduit_link_new (conduit_node_get_id (source), "out", conduit_node_get_id (merge), "b");
+  conduit_undo_stack_add_link (fixture->undo, link);
+  graph_test_layout (fixture->view);
+
+  g_assert_true (conduit_graph_node_get_port_anchor (conduit_graph_view_get_card (fixture->view,
+                                                                                  merge),
+                                                     FALSE, "a", &a_x, &a_y));
+  a_x += 300;
+  a_y += 300;
+  g_assert_true (_conduit_graph_view_link_ends (fixture->view, link, ends));
+  _conduit_graph_view_curve_controls (ends, simple);
+  for (guint i = 0; i <= 400; i++)
+    {
+      double x, y;
+
+      _conduit_graph_view_curve_point (ends, simple, i / 400.0, &x, &y);
+      simple_hits |= fabs (x - a_x) <= PORT_CLEARANCE + LINK_WIDTH / 2 &&
+                     fabs (y - a_y) <= PORT_CLEARANCE + LINK_WIDTH / 2;
+    }
+  g_assert_true (simple_hits);
+
+  g_assert_true (_conduit_graph_view_link_route (fixture->view,
+                                                 conduit_flow_find_link (fixture->flow, link),
+                                                 &route));
+  for (guint i = 0; i <= 600; i++)
+    {
+      double x, y;
+
+      _conduit_graph_view_route_point (&route, i / 600.0, &x, &y);
+      if (fabs (x - a_x) <= PORT_CLEARANCE + LINK_WIDTH / 2 &&
+          fabs (y - a_y) <= PORT_CLEARANCE + LINK_WIDTH / 2)
+        g_error ("the link passes input “a” at (%.1f, %.1f)", x, y);
+    }
+  g_assert_cmpfloat (route.p[0], ==, ends[0]);
+  g_assert_cmpfloat (route.p[1], ==, ends[1]);
+  g_assert_cmpfloat (route.p[6 * route.n_segments], ==, ends[2]);
+  g_assert_cmpfloat (route.p[6 * route.n_segments + 1], ==, ends[3]);
+
+  if (g_getenv ("CONDUIT_SCREENSHOT_DIR"))
+    {
+      g_autoptr(GdkTexture) texture = graph_test_render (fixture->view);
+      g_autofree char *path = g_build_filename (g_getenv ("CONDUIT_SCREENSHOT_DIR"),
+                                                "route-into-merge.png", NULL);
+
+      gdk_texture_save_to_png (texture, path);
+    }
 }
 
 /* The overview map is hidden while the whole flow, notes included, is in view. */
@@ -784,6 +855,7 @@ main (int    argc,
   ADD ("tidy-up", fixture_set_up, test_tidy_up);
   ADD ("layout-crossings", fixture_set_up_empty, test_layout_crossings);
   ADD ("link-avoids-rejected-port", fixture_set_up_empty, test_link_avoids_rejected_port);
+  ADD ("link-avoids-other-input", fixture_set_up_empty, test_link_avoids_other_input);
   ADD ("minimap-hidden-when-fitted", fixture_set_up, test_minimap_hidden_when_fitted);
   ADD ("card-images-match", fixture_set_up, test_card_images_match);
   ADD ("big-flow-cards-shown-when-reached", fixture_set_up_empty,
