@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "conduit.h"
 
 /* The canonical layout conduit_flow_to_data() writes, with two notes (one coloured). */
@@ -148,6 +150,33 @@ test_model (void)
   g_assert_nonnull (conduit_flow_lookup_note (flow, "note-2"));
 }
 
+/* A run sees no note: conduit-cli runs the flow with notes, and its table lists the one step. */
+static void
+test_run_ignores_notes (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("conduit-notes-run-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "notes.conduit", NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_true (g_file_set_contents (path, with_notes, -1, &error));
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                              &error, g_getenv ("CONDUIT_CLI"), "run", path, "--no-history", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s%s", out, err);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_assert_nonnull (strstr (out, "Run: succeeded — 1 in, 1 ok"));
+  g_assert_null (strstr (out, "note"));
+
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 typedef struct
 {
   const char *name;
@@ -205,6 +234,7 @@ main (int    argc,
   g_test_add_func ("/conduit/notes/flow/read-and-roundtrip", test_read_and_roundtrip);
   g_test_add_func ("/conduit/notes/flow/old-files-unchanged", test_old_files_unchanged);
   g_test_add_func ("/conduit/notes/flow/model", test_model);
+  g_test_add_func ("/conduit/notes/flow/run-ignores-notes", test_run_ignores_notes);
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/conduit/notes/flow/bad-input/%s",

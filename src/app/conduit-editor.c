@@ -917,6 +917,17 @@ search_action (GtkWidget  *widget,
 /* Undo and redo reach the flow's history wherever the focus is in the editor (the palette's
  * list, a card's button): the graph view and the inspector's text fields handle the keys first
  * when they have the focus. */
+/* The palette's Add a Note button: the canvas adds the note in the middle of its view. */
+static void
+add_note_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  ConduitEditor *self = CONDUIT_EDITOR (widget);
+
+  gtk_widget_activate_action (self->graph_view, "graph.add-note", NULL);
+}
+
 static void
 undo_action (GtkWidget  *widget,
              const char *action_name,
@@ -1305,6 +1316,7 @@ conduit_editor_class_init (ConduitEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.new-credential", "s", new_credential_action);
   gtk_widget_class_install_action (widget_class, "editor.run", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "editor.run-step", NULL, run_step_action);
+  gtk_widget_class_install_action (widget_class, "editor.add-note", NULL, add_note_action);
   gtk_widget_class_install_action (widget_class, "editor.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "editor.redo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "editor.leave-past-run", NULL,

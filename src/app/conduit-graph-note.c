@@ -28,6 +28,7 @@ struct _ConduitGraphNote
   ConduitNote *note;
   GtkWidget   *label;
   GtkWidget   *text_view;   /* while editing */
+  guint        leave_idle;
   guint        selected : 1;
   guint        ending : 1;
 };
@@ -226,6 +227,18 @@ on_text_key_pressed (ConduitGraphNote      *self,
   return FALSE;
 }
 
+static gboolean
+finish_edit_idle (gpointer data)
+{
+  ConduitGraphNote *self = data;
+
+  self->leave_idle = 0;
+  /* the focus may have come back (a click on the note's own text) */
+  if (self->text_view != NULL && !gtk_widget_has_focus (self->text_view))
+    finish_edit (self, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_text_focus_leave (ConduitGraphNote *self)
 {
@@ -235,7 +248,11 @@ on_text_focus_leave (ConduitGraphNote *self)
    * the focus comes back to the text when this window is active again */
   if (GTK_IS_WINDOW (root) && !gtk_window_is_active (GTK_WINDOW (root)))
     return;
-  finish_edit (self, TRUE);
+  /* not now: GTK is still moving the focus away from the text view, which finishing the edit
+   * would destroy under it (a second note added while the first is edited) */
+  if (self->leave_idle == 0)
+    self->leave_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, finish_edit_idle,
+                                        g_object_ref (self), g_object_unref);
 }
 
 /**
@@ -319,6 +336,7 @@ conduit_graph_note_dispose (GObject *object)
   if (self->note != NULL)
     g_signal_handlers_disconnect_by_data (self->note, self);
   self->ending = TRUE;   /* no "edited" from a note that is going away */
+  g_clear_handle_id (&self->leave_idle, g_source_remove);
   g_clear_pointer (&self->text_view, gtk_widget_unparent);
   g_clear_pointer (&self->label, gtk_widget_unparent);
   g_clear_object (&self->note);

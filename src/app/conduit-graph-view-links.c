@@ -104,33 +104,38 @@ _conduit_graph_view_curve_controls (const double ends[4],
   controls[3] = ends[3];
 }
 
-/* How far the other output ports of @link's source card reach above and below its own, from
- * port centre to port centre. */
+/* How far the other ports of @link's end card reach above and below its own port, from port
+ * centre to port centre: the source's outputs (@is_output) or the target's inputs. */
 static void
-source_column (ConduitGraphView *self,
-               ConduitLink      *link,
-               double           *above,
-               double           *below)
+port_column (ConduitGraphView *self,
+             ConduitLink      *link,
+             gboolean          is_output,
+             double           *above,
+             double           *below)
 {
-  ConduitGraphNode *from = _conduit_graph_view_card_by_id (self, conduit_link_get_from_node (link));
+  ConduitGraphNode *card =
+    _conduit_graph_view_card_by_id (self, is_output ? conduit_link_get_from_node (link)
+                                                    : conduit_link_get_to_node (link));
   g_autoptr(GPtrArray) ports = NULL;
   double own_x, own_y;
 
   *above = *below = 0;
-  if (from == NULL ||
-      !conduit_graph_node_get_port_anchor (from, TRUE, conduit_link_get_from_port (link), &own_x,
-                                           &own_y))
+  if (card == NULL ||
+      !conduit_graph_node_get_port_anchor (card, is_output,
+                                           is_output ? conduit_link_get_from_port (link)
+                                                     : conduit_link_get_to_port (link),
+                                           &own_x, &own_y))
     return;
 
-  ports = conduit_graph_node_get_ports (from);
+  ports = conduit_graph_node_get_ports (card);
   for (guint i = 0; i < ports->len; i++)
     {
       ConduitGraphPort *port = g_ptr_array_index (ports, i);
       double x, y;
 
-      if (!conduit_graph_port_get_is_output (port) ||
-          !conduit_graph_node_get_port_anchor (from, TRUE, conduit_graph_port_get_port_id (port),
-                                               &x, &y))
+      if (conduit_graph_port_get_is_output (port) != is_output ||
+          !conduit_graph_node_get_port_anchor (card, is_output,
+                                               conduit_graph_port_get_port_id (port), &x, &y))
         continue;
       *above = MAX (*above, own_y - y);
       *below = MAX (*below, y - own_y);
@@ -289,12 +294,28 @@ _conduit_graph_view_route_from_ends (const double  ends[4],
   }
 }
 
+/* @route run backwards and mirrored left to right: the end becomes the start, so that a
+ * column of ports at the end can be looked at as one at the start. */
+static void
+route_mirror (const LinkRoute *route,
+              LinkRoute       *out)
+{
+  guint n_points = 1 + 3 * route->n_segments;
+
+  out->n_segments = route->n_segments;
+  for (guint i = 0; i < n_points; i++)
+    {
+      out->p[2 * i] = -route->p[2 * (n_points - 1 - i)];
+      out->p[2 * i + 1] = route->p[2 * (n_points - 1 - i) + 1];
+    }
+}
+
 gboolean
 _conduit_graph_view_link_route (ConduitGraphView *self,
                                 ConduitLink      *link,
                                 LinkRoute        *route)
 {
-  double ends[4], above, below;
+  double ends[4], above, below, to_above, to_below;
   LinkEnds *cached;
 
   if (!_conduit_graph_view_link_ends (self, link, ends))
@@ -304,11 +325,34 @@ _conduit_graph_view_link_route (ConduitGraphView *self,
     {
       above = cached->from_above;
       below = cached->from_below;
+      to_above = cached->to_above;
+      to_below = cached->to_below;
     }
   else
-    source_column (self, link, &above, &below);
+    {
+      port_column (self, link, TRUE, &above, &below);
+      port_column (self, link, FALSE, &to_above, &to_below);
+    }
 
   _conduit_graph_view_route_from_ends (ends, above, below, route);
+
+  /* the target's other inputs (Merge's second input) are the same problem seen from the other
+   * end: route the mirrored link, then mirror it back, unless that would cross the source's
+   * column instead */
+  if ((to_above > 0 || to_below > 0))
+    {
+      LinkRoute mirrored_route, back;
+      double mirrored[4] = { -ends[2], ends[3], -ends[0], ends[1] };
+
+      route_mirror (route, &mirrored_route);
+      if (route_hits_column (&mirrored_route, to_above, to_below))
+        {
+          _conduit_graph_view_route_from_ends (mirrored, to_above, to_below, &mirrored_route);
+          route_mirror (&mirrored_route, &back);
+          if (!route_hits_column (&back, above, below))
+            *route = back;
+        }
+    }
   return TRUE;
 }
 
@@ -399,7 +443,8 @@ build_chunks (ConduitGraphView *self)
         cached->from_y = ends[1] - conduit_node_get_y (cached->from);
         cached->to_x = ends[2] - conduit_node_get_x (cached->to);
         cached->to_y = ends[3] - conduit_node_get_y (cached->to);
-        source_column (self, link, &cached->from_above, &cached->from_below);
+        port_column (self, link, TRUE, &cached->from_above, &cached->from_below);
+        port_column (self, link, FALSE, &cached->to_above, &cached->to_below);
         g_hash_table_insert (self->link_ends, link, cached);
       }
 
@@ -804,6 +849,18 @@ snapshot_minimap (ConduitGraphView *self,
           cairo_rectangle (cr, ox + r.origin.x * scale, oy + r.origin.y * scale,
                            MAX (1, r.size.width * scale), MAX (1, r.size.height * scale));
         }
+      gdk_cairo_set_source_rgba (cr, &shape);
+      cairo_fill (cr);
+      /* notes, fainter than the steps: paper beside them */
+      for (guint i = 0; i < self->note_widgets->len; i++)
+        {
+          ConduitNote *note = conduit_graph_note_get_note (g_ptr_array_index (self->note_widgets, i));
+          graphene_rect_t r = _conduit_graph_view_note_canvas_rect (note);
+
+          cairo_rectangle (cr, ox + r.origin.x * scale, oy + r.origin.y * scale,
+                           MAX (1, r.size.width * scale), MAX (1, r.size.height * scale));
+        }
+      shape.alpha = 0.15;
       gdk_cairo_set_source_rgba (cr, &shape);
       cairo_fill (cr);
       cairo_destroy (cr);

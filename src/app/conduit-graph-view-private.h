@@ -72,6 +72,7 @@ typedef struct
   ConduitNode *from, *to;
   double       from_x, from_y, to_x, to_y;   /* offsets from the cards' corners */
   double       from_above, from_below;       /* how far the source's other output ports reach */
+  double       to_above, to_below;           /* and the target's other input ports */
 } LinkEnds;
 
 /* The half-size of a port dot's box that a link must not cross, in canvas units. */

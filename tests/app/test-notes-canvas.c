@@ -14,6 +14,8 @@
 #include "graph-test-common.h"
 #include "conduit-graph-layout.h"
 #include "test-screenshot.h"
+#include "conduit-editor.h"
+#include "conduit-window.h"
 
 typedef struct
 {
@@ -441,6 +443,14 @@ test_link_avoids_rejected_port (Fixture       *fixture,
           fabs (y - rejected_y) <= PORT_CLEARANCE + LINK_WIDTH / 2)
         g_error ("the link passes the Rejected port at (%.1f, %.1f), t = %.3f", x, y, i / 600.0);
     }
+  if (g_getenv ("CONDUIT_SCREENSHOT_DIR"))
+    {
+      g_autoptr(GdkTexture) texture = graph_test_render (fixture->view);
+      g_autofree char *path = g_build_filename (g_getenv ("CONDUIT_SCREENSHOT_DIR"),
+                                                "route-from-mapped.png", NULL);
+
+      gdk_texture_save_to_png (texture, path);
+    }
   /* and it still starts and ends at its ports */
   g_assert_cmpfloat (route.p[0], ==, ends[0]);
   g_assert_cmpfloat (route.p[6 * route.n_segments], ==, ends[2]);
@@ -461,6 +471,69 @@ test_link_avoids_rejected_port (Fixture       *fixture,
                                                    &route));
     g_assert_cmpuint (route.n_segments, ==, 1);
   }
+}
+
+/* The same at the other end: a link into Merge's second input from a step above it passed
+ * through the first input's dot. */
+static void
+test_link_avoids_other_input (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  ConduitNode *source = conduit_graph_view_add_node_at (fixture->view, "manual-trigger", 300, 100);
+  ConduitNode *merge = conduit_graph_view_add_node_at (fixture->view, "merge", 300, 500);
+  g_autoptr(ConduitLink) link = NULL;
+  double a_x, a_y, ends[4], simple[4];
+  gboolean simple_hits = FALSE;
+  LinkRoute route;
+
+  conduit_undo_stack_move_node (fixture->undo, source, 300, 100);
+  conduit_undo_stack_move_node (fixture->undo, merge, 300, 300);
+  link = conduit_link_new (conduit_node_get_id (source), "out", conduit_node_get_id (merge), "b");
+  conduit_undo_stack_add_link (fixture->undo, link);
+  graph_test_layout (fixture->view);
+
+  g_assert_true (conduit_graph_node_get_port_anchor (conduit_graph_view_get_card (fixture->view,
+                                                                                  merge),
+                                                     FALSE, "a", &a_x, &a_y));
+  a_x += 300;
+  a_y += 300;
+  g_assert_true (_conduit_graph_view_link_ends (fixture->view, link, ends));
+  _conduit_graph_view_curve_controls (ends, simple);
+  for (guint i = 0; i <= 400; i++)
+    {
+      double x, y;
+
+      _conduit_graph_view_curve_point (ends, simple, i / 400.0, &x, &y);
+      simple_hits |= fabs (x - a_x) <= PORT_CLEARANCE + LINK_WIDTH / 2 &&
+                     fabs (y - a_y) <= PORT_CLEARANCE + LINK_WIDTH / 2;
+    }
+  g_assert_true (simple_hits);
+
+  g_assert_true (_conduit_graph_view_link_route (fixture->view,
+                                                 conduit_flow_find_link (fixture->flow, link),
+                                                 &route));
+  for (guint i = 0; i <= 600; i++)
+    {
+      double x, y;
+
+      _conduit_graph_view_route_point (&route, i / 600.0, &x, &y);
+      if (fabs (x - a_x) <= PORT_CLEARANCE + LINK_WIDTH / 2 &&
+          fabs (y - a_y) <= PORT_CLEARANCE + LINK_WIDTH / 2)
+        g_error ("the link passes input “a” at (%.1f, %.1f)", x, y);
+    }
+  g_assert_cmpfloat (route.p[0], ==, ends[0]);
+  g_assert_cmpfloat (route.p[1], ==, ends[1]);
+  g_assert_cmpfloat (route.p[6 * route.n_segments], ==, ends[2]);
+  g_assert_cmpfloat (route.p[6 * route.n_segments + 1], ==, ends[3]);
+
+  if (g_getenv ("CONDUIT_SCREENSHOT_DIR"))
+    {
+      g_autoptr(GdkTexture) texture = graph_test_render (fixture->view);
+      g_autofree char *path = g_build_filename (g_getenv ("CONDUIT_SCREENSHOT_DIR"),
+                                                "route-into-merge.png", NULL);
+
+      gdk_texture_save_to_png (texture, path);
+    }
 }
 
 /* The overview map is hidden while the whole flow, notes included, is in view. */
@@ -487,6 +560,27 @@ test_minimap_hidden_when_fitted (Fixture       *fixture,
   g_assert_true (gtk_widget_get_child_visible (
     GTK_WIDGET (conduit_graph_view_get_note_widget (fixture->view, note))));
   g_assert_false (_conduit_graph_view_minimap_rect (fixture->view, &box));
+
+  /* zoomed in, the map shows the note as a faint box */
+  conduit_graph_viewport_set_zoom (conduit_graph_view_get_viewport (fixture->view), 2.5);
+  graph_test_layout (fixture->view);
+  g_assert_true (_conduit_graph_view_minimap_rect (fixture->view, &box));
+  {
+    g_autoptr(GdkTexture) texture = graph_test_render (fixture->view);
+    int width = gdk_texture_get_width (texture);
+    g_autofree guchar *pixels = g_malloc ((gsize)width * gdk_texture_get_height (texture) * 4);
+    double scale, ox, oy;
+    int nx, ny, ex, ey;
+
+    gdk_texture_download (texture, pixels, width * 4);
+    _conduit_graph_view_minimap_transform (fixture->view, &box, &scale, &ox, &oy);
+    nx = (int)(ox + (1500 + CONDUIT_NOTE_DEFAULT_WIDTH / 2.0) * scale);
+    ny = (int)(oy + (900 + CONDUIT_NOTE_DEFAULT_HEIGHT / 2.0) * scale);
+    ex = (int)box.origin.x + 3;   /* the map's own background, in its corner */
+    ey = (int)box.origin.y + 3;
+    g_assert_cmpint (memcmp (pixels + (ny * width + nx) * 4, pixels + (ey * width + ex) * 4, 3),
+                     !=, 0);
+  }
 }
 
 /* How many pixels of two renderings differ by more than a little in any channel. */
@@ -683,6 +777,69 @@ test_big_flow_cards_shown_when_reached (Fixture       *fixture,
   conduit_graph_view_set_document (fixture->view, fixture->document);
 }
 
+static GtkWidget *
+find_button_with_action (GtkWidget  *widget,
+                         const char *action)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_with_action (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The other ways in: the palette's Add a Note button, and the main menu's Add a Note and Tidy
+ * Up, in the real window. */
+static void
+test_palette_and_menu (void)
+{
+  g_autoptr(ConduitWindow) window = g_object_ref_sink (conduit_window_new (NULL));
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  ConduitDocument *document = graph_test_load_example ();
+  ConduitEditor *editor;
+  ConduitFlow *flow;
+  ConduitUndoStack *undo;
+  GtkWidget *button;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  conduit_window_set_document (window, document);
+  g_object_unref (document);
+  while (g_strcmp0 (conduit_window_get_page_name (window), "editor") != 0 &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  editor = CONDUIT_EDITOR (gtk_widget_get_template_child (GTK_WIDGET (window), CONDUIT_TYPE_WINDOW,
+                                                          "editor"));
+  flow = conduit_document_get_flow (conduit_window_get_document (window));
+  undo = conduit_document_get_undo_stack (conduit_window_get_document (window));
+  graph_test_drain ();
+
+  button = find_button_with_action (GTK_WIDGET (conduit_editor_get_palette (editor)),
+                                    "editor.add-note");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");   /* "activate" would click after a delay */
+  graph_test_drain ();
+  g_assert_cmpuint (g_list_model_get_n_items (conduit_flow_get_notes (flow)), ==, 1);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-note", NULL);
+  graph_test_drain ();
+  g_assert_cmpuint (g_list_model_get_n_items (conduit_flow_get_notes (flow)), ==, 2);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.tidy-up", NULL);
+  g_assert_cmpstr (conduit_undo_stack_get_undo_label (undo), ==, "Tidy Up");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  graph_test_drain ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -698,11 +855,13 @@ main (int    argc,
   ADD ("tidy-up", fixture_set_up, test_tidy_up);
   ADD ("layout-crossings", fixture_set_up_empty, test_layout_crossings);
   ADD ("link-avoids-rejected-port", fixture_set_up_empty, test_link_avoids_rejected_port);
+  ADD ("link-avoids-other-input", fixture_set_up_empty, test_link_avoids_other_input);
   ADD ("minimap-hidden-when-fitted", fixture_set_up, test_minimap_hidden_when_fitted);
   ADD ("card-images-match", fixture_set_up, test_card_images_match);
   ADD ("big-flow-cards-shown-when-reached", fixture_set_up_empty,
        test_big_flow_cards_shown_when_reached);
   ADD ("screenshot", fixture_set_up, test_screenshot);
+  g_test_add_func ("/conduit/notes/canvas/palette-and-menu", test_palette_and_menu);
   ADD ("screenshot-dark", fixture_set_up, test_screenshot_dark);
 
   return g_test_run ();
