@@ -71,7 +71,9 @@ example (const char *name)
   return g_build_filename (g_getenv ("CONDUIT_SOURCE_DIR"), "data", "examples", name, NULL);
 }
 
-static char *
+/* not inlined: gcc 12's -Wdangling-pointer then took a pointer into the text returned for a
+ * pointer to this function's local variable (release builds only) */
+static G_NO_INLINE char *
 read_text (const char *dir,
            const char *name)
 {
