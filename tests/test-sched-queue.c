@@ -12,6 +12,7 @@
 #include <sys/prctl.h>
 
 #include "conduit.h"
+#include "nats-test-server.h"
 
 /* A schedule served by several receivers of `conduit-cli serve --queue`: a real
  * `nats-server -js` on a private port and store folder, three receivers and one worker as real
@@ -21,120 +22,6 @@
 
 #define N_RECEIVERS 3
 
-typedef struct
-{
-  char        *dir;
-  char        *store;
-  guint        port;
-  char        *url;
-  GSubprocess *process;
-} Nats;
-
-static guint
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_socket_bind (socket, any, TRUE, &error));
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
-static gboolean
-port_answers (guint port)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) connection = NULL;
-
-  connection = g_socket_client_connect_to_host (client, "127.0.0.1", (guint16)port, NULL, NULL);
-  return connection != NULL;
-}
-
-/* A failed assertion aborts the test: its servers must not outlive it. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = NULL;
-  GFileInfo *info;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        remove_tree (child);
-      else
-        g_unlink (child);
-      g_object_unref (info);
-    }
-  g_rmdir (path);
-}
-
-static gboolean
-nats_set_up (Nats *nats)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *port = NULL;
-
-  if (g_getenv ("NATS_SERVER") == NULL || !g_file_test (g_getenv ("NATS_SERVER"),
-                                                        G_FILE_TEST_IS_EXECUTABLE))
-    {
-      if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
-        g_error ("nats-server is missing (./conduit-dev deps installs it)");
-      g_test_skip ("nats-server is not installed");
-      return FALSE;
-    }
-  nats->dir = g_dir_make_tmp ("conduit-sched-XXXXXX", &error);
-  g_assert_no_error (error);
-  nats->store = g_build_filename (nats->dir, "jetstream", NULL);
-  nats->port = free_port ();
-  nats->url = g_strdup_printf ("nats://127.0.0.1:%u", nats->port);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  port = g_strdup_printf ("%u", nats->port);
-  nats->process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("NATS_SERVER"), "-js",
-                                               "-a", "127.0.0.1", "-p", port, "-sd", nats->store,
-                                               NULL);
-  g_assert_no_error (error);
-  for (guint i = 0; i < 200 && !port_answers (nats->port); i++)
-    g_usleep (50 * 1000);
-  g_assert_true (port_answers (nats->port));
-  return TRUE;
-}
-
-static void
-nats_tear_down (Nats *nats)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_send_signal (nats->process, SIGTERM);
-  g_subprocess_wait (nats->process, NULL, &error);
-  g_assert_no_error (error);
-  g_clear_object (&nats->process);
-  remove_tree (nats->dir);
-  g_free (nats->dir);
-  g_free (nats->store);
-  g_free (nats->url);
-}
 
 /* Starts `serve --queue` and waits for the line that says it serves (a receiver's schedule, or
  * a worker's events). Its standard error is kept for the end. */
@@ -150,7 +37,7 @@ start_serve (const char *flow_path,
   g_autoptr(GError) error = NULL;
   GSubprocess *serve;
 
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, test_die_with_parent, NULL, NULL);
   serve = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONDUIT_CLI"), "serve",
                                        flow_path, "--history", db_path, "--queue", nats_url,
                                        "--role", role, NULL);
@@ -232,9 +119,9 @@ test_once_per_tick (void)
   g_autoptr(GString) all_logs = g_string_new ("");
   ConduitHistoryQuery query = { .status = -1, .limit = 1000 };
   gint64 killed_s;
-  Nats nats = { 0 };
+  NatsTestServer nats = { 0 };
 
-  if (!nats_set_up (&nats))
+  if (!nats_test_server_set_up (&nats, "conduit-sched-XXXXXX"))
     return;
 
   flow_path = g_build_filename (nats.dir, "ticks.conduit", NULL);
@@ -311,7 +198,7 @@ test_once_per_tick (void)
   g_assert_cmpuint (count_lines_with (all_logs->str, "is queued"), ==, ticks->len);
   g_assert_cmpuint (count_lines_with (all_logs->str, "could not be queued"), ==, 0);
 
-  nats_tear_down (&nats);
+  nats_test_server_tear_down (&nats);
 }
 
 int

@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 
 #include "conduit.h"
+#include "nats-test-server.h"
 #include "fault-server.h"
 #include "runner-test-util.h"
 
@@ -25,133 +26,6 @@
 #define N_EVENTS    300
 #define CONCURRENCY 8
 
-typedef struct
-{
-  char        *dir;
-  char        *store;
-  guint        port;
-  char        *url;
-  GSubprocess *process;
-} Nats;
-
-static guint
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_socket_bind (socket, any, TRUE, &error));
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
-static gboolean
-port_answers (guint port)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) connection = NULL;
-
-  connection = g_socket_client_connect_to_host (client, "127.0.0.1", (guint16)port, NULL, NULL);
-  return connection != NULL;
-}
-
-/* A failed assertion aborts the test: its servers must not outlive it. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static void
-nats_start (Nats *nats)
-{
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                               G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *port = g_strdup_printf ("%u", nats->port);
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  nats->process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("NATS_SERVER"), "-js",
-                                               "-a", "127.0.0.1", "-p", port, "-sd", nats->store,
-                                               NULL);
-  g_assert_no_error (error);
-  for (guint i = 0; i < 200 && !port_answers (nats->port); i++)
-    g_usleep (50 * 1000);
-  g_assert_true (port_answers (nats->port));
-}
-
-static void
-nats_stop (Nats *nats)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_send_signal (nats->process, SIGTERM);
-  g_subprocess_wait (nats->process, NULL, &error);
-  g_assert_no_error (error);
-  g_clear_object (&nats->process);
-}
-
-static gboolean
-nats_set_up (Nats *nats)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (g_getenv ("NATS_SERVER") == NULL || !g_file_test (g_getenv ("NATS_SERVER"),
-                                                        G_FILE_TEST_IS_EXECUTABLE))
-    {
-      if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
-        g_error ("nats-server is missing (./conduit-dev deps installs it)");
-      g_test_skip ("nats-server is not installed");
-      return FALSE;
-    }
-  nats->dir = g_dir_make_tmp ("conduit-queue-XXXXXX", &error);
-  g_assert_no_error (error);
-  nats->store = g_build_filename (nats->dir, "jetstream", NULL);
-  nats->port = free_port ();
-  nats->url = g_strdup_printf ("nats://127.0.0.1:%u", nats->port);
-  nats_start (nats);
-  return TRUE;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = NULL;
-  GFileInfo *info;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        remove_tree (child);
-      else
-        g_unlink (child);
-      g_object_unref (info);
-    }
-  g_rmdir (path);
-}
-
-static void
-nats_tear_down (Nats *nats)
-{
-  if (nats->process != NULL)
-    nats_stop (nats);
-  remove_tree (nats->dir);
-  g_free (nats->dir);
-  g_free (nats->store);
-  g_free (nats->url);
-}
 
 static char *
 write_flow (const char *dir,
@@ -194,7 +68,7 @@ start_serve_full (const char  *flow_path,
   GSubprocess *serve;
 
   g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, test_die_with_parent, NULL, NULL);
   serve = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONDUIT_CLI"), "serve",
                                        flow_path, "--history", db_path, "--queue", nats_url,
                                        "--role", role, "--workers", "2", "--ack-wait", "2",
@@ -387,9 +261,9 @@ test_worker_killed (void)
   GPtrArray *created;
   guint duplicates = 0;
   Burst burst = { 0 };
-  Nats nats = { 0 };
+  NatsTestServer nats = { 0 };
 
-  if (!nats_set_up (&nats))
+  if (!nats_test_server_set_up (&nats, "conduit-queue-XXXXXX"))
     return;
 
   /* Every call takes a while, so runs are in flight when the worker dies. */
@@ -458,7 +332,7 @@ test_worker_killed (void)
       g_free (worker_db[i]);
       g_object_unref (workers[i]);
     }
-  nats_tear_down (&nats);
+  nats_test_server_tear_down (&nats);
 }
 
 /* Asks NATS for the last message of @stream, as a worker's dead letters leave it. */
@@ -505,9 +379,9 @@ test_dead_letter_and_nats_down (void)
   ConduitHistoryQuery query = { .status = -1, .limit = 10 };
   ConduitRunRecord *run;
   Burst burst = { 0 };
-  Nats nats = { 0 };
+  NatsTestServer nats = { 0 };
 
-  if (!nats_set_up (&nats))
+  if (!nats_test_server_set_up (&nats, "conduit-queue-XXXXXX"))
     return;
 
   /* The receiver takes events for "Orders"; the only worker serves another flow. */
@@ -536,13 +410,13 @@ test_dead_letter_and_nats_down (void)
   g_assert_cmpuint (fault_server_n_requests (sink, "/orders"), ==, 0);
 
   /* NATS away: the receiver refuses (503), nothing is promised; back: it takes events again. */
-  nats_stop (&nats);
+  nats_test_server_stop (&nats);
   burst = (Burst){ 0 };
   runner_test_post_events (url, 1, 1, event_body, event_answered, &burst);
   g_assert_cmpuint (burst.refused, ==, 1);
   g_assert_cmpuint (burst.accepted, ==, 0);
   g_assert_cmpuint (readyz (admin), ==, 503);
-  nats_start (&nats);
+  nats_test_server_start (&nats);
   burst = (Burst){ 0 };
   for (guint i = 0; i < 100 && burst.accepted == 0; i++)
     {
@@ -569,7 +443,7 @@ test_dead_letter_and_nats_down (void)
   g_assert_nonnull (strstr (run->error, CONDUIT_QUEUE_DEAD_STREAM));
   conduit_history_store_close (history);
 
-  nats_tear_down (&nats);
+  nats_test_server_tear_down (&nats);
 }
 
 static void
@@ -645,7 +519,7 @@ serve_check (const char  *history,
 static void
 test_serve_check_queue (void)
 {
-  Nats nats = { 0 };
+  NatsTestServer nats = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *history = NULL;
@@ -658,7 +532,7 @@ test_serve_check_queue (void)
   g_autoptr(GSocketAddress) bound = NULL;
   guint taken_port;
 
-  if (!nats_set_up (&nats))
+  if (!nats_test_server_set_up (&nats, "conduit-queue-XXXXXX"))
     return;
   dir = g_dir_make_tmp ("conduit-queue-check-XXXXXX", &error);
   g_assert_no_error (error);
@@ -704,7 +578,7 @@ test_serve_check_queue (void)
 
   /* NATS gone: the address is named */
   down_url = g_strdup (nats.url);
-  nats_stop (&nats);
+  nats_test_server_stop (&nats);
   {
     g_autofree char *out = NULL, *err = NULL;
 
@@ -731,7 +605,7 @@ test_serve_check_queue (void)
   g_socket_close (holder, NULL);
   g_unlink (flow);
   g_rmdir (dir);
-  nats_tear_down (&nats);
+  nats_test_server_tear_down (&nats);
 }
 
 int

@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 
 #include "conduit.h"
+#include "nats-test-server.h"
 #include "db-test-servers.h"
 #include "fault-server.h"
 #include "runner-test-util.h"
@@ -49,128 +50,7 @@
 #define CONCURRENCY 24
 #define MAX_TRIES   10
 
-/* NATS */
-
-typedef struct
-{
-  char        *dir;
-  char        *store;
-  guint        port;
-  char        *url;
-  GSubprocess *process;
-} Nats;
-
-static guint
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_socket_bind (socket, any, TRUE, &error));
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
-static gboolean
-port_answers (guint port)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) connection = NULL;
-
-  connection = g_socket_client_connect_to_host (client, "127.0.0.1", (guint16)port, NULL, NULL);
-  return connection != NULL;
-}
-
-/* A failed assertion aborts the test: its servers must not outlive it. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static void
-nats_start (Nats *nats)
-{
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                               G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *port = g_strdup_printf ("%u", nats->port);
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  nats->process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("NATS_SERVER"), "-js",
-                                               "-a", "127.0.0.1", "-p", port, "-sd", nats->store,
-                                               NULL);
-  g_assert_no_error (error);
-  for (guint i = 0; i < 200 && !port_answers (nats->port); i++)
-    g_usleep (50 * 1000);
-  g_assert_true (port_answers (nats->port));
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = NULL;
-  GFileInfo *info;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        remove_tree (child);
-      else
-        g_unlink (child);
-      g_object_unref (info);
-    }
-  g_rmdir (path);
-}
-
-static gboolean
-nats_set_up (Nats *nats)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (g_getenv ("NATS_SERVER") == NULL || !g_file_test (g_getenv ("NATS_SERVER"),
-                                                        G_FILE_TEST_IS_EXECUTABLE))
-    {
-      if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
-        g_error ("nats-server is missing (./conduit-dev deps installs it)");
-      g_test_skip ("nats-server is not installed");
-      return FALSE;
-    }
-  nats->dir = g_dir_make_tmp ("conduit-scale-XXXXXX", &error);
-  g_assert_no_error (error);
-  nats->store = g_build_filename (nats->dir, "jetstream", NULL);
-  nats->port = free_port ();
-  nats->url = g_strdup_printf ("nats://127.0.0.1:%u", nats->port);
-  nats_start (nats);
-  return TRUE;
-}
-
-static void
-nats_tear_down (Nats *nats)
-{
-  if (nats->process != NULL)
-    {
-      g_subprocess_send_signal (nats->process, SIGTERM);
-      g_subprocess_wait (nats->process, NULL, NULL);
-      g_clear_object (&nats->process);
-    }
-  remove_tree (nats->dir);
-  g_free (nats->dir);
-  g_free (nats->store);
-  g_free (nats->url);
-}
+/* NATS (tests/nats-test-server.c) */
 
 /* Events in the stream: neither acknowledged by a worker nor dead-lettered. */
 static guint64
@@ -280,7 +160,7 @@ start_serve (const char  *flow_path,
   g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   /* A worker that loses PostgreSQL warns that it writes again later, and must live on. */
   g_subprocess_launcher_setenv (launcher, "G_DEBUG", "gc-friendly", TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, test_die_with_parent, NULL, NULL);
   serve = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONDUIT_CLI"), "serve",
                                        flow_path, "--history", history, "--queue", nats_url,
                                        "--role", role, "--workers", "2", "--ack-wait", "2",
@@ -792,7 +672,7 @@ test_history_postgresql (void)
     g_autofree char *dir = g_dir_make_tmp ("conduit-scale-check-XXXXXX", &dir_error);
     g_autofree char *flow = write_flow (dir, "orders.conduit", "Orders", "http://127.0.0.1:9/");
     g_autofree char *nobody = g_strdup_printf ("postgresql://app:%s@127.0.0.1:%u/conduit_test",
-                                               DB_TEST_PASSWORD, free_port ());
+                                               DB_TEST_PASSWORD, test_free_port ());
 
     out = run_cli (url, &status, "serve", "--check", flow, NULL);
     g_assert_cmpint (status, ==, 0);
@@ -832,7 +712,7 @@ test_history_postgresql (void)
 
   /* A server that is not there: the message names it, without the password. */
   bad_url = g_strdup_printf ("postgresql://app:%s@127.0.0.1:%u/conduit_test", DB_TEST_PASSWORD,
-                             free_port ());
+                             test_free_port ());
   g_clear_object (&viewer);
   viewer = conduit_history_store_new_read_only (bad_url, &error);
   g_assert_null (viewer);
@@ -919,7 +799,7 @@ static void
 run_burst (Chaos        *chaos,
            DbTestServer *server,
            FaultServer  *sink,
-           Nats         *nats,
+           NatsTestServer         *nats,
            Sender       *sender,
            guint         n_receivers,
            guint         n_workers)
@@ -980,13 +860,13 @@ test_kill_burst (void)
   g_autofree char *url = NULL;
   Sender sender = { 0 };
   Chaos chaos = { 0 };
-  Nats nats = { 0 };
+  NatsTestServer nats = { 0 };
   guint n = n_events_for_burst (10000);
   guint repeated;
   gint64 runs, interrupted, succeeded;
   gint64 started_us = g_get_monotonic_time ();
 
-  if (server == NULL || !nats_set_up (&nats))
+  if (server == NULL || !nats_test_server_set_up (&nats, "conduit-scale-XXXXXX"))
     return;
   drop_history (server);
   url = history_url (server);
@@ -1019,7 +899,7 @@ test_kill_burst (void)
   g_assert_cmpint (succeeded, >=, sender.n_accepted);
 
   sender_clear (&sender);
-  nats_tear_down (&nats);
+  nats_test_server_tear_down (&nats);
 }
 
 static void
@@ -1032,11 +912,11 @@ test_postgresql_restart (void)
   g_autofree char *url = NULL;
   Sender sender = { 0 };
   Chaos chaos = { 0 };
-  Nats nats = { 0 };
+  NatsTestServer nats = { 0 };
   guint n = n_events_for_burst (2000);
   guint repeated;
 
-  if (server == NULL || !nats_set_up (&nats))
+  if (server == NULL || !nats_test_server_set_up (&nats, "conduit-scale-XXXXXX"))
     return;
   drop_history (server);
   url = history_url (server);
@@ -1058,7 +938,7 @@ test_postgresql_restart (void)
   g_assert_cmpuint (sender.n_accepted, ==, n);
 
   sender_clear (&sender);
-  nats_tear_down (&nats);
+  nats_test_server_tear_down (&nats);
 }
 
 static void
@@ -1079,9 +959,9 @@ test_dead_letter (void)
   ConduitHistoryQuery failed = { .status = CONDUIT_RUN_STATUS_FAILED, .limit = 10 };
   ConduitRunRecord *run = NULL;
   Sender sender = { 0 };
-  Nats nats = { 0 };
+  NatsTestServer nats = { 0 };
 
-  if (server == NULL || !nats_set_up (&nats))
+  if (server == NULL || !nats_test_server_set_up (&nats, "conduit-scale-XXXXXX"))
     return;
   drop_history (server);
   url = history_url (server);
@@ -1121,7 +1001,7 @@ test_dead_letter (void)
   stop_serve (receiver, SIGTERM);
   stop_serve (worker, SIGTERM);
   sender_clear (&sender);
-  nats_tear_down (&nats);
+  nats_test_server_tear_down (&nats);
 }
 
 int
