@@ -41,6 +41,7 @@ struct _ConduitTestListener
   guint                 duration_s;
   gint64                deadline_us;
   guint                 tick_id;
+  gboolean              fixture_had_focus;
 
   GtkWidget            *listen_button;
   GtkWidget            *status_label;
@@ -399,6 +400,19 @@ fixture_saved_cb (GObject      *object,
       set_status (self, text, FALSE);
     }
   update_buttons (self);
+  /* The button went insensitive while the flow ran and GTK dropped the keyboard focus with
+   * it: it comes back to where it was. */
+  if (self->fixture_had_focus)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+      /* GTK 4.8 may leave the window's focus on a widget it no longer holds */
+      if (root != NULL && (focus == NULL || gtk_widget_get_root (focus) != root ||
+                           !gtk_widget_is_sensitive (focus)))
+        gtk_widget_grab_focus (self->fixture_button);
+    }
+  self->fixture_had_focus = FALSE;
 }
 
 /* A saved test, as `conduit-cli test save` writes one: the flow runs once with the event (its
@@ -436,6 +450,7 @@ on_fixture_clicked (ConduitTestListener *self)
   /* TRANSLATORS: the name of a saved test; %s is a date and time */
   name = g_strdup_printf (_("Test event of %s"), stamp);
   self->saving = g_cancellable_new ();
+  self->fixture_had_focus = gtk_widget_has_focus (self->fixture_button);
   set_status (self, _("Running the flow once with the event to keep what it does…"), FALSE);
   update_buttons (self);
   conduit_flow_test_save_event_async (the_runner, conduit_document_get_flow (self->document),

@@ -379,6 +379,7 @@ test_listen_event (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   ConduitNode *hook;
   JsonNode *sample;
+  GtkWidget *fixture_button;
 
   /* Only a webhook trigger has it. */
   select_node (fixture, "map");
@@ -437,9 +438,15 @@ test_listen_event (Fixture       *fixture,
                                                           "items"), FALSE);
   g_assert_nonnull (strstr (saved_items, " Ada@Example.org "));
 
-  /* Save as Test Fixture: a test in the flow's tests file, as `conduit-cli test save` writes */
+  /* Save as Test Fixture: a test in the flow's tests file, as `conduit-cli test save` writes;
+   * pressed from the keyboard, the button has the focus again once the test is saved */
+  fixture_button = find_named (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON,
+                               "Save as Test Fixture");
+  g_assert_nonnull (fixture_button);
+  g_assert_true (gtk_widget_grab_focus (fixture_button));
   press (fixture, "Save as Test Fixture");
   g_assert_true (test_spin_until (saved_as_test, the_listener, 20));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (fixture->window)) == fixture_button);
   g_assert_true (g_str_has_prefix (conduit_test_listener_get_status_text (the_listener),
                                    "Saved as a test"));
   tests_path = conduit_flow_test_path_for_flow (fixture->flow_path);
@@ -509,7 +516,8 @@ test_activate_webhook (Fixture       *fixture,
 {
   ConduitDocument *document = open_signup_flow (fixture);
   ConduitActivation *activation = conduit_window_get_activation (fixture->window);
-  g_autofree char *serving = g_strdup_printf ("Active — serving http://127.0.0.1:%u/hooks/signup",
+  g_autofree char *serving = g_strdup_printf ("Active — each event sent to "
+                                              "http://127.0.0.1:%u/hooks/signup runs the flow",
                                               fixture->port);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(ConduitRunRecord) run = NULL;
@@ -600,6 +608,7 @@ test_activate_schedule (Fixture       *fixture,
   g_autoptr(GPtrArray) runs = NULL;
   g_autoptr(GError) error = NULL;
   ConduitHistoryQuery query = { .status = -1, .limit = 10 };
+  g_autofree char *first_status = NULL;
   gint64 next;
 
   open_flow (fixture,
@@ -612,9 +621,14 @@ test_activate_schedule (Fixture       *fixture,
                                    "Active, next scheduled run at "));
   next = conduit_flow_service_get_next_us (conduit_activation_get_service (activation));
   g_assert_cmpint (next, >, 0);
+  first_status = g_strdup (conduit_activation_get_status (activation));
 
   /* The fake clock moves on by itself when the scheduler sleeps until its time. */
   g_assert_true (test_spin_until (one_run_finished, fixture, 20));
+  /* the subtitle names the next run, not the one gone by */
+  g_assert_true (g_str_has_prefix (conduit_activation_get_status (activation),
+                                   "Active, next scheduled run at "));
+  g_assert_cmpstr (conduit_activation_get_status (activation), !=, first_status);
   /* On the fake clock the next one is due at once: off, and let the run going on end. */
   gtk_switch_set_active (active_switch (fixture), FALSE);
   g_assert_false (conduit_activation_get_active (activation));
