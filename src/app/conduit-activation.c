@@ -561,3 +561,20 @@ conduit_activation_get_switch (ConduitActivation *self)
   g_return_val_if_fail (CONDUIT_IS_ACTIVATION (self), NULL);
   return self->toggle;
 }
+
+/**
+ * conduit_activation_set_compact:
+ * @self: the switch
+ * @compact: whether to show the switch without the word "Active" beside it
+ *
+ * A narrow header bar has no room for the word; the switch keeps it as its accessible name and
+ * the window's subtitle says "Active".
+ */
+void
+conduit_activation_set_compact (ConduitActivation *self,
+                                gboolean           compact)
+{
+  g_return_if_fail (CONDUIT_IS_ACTIVATION (self));
+
+  gtk_widget_set_visible (self->label, !compact);
+}

@@ -524,7 +524,9 @@ static void
 conduit_test_listener_init (ConduitTestListener *self)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  /* one under the other: side by side, the German labels made the inspector, and so a 360 px
+   * window, 100 px wider than the screen */
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
 
   self->duration_s = CONDUIT_TEST_LISTENER_DEFAULT_SECONDS;
 
@@ -568,6 +570,8 @@ conduit_test_listener_init (ConduitTestListener *self)
                                  "saved test of the flow"));
   g_signal_connect_swapped (self->fixture_button, "clicked", G_CALLBACK (on_fixture_clicked),
                             self);
+  gtk_widget_set_halign (self->sample_button, GTK_ALIGN_START);
+  gtk_widget_set_halign (self->fixture_button, GTK_ALIGN_START);
   gtk_box_append (GTK_BOX (buttons), self->sample_button);
   gtk_box_append (GTK_BOX (buttons), self->fixture_button);
   gtk_box_append (GTK_BOX (self->event_box), buttons);

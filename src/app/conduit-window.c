@@ -159,9 +159,14 @@ update_history_button (ConduitWindow *self)
 {
   gboolean has_document = self->document != NULL;
   gboolean on_history = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "history") == 0;
+  gboolean narrow_active = self->narrow &&
+                           conduit_activation_get_active (CONDUIT_ACTIVATION (self->activation));
 
   gtk_widget_set_visible (self->history_button, !has_document || on_history);
-  gtk_widget_set_visible (self->inspector_button, has_document && !on_history);
+  /* Active on a narrow window: the switch without its word, and the inspector toggle goes (a
+   * step selected opens the inspector), so the header bar still fits 360 px */
+  gtk_widget_set_visible (self->inspector_button, has_document && !on_history && !narrow_active);
+  conduit_activation_set_compact (CONDUIT_ACTIVATION (self->activation), self->narrow);
   gtk_widget_set_visible (self->tests_button, has_document && !on_history && !is_narrow (self));
   gtk_widget_set_visible (self->save_button, has_document);
   /* At 360 px the header bar has no room for it; while the flow is Active it stays, as the
