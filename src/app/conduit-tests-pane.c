@@ -970,6 +970,11 @@ conduit_tests_pane_init (ConduitTestsPane *self)
   self->running = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_signal_connect_object (self->test_list, "row-selected", G_CALLBACK (row_selected_cb), self,
                            G_CONNECT_SWAPPED);
+  /* The keyboard focus lands in the row's text field, which libadwaita 1.2 leaves unnamed: a
+   * screen reader would say only "text". */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_editable_get_delegate (GTK_EDITABLE (self->volatile_entry))),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Add a volatile field to the selected test"), -1);
 }
 
 /**

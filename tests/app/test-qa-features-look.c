@@ -164,6 +164,38 @@ assert_fits (GtkWidget  *window,
   g_assert_cmpint (minimum, <=, MAX (360, gtk_widget_get_width (window)));
 }
 
+/* Every control a person can reach in @widget has a name a screen reader can say: its own
+ * accessible label, or a button's label. The window controls of a header bar are GTK's. */
+static void
+assert_named (GtkWidget  *widget,
+              const char *where)
+{
+  if (!gtk_widget_get_visible (widget) || GTK_IS_WINDOW_CONTROLS (widget))
+    return;
+  if (GTK_IS_BUTTON (widget) || GTK_IS_SWITCH (widget) || GTK_IS_TEXT_VIEW (widget) ||
+      GTK_IS_LIST_BOX_ROW (widget) || GTK_IS_EDITABLE (widget))
+    {
+      gboolean named = gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget),
+                                                         GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+                       gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget),
+                                                         GTK_ACCESSIBLE_RELATION_LABELLED_BY) ||
+                       (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL) ||
+                       (ADW_IS_PREFERENCES_ROW (widget) &&
+                        adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget))[0] != '\0');
+
+      if (!named)
+        g_test_message ("%s: an unnamed %s (%s, parent %s)", where, G_OBJECT_TYPE_NAME (widget),
+                        gtk_widget_get_name (widget),
+                        G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)));
+      g_assert_true (named);
+      if (GTK_IS_BUTTON (widget) || GTK_IS_SWITCH (widget))
+        return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    assert_named (child, where);
+}
+
 static gboolean
 has_event (gpointer data)
 {
@@ -286,6 +318,7 @@ walk (Fixture    *fixture,
   g_assert_cmpuint (post (fixture->port, "{\"email\": \" Ada@Example.org \"}"), ==, 202);
   g_assert_true (test_spin_until (has_event, listener, 10));
   test_spin_for (300);
+  assert_named (GTK_WIDGET (listener), "the test listener");
   shot (GTK_WIDGET (fixture->window), lang, dark, width, "event");
   assert_fits (GTK_WIDGET (fixture->window), what);
 
@@ -331,6 +364,8 @@ walk (Fixture    *fixture,
   g_assert_true (test_spin_until (pane_idle, pane, 30));
   g_assert_cmpuint (g_list_model_get_n_items (conduit_tests_pane_get_diffs (pane)), >, 0);
   test_spin_for (300);
+  assert_named (GTK_WIDGET (pane), "the Tests pane");
+  assert_named (GTK_WIDGET (activation), "the Active switch");
   shot (GTK_WIDGET (pane), lang, dark, width, "tests-pane");
   assert_fits (GTK_WIDGET (pane), what);
 
