@@ -538,6 +538,9 @@ test_activate_webhook (Fixture       *fixture,
                        ADW_HEADER_BAR (gtk_widget_get_ancestor (GTK_WIDGET (activation),
                                                                 ADW_TYPE_HEADER_BAR))))),
                    ==, serving);
+  /* the start page's crossfade to the editor ends first (on a busy machine it was caught
+   * half way) */
+  test_spin_for (1000);
   test_save_shot (GTK_WIDGET (fixture->window), "flow-active.png");
 
   g_assert_cmpuint (post (fixture, "{\"email\": \" Grace@Example.org \"}", &answer), ==, 202);
