@@ -42,6 +42,7 @@ struct _ConduitTestListener
   gint64                deadline_us;
   guint                 tick_id;
   gboolean              fixture_had_focus;
+  gboolean              flow_active;   /* the window's Active switch is on */
 
   GtkWidget            *listen_button;
   GtkWidget            *status_label;
@@ -86,6 +87,20 @@ say (ConduitTestListener *self,
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
 }
 
+static const char *
+active_text (void)
+{
+  return _("The flow is Active: each event sent to its address runs the flow. Switch Active "
+           "off to listen for a test event instead.");
+}
+
+/* What the line under the button says when nothing is going on. */
+static void
+show_idle_status (ConduitTestListener *self)
+{
+  set_status (self, self->flow_active ? active_text () : NULL, FALSE);
+}
+
 static void
 update_buttons (ConduitTestListener *self)
 {
@@ -97,7 +112,9 @@ update_buttons (ConduitTestListener *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   listening ? _("Stop Listening") : _("Listen for Test Event"),
                                   -1);
-  gtk_widget_set_sensitive (self->listen_button, self->node != NULL && self->saving == NULL);
+  gtk_widget_set_sensitive (self->listen_button,
+                            self->node != NULL && self->saving == NULL &&
+                            (!self->flow_active || listening));
   gtk_widget_set_visible (self->event_box, self->event != NULL);
   gtk_widget_set_sensitive (self->sample_button, self->event != NULL && self->node != NULL);
   gtk_widget_set_sensitive (self->fixture_button, self->event != NULL && self->saving == NULL);
@@ -610,7 +627,7 @@ conduit_test_listener_set_document (ConduitTestListener *self,
     return;
   stop_server (self);
   g_clear_pointer (&self->event, json_node_unref);
-  set_status (self, NULL, FALSE);
+  show_idle_status (self);
   g_set_object (&self->document, document);
   update_buttons (self);
 }
@@ -637,7 +654,7 @@ conduit_test_listener_set_node (ConduitTestListener *self,
     {
       stop_server (self);
       g_clear_pointer (&self->event, json_node_unref);
-      set_status (self, NULL, FALSE);
+      show_idle_status (self);
       g_set_object (&self->node, node);
     }
   gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
@@ -731,4 +748,27 @@ conduit_test_listener_get_event (ConduitTestListener *self)
 {
   g_return_val_if_fail (CONDUIT_IS_TEST_LISTENER (self), NULL);
   return self->event;
+}
+
+/**
+ * conduit_test_listener_set_flow_active:
+ * @self: a listener
+ * @active: whether the flow is Active (serves its webhook on the address the listener uses)
+ *
+ * While the flow is Active, each event sent to its address runs the flow: the listener is not
+ * offered then, and says so under its button.
+ */
+void
+conduit_test_listener_set_flow_active (ConduitTestListener *self,
+                                       gboolean             active)
+{
+  g_return_if_fail (CONDUIT_IS_TEST_LISTENER (self));
+
+  active = !!active;
+  if (self->flow_active == active)
+    return;
+  self->flow_active = active;
+  if (active || g_strcmp0 (self->status_text, active_text ()) == 0)
+    show_idle_status (self);
+  update_buttons (self);
 }

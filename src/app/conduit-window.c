@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "conduit-activation.h"
+#include "conduit-test-listener.h"
 #include "conduit-editor.h"
 #include "conduit-resources.h"
 #include "conduit-openapi-import-dialog.h"
@@ -167,6 +168,9 @@ update_history_button (ConduitWindow *self)
    * step selected opens the inspector), so the header bar still fits 360 px */
   gtk_widget_set_visible (self->inspector_button, has_document && !on_history && !narrow_active);
   conduit_activation_set_compact (CONDUIT_ACTIVATION (self->activation), self->narrow);
+  conduit_test_listener_set_flow_active (
+    CONDUIT_TEST_LISTENER (conduit_editor_get_test_listener (self->editor)),
+    conduit_activation_get_active (CONDUIT_ACTIVATION (self->activation)));
   gtk_widget_set_visible (self->tests_button, has_document && !on_history && !is_narrow (self));
   gtk_widget_set_visible (self->save_button, has_document);
   /* At 360 px the header bar has no room for it; while the flow is Active it stays, as the

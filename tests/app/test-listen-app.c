@@ -524,6 +524,7 @@ test_activate_webhook (Fixture       *fixture,
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *answer = NULL;
+  GtkWidget *listen_button;
   gboolean mapped = FALSE;
   gint64 run_id;
 
@@ -566,12 +567,20 @@ test_activate_webhook (Fixture       *fixture,
     }
   g_assert_true (mapped);
 
-  /* Listening would take the same address: refused, saying why. */
+  /* Listening would take the same address: not offered while Active, and the line under the
+   * button says why before anyone presses it; asked anyway, it is refused, saying why. */
   select_node (fixture, "hook");
-  press (fixture, "Listen for Test Event");
+  listen_button = find_named (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON,
+                              "Listen for Test Event");
+  g_assert_nonnull (listen_button);
+  g_assert_false (gtk_widget_is_sensitive (listen_button));
+  g_assert_true (g_str_has_prefix (conduit_test_listener_get_status_text (listener (fixture)),
+                                   "The flow is Active: each event sent to its address runs the "
+                                   "flow."));
+  g_assert_false (conduit_test_listener_start (listener (fixture), &error));
+  g_assert_nonnull (strstr (error->message, "cannot share a port"));
+  g_clear_error (&error);
   g_assert_false (conduit_test_listener_get_listening (listener (fixture)));
-  g_assert_nonnull (strstr (conduit_test_listener_get_status_text (listener (fixture)),
-                            "cannot share a port"));
 
   /* An edit is not served until saved. */
   conduit_undo_stack_set_title (conduit_document_get_undo_stack (document),
@@ -587,11 +596,13 @@ test_activate_webhook (Fixture       *fixture,
                      conduit_flow_service_get_flow (conduit_activation_get_service (activation)),
                      "map")), ==, "Clean up");
 
-  /* off: the port is closed */
+  /* off: the port is closed, and listening is offered again */
   gtk_switch_set_active (active_switch (fixture), FALSE);
   test_spin_idle ();
   g_assert_false (conduit_activation_get_active (activation));
   g_assert_true (connection_refused (fixture->port));
+  g_assert_true (gtk_widget_is_sensitive (listen_button));
+  g_assert_null (conduit_test_listener_get_status_text (listener (fixture)));
 
   /* on again, then the flow closes: off, port closed */
   gtk_switch_set_active (active_switch (fixture), TRUE);
