@@ -485,7 +485,8 @@ update_rows (ConduitTestsPane *self)
   GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->test_list));
   guint i;
 
-  for (i = 0; self->tests != NULL && i < self->tests->len; i++, child = gtk_widget_get_next_sibling (child))
+  for (i = 0; self->tests != NULL && i < self->tests->len;
+       i++, child = gtk_widget_get_next_sibling (child))
     {
       ConduitFlowTest *test = g_ptr_array_index (self->tests, i);
 
@@ -972,9 +973,10 @@ conduit_tests_pane_init (ConduitTestsPane *self)
                            G_CONNECT_SWAPPED);
   /* The keyboard focus lands in the row's text field, which libadwaita 1.2 leaves unnamed: a
    * screen reader would say only "text". */
-  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_editable_get_delegate (GTK_EDITABLE (self->volatile_entry))),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Add a volatile field to the selected test"), -1);
+  gtk_accessible_update_property (
+    GTK_ACCESSIBLE (gtk_editable_get_delegate (GTK_EDITABLE (self->volatile_entry))),
+    GTK_ACCESSIBLE_PROPERTY_LABEL,
+    _("Add a volatile field to the selected test"), -1);
 }
 
 /**

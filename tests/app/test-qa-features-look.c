@@ -179,7 +179,8 @@ assert_named (GtkWidget  *widget,
                                                          GTK_ACCESSIBLE_PROPERTY_LABEL) ||
                        gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget),
                                                          GTK_ACCESSIBLE_RELATION_LABELLED_BY) ||
-                       (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL) ||
+                       (GTK_IS_BUTTON (widget) &&
+                        gtk_button_get_label (GTK_BUTTON (widget)) != NULL) ||
                        (ADW_IS_PREFERENCES_ROW (widget) &&
                         adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget))[0] != '\0');
 
@@ -356,7 +357,8 @@ walk (Fixture    *fixture,
   g_assert_true (test_spin_until (pane_has_tests, pane, 10));
   changed = json_from_string ("{ \"rows\": ["
                               "  { \"destination\": \"email\", \"expression\": \"trim(email)\" },"
-                              "  { \"destination\": \"source\", \"expression\": \"'web form'\" } ] }",
+                              "  { \"destination\": \"source\","
+                              "    \"expression\": \"'web form'\" } ] }",
                               &error);
   g_assert_no_error (error);
   conduit_node_set_mapping (conduit_flow_lookup_node (flow, "map"), changed);

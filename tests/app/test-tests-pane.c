@@ -418,7 +418,8 @@ find_button (GtkWidget  *widget,
     {
       GVariant *value = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (widget));
 
-      if (target == NULL || (value != NULL && g_str_equal (g_variant_get_string (value, NULL), target)))
+      if (target == NULL ||
+          (value != NULL && g_str_equal (g_variant_get_string (value, NULL), target)))
         return widget;
     }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
@@ -501,7 +502,8 @@ test_keyboard (Fixture       *fixture,
   g_assert_null (find_button (GTK_WIDGET (pane), "tests.remove-volatile", "email"));
   focus = gtk_root_get_focus (GTK_ROOT (pane));
   g_assert_nonnull (focus);
-  g_assert_true (gtk_widget_is_ancestor (focus, find_widget (GTK_WIDGET (pane), ADW_TYPE_ENTRY_ROW)));
+  g_assert_true (gtk_widget_is_ancestor (focus,
+                                         find_widget (GTK_WIDGET (pane), ADW_TYPE_ENTRY_ROW)));
 
   /* a test deleted with its button: the focus goes on from the selected test */
   delete_button = find_button (GTK_WIDGET (pane), "tests.delete", "first");
