@@ -15,16 +15,31 @@
 
 #include "conduit.h"
 
-/* Turns the main loop until @done says so or @seconds pass; returns what @done says last. */
+static inline gboolean
+test_spin_wake (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Turns the main loop until @done says so or @seconds pass; returns what @done says last.
+ * A tick wakes the loop, so that the bound holds when nothing else happens (a test waiting for
+ * what never comes would otherwise block for ever instead of failing). */
 static inline gboolean
 test_spin_until (gboolean (*done) (gpointer data),
                  gpointer   data,
                  guint      seconds)
 {
   gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  GMainContext *context = g_main_context_ref_thread_default ();
+  GSource *tick = g_timeout_source_new (100);
 
+  g_source_set_callback (tick, test_spin_wake, NULL, NULL);
+  g_source_attach (tick, context);
   while (!done (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (tick);
+  g_source_unref (tick);
+  g_main_context_unref (context);
   return done (data);
 }
 

@@ -31,6 +31,7 @@ struct _ConduitActivation
   ConduitEditor      *editor;       /* unowned, weak */
   ConduitDocument    *document;
   ConduitFlowService *service;      /* (nullable) while active */
+  ConduitRunner      *runner;       /* (nullable) whose runs it follows while active */
   char               *served_data;  /* the file's text being served */
   char               *status;
   char               *message;
@@ -62,6 +63,15 @@ set_switch (ConduitActivation *self,
 }
 
 static void
+unfollow_runs (ConduitActivation *self)
+{
+  if (self->runner == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->runner, self);
+  g_clear_object (&self->runner);
+}
+
+static void
 update_status (ConduitActivation *self)
 {
   g_autoptr(GString) status = NULL;
@@ -78,7 +88,8 @@ update_status (ConduitActivation *self)
       n_polls = conduit_flow_service_get_n_polls (self->service);
 
       if (url != NULL)
-        g_string_append_printf (status, _("Active — serving %s"), url);
+        /* Says that events run the flow, in contrast to the test listener's "nothing runs" */
+        g_string_append_printf (status, _("Active — each event sent to %s runs the flow"), url);
       else
         g_string_append (status, _("Active"));
       if (next_us > 0)
@@ -100,8 +111,9 @@ update_status (ConduitActivation *self)
   gtk_widget_set_tooltip_text (self->toggle,
                                self->status != NULL
                                  ? self->status
-                                 : _("Serve this flow’s webhook and schedule from this app while "
-                                     "it runs, as conduit-cli serve would"));
+                                 : _("Run this flow for real on each event sent to its webhook "
+                                     "and on its schedule, from this app while it is open, as "
+                                     "conduit-cli serve would"));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
 }
 
@@ -176,6 +188,30 @@ load_saved_flow (ConduitActivation  *self,
   return g_steal_pointer (&flow);
 }
 
+/* A scheduled run moves the next one on: the subtitle says the new time, not one gone by. */
+static void
+on_run_event (ConduitActivation *self)
+{
+  g_assert (CONDUIT_IS_ACTIVATION (self));
+
+  if (self->service != NULL)
+    update_status (self);
+}
+
+static void
+follow_runs (ConduitActivation *self,
+             ConduitRunner     *runner)
+{
+  if (self->runner == runner)
+    return;
+  unfollow_runs (self);
+  self->runner = g_object_ref (runner);
+  g_signal_connect_object (runner, "run-started", G_CALLBACK (on_run_event), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (runner, "run-finished", G_CALLBACK (on_run_event), self,
+                           G_CONNECT_SWAPPED);
+}
+
 /**
  * conduit_activation_activate:
  * @self: the switch
@@ -231,6 +267,7 @@ conduit_activation_activate (ConduitActivation  *self,
   self->service = g_steal_pointer (&service);
   g_free (self->served_data);
   self->served_data = g_steal_pointer (&data);
+  follow_runs (self, runner);
   set_switch (self, TRUE);
   update_status (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
@@ -249,6 +286,7 @@ conduit_activation_deactivate (ConduitActivation *self)
   g_return_if_fail (CONDUIT_IS_ACTIVATION (self));
 
   set_switch (self, FALSE);
+  unfollow_runs (self);
   if (self->service == NULL)
     return;
   conduit_flow_service_stop (self->service);
@@ -337,6 +375,7 @@ conduit_activation_dispose (GObject *object)
   if (self->service != NULL)
     conduit_flow_service_stop (self->service);
   g_clear_object (&self->service);
+  unfollow_runs (self);
   if (self->document != NULL)
     g_signal_handlers_disconnect_by_data (self->document, self);
   g_clear_object (&self->document);
@@ -407,7 +446,8 @@ conduit_activation_init (ConduitActivation *self)
   gtk_widget_set_valign (self->toggle, GTK_ALIGN_CENTER);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Active"), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  _("Serve this flow’s webhook and schedule from this app"), -1);
+                                  _("Run this flow for real on each event sent to its webhook and "
+                                    "on its schedule, from this app"), -1);
   gtk_box_append (GTK_BOX (self), self->label);
   gtk_box_append (GTK_BOX (self), self->toggle);
   g_signal_connect_swapped (self->toggle, "notify::active", G_CALLBACK (on_switch_active), self);
@@ -474,7 +514,7 @@ conduit_activation_get_active (ConduitActivation *self)
  * conduit_activation_get_status:
  * @self: the switch
  *
- * Returns: (nullable): "Active — serving URL…" while active
+ * Returns: (nullable): "Active — each event sent to URL runs the flow…" while active
  */
 const char *
 conduit_activation_get_status (ConduitActivation *self)
@@ -520,4 +560,21 @@ conduit_activation_get_switch (ConduitActivation *self)
 {
   g_return_val_if_fail (CONDUIT_IS_ACTIVATION (self), NULL);
   return self->toggle;
+}
+
+/**
+ * conduit_activation_set_compact:
+ * @self: the switch
+ * @compact: whether to show the switch without the word "Active" beside it
+ *
+ * A narrow header bar has no room for the word; the switch keeps it as its accessible name and
+ * the window's subtitle says "Active".
+ */
+void
+conduit_activation_set_compact (ConduitActivation *self,
+                                gboolean           compact)
+{
+  g_return_if_fail (CONDUIT_IS_ACTIVATION (self));
+
+  gtk_widget_set_visible (self->label, !compact);
 }

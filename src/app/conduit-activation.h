@@ -33,4 +33,7 @@ const char         *conduit_activation_get_message  (ConduitActivation  *self);
 ConduitFlowService *conduit_activation_get_service  (ConduitActivation  *self);
 GtkWidget          *conduit_activation_get_switch   (ConduitActivation  *self);
 
+void                conduit_activation_set_compact  (ConduitActivation  *self,
+                                                     gboolean            compact);
+
 G_END_DECLS

@@ -275,8 +275,10 @@ save_as_test (ConduitHistoryView *self,
                                            &test, &error);
   if (tests_path == NULL)
     {
-      text = g_strdup_printf (_("Could not save run %" G_GINT64_FORMAT " as a test: %s"), run_id,
-                              error->message);
+      /* the run id as text: a G_GINT64_FORMAT inside a msgid is cut off by xgettext */
+      g_autofree char *run = g_strdup_printf ("%" G_GINT64_FORMAT, run_id);
+
+      text = g_strdup_printf (_("Could not save run %s as a test: %s"), run, error->message);
       _conduit_history_view_show_toast (self, text);
       return;
     }

@@ -41,6 +41,8 @@ struct _ConduitTestListener
   guint                 duration_s;
   gint64                deadline_us;
   guint                 tick_id;
+  gboolean              fixture_had_focus;
+  gboolean              flow_active;   /* the window's Active switch is on */
 
   GtkWidget            *listen_button;
   GtkWidget            *status_label;
@@ -85,6 +87,20 @@ say (ConduitTestListener *self,
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
 }
 
+static const char *
+active_text (void)
+{
+  return _("The flow is Active: each event sent to its address runs the flow. Switch Active "
+           "off to listen for a test event instead.");
+}
+
+/* What the line under the button says when nothing is going on. */
+static void
+show_idle_status (ConduitTestListener *self)
+{
+  set_status (self, self->flow_active ? active_text () : NULL, FALSE);
+}
+
 static void
 update_buttons (ConduitTestListener *self)
 {
@@ -96,7 +112,9 @@ update_buttons (ConduitTestListener *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   listening ? _("Stop Listening") : _("Listen for Test Event"),
                                   -1);
-  gtk_widget_set_sensitive (self->listen_button, self->node != NULL && self->saving == NULL);
+  gtk_widget_set_sensitive (self->listen_button,
+                            self->node != NULL && self->saving == NULL &&
+                            (!self->flow_active || listening));
   gtk_widget_set_visible (self->event_box, self->event != NULL);
   gtk_widget_set_sensitive (self->sample_button, self->event != NULL && self->node != NULL);
   gtk_widget_set_sensitive (self->fixture_button, self->event != NULL && self->saving == NULL);
@@ -399,6 +417,19 @@ fixture_saved_cb (GObject      *object,
       set_status (self, text, FALSE);
     }
   update_buttons (self);
+  /* The button went insensitive while the flow ran and GTK dropped the keyboard focus with
+   * it: it comes back to where it was. */
+  if (self->fixture_had_focus)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+      /* GTK 4.8 may leave the window's focus on a widget it no longer holds */
+      if (root != NULL && (focus == NULL || gtk_widget_get_root (focus) != root ||
+                           !gtk_widget_is_sensitive (focus)))
+        gtk_widget_grab_focus (self->fixture_button);
+    }
+  self->fixture_had_focus = FALSE;
 }
 
 /* A saved test, as `conduit-cli test save` writes one: the flow runs once with the event (its
@@ -436,6 +467,7 @@ on_fixture_clicked (ConduitTestListener *self)
   /* TRANSLATORS: the name of a saved test; %s is a date and time */
   name = g_strdup_printf (_("Test event of %s"), stamp);
   self->saving = g_cancellable_new ();
+  self->fixture_had_focus = gtk_widget_has_focus (self->fixture_button);
   set_status (self, _("Running the flow once with the event to keep what it does…"), FALSE);
   update_buttons (self);
   conduit_flow_test_save_event_async (the_runner, conduit_document_get_flow (self->document),
@@ -509,7 +541,9 @@ static void
 conduit_test_listener_init (ConduitTestListener *self)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  /* one under the other: side by side, the German labels made the inspector, and so a 360 px
+   * window, 100 px wider than the screen */
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
 
   self->duration_s = CONDUIT_TEST_LISTENER_DEFAULT_SECONDS;
 
@@ -553,6 +587,8 @@ conduit_test_listener_init (ConduitTestListener *self)
                                  "saved test of the flow"));
   g_signal_connect_swapped (self->fixture_button, "clicked", G_CALLBACK (on_fixture_clicked),
                             self);
+  gtk_widget_set_halign (self->sample_button, GTK_ALIGN_START);
+  gtk_widget_set_halign (self->fixture_button, GTK_ALIGN_START);
   gtk_box_append (GTK_BOX (buttons), self->sample_button);
   gtk_box_append (GTK_BOX (buttons), self->fixture_button);
   gtk_box_append (GTK_BOX (self->event_box), buttons);
@@ -591,7 +627,7 @@ conduit_test_listener_set_document (ConduitTestListener *self,
     return;
   stop_server (self);
   g_clear_pointer (&self->event, json_node_unref);
-  set_status (self, NULL, FALSE);
+  show_idle_status (self);
   g_set_object (&self->document, document);
   update_buttons (self);
 }
@@ -618,7 +654,7 @@ conduit_test_listener_set_node (ConduitTestListener *self,
     {
       stop_server (self);
       g_clear_pointer (&self->event, json_node_unref);
-      set_status (self, NULL, FALSE);
+      show_idle_status (self);
       g_set_object (&self->node, node);
     }
   gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
@@ -712,4 +748,27 @@ conduit_test_listener_get_event (ConduitTestListener *self)
 {
   g_return_val_if_fail (CONDUIT_IS_TEST_LISTENER (self), NULL);
   return self->event;
+}
+
+/**
+ * conduit_test_listener_set_flow_active:
+ * @self: a listener
+ * @active: whether the flow is Active (serves its webhook on the address the listener uses)
+ *
+ * While the flow is Active, each event sent to its address runs the flow: the listener is not
+ * offered then, and says so under its button.
+ */
+void
+conduit_test_listener_set_flow_active (ConduitTestListener *self,
+                                       gboolean             active)
+{
+  g_return_if_fail (CONDUIT_IS_TEST_LISTENER (self));
+
+  active = !!active;
+  if (self->flow_active == active)
+    return;
+  self->flow_active = active;
+  if (active || g_strcmp0 (self->status_text, active_text ()) == 0)
+    show_idle_status (self);
+  update_buttons (self);
 }

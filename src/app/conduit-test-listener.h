@@ -38,4 +38,7 @@ const char  *conduit_test_listener_get_url          (ConduitTestListener *self);
 const char  *conduit_test_listener_get_status_text  (ConduitTestListener *self);
 JsonNode    *conduit_test_listener_get_event        (ConduitTestListener *self);
 
+void                 conduit_test_listener_set_flow_active (ConduitTestListener *self,
+                                                            gboolean             active);
+
 G_END_DECLS

@@ -116,6 +116,8 @@ struct _ConduitTestsPane
   GCancellable     *cancellable;
   char             *selected;      /* (nullable) the test whose details show */
   ConduitFlowTest  *deleted;       /* (nullable) the last test deleted, for Undo */
+  GFileMonitor     *monitor;       /* (nullable) on tests_path */
+  char             *loaded_text;   /* (nullable) the tests file as last read */
 
   AdwToastOverlay  *toast_overlay;
   AdwWindowTitle   *window_title;
@@ -151,11 +153,67 @@ find_test (ConduitTestsPane *self,
   return NULL;
 }
 
+/* The focus widget was taken out of the window (GTK 4.8 leaves the window's focus on a widget
+ * it no longer holds): the keyboard is nowhere until it is put back. */
+static gboolean
+focus_lost (ConduitTestsPane *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  return focus == NULL || gtk_widget_get_root (focus) != GTK_ROOT (self);
+}
+
 static void
 toast (ConduitTestsPane *self,
        const char       *text)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+static void
+tests_file_changed_cb (ConduitTestsPane  *self,
+                       GFile             *file,
+                       GFile             *other_file,
+                       GFileMonitorEvent  event,
+                       GFileMonitor      *monitor)
+{
+  g_autofree char *text = NULL;
+
+  g_assert (CONDUIT_IS_TESTS_PANE (self));
+
+  if (event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED || self->tests_path == NULL)
+    return;
+  /* The pane's own writes were read back at once: only a change made elsewhere (Save as Test
+   * in the history, Save as Test Fixture of a test event, conduit-cli test save) reloads,
+   * so the focus and the selection stay where they are for the others. */
+  g_file_get_contents (self->tests_path, &text, NULL, NULL);
+  if (g_strcmp0 (text, self->loaded_text) != 0)
+    conduit_tests_pane_reload (self);
+}
+
+/* The tests file is written by other parts of the app too, and by conduit-cli: the pane
+ * follows it rather than show a list that lacks the test just saved. */
+static void
+watch_tests_file (ConduitTestsPane *self)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (self->tests_path);
+
+  if (self->monitor != NULL)
+    {
+      GFile *watched = g_object_get_data (G_OBJECT (self->monitor), "conduit-tests-file");
+
+      if (watched != NULL && g_file_equal (watched, file))
+        return;
+      g_file_monitor_cancel (self->monitor);
+      g_clear_object (&self->monitor);
+    }
+  self->monitor = g_file_monitor_file (file, G_FILE_MONITOR_WATCH_MOVES, NULL, NULL);
+  if (self->monitor == NULL)
+    return;
+  g_object_set_data_full (G_OBJECT (self->monitor), "conduit-tests-file", g_object_ref (file),
+                          g_object_unref);
+  g_signal_connect_object (self->monitor, "changed", G_CALLBACK (tests_file_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 }
 
 /**
@@ -179,6 +237,10 @@ conduit_tests_pane_reload (ConduitTestsPane *self)
 
   if (file == NULL || g_file_peek_path (file) == NULL)
     {
+      if (self->monitor != NULL)
+        g_file_monitor_cancel (self->monitor);
+      g_clear_object (&self->monitor);
+      g_clear_pointer (&self->loaded_text, g_free);
       adw_window_title_set_subtitle (self->window_title, "");
       gtk_stack_set_visible_child_name (self->stack, "unsaved");
       rebuild (self);
@@ -198,6 +260,9 @@ conduit_tests_pane_reload (ConduitTestsPane *self)
     }
   }
 
+  watch_tests_file (self);
+  g_clear_pointer (&self->loaded_text, g_free);
+  g_file_get_contents (self->tests_path, &self->loaded_text, NULL, NULL);
   self->tests = conduit_flow_test_load_file (self->tests_path, &error);
   if (self->tests == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     self->tests = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_flow_test_free);
@@ -286,6 +351,7 @@ test_row (ConduitTestsPane *self,
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), status);
   gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, status, -1);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  g_object_set_data (G_OBJECT (row), "conduit-status-icon", icon);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                              row_button ("media-playback-start-symbolic", _("Run This Test"),
                                          run_label, "tests.run", test->name));
@@ -410,12 +476,63 @@ show_details (ConduitTestsPane *self)
     gtk_list_box_insert (self->volatile_list, volatile_row (test->volatile_fields[i]), (int)i);
 }
 
+/* A run starting or ending changes what the rows say, not which rows there are: they are
+ * updated where they are, so that the ▶ button just pressed from the keyboard keeps the focus
+ * (a new row would take it away to nowhere). Returns whether the list held these tests. */
+static gboolean
+update_rows (ConduitTestsPane *self)
+{
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->test_list));
+  guint i;
+
+  for (i = 0; self->tests != NULL && i < self->tests->len;
+       i++, child = gtk_widget_get_next_sibling (child))
+    {
+      ConduitFlowTest *test = g_ptr_array_index (self->tests, i);
+
+      if (child == NULL || g_strcmp0 (g_object_get_data (G_OBJECT (child), "conduit-test-name"),
+                                      test->name) != 0)
+        return FALSE;
+    }
+  if (child != NULL)
+    return FALSE;
+
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->test_list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *name = g_object_get_data (G_OBJECT (child), "conduit-test-name");
+      GtkWidget *icon = g_object_get_data (G_OBJECT (child), "conduit-status-icon");
+      g_autofree char *status = status_text (self, name);
+      g_autofree char *accessible = g_strdup_printf (_("Test “%s”: %s"), name, status);
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (child), status);
+      gtk_image_set_from_icon_name (GTK_IMAGE (icon), status_icon (self, name));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      status, -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      accessible, -1);
+      if (g_strcmp0 (name, self->selected) == 0)
+        gtk_list_box_select_row (self->test_list, GTK_LIST_BOX_ROW (child));
+    }
+  return TRUE;
+}
+
 static void
 rebuild (ConduitTestsPane *self)
 {
   GtkWidget *child;
+  GtkWidget *focus;
+  gboolean had_focus;
   gboolean any = self->tests != NULL && self->tests->len > 0;
 
+  if (update_rows (self))
+    {
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "tests.run-all", any);
+      show_details (self);
+      return;
+    }
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  had_focus = focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->test_list));
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->test_list))) != NULL)
     gtk_list_box_remove (self->test_list, child);
   for (guint i = 0; self->tests != NULL && i < self->tests->len; i++)
@@ -429,6 +546,16 @@ rebuild (ConduitTestsPane *self)
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "tests.run-all", any);
   show_details (self);
+
+  /* The row that had the focus is gone (a test deleted or back): the keyboard goes on from the
+   * selected test rather than from nowhere. */
+  if (had_focus && focus_lost (self))
+    {
+      GtkListBoxRow *selected = gtk_list_box_get_selected_row (self->test_list);
+
+      if (selected != NULL)
+        gtk_widget_grab_focus (GTK_WIDGET (selected));
+    }
 }
 
 static void
@@ -758,6 +885,9 @@ remove_volatile_action (GtkWidget  *widget,
     if (!g_str_equal (test->volatile_fields[i], field))
       g_strv_builder_add (builder, test->volatile_fields[i]);
   set_volatile (self, test, g_strv_builder_end (builder));
+  /* its row, and the − button pressed, are gone: the keyboard goes on in the entry below */
+  if (focus_lost (self))
+    gtk_widget_grab_focus (GTK_WIDGET (self->volatile_entry));
 }
 
 /* Lifecycle */
@@ -768,6 +898,9 @@ conduit_tests_pane_dispose (GObject *object)
   ConduitTestsPane *self = CONDUIT_TESTS_PANE (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->monitor != NULL)
+    g_file_monitor_cancel (self->monitor);
+  g_clear_object (&self->monitor);
   g_clear_object (&self->document);
   gtk_widget_dispose_template (GTK_WIDGET (self), CONDUIT_TYPE_TESTS_PANE);
   G_OBJECT_CLASS (conduit_tests_pane_parent_class)->dispose (object);
@@ -784,6 +917,7 @@ conduit_tests_pane_finalize (GObject *object)
   g_clear_pointer (&self->running, g_hash_table_unref);
   g_clear_pointer (&self->deleted, conduit_flow_test_free);
   g_free (self->tests_path);
+  g_free (self->loaded_text);
   g_free (self->selected);
   G_OBJECT_CLASS (conduit_tests_pane_parent_class)->finalize (object);
 }
@@ -837,6 +971,12 @@ conduit_tests_pane_init (ConduitTestsPane *self)
   self->running = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_signal_connect_object (self->test_list, "row-selected", G_CALLBACK (row_selected_cb), self,
                            G_CONNECT_SWAPPED);
+  /* The keyboard focus lands in the row's text field, which libadwaita 1.2 leaves unnamed: a
+   * screen reader would say only "text". */
+  gtk_accessible_update_property (
+    GTK_ACCESSIBLE (gtk_editable_get_delegate (GTK_EDITABLE (self->volatile_entry))),
+    GTK_ACCESSIBLE_PROPERTY_LABEL,
+    _("Add a volatile field to the selected test"), -1);
 }
 
 /**

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "conduit-activation.h"
+#include "conduit-test-listener.h"
 #include "conduit-editor.h"
 #include "conduit-resources.h"
 #include "conduit-openapi-import-dialog.h"
@@ -159,9 +160,17 @@ update_history_button (ConduitWindow *self)
 {
   gboolean has_document = self->document != NULL;
   gboolean on_history = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "history") == 0;
+  gboolean narrow_active = self->narrow &&
+                           conduit_activation_get_active (CONDUIT_ACTIVATION (self->activation));
 
   gtk_widget_set_visible (self->history_button, !has_document || on_history);
-  gtk_widget_set_visible (self->inspector_button, has_document && !on_history);
+  /* Active on a narrow window: the switch without its word, and the inspector toggle goes (a
+   * step selected opens the inspector), so the header bar still fits 360 px */
+  gtk_widget_set_visible (self->inspector_button, has_document && !on_history && !narrow_active);
+  conduit_activation_set_compact (CONDUIT_ACTIVATION (self->activation), self->narrow);
+  conduit_test_listener_set_flow_active (
+    CONDUIT_TEST_LISTENER (conduit_editor_get_test_listener (self->editor)),
+    conduit_activation_get_active (CONDUIT_ACTIVATION (self->activation)));
   gtk_widget_set_visible (self->tests_button, has_document && !on_history && !is_narrow (self));
   gtk_widget_set_visible (self->save_button, has_document);
   /* At 360 px the header bar has no room for it; while the flow is Active it stays, as the

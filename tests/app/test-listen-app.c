@@ -379,6 +379,7 @@ test_listen_event (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   ConduitNode *hook;
   JsonNode *sample;
+  GtkWidget *fixture_button;
 
   /* Only a webhook trigger has it. */
   select_node (fixture, "map");
@@ -437,9 +438,15 @@ test_listen_event (Fixture       *fixture,
                                                           "items"), FALSE);
   g_assert_nonnull (strstr (saved_items, " Ada@Example.org "));
 
-  /* Save as Test Fixture: a test in the flow's tests file, as `conduit-cli test save` writes */
+  /* Save as Test Fixture: a test in the flow's tests file, as `conduit-cli test save` writes;
+   * pressed from the keyboard, the button has the focus again once the test is saved */
+  fixture_button = find_named (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON,
+                               "Save as Test Fixture");
+  g_assert_nonnull (fixture_button);
+  g_assert_true (gtk_widget_grab_focus (fixture_button));
   press (fixture, "Save as Test Fixture");
   g_assert_true (test_spin_until (saved_as_test, the_listener, 20));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (fixture->window)) == fixture_button);
   g_assert_true (g_str_has_prefix (conduit_test_listener_get_status_text (the_listener),
                                    "Saved as a test"));
   tests_path = conduit_flow_test_path_for_flow (fixture->flow_path);
@@ -509,13 +516,15 @@ test_activate_webhook (Fixture       *fixture,
 {
   ConduitDocument *document = open_signup_flow (fixture);
   ConduitActivation *activation = conduit_window_get_activation (fixture->window);
-  g_autofree char *serving = g_strdup_printf ("Active — serving http://127.0.0.1:%u/hooks/signup",
+  g_autofree char *serving = g_strdup_printf ("Active — each event sent to "
+                                              "http://127.0.0.1:%u/hooks/signup runs the flow",
                                               fixture->port);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(ConduitRunRecord) run = NULL;
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *answer = NULL;
+  GtkWidget *listen_button;
   gboolean mapped = FALSE;
   gint64 run_id;
 
@@ -530,6 +539,9 @@ test_activate_webhook (Fixture       *fixture,
                        ADW_HEADER_BAR (gtk_widget_get_ancestor (GTK_WIDGET (activation),
                                                                 ADW_TYPE_HEADER_BAR))))),
                    ==, serving);
+  /* the start page's crossfade to the editor ends first (on a busy machine it was caught
+   * half way) */
+  test_spin_for (1000);
   test_save_shot (GTK_WIDGET (fixture->window), "flow-active.png");
 
   g_assert_cmpuint (post (fixture, "{\"email\": \" Grace@Example.org \"}", &answer), ==, 202);
@@ -555,12 +567,20 @@ test_activate_webhook (Fixture       *fixture,
     }
   g_assert_true (mapped);
 
-  /* Listening would take the same address: refused, saying why. */
+  /* Listening would take the same address: not offered while Active, and the line under the
+   * button says why before anyone presses it; asked anyway, it is refused, saying why. */
   select_node (fixture, "hook");
-  press (fixture, "Listen for Test Event");
+  listen_button = find_named (GTK_WIDGET (fixture->window), GTK_TYPE_BUTTON,
+                              "Listen for Test Event");
+  g_assert_nonnull (listen_button);
+  g_assert_false (gtk_widget_is_sensitive (listen_button));
+  g_assert_true (g_str_has_prefix (conduit_test_listener_get_status_text (listener (fixture)),
+                                   "The flow is Active: each event sent to its address runs the "
+                                   "flow."));
+  g_assert_false (conduit_test_listener_start (listener (fixture), &error));
+  g_assert_nonnull (strstr (error->message, "cannot share a port"));
+  g_clear_error (&error);
   g_assert_false (conduit_test_listener_get_listening (listener (fixture)));
-  g_assert_nonnull (strstr (conduit_test_listener_get_status_text (listener (fixture)),
-                            "cannot share a port"));
 
   /* An edit is not served until saved. */
   conduit_undo_stack_set_title (conduit_document_get_undo_stack (document),
@@ -576,11 +596,13 @@ test_activate_webhook (Fixture       *fixture,
                      conduit_flow_service_get_flow (conduit_activation_get_service (activation)),
                      "map")), ==, "Clean up");
 
-  /* off: the port is closed */
+  /* off: the port is closed, and listening is offered again */
   gtk_switch_set_active (active_switch (fixture), FALSE);
   test_spin_idle ();
   g_assert_false (conduit_activation_get_active (activation));
   g_assert_true (connection_refused (fixture->port));
+  g_assert_true (gtk_widget_is_sensitive (listen_button));
+  g_assert_null (conduit_test_listener_get_status_text (listener (fixture)));
 
   /* on again, then the flow closes: off, port closed */
   gtk_switch_set_active (active_switch (fixture), TRUE);
@@ -600,6 +622,7 @@ test_activate_schedule (Fixture       *fixture,
   g_autoptr(GPtrArray) runs = NULL;
   g_autoptr(GError) error = NULL;
   ConduitHistoryQuery query = { .status = -1, .limit = 10 };
+  g_autofree char *first_status = NULL;
   gint64 next;
 
   open_flow (fixture,
@@ -612,9 +635,14 @@ test_activate_schedule (Fixture       *fixture,
                                    "Active, next scheduled run at "));
   next = conduit_flow_service_get_next_us (conduit_activation_get_service (activation));
   g_assert_cmpint (next, >, 0);
+  first_status = g_strdup (conduit_activation_get_status (activation));
 
   /* The fake clock moves on by itself when the scheduler sleeps until its time. */
   g_assert_true (test_spin_until (one_run_finished, fixture, 20));
+  /* the subtitle names the next run, not the one gone by */
+  g_assert_true (g_str_has_prefix (conduit_activation_get_status (activation),
+                                   "Active, next scheduled run at "));
+  g_assert_cmpstr (conduit_activation_get_status (activation), !=, first_status);
   /* On the fake clock the next one is due at once: off, and let the run going on end. */
   gtk_switch_set_active (active_switch (fixture), FALSE);
   g_assert_false (conduit_activation_get_active (activation));

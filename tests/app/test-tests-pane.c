@@ -236,6 +236,18 @@ pane_idle (gpointer data)
   return conduit_tests_pane_get_n_running (data) == 0;
 }
 
+static gboolean
+pane_has_tests (gpointer data)
+{
+  return conduit_tests_pane_get_n_tests (data) > 0;
+}
+
+static gboolean
+pane_has_two_tests (gpointer data)
+{
+  return conduit_tests_pane_get_n_tests (data) == 2;
+}
+
 static void
 run_all (ConduitTestsPane *pane)
 {
@@ -311,7 +323,8 @@ test_pane (Fixture       *fixture,
   save_from_history (fixture, run_id, "two leads");
   g_test_assert_expected_messages ();
 
-  conduit_tests_pane_reload (pane);
+  /* the open pane shows the test saved from the history by itself */
+  g_assert_true (test_spin_until (pane_has_tests, pane, 10));
   g_assert_cmpstr (conduit_tests_pane_get_page_name (pane), ==, "tests");
   g_assert_cmpuint (conduit_tests_pane_get_n_tests (pane), ==, 1);
   status = conduit_tests_pane_dup_status (pane, "two leads");
@@ -395,6 +408,126 @@ test_pane (Fixture       *fixture,
   test_spin_for (1000);
 }
 
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *action,
+             const char *target)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    {
+      GVariant *value = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (widget));
+
+      if (target == NULL ||
+          (value != NULL && g_str_equal (g_variant_get_string (value, NULL), target)))
+        return widget;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, action, target);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The pane from the keyboard: a test run with its ▶ keeps the focus there while the row says
+ * Running… and Passed; a volatile field removed with its − leaves the focus in the entry; a
+ * deleted test leaves it on the test selected, not nowhere. A test saved from outside (a
+ * second name written by save_run, as the CLI would) shows up without reopening the pane. */
+static void
+test_keyboard (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(ConduitFlow) flow = load_flow (fixture);
+  g_autoptr(GFile) file = g_file_new_for_path (fixture->flow_path);
+  g_autoptr(ConduitDocument) document = conduit_document_new (flow, file);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tests_path = NULL;
+  g_autofree char *status = NULL;
+  ConduitTestsPane *pane;
+  GtkWidget *run_button;
+  GtkWidget *remove_button;
+  GtkWidget *delete_button;
+  GtkWidget *focus;
+  gint64 run_id;
+
+  conduit_history_view_set_flow (fixture->view, flow);
+  conduit_history_view_set_document (fixture->view, document);
+  run_id = run_flow (fixture, flow);
+  tests_path = conduit_flow_test_save_run (fixture->store, run_id, fixture->flow_path, flow,
+                                           conduit_connector_registry_get_default (), "first",
+                                           NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  pane = g_object_ref_sink (conduit_tests_pane_new (GTK_WINDOW (fixture->window), document));
+  gtk_window_present (GTK_WINDOW (pane));
+  g_assert_cmpuint (conduit_tests_pane_get_n_tests (pane), ==, 1);
+
+  run_button = find_button (GTK_WIDGET (pane), "tests.run", "first");
+  g_assert_nonnull (run_button);
+  g_object_add_weak_pointer (G_OBJECT (run_button), (gpointer *)&run_button);
+  g_assert_true (gtk_widget_grab_focus (run_button));
+  g_signal_emit_by_name (run_button, "clicked");
+  g_assert_nonnull (run_button);
+  /* the focus is on the button, and the button is still in the pane (GTK 4.8 keeps the focus
+   * on a widget taken out of the window) */
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (pane)) == run_button);
+  g_assert_true (gtk_widget_get_root (run_button) == GTK_ROOT (pane));
+  g_assert_true (test_spin_until (pane_idle, pane, 30));
+  status = conduit_tests_pane_dup_status (pane, "first");
+  g_assert_cmpstr (status, ==, "Passed");
+  g_assert_nonnull (run_button);
+  /* the focus is on the button, and the button is still in the pane (GTK 4.8 keeps the focus
+   * on a widget taken out of the window) */
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (pane)) == run_button);
+  g_assert_true (gtk_widget_get_root (run_button) == GTK_ROOT (pane));
+
+  /* saved elsewhere while the pane is open */
+  g_clear_pointer (&tests_path, g_free);
+  tests_path = conduit_flow_test_save_run (fixture->store, run_id, fixture->flow_path, flow,
+                                           conduit_connector_registry_get_default (), "second",
+                                           NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (test_spin_until (pane_has_two_tests, pane, 10));
+  g_clear_pointer (&status, g_free);
+  status = conduit_tests_pane_dup_status (pane, "first");
+  g_assert_cmpstr (status, ==, "Passed");
+
+  /* a volatile field removed with its − button */
+  conduit_tests_pane_select (pane, "first");
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (pane), ADW_TYPE_ENTRY_ROW)),
+                         "email");
+  g_signal_emit_by_name (find_widget (GTK_WIDGET (pane), ADW_TYPE_ENTRY_ROW), "apply");
+  remove_button = find_button (GTK_WIDGET (pane), "tests.remove-volatile", "email");
+  g_assert_nonnull (remove_button);
+  g_assert_true (gtk_widget_grab_focus (remove_button));
+  g_signal_emit_by_name (remove_button, "clicked");
+  g_assert_null (find_button (GTK_WIDGET (pane), "tests.remove-volatile", "email"));
+  focus = gtk_root_get_focus (GTK_ROOT (pane));
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_is_ancestor (focus,
+                                         find_widget (GTK_WIDGET (pane), ADW_TYPE_ENTRY_ROW)));
+
+  /* a test deleted with its button: the focus goes on from the selected test */
+  delete_button = find_button (GTK_WIDGET (pane), "tests.delete", "first");
+  g_assert_nonnull (delete_button);
+  g_assert_true (gtk_widget_grab_focus (delete_button));
+  g_signal_emit_by_name (delete_button, "clicked");
+  g_assert_cmpuint (conduit_tests_pane_get_n_tests (pane), ==, 1);
+  focus = gtk_root_get_focus (GTK_ROOT (pane));
+  g_assert_nonnull (focus);
+  g_assert_true (GTK_IS_LIST_BOX_ROW (focus));
+  g_assert_true (gtk_widget_get_root (focus) == GTK_ROOT (pane));
+
+  gtk_window_destroy (GTK_WINDOW (pane));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (pane);
+}
+
 /* Ctrl+T's action opens the pane of the open flow from the window. */
 static void
 test_window_action (Fixture       *fixture,
@@ -438,6 +571,8 @@ main (int   argc,
               test_save_as_test, fixture_tear_down);
   g_test_add ("/conduit/tests-pane/run-diff-volatile-delete", Fixture, NULL, fixture_set_up,
               test_pane, fixture_tear_down);
+  g_test_add ("/conduit/tests-pane/keyboard-and-outside-saves", Fixture, NULL, fixture_set_up,
+              test_keyboard, fixture_tear_down);
   g_test_add ("/conduit/tests-pane/window-action", Fixture, NULL, fixture_set_up,
               test_window_action, fixture_tear_down);
   return g_test_run ();
