@@ -34,8 +34,8 @@
  * is applied without it.
  *
  * Each queued event has one row in conduit_events, keyed by its id: the first delivery inserts
- * it (INSERT … ON CONFLICT DO NOTHING), and every delivery then locks it (SELECT … FOR UPDATE),
- * so two workers deciding about the same event take turns. An event whose run ended is not run
+ * it, and every later one locks it (INSERT … ON CONFLICT DO UPDATE, which takes the row's lock
+ * as SELECT … FOR UPDATE would), so two workers deciding about the same event take turns. An event whose run ended is not run
  * again; one whose run was cut short gets a new run, the next attempt.
  *
  * The schema is created at the first start under an advisory lock, so that several workers
@@ -53,18 +53,17 @@ enum {
   PG_INSERT_RUN,
   PG_INSERT_ITEM,
   PG_FINISH_RUN,
-  PG_EVENT_DONE,
-  PG_DELETE_STARTED,
+  PG_FINISH_EVENT_RUN,
+  PG_REPLACE_STEP,
   PG_INSERT_STEP,
   PG_START_RANGE,
   PG_END_RANGE,
   PG_CLAIM_KEY,
   PG_SET_CURSOR,
   PG_CLEAR_CURSOR,
-  PG_EVENT_INSERT,
-  PG_EVENT_LOCK,
+  PG_EVENT_CLAIM,
   PG_EVENT_INTERRUPT,
-  PG_EVENT_SET_RUN,
+  PG_INSERT_EVENT_RUN,
   PG_MARK_HANDLED,
   N_PG_STMTS
 };
@@ -79,11 +78,18 @@ static const char * const pg_statements[N_PG_STMTS] = {
   [PG_FINISH_RUN] =
     "UPDATE conduit_runs SET finished_us = $2, status = $3, items_in = $4, items_ok = $5,"
     " items_failed = $6, items_rejected = $7, error = $8 WHERE id = $1",
-  [PG_EVENT_DONE] =
-    "UPDATE conduit_events SET done = TRUE WHERE run_id = $1",
-  [PG_DELETE_STARTED] =
-    "DELETE FROM conduit_steps WHERE run_id = $1 AND node_id = $2 AND item_index = $3"
-    " AND attempt = $4 AND status = 'started'",
+  /* a run that ended: its event is done (one statement, one answer less to wait for) */
+  [PG_FINISH_EVENT_RUN] =
+    "WITH r AS (UPDATE conduit_runs SET finished_us = $2, status = $3, items_in = $4,"
+    " items_ok = $5, items_failed = $6, items_rejected = $7, error = $8 WHERE id = $1)"
+    " UPDATE conduit_events SET done = TRUE WHERE run_id = $1",
+  /* the end of an attempt replaces the "started" row written before its request left */
+  [PG_REPLACE_STEP] =
+    "WITH started AS (DELETE FROM conduit_steps WHERE run_id = $1 AND node_id = $2"
+    " AND item_index = $3 AND attempt = $4 AND status = 'started')"
+    " INSERT INTO conduit_steps (run_id, node_id, item_index, attempt, started_us, finished_us,"
+    " status, http_status, delay_ms, items_in, items_out, items_failed, error_kind, error_message)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
   [PG_INSERT_STEP] =
     "INSERT INTO conduit_steps (run_id, node_id, item_index, attempt, started_us, finished_us,"
     " status, http_status, delay_ms, items_in, items_out, items_failed, error_kind, error_message)"
@@ -106,16 +112,21 @@ static const char * const pg_statements[N_PG_STMTS] = {
     " updated_us = excluded.updated_us",
   [PG_CLEAR_CURSOR] =
     "DELETE FROM conduit_trigger_cursors WHERE flow = $1 AND trigger = $2",
-  [PG_EVENT_INSERT] =
+  /* inserts the event's row, or locks the one there (DO UPDATE takes the row's lock, as
+   * SELECT … FOR UPDATE would), and returns it: one statement */
+  [PG_EVENT_CLAIM] =
     "INSERT INTO conduit_events (event_id, flow, first_us) VALUES ($1, $2, $3)"
-    " ON CONFLICT (event_id) DO NOTHING",
-  [PG_EVENT_LOCK] =
-    "SELECT run_id, done, attempts FROM conduit_events WHERE event_id = $1 FOR UPDATE",
+    " ON CONFLICT (event_id) DO UPDATE SET first_us = conduit_events.first_us"
+    " RETURNING run_id, done, attempts",
   [PG_EVENT_INTERRUPT] =
     "UPDATE conduit_runs SET status = 'interrupted', finished_us = $2, error = $3"
     " WHERE id = $1 AND status = 'running'",
-  [PG_EVENT_SET_RUN] =
-    "UPDATE conduit_events SET run_id = $2, attempts = $3 WHERE event_id = $1",
+  /* PG_INSERT_RUN, and the event's row names the run */
+  [PG_INSERT_EVENT_RUN] =
+    "WITH r AS (INSERT INTO conduit_runs (flow, trigger_node, trigger_kind, started_us, items_in,"
+    " host, pid, event_id, attempt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id),"
+    " e AS (UPDATE conduit_events SET run_id = r.id, attempts = $9 FROM r WHERE event_id = $8)"
+    " SELECT id FROM r",
   [PG_MARK_HANDLED] =
     "UPDATE conduit_runs SET handled = TRUE WHERE id = ANY ($1::bigint[])",
 };
@@ -666,16 +677,12 @@ apply_begin_run (ConduitHistoryStore  *self,
   if (op->key != NULL)
     {
       g_autoptr(PGresult) lock = NULL;
-      Params insert = { 0 }, select = { 0 };
+      Params claim = { 0 };
 
-      param_text (&insert, op->key);
-      param_text (&insert, op->run->flow);
-      param_int (&insert, op->run->started_us);
-      if (!put_statement (self, PG_EVENT_INSERT, &insert, transient, error))
-        return FALSE;
-
-      param_text (&select, op->key);
-      if (!(lock = run_statement (self, PG_EVENT_LOCK, &select, transient, error)))
+      param_text (&claim, op->key);
+      param_text (&claim, op->run->flow);
+      param_int (&claim, op->run->started_us);
+      if (!(lock = run_statement (self, PG_EVENT_CLAIM, &claim, transient, error)))
         return FALSE;
       g_assert (PQntuples (lock) == 1);
       if (g_str_equal (PQgetvalue (lock, 0, 1), "t"))
@@ -706,7 +713,8 @@ apply_begin_run (ConduitHistoryStore  *self,
   param_text (&p, op->key);
   param_int (&p, attempt);
   g_clear_pointer (&result, PQclear);
-  if (!(result = run_statement (self, PG_INSERT_RUN, &p, transient, error)))
+  if (!(result = run_statement (self, op->key != NULL ? PG_INSERT_EVENT_RUN : PG_INSERT_RUN, &p,
+                                transient, error)))
     return FALSE;
   op->result_id = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
 
@@ -732,17 +740,6 @@ apply_begin_run (ConduitHistoryStore  *self,
       if (!put_statement (self, PG_INSERT_ITEM, &q, transient, error))
         return FALSE;
     }
-
-  if (op->key != NULL)
-    {
-      Params e = { 0 };
-
-      param_text (&e, op->key);
-      param_int (&e, op->result_id);
-      param_int (&e, attempt);
-      if (!put_statement (self, PG_EVENT_SET_RUN, &e, transient, error))
-        return FALSE;
-    }
   return TRUE;
 }
 
@@ -752,6 +749,11 @@ apply_finish_run (ConduitHistoryStore  *self,
                   gboolean             *transient,
                   GError              **error)
 {
+  /* An event whose run ended, well or not, is done; one cut short (a drain that ran out of
+   * time) runs again when it comes back. */
+  gboolean ended = run->status == CONDUIT_RUN_STATUS_SUCCEEDED ||
+                   run->status == CONDUIT_RUN_STATUS_PARTIAL ||
+                   run->status == CONDUIT_RUN_STATUS_FAILED;
   Params p = { 0 };
 
   param_int (&p, run->id);
@@ -762,21 +764,7 @@ apply_finish_run (ConduitHistoryStore  *self,
   param_int (&p, run->items_failed);
   param_int (&p, run->items_rejected);
   param_text (&p, run->error);
-  if (!put_statement (self, PG_FINISH_RUN, &p, transient, error))
-    return FALSE;
-
-  /* An event whose run ended, well or not, is done; one cut short (a drain that ran out of
-   * time) runs again when it comes back. */
-  if (run->status == CONDUIT_RUN_STATUS_SUCCEEDED || run->status == CONDUIT_RUN_STATUS_PARTIAL ||
-      run->status == CONDUIT_RUN_STATUS_FAILED)
-    {
-      Params d = { 0 };
-
-      param_int (&d, run->id);
-      if (!put_statement (self, PG_EVENT_DONE, &d, transient, error))
-        return FALSE;
-    }
-  return TRUE;
+  return put_statement (self, ended ? PG_FINISH_EVENT_RUN : PG_FINISH_RUN, &p, transient, error);
 }
 
 static gboolean
@@ -801,18 +789,6 @@ apply_step (ConduitHistoryStore  *self,
                             &p, transient, error);
     }
 
-  /* The end of an attempt replaces the "started" row written before its request left. */
-  if (step->attempt > 0 && g_strcmp0 (step->status, "started") != 0)
-    {
-      Params d = { 0 };
-
-      param_int (&d, step->run_id);
-      param_text (&d, step->node_id);
-      param_int (&d, step->item_index);
-      param_int (&d, step->attempt);
-      if (!put_statement (self, PG_DELETE_STARTED, &d, transient, error))
-        return FALSE;
-    }
   param_int (&p, step->run_id);
   param_text (&p, step->node_id);
   param_int (&p, step->item_index);
@@ -827,7 +803,10 @@ apply_step (ConduitHistoryStore  *self,
   param_int (&p, step->items_failed);
   param_text (&p, step->error_kind);
   param_text (&p, step->error_message);
-  return put_statement (self, PG_INSERT_STEP, &p, transient, error);
+  /* The end of an attempt replaces the "started" row written before its request left. */
+  return put_statement (self,
+                        step->attempt > 0 && g_strcmp0 (step->status, "started") != 0
+                        ? PG_REPLACE_STEP : PG_INSERT_STEP, &p, transient, error);
 }
 
 char *
