@@ -587,8 +587,9 @@ test_history_postgresql (void)
   step.error_message = (char *)"The server answered 500";
   step.finished_us = g_get_real_time ();
   conduit_history_store_add_step (store, &step);
+  /* quotes and backslashes survive the writer's combined INSERT (array literals) */
   conduit_history_store_add_item (store, plain, "send", "error", TRUE, 0,
-                                  "{\"seq\": 7, \"error\": \"server\"}");
+                                  "{\"seq\": 7, \"error\": \"server \\\"x\\\" \\\\ {a,b}\"}");
   {
     ConduitRunRecord run = { .id = plain, .flow = (char *)"Orders",
                              .finished_us = g_get_real_time (),
@@ -624,6 +625,8 @@ test_history_postgresql (void)
   g_assert_no_error (error);
   g_assert_cmpuint (items->len, ==, 2);
   g_assert_cmpstr (((ConduitItemRecord *)g_ptr_array_index (items, 0))->node_id, ==, "hook");
+  g_assert_cmpstr (((ConduitItemRecord *)g_ptr_array_index (items, 1))->data, ==,
+                   "{\"seq\": 7, \"error\": \"server \\\"x\\\" \\\\ {a,b}\"}");
   g_assert_true (conduit_history_store_get_cursor (store, "Orders", "poll", &cursor, &error));
   g_assert_cmpstr (cursor, ==, "42");
 
