@@ -171,7 +171,7 @@ measure() {
         for p2 in $(ps -o pid= --ppid "$pg_pid"); do targets+=("$p2"); done
       else targets+=("$p"); fi
     done
-    perf record -q -g -F 499 -o "$BENCH_PERF/$name-$perf_tag.data" \
+    perf record -q ${BENCH_PERF_ARGS:--g} -F 499 -o "$BENCH_PERF/$name-$perf_tag.data" \
       -p "$(IFS=,; echo "${targets[*]}")" 2> /dev/null &
     perf_pid=$!
   fi
