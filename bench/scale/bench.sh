@@ -116,7 +116,8 @@ succeeded() {  # succeeded DB…: succeeded runs in these histories ("pg": the P
   local total=0 db
   for db in "$@"; do
     if [ "$db" = pg ]; then total=$(( total + $(pg_succeeded) - pg_before ))
-    else total=$(( total + $(sqlite3 "$db" "SELECT COUNT(*) FROM runs WHERE status = 'succeeded'") ))
+    else
+      total=$(( total + $(sqlite3 "$db" "SELECT COUNT(*) FROM runs WHERE status = 'succeeded'") ))
     fi
   done
   echo "$total"

@@ -35,8 +35,9 @@
  *
  * Each queued event has one row in conduit_events, keyed by its id: the first delivery inserts
  * it, and every later one locks it (INSERT … ON CONFLICT DO UPDATE, which takes the row's lock
- * as SELECT … FOR UPDATE would), so two workers deciding about the same event take turns. An event whose run ended is not run
- * again; one whose run was cut short gets a new run, the next attempt.
+ * as SELECT … FOR UPDATE would), so two workers deciding about the same event take turns. An
+ * event whose run ended is not run again; one whose run was cut short gets a new run, the next
+ * attempt.
  *
  * The schema is created at the first start under an advisory lock, so that several workers
  * starting together do not trip over each other's CREATE TABLE. */
