@@ -183,3 +183,37 @@ nats_test_server_tear_down (NatsTestServer *nats)
   g_free (nats->store);
   g_free (nats->url);
 }
+
+static void
+wait_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  *(gboolean *)user_data = TRUE;
+}
+
+/**
+ * test_stop_serve:
+ * @serve: a `conduit-cli serve` process
+ * @signal_number: SIGTERM (it drains, and must exit with 0) or SIGKILL
+ *
+ * Stops @serve while the thread-default main context keeps running, so that servers of this
+ * process (a sink) go on answering the runs it drains.
+ */
+void
+test_stop_serve (GSubprocess *serve,
+                 int          signal_number)
+{
+  gboolean done = FALSE;
+
+  g_subprocess_send_signal (serve, signal_number);
+  g_subprocess_wait_async (serve, NULL, wait_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  if (signal_number == SIGTERM)
+    {
+      g_assert_true (g_subprocess_get_if_exited (serve));
+      g_assert_cmpint (g_subprocess_get_exit_status (serve), ==, 0);
+    }
+}

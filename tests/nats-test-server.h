@@ -33,5 +33,7 @@ guint    test_free_port             (void);
 gboolean test_port_answers          (guint           port);
 void     test_die_with_parent       (gpointer        user_data);
 void     test_remove_tree           (const char     *path);
+void     test_stop_serve            (GSubprocess    *serve,
+                                     int             signal_number);
 
 G_END_DECLS

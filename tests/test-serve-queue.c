@@ -126,33 +126,6 @@ readyz (const char *admin)
   return soup_message_get_status (msg);
 }
 
-static void
-wait_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
-  *(gboolean *)user_data = TRUE;
-}
-
-/* Stops serve with SIGTERM (it drains) or SIGKILL, keeping this process's sink answering. */
-static void
-stop_serve (GSubprocess *serve,
-            int          signal_number)
-{
-  gboolean done = FALSE;
-
-  g_subprocess_send_signal (serve, signal_number);
-  g_subprocess_wait_async (serve, NULL, wait_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-  if (signal_number == SIGTERM)
-    {
-      g_assert_true (g_subprocess_get_if_exited (serve));
-      g_assert_cmpint (g_subprocess_get_exit_status (serve), ==, 0);
-    }
-}
-
 static char *
 event_body (guint    index,
             gpointer user_data)
@@ -308,8 +281,8 @@ test_worker_killed (void)
   g_assert_cmpuint (g_hash_table_size (seen), ==, N_EVENTS);
   g_assert_cmpuint (stream_length (nats.url), ==, 0);
 
-  stop_serve (receiver, SIGTERM);
-  stop_serve (workers[1], SIGTERM);
+  test_stop_serve (receiver, SIGTERM);
+  test_stop_serve (workers[1], SIGTERM);
 
   /* Every acknowledged event has a succeeded run. A second one can only come from the commit
    * of a run's end on the killed worker just before its acknowledgement would have gone out;
@@ -427,8 +400,8 @@ test_dead_letter_and_nats_down (void)
   g_assert_cmpuint (burst.accepted, ==, 1);
   g_assert_cmpuint (readyz (admin), ==, 200);
 
-  stop_serve (receiver, SIGTERM);
-  stop_serve (worker, SIGTERM);
+  test_stop_serve (receiver, SIGTERM);
+  test_stop_serve (worker, SIGTERM);
 
   /* The worker wrote the dead letter into its history as a failed run, with the reason. */
   history = conduit_history_store_new (worker_db, &error);

@@ -186,33 +186,6 @@ start_serve (const char  *flow_path,
   return serve;
 }
 
-static void
-wait_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
-  *(gboolean *)user_data = TRUE;
-}
-
-/* Stops serve with SIGTERM (it drains) or SIGKILL, keeping this process's sink answering. */
-static void
-stop_serve (GSubprocess *serve,
-            int          signal_number)
-{
-  gboolean done = FALSE;
-
-  g_subprocess_send_signal (serve, signal_number);
-  g_subprocess_wait_async (serve, NULL, wait_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-  if (signal_number == SIGTERM)
-    {
-      g_assert_true (g_subprocess_get_if_exited (serve));
-      g_assert_cmpint (g_subprocess_get_exit_status (serve), ==, 0);
-    }
-}
-
 /* The sender: a burst spread over the receivers, each event with its own X-Event-Id, sent again
  * to another receiver when one does not answer 202 (a receiver killed under it), as a sender
  * with retries does. */
@@ -614,8 +587,9 @@ test_history_postgresql (void)
   step.error_message = (char *)"The server answered 500";
   step.finished_us = g_get_real_time ();
   conduit_history_store_add_step (store, &step);
+  /* quotes and backslashes survive the writer's combined INSERT (array literals) */
   conduit_history_store_add_item (store, plain, "send", "error", TRUE, 0,
-                                  "{\"seq\": 7, \"error\": \"server\"}");
+                                  "{\"seq\": 7, \"error\": \"server \\\"x\\\" \\\\ {a,b}\"}");
   {
     ConduitRunRecord run = { .id = plain, .flow = (char *)"Orders",
                              .finished_us = g_get_real_time (),
@@ -651,6 +625,8 @@ test_history_postgresql (void)
   g_assert_no_error (error);
   g_assert_cmpuint (items->len, ==, 2);
   g_assert_cmpstr (((ConduitItemRecord *)g_ptr_array_index (items, 0))->node_id, ==, "hook");
+  g_assert_cmpstr (((ConduitItemRecord *)g_ptr_array_index (items, 1))->data, ==,
+                   "{\"seq\": 7, \"error\": \"server \\\"x\\\" \\\\ {a,b}\"}");
   g_assert_true (conduit_history_store_get_cursor (store, "Orders", "poll", &cursor, &error));
   g_assert_cmpstr (cursor, ==, "42");
 
@@ -780,14 +756,14 @@ chaos_progress (Sender   *sender,
       guint victim = (guint)g_test_rand_int_range (0, N_RECEIVERS);
 
       sender->dead[victim] = TRUE;
-      stop_serve (chaos->receivers[victim], SIGKILL);
+      test_stop_serve (chaos->receivers[victim], SIGKILL);
       chaos->receivers_killed++;
     }
   else
     {
       guint victim = (guint)g_test_rand_int_range (0, N_WORKERS);
 
-      stop_serve (chaos->workers[victim], SIGKILL);
+      test_stop_serve (chaos->workers[victim], SIGKILL);
       g_object_unref (chaos->workers[victim]);
       chaos->workers[victim] = start_serve (chaos->flow_path, chaos->history, chaos->nats_url,
                                             "worker", "20", &unused);
@@ -840,10 +816,10 @@ run_burst (Chaos        *chaos,
   wait_drained (server, nats->url, 240);
   for (guint i = 0; i < N_RECEIVERS; i++)
     if (chaos->receivers[i] != NULL && !sender->dead[i])
-      stop_serve (chaos->receivers[i], SIGTERM);
+      test_stop_serve (chaos->receivers[i], SIGTERM);
   for (guint i = 0; i < N_WORKERS; i++)
     if (chaos->workers[i] != NULL)
-      stop_serve (chaos->workers[i], SIGTERM);
+      test_stop_serve (chaos->workers[i], SIGTERM);
   for (guint i = 0; i < N_RECEIVERS; i++)
     g_clear_object (&chaos->receivers[i]);
   for (guint i = 0; i < N_WORKERS; i++)
@@ -998,8 +974,8 @@ test_dead_letter (void)
   g_assert_cmpuint (fault_server_n_requests (sink, "/orders"), ==, 0);
   conduit_history_store_close (history);
 
-  stop_serve (receiver, SIGTERM);
-  stop_serve (worker, SIGTERM);
+  test_stop_serve (receiver, SIGTERM);
+  test_stop_serve (worker, SIGTERM);
   sender_clear (&sender);
   nats_test_server_tear_down (&nats);
 }

@@ -2,26 +2,36 @@
 # bench/scale/bench.sh BUILD_DIR SCRATCH_DIR — see bench/run for the output contract.
 #
 # Past one server: the same flow as bench/webhook (a webhook, a mapping, an HTTP request to a
-# local API, bench-sink) served four ways in one run, each fed the same fixed number of events
+# local API, bench-sink) served seven ways in one run, each fed the same fixed number of events
 # (BENCH_EVENTS, default 3000) by the same small client at concurrency 16:
 #
 #   serve        one `conduit-cli serve` process with its SQLite history (the baseline)
 #   nats-Nw      `serve --queue` on a private `nats-server -js`: one receiver and N = 1, 2, 3
 #                workers (`--role worker`), each worker with its own SQLite history
+#   nats-pg-Nw   the same with `--history postgresql://…`: receiver and workers share one
+#                PostgreSQL 15 started for the run by bench-scale-pg (the tests' server helper)
 #
 # A run counts as completed when the API received its request and a history recorded it as
 # succeeded. Completed runs/s is from the first event posted to the last run completed. CPU per
 # completed run is the processor time (user + system, from /proc) of every process of the
-# variant — receivers, workers, nats-server — divided by the completed runs; the client and
-# the sink are left out, being the same for all. On a machine of C cores the variants cannot go
-# beyond C × 1 s / (CPU per run): that projection is printed too, for the cores of this machine
-# and for 8.
+# variant — receivers, workers, nats-server, and for nats-pg the PostgreSQL server with all its
+# backends — divided by the completed runs; the client and the sink are left out, being the
+# same for all. On a machine of C cores the variants cannot go beyond C × 1 s / (CPU per run):
+# that projection is printed too, for the cores of this machine and for 8.
+#
+# BENCH_VARIANTS="serve nats-pg-1w" runs only those. BENCH_BASELINE_BUILD=DIR runs each variant
+# a second time, right after, with DIR's conduit-cli (another build, say main's), and prints
+# its CPU per run as the baseline of the row: a change is judged in the same run.
+# BENCH_PERF=DIR records a profile (perf record -g) of each variant's processes into DIR.
 set -euo pipefail
 build=$(cd "$1" && pwd)
 scratch=$(cd "$2" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 events=${BENCH_EVENTS:-3000}
 cli=$build/src/cli/conduit-cli
+base_cli=${BENCH_BASELINE_BUILD:+$(cd "$BENCH_BASELINE_BUILD" && pwd)/src/cli/conduit-cli}
+pg_bin=$build/bench/bench-scale-pg
+variants=${BENCH_VARIANTS:-serve nats-1w nats-2w nats-3w nats-pg-1w nats-pg-2w nats-pg-3w}
 sink_bin=$build/bench/webhook/bench-sink
 nats_bin=$(command -v nats-server || echo /usr/sbin/nats-server)
 ticks=$(getconf CLK_TCK)
@@ -31,7 +41,7 @@ log() { echo "bench/scale: $*" >&2; }
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-for tool in sqlite3 curl python3; do
+for tool in sqlite3 curl python3 psql; do
   command -v "$tool" >/dev/null || { log "$tool is not installed"; exit 1; }
 done
 [ -x "$nats_bin" ] || { log "nats-server is not installed (apt install nats-server)"; exit 1; }
@@ -68,10 +78,47 @@ cpu_ticks() {
   echo "$total"
 }
 
-succeeded() {  # succeeded DB…: succeeded runs in these histories
+# Processor time of the PostgreSQL server: the postmaster with the children it reaped, and the
+# backends, writers and checkpointer still alive.
+pg_ticks() {
+  local total children
+  total=$(sed 's/^.*) //' "/proc/$pg_pid/stat" | awk '{print $12 + $13 + $14 + $15}')
+  children=$(ps -o pid= --ppid "$pg_pid" | tr '\n' ' ')
+  # shellcheck disable=SC2086
+  [ -n "${children// /}" ] && total=$(( total + $(cpu_ticks_alive $children) ))
+  echo "$total"
+}
+
+cpu_ticks_alive() {  # like cpu_ticks, for processes that may end meanwhile
+  local total=0 pid
+  for pid in "$@"; do
+    total=$(( total + $(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null \
+                         | awk '{print $12 + $13} END {if (NR == 0) print 0}') ))
+  done
+  echo "$total"
+}
+
+ticks_of() {  # ticks_of PROC…: as cpu_ticks, "pg" standing for the PostgreSQL server
+  local total=0 p
+  for p in "$@"; do
+    if [ "$p" = pg ]; then total=$(( total + $(pg_ticks) ))
+    else total=$(( total + $(cpu_ticks "$p") )); fi
+  done
+  echo "$total"
+}
+
+pg_succeeded() {
+  psql "$pg_url" -tAc "SELECT COUNT(*) FROM conduit_runs WHERE status = 'succeeded'" 2>/dev/null \
+    || echo 0
+}
+
+succeeded() {  # succeeded DB…: succeeded runs in these histories ("pg": the PostgreSQL one)
   local total=0 db
   for db in "$@"; do
-    total=$(( total + $(sqlite3 "$db" "SELECT COUNT(*) FROM runs WHERE status = 'succeeded'") ))
+    if [ "$db" = pg ]; then total=$(( total + $(pg_succeeded) - pg_before ))
+    else
+      total=$(( total + $(sqlite3 "$db" "SELECT COUNT(*) FROM runs WHERE status = 'succeeded'") ))
+    fi
   done
   echo "$total"
 }
@@ -104,24 +151,39 @@ PY
 for _ in $(seq 1 50); do [ -s "$scratch/sink.port" ] && break; sleep 0.1; done
 sink_port=$(cat "$scratch/sink.port")
 
-declare -A rate cpu labels
+declare -A rate cpu labels base_cpu
+pg_before=0
 # measure NAME DB… — after the variant's processes ($procs) serve on $url
 measure() {
   local name=$1; shift
   local sink_before cpu_before start end cpu_after done_runs ok
   local -A each_before
   local p split=""
-  for p in "${procs[@]}"; do each_before[$p]=$(cpu_ticks "$p"); done
+  for p in "${procs[@]}"; do each_before[$p]=$(ticks_of "$p"); done
   sink_before=$(sink_count)
-  cpu_before=$(cpu_ticks "${procs[@]}")
+  [ -n "$pg_url" ] && pg_before=$(pg_succeeded)
+  cpu_before=$(ticks_of "${procs[@]}")
   start=$(date +%s.%N)
+  if [ -n "${BENCH_PERF:-}" ]; then
+    # a profile of the variant's processes (and PostgreSQL's backends) while the events run
+    local targets=() p2
+    for p in "${procs[@]}"; do
+      if [ "$p" = pg ]; then
+        for p2 in $(ps -o pid= --ppid "$pg_pid"); do targets+=("$p2"); done
+      else targets+=("$p"); fi
+    done
+    perf record -q ${BENCH_PERF_ARGS:--g} -F 499 -o "$BENCH_PERF/$name-$perf_tag.data" \
+      -p "$(IFS=,; echo "${targets[*]}")" 2> /dev/null &
+    perf_pid=$!
+  fi
   post_events "$url"
   for _ in $(seq 1 1200); do
     [ $(( $(sink_count) - sink_before )) -ge "$events" ] && [ "$(succeeded "$@")" -ge "$events" ] && break
     sleep 0.05
   done
   end=$(date +%s.%N)
-  cpu_after=$(cpu_ticks "${procs[@]}")
+  cpu_after=$(ticks_of "${procs[@]}")
+  if [ -n "${BENCH_PERF:-}" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
   ok=$(succeeded "$@")
   done_runs=$(( $(sink_count) - sink_before ))
   [ "$ok" -lt "$done_runs" ] && done_runs=$ok
@@ -131,15 +193,15 @@ measure() {
   log "  $name: $done_runs runs, ${rate[$name]} runs/s, ${cpu[$name]} µs CPU per run"
   # where the processor time went, µs per run, in the order the processes were started
   for p in "${procs[@]}"; do
-    split+=" ${labels[$p]}=$(python3 -c "print(round(($(cpu_ticks "$p") - ${each_before[$p]}) * 1e6 / $ticks / max($done_runs, 1)))")"
+    split+=" ${labels[$p]}=$(python3 -c "print(round(($(ticks_of "$p") - ${each_before[$p]}) * 1e6 / $ticks / max($done_runs, 1)))")"
   done
   log "   per process:$split"
 }
 
 stop_all() {
   local p
-  for p in "${procs[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${procs[@]}"; do wait "$p" 2>/dev/null || true; done
+  for p in "${procs[@]}"; do [ "$p" = pg ] || kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${procs[@]}"; do [ "$p" = pg ] || wait "$p" 2>/dev/null || true; done
 }
 
 flow_for() {  # flow_for PORT
@@ -148,57 +210,100 @@ flow_for() {  # flow_for PORT
   echo "$scratch/bench-$1.conduit"
 }
 
-# serve: one process, SQLite
-port=$(free_port)
-flow=$(flow_for "$port")
-"$cli" validate "$flow" >&2
-log "serve (SQLite), $events events"
-"$cli" serve "$flow" --history "$scratch/serve.db" --keep-runs 0 --keep-days 0 \
-  > "$scratch/serve.log" 2>&1 &
-procs=($!); pids+=($!); labels[$!]=serve
-wait_for_port "$port"
-url=http://127.0.0.1:$port/hooks/bench
-measure serve "$scratch/serve.db"
-stop_all
+labels[pg]=postgresql
+pg_url=
+if [[ " $variants " == *" nats-pg-"* ]]; then
+  [ -x "$pg_bin" ] || { log "bench-scale-pg is not built"; exit 1; }
+  "$pg_bin" > "$scratch/pg.out" 2> "$scratch/pg.log" & pg_helper=$!; pids+=($!)
+  for _ in $(seq 1 600); do [ "$(wc -l < "$scratch/pg.out")" -ge 2 ] && break; sleep 0.1; done
+  pg_url=$(sed -n 1p "$scratch/pg.out"); pg_pid=$(sed -n 2p "$scratch/pg.out")
+  [ -n "$pg_pid" ] || { log "PostgreSQL did not start:"; cat "$scratch/pg.log" >&2; exit 1; }
+fi
 
-# serve --queue: one receiver, N workers, a nats-server of their own
-for n in 1 2 3; do
-  name=nats-${n}w
-  log "NATS, one receiver and $n worker(s), $events events"
+# run_variant NAME CLI: start the variant's processes with CLI, measure, stop them
+run_variant() {
+  local name=$1 exe=$2 n history nats_port nats db w dbs=()
+  if [ "$name" = serve ]; then
+    log "serve (SQLite), $events events ($exe)"
+    port=$(free_port)
+    flow=$(flow_for "$port")
+    rm -f "$scratch/serve.db"*
+    "$exe" serve "$flow" --history "$scratch/serve.db" --keep-runs 0 --keep-days 0 \
+      > "$scratch/serve.log" 2>&1 &
+    procs=($!); pids+=($!); labels[$!]=serve
+    wait_for_port "$port"
+    url=http://127.0.0.1:$port/hooks/bench
+    measure serve "$scratch/serve.db"
+    stop_all
+    return
+  fi
+
+  # serve --queue: one receiver, N workers, a nats-server of their own
+  n=${name##*-}; n=${n%w}
+  log "$name: one receiver and $n worker(s), $events events ($exe)"
   nats_port=$(free_port)
+  rm -rf "$scratch/$name-js"
   "$nats_bin" -js -a 127.0.0.1 -p "$nats_port" -sd "$scratch/$name-js" > "$scratch/$name-nats.log" 2>&1 &
   procs=($!); pids+=($!); labels[$!]=nats-server
+  [[ $name == nats-pg-* ]] && procs+=(pg)
   wait_for_port "$nats_port"
   nats=nats://127.0.0.1:$nats_port
-  dbs=()
   for w in $(seq 1 "$n"); do
-    db=$scratch/$name-worker$w.db; dbs+=("$db")
-    "$cli" serve "$flow" --history "$db" --keep-runs 0 --keep-days 0 --queue "$nats" \
+    if [[ $name == nats-pg-* ]]; then history=$pg_url; dbs=(pg)
+    else db=$scratch/$name-worker$w.db; rm -f "$db"*; dbs+=("$db"); history=$db; fi
+    "$exe" serve "$flow" --history "$history" --keep-runs 0 --keep-days 0 --queue "$nats" \
       --role worker > "$scratch/$name-worker$w.log" 2>&1 &
     procs+=($!); pids+=($!); labels[$!]=worker$w
     wait_for_line "$scratch/$name-worker$w.log" "running its events from"
   done
   port=$(free_port)
   flow=$(flow_for "$port")
-  "$cli" serve "$flow" --history "$scratch/$name-receiver.db" --queue "$nats" \
-    > "$scratch/$name-receiver.log" 2>&1 &
+  if [[ $name == nats-pg-* ]]; then history=$pg_url
+  else history=$scratch/$name-receiver.db; rm -f "$history"*; fi
+  "$exe" serve "$flow" --history "$history" --queue "$nats" > "$scratch/$name-receiver.log" 2>&1 &
   procs+=($!); pids+=($!); labels[$!]=receiver
   wait_for_port "$port"
   url=http://127.0.0.1:$port/hooks/bench
   measure "$name" "${dbs[@]}"
   stop_all
+}
+
+port=$(free_port)
+flow=$(flow_for "$port")
+"$cli" validate "$flow" >&2
+for name in $variants; do
+  perf_tag=build
+  run_variant "$name" "$cli"
+  if [ -n "$base_cli" ]; then
+    # the same variant with the baseline build, its figures kept apart
+    saved_rate=${rate[$name]}; saved_cpu=${cpu[$name]}
+    perf_tag=baseline
+    run_variant "$name" "$base_cli"
+    base_cpu[$name]=${cpu[$name]}; rate[$name]=$saved_rate; cpu[$name]=$saved_cpu
+  fi
 done
 
 cores=$(nproc)
-for name in nats-1w nats-2w nats-3w; do
-  printf 'completed runs/s, %s (%s cores)\t%s\truns/s\tserve (SQLite)\t%s\thigher\n' \
-    "$name" "$cores" "${rate[$name]}" "${rate[serve]}"
-  printf 'CPU per completed run, %s\t%s\tµs\tserve (SQLite)\t%s\tlower\n' \
-    "$name" "${cpu[$name]}" "${cpu[serve]}"
+for name in $variants; do
+  [ -n "$base_cli" ] && printf 'CPU per completed run, %s\t%s\tµs\tbaseline build\t%s\tlower\n' \
+    "$name" "${cpu[$name]}" "${base_cpu[$name]}"
+  [ "$name" = serve ] && continue
+  if [[ " $variants " == *" serve "* ]]; then
+    printf 'completed runs/s, %s (%s cores)\t%s\truns/s\tserve (SQLite)\t%s\thigher\n' \
+      "$name" "$cores" "${rate[$name]}" "${rate[serve]}"
+    printf 'CPU per completed run, %s\t%s\tµs\tserve (SQLite)\t%s\tlower\n' \
+      "$name" "${cpu[$name]}" "${cpu[serve]}"
+  else
+    printf 'completed runs/s, %s (%s cores)\t%s\truns/s\t-\t-\thigher\n' "$name" "$cores" \
+      "${rate[$name]}"
+  fi
 done
-for name in serve nats-1w nats-2w nats-3w; do
+for name in $variants; do
   for c in "$cores" 8; do
     printf 'projected runs/s on %s cores, %s\t%s\truns/s\t-\t-\thigher\n' "$c" "$name" \
       "$(python3 -c "print(round($c * 1e6 / max(${cpu[$name]}, 1), 0))")"
   done
 done
+
+# PostgreSQL removes its folder on the way out
+if [ -n "$pg_url" ]; then kill -TERM "$pg_helper"; wait "$pg_helper" || true; fi

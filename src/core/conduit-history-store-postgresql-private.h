@@ -22,6 +22,11 @@ typedef struct
   char   *host;       /* this machine, for runs cut short on it */
   PGconn *writer;     /* the writer thread's */
   PGconn *reader;     /* under the store's reader_lock */
+
+  /* the writer thread's pipeline (conduit-history-store-postgresql.c) */
+  GPtrArray *sent;    /* of Op (NULL: BEGIN, COMMIT), one per statement not answered yet */
+  Op        *current; /* whose statements are being sent */
+  Op        *failed;  /* whose statement the server refused or could not run */
 } PgHistory;
 
 /* Statement parameters as text, the way libpq takes them. */

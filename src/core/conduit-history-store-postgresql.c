@@ -34,9 +34,10 @@
  * is applied without it.
  *
  * Each queued event has one row in conduit_events, keyed by its id: the first delivery inserts
- * it (INSERT … ON CONFLICT DO NOTHING), and every delivery then locks it (SELECT … FOR UPDATE),
- * so two workers deciding about the same event take turns. An event whose run ended is not run
- * again; one whose run was cut short gets a new run, the next attempt.
+ * it, and every later one locks it (INSERT … ON CONFLICT DO UPDATE, which takes the row's lock
+ * as SELECT … FOR UPDATE would), so two workers deciding about the same event take turns. An
+ * event whose run ended is not run again; one whose run was cut short gets a new run, the next
+ * attempt.
  *
  * The schema is created at the first start under an advisory lock, so that several workers
  * starting together do not trip over each other's CREATE TABLE. */
@@ -53,18 +54,17 @@ enum {
   PG_INSERT_RUN,
   PG_INSERT_ITEM,
   PG_FINISH_RUN,
-  PG_EVENT_DONE,
-  PG_DELETE_STARTED,
+  PG_FINISH_EVENT_RUN,
+  PG_REPLACE_STEP,
   PG_INSERT_STEP,
   PG_START_RANGE,
   PG_END_RANGE,
   PG_CLAIM_KEY,
   PG_SET_CURSOR,
   PG_CLEAR_CURSOR,
-  PG_EVENT_INSERT,
-  PG_EVENT_LOCK,
+  PG_EVENT_CLAIM,
   PG_EVENT_INTERRUPT,
-  PG_EVENT_SET_RUN,
+  PG_INSERT_EVENT_RUN,
   PG_MARK_HANDLED,
   N_PG_STMTS
 };
@@ -79,11 +79,18 @@ static const char * const pg_statements[N_PG_STMTS] = {
   [PG_FINISH_RUN] =
     "UPDATE conduit_runs SET finished_us = $2, status = $3, items_in = $4, items_ok = $5,"
     " items_failed = $6, items_rejected = $7, error = $8 WHERE id = $1",
-  [PG_EVENT_DONE] =
-    "UPDATE conduit_events SET done = TRUE WHERE run_id = $1",
-  [PG_DELETE_STARTED] =
-    "DELETE FROM conduit_steps WHERE run_id = $1 AND node_id = $2 AND item_index = $3"
-    " AND attempt = $4 AND status = 'started'",
+  /* a run that ended: its event is done (one statement, one answer less to wait for) */
+  [PG_FINISH_EVENT_RUN] =
+    "WITH r AS (UPDATE conduit_runs SET finished_us = $2, status = $3, items_in = $4,"
+    " items_ok = $5, items_failed = $6, items_rejected = $7, error = $8 WHERE id = $1)"
+    " UPDATE conduit_events SET done = TRUE WHERE run_id = $1",
+  /* the end of an attempt replaces the "started" row written before its request left */
+  [PG_REPLACE_STEP] =
+    "WITH started AS (DELETE FROM conduit_steps WHERE run_id = $1 AND node_id = $2"
+    " AND item_index = $3 AND attempt = $4 AND status = 'started')"
+    " INSERT INTO conduit_steps (run_id, node_id, item_index, attempt, started_us, finished_us,"
+    " status, http_status, delay_ms, items_in, items_out, items_failed, error_kind, error_message)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
   [PG_INSERT_STEP] =
     "INSERT INTO conduit_steps (run_id, node_id, item_index, attempt, started_us, finished_us,"
     " status, http_status, delay_ms, items_in, items_out, items_failed, error_kind, error_message)"
@@ -106,16 +113,21 @@ static const char * const pg_statements[N_PG_STMTS] = {
     " updated_us = excluded.updated_us",
   [PG_CLEAR_CURSOR] =
     "DELETE FROM conduit_trigger_cursors WHERE flow = $1 AND trigger = $2",
-  [PG_EVENT_INSERT] =
+  /* inserts the event's row, or locks the one there (DO UPDATE takes the row's lock, as
+   * SELECT … FOR UPDATE would), and returns it: one statement */
+  [PG_EVENT_CLAIM] =
     "INSERT INTO conduit_events (event_id, flow, first_us) VALUES ($1, $2, $3)"
-    " ON CONFLICT (event_id) DO NOTHING",
-  [PG_EVENT_LOCK] =
-    "SELECT run_id, done, attempts FROM conduit_events WHERE event_id = $1 FOR UPDATE",
+    " ON CONFLICT (event_id) DO UPDATE SET first_us = conduit_events.first_us"
+    " RETURNING run_id, done, attempts",
   [PG_EVENT_INTERRUPT] =
     "UPDATE conduit_runs SET status = 'interrupted', finished_us = $2, error = $3"
     " WHERE id = $1 AND status = 'running'",
-  [PG_EVENT_SET_RUN] =
-    "UPDATE conduit_events SET run_id = $2, attempts = $3 WHERE event_id = $1",
+  /* PG_INSERT_RUN, and the event's row names the run */
+  [PG_INSERT_EVENT_RUN] =
+    "WITH r AS (INSERT INTO conduit_runs (flow, trigger_node, trigger_kind, started_us, items_in,"
+    " host, pid, event_id, attempt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id),"
+    " e AS (UPDATE conduit_events SET run_id = r.id, attempts = $9 FROM r WHERE event_id = $8)"
+    " SELECT id FROM r",
   [PG_MARK_HANDLED] =
     "UPDATE conduit_runs SET handled = TRUE WHERE id = ANY ($1::bigint[])",
 };
@@ -341,8 +353,126 @@ prepare_statements (ConduitHistoryStore  *self,
   return TRUE;
 }
 
-/* Runs a prepared statement of the writer; %NULL with @transient set tells a lost connection
- * from a statement the server refused. */
+/* The writer talks to the server in libpq's pipeline mode: it sends a batch's statements one
+ * after the other and reads their answers when it needs one (a new run's id, an event's lock)
+ * or at the batch's COMMIT. A batch of ended runs — their steps, items and ends — is then one
+ * round trip instead of one per statement, which is most of what a run costs the server and
+ * this process (a wake-up and two system calls on each side per statement). pg->sent lists,
+ * for each statement sent and not read yet, the op it belongs to; the first answer that is an
+ * error names the op that failed (pg->failed), as running the statements one by one did. */
+
+/* Statements sent before the answers are read: bounded, as the server's answers wait in its
+ * socket's buffer meanwhile. */
+#define MAX_UNREAD 256
+
+static void
+set_result_error (ConduitHistoryStore  *self,
+                  PGresult             *result,
+                  GError              **error)
+{
+  g_autofree char *said = trimmed (PQresultErrorMessage (result));
+
+  g_set_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_FAILED,
+               _("PostgreSQL history %s: %s: %s"), self->path, _("could not write"), said);
+}
+
+/* Sends a statement of pg->current (a prepared one, or @sql without parameters). */
+static gboolean
+send_statement (ConduitHistoryStore  *self,
+                guint                 statement,
+                const char           *sql,
+                const Params         *params,
+                gboolean             *transient,
+                GError              **error)
+{
+  PgHistory *pg = pg_of (self);
+  char name[32];
+  int sent;
+
+  if (sql != NULL)
+    sent = PQsendQueryParams (pg->writer, sql, 0, NULL, NULL, NULL, NULL, 0);
+  else
+    {
+      g_snprintf (name, sizeof name, "conduit_history_%u", statement);
+      sent = PQsendQueryPrepared (pg->writer, name, params->n, params->values, NULL, NULL, 0);
+    }
+  if (!sent)
+    {
+      *transient = TRUE;
+      conduit_history_pg_set_error (self, pg->writer, _("could not write"), error);
+      return FALSE;
+    }
+  g_ptr_array_add (pg->sent, sql != NULL ? NULL : pg->current);
+  return TRUE;
+}
+
+/* Sends a sync and reads the answers to every statement sent since the last one. On the first
+ * error, pg->failed is the op it belongs to (%NULL: BEGIN or COMMIT); the statements after it
+ * were not run. @last, when given, gets the last statement's result if everything worked. */
+static gboolean
+pipeline_collect (ConduitHistoryStore  *self,
+                  PGresult            **last,
+                  gboolean             *transient,
+                  GError              **error)
+{
+  PgHistory *pg = pg_of (self);
+  guint n = pg->sent->len;
+  gboolean ok = TRUE;
+  PGresult *result;
+
+  if (n == 0)
+    return TRUE;
+  if (!PQpipelineSync (pg->writer))
+    {
+      g_ptr_array_set_size (pg->sent, 0);
+      *transient = TRUE;
+      conduit_history_pg_set_error (self, pg->writer, _("could not write"), error);
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      if ((result = PQgetResult (pg->writer)) == NULL)
+        {
+          /* the connection is gone: answers will not come */
+          g_ptr_array_set_size (pg->sent, 0);
+          if (ok)
+            {
+              *transient = TRUE;
+              conduit_history_pg_set_error (self, pg->writer, _("could not write"), error);
+            }
+          return FALSE;
+        }
+      if (ok && PQresultStatus (result) == PGRES_FATAL_ERROR)
+        {
+          ok = FALSE;
+          *transient = is_transient (pg->writer, result);
+          set_result_error (self, result, error);
+          pg->failed = g_ptr_array_index (pg->sent, i);
+        }
+      if (ok && i == n - 1 && last != NULL)
+        *last = result;
+      else
+        PQclear (result);
+      /* each statement's answers end with a NULL */
+      PQclear (PQgetResult (pg->writer));
+    }
+  g_ptr_array_set_size (pg->sent, 0);
+  /* the sync's own answer */
+  result = PQgetResult (pg->writer);
+  if (ok && PQresultStatus (result) != PGRES_PIPELINE_SYNC)
+    {
+      ok = FALSE;
+      *transient = TRUE;
+      conduit_history_pg_set_error (self, pg->writer, _("could not write"), error);
+      g_clear_pointer (last, PQclear);
+    }
+  PQclear (result);
+  return ok;
+}
+
+/* Runs a prepared statement of the writer whose result is needed: it goes out with the ones
+ * sent before it, and all are read. %NULL with @transient set tells a lost connection from a
+ * statement the server refused. */
 static PGresult *
 run_statement (ConduitHistoryStore  *self,
                guint                 statement,
@@ -350,21 +480,28 @@ run_statement (ConduitHistoryStore  *self,
                gboolean             *transient,
                GError              **error)
 {
+  PGresult *result = NULL;
+
+  if (!send_statement (self, statement, NULL, params, transient, error) ||
+      !pipeline_collect (self, &result, transient, error))
+    return NULL;
+  return result;
+}
+
+/* Sends a prepared statement of the writer whose result is not needed: whether it worked is
+ * known by the time the batch commits. */
+static gboolean
+put_statement (ConduitHistoryStore  *self,
+               guint                 statement,
+               const Params         *params,
+               gboolean             *transient,
+               GError              **error)
+{
   PgHistory *pg = pg_of (self);
-  char name[32];
-  PGresult *result;
-  ExecStatusType status;
 
-  g_snprintf (name, sizeof name, "conduit_history_%u", statement);
-  result = PQexecPrepared (pg->writer, name, params->n, params->values, NULL, NULL, 0);
-  status = PQresultStatus (result);
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
-    return result;
-
-  *transient = is_transient (pg->writer, result);
-  conduit_history_pg_set_error (self, pg->writer, _("could not write"), error);
-  PQclear (result);
-  return NULL;
+  if (!send_statement (self, statement, NULL, params, transient, error))
+    return FALSE;
+  return pg->sent->len < MAX_UNREAD || pipeline_collect (self, NULL, transient, error);
 }
 
 /* Schema */
@@ -541,17 +678,12 @@ apply_begin_run (ConduitHistoryStore  *self,
   if (op->key != NULL)
     {
       g_autoptr(PGresult) lock = NULL;
-      Params insert = { 0 }, select = { 0 };
+      Params claim = { 0 };
 
-      param_text (&insert, op->key);
-      param_text (&insert, op->run->flow);
-      param_int (&insert, op->run->started_us);
-      g_clear_pointer (&result, PQclear);
-      if (!(result = run_statement (self, PG_EVENT_INSERT, &insert, transient, error)))
-        return FALSE;
-
-      param_text (&select, op->key);
-      if (!(lock = run_statement (self, PG_EVENT_LOCK, &select, transient, error)))
+      param_text (&claim, op->key);
+      param_text (&claim, op->run->flow);
+      param_int (&claim, op->run->started_us);
+      if (!(lock = run_statement (self, PG_EVENT_CLAIM, &claim, transient, error)))
         return FALSE;
       g_assert (PQntuples (lock) == 1);
       if (g_str_equal (PQgetvalue (lock, 0, 1), "t"))
@@ -559,7 +691,6 @@ apply_begin_run (ConduitHistoryStore  *self,
       attempt = g_ascii_strtoll (PQgetvalue (lock, 0, 2), NULL, 10) + 1;
       if (!PQgetisnull (lock, 0, 0))
         {
-          g_autoptr(PGresult) interrupted = NULL;
           g_autofree char *why = g_strdup_printf (_("The worker running it stopped answering; "
                                                     "the event ran again (attempt %"
                                                     G_GINT64_FORMAT ")"), attempt);
@@ -568,7 +699,7 @@ apply_begin_run (ConduitHistoryStore  *self,
           param_text (&old, PQgetvalue (lock, 0, 0));
           param_int (&old, g_get_real_time ());
           param_text (&old, why);
-          if (!(interrupted = run_statement (self, PG_EVENT_INTERRUPT, &old, transient, error)))
+          if (!put_statement (self, PG_EVENT_INTERRUPT, &old, transient, error))
             return FALSE;
         }
     }
@@ -583,7 +714,8 @@ apply_begin_run (ConduitHistoryStore  *self,
   param_text (&p, op->key);
   param_int (&p, attempt);
   g_clear_pointer (&result, PQclear);
-  if (!(result = run_statement (self, PG_INSERT_RUN, &p, transient, error)))
+  if (!(result = run_statement (self, op->key != NULL ? PG_INSERT_EVENT_RUN : PG_INSERT_RUN, &p,
+                                transient, error)))
     return FALSE;
   op->result_id = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
 
@@ -593,7 +725,6 @@ apply_begin_run (ConduitHistoryStore  *self,
       gsize size = strlen (text);
       gsize keep = size;
       g_autofree char *kept = NULL;
-      g_autoptr(PGresult) item = NULL;
       Params q = { 0 };
 
       if (keep > self->max_item_bytes)
@@ -607,19 +738,7 @@ apply_begin_run (ConduitHistoryStore  *self,
       param_text (&q, kept);
       param_int (&q, size);
       param_bool (&q, keep < size);
-      if (!(item = run_statement (self, PG_INSERT_ITEM, &q, transient, error)))
-        return FALSE;
-    }
-
-  if (op->key != NULL)
-    {
-      g_autoptr(PGresult) set = NULL;
-      Params e = { 0 };
-
-      param_text (&e, op->key);
-      param_int (&e, op->result_id);
-      param_int (&e, attempt);
-      if (!(set = run_statement (self, PG_EVENT_SET_RUN, &e, transient, error)))
+      if (!put_statement (self, PG_INSERT_ITEM, &q, transient, error))
         return FALSE;
     }
   return TRUE;
@@ -631,7 +750,11 @@ apply_finish_run (ConduitHistoryStore  *self,
                   gboolean             *transient,
                   GError              **error)
 {
-  g_autoptr(PGresult) result = NULL;
+  /* An event whose run ended, well or not, is done; one cut short (a drain that ran out of
+   * time) runs again when it comes back. */
+  gboolean ended = run->status == CONDUIT_RUN_STATUS_SUCCEEDED ||
+                   run->status == CONDUIT_RUN_STATUS_PARTIAL ||
+                   run->status == CONDUIT_RUN_STATUS_FAILED;
   Params p = { 0 };
 
   param_int (&p, run->id);
@@ -642,22 +765,7 @@ apply_finish_run (ConduitHistoryStore  *self,
   param_int (&p, run->items_failed);
   param_int (&p, run->items_rejected);
   param_text (&p, run->error);
-  if (!(result = run_statement (self, PG_FINISH_RUN, &p, transient, error)))
-    return FALSE;
-
-  /* An event whose run ended, well or not, is done; one cut short (a drain that ran out of
-   * time) runs again when it comes back. */
-  if (run->status == CONDUIT_RUN_STATUS_SUCCEEDED || run->status == CONDUIT_RUN_STATUS_PARTIAL ||
-      run->status == CONDUIT_RUN_STATUS_FAILED)
-    {
-      g_autoptr(PGresult) done = NULL;
-      Params d = { 0 };
-
-      param_int (&d, run->id);
-      if (!(done = run_statement (self, PG_EVENT_DONE, &d, transient, error)))
-        return FALSE;
-    }
-  return TRUE;
+  return put_statement (self, ended ? PG_FINISH_EVENT_RUN : PG_FINISH_RUN, &p, transient, error);
 }
 
 static gboolean
@@ -667,7 +775,6 @@ apply_step (ConduitHistoryStore  *self,
             GError              **error)
 {
   const ConduitStepRecord *step = op->step;
-  g_autoptr(PGresult) result = NULL;
   Params p = { 0 };
 
   if (op->type == OP_START_RANGE || op->type == OP_END_RANGE)
@@ -679,24 +786,10 @@ apply_step (ConduitHistoryStore  *self,
       param_int (&p, op->type == OP_START_RANGE ? step->started_us : step->finished_us);
       param_text (&p, step->status);
       param_int (&p, op->n_range);
-      result = run_statement (self, op->type == OP_START_RANGE ? PG_START_RANGE : PG_END_RANGE,
-                              &p, transient, error);
-      return result != NULL;
+      return put_statement (self, op->type == OP_START_RANGE ? PG_START_RANGE : PG_END_RANGE,
+                            &p, transient, error);
     }
 
-  /* The end of an attempt replaces the "started" row written before its request left. */
-  if (step->attempt > 0 && g_strcmp0 (step->status, "started") != 0)
-    {
-      Params d = { 0 };
-
-      param_int (&d, step->run_id);
-      param_text (&d, step->node_id);
-      param_int (&d, step->item_index);
-      param_int (&d, step->attempt);
-      if (!(result = run_statement (self, PG_DELETE_STARTED, &d, transient, error)))
-        return FALSE;
-      g_clear_pointer (&result, PQclear);
-    }
   param_int (&p, step->run_id);
   param_text (&p, step->node_id);
   param_int (&p, step->item_index);
@@ -711,8 +804,10 @@ apply_step (ConduitHistoryStore  *self,
   param_int (&p, step->items_failed);
   param_text (&p, step->error_kind);
   param_text (&p, step->error_message);
-  result = run_statement (self, PG_INSERT_STEP, &p, transient, error);
-  return result != NULL;
+  /* The end of an attempt replaces the "started" row written before its request left. */
+  return put_statement (self,
+                        step->attempt > 0 && g_strcmp0 (step->status, "started") != 0
+                        ? PG_REPLACE_STEP : PG_INSERT_STEP, &p, transient, error);
 }
 
 char *
@@ -808,8 +903,7 @@ apply_op (ConduitHistoryStore  *self,
       param_text (&p, op->item->data);
       param_int (&p, op->item->size);
       param_bool (&p, op->item->truncated);
-      result = run_statement (self, PG_INSERT_ITEM, &p, transient, error);
-      return result != NULL;
+      return put_statement (self, PG_INSERT_ITEM, &p, transient, error);
 
     case OP_CLAIM_KEY:
       param_text (&p, op->scope);
@@ -829,21 +923,31 @@ apply_op (ConduitHistoryStore  *self,
           param_text (&p, op->value);
           param_int (&p, op->now_us);
         }
-      result = run_statement (self, op->value != NULL ? PG_SET_CURSOR : PG_CLEAR_CURSOR, &p,
-                              transient, error);
-      return result != NULL;
+      return put_statement (self, op->value != NULL ? PG_SET_CURSOR : PG_CLEAR_CURSOR, &p,
+                            transient, error);
 
     case OP_MARK_HANDLED:
       {
         g_autofree char *ids = conduit_history_pg_ids_array (op->ids);
 
         param_text (&p, ids);
-        result = run_statement (self, PG_MARK_HANDLED, &p, transient, error);
-        return result != NULL;
+        return put_statement (self, PG_MARK_HANDLED, &p, transient, error);
       }
 
     case OP_PRUNE:
-      return apply_prune (self, op, transient, error);
+      /* its statements are not prepared ones: outside the pipeline, after what was sent */
+      if (!pipeline_collect (self, NULL, transient, error))
+        return FALSE;
+      PQexitPipelineMode (pg_of (self)->writer);
+      if (!apply_prune (self, op, transient, error))
+        return FALSE;
+      if (!PQenterPipelineMode (pg_of (self)->writer))
+        {
+          *transient = TRUE;
+          conduit_history_pg_set_error (self, pg_of (self)->writer, _("could not write"), error);
+          return FALSE;
+        }
+      return TRUE;
 
     case OP_BEGIN_POLLED_RUN:
     case OP_MARK_SEEN:
@@ -874,6 +978,26 @@ set_write_problem (ConduitHistoryStore *self,
   g_mutex_unlock (&self->problem_lock);
 }
 
+/* Leaves the pipeline with nothing unanswered, and ends the failed transaction. */
+static void
+pipeline_abandon (ConduitHistoryStore *self)
+{
+  PgHistory *pg = pg_of (self);
+  g_autoptr(GError) ignored = NULL;
+  gboolean transient;
+
+  if (pg->writer == NULL || PQstatus (pg->writer) != CONNECTION_OK)
+    {
+      g_ptr_array_set_size (pg->sent, 0);
+      return;
+    }
+  pipeline_collect (self, NULL, &transient, &ignored);
+  if (PQexitPipelineMode (pg->writer))
+    PQclear (PQexec (pg->writer, "ROLLBACK"));
+  else
+    g_clear_pointer (&pg->writer, PQfinish);
+}
+
 /* Applies @batch in one transaction, again and again until it commits: ops the server refuses
  * for what they are get their error and are left out of the next try; a lost connection is
  * made anew after a growing pause. Only once the process stops does it give up, after
@@ -902,19 +1026,36 @@ apply_batch (ConduitHistoryStore *self,
             g_clear_pointer (&pg->writer, PQfinish);
         }
 
-      if (pg->writer != NULL && exec_sql (self, pg->writer, "BEGIN", &error))
+      g_ptr_array_set_size (pg->sent, 0);
+      pg->current = pg->failed = NULL;
+      if (pg->writer != NULL && !PQenterPipelineMode (pg->writer))
+        conduit_history_pg_set_error (self, pg->writer, _("a statement failed"), &error);
+      else if (pg->writer != NULL &&
+               send_statement (self, 0, "BEGIN", NULL, &transient, &error))
         {
-          for (guint i = 0; i < batch->len && !refused; i++)
+          for (guint i = 0; i < batch->len + 1 && !refused; i++)
             {
-              Op *op = g_ptr_array_index (batch, i);
+              Op *op = i < batch->len ? g_ptr_array_index (batch, i) : NULL;
               g_autoptr(GError) op_error = NULL;
+              gboolean applied;
 
-              if (op->error != NULL)
+              if (op != NULL && op->error != NULL)
                 continue;
               transient = TRUE;
-              if (apply_op (self, op, &transient, &op_error))
+              pg->current = op;
+              pg->failed = NULL;
+              /* after the last op: COMMIT, and every answer not read yet */
+              if (op != NULL)
+                applied = apply_op (self, op, &transient, &op_error);
+              else
+                applied = send_statement (self, 0, "COMMIT", NULL, &transient, &op_error) &&
+                          pipeline_collect (self, NULL, &transient, &op_error);
+              if (applied)
                 continue;
-              if (transient)
+              /* the op whose statement failed may be one sent before */
+              if (pg->failed != NULL)
+                op = pg->failed;
+              if (transient || op == NULL)
                 {
                   g_propagate_error (&error, g_steal_pointer (&op_error));
                   break;
@@ -927,10 +1068,10 @@ apply_batch (ConduitHistoryStore *self,
             }
           if (refused)
             {
-              PQclear (PQexec (pg->writer, "ROLLBACK"));
+              pipeline_abandon (self);
               continue;
             }
-          if (error == NULL && exec_sql (self, pg->writer, "COMMIT", &error))
+          if (error == NULL && PQexitPipelineMode (pg->writer))
             {
               if (n_failures > 0)
                 g_message ("Run history %s: writing again after %u failed tries", self->path,
@@ -938,8 +1079,9 @@ apply_batch (ConduitHistoryStore *self,
               set_write_problem (self, NULL);
               return;
             }
-          if (pg->writer != NULL && PQstatus (pg->writer) == CONNECTION_OK)
-            PQclear (PQexec (pg->writer, "ROLLBACK"));
+          if (error == NULL)
+            conduit_history_pg_set_error (self, pg->writer, _("a statement failed"), &error);
+          pipeline_abandon (self);
         }
 
       g_assert (error != NULL);
@@ -1047,6 +1189,7 @@ pg_free (gpointer data)
     memset (pg->url, 0, strlen (pg->url));
   g_free (pg->url);
   g_free (pg->host);
+  g_clear_pointer (&pg->sent, g_ptr_array_unref);
   g_free (pg);
 }
 
@@ -1103,6 +1246,7 @@ conduit_history_postgresql_open (ConduitHistoryStore  *self,
 
   pg->url = g_strdup (url);
   pg->host = g_strdup (g_get_host_name ());
+  pg->sent = g_ptr_array_new ();
   self->backend = &postgresql_backend;
   self->backend_data = pg;
   self->read_only = read_only;

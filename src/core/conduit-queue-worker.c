@@ -45,6 +45,8 @@ struct _ConduitQueueWorker
   GPtrArray     *active;        /* of Job */
   guint          in_progress_id;
   guint          ack_wait_s;
+  GPtrArray     *ended;         /* of Job: run ended, waiting for the next flush */
+  gboolean       flushing;
   guint64        n_dead;
   guint64        n_already_ran;
 };
@@ -69,6 +71,7 @@ conduit_queue_worker_dispose (GObject *object)
   g_clear_object (&self->runner);
   g_clear_pointer (&self->flows, g_hash_table_unref);
   g_clear_pointer (&self->active, g_ptr_array_unref);
+  g_clear_pointer (&self->ended, g_ptr_array_unref);
 
   G_OBJECT_CLASS (conduit_queue_worker_parent_class)->dispose (object);
 }
@@ -84,6 +87,7 @@ conduit_queue_worker_init (ConduitQueueWorker *self)
 {
   self->flows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->active = g_ptr_array_new ();
+  self->ended = g_ptr_array_new ();
 }
 
 /**
@@ -151,28 +155,42 @@ job_nak (Job *job)
   conduit_queue_delivery_nak (g_steal_pointer (&job->delivery), delay_ms);
 }
 
-static void
-acked_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+typedef struct
 {
-  g_autoptr(GError) error = NULL;
+  GPtrArray           *jobs;      /* of Job, whose runs' ends this flush commits */
+  ConduitHistoryStore *history;
+} Flush;
 
-  /* The run's end is in the history; NATS gives the event again, and it runs again. */
-  if (!conduit_queue_delivery_ack_finish (result, &error))
-    g_warning ("%s", error->message);
+static void
+flush_free (Flush *flush)
+{
+  g_ptr_array_unref (flush->jobs);
+  g_object_unref (flush->history);
+  g_free (flush);
 }
+
+static void flush_ended (ConduitQueueWorker *self);
 
 static void
 flushed_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  Job *job = user_data;
+  Flush *flush = g_task_get_task_data (G_TASK (result));
+  GPtrArray *jobs = flush->jobs;
+  ConduitQueueWorker *self = CONDUIT_QUEUE_WORKER (object);
 
-  /* Committed (or the history gave up, at a stop): nothing of the run is left to wait for. */
-  conduit_queue_delivery_ack_async (g_steal_pointer (&job->delivery), NULL, acked_cb, NULL);
-  job_free (job);
+  /* Committed (or the history gave up, at a stop): nothing of these runs is left to wait for. */
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      Job *job = g_ptr_array_index (jobs, i);
+
+      conduit_queue_delivery_ack (g_steal_pointer (&job->delivery));
+      job_free (job);
+    }
+  self->flushing = FALSE;
+  if (self->ended->len > 0)
+    flush_ended (self);
 }
 
 static void
@@ -181,10 +199,29 @@ flush_thread (GTask        *task,
               gpointer      task_data,
               GCancellable *cancellable)
 {
-  ConduitHistoryStore *history = task_data;
+  Flush *flush = task_data;
 
-  conduit_history_store_flush (history, NULL);
+  conduit_history_store_flush (flush->history, NULL);
   g_task_return_boolean (task, TRUE);
+}
+
+/* One flush for all the runs that ended since the last one began: a flush commits everything
+ * written before it, so under load one commit and one thread hop serve many events. */
+static void
+flush_ended (ConduitQueueWorker *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Flush *flush = g_new0 (Flush, 1);
+
+  g_assert (!self->flushing);
+  flush->jobs = g_steal_pointer (&self->ended);
+  flush->history = g_object_ref (conduit_runner_get_history (self->runner));
+  self->ended = g_ptr_array_new ();
+  task = g_task_new (self, NULL, flushed_cb, NULL);
+  g_task_set_source_tag (task, flush_ended);
+  g_task_set_task_data (task, flush, (GDestroyNotify)flush_free);
+  self->flushing = TRUE;
+  g_task_run_in_thread (task, flush_thread);
 }
 
 /* The run's end is committed before the ack, and that can take a while (a PostgreSQL history
@@ -193,18 +230,17 @@ flush_thread (GTask        *task,
 static void
 flush_then_ack (Job *job)
 {
-  ConduitHistoryStore *history = conduit_runner_get_history (job->worker->runner);
-  g_autoptr(GTask) task = NULL;
+  ConduitQueueWorker *self = job->worker;
 
-  if (history == NULL)
+  if (conduit_runner_get_history (self->runner) == NULL)
     {
-      flushed_cb (NULL, NULL, job);
+      conduit_queue_delivery_ack (g_steal_pointer (&job->delivery));
+      job_free (job);
       return;
     }
-  task = g_task_new (NULL, NULL, flushed_cb, job);
-  g_task_set_source_tag (task, flush_then_ack);
-  g_task_set_task_data (task, g_object_ref (history), g_object_unref);
-  g_task_run_in_thread (task, flush_thread);
+  g_ptr_array_add (self->ended, job);
+  if (!self->flushing)
+    flush_ended (self);
 }
 
 static void
@@ -252,7 +288,7 @@ recorded_cb (GObject      *object,
       g_debug ("The event %s already ran; acknowledged without running",
                conduit_queue_delivery_get_event_id (job->delivery));
       job->worker->n_already_ran++;
-      conduit_queue_delivery_ack_async (g_steal_pointer (&job->delivery), NULL, acked_cb, NULL);
+      conduit_queue_delivery_ack (g_steal_pointer (&job->delivery));
       job_free (job);
       return;
     }

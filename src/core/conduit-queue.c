@@ -41,6 +41,9 @@ struct _ConduitQueue
   char              *url;
   natsConnection    *connection;
   jsCtx             *js;
+  jsCtx             *js_async;     /* publishes events, answered in publish_acked_cb() */
+  GMutex             publish_mutex;
+  GHashTable        *publishing;   /* natsMsg → GTask, until the stream answers */
 
   /* The consumer */
   GMainContext      *context;
@@ -50,6 +53,7 @@ struct _ConduitQueue
   GMutex             mutex;
   GCond              cond;
   guint              n_in_flight;
+  guint              fetch_at;     /* free places that make the fetcher fetch again */
   gboolean           stopping;
   ConduitQueueConsumerOptions options;
   ConduitQueueDeliveryFunc deliver;
@@ -69,6 +73,12 @@ struct _ConduitQueueDelivery
 G_DEFINE_QUARK (conduit-queue-error-quark, conduit_queue_error)
 
 G_DEFINE_FINAL_TYPE (ConduitQueue, conduit_queue, G_TYPE_OBJECT)
+
+static void publish_acked_cb (jsCtx       *js,
+                              natsMsg     *msg,
+                              jsPubAck    *ack,
+                              jsPubAckErr *ack_error,
+                              void        *closure);
 
 /* libnats keeps global state (its threads, its timers): opened once for the process. */
 static gpointer
@@ -95,12 +105,35 @@ conduit_queue_dispose (GObject *object)
   ConduitQueue *self = (ConduitQueue *)object;
 
   conduit_queue_stop_consuming (self);
-  g_clear_pointer (&self->js, jsCtx_Destroy);
   if (self->connection != NULL)
     {
+      /* Acknowledgements are written without waiting: make sure they left before closing. */
+      if (natsConnection_Status (self->connection) == NATS_CONN_STATUS_CONNECTED)
+        natsConnection_FlushTimeout (self->connection, 2000);
       natsConnection_Close (self->connection);
-      g_clear_pointer (&self->connection, natsConnection_Destroy);
     }
+  /* Publishes the stream never answered (each is answered within its MaxWait, unless the
+   * connection closed first): they fail. */
+  if (self->publishing != NULL)
+    {
+      g_autoptr(GHashTable) left = NULL;
+      GHashTableIter iter;
+      gpointer msg, task;
+
+      g_mutex_lock (&self->publish_mutex);
+      left = g_steal_pointer (&self->publishing);
+      g_mutex_unlock (&self->publish_mutex);
+      g_hash_table_iter_init (&iter, left);
+      while (g_hash_table_iter_next (&iter, &msg, &task))
+        {
+          g_task_return_new_error (task, CONDUIT_QUEUE_ERROR, CONDUIT_QUEUE_ERROR_PUBLISH,
+                                   _("the connection to the NATS server %s closed"), self->url);
+          g_object_unref (task);
+        }
+    }
+  g_clear_pointer (&self->js_async, jsCtx_Destroy);
+  g_clear_pointer (&self->js, jsCtx_Destroy);
+  g_clear_pointer (&self->connection, natsConnection_Destroy);
 
   G_OBJECT_CLASS (conduit_queue_parent_class)->dispose (object);
 }
@@ -111,6 +144,7 @@ conduit_queue_finalize (GObject *object)
   ConduitQueue *self = (ConduitQueue *)object;
 
   g_free (self->url);
+  g_mutex_clear (&self->publish_mutex);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
 
@@ -130,7 +164,9 @@ static void
 conduit_queue_init (ConduitQueue *self)
 {
   g_mutex_init (&self->mutex);
+  g_mutex_init (&self->publish_mutex);
   g_cond_init (&self->cond);
+  self->publishing = g_hash_table_new (NULL, NULL);
 }
 
 /* Makes @name (or checks it is there) with the settings the queue relies on. */
@@ -235,6 +271,15 @@ conduit_queue_new (const char  *url,
     }
 
   status = natsConnection_JetStream (&self->js, self->connection, NULL);
+  if (status == NATS_OK)
+    {
+      jsOptions js_options;
+
+      jsOptions_Init (&js_options);
+      js_options.PublishAsync.AckHandler = publish_acked_cb;
+      js_options.PublishAsync.AckHandlerClosure = self;
+      status = natsConnection_JetStream (&self->js_async, self->connection, &js_options);
+    }
   if (status != NATS_OK)
     {
       set_nats_error (error, CONDUIT_QUEUE_ERROR_CONNECT, _("cannot use JetStream"), status);
@@ -278,63 +323,36 @@ conduit_queue_dup_problem (ConduitQueue *self)
   return g_strdup_printf (_("the NATS server %s is unreachable; reconnecting"), self->url);
 }
 
-typedef struct
-{
-  char   *event_id;
-  GBytes *payload;
-} Publish;
-
+/* The stream answered a publish, or libnats gave up waiting (MaxWait) or could not send it.
+ * In a libnats thread: g_task_return_*() calls back in the task's own main context. */
 static void
-publish_free (Publish *publish)
+publish_acked_cb (jsCtx       *js,
+                  natsMsg     *msg,
+                  jsPubAck    *ack,
+                  jsPubAckErr *ack_error,
+                  void        *closure)
 {
-  g_free (publish->event_id);
-  g_bytes_unref (publish->payload);
-  g_free (publish);
-}
+  ConduitQueue *self = closure;
+  GTask *task = NULL;
 
-static void
-publish_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  ConduitQueue *self = source_object;
-  Publish *publish = task_data;
-  jsPubOptions options;
-  jsPubAck *ack = NULL;
-  jsErrCode code = 0;
-  natsMsg *msg = NULL;
-  gsize size;
-  const char *data = g_bytes_get_data (publish->payload, &size);
-  natsStatus status;
-  GError *error = NULL;
-
-  if (natsConnection_Status (self->connection) != NATS_CONN_STATUS_CONNECTED)
-    {
-      g_task_return_new_error (task, CONDUIT_QUEUE_ERROR, CONDUIT_QUEUE_ERROR_PUBLISH,
-                               _("the NATS server %s is unreachable"), self->url);
-      return;
-    }
-
-  jsPubOptions_Init (&options);
-  options.MsgId = publish->event_id;
-  options.ExpectStream = CONDUIT_QUEUE_STREAM;
-  options.MaxWait = 5000;
-  status = natsMsg_Create (&msg, CONDUIT_QUEUE_SUBJECT, NULL, data, (int)size);
-  if (status == NATS_OK)
-    status = js_PublishMsg (&ack, self->js, msg, &options, &code);
+  g_mutex_lock (&self->publish_mutex);
+  if (self->publishing != NULL)
+    g_hash_table_steal_extended (self->publishing, msg, NULL, (gpointer *)&task);
+  g_mutex_unlock (&self->publish_mutex);
   natsMsg_Destroy (msg);
-  if (status != NATS_OK)
-    {
-      set_nats_error (&error, CONDUIT_QUEUE_ERROR_PUBLISH,
-                      _("the event stream did not take the event"), status);
-      g_task_return_error (task, error);
-      return;
-    }
+  if (task == NULL)
+    return;
 
-  /* 2: the stream had it already */
-  g_task_return_int (task, ack->Duplicate ? 2 : 1);
-  jsPubAck_Destroy (ack);
+  if (ack != NULL)
+    /* 2: the stream had it already */
+    g_task_return_int (task, ack->Duplicate ? 2 : 1);
+  else
+    g_task_return_new_error (task, CONDUIT_QUEUE_ERROR, CONDUIT_QUEUE_ERROR_PUBLISH, "%s: %s",
+                             _("the event stream did not take the event"),
+                             ack_error != NULL && ack_error->ErrText != NULL
+                             ? ack_error->ErrText
+                             : natsStatus_GetText (ack_error != NULL ? ack_error->Err : NATS_ERR));
+  g_object_unref (task);
 }
 
 /**
@@ -358,7 +376,11 @@ conduit_queue_publish_async (ConduitQueue        *self,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  Publish *publish;
+  jsPubOptions options;
+  natsMsg *msg = NULL;
+  gsize size;
+  const char *data;
+  natsStatus status;
 
   g_return_if_fail (CONDUIT_IS_QUEUE (self));
   g_return_if_fail (event_id != NULL);
@@ -366,11 +388,46 @@ conduit_queue_publish_async (ConduitQueue        *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, conduit_queue_publish_async);
-  publish = g_new0 (Publish, 1);
-  publish->event_id = g_strdup (event_id);
-  publish->payload = g_bytes_ref (payload);
-  g_task_set_task_data (task, publish, (GDestroyNotify)publish_free);
-  g_task_run_in_thread (task, publish_thread);
+  if (natsConnection_Status (self->connection) != NATS_CONN_STATUS_CONNECTED)
+    {
+      g_task_return_new_error (task, CONDUIT_QUEUE_ERROR, CONDUIT_QUEUE_ERROR_PUBLISH,
+                               _("the NATS server %s is unreachable"), self->url);
+      return;
+    }
+
+  /* Published without a thread of its own or a wait: the stream's answer comes to
+   * publish_acked_cb(), and only then is the task done (the webhook answers 202). */
+  jsPubOptions_Init (&options);
+  options.MsgId = event_id;
+  options.ExpectStream = CONDUIT_QUEUE_STREAM;
+  options.MaxWait = 5000;
+  data = g_bytes_get_data (payload, &size);
+  status = natsMsg_Create (&msg, CONDUIT_QUEUE_SUBJECT, NULL, data, (int)size);
+  if (status == NATS_OK)
+    {
+      natsMsg *sent = msg;
+
+      g_mutex_lock (&self->publish_mutex);
+      g_hash_table_insert (self->publishing, sent, g_object_ref (task));
+      g_mutex_unlock (&self->publish_mutex);
+      status = js_PublishMsgAsync (self->js_async, &msg, &options);
+      if (status != NATS_OK)
+        {
+          g_mutex_lock (&self->publish_mutex);
+          g_hash_table_remove (self->publishing, sent);
+          g_mutex_unlock (&self->publish_mutex);
+          g_object_unref (task);
+        }
+    }
+  natsMsg_Destroy (msg);
+  if (status != NATS_OK)
+    {
+      GError *error = NULL;
+
+      set_nats_error (&error, CONDUIT_QUEUE_ERROR_PUBLISH,
+                      _("the event stream did not take the event"), status);
+      g_task_return_error (task, error);
+    }
 }
 
 /**
@@ -407,7 +464,11 @@ delivery_release (ConduitQueue *self)
 {
   g_mutex_lock (&self->mutex);
   self->n_in_flight--;
-  g_cond_broadcast (&self->cond);
+  /* the fetcher waits for this many free places, or none taken */
+  if (self->n_in_flight == 0 ||
+      self->options.max_in_flight - MIN (self->n_in_flight, self->options.max_in_flight) ==
+      self->fetch_at)
+    g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->mutex);
 }
 
@@ -493,74 +554,27 @@ conduit_queue_delivery_nak (ConduitQueueDelivery *delivery,
   conduit_queue_delivery_free (delivery);
 }
 
-static void
-ack_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
-{
-  ConduitQueueDelivery *delivery = task_data;
-  ConduitHistoryStore *history = g_object_get_data (G_OBJECT (task), "conduit-history");
-  GError *error = NULL;
-  jsErrCode code = 0;
-  natsStatus status;
-
-  /* The run's end must be on disk before NATS forgets the message. */
-  if (history != NULL && !conduit_history_store_flush (history, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  status = natsMsg_AckSync (delivery->msg, NULL, &code);
-  if (status != NATS_OK)
-    {
-      set_nats_error (&error, CONDUIT_QUEUE_ERROR_PUBLISH,
-                      _("NATS did not take the acknowledgement (the event will run again)"),
-                      status);
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
 /**
- * conduit_queue_delivery_ack_async:
+ * conduit_queue_delivery_ack:
  * @delivery: a delivery (consumed)
- * @history: (nullable): a history whose pending writes are committed first
- * @callback: called once NATS took the acknowledgement, or did not
- * @user_data: for @callback
  *
- * Acknowledges the message once @history committed everything written so far (the run's end).
+ * Acknowledges the message: NATS removes it from the stream. Call it only once the run's end
+ * is committed. The acknowledgement goes out with the connection's next write, without
+ * waiting for the server's answer: an acknowledgement lost on the way (NATS or this process
+ * gone at that moment) lets NATS deliver the event again, exactly as a lost answer to a
+ * synchronous one would, and the history's event id tells the next worker that its run ended.
+ * Waiting for the answer would cost a round trip and a thread per event for nothing.
  */
 void
-conduit_queue_delivery_ack_async (ConduitQueueDelivery *delivery,
-                                  ConduitHistoryStore  *history,
-                                  GAsyncReadyCallback   callback,
-                                  gpointer              user_data)
+conduit_queue_delivery_ack (ConduitQueueDelivery *delivery)
 {
-  g_autoptr(GTask) task = g_task_new (delivery->queue, NULL, callback, user_data);
+  natsStatus status = natsMsg_Ack (delivery->msg, NULL);
 
-  g_task_set_source_tag (task, conduit_queue_delivery_ack_async);
-  if (history != NULL)
-    g_object_set_data_full (G_OBJECT (task), "conduit-history", g_object_ref (history),
-                            g_object_unref);
-  g_task_set_task_data (task, delivery, (GDestroyNotify)conduit_queue_delivery_free);
-  g_task_run_in_thread (task, ack_thread);
-}
-
-/**
- * conduit_queue_delivery_ack_finish:
- * @result: the result
- * @error: return location for a #GError
- *
- * Returns: whether NATS took the acknowledgement
- */
-gboolean
-conduit_queue_delivery_ack_finish (GAsyncResult  *result,
-                                   GError       **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
+  if (status != NATS_OK)
+    g_warning (_("NATS did not take the acknowledgement of event %s (NATS delivers it again "
+                 "after the ack wait): %s"),
+               delivery->event_id, natsStatus_GetText (status));
+  conduit_queue_delivery_free (delivery);
 }
 
 static gboolean
@@ -585,8 +599,13 @@ fetch_thread (gpointer data)
       natsStatus status;
       int batch;
 
+      /* Each fetch is a request to the server and an answer: under load, wait until a quarter
+       * of the places are free and fetch that many at once, rather than one message per
+       * fetch as each run ends. A worker with nothing in hand fetches at once. */
       g_mutex_lock (&self->mutex);
-      while (!self->stopping && self->n_in_flight >= self->options.max_in_flight)
+      while (!self->stopping && self->n_in_flight > 0 &&
+             self->options.max_in_flight - MIN (self->n_in_flight, self->options.max_in_flight)
+             < self->fetch_at)
         g_cond_wait (&self->cond, &self->mutex);
       batch = (int)(self->options.max_in_flight - self->n_in_flight);
       g_mutex_unlock (&self->mutex);
@@ -781,6 +800,7 @@ conduit_queue_consume (ConduitQueue                      *self,
     }
 
   self->stopping = FALSE;
+  self->fetch_at = MAX (options->max_in_flight / 4, 1);
   self->fetcher = g_thread_new ("conduit-queue-fetch", fetch_thread, self);
   return TRUE;
 }

@@ -37,8 +37,8 @@ typedef enum
 typedef struct _ConduitQueueDelivery ConduitQueueDelivery;
 
 /* Called in the consumer's main context with each message; the callee owns @delivery and
- * ends it with one of conduit_queue_delivery_ack_async(), _nak() or _free() (which leaves it
- * to be delivered again after the ack wait). */
+ * ends it with one of conduit_queue_delivery_ack(), _nak() or _free() (which leaves it to be
+ * delivered again after the ack wait). */
 typedef void (*ConduitQueueDeliveryFunc) (ConduitQueueDelivery *delivery,
                                           gpointer              user_data);
 
@@ -91,11 +91,6 @@ void          conduit_queue_delivery_in_progress     (ConduitQueueDelivery *deli
 void          conduit_queue_delivery_nak             (ConduitQueueDelivery *delivery,
                                                       guint                 delay_ms);
 void          conduit_queue_delivery_free            (ConduitQueueDelivery *delivery);
-void          conduit_queue_delivery_ack_async       (ConduitQueueDelivery *delivery,
-                                                      ConduitHistoryStore  *history,
-                                                      GAsyncReadyCallback   callback,
-                                                      gpointer              user_data);
-gboolean      conduit_queue_delivery_ack_finish      (GAsyncResult         *result,
-                                                      GError              **error);
+void          conduit_queue_delivery_ack             (ConduitQueueDelivery *delivery);
 
 G_END_DECLS
