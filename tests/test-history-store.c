@@ -625,6 +625,51 @@ test_burst (Fixture       *fixture,
   g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 500);
 }
 
+/* Records nobody waits for (steps, items) do not wake the writer while it lingers for company;
+ * they must still reach the database on their own, without a flush, and a run begun among them
+ * (which somebody waits for) must still be answered. */
+static void
+test_unwaited_records (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  gint64 first = begin_run (fixture->store, "Quiet", g_get_real_time (), "{\"n\":0}");
+  gint64 deadline;
+  guint n_runs = 1;
+
+  for (guint i = 0; i < 50; i++)
+    {
+      ConduitStepRecord step = { 0 };
+
+      step.run_id = first;
+      step.node_id = (char *)"send";
+      step.item_index = (gint)i;
+      step.status = (char *)"ok";
+      conduit_history_store_add_step (fixture->store, &step);
+      conduit_history_store_add_item (fixture->store, first, "send", "out", TRUE, i, "{}");
+    }
+
+  /* No flush: the writer's linger ends by itself. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (query_int (fixture->path, "SELECT COUNT(*) FROM steps") < 50 ||
+         query_int (fixture->path, "SELECT COUNT(*) FROM items WHERE node_id = 'send'") < 50)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (1000);
+    }
+
+  /* Runs begun between records: each is answered, and no record is lost. */
+  for (guint i = 0; i < 200; i++)
+    {
+      conduit_history_store_add_item (fixture->store, first, "map", "in", FALSE, i, "{}");
+      g_assert_cmpint (begin_run (fixture->store, "Quiet", g_get_real_time (), NULL), >, first);
+      n_runs++;
+    }
+  g_assert_true (conduit_history_store_flush (fixture->store, NULL));
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, n_runs);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM items WHERE node_id = 'map'"),
+                   ==, 200);
+}
+
 /* Under a steady stream of commits, with no pause for a checkpoint to catch up, the WAL must
  * still start over now and then instead of growing without end; and the records end up in the
  * database file itself. */
@@ -1239,6 +1284,7 @@ main (int    argc,
   ADD ("/conduit/history/polled-run", test_polled_run);
   ADD ("/conduit/history/private-files", test_private_files);
   ADD ("/conduit/history/polled-run-all-or-nothing", test_polled_run_all_or_nothing);
+  ADD ("/conduit/history/unwaited-records", test_unwaited_records);
 
   return g_test_run ();
 }

@@ -173,6 +173,13 @@ struct _ConduitHistoryStore
   GMutex        problem_lock;
   char         *write_problem;
 
+  /* The SQLite writer, lingering for company, is woken only by an op somebody waits for (see
+   * conduit_history_push_op()): a wake-up per recorded step and item cost more than writing it. */
+  GMutex        linger_lock;
+  GCond         linger_cond;
+  gboolean      lingering;     /* the writer waits on linger_cond */
+  gboolean      urgent_queued; /* an urgent op was queued since the writer's round began */
+
   /* (nullable) a backend other than SQLite, and its state */
   const ConduitHistoryBackend *backend;
   gpointer      backend_data;
@@ -209,6 +216,8 @@ void     conduit_history_writer_start         (ConduitHistoryStore  *self);
 void     conduit_history_writer_stop          (ConduitHistoryStore  *self);
 void     conduit_history_op_free              (Op                   *op);
 gboolean conduit_history_push_op              (ConduitHistoryStore  *self,
+                                               Op                   *op);
+void     conduit_history_push_urgent          (ConduitHistoryStore  *self,
                                                Op                   *op);
 gboolean conduit_history_push_op_sync         (ConduitHistoryStore  *self,
                                                Op                   *op,

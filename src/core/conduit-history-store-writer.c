@@ -147,6 +147,8 @@ conduit_history_op_free (Op *op)
   g_free (op);
 }
 
+/* Text is bound SQLITE_STATIC throughout: it belongs to the op, which outlives the statement's
+ * step; step_stmt() clears the bindings before anything is freed, so SQLite need not copy. */
 static gboolean
 step_stmt (ConduitHistoryStore  *self,
            sqlite3_stmt         *stmt,
@@ -163,6 +165,25 @@ step_stmt (ConduitHistoryStore  *self,
   return TRUE;
 }
 
+/* BEGIN or COMMIT, prepared: fails with the message sqlite3_exec() of its text would give. */
+static gboolean
+step_transaction (ConduitHistoryStore  *self,
+                  sqlite3_stmt         *stmt,
+                  GError              **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+
+  g_set_error (error, CONDUIT_HISTORY_STORE_ERROR,
+               rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB
+                 ? CONDUIT_HISTORY_STORE_ERROR_CORRUPT : CONDUIT_HISTORY_STORE_ERROR_FAILED,
+               _("Run history: %s"), sqlite3_errmsg (self->writer));
+  return FALSE;
+}
+
 static void
 apply_mark_seen (ConduitHistoryStore *self,
                  Op                  *op)
@@ -171,9 +192,9 @@ apply_mark_seen (ConduitHistoryStore *self,
 
   /* Both statements run in the writer's transaction, so of two marks of one key exactly one
    * finds it new. */
-  sqlite3_bind_text (stmt, 1, op->flow_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, op->trigger_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, op->key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, op->flow_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, op->trigger_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, op->key, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, op->now_us);
   if (!step_stmt (self, stmt, &op->error))
     return;
@@ -184,9 +205,9 @@ apply_mark_seen (ConduitHistoryStore *self,
     }
 
   stmt = self->stmts[STMT_SEE_FIRST];
-  sqlite3_bind_text (stmt, 1, op->flow_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, op->trigger_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, op->key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, op->flow_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, op->trigger_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, op->key, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, op->now_us);
   if (step_stmt (self, stmt, &op->error))
     op->result_new = TRUE;
@@ -209,8 +230,8 @@ apply_prune_seen (ConduitHistoryStore *self,
                                             _("could not forget old keys"), &op->error);
           return;
         }
-      sqlite3_bind_text (by_age, 1, op->flow_id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (by_age, 2, op->trigger_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (by_age, 1, op->flow_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (by_age, 2, op->trigger_id, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (by_age, 3, op->cutoff_us);
       if (!step_stmt (self, by_age, &op->error))
         return;
@@ -230,8 +251,8 @@ apply_prune_seen (ConduitHistoryStore *self,
                                             _("could not forget old keys"), &op->error);
           return;
         }
-      sqlite3_bind_text (by_count, 1, op->flow_id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (by_count, 2, op->trigger_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (by_count, 1, op->flow_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (by_count, 2, op->trigger_id, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (by_count, 3, op->keep_max);
       if (!step_stmt (self, by_count, &op->error))
         return;
@@ -248,7 +269,7 @@ insert_run (ConduitHistoryStore *self,
   sqlite3_stmt *stmt = self->stmts[STMT_INSERT_RUN];
   guint n_items = only != NULL ? only->len : op->items != NULL ? op->items->len : 0;
 
-  sqlite3_bind_text (stmt, 1, op->run->flow, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, op->run->flow, -1, SQLITE_STATIC);
   conduit_history_bind_text_or_null (stmt, 2, op->run->trigger_node);
   conduit_history_bind_text_or_null (stmt, 3, op->run->trigger_kind);
   sqlite3_bind_int64 (stmt, 4, op->run->started_us);
@@ -271,10 +292,10 @@ insert_run (ConduitHistoryStore *self,
       sqlite3_bind_int64 (stmt, 1, op->result_id);
       conduit_history_bind_text_or_null (stmt, 2,
                                          op->run->trigger_node ? op->run->trigger_node : "");
-      sqlite3_bind_text (stmt, 3, op->port ? op->port : "out", -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 3, op->port ? op->port : "out", -1, SQLITE_STATIC);
       sqlite3_bind_int (stmt, 4, 1);
       sqlite3_bind_int64 (stmt, 5, i);
-      sqlite3_bind_text (stmt, 6, text, (int)keep, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 6, text, (int)keep, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 7, size);
       sqlite3_bind_int (stmt, 8, keep < size);
       if (!step_stmt (self, stmt, &op->error))
@@ -315,9 +336,9 @@ apply_begin_polled_run (ConduitHistoryStore *self,
   if (op->value != NULL)
     {
       stmt = self->stmts[STMT_SET_CURSOR];
-      sqlite3_bind_text (stmt, 1, op->flow_id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, op->trigger_id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 3, op->value, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 1, op->flow_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, op->trigger_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, op->value, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 4, op->now_us);
       if (!step_stmt (self, stmt, &op->error))
         goto failed;
@@ -391,7 +412,7 @@ apply_op (ConduitHistoryStore *self,
         {
           stmt = self->stmts[STMT_DELETE_STARTED];
           sqlite3_bind_int64 (stmt, 1, op->step->run_id);
-          sqlite3_bind_text (stmt, 2, op->step->node_id, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_text (stmt, 2, op->step->node_id, -1, SQLITE_STATIC);
           sqlite3_bind_int (stmt, 3, op->step->item_index);
           sqlite3_bind_int (stmt, 4, op->step->attempt);
           if (!step_stmt (self, stmt, &op->error))
@@ -399,12 +420,12 @@ apply_op (ConduitHistoryStore *self,
         }
       stmt = self->stmts[STMT_INSERT_STEP];
       sqlite3_bind_int64 (stmt, 1, op->step->run_id);
-      sqlite3_bind_text (stmt, 2, op->step->node_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, op->step->node_id, -1, SQLITE_STATIC);
       sqlite3_bind_int (stmt, 3, op->step->item_index);
       sqlite3_bind_int (stmt, 4, op->step->attempt);
       sqlite3_bind_int64 (stmt, 5, op->step->started_us);
       sqlite3_bind_int64 (stmt, 6, op->step->finished_us);
-      sqlite3_bind_text (stmt, 7, op->step->status, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 7, op->step->status, -1, SQLITE_STATIC);
       sqlite3_bind_int (stmt, 8, op->step->http_status);
       sqlite3_bind_int64 (stmt, 9, op->step->delay_ms);
       sqlite3_bind_int64 (stmt, 10, op->step->items_in);
@@ -419,12 +440,12 @@ apply_op (ConduitHistoryStore *self,
     case OP_END_RANGE:
       stmt = self->stmts[op->type == OP_START_RANGE ? STMT_START_RANGE : STMT_END_RANGE];
       sqlite3_bind_int64 (stmt, 1, op->step->run_id);
-      sqlite3_bind_text (stmt, 2, op->step->node_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, op->step->node_id, -1, SQLITE_STATIC);
       sqlite3_bind_int (stmt, 3, op->step->item_index);
       sqlite3_bind_int (stmt, 4, op->step->attempt);
       sqlite3_bind_int64 (stmt, 5, op->type == OP_START_RANGE ? op->step->started_us
                                                               : op->step->finished_us);
-      sqlite3_bind_text (stmt, 6, op->step->status, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 6, op->step->status, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 7, op->n_range);
       step_stmt (self, stmt, &op->error);
       break;
@@ -432,11 +453,11 @@ apply_op (ConduitHistoryStore *self,
     case OP_ITEM:
       stmt = self->stmts[STMT_INSERT_ITEM];
       sqlite3_bind_int64 (stmt, 1, op->item->run_id);
-      sqlite3_bind_text (stmt, 2, op->item->node_id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 3, op->item->port, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, op->item->node_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, op->item->port, -1, SQLITE_STATIC);
       sqlite3_bind_int (stmt, 4, op->item->is_output);
       sqlite3_bind_int64 (stmt, 5, op->item->seq);
-      sqlite3_bind_text (stmt, 6, op->item->data, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 6, op->item->data, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 7, op->item->size);
       sqlite3_bind_int (stmt, 8, op->item->truncated);
       step_stmt (self, stmt, &op->error);
@@ -444,8 +465,8 @@ apply_op (ConduitHistoryStore *self,
 
     case OP_CLAIM_KEY:
       stmt = self->stmts[STMT_CLAIM_KEY];
-      sqlite3_bind_text (stmt, 1, op->scope, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, op->key, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 1, op->scope, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, op->key, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 3, op->now_us);
       sqlite3_bind_int64 (stmt, 4, op->now_us + op->ttl_us);
       if (step_stmt (self, stmt, &op->error))
@@ -454,11 +475,11 @@ apply_op (ConduitHistoryStore *self,
 
     case OP_SET_CURSOR:
       stmt = self->stmts[op->value != NULL ? STMT_SET_CURSOR : STMT_CLEAR_CURSOR];
-      sqlite3_bind_text (stmt, 1, op->flow_id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, op->trigger_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 1, op->flow_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, op->trigger_id, -1, SQLITE_STATIC);
       if (op->value != NULL)
         {
-          sqlite3_bind_text (stmt, 3, op->value, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_text (stmt, 3, op->value, -1, SQLITE_STATIC);
           sqlite3_bind_int64 (stmt, 4, op->now_us);
         }
       step_stmt (self, stmt, &op->error);
@@ -571,6 +592,63 @@ conduit_history_polled_run_free (PolledRun *result)
   g_free (result);
 }
 
+/* What a task is returned with, taken from its op in the writer thread. */
+typedef struct
+{
+  GTask    *task;
+  OpType    type;
+  GError   *error;
+  gint64    result_id;
+  gboolean  result_new;
+  guint     result_deleted;
+  GArray   *fired;
+} Returned;
+
+/* In the task's own context: its main loop's current source, so the task completes here and
+ * now instead of in another idle. */
+static gboolean
+return_task_cb (gpointer data)
+{
+  Returned *returned = data;
+  GTask *task = returned->task;
+
+  if (returned->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&returned->error));
+  else
+    {
+      switch (returned->type)
+        {
+        case OP_BEGIN_RUN:
+          g_task_return_pointer (task, g_memdup2 (&returned->result_id,
+                                                  sizeof returned->result_id), g_free);
+          break;
+        case OP_BEGIN_POLLED_RUN:
+          {
+            PolledRun *result = g_new0 (PolledRun, 1);
+
+            result->run_id = returned->result_id;
+            result->fired = g_steal_pointer (&returned->fired);
+            g_task_return_pointer (task, result, (GDestroyNotify)conduit_history_polled_run_free);
+          }
+          break;
+        case OP_CLAIM_KEY:
+          g_task_return_int (task, returned->result_new);
+          break;
+        case OP_PRUNE:
+          g_task_return_int (task, returned->result_deleted);
+          break;
+        default:
+          g_task_return_boolean (task, TRUE);
+          break;
+        }
+    }
+
+  g_clear_pointer (&returned->fired, g_array_unref);
+  g_free (returned);
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
 void
 conduit_history_complete_op (Op *op)
 {
@@ -599,36 +677,27 @@ conduit_history_complete_op (Op *op)
   if (op->task == NULL)
     return;
 
-  if (op->error != NULL)
-    {
-      g_task_return_error (op->task, g_steal_pointer (&op->error));
-      return;
-    }
+  /* The task goes back to its context in one hop that returns it and drops the writer's
+   * reference there (a GTask returned from this thread would take one hop to complete and the
+   * reference another: two wake-ups of the waiting thread per webhook event). */
+  {
+    Returned *returned = g_new0 (Returned, 1);
+    GSource *source = g_idle_source_new ();
 
-  switch (op->type)
-    {
-    case OP_BEGIN_RUN:
-      g_task_return_pointer (op->task, g_memdup2 (&op->result_id, sizeof op->result_id), g_free);
-      break;
-    case OP_BEGIN_POLLED_RUN:
-      {
-        PolledRun *result = g_new0 (PolledRun, 1);
+    returned->task = g_steal_pointer (&op->task);
+    returned->type = op->type;
+    returned->error = g_steal_pointer (&op->error);
+    returned->result_id = op->result_id;
+    returned->result_new = op->result_new;
+    returned->result_deleted = op->result_deleted;
+    returned->fired = g_steal_pointer (&op->fired);
 
-        result->run_id = op->result_id;
-        result->fired = g_steal_pointer (&op->fired);
-        g_task_return_pointer (op->task, result, (GDestroyNotify)conduit_history_polled_run_free);
-      }
-      break;
-    case OP_CLAIM_KEY:
-      g_task_return_int (op->task, op->result_new);
-      break;
-    case OP_PRUNE:
-      g_task_return_int (op->task, op->result_deleted);
-      break;
-    default:
-      g_task_return_boolean (op->task, TRUE);
-      break;
-    }
+    g_source_set_priority (source, g_task_get_priority (returned->task));
+    g_source_set_callback (source, return_task_cb, returned, NULL);
+    g_source_set_static_name (source, "[conduit] history write done");
+    g_source_attach (source, g_task_get_context (returned->task));
+    g_source_unref (source);
+  }
 }
 
 /* An op someone waits for: a webhook's answer waits for its run's start, a deduplicate node for
@@ -637,6 +706,20 @@ static gboolean
 op_is_urgent (Op *op)
 {
   return op->task != NULL || op->wait != NULL || op->type == OP_FLUSH || op->type == OP_STOP;
+}
+
+/* Waits until @until or until an urgent op is queued. Ops nobody waits for do not wake the
+ * writer here: they are taken when the wait ends (see conduit_history_push_op()). */
+static void
+wait_for_company (ConduitHistoryStore *self,
+                  gint64               until)
+{
+  g_mutex_lock (&self->linger_lock);
+  self->lingering = TRUE;
+  while (!self->urgent_queued && g_cond_wait_until (&self->linger_cond, &self->linger_lock, until))
+    ;
+  self->lingering = FALSE;
+  g_mutex_unlock (&self->linger_lock);
 }
 
 static gpointer
@@ -649,6 +732,16 @@ writer_thread (gpointer data)
   GDestroyNotify free_record = (GDestroyNotify)conduit_run_record_free;
   Trouble trouble = { .unwritten_ends = g_ptr_array_new_with_free_func (free_record) };
   g_autoptr(GPtrArray) retrying = g_ptr_array_new_with_free_func (free_record);
+  /* Prepared once: parsing their text for every transaction was a tenth of the writer's time. */
+  g_autoptr(sqlite3_stmt) begin = NULL;
+  g_autoptr(sqlite3_stmt) commit = NULL;
+
+  if (sqlite3_prepare_v3 (self->writer, "BEGIN IMMEDIATE", -1, SQLITE_PREPARE_PERSISTENT, &begin,
+                          NULL) != SQLITE_OK ||
+      sqlite3_prepare_v3 (self->writer, "COMMIT", -1, SQLITE_PREPARE_PERSISTENT, &commit,
+                          NULL) != SQLITE_OK)
+    g_error ("Run history %s: cannot prepare BEGIN and COMMIT: %s", self->path,
+             sqlite3_errmsg (self->writer));
 
   while (!stop)
     {
@@ -659,7 +752,6 @@ writer_thread (gpointer data)
       guint ends_written;
       gboolean urgent;
       gint64 linger_until;
-      gint64 remaining;
 
       /* After a failed write, try again now and then even when nothing new comes. */
       if (trouble.unwritten_ends->len > 0 || trouble.wal_truncate_due)
@@ -680,7 +772,12 @@ writer_thread (gpointer data)
           continue;
         }
 
-      in_transaction = conduit_history_exec_sql (self->writer, "BEGIN IMMEDIATE", &error);
+      /* An urgent op queued before this point is in the queue, which this round empties. */
+      g_mutex_lock (&self->linger_lock);
+      self->urgent_queued = FALSE;
+      g_mutex_unlock (&self->linger_lock);
+
+      in_transaction = step_transaction (self, begin, &error);
       /* Ends of runs an earlier commit lost go first, in the order they came. */
       move_records (retrying, trouble.unwritten_ends);
       for (guint i = 0; in_transaction && i < retrying->len; i++)
@@ -731,14 +828,13 @@ writer_thread (gpointer data)
             break;
           if (linger_until == 0)
             linger_until = g_get_monotonic_time () + LINGER_US;
-          remaining = linger_until - g_get_monotonic_time ();
-          if (remaining <= 0 ||
-              (op = g_async_queue_timeout_pop (self->queue, (guint64)remaining)) == NULL)
+          wait_for_company (self, linger_until);
+          if ((op = g_async_queue_try_pop (self->queue)) == NULL)
             break;
         }
 
       committed = FALSE;
-      if (in_transaction && !conduit_history_exec_sql (self->writer, "COMMIT", &error))
+      if (in_transaction && !step_transaction (self, commit, &error))
         {
           warn_write_failed (self, &trouble, error);
           conduit_history_exec_sql (self->writer, "ROLLBACK", NULL);
@@ -920,8 +1016,26 @@ conduit_history_push_op (ConduitHistoryStore *self,
       return FALSE;
     }
 
-  g_async_queue_push (self->queue, op);
+  if (op_is_urgent (op))
+    conduit_history_push_urgent (self, op);
+  else
+    g_async_queue_push (self->queue, op);
   return TRUE;
+}
+
+/* Queues @op and wakes the writer if it lingers for company: somebody waits for this one. */
+void
+conduit_history_push_urgent (ConduitHistoryStore *self,
+                             Op                  *op)
+{
+  g_async_queue_push (self->queue, op);
+  /* After the push (@op may be written and freed by now): a writer that sees the flag finds
+   * the op in the queue. */
+  g_mutex_lock (&self->linger_lock);
+  self->urgent_queued = TRUE;
+  if (self->lingering)
+    g_cond_signal (&self->linger_cond);
+  g_mutex_unlock (&self->linger_lock);
 }
 
 /* Queues @op and blocks until the writer committed it (or failed to). */
@@ -949,7 +1063,7 @@ conduit_history_push_op_sync (ConduitHistoryStore  *self,
   g_mutex_init (&wait->mutex);
   g_cond_init (&wait->cond);
   op->wait = wait;
-  g_async_queue_push (self->queue, op);
+  conduit_history_push_urgent (self, op);
 
   g_mutex_lock (&wait->mutex);
   while (!wait->done)
@@ -997,7 +1111,7 @@ conduit_history_writer_stop (ConduitHistoryStore *self)
       Op *op = g_new0 (Op, 1);
 
       op->type = OP_STOP;
-      g_async_queue_push (self->queue, op);
+      conduit_history_push_urgent (self, op);
       g_thread_join (g_steal_pointer (&self->thread));
     }
   stop_checkpointer (self);

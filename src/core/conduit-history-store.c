@@ -57,6 +57,8 @@ conduit_history_store_finalize (GObject *object)
   g_mutex_clear (&self->checkpoint_lock);
   g_mutex_clear (&self->checkpoint_pass_lock);
   g_mutex_clear (&self->problem_lock);
+  g_mutex_clear (&self->linger_lock);
+  g_cond_clear (&self->linger_cond);
   g_free (self->write_problem);
   g_cond_clear (&self->checkpoint_cond);
   g_free (self->path);
@@ -77,6 +79,8 @@ conduit_history_store_init (ConduitHistoryStore *self)
   g_mutex_init (&self->checkpoint_lock);
   g_mutex_init (&self->checkpoint_pass_lock);
   g_mutex_init (&self->problem_lock);
+  g_mutex_init (&self->linger_lock);
+  g_cond_init (&self->linger_cond);
   g_cond_init (&self->checkpoint_cond);
   self->queue = g_async_queue_new ();
   self->max_item_bytes = CONDUIT_HISTORY_DEFAULT_MAX_ITEM_BYTES;
@@ -959,7 +963,7 @@ conduit_history_store_flush (ConduitHistoryStore  *self,
   op->mutex = &mutex;
   op->cond = &cond;
   op->done = &done;
-  g_async_queue_push (self->queue, op);
+  conduit_history_push_urgent (self, op);
 
   g_mutex_lock (&mutex);
   while (!done)
