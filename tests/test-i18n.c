@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "conduit.h"
+#include "conduit-sftp.h"
+#include "sftp-test-server.h"
+#include "test-util.h"
 
 /* Engine messages in German, from the catalogue this build compiled (build/po). Each was
  * English in every language before: a 64-bit number printed with G_GINT64_FORMAT ended the
@@ -108,6 +111,89 @@ test_authorize_url (void)
     }
 }
 
+/* An SFTP refusal is one whole sentence per operation (it was "Cannot %s …" with the verb
+ * slotted in, so German could only say "Kann … nicht öffnen"), against a real sshd */
+static void
+test_sftp_operations (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("conduit-i18n-XXXXXX", NULL);
+  g_autofree char *json = NULL;
+  g_autofree char *missing = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(ConduitCredential) credential = NULL;
+  ConduitSftpServer *server_info = NULL;
+  SftpTestServer *server;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (dir);
+  if (!sftp_test_require ())
+    {
+      test_remove_tree (dir);
+      return;
+    }
+  server = sftp_test_server_start (dir);
+  json = sftp_test_server_credential (server, "i18n-sftp", server->fingerprint, NULL);
+  credential = test_credential_from_json ("i18n-sftp", json);
+  server_info = conduit_sftp_server_new_from_credential (credential, &error);
+  g_assert_no_error (error);
+  missing = sftp_test_server_path (server, "nowhere");
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      g_autoptr(ConduitSftpSession) session = NULL;
+      g_autoptr(GOutputStream) output = g_memory_output_stream_new_resizable ();
+      g_autoptr(GPtrArray) entries = NULL;
+
+      g_setenv ("LANGUAGE", "C", TRUE);
+      if (pass == 1 && !use_german ())
+        break;
+      session = conduit_sftp_session_open (server_info, 10, NULL, &error);
+      g_assert_no_error (error);
+
+      g_assert_false (conduit_sftp_session_download (session, missing, output, 0, NULL, NULL,
+                                                     &error));
+      g_assert_error (error, CONDUIT_SFTP_ERROR, CONDUIT_SFTP_ERROR_NOT_FOUND);
+      g_test_message ("%s", error->message);
+      g_free (expected);
+      expected = g_strdup_printf (pass == 0 ? "Cannot open “%s” on 127.0.0.1:%u: no such file "
+                                              "or folder"
+                                            : "„%s“ auf 127.0.0.1:%u kann nicht geöffnet werden: "
+                                              "keine solche Datei und kein solcher Ordner",
+                                  missing, server->port);
+      g_assert_cmpstr (error->message, ==, expected);
+      g_clear_error (&error);
+
+      entries = conduit_sftp_session_list (session, missing, &error);
+      g_assert_null (entries);
+      g_test_message ("%s", error->message);
+      g_free (expected);
+      expected = g_strdup_printf (pass == 0 ? "Cannot list the folder “%s” on 127.0.0.1:%u: "
+                                              "no such file or folder"
+                                            : "Der Ordner „%s“ auf 127.0.0.1:%u kann nicht "
+                                              "aufgelistet werden: keine solche Datei und kein "
+                                              "solcher Ordner",
+                                  missing, server->port);
+      g_assert_cmpstr (error->message, ==, expected);
+      g_clear_error (&error);
+
+      g_assert_false (conduit_sftp_session_remove (session, missing, &error));
+      g_test_message ("%s", error->message);
+      g_free (expected);
+      expected = g_strdup_printf (pass == 0 ? "Cannot delete “%s” on 127.0.0.1:%u: no such file "
+                                              "or folder"
+                                            : "„%s“ auf 127.0.0.1:%u kann nicht gelöscht werden: "
+                                              "keine solche Datei und kein solcher Ordner",
+                                  missing, server->port);
+      g_assert_cmpstr (error->message, ==, expected);
+      g_clear_error (&error);
+    }
+
+  g_setenv ("LANGUAGE", "C", TRUE);
+  conduit_sftp_server_free (server_info);
+  sftp_test_server_stop (server);
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -117,6 +203,7 @@ main (int   argc,
 
   g_test_add_func ("/conduit/i18n/flow-test-format", test_flow_test_format);
   g_test_add_func ("/conduit/i18n/authorize-url", test_authorize_url);
+  g_test_add_func ("/conduit/i18n/sftp-operations", test_sftp_operations);
 
   return g_test_run ();
 }
