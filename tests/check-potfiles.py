@@ -6,6 +6,11 @@ Looks at .c, .h and .ui files under src/, ui/ and data/ for _( N_( C_( NC_( Q_( 
 g_dgettext ( g_dngettext ( and translatable="yes"; also fails when POTFILES.in names a file
 that does not exist (xgettext would stop there).
 
+Also fails when a GLib format macro (G_GINT64_FORMAT, G_GSIZE_FORMAT, ...) is part of a string
+marked for translation: xgettext ends the message at the macro, so the whole string is never
+found in a translation and stays English. <inttypes.h>'s PRId64/PRIu64 (which xgettext knows
+as <PRId64>) or %zu for a gsize say the same and can be translated.
+
   tests/check-potfiles.py [SOURCE_ROOT]
 """
 import pathlib
@@ -32,6 +37,26 @@ def has_marked_strings(path):
     if path.suffix == ".ui":
         return UI_MARKER.search(text) is not None
     return C_MARKER.search(C_NOISE.sub(blank, text)) is not None
+
+
+GLIB_FORMAT_MACRO = re.compile(r'\bG_G\w*_(?:FORMAT|MODIFIER)\b')
+
+
+def blank_keeping_lines(match):
+    text = match.group(0)
+    return '""' if text.startswith('"') else re.sub(r"[^\n]", " ", text)
+
+
+def glib_format_macros(path):
+    """Yields (line, macro) for each GLib format macro in the arguments of a translation call."""
+    text = C_NOISE.sub(blank_keeping_lines, path.read_text(encoding="utf-8", errors="replace"))
+    for marker in C_MARKER.finditer(text):
+        depth, end = 1, marker.end()
+        while end < len(text) and depth:
+            depth += {"(": 1, ")": -1}.get(text[end], 0)
+            end += 1
+        for macro in GLIB_FORMAT_MACRO.finditer(text, marker.end(), end):
+            yield text.count("\n", 0, macro.start()) + 1, macro.group(0)
 
 
 def listed_files(potfiles):
@@ -65,9 +90,16 @@ def main():
                 print(f"{name} has strings marked for translation but is missing from "
                       f"po/POTFILES.in: add it there")
                 status = 1
+            if path.suffix in C_SUFFIXES:
+                for line, macro in glib_format_macros(path):
+                    print(f"{name}:{line}: {macro} inside a string marked for translation: "
+                          f"xgettext ends the message there, so it is never translated; use "
+                          f"PRId64/PRIu64 from <inttypes.h> (or %zu for a gsize)")
+                    status = 1
 
     if status == 0:
-        print(f"checked {checked} source files: each with marked strings is in po/POTFILES.in")
+        print(f"checked {checked} source files: each with marked strings is in po/POTFILES.in, "
+              f"and no marked string holds a GLib format macro")
     return status
 
 

@@ -175,7 +175,8 @@ quote_ids (GPtrArray *ids)
     {
       if (i > 0)
         g_string_append (text, i + 1 < ids->len ? _(", ") : _(" and "));
-      g_string_append_printf (text, "“%s”", (const char *)g_ptr_array_index (ids, i));
+      /* Translators: a name in quotation marks, in a list of names inside a sentence */
+      g_string_append_printf (text, _("“%s”"), (const char *)g_ptr_array_index (ids, i));
     }
 
   return g_string_free (g_steal_pointer (&text), FALSE);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <json-glib/json-glib.h>
 
 #include "conduit-flow-test.h"
@@ -341,7 +342,7 @@ save_as_test_action (GtkWidget  *widget,
     {
       g_autofree char *text =
         /* Translators: a run's number, the flow it ran, the open flow */
-        g_strdup_printf (_("Run %" G_GINT64_FORMAT " ran the flow “%s”, not the open “%s”: open "
+        g_strdup_printf (_("Run %" PRId64 " ran the flow “%s”, not the open “%s”: open "
                            "that flow to save the run as its test"),
                          run->id, run->flow, conduit_flow_get_name (flow));
       _conduit_history_view_show_toast (self, text);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "conduit-run-export.h"
 #include "conduit-run-overlay.h"
@@ -346,7 +347,7 @@ parse_item (const ConduitItemRecord *item)
     {
       g_autofree char *text = NULL;
 
-      text = g_strdup_printf (_("(cut short in the history: %'" G_GSIZE_FORMAT " bytes)"), item->size);
+      text = g_strdup_printf (_("(cut short in the history: %'zu bytes)"), item->size);
 
       node = json_node_new (JSON_NODE_VALUE);
       json_node_set_string (node, text);
@@ -430,7 +431,7 @@ conduit_run_overlay_dup_items_note (ConduitRunOverlay *self,
   if (kept >= total)
     return NULL;
   /* Translators: above a table of a past run's items; the history keeps only some of them */
-  return g_strdup_printf (_("Showing %'u of %'" G_GUINT64_FORMAT " items: the history keeps "
+  return g_strdup_printf (_("Showing %'u of %'" PRIu64 " items: the history keeps "
                             "every failed and rejected item and the first of the others."),
                           kept, total);
 }
@@ -457,7 +458,8 @@ append_names (GString   *text,
     {
       if (i > 0)
         g_string_append (text, i + 1 < names->len ? _(", ") : _(" and "));
-      g_string_append_printf (text, "“%s”", (const char *)g_ptr_array_index (names, i));
+      /* Translators: a name in quotation marks, in a list of names inside a sentence */
+      g_string_append_printf (text, _("“%s”"), (const char *)g_ptr_array_index (names, i));
     }
 }
 
@@ -484,16 +486,21 @@ conduit_run_overlay_dup_banner_text (ConduitRunOverlay *self)
   text = g_string_new (NULL);
   /* Translators: the banner over the canvas while it shows a run from the history; the first
    * is the run's number, the second when it started */
-  g_string_append_printf (text, _("Showing run #%" G_GINT64_FORMAT " of %s."), self->record->id,
+  g_string_append_printf (text, _("Showing run #%" PRId64 " of %s."), self->record->id,
                           when);
   if (self->removed->len > 0)
     {
+      g_autoptr(GString) names = g_string_new (NULL);
+
+      append_names (names, self->removed);
       g_string_append_c (text, ' ');
-      g_string_append_printf (text, g_dngettext (NULL, "The flow has changed since: its step ",
-                                                 "The flow has changed since: its steps ",
-                                                 self->removed->len));
-      append_names (text, self->removed);
-      g_string_append (text, g_dngettext (NULL, " is gone.", " are gone.", self->removed->len));
+      /* Translators: %s is the list of the steps' names, each in quotation marks */
+      g_string_append_printf (text,
+                              g_dngettext (NULL,
+                                           "The flow has changed since: its step %s is gone.",
+                                           "The flow has changed since: its steps %s are gone.",
+                                           self->removed->len),
+                              names->str);
     }
   if (self->added->len > 0)
     {

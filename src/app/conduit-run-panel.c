@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "conduit-item-table.h"
 #include "conduit-json-text.h"
@@ -324,7 +325,7 @@ update_past_run (ConduitRunPanel *self)
     return;
 
   /* Translators: the heading of the run panel while the canvas shows a run from the history */
-  heading = g_strdup_printf (_("Run #%" G_GINT64_FORMAT),
+  heading = g_strdup_printf (_("Run #%" PRId64),
                              conduit_run_overlay_get_run_id (self->past_run));
   gtk_label_set_text (self->results_heading, heading);
   node_id = conduit_node_get_id (self->node);

@@ -227,7 +227,7 @@ conduit_cli_run (int    argc,
       outputs = conduit_step_outputs_new ();
       if (!conduit_step_outputs_add_from_history (outputs, history, from_run, &error))
         {
-          fprintf (stderr, _("%s: run %" G_GINT64_FORMAT " cannot be used: %s\n"), argv[0],
+          fprintf (stderr, _("%s: run %" PRId64 " cannot be used: %s\n"), argv[0],
                    from_run, error->message);
           return 1;
         }

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -137,7 +138,7 @@ check_ports (ConduitFlow *flow,
           !g_socket_bind (socket, socket_address, TRUE, &error) ||
           !g_socket_listen (socket, &error))
         g_ptr_array_add (problems,
-                         g_strdup_printf (_("%s: the webhook “%s” cannot listen on %s:%" G_GINT64_FORMAT
+                         g_strdup_printf (_("%s: the webhook “%s” cannot listen on %s:%" PRId64
                                             ": %s (is another program or serve using it?)"),
                                           path, conduit_node_get_id (node), bind ? bind : "127.0.0.1",
                                           port, error->message));

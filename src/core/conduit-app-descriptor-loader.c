@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -191,7 +192,7 @@ get_integer (Checker    *checker,
   *value = json_node_get_int (node);
   if (*value < minimum || *value > maximum)
     {
-      problem (checker, where, _("must be between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT),
+      problem (checker, where, _("must be between %" PRId64 " and %" PRId64),
                minimum, maximum);
       return FALSE;
     }
@@ -1234,7 +1235,7 @@ conduit_app_descriptor_new_from_data (const char  *data,
 
   check_known (&checker, root, "", known);
   if (get_integer (&checker, root, "", "format", 1, G_MAXINT, &format) && format != 1)
-    problem (&checker, "/format", _("format %" G_GINT64_FORMAT " is newer than this Conduit reads (1)"),
+    problem (&checker, "/format", _("format %" PRId64 " is newer than this Conduit reads (1)"),
              format);
 
   if ((self->meta = get_object (&checker, root, "", "meta", TRUE)))

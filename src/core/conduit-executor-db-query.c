@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 
 #include "conduit-db-sql.h"
 #include "conduit-executor-db-common.h"
@@ -102,7 +103,7 @@ collect_row (JsonNode  *row,
     {
       json_node_unref (row);
       g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_SETTING,
-                   _("The query returned more than %" G_GINT64_FORMAT " rows, the step's "
+                   _("The query returned more than %" PRId64 " rows, the step's "
                      "limit: narrow it (WHERE, LIMIT) or raise the limit"), collect->max_rows);
       return FALSE;
     }

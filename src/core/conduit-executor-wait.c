@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 
 #include "conduit-clock.h"
 #include "conduit-executor-wait.h"
@@ -72,7 +73,7 @@ conduit_executor_wait_prepare (ConduitExecutor  *executor,
   if (self->seconds < 0 || self->seconds > MAX_WAIT_SECONDS)
     {
       g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_SETTING,
-                   _("“seconds” must be between 0 and %d, not %" G_GINT64_FORMAT),
+                   _("“seconds” must be between 0 and %d, not %" PRId64),
                    MAX_WAIT_SECONDS, self->seconds);
       return FALSE;
     }

@@ -356,7 +356,7 @@ read_tests (Checker  *checker,
                      TRUE);
   if (node != NULL && json_node_get_int (node) != CONDUIT_FLOW_TEST_FORMAT)
     problem (checker, "/format",
-             _("format %" G_GINT64_FORMAT " is not one this version of Conduit reads (it reads %d)"),
+             _("format %" PRId64 " is not one this version of Conduit reads (it reads %d)"),
              json_node_get_int (node), CONDUIT_FLOW_TEST_FORMAT);
 
   if (!(node = GET_ARRAY (checker, object, "", "tests", TRUE)))
@@ -423,7 +423,7 @@ conduit_flow_test_load_data (const char  *data,
   if (!g_utf8_validate (data, length, &end))
     {
       g_set_error (error, CONDUIT_FLOW_TEST_ERROR, CONDUIT_FLOW_TEST_ERROR_INVALID,
-                   _("%s: the file is not UTF-8 text (byte %" G_GSIZE_FORMAT ")"), where,
+                   _("%s: the file is not UTF-8 text (byte %zu)"), where,
                    (gsize)(end - data) + 1);
       return NULL;
     }

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -223,7 +224,7 @@ conduit_history_pg_get_run (ConduitHistoryStore  *self,
   if (PQntuples (result) == 0)
     {
       g_set_error (error, CONDUIT_HISTORY_STORE_ERROR, CONDUIT_HISTORY_STORE_ERROR_NOT_FOUND,
-                   _("There is no run %" G_GINT64_FORMAT " in the history"), run_id);
+                   _("There is no run %" PRId64 " in the history"), run_id);
       return NULL;
     }
   return run_from_row (result, 0);

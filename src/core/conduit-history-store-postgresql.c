@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <libpq-fe.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -693,7 +694,7 @@ apply_begin_run (ConduitHistoryStore  *self,
         {
           g_autofree char *why = g_strdup_printf (_("The worker running it stopped answering; "
                                                     "the event ran again (attempt %"
-                                                    G_GINT64_FORMAT ")"), attempt);
+                                                    PRId64 ")"), attempt);
           Params old = { 0 };
 
           param_text (&old, PQgetvalue (lock, 0, 0));

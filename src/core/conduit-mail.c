@@ -429,7 +429,7 @@ conduit_mail_parse_message (GBytes  *data,
   if (message == NULL)
     {
       g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_FAILED,
-                   _("The message (%" G_GSIZE_FORMAT " bytes) is not an e-mail message: it has "
+                   _("The message (%zu bytes) is not an e-mail message: it has "
                      "no header"), size);
       return NULL;
     }

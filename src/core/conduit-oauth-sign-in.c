@@ -376,23 +376,21 @@ page_reply (SoupServerMessage *msg,
 }
 
 static gboolean
-check_web_address (ConduitOAuthSignIn  *self,
-                   const char          *key,
-                   GError             **error)
+check_authorize_url (ConduitOAuthSignIn  *self,
+                     GError             **error)
 {
-  const char *value = conduit_credential_get_field (self->credential, key);
+  const char *value = conduit_credential_get_field (self->credential, "authorize_url");
   g_autoptr(GUri) uri = value ? g_uri_parse (value, G_URI_FLAGS_NONE, NULL) : NULL;
 
   if (uri == NULL || (g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") != 0 &&
                       g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0) ||
       g_uri_get_host (uri) == NULL || g_uri_get_fragment (uri) != NULL)
     {
-      const ConduitCredentialFieldSpec *spec =
-        conduit_credential_kind_find_field (CONDUIT_CREDENTIAL_KIND_OAUTH2_AUTHORIZATION_CODE, key);
-
+      /* The field's label is written into the sentence (not slotted in with %s) so that a
+       * translation can make the sentence agree with it */
       g_set_error (error, CONDUIT_CREDENTIAL_ERROR, CONDUIT_CREDENTIAL_ERROR_INVALID,
-                   _("the %s “%s” of credential “%s” is not a web address"),
-                   _(spec->label), value ? value : "", conduit_credential_get_id (self->credential));
+                   _("the Authorization URL “%s” of credential “%s” is not a web address"),
+                   value ? value : "", conduit_credential_get_id (self->credential));
       return FALSE;
     }
 
@@ -432,7 +430,7 @@ conduit_oauth_sign_in_start (ConduitOAuthSignIn  *self,
 
   id = conduit_credential_get_id (self->credential);
   if (!conduit_credential_check (self->credential, error) ||
-      !check_web_address (self, "authorize_url", error))
+      !check_authorize_url (self, error))
     return FALSE;
 
   self->verifier = random_token (32, error);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "conduit-executor.h"
@@ -163,7 +164,7 @@ read_records (GInputStream         *stream,
         g_ptr_array_add (warnings, g_strdup (g_ptr_array_index (kept, i)));
       if (kept != NULL && n_warnings > kept->len)
         g_ptr_array_add (warnings,
-                         g_strdup_printf (_("… and %" G_GUINT64_FORMAT " more like these"),
+                         g_strdup_printf (_("… and %" PRIu64 " more like these"),
                                           n_warnings - kept->len));
     }
 

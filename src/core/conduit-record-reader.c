@@ -110,7 +110,7 @@ warn_duplicate (ConduitRecordReader *self,
   if (key == NULL)
     return;
   name = g_utf8_make_valid (key, length);
-  add_warning (self, _("%s %" G_GUINT64_FORMAT ": the key “%s” appears more than once in an "
+  add_warning (self, _("%s %" PRIu64 ": the key “%s” appears more than once in an "
                        "object; the last value is used"), where, position, name);
 }
 
@@ -905,7 +905,7 @@ next_xlsx (ConduitRecordReader  *self,
       {
         xlsx_raw (self, cells, n_cells);
         g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
-                     _("row %" G_GUINT64_FORMAT " has a value in column %u, but the header row "
+                     _("row %" PRIu64 " has a value in column %u, but the header row "
                        "names %u columns"), self->position, i + 1, self->header->len);
         return FALSE;
       }
@@ -951,7 +951,7 @@ next_xml (ConduitRecordReader  *self,
   g_string_assign (self->raw, "");
   if (g_error_matches (local_error, CONDUIT_XML_READER_ERROR, CONDUIT_XML_READER_ERROR_RECORD))
     g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
-                 _("record %" G_GUINT64_FORMAT ", %s"), self->position, local_error->message);
+                 _("record %" PRIu64 ", %s"), self->position, local_error->message);
   else
     g_set_error_literal (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_FAILED,
                          local_error->message);

@@ -12,6 +12,7 @@
 #include <csv.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <unistd.h>
 #include <string.h>
 #include <libxml/xmlwriter.h>
@@ -306,7 +307,7 @@ ensure_columns (ConduitRecordWriter  *self,
     if (!g_hash_table_contains (self->column_set, name))
       {
         g_set_error (error, CONDUIT_RECORD_WRITER_ERROR, CONDUIT_RECORD_WRITER_ERROR_RECORD,
-                     _("record %" G_GUINT64_FORMAT ": the field “%s” is not a column of the "
+                     _("record %" PRIu64 ": the field “%s” is not a column of the "
                        "file"), self->n_records + 1, name);
         return FALSE;
       }
@@ -341,7 +342,7 @@ xlsx_failed (lxw_error    status,
   g_set_error (error, CONDUIT_RECORD_WRITER_ERROR,
                status == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED ? CONDUIT_RECORD_WRITER_ERROR_RECORD
                                                               : CONDUIT_RECORD_WRITER_ERROR_FAILED,
-               _("record %" G_GUINT64_FORMAT ": the workbook cannot take it: %s"), record,
+               _("record %" PRIu64 ": the workbook cannot take it: %s"), record,
                lxw_strerror (status));
   return TRUE;
 }
@@ -426,7 +427,7 @@ write_xlsx_record (ConduitRecordWriter  *self,
   if (self->xlsx_row >= LXW_ROW_MAX)
     {
       g_set_error (error, CONDUIT_RECORD_WRITER_ERROR, CONDUIT_RECORD_WRITER_ERROR_FAILED,
-                   _("record %" G_GUINT64_FORMAT ": a sheet holds at most %d rows"),
+                   _("record %" PRIu64 ": a sheet holds at most %d rows"),
                    self->n_records + 1, LXW_ROW_MAX);
       return FALSE;
     }
@@ -440,7 +441,7 @@ write_xlsx_record (ConduitRecordWriter  *self,
           g_utf8_strlen (json_node_get_string (value), -1) > 32767)
         {
           g_set_error (error, CONDUIT_RECORD_WRITER_ERROR, CONDUIT_RECORD_WRITER_ERROR_RECORD,
-                       _("record %" G_GUINT64_FORMAT ": the field “%s” is longer than the "
+                       _("record %" PRIu64 ": the field “%s” is longer than the "
                          "32,767 characters a cell holds"), self->n_records + 1, self->columns[i]);
           return FALSE;
         }
@@ -688,7 +689,7 @@ write_xml_template_record (ConduitRecordWriter  *self,
     }
   else
     g_set_error (error, CONDUIT_RECORD_WRITER_ERROR, CONDUIT_RECORD_WRITER_ERROR_RECORD,
-                 _("record %" G_GUINT64_FORMAT ": %s"), self->n_records + 1, local_error->message);
+                 _("record %" PRIu64 ": %s"), self->n_records + 1, local_error->message);
   xmlBufferFree (buffer);
   return ok;
 }
@@ -784,7 +785,7 @@ write_xml_record (ConduitRecordWriter  *self,
   if (!xml_check (record, &bad))
     {
       g_set_error (error, CONDUIT_RECORD_WRITER_ERROR, CONDUIT_RECORD_WRITER_ERROR_RECORD,
-                   _("record %" G_GUINT64_FORMAT ": the field “%s” cannot be an XML element name"),
+                   _("record %" PRIu64 ": the field “%s” cannot be an XML element name"),
                    self->n_records + 1, bad);
       return FALSE;
     }
@@ -819,7 +820,7 @@ conduit_record_writer_write (ConduitRecordWriter  *self,
   if (!JSON_NODE_HOLDS_OBJECT (record))
     {
       g_set_error (error, CONDUIT_RECORD_WRITER_ERROR, CONDUIT_RECORD_WRITER_ERROR_RECORD,
-                   _("record %" G_GUINT64_FORMAT " is not an object"), self->n_records + 1);
+                   _("record %" PRIu64 " is not an object"), self->n_records + 1);
       return FALSE;
     }
 

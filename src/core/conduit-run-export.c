@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 
 #include "conduit-run-export.h"
 
@@ -298,10 +299,10 @@ conduit_run_describe_item_samples (GPtrArray  *steps,
 
   /* a node that sends nothing on keeps nothing out (a trigger keeps nothing in) */
   if (kept_in > 0 && kept_in < total_in)
-    g_string_append_printf (text, _("showing %u of %'" G_GUINT64_FORMAT " items in"), kept_in,
+    g_string_append_printf (text, _("showing %u of %'" PRIu64 " items in"), kept_in,
                             total_in);
   if (kept_out > 0 && kept_out < total_out)
-    g_string_append_printf (text, _("%sshowing %u of %'" G_GUINT64_FORMAT " items out"),
+    g_string_append_printf (text, _("%sshowing %u of %'" PRIu64 " items out"),
                             text->len > 0 ? "; " : "", kept_out, total_out);
   return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
 }

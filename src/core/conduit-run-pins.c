@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 
 #include "conduit-run.h"
 #include "conduit-run-private.h"
@@ -325,7 +326,7 @@ conduit_step_outputs_add_from_history (GHashTable           *outputs,
     {
       if (error != NULL && *error == NULL)
         g_set_error (error, CONDUIT_RUN_ERROR, CONDUIT_RUN_ERROR_INVALID_INPUT,
-                     _("The history has no run %" G_GINT64_FORMAT), run_id);
+                     _("The history has no run %" PRId64), run_id);
       return FALSE;
     }
   conduit_run_record_free (run);

@@ -11,6 +11,7 @@
 
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <libssh/libssh.h>
 #include <libssh/sftp.h>
 #include <stdbool.h>
@@ -428,11 +429,25 @@ conduit_sftp_session_close (ConduitSftpSession *self)
   g_free (self);
 }
 
-/* The server's status for the last request, as an error naming @what and @path. */
+/* What a request was for: each has its own sentence in set_sftp_error(), since a verb slotted
+ * into one sentence cannot be translated well. */
+typedef enum
+{
+  SFTP_OP_LIST_FOLDER,
+  SFTP_OP_FIND,
+  SFTP_OP_OPEN,
+  SFTP_OP_READ,
+  SFTP_OP_WRITE,
+  SFTP_OP_REPLACE,
+  SFTP_OP_DELETE,
+  SFTP_OP_MOVE,
+} SftpOperation;
+
+/* The server's status for the last request, as an error naming @operation and @path. */
 static void
 set_sftp_error (ConduitSftpSession  *self,
                 GError             **error,
-                const char          *what,
+                SftpOperation        operation,
                 const char          *path)
 {
   int status = sftp_get_error (self->sftp);
@@ -465,8 +480,43 @@ set_sftp_error (ConduitSftpSession  *self,
       break;
     }
 
-  g_set_error (error, CONDUIT_SFTP_ERROR, code, _("Cannot %s “%s” on %s:%u: %s"), what, path,
-               self->server->host, self->server->port, reason);
+  switch (operation)
+    {
+    case SFTP_OP_LIST_FOLDER:
+      g_set_error (error, CONDUIT_SFTP_ERROR, code, _("Cannot list the folder “%s” on %s:%u: %s"),
+                   path, self->server->host, self->server->port, reason);
+      break;
+    case SFTP_OP_FIND:
+      g_set_error (error, CONDUIT_SFTP_ERROR, code, _("Cannot find “%s” on %s:%u: %s"),
+                   path, self->server->host, self->server->port, reason);
+      break;
+    case SFTP_OP_OPEN:
+      g_set_error (error, CONDUIT_SFTP_ERROR, code, _("Cannot open “%s” on %s:%u: %s"),
+                   path, self->server->host, self->server->port, reason);
+      break;
+    case SFTP_OP_READ:
+      g_set_error (error, CONDUIT_SFTP_ERROR, code, _("Cannot read “%s” on %s:%u: %s"),
+                   path, self->server->host, self->server->port, reason);
+      break;
+    case SFTP_OP_WRITE:
+      g_set_error (error, CONDUIT_SFTP_ERROR, code, _("Cannot write “%s” on %s:%u: %s"),
+                   path, self->server->host, self->server->port, reason);
+      break;
+    case SFTP_OP_REPLACE:
+      g_set_error (error, CONDUIT_SFTP_ERROR, code, _("Cannot replace “%s” on %s:%u: %s"),
+                   path, self->server->host, self->server->port, reason);
+      break;
+    case SFTP_OP_DELETE:
+      g_set_error (error, CONDUIT_SFTP_ERROR, code, _("Cannot delete “%s” on %s:%u: %s"),
+                   path, self->server->host, self->server->port, reason);
+      break;
+    case SFTP_OP_MOVE:
+      g_set_error (error, CONDUIT_SFTP_ERROR, code, _("Cannot move “%s” on %s:%u: %s"),
+                   path, self->server->host, self->server->port, reason);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
 }
 
 static ConduitSftpEntry *
@@ -523,7 +573,7 @@ conduit_sftp_session_list (ConduitSftpSession  *self,
   dir = sftp_opendir (self->sftp, folder);
   if (dir == NULL)
     {
-      set_sftp_error (self, error, _("list the folder"), folder);
+      set_sftp_error (self, error, SFTP_OP_LIST_FOLDER, folder);
       return NULL;
     }
 
@@ -537,7 +587,7 @@ conduit_sftp_session_list (ConduitSftpSession  *self,
     }
   if (!sftp_dir_eof (dir))
     {
-      set_sftp_error (self, error, _("list the folder"), folder);
+      set_sftp_error (self, error, SFTP_OP_LIST_FOLDER, folder);
       sftp_closedir (dir);
       return NULL;
     }
@@ -570,7 +620,7 @@ conduit_sftp_session_stat (ConduitSftpSession  *self,
   attributes = sftp_stat (self->sftp, path);
   if (attributes == NULL)
     {
-      set_sftp_error (self, error, _("find"), path);
+      set_sftp_error (self, error, SFTP_OP_FIND, path);
       return FALSE;
     }
   *entry = entry_new (NULL, attributes);
@@ -613,7 +663,7 @@ conduit_sftp_session_download (ConduitSftpSession  *self,
   file = sftp_open (self->sftp, path, O_RDONLY, 0);
   if (file == NULL)
     {
-      set_sftp_error (self, error, _("open"), path);
+      set_sftp_error (self, error, SFTP_OP_OPEN, path);
       return FALSE;
     }
 
@@ -637,7 +687,7 @@ conduit_sftp_session_download (ConduitSftpSession  *self,
 
               if (id < 0)
                 {
-                  set_sftp_error (self, error, _("read"), path);
+                  set_sftp_error (self, error, SFTP_OP_READ, path);
                   ok = FALSE;
                   break;
                 }
@@ -655,14 +705,14 @@ conduit_sftp_session_download (ConduitSftpSession  *self,
               /* answers to drain, whatever they hold */
               if (got < 0 && ok)
                 {
-                  set_sftp_error (self, error, _("read"), path);
+                  set_sftp_error (self, error, SFTP_OP_READ, path);
                   ok = FALSE;
                 }
               continue;
             }
           if (got < 0)
             {
-              set_sftp_error (self, error, _("read"), path);
+              set_sftp_error (self, error, SFTP_OP_READ, path);
               ok = FALSE;
               continue;
             }
@@ -676,7 +726,7 @@ conduit_sftp_session_download (ConduitSftpSession  *self,
           if (max_bytes != 0 && total > max_bytes)
             {
               g_set_error (error, CONDUIT_SFTP_ERROR, CONDUIT_SFTP_ERROR_TOO_LARGE,
-                           _("“%s” on %s:%u is larger than the step's limit of %" G_GUINT64_FORMAT
+                           _("“%s” on %s:%u is larger than the step's limit of %" PRIu64
                              " bytes"), path, self->server->host, self->server->port, max_bytes);
               ok = FALSE;
               continue;
@@ -696,7 +746,7 @@ conduit_sftp_session_download (ConduitSftpSession  *self,
       /* after a short answer: on from the end of what came */
       if (sftp_seek64 (file, total) < 0)
         {
-          set_sftp_error (self, error, _("read"), path);
+          set_sftp_error (self, error, SFTP_OP_READ, path);
           ok = FALSE;
           break;
         }
@@ -769,7 +819,7 @@ conduit_sftp_session_upload (ConduitSftpSession  *self,
   file = sftp_open (self->sftp, part, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (file == NULL)
     {
-      set_sftp_error (self, error, _("write"), path);
+      set_sftp_error (self, error, SFTP_OP_WRITE, path);
       return FALSE;
     }
 
@@ -786,7 +836,7 @@ conduit_sftp_session_upload (ConduitSftpSession  *self,
         break;
       if (sftp_write (file, buffer, (size_t)got) != got)
         {
-          set_sftp_error (self, error, _("write"), path);
+          set_sftp_error (self, error, SFTP_OP_WRITE, path);
           ok = FALSE;
           break;
         }
@@ -794,19 +844,19 @@ conduit_sftp_session_upload (ConduitSftpSession  *self,
     }
   if (sftp_close (file) != SSH_NO_ERROR && ok)
     {
-      set_sftp_error (self, error, _("write"), path);
+      set_sftp_error (self, error, SFTP_OP_WRITE, path);
       ok = FALSE;
     }
 
   /* SFTP version 3 (OpenSSH) renames onto no existing file: the old one goes first */
   if (ok && replace && exists (self, path) && sftp_unlink (self->sftp, path) != 0)
     {
-      set_sftp_error (self, error, _("replace"), path);
+      set_sftp_error (self, error, SFTP_OP_REPLACE, path);
       ok = FALSE;
     }
   if (ok && sftp_rename (self->sftp, part, path) != 0)
     {
-      set_sftp_error (self, error, _("write"), path);
+      set_sftp_error (self, error, SFTP_OP_WRITE, path);
       ok = FALSE;
     }
   if (!ok)
@@ -834,7 +884,7 @@ conduit_sftp_session_remove (ConduitSftpSession  *self,
 
   if (sftp_unlink (self->sftp, path) != 0)
     {
-      set_sftp_error (self, error, _("delete"), path);
+      set_sftp_error (self, error, SFTP_OP_DELETE, path);
       return FALSE;
     }
   return TRUE;
@@ -859,7 +909,7 @@ conduit_sftp_session_rename (ConduitSftpSession  *self,
 
   if (sftp_rename (self->sftp, from, to) != 0)
     {
-      set_sftp_error (self, error, _("move"), from);
+      set_sftp_error (self, error, SFTP_OP_MOVE, from);
       return FALSE;
     }
   return TRUE;

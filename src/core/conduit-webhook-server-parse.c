@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "conduit-json-text.h"
@@ -687,7 +688,7 @@ conduit_webhook_signature_matches (Route               *route,
   /* Checked after the signature, so that the time cannot be forged. */
   if (ABS (now_us / G_USEC_PER_SEC - timestamp) > (gint64)route->tolerance_s)
     {
-      *problem = g_strdup_printf (_("the signed timestamp is %" G_GINT64_FORMAT " seconds away "
+      *problem = g_strdup_printf (_("the signed timestamp is %" PRId64 " seconds away "
                                     "from now; more than %u is refused (a replay, or a wrong "
                                     "clock)"),
                                   ABS (now_us / G_USEC_PER_SEC - timestamp), route->tolerance_s);

@@ -501,8 +501,8 @@ event_fits_history (ConduitWebhookServer  *self,
       text = json_generator_to_data (generator, &length);
       if (length > max_bytes)
         {
-          *problem = g_strdup_printf (_("item %u of the event is %" G_GSIZE_FORMAT " bytes as "
-                                        "JSON; the run history keeps at most %" G_GSIZE_FORMAT
+          *problem = g_strdup_printf (_("item %u of the event is %zu bytes as "
+                                        "JSON; the run history keeps at most %zu"
                                         " bytes an item"), i + 1, length, max_bytes);
           return FALSE;
         }

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <libxml/xmlreader.h>
 #include <math.h>
 #include <string.h>
@@ -227,8 +228,8 @@ part_read (void *context,
       (part->inflated > RATIO_FLOOR && part->inflated / MAX (part->compressed, 1) > MAX_RATIO))
     {
       g_set_error (&part->error, CONDUIT_XLSX_READER_ERROR, CONDUIT_XLSX_READER_ERROR_TOO_LARGE,
-                   _("the part %s of the workbook unpacks to more than %" G_GUINT64_FORMAT
-                     " MB from %" G_GUINT64_FORMAT " KB; it is refused as a zip bomb (at most "
+                   _("the part %s of the workbook unpacks to more than %" PRIu64
+                     " MB from %" PRIu64 " KB; it is refused as a zip bomb (at most "
                      "%d times its packed size)"), part->name,
                    part->inflated / (1024 * 1024), part->compressed / 1024, MAX_RATIO);
       return -1;
@@ -889,7 +890,7 @@ finish_cell (ConduitXlsxReader  *self,
           index >= self->shared->len)
         {
           g_set_error (error, CONDUIT_XLSX_READER_ERROR, CONDUIT_XLSX_READER_ERROR_MALFORMED,
-                       _("row %" G_GUINT64_FORMAT ": a cell names shared text %s, which the "
+                       _("row %" PRIu64 ": a cell names shared text %s, which the "
                          "workbook does not have"), self->row_number, cell->text->str);
           return FALSE;
         }
@@ -921,7 +922,7 @@ finish_cell (ConduitXlsxReader  *self,
       if (cell->text->len == 0 || end == NULL || *end != '\0')
         {
           g_set_error (error, CONDUIT_XLSX_READER_ERROR, CONDUIT_XLSX_READER_ERROR_MALFORMED,
-                       _("row %" G_GUINT64_FORMAT ": a number cell holds “%s”"),
+                       _("row %" PRIu64 ": a number cell holds “%s”"),
                        self->row_number, cell->text->str);
           return FALSE;
         }
@@ -1002,7 +1003,7 @@ conduit_xlsx_reader_next_row (ConduitXlsxReader       *self,
           if (column < 0 || column >= MAX_COLUMNS)
             {
               g_set_error (error, CONDUIT_XLSX_READER_ERROR, CONDUIT_XLSX_READER_ERROR_MALFORMED,
-                           _("row %" G_GUINT64_FORMAT ": the cell reference “%s” is not a "
+                           _("row %" PRIu64 ": the cell reference “%s” is not a "
                              "column from A to XFD"), self->row_number, reference);
               return FALSE;
             }

@@ -14,7 +14,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <unistd.h>
 
 #include "conduit-credentials-window.h"
@@ -624,6 +626,42 @@ test_missing_banner (void)
   destroy_window (window);
 }
 
+/* The same banner in German: the credential's id in German quotation marks (quote_ids() wrote
+ * English ones into every language) */
+static void
+test_missing_banner_german (void)
+{
+  g_autofree char *po = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "po", NULL);
+  ConduitWindow *window;
+  ConduitEditor *editor;
+
+  bindtextdomain (GETTEXT_PACKAGE, po);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  setlocale (LC_ALL, "C.UTF-8");
+  g_setenv ("LANGUAGE", "de", TRUE);
+  if (g_strcmp0 (_("Credentials"), "Credentials") == 0)
+    {
+      g_setenv ("LANGUAGE", "en", TRUE);
+      g_test_skip ("the German translation is not compiled in this build");
+      return;
+    }
+
+  test_keyring_delete ("crm-api-key");
+  window = g_object_ref_sink (conduit_window_new (NULL));
+  gtk_window_present (GTK_WINDOW (window));
+  conduit_window_open_example (window, "web-form-to-crm.conduit");
+  g_assert_true (test_spin_until (window_on_editor, window, 20));
+  editor = find_editor (GTK_WIDGET (window));
+  g_assert_nonnull (editor);
+  g_assert_true (test_spin_until (banner_shown, editor, 20));
+  g_assert_cmpstr (conduit_editor_get_missing_credentials_text (editor), ==,
+                   "Dieser Flow verwendet die Zugangsdaten „crm-api-key“, die nicht in Ihrem "
+                   "Schlüsselbund sind.");
+  destroy_window (window);
+  g_setenv ("LANGUAGE", "en", TRUE);
+}
+
 /* ---- browser sign-in ---------------------------------------------------------------------- */
 
 static gboolean
@@ -911,6 +949,8 @@ main (int    argc,
   g_test_add_func ("/conduit/credentials-window/http-token-url", test_http_token_url);
   g_test_add_func ("/conduit/credentials-window/sign-in", test_sign_in);
   g_test_add_func ("/conduit/credentials-window/sign-in-banner", test_sign_in_banner);
+  g_test_add_func ("/conduit/credentials-window/missing-banner-german",
+                   test_missing_banner_german);
 
   status = g_test_run ();
 
