@@ -528,6 +528,118 @@ test_keyboard (Fixture       *fixture,
   g_assert_finalize_object (pane);
 }
 
+static const char *
+cell_text (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return gtk_label_get_text (GTK_LABEL (widget));
+  if (GTK_IS_INSCRIPTION (widget))
+    return gtk_inscription_get_text (GTK_INSCRIPTION (widget));
+  return NULL;
+}
+
+static void
+collect_cells (GtkWidget *widget,
+               GPtrArray *cells)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (cell_text (widget) != NULL && cell_text (widget)[0] != '\0')
+    g_ptr_array_add (cells, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_cells (child, cells);
+}
+
+/* Every text of the differences table, its step included, is read whole at @width without
+ * scrolling sideways or a tooltip: wrapped at its cell's width, it needs no more height than
+ * the cell has, and the table is no wider than the frame it scrolls in. */
+static void
+assert_diffs_readable (Fixture          *fixture,
+                       ConduitDocument  *document,
+                       int               width)
+{
+  ConduitTestsPane *pane = g_object_ref_sink (conduit_tests_pane_new (GTK_WINDOW (fixture->window),
+                                                                      document));
+  g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+  g_autofree char *step = NULL;
+  GtkWidget *view;
+  GtkWidget *scroller;
+  guint steps_seen = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (pane), width, 640);
+  gtk_window_present (GTK_WINDOW (pane));
+  g_assert_true (test_spin_until (pane_has_tests, pane, 10));
+  run_all (pane);
+  g_assert_cmpuint (g_list_model_get_n_items (conduit_tests_pane_get_diffs (pane)), >, 0);
+  step = diff_cell (conduit_tests_pane_get_diffs (pane), 0, "step");
+  test_spin_for (300);
+  test_spin_idle ();
+
+  view = find_widget (GTK_WIDGET (pane), GTK_TYPE_COLUMN_VIEW);
+  g_assert_nonnull (view);
+  scroller = gtk_widget_get_ancestor (view, GTK_TYPE_SCROLLED_WINDOW);
+  g_test_message ("%d px: the pane is %d px, the table %d px in %d px", width,
+                  gtk_widget_get_width (GTK_WIDGET (pane)), gtk_widget_get_width (view),
+                  gtk_widget_get_width (scroller));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (pane)), <=, MAX (width, 360));
+  g_assert_cmpint (gtk_widget_get_width (view), <=, gtk_widget_get_width (scroller));
+
+  collect_cells (view, cells);
+  for (guint i = 0; i < cells->len; i++)
+    {
+      GtkWidget *cell = g_ptr_array_index (cells, i);
+      const char *text = cell_text (cell);
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (cell, text);
+      int needed;
+
+      pango_layout_set_width (layout, gtk_widget_get_width (cell) * PANGO_SCALE);
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+      pango_layout_get_pixel_size (layout, NULL, &needed);
+      g_test_message ("“%s”: %d × %d px, needs %d px high", text, gtk_widget_get_width (cell),
+                      gtk_widget_get_height (cell), needed);
+      g_assert_cmpint (needed, <=, gtk_widget_get_height (cell));
+      if (g_str_equal (text, step))
+        steps_seen++;
+    }
+  g_assert_cmpuint (steps_seen, >, 0);
+
+  gtk_window_destroy (GTK_WINDOW (pane));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (pane);
+}
+
+/* A failed test's differences at the pane's default width and at 360 px: the Step column was
+ * cut off ("Map contact fi…"), the whole value only in its tooltip. */
+static void
+test_diffs_readable (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(ConduitFlow) flow = load_flow (fixture);
+  g_autoptr(GFile) file = g_file_new_for_path (fixture->flow_path);
+  g_autoptr(ConduitDocument) document = conduit_document_new (flow, file);
+  g_autoptr(JsonNode) changed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tests_path = NULL;
+  gint64 run_id;
+
+  run_id = run_flow (fixture, flow);
+  tests_path = conduit_flow_test_save_run (fixture->store, run_id, fixture->flow_path, flow,
+                                           conduit_connector_registry_get_default (), "two leads",
+                                           NULL, NULL, &error);
+  g_assert_no_error (error);
+  changed = json_from_string ("{ \"rows\": ["
+                              "  { \"destination\": \"email\", \"expression\": \"trim(Email)\" },"
+                              "  { \"destination\": \"name\", \"expression\": \"Name\" } ] }",
+                              &error);
+  g_assert_no_error (error);
+  conduit_node_set_mapping (conduit_flow_lookup_node (flow, "map"), changed);
+
+  assert_diffs_readable (fixture, document, 760);
+  assert_diffs_readable (fixture, document, 360);
+}
+
 /* Ctrl+T's action opens the pane of the open flow from the window. */
 static void
 test_window_action (Fixture       *fixture,
@@ -575,5 +687,7 @@ main (int   argc,
               test_keyboard, fixture_tear_down);
   g_test_add ("/conduit/tests-pane/window-action", Fixture, NULL, fixture_set_up,
               test_window_action, fixture_tear_down);
+  g_test_add ("/conduit/tests-pane/diffs-readable", Fixture, NULL, fixture_set_up,
+              test_diffs_readable, fixture_tear_down);
   return g_test_run ();
 }
