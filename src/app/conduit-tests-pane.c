@@ -130,7 +130,9 @@ struct _ConduitTestsPane
   GtkLabel         *summary_label;
   GtkLabel         *notes_label;
   GtkWidget        *diff_frame;
+  GtkWidget        *diff_view;
   GListStore       *diff_store;
+  int               fitted_width;  /* the table's width when it last measured its rows */
   GtkListBox       *volatile_list;
   AdwEntryRow      *volatile_entry;
 };
@@ -435,6 +437,8 @@ show_details (ConduitTestsPane *self)
 
   gtk_widget_set_visible (self->details_box, test != NULL);
   g_list_store_remove_all (self->diff_store);
+  /* other rows: measured again from the start */
+  self->fitted_width = -1;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->volatile_list))) != NULL &&
          child != GTK_WIDGET (self->volatile_entry))
     gtk_list_box_remove (self->volatile_list, child);
@@ -892,6 +896,56 @@ remove_volatile_action (GtkWidget  *widget,
 
 /* Lifecycle */
 
+/* The frame the differences table scrolls sideways in takes the height of the rows as they are
+ * laid out. GtkColumnView (GTK 4.8) measures a row's cells for the row's whole width, not for
+ * their columns', and its cells wrap: a wrapped row comes out taller than the table asked for,
+ * and the frame cut the last rows off. Laid out, the rows' height is the vertical adjustment's
+ * upper bound: after each frame that laid the table out anew, the table asks for that height
+ * (GTK drops a size request made while it allocates, so not before). A new width wraps the
+ * rows anew and may make them shorter: the table lets its request go and measures again. */
+static void
+diff_after_paint_cb (GdkFrameClock    *clock,
+                     ConduitTestsPane *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->diff_view));
+  int width = gtk_widget_get_width (self->diff_view);
+  double page = gtk_adjustment_get_page_size (adjustment);
+  double rows = gtk_adjustment_get_upper (adjustment);
+
+  g_assert (CONDUIT_IS_TESTS_PANE (self));
+
+  if (width != self->fitted_width)
+    {
+      self->fitted_width = width;
+      gtk_widget_set_size_request (self->diff_view, -1, -1);
+      gtk_widget_queue_resize (self->diff_view);
+    }
+  else if (rows > page + 0.5)
+    {
+      int header = gtk_widget_get_height (self->diff_view) - (int)page;
+
+      gtk_widget_set_size_request (self->diff_view, -1, header + (int)(rows + 0.99));
+    }
+}
+
+static void
+diff_view_map_cb (ConduitTestsPane *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (self->diff_view);
+
+  self->fitted_width = -1;
+  g_signal_connect_object (clock, "after-paint", G_CALLBACK (diff_after_paint_cb), self, 0);
+}
+
+static void
+diff_view_unmap_cb (ConduitTestsPane *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (self->diff_view);
+
+  if (clock != NULL)
+    g_signal_handlers_disconnect_by_func (clock, diff_after_paint_cb, self);
+}
+
 static void
 conduit_tests_pane_dispose (GObject *object)
 {
@@ -944,6 +998,7 @@ conduit_tests_pane_class_init (ConduitTestsPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitTestsPane, summary_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitTestsPane, notes_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitTestsPane, diff_frame);
+  gtk_widget_class_bind_template_child (widget_class, ConduitTestsPane, diff_view);
   gtk_widget_class_bind_template_child (widget_class, ConduitTestsPane, diff_store);
   gtk_widget_class_bind_template_child (widget_class, ConduitTestsPane, volatile_list);
   gtk_widget_class_bind_template_child (widget_class, ConduitTestsPane, volatile_entry);
@@ -970,6 +1025,10 @@ conduit_tests_pane_init (ConduitTestsPane *self)
                                          (GDestroyNotify)conduit_flow_test_result_free);
   self->running = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_signal_connect_object (self->test_list, "row-selected", G_CALLBACK (row_selected_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->diff_view, "map", G_CALLBACK (diff_view_map_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->diff_view, "unmap", G_CALLBACK (diff_view_unmap_cb), self,
                            G_CONNECT_SWAPPED);
   /* The keyboard focus lands in the row's text field, which libadwaita 1.2 leaves unnamed: a
    * screen reader would say only "text". */

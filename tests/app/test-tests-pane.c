@@ -13,6 +13,7 @@
 #include "conduit-history-view.h"
 #include "conduit-tests-pane.h"
 #include "conduit-window.h"
+#include "test-diff-table.h"
 #include "test-util.h"
 
 /* Save as Test from the run history writes the flow's tests file; the Tests pane runs the
@@ -528,90 +529,22 @@ test_keyboard (Fixture       *fixture,
   g_assert_finalize_object (pane);
 }
 
-static const char *
-cell_text (GtkWidget *widget)
-{
-  if (GTK_IS_LABEL (widget))
-    return gtk_label_get_text (GTK_LABEL (widget));
-  if (GTK_IS_INSCRIPTION (widget))
-    return gtk_inscription_get_text (GTK_INSCRIPTION (widget));
-  return NULL;
-}
-
+/* The differences table at @width: see test_assert_diffs_readable(). */
 static void
-collect_cells (GtkWidget *widget,
-               GPtrArray *cells)
-{
-  if (!gtk_widget_get_mapped (widget))
-    return;
-  if (cell_text (widget) != NULL && cell_text (widget)[0] != '\0')
-    g_ptr_array_add (cells, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_cells (child, cells);
-}
-
-/* Every text of the differences table, its step included, is read whole at @width without
- * scrolling sideways or a tooltip: wrapped at its cell's width, it needs no more height than
- * the cell has, and the table is no wider than the frame it scrolls in. */
-static void
-assert_diffs_readable (Fixture          *fixture,
-                       ConduitDocument  *document,
+assert_diffs_readable (ConduitTestsPane *pane,
                        int               width)
 {
-  ConduitTestsPane *pane = g_object_ref_sink (conduit_tests_pane_new (GTK_WINDOW (fixture->window),
-                                                                      document));
-  g_autoptr(GPtrArray) cells = g_ptr_array_new ();
-  g_autofree char *step = NULL;
-  GtkWidget *view;
-  GtkWidget *scroller;
-  guint steps_seen = 0;
-
   gtk_window_set_default_size (GTK_WINDOW (pane), width, 640);
-  gtk_window_present (GTK_WINDOW (pane));
-  g_assert_true (test_spin_until (pane_has_tests, pane, 10));
-  run_all (pane);
-  g_assert_cmpuint (g_list_model_get_n_items (conduit_tests_pane_get_diffs (pane)), >, 0);
-  step = diff_cell (conduit_tests_pane_get_diffs (pane), 0, "step");
-  test_spin_for (300);
+  test_spin_for (500);
   test_spin_idle ();
-
-  view = find_widget (GTK_WIDGET (pane), GTK_TYPE_COLUMN_VIEW);
-  g_assert_nonnull (view);
-  scroller = gtk_widget_get_ancestor (view, GTK_TYPE_SCROLLED_WINDOW);
-  g_test_message ("%d px: the pane is %d px, the table %d px in %d px", width,
-                  gtk_widget_get_width (GTK_WIDGET (pane)), gtk_widget_get_width (view),
-                  gtk_widget_get_width (scroller));
+  g_test_message ("%d px", width);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (pane)), <=, MAX (width, 360));
-  g_assert_cmpint (gtk_widget_get_width (view), <=, gtk_widget_get_width (scroller));
-
-  collect_cells (view, cells);
-  for (guint i = 0; i < cells->len; i++)
-    {
-      GtkWidget *cell = g_ptr_array_index (cells, i);
-      const char *text = cell_text (cell);
-      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (cell, text);
-      int needed;
-
-      pango_layout_set_width (layout, gtk_widget_get_width (cell) * PANGO_SCALE);
-      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-      pango_layout_get_pixel_size (layout, NULL, &needed);
-      g_test_message ("“%s”: %d × %d px, needs %d px high", text, gtk_widget_get_width (cell),
-                      gtk_widget_get_height (cell), needed);
-      g_assert_cmpint (needed, <=, gtk_widget_get_height (cell));
-      if (g_str_equal (text, step))
-        steps_seen++;
-    }
-  g_assert_cmpuint (steps_seen, >, 0);
-
-  gtk_window_destroy (GTK_WINDOW (pane));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_finalize_object (pane);
+  test_assert_diffs_readable (pane);
 }
 
-/* A failed test's differences at the pane's default width and at 360 px: the Step column was
- * cut off ("Map contact fi…"), the whole value only in its tooltip. */
+/* A failed test's differences at the pane's default width, made narrow (360 px) and wide again,
+ * and in a pane opened narrow: the Step column was cut off ("Map contact fi…"), the whole value
+ * only in its tooltip. */
 static void
 test_diffs_readable (Fixture       *fixture,
                      gconstpointer  data)
@@ -622,6 +555,7 @@ test_diffs_readable (Fixture       *fixture,
   g_autoptr(JsonNode) changed = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *tests_path = NULL;
+  const int widths[][3] = { { 760, 360, 760 }, { 360, 360, 360 } };
   gint64 run_id;
 
   run_id = run_flow (fixture, flow);
@@ -636,8 +570,22 @@ test_diffs_readable (Fixture       *fixture,
   g_assert_no_error (error);
   conduit_node_set_mapping (conduit_flow_lookup_node (flow, "map"), changed);
 
-  assert_diffs_readable (fixture, document, 760);
-  assert_diffs_readable (fixture, document, 360);
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      ConduitTestsPane *pane =
+        g_object_ref_sink (conduit_tests_pane_new (GTK_WINDOW (fixture->window), document));
+
+      gtk_window_set_default_size (GTK_WINDOW (pane), widths[i][0], 640);
+      gtk_window_present (GTK_WINDOW (pane));
+      g_assert_true (test_spin_until (pane_has_tests, pane, 10));
+      run_all (pane);
+      for (guint j = 0; j < G_N_ELEMENTS (widths[i]); j++)
+        assert_diffs_readable (pane, widths[i][j]);
+      gtk_window_destroy (GTK_WINDOW (pane));
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_assert_finalize_object (pane);
+    }
 }
 
 /* Ctrl+T's action opens the pane of the open flow from the window. */
