@@ -406,9 +406,10 @@ conduit_pin_panel_init (ConduitPinPanel *self)
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (buttons), GTK_SELECTION_NONE);
   gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (buttons), 6);
   gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (buttons), 6);
-  /* two a line where there is room: the step's settings come below, keep this short */
+  /* two a line where there is room: the step's settings come below, keep this short; one a
+   * line on a narrow window (two made a 360 px window's inspector 374 px wide) */
   gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (buttons), TRUE);
-  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (buttons), 2);
+  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (buttons), 1);
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (buttons), 4);
   gtk_flow_box_append (GTK_FLOW_BOX (buttons),
                        action_button (_("_Pin This Output"), "pin.pin-output",
