@@ -17,6 +17,7 @@
 #include "conduit-editor.h"
 #include "conduit-resources.h"
 #include "conduit-openapi-import-dialog.h"
+#include "conduit-pin-panel.h"
 #include "conduit-window.h"
 
 #define EXAMPLES_PATH  "/io/conduit/Conduit/examples/"
@@ -1252,6 +1253,8 @@ update_run_placement (ConduitWindow *self)
 
   gtk_widget_set_visible (self->run_button, self->document != NULL && !narrow);
   conduit_editor_set_show_run_button (self->editor, narrow);
+  conduit_pin_panel_set_compact (CONDUIT_PIN_PANEL (conduit_editor_get_pin_panel (self->editor)),
+                                 narrow);
   self->narrow = narrow;
   if (self->activation != NULL)
     update_history_button (self);
