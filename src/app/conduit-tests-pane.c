@@ -378,6 +378,49 @@ shorten (const char *text)
   }
 }
 
+/* A value that is a failed item ({"item", "error": {"kind", "message", …}}, what a step sends
+ * on its error port) is shown as what went wrong, in a sentence, not as its JSON; any other
+ * value as it is. */
+static char *
+describe_value (const char *text)
+{
+  g_autoptr(JsonNode) node = text != NULL ? json_from_string (text, NULL) : NULL;
+  JsonObject *object;
+  JsonObject *error;
+  JsonNode *member;
+  ConduitRunProblem problem = { 0 };
+  g_autofree char *sentence = NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return shorten (text);
+  object = json_node_get_object (node);
+  member = json_object_get_member (object, "error");
+  if (member == NULL || !JSON_NODE_HOLDS_OBJECT (member) || !json_object_has_member (object, "item"))
+    return shorten (text);
+  error = json_node_get_object (member);
+  member = json_object_get_member (error, "message");
+  if (member == NULL || json_node_get_value_type (member) != G_TYPE_STRING)
+    return shorten (text);
+
+  problem.message = json_node_get_string (member);
+  member = json_object_get_member (error, "kind");
+  if (member != NULL && json_node_get_value_type (member) == G_TYPE_STRING)
+    problem.kind = json_node_get_string (member);
+  /* the replay's own kind: what reached the step differs from the saved run, so no answer was
+   * recorded for it; the engine's message names the step and the item */
+  if (g_strcmp0 (problem.kind, "not-recorded") == 0)
+    sentence = g_strdup_printf (_("Failed: this step got other items than in the saved run, so "
+                                  "the test has no recorded answer to give it (%s)"),
+                                problem.message);
+  else
+    {
+      g_autofree char *explained = conduit_run_explain (&problem);
+
+      sentence = g_strdup_printf (_("Failed: %s"), explained);
+    }
+  return shorten (sentence);
+}
+
 static ConduitTestsPaneDiff *
 diff_row (ConduitFlow               *flow,
           const ConduitFlowTestDiff *diff)
@@ -409,8 +452,8 @@ diff_row (ConduitFlow               *flow,
   else if (field->len == 0)
     g_string_append (field, _("the whole port"));
   row->field = g_string_free (g_steal_pointer (&field), FALSE);
-  row->expected = shorten (diff->expected);
-  row->actual = shorten (diff->actual);
+  row->expected = describe_value (diff->expected);
+  row->actual = describe_value (diff->actual);
   return row;
 }
 
