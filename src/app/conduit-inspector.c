@@ -841,6 +841,12 @@ conduit_inspector_init (ConduitInspector *self)
                             G_CALLBACK (on_flow_description_changed), self);
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->notes_view), "changed",
                             G_CALLBACK (on_notes_changed), self);
+  /* the wheel scrolls the inspector, not the small boxes it passes over */
+  conduit_setting_row_pass_wheel_unless_focused (
+    gtk_widget_get_parent (GTK_WIDGET (self->flow_description_view)),
+    GTK_WIDGET (self->flow_description_view));
+  conduit_setting_row_pass_wheel_unless_focused (gtk_widget_get_parent (GTK_WIDGET (self->notes_view)),
+                                                 GTK_WIDGET (self->notes_view));
 
   gtk_stack_set_visible_child_name (self->stack, "flow");
 }

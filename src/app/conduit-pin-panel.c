@@ -33,6 +33,7 @@ struct _ConduitPinPanel
 
   GtkLabel        *status_label;
   GtkLabel        *message_label;
+  GtkFlowBox      *buttons;
   GtkRevealer     *edit_revealer;
   GtkTextView     *edit_view;
   GtkLabel        *error_label;
@@ -406,7 +407,9 @@ conduit_pin_panel_init (ConduitPinPanel *self)
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (buttons), GTK_SELECTION_NONE);
   gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (buttons), 6);
   gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (buttons), 6);
-  /* two a line where there is room: the step's settings come below, keep this short */
+  /* two a line: the step's settings come below, keep this short (one a line on a narrow
+   * window: conduit_pin_panel_set_compact()) */
+  self->buttons = GTK_FLOW_BOX (buttons);
   gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (buttons), TRUE);
   gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (buttons), 2);
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (buttons), 4);
@@ -593,4 +596,20 @@ conduit_pin_panel_set_edit_text (ConduitPinPanel *self,
 {
   g_return_if_fail (CONDUIT_IS_PIN_PANEL (self));
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->edit_view), text, -1);
+}
+
+/**
+ * conduit_pin_panel_set_compact:
+ * @self: a pin panel
+ * @compact: whether the window is narrow
+ *
+ * A narrow window puts the buttons one a line: two side by side made a 360 px window's
+ * inspector 374 px wide.
+ */
+void
+conduit_pin_panel_set_compact (ConduitPinPanel *self,
+                               gboolean         compact)
+{
+  g_return_if_fail (CONDUIT_IS_PIN_PANEL (self));
+  gtk_flow_box_set_min_children_per_line (self->buttons, compact ? 1 : 2);
 }

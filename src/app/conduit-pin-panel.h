@@ -34,5 +34,7 @@ const char  *conduit_pin_panel_get_message_text  (ConduitPinPanel *self);
 const char  *conduit_pin_panel_get_error_text    (ConduitPinPanel *self);
 void         conduit_pin_panel_set_edit_text     (ConduitPinPanel *self,
                                                   const char      *text);
+void         conduit_pin_panel_set_compact       (ConduitPinPanel *self,
+                                                  gboolean         compact);
 
 G_END_DECLS

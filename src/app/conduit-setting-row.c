@@ -95,9 +95,16 @@ on_box_scroll (GtkEventControllerScroll *controller,
   return TRUE;
 }
 
-static void
-pass_wheel_unless_focused (GtkWidget *scrolled,
-                           GtkWidget *editor)
+/**
+ * conduit_setting_row_pass_wheel_unless_focused:
+ * @scrolled: the #GtkScrolledWindow around @editor, inside a scrolling form
+ * @editor: the text view in it
+ *
+ * Lets the wheel over @scrolled scroll the form around it until @editor has the focus.
+ */
+void
+conduit_setting_row_pass_wheel_unless_focused (GtkWidget *scrolled,
+                                               GtkWidget *editor)
 {
   GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
 
@@ -1007,7 +1014,7 @@ build_control (ConduitSettingRow *self)
         gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled),
                                                     spec->type == CONDUIT_SETTING_ARRAY ? 200 : 100);
         gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->editor);
-        pass_wheel_unless_focused (scrolled, self->editor);
+        conduit_setting_row_pass_wheel_unless_focused (scrolled, self->editor);
         gtk_frame_set_child (GTK_FRAME (frame), scrolled);
         gtk_widget_add_css_class (frame, "view");
 

@@ -37,5 +37,7 @@ void                      conduit_setting_row_set_sample_source (ConduitSettingR
                                                                  ConduitFlow             *flow,
                                                                  ConduitNode             *node);
 GtkWidget                *conduit_setting_row_get_field_picker (ConduitSettingRow        *self);
+void                      conduit_setting_row_pass_wheel_unless_focused (GtkWidget *scrolled,
+                                                                         GtkWidget *editor);
 
 G_END_DECLS

@@ -130,7 +130,9 @@ struct _ConduitTestsPane
   GtkLabel         *summary_label;
   GtkLabel         *notes_label;
   GtkWidget        *diff_frame;
+  GtkWidget        *diff_view;
   GListStore       *diff_store;
+  int               fitted_width;  /* the table's width when it last measured its rows */
   GtkListBox       *volatile_list;
   AdwEntryRow      *volatile_entry;
 };
@@ -376,6 +378,49 @@ shorten (const char *text)
   }
 }
 
+/* A value that is a failed item ({"item", "error": {"kind", "message", …}}, what a step sends
+ * on its error port) is shown as what went wrong, in a sentence, not as its JSON; any other
+ * value as it is. */
+static char *
+describe_value (const char *text)
+{
+  g_autoptr(JsonNode) node = text != NULL ? json_from_string (text, NULL) : NULL;
+  JsonObject *object;
+  JsonObject *error;
+  JsonNode *member;
+  ConduitRunProblem problem = { 0 };
+  g_autofree char *sentence = NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return shorten (text);
+  object = json_node_get_object (node);
+  member = json_object_get_member (object, "error");
+  if (member == NULL || !JSON_NODE_HOLDS_OBJECT (member) || !json_object_has_member (object, "item"))
+    return shorten (text);
+  error = json_node_get_object (member);
+  member = json_object_get_member (error, "message");
+  if (member == NULL || json_node_get_value_type (member) != G_TYPE_STRING)
+    return shorten (text);
+
+  problem.message = json_node_get_string (member);
+  member = json_object_get_member (error, "kind");
+  if (member != NULL && json_node_get_value_type (member) == G_TYPE_STRING)
+    problem.kind = json_node_get_string (member);
+  /* the replay's own kind: what reached the step differs from the saved run, so no answer was
+   * recorded for it; the engine's message names the step and the item */
+  if (g_strcmp0 (problem.kind, "not-recorded") == 0)
+    sentence = g_strdup_printf (_("Failed: this step got other items than in the saved run, so "
+                                  "the test has no recorded answer to give it (%s)"),
+                                problem.message);
+  else
+    {
+      g_autofree char *explained = conduit_run_explain (&problem);
+
+      sentence = g_strdup_printf (_("Failed: %s"), explained);
+    }
+  return shorten (sentence);
+}
+
 static ConduitTestsPaneDiff *
 diff_row (ConduitFlow               *flow,
           const ConduitFlowTestDiff *diff)
@@ -407,8 +452,8 @@ diff_row (ConduitFlow               *flow,
   else if (field->len == 0)
     g_string_append (field, _("the whole port"));
   row->field = g_string_free (g_steal_pointer (&field), FALSE);
-  row->expected = shorten (diff->expected);
-  row->actual = shorten (diff->actual);
+  row->expected = describe_value (diff->expected);
+  row->actual = describe_value (diff->actual);
   return row;
 }
 
@@ -435,6 +480,8 @@ show_details (ConduitTestsPane *self)
 
   gtk_widget_set_visible (self->details_box, test != NULL);
   g_list_store_remove_all (self->diff_store);
+  /* other rows: measured again from the start */
+  self->fitted_width = -1;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->volatile_list))) != NULL &&
          child != GTK_WIDGET (self->volatile_entry))
     gtk_list_box_remove (self->volatile_list, child);
@@ -892,6 +939,56 @@ remove_volatile_action (GtkWidget  *widget,
 
 /* Lifecycle */
 
+/* The frame the differences table scrolls sideways in takes the height of the rows as they are
+ * laid out. GtkColumnView (GTK 4.8) measures a row's cells for the row's whole width, not for
+ * their columns', and its cells wrap: a wrapped row comes out taller than the table asked for,
+ * and the frame cut the last rows off. Laid out, the rows' height is the vertical adjustment's
+ * upper bound: after each frame that laid the table out anew, the table asks for that height
+ * (GTK drops a size request made while it allocates, so not before). A new width wraps the
+ * rows anew and may make them shorter: the table lets its request go and measures again. */
+static void
+diff_after_paint_cb (GdkFrameClock    *clock,
+                     ConduitTestsPane *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->diff_view));
+  int width = gtk_widget_get_width (self->diff_view);
+  double page = gtk_adjustment_get_page_size (adjustment);
+  double rows = gtk_adjustment_get_upper (adjustment);
+
+  g_assert (CONDUIT_IS_TESTS_PANE (self));
+
+  if (width != self->fitted_width)
+    {
+      self->fitted_width = width;
+      gtk_widget_set_size_request (self->diff_view, -1, -1);
+      gtk_widget_queue_resize (self->diff_view);
+    }
+  else if (rows > page + 0.5)
+    {
+      int header = gtk_widget_get_height (self->diff_view) - (int)page;
+
+      gtk_widget_set_size_request (self->diff_view, -1, header + (int)(rows + 0.99));
+    }
+}
+
+static void
+diff_view_map_cb (ConduitTestsPane *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (self->diff_view);
+
+  self->fitted_width = -1;
+  g_signal_connect_object (clock, "after-paint", G_CALLBACK (diff_after_paint_cb), self, 0);
+}
+
+static void
+diff_view_unmap_cb (ConduitTestsPane *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (self->diff_view);
+
+  if (clock != NULL)
+    g_signal_handlers_disconnect_by_func (clock, diff_after_paint_cb, self);
+}
+
 static void
 conduit_tests_pane_dispose (GObject *object)
 {
@@ -944,6 +1041,7 @@ conduit_tests_pane_class_init (ConduitTestsPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ConduitTestsPane, summary_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitTestsPane, notes_label);
   gtk_widget_class_bind_template_child (widget_class, ConduitTestsPane, diff_frame);
+  gtk_widget_class_bind_template_child (widget_class, ConduitTestsPane, diff_view);
   gtk_widget_class_bind_template_child (widget_class, ConduitTestsPane, diff_store);
   gtk_widget_class_bind_template_child (widget_class, ConduitTestsPane, volatile_list);
   gtk_widget_class_bind_template_child (widget_class, ConduitTestsPane, volatile_entry);
@@ -970,6 +1068,10 @@ conduit_tests_pane_init (ConduitTestsPane *self)
                                          (GDestroyNotify)conduit_flow_test_result_free);
   self->running = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_signal_connect_object (self->test_list, "row-selected", G_CALLBACK (row_selected_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->diff_view, "map", G_CALLBACK (diff_view_map_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->diff_view, "unmap", G_CALLBACK (diff_view_unmap_cb), self,
                            G_CONNECT_SWAPPED);
   /* The keyboard focus lands in the row's text field, which libadwaita 1.2 leaves unnamed: a
    * screen reader would say only "text". */

@@ -17,6 +17,7 @@
 #include "conduit-editor.h"
 #include "conduit-resources.h"
 #include "conduit-openapi-import-dialog.h"
+#include "conduit-pin-panel.h"
 #include "conduit-window.h"
 
 #define EXAMPLES_PATH  "/io/conduit/Conduit/examples/"
@@ -66,6 +67,7 @@ struct _ConduitWindow
 enum {
   PROP_0,
   PROP_DOCUMENT,
+  PROP_FLOW_ACTIVE,
   N_PROPS
 };
 
@@ -179,6 +181,9 @@ update_history_button (ConduitWindow *self)
                           has_document && !on_history &&
                           (!self->narrow ||
                            conduit_activation_get_active (CONDUIT_ACTIVATION (self->activation))));
+  /* and with the switch gone, the main menu has it: a narrow window can switch a flow Active */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.flow-active",
+                                 has_document && !on_history && self->narrow);
   gtk_widget_set_visible (self->new_button, !has_document && !on_history);
   gtk_widget_set_visible (self->open_button, !has_document && !on_history);
 }
@@ -1009,9 +1014,41 @@ conduit_window_get_property (GObject    *object,
     case PROP_DOCUMENT:
       g_value_set_object (value, self->document);
       break;
+    case PROP_FLOW_ACTIVE:
+      /* the menu's action reads it while the template is built, before the switch exists */
+      g_value_set_boolean (value, self->activation != NULL &&
+                                  conduit_activation_get_active (CONDUIT_ACTIVATION (self->activation)));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+/* The main menu's Active item: switched as the header bar's switch is, so a refusal says why
+ * in the same toast. */
+static void
+conduit_window_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  ConduitWindow *self = CONDUIT_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_FLOW_ACTIVE:
+      gtk_switch_set_active (GTK_SWITCH (conduit_activation_get_switch (CONDUIT_ACTIVATION (self->activation))),
+                             g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+flow_active_changed (ConduitWindow *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FLOW_ACTIVE]);
 }
 
 /* run history pane */
@@ -1216,6 +1253,8 @@ update_run_placement (ConduitWindow *self)
 
   gtk_widget_set_visible (self->run_button, self->document != NULL && !narrow);
   conduit_editor_set_show_run_button (self->editor, narrow);
+  conduit_pin_panel_set_compact (CONDUIT_PIN_PANEL (conduit_editor_get_pin_panel (self->editor)),
+                                 narrow);
   self->narrow = narrow;
   if (self->activation != NULL)
     update_history_button (self);
@@ -1241,11 +1280,15 @@ conduit_window_class_init (ConduitWindowClass *klass)
   object_class->constructed = conduit_window_constructed;
   object_class->dispose = conduit_window_dispose;
   object_class->get_property = conduit_window_get_property;
+  object_class->set_property = conduit_window_set_property;
   window_class->close_request = conduit_window_close_request;
 
   properties[PROP_DOCUMENT] =
     g_param_spec_object ("document", NULL, NULL, CONDUIT_TYPE_DOCUMENT,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_FLOW_ACTIVE] =
+    g_param_spec_boolean ("flow-active", NULL, NULL, FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Referencing the resource keeps it (and its registering constructor) linked in. */
@@ -1305,6 +1348,7 @@ conduit_window_class_init (ConduitWindowClass *klass)
                                        "win.show-history", NULL);
   /* saved tests of the open flow */
   gtk_widget_class_install_action (widget_class, "win.show-tests", NULL, show_tests_action);
+  gtk_widget_class_install_property_action (widget_class, "win.flow-active", "flow-active");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK,
                                        "win.show-tests", NULL);
 }
@@ -1336,6 +1380,8 @@ conduit_window_init (ConduitWindow *self)
   g_signal_connect_object (self->activation, "notify::status", G_CALLBACK (update_title), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->activation, "notify::active", G_CALLBACK (update_history_button),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->activation, "notify::active", G_CALLBACK (flow_active_changed),
                            self, G_CONNECT_SWAPPED);
 
   g_object_bind_property (self->editor, "show-inspector", self->inspector_button, "active",

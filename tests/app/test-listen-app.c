@@ -16,6 +16,7 @@
 #include "conduit-resources.h"
 #include "conduit-test-listener.h"
 #include "conduit-window.h"
+#include "graph-test-common.h"
 #include "test-screenshot.h"
 #include "test-util.h"
 
@@ -716,13 +717,88 @@ test_refusals (Fixture       *fixture,
                                    "Save the flow first"));
 }
 
+static gboolean
+menu_has_action (GMenuModel *menu,
+                 const char *action)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &name) &&
+          g_str_equal (name, action))
+        return TRUE;
+      if (section != NULL && menu_has_action (section, action))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static GtkWidget *
+find_menu_button (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget)))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_menu_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* At 360 px the header bar has no room for the Active switch while it is off: the main menu
+ * has it (there was no way to switch a flow Active on a narrow window). Wide, the item is
+ * hidden, the switch being in sight. */
+static void
+test_narrow_menu_active (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  ConduitActivation *activation = conduit_window_get_activation (fixture->window);
+  GtkWidget *menu_button;
+
+  open_signup_flow (fixture);
+  test_spin_idle ();
+  menu_button = find_menu_button (GTK_WIDGET (fixture->window));
+  g_assert_nonnull (menu_button);
+  g_assert_true (menu_has_action (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button)),
+                                  "win.flow-active"));
+
+  /* wide: the switch is there, the menu's item is not offered */
+  g_assert_nonnull (find_named (GTK_WIDGET (fixture->window), GTK_TYPE_SWITCH, "Active"));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.flow-active", NULL);
+  test_spin_idle ();
+  g_assert_false (conduit_activation_get_active (activation));
+
+  /* narrow: no switch; the menu's item switches the flow Active, and off again */
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 760);
+  test_spin_for (500);
+  test_spin_idle ();
+  g_assert_null (find_named (GTK_WIDGET (fixture->window), GTK_TYPE_SWITCH, "Active"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.flow-active",
+                                             NULL));
+  test_spin_idle ();
+  g_assert_true (conduit_activation_get_active (activation));
+  g_assert_false (connection_refused (fixture->port));
+  /* Active, the switch is back in the header bar as the sign of it */
+  g_assert_nonnull (find_named (GTK_WIDGET (fixture->window), GTK_TYPE_SWITCH, "Active"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.flow-active",
+                                             NULL));
+  test_spin_idle ();
+  g_assert_false (conduit_activation_get_active (activation));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   setlocale (LC_ALL, "C.UTF-8");
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  /* GTK, libadwaita and the app's style sheet: the pictures show the app as it looks */
+  graph_test_init (&argc, &argv);
 
   g_test_add ("/conduit/listen/app/listen-event", Fixture, NULL, fixture_set_up,
               test_listen_event, fixture_tear_down);
@@ -734,6 +810,8 @@ main (int   argc,
               test_activate_schedule, fixture_tear_down);
   g_test_add ("/conduit/listen/app/refusals", Fixture, NULL, fixture_set_up, test_refusals,
               fixture_tear_down);
+  g_test_add ("/conduit/listen/app/narrow-menu-active", Fixture, NULL, fixture_set_up,
+              test_narrow_menu_active, fixture_tear_down);
 
   return g_test_run ();
 }

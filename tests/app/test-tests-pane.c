@@ -13,6 +13,7 @@
 #include "conduit-history-view.h"
 #include "conduit-tests-pane.h"
 #include "conduit-window.h"
+#include "test-diff-table.h"
 #include "test-util.h"
 
 /* Save as Test from the run history writes the flow's tests file; the Tests pane runs the
@@ -528,6 +529,92 @@ test_keyboard (Fixture       *fixture,
   g_assert_finalize_object (pane);
 }
 
+/* The differences table at @width: see test_assert_diffs_readable(). */
+static void
+assert_diffs_readable (ConduitTestsPane *pane,
+                       int               width)
+{
+  gtk_window_set_default_size (GTK_WINDOW (pane), width, 640);
+  test_spin_for (500);
+  test_spin_idle ();
+  g_test_message ("%d px", width);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (pane)), <=, MAX (width, 360));
+  test_assert_diffs_readable (pane);
+}
+
+/* The file step, given another item than in the saved run, has no recorded answer: its error
+ * item is told in a sentence that says so, not shown as the item's JSON ({"item": …, "error":
+ * {"kind": "not-recorded", …}}). */
+static void
+assert_failed_items_in_words (GListModel *diffs)
+{
+  gboolean seen = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (diffs); i++)
+    {
+      g_autofree char *field = diff_cell (diffs, i, "field");
+      g_autofree char *actual = diff_cell (diffs, i, "actual");
+
+      g_test_message ("%s: %s", field, actual);
+      g_assert_false (g_str_has_prefix (actual, "{\"item\""));
+      if (g_str_has_prefix (field, "port error"))
+        {
+          g_assert_true (g_str_has_prefix (actual, "Failed: this step got other items than in "
+                                                   "the saved run"));
+          g_assert_nonnull (strstr (actual, "Keep the leads"));
+          seen = TRUE;
+        }
+    }
+  g_assert_true (seen);
+}
+
+/* A failed test's differences at the pane's default width, made narrow (360 px) and wide again,
+ * and in a pane opened narrow: the Step column was cut off ("Map contact fi…"), the whole value
+ * only in its tooltip. */
+static void
+test_diffs_readable (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(ConduitFlow) flow = load_flow (fixture);
+  g_autoptr(GFile) file = g_file_new_for_path (fixture->flow_path);
+  g_autoptr(ConduitDocument) document = conduit_document_new (flow, file);
+  g_autoptr(JsonNode) changed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tests_path = NULL;
+  const int widths[][3] = { { 760, 360, 760 }, { 360, 360, 360 } };
+  gint64 run_id;
+
+  run_id = run_flow (fixture, flow);
+  tests_path = conduit_flow_test_save_run (fixture->store, run_id, fixture->flow_path, flow,
+                                           conduit_connector_registry_get_default (), "two leads",
+                                           NULL, NULL, &error);
+  g_assert_no_error (error);
+  changed = json_from_string ("{ \"rows\": ["
+                              "  { \"destination\": \"email\", \"expression\": \"trim(Email)\" },"
+                              "  { \"destination\": \"name\", \"expression\": \"Name\" } ] }",
+                              &error);
+  g_assert_no_error (error);
+  conduit_node_set_mapping (conduit_flow_lookup_node (flow, "map"), changed);
+
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      ConduitTestsPane *pane =
+        g_object_ref_sink (conduit_tests_pane_new (GTK_WINDOW (fixture->window), document));
+
+      gtk_window_set_default_size (GTK_WINDOW (pane), widths[i][0], 640);
+      gtk_window_present (GTK_WINDOW (pane));
+      g_assert_true (test_spin_until (pane_has_tests, pane, 10));
+      run_all (pane);
+      assert_failed_items_in_words (conduit_tests_pane_get_diffs (pane));
+      for (guint j = 0; j < G_N_ELEMENTS (widths[i]); j++)
+        assert_diffs_readable (pane, widths[i][j]);
+      gtk_window_destroy (GTK_WINDOW (pane));
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_assert_finalize_object (pane);
+    }
+}
+
 /* Ctrl+T's action opens the pane of the open flow from the window. */
 static void
 test_window_action (Fixture       *fixture,
@@ -575,5 +662,7 @@ main (int   argc,
               test_keyboard, fixture_tear_down);
   g_test_add ("/conduit/tests-pane/window-action", Fixture, NULL, fixture_set_up,
               test_window_action, fixture_tear_down);
+  g_test_add ("/conduit/tests-pane/diffs-readable", Fixture, NULL, fixture_set_up,
+              test_diffs_readable, fixture_tear_down);
   return g_test_run ();
 }
