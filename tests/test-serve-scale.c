@@ -840,7 +840,8 @@ test_history_postgresql_schema_1 (void)
   old_id = query_count (server, "SELECT id FROM conduit_runs WHERE event_id = 'event-old'");
   done_id = query_count (server, "SELECT id FROM conduit_runs WHERE event_id = 'event-done'");
 
-  /* Opening it for writing brings it to schema 2: one index per step and per item. */
+  /* Opening it for writing brings it to schema 2: one index per step, item and event, none on
+   * a run's status. */
   store = conduit_history_store_new (url, &error);
   g_assert_no_error (error);
   g_assert_cmpint (query_count (server, "SELECT value::integer FROM conduit_history_meta"
@@ -851,6 +852,8 @@ test_history_postgresql_schema_1 (void)
                                         " WHERE tablename = 'conduit_items'"), ==, 1);
   g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_indexes"
                                         " WHERE tablename = 'conduit_events'"), ==, 1);
+  g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_indexes"
+                                        " WHERE tablename = 'conduit_runs'"), ==, 2);
 
   /* What was there reads back as before, in its order. */
   old_run = conduit_history_store_get_run (store, old_id, &error);

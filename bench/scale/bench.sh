@@ -115,7 +115,8 @@ pg_succeeded() {
 # What the PostgreSQL server wrote: WAL bytes (exact), and per table rows inserted, updated
 # (HOT: without new index entries) and deleted, as its statistics say.
 pg_written() {
-  psql "$pg_url" -tAF ' ' -c "SELECT 'wal', pg_wal_lsn_diff (pg_current_wal_lsn (), '0/0')::bigint::text
+  psql "$pg_url" -tAF ' ' -c "SELECT 'wal',
+    pg_wal_lsn_diff (pg_current_wal_lsn (), '0/0')::bigint::text
     UNION ALL SELECT relname, n_tup_ins || ' ' || n_tup_upd || ' ' || n_tup_hot_upd || ' '
     || n_tup_del FROM pg_stat_user_tables WHERE relname LIKE 'conduit_%'" | tr '\n' ';'
 }

@@ -159,8 +159,10 @@ static const char * const pg_statements[N_PG_STMTS] = {
  * that orders the rows; an item's with its run and node. conduit_events is found by its event id
  * only, so that the updates of a run's event (its run, done) change no indexed column and stay
  * on their page (HOT, with the room fillfactor leaves); no query looked up conduit_runs by
- * event id. Each index less is a B-tree insert less per row, most of what a row costs the
- * server. */
+ * event id. conduit_runs has no index on its status either, so that a run's end (and handled)
+ * is such an update too: the queries by status (a list filtered by it, the runs left running at
+ * a start) read the runs by id instead. Each index less is a B-tree insert less per row, most
+ * of what a row costs the server. */
 static const char schema_sql[] =
   "CREATE TABLE IF NOT EXISTS conduit_history_meta ("
   "  name TEXT PRIMARY KEY,"
@@ -182,9 +184,9 @@ static const char schema_sql[] =
   "  event_id TEXT,"
   "  attempt INTEGER NOT NULL DEFAULT 1,"
   "  host TEXT,"
-  "  pid INTEGER);"
+  "  pid INTEGER)"
+  "  WITH (fillfactor = 90);"
   "CREATE INDEX IF NOT EXISTS conduit_runs_by_flow ON conduit_runs (flow, started_us);"
-  "CREATE INDEX IF NOT EXISTS conduit_runs_by_status ON conduit_runs (status);"
   "CREATE TABLE IF NOT EXISTS conduit_steps ("
   "  id BIGSERIAL NOT NULL,"
   "  run_id BIGINT NOT NULL,"
@@ -245,7 +247,9 @@ static const char migrate_1_to_2_sql[] =
   "DROP INDEX IF EXISTS conduit_items_by_run;"
   "DROP INDEX IF EXISTS conduit_events_by_run;"
   "ALTER TABLE conduit_events SET (fillfactor = 90);"
-  "DROP INDEX IF EXISTS conduit_runs_by_event;";
+  "DROP INDEX IF EXISTS conduit_runs_by_event;"
+  "DROP INDEX IF EXISTS conduit_runs_by_status;"
+  "ALTER TABLE conduit_runs SET (fillfactor = 90);";
 
 /**
  * conduit_history_is_postgresql_url:
