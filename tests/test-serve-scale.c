@@ -701,6 +701,228 @@ test_history_postgresql (void)
   g_assert_nonnull (strstr (error->message, "postgresql://"));
 }
 
+/* The schema of the PostgreSQL history as conduit-cli made it before schema 2 (the tables,
+ * their indexes and the version row), to see that a newer one takes such a history over. */
+static const char schema_1_sql[] =
+  "CREATE TABLE conduit_history_meta ("
+  "  name TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL);"
+  "CREATE TABLE conduit_runs ("
+  "  id BIGSERIAL PRIMARY KEY,"
+  "  flow TEXT NOT NULL,"
+  "  trigger_node TEXT,"
+  "  trigger_kind TEXT,"
+  "  started_us BIGINT NOT NULL,"
+  "  finished_us BIGINT NOT NULL DEFAULT 0,"
+  "  status TEXT NOT NULL DEFAULT 'running',"
+  "  items_in INTEGER NOT NULL DEFAULT 0,"
+  "  items_ok INTEGER NOT NULL DEFAULT 0,"
+  "  items_failed INTEGER NOT NULL DEFAULT 0,"
+  "  items_rejected INTEGER NOT NULL DEFAULT 0,"
+  "  error TEXT,"
+  "  handled BOOLEAN NOT NULL DEFAULT FALSE,"
+  "  event_id TEXT,"
+  "  attempt INTEGER NOT NULL DEFAULT 1,"
+  "  host TEXT,"
+  "  pid INTEGER);"
+  "CREATE INDEX conduit_runs_by_flow ON conduit_runs (flow, started_us);"
+  "CREATE INDEX conduit_runs_by_status ON conduit_runs (status);"
+  "CREATE INDEX conduit_runs_by_event ON conduit_runs (event_id);"
+  "CREATE TABLE conduit_steps ("
+  "  id BIGSERIAL PRIMARY KEY,"
+  "  run_id BIGINT NOT NULL,"
+  "  node_id TEXT NOT NULL,"
+  "  item_index INTEGER NOT NULL,"
+  "  attempt INTEGER NOT NULL,"
+  "  started_us BIGINT NOT NULL,"
+  "  finished_us BIGINT NOT NULL,"
+  "  status TEXT NOT NULL,"
+  "  http_status INTEGER NOT NULL DEFAULT 0,"
+  "  delay_ms BIGINT NOT NULL DEFAULT 0,"
+  "  items_in INTEGER NOT NULL DEFAULT 0,"
+  "  items_out INTEGER NOT NULL DEFAULT 0,"
+  "  items_failed INTEGER NOT NULL DEFAULT 0,"
+  "  error_kind TEXT,"
+  "  error_message TEXT);"
+  "CREATE INDEX conduit_steps_by_run"
+  "  ON conduit_steps (run_id, node_id, item_index, attempt);"
+  "CREATE TABLE conduit_items ("
+  "  id BIGSERIAL PRIMARY KEY,"
+  "  run_id BIGINT NOT NULL,"
+  "  node_id TEXT NOT NULL,"
+  "  port TEXT NOT NULL,"
+  "  is_output BOOLEAN NOT NULL,"
+  "  seq INTEGER NOT NULL,"
+  "  data TEXT NOT NULL,"
+  "  size BIGINT NOT NULL,"
+  "  truncated BOOLEAN NOT NULL);"
+  "CREATE INDEX conduit_items_by_run ON conduit_items (run_id, node_id);"
+  "CREATE TABLE conduit_events ("
+  "  event_id TEXT PRIMARY KEY,"
+  "  flow TEXT NOT NULL,"
+  "  first_us BIGINT NOT NULL,"
+  "  run_id BIGINT,"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  done BOOLEAN NOT NULL DEFAULT FALSE);"
+  "CREATE INDEX conduit_events_by_run ON conduit_events (run_id);"
+  "CREATE TABLE conduit_dedupe_keys ("
+  "  scope TEXT NOT NULL,"
+  "  key TEXT NOT NULL,"
+  "  seen_us BIGINT NOT NULL,"
+  "  expires_us BIGINT NOT NULL,"
+  "  PRIMARY KEY (scope, key));"
+  "CREATE TABLE conduit_trigger_cursors ("
+  "  flow TEXT NOT NULL,"
+  "  trigger TEXT NOT NULL,"
+  "  value TEXT NOT NULL,"
+  "  updated_us BIGINT NOT NULL,"
+  "  PRIMARY KEY (flow, trigger));";
+
+/* Runs @sql (any number of statements) as the history's user, who owns the tables. */
+static void
+exec_as_app (DbTestServer *server,
+             const char   *sql)
+{
+  g_autofree char *url = history_url (server);
+  PGconn *conn = PQconnectdb (url);
+  PGresult *result;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  result = PQexec (conn, sql);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    g_error ("%s: %s", sql, PQerrorMessage (conn));
+  PQclear (result);
+  PQfinish (conn);
+}
+
+static void
+test_history_postgresql_schema_1 (void)
+{
+  DbTestServer *server = db_test_require (CONDUIT_DB_KIND_POSTGRESQL);
+  g_autofree char *url = NULL;
+  g_autoptr(ConduitHistoryStore) store = NULL;
+  g_autoptr(ConduitRunRecord) old_run = NULL;
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  ConduitStepRecord step = { 0 };
+  gint64 old_id, done_id, new_id;
+
+  if (server == NULL)
+    return;
+  drop_history (server);
+  url = history_url (server);
+
+  /* A history of schema 1 with two queued events: one whose run another host's worker left
+   * running, one done; the first run has a step's started row and its end, and two items. */
+  exec_as_app (server, schema_1_sql);
+  exec_as_app (server,
+    "INSERT INTO conduit_history_meta VALUES ('schema_version', '1');"
+    "INSERT INTO conduit_runs (flow, trigger_node, trigger_kind, started_us, items_in, host, pid,"
+    " event_id) VALUES ('Orders', 'hook', 'webhook', 1000, 1, 'elsewhere', 1, 'event-old'),"
+    " ('Orders', 'hook', 'webhook', 2000, 1, 'elsewhere', 1, 'event-done');"
+    "UPDATE conduit_runs SET status = 'succeeded', finished_us = 2500"
+    " WHERE event_id = 'event-done';"
+    "INSERT INTO conduit_events (event_id, flow, first_us, run_id, attempts, done)"
+    " SELECT event_id, flow, started_us, id, 1, status = 'succeeded' FROM conduit_runs;"
+    "INSERT INTO conduit_steps (run_id, node_id, item_index, attempt, started_us, finished_us,"
+    " status) SELECT id, 'send', 0, 1, 1100, 0, 'started' FROM conduit_runs"
+    " WHERE event_id = 'event-old';"
+    "INSERT INTO conduit_steps (run_id, node_id, item_index, attempt, started_us, finished_us,"
+    " status, http_status, error_kind, error_message) SELECT id, 'send', 0, 2, 1200, 1300,"
+    " 'failed', 503, 'http', 'old step' FROM conduit_runs WHERE event_id = 'event-old';"
+    "INSERT INTO conduit_items (run_id, node_id, port, is_output, seq, data, size, truncated)"
+    " SELECT id, 'hook', 'out', TRUE, 0, '{\"n\": 1}', 8, FALSE FROM conduit_runs"
+    " WHERE event_id = 'event-old';"
+    "INSERT INTO conduit_items (run_id, node_id, port, is_output, seq, data, size, truncated)"
+    " SELECT id, 'send', 'error', TRUE, 0, '{\"n\": 2}', 8, FALSE FROM conduit_runs"
+    " WHERE event_id = 'event-old'");
+  old_id = query_count (server, "SELECT id FROM conduit_runs WHERE event_id = 'event-old'");
+  done_id = query_count (server, "SELECT id FROM conduit_runs WHERE event_id = 'event-done'");
+
+  /* Opening it for writing brings it to schema 2: one index per step, item and event, none on
+   * a run's status. */
+  store = conduit_history_store_new (url, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_count (server, "SELECT value::integer FROM conduit_history_meta"
+                                        " WHERE name = 'schema_version'"), ==, 2);
+  g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_indexes"
+                                        " WHERE tablename = 'conduit_steps'"), ==, 1);
+  g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_indexes"
+                                        " WHERE tablename = 'conduit_items'"), ==, 1);
+  g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_indexes"
+                                        " WHERE tablename = 'conduit_events'"), ==, 1);
+  g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_indexes"
+                                        " WHERE tablename = 'conduit_runs'"), ==, 2);
+
+  /* What was there reads back as before, in its order. */
+  old_run = conduit_history_store_get_run (store, old_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (old_run->status, ==, CONDUIT_RUN_STATUS_RUNNING);
+  steps = conduit_history_store_list_steps (store, old_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (steps->len, ==, 2);
+  g_assert_cmpstr (((ConduitStepRecord *)g_ptr_array_index (steps, 0))->status, ==, "started");
+  g_assert_cmpstr (((ConduitStepRecord *)g_ptr_array_index (steps, 1))->error_message, ==,
+                   "old step");
+  items = conduit_history_store_list_items (store, old_id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 2);
+  g_assert_cmpstr (((ConduitItemRecord *)g_ptr_array_index (items, 0))->data, ==, "{\"n\": 1}");
+  g_assert_cmpstr (((ConduitItemRecord *)g_ptr_array_index (items, 1))->data, ==, "{\"n\": 2}");
+  g_clear_pointer (&items, g_ptr_array_unref);
+  items = conduit_history_store_list_items (store, old_id, "send", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 1);
+
+  /* The events keep their promises: the done one does not run again; the other runs as its
+   * second attempt, and the first run's late end does not make it done. */
+  g_assert_cmpint (begin (store, "event-done", &error), ==, 0);
+  g_assert_no_error (error);
+  new_id = begin (store, "event-old", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (new_id, >, done_id);
+  g_clear_pointer (&old_run, conduit_run_record_free);
+  old_run = conduit_history_store_get_run (store, old_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (old_run->status, ==, CONDUIT_RUN_STATUS_INTERRUPTED);
+  finish (store, old_id, CONDUIT_RUN_STATUS_SUCCEEDED);
+  g_assert_true (conduit_history_store_flush (store, &error));
+  g_assert_cmpint (query_count (server, "SELECT count(*) FROM conduit_events"
+                                        " WHERE event_id = 'event-old' AND done"), ==, 0);
+
+  /* The new run's attempt: its end replaces its started row, after the new ids. */
+  step.run_id = new_id;
+  step.node_id = (char *)"send";
+  step.attempt = 1;
+  step.started_us = g_get_real_time ();
+  step.status = (char *)"started";
+  g_assert_true (conduit_history_store_start_attempts (store, &step, 1, &error));
+  g_assert_no_error (error);
+  step.status = (char *)"ok";
+  step.http_status = 200;
+  step.finished_us = g_get_real_time ();
+  conduit_history_store_add_step (store, &step);
+  finish (store, new_id, CONDUIT_RUN_STATUS_SUCCEEDED);
+  g_assert_true (conduit_history_store_flush (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_count (server, "SELECT attempts FROM conduit_events"
+                                        " WHERE event_id = 'event-old' AND done"), ==, 2);
+  g_clear_pointer (&steps, g_ptr_array_unref);
+  steps = conduit_history_store_list_steps (store, new_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (steps->len, ==, 1);
+  g_assert_cmpstr (((ConduitStepRecord *)g_ptr_array_index (steps, 0))->status, ==, "ok");
+  g_assert_cmpint (((ConduitStepRecord *)g_ptr_array_index (steps, 0))->id, >,
+                   query_count (server, "SELECT max(id) FROM conduit_steps WHERE run_id <> "
+                                        "(SELECT max(id) FROM conduit_runs)"));
+  g_clear_pointer (&items, g_ptr_array_unref);
+  items = conduit_history_store_list_items (store, new_id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 1);
+  conduit_history_store_close (store);
+}
+
 /* The burst with kills */
 
 typedef struct
@@ -989,6 +1211,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/conduit/serve-scale/history-postgresql", test_history_postgresql);
+  g_test_add_func ("/conduit/serve-scale/history-postgresql-schema-1",
+                   test_history_postgresql_schema_1);
   g_test_add_func ("/conduit/serve-scale/kill-burst", test_kill_burst);
   g_test_add_func ("/conduit/serve-scale/postgresql-restart", test_postgresql_restart);
   g_test_add_func ("/conduit/serve-scale/dead-letter", test_dead_letter);

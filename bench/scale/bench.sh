@@ -112,6 +112,15 @@ pg_succeeded() {
     || echo 0
 }
 
+# What the PostgreSQL server wrote: WAL bytes (exact), and per table rows inserted, updated
+# (HOT: without new index entries) and deleted, as its statistics say.
+pg_written() {
+  psql "$pg_url" -tAF ' ' -c "SELECT 'wal',
+    pg_wal_lsn_diff (pg_current_wal_lsn (), '0/0')::bigint::text
+    UNION ALL SELECT relname, n_tup_ins || ' ' || n_tup_upd || ' ' || n_tup_hot_upd || ' '
+    || n_tup_del FROM pg_stat_user_tables WHERE relname LIKE 'conduit_%'" | tr '\n' ';'
+}
+
 succeeded() {  # succeeded DB…: succeeded runs in these histories ("pg": the PostgreSQL one)
   local total=0 db
   for db in "$@"; do
@@ -162,6 +171,8 @@ measure() {
   for p in "${procs[@]}"; do each_before[$p]=$(ticks_of "$p"); done
   sink_before=$(sink_count)
   [ -n "$pg_url" ] && pg_before=$(pg_succeeded)
+  local written_before=""
+  [[ " $* " == *" pg "* ]] && written_before=$(pg_written)
   cpu_before=$(ticks_of "${procs[@]}")
   start=$(date +%s.%N)
   if [ -n "${BENCH_PERF:-}" ]; then
@@ -196,6 +207,22 @@ measure() {
     split+=" ${labels[$p]}=$(python3 -c "print(round(($(ticks_of "$p") - ${each_before[$p]}) * 1e6 / $ticks / max($done_runs, 1)))")"
   done
   log "   per process:$split"
+  if [ -n "$written_before" ]; then
+    # the statistics of a backend reach the views within PGSTAT_IDLE_INTERVAL (10 s) of its
+    # last transaction
+    sleep 11
+    python3 -c '
+import sys
+def parse(text):
+    return {f.split()[0]: [int(x) for x in f.split()[1:]] for f in text.split(";") if f.strip()}
+before, after, runs = parse(sys.argv[1]), parse(sys.argv[2]), max(int(sys.argv[3]), 1)
+d = {k: [(a - b) / runs for a, b in zip(v, before.get(k, [0] * len(v)))] for k, v in after.items()}
+rows = ", ".join("%s +%.1f ~%.1f (%.1f HOT) -%.1f" % ((k[len("conduit_"):],) + tuple(v))
+                 for k, v in sorted(d.items())
+                 if k != "wal" and any(abs(x) >= 0.05 for x in v))
+print("bench/scale:    postgresql per run: %.0f WAL bytes; rows inserted +, updated ~, deleted -:"
+      " %s" % (d["wal"][0], rows))' "$written_before" "$(pg_written)" "$done_runs" >&2
+  fi
 }
 
 stop_all() {
@@ -246,6 +273,10 @@ run_variant() {
   "$nats_bin" -js -a 127.0.0.1 -p "$nats_port" -sd "$scratch/$name-js" > "$scratch/$name-nats.log" 2>&1 &
   procs=($!); pids+=($!); labels[$!]=nats-server
   [[ $name == nats-pg-* ]] && procs+=(pg)
+  # each variant (and each build: the baseline's schema may be older) starts on an empty history
+  [[ $name == nats-pg-* ]] && PGOPTIONS="-c client_min_messages=warning" psql "$pg_url" -qc "DROP TABLE IF EXISTS conduit_runs, conduit_steps,
+    conduit_items, conduit_events, conduit_dedupe_keys, conduit_trigger_cursors,
+    conduit_history_meta" >&2
   wait_for_port "$nats_port"
   nats=nats://127.0.0.1:$nats_port
   for w in $(seq 1 "$n"); do

@@ -43,7 +43,7 @@
  * The schema is created at the first start under an advisory lock, so that several workers
  * starting together do not trip over each other's CREATE TABLE. */
 
-#define SCHEMA_VERSION   1
+#define SCHEMA_VERSION   2
 #define SCHEMA_LOCK_KEY  "4372496611940089633"   /* any constant: "the Conduit schema" */
 #define MAX_BATCH        512
 #define LINGER_US        (2 * 1000)
@@ -67,6 +67,8 @@ enum {
   PG_EVENT_INTERRUPT,
   PG_INSERT_EVENT_RUN,
   PG_MARK_HANDLED,
+  PG_INSERT_RUN_ITEM,
+  PG_INSERT_EVENT_RUN_ITEM,
   N_PG_STMTS
 };
 
@@ -80,11 +82,14 @@ static const char * const pg_statements[N_PG_STMTS] = {
   [PG_FINISH_RUN] =
     "UPDATE conduit_runs SET finished_us = $2, status = $3, items_in = $4, items_ok = $5,"
     " items_failed = $6, items_rejected = $7, error = $8 WHERE id = $1",
-  /* a run that ended: its event is done (one statement, one answer less to wait for) */
+  /* a run that ended: its event is done (one statement, one answer less to wait for), unless
+   * the event has a later run meanwhile (this worker was taken for dead) */
   [PG_FINISH_EVENT_RUN] =
     "WITH r AS (UPDATE conduit_runs SET finished_us = $2, status = $3, items_in = $4,"
-    " items_ok = $5, items_failed = $6, items_rejected = $7, error = $8 WHERE id = $1)"
-    " UPDATE conduit_events SET done = TRUE WHERE run_id = $1",
+    " items_ok = $5, items_failed = $6, items_rejected = $7, error = $8 WHERE id = $1"
+    " RETURNING event_id)"
+    " UPDATE conduit_events e SET done = TRUE FROM r WHERE e.event_id = r.event_id"
+    " AND e.run_id = $1",
   /* the end of an attempt replaces the "started" row written before its request left */
   [PG_REPLACE_STEP] =
     "WITH started AS (DELETE FROM conduit_steps WHERE run_id = $1 AND node_id = $2"
@@ -131,8 +136,34 @@ static const char * const pg_statements[N_PG_STMTS] = {
     " SELECT id FROM r",
   [PG_MARK_HANDLED] =
     "UPDATE conduit_runs SET handled = TRUE WHERE id = ANY ($1::bigint[])",
+  /* PG_INSERT_RUN with the one item that started it (a webhook's event): a statement less */
+  [PG_INSERT_RUN_ITEM] =
+    "WITH r AS (INSERT INTO conduit_runs (flow, trigger_node, trigger_kind, started_us, items_in,"
+    " host, pid, event_id, attempt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id),"
+    " i AS (INSERT INTO conduit_items (run_id, node_id, port, is_output, seq, data, size,"
+    " truncated) SELECT r.id, $10::text, $11::text, TRUE, 0, $12::text, $13::bigint, $14::boolean"
+    " FROM r)"
+    " SELECT id FROM r",
+  /* PG_INSERT_EVENT_RUN with the one item that started it */
+  [PG_INSERT_EVENT_RUN_ITEM] =
+    "WITH r AS (INSERT INTO conduit_runs (flow, trigger_node, trigger_kind, started_us, items_in,"
+    " host, pid, event_id, attempt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id),"
+    " e AS (UPDATE conduit_events SET run_id = r.id, attempts = $9 FROM r WHERE event_id = $8),"
+    " i AS (INSERT INTO conduit_items (run_id, node_id, port, is_output, seq, data, size,"
+    " truncated) SELECT r.id, $10::text, $11::text, TRUE, 0, $12::text, $13::bigint, $14::boolean"
+    " FROM r)"
+    " SELECT id FROM r",
 };
 
+/* Schema 2: one index per step and per item row, not two. A step's primary key leads with what
+ * the end of its attempt looks it up by (and `history show` by its run), and ends with the id
+ * that orders the rows; an item's with its run and node. conduit_events is found by its event id
+ * only, so that the updates of a run's event (its run, done) change no indexed column and stay
+ * on their page (HOT, with the room fillfactor leaves); no query looked up conduit_runs by
+ * event id. conduit_runs has no index on its status either, so that a run's end (and handled)
+ * is such an update too: the queries by status (a list filtered by it, the runs left running at
+ * a start) read the runs by id instead. Each index less is a B-tree insert less per row, most
+ * of what a row costs the server. */
 static const char schema_sql[] =
   "CREATE TABLE IF NOT EXISTS conduit_history_meta ("
   "  name TEXT PRIMARY KEY,"
@@ -154,12 +185,11 @@ static const char schema_sql[] =
   "  event_id TEXT,"
   "  attempt INTEGER NOT NULL DEFAULT 1,"
   "  host TEXT,"
-  "  pid INTEGER);"
+  "  pid INTEGER)"
+  "  WITH (fillfactor = 90);"
   "CREATE INDEX IF NOT EXISTS conduit_runs_by_flow ON conduit_runs (flow, started_us);"
-  "CREATE INDEX IF NOT EXISTS conduit_runs_by_status ON conduit_runs (status);"
-  "CREATE INDEX IF NOT EXISTS conduit_runs_by_event ON conduit_runs (event_id);"
   "CREATE TABLE IF NOT EXISTS conduit_steps ("
-  "  id BIGSERIAL PRIMARY KEY,"
+  "  id BIGSERIAL NOT NULL,"
   "  run_id BIGINT NOT NULL,"
   "  node_id TEXT NOT NULL,"
   "  item_index INTEGER NOT NULL,"
@@ -173,11 +203,10 @@ static const char schema_sql[] =
   "  items_out INTEGER NOT NULL DEFAULT 0,"
   "  items_failed INTEGER NOT NULL DEFAULT 0,"
   "  error_kind TEXT,"
-  "  error_message TEXT);"
-  "CREATE INDEX IF NOT EXISTS conduit_steps_by_run"
-  "  ON conduit_steps (run_id, node_id, item_index, attempt);"
+  "  error_message TEXT,"
+  "  PRIMARY KEY (run_id, node_id, item_index, attempt, id));"
   "CREATE TABLE IF NOT EXISTS conduit_items ("
-  "  id BIGSERIAL PRIMARY KEY,"
+  "  id BIGSERIAL NOT NULL,"
   "  run_id BIGINT NOT NULL,"
   "  node_id TEXT NOT NULL,"
   "  port TEXT NOT NULL,"
@@ -185,16 +214,16 @@ static const char schema_sql[] =
   "  seq INTEGER NOT NULL,"
   "  data TEXT NOT NULL,"
   "  size BIGINT NOT NULL,"
-  "  truncated BOOLEAN NOT NULL);"
-  "CREATE INDEX IF NOT EXISTS conduit_items_by_run ON conduit_items (run_id, node_id);"
+  "  truncated BOOLEAN NOT NULL,"
+  "  PRIMARY KEY (run_id, node_id, id));"
   "CREATE TABLE IF NOT EXISTS conduit_events ("
   "  event_id TEXT PRIMARY KEY,"
   "  flow TEXT NOT NULL,"
   "  first_us BIGINT NOT NULL,"
   "  run_id BIGINT,"
   "  attempts INTEGER NOT NULL DEFAULT 0,"
-  "  done BOOLEAN NOT NULL DEFAULT FALSE);"
-  "CREATE INDEX IF NOT EXISTS conduit_events_by_run ON conduit_events (run_id);"
+  "  done BOOLEAN NOT NULL DEFAULT FALSE)"
+  "  WITH (fillfactor = 90);"
   "CREATE TABLE IF NOT EXISTS conduit_dedupe_keys ("
   "  scope TEXT NOT NULL,"
   "  key TEXT NOT NULL,"
@@ -207,6 +236,21 @@ static const char schema_sql[] =
   "  value TEXT NOT NULL,"
   "  updated_us BIGINT NOT NULL,"
   "  PRIMARY KEY (flow, trigger));";
+
+/* From schema 1 (surrogate primary keys plus a by_run index each), kept in place: the rows
+ * stay, with their ids. */
+static const char migrate_1_to_2_sql[] =
+  "ALTER TABLE conduit_steps DROP CONSTRAINT conduit_steps_pkey,"
+  "  ADD CONSTRAINT conduit_steps_pkey PRIMARY KEY (run_id, node_id, item_index, attempt, id);"
+  "DROP INDEX IF EXISTS conduit_steps_by_run;"
+  "ALTER TABLE conduit_items DROP CONSTRAINT conduit_items_pkey,"
+  "  ADD CONSTRAINT conduit_items_pkey PRIMARY KEY (run_id, node_id, id);"
+  "DROP INDEX IF EXISTS conduit_items_by_run;"
+  "DROP INDEX IF EXISTS conduit_events_by_run;"
+  "ALTER TABLE conduit_events SET (fillfactor = 90);"
+  "DROP INDEX IF EXISTS conduit_runs_by_event;"
+  "DROP INDEX IF EXISTS conduit_runs_by_status;"
+  "ALTER TABLE conduit_runs SET (fillfactor = 90);";
 
 /**
  * conduit_history_is_postgresql_url:
@@ -560,7 +604,9 @@ migrate (ConduitHistoryStore  *self,
   if (!exec_sql (self, conn, "SELECT pg_advisory_xact_lock (" SCHEMA_LOCK_KEY ")", error) ||
       (version = read_version (self, conn, error)) < 0)
     goto failed;
-  if (version < SCHEMA_VERSION && !exec_sql (self, conn, schema_sql, error))
+  if (version == 0 && !exec_sql (self, conn, schema_sql, error))
+    goto failed;
+  if (version == 1 && !exec_sql (self, conn, migrate_1_to_2_sql, error))
     goto failed;
   if (version > SCHEMA_VERSION)
     {
@@ -571,7 +617,8 @@ migrate (ConduitHistoryStore  *self,
     }
   if (version < SCHEMA_VERSION &&
       !exec_sql (self, conn, "INSERT INTO conduit_history_meta (name, value)"
-                             " VALUES ('schema_version', '1') ON CONFLICT (name)"
+                             " VALUES ('schema_version', '" G_STRINGIFY (SCHEMA_VERSION) "')"
+                             " ON CONFLICT (name)"
                              " DO UPDATE SET value = excluded.value", error))
     goto failed;
   return exec_sql (self, conn, "COMMIT", error);
@@ -661,6 +708,19 @@ mark_interrupted (ConduitHistoryStore  *self,
 
 /* Writing */
 
+/* An item's text as the history keeps it: at most max_item_bytes, cut at a character. */
+static char *
+keep_item (ConduitHistoryStore *self,
+           const char          *text,
+           gsize               *size)
+{
+  gsize keep = *size = strlen (text);
+
+  if (keep > self->max_item_bytes)
+    keep = g_utf8_find_prev_char (text, text + self->max_item_bytes + 1) - text;
+  return g_strndup (text, keep);
+}
+
 /* Writes a run and the items that started it. With an event id, first decides whether the
  * event runs at all (see conduit_history_store_begin_event_run_async()). */
 static gboolean
@@ -672,6 +732,9 @@ apply_begin_run (ConduitHistoryStore  *self,
   PgHistory *pg = pg_of (self);
   g_autoptr(PGresult) result = NULL;
   guint n_items = op->items != NULL ? op->items->len : 0;
+  g_autofree char *kept = NULL;
+  gsize size = 0;
+  guint statement;
   gint64 attempt = 1;
   Params p = { 0 };
 
@@ -714,31 +777,37 @@ apply_begin_run (ConduitHistoryStore  *self,
   param_int (&p, getpid ());
   param_text (&p, op->key);
   param_int (&p, attempt);
+  /* A run started by one item (a webhook's event) writes it in the same statement. */
+  if (n_items == 1)
+    {
+      kept = keep_item (self, g_ptr_array_index (op->items, 0), &size);
+      param_text (&p, op->run->trigger_node ? op->run->trigger_node : "");
+      param_text (&p, op->port ? op->port : "out");
+      param_text (&p, kept);
+      param_int (&p, size);
+      param_bool (&p, strlen (kept) < size);
+      statement = op->key != NULL ? PG_INSERT_EVENT_RUN_ITEM : PG_INSERT_RUN_ITEM;
+    }
+  else
+    statement = op->key != NULL ? PG_INSERT_EVENT_RUN : PG_INSERT_RUN;
   g_clear_pointer (&result, PQclear);
-  if (!(result = run_statement (self, op->key != NULL ? PG_INSERT_EVENT_RUN : PG_INSERT_RUN, &p,
-                                transient, error)))
+  if (!(result = run_statement (self, statement, &p, transient, error)))
     return FALSE;
   op->result_id = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
 
-  for (guint i = 0; i < n_items; i++)
+  for (guint i = 0; n_items > 1 && i < n_items; i++)
     {
-      const char *text = g_ptr_array_index (op->items, i);
-      gsize size = strlen (text);
-      gsize keep = size;
-      g_autofree char *kept = NULL;
+      g_autofree char *text = keep_item (self, g_ptr_array_index (op->items, i), &size);
       Params q = { 0 };
 
-      if (keep > self->max_item_bytes)
-        keep = g_utf8_find_prev_char (text, text + self->max_item_bytes + 1) - text;
-      kept = g_strndup (text, keep);
       param_int (&q, op->result_id);
       param_text (&q, op->run->trigger_node ? op->run->trigger_node : "");
       param_text (&q, op->port ? op->port : "out");
       param_bool (&q, TRUE);
       param_int (&q, i);
-      param_text (&q, kept);
+      param_text (&q, text);
       param_int (&q, size);
-      param_bool (&q, keep < size);
+      param_bool (&q, strlen (text) < size);
       if (!put_statement (self, PG_INSERT_ITEM, &q, transient, error))
         return FALSE;
     }
