@@ -468,7 +468,7 @@ static gboolean
 member_name_equal (const ConduitMember *a,
                    const ConduitMember *b)
 {
-  return a->key_len == b->key_len && memcmp (a->key, b->key, a->key_len) == 0;
+  return a->key_len == b->key_len && conduit_bytes_equal (a->key, b->key, a->key_len);
 }
 
 /* A name given twice in an object keeps the position of its first and the value of its last,
@@ -520,9 +520,11 @@ remove_duplicates (ConduitJsonReader *r,
          * without a search: 256 bits, so that a dozen names seldom meet by chance */
         guint len = members[i].key_len;
         const guchar *key = (const guchar *)members[i].key;
-        guint hash = len > 0 ? len * 31u + key[0] * 7u + key[len / 2] * 3u + key[len - 1] : 0;
-        guint64 bit = G_GUINT64_CONSTANT (1) << (hash & 63);
-        guint word = (hash >> 6) & 3;
+        guint32 hash = len > 0 ? (len * 0x9E3779B1u) ^ (key[0] * 0x85EBCA77u) ^
+                                 (key[len / 2] * 0x27D4EB2Fu) ^ (key[len - 1] * 0xC2B2AE3Du)
+                               : 0;
+        guint64 bit = G_GUINT64_CONSTANT (1) << ((hash >> 24) & 63);
+        guint word = hash >> 30;
         guint j = kept;
 
         if ((seen[word] & bit) != 0)
