@@ -615,8 +615,10 @@ next_ndjson (ConduitRecordReader  *self,
   if (conduit_record_reader_parse_line (self->json, arena, line, length, self->position, record,
                                         error))
     {
+      /* only then: _() is a call, and this runs for every record */
       key = conduit_json_reader_get_duplicate (self->json, &key_length);
-      warn_duplicate (self, _("line"), self->position, key, key_length);
+      if (key != NULL)
+        warn_duplicate (self, _("line"), self->position, key, key_length);
       return TRUE;
     }
   g_string_assign (self->raw, "");
