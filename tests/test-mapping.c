@@ -842,7 +842,7 @@ test_stream_threads_lines (void)
   g_autoptr(GString) input = g_string_new ("\xEF\xBB\xBF");
   const guint n_lines = 3000;
   char *texts[2][2] = { { NULL } };
-  g_autofree char *warnings[2] = { NULL };
+  char *warnings[2] = { NULL, NULL };
   guint64 n_warnings[2] = { 0 };
 
   for (guint i = 0; i < n_lines; i++)
@@ -905,8 +905,11 @@ test_stream_threads_lines (void)
   g_assert_nonnull (strstr (texts[0][1], "{\"at\":14,\"why\":\"line 14, character "));
 
   for (guint t = 0; t < 2; t++)
-    for (guint k = 0; k < 2; k++)
-      g_free (texts[t][k]);
+    {
+      g_free (warnings[t]);
+      for (guint k = 0; k < 2; k++)
+        g_free (texts[t][k]);
+    }
 }
 
 int

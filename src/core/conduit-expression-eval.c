@@ -289,9 +289,9 @@ eval_arithmetic (EvalContext  *context,
   return conduit_value_new_double (context->arena, result);
 }
 
-static G_GNUC_NO_INLINE ConduitValue *
-eval_node_other (EvalContext *context,
-                 ExprNode    *node)
+ConduitValue *
+conduit_expression_eval_node (EvalContext *context,
+                              ExprNode    *node)
 {
   switch (node->kind)
     {
@@ -421,42 +421,6 @@ eval_node_other (EvalContext *context,
 
     default:
       g_assert_not_reached ();
-    }
-}
-
-/* The usual nodes (a literal, a path, a call of a plain function) are evaluated here, the
- * others in eval_node_other(): this function is entered for every node of every record, and
- * kept small it saves and restores fewer registers. */
-ConduitValue *
-conduit_expression_eval_node (EvalContext *context,
-                              ExprNode    *node)
-{
-  switch (node->kind)
-    {
-    case EXPR_LITERAL:
-      return node->literal;
-
-    case EXPR_PATH:
-      return path_get (context, &node->path, 0, context->root, FALSE);
-
-    case EXPR_CALL:
-      if (node->call.function->impl != NULL && node->call.function->lazy == EXPR_LAZY_NONE &&
-          node->call.n_args <= 4)
-        {
-          ConduitValue *args[4];
-
-          for (guint i = 0; i < node->call.n_args; i++)
-            {
-              args[i] = conduit_expression_eval_node (context, node->call.args[i]);
-              if (args[i] == NULL)
-                return NULL;
-            }
-          return node->call.function->impl (context, node, args);
-        }
-      return eval_node_other (context, node);
-
-    default:
-      return eval_node_other (context, node);
     }
 }
 
