@@ -826,6 +826,92 @@ test_stream_threads (void)
       g_free (texts[t][k]);
 }
 
+/* NDJSON lines are parsed by the mapping threads, not the reading one: what a line can hold
+ * (a byte order mark, CR LF, blank lines, a list, broken JSON, bytes that are not UTF-8, a
+ * key given twice) comes out the same as from one thread, warnings in line order included,
+ * also when the format is guessed. */
+static void
+test_stream_threads_lines (void)
+{
+  g_autoptr(ConduitMapping) mapping = mapping_from (
+    "{\"rows\": [{\"destination\": \"n\", \"field\": \"n\", \"required\": true},"
+    " {\"destination\": \"who.name\", \"expression\": \"upper(name)\"}]}");
+  g_autoptr(ConduitMapping) shaping = mapping_from (
+    "{\"rows\": [{\"destination\": \"at\", \"field\": \"line\"},"
+    " {\"destination\": \"why\", \"expression\": \"reasons[0].message\"}]}");
+  g_autoptr(GString) input = g_string_new ("\xEF\xBB\xBF");
+  const guint n_lines = 3000;
+  char *texts[2][2] = { { NULL } };
+  char *warnings[2] = { NULL, NULL };
+  guint64 n_warnings[2] = { 0 };
+
+  for (guint i = 0; i < n_lines; i++)
+    switch (i % 37)
+      {
+      case 1: g_string_append (input, "   \n"); break;
+      case 5: g_string_append (input, "[1, 2]\n"); break;
+      case 9: g_string_append (input, "{\"n\": 1, \"name\": \"cut\n"); break;
+      case 13: g_string_append (input, "{\"n\": 2, \"name\": \"\xFF\xFE\"}\n"); break;
+      case 17: g_string_append_printf (input, "{\"n\": %u, \"name\": \"a\", \"name\": \"b\"}\n", i); break;
+      case 21: g_string_append_printf (input, "{\"n\": %u, \"name\": \"crlf %u\"}\r\n", i, i); break;
+      case 25: g_string_append (input, "{\"name\": \"no number\"}\n"); break;
+      default: g_string_append_printf (input, "{\"n\": %u, \"name\": \"name %u\"}\n", i, i); break;
+      }
+  g_string_append (input, "{\"n\": 7, \"name\": \"no line end\"}");
+
+  for (guint t = 0; t < 2; t++)
+    {
+      g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (input->str,
+                                                                            input->len, NULL);
+      /* guessed with threads: the format is decided before the first line goes to a worker */
+      g_autoptr(ConduitRecordReader) reader =
+        conduit_record_reader_new (stream, t == 0 ? CONDUIT_RECORD_FORMAT_NDJSON
+                                                  : CONDUIT_RECORD_FORMAT_AUTO);
+      g_autoptr(GOutputStream) output = g_memory_output_stream_new_resizable ();
+      g_autoptr(GOutputStream) rejected = g_memory_output_stream_new_resizable ();
+      g_autoptr(GError) error = NULL;
+      ConduitMappingStreamCounts counts;
+      GPtrArray *list;
+
+      g_assert_true (conduit_mapping_stream_run_threads (mapping, shaping, reader, output,
+                                                         rejected, t == 0 ? 1 : 3, &counts,
+                                                         NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (counts.records, ==, n_lines + 1 - (n_lines + 35) / 37);
+      g_assert_true (g_output_stream_close (output, NULL, NULL));
+      g_assert_true (g_output_stream_close (rejected, NULL, NULL));
+      texts[t][0] = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (output));
+      texts[t][1] = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (rejected));
+      list = conduit_record_reader_get_warnings (reader, &n_warnings[t]);
+      g_assert_nonnull (list);
+      g_ptr_array_add (list, NULL);
+      warnings[t] = g_strjoinv ("\n", (char **)list->pdata);
+      g_ptr_array_remove_index (list, list->len - 1);
+    }
+  /* one line in 37 gives a key twice; the first 20 warnings are kept, in line order */
+  g_assert_cmpuint (n_warnings[0], ==, (n_lines + 19) / 37);
+  g_assert_cmpuint (n_warnings[1], ==, n_warnings[0]);
+  g_assert_true (g_str_has_prefix (warnings[0], "line 18: the key “name” appears more than once"));
+  g_assert_cmpstr (warnings[1], ==, warnings[0]);
+  g_assert_cmpstr (texts[1][0], ==, texts[0][0]);
+  g_assert_cmpstr (texts[1][1], ==, texts[0][1]);
+  g_assert_true (g_str_has_prefix (texts[0][0], "{\"n\":0,\"who\":{\"name\":\"NAME 0\"}}\n"));
+  g_assert_nonnull (strstr (texts[0][0], "{\"n\":21,\"who\":{\"name\":\"CRLF 21\"}}\n"));
+  g_assert_nonnull (strstr (texts[0][0], "\"NO LINE END\"}}\n"));
+  g_assert_true (g_str_has_prefix (texts[0][1],
+                                   "{\"at\":6,\"why\":\"line 6 is a list, not a record; each line "
+                                   "must be one JSON object {…}\"}\n"));
+  g_assert_nonnull (strstr (texts[0][1], "{\"at\":10,\"why\":\"line 10, character "));
+  g_assert_nonnull (strstr (texts[0][1], "{\"at\":14,\"why\":\"line 14, character "));
+
+  for (guint t = 0; t < 2; t++)
+    {
+      g_free (warnings[t]);
+      for (guint k = 0; k < 2; k++)
+        g_free (texts[t][k]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -851,6 +937,7 @@ main (int   argc,
   g_test_add_func ("/conduit/mapping/explicit-null", test_explicit_null);
   g_test_add_func ("/conduit/mapping/pattern-description", test_pattern_description);
   g_test_add_func ("/conduit/mapping/stream-threads", test_stream_threads);
+  g_test_add_func ("/conduit/mapping/stream-threads-lines", test_stream_threads_lines);
 
   return g_test_run ();
 }

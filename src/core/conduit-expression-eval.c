@@ -68,11 +68,11 @@ object_get_hinted (const ConduitValue *object,
   members = object->members;
   if (segment->hint < object->len &&
       members[segment->hint].key_len == segment->key_len &&
-      memcmp (members[segment->hint].key, segment->key, segment->key_len) == 0)
+      conduit_bytes_equal (members[segment->hint].key, segment->key, segment->key_len))
     return members[segment->hint].value;
   for (guint i = 0; i < object->len; i++)
     if (members[i].key_len == segment->key_len &&
-        memcmp (members[i].key, segment->key, segment->key_len) == 0)
+        conduit_bytes_equal (members[i].key, segment->key, segment->key_len))
       {
         segment->hint = i;
         return members[i].value;

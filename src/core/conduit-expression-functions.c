@@ -58,17 +58,25 @@ string_value (EvalContext *context,
               const char  *text,
               gsize        length)
 {
-  return conduit_value_new_string_take (context->arena, text, length);
+  /* conduit_value_new_string_take() inlined: most functions end here, once per record */
+  ConduitValue *value = conduit_arena_alloc (context->arena, sizeof (ConduitValue));
+
+  value->kind = CONDUIT_VALUE_STRING;
+  value->len = length;
+  value->string = text;
+  return value;
 }
 
+/* without an early return, so that the compiler does 16 bytes a step */
 static gboolean
 is_ascii (const char *text,
           gsize       length)
 {
+  guchar high = 0;
+
   for (gsize i = 0; i < length; i++)
-    if ((guchar)text[i] >= 0x80)
-      return FALSE;
-  return TRUE;
+    high |= (guchar)text[i];
+  return high < 0x80;
 }
 
 /* memmem() is a GNU extension; this is all we need of it. */
@@ -126,6 +134,11 @@ fn_trim (EvalContext *c, ExprNode *call, ConduitValue **args)
 
   text = text_of (c, args[0], &length);
   end = text + length;
+  /* nothing to cut from a text (ASCII letters at both ends): the same value, not a new one */
+  if (args[0]->kind == CONDUIT_VALUE_STRING && length > 0 &&
+      (guchar)text[0] < 0x80 && !is_space ((guchar)text[0]) &&
+      (guchar)end[-1] < 0x80 && !is_space ((guchar)end[-1]))
+    return args[0];
   while (text < end)
     {
       gunichar ch = (guchar)*text < 0x80 ? (gunichar)*text : g_utf8_get_char (text);
@@ -160,27 +173,29 @@ change_case (EvalContext  *c,
     return null_value ();
 
   text = text_of (c, value, &length);
-  if (is_ascii (text, length))
-    {
-      out = conduit_arena_alloc (c->arena, length + 1);
-      for (gsize i = 0; i < length; i++)
-        {
-          char ch = text[i];
+  /* ASCII cased in one pass that the compiler does 16 bytes a step; a high byte seen on the
+   * way sends the text to the Unicode path (the arena takes back the bytes with the record) */
+  {
+    guchar high = 0;
+    guchar from = upper ? 'a' : 'A';
 
-          if (upper)
-            out[i] = ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch;
-          else
-            out[i] = ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch;
-        }
-      out[length] = '\0';
+    out = conduit_arena_alloc (c->arena, length + 1);
+    for (gsize i = 0; i < length; i++)
+      {
+        guchar ch = text[i];
+
+        high |= ch;
+        out[i] = (char)(ch ^ ((guchar)(ch - from) < 26 ? 0x20 : 0));
+      }
+    out[length] = '\0';
+    if (high < 0x80)
       return string_value (c, out, length);
-    }
-  else
-    {
-      g_autofree char *changed = conduit_utf8_change_case (text, length, upper);
+  }
+  {
+    g_autofree char *changed = conduit_utf8_change_case (text, length, upper);
 
-      return conduit_value_new_string (c->arena, changed, strlen (changed));
-    }
+    return conduit_value_new_string (c->arena, changed, strlen (changed));
+  }
 }
 
 static ConduitValue *

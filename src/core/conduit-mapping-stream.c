@@ -294,10 +294,12 @@ stream_run_serial (ConduitMapping             *mapping,
 
 /* ---- in several threads ---------------------------------------------------------------- */
 
-/* The reading thread parses records into batches; workers map whole batches, each with its
- * own copy of the mappings (a compiled mapping keeps per-record scratch) and write them as
- * text into the batch; the reading thread writes the batches' text in input order. Records
- * that come from the reader point into its line buffer, so a batch holds copies. */
+/* The reading thread fills batches; workers map whole batches, each with its own copy of the
+ * mappings (a compiled mapping keeps per-record scratch) and write them as text into the
+ * batch; the reading thread writes the batches' text in input order. NDJSON lines are copied
+ * into the batch as text and parsed by the workers, so that the reading thread, which runs
+ * alone, only finds line ends; records of other formats are parsed by the reading thread and
+ * copied into the batch (they point into the reader's buffers). */
 
 #define BATCH_RECORDS 256
 /* ...or fewer when their values take this much: big records must not make 2N+1 big batches */
@@ -306,6 +308,8 @@ stream_run_serial (ConduitMapping             *mapping,
 typedef struct
 {
   ConduitValue *record;        /* (nullable) NULL for a record that could not be read */
+  const char   *line;          /* (nullable) an NDJSON line the worker parses into record */
+  gsize         line_len;
   guint64       position;
   const char   *raw;           /* what could not be read, and why */
   gsize         raw_len;
@@ -314,8 +318,16 @@ typedef struct
 
 typedef struct
 {
+  guint64     position;
+  const char *key;             /* points into the line, in the batch's arena */
+  gsize       length;
+} Duplicate;
+
+typedef struct
+{
   ConduitArena *arena;         /* the entries' records and texts */
   GArray       *entries;       /* (element-type Entry) */
+  GArray       *duplicates;    /* (element-type Duplicate) keys given twice in parsed lines */
   GString      *out;
   GString      *rejected;
   guint64       mapped;
@@ -356,6 +368,7 @@ batch_new (void)
 
   batch->arena = conduit_arena_new ();
   batch->entries = g_array_sized_new (FALSE, FALSE, sizeof (Entry), BATCH_RECORDS);
+  batch->duplicates = g_array_new (FALSE, FALSE, sizeof (Duplicate));
   batch->out = g_string_sized_new (BATCH_RECORDS * 512);
   batch->rejected = g_string_sized_new (1024);
   return batch;
@@ -366,6 +379,7 @@ batch_free (Batch *batch)
 {
   conduit_arena_free (batch->arena);
   g_array_unref (batch->entries);
+  g_array_unref (batch->duplicates);
   g_string_free (batch->out, TRUE);
   g_string_free (batch->rejected, TRUE);
   g_free (batch);
@@ -376,6 +390,7 @@ batch_clear (Batch *batch)
 {
   conduit_arena_reset (batch->arena);
   g_array_set_size (batch->entries, 0);
+  g_array_set_size (batch->duplicates, 0);
   g_string_truncate (batch->out, 0);
   g_string_truncate (batch->rejected, 0);
   batch->mapped = batch->n_rejected = 0;
@@ -384,26 +399,50 @@ batch_clear (Batch *batch)
 
 /* The same work as the serial loop's, for every entry of @batch, in order. */
 static void
-map_batch (Worker       *worker,
-           ConduitArena *arena,
-           GPtrArray    *reasons,
-           Shaper       *shaper,
-           Batch        *batch)
+map_batch (Worker            *worker,
+           ConduitArena      *arena,
+           ConduitJsonReader *json,
+           GPtrArray         *reasons,
+           Shaper            *shaper,
+           Batch             *batch)
 {
   ConduitRecordFormat format = worker->pipeline->format;
 
   for (guint i = 0; i < batch->entries->len; i++)
     {
       Entry *entry = &g_array_index (batch->entries, Entry, i);
+      ConduitValue *record = entry->record;
       gsize line_start = batch->rejected->len;
 
       conduit_arena_reset (arena);
-      if (entry->record == NULL)
+      if (entry->line != NULL)
+        {
+          g_autoptr(GError) local_error = NULL;
+
+          if (conduit_record_reader_parse_line (json, arena, entry->line, entry->line_len,
+                                                entry->position, &record, &local_error))
+            {
+              Duplicate duplicate = { entry->position, NULL, 0 };
+
+              duplicate.key = conduit_json_reader_get_duplicate (json, &duplicate.length);
+              if (duplicate.key != NULL)
+                g_array_append_val (batch->duplicates, duplicate);
+            }
+          else
+            {
+              /* the message lives until the batch is written */
+              entry->raw = entry->line;
+              entry->raw_len = entry->line_len;
+              entry->message = conduit_arena_strndup (batch->arena, local_error->message,
+                                                      strlen (local_error->message));
+            }
+        }
+      if (record == NULL)
         {
           write_unreadable (batch->rejected, format, entry->position, entry->raw, entry->raw_len,
                             entry->message);
         }
-      else if (conduit_mapping_write_value (worker->mapping, arena, entry->record, batch->out,
+      else if (conduit_mapping_write_value (worker->mapping, arena, record, batch->out,
                                             reasons))
         {
           g_string_append_c (batch->out, '\n');
@@ -412,7 +451,7 @@ map_batch (Worker       *worker,
         }
       else
         {
-          write_rejected (batch->rejected, format, entry->position, entry->record, reasons);
+          write_rejected (batch->rejected, format, entry->position, record, reasons);
           g_ptr_array_set_size (reasons, 0);
         }
       if (worker->rejected_mapping != NULL)
@@ -427,6 +466,7 @@ worker_thread (gpointer data)
   Worker *worker = data;
   Pipeline *pipeline = worker->pipeline;
   g_autoptr(ConduitArena) arena = conduit_arena_new ();
+  g_autoptr(ConduitJsonReader) json = conduit_json_reader_new ();
   g_autoptr(GPtrArray) reasons =
     g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_mapping_reason_free);
   Shaper shaper = { 0 };
@@ -439,7 +479,7 @@ worker_thread (gpointer data)
       if (next == (gpointer)pipeline)
         break;
       batch = next;
-      map_batch (worker, arena, reasons, &shaper, batch);
+      map_batch (worker, arena, json, reasons, &shaper, batch);
       g_mutex_lock (&pipeline->mutex);
       batch->done = TRUE;
       g_cond_broadcast (&pipeline->done_cond);
@@ -472,6 +512,7 @@ copy_mapping (ConduitMapping *mapping)
 /* Waits for @batch, counts it and writes its text; FALSE with @error when writing fails. */
 static gboolean
 finish_batch (Pipeline                   *pipeline,
+              ConduitRecordReader        *reader,
               Batch                      *batch,
               ConduitMappingStreamCounts *counts,
               GOutputStream              *output,
@@ -487,6 +528,13 @@ finish_batch (Pipeline                   *pipeline,
 
   counts->mapped += batch->mapped;
   counts->rejected += batch->n_rejected;
+  for (guint i = 0; i < batch->duplicates->len; i++)
+    {
+      Duplicate *duplicate = &g_array_index (batch->duplicates, Duplicate, i);
+
+      conduit_record_reader_warn_duplicate (reader, duplicate->position, duplicate->key,
+                                            duplicate->length);
+    }
   if (!write)
     return TRUE;
   if (batch->out->len > 0 &&
@@ -520,8 +568,13 @@ stream_run_parallel (ConduitMapping             *mapping,
   /* enough batches that every worker has one to map while the last ones are written */
   guint n_batches = 2 * n_workers + 1;
   gboolean reading = TRUE, writing = TRUE, ok = TRUE;
+  gboolean lines;
 
   memset (counts, 0, sizeof *counts);
+  pipeline.format = conduit_record_reader_decide_format (reader, &local_error);
+  if (pipeline.format == CONDUIT_RECORD_FORMAT_AUTO)
+    reading = ok = FALSE;
+  lines = pipeline.format == CONDUIT_RECORD_FORMAT_NDJSON;
   pipeline.todo = g_async_queue_new ();
   g_mutex_init (&pipeline.mutex);
   g_cond_init (&pipeline.done_cond);
@@ -547,7 +600,7 @@ stream_run_parallel (ConduitMapping             *mapping,
       else
         {
           batch = g_queue_pop_head (in_flight);
-          if (!finish_batch (&pipeline, batch, counts, output, rejected, writing, cancellable,
+          if (!finish_batch (&pipeline, reader, batch, counts, output, rejected, writing, cancellable,
                              &local_error))
             {
               writing = ok = FALSE;
@@ -561,14 +614,33 @@ stream_run_parallel (ConduitMapping             *mapping,
         {
           ConduitValue *record = NULL;
           Entry entry = { 0 };
+          gboolean got;
 
           if (g_cancellable_set_error_if_cancelled (cancellable, &local_error))
             {
               reading = ok = FALSE;
               break;
             }
-          conduit_arena_reset (scratch);
-          if (!conduit_record_reader_next_value (reader, scratch, &record, &local_error))
+          if (lines)
+            {
+              const char *line;
+              gsize length;
+
+              got = conduit_record_reader_next_line (reader, &line, &length, &local_error);
+              if (got)
+                {
+                  entry.line = conduit_arena_strndup (batch->arena, line, length);
+                  entry.line_len = length;
+                }
+            }
+          else
+            {
+              conduit_arena_reset (scratch);
+              got = conduit_record_reader_next_value (reader, scratch, &record, &local_error);
+              if (got)
+                entry.record = conduit_value_copy (batch->arena, record);
+            }
+          if (!got)
             {
               const char *raw;
 
@@ -587,8 +659,6 @@ stream_run_parallel (ConduitMapping             *mapping,
                                                      strlen (local_error->message));
               g_clear_error (&local_error);
             }
-          else
-            entry.record = conduit_value_copy (batch->arena, record);
           entry.position = conduit_record_reader_get_position (reader);
           counts->records++;
           g_array_append_val (batch->entries, entry);
@@ -599,10 +669,9 @@ stream_run_parallel (ConduitMapping             *mapping,
           g_ptr_array_add (spare, batch);
           continue;
         }
-      /* the workers start with the first batch, once the reader knows the format */
+      /* the workers start with the first batch */
       if (((Worker *)g_ptr_array_index (workers, 0))->thread == NULL)
         {
-          pipeline.format = conduit_record_reader_get_format (reader);
           for (guint i = 0; i < workers->len; i++)
             {
               Worker *worker = g_ptr_array_index (workers, i);
@@ -620,7 +689,7 @@ stream_run_parallel (ConduitMapping             *mapping,
     {
       Batch *batch = g_queue_pop_head (in_flight);
 
-      if (!finish_batch (&pipeline, batch, counts, output, rejected, writing, cancellable,
+      if (!finish_batch (&pipeline, reader, batch, counts, output, rejected, writing, cancellable,
                          ok ? &local_error : NULL))
         writing = ok = FALSE;
       g_ptr_array_add (spare, batch);

@@ -72,6 +72,9 @@ conduit_json_reader_free (ConduitJsonReader *reader)
 static inline void
 skip_space (ConduitJsonReader *r)
 {
+  /* compact JSON, the usual kind, has no space at all: one test */
+  if (G_LIKELY (r->pos < r->length && (guchar)r->text[r->pos] > ' '))
+    return;
   while (r->pos < r->length)
     {
       char c = r->text[r->pos];
@@ -133,9 +136,17 @@ utf8_validate_with_nul (const char *text,
   return TRUE;
 }
 
+static gboolean read_string_slow (ConduitJsonReader  *r,
+                                  ConduitArena       *arena,
+                                  gsize               i,
+                                  guint64             non_ascii,
+                                  const char        **out,
+                                  guint              *out_len);
+
 /* Reads a string at r->pos (after the opening quote). Strings without escapes point into the
- * input text; the caller keeps the text alive as long as the values. */
-static gboolean
+ * input text; the caller keeps the text alive as long as the values. Inlined: a record is
+ * mostly strings (names and values), and most are plain ASCII without escapes. */
+static inline gboolean
 read_string (ConduitJsonReader  *r,
              ConduitArena       *arena,
              const char        **out,
@@ -145,6 +156,29 @@ read_string (ConduitJsonReader  *r,
   const char *text = r->text;
   guint64 non_ascii = 0;
   gsize i = conduit_json_scan_plain (text, start, r->length, &non_ascii);
+
+  if (G_LIKELY (i < r->length && text[i] == '"' && non_ascii == 0))
+    {
+      *out = text + start;
+      *out_len = i - start;
+      r->pos = i + 1;
+      return TRUE;
+    }
+  return read_string_slow (r, arena, i, non_ascii, out, out_len);
+}
+
+/* The rest of read_string(): text with high bytes, escapes, errors; @i is where the plain
+ * scan stopped. */
+static G_GNUC_NO_INLINE gboolean
+read_string_slow (ConduitJsonReader  *r,
+                  ConduitArena       *arena,
+                  gsize               i,
+                  guint64             non_ascii,
+                  const char        **out,
+                  guint              *out_len)
+{
+  gsize start = r->pos;
+  const char *text = r->text;
   GString *decoded;
 
   if (i < r->length && text[i] == '"')
@@ -434,7 +468,7 @@ static gboolean
 member_name_equal (const ConduitMember *a,
                    const ConduitMember *b)
 {
-  return a->key_len == b->key_len && memcmp (a->key, b->key, a->key_len) == 0;
+  return a->key_len == b->key_len && conduit_bytes_equal (a->key, b->key, a->key_len);
 }
 
 /* A name given twice in an object keeps the position of its first and the value of its last,
@@ -447,7 +481,7 @@ remove_duplicates (ConduitJsonReader *r,
   ConduitMember *members = r->members + start;
   guint n = r->n_members - start;
   guint kept = 0;
-  guint64 seen = 0;
+  guint64 seen[4] = { 0, 0, 0, 0 };
 
   /* Records are small: comparing pairs beats hashing for the usual dozen fields, and the
    * lengths differ for most pairs. Large objects hash. */
@@ -482,15 +516,21 @@ remove_duplicates (ConduitJsonReader *r,
   else
     for (guint i = 0; i < n; i++)
       {
-        /* a name whose length and first byte no earlier name has is new, without a search */
-        guint first = members[i].key_len > 0 ? (guchar)members[i].key[0] : 0;
-        guint64 bit = G_GUINT64_CONSTANT (1) << ((members[i].key_len * 31u + first) & 63);
+        /* a name whose length, first, middle and last bytes no earlier name has is new,
+         * without a search: 256 bits, so that a dozen names seldom meet by chance */
+        guint len = members[i].key_len;
+        const guchar *key = (const guchar *)members[i].key;
+        guint32 hash = len > 0 ? (len * 0x9E3779B1u) ^ (key[0] * 0x85EBCA77u) ^
+                                 (key[len / 2] * 0x27D4EB2Fu) ^ (key[len - 1] * 0xC2B2AE3Du)
+                               : 0;
+        guint64 bit = G_GUINT64_CONSTANT (1) << ((hash >> 24) & 63);
+        guint word = hash >> 30;
         guint j = kept;
 
-        if ((seen & bit) != 0)
+        if ((seen[word] & bit) != 0)
           for (j = 0; j < kept && !member_name_equal (&members[j], &members[i]); j++)
             ;
-        seen |= bit;
+        seen[word] |= bit;
         if (j < kept)
           {
             members[j].value = members[i].value;
@@ -535,7 +575,24 @@ read_object (ConduitJsonReader *r,
             return NULL;
           }
         r->pos++;
-        member.value = read_value (r, arena);
+        skip_space (r);
+        /* a string value, the commonest, read here rather than through read_value() (which
+         * would count it one level deeper: past the limit, read_value() says so) */
+        if (r->pos < r->length && r->text[r->pos] == '"' && r->depth < JSON_MAX_DEPTH)
+          {
+            const char *string;
+            guint string_len;
+
+            r->pos++;
+            if (!read_string (r, arena, &string, &string_len))
+              return NULL;
+            member.value = conduit_arena_alloc (arena, sizeof (ConduitValue));
+            member.value->kind = CONDUIT_VALUE_STRING;
+            member.value->len = string_len;
+            member.value->string = string;
+          }
+        else
+          member.value = read_value (r, arena);
         if (member.value == NULL)
           return NULL;
         if (G_UNLIKELY (r->n_members == r->members_size))

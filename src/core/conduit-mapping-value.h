@@ -8,6 +8,7 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 G_BEGIN_DECLS
 
@@ -15,6 +16,37 @@ G_BEGIN_DECLS
  * the mapped output all live in one ConduitArena that is reset between records, so streaming
  * a file costs no per-record malloc/free once the arena has grown to the size of a record.
  * JsonNode is only used at the edges of the public API. */
+
+/* memcmp (a, b, length) == 0 without a call, for the short member names that a record is
+ * looked up by (each lookup compares one or two): two overlapping loads that stay inside both
+ * texts for 4 to 16 bytes. */
+static inline gboolean
+conduit_bytes_equal (const char *a,
+                     const char *b,
+                     gsize       length)
+{
+  if (length >= 8 && length <= 16)
+    {
+      guint64 x, y, z, w;
+
+      memcpy (&x, a, 8);
+      memcpy (&y, b, 8);
+      memcpy (&z, a + length - 8, 8);
+      memcpy (&w, b + length - 8, 8);
+      return ((x ^ y) | (z ^ w)) == 0;
+    }
+  if (length >= 4 && length < 8)
+    {
+      guint32 x, y, z, w;
+
+      memcpy (&x, a, 4);
+      memcpy (&y, b, 4);
+      memcpy (&z, a + length - 4, 4);
+      memcpy (&w, b + length - 4, 4);
+      return ((x ^ y) | (z ^ w)) == 0;
+    }
+  return memcmp (a, b, length) == 0;
+}
 
 typedef struct _ConduitArena ConduitArena;
 typedef struct _ConduitArenaChunk ConduitArenaChunk;

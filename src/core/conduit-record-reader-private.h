@@ -19,4 +19,23 @@ gboolean conduit_record_reader_next_value (ConduitRecordReader  *self,
                                            ConduitValue        **record,
                                            GError              **error);
 
+/* NDJSON read in two halves, for the mapping stream's threads: the lines here, parsed there. */
+ConduitRecordFormat conduit_record_reader_decide_format  (ConduitRecordReader  *self,
+                                                          GError              **error);
+gboolean            conduit_record_reader_next_line      (ConduitRecordReader  *self,
+                                                          const char          **line,
+                                                          gsize                *length,
+                                                          GError              **error);
+gboolean            conduit_record_reader_parse_line     (ConduitJsonReader    *json,
+                                                          ConduitArena         *arena,
+                                                          const char           *line,
+                                                          gsize                 length,
+                                                          guint64               position,
+                                                          ConduitValue        **record,
+                                                          GError              **error);
+void                conduit_record_reader_warn_duplicate (ConduitRecordReader  *self,
+                                                          guint64               position,
+                                                          const char           *key,
+                                                          gsize                 length);
+
 G_END_DECLS

@@ -101,10 +101,10 @@ add_warning (ConduitRecordReader *self,
 static void
 warn_duplicate (ConduitRecordReader *self,
                 const char          *where,
-                guint64              position)
+                guint64              position,
+                const char          *key,
+                gsize                length)
 {
-  gsize length;
-  const char *key = conduit_json_reader_get_duplicate (self->json, &length);
   g_autofree char *name = NULL;
 
   if (key == NULL)
@@ -494,14 +494,27 @@ read_line (ConduitRecordReader  *self,
     }
 }
 
-static gboolean
-next_ndjson (ConduitRecordReader  *self,
-             ConduitArena         *arena,
-             ConduitValue        **record,
-             GError              **error)
+/**
+ * conduit_record_reader_next_line:
+ * @self: a reader of NDJSON
+ * @line: (out): the next line that is not blank, without its line end (and the byte order
+ *   mark on the first line); valid until the next call
+ * @length: (out): its length
+ * @error: %CONDUIT_RECORD_READER_ERROR_RECORD for a line that is too long (call again for the
+ *   next one; conduit_record_reader_get_raw() is empty), other errors end the input
+ *
+ * The first half of reading an NDJSON record, so that the mapping stream's threads can parse
+ * lines (conduit_record_reader_parse_line()) while this thread finds the next ones.
+ *
+ * Returns: %FALSE at the end (without @error) or on error
+ */
+gboolean
+conduit_record_reader_next_line (ConduitRecordReader  *self,
+                                 const char          **line,
+                                 gsize                *length,
+                                 GError              **error)
 {
-  const char *line;
-  gsize length;
+  g_return_val_if_fail (self->format == CONDUIT_RECORD_FORMAT_NDJSON, FALSE);
 
   if (self->buffer == NULL)
     {
@@ -512,40 +525,105 @@ next_ndjson (ConduitRecordReader  *self,
 
   for (;;)
     {
-      gsize offset = 0;
-      const char *message = NULL;
       gboolean blank = TRUE;
 
-      if (!read_line (self, &line, &length, error))
+      if (!read_line (self, line, length, error))
         return FALSE;
 
-      if (self->position == 1 && length >= 3 && memcmp (line, "\xEF\xBB\xBF", 3) == 0)
-        line += 3, length -= 3;
-      for (gsize i = 0; i < length && blank; i++)
-        blank = g_ascii_isspace (line[i]);
-      if (blank)
-        continue;
-
-      *record = conduit_json_reader_parse (self->json, arena, line, length, &offset, &message);
-      if (*record != NULL && (*record)->kind == CONDUIT_VALUE_OBJECT)
-        {
-          warn_duplicate (self, _("line"), self->position);
-          return TRUE;
-        }
-
-      g_string_assign (self->raw, "");
-      g_string_append_len (self->raw, line, length);
-      if (*record != NULL)
-        g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
-                     _("line %" PRIu64 " is %s, not a record; each line must be one JSON "
-                       "object {…}"), self->position, value_kind_name (*record));
-      else
-        g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
-                     _("line %" PRIu64 ", character %zu: not valid JSON (%s)"),
-                     self->position, offset + 1, message);
-      *record = NULL;
-      return FALSE;
+      if (self->position == 1 && *length >= 3 && memcmp (*line, "\xEF\xBB\xBF", 3) == 0)
+        *line += 3, *length -= 3;
+      for (gsize i = 0; i < *length && blank; i++)
+        blank = g_ascii_isspace ((*line)[i]);
+      if (!blank)
+        return TRUE;
     }
+}
+
+/**
+ * conduit_record_reader_parse_line:
+ * @json: a parser of the calling thread's own
+ * @arena: where the record is made
+ * @line: a line conduit_record_reader_next_line() gave, which must outlive the record
+ * @length: its length
+ * @position: its line number, for the message
+ * @record: (out): the record
+ * @error: %CONDUIT_RECORD_READER_ERROR_RECORD when the line is not a JSON object
+ *
+ * The second half of reading an NDJSON record; the caller warns of a duplicate key
+ * (conduit_json_reader_get_duplicate()) with conduit_record_reader_warn_duplicate().
+ *
+ * Returns: %TRUE for a record
+ */
+gboolean
+conduit_record_reader_parse_line (ConduitJsonReader  *json,
+                                  ConduitArena       *arena,
+                                  const char         *line,
+                                  gsize               length,
+                                  guint64             position,
+                                  ConduitValue      **record,
+                                  GError            **error)
+{
+  gsize offset = 0;
+  const char *message = NULL;
+
+  *record = conduit_json_reader_parse (json, arena, line, length, &offset, &message);
+  if (*record != NULL && (*record)->kind == CONDUIT_VALUE_OBJECT)
+    return TRUE;
+
+  if (*record != NULL)
+    g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
+                 _("line %" PRIu64 " is %s, not a record; each line must be one JSON "
+                   "object {…}"), position, value_kind_name (*record));
+  else
+    g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
+                 _("line %" PRIu64 ", character %zu: not valid JSON (%s)"),
+                 position, offset + 1, message);
+  *record = NULL;
+  return FALSE;
+}
+
+/**
+ * conduit_record_reader_warn_duplicate:
+ * @self: a reader of NDJSON
+ * @position: the line
+ * @key: (nullable): the key given twice, or %NULL for none
+ * @length: its length
+ *
+ * Keeps the warning a line parsed by conduit_record_reader_parse_line() calls for; called in
+ * input order, the warnings are the same as conduit_record_reader_next_value()'s.
+ */
+void
+conduit_record_reader_warn_duplicate (ConduitRecordReader *self,
+                                      guint64              position,
+                                      const char          *key,
+                                      gsize                length)
+{
+  warn_duplicate (self, _("line"), position, key, length);
+}
+
+static gboolean
+next_ndjson (ConduitRecordReader  *self,
+             ConduitArena         *arena,
+             ConduitValue        **record,
+             GError              **error)
+{
+  const char *line, *key;
+  gsize length, key_length;
+
+  if (!conduit_record_reader_next_line (self, &line, &length, error))
+    return FALSE;
+  if (conduit_record_reader_parse_line (self->json, arena, line, length, self->position, record,
+                                        error))
+    {
+      /* only then: _() is a call, and this runs for every record */
+      key = conduit_json_reader_get_duplicate (self->json, &key_length);
+      if (key != NULL)
+        warn_duplicate (self, _("line"), self->position, key, key_length);
+      return TRUE;
+    }
+  g_string_assign (self->raw, "");
+  g_string_append_len (self->raw, line, length);
+  return FALSE;
 }
 
 /* ---- JSON ----------------------------------------------------------------------------- */
@@ -957,6 +1035,24 @@ next_xml (ConduitRecordReader  *self,
                          local_error->message);
   g_error_free (local_error);
   return FALSE;
+}
+
+/**
+ * conduit_record_reader_decide_format:
+ * @self: a reader
+ * @error: the input could not be read
+ *
+ * Reads the input's start when its format is to be guessed.
+ *
+ * Returns: the format, or %CONDUIT_RECORD_FORMAT_AUTO with @error
+ */
+ConduitRecordFormat
+conduit_record_reader_decide_format (ConduitRecordReader  *self,
+                                     GError              **error)
+{
+  if (!self->format_known && !decide_format (self, error))
+    return CONDUIT_RECORD_FORMAT_AUTO;
+  return self->format;
 }
 
 gboolean

@@ -18,12 +18,56 @@
 
 #define MAX_RECORDS 100000
 
+static ConduitMapping *mapping;
+
 int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
 {
+  g_autoptr(JsonNode) json =
+    json_from_string ("{\"rows\": [{\"destination\": \"a\", \"field\": \"a\", \"required\": true},"
+                      " {\"destination\": \"b.c\", \"expression\": \"upper(b)\"}]}", NULL);
+
   fuzz_set_up_logging ();
+  mapping = conduit_mapping_new_from_json (json, NULL);
+  g_assert (mapping != NULL && conduit_mapping_compile (mapping, NULL));
   return 0;
+}
+
+/* conduit_mapping_stream_run_threads() over the same input: mapped and rejected text and the
+ * warnings, which differ in the way NDJSON is read (lines parsed by the mapping threads). */
+static GString *
+map_with_threads (const uint8_t       *data,
+                  size_t               size,
+                  ConduitRecordFormat  format,
+                  guint                n_threads)
+{
+  g_autoptr(GInputStream) stream = fuzz_trickle_stream_new (data + 2, size - 2, data[1]);
+  g_autoptr(ConduitRecordReader) reader = conduit_record_reader_new (stream, format);
+  g_autoptr(GOutputStream) output = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) rejected = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+  ConduitMappingStreamCounts counts;
+  GString *result = g_string_new (NULL);
+  GPtrArray *warnings;
+  guint64 n_warnings = 0;
+  gboolean ok;
+
+  ok = conduit_mapping_stream_run_threads (mapping, NULL, reader, output, rejected, n_threads,
+                                           &counts, NULL, &error);
+  g_string_append_printf (result, "%d %s %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %"
+                          G_GUINT64_FORMAT "\n", ok, error ? error->message : "",
+                          counts.records, counts.mapped, counts.rejected);
+  g_string_append_len (result, g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (output)),
+                       g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (output)));
+  g_string_append_len (result,
+                       g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (rejected)),
+                       g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (rejected)));
+  warnings = conduit_record_reader_get_warnings (reader, &n_warnings);
+  g_string_append_printf (result, "%" G_GUINT64_FORMAT " warnings\n", n_warnings);
+  for (guint i = 0; warnings != NULL && i < warnings->len; i++)
+    g_string_append_printf (result, "%s\n", (char *)g_ptr_array_index (warnings, i));
+  return result;
 }
 
 int
@@ -66,6 +110,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
         g_error ("a reader error is not UTF-8: %s", error->message);
       if (!g_error_matches (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD))
         break;
+    }
+
+  /* NDJSON, named or guessed: one thread and two give the same bytes */
+  if (data[0] % 4 <= 1)
+    {
+      g_autoptr(GString) one = map_with_threads (data, size, formats[data[0] % 4], 1);
+      g_autoptr(GString) two = map_with_threads (data, size, formats[data[0] % 4], 2);
+
+      if (!g_string_equal (one, two))
+        g_error ("one mapping thread gave\n%s\nand two gave\n%s", one->str, two->str);
     }
 
   return 0;
