@@ -89,6 +89,8 @@ struct _ConduitRun
   gboolean          already_ran;   /* the history says the event's run ended before */
   GPtrArray        *trigger_texts; /* (nullable) trigger_items[i] as JSON, not redacted:
                                     * each item is serialised once a run */
+  GHashTable       *item_texts;    /* (nullable) JsonNode (a ref) a node sent out → its JSON text,
+                                    * for the nodes that take it in: see conduit-run-record.c */
 };
 
 void conduit_run_record_items (ConduitRun *self,

@@ -23,6 +23,10 @@
 /* Writing a run down in the history: its start (for a polling trigger, together with the keys
  * and cursor of what it found), and the items each node takes in and sends out. */
 
+/* Texts of sent-out items kept for the nodes that take them in: a run records a few samples
+ * a port, this bounds a flow with many ports. */
+#define MAX_KEPT_TEXTS 256
+
 /* The JSON text of @item when it is the trigger item at @position (a node taking in what the
  * trigger sent out: the same JsonNode, which the run holds, so its address is not reused), as
  * serialised once for the run's start; %NULL for any other item. */
@@ -68,18 +72,34 @@ conduit_run_record_items (ConduitRun *self,
     {
       g_autofree char *text = NULL;
       g_autofree char *redacted = NULL;
-      const char *known = trigger_text (self, g_ptr_array_index (items, i), seen + i);
+      JsonNode *item = g_ptr_array_index (items, i);
+      const char *known = trigger_text (self, item, seen + i);
 
+      if (known == NULL && !is_output && self->item_texts != NULL)
+        known = g_hash_table_lookup (self->item_texts, item);
       if (known == NULL)
         {
           if (generator == NULL)
             generator = json_generator_new ();
-          json_generator_set_root (generator, g_ptr_array_index (items, i));
+          json_generator_set_root (generator, item);
           text = json_generator_to_data (generator, NULL);
         }
       redacted = conduit_run_redact (self, known != NULL ? known : text);
       conduit_history_store_add_item (history, self->record.id, conduit_node_get_id (data->node),
                                       port, is_output, seen + i, redacted);
+
+      /* What a node sends out is what the next one takes in, the same JsonNode (items are not
+       * changed once sent: nodes that fan out share them). Its text is kept for that node, for
+       * the sampled items only (all failed ones are written, but nobody takes them in twice). */
+      if (is_output && !keep_all && text != NULL)
+        {
+          if (self->item_texts == NULL)
+            self->item_texts = g_hash_table_new_full (NULL, NULL,
+                                                      (GDestroyNotify)json_node_unref, g_free);
+          if (g_hash_table_size (self->item_texts) < MAX_KEPT_TEXTS)
+            g_hash_table_replace (self->item_texts, json_node_ref (item),
+                                  g_steal_pointer (&text));
+        }
     }
 }
 

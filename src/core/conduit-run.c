@@ -66,6 +66,7 @@ conduit_run_finalize (GObject *object)
   g_free (self->step_id);
   g_clear_pointer (&self->trigger_items, g_ptr_array_unref);
   g_clear_pointer (&self->trigger_texts, g_ptr_array_unref);
+  g_clear_pointer (&self->item_texts, g_hash_table_unref);
   g_clear_pointer (&self->poll_keys, g_strfreev);
   g_clear_pointer (&self->poll_cursor, g_free);
   g_clear_pointer (&self->nodes, g_hash_table_unref);
