@@ -40,6 +40,47 @@ make_credential (const char            *id,
   return g_steal_pointer (&credential);
 }
 
+/* A run's redactor skips its work while nobody has a secret; that shortcut must not outlive
+ * the first secret: a token fetched mid-run goes to the process's redactor only (the
+ * authorizer puts it there), a credential's to the run's, and both are hidden from the next
+ * text on. Runs first, while the process knows no secret at all. */
+static void
+test_redact_secret_mid_run (void)
+{
+  g_autoptr(ConduitRedactor) run = conduit_redactor_new ();
+  const char *text = "token=mid-run-token-1234 and own-secret-5678";
+  g_autofree char *before = NULL;
+  g_autofree char *fetched = NULL;
+  g_autofree char *both = NULL;
+
+  before = conduit_redactor_redact (run, text);
+  g_assert_cmpstr (before, ==, text);
+  g_assert_true (before != text);   /* the caller owns what it gets */
+
+  conduit_redactor_add_secret (conduit_redactor_get_default (), "mid-run-token-1234");
+  fetched = conduit_redactor_redact (run, text);
+  g_assert_cmpstr (fetched, ==, "token=•••• and own-secret-5678");
+
+  conduit_redactor_add_secret (run, "own-secret-5678");
+  both = conduit_redactor_redact (run, text);
+  g_assert_cmpstr (both, ==, "token=•••• and ••••");
+}
+
+/* One pass finds every secret, except one that a replacement makes: a secret holding the
+ * replacement's own characters. The redactor then makes a second pass. */
+static void
+test_redact_marker_secret (void)
+{
+  g_autoptr(ConduitRedactor) run = conduit_redactor_new ();
+  g_autofree char *text = NULL;
+
+  /* in the process's redactor only, so the run's own pass does not do the first replacement */
+  conduit_redactor_add_secret (conduit_redactor_get_default (), "inner-tok-1");
+  conduit_redactor_add_secret (conduit_redactor_get_default (), "<" CONDUIT_REDACTED ">");
+  text = conduit_redactor_redact (run, "a <inner-tok-1> b");
+  g_assert_cmpstr (text, ==, "a •••• b");
+}
+
 static void
 test_redact_text (void)
 {
@@ -331,6 +372,8 @@ main (int   argc,
   setlocale (LC_ALL, "C.UTF-8");
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/conduit/redactor/secret-mid-run", test_redact_secret_mid_run);
+  g_test_add_func ("/conduit/redactor/marker-secret", test_redact_marker_secret);
   g_test_add_func ("/conduit/redactor/text", test_redact_text);
   g_test_add_func ("/conduit/redactor/encoded-forms", test_redact_encoded_forms);
   g_test_add_func ("/conduit/redactor/process-wide", test_redact_process_wide);

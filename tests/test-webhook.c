@@ -998,6 +998,52 @@ test_secrets_process_wide (Fixture       *fixture,
   g_assert_cmpuint (conduit_history_store_count_runs (fixture->base.history, &query, NULL), ==, 1);
 }
 
+/* The event's items are serialised once a run (the check that they fit the history) and that
+ * text is what the run's start and the next node's "in" record: each position its own item,
+ * byte for byte what json-glib makes of it, a secret in it hidden in both. */
+static void
+test_items_recorded_once (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  const char *secret = "item-text-secret-51c2";
+  g_autofree char *body = g_strdup_printf ("[{\"order_id\": \"E-1\", \"total\": 1.5},"
+                                           " {\"order_id\": \"E-2\", \"note\": \"%s\"},"
+                                           " {\"order_id\": \"E-3\", \"n\": [1, true, null]}]",
+                                           secret);
+  const char *expected[] = { "{\"order_id\":\"E-1\",\"total\":1.5}",
+                             "{\"order_id\":\"E-2\",\"note\":\"••••\"}",
+                             "{\"order_id\":\"E-3\",\"n\":[1,true,null]}" };
+  const char *nodes[] = { "hook", "send" };
+  gint64 id;
+
+  conduit_redactor_add_secret (conduit_redactor_get_default (), secret);
+  g_assert_cmpuint (post (fixture, "POST", "application/json", body, NULL, &id), ==, 202);
+  wait_for_runs (fixture, 1);
+
+  for (guint n = 0; n < G_N_ELEMENTS (nodes); n++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) items = conduit_history_store_list_items (fixture->base.history, id,
+                                                                     nodes[n], &error);
+      guint found = 0;
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < items->len; i++)
+        {
+          ConduitItemRecord *item = g_ptr_array_index (items, i);
+
+          /* the trigger's "out" and the request's "in": the same items */
+          if (g_str_equal (item->port, n == 0 ? "out" : "in"))
+            {
+              g_assert_cmpuint (item->seq, <, G_N_ELEMENTS (expected));
+              g_assert_cmpstr (item->data, ==, expected[item->seq]);
+              found++;
+            }
+        }
+      g_assert_cmpuint (found, ==, G_N_ELEMENTS (expected));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1029,6 +1075,8 @@ main (int    argc,
   g_test_add ("/conduit/webhook/drain", Fixture, NULL, set_up, test_drain, tear_down);
   g_test_add ("/conduit/webhook/timestamped-signature", Fixture, NULL, set_up_signed,
               test_timestamped_signature, tear_down);
+  g_test_add ("/conduit/webhook/items-recorded-once", Fixture, NULL, set_up,
+              test_items_recorded_once, tear_down);
   g_test_add ("/conduit/webhook/secrets-process-wide", Fixture, NULL, set_up,
               test_secrets_process_wide, tear_down);
 

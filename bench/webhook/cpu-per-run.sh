@@ -44,9 +44,12 @@ cpu_us() {  # user + system of a process or thread so far, in µs
 }
 
 threads() {  # one line per thread: name, µs of processor time, voluntary switches
+  local line
   for t in /proc/"$1"/task/*; do
-    printf '%s %s %s\n' "$(tr ' ' _ < "$t/comm")" "$(cpu_us "$t")" \
-      "$(awk '/^voluntary_ctxt_switches/ {print $2}' "$t/status")"
+    # a thread may end while it is read (GLib's worker pool): it is left out
+    line=$( { printf '%s %s %s\n' "$(tr ' ' _ < "$t/comm")" "$(cpu_us "$t")" \
+                "$(awk '/^voluntary_ctxt_switches/ {print $2}' "$t/status")"; } 2>/dev/null) || continue
+    echo "$line"
   done
 }
 

@@ -33,6 +33,7 @@ struct _ConduitRedactor
   GPtrArray  *secrets;   /* longest first, so a secret inside another goes with it */
   GHashTable *headers;   /* lower-case names whose values are replaced outright */
   gboolean    starts[256]; /* bytes some secret starts with: most of a text is skipped */
+  gboolean    marker_bytes; /* a secret holds a byte of CONDUIT_REDACTED: see redact */
 };
 
 G_DEFINE_FINAL_TYPE (ConduitRedactor, conduit_redactor, G_TYPE_OBJECT)
@@ -77,9 +78,6 @@ conduit_redactor_init (ConduitRedactor *self)
   g_mutex_init (&self->mutex);
   self->secrets = g_ptr_array_new_with_free_func (secret_free);
   self->headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (always_sensitive_headers); i++)
-    g_hash_table_add (self->headers, g_strdup (always_sensitive_headers[i]));
 }
 
 /**
@@ -107,7 +105,16 @@ conduit_redactor_get_default (void)
   static ConduitRedactor *instance;
 
   if (g_once_init_enter (&instance))
-    g_once_init_leave (&instance, conduit_redactor_new ());
+    {
+      ConduitRedactor *created = conduit_redactor_new ();
+
+      /* Only here: every redactor asks the default one too (see
+       * conduit_redactor_is_sensitive_header()), so a run's redactor, made each run, need not copy
+       * them. */
+      for (guint i = 0; i < G_N_ELEMENTS (always_sensitive_headers); i++)
+        g_hash_table_add (created->headers, g_strdup (always_sensitive_headers[i]));
+      g_once_init_leave (&instance, created);
+    }
 
   return instance;
 }
@@ -136,6 +143,8 @@ add_secret_locked (ConduitRedactor *self,
 
   g_ptr_array_insert (self->secrets, position, g_strdup (value));
   self->starts[(guchar)value[0]] = TRUE;
+  if (strpbrk (value, CONDUIT_REDACTED) != NULL)
+    self->marker_bytes = TRUE;
 }
 
 static char *
@@ -299,20 +308,26 @@ conduit_redactor_is_sensitive_header (ConduitRedactor *self,
   return sensitive;
 }
 
+/* One pass, trying the longest secret first at each byte a secret can start with: history
+ * bodies can be large, and replacing secret after secret costs a pass (and a memmove per
+ * match) each. Returns %NULL when @text holds no secret, so that the caller copies it at most
+ * once (most texts hold none, and a run without credentials has no secret at all). */
 static char *
-redact_once (ConduitRedactor *self,
-             const char      *text)
+redact_or_null (ConduitRedactor *self,
+                const char      *text)
 {
-  GString *result;
+  GString *result = NULL;
   const char *run;
   const char *p;
-  /* One pass, trying the longest secret first at each byte a secret can start with: history
-   * bodies can be large, and replacing secret after secret costs a pass (and a memmove per
-   * match) each. */
-  result = g_string_sized_new (strlen (text) + 16);
+
   run = text;
 
   g_mutex_lock (&self->mutex);
+  if (self->secrets->len == 0)
+    {
+      g_mutex_unlock (&self->mutex);
+      return NULL;
+    }
   for (p = text; *p != '\0'; p++)
     {
       if (!self->starts[(guchar)*p])
@@ -326,6 +341,8 @@ redact_once (ConduitRedactor *self,
           if (strncmp (p, secret, length) != 0)
             continue;
 
+          if (result == NULL)
+            result = g_string_sized_new (strlen (text) + 16);
           g_string_append_len (result, run, p - run);
           g_string_append (result, CONDUIT_REDACTED);
           p += length - 1;
@@ -335,8 +352,23 @@ redact_once (ConduitRedactor *self,
     }
   g_mutex_unlock (&self->mutex);
 
+  if (result == NULL)
+    return NULL;
   g_string_append_len (result, run, p - run);
   return g_string_free (result, FALSE);
+}
+
+/* Whether a pass can leave a secret behind: one made of a replacement and the text around it
+ * (a secret holding "•" bytes), which only a second pass finds. */
+static gboolean
+needs_second_pass (ConduitRedactor *self)
+{
+  gboolean needed;
+
+  g_mutex_lock (&self->mutex);
+  needed = self->marker_bytes;
+  g_mutex_unlock (&self->mutex);
+  return needed;
 }
 
 /**
@@ -356,16 +388,35 @@ conduit_redactor_redact (ConduitRedactor *self,
 {
   ConduitRedactor *process = conduit_redactor_get_default ();
   g_autofree char *own = NULL;
+  g_autofree char *all = NULL;
 
   g_return_val_if_fail (CONDUIT_IS_REDACTOR (self), NULL);
 
   if (text == NULL)
     return NULL;
 
-  if (self == process)
-    return redact_once (self, text);
-  own = redact_once (self, text);
-  return redact_once (process, own);
+  /* @self's own secrets first, then the process's (which hold @self's too, and those added
+   * since, as tokens fetched mid-run): the process's pass alone could take an overlapping
+   * secret of another run first. Each pass reads the secrets as they are now. */
+  if (self != process)
+    own = redact_or_null (self, text);
+  all = redact_or_null (process, own != NULL ? own : text);
+  if (all != NULL && needs_second_pass (process))
+    {
+      char *again = redact_or_null (process, all);
+
+      if (again != NULL)
+        {
+          g_free (all);
+          all = again;
+        }
+    }
+
+  if (all != NULL)
+    return g_steal_pointer (&all);
+  if (own != NULL)
+    return g_steal_pointer (&own);
+  return g_strdup (text);
 }
 
 typedef struct

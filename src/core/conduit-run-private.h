@@ -87,6 +87,10 @@ struct _ConduitRun
   char             *step_id;       /* (nullable) a run of this one step */
   char             *event_id;      /* (nullable) the queued event this run is for */
   gboolean          already_ran;   /* the history says the event's run ended before */
+  GPtrArray        *trigger_texts; /* (nullable) trigger_items[i] as JSON, not redacted:
+                                    * each item is serialised once a run */
+  GHashTable       *item_texts;    /* (nullable) JsonNode (a ref) a node sent out → its JSON text,
+                                    * for the nodes that take it in: see conduit-run-record.c */
 };
 
 void conduit_run_record_items (ConduitRun *self,
@@ -98,6 +102,9 @@ void conduit_run_record_items (ConduitRun *self,
 
 void conduit_run_record_trigger_item (ConduitRun *self,
                                       guint       position);
+
+void conduit_run_set_trigger_texts (ConduitRun *self,
+                                    GPtrArray  *texts);
 
 void conduit_run_mark_reachable (ConduitRun *self);
 

@@ -23,6 +23,25 @@
 /* Writing a run down in the history: its start (for a polling trigger, together with the keys
  * and cursor of what it found), and the items each node takes in and sends out. */
 
+/* Texts of sent-out items kept for the nodes that take them in: a run records a few samples
+ * a port, this bounds a flow with many ports. */
+#define MAX_KEPT_TEXTS 256
+
+/* The JSON text of @item when it is the trigger item at @position (a node taking in what the
+ * trigger sent out: the same JsonNode, which the run holds, so its address is not reused), as
+ * serialised once for the run's start; %NULL for any other item. */
+static const char *
+trigger_text (ConduitRun *self,
+              JsonNode   *item,
+              guint       position)
+{
+  if (self->trigger_texts == NULL || position >= self->trigger_texts->len ||
+      position >= self->trigger_items->len ||
+      g_ptr_array_index (self->trigger_items, position) != item)
+    return NULL;
+  return g_ptr_array_index (self->trigger_texts, position);
+}
+
 /* Items are written with their position in what the node took in or sent out of @port, across
  * batches. Of the items that went well only the first few are kept (the runner's item
  * samples); failed and rejected ones (@keep_all) are all kept, since a person needs each one's
@@ -49,17 +68,38 @@ conduit_run_record_items (ConduitRun *self,
   seen = GPOINTER_TO_UINT (g_hash_table_lookup (data->recorded, key));
   g_hash_table_replace (data->recorded, g_strdup (key), GUINT_TO_POINTER (seen + items->len));
 
-  generator = json_generator_new ();
   for (guint i = 0; i < items->len && seen + i < limit; i++)
     {
       g_autofree char *text = NULL;
       g_autofree char *redacted = NULL;
+      JsonNode *item = g_ptr_array_index (items, i);
+      const char *known = trigger_text (self, item, seen + i);
 
-      json_generator_set_root (generator, g_ptr_array_index (items, i));
-      text = json_generator_to_data (generator, NULL);
-      redacted = conduit_run_redact (self, text);
+      if (known == NULL && !is_output && self->item_texts != NULL)
+        known = g_hash_table_lookup (self->item_texts, item);
+      if (known == NULL)
+        {
+          if (generator == NULL)
+            generator = json_generator_new ();
+          json_generator_set_root (generator, item);
+          text = json_generator_to_data (generator, NULL);
+        }
+      redacted = conduit_run_redact (self, known != NULL ? known : text);
       conduit_history_store_add_item (history, self->record.id, conduit_node_get_id (data->node),
                                       port, is_output, seen + i, redacted);
+
+      /* What a node sends out is what the next one takes in, the same JsonNode (items are not
+       * changed once sent: nodes that fan out share them). Its text is kept for that node, for
+       * the sampled items only (all failed ones are written, but nobody takes them in twice). */
+      if (is_output && !keep_all && text != NULL)
+        {
+          if (self->item_texts == NULL)
+            self->item_texts = g_hash_table_new_full (NULL, NULL,
+                                                      (GDestroyNotify)json_node_unref, g_free);
+          if (g_hash_table_size (self->item_texts) < MAX_KEPT_TEXTS)
+            g_hash_table_replace (self->item_texts, json_node_ref (item),
+                                  g_steal_pointer (&text));
+        }
     }
 }
 
@@ -80,10 +120,15 @@ conduit_run_record_trigger_item (ConduitRun *self,
   if (!g_hash_table_add (self->late_trigger_items, GUINT_TO_POINTER (position)))
     return;
 
-  generator = json_generator_new ();
-  json_generator_set_root (generator, g_ptr_array_index (self->trigger_items, position));
-  text = json_generator_to_data (generator, NULL);
-  redacted = conduit_run_redact (self, text);
+  if (trigger_text (self, g_ptr_array_index (self->trigger_items, position), position) == NULL)
+    {
+      generator = json_generator_new ();
+      json_generator_set_root (generator, g_ptr_array_index (self->trigger_items, position));
+      text = json_generator_to_data (generator, NULL);
+    }
+  redacted = conduit_run_redact (self, text != NULL ? text
+                                                    : g_ptr_array_index (self->trigger_texts,
+                                                                         position));
   conduit_history_store_add_item (history, self->record.id, self->trigger_id, "out", TRUE,
                                   position, redacted);
 }
@@ -162,6 +207,8 @@ record_polled_cb (GObject      *object,
                                                               g_array_index (fired, guint, i))));
   g_ptr_array_unref (self->trigger_items);
   self->trigger_items = g_steal_pointer (&items);
+  /* the texts were of the records before: their positions no longer match */
+  g_clear_pointer (&self->trigger_texts, g_ptr_array_unref);
   self->record.items_in = self->trigger_items->len;
   self->record.id = id;
   self->nothing_new = id == 0;
@@ -175,7 +222,7 @@ begin_recording (GTask *task)
   ConduitRun *self = g_task_get_source_object (task);
   ConduitHistoryStore *history = conduit_runner_get_history (self->runner);
   g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonGenerator) generator = NULL;
   /* A poll's records are all written, since each one's key must be kept with it. */
   guint max_items = self->poll_keys != NULL ? G_MAXUINT : MAX_RECORDED_ITEMS;
 
@@ -189,14 +236,23 @@ begin_recording (GTask *task)
       return;
     }
 
-  for (guint i = 0; i < self->trigger_items->len && i < max_items; i++)
+  /* Each item's text is kept for the nodes that take it in (conduit_run_record_items()):
+   * serialised once a run, redacted each time it is written, as secrets may come later. */
+  if (self->trigger_texts == NULL)
     {
-      g_autofree char *text = NULL;
-
-      json_generator_set_root (generator, g_ptr_array_index (self->trigger_items, i));
-      text = json_generator_to_data (generator, NULL);
-      g_ptr_array_add (texts, conduit_run_redact (self, text));
+      self->trigger_texts = g_ptr_array_new_full (MIN (self->trigger_items->len, max_items),
+                                                  g_free);
+      for (guint i = 0; i < self->trigger_items->len && i < max_items; i++)
+        {
+          if (generator == NULL)
+            generator = json_generator_new ();
+          json_generator_set_root (generator, g_ptr_array_index (self->trigger_items, i));
+          g_ptr_array_add (self->trigger_texts, json_generator_to_data (generator, NULL));
+        }
     }
+
+  for (guint i = 0; i < self->trigger_texts->len && i < max_items; i++)
+    g_ptr_array_add (texts, conduit_run_redact (self, g_ptr_array_index (self->trigger_texts, i)));
 
   if (self->poll_keys != NULL)
     conduit_history_store_begin_polled_run_async (history, &self->record, "out", texts,
@@ -237,6 +293,32 @@ conduit_run_set_poll (ConduitRun         *self,
   self->poll_keys = g_strdupv ((char **)keys);
   g_free (self->poll_cursor);
   self->poll_cursor = g_strdup (cursor);
+}
+
+/**
+ * conduit_run_set_trigger_texts:
+ * @self: a run not yet recorded
+ * @texts: (transfer full): each trigger item as JSON text (json_generator_to_data()), not
+ *   redacted, in the order of the items the run was created with
+ *
+ * Hands the run what its creator serialised already (the webhook server, to check that the
+ * event fits the history), so that recording the run does not serialise the items again.
+ */
+void
+conduit_run_set_trigger_texts (ConduitRun *self,
+                               GPtrArray  *texts)
+{
+  g_autoptr(GPtrArray) owned = texts;
+
+  g_return_if_fail (CONDUIT_IS_RUN (self));
+  g_return_if_fail (texts != NULL);
+  g_return_if_fail (!self->recorded);
+
+  /* Texts that do not match the items one for one are not used: the items are serialised. */
+  if (texts->len != self->trigger_items->len)
+    return;
+  g_clear_pointer (&self->trigger_texts, g_ptr_array_unref);
+  self->trigger_texts = g_steal_pointer (&owned);
 }
 
 static void

@@ -65,6 +65,8 @@ conduit_run_finalize (GObject *object)
   g_free (self->trigger_kind);
   g_free (self->step_id);
   g_clear_pointer (&self->trigger_items, g_ptr_array_unref);
+  g_clear_pointer (&self->trigger_texts, g_ptr_array_unref);
+  g_clear_pointer (&self->item_texts, g_hash_table_unref);
   g_clear_pointer (&self->poll_keys, g_strfreev);
   g_clear_pointer (&self->poll_cursor, g_free);
   g_clear_pointer (&self->nodes, g_hash_table_unref);
@@ -833,17 +835,15 @@ char *
 conduit_run_redact (ConduitRun *self,
                     const char *text)
 {
-  g_autofree char *redacted = NULL;
-
   g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
 
   if (text == NULL)
     return NULL;
 
   /* Tokens fetched while the run goes on (OAuth client credentials, a renewed sign-in, a
-   * service account's) are only known to the default redactor, where the authorizer puts them. */
-  redacted = conduit_redactor_redact (self->redactor, text);
-  return conduit_redactor_redact (conduit_redactor_get_default (), redacted);
+   * service account's) are only known to the default redactor, where the authorizer puts them:
+   * conduit_redactor_redact() makes the default redactor's pass after the run's own. */
+  return conduit_redactor_redact (self->redactor, text);
 }
 
 static void

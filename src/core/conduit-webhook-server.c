@@ -17,6 +17,7 @@
 #include "conduit-executor.h"
 #include "conduit-history-store.h"
 #include "conduit-redactor.h"
+#include "conduit-run-private.h"
 #include "conduit-webhook-server-private.h"
 
 /* Receives webhook events for flows: one SoupServer per address and port, one path per flow.
@@ -475,8 +476,10 @@ got_chunk_cb (SoupServerMessage *msg,
 static gboolean
 event_fits_history (ConduitWebhookServer  *self,
                     GPtrArray             *items,
+                    GPtrArray            **texts,
                     char                 **problem)
 {
+  g_autoptr(GPtrArray) serialised = NULL;
   ConduitHistoryStore *history = conduit_runner_get_history (self->runner);
   g_autoptr(JsonGenerator) generator = NULL;
   gsize max_bytes;
@@ -492,13 +495,15 @@ event_fits_history (ConduitWebhookServer  *self,
 
   max_bytes = conduit_history_store_get_max_item_bytes (history);
   generator = json_generator_new ();
+  serialised = g_ptr_array_new_full (items->len, g_free);
   for (guint i = 0; i < items->len; i++)
     {
       gsize length = 0;
-      g_autofree char *text = NULL;
+      char *text;
 
       json_generator_set_root (generator, g_ptr_array_index (items, i));
       text = json_generator_to_data (generator, &length);
+      g_ptr_array_add (serialised, text);
       if (length > max_bytes)
         {
           *problem = g_strdup_printf (_("item %u of the event is %zu bytes as "
@@ -507,6 +512,8 @@ event_fits_history (ConduitWebhookServer  *self,
           return FALSE;
         }
     }
+  /* the run records these texts instead of serialising the items again */
+  *texts = g_steal_pointer (&serialised);
   return TRUE;
 }
 
@@ -623,6 +630,7 @@ handle_request (SoupServer        *soup,
   g_autoptr(ConduitRun) run = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *problem = NULL;
+  g_autoptr(GPtrArray) texts = NULL;
   guint status = SOUP_STATUS_BAD_REQUEST;
   Pending *pending;
 
@@ -683,7 +691,7 @@ handle_request (SoupServer        *soup,
       return;
     }
 
-  if (!event_fits_history (self, items, &problem))
+  if (!event_fits_history (self, items, &texts, &problem))
     {
       respond (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, problem, 0);
       return;
@@ -708,6 +716,8 @@ handle_request (SoupServer        *soup,
       respond (self, msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, error->message, 0);
       return;
     }
+  if (texts != NULL)
+    conduit_run_set_trigger_texts (run, g_steal_pointer (&texts));
 
   pending = g_new0 (Pending, 1);
   pending->server = self;
