@@ -546,28 +546,35 @@ append_copy_value (GString              *buffer,
       return;
     }
 
-  for (gsize i = 0; i < value->length; i++)
+  /* the characters between two that need escaping go in one piece (most values have none) */
+  for (gsize i = 0, run = 0; i <= value->length; i++)
     {
-      char c = value->data[i];
+      const char *escaped;
 
-      switch (c)
-        {
-        case '\\':
-          g_string_append (buffer, "\\\\");
-          break;
-        case '\t':
-          g_string_append (buffer, "\\t");
-          break;
-        case '\n':
-          g_string_append (buffer, "\\n");
-          break;
-        case '\r':
-          g_string_append (buffer, "\\r");
-          break;
-        default:
-          g_string_append_c (buffer, c);
-          break;
-        }
+      if (i == value->length)
+        escaped = NULL;
+      else
+        switch (value->data[i])
+          {
+          case '\\':
+            escaped = "\\\\";
+            break;
+          case '\t':
+            escaped = "\\t";
+            break;
+          case '\n':
+            escaped = "\\n";
+            break;
+          case '\r':
+            escaped = "\\r";
+            break;
+          default:
+            continue;
+          }
+      g_string_append_len (buffer, value->data + run, i - run);
+      if (escaped != NULL)
+        g_string_append_len (buffer, escaped, 2);
+      run = i + 1;
     }
 }
 
