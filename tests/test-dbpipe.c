@@ -268,6 +268,97 @@ test_concurrent_runs (RunnerFixture *fixture,
     }
 }
 
+static const char held_flow[] =
+  "{ \"version\": 1, \"name\": \"Held\", \"nodes\": ["
+  "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0], \"settings\": {} },"
+  "  { \"id\": \"write\", \"type\": \"db-write\", \"position\": [200, 0],"
+  "    \"settings\": { \"credential\": \"pipe-pg\", \"table\": \"held_pipe\" } } ],"
+  " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"write\", \"to_port\": \"in\" } ] }";
+
+static void
+spin_until (ConduitRun *run,
+            gboolean  (*done) (ConduitRun *run, DbTestServer *server),
+            DbTestServer *server)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!done (run, server) && g_get_monotonic_time () < deadline)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (5 * 1000);
+    }
+  g_assert_true (done (run, server));
+}
+
+/* the first transaction waits on the held key, and every item has reached Write Rows */
+static gboolean
+first_batch_held (ConduitRun   *run,
+                  DbTestServer *server)
+{
+  guint sent = 0;
+
+  conduit_run_get_node_counts (run, "start", NULL, &sent, NULL, NULL);
+  return sent == N_ROWS &&
+         db_test_server_count (server, "SELECT count(*) FROM pg_stat_activity WHERE "
+                                       "wait_event_type = 'Lock' AND usename = 'app'") > 0;
+}
+
+/* Write Rows falls behind (PostgreSQL holds its first transaction on a key another one has
+ * inserted and not committed): the runner batches that piled up meanwhile go out together, in
+ * one transaction, not one per runner batch. Every row lands once. */
+static void
+test_write_takes_what_waited (RunnerFixture *fixture,
+                              gconstpointer  data)
+{
+  DbTestServer *postgresql = db_test_require (CONDUIT_DB_KIND_POSTGRESQL);
+  g_autoptr(ConduitFlow) flow = NULL;
+  g_autoptr(ConduitRun) run = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(ConduitDbParams) params = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *credential = NULL;
+  ConduitDbConnection *holder;
+  guint done = 0;
+
+  if (postgresql == NULL)
+    return;
+
+  db_test_server_exec (postgresql, "DROP TABLE IF EXISTS held_pipe");
+  db_test_server_exec (postgresql, "CREATE TABLE held_pipe (id bigint PRIMARY KEY, label text)");
+  db_test_server_exec (postgresql, "GRANT ALL ON held_pipe TO app");
+  credential = db_test_server_credential_json (postgresql, "pipe-pg");
+  g_setenv ("CONDUIT_CREDENTIAL_PIPE_PG", credential, TRUE);
+
+  params = db_test_server_params (postgresql, NULL, NULL);
+  holder = conduit_db_connection_open (params, &error);
+  g_assert_no_error (error);
+  g_assert_true (conduit_db_connection_exec (holder, "BEGIN", &error));
+  g_assert_true (conduit_db_connection_exec (holder, "INSERT INTO held_pipe VALUES (5, 'holder')",
+                                             &error));
+
+  flow = runner_test_flow (held_flow);
+  items = make_items ();
+  run = conduit_runner_create_run (fixture->runner, flow, NULL, NULL, items, &error);
+  g_assert_no_error (error);
+  conduit_run_execute_async (run, NULL, executed_cb, &done);
+
+  spin_until (run, first_batch_held, postgresql);
+  g_assert_true (conduit_db_connection_exec (holder, "ROLLBACK", &error));
+  conduit_db_connection_close (holder);
+  while (done == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  assert_counts (run, "write", N_ROWS, 0);
+  g_assert_cmpint (db_test_server_count (postgresql, "SELECT count(*) FROM held_pipe"), ==,
+                   N_ROWS);
+  /* rows of one transaction share its id: the first runner batch, then the rest at once (one
+   * transaction per runner batch would make three) */
+  g_assert_cmpint (db_test_server_count (postgresql,
+                                         "SELECT count(DISTINCT xmin::text) FROM held_pipe"), ==, 2);
+  g_unsetenv ("CONDUIT_CREDENTIAL_PIPE_PG");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -280,6 +371,8 @@ main (int    argc,
               runner_fixture_set_up, test_rows_land_exactly, runner_fixture_tear_down);
   g_test_add ("/conduit/dbpipe/concurrent-runs", RunnerFixture, NULL,
               runner_fixture_set_up, test_concurrent_runs, runner_fixture_tear_down);
+  g_test_add ("/conduit/dbpipe/write-takes-what-waited", RunnerFixture, NULL,
+              runner_fixture_set_up, test_write_takes_what_waited, runner_fixture_tear_down);
 
   status = g_test_run ();
   db_test_stop_all ();
