@@ -585,10 +585,15 @@ pg_copy_in (ConduitDbConnection   *connection,
             const ConduitDbValue  *values,
             guint                  n_columns,
             guint                  n_rows,
+            gboolean               begin,
             GError               **error)
 {
   PgConnection *self = (PgConnection *)connection;
-  g_autofree char *sql = g_strdup_printf ("COPY %s (%s) FROM STDIN", quoted_table, quoted_columns);
+  /* BEGIN goes in the same query as the COPY: one round trip less. COMMIT does not: it must
+   * wait for the COPY's answer, so that a client that dies while the server still works on the
+   * rows leaves them rolled back, not committed behind its back. */
+  g_autofree char *sql = g_strdup_printf ("%sCOPY %s (%s) FROM STDIN", begin ? "BEGIN; " : "",
+                                          quoted_table, quoted_columns);
   g_autoptr(GString) buffer = g_string_sized_new (128 * 1024);
   PGresult *result;
   gboolean sent = TRUE;

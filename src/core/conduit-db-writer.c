@@ -569,6 +569,7 @@ static gboolean
 copy_rows (ConduitDbWriter  *self,
            Row              *rows,
            guint             n,
+           gboolean          begin,
            GError          **error)
 {
   guint width = rows[0].n_used;
@@ -583,7 +584,22 @@ copy_rows (ConduitDbWriter  *self,
     memcpy (&values[(gsize)r * width], rows[r].values, width * sizeof (ConduitDbValue));
 
   return conduit_db_connection_copy_in (self->connection, self->quoted_table, columns->str, values,
-                                        width, n, error);
+                                        width, n, begin, error);
+}
+
+/* Whether the batch goes as one COPY (inserts of rows that all set the same columns), which
+ * can then begin its transaction itself. */
+static gboolean
+copies_whole (ConduitDbWriter *self,
+              Row             *rows,
+              guint            n_rows)
+{
+  if (self->mode != CONDUIT_DB_WRITE_INSERT || !conduit_db_connection_can_copy (self->connection))
+    return FALSE;
+  for (guint r = 1; r < n_rows; r++)
+    if (!same_signature (self, &rows[r], &rows[0]))
+      return FALSE;
+  return TRUE;
 }
 
 /* The fast path: the batch as few statements as the signatures allow. */
@@ -612,7 +628,7 @@ write_fast (ConduitDbWriter      *self,
           /* COPY has no parameter limit: the whole run of equal rows at once */
           while (end < n_rows && same_signature (self, &rows[end], &rows[start]))
             end++;
-          if (!copy_rows (self, &rows[start], end - start, error))
+          if (!copy_rows (self, &rows[start], end - start, FALSE, error))
             return FALSE;
         }
       else if (!send_rows (self, &rows[start], end - start, &changed, error))
@@ -789,8 +805,12 @@ conduit_db_writer_write (ConduitDbWriter *self,
 
       for (guint r = 0; r < n_rows; r++)
         outcomes[rows[r].index].sent = TRUE;
-      ok = conduit_db_connection_exec (self->connection, "BEGIN", &error) &&
-           write_fast (self, rows, n_rows, outcomes, &error);
+      if (copies_whole (self, rows, n_rows))
+        /* the common bulk load: one COPY that begins the transaction */
+        ok = copy_rows (self, rows, n_rows, TRUE, &error);
+      else
+        ok = conduit_db_connection_exec (self->connection, "BEGIN", &error) &&
+             write_fast (self, rows, n_rows, outcomes, &error);
 
       if (!ok && !is_lost (error))
         {

@@ -187,6 +187,7 @@ gboolean             conduit_db_connection_copy_in   (ConduitDbConnection *self,
                                                       const ConduitDbValue *values,
                                                       guint               n_columns,
                                                       guint               n_rows,
+                                                      gboolean            begin,
                                                       GError            **error);
 char                *conduit_db_connection_quote_identifier (ConduitDbConnection *self,
                                                              const char         *name);
