@@ -96,8 +96,9 @@ static const char write_flow[] =
   "      { \"destination\": \"qty\", \"field\": \"qty\" } ] } },"
   "  { \"id\": \"write\", \"type\": \"db-write\", \"position\": [400, 0],"
   "    \"settings\": { \"credential\": \"pipe-pg\", \"table\": \"pipe\" } } ],"
-  " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\" },"
-  "              { \"from\": \"map\", \"from_port\": \"out\", \"to\": \"write\", \"to_port\": \"in\" } ] }";
+  " \"links\": ["
+  "   { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\" },"
+  "   { \"from\": \"map\", \"from_port\": \"out\", \"to\": \"write\", \"to_port\": \"in\" } ] }";
 
 /* 1,500 rows through Map Fields (in worker threads: batches of 512) into PostgreSQL by COPY:
  * what lands is byte for byte what the items held; the row PostgreSQL refuses and the one
@@ -187,7 +188,8 @@ static const char map_flow[] =
   "      { \"destination\": \"n\", \"expression\": \"id * 3\", \"type\": \"integer\" },"
   "      { \"destination\": \"shout\", \"expression\": \"upper(label)\", \"required\": true },"
   "      { \"destination\": \"qty\", \"field\": \"qty\", \"type\": \"integer\" } ] } } ],"
-  " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\" } ] }";
+  " \"links\": ["
+  "   { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\" } ] }";
 
 static void
 executed_cb (GObject      *object,
@@ -273,7 +275,8 @@ static const char held_flow[] =
   "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0], \"settings\": {} },"
   "  { \"id\": \"write\", \"type\": \"db-write\", \"position\": [200, 0],"
   "    \"settings\": { \"credential\": \"pipe-pg\", \"table\": \"held_pipe\" } } ],"
-  " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"write\", \"to_port\": \"in\" } ] }";
+  " \"links\": ["
+  "   { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"write\", \"to_port\": \"in\" } ] }";
 
 static void
 spin_until (ConduitRun *run,
@@ -355,7 +358,8 @@ test_write_takes_what_waited (RunnerFixture *fixture,
   /* rows of one transaction share its id: the first runner batch, then the rest at once (one
    * transaction per runner batch would make three) */
   g_assert_cmpint (db_test_server_count (postgresql,
-                                         "SELECT count(DISTINCT xmin::text) FROM held_pipe"), ==, 2);
+                                         "SELECT count(DISTINCT xmin::text) FROM held_pipe"),
+                   ==, 2);
   g_unsetenv ("CONDUIT_CREDENTIAL_PIPE_PG");
 }
 
