@@ -235,8 +235,11 @@ spawn_flow (const char *self,
             double     *cpu_s)
 {
   g_autofree char *rows_text = g_strdup_printf ("%u", rows);
-  const char *argv[] = { self, "--flow", scratch, csv, with_write ? "write" : "map-only",
-                         rows_text, NULL };
+  const char *flow_argv[] = { self, "--flow", scratch, csv, with_write ? "write" : "map-only",
+                              rows_text, NULL };
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) prefix = NULL;
+  g_auto(GStrv) argv = NULL;
   g_autoptr(GError) error = NULL;
   struct rusage usage;
   GPid pid;
@@ -247,8 +250,17 @@ spawn_flow (const char *self,
   const char *last;
   ssize_t n;
 
-  if (!g_spawn_async_with_pipes (NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                                 &pid, NULL, &out, NULL, &error))
+  /* DB_FLOW_PREFIX: a command the flow process runs under, to profile it (`perf record -g
+   * -o FILE --`, `valgrind --tool=callgrind`); its figures then include that tool's cost */
+  if (g_getenv ("DB_FLOW_PREFIX") != NULL &&
+      !g_shell_parse_argv (g_getenv ("DB_FLOW_PREFIX"), NULL, &prefix, &error))
+    g_error ("DB_FLOW_PREFIX: %s", error->message);
+  if (prefix != NULL)
+    g_strv_builder_addv (builder, (const char **)prefix);
+  g_strv_builder_addv (builder, flow_argv);
+  argv = g_strv_builder_end (builder);
+  if (!g_spawn_async_with_pipes (NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH,
+                                 NULL, NULL, &pid, NULL, &out, NULL, &error))
     g_error ("%s", error->message);
   /* the seconds are the last line: debug messages (G_MESSAGES_DEBUG) go to stdout too */
   while ((n = read (out, buffer, sizeof buffer - 1)) > 0)
@@ -330,6 +342,39 @@ main (int   argc,
   g_assert_no_error (error);
   port = g_strdup_printf ("%u", db_test_server_get_port (server));
 
+  {
+    g_autofree char *credential = db_test_server_credential_json (server, "bench-pg");
+
+    g_setenv ("CONDUIT_CREDENTIAL_BENCH_PG", credential, TRUE);
+  }
+
+  /* DB_FLOW_ONLY: the flow alone (and DB_BASELINE_EXE's), to profile or compare a change
+   * without the rest of the table */
+  if (g_getenv ("DB_FLOW_ONLY") != NULL)
+    {
+      double baseline_s = 0, baseline_cpu_s = 0;
+      long baseline_kib = 0;
+
+      if (g_getenv ("DB_BASELINE_EXE") != NULL)
+        {
+          reset_table (server);
+          baseline_s = spawn_flow (g_getenv ("DB_BASELINE_EXE"), scratch, csv, TRUE, rows,
+                                   &baseline_kib, &baseline_cpu_s);
+          g_assert_cmpint (db_test_server_count (server, "SELECT count(*) FROM orders"), ==, rows);
+          g_printerr ("the baseline build's flow: %.2f s (processor %.2f s), peak %ld MiB\n",
+                      baseline_s, baseline_cpu_s, baseline_kib / 1024);
+        }
+      reset_table (server);
+      flow_s = spawn_flow (argv[0], scratch, csv, TRUE, rows, &flow_kib, &flow_cpu_s);
+      g_assert_cmpint (db_test_server_count (server, "SELECT count(*) FROM orders"), ==, rows);
+      g_printerr ("Conduit flow: %.2f s (processor %.2f s), peak %ld MiB\n", flow_s, flow_cpu_s,
+                  flow_kib / 1024);
+      db_test_server_stop (server);
+      printf ("%u rows, the flow's processor time (s)\t%.2f\ts\tthe baseline build\t%.2f\tlower\n",
+              rows, flow_cpu_s, baseline_cpu_s);
+      return 0;
+    }
+
   /* \copy: the limit (the CSV straight into the table, no mapping) */
   reset_table (server);
   copy = g_strdup_printf ("\\copy orders FROM '%s' CSV HEADER", csv);
@@ -351,11 +396,6 @@ main (int   argc,
   g_printerr ("psycopg2 execute_batch: %.2f s\n", python_s);
 
   /* the flow, and the same flow without Write Rows: what the database step adds to the memory */
-  {
-    g_autofree char *credential = db_test_server_credential_json (server, "bench-pg");
-
-    g_setenv ("CONDUIT_CREDENTIAL_BENCH_PG", credential, TRUE);
-  }
   reset_table (server);
   map_only_s = spawn_flow (argv[0], scratch, csv, FALSE, rows, &map_only_kib, &map_only_cpu_s);
   g_printerr ("the flow without Write Rows: %.2f s (processor %.2f s), peak %ld MiB\n",

@@ -546,28 +546,35 @@ append_copy_value (GString              *buffer,
       return;
     }
 
-  for (gsize i = 0; i < value->length; i++)
+  /* the characters between two that need escaping go in one piece (most values have none) */
+  for (gsize i = 0, run = 0; i <= value->length; i++)
     {
-      char c = value->data[i];
+      const char *escaped;
 
-      switch (c)
-        {
-        case '\\':
-          g_string_append (buffer, "\\\\");
-          break;
-        case '\t':
-          g_string_append (buffer, "\\t");
-          break;
-        case '\n':
-          g_string_append (buffer, "\\n");
-          break;
-        case '\r':
-          g_string_append (buffer, "\\r");
-          break;
-        default:
-          g_string_append_c (buffer, c);
-          break;
-        }
+      if (i == value->length)
+        escaped = NULL;
+      else
+        switch (value->data[i])
+          {
+          case '\\':
+            escaped = "\\\\";
+            break;
+          case '\t':
+            escaped = "\\t";
+            break;
+          case '\n':
+            escaped = "\\n";
+            break;
+          case '\r':
+            escaped = "\\r";
+            break;
+          default:
+            continue;
+          }
+      g_string_append_len (buffer, value->data + run, i - run);
+      if (escaped != NULL)
+        g_string_append_len (buffer, escaped, 2);
+      run = i + 1;
     }
 }
 
@@ -578,10 +585,15 @@ pg_copy_in (ConduitDbConnection   *connection,
             const ConduitDbValue  *values,
             guint                  n_columns,
             guint                  n_rows,
+            gboolean               begin,
             GError               **error)
 {
   PgConnection *self = (PgConnection *)connection;
-  g_autofree char *sql = g_strdup_printf ("COPY %s (%s) FROM STDIN", quoted_table, quoted_columns);
+  /* BEGIN goes in the same query as the COPY: one round trip less. COMMIT does not: it must
+   * wait for the COPY's answer, so that a client that dies while the server still works on the
+   * rows leaves them rolled back, not committed behind its back. */
+  g_autofree char *sql = g_strdup_printf ("%sCOPY %s (%s) FROM STDIN", begin ? "BEGIN; " : "",
+                                          quoted_table, quoted_columns);
   g_autoptr(GString) buffer = g_string_sized_new (128 * 1024);
   PGresult *result;
   gboolean sent = TRUE;

@@ -53,6 +53,7 @@ struct _ConduitDbDriver
                                          const ConduitDbValue *values,
                                          guint                 n_columns,
                                          guint                 n_rows,
+                                         gboolean              begin,
                                          GError              **error);
   char                *(*quote_identifier) (ConduitDbConnection *self,
                                             const char          *name);

@@ -418,8 +418,35 @@ conduit_db_value_from_json (JsonNode               *node,
 void
 conduit_db_value_clear (ConduitDbValue *value)
 {
+  if (value->is_borrowed)
+    value->data = NULL;
   g_clear_pointer (&value->data, g_free);
   value->length = 0;
+  value->is_borrowed = FALSE;
+}
+
+/**
+ * conduit_db_value_is_plain_text:
+ * @column: a column
+ * @kind: the database
+ *
+ * Whether a string value goes to @column as it is, as conduit_db_value_from_json() would send
+ * it: not bytes decoded from base64, not a time MariaDB must get in UTC.
+ *
+ * Returns: whether @column takes strings unchanged
+ */
+gboolean
+conduit_db_value_is_plain_text (const ConduitDbColumn *column,
+                                ConduitDbKind          kind)
+{
+  g_return_val_if_fail (column != NULL, FALSE);
+
+  if (type_is_binary (column->type))
+    return FALSE;
+  if (kind == CONDUIT_DB_KIND_MARIADB &&
+      (g_str_has_prefix (column->type, "datetime") || g_str_has_prefix (column->type, "timestamp")))
+    return FALSE;
+  return TRUE;
 }
 
 /**

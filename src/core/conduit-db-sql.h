@@ -25,6 +25,8 @@ gboolean  conduit_db_value_from_json  (JsonNode              *node,
                                        ConduitDbValue        *value,
                                        GError               **error);
 void      conduit_db_value_clear      (ConduitDbValue        *value);
+gboolean  conduit_db_value_is_plain_text (const ConduitDbColumn *column,
+                                          ConduitDbKind          kind);
 JsonNode *conduit_db_item_lookup      (JsonNode              *item,
                                        const char            *path);
 gboolean  conduit_db_sql_is_parameter_name (const char       *path);

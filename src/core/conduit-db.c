@@ -654,10 +654,13 @@ conduit_db_connection_can_copy (ConduitDbConnection *self)
  * @values: (array): @n_rows rows of @n_columns values each
  * @n_columns: values per row
  * @n_rows: rows
+ * @begin: the load begins a transaction (none may be open), in the same round trip; the
+ *   caller commits it
  * @error: return location for an error
  *
  * Loads rows in bulk. The values travel as data (PostgreSQL's COPY text format, escaped), never
- * as SQL. All or nothing: one refused row fails the whole load.
+ * as SQL. All or nothing: one refused row fails the whole load. With @begin a failure leaves
+ * the transaction open and failed: roll it back.
  *
  * Returns: whether every row was loaded
  */
@@ -668,13 +671,14 @@ conduit_db_connection_copy_in (ConduitDbConnection   *self,
                                const ConduitDbValue  *values,
                                guint                  n_columns,
                                guint                  n_rows,
+                               gboolean               begin,
                                GError               **error)
 {
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (self->driver->copy_in != NULL, FALSE);
 
   return self->driver->copy_in (self, quoted_table, quoted_columns, values, n_columns, n_rows,
-                                error);
+                                begin, error);
 }
 
 /**

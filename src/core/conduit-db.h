@@ -119,6 +119,7 @@ typedef struct _ConduitDbConnection ConduitDbConnection;
  * @length: bytes in @data
  * @is_null: SQL NULL
  * @is_binary: @data holds bytes for a bytea/blob column
+ * @is_borrowed: @data belongs to someone else (an item's string) and is not freed
  *
  * One parameter of a statement. Values are always sent as parameters, never as SQL text.
  */
@@ -128,6 +129,7 @@ typedef struct
   gsize  length;
   guint  is_null : 1;
   guint  is_binary : 1;
+  guint  is_borrowed : 1;
 } ConduitDbValue;
 
 /**
@@ -185,6 +187,7 @@ gboolean             conduit_db_connection_copy_in   (ConduitDbConnection *self,
                                                       const ConduitDbValue *values,
                                                       guint               n_columns,
                                                       guint               n_rows,
+                                                      gboolean            begin,
                                                       GError            **error);
 char                *conduit_db_connection_quote_identifier (ConduitDbConnection *self,
                                                              const char         *name);

@@ -451,6 +451,15 @@ conduit_executor_db_write_get_input_mode (ConduitExecutor *executor)
   return CONDUIT_EXECUTOR_INPUT_BATCHES;
 }
 
+/* What piled up while a transaction was out goes in the next one, up to the step's batch size:
+ * a step that falls behind pays its marks, round trips and commit once per batch_size rows,
+ * not once per runner batch. */
+static guint
+conduit_executor_db_write_get_batch_limit (ConduitExecutor *executor)
+{
+  return CONDUIT_EXECUTOR_DB_WRITE (executor)->batch_size;
+}
+
 /* After the last batch the connection goes back to the pool (not when it broke). */
 static void
 conduit_executor_db_write_end_async (ConduitExecutor     *executor,
@@ -477,5 +486,6 @@ executor_iface_init (ConduitExecutorInterface *iface)
   iface->prepare = conduit_executor_db_write_prepare;
   iface->execute_async = conduit_executor_db_write_execute_async;
   iface->get_input_mode = conduit_executor_db_write_get_input_mode;
+  iface->get_batch_limit = conduit_executor_db_write_get_batch_limit;
   iface->end_async = conduit_executor_db_write_end_async;
 }

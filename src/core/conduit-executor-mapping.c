@@ -17,15 +17,54 @@
 
 /* The Map Fields node: applies the node's mapping to each record. A record the mapping refuses
  * leaves through "rejected" with every reason, so a person can see which field of which record
- * was wrong and why; it is never dropped. */
+ * was wrong and why; it is never dropped.
+ *
+ * A big batch (a file's records) is mapped in a worker thread, so that the run's thread goes on
+ * handing batches between the other steps meanwhile (Read File reads the next batch, Write Rows
+ * sends the previous one); a small one (a webhook's event) is mapped at once, where a thread
+ * hop would cost more than the mapping. */
+
+/* from this many items on, a batch is mapped in a worker thread */
+#define THREAD_MIN_ITEMS 64
+
+typedef struct _CompiledMapping CompiledMapping;
 
 struct _ConduitExecutorMapping
 {
-  GObject         parent_instance;
+  GObject          parent_instance;
 
-  ConduitMapping *mapping;
-  ConduitMapping *rejected_mapping;   /* (nullable) shapes what leaves through "rejected" */
+  ConduitMapping  *mapping;
+  CompiledMapping *compiled;          /* (owned) the node's, whose lock guards mapping */
+  ConduitMapping  *rejected_mapping;  /* (nullable) shapes what leaves through "rejected" */
+  guint            start;             /* the first item's position, for the batch at work */
 };
+
+/* A compiled mapping keeps scratch for the record at work, so one thread at a time applies
+ * it: runs of one node may map batches in worker threads at the same time. Shared by the node
+ * and its executors, each holding a reference (atomic: released in any thread). */
+struct _CompiledMapping
+{
+  JsonNode       *source;   /* the node's mapping it was compiled from */
+  ConduitMapping *mapping;
+  gboolean        keep_unmapped;  /* as the mapping itself says */
+  GMutex          lock;
+};
+
+static void
+compiled_mapping_clear (gpointer data)
+{
+  CompiledMapping *cached = data;
+
+  json_node_unref (cached->source);
+  g_object_unref (cached->mapping);
+  g_mutex_clear (&cached->lock);
+}
+
+static void
+compiled_mapping_release (CompiledMapping *cached)
+{
+  g_atomic_rc_box_release_full (cached, compiled_mapping_clear);
+}
 
 static void executor_iface_init (ConduitExecutorInterface *iface);
 
@@ -38,6 +77,7 @@ conduit_executor_mapping_finalize (GObject *object)
   ConduitExecutorMapping *self = (ConduitExecutorMapping *)object;
 
   g_clear_object (&self->mapping);
+  g_clear_pointer (&self->compiled, compiled_mapping_release);
   g_clear_object (&self->rejected_mapping);
 
   G_OBJECT_CLASS (conduit_executor_mapping_parent_class)->finalize (object);
@@ -52,21 +92,6 @@ conduit_executor_mapping_class_init (ConduitExecutorMappingClass *klass)
 static void
 conduit_executor_mapping_init (ConduitExecutorMapping *self)
 {
-}
-
-typedef struct
-{
-  JsonNode       *source;   /* the node's mapping it was compiled from */
-  ConduitMapping *mapping;
-  gboolean        keep_unmapped;  /* as the mapping itself says */
-} CompiledMapping;
-
-static void
-compiled_mapping_free (CompiledMapping *cached)
-{
-  json_node_unref (cached->source);
-  g_object_unref (cached->mapping);
-  g_free (cached);
 }
 
 static GQuark
@@ -104,6 +129,7 @@ conduit_executor_mapping_prepare (ConduitExecutor  *executor,
   if (cached != NULL && cached->source == json)
     {
       self->mapping = g_object_ref (cached->mapping);
+      self->compiled = g_atomic_rc_box_acquire (cached);
       goto settings;
     }
 
@@ -115,12 +141,14 @@ conduit_executor_mapping_prepare (ConduitExecutor  *executor,
       return FALSE;
     }
 
-  cached = g_new0 (CompiledMapping, 1);
+  cached = g_atomic_rc_box_new0 (CompiledMapping);
   cached->source = json_node_ref (json);
   cached->mapping = g_object_ref (self->mapping);
   cached->keep_unmapped = conduit_mapping_get_keep_unmapped (self->mapping);
+  g_mutex_init (&cached->lock);
+  self->compiled = g_atomic_rc_box_acquire (cached);
   g_object_set_qdata_full (G_OBJECT (node), compiled_quark (), cached,
-                           (GDestroyNotify)compiled_mapping_free);
+                           (GDestroyNotify)compiled_mapping_release);
 
 settings:
   {
@@ -143,12 +171,14 @@ settings:
 
   /* The node's keep_unmapped setting, when it has one, overrides the mapping's own; settings
    * change without the mapping changing, so it is applied on every run. */
+  g_mutex_lock (&self->compiled->lock);
   if (conduit_node_get_setting (node, "keep_unmapped") != NULL)
     conduit_mapping_set_keep_unmapped (self->mapping,
                                        conduit_node_get_bool_setting (node, connector,
                                                                       "keep_unmapped", FALSE));
   else
     conduit_mapping_set_keep_unmapped (self->mapping, cached->keep_unmapped);
+  g_mutex_unlock (&self->compiled->lock);
   return TRUE;
 }
 
@@ -187,23 +217,16 @@ shape_rejected (ConduitMapping        *mapping,
   return TRUE;
 }
 
+/* Maps @items into @output; in the run's thread or a worker thread. */
 static void
-conduit_executor_mapping_execute_async (ConduitExecutor     *executor,
-                                        ConduitRun          *run,
-                                        ConduitNode         *node,
-                                        GPtrArray           *items,
-                                        GCancellable        *cancellable,
-                                        GAsyncReadyCallback  callback,
-                                        gpointer             user_data)
+map_items (ConduitExecutorMapping *self,
+           GPtrArray              *items,
+           ConduitExecutorOutput  *output)
 {
-  ConduitExecutorMapping *self = CONDUIT_EXECUTOR_MAPPING (executor);
-  g_autoptr(GTask) task = g_task_new (executor, cancellable, callback, user_data);
-  ConduitExecutorOutput *output = conduit_executor_output_new ();
   /* a rejected record's number counts from the first record of the run, across batches */
-  guint start = conduit_run_get_batch_start (run, node);
+  guint start = self->start;
 
-  g_task_set_source_tag (task, conduit_executor_mapping_execute_async);
-
+  g_mutex_lock (&self->compiled->lock);
   for (guint i = 0; i < items->len; i++)
     {
       JsonNode *item = g_ptr_array_index (items, i);
@@ -252,7 +275,47 @@ conduit_executor_mapping_execute_async (ConduitExecutor     *executor,
       g_string_free (message, TRUE);
       g_clear_pointer (&mapped, json_node_unref);
     }
+  g_mutex_unlock (&self->compiled->lock);
+}
 
+static void
+map_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  ConduitExecutorOutput *output = conduit_executor_output_new ();
+
+  map_items (source_object, task_data, output);
+  g_task_return_pointer (task, output, (GDestroyNotify)conduit_executor_output_free);
+}
+
+static void
+conduit_executor_mapping_execute_async (ConduitExecutor     *executor,
+                                        ConduitRun          *run,
+                                        ConduitNode         *node,
+                                        GPtrArray           *items,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  ConduitExecutorMapping *self = CONDUIT_EXECUTOR_MAPPING (executor);
+  g_autoptr(GTask) task = g_task_new (executor, cancellable, callback, user_data);
+  ConduitExecutorOutput *output;
+
+  g_task_set_source_tag (task, conduit_executor_mapping_execute_async);
+  self->start = conduit_run_get_batch_start (run, node);
+
+  if (items->len >= THREAD_MIN_ITEMS)
+    {
+      /* the runner holds @items until the batch has ended */
+      g_task_set_task_data (task, g_ptr_array_ref (items), (GDestroyNotify)g_ptr_array_unref);
+      g_task_run_in_thread (task, map_thread);
+      return;
+    }
+
+  output = conduit_executor_output_new ();
+  map_items (self, items, output);
   g_task_return_pointer (task, output, (GDestroyNotify)conduit_executor_output_free);
 }
 

@@ -161,6 +161,26 @@ conduit_executor_has_more (ConduitExecutor *self)
 }
 
 /**
+ * conduit_executor_get_batch_limit:
+ * @self: a prepared executor that takes batches
+ *
+ * Returns: the most items the step takes in one batch when more are waiting, at least
+ *   %CONDUIT_RUN_BATCH_SIZE
+ */
+guint
+conduit_executor_get_batch_limit (ConduitExecutor *self)
+{
+  ConduitExecutorInterface *iface;
+
+  g_return_val_if_fail (CONDUIT_IS_EXECUTOR (self), CONDUIT_RUN_BATCH_SIZE);
+
+  iface = CONDUIT_EXECUTOR_GET_IFACE (self);
+  if (iface->get_batch_limit == NULL)
+    return CONDUIT_RUN_BATCH_SIZE;
+  return MAX (iface->get_batch_limit (self), CONDUIT_RUN_BATCH_SIZE);
+}
+
+/**
  * conduit_executor_end_async:
  * @self: an executor whose last batch is done
  * @run: the run

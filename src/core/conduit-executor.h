@@ -71,6 +71,10 @@ G_DECLARE_INTERFACE (ConduitExecutor, conduit_executor, CONDUIT, EXECUTOR, GObje
  * @end_async: (nullable): called once after the last batch (a file written in batches is put
  *   in place here); an error fails the node as a whole
  * @end_finish: (nullable): the result of @end_async; when %NULL, a #GTask returning a boolean
+ * @get_batch_limit: (nullable): for a step that takes batches, the most items it takes at once
+ *   when more are waiting (Write Rows: its rows per transaction); %NULL or 0 for
+ *   %CONDUIT_RUN_BATCH_SIZE. A batch still starts as soon as %CONDUIT_RUN_BATCH_SIZE items
+ *   wait. Asked once, after @prepare
  *
  * What the runner calls to make one type of node do its work.
  */
@@ -103,6 +107,7 @@ struct _ConduitExecutorInterface
   gboolean               (*end_finish)     (ConduitExecutor      *self,
                                             GAsyncResult         *result,
                                             GError              **error);
+  guint                  (*get_batch_limit) (ConduitExecutor     *self);
 };
 
 GQuark                 conduit_executor_error_quark   (void);
@@ -122,6 +127,7 @@ ConduitExecutorOutput *conduit_executor_execute_finish (ConduitExecutor     *sel
                                                        GError              **error);
 ConduitExecutorInput   conduit_executor_get_input_mode (ConduitExecutor     *self);
 gboolean               conduit_executor_has_more      (ConduitExecutor      *self);
+guint                  conduit_executor_get_batch_limit (ConduitExecutor    *self);
 void                   conduit_executor_end_async     (ConduitExecutor      *self,
                                                        ConduitRun           *run,
                                                        ConduitNode          *node,

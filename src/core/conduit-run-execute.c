@@ -29,9 +29,15 @@
  * goes through Read File → Map Fields → Write File a batch at a time.
  *
  * Back-pressure: a step starts a batch only while each batched step after it holds fewer than
- * HIGH_WATER items waiting; when one of those takes a batch from its inbox it wakes the steps
+ * two of its batches waiting; when one of those takes a batch from its inbox it wakes the steps
  * before it. So at most a few batches per link are in memory, whatever the size of the input.
  * A step that needs all of its input takes everything that comes (it said so).
+ *
+ * A step that works better on more items at once (Write Rows: one transaction per batch) says
+ * how many it takes (conduit_executor_get_batch_limit()): it still starts as soon as a batch of
+ * CONDUIT_RUN_BATCH_SIZE waits, but takes up to its limit of what has piled up meanwhile. While
+ * it keeps up, its batches stay small and nothing waits for a big one to fill; when it falls
+ * behind, its batches grow and cost it less per item.
  *
  * A step that has more output without more input (Read File: a batch of the file at a time)
  * says so with conduit_executor_has_more() and is called again with no items while there is
@@ -39,7 +45,14 @@
  * puts its file in place); the step is done when the steps before it are and its inbox is
  * empty. */
 
-#define HIGH_WATER (2 * CONDUIT_RUN_BATCH_SIZE)
+/* however big a step says its batches may be: what waits before it stays bounded */
+#define MAX_BATCH_LIMIT (4 * CONDUIT_RUN_BATCH_SIZE)
+
+static guint
+batch_limit_of (NodeData *data)
+{
+  return data->batch_limit > 0 ? data->batch_limit : CONDUIT_RUN_BATCH_SIZE;
+}
 
 static void pump (ConduitRun *self,
                   NodeData   *data);
@@ -447,7 +460,7 @@ has_room (NodeData *data)
        * items reach it, and then says which it is */
       if (next->done || (next->started && !next->batched))
         continue;
-      if (next->inbox->len >= HIGH_WATER)
+      if (next->inbox->len >= 2 * batch_limit_of (next))
         return FALSE;
     }
   return TRUE;
@@ -585,6 +598,9 @@ start_executor (ConduitRun *self,
         {
           data->batched = conduit_executor_get_input_mode (data->executor)
                             == CONDUIT_EXECUTOR_INPUT_BATCHES;
+          if (data->batched)
+            data->batch_limit = MIN (conduit_executor_get_batch_limit (data->executor),
+                                     MAX_BATCH_LIMIT);
           return TRUE;
         }
     }
@@ -674,7 +690,7 @@ pump (ConduitRun *self,
       (!data->ran && data->source))
     {
       if (has_room (data))
-        run_batch (self, data, take_batch (data, CONDUIT_RUN_BATCH_SIZE));
+        run_batch (self, data, take_batch (data, batch_limit_of (data)));
       return;
     }
   if (data->pending == 0 && data->inbox->len == 0)

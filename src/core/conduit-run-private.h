@@ -44,6 +44,7 @@ typedef struct
   GHashTable       *recorded;    /* port → items seen so far, for the history's positions */
   guint             batch_start; /* position of the batch's first item in the node's input */
   gboolean          batched;     /* the executor takes its input in batches */
+  guint             batch_limit; /* the most it takes at once; 0 until started: the default */
   gboolean          started;     /* its executor is made and prepared (or it failed doing so) */
   gboolean          busy;        /* a batch (or the end) is being worked */
   gboolean          ran;         /* it worked at least one batch */
