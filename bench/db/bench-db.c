@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "conduit.h"
+#include "conduit-slice.h"
 #include "db-test-servers.h"
 
 /* bench-db SCRATCH ROWS: the same ROWS records (a CSV file) loaded into one PostgreSQL three
@@ -311,6 +312,9 @@ main (int   argc,
       long peak_kib = 0;
       double seconds;
 
+      /* as conduit-cli run does: a streaming run frees its items on other threads than made
+       * them, which GLib 2.74's slice magazines make slow (the child re-executes itself once) */
+      conduit_use_malloc_for_slices (argv);
       g_log_writer_default_set_use_stderr (TRUE);
       seconds = run_flow (argv[2], argv[3], g_str_equal (argv[4], "write"), atoi (argv[5]),
                           &peak_kib);
