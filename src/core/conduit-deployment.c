@@ -45,6 +45,7 @@ static const char * const runtime_packages[] = {
   "libglib2.0-0",
   "libgmime-3.0-0",
   "libgnutls30",
+  "libjemalloc2",
   "libjson-glib-1.0-0",
   "libmariadb3",
   "libnats3.4",
