@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "conduit-expression-private.h"
+#include "conduit-pattern.h"
 
 /* The functions of the mapping language. Each one takes evaluated values (if() is the
  * exception: only its chosen branch runs) and makes its result in the record's arena. Text
@@ -476,7 +477,7 @@ check_regex (ExprNode  *call,
 {
   g_autoptr(GError) error = NULL;
   const char *pattern;
-  GRegex *regex;
+  ConduitPattern *regex;
 
   *bad_argument = 1;
   if (!literal_string (call->call.args[1], &pattern))
@@ -485,7 +486,7 @@ check_regex (ExprNode  *call,
       return FALSE;
     }
 
-  regex = g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, &error);
+  regex = conduit_pattern_new (pattern, &error);
   if (regex == NULL)
     {
       *message = g_strdup_printf (_("this pattern is not a valid regular expression: %s"),
@@ -493,7 +494,7 @@ check_regex (ExprNode  *call,
       return FALSE;
     }
   call->call.data = regex;
-  call->call.data_free = (GDestroyNotify)g_regex_unref;
+  call->call.data_free = (GDestroyNotify)conduit_pattern_free;
 
   if (call->call.n_args > 2)
     {
@@ -523,7 +524,7 @@ fn_regex_replace (EvalContext *c, ExprNode *call, ConduitValue **args)
     return null_value ();
   text = text_of (c, args[0], &length);
   replacement = shown (c, args[2]);
-  result = g_regex_replace (call->call.data, text, length, 0, replacement, 0, &error);
+  result = g_regex_replace (conduit_pattern_get_regex (call->call.data), text, length, 0, replacement, 0, &error);
   if (result == NULL)
     {
       conduit_expression_set_error (c, call, "%s", error->message);
@@ -541,8 +542,7 @@ fn_matches (EvalContext *c, ExprNode *call, ConduitValue **args)
   if (CONDUIT_VALUE_IS_NULL (args[0]))
     return conduit_value_new_boolean (FALSE);
   text = text_of (c, args[0], &length);
-  return conduit_value_new_boolean (g_regex_match_full (call->call.data, text, length, 0, 0,
-                                                        NULL, NULL));
+  return conduit_value_new_boolean (conduit_pattern_match (call->call.data, text, length));
 }
 
 static ConduitValue *

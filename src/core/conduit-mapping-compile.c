@@ -238,7 +238,7 @@ compile_rules (ConduitMappingRow   *row,
     {
       g_autoptr(GError) error = NULL;
 
-      rules->pattern = g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, &error);
+      rules->pattern = conduit_pattern_new (pattern, &error);
       rules->pattern_description = g_strdup (conduit_mapping_row_get_pattern_description (row));
       if (rules->pattern == NULL)
         {

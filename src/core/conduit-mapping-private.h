@@ -10,6 +10,7 @@
 #include "conduit-expression.h"
 #include "conduit-mapping.h"
 #include "conduit-mapping-value.h"
+#include "conduit-pattern.h"
 
 G_BEGIN_DECLS
 
@@ -30,7 +31,7 @@ typedef struct
 {
   gboolean            required;
   ConduitMappingType  type;
-  GRegex             *pattern;
+  ConduitPattern     *pattern;
   char               *pattern_description;   /* (nullable) the pattern in words */
   int                 min_length;
   int                 max_length;

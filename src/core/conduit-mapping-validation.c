@@ -24,7 +24,7 @@
 void
 conduit_mapping_rules_clear (ConduitMappingRules *rules)
 {
-  g_clear_pointer (&rules->pattern, g_regex_unref);
+  g_clear_pointer (&rules->pattern, conduit_pattern_free);
   g_clear_pointer (&rules->pattern_description, g_free);
   g_clear_pointer (&rules->values, g_strfreev);
 }
@@ -306,14 +306,14 @@ conduit_mapping_rules_check (const ConduitMappingRules *rules,
   if (rules->pattern != NULL)
     {
       text = conduit_value_to_text (arena, value, &length);
-      if (!g_regex_match_full (rules->pattern, text, length, 0, 0, NULL, NULL))
+      if (!conduit_pattern_match (rules->pattern, text, length))
         {
           /* A person acts on "is not a US phone number", not on a regular expression. */
           g_autofree char *message =
             rules->pattern_description != NULL
               ? g_strdup_printf (_("“%s” is not %s"), text, rules->pattern_description)
               : g_strdup_printf (_("“%s” does not match the pattern %s"), text,
-                                 g_regex_get_pattern (rules->pattern));
+                                 conduit_pattern_get_pattern (rules->pattern));
 
           conduit_mapping_add_reason (reasons, prefix, item, suffix, "pattern", value, message);
         }
