@@ -49,6 +49,7 @@ static const char * const runtime_packages[] = {
   "libjson-glib-1.0-0",
   "libmariadb3",
   "libnats3.4",
+  "libpcre2-8-0",
   "libpq5",
   "libsecret-1-0",
   "libsoup-3.0-0",
