@@ -8,9 +8,11 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <nats/nats.h>
 #include <signal.h>
 #include <sys/prctl.h>
 
+#include "conduit.h"
 #include "nats-test-server.h"
 
 /**
@@ -216,4 +218,28 @@ test_stop_serve (GSubprocess *serve,
       g_assert_true (g_subprocess_get_if_exited (serve));
       g_assert_cmpint (g_subprocess_get_exit_status (serve), ==, 0);
     }
+}
+
+/**
+ * test_stream_length:
+ * @url: the NATS server
+ *
+ * Returns: the events in Conduit's stream: neither acknowledged by a worker nor dead-lettered
+ */
+guint64
+test_stream_length (const char *url)
+{
+  natsConnection *connection = NULL;
+  jsCtx *js = NULL;
+  jsStreamInfo *info = NULL;
+  guint64 n;
+
+  g_assert_cmpint (natsConnection_ConnectTo (&connection, url), ==, NATS_OK);
+  g_assert_cmpint (natsConnection_JetStream (&js, connection, NULL), ==, NATS_OK);
+  g_assert_cmpint (js_GetStreamInfo (&info, js, CONDUIT_QUEUE_STREAM, NULL, NULL), ==, NATS_OK);
+  n = info->State.Msgs;
+  jsStreamInfo_Destroy (info);
+  jsCtx_Destroy (js);
+  natsConnection_Destroy (connection);
+  return n;
 }

@@ -35,5 +35,6 @@ void     test_die_with_parent       (gpointer        user_data);
 void     test_remove_tree           (const char     *path);
 void     test_stop_serve            (GSubprocess    *serve,
                                      int             signal_number);
+guint64  test_stream_length         (const char     *url);
 
 G_END_DECLS

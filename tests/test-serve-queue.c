@@ -197,25 +197,6 @@ count_succeeded (const char *db_path,
   conduit_history_store_close (history);
 }
 
-/* Events in the stream: neither acknowledged by a worker nor dead-lettered. */
-static guint64
-stream_length (const char *url)
-{
-  natsConnection *connection = NULL;
-  jsCtx *js = NULL;
-  jsStreamInfo *info = NULL;
-  guint64 n;
-
-  g_assert_cmpint (natsConnection_ConnectTo (&connection, url), ==, NATS_OK);
-  g_assert_cmpint (natsConnection_JetStream (&js, connection, NULL), ==, NATS_OK);
-  g_assert_cmpint (js_GetStreamInfo (&info, js, CONDUIT_QUEUE_STREAM, NULL, NULL), ==, NATS_OK);
-  n = info->State.Msgs;
-  jsStreamInfo_Destroy (info);
-  jsCtx_Destroy (js);
-  natsConnection_Destroy (connection);
-  return n;
-}
-
 static void
 test_worker_killed (void)
 {
@@ -273,13 +254,13 @@ test_worker_killed (void)
       for (guint j = 0; j < created->len; j++)
         g_hash_table_add (seen, GINT_TO_POINTER (1 + json_object_get_int_member (
                             json_node_get_object (g_ptr_array_index (created, j)), "seq")));
-      if (g_hash_table_size (seen) == N_EVENTS && stream_length (nats.url) == 0)
+      if (g_hash_table_size (seen) == N_EVENTS && test_stream_length (nats.url) == 0)
         break;
       g_main_context_iteration (NULL, FALSE);
       g_usleep (10 * 1000);
     }
   g_assert_cmpuint (g_hash_table_size (seen), ==, N_EVENTS);
-  g_assert_cmpuint (stream_length (nats.url), ==, 0);
+  g_assert_cmpuint (test_stream_length (nats.url), ==, 0);
 
   test_stop_serve (receiver, SIGTERM);
   test_stop_serve (workers[1], SIGTERM);

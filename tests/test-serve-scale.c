@@ -52,25 +52,6 @@
 
 /* NATS (tests/nats-test-server.c) */
 
-/* Events in the stream: neither acknowledged by a worker nor dead-lettered. */
-static guint64
-stream_length (const char *url)
-{
-  natsConnection *connection = NULL;
-  jsCtx *js = NULL;
-  jsStreamInfo *info = NULL;
-  guint64 n;
-
-  g_assert_cmpint (natsConnection_ConnectTo (&connection, url), ==, NATS_OK);
-  g_assert_cmpint (natsConnection_JetStream (&js, connection, NULL), ==, NATS_OK);
-  g_assert_cmpint (js_GetStreamInfo (&info, js, CONDUIT_QUEUE_STREAM, NULL, NULL), ==, NATS_OK);
-  n = info->State.Msgs;
-  jsStreamInfo_Destroy (info);
-  jsCtx_Destroy (js);
-  natsConnection_Destroy (connection);
-  return n;
-}
-
 /* PostgreSQL */
 
 static char *
@@ -316,7 +297,7 @@ wait_drained (DbTestServer *server,
     {
       for (guint i = 0; i < 50; i++)
         g_main_context_iteration (NULL, FALSE);
-      left = stream_length (nats_url);
+      left = test_stream_length (nats_url);
       running = query_count (server, "SELECT count(*) FROM conduit_runs"
                                      " WHERE status = 'running'");
       if (left == 0 && running == 0)
