@@ -375,11 +375,97 @@ conduit_history_store_get_run (ConduitHistoryStore  *self,
   return NULL;
 }
 
+/* A step row's attempt of one item: what a batch's row (item_count items) gives way to. */
+typedef struct
+{
+  const char *node_id;
+  gint        item_index;
+  guint       attempt;
+} AttemptKey;
+
+static guint
+attempt_key_hash (gconstpointer data)
+{
+  const AttemptKey *key = data;
+
+  return g_str_hash (key->node_id) ^ ((guint)key->item_index * 2654435761u) ^ key->attempt;
+}
+
+static gboolean
+attempt_key_equal (gconstpointer a,
+                   gconstpointer b)
+{
+  const AttemptKey *x = a, *y = b;
+
+  return x->item_index == y->item_index && x->attempt == y->attempt &&
+         g_str_equal (x->node_id, y->node_id);
+}
+
+/* A batch's attempts are one row (schema 5: item_count items from item_index on); readers see
+ * one record per item, as when each item had its row. An item whose attempt ended otherwise (a
+ * refused row) has a row of its own, which takes its place. Records come in row order. */
+static GPtrArray *
+expand_ranges (GPtrArray *rows,
+               GArray    *counts)
+{
+  g_autoptr(GHashTable) own = g_hash_table_new (attempt_key_hash, attempt_key_equal);
+  g_autofree AttemptKey *keys = g_new (AttemptKey, MAX (rows->len, 1));
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autofree ConduitStepRecord **row = NULL;  /* taken from @rows: each moved on or freed */
+  gsize n_rows = 0;
+  gsize n_records = 0;
+
+  row = (ConduitStepRecord **)g_ptr_array_steal (rows, &n_rows);
+  for (gsize i = 0; i < n_rows; i++)
+    {
+      ConduitStepRecord *step = row[i];
+      gint64 count = g_array_index (counts, gint64, i);
+
+      n_records += count < 0 ? 1 : (gsize)count;
+      if (count >= 0 || step->attempt == 0 || step->item_index < 0)
+        continue;
+      keys[i] = (AttemptKey) { step->node_id, step->item_index, step->attempt };
+      g_hash_table_add (own, &keys[i]);
+    }
+
+  steps = g_ptr_array_new_full (MIN (n_records, G_MAXUINT), (GDestroyNotify)conduit_step_record_free);
+  for (gsize i = 0; i < n_rows; i++)
+    {
+      ConduitStepRecord *step = row[i];
+      gint64 count = g_array_index (counts, gint64, i);
+
+      if (count < 0)
+        {
+          g_ptr_array_add (steps, step);
+          continue;
+        }
+      for (gint64 k = 0; k < count; k++)
+        {
+          AttemptKey key = { step->node_id, (gint)(step->item_index + k), step->attempt };
+          ConduitStepRecord *item;
+
+          if (g_hash_table_contains (own, &key))
+            continue;
+          item = conduit_step_record_copy (step);
+          item->item_index = key.item_index;
+          g_ptr_array_add (steps, item);
+        }
+    }
+  /* the ranges' rows are copied out; the rows of one item live on in @steps */
+  for (gsize i = 0; i < n_rows; i++)
+    if (g_array_index (counts, gint64, i) >= 0)
+      conduit_step_record_free (row[i]);
+
+  return g_steal_pointer (&steps);
+}
+
 /**
  * conduit_history_store_list_steps:
  * @self: a store
  * @run_id: a run id
  * @error: return location for an error
+ *
+ * A batch's attempts (conduit_history_store_start_attempts()) come out as one record per item.
  *
  * Returns: (transfer container) (element-type ConduitStepRecord): the run's steps in the order
  *   they were recorded, or %NULL with @error
@@ -392,6 +478,8 @@ conduit_history_store_list_steps (ConduitHistoryStore  *self,
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(GArray) counts = NULL;
+  gboolean any_range = FALSE;
   int rc;
 
   g_return_val_if_fail (CONDUIT_IS_HISTORY_STORE (self), NULL);
@@ -404,7 +492,7 @@ conduit_history_store_list_steps (ConduitHistoryStore  *self,
                                        "SELECT id, run_id, node_id, item_index, attempt,"
                                        " started_at, finished_at, status, http_status, delay_ms,"
                                        " items_in, items_out, items_failed, error_kind,"
-                                       " error_message"
+                                       " error_message, item_count"
                                        " FROM steps WHERE run_id = ?1 ORDER BY id",
                                        error);
   if (stmt == NULL)
@@ -412,9 +500,11 @@ conduit_history_store_list_steps (ConduitHistoryStore  *self,
   sqlite3_bind_int64 (stmt, 1, run_id);
 
   steps = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_step_record_free);
+  counts = g_array_new (FALSE, FALSE, sizeof (gint64));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       ConduitStepRecord *step = g_new0 (ConduitStepRecord, 1);
+      gint64 count = -1;  /* a row of one item */
 
       step->id = sqlite3_column_int64 (stmt, 0);
       step->run_id = sqlite3_column_int64 (stmt, 1);
@@ -431,12 +521,20 @@ conduit_history_store_list_steps (ConduitHistoryStore  *self,
       step->items_failed = sqlite3_column_int (stmt, 12);
       step->error_kind = conduit_history_dup_column_text (stmt, 13);
       step->error_message = conduit_history_dup_column_text (stmt, 14);
+      if (sqlite3_column_type (stmt, 15) != SQLITE_NULL)
+        {
+          count = MAX (sqlite3_column_int64 (stmt, 15), 0);
+          any_range = TRUE;
+        }
       g_ptr_array_add (steps, step);
+      g_array_append_val (counts, count);
     }
 
   if (!conduit_history_finish_read (self, rc, error))
     return NULL;
 
+  if (any_range)
+    return expand_ranges (steps, counts);
   return g_steal_pointer (&steps);
 }
 

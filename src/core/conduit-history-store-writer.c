@@ -438,6 +438,8 @@ apply_op (ConduitHistoryStore *self,
 
     case OP_START_RANGE:
     case OP_END_RANGE:
+      if (op->n_range == 0)
+        break;
       stmt = self->stmts[op->type == OP_START_RANGE ? STMT_START_RANGE : STMT_END_RANGE];
       sqlite3_bind_int64 (stmt, 1, op->step->run_id);
       sqlite3_bind_text (stmt, 2, op->step->node_id, -1, SQLITE_STATIC);
