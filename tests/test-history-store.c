@@ -939,7 +939,7 @@ test_migrate_from_1 (Fixture       *fixture,
   g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "DROP TABLE trigger_cursors; DROP TABLE trigger_seen;"
                                  "ALTER TABLE runs DROP COLUMN handled;"
-                                 "DROP INDEX steps_by_attempt;"
+                                 "DROP INDEX steps_started;"
                                  "ALTER TABLE steps DROP COLUMN item_count;"
                                  "PRAGMA user_version = 1", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);

@@ -445,7 +445,7 @@ static const char old_run[] =
   "  http_status, delay_ms, items_in, items_out, items_failed)"
   "  SELECT 1, 'write', i, 1, 1000, 0, 'started', 0, 0, 0, 0, 0 FROM n;";
 
-/* A schema-4 history opens (migrated to 5 in place), its per-item rows read as before, and
+/* A schema-4 history opens (migrated in place), its per-item rows read as before, and
  * the same file then takes batch rows. */
 static void
 test_migration (Fixture       *fixture,
@@ -461,10 +461,16 @@ test_migration (Fixture       *fixture,
   sqlite3_close (db);
 
   store = open_store (fixture->path);
-  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==, 5);
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==,
+                   CONDUIT_HISTORY_SCHEMA_VERSION);
   g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM steps"), ==, 8);
   g_assert_cmpint (query_int (fixture->path,
                               "SELECT COUNT(*) FROM steps WHERE item_count IS NOT NULL"), ==, 0);
+  /* schema 6: the started rows (5–7) are indexed by attempt, the others not */
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM steps INDEXED BY steps_started"
+                                             " WHERE status = 'started'"), ==, 3);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM sqlite_master"
+                                             " WHERE name = 'steps_by_attempt'"), ==, 0);
   assert_text (describe_steps (store, 1),
                "write:0:ok write:2:ok write:3:ok write:4:ok write:1:failed "
                "write:5:started write:6:started write:7:started");

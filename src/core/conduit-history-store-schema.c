@@ -146,6 +146,12 @@ static const char * const migrations[] = {
   /* 4 → 5: a batch's attempts (a database step's transaction) as one row for item_count items
    * from item_index on; NULL for a row of one item, as every row written before. */
   "ALTER TABLE steps ADD COLUMN item_count INTEGER;",
+  /* 5 → 6: only a "started" row is ever looked up by its attempt (its end replaces or updates
+   * it), so only those are indexed: a run's other rows (ends, node summaries) no longer enter
+   * an index of every step, and a row leaves it when its attempt ends. */
+  "DROP INDEX steps_by_attempt;"
+  "CREATE INDEX steps_started ON steps (run_id, node_id, item_index, attempt)"
+  "  WHERE status = 'started';",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CONDUIT_HISTORY_SCHEMA_VERSION);
@@ -236,6 +242,8 @@ conduit_history_migrate (ConduitHistoryStore  *self,
       return FALSE;
     }
   version = sqlite3_column_int (stmt, 0);
+  /* a statement still open keeps its tables locked: DROP INDEX would fail */
+  g_clear_pointer (&stmt, sqlite3_finalize);
 
   if (version > CONDUIT_HISTORY_SCHEMA_VERSION)
     {
