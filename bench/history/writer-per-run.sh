@@ -7,6 +7,8 @@
 # checkpointer's) only, EVENTS events (default 400) posted over 8 keep-alive connections.
 # Instruction counts do not move with the machine's load, so a baseline build and a changed one
 # compare in one run. It also prints the steps the history holds, so the outputs can be compared.
+# Group commit makes the commits a run vary with the timing: WRITER_PER_RUN_KEEP=DIR keeps the
+# callgrind outputs, to compare functions (callgrind_annotate --inclusive=yes).
 # bench-sink is taken from the build directory of the first CONDUIT_CLI.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../webhook" && pwd)
@@ -67,6 +69,9 @@ EOF
     sleep 0.2
   done
   kill -TERM "$pid"; wait "$pid" || true
+  # WRITER_PER_RUN_KEEP=DIR keeps each build's callgrind output there, for callgrind_annotate
+  [ -z "${WRITER_PER_RUN_KEEP:-}" ] ||
+    cp "$scratch/callgrind.out" "$WRITER_PER_RUN_KEEP/callgrind.$(echo "$cli" | tr / _)"
   runs=$(sqlite3 "$scratch/history.db" "SELECT COUNT(*) FROM runs")
   total=$(callgrind_annotate "$scratch/callgrind.out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
   printf '%s: %d runs, writer+checkpointer %d instructions a run\n' "$cli" "$runs" $((total / runs))
