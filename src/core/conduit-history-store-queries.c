@@ -523,7 +523,9 @@ conduit_history_store_list_steps (ConduitHistoryStore  *self,
       step->error_message = conduit_history_dup_column_text (stmt, 14);
       if (sqlite3_column_type (stmt, 15) != SQLITE_NULL)
         {
-          count = MAX (sqlite3_column_int64 (stmt, 15), 0);
+          /* a damaged file must not make item positions overflow */
+          count = CLAMP (sqlite3_column_int64 (stmt, 15), 0,
+                         (gint64)G_MAXINT - MAX (step->item_index, 0));
           any_range = TRUE;
         }
       g_ptr_array_add (steps, step);
