@@ -38,7 +38,8 @@ sink_port=$(cat "$scratch/sink.port")
 
 for cli in "$@"; do
   port=$(free_port)
-  sed -e "s/@PORT@/$port/" -e "s/@SINK_PORT@/$sink_port/" "$here/flow.conduit.in" > "$scratch/bench.conduit"
+  sed -e "s/@PORT@/$port/" -e "s/@SINK_PORT@/$sink_port/" "$here/flow.conduit.in" \
+    > "$scratch/bench.conduit"
   rm -f "$scratch"/history.db* "$scratch"/callgrind.out
   # serve re-executes itself with G_SLICE=always-malloc on GLib < 2.76: set it here, so that
   # the process valgrind follows is the one serving
@@ -47,11 +48,15 @@ for cli in "$@"; do
     "$cli" serve "$scratch/bench.conduit" --history "$scratch/history.db" \
     --keep-runs 0 --keep-days 0 > "$scratch/serve.log" 2>&1 &
   pid=$!
-  for _ in $(seq 1 600); do (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+  for _ in $(seq 1 600); do
+    (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.1
+  done
   python3 - "$port" "$events" <<'EOF'
 import http.client, sys, threading
 port, events = int(sys.argv[1]), int(sys.argv[2])
-body = '{"order_id":"A-1001","email":"  Ada@Example.COM ","total":"12.50","items":[{"sku":"X-1","qty":2}]}'
+body = ('{"order_id":"A-1001","email":"  Ada@Example.COM ","total":"12.50",'
+        '"items":[{"sku":"X-1","qty":2}]}')
 def post(n):
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     for _ in range(n):
@@ -65,7 +70,9 @@ for t in threads: t.join()
 EOF
   # the runs accepted finish before serve stops
   for _ in $(seq 1 600); do
-    [ "$(sqlite3 "$scratch/history.db" "SELECT COUNT(*) FROM runs WHERE status != 'running'" 2>/dev/null || echo 0)" -ge $((events / 8 * 8)) ] && break
+    ended=$(sqlite3 "$scratch/history.db" \
+              "SELECT COUNT(*) FROM runs WHERE status != 'running'" 2>/dev/null || echo 0)
+    [ "$ended" -ge $((events / 8 * 8)) ] && break
     sleep 0.2
   done
   kill -TERM "$pid"; wait "$pid" || true
@@ -73,9 +80,12 @@ EOF
   [ -z "${WRITER_PER_RUN_KEEP:-}" ] ||
     cp "$scratch/callgrind.out" "$WRITER_PER_RUN_KEEP/callgrind.$(echo "$cli" | tr / _)"
   runs=$(sqlite3 "$scratch/history.db" "SELECT COUNT(*) FROM runs")
-  total=$(callgrind_annotate "$scratch/callgrind.out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
+  total=$(callgrind_annotate "$scratch/callgrind.out" 2>/dev/null |
+          awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
   printf '%s: %d runs, writer+checkpointer %d instructions a run\n' "$cli" "$runs" $((total / runs))
   printf '  steps rows a run %s, statuses %s\n' \
     "$(sqlite3 "$scratch/history.db" "SELECT printf('%.2f', COUNT(*) * 1.0 / $runs) FROM steps")" \
-    "$(sqlite3 "$scratch/history.db" "SELECT group_concat(s, ' ') FROM (SELECT node_id || ':' || attempt || ':' || status || '=' || COUNT(*) AS s FROM steps GROUP BY node_id, attempt, status ORDER BY 1)")"
+    "$(sqlite3 "$scratch/history.db" "SELECT group_concat(s, ' ') FROM (SELECT node_id || ':' ||
+            attempt || ':' || status || '=' || COUNT(*) AS s FROM steps
+            GROUP BY node_id, attempt, status ORDER BY 1)")"
 done

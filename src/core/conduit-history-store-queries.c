@@ -428,7 +428,8 @@ expand_ranges (GPtrArray *rows,
       g_hash_table_add (own, &keys[i]);
     }
 
-  steps = g_ptr_array_new_full (MIN (n_records, G_MAXUINT), (GDestroyNotify)conduit_step_record_free);
+  steps = g_ptr_array_new_full (MIN (n_records, G_MAXUINT),
+                                (GDestroyNotify)conduit_step_record_free);
   for (gsize i = 0; i < n_rows; i++)
     {
       ConduitStepRecord *step = row[i];
