@@ -18,6 +18,7 @@
 #include "conduit-executor-http.h"
 #include "conduit-executor-text.h"
 #include "conduit-json-text.h"
+#include "conduit-json-writer.h"
 #include "conduit-run.h"
 #include "conduit-step-context.h"
 
@@ -936,7 +937,7 @@ compile_object_setting (ConduitExecutorHttp  *self,
       if (JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_STRING)
         text = g_strdup (json_node_get_string (member));
       else
-        text = json_to_string (member, FALSE);
+        text = conduit_json_writer_to_string (member, NULL);
 
       compiled = conduit_executor_text_new_template (text, where, error);
       if (compiled == NULL)
@@ -1014,7 +1015,7 @@ encode_form_field (const char *name,
   else if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
     text = g_strdup (json_node_get_string (value));
   else
-    text = json_to_string (value, FALSE);
+    text = conduit_json_writer_to_string (value, NULL);
 
   escaped_name = g_uri_escape_string (name, NULL, FALSE);
   escaped_value = g_uri_escape_string (text, NULL, FALSE);
@@ -1105,9 +1106,8 @@ build_request (ConduitExecutorHttp  *self,
   else
     {
       gsize length = 0;
-      char *text = json_to_string (item, FALSE);
+      char *text = conduit_json_writer_to_string (item, &length);
 
-      length = strlen (text);
       request->content_type = g_strdup ("application/json");
       request->body = g_bytes_new_take (text, length);
     }
