@@ -27,8 +27,9 @@ shift $((OPTIND - 1))
 builds=()
 for b in "$@"; do builds+=("$(cd "$b" && pwd)"); done
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/conduit-callgrind-per-run.XXXXXX")
+[ -z "${KEEP:-}" ] || echo "callgrind-per-run: files kept in $scratch" >&2
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$scratch"; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -n "${KEEP:-}" ] || rm -rf "$scratch"; }
 trap cleanup EXIT
 
 free_port() {
@@ -39,15 +40,17 @@ free_port() {
 for _ in $(seq 1 100); do [ -s "$scratch/sink.port" ] && break; sleep 0.1; done
 sink_port=$(cat "$scratch/sink.port")
 
+n=0
 for b in "${builds[@]}"; do
+  n=$((n + 1))
   label="$(basename "$(dirname "$b")")/$(basename "$b")"
   port=$(free_port)
   sed -e "s/@PORT@/$port/" -e "s/@SINK_PORT@/$sink_port/" "$here/flow.conduit.in" > "$scratch/bench.conduit"
-  rm -f "$scratch"/history.db* "$scratch"/callgrind.out*
+  rm -f "$scratch"/history.db*
   # G_SLICE=always-malloc: serve would re-exec itself with it (conduit-slice.c), out of callgrind
   G_SLICE=always-malloc valgrind --tool=callgrind --collect-atstart=no \
     --toggle-collect=g_main_context_dispatch --toggle-collect=writer_thread \
-    --toggle-collect=checkpointer_thread --callgrind-out-file="$scratch/callgrind.out" \
+    --toggle-collect=checkpointer_thread --callgrind-out-file="$scratch/callgrind.out.$n" \
     "$b/src/cli/conduit-cli" serve "$scratch/bench.conduit" --history "$scratch/history.db" \
     --keep-runs 0 --keep-days 0 > "$scratch/serve.log" 2>&1 &
   pid=$!
@@ -80,18 +83,18 @@ PY
   sleep 2  # the last runs' ends reach the history
   runs=$(( $(curl -s "http://127.0.0.1:$sink_port/count") - before ))
   kill -TERM "$pid"; wait "$pid" || true
-  total=$(callgrind_annotate "$scratch/callgrind.out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
+  total=$(callgrind_annotate "$scratch/callgrind.out.$n" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
   md5=$(sqlite3 "$scratch/history.db" \
     "SELECT node_id, port, is_output, seq, data, size, truncated FROM items ORDER BY run_id, node_id, port, seq" | md5sum | cut -d' ' -f1)
   items=$(sqlite3 "$scratch/history.db" "SELECT count(*) FROM items")
   printf '%-32s runs %5d  Ir per run %9.1fk  history items %d md5 %s\n' "$label" "$runs" \
     "$(echo "$total / $runs / 1000" | bc -l)" "$items" "$md5"
-  callgrind_annotate --inclusive=yes --threshold=100 "$scratch/callgrind.out" 2>/dev/null > "$scratch/annotate.txt"
+  callgrind_annotate --inclusive=yes --threshold=100 "$scratch/callgrind.out.$n" 2>/dev/null > "$scratch/annotate.$n.txt"
   IFS=, read -r -a names <<< "$functions"
   for f in "${names[@]}"; do
     ir=$(awk -v f="$f" '{ n = $0; sub(/^[ 0-9,]+\([ 0-9.%]*\)? */, "", n); sub(/ .*$/, "", n);
                           sub(/^.*:/, "", n); if (n == f) { gsub(",", "", $1); s += $1 } }
-                        END { print s + 0 }' "$scratch/annotate.txt")
+                        END { print s + 0 }' "$scratch/annotate.$n.txt")
     printf '    %-36s %9.1fk per run (inclusive)\n' "$f" "$(echo "$ir / $runs / 1000" | bc -l)"
   done
 done
