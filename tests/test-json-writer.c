@@ -108,6 +108,11 @@ test_known_bytes (void)
   struct { double in; const char *out; } doubles[] = {
     { 0.1, "0.10000000000000001" },
     { 1.0, "1.0" },
+    { 12.5, "12.5" },
+    { -0.25, "-0.25" },
+    { 0.0625, "0.0625" },
+    { 1234567.0009765625, "1234567.0009765625" },
+    { 1125899906842624.25, "1125899906842624.2" },
     { -0.0, "-0.0" },
     { 1e20, "1e+20.0" },
     { 2.5e-300, "2.5e-300" },
@@ -171,6 +176,39 @@ test_numbers (void)
       assert_same_as_json_glib (random_double);
       assert_same_as_json_glib (scaled);
     }
+
+  /* n / 2^k, written without printf when short: whole numbers up to and past 2^53 and 1e17,
+   * halves, quarters … 2^-12, signs */
+  for (guint i = 0; i < 20000; i++)
+    {
+      gint64 n = (gint64)(((guint64)g_rand_int (rand) << 32) | g_rand_int (rand)) >>
+                 g_rand_int_range (rand, 0, 64);
+      g_autoptr(JsonNode) dyadic = double_node (ldexp ((double)n, -g_rand_int_range (rand, 0, 13)));
+
+      assert_same_as_json_glib (dyadic);
+    }
+  for (int e = 40; e <= 70; e++)
+    for (int d = -2; d <= 2; d++)
+      {
+        g_autoptr(JsonNode) near = double_node (ldexp (1, e) + d);
+        g_autoptr(JsonNode) near_negative = double_node (-ldexp (1, e) + d * 0.5);
+
+        assert_same_as_json_glib (near);
+        assert_same_as_json_glib (near_negative);
+      }
+  {
+    const double edges[] = { 1e16, 1e16 + 2, 1e17, 99999999999999.5, 999999999999999.5,
+                             9007199254740991.0, 9007199254740992.0, 9007199254740994.0,
+                             1.0 / 1024, 1.0 / 2048, 3.0 / 2048, 1e-4, 0.0009765625,
+                             1234567.0009765625, 0.5, 0.75, 12.5, -12.5, -0.25 };
+
+    for (guint i = 0; i < G_N_ELEMENTS (edges); i++)
+      {
+        g_autoptr(JsonNode) edge = double_node (edges[i]);
+
+        assert_same_as_json_glib (edge);
+      }
+  }
 }
 
 static void

@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "conduit-json-writer.h"
@@ -28,6 +29,36 @@
  *  - integers in decimal; doubles as g_ascii_dtostr() gives them ("%.17g"), with ".0" added
  *    when that text has no '.' (so 1e+20 becomes "1e+20.0" and infinity "inf.0");
  *  - no space anywhere, "[]" and "{}" for empty containers. */
+
+/* g_string_append_len() is a call into GLib 2.74 for every piece: most pieces here are a few
+ * bytes, so the copy is done in place when there is room. */
+static inline void
+put (GString    *out,
+     const char *bytes,
+     gsize       length)
+{
+  if (G_UNLIKELY (out->len + length >= out->allocated_len))
+    {
+      g_string_append_len (out, bytes, (gssize)length);
+      return;
+    }
+  memcpy (out->str + out->len, bytes, length);
+  out->len += length;
+  out->str[out->len] = '\0';
+}
+
+static inline void
+put_char (GString *out,
+          char     c)
+{
+  if (G_UNLIKELY (out->len + 1 >= out->allocated_len))
+    {
+      g_string_append_c (out, c);
+      return;
+    }
+  out->str[out->len++] = c;
+  out->str[out->len] = '\0';
+}
 
 /* 1: written escaped; 2: the end of the text. */
 static const guint8 escape_class[256] = {
@@ -64,7 +95,7 @@ conduit_json_writer_append_escaped (GString    *out,
       while (escape_class[*p] == 0)
         p++;
       if (p > run)
-        g_string_append_len (out, (const char *)run, p - run);
+        put (out, (const char *)run, p - run);
       if (*p == '\0')
         return;
 
@@ -83,7 +114,7 @@ conduit_json_writer_append_escaped (GString    *out,
           escape_length = 6;
           break;
         }
-      g_string_append_len (out, escape, escape_length);
+      put (out, escape, escape_length);
       p++;
     }
 }
@@ -106,7 +137,79 @@ append_int (GString *out,
   while (magnitude != 0);
   if (value < 0)
     *--p = '-';
-  g_string_append_len (out, p, end - p);
+  put (out, p, end - p);
+}
+
+/* Doubles that are n / 2^k for a small k (12.5, 0.25, 3.0) have a short exact decimal form,
+ * which is what "%.17g" prints when it has at most 17 significant digits: written here
+ * without printf's multi-precision conversion (≈2k instructions a double). */
+static gboolean
+append_short_double (GString *out,
+                     double   value)
+{
+  double magnitude = fabs (value);
+  char buf[48];
+  char *end = buf + sizeof buf;
+  char *p = end;
+  double scaled = magnitude;
+  guint64 units = 0, whole, fraction = 0;
+  guint whole_digits = 0;
+  guint k;
+
+  /* at most 2^53: every step below is exact; 2^-10 and up: "%.17g" does not use an exponent
+   * (that starts below 1e-4), and the fraction's digits fit in 17 significant ones */
+  if (!(magnitude <= 9007199254740992.0) || (magnitude != 0 && magnitude < 1.0 / 1024))
+    return FALSE;
+  /* the smallest k with magnitude · 2^k whole (doubling is exact; below 2^63, so the
+   * conversion is too) */
+  for (k = 0; k <= 10; k++, scaled *= 2)
+    {
+      units = (guint64)scaled;
+      if ((double)units == scaled)
+        break;
+    }
+  if (k > 10)
+    return FALSE;
+
+  whole = units >> k;
+  if (k > 0)
+    {
+      static const guint32 powers_of_5[] = { 1, 5, 25, 125, 625, 3125, 15625, 78125, 390625,
+                                             1953125, 9765625 };
+
+      /* numerator / 2^k = numerator · 5^k / 10^k: k decimal digits, exactly */
+      fraction = (units & ((G_GUINT64_CONSTANT (1) << k) - 1)) * powers_of_5[k];
+    }
+
+  /* "%.17g" keeps 17 significant digits: the whole part's and the k of the fraction */
+  for (guint64 w = whole; w != 0; w /= 10)
+    whole_digits++;
+  if (whole_digits + k > 17)
+    return FALSE;
+
+  if (k == 0)
+    {
+      *--p = '0';
+      *--p = '.';
+    }
+  else
+    for (guint i = 0; i < k; i++)
+      {
+        *--p = (char)('0' + fraction % 10);
+        fraction /= 10;
+      }
+  if (k > 0)
+    *--p = '.';
+  do
+    {
+      *--p = (char)('0' + whole % 10);
+      whole /= 10;
+    }
+  while (whole != 0);
+  if (signbit (value))
+    *--p = '-';
+  put (out, p, end - p);
+  return TRUE;
 }
 
 static void
@@ -115,11 +218,13 @@ append_double (GString *out,
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
+  if (append_short_double (out, value))
+    return;
   g_ascii_dtostr (buf, sizeof buf, value);
-  g_string_append (out, buf);
+  put (out, buf, strlen (buf));
   /* json-glib keeps a double from reading back as an integer this way, whatever the text */
   if (strchr (buf, '.') == NULL)
-    g_string_append_len (out, ".0", 2);
+    put (out, ".0", 2);
 }
 
 static void
@@ -138,9 +243,9 @@ append_value (GString  *out,
 
     case G_TYPE_BOOLEAN:
       if (json_node_get_boolean (node))
-        g_string_append_len (out, "true", 4);
+        put (out, "true", 4);
       else
-        g_string_append_len (out, "false", 5);
+        put (out, "false", 5);
       break;
 
     case G_TYPE_STRING:
@@ -148,15 +253,15 @@ append_value (GString  *out,
         const char *text = json_node_get_string (node);
 
         /* json-glib would crash on a string value set to NULL: written as "" */
-        g_string_append_c (out, '"');
+        put_char (out, '"');
         conduit_json_writer_append_escaped (out, text);
-        g_string_append_c (out, '"');
+        put_char (out, '"');
       }
       break;
 
     default:
       /* a value node never given a value; json-glib would crash on it */
-      g_string_append_len (out, "null", 4);
+      put (out, "null", 4);
       break;
     }
 }
@@ -179,7 +284,7 @@ conduit_json_writer_append (GString  *out,
   switch (JSON_NODE_TYPE (node))
     {
     case JSON_NODE_NULL:
-      g_string_append_len (out, "null", 4);
+      put (out, "null", 4);
       break;
 
     case JSON_NODE_VALUE:
@@ -191,14 +296,14 @@ conduit_json_writer_append (GString  *out,
         JsonArray *array = json_node_get_array (node);
         guint length = json_array_get_length (array);
 
-        g_string_append_c (out, '[');
+        put_char (out, '[');
         for (guint i = 0; i < length; i++)
           {
             if (i > 0)
-              g_string_append_c (out, ',');
+              put_char (out, ',');
             conduit_json_writer_append (out, json_array_get_element (array, i));
           }
-        g_string_append_c (out, ']');
+        put_char (out, ']');
       }
       break;
 
@@ -209,19 +314,19 @@ conduit_json_writer_append (GString  *out,
         JsonNode *member;
         gboolean first = TRUE;
 
-        g_string_append_c (out, '{');
+        put_char (out, '{');
         json_object_iter_init_ordered (&iter, json_node_get_object (node));
         while (json_object_iter_next_ordered (&iter, &name, &member))
           {
             if (!first)
-              g_string_append_c (out, ',');
+              put_char (out, ',');
             first = FALSE;
-            g_string_append_c (out, '"');
+            put_char (out, '"');
             conduit_json_writer_append_escaped (out, name);
-            g_string_append_len (out, "\":", 2);
+            put (out, "\":", 2);
             conduit_json_writer_append (out, member);
           }
-        g_string_append_c (out, '}');
+        put_char (out, '}');
       }
       break;
 

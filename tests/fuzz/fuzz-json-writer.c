@@ -15,7 +15,7 @@
  *  - even: the rest is JSON text parsed by json-glib, as a webhook's event is;
  *  - odd: the rest builds a tree directly, opcode by opcode, so that strings and member names
  *    hold any bytes (not UTF-8, control bytes) and doubles any bits (NaN, infinities,
- *    subnormals), which no parsed text gives. */
+ *    subnormals) or n / 2^k (which the writer prints itself), which no parsed text gives. */
 
 #define MAX_DEPTH 64
 
@@ -87,6 +87,9 @@ build (Input *in,
       {
         union { guint64 bits; double value; } any = { .bits = take_bits (in) };
         node = json_node_new (JSON_NODE_VALUE);
+        /* or n / 2^k, the doubles the writer prints without printf */
+        if (op & 0x80)
+          any.value = ldexp ((double)((gint64)any.bits >> (any.bits & 63)), -(int)(op & 15));
         json_node_set_double (node, any.value);
         return node;
       }
