@@ -1108,7 +1108,11 @@ build_request (ConduitExecutorHttp  *self,
   else
     {
       gsize length = 0;
-      char *text = conduit_json_writer_to_string (item, &length);
+      /* the text the run made of the item for the history, when the node before sent it */
+      char *text = conduit_run_dup_item_text (self->run, item, &length);
+
+      if (text == NULL)
+        text = conduit_json_writer_to_string (item, &length);
 
       request->content_type = g_strdup ("application/json");
       request->body = g_bytes_new_take (text, length);

@@ -98,6 +98,39 @@ conduit_run_record_items (ConduitRun *self,
     }
 }
 
+/**
+ * conduit_run_dup_item_text:
+ * @self: a run
+ * @item: an item a node of the run sent out
+ * @length: (out) (optional): the text's length
+ *
+ * An HTTP step sending its input item as the request body writes the same JSON text the run
+ * made of it when the node before sent it out (for the history's "out" record): this gives
+ * that text, not redacted, when the run kept it (sampled items, see
+ * conduit_run_record_items()), so that the item is not serialised again.
+ *
+ * Returns: (transfer full) (nullable): @item as json_to_string (@item, %FALSE) would write
+ *   it, or %NULL when the run kept no text of it
+ */
+char *
+conduit_run_dup_item_text (ConduitRun *self,
+                           JsonNode   *item,
+                           gsize      *length)
+{
+  const char *text;
+  gsize n;
+
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
+  g_return_val_if_fail (item != NULL, NULL);
+
+  if (self->item_texts == NULL || (text = g_hash_table_lookup (self->item_texts, item)) == NULL)
+    return NULL;
+  n = strlen (text);
+  if (length != NULL)
+    *length = n;
+  return g_memdup2 (text, n + 1);
+}
+
 /* One trigger item beyond those recorded at the start (see conduit_run_record_attempt()). */
 void
 conduit_run_record_trigger_item (ConduitRun *self,
