@@ -13,7 +13,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 events=400 connections=8
-functions=handle_request,conduit_run_record_items,begin_recording,event_fits_history,json_generator_to_data,conduit_json_writer_to_string,json_parser_load_from_data,conduit_run_redact,g_signal_emit,g_object_new,malloc,free
+functions=handle_request,parse_json,conduit_run_record_items,begin_recording,json_generator_to_data,conduit_json_writer_to_string,json_parser_load_from_data,conduit_json_tree_parse,conduit_json_node_find_invalid_utf8,conduit_run_redact,g_signal_emit,g_object_new,malloc,free
 while getopts n:c:f: opt; do
   case $opt in
     n) events=$OPTARG ;;
