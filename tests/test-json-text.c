@@ -113,6 +113,30 @@ test_depth (void)
   g_assert_false (conduit_json_text_check_depth ("[[[]]]", 6, 2, NULL));
 }
 
+/* json-glib makes bytes that are not UTF-8 of a lone surrogate escape; the walk names the first
+ * such place, a member name's or a value's, and nothing in a tree that is all UTF-8. */
+static void
+test_invalid_utf8 (void)
+{
+  struct { const char *json; const char *pointer; } cases[] = {
+    { "{\"a\":[1,{\"b\":\"ok é\"}],\"c\":\"€\"}", NULL },
+    { "{\"a\":[1,{\"b\":\"half \\ud83d a smile\"}]}", "/a/1/b" },
+    { "[\"fine\",\"\\ude00 x\"]", "/1" },
+    { "{\"x\":{\"\\ud83d x\":1}}", "/x" },
+    { "\"\\ud83d x\"", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (cases[i].json, NULL);
+      g_autofree char *found = NULL;
+
+      g_assert_nonnull (node);
+      found = conduit_json_node_find_invalid_utf8 (node);
+      g_assert_cmpstr (found, ==, cases[i].pointer);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -123,6 +147,7 @@ main (int    argc,
   g_test_add_func ("/conduit/json-text/pointer-escape", test_pointer_escape);
   g_test_add_func ("/conduit/json-text/pretty-roundtrip", test_pretty_roundtrip);
   g_test_add_func ("/conduit/json-text/depth", test_depth);
+  g_test_add_func ("/conduit/json-text/invalid-utf8", test_invalid_utf8);
 
   return g_test_run ();
 }

@@ -1044,6 +1044,80 @@ test_items_recorded_once (Fixture       *fixture,
     }
 }
 
+/* A mapping's items go on as the HTTP step's request bodies with the text the run made of them
+ * for the history (conduit_run_dup_item_text()): each request carries its own item, and the
+ * mapping's "out" records, the request's "in" records and the bodies agree, byte for byte
+ * json-glib's text of the mapped items. */
+static void
+test_mapped_items_sent (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *sink = fault_server_url (fixture->sink, "/orders");
+  g_autofree char *json = g_strdup_printf (
+    "{ \"version\": 1, \"name\": \"Mapped\", \"nodes\": ["
+    "  { \"id\": \"hook\", \"type\": \"webhook-trigger\", \"position\": [0, 0],"
+    "    \"settings\": { \"path\": \"/hooks/mapped\", \"port\": 0 } },"
+    "  { \"id\": \"map\", \"type\": \"mapping\", \"position\": [100, 0], \"settings\": {},"
+    "    \"mapping\": { \"rows\": ["
+    "      { \"destination\": \"order_id\", \"field\": \"order_id\", \"required\": true },"
+    "      { \"destination\": \"email\", \"expression\": \"lower(trim(email))\" },"
+    "      { \"destination\": \"total\", \"field\": \"total\", \"type\": \"number\" } ] } },"
+    "  { \"id\": \"send\", \"type\": \"http-request\", \"position\": [200, 0],"
+    "    \"settings\": { \"method\": \"POST\", \"url\": \"%s\", \"max_attempts\": 1 } } ],"
+    " \"links\": [ { \"from\": \"hook\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\" },"
+    "              { \"from\": \"map\", \"from_port\": \"out\", \"to\": \"send\", \"to_port\": \"in\" } ] }",
+    sink);
+  g_autoptr(ConduitFlow) flow = runner_test_flow (json);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  const char *body = "[{\"order_id\": \"M-1\", \"email\": \" A@X.ORG \", \"total\": \"12.50\"},"
+                     " {\"order_id\": \"M-2\", \"email\": \"b\\\"q@x.org\", \"total\": \"7\"},"
+                     " {\"order_id\": \"M-3\", \"email\": \"c@x.org\", \"total\": \"0.1\"}]";
+  const char *expected[] = { "{\"order_id\":\"M-1\",\"email\":\"a@x.org\",\"total\":12.5}",
+                             "{\"order_id\":\"M-2\",\"email\":\"b\\\"q@x.org\",\"total\":7}",
+                             "{\"order_id\":\"M-3\",\"email\":\"c@x.org\",\"total\":0.10000000000000001}" };
+  const char *records[][2] = { { "map", "out" }, { "send", "in" } };
+  gint64 id;
+
+  g_assert_true (conduit_webhook_server_add_flow (fixture->server, flow, NULL, NULL, &error));
+  g_assert_no_error (error);
+  url = conduit_webhook_server_dup_url (fixture->server, flow);
+  g_assert_cmpuint (post_full (fixture, url, "POST", "application/json", body, NULL, &id, NULL),
+                    ==, 202);
+  wait_for_runs (fixture, 1);
+
+  /* one request a run, in the items' order; the sink parsed each body */
+  g_assert_cmpuint (fault_server_n_created (fixture->sink), ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *sent = json_to_string (g_ptr_array_index (fault_server_created (fixture->sink),
+                                                                 i), FALSE);
+
+      g_assert_cmpstr (sent, ==, expected[i]);
+    }
+
+  for (guint r = 0; r < G_N_ELEMENTS (records); r++)
+    {
+      g_autoptr(GPtrArray) items = conduit_history_store_list_items (fixture->base.history, id,
+                                                                     records[r][0], &error);
+      guint found = 0;
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < items->len; i++)
+        {
+          ConduitItemRecord *item = g_ptr_array_index (items, i);
+
+          if (g_str_equal (item->port, records[r][1]))
+            {
+              g_assert_cmpuint (item->seq, <, G_N_ELEMENTS (expected));
+              g_assert_cmpstr (item->data, ==, expected[item->seq]);
+              found++;
+            }
+        }
+      g_assert_cmpuint (found, ==, G_N_ELEMENTS (expected));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1077,6 +1151,8 @@ main (int    argc,
               test_timestamped_signature, tear_down);
   g_test_add ("/conduit/webhook/items-recorded-once", Fixture, NULL, set_up,
               test_items_recorded_once, tear_down);
+  g_test_add ("/conduit/webhook/mapped-items-sent", Fixture, NULL, set_up,
+              test_mapped_items_sent, tear_down);
   g_test_add ("/conduit/webhook/secrets-process-wide", Fixture, NULL, set_up,
               test_secrets_process_wide, tear_down);
 

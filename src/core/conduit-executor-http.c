@@ -17,7 +17,9 @@
 #include "conduit-step-status.h"
 #include "conduit-executor-http.h"
 #include "conduit-executor-text.h"
+#include "conduit-json-tree.h"
 #include "conduit-json-text.h"
+#include "conduit-json-writer.h"
 #include "conduit-run.h"
 #include "conduit-step-context.h"
 
@@ -318,8 +320,8 @@ parse_body (SoupMessage  *message,
 
   if (is_json_content_type (content_type))
     {
-      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
       g_autoptr(GError) error = NULL;
+      JsonNode *root = NULL;
       guint line = 0;
 
       /* json-glib parses recursively: a hostile answer nested a million levels deep would
@@ -334,7 +336,7 @@ parse_body (SoupMessage  *message,
           return FALSE;
         }
 
-      if (!json_parser_load_from_data (parser, data, (gssize)size, &error))
+      if (!conduit_json_tree_parse (data, size, TRUE, &root, &error))
         {
           g_autofree char *text = g_utf8_make_valid (data, (gssize)MIN (size, 4096));
 
@@ -342,7 +344,8 @@ parse_body (SoupMessage  *message,
           *body = json_node_init_string (json_node_alloc (), text);
           return FALSE;
         }
-      *body = json_node_ref (json_parser_get_root (parser));
+      /* only spaces: JSON with no value (json-glib gives no root); null, as an empty answer */
+      *body = root != NULL ? root : json_node_new (JSON_NODE_NULL);
       return TRUE;
     }
 
@@ -936,7 +939,7 @@ compile_object_setting (ConduitExecutorHttp  *self,
       if (JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_STRING)
         text = g_strdup (json_node_get_string (member));
       else
-        text = json_to_string (member, FALSE);
+        text = conduit_json_writer_to_string (member, NULL);
 
       compiled = conduit_executor_text_new_template (text, where, error);
       if (compiled == NULL)
@@ -1014,7 +1017,7 @@ encode_form_field (const char *name,
   else if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
     text = g_strdup (json_node_get_string (value));
   else
-    text = json_to_string (value, FALSE);
+    text = conduit_json_writer_to_string (value, NULL);
 
   escaped_name = g_uri_escape_string (name, NULL, FALSE);
   escaped_value = g_uri_escape_string (text, NULL, FALSE);
@@ -1105,9 +1108,12 @@ build_request (ConduitExecutorHttp  *self,
   else
     {
       gsize length = 0;
-      char *text = json_to_string (item, FALSE);
+      /* the text the run made of the item for the history, when the node before sent it */
+      char *text = conduit_run_dup_item_text (self->run, item, &length);
 
-      length = strlen (text);
+      if (text == NULL)
+        text = conduit_json_writer_to_string (item, &length);
+
       request->content_type = g_strdup ("application/json");
       request->body = g_bytes_new_take (text, length);
     }

@@ -18,6 +18,7 @@
 #include <libxml/xmlwriter.h>
 #include <xlsxwriter.h>
 
+#include "conduit-json-writer.h"
 #include "conduit-record-writer.h"
 #include "conduit-template.h"
 
@@ -276,7 +277,7 @@ value_to_text (JsonNode *value)
     return g_strdup ("");
   if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
     return g_strdup (json_node_get_string (value));
-  return json_to_string (value, FALSE);
+  return conduit_json_writer_to_string (value, NULL);
 }
 
 /* The columns, from the first record when none were set; a field without a column would be
@@ -408,7 +409,7 @@ xlsx_write_value (ConduitRecordWriter *self,
         break;
       }
   {
-    g_autofree char *text = json_to_string (value, FALSE);
+    g_autofree char *text = conduit_json_writer_to_string (value, NULL);
 
     return worksheet_write_string (self->worksheet, self->xlsx_row, column, text, NULL);
   }
@@ -842,25 +843,17 @@ conduit_record_writer_write (ConduitRecordWriter  *self,
       break;
 
     case CONDUIT_RECORD_FORMAT_JSON:
-      {
-        g_autofree char *text = json_to_string (record, FALSE);
-
-        start (self);
-        g_string_append (self->buffer, self->n_records > 0 ? ",\n  " : "\n  ");
-        g_string_append (self->buffer, text);
-      }
+      start (self);
+      g_string_append (self->buffer, self->n_records > 0 ? ",\n  " : "\n  ");
+      conduit_json_writer_append (self->buffer, record);
       break;
 
     case CONDUIT_RECORD_FORMAT_NDJSON:
     case CONDUIT_RECORD_FORMAT_AUTO:
     default:
-      {
-        g_autofree char *text = json_to_string (record, FALSE);
-
-        start (self);
-        g_string_append (self->buffer, text);
-        g_string_append_c (self->buffer, '\n');
-      }
+      start (self);
+      conduit_json_writer_append (self->buffer, record);
+      g_string_append_c (self->buffer, '\n');
       break;
     }
 

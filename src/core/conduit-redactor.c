@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "conduit-json-writer.h"
 #include "conduit-redactor.h"
 
 /* Secrets must never reach the run history, an error message or a log line. Everything that
@@ -147,20 +148,14 @@ add_secret_locked (ConduitRedactor *self,
     self->marker_bytes = TRUE;
 }
 
+/* the form a secret takes inside JSON text the history keeps (json-glib's escapes) */
 static char *
 json_escape (const char *value)
 {
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *quoted = NULL;
-  gsize length;
+  GString *out = g_string_sized_new (strlen (value) + 8);
 
-  json_node_set_string (node, value);
-  json_generator_set_root (generator, node);
-  quoted = json_generator_to_data (generator, &length);
-  g_assert (length >= 2);
-
-  return g_strndup (quoted + 1, length - 2);
+  conduit_json_writer_append_escaped (out, value);
+  return g_string_free (out, FALSE);
 }
 
 /**

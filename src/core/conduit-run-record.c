@@ -17,6 +17,7 @@
 #include "conduit-step-status.h"
 #include "conduit-credential.h"
 #include "conduit-credential-store.h"
+#include "conduit-json-writer.h"
 #include "conduit-redactor.h"
 #include "conduit-runner.h"
 
@@ -55,7 +56,6 @@ conduit_run_record_items (ConduitRun *self,
                           GPtrArray  *items)
 {
   ConduitHistoryStore *history = conduit_runner_get_history (self->runner);
-  g_autoptr(JsonGenerator) generator = NULL;
   guint limit = keep_all ? G_MAXUINT : conduit_runner_get_item_samples (self->runner);
   g_autofree char *key = g_strconcat (is_output ? "out:" : "in:", port, NULL);
   guint seen;
@@ -78,12 +78,7 @@ conduit_run_record_items (ConduitRun *self,
       if (known == NULL && !is_output && self->item_texts != NULL)
         known = g_hash_table_lookup (self->item_texts, item);
       if (known == NULL)
-        {
-          if (generator == NULL)
-            generator = json_generator_new ();
-          json_generator_set_root (generator, item);
-          text = json_generator_to_data (generator, NULL);
-        }
+        text = conduit_json_writer_to_string (item, NULL);
       redacted = conduit_run_redact (self, known != NULL ? known : text);
       conduit_history_store_add_item (history, self->record.id, conduit_node_get_id (data->node),
                                       port, is_output, seen + i, redacted);
@@ -103,13 +98,45 @@ conduit_run_record_items (ConduitRun *self,
     }
 }
 
+/**
+ * conduit_run_dup_item_text:
+ * @self: a run
+ * @item: an item a node of the run sent out
+ * @length: (out) (optional): the text's length
+ *
+ * An HTTP step sending its input item as the request body writes the same JSON text the run
+ * made of it when the node before sent it out (for the history's "out" record): this gives
+ * that text, not redacted, when the run kept it (sampled items, see
+ * conduit_run_record_items()), so that the item is not serialised again.
+ *
+ * Returns: (transfer full) (nullable): @item as json_to_string (@item, %FALSE) would write
+ *   it, or %NULL when the run kept no text of it
+ */
+char *
+conduit_run_dup_item_text (ConduitRun *self,
+                           JsonNode   *item,
+                           gsize      *length)
+{
+  const char *text;
+  gsize n;
+
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), NULL);
+  g_return_val_if_fail (item != NULL, NULL);
+
+  if (self->item_texts == NULL || (text = g_hash_table_lookup (self->item_texts, item)) == NULL)
+    return NULL;
+  n = strlen (text);
+  if (length != NULL)
+    *length = n;
+  return g_memdup2 (text, n + 1);
+}
+
 /* One trigger item beyond those recorded at the start (see conduit_run_record_attempt()). */
 void
 conduit_run_record_trigger_item (ConduitRun *self,
                                  guint       position)
 {
   ConduitHistoryStore *history = conduit_runner_get_history (self->runner);
-  g_autoptr(JsonGenerator) generator = NULL;
   g_autofree char *text = NULL;
   g_autofree char *redacted = NULL;
 
@@ -121,11 +148,8 @@ conduit_run_record_trigger_item (ConduitRun *self,
     return;
 
   if (trigger_text (self, g_ptr_array_index (self->trigger_items, position), position) == NULL)
-    {
-      generator = json_generator_new ();
-      json_generator_set_root (generator, g_ptr_array_index (self->trigger_items, position));
-      text = json_generator_to_data (generator, NULL);
-    }
+    text = conduit_json_writer_to_string (g_ptr_array_index (self->trigger_items, position),
+                                          NULL);
   redacted = conduit_run_redact (self, text != NULL ? text
                                                     : g_ptr_array_index (self->trigger_texts,
                                                                          position));
@@ -222,7 +246,6 @@ begin_recording (GTask *task)
   ConduitRun *self = g_task_get_source_object (task);
   ConduitHistoryStore *history = conduit_runner_get_history (self->runner);
   g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(JsonGenerator) generator = NULL;
   /* A poll's records are all written, since each one's key must be kept with it. */
   guint max_items = self->poll_keys != NULL ? G_MAXUINT : MAX_RECORDED_ITEMS;
 
@@ -243,12 +266,9 @@ begin_recording (GTask *task)
       self->trigger_texts = g_ptr_array_new_full (MIN (self->trigger_items->len, max_items),
                                                   g_free);
       for (guint i = 0; i < self->trigger_items->len && i < max_items; i++)
-        {
-          if (generator == NULL)
-            generator = json_generator_new ();
-          json_generator_set_root (generator, g_ptr_array_index (self->trigger_items, i));
-          g_ptr_array_add (self->trigger_texts, json_generator_to_data (generator, NULL));
-        }
+        g_ptr_array_add (self->trigger_texts,
+                         conduit_json_writer_to_string (g_ptr_array_index (self->trigger_items,
+                                                                           i), NULL));
     }
 
   for (guint i = 0; i < self->trigger_texts->len && i < max_items; i++)
@@ -298,8 +318,9 @@ conduit_run_set_poll (ConduitRun         *self,
 /**
  * conduit_run_set_trigger_texts:
  * @self: a run not yet recorded
- * @texts: (transfer full): each trigger item as JSON text (json_generator_to_data()), not
- *   redacted, in the order of the items the run was created with
+ * @texts: (transfer full): each trigger item as JSON text
+ *   (conduit_json_writer_to_string()), not redacted, in the order of the items the run was
+ *   created with
  *
  * Hands the run what its creator serialised already (the webhook server, to check that the
  * event fits the history), so that recording the run does not serialise the items again.

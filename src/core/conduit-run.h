@@ -142,6 +142,11 @@ gboolean             conduit_step_outputs_add_from_history (GHashTable          
                                                       ConduitHistoryStore *history,
                                                       gint64               run_id,
                                                       GError             **error);
+/* The text the history has of an item a node sent out (json_to_string's), for a step that
+ * sends the same item on as JSON (conduit-run-record.c). */
+char                *conduit_run_dup_item_text       (ConduitRun          *self,
+                                                      JsonNode            *item,
+                                                      gsize               *length);
 ConduitRun          *conduit_run_new_for_step        (ConduitRunner       *runner,
                                                       ConduitFlow         *flow,
                                                       const char          *node_id,

@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "conduit-json-tree.h"
 #include "conduit-json-text.h"
 #include "conduit-webhook-server-private.h"
 
@@ -213,7 +214,7 @@ parse_json (const char  *data,
             char       **problem)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) parsed = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
   g_autofree char *bad_pointer = NULL;
@@ -253,8 +254,7 @@ parse_json (const char  *data,
       return NULL;
     }
 
-  parser = json_parser_new_immutable ();
-  if (length == 0 || !json_parser_load_from_data (parser, data, (gssize)length, &error))
+  if (length == 0 || !conduit_json_tree_parse (data, length, TRUE, &parsed, &error))
     {
       /* json-glib quotes the offending bytes, which need not be UTF-8: the answer must be. */
       g_autofree char *why = error != NULL ? g_utf8_make_valid (error->message, -1) : NULL;
@@ -265,7 +265,7 @@ parse_json (const char  *data,
     }
 
   /* json-glib takes a body of only spaces as valid JSON with no root. */
-  root = json_parser_get_root (parser);
+  root = parsed;
   if (root == NULL)
     {
       *problem = g_strdup (_("the body is not JSON or form data: it holds only spaces"));

@@ -16,6 +16,7 @@
 #include "conduit-app-webhook.h"
 #include "conduit-executor.h"
 #include "conduit-history-store.h"
+#include "conduit-json-writer.h"
 #include "conduit-redactor.h"
 #include "conduit-run-private.h"
 #include "conduit-webhook-server-private.h"
@@ -163,28 +164,28 @@ conduit_webhook_server_new (ConduitRunner *runner)
   return self;
 }
 
+/* Written directly rather than built as a JsonBuilder tree: one per request. The same bytes
+ * as json-glib gives for {"run_id": …, "status"/"error": …}. */
 static char *
 answer_text (guint       status,
              const char *message,
              gint64      run_id)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(JsonNode) root = NULL;
+  GString *out = g_string_sized_new (64);
 
-  json_builder_begin_object (builder);
+  g_string_append_c (out, '{');
   if (run_id > 0)
-    {
-      json_builder_set_member_name (builder, "run_id");
-      json_builder_add_int_value (builder, run_id);
-    }
+    g_string_append_printf (out, "\"run_id\":%" G_GINT64_FORMAT, run_id);
   if (message != NULL)
     {
-      json_builder_set_member_name (builder, status < 300 ? "status" : "error");
-      json_builder_add_string_value (builder, message);
+      if (run_id > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, status < 300 ? "\"status\":\"" : "\"error\":\"");
+      conduit_json_writer_append_escaped (out, message);
+      g_string_append_c (out, '"');
     }
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
 }
 
 static void
@@ -345,24 +346,23 @@ queued_cb (GObject      *object,
     }
   else
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
+      GString *answer = g_string_sized_new (96);
+      gsize length;
       char *text;
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "event_id");
-      json_builder_add_string_value (builder, event_id);
-      json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder, duplicate ? "duplicate" : "queued");
-      json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      text = json_to_string (root, FALSE);
+      /* {"event_id": …, "status": …} as json-glib writes it, without building a tree */
+      g_string_append (answer, "{\"event_id\":\"");
+      conduit_json_writer_append_escaped (answer, event_id);
+      g_string_append (answer, duplicate ? "\",\"status\":\"duplicate\"}"
+                                         : "\",\"status\":\"queued\"}");
+      length = answer->len;
+      text = g_string_free (answer, FALSE);
       if (self->draining)
         soup_message_headers_replace (soup_server_message_get_response_headers (pending->msg),
                                       "Connection", "close");
       soup_server_message_set_status (pending->msg, SOUP_STATUS_ACCEPTED, NULL);
       soup_server_message_set_response (pending->msg, "application/json", SOUP_MEMORY_TAKE, text,
-                                        strlen (text));
+                                        length);
     }
   soup_server_message_unpause (pending->msg);
   pending_free (pending);
@@ -393,29 +393,27 @@ queue_event (ConduitWebhookServer *self,
              SoupMessageHeaders   *headers,
              GPtrArray            *items)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  GString *text = g_string_sized_new (256);
   g_autoptr(GBytes) payload = NULL;
   char *event_id = event_id_for (headers);
-  char *text;
   Pending *pending;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "flow");
-  json_builder_add_string_value (builder, conduit_flow_get_name (route->flow));
-  json_builder_set_member_name (builder, "trigger");
-  json_builder_add_string_value (builder, route->trigger_id);
-  json_builder_set_member_name (builder, "received_us");
-  json_builder_add_int_value (builder, g_get_real_time ());
-  json_builder_set_member_name (builder, "items");
-  json_builder_begin_array (builder);
+  /* {"flow", "trigger", "received_us", "items"}, written as json-glib would write that object,
+   * without copying the items into a tree of their own */
+  g_string_append (text, "{\"flow\":\"");
+  conduit_json_writer_append_escaped (text, conduit_flow_get_name (route->flow));
+  g_string_append (text, "\",\"trigger\":\"");
+  conduit_json_writer_append_escaped (text, route->trigger_id);
+  g_string_append_printf (text, "\",\"received_us\":%" G_GINT64_FORMAT ",\"items\":[",
+                          g_get_real_time ());
   for (guint i = 0; i < items->len; i++)
-    json_builder_add_value (builder, json_node_copy (g_ptr_array_index (items, i)));
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  text = json_to_string (root, FALSE);
-  payload = g_bytes_new_take (text, strlen (text));
+    {
+      if (i > 0)
+        g_string_append_c (text, ',');
+      conduit_json_writer_append (text, g_ptr_array_index (items, i));
+    }
+  g_string_append (text, "]}");
+  payload = g_string_free_to_bytes (text);
 
   pending = g_new0 (Pending, 1);
   pending->server = self;
@@ -481,7 +479,6 @@ event_fits_history (ConduitWebhookServer  *self,
 {
   g_autoptr(GPtrArray) serialised = NULL;
   ConduitHistoryStore *history = conduit_runner_get_history (self->runner);
-  g_autoptr(JsonGenerator) generator = NULL;
   gsize max_bytes;
 
   if (items->len > CONDUIT_WEBHOOK_MAX_EVENT_ITEMS)
@@ -494,15 +491,13 @@ event_fits_history (ConduitWebhookServer  *self,
     return TRUE;
 
   max_bytes = conduit_history_store_get_max_item_bytes (history);
-  generator = json_generator_new ();
   serialised = g_ptr_array_new_full (items->len, g_free);
   for (guint i = 0; i < items->len; i++)
     {
       gsize length = 0;
       char *text;
 
-      json_generator_set_root (generator, g_ptr_array_index (items, i));
-      text = json_generator_to_data (generator, &length);
+      text = conduit_json_writer_to_string (g_ptr_array_index (items, i), &length);
       g_ptr_array_add (serialised, text);
       if (length > max_bytes)
         {

@@ -20,6 +20,8 @@
 #include "conduit-flow-problem.h"
 #include "conduit-json-error.h"
 #include "conduit-json-text.h"
+#include "conduit-json-writer.h"
+#include "conduit-json-tree.h"
 #include "conduit-link.h"
 #include "conduit-node.h"
 #include "conduit-note.h"
