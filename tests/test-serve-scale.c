@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 
 #include "conduit.h"
+#include "conduit-history-store-postgresql-private.h"
 #include "nats-test-server.h"
 #include "db-test-servers.h"
 #include "fault-server.h"
@@ -1183,6 +1184,34 @@ test_dead_letter (void)
   nats_test_server_tear_down (&nats);
 }
 
+/* The PostgreSQL history writes its numbers with its own formatting: the text must be what
+ * "%" G_GINT64_FORMAT gives, for every size and sign. */
+static void
+test_pg_param_int (void)
+{
+  static const gint64 values[] = { 0, 1, -1, 9, 10, -10, 99, 100, 1765000000000000,
+                                   -1765000000000000, G_MAXINT32, G_MININT32,
+                                   (gint64)G_MAXINT32 + 1, G_MAXINT64, G_MININT64,
+                                   G_MAXINT64 - 1, G_MININT64 + 1 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (23);
+
+  for (guint i = 0; i < G_N_ELEMENTS (values) + 10000; i++)
+    {
+      gint64 value = i < G_N_ELEMENTS (values)
+                     ? values[i]
+                     : (gint64)(((guint64)g_rand_int (rand) << 32) | g_rand_int (rand)) >>
+                       g_rand_int_range (rand, 0, 63);
+      g_autofree char *expected = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+      Params p = { 0 };
+
+      param_text (&p, "x");
+      param_int (&p, value);
+      g_assert_cmpint (p.n, ==, 2);
+      g_assert_cmpstr (p.values[1], ==, expected);
+      g_assert_true (p.values[1] == p.numbers[1]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1191,6 +1220,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/conduit/serve-scale/pg-param-int", test_pg_param_int);
   g_test_add_func ("/conduit/serve-scale/history-postgresql", test_history_postgresql);
   g_test_add_func ("/conduit/serve-scale/history-postgresql-schema-1",
                    test_history_postgresql_schema_1);
