@@ -822,12 +822,15 @@ test_history_postgresql_schema_1 (void)
   old_id = query_count (server, "SELECT id FROM conduit_runs WHERE event_id = 'event-old'");
   done_id = query_count (server, "SELECT id FROM conduit_runs WHERE event_id = 'event-done'");
 
-  /* Opening it for writing brings it to schema 2: one index per step, item and event, none on
-   * a run's status. */
+  /* Opening it for writing brings it to schema 3: one index per step, item and event, none on
+   * a run's status; the runs' pages leave room for their ends. */
   store = conduit_history_store_new (url, &error);
   g_assert_no_error (error);
   g_assert_cmpint (query_count (server, "SELECT value::integer FROM conduit_history_meta"
-                                        " WHERE name = 'schema_version'"), ==, 2);
+                                        " WHERE name = 'schema_version'"), ==, 3);
+  g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_class WHERE relname ="
+                                        " 'conduit_runs' AND 'fillfactor=50' = ANY (reloptions)"),
+                   ==, 1);
   g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_indexes"
                                         " WHERE tablename = 'conduit_steps'"), ==, 1);
   g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_indexes"
@@ -902,6 +905,72 @@ test_history_postgresql_schema_1 (void)
   items = conduit_history_store_list_items (store, new_id, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (items->len, ==, 1);
+  conduit_history_store_close (store);
+}
+
+/* A history of schema 2 (schema 3 but for conduit_runs' fillfactor of 90) becomes schema 3
+ * in place: its rows stay, and the runs' new pages leave room for their ends, so that a run's
+ * end is a HOT update. */
+static void
+test_history_postgresql_schema_2 (void)
+{
+  DbTestServer *server = db_test_require (CONDUIT_DB_KIND_POSTGRESQL);
+  g_autofree char *url = NULL;
+  g_autoptr(ConduitHistoryStore) store = NULL;
+  g_autoptr(ConduitRunRecord) old_run = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 old_id, new_id;
+
+  if (server == NULL)
+    return;
+  drop_history (server);
+  url = history_url (server);
+
+  /* A new history is schema 3 already */
+  store = conduit_history_store_new (url, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_count (server, "SELECT value::integer FROM conduit_history_meta"
+                                        " WHERE name = 'schema_version'"), ==, 3);
+  g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_class WHERE relname ="
+                                        " 'conduit_runs' AND 'fillfactor=50' = ANY (reloptions)"),
+                   ==, 1);
+  old_id = begin (store, "event-2", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (old_id, >, 0);
+  conduit_history_store_close (store);
+  g_clear_object (&store);
+
+  /* … made schema 2, as conduit-cli wrote it before */
+  exec_as_app (server, "ALTER TABLE conduit_runs SET (fillfactor = 90);"
+                       "UPDATE conduit_history_meta SET value = '2'"
+                       " WHERE name = 'schema_version'");
+  store = conduit_history_store_new (url, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_count (server, "SELECT value::integer FROM conduit_history_meta"
+                                        " WHERE name = 'schema_version'"), ==, 3);
+  g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_class WHERE relname ="
+                                        " 'conduit_runs' AND 'fillfactor=50' = ANY (reloptions)"),
+                   ==, 1);
+
+  /* The run of schema 2 is there and ends; a new one runs and ends. */
+  old_run = conduit_history_store_get_run (store, old_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (old_run->status, ==, CONDUIT_RUN_STATUS_RUNNING);
+  /* delivered again: its run was cut short, it runs as attempt 2 */
+  g_assert_cmpint (begin (store, "event-2", &error), >, old_id);
+  g_assert_no_error (error);
+  new_id = begin (store, "event-3", &error);
+  g_assert_no_error (error);
+  finish (store, new_id, CONDUIT_RUN_STATUS_SUCCEEDED);
+  g_assert_true (conduit_history_store_flush (store, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&old_run, conduit_run_record_free);
+  old_run = conduit_history_store_get_run (store, new_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (old_run->status, ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+  g_assert_cmpint (query_count (server, "SELECT count(*) FROM conduit_events WHERE done"), ==, 1);
+  g_assert_cmpint (query_count (server, "SELECT attempts FROM conduit_events"
+                                        " WHERE event_id = 'event-2'"), ==, 2);
   conduit_history_store_close (store);
 }
 
@@ -1224,6 +1293,8 @@ main (int   argc,
   g_test_add_func ("/conduit/serve-scale/history-postgresql", test_history_postgresql);
   g_test_add_func ("/conduit/serve-scale/history-postgresql-schema-1",
                    test_history_postgresql_schema_1);
+  g_test_add_func ("/conduit/serve-scale/history-postgresql-schema-2",
+                   test_history_postgresql_schema_2);
   g_test_add_func ("/conduit/serve-scale/kill-burst", test_kill_burst);
   g_test_add_func ("/conduit/serve-scale/postgresql-restart", test_postgresql_restart);
   g_test_add_func ("/conduit/serve-scale/dead-letter", test_dead_letter);
