@@ -971,6 +971,11 @@ test_history_postgresql_schema_2 (void)
   g_assert_cmpint (query_count (server, "SELECT count(*) FROM conduit_events WHERE done"), ==, 1);
   g_assert_cmpint (query_count (server, "SELECT attempts FROM conduit_events"
                                         " WHERE event_id = 'event-2'"), ==, 2);
+  /* a new event's row names its run and first attempt from its claim on */
+  g_assert_cmpint (query_count (server, "SELECT run_id FROM conduit_events"
+                                        " WHERE event_id = 'event-3'"), ==, new_id);
+  g_assert_cmpint (query_count (server, "SELECT attempts FROM conduit_events"
+                                        " WHERE event_id = 'event-3'"), ==, 1);
   conduit_history_store_close (store);
 }
 
