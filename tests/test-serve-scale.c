@@ -828,9 +828,9 @@ test_history_postgresql_schema_1 (void)
   g_assert_no_error (error);
   g_assert_cmpint (query_count (server, "SELECT value::integer FROM conduit_history_meta"
                                         " WHERE name = 'schema_version'"), ==, 3);
-  g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_class WHERE relname ="
-                                        " 'conduit_runs' AND 'fillfactor=50' = ANY (reloptions)"),
-                   ==, 1);
+  g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_class WHERE relname IN"
+                                        " ('conduit_runs', 'conduit_events')"
+                                        " AND 'fillfactor=50' = ANY (reloptions)"), ==, 2);
   g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_indexes"
                                         " WHERE tablename = 'conduit_steps'"), ==, 1);
   g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_indexes"
@@ -908,7 +908,8 @@ test_history_postgresql_schema_1 (void)
   conduit_history_store_close (store);
 }
 
-/* A history of schema 2 (schema 3 but for conduit_runs' fillfactor of 90) becomes schema 3
+/* A history of schema 2 (schema 3 but for the fillfactor 90 of conduit_runs and
+ * conduit_events) becomes schema 3
  * in place: its rows stay, and the runs' new pages leave room for their ends, so that a run's
  * end is a HOT update. */
 static void
@@ -931,9 +932,9 @@ test_history_postgresql_schema_2 (void)
   g_assert_no_error (error);
   g_assert_cmpint (query_count (server, "SELECT value::integer FROM conduit_history_meta"
                                         " WHERE name = 'schema_version'"), ==, 3);
-  g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_class WHERE relname ="
-                                        " 'conduit_runs' AND 'fillfactor=50' = ANY (reloptions)"),
-                   ==, 1);
+  g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_class WHERE relname IN"
+                                        " ('conduit_runs', 'conduit_events')"
+                                        " AND 'fillfactor=50' = ANY (reloptions)"), ==, 2);
   old_id = begin (store, "event-2", &error);
   g_assert_no_error (error);
   g_assert_cmpint (old_id, >, 0);
@@ -942,15 +943,16 @@ test_history_postgresql_schema_2 (void)
 
   /* … made schema 2, as conduit-cli wrote it before */
   exec_as_app (server, "ALTER TABLE conduit_runs SET (fillfactor = 90);"
+                       "ALTER TABLE conduit_events SET (fillfactor = 90);"
                        "UPDATE conduit_history_meta SET value = '2'"
                        " WHERE name = 'schema_version'");
   store = conduit_history_store_new (url, &error);
   g_assert_no_error (error);
   g_assert_cmpint (query_count (server, "SELECT value::integer FROM conduit_history_meta"
                                         " WHERE name = 'schema_version'"), ==, 3);
-  g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_class WHERE relname ="
-                                        " 'conduit_runs' AND 'fillfactor=50' = ANY (reloptions)"),
-                   ==, 1);
+  g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_class WHERE relname IN"
+                                        " ('conduit_runs', 'conduit_events')"
+                                        " AND 'fillfactor=50' = ANY (reloptions)"), ==, 2);
 
   /* The run of schema 2 is there and ends; a new one runs and ends. */
   old_run = conduit_history_store_get_run (store, old_id, &error);

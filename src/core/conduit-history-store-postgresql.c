@@ -180,9 +180,9 @@ static const char * const pg_statements[N_PG_STMTS] = {
  * a start) read the runs by id instead. Each index less is a B-tree insert less per row, most
  * of what a row costs the server.
  *
- * Schema 3: conduit_runs fillfactor 50, not 90: at 90 the runs begun together fill a page
- * before they end, and half the ends were not HOT (bench scale); at 50 all are, sparing two
- * B-tree entries per run and 5 % of the WAL, for a runs table of about twice the pages. */
+ * Schema 3: conduit_runs and conduit_events fillfactor 50, not 90: at 90 the rows begun
+ * together fill a page before they end, and half the ends were not HOT (bench scale); at 50
+ * all are, sparing B-tree entries and WAL per run, for tables of about twice the pages. */
 static const char schema_sql[] =
   "CREATE TABLE IF NOT EXISTS conduit_history_meta ("
   "  name TEXT PRIMARY KEY,"
@@ -242,7 +242,7 @@ static const char schema_sql[] =
   "  run_id BIGINT,"
   "  attempts INTEGER NOT NULL DEFAULT 0,"
   "  done BOOLEAN NOT NULL DEFAULT FALSE)"
-  "  WITH (fillfactor = 90);"
+  "  WITH (fillfactor = 50);"
   "CREATE TABLE IF NOT EXISTS conduit_dedupe_keys ("
   "  scope TEXT NOT NULL,"
   "  key TEXT NOT NULL,"
@@ -271,9 +271,10 @@ static const char migrate_1_to_2_sql[] =
   "DROP INDEX IF EXISTS conduit_runs_by_status;"
   "ALTER TABLE conduit_runs SET (fillfactor = 90);";
 
-/* From schema 2: new pages of conduit_runs leave half their room free. */
+/* From schema 2: new pages of conduit_runs and conduit_events leave half their room free. */
 static const char migrate_2_to_3_sql[] =
-  "ALTER TABLE conduit_runs SET (fillfactor = 50);";
+  "ALTER TABLE conduit_runs SET (fillfactor = 50);"
+  "ALTER TABLE conduit_events SET (fillfactor = 50);";
 
 /**
  * conduit_history_is_postgresql_url:
