@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 
 #include "conduit.h"
+#include "conduit-history-store-postgresql-private.h"
 #include "nats-test-server.h"
 #include "db-test-servers.h"
 #include "fault-server.h"
@@ -821,12 +822,15 @@ test_history_postgresql_schema_1 (void)
   old_id = query_count (server, "SELECT id FROM conduit_runs WHERE event_id = 'event-old'");
   done_id = query_count (server, "SELECT id FROM conduit_runs WHERE event_id = 'event-done'");
 
-  /* Opening it for writing brings it to schema 2: one index per step, item and event, none on
-   * a run's status. */
+  /* Opening it for writing brings it to schema 3: one index per step, item and event, none on
+   * a run's status; the runs' pages leave room for their ends. */
   store = conduit_history_store_new (url, &error);
   g_assert_no_error (error);
   g_assert_cmpint (query_count (server, "SELECT value::integer FROM conduit_history_meta"
-                                        " WHERE name = 'schema_version'"), ==, 2);
+                                        " WHERE name = 'schema_version'"), ==, 3);
+  g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_class WHERE relname IN"
+                                        " ('conduit_runs', 'conduit_events')"
+                                        " AND 'fillfactor=50' = ANY (reloptions)"), ==, 2);
   g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_indexes"
                                         " WHERE tablename = 'conduit_steps'"), ==, 1);
   g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_indexes"
@@ -901,6 +905,79 @@ test_history_postgresql_schema_1 (void)
   items = conduit_history_store_list_items (store, new_id, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (items->len, ==, 1);
+  conduit_history_store_close (store);
+}
+
+/* A history of schema 2 (schema 3 but for the fillfactor 90 of conduit_runs and
+ * conduit_events) becomes schema 3
+ * in place: its rows stay, and the runs' new pages leave room for their ends, so that a run's
+ * end is a HOT update. */
+static void
+test_history_postgresql_schema_2 (void)
+{
+  DbTestServer *server = db_test_require (CONDUIT_DB_KIND_POSTGRESQL);
+  g_autofree char *url = NULL;
+  g_autoptr(ConduitHistoryStore) store = NULL;
+  g_autoptr(ConduitRunRecord) old_run = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 old_id, new_id;
+
+  if (server == NULL)
+    return;
+  drop_history (server);
+  url = history_url (server);
+
+  /* A new history is schema 3 already */
+  store = conduit_history_store_new (url, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_count (server, "SELECT value::integer FROM conduit_history_meta"
+                                        " WHERE name = 'schema_version'"), ==, 3);
+  g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_class WHERE relname IN"
+                                        " ('conduit_runs', 'conduit_events')"
+                                        " AND 'fillfactor=50' = ANY (reloptions)"), ==, 2);
+  old_id = begin (store, "event-2", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (old_id, >, 0);
+  conduit_history_store_close (store);
+  g_clear_object (&store);
+
+  /* … made schema 2, as conduit-cli wrote it before */
+  exec_as_app (server, "ALTER TABLE conduit_runs SET (fillfactor = 90);"
+                       "ALTER TABLE conduit_events SET (fillfactor = 90);"
+                       "UPDATE conduit_history_meta SET value = '2'"
+                       " WHERE name = 'schema_version'");
+  store = conduit_history_store_new (url, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_count (server, "SELECT value::integer FROM conduit_history_meta"
+                                        " WHERE name = 'schema_version'"), ==, 3);
+  g_assert_cmpint (query_count (server, "SELECT count(*) FROM pg_class WHERE relname IN"
+                                        " ('conduit_runs', 'conduit_events')"
+                                        " AND 'fillfactor=50' = ANY (reloptions)"), ==, 2);
+
+  /* The run of schema 2 is there and ends; a new one runs and ends. */
+  old_run = conduit_history_store_get_run (store, old_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (old_run->status, ==, CONDUIT_RUN_STATUS_RUNNING);
+  /* delivered again: its run was cut short, it runs as attempt 2 */
+  g_assert_cmpint (begin (store, "event-2", &error), >, old_id);
+  g_assert_no_error (error);
+  new_id = begin (store, "event-3", &error);
+  g_assert_no_error (error);
+  finish (store, new_id, CONDUIT_RUN_STATUS_SUCCEEDED);
+  g_assert_true (conduit_history_store_flush (store, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&old_run, conduit_run_record_free);
+  old_run = conduit_history_store_get_run (store, new_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (old_run->status, ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+  g_assert_cmpint (query_count (server, "SELECT count(*) FROM conduit_events WHERE done"), ==, 1);
+  g_assert_cmpint (query_count (server, "SELECT attempts FROM conduit_events"
+                                        " WHERE event_id = 'event-2'"), ==, 2);
+  /* a new event's row names its run and first attempt from its claim on */
+  g_assert_cmpint (query_count (server, "SELECT run_id FROM conduit_events"
+                                        " WHERE event_id = 'event-3'"), ==, new_id);
+  g_assert_cmpint (query_count (server, "SELECT attempts FROM conduit_events"
+                                        " WHERE event_id = 'event-3'"), ==, 1);
   conduit_history_store_close (store);
 }
 
@@ -1183,6 +1260,34 @@ test_dead_letter (void)
   nats_test_server_tear_down (&nats);
 }
 
+/* The PostgreSQL history writes its numbers with its own formatting: the text must be what
+ * "%" G_GINT64_FORMAT gives, for every size and sign. */
+static void
+test_pg_param_int (void)
+{
+  static const gint64 values[] = { 0, 1, -1, 9, 10, -10, 99, 100, 1765000000000000,
+                                   -1765000000000000, G_MAXINT32, G_MININT32,
+                                   (gint64)G_MAXINT32 + 1, G_MAXINT64, G_MININT64,
+                                   G_MAXINT64 - 1, G_MININT64 + 1 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (23);
+
+  for (guint i = 0; i < G_N_ELEMENTS (values) + 10000; i++)
+    {
+      gint64 value = i < G_N_ELEMENTS (values)
+                     ? values[i]
+                     : (gint64)(((guint64)g_rand_int (rand) << 32) | g_rand_int (rand)) >>
+                       g_rand_int_range (rand, 0, 63);
+      g_autofree char *expected = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+      Params p = { 0 };
+
+      param_text (&p, "x");
+      param_int (&p, value);
+      g_assert_cmpint (p.n, ==, 2);
+      g_assert_cmpstr (p.values[1], ==, expected);
+      g_assert_true (p.values[1] == p.numbers[1]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1191,9 +1296,12 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/conduit/serve-scale/pg-param-int", test_pg_param_int);
   g_test_add_func ("/conduit/serve-scale/history-postgresql", test_history_postgresql);
   g_test_add_func ("/conduit/serve-scale/history-postgresql-schema-1",
                    test_history_postgresql_schema_1);
+  g_test_add_func ("/conduit/serve-scale/history-postgresql-schema-2",
+                   test_history_postgresql_schema_2);
   g_test_add_func ("/conduit/serve-scale/kill-burst", test_kill_burst);
   g_test_add_func ("/conduit/serve-scale/postgresql-restart", test_postgresql_restart);
   g_test_add_func ("/conduit/serve-scale/dead-letter", test_dead_letter);

@@ -23,6 +23,9 @@
 # a second time, right after, with DIR's conduit-cli (another build, say main's), and prints
 # its CPU per run as the baseline of the row: a change is judged in the same run.
 # BENCH_PERF=DIR records a profile (perf record -g) of each variant's processes into DIR.
+# BENCH_CALLGRIND=DIR runs the receivers and workers under callgrind, counting instructions only
+# while the events run (not the start-up), into DIR/VARIANT-TAG-ROLE.PID.cg: instruction counts
+# per run that the machine's load does not move (its CPU figures are then valgrind's, not ours).
 set -euo pipefail
 build=$(cd "$1" && pwd)
 scratch=$(cd "$2" && pwd)
@@ -35,6 +38,8 @@ variants=${BENCH_VARIANTS:-serve nats-1w nats-2w nats-3w nats-pg-1w nats-pg-2w n
 sink_bin=$build/bench/webhook/bench-sink
 nats_bin=$(command -v nats-server || echo /usr/sbin/nats-server)
 ticks=$(getconf CLK_TCK)
+slow=1                              # waits are this many times longer under callgrind
+[ -n "${BENCH_CALLGRIND:-}" ] && slow=20
 pids=()
 
 log() { echo "bench/scale: $*" >&2; }
@@ -59,7 +64,7 @@ wait_for_port() {
 }
 
 wait_for_line() {  # wait_for_line FILE TEXT
-  for _ in $(seq 1 300); do
+  for _ in $(seq 1 $(( 300 * slow ))); do
     grep -q "$2" "$1" 2>/dev/null && return 0
     sleep 0.1
   done
@@ -174,6 +179,11 @@ measure() {
   local written_before=""
   [[ " $* " == *" pg "* ]] && written_before=$(pg_written)
   cpu_before=$(ticks_of "${procs[@]}")
+  if [ -n "${BENCH_CALLGRIND:-}" ]; then
+    for p in "${procs[@]}"; do
+      [[ ${labels[$p]} == worker* || ${labels[$p]} == receiver ]] && callgrind_control -i on "$p" > /dev/null 2>&1
+    done
+  fi
   start=$(date +%s.%N)
   if [ -n "${BENCH_PERF:-}" ]; then
     # a profile of the variant's processes (and PostgreSQL's backends) while the events run
@@ -188,12 +198,17 @@ measure() {
     perf_pid=$!
   fi
   post_events "$url"
-  for _ in $(seq 1 1200); do
+  for _ in $(seq 1 $(( 1200 * slow ))); do
     [ $(( $(sink_count) - sink_before )) -ge "$events" ] && [ "$(succeeded "$@")" -ge "$events" ] && break
     sleep 0.05
   done
   end=$(date +%s.%N)
   cpu_after=$(ticks_of "${procs[@]}")
+  if [ -n "${BENCH_CALLGRIND:-}" ]; then
+    for p in "${procs[@]}"; do
+      [[ ${labels[$p]} == worker* || ${labels[$p]} == receiver ]] && callgrind_control -i off "$p" > /dev/null 2>&1
+    done
+  fi
   if [ -n "${BENCH_PERF:-}" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
   ok=$(succeeded "$@")
   done_runs=$(( $(sink_count) - sink_before ))
@@ -247,6 +262,17 @@ if [[ " $variants " == *" nats-pg-"* ]]; then
   [ -n "$pg_pid" ] || { log "PostgreSQL did not start:"; cat "$scratch/pg.log" >&2; exit 1; }
 fi
 
+# profiled NAME CMD…: CMD, under callgrind with BENCH_CALLGRIND (collecting from measure() on;
+# G_SLICE set, else conduit-cli starts itself again with it, which valgrind cannot follow)
+profiled() {
+  local name=$1; shift
+  if [ -n "${BENCH_CALLGRIND:-}" ]; then
+    G_SLICE=always-malloc exec valgrind --tool=callgrind --instr-atstart=no \
+      --callgrind-out-file="$BENCH_CALLGRIND/$name.%p.cg" "$@"
+  fi
+  exec "$@"
+}
+
 # run_variant NAME CLI: start the variant's processes with CLI, measure, stop them
 run_variant() {
   local name=$1 exe=$2 n history nats_port nats db w dbs=()
@@ -282,8 +308,8 @@ run_variant() {
   for w in $(seq 1 "$n"); do
     if [[ $name == nats-pg-* ]]; then history=$pg_url; dbs=(pg)
     else db=$scratch/$name-worker$w.db; rm -f "$db"*; dbs+=("$db"); history=$db; fi
-    "$exe" serve "$flow" --history "$history" --keep-runs 0 --keep-days 0 --queue "$nats" \
-      --role worker > "$scratch/$name-worker$w.log" 2>&1 &
+    profiled "$name-$perf_tag-worker$w" "$exe" serve "$flow" --history "$history" --keep-runs 0 \
+      --keep-days 0 --queue "$nats" --role worker > "$scratch/$name-worker$w.log" 2>&1 &
     procs+=($!); pids+=($!); labels[$!]=worker$w
     wait_for_line "$scratch/$name-worker$w.log" "running its events from"
   done
@@ -291,7 +317,8 @@ run_variant() {
   flow=$(flow_for "$port")
   if [[ $name == nats-pg-* ]]; then history=$pg_url
   else history=$scratch/$name-receiver.db; rm -f "$history"*; fi
-  "$exe" serve "$flow" --history "$history" --queue "$nats" > "$scratch/$name-receiver.log" 2>&1 &
+  profiled "$name-$perf_tag-receiver" "$exe" serve "$flow" --history "$history" --queue "$nats" \
+    > "$scratch/$name-receiver.log" 2>&1 &
   procs+=($!); pids+=($!); labels[$!]=receiver
   wait_for_port "$port"
   url=http://127.0.0.1:$port/hooks/bench

@@ -45,12 +45,31 @@ param_text (Params     *params,
   params->values[params->n++] = text;
 }
 
+/* The same text as "%" G_GINT64_FORMAT: a queued run writes some 80 numbers, and g_snprintf()
+ * took ~700 instructions for each (6 % of a worker's instructions per run). */
 static inline void
 param_int (Params *params,
            gint64  value)
 {
+  char *number = params->numbers[params->n];
+  char digits[20];
+  guint64 rest;
+  int n = 0;
+
   g_assert (params->n < (int)G_N_ELEMENTS (params->values));
-  g_snprintf (params->numbers[params->n], sizeof params->numbers[0], "%" G_GINT64_FORMAT, value);
+  /* in unsigned arithmetic, so that G_MININT64 has its digits too */
+  rest = value < 0 ? (guint64)0 - (guint64)value : (guint64)value;
+  do
+    {
+      digits[n++] = (char)('0' + rest % 10);
+      rest /= 10;
+    }
+  while (rest > 0);
+  if (value < 0)
+    *number++ = '-';
+  while (n > 0)
+    *number++ = digits[--n];
+  *number = '\0';
   params->values[params->n] = params->numbers[params->n];
   params->n++;
 }

@@ -80,11 +80,16 @@ static void publish_acked_cb (jsCtx       *js,
                               jsPubAckErr *ack_error,
                               void        *closure);
 
-/* libnats keeps global state (its threads, its timers): opened once for the process. */
+/* libnats keeps global state (its threads, its timers): opened once for the process.
+ *
+ * With a spin count of 0 its locks block at once instead of trying 2,000 times first (its
+ * default, -1): the connection's lock is shared by the caller, libnats' reader and its
+ * flusher, and on a busy machine the holder is often not running, so the spinning was pure
+ * processor time — 14k instructions per published event in a receiver under callgrind. */
 static gpointer
 open_nats (gpointer data)
 {
-  return GINT_TO_POINTER (nats_Open (-1));
+  return GINT_TO_POINTER (nats_Open (0));
 }
 
 static void
