@@ -625,10 +625,12 @@ test_no_server (RunnerFixture *fixture,
   g_assert_nonnull (strstr (message, "127.0.0.1:9"));
 }
 
+/* serve, with its admin port (whose /metrics counts the polls) at *admin_url */
 static GSubprocess *
 start_serve (const char     *flow_path,
              const char     *db_path,
-             SftpTestServer *server)
+             SftpTestServer *server,
+             char          **admin_url)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autofree char *credential = sftp_test_server_credential (server, "test-sftp",
@@ -637,7 +639,7 @@ start_serve (const char     *flow_path,
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
   const char *argv[] = { g_getenv ("CONDUIT_CLI"), "serve", flow_path, "--history", db_path,
-                         "--drain-seconds", "5", NULL };
+                         "--drain-seconds", "30", "--admin", "127.0.0.1:0", NULL };
   GSubprocess *serve;
 
   g_subprocess_launcher_setenv (launcher, "CONDUIT_CREDENTIAL_TEST_SFTP", credential, TRUE);
@@ -647,18 +649,98 @@ start_serve (const char     *flow_path,
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (line);
+  /* "Admin: http://127.0.0.1:PORT/ (healthz, readyz, metrics)" */
+  g_assert_true (g_str_has_prefix (line, "Admin: "));
+  *admin_url = g_strndup (line + strlen ("Admin: "), strcspn (line + strlen ("Admin: "), " "));
+  g_free (line);
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
   g_assert_nonnull (strstr (line, "polling 1 trigger"));
   return serve;
+}
+
+/* A counter of serve's /metrics for the flow "Poll files", or a gauge without labels */
+static gint64
+serve_metric (const char *admin_url,
+              const char *series)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (admin_url, "metrics", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  soup_session_set_proxy_resolver (session, NULL);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], series) && lines[i][strlen (series)] == ' ')
+      return g_ascii_strtoll (lines[i] + strlen (series) + 1, NULL, 10);
+  g_error ("serve's metrics have no %s:\n%s", series, text);
+}
+
+#define POLLS_ENDED "conduit_runs_completed_total{flow=\"Poll files\"}"
+
+/* Until serve has ended @n more polls than @since ended polls, waiting up to 30 s */
+static void
+wait_for_polls (const char *admin_url,
+                gint64      since,
+                gint64      n)
+{
+  for (guint i = 0; i < 600; i++)
+    {
+      if (serve_metric (admin_url, POLLS_ENDED) >= since + n)
+        return;
+      g_usleep (50 * 1000);
+    }
+  g_error ("serve did not end %" G_GINT64_FORMAT " more polls in 30 s", n);
+}
+
+/* serve, told to stop, ends well */
+static void
+wait_serve_stopped (GSubprocess *serve)
+{
+  g_subprocess_wait (serve, NULL, NULL);
+  g_assert_true (g_subprocess_get_if_exited (serve));
+  g_assert_cmpint (g_subprocess_get_exit_status (serve), ==, 0);
+  g_object_unref (serve);
 }
 
 static void
 stop_serve (GSubprocess *serve)
 {
   g_subprocess_send_signal (serve, SIGTERM);
-  g_subprocess_wait (serve, NULL, NULL);
-  g_assert_true (g_subprocess_get_if_exited (serve));
-  g_assert_cmpint (g_subprocess_get_exit_status (serve), ==, 0);
-  g_object_unref (serve);
+  wait_serve_stopped (serve);
+}
+
+/* Stops serve while a poll is under way: sshd is paused so that the poll's sign-in waits,
+ * serve is told to stop, then sshd goes on. The poll must end as it would have (and, finding
+ * nothing, leave no run), not be cut into a cancelled run, and serve must wait for it. */
+static void
+stop_serve_mid_poll (GSubprocess    *serve,
+                     const char     *admin_url,
+                     SftpTestServer *server)
+{
+  guint i;
+
+  g_subprocess_send_signal (server->process, SIGSTOP);
+  for (i = 0; i < 600 && serve_metric (admin_url, "conduit_runs_in_progress") == 0; i++)
+    g_usleep (50 * 1000);
+  g_assert_cmpuint (i, <, 600);
+  g_subprocess_send_signal (serve, SIGTERM);
+  /* serve took the signal (it says it is not ready while it drains) with the poll still
+   * waiting for sshd */
+  for (i = 0; i < 600 && serve_metric (admin_url, "conduit_ready") == 1; i++)
+    g_usleep (50 * 1000);
+  g_assert_cmpuint (i, <, 600);
+  g_subprocess_send_signal (server->process, SIGCONT);
+  wait_serve_stopped (serve);
 }
 
 /* The lines of @path once it holds @n of them, waiting up to 30 s; the file names seen */
@@ -706,10 +788,12 @@ test_serve_polls (RunnerFixture *fixture,
   g_autofree char *flow_path = NULL;
   g_autofree char *db_path = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *admin_url = NULL;
   g_auto(GStrv) names = NULL;
   g_autoptr(GError) error = NULL;
   SftpTestServer *server;
   GSubprocess *serve;
+  gint64 polls;
 
   if (!sftp_test_require ())
     return;
@@ -737,7 +821,7 @@ test_serve_polls (RunnerFixture *fixture,
   write_text (flow_path, flow);
 
   /* the first poll comes at once, the next a second after it ended */
-  serve = start_serve (flow_path, db_path, server);
+  serve = start_serve (flow_path, db_path, server, &admin_url);
   names = wait_for_lines (seen, 2);
   g_assert_cmpuint (g_strv_length (names), ==, 2);
   g_free (path);
@@ -746,21 +830,24 @@ test_serve_polls (RunnerFixture *fixture,
   g_strfreev (names);
   names = wait_for_lines (seen, 3);
   g_assert_true (g_strv_contains ((const char * const *)names, "c.csv"));
-  /* a few more polls: nothing again */
-  g_usleep (2500 * 1000);
+  /* two more polls: nothing again */
+  polls = serve_metric (admin_url, POLLS_ENDED);
+  wait_for_polls (admin_url, polls, 2);
   g_strfreev (names);
   names = wait_for_lines (seen, 3);
   g_assert_cmpuint (g_strv_length (names), ==, 3);
-  stop_serve (serve);
+  stop_serve_mid_poll (serve, admin_url, server);
 
   /* serve again over the same history: only the file that came meanwhile */
   g_free (path);
   path = g_build_filename (inbox, "d.csv", NULL);
   write_text (path, "x\n4\n");
-  serve = start_serve (flow_path, db_path, server);
+  g_free (admin_url);
+  serve = start_serve (flow_path, db_path, server, &admin_url);
   g_strfreev (names);
   names = wait_for_lines (seen, 4);
-  g_usleep (2500 * 1000);
+  polls = serve_metric (admin_url, POLLS_ENDED);
+  wait_for_polls (admin_url, polls, 2);
   g_strfreev (names);
   names = wait_for_lines (seen, 4);
   g_assert_cmpuint (g_strv_length (names), ==, 4);
@@ -768,6 +855,9 @@ test_serve_polls (RunnerFixture *fixture,
   for (guint i = 0; i < 4; i++)
     for (guint j = i + 1; j < 4; j++)
       g_assert_cmpstr (names[i], !=, names[j]);
+  /* stopped right as a poll that found nothing ended: its run is deleted before serve exits */
+  polls = serve_metric (admin_url, POLLS_ENDED);
+  wait_for_polls (admin_url, polls, 1);
   stop_serve (serve);
 
   /* every poll was a run, but only the three that found files are kept */
@@ -779,9 +869,17 @@ test_serve_polls (RunnerFixture *fixture,
     g_assert_no_error (error);
     runs = conduit_history_store_list_runs (history, &query, &error);
     g_assert_no_error (error);
-    g_assert_cmpuint (runs->len, ==, 3);
+    /* a run more would be a poll cut short by a stop, or one deleted too late */
     for (guint i = 0; i < runs->len; i++)
-      g_assert_cmpstr (((ConduitRunRecord *)g_ptr_array_index (runs, i))->trigger_kind, ==, "poll");
+      {
+        ConduitRunRecord *record = g_ptr_array_index (runs, i);
+
+        g_test_message ("run %" G_GINT64_FORMAT ": %s, %u items", record->id,
+                        conduit_run_status_to_string (record->status), record->items_in);
+        g_assert_cmpstr (record->trigger_kind, ==, "poll");
+        g_assert_cmpint (record->status, ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+      }
+    g_assert_cmpuint (runs->len, ==, 3);
     conduit_history_store_close (history);
   }
 

@@ -275,8 +275,11 @@ drain_cb (gpointer user_data)
 {
   Serve *serve = user_data;
 
+  /* the scheduler's count, not only the runner's: a poll's run is not active on the runner
+   * until recorded, and an empty poll's run is deleted after it ended */
   if (g_atomic_int_get (&serve->n_workers_running) > 0 ||
       conduit_runner_get_n_active (serve->runner) > 0 ||
+      conduit_scheduler_get_n_active (serve->scheduler) > 0 ||
       (serve->queue_worker != NULL && conduit_queue_worker_get_n_active (serve->queue_worker) > 0))
     return G_SOURCE_CONTINUE;
 
@@ -327,6 +330,7 @@ deadline_cb (gpointer user_data)
     }
   if (serve->queue_worker != NULL)
     conduit_queue_worker_interrupt_runs (serve->queue_worker);
+  conduit_scheduler_interrupt_runs (serve->scheduler);
   g_timeout_add_seconds (INTERRUPT_GRACE_SECONDS, give_up_cb, serve);
   return G_SOURCE_REMOVE;
 }

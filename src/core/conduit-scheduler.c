@@ -55,7 +55,9 @@ struct _ConduitScheduler
   ConduitRunner *runner;
   ConduitQueue  *queue;      /* (nullable) ticks go to the event stream */
   GPtrArray     *entries;
-  GCancellable  *cancellable;
+  GCancellable  *cancellable;       /* stops firing: the waits for the next tick or poll */
+  GCancellable  *runs_cancellable;  /* interrupts the runs it started */
+  guint          n_active;          /* runs started and not ended, empty polls not yet forgotten */
 };
 
 /* A receiver publishes a tick no later than this after its scheduled time (half the stream's
@@ -88,6 +90,7 @@ entry_free (Entry *entry)
   g_rc_box_release_full (entry, (GDestroyNotify)entry_clear);
 }
 
+/* The runs it started go on without it (they hold their entries and the runs' cancellable). */
 static void
 conduit_scheduler_dispose (GObject *object)
 {
@@ -98,6 +101,7 @@ conduit_scheduler_dispose (GObject *object)
   g_clear_object (&self->runner);
   g_clear_object (&self->queue);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->runs_cancellable);
 
   G_OBJECT_CLASS (conduit_scheduler_parent_class)->dispose (object);
 }
@@ -113,6 +117,7 @@ conduit_scheduler_init (ConduitScheduler *self)
 {
   self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify)entry_free);
   self->cancellable = g_cancellable_new ();
+  self->runs_cancellable = g_cancellable_new ();
 }
 
 /**
@@ -314,17 +319,31 @@ static void publish_tick (ConduitScheduler *self,
                           Entry            *entry,
                           gint64            tick_us);
 
+/* One of the entry's runs (or the clean-up after an empty poll) is over. */
+static void
+entry_run_ended (Entry *entry)
+{
+  if (entry->scheduler != NULL)
+    {
+      g_assert (entry->scheduler->n_active > 0);
+      entry->scheduler->n_active--;
+    }
+  g_rc_box_release_full (entry, (GDestroyNotify)entry_clear);
+}
+
 static void
 run_done_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
+  Entry *entry = user_data;
   g_autoptr(ConduitRun) run = NULL;
   g_autoptr(GError) error = NULL;
 
   run = conduit_runner_run_finish (CONDUIT_RUNNER (object), result, &error);
   if (run == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_warning ("A scheduled run could not start: %s", error->message);
+  entry_run_ended (entry);
 }
 
 static void
@@ -341,10 +360,21 @@ delete_run_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+static void
+forgotten_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  entry_run_ended (user_data);
+}
+
 /* A poll that found nothing new and went well is no event: it leaves no run behind, as a
  * polling trigger's run recorded with conduit_run_set_poll() would not be, so the history
- * shows what the polls brought in rather than one run every poll_seconds. */
-static void
+ * shows what the polls brought in rather than one run every poll_seconds. The poll counts as
+ * active until its run is deleted: `serve` must not close the history and exit before.
+ *
+ * Returns: whether the run is being deleted; then forgotten_cb() ends the entry's run */
+static gboolean
 forget_empty_poll (ConduitScheduler *self,
                    Entry            *entry,
                    ConduitRun       *run)
@@ -357,12 +387,13 @@ forget_empty_poll (ConduitScheduler *self,
       conduit_run_get_status (run) != CONDUIT_RUN_STATUS_SUCCEEDED ||
       !conduit_run_get_node_counts (run, entry->trigger_id, NULL, &found, NULL, NULL) ||
       found > 0)
-    return;
+    return FALSE;
 
-  task = g_task_new (history, NULL, NULL, NULL);
+  task = g_task_new (history, NULL, forgotten_cb, entry);
   g_task_set_task_data (task, g_memdup2 (&(gint64) { conduit_run_get_id (run) }, sizeof (gint64)),
                         g_free);
   g_task_run_in_thread (task, delete_run_thread);
+  return TRUE;
 }
 
 static void
@@ -373,12 +404,13 @@ poll_done_cb (GObject      *object,
   Entry *entry = user_data;
   ConduitRun *run = CONDUIT_RUN (object);
   g_autoptr(GError) error = NULL;
+  gboolean forgetting = FALSE;
 
   if (!conduit_run_execute_finish (run, result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_warning ("A poll of “%s” could not start: %s", entry->trigger_id, error->message);
   else if (error == NULL && entry->scheduler != NULL)
-    forget_empty_poll (entry->scheduler, entry, run);
+    forgetting = forget_empty_poll (entry->scheduler, entry, run);
   g_object_unref (run);
 
   entry->running = FALSE;
@@ -386,7 +418,8 @@ poll_done_cb (GObject      *object,
   if (entry->scheduler != NULL && !g_cancellable_is_cancelled (entry->scheduler->cancellable) &&
       entry_compute_next (entry, NULL))
     schedule_entry (entry);
-  g_rc_box_release_full (entry, (GDestroyNotify)entry_clear);
+  if (!forgetting)
+    entry_run_ended (entry);
 }
 
 static void
@@ -423,16 +456,23 @@ sleep_done_cb (GObject      *object,
             schedule_entry (entry);
           return;
         }
+      /* not self->cancellable: stopping the scheduler lets a poll under way end (and be
+       * forgotten if it found nothing) instead of cutting it into a cancelled run */
       entry->running = TRUE;
-      conduit_run_execute_async (run, self->cancellable, poll_done_cb, g_rc_box_acquire (entry));
+      self->n_active++;
+      conduit_run_execute_async (run, self->runs_cancellable, poll_done_cb,
+                                 g_rc_box_acquire (entry));
       return;
     }
 
   if (self->queue != NULL)
     publish_tick (self, entry, entry->next_us);
   else
-    conduit_runner_run_async (self->runner, entry->flow, entry->trigger_id, NULL,
-                              self->cancellable, run_done_cb, NULL);
+    {
+      self->n_active++;
+      conduit_runner_run_async (self->runner, entry->flow, entry->trigger_id, NULL,
+                                self->runs_cancellable, run_done_cb, g_rc_box_acquire (entry));
+    }
 
   if (entry_compute_next (entry, &error))
     schedule_entry (entry);
@@ -723,7 +763,8 @@ conduit_scheduler_set_queue (ConduitScheduler *self,
  * conduit_scheduler_stop:
  * @self: a scheduler
  *
- * Stops firing; runs already started go on.
+ * Stops firing; runs already started go on (see conduit_scheduler_get_n_active() and
+ * conduit_scheduler_interrupt_runs()).
  */
 void
 conduit_scheduler_stop (ConduitScheduler *self)
@@ -731,4 +772,36 @@ conduit_scheduler_stop (ConduitScheduler *self)
   g_return_if_fail (CONDUIT_IS_SCHEDULER (self));
 
   g_cancellable_cancel (self->cancellable);
+}
+
+/**
+ * conduit_scheduler_interrupt_runs:
+ * @self: a scheduler
+ *
+ * Cancels the runs it started that are still going: they end as cancelled, and are recorded
+ * so. For a drain that ran out of time.
+ */
+void
+conduit_scheduler_interrupt_runs (ConduitScheduler *self)
+{
+  g_return_if_fail (CONDUIT_IS_SCHEDULER (self));
+
+  g_cancellable_cancel (self->runs_cancellable);
+}
+
+/**
+ * conduit_scheduler_get_n_active:
+ * @self: a scheduler
+ *
+ * The runs it started that have not ended, counting a poll that found nothing until its run
+ * is deleted from the history: what a drain waits for before the history closes.
+ *
+ * Returns: how many of its runs are still going
+ */
+guint
+conduit_scheduler_get_n_active (ConduitScheduler *self)
+{
+  g_return_val_if_fail (CONDUIT_IS_SCHEDULER (self), 0);
+
+  return self->n_active;
 }

@@ -57,5 +57,7 @@ guint             conduit_scheduler_add_poll_triggers (ConduitScheduler *self,
 void              conduit_scheduler_set_queue    (ConduitScheduler  *self,
                                                   ConduitQueue      *queue);
 void              conduit_scheduler_stop         (ConduitScheduler  *self);
+void              conduit_scheduler_interrupt_runs (ConduitScheduler *self);
+guint             conduit_scheduler_get_n_active (ConduitScheduler  *self);
 
 G_END_DECLS

@@ -221,8 +221,14 @@ test_failed_background_run (void)
     g_main_context_iteration (NULL, TRUE);
 
   app = conduit_application_new ();
+  /* Other test processes share run-headless's session bus, and test-window registers the same
+   * application id: owning the name would make whichever registers second a remote instance,
+   * which can neither send notifications nor open windows. */
+  g_application_set_flags (G_APPLICATION (app), g_application_get_flags (G_APPLICATION (app)) |
+                                                G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
+  g_assert_false (g_application_get_is_remote (G_APPLICATION (app)));
 
   /* The application's own runner, which it watches (its history is in run-headless's
    * throwaway data folder). */
