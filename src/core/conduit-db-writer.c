@@ -283,9 +283,40 @@ set_outcome (ConduitDbRowOutcome *outcome,
   outcome->message = g_strdup (message);
 }
 
+/* room for an integer's text in a row's slot of the batch's number buffer: 20 digits or a
+ * sign and 19, and the NUL */
+#define NUMBER_SIZE 24
+
+/* @number's decimal text at @out (NUMBER_SIZE bytes), as "%" G_GINT64_FORMAT writes it: a
+ * batch of integer keys is otherwise one formatted, allocated string per row. Returns the
+ * length. */
+static gsize
+format_int64 (char   *out,
+              gint64  number)
+{
+  char digits[20];
+  guint64 magnitude = number < 0 ? -(guint64)number : (guint64)number;
+  gsize n = 0;
+  gsize length = 0;
+
+  do
+    {
+      digits[n++] = (char)('0' + magnitude % 10);
+      magnitude /= 10;
+    }
+  while (magnitude > 0);
+  if (number < 0)
+    out[length++] = '-';
+  while (n > 0)
+    out[length++] = digits[--n];
+  out[length] = '\0';
+  return length;
+}
+
 /* Checks an item against the columns and turns it into parameters; a row that breaks a
  * column rule is refused here, before anything is sent. @signature, @used and @values are the
- * row's slots in the batch's buffers (one entry per column each). */
+ * row's slots in the batch's buffers (one entry per column each), @numbers its room for
+ * integers' texts (NUMBER_SIZE bytes per column). */
 static gboolean
 prepare_row (ConduitDbWriter     *self,
              JsonNode            *item,
@@ -293,6 +324,7 @@ prepare_row (ConduitDbWriter     *self,
              char                *signature,
              guint               *used,
              ConduitDbValue      *values,
+             char                *numbers,
              JsonNode           **members,
              Row                 *row,
              ConduitDbRowOutcome *outcome)
@@ -399,6 +431,16 @@ prepare_row (ConduitDbWriter     *self,
           memset (&values[i], 0, sizeof values[i]);
           values[i].data = (char *)(text != NULL ? text : "");
           values[i].length = strlen (values[i].data);
+          values[i].is_borrowed = TRUE;
+        }
+      else if (JSON_NODE_HOLDS_VALUE (member) &&
+               json_node_get_value_type (member) == G_TYPE_INT64)
+        {
+          /* an integer, whatever the column: the text conduit_db_value_from_json() makes,
+           * written into the batch's buffer */
+          memset (&values[i], 0, sizeof values[i]);
+          values[i].data = &numbers[(gsize)i * NUMBER_SIZE];
+          values[i].length = format_int64 (values[i].data, json_node_get_int (member));
           values[i].is_borrowed = TRUE;
         }
       else if (!conduit_db_value_from_json (member, g_ptr_array_index (self->columns, c),
@@ -763,6 +805,7 @@ conduit_db_writer_write (ConduitDbWriter *self,
   g_autofree char *signatures = NULL;
   g_autofree guint *used = NULL;
   g_autofree ConduitDbValue *values = NULL;
+  g_autofree char *numbers = NULL;
   g_autofree JsonNode **members = NULL;
   g_autofree char *lost_message = NULL;
 
@@ -774,6 +817,7 @@ conduit_db_writer_write (ConduitDbWriter *self,
   signatures = g_new (char, (gsize)slots * n_columns);
   used = g_new (guint, (gsize)slots * n_columns);
   values = g_new0 (ConduitDbValue, (gsize)slots * n_columns);
+  numbers = g_new (char, (gsize)slots * n_columns * NUMBER_SIZE);
   members = g_new (JsonNode *, n_columns);
 
   for (guint start = 0; start < items->len; start += self->batch_size)
@@ -793,7 +837,9 @@ conduit_db_writer_write (ConduitDbWriter *self,
           else if (prepare_row (self, g_ptr_array_index (items, i), i,
                                 &signatures[(gsize)n_rows * n_columns],
                                 &used[(gsize)n_rows * n_columns],
-                                &values[(gsize)n_rows * n_columns], members, &rows[n_rows],
+                                &values[(gsize)n_rows * n_columns],
+                                &numbers[(gsize)n_rows * n_columns * NUMBER_SIZE], members,
+                                &rows[n_rows],
                                 &outcomes[i]))
             n_rows++;
           else
