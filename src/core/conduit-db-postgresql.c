@@ -526,6 +526,19 @@ static const char copy_escape[256] = {
   ['\\'] = '\\', ['\t'] = 't', ['\n'] = 'n', ['\r'] = 'r',
 };
 
+#define BYTES_OF(c) (G_GUINT64_CONSTANT (0x0101010101010101) * (c))
+
+/* Whether one of the eight bytes of @word is a backslash or below 0x0e (a tab, a newline and
+ * a carriage return are): the classic "has a zero byte" and "has a byte below n" tests. */
+static inline gboolean
+word_may_need_escape (guint64 word)
+{
+  guint64 backslashes = word ^ BYTES_OF ('\\');
+
+  return ((((backslashes - BYTES_OF (1)) & ~backslashes) | ((word - BYTES_OF (0x0e)) & ~word)) &
+          BYTES_OF (0x80)) != 0;
+}
+
 /* The rows go to the server in messages of about this size: the server parses and inserts a
  * message's rows while the next one is encoded, so smaller messages leave less of the batch to
  * the server after the last row is sent (the batch's COMMIT waits for that). */
@@ -563,18 +576,35 @@ write_copy_value (char                 *out,
 
   if (length == 0)
     return out;
-  /* the bytes between two that need escaping go in one piece (most values have none) */
-  for (gsize i = 0; i < length; i++)
+  /* the bytes between two that need escaping go in one piece (most values have none); eight
+   * bytes at a time are passed over when none of them may need it */
+  for (gsize i = 0; i < length;)
     {
-      char escaped = copy_escape[data[i]];
+      gsize stop;
 
-      if (G_LIKELY (escaped == 0))
-        continue;
-      memcpy (out, data + run, i - run);
-      out += i - run;
-      *out++ = '\\';
-      *out++ = escaped;
-      run = i + 1;
+      if (i + 8 <= length)
+        {
+          guint64 word;
+
+          memcpy (&word, data + i, 8);
+          if (!word_may_need_escape (word))
+            {
+              i += 8;
+              continue;
+            }
+        }
+      for (stop = MIN (i + 8, length); i < stop; i++)
+        {
+          char escaped = copy_escape[data[i]];
+
+          if (G_LIKELY (escaped == 0))
+            continue;
+          memcpy (out, data + run, i - run);
+          out += i - run;
+          *out++ = '\\';
+          *out++ = escaped;
+          run = i + 1;
+        }
     }
   memcpy (out, data + run, length - run);
   return out + (length - run);
