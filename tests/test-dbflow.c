@@ -19,6 +19,31 @@
  * messages of a fixed size (rows that cross a message's end, values longer than a message,
  * every escape at a value's edges, bytes, NULL). */
 
+/* how many batches Write Rows found refused and sent again by halves (its debug message) */
+static guint n_refused_batches;
+
+static GLogWriterOutput
+log_writer (GLogLevelFlags   level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  const char *domain = NULL;
+  const char *message = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (g_str_equal (fields[i].key, "GLIB_DOMAIN"))
+        domain = fields[i].value;
+      else if (g_str_equal (fields[i].key, "MESSAGE"))
+        message = fields[i].value;
+    }
+  if (g_strcmp0 (domain, "conduit-db-writer") == 0 && message != NULL &&
+      g_str_has_prefix (message, "batch refused"))
+    g_atomic_int_inc (&n_refused_batches);
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
 static const gint64 integers[] = {
   0, 1, -1, 9, 10, -10, 99, 100, 12345, -98765, 1000000007, G_GINT64_CONSTANT (1234567890123),
   G_MAXINT64, G_MININT64, G_MININT64 + 1, G_MAXINT64 - 1, G_MAXINT32, (gint64)G_MININT32 - 1,
@@ -157,6 +182,105 @@ test_copy_texts (void)
   conduit_db_connection_close (connection);
 }
 
+/* A batch whose rows change columns after the COPY took more than a few of its hand-outs: the
+ * COPY ends at the first row that sets other columns, the rest goes in the same transaction;
+ * the first item is refused before anything is sent, and with @data one row after the change
+ * is refused by PostgreSQL (the batch is then written by halves). */
+static void
+test_copy_mixed_columns (gconstpointer data)
+{
+  gboolean with_refusal = GPOINTER_TO_INT (data);
+  DbTestServer *postgresql = db_test_require (CONDUIT_DB_KIND_POSTGRESQL);
+  g_autoptr(ConduitDbParams) params = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autoptr(ConduitDbWriter) writer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected_md5 = NULL;
+  g_autofree char *query = NULL;
+  const guint n_items = 400;
+  const guint change = 300;
+  const guint refused = 350;
+  ConduitDbConnection *connection;
+  ConduitDbRowOutcome *outcomes;
+
+  if (postgresql == NULL)
+    return;
+
+  db_test_server_exec (postgresql, "DROP TABLE IF EXISTS flow_mixed");
+  db_test_server_exec (postgresql, "CREATE TABLE flow_mixed (k int PRIMARY KEY, a text NOT NULL, "
+                                   "b text DEFAULT 'dflt', q int CHECK (q > 0))");
+  db_test_server_exec (postgresql, "GRANT ALL ON flow_mixed TO app");
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      JsonObject *object = json_object_new ();
+      g_autofree char *a = g_strdup_printf ("a\t%u\\", i);
+      gint64 q = with_refusal && i == refused ? -1 : (gint64)i + 1;
+
+      /* the first item has no key, which may not be empty: refused by Write Rows */
+      if (i > 0)
+        json_object_set_int_member (object, "k", i);
+      json_object_set_string_member (object, "a", a);
+      if (i < change)
+        json_object_set_string_member (object, "b", i % 2 ? "odd" : "even");
+      json_object_set_int_member (object, "q", q);
+      g_ptr_array_add (items, json_node_init_object (json_node_alloc (), object));
+      json_object_unref (object);
+
+      if (i > 0 && q > 0)
+        g_string_append_printf (expected, "%s%u|%s|%s|%" G_GINT64_FORMAT,
+                                expected->len > 0 ? "\n" : "", i, a,
+                                i < change ? (i % 2 ? "odd" : "even") : "dflt", q);
+    }
+
+  params = db_test_server_params (postgresql, NULL, NULL);
+  connection = conduit_db_connection_open (params, &error);
+  g_assert_no_error (error);
+  writer = conduit_db_writer_new (connection, "flow_mixed", CONDUIT_DB_WRITE_INSERT, NULL, &error);
+  g_assert_no_error (error);
+
+  n_refused_batches = 0;
+  outcomes = conduit_db_writer_write (writer, items, NULL);
+  /* the change of columns ends the COPY; it does not make the batch go again by halves */
+  g_assert_cmpuint (n_refused_batches, ==, with_refusal ? 1 : 0);
+  for (guint i = 0; i < n_items; i++)
+    {
+      if (i == 0)
+        {
+          g_assert_false (outcomes[i].written);
+          g_assert_false (outcomes[i].sent);
+          g_assert_cmpstr (outcomes[i].kind, ==, "refused");
+        }
+      else if (with_refusal && i == refused)
+        {
+          g_assert_false (outcomes[i].written);
+          g_assert_true (outcomes[i].sent);
+          g_assert_cmpstr (outcomes[i].kind, ==, "refused");
+          g_assert_nonnull (strstr (outcomes[i].message, "check constraint"));
+        }
+      else if (!outcomes[i].written || !outcomes[i].sent)
+        g_error ("row %u not written: %s", i, outcomes[i].message);
+    }
+  conduit_db_row_outcomes_free (outcomes, n_items);
+
+  g_assert_cmpint (db_test_server_count (postgresql, "SELECT count(*) FROM flow_mixed"), ==,
+                   n_items - (with_refusal ? 2 : 1));
+  /* one transaction (the halves' savepoints give their rows ids of their own) */
+  if (!with_refusal)
+    g_assert_cmpint (db_test_server_count (postgresql,
+                                           "SELECT count(DISTINCT xmin::text) FROM flow_mixed"),
+                     ==, 1);
+  expected_md5 = g_compute_checksum_for_string (G_CHECKSUM_MD5, expected->str, expected->len);
+  query = g_strdup_printf ("SELECT count(*) FROM (SELECT md5(string_agg(k::text || '|' || a || "
+                           "'|' || b || '|' || q::text, E'\\n' ORDER BY k)) AS sum "
+                           "FROM flow_mixed) AS s WHERE sum = '%s'", expected_md5);
+  g_assert_cmpint (db_test_server_count (postgresql, query), ==, 1);
+
+  g_clear_pointer (&writer, conduit_db_writer_free);
+  conduit_db_connection_close (connection);
+}
+
 static gboolean
 collect_row_cb (JsonNode  *row,
                 gpointer   user_data,
@@ -235,8 +359,13 @@ main (int    argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  g_log_set_writer_func (log_writer, NULL, NULL);
 
   g_test_add_func ("/conduit/dbflow/copy-texts", test_copy_texts);
+  g_test_add_data_func ("/conduit/dbflow/copy-mixed-columns", GINT_TO_POINTER (FALSE),
+                        test_copy_mixed_columns);
+  g_test_add_data_func ("/conduit/dbflow/copy-mixed-columns-refused", GINT_TO_POINTER (TRUE),
+                        test_copy_mixed_columns);
   g_test_add_func ("/conduit/dbflow/parameter-integers", test_parameter_integers);
 
   status = g_test_run ();

@@ -621,10 +621,10 @@ static gboolean
 pg_copy_in (ConduitDbConnection   *connection,
             const char            *quoted_table,
             const char            *quoted_columns,
-            const ConduitDbValue  *values,
             guint                  n_columns,
-            guint                  n_rows,
             gboolean               begin,
+            ConduitDbCopyFunc      next_rows,
+            gpointer               user_data,
             GError               **error)
 {
   PgConnection *self = (PgConnection *)connection;
@@ -636,6 +636,8 @@ pg_copy_in (ConduitDbConnection   *connection,
   gsize size = 2 * COPY_MESSAGE_SIZE;
   g_autofree char *buffer = g_malloc (size);
   gsize used = 0;
+  const ConduitDbValue *values;
+  guint n_rows;
   PGresult *result;
   gboolean sent = TRUE;
   gboolean ok;
@@ -649,34 +651,42 @@ pg_copy_in (ConduitDbConnection   *connection,
     }
   PQclear (result);
 
-  for (guint r = 0; r < n_rows && sent; r++)
+  /* the rows as they are handed out: the server takes in a message while the next rows are
+   * made and written */
+  while (sent && (n_rows = next_rows (user_data, &values)) > 0)
     {
-      const ConduitDbValue *row = &values[(gsize)r * n_columns];
-      gsize room = n_columns;  /* the tabs and the newline */
-
-      for (guint c = 0; c < n_columns; c++)
-        room += copy_value_room (&row[c]);
-      if (used + room > size)
+      for (guint r = 0; r < n_rows && sent; r++)
         {
-          /* a row longer than the buffer's free part (a large text): the buffer grows */
-          size = used + room;
-          buffer = g_realloc (buffer, size);
-        }
+          const ConduitDbValue *row = &values[(gsize)r * n_columns];
+          gsize room = n_columns;  /* the tabs and the newline */
 
-      for (guint c = 0; c < n_columns; c++)
-        {
-          char *end = write_copy_value (buffer + used, &row[c]);
+          for (guint c = 0; c < n_columns; c++)
+            room += copy_value_room (&row[c]);
+          if (used + room > size)
+            {
+              /* a row longer than the buffer's free part (a large text): the buffer grows */
+              size = used + room;
+              buffer = g_realloc (buffer, size);
+            }
 
-          used = end - buffer;
-          buffer[used++] = c + 1 < n_columns ? '\t' : '\n';
-        }
+          for (guint c = 0; c < n_columns; c++)
+            {
+              char *end = write_copy_value (buffer + used, &row[c]);
 
-      if (used >= COPY_MESSAGE_SIZE || r + 1 == n_rows)
-        {
-          sent = PQputCopyData (self->conn, buffer, (int)used) == 1;
-          used = 0;
+              used = end - buffer;
+              buffer[used++] = c + 1 < n_columns ? '\t' : '\n';
+            }
+
+          if (used >= COPY_MESSAGE_SIZE)
+            {
+              sent = PQputCopyData (self->conn, buffer, (int)used) == 1;
+              used = 0;
+            }
         }
     }
+
+  if (sent && used > 0)
+    sent = PQputCopyData (self->conn, buffer, (int)used) == 1;
 
   /* an error message to PQputCopyEnd makes the server fail the COPY: nothing half-loaded */
   PQputCopyEnd (self->conn, sent ? NULL : "client could not send the rows");
