@@ -605,8 +605,7 @@ is_lost (const GError *error)
          g_error_matches (error, CONDUIT_DB_ERROR, CONDUIT_DB_ERROR_UNREACHABLE);
 }
 
-/* PostgreSQL's COPY: a batch of plain inserts in one stream, several times faster than
- * multi-row INSERTs. All or nothing, like the statement it replaces. */
+/* The quoted columns @row sets, for a COPY of rows like it. */
 static char *
 copy_columns (ConduitDbWriter *self,
               const Row       *row)
@@ -619,6 +618,8 @@ copy_columns (ConduitDbWriter *self,
   return g_string_free (columns, FALSE);
 }
 
+/* PostgreSQL's COPY: a batch of plain inserts in one stream, several times faster than
+ * multi-row INSERTs. All or nothing, like the statement it replaces. */
 static gboolean
 copy_rows (ConduitDbWriter  *self,
            Row              *rows,
