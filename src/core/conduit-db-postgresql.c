@@ -519,73 +519,112 @@ pg_run (ConduitDbConnection   *connection,
   return TRUE;
 }
 
-/* One value in COPY's text format: \N for NULL, and the four characters that would end a
- * field or a row escaped. Bytes go as bytea's hex text. */
-static void
-append_copy_value (GString              *buffer,
-                   const ConduitDbValue *value)
+/* COPY's text format: what each byte of a text value becomes. 0: itself; otherwise the letter
+ * after the backslash (a backslash, a tab, a newline and a carriage return would end a field or
+ * a row). */
+static const char copy_escape[256] = {
+  ['\\'] = '\\', ['\t'] = 't', ['\n'] = 'n', ['\r'] = 'r',
+};
+
+#define BYTES_OF(c) (G_GUINT64_CONSTANT (0x0101010101010101) * (c))
+
+/* Whether one of the eight bytes of @word is a backslash or below 0x0e (a tab, a newline and
+ * a carriage return are): the classic "has a zero byte" and "has a byte below n" tests. */
+static inline gboolean
+word_may_need_escape (guint64 word)
+{
+  guint64 backslashes = word ^ BYTES_OF ('\\');
+
+  return ((((backslashes - BYTES_OF (1)) & ~backslashes) | ((word - BYTES_OF (0x0e)) & ~word)) &
+          BYTES_OF (0x80)) != 0;
+}
+
+/* The rows go to the server in messages of about this size: the server parses and inserts a
+ * message's rows while the next one is encoded, so smaller messages leave less of the batch to
+ * the server after the last row is sent (the batch's COMMIT waits for that). */
+#define COPY_MESSAGE_SIZE (16 * 1024)
+
+/* Writes one value in COPY's text format at @out, which has room for
+ * copy_value_room (@value) bytes; returns the end of what was written. \N is NULL, bytes go as
+ * bytea's hex text. */
+static char *
+write_copy_value (char                 *out,
+                  const ConduitDbValue *value)
 {
   static const char hex[] = "0123456789abcdef";
+  const guchar *data = (const guchar *)value->data;
+  gsize length = value->length;
+  gsize run = 0;
 
   if (value->is_null)
     {
-      g_string_append (buffer, "\\N");
-      return;
+      memcpy (out, "\\N", 2);
+      return out + 2;
     }
 
   if (value->is_binary)
     {
-      g_string_append (buffer, "\\\\x");
-      for (gsize i = 0; i < value->length; i++)
+      memcpy (out, "\\\\x", 3);
+      out += 3;
+      for (gsize i = 0; i < length; i++)
         {
-          guchar byte = value->data[i];
-
-          g_string_append_c (buffer, hex[byte >> 4]);
-          g_string_append_c (buffer, hex[byte & 0xf]);
+          *out++ = hex[data[i] >> 4];
+          *out++ = hex[data[i] & 0xf];
         }
-      return;
+      return out;
     }
 
-  /* the characters between two that need escaping go in one piece (most values have none) */
-  for (gsize i = 0, run = 0; i <= value->length; i++)
+  if (length == 0)
+    return out;
+  /* the bytes between two that need escaping go in one piece (most values have none); eight
+   * bytes at a time are passed over when none of them may need it */
+  for (gsize i = 0; i < length;)
     {
-      const char *escaped;
+      gsize stop;
 
-      if (i == value->length)
-        escaped = NULL;
-      else
-        switch (value->data[i])
-          {
-          case '\\':
-            escaped = "\\\\";
-            break;
-          case '\t':
-            escaped = "\\t";
-            break;
-          case '\n':
-            escaped = "\\n";
-            break;
-          case '\r':
-            escaped = "\\r";
-            break;
-          default:
+      if (i + 8 <= length)
+        {
+          guint64 word;
+
+          memcpy (&word, data + i, 8);
+          if (!word_may_need_escape (word))
+            {
+              i += 8;
+              continue;
+            }
+        }
+      for (stop = MIN (i + 8, length); i < stop; i++)
+        {
+          char escaped = copy_escape[data[i]];
+
+          if (G_LIKELY (escaped == 0))
             continue;
-          }
-      g_string_append_len (buffer, value->data + run, i - run);
-      if (escaped != NULL)
-        g_string_append_len (buffer, escaped, 2);
-      run = i + 1;
+          memcpy (out, data + run, i - run);
+          out += i - run;
+          *out++ = '\\';
+          *out++ = escaped;
+          run = i + 1;
+        }
     }
+  memcpy (out, data + run, length - run);
+  return out + (length - run);
+}
+
+/* The most bytes write_copy_value() may write for @value. */
+static gsize
+copy_value_room (const ConduitDbValue *value)
+{
+  return value->is_null ? 2 : 3 + 2 * value->length;
 }
 
 static gboolean
 pg_copy_in (ConduitDbConnection   *connection,
             const char            *quoted_table,
             const char            *quoted_columns,
-            const ConduitDbValue  *values,
             guint                  n_columns,
-            guint                  n_rows,
             gboolean               begin,
+            ConduitDbCopyFunc      next_rows,
+            gpointer               user_data,
             GError               **error)
 {
   PgConnection *self = (PgConnection *)connection;
@@ -594,7 +633,11 @@ pg_copy_in (ConduitDbConnection   *connection,
    * rows leaves them rolled back, not committed behind its back. */
   g_autofree char *sql = g_strdup_printf ("%sCOPY %s (%s) FROM STDIN", begin ? "BEGIN; " : "",
                                           quoted_table, quoted_columns);
-  g_autoptr(GString) buffer = g_string_sized_new (128 * 1024);
+  gsize size = 2 * COPY_MESSAGE_SIZE;
+  g_autofree char *buffer = g_malloc (size);
+  gsize used = 0;
+  const ConduitDbValue *values;
+  guint n_rows;
   PGresult *result;
   gboolean sent = TRUE;
   gboolean ok;
@@ -608,22 +651,42 @@ pg_copy_in (ConduitDbConnection   *connection,
     }
   PQclear (result);
 
-  for (guint r = 0; r < n_rows && sent; r++)
+  /* the rows as they are handed out: the server takes in a message while the next rows are
+   * made and written */
+  while (sent && (n_rows = next_rows (user_data, &values)) > 0)
     {
-      for (guint c = 0; c < n_columns; c++)
+      for (guint r = 0; r < n_rows && sent; r++)
         {
-          if (c > 0)
-            g_string_append_c (buffer, '\t');
-          append_copy_value (buffer, &values[(gsize)r * n_columns + c]);
-        }
-      g_string_append_c (buffer, '\n');
+          const ConduitDbValue *row = &values[(gsize)r * n_columns];
+          gsize room = n_columns;  /* the tabs and the newline */
 
-      if (buffer->len >= 64 * 1024 || r + 1 == n_rows)
-        {
-          sent = PQputCopyData (self->conn, buffer->str, buffer->len) == 1;
-          g_string_truncate (buffer, 0);
+          for (guint c = 0; c < n_columns; c++)
+            room += copy_value_room (&row[c]);
+          if (used + room > size)
+            {
+              /* a row longer than the buffer's free part (a large text): the buffer grows */
+              size = used + room;
+              buffer = g_realloc (buffer, size);
+            }
+
+          for (guint c = 0; c < n_columns; c++)
+            {
+              char *end = write_copy_value (buffer + used, &row[c]);
+
+              used = end - buffer;
+              buffer[used++] = c + 1 < n_columns ? '\t' : '\n';
+            }
+
+          if (used >= COPY_MESSAGE_SIZE)
+            {
+              sent = PQputCopyData (self->conn, buffer, (int)used) == 1;
+              used = 0;
+            }
         }
     }
+
+  if (sent && used > 0)
+    sent = PQputCopyData (self->conn, buffer, (int)used) == 1;
 
   /* an error message to PQputCopyEnd makes the server fail the COPY: nothing half-loaded */
   PQputCopyEnd (self->conn, sent ? NULL : "client could not send the rows");

@@ -46,14 +46,14 @@ struct _ConduitDbDriver
                                          gpointer              user_data,
                                          gint64               *n_changed,
                                          GError              **error);
-  /* (nullable) bulk insert of rows (all values of a row, row after row) */
+  /* (nullable) bulk insert of the rows @next_rows hands out until it has no more */
   gboolean             (*copy_in)       (ConduitDbConnection  *self,
                                          const char           *quoted_table,
                                          const char           *quoted_columns,
-                                         const ConduitDbValue *values,
                                          guint                 n_columns,
-                                         guint                 n_rows,
                                          gboolean              begin,
+                                         ConduitDbCopyFunc     next_rows,
+                                         gpointer              user_data,
                                          GError              **error);
   char                *(*quote_identifier) (ConduitDbConnection *self,
                                             const char          *name);

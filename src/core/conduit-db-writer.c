@@ -283,9 +283,40 @@ set_outcome (ConduitDbRowOutcome *outcome,
   outcome->message = g_strdup (message);
 }
 
+/* room for an integer's text in a row's slot of the batch's number buffer: 20 digits or a
+ * sign and 19, and the NUL */
+#define NUMBER_SIZE 24
+
+/* @number's decimal text at @out (NUMBER_SIZE bytes), as "%" G_GINT64_FORMAT writes it: a
+ * batch of integer keys is otherwise one formatted, allocated string per row. Returns the
+ * length. */
+static gsize
+format_int64 (char   *out,
+              gint64  number)
+{
+  char digits[20];
+  guint64 magnitude = number < 0 ? -(guint64)number : (guint64)number;
+  gsize n = 0;
+  gsize length = 0;
+
+  do
+    {
+      digits[n++] = (char)('0' + magnitude % 10);
+      magnitude /= 10;
+    }
+  while (magnitude > 0);
+  if (number < 0)
+    out[length++] = '-';
+  while (n > 0)
+    out[length++] = digits[--n];
+  out[length] = '\0';
+  return length;
+}
+
 /* Checks an item against the columns and turns it into parameters; a row that breaks a
  * column rule is refused here, before anything is sent. @signature, @used and @values are the
- * row's slots in the batch's buffers (one entry per column each). */
+ * row's slots in the batch's buffers (one entry per column each), @numbers its room for
+ * integers' texts (NUMBER_SIZE bytes per column). */
 static gboolean
 prepare_row (ConduitDbWriter     *self,
              JsonNode            *item,
@@ -293,6 +324,7 @@ prepare_row (ConduitDbWriter     *self,
              char                *signature,
              guint               *used,
              ConduitDbValue      *values,
+             char                *numbers,
              JsonNode           **members,
              Row                 *row,
              ConduitDbRowOutcome *outcome)
@@ -399,6 +431,16 @@ prepare_row (ConduitDbWriter     *self,
           memset (&values[i], 0, sizeof values[i]);
           values[i].data = (char *)(text != NULL ? text : "");
           values[i].length = strlen (values[i].data);
+          values[i].is_borrowed = TRUE;
+        }
+      else if (JSON_NODE_HOLDS_VALUE (member) &&
+               json_node_get_value_type (member) == G_TYPE_INT64)
+        {
+          /* an integer, whatever the column: the text conduit_db_value_from_json() makes,
+           * written into the batch's buffer */
+          memset (&values[i], 0, sizeof values[i]);
+          values[i].data = &numbers[(gsize)i * NUMBER_SIZE];
+          values[i].length = format_int64 (values[i].data, json_node_get_int (member));
           values[i].is_borrowed = TRUE;
         }
       else if (!conduit_db_value_from_json (member, g_ptr_array_index (self->columns, c),
@@ -563,6 +605,19 @@ is_lost (const GError *error)
          g_error_matches (error, CONDUIT_DB_ERROR, CONDUIT_DB_ERROR_UNREACHABLE);
 }
 
+/* The quoted columns @row sets, for a COPY of rows like it. */
+static char *
+copy_columns (ConduitDbWriter *self,
+              const Row       *row)
+{
+  GString *columns = g_string_new (NULL);
+
+  for (guint i = 0; i < row->n_used; i++)
+    g_string_append_printf (columns, "%s%s", i ? ", " : "",
+                            (char *)g_ptr_array_index (self->quoted, row->used[i]));
+  return g_string_free (columns, FALSE);
+}
+
 /* PostgreSQL's COPY: a batch of plain inserts in one stream, several times faster than
  * multi-row INSERTs. All or nothing, like the statement it replaces. */
 static gboolean
@@ -573,33 +628,14 @@ copy_rows (ConduitDbWriter  *self,
            GError          **error)
 {
   guint width = rows[0].n_used;
-  g_autoptr(GString) columns = g_string_new (NULL);
+  g_autofree char *columns = copy_columns (self, &rows[0]);
   g_autofree ConduitDbValue *values = g_new (ConduitDbValue, (gsize)width * n);
 
-  for (guint i = 0; i < width; i++)
-    g_string_append_printf (columns, "%s%s", i ? ", " : "",
-                            (char *)g_ptr_array_index (self->quoted,
-                                                       rows[0].used[i]));
   for (guint r = 0; r < n; r++)
     memcpy (&values[(gsize)r * width], rows[r].values, width * sizeof (ConduitDbValue));
 
-  return conduit_db_connection_copy_in (self->connection, self->quoted_table, columns->str, values,
+  return conduit_db_connection_copy_in (self->connection, self->quoted_table, columns, values,
                                         width, n, begin, error);
-}
-
-/* Whether the batch goes as one COPY (inserts of rows that all set the same columns), which
- * can then begin its transaction itself. */
-static gboolean
-copies_whole (ConduitDbWriter *self,
-              Row             *rows,
-              guint            n_rows)
-{
-  if (self->mode != CONDUIT_DB_WRITE_INSERT || !conduit_db_connection_can_copy (self->connection))
-    return FALSE;
-  for (guint r = 1; r < n_rows; r++)
-    if (!same_signature (self, &rows[r], &rows[0]))
-      return FALSE;
-  return TRUE;
 }
 
 /* The fast path: the batch as few statements as the signatures allow. */
@@ -738,6 +774,94 @@ write_split (ConduitDbWriter      *self,
          write_split (self, rows + half, n_rows - half, outcomes, depth + 1, error);
 }
 
+/* rows a COPY is handed at a time: made (prepare_row()) just before they are written, while
+ * the server takes in the ones before */
+#define COPY_CHUNK_ROWS 64
+
+/* One batch at work: its items and the buffers its rows live in. */
+typedef struct
+{
+  ConduitDbWriter     *self;
+  GPtrArray           *items;
+  GCancellable        *cancellable;
+  ConduitDbRowOutcome *outcomes;
+  const char          *lost_message;  /* (nullable) an earlier batch lost the connection */
+  Row                 *rows;
+  char                *signatures;
+  guint               *used;
+  ConduitDbValue      *values;
+  char                *numbers;
+  JsonNode           **members;
+  ConduitDbValue      *chunk;         /* COPY_CHUNK_ROWS rows of values, for the COPY */
+  guint                next;          /* the next item to look at */
+  guint                end;           /* past the batch's last item */
+  guint                n_rows;        /* rows made (that passed the column rules) */
+  guint                n_streamed;    /* of them, the ones handed to the batch's COPY */
+} Batch;
+
+/* Makes the batch's next row (rows[n_rows]) of the items that are left, giving the items it
+ * passes over their outcome (refused by a column rule, not sent after a lost connection or a
+ * stop). A row made is "sent": its batch goes out whole. Returns FALSE at the batch's end. */
+static gboolean
+prepare_next (Batch *batch)
+{
+  guint n_columns = batch->self->columns->len;
+
+  while (batch->next < batch->end)
+    {
+      guint i = batch->next++;
+      gsize slot = (gsize)batch->n_rows * n_columns;
+      Row *row = &batch->rows[batch->n_rows];
+
+      if (batch->lost_message != NULL)
+        set_outcome (&batch->outcomes[i], "connection-lost", batch->lost_message);
+      else if (g_cancellable_is_cancelled (batch->cancellable))
+        set_outcome (&batch->outcomes[i], "cancelled", _("The run was stopped before this row "
+                                                         "was written"));
+      else if (prepare_row (batch->self, g_ptr_array_index (batch->items, i), i,
+                            &batch->signatures[slot], &batch->used[slot], &batch->values[slot],
+                            &batch->numbers[slot * NUMBER_SIZE], batch->members, row,
+                            &batch->outcomes[i]))
+        {
+          batch->outcomes[i].sent = TRUE;
+          batch->n_rows++;
+          return TRUE;
+        }
+      else
+        row_clear (row);
+    }
+  return FALSE;
+}
+
+/* The batch's COPY asks for its next rows (ConduitDbCopyFunc): the ones made and not sent yet,
+ * and more made now, as long as they set the same columns as the first row. A row that sets
+ * others ends the COPY; it and the rest go after it in the same transaction (write_fast()). */
+static guint
+next_copy_rows (gpointer               user_data,
+                const ConduitDbValue **values)
+{
+  Batch *batch = user_data;
+  const Row *first = &batch->rows[0];
+  guint width = first->n_used;
+  guint n = 0;
+
+  while (n < COPY_CHUNK_ROWS)
+    {
+      const Row *row;
+
+      if (batch->n_streamed == batch->n_rows && !prepare_next (batch))
+        break;
+      row = &batch->rows[batch->n_streamed];
+      if (!same_signature (batch->self, row, first))
+        break;
+      memcpy (&batch->chunk[(gsize)n * width], row->values, width * sizeof (ConduitDbValue));
+      batch->n_streamed++;
+      n++;
+    }
+  *values = batch->chunk;
+  return n;
+}
+
 /**
  * conduit_db_writer_write:
  * @self: a writer
@@ -759,12 +883,16 @@ conduit_db_writer_write (ConduitDbWriter *self,
   ConduitDbRowOutcome *outcomes;
   guint n_columns = self->columns->len;
   guint slots = MAX (1, MIN (self->batch_size, items->len));
+  Batch batch = { 0 };
   g_autofree Row *rows = NULL;
   g_autofree char *signatures = NULL;
   g_autofree guint *used = NULL;
   g_autofree ConduitDbValue *values = NULL;
+  g_autofree char *numbers = NULL;
   g_autofree JsonNode **members = NULL;
+  g_autofree ConduitDbValue *chunk = NULL;
   g_autofree char *lost_message = NULL;
+  gboolean streams;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (items != NULL, NULL);
@@ -774,54 +902,73 @@ conduit_db_writer_write (ConduitDbWriter *self,
   signatures = g_new (char, (gsize)slots * n_columns);
   used = g_new (guint, (gsize)slots * n_columns);
   values = g_new0 (ConduitDbValue, (gsize)slots * n_columns);
+  numbers = g_new (char, (gsize)slots * n_columns * NUMBER_SIZE);
   members = g_new (JsonNode *, n_columns);
+  chunk = g_new (ConduitDbValue, (gsize)COPY_CHUNK_ROWS * MAX (n_columns, 1));
+
+  batch.self = self;
+  batch.items = items;
+  batch.cancellable = cancellable;
+  batch.outcomes = outcomes;
+  batch.rows = rows;
+  batch.signatures = signatures;
+  batch.used = used;
+  batch.values = values;
+  batch.numbers = numbers;
+  batch.members = members;
+  batch.chunk = chunk;
+
+  /* plain inserts into PostgreSQL: one COPY that begins the transaction and takes the rows as
+   * they are made (see next_copy_rows()) */
+  streams = self->mode == CONDUIT_DB_WRITE_INSERT &&
+            conduit_db_connection_can_copy (self->connection);
 
   for (guint start = 0; start < items->len; start += self->batch_size)
     {
-      guint end = MIN (start + self->batch_size, items->len);
-      guint n_rows = 0;
       g_autoptr(GError) error = NULL;
       gboolean ok;
 
-      for (guint i = start; i < end; i++)
+      batch.next = start;
+      batch.end = MIN (start + self->batch_size, items->len);
+      batch.n_rows = 0;
+      batch.n_streamed = 0;
+      batch.lost_message = lost_message;
+
+      if (streams && prepare_next (&batch))
         {
-          if (lost_message != NULL)
-            set_outcome (&outcomes[i], "connection-lost", lost_message);
-          else if (g_cancellable_is_cancelled (cancellable))
-            set_outcome (&outcomes[i], "cancelled", _("The run was stopped before this row was "
-                                                      "written"));
-          else if (prepare_row (self, g_ptr_array_index (items, i), i,
-                                &signatures[(gsize)n_rows * n_columns],
-                                &used[(gsize)n_rows * n_columns],
-                                &values[(gsize)n_rows * n_columns], members, &rows[n_rows],
-                                &outcomes[i]))
-            n_rows++;
-          else
-            row_clear (&rows[n_rows]);
+          g_autofree char *columns = copy_columns (self, &rows[0]);
+
+          ok = conduit_db_connection_copy_in_rows (self->connection, self->quoted_table,
+                                                   columns, rows[0].n_used, TRUE,
+                                                   next_copy_rows, &batch, &error);
+          /* the rows the COPY did not take: the ones from a row that sets other columns on
+           * (the same transaction), or all of them to tell the refused ones apart */
+          while (prepare_next (&batch))
+            ;
+          if (ok && batch.n_streamed < batch.n_rows)
+            ok = write_fast (self, rows + batch.n_streamed, batch.n_rows - batch.n_streamed,
+                             outcomes, &error);
         }
-
-      if (n_rows == 0)
-        continue;
-
-      for (guint r = 0; r < n_rows; r++)
-        outcomes[rows[r].index].sent = TRUE;
-      if (copies_whole (self, rows, n_rows))
-        /* the common bulk load: one COPY that begins the transaction */
-        ok = copy_rows (self, rows, n_rows, TRUE, &error);
       else
-        ok = conduit_db_connection_exec (self->connection, "BEGIN", &error) &&
-             write_fast (self, rows, n_rows, outcomes, &error);
+        {
+          while (prepare_next (&batch))
+            ;
+          if (batch.n_rows == 0)
+            continue;
+          ok = conduit_db_connection_exec (self->connection, "BEGIN", &error) &&
+               write_fast (self, rows, batch.n_rows, outcomes, &error);
+        }
 
       if (!ok && !is_lost (error))
         {
           /* a refusal: undo the batch, then find the refused rows by halves */
           g_debug ("batch refused, looking for the refused rows: %s", error->message);
           g_clear_error (&error);
-          for (guint r = 0; r < n_rows; r++)
+          for (guint r = 0; r < batch.n_rows; r++)
             set_outcome (&outcomes[rows[r].index], NULL, NULL);
           ok = conduit_db_connection_exec (self->connection, "ROLLBACK", &error) &&
                conduit_db_connection_exec (self->connection, "BEGIN", &error) &&
-               write_split (self, rows, n_rows, outcomes, 0, &error);
+               write_split (self, rows, batch.n_rows, outcomes, 0, &error);
         }
 
       if (ok)
@@ -829,7 +976,7 @@ conduit_db_writer_write (ConduitDbWriter *self,
 
       if (ok)
         {
-          for (guint r = 0; r < n_rows; r++)
+          for (guint r = 0; r < batch.n_rows; r++)
             if (outcomes[rows[r].index].kind == NULL)
               outcomes[rows[r].index].written = TRUE;
         }
@@ -842,17 +989,17 @@ conduit_db_writer_write (ConduitDbWriter *self,
                                             "commit, may have been written); run again with "
                                             "upsert to be sure"), error->message);
           if (is_lost (error))
-            mark_lost (outcomes, rows, n_rows, lost_message);
+            mark_lost (outcomes, rows, batch.n_rows, lost_message);
           else
             {
-              for (guint r = 0; r < n_rows; r++)
+              for (guint r = 0; r < batch.n_rows; r++)
                 set_outcome (&outcomes[rows[r].index], "refused", error->message);
               g_clear_pointer (&lost_message, g_free);
               conduit_db_connection_exec (self->connection, "ROLLBACK", NULL);
             }
         }
 
-      for (guint r = 0; r < n_rows; r++)
+      for (guint r = 0; r < batch.n_rows; r++)
         row_clear (&rows[r]);
     }
 

@@ -646,6 +646,25 @@ conduit_db_connection_can_copy (ConduitDbConnection *self)
   return self->driver->copy_in != NULL;
 }
 
+/* conduit_db_connection_copy_in()'s rows, handed out at once */
+typedef struct
+{
+  const ConduitDbValue *values;
+  guint                 n_rows;
+} ValuesSource;
+
+static guint
+values_source_next (gpointer               user_data,
+                    const ConduitDbValue **values)
+{
+  ValuesSource *source = user_data;
+  guint n_rows = source->n_rows;
+
+  *values = source->values;
+  source->n_rows = 0;
+  return n_rows;
+}
+
 /**
  * conduit_db_connection_copy_in:
  * @self: a connection whose database can copy
@@ -674,11 +693,48 @@ conduit_db_connection_copy_in (ConduitDbConnection   *self,
                                gboolean               begin,
                                GError               **error)
 {
+  ValuesSource source = { values, n_rows };
+
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (self->driver->copy_in != NULL, FALSE);
 
-  return self->driver->copy_in (self, quoted_table, quoted_columns, values, n_columns, n_rows,
-                                begin, error);
+  return self->driver->copy_in (self, quoted_table, quoted_columns, n_columns, begin,
+                                values_source_next, &source, error);
+}
+
+/**
+ * conduit_db_connection_copy_in_rows:
+ * @self: a connection whose database can copy
+ * @quoted_table: the table, quoted
+ * @quoted_columns: the columns, quoted and separated by commas
+ * @n_columns: values per row
+ * @begin: as for conduit_db_connection_copy_in()
+ * @next_rows: (scope call): hands out the rows, a few at a time, until it returns 0
+ * @user_data: data for @next_rows
+ * @error: return location for an error
+ *
+ * As conduit_db_connection_copy_in(), with the rows asked for while the load goes on: the
+ * database takes in the first rows while the next ones are made. @next_rows is not called again
+ * once sending failed.
+ *
+ * Returns: whether every row was loaded
+ */
+gboolean
+conduit_db_connection_copy_in_rows (ConduitDbConnection *self,
+                                    const char          *quoted_table,
+                                    const char          *quoted_columns,
+                                    guint                n_columns,
+                                    gboolean             begin,
+                                    ConduitDbCopyFunc    next_rows,
+                                    gpointer             user_data,
+                                    GError             **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (self->driver->copy_in != NULL, FALSE);
+  g_return_val_if_fail (next_rows != NULL, FALSE);
+
+  return self->driver->copy_in (self, quoted_table, quoted_columns, n_columns, begin, next_rows,
+                                user_data, error);
 }
 
 /**

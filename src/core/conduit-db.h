@@ -146,6 +146,20 @@ typedef gboolean (*ConduitDbRowFunc) (JsonNode  *row,
                                       gpointer   user_data,
                                       GError   **error);
 
+/**
+ * ConduitDbCopyFunc:
+ * @user_data: data given to conduit_db_connection_copy_in_rows()
+ * @values: (out) (transfer none): the next rows' values, all values of a row, row after row;
+ *   valid until the next call
+ *
+ * Hands a bulk load its next rows, a few at a time, so that they can be made while the
+ * database already takes in the ones before.
+ *
+ * Returns: how many rows @values holds; 0 when there are no more
+ */
+typedef guint (*ConduitDbCopyFunc) (gpointer               user_data,
+                                    const ConduitDbValue **values);
+
 GQuark               conduit_db_error_quark          (void);
 const char          *conduit_db_error_kind           (const GError       *error);
 
@@ -188,6 +202,14 @@ gboolean             conduit_db_connection_copy_in   (ConduitDbConnection *self,
                                                       guint               n_columns,
                                                       guint               n_rows,
                                                       gboolean            begin,
+                                                      GError            **error);
+gboolean             conduit_db_connection_copy_in_rows (ConduitDbConnection *self,
+                                                      const char         *quoted_table,
+                                                      const char         *quoted_columns,
+                                                      guint               n_columns,
+                                                      gboolean            begin,
+                                                      ConduitDbCopyFunc   next_rows,
+                                                      gpointer            user_data,
                                                       GError            **error);
 char                *conduit_db_connection_quote_identifier (ConduitDbConnection *self,
                                                              const char         *name);
