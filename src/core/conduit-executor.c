@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "conduit-executor.h"
 #include "conduit-executor-app.h"
 #include "conduit-executor-read-file.h"
@@ -308,6 +310,10 @@ struct _ConduitExecutorOutput
 {
   GPtrArray  *ports;   /* of char *, in the order they were first used */
   GHashTable *items;   /* port → GPtrArray of JsonNode */
+  /* the port added to last and its items: a step sends its items out of one port in a row,
+   * and a string compare costs less than a hash lookup per item */
+  const char *last_port;
+  GPtrArray  *last_items;
 };
 
 /**
@@ -357,21 +363,28 @@ conduit_executor_output_add (ConduitExecutorOutput *self,
                              JsonNode              *item)
 {
   GPtrArray *items;
+  char *key;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (port != NULL);
   g_return_if_fail (item != NULL);
 
-  items = g_hash_table_lookup (self->items, port);
-  if (items == NULL)
+  if (self->last_port != NULL && strcmp (self->last_port, port) == 0)
     {
-      char *key = g_strdup (port);
+      g_ptr_array_add (self->last_items, item);
+      return;
+    }
 
+  if (!g_hash_table_lookup_extended (self->items, port, (gpointer *)&key, (gpointer *)&items))
+    {
+      key = g_strdup (port);
       items = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
       g_ptr_array_add (self->ports, key);
       g_hash_table_insert (self->items, key, items);
     }
-
+  /* the key belongs to self->ports, which keeps it as long as the output lives */
+  self->last_port = key;
+  self->last_items = items;
   g_ptr_array_add (items, item);
 }
 
