@@ -11,6 +11,8 @@
 
 #include "conduit.h"
 #include "conduit-csv-reader.h"
+#include "csv-reference.h"
+#include "fuzz/fuzz-trickle-stream.h"
 
 /* Reads @text and returns its rows as "a|b|c" lines joined by "\n", fields escaped so that
  * an embedded newline or bar shows. */
@@ -372,6 +374,231 @@ test_format_names (void)
   g_assert_false (conduit_record_format_from_name ("yaml", &format));
 }
 
+/* What a reader (the engine's, or the libcsv one it replaced) makes of @text read @step bytes
+ * at a time: each row's number and fields, each error, the delimiter. A long field is shown
+ * by its length and a hash. */
+static char *
+describe_reading (gboolean    reference,
+                  const char *text,
+                  gsize       length,
+                  char        delimiter,
+                  gsize       step)
+{
+  g_autoptr(GInputStream) stream = fuzz_trickle_stream_new ((const guint8 *)text, length, step);
+  g_autoptr(ConduitCsvReader) reader = NULL;
+  g_autoptr(CsvReference) libcsv = NULL;
+  GString *out = g_string_new (NULL);
+
+  if (reference)
+    libcsv = csv_reference_new (stream, delimiter);
+  else
+    reader = conduit_csv_reader_new (stream, delimiter);
+
+  for (guint rows = 0; rows < 100000; rows++)
+    {
+      g_autoptr(GError) error = NULL;
+      const char *const *fields = NULL;
+      const gsize *lengths = NULL;
+      guint n_fields = 0;   /* none with an error about the whole file (UTF-16) */
+      gboolean got;
+
+      got = reference ? csv_reference_next_row (libcsv, &fields, &lengths, &n_fields, &error)
+                      : conduit_csv_reader_next_row (reader, &fields, &lengths, &n_fields, &error);
+      if (!got && error == NULL)
+        break;
+      g_string_append_printf (out, "%" G_GUINT64_FORMAT ":",
+                              reference ? csv_reference_get_row_number (libcsv)
+                                        : conduit_csv_reader_get_row_number (reader));
+      if (error != NULL)
+        g_string_append_printf (out, " error %d %s;", error->code, error->message);
+      if (got || g_error_matches (error, CONDUIT_CSV_READER_ERROR,
+                                  CONDUIT_CSV_READER_ERROR_ENCODING))
+        for (guint i = 0; i < n_fields; i++)
+          {
+            g_assert_cmpint (fields[i][lengths[i]], ==, '\0');
+            if (lengths[i] > 64)
+              {
+                guint hash = 5381;
+
+                for (gsize j = 0; j < lengths[i]; j++)
+                  hash = hash * 33 + (guchar)fields[i][j];
+                g_string_append_printf (out, " [%zu bytes, %08x]", lengths[i], hash);
+              }
+            else
+              {
+                g_string_append (out, " [");
+                for (gsize j = 0; j < lengths[i]; j++)
+                  if (g_ascii_isprint (fields[i][j]) && fields[i][j] != '\\')
+                    g_string_append_c (out, fields[i][j]);
+                  else
+                    g_string_append_printf (out, "\\x%02x", (guchar)fields[i][j]);
+                g_string_append (out, "]");
+              }
+          }
+      g_string_append_c (out, '\n');
+      if (!got && !g_error_matches (error, CONDUIT_CSV_READER_ERROR,
+                                    CONDUIT_CSV_READER_ERROR_ENCODING))
+        break;
+    }
+  g_string_append_printf (out, "delimiter %d\n",
+                          reference ? csv_reference_get_delimiter (libcsv)
+                                    : conduit_csv_reader_get_delimiter (reader));
+  return g_string_free (out, FALSE);
+}
+
+static void
+assert_same_as_libcsv (const char *text,
+                       gsize       length,
+                       char        delimiter,
+                       gsize       step)
+{
+  g_autofree char *expected = describe_reading (TRUE, text, length, delimiter, step);
+  g_autofree char *got = describe_reading (FALSE, text, length, delimiter, step);
+
+  if (g_strcmp0 (expected, got) != 0)
+    {
+      g_autofree char *shown = g_strescape (length < 500 ? text : "(long)", NULL);
+
+      g_test_message ("text \"%s\", delimiter %d, %zu bytes a read", shown, delimiter, step);
+      g_assert_cmpstr (got, ==, expected);
+    }
+}
+
+/* The reader cuts rows and fields itself since rows are parsed by the mapping threads; it
+ * must read every file as libcsv did: odd files written by hand, then thousands made of the
+ * bytes that matter, each with every delimiter and read a few bytes at a time. */
+static void
+test_same_as_libcsv (void)
+{
+#define FILE_OF(text) { text, sizeof (text) - 1 }
+  static const struct { const char *text; gsize length; } files[] = {
+    FILE_OF ("a,b\n5\" screen,x\n"), FILE_OF ("\"a\"b\",c\n"), FILE_OF ("\"a\"\"\"\n"),
+    FILE_OF ("\"\"\"\"\n\"\"\n"), FILE_OF ("a\rb\r\nc\n\r\n"), FILE_OF ("\"x\r\ny\",\"\"\r\n"),
+    FILE_OF ("a,\n,\n,,\n"), FILE_OF ("\"never closed\n"), FILE_OF ("\"a\" ,b\n"),
+    FILE_OF ("\"a\"\"b\"c\"d\n"), FILE_OF ("\xEF\xBB\xBF\"a\";b\n"), FILE_OF ("\xEF\xBB\xBF"),
+    FILE_OF ("\xFF\xFE" "a\0"), FILE_OF ("\xEF\xBB\xBF\xFE\xFF"), FILE_OF ("a\tb;c|d,e\n"),
+    FILE_OF ("\"a,b\";c;d\n"), FILE_OF ("x\xe9,y\nz,\"\xc3\"\n"), FILE_OF ("a\0b,c\n"),
+    FILE_OF ("\n\n\n"), FILE_OF ("\""), FILE_OF ("\"\""), FILE_OF (","), FILE_OF ("\",\""),
+    FILE_OF ("a\""), FILE_OF ("\r\"a\"\r"), FILE_OF ("h\n\"a\"\"\""), FILE_OF ("h\n\"a\"x"),
+  };
+#undef FILE_OF
+  static const char *const pieces[] = {
+    "a", "bc", ",", ";", "\t", "|", "\"", "\"\"", "\r", "\n", "\r\n", " ", "\xc3\xa9", "\xff",
+  };
+  static const char delimiters[] = { 0, ',', ';', '\t', '|' };
+  static const gsize steps[] = { 0, 1, 2, 5 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261207);
+
+  for (guint f = 0; f < G_N_ELEMENTS (files); f++)
+    for (guint d = 0; d < G_N_ELEMENTS (delimiters); d++)
+      for (guint s = 0; s < G_N_ELEMENTS (steps); s++)
+        assert_same_as_libcsv (files[f].text, files[f].length, delimiters[d], steps[s]);
+
+  for (guint i = 0; i < 1500; i++)
+    {
+      g_autoptr(GString) text = g_string_new (g_rand_int_range (rand, 0, 8) == 0 ?
+                                              "\xEF\xBB\xBF" : "");
+      guint n = g_rand_int_range (rand, 0, 40);
+
+      for (guint j = 0; j < n; j++)
+        g_string_append (text, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+      for (guint d = 0; d < G_N_ELEMENTS (delimiters); d++)
+        assert_same_as_libcsv (text->str, text->len, delimiters[d],
+                               steps[g_rand_int_range (rand, 0, G_N_ELEMENTS (steps))]);
+    }
+}
+
+/* A row over 16 MB is refused as libcsv's buffer measured it, after every 64 KiB read that
+ * ended no row: the bytes of the fields it completed and its buffer, which grew by 128 bytes
+ * for the longest field so far and never shrank. The same rows must pass and be refused. */
+static void
+test_too_large_as_libcsv (void)
+{
+  const gsize limit = 16 * 1024 * 1024;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  /* a quote never closed */
+  g_string_assign (text, "a,b\n1,\"");
+  while (text->len < limit + 100000)
+    g_string_append (text, "0123456789abcdef");
+  assert_same_as_libcsv (text->str, text->len, ',', 0);
+
+  /* many short fields */
+  g_string_assign (text, "a,b\n");
+  while (text->len < limit + 100000)
+    g_string_append (text, "ab,");
+  g_string_append (text, "\n1,2\n");
+  assert_same_as_libcsv (text->str, text->len, ',', 0);
+
+  /* just under: read */
+  g_string_assign (text, "a,b\n");
+  while (text->len < limit - 200000)
+    g_string_append (text, "ab,");
+  g_string_append (text, "\n1,2\n");
+  assert_same_as_libcsv (text->str, text->len, ',', 0);
+
+  /* "" kept as one quote: 18 MB of text, 9 MB held, also by the buffer a later long row
+   * finds */
+  g_string_assign (text, "a\n\"");
+  while (text->len < limit + 2000000)
+    g_string_append (text, "\"\"");
+  g_string_append (text, "\"\n");
+  for (guint i = 0; i < 100000; i++)
+    g_string_append (text, "cd,");
+  g_string_append (text, "\n1\n");
+  assert_same_as_libcsv (text->str, text->len, ',', 0);
+
+  /* a long field earlier leaves libcsv's buffer big: a later row of 100 KB is refused */
+  g_string_assign (text, "a,b\n1,\"");
+  while (text->len < limit - 40000)
+    g_string_append_c (text, 'x');
+  g_string_append (text, "\"\n");
+  for (guint i = 0; i < 50000; i++)
+    g_string_append (text, "cd,");
+  g_string_append (text, "\n3,4\n");
+  assert_same_as_libcsv (text->str, text->len, ',', 0);
+
+  /* a quoted field whose text starts at 64 KiB and holds exactly 16 MiB when a read ends in
+   * it: refused; starting one byte later, it holds one byte less there: read */
+  for (guint later = 0; later <= 1; later++)
+    {
+      g_string_assign (text, "a\n");
+      while (text->len < 65536 - 2 + later)
+        g_string_append_c (text, 'y');
+      g_string_append (text, "\n\"");
+      g_assert_cmpuint (text->len, ==, 65536 + later);
+      while (text->len < 65536 * 257 + 1000)
+        g_string_append_c (text, 'z');
+      g_string_append (text, "\"\nlast\n");
+      assert_same_as_libcsv (text->str, text->len, ',', 0);
+      if (later == 0)
+        {
+          g_autofree char *read = describe_reading (FALSE, text->str, text->len, ',', 0);
+
+          g_assert_nonnull (strstr (read, "is larger than 16 MB"));
+        }
+    }
+
+  /* the same with a field of 99 bytes before: its 100 bytes and the buffer, rounded up to
+   * 128 bytes, pass the limit when the long field holds 100 bytes less than 16 MiB, not when
+   * it holds 200 less */
+  for (guint less = 100; less <= 200; less += 100)
+    {
+      g_string_assign (text, "a\n");
+      while (text->len < 65536 + less - 101 - 1)
+        g_string_append_c (text, 'y');
+      g_string_append_c (text, '\n');
+      for (guint i = 0; i < 99; i++)
+        g_string_append_c (text, 'k');
+      g_string_append (text, ",\"");
+      g_assert_cmpuint (text->len, ==, 65536 + less);
+      while (text->len < 65536 * 257 + 1000)
+        g_string_append_c (text, 'z');
+      g_string_append (text, "\"\nlast\n");
+      assert_same_as_libcsv (text->str, text->len, ',', 0);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -387,6 +614,8 @@ main (int   argc,
   g_test_add_func ("/conduit/csv/duplicate-header", test_duplicate_header);
   g_test_add_func ("/conduit/csv/not-utf8", test_not_utf8);
   g_test_add_func ("/conduit/csv/many-repeated-names", test_many_repeated_names);
+  g_test_add_func ("/conduit/csv/same-as-libcsv", test_same_as_libcsv);
+  g_test_add_func ("/conduit/csv/too-large-as-libcsv", test_too_large_as_libcsv);
   g_test_add_func ("/conduit/records/ndjson-out-of-range", test_ndjson_out_of_range);
   g_test_add_func ("/conduit/records/ndjson", test_ndjson_records);
   g_test_add_func ("/conduit/records/json", test_json_records);

@@ -13,7 +13,9 @@ G_BEGIN_DECLS
 
 /* Streams the rows of a CSV file (RFC 4180: quoted fields with delimiters, newlines and
  * doubled quotes inside; CRLF or LF; a UTF-8 byte order mark; "," ";" or tab delimiters)
- * in bounded memory. */
+ * in bounded memory. A row can be read whole (conduit_csv_reader_next_row()) or in two
+ * halves: its text here (conduit_csv_reader_next_record()), its fields anywhere
+ * (ConduitCsvFieldIter). */
 
 #define CONDUIT_CSV_READER_ERROR (conduit_csv_reader_error_quark ())
 
@@ -27,6 +29,16 @@ typedef enum
 
 typedef struct _ConduitCsvReader ConduitCsvReader;
 
+/* Cuts one row's text into fields; see conduit_csv_field_iter_init(). */
+typedef struct
+{
+  const char *text;
+  gsize       length;
+  gsize       position;
+  char        delimiter;
+  gboolean    done;
+} ConduitCsvFieldIter;
+
 GQuark            conduit_csv_reader_error_quark     (void);
 ConduitCsvReader *conduit_csv_reader_new             (GInputStream      *stream,
                                                       char               delimiter);
@@ -36,8 +48,26 @@ gboolean          conduit_csv_reader_next_row        (ConduitCsvReader  *self,
                                                       const gsize       **lengths,
                                                       guint              *n_fields,
                                                       GError            **error);
+gboolean          conduit_csv_reader_next_record     (ConduitCsvReader  *self,
+                                                      const char       **text,
+                                                      gsize             *length,
+                                                      GError           **error);
 char              conduit_csv_reader_get_delimiter   (ConduitCsvReader  *self);
 guint64           conduit_csv_reader_get_row_number  (ConduitCsvReader  *self);
+
+void              conduit_csv_field_iter_init        (ConduitCsvFieldIter *iter,
+                                                      const char         *text,
+                                                      gsize               length,
+                                                      char                delimiter);
+gboolean          conduit_csv_field_iter_next        (ConduitCsvFieldIter *iter,
+                                                      const char        **field,
+                                                      gsize              *length,
+                                                      gboolean           *escaped);
+gsize             conduit_csv_unescape               (char               *dest,
+                                                      const char         *field,
+                                                      gsize               length);
+gboolean          conduit_csv_is_plain               (const char         *text,
+                                                      gsize               length);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConduitCsvReader, conduit_csv_reader_free)
 

@@ -58,6 +58,8 @@ struct _ConduitRecordReader
   /* CSV and XLSX */
   ConduitCsvReader    *csv;
   GPtrArray           *header;       /* (element-type utf8) */
+  guint               *header_lengths;  /* CSV: their lengths */
+  char                 csv_row_delimiter;   /* CSV: the delimiter in use, once the header is read */
 
   /* XLSX */
   char                *sheet;
@@ -149,6 +151,7 @@ conduit_record_reader_finalize (GObject *object)
   g_free (self->xml_path);
   g_free (self->sheet);
   g_clear_pointer (&self->header, g_ptr_array_unref);
+  g_free (self->header_lengths);
   g_clear_pointer (&self->arena, conduit_arena_free);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
 
@@ -413,6 +416,11 @@ conduit_record_reader_get_raw (ConduitRecordReader *self,
   return self->raw->str;
 }
 
+static gboolean next_csv_text (ConduitRecordReader  *self,
+                               const char          **text,
+                               gsize                *length,
+                               GError              **error);
+
 /* ---- NDJSON --------------------------------------------------------------------------- */
 
 static gboolean
@@ -496,15 +504,17 @@ read_line (ConduitRecordReader  *self,
 
 /**
  * conduit_record_reader_next_line:
- * @self: a reader of NDJSON
+ * @self: a reader of NDJSON or CSV
  * @line: (out): the next line that is not blank, without its line end (and the byte order
- *   mark on the first line); valid until the next call
+ *   mark on the first line); valid until the next call. In CSV, the next row's text after
+ *   the header (which may hold line ends inside quotes)
  * @length: (out): its length
  * @error: %CONDUIT_RECORD_READER_ERROR_RECORD for a line that is too long (call again for the
  *   next one; conduit_record_reader_get_raw() is empty), other errors end the input
  *
  * The first half of reading an NDJSON record, so that the mapping stream's threads can parse
- * lines (conduit_record_reader_parse_line()) while this thread finds the next ones.
+ * lines (conduit_record_reader_parse_line()) while this thread finds the next ones; in CSV,
+ * of reading a row, parsed by conduit_record_reader_parse_row().
  *
  * Returns: %FALSE at the end (without @error) or on error
  */
@@ -514,6 +524,8 @@ conduit_record_reader_next_line (ConduitRecordReader  *self,
                                  gsize                *length,
                                  GError              **error)
 {
+  if (self->format == CONDUIT_RECORD_FORMAT_CSV)
+    return next_csv_text (self, line, length, error);
   g_return_val_if_fail (self->format == CONDUIT_RECORD_FORMAT_NDJSON, FALSE);
 
   if (self->buffer == NULL)
@@ -769,6 +781,170 @@ read_header (ConduitRecordReader  *self,
   self->position = 1;
 
   set_header (self, fields, lengths, n_fields);
+  self->header_lengths = g_new (guint, self->header->len);
+  for (guint i = 0; i < self->header->len; i++)
+    self->header_lengths[i] = strlen (g_ptr_array_index (self->header, i));
+  self->csv_row_delimiter = conduit_csv_reader_get_delimiter (self->csv);
+  return TRUE;
+}
+
+/* The first half of a CSV record: the header is read first, then a row's text. */
+static gboolean
+next_csv_text (ConduitRecordReader  *self,
+               const char          **text,
+               gsize                *length,
+               GError              **error)
+{
+  GError *local_error = NULL;
+
+  if (self->csv == NULL)
+    {
+      if (!read_header (self, &local_error))
+        {
+          if (local_error != NULL)
+            {
+              g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_FAILED,
+                           "%s", local_error->message);
+              g_error_free (local_error);
+            }
+          return FALSE;
+        }
+    }
+  /* after a header that could not be read, the input has ended */
+  if (self->header == NULL)
+    return FALSE;
+
+  if (!conduit_csv_reader_next_record (self->csv, text, length, &local_error))
+    {
+      if (local_error != NULL)
+        {
+          g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_FAILED,
+                       "%s", local_error->message);
+          g_error_free (local_error);
+        }
+      return FALSE;
+    }
+  self->position = conduit_csv_reader_get_row_number (self->csv);
+  return TRUE;
+}
+
+/* A row that is not read keeps its fields, joined by the delimiter, for the rejected output. */
+static void
+join_fields (GString    *raw,
+             const char *text,
+             gsize       length,
+             char        delimiter)
+{
+  ConduitCsvFieldIter iter;
+  const char *field;
+  gsize field_length;
+  gboolean escaped;
+
+  conduit_csv_field_iter_init (&iter, text, length, delimiter);
+  for (guint i = 0; conduit_csv_field_iter_next (&iter, &field, &field_length, &escaped); i++)
+    {
+      gsize start;
+
+      if (i > 0)
+        g_string_append_c (raw, delimiter);
+      start = raw->len;
+      g_string_set_size (raw, start + field_length);
+      if (escaped)
+        g_string_truncate (raw, start + conduit_csv_unescape (raw->str + start, field,
+                                                              field_length));
+      else
+        memcpy (raw->str + start, field, field_length);
+    }
+}
+
+/**
+ * conduit_record_reader_parse_row:
+ * @self: a reader of CSV whose header is read
+ * @arena: where the record is made
+ * @text: a row's text that conduit_record_reader_next_line() gave, which must outlive the
+ *   record (its fields point into it)
+ * @length: its length
+ * @position: its row number, for the message
+ * @record: (out): the record
+ * @raw: (out): for a row that is not a record, its fields joined by the delimiter, in @arena
+ * @raw_length: (out): the length of @raw
+ * @error: %CONDUIT_RECORD_READER_ERROR_RECORD when the row is not text or has more fields
+ *   than the header
+ *
+ * The second half of reading a CSV record. It reads only what the header made of @self, so
+ * mapping threads call it while the reading thread goes on.
+ *
+ * Returns: %TRUE for a record
+ */
+gboolean
+conduit_record_reader_parse_row (ConduitRecordReader  *self,
+                                 ConduitArena         *arena,
+                                 const char           *text,
+                                 gsize                 length,
+                                 guint64               position,
+                                 ConduitValue        **record,
+                                 const char          **raw,
+                                 gsize                *raw_length,
+                                 GError              **error)
+{
+  guint n_header = self->header->len;
+  ConduitMember *members = conduit_arena_alloc (arena, sizeof (ConduitMember) * n_header);
+  gboolean plain = conduit_csv_is_plain (text, length);
+  ConduitCsvFieldIter iter;
+  const char *field;
+  gsize field_length;
+  gboolean escaped;
+  guint n = 0, bad_column = 0;
+  ConduitValue *object;
+
+  conduit_csv_field_iter_init (&iter, text, length, self->csv_row_delimiter);
+  while (conduit_csv_field_iter_next (&iter, &field, &field_length, &escaped))
+    {
+      if (escaped)
+        {
+          char *copy = conduit_arena_alloc (arena, field_length);
+
+          field_length = conduit_csv_unescape (copy, field, field_length);
+          field = copy;
+        }
+      /* A Latin-1 export would otherwise put bytes that are not text into every record. As
+       * with a line of NDJSON that is not text, only this row is refused. */
+      if (!plain && bad_column == 0 && !g_utf8_validate (field, field_length, NULL))
+        bad_column = n + 1;
+      if (n < n_header)
+        {
+          members[n].key = g_ptr_array_index (self->header, n);
+          members[n].key_len = self->header_lengths[n];
+          members[n].value = conduit_value_new_string_take (arena, field, field_length);
+        }
+      n++;
+    }
+
+  if (G_UNLIKELY (bad_column > 0 || n > n_header))
+    {
+      g_autoptr(GString) joined = g_string_new (NULL);
+
+      join_fields (joined, text, length, self->csv_row_delimiter);
+      *raw = conduit_arena_strndup (arena, joined->str, joined->len);
+      *raw_length = joined->len;
+      if (bad_column > 0)
+        g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
+                     _("row %" PRIu64 ", column %u: this file is not UTF-8 text; "
+                       "save it as UTF-8 (CSV UTF-8 in spreadsheet apps)"),
+                     position, bad_column);
+      else
+        g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
+                     _("row %" PRIu64 " has %u fields but the header names %u"),
+                     position, n, n_header);
+      *record = NULL;
+      return FALSE;
+    }
+
+  object = conduit_arena_alloc (arena, sizeof (ConduitValue));
+  object->kind = CONDUIT_VALUE_OBJECT;
+  object->len = n;
+  object->members = members;
+  *record = object;
   return TRUE;
 }
 
@@ -778,93 +954,17 @@ next_csv (ConduitRecordReader  *self,
           ConduitValue        **record,
           GError              **error)
 {
-  const char *const *fields;
-  const gsize *lengths;
-  guint n_fields;
-  ConduitValue *object;
+  const char *text, *raw;
+  gsize length, raw_length;
 
-  if (self->csv == NULL)
-    {
-      GError *header_error = NULL;
-
-      if (!read_header (self, &header_error))
-        {
-          if (header_error != NULL)
-            {
-              g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_FAILED,
-                           "%s", header_error->message);
-              g_error_free (header_error);
-            }
-          return FALSE;
-        }
-    }
-
-  {
-    GError *row_error = NULL;
-
-    if (!conduit_csv_reader_next_row (self->csv, &fields, &lengths, &n_fields, &row_error))
-      {
-        /* a row that is not text is refused alone, like a line of NDJSON */
-        if (g_error_matches (row_error, CONDUIT_CSV_READER_ERROR,
-                             CONDUIT_CSV_READER_ERROR_ENCODING))
-          {
-            char delimiter[2] = { conduit_csv_reader_get_delimiter (self->csv), '\0' };
-
-            self->position = conduit_csv_reader_get_row_number (self->csv);
-            g_string_assign (self->raw, "");
-            for (guint i = 0; i < n_fields; i++)
-              {
-                if (i > 0)
-                  g_string_append (self->raw, delimiter);
-                g_string_append_len (self->raw, fields[i], lengths[i]);
-              }
-            g_set_error_literal (error, CONDUIT_RECORD_READER_ERROR,
-                                 CONDUIT_RECORD_READER_ERROR_RECORD, row_error->message);
-            g_error_free (row_error);
-            return FALSE;
-          }
-        if (row_error != NULL)
-          {
-            g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_FAILED,
-                         "%s", row_error->message);
-            g_error_free (row_error);
-          }
-        return FALSE;
-      }
-  }
-  self->position = conduit_csv_reader_get_row_number (self->csv);
-
-  if (n_fields > self->header->len)
-    {
-      char delimiter[2] = { conduit_csv_reader_get_delimiter (self->csv), '\0' };
-
-      g_string_assign (self->raw, "");
-      for (guint i = 0; i < n_fields; i++)
-        {
-          if (i > 0)
-            g_string_append (self->raw, delimiter);
-          g_string_append_len (self->raw, fields[i], lengths[i]);
-        }
-      g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
-                   _("row %" PRIu64 " has %u fields but the header names %u"),
-                   self->position, n_fields, self->header->len);
-      return FALSE;
-    }
-
-  object = conduit_arena_alloc (arena, sizeof (ConduitValue));
-  object->kind = CONDUIT_VALUE_OBJECT;
-  object->len = n_fields;
-  object->members = conduit_arena_alloc (arena, sizeof (ConduitMember) * MAX (n_fields, 1));
-  for (guint i = 0; i < n_fields; i++)
-    {
-      const char *key = g_ptr_array_index (self->header, i);
-
-      object->members[i].key = key;
-      object->members[i].key_len = strlen (key);
-      object->members[i].value = conduit_value_new_string_take (arena, fields[i], lengths[i]);
-    }
-  *record = object;
-  return TRUE;
+  if (!next_csv_text (self, &text, &length, error))
+    return FALSE;
+  if (conduit_record_reader_parse_row (self, arena, text, length, self->position, record, &raw,
+                                       &raw_length, error))
+    return TRUE;
+  g_string_assign (self->raw, "");
+  g_string_append_len (self->raw, raw, raw_length);
+  return FALSE;
 }
 
 /* ---- XLSX ----------------------------------------------------------------------------- */
