@@ -599,6 +599,109 @@ test_too_large_as_libcsv (void)
     }
 }
 
+static ConduitMapping *
+mapping_from (const char *json)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  ConduitMapping *mapping = conduit_mapping_new_from_json (node, NULL);
+
+  g_assert_nonnull (mapping);
+  g_assert_true (conduit_mapping_compile (mapping, NULL));
+  return mapping;
+}
+
+/* With threads, the reading thread only finds where rows end and the mapping threads cut them
+ * into fields: the mapped and rejected bytes and the warnings are those of one thread. */
+static void
+test_stream_threads (void)
+{
+  g_autoptr(ConduitMapping) mapping = mapping_from (
+    "{\"rows\": [{\"destination\": \"n\", \"field\": \"n\", \"required\": true},"
+    " {\"destination\": \"who.name\", \"expression\": \"upper(name)\"}]}");
+  g_autoptr(ConduitMapping) shaping = mapping_from (
+    "{\"rows\": [{\"destination\": \"at\", \"field\": \"row\"},"
+    " {\"destination\": \"raw\", \"field\": \"raw\"},"
+    " {\"destination\": \"why\", \"expression\": \"reasons[0].message\"}]}");
+  g_autoptr(GString) input = g_string_new ("\xEF\xBB\xBF" "n, name ,n\r\n");
+  const guint n_rows = 3000;
+  char *texts[2][2] = { { NULL } };
+  char *warnings[2] = { NULL, NULL };
+  guint64 n_warnings[2] = { 0 };
+
+  for (guint i = 0; i < n_rows; i++)
+    switch (i % 37)
+      {
+      case 1: g_string_append (input, "\r\n\n"); break;
+      case 5: g_string_append_printf (input, "%u,\"two\nlines, \"\"quoted\"\"\",x\r\n", i); break;
+      case 9: g_string_append_printf (input, "%u,Jos\xe9,x\n", i); break;
+      case 13: g_string_append_printf (input, "%u,a,b,\"c\"\"\",d\r\n", i); break;
+      case 17: g_string_append_printf (input, "%u,5\" screen\r", i); break;
+      case 21: g_string_append (input, ",no number,\r\n"); break;
+      case 25: g_string_append_printf (input, "\"%u\",\"a\"b\",c\r\n", i); break;
+      default: g_string_append_printf (input, "%u,name %u,%u\r\n", i, i, i); break;
+      }
+  g_string_append (input, "7,\"no line end\"");
+
+  for (guint t = 0; t < 2; t++)
+    {
+      g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (input->str,
+                                                                            input->len, NULL);
+      /* guessed with threads: the format is decided before the first row goes to a worker */
+      g_autoptr(ConduitRecordReader) reader =
+        conduit_record_reader_new (stream, t == 0 ? CONDUIT_RECORD_FORMAT_CSV
+                                                  : CONDUIT_RECORD_FORMAT_AUTO);
+      g_autoptr(GOutputStream) output = g_memory_output_stream_new_resizable ();
+      g_autoptr(GOutputStream) rejected = g_memory_output_stream_new_resizable ();
+      g_autoptr(GError) error = NULL;
+      ConduitMappingStreamCounts counts;
+      GPtrArray *list;
+
+      g_assert_true (conduit_mapping_stream_run_threads (mapping, shaping, reader, output,
+                                                         rejected, t == 0 ? 1 : 3, &counts,
+                                                         NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (counts.records, ==, n_rows + 1 - (n_rows + 35) / 37);
+      g_assert_true (g_output_stream_close (output, NULL, NULL));
+      g_assert_true (g_output_stream_close (rejected, NULL, NULL));
+      texts[t][0] = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (output));
+      texts[t][1] = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (rejected));
+      list = conduit_record_reader_get_warnings (reader, &n_warnings[t]);
+      g_assert_nonnull (list);
+      g_ptr_array_add (list, NULL);
+      warnings[t] = g_strjoinv ("\n", (char **)list->pdata);
+      g_ptr_array_remove_index (list, list->len - 1);
+    }
+  g_assert_cmpuint (n_warnings[0], ==, 1);
+  g_assert_cmpuint (n_warnings[1], ==, n_warnings[0]);
+  g_assert_cmpstr (warnings[0], ==, "row 1, column 2: the header “ name ” has spaces around it; "
+                   "the field is called “name”");
+  g_assert_cmpstr (warnings[1], ==, warnings[0]);
+  g_assert_cmpstr (texts[1][0], ==, texts[0][0]);
+  g_assert_cmpstr (texts[1][1], ==, texts[0][1]);
+  g_assert_true (g_str_has_prefix (texts[0][0], "{\"n\":\"0\",\"who\":{\"name\":\"NAME 0\"}}\n"));
+  /* rows are counted, not lines: the blank lines are not rows */
+  g_assert_nonnull (strstr (texts[0][0], "{\"n\":\"5\",\"who\":{\"name\":\"TWO\\nLINES, "
+                                         "\\\"QUOTED\\\"\"}}\n"));
+  g_assert_nonnull (strstr (texts[0][0], "{\"n\":\"17\",\"who\":{\"name\":\"5\\\" SCREEN\"}}\n"));
+  g_assert_nonnull (strstr (texts[0][0], "{\"n\":\"25\",\"who\":{\"name\":\"A\\\"B\"}}\n"));
+  g_assert_true (g_str_has_suffix (texts[0][0], "{\"n\":\"7\",\"who\":{\"name\":\"NO LINE END\"}}\n"));
+  /* the row that is not text keeps its fields joined, the bad byte replaced */
+  g_assert_true (g_str_has_prefix (texts[0][1],
+                                   "{\"at\":10,\"raw\":\"9,Jos\xEF\xBF\xBD,x\",\"why\":\"row 10, "
+                                   "column 2: this file is not UTF-8 text; save it as UTF-8 (CSV "
+                                   "UTF-8 in spreadsheet apps); "));
+  g_assert_nonnull (strstr (texts[0][1], "\n{\"at\":14,\"raw\":\"13,a,b,c\\\",d\",\"why\":\"row 14 "
+                                         "has 5 fields but the header names 3\"}\n"));
+  g_assert_nonnull (strstr (texts[0][1], "\n{\"at\":22,\"why\":\"a value is required\"}\n"));
+
+  for (guint t = 0; t < 2; t++)
+    {
+      g_free (warnings[t]);
+      for (guint k = 0; k < 2; k++)
+        g_free (texts[t][k]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -616,6 +719,7 @@ main (int   argc,
   g_test_add_func ("/conduit/csv/many-repeated-names", test_many_repeated_names);
   g_test_add_func ("/conduit/csv/same-as-libcsv", test_same_as_libcsv);
   g_test_add_func ("/conduit/csv/too-large-as-libcsv", test_too_large_as_libcsv);
+  g_test_add_func ("/conduit/csv/stream-threads", test_stream_threads);
   g_test_add_func ("/conduit/records/ndjson-out-of-range", test_ndjson_out_of_range);
   g_test_add_func ("/conduit/records/ndjson", test_ndjson_records);
   g_test_add_func ("/conduit/records/json", test_json_records);
