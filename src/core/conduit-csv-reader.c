@@ -22,8 +22,9 @@
 
 /* Reading CSV is done in two halves, so that a mapping on several threads can parse rows
  * while one thread reads: conduit_csv_reader_next_record() only finds where each row ends (a
- * line end ends a row only outside quotes) and gives the row's text; the field iterator cuts
- * that text into fields, in any thread. conduit_csv_reader_next_row() does both.
+ * line end ends a row only outside quotes) and gives the row's text; conduit_csv_split_row() cuts
+ * that text into fields, in any thread (conduit_csv_split_row()). conduit_csv_reader_next_row()
+ * does both.
  *
  * What is read is what libcsv 3.0.3 read in its lenient mode, which this reader used before
  * (and which the tests compare it with): a field is quoted only when a quote is its first
@@ -84,6 +85,7 @@ struct _ConduitCsvReader
   guint64            row_number;
 
   /* what conduit_csv_reader_next_row() returned last */
+  GArray            *spans;         /* (element-type ConduitCsvSpan) */
   GString           *text;
   GPtrArray         *row_fields;
   GArray            *row_lengths;
@@ -114,6 +116,8 @@ conduit_csv_reader_new (GInputStream *stream,
   self->size = 2 * READ_SIZE;
   self->buffer = g_malloc (self->size);
   self->state = BETWEEN_ROWS;
+  self->spans = g_array_sized_new (FALSE, FALSE, sizeof (ConduitCsvSpan), 64);
+  g_array_set_size (self->spans, 64);
   self->text = g_string_sized_new (1024);
   self->row_fields = g_ptr_array_new ();
   self->row_lengths = g_array_new (FALSE, FALSE, sizeof (gsize));
@@ -132,6 +136,7 @@ conduit_csv_reader_free (ConduitCsvReader *self)
 
   g_clear_object (&self->stream);
   g_free (self->buffer);
+  g_array_unref (self->spans);
   g_string_free (self->text, TRUE);
   g_ptr_array_unref (self->row_fields);
   g_array_unref (self->row_lengths);
@@ -170,21 +175,21 @@ guess_delimiter (const char *text,
   return best;
 }
 
-static inline gboolean
-is_special (char c,
-            char delimiter)
-{
-  return c == delimiter || c == '"' || c == '\n' || c == '\r';
-}
-
-/* The first delimiter, quote or line end from @p, or @end: 16 bytes a step where the
- * processor has SSE2 (every x86-64), since this runs over every byte the reading thread sees. */
+/* Scans an unquoted stretch of a row from @p to the first quote or line end (or @end), ending
+ * fields at each delimiter on the way (*field_start, *longest as in scan_row()). 16 bytes a
+ * step where the processor has SSE2 (every x86-64): this runs over every byte the reading
+ * thread sees, and a row of short fields has a delimiter every few bytes. */
 static inline gsize
-find_special (const char *buffer,
-              gsize       p,
-              gsize       end,
-              char        delimiter)
+scan_unquoted (const char *buffer,
+               gsize       p,
+               gsize       end,
+               char        delimiter,
+               gsize      *field_start,
+               gsize      *longest)
 {
+  gsize start = *field_start;
+  gsize most = *longest;
+
 #ifdef __SSE2__
   const __m128i delimiters = _mm_set1_epi8 (delimiter);
   const __m128i quotes = _mm_set1_epi8 ('"');
@@ -194,18 +199,45 @@ find_special (const char *buffer,
   for (; p + 16 <= end; p += 16)
     {
       __m128i bytes = _mm_loadu_si128 ((const __m128i *)(gconstpointer)(buffer + p));
-      __m128i hits = _mm_or_si128 (_mm_or_si128 (_mm_cmpeq_epi8 (bytes, delimiters),
-                                                 _mm_cmpeq_epi8 (bytes, quotes)),
-                                   _mm_or_si128 (_mm_cmpeq_epi8 (bytes, crs),
-                                                 _mm_cmpeq_epi8 (bytes, lfs)));
-      int mask = _mm_movemask_epi8 (hits);
+      unsigned int ends = (unsigned int)_mm_movemask_epi8 (_mm_cmpeq_epi8 (bytes, delimiters));
+      unsigned int stops = (unsigned int)_mm_movemask_epi8 (
+        _mm_or_si128 (_mm_cmpeq_epi8 (bytes, quotes),
+                      _mm_or_si128 (_mm_cmpeq_epi8 (bytes, crs), _mm_cmpeq_epi8 (bytes, lfs))));
 
-      if (mask != 0)
-        return p + __builtin_ctz ((unsigned int)mask);
+      /* the delimiters before the first stop */
+      if (stops != 0)
+        ends &= (stops & -stops) - 1;
+      for (; ends != 0; ends &= ends - 1)
+        {
+          gsize q = p + __builtin_ctz (ends);
+
+          most = MAX (most, q - start);
+          start = q + 1;
+        }
+      if (stops != 0)
+        {
+          p += __builtin_ctz (stops);
+          goto done;
+        }
     }
 #endif
-  while (p < end && !is_special (buffer[p], delimiter))
-    p++;
+  for (; p < end; p++)
+    {
+      char c = buffer[p];
+
+      if (c == delimiter)
+        {
+          most = MAX (most, p - start);
+          start = p + 1;
+        }
+      else if (c == '"' || c == '\n' || c == '\r')
+        break;
+    }
+#ifdef __SSE2__
+done:
+#endif
+  *field_start = start;
+  *longest = most;
   return p;
 }
 
@@ -267,15 +299,10 @@ scan_row (ConduitCsvReader *self,
           G_GNUC_FALLTHROUGH;
 
         case UNQUOTED:
-          p = find_special (buffer, p, end, delimiter);
+          p = scan_unquoted (buffer, p, end, delimiter, &field_start, &longest);
           if (p == end)
             break;
-          if (buffer[p] == delimiter)
-            {
-              longest = MAX (longest, p - field_start);
-              field_start = p + 1;
-            }
-          else if (buffer[p] == '"')
+          if (buffer[p] == '"')
             {
               /* only a quote that starts a field opens quotes */
               if (p == field_start)
@@ -485,7 +512,7 @@ read_chunk (ConduitCsvReader  *self,
  * @error: where a read error or malformed text goes; it ends the input
  *
  * The first half of conduit_csv_reader_next_row(): blank lines are skipped, the row is found
- * but not cut into fields (see conduit_csv_field_iter_init()). The row number counts it.
+ * but not cut into fields (see conduit_csv_split_row()). The row number counts it.
  *
  * Returns: %TRUE with a row; %FALSE at the end, or with @error set
  */
@@ -544,93 +571,130 @@ conduit_csv_reader_next_record (ConduitCsvReader  *self,
   return FALSE;
 }
 
-/**
- * conduit_csv_field_iter_init:
- * @iter: (out caller-allocates): an iterator
- * @text: a row's text, as conduit_csv_reader_next_record() gives it
- * @length: its length
- * @delimiter: the reader's delimiter (conduit_csv_reader_get_delimiter())
- *
- * Cuts a row into its fields without a reader, so in any thread.
- */
-void
-conduit_csv_field_iter_init (ConduitCsvFieldIter *iter,
-                             const char          *text,
-                             gsize                length,
-                             char                 delimiter)
+/* A quoted field from @start (its opening quote): its closing quote is one followed by the
+ * delimiter or the row's end; one followed by a quote is half of "", one followed by anything
+ * else a quote in the text. Returns where the closing quote is (@end when there is none, which
+ * a row from the reader never has). */
+static inline gsize
+find_closing_quote (const char *text,
+                    gsize       start,
+                    gsize       end,
+                    char        delimiter,
+                    gboolean   *escaped)
 {
-  iter->text = text;
-  iter->length = length;
-  iter->position = 0;
-  iter->delimiter = delimiter;
-  iter->done = FALSE;
+  for (gsize p = start + 1;; p++)
+    {
+      p = find_byte (text, p, end, '"');
+      if (p + 1 >= end || text[p + 1] == delimiter)
+        return p;
+      if (text[p + 1] == '"')
+        {
+          *escaped = TRUE;
+          p++;
+        }
+    }
 }
 
 /**
- * conduit_csv_field_iter_next:
- * @iter: an iterator
- * @field: (out) (transfer none): the field's bytes in the row: for a quoted field, what is
- *   between its quotes
- * @length: (out): how many
- * @escaped: (out): whether they hold "" that stands for one quote: then
- *   conduit_csv_unescape() gives the field
+ * conduit_csv_split_row:
+ * @text: a row's text, as conduit_csv_reader_next_record() gives it
+ * @length: its length
+ * @delimiter: the reader's delimiter (conduit_csv_reader_get_delimiter())
+ * @spans: (out caller-allocates) (array length=max_spans): where the fields go
+ * @max_spans: room in @spans
  *
- * Returns: %TRUE with the next field, %FALSE after the last one
+ * Cuts a row into its fields, without a reader, so in any thread. A field's span is its
+ * bytes in @text (for a quoted field, what is between its quotes); an escaped one holds ""
+ * for each quote: conduit_csv_unescape() gives the field.
+ *
+ * Returns: how many fields the row has; only the first @max_spans are in @spans
  */
-gboolean
-conduit_csv_field_iter_next (ConduitCsvFieldIter  *iter,
-                             const char          **field,
-                             gsize                *length,
-                             gboolean             *escaped)
+guint
+conduit_csv_split_row (const char    *text,
+                       gsize          length,
+                       char           delimiter,
+                       ConduitCsvSpan *spans,
+                       guint          max_spans)
 {
-  const char *text = iter->text;
-  gsize end = iter->length;
-  gsize p = iter->position;
+  guint n = 0;
+  gsize start = 0;   /* of the field being cut */
+  gsize p = 0;
 
-  if (iter->done)
-    return FALSE;
+#define ADD_SPAN(from, to, is_escaped) \
+  G_STMT_START { \
+    if (n < max_spans) \
+      spans[n] = (ConduitCsvSpan) { from, (to) - (from), is_escaped }; \
+    n++; \
+  } G_STMT_END
 
-  *escaped = FALSE;
-  if (p < end && text[p] == '"')
+  for (;;)
     {
-      gsize start = p + 1;
-
-      /* the closing quote is one followed by the delimiter or the row's end; one followed by
-       * a quote is half of "", one followed by anything else a quote in the text */
-      for (p = start;; p++)
+      if (start < length && text[start] == '"')
         {
-          p = find_byte (text, p, end, '"');
-          if (p + 1 >= end)
-            {
-              iter->done = TRUE;
-              break;
-            }
-          if (text[p + 1] == iter->delimiter)
-            break;
-          if (text[p + 1] == '"')
-            {
-              *escaped = TRUE;
-              p++;
-            }
-        }
-      *field = text + start;
-      *length = MIN (p, end) - start;
-      iter->position = p + 2;
-      return TRUE;
-    }
+          gboolean escaped = FALSE;
+          gsize closing = find_closing_quote (text, start, length, delimiter, &escaped);
 
-  *field = text + p;
-  p = find_byte (text, p, end, iter->delimiter);
-  *length = p - iter->position;
-  iter->done = p >= end;
-  iter->position = p + 1;
-  return TRUE;
+          ADD_SPAN (start + 1, MIN (closing, length), escaped);
+          if (closing + 1 >= length)
+            return n;
+          start = p = closing + 2;
+          continue;
+        }
+
+      /* unquoted fields up to a quote that opens one, or the row's end; a quote inside an
+       * unquoted field is a byte like any other */
+#ifdef __SSE2__
+      {
+        const __m128i delimiters = _mm_set1_epi8 (delimiter);
+        const __m128i quotes = _mm_set1_epi8 ('"');
+        gboolean quote_opens = FALSE;
+
+        for (; p + 16 <= length && !quote_opens; p += 16)
+          {
+            __m128i bytes = _mm_loadu_si128 ((const __m128i *)(gconstpointer)(text + p));
+            unsigned int hits = (unsigned int)_mm_movemask_epi8 (
+              _mm_or_si128 (_mm_cmpeq_epi8 (bytes, delimiters), _mm_cmpeq_epi8 (bytes, quotes)));
+
+            for (; hits != 0; hits &= hits - 1)
+              {
+                gsize q = p + __builtin_ctz (hits);
+
+                if (text[q] == delimiter)
+                  {
+                    ADD_SPAN (start, q, FALSE);
+                    start = q + 1;
+                  }
+                else if (q == start)
+                  {
+                    quote_opens = TRUE;
+                    break;
+                  }
+              }
+          }
+        if (quote_opens)
+          continue;
+      }
+#endif
+      for (; p < length; p++)
+        if (text[p] == delimiter)
+          {
+            ADD_SPAN (start, p, FALSE);
+            start = p + 1;
+          }
+        else if (text[p] == '"' && p == start)
+          break;
+      if (p < length)
+        continue;
+      ADD_SPAN (start, length, FALSE);
+      return n;
+    }
+#undef ADD_SPAN
 }
 
 /**
  * conduit_csv_unescape:
  * @dest: room for @length bytes
- * @field: a quoted field's bytes that conduit_csv_field_iter_next() called escaped
+ * @field: a quoted field's bytes that conduit_csv_split_row() called escaped
  * @length: how many
  *
  * Returns: the length of the field written to @dest, each "" made one quote
@@ -691,43 +755,52 @@ conduit_csv_reader_next_row (ConduitCsvReader    *self,
                              guint               *n_fields,
                              GError             **error)
 {
-  ConduitCsvFieldIter iter;
-  const char *text, *field;
-  gsize length, field_length;
-  gboolean escaped, plain;
-  guint n = 0, bad_column = 0;
+  const char *text;
+  gsize length;
+  gboolean plain;
+  guint n, bad_column = 0;
 
   g_return_val_if_fail (self != NULL, FALSE);
 
   if (!conduit_csv_reader_next_record (self, &text, &length, error))
     return FALSE;
 
+  n = conduit_csv_split_row (text, length, self->delimiter,
+                             (ConduitCsvSpan *)(gpointer)self->spans->data, self->spans->len);
+  if (n > self->spans->len)
+    {
+      g_array_set_size (self->spans, n);
+      conduit_csv_split_row (text, length, self->delimiter,
+                             (ConduitCsvSpan *)(gpointer)self->spans->data, n);
+    }
+
   /* the fields one after the other, each with a nul; pointers only once the text has its
    * final size */
   plain = conduit_csv_is_plain (text, length);
   g_string_truncate (self->text, 0);
-  g_array_set_size (self->row_lengths, 0);
-  conduit_csv_field_iter_init (&iter, text, length, self->delimiter);
-  while (conduit_csv_field_iter_next (&iter, &field, &field_length, &escaped))
+  g_array_set_size (self->row_lengths, n);
+  for (guint i = 0; i < n; i++)
     {
+      const ConduitCsvSpan *span = &g_array_index (self->spans, ConduitCsvSpan, i);
       gsize start = self->text->len;
+      gsize field_length = span->length;
 
       g_string_set_size (self->text, start + field_length + 1);
-      if (escaped)
-        field_length = conduit_csv_unescape (self->text->str + start, field, field_length);
+      if (span->escaped)
+        field_length = conduit_csv_unescape (self->text->str + start, text + span->start,
+                                             field_length);
       else
-        memcpy (self->text->str + start, field, field_length);
+        memcpy (self->text->str + start, text + span->start, field_length);
       self->text->str[start + field_length] = '\0';
       g_string_truncate (self->text, start + field_length + 1);
-      g_array_append_val (self->row_lengths, field_length);
+      g_array_index (self->row_lengths, gsize, i) = field_length;
 
       /* A Latin-1 export would otherwise put bytes that are not text into every record. As
        * with a line of NDJSON that is not text, only this row is refused; the caller gets its
        * fields for the rejected output and can read on. */
       if (!plain && bad_column == 0 &&
           !g_utf8_validate (self->text->str + start, field_length, NULL))
-        bad_column = n + 1;
-      n++;
+        bad_column = i + 1;
     }
 
   g_ptr_array_set_size (self->row_fields, n);

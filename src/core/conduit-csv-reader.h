@@ -15,7 +15,7 @@ G_BEGIN_DECLS
  * doubled quotes inside; CRLF or LF; a UTF-8 byte order mark; "," ";" or tab delimiters)
  * in bounded memory. A row can be read whole (conduit_csv_reader_next_row()) or in two
  * halves: its text here (conduit_csv_reader_next_record()), its fields anywhere
- * (ConduitCsvFieldIter). */
+ * (conduit_csv_split_row()). */
 
 #define CONDUIT_CSV_READER_ERROR (conduit_csv_reader_error_quark ())
 
@@ -29,15 +29,13 @@ typedef enum
 
 typedef struct _ConduitCsvReader ConduitCsvReader;
 
-/* Cuts one row's text into fields; see conduit_csv_field_iter_init(). */
+/* A field of a row's text; see conduit_csv_split_row(). */
 typedef struct
 {
-  const char *text;
-  gsize       length;
-  gsize       position;
-  char        delimiter;
-  gboolean    done;
-} ConduitCsvFieldIter;
+  gsize    start;
+  gsize    length;
+  gboolean escaped;
+} ConduitCsvSpan;
 
 GQuark            conduit_csv_reader_error_quark     (void);
 ConduitCsvReader *conduit_csv_reader_new             (GInputStream      *stream,
@@ -55,14 +53,11 @@ gboolean          conduit_csv_reader_next_record     (ConduitCsvReader  *self,
 char              conduit_csv_reader_get_delimiter   (ConduitCsvReader  *self);
 guint64           conduit_csv_reader_get_row_number  (ConduitCsvReader  *self);
 
-void              conduit_csv_field_iter_init        (ConduitCsvFieldIter *iter,
-                                                      const char         *text,
+guint             conduit_csv_split_row              (const char         *text,
                                                       gsize               length,
-                                                      char                delimiter);
-gboolean          conduit_csv_field_iter_next        (ConduitCsvFieldIter *iter,
-                                                      const char        **field,
-                                                      gsize              *length,
-                                                      gboolean           *escaped);
+                                                      char                delimiter,
+                                                      ConduitCsvSpan     *spans,
+                                                      guint               max_spans);
 gsize             conduit_csv_unescape               (char               *dest,
                                                       const char         *field,
                                                       gsize               length);

@@ -828,33 +828,55 @@ next_csv_text (ConduitRecordReader  *self,
   return TRUE;
 }
 
-/* A row that is not read keeps its fields, joined by the delimiter, for the rejected output. */
-static void
-join_fields (GString    *raw,
-             const char *text,
-             gsize       length,
-             char        delimiter)
+/* A row that is not a record: not text, or more fields than the header names. It keeps its
+ * fields, joined by the delimiter, for the rejected output; the first field that is not text
+ * is named first, wherever it is. */
+static gboolean
+refuse_row (ConduitRecordReader  *self,
+            ConduitArena         *arena,
+            const char           *text,
+            gsize                 length,
+            guint64               position,
+            const char          **raw,
+            gsize                *raw_length,
+            GError              **error)
 {
-  ConduitCsvFieldIter iter;
-  const char *field;
-  gsize field_length;
-  gboolean escaped;
+  char delimiter = self->csv_row_delimiter;
+  guint n = conduit_csv_split_row (text, length, delimiter, NULL, 0);
+  g_autofree ConduitCsvSpan *spans = g_new (ConduitCsvSpan, n);
+  g_autoptr(GString) joined = g_string_new (NULL);
+  guint bad_column = 0;
 
-  conduit_csv_field_iter_init (&iter, text, length, delimiter);
-  for (guint i = 0; conduit_csv_field_iter_next (&iter, &field, &field_length, &escaped); i++)
+  conduit_csv_split_row (text, length, delimiter, spans, n);
+  for (guint i = 0; i < n; i++)
     {
       gsize start;
 
       if (i > 0)
-        g_string_append_c (raw, delimiter);
-      start = raw->len;
-      g_string_set_size (raw, start + field_length);
-      if (escaped)
-        g_string_truncate (raw, start + conduit_csv_unescape (raw->str + start, field,
-                                                              field_length));
+        g_string_append_c (joined, delimiter);
+      start = joined->len;
+      g_string_set_size (joined, start + spans[i].length);
+      if (spans[i].escaped)
+        g_string_truncate (joined, start + conduit_csv_unescape (joined->str + start,
+                                                                 text + spans[i].start,
+                                                                 spans[i].length));
       else
-        memcpy (raw->str + start, field, field_length);
+        memcpy (joined->str + start, text + spans[i].start, spans[i].length);
+      if (bad_column == 0 && !g_utf8_validate (joined->str + start, joined->len - start, NULL))
+        bad_column = i + 1;
     }
+  *raw = conduit_arena_strndup (arena, joined->str, joined->len);
+  *raw_length = joined->len;
+
+  if (bad_column > 0)
+    g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
+                 _("row %" PRIu64 ", column %u: this file is not UTF-8 text; "
+                   "save it as UTF-8 (CSV UTF-8 in spreadsheet apps)"), position, bad_column);
+  else
+    g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
+                 _("row %" PRIu64 " has %u fields but the header names %u"),
+                 position, n, self->header->len);
+  return FALSE;
 }
 
 /**
@@ -888,19 +910,26 @@ conduit_record_reader_parse_row (ConduitRecordReader  *self,
                                  GError              **error)
 {
   guint n_header = self->header->len;
-  ConduitMember *members = conduit_arena_alloc (arena, sizeof (ConduitMember) * n_header);
-  gboolean plain = conduit_csv_is_plain (text, length);
-  ConduitCsvFieldIter iter;
-  const char *field;
-  gsize field_length;
-  gboolean escaped;
-  guint n = 0, bad_column = 0;
-  ConduitValue *object;
+  /* the object, its members and their values in one piece; one span more than the header
+   * tells a row with too many fields */
+  gsize size = sizeof (ConduitValue) + (sizeof (ConduitMember) + sizeof (ConduitValue) +
+                                        sizeof (ConduitCsvSpan)) * n_header +
+               sizeof (ConduitCsvSpan);
+  ConduitValue *object = conduit_arena_alloc (arena, size);
+  ConduitMember *members = (ConduitMember *)(object + 1);
+  ConduitValue *values = (ConduitValue *)(members + n_header);
+  ConduitCsvSpan *spans = (ConduitCsvSpan *)(values + n_header);
+  guint n, bad_column = 0;
+  gboolean plain;
 
-  conduit_csv_field_iter_init (&iter, text, length, self->csv_row_delimiter);
-  while (conduit_csv_field_iter_next (&iter, &field, &field_length, &escaped))
+  n = conduit_csv_split_row (text, length, self->csv_row_delimiter, spans, n_header + 1);
+  plain = conduit_csv_is_plain (text, length);
+  for (guint i = 0; i < MIN (n, n_header); i++)
     {
-      if (escaped)
+      const char *field = text + spans[i].start;
+      gsize field_length = spans[i].length;
+
+      if (spans[i].escaped)
         {
           char *copy = conduit_arena_alloc (arena, field_length);
 
@@ -910,37 +939,21 @@ conduit_record_reader_parse_row (ConduitRecordReader  *self,
       /* A Latin-1 export would otherwise put bytes that are not text into every record. As
        * with a line of NDJSON that is not text, only this row is refused. */
       if (!plain && bad_column == 0 && !g_utf8_validate (field, field_length, NULL))
-        bad_column = n + 1;
-      if (n < n_header)
-        {
-          members[n].key = g_ptr_array_index (self->header, n);
-          members[n].key_len = self->header_lengths[n];
-          members[n].value = conduit_value_new_string_take (arena, field, field_length);
-        }
-      n++;
+        bad_column = i + 1;
+      values[i].kind = CONDUIT_VALUE_STRING;
+      values[i].len = field_length;
+      values[i].string = field;
+      members[i].key = g_ptr_array_index (self->header, i);
+      members[i].key_len = self->header_lengths[i];
+      members[i].value = &values[i];
     }
 
   if (G_UNLIKELY (bad_column > 0 || n > n_header))
     {
-      g_autoptr(GString) joined = g_string_new (NULL);
-
-      join_fields (joined, text, length, self->csv_row_delimiter);
-      *raw = conduit_arena_strndup (arena, joined->str, joined->len);
-      *raw_length = joined->len;
-      if (bad_column > 0)
-        g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
-                     _("row %" PRIu64 ", column %u: this file is not UTF-8 text; "
-                       "save it as UTF-8 (CSV UTF-8 in spreadsheet apps)"),
-                     position, bad_column);
-      else
-        g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
-                     _("row %" PRIu64 " has %u fields but the header names %u"),
-                     position, n, n_header);
       *record = NULL;
-      return FALSE;
+      return refuse_row (self, arena, text, length, position, raw, raw_length, error);
     }
 
-  object = conduit_arena_alloc (arena, sizeof (ConduitValue));
   object->kind = CONDUIT_VALUE_OBJECT;
   object->len = n;
   object->members = members;
