@@ -484,6 +484,7 @@ test_same_as_libcsv (void)
 #undef FILE_OF
   static const char *const pieces[] = {
     "a", "bc", ",", ";", "\t", "|", "\"", "\"\"", "\r", "\n", "\r\n", " ", "\xc3\xa9", "\xff",
+    "0123456789abcdef", "\x01",
   };
   static const char delimiters[] = { 0, ',', ';', '\t', '|' };
   static const gsize steps[] = { 0, 1, 2, 5 };
@@ -501,7 +502,15 @@ test_same_as_libcsv (void)
       guint n = g_rand_int_range (rand, 0, 40);
 
       for (guint j = 0; j < n; j++)
-        g_string_append (text, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+        {
+          guint piece = g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces) + 1);
+
+          /* a NUL byte, which is not text */
+          if (piece == G_N_ELEMENTS (pieces))
+            g_string_append_c (text, '\0');
+          else
+            g_string_append (text, pieces[piece]);
+        }
       for (guint d = 0; d < G_N_ELEMENTS (delimiters); d++)
         assert_same_as_libcsv (text->str, text->len, delimiters[d],
                                steps[g_rand_int_range (rand, 0, G_N_ELEMENTS (steps))]);

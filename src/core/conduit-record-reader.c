@@ -919,34 +919,40 @@ conduit_record_reader_parse_row (ConduitRecordReader  *self,
   ConduitMember *members = (ConduitMember *)(object + 1);
   ConduitValue *values = (ConduitValue *)(members + n_header);
   ConduitCsvSpan *spans = (ConduitCsvSpan *)(values + n_header);
+
+  const char *const *names = (const char *const *)self->header->pdata;
+  const guint *name_lengths = self->header_lengths;
   guint n, bad_column = 0;
-  gboolean plain;
 
   n = conduit_csv_split_row (text, length, self->csv_row_delimiter, spans, n_header + 1);
-  plain = conduit_csv_is_plain (text, length);
+  /* locals, not self's arrays: the stores below could alias them as far as the compiler
+   * knows, and this runs for every field */
   for (guint i = 0; i < MIN (n, n_header); i++)
     {
       const char *field = text + spans[i].start;
       gsize field_length = spans[i].length;
 
-      if (spans[i].escaped)
+      if (G_UNLIKELY (spans[i].escaped))
         {
           char *copy = conduit_arena_alloc (arena, field_length);
 
           field_length = conduit_csv_unescape (copy, field, field_length);
           field = copy;
         }
-      /* A Latin-1 export would otherwise put bytes that are not text into every record. As
-       * with a line of NDJSON that is not text, only this row is refused. */
-      if (!plain && bad_column == 0 && !g_utf8_validate (field, field_length, NULL))
-        bad_column = i + 1;
       values[i].kind = CONDUIT_VALUE_STRING;
       values[i].len = field_length;
       values[i].string = field;
-      members[i].key = g_ptr_array_index (self->header, i);
-      members[i].key_len = self->header_lengths[i];
+      members[i].key = names[i];
+      members[i].key_len = name_lengths[i];
       members[i].value = &values[i];
     }
+
+  /* A Latin-1 export would otherwise put bytes that are not text into every record. As with
+   * a line of NDJSON that is not text, only this row is refused. */
+  if (G_UNLIKELY (!conduit_csv_is_plain (text, length)))
+    for (guint i = 0; i < MIN (n, n_header) && bad_column == 0; i++)
+      if (!g_utf8_validate (values[i].string, values[i].len, NULL))
+        bad_column = i + 1;
 
   if (G_UNLIKELY (bad_column > 0 || n > n_header))
     {
