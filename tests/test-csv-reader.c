@@ -463,6 +463,30 @@ assert_same_as_libcsv (const char *text,
     }
 }
 
+/* libcsv grows its buffer 128 bytes at a time, and under AddressSanitizer every realloc()
+ * moves it: reading a 16 MB field takes it minutes there. So the sanitizer build checks what
+ * the plain build checked against libcsv: whether the big row is refused. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+static void
+assert_big_as_libcsv (const char *text,
+                      gsize       length,
+                      gboolean    refused)
+{
+  g_autofree char *got = describe_reading (FALSE, text, length, ',', 0);
+
+  g_assert_cmpint (strstr (got, "is larger than 16 MB") != NULL, ==, refused);
+#ifndef UNDER_ASAN
+  assert_same_as_libcsv (text, length, ',', 0);
+#endif
+}
+
 /* The reader cuts rows and fields itself since rows are parsed by the mapping threads; it
  * must read every file as libcsv did: odd files written by hand, then thousands made of the
  * bytes that matter, each with every delimiter and read a few bytes at a time. */
@@ -547,19 +571,19 @@ test_too_large_as_libcsv (void)
   /* a quote never closed */
   g_string_assign (text, "a,b\n1,\"");
   append_until (text, "0123456789abcdef", limit + 100000);
-  assert_same_as_libcsv (text->str, text->len, ',', 0);
+  assert_big_as_libcsv (text->str, text->len, TRUE);
 
   /* many short fields */
   g_string_assign (text, "a,b\n");
   append_until (text, "ab,", limit + 100000);
   g_string_append (text, "\n1,2\n");
-  assert_same_as_libcsv (text->str, text->len, ',', 0);
+  assert_big_as_libcsv (text->str, text->len, TRUE);
 
   /* just under: read */
   g_string_assign (text, "a,b\n");
   append_until (text, "ab,", limit - 200000);
   g_string_append (text, "\n1,2\n");
-  assert_same_as_libcsv (text->str, text->len, ',', 0);
+  assert_big_as_libcsv (text->str, text->len, FALSE);
 
   /* "" kept as one quote: 18 MB of text, 9 MB held, also by the buffer a later long row
    * finds */
@@ -568,15 +592,15 @@ test_too_large_as_libcsv (void)
   g_string_append (text, "\"\n");
   append_until (text, "cd,", text->len + 300000);
   g_string_append (text, "\n1\n");
-  assert_same_as_libcsv (text->str, text->len, ',', 0);
+  assert_big_as_libcsv (text->str, text->len, FALSE);
 
-  /* a long field earlier leaves libcsv's buffer big: a later row of 100 KB is refused */
+  /* a long field earlier leaves libcsv's buffer big: a later row of 150 KB is refused */
   g_string_assign (text, "a,b\n1,\"");
   append_until (text, "x", limit - 40000);
   g_string_append (text, "\"\n");
   append_until (text, "cd,", text->len + 150000);
   g_string_append (text, "\n3,4\n");
-  assert_same_as_libcsv (text->str, text->len, ',', 0);
+  assert_big_as_libcsv (text->str, text->len, TRUE);
 
   /* a quoted field whose text starts at 64 KiB and holds exactly 16 MiB when a read ends in
    * it: refused; starting one byte later, it holds one byte less there: read */
@@ -588,13 +612,7 @@ test_too_large_as_libcsv (void)
       g_assert_cmpuint (text->len, ==, 65536 + later);
       append_until (text, "z", 65536 * 257 + 1000);
       g_string_append (text, "\"\nlast\n");
-      assert_same_as_libcsv (text->str, text->len, ',', 0);
-      if (later == 0)
-        {
-          g_autofree char *read = describe_reading (FALSE, text->str, text->len, ',', 0);
-
-          g_assert_nonnull (strstr (read, "is larger than 16 MB"));
-        }
+      assert_big_as_libcsv (text->str, text->len, later == 0);
     }
 
   /* the same with a field of 99 bytes before: its 100 bytes and the buffer, rounded up to
@@ -610,7 +628,7 @@ test_too_large_as_libcsv (void)
       g_assert_cmpuint (text->len, ==, 65536 + less);
       append_until (text, "z", 65536 * 257 + 1000);
       g_string_append (text, "\"\nlast\n");
-      assert_same_as_libcsv (text->str, text->len, ',', 0);
+      assert_big_as_libcsv (text->str, text->len, less == 100);
     }
 }
 
