@@ -11,6 +11,8 @@
 
 #include "conduit.h"
 #include "conduit-csv-reader.h"
+#include "csv-reference.h"
+#include "fuzz/fuzz-trickle-stream.h"
 
 /* Reads @text and returns its rows as "a|b|c" lines joined by "\n", fields escaped so that
  * an embedded newline or bar shows. */
@@ -372,6 +374,367 @@ test_format_names (void)
   g_assert_false (conduit_record_format_from_name ("yaml", &format));
 }
 
+/* What a reader (the engine's, or the libcsv one it replaced) makes of @text read @step bytes
+ * at a time: each row's number and fields, each error, the delimiter. A long field is shown
+ * by its length and a hash. */
+static char *
+describe_reading (gboolean    reference,
+                  const char *text,
+                  gsize       length,
+                  char        delimiter,
+                  gsize       step)
+{
+  g_autoptr(GInputStream) stream = fuzz_trickle_stream_new ((const guint8 *)text, length, step);
+  g_autoptr(ConduitCsvReader) reader = NULL;
+  g_autoptr(CsvReference) libcsv = NULL;
+  GString *out = g_string_new (NULL);
+
+  if (reference)
+    libcsv = csv_reference_new (stream, delimiter);
+  else
+    reader = conduit_csv_reader_new (stream, delimiter);
+
+  for (guint rows = 0; rows < 100000; rows++)
+    {
+      g_autoptr(GError) error = NULL;
+      const char *const *fields = NULL;
+      const gsize *lengths = NULL;
+      guint n_fields = 0;   /* none with an error about the whole file (UTF-16) */
+      gboolean got;
+
+      got = reference ? csv_reference_next_row (libcsv, &fields, &lengths, &n_fields, &error)
+                      : conduit_csv_reader_next_row (reader, &fields, &lengths, &n_fields, &error);
+      if (!got && error == NULL)
+        break;
+      g_string_append_printf (out, "%" G_GUINT64_FORMAT ":",
+                              reference ? csv_reference_get_row_number (libcsv)
+                                        : conduit_csv_reader_get_row_number (reader));
+      if (error != NULL)
+        g_string_append_printf (out, " error %d %s;", error->code, error->message);
+      if (got || g_error_matches (error, CONDUIT_CSV_READER_ERROR,
+                                  CONDUIT_CSV_READER_ERROR_ENCODING))
+        for (guint i = 0; i < n_fields; i++)
+          {
+            g_assert_cmpint (fields[i][lengths[i]], ==, '\0');
+            if (lengths[i] > 64)
+              {
+                g_autoptr(GBytes) bytes = g_bytes_new_static (fields[i], lengths[i]);
+
+                g_string_append_printf (out, " [%zu bytes, %08x]", lengths[i],
+                                        g_bytes_hash (bytes));
+              }
+            else
+              {
+                g_string_append (out, " [");
+                for (gsize j = 0; j < lengths[i]; j++)
+                  if (g_ascii_isprint (fields[i][j]) && fields[i][j] != '\\')
+                    g_string_append_c (out, fields[i][j]);
+                  else
+                    g_string_append_printf (out, "\\x%02x", (guchar)fields[i][j]);
+                g_string_append (out, "]");
+              }
+          }
+      g_string_append_c (out, '\n');
+      if (!got && !g_error_matches (error, CONDUIT_CSV_READER_ERROR,
+                                    CONDUIT_CSV_READER_ERROR_ENCODING))
+        break;
+    }
+  g_string_append_printf (out, "delimiter %d\n",
+                          reference ? csv_reference_get_delimiter (libcsv)
+                                    : conduit_csv_reader_get_delimiter (reader));
+  return g_string_free (out, FALSE);
+}
+
+static void
+assert_same_as_libcsv (const char *text,
+                       gsize       length,
+                       char        delimiter,
+                       gsize       step)
+{
+  g_autofree char *expected = describe_reading (TRUE, text, length, delimiter, step);
+  g_autofree char *got = describe_reading (FALSE, text, length, delimiter, step);
+
+  if (g_strcmp0 (expected, got) != 0)
+    {
+      g_autofree char *shown = g_strescape (length < 500 ? text : "(long)", NULL);
+
+      g_test_message ("text \"%s\", delimiter %d, %zu bytes a read", shown, delimiter, step);
+      g_assert_cmpstr (got, ==, expected);
+    }
+}
+
+/* libcsv grows its buffer 128 bytes at a time, and under AddressSanitizer every realloc()
+ * moves it: reading a 16 MB field takes it minutes there. So the sanitizer build checks what
+ * the plain build checked against libcsv: whether the big row is refused. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+static void
+assert_big_as_libcsv (const char *text,
+                      gsize       length,
+                      gboolean    refused)
+{
+  g_autofree char *got = describe_reading (FALSE, text, length, ',', 0);
+
+  g_assert_cmpint (strstr (got, "is larger than 16 MB") != NULL, ==, refused);
+#ifndef UNDER_ASAN
+  assert_same_as_libcsv (text, length, ',', 0);
+#endif
+}
+
+/* The reader cuts rows and fields itself since rows are parsed by the mapping threads; it
+ * must read every file as libcsv did: odd files written by hand, then thousands made of the
+ * bytes that matter, each with every delimiter and read a few bytes at a time. */
+static void
+test_same_as_libcsv (void)
+{
+#define FILE_OF(text) { text, sizeof (text) - 1 }
+  static const struct { const char *text; gsize length; } files[] = {
+    FILE_OF ("a,b\n5\" screen,x\n"), FILE_OF ("\"a\"b\",c\n"), FILE_OF ("\"a\"\"\"\n"),
+    FILE_OF ("\"\"\"\"\n\"\"\n"), FILE_OF ("a\rb\r\nc\n\r\n"), FILE_OF ("\"x\r\ny\",\"\"\r\n"),
+    FILE_OF ("a,\n,\n,,\n"), FILE_OF ("\"never closed\n"), FILE_OF ("\"a\" ,b\n"),
+    FILE_OF ("\"a\"\"b\"c\"d\n"), FILE_OF ("\xEF\xBB\xBF\"a\";b\n"), FILE_OF ("\xEF\xBB\xBF"),
+    FILE_OF ("\xFF\xFE" "a\0"), FILE_OF ("\xEF\xBB\xBF\xFE\xFF"), FILE_OF ("a\tb;c|d,e\n"),
+    FILE_OF ("\"a,b\";c;d\n"), FILE_OF ("x\xe9,y\nz,\"\xc3\"\n"), FILE_OF ("a\0b,c\n"),
+    FILE_OF ("\n\n\n"), FILE_OF ("\""), FILE_OF ("\"\""), FILE_OF (","), FILE_OF ("\",\""),
+    FILE_OF ("a\""), FILE_OF ("\r\"a\"\r"), FILE_OF ("h\n\"a\"\"\""), FILE_OF ("h\n\"a\"x"),
+  };
+#undef FILE_OF
+  static const char *const pieces[] = {
+    "a", "bc", ",", ";", "\t", "|", "\"", "\"\"", "\r", "\n", "\r\n", " ", "\xc3\xa9", "\xff",
+    "0123456789abcdef", "\x01",
+  };
+  static const char delimiters[] = { 0, ',', ';', '\t', '|' };
+  static const gsize steps[] = { 0, 1, 2, 5 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261207);
+
+  for (guint f = 0; f < G_N_ELEMENTS (files); f++)
+    for (guint d = 0; d < G_N_ELEMENTS (delimiters); d++)
+      for (guint s = 0; s < G_N_ELEMENTS (steps); s++)
+        assert_same_as_libcsv (files[f].text, files[f].length, delimiters[d], steps[s]);
+
+  for (guint i = 0; i < 1500; i++)
+    {
+      g_autoptr(GString) text = g_string_new (g_rand_int_range (rand, 0, 8) == 0 ?
+                                              "\xEF\xBB\xBF" : "");
+      guint n = g_rand_int_range (rand, 0, 40);
+
+      for (guint j = 0; j < n; j++)
+        {
+          guint piece = g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces) + 1);
+
+          /* a NUL byte, which is not text */
+          if (piece == G_N_ELEMENTS (pieces))
+            g_string_append_c (text, '\0');
+          else
+            g_string_append (text, pieces[piece]);
+        }
+      for (guint d = 0; d < G_N_ELEMENTS (delimiters); d++)
+        assert_same_as_libcsv (text->str, text->len, delimiters[d],
+                               steps[g_rand_int_range (rand, 0, G_N_ELEMENTS (steps))]);
+    }
+}
+
+/* Appends @piece to @text until it is @length bytes long (the last piece cut short), by
+ * doubling: the big files below are built fast enough for the sanitizer build too. */
+static void
+append_until (GString    *text,
+              const char *piece,
+              gsize       length)
+{
+  gsize start = text->len;
+  gsize piece_length = strlen (piece);
+
+  if (length <= start)
+    return;
+  g_string_set_size (text, length);
+  for (gsize i = 0; i < piece_length && start + i < length; i++)
+    text->str[start + i] = piece[i];
+  for (gsize done = MIN (piece_length, length - start); done < length - start; done *= 2)
+    memcpy (text->str + start + done, text->str + start, MIN (done, length - start - done));
+}
+
+/* A row over 16 MB is refused as libcsv's buffer measured it, after every 64 KiB read that
+ * ended no row: the bytes of the fields it completed and its buffer, which grew by 128 bytes
+ * for the longest field so far and never shrank. The same rows must pass and be refused. */
+static void
+test_too_large_as_libcsv (void)
+{
+  const gsize limit = 16 * 1024 * 1024;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  /* a quote never closed */
+  g_string_assign (text, "a,b\n1,\"");
+  append_until (text, "0123456789abcdef", limit + 100000);
+  assert_big_as_libcsv (text->str, text->len, TRUE);
+
+  /* many short fields */
+  g_string_assign (text, "a,b\n");
+  append_until (text, "ab,", limit + 100000);
+  g_string_append (text, "\n1,2\n");
+  assert_big_as_libcsv (text->str, text->len, TRUE);
+
+  /* just under: read */
+  g_string_assign (text, "a,b\n");
+  append_until (text, "ab,", limit - 200000);
+  g_string_append (text, "\n1,2\n");
+  assert_big_as_libcsv (text->str, text->len, FALSE);
+
+  /* "" kept as one quote: 18 MB of text, 9 MB held, also by the buffer a later long row
+   * finds */
+  g_string_assign (text, "a\n\"");
+  append_until (text, "\"\"", limit + 2000001);
+  g_string_append (text, "\"\n");
+  append_until (text, "cd,", text->len + 300000);
+  g_string_append (text, "\n1\n");
+  assert_big_as_libcsv (text->str, text->len, FALSE);
+
+  /* a long field earlier leaves libcsv's buffer big: a later row of 150 KB is refused */
+  g_string_assign (text, "a,b\n1,\"");
+  append_until (text, "x", limit - 40000);
+  g_string_append (text, "\"\n");
+  append_until (text, "cd,", text->len + 150000);
+  g_string_append (text, "\n3,4\n");
+  assert_big_as_libcsv (text->str, text->len, TRUE);
+
+  /* a quoted field whose text starts at 64 KiB and holds exactly 16 MiB when a read ends in
+   * it: refused; starting one byte later, it holds one byte less there: read */
+  for (guint later = 0; later <= 1; later++)
+    {
+      g_string_assign (text, "a\n");
+      append_until (text, "y", 65536 - 2 + later);
+      g_string_append (text, "\n\"");
+      g_assert_cmpuint (text->len, ==, 65536 + later);
+      append_until (text, "z", 65536 * 257 + 1000);
+      g_string_append (text, "\"\nlast\n");
+      assert_big_as_libcsv (text->str, text->len, later == 0);
+    }
+
+  /* the same with a field of 99 bytes before: its 100 bytes and the buffer, rounded up to
+   * 128 bytes, pass the limit when the long field holds 100 bytes less than 16 MiB, not when
+   * it holds 200 less */
+  for (guint less = 100; less <= 200; less += 100)
+    {
+      g_string_assign (text, "a\n");
+      append_until (text, "y", 65536 + less - 101 - 1);
+      g_string_append_c (text, '\n');
+      append_until (text, "k", text->len + 99);
+      g_string_append (text, ",\"");
+      g_assert_cmpuint (text->len, ==, 65536 + less);
+      append_until (text, "z", 65536 * 257 + 1000);
+      g_string_append (text, "\"\nlast\n");
+      assert_big_as_libcsv (text->str, text->len, less == 100);
+    }
+}
+
+static ConduitMapping *
+mapping_from (const char *json)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  ConduitMapping *mapping = conduit_mapping_new_from_json (node, NULL);
+
+  g_assert_nonnull (mapping);
+  g_assert_true (conduit_mapping_compile (mapping, NULL));
+  return mapping;
+}
+
+/* With threads, the reading thread only finds where rows end and the mapping threads cut them
+ * into fields: the mapped and rejected bytes and the warnings are those of one thread. */
+static void
+test_stream_threads (void)
+{
+  g_autoptr(ConduitMapping) mapping = mapping_from (
+    "{\"rows\": [{\"destination\": \"n\", \"field\": \"n\", \"required\": true},"
+    " {\"destination\": \"who.name\", \"expression\": \"upper(name)\"}]}");
+  g_autoptr(ConduitMapping) shaping = mapping_from (
+    "{\"rows\": [{\"destination\": \"at\", \"field\": \"row\"},"
+    " {\"destination\": \"raw\", \"field\": \"raw\"},"
+    " {\"destination\": \"why\", \"expression\": \"reasons[0].message\"}]}");
+  g_autoptr(GString) input = g_string_new ("\xEF\xBB\xBF" "n, name ,n\r\n");
+  const guint n_rows = 3000;
+  char *texts[2][2] = { { NULL } };
+  char *warnings[2] = { NULL, NULL };
+  guint64 n_warnings[2] = { 0 };
+
+  for (guint i = 0; i < n_rows; i++)
+    switch (i % 37)
+      {
+      case 1: g_string_append (input, "\r\n\n"); break;
+      case 5: g_string_append_printf (input, "%u,\"two\nlines, \"\"quoted\"\"\",x\r\n", i); break;
+      case 9: g_string_append_printf (input, "%u,Jos\xe9,x\n", i); break;
+      case 13: g_string_append_printf (input, "%u,a,b,\"c\"\"\",d\r\n", i); break;
+      case 17: g_string_append_printf (input, "%u,5\" screen\r", i); break;
+      case 21: g_string_append (input, ",no number,\r\n"); break;
+      case 25: g_string_append_printf (input, "\"%u\",\"a\"b\",c\r\n", i); break;
+      default: g_string_append_printf (input, "%u,name %u,%u\r\n", i, i, i); break;
+      }
+  g_string_append (input, "7,\"no line end\"");
+
+  for (guint t = 0; t < 2; t++)
+    {
+      g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_data (input->str,
+                                                                            input->len, NULL);
+      /* guessed with threads: the format is decided before the first row goes to a worker */
+      g_autoptr(ConduitRecordReader) reader =
+        conduit_record_reader_new (stream, t == 0 ? CONDUIT_RECORD_FORMAT_CSV
+                                                  : CONDUIT_RECORD_FORMAT_AUTO);
+      g_autoptr(GOutputStream) output = g_memory_output_stream_new_resizable ();
+      g_autoptr(GOutputStream) rejected = g_memory_output_stream_new_resizable ();
+      g_autoptr(GError) error = NULL;
+      ConduitMappingStreamCounts counts;
+      GPtrArray *list;
+
+      g_assert_true (conduit_mapping_stream_run_threads (mapping, shaping, reader, output,
+                                                         rejected, t == 0 ? 1 : 3, &counts,
+                                                         NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (counts.records, ==, n_rows + 1 - (n_rows + 35) / 37);
+      g_assert_true (g_output_stream_close (output, NULL, NULL));
+      g_assert_true (g_output_stream_close (rejected, NULL, NULL));
+      texts[t][0] = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (output));
+      texts[t][1] = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (rejected));
+      list = conduit_record_reader_get_warnings (reader, &n_warnings[t]);
+      g_assert_nonnull (list);
+      g_ptr_array_add (list, NULL);
+      warnings[t] = g_strjoinv ("\n", (char **)list->pdata);
+      g_ptr_array_remove_index (list, list->len - 1);
+    }
+  g_assert_cmpuint (n_warnings[0], ==, 1);
+  g_assert_cmpuint (n_warnings[1], ==, n_warnings[0]);
+  g_assert_cmpstr (warnings[0], ==, "row 1, column 2: the header “ name ” has spaces around it; "
+                   "the field is called “name”");
+  g_assert_cmpstr (warnings[1], ==, warnings[0]);
+  g_assert_cmpstr (texts[1][0], ==, texts[0][0]);
+  g_assert_cmpstr (texts[1][1], ==, texts[0][1]);
+  g_assert_true (g_str_has_prefix (texts[0][0], "{\"n\":\"0\",\"who\":{\"name\":\"NAME 0\"}}\n"));
+  /* rows are counted, not lines: the blank lines are not rows */
+  g_assert_nonnull (strstr (texts[0][0], "{\"n\":\"5\",\"who\":{\"name\":\"TWO\\nLINES, "
+                                         "\\\"QUOTED\\\"\"}}\n"));
+  g_assert_nonnull (strstr (texts[0][0], "{\"n\":\"17\",\"who\":{\"name\":\"5\\\" SCREEN\"}}\n"));
+  g_assert_nonnull (strstr (texts[0][0], "{\"n\":\"25\",\"who\":{\"name\":\"A\\\"B\"}}\n"));
+  g_assert_true (g_str_has_suffix (texts[0][0], "{\"n\":\"7\",\"who\":{\"name\":\"NO LINE END\"}}\n"));
+  /* the row that is not text keeps its fields joined, the bad byte replaced */
+  g_assert_true (g_str_has_prefix (texts[0][1],
+                                   "{\"at\":10,\"raw\":\"9,Jos\xEF\xBF\xBD,x\",\"why\":\"row 10, "
+                                   "column 2: this file is not UTF-8 text; save it as UTF-8 (CSV "
+                                   "UTF-8 in spreadsheet apps); "));
+  g_assert_nonnull (strstr (texts[0][1], "\n{\"at\":14,\"raw\":\"13,a,b,c\\\",d\",\"why\":\"row 14 "
+                                         "has 5 fields but the header names 3\"}\n"));
+  g_assert_nonnull (strstr (texts[0][1], "\n{\"at\":22,\"why\":\"a value is required\"}\n"));
+
+  for (guint t = 0; t < 2; t++)
+    {
+      g_free (warnings[t]);
+      for (guint k = 0; k < 2; k++)
+        g_free (texts[t][k]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -387,6 +750,9 @@ main (int   argc,
   g_test_add_func ("/conduit/csv/duplicate-header", test_duplicate_header);
   g_test_add_func ("/conduit/csv/not-utf8", test_not_utf8);
   g_test_add_func ("/conduit/csv/many-repeated-names", test_many_repeated_names);
+  g_test_add_func ("/conduit/csv/same-as-libcsv", test_same_as_libcsv);
+  g_test_add_func ("/conduit/csv/too-large-as-libcsv", test_too_large_as_libcsv);
+  g_test_add_func ("/conduit/csv/stream-threads", test_stream_threads);
   g_test_add_func ("/conduit/records/ndjson-out-of-range", test_ndjson_out_of_range);
   g_test_add_func ("/conduit/records/ndjson", test_ndjson_records);
   g_test_add_func ("/conduit/records/json", test_json_records);

@@ -11,62 +11,93 @@
 
 #include <inttypes.h>
 
-#include <csv.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "conduit-csv-reader.h"
 
-/* CSV parsing is libcsv's (Debian: libcsv-dev): a small, long-standing RFC 4180 parser that
- * takes input in chunks and calls back per field and per row, which is what streaming needs.
- * What it lacks is added here: the byte order mark, guessing the delimiter from the header
- * line, keeping spaces around unquoted fields (libcsv trims them by default, RFC 4180 does
- * not), and a limit on a row's size so that a quote that is never closed cannot take all
- * memory. Rows completed by one chunk are queued, since libcsv cannot stop mid-chunk. */
+/* Reading CSV is done in two halves, so that a mapping on several threads can parse rows
+ * while one thread reads: conduit_csv_reader_next_record() only finds where each row ends (a
+ * line end ends a row only outside quotes) and gives the row's text; conduit_csv_split_row() cuts
+ * that text into fields, in any thread (conduit_csv_split_row()). conduit_csv_reader_next_row()
+ * does both.
+ *
+ * What is read is what libcsv 3.0.3 read in its lenient mode, which this reader used before
+ * (and which the tests compare it with): a field is quoted only when a quote is its first
+ * byte; in a quoted field "" is one quote, and a quote followed by anything but a quote, the
+ * delimiter or a line end stays in the field ("a"b" is a"b); a quote inside an unquoted field
+ * is just a byte (5" screen); spaces are kept; blank lines are skipped; CR, LF and CR LF all
+ * end a row. Added: the byte order mark, the delimiter guessed from the header line, and a
+ * limit on a row's size so that a quote that is never closed cannot take all memory. */
 
 #define READ_SIZE     (64 * 1024)
 #define MAX_ROW_BYTES (16 * 1024 * 1024)
-#define LIBCSV_FIELD_BEGUN 2
+/* libcsv grew its field buffer by this much: see row_too_large() */
+#define LIBCSV_BLOCK  128
 
+typedef enum
+{
+  BETWEEN_ROWS,
+  UNQUOTED,          /* in a row, not inside quotes: at a field's start or in an unquoted one */
+  QUOTED,            /* inside a quoted field */
+  QUOTE_IN_QUOTED,   /* just after a quote inside a quoted field: its end, or one of "" */
+} ScanState;
+
+/* What libcsv would hold of the row being read, measured byte by byte up to @measured. */
 typedef struct
 {
-  gsize start;
-  gsize length;
-} FieldSpan;
+  gsize      measured;
+  ScanState  state;
+  gboolean   field_begun;
+  gsize      held;       /* bytes of the field being read */
+  gsize      kept;       /* of the fields before it, each with a nul */
+  gsize      longest;    /* the most a field held as a byte came */
+} Measure;
 
 struct _ConduitCsvReader
 {
   GInputStream      *stream;
-  struct csv_parser  parser;
   char               delimiter;
   gboolean           started;
+  gboolean           eof;
   gboolean           finished;
-  GError            *stream_error;
 
-  char              *chunk;
-  GString           *text;        /* every pending field, nul-terminated */
-  GArray            *spans;       /* (element-type FieldSpan) */
-  GArray            *row_ends;    /* (element-type guint) index in spans after each row */
-  guint              next_row;    /* the first row_ends entry not yet returned */
-  guint              first_span;  /* the first span of that row */
+  /* the row being scanned (from row_start) and what was read after it */
+  char              *buffer;
+  gsize              size;
+  gsize              end;
+  gsize              scan;          /* the next byte to look at */
+  gsize              row_start;
+  gsize              field_start;   /* of the field being scanned */
+  gsize              pairs;         /* "" in the quoted field being scanned */
+  ScanState          state;
+
+  /* for the size limit, which is libcsv's (see row_too_large()) */
+  gsize              longest;       /* the most bytes a field held before a byte was read */
+  gboolean           row_in_chunk;  /* a row ended in the chunk read last */
+  gboolean           chunk_read;
+  Measure            measure;       /* of the row being read, once it is big */
+
   guint64            row_number;
 
-  GPtrArray         *row_fields;  /* what the last row returned points at */
+  /* what conduit_csv_reader_next_row() returned last */
+  GArray            *spans;         /* (element-type ConduitCsvSpan) */
+  GString           *text;
+  GPtrArray         *row_fields;
   GArray            *row_lengths;
 };
 
 G_DEFINE_QUARK (conduit-csv-reader-error-quark, conduit_csv_reader_error)
 
-static int
-never_space (unsigned char c)
-{
-  return 0;
-}
-
 /**
  * conduit_csv_reader_new:
  * @stream: the CSV text
- * @delimiter: ',', ';' or '\t', or 0 to take the one the header line uses most
+ * @delimiter: ',', ';', '|' or '\t' (any byte but a quote, CR or LF), or 0 to take the one the
+ *   header line uses most of ',', ';' and '\t'
  *
  * Returns: (transfer full): a reader
  */
@@ -77,19 +108,19 @@ conduit_csv_reader_new (GInputStream *stream,
   ConduitCsvReader *self;
 
   g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
+  g_return_val_if_fail (delimiter != '"' && delimiter != '\r' && delimiter != '\n', NULL);
 
   self = g_new0 (ConduitCsvReader, 1);
   self->stream = g_object_ref (stream);
   self->delimiter = delimiter;
-  self->chunk = g_malloc (READ_SIZE);
-  self->text = g_string_sized_new (READ_SIZE * 2);
-  self->spans = g_array_new (FALSE, FALSE, sizeof (FieldSpan));
-  self->row_ends = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->size = 2 * READ_SIZE;
+  self->buffer = g_malloc (self->size);
+  self->state = BETWEEN_ROWS;
+  self->spans = g_array_sized_new (FALSE, FALSE, sizeof (ConduitCsvSpan), 64);
+  g_array_set_size (self->spans, 64);
+  self->text = g_string_sized_new (1024);
   self->row_fields = g_ptr_array_new ();
   self->row_lengths = g_array_new (FALSE, FALSE, sizeof (gsize));
-
-  csv_init (&self->parser, CSV_APPEND_NULL);
-  csv_set_space_func (&self->parser, never_space);
   return self;
 }
 
@@ -103,65 +134,13 @@ conduit_csv_reader_free (ConduitCsvReader *self)
   if (self == NULL)
     return;
 
-  csv_free (&self->parser);
   g_clear_object (&self->stream);
-  g_clear_error (&self->stream_error);
-  g_free (self->chunk);
-  g_string_free (self->text, TRUE);
+  g_free (self->buffer);
   g_array_unref (self->spans);
-  g_array_unref (self->row_ends);
+  g_string_free (self->text, TRUE);
   g_ptr_array_unref (self->row_fields);
   g_array_unref (self->row_lengths);
   g_free (self);
-}
-
-static void
-on_field (void   *field,
-          size_t  length,
-          void   *data)
-{
-  ConduitCsvReader *self = data;
-  FieldSpan span = { self->text->len, length };
-  GString *text = self->text;
-
-  /* g_string_append_len() is not inlined in GLib 2.74, and this runs for every field */
-  if (G_UNLIKELY (text->len + length + 2 > text->allocated_len))
-    {
-      gsize len = text->len;
-
-      g_string_set_size (text, len + length + 1);
-      text->len = len;
-    }
-  if (length > 0)
-    memcpy (text->str + text->len, field, length);
-  text->len += length + 1;
-  text->str[text->len - 1] = '\0';
-  text->str[text->len] = '\0';
-  g_array_append_val (self->spans, span);
-}
-
-/* g_utf8_validate (text, length, NULL), which refuses a NUL byte too, called only for a field
- * with a byte that is NUL or above 0x7F: most fields are plain ASCII, checked here in a loop
- * without an early return that the compiler does 16 bytes a step. */
-static inline gboolean
-is_text (const char *text,
-         gsize       length)
-{
-  guchar special = 0;
-
-  for (gsize i = 0; i < length; i++)
-    special |= (guchar)((guchar)text[i] - 1) >= 0x7F;
-  return !special || g_utf8_validate (text, length, NULL);
-}
-
-static void
-on_row (int   terminator,
-        void *data)
-{
-  ConduitCsvReader *self = data;
-  guint end = self->spans->len;
-
-  g_array_append_val (self->row_ends, end);
 }
 
 /* The delimiter the first line uses most, counting outside quotes. */
@@ -196,57 +175,309 @@ guess_delimiter (const char *text,
   return best;
 }
 
-/* Drops the rows already returned, keeping the fields of a row in progress. */
-static void
-compact (ConduitCsvReader *self)
+/* Scans an unquoted stretch of a row from @p to the first quote or line end (or @end), ending
+ * fields at each delimiter on the way (*field_start, *longest as in scan_row()). 16 bytes a
+ * step where the processor has SSE2 (every x86-64): this runs over every byte the reading
+ * thread sees, and a row of short fields has a delimiter every few bytes. */
+static inline gsize
+scan_unquoted (const char *buffer,
+               gsize       p,
+               gsize       end,
+               char        delimiter,
+               gsize      *field_start,
+               gsize      *longest)
 {
-  gsize text_start;
-  guint n_rows = self->next_row;
+  gsize start = *field_start;
+  gsize most = *longest;
 
-  if (n_rows == 0)
-    return;
+#ifdef __SSE2__
+  const __m128i delimiters = _mm_set1_epi8 (delimiter);
+  const __m128i quotes = _mm_set1_epi8 ('"');
+  const __m128i crs = _mm_set1_epi8 ('\r');
+  const __m128i lfs = _mm_set1_epi8 ('\n');
 
-  text_start = self->first_span < self->spans->len ?
-               g_array_index (self->spans, FieldSpan, self->first_span).start : self->text->len;
-  g_string_erase (self->text, 0, text_start);
-  g_array_remove_range (self->spans, 0, self->first_span);
-  for (guint i = 0; i < self->spans->len; i++)
-    g_array_index (self->spans, FieldSpan, i).start -= text_start;
-  g_array_remove_range (self->row_ends, 0, n_rows);
-  for (guint i = 0; i < self->row_ends->len; i++)
-    g_array_index (self->row_ends, guint, i) -= self->first_span;
-  self->next_row = 0;
-  self->first_span = 0;
+  for (; p + 16 <= end; p += 16)
+    {
+      __m128i bytes = _mm_loadu_si128 ((const __m128i *)(gconstpointer)(buffer + p));
+      unsigned int ends = (unsigned int)_mm_movemask_epi8 (_mm_cmpeq_epi8 (bytes, delimiters));
+      unsigned int stops = (unsigned int)_mm_movemask_epi8 (
+        _mm_or_si128 (_mm_cmpeq_epi8 (bytes, quotes),
+                      _mm_or_si128 (_mm_cmpeq_epi8 (bytes, crs), _mm_cmpeq_epi8 (bytes, lfs))));
+
+      /* the delimiters before the first stop */
+      if (stops != 0)
+        ends &= (stops & -stops) - 1;
+      for (; ends != 0; ends &= ends - 1)
+        {
+          gsize q = p + __builtin_ctz (ends);
+
+          most = MAX (most, q - start);
+          start = q + 1;
+        }
+      if (stops != 0)
+        {
+          p += __builtin_ctz (stops);
+          goto done;
+        }
+    }
+#endif
+  for (; p < end; p++)
+    {
+      char c = buffer[p];
+
+      if (c == delimiter)
+        {
+          most = MAX (most, p - start);
+          start = p + 1;
+        }
+      else if (c == '"' || c == '\n' || c == '\r')
+        break;
+    }
+#ifdef __SSE2__
+done:
+#endif
+  *field_start = start;
+  *longest = most;
+  return p;
+}
+
+/* The first @c from @p, or @end. */
+static inline gsize
+find_byte (const char *buffer,
+           gsize       p,
+           gsize       end,
+           char        c)
+{
+  const char *found;
+
+#ifdef __SSE2__
+  /* fields are short: one step here saves memchr's call for most of them */
+  if (p + 16 <= end)
+    {
+      __m128i bytes = _mm_loadu_si128 ((const __m128i *)(gconstpointer)(buffer + p));
+      int mask = _mm_movemask_epi8 (_mm_cmpeq_epi8 (bytes, _mm_set1_epi8 (c)));
+
+      if (mask != 0)
+        return p + __builtin_ctz ((unsigned int)mask);
+      p += 16;
+    }
+#endif
+  found = p < end ? memchr (buffer + p, c, end - p) : NULL;
+  return found != NULL ? (gsize)(found - buffer) : end;
+}
+
+/* Scans on from self->scan to the end of what was read; TRUE when a row ended, at the line
+ * end *row_end. The state stays in @self across reads. A field's size in libcsv's terms (the
+ * bytes it kept when the next byte came: a closing quote counted, the second of "" not) is
+ * noted in self->longest. */
+static gboolean
+scan_row (ConduitCsvReader *self,
+          gsize            *row_end)
+{
+  const char *buffer = self->buffer;
+  const char delimiter = self->delimiter;
+  const gsize end = self->end;
+  gsize p = self->scan;
+  gsize field_start = self->field_start;
+  gsize pairs = self->pairs;
+  gsize longest = self->longest;
+  ScanState state = self->state;
+  gboolean ended = FALSE;
+
+  while (p < end && !ended)
+    {
+      switch (state)
+        {
+        case BETWEEN_ROWS:
+          while (p < end && (buffer[p] == '\n' || buffer[p] == '\r'))
+            p++;
+          if (p == end)
+            break;
+          self->row_start = field_start = p;
+          self->measure = (Measure) { .state = UNQUOTED };
+          state = UNQUOTED;
+          G_GNUC_FALLTHROUGH;
+
+        case UNQUOTED:
+          p = scan_unquoted (buffer, p, end, delimiter, &field_start, &longest);
+          if (p == end)
+            break;
+          if (buffer[p] == '"')
+            {
+              /* only a quote that starts a field opens quotes */
+              if (p == field_start)
+                {
+                  state = QUOTED;
+                  pairs = 0;
+                }
+            }
+          else
+            {
+              longest = MAX (longest, p - field_start);
+              ended = TRUE;
+              *row_end = p;
+            }
+          p++;
+          break;
+
+        case QUOTED:
+          p = find_byte (buffer, p, end, '"');
+          if (p == end)
+            break;
+          state = QUOTE_IN_QUOTED;
+          p++;
+          break;
+
+        case QUOTE_IN_QUOTED:
+          if (buffer[p] == delimiter || buffer[p] == '\n' || buffer[p] == '\r')
+            {
+              longest = MAX (longest, p - field_start - 1 - pairs);
+              if (buffer[p] == delimiter)
+                {
+                  field_start = p + 1;
+                  state = UNQUOTED;
+                }
+              else
+                {
+                  ended = TRUE;
+                  *row_end = p;
+                }
+            }
+          else
+            {
+              pairs += buffer[p] == '"';
+              state = QUOTED;
+            }
+          p++;
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+    }
+
+  self->scan = p;
+  self->field_start = field_start;
+  self->pairs = pairs;
+  self->longest = longest;
+  self->state = ended ? BETWEEN_ROWS : state;
+  return ended;
+}
+
+/* Goes on measuring the row being read (from where the last call stopped) as libcsv held it:
+ * its fields so far, each with a nul, and the most a field held when a byte came (what sized
+ * libcsv's buffer). Byte by byte, so only for a big row. */
+static void
+measure_row (ConduitCsvReader *self)
+{
+  Measure *m = &self->measure;
+  const char *text = self->buffer + self->row_start;
+  gsize length = self->end - self->row_start;
+
+  for (gsize i = m->measured; i < length; i++)
+    {
+      char c = text[i];
+
+      m->longest = MAX (m->longest, m->held);
+      if (m->state == UNQUOTED && c == self->delimiter)
+        {
+          m->kept += m->held + 1;
+          m->held = 0;
+          m->field_begun = FALSE;
+        }
+      else if (m->state == UNQUOTED)
+        {
+          /* a quote opens quotes only as a field's first byte, and is not kept then */
+          if (c == '"' && !m->field_begun)
+            m->state = QUOTED;
+          else
+            m->held++;
+          m->field_begun = TRUE;
+        }
+      else if (m->state == QUOTED)
+        {
+          /* the quote is kept until the next byte says whether it closed the field */
+          m->held++;
+          if (c == '"')
+            m->state = QUOTE_IN_QUOTED;
+        }
+      else if (c == self->delimiter)
+        {
+          m->kept += m->held;   /* the closing quote dropped, a nul added */
+          m->held = 0;
+          m->field_begun = FALSE;
+          m->state = UNQUOTED;
+        }
+      else
+        {
+          m->held += c != '"';   /* "" keeps one quote */
+          m->state = QUOTED;
+        }
+    }
+  m->measured = length;
+}
+
+/* libcsv's test, which this reader had: after a chunk that ended no row, the row is too large
+ * when the fields it completed (each with a nul) and libcsv's field buffer pass the limit.
+ * That buffer grew by 128 bytes whenever a field held one byte less than it had room for as a
+ * byte came, and never shrank: so its size follows from the most any field held, in the whole
+ * file. Measuring exactly only when the bound (the row's bytes) could pass the limit keeps
+ * this out of the way of ordinary rows while the same rows as before are refused. */
+static gboolean
+row_too_large (ConduitCsvReader *self)
+{
+  gsize kept = 0, longest = self->longest, buffer_size;
+
+  if (self->state != BETWEEN_ROWS)
+    {
+      gsize row = self->end - self->row_start;
+      gsize bound = MAX (longest, row);
+
+      if (row + LIBCSV_BLOCK * ((bound + 1) / LIBCSV_BLOCK + 1) <= MAX_ROW_BYTES)
+        return FALSE;
+      measure_row (self);
+      kept = self->measure.kept;
+      longest = MAX (longest, self->measure.longest);
+    }
+  buffer_size = LIBCSV_BLOCK * ((longest + 1) / LIBCSV_BLOCK + 1);
+  return kept + buffer_size > MAX_ROW_BYTES;
 }
 
 static gboolean
-fill (ConduitCsvReader  *self,
-      GError           **error)
+read_chunk (ConduitCsvReader  *self,
+            GError           **error)
 {
+  gsize keep = self->state == BETWEEN_ROWS ? self->end : self->row_start;
   gssize n;
-  const char *data = self->chunk;
+  const char *data;
 
-  n = g_input_stream_read (self->stream, self->chunk, READ_SIZE, NULL, error);
+  /* keep the row being read, and make room for a whole chunk */
+  if (keep > 0)
+    {
+      memmove (self->buffer, self->buffer + keep, self->end - keep);
+      self->end -= keep;
+      self->scan -= keep;
+      self->row_start -= MIN (self->row_start, keep);
+      self->field_start -= MIN (self->field_start, keep);
+    }
+  if (self->size - self->end < READ_SIZE)
+    {
+      self->size = MAX (2 * self->size, self->end + READ_SIZE);
+      self->buffer = g_realloc (self->buffer, self->size);
+    }
+
+  n = g_input_stream_read (self->stream, self->buffer + self->end, READ_SIZE, NULL, error);
   if (n < 0)
     return FALSE;
-
   if (n == 0)
     {
-      /* libcsv reports an unclosed quote only in its strict mode, which also refuses a stray
-       * quote inside an unquoted field (5" screen) and then stops the whole file. So the
-       * lenient mode, and the test csv_fini() makes in strict mode: a quoted field begun and
-       * not ended. 2 is libcsv's FIELD_BEGUN state, in its public struct but not its header. */
-      if ((self->parser.pstate == LIBCSV_FIELD_BEGUN && self->parser.quoted) ||
-          csv_fini (&self->parser, on_field, on_row, self) != 0)
-        {
-          g_set_error (error, CONDUIT_CSV_READER_ERROR, CONDUIT_CSV_READER_ERROR_MALFORMED,
-                       _("record %" PRIu64 ": a quoted field is never closed"),
-                       self->row_number + 1);
-          return FALSE;
-        }
-      self->finished = TRUE;
+      self->eof = TRUE;
       return TRUE;
     }
+  self->chunk_read = TRUE;
+  self->row_in_chunk = FALSE;
+  data = self->buffer + self->end;
+  self->end += n;
 
   if (!self->started)
     {
@@ -255,6 +486,7 @@ fill (ConduitCsvReader  *self,
         {
           data += 3;
           n -= 3;
+          self->scan += 3;
         }
       /* Spreadsheets offer "Unicode text" (UTF-16) next to CSV: name it rather than let its
        * bytes end up as a confusing error in some row. */
@@ -267,27 +499,265 @@ fill (ConduitCsvReader  *self,
         }
       if (self->delimiter == 0)
         self->delimiter = guess_delimiter (data, n);
-      csv_set_delim (&self->parser, self->delimiter);
     }
-
-  if (csv_parse (&self->parser, data, n, on_field, on_row, self) != (gsize)n)
-    {
-      g_set_error (error, CONDUIT_CSV_READER_ERROR, CONDUIT_CSV_READER_ERROR_MALFORMED,
-                   _("record %" PRIu64 ": %s"), self->row_number + 1,
-                   csv_strerror (csv_error (&self->parser)));
-      return FALSE;
-    }
-
-  if (self->text->len + csv_get_buffer_size (&self->parser) > MAX_ROW_BYTES &&
-      self->row_ends->len == self->next_row)
-    {
-      g_set_error (error, CONDUIT_CSV_READER_ERROR, CONDUIT_CSV_READER_ERROR_TOO_LARGE,
-                   _("record %" PRIu64 " is larger than %d MB; is a quote never closed?"),
-                   self->row_number + 1, MAX_ROW_BYTES / (1024 * 1024));
-      return FALSE;
-    }
-
   return TRUE;
+}
+
+/**
+ * conduit_csv_reader_next_record:
+ * @self: a reader
+ * @text: (out) (transfer none): the next row's text, from its first byte to its line end
+ *   (not included); valid until the next call
+ * @length: (out): its length, never 0
+ * @error: where a read error or malformed text goes; it ends the input
+ *
+ * The first half of conduit_csv_reader_next_row(): blank lines are skipped, the row is found
+ * but not cut into fields (see conduit_csv_split_row()). The row number counts it.
+ *
+ * Returns: %TRUE with a row; %FALSE at the end, or with @error set
+ */
+gboolean
+conduit_csv_reader_next_record (ConduitCsvReader  *self,
+                                const char       **text,
+                                gsize             *length,
+                                GError           **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  while (!self->finished)
+    {
+      gsize row_end;
+
+      if (scan_row (self, &row_end))
+        {
+          self->row_in_chunk = TRUE;
+          self->row_number++;
+          *text = self->buffer + self->row_start;
+          *length = row_end - self->row_start;
+          return TRUE;
+        }
+
+      if (self->eof)
+        {
+          self->finished = TRUE;
+          if (self->state == QUOTED)
+            {
+              g_set_error (error, CONDUIT_CSV_READER_ERROR, CONDUIT_CSV_READER_ERROR_MALFORMED,
+                           _("record %" PRIu64 ": a quoted field is never closed"),
+                           self->row_number + 1);
+              return FALSE;
+            }
+          if (self->state == BETWEEN_ROWS)
+            return FALSE;
+          /* the last row, without a line end */
+          self->row_number++;
+          *text = self->buffer + self->row_start;
+          *length = self->end - self->row_start;
+          return TRUE;
+        }
+
+      if (self->chunk_read && !self->row_in_chunk && row_too_large (self))
+        {
+          self->finished = TRUE;
+          g_set_error (error, CONDUIT_CSV_READER_ERROR, CONDUIT_CSV_READER_ERROR_TOO_LARGE,
+                       _("record %" PRIu64 " is larger than %d MB; is a quote never closed?"),
+                       self->row_number + 1, MAX_ROW_BYTES / (1024 * 1024));
+          return FALSE;
+        }
+
+      if (!read_chunk (self, error))
+        self->finished = TRUE;
+    }
+  return FALSE;
+}
+
+/* A quoted field from @start (its opening quote): its closing quote is one followed by the
+ * delimiter or the row's end; one followed by a quote is half of "", one followed by anything
+ * else a quote in the text. Returns where the closing quote is (@end when there is none, which
+ * a row from the reader never has). */
+static inline gsize
+find_closing_quote (const char *text,
+                    gsize       start,
+                    gsize       end,
+                    char        delimiter,
+                    gboolean   *escaped)
+{
+  for (gsize p = start + 1;; p++)
+    {
+      p = find_byte (text, p, end, '"');
+      if (p + 1 >= end || text[p + 1] == delimiter)
+        return p;
+      if (text[p + 1] == '"')
+        {
+          *escaped = TRUE;
+          p++;
+        }
+    }
+}
+
+/**
+ * conduit_csv_split_row:
+ * @text: a row's text, as conduit_csv_reader_next_record() gives it
+ * @length: its length
+ * @delimiter: the reader's delimiter (conduit_csv_reader_get_delimiter())
+ * @spans: (out caller-allocates) (array length=max_spans): where the fields go
+ * @max_spans: room in @spans
+ *
+ * Cuts a row into its fields, without a reader, so in any thread. A field's span is its
+ * bytes in @text (for a quoted field, what is between its quotes); an escaped one holds ""
+ * for each quote: conduit_csv_unescape() gives the field.
+ *
+ * Returns: how many fields the row has; only the first @max_spans are in @spans
+ */
+guint
+conduit_csv_split_row (const char    *text,
+                       gsize          length,
+                       char           delimiter,
+                       ConduitCsvSpan *spans,
+                       guint          max_spans)
+{
+  guint n = 0;
+  gsize start = 0;   /* of the field being cut */
+  gsize p = 0;
+
+#define ADD_SPAN(from, to, is_escaped) \
+  G_STMT_START { \
+    if (n < max_spans) \
+      spans[n] = (ConduitCsvSpan) { from, (to) - (from), is_escaped }; \
+    n++; \
+  } G_STMT_END
+
+  for (;;)
+    {
+      if (start < length && text[start] == '"')
+        {
+          gboolean escaped = FALSE;
+          gsize closing = find_closing_quote (text, start, length, delimiter, &escaped);
+
+          ADD_SPAN (start + 1, MIN (closing, length), escaped);
+          if (closing + 1 >= length)
+            return n;
+          start = p = closing + 2;
+          continue;
+        }
+
+      /* unquoted fields up to a quote that opens one, or the row's end; a quote inside an
+       * unquoted field is a byte like any other */
+#ifdef __SSE2__
+      {
+        const __m128i delimiters = _mm_set1_epi8 (delimiter);
+        const __m128i quotes = _mm_set1_epi8 ('"');
+        gboolean quote_opens = FALSE;
+
+        for (; p + 16 <= length && !quote_opens; p += 16)
+          {
+            __m128i bytes = _mm_loadu_si128 ((const __m128i *)(gconstpointer)(text + p));
+            unsigned int hits = (unsigned int)_mm_movemask_epi8 (
+              _mm_or_si128 (_mm_cmpeq_epi8 (bytes, delimiters), _mm_cmpeq_epi8 (bytes, quotes)));
+
+            for (; hits != 0; hits &= hits - 1)
+              {
+                gsize q = p + __builtin_ctz (hits);
+
+                if (text[q] == delimiter)
+                  {
+                    ADD_SPAN (start, q, FALSE);
+                    start = q + 1;
+                  }
+                else if (q == start)
+                  {
+                    quote_opens = TRUE;
+                    break;
+                  }
+              }
+          }
+        if (quote_opens)
+          continue;
+      }
+#endif
+      for (; p < length; p++)
+        if (text[p] == delimiter)
+          {
+            ADD_SPAN (start, p, FALSE);
+            start = p + 1;
+          }
+        else if (text[p] == '"' && p == start)
+          break;
+      if (p < length)
+        continue;
+      ADD_SPAN (start, length, FALSE);
+      return n;
+    }
+#undef ADD_SPAN
+}
+
+/**
+ * conduit_csv_unescape:
+ * @dest: room for @length bytes
+ * @field: a quoted field's bytes that conduit_csv_split_row() called escaped
+ * @length: how many
+ *
+ * Returns: the length of the field written to @dest, each "" made one quote
+ */
+gsize
+conduit_csv_unescape (char       *dest,
+                      const char *field,
+                      gsize       length)
+{
+  gsize n = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      dest[n++] = field[i];
+      if (field[i] == '"' && i + 1 < length && field[i + 1] == '"')
+        i++;
+    }
+  return n;
+}
+
+/**
+ * conduit_csv_is_plain:
+ * @text: bytes
+ * @length: how many
+ *
+ * Returns: whether @text is ASCII without a NUL, so text without checking it further
+ */
+gboolean
+conduit_csv_is_plain (const char *text,
+                      gsize       length)
+{
+  guchar special = 0;
+  gsize i = 0;
+
+#ifdef __SSE2__
+  {
+    /* a high bit, or a byte equal to zero, in any of the blocks; the last block ends at
+     * the end, overlapping the one before, rather than a loop over the last bytes */
+    __m128i found = _mm_setzero_si128 ();
+
+    if (length >= 16)
+      {
+        for (; i + 16 <= length; i += 16)
+          {
+            __m128i bytes = _mm_loadu_si128 ((const __m128i *)(gconstpointer)(text + i));
+
+            found = _mm_or_si128 (found, _mm_or_si128 (bytes, _mm_cmpeq_epi8 (
+                                                               bytes, _mm_setzero_si128 ())));
+          }
+        if (i < length)
+          {
+            __m128i bytes = _mm_loadu_si128 ((const __m128i *)(gconstpointer)(text + length - 16));
+
+            found = _mm_or_si128 (found, _mm_or_si128 (bytes, _mm_cmpeq_epi8 (
+                                                               bytes, _mm_setzero_si128 ())));
+          }
+        return _mm_movemask_epi8 (found) == 0;
+      }
+  }
+#endif
+  for (; i < length; i++)
+    special |= (guchar)((guchar)text[i] - 1) >= 0x7F;
+  return !special;
 }
 
 /**
@@ -311,47 +781,64 @@ conduit_csv_reader_next_row (ConduitCsvReader    *self,
                              guint               *n_fields,
                              GError             **error)
 {
-  guint end;
-  guint bad_column = 0;
+  const char *text;
+  gsize length;
+  gboolean plain;
+  guint n, bad_column = 0;
 
   g_return_val_if_fail (self != NULL, FALSE);
 
-  while (self->next_row >= self->row_ends->len)
+  if (!conduit_csv_reader_next_record (self, &text, &length, error))
+    return FALSE;
+
+  n = conduit_csv_split_row (text, length, self->delimiter,
+                             (ConduitCsvSpan *)(gpointer)self->spans->data, self->spans->len);
+  if (n > self->spans->len)
     {
-      if (self->finished)
-        return FALSE;
-      compact (self);
-      if (!fill (self, error))
-        {
-          self->finished = TRUE;
-          return FALSE;
-        }
+      g_array_set_size (self->spans, n);
+      conduit_csv_split_row (text, length, self->delimiter,
+                             (ConduitCsvSpan *)(gpointer)self->spans->data, n);
     }
 
-  end = g_array_index (self->row_ends, guint, self->next_row);
-  /* sized once and filled in place: an append is a call, and this runs for every field */
-  g_ptr_array_set_size (self->row_fields, end - self->first_span);
-  g_array_set_size (self->row_lengths, end - self->first_span);
-  for (guint i = self->first_span; i < end; i++)
+  /* the fields one after the other, each with a nul; pointers only once the text has its
+   * final size */
+  plain = conduit_csv_is_plain (text, length);
+  g_string_truncate (self->text, 0);
+  g_array_set_size (self->row_lengths, n);
+  for (guint i = 0; i < n; i++)
     {
-      FieldSpan *span = &g_array_index (self->spans, FieldSpan, i);
-      const char *field = self->text->str + span->start;
+      const ConduitCsvSpan *span = &g_array_index (self->spans, ConduitCsvSpan, i);
+      gsize start = self->text->len;
+      gsize field_length = span->length;
+
+      g_string_set_size (self->text, start + field_length + 1);
+      if (span->escaped)
+        field_length = conduit_csv_unescape (self->text->str + start, text + span->start,
+                                             field_length);
+      else
+        memcpy (self->text->str + start, text + span->start, field_length);
+      self->text->str[start + field_length] = '\0';
+      g_string_truncate (self->text, start + field_length + 1);
+      g_array_index (self->row_lengths, gsize, i) = field_length;
 
       /* A Latin-1 export would otherwise put bytes that are not text into every record. As
        * with a line of NDJSON that is not text, only this row is refused; the caller gets its
        * fields for the rejected output and can read on. */
-      if (bad_column == 0 && !is_text (field, span->length))
-        bad_column = i - self->first_span + 1;
-      self->row_fields->pdata[i - self->first_span] = (gpointer)field;
-      g_array_index (self->row_lengths, gsize, i - self->first_span) = span->length;
+      if (!plain && bad_column == 0 &&
+          !g_utf8_validate (self->text->str + start, field_length, NULL))
+        bad_column = i + 1;
+    }
+
+  g_ptr_array_set_size (self->row_fields, n);
+  for (gsize i = 0, start = 0; i < n; i++)
+    {
+      self->row_fields->pdata[i] = self->text->str + start;
+      start += g_array_index (self->row_lengths, gsize, i) + 1;
     }
 
   *fields = (const char *const *)self->row_fields->pdata;
   *lengths = (const gsize *)(gpointer)self->row_lengths->data;
-  *n_fields = end - self->first_span;
-  self->first_span = end;
-  self->next_row++;
-  self->row_number++;
+  *n_fields = n;
   if (bad_column > 0)
     {
       g_set_error (error, CONDUIT_CSV_READER_ERROR, CONDUIT_CSV_READER_ERROR_ENCODING,

@@ -296,10 +296,10 @@ stream_run_serial (ConduitMapping             *mapping,
 
 /* The reading thread fills batches; workers map whole batches, each with its own copy of the
  * mappings (a compiled mapping keeps per-record scratch) and write them as text into the
- * batch; the reading thread writes the batches' text in input order. NDJSON lines are copied
- * into the batch as text and parsed by the workers, so that the reading thread, which runs
- * alone, only finds line ends; records of other formats are parsed by the reading thread and
- * copied into the batch (they point into the reader's buffers). */
+ * batch; the reading thread writes the batches' text in input order. NDJSON lines and CSV
+ * rows are copied into the batch as text and parsed by the workers, so that the reading
+ * thread, which runs alone, only finds where they end; records of other formats are parsed by
+ * the reading thread and copied into the batch (they point into the reader's buffers). */
 
 #define BATCH_RECORDS 256
 /* ...or fewer when their values take this much: big records must not make 2N+1 big batches */
@@ -308,7 +308,7 @@ stream_run_serial (ConduitMapping             *mapping,
 typedef struct
 {
   ConduitValue *record;        /* (nullable) NULL for a record that could not be read */
-  const char   *line;          /* (nullable) an NDJSON line the worker parses into record */
+  const char   *line;          /* (nullable) an NDJSON line or CSV row the worker parses */
   gsize         line_len;
   guint64       position;
   const char   *raw;           /* what could not be read, and why */
@@ -341,6 +341,7 @@ typedef struct
   GMutex               mutex;
   GCond                done_cond;
   ConduitRecordFormat  format;
+  ConduitRecordReader *reader;   /* CSV rows are parsed with its header */
 } Pipeline;
 
 typedef struct
@@ -415,7 +416,23 @@ map_batch (Worker            *worker,
       gsize line_start = batch->rejected->len;
 
       conduit_arena_reset (arena);
-      if (entry->line != NULL)
+      if (entry->line != NULL && format == CONDUIT_RECORD_FORMAT_CSV)
+        {
+          g_autoptr(GError) local_error = NULL;
+          const char *raw;
+          gsize raw_len;
+
+          if (!conduit_record_reader_parse_row (worker->pipeline->reader, arena, entry->line,
+                                                entry->line_len, entry->position, &record, &raw,
+                                                &raw_len, &local_error))
+            {
+              entry->raw = conduit_arena_strndup (batch->arena, raw, raw_len);
+              entry->raw_len = raw_len;
+              entry->message = conduit_arena_strndup (batch->arena, local_error->message,
+                                                      strlen (local_error->message));
+            }
+        }
+      else if (entry->line != NULL)
         {
           g_autoptr(GError) local_error = NULL;
 
@@ -574,7 +591,9 @@ stream_run_parallel (ConduitMapping             *mapping,
   pipeline.format = conduit_record_reader_decide_format (reader, &local_error);
   if (pipeline.format == CONDUIT_RECORD_FORMAT_AUTO)
     reading = ok = FALSE;
-  lines = pipeline.format == CONDUIT_RECORD_FORMAT_NDJSON;
+  lines = pipeline.format == CONDUIT_RECORD_FORMAT_NDJSON ||
+          pipeline.format == CONDUIT_RECORD_FORMAT_CSV;
+  pipeline.reader = reader;
   pipeline.todo = g_async_queue_new ();
   g_mutex_init (&pipeline.mutex);
   g_cond_init (&pipeline.done_cond);

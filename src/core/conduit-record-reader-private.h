@@ -33,6 +33,16 @@ gboolean            conduit_record_reader_parse_line     (ConduitJsonReader    *
                                                           guint64               position,
                                                           ConduitValue        **record,
                                                           GError              **error);
+/* CSV likewise: the rows' text from conduit_record_reader_next_line(), their fields here. */
+gboolean            conduit_record_reader_parse_row      (ConduitRecordReader  *self,
+                                                          ConduitArena         *arena,
+                                                          const char           *text,
+                                                          gsize                 length,
+                                                          guint64               position,
+                                                          ConduitValue        **record,
+                                                          const char          **raw,
+                                                          gsize                *raw_length,
+                                                          GError              **error);
 void                conduit_record_reader_warn_duplicate (ConduitRecordReader  *self,
                                                           guint64               position,
                                                           const char           *key,

@@ -58,6 +58,8 @@ struct _ConduitRecordReader
   /* CSV and XLSX */
   ConduitCsvReader    *csv;
   GPtrArray           *header;       /* (element-type utf8) */
+  guint               *header_lengths;  /* CSV: their lengths */
+  char                 csv_row_delimiter;   /* CSV: the delimiter in use, once the header is read */
 
   /* XLSX */
   char                *sheet;
@@ -149,6 +151,7 @@ conduit_record_reader_finalize (GObject *object)
   g_free (self->xml_path);
   g_free (self->sheet);
   g_clear_pointer (&self->header, g_ptr_array_unref);
+  g_free (self->header_lengths);
   g_clear_pointer (&self->arena, conduit_arena_free);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
 
@@ -413,6 +416,11 @@ conduit_record_reader_get_raw (ConduitRecordReader *self,
   return self->raw->str;
 }
 
+static gboolean next_csv_text (ConduitRecordReader  *self,
+                               const char          **text,
+                               gsize                *length,
+                               GError              **error);
+
 /* ---- NDJSON --------------------------------------------------------------------------- */
 
 static gboolean
@@ -496,15 +504,17 @@ read_line (ConduitRecordReader  *self,
 
 /**
  * conduit_record_reader_next_line:
- * @self: a reader of NDJSON
+ * @self: a reader of NDJSON or CSV
  * @line: (out): the next line that is not blank, without its line end (and the byte order
- *   mark on the first line); valid until the next call
+ *   mark on the first line); valid until the next call. In CSV, the next row's text after
+ *   the header (which may hold line ends inside quotes)
  * @length: (out): its length
  * @error: %CONDUIT_RECORD_READER_ERROR_RECORD for a line that is too long (call again for the
  *   next one; conduit_record_reader_get_raw() is empty), other errors end the input
  *
  * The first half of reading an NDJSON record, so that the mapping stream's threads can parse
- * lines (conduit_record_reader_parse_line()) while this thread finds the next ones.
+ * lines (conduit_record_reader_parse_line()) while this thread finds the next ones; in CSV,
+ * of reading a row, parsed by conduit_record_reader_parse_row().
  *
  * Returns: %FALSE at the end (without @error) or on error
  */
@@ -514,6 +524,8 @@ conduit_record_reader_next_line (ConduitRecordReader  *self,
                                  gsize                *length,
                                  GError              **error)
 {
+  if (self->format == CONDUIT_RECORD_FORMAT_CSV)
+    return next_csv_text (self, line, length, error);
   g_return_val_if_fail (self->format == CONDUIT_RECORD_FORMAT_NDJSON, FALSE);
 
   if (self->buffer == NULL)
@@ -769,6 +781,189 @@ read_header (ConduitRecordReader  *self,
   self->position = 1;
 
   set_header (self, fields, lengths, n_fields);
+  self->header_lengths = g_new (guint, self->header->len);
+  for (guint i = 0; i < self->header->len; i++)
+    self->header_lengths[i] = strlen (g_ptr_array_index (self->header, i));
+  self->csv_row_delimiter = conduit_csv_reader_get_delimiter (self->csv);
+  return TRUE;
+}
+
+/* The first half of a CSV record: the header is read first, then a row's text. */
+static gboolean
+next_csv_text (ConduitRecordReader  *self,
+               const char          **text,
+               gsize                *length,
+               GError              **error)
+{
+  GError *local_error = NULL;
+
+  if (self->csv == NULL)
+    {
+      if (!read_header (self, &local_error))
+        {
+          if (local_error != NULL)
+            {
+              g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_FAILED,
+                           "%s", local_error->message);
+              g_error_free (local_error);
+            }
+          return FALSE;
+        }
+    }
+  /* after a header that could not be read, the input has ended */
+  if (self->header == NULL)
+    return FALSE;
+
+  if (!conduit_csv_reader_next_record (self->csv, text, length, &local_error))
+    {
+      if (local_error != NULL)
+        {
+          g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_FAILED,
+                       "%s", local_error->message);
+          g_error_free (local_error);
+        }
+      return FALSE;
+    }
+  self->position = conduit_csv_reader_get_row_number (self->csv);
+  return TRUE;
+}
+
+/* A row that is not a record: not text, or more fields than the header names. It keeps its
+ * fields, joined by the delimiter, for the rejected output; the first field that is not text
+ * is named first, wherever it is. */
+static gboolean
+refuse_row (ConduitRecordReader  *self,
+            ConduitArena         *arena,
+            const char           *text,
+            gsize                 length,
+            guint64               position,
+            const char          **raw,
+            gsize                *raw_length,
+            GError              **error)
+{
+  char delimiter = self->csv_row_delimiter;
+  guint n = conduit_csv_split_row (text, length, delimiter, NULL, 0);
+  g_autofree ConduitCsvSpan *spans = g_new (ConduitCsvSpan, n);
+  g_autoptr(GString) joined = g_string_new (NULL);
+  guint bad_column = 0;
+
+  conduit_csv_split_row (text, length, delimiter, spans, n);
+  for (guint i = 0; i < n; i++)
+    {
+      gsize start;
+
+      if (i > 0)
+        g_string_append_c (joined, delimiter);
+      start = joined->len;
+      g_string_set_size (joined, start + spans[i].length);
+      if (spans[i].escaped)
+        g_string_truncate (joined, start + conduit_csv_unescape (joined->str + start,
+                                                                 text + spans[i].start,
+                                                                 spans[i].length));
+      else
+        memcpy (joined->str + start, text + spans[i].start, spans[i].length);
+      if (bad_column == 0 && !g_utf8_validate (joined->str + start, joined->len - start, NULL))
+        bad_column = i + 1;
+    }
+  *raw = conduit_arena_strndup (arena, joined->str, joined->len);
+  *raw_length = joined->len;
+
+  if (bad_column > 0)
+    g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
+                 _("row %" PRIu64 ", column %u: this file is not UTF-8 text; "
+                   "save it as UTF-8 (CSV UTF-8 in spreadsheet apps)"), position, bad_column);
+  else
+    g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
+                 _("row %" PRIu64 " has %u fields but the header names %u"),
+                 position, n, self->header->len);
+  return FALSE;
+}
+
+/**
+ * conduit_record_reader_parse_row:
+ * @self: a reader of CSV whose header is read
+ * @arena: where the record is made
+ * @text: a row's text that conduit_record_reader_next_line() gave, which must outlive the
+ *   record (its fields point into it)
+ * @length: its length
+ * @position: its row number, for the message
+ * @record: (out): the record
+ * @raw: (out): for a row that is not a record, its fields joined by the delimiter, in @arena
+ * @raw_length: (out): the length of @raw
+ * @error: %CONDUIT_RECORD_READER_ERROR_RECORD when the row is not text or has more fields
+ *   than the header
+ *
+ * The second half of reading a CSV record. It reads only what the header made of @self, so
+ * mapping threads call it while the reading thread goes on.
+ *
+ * Returns: %TRUE for a record
+ */
+gboolean
+conduit_record_reader_parse_row (ConduitRecordReader  *self,
+                                 ConduitArena         *arena,
+                                 const char           *text,
+                                 gsize                 length,
+                                 guint64               position,
+                                 ConduitValue        **record,
+                                 const char          **raw,
+                                 gsize                *raw_length,
+                                 GError              **error)
+{
+  guint n_header = self->header->len;
+  /* the object, its members and their values in one piece; one span more than the header
+   * tells a row with too many fields */
+  gsize size = sizeof (ConduitValue) + (sizeof (ConduitMember) + sizeof (ConduitValue) +
+                                        sizeof (ConduitCsvSpan)) * n_header +
+               sizeof (ConduitCsvSpan);
+  ConduitValue *object = conduit_arena_alloc (arena, size);
+  ConduitMember *members = (ConduitMember *)(object + 1);
+  ConduitValue *values = (ConduitValue *)(members + n_header);
+  ConduitCsvSpan *spans = (ConduitCsvSpan *)(values + n_header);
+
+  const char *const *names = (const char *const *)self->header->pdata;
+  const guint *name_lengths = self->header_lengths;
+  guint n, bad_column = 0;
+
+  n = conduit_csv_split_row (text, length, self->csv_row_delimiter, spans, n_header + 1);
+  /* locals, not self's arrays: the stores below could alias them as far as the compiler
+   * knows, and this runs for every field */
+  for (guint i = 0; i < MIN (n, n_header); i++)
+    {
+      const char *field = text + spans[i].start;
+      gsize field_length = spans[i].length;
+
+      if (G_UNLIKELY (spans[i].escaped))
+        {
+          char *copy = conduit_arena_alloc (arena, field_length);
+
+          field_length = conduit_csv_unescape (copy, field, field_length);
+          field = copy;
+        }
+      values[i].kind = CONDUIT_VALUE_STRING;
+      values[i].len = field_length;
+      values[i].string = field;
+      members[i].key = names[i];
+      members[i].key_len = name_lengths[i];
+      members[i].value = &values[i];
+    }
+
+  /* A Latin-1 export would otherwise put bytes that are not text into every record. As with
+   * a line of NDJSON that is not text, only this row is refused. */
+  if (G_UNLIKELY (!conduit_csv_is_plain (text, length)))
+    for (guint i = 0; i < MIN (n, n_header) && bad_column == 0; i++)
+      if (!g_utf8_validate (values[i].string, values[i].len, NULL))
+        bad_column = i + 1;
+
+  if (G_UNLIKELY (bad_column > 0 || n > n_header))
+    {
+      *record = NULL;
+      return refuse_row (self, arena, text, length, position, raw, raw_length, error);
+    }
+
+  object->kind = CONDUIT_VALUE_OBJECT;
+  object->len = n;
+  object->members = members;
+  *record = object;
   return TRUE;
 }
 
@@ -778,93 +973,17 @@ next_csv (ConduitRecordReader  *self,
           ConduitValue        **record,
           GError              **error)
 {
-  const char *const *fields;
-  const gsize *lengths;
-  guint n_fields;
-  ConduitValue *object;
+  const char *text, *raw;
+  gsize length, raw_length;
 
-  if (self->csv == NULL)
-    {
-      GError *header_error = NULL;
-
-      if (!read_header (self, &header_error))
-        {
-          if (header_error != NULL)
-            {
-              g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_FAILED,
-                           "%s", header_error->message);
-              g_error_free (header_error);
-            }
-          return FALSE;
-        }
-    }
-
-  {
-    GError *row_error = NULL;
-
-    if (!conduit_csv_reader_next_row (self->csv, &fields, &lengths, &n_fields, &row_error))
-      {
-        /* a row that is not text is refused alone, like a line of NDJSON */
-        if (g_error_matches (row_error, CONDUIT_CSV_READER_ERROR,
-                             CONDUIT_CSV_READER_ERROR_ENCODING))
-          {
-            char delimiter[2] = { conduit_csv_reader_get_delimiter (self->csv), '\0' };
-
-            self->position = conduit_csv_reader_get_row_number (self->csv);
-            g_string_assign (self->raw, "");
-            for (guint i = 0; i < n_fields; i++)
-              {
-                if (i > 0)
-                  g_string_append (self->raw, delimiter);
-                g_string_append_len (self->raw, fields[i], lengths[i]);
-              }
-            g_set_error_literal (error, CONDUIT_RECORD_READER_ERROR,
-                                 CONDUIT_RECORD_READER_ERROR_RECORD, row_error->message);
-            g_error_free (row_error);
-            return FALSE;
-          }
-        if (row_error != NULL)
-          {
-            g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_FAILED,
-                         "%s", row_error->message);
-            g_error_free (row_error);
-          }
-        return FALSE;
-      }
-  }
-  self->position = conduit_csv_reader_get_row_number (self->csv);
-
-  if (n_fields > self->header->len)
-    {
-      char delimiter[2] = { conduit_csv_reader_get_delimiter (self->csv), '\0' };
-
-      g_string_assign (self->raw, "");
-      for (guint i = 0; i < n_fields; i++)
-        {
-          if (i > 0)
-            g_string_append (self->raw, delimiter);
-          g_string_append_len (self->raw, fields[i], lengths[i]);
-        }
-      g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_RECORD,
-                   _("row %" PRIu64 " has %u fields but the header names %u"),
-                   self->position, n_fields, self->header->len);
-      return FALSE;
-    }
-
-  object = conduit_arena_alloc (arena, sizeof (ConduitValue));
-  object->kind = CONDUIT_VALUE_OBJECT;
-  object->len = n_fields;
-  object->members = conduit_arena_alloc (arena, sizeof (ConduitMember) * MAX (n_fields, 1));
-  for (guint i = 0; i < n_fields; i++)
-    {
-      const char *key = g_ptr_array_index (self->header, i);
-
-      object->members[i].key = key;
-      object->members[i].key_len = strlen (key);
-      object->members[i].value = conduit_value_new_string_take (arena, fields[i], lengths[i]);
-    }
-  *record = object;
-  return TRUE;
+  if (!next_csv_text (self, &text, &length, error))
+    return FALSE;
+  if (conduit_record_reader_parse_row (self, arena, text, length, self->position, record, &raw,
+                                       &raw_length, error))
+    return TRUE;
+  g_string_assign (self->raw, "");
+  g_string_append_len (self->raw, raw, raw_length);
+  return FALSE;
 }
 
 /* ---- XLSX ----------------------------------------------------------------------------- */

@@ -35,7 +35,8 @@ LLVMFuzzerInitialize (int    *argc,
 }
 
 /* conduit_mapping_stream_run_threads() over the same input: mapped and rejected text and the
- * warnings, which differ in the way NDJSON is read (lines parsed by the mapping threads). */
+ * warnings, which differ in the way NDJSON and CSV are read (lines and rows parsed by the
+ * mapping threads). */
 static GString *
 map_with_threads (const uint8_t       *data,
                   size_t               size,
@@ -112,8 +113,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
         break;
     }
 
-  /* NDJSON, named or guessed: one thread and two give the same bytes */
-  if (data[0] % 4 <= 1)
+  /* NDJSON and CSV, named or guessed: one thread and two give the same bytes */
+  if (formats[data[0] % 4] != CONDUIT_RECORD_FORMAT_JSON)
     {
       g_autoptr(GString) one = map_with_threads (data, size, formats[data[0] % 4], 1);
       g_autoptr(GString) two = map_with_threads (data, size, formats[data[0] % 4], 2);
