@@ -353,9 +353,20 @@ conduit_expression_eval_node (EvalContext *context,
           args = conduit_arena_alloc (context->arena, sizeof (ConduitValue *) * node->call.n_args);
         for (guint i = 0; i < node->call.n_args; i++)
           {
-            args[i] = conduit_expression_eval_node (context, node->call.args[i]);
-            if (args[i] == NULL)
-              return NULL;
+            ExprNode *arg = node->call.args[i];
+
+            /* a field or a literal, the commonest arguments (trim(first_name)), without a
+             * call of this function for each: path_get() never fails */
+            if (arg->kind == EXPR_PATH)
+              args[i] = path_get (context, &arg->path, 0, context->root, FALSE);
+            else if (arg->kind == EXPR_LITERAL)
+              args[i] = arg->literal;
+            else
+              {
+                args[i] = conduit_expression_eval_node (context, arg);
+                if (args[i] == NULL)
+                  return NULL;
+              }
           }
         return node->call.function->impl (context, node, args);
       }
