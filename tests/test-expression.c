@@ -667,6 +667,63 @@ test_quote_segment (void)
   g_assert_true (g_strv_contains (conduit_expression_list_functions (), "sha256"));
 }
 
+/* lower() and upper() of ASCII text of every length from 0 to 70 (16 bytes a step, the last
+ * step overlapping), each byte from the edges of the letter ranges (@ [ ` {) at each position,
+ * and a non-ASCII letter at each position, which sends the text to the Unicode path. */
+static void
+test_case_lengths (void)
+{
+  static const char edges[] = "@AZ[`az{09 .";
+  g_autoptr(ConduitExpression) lower = conduit_expression_new ("lower(t)", NULL);
+  g_autoptr(ConduitExpression) upper = conduit_expression_new ("upper(t)", NULL);
+
+  for (guint length = 0; length <= 70; length++)
+    for (guint variant = 0; variant < 3; variant++)
+      {
+        g_autoptr(GString) text = g_string_new (NULL);
+        g_autoptr(GString) want_lower = NULL;
+        g_autoptr(GString) want_upper = NULL;
+        g_autoptr(JsonBuilder) builder = json_builder_new ();
+        g_autoptr(JsonNode) record = NULL;
+        g_autoptr(JsonNode) got_lower = NULL;
+        g_autoptr(JsonNode) got_upper = NULL;
+        g_autoptr(GError) error = NULL;
+
+        for (guint i = 0; i < length; i++)
+          g_string_append_c (text, edges[(i * 7 + variant * 5 + length) % (sizeof edges - 1)]);
+        want_lower = g_string_new (NULL);
+        want_upper = g_string_new (NULL);
+        for (guint i = 0; i < length; i++)
+          {
+            g_string_append_c (want_lower, g_ascii_tolower (text->str[i]));
+            g_string_append_c (want_upper, g_ascii_toupper (text->str[i]));
+          }
+        /* variant 2: "É" somewhere in the text (each position over the lengths), lowered to
+         * "é" by lower() */
+        if (variant == 2)
+          {
+            guint at = (length * 5) % (length + 1);
+
+            g_string_insert (text, at, "\xc3\x89");
+            g_string_insert (want_lower, at, "\xc3\xa9");
+            g_string_insert (want_upper, at, "\xc3\x89");
+          }
+
+        json_builder_begin_object (builder);
+        json_builder_set_member_name (builder, "t");
+        json_builder_add_string_value (builder, text->str);
+        json_builder_end_object (builder);
+        record = json_builder_get_root (builder);
+
+        got_lower = conduit_expression_evaluate (lower, record, &error);
+        g_assert_no_error (error);
+        got_upper = conduit_expression_evaluate (upper, record, &error);
+        g_assert_no_error (error);
+        g_assert_cmpstr (json_node_get_string (got_lower), ==, want_lower->str);
+        g_assert_cmpstr (json_node_get_string (got_upper), ==, want_upper->str);
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -692,6 +749,7 @@ main (int   argc,
   g_test_add_func ("/conduit/expression/template", test_template);
   g_test_add_func ("/conduit/expression/boolean-api", test_boolean_api);
   g_test_add_func ("/conduit/expression/quote-segment", test_quote_segment);
+  g_test_add_func ("/conduit/expression/case-lengths", test_case_lengths);
 
   return g_test_run ();
 }
