@@ -166,6 +166,23 @@ path_get (EvalContext        *context,
   return value != NULL ? (ConduitValue *)value : (ConduitValue *)&conduit_value_null;
 }
 
+/* path_get() from the record for a path of one name (a field of the record, the commonest
+ * path by far), inlined where it is used: without the call and its loop */
+static inline ConduitValue *
+path_get_root (EvalContext       *context,
+               const ConduitPath *path)
+{
+  if (G_LIKELY (path->n_segments == 1 && path->segments[0].kind == SEGMENT_KEY))
+    {
+      ConduitValue *value = context->root != NULL ? object_get_hinted (context->root,
+                                                                       &path->segments[0])
+                                                  : NULL;
+
+      return value != NULL ? value : (ConduitValue *)&conduit_value_null;
+    }
+  return path_get (context, path, 0, context->root, FALSE);
+}
+
 static int
 compare_text (const ConduitValue *a,
               const ConduitValue *b)
@@ -299,7 +316,7 @@ conduit_expression_eval_node (EvalContext *context,
       return node->literal;
 
     case EXPR_PATH:
-      return path_get (context, &node->path, 0, context->root, FALSE);
+      return path_get_root (context, &node->path);
 
     case EXPR_VARIABLE:
       return path_get (context, &node->path, 1, context->slots[node->slot], FALSE);
@@ -358,7 +375,7 @@ conduit_expression_eval_node (EvalContext *context,
             /* a field or a literal, the commonest arguments (trim(first_name)), without a
              * call of this function for each: path_get() never fails */
             if (arg->kind == EXPR_PATH)
-              args[i] = path_get (context, &arg->path, 0, context->root, FALSE);
+              args[i] = path_get_root (context, &arg->path);
             else if (arg->kind == EXPR_LITERAL)
               args[i] = arg->literal;
             else
