@@ -724,6 +724,41 @@ test_case_lengths (void)
       }
 }
 
+/* date() with a form accepts a day exactly when GLib's calendar has it: February of every
+ * year 1-9999, and every month of a few years around the leap rules' turns. */
+static void
+test_date_month_lengths (void)
+{
+  g_autoptr(ConduitExpression) date = conduit_expression_new ("date(t, \"%d/%m/%Y\")", NULL);
+  static const int years[] = { 1, 4, 100, 400, 1600, 1700, 1900, 2000, 2023, 2024, 2100, 9996 };
+
+  for (int year = 1; year <= 9999; year++)
+    for (int day = 28; day <= 30; day++)
+      {
+        g_autofree char *text = g_strdup_printf ("{\"t\": \"%02d/02/%04d\"}", day, year);
+        g_autoptr(JsonNode) record = parse (text);
+        g_autoptr(JsonNode) result = NULL;
+        g_autoptr(GError) error = NULL;
+
+        result = conduit_expression_evaluate (date, record, &error);
+        g_assert_cmpint (result != NULL, ==, day <= g_date_get_days_in_month (2, year));
+      }
+  for (guint i = 0; i < G_N_ELEMENTS (years); i++)
+    for (int month = 1; month <= 12; month++)
+      for (int day = 27; day <= 32; day++)
+        {
+          g_autofree char *text = g_strdup_printf ("{\"t\": \"%02d/%02d/%04d\"}", day, month,
+                                                   years[i]);
+          g_autoptr(JsonNode) record = parse (text);
+          g_autoptr(JsonNode) result = NULL;
+          g_autoptr(GError) error = NULL;
+
+          result = conduit_expression_evaluate (date, record, &error);
+          g_assert_cmpint (result != NULL, ==,
+                           day <= g_date_get_days_in_month (month, years[i]));
+        }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -750,6 +785,7 @@ main (int   argc,
   g_test_add_func ("/conduit/expression/boolean-api", test_boolean_api);
   g_test_add_func ("/conduit/expression/quote-segment", test_quote_segment);
   g_test_add_func ("/conduit/expression/case-lengths", test_case_lengths);
+  g_test_add_func ("/conduit/expression/date-month-lengths", test_date_month_lengths);
 
   return g_test_run ();
 }
