@@ -197,6 +197,46 @@ test_orders (void)
         }
 }
 
+/* Short strings are written with one 16-byte store into the output's spare room: every
+ * length around 16, texts ending at every alignment in a block of their own size, outputs at
+ * every fill level of their room, with and without escapes. */
+static void
+test_write_short (void)
+{
+  for (gsize length = 0; length <= 40; length++)
+    for (gsize fill = 0; fill < 40; fill++)
+      {
+        g_autofree char *text = g_malloc (MAX (length, 1));
+        g_autoptr(GString) out = g_string_sized_new (1);
+        g_autoptr(GString) want = g_string_new (NULL);
+
+        for (gsize i = 0; i < length; i++)
+          text[i] = (char)('a' + (i + fill) % 26);
+        /* every fifth case a quote inside, which takes the escaping path */
+        if (length > 0 && fill % 5 == 0)
+          text[(length + fill) % length] = '"';
+        for (gsize i = 0; i < fill; i++)
+          g_string_append_c (out, 'x');
+        g_string_append (want, out->str);
+        g_string_append_c (want, '"');
+        for (gsize i = 0; i < length; i++)
+          {
+            if (text[i] == '"')
+              g_string_append_c (want, '\\');
+            g_string_append_c (want, text[i]);
+          }
+        g_string_append_c (want, '"');
+
+        conduit_value_write_json_string (out, text, length);
+        g_assert_cmpuint (out->len, ==, want->len);
+        g_assert_cmpmem (out->str, out->len + 1, want->str, want->len + 1);
+        /* and another after it, as the members of a record follow each other */
+        conduit_value_write_json_string (out, text, length);
+        g_assert_cmpuint (out->len, ==, want->len + (want->len - fill));
+        g_assert_cmpint (out->str[out->len], ==, '\0');
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -206,6 +246,7 @@ main (int   argc,
   g_test_add_func ("/conduit/json-shape/lines", test_lines);
   g_test_add_func ("/conduit/json-shape/expected", test_expected);
   g_test_add_func ("/conduit/json-shape/orders", test_orders);
+  g_test_add_func ("/conduit/json-shape/write-short", test_write_short);
 
   return g_test_run ();
 }

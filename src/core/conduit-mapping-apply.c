@@ -319,7 +319,7 @@ write_object (ConduitMapping *self,
 
       if (n > 0)
         g_string_append_c (out, ',');
-      conduit_string_append (out, child->key_json, child->key_json_len);
+      conduit_string_append_short (out, child->key_json, child->key_json_len);
 
       if (child->row < 0 && !(child->is_array && item < 0))
         {
