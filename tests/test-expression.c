@@ -759,6 +759,64 @@ test_date_month_lengths (void)
         }
 }
 
+/* A row that is one call of fields and literals is evaluated without the general walk: each
+ * such expression must give what the same call gives inside a let (which takes the walk),
+ * value or failure and its message, also on a record that lacks the fields or is no object. */
+static void
+test_plain_calls (void)
+{
+  static const char *calls[] = {
+    "trim(`First Name`)", "lower(email)", "upper(country)", "digits(phone)",
+    "to_integer(age)", "to_integer(last)", "to_integer(nothing)", "to_number(score)",
+    "date(when, \"%d/%m/%Y\")", "date(last, \"%d/%m/%Y\")", "date(when)",
+    "default(nothing, \"web\")", "default(empty, n)", "concat(last, \" \", `First Name`)",
+    "upper(utm.source)", "upper(items[0].sku)", "upper(tags[-1])", "length(tags)",
+    "concat(items[].sku)", "trim(missing)", "upper(utm.missing.deeper)", "trim(42)",
+    "concat(\"a\", \"b\", \"c\", \"d\", \"e\", \"f\", \"g\", \"h\")",
+    "concat(\"a\", \"b\", \"c\", \"d\", \"e\", \"f\", \"g\", \"h\", \"i\")",
+    "uuid()", "now()",
+  };
+  static const char *records[] = { NULL, "{}", "[1, 2]", "\"text\"" };
+
+  for (guint r = 0; r < G_N_ELEMENTS (records); r++)
+    for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GError) walked_error = NULL;
+        g_autofree char *wrapped = g_strdup_printf ("let unused_name = 1 in %s", calls[i]);
+        g_autoptr(ConduitExpression) plain = conduit_expression_new (calls[i], &error);
+        g_autoptr(ConduitExpression) walked = conduit_expression_new (wrapped, &walked_error);
+        g_autoptr(JsonNode) record = parse (records[r] != NULL ? records[r] : record_text);
+        g_autoptr(JsonNode) got = NULL;
+        g_autoptr(JsonNode) want = NULL;
+
+        g_assert_no_error (error);
+        g_assert_no_error (walked_error);
+        got = conduit_expression_evaluate (plain, record, &error);
+        want = conduit_expression_evaluate (walked, record, &walked_error);
+        if (g_str_has_prefix (calls[i], "uuid") || g_str_has_prefix (calls[i], "now"))
+          {
+            /* a new value each time: only the kind of answer can be compared */
+            g_assert_true ((got == NULL) == (want == NULL));
+            continue;
+          }
+        if (want == NULL)
+          {
+            g_assert_null (got);
+            g_assert_nonnull (error);
+            g_assert_nonnull (walked_error);
+            g_assert_cmpstr (error->message, ==, walked_error->message);
+          }
+        else if (got == NULL || !json_node_equal (got, want))
+          {
+            g_autofree char *got_text = got ? json_to_string (got, FALSE) : g_strdup ("(failed)");
+            g_autofree char *want_text = json_to_string (want, FALSE);
+
+            g_error ("%s on record %u: %s, walked %s", calls[i], r, got_text, want_text);
+          }
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -786,6 +844,7 @@ main (int   argc,
   g_test_add_func ("/conduit/expression/quote-segment", test_quote_segment);
   g_test_add_func ("/conduit/expression/case-lengths", test_case_lengths);
   g_test_add_func ("/conduit/expression/date-month-lengths", test_date_month_lengths);
+  g_test_add_func ("/conduit/expression/plain-calls", test_plain_calls);
 
   return g_test_run ();
 }

@@ -452,6 +452,23 @@ conduit_expression_eval_node (EvalContext *context,
     }
 }
 
+/* Sets self->plain_call (see conduit-expression-private.h); at most 8 arguments, as the
+ * stack of conduit_expression_eval_node() holds. */
+void
+conduit_expression_find_plain_call (ConduitExpression *self)
+{
+  ExprNode *node = self->root;
+
+  self->plain_call = FALSE;
+  if (node == NULL || node->kind != EXPR_CALL || node->call.function->impl == NULL ||
+      node->call.function->lazy == EXPR_LAZY_TRY || node->call.n_args > 8 || self->n_slots > 0)
+    return;
+  for (guint i = 0; i < node->call.n_args; i++)
+    if (node->call.args[i]->kind != EXPR_PATH && node->call.args[i]->kind != EXPR_LITERAL)
+      return;
+  self->plain_call = TRUE;
+}
+
 /* Evaluates against an arena record. @current is the item index of an array row, or -1.
  * Returns NULL with @error set when the record's values do not fit. */
 ConduitValue *
@@ -464,9 +481,26 @@ conduit_expression_eval (ConduitExpression  *self,
   EvalContext context = { arena, root, current, error, NULL };
   ConduitValue *value;
 
-  if (self->n_slots > 0)
-    context.slots = conduit_arena_alloc (arena, sizeof (ConduitValue *) * self->n_slots);
-  value = conduit_expression_eval_node (&context, self->root);
+  if (self->plain_call)
+    {
+      /* what conduit_expression_eval_node() does for such a call, without its frame */
+      ExprNode *node = self->root;
+      ConduitValue *args[8];
+
+      for (guint i = 0; i < node->call.n_args; i++)
+        {
+          ExprNode *arg = node->call.args[i];
+
+          args[i] = arg->kind == EXPR_PATH ? path_get_root (&context, &arg->path) : arg->literal;
+        }
+      value = node->call.function->impl (&context, node, args);
+    }
+  else
+    {
+      if (self->n_slots > 0)
+        context.slots = conduit_arena_alloc (arena, sizeof (ConduitValue *) * self->n_slots);
+      value = conduit_expression_eval_node (&context, self->root);
+    }
 
   if (value == NULL && error != NULL && *error == NULL)
     g_set_error_literal (error, CONDUIT_EXPRESSION_ERROR, CONDUIT_EXPRESSION_ERROR_FAILED,
