@@ -342,7 +342,11 @@ write_object (ConduitMapping *self,
               g_string_truncate (out, before);
               continue;
             }
-          conduit_value_write_json (out, value);
+          /* a string, most values, without the dispatch on its kind */
+          if (value != NULL && value->kind == CONDUIT_VALUE_STRING)
+            conduit_value_write_json_string (out, value->string, value->len);
+          else
+            conduit_value_write_json (out, value);
         }
       n++;
     }
