@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "conduit-expression-private.h"
-#include "conduit-mapping-value-private.h"
 #include "conduit-pattern.h"
 
 /* The functions of the mapping language. Each one takes evaluated values (if() is the
@@ -175,53 +174,11 @@ change_case (EvalContext  *c,
     return null_value ();
 
   text = text_of (c, value, &length);
-  /* ASCII cased in one pass, 16 bytes a step; a high byte seen on the way sends the text to
-   * the Unicode path (the arena takes back the bytes with the record) */
-  {
-    guchar high = 0;
-    guchar from = upper ? 'a' : 'A';
-    gsize i = 0;
-
-    out = conduit_arena_alloc (c->arena, length + 1);
-#ifdef __SSE2__
-    if (length >= 16)
-      {
-        const __m128i first = _mm_set1_epi8 ((char)from);
-        const __m128i last = _mm_set1_epi8 ((char)(from + 25));
-        const __m128i flip = _mm_set1_epi8 (0x20);
-        guint highs = 0;
-
-        /* the last step overlaps the one before when the length is not a multiple of 16:
-         * each output byte depends on its input byte alone */
-        for (;;)
-          {
-            __m128i chunk = _mm_loadu_si128 ((const __m128i *)(const void *)(text + i));
-            /* a letter to change: first <= byte <= last, unsigned */
-            __m128i letter = _mm_and_si128 (_mm_cmpeq_epi8 (_mm_max_epu8 (chunk, first), chunk),
-                                            _mm_cmpeq_epi8 (_mm_min_epu8 (chunk, last), chunk));
-
-            highs |= (guint)_mm_movemask_epi8 (chunk);
-            _mm_storeu_si128 ((__m128i *)(void *)(out + i),
-                              _mm_xor_si128 (chunk, _mm_and_si128 (letter, flip)));
-            if (i + 16 == length)
-              break;
-            i = i + 32 <= length ? i + 16 : length - 16;
-          }
-        i = length;
-        high = highs != 0 ? 0x80 : 0;
-      }
-#endif
-    for (; i < length; i++)
-      {
-        guchar ch = text[i];
-
-        high |= ch;
-        out[i] = (char)(ch ^ ((guchar)(ch - from) < 26 ? 0x20 : 0));
-      }
-    out[length] = '\0';
-    if (high < 0x80)
-      return string_value (c, out, length);
-  }
+  /* ASCII cased in one pass; a high byte seen on the way sends the text to the Unicode path
+   * (the arena takes back the bytes with the record) */
+  out = conduit_arena_alloc (c->arena, length + 1);
+  if (conduit_ascii_change_case (text, length, out, upper))
+    return string_value (c, out, length);
   {
     g_autofree char *changed = conduit_utf8_change_case (text, length, upper);
 

@@ -192,6 +192,10 @@ void                conduit_expression_syntax_error_at (GError          **error,
                                                       const char         *detail);
 
 /* case changes that do not depend on the locale (conduit-expression-case.c) */
+gboolean            conduit_ascii_change_case        (const char         *text,
+                                                      gsize               length,
+                                                      char               *out,
+                                                      gboolean            upper);
 char               *conduit_utf8_change_case         (const char         *text,
                                                       gsize               length,
                                                       gboolean            upper);
