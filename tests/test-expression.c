@@ -667,6 +667,156 @@ test_quote_segment (void)
   g_assert_true (g_strv_contains (conduit_expression_list_functions (), "sha256"));
 }
 
+/* lower() and upper() of ASCII text of every length from 0 to 70 (16 bytes a step, the last
+ * step overlapping), each byte from the edges of the letter ranges (@ [ ` {) at each position,
+ * and a non-ASCII letter at each position, which sends the text to the Unicode path. */
+static void
+test_case_lengths (void)
+{
+  static const char edges[] = "@AZ[`az{09 .";
+  g_autoptr(ConduitExpression) lower = conduit_expression_new ("lower(t)", NULL);
+  g_autoptr(ConduitExpression) upper = conduit_expression_new ("upper(t)", NULL);
+
+  for (guint length = 0; length <= 70; length++)
+    for (guint variant = 0; variant < 3; variant++)
+      {
+        g_autoptr(GString) text = g_string_new (NULL);
+        g_autoptr(GString) want_lower = NULL;
+        g_autoptr(GString) want_upper = NULL;
+        g_autoptr(JsonBuilder) builder = json_builder_new ();
+        g_autoptr(JsonNode) record = NULL;
+        g_autoptr(JsonNode) got_lower = NULL;
+        g_autoptr(JsonNode) got_upper = NULL;
+        g_autoptr(GError) error = NULL;
+
+        for (guint i = 0; i < length; i++)
+          g_string_append_c (text, edges[(i * 7 + variant * 5 + length) % (sizeof edges - 1)]);
+        want_lower = g_string_new (NULL);
+        want_upper = g_string_new (NULL);
+        for (guint i = 0; i < length; i++)
+          {
+            g_string_append_c (want_lower, g_ascii_tolower (text->str[i]));
+            g_string_append_c (want_upper, g_ascii_toupper (text->str[i]));
+          }
+        /* variant 2: "É" somewhere in the text (each position over the lengths), lowered to
+         * "é" by lower() */
+        if (variant == 2)
+          {
+            guint at = (length * 5) % (length + 1);
+
+            g_string_insert (text, at, "\xc3\x89");
+            g_string_insert (want_lower, at, "\xc3\xa9");
+            g_string_insert (want_upper, at, "\xc3\x89");
+          }
+
+        json_builder_begin_object (builder);
+        json_builder_set_member_name (builder, "t");
+        json_builder_add_string_value (builder, text->str);
+        json_builder_end_object (builder);
+        record = json_builder_get_root (builder);
+
+        got_lower = conduit_expression_evaluate (lower, record, &error);
+        g_assert_no_error (error);
+        got_upper = conduit_expression_evaluate (upper, record, &error);
+        g_assert_no_error (error);
+        g_assert_cmpstr (json_node_get_string (got_lower), ==, want_lower->str);
+        g_assert_cmpstr (json_node_get_string (got_upper), ==, want_upper->str);
+      }
+}
+
+/* date() with a form accepts a day exactly when GLib's calendar has it: February of every
+ * year 1-9999, and every month of a few years around the leap rules' turns. */
+static void
+test_date_month_lengths (void)
+{
+  g_autoptr(ConduitExpression) date = conduit_expression_new ("date(t, \"%d/%m/%Y\")", NULL);
+  static const int years[] = { 1, 4, 100, 400, 1600, 1700, 1900, 2000, 2023, 2024, 2100, 9996 };
+
+  for (int year = 1; year <= 9999; year++)
+    for (int day = 28; day <= 30; day++)
+      {
+        g_autofree char *text = g_strdup_printf ("{\"t\": \"%02d/02/%04d\"}", day, year);
+        g_autoptr(JsonNode) record = parse (text);
+        g_autoptr(JsonNode) result = NULL;
+        g_autoptr(GError) error = NULL;
+
+        result = conduit_expression_evaluate (date, record, &error);
+        g_assert_cmpint (result != NULL, ==, day <= g_date_get_days_in_month (2, year));
+      }
+  for (guint i = 0; i < G_N_ELEMENTS (years); i++)
+    for (int month = 1; month <= 12; month++)
+      for (int day = 27; day <= 32; day++)
+        {
+          g_autofree char *text = g_strdup_printf ("{\"t\": \"%02d/%02d/%04d\"}", day, month,
+                                                   years[i]);
+          g_autoptr(JsonNode) record = parse (text);
+          g_autoptr(JsonNode) result = NULL;
+          g_autoptr(GError) error = NULL;
+
+          result = conduit_expression_evaluate (date, record, &error);
+          g_assert_cmpint (result != NULL, ==,
+                           day <= g_date_get_days_in_month (month, years[i]));
+        }
+}
+
+/* A row that is one call of fields and literals is evaluated without the general walk: each
+ * such expression must give what the same call gives inside a let (which takes the walk),
+ * value or failure and its message, also on a record that lacks the fields or is no object. */
+static void
+test_plain_calls (void)
+{
+  static const char *calls[] = {
+    "trim(`First Name`)", "lower(email)", "upper(country)", "digits(phone)",
+    "to_integer(age)", "to_integer(last)", "to_integer(nothing)", "to_number(score)",
+    "date(when, \"%d/%m/%Y\")", "date(last, \"%d/%m/%Y\")", "date(when)",
+    "default(nothing, \"web\")", "default(empty, n)", "concat(last, \" \", `First Name`)",
+    "upper(utm.source)", "upper(items[0].sku)", "upper(tags[-1])", "length(tags)",
+    "concat(items[].sku)", "trim(missing)", "upper(utm.missing.deeper)", "trim(42)",
+    "concat(\"a\", \"b\", \"c\", \"d\", \"e\", \"f\", \"g\", \"h\")",
+    "concat(\"a\", \"b\", \"c\", \"d\", \"e\", \"f\", \"g\", \"h\", \"i\")",
+    "uuid()", "now()",
+  };
+  static const char *records[] = { NULL, "{}", "[1, 2]", "\"text\"" };
+
+  for (guint r = 0; r < G_N_ELEMENTS (records); r++)
+    for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GError) walked_error = NULL;
+        g_autofree char *wrapped = g_strdup_printf ("let unused_name = 1 in %s", calls[i]);
+        g_autoptr(ConduitExpression) plain = conduit_expression_new (calls[i], &error);
+        g_autoptr(ConduitExpression) walked = conduit_expression_new (wrapped, &walked_error);
+        g_autoptr(JsonNode) record = parse (records[r] != NULL ? records[r] : record_text);
+        g_autoptr(JsonNode) got = NULL;
+        g_autoptr(JsonNode) want = NULL;
+
+        g_assert_no_error (error);
+        g_assert_no_error (walked_error);
+        got = conduit_expression_evaluate (plain, record, &error);
+        want = conduit_expression_evaluate (walked, record, &walked_error);
+        if (g_str_has_prefix (calls[i], "uuid") || g_str_has_prefix (calls[i], "now"))
+          {
+            /* a new value each time: only the kind of answer can be compared */
+            g_assert_true ((got == NULL) == (want == NULL));
+            continue;
+          }
+        if (want == NULL)
+          {
+            g_assert_null (got);
+            g_assert_nonnull (error);
+            g_assert_nonnull (walked_error);
+            g_assert_cmpstr (error->message, ==, walked_error->message);
+          }
+        else if (got == NULL || !json_node_equal (got, want))
+          {
+            g_autofree char *got_text = got ? json_to_string (got, FALSE) : g_strdup ("(failed)");
+            g_autofree char *want_text = json_to_string (want, FALSE);
+
+            g_error ("%s on record %u: %s, walked %s", calls[i], r, got_text, want_text);
+          }
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -692,6 +842,9 @@ main (int   argc,
   g_test_add_func ("/conduit/expression/template", test_template);
   g_test_add_func ("/conduit/expression/boolean-api", test_boolean_api);
   g_test_add_func ("/conduit/expression/quote-segment", test_quote_segment);
+  g_test_add_func ("/conduit/expression/case-lengths", test_case_lengths);
+  g_test_add_func ("/conduit/expression/date-month-lengths", test_date_month_lengths);
+  g_test_add_func ("/conduit/expression/plain-calls", test_plain_calls);
 
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "conduit.h"
+#include "conduit-mapping-private.h"
 
 static JsonNode *
 parse (const char *text)
@@ -912,6 +913,83 @@ test_stream_threads_lines (void)
     }
 }
 
+/* The email rule as docs/mapping.md states it, byte by byte: no space, one @ that is not the
+ * first byte, and after it parts between dots that are not empty, at least two of them. */
+static gboolean
+reference_is_email (const char *text,
+                    gsize       length)
+{
+  gsize at = length, part = 0, parts = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      if (g_ascii_isspace (text[i]))
+        return FALSE;
+      if (text[i] == '@')
+        {
+          if (at != length)
+            return FALSE;
+          at = i;
+        }
+    }
+  if (at == length || at == 0)
+    return FALSE;
+  for (gsize i = at + 1; i <= length; i++)
+    {
+      if (i < length && text[i] != '.')
+        {
+          part++;
+          continue;
+        }
+      if (part == 0)
+        return FALSE;
+      parts++;
+      part = 0;
+    }
+  return parts >= 2;
+}
+
+/* conduit_mapping_is_email() (16 bytes a step up to 64 bytes, byte by byte beyond) against
+ * the rule, for texts of every length to 80 made of the bytes that matter, at every place. */
+static void
+test_email_rule_lengths (void)
+{
+  static const char bytes[] = "a@.\t\v\f\r\n -é";
+  guint32 seed = 1;
+
+  for (guint length = 0; length <= 80; length++)
+    for (guint round = 0; round < 400; round++)
+      {
+        char text[81];
+
+        for (guint i = 0; i < length; i++)
+          {
+            seed = seed * 1103515245u + 12345u;
+            /* mostly letters, so that valid addresses come up too */
+            text[i] = (seed >> 16) % 4 != 0 ? 'a' : bytes[(seed >> 20) % (sizeof bytes - 1)];
+          }
+        if (length >= 6 && round % 3 == 0)
+          {
+            /* a valid shape, then maybe broken by the bytes above */
+            text[length / 3] = '@';
+            text[length - 3] = '.';
+          }
+        if (conduit_mapping_is_email (text, length) != reference_is_email (text, length))
+          g_error ("email rule: \"%.*s\" (%u bytes): %d, the rule says %d", (int)length, text,
+                   length, conduit_mapping_is_email (text, length),
+                   reference_is_email (text, length));
+      }
+  g_assert_true (conduit_mapping_is_email ("ada@example.org", 15));
+  g_assert_true (conduit_mapping_is_email ("a_rather_long_name.with.parts@mail.example.co.uk", 48));
+  g_assert_false (conduit_mapping_is_email ("ada@example..org", 16));
+  g_assert_false (conduit_mapping_is_email ("ada@example.org.", 16));
+  g_assert_false (conduit_mapping_is_email ("ada@.example.org", 16));
+  g_assert_false (conduit_mapping_is_email ("@example.org", 12));
+  g_assert_false (conduit_mapping_is_email ("ada@example", 11));
+  g_assert_false (conduit_mapping_is_email ("ada @example.org", 16));
+  g_assert_true (conduit_mapping_is_email ("ada\v@example.org", 16));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -938,6 +1016,7 @@ main (int   argc,
   g_test_add_func ("/conduit/mapping/pattern-description", test_pattern_description);
   g_test_add_func ("/conduit/mapping/stream-threads", test_stream_threads);
   g_test_add_func ("/conduit/mapping/stream-threads-lines", test_stream_threads_lines);
+  g_test_add_func ("/conduit/mapping/validation/email-lengths", test_email_rule_lengths);
 
   return g_test_run ();
 }

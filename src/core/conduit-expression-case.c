@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "conduit-expression-private.h"
+#include "conduit-mapping-value-private.h"
 
 /* g_utf8_strdown() and g_utf8_strup() follow LC_CTYPE: in a Turkish or Azeri locale "I"
  * lowers to a dotless "ı" and "i" uppers to "İ", in a Lithuanian one "Ì" lowers with an
@@ -93,4 +94,66 @@ conduit_utf8_change_case (const char *text,
     }
   append_cased (out, chunk, end - chunk, upper, FALSE);
   return g_string_free (out, FALSE);
+}
+
+/**
+ * conduit_ascii_change_case:
+ * @text: bytes
+ * @length: how many
+ * @out: room for @length bytes and a nul
+ * @upper: %TRUE for upper case, %FALSE for lower case
+ *
+ * Changes the case of the ASCII letters of @text into @out, 16 bytes a step: lower() and
+ * upper() of ASCII text, the usual kind, without looking up characters.
+ *
+ * Returns: %TRUE when @text is all ASCII (@out then holds the answer); %FALSE when a high byte
+ *   was seen, and the text needs conduit_utf8_change_case()
+ */
+gboolean
+conduit_ascii_change_case (const char *text,
+                           gsize       length,
+                           char       *out,
+                           gboolean    upper)
+{
+  guchar high = 0;
+  guchar from = upper ? 'a' : 'A';
+  gsize i = 0;
+
+#ifdef __SSE2__
+  if (length >= 16)
+    {
+      const __m128i first = _mm_set1_epi8 ((char)from);
+      const __m128i last = _mm_set1_epi8 ((char)(from + 25));
+      const __m128i flip = _mm_set1_epi8 (0x20);
+      guint highs = 0;
+
+      /* the last step overlaps the one before when the length is not a multiple of 16:
+       * each output byte depends on its input byte alone */
+      for (;;)
+        {
+          __m128i chunk = _mm_loadu_si128 ((const __m128i *)(const void *)(text + i));
+          /* a letter to change: first <= byte <= last, unsigned */
+          __m128i letter = _mm_and_si128 (_mm_cmpeq_epi8 (_mm_max_epu8 (chunk, first), chunk),
+                                          _mm_cmpeq_epi8 (_mm_min_epu8 (chunk, last), chunk));
+
+          highs |= (guint)_mm_movemask_epi8 (chunk);
+          _mm_storeu_si128 ((__m128i *)(void *)(out + i),
+                            _mm_xor_si128 (chunk, _mm_and_si128 (letter, flip)));
+          if (i + 16 == length)
+            break;
+          i = i + 32 <= length ? i + 16 : length - 16;
+        }
+      i = length;
+      high = highs != 0 ? 0x80 : 0;
+    }
+#endif
+  for (; i < length; i++)
+    {
+      guchar ch = text[i];
+
+      high |= ch;
+      out[i] = (char)(ch ^ ((guchar)(ch - from) < 26 ? 0x20 : 0));
+    }
+  out[length] = '\0';
+  return high < 0x80;
 }

@@ -166,6 +166,23 @@ path_get (EvalContext        *context,
   return value != NULL ? (ConduitValue *)value : (ConduitValue *)&conduit_value_null;
 }
 
+/* path_get() from the record for a path of one name (a field of the record, the commonest
+ * path by far), inlined where it is used: without the call and its loop */
+static inline ConduitValue *
+path_get_root (EvalContext       *context,
+               const ConduitPath *path)
+{
+  if (G_LIKELY (path->n_segments == 1 && path->segments[0].kind == SEGMENT_KEY))
+    {
+      ConduitValue *value = context->root != NULL ? object_get_hinted (context->root,
+                                                                       &path->segments[0])
+                                                  : NULL;
+
+      return value != NULL ? value : (ConduitValue *)&conduit_value_null;
+    }
+  return path_get (context, path, 0, context->root, FALSE);
+}
+
 static int
 compare_text (const ConduitValue *a,
               const ConduitValue *b)
@@ -299,7 +316,7 @@ conduit_expression_eval_node (EvalContext *context,
       return node->literal;
 
     case EXPR_PATH:
-      return path_get (context, &node->path, 0, context->root, FALSE);
+      return path_get_root (context, &node->path);
 
     case EXPR_VARIABLE:
       return path_get (context, &node->path, 1, context->slots[node->slot], FALSE);
@@ -353,9 +370,20 @@ conduit_expression_eval_node (EvalContext *context,
           args = conduit_arena_alloc (context->arena, sizeof (ConduitValue *) * node->call.n_args);
         for (guint i = 0; i < node->call.n_args; i++)
           {
-            args[i] = conduit_expression_eval_node (context, node->call.args[i]);
-            if (args[i] == NULL)
-              return NULL;
+            ExprNode *arg = node->call.args[i];
+
+            /* a field or a literal, the commonest arguments (trim(first_name)), without a
+             * call of this function for each: path_get() never fails */
+            if (arg->kind == EXPR_PATH)
+              args[i] = path_get_root (context, &arg->path);
+            else if (arg->kind == EXPR_LITERAL)
+              args[i] = arg->literal;
+            else
+              {
+                args[i] = conduit_expression_eval_node (context, arg);
+                if (args[i] == NULL)
+                  return NULL;
+              }
           }
         return node->call.function->impl (context, node, args);
       }
@@ -424,6 +452,23 @@ conduit_expression_eval_node (EvalContext *context,
     }
 }
 
+/* Sets self->plain_call (see conduit-expression-private.h); at most 8 arguments, as the
+ * stack of conduit_expression_eval_node() holds. */
+void
+conduit_expression_find_plain_call (ConduitExpression *self)
+{
+  ExprNode *node = self->root;
+
+  self->plain_call = FALSE;
+  if (node == NULL || node->kind != EXPR_CALL || node->call.function->impl == NULL ||
+      node->call.function->lazy == EXPR_LAZY_TRY || node->call.n_args > 8 || self->n_slots > 0)
+    return;
+  for (guint i = 0; i < node->call.n_args; i++)
+    if (node->call.args[i]->kind != EXPR_PATH && node->call.args[i]->kind != EXPR_LITERAL)
+      return;
+  self->plain_call = TRUE;
+}
+
 /* Evaluates against an arena record. @current is the item index of an array row, or -1.
  * Returns NULL with @error set when the record's values do not fit. */
 ConduitValue *
@@ -436,9 +481,26 @@ conduit_expression_eval (ConduitExpression  *self,
   EvalContext context = { arena, root, current, error, NULL };
   ConduitValue *value;
 
-  if (self->n_slots > 0)
-    context.slots = conduit_arena_alloc (arena, sizeof (ConduitValue *) * self->n_slots);
-  value = conduit_expression_eval_node (&context, self->root);
+  if (self->plain_call)
+    {
+      /* what conduit_expression_eval_node() does for such a call, without its frame */
+      ExprNode *node = self->root;
+      ConduitValue *args[8];
+
+      for (guint i = 0; i < node->call.n_args; i++)
+        {
+          ExprNode *arg = node->call.args[i];
+
+          args[i] = arg->kind == EXPR_PATH ? path_get_root (&context, &arg->path) : arg->literal;
+        }
+      value = node->call.function->impl (&context, node, args);
+    }
+  else
+    {
+      if (self->n_slots > 0)
+        context.slots = conduit_arena_alloc (arena, sizeof (ConduitValue *) * self->n_slots);
+      value = conduit_expression_eval_node (&context, self->root);
+    }
 
   if (value == NULL && error != NULL && *error == NULL)
     g_set_error_literal (error, CONDUIT_EXPRESSION_ERROR, CONDUIT_EXPRESSION_ERROR_FAILED,

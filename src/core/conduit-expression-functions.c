@@ -174,24 +174,11 @@ change_case (EvalContext  *c,
     return null_value ();
 
   text = text_of (c, value, &length);
-  /* ASCII cased in one pass that the compiler does 16 bytes a step; a high byte seen on the
-   * way sends the text to the Unicode path (the arena takes back the bytes with the record) */
-  {
-    guchar high = 0;
-    guchar from = upper ? 'a' : 'A';
-
-    out = conduit_arena_alloc (c->arena, length + 1);
-    for (gsize i = 0; i < length; i++)
-      {
-        guchar ch = text[i];
-
-        high |= ch;
-        out[i] = (char)(ch ^ ((guchar)(ch - from) < 26 ? 0x20 : 0));
-      }
-    out[length] = '\0';
-    if (high < 0x80)
-      return string_value (c, out, length);
-  }
+  /* ASCII cased in one pass; a high byte seen on the way sends the text to the Unicode path
+   * (the arena takes back the bytes with the record) */
+  out = conduit_arena_alloc (c->arena, length + 1);
+  if (conduit_ascii_change_case (text, length, out, upper))
+    return string_value (c, out, length);
   {
     g_autofree char *changed = conduit_utf8_change_case (text, length, upper);
 
@@ -966,6 +953,25 @@ check_date_format_text (const char *format)
   return NULL;
 }
 
+/* g_ascii_tolower() without its call: a date form's literal bytes are compared one by one */
+static inline char
+ascii_lower (char ch)
+{
+  return ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+}
+
+/* g_date_get_days_in_month() for a month 1-12 of a year 1-9999, without its calls: the same
+ * Gregorian leap years (every fourth, not the centuries but every fourth century) */
+static inline int
+days_in_month (int month,
+               int year)
+{
+  static const guint8 days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+  gboolean leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+
+  return days[month - 1] + (month == 2 && leap ? 1 : 0);
+}
+
 static gboolean
 parse_with_format (const char *text,
                    gsize       length,
@@ -988,7 +994,7 @@ parse_with_format (const char *text,
         }
       if (*f != '%')
         {
-          if (p >= end || g_ascii_tolower (*p) != g_ascii_tolower (*f))
+          if (p >= end || ascii_lower (*p) != ascii_lower (*f))
             return FALSE;
           p++;
           continue;
@@ -1132,7 +1138,7 @@ parse_with_format (const char *text,
     }
 
   return d->month >= 1 && d->month <= 12 && d->day >= 1 && d->year >= 1 && d->year <= 9999 &&
-         d->day <= g_date_get_days_in_month (d->month, d->year) && d->hour <= 23 &&
+         d->day <= days_in_month (d->month, d->year) && d->hour <= 23 &&
          d->minute <= 59 && d->second <= 59;
 }
 

@@ -1340,6 +1340,7 @@ conduit_expression_new_full (const char  *text,
   if (consumed != NULL)
     *consumed = parser.token.start;
   self->text = g_strndup (text, consumed != NULL ? *consumed : parser.length);
+  conduit_expression_find_plain_call (self);
   return g_steal_pointer (&self);
 }
 

@@ -142,7 +142,13 @@ struct _ConduitExpression
   GPtrArray    *calls;      /* (element-type ExprNode) calls that hold prepared data */
   ExprNode     *iteration;  /* (nullable) the first path with [] */
   guint         n_slots;    /* let names: each is computed once per evaluation */
+  /* the whole expression is one call of a plain function whose arguments are fields of the
+   * record and literals (trim(first_name), date(created, "%d/%m/%Y")): the commonest mapping
+   * row, evaluated without the general walk (conduit_expression_eval()) */
+  gboolean      plain_call;
 };
+
+void                conduit_expression_find_plain_call (ConduitExpression *self);
 
 const ExprFunction *conduit_expression_find_function (const char *name,
                                                       gsize       length);
@@ -186,6 +192,10 @@ void                conduit_expression_syntax_error_at (GError          **error,
                                                       const char         *detail);
 
 /* case changes that do not depend on the locale (conduit-expression-case.c) */
+gboolean            conduit_ascii_change_case        (const char         *text,
+                                                      gsize               length,
+                                                      char               *out,
+                                                      gboolean            upper);
 char               *conduit_utf8_change_case         (const char         *text,
                                                       gsize               length,
                                                       gboolean            upper);

@@ -36,7 +36,21 @@ struct _ConduitJsonReader
   const char *error;
   const char *duplicate;      /* the first member name given twice in an object, or NULL */
   guint       duplicate_len;
+  /* The member names of the last top-level object that had no duplicate and no escape in a
+   * name, each followed by its closing quote: NDJSON lines mostly repeat the same names in the
+   * same order, so a name is recognised by comparing bytes instead of scanning a string, and
+   * an object whose names are all the same as before has no duplicate to look for. */
+  GString    *shape_text;
+  GArray     *shape;          /* (element-type ShapeName) */
 };
+
+typedef struct
+{
+  guint offset;   /* in shape_text */
+  guint len;      /* the name's bytes, without the quote */
+} ShapeName;
+
+#define SHAPE_MAX_NAMES 256
 
 /**
  * conduit_json_reader_new:
@@ -51,6 +65,8 @@ conduit_json_reader_new (void)
   reader->items = g_ptr_array_sized_new (64);
   reader->members_size = 64;
   reader->members = g_new (ConduitMember, reader->members_size);
+  reader->shape_text = g_string_new (NULL);
+  reader->shape = g_array_new (FALSE, FALSE, sizeof (ShapeName));
   return reader;
 }
 
@@ -66,6 +82,8 @@ conduit_json_reader_free (ConduitJsonReader *reader)
 
   g_ptr_array_unref (reader->items);
   g_free (reader->members);
+  g_string_free (reader->shape_text, TRUE);
+  g_array_unref (reader->shape);
   g_free (reader);
 }
 
@@ -544,12 +562,65 @@ remove_duplicates (ConduitJsonReader *r,
   r->n_members = start + kept;
 }
 
+/* Whether the text at r->pos is the @k-th name of the last top-level object and its closing
+ * quote; if so, the name is taken from the text as read_string() would give it (the bytes
+ * are the same, and they held no quote, backslash or control and were valid UTF-8). */
+static inline gboolean
+read_shape_name (ConduitJsonReader *r,
+                 guint              k,
+                 ConduitMember     *member)
+{
+  const ShapeName *name;
+
+  if (k >= r->shape->len)
+    return FALSE;
+  name = &g_array_index (r->shape, ShapeName, k);
+  if (r->length - r->pos < name->len + 1 ||
+      !conduit_bytes_equal (r->text + r->pos, r->shape_text->str + name->offset, name->len + 1))
+    return FALSE;
+  member->key = r->text + r->pos;
+  member->key_len = name->len;
+  r->pos += name->len + 1;
+  return TRUE;
+}
+
+/* Remembers the names of a top-level object that had no duplicate, for read_shape_name(). */
+static void
+save_shape (ConduitJsonReader *r,
+            guint              start)
+{
+  guint n = r->n_members - start;
+
+  g_string_truncate (r->shape_text, 0);
+  g_array_set_size (r->shape, 0);
+  if (n > SHAPE_MAX_NAMES)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      const ConduitMember *member = &r->members[start + i];
+      ShapeName name = { r->shape_text->len, member->key_len };
+
+      /* a name read through an escape is a copy, not the text's bytes */
+      if (member->key < r->text || member->key + member->key_len >= r->text + r->length ||
+          member->key[member->key_len] != '"')
+        {
+          g_string_truncate (r->shape_text, 0);
+          g_array_set_size (r->shape, 0);
+          return;
+        }
+      g_string_append_len (r->shape_text, member->key, member->key_len + 1);
+      g_array_append_val (r->shape, name);
+    }
+}
+
 static ConduitValue *
 read_object (ConduitJsonReader *r,
              ConduitArena      *arena)
 {
   guint start = r->n_members;
   ConduitValue *value;
+  /* only the record itself (depth 1) is compared with the last record's names */
+  gboolean same_shape = r->depth == 1;
 
   r->pos++;   /* { */
   skip_space (r);
@@ -566,8 +637,12 @@ read_object (ConduitJsonReader *r,
             return NULL;
           }
         r->pos++;
-        if (!read_string (r, arena, &member.key, &member.key_len))
-          return NULL;
+        if (!same_shape || !read_shape_name (r, r->n_members - start, &member))
+          {
+            same_shape = FALSE;
+            if (!read_string (r, arena, &member.key, &member.key_len))
+              return NULL;
+          }
         skip_space (r);
         if (r->pos >= r->length || r->text[r->pos] != ':')
           {
@@ -617,7 +692,23 @@ read_object (ConduitJsonReader *r,
         return NULL;
       }
 
-  remove_duplicates (r, start);
+  /* the same names in the same order as an object that had no duplicate: none here either */
+  if (!same_shape || r->n_members - start != r->shape->len)
+    {
+      guint n = r->n_members;
+
+      remove_duplicates (r, start);
+      if (r->depth == 1)
+        {
+          if (r->n_members == n)
+            save_shape (r, start);
+          else
+            {
+              g_string_truncate (r->shape_text, 0);
+              g_array_set_size (r->shape, 0);
+            }
+        }
+    }
 
   value = conduit_arena_alloc (arena, sizeof (ConduitValue));
   value->kind = CONDUIT_VALUE_OBJECT;

@@ -607,21 +607,31 @@ conduit_value_write_json_string (GString    *out,
   guint64 high = 0;
   gsize i = conduit_json_scan_plain (text, 0, length, &high);
 
-  /* Nearly every string needs no escape: one room check and one copy, quotes included. */
+  /* Nearly every string needs no escape: one room check and one copy, quotes included; a
+   * short one (1 to 16 bytes, most values) in one 16-byte load and store, as
+   * conduit_string_append_short() does (an empty one may have no text at all) */
   if (G_LIKELY (i >= length))
     {
       char *to;
+#ifdef __SSE2__
+      __m128i chunk;
+#endif
 
-      if (G_UNLIKELY (out->len + length + 3 > out->allocated_len))
+      if (G_UNLIKELY (out->len + MAX (length, 16) + 3 > out->allocated_len))
         {
           gsize len = out->len;
 
-          g_string_set_size (out, len + length + 2);
+          g_string_set_size (out, len + MAX (length, 16) + 2);
           out->len = len;
         }
       to = out->str + out->len;
       to[0] = '"';
-      memcpy (to + 1, text, length);
+#ifdef __SSE2__
+      if (length - 1 < 16 && conduit_json_load_within_page (text, &chunk))
+        _mm_storeu_si128 ((__m128i *)(void *)(to + 1), chunk);
+      else
+#endif
+        memcpy (to + 1, text, length);
       to[length + 1] = '"';
       to[length + 2] = '\0';
       out->len += length + 2;
