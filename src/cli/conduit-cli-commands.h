@@ -29,6 +29,9 @@ int conduit_cli_serve_check (char **flow_paths, const char *history_path,
                              const char *admin_address, const char *queue_url,
                              const char *role);
 
+/* the front (conduit-cli-front.c): the full program for what the front does not run */
+gboolean conduit_cli_front_run_full (GError **error);
+
 /* saved tests */
 int conduit_cli_test       (int argc, char **argv);
 struct _ConduitFlow;

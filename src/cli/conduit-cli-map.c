@@ -20,7 +20,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "conduit.h"
+#ifdef CONDUIT_CLI_FRONT
+/* the front links the mapping library only (src/core/meson.build) */
+# include "conduit-mapping.h"
+# include "conduit-mapping-stream.h"
+# include "conduit-record-reader.h"
+#else
+# include "conduit.h"
+#endif
 #include "conduit-cli-commands.h"
 
 /* conduit-cli map (MAPPING.json | FLOW.conduit --node ID) --input FILE --output OUT.ndjson
@@ -62,11 +69,19 @@ load_mapping (const char  *path,
   g_autoptr(GString) report = NULL;
   JsonNode *json = NULL;
   g_autoptr(JsonParser) parser = NULL;
+#ifndef CONDUIT_CLI_FRONT
   g_autoptr(ConduitFlow) flow = NULL;
+#endif
   gboolean keep_unmapped = FALSE;
 
   if (node_id != NULL || g_str_has_suffix (path, ".conduit"))
     {
+#ifdef CONDUIT_CLI_FRONT
+      /* The front links the mapping library alone; flows are read by the full program, which
+       * runs this same command with the same arguments (returns only on failure). */
+      conduit_cli_front_run_full (error);
+      return NULL;
+#else
       ConduitNode *node;
       JsonNode *setting;
 
@@ -100,6 +115,7 @@ load_mapping (const char  *path,
       json = conduit_node_get_mapping (node);
       setting = conduit_node_get_setting (node, "keep_unmapped");
       keep_unmapped = setting && JSON_NODE_HOLDS_VALUE (setting) && json_node_get_boolean (setting);
+#endif
     }
   else
     {

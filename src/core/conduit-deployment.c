@@ -36,7 +36,9 @@
 #define MARKER_FILE ".conduit-deployment"
 
 /* Debian 12's packages for conduit-cli's shared libraries; tests/check-deploy-packages.py
- * fails when the binary needs a library none of them ships, so the list stays true. */
+ * fails when the binary needs a library none of them ships, so the list stays true. The binary
+ * deployed is the full program (conduit-cli-full, which `deploy` runs in: /proc/self/exe), whose
+ * libraries include the front's. */
 static const char * const runtime_packages[] = {
   "ca-certificates",
   "glib-networking",
