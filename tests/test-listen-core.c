@@ -209,10 +209,20 @@ test_test_mode (Fixture       *fixture,
   g_assert_null (caught);
 }
 
-static gboolean
-runner_idle (gpointer data)
+typedef struct
 {
-  return conduit_runner_get_n_active (data) == 0;
+  ConduitRunner      *runner;
+  ConduitFlowService *service;
+} ServiceIdle;
+
+/* the service's runs, also one on its way to the runner, have ended */
+static gboolean
+service_idle (gpointer data)
+{
+  ServiceIdle *idle = data;
+
+  return conduit_runner_get_n_active (idle->runner) == 0 &&
+         conduit_flow_service_get_n_active (idle->service) == 0;
 }
 
 static gboolean
@@ -307,7 +317,8 @@ test_service_schedule (Fixture       *fixture,
   g_assert_true (test_spin_until (n_finished_reached, fixture, 20));
   /* On the fake clock the next one is due at once: stop, and let the run going on end. */
   conduit_flow_service_stop (service);
-  g_assert_true (test_spin_until (runner_idle, fixture->base.runner, 20));
+  g_assert_true (test_spin_until (service_idle,
+                                  &(ServiceIdle) { fixture->base.runner, service }, 20));
   g_assert_true (conduit_history_store_flush (fixture->base.history, NULL));
   runs = conduit_history_store_list_runs (fixture->base.history, &query, &error);
   g_assert_no_error (error);

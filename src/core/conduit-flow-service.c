@@ -283,6 +283,8 @@ struct _ConduitFlowService
   ConduitFlow          *flow;       /* (nullable) while not started */
   ConduitWebhookServer *webhooks;   /* (nullable) without a webhook trigger */
   ConduitScheduler     *scheduler;  /* (nullable) */
+  /* stopped schedulers whose runs had not ended yet: conduit_flow_service_get_n_active() */
+  GPtrArray            *stopped_schedulers;
   gboolean              scheduled;
   guint                 n_polls;
 };
@@ -295,6 +297,7 @@ conduit_flow_service_dispose (GObject *object)
   ConduitFlowService *self = (ConduitFlowService *)object;
 
   conduit_flow_service_stop (self);
+  g_clear_pointer (&self->stopped_schedulers, g_ptr_array_unref);
   g_clear_object (&self->runner);
 
   G_OBJECT_CLASS (conduit_flow_service_parent_class)->dispose (object);
@@ -412,12 +415,55 @@ conduit_flow_service_stop (ConduitFlowService *self)
   if (self->webhooks != NULL)
     conduit_webhook_server_stop (self->webhooks);
   if (self->scheduler != NULL)
-    conduit_scheduler_stop (self->scheduler);
+    {
+      conduit_scheduler_stop (self->scheduler);
+      /* its runs go on: kept to count them until they end */
+      if (conduit_scheduler_get_n_active (self->scheduler) > 0)
+        {
+          if (self->stopped_schedulers == NULL)
+            self->stopped_schedulers = g_ptr_array_new_with_free_func (g_object_unref);
+          g_ptr_array_add (self->stopped_schedulers, g_object_ref (self->scheduler));
+        }
+    }
   g_clear_object (&self->webhooks);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->flow);
   self->scheduled = FALSE;
   self->n_polls = 0;
+}
+
+/**
+ * conduit_flow_service_get_n_active:
+ * @self: a service
+ *
+ * The runs its schedules and polls started that have not ended, counting those of a stopped
+ * service: a run starts on the runner a moment after its tick (see
+ * conduit_runner_get_n_active()), so the runner alone can look idle while one is on its way.
+ *
+ * Returns: how many runs it started are going on
+ */
+guint
+conduit_flow_service_get_n_active (ConduitFlowService *self)
+{
+  guint n_active = 0;
+
+  g_return_val_if_fail (CONDUIT_IS_FLOW_SERVICE (self), 0);
+
+  if (self->scheduler != NULL)
+    n_active += conduit_scheduler_get_n_active (self->scheduler);
+  for (guint i = 0; self->stopped_schedulers != NULL && i < self->stopped_schedulers->len; )
+    {
+      guint n = conduit_scheduler_get_n_active (g_ptr_array_index (self->stopped_schedulers, i));
+
+      if (n == 0)
+        g_ptr_array_remove_index_fast (self->stopped_schedulers, i);
+      else
+        {
+          n_active += n;
+          i++;
+        }
+    }
+  return n_active;
 }
 
 /**

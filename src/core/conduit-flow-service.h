@@ -41,6 +41,7 @@ gboolean            conduit_flow_service_start           (ConduitFlowService  *s
                                                           ConduitFlow         *flow,
                                                           GError             **error);
 void                conduit_flow_service_stop            (ConduitFlowService  *self);
+guint               conduit_flow_service_get_n_active    (ConduitFlowService  *self);
 gboolean            conduit_flow_service_get_started     (ConduitFlowService  *self);
 ConduitFlow        *conduit_flow_service_get_flow        (ConduitFlowService  *self);
 char               *conduit_flow_service_dup_url         (ConduitFlowService  *self);
