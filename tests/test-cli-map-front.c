@@ -31,7 +31,9 @@
 
 /* the libraries only the full program links */
 static const char * const heavy[] = {
-  "libpq.so", "libsoup-3.0.so", "libcurl", "libmariadb", "libnats", "libssh", "libgmime", NULL
+  "libpq.so", "libsoup-3.0.so", "libcurl", "libmariadb", "libnats", "libssh", "libgmime",
+  /* XLSX and XML: the front reads the text formats alone and hands those to the full program */
+  "libzip", "libxml2", "libicu", NULL
 };
 
 static char *
@@ -152,6 +154,103 @@ test_other_command_runs_full_program (void)
   g_rmdir (dir);
 }
 
+/* Maps @input_path (or standard input given @stdin_text) and returns the output; the exit
+ * status must be 0. */
+static char *
+map_through_front (const char *mapping,
+                   const char *input_path,
+                   const char *stdin_text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  char *out = NULL;
+  g_autofree char *err = NULL;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                              G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                              g_getenv ("CONDUIT_CLI"), "map", mapping, "--input",
+                              input_path ? input_path : "-", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, stdin_text, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  if (g_subprocess_get_exit_status (process) != 0)
+    g_error ("conduit-cli map %s failed: %s", input_path ? input_path : "-", err);
+  return out;
+}
+
+/* XLSX and XML are read by the full program (the front is built without libzip and libxml2):
+ * named by the file's extension, found by a look at the file's first bytes, or coming on
+ * standard input without --format; NDJSON under an unknown extension stays in the front. */
+static void
+test_spreadsheet_and_xml_go_to_full_program (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("conduit-front-XXXXXX", &error);
+  g_autofree char *mapping = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *xml_unnamed = NULL;
+  g_autofree char *ndjson_unnamed = NULL;
+  g_autofree char *xlsx = g_build_filename (TEST_DATA_DIR, "fixtures", "xlsx", "openpyxl.xlsx",
+                                            NULL);
+  g_autofree char *xlsx_bytes = NULL;
+  gsize xlsx_length = 0;
+  const char *document = "<orders><order><email>c@example.org</email></order></orders>";
+  const char * const outputs[] = { "xml", "xml-unnamed", "xml-stdin" };
+
+  g_assert_no_error (error);
+  mapping = write_temp (dir, "mapping.json", MAPPING);
+  xml = write_temp (dir, "orders.xml", document);
+  xml_unnamed = write_temp (dir, "orders.export", document);
+  ndjson_unnamed = write_temp (dir, "leads.export", "{\"email\": \"d@example.org\"}\n");
+
+  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+    {
+      g_autofree char *out = map_through_front (mapping, i == 0 ? xml : i == 1 ? xml_unnamed : NULL,
+                                                i == 2 ? document : NULL);
+
+      if (g_strcmp0 (out, "{\"email\":\"c@example.org\"}\n") != 0)
+        g_error ("%s: %s", outputs[i], out);
+    }
+
+  {
+    g_autofree char *out = map_through_front (mapping, ndjson_unnamed, NULL);
+
+    g_assert_cmpstr (out, ==, "{\"email\":\"d@example.org\"}\n");
+  }
+
+  /* a workbook: each row a record (the mapping reads a column the sheet may not have: the
+   * record is still read, and refused or mapped, never an error of the program) */
+  g_assert_true (g_file_get_contents (xlsx, &xlsx_bytes, &xlsx_length, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GSubprocess) process = NULL;
+    g_autoptr(GBytes) input = g_bytes_new (xlsx_bytes, xlsx_length);
+    g_autoptr(GBytes) out = NULL;
+    g_autoptr(GBytes) err = NULL;
+    g_autofree char *err_text = NULL;
+
+    process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                                g_getenv ("CONDUIT_CLI"), "map", mapping, "--input", "-", NULL);
+    g_assert_no_error (error);
+    g_subprocess_communicate (process, input, NULL, &out, &err, &error);
+    g_assert_no_error (error);
+    err_text = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
+    g_assert_true (g_subprocess_get_if_exited (process));
+    if (g_subprocess_get_exit_status (process) == 1)
+      g_error ("a workbook on standard input: %s", err_text);
+    g_assert_nonnull (strstr (err_text, " records, "));
+    g_assert_null (strstr (err_text, "0 records, "));
+  }
+
+  g_unlink (mapping);
+  g_unlink (xml);
+  g_unlink (xml_unnamed);
+  g_unlink (ndjson_unnamed);
+  g_rmdir (dir);
+}
+
 /* --help goes to the full program, which lists every command, map included; messages say
  * conduit-cli */
 static void
@@ -235,6 +334,8 @@ main (int    argc,
   g_test_add_func ("/cli-map-front/map-without-heavy-libraries", test_map_without_heavy_libraries);
   g_test_add_func ("/cli-map-front/other-command-runs-full-program",
                    test_other_command_runs_full_program);
+  g_test_add_func ("/cli-map-front/spreadsheet-and-xml-go-to-full-program",
+                   test_spreadsheet_and_xml_go_to_full_program);
   g_test_add_func ("/cli-map-front/help-and-unknown-command", test_help_and_unknown_command);
   g_test_add_func ("/cli-map-front/missing-full-program", test_missing_full_program);
   return g_test_run ();

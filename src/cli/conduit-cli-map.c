@@ -276,7 +276,33 @@ conduit_cli_map (int    argc,
         }
     }
 
+#ifdef CONDUIT_CLI_FRONT
+  /* The front reads the text formats alone (src/core/meson.build): a spreadsheet or an XML
+   * document goes to the full program, before anything is read or written. A file's first
+   * bytes are only looked at (the full program opens it again); standard input cannot be read
+   * twice, so without --format it goes to the full program as it is. */
+  if (format == CONDUIT_RECORD_FORMAT_AUTO && !g_str_equal (input, "-"))
+    {
+      reader = conduit_record_reader_new (stream, format);
+      format = conduit_record_reader_decide_format (reader, &error);
+      if (format == CONDUIT_RECORD_FORMAT_AUTO)
+        {
+          fprintf (stderr, "%s: %s: %s\n", argv[0], input, error->message);
+          return 1;
+        }
+    }
+  if (format == CONDUIT_RECORD_FORMAT_AUTO || format == CONDUIT_RECORD_FORMAT_XLSX ||
+      format == CONDUIT_RECORD_FORMAT_XML)
+    {
+      conduit_cli_front_run_full (&error);
+      fprintf (stderr, "%s: %s\n", argv[0], error->message);
+      return 1;
+    }
+  if (reader == NULL)
+    reader = conduit_record_reader_new (stream, format);
+#else
   reader = conduit_record_reader_new (stream, format);
+#endif
   conduit_record_reader_set_sheet (reader, sheet);
   conduit_record_reader_set_xml_path (reader, xml_path);
   conduit_record_reader_set_header_row (reader, (guint)MAX (header_row, 0));

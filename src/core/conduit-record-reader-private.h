@@ -20,8 +20,6 @@ gboolean conduit_record_reader_next_value (ConduitRecordReader  *self,
                                            GError              **error);
 
 /* NDJSON read in two halves, for the mapping stream's threads: the lines here, parsed there. */
-ConduitRecordFormat conduit_record_reader_decide_format  (ConduitRecordReader  *self,
-                                                          GError              **error);
 gboolean            conduit_record_reader_next_line      (ConduitRecordReader  *self,
                                                           const char          **line,
                                                           gsize                *length,

@@ -146,8 +146,10 @@ conduit_record_reader_finalize (GObject *object)
   g_clear_pointer (&self->document_arena, conduit_arena_free);
   g_free (self->document);
   g_clear_pointer (&self->csv, conduit_csv_reader_free);
+#ifndef CONDUIT_RECORD_READER_TEXT_ONLY
   g_clear_pointer (&self->xlsx, conduit_xlsx_reader_free);
   g_clear_pointer (&self->xml, conduit_xml_reader_free);
+#endif
   g_free (self->xml_path);
   g_free (self->sheet);
   g_clear_pointer (&self->header, g_ptr_array_unref);
@@ -986,6 +988,8 @@ next_csv (ConduitRecordReader  *self,
   return FALSE;
 }
 
+#ifndef CONDUIT_RECORD_READER_TEXT_ONLY
+
 /* ---- XLSX ----------------------------------------------------------------------------- */
 
 static void
@@ -1155,6 +1159,27 @@ next_xml (ConduitRecordReader  *self,
   g_error_free (local_error);
   return FALSE;
 }
+
+#else /* CONDUIT_RECORD_READER_TEXT_ONLY */
+
+/* conduit-cli's front (src/cli/conduit-cli-front.c) is built with the text formats alone, so
+ * that `conduit-cli map` starts without libzip, libxml2 and what they load (ICU, libcrypto,
+ * libstdc++); it hands spreadsheets and XML to the full program before it reads. */
+static gboolean
+next_unsupported (ConduitRecordReader  *self,
+                  GError              **error)
+{
+  g_set_error (error, CONDUIT_RECORD_READER_ERROR, CONDUIT_RECORD_READER_ERROR_FAILED,
+               _("this program reads NDJSON, JSON and CSV; %s is read by the full program, "
+                 "conduit-cli-full"),
+               self->format == CONDUIT_RECORD_FORMAT_XLSX ? "XLSX" : "XML");
+  return FALSE;
+}
+
+#define next_xlsx(self, arena, record, error) next_unsupported (self, error)
+#define next_xml(self, arena, record, error) next_unsupported (self, error)
+
+#endif /* CONDUIT_RECORD_READER_TEXT_ONLY */
 
 /**
  * conduit_record_reader_decide_format:

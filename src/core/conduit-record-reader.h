@@ -43,6 +43,8 @@ GQuark               conduit_record_reader_error_quark      (void);
 gboolean             conduit_record_format_from_name        (const char          *name,
                                                              ConduitRecordFormat *format);
 ConduitRecordFormat  conduit_record_format_guess            (const char          *filename);
+ConduitRecordFormat  conduit_record_reader_decide_format    (ConduitRecordReader *self,
+                                                             GError             **error);
 ConduitRecordReader *conduit_record_reader_new              (GInputStream        *stream,
                                                              ConduitRecordFormat  format);
 void                 conduit_record_reader_set_csv_delimiter (ConduitRecordReader *self,
