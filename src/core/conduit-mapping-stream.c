@@ -301,7 +301,7 @@ stream_run_serial (ConduitMapping             *mapping,
  * thread, which runs alone, only finds where they end; records of other formats are parsed by
  * the reading thread and copied into the batch (they point into the reader's buffers). */
 
-#define BATCH_RECORDS 256
+#define BATCH_RECORDS 1024
 /* ...or fewer when their values take this much: big records must not make 2N+1 big batches */
 #define BATCH_BYTES   (256 * 1024)
 
