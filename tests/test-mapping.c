@@ -624,6 +624,71 @@ test_reader_warnings (void)
                    "the key “x” appears more than once in an object; the last value is used");
 }
 
+/* A call several rows make alike (trim(first_name) in its own row and in a full name's
+ * concat()) is computed once per record and its value shared; never across records, never a
+ * call that gives a new value each time (uuid()), and a failed one fails in every row. */
+static void
+test_shared_calls (void)
+{
+  g_autoptr(ConduitMapping) mapping = mapping_from (
+    "{ \"rows\": ["
+    "  { \"destination\": \"first\", \"expression\": \"trim(first_name)\" },"
+    "  { \"destination\": \"full\", \"expression\": "
+    "      \"concat(trim(first_name), \\\" \\\", trim(last_name))\" },"
+    "  { \"destination\": \"last\", \"expression\": \"lower(trim(last_name))\" },"
+    "  { \"destination\": \"seats\", \"expression\": \"to_integer(seats)\" },"
+    "  { \"destination\": \"billed\", \"expression\": \"to_integer(seats) * 10\" },"
+    "  { \"destination\": \"a\", \"expression\": \"uuid()\" },"
+    "  { \"destination\": \"b\", \"expression\": \"uuid()\" },"
+    "  { \"destination\": \"tags[].upper\", \"expression\": \"upper(tags[])\" },"
+    "  { \"destination\": \"tags[].again\", \"expression\": \"upper(tags[])\" },"
+    "  { \"destination\": \"first_tag\", \"expression\": \"upper(tags[0])\" } ] }");
+  g_autoptr(JsonNode) input = NULL;
+  g_autoptr(JsonNode) output = NULL;
+  g_autoptr(GPtrArray) reasons = NULL;
+  JsonObject *object;
+
+  g_assert_true (conduit_mapping_compile (mapping, NULL));
+  /* trim(first_name), trim(last_name), to_integer(seats); not uuid(), not tags[] (the item of
+   * an array row), not upper(tags[0]) (made once) */
+  g_assert_cmpuint (mapping->n_shared_calls, ==, 3);
+
+  input = parse ("{ \"first_name\": \" Ada \", \"last_name\": \" Lovelace\", \"seats\": \"3\","
+                 "  \"tags\": [\"x\", \"Y\"] }");
+  g_assert_true (conduit_mapping_apply (mapping, input, &output, &reasons));
+  object = json_node_get_object (output);
+  g_assert_cmpstr (json_object_get_string_member (object, "first"), ==, "Ada");
+  g_assert_cmpstr (json_object_get_string_member (object, "full"), ==, "Ada Lovelace");
+  g_assert_cmpstr (json_object_get_string_member (object, "last"), ==, "lovelace");
+  g_assert_cmpint (json_object_get_int_member (object, "seats"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (object, "billed"), ==, 30);
+  g_assert_cmpstr (json_object_get_string_member (object, "a"), !=,
+                   json_object_get_string_member (object, "b"));
+  /* upper(tags[]) twice, each item its own value */
+  assert_json (json_object_get_member (object, "tags"),
+               "[{\"upper\": \"X\", \"again\": \"X\"}, {\"upper\": \"Y\", \"again\": \"Y\"}]");
+  g_clear_pointer (&output, json_node_unref);
+  g_clear_pointer (&input, json_node_unref);
+
+  /* the next record gets its own values */
+  input = parse ("{ \"first_name\": \"Grace \", \"last_name\": \"Hopper \", \"seats\": 5,"
+                 "  \"tags\": [] }");
+  g_assert_true (conduit_mapping_apply (mapping, input, &output, &reasons));
+  object = json_node_get_object (output);
+  g_assert_cmpstr (json_object_get_string_member (object, "full"), ==, "Grace Hopper");
+  g_assert_cmpint (json_object_get_int_member (object, "billed"), ==, 50);
+  g_clear_pointer (&input, json_node_unref);
+
+  /* a failed call is not kept: each row that makes it is refused with its reason */
+  input = parse ("{ \"first_name\": \"A\", \"last_name\": \"B\", \"seats\": \"many\", \"tags\": [] }");
+  g_clear_pointer (&output, json_node_unref);
+  g_clear_pointer (&reasons, g_ptr_array_unref);
+  g_assert_false (conduit_mapping_apply (mapping, input, &output, &reasons));
+  g_assert_cmpuint (reasons->len, ==, 2);
+  g_assert_cmpstr (((ConduitMappingReason *)g_ptr_array_index (reasons, 0))->field, ==, "seats");
+  g_assert_cmpstr (((ConduitMappingReason *)g_ptr_array_index (reasons, 1))->field, ==, "billed");
+}
+
 /* Issue #21: a null can be written on purpose, per row, and told from a missing value. */
 static void
 test_explicit_null (void)
@@ -1013,6 +1078,7 @@ main (int   argc,
   g_test_add_func ("/conduit/mapping/flow-check", test_flow_check);
   g_test_add_func ("/conduit/mapping/reader-warnings", test_reader_warnings);
   g_test_add_func ("/conduit/mapping/explicit-null", test_explicit_null);
+  g_test_add_func ("/conduit/mapping/shared-calls", test_shared_calls);
   g_test_add_func ("/conduit/mapping/pattern-description", test_pattern_description);
   g_test_add_func ("/conduit/mapping/stream-threads", test_stream_threads);
   g_test_add_func ("/conduit/mapping/stream-threads-lines", test_stream_threads_lines);

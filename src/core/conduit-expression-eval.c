@@ -366,6 +366,9 @@ conduit_expression_eval_node (EvalContext *context,
             return (ConduitValue *)&conduit_value_null;
           }
 
+        /* computed already for this record by another row (conduit_expression_share_calls()) */
+        if (node->memo != 0 && context->memo != NULL && context->memo[node->memo - 1] != NULL)
+          return context->memo[node->memo - 1];
         if (node->call.n_args > G_N_ELEMENTS (stack_args))
           args = conduit_arena_alloc (context->arena, sizeof (ConduitValue *) * node->call.n_args);
         for (guint i = 0; i < node->call.n_args; i++)
@@ -385,6 +388,8 @@ conduit_expression_eval_node (EvalContext *context,
                   return NULL;
               }
           }
+        if (node->memo != 0 && context->memo != NULL)
+          return context->memo[node->memo - 1] = node->call.function->impl (context, node, args);
         return node->call.function->impl (context, node, args);
       }
 
@@ -478,7 +483,21 @@ conduit_expression_eval (ConduitExpression  *self,
                          gint64              current,
                          GError            **error)
 {
-  EvalContext context = { arena, root, current, error, NULL };
+  return conduit_expression_eval_shared (self, arena, root, current, NULL, error);
+}
+
+/* conduit_expression_eval() for the rows of one mapping: @memo (nullable) holds, for the
+ * record, the values of the calls conduit_expression_share_calls() found in several rows,
+ * all NULL before the first row; a call computed once is taken from it by the others. */
+ConduitValue *
+conduit_expression_eval_shared (ConduitExpression  *self,
+                                ConduitArena       *arena,
+                                const ConduitValue *root,
+                                gint64              current,
+                                ConduitValue      **memo,
+                                GError            **error)
+{
+  EvalContext context = { arena, root, current, error, NULL, memo };
   ConduitValue *value;
 
   if (self->plain_call)
@@ -487,6 +506,8 @@ conduit_expression_eval (ConduitExpression  *self,
       ExprNode *node = self->root;
       ConduitValue *args[8];
 
+      if (node->memo != 0 && memo != NULL && memo[node->memo - 1] != NULL)
+        return memo[node->memo - 1];
       for (guint i = 0; i < node->call.n_args; i++)
         {
           ExprNode *arg = node->call.args[i];
@@ -494,6 +515,8 @@ conduit_expression_eval (ConduitExpression  *self,
           args[i] = arg->kind == EXPR_PATH ? path_get_root (&context, &arg->path) : arg->literal;
         }
       value = node->call.function->impl (&context, node, args);
+      if (node->memo != 0 && memo != NULL)
+        memo[node->memo - 1] = value;
     }
   else
     {
@@ -506,6 +529,155 @@ conduit_expression_eval (ConduitExpression  *self,
     g_set_error_literal (error, CONDUIT_EXPRESSION_ERROR, CONDUIT_EXPRESSION_ERROR_FAILED,
                          _("the expression failed"));
   return value;
+}
+
+/* A call whose value depends on the record alone: a function that gives the same value for
+ * the same arguments (not now() or uuid()), whose arguments are literals and fields of the
+ * record (not an array row's current item, not a let name). Its key says what it computes. */
+static gboolean
+shareable_call_key (ExprNode *node,
+                    GString  *key)
+{
+  const ExprFunction *function;
+
+  if (node->kind != EXPR_CALL)
+    return FALSE;
+  function = node->call.function;
+  if (function->impl == NULL || function->lazy != EXPR_LAZY_NONE || node->call.n_args > 8 ||
+      g_str_equal (function->name, "now") || g_str_equal (function->name, "uuid"))
+    return FALSE;
+
+  g_string_assign (key, function->name);
+  for (guint i = 0; i < node->call.n_args; i++)
+    {
+      ExprNode *arg = node->call.args[i];
+
+      if (arg->kind == EXPR_LITERAL)
+        {
+          g_string_append (key, "|L");
+          conduit_value_write_json (key, arg->literal);
+        }
+      else if (arg->kind == EXPR_PATH)
+        {
+          g_string_append (key, "|P");
+          for (guint j = 0; j < arg->path.n_segments; j++)
+            {
+              const PathSegment *segment = &arg->path.segments[j];
+
+              if (segment->kind == SEGMENT_ALL)
+                return FALSE;
+              if (segment->kind == SEGMENT_INDEX)
+                g_string_append_printf (key, "[%" G_GINT64_FORMAT "]", segment->index);
+              else
+                {
+                  /* length first: a key may hold any character */
+                  g_string_append_printf (key, ".%u:", segment->key_len);
+                  g_string_append_len (key, segment->key, segment->key_len);
+                }
+            }
+        }
+      else
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+collect_calls (ExprNode   *node,
+               GPtrArray  *calls)
+{
+  if (node == NULL)
+    return;
+  switch (node->kind)
+    {
+    case EXPR_CALL:
+      g_ptr_array_add (calls, node);
+      for (guint i = 0; i < node->call.n_args; i++)
+        collect_calls (node->call.args[i], calls);
+      break;
+    case EXPR_NOT:
+    case EXPR_NEGATE:
+      collect_calls (node->operand, calls);
+      break;
+    case EXPR_AND:
+    case EXPR_OR:
+    case EXPR_COMPARE:
+    case EXPR_ARITHMETIC:
+      collect_calls (node->binary.left, calls);
+      collect_calls (node->binary.right, calls);
+      break;
+    case EXPR_LET:
+      collect_calls (node->let.value, calls);
+      collect_calls (node->let.body, calls);
+      break;
+    case EXPR_LITERAL:
+    case EXPR_PATH:
+    case EXPR_VARIABLE:
+    default:
+      break;
+    }
+}
+
+/**
+ * conduit_expression_share_calls:
+ * @expressions: (array length=n_expressions): the expressions of a mapping's rows
+ * @n_expressions: their number
+ *
+ * Finds the calls that the expressions make alike, e.g. trim(first_name) in the row of the
+ * first name and in the full name's concat(): each gets a place in a memo, so that
+ * conduit_expression_eval_shared() computes it once per record. The expressions must not be
+ * shared with another mapping (their calls are marked).
+ *
+ * Returns: the places the memo needs (0: nothing is shared)
+ */
+guint
+conduit_expression_share_calls (ConduitExpression **expressions,
+                                guint               n_expressions)
+{
+  g_autoptr(GPtrArray) calls = g_ptr_array_new ();
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) places = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GString) key = g_string_new (NULL);
+  guint n_places = 0;
+
+  for (guint i = 0; i < n_expressions; i++)
+    if (expressions[i] != NULL)
+      collect_calls (expressions[i]->root, calls);
+
+  for (guint i = 0; i < calls->len; i++)
+    {
+      ExprNode *node = g_ptr_array_index (calls, i);
+      char *text = NULL;
+
+      node->memo = 0;
+      if (shareable_call_key (node, key))
+        {
+          guint count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, key->str));
+
+          text = g_strdup (key->str);
+          g_hash_table_insert (counts, text, GUINT_TO_POINTER (count + 1));
+        }
+      g_ptr_array_add (keys, text);
+    }
+
+  for (guint i = 0; i < calls->len; i++)
+    {
+      ExprNode *node = g_ptr_array_index (calls, i);
+      const char *text = g_ptr_array_index (keys, i);
+      gpointer place;
+
+      if (text == NULL || GPOINTER_TO_UINT (g_hash_table_lookup (counts, text)) < 2)
+        continue;
+      place = g_hash_table_lookup (places, text);
+      if (place == NULL)
+        {
+          place = GUINT_TO_POINTER (++n_places);
+          g_hash_table_insert (places, (gpointer)text, place);
+        }
+      node->memo = GPOINTER_TO_UINT (place);
+    }
+  return n_places;
 }
 
 gboolean

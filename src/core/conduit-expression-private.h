@@ -68,6 +68,7 @@ struct _EvalContext
   gint64               current;   /* the item of an array row, or -1 */
   GError             **error;
   ConduitValue       **slots;     /* the values of let names, one per name of the expression */
+  ConduitValue       **memo;      /* (nullable) values of shared calls, one per ExprNode.memo */
 };
 
 typedef ConduitValue *(*ExprFunctionImpl) (EvalContext   *context,
@@ -105,6 +106,8 @@ struct _ExprNode
   guint     column;     /* 1-based, in characters */
   guint     length;     /* in characters, for underlining */
   guint     slot;       /* of a let or a variable: where the value is kept */
+  guint     memo;       /* of a call several rows make alike: 1 + its place in the memo, or 0
+                         * (conduit_expression_share_calls()) */
   union
   {
     ConduitValue *literal;
@@ -167,6 +170,14 @@ ConduitValue       *conduit_expression_eval          (ConduitExpression  *self,
                                                       const ConduitValue *root,
                                                       gint64              current,
                                                       GError            **error);
+ConduitValue       *conduit_expression_eval_shared   (ConduitExpression  *self,
+                                                      ConduitArena       *arena,
+                                                      const ConduitValue *root,
+                                                      gint64              current,
+                                                      ConduitValue      **memo,
+                                                      GError            **error);
+guint               conduit_expression_share_calls   (ConduitExpression **expressions,
+                                                      guint               n_expressions);
 gboolean            conduit_expression_iteration_length (ConduitExpression  *self,
                                                       const ConduitValue *root,
                                                       guint              *length);

@@ -220,6 +220,7 @@ evaluate_rows (ConduitMapping     *self,
                GPtrArray          *reasons)
 {
   guint reasons_before = reasons->len;
+  ConduitValue **memo = NULL;
 
   if (!conduit_mapping_compile (self, NULL))
     {
@@ -235,6 +236,13 @@ evaluate_rows (ConduitMapping     *self,
       return FALSE;
     }
 
+  /* the values of the calls several rows make alike, for this record */
+  if (self->n_shared_calls > 0)
+    {
+      memo = conduit_arena_alloc (arena, sizeof (ConduitValue *) * self->n_shared_calls);
+      memset (memo, 0, sizeof (ConduitValue *) * self->n_shared_calls);
+    }
+
   for (guint i = 0; i < self->compiled->len; i++)
     {
       CompiledRow *row = g_ptr_array_index (self->compiled, i);
@@ -247,7 +255,7 @@ evaluate_rows (ConduitMapping     *self,
         {
           GError *error = NULL;
 
-          value = conduit_expression_eval (row->source, arena, record, -1, &error);
+          value = conduit_expression_eval_shared (row->source, arena, record, -1, memo, &error);
           if (G_UNLIKELY (value == NULL))
             {
               conduit_mapping_add_reason (reasons, row->destination, -1, "", "expression", NULL,

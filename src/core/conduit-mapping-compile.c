@@ -340,6 +340,16 @@ conduit_mapping_compile (ConduitMapping  *self,
           plan_add (self, compiled, i, conduit_expression_get_path (destination), self->problems);
         }
 
+      /* trim(first_name) in a row of its own and in a full name's concat(): computed once per
+       * record (conduit_mapping_apply_value()) */
+      {
+        g_autofree ConduitExpression **sources = g_new0 (ConduitExpression *,
+                                                         self->compiled->len + 1);
+
+        for (guint i = 0; i < self->compiled->len; i++)
+          sources[i] = ((CompiledRow *)g_ptr_array_index (self->compiled, i))->source;
+        self->n_shared_calls = conduit_expression_share_calls (sources, self->compiled->len);
+      }
       g_array_set_size (self->values, self->compiled->len);
       g_array_set_size (self->lengths, self->compiled->len);
       self->dirty = FALSE;

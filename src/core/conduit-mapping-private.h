@@ -106,6 +106,7 @@ struct _ConduitMapping
   GPtrArray *problems;           /* (element-type ConduitMappingProblem) */
   PlanNode  *plan;
   GHashTable *read_fields;       /* top-level source names the rows read */
+  guint      n_shared_calls;     /* calls rows make alike (conduit_expression_share_calls()) */
 
   /* per-record scratch, reused */
   GArray    *values;             /* (element-type ConduitValue*) one per compiled row */
