@@ -583,39 +583,11 @@ shareable_call_key (ExprNode *node,
 }
 
 static void
-collect_calls (ExprNode   *node,
-               GPtrArray  *calls)
+collect_call (ExprNode *node,
+              gpointer  calls)
 {
-  if (node == NULL)
-    return;
-  switch (node->kind)
-    {
-    case EXPR_CALL:
-      g_ptr_array_add (calls, node);
-      for (guint i = 0; i < node->call.n_args; i++)
-        collect_calls (node->call.args[i], calls);
-      break;
-    case EXPR_NOT:
-    case EXPR_NEGATE:
-      collect_calls (node->operand, calls);
-      break;
-    case EXPR_AND:
-    case EXPR_OR:
-    case EXPR_COMPARE:
-    case EXPR_ARITHMETIC:
-      collect_calls (node->binary.left, calls);
-      collect_calls (node->binary.right, calls);
-      break;
-    case EXPR_LET:
-      collect_calls (node->let.value, calls);
-      collect_calls (node->let.body, calls);
-      break;
-    case EXPR_LITERAL:
-    case EXPR_PATH:
-    case EXPR_VARIABLE:
-    default:
-      break;
-    }
+  if (node->kind == EXPR_CALL)
+    g_ptr_array_add (calls, node);
 }
 
 /**
@@ -643,7 +615,7 @@ conduit_expression_share_calls (ConduitExpression **expressions,
 
   for (guint i = 0; i < n_expressions; i++)
     if (expressions[i] != NULL)
-      collect_calls (expressions[i]->root, calls);
+      conduit_expression_walk (expressions[i]->root, collect_call, calls);
 
   for (guint i = 0; i < calls->len; i++)
     {

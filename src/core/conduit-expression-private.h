@@ -153,6 +153,12 @@ struct _ConduitExpression
 
 void                conduit_expression_find_plain_call (ConduitExpression *self);
 
+typedef void (*ExprNodeVisitor) (ExprNode *node,
+                                 gpointer  data);
+void                conduit_expression_walk          (ExprNode           *node,
+                                                      ExprNodeVisitor     visit,
+                                                      gpointer            data);
+
 const ExprFunction *conduit_expression_find_function (const char *name,
                                                       gsize       length);
 ConduitValue       *conduit_expression_eval_node     (EvalContext        *context,

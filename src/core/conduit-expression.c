@@ -310,41 +310,57 @@ conduit_expression_get_path (ConduitExpression *self)
   return self->root->kind == EXPR_PATH ? &self->root->path : NULL;
 }
 
-static void
-collect_fields (ExprNode   *node,
-                GHashTable *names)
+/**
+ * conduit_expression_walk:
+ * @node: a node of an expression's tree
+ * @visit: called for @node and every node below it, parents first
+ * @data: for @visit
+ */
+void
+conduit_expression_walk (ExprNode         *node,
+                         ExprNodeVisitor   visit,
+                         gpointer          data)
 {
+  if (node == NULL)
+    return;
+  visit (node, data);
   switch (node->kind)
     {
-    case EXPR_PATH:
-      if (node->path.n_segments > 0 && node->path.segments[0].kind == SEGMENT_KEY)
-        g_hash_table_add (names, g_strndup (node->path.segments[0].key,
-                                            node->path.segments[0].key_len));
-      break;
     case EXPR_CALL:
       for (guint i = 0; i < node->call.n_args; i++)
-        collect_fields (node->call.args[i], names);
+        conduit_expression_walk (node->call.args[i], visit, data);
       break;
     case EXPR_NOT:
     case EXPR_NEGATE:
-      collect_fields (node->operand, names);
+      conduit_expression_walk (node->operand, visit, data);
       break;
     case EXPR_AND:
     case EXPR_OR:
     case EXPR_COMPARE:
     case EXPR_ARITHMETIC:
-      collect_fields (node->binary.left, names);
-      collect_fields (node->binary.right, names);
+      conduit_expression_walk (node->binary.left, visit, data);
+      conduit_expression_walk (node->binary.right, visit, data);
       break;
     case EXPR_LET:
-      collect_fields (node->let.value, names);
-      collect_fields (node->let.body, names);
+      conduit_expression_walk (node->let.value, visit, data);
+      conduit_expression_walk (node->let.body, visit, data);
       break;
+    case EXPR_PATH:
     case EXPR_VARIABLE:
     case EXPR_LITERAL:
     default:
       break;
     }
+}
+
+static void
+collect_field (ExprNode *node,
+               gpointer  names)
+{
+  if (node->kind == EXPR_PATH && node->path.n_segments > 0 &&
+      node->path.segments[0].kind == SEGMENT_KEY)
+    g_hash_table_add (names, g_strndup (node->path.segments[0].key,
+                                        node->path.segments[0].key_len));
 }
 
 /* Adds the top-level field names the expression reads to @names (a set of strings), so
@@ -353,5 +369,5 @@ void
 conduit_expression_collect_fields (ConduitExpression *self,
                                    GHashTable        *names)
 {
-  collect_fields (self->root, names);
+  conduit_expression_walk (self->root, collect_field, names);
 }
