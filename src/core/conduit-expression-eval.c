@@ -476,6 +476,27 @@ conduit_expression_find_plain_call (ConduitExpression *self)
 
 /* Evaluates against an arena record. @current is the item index of an array row, or -1.
  * Returns NULL with @error set when the record's values do not fit. */
+/* The plain call of conduit_expression_eval_shared() when other rows make it too: a
+ * function of its own, so that the commonest way, a plain call made once, keeps its
+ * registers. */
+static G_GNUC_NO_INLINE ConduitValue *
+eval_plain_shared_call (EvalContext *context,
+                        ExprNode    *node)
+{
+  ConduitValue **kept = &context->memo[node->memo - 1];
+  ConduitValue *args[8];
+
+  if (*kept != NULL)
+    return *kept;
+  for (guint i = 0; i < node->call.n_args; i++)
+    {
+      ExprNode *arg = node->call.args[i];
+
+      args[i] = arg->kind == EXPR_PATH ? path_get_root (context, &arg->path) : arg->literal;
+    }
+  return *kept = node->call.function->impl (context, node, args);
+}
+
 ConduitValue *
 conduit_expression_eval (ConduitExpression  *self,
                          ConduitArena       *arena,
@@ -506,8 +527,6 @@ conduit_expression_eval_shared (ConduitExpression  *self,
       ExprNode *node = self->root;
       ConduitValue *args[8];
 
-      if (node->memo != 0 && memo != NULL && memo[node->memo - 1] != NULL)
-        return memo[node->memo - 1];
       for (guint i = 0; i < node->call.n_args; i++)
         {
           ExprNode *arg = node->call.args[i];
@@ -515,9 +534,9 @@ conduit_expression_eval_shared (ConduitExpression  *self,
           args[i] = arg->kind == EXPR_PATH ? path_get_root (&context, &arg->path) : arg->literal;
         }
       value = node->call.function->impl (&context, node, args);
-      if (node->memo != 0 && memo != NULL)
-        memo[node->memo - 1] = value;
     }
+  else if (self->plain_shared_call && memo != NULL)
+    value = eval_plain_shared_call (&context, self->root);
   else
     {
       if (self->n_slots > 0)
@@ -649,6 +668,18 @@ conduit_expression_share_calls (ConduitExpression **expressions,
         }
       node->memo = GPOINTER_TO_UINT (place);
     }
+
+  /* A row that is one shared call goes its own short way, which keeps its value in the memo;
+   * the others keep theirs without a memo check (conduit_expression_eval_shared()). */
+  for (guint i = 0; i < n_expressions; i++)
+    if (expressions[i] != NULL)
+      {
+        conduit_expression_find_plain_call (expressions[i]);
+        expressions[i]->plain_shared_call = expressions[i]->plain_call &&
+                                            expressions[i]->root->memo != 0;
+        if (expressions[i]->plain_shared_call)
+          expressions[i]->plain_call = FALSE;
+      }
   return n_places;
 }
 

@@ -149,6 +149,9 @@ struct _ConduitExpression
    * record and literals (trim(first_name), date(created, "%d/%m/%Y")): the commonest mapping
    * row, evaluated without the general walk (conduit_expression_eval()) */
   gboolean      plain_call;
+  /* such a call that other rows of its mapping make too: kept in the record's memo
+   * (conduit_expression_share_calls()) */
+  gboolean      plain_shared_call;
 };
 
 void                conduit_expression_find_plain_call (ConduitExpression *self);
