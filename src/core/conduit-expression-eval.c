@@ -306,6 +306,72 @@ eval_arithmetic (EvalContext  *context,
   return conduit_value_new_double (context->arena, result);
 }
 
+/* A call: its own function, so that conduit_expression_eval_node()'s frame, which a long sum
+ * stacks 4,000 deep, does not carry the arguments' array (a call nests 64 deep at most). */
+static ConduitValue *
+eval_call (EvalContext *context,
+           ExprNode    *node)
+{
+  ConduitValue *stack_args[8];
+  ConduitValue **args = stack_args;
+
+  if (node->call.function->lazy == EXPR_LAZY_TRY)
+    {
+      GError *local_error = NULL;
+      GError **outer = context->error;
+      ConduitValue *value;
+
+      /* A failure of the first value (to_integer("many"), an impossible date) is
+       * forgotten and the fallback computed instead; its own failure still counts. */
+      context->error = &local_error;
+      value = conduit_expression_eval_node (context, node->call.args[0]);
+      context->error = outer;
+      if (value != NULL)
+        return value;
+      g_clear_error (&local_error);
+      return conduit_expression_eval_node (context, node->call.args[1]);
+    }
+
+  if (node->call.function->impl == NULL)   /* if(): only the chosen branch runs */
+    {
+      ConduitValue *condition = conduit_expression_eval_node (context, node->call.args[0]);
+
+      if (condition == NULL)
+        return NULL;
+      if (conduit_value_is_truthy (condition))
+        return conduit_expression_eval_node (context, node->call.args[1]);
+      if (node->call.n_args > 2)
+        return conduit_expression_eval_node (context, node->call.args[2]);
+      return (ConduitValue *)&conduit_value_null;
+    }
+
+  /* computed already for this record by another row (conduit_expression_share_calls()) */
+  if (node->memo != 0 && context->memo != NULL && context->memo[node->memo - 1] != NULL)
+    return context->memo[node->memo - 1];
+  if (node->call.n_args > G_N_ELEMENTS (stack_args))
+    args = conduit_arena_alloc (context->arena, sizeof (ConduitValue *) * node->call.n_args);
+  for (guint i = 0; i < node->call.n_args; i++)
+    {
+      ExprNode *arg = node->call.args[i];
+
+      /* a field or a literal, the commonest arguments (trim(first_name)), without a
+       * call of this function for each: path_get() never fails */
+      if (arg->kind == EXPR_PATH)
+        args[i] = path_get_root (context, &arg->path);
+      else if (arg->kind == EXPR_LITERAL)
+        args[i] = arg->literal;
+      else
+        {
+          args[i] = conduit_expression_eval_node (context, arg);
+          if (args[i] == NULL)
+            return NULL;
+        }
+    }
+  if (node->memo != 0 && context->memo != NULL)
+    return context->memo[node->memo - 1] = node->call.function->impl (context, node, args);
+  return node->call.function->impl (context, node, args);
+}
+
 ConduitValue *
 conduit_expression_eval_node (EvalContext *context,
                               ExprNode    *node)
@@ -332,66 +398,7 @@ conduit_expression_eval_node (EvalContext *context,
       }
 
     case EXPR_CALL:
-      {
-        ConduitValue *stack_args[8];
-        ConduitValue **args = stack_args;
-
-        if (node->call.function->lazy == EXPR_LAZY_TRY)
-          {
-            GError *local_error = NULL;
-            GError **outer = context->error;
-            ConduitValue *value;
-
-            /* A failure of the first value (to_integer("many"), an impossible date) is
-             * forgotten and the fallback computed instead; its own failure still counts. */
-            context->error = &local_error;
-            value = conduit_expression_eval_node (context, node->call.args[0]);
-            context->error = outer;
-            if (value != NULL)
-              return value;
-            g_clear_error (&local_error);
-            return conduit_expression_eval_node (context, node->call.args[1]);
-          }
-
-        if (node->call.function->impl == NULL)   /* if(): only the chosen branch runs */
-          {
-            ConduitValue *condition = conduit_expression_eval_node (context, node->call.args[0]);
-
-            if (condition == NULL)
-              return NULL;
-            if (conduit_value_is_truthy (condition))
-              return conduit_expression_eval_node (context, node->call.args[1]);
-            if (node->call.n_args > 2)
-              return conduit_expression_eval_node (context, node->call.args[2]);
-            return (ConduitValue *)&conduit_value_null;
-          }
-
-        /* computed already for this record by another row (conduit_expression_share_calls()) */
-        if (node->memo != 0 && context->memo != NULL && context->memo[node->memo - 1] != NULL)
-          return context->memo[node->memo - 1];
-        if (node->call.n_args > G_N_ELEMENTS (stack_args))
-          args = conduit_arena_alloc (context->arena, sizeof (ConduitValue *) * node->call.n_args);
-        for (guint i = 0; i < node->call.n_args; i++)
-          {
-            ExprNode *arg = node->call.args[i];
-
-            /* a field or a literal, the commonest arguments (trim(first_name)), without a
-             * call of this function for each: path_get() never fails */
-            if (arg->kind == EXPR_PATH)
-              args[i] = path_get_root (context, &arg->path);
-            else if (arg->kind == EXPR_LITERAL)
-              args[i] = arg->literal;
-            else
-              {
-                args[i] = conduit_expression_eval_node (context, arg);
-                if (args[i] == NULL)
-                  return NULL;
-              }
-          }
-        if (node->memo != 0 && context->memo != NULL)
-          return context->memo[node->memo - 1] = node->call.function->impl (context, node, args);
-        return node->call.function->impl (context, node, args);
-      }
+      return eval_call (context, node);
 
     case EXPR_NOT:
       {
