@@ -47,11 +47,14 @@ for b in "${builds[@]}"; do
   port=$(free_port)
   sed -e "s/@PORT@/$port/" -e "s/@SINK_PORT@/$sink_port/" "$here/flow.conduit.in" > "$scratch/bench.conduit"
   rm -f "$scratch"/history.db*
-  # G_SLICE=always-malloc: serve would re-exec itself with it (conduit-slice.c), out of callgrind
+  # G_SLICE=always-malloc: serve would re-exec itself with it (conduit-slice.c), out of callgrind;
+  # conduit-cli-full, not the front, which would execv() it out of callgrind too
+  cli="$b/src/cli/conduit-cli-full"
+  [ -x "$cli" ] || cli="$b/src/cli/conduit-cli"
   G_SLICE=always-malloc valgrind --tool=callgrind --collect-atstart=no \
     --toggle-collect=g_main_context_dispatch --toggle-collect=writer_thread \
     --toggle-collect=checkpointer_thread --callgrind-out-file="$scratch/callgrind.out.$n" \
-    "$b/src/cli/conduit-cli" serve "$scratch/bench.conduit" --history "$scratch/history.db" \
+    "$cli" serve "$scratch/bench.conduit" --history "$scratch/history.db" \
     --keep-runs 0 --keep-days 0 > "$scratch/serve.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 600); do (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
