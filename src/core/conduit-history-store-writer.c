@@ -22,6 +22,7 @@
 #include "conduit-history-store-private.h"
 
 #define MAX_BATCH         8192
+#define ITEMS_PER_INSERT  8     /* rows of items queued together that one statement inserts */
 #define CHECKPOINT_PAGES  1000  /* WAL pages (4 MB) that set off a checkpoint */
 #define CHECKPOINT_INTERVAL_US (100 * 1000)
 #define WAL_RESTART_PAGES 8000  /* 32 MB: past this the writer completes a checkpoint itself */
@@ -376,6 +377,87 @@ apply_mark_handled (ConduitHistoryStore *self,
     }
 }
 
+/* Binds an item's row from parameter @first on (STMT_INSERT_ITEM's order). */
+static void
+bind_item (sqlite3_stmt *stmt,
+           int           first,
+           Op           *op)
+{
+  sqlite3_bind_int64 (stmt, first, op->item->run_id);
+  sqlite3_bind_text (stmt, first + 1, op->item->node_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, first + 2, op->item->port, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, first + 3, op->item->is_output);
+  sqlite3_bind_int64 (stmt, first + 4, op->item->seq);
+  sqlite3_bind_text (stmt, first + 5, op->item->data, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, first + 6, op->item->size);
+  sqlite3_bind_int (stmt, first + 7, op->item->truncated);
+}
+
+/* The statement inserting @n_rows items (from 2 to ITEMS_PER_INSERT), prepared at first use
+ * into @inserts, which the writer thread finalizes. A statement's own work (its cursors opened
+ * and closed, the table's end found again) was about a third of an item's insert. */
+static sqlite3_stmt *
+items_insert (ConduitHistoryStore  *self,
+              sqlite3_stmt        **inserts,
+              guint                 n_rows,
+              GError              **error)
+{
+  g_autoptr(GString) sql = NULL;
+  int rc;
+
+  if (inserts[n_rows] != NULL)
+    return inserts[n_rows];
+
+  sql = g_string_new ("INSERT INTO items (run_id, node_id, port, is_output, seq, data, size, "
+                      "truncated) VALUES (?,?,?,?,?,?,?,?)");
+  for (guint i = 1; i < n_rows; i++)
+    g_string_append (sql, ",(?,?,?,?,?,?,?,?)");
+  rc = sqlite3_prepare_v3 (self->writer, sql->str, (int)sql->len, SQLITE_PREPARE_PERSISTENT,
+                           &inserts[n_rows], NULL);
+  if (rc != SQLITE_OK)
+    {
+      conduit_history_set_sqlite_error (self->writer, rc, _("could not prepare"), error);
+      return NULL;
+    }
+  return inserts[n_rows];
+}
+
+/* Writes the OP_ITEM ops of @pending in their order, as many rows to a statement as it can,
+ * and empties @pending. A statement that fails fails each of its items. */
+static void
+insert_pending_items (ConduitHistoryStore  *self,
+                      sqlite3_stmt        **inserts,
+                      GPtrArray            *pending)
+{
+  for (guint i = 0; i < pending->len;)
+    {
+      guint n_rows = MIN (pending->len - i, ITEMS_PER_INSERT);
+      sqlite3_stmt *stmt = self->stmts[STMT_INSERT_ITEM];
+      GError *error = NULL;
+
+      if (n_rows > 1 && (stmt = items_insert (self, inserts, n_rows, &error)) != NULL)
+        {
+          for (guint j = 0; j < n_rows; j++)
+            bind_item (stmt, 1 + 8 * (int)j, g_ptr_array_index (pending, i + j));
+          step_stmt (self, stmt, &error);
+        }
+      else if (n_rows == 1)
+        {
+          bind_item (stmt, 1, g_ptr_array_index (pending, i));
+          step_stmt (self, stmt, &error);
+        }
+
+      for (guint j = 0; error != NULL && j < n_rows; j++)
+        {
+          Op *op = g_ptr_array_index (pending, i + j);
+          op->error = j + 1 < n_rows ? g_error_copy (error) : g_steal_pointer (&error);
+        }
+      i += n_rows;
+    }
+
+  g_ptr_array_set_size (pending, 0);
+}
+
 static void
 apply_op (ConduitHistoryStore *self,
           Op                  *op)
@@ -454,14 +536,7 @@ apply_op (ConduitHistoryStore *self,
 
     case OP_ITEM:
       stmt = self->stmts[STMT_INSERT_ITEM];
-      sqlite3_bind_int64 (stmt, 1, op->item->run_id);
-      sqlite3_bind_text (stmt, 2, op->item->node_id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, op->item->port, -1, SQLITE_STATIC);
-      sqlite3_bind_int (stmt, 4, op->item->is_output);
-      sqlite3_bind_int64 (stmt, 5, op->item->seq);
-      sqlite3_bind_text (stmt, 6, op->item->data, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 7, op->item->size);
-      sqlite3_bind_int (stmt, 8, op->item->truncated);
+      bind_item (stmt, 1, op);
       step_stmt (self, stmt, &op->error);
       break;
 
@@ -734,6 +809,10 @@ writer_thread (gpointer data)
   GDestroyNotify free_record = (GDestroyNotify)conduit_run_record_free;
   Trouble trouble = { .unwritten_ends = g_ptr_array_new_with_free_func (free_record) };
   g_autoptr(GPtrArray) retrying = g_ptr_array_new_with_free_func (free_record);
+  /* Items of this transaction not yet written (the batch owns their ops), and the statements
+   * that insert several at once, by their number of rows */
+  g_autoptr(GPtrArray) pending_items = g_ptr_array_new ();
+  sqlite3_stmt *items_inserts[ITEMS_PER_INSERT + 1] = { NULL };
   /* Prepared once: parsing their text for every transaction was a tenth of the writer's time. */
   g_autoptr(sqlite3_stmt) begin = NULL;
   g_autoptr(sqlite3_stmt) commit = NULL;
@@ -811,8 +890,19 @@ writer_thread (gpointer data)
               break;
             }
           urgent |= op_is_urgent (op);
-          if (in_transaction)
-            apply_op (self, op);
+          if (in_transaction && op->type == OP_ITEM)
+            {
+              g_ptr_array_add (pending_items, op);
+              if (pending_items->len == ITEMS_PER_INSERT)
+                insert_pending_items (self, items_inserts, pending_items);
+            }
+          else if (in_transaction)
+            {
+              /* The items table gets its rows in the order of the ops, as one by one */
+              if (op->type == OP_BEGIN_RUN || op->type == OP_BEGIN_POLLED_RUN)
+                insert_pending_items (self, items_inserts, pending_items);
+              apply_op (self, op);
+            }
           else if ((op->task != NULL || op->wait != NULL) && op->error == NULL)
             op->error = g_error_copy (error);
 
@@ -835,6 +925,7 @@ writer_thread (gpointer data)
             break;
         }
 
+      insert_pending_items (self, items_inserts, pending_items);
       committed = FALSE;
       if (in_transaction && !step_transaction (self, commit, &error))
         {
@@ -899,6 +990,9 @@ writer_thread (gpointer data)
         }
       g_ptr_array_set_size (batch, 0);
     }
+
+  for (guint i = 0; i < G_N_ELEMENTS (items_inserts); i++)
+    sqlite3_finalize (items_inserts[i]);
 
   /* Ends never written show as interrupted at the next start, as after a crash. */
   if (trouble.unwritten_ends->len > 0)
