@@ -728,6 +728,111 @@ test_items_queued_together (Fixture       *fixture,
   g_assert_cmpstr (stored->str, ==, expected->str);
 }
 
+static void
+attempt_marked_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  gboolean *marked = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *marked = conduit_history_store_start_attempt_finish (CONDUIT_HISTORY_STORE (object), result,
+                                                         &error);
+  g_assert_no_error (error);
+}
+
+/* Steps queued together are inserted several rows to a statement too: in the order queued,
+ * every column kept, and the end of an attempt still replaces its "started" mark when the mark
+ * was queued in the same transaction. */
+static void
+test_steps_queued_together (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  gint64 run = begin_run (fixture->store, "Steps", g_get_real_time (), NULL);
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autoptr(GString) stored = g_string_new (NULL);
+  ConduitStepRecord step = { 0 };
+  gboolean marked = FALSE;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  step.run_id = run;
+  for (guint i = 0; i < 23; i++)
+    {
+      if (i == 11)
+        {
+          /* a mark, then its end a few rows later */
+          step.node_id = (char *)"send";
+          step.item_index = 0;
+          step.attempt = 1;
+          step.started_us = 100;
+          step.finished_us = 0;
+          step.status = (char *)"started";
+          step.error_kind = NULL;
+          step.error_message = NULL;
+          conduit_history_store_start_attempt_async (fixture->store, &step, attempt_marked_cb,
+                                                     &marked);
+          continue;
+        }
+      if (i == 14)
+        {
+          step.node_id = (char *)"send";
+          step.item_index = 0;
+          step.attempt = 1;
+          step.started_us = 100;
+          step.finished_us = 200;
+          step.status = (char *)"failed";
+          step.http_status = 503;
+          step.delay_ms = 0;
+          step.items_in = step.items_out = step.items_failed = 0;
+          step.error_kind = (char *)"http";
+          step.error_message = (char *)"503 Service Unavailable";
+          conduit_history_store_add_step (fixture->store, &step);
+          g_string_append_printf (expected, "send 0 1 100 200 failed 503 0 0 0 0 http "
+                                  "503 Service Unavailable\n");
+          continue;
+        }
+      step.node_id = (char *)(i % 2 ? "map" : "hook");
+      step.item_index = -1;
+      step.attempt = 0;
+      step.started_us = i;
+      step.finished_us = i + 1;
+      step.status = (char *)"ok";
+      step.http_status = 0;
+      step.delay_ms = i;
+      step.items_in = i;
+      step.items_out = i + 1;
+      step.items_failed = i % 3;
+      step.error_kind = NULL;
+      step.error_message = i % 5 == 0 ? (char *)"a note" : NULL;
+      conduit_history_store_add_step (fixture->store, &step);
+      g_string_append_printf (expected, "%s -1 0 %u %u ok 0 %u %u %u %u (null) %s\n",
+                              step.node_id, i, i + 1, i, i, i + 1, i % 3,
+                              i % 5 == 0 ? "a note" : "(null)");
+    }
+  g_assert_true (conduit_history_store_flush (fixture->store, NULL));
+  while (!marked)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT node_id, item_index, attempt, started_at, "
+                                           "finished_at, status, http_status, delay_ms, items_in, "
+                                           "items_out, items_failed, error_kind, error_message "
+                                           "FROM steps ORDER BY id", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      for (int i = 0; i < 13; i++)
+        g_string_append_printf (stored, i == 0 ? "%s" : " %s",
+                                sqlite3_column_type (stmt, i) == SQLITE_NULL
+                                  ? "(null)" : (const char *)sqlite3_column_text (stmt, i));
+      g_string_append_c (stored, '\n');
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_cmpstr (stored->str, ==, expected->str);
+}
+
 /* Under a steady stream of commits, with no pause for a checkpoint to catch up, the WAL must
  * still start over now and then instead of growing without end; and the records end up in the
  * database file itself. */
@@ -1345,6 +1450,7 @@ main (int    argc,
   ADD ("/conduit/history/polled-run-all-or-nothing", test_polled_run_all_or_nothing);
   ADD ("/conduit/history/unwaited-records", test_unwaited_records);
   ADD ("/conduit/history/items-queued-together", test_items_queued_together);
+  ADD ("/conduit/history/steps-queued-together", test_steps_queued_together);
 
   return g_test_run ();
 }
