@@ -670,6 +670,169 @@ test_unwaited_records (Fixture       *fixture,
                    ==, 200);
 }
 
+/* Items queued together are inserted several rows to a statement: each row as it was queued
+ * (its run, node, port, position, text, size and cut), the rows in the order queued, across
+ * runs and around a run begun among them, whatever the number of rows left for a statement. */
+static void
+test_items_queued_together (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *long_text = g_strdup_printf ("{\"note\":\"%s\"}", "0123456789abcdef0123456789");
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autoptr(GString) stored = g_string_new (NULL);
+  gint64 first = begin_run (fixture->store, "Items", g_get_real_time (), NULL);
+  gint64 second = begin_run (fixture->store, "Items", g_get_real_time (), NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 third;
+
+  conduit_history_store_set_max_item_bytes (fixture->store, 24);
+  /* 19 rows: two statements of 8 and one of 3 */
+  for (guint i = 0; i < 19; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("{\"n\":%u}", i);
+      gint64 run = i % 3 == 0 ? second : first;
+      const char *item = i == 5 ? long_text : text;
+
+      conduit_history_store_add_item (fixture->store, run, i % 2 ? "map" : "send",
+                                      i % 2 ? "in" : "out", i % 2 == 0, i, item);
+      g_string_append_printf (expected, "%" G_GINT64_FORMAT " %s %s %d %u %.*s %zu %d\n", run,
+                              i % 2 ? "map" : "send", i % 2 ? "in" : "out", i % 2 == 0, i,
+                              (int)MIN (strlen (item), 24), item, strlen (item),
+                              strlen (item) > 24);
+    }
+  /* A run begun now: its item comes after the ones queued before it */
+  third = begin_run (fixture->store, "Items", g_get_real_time (), "{\"t\":1}");
+  g_string_append_printf (expected, "%" G_GINT64_FORMAT " start out 1 0 {\"t\":1} 7 0\n", third);
+  for (guint i = 0; i < 2; i++)
+    {
+      conduit_history_store_add_item (fixture->store, third, "send", "in", FALSE, i, "[]");
+      g_string_append_printf (expected, "%" G_GINT64_FORMAT " send in 0 %u [] 2 0\n", third, i);
+    }
+  g_assert_true (conduit_history_store_flush (fixture->store, NULL));
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT run_id, node_id, port, is_output, seq, data, "
+                                           "size, truncated FROM items ORDER BY id", -1, &stmt,
+                                       NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (stored, "%" G_GINT64_FORMAT " %s %s %d %d %s %" G_GINT64_FORMAT " %d\n",
+                            (gint64)sqlite3_column_int64 (stmt, 0),
+                            (const char *)sqlite3_column_text (stmt, 1),
+                            (const char *)sqlite3_column_text (stmt, 2),
+                            sqlite3_column_int (stmt, 3), sqlite3_column_int (stmt, 4),
+                            (const char *)sqlite3_column_text (stmt, 5),
+                            (gint64)sqlite3_column_int64 (stmt, 6), sqlite3_column_int (stmt, 7));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_cmpstr (stored->str, ==, expected->str);
+}
+
+static void
+attempt_marked_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  gboolean *marked = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *marked = conduit_history_store_start_attempt_finish (CONDUIT_HISTORY_STORE (object), result,
+                                                         &error);
+  g_assert_no_error (error);
+}
+
+/* Steps queued together are inserted several rows to a statement too: in the order queued,
+ * every column kept, and the end of an attempt still replaces its "started" mark when the mark
+ * was queued in the same transaction. */
+static void
+test_steps_queued_together (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  gint64 run = begin_run (fixture->store, "Steps", g_get_real_time (), NULL);
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autoptr(GString) stored = g_string_new (NULL);
+  ConduitStepRecord step = { 0 };
+  gboolean marked = FALSE;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  step.run_id = run;
+  for (guint i = 0; i < 23; i++)
+    {
+      if (i == 11)
+        {
+          /* a mark, then its end a few rows later */
+          step.node_id = (char *)"send";
+          step.item_index = 0;
+          step.attempt = 1;
+          step.started_us = 100;
+          step.finished_us = 0;
+          step.status = (char *)"started";
+          step.error_kind = NULL;
+          step.error_message = NULL;
+          conduit_history_store_start_attempt_async (fixture->store, &step, attempt_marked_cb,
+                                                     &marked);
+          continue;
+        }
+      if (i == 14)
+        {
+          step.node_id = (char *)"send";
+          step.item_index = 0;
+          step.attempt = 1;
+          step.started_us = 100;
+          step.finished_us = 200;
+          step.status = (char *)"failed";
+          step.http_status = 503;
+          step.delay_ms = 0;
+          step.items_in = step.items_out = step.items_failed = 0;
+          step.error_kind = (char *)"http";
+          step.error_message = (char *)"503 Service Unavailable";
+          conduit_history_store_add_step (fixture->store, &step);
+          g_string_append_printf (expected, "send 0 1 100 200 failed 503 0 0 0 0 http "
+                                  "503 Service Unavailable\n");
+          continue;
+        }
+      step.node_id = (char *)(i % 2 ? "map" : "hook");
+      step.item_index = -1;
+      step.attempt = 0;
+      step.started_us = i;
+      step.finished_us = i + 1;
+      step.status = (char *)"ok";
+      step.http_status = 0;
+      step.delay_ms = i;
+      step.items_in = i;
+      step.items_out = i + 1;
+      step.items_failed = i % 3;
+      step.error_kind = NULL;
+      step.error_message = i % 5 == 0 ? (char *)"a note" : NULL;
+      conduit_history_store_add_step (fixture->store, &step);
+      g_string_append_printf (expected, "%s -1 0 %u %u ok 0 %u %u %u %u (null) %s\n",
+                              step.node_id, i, i + 1, i, i, i + 1, i % 3,
+                              i % 5 == 0 ? "a note" : "(null)");
+    }
+  g_assert_true (conduit_history_store_flush (fixture->store, NULL));
+  while (!marked)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT node_id, item_index, attempt, started_at, "
+                                           "finished_at, status, http_status, delay_ms, items_in, "
+                                           "items_out, items_failed, error_kind, error_message "
+                                           "FROM steps ORDER BY id", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      for (int i = 0; i < 13; i++)
+        g_string_append_printf (stored, i == 0 ? "%s" : " %s",
+                                sqlite3_column_type (stmt, i) == SQLITE_NULL
+                                  ? "(null)" : (const char *)sqlite3_column_text (stmt, i));
+      g_string_append_c (stored, '\n');
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_cmpstr (stored->str, ==, expected->str);
+}
+
 /* Under a steady stream of commits, with no pause for a checkpoint to catch up, the WAL must
  * still start over now and then instead of growing without end; and the records end up in the
  * database file itself. */
@@ -1286,6 +1449,8 @@ main (int    argc,
   ADD ("/conduit/history/private-files", test_private_files);
   ADD ("/conduit/history/polled-run-all-or-nothing", test_polled_run_all_or_nothing);
   ADD ("/conduit/history/unwaited-records", test_unwaited_records);
+  ADD ("/conduit/history/items-queued-together", test_items_queued_together);
+  ADD ("/conduit/history/steps-queued-together", test_steps_queued_together);
 
   return g_test_run ();
 }

@@ -9,7 +9,9 @@
 # connections (default 8), then serve stopped. Prints per build the instructions per run, the
 # inclusive instructions per run of FUNCTIONS (comma-separated; a default list of the webhook
 # path's), and the md5 of the history's items, which must be the same for every build: a
-# change that saves instructions must not change what the history keeps.
+# change that saves instructions must not change what the history keeps. Then bench-relay of
+# the first BUILD_DIR (libsoup alone, the issue's yardstick) under callgrind on the same events,
+# with its instructions per request.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 events=400 connections=8
@@ -40,23 +42,9 @@ free_port() {
 for _ in $(seq 1 100); do [ -s "$scratch/sink.port" ] && break; sleep 0.1; done
 sink_port=$(cat "$scratch/sink.port")
 
-n=0
-for b in "${builds[@]}"; do
-  n=$((n + 1))
-  label="$(basename "$(dirname "$b")")/$(basename "$b")"
-  port=$(free_port)
-  sed -e "s/@PORT@/$port/" -e "s/@SINK_PORT@/$sink_port/" "$here/flow.conduit.in" > "$scratch/bench.conduit"
-  rm -f "$scratch"/history.db*
-  # G_SLICE=always-malloc: serve would re-exec itself with it (conduit-slice.c), out of callgrind
-  G_SLICE=always-malloc valgrind --tool=callgrind --collect-atstart=no \
-    --toggle-collect=g_main_context_dispatch --toggle-collect=writer_thread \
-    --toggle-collect=checkpointer_thread --callgrind-out-file="$scratch/callgrind.out.$n" \
-    "$b/src/cli/conduit-cli" serve "$scratch/bench.conduit" --history "$scratch/history.db" \
-    --keep-runs 0 --keep-days 0 > "$scratch/serve.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 600); do (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
-  before=$(curl -s "http://127.0.0.1:$sink_port/count")
-  python3 - "$port" "$events" "$connections" <<'PY'
+# post_events PORT: EVENTS events over CONNECTIONS keep-alive connections, each answered 202
+post_events() {
+  python3 - "$1" "$events" "$connections" <<'PY'
 import http.client, sys, threading
 port, events, connections = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 # post.lua's body
@@ -76,6 +64,28 @@ for t in threads: t.join()
 if failed:
     sys.exit("callgrind-per-run: %d events not accepted (%s)" % (len(failed), failed[:5]))
 PY
+}
+
+n=0
+for b in "${builds[@]}"; do
+  n=$((n + 1))
+  label="$(basename "$(dirname "$b")")/$(basename "$b")"
+  port=$(free_port)
+  sed -e "s/@PORT@/$port/" -e "s/@SINK_PORT@/$sink_port/" "$here/flow.conduit.in" > "$scratch/bench.conduit"
+  rm -f "$scratch"/history.db*
+  # G_SLICE=always-malloc: serve would re-exec itself with it (conduit-slice.c), out of callgrind;
+  # conduit-cli-full, not the front, which would execv() it out of callgrind too
+  cli="$b/src/cli/conduit-cli-full"
+  [ -x "$cli" ] || cli="$b/src/cli/conduit-cli"
+  G_SLICE=always-malloc valgrind --tool=callgrind --collect-atstart=no \
+    --toggle-collect=g_main_context_dispatch --toggle-collect=writer_thread \
+    --toggle-collect=checkpointer_thread --callgrind-out-file="$scratch/callgrind.out.$n" \
+    "$cli" serve "$scratch/bench.conduit" --history "$scratch/history.db" \
+    --keep-runs 0 --keep-days 0 > "$scratch/serve.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 600); do (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+  before=$(curl -s "http://127.0.0.1:$sink_port/count")
+  post_events "$port"
   for _ in $(seq 1 600); do
     [ $(( $(curl -s "http://127.0.0.1:$sink_port/count") - before )) -ge "$events" ] && break
     sleep 0.2
@@ -98,3 +108,18 @@ PY
     printf '    %-36s %9.1fk per run (inclusive)\n' "$f" "$(echo "$ir / $runs / 1000" | bc -l)"
   done
 done
+
+# The relay: the same events, 2 threads (as serve's workers on this bench's machine)
+rm -f "$scratch/relay.port"
+valgrind --tool=callgrind --collect-atstart=no --toggle-collect=g_main_context_dispatch \
+  --callgrind-out-file="$scratch/callgrind.out.relay" "${builds[0]}/bench/webhook/bench-relay" \
+  "http://127.0.0.1:$sink_port/orders" "$scratch/relay.port" 2 > "$scratch/relay.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do [ -s "$scratch/relay.port" ] && break; sleep 0.1; done
+before=$(curl -s "http://127.0.0.1:$sink_port/count")
+post_events "$(cat "$scratch/relay.port")"
+runs=$(( $(curl -s "http://127.0.0.1:$sink_port/count") - before ))
+kill -TERM "$pid"; wait "$pid" || true
+total=$(callgrind_annotate "$scratch/callgrind.out.relay" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
+printf '%-32s runs %5d  Ir per run %9.1fk\n' "bench-relay (2 threads)" "$runs" \
+  "$(echo "$total / $runs / 1000" | bc -l)"

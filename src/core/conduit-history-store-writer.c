@@ -22,6 +22,7 @@
 #include "conduit-history-store-private.h"
 
 #define MAX_BATCH         8192
+#define ROWS_PER_INSERT   8     /* items or steps queued together that one statement inserts */
 #define CHECKPOINT_PAGES  1000  /* WAL pages (4 MB) that set off a checkpoint */
 #define CHECKPOINT_INTERVAL_US (100 * 1000)
 #define WAL_RESTART_PAGES 8000  /* 32 MB: past this the writer completes a checkpoint itself */
@@ -376,6 +377,139 @@ apply_mark_handled (ConduitHistoryStore *self,
     }
 }
 
+/* Binds an item's row from parameter @first on (STMT_INSERT_ITEM's order). */
+static void
+bind_item (sqlite3_stmt *stmt,
+           int           first,
+           Op           *op)
+{
+  sqlite3_bind_int64 (stmt, first, op->item->run_id);
+  sqlite3_bind_text (stmt, first + 1, op->item->node_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, first + 2, op->item->port, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, first + 3, op->item->is_output);
+  sqlite3_bind_int64 (stmt, first + 4, op->item->seq);
+  sqlite3_bind_text (stmt, first + 5, op->item->data, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, first + 6, op->item->size);
+  sqlite3_bind_int (stmt, first + 7, op->item->truncated);
+}
+
+/* Binds a step's row from parameter @first on (STMT_INSERT_STEP's order). */
+static void
+bind_step (sqlite3_stmt *stmt,
+           int           first,
+           Op           *op)
+{
+  sqlite3_bind_int64 (stmt, first, op->step->run_id);
+  sqlite3_bind_text (stmt, first + 1, op->step->node_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, first + 2, op->step->item_index);
+  sqlite3_bind_int (stmt, first + 3, op->step->attempt);
+  sqlite3_bind_int64 (stmt, first + 4, op->step->started_us);
+  sqlite3_bind_int64 (stmt, first + 5, op->step->finished_us);
+  sqlite3_bind_text (stmt, first + 6, op->step->status, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, first + 7, op->step->http_status);
+  sqlite3_bind_int64 (stmt, first + 8, op->step->delay_ms);
+  sqlite3_bind_int64 (stmt, first + 9, op->step->items_in);
+  sqlite3_bind_int64 (stmt, first + 10, op->step->items_out);
+  sqlite3_bind_int64 (stmt, first + 11, op->step->items_failed);
+  conduit_history_bind_text_or_null (stmt, first + 12, op->step->error_kind);
+  conduit_history_bind_text_or_null (stmt, first + 13, op->step->error_message);
+}
+
+/* Rows of one table queued in the transaction and not yet inserted (the batch owns their ops),
+ * with the statements that insert several at once, by their number of rows, prepared at first
+ * use. A statement's own work (its cursors opened and closed, the table's end found again) was
+ * about a third of a row's insert. */
+typedef struct
+{
+  const char   *insert;     /* the one-row statement up to its row of parameters */
+  guint         n_columns;
+  guint         single;     /* the one-row statement, in the store's stmts */
+  void        (*bind) (sqlite3_stmt *stmt,
+                       int           first,
+                       Op           *op);
+  GPtrArray    *ops;
+  sqlite3_stmt *statements[ROWS_PER_INSERT + 1];
+} PendingRows;
+
+static sqlite3_stmt *
+pending_rows_statement (ConduitHistoryStore  *self,
+                        PendingRows          *rows,
+                        guint                 n_rows,
+                        GError              **error)
+{
+  g_autoptr(GString) sql = NULL;
+  int rc;
+
+  if (n_rows == 1)
+    return self->stmts[rows->single];
+  if (rows->statements[n_rows] != NULL)
+    return rows->statements[n_rows];
+
+  sql = g_string_new (rows->insert);
+  for (guint i = 0; i < n_rows; i++)
+    {
+      g_string_append (sql, i == 0 ? "(" : ",(");
+      for (guint j = 0; j < rows->n_columns; j++)
+        g_string_append (sql, j == 0 ? "?" : ",?");
+      g_string_append_c (sql, ')');
+    }
+  rc = sqlite3_prepare_v3 (self->writer, sql->str, (int)sql->len, SQLITE_PREPARE_PERSISTENT,
+                           &rows->statements[n_rows], NULL);
+  if (rc != SQLITE_OK)
+    {
+      conduit_history_set_sqlite_error (self->writer, rc, _("could not prepare"), error);
+      return NULL;
+    }
+  return rows->statements[n_rows];
+}
+
+/* Inserts the queued rows in their order, as many to a statement as it can, and forgets them.
+ * A statement that fails fails each of its rows' ops. */
+static void
+insert_pending_rows (ConduitHistoryStore *self,
+                     PendingRows         *rows)
+{
+  for (guint i = 0; i < rows->ops->len;)
+    {
+      guint n_rows = MIN (rows->ops->len - i, ROWS_PER_INSERT);
+      GError *error = NULL;
+      sqlite3_stmt *stmt = pending_rows_statement (self, rows, n_rows, &error);
+
+      if (stmt != NULL)
+        {
+          for (guint j = 0; j < n_rows; j++)
+            rows->bind (stmt, 1 + (int)(j * rows->n_columns), g_ptr_array_index (rows->ops, i + j));
+          step_stmt (self, stmt, &error);
+        }
+      for (guint j = 0; error != NULL && j < n_rows; j++)
+        {
+          Op *op = g_ptr_array_index (rows->ops, i + j);
+          op->error = j + 1 < n_rows ? g_error_copy (error) : g_steal_pointer (&error);
+        }
+      i += n_rows;
+    }
+
+  g_ptr_array_set_size (rows->ops, 0);
+}
+
+static void
+queue_row (ConduitHistoryStore *self,
+           PendingRows         *rows,
+           Op                  *op)
+{
+  g_ptr_array_add (rows->ops, op);
+  if (rows->ops->len == ROWS_PER_INSERT)
+    insert_pending_rows (self, rows);
+}
+
+/* A step written as a new row only (not the end of an attempt, which replaces its mark) */
+static gboolean
+is_plain_step (Op *op)
+{
+  return op->type == OP_STEP &&
+         (op->step->attempt == 0 || g_strcmp0 (op->step->status, "started") == 0);
+}
+
 static void
 apply_op (ConduitHistoryStore *self,
           Op                  *op)
@@ -419,20 +553,7 @@ apply_op (ConduitHistoryStore *self,
             break;
         }
       stmt = self->stmts[STMT_INSERT_STEP];
-      sqlite3_bind_int64 (stmt, 1, op->step->run_id);
-      sqlite3_bind_text (stmt, 2, op->step->node_id, -1, SQLITE_STATIC);
-      sqlite3_bind_int (stmt, 3, op->step->item_index);
-      sqlite3_bind_int (stmt, 4, op->step->attempt);
-      sqlite3_bind_int64 (stmt, 5, op->step->started_us);
-      sqlite3_bind_int64 (stmt, 6, op->step->finished_us);
-      sqlite3_bind_text (stmt, 7, op->step->status, -1, SQLITE_STATIC);
-      sqlite3_bind_int (stmt, 8, op->step->http_status);
-      sqlite3_bind_int64 (stmt, 9, op->step->delay_ms);
-      sqlite3_bind_int64 (stmt, 10, op->step->items_in);
-      sqlite3_bind_int64 (stmt, 11, op->step->items_out);
-      sqlite3_bind_int64 (stmt, 12, op->step->items_failed);
-      conduit_history_bind_text_or_null (stmt, 13, op->step->error_kind);
-      conduit_history_bind_text_or_null (stmt, 14, op->step->error_message);
+      bind_step (stmt, 1, op);
       step_stmt (self, stmt, &op->error);
       break;
 
@@ -454,14 +575,7 @@ apply_op (ConduitHistoryStore *self,
 
     case OP_ITEM:
       stmt = self->stmts[STMT_INSERT_ITEM];
-      sqlite3_bind_int64 (stmt, 1, op->item->run_id);
-      sqlite3_bind_text (stmt, 2, op->item->node_id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, op->item->port, -1, SQLITE_STATIC);
-      sqlite3_bind_int (stmt, 4, op->item->is_output);
-      sqlite3_bind_int64 (stmt, 5, op->item->seq);
-      sqlite3_bind_text (stmt, 6, op->item->data, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 7, op->item->size);
-      sqlite3_bind_int (stmt, 8, op->item->truncated);
+      bind_item (stmt, 1, op);
       step_stmt (self, stmt, &op->error);
       break;
 
@@ -734,6 +848,17 @@ writer_thread (gpointer data)
   GDestroyNotify free_record = (GDestroyNotify)conduit_run_record_free;
   Trouble trouble = { .unwritten_ends = g_ptr_array_new_with_free_func (free_record) };
   g_autoptr(GPtrArray) retrying = g_ptr_array_new_with_free_func (free_record);
+  PendingRows items = {
+    .insert = "INSERT INTO items (run_id, node_id, port, is_output, seq, data, size, truncated) "
+              "VALUES ",
+    .n_columns = 8, .single = STMT_INSERT_ITEM, .bind = bind_item, .ops = g_ptr_array_new (),
+  };
+  PendingRows steps = {
+    .insert = "INSERT INTO steps (run_id, node_id, item_index, attempt, started_at, finished_at, "
+              "status, http_status, delay_ms, items_in, items_out, items_failed, error_kind, "
+              "error_message) VALUES ",
+    .n_columns = 14, .single = STMT_INSERT_STEP, .bind = bind_step, .ops = g_ptr_array_new (),
+  };
   /* Prepared once: parsing their text for every transaction was a tenth of the writer's time. */
   g_autoptr(sqlite3_stmt) begin = NULL;
   g_autoptr(sqlite3_stmt) commit = NULL;
@@ -811,8 +936,20 @@ writer_thread (gpointer data)
               break;
             }
           urgent |= op_is_urgent (op);
-          if (in_transaction)
-            apply_op (self, op);
+          if (in_transaction && op->type == OP_ITEM)
+            queue_row (self, &items, op);
+          else if (in_transaction && is_plain_step (op))
+            queue_row (self, &steps, op);
+          else if (in_transaction)
+            {
+              /* Each table gets its rows in the order of the ops, as one by one; the end of an
+               * attempt replaces a mark that may be queued. */
+              if (op->type == OP_BEGIN_RUN || op->type == OP_BEGIN_POLLED_RUN)
+                insert_pending_rows (self, &items);
+              if (op->type == OP_STEP || op->type == OP_START_RANGE || op->type == OP_END_RANGE)
+                insert_pending_rows (self, &steps);
+              apply_op (self, op);
+            }
           else if ((op->task != NULL || op->wait != NULL) && op->error == NULL)
             op->error = g_error_copy (error);
 
@@ -835,6 +972,8 @@ writer_thread (gpointer data)
             break;
         }
 
+      insert_pending_rows (self, &items);
+      insert_pending_rows (self, &steps);
       committed = FALSE;
       if (in_transaction && !step_transaction (self, commit, &error))
         {
@@ -899,6 +1038,14 @@ writer_thread (gpointer data)
         }
       g_ptr_array_set_size (batch, 0);
     }
+
+  for (guint i = 0; i <= ROWS_PER_INSERT; i++)
+    {
+      sqlite3_finalize (items.statements[i]);
+      sqlite3_finalize (steps.statements[i]);
+    }
+  g_ptr_array_unref (items.ops);
+  g_ptr_array_unref (steps.ops);
 
   /* Ends never written show as interrupted at the next start, as after a crash. */
   if (trouble.unwritten_ends->len > 0)
