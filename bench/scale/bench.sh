@@ -263,10 +263,13 @@ if [[ " $variants " == *" nats-pg-"* ]]; then
 fi
 
 # profiled NAME CMD…: CMD, under callgrind with BENCH_CALLGRIND (collecting from measure() on;
-# G_SLICE set, else conduit-cli starts itself again with it, which valgrind cannot follow)
+# G_SLICE set, else conduit-cli starts itself again with it, which valgrind cannot follow).
+# conduit-cli is a front that execv()s conduit-cli-full for serve: valgrind is given the full
+# program itself, else it would count the front's few instructions and nothing after the exec.
 profiled() {
   local name=$1; shift
   if [ -n "${BENCH_CALLGRIND:-}" ]; then
+    [ -x "$1-full" ] && set -- "$1-full" "${@:2}"
     G_SLICE=always-malloc exec valgrind --tool=callgrind --instr-atstart=no \
       --callgrind-out-file="$BENCH_CALLGRIND/$name.%p.cg" "$@"
   fi
