@@ -122,6 +122,8 @@ pg_succeeded() {
 pg_written() {
   psql "$pg_url" -tAF ' ' -c "SELECT 'wal',
     pg_wal_lsn_diff (pg_current_wal_lsn (), '0/0')::bigint::text
+    UNION ALL SELECT 'xact', xact_commit::text FROM pg_stat_database
+    WHERE datname = current_database ()
     UNION ALL SELECT relname, n_tup_ins || ' ' || n_tup_upd || ' ' || n_tup_hot_upd || ' '
     || n_tup_del FROM pg_stat_user_tables WHERE relname LIKE 'conduit_%'" | tr '\n' ';'
 }
@@ -234,9 +236,9 @@ before, after, runs = parse(sys.argv[1]), parse(sys.argv[2]), max(int(sys.argv[3
 d = {k: [(a - b) / runs for a, b in zip(v, before.get(k, [0] * len(v)))] for k, v in after.items()}
 rows = ", ".join("%s +%.1f ~%.1f (%.1f HOT) -%.1f" % ((k[len("conduit_"):],) + tuple(v))
                  for k, v in sorted(d.items())
-                 if k != "wal" and any(abs(x) >= 0.05 for x in v))
-print("bench/scale:    postgresql per run: %.0f WAL bytes; rows inserted +, updated ~, deleted -:"
-      " %s" % (d["wal"][0], rows))' "$written_before" "$(pg_written)" "$done_runs" >&2
+                 if k not in ("wal", "xact") and any(abs(x) >= 0.05 for x in v))
+print("bench/scale:    postgresql per run: %.0f WAL bytes, %.2f transactions; rows inserted +,"
+      " updated ~, deleted -: %s" % (d["wal"][0], d["xact"][0], rows))' "$written_before" "$(pg_written)" "$done_runs" >&2
   fi
 }
 
