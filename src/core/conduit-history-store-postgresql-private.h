@@ -27,6 +27,9 @@ typedef struct
   GPtrArray *sent;    /* of Op (NULL: BEGIN, COMMIT), one per statement not answered yet */
   Op        *current; /* whose statements are being sent */
   Op        *failed;  /* whose statement the server refused or could not run */
+  GPtrArray *held_items;  /* of Op: OP_ITEM rows, sent several to a statement at the COMMIT */
+  GPtrArray *held_steps;  /* of Op: rows of conduit_steps no later statement looks for */
+  gboolean   one_by_one;  /* a statement of held rows failed: this batch sends each alone */
 } PgHistory;
 
 /* Statement parameters as text, the way libpq takes them. */
