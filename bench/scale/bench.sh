@@ -23,9 +23,10 @@
 # a second time, right after, with DIR's conduit-cli (another build, say main's), and prints
 # its CPU per run as the baseline of the row: a change is judged in the same run.
 # BENCH_PERF=DIR records a profile (perf record -g) of each variant's processes into DIR.
-# BENCH_CALLGRIND=DIR runs the receivers and workers under callgrind, counting instructions only
-# while the events run (not the start-up), into DIR/VARIANT-TAG-ROLE.PID.cg: instruction counts
-# per run that the machine's load does not move (its CPU figures are then valgrind's, not ours).
+# BENCH_CALLGRIND=DIR runs serve, the receivers and the workers under callgrind, counting
+# instructions only while the events run (not the start-up), into DIR/VARIANT-TAG-ROLE.PID.cg:
+# instruction counts per run that the machine's load does not move (its CPU figures are then
+# valgrind's, not ours). nats-server and PostgreSQL are not counted: compare their CPU.
 set -euo pipefail
 build=$(cd "$1" && pwd)
 scratch=$(cd "$2" && pwd)
@@ -183,7 +184,8 @@ measure() {
   cpu_before=$(ticks_of "${procs[@]}")
   if [ -n "${BENCH_CALLGRIND:-}" ]; then
     for p in "${procs[@]}"; do
-      [[ ${labels[$p]} == worker* || ${labels[$p]} == receiver ]] && callgrind_control -i on "$p" > /dev/null 2>&1
+      [[ ${labels[$p]} == worker* || ${labels[$p]} == receiver || ${labels[$p]} == serve ]] &&
+        callgrind_control -i on "$p" > /dev/null 2>&1
     done
   fi
   start=$(date +%s.%N)
@@ -208,7 +210,8 @@ measure() {
   cpu_after=$(ticks_of "${procs[@]}")
   if [ -n "${BENCH_CALLGRIND:-}" ]; then
     for p in "${procs[@]}"; do
-      [[ ${labels[$p]} == worker* || ${labels[$p]} == receiver ]] && callgrind_control -i off "$p" > /dev/null 2>&1
+      [[ ${labels[$p]} == worker* || ${labels[$p]} == receiver || ${labels[$p]} == serve ]] &&
+        callgrind_control -i off "$p" > /dev/null 2>&1
     done
   fi
   if [ -n "${BENCH_PERF:-}" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
@@ -286,8 +289,8 @@ run_variant() {
     port=$(free_port)
     flow=$(flow_for "$port")
     rm -f "$scratch/serve.db"*
-    "$exe" serve "$flow" --history "$scratch/serve.db" --keep-runs 0 --keep-days 0 \
-      > "$scratch/serve.log" 2>&1 &
+    profiled "serve-$perf_tag-serve" "$exe" serve "$flow" --history "$scratch/serve.db" \
+      --keep-runs 0 --keep-days 0 > "$scratch/serve.log" 2>&1 &
     procs=($!); pids+=($!); labels[$!]=serve
     wait_for_port "$port"
     url=http://127.0.0.1:$port/hooks/bench
