@@ -908,6 +908,78 @@ test_history_postgresql_held_rows (void)
   conduit_history_store_close (store);
 }
 
+/* Events begun together, new ones and ones seen before, as a worker's batch has them: a new
+ * event's claim and run go out as one statement, answered at the COMMIT; one seen before is
+ * decided after it, claimed again (its run ended: no run; cut short: the next attempt). */
+static void
+test_history_postgresql_claims (void)
+{
+  DbTestServer *server = db_test_require (CONDUIT_DB_KIND_POSTGRESQL);
+  const char *events[] = { "new-1", "ended", "new-2", "cut-short", "new-3", "new-1" };
+  ConduitRunRecord run = { .flow = (char *)"Orders", .trigger_node = (char *)"hook",
+                           .trigger_kind = (char *)"webhook", .items_in = 1 };
+  g_autofree char *url = NULL;
+  g_autoptr(ConduitHistoryStore) store = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitRunRecord) cut = NULL;
+  gint64 ids[G_N_ELEMENTS (events)] = { 0 };
+  gint64 ended, cut_short;
+  guint n_done;
+
+  if (server == NULL)
+    return;
+  drop_history (server);
+  url = history_url (server);
+  store = conduit_history_store_new (url, &error);
+  g_assert_no_error (error);
+  ended = begin (store, "ended", &error);
+  g_assert_no_error (error);
+  finish (store, ended, CONDUIT_RUN_STATUS_SUCCEEDED);
+  cut_short = begin (store, "cut-short", &error);
+  g_assert_no_error (error);
+  g_assert_true (conduit_history_store_flush (store, &error));
+
+  g_ptr_array_add (items, (char *)"{\"seq\": 7}");
+  g_object_set_data (G_OBJECT (store), "test-error", &error);
+  run.started_us = g_get_real_time ();
+  for (guint i = 0; i < G_N_ELEMENTS (events); i++)
+    conduit_history_store_begin_event_run_async (store, &run, "out", items, events[i], NULL,
+                                                 begun_cb, &ids[i]);
+  do
+    {
+      g_main_context_iteration (NULL, TRUE);
+      n_done = 0;
+      for (guint i = 0; i < G_N_ELEMENTS (events); i++)
+        n_done += ids[i] != 0;
+    }
+  while (n_done < G_N_ELEMENTS (events));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (ids[0], >, cut_short);
+  g_assert_cmpint (ids[1], ==, -1);
+  g_assert_cmpint (ids[2], >, cut_short);
+  g_assert_cmpint (ids[3], >, cut_short);
+  g_assert_cmpint (ids[4], >, cut_short);
+  /* the same event twice in a batch: the second finds the first's run running */
+  g_assert_cmpint (ids[5], >, ids[0]);
+  cut = conduit_history_store_get_run (store, cut_short, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cut->status, ==, CONDUIT_RUN_STATUS_INTERRUPTED);
+  g_assert_cmpint (query_count (server, "SELECT attempts FROM conduit_events"
+                                        " WHERE event_id = 'cut-short'"), ==, 2);
+  g_assert_cmpint (query_count (server, "SELECT attempts FROM conduit_events"
+                                        " WHERE event_id = 'new-1'"), ==, 2);
+  g_assert_cmpint (query_count (server, "SELECT COUNT(*) FROM conduit_runs"), ==, 7);
+  /* each run has the item it started with */
+  g_assert_cmpint (query_count (server, "SELECT COUNT(*) FROM conduit_runs r WHERE NOT EXISTS"
+                                        " (SELECT 1 FROM conduit_items i WHERE i.run_id = r.id)"),
+                   ==, 0);
+  g_assert_cmpint (query_count (server, "SELECT COUNT(*) FROM conduit_events e JOIN conduit_runs r"
+                                        " ON r.id = e.run_id AND r.event_id = e.event_id"), ==, 5);
+  conduit_history_store_close (store);
+}
+
 static void
 test_history_postgresql_schema_1 (void)
 {
@@ -1431,6 +1503,8 @@ main (int   argc,
   g_test_add_func ("/conduit/serve-scale/history-postgresql", test_history_postgresql);
   g_test_add_func ("/conduit/serve-scale/history-postgresql-held-rows",
                    test_history_postgresql_held_rows);
+  g_test_add_func ("/conduit/serve-scale/history-postgresql-claims",
+                   test_history_postgresql_claims);
   g_test_add_func ("/conduit/serve-scale/history-postgresql-schema-1",
                    test_history_postgresql_schema_1);
   g_test_add_func ("/conduit/serve-scale/history-postgresql-schema-2",

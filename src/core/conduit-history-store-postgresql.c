@@ -83,6 +83,7 @@ enum {
   PG_EVENT_CLAIM,
   PG_INSERT_RUN_ID,
   PG_INSERT_RUN_ID_ITEM,
+  PG_CLAIM_RUN_ITEM,
   N_PG_STMTS
 };
 
@@ -177,6 +178,20 @@ static const char * const pg_statements[N_PG_STMTS] = {
     " INSERT INTO conduit_items (run_id, node_id, port, is_output, seq, data, size,"
     " truncated) SELECT r.id, $10::text, $11::text, TRUE, 0, $12::text, $13::bigint, $14::boolean"
     " FROM r",
+  /* PG_EVENT_CLAIM and, for a new event, PG_INSERT_RUN_ID_ITEM, in one statement whose answer
+   * is read with the batch's others: the run's id, or why it was not inserted */
+  [PG_CLAIM_RUN_ITEM] =
+    "WITH c AS (INSERT INTO conduit_events (event_id, flow, first_us, run_id, attempts)"
+    " VALUES ($8, $1, $4, nextval ('conduit_runs_id_seq'), 1)"
+    " ON CONFLICT (event_id) DO UPDATE SET first_us = conduit_events.first_us"
+    " RETURNING run_id, done, attempts, xmax = 0 AS new),"
+    " r AS (INSERT INTO conduit_runs (flow, trigger_node, trigger_kind, started_us, items_in,"
+    " host, pid, event_id, attempt, id) SELECT $1, $2::text, $3::text, $4, $5::integer,"
+    " $6::text, $7::integer, $8, 1, c.run_id FROM c WHERE c.new RETURNING id),"
+    " i AS (INSERT INTO conduit_items (run_id, node_id, port, is_output, seq, data, size,"
+    " truncated) SELECT r.id, $9::text, $10::text, TRUE, 0, $11::text, $12::bigint,"
+    " $13::boolean FROM r)"
+    " SELECT run_id, done, attempts, new FROM c",
 };
 
 /* Schema 2: one index per step and per item row, not two. A step's primary key leads with what
@@ -531,6 +546,24 @@ send_statement (ConduitHistoryStore  *self,
   return TRUE;
 }
 
+/* The answer to PG_CLAIM_RUN_ITEM: the new event's run was inserted (its id), or the event's run
+ * ended (no run), or one was cut short: that event is claimed again after this batch's COMMIT,
+ * the old way, in a transaction of its own. */
+static void
+read_claim (ConduitHistoryStore *self,
+            Op                  *op,
+            PGresult            *result)
+{
+  PgHistory *pg = pg_of (self);
+
+  g_assert (PQntuples (result) == 1);
+  op->result_id = 0;
+  if (g_str_equal (PQgetvalue (result, 0, 3), "t"))
+    op->result_id = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+  else if (!g_str_equal (PQgetvalue (result, 0, 1), "t"))
+    g_ptr_array_add (pg->again, op);
+}
+
 /* Sends a sync and reads the answers to every statement sent since the last one. On the first
  * error, pg->failed is the op it belongs to (%NULL: BEGIN or COMMIT); the statements after it
  * were not run. @last, when given, gets the last statement's result if everything worked. */
@@ -574,6 +607,9 @@ pipeline_collect (ConduitHistoryStore  *self,
           set_result_error (self, result, error);
           pg->failed = g_ptr_array_index (pg->sent, i);
         }
+      if (ok && pg->claims_read < pg->claims->len &&
+          g_ptr_array_index (pg->claims, pg->claims_read) == g_ptr_array_index (pg->sent, i))
+        read_claim (self, g_ptr_array_index (pg->claims, pg->claims_read++), result);
       if (ok && i == n - 1 && last != NULL)
         *last = result;
       else
@@ -986,6 +1022,28 @@ apply_begin_run (ConduitHistoryStore  *self,
   Params p = { 0 };
 
   op->result_id = 0;
+  /* An event's run started by one item (a webhook's event, the usual case): its claim and its
+   * run go out as one statement whose answer is read with the others at the COMMIT, instead of
+   * a round trip of its own before the run's insert. */
+  if (op->key != NULL && n_items == 1 && !pg->claim_alone)
+    {
+      kept = keep_item (self, g_ptr_array_index (op->items, 0), &size);
+      param_text (&p, op->run->flow);
+      param_text (&p, op->run->trigger_node);
+      param_text (&p, op->run->trigger_kind);
+      param_int (&p, op->run->started_us);
+      param_int (&p, n_items);
+      param_text (&p, pg->host);
+      param_int (&p, getpid ());
+      param_text (&p, op->key);
+      param_text (&p, op->run->trigger_node ? op->run->trigger_node : "");
+      param_text (&p, op->port ? op->port : "out");
+      param_text (&p, kept);
+      param_int (&p, size);
+      param_bool (&p, strlen (kept) < size);
+      g_ptr_array_add (pg->claims, op);
+      return put_statement (self, PG_CLAIM_RUN_ITEM, &p, transient, error);
+    }
   if (op->key != NULL)
     {
       g_autoptr(PGresult) lock = NULL;
@@ -1331,6 +1389,24 @@ pipeline_abandon (ConduitHistoryStore *self)
     g_clear_pointer (&pg->writer, PQfinish);
 }
 
+static void apply_batch (ConduitHistoryStore *self, GPtrArray *batch, gboolean stopping);
+
+/* The begun runs whose events turned out to have begun before: now that the batch committed,
+ * each is claimed again, waiting for the answer, and decided as it always was (its run ended:
+ * no run; cut short: the next attempt), in a transaction after the batch's. */
+static void
+apply_again (ConduitHistoryStore *self,
+             gboolean             stopping)
+{
+  PgHistory *pg = pg_of (self);
+  g_autoptr(GPtrArray) again = g_ptr_array_copy (pg->again, NULL, NULL);
+
+  g_ptr_array_set_size (pg->again, 0);
+  pg->claim_alone = TRUE;
+  apply_batch (self, again, stopping);
+  pg->claim_alone = FALSE;
+}
+
 /* Applies @batch in one transaction, again and again until it commits: ops the server refuses
  * for what they are get their error and are left out of the next try; a lost connection is
  * made anew after a growing pause. Only once the process stops does it give up, after
@@ -1363,6 +1439,9 @@ apply_batch (ConduitHistoryStore *self,
       g_ptr_array_set_size (pg->sent, 0);
       g_ptr_array_set_size (pg->held_items, 0);
       g_ptr_array_set_size (pg->held_steps, 0);
+      g_ptr_array_set_size (pg->claims, 0);
+      pg->claims_read = 0;
+      g_ptr_array_set_size (pg->again, 0);
       pg->current = pg->failed = NULL;
       if (pg->writer != NULL && !PQenterPipelineMode (pg->writer))
         conduit_history_pg_set_error (self, pg->writer, _("a statement failed"), &error);
@@ -1425,6 +1504,8 @@ apply_batch (ConduitHistoryStore *self,
                 g_message ("Run history %s: writing again after %u failed tries", self->path,
                            n_failures);
               set_write_problem (self, NULL);
+              if (pg->again->len > 0)
+                apply_again (self, stopping);
               return;
             }
           if (error == NULL)
@@ -1540,6 +1621,8 @@ pg_free (gpointer data)
   g_clear_pointer (&pg->sent, g_ptr_array_unref);
   g_clear_pointer (&pg->held_items, g_ptr_array_unref);
   g_clear_pointer (&pg->held_steps, g_ptr_array_unref);
+  g_clear_pointer (&pg->claims, g_ptr_array_unref);
+  g_clear_pointer (&pg->again, g_ptr_array_unref);
   g_free (pg);
 }
 
@@ -1599,6 +1682,8 @@ conduit_history_postgresql_open (ConduitHistoryStore  *self,
   pg->sent = g_ptr_array_new ();
   pg->held_items = g_ptr_array_new ();
   pg->held_steps = g_ptr_array_new ();
+  pg->claims = g_ptr_array_new ();
+  pg->again = g_ptr_array_new ();
   self->backend = &postgresql_backend;
   self->backend_data = pg;
   self->read_only = read_only;
