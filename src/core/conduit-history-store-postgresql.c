@@ -1558,10 +1558,12 @@ pg_writer_thread (gpointer data)
       gboolean urgent = FALSE;
       gint64 linger_until = 0;
 
+      /* An urgent op queued before this point is in the queue, which this round empties. */
+      g_mutex_lock (&self->linger_lock);
+      self->urgent_queued = FALSE;
+      g_mutex_unlock (&self->linger_lock);
       for (;;)
         {
-          gint64 remaining;
-
           g_ptr_array_add (batch, op);
           if (op->type == OP_STOP)
             {
@@ -1573,14 +1575,15 @@ pg_writer_thread (gpointer data)
             break;
           if ((op = g_async_queue_try_pop (self->queue)) != NULL)
             continue;
-          /* As with SQLite: what nobody waits for waits a moment for company. */
+          /* As with SQLite: what nobody waits for waits a moment for company, and only an
+           * urgent op ends the wait early: each step and item queued meanwhile waking this
+           * thread was a futex wake and a switch apiece. */
           if (urgent)
             break;
           if (linger_until == 0)
             linger_until = g_get_monotonic_time () + LINGER_US;
-          remaining = linger_until - g_get_monotonic_time ();
-          if (remaining <= 0 ||
-              (op = g_async_queue_timeout_pop (self->queue, (guint64)remaining)) == NULL)
+          conduit_history_wait_for_company (self, linger_until);
+          if ((op = g_async_queue_try_pop (self->queue)) == NULL)
             break;
         }
 
