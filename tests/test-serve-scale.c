@@ -777,6 +777,209 @@ exec_as_app (DbTestServer *server,
   PQfinish (conn);
 }
 
+/* The rows no later statement looks for (items, the ends of nodes) wait for the batch's COMMIT
+ * and go several to a statement: they land whole, a run's steps keep the order they were
+ * written in, and a row the server refuses fails alone, found by writing the batch again row by
+ * row. */
+static void
+test_history_postgresql_held_rows (void)
+{
+  DbTestServer *server = db_test_require (CONDUIT_DB_KIND_POSTGRESQL);
+  g_autofree char *url = NULL;
+  g_autoptr(ConduitHistoryStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 runs[2];
+
+  if (server == NULL)
+    return;
+  drop_history (server);
+  url = history_url (server);
+  store = conduit_history_store_new (url, &error);
+  g_assert_no_error (error);
+  for (guint r = 0; r < G_N_ELEMENTS (runs); r++)
+    {
+      runs[r] = begin (store, NULL, &error);
+      g_assert_no_error (error);
+    }
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      g_autoptr(GPtrArray) steps = NULL;
+      g_autoptr(GPtrArray) items = NULL;
+      guint n_items = pass == 0 ? 75 : 7;
+
+      if (pass == 1)
+        {
+          exec_as_app (server, "ALTER TABLE conduit_items ADD CONSTRAINT conduit_test_refused"
+                               " CHECK (data <> '\"refused\"')");
+          g_test_expect_message ("conduit-history-store", G_LOG_LEVEL_WARNING,
+                                 "*conduit_test_refused*");
+        }
+      for (guint i = 0; i < n_items; i++)
+        {
+          gint64 run_id = runs[i % 2];
+          g_autofree char *data = g_strdup_printf ("{\"pass\": %u, \"i\": %u, \"text\": "
+                                                   "\"a \\\"quote\\\" and \\\\\"}", pass, i);
+          g_autofree char *node = g_strdup_printf ("node-%u-%u", pass, i);
+          ConduitStepRecord step = { .run_id = run_id, .node_id = node, .item_index = 0,
+                                     .attempt = 0, .started_us = i, .finished_us = i + 1,
+                                     .status = (char *)"ok", .items_in = 1,
+                                     .items_out = 1 };
+
+          conduit_history_store_add_item (store, run_id, "map", "out", TRUE, i + pass * 100,
+                                          pass == 1 && i == 3 ? "\"refused\"" : data);
+          /* a run's attempt (its mark, then its end replacing it) between its nodes' ends */
+          if (i % 10 == 4)
+            {
+              ConduitStepRecord attempt = step;
+
+              attempt.attempt = 1;
+              attempt.status = (char *)"started";
+              conduit_history_store_add_step (store, &attempt);
+              attempt.status = (char *)"failed";
+              attempt.error_kind = (char *)"http";
+              attempt.error_message = (char *)"The server answered 500";
+              conduit_history_store_add_step (store, &attempt);
+            }
+          conduit_history_store_add_step (store, &step);
+        }
+      g_assert_true (conduit_history_store_flush (store, &error));
+      g_assert_no_error (error);
+      if (pass == 1)
+        g_test_assert_expected_messages ();
+
+      for (guint r = 0; r < G_N_ELEMENTS (runs); r++)
+        {
+          guint expected_item = 0, expected_step = 0;
+
+          g_clear_pointer (&items, g_ptr_array_unref);
+          items = conduit_history_store_list_items (store, runs[r], "map", &error);
+          g_assert_no_error (error);
+          g_clear_pointer (&steps, g_ptr_array_unref);
+          steps = conduit_history_store_list_steps (store, runs[r], &error);
+          g_assert_no_error (error);
+          for (guint i = r; i < n_items; i += 2)
+            {
+              g_autofree char *data = g_strdup_printf ("{\"pass\": %u, \"i\": %u, \"text\": "
+                                                       "\"a \\\"quote\\\" and \\\\\"}", pass, i);
+              g_autofree char *node = g_strdup_printf ("node-%u-%u", pass, i);
+              ConduitItemRecord *item;
+              ConduitStepRecord *step;
+
+              /* the steps of the earlier pass come first */
+              while (expected_step < steps->len &&
+                     !g_str_has_prefix (((ConduitStepRecord *)
+                                         g_ptr_array_index (steps, expected_step))->node_id,
+                                        pass == 0 ? "node-0-" : "node-1-"))
+                expected_step++;
+              if (i % 10 == 4)
+                {
+                  g_assert_cmpuint (expected_step, <, steps->len);
+                  step = g_ptr_array_index (steps, expected_step++);
+                  g_assert_cmpstr (step->node_id, ==, node);
+                  g_assert_cmpint (step->attempt, ==, 1);
+                  g_assert_cmpstr (step->status, ==, "failed");
+                }
+              g_assert_cmpuint (expected_step, <, steps->len);
+              step = g_ptr_array_index (steps, expected_step++);
+              g_assert_cmpstr (step->node_id, ==, node);
+              g_assert_cmpint (step->attempt, ==, 0);
+              g_assert_cmpstr (step->status, ==, "ok");
+
+              if (pass == 1 && i == 3)
+                continue;
+              while (expected_item < items->len &&
+                     ((ConduitItemRecord *)g_ptr_array_index (items, expected_item))->seq <
+                     100 * pass)
+                expected_item++;
+              g_assert_cmpuint (expected_item, <, items->len);
+              item = g_ptr_array_index (items, expected_item++);
+              g_assert_cmpuint (item->seq, ==, i + pass * 100);
+              g_assert_cmpstr (item->data, ==, data);
+            }
+          g_assert_cmpuint (expected_item, ==, items->len);
+          g_assert_cmpuint (expected_step, ==, steps->len);
+        }
+    }
+  g_assert_cmpint (query_count (server, "SELECT COUNT(*) FROM conduit_items"), ==,
+                   2 + 75 + 6);
+  g_assert_cmpint (query_count (server, "SELECT COUNT(*) FROM conduit_steps"), ==,
+                   75 + 8 + 7 + 1);
+  conduit_history_store_close (store);
+}
+
+/* Events begun together, new ones and ones seen before, as a worker's batch has them: a new
+ * event's claim and run go out as one statement, answered at the COMMIT; one seen before is
+ * decided after it, claimed again (its run ended: no run; cut short: the next attempt). */
+static void
+test_history_postgresql_claims (void)
+{
+  DbTestServer *server = db_test_require (CONDUIT_DB_KIND_POSTGRESQL);
+  const char *events[] = { "new-1", "ended", "new-2", "cut-short", "new-3", "new-1" };
+  ConduitRunRecord run = { .flow = (char *)"Orders", .trigger_node = (char *)"hook",
+                           .trigger_kind = (char *)"webhook", .items_in = 1 };
+  g_autofree char *url = NULL;
+  g_autoptr(ConduitHistoryStore) store = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitRunRecord) cut = NULL;
+  gint64 ids[G_N_ELEMENTS (events)] = { 0 };
+  gint64 ended, cut_short;
+  guint n_done;
+
+  if (server == NULL)
+    return;
+  drop_history (server);
+  url = history_url (server);
+  store = conduit_history_store_new (url, &error);
+  g_assert_no_error (error);
+  ended = begin (store, "ended", &error);
+  g_assert_no_error (error);
+  finish (store, ended, CONDUIT_RUN_STATUS_SUCCEEDED);
+  cut_short = begin (store, "cut-short", &error);
+  g_assert_no_error (error);
+  g_assert_true (conduit_history_store_flush (store, &error));
+
+  g_ptr_array_add (items, (char *)"{\"seq\": 7}");
+  g_object_set_data (G_OBJECT (store), "test-error", &error);
+  run.started_us = g_get_real_time ();
+  for (guint i = 0; i < G_N_ELEMENTS (events); i++)
+    conduit_history_store_begin_event_run_async (store, &run, "out", items, events[i], NULL,
+                                                 begun_cb, &ids[i]);
+  do
+    {
+      g_main_context_iteration (NULL, TRUE);
+      n_done = 0;
+      for (guint i = 0; i < G_N_ELEMENTS (events); i++)
+        n_done += ids[i] != 0;
+    }
+  while (n_done < G_N_ELEMENTS (events));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (ids[0], >, cut_short);
+  g_assert_cmpint (ids[1], ==, -1);
+  g_assert_cmpint (ids[2], >, cut_short);
+  g_assert_cmpint (ids[3], >, cut_short);
+  g_assert_cmpint (ids[4], >, cut_short);
+  /* the same event twice in a batch: the second finds the first's run running */
+  g_assert_cmpint (ids[5], >, ids[0]);
+  cut = conduit_history_store_get_run (store, cut_short, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cut->status, ==, CONDUIT_RUN_STATUS_INTERRUPTED);
+  g_assert_cmpint (query_count (server, "SELECT attempts FROM conduit_events"
+                                        " WHERE event_id = 'cut-short'"), ==, 2);
+  g_assert_cmpint (query_count (server, "SELECT attempts FROM conduit_events"
+                                        " WHERE event_id = 'new-1'"), ==, 2);
+  g_assert_cmpint (query_count (server, "SELECT COUNT(*) FROM conduit_runs"), ==, 7);
+  /* each run has the item it started with */
+  g_assert_cmpint (query_count (server, "SELECT COUNT(*) FROM conduit_runs r WHERE NOT EXISTS"
+                                        " (SELECT 1 FROM conduit_items i WHERE i.run_id = r.id)"),
+                   ==, 0);
+  g_assert_cmpint (query_count (server, "SELECT COUNT(*) FROM conduit_events e JOIN conduit_runs r"
+                                        " ON r.id = e.run_id AND r.event_id = e.event_id"), ==, 5);
+  conduit_history_store_close (store);
+}
+
 static void
 test_history_postgresql_schema_1 (void)
 {
@@ -1298,6 +1501,10 @@ main (int   argc,
 
   g_test_add_func ("/conduit/serve-scale/pg-param-int", test_pg_param_int);
   g_test_add_func ("/conduit/serve-scale/history-postgresql", test_history_postgresql);
+  g_test_add_func ("/conduit/serve-scale/history-postgresql-held-rows",
+                   test_history_postgresql_held_rows);
+  g_test_add_func ("/conduit/serve-scale/history-postgresql-claims",
+                   test_history_postgresql_claims);
   g_test_add_func ("/conduit/serve-scale/history-postgresql-schema-1",
                    test_history_postgresql_schema_1);
   g_test_add_func ("/conduit/serve-scale/history-postgresql-schema-2",

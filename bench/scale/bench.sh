@@ -23,9 +23,10 @@
 # a second time, right after, with DIR's conduit-cli (another build, say main's), and prints
 # its CPU per run as the baseline of the row: a change is judged in the same run.
 # BENCH_PERF=DIR records a profile (perf record -g) of each variant's processes into DIR.
-# BENCH_CALLGRIND=DIR runs the receivers and workers under callgrind, counting instructions only
-# while the events run (not the start-up), into DIR/VARIANT-TAG-ROLE.PID.cg: instruction counts
-# per run that the machine's load does not move (its CPU figures are then valgrind's, not ours).
+# BENCH_CALLGRIND=DIR runs serve, the receivers and the workers under callgrind, counting
+# instructions only while the events run (not the start-up), into DIR/VARIANT-TAG-ROLE.PID.cg:
+# instruction counts per run that the machine's load does not move (its CPU figures are then
+# valgrind's, not ours). nats-server and PostgreSQL are not counted: compare their CPU.
 set -euo pipefail
 build=$(cd "$1" && pwd)
 scratch=$(cd "$2" && pwd)
@@ -122,6 +123,8 @@ pg_succeeded() {
 pg_written() {
   psql "$pg_url" -tAF ' ' -c "SELECT 'wal',
     pg_wal_lsn_diff (pg_current_wal_lsn (), '0/0')::bigint::text
+    UNION ALL SELECT 'xact', xact_commit::text FROM pg_stat_database
+    WHERE datname = current_database ()
     UNION ALL SELECT relname, n_tup_ins || ' ' || n_tup_upd || ' ' || n_tup_hot_upd || ' '
     || n_tup_del FROM pg_stat_user_tables WHERE relname LIKE 'conduit_%'" | tr '\n' ';'
 }
@@ -181,7 +184,8 @@ measure() {
   cpu_before=$(ticks_of "${procs[@]}")
   if [ -n "${BENCH_CALLGRIND:-}" ]; then
     for p in "${procs[@]}"; do
-      [[ ${labels[$p]} == worker* || ${labels[$p]} == receiver ]] && callgrind_control -i on "$p" > /dev/null 2>&1
+      [[ ${labels[$p]} == worker* || ${labels[$p]} == receiver || ${labels[$p]} == serve ]] &&
+        callgrind_control -i on "$p" > /dev/null 2>&1
     done
   fi
   start=$(date +%s.%N)
@@ -206,7 +210,8 @@ measure() {
   cpu_after=$(ticks_of "${procs[@]}")
   if [ -n "${BENCH_CALLGRIND:-}" ]; then
     for p in "${procs[@]}"; do
-      [[ ${labels[$p]} == worker* || ${labels[$p]} == receiver ]] && callgrind_control -i off "$p" > /dev/null 2>&1
+      [[ ${labels[$p]} == worker* || ${labels[$p]} == receiver || ${labels[$p]} == serve ]] &&
+        callgrind_control -i off "$p" > /dev/null 2>&1
     done
   fi
   if [ -n "${BENCH_PERF:-}" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
@@ -234,9 +239,9 @@ before, after, runs = parse(sys.argv[1]), parse(sys.argv[2]), max(int(sys.argv[3
 d = {k: [(a - b) / runs for a, b in zip(v, before.get(k, [0] * len(v)))] for k, v in after.items()}
 rows = ", ".join("%s +%.1f ~%.1f (%.1f HOT) -%.1f" % ((k[len("conduit_"):],) + tuple(v))
                  for k, v in sorted(d.items())
-                 if k != "wal" and any(abs(x) >= 0.05 for x in v))
-print("bench/scale:    postgresql per run: %.0f WAL bytes; rows inserted +, updated ~, deleted -:"
-      " %s" % (d["wal"][0], rows))' "$written_before" "$(pg_written)" "$done_runs" >&2
+                 if k not in ("wal", "xact") and any(abs(x) >= 0.05 for x in v))
+print("bench/scale:    postgresql per run: %.0f WAL bytes, %.2f transactions; rows inserted +,"
+      " updated ~, deleted -: %s" % (d["wal"][0], d["xact"][0], rows))' "$written_before" "$(pg_written)" "$done_runs" >&2
   fi
 }
 
@@ -263,10 +268,13 @@ if [[ " $variants " == *" nats-pg-"* ]]; then
 fi
 
 # profiled NAME CMD…: CMD, under callgrind with BENCH_CALLGRIND (collecting from measure() on;
-# G_SLICE set, else conduit-cli starts itself again with it, which valgrind cannot follow)
+# G_SLICE set, else conduit-cli starts itself again with it, which valgrind cannot follow).
+# conduit-cli is a front that execv()s conduit-cli-full for serve: valgrind is given the full
+# program itself, else it would count the front's few instructions and nothing after the exec.
 profiled() {
   local name=$1; shift
   if [ -n "${BENCH_CALLGRIND:-}" ]; then
+    [ -x "$1-full" ] && set -- "$1-full" "${@:2}"
     G_SLICE=always-malloc exec valgrind --tool=callgrind --instr-atstart=no \
       --callgrind-out-file="$BENCH_CALLGRIND/$name.%p.cg" "$@"
   fi
@@ -281,8 +289,8 @@ run_variant() {
     port=$(free_port)
     flow=$(flow_for "$port")
     rm -f "$scratch/serve.db"*
-    "$exe" serve "$flow" --history "$scratch/serve.db" --keep-runs 0 --keep-days 0 \
-      > "$scratch/serve.log" 2>&1 &
+    profiled "serve-$perf_tag-serve" "$exe" serve "$flow" --history "$scratch/serve.db" \
+      --keep-runs 0 --keep-days 0 > "$scratch/serve.log" 2>&1 &
     procs=($!); pids+=($!); labels[$!]=serve
     wait_for_port "$port"
     url=http://127.0.0.1:$port/hooks/bench

@@ -27,6 +27,13 @@ typedef struct
   GPtrArray *sent;    /* of Op (NULL: BEGIN, COMMIT), one per statement not answered yet */
   Op        *current; /* whose statements are being sent */
   Op        *failed;  /* whose statement the server refused or could not run */
+  GPtrArray *held_items;  /* of Op: OP_ITEM rows, sent several to a statement at the COMMIT */
+  GPtrArray *held_steps;  /* of Op: rows of conduit_steps no later statement looks for */
+  gboolean   one_by_one;  /* a statement of held rows failed: this batch sends each alone */
+  GPtrArray *claims;      /* of Op: begun runs whose claim went out with the run, in order */
+  guint      claims_read; /* how many of them were answered */
+  GPtrArray *again;       /* of Op: their events had begun before: claimed again, waiting */
+  gboolean   claim_alone; /* the claim of an event waits for its answer (the old way) */
 } PgHistory;
 
 /* Statement parameters as text, the way libpq takes them. */

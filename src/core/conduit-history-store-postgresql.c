@@ -51,6 +51,18 @@
 #define RETRY_MAX_US     (5 * G_USEC_PER_SEC)
 #define STOP_RETRY_US    (15 * G_USEC_PER_SEC)
 
+/* The start of the insert of an item's row and of a step's: the statements that insert several
+ * rows at once (held_sql()) begin the same way. */
+#define ITEMS_INSERT \
+  "INSERT INTO conduit_items (run_id, node_id, port, is_output, seq, data, size, truncated)" \
+  " VALUES "
+#define ITEM_COLUMNS 8
+#define STEPS_INSERT \
+  "INSERT INTO conduit_steps (run_id, node_id, item_index, attempt, started_us, finished_us," \
+  " status, http_status, delay_ms, items_in, items_out, items_failed, error_kind, error_message)" \
+  " VALUES "
+#define STEP_COLUMNS 14
+
 enum {
   PG_INSERT_RUN,
   PG_INSERT_ITEM,
@@ -71,6 +83,7 @@ enum {
   PG_EVENT_CLAIM,
   PG_INSERT_RUN_ID,
   PG_INSERT_RUN_ID_ITEM,
+  PG_CLAIM_RUN_ITEM,
   N_PG_STMTS
 };
 
@@ -79,8 +92,7 @@ static const char * const pg_statements[N_PG_STMTS] = {
     "INSERT INTO conduit_runs (flow, trigger_node, trigger_kind, started_us, items_in, host, pid,"
     " event_id, attempt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
   [PG_INSERT_ITEM] =
-    "INSERT INTO conduit_items (run_id, node_id, port, is_output, seq, data, size, truncated)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    ITEMS_INSERT "($1, $2, $3, $4, $5, $6, $7, $8)",
   [PG_FINISH_RUN] =
     "UPDATE conduit_runs SET finished_us = $2, status = $3, items_in = $4, items_ok = $5,"
     " items_failed = $6, items_rejected = $7, error = $8 WHERE id = $1",
@@ -100,9 +112,7 @@ static const char * const pg_statements[N_PG_STMTS] = {
     " status, http_status, delay_ms, items_in, items_out, items_failed, error_kind, error_message)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
   [PG_INSERT_STEP] =
-    "INSERT INTO conduit_steps (run_id, node_id, item_index, attempt, started_us, finished_us,"
-    " status, http_status, delay_ms, items_in, items_out, items_failed, error_kind, error_message)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+    STEPS_INSERT "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
   [PG_START_RANGE] =
     "INSERT INTO conduit_steps (run_id, node_id, item_index, attempt, started_us, finished_us,"
     " status) SELECT $1, $2, i, $4, $5, 0, $6"
@@ -168,6 +178,20 @@ static const char * const pg_statements[N_PG_STMTS] = {
     " INSERT INTO conduit_items (run_id, node_id, port, is_output, seq, data, size,"
     " truncated) SELECT r.id, $10::text, $11::text, TRUE, 0, $12::text, $13::bigint, $14::boolean"
     " FROM r",
+  /* PG_EVENT_CLAIM and, for a new event, PG_INSERT_RUN_ID_ITEM, in one statement whose answer
+   * is read with the batch's others: the run's id, or why it was not inserted */
+  [PG_CLAIM_RUN_ITEM] =
+    "WITH c AS (INSERT INTO conduit_events (event_id, flow, first_us, run_id, attempts)"
+    " VALUES ($8, $1, $4, nextval ('conduit_runs_id_seq'), 1)"
+    " ON CONFLICT (event_id) DO UPDATE SET first_us = conduit_events.first_us"
+    " RETURNING run_id, done, attempts, xmax = 0 AS new),"
+    " r AS (INSERT INTO conduit_runs (flow, trigger_node, trigger_kind, started_us, items_in,"
+    " host, pid, event_id, attempt, id) SELECT $1, $2::text, $3::text, $4, $5::integer,"
+    " $6::text, $7::integer, $8, 1, c.run_id FROM c WHERE c.new RETURNING id),"
+    " i AS (INSERT INTO conduit_items (run_id, node_id, port, is_output, seq, data, size,"
+    " truncated) SELECT r.id, $9::text, $10::text, TRUE, 0, $11::text, $12::bigint,"
+    " $13::boolean FROM r)"
+    " SELECT run_id, done, attempts, new FROM c",
 };
 
 /* Schema 2: one index per step and per item row, not two. A step's primary key leads with what
@@ -403,6 +427,46 @@ exec_sql (ConduitHistoryStore  *self,
   return FALSE;
 }
 
+/* Rows held to the batch's COMMIT go out HELD_MAX_ROWS, …, 4 or 2 to a statement (and a last one
+ * alone): a statement of its own per row was most of what such a row cost the server (a
+ * portal, an executor started and ended, an answer), and a batch holds several runs' rows. */
+#define HELD_MAX_ROWS 32
+
+static char *
+held_sql (const char *insert,
+          guint       n_columns,
+          guint       n_rows)
+{
+  GString *sql = g_string_new (insert);
+  guint n = 1;
+
+  for (guint r = 0; r < n_rows; r++)
+    {
+      g_string_append (sql, r > 0 ? ", (" : "(");
+      for (guint c = 0; c < n_columns; c++)
+        g_string_append_printf (sql, c > 0 ? ", $%u" : "$%u", n++);
+      g_string_append_c (sql, ')');
+    }
+  return g_string_free (sql, FALSE);
+}
+
+static gboolean
+prepare_one (ConduitHistoryStore  *self,
+             PGconn               *conn,
+             const char           *name,
+             const char           *sql,
+             GError              **error)
+{
+  g_autoptr(PGresult) result = PQprepare (conn, name, sql, 0, NULL);
+
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    {
+      conduit_history_pg_set_error (self, conn, _("could not prepare its statements"), error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 prepare_statements (ConduitHistoryStore  *self,
                     PGconn               *conn,
@@ -411,13 +475,20 @@ prepare_statements (ConduitHistoryStore  *self,
   for (guint i = 0; i < N_PG_STMTS; i++)
     {
       g_autofree char *name = g_strdup_printf ("conduit_history_%u", i);
-      g_autoptr(PGresult) result = PQprepare (conn, name, pg_statements[i], 0, NULL);
 
-      if (PQresultStatus (result) != PGRES_COMMAND_OK)
-        {
-          conduit_history_pg_set_error (self, conn, _("could not prepare its statements"), error);
-          return FALSE;
-        }
+      if (!prepare_one (self, conn, name, pg_statements[i], error))
+        return FALSE;
+    }
+  for (guint n_rows = 2; n_rows <= HELD_MAX_ROWS; n_rows *= 2)
+    {
+      g_autofree char *items_name = g_strdup_printf ("conduit_history_items_%u", n_rows);
+      g_autofree char *items_sql = held_sql (ITEMS_INSERT, ITEM_COLUMNS, n_rows);
+      g_autofree char *steps_name = g_strdup_printf ("conduit_history_steps_%u", n_rows);
+      g_autofree char *steps_sql = held_sql (STEPS_INSERT, STEP_COLUMNS, n_rows);
+
+      if (!prepare_one (self, conn, items_name, items_sql, error) ||
+          !prepare_one (self, conn, steps_name, steps_sql, error))
+        return FALSE;
     }
   return TRUE;
 }
@@ -475,6 +546,24 @@ send_statement (ConduitHistoryStore  *self,
   return TRUE;
 }
 
+/* The answer to PG_CLAIM_RUN_ITEM: the new event's run was inserted (its id), or the event's run
+ * ended (no run), or one was cut short: that event is claimed again after this batch's COMMIT,
+ * the old way, in a transaction of its own. */
+static void
+read_claim (ConduitHistoryStore *self,
+            Op                  *op,
+            PGresult            *result)
+{
+  PgHistory *pg = pg_of (self);
+
+  g_assert (PQntuples (result) == 1);
+  op->result_id = 0;
+  if (g_str_equal (PQgetvalue (result, 0, 3), "t"))
+    op->result_id = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+  else if (!g_str_equal (PQgetvalue (result, 0, 1), "t"))
+    g_ptr_array_add (pg->again, op);
+}
+
 /* Sends a sync and reads the answers to every statement sent since the last one. On the first
  * error, pg->failed is the op it belongs to (%NULL: BEGIN or COMMIT); the statements after it
  * were not run. @last, when given, gets the last statement's result if everything worked. */
@@ -518,6 +607,9 @@ pipeline_collect (ConduitHistoryStore  *self,
           set_result_error (self, result, error);
           pg->failed = g_ptr_array_index (pg->sent, i);
         }
+      if (ok && pg->claims_read < pg->claims->len &&
+          g_ptr_array_index (pg->claims, pg->claims_read) == g_ptr_array_index (pg->sent, i))
+        read_claim (self, g_ptr_array_index (pg->claims, pg->claims_read++), result);
       if (ok && i == n - 1 && last != NULL)
         *last = result;
       else
@@ -571,6 +663,127 @@ put_statement (ConduitHistoryStore  *self,
   if (!send_statement (self, statement, NULL, params, transient, error))
     return FALSE;
   return pg->sent->len < MAX_UNREAD || pipeline_collect (self, NULL, transient, error);
+}
+
+/* pg->sent's entry for a statement of several held rows: its failure is no one op's */
+static Op held_rows;
+
+static void
+item_params (const ConduitItemRecord *item,
+             Params                  *p)
+{
+  param_int (p, item->run_id);
+  param_text (p, item->node_id);
+  param_text (p, item->port);
+  param_bool (p, item->is_output);
+  param_int (p, item->seq);
+  param_text (p, item->data);
+  param_int (p, item->size);
+  param_bool (p, item->truncated);
+}
+
+static void
+step_params (const ConduitStepRecord *step,
+             Params                  *p)
+{
+  param_int (p, step->run_id);
+  param_text (p, step->node_id);
+  param_int (p, step->item_index);
+  param_int (p, step->attempt);
+  param_int (p, step->started_us);
+  param_int (p, step->finished_us);
+  param_text (p, step->status);
+  param_int (p, step->http_status);
+  param_int (p, step->delay_ms);
+  param_int (p, step->items_in);
+  param_int (p, step->items_out);
+  param_int (p, step->items_failed);
+  param_text (p, step->error_kind);
+  param_text (p, step->error_message);
+}
+
+/* Sends the rows of @held (OP_ITEM ops, or OP_STEP ones with @steps) in as few statements as the
+ * prepared sizes allow, and empties it. */
+static gboolean
+send_held (ConduitHistoryStore  *self,
+           GPtrArray            *held,
+           gboolean              steps,
+           gboolean             *transient,
+           GError              **error)
+{
+  PgHistory *pg = pg_of (self);
+  guint n_columns = steps ? STEP_COLUMNS : ITEM_COLUMNS;
+  Params rows[HELD_MAX_ROWS];
+  const char *values[HELD_MAX_ROWS * STEP_COLUMNS];
+  Op *current = pg->current;
+  guint done = 0;
+
+  while (done < held->len)
+    {
+      guint n_rows = HELD_MAX_ROWS;
+      char name[48];
+
+      while (n_rows > held->len - done)
+        n_rows /= 2;
+      for (guint r = 0; r < n_rows; r++)
+        {
+          Op *op = g_ptr_array_index (held, done + r);
+
+          rows[r].n = 0;
+          if (steps)
+            step_params (op->step, &rows[r]);
+          else
+            item_params (op->item, &rows[r]);
+          g_assert (rows[r].n == (int)n_columns);
+        }
+      if (n_rows == 1)
+        {
+          /* alone, the row's own statement, and a failure is its op's */
+          pg->current = g_ptr_array_index (held, done);
+          if (!put_statement (self, steps ? PG_INSERT_STEP : PG_INSERT_ITEM, &rows[0], transient,
+                              error))
+            {
+              pg->current = current;
+              return FALSE;
+            }
+          pg->current = current;
+          done++;
+          continue;
+        }
+
+      for (guint r = 0; r < n_rows; r++)
+        memcpy (values + r * n_columns, rows[r].values, n_columns * sizeof (const char *));
+      g_snprintf (name, sizeof name, "conduit_history_%s_%u", steps ? "steps" : "items", n_rows);
+      if (!PQsendQueryPrepared (pg->writer, name, (int)(n_rows * n_columns), values, NULL, NULL,
+                                0))
+        {
+          *transient = TRUE;
+          conduit_history_pg_set_error (self, pg->writer, _("could not write"), error);
+          return FALSE;
+        }
+      g_ptr_array_add (pg->sent, &held_rows);
+      done += n_rows;
+      if (pg->sent->len >= MAX_UNREAD && !pipeline_collect (self, NULL, transient, error))
+        return FALSE;
+    }
+  g_ptr_array_set_size (held, 0);
+  return TRUE;
+}
+
+/* A step row about to be sent in its place (a "started" mark, the end that replaces one, a
+ * range) comes after the held rows of its run, so that the run's steps keep their order. */
+static gboolean
+send_held_steps_before (ConduitHistoryStore  *self,
+                        gint64                run_id,
+                        gboolean             *transient,
+                        GError              **error)
+{
+  PgHistory *pg = pg_of (self);
+
+  for (guint i = 0; i < pg->held_steps->len; i++)
+    if (((Op *)g_ptr_array_index (pg->held_steps, i))->step->run_id == run_id)
+      return send_held (self, pg->held_steps, TRUE, transient, error);
+  return TRUE;
 }
 
 /* Schema */
@@ -809,6 +1022,28 @@ apply_begin_run (ConduitHistoryStore  *self,
   Params p = { 0 };
 
   op->result_id = 0;
+  /* An event's run started by one item (a webhook's event, the usual case): its claim and its
+   * run go out as one statement whose answer is read with the others at the COMMIT, instead of
+   * a round trip of its own before the run's insert. */
+  if (op->key != NULL && n_items == 1 && !pg->claim_alone)
+    {
+      kept = keep_item (self, g_ptr_array_index (op->items, 0), &size);
+      param_text (&p, op->run->flow);
+      param_text (&p, op->run->trigger_node);
+      param_text (&p, op->run->trigger_kind);
+      param_int (&p, op->run->started_us);
+      param_int (&p, n_items);
+      param_text (&p, pg->host);
+      param_int (&p, getpid ());
+      param_text (&p, op->key);
+      param_text (&p, op->run->trigger_node ? op->run->trigger_node : "");
+      param_text (&p, op->port ? op->port : "out");
+      param_text (&p, kept);
+      param_int (&p, size);
+      param_bool (&p, strlen (kept) < size);
+      g_ptr_array_add (pg->claims, op);
+      return put_statement (self, PG_CLAIM_RUN_ITEM, &p, transient, error);
+    }
   if (op->key != NULL)
     {
       g_autoptr(PGresult) lock = NULL;
@@ -930,8 +1165,21 @@ apply_step (ConduitHistoryStore  *self,
             gboolean             *transient,
             GError              **error)
 {
+  PgHistory *pg = pg_of (self);
   const ConduitStepRecord *step = op->step;
+  gboolean replaces = step->attempt > 0 && g_strcmp0 (step->status, "started") != 0;
   Params p = { 0 };
+
+  /* An end of a node or of an attempt of 0 (no "started" mark to replace) is looked for by no
+   * later statement: it waits for the COMMIT with others of its kind. */
+  if (op->type == OP_STEP && !replaces && g_strcmp0 (step->status, "started") != 0 &&
+      !pg->one_by_one)
+    {
+      g_ptr_array_add (pg->held_steps, op);
+      return TRUE;
+    }
+  if (!send_held_steps_before (self, step->run_id, transient, error))
+    return FALSE;
 
   if (op->type == OP_START_RANGE || op->type == OP_END_RANGE)
     {
@@ -946,24 +1194,9 @@ apply_step (ConduitHistoryStore  *self,
                             &p, transient, error);
     }
 
-  param_int (&p, step->run_id);
-  param_text (&p, step->node_id);
-  param_int (&p, step->item_index);
-  param_int (&p, step->attempt);
-  param_int (&p, step->started_us);
-  param_int (&p, step->finished_us);
-  param_text (&p, step->status);
-  param_int (&p, step->http_status);
-  param_int (&p, step->delay_ms);
-  param_int (&p, step->items_in);
-  param_int (&p, step->items_out);
-  param_int (&p, step->items_failed);
-  param_text (&p, step->error_kind);
-  param_text (&p, step->error_message);
+  step_params (step, &p);
   /* The end of an attempt replaces the "started" row written before its request left. */
-  return put_statement (self,
-                        step->attempt > 0 && g_strcmp0 (step->status, "started") != 0
-                        ? PG_REPLACE_STEP : PG_INSERT_STEP, &p, transient, error);
+  return put_statement (self, replaces ? PG_REPLACE_STEP : PG_INSERT_STEP, &p, transient, error);
 }
 
 char *
@@ -1051,14 +1284,13 @@ apply_op (ConduitHistoryStore  *self,
       return apply_step (self, op, transient, error);
 
     case OP_ITEM:
-      param_int (&p, op->item->run_id);
-      param_text (&p, op->item->node_id);
-      param_text (&p, op->item->port);
-      param_bool (&p, op->item->is_output);
-      param_int (&p, op->item->seq);
-      param_text (&p, op->item->data);
-      param_int (&p, op->item->size);
-      param_bool (&p, op->item->truncated);
+      /* no later statement looks for an item: it waits for the COMMIT with the others */
+      if (!pg_of (self)->one_by_one)
+        {
+          g_ptr_array_add (pg_of (self)->held_items, op);
+          return TRUE;
+        }
+      item_params (op->item, &p);
       return put_statement (self, PG_INSERT_ITEM, &p, transient, error);
 
     case OP_CLAIM_KEY:
@@ -1091,8 +1323,11 @@ apply_op (ConduitHistoryStore  *self,
       }
 
     case OP_PRUNE:
-      /* its statements are not prepared ones: outside the pipeline, after what was sent */
-      if (!pipeline_collect (self, NULL, transient, error))
+      /* its statements are not prepared ones: outside the pipeline, after what was sent (the
+       * held rows too, as it may delete their runs) */
+      if (!send_held (self, pg_of (self)->held_items, FALSE, transient, error) ||
+          !send_held (self, pg_of (self)->held_steps, TRUE, transient, error) ||
+          !pipeline_collect (self, NULL, transient, error))
         return FALSE;
       PQexitPipelineMode (pg_of (self)->writer);
       if (!apply_prune (self, op, transient, error))
@@ -1154,6 +1389,24 @@ pipeline_abandon (ConduitHistoryStore *self)
     g_clear_pointer (&pg->writer, PQfinish);
 }
 
+static void apply_batch (ConduitHistoryStore *self, GPtrArray *batch, gboolean stopping);
+
+/* The begun runs whose events turned out to have begun before: now that the batch committed,
+ * each is claimed again, waiting for the answer, and decided as it always was (its run ended:
+ * no run; cut short: the next attempt), in a transaction after the batch's. */
+static void
+apply_again (ConduitHistoryStore *self,
+             gboolean             stopping)
+{
+  PgHistory *pg = pg_of (self);
+  g_autoptr(GPtrArray) again = g_ptr_array_copy (pg->again, NULL, NULL);
+
+  g_ptr_array_set_size (pg->again, 0);
+  pg->claim_alone = TRUE;
+  apply_batch (self, again, stopping);
+  pg->claim_alone = FALSE;
+}
+
 /* Applies @batch in one transaction, again and again until it commits: ops the server refuses
  * for what they are get their error and are left out of the next try; a lost connection is
  * made anew after a growing pause. Only once the process stops does it give up, after
@@ -1168,6 +1421,7 @@ apply_batch (ConduitHistoryStore *self,
   gint64 give_up_us = stopping ? g_get_monotonic_time () + STOP_RETRY_US : G_MAXINT64;
   guint n_failures = 0;
 
+  pg->one_by_one = FALSE;
   for (;;)
     {
       g_autoptr(GError) error = NULL;
@@ -1183,6 +1437,11 @@ apply_batch (ConduitHistoryStore *self,
         }
 
       g_ptr_array_set_size (pg->sent, 0);
+      g_ptr_array_set_size (pg->held_items, 0);
+      g_ptr_array_set_size (pg->held_steps, 0);
+      g_ptr_array_set_size (pg->claims, 0);
+      pg->claims_read = 0;
+      g_ptr_array_set_size (pg->again, 0);
       pg->current = pg->failed = NULL;
       if (pg->writer != NULL && !PQenterPipelineMode (pg->writer))
         conduit_history_pg_set_error (self, pg->writer, _("a statement failed"), &error);
@@ -1200,11 +1459,13 @@ apply_batch (ConduitHistoryStore *self,
               transient = TRUE;
               pg->current = op;
               pg->failed = NULL;
-              /* after the last op: COMMIT, and every answer not read yet */
+              /* after the last op: the held rows, COMMIT, and every answer not read yet */
               if (op != NULL)
                 applied = apply_op (self, op, &transient, &op_error);
               else
-                applied = send_statement (self, 0, "COMMIT", NULL, &transient, &op_error) &&
+                applied = send_held (self, pg->held_items, FALSE, &transient, &op_error) &&
+                          send_held (self, pg->held_steps, TRUE, &transient, &op_error) &&
+                          send_statement (self, 0, "COMMIT", NULL, &transient, &op_error) &&
                           pipeline_collect (self, NULL, &transient, &op_error);
               if (applied)
                 continue;
@@ -1215,6 +1476,16 @@ apply_batch (ConduitHistoryStore *self,
                 {
                   g_propagate_error (&error, g_steal_pointer (&op_error));
                   break;
+                }
+              /* One of several rows sent together: the batch again, each row alone, finds out
+               * which op it was. */
+              if (op == &held_rows)
+                {
+                  g_debug ("Run history %s: %s; writing the rows one by one", self->path,
+                           op_error->message);
+                  pg->one_by_one = TRUE;
+                  refused = TRUE;
+                  continue;
                 }
               /* Left out from now on; the others try again without it. */
               if (op->task == NULL && op->wait == NULL)
@@ -1233,6 +1504,8 @@ apply_batch (ConduitHistoryStore *self,
                 g_message ("Run history %s: writing again after %u failed tries", self->path,
                            n_failures);
               set_write_problem (self, NULL);
+              if (pg->again->len > 0)
+                apply_again (self, stopping);
               return;
             }
           if (error == NULL)
@@ -1285,10 +1558,12 @@ pg_writer_thread (gpointer data)
       gboolean urgent = FALSE;
       gint64 linger_until = 0;
 
+      /* An urgent op queued before this point is in the queue, which this round empties. */
+      g_mutex_lock (&self->linger_lock);
+      self->urgent_queued = FALSE;
+      g_mutex_unlock (&self->linger_lock);
       for (;;)
         {
-          gint64 remaining;
-
           g_ptr_array_add (batch, op);
           if (op->type == OP_STOP)
             {
@@ -1300,14 +1575,15 @@ pg_writer_thread (gpointer data)
             break;
           if ((op = g_async_queue_try_pop (self->queue)) != NULL)
             continue;
-          /* As with SQLite: what nobody waits for waits a moment for company. */
+          /* As with SQLite: what nobody waits for waits a moment for company, and only an
+           * urgent op ends the wait early: each step and item queued meanwhile waking this
+           * thread was a futex wake and a switch apiece. */
           if (urgent)
             break;
           if (linger_until == 0)
             linger_until = g_get_monotonic_time () + LINGER_US;
-          remaining = linger_until - g_get_monotonic_time ();
-          if (remaining <= 0 ||
-              (op = g_async_queue_timeout_pop (self->queue, (guint64)remaining)) == NULL)
+          conduit_history_wait_for_company (self, linger_until);
+          if ((op = g_async_queue_try_pop (self->queue)) == NULL)
             break;
         }
 
@@ -1346,6 +1622,10 @@ pg_free (gpointer data)
   g_free (pg->url);
   g_free (pg->host);
   g_clear_pointer (&pg->sent, g_ptr_array_unref);
+  g_clear_pointer (&pg->held_items, g_ptr_array_unref);
+  g_clear_pointer (&pg->held_steps, g_ptr_array_unref);
+  g_clear_pointer (&pg->claims, g_ptr_array_unref);
+  g_clear_pointer (&pg->again, g_ptr_array_unref);
   g_free (pg);
 }
 
@@ -1403,6 +1683,10 @@ conduit_history_postgresql_open (ConduitHistoryStore  *self,
   pg->url = g_strdup (url);
   pg->host = g_strdup (g_get_host_name ());
   pg->sent = g_ptr_array_new ();
+  pg->held_items = g_ptr_array_new ();
+  pg->held_steps = g_ptr_array_new ();
+  pg->claims = g_ptr_array_new ();
+  pg->again = g_ptr_array_new ();
   self->backend = &postgresql_backend;
   self->backend_data = pg;
   self->read_only = read_only;

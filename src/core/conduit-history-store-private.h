@@ -173,7 +173,7 @@ struct _ConduitHistoryStore
   GMutex        problem_lock;
   char         *write_problem;
 
-  /* The SQLite writer, lingering for company, is woken only by an op somebody waits for (see
+  /* The writer, lingering for company, is woken only by an op somebody waits for (see
    * conduit_history_push_op()): a wake-up per recorded step and item cost more than writing it. */
   GMutex        linger_lock;
   GCond         linger_cond;
@@ -219,6 +219,8 @@ gboolean conduit_history_push_op              (ConduitHistoryStore  *self,
                                                Op                   *op);
 void     conduit_history_push_urgent          (ConduitHistoryStore  *self,
                                                Op                   *op);
+void     conduit_history_wait_for_company     (ConduitHistoryStore  *self,
+                                               gint64                until);
 gboolean conduit_history_push_op_sync         (ConduitHistoryStore  *self,
                                                Op                   *op,
                                                SyncWait             *wait,

@@ -825,10 +825,11 @@ op_is_urgent (Op *op)
 }
 
 /* Waits until @until or until an urgent op is queued. Ops nobody waits for do not wake the
- * writer here: they are taken when the wait ends (see conduit_history_push_op()). */
-static void
-wait_for_company (ConduitHistoryStore *self,
-                  gint64               until)
+ * writer here: they are taken when the wait ends (see conduit_history_push_op()). Both writers
+ * (SQLite's and PostgreSQL's) linger with it. */
+void
+conduit_history_wait_for_company (ConduitHistoryStore *self,
+                                  gint64               until)
 {
   g_mutex_lock (&self->linger_lock);
   self->lingering = TRUE;
@@ -967,7 +968,7 @@ writer_thread (gpointer data)
             break;
           if (linger_until == 0)
             linger_until = g_get_monotonic_time () + LINGER_US;
-          wait_for_company (self, linger_until);
+          conduit_history_wait_for_company (self, linger_until);
           if ((op = g_async_queue_try_pop (self->queue)) == NULL)
             break;
         }
