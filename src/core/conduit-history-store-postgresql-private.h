@@ -13,8 +13,9 @@
 
 G_BEGIN_DECLS
 
-/* Shared by the PostgreSQL history's files: -postgresql.c (connecting, the schema, the writer)
- * and -postgresql-queries.c (reading). */
+/* Shared by the PostgreSQL history's files: -postgresql.c (connecting, the writer),
+ * -postgresql-schema.c (the tables, runs cut short), -postgresql-url.c (addresses) and
+ * -postgresql-queries.c (reading). */
 
 typedef struct
 {
@@ -103,6 +104,19 @@ void              conduit_history_pg_set_error    (ConduitHistoryStore        *s
                                                    const char                 *what,
                                                    GError                    **error);
 char             *conduit_history_pg_ids_array    (GArray                     *ids);
+
+/* -postgresql-schema.c */
+gboolean          conduit_history_pg_migrate      (ConduitHistoryStore        *self,
+                                                   PGconn                     *conn,
+                                                   GError                    **error);
+gboolean          conduit_history_pg_check_schema (ConduitHistoryStore        *self,
+                                                   PGconn                     *conn,
+                                                   GError                    **error);
+gboolean          conduit_history_pg_mark_interrupted (ConduitHistoryStore    *self,
+                                                   PGconn                     *conn,
+                                                   GError                    **error);
+/* -postgresql-url.c */
+char             *conduit_history_pg_describe_url (const char                 *url);
 
 GPtrArray        *conduit_history_pg_list_runs    (ConduitHistoryStore        *self,
                                                    const ConduitHistoryQuery  *query,
