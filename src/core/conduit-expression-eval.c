@@ -558,8 +558,9 @@ conduit_expression_eval_shared (ConduitExpression  *self,
 }
 
 /* A call whose value depends on the record alone: a function that gives the same value for
- * the same arguments (not now() or uuid()), whose arguments are literals and fields of the
- * record (not an array row's current item, not a let name). Its key says what it computes. */
+ * the same arguments (not one that varies, as now() and uuid()), whose arguments are literals
+ * and fields of the record (not an array row's current item, not a let name). Its key says
+ * what it computes. */
 static gboolean
 shareable_call_key (ExprNode *node,
                     GString  *key)
@@ -569,8 +570,8 @@ shareable_call_key (ExprNode *node,
   if (node->kind != EXPR_CALL)
     return FALSE;
   function = node->call.function;
-  if (function->impl == NULL || function->lazy != EXPR_LAZY_NONE || node->call.n_args > 8 ||
-      g_str_equal (function->name, "now") || g_str_equal (function->name, "uuid"))
+  if (function->impl == NULL || function->lazy != EXPR_LAZY_NONE || function->varies ||
+      node->call.n_args > 8)
     return FALSE;
 
   g_string_assign (key, function->name);

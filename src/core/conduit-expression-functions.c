@@ -1420,7 +1420,7 @@ static const ExprFunction functions[] = {
   { "lower", 1, 1, fn_lower, NULL },
   { "lower_ascii", 1, 1, fn_lower_ascii, NULL },
   { "matches", 2, 2, fn_matches, check_regex },
-  { "now", 0, 0, fn_now, NULL },
+  { "now", 0, 0, fn_now, NULL, EXPR_LAZY_NONE, TRUE },
   { "regex_replace", 3, 3, fn_regex_replace, check_regex },
   { "replace", 3, 3, fn_replace, NULL },
   { "round", 1, 2, fn_round, NULL },
@@ -1438,7 +1438,7 @@ static const ExprFunction functions[] = {
   { "try", 2, 2, NULL, NULL, EXPR_LAZY_TRY },
   { "upper", 1, 1, fn_upper, NULL },
   { "upper_ascii", 1, 1, fn_upper_ascii, NULL },
-  { "uuid", 0, 0, fn_uuid, NULL },
+  { "uuid", 0, 0, fn_uuid, NULL, EXPR_LAZY_NONE, TRUE },
 };
 
 const ExprFunction *

@@ -98,6 +98,7 @@ struct _ExprFunction
   ExprFunctionImpl   impl;         /* NULL for the lazy ones */
   ExprFunctionCheck  check;
   ExprLazy           lazy;
+  gboolean           varies;       /* another value at each call (now(), uuid()): never shared */
 };
 
 struct _ExprNode

@@ -343,8 +343,8 @@ conduit_mapping_compile (ConduitMapping  *self,
       /* trim(first_name) in a row of its own and in a full name's concat(): computed once per
        * record (conduit_mapping_apply_value()) */
       {
-        g_autofree ConduitExpression **sources = g_new0 (ConduitExpression *,
-                                                         self->compiled->len + 1);
+        g_autofree ConduitExpression **sources = g_new (ConduitExpression *,
+                                                        self->compiled->len);
 
         for (guint i = 0; i < self->compiled->len; i++)
           sources[i] = ((CompiledRow *)g_ptr_array_index (self->compiled, i))->source;
