@@ -60,7 +60,9 @@ struct _ConduitWindow
                                        * it is destroyed */
 
   guint                 close_after_save : 1;
+  guint                 close_after_stop : 1;
   guint                 force_close : 1;
+  guint                 stop_confirmed : 1;
   guint                 narrow : 1;
 };
 
@@ -761,6 +763,55 @@ close_response_cb (AdwMessageDialog *dialog,
     }
 }
 
+static void
+stop_response_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  ConduitWindow    *self)
+{
+  if (!g_str_equal (response, "stop"))
+    return;
+
+  /* The window goes once the run has ended, so that its end ("cancelled") is in the history
+   * before the application may quit and close the history. */
+  self->stop_confirmed = TRUE;
+  self->close_after_stop = TRUE;
+  if (conduit_editor_get_running (self->editor))
+    conduit_editor_stop_run (self->editor);
+  else
+    g_idle_add_full (G_PRIORITY_DEFAULT, close_idle_cb, g_object_ref (self), g_object_unref);
+}
+
+/* Closing the window while a test run goes on would cut the run short without a word, and
+ * leave it "interrupted" in the history: ask first, then stop it and close once it ended. */
+static gboolean
+ask_to_stop_run (ConduitWindow *self)
+{
+  g_autofree char *title = NULL;
+  GtkWidget *dialog;
+
+  if (self->stop_confirmed || self->editor == NULL ||
+      !conduit_editor_get_running (self->editor))
+    return FALSE;
+
+  title = conduit_document_dup_title (self->document);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Stop the Test Run?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("“%s” is still running. Closing the window stops the run; "
+                                    "the run history keeps what it has done so far."),
+                                  title);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "stop", _("_Stop and Close"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "stop",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (stop_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
 static gboolean
 conduit_window_close_request (GtkWindow *window)
 {
@@ -793,6 +844,9 @@ conduit_window_close_request (GtkWindow *window)
       gtk_window_present (GTK_WINDOW (dialog));
       return TRUE;
     }
+
+  if (self->document != NULL && ask_to_stop_run (self))
+    return TRUE;
 
   if (gtk_window_get_application (window) != NULL)
     {
@@ -1229,6 +1283,13 @@ update_run_button (ConduitWindow *self)
 {
   conduit_editor_update_run_button (self->editor, self->run_button,
                                     self->run_button_content);
+
+  /* Stop and Close: the run has ended, the window goes (not from inside the notification) */
+  if (self->close_after_stop && !conduit_editor_get_running (self->editor))
+    {
+      self->close_after_stop = FALSE;
+      g_idle_add_full (G_PRIORITY_DEFAULT, close_idle_cb, g_object_ref (self), g_object_unref);
+    }
 }
 
 /* Below this width the header bar has no room for Run (with minimize and maximize buttons it

@@ -721,6 +721,90 @@ test_german (Fixture       *fixture,
   g_setenv ("LANGUAGE", "en", TRUE);
 }
 
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        return ADW_MESSAGE_DIALOG (toplevel);
+    }
+
+  return NULL;
+}
+
+static gboolean
+window_is_hidden (gpointer window)
+{
+  return !gtk_widget_get_visible (GTK_WIDGET (window));
+}
+
+/* Closing the window while a test run goes on asks first; Cancel keeps both, Stop and Close
+ * stops the run, lets its end reach the history ("cancelled", not left to be found
+ * "interrupted" at the next start) and only then closes the window. */
+static void
+test_close_stops_run (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char *json =
+    "{\"version\": 1, \"name\": \"Slow\", \"nodes\": ["
+    " {\"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0],"
+    "  \"settings\": {\"items\": [{\"name\": \"Ada\"}]}},"
+    " {\"id\": \"pause\", \"type\": \"wait\", \"position\": [280, 0],"
+    "  \"settings\": {\"seconds\": 600}}],"
+    " \"links\": [{\"from\": \"start\", \"from_port\": \"out\", \"to\": \"pause\","
+    "  \"to_port\": \"in\"}]}";
+  g_autoptr(ConduitFlow) flow = NULL;
+  g_autoptr(ConduitDocument) document = NULL;
+  g_autoptr(ConduitRunRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+  gint64 run_id;
+
+  flow = conduit_flow_new_from_data (conduit_connector_registry_get_default (), json, -1, NULL,
+                                     &error);
+  g_assert_no_error (error);
+  document = conduit_document_new (flow, NULL);
+  conduit_window_set_document (fixture->window, document);
+  conduit_editor_start_run (fixture->editor);
+  test_spin_idle ();
+  g_assert_true (conduit_editor_get_running (fixture->editor));
+  run_id = conduit_run_get_id (conduit_editor_get_last_run (fixture->editor));
+
+  /* Cancel: the window and the run stay */
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  test_spin_idle ();
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Stop the Test Run?");
+  g_assert_true (adw_message_dialog_has_response (dialog, "stop"));
+  test_save_shot (GTK_WIDGET (dialog), "close-running-flow.png");
+  adw_message_dialog_response (dialog, "cancel");
+  test_spin_idle ();
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+  g_assert_true (conduit_editor_get_running (fixture->editor));
+
+  /* Stop and Close */
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  test_spin_idle ();
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "stop");
+  g_assert_true (test_spin_until (window_is_hidden, fixture->window, 60));
+  g_assert_false (conduit_editor_get_running (fixture->editor));
+
+  g_assert_true (conduit_history_store_flush (fixture->history, &error));
+  g_assert_no_error (error);
+  record = conduit_history_store_get_run (fixture->history, run_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (record->status, ==, CONDUIT_RUN_STATUS_CANCELLED);
+  g_assert_cmpint (record->finished_us, >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -745,5 +829,7 @@ main (int   argc,
   g_test_add_func ("/conduit/runview/item-table", test_item_table);
   g_test_add ("/conduit/runview/german", Fixture, NULL, fixture_setup, test_german,
               fixture_teardown);
+  g_test_add ("/conduit/runview/close-stops-run", Fixture, NULL, fixture_setup,
+              test_close_stops_run, fixture_teardown);
   return g_test_run ();
 }
