@@ -858,6 +858,38 @@ test_stream_threads (void)
     g_free (big_texts[1]);
   }
 
+  /* lines of every size, some longer than the reading buffer: the batches hold the lines in
+   * the reader's buffers, which it reads on past (and grows) while they are mapped */
+  {
+    g_autoptr(GString) mixed = g_string_new (NULL);
+    char *mixed_texts[2] = { NULL, NULL };
+
+    for (guint i = 0; i < 20000; i++)
+      {
+        guint size = i % 4001 == 7 ? 300 * 1024 + i : i % 13 == 0 ? 2000 + i % 700 : i % 50;
+        g_autofree char *filler = g_strnfill (size, 'a' + i % 26);
+
+        g_string_append_printf (mixed, "{\"n\": %u, \"name\": \"%s\"}\n", i, filler);
+      }
+    for (guint t = 0; t < 2; t++)
+      {
+        g_autoptr(GOutputStream) output = g_memory_output_stream_new_resizable ();
+        g_autoptr(GOutputStream) rejected = g_memory_output_stream_new_resizable ();
+        g_autoptr(GError) error = NULL;
+        ConduitMappingStreamCounts mixed_counts;
+
+        g_assert_true (stream_threads (mapping, mixed->str, t == 0 ? 1 : 3, output, rejected,
+                                       NULL, &mixed_counts, &error));
+        g_assert_no_error (error);
+        g_assert_cmpuint (mixed_counts.mapped, ==, 20000);
+        g_assert_true (g_output_stream_close (output, NULL, NULL));
+        mixed_texts[t] = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (output));
+      }
+    g_assert_cmpstr (mixed_texts[1], ==, mixed_texts[0]);
+    g_free (mixed_texts[0]);
+    g_free (mixed_texts[1]);
+  }
+
   /* an output that can take 10 KB: the run stops with its error, whatever was read */
   {
     g_autofree char *room = g_malloc (10 * 1024);
