@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "conduit-expression-private.h"
+#include "conduit-mapping-value-private.h"
 #include "conduit-pattern.h"
 
 /* The functions of the mapping language. Each one takes evaluated values (if() is the
@@ -323,10 +324,19 @@ fn_concat (EvalContext *c, ExprNode *call, ConduitValue **args)
       total += l[i];
     }
 
-  out = conduit_arena_alloc (c->arena, total + 1);
+  /* 16 bytes of room past the end: a piece of 1 to 16 bytes (a name, a separator) is copied
+   * in one load and one store, without a memcpy() call */
+  out = conduit_arena_alloc (c->arena, total + 16);
   for (guint i = 0; i < call->call.n_args; i++)
     {
-      memcpy (out + pos, t[i], l[i]);
+#ifdef __SSE2__
+      __m128i chunk;
+
+      if (l[i] - 1 < 16 && conduit_json_load_within_page (t[i], &chunk))
+        _mm_storeu_si128 ((__m128i *)(void *)(out + pos), chunk);
+      else
+#endif
+        memcpy (out + pos, t[i], l[i]);
       pos += l[i];
     }
   out[total] = '\0';
