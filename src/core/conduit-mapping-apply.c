@@ -222,7 +222,8 @@ evaluate_rows (ConduitMapping     *self,
   guint reasons_before = reasons->len;
   ConduitValue **memo = NULL;
 
-  if (!conduit_mapping_compile (self, NULL))
+  /* compiled already, the usual case: without the call and its type check, once a record */
+  if ((self->dirty || self->problems->len > 0) && !conduit_mapping_compile (self, NULL))
     {
       for (guint i = 0; i < self->problems->len; i++)
         {
