@@ -924,6 +924,48 @@ test_stream_threads (void)
       g_free (texts[t][k]);
 }
 
+/* The value of a reason in the rejected output is the JSON json_to_string() writes for it,
+ * whatever the text holds: plain ASCII (written without json-glib), a quote, a backslash,
+ * controls, DEL, non-ASCII. */
+static void
+test_stream_reason_values (void)
+{
+  g_autoptr(ConduitMapping) mapping = mapping_from (
+    "{\"rows\": [{\"destination\": \"email\", \"field\": \"email\", \"type\": \"email\"}]}");
+  const char *const values[] = { "not an address", "a\"b", "back\\slash", "tab\there",
+                                 "bell\001", "del\177", "caf\303\251", "~ !#$%&'()*+,-./" };
+  g_autoptr(GString) input = g_string_new (NULL);
+  g_autoptr(GOutputStream) output = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) rejected = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  ConduitMappingStreamCounts counts;
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), values[i]);
+      g_autofree char *json = json_to_string (node, FALSE);
+
+      g_string_append_printf (input, "{\"email\": %s}\n", json);
+    }
+  g_assert_true (stream_threads (mapping, input->str, 1, output, rejected, NULL, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.rejected, ==, G_N_ELEMENTS (values));
+  g_assert_true (g_output_stream_close (rejected, NULL, NULL));
+  text = g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (rejected)),
+                    g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (rejected)));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), values[i]);
+      g_autofree char *json = json_to_string (node, FALSE);
+      g_autofree char *expected = g_strdup_printf (",\"value\":%s,\"message\":", json);
+
+      g_assert_nonnull (strstr (lines[i], expected));
+    }
+}
+
 /* NDJSON lines are parsed by the mapping threads, not the reading one: what a line can hold
  * (a byte order mark, CR LF, blank lines, a list, broken JSON, bytes that are not UTF-8, a
  * key given twice) comes out the same as from one thread, warnings in line order included,
@@ -1114,6 +1156,7 @@ main (int   argc,
   g_test_add_func ("/conduit/mapping/pattern-description", test_pattern_description);
   g_test_add_func ("/conduit/mapping/stream-threads", test_stream_threads);
   g_test_add_func ("/conduit/mapping/stream-threads-lines", test_stream_threads_lines);
+  g_test_add_func ("/conduit/mapping/stream-reason-values", test_stream_reason_values);
   g_test_add_func ("/conduit/mapping/validation/email-lengths", test_email_rule_lengths);
 
   return g_test_run ();

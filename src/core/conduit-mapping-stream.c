@@ -55,6 +55,16 @@ position_name (ConduitRecordFormat format)
     }
 }
 
+/* Printable ASCII without a quote or a backslash: text that JSON writes as it is. */
+static gboolean
+is_plain_ascii (const char *text)
+{
+  for (const guchar *p = (const guchar *)text; *p != '\0'; p++)
+    if (*p < 0x20 || *p > 0x7E || *p == '"' || *p == '\\')
+      return FALSE;
+  return TRUE;
+}
+
 static void
 write_reason (GString    *out,
               const char *field,
@@ -67,14 +77,23 @@ write_reason (GString    *out,
   g_string_append (out, ",\"rule\":");
   conduit_value_write_json_string (out, rule, strlen (rule));
   g_string_append (out, ",\"value\":");
-  if (value != NULL)
+  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+    g_string_append (out, "null");
+  else if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING &&
+           is_plain_ascii (json_node_get_string (value)))
+    {
+      /* the value of most reasons (a refused e-mail address): what json_to_string() writes
+       * for it, without a generator object per reason */
+      g_string_append_c (out, '"');
+      g_string_append (out, json_node_get_string (value));
+      g_string_append_c (out, '"');
+    }
+  else
     {
       g_autofree char *text = json_to_string (value, FALSE);
 
       g_string_append (out, text);
     }
-  else
-    g_string_append (out, "null");
   g_string_append (out, ",\"message\":");
   conduit_value_write_json_string (out, message, strlen (message));
   g_string_append_c (out, '}');
