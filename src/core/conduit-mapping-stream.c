@@ -100,14 +100,34 @@ write_reason (GString    *out,
 }
 
 static void
+write_position (GString *out,
+                guint64  position)
+{
+  char buffer[24];
+  char *p = buffer + sizeof buffer;
+
+  do
+    {
+      *--p = '0' + position % 10;
+      position /= 10;
+    }
+  while (position > 0);
+  g_string_append_len (out, p, buffer + sizeof buffer - p);
+}
+
+static void
 write_rejected (GString            *out,
                 ConduitRecordFormat format,
                 guint64             position,
                 const ConduitValue *record,
                 GPtrArray          *reasons)
 {
-  g_string_append_printf (out, "{\"%s\":%" G_GUINT64_FORMAT ",\"record\":", position_name (format),
-                          position);
+  /* {"line":12,"record":…: without printf, a visible cost per rejected record */
+  g_string_append (out, "{\"");
+  g_string_append (out, position_name (format));
+  g_string_append (out, "\":");
+  write_position (out, position);
+  g_string_append (out, ",\"record\":");
   conduit_value_write_json (out, record);
   g_string_append (out, ",\"reasons\":[");
   for (guint i = 0; i < reasons->len; i++)
