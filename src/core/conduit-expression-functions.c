@@ -125,22 +125,16 @@ is_space (gunichar ch)
   return g_unichar_isspace (ch) || ch == 0xFEFF;
 }
 
-static ConduitValue *
-fn_trim (EvalContext *c, ExprNode *call, ConduitValue **args)
+/* fn_trim() for text that is not plain ASCII at its ends, or not text */
+static G_GNUC_NO_INLINE ConduitValue *
+trim_any (EvalContext  *c,
+          ConduitValue *value)
 {
   const char *text, *end;
   gsize length;
 
-  if (CONDUIT_VALUE_IS_NULL (args[0]))
-    return null_value ();
-
-  text = text_of (c, args[0], &length);
+  text = text_of (c, value, &length);
   end = text + length;
-  /* nothing to cut from a text (ASCII letters at both ends): the same value, not a new one */
-  if (args[0]->kind == CONDUIT_VALUE_STRING && length > 0 &&
-      (guchar)text[0] < 0x80 && !is_space ((guchar)text[0]) &&
-      (guchar)end[-1] < 0x80 && !is_space ((guchar)end[-1]))
-    return args[0];
   while (text < end)
     {
       gunichar ch = (guchar)*text < 0x80 ? (gunichar)*text : g_utf8_get_char (text);
@@ -160,6 +154,33 @@ fn_trim (EvalContext *c, ExprNode *call, ConduitValue **args)
       end = prev;
     }
   return string_value (c, text, end - text);
+}
+
+static ConduitValue *
+fn_trim (EvalContext *c, ExprNode *call, ConduitValue **args)
+{
+  ConduitValue *value = args[0];
+  const guchar *text, *start, *end;
+
+  if (CONDUIT_VALUE_IS_NULL (value))
+    return null_value ();
+  if (value->kind != CONDUIT_VALUE_STRING || value->len == 0)
+    return trim_any (c, value);
+
+  /* ASCII spaces, the usual padding, cut here; a text that then starts or ends with a byte
+   * above 0x7F (which may be a space of another kind) goes the long way */
+  start = text = (const guchar *)value->string;
+  end = text + value->len;
+  while (text < end && (*text == ' ' || (*text >= '\t' && *text <= '\r')))
+    text++;
+  while (end > text && (end[-1] == ' ' || (end[-1] >= '\t' && end[-1] <= '\r')))
+    end--;
+  if (text < end && (*text >= 0x80 || end[-1] >= 0x80))
+    return trim_any (c, value);
+  /* nothing to cut: the same value, not a new one */
+  if (text == start && end == start + value->len)
+    return value;
+  return string_value (c, (const char *)text, end - text);
 }
 
 static ConduitValue *
