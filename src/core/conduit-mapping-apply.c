@@ -326,9 +326,8 @@ write_object (ConduitMapping *self,
       PlanNode *child = g_ptr_array_index (node->children, i);
       gsize before = out->len;
 
-      if (n > 0)
-        g_string_append_c (out, ',');
-      conduit_string_append_short (out, child->key_json, child->key_json_len);
+      /* the comma and the key in one piece */
+      conduit_string_append_short (out, child->key_json + (n == 0), child->key_json_len - (n == 0));
 
       if (child->row < 0 && !(child->is_array && item < 0))
         {
