@@ -11,6 +11,7 @@
 
 #include "conduit.h"
 #include "conduit-mapping-private.h"
+#include "conduit-record-reader-private.h"
 
 static JsonNode *
 parse (const char *text)
@@ -864,9 +865,12 @@ test_stream_threads (void)
     g_autoptr(GString) mixed = g_string_new (NULL);
     char *mixed_texts[2] = { NULL, NULL };
 
+    /* the buffer grows for a line of 300 KB near the start and for one of 600 KB later,
+     * when buffers of the size before are spare */
     for (guint i = 0; i < 20000; i++)
       {
-        guint size = i % 4001 == 7 ? 300 * 1024 + i : i % 13 == 0 ? 2000 + i % 700 : i % 50;
+        guint size = i == 7 ? 300 * 1024 : i == 12000 ? 600 * 1024 :
+                     i % 13 == 0 ? 2000 + i % 700 : i % 50;
         g_autofree char *filler = g_strnfill (size, 'a' + i % 26);
 
         g_string_append_printf (mixed, "{\"n\": %u, \"name\": \"%s\"}\n", i, filler);
@@ -922,6 +926,69 @@ test_stream_threads (void)
   for (guint t = 0; t < 2; t++)
     for (guint k = 0; k < 2; k++)
       g_free (texts[t][k]);
+}
+
+/* Lines held (conduit_record_reader_hold_lines()) stay as they were while the reader reads
+ * on in other buffers, also across a line longer than the buffer, which makes it grow while
+ * buffers of the size before are spare. */
+static void
+test_reader_held_lines (void)
+{
+  g_autoptr(GString) input = g_string_new (NULL);
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(ConduitRecordReader) reader = NULL;
+  g_autoptr(GPtrArray) held = g_ptr_array_new ();
+  g_autoptr(GPtrArray) copies = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) places = g_ptr_array_new ();
+  const char *line;
+  gsize length;
+  guint n = 0;
+
+  for (guint i = 0; i < 20000; i++)
+    {
+      guint size = i == 6010 ? 700 * 1024 : 60 + i % 90;
+      g_autofree char *filler = g_strnfill (size, 'a' + i % 26);
+
+      g_string_append_printf (input, "{\"n\": %u, \"s\": \"%s\"}\n", i, filler);
+    }
+  stream = g_memory_input_stream_new_from_data (input->str, input->len, NULL);
+  reader = conduit_record_reader_new (stream, CONDUIT_RECORD_FORMAT_NDJSON);
+  conduit_record_reader_keep_lines (reader);
+
+  while (conduit_record_reader_next_line (reader, &line, &length, NULL))
+    {
+      g_autofree char *expected_start = g_strdup_printf ("{\"n\": %u, ", n);
+
+      /* the line is not nul-terminated */
+      g_assert_cmpuint (length, >=, strlen (expected_start));
+      g_assert_cmpmem (line, strlen (expected_start), expected_start, strlen (expected_start));
+      if (held->len == 0 ||
+          g_ptr_array_index (held, held->len - 1) != conduit_record_reader_get_line_buffer (reader))
+        g_ptr_array_add (held, conduit_record_reader_hold_lines (reader));
+      /* the line and where it is, to check it is still there when its buffer is released */
+      g_ptr_array_add (copies, g_strndup (line, length));
+      g_ptr_array_add (places, (gpointer)line);
+      n++;
+      /* every 6,000 lines, all but the last buffer are given back (several at once, which
+       * are spare when the line of 700 KB comes), after their lines are checked */
+      if (n % 6000 == 0)
+        {
+          for (guint i = 0; i < copies->len; i++)
+            {
+              const char *copy = g_ptr_array_index (copies, i);
+
+              g_assert_cmpmem (copy, strlen (copy), g_ptr_array_index (places, i), strlen (copy));
+            }
+          g_ptr_array_set_size (copies, 0);
+          g_ptr_array_set_size (places, 0);
+          for (guint i = 0; i + 1 < held->len; i++)
+            conduit_record_reader_release_lines (reader, g_ptr_array_index (held, i));
+          g_ptr_array_remove_range (held, 0, held->len - 1);
+        }
+    }
+  g_assert_cmpuint (n, ==, 20000);
+  for (guint i = 0; i < held->len; i++)
+    conduit_record_reader_release_lines (reader, g_ptr_array_index (held, i));
 }
 
 /* The value of a reason in the rejected output is the JSON json_to_string() writes for it,
@@ -1157,6 +1224,7 @@ main (int   argc,
   g_test_add_func ("/conduit/mapping/stream-threads", test_stream_threads);
   g_test_add_func ("/conduit/mapping/stream-threads-lines", test_stream_threads_lines);
   g_test_add_func ("/conduit/mapping/stream-reason-values", test_stream_reason_values);
+  g_test_add_func ("/conduit/mapping/reader-held-lines", test_reader_held_lines);
   g_test_add_func ("/conduit/mapping/validation/email-lengths", test_email_rule_lengths);
 
   return g_test_run ();

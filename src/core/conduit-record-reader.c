@@ -462,8 +462,14 @@ line_buffer_new (gsize size)
 static void
 switch_buffer (ConduitRecordReader *self)
 {
-  ConduitLineBuffer *next = self->spare_buffers;
+  ConduitLineBuffer *next;
 
+  /* spares given back before a long line made the buffer grow are too small now */
+  while ((next = self->spare_buffers) != NULL && next->size != self->buffer_size)
+    {
+      self->spare_buffers = next->next;
+      g_free (next);
+    }
   if (next != NULL)
     self->spare_buffers = next->next;
   else
