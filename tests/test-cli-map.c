@@ -149,6 +149,22 @@ test_existing_outputs (void)
       g_assert_cmpuint (lines->len, ==, 2);
       g_assert_cmpuint (strlen (written), <, 1024);
     }
+
+  /* the input as the output: emptied before it is read, as O_TRUNC did */
+  {
+    g_auto(Run) run = { 0 };
+    g_autofree char *records = NULL;
+    g_autofree char *written = NULL;
+
+    g_assert_true (g_file_get_contents (input, &records, NULL, NULL));
+    g_assert_true (g_file_set_contents (out, records, -1, NULL));
+    run_cli (&run, NULL, (const char *[]) { "map", mapping, "--input", out, "--output", out,
+                                            "--rejected", rejected, NULL });
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_true (g_str_has_prefix (run.err, "conduit-cli map: 0 records"));
+    g_assert_true (g_file_get_contents (out, &written, NULL, NULL));
+    g_assert_cmpstr (written, ==, "");
+  }
   g_remove (out);
   g_remove (rejected);
   g_rmdir (dir);

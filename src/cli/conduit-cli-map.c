@@ -152,9 +152,23 @@ cli_output_init (CliOutput *self)
 {
 }
 
+/* Whether @fd is the file records are read from (@input, or standard input for "-"). */
+static gboolean
+is_input (int         fd,
+          const char *input)
+{
+  GStatBuf output_info, input_info;
+
+  if (fstat (fd, &output_info) != 0 ||
+      (g_str_equal (input, "-") ? fstat (0, &input_info) : g_stat (input, &input_info)) != 0)
+    return FALSE;
+  return output_info.st_dev == input_info.st_dev && output_info.st_ino == input_info.st_ino;
+}
+
 static GOutputStream *
 open_output (const char  *name,
              int          fallback_fd,
+             const char  *input,
              GError     **error)
 {
   CliOutput *output;
@@ -175,9 +189,26 @@ open_output (const char  *name,
     }
   output = g_object_new (CLI_TYPE_OUTPUT, "fd", fd, "close-fd", TRUE, NULL);
   output->name = g_strdup (name);
-  /* what O_TRUNC would do: only a file has a length (a pipe or a terminal has none) */
+  /* what O_TRUNC would do: only a file has a length (a pipe or a terminal has none); the
+   * input itself is emptied before it is read, as O_TRUNC did, not while it is read */
   if (fstat (fd, &info) != 0 || (S_ISREG (info.st_mode) && info.st_size > 0))
-    output->emptying = g_thread_new ("conduit-empty", empty_file, GINT_TO_POINTER (fd));
+    {
+      if (is_input (fd, input))
+        {
+          output->emptying = NULL;
+          if (ftruncate (fd, 0) != 0)
+            {
+              int saved = errno;
+
+              g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                           _("cannot write “%s”: %s"), name, g_strerror (saved));
+              g_object_unref (output);
+              return NULL;
+            }
+        }
+      else
+        output->emptying = g_thread_new ("conduit-empty", empty_file, GINT_TO_POINTER (fd));
+    }
   return G_OUTPUT_STREAM (output);
 }
 
@@ -441,9 +472,9 @@ conduit_cli_map (int    argc,
       conduit_record_reader_set_csv_delimiter (reader, d);
     }
 
-  output = open_output (output_name, 1, &error);
+  output = open_output (output_name, 1, input, &error);
   if (output != NULL)
-    rejected = open_output (rejected_name, 2, &error);
+    rejected = open_output (rejected_name, 2, input, &error);
   if (output == NULL || rejected == NULL)
     {
       fprintf (stderr, "%s: %s\n", argv[0], error->message);
