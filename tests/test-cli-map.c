@@ -116,6 +116,60 @@ test_all_pass (void)
   g_assert_cmpuint (strlen (run.err), ==, strcspn (run.err, "\n") + 1);
 }
 
+/* Output files that already hold something, longer than what the run writes, are replaced:
+ * the file holds the run's bytes and nothing after them, also the one nothing is written to
+ * (they are emptied while the first records are mapped, not when they are opened). */
+static void
+test_existing_outputs (void)
+{
+  g_autofree char *mapping = fixture ("mapping.json");
+  g_autofree char *input = fixture ("good.ndjson");
+  g_autofree char *dir = g_dir_make_tmp ("conduit-cli-map-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (dir, "out.ndjson", NULL);
+  g_autofree char *rejected = g_build_filename (dir, "rejected.ndjson", NULL);
+  g_autofree char *old = g_strnfill (3 * 1024 * 1024, 'x');
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_auto(Run) run = { 0 };
+      g_autofree char *written = NULL;
+      g_autofree char *refused = NULL;
+      g_autoptr(GPtrArray) lines = NULL;
+
+      g_assert_true (g_file_set_contents (out, old, -1, NULL));
+      g_assert_true (g_file_set_contents (rejected, old, round == 0 ? -1 : 0, NULL));
+      run_cli (&run, NULL, (const char *[]) { "map", mapping, "--input", input, "--output", out,
+                                              "--rejected", rejected, "--threads",
+                                              round == 0 ? "1" : "2", NULL });
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_true (g_file_get_contents (out, &written, NULL, NULL));
+      g_assert_true (g_file_get_contents (rejected, &refused, NULL, NULL));
+      g_assert_cmpstr (refused, ==, "");
+      lines = parse_lines (written);
+      g_assert_cmpuint (lines->len, ==, 2);
+      g_assert_cmpuint (strlen (written), <, 1024);
+    }
+
+  /* the input as the output: emptied before it is read, as O_TRUNC did */
+  {
+    g_auto(Run) run = { 0 };
+    g_autofree char *records = NULL;
+    g_autofree char *written = NULL;
+
+    g_assert_true (g_file_get_contents (input, &records, NULL, NULL));
+    g_assert_true (g_file_set_contents (out, records, -1, NULL));
+    run_cli (&run, NULL, (const char *[]) { "map", mapping, "--input", out, "--output", out,
+                                            "--rejected", rejected, NULL });
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_true (g_str_has_prefix (run.err, "conduit-cli map: 0 records"));
+    g_assert_true (g_file_get_contents (out, &written, NULL, NULL));
+    g_assert_cmpstr (written, ==, "");
+  }
+  g_remove (out);
+  g_remove (rejected);
+  g_rmdir (dir);
+}
+
 static void
 test_some_rejected (void)
 {
@@ -869,6 +923,7 @@ main (int   argc,
 
   g_test_add_func ("/conduit/cli/map/all-pass", test_all_pass);
   g_test_add_func ("/conduit/cli/map/some-rejected", test_some_rejected);
+  g_test_add_func ("/conduit/cli/map/existing-outputs", test_existing_outputs);
   g_test_add_func ("/conduit/cli/map/csv", test_csv);
   g_test_add_func ("/conduit/cli/map/stdin-and-flow-node", test_stdin_and_flow_node);
   g_test_add_func ("/conduit/cli/map/example-flow", test_example_flow);

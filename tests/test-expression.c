@@ -141,6 +141,13 @@ test_text (void)
 {
   assert_eval ("trim(`First Name`)", "\"ada\"");
   assert_eval ("trim(\"\\u00a0 x \\t\")", "\"x\"");
+  /* ASCII spaces around other spaces, text that is all spaces, letters beyond ASCII at the
+   * ends, a number */
+  assert_eval ("trim(\" \\u3000 x \\u00a0\\n\")", "\"x\"");
+  assert_eval ("trim(\" \\t\\r\\n \")", "\"\"");
+  assert_eval ("trim(\"  \\u00e9t\\u00e9 \")", "\"\\u00e9t\\u00e9\"");
+  assert_eval ("trim(\"\")", "\"\"");
+  assert_eval ("trim(12)", "\"12\"");
   assert_eval ("lower(trim(email))", "\"ada@example.com\"");
   assert_eval ("upper(last)", "\"LOVELACE\"");
   assert_eval ("upper(\"straße\")", "\"STRASSE\"");

@@ -11,6 +11,7 @@
 
 #include "conduit.h"
 #include "conduit-mapping-private.h"
+#include "conduit-record-reader-private.h"
 
 static JsonNode *
 parse (const char *text)
@@ -858,6 +859,41 @@ test_stream_threads (void)
     g_free (big_texts[1]);
   }
 
+  /* lines of every size, some longer than the reading buffer: the batches hold the lines in
+   * the reader's buffers, which it reads on past (and grows) while they are mapped */
+  {
+    g_autoptr(GString) mixed = g_string_new (NULL);
+    char *mixed_texts[2] = { NULL, NULL };
+
+    /* the buffer grows for a line of 300 KB near the start and for one of 600 KB later,
+     * when buffers of the size before are spare */
+    for (guint i = 0; i < 20000; i++)
+      {
+        guint size = i == 7 ? 300 * 1024 : i == 12000 ? 600 * 1024 :
+                     i % 13 == 0 ? 2000 + i % 700 : i % 50;
+        g_autofree char *filler = g_strnfill (size, 'a' + i % 26);
+
+        g_string_append_printf (mixed, "{\"n\": %u, \"name\": \"%s\"}\n", i, filler);
+      }
+    for (guint t = 0; t < 2; t++)
+      {
+        g_autoptr(GOutputStream) output = g_memory_output_stream_new_resizable ();
+        g_autoptr(GOutputStream) rejected = g_memory_output_stream_new_resizable ();
+        g_autoptr(GError) error = NULL;
+        ConduitMappingStreamCounts mixed_counts;
+
+        g_assert_true (stream_threads (mapping, mixed->str, t == 0 ? 1 : 3, output, rejected,
+                                       NULL, &mixed_counts, &error));
+        g_assert_no_error (error);
+        g_assert_cmpuint (mixed_counts.mapped, ==, 20000);
+        g_assert_true (g_output_stream_close (output, NULL, NULL));
+        mixed_texts[t] = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (output));
+      }
+    g_assert_cmpstr (mixed_texts[1], ==, mixed_texts[0]);
+    g_free (mixed_texts[0]);
+    g_free (mixed_texts[1]);
+  }
+
   /* an output that can take 10 KB: the run stops with its error, whatever was read */
   {
     g_autofree char *room = g_malloc (10 * 1024);
@@ -890,6 +926,111 @@ test_stream_threads (void)
   for (guint t = 0; t < 2; t++)
     for (guint k = 0; k < 2; k++)
       g_free (texts[t][k]);
+}
+
+/* Lines held (conduit_record_reader_hold_lines()) stay as they were while the reader reads
+ * on in other buffers, also across a line longer than the buffer, which makes it grow while
+ * buffers of the size before are spare. */
+static void
+test_reader_held_lines (void)
+{
+  g_autoptr(GString) input = g_string_new (NULL);
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(ConduitRecordReader) reader = NULL;
+  g_autoptr(GPtrArray) held = g_ptr_array_new ();
+  g_autoptr(GPtrArray) copies = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) places = g_ptr_array_new ();
+  const char *line;
+  gsize length;
+  guint n = 0;
+
+  for (guint i = 0; i < 20000; i++)
+    {
+      guint size = i == 6010 ? 700 * 1024 : 60 + i % 90;
+      g_autofree char *filler = g_strnfill (size, 'a' + i % 26);
+
+      g_string_append_printf (input, "{\"n\": %u, \"s\": \"%s\"}\n", i, filler);
+    }
+  stream = g_memory_input_stream_new_from_data (input->str, input->len, NULL);
+  reader = conduit_record_reader_new (stream, CONDUIT_RECORD_FORMAT_NDJSON);
+  conduit_record_reader_keep_lines (reader);
+
+  while (conduit_record_reader_next_line (reader, &line, &length, NULL))
+    {
+      g_autofree char *expected_start = g_strdup_printf ("{\"n\": %u, ", n);
+
+      /* the line is not nul-terminated */
+      g_assert_cmpuint (length, >=, strlen (expected_start));
+      g_assert_cmpmem (line, strlen (expected_start), expected_start, strlen (expected_start));
+      if (held->len == 0 ||
+          g_ptr_array_index (held, held->len - 1) != conduit_record_reader_get_line_buffer (reader))
+        g_ptr_array_add (held, conduit_record_reader_hold_lines (reader));
+      /* the line and where it is, to check it is still there when its buffer is released */
+      g_ptr_array_add (copies, g_strndup (line, length));
+      g_ptr_array_add (places, (gpointer)line);
+      n++;
+      /* every 6,000 lines, all but the last buffer are given back (several at once, which
+       * are spare when the line of 700 KB comes), after their lines are checked */
+      if (n % 6000 == 0)
+        {
+          for (guint i = 0; i < copies->len; i++)
+            {
+              const char *copy = g_ptr_array_index (copies, i);
+
+              g_assert_cmpmem (copy, strlen (copy), g_ptr_array_index (places, i), strlen (copy));
+            }
+          g_ptr_array_set_size (copies, 0);
+          g_ptr_array_set_size (places, 0);
+          for (guint i = 0; i + 1 < held->len; i++)
+            conduit_record_reader_release_lines (reader, g_ptr_array_index (held, i));
+          g_ptr_array_remove_range (held, 0, held->len - 1);
+        }
+    }
+  g_assert_cmpuint (n, ==, 20000);
+  for (guint i = 0; i < held->len; i++)
+    conduit_record_reader_release_lines (reader, g_ptr_array_index (held, i));
+}
+
+/* The value of a reason in the rejected output is the JSON json_to_string() writes for it,
+ * whatever the text holds: plain ASCII (written without json-glib), a quote, a backslash,
+ * controls, DEL, non-ASCII. */
+static void
+test_stream_reason_values (void)
+{
+  g_autoptr(ConduitMapping) mapping = mapping_from (
+    "{\"rows\": [{\"destination\": \"email\", \"field\": \"email\", \"type\": \"email\"}]}");
+  const char *const values[] = { "not an address", "a\"b", "back\\slash", "tab\there",
+                                 "bell\001", "del\177", "caf\303\251", "~ !#$%&'()*+,-./" };
+  g_autoptr(GString) input = g_string_new (NULL);
+  g_autoptr(GOutputStream) output = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) rejected = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  ConduitMappingStreamCounts counts;
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), values[i]);
+      g_autofree char *json = json_to_string (node, FALSE);
+
+      g_string_append_printf (input, "{\"email\": %s}\n", json);
+    }
+  g_assert_true (stream_threads (mapping, input->str, 1, output, rejected, NULL, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.rejected, ==, G_N_ELEMENTS (values));
+  g_assert_true (g_output_stream_close (rejected, NULL, NULL));
+  text = g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (rejected)),
+                    g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (rejected)));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), values[i]);
+      g_autofree char *json = json_to_string (node, FALSE);
+      g_autofree char *expected = g_strdup_printf (",\"value\":%s,\"message\":", json);
+
+      g_assert_nonnull (strstr (lines[i], expected));
+    }
 }
 
 /* NDJSON lines are parsed by the mapping threads, not the reading one: what a line can hold
@@ -1082,6 +1223,8 @@ main (int   argc,
   g_test_add_func ("/conduit/mapping/pattern-description", test_pattern_description);
   g_test_add_func ("/conduit/mapping/stream-threads", test_stream_threads);
   g_test_add_func ("/conduit/mapping/stream-threads-lines", test_stream_threads_lines);
+  g_test_add_func ("/conduit/mapping/stream-reason-values", test_stream_reason_values);
+  g_test_add_func ("/conduit/mapping/reader-held-lines", test_reader_held_lines);
   g_test_add_func ("/conduit/mapping/validation/email-lengths", test_email_rule_lengths);
 
   return g_test_run ();

@@ -19,6 +19,8 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #ifdef CONDUIT_CLI_FRONT
 /* the front links the mapping library only (src/core/meson.build) */
@@ -36,17 +38,147 @@
  * Streams records through a mapping (conduit_mapping_stream_run()): mapped records to
  * --output as NDJSON, refused ones to --rejected with every reason. */
 
+/* An output file that held something is emptied by a thread of its own, while the first
+ * records are read and mapped, instead of by O_TRUNC in open(): emptying a file of 60 MB
+ * written a moment before (a second run into the same file) takes the kernel 15–40 ms,
+ * which O_TRUNC spends before the first record is read. The stream waits for it before its
+ * first write, so the file holds the same bytes in the end. */
+#define CLI_TYPE_OUTPUT (cli_output_get_type ())
+G_DECLARE_FINAL_TYPE (CliOutput, cli_output, CLI, OUTPUT, GUnixOutputStream)
+
+struct _CliOutput
+{
+  GUnixOutputStream parent_instance;
+  GThread          *emptying;   /* (nullable) until joined */
+  char             *name;
+};
+
+G_DEFINE_FINAL_TYPE (CliOutput, cli_output, G_TYPE_UNIX_OUTPUT_STREAM)
+
+static gpointer
+empty_file (gpointer data)
+{
+  int fd = GPOINTER_TO_INT (data);
+
+  return GINT_TO_POINTER (ftruncate (fd, 0) == 0 ? 0 : errno);
+}
+
+static gboolean
+cli_output_wait_emptied (CliOutput  *self,
+                         GError    **error)
+{
+  int saved;
+
+  if (self->emptying == NULL)
+    return TRUE;
+  saved = GPOINTER_TO_INT (g_thread_join (g_steal_pointer (&self->emptying)));
+  if (saved == 0)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("cannot write “%s”: %s"),
+               self->name, g_strerror (saved));
+  return FALSE;
+}
+
+static gssize
+cli_output_write (GOutputStream  *stream,
+                  const void     *buffer,
+                  gsize           count,
+                  GCancellable   *cancellable,
+                  GError        **error)
+{
+  if (!cli_output_wait_emptied (CLI_OUTPUT (stream), error))
+    return -1;
+  return G_OUTPUT_STREAM_CLASS (cli_output_parent_class)->write_fn (stream, buffer, count,
+                                                                    cancellable, error);
+}
+
+static gboolean
+cli_output_writev (GOutputStream        *stream,
+                   const GOutputVector  *vectors,
+                   gsize                 n_vectors,
+                   gsize                *bytes_written,
+                   GCancellable         *cancellable,
+                   GError              **error)
+{
+  if (!cli_output_wait_emptied (CLI_OUTPUT (stream), error))
+    {
+      if (bytes_written != NULL)
+        *bytes_written = 0;
+      return FALSE;
+    }
+  return G_OUTPUT_STREAM_CLASS (cli_output_parent_class)->writev_fn (stream, vectors, n_vectors,
+                                                                     bytes_written, cancellable,
+                                                                     error);
+}
+
+static gboolean
+cli_output_close (GOutputStream  *stream,
+                  GCancellable   *cancellable,
+                  GError        **error)
+{
+  /* an output nothing was written to is emptied all the same */
+  gboolean emptied = cli_output_wait_emptied (CLI_OUTPUT (stream), error);
+
+  return G_OUTPUT_STREAM_CLASS (cli_output_parent_class)->close_fn (stream, cancellable,
+                                                                    emptied ? error : NULL) &&
+         emptied;
+}
+
+static void
+cli_output_finalize (GObject *object)
+{
+  CliOutput *self = CLI_OUTPUT (object);
+
+  /* closed already (GOutputStream's dispose closes it), which joined the thread */
+  g_assert (self->emptying == NULL);
+  g_free (self->name);
+  G_OBJECT_CLASS (cli_output_parent_class)->finalize (object);
+}
+
+static void
+cli_output_class_init (CliOutputClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GOutputStreamClass *stream_class = G_OUTPUT_STREAM_CLASS (klass);
+
+  object_class->finalize = cli_output_finalize;
+  stream_class->write_fn = cli_output_write;
+  stream_class->writev_fn = cli_output_writev;
+  stream_class->close_fn = cli_output_close;
+}
+
+static void
+cli_output_init (CliOutput *self)
+{
+}
+
+/* Whether @fd is the file records are read from (@input, or standard input for "-"). */
+static gboolean
+is_input (int         fd,
+          const char *input)
+{
+  GStatBuf output_info, input_info;
+
+  if (fstat (fd, &output_info) != 0 ||
+      (g_str_equal (input, "-") ? fstat (0, &input_info) : g_stat (input, &input_info)) != 0)
+    return FALSE;
+  return output_info.st_dev == input_info.st_dev && output_info.st_ino == input_info.st_ino;
+}
+
 static GOutputStream *
 open_output (const char  *name,
              int          fallback_fd,
+             const char  *input,
              GError     **error)
 {
+  CliOutput *output;
+  GStatBuf info;
   int fd;
 
   if (name == NULL || g_str_equal (name, "-"))
     return g_unix_output_stream_new (fallback_fd, FALSE);
 
-  fd = g_open (name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  fd = g_open (name, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
   if (fd < 0)
     {
       int saved = errno;
@@ -55,7 +187,29 @@ open_output (const char  *name,
                    name, g_strerror (saved));
       return NULL;
     }
-  return g_unix_output_stream_new (fd, TRUE);
+  output = g_object_new (CLI_TYPE_OUTPUT, "fd", fd, "close-fd", TRUE, NULL);
+  output->name = g_strdup (name);
+  /* what O_TRUNC would do: only a file has a length (a pipe or a terminal has none); the
+   * input itself is emptied before it is read, as O_TRUNC did, not while it is read */
+  if (fstat (fd, &info) != 0 || (S_ISREG (info.st_mode) && info.st_size > 0))
+    {
+      if (is_input (fd, input))
+        {
+          output->emptying = NULL;
+          if (ftruncate (fd, 0) != 0)
+            {
+              int saved = errno;
+
+              g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                           _("cannot write “%s”: %s"), name, g_strerror (saved));
+              g_object_unref (output);
+              return NULL;
+            }
+        }
+      else
+        output->emptying = g_thread_new ("conduit-empty", empty_file, GINT_TO_POINTER (fd));
+    }
+  return G_OUTPUT_STREAM (output);
 }
 
 static ConduitMapping *
@@ -318,9 +472,9 @@ conduit_cli_map (int    argc,
       conduit_record_reader_set_csv_delimiter (reader, d);
     }
 
-  output = open_output (output_name, 1, &error);
+  output = open_output (output_name, 1, input, &error);
   if (output != NULL)
-    rejected = open_output (rejected_name, 2, &error);
+    rejected = open_output (rejected_name, 2, input, &error);
   if (output == NULL || rejected == NULL)
     {
       fprintf (stderr, "%s: %s\n", argv[0], error->message);

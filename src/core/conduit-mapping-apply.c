@@ -222,7 +222,8 @@ evaluate_rows (ConduitMapping     *self,
   guint reasons_before = reasons->len;
   ConduitValue **memo = NULL;
 
-  if (!conduit_mapping_compile (self, NULL))
+  /* compiled already, the usual case: without the call and its type check, once a record */
+  if ((self->dirty || self->problems->len > 0) && !conduit_mapping_compile (self, NULL))
     {
       for (guint i = 0; i < self->problems->len; i++)
         {
@@ -325,9 +326,8 @@ write_object (ConduitMapping *self,
       PlanNode *child = g_ptr_array_index (node->children, i);
       gsize before = out->len;
 
-      if (n > 0)
-        g_string_append_c (out, ',');
-      conduit_string_append_short (out, child->key_json, child->key_json_len);
+      /* the comma and the key in one piece */
+      conduit_string_append_short (out, child->key_json + (n == 0), child->key_json_len - (n == 0));
 
       if (child->row < 0 && !(child->is_array && item < 0))
         {

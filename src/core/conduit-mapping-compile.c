@@ -37,7 +37,7 @@ plan_node_new (const char *key,
                guint       key_len)
 {
   PlanNode *node = g_new0 (PlanNode, 1);
-  g_autoptr(GString) json = g_string_new (NULL);
+  g_autoptr(GString) json = g_string_new (",");
 
   node->key = g_strndup (key, key_len);
   node->key_len = key_len;

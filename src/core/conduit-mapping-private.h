@@ -70,7 +70,8 @@ struct _PlanNode
 {
   char      *key;
   guint      key_len;
-  char      *key_json;    /* "key": as JSON text, for conduit_mapping_write_value() */
+  char      *key_json;    /* ,"key": as JSON text, for conduit_mapping_write_value(); the
+                           * comma is left out before an object's first member */
   guint      key_json_len;
   gboolean   is_array;
   int        row;         /* a leaf's compiled row, or -1 for a group */

@@ -55,6 +55,16 @@ position_name (ConduitRecordFormat format)
     }
 }
 
+/* Printable ASCII without a quote or a backslash: text that JSON writes as it is. */
+static gboolean
+is_plain_ascii (const char *text)
+{
+  for (const guchar *p = (const guchar *)text; *p != '\0'; p++)
+    if (*p < 0x20 || *p > 0x7E || *p == '"' || *p == '\\')
+      return FALSE;
+  return TRUE;
+}
+
 static void
 write_reason (GString    *out,
               const char *field,
@@ -67,17 +77,42 @@ write_reason (GString    *out,
   g_string_append (out, ",\"rule\":");
   conduit_value_write_json_string (out, rule, strlen (rule));
   g_string_append (out, ",\"value\":");
-  if (value != NULL)
+  if (value == NULL || JSON_NODE_HOLDS_NULL (value))
+    g_string_append (out, "null");
+  else if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING &&
+           is_plain_ascii (json_node_get_string (value)))
+    {
+      /* the value of most reasons (a refused e-mail address): what json_to_string() writes
+       * for it, without a generator object per reason */
+      g_string_append_c (out, '"');
+      g_string_append (out, json_node_get_string (value));
+      g_string_append_c (out, '"');
+    }
+  else
     {
       g_autofree char *text = json_to_string (value, FALSE);
 
       g_string_append (out, text);
     }
-  else
-    g_string_append (out, "null");
   g_string_append (out, ",\"message\":");
   conduit_value_write_json_string (out, message, strlen (message));
   g_string_append_c (out, '}');
+}
+
+static void
+write_position (GString *out,
+                guint64  position)
+{
+  char buffer[24];
+  char *p = buffer + sizeof buffer;
+
+  do
+    {
+      *--p = '0' + position % 10;
+      position /= 10;
+    }
+  while (position > 0);
+  g_string_append_len (out, p, buffer + sizeof buffer - p);
 }
 
 static void
@@ -87,8 +122,12 @@ write_rejected (GString            *out,
                 const ConduitValue *record,
                 GPtrArray          *reasons)
 {
-  g_string_append_printf (out, "{\"%s\":%" G_GUINT64_FORMAT ",\"record\":", position_name (format),
-                          position);
+  /* {"line":12,"record":…: without printf, a visible cost per rejected record */
+  g_string_append (out, "{\"");
+  g_string_append (out, position_name (format));
+  g_string_append (out, "\":");
+  write_position (out, position);
+  g_string_append (out, ",\"record\":");
   conduit_value_write_json (out, record);
   g_string_append (out, ",\"reasons\":[");
   for (guint i = 0; i < reasons->len; i++)
@@ -297,12 +336,15 @@ stream_run_serial (ConduitMapping             *mapping,
 /* The reading thread fills batches; workers map whole batches, each with its own copy of the
  * mappings (a compiled mapping keeps per-record scratch) and write them as text into the
  * batch; the reading thread writes the batches' text in input order. NDJSON lines and CSV
- * rows are copied into the batch as text and parsed by the workers, so that the reading
- * thread, which runs alone, only finds where they end; records of other formats are parsed by
- * the reading thread and copied into the batch (they point into the reader's buffers). */
+ * rows are parsed by the workers, so that the reading thread, which runs alone, only finds
+ * where they end: NDJSON lines stay in the reader's buffers, which the batch holds until it
+ * is written (conduit_record_reader_hold_lines()), CSV rows are copied into the batch;
+ * records of other formats are parsed by the reading thread and copied into the batch (they
+ * point into the reader's buffers). */
 
 #define BATCH_RECORDS 1024
-/* ...or fewer when their values take this much: big records must not make 2N+1 big batches */
+/* ...or fewer when their values (or lines) take this much: big records must not make 2N+1 big
+ * batches */
 #define BATCH_BYTES   (256 * 1024)
 
 typedef struct
@@ -327,6 +369,10 @@ typedef struct
 {
   ConduitArena *arena;         /* the entries' records and texts */
   GArray       *entries;       /* (element-type Entry) */
+  /* (element-type ConduitLineBuffer) the reader's buffers its NDJSON lines are in, held
+   * until the batch is written */
+  GPtrArray    *line_buffers;
+  gsize         line_bytes;
   GArray       *duplicates;    /* (element-type Duplicate) keys given twice in parsed lines */
   GString      *out;
   GString      *rejected;
@@ -370,14 +416,28 @@ batch_new (void)
   batch->arena = conduit_arena_new ();
   batch->entries = g_array_sized_new (FALSE, FALSE, sizeof (Entry), BATCH_RECORDS);
   batch->duplicates = g_array_new (FALSE, FALSE, sizeof (Duplicate));
+  batch->line_buffers = g_ptr_array_new ();
   batch->out = g_string_sized_new (BATCH_RECORDS * 512);
   batch->rejected = g_string_sized_new (1024);
   return batch;
 }
 
 static void
-batch_free (Batch *batch)
+batch_release_lines (Batch               *batch,
+                     ConduitRecordReader *reader)
 {
+  for (guint i = 0; i < batch->line_buffers->len; i++)
+    conduit_record_reader_release_lines (reader, g_ptr_array_index (batch->line_buffers, i));
+  g_ptr_array_set_size (batch->line_buffers, 0);
+  batch->line_bytes = 0;
+}
+
+static void
+batch_free (Batch               *batch,
+            ConduitRecordReader *reader)
+{
+  batch_release_lines (batch, reader);
+  g_ptr_array_unref (batch->line_buffers);
   conduit_arena_free (batch->arena);
   g_array_unref (batch->entries);
   g_array_unref (batch->duplicates);
@@ -387,8 +447,10 @@ batch_free (Batch *batch)
 }
 
 static void
-batch_clear (Batch *batch)
+batch_clear (Batch               *batch,
+             ConduitRecordReader *reader)
 {
+  batch_release_lines (batch, reader);
   conduit_arena_reset (batch->arena);
   g_array_set_size (batch->entries, 0);
   g_array_set_size (batch->duplicates, 0);
@@ -585,7 +647,7 @@ stream_run_parallel (ConduitMapping             *mapping,
   /* enough batches that every worker has one to map while the last ones are written */
   guint n_batches = 2 * n_workers + 1;
   gboolean reading = TRUE, writing = TRUE, ok = TRUE;
-  gboolean lines;
+  gboolean lines, keep_lines;
 
   memset (counts, 0, sizeof *counts);
   pipeline.format = conduit_record_reader_decide_format (reader, &local_error);
@@ -593,6 +655,9 @@ stream_run_parallel (ConduitMapping             *mapping,
     reading = ok = FALSE;
   lines = pipeline.format == CONDUIT_RECORD_FORMAT_NDJSON ||
           pipeline.format == CONDUIT_RECORD_FORMAT_CSV;
+  keep_lines = pipeline.format == CONDUIT_RECORD_FORMAT_NDJSON;
+  if (keep_lines)
+    conduit_record_reader_keep_lines (reader);
   pipeline.reader = reader;
   pipeline.todo = g_async_queue_new ();
   g_mutex_init (&pipeline.mutex);
@@ -627,9 +692,10 @@ stream_run_parallel (ConduitMapping             *mapping,
               break;
             }
         }
-      batch_clear (batch);
+      batch_clear (batch, reader);
 
-      while (batch->entries->len < BATCH_RECORDS && arena_bytes (batch->arena) < BATCH_BYTES)
+      while (batch->entries->len < BATCH_RECORDS &&
+             arena_bytes (batch->arena) + batch->line_bytes < BATCH_BYTES)
         {
           ConduitValue *record = NULL;
           Entry entry = { 0 };
@@ -646,7 +712,19 @@ stream_run_parallel (ConduitMapping             *mapping,
               gsize length;
 
               got = conduit_record_reader_next_line (reader, &line, &length, &local_error);
-              if (got)
+              if (got && keep_lines)
+                {
+                  /* the line stays in the reader's buffer, held until the batch is written:
+                   * the reading thread, which also writes, copies nothing */
+                  if (batch->line_buffers->len == 0 ||
+                      g_ptr_array_index (batch->line_buffers, batch->line_buffers->len - 1) !=
+                        conduit_record_reader_get_line_buffer (reader))
+                    g_ptr_array_add (batch->line_buffers, conduit_record_reader_hold_lines (reader));
+                  entry.line = line;
+                  entry.line_len = length;
+                  batch->line_bytes += length;
+                }
+              else if (got)
                 {
                   entry.line = conduit_arena_strndup (batch->arena, line, length);
                   entry.line_len = length;
@@ -727,7 +805,7 @@ stream_run_parallel (ConduitMapping             *mapping,
       g_free (worker);
     }
   for (guint i = 0; i < spare->len; i++)
-    batch_free (g_ptr_array_index (spare, i));
+    batch_free (g_ptr_array_index (spare, i), reader);
   /* sentinels no worker took, when none had started */
   while (g_async_queue_try_pop (pipeline.todo) != NULL)
     ;
@@ -786,7 +864,7 @@ conduit_mapping_stream_run (ConduitMapping             *mapping,
  * @cancellable: (nullable): a cancellable
  * @error: an input that cannot be read on, or an output that cannot be written
  *
- * conduit_mapping_stream_run() on several processors: records are read in batches of 256
+ * conduit_mapping_stream_run() on several processors: records are read in batches of 1,024
  * (fewer when their values take more than 256 KB), mapped by @n_threads workers (each with its
  * own copy of the mappings) and written in input order, so both outputs are the same bytes
  * whatever @n_threads is. Memory stays bounded: at most 2 × @n_threads + 1 batches exist.

@@ -562,28 +562,6 @@ remove_duplicates (ConduitJsonReader *r,
   r->n_members = start + kept;
 }
 
-/* Whether the text at r->pos is the @k-th name of the last top-level object and its closing
- * quote; if so, the name is taken from the text as read_string() would give it (the bytes
- * are the same, and they held no quote, backslash or control and were valid UTF-8). */
-static inline gboolean
-read_shape_name (ConduitJsonReader *r,
-                 guint              k,
-                 ConduitMember     *member)
-{
-  const ShapeName *name;
-
-  if (k >= r->shape->len)
-    return FALSE;
-  name = &g_array_index (r->shape, ShapeName, k);
-  if (r->length - r->pos < name->len + 1 ||
-      !conduit_bytes_equal (r->text + r->pos, r->shape_text->str + name->offset, name->len + 1))
-    return FALSE;
-  member->key = r->text + r->pos;
-  member->key_len = name->len;
-  r->pos += name->len + 1;
-  return TRUE;
-}
-
 /* Remembers the names of a top-level object that had no duplicate, for read_shape_name(). */
 static void
 save_shape (ConduitJsonReader *r,
@@ -613,84 +591,139 @@ save_shape (ConduitJsonReader *r,
     }
 }
 
+/* skip_space() at @pos, for read_object()'s own position */
+static inline gsize
+skip_space_at (const char *text,
+               gsize       pos,
+               gsize       length)
+{
+  if (G_LIKELY (pos < length && (guchar)text[pos] > ' '))
+    return pos;
+  while (pos < length && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' ||
+                          text[pos] == '\r'))
+    pos++;
+  return pos;
+}
+
+/* Keeps its place in the text in a local, not in the reader: the reader's fields would be
+ * read again from memory after every store of a member or a value (a char store may change
+ * any memory, for the compiler), and an object is most of a record's reading. r->pos is
+ * brought up to date before every call that reads on, and taken back after it. */
 static ConduitValue *
 read_object (ConduitJsonReader *r,
              ConduitArena      *arena)
 {
+  const char *text = r->text;
+  const gsize length = r->length;
+  gsize pos = r->pos + 1;   /* { */
   guint start = r->n_members;
   ConduitValue *value;
-  /* only the record itself (depth 1) is compared with the last record's names */
+  /* only the record itself (depth 1) is compared with the last record's names; they do not
+   * change while it is read (save_shape() runs at its end) */
   gboolean same_shape = r->depth == 1;
+  const ShapeName *shape = (const ShapeName *)(void *)r->shape->data;
+  const guint shape_len = r->shape->len;
+  const char *shape_text = r->shape_text->str;
 
-  r->pos++;   /* { */
-  skip_space (r);
-  if (r->pos < r->length && r->text[r->pos] == '}')
-    r->pos++;
+  pos = skip_space_at (text, pos, length);
+  if (pos < length && text[pos] == '}')
+    pos++;
   else
     for (;;)
       {
         ConduitMember member;
+        guint k = r->n_members - start;
 
-        if (r->pos >= r->length || r->text[r->pos] != '"')
+        if (pos >= length || text[pos] != '"')
           {
+            r->pos = pos;
             r->error = "expected a member name in quotes";
             return NULL;
           }
-        r->pos++;
-        if (!same_shape || !read_shape_name (r, r->n_members - start, &member))
+        pos++;
+        /* the k-th name of the last record and its closing quote: the name is taken from the
+         * text as read_string() would give it (the bytes are the same, and they held no
+         * quote, backslash or control and were valid UTF-8) */
+        if (same_shape && k < shape_len && length - pos >= shape[k].len + 1 &&
+            conduit_bytes_equal (text + pos, shape_text + shape[k].offset, shape[k].len + 1))
+          {
+            member.key = text + pos;
+            member.key_len = shape[k].len;
+            pos += shape[k].len + 1;
+          }
+        else
           {
             same_shape = FALSE;
+            r->pos = pos;
             if (!read_string (r, arena, &member.key, &member.key_len))
               return NULL;
+            pos = r->pos;
           }
-        skip_space (r);
-        if (r->pos >= r->length || r->text[r->pos] != ':')
+        pos = skip_space_at (text, pos, length);
+        if (pos >= length || text[pos] != ':')
           {
+            r->pos = pos;
             r->error = "expected : after a member name";
             return NULL;
           }
-        r->pos++;
-        skip_space (r);
+        pos = skip_space_at (text, pos + 1, length);
         /* a string value, the commonest, read here rather than through read_value() (which
          * would count it one level deeper: past the limit, read_value() says so) */
-        if (r->pos < r->length && r->text[r->pos] == '"' && r->depth < JSON_MAX_DEPTH)
+        if (pos < length && text[pos] == '"' && r->depth < JSON_MAX_DEPTH)
           {
+            guint64 non_ascii = 0;
+            gsize i = conduit_json_scan_plain (text, pos + 1, length, &non_ascii);
             const char *string;
             guint string_len;
 
-            r->pos++;
-            if (!read_string (r, arena, &string, &string_len))
-              return NULL;
+            if (G_LIKELY (i < length && text[i] == '"' && non_ascii == 0))
+              {
+                string = text + pos + 1;
+                string_len = i - pos - 1;
+                pos = i + 1;
+              }
+            else
+              {
+                r->pos = pos + 1;
+                if (!read_string_slow (r, arena, i, non_ascii, &string, &string_len))
+                  return NULL;
+                pos = r->pos;
+              }
             member.value = conduit_arena_alloc (arena, sizeof (ConduitValue));
             member.value->kind = CONDUIT_VALUE_STRING;
             member.value->len = string_len;
             member.value->string = string;
           }
         else
-          member.value = read_value (r, arena);
-        if (member.value == NULL)
-          return NULL;
+          {
+            r->pos = pos;
+            member.value = read_value (r, arena);
+            if (member.value == NULL)
+              return NULL;
+            pos = r->pos;
+          }
         if (G_UNLIKELY (r->n_members == r->members_size))
           {
             r->members_size *= 2;
             r->members = g_renew (ConduitMember, r->members, r->members_size);
           }
         r->members[r->n_members++] = member;
-        skip_space (r);
-        if (r->pos < r->length && r->text[r->pos] == ',')
+        pos = skip_space_at (text, pos, length);
+        if (pos < length && text[pos] == ',')
           {
-            r->pos++;
-            skip_space (r);
+            pos = skip_space_at (text, pos + 1, length);
             continue;
           }
-        if (r->pos < r->length && r->text[r->pos] == '}')
+        if (pos < length && text[pos] == '}')
           {
-            r->pos++;
+            pos++;
             break;
           }
+        r->pos = pos;
         r->error = "expected , or } in an object";
         return NULL;
       }
+  r->pos = pos;
 
   /* the same names in the same order as an object that had no duplicate: none here either */
   if (!same_shape || r->n_members - start != r->shape->len)

@@ -535,8 +535,11 @@ static void
 write_integer (GString *out,
                gint64   integer)
 {
-  char buffer[24];
-  char *p = buffer + sizeof buffer;
+  /* the digits end at 24, with room after them for the 16-byte load of
+   * conduit_string_append_short(), which copies them without a memcpy() call */
+  char buffer[40];
+  char *end = buffer + 24;
+  char *p = end;
   guint64 magnitude = integer < 0 ? -(guint64)integer : (guint64)integer;
 
   do
@@ -548,7 +551,7 @@ write_integer (GString *out,
   if (integer < 0)
     *--p = '-';
 
-  out_append (out, p, buffer + sizeof buffer - p);
+  conduit_string_append_short (out, p, end - p);
 }
 
 /**
@@ -629,6 +632,16 @@ conduit_value_write_json_string (GString    *out,
 #ifdef __SSE2__
       if (length - 1 < 16 && conduit_json_load_within_page (text, &chunk))
         _mm_storeu_si128 ((__m128i *)(void *)(to + 1), chunk);
+      else if (length - 17 < 16)
+        {
+          /* 17 to 32 bytes (an e-mail address, a full name): the first 16 and the last 16,
+           * which overlap, instead of a memcpy() call */
+          __m128i last = _mm_loadu_si128 ((const __m128i *)(const void *)(text + length - 16));
+
+          chunk = _mm_loadu_si128 ((const __m128i *)(const void *)text);
+          _mm_storeu_si128 ((__m128i *)(void *)(to + 1), chunk);
+          _mm_storeu_si128 ((__m128i *)(void *)(to + 1 + length - 16), last);
+        }
       else
 #endif
         memcpy (to + 1, text, length);

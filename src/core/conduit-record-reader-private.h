@@ -24,6 +24,13 @@ gboolean            conduit_record_reader_next_line      (ConduitRecordReader  *
                                                           const char          **line,
                                                           gsize                *length,
                                                           GError              **error);
+/* Lines held by those who have not parsed them yet, rather than copied for them. */
+typedef struct _ConduitLineBuffer ConduitLineBuffer;
+void                conduit_record_reader_keep_lines     (ConduitRecordReader  *self);
+ConduitLineBuffer  *conduit_record_reader_hold_lines     (ConduitRecordReader  *self);
+ConduitLineBuffer  *conduit_record_reader_get_line_buffer (ConduitRecordReader *self);
+void                conduit_record_reader_release_lines  (ConduitRecordReader  *self,
+                                                          ConduitLineBuffer    *buffer);
 gboolean            conduit_record_reader_parse_line     (ConduitJsonReader    *json,
                                                           ConduitArena         *arena,
                                                           const char           *line,

@@ -29,6 +29,17 @@
 /* a file with a duplicate key on every line warns once per line; the first ones tell it all */
 #define MAX_WARNINGS 20
 
+/* The NDJSON reading buffer. Its lines can be held past the next call
+ * (conduit_record_reader_keep_lines()): the reader then reads on into another buffer rather
+ * than move the partial line over them. */
+struct _ConduitLineBuffer
+{
+  ConduitLineBuffer *next;      /* among the reader's spare ones */
+  guint              holders;   /* conduit_record_reader_hold_lines() not yet released */
+  gsize              size;
+  char               data[];
+};
+
 struct _ConduitRecordReader
 {
   GObject              parent_instance;
@@ -41,7 +52,10 @@ struct _ConduitRecordReader
   GString             *raw;
 
   /* NDJSON */
-  char                *buffer;
+  ConduitLineBuffer   *line_buffer;  /* the one being read into */
+  ConduitLineBuffer   *spare_buffers;   /* released ones, for the next switch */
+  gboolean             keep_lines;
+  char                *buffer;       /* line_buffer->data */
   gsize                buffer_size;
   gsize                start;
   gsize                end;
@@ -141,7 +155,14 @@ conduit_record_reader_finalize (GObject *object)
 
   g_clear_object (&self->stream);
   g_string_free (self->raw, TRUE);
-  g_free (self->buffer);
+  g_free (self->line_buffer);
+  while (self->spare_buffers != NULL)
+    {
+      ConduitLineBuffer *next = self->spare_buffers->next;
+
+      g_free (self->spare_buffers);
+      self->spare_buffers = next;
+    }
   g_clear_pointer (&self->json, conduit_json_reader_free);
   g_clear_pointer (&self->document_arena, conduit_arena_free);
   g_free (self->document);
@@ -425,6 +446,42 @@ static gboolean next_csv_text (ConduitRecordReader  *self,
 
 /* ---- NDJSON --------------------------------------------------------------------------- */
 
+static ConduitLineBuffer *
+line_buffer_new (gsize size)
+{
+  ConduitLineBuffer *buffer = g_malloc (sizeof (ConduitLineBuffer) + size);
+
+  buffer->next = NULL;
+  buffer->holders = 0;
+  buffer->size = size;
+  return buffer;
+}
+
+/* Reads on in a spare buffer, the partial line moved to its start, and leaves the current one
+ * to its holders, who give it back with conduit_record_reader_release_lines(). */
+static void
+switch_buffer (ConduitRecordReader *self)
+{
+  ConduitLineBuffer *next;
+
+  /* spares given back before a long line made the buffer grow are too small now */
+  while ((next = self->spare_buffers) != NULL && next->size != self->buffer_size)
+    {
+      self->spare_buffers = next->next;
+      g_free (next);
+    }
+  if (next != NULL)
+    self->spare_buffers = next->next;
+  else
+    next = line_buffer_new (self->buffer_size);
+  next->next = NULL;
+  memcpy (next->data, self->buffer + self->start, self->end - self->start);
+  self->end -= self->start;
+  self->start = 0;
+  self->line_buffer = next;
+  self->buffer = next->data;
+}
+
 static gboolean
 read_line (ConduitRecordReader  *self,
            const char          **line,
@@ -471,8 +528,11 @@ read_line (ConduitRecordReader  *self,
       if (self->skipping)
         self->start = self->end;
 
-      /* keep the partial line, and make room */
-      if (self->start > 0)
+      /* keep the partial line, and make room: in another buffer when lines of this one are
+       * held */
+      if (self->line_buffer->holders > 0)
+        switch_buffer (self);
+      else if (self->start > 0)
         {
           memmove (self->buffer, self->buffer + self->start, self->end - self->start);
           self->end -= self->start;
@@ -491,7 +551,10 @@ read_line (ConduitRecordReader  *self,
               return FALSE;
             }
           self->buffer_size *= 2;
-          self->buffer = g_realloc (self->buffer, self->buffer_size);
+          self->line_buffer = g_realloc (self->line_buffer,
+                                         sizeof (ConduitLineBuffer) + self->buffer_size);
+          self->line_buffer->size = self->buffer_size;
+          self->buffer = self->line_buffer->data;
         }
 
       n = g_input_stream_read (self->stream, self->buffer + self->end,
@@ -533,7 +596,8 @@ conduit_record_reader_next_line (ConduitRecordReader  *self,
   if (self->buffer == NULL)
     {
       self->buffer_size = BUFFER_SIZE;
-      self->buffer = g_malloc (self->buffer_size);
+      self->line_buffer = line_buffer_new (self->buffer_size);
+      self->buffer = self->line_buffer->data;
       self->json = conduit_json_reader_new ();
     }
 
@@ -551,6 +615,77 @@ conduit_record_reader_next_line (ConduitRecordReader  *self,
       if (!blank)
         return TRUE;
     }
+}
+
+/**
+ * conduit_record_reader_keep_lines:
+ * @self: a reader of NDJSON
+ *
+ * Lets the lines conduit_record_reader_next_line() gives stay where they are past the next
+ * call, when conduit_record_reader_hold_lines() is called for them: the mapping stream's
+ * batches take lines without copying them.
+ */
+void
+conduit_record_reader_keep_lines (ConduitRecordReader *self)
+{
+  g_return_if_fail (CONDUIT_IS_RECORD_READER (self));
+  self->keep_lines = TRUE;
+}
+
+/**
+ * conduit_record_reader_hold_lines:
+ * @self: a reader of NDJSON that keeps lines (conduit_record_reader_keep_lines())
+ *
+ * Keeps the last line conduit_record_reader_next_line() gave, and every other line of the
+ * buffer it is in, where they are until conduit_record_reader_release_lines(); a caller holds
+ * a buffer once for all its lines in it (the same buffer comes back until lines come from
+ * another). Every buffer must be released before @self is freed.
+ *
+ * Returns: (transfer none): the buffer, to release
+ */
+ConduitLineBuffer *
+conduit_record_reader_hold_lines (ConduitRecordReader *self)
+{
+  g_return_val_if_fail (self->keep_lines && self->line_buffer != NULL, NULL);
+  self->line_buffer->holders++;
+  return self->line_buffer;
+}
+
+/**
+ * conduit_record_reader_get_line_buffer:
+ * @self: a reader of NDJSON
+ *
+ * Returns: (transfer none): the buffer the last line is in, to compare with one held
+ */
+ConduitLineBuffer *
+conduit_record_reader_get_line_buffer (ConduitRecordReader *self)
+{
+  return self->line_buffer;
+}
+
+/**
+ * conduit_record_reader_release_lines:
+ * @self: the reader @buffer came from
+ * @buffer: a buffer held with conduit_record_reader_hold_lines()
+ *
+ * Its lines may be read over once no one holds them.
+ */
+void
+conduit_record_reader_release_lines (ConduitRecordReader *self,
+                                     ConduitLineBuffer   *buffer)
+{
+  g_return_if_fail (buffer->holders > 0);
+  if (--buffer->holders > 0 || buffer == self->line_buffer)
+    return;
+  /* one of the size in use, for the next switch; a smaller one, from before a long line
+   * made the buffer grow, is not */
+  if (buffer->size != self->buffer_size)
+    {
+      g_free (buffer);
+      return;
+    }
+  buffer->next = self->spare_buffers;
+  self->spare_buffers = buffer;
 }
 
 /**
