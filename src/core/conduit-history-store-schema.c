@@ -25,8 +25,9 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_INSERT_RUN] =
     "INSERT INTO runs (flow, trigger_node, trigger_kind, started_at, status, items_in, pid) "
     "VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6)",
+  /* OR FAIL: see PendingRows in -writer.c. One row, checked before it is written: the same. */
   [STMT_FINISH_RUN] =
-    "UPDATE runs SET finished_at = ?2, status = ?3, items_in = ?4, items_ok = ?5, "
+    "UPDATE OR FAIL runs SET finished_at = ?2, status = ?3, items_in = ?4, items_ok = ?5, "
     "items_failed = ?6, items_rejected = ?7, error = ?8 WHERE id = ?1",
   [STMT_INSERT_STEP] =
     "INSERT INTO steps (run_id, node_id, item_index, attempt, started_at, finished_at, status, "
