@@ -1116,6 +1116,108 @@ test_migrate_from_1 (Fixture       *fixture,
   g_assert_false (mark (fixture->store, "orders", "poll", "k"));
 }
 
+/* The details of @sql's query plan, one line each. */
+static char *
+query_plan (const char *path,
+            const char *sql)
+{
+  g_autofree char *explain = g_strconcat ("EXPLAIN QUERY PLAN ", sql, NULL);
+  GString *plan = g_string_new (NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, explain, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_bind_parameter_count (stmt) > 0)
+    sqlite3_bind_text (stmt, 1, "failed", -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (plan, "%s\n", (const char *)sqlite3_column_text (stmt, 3));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_string_free (plan, FALSE);
+}
+
+/* Schema 7: runs_by_status leaves out succeeded runs, and what looks runs up by another status
+ * still finds them through it. */
+static void
+test_migrate_from_6 (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *lookups[] = {
+    "SELECT DISTINCT pid FROM runs WHERE status = 'running'",
+    "SELECT id FROM runs WHERE status = ?1 ORDER BY id DESC LIMIT 50",
+    "SELECT COUNT(*) FROM runs WHERE ((status = 'failed' OR status = 'interrupted') AND handled = 0)",
+  };
+  ConduitRunStatus statuses[] = {
+    CONDUIT_RUN_STATUS_SUCCEEDED, CONDUIT_RUN_STATUS_FAILED, CONDUIT_RUN_STATUS_SUCCEEDED,
+    CONDUIT_RUN_STATUS_PARTIAL, CONDUIT_RUN_STATUS_RUNNING,
+  };
+  ConduitHistoryQuery query = { .status = -1 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  sqlite3 *db = NULL;
+  gint64 ids[G_N_ELEMENTS (statuses)];
+
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      ids[i] = begin_run (fixture->store, "orders", (i + 1) * 1000, "{}");
+      if (statuses[i] != CONDUIT_RUN_STATUS_RUNNING)
+        finish_run (fixture->store, ids[i], statuses[i], NULL);
+    }
+
+  /* Turn the database back into what schema 6 wrote: every run in runs_by_status. */
+  conduit_history_store_close (fixture->store);
+  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX runs_by_status;"
+                                 "CREATE INDEX runs_by_status ON runs (status);"
+                                 "PRAGMA user_version = 6", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  reopen (fixture);
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==,
+                   CONDUIT_HISTORY_SCHEMA_VERSION);
+  /* the run left running (this process's, so gone) became interrupted through the index */
+  g_assert_cmpuint (conduit_history_store_get_n_interrupted (fixture->store), ==, 1);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs INDEXED BY runs_by_status"
+                              " WHERE status = 'failed' OR status = 'partial'"
+                              " OR status = 'interrupted'"), ==, 3);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM sqlite_schema"
+                              " WHERE name = 'runs_by_status' AND sql LIKE '%WHERE%'"), ==, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (lookups); i++)
+    {
+      g_autofree char *plan = query_plan (fixture->path, lookups[i]);
+      g_assert_nonnull (strstr (plan, "runs_by_status"));
+    }
+
+  /* The history's filters give what they gave: succeeded runs too, newest first. */
+  query.status = CONDUIT_RUN_STATUS_SUCCEEDED;
+  runs = conduit_history_store_list_runs (fixture->store, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 2);
+  g_assert_cmpint (((ConduitRunRecord *)g_ptr_array_index (runs, 0))->id, ==, ids[2]);
+  g_assert_cmpint (((ConduitRunRecord *)g_ptr_array_index (runs, 1))->id, ==, ids[0]);
+  g_assert_cmpuint (conduit_history_store_count_runs (fixture->store, &query, &error), ==, 2);
+  g_clear_pointer (&runs, g_ptr_array_unref);
+  query.status = CONDUIT_RUN_STATUS_INTERRUPTED;
+  runs = conduit_history_store_list_runs (fixture->store, &query, &error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  g_assert_cmpint (((ConduitRunRecord *)g_ptr_array_index (runs, 0))->id, ==, ids[4]);
+  g_clear_pointer (&runs, g_ptr_array_unref);
+  query = (ConduitHistoryQuery) { .status = -1, .unhandled = TRUE };
+  g_assert_cmpuint (conduit_history_store_count_runs (fixture->store, &query, &error), ==, 2);
+  g_assert_no_error (error);
+
+  /* a run that succeeds now leaves the index; one that fails stays in it */
+  ids[0] = begin_run (fixture->store, "orders", 9000, "{}");
+  finish_run (fixture->store, ids[0], CONDUIT_RUN_STATUS_SUCCEEDED, NULL);
+  ids[1] = begin_run (fixture->store, "orders", 9001, "{}");
+  finish_run (fixture->store, ids[1], CONDUIT_RUN_STATUS_FAILED, NULL);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs INDEXED BY runs_by_status"
+                              " WHERE status = 'failed'"), ==, 2);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"
+                              " WHERE status = 'succeeded'"), ==, 3);
+}
+
 typedef struct
 {
   gboolean  done;
@@ -1445,6 +1547,7 @@ main (int    argc,
   ADD ("/conduit/history/trigger-seen-prune", test_trigger_seen_prune);
   ADD ("/conduit/history/trigger-seen-threads", test_trigger_seen_threads);
   ADD ("/conduit/history/migrate-from-1", test_migrate_from_1);
+  ADD ("/conduit/history/migrate-from-6", test_migrate_from_6);
   ADD ("/conduit/history/polled-run", test_polled_run);
   ADD ("/conduit/history/private-files", test_private_files);
   ADD ("/conduit/history/polled-run-all-or-nothing", test_polled_run_all_or_nothing);

@@ -186,8 +186,10 @@ struct _ConduitHistoryStore
   gboolean      read_only;
 };
 
-/* Runs retention keeps and "needs attention" lists: failed or cut short, nobody handled them. */
-#define CONDUIT_HISTORY_UNHANDLED_SQL "(status IN ('failed', 'interrupted') AND handled = 0)"
+/* Runs retention keeps and "needs attention" lists: failed or cut short, nobody handled them.
+ * Spelt with OR, not IN (): each term then matches runs_by_status's WHERE (schema 7). */
+#define CONDUIT_HISTORY_UNHANDLED_SQL \
+  "((status = 'failed' OR status = 'interrupted') AND handled = 0)"
 
 /* conduit-history-store-schema.c */
 gboolean conduit_history_set_sqlite_error     (sqlite3              *db,
