@@ -1116,6 +1116,43 @@ test_migrate_from_1 (Fixture       *fixture,
   g_assert_false (mark (fixture->store, "orders", "poll", "k"));
 }
 
+/* A new history has small pages (a commit writes each page it changed whole); one written
+ * before keeps its own, and works as before. */
+static void
+test_page_size (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const char *suffixes[] = { "", "-wal", "-shm" };
+  g_autofree char *old_path = g_build_filename (fixture->dir, "old.db", NULL);
+  g_autoptr(ConduitHistoryStore) old = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  gint64 id;
+
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA page_size"), ==, 1024);
+
+  g_assert_cmpint (sqlite3_open_v2 (old_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                    NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA page_size = 4096; CREATE TABLE t (a); DROP TABLE t",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  old = conduit_history_store_new (old_path, &error);
+  g_assert_no_error (error);
+  id = begin_run (old, "orders", 1000, "{}");
+  finish_run (old, id, CONDUIT_RUN_STATUS_SUCCEEDED, NULL);
+  conduit_history_store_close (old);
+  g_assert_cmpint (query_int (old_path, "PRAGMA page_size"), ==, 4096);
+  g_assert_cmpint (query_int (old_path, "SELECT COUNT(*) FROM runs WHERE status = 'succeeded'"),
+                   ==, 1);
+
+  g_clear_object (&old);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (old_path, suffixes[i], NULL);
+      g_unlink (file);
+    }
+}
+
 /* The details of @sql's query plan, one line each. */
 static char *
 query_plan (const char *path,
@@ -1548,6 +1585,7 @@ main (int    argc,
   ADD ("/conduit/history/trigger-seen-threads", test_trigger_seen_threads);
   ADD ("/conduit/history/migrate-from-1", test_migrate_from_1);
   ADD ("/conduit/history/migrate-from-6", test_migrate_from_6);
+  ADD ("/conduit/history/page-size", test_page_size);
   ADD ("/conduit/history/polled-run", test_polled_run);
   ADD ("/conduit/history/private-files", test_private_files);
   ADD ("/conduit/history/polled-run-all-or-nothing", test_polled_run_all_or_nothing);

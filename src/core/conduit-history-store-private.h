@@ -166,6 +166,8 @@ struct _ConduitHistoryStore
   GCond         checkpoint_cond;
   int           wal_pages;       /* as the writer last saw it, 0 once the checkpointer took it */
   int           wal_pages_total; /* the WAL's size in pages, after the last commit */
+  int           checkpoint_pages;  /* WAL pages that set off a checkpoint */
+  int           wal_restart_pages; /* past this, the writer completes a checkpoint itself */
   gboolean      checkpoint_stop;
   GMutex        checkpoint_pass_lock; /* held by the checkpointer during a pass */
 

@@ -23,9 +23,9 @@
 
 #define MAX_BATCH         8192
 #define ROWS_PER_INSERT   8     /* items or steps queued together that one statement inserts */
-#define CHECKPOINT_PAGES  1000  /* WAL pages (4 MB) that set off a checkpoint */
+#define CHECKPOINT_BYTES  (4 * 1024 * 1024)  /* of WAL, that set off a checkpoint */
 #define CHECKPOINT_INTERVAL_US (100 * 1000)
-#define WAL_RESTART_PAGES 8000  /* 32 MB: past this the writer completes a checkpoint itself */
+#define WAL_RESTART_BYTES (32 * 1024 * 1024) /* past this the writer completes a checkpoint itself */
 #define LINGER_US         2000  /* how long records nobody waits for may wait for company */
 #define RETRY_US          (1000 * 1000)       /* after a failed write: how often to try again */
 #define WARNING_US        (10 * 1000 * 1000)  /* after the first, one warning at most this often */
@@ -1027,7 +1027,7 @@ writer_thread (gpointer data)
        * checkpoint reached it. Past a size, the writer finishes the job itself: what is left
        * to copy is what came since the checkpointer's last pass. RESTART waits (busy timeout)
        * for a checkpoint the checkpointer has going, instead of giving up on it. */
-      if (in_transaction && g_atomic_int_get (&self->wal_pages_total) >= WAL_RESTART_PAGES)
+      if (in_transaction && g_atomic_int_get (&self->wal_pages_total) >= self->wal_restart_pages)
         {
           /* A checkpoint another connection has going makes RESTART give up at once (SQLITE_BUSY)
            * instead of waiting; under load the checkpointer is nearly always in a pass, and the
@@ -1076,7 +1076,7 @@ wal_hook_cb (void       *data,
   g_atomic_int_set (&self->wal_pages_total, pages);
   g_mutex_lock (&self->checkpoint_lock);
   self->wal_pages = pages;
-  if (pages >= CHECKPOINT_PAGES)
+  if (pages >= self->checkpoint_pages)
     g_cond_signal (&self->checkpoint_cond);
   g_mutex_unlock (&self->checkpoint_lock);
   return SQLITE_OK;
@@ -1105,7 +1105,7 @@ checkpointer_thread (gpointer data)
   g_mutex_lock (&self->checkpoint_lock);
   while (!self->checkpoint_stop)
     {
-      if (self->wal_pages < CHECKPOINT_PAGES)
+      if (self->wal_pages < self->checkpoint_pages)
         {
           g_cond_wait (&self->checkpoint_cond, &self->checkpoint_lock);
           continue;
@@ -1249,6 +1249,16 @@ conduit_history_push_op_sync (ConduitHistoryStore  *self,
 void
 conduit_history_writer_start (ConduitHistoryStore *self)
 {
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int page_size = 4096;
+
+  /* The WAL's marks are sizes: a history's pages may be 4 KB (before 2026-12) or smaller. */
+  if (sqlite3_prepare_v2 (self->writer, "PRAGMA page_size", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) > 0)
+    page_size = sqlite3_column_int (stmt, 0);
+  self->checkpoint_pages = CHECKPOINT_BYTES / page_size;
+  self->wal_restart_pages = WAL_RESTART_BYTES / page_size;
+
   /* The writer no longer checkpoints as it commits (wal_autocheckpoint): this thread does. */
   sqlite3_wal_hook (self->writer, wal_hook_cb, self);
   self->checkpointer = g_thread_new ("conduit-checkpoint", checkpointer_thread, self);
