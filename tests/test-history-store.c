@@ -1090,26 +1090,36 @@ test_trigger_seen_threads (Fixture       *fixture,
   g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 20);
 }
 
+/* Turns the closed store's database back into an older schema with @downgrade, then opens it
+ * again, which migrates it to the current schema. */
 static void
-test_migrate_from_1 (Fixture       *fixture,
-                     gconstpointer  data)
+migrate_from (Fixture    *fixture,
+              const char *downgrade)
 {
   sqlite3 *db = NULL;
-  gint64 id = begin_run (fixture->store, "orders", g_get_real_time (), "{}");
 
-  /* Turn the database back into what schema 1 wrote. */
   conduit_history_store_close (fixture->store);
   g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE trigger_cursors; DROP TABLE trigger_seen;"
-                                 "ALTER TABLE runs DROP COLUMN handled;"
-                                 "DROP INDEX steps_started;"
-                                 "ALTER TABLE steps DROP COLUMN item_count;"
-                                 "PRAGMA user_version = 1", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, downgrade, NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 
   reopen (fixture);
   g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==,
                    CONDUIT_HISTORY_SCHEMA_VERSION);
+}
+
+static void
+test_migrate_from_1 (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  gint64 id = begin_run (fixture->store, "orders", g_get_real_time (), "{}");
+
+  /* Turn the database back into what schema 1 wrote. */
+  migrate_from (fixture, "DROP TABLE trigger_cursors; DROP TABLE trigger_seen;"
+                "ALTER TABLE runs DROP COLUMN handled;"
+                "DROP INDEX steps_started;"
+                "ALTER TABLE steps DROP COLUMN item_count;"
+                "PRAGMA user_version = 1");
   g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 1);
   g_assert_cmpint (query_int (fixture->path, "SELECT MAX(id) FROM runs"), ==, id);
   g_assert_true (mark (fixture->store, "orders", "poll", "k"));
@@ -1192,7 +1202,6 @@ test_migrate_from_6 (Fixture       *fixture,
   ConduitHistoryQuery query = { .status = -1 };
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) runs = NULL;
-  sqlite3 *db = NULL;
   gint64 ids[G_N_ELEMENTS (statuses)];
 
   for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
@@ -1203,16 +1212,9 @@ test_migrate_from_6 (Fixture       *fixture,
     }
 
   /* Turn the database back into what schema 6 wrote: every run in runs_by_status. */
-  conduit_history_store_close (fixture->store);
-  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX runs_by_status;"
-                                 "CREATE INDEX runs_by_status ON runs (status);"
-                                 "PRAGMA user_version = 6", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
-
-  reopen (fixture);
-  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==,
-                   CONDUIT_HISTORY_SCHEMA_VERSION);
+  migrate_from (fixture, "DROP INDEX runs_by_status;"
+                "CREATE INDEX runs_by_status ON runs (status);"
+                "PRAGMA user_version = 6");
   /* the run left running (this process's, so gone) became interrupted through the index */
   g_assert_cmpuint (conduit_history_store_get_n_interrupted (fixture->store), ==, 1);
   g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs INDEXED BY runs_by_status"
