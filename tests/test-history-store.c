@@ -741,6 +741,58 @@ attempt_marked_cb (GObject      *object,
   g_assert_no_error (error);
 }
 
+/* The end of an attempt whose mark an earlier commit wrote joins the rows queued around it:
+ * the mark is gone, and the rows keep the order they were queued in. */
+static void
+test_attempt_end_queued (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  gint64 run = begin_run (fixture->store, "Steps", g_get_real_time (), NULL);
+  const char *nodes[] = { "hook", "send", "map", "send" };
+  ConduitStepRecord step = { 0 };
+  gboolean marked = FALSE;
+  g_autofree char *order = NULL;
+  GString *stored = g_string_new (NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  step.run_id = run;
+  step.node_id = (char *)"send";
+  step.item_index = 0;
+  step.attempt = 1;
+  step.status = (char *)"started";
+  conduit_history_store_start_attempt_async (fixture->store, &step, attempt_marked_cb, &marked);
+  while (!marked)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* one batch: a node's row, the attempt's end, another node's row, the node's row */
+  for (guint i = 0; i < G_N_ELEMENTS (nodes); i++)
+    {
+      gboolean end = i == 1;
+
+      step.node_id = (char *)nodes[i];
+      step.item_index = end ? 0 : -1;
+      step.attempt = end ? 1 : 0;
+      step.status = (char *)"ok";
+      step.started_us = i;
+      conduit_history_store_add_step (fixture->store, &step);
+    }
+  g_assert_true (conduit_history_store_flush (fixture->store, NULL));
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT node_id, attempt, status, started_at"
+                                           " FROM steps ORDER BY id", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (stored, "%s %d %s %d;", sqlite3_column_text (stmt, 0),
+                            sqlite3_column_int (stmt, 1), sqlite3_column_text (stmt, 2),
+                            sqlite3_column_int (stmt, 3));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  order = g_string_free (stored, FALSE);
+  g_assert_cmpstr (order, ==, "hook 0 ok 0;send 1 ok 1;map 0 ok 2;send 0 ok 3;");
+}
+
 /* Steps queued together are inserted several rows to a statement too: in the order queued,
  * every column kept, and the end of an attempt still replaces its "started" mark when the mark
  * was queued in the same transaction. */
@@ -1594,6 +1646,7 @@ main (int    argc,
   ADD ("/conduit/history/unwaited-records", test_unwaited_records);
   ADD ("/conduit/history/items-queued-together", test_items_queued_together);
   ADD ("/conduit/history/steps-queued-together", test_steps_queued_together);
+  ADD ("/conduit/history/attempt-end-queued", test_attempt_end_queued);
 
   return g_test_run ();
 }
