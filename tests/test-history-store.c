@@ -741,6 +741,58 @@ attempt_marked_cb (GObject      *object,
   g_assert_no_error (error);
 }
 
+/* The end of an attempt whose mark an earlier commit wrote joins the rows queued around it:
+ * the mark is gone, and the rows keep the order they were queued in. */
+static void
+test_attempt_end_queued (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  gint64 run = begin_run (fixture->store, "Steps", g_get_real_time (), NULL);
+  const char *nodes[] = { "hook", "send", "map", "send" };
+  ConduitStepRecord step = { 0 };
+  gboolean marked = FALSE;
+  g_autofree char *order = NULL;
+  GString *stored = g_string_new (NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  step.run_id = run;
+  step.node_id = (char *)"send";
+  step.item_index = 0;
+  step.attempt = 1;
+  step.status = (char *)"started";
+  conduit_history_store_start_attempt_async (fixture->store, &step, attempt_marked_cb, &marked);
+  while (!marked)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* one batch: a node's row, the attempt's end, another node's row, the node's row */
+  for (guint i = 0; i < G_N_ELEMENTS (nodes); i++)
+    {
+      gboolean end = i == 1;
+
+      step.node_id = (char *)nodes[i];
+      step.item_index = end ? 0 : -1;
+      step.attempt = end ? 1 : 0;
+      step.status = (char *)"ok";
+      step.started_us = i;
+      conduit_history_store_add_step (fixture->store, &step);
+    }
+  g_assert_true (conduit_history_store_flush (fixture->store, NULL));
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT node_id, attempt, status, started_at"
+                                           " FROM steps ORDER BY id", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (stored, "%s %d %s %d;", sqlite3_column_text (stmt, 0),
+                            sqlite3_column_int (stmt, 1), sqlite3_column_text (stmt, 2),
+                            sqlite3_column_int (stmt, 3));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  order = g_string_free (stored, FALSE);
+  g_assert_cmpstr (order, ==, "hook 0 ok 0;send 1 ok 1;map 0 ok 2;send 0 ok 3;");
+}
+
 /* Steps queued together are inserted several rows to a statement too: in the order queued,
  * every column kept, and the end of an attempt still replaces its "started" mark when the mark
  * was queued in the same transaction. */
@@ -1090,30 +1142,171 @@ test_trigger_seen_threads (Fixture       *fixture,
   g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 20);
 }
 
+/* Turns the closed store's database back into an older schema with @downgrade, then opens it
+ * again, which migrates it to the current schema. */
 static void
-test_migrate_from_1 (Fixture       *fixture,
-                     gconstpointer  data)
+migrate_from (Fixture    *fixture,
+              const char *downgrade)
 {
   sqlite3 *db = NULL;
-  gint64 id = begin_run (fixture->store, "orders", g_get_real_time (), "{}");
 
-  /* Turn the database back into what schema 1 wrote. */
   conduit_history_store_close (fixture->store);
   g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE trigger_cursors; DROP TABLE trigger_seen;"
-                                 "ALTER TABLE runs DROP COLUMN handled;"
-                                 "DROP INDEX steps_started;"
-                                 "ALTER TABLE steps DROP COLUMN item_count;"
-                                 "PRAGMA user_version = 1", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, downgrade, NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 
   reopen (fixture);
   g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==,
                    CONDUIT_HISTORY_SCHEMA_VERSION);
+}
+
+static void
+test_migrate_from_1 (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  gint64 id = begin_run (fixture->store, "orders", g_get_real_time (), "{}");
+
+  /* Turn the database back into what schema 1 wrote. */
+  migrate_from (fixture, "DROP TABLE trigger_cursors; DROP TABLE trigger_seen;"
+                "ALTER TABLE runs DROP COLUMN handled;"
+                "DROP INDEX steps_started;"
+                "ALTER TABLE steps DROP COLUMN item_count;"
+                "PRAGMA user_version = 1");
   g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 1);
   g_assert_cmpint (query_int (fixture->path, "SELECT MAX(id) FROM runs"), ==, id);
   g_assert_true (mark (fixture->store, "orders", "poll", "k"));
   g_assert_false (mark (fixture->store, "orders", "poll", "k"));
+}
+
+/* A new history has small pages (a commit writes each page it changed whole); one written
+ * before keeps its own, and works as before. */
+static void
+test_page_size (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const char *suffixes[] = { "", "-wal", "-shm" };
+  g_autofree char *old_path = g_build_filename (fixture->dir, "old.db", NULL);
+  g_autoptr(ConduitHistoryStore) old = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  gint64 id;
+
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA page_size"), ==, 1024);
+
+  g_assert_cmpint (sqlite3_open_v2 (old_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                    NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA page_size = 4096; CREATE TABLE t (a); DROP TABLE t",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  old = conduit_history_store_new (old_path, &error);
+  g_assert_no_error (error);
+  id = begin_run (old, "orders", 1000, "{}");
+  finish_run (old, id, CONDUIT_RUN_STATUS_SUCCEEDED, NULL);
+  conduit_history_store_close (old);
+  g_assert_cmpint (query_int (old_path, "PRAGMA page_size"), ==, 4096);
+  g_assert_cmpint (query_int (old_path, "SELECT COUNT(*) FROM runs WHERE status = 'succeeded'"),
+                   ==, 1);
+
+  g_clear_object (&old);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (old_path, suffixes[i], NULL);
+      g_unlink (file);
+    }
+}
+
+/* The details of @sql's query plan, one line each. */
+static char *
+query_plan (const char *path,
+            const char *sql)
+{
+  g_autofree char *explain = g_strconcat ("EXPLAIN QUERY PLAN ", sql, NULL);
+  GString *plan = g_string_new (NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, explain, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_bind_parameter_count (stmt) > 0)
+    sqlite3_bind_text (stmt, 1, "failed", -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (plan, "%s\n", (const char *)sqlite3_column_text (stmt, 3));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_string_free (plan, FALSE);
+}
+
+/* Schema 7: runs_by_status leaves out succeeded runs, and what looks runs up by another status
+ * still finds them through it. */
+static void
+test_migrate_from_6 (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *lookups[] = {
+    "SELECT DISTINCT pid FROM runs WHERE status = 'running'",
+    "SELECT id FROM runs WHERE status = ?1 ORDER BY id DESC LIMIT 50",
+    "SELECT COUNT(*) FROM runs WHERE ((status = 'failed' OR status = 'interrupted') AND handled = 0)",
+  };
+  ConduitRunStatus statuses[] = {
+    CONDUIT_RUN_STATUS_SUCCEEDED, CONDUIT_RUN_STATUS_FAILED, CONDUIT_RUN_STATUS_SUCCEEDED,
+    CONDUIT_RUN_STATUS_PARTIAL, CONDUIT_RUN_STATUS_RUNNING,
+  };
+  ConduitHistoryQuery query = { .status = -1 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  gint64 ids[G_N_ELEMENTS (statuses)];
+
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      ids[i] = begin_run (fixture->store, "orders", (i + 1) * 1000, "{}");
+      if (statuses[i] != CONDUIT_RUN_STATUS_RUNNING)
+        finish_run (fixture->store, ids[i], statuses[i], NULL);
+    }
+
+  /* Turn the database back into what schema 6 wrote: every run in runs_by_status. */
+  migrate_from (fixture, "DROP INDEX runs_by_status;"
+                "CREATE INDEX runs_by_status ON runs (status);"
+                "PRAGMA user_version = 6");
+  /* the run left running (this process's, so gone) became interrupted through the index */
+  g_assert_cmpuint (conduit_history_store_get_n_interrupted (fixture->store), ==, 1);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs INDEXED BY runs_by_status"
+                              " WHERE status = 'failed' OR status = 'partial'"
+                              " OR status = 'interrupted'"), ==, 3);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM sqlite_schema"
+                              " WHERE name = 'runs_by_status' AND sql LIKE '%WHERE%'"), ==, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (lookups); i++)
+    {
+      g_autofree char *plan = query_plan (fixture->path, lookups[i]);
+      g_assert_nonnull (strstr (plan, "runs_by_status"));
+    }
+
+  /* The history's filters give what they gave: succeeded runs too, newest first. */
+  query.status = CONDUIT_RUN_STATUS_SUCCEEDED;
+  runs = conduit_history_store_list_runs (fixture->store, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 2);
+  g_assert_cmpint (((ConduitRunRecord *)g_ptr_array_index (runs, 0))->id, ==, ids[2]);
+  g_assert_cmpint (((ConduitRunRecord *)g_ptr_array_index (runs, 1))->id, ==, ids[0]);
+  g_assert_cmpuint (conduit_history_store_count_runs (fixture->store, &query, &error), ==, 2);
+  g_clear_pointer (&runs, g_ptr_array_unref);
+  query.status = CONDUIT_RUN_STATUS_INTERRUPTED;
+  runs = conduit_history_store_list_runs (fixture->store, &query, &error);
+  g_assert_cmpuint (runs->len, ==, 1);
+  g_assert_cmpint (((ConduitRunRecord *)g_ptr_array_index (runs, 0))->id, ==, ids[4]);
+  g_clear_pointer (&runs, g_ptr_array_unref);
+  query = (ConduitHistoryQuery) { .status = -1, .unhandled = TRUE };
+  g_assert_cmpuint (conduit_history_store_count_runs (fixture->store, &query, &error), ==, 2);
+  g_assert_no_error (error);
+
+  /* a run that succeeds now leaves the index; one that fails stays in it */
+  ids[0] = begin_run (fixture->store, "orders", 9000, "{}");
+  finish_run (fixture->store, ids[0], CONDUIT_RUN_STATUS_SUCCEEDED, NULL);
+  ids[1] = begin_run (fixture->store, "orders", 9001, "{}");
+  finish_run (fixture->store, ids[1], CONDUIT_RUN_STATUS_FAILED, NULL);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs INDEXED BY runs_by_status"
+                              " WHERE status = 'failed'"), ==, 2);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"
+                              " WHERE status = 'succeeded'"), ==, 3);
 }
 
 typedef struct
@@ -1445,12 +1638,15 @@ main (int    argc,
   ADD ("/conduit/history/trigger-seen-prune", test_trigger_seen_prune);
   ADD ("/conduit/history/trigger-seen-threads", test_trigger_seen_threads);
   ADD ("/conduit/history/migrate-from-1", test_migrate_from_1);
+  ADD ("/conduit/history/migrate-from-6", test_migrate_from_6);
+  ADD ("/conduit/history/page-size", test_page_size);
   ADD ("/conduit/history/polled-run", test_polled_run);
   ADD ("/conduit/history/private-files", test_private_files);
   ADD ("/conduit/history/polled-run-all-or-nothing", test_polled_run_all_or_nothing);
   ADD ("/conduit/history/unwaited-records", test_unwaited_records);
   ADD ("/conduit/history/items-queued-together", test_items_queued_together);
   ADD ("/conduit/history/steps-queued-together", test_steps_queued_together);
+  ADD ("/conduit/history/attempt-end-queued", test_attempt_end_queued);
 
   return g_test_run ();
 }

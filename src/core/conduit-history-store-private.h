@@ -166,6 +166,8 @@ struct _ConduitHistoryStore
   GCond         checkpoint_cond;
   int           wal_pages;       /* as the writer last saw it, 0 once the checkpointer took it */
   int           wal_pages_total; /* the WAL's size in pages, after the last commit */
+  int           checkpoint_pages;  /* WAL pages that set off a checkpoint */
+  int           wal_restart_pages; /* past this, the writer completes a checkpoint itself */
   gboolean      checkpoint_stop;
   GMutex        checkpoint_pass_lock; /* held by the checkpointer during a pass */
 
@@ -186,8 +188,10 @@ struct _ConduitHistoryStore
   gboolean      read_only;
 };
 
-/* Runs retention keeps and "needs attention" lists: failed or cut short, nobody handled them. */
-#define CONDUIT_HISTORY_UNHANDLED_SQL "(status IN ('failed', 'interrupted') AND handled = 0)"
+/* Runs retention keeps and "needs attention" lists: failed or cut short, nobody handled them.
+ * Spelt with OR, not IN (): each term then matches runs_by_status's WHERE (schema 7). */
+#define CONDUIT_HISTORY_UNHANDLED_SQL \
+  "((status = 'failed' OR status = 'interrupted') AND handled = 0)"
 
 /* conduit-history-store-schema.c */
 gboolean conduit_history_set_sqlite_error     (sqlite3              *db,
