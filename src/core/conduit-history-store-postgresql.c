@@ -59,6 +59,20 @@
   " status, http_status, delay_ms, items_in, items_out, items_failed, error_kind, error_message)" \
   " VALUES "
 #define STEP_COLUMNS 14
+/* The ends of runs that ended, several to a statement (held_sql() writes the rows of v): the
+ * runs' rows, and their events done, as PG_FINISH_EVENT_RUN does for one. */
+#define ENDS_UPDATE \
+  "WITH v (id, finished_us, status, items_in, items_ok, items_failed, items_rejected, error)" \
+  " AS (VALUES "
+#define ENDS_UPDATE_TAIL \
+  ")," \
+  " r AS (UPDATE conduit_runs SET finished_us = v.finished_us, status = v.status," \
+  " items_in = v.items_in, items_ok = v.items_ok, items_failed = v.items_failed," \
+  " items_rejected = v.items_rejected, error = v.error FROM v WHERE conduit_runs.id = v.id" \
+  " RETURNING conduit_runs.id, conduit_runs.event_id)" \
+  " UPDATE conduit_events e SET done = TRUE FROM r WHERE e.event_id = r.event_id" \
+  " AND e.run_id = r.id"
+#define END_COLUMNS 8
 
 enum {
   PG_INSERT_RUN,
@@ -264,21 +278,52 @@ conduit_history_pg_set_error (ConduitHistoryStore  *self,
  * portal, an executor started and ended, an answer), and a batch holds several runs' rows. */
 #define HELD_MAX_ROWS 32
 
-static char *
-held_sql (const char *insert,
-          guint       n_columns,
-          guint       n_rows)
+/* What is held to the COMMIT: rows of conduit_items, of conduit_steps, and the ends of runs. */
+typedef enum
 {
-  GString *sql = g_string_new (insert);
+  HELD_ITEMS,
+  HELD_STEPS,
+  HELD_ENDS,
+  N_HELD
+} HeldKind;
+
+static const struct
+{
+  const char  *name;        /* of its prepared statements: conduit_history_NAME_N */
+  const char  *head;        /* the statement up to its rows */
+  const char  *tail;        /* after them */
+  const char  *casts;       /* of each column in VALUES, which has no table to tell its types */
+  guint        n_columns;
+  guint        alone;       /* the statement of one row */
+} held_kinds[N_HELD] = {
+  [HELD_ITEMS] = { "items", ITEMS_INSERT, "", NULL, ITEM_COLUMNS, PG_INSERT_ITEM },
+  [HELD_STEPS] = { "steps", STEPS_INSERT, "", NULL, STEP_COLUMNS, PG_INSERT_STEP },
+  [HELD_ENDS] = { "ends", ENDS_UPDATE, ENDS_UPDATE_TAIL,
+                  "bigint bigint text integer integer integer integer text", END_COLUMNS,
+                  PG_FINISH_EVENT_RUN },
+};
+
+static char *
+held_sql (HeldKind kind,
+          guint    n_rows)
+{
+  g_auto(GStrv) casts = held_kinds[kind].casts != NULL
+                        ? g_strsplit (held_kinds[kind].casts, " ", -1) : NULL;
+  GString *sql = g_string_new (held_kinds[kind].head);
   guint n = 1;
 
   for (guint r = 0; r < n_rows; r++)
     {
       g_string_append (sql, r > 0 ? ", (" : "(");
-      for (guint c = 0; c < n_columns; c++)
-        g_string_append_printf (sql, c > 0 ? ", $%u" : "$%u", n++);
+      for (guint c = 0; c < held_kinds[kind].n_columns; c++)
+        {
+          g_string_append_printf (sql, c > 0 ? ", $%u" : "$%u", n++);
+          if (casts != NULL)
+            g_string_append_printf (sql, "::%s", casts[c]);
+        }
       g_string_append_c (sql, ')');
     }
+  g_string_append (sql, held_kinds[kind].tail);
   return g_string_free (sql, FALSE);
 }
 
@@ -312,16 +357,15 @@ prepare_statements (ConduitHistoryStore  *self,
         return FALSE;
     }
   for (guint n_rows = 2; n_rows <= HELD_MAX_ROWS; n_rows *= 2)
-    {
-      g_autofree char *items_name = g_strdup_printf ("conduit_history_items_%u", n_rows);
-      g_autofree char *items_sql = held_sql (ITEMS_INSERT, ITEM_COLUMNS, n_rows);
-      g_autofree char *steps_name = g_strdup_printf ("conduit_history_steps_%u", n_rows);
-      g_autofree char *steps_sql = held_sql (STEPS_INSERT, STEP_COLUMNS, n_rows);
+    for (guint kind = 0; kind < N_HELD; kind++)
+      {
+        g_autofree char *name = g_strdup_printf ("conduit_history_%s_%u",
+                                                 held_kinds[kind].name, n_rows);
+        g_autofree char *sql = held_sql (kind, n_rows);
 
-      if (!prepare_one (self, conn, items_name, items_sql, error) ||
-          !prepare_one (self, conn, steps_name, steps_sql, error))
-        return FALSE;
-    }
+        if (!prepare_one (self, conn, name, sql, error))
+          return FALSE;
+      }
   return TRUE;
 }
 
@@ -534,17 +578,39 @@ step_params (const ConduitStepRecord *step,
   param_text (p, step->error_message);
 }
 
-/* Sends the rows of @held (OP_ITEM ops, or OP_STEP ones with @steps) in as few statements as the
- * prepared sizes allow, and empties it. */
+/* The parameters of an ended run's row of PG_FINISH_EVENT_RUN, and of the held ends' rows */
+static void
+end_params (const ConduitRunRecord *run,
+            Params                 *p)
+{
+  param_int (p, run->id);
+  param_int (p, run->finished_us);
+  param_text (p, conduit_run_status_to_string (run->status));
+  param_int (p, run->items_in);
+  param_int (p, run->items_ok);
+  param_int (p, run->items_failed);
+  param_int (p, run->items_rejected);
+  param_text (p, run->error);
+}
+
+static GPtrArray *
+held_of (PgHistory *pg,
+         HeldKind   kind)
+{
+  return kind == HELD_ITEMS ? pg->held_items : kind == HELD_STEPS ? pg->held_steps : pg->held_ends;
+}
+
+/* Sends the held rows of @kind in as few statements as the prepared sizes allow, and empties
+ * their array. */
 static gboolean
 send_held (ConduitHistoryStore  *self,
-           GPtrArray            *held,
-           gboolean              steps,
+           HeldKind              kind,
            gboolean             *transient,
            GError              **error)
 {
   PgHistory *pg = pg_of (self);
-  guint n_columns = steps ? STEP_COLUMNS : ITEM_COLUMNS;
+  GPtrArray *held = held_of (pg, kind);
+  guint n_columns = held_kinds[kind].n_columns;
   Params rows[HELD_MAX_ROWS];
   const char *values[HELD_MAX_ROWS * STEP_COLUMNS];
   Op *current = pg->current;
@@ -562,18 +628,19 @@ send_held (ConduitHistoryStore  *self,
           Op *op = g_ptr_array_index (held, done + r);
 
           rows[r].n = 0;
-          if (steps)
+          if (kind == HELD_STEPS)
             step_params (op->step, &rows[r]);
-          else
+          else if (kind == HELD_ITEMS)
             item_params (op->item, &rows[r]);
+          else
+            end_params (op->run, &rows[r]);
           g_assert (rows[r].n == (int)n_columns);
         }
       if (n_rows == 1)
         {
           /* alone, the row's own statement, and a failure is its op's */
           pg->current = g_ptr_array_index (held, done);
-          if (!put_statement (self, steps ? PG_INSERT_STEP : PG_INSERT_ITEM, &rows[0], transient,
-                              error))
+          if (!put_statement (self, held_kinds[kind].alone, &rows[0], transient, error))
             {
               pg->current = current;
               return FALSE;
@@ -585,7 +652,7 @@ send_held (ConduitHistoryStore  *self,
 
       for (guint r = 0; r < n_rows; r++)
         memcpy (values + r * n_columns, rows[r].values, n_columns * sizeof (const char *));
-      g_snprintf (name, sizeof name, "conduit_history_%s_%u", steps ? "steps" : "items", n_rows);
+      g_snprintf (name, sizeof name, "conduit_history_%s_%u", held_kinds[kind].name, n_rows);
       if (!PQsendQueryPrepared (pg->writer, name, (int)(n_rows * n_columns), values, NULL, NULL,
                                 0))
         {
@@ -602,6 +669,18 @@ send_held (ConduitHistoryStore  *self,
   return TRUE;
 }
 
+/* Everything held, in the order the COMMIT sends it */
+static gboolean
+send_all_held (ConduitHistoryStore  *self,
+               gboolean             *transient,
+               GError              **error)
+{
+  for (guint kind = 0; kind < N_HELD; kind++)
+    if (!send_held (self, kind, transient, error))
+      return FALSE;
+  return TRUE;
+}
+
 /* A step row about to be sent in its place (a "started" mark, the end that replaces one, a
  * range) comes after the held rows of its run, so that the run's steps keep their order. */
 static gboolean
@@ -614,7 +693,7 @@ send_held_steps_before (ConduitHistoryStore  *self,
 
   for (guint i = 0; i < pg->held_steps->len; i++)
     if (((Op *)g_ptr_array_index (pg->held_steps, i))->step->run_id == run_id)
-      return send_held (self, pg->held_steps, TRUE, transient, error);
+      return send_held (self, HELD_STEPS, transient, error);
   return TRUE;
 }
 
@@ -723,6 +802,11 @@ apply_begin_run (ConduitHistoryStore  *self,
       g_autoptr(PGresult) lock = NULL;
       Params claim = { 0 };
 
+      /* the event's run may have ended in this batch: its end is written before the claim
+       * reads whether it did */
+      if (!send_held (self, HELD_ENDS, transient, error))
+        return FALSE;
+
       param_text (&claim, op->key);
       param_text (&claim, op->run->flow);
       param_int (&claim, op->run->started_us);
@@ -811,10 +895,12 @@ insert_items (ConduitHistoryStore  *self,
 
 static gboolean
 apply_finish_run (ConduitHistoryStore  *self,
-                  const ConduitRunRecord *run,
+                  Op                   *op,
                   gboolean             *transient,
                   GError              **error)
 {
+  PgHistory *pg = pg_of (self);
+  const ConduitRunRecord *run = op->run;
   /* An event whose run ended, well or not, is done; one cut short (a drain that ran out of
    * time) runs again when it comes back. */
   gboolean ended = run->status == CONDUIT_RUN_STATUS_SUCCEEDED ||
@@ -822,14 +908,20 @@ apply_finish_run (ConduitHistoryStore  *self,
                    run->status == CONDUIT_RUN_STATUS_FAILED;
   Params p = { 0 };
 
-  param_int (&p, run->id);
-  param_int (&p, run->finished_us);
-  param_text (&p, conduit_run_status_to_string (run->status));
-  param_int (&p, run->items_in);
-  param_int (&p, run->items_ok);
-  param_int (&p, run->items_failed);
-  param_int (&p, run->items_rejected);
-  param_text (&p, run->error);
+  /* The end of a run that ended waits for the COMMIT with the others of the batch: one
+   * statement for several runs instead of one each. Only a claim waiting for its answer looks
+   * at what it writes (the event done), and the held ends go out before one (apply_begin_run);
+   * a run's second end in a batch, which should not happen, goes after the first. */
+  if (ended && !pg->one_by_one)
+    {
+      for (guint i = 0; i < pg->held_ends->len; i++)
+        if (((Op *)g_ptr_array_index (pg->held_ends, i))->run->id == run->id &&
+            !send_held (self, HELD_ENDS, transient, error))
+          return FALSE;
+      g_ptr_array_add (pg->held_ends, op);
+      return TRUE;
+    }
+  end_params (run, &p);
   return put_statement (self, ended ? PG_FINISH_EVENT_RUN : PG_FINISH_RUN, &p, transient, error);
 }
 
@@ -950,7 +1042,7 @@ apply_op (ConduitHistoryStore  *self,
       return apply_begin_run (self, op, transient, error);
 
     case OP_FINISH_RUN:
-      return apply_finish_run (self, op->run, transient, error);
+      return apply_finish_run (self, op, transient, error);
 
     case OP_STEP:
     case OP_START_RANGE:
@@ -999,8 +1091,7 @@ apply_op (ConduitHistoryStore  *self,
     case OP_PRUNE:
       /* its statements are not prepared ones: outside the pipeline, after what was sent (the
        * held rows too, as it may delete their runs) */
-      if (!send_held (self, pg_of (self)->held_items, FALSE, transient, error) ||
-          !send_held (self, pg_of (self)->held_steps, TRUE, transient, error) ||
+      if (!send_all_held (self, transient, error) ||
           !pipeline_collect (self, NULL, transient, error))
         return FALSE;
       PQexitPipelineMode (pg_of (self)->writer);
@@ -1113,6 +1204,7 @@ apply_batch (ConduitHistoryStore *self,
       g_ptr_array_set_size (pg->sent, 0);
       g_ptr_array_set_size (pg->held_items, 0);
       g_ptr_array_set_size (pg->held_steps, 0);
+      g_ptr_array_set_size (pg->held_ends, 0);
       g_ptr_array_set_size (pg->claims, 0);
       pg->claims_read = 0;
       g_ptr_array_set_size (pg->again, 0);
@@ -1137,8 +1229,7 @@ apply_batch (ConduitHistoryStore *self,
               if (op != NULL)
                 applied = apply_op (self, op, &transient, &op_error);
               else
-                applied = send_held (self, pg->held_items, FALSE, &transient, &op_error) &&
-                          send_held (self, pg->held_steps, TRUE, &transient, &op_error) &&
+                applied = send_all_held (self, &transient, &op_error) &&
                           send_statement (self, 0, "COMMIT", NULL, &transient, &op_error) &&
                           pipeline_collect (self, NULL, &transient, &op_error);
               if (applied)
@@ -1298,6 +1389,7 @@ pg_free (gpointer data)
   g_clear_pointer (&pg->sent, g_ptr_array_unref);
   g_clear_pointer (&pg->held_items, g_ptr_array_unref);
   g_clear_pointer (&pg->held_steps, g_ptr_array_unref);
+  g_clear_pointer (&pg->held_ends, g_ptr_array_unref);
   g_clear_pointer (&pg->claims, g_ptr_array_unref);
   g_clear_pointer (&pg->again, g_ptr_array_unref);
   g_free (pg);
@@ -1359,6 +1451,7 @@ conduit_history_postgresql_open (ConduitHistoryStore  *self,
   pg->sent = g_ptr_array_new ();
   pg->held_items = g_ptr_array_new ();
   pg->held_steps = g_ptr_array_new ();
+  pg->held_ends = g_ptr_array_new ();
   pg->claims = g_ptr_array_new ();
   pg->again = g_ptr_array_new ();
   self->backend = &postgresql_backend;
