@@ -73,6 +73,21 @@
   " UPDATE conduit_events e SET done = TRUE FROM r WHERE e.event_id = r.event_id" \
   " AND e.run_id = r.id"
 #define END_COLUMNS 8
+/* Held steps of which some end an attempt (held_sql() writes the rows of v, each numbered):
+ * their "started" rows go, as PG_REPLACE_STEP does for one, and the rows are inserted in the
+ * order they came. */
+#define STEPS_REPLACE \
+  "WITH v (run_id, node_id, item_index, attempt, started_us, finished_us, status, http_status," \
+  " delay_ms, items_in, items_out, items_failed, error_kind, error_message, n) AS (VALUES "
+#define STEPS_REPLACE_TAIL \
+  ")," \
+  " started AS (DELETE FROM conduit_steps s USING v WHERE v.attempt > 0" \
+  " AND v.status <> 'started' AND s.run_id = v.run_id AND s.node_id = v.node_id" \
+  " AND s.item_index = v.item_index AND s.attempt = v.attempt AND s.status = 'started')" \
+  " INSERT INTO conduit_steps (run_id, node_id, item_index, attempt, started_us, finished_us," \
+  " status, http_status, delay_ms, items_in, items_out, items_failed, error_kind, error_message)" \
+  " SELECT run_id, node_id, item_index, attempt, started_us, finished_us, status, http_status," \
+  " delay_ms, items_in, items_out, items_failed, error_kind, error_message FROM v ORDER BY n"
 
 enum {
   PG_INSERT_RUN,
@@ -284,6 +299,7 @@ typedef enum
   HELD_ITEMS,
   HELD_STEPS,
   HELD_ENDS,
+  HELD_REPLACING,   /* held steps of which some end an attempt: sent with HELD_STEPS */
   N_HELD
 } HeldKind;
 
@@ -295,12 +311,16 @@ static const struct
   const char  *casts;       /* of each column in VALUES, which has no table to tell its types */
   guint        n_columns;
   guint        alone;       /* the statement of one row */
+  gboolean     numbered;    /* each row ends with its number */
 } held_kinds[N_HELD] = {
   [HELD_ITEMS] = { "items", ITEMS_INSERT, "", NULL, ITEM_COLUMNS, PG_INSERT_ITEM },
   [HELD_STEPS] = { "steps", STEPS_INSERT, "", NULL, STEP_COLUMNS, PG_INSERT_STEP },
   [HELD_ENDS] = { "ends", ENDS_UPDATE, ENDS_UPDATE_TAIL,
                   "bigint bigint text integer integer integer integer text", END_COLUMNS,
                   PG_FINISH_EVENT_RUN },
+  [HELD_REPLACING] = { "steps_replacing", STEPS_REPLACE, STEPS_REPLACE_TAIL,
+                       "bigint text integer integer bigint bigint text integer bigint integer"
+                       " integer integer text text", STEP_COLUMNS, PG_REPLACE_STEP, TRUE },
 };
 
 static char *
@@ -321,6 +341,8 @@ held_sql (HeldKind kind,
           if (casts != NULL)
             g_string_append_printf (sql, "::%s", casts[c]);
         }
+      if (held_kinds[kind].numbered)
+        g_string_append_printf (sql, ", %u", r);
       g_string_append_c (sql, ')');
     }
   g_string_append (sql, held_kinds[kind].tail);
@@ -578,6 +600,13 @@ step_params (const ConduitStepRecord *step,
   param_text (p, step->error_message);
 }
 
+/* The end of an attempt replaces the "started" row written before its request left. */
+static gboolean
+step_replaces (const ConduitStepRecord *step)
+{
+  return step->attempt > 0 && g_strcmp0 (step->status, "started") != 0;
+}
+
 /* The parameters of an ended run's row of PG_FINISH_EVENT_RUN, and of the held ends' rows */
 static void
 end_params (const ConduitRunRecord *run,
@@ -597,7 +626,7 @@ static GPtrArray *
 held_of (PgHistory *pg,
          HeldKind   kind)
 {
-  return kind == HELD_ITEMS ? pg->held_items : kind == HELD_STEPS ? pg->held_steps : pg->held_ends;
+  return kind == HELD_ITEMS ? pg->held_items : kind == HELD_ENDS ? pg->held_ends : pg->held_steps;
 }
 
 /* Sends the held rows of @kind in as few statements as the prepared sizes allow, and empties
@@ -619,6 +648,7 @@ send_held (ConduitHistoryStore  *self,
   while (done < held->len)
     {
       guint n_rows = HELD_MAX_ROWS;
+      HeldKind sent_as = kind;
       char name[48];
 
       while (n_rows > held->len - done)
@@ -628,6 +658,8 @@ send_held (ConduitHistoryStore  *self,
           Op *op = g_ptr_array_index (held, done + r);
 
           rows[r].n = 0;
+          if (kind == HELD_STEPS && step_replaces (op->step))
+            sent_as = HELD_REPLACING;
           if (kind == HELD_STEPS)
             step_params (op->step, &rows[r]);
           else if (kind == HELD_ITEMS)
@@ -640,7 +672,7 @@ send_held (ConduitHistoryStore  *self,
         {
           /* alone, the row's own statement, and a failure is its op's */
           pg->current = g_ptr_array_index (held, done);
-          if (!put_statement (self, held_kinds[kind].alone, &rows[0], transient, error))
+          if (!put_statement (self, held_kinds[sent_as].alone, &rows[0], transient, error))
             {
               pg->current = current;
               return FALSE;
@@ -652,7 +684,8 @@ send_held (ConduitHistoryStore  *self,
 
       for (guint r = 0; r < n_rows; r++)
         memcpy (values + r * n_columns, rows[r].values, n_columns * sizeof (const char *));
-      g_snprintf (name, sizeof name, "conduit_history_%s_%u", held_kinds[kind].name, n_rows);
+      g_snprintf (name, sizeof name, "conduit_history_%s_%u", held_kinds[sent_as].name,
+                  n_rows);
       if (!PQsendQueryPrepared (pg->writer, name, (int)(n_rows * n_columns), values, NULL, NULL,
                                 0))
         {
@@ -675,7 +708,7 @@ send_all_held (ConduitHistoryStore  *self,
                gboolean             *transient,
                GError              **error)
 {
-  for (guint kind = 0; kind < N_HELD; kind++)
+  for (guint kind = 0; kind < HELD_REPLACING; kind++)
     if (!send_held (self, kind, transient, error))
       return FALSE;
   return TRUE;
@@ -933,13 +966,14 @@ apply_step (ConduitHistoryStore  *self,
 {
   PgHistory *pg = pg_of (self);
   const ConduitStepRecord *step = op->step;
-  gboolean replaces = step->attempt > 0 && g_strcmp0 (step->status, "started") != 0;
+  gboolean replaces = step_replaces (step);
   Params p = { 0 };
 
-  /* An end of a node or of an attempt of 0 (no "started" mark to replace) is looked for by no
-   * later statement: it waits for the COMMIT with others of its kind. */
-  if (op->type == OP_STEP && !replaces && g_strcmp0 (step->status, "started") != 0 &&
-      !pg->one_by_one)
+  /* An end (of a node, or of an attempt, which replaces its "started" row) is looked for by no
+   * later statement: it waits for the COMMIT with others of its kind. A later statement that
+   * looks for a run's "started" rows (a range's end) or adds one (the next attempt) is sent
+   * after the run's held steps (send_held_steps_before()). */
+  if (op->type == OP_STEP && g_strcmp0 (step->status, "started") != 0 && !pg->one_by_one)
     {
       g_ptr_array_add (pg->held_steps, op);
       return TRUE;
