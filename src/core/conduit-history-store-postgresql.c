@@ -770,7 +770,7 @@ insert_run_with_id (ConduitHistoryStore  *self,
   param_int (&p, op->run->started_us);
   param_int (&p, n_items);
   param_text (&p, pg->host);
-  param_int (&p, getpid ());
+  param_int (&p, pg->pid);
   param_text (&p, op->key);
   param_int (&p, 1);
   if (n_items == 1)
@@ -820,7 +820,7 @@ apply_begin_run (ConduitHistoryStore  *self,
       param_int (&p, op->run->started_us);
       param_int (&p, n_items);
       param_text (&p, pg->host);
-      param_int (&p, getpid ());
+      param_int (&p, pg->pid);
       param_text (&p, op->key);
       param_text (&p, op->run->trigger_node ? op->run->trigger_node : "");
       param_text (&p, op->port ? op->port : "out");
@@ -874,7 +874,7 @@ apply_begin_run (ConduitHistoryStore  *self,
   param_int (&p, op->run->started_us);
   param_int (&p, n_items);
   param_text (&p, pg->host);
-  param_int (&p, getpid ());
+  param_int (&p, pg->pid);
   param_text (&p, op->key);
   param_int (&p, attempt);
   /* A run started by one item (a webhook's event) writes it in the same statement. */
@@ -1482,6 +1482,8 @@ conduit_history_postgresql_open (ConduitHistoryStore  *self,
 
   pg->url = g_strdup (url);
   pg->host = g_strdup (g_get_host_name ());
+  /* written with every run: getpid() is a system call each time */
+  pg->pid = getpid ();
   pg->sent = g_ptr_array_new ();
   pg->held_items = g_ptr_array_new ();
   pg->held_steps = g_ptr_array_new ();
