@@ -969,12 +969,27 @@ apply_step (ConduitHistoryStore  *self,
   gboolean replaces = step_replaces (step);
   Params p = { 0 };
 
-  /* An end (of a node, or of an attempt, which replaces its "started" row) is looked for by no
-   * later statement: it waits for the COMMIT with others of its kind. A later statement that
-   * looks for a run's "started" rows (a range's end) or adds one (the next attempt) is sent
-   * after the run's held steps (send_held_steps_before()). */
-  if (op->type == OP_STEP && g_strcmp0 (step->status, "started") != 0 && !pg->one_by_one)
+  /* A step row (a node's end, an attempt's "started" mark, the end that replaces it) is looked
+   * for by no later statement: it waits for the COMMIT with others of its kind, in order. Only
+   * a range's start or end is sent in its place, after the run's held steps
+   * (send_held_steps_before()), as it looks for their "started" rows; and an end goes out
+   * after the held mark it replaces, which its statement would not see otherwise. */
+  if (op->type == OP_STEP && !pg->one_by_one)
     {
+      for (guint i = 0; replaces && i < pg->held_steps->len; i++)
+        {
+          const ConduitStepRecord *held = ((Op *)g_ptr_array_index (pg->held_steps, i))->step;
+
+          if (held->run_id == step->run_id && held->attempt == step->attempt &&
+              held->item_index == step->item_index &&
+              g_strcmp0 (held->node_id, step->node_id) == 0 &&
+              g_strcmp0 (held->status, "started") == 0)
+            {
+              if (!send_held (self, HELD_STEPS, transient, error))
+                return FALSE;
+              break;
+            }
+        }
       g_ptr_array_add (pg->held_steps, op);
       return TRUE;
     }
