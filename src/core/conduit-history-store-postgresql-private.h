@@ -31,7 +31,6 @@ typedef struct
   Op        *failed;  /* whose statement the server refused or could not run */
   GPtrArray *held_items;  /* of Op: OP_ITEM rows, sent several to a statement at the COMMIT */
   GPtrArray *held_steps;  /* of Op: rows of conduit_steps no later statement looks for */
-  GPtrArray *held_ends;   /* of Op: OP_FINISH_RUN of runs that ended */
   gboolean   one_by_one;  /* a statement of held rows failed: this batch sends each alone */
   GPtrArray *claims;      /* of Op: begun runs whose claim went out with the run, in order */
   guint      claims_read; /* how many of them were answered */

@@ -59,35 +59,6 @@
   " status, http_status, delay_ms, items_in, items_out, items_failed, error_kind, error_message)" \
   " VALUES "
 #define STEP_COLUMNS 14
-/* The ends of runs that ended, several to a statement (held_sql() writes the rows of v): the
- * runs' rows, and their events done, as PG_FINISH_EVENT_RUN does for one. */
-#define ENDS_UPDATE \
-  "WITH v (id, finished_us, status, items_in, items_ok, items_failed, items_rejected, error)" \
-  " AS (VALUES "
-#define ENDS_UPDATE_TAIL \
-  ")," \
-  " r AS (UPDATE conduit_runs SET finished_us = v.finished_us, status = v.status," \
-  " items_in = v.items_in, items_ok = v.items_ok, items_failed = v.items_failed," \
-  " items_rejected = v.items_rejected, error = v.error FROM v WHERE conduit_runs.id = v.id" \
-  " RETURNING conduit_runs.id, conduit_runs.event_id)" \
-  " UPDATE conduit_events e SET done = TRUE FROM r WHERE e.event_id = r.event_id" \
-  " AND e.run_id = r.id"
-#define END_COLUMNS 8
-/* Held steps of which some end an attempt (held_sql() writes the rows of v, each numbered):
- * their "started" rows go, as PG_REPLACE_STEP does for one, and the rows are inserted in the
- * order they came. */
-#define STEPS_REPLACE \
-  "WITH v (run_id, node_id, item_index, attempt, started_us, finished_us, status, http_status," \
-  " delay_ms, items_in, items_out, items_failed, error_kind, error_message, n) AS (VALUES "
-#define STEPS_REPLACE_TAIL \
-  ")," \
-  " started AS (DELETE FROM conduit_steps s USING v WHERE v.attempt > 0" \
-  " AND v.status <> 'started' AND s.run_id = v.run_id AND s.node_id = v.node_id" \
-  " AND s.item_index = v.item_index AND s.attempt = v.attempt AND s.status = 'started')" \
-  " INSERT INTO conduit_steps (run_id, node_id, item_index, attempt, started_us, finished_us," \
-  " status, http_status, delay_ms, items_in, items_out, items_failed, error_kind, error_message)" \
-  " SELECT run_id, node_id, item_index, attempt, started_us, finished_us, status, http_status," \
-  " delay_ms, items_in, items_out, items_failed, error_kind, error_message FROM v ORDER BY n"
 
 enum {
   PG_INSERT_RUN,
@@ -293,59 +264,21 @@ conduit_history_pg_set_error (ConduitHistoryStore  *self,
  * portal, an executor started and ended, an answer), and a batch holds several runs' rows. */
 #define HELD_MAX_ROWS 32
 
-/* What is held to the COMMIT: rows of conduit_items, of conduit_steps, and the ends of runs. */
-typedef enum
-{
-  HELD_ITEMS,
-  HELD_STEPS,
-  HELD_ENDS,
-  HELD_REPLACING,   /* held steps of which some end an attempt: sent with HELD_STEPS */
-  N_HELD
-} HeldKind;
-
-static const struct
-{
-  const char  *name;        /* of its prepared statements: conduit_history_NAME_N */
-  const char  *head;        /* the statement up to its rows */
-  const char  *tail;        /* after them */
-  const char  *casts;       /* of each column in VALUES, which has no table to tell its types */
-  guint        n_columns;
-  guint        alone;       /* the statement of one row */
-  gboolean     numbered;    /* each row ends with its number */
-} held_kinds[N_HELD] = {
-  [HELD_ITEMS] = { "items", ITEMS_INSERT, "", NULL, ITEM_COLUMNS, PG_INSERT_ITEM },
-  [HELD_STEPS] = { "steps", STEPS_INSERT, "", NULL, STEP_COLUMNS, PG_INSERT_STEP },
-  [HELD_ENDS] = { "ends", ENDS_UPDATE, ENDS_UPDATE_TAIL,
-                  "bigint bigint text integer integer integer integer text", END_COLUMNS,
-                  PG_FINISH_EVENT_RUN },
-  [HELD_REPLACING] = { "steps_replacing", STEPS_REPLACE, STEPS_REPLACE_TAIL,
-                       "bigint text integer integer bigint bigint text integer bigint integer"
-                       " integer integer text text", STEP_COLUMNS, PG_REPLACE_STEP, TRUE },
-};
-
 static char *
-held_sql (HeldKind kind,
-          guint    n_rows)
+held_sql (const char *insert,
+          guint       n_columns,
+          guint       n_rows)
 {
-  g_auto(GStrv) casts = held_kinds[kind].casts != NULL
-                        ? g_strsplit (held_kinds[kind].casts, " ", -1) : NULL;
-  GString *sql = g_string_new (held_kinds[kind].head);
+  GString *sql = g_string_new (insert);
   guint n = 1;
 
   for (guint r = 0; r < n_rows; r++)
     {
       g_string_append (sql, r > 0 ? ", (" : "(");
-      for (guint c = 0; c < held_kinds[kind].n_columns; c++)
-        {
-          g_string_append_printf (sql, c > 0 ? ", $%u" : "$%u", n++);
-          if (casts != NULL)
-            g_string_append_printf (sql, "::%s", casts[c]);
-        }
-      if (held_kinds[kind].numbered)
-        g_string_append_printf (sql, ", %u", r);
+      for (guint c = 0; c < n_columns; c++)
+        g_string_append_printf (sql, c > 0 ? ", $%u" : "$%u", n++);
       g_string_append_c (sql, ')');
     }
-  g_string_append (sql, held_kinds[kind].tail);
   return g_string_free (sql, FALSE);
 }
 
@@ -371,6 +304,17 @@ prepare_statements (ConduitHistoryStore  *self,
                     PGconn               *conn,
                     GError              **error)
 {
+  g_autoptr(PGresult) generic = NULL;
+
+  /* The writer's statements find their rows by key whatever the parameters: one plan each,
+   * made once, instead of the server planning some of them again at each run (their plans
+   * for the given values looking cheaper). */
+  generic = PQexec (conn, "SET plan_cache_mode = force_generic_plan");
+  if (PQresultStatus (generic) != PGRES_COMMAND_OK)
+    {
+      conduit_history_pg_set_error (self, conn, _("could not prepare its statements"), error);
+      return FALSE;
+    }
   for (guint i = 0; i < N_PG_STMTS; i++)
     {
       g_autofree char *name = g_strdup_printf ("conduit_history_%u", i);
@@ -379,15 +323,16 @@ prepare_statements (ConduitHistoryStore  *self,
         return FALSE;
     }
   for (guint n_rows = 2; n_rows <= HELD_MAX_ROWS; n_rows *= 2)
-    for (guint kind = 0; kind < N_HELD; kind++)
-      {
-        g_autofree char *name = g_strdup_printf ("conduit_history_%s_%u",
-                                                 held_kinds[kind].name, n_rows);
-        g_autofree char *sql = held_sql (kind, n_rows);
+    {
+      g_autofree char *items_name = g_strdup_printf ("conduit_history_items_%u", n_rows);
+      g_autofree char *items_sql = held_sql (ITEMS_INSERT, ITEM_COLUMNS, n_rows);
+      g_autofree char *steps_name = g_strdup_printf ("conduit_history_steps_%u", n_rows);
+      g_autofree char *steps_sql = held_sql (STEPS_INSERT, STEP_COLUMNS, n_rows);
 
-        if (!prepare_one (self, conn, name, sql, error))
-          return FALSE;
-      }
+      if (!prepare_one (self, conn, items_name, items_sql, error) ||
+          !prepare_one (self, conn, steps_name, steps_sql, error))
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -600,46 +545,17 @@ step_params (const ConduitStepRecord *step,
   param_text (p, step->error_message);
 }
 
-/* The end of an attempt replaces the "started" row written before its request left. */
-static gboolean
-step_replaces (const ConduitStepRecord *step)
-{
-  return step->attempt > 0 && g_strcmp0 (step->status, "started") != 0;
-}
-
-/* The parameters of an ended run's row of PG_FINISH_EVENT_RUN, and of the held ends' rows */
-static void
-end_params (const ConduitRunRecord *run,
-            Params                 *p)
-{
-  param_int (p, run->id);
-  param_int (p, run->finished_us);
-  param_text (p, conduit_run_status_to_string (run->status));
-  param_int (p, run->items_in);
-  param_int (p, run->items_ok);
-  param_int (p, run->items_failed);
-  param_int (p, run->items_rejected);
-  param_text (p, run->error);
-}
-
-static GPtrArray *
-held_of (PgHistory *pg,
-         HeldKind   kind)
-{
-  return kind == HELD_ITEMS ? pg->held_items : kind == HELD_ENDS ? pg->held_ends : pg->held_steps;
-}
-
-/* Sends the held rows of @kind in as few statements as the prepared sizes allow, and empties
- * their array. */
+/* Sends the rows of @held (OP_ITEM ops, or OP_STEP ones with @steps) in as few statements as the
+ * prepared sizes allow, and empties it. */
 static gboolean
 send_held (ConduitHistoryStore  *self,
-           HeldKind              kind,
+           GPtrArray            *held,
+           gboolean              steps,
            gboolean             *transient,
            GError              **error)
 {
   PgHistory *pg = pg_of (self);
-  GPtrArray *held = held_of (pg, kind);
-  guint n_columns = held_kinds[kind].n_columns;
+  guint n_columns = steps ? STEP_COLUMNS : ITEM_COLUMNS;
   Params rows[HELD_MAX_ROWS];
   const char *values[HELD_MAX_ROWS * STEP_COLUMNS];
   Op *current = pg->current;
@@ -648,7 +564,6 @@ send_held (ConduitHistoryStore  *self,
   while (done < held->len)
     {
       guint n_rows = HELD_MAX_ROWS;
-      HeldKind sent_as = kind;
       char name[48];
 
       while (n_rows > held->len - done)
@@ -658,21 +573,18 @@ send_held (ConduitHistoryStore  *self,
           Op *op = g_ptr_array_index (held, done + r);
 
           rows[r].n = 0;
-          if (kind == HELD_STEPS && step_replaces (op->step))
-            sent_as = HELD_REPLACING;
-          if (kind == HELD_STEPS)
+          if (steps)
             step_params (op->step, &rows[r]);
-          else if (kind == HELD_ITEMS)
-            item_params (op->item, &rows[r]);
           else
-            end_params (op->run, &rows[r]);
+            item_params (op->item, &rows[r]);
           g_assert (rows[r].n == (int)n_columns);
         }
       if (n_rows == 1)
         {
           /* alone, the row's own statement, and a failure is its op's */
           pg->current = g_ptr_array_index (held, done);
-          if (!put_statement (self, held_kinds[sent_as].alone, &rows[0], transient, error))
+          if (!put_statement (self, steps ? PG_INSERT_STEP : PG_INSERT_ITEM, &rows[0], transient,
+                              error))
             {
               pg->current = current;
               return FALSE;
@@ -684,8 +596,7 @@ send_held (ConduitHistoryStore  *self,
 
       for (guint r = 0; r < n_rows; r++)
         memcpy (values + r * n_columns, rows[r].values, n_columns * sizeof (const char *));
-      g_snprintf (name, sizeof name, "conduit_history_%s_%u", held_kinds[sent_as].name,
-                  n_rows);
+      g_snprintf (name, sizeof name, "conduit_history_%s_%u", steps ? "steps" : "items", n_rows);
       if (!PQsendQueryPrepared (pg->writer, name, (int)(n_rows * n_columns), values, NULL, NULL,
                                 0))
         {
@@ -702,18 +613,6 @@ send_held (ConduitHistoryStore  *self,
   return TRUE;
 }
 
-/* Everything held, in the order the COMMIT sends it */
-static gboolean
-send_all_held (ConduitHistoryStore  *self,
-               gboolean             *transient,
-               GError              **error)
-{
-  for (guint kind = 0; kind < HELD_REPLACING; kind++)
-    if (!send_held (self, kind, transient, error))
-      return FALSE;
-  return TRUE;
-}
-
 /* A step row about to be sent in its place (a "started" mark, the end that replaces one, a
  * range) comes after the held rows of its run, so that the run's steps keep their order. */
 static gboolean
@@ -726,7 +625,7 @@ send_held_steps_before (ConduitHistoryStore  *self,
 
   for (guint i = 0; i < pg->held_steps->len; i++)
     if (((Op *)g_ptr_array_index (pg->held_steps, i))->step->run_id == run_id)
-      return send_held (self, HELD_STEPS, transient, error);
+      return send_held (self, pg->held_steps, TRUE, transient, error);
   return TRUE;
 }
 
@@ -835,11 +734,6 @@ apply_begin_run (ConduitHistoryStore  *self,
       g_autoptr(PGresult) lock = NULL;
       Params claim = { 0 };
 
-      /* the event's run may have ended in this batch: its end is written before the claim
-       * reads whether it did */
-      if (!send_held (self, HELD_ENDS, transient, error))
-        return FALSE;
-
       param_text (&claim, op->key);
       param_text (&claim, op->run->flow);
       param_int (&claim, op->run->started_us);
@@ -928,12 +822,10 @@ insert_items (ConduitHistoryStore  *self,
 
 static gboolean
 apply_finish_run (ConduitHistoryStore  *self,
-                  Op                   *op,
+                  const ConduitRunRecord *run,
                   gboolean             *transient,
                   GError              **error)
 {
-  PgHistory *pg = pg_of (self);
-  const ConduitRunRecord *run = op->run;
   /* An event whose run ended, well or not, is done; one cut short (a drain that ran out of
    * time) runs again when it comes back. */
   gboolean ended = run->status == CONDUIT_RUN_STATUS_SUCCEEDED ||
@@ -941,20 +833,14 @@ apply_finish_run (ConduitHistoryStore  *self,
                    run->status == CONDUIT_RUN_STATUS_FAILED;
   Params p = { 0 };
 
-  /* The end of a run that ended waits for the COMMIT with the others of the batch: one
-   * statement for several runs instead of one each. Only a claim waiting for its answer looks
-   * at what it writes (the event done), and the held ends go out before one (apply_begin_run);
-   * a run's second end in a batch, which should not happen, goes after the first. */
-  if (ended && !pg->one_by_one)
-    {
-      for (guint i = 0; i < pg->held_ends->len; i++)
-        if (((Op *)g_ptr_array_index (pg->held_ends, i))->run->id == run->id &&
-            !send_held (self, HELD_ENDS, transient, error))
-          return FALSE;
-      g_ptr_array_add (pg->held_ends, op);
-      return TRUE;
-    }
-  end_params (run, &p);
+  param_int (&p, run->id);
+  param_int (&p, run->finished_us);
+  param_text (&p, conduit_run_status_to_string (run->status));
+  param_int (&p, run->items_in);
+  param_int (&p, run->items_ok);
+  param_int (&p, run->items_failed);
+  param_int (&p, run->items_rejected);
+  param_text (&p, run->error);
   return put_statement (self, ended ? PG_FINISH_EVENT_RUN : PG_FINISH_RUN, &p, transient, error);
 }
 
@@ -966,30 +852,14 @@ apply_step (ConduitHistoryStore  *self,
 {
   PgHistory *pg = pg_of (self);
   const ConduitStepRecord *step = op->step;
-  gboolean replaces = step_replaces (step);
+  gboolean replaces = step->attempt > 0 && g_strcmp0 (step->status, "started") != 0;
   Params p = { 0 };
 
-  /* A step row (a node's end, an attempt's "started" mark, the end that replaces it) is looked
-   * for by no later statement: it waits for the COMMIT with others of its kind, in order. Only
-   * a range's start or end is sent in its place, after the run's held steps
-   * (send_held_steps_before()), as it looks for their "started" rows; and an end goes out
-   * after the held mark it replaces, which its statement would not see otherwise. */
-  if (op->type == OP_STEP && !pg->one_by_one)
+  /* An end of a node or of an attempt of 0 (no "started" mark to replace) is looked for by no
+   * later statement: it waits for the COMMIT with others of its kind. */
+  if (op->type == OP_STEP && !replaces && g_strcmp0 (step->status, "started") != 0 &&
+      !pg->one_by_one)
     {
-      for (guint i = 0; replaces && i < pg->held_steps->len; i++)
-        {
-          const ConduitStepRecord *held = ((Op *)g_ptr_array_index (pg->held_steps, i))->step;
-
-          if (held->run_id == step->run_id && held->attempt == step->attempt &&
-              held->item_index == step->item_index &&
-              g_strcmp0 (held->node_id, step->node_id) == 0 &&
-              g_strcmp0 (held->status, "started") == 0)
-            {
-              if (!send_held (self, HELD_STEPS, transient, error))
-                return FALSE;
-              break;
-            }
-        }
       g_ptr_array_add (pg->held_steps, op);
       return TRUE;
     }
@@ -1091,7 +961,7 @@ apply_op (ConduitHistoryStore  *self,
       return apply_begin_run (self, op, transient, error);
 
     case OP_FINISH_RUN:
-      return apply_finish_run (self, op, transient, error);
+      return apply_finish_run (self, op->run, transient, error);
 
     case OP_STEP:
     case OP_START_RANGE:
@@ -1140,7 +1010,8 @@ apply_op (ConduitHistoryStore  *self,
     case OP_PRUNE:
       /* its statements are not prepared ones: outside the pipeline, after what was sent (the
        * held rows too, as it may delete their runs) */
-      if (!send_all_held (self, transient, error) ||
+      if (!send_held (self, pg_of (self)->held_items, FALSE, transient, error) ||
+          !send_held (self, pg_of (self)->held_steps, TRUE, transient, error) ||
           !pipeline_collect (self, NULL, transient, error))
         return FALSE;
       PQexitPipelineMode (pg_of (self)->writer);
@@ -1253,7 +1124,6 @@ apply_batch (ConduitHistoryStore *self,
       g_ptr_array_set_size (pg->sent, 0);
       g_ptr_array_set_size (pg->held_items, 0);
       g_ptr_array_set_size (pg->held_steps, 0);
-      g_ptr_array_set_size (pg->held_ends, 0);
       g_ptr_array_set_size (pg->claims, 0);
       pg->claims_read = 0;
       g_ptr_array_set_size (pg->again, 0);
@@ -1278,7 +1148,8 @@ apply_batch (ConduitHistoryStore *self,
               if (op != NULL)
                 applied = apply_op (self, op, &transient, &op_error);
               else
-                applied = send_all_held (self, &transient, &op_error) &&
+                applied = send_held (self, pg->held_items, FALSE, &transient, &op_error) &&
+                          send_held (self, pg->held_steps, TRUE, &transient, &op_error) &&
                           send_statement (self, 0, "COMMIT", NULL, &transient, &op_error) &&
                           pipeline_collect (self, NULL, &transient, &op_error);
               if (applied)
@@ -1438,7 +1309,6 @@ pg_free (gpointer data)
   g_clear_pointer (&pg->sent, g_ptr_array_unref);
   g_clear_pointer (&pg->held_items, g_ptr_array_unref);
   g_clear_pointer (&pg->held_steps, g_ptr_array_unref);
-  g_clear_pointer (&pg->held_ends, g_ptr_array_unref);
   g_clear_pointer (&pg->claims, g_ptr_array_unref);
   g_clear_pointer (&pg->again, g_ptr_array_unref);
   g_free (pg);
@@ -1502,7 +1372,6 @@ conduit_history_postgresql_open (ConduitHistoryStore  *self,
   pg->sent = g_ptr_array_new ();
   pg->held_items = g_ptr_array_new ();
   pg->held_steps = g_ptr_array_new ();
-  pg->held_ends = g_ptr_array_new ();
   pg->claims = g_ptr_array_new ();
   pg->again = g_ptr_array_new ();
   self->backend = &postgresql_backend;
