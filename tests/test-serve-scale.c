@@ -980,10 +980,24 @@ test_history_postgresql_claims (void)
   conduit_history_store_close (store);
 }
 
-/* The ends of runs that ended go out several to a statement at the COMMIT: each run gets its
- * own end (texts that need quoting too), its event is done, a run cut short is not held with
- * them, a claim of an event whose run ended in the same batch does not run it again, and an end
- * the server refuses is left out alone. */
+/* A writable history on the test server, its tables dropped first */
+static ConduitHistoryStore *
+open_empty_history (DbTestServer *server)
+{
+  g_autofree char *url = history_url (server);
+  g_autoptr(GError) error = NULL;
+  ConduitHistoryStore *store;
+
+  drop_history (server);
+  store = conduit_history_store_new (url, &error);
+  g_assert_no_error (error);
+  return store;
+}
+
+/* The ends of runs queued together (as a worker's ended runs are): each run gets its own end
+ * (texts that need quoting too), its event is done, a run cut short leaves its event to run
+ * again, a claim of an event whose run ended in the same batch does not run it again, and an
+ * end the server refuses is left out alone. */
 static void
 test_history_postgresql_ends (void)
 {
@@ -998,7 +1012,6 @@ test_history_postgresql_ends (void)
   };
   ConduitRunRecord again = { .flow = (char *)"Orders", .trigger_node = (char *)"hook",
                              .trigger_kind = (char *)"webhook", .items_in = 1 };
-  g_autofree char *url = NULL;
   g_autoptr(ConduitHistoryStore) store = NULL;
   g_autoptr(GPtrArray) items = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
@@ -1007,10 +1020,7 @@ test_history_postgresql_ends (void)
 
   if (server == NULL)
     return;
-  drop_history (server);
-  url = history_url (server);
-  store = conduit_history_store_new (url, &error);
-  g_assert_no_error (error);
+  store = open_empty_history (server);
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     {
       g_autofree char *event_id = g_strdup_printf ("end-%u", i);
