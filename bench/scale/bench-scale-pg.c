@@ -72,8 +72,9 @@ main (int    argc,
       fprintf (stderr, "bench-scale-pg: PostgreSQL did not start: %s\n", error->message);
       return 1;
     }
-  /* BENCH_PG_STATEMENTS: the server counts the statements it runs (pg_stat_statements, which
-   * is loaded at the start: a restart), for bench.sh to print per run. Its own cost is then in
+  /* BENCH_PG_STATEMENTS: the server counts the statements it runs and the time it took to plan
+   * and run them (pg_stat_statements, which is loaded at the start: a restart), for bench.sh to
+   * print per run. Its own cost is then in
    * the server's processor time. */
   if (g_getenv ("BENCH_PG_STATEMENTS") != NULL)
     {
@@ -88,6 +89,9 @@ main (int    argc,
           return 1;
         }
       db_test_server_exec (server, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+      /* known once the library is loaded */
+      db_test_server_exec (server, "ALTER SYSTEM SET pg_stat_statements.track_planning = on");
+      db_test_server_exec (server, "SELECT pg_reload_conf ()");
       db_test_server_exec (server, "GRANT pg_read_all_stats TO app");
     }
   url = g_strdup_printf ("postgresql://app:%s@127.0.0.1:%u/conduit_test", DB_TEST_PASSWORD,

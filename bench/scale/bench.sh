@@ -26,7 +26,8 @@
 # BENCH_THREADS=1 prints, per process, each thread's user and system time and its context
 # switches per run (what callgrind does not count: system calls, wake-ups between threads).
 # BENCH_PG_STATEMENTS=1 starts PostgreSQL with pg_stat_statements and prints the statements it
-# ran per run (the extension's cost is then in PostgreSQL's processor time: compare counts).
+# ran per run, and the time it spent planning and running them (the extension's cost is then in
+# PostgreSQL's processor time: compare these figures, not that).
 # BENCH_CALLGRIND=DIR runs serve, the receivers and the workers under callgrind, counting
 # instructions only while the events run (not the start-up), into DIR/VARIANT-TAG-ROLE.PID.cg:
 # instruction counts per run that the machine's load does not move (its CPU figures are then
@@ -133,7 +134,10 @@ pg_written() {
     || n_tup_del FROM pg_stat_user_tables WHERE relname LIKE 'conduit_%'" | tr '\n' ';'
   # with BENCH_PG_STATEMENTS, the statements the server ran (BEGIN and COMMIT included)
   [ -n "${BENCH_PG_STATEMENTS:-}" ] && psql "$pg_url" -tAF ' ' -c "SELECT 'statements',
-    COALESCE(SUM(calls), 0)::bigint FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
+    COALESCE(SUM(calls), 0)::bigint,
+    (COALESCE(SUM(total_plan_time), 0) * 1000)::bigint,
+    (COALESCE(SUM(total_exec_time), 0) * 1000)::bigint
+    FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
     WHERE r.rolname = 'app' AND s.query NOT LIKE '%pg\\_%' AND s.query NOT LIKE 'SELECT COUNT(*)%'" | tr '\n' ';'
   return 0
 }
@@ -306,7 +310,8 @@ d = {k: [(a - b) / runs for a, b in zip(v, before.get(k, [0] * len(v)))] for k, 
 rows = ", ".join("%s +%.1f ~%.1f (%.1f HOT) -%.1f" % ((k[len("conduit_"):],) + tuple(v))
                  for k, v in sorted(d.items())
                  if k not in ("wal", "xact", "statements") and any(abs(x) >= 0.05 for x in v))
-statements = ", %.2f statements" % d["statements"][0] if "statements" in d else ""
+statements = (", %.2f statements (%.0f µs planning, %.0f µs running them)" % tuple(d["statements"])
+              if "statements" in d else "")
 print("bench/scale:    postgresql per run: %.0f WAL bytes, %.2f transactions%s; rows inserted +,"
       " updated ~, deleted -: %s" % (d["wal"][0], d["xact"][0], statements, rows))' "$written_before" "$(pg_written)" "$done_runs" >&2
   fi
