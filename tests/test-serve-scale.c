@@ -980,6 +980,109 @@ test_history_postgresql_claims (void)
   conduit_history_store_close (store);
 }
 
+/* A writable history on the test server, its tables dropped first */
+static ConduitHistoryStore *
+open_empty_history (DbTestServer *server)
+{
+  g_autofree char *url = history_url (server);
+  g_autoptr(GError) error = NULL;
+  ConduitHistoryStore *store;
+
+  drop_history (server);
+  store = conduit_history_store_new (url, &error);
+  g_assert_no_error (error);
+  return store;
+}
+
+/* The ends of runs queued together (as a worker's ended runs are): each run gets its own end
+ * (texts that need quoting too), its event is done, a run cut short leaves its event to run
+ * again, a claim of an event whose run ended in the same batch does not run it again, and an
+ * end the server refuses is left out alone. */
+static void
+test_history_postgresql_ends (void)
+{
+  DbTestServer *server = db_test_require (CONDUIT_DB_KIND_POSTGRESQL);
+  const ConduitRunStatus statuses[] = {
+    CONDUIT_RUN_STATUS_SUCCEEDED, CONDUIT_RUN_STATUS_FAILED, CONDUIT_RUN_STATUS_PARTIAL,
+    CONDUIT_RUN_STATUS_INTERRUPTED, CONDUIT_RUN_STATUS_SUCCEEDED, CONDUIT_RUN_STATUS_FAILED,
+  };
+  const char *errors[] = {
+    NULL, "a \"quoted\" {brace}, a back\\slash, NULL and ünïcode", NULL, "cut short", NULL,
+    "refused",
+  };
+  ConduitRunRecord again = { .flow = (char *)"Orders", .trigger_node = (char *)"hook",
+                             .trigger_kind = (char *)"webhook", .items_in = 1 };
+  g_autoptr(ConduitHistoryStore) store = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 ids[G_N_ELEMENTS (statuses)];
+  gint64 again_id = 0;
+
+  if (server == NULL)
+    return;
+  store = open_empty_history (server);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autofree char *event_id = g_strdup_printf ("end-%u", i);
+
+      ids[i] = begin (store, event_id, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_true (conduit_history_store_flush (store, &error));
+  exec_as_app (server, "ALTER TABLE conduit_runs ADD CONSTRAINT conduit_test_refused"
+                       " CHECK (error IS NULL OR error <> 'refused')");
+  g_test_expect_message ("conduit-history-store", G_LOG_LEVEL_WARNING, "*conduit_test_refused*");
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      ConduitRunRecord run = { .id = ids[i], .flow = (char *)"Orders",
+                               .finished_us = 1000 + i, .status = statuses[i], .items_in = 1,
+                               .items_ok = i, .items_failed = i + 1, .items_rejected = i + 2,
+                               .error = (char *)errors[i] };
+
+      conduit_history_store_finish_run (store, &run);
+    }
+  /* end-4 delivered again, right behind its run's end */
+  g_ptr_array_add (items, (char *)"{\"seq\": 7}");
+  g_object_set_data (G_OBJECT (store), "test-error", &error);
+  again.started_us = g_get_real_time ();
+  conduit_history_store_begin_event_run_async (store, &again, "out", items, "end-4", NULL,
+                                               begun_cb, &again_id);
+  while (again_id == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (error);
+  g_assert_true (conduit_history_store_flush (store, &error));
+  g_assert_no_error (error);
+  g_test_assert_expected_messages ();
+  g_assert_cmpint (again_id, ==, -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(ConduitRunRecord) run = conduit_history_store_get_run (store, ids[i], &error);
+      g_autofree char *done_sql = g_strdup_printf ("SELECT COUNT(*) FROM conduit_events"
+                                                   " WHERE event_id = 'end-%u' AND done", i);
+      gboolean refused = i == 5;
+
+      g_assert_no_error (error);
+      g_assert_nonnull (run);
+      g_assert_cmpint (run->status, ==, refused ? CONDUIT_RUN_STATUS_RUNNING : statuses[i]);
+      if (refused)
+        continue;
+      g_assert_cmpint (run->finished_us, ==, 1000 + i);
+      g_assert_cmpuint (run->items_ok, ==, i);
+      g_assert_cmpuint (run->items_failed, ==, i + 1);
+      g_assert_cmpuint (run->items_rejected, ==, i + 2);
+      g_assert_cmpstr (run->error, ==, errors[i]);
+      /* an event whose run was cut short runs again when it comes back */
+      g_assert_cmpint (query_count (server, done_sql), ==,
+                       statuses[i] == CONDUIT_RUN_STATUS_INTERRUPTED ? 0 : 1);
+    }
+  g_assert_cmpint (query_count (server, "SELECT COUNT(*) FROM conduit_events"
+                                        " WHERE event_id = 'end-5' AND done"), ==, 0);
+  g_assert_cmpint (query_count (server, "SELECT COUNT(*) FROM conduit_runs"), ==, 6);
+  conduit_history_store_close (store);
+}
+
 static void
 test_history_postgresql_schema_1 (void)
 {
@@ -1505,6 +1608,7 @@ main (int   argc,
                    test_history_postgresql_held_rows);
   g_test_add_func ("/conduit/serve-scale/history-postgresql-claims",
                    test_history_postgresql_claims);
+  g_test_add_func ("/conduit/serve-scale/history-postgresql-ends", test_history_postgresql_ends);
   g_test_add_func ("/conduit/serve-scale/history-postgresql-schema-1",
                    test_history_postgresql_schema_1);
   g_test_add_func ("/conduit/serve-scale/history-postgresql-schema-2",

@@ -72,6 +72,28 @@ main (int    argc,
       fprintf (stderr, "bench-scale-pg: PostgreSQL did not start: %s\n", error->message);
       return 1;
     }
+  /* BENCH_PG_STATEMENTS: the server counts the statements it runs and the time it took to plan
+   * and run them (pg_stat_statements, which is loaded at the start: a restart), for bench.sh to
+   * print per run. Its own cost is then in
+   * the server's processor time. */
+  if (g_getenv ("BENCH_PG_STATEMENTS") != NULL)
+    {
+      db_test_server_exec (server, "ALTER SYSTEM SET shared_preload_libraries = "
+                                   "'pg_stat_statements'");
+      db_test_server_kill (server);
+      if (!db_test_server_restart (server, &error))
+        {
+          fprintf (stderr, "bench-scale-pg: PostgreSQL did not start again: %s\n",
+                   error->message);
+          db_test_server_stop (server);
+          return 1;
+        }
+      db_test_server_exec (server, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+      /* known once the library is loaded */
+      db_test_server_exec (server, "ALTER SYSTEM SET pg_stat_statements.track_planning = on");
+      db_test_server_exec (server, "SELECT pg_reload_conf ()");
+      db_test_server_exec (server, "GRANT pg_read_all_stats TO app");
+    }
   url = g_strdup_printf ("postgresql://app:%s@127.0.0.1:%u/conduit_test", DB_TEST_PASSWORD,
                          db_test_server_get_port (server));
   pid = postmaster_pid (url);

@@ -23,6 +23,11 @@
 # a second time, right after, with DIR's conduit-cli (another build, say main's), and prints
 # its CPU per run as the baseline of the row: a change is judged in the same run.
 # BENCH_PERF=DIR records a profile (perf record -g) of each variant's processes into DIR.
+# BENCH_THREADS=1 prints, per process, each thread's user and system time and its context
+# switches per run (what callgrind does not count: system calls, wake-ups between threads).
+# BENCH_PG_STATEMENTS=1 starts PostgreSQL with pg_stat_statements and prints the statements it
+# ran per run, and the time it spent planning and running them (the extension's cost is then in
+# PostgreSQL's processor time: compare these figures, not that).
 # BENCH_CALLGRIND=DIR runs serve, the receivers and the workers under callgrind, counting
 # instructions only while the events run (not the start-up), into DIR/VARIANT-TAG-ROLE.PID.cg:
 # instruction counts per run that the machine's load does not move (its CPU figures are then
@@ -127,6 +132,66 @@ pg_written() {
     WHERE datname = current_database ()
     UNION ALL SELECT relname, n_tup_ins || ' ' || n_tup_upd || ' ' || n_tup_hot_upd || ' '
     || n_tup_del FROM pg_stat_user_tables WHERE relname LIKE 'conduit_%'" | tr '\n' ';'
+  # with BENCH_PG_STATEMENTS, the statements the server ran (BEGIN and COMMIT included)
+  [ -n "${BENCH_PG_STATEMENTS:-}" ] && psql "$pg_url" -tAF ' ' -c "SELECT 'statements',
+    COALESCE(SUM(calls), 0)::bigint,
+    (COALESCE(SUM(total_plan_time), 0) * 1000)::bigint,
+    (COALESCE(SUM(total_exec_time), 0) * 1000)::bigint
+    FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
+    WHERE r.rolname = 'app' AND s.query NOT LIKE '%pg\\_%' AND s.query NOT LIKE 'SELECT COUNT(*)%'" | tr '\n' ';'
+  return 0
+}
+
+# Per thread of some processes: name, user and system ticks, voluntary and involuntary context
+# switches (BENCH_THREADS), as JSON.
+thread_snapshot() {
+  python3 - "$@" <<'PY'
+import json, os, sys
+out = {}
+for pid in sys.argv[1:]:
+    threads = {}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        tids = []
+    for tid in tids:
+        try:
+            stat = open(f"/proc/{pid}/task/{tid}/stat").read()
+            status = open(f"/proc/{pid}/task/{tid}/status").read().splitlines()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        switches = [int(l.split()[1]) for l in status if "ctxt_switches" in l]
+        threads[tid] = [stat[stat.index("(") + 1:stat.rindex(")")], int(fields[11]),
+                        int(fields[12])] + switches
+    out[pid] = threads
+print(json.dumps(out))
+PY
+}
+
+# Prints where each process's time went by thread name, per run: user and system µs, context
+# switches (voluntary + involuntary): what callgrind does not see (system calls, wake-ups).
+thread_report() {  # thread_report BEFORE AFTER RUNS
+  python3 - "$@" "$ticks" "$(declare -p labels)" <<'PY'
+import collections, json, re, sys
+before, after, runs, ticks = json.loads(sys.argv[1]), json.loads(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+labels = dict(re.findall(r'\[(\w+)\]="([^"]*)"', sys.argv[5]))
+for pid, threads in after.items():
+    by_name = collections.defaultdict(lambda: [0, 0, 0])
+    seen = collections.Counter()
+    for tid, (name, user, system, vol, invol) in sorted(threads.items(), key=lambda t: int(t[0])):
+        b = before.get(pid, {}).get(tid, [name, 0, 0, 0, 0])
+        # threads that kept the program's name (libnats' own) told apart by their order
+        seen[name] += 1
+        row = by_name[name if seen[name] == 1 else "%s/%d" % (name, seen[name])]
+        row[0] += user - b[1]; row[1] += system - b[2]; row[2] += vol + invol - b[3] - b[4]
+    text = ", ".join("%s %.0f+%.0f µs %.1f sw" % (n, u * 1e6 / ticks / runs, s * 1e6 / ticks / runs,
+                                                 w / runs)
+                     for n, (u, s, w) in sorted(by_name.items(), key=lambda kv: -sum(kv[1][:2]))
+                     if u + s + w > 0)
+    print("bench/scale:    %s threads (user+system, switches per run): %s"
+          % (labels.get(pid, pid), text), file=sys.stderr)
+PY
 }
 
 succeeded() {  # succeeded DB…: succeeded runs in these histories ("pg": the PostgreSQL one)
@@ -182,6 +247,9 @@ measure() {
   local written_before=""
   [[ " $* " == *" pg "* ]] && written_before=$(pg_written)
   cpu_before=$(ticks_of "${procs[@]}")
+  local threads_before="" p_threads=()
+  for p in "${procs[@]}"; do [ "$p" = pg ] || p_threads+=("$p"); done
+  [ -n "${BENCH_THREADS:-}" ] && threads_before=$(thread_snapshot "${p_threads[@]}")
   if [ -n "${BENCH_CALLGRIND:-}" ]; then
     for p in "${procs[@]}"; do
       [[ ${labels[$p]} == worker* || ${labels[$p]} == receiver || ${labels[$p]} == serve ]] &&
@@ -227,6 +295,8 @@ measure() {
     split+=" ${labels[$p]}=$(python3 -c "print(round(($(ticks_of "$p") - ${each_before[$p]}) * 1e6 / $ticks / max($done_runs, 1)))")"
   done
   log "   per process:$split"
+  [ -n "$threads_before" ] &&
+    thread_report "$threads_before" "$(thread_snapshot "${p_threads[@]}")" "$(( done_runs > 0 ? done_runs : 1 ))"
   if [ -n "$written_before" ]; then
     # the statistics of a backend reach the views within PGSTAT_IDLE_INTERVAL (10 s) of its
     # last transaction
@@ -239,9 +309,11 @@ before, after, runs = parse(sys.argv[1]), parse(sys.argv[2]), max(int(sys.argv[3
 d = {k: [(a - b) / runs for a, b in zip(v, before.get(k, [0] * len(v)))] for k, v in after.items()}
 rows = ", ".join("%s +%.1f ~%.1f (%.1f HOT) -%.1f" % ((k[len("conduit_"):],) + tuple(v))
                  for k, v in sorted(d.items())
-                 if k not in ("wal", "xact") and any(abs(x) >= 0.05 for x in v))
-print("bench/scale:    postgresql per run: %.0f WAL bytes, %.2f transactions; rows inserted +,"
-      " updated ~, deleted -: %s" % (d["wal"][0], d["xact"][0], rows))' "$written_before" "$(pg_written)" "$done_runs" >&2
+                 if k not in ("wal", "xact", "statements") and any(abs(x) >= 0.05 for x in v))
+statements = (", %.2f statements (%.0f µs planning, %.0f µs running them)" % tuple(d["statements"])
+              if "statements" in d else "")
+print("bench/scale:    postgresql per run: %.0f WAL bytes, %.2f transactions%s; rows inserted +,"
+      " updated ~, deleted -: %s" % (d["wal"][0], d["xact"][0], statements, rows))' "$written_before" "$(pg_written)" "$done_runs" >&2
   fi
 }
 

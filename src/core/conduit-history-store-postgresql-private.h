@@ -21,6 +21,7 @@ typedef struct
 {
   char   *url;        /* as given: may hold a password, never shown */
   char   *host;       /* this machine, for runs cut short on it */
+  int     pid;        /* this process, likewise */
   PGconn *writer;     /* the writer thread's */
   PGconn *reader;     /* under the store's reader_lock */
 

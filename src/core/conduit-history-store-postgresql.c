@@ -304,6 +304,17 @@ prepare_statements (ConduitHistoryStore  *self,
                     PGconn               *conn,
                     GError              **error)
 {
+  g_autoptr(PGresult) generic = NULL;
+
+  /* The writer's statements find their rows by key whatever the parameters: one plan each,
+   * made once, instead of the server planning some of them again at each run (their plans
+   * for the given values looking cheaper). */
+  generic = PQexec (conn, "SET plan_cache_mode = force_generic_plan");
+  if (PQresultStatus (generic) != PGRES_COMMAND_OK)
+    {
+      conduit_history_pg_set_error (self, conn, _("could not prepare its statements"), error);
+      return FALSE;
+    }
   for (guint i = 0; i < N_PG_STMTS; i++)
     {
       g_autofree char *name = g_strdup_printf ("conduit_history_%u", i);
@@ -658,7 +669,7 @@ insert_run_with_id (ConduitHistoryStore  *self,
   param_int (&p, op->run->started_us);
   param_int (&p, n_items);
   param_text (&p, pg->host);
-  param_int (&p, getpid ());
+  param_int (&p, pg->pid);
   param_text (&p, op->key);
   param_int (&p, 1);
   if (n_items == 1)
@@ -708,7 +719,7 @@ apply_begin_run (ConduitHistoryStore  *self,
       param_int (&p, op->run->started_us);
       param_int (&p, n_items);
       param_text (&p, pg->host);
-      param_int (&p, getpid ());
+      param_int (&p, pg->pid);
       param_text (&p, op->key);
       param_text (&p, op->run->trigger_node ? op->run->trigger_node : "");
       param_text (&p, op->port ? op->port : "out");
@@ -757,7 +768,7 @@ apply_begin_run (ConduitHistoryStore  *self,
   param_int (&p, op->run->started_us);
   param_int (&p, n_items);
   param_text (&p, pg->host);
-  param_int (&p, getpid ());
+  param_int (&p, pg->pid);
   param_text (&p, op->key);
   param_int (&p, attempt);
   /* A run started by one item (a webhook's event) writes it in the same statement. */
@@ -1356,6 +1367,8 @@ conduit_history_postgresql_open (ConduitHistoryStore  *self,
 
   pg->url = g_strdup (url);
   pg->host = g_strdup (g_get_host_name ());
+  /* written with every run: getpid() is a system call each time */
+  pg->pid = getpid ();
   pg->sent = g_ptr_array_new ();
   pg->held_items = g_ptr_array_new ();
   pg->held_steps = g_ptr_array_new ();
