@@ -758,6 +758,72 @@ test_refused_credential_marked (RunnerFixture *fixture,
   g_assert_no_error (error);
 }
 
+static void
+count_node_finished (ConduitRunner *runner,
+                     ConduitRun    *run,
+                     const char    *node_id,
+                     guint          items_ok,
+                     guint          items_failed,
+                     guint          items_rejected,
+                     guint         *n_finished)
+{
+  (*n_finished)++;
+}
+
+static void
+on_result (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* A trigger and a small mapping work their batch at once: a webhook's run does not go
+ * through the main loop twice before its HTTP request, nor pay a GTask per step. */
+static void
+test_mapping_at_once (RunnerFixture *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(ConduitFlow) flow = runner_test_flow (
+    "{ \"version\": 1, \"name\": \"Map\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0], \"settings\": { \"items\": ["
+    "      { \"Email\": \" ADA@Example.com \" } ] } },"
+    "  { \"id\": \"map\", \"type\": \"mapping\", \"position\": [200, 0], \"settings\": {},"
+    "    \"mapping\": { \"rows\": ["
+    "      { \"destination\": \"email\", \"expression\": \"lower(trim(Email))\" } ] } } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\" } ] }");
+  g_autoptr(ConduitRun) run = conduit_runner_create_run (fixture->runner, flow, NULL, NULL, NULL,
+                                                         NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_finished = 0;
+  guint ok;
+
+  conduit_run_record_async (run, NULL, on_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (conduit_run_record_finish (run, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  g_signal_connect (fixture->runner, "node-finished", G_CALLBACK (count_node_finished),
+                    &n_finished);
+  conduit_run_execute_async (run, NULL, on_result, &result);
+  /* no iteration of the main loop yet: both steps are done */
+  g_assert_cmpuint (n_finished, ==, 2);
+  conduit_run_get_node_counts (run, "map", NULL, &ok, NULL, NULL);
+  g_assert_cmpuint (ok, ==, 1);
+
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (conduit_run_execute_finish (run, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+  g_signal_handlers_disconnect_by_func (fixture->runner, count_node_finished, &n_finished);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -770,6 +836,7 @@ main (int    argc,
   ADD ("/conduit/runner/nodes/mapping-rejects", test_mapping_rejects);
   ADD ("/conduit/runner/nodes/mapping-rejected-shaped", test_mapping_rejected_shaped);
   ADD ("/conduit/runner/nodes/mapping-rejected-shaping-refused", test_mapping_rejected_shaping_refused);
+  ADD ("/conduit/runner/nodes/mapping-at-once", test_mapping_at_once);
   ADD ("/conduit/runner/nodes/filter", test_filter);
   ADD ("/conduit/runner/nodes/dedupe-across-runs", test_dedupe_across_runs);
   ADD ("/conduit/runner/nodes/dedupe-missing-key", test_dedupe_missing_key);

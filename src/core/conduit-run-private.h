@@ -74,6 +74,7 @@ struct _ConduitRun
   GTask            *task;
   guint             n_reachable;
   guint             n_done;
+  guint             nested_batches; /* batches worked at once, one inside another's end */
   guint             items_ended_ok;
   gboolean          node_failed;
   gboolean          recorded;
