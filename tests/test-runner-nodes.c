@@ -359,6 +359,50 @@ test_templates_and_query (RunnerFixture *fixture,
   g_assert_cmpstr (json_node_get_string (body), ==, "id=42&region=eu%20west");
 }
 
+/* An HTTP node's settings are read once and kept for its next runs; a setting changed between
+ * two runs is what the next one uses. */
+static void
+test_http_setting_changed (RunnerFixture *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(FaultServer) server = fault_server_new ();
+  g_autofree char *base = fault_server_url (server, "");
+  g_autofree char *json = g_strdup_printf (
+    "{ \"version\": 1, \"name\": \"Changed\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0],"
+    "    \"settings\": { \"items\": [ { \"id\": 42 } ] } },"
+    "  { \"id\": \"call\", \"type\": \"http-request\", \"position\": [200, 0],"
+    "    \"settings\": { \"method\": \"PUT\", \"url\": \"%s/first/{{ id }}\" } } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"call\", \"to_port\": \"in\" } ] }",
+    base);
+  g_autoptr(ConduitFlow) flow = runner_test_flow (json);
+  g_autoptr(ConduitNode) call = NULL;
+  g_autofree char *second = g_strdup_printf ("%s/second/{{ id }}", base);
+  g_autoptr(JsonNode) url = json_node_init_string (json_node_alloc (), second);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(ConduitRun) run = runner_test_run (fixture, flow, NULL);
+      g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+    }
+  g_assert_cmpuint (fault_server_n_requests (server, "/first/42"), ==, 2);
+
+  for (guint i = 0; i < g_list_model_get_n_items (conduit_flow_get_nodes (flow)); i++)
+    {
+      g_autoptr(ConduitNode) node = g_list_model_get_item (conduit_flow_get_nodes (flow), i);
+
+      if (g_str_equal (conduit_node_get_id (node), "call"))
+        call = g_object_ref (node);
+    }
+  conduit_node_set_setting (call, "url", url);
+  {
+    g_autoptr(ConduitRun) run = runner_test_run (fixture, flow, NULL);
+    g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+  }
+  g_assert_cmpuint (fault_server_n_requests (server, "/first/42"), ==, 2);
+  g_assert_cmpuint (fault_server_n_requests (server, "/second/42"), ==, 1);
+}
+
 static void
 test_credential_and_redaction (RunnerFixture *fixture,
                                gconstpointer  data)
@@ -844,6 +888,7 @@ main (int    argc,
   ADD ("/conduit/runner/nodes/poll-keys-must-match", test_poll_keys_must_match);
   ADD ("/conduit/runner/nodes/idempotency-key", test_idempotency_key);
   ADD ("/conduit/runner/nodes/templates-and-query", test_templates_and_query);
+  ADD ("/conduit/runner/nodes/http-setting-changed", test_http_setting_changed);
   ADD ("/conduit/runner/nodes/credential-and-redaction", test_credential_and_redaction);
   ADD ("/conduit/runner/nodes/refused-credential-marked", test_refused_credential_marked);
   ADD ("/conduit/runner/nodes/notify", test_notify);
