@@ -654,7 +654,7 @@ attempt_marked_cb (GObject      *object,
 
   /* Without the mark the request still goes: a history that cannot be written (a full disk)
    * must not stop the flows; the writer says so in its own warnings. */
-  if (!conduit_run_start_attempt_finish (CONDUIT_RUN (object), result, &error))
+  if (!conduit_run_start_attempt_finish (call->run, result, &error))
     g_debug ("Attempt %u of item %u at %s sent without its mark: %s", call->outcome->attempts,
              call->item_index, call->node_id, error->message);
 

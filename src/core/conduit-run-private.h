@@ -69,8 +69,8 @@ struct _ConduitRun
   GHashTable       *nodes;       /* id → NodeData */
   NodeData         *trigger;
   ConduitRunRecord  record;
-  ConduitRedactor  *redactor;
-  GHashTable       *credentials;  /* id → ConduitCredential, looked up once per run */
+  ConduitRedactor  *redactor;    /* (nullable) until the run meets a secret */
+  GHashTable       *credentials;  /* (nullable) id → ConduitCredential, looked up once per run */
   GTask            *task;
   guint             n_reachable;
   guint             n_done;
