@@ -834,7 +834,8 @@ conduit_http_send_finish (GAsyncResult  *result,
 
 /* What a node's settings make of it, read and compiled once per version of its settings and
  * shared by the node's executors: a webhook flow runs the same node thousands of times a
- * second. Kept on the node; a change of one of its settings drops it. Read-only once made. */
+ * second. Kept on the node; a change of one of its settings makes it stale. Read-only once
+ * made, but for that mark. */
 typedef struct
 {
   ConduitConnector    *connector;       /* the one its defaults came from */
@@ -851,6 +852,7 @@ typedef struct
   guint                timeout_s;
   gboolean             verify_tls;
   gboolean             follow_redirects;
+  gint                 stale;           /* atomic: a setting changed since */
 } HttpPlan;
 
 static void
@@ -1039,23 +1041,16 @@ plan_quark (void)
   return quark;
 }
 
-static GQuark
-plan_watched_quark (void)
-{
-  static GQuark quark;
-
-  if (G_UNLIKELY (quark == 0))
-    quark = g_quark_from_static_string ("conduit-http-plan-watched");
-  return quark;
-}
-
 static void
 node_setting_changed_cb (ConduitNode *node,
                          const char  *key,
                          gpointer     user_data)
 {
-  /* the next run reads the settings again; executors at work keep their reference */
-  g_object_set_qdata (G_OBJECT (node), plan_quark (), NULL);
+  HttpPlan *plan = g_object_get_qdata (G_OBJECT (node), plan_quark ());
+
+  /* the next run reads the settings again; executors at work keep the plan they have */
+  if (plan != NULL)
+    g_atomic_int_set (&plan->stale, TRUE);
 }
 
 static gboolean
@@ -1066,15 +1061,16 @@ conduit_executor_http_prepare (ConduitExecutor  *executor,
 {
   ConduitExecutorHttp *self = CONDUIT_EXECUTOR_HTTP (executor);
   ConduitConnector *connector = conduit_run_get_connector (run, node);
+  HttpPlan *kept;
   HttpPlan *plan;
 
   self->run = g_object_ref (run);
   self->node = g_object_ref (node);
 
-  plan = g_object_get_qdata (G_OBJECT (node), plan_quark ());
-  if (plan != NULL && plan->connector == connector)
+  kept = g_object_get_qdata (G_OBJECT (node), plan_quark ());
+  if (kept != NULL && !g_atomic_int_get (&kept->stale) && kept->connector == connector)
     {
-      self->plan = g_atomic_rc_box_acquire (plan);
+      self->plan = g_atomic_rc_box_acquire (kept);
       return TRUE;
     }
 
@@ -1082,11 +1078,9 @@ conduit_executor_http_prepare (ConduitExecutor  *executor,
   if (plan == NULL)
     return FALSE;
   self->plan = g_atomic_rc_box_acquire (plan);
-  if (g_object_get_qdata (G_OBJECT (node), plan_watched_quark ()) == NULL)
-    {
-      g_signal_connect (node, "setting-changed", G_CALLBACK (node_setting_changed_cb), NULL);
-      g_object_set_qdata (G_OBJECT (node), plan_watched_quark (), GINT_TO_POINTER (TRUE));
-    }
+  /* once per node: a plan it had before was watched already */
+  if (kept == NULL)
+    g_signal_connect (node, "setting-changed", G_CALLBACK (node_setting_changed_cb), NULL);
   g_object_set_qdata_full (G_OBJECT (node), plan_quark (), plan,
                            (GDestroyNotify)http_plan_release);
   return TRUE;
