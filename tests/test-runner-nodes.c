@@ -359,6 +359,50 @@ test_templates_and_query (RunnerFixture *fixture,
   g_assert_cmpstr (json_node_get_string (body), ==, "id=42&region=eu%20west");
 }
 
+/* An HTTP node's settings are read once and kept for its next runs; a setting changed between
+ * two runs is what the next one uses. */
+static void
+test_http_setting_changed (RunnerFixture *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(FaultServer) server = fault_server_new ();
+  g_autofree char *base = fault_server_url (server, "");
+  g_autofree char *json = g_strdup_printf (
+    "{ \"version\": 1, \"name\": \"Changed\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0],"
+    "    \"settings\": { \"items\": [ { \"id\": 42 } ] } },"
+    "  { \"id\": \"call\", \"type\": \"http-request\", \"position\": [200, 0],"
+    "    \"settings\": { \"method\": \"PUT\", \"url\": \"%s/first/{{ id }}\" } } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"call\", \"to_port\": \"in\" } ] }",
+    base);
+  g_autoptr(ConduitFlow) flow = runner_test_flow (json);
+  g_autoptr(ConduitNode) call = NULL;
+  g_autofree char *second = g_strdup_printf ("%s/second/{{ id }}", base);
+  g_autoptr(JsonNode) url = json_node_init_string (json_node_alloc (), second);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(ConduitRun) run = runner_test_run (fixture, flow, NULL);
+      g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+    }
+  g_assert_cmpuint (fault_server_n_requests (server, "/first/42"), ==, 2);
+
+  for (guint i = 0; i < g_list_model_get_n_items (conduit_flow_get_nodes (flow)); i++)
+    {
+      g_autoptr(ConduitNode) node = g_list_model_get_item (conduit_flow_get_nodes (flow), i);
+
+      if (g_str_equal (conduit_node_get_id (node), "call"))
+        call = g_object_ref (node);
+    }
+  conduit_node_set_setting (call, "url", url);
+  {
+    g_autoptr(ConduitRun) run = runner_test_run (fixture, flow, NULL);
+    g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+  }
+  g_assert_cmpuint (fault_server_n_requests (server, "/first/42"), ==, 2);
+  g_assert_cmpuint (fault_server_n_requests (server, "/second/42"), ==, 1);
+}
+
 static void
 test_credential_and_redaction (RunnerFixture *fixture,
                                gconstpointer  data)
@@ -758,6 +802,72 @@ test_refused_credential_marked (RunnerFixture *fixture,
   g_assert_no_error (error);
 }
 
+static void
+count_node_finished (ConduitRunner *runner,
+                     ConduitRun    *run,
+                     const char    *node_id,
+                     guint          items_ok,
+                     guint          items_failed,
+                     guint          items_rejected,
+                     guint         *n_finished)
+{
+  (*n_finished)++;
+}
+
+static void
+on_result (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* A trigger and a small mapping work their batch at once: a webhook's run does not go
+ * through the main loop twice before its HTTP request, nor pay a GTask per step. */
+static void
+test_mapping_at_once (RunnerFixture *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(ConduitFlow) flow = runner_test_flow (
+    "{ \"version\": 1, \"name\": \"Map\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0], \"settings\": { \"items\": ["
+    "      { \"Email\": \" ADA@Example.com \" } ] } },"
+    "  { \"id\": \"map\", \"type\": \"mapping\", \"position\": [200, 0], \"settings\": {},"
+    "    \"mapping\": { \"rows\": ["
+    "      { \"destination\": \"email\", \"expression\": \"lower(trim(Email))\" } ] } } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"map\", \"to_port\": \"in\" } ] }");
+  g_autoptr(ConduitRun) run = conduit_runner_create_run (fixture->runner, flow, NULL, NULL, NULL,
+                                                         NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_finished = 0;
+  guint ok;
+
+  conduit_run_record_async (run, NULL, on_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (conduit_run_record_finish (run, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  g_signal_connect (fixture->runner, "node-finished", G_CALLBACK (count_node_finished),
+                    &n_finished);
+  conduit_run_execute_async (run, NULL, on_result, &result);
+  /* no iteration of the main loop yet: both steps are done */
+  g_assert_cmpuint (n_finished, ==, 2);
+  conduit_run_get_node_counts (run, "map", NULL, &ok, NULL, NULL);
+  g_assert_cmpuint (ok, ==, 1);
+
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (conduit_run_execute_finish (run, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+  g_signal_handlers_disconnect_by_func (fixture->runner, count_node_finished, &n_finished);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -770,6 +880,7 @@ main (int    argc,
   ADD ("/conduit/runner/nodes/mapping-rejects", test_mapping_rejects);
   ADD ("/conduit/runner/nodes/mapping-rejected-shaped", test_mapping_rejected_shaped);
   ADD ("/conduit/runner/nodes/mapping-rejected-shaping-refused", test_mapping_rejected_shaping_refused);
+  ADD ("/conduit/runner/nodes/mapping-at-once", test_mapping_at_once);
   ADD ("/conduit/runner/nodes/filter", test_filter);
   ADD ("/conduit/runner/nodes/dedupe-across-runs", test_dedupe_across_runs);
   ADD ("/conduit/runner/nodes/dedupe-missing-key", test_dedupe_missing_key);
@@ -777,6 +888,7 @@ main (int    argc,
   ADD ("/conduit/runner/nodes/poll-keys-must-match", test_poll_keys_must_match);
   ADD ("/conduit/runner/nodes/idempotency-key", test_idempotency_key);
   ADD ("/conduit/runner/nodes/templates-and-query", test_templates_and_query);
+  ADD ("/conduit/runner/nodes/http-setting-changed", test_http_setting_changed);
   ADD ("/conduit/runner/nodes/credential-and-redaction", test_credential_and_redaction);
   ADD ("/conduit/runner/nodes/refused-credential-marked", test_refused_credential_marked);
   ADD ("/conduit/runner/nodes/notify", test_notify);

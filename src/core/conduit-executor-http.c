@@ -654,7 +654,7 @@ attempt_marked_cb (GObject      *object,
 
   /* Without the mark the request still goes: a history that cannot be written (a full disk)
    * must not stop the flows; the writer says so in its own warnings. */
-  if (!conduit_run_start_attempt_finish (CONDUIT_RUN (object), result, &error))
+  if (!conduit_run_start_attempt_finish (call->run, result, &error))
     g_debug ("Attempt %u of item %u at %s sent without its mark: %s", call->outcome->attempts,
              call->item_index, call->node_id, error->message);
 
@@ -832,26 +832,63 @@ conduit_http_send_finish (GAsyncResult  *result,
 
 /* The node */
 
+/* What a node's settings make of it, read and compiled once per version of its settings and
+ * shared by the node's executors: a webhook flow runs the same node thousands of times a
+ * second. Kept on the node; a change of one of its settings makes it stale. Read-only once
+ * made, but for that mark. */
+typedef struct
+{
+  ConduitConnector    *connector;       /* the one its defaults came from */
+  ConduitRetryPolicy  *policy;
+  char                *method;
+  ConduitExecutorText *url;
+  GPtrArray           *header_names;    /* of char * */
+  GPtrArray           *header_values;   /* of ConduitExecutorText */
+  GPtrArray           *query_names;
+  GPtrArray           *query_values;
+  char                *body_kind;
+  char                *credential_id;
+  ConduitExecutorText *idempotency_key;
+  guint                timeout_s;
+  gboolean             verify_tls;
+  gboolean             follow_redirects;
+  gint                 stale;           /* atomic: a setting changed since */
+} HttpPlan;
+
+static void
+http_plan_clear (gpointer data)
+{
+  HttpPlan *plan = data;
+
+  g_clear_object (&plan->connector);
+  g_clear_object (&plan->policy);
+  g_free (plan->method);
+  g_clear_pointer (&plan->url, conduit_executor_text_free);
+  g_clear_pointer (&plan->header_names, g_ptr_array_unref);
+  g_clear_pointer (&plan->header_values, g_ptr_array_unref);
+  g_clear_pointer (&plan->query_names, g_ptr_array_unref);
+  g_clear_pointer (&plan->query_values, g_ptr_array_unref);
+  g_free (plan->body_kind);
+  g_free (plan->credential_id);
+  g_clear_pointer (&plan->idempotency_key, conduit_executor_text_free);
+}
+
+static void
+http_plan_release (HttpPlan *plan)
+{
+  g_atomic_rc_box_release_full (plan, http_plan_clear);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HttpPlan, http_plan_release)
+
 struct _ConduitExecutorHttp
 {
   GObject                parent_instance;
 
   ConduitRun            *run;
   ConduitNode           *node;
-  ConduitRetryPolicy    *policy;
-  char                  *method;
-  ConduitExecutorText       *url;
-  GPtrArray             *header_names;   /* of char * */
-  GPtrArray             *header_values;  /* of ConduitExecutorText */
-  GPtrArray             *query_names;
-  GPtrArray             *query_values;
-  char                  *body_kind;
-  char                  *credential_id;
+  HttpPlan              *plan;
   ConduitCredential     *credential;
-  ConduitExecutorText       *idempotency_key;
-  guint                  timeout_s;
-  gboolean               verify_tls;
-  gboolean               follow_redirects;
 
   /* the batch being worked through */
   GTask                 *task;
@@ -876,17 +913,8 @@ conduit_executor_http_finalize (GObject *object)
 
   g_clear_object (&self->run);
   g_clear_object (&self->node);
-  g_clear_object (&self->policy);
-  g_free (self->method);
-  g_clear_pointer (&self->url, conduit_executor_text_free);
-  g_clear_pointer (&self->header_names, g_ptr_array_unref);
-  g_clear_pointer (&self->header_values, g_ptr_array_unref);
-  g_clear_pointer (&self->query_names, g_ptr_array_unref);
-  g_clear_pointer (&self->query_values, g_ptr_array_unref);
-  g_free (self->body_kind);
-  g_free (self->credential_id);
+  g_clear_pointer (&self->plan, http_plan_release);
   g_clear_object (&self->credential);
-  g_clear_pointer (&self->idempotency_key, conduit_executor_text_free);
   if (self->results != NULL)
     for (guint i = 0; self->items != NULL && i < self->items->len; i++)
       g_clear_pointer (&self->results[i], json_node_unref);
@@ -907,21 +935,17 @@ conduit_executor_http_class_init (ConduitExecutorHttpClass *klass)
 static void
 conduit_executor_http_init (ConduitExecutorHttp *self)
 {
-  self->header_names = g_ptr_array_new_with_free_func (g_free);
-  self->header_values = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_executor_text_free);
-  self->query_names = g_ptr_array_new_with_free_func (g_free);
-  self->query_values = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_executor_text_free);
 }
 
 static gboolean
-compile_object_setting (ConduitExecutorHttp  *self,
-                        ConduitConnector     *connector,
-                        const char           *key,
-                        GPtrArray            *names,
-                        GPtrArray            *values,
-                        GError              **error)
+compile_object_setting (ConduitNode       *node,
+                        ConduitConnector  *connector,
+                        const char        *key,
+                        GPtrArray         *names,
+                        GPtrArray         *values,
+                        GError           **error)
 {
-  g_autoptr(JsonNode) value = conduit_node_dup_setting_or_default (self->node, connector, key);
+  g_autoptr(JsonNode) value = conduit_node_dup_setting_or_default (node, connector, key);
   JsonObjectIter iter;
   const char *name;
   JsonNode *member;
@@ -951,6 +975,84 @@ compile_object_setting (ConduitExecutorHttp  *self,
   return TRUE;
 }
 
+/* Reads and compiles @node's settings. */
+static HttpPlan *
+http_plan_new (ConduitNode       *node,
+               ConduitConnector  *connector,
+               GError           **error)
+{
+  g_autoptr(HttpPlan) plan = g_atomic_rc_box_new0 (HttpPlan);
+  g_autofree char *url = NULL;
+  g_autofree char *key = NULL;
+
+  plan->connector = g_object_ref (connector);
+  plan->header_names = g_ptr_array_new_with_free_func (g_free);
+  plan->header_values = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_executor_text_free);
+  plan->query_names = g_ptr_array_new_with_free_func (g_free);
+  plan->query_values = g_ptr_array_new_with_free_func ((GDestroyNotify)conduit_executor_text_free);
+  plan->policy = conduit_retry_policy_new_for_node (node, connector);
+  plan->method = conduit_node_dup_string_setting (node, connector, "method");
+  if (plan->method == NULL)
+    plan->method = g_strdup ("POST");
+  plan->body_kind = conduit_node_dup_string_setting (node, connector, "body");
+  if (plan->body_kind == NULL)
+    plan->body_kind = g_strdup ("json");
+  plan->credential_id = conduit_node_dup_string_setting (node, connector, "credential");
+  plan->timeout_s = (guint)CLAMP (conduit_node_get_int_setting (node, connector,
+                                                                "timeout_seconds", 30), 1, 3600);
+  plan->verify_tls = conduit_node_get_bool_setting (node, connector, "verify_tls", TRUE);
+  plan->follow_redirects = conduit_node_get_bool_setting (node, connector, "follow_redirects",
+                                                          TRUE);
+
+  url = conduit_node_dup_string_setting (node, connector, "url");
+  if (url == NULL)
+    {
+      g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_SETTING,
+                   _("the URL is empty"));
+      return NULL;
+    }
+  plan->url = conduit_executor_text_new_template (url, _("the URL"), error);
+  if (plan->url == NULL)
+    return NULL;
+
+  key = conduit_node_dup_string_setting (node, connector, "idempotency_key");
+  if (key != NULL &&
+      !(plan->idempotency_key = conduit_executor_text_new_expression (key,
+                                                                      _("the idempotency key"),
+                                                                      error)))
+    return NULL;
+
+  if (!compile_object_setting (node, connector, "headers", plan->header_names,
+                               plan->header_values, error) ||
+      !compile_object_setting (node, connector, "query", plan->query_names,
+                               plan->query_values, error))
+    return NULL;
+
+  return g_steal_pointer (&plan);
+}
+
+static GQuark
+plan_quark (void)
+{
+  static GQuark quark;
+
+  if (G_UNLIKELY (quark == 0))
+    quark = g_quark_from_static_string ("conduit-http-plan");
+  return quark;
+}
+
+static void
+node_setting_changed_cb (ConduitNode *node,
+                         const char  *key,
+                         gpointer     user_data)
+{
+  HttpPlan *plan = g_object_get_qdata (G_OBJECT (node), plan_quark ());
+
+  /* the next run reads the settings again; executors at work keep the plan they have */
+  if (plan != NULL)
+    g_atomic_int_set (&plan->stale, TRUE);
+}
+
 static gboolean
 conduit_executor_http_prepare (ConduitExecutor  *executor,
                                ConduitRun       *run,
@@ -959,46 +1061,29 @@ conduit_executor_http_prepare (ConduitExecutor  *executor,
 {
   ConduitExecutorHttp *self = CONDUIT_EXECUTOR_HTTP (executor);
   ConduitConnector *connector = conduit_run_get_connector (run, node);
-  g_autofree char *url = NULL;
-  g_autofree char *key = NULL;
+  HttpPlan *kept;
+  HttpPlan *plan;
 
   self->run = g_object_ref (run);
   self->node = g_object_ref (node);
-  self->policy = conduit_retry_policy_new_for_node (node, connector);
-  self->method = conduit_node_dup_string_setting (node, connector, "method");
-  if (self->method == NULL)
-    self->method = g_strdup ("POST");
-  self->body_kind = conduit_node_dup_string_setting (node, connector, "body");
-  if (self->body_kind == NULL)
-    self->body_kind = g_strdup ("json");
-  self->credential_id = conduit_node_dup_string_setting (node, connector, "credential");
-  self->timeout_s = (guint)CLAMP (conduit_node_get_int_setting (node, connector,
-                                                                "timeout_seconds", 30), 1, 3600);
-  self->verify_tls = conduit_node_get_bool_setting (node, connector, "verify_tls", TRUE);
-  self->follow_redirects = conduit_node_get_bool_setting (node, connector, "follow_redirects",
-                                                          TRUE);
 
-  url = conduit_node_dup_string_setting (node, connector, "url");
-  if (url == NULL)
+  kept = g_object_get_qdata (G_OBJECT (node), plan_quark ());
+  if (kept != NULL && !g_atomic_int_get (&kept->stale) && kept->connector == connector)
     {
-      g_set_error (error, CONDUIT_EXECUTOR_ERROR, CONDUIT_EXECUTOR_ERROR_SETTING,
-                   _("the URL is empty"));
-      return FALSE;
+      self->plan = g_atomic_rc_box_acquire (kept);
+      return TRUE;
     }
-  self->url = conduit_executor_text_new_template (url, _("the URL"), error);
-  if (self->url == NULL)
-    return FALSE;
 
-  key = conduit_node_dup_string_setting (node, connector, "idempotency_key");
-  if (key != NULL &&
-      !(self->idempotency_key = conduit_executor_text_new_expression (key, _("the idempotency key"),
-                                                                 error)))
+  plan = http_plan_new (node, connector, error);
+  if (plan == NULL)
     return FALSE;
-
-  return compile_object_setting (self, connector, "headers", self->header_names,
-                                 self->header_values, error) &&
-         compile_object_setting (self, connector, "query", self->query_names,
-                                 self->query_values, error);
+  self->plan = g_atomic_rc_box_acquire (plan);
+  /* once per node: a plan it had before was watched already */
+  if (kept == NULL)
+    g_signal_connect (node, "setting-changed", G_CALLBACK (node_setting_changed_cb), NULL);
+  g_object_set_qdata_full (G_OBJECT (node), plan_quark (), plan,
+                           (GDestroyNotify)http_plan_release);
+  return TRUE;
 }
 
 static void start_next (ConduitExecutorHttp *self);
@@ -1034,18 +1119,18 @@ build_request (ConduitExecutorHttp  *self,
   g_autoptr(ConduitHttpRequest) request = NULL;
   g_autofree char *url = NULL;
 
-  url = conduit_executor_text_render (self->url, item, error);
+  url = conduit_executor_text_render (self->plan->url, item, error);
   if (url == NULL)
     return NULL;
 
-  if (self->query_names->len > 0)
+  if (self->plan->query_names->len > 0)
     {
       GString *full = g_string_new (url);
       gboolean has_query = strchr (url, '?') != NULL;
 
-      for (guint i = 0; i < self->query_names->len; i++)
+      for (guint i = 0; i < self->plan->query_names->len; i++)
         {
-          g_autofree char *value = conduit_executor_text_render (g_ptr_array_index (self->query_values, i),
+          g_autofree char *value = conduit_executor_text_render (g_ptr_array_index (self->plan->query_values, i),
                                                              item, error);
           g_autofree char *escaped_name = NULL;
           g_autofree char *escaped_value = NULL;
@@ -1055,7 +1140,7 @@ build_request (ConduitExecutorHttp  *self,
               g_string_free (full, TRUE);
               return NULL;
             }
-          escaped_name = g_uri_escape_string (g_ptr_array_index (self->query_names, i), NULL, FALSE);
+          escaped_name = g_uri_escape_string (g_ptr_array_index (self->plan->query_names, i), NULL, FALSE);
           escaped_value = g_uri_escape_string (value, NULL, FALSE);
           g_string_append_printf (full, "%c%s=%s", has_query ? '&' : '?', escaped_name,
                                   escaped_value);
@@ -1065,34 +1150,34 @@ build_request (ConduitExecutorHttp  *self,
       url = g_string_free (full, FALSE);
     }
 
-  request = conduit_http_request_new (self->method, url);
-  request->timeout_s = self->timeout_s;
-  request->verify_tls = self->verify_tls;
-  request->follow_redirects = self->follow_redirects;
-  request->credential_id = g_strdup (self->credential_id);
+  request = conduit_http_request_new (self->plan->method, url);
+  request->timeout_s = self->plan->timeout_s;
+  request->verify_tls = self->plan->verify_tls;
+  request->follow_redirects = self->plan->follow_redirects;
+  request->credential_id = g_strdup (self->plan->credential_id);
   if (self->credential != NULL)
     request->credential = g_object_ref (self->credential);
 
-  for (guint i = 0; i < self->header_names->len; i++)
+  for (guint i = 0; i < self->plan->header_names->len; i++)
     {
-      g_autofree char *value = conduit_executor_text_render (g_ptr_array_index (self->header_values, i),
+      g_autofree char *value = conduit_executor_text_render (g_ptr_array_index (self->plan->header_values, i),
                                                          item, error);
       if (value == NULL)
         return NULL;
-      conduit_http_request_add_header (request, g_ptr_array_index (self->header_names, i), value);
+      conduit_http_request_add_header (request, g_ptr_array_index (self->plan->header_names, i), value);
     }
 
-  if (self->idempotency_key != NULL)
+  if (self->plan->idempotency_key != NULL)
     {
-      request->idempotency_key = conduit_executor_text_render (self->idempotency_key, item, error);
+      request->idempotency_key = conduit_executor_text_render (self->plan->idempotency_key, item, error);
       if (request->idempotency_key == NULL)
         return NULL;
     }
 
-  if (g_str_equal (self->method, "GET") || g_str_equal (self->body_kind, "none"))
+  if (g_str_equal (self->plan->method, "GET") || g_str_equal (self->plan->body_kind, "none"))
     return g_steal_pointer (&request);
 
-  if (g_str_equal (self->body_kind, "form"))
+  if (g_str_equal (self->plan->body_kind, "form"))
     {
       GString *form = g_string_new (NULL);
       JsonObjectIter iter;
@@ -1250,7 +1335,7 @@ start_next (ConduitExecutorHttp *self)
       item_call->index = index;
       self->in_flight++;
       conduit_http_send_async (self->run, conduit_node_get_id (self->node),
-                               self->batch_start + index, self->policy,
+                               self->batch_start + index, self->plan->policy,
                                request, g_task_get_cancellable (self->task), item_done_cb,
                                item_call);
     }
@@ -1309,9 +1394,9 @@ conduit_executor_http_execute_async (ConduitExecutor     *executor,
   self->results = g_new0 (JsonNode *, MAX (items->len, 1));
   self->failed = g_new0 (gboolean, MAX (items->len, 1));
 
-  if (self->credential_id != NULL)
+  if (self->plan->credential_id != NULL)
     {
-      conduit_run_lookup_credential_async (run, self->credential_id, cancellable,
+      conduit_run_lookup_credential_async (run, self->plan->credential_id, cancellable,
                                            credential_cb, g_object_ref (self));
       return;
     }

@@ -319,6 +319,27 @@ conduit_executor_mapping_execute_async (ConduitExecutor     *executor,
   g_task_return_pointer (task, output, (GDestroyNotify)conduit_executor_output_free);
 }
 
+/* A small batch, mapped at once: a thread hop, or even a trip through the main loop, would
+ * cost more than the mapping. */
+static gboolean
+conduit_executor_mapping_execute_now (ConduitExecutor        *executor,
+                                      ConduitRun             *run,
+                                      ConduitNode            *node,
+                                      GPtrArray              *items,
+                                      ConduitExecutorOutput **output,
+                                      GError                **error)
+{
+  ConduitExecutorMapping *self = CONDUIT_EXECUTOR_MAPPING (executor);
+
+  if (items->len >= THREAD_MIN_ITEMS)
+    return FALSE;
+
+  self->start = conduit_run_get_batch_start (run, node);
+  *output = conduit_executor_output_new ();
+  map_items (self, items, *output);
+  return TRUE;
+}
+
 static ConduitExecutorInput
 conduit_executor_mapping_get_input_mode (ConduitExecutor *executor)
 {
@@ -330,5 +351,6 @@ executor_iface_init (ConduitExecutorInterface *iface)
 {
   iface->prepare = conduit_executor_mapping_prepare;
   iface->execute_async = conduit_executor_mapping_execute_async;
+  iface->execute_now = conduit_executor_mapping_execute_now;
   iface->get_input_mode = conduit_executor_mapping_get_input_mode;
 }

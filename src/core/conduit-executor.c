@@ -127,6 +127,44 @@ conduit_executor_execute_finish (ConduitExecutor  *self,
 }
 
 /**
+ * conduit_executor_execute_now:
+ * @self: an executor
+ * @run: the run it works for
+ * @node: its node
+ * @items: (element-type JsonNode): the batch that arrived at the node's input
+ * @output: (out) (transfer full) (nullable): the items per output port, when it worked them
+ * @error: return location for an error: the node failed as a whole
+ *
+ * Works through @items before returning, when the step can: a step whose work is at hand
+ * (a trigger, a small mapping) spares the run a GTask and a trip through the main loop per
+ * batch, which a webhook's run of one item feels. A step that waits for something
+ * (the network, a thread, a timer) says no, and the run calls
+ * conduit_executor_execute_async() instead.
+ *
+ * Returns: %FALSE when the step did not work the batch; %TRUE when it did, with @output set,
+ *   or %NULL and @error set when it failed
+ */
+gboolean
+conduit_executor_execute_now (ConduitExecutor        *self,
+                              ConduitRun             *run,
+                              ConduitNode            *node,
+                              GPtrArray              *items,
+                              ConduitExecutorOutput **output,
+                              GError                **error)
+{
+  ConduitExecutorInterface *iface;
+
+  g_return_val_if_fail (CONDUIT_IS_EXECUTOR (self), FALSE);
+  g_return_val_if_fail (CONDUIT_IS_NODE (node), FALSE);
+  g_return_val_if_fail (items != NULL, FALSE);
+  g_return_val_if_fail (output != NULL, FALSE);
+
+  *output = NULL;
+  iface = CONDUIT_EXECUTOR_GET_IFACE (self);
+  return iface->execute_now != NULL && iface->execute_now (self, run, node, items, output, error);
+}
+
+/**
  * conduit_executor_get_input_mode:
  * @self: a prepared executor
  *

@@ -108,6 +108,12 @@ struct _ConduitExecutorInterface
                                             GAsyncResult         *result,
                                             GError              **error);
   guint                  (*get_batch_limit) (ConduitExecutor     *self);
+  gboolean               (*execute_now)    (ConduitExecutor      *self,
+                                            ConduitRun           *run,
+                                            ConduitNode          *node,
+                                            GPtrArray            *items,
+                                            ConduitExecutorOutput **output,
+                                            GError              **error);
 };
 
 GQuark                 conduit_executor_error_quark   (void);
@@ -124,6 +130,12 @@ void                   conduit_executor_execute_async (ConduitExecutor      *sel
                                                        gpointer              user_data);
 ConduitExecutorOutput *conduit_executor_execute_finish (ConduitExecutor     *self,
                                                        GAsyncResult         *result,
+                                                       GError              **error);
+gboolean               conduit_executor_execute_now   (ConduitExecutor      *self,
+                                                       ConduitRun           *run,
+                                                       ConduitNode          *node,
+                                                       GPtrArray            *items,
+                                                       ConduitExecutorOutput **output,
                                                        GError              **error);
 ConduitExecutorInput   conduit_executor_get_input_mode (ConduitExecutor     *self);
 gboolean               conduit_executor_has_more      (ConduitExecutor      *self);

@@ -466,19 +466,16 @@ has_room (NodeData *data)
   return TRUE;
 }
 
+/* The node worked its batch: @output, or @error. */
 static void
-execute_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+batch_done (ConduitRun            *self,
+            NodeData              *data,
+            ConduitExecutorOutput *output,
+            const GError          *error)
 {
-  NodeData *data = user_data;
-  g_autoptr(ConduitRun) self = g_object_ref (data->run);
-  g_autoptr(ConduitExecutorOutput) output = NULL;
   g_autoptr(GPtrArray) batch = g_steal_pointer (&data->batch);
   g_autoptr(GPtrArray) fed = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
 
-  output = conduit_executor_execute_finish (CONDUIT_EXECUTOR (object), result, &error);
   data->busy = FALSE;
 
   if (output == NULL)
@@ -502,23 +499,60 @@ execute_cb (GObject      *object,
   g_clear_pointer (&batch, g_ptr_array_unref);
   pump (self, data);
   pump_all (self, fed);
+}
+
+static void
+execute_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  NodeData *data = user_data;
+  g_autoptr(ConduitRun) self = g_object_ref (data->run);
+  g_autoptr(ConduitExecutorOutput) output = NULL;
+  g_autoptr(GError) error = NULL;
+
+  output = conduit_executor_execute_finish (CONDUIT_EXECUTOR (object), result, &error);
+  batch_done (self, data, output, error);
   /* The run held itself while a batch was worked. */
   g_object_unref (self);
 }
+
+/* A step that works its batch at once (conduit_executor_execute_now()) goes on from inside
+ * the previous one's end, so a chain of them nests: past this depth a batch goes through the
+ * main loop after all, which keeps the stack bounded for a long flow or many batches. */
+#define MAX_NESTED_BATCHES 16
 
 static void
 run_batch (ConduitRun *self,
            NodeData   *data,
            GPtrArray  *batch)
 {
+  g_autoptr(ConduitExecutorOutput) output = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitRun) hold = NULL;
+  gboolean took_items = batch->len > 0;
+
   data->busy = TRUE;
   data->ran = TRUE;
   data->batch = batch;
   take_in (self, data, batch);
-  g_object_ref (self);
-  conduit_executor_execute_async (data->executor, self, data->node, batch,
-                                  g_task_get_cancellable (self->task), execute_cb, data);
-  if (batch->len > 0)
+
+  if (self->nested_batches < MAX_NESTED_BATCHES &&
+      conduit_executor_execute_now (data->executor, self, data->node, batch, &output, &error))
+    {
+      /* the run may end inside, and its last owner let go of it */
+      hold = g_object_ref (self);
+      self->nested_batches++;
+      batch_done (self, data, output, error);
+      self->nested_batches--;
+    }
+  else
+    {
+      g_object_ref (self);
+      conduit_executor_execute_async (data->executor, self, data->node, batch,
+                                      g_task_get_cancellable (self->task), execute_cb, data);
+    }
+  if (took_items)
     wake_upstream (self, data);
 }
 
@@ -616,6 +650,8 @@ static void
 pump (ConduitRun *self,
       NodeData   *data)
 {
+  gboolean just_started = FALSE;
+
   if (data->done || data->busy || !data->reachable || self->task == NULL)
     return;
 
@@ -642,6 +678,7 @@ pump (ConduitRun *self,
           return;
         }
       start_executor (self, data);
+      just_started = TRUE;
     }
 
   if (data->error != NULL)
@@ -663,7 +700,14 @@ pump (ConduitRun *self,
   if (!data->batched)
     {
       if (data->pending > 0)
-        return;
+        {
+          /* It takes all it gets: a step before it, held back for room here before it said
+           * so (a batch worked at once looks for room before its items' next step starts),
+           * goes on. */
+          if (just_started)
+            wake_upstream (self, data);
+          return;
+        }
       if (!data->ran)
         {
           run_batch (self, data, take_batch (data, G_MAXUINT));

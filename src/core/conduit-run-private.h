@@ -69,11 +69,12 @@ struct _ConduitRun
   GHashTable       *nodes;       /* id → NodeData */
   NodeData         *trigger;
   ConduitRunRecord  record;
-  ConduitRedactor  *redactor;
-  GHashTable       *credentials;  /* id → ConduitCredential, looked up once per run */
+  ConduitRedactor  *redactor;    /* (nullable) until the run meets a secret */
+  GHashTable       *credentials;  /* (nullable) id → ConduitCredential, looked up once per run */
   GTask            *task;
   guint             n_reachable;
   guint             n_done;
+  guint             nested_batches; /* batches worked at once, one inside another's end */
   guint             items_ended_ok;
   gboolean          node_failed;
   gboolean          recorded;

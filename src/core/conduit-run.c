@@ -91,9 +91,9 @@ conduit_run_init (ConduitRun *self)
 {
   self->nodes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                        (GDestroyNotify)node_data_free);
-  self->redactor = conduit_redactor_new ();
+  /* the redactor and the credentials are made when the run meets its first secret: most
+   * runs (a webhook's) have none */
   self->keep_outputs_limit = G_MAXUINT;
-  self->credentials = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
 static JsonNode *
@@ -807,6 +807,14 @@ conduit_run_set_interrupted (ConduitRun *self)
   self->interrupted = TRUE;
 }
 
+static ConduitRedactor *
+get_redactor (ConduitRun *self)
+{
+  if (self->redactor == NULL)
+    self->redactor = conduit_redactor_new ();
+  return self->redactor;
+}
+
 /**
  * conduit_run_add_secret:
  * @self: a run
@@ -821,7 +829,7 @@ conduit_run_add_secret (ConduitRun *self,
   g_return_if_fail (CONDUIT_IS_RUN (self));
 
   if (secret != NULL)
-    conduit_redactor_add_secret (self->redactor, secret);
+    conduit_redactor_add_secret (get_redactor (self), secret);
 }
 
 /**
@@ -843,7 +851,9 @@ conduit_run_redact (ConduitRun *self,
   /* Tokens fetched while the run goes on (OAuth client credentials, a renewed sign-in, a
    * service account's) are only known to the default redactor, where the authorizer puts them:
    * conduit_redactor_redact() makes the default redactor's pass after the run's own. */
-  return conduit_redactor_redact (self->redactor, text);
+  return conduit_redactor_redact (self->redactor != NULL ? self->redactor
+                                                        : conduit_redactor_get_default (),
+                                  text);
 }
 
 static void
@@ -866,7 +876,9 @@ credential_found_cb (GObject      *object,
     }
 
   /* From now on its secrets are blanked out of everything this run writes down. */
-  conduit_redactor_add_credential (self->redactor, credential);
+  conduit_redactor_add_credential (get_redactor (self), credential);
+  if (self->credentials == NULL)
+    self->credentials = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   g_hash_table_replace (self->credentials, g_strdup (conduit_credential_get_id (credential)),
                         g_object_ref (credential));
   g_task_return_pointer (task, credential, g_object_unref);
@@ -899,7 +911,7 @@ conduit_run_lookup_credential_async (ConduitRun          *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, conduit_run_lookup_credential_async);
 
-  known = g_hash_table_lookup (self->credentials, id);
+  known = self->credentials != NULL ? g_hash_table_lookup (self->credentials, id) : NULL;
   if (known != NULL)
     {
       g_task_return_pointer (task, g_object_ref (known), g_object_unref);
@@ -966,27 +978,14 @@ conduit_run_record_attempt (ConduitRun        *self,
     conduit_run_record_trigger_item (self, (guint)step->item_index);
 }
 
-static void
-attempt_started_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!conduit_history_store_start_attempt_finish (CONDUIT_HISTORY_STORE (object), result, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 /**
  * conduit_run_start_attempt_async:
  * @self: a run
  * @node_id: the node about to send
  * @item_index: the item
  * @attempt: the attempt's number, from 1
- * @callback: called once the mark is committed (at once without a history)
+ * @callback: called once the mark is committed (at once without a history); its source object
+ *   may be the history rather than the run: finish with conduit_run_start_attempt_finish()
  * @user_data: data for @callback
  *
  * Writes to the history that an attempt is about to send its request to the outside, durably
@@ -1009,11 +1008,11 @@ conduit_run_start_attempt_async (ConduitRun          *self,
   g_return_if_fail (CONDUIT_IS_RUN (self));
   g_return_if_fail (node_id != NULL && attempt > 0);
 
-  task = g_task_new (self, NULL, callback, user_data);
-  g_task_set_source_tag (task, conduit_run_start_attempt_async);
   history = conduit_runner_get_history (self->runner);
   if (history == NULL || self->record.id == 0)
     {
+      task = g_task_new (self, NULL, callback, user_data);
+      g_task_set_source_tag (task, conduit_run_start_attempt_async);
       g_task_return_boolean (task, TRUE);
       return;
     }
@@ -1024,8 +1023,9 @@ conduit_run_start_attempt_async (ConduitRun          *self,
   step.attempt = attempt;
   step.started_us = conduit_clock_get_wall_us (conduit_run_get_clock (self));
   step.status = (char *)conduit_step_status_to_string (CONDUIT_STEP_STATUS_STARTED);
-  conduit_history_store_start_attempt_async (history, &step, attempt_started_cb,
-                                             g_steal_pointer (&task));
+  /* the history's own result reaches @callback: a GTask of our own around it would cost
+   * each request one more object */
+  conduit_history_store_start_attempt_async (history, &step, callback, user_data);
 }
 
 /**
@@ -1041,6 +1041,10 @@ conduit_run_start_attempt_finish (ConduitRun    *self,
                                   GAsyncResult  *result,
                                   GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  g_return_val_if_fail (CONDUIT_IS_RUN (self), FALSE);
+
+  if (g_task_is_valid (result, self))
+    return g_task_propagate_boolean (G_TASK (result), error);
+  return conduit_history_store_start_attempt_finish (conduit_runner_get_history (self->runner),
+                                                     result, error);
 }
