@@ -1284,7 +1284,7 @@ conduit_history_writer_start (ConduitHistoryStore *self)
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int page_size = 4096;
 
-  /* The WAL's marks are sizes: an older history keeps its 4 KB pages, a new one has 1 KB. */
+  /* The WAL's marks are sizes: a history's pages are 4 KB unless whoever made it chose other. */
   if (sqlite3_prepare_v2 (self->writer, "PRAGMA page_size", -1, &stmt, NULL) == SQLITE_OK &&
       sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) > 0)
     page_size = sqlite3_column_int (stmt, 0);
