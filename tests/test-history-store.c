@@ -72,6 +72,69 @@ test_not_a_database (void)
   g_rmdir (dir);
 }
 
+/* Opens a history in a fresh folder, writes a run and closes it; in a test's subprocess. */
+static void
+write_one_run (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("conduit-history-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "history.db", NULL);
+  g_autoptr(ConduitHistoryStore) store = conduit_history_store_new (path, &error);
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  g_assert_no_error (error);
+  finish_run (store, begin_run (store, "Orders", 1000, "{\"order\":1}"),
+              CONDUIT_RUN_STATUS_SUCCEEDED, NULL);
+  conduit_history_store_close (store);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+}
+
+/* The first history a process opens turns SQLite's memory statistics off: with them on, every
+ * allocation in SQLite takes a process-wide mutex. Nothing counted, nothing allocated. */
+static void
+test_sqlite_memstatus_off (void)
+{
+  if (g_test_subprocess ())
+    {
+      sqlite3_int64 used = -1;
+      sqlite3_int64 highest = -1;
+
+      write_one_run ();
+      g_assert_cmpint (sqlite3_status64 (SQLITE_STATUS_MEMORY_USED, &used, &highest, 0), ==,
+                       SQLITE_OK);
+      g_assert_cmpint (highest, ==, 0);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+/* SQLite initialised by someone else first (a database step, the app): the settings can no
+ * longer change, and the history works all the same, without a warning. */
+static void
+test_sqlite_initialised_first (void)
+{
+  if (g_test_subprocess ())
+    {
+      sqlite3 *db = NULL;
+
+      g_assert_cmpint (sqlite3_open (":memory:", &db), ==, SQLITE_OK);
+      write_one_run ();
+      sqlite3_close (db);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr_unmatched ("*WARNING*");
+}
+
 static void
 test_runs_steps_items (Fixture       *fixture,
                        gconstpointer  data)
@@ -1098,6 +1161,8 @@ main (int    argc,
   ADD ("/conduit/history/too-new", test_too_new);
   g_test_add_func ("/conduit/history/not-a-database", test_not_a_database);
   g_test_add_func ("/conduit/history/step-status-strings", test_step_status_strings);
+  g_test_add_func ("/conduit/history/sqlite-memstatus-off", test_sqlite_memstatus_off);
+  g_test_add_func ("/conduit/history/sqlite-initialised-first", test_sqlite_initialised_first);
   ADD ("/conduit/history/runs-steps-items", test_runs_steps_items);
   ADD ("/conduit/history/truncation", test_truncation);
   ADD ("/conduit/history/list-filters", test_list_filters);

@@ -204,6 +204,7 @@ gboolean conduit_history_exec_sql             (sqlite3              *db,
 void     conduit_history_bind_text_or_null    (sqlite3_stmt         *stmt,
                                                int                   index,
                                                const char           *text);
+void     conduit_history_configure_sqlite     (void);
 gboolean conduit_history_open_connection      (const char           *path,
                                                int                   flags,
                                                sqlite3             **db,
