@@ -15,6 +15,7 @@
 
 #include "conduit.h"
 
+#include "conduit-history-store-private.h"
 #include "history-test-fixture.h"
 
 
@@ -833,6 +834,15 @@ test_steps_queued_together (Fixture       *fixture,
   g_assert_cmpstr (stored->str, ==, expected->str);
 }
 
+/* An item of 3 KB: a page of the WAL each */
+static char *
+dup_big_item (void)
+{
+  g_autofree char *big = g_strnfill (3000, 'x');
+
+  return g_strdup_printf ("{\"note\": \"%s\"}", big);
+}
+
 /* Under a steady stream of commits, with no pause for a checkpoint to catch up, the WAL must
  * still start over now and then instead of growing without end; and the records end up in the
  * database file itself. */
@@ -841,8 +851,7 @@ test_wal_bounded (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
-  g_autofree char *big = g_strnfill (3000, 'x');
-  g_autofree char *item = g_strdup_printf ("{\"note\": \"%s\"}", big);
+  g_autofree char *item = dup_big_item ();
   g_autoptr(GError) error = NULL;
   goffset peak = 0;
   GStatBuf info;
@@ -864,6 +873,57 @@ test_wal_bounded (Fixture       *fixture,
   g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 4000);
   g_assert_cmpint (g_stat (fixture->path, &info), ==, 0);
   g_assert_cmpint (info.st_size, >, 4000 * 3000);
+}
+
+static guint
+checkpoint_passes (ConduitHistoryStore *store)
+{
+  guint passes;
+
+  g_mutex_lock (&store->checkpoint_lock);
+  passes = store->checkpoint_passes;
+  g_mutex_unlock (&store->checkpoint_lock);
+  return passes;
+}
+
+/* A checkpoint pass goes through every frame of the WAL: once a WAL is past the mark, the next
+ * pass waits for it to grow by the mark again, not for the next commit (a pass every 100 ms
+ * under steady load went through each frame 16 times). A reader's snapshot keeps the WAL from
+ * starting over, as a long read or a writer that never pauses does. */
+static void
+test_checkpoint_paced (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+  g_autofree char *item = dup_big_item ();
+  sqlite3 *reader = NULL;
+  GStatBuf info = { 0 };
+  guint before;
+
+  begin_run (fixture->store, "Steady", g_get_real_time (), "{}");
+  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &reader, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (reader, "BEGIN; SELECT COUNT(*) FROM runs", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+
+  /* Past the mark (4 MB), then a pass */
+  while (g_stat (wal, &info) != 0 || info.st_size < 5 * 1024 * 1024)
+    begin_run (fixture->store, "Steady", g_get_real_time (), item);
+  while (checkpoint_passes (fixture->store) == 0)
+    begin_run (fixture->store, "Steady", g_get_real_time (), "{}");
+
+  /* A second of small commits, far from another 4 MB: no pass, where there was one every
+   * 100 ms. */
+  before = checkpoint_passes (fixture->store);
+  for (guint i = 0; i < 50; i++)
+    {
+      begin_run (fixture->store, "Steady", g_get_real_time (), "{}");
+      g_usleep (20 * 1000);
+    }
+  g_assert_cmpuint (checkpoint_passes (fixture->store) - before, <=, 1);
+
+  sqlite3_exec (reader, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (reader);
 }
 
 /* Turns the closed store's database back into an older schema with @downgrade, then opens it
@@ -1173,6 +1233,7 @@ main (int    argc,
   ADD ("/conduit/history/dedupe-keys", test_dedupe_keys);
   ADD ("/conduit/history/burst", test_burst);
   ADD ("/conduit/history/wal-bounded", test_wal_bounded);
+  ADD ("/conduit/history/checkpoint-paced", test_checkpoint_paced);
   ADD ("/conduit/history/migrate-from-1", test_migrate_from_1);
   ADD ("/conduit/history/migrate-from-6", test_migrate_from_6);
   ADD ("/conduit/history/page-size", test_page_size);
