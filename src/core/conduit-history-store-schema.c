@@ -203,13 +203,17 @@ conduit_history_exec_sql (sqlite3     *db,
   return TRUE;
 }
 
+/* Binds @text without a copy (SQLITE_STATIC), as the writer binds all its text: every caller's
+ * text outlives the statement's step, and the statement is cleared, rebound or finalized
+ * before the text goes. A copy was a malloc, a memcpy and a free for each run's trigger, kind
+ * and trigger item. */
 void
 conduit_history_bind_text_or_null (sqlite3_stmt *stmt,
                                    int           index,
                                    const char   *text)
 {
   if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
   else
     sqlite3_bind_null (stmt, index);
 }
