@@ -15,6 +15,7 @@
 
 #include "conduit.h"
 
+#include "conduit-history-store-private.h"
 #include "history-test-fixture.h"
 
 
@@ -70,6 +71,69 @@ test_not_a_database (void)
   g_assert_nonnull (strstr (error->message, path));
   g_unlink (path);
   g_rmdir (dir);
+}
+
+/* Opens a history in a fresh folder, writes a run and closes it; in a test's subprocess. */
+static void
+write_one_run (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("conduit-history-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "history.db", NULL);
+  g_autoptr(ConduitHistoryStore) store = conduit_history_store_new (path, &error);
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  g_assert_no_error (error);
+  finish_run (store, begin_run (store, "Orders", 1000, "{\"order\":1}"),
+              CONDUIT_RUN_STATUS_SUCCEEDED, NULL);
+  conduit_history_store_close (store);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+}
+
+/* The first history a process opens turns SQLite's memory statistics off: with them on, every
+ * allocation in SQLite takes a process-wide mutex. Nothing counted, nothing allocated. */
+static void
+test_sqlite_memstatus_off (void)
+{
+  if (g_test_subprocess ())
+    {
+      sqlite3_int64 used = -1;
+      sqlite3_int64 highest = -1;
+
+      write_one_run ();
+      g_assert_cmpint (sqlite3_status64 (SQLITE_STATUS_MEMORY_USED, &used, &highest, 0), ==,
+                       SQLITE_OK);
+      g_assert_cmpint (highest, ==, 0);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+/* SQLite initialised by someone else first (a database step, the app): the settings can no
+ * longer change, and the history works all the same, without a warning. */
+static void
+test_sqlite_initialised_first (void)
+{
+  if (g_test_subprocess ())
+    {
+      sqlite3 *db = NULL;
+
+      g_assert_cmpint (sqlite3_open (":memory:", &db), ==, SQLITE_OK);
+      write_one_run ();
+      sqlite3_close (db);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr_unmatched ("*WARNING*");
 }
 
 static void
@@ -770,6 +834,15 @@ test_steps_queued_together (Fixture       *fixture,
   g_assert_cmpstr (stored->str, ==, expected->str);
 }
 
+/* An item of 3 KB: a page of the WAL each */
+static char *
+dup_big_item (void)
+{
+  g_autofree char *big = g_strnfill (3000, 'x');
+
+  return g_strdup_printf ("{\"note\": \"%s\"}", big);
+}
+
 /* Under a steady stream of commits, with no pause for a checkpoint to catch up, the WAL must
  * still start over now and then instead of growing without end; and the records end up in the
  * database file itself. */
@@ -778,8 +851,7 @@ test_wal_bounded (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
-  g_autofree char *big = g_strnfill (3000, 'x');
-  g_autofree char *item = g_strdup_printf ("{\"note\": \"%s\"}", big);
+  g_autofree char *item = dup_big_item ();
   g_autoptr(GError) error = NULL;
   goffset peak = 0;
   GStatBuf info;
@@ -801,6 +873,57 @@ test_wal_bounded (Fixture       *fixture,
   g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"), ==, 4000);
   g_assert_cmpint (g_stat (fixture->path, &info), ==, 0);
   g_assert_cmpint (info.st_size, >, 4000 * 3000);
+}
+
+static guint
+checkpoint_passes (ConduitHistoryStore *store)
+{
+  guint passes;
+
+  g_mutex_lock (&store->checkpoint_lock);
+  passes = store->checkpoint_passes;
+  g_mutex_unlock (&store->checkpoint_lock);
+  return passes;
+}
+
+/* A checkpoint pass goes through every frame of the WAL: once a WAL is past the mark, the next
+ * pass waits for it to grow by the mark again, not for the next commit (a pass every 100 ms
+ * under steady load went through each frame 16 times). A reader's snapshot keeps the WAL from
+ * starting over, as a long read or a writer that never pauses does. */
+static void
+test_checkpoint_paced (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+  g_autofree char *item = dup_big_item ();
+  sqlite3 *reader = NULL;
+  GStatBuf info = { 0 };
+  guint before;
+
+  begin_run (fixture->store, "Steady", g_get_real_time (), "{}");
+  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &reader, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (reader, "BEGIN; SELECT COUNT(*) FROM runs", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+
+  /* Past the mark (4 MB), then a pass */
+  while (g_stat (wal, &info) != 0 || info.st_size < 5 * 1024 * 1024)
+    begin_run (fixture->store, "Steady", g_get_real_time (), item);
+  while (checkpoint_passes (fixture->store) == 0)
+    begin_run (fixture->store, "Steady", g_get_real_time (), "{}");
+
+  /* A second of small commits, far from another 4 MB: no pass, where there was one every
+   * 100 ms. */
+  before = checkpoint_passes (fixture->store);
+  for (guint i = 0; i < 50; i++)
+    {
+      begin_run (fixture->store, "Steady", g_get_real_time (), "{}");
+      g_usleep (20 * 1000);
+    }
+  g_assert_cmpuint (checkpoint_passes (fixture->store) - before, <=, 1);
+
+  sqlite3_exec (reader, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (reader);
 }
 
 /* Turns the closed store's database back into an older schema with @downgrade, then opens it
@@ -1098,6 +1221,8 @@ main (int    argc,
   ADD ("/conduit/history/too-new", test_too_new);
   g_test_add_func ("/conduit/history/not-a-database", test_not_a_database);
   g_test_add_func ("/conduit/history/step-status-strings", test_step_status_strings);
+  g_test_add_func ("/conduit/history/sqlite-memstatus-off", test_sqlite_memstatus_off);
+  g_test_add_func ("/conduit/history/sqlite-initialised-first", test_sqlite_initialised_first);
   ADD ("/conduit/history/runs-steps-items", test_runs_steps_items);
   ADD ("/conduit/history/truncation", test_truncation);
   ADD ("/conduit/history/list-filters", test_list_filters);
@@ -1108,6 +1233,7 @@ main (int    argc,
   ADD ("/conduit/history/dedupe-keys", test_dedupe_keys);
   ADD ("/conduit/history/burst", test_burst);
   ADD ("/conduit/history/wal-bounded", test_wal_bounded);
+  ADD ("/conduit/history/checkpoint-paced", test_checkpoint_paced);
   ADD ("/conduit/history/migrate-from-1", test_migrate_from_1);
   ADD ("/conduit/history/migrate-from-6", test_migrate_from_6);
   ADD ("/conduit/history/page-size", test_page_size);

@@ -165,11 +165,13 @@ struct _ConduitHistoryStore
   GMutex        checkpoint_lock;
   GCond         checkpoint_cond;
   int           wal_pages;       /* as the writer last saw it, 0 once the checkpointer took it */
+  int           pass_wal_pages;  /* the WAL's size at the last pass; 0 once it started over */
   int           wal_pages_total; /* the WAL's size in pages, after the last commit */
   int           checkpoint_pages;  /* WAL pages that set off a checkpoint */
   int           wal_restart_pages; /* past this, the writer completes a checkpoint itself */
   gboolean      checkpoint_stop;
   GMutex        checkpoint_pass_lock; /* held by the checkpointer during a pass */
+  guint         checkpoint_passes; /* the checkpointer's passes so far, for the tests */
 
   /* The last transaction's failure, until one commits again: what readiness checks report. */
   GMutex        problem_lock;
@@ -204,6 +206,7 @@ gboolean conduit_history_exec_sql             (sqlite3              *db,
 void     conduit_history_bind_text_or_null    (sqlite3_stmt         *stmt,
                                                int                   index,
                                                const char           *text);
+void     conduit_history_configure_sqlite     (void);
 gboolean conduit_history_open_connection      (const char           *path,
                                                int                   flags,
                                                sqlite3             **db,

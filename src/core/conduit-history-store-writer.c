@@ -148,6 +148,25 @@ conduit_history_op_free (Op *op)
   g_free (op);
 }
 
+/* Steps @stmt once and resets it; @clear drops its bindings too. */
+static gboolean
+step_stmt_and_reset (ConduitHistoryStore  *self,
+                     sqlite3_stmt         *stmt,
+                     gboolean              clear,
+                     GError              **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (clear)
+    sqlite3_clear_bindings (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return conduit_history_set_sqlite_error (self->writer, rc, _("could not write"), error);
+
+  return TRUE;
+}
+
 /* Text is bound SQLITE_STATIC throughout: it belongs to the op, which outlives the statement's
  * step; step_stmt() clears the bindings before anything is freed, so SQLite need not copy. */
 static gboolean
@@ -155,15 +174,7 @@ step_stmt (ConduitHistoryStore  *self,
            sqlite3_stmt         *stmt,
            GError              **error)
 {
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return conduit_history_set_sqlite_error (self->writer, rc, _("could not write"), error);
-
-  return TRUE;
+  return step_stmt_and_reset (self, stmt, TRUE, error);
 }
 
 /* BEGIN or COMMIT, prepared: fails with the message sqlite3_exec() of its text would give. */
@@ -487,7 +498,10 @@ insert_pending_rows (ConduitHistoryStore *self,
         {
           for (guint j = 0; j < n_rows; j++)
             rows->bind (stmt, 1 + (int)(j * rows->n_columns), g_ptr_array_index (rows->ops, i + j));
-          step_stmt (self, stmt, &error);
+          /* Every parameter is bound again before each step, so the pointers left behind once
+           * the ops are freed are never read: clearing 8 rows' 112 parameters cost 1.2k
+           * instructions, 2k a run. */
+          step_stmt_and_reset (self, stmt, FALSE, &error);
         }
       for (guint j = 0; error != NULL && j < n_rows; j++)
         {
@@ -1104,11 +1118,15 @@ wal_hook_cb (void       *data,
              int         pages)
 {
   ConduitHistoryStore *self = data;
+  int before = g_atomic_int_get (&self->wal_pages_total);
 
   g_atomic_int_set (&self->wal_pages_total, pages);
   g_mutex_lock (&self->checkpoint_lock);
+  /* A WAL only grows until it starts over: smaller than before, it is a new one. */
+  if (pages < before || pages < self->pass_wal_pages)
+    self->pass_wal_pages = 0;
   self->wal_pages = pages;
-  if (pages >= self->checkpoint_pages)
+  if (pages - self->pass_wal_pages >= self->checkpoint_pages)
     g_cond_signal (&self->checkpoint_cond);
   g_mutex_unlock (&self->checkpoint_lock);
   return SQLITE_OK;
@@ -1137,7 +1155,16 @@ checkpointer_thread (gpointer data)
   g_mutex_lock (&self->checkpoint_lock);
   while (!self->checkpoint_stop)
     {
-      if (self->wal_pages < self->checkpoint_pages)
+      int n_log = 0;
+      int rc;
+
+      /* A pass goes through every frame of the WAL, copied or not (SQLite sorts them by page
+       * to copy each page once), so passes that each copied what a few commits added cost
+       * far more than the copying: under the benchmark's steady load, a pass every 100 ms
+       * went through each frame 16 times (35k instructions a run). The next pass waits for
+       * the WAL to grow by the mark again, or to start over; a WAL that never does (a
+       * commit starts before each pass ends) is still bounded by the writer's RESTART. */
+      if (self->wal_pages - self->pass_wal_pages < self->checkpoint_pages)
         {
           g_cond_wait (&self->checkpoint_cond, &self->checkpoint_lock);
           continue;
@@ -1155,10 +1182,15 @@ checkpointer_thread (gpointer data)
       /* PASSIVE: copies what no reader still needs, and never waits for the writer. Once all
        * of it is copied, the writer starts the WAL over from its beginning. */
       g_mutex_lock (&self->checkpoint_pass_lock);
-      sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+      rc = sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, &n_log, NULL);
       g_mutex_unlock (&self->checkpoint_pass_lock);
 
       g_mutex_lock (&self->checkpoint_lock);
+      /* A WAL that started over since (the writer's next commit after a complete pass) is
+       * smaller than this: the writer's hook sets it back to 0 then. */
+      if (rc == SQLITE_OK && n_log > 0)
+        self->pass_wal_pages = n_log;
+      self->checkpoint_passes++;
     }
   g_mutex_unlock (&self->checkpoint_lock);
 
