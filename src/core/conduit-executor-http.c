@@ -10,8 +10,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <string.h>
 
 #include "conduit-step-status.h"
@@ -195,25 +193,6 @@ accept_any_certificate_cb (SoupMessage          *message,
                            gpointer              user_data)
 {
   return TRUE;
-}
-
-/* libsoup writes the headers and the body separately; with Nagle's algorithm the body then
- * waits for the server's delayed ACK (40 ms on Linux) on every request of a kept-alive
- * connection. Requests are small and latency is what matters, so send at once. */
-static void
-network_event_cb (SoupMessage        *message,
-                  GSocketClientEvent  event,
-                  GIOStream          *connection,
-                  gpointer            user_data)
-{
-  GSocket *socket;
-
-  if (event != G_SOCKET_CLIENT_CONNECTED || !G_IS_SOCKET_CONNECTION (connection))
-    return;
-
-  socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection));
-  if (g_socket_get_family (socket) != G_SOCKET_FAMILY_UNIX)
-    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 }
 
 /* Once the headers are written the server may act on the request, even if its answer never
@@ -747,7 +726,8 @@ send_attempt (GTask *task)
   soup_message_add_flags (call->message, SOUP_MESSAGE_IDEMPOTENT);
   if (!request->follow_redirects)
     soup_message_add_flags (call->message, SOUP_MESSAGE_NO_REDIRECT);
-  g_signal_connect (call->message, "network-event", G_CALLBACK (network_event_cb), NULL);
+  /* No TCP_NODELAY of our own: libsoup (3.0 and later) sets it on every connection it makes,
+   * and a handler here cost a signal connection per attempt. */
   g_signal_connect (call->message, "wrote-headers", G_CALLBACK (wrote_headers_cb), call);
   if (!request->verify_tls)
     g_signal_connect (call->message, "accept-certificate",
