@@ -334,6 +334,23 @@ test_parse_event (void)
   g_assert_nonnull (strstr (problem, "only spaces"));
   g_clear_pointer (&problem, g_free);
 
+  /* Text that is not UTF-8 once read: from a lone surrogate escape, or from the bytes
+   * themselves (the tree is searched only for these: other text is UTF-8 already). */
+  items = parse ("application/json", "{\"a\": \"fine\", \"b\": {\"c\": \"x\\ud800y\"}}",
+                 &problem);
+  g_assert_null (items);
+  g_assert_nonnull (strstr (problem, "not UTF-8"));
+  g_clear_pointer (&problem, g_free);
+  items = parse ("application/json", "{\"a\": \"\377\"}", &problem);
+  g_assert_null (items);
+  g_assert_true (g_utf8_validate (problem, -1, NULL));
+  g_clear_pointer (&problem, g_free);
+  items = parse ("application/json", "{\"a\": \"\\u00e9t\\u00e9 \\ud83d\\ude00\"}", &problem);
+  g_assert_null (problem);
+  object = json_node_get_object (g_ptr_array_index (items, 0));
+  g_assert_cmpstr (json_object_get_string_member (object, "a"), ==, "\u00e9t\u00e9 \U0001F600");
+  g_clear_pointer (&items, g_ptr_array_unref);
+
   /* json-glib quotes bad bytes in its message; the reason must still be UTF-8. */
   items = parse (NULL, "{\"x\":\"\300e\":", &problem);
   g_assert_null (items);
