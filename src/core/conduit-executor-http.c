@@ -88,6 +88,7 @@ conduit_http_request_free (ConduitHttpRequest *request)
     return;
   g_free (request->method);
   g_free (request->url);
+  g_clear_pointer (&request->uri, g_uri_unref);
   g_ptr_array_unref (request->header_names);
   g_ptr_array_unref (request->header_values);
   g_clear_pointer (&request->body, g_bytes_unref);
@@ -693,7 +694,8 @@ send_attempt (GTask *task)
   call->sent = FALSE;
   call->attempt_started_us = conduit_clock_get_wall_us (conduit_run_get_clock (call->run));
 
-  uri = g_uri_parse (request->url, SOUP_HTTP_URI_FLAGS, &error);
+  uri = request->uri != NULL ? g_uri_ref (request->uri)
+                             : g_uri_parse (request->url, SOUP_HTTP_URI_FLAGS, &error);
   if (uri == NULL || (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
                       g_strcmp0 (g_uri_get_scheme (uri), "https") != 0))
     {
@@ -822,6 +824,8 @@ typedef struct
   ConduitRetryPolicy  *policy;
   char                *method;
   ConduitExecutorText *url;
+  char                *constant_url;    /* (nullable) the URL when no item changes it */
+  GUri                *constant_uri;    /* (nullable) it parsed, when it is a web address */
   GPtrArray           *header_names;    /* of char * */
   GPtrArray           *header_values;   /* of ConduitExecutorText */
   GPtrArray           *query_names;
@@ -844,6 +848,8 @@ http_plan_clear (gpointer data)
   g_clear_object (&plan->policy);
   g_free (plan->method);
   g_clear_pointer (&plan->url, conduit_executor_text_free);
+  g_free (plan->constant_url);
+  g_clear_pointer (&plan->constant_uri, g_uri_unref);
   g_clear_pointer (&plan->header_names, g_ptr_array_unref);
   g_clear_pointer (&plan->header_values, g_ptr_array_unref);
   g_clear_pointer (&plan->query_names, g_ptr_array_unref);
@@ -994,6 +1000,10 @@ http_plan_new (ConduitNode       *node,
   plan->url = conduit_executor_text_new_template (url, _("the URL"), error);
   if (plan->url == NULL)
     return NULL;
+  /* The same for every item: rendered and parsed once, not for every request. */
+  plan->constant_url = conduit_executor_text_dup_constant (plan->url);
+  if (plan->constant_url != NULL)
+    plan->constant_uri = g_uri_parse (plan->constant_url, SOUP_HTTP_URI_FLAGS, NULL);
 
   key = conduit_node_dup_string_setting (node, connector, "idempotency_key");
   if (key != NULL &&
@@ -1099,7 +1109,10 @@ build_request (ConduitExecutorHttp  *self,
   g_autoptr(ConduitHttpRequest) request = NULL;
   g_autofree char *url = NULL;
 
-  url = conduit_executor_text_render (self->plan->url, item, error);
+  if (self->plan->constant_url != NULL)
+    url = g_strdup (self->plan->constant_url);
+  else
+    url = conduit_executor_text_render (self->plan->url, item, error);
   if (url == NULL)
     return NULL;
 
@@ -1131,6 +1144,8 @@ build_request (ConduitExecutorHttp  *self,
     }
 
   request = conduit_http_request_new (self->plan->method, url);
+  if (self->plan->constant_uri != NULL && self->plan->query_names->len == 0)
+    request->uri = g_uri_ref (self->plan->constant_uri);
   request->timeout_s = self->plan->timeout_s;
   request->verify_tls = self->plan->verify_tls;
   request->follow_redirects = self->plan->follow_redirects;
