@@ -858,6 +858,29 @@ test_timeouts (Fixture       *fixture,
   g_assert_cmpuint (post (fixture, "POST", "application/json", "{\"order_id\": \"T-1\"}", NULL,
                           NULL), ==, 202);
   wait_for_runs (fixture, 1);
+
+  /* Each wait in turn on one kept-alive connection (the first request's headers and body,
+   * the wait for the next, its headers): a long wait armed before a short one does not
+   * stretch the short one, although the waits share one timer. */
+  {
+    ConduitWebhookLimits long_waits = { .header_timeout_s = 1, .body_timeout_s = 60,
+                                        .idle_timeout_s = 60, .max_connections = 2 };
+    Raw raw = { 0 };
+    GThread *thread;
+
+    conduit_webhook_server_set_limits (fixture->server, &long_waits);
+    thread = raw_start (&raw, fixture->port,
+                        "POST /hooks/orders HTTP/1.1\r\nHost: x\r\n"
+                        "Content-Type: application/json\r\nContent-Length: 17\r\n\r\n"
+                        "{\"order_id\": \"L\"}"
+                        "POST /hooks/orders HTTP/1.1\r\nHost: x\r\n");
+    raw_finish (&raw, thread);
+    g_assert_true (g_str_has_prefix (raw.response->str, "HTTP/1.1 202"));
+    g_assert_true (raw.closed);
+    g_assert_cmpint (raw.elapsed_us, <, 10 * G_USEC_PER_SEC);
+    raw_clear (&raw);
+    wait_for_runs (fixture, 2);
+  }
 }
 
 /* Issue #14 point 2: a client that closes its kept-alive connection between requests frees
