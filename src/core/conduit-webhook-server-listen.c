@@ -469,14 +469,16 @@ got_headers_cb (SoupServerMessage *msg,
   connection_arm (connection, connection->server->limits.body_timeout_s);
 }
 
+/* The server's "request-read": once for all requests, not a "got-body" handler for each. */
 static void
-got_body_cb (SoupServerMessage *msg,
-             gpointer           user_data)
+request_read_cb (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 gpointer           user_data)
 {
   Connection *connection = connection_for_message (msg);
 
   /* From here on the server answers: recording the event may take its time. */
-  if (connection != NULL && connection->refused == NULL)
+  if (connection != NULL && connection->refused == NULL && !connection->reaping)
     connection_relax (connection);
 }
 
@@ -494,7 +496,6 @@ request_started_cb (SoupServer        *soup,
   g_clear_object (&connection->last);
   connection_arm (connection, connection->server->limits.header_timeout_s);
   g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), NULL);
-  g_signal_connect (msg, "got-body", G_CALLBACK (got_body_cb), NULL);
 }
 
 static void
@@ -551,6 +552,7 @@ conduit_webhook_connections_track (ConduitWebhookServer *self,
                                    SoupServer           *soup)
 {
   g_signal_connect (soup, "request-started", G_CALLBACK (request_started_cb), self);
+  g_signal_connect (soup, "request-read", G_CALLBACK (request_read_cb), NULL);
   /* After an aborted request libsoup closes the connection itself (user_data NULL). */
   g_signal_connect (soup, "request-finished", G_CALLBACK (request_done_cb), self);
   g_signal_connect (soup, "request-aborted", G_CALLBACK (request_done_cb), NULL);
