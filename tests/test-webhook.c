@@ -810,6 +810,26 @@ test_chunked_limit (Fixture       *fixture,
   g_assert_cmpuint (n_runs (fixture), ==, 0);
 }
 
+/* Sends @request on a connection of its own (its sending side ended after it when
+ * @half_close): it is answered 202, and the server closes the connection within @seconds. */
+static void
+raw_accepted_then_closed (Fixture    *fixture,
+                          gboolean    half_close,
+                          gint64      seconds,
+                          const char *request)
+{
+  Raw raw = { 0 };
+  GThread *thread;
+
+  raw.half_close = half_close;
+  thread = raw_start (&raw, fixture->port, request);
+  raw_finish (&raw, thread);
+  g_assert_true (g_str_has_prefix (raw.response->str, "HTTP/1.1 202"));
+  g_assert_true (raw.closed);
+  g_assert_cmpint (raw.elapsed_us, <, seconds * G_USEC_PER_SEC);
+  raw_clear (&raw);
+}
+
 /* Issue #14 point 2: idle, slow and too many connections do not hold the server. */
 static void
 test_timeouts (Fixture       *fixture,
@@ -865,20 +885,13 @@ test_timeouts (Fixture       *fixture,
   {
     ConduitWebhookLimits long_waits = { .header_timeout_s = 1, .body_timeout_s = 60,
                                         .idle_timeout_s = 60, .max_connections = 2 };
-    Raw raw = { 0 };
-    GThread *thread;
 
     conduit_webhook_server_set_limits (fixture->server, &long_waits);
-    thread = raw_start (&raw, fixture->port,
-                        "POST /hooks/orders HTTP/1.1\r\nHost: x\r\n"
-                        "Content-Type: application/json\r\nContent-Length: 17\r\n\r\n"
-                        "{\"order_id\": \"L\"}"
-                        "POST /hooks/orders HTTP/1.1\r\nHost: x\r\n");
-    raw_finish (&raw, thread);
-    g_assert_true (g_str_has_prefix (raw.response->str, "HTTP/1.1 202"));
-    g_assert_true (raw.closed);
-    g_assert_cmpint (raw.elapsed_us, <, 10 * G_USEC_PER_SEC);
-    raw_clear (&raw);
+    raw_accepted_then_closed (fixture, FALSE, 10,
+                              "POST /hooks/orders HTTP/1.1\r\nHost: x\r\n"
+                              "Content-Type: application/json\r\nContent-Length: 17\r\n\r\n"
+                              "{\"order_id\": \"L\"}"
+                              "POST /hooks/orders HTTP/1.1\r\nHost: x\r\n");
     wait_for_runs (fixture, 2);
   }
 }
@@ -893,21 +906,10 @@ test_closed_keep_alive (Fixture       *fixture,
   gint64 deadline;
 
   for (guint i = 0; i < 5; i++)
-    {
-      Raw raw = { 0 };
-      GThread *thread;
-
-      raw.half_close = TRUE;
-      thread = raw_start (&raw, fixture->port,
-                          "POST /hooks/orders HTTP/1.1\r\nHost: x\r\n"
-                          "Content-Type: application/json\r\nContent-Length: 17\r\n\r\n"
-                          "{\"order_id\": \"K\"}");
-      raw_finish (&raw, thread);
-      g_assert_true (g_str_has_prefix (raw.response->str, "HTTP/1.1 202"));
-      g_assert_true (raw.closed);
-      g_assert_cmpint (raw.elapsed_us, <, 5 * G_USEC_PER_SEC);
-      raw_clear (&raw);
-    }
+    raw_accepted_then_closed (fixture, TRUE, 5,
+                              "POST /hooks/orders HTTP/1.1\r\nHost: x\r\n"
+                              "Content-Type: application/json\r\nContent-Length: 17\r\n\r\n"
+                              "{\"order_id\": \"K\"}");
 
   deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
   while (conduit_webhook_server_get_n_connections (fixture->server) > 0 &&
