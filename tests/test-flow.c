@@ -242,6 +242,56 @@ test_model_edits (void)
   g_assert_null (conduit_flow_lookup_node (flow, "b"));
 }
 
+/* The ids are kept between calls (every served event asks), so they must follow every change:
+ * of a setting, of the nodes, of the registry that says which settings hold credentials. */
+static void
+test_credential_ids_follow_changes (void)
+{
+  g_autoptr(ConduitConnectorRegistry) registry = conduit_connector_registry_new ();
+  g_autoptr(ConduitFlow) flow = conduit_flow_new ();
+  g_autoptr(ConduitNode) call = conduit_node_new ("call", "http-request");
+  g_autoptr(ConduitNode) other = conduit_node_new ("other", "http-request");
+  g_autoptr(JsonNode) one = json_node_new (JSON_NODE_VALUE);
+  g_autoptr(JsonNode) two = json_node_new (JSON_NODE_VALUE);
+  g_autoptr(JsonNode) three = json_node_new (JSON_NODE_VALUE);
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+
+  json_node_set_string (one, "key-one");
+  json_node_set_string (two, "key-two");
+  json_node_set_string (three, "key-three");
+  conduit_node_set_setting (call, "credential", one);
+  conduit_flow_add_node (flow, call);
+
+  /* a registry that does not know the node's type: no credential setting */
+  ids = conduit_flow_list_credential_ids (flow, registry);
+  g_assert_cmpuint (ids->len, ==, 0);
+  g_clear_pointer (&ids, g_ptr_array_unref);
+
+  g_assert_true (conduit_connector_registry_load_builtin (registry, &error));
+  g_assert_no_error (error);
+  ids = conduit_flow_list_credential_ids (flow, registry);
+  g_assert_cmpuint (ids->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (ids, 0), ==, "key-one");
+  /* the caller's own array: changing it changes nothing kept */
+  g_ptr_array_set_size (ids, 0);
+  g_clear_pointer (&ids, g_ptr_array_unref);
+
+  conduit_node_set_setting (call, "credential", two);
+  conduit_node_set_setting (other, "credential", three);
+  conduit_flow_add_node (flow, other);
+  ids = conduit_flow_list_credential_ids (flow, registry);
+  g_assert_cmpuint (ids->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (ids, 0), ==, "key-two");
+  g_assert_cmpstr (g_ptr_array_index (ids, 1), ==, "key-three");
+  g_clear_pointer (&ids, g_ptr_array_unref);
+
+  conduit_flow_remove_node (flow, other);
+  ids = conduit_flow_list_credential_ids (flow, conduit_connector_registry_get_default ());
+  g_assert_cmpuint (ids->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (ids, 0), ==, "key-two");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -255,6 +305,8 @@ main (int    argc,
     }
   g_test_add_func ("/conduit/flow/roundtrip", test_roundtrip);
   g_test_add_func ("/conduit/flow/model-edits", test_model_edits);
+  g_test_add_func ("/conduit/flow/credential-ids-follow-changes",
+                   test_credential_ids_follow_changes);
 
   return g_test_run ();
 }

@@ -403,6 +403,30 @@ test_http_setting_changed (RunnerFixture *fixture,
   g_assert_cmpuint (fault_server_n_requests (server, "/second/42"), ==, 1);
 }
 
+/* A URL that is no web address fails every item at once, before anything is sent: each item
+ * leaves through the error port and the run ends (the call ends inside its own start, and is
+ * handed over from the main loop, never back into the batch that is starting it). */
+static void
+test_http_not_a_web_address (RunnerFixture *fixture,
+                             gconstpointer  data)
+{
+  const char *json =
+    "{ \"version\": 1, \"name\": \"Not a web address\", \"nodes\": ["
+    "  { \"id\": \"start\", \"type\": \"manual-trigger\", \"position\": [0, 0],"
+    "    \"settings\": { \"items\": [ { \"id\": 1 }, { \"id\": 2 }, { \"id\": 3 } ] } },"
+    "  { \"id\": \"call\", \"type\": \"http-request\", \"position\": [200, 0],"
+    "    \"settings\": { \"method\": \"POST\", \"url\": \"ftp://127.0.0.1/items\" } } ],"
+    " \"links\": [ { \"from\": \"start\", \"from_port\": \"out\", \"to\": \"call\", \"to_port\": \"in\" } ] }";
+  g_autoptr(ConduitFlow) flow = runner_test_flow (json);
+  g_autoptr(ConduitRun) run = runner_test_run (fixture, flow, NULL);
+  guint in = 0, ok = 0, failed = 0;
+
+  g_assert_true (conduit_run_get_node_counts (run, "call", &in, &ok, &failed, NULL));
+  g_assert_cmpuint (in, ==, 3);
+  g_assert_cmpuint (ok, ==, 0);
+  g_assert_cmpuint (failed, ==, 3);
+}
+
 static void
 test_credential_and_redaction (RunnerFixture *fixture,
                                gconstpointer  data)
@@ -889,6 +913,7 @@ main (int    argc,
   ADD ("/conduit/runner/nodes/idempotency-key", test_idempotency_key);
   ADD ("/conduit/runner/nodes/templates-and-query", test_templates_and_query);
   ADD ("/conduit/runner/nodes/http-setting-changed", test_http_setting_changed);
+  ADD ("/conduit/runner/nodes/http-not-a-web-address", test_http_not_a_web_address);
   ADD ("/conduit/runner/nodes/credential-and-redaction", test_credential_and_redaction);
   ADD ("/conduit/runner/nodes/refused-credential-marked", test_refused_credential_marked);
   ADD ("/conduit/runner/nodes/notify", test_notify);

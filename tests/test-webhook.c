@@ -334,6 +334,23 @@ test_parse_event (void)
   g_assert_nonnull (strstr (problem, "only spaces"));
   g_clear_pointer (&problem, g_free);
 
+  /* Text that is not UTF-8 once read: from a lone surrogate escape, or from the bytes
+   * themselves (the tree is searched only for these: other text is UTF-8 already). */
+  items = parse ("application/json", "{\"a\": \"fine\", \"b\": {\"c\": \"x\\ud800y\"}}",
+                 &problem);
+  g_assert_null (items);
+  g_assert_nonnull (strstr (problem, "not UTF-8"));
+  g_clear_pointer (&problem, g_free);
+  items = parse ("application/json", "{\"a\": \"\377\"}", &problem);
+  g_assert_null (items);
+  g_assert_true (g_utf8_validate (problem, -1, NULL));
+  g_clear_pointer (&problem, g_free);
+  items = parse ("application/json", "{\"a\": \"\\u00e9t\\u00e9 \\ud83d\\ude00\"}", &problem);
+  g_assert_null (problem);
+  object = json_node_get_object (g_ptr_array_index (items, 0));
+  g_assert_cmpstr (json_object_get_string_member (object, "a"), ==, "\u00e9t\u00e9 \U0001F600");
+  g_clear_pointer (&items, g_ptr_array_unref);
+
   /* json-glib quotes bad bytes in its message; the reason must still be UTF-8. */
   items = parse (NULL, "{\"x\":\"\300e\":", &problem);
   g_assert_null (items);
@@ -793,6 +810,26 @@ test_chunked_limit (Fixture       *fixture,
   g_assert_cmpuint (n_runs (fixture), ==, 0);
 }
 
+/* Sends @request on a connection of its own (its sending side ended after it when
+ * @half_close): it is answered 202, and the server closes the connection within @seconds. */
+static void
+raw_accepted_then_closed (Fixture    *fixture,
+                          gboolean    half_close,
+                          gint64      seconds,
+                          const char *request)
+{
+  Raw raw = { 0 };
+  GThread *thread;
+
+  raw.half_close = half_close;
+  thread = raw_start (&raw, fixture->port, request);
+  raw_finish (&raw, thread);
+  g_assert_true (g_str_has_prefix (raw.response->str, "HTTP/1.1 202"));
+  g_assert_true (raw.closed);
+  g_assert_cmpint (raw.elapsed_us, <, seconds * G_USEC_PER_SEC);
+  raw_clear (&raw);
+}
+
 /* Issue #14 point 2: idle, slow and too many connections do not hold the server. */
 static void
 test_timeouts (Fixture       *fixture,
@@ -841,6 +878,22 @@ test_timeouts (Fixture       *fixture,
   g_assert_cmpuint (post (fixture, "POST", "application/json", "{\"order_id\": \"T-1\"}", NULL,
                           NULL), ==, 202);
   wait_for_runs (fixture, 1);
+
+  /* Each wait in turn on one kept-alive connection (the first request's headers and body,
+   * the wait for the next, its headers): a long wait armed before a short one does not
+   * stretch the short one, although the waits share one timer. */
+  {
+    ConduitWebhookLimits long_waits = { .header_timeout_s = 1, .body_timeout_s = 60,
+                                        .idle_timeout_s = 60, .max_connections = 2 };
+
+    conduit_webhook_server_set_limits (fixture->server, &long_waits);
+    raw_accepted_then_closed (fixture, FALSE, 10,
+                              "POST /hooks/orders HTTP/1.1\r\nHost: x\r\n"
+                              "Content-Type: application/json\r\nContent-Length: 17\r\n\r\n"
+                              "{\"order_id\": \"L\"}"
+                              "POST /hooks/orders HTTP/1.1\r\nHost: x\r\n");
+    wait_for_runs (fixture, 2);
+  }
 }
 
 /* Issue #14 point 2: a client that closes its kept-alive connection between requests frees
@@ -853,21 +906,10 @@ test_closed_keep_alive (Fixture       *fixture,
   gint64 deadline;
 
   for (guint i = 0; i < 5; i++)
-    {
-      Raw raw = { 0 };
-      GThread *thread;
-
-      raw.half_close = TRUE;
-      thread = raw_start (&raw, fixture->port,
-                          "POST /hooks/orders HTTP/1.1\r\nHost: x\r\n"
-                          "Content-Type: application/json\r\nContent-Length: 17\r\n\r\n"
-                          "{\"order_id\": \"K\"}");
-      raw_finish (&raw, thread);
-      g_assert_true (g_str_has_prefix (raw.response->str, "HTTP/1.1 202"));
-      g_assert_true (raw.closed);
-      g_assert_cmpint (raw.elapsed_us, <, 5 * G_USEC_PER_SEC);
-      raw_clear (&raw);
-    }
+    raw_accepted_then_closed (fixture, TRUE, 5,
+                              "POST /hooks/orders HTTP/1.1\r\nHost: x\r\n"
+                              "Content-Type: application/json\r\nContent-Length: 17\r\n\r\n"
+                              "{\"order_id\": \"K\"}");
 
   deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
   while (conduit_webhook_server_get_n_connections (fixture->server) > 0 &&

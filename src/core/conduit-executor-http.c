@@ -10,8 +10,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <string.h>
 
 #include "conduit-step-status.h"
@@ -90,6 +88,7 @@ conduit_http_request_free (ConduitHttpRequest *request)
     return;
   g_free (request->method);
   g_free (request->url);
+  g_clear_pointer (&request->uri, g_uri_unref);
   g_ptr_array_unref (request->header_names);
   g_ptr_array_unref (request->header_values);
   g_clear_pointer (&request->body, g_bytes_unref);
@@ -141,9 +140,20 @@ conduit_retry_policy_new_for_node (ConduitNode      *node,
 
 /* One call */
 
+/* Called once with the outcome (transfer full), or with @error when the call was cancelled. */
+typedef void (*CallDone) (ConduitHttpOutcome *outcome,
+                          GError             *error,
+                          gpointer            user_data);
+
 typedef struct
 {
   ConduitRun         *run;
+  GCancellable       *cancellable; /* (nullable) the caller's: stops the call, waits included */
+  GMainContext       *context;     /* where the call was made: its callbacks and timeout run there */
+  CallDone            done;
+  gpointer            done_data;
+  gboolean            starting;    /* within call_start(): an end now is handed over later */
+  GError             *error;       /* (nullable) how an end handed over later ended */
   char               *node_id;
   guint               item_index;
   ConduitRetryPolicy *policy;
@@ -175,6 +185,9 @@ static void
 call_free (Call *call)
 {
   g_clear_object (&call->run);
+  g_clear_object (&call->cancellable);
+  g_clear_pointer (&call->context, g_main_context_unref);
+  g_clear_error (&call->error);
   g_free (call->node_id);
   g_free (call->event_key);
   g_clear_object (&call->policy);
@@ -186,7 +199,51 @@ call_free (Call *call)
   g_free (call);
 }
 
-static void send_attempt (GTask *task);
+static void send_attempt (Call *call);
+
+static gboolean
+call_finish_later_cb (gpointer user_data)
+{
+  Call *call = user_data;
+
+  call->done (g_steal_pointer (&call->outcome), g_steal_pointer (&call->error), call->done_data);
+  call_free (call);
+  return G_SOURCE_REMOVE;
+}
+
+/* Ends the call: hands its outcome, or @error, to whoever made it and frees the call. As a
+ * GTask would, a call whose cancellable was cancelled ends with the cancellation, and one that
+ * ends before call_start() returned is handed over from the main loop, not from inside it. */
+static void
+call_finish (Call   *call,
+             GError *error)
+{
+  GError *cancelled = NULL;
+
+  if (call->cancellable != NULL && g_cancellable_set_error_if_cancelled (call->cancellable,
+                                                                         &cancelled))
+    {
+      g_clear_error (&error);
+      error = cancelled;
+    }
+  if (error != NULL)
+    g_clear_pointer (&call->outcome, conduit_http_outcome_free);
+
+  if (call->starting)
+    {
+      GSource *source = g_idle_source_new ();
+
+      call->error = error;
+      g_source_set_callback (source, call_finish_later_cb, call, NULL);
+      g_source_set_static_name (source, "[conduit] HTTP call ended");
+      g_source_attach (source, call->context);
+      g_source_unref (source);
+      return;
+    }
+
+  call->done (g_steal_pointer (&call->outcome), error, call->done_data);
+  call_free (call);
+}
 
 static gboolean
 accept_any_certificate_cb (SoupMessage          *message,
@@ -195,25 +252,6 @@ accept_any_certificate_cb (SoupMessage          *message,
                            gpointer              user_data)
 {
   return TRUE;
-}
-
-/* libsoup writes the headers and the body separately; with Nagle's algorithm the body then
- * waits for the server's delayed ACK (40 ms on Linux) on every request of a kept-alive
- * connection. Requests are small and latency is what matters, so send at once. */
-static void
-network_event_cb (SoupMessage        *message,
-                  GSocketClientEvent  event,
-                  GIOStream          *connection,
-                  gpointer            user_data)
-{
-  GSocket *socket;
-
-  if (event != G_SOCKET_CLIENT_CONNECTED || !G_IS_SOCKET_CONNECTION (connection))
-    return;
-
-  socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection));
-  if (g_socket_get_family (socket) != G_SOCKET_FAMILY_UNIX)
-    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 }
 
 /* Once the headers are written the server may act on the request, even if its answer never
@@ -383,29 +421,27 @@ retry_sleep_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  Call *call = user_data;
   GError *error = NULL;
 
   if (!conduit_clock_sleep_finish (CONDUIT_CLOCK (object), result, &error))
     {
-      g_task_return_error (task, error);
+      call_finish (call, error);
       return;
     }
 
-  send_attempt (g_steal_pointer (&task));
+  send_attempt (call);
 }
 
 static void
-fail_call (GTask            *task,
-           Call             *call,
+fail_call (Call             *call,
            ConduitErrorKind  kind,
            char             *message)
 {
   call->outcome->ok = FALSE;
   call->outcome->error_kind = g_strdup (conduit_error_kind_to_string (kind));
   call->outcome->error_message = message;
-  g_task_return_pointer (task, g_steal_pointer (&call->outcome),
-                         (GDestroyNotify)conduit_http_outcome_free);
+  call_finish (call, NULL);
 }
 
 static void
@@ -413,8 +449,7 @@ answer_noted_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  Call *call = g_task_get_task_data (task);
+  Call *call = user_data;
   g_autoptr(GError) error = NULL;
 
   /* the answer itself arrived; a keyring hiccup must not change what the step reports */
@@ -422,16 +457,14 @@ answer_noted_cb (GObject      *object,
     g_message ("Could not update the attention mark of credential “%s”: %s",
                conduit_credential_get_id (call->request->credential), error->message);
 
-  g_task_return_pointer (task, g_steal_pointer (&call->outcome),
-                         (GDestroyNotify)conduit_http_outcome_free);
+  call_finish (call, NULL);
 }
 
 /* Returns the call's final outcome. A credential the server refused (401, 403) is marked
  * "needs attention" in the keyring first, and one it accepted again loses an earlier mark, so
  * that the credentials window and `conduit-cli credential show` say what the server said. */
 static void
-return_outcome (GTask  *task,
-                Call   *call,
+return_outcome (Call   *call,
                 GBytes *bytes)
 {
   ConduitCredential *credential = call->request->credential;
@@ -444,13 +477,11 @@ return_outcome (GTask  *task,
       ConduitAuthorizer *authorizer = conduit_step_context_get_authorizer (conduit_run_get_context (call->run));
 
       conduit_authorizer_note_answer_async (authorizer, credential, call->message, bytes, NULL,
-                                            answer_noted_cb, task);
+                                            answer_noted_cb, call);
       return;
     }
 
-  g_task_return_pointer (task, g_steal_pointer (&call->outcome),
-                         (GDestroyNotify)conduit_http_outcome_free);
-  g_object_unref (task);
+  call_finish (call, NULL);
 }
 
 static void
@@ -458,9 +489,8 @@ attempt_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  Call *call = g_task_get_task_data (task);
-  GCancellable *parent = g_task_get_cancellable (task);
+  Call *call = user_data;
+  GCancellable *parent = call->cancellable;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
@@ -480,7 +510,8 @@ attempt_cb (GObject      *object,
 
   if (parent != NULL && g_cancellable_is_cancelled (parent))
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The run was cancelled"));
+      call_finish (call, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                              _("The run was cancelled")));
       return;
     }
 
@@ -507,7 +538,7 @@ attempt_cb (GObject      *object,
                                      call->request->method);
           record_attempt (call, CONDUIT_STEP_STATUS_UNKNOWN, CONDUIT_ERROR_KIND_OUTCOME_UNKNOWN,
                           message);
-          fail_call (task, call, CONDUIT_ERROR_KIND_OUTCOME_UNKNOWN, g_steal_pointer (&message));
+          fail_call (call, CONDUIT_ERROR_KIND_OUTCOME_UNKNOWN, g_steal_pointer (&message));
           return;
         }
       else if (call->timed_out)
@@ -550,13 +581,13 @@ attempt_cb (GObject      *object,
                                          call->request->url, status, problem);
               record_attempt (call, CONDUIT_STEP_STATUS_FAILED, CONDUIT_ERROR_KIND_BAD_RESPONSE,
                               message);
-              fail_call (task, call, CONDUIT_ERROR_KIND_BAD_RESPONSE, g_steal_pointer (&message));
+              fail_call (call, CONDUIT_ERROR_KIND_BAD_RESPONSE, g_steal_pointer (&message));
               return;
             }
 
           outcome->ok = TRUE;
           record_attempt (call, CONDUIT_STEP_STATUS_OK, CONDUIT_ERROR_KIND_NONE, NULL);
-          return_outcome (g_steal_pointer (&task), call, bytes);
+          return_outcome (call, bytes);
           return;
         }
 
@@ -576,7 +607,7 @@ attempt_cb (GObject      *object,
           record_attempt (call, CONDUIT_STEP_STATUS_RETRY, CONDUIT_ERROR_KIND_AUTH,
                           _("the server refused the credential; trying once more with a fresh "
                             "token"));
-          send_attempt (g_steal_pointer (&task));
+          send_attempt (call);
           return;
         }
 
@@ -606,7 +637,7 @@ attempt_cb (GObject      *object,
 
       record_attempt (call, CONDUIT_STEP_STATUS_RETRY, kind, message);
       call->delay_ms = delay_ms;
-      conduit_clock_sleep_async (clock, delay_ms, parent, retry_sleep_cb, g_steal_pointer (&task));
+      conduit_clock_sleep_async (clock, delay_ms, parent, retry_sleep_cb, call);
       return;
     }
 
@@ -620,14 +651,13 @@ attempt_cb (GObject      *object,
   outcome->ok = FALSE;
   outcome->error_kind = g_strdup (conduit_error_kind_to_string (kind));
   outcome->error_message = g_steal_pointer (&message);
-  return_outcome (g_steal_pointer (&task), call, bytes);
+  return_outcome (call, bytes);
 }
 
 static void
-send_exchange (GTask *task)
+send_exchange (Call *call)
 {
-  Call *call = g_task_get_task_data (task);
-  GCancellable *parent = g_task_get_cancellable (task);
+  GCancellable *parent = call->cancellable;
 
   g_clear_object (&call->attempt_cancellable);
   call->attempt_cancellable = g_cancellable_new ();
@@ -636,11 +666,11 @@ send_exchange (GTask *task)
                                                 call->attempt_cancellable, NULL);
   call->timeout = g_timeout_source_new_seconds (MAX (call->request->timeout_s, 1));
   g_source_set_callback (call->timeout, attempt_timeout_cb, call, NULL);
-  g_source_attach (call->timeout, g_task_get_context (task));
+  g_source_attach (call->timeout, call->context);
 
   soup_session_send_and_read_async (conduit_run_get_session (call->run), call->message,
                                     G_PRIORITY_DEFAULT, call->attempt_cancellable, attempt_cb,
-                                    task);
+                                    call);
 }
 
 static void
@@ -648,8 +678,7 @@ attempt_marked_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  GTask *task = user_data;
-  Call *call = g_task_get_task_data (task);
+  Call *call = user_data;
   g_autoptr(GError) error = NULL;
 
   /* Without the mark the request still goes: a history that cannot be written (a full disk)
@@ -658,19 +687,17 @@ attempt_marked_cb (GObject      *object,
     g_debug ("Attempt %u of item %u at %s sent without its mark: %s", call->outcome->attempts,
              call->item_index, call->node_id, error->message);
 
-  send_exchange (task);
+  send_exchange (call);
 }
 
 /* The attempt is written as "started", and committed, before the request leaves: if the
  * process is killed before the answer is recorded, the history says "sent, answer unknown"
  * for the item, and an item without the mark was never sent (issue #14 point 8). */
 static void
-start_exchange (GTask *task)
+start_exchange (Call *call)
 {
-  Call *call = g_task_get_task_data (task);
-
   conduit_run_start_attempt_async (call->run, call->node_id, call->item_index,
-                                   call->outcome->attempts, attempt_marked_cb, task);
+                                   call->outcome->attempts, attempt_marked_cb, call);
 }
 
 static void
@@ -678,8 +705,7 @@ authorized_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  GTask *task = user_data;
-  Call *call = g_task_get_task_data (task);
+  Call *call = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!conduit_authorizer_authorize_finish (CONDUIT_AUTHORIZER (object), result, &error))
@@ -691,20 +717,18 @@ authorized_cb (GObject      *object,
 
       conduit_error_kind_from_string (conduit_credential_error_kind (error), &kind);
       record_attempt (call, CONDUIT_STEP_STATUS_FAILED, kind, message);
-      fail_call (task, call, kind, message);
-      g_object_unref (task);
+      fail_call (call, kind, message);
       return;
     }
 
-  start_exchange (task);
+  start_exchange (call);
 }
 
 static void
-send_attempt (GTask *task)
+send_attempt (Call *call)
 {
-  Call *call = g_task_get_task_data (task);
   ConduitHttpRequest *request = call->request;
-  GCancellable *parent = g_task_get_cancellable (task);
+  GCancellable *parent = call->cancellable;
   SoupMessageHeaders *headers;
   g_autoptr(GError) error = NULL;
   g_autoptr(GUri) uri = NULL;
@@ -714,15 +738,15 @@ send_attempt (GTask *task)
   call->sent = FALSE;
   call->attempt_started_us = conduit_clock_get_wall_us (conduit_run_get_clock (call->run));
 
-  uri = g_uri_parse (request->url, SOUP_HTTP_URI_FLAGS, &error);
+  uri = request->uri != NULL ? g_uri_ref (request->uri)
+                             : g_uri_parse (request->url, SOUP_HTTP_URI_FLAGS, &error);
   if (uri == NULL || (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
                       g_strcmp0 (g_uri_get_scheme (uri), "https") != 0))
     {
       char *message = g_strdup_printf (_("“%s” is not a web address (http:// or https://)"),
                                        request->url);
       record_attempt (call, CONDUIT_STEP_STATUS_FAILED, CONDUIT_ERROR_KIND_INVALID, message);
-      fail_call (task, call, CONDUIT_ERROR_KIND_INVALID, message);
-      g_object_unref (task);
+      fail_call (call, CONDUIT_ERROR_KIND_INVALID, message);
       return;
     }
 
@@ -747,7 +771,8 @@ send_attempt (GTask *task)
   soup_message_add_flags (call->message, SOUP_MESSAGE_IDEMPOTENT);
   if (!request->follow_redirects)
     soup_message_add_flags (call->message, SOUP_MESSAGE_NO_REDIRECT);
-  g_signal_connect (call->message, "network-event", G_CALLBACK (network_event_cb), NULL);
+  /* No TCP_NODELAY of our own: libsoup (3.0 and later) sets it on every connection it makes,
+   * and a handler here cost a signal connection per attempt. */
   g_signal_connect (call->message, "wrote-headers", G_CALLBACK (wrote_headers_cb), call);
   if (!request->verify_tls)
     g_signal_connect (call->message, "accept-certificate",
@@ -757,11 +782,61 @@ send_attempt (GTask *task)
     {
       conduit_authorizer_authorize_async (conduit_step_context_get_authorizer (conduit_run_get_context (call->run)),
                                           request->credential, call->message, parent,
-                                          authorized_cb, task);
+                                          authorized_cb, call);
       return;
     }
 
-  start_exchange (task);
+  start_exchange (call);
+}
+
+/* Makes the call, and calls @done once with its end. The HTTP Request node calls this
+ * directly; others through conduit_http_send_async(), a GTask around it. */
+static void
+call_start (ConduitRun         *run,
+            const char         *node_id,
+            guint               item_index,
+            ConduitRetryPolicy *policy,
+            ConduitHttpRequest *request,
+            GCancellable       *cancellable,
+            CallDone            done,
+            gpointer            done_data)
+{
+  Call *call = g_new0 (Call, 1);
+
+  call->run = g_object_ref (run);
+  call->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  call->context = g_main_context_ref_thread_default ();
+  call->done = done;
+  call->done_data = done_data;
+  call->node_id = g_strdup (node_id);
+  call->item_index = item_index;
+  call->policy = g_object_ref (policy);
+  call->request = request;
+  /* A queued event may run again (a worker died after sending): its calls carry a key that is
+   * the same at every delivery, so an API that honours Idempotency-Key creates nothing twice.
+   * Only the header: retries after a timeout still follow the step's own key (see above). */
+  if (request->idempotency_key == NULL && node_id != NULL)
+    call->event_key = conduit_run_dup_idempotency_key (run, node_id, item_index);
+  call->outcome = g_new0 (ConduitHttpOutcome, 1);
+
+  /* When nothing can be sent the call ends in here: then it is handed over from the main
+   * loop (call_finish()), so @call is still there after. */
+  call->starting = TRUE;
+  send_attempt (call);
+  call->starting = FALSE;
+}
+
+static void
+task_call_done (ConduitHttpOutcome *outcome,
+                GError             *error,
+                gpointer            user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, outcome, (GDestroyNotify)conduit_http_outcome_free);
 }
 
 /**
@@ -788,30 +863,14 @@ conduit_http_send_async (ConduitRun          *run,
                          gpointer             user_data)
 {
   GTask *task;
-  Call *call;
 
   g_return_if_fail (CONDUIT_IS_RUN (run));
   g_return_if_fail (CONDUIT_IS_RETRY_POLICY (policy));
   g_return_if_fail (request != NULL);
 
-  call = g_new0 (Call, 1);
-  call->run = g_object_ref (run);
-  call->node_id = g_strdup (node_id);
-  call->item_index = item_index;
-  call->policy = g_object_ref (policy);
-  call->request = request;
-  /* A queued event may run again (a worker died after sending): its calls carry a key that is
-   * the same at every delivery, so an API that honours Idempotency-Key creates nothing twice.
-   * Only the header: retries after a timeout still follow the step's own key (see above). */
-  if (request->idempotency_key == NULL && node_id != NULL)
-    call->event_key = conduit_run_dup_idempotency_key (run, node_id, item_index);
-  call->outcome = g_new0 (ConduitHttpOutcome, 1);
-
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, conduit_http_send_async);
-  g_task_set_task_data (task, call, (GDestroyNotify)call_free);
-
-  send_attempt (task);
+  call_start (run, node_id, item_index, policy, request, cancellable, task_call_done, task);
 }
 
 /**
@@ -842,6 +901,8 @@ typedef struct
   ConduitRetryPolicy  *policy;
   char                *method;
   ConduitExecutorText *url;
+  char                *constant_url;    /* (nullable) the URL when no item changes it */
+  GUri                *constant_uri;    /* (nullable) it parsed, when it is a web address */
   GPtrArray           *header_names;    /* of char * */
   GPtrArray           *header_values;   /* of ConduitExecutorText */
   GPtrArray           *query_names;
@@ -864,6 +925,8 @@ http_plan_clear (gpointer data)
   g_clear_object (&plan->policy);
   g_free (plan->method);
   g_clear_pointer (&plan->url, conduit_executor_text_free);
+  g_free (plan->constant_url);
+  g_clear_pointer (&plan->constant_uri, g_uri_unref);
   g_clear_pointer (&plan->header_names, g_ptr_array_unref);
   g_clear_pointer (&plan->header_values, g_ptr_array_unref);
   g_clear_pointer (&plan->query_names, g_ptr_array_unref);
@@ -1014,6 +1077,10 @@ http_plan_new (ConduitNode       *node,
   plan->url = conduit_executor_text_new_template (url, _("the URL"), error);
   if (plan->url == NULL)
     return NULL;
+  /* The same for every item: rendered and parsed once, not for every request. */
+  plan->constant_url = conduit_executor_text_dup_constant (plan->url);
+  if (plan->constant_url != NULL)
+    plan->constant_uri = g_uri_parse (plan->constant_url, SOUP_HTTP_URI_FLAGS, NULL);
 
   key = conduit_node_dup_string_setting (node, connector, "idempotency_key");
   if (key != NULL &&
@@ -1119,7 +1186,10 @@ build_request (ConduitExecutorHttp  *self,
   g_autoptr(ConduitHttpRequest) request = NULL;
   g_autofree char *url = NULL;
 
-  url = conduit_executor_text_render (self->plan->url, item, error);
+  if (self->plan->constant_url != NULL)
+    url = g_strdup (self->plan->constant_url);
+  else
+    url = conduit_executor_text_render (self->plan->url, item, error);
   if (url == NULL)
     return NULL;
 
@@ -1151,6 +1221,8 @@ build_request (ConduitExecutorHttp  *self,
     }
 
   request = conduit_http_request_new (self->plan->method, url);
+  if (self->plan->constant_uri != NULL && self->plan->query_names->len == 0)
+    request->uri = g_uri_ref (self->plan->constant_uri);
   request->timeout_s = self->plan->timeout_s;
   request->verify_tls = self->plan->verify_tls;
   request->follow_redirects = self->plan->follow_redirects;
@@ -1244,21 +1316,20 @@ typedef struct
 } ItemCall;
 
 static void
-item_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+item_done_cb (ConduitHttpOutcome *outcome_in,
+              GError             *error_in,
+              gpointer            user_data)
 {
   ItemCall *item_call = user_data;
   g_autoptr(ConduitExecutorHttp) self = item_call->self;
   guint index = item_call->index;
   JsonNode *item = g_ptr_array_index (self->items, index);
-  g_autoptr(ConduitHttpOutcome) outcome = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitHttpOutcome) outcome = outcome_in;
+  g_autoptr(GError) error = error_in;
 
   g_free (item_call);
   self->in_flight--;
 
-  outcome = conduit_http_send_finish (result, &error);
   if (outcome == NULL)
     {
       /* Cancelled: stop starting items and end the batch with the error. */
@@ -1334,10 +1405,10 @@ start_next (ConduitExecutorHttp *self)
       item_call->self = g_object_ref (self);
       item_call->index = index;
       self->in_flight++;
-      conduit_http_send_async (self->run, conduit_node_get_id (self->node),
-                               self->batch_start + index, self->plan->policy,
-                               request, g_task_get_cancellable (self->task), item_done_cb,
-                               item_call);
+      /* the call itself, without a GTask of its own around it */
+      call_start (self->run, conduit_node_get_id (self->node), self->batch_start + index,
+                  self->plan->policy, request, g_task_get_cancellable (self->task), item_done_cb,
+                  item_call);
     }
 }
 

@@ -20,6 +20,7 @@ typedef struct
 {
   char      *method;
   char      *url;
+  GUri      *uri;             /* (nullable) @url parsed, when the caller had it already */
   GPtrArray *header_names;    /* of char * */
   GPtrArray *header_values;   /* of char *, same length */
   GBytes    *body;            /* (nullable) */

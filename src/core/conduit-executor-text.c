@@ -123,6 +123,23 @@ conduit_executor_text_render (ConduitExecutorText  *self,
 }
 
 /**
+ * conduit_executor_text_dup_constant:
+ * @self: a template or expression
+ *
+ * Returns: (transfer full) (nullable): the text when it is the same for every item (a template
+ *   without {{ }} parts), else %NULL
+ */
+char *
+conduit_executor_text_dup_constant (ConduitExecutorText *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->template == NULL || !conduit_template_is_constant (self->template))
+    return NULL;
+  return conduit_template_render (self->template, NULL, NULL);
+}
+
+/**
  * conduit_executor_text_free:
  * @self: a template or expression
  *

@@ -23,6 +23,7 @@ ConduitExecutorText *conduit_executor_text_new_expression (const char           
 char                *conduit_executor_text_render         (ConduitExecutorText  *self,
                                                            JsonNode             *item,
                                                            GError              **error);
+char                *conduit_executor_text_dup_constant   (ConduitExecutorText  *self);
 void                 conduit_executor_text_free           (ConduitExecutorText  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConduitExecutorText, conduit_executor_text_free)

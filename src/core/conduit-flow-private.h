@@ -30,6 +30,13 @@ struct _ConduitFlow
   GListStore *links;
   GListStore *notes;      /* of ConduitNote: the canvas's sticky notes, which no run sees */
   GHashTable *nodes_by_id;
+
+  /* conduit_flow_list_credential_ids()'s answer, kept until the flow or the registry changes:
+   * every served event asks for it. Behind a lock, as serve's workers share their flows. */
+  GMutex                    credential_lock;
+  GPtrArray                *credential_ids;
+  ConduitConnectorRegistry *credential_registry;
+  gulong                    credential_registry_changed_id;
 };
 
 void       conduit_flow_add_problem (GPtrArray                *problems,

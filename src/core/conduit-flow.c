@@ -41,9 +41,39 @@ G_DEFINE_QUARK (conduit-flow-error-quark, conduit_flow_error)
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+/* Drops the credential ids kept for a registry; @self's credential_lock is held. */
+static void
+forget_credential_ids_locked (ConduitFlow *self)
+{
+  g_clear_pointer (&self->credential_ids, g_ptr_array_unref);
+  if (self->credential_registry != NULL)
+    {
+      g_clear_signal_handler (&self->credential_registry_changed_id, self->credential_registry);
+      g_clear_object (&self->credential_registry);
+    }
+}
+
+static void
+forget_credential_ids (ConduitFlow *self)
+{
+  g_mutex_lock (&self->credential_lock);
+  forget_credential_ids_locked (self);
+  g_mutex_unlock (&self->credential_lock);
+}
+
+/* A connector added or replaced may hold credentials in other settings. */
+static void
+on_registry_changed (ConduitFlow *self)
+{
+  g_mutex_lock (&self->credential_lock);
+  g_clear_pointer (&self->credential_ids, g_ptr_array_unref);
+  g_mutex_unlock (&self->credential_lock);
+}
+
 static void
 emit_changed (ConduitFlow *self)
 {
+  forget_credential_ids (self);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
@@ -74,6 +104,7 @@ conduit_flow_dispose (GObject *object)
         }
     }
 
+  forget_credential_ids (self);
   g_clear_pointer (&self->nodes_by_id, g_hash_table_unref);
   g_clear_object (&self->notes);
   g_clear_object (&self->nodes);
@@ -90,6 +121,7 @@ conduit_flow_finalize (GObject *object)
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->description, g_free);
   g_clear_pointer (&self->owner, g_free);
+  g_mutex_clear (&self->credential_lock);
 
   G_OBJECT_CLASS (conduit_flow_parent_class)->finalize (object);
 }
@@ -182,6 +214,7 @@ conduit_flow_init (ConduitFlow *self)
   self->links = g_list_store_new (CONDUIT_TYPE_LINK);
   self->notes = g_list_store_new (CONDUIT_TYPE_NOTE);
   self->nodes_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  g_mutex_init (&self->credential_lock);
 }
 
 /**
@@ -651,23 +684,13 @@ conduit_flow_remove_link (ConduitFlow *self,
   emit_changed (self);
 }
 
-/**
- * conduit_flow_list_credential_ids:
- * @self: a flow
- * @registry: the connectors, to know which settings hold credentials
- *
- * Returns: (transfer full) (element-type utf8): the distinct credential ids the flow refers to
- */
-GPtrArray *
-conduit_flow_list_credential_ids (ConduitFlow              *self,
-                                  ConduitConnectorRegistry *registry)
+static GPtrArray *
+collect_credential_ids (ConduitFlow              *self,
+                        ConduitConnectorRegistry *registry)
 {
   GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
-  guint n;
+  guint n = conduit_flow_get_n_nodes (self);
 
-  g_return_val_if_fail (CONDUIT_IS_FLOW (self), ids);
-
-  n = conduit_flow_get_n_nodes (self);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(ConduitNode) node = g_list_model_get_item (G_LIST_MODEL (self->nodes), i);
@@ -693,6 +716,42 @@ conduit_flow_list_credential_ids (ConduitFlow              *self,
             g_ptr_array_add (ids, g_strdup (id));
         }
     }
+
+  return ids;
+}
+
+/**
+ * conduit_flow_list_credential_ids:
+ * @self: a flow
+ * @registry: the connectors, to know which settings hold credentials
+ *
+ * Returns: (transfer full) (element-type utf8): the distinct credential ids the flow refers to
+ */
+GPtrArray *
+conduit_flow_list_credential_ids (ConduitFlow              *self,
+                                  ConduitConnectorRegistry *registry)
+{
+  GPtrArray *ids;
+
+  g_return_val_if_fail (CONDUIT_IS_FLOW (self), g_ptr_array_new_with_free_func (g_free));
+  g_return_val_if_fail (CONDUIT_IS_CONNECTOR_REGISTRY (registry),
+                        g_ptr_array_new_with_free_func (g_free));
+
+  g_mutex_lock (&self->credential_lock);
+  if (self->credential_registry != registry)
+    {
+      forget_credential_ids_locked (self);
+      self->credential_registry = g_object_ref (registry);
+      self->credential_registry_changed_id =
+        g_signal_connect_swapped (registry, "items-changed", G_CALLBACK (on_registry_changed),
+                                  self);
+    }
+  if (self->credential_ids == NULL)
+    self->credential_ids = collect_credential_ids (self, registry);
+  /* a copy: callers own what they get */
+  ids = g_ptr_array_copy (self->credential_ids, (GCopyFunc)(GCallback)g_strdup, NULL);
+  g_ptr_array_set_free_func (ids, g_free);
+  g_mutex_unlock (&self->credential_lock);
 
   return ids;
 }

@@ -40,6 +40,9 @@ typedef struct
   GObject              *stream;       /* unowned: libsoup's, weakly referenced */
   GSocketAddress       *remote;       /* libsoup's key back to us: see connection_for_message() */
   GSource              *timer;
+  gboolean              timer_lazy;   /* @timer only looks at @deadline: see connection_arm() */
+  gint64                timer_due;    /* (lazy @timer) when it fires, monotonic µs */
+  gint64                deadline;     /* (lazy @timer) when the armed wait ends; -1: none */
   GSource              *discard;      /* reading what a refused sender still sends */
   GSource              *idle_watch;   /* noticing a client that closes between requests */
   SoupServerMessage    *last;         /* the request answered last, while waiting for the next */
@@ -94,6 +97,8 @@ retry_accept_cb (gpointer user_data)
 static void
 connection_disarm (Connection *connection)
 {
+  connection->timer_lazy = FALSE;
+  connection->deadline = -1;
   if (connection->timer != NULL)
     {
       g_source_destroy (connection->timer);
@@ -123,12 +128,30 @@ connection_cut (Connection *connection)
 static void connection_let_go (Connection *connection);
 static void connection_reap    (Connection *connection);
 
+static void connection_start_lazy_timer (Connection *connection,
+                                         gint64      now,
+                                         gint64      wait_us);
+
 static gboolean
 connection_timeout_cb (gpointer user_data)
 {
   Connection *connection = user_data;
 
   g_clear_pointer (&connection->timer, g_source_unref);
+  if (connection->timer_lazy)
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      /* nothing armed since (a request is being answered), or armed again for later */
+      connection->timer_lazy = FALSE;
+      if (connection->deadline < 0)
+        return G_SOURCE_REMOVE;
+      if (now < connection->deadline)
+        {
+          connection_start_lazy_timer (connection, now, connection->deadline - now);
+          return G_SOURCE_REMOVE;
+        }
+    }
   if (connection->refused != NULL || connection->reaping)
     {
       connection_let_go (connection);
@@ -153,16 +176,76 @@ connection_arm_source (Connection *connection,
   g_source_attach (connection->timer, connection->server->context);
 }
 
+/* The shortest of the waits a request goes through: how long a lazy timer waits at most. */
+static guint
+lazy_step_s (ConduitWebhookServer *self)
+{
+  guint step = G_MAXUINT;
+
+  if (self->limits.header_timeout_s > 0)
+    step = MIN (step, self->limits.header_timeout_s);
+  if (self->limits.body_timeout_s > 0)
+    step = MIN (step, self->limits.body_timeout_s);
+  if (self->limits.idle_timeout_s > 0)
+    step = MIN (step, self->limits.idle_timeout_s);
+  return CLAMP (step, 1, 3600);
+}
+
+static void
+connection_start_lazy_timer (Connection *connection,
+                             gint64      now,
+                             gint64      wait_us)
+{
+  guint seconds = (guint)MIN ((wait_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC,
+                              (gint64)lazy_step_s (connection->server));
+
+  seconds = MAX (seconds, 1);
+  connection->timer = g_timeout_source_new_seconds (seconds);
+  connection->timer_lazy = TRUE;
+  connection->timer_due = now + (gint64)seconds * G_USEC_PER_SEC;
+  g_source_set_callback (connection->timer, connection_timeout_cb, connection, NULL);
+  g_source_attach (connection->timer, connection->server->context);
+}
+
+/* Every request arms three waits in turn (headers, body, then the next request), and each
+ * would make and destroy a timer source. Instead one timer fires at most every lazy_step_s()
+ * and looks at the deadline, which arming only moves: a deadline later than the timer's
+ * firing costs nothing; the timer, when the deadline is still ahead, waits again. */
 static void
 connection_arm (Connection *connection,
                 guint       seconds)
 {
-  connection_disarm (connection);
+  gint64 now;
+  gint64 deadline;
+
   if (seconds == 0)
-    return;
-  connection->timer = g_timeout_source_new_seconds (seconds);
-  g_source_set_callback (connection->timer, connection_timeout_cb, connection, NULL);
-  g_source_attach (connection->timer, connection->server->context);
+    {
+      connection_disarm (connection);
+      return;
+    }
+
+  now = g_get_monotonic_time ();
+  deadline = now + (gint64)seconds * G_USEC_PER_SEC;
+  if (connection->timer != NULL && connection->timer_lazy && connection->timer_due <= deadline)
+    {
+      connection->deadline = deadline;
+      return;
+    }
+
+  connection_disarm (connection);
+  connection->deadline = deadline;
+  connection_start_lazy_timer (connection, now, deadline - now);
+}
+
+/* Nothing to wait for now (the request is being answered): a lazy timer stays, to be armed
+ * again for the next wait. */
+static void
+connection_relax (Connection *connection)
+{
+  if (connection->timer_lazy)
+    connection->deadline = -1;
+  else
+    connection_disarm (connection);
 }
 
 void
@@ -386,15 +469,17 @@ got_headers_cb (SoupServerMessage *msg,
   connection_arm (connection, connection->server->limits.body_timeout_s);
 }
 
+/* The server's "request-read": once for all requests, not a "got-body" handler for each. */
 static void
-got_body_cb (SoupServerMessage *msg,
-             gpointer           user_data)
+request_read_cb (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 gpointer           user_data)
 {
   Connection *connection = connection_for_message (msg);
 
   /* From here on the server answers: recording the event may take its time. */
-  if (connection != NULL && connection->refused == NULL)
-    connection_disarm (connection);
+  if (connection != NULL && connection->refused == NULL && !connection->reaping)
+    connection_relax (connection);
 }
 
 static void
@@ -411,7 +496,6 @@ request_started_cb (SoupServer        *soup,
   g_clear_object (&connection->last);
   connection_arm (connection, connection->server->limits.header_timeout_s);
   g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), NULL);
-  g_signal_connect (msg, "got-body", G_CALLBACK (got_body_cb), NULL);
 }
 
 static void
@@ -468,6 +552,7 @@ conduit_webhook_connections_track (ConduitWebhookServer *self,
                                    SoupServer           *soup)
 {
   g_signal_connect (soup, "request-started", G_CALLBACK (request_started_cb), self);
+  g_signal_connect (soup, "request-read", G_CALLBACK (request_read_cb), NULL);
   /* After an aborted request libsoup closes the connection itself (user_data NULL). */
   g_signal_connect (soup, "request-finished", G_CALLBACK (request_done_cb), self);
   g_signal_connect (soup, "request-aborted", G_CALLBACK (request_done_cb), NULL);

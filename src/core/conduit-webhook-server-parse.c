@@ -163,16 +163,20 @@ line_at (const char *data,
 /* One pass over JSON text for what json-glib lets through silently: it reads a "\u0000" escape
  * as the end of the string (the rest is lost), and it stops after the first document of a body
  * that holds several. Sets @end to just after the first document when it is an object or an
- * array, and @nul to the first \u0000 escape in a string. */
+ * array, @nul to the first \u0000 escape in a string, and @u_escapes (when given) to whether
+ * any \u escape is in a string: only those can make text that is not UTF-8 out of text that
+ * is. */
 static void
 scan_json_text (const char  *data,
                 gsize        length,
                 const char **end,
-                const char **nul)
+                const char **nul,
+                gboolean    *u_escapes)
 {
   const char *limit = data + length;
   const char *p = skip_spaces (data, limit);
   gboolean in_string = FALSE;
+  gboolean any_u = FALSE;
   gboolean structured = p < limit && (*p == '{' || *p == '[');
   guint depth = 0;
 
@@ -184,6 +188,8 @@ scan_json_text (const char  *data,
         {
           if (*p == '\\' && p + 1 < limit)
             {
+              if (p[1] == 'u')
+                any_u = TRUE;
               if (p[1] == 'u' && limit - p >= 6 && memcmp (p + 2, "0000", 4) == 0 && *nul == NULL)
                 *nul = p;
               p++;
@@ -206,6 +212,9 @@ scan_json_text (const char  *data,
             }
         }
     }
+
+  if (u_escapes != NULL)
+    *u_escapes = any_u;
 }
 
 static GPtrArray *
@@ -219,6 +228,7 @@ parse_json (const char  *data,
   g_autofree char *token = NULL;
   g_autofree char *bad_pointer = NULL;
   const char *first_end, *nul, *rest;
+  gboolean u_escapes = FALSE;
   guint line = 0;
   JsonNode *root;
 
@@ -238,7 +248,7 @@ parse_json (const char  *data,
       return NULL;
     }
 
-  scan_json_text (data, length, &first_end, &nul);
+  scan_json_text (data, length, &first_end, &nul, &u_escapes);
   if (nul != NULL)
     {
       *problem = g_strdup_printf (_("a string on line %u holds \\u0000 (a NUL character), "
@@ -271,7 +281,10 @@ parse_json (const char  *data,
       *problem = g_strdup (_("the body is not JSON or form data: it holds only spaces"));
       return NULL;
     }
-  bad_pointer = conduit_json_node_find_invalid_utf8 (root);
+  /* Strings cut from UTF-8 text without \u escapes are UTF-8: the walk through the tree is
+   * only needed otherwise. */
+  if (u_escapes || !g_utf8_validate_len (data, length, NULL))
+    bad_pointer = conduit_json_node_find_invalid_utf8 (root);
   if (bad_pointer != NULL)
     {
       if (bad_pointer[0] == '\0')
@@ -330,7 +343,7 @@ parse_batch (const char  *data,
       const char *end, *nul;
 
       number++;
-      scan_json_text (p, limit - p, &end, &nul);
+      scan_json_text (p, limit - p, &end, &nul, NULL);
       if (end == NULL)
         end = limit;
       document = parse_json (p, end - p, &why);

@@ -36,8 +36,9 @@
  * request gets 503 and every answer closes its connection. Request headers are never written
  * anywhere, so a signature cannot leak into the history.
  *
- * A body is never held beyond the trigger's limit: it is collected chunk by chunk, and once it
- * passes the limit the rest is read and dropped, then answered with 413.
+ * A body is never held beyond the trigger's limit: one whose Content-Length passes it is refused
+ * before it is read; a chunked one is collected chunk by chunk, and once it passes the limit
+ * the rest is read and dropped, then answered with 413.
  */
 
 /* Past this many events being recorded or run at once, new events wait (their requests stay
@@ -608,6 +609,16 @@ emit_test_event (ConduitWebhookServer *self,
   g_signal_emit (self, signals[TEST_EVENT], 0, route->flow, route->trigger_id, root);
 }
 
+/* A body whose Content-Length the route takes: libsoup collected it (handle_headers()), and
+ * read no more than that length. */
+static gboolean
+body_within_limit (Route              *route,
+                   SoupMessageHeaders *headers)
+{
+  return soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+         soup_message_headers_get_content_length (headers) <= (goffset)route->max_body;
+}
+
 static void
 handle_request (SoupServer        *soup,
                 SoupServerMessage *msg,
@@ -657,7 +668,11 @@ handle_request (SoupServer        *soup,
       return;
     }
 
-  if (collected == NULL || collected->too_large)
+  if (collected != NULL && !collected->too_large)
+    body = g_byte_array_free_to_bytes (g_steal_pointer (&collected->data));
+  else if (collected == NULL && body_within_limit (route, headers))
+    body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  else
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
                                     "close");
@@ -665,7 +680,6 @@ handle_request (SoupServer        *soup,
                _("the event is larger than the trigger takes (its largest body setting)"), 0);
       return;
     }
-  body = g_byte_array_free_to_bytes (g_steal_pointer (&collected->data));
 
   if (route->secret != NULL &&
       !conduit_webhook_signature_matches (route, headers, body, g_get_real_time (), &problem))
@@ -836,6 +850,12 @@ handle_headers (SoupServer        *soup,
       refuse_early (self, msg, status, problem);
       return;
     }
+
+  /* A body of a length within the limit is collected by libsoup itself, which reads no more
+   * than that length: no handler per request (see body_within_limit()). Only a chunked body,
+   * whose length nobody knows before its end, is counted chunk by chunk. */
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
+    return;
 
   body = g_new0 (Body, 1);
   body->server = self;
