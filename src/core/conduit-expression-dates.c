@@ -118,6 +118,14 @@ days_in_month (int month,
   return days[month - 1] + (month == 2 && leap ? 1 : 0);
 }
 
+static inline gboolean
+date_parts_valid (const DateParts *d)
+{
+  return d->month >= 1 && d->month <= 12 && d->day >= 1 && d->year >= 1 && d->year <= 9999 &&
+         d->day <= days_in_month (d->month, d->year) && d->hour <= 23 &&
+         d->minute <= 59 && d->second <= 59;
+}
+
 static gboolean
 parse_with_format (const char *text,
                    gsize       length,
@@ -283,9 +291,137 @@ parse_with_format (const char *text,
       d->hour = d->hour % 12 + (d->pm ? 12 : 0);
     }
 
-  return d->month >= 1 && d->month <= 12 && d->day >= 1 && d->year >= 1 && d->year <= 9999 &&
-         d->day <= days_in_month (d->month, d->year) && d->hour <= 23 &&
-         d->minute <= 59 && d->second <= 59;
+  return date_parts_valid (d);
+}
+
+/* A form of numbers and fixed bytes alone (%d/%m/%Y, %m/%d/%y, %Y-%m-%dT%H:%M:%S: most
+ * forms), made once from the form in quotes when the expression is made
+ * (conduit_expression_check_date()), so that each value is read without decoding the form's
+ * text again: parse_with_form() reads what parse_with_format() reads. Forms with other codes
+ * or with spaces (any run of spaces) have none and go the general way. */
+#define FORM_MAX_STEPS 32
+
+typedef struct
+{
+  guint  n_steps;
+  guint8 code[FORM_MAX_STEPS];   /* Y y m d H I M S, or 0 for the fixed byte below */
+  guint8 byte[FORM_MAX_STEPS];   /* lowercase, as parse_with_format() compares it */
+} DateForm;
+
+static DateForm *
+date_form_new (const char *format)
+{
+  DateForm form = { 0 };
+
+  for (const char *f = format; *f; f++)
+    {
+      if (form.n_steps == FORM_MAX_STEPS || g_ascii_isspace (*f))
+        return NULL;
+      if (*f != '%')
+        {
+          form.code[form.n_steps] = 0;
+          form.byte[form.n_steps++] = (guint8)ascii_lower (*f);
+          continue;
+        }
+      f++;
+      if (*f == '\0' || strchr ("YymdHIMS", *f) == NULL)
+        return NULL;
+      form.code[form.n_steps++] = (guint8)*f;
+    }
+  return g_memdup2 (&form, sizeof form);
+}
+
+/* read_digits (p, end, 1, 2, out), inlined */
+static inline gboolean
+read_one_or_two (const char **p,
+                 const char  *end,
+                 int         *out)
+{
+  const char *q = *p;
+  guint first, second;
+
+  if (q >= end || (first = (guchar)q[0] - '0') > 9)
+    return FALSE;
+  if (q + 1 < end && (second = (guchar)q[1] - '0') <= 9)
+    {
+      *out = (int)(first * 10 + second);
+      *p = q + 2;
+    }
+  else
+    {
+      *out = (int)first;
+      *p = q + 1;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_with_form (const char     *text,
+                 gsize           length,
+                 const DateForm *form,
+                 DateParts      *d)
+{
+  const char *p = text, *end = text + length;
+
+  memset (d, 0, sizeof *d);
+  d->year = 1970;
+  d->month = d->day = 1;
+
+  for (guint i = 0; i < form->n_steps; i++)
+    switch (form->code[i])
+      {
+      case 0:
+        if (p >= end || (guint8)ascii_lower (*p) != form->byte[i])
+          return FALSE;
+        p++;
+        break;
+      case 'Y':
+        if (!read_digits (&p, end, 4, 4, &d->year))
+          return FALSE;
+        break;
+      case 'y':
+        if (!read_digits (&p, end, 2, 2, &d->year))
+          return FALSE;
+        d->year += d->year < 70 ? 2000 : 1900;
+        break;
+      case 'm':
+        if (!read_one_or_two (&p, end, &d->month))
+          return FALSE;
+        break;
+      case 'd':
+        if (!read_one_or_two (&p, end, &d->day))
+          return FALSE;
+        break;
+      case 'H':
+      case 'I':
+        if (!read_one_or_two (&p, end, &d->hour))
+          return FALSE;
+        d->has_time = TRUE;
+        break;
+      case 'M':
+        if (!read_one_or_two (&p, end, &d->minute))
+          return FALSE;
+        d->has_time = TRUE;
+        break;
+      case 'S':
+        if (!read_one_or_two (&p, end, &d->second))
+          return FALSE;
+        d->has_time = TRUE;
+        break;
+      default:
+        g_assert_not_reached ();
+      }
+
+  return p == end && date_parts_valid (d);
+}
+
+/* two digits of 0-99 */
+static inline void
+put_two (char *to,
+         int   n)
+{
+  to[0] = (char)('0' + n / 10);
+  to[1] = (char)('0' + n % 10);
 }
 
 static ConduitValue *
@@ -295,34 +431,47 @@ format_iso (EvalContext     *c,
   char buffer[64];
   int n;
 
-  if (!d->has_time)
+  if (!d->has_time || (d->microsecond == 0 && !d->has_offset))
     {
-      /* the common case, by hand: printf is a visible cost per record in a mapping */
-      buffer[0] = '0' + d->year / 1000;
-      buffer[1] = '0' + d->year / 100 % 10;
-      buffer[2] = '0' + d->year / 10 % 10;
-      buffer[3] = '0' + d->year % 10;
-      buffer[4] = '-';
-      buffer[5] = '0' + d->month / 10;
-      buffer[6] = '0' + d->month % 10;
-      buffer[7] = '-';
-      buffer[8] = '0' + d->day / 10;
-      buffer[9] = '0' + d->day % 10;
+      /* the common cases, a date and a date with a time, by hand and straight into the
+       * arena, value and text in one piece: printf and a copy are a visible cost per record */
+      ConduitValue *value = conduit_arena_alloc (c->arena, sizeof (ConduitValue) + 20);
+      char *text = (char *)(value + 1);
+
+      put_two (text, d->year / 100);
+      put_two (text + 2, d->year % 100);
+      text[4] = '-';
+      put_two (text + 5, d->month);
+      text[7] = '-';
+      put_two (text + 8, d->day);
       n = 10;
+      if (d->has_time)
+        {
+          text[10] = 'T';
+          put_two (text + 11, d->hour);
+          text[13] = ':';
+          put_two (text + 14, d->minute);
+          text[16] = ':';
+          put_two (text + 17, d->second);
+          n = 19;
+        }
+      text[n] = '\0';
+      value->kind = CONDUIT_VALUE_STRING;
+      value->len = n;
+      value->string = text;
+      return value;
     }
-  else
-    {
-      n = g_snprintf (buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d", d->year, d->month,
-                      d->day, d->hour, d->minute, d->second);
-      if (d->microsecond > 0)
-        n += g_snprintf (buffer + n, sizeof buffer - n, ".%06d", d->microsecond);
-      if (d->has_offset && d->offset_minutes == 0)
-        n += g_snprintf (buffer + n, sizeof buffer - n, "Z");
-      else if (d->has_offset)
-        n += g_snprintf (buffer + n, sizeof buffer - n, "%c%02d:%02d",
-                         d->offset_minutes < 0 ? '-' : '+', ABS (d->offset_minutes) / 60,
-                         ABS (d->offset_minutes) % 60);
-    }
+
+  n = g_snprintf (buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d", d->year, d->month,
+                  d->day, d->hour, d->minute, d->second);
+  if (d->microsecond > 0)
+    n += g_snprintf (buffer + n, sizeof buffer - n, ".%06d", d->microsecond);
+  if (d->has_offset && d->offset_minutes == 0)
+    n += g_snprintf (buffer + n, sizeof buffer - n, "Z");
+  else if (d->has_offset)
+    n += g_snprintf (buffer + n, sizeof buffer - n, "%c%02d:%02d",
+                     d->offset_minutes < 0 ? '-' : '+', ABS (d->offset_minutes) / 60,
+                     ABS (d->offset_minutes) % 60);
   return conduit_value_new_string (c->arena, buffer, n);
 }
 
@@ -377,7 +526,12 @@ conduit_expression_check_date (ExprNode  *call,
     return TRUE;
   *bad_argument = 1;
   bad = check_date_format_text (format);
-  if (bad != NULL)
+  if (bad == NULL)
+    {
+      call->call.data = date_form_new (format);
+      call->call.data_free = g_free;
+    }
+  else
     {
       /* The code may be any character: quote all of its bytes, or the message is not UTF-8. */
       int bad_length = *bad ? (int)(g_utf8_next_char (bad) - bad) : 0;
@@ -400,6 +554,20 @@ conduit_expression_fn_date (EvalContext *c, ExprNode *call, ConduitValue **args)
   const char *text;
   gsize length;
   DateParts d;
+
+  /* a string in a form made of numbers, the commonest date() by far: its form is ready */
+  if (call->call.data != NULL && args[0] != NULL && args[0]->kind == CONDUIT_VALUE_STRING)
+    {
+      if (args[0]->len == 0)
+        return null_value ();
+      if (parse_with_form (args[0]->string, args[0]->len, call->call.data, &d))
+        return format_iso (c, &d);
+      if (call->call.n_args == 3)
+        return null_value ();
+      conduit_expression_set_error (c, call, _("“%s” is not a date in the form “%s”"),
+                                    shown (c, args[0]), shown (c, args[1]));
+      return NULL;
+    }
 
   if (conduit_value_is_empty (args[0]))
     return null_value ();
