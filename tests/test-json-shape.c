@@ -9,6 +9,7 @@
 
 #include "conduit.h"
 #include "conduit-mapping-value.h"
+#include "conduit-mapping-value-private.h"
 
 /* The JSON reader recognises a record's member names by comparing them with the names of the
  * record before, and skips the duplicate search when all of them are the same. Whatever the
@@ -237,6 +238,56 @@ test_write_short (void)
       }
 }
 
+/* conduit_json_scan_plain() on texts that end just before a page's end, where the last
+ * bytes are not read 16 at a time (the load would cross the page) but by the out-of-line
+ * rest of the scan: the byte it stops at and whether a high byte came before it, against
+ * the same texts away from the page's end and against the rule byte by byte. */
+static void
+test_scan_page_end (void)
+{
+  const gsize page = 4096;
+  char *memory = NULL;
+  static const char stops[] = { '"', '\\', '\n', '\x01', '\x1f' };
+
+  g_assert_cmpint (posix_memalign ((void **)&memory, page, 2 * page), ==, 0);
+  for (gsize length = 1; length <= 40; length++)
+    for (gsize at = 0; at <= length; at++)
+      for (guint kind = 0; kind < G_N_ELEMENTS (stops) + 1; kind++)
+        {
+          /* at the page's end, and in the middle of the next page */
+          char *texts[] = { memory + page - length, memory + page + 1000 };
+
+          for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+            {
+              char *text = texts[t];
+              gsize want_end = length;
+              guint64 want_high = 0, high = 0;
+
+              for (gsize i = 0; i < length; i++)
+                text[i] = (char)('a' + i % 26);
+              /* a stop byte at @at (none when @at is the end), a high byte before it */
+              if (at > 0 && kind == G_N_ELEMENTS (stops))
+                text[at - 1] = (char)0xC3;
+              if (at < length && kind < G_N_ELEMENTS (stops))
+                text[at] = stops[kind];
+              for (gsize i = 0; i < length; i++)
+                {
+                  guchar c = text[i];
+
+                  if (c == '"' || c == '\\' || c < 0x20)
+                    {
+                      want_end = i;
+                      break;
+                    }
+                  want_high |= c & 0x80;
+                }
+              g_assert_cmpuint (conduit_json_scan_plain (text, 0, length, &high), ==, want_end);
+              g_assert_cmpint (high != 0, ==, want_high != 0);
+            }
+        }
+  free (memory);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -247,6 +298,7 @@ main (int   argc,
   g_test_add_func ("/conduit/json-shape/expected", test_expected);
   g_test_add_func ("/conduit/json-shape/orders", test_orders);
   g_test_add_func ("/conduit/json-shape/write-short", test_write_short);
+  g_test_add_func ("/conduit/json-shape/scan-page-end", test_scan_page_end);
 
   return g_test_run ();
 }

@@ -600,19 +600,47 @@ conduit_value_write_number (GString *out,
  * Appends @text as a JSON string. Non-ASCII text is written as is, control characters
  * escaped.
  */
+/* the out-of-line end of conduit_json_scan_plain() (conduit-mapping-value-private.h) */
+ConduitJsonScan
+conduit_json_scan_plain_rest (const char *text,
+                              gsize       i,
+                              gsize       length)
+{
+  ConduitJsonScan scan = { 0, 0 };
+
+  scan.end = conduit_json_scan_plain_words (text, i, length, &scan.high);
+  return scan;
+}
+
+/* Room for @extra more bytes and a nul after out->len, which stays. */
+static G_GNUC_NO_INLINE void
+string_make_room (GString *out,
+                  gsize    extra)
+{
+  gsize len = out->len;
+
+  g_string_set_size (out, len + extra);
+  out->len = len;
+}
+
+static void write_json_string_escaped (GString    *out,
+                                       const char *text,
+                                       gsize       length,
+                                       gsize       i);
+
 void
 conduit_value_write_json_string (GString    *out,
                                  const char *text,
                                  gsize       length)
 {
-  static const char hex[] = "0123456789abcdef";
-  gsize start = 0;
   guint64 high = 0;
   gsize i = conduit_json_scan_plain (text, 0, length, &high);
 
   /* Nearly every string needs no escape: one room check and one copy, quotes included; a
    * short one (1 to 16 bytes, most values) in one 16-byte load and store, as
-   * conduit_string_append_short() does (an empty one may have no text at all) */
+   * conduit_string_append_short() does (an empty one may have no text at all). The rest is
+   * a function of its own, and so is growing @out: this way keeps few registers to save,
+   * which had been a quarter of its instructions. */
   if (G_LIKELY (i >= length))
     {
       char *to;
@@ -621,12 +649,7 @@ conduit_value_write_json_string (GString    *out,
 #endif
 
       if (G_UNLIKELY (out->len + MAX (length, 16) + 3 > out->allocated_len))
-        {
-          gsize len = out->len;
-
-          g_string_set_size (out, len + MAX (length, 16) + 2);
-          out->len = len;
-        }
+        string_make_room (out, MAX (length, 16) + 2);
       to = out->str + out->len;
       to[0] = '"';
 #ifdef __SSE2__
@@ -650,6 +673,19 @@ conduit_value_write_json_string (GString    *out,
       out->len += length + 2;
       return;
     }
+  write_json_string_escaped (out, text, length, i);
+}
+
+/* conduit_value_write_json_string() of a text with a byte to escape at @i */
+static G_GNUC_NO_INLINE void
+write_json_string_escaped (GString    *out,
+                           const char *text,
+                           gsize       length,
+                           gsize       i)
+{
+  static const char hex[] = "0123456789abcdef";
+  gsize start = 0;
+  guint64 high = 0;
 
   out_append_c (out, '"');
   for (; i < length; i++)
