@@ -273,6 +273,14 @@ test_expression_failure_refuses (void)
   reason = g_ptr_array_index (reasons, 0);
   g_assert_nonnull (strstr (reason->message, "to_integer()"));
   g_assert_nonnull (strstr (reason->message, "twelve"));
+  /* each row's own message: the rows' calls share the record's error, cleared after each */
+  reason = g_ptr_array_index (reasons, 1);
+  g_assert_nonnull (strstr (reason->message, "date()"));
+  g_assert_nonnull (strstr (reason->message, "2024-02-01"));
+  g_ptr_array_unref (reasons);
+  reasons = assert_refused (mapping, "{\"n\": \"12\", \"d\": \"31/02/2024\"}", "d:expression");
+  reason = g_ptr_array_index (reasons, 0);
+  g_assert_nonnull (strstr (reason->message, "31/02/2024"));
 }
 
 static void
