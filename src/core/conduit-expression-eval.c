@@ -330,6 +330,10 @@ eval_call (EvalContext *context,
         args[i] = conduit_expression_path_get_root (context, &arg->path);
       else if (arg->kind == EXPR_LITERAL)
         args[i] = arg->literal;
+      else if (arg->memo != 0 && context->memo != NULL && context->memo[arg->memo - 1] != NULL)
+        /* a call computed already for this record (the trims of a full name's concat()),
+         * without going down a level for it */
+        args[i] = context->memo[arg->memo - 1];
       else
         {
           args[i] = conduit_expression_eval_node (context, arg);
