@@ -288,6 +288,40 @@ test_scan_page_end (void)
   free (memory);
 }
 
+/* Integers are written two digits a step: every number to 100,000 and around each power
+ * of ten, both signs, and the ends of 64 bits, against printf. */
+static void
+test_write_integers (void)
+{
+  g_autoptr(ConduitArena) arena = conduit_arena_new ();
+  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 power = 1;
+
+  for (gint64 n = 0; n <= 100000; n++)
+    g_array_append_val (numbers, n);
+  for (int i = 0; i < 19; i++, power *= 10)
+    for (gint64 d = -1; d <= 1; d++)
+      {
+        gint64 n = power + d;
+
+        g_array_append_val (numbers, n);
+      }
+  g_array_append_vals (numbers, (gint64[]) { G_MAXINT64, G_MININT64, G_MININT64 + 1 }, 3);
+  for (guint i = 0; i < numbers->len; i++)
+    for (int sign = 1; sign >= -1; sign -= 2)
+      {
+        gint64 n = g_array_index (numbers, gint64, i);
+        g_autoptr(GString) out = g_string_new ("x");
+        g_autofree char *want = NULL;
+
+        if (sign < 0 && n != G_MININT64)
+          n = -n;
+        want = g_strdup_printf ("x%" G_GINT64_FORMAT, n);
+        conduit_value_write_json (out, conduit_value_new_integer (arena, n));
+        g_assert_cmpstr (out->str, ==, want);
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -299,6 +333,7 @@ main (int   argc,
   g_test_add_func ("/conduit/json-shape/orders", test_orders);
   g_test_add_func ("/conduit/json-shape/write-short", test_write_short);
   g_test_add_func ("/conduit/json-shape/scan-page-end", test_scan_page_end);
+  g_test_add_func ("/conduit/json-shape/write-integers", test_write_integers);
 
   return g_test_run ();
 }
