@@ -258,8 +258,15 @@ evaluate_rows (ConduitMapping     *self,
        * (trim(first_name)), most rows, without conduit_expression_eval_shared()'s call */
       if (!(row->array_row && row->iterates))
         {
+          ExprNode *root = row->source->root;
+
           if (row->source->plain_call)
             value = conduit_expression_eval_plain_call (row->source, &context);
+          /* a constant, and a field of the record ("field" rows), as they are */
+          else if (root != NULL && root->kind == EXPR_LITERAL)
+            value = root->literal;
+          else if (root != NULL && root->kind == EXPR_PATH)
+            value = conduit_expression_path_get_root (&context, &root->path);
           else
             value = conduit_expression_eval_shared (row->source, arena, record, -1, memo, &error);
           if (G_UNLIKELY (value == NULL))
