@@ -322,6 +322,131 @@ test_write_integers (void)
       }
 }
 
+/* Numbers, whole ones read without a check per digit (19 digits cannot pass 64 bits): what
+ * each line reads as, or where and why it is refused, as the reader gave before. */
+#define BEYOND "the whole number is beyond the 64-bit range (-9223372036854775808 to " \
+               "9223372036854775807); write it in quotes to keep it as text"
+
+static void
+test_numbers (void)
+{
+  static const struct
+  {
+    const char *line;
+    const char *expected;
+  } cases[] = {
+    { "{\"n\":0}",
+      "{\"n\":0}" },
+    { "{\"n\":-0}",
+      "{\"n\":0}" },
+    { "{\"n\":7}",
+      "{\"n\":7}" },
+    { "{\"n\":-7}",
+      "{\"n\":-7}" },
+    { "{\"n\":20000}",
+      "{\"n\":20000}" },
+    { "{\"n\":1234567890123456789}",
+      "{\"n\":1234567890123456789}" },
+    { "{\"n\":9223372036854775807}",
+      "{\"n\":9223372036854775807}" },
+    { "{\"n\":9223372036854775808}",
+      "refused at 5: " BEYOND },
+    { "{\"n\":-9223372036854775808}",
+      "{\"n\":-9223372036854775808}" },
+    { "{\"n\":-9223372036854775809}",
+      "refused at 5: " BEYOND },
+    { "{\"n\":9999999999999999999}",
+      "refused at 5: " BEYOND },
+    { "{\"n\":10000000000000000000}",
+      "refused at 5: " BEYOND },
+    { "{\"n\":18446744073709551615}",
+      "refused at 5: " BEYOND },
+    { "{\"n\":18446744073709551616}",
+      "refused at 5: " BEYOND },
+    { "{\"n\":123456789012345678901234567890}",
+      "refused at 5: " BEYOND },
+    { "{\"n\":-123456789012345678901234567890}",
+      "refused at 5: " BEYOND },
+    { "{\"n\":1.5}",
+      "{\"n\":1.5}" },
+    { "{\"n\":-2.25}",
+      "{\"n\":-2.25}" },
+    { "{\"n\":1e10}",
+      "{\"n\":10000000000.0}" },
+    { "{\"n\":1E-10}",
+      "{\"n\":1e-10}" },
+    { "{\"n\":6.02e+23}",
+      "{\"n\":6.02e+23}" },
+    { "{\"n\":12345678901234567890.5}",
+      "{\"n\":1.2345678901234567e+19}" },
+    { "{\"n\":1e400}",
+      "refused at 5: the number is too large; numbers go up to about 1.8e308" },
+    { "{\"n\":-1e400}",
+      "refused at 5: the number is too large; numbers go up to about 1.8e308" },
+    { "{\"n\":0.1}",
+      "{\"n\":0.1}" },
+    { "{\"n\":01}",
+      "refused at 5: numbers may not start with 0" },
+    { "{\"n\":-01}",
+      "refused at 5: numbers may not start with 0" },
+    { "{\"n\":-}",
+      "refused at 5: unexpected character" },
+    { "{\"n\":1.}",
+      "refused at 7: a digit must follow the decimal point" },
+    { "{\"n\":1.e5}",
+      "refused at 7: a digit must follow the decimal point" },
+    { "{\"n\":1e}",
+      "refused at 7: a digit must follow the exponent" },
+    { "{\"n\":1e+}",
+      "refused at 8: a digit must follow the exponent" },
+    { "{\"n\":.5}",
+      "refused at 5: unexpected character" },
+    { "{\"n\":+1}",
+      "refused at 5: unexpected character" },
+    { "{\"n\":1a}",
+      "refused at 6: expected , or } in an object" },
+    { "{\"n\":1,\"m\":2}",
+      "{\"n\":1,\"m\":2}" },
+    { "{\"n\":1 }",
+      "{\"n\":1}" },
+    { "{\"n\":-x}",
+      "refused at 5: unexpected character" },
+    { "{\"n\":1.5e3,\"m\":-0.0}",
+      "{\"n\":1500.0,\"m\":0.0}" },
+    { "[0,-0,7,1.5,9223372036854775808,1e400]",
+      "refused at 12: " BEYOND },
+    { "5",
+      "5" },
+    { "-5",
+      "-5" },
+    { "1.25",
+      "1.25" },
+    { "12345678901234567890",
+      "refused at 0: " BEYOND },
+    { "{\"a\":{\"n\":42,\"m\":[1,2.5,-3]}}",
+      "{\"a\":{\"n\":42,\"m\":[1,2.5,-3]}}" },
+  };
+  g_autoptr(ConduitJsonReader) reader = conduit_json_reader_new ();
+  g_autoptr(ConduitArena) arena = conduit_arena_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gsize offset = 0;
+      const char *message = NULL;
+      ConduitValue *value;
+      g_autoptr(GString) got = g_string_new (NULL);
+
+      conduit_arena_reset (arena);
+      value = conduit_json_reader_parse (reader, arena, cases[i].line, strlen (cases[i].line),
+                                         &offset, &message);
+      if (value == NULL)
+        g_string_printf (got, "refused at %" G_GSIZE_FORMAT ": %s", offset, message);
+      else
+        conduit_value_write_json (got, value);
+      g_assert_cmpstr (got->str, ==, cases[i].expected);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -334,6 +459,7 @@ main (int   argc,
   g_test_add_func ("/conduit/json-shape/write-short", test_write_short);
   g_test_add_func ("/conduit/json-shape/scan-page-end", test_scan_page_end);
   g_test_add_func ("/conduit/json-shape/write-integers", test_write_integers);
+  g_test_add_func ("/conduit/json-shape/numbers", test_numbers);
 
   return g_test_run ();
 }
