@@ -338,7 +338,7 @@ conduit_mapping_rules_check (const ConduitMappingRules *rules,
   double number;
   ConduitValue *typed;
 
-  if (conduit_value_is_empty (value))
+  if (conduit_value_is_empty_inline (value))
     {
       if (rules->required)
         conduit_mapping_add_reason (reasons, prefix, item, suffix, "required", value,

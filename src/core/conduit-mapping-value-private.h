@@ -16,6 +16,18 @@
 
 G_BEGIN_DECLS
 
+/* conduit_value_is_empty(), inlined where it is asked once per record and row (default(),
+ * to_integer(), a required field's rule) */
+static inline gboolean
+conduit_value_is_empty_inline (const ConduitValue *value)
+{
+  if (CONDUIT_VALUE_IS_NULL (value))
+    return TRUE;
+  if (value->kind == CONDUIT_VALUE_STRING || value->kind == CONDUIT_VALUE_ARRAY)
+    return value->len == 0;
+  return FALSE;
+}
+
 /* Eight bytes at a time: text is mostly plain ASCII letters, and looking at each byte for a
  * quote, a backslash or a control character was the largest cost of reading and writing
  * records (perf, bench/mapping). Each macro sets the high bit of the bytes it matches. */

@@ -285,11 +285,7 @@ conduit_value_object_get (const ConduitValue *object,
 gboolean
 conduit_value_is_empty (const ConduitValue *value)
 {
-  if (CONDUIT_VALUE_IS_NULL (value))
-    return TRUE;
-  if (value->kind == CONDUIT_VALUE_STRING || value->kind == CONDUIT_VALUE_ARRAY)
-    return value->len == 0;
-  return FALSE;
+  return conduit_value_is_empty_inline (value);
 }
 
 /**
