@@ -415,13 +415,17 @@ parse_with_form (const char     *text,
   return p == end && date_parts_valid (d);
 }
 
-/* two digits of 0-99 */
+/* two digits of 0-99, from a table */
 static inline void
 put_two (char *to,
          int   n)
 {
-  to[0] = (char)('0' + n / 10);
-  to[1] = (char)('0' + n % 10);
+  static const char pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+  memcpy (to, pairs + 2 * n, 2);
 }
 
 static ConduitValue *
