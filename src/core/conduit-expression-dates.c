@@ -57,6 +57,66 @@ read_digits (const char **p,
   return n >= min;
 }
 
+/* read_digits (p, end, 1, 2, out), inlined */
+static inline gboolean
+read_one_or_two (const char **p,
+                 const char  *end,
+                 int         *out)
+{
+  const char *q = *p;
+  guint first, second;
+
+  if (q >= end || (first = (guchar)q[0] - '0') > 9)
+    return FALSE;
+  if (q + 1 < end && (second = (guchar)q[1] - '0') <= 9)
+    {
+      *out = (int)(first * 10 + second);
+      *p = q + 2;
+    }
+  else
+    {
+      *out = (int)first;
+      *p = q + 1;
+    }
+  return TRUE;
+}
+
+/* The number of a date code that is one (Y y m d H I M S) into @d: both ways of reading a
+ * form read them here. FALSE when the text has none there. */
+static inline gboolean
+read_date_number (char         code,
+                  const char **p,
+                  const char  *end,
+                  DateParts   *d)
+{
+  switch (code)
+    {
+    case 'Y':
+      return read_digits (p, end, 4, 4, &d->year);
+    case 'y':
+      if (!read_digits (p, end, 2, 2, &d->year))
+        return FALSE;
+      d->year += d->year < 70 ? 2000 : 1900;
+      return TRUE;
+    case 'm':
+      return read_one_or_two (p, end, &d->month);
+    case 'd':
+      return read_one_or_two (p, end, &d->day);
+    case 'H':
+    case 'I':
+      d->has_time = TRUE;
+      return read_one_or_two (p, end, &d->hour);
+    case 'M':
+      d->has_time = TRUE;
+      return read_one_or_two (p, end, &d->minute);
+    case 'S':
+      d->has_time = TRUE;
+      return read_one_or_two (p, end, &d->second);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 /* English month or day name, full or its first three letters. */
 static int
 read_name (const char        **p,
@@ -118,6 +178,15 @@ days_in_month (int month,
   return days[month - 1] + (month == 2 && leap ? 1 : 0);
 }
 
+/* 1970-01-01 at midnight: what a form leaves out */
+static inline void
+date_parts_init (DateParts *d)
+{
+  memset (d, 0, sizeof *d);
+  d->year = 1970;
+  d->month = d->day = 1;
+}
+
 static inline gboolean
 date_parts_valid (const DateParts *d)
 {
@@ -134,9 +203,7 @@ parse_with_format (const char *text,
 {
   const char *p = text, *end = text + length;
 
-  memset (d, 0, sizeof *d);
-  d->year = 1970;
-  d->month = d->day = 1;
+  date_parts_init (d);
 
   for (const char *f = format; *f; f++)
     {
@@ -158,41 +225,21 @@ parse_with_format (const char *text,
       switch (*f)
         {
         case 'Y':
-          if (!read_digits (&p, end, 4, 4, &d->year))
-            return FALSE;
-          break;
         case 'y':
-          if (!read_digits (&p, end, 2, 2, &d->year))
-            return FALSE;
-          d->year += d->year < 70 ? 2000 : 1900;
-          break;
         case 'm':
-          if (!read_digits (&p, end, 1, 2, &d->month))
+        case 'd':
+        case 'H':
+        case 'I':
+        case 'M':
+        case 'S':
+          if (!read_date_number (*f, &p, end, d))
             return FALSE;
           break;
         case 'e':
           while (p < end && *p == ' ')
             p++;
-          G_GNUC_FALLTHROUGH;
-        case 'd':
-          if (!read_digits (&p, end, 1, 2, &d->day))
+          if (!read_date_number ('d', &p, end, d))
             return FALSE;
-          break;
-        case 'H':
-        case 'I':
-          if (!read_digits (&p, end, 1, 2, &d->hour))
-            return FALSE;
-          d->has_time = TRUE;
-          break;
-        case 'M':
-          if (!read_digits (&p, end, 1, 2, &d->minute))
-            return FALSE;
-          d->has_time = TRUE;
-          break;
-        case 'S':
-          if (!read_digits (&p, end, 1, 2, &d->second))
-            return FALSE;
-          d->has_time = TRUE;
           break;
         case 'T':
           if (!read_digits (&p, end, 1, 2, &d->hour) || p >= end || *p++ != ':' ||
@@ -331,30 +378,6 @@ date_form_new (const char *format)
   return g_memdup2 (&form, sizeof form);
 }
 
-/* read_digits (p, end, 1, 2, out), inlined */
-static inline gboolean
-read_one_or_two (const char **p,
-                 const char  *end,
-                 int         *out)
-{
-  const char *q = *p;
-  guint first, second;
-
-  if (q >= end || (first = (guchar)q[0] - '0') > 9)
-    return FALSE;
-  if (q + 1 < end && (second = (guchar)q[1] - '0') <= 9)
-    {
-      *out = (int)(first * 10 + second);
-      *p = q + 2;
-    }
-  else
-    {
-      *out = (int)first;
-      *p = q + 1;
-    }
-  return TRUE;
-}
-
 static gboolean
 parse_with_form (const char     *text,
                  gsize           length,
@@ -363,54 +386,20 @@ parse_with_form (const char     *text,
 {
   const char *p = text, *end = text + length;
 
-  memset (d, 0, sizeof *d);
-  d->year = 1970;
-  d->month = d->day = 1;
+  date_parts_init (d);
 
   for (guint i = 0; i < form->n_steps; i++)
-    switch (form->code[i])
-      {
-      case 0:
-        if (p >= end || (guint8)ascii_lower (*p) != form->byte[i])
-          return FALSE;
+    {
+      if (form->code[i] != 0)
+        {
+          if (!read_date_number ((char)form->code[i], &p, end, d))
+            return FALSE;
+        }
+      else if (p >= end || (guint8)ascii_lower (*p) != form->byte[i])
+        return FALSE;
+      else
         p++;
-        break;
-      case 'Y':
-        if (!read_digits (&p, end, 4, 4, &d->year))
-          return FALSE;
-        break;
-      case 'y':
-        if (!read_digits (&p, end, 2, 2, &d->year))
-          return FALSE;
-        d->year += d->year < 70 ? 2000 : 1900;
-        break;
-      case 'm':
-        if (!read_one_or_two (&p, end, &d->month))
-          return FALSE;
-        break;
-      case 'd':
-        if (!read_one_or_two (&p, end, &d->day))
-          return FALSE;
-        break;
-      case 'H':
-      case 'I':
-        if (!read_one_or_two (&p, end, &d->hour))
-          return FALSE;
-        d->has_time = TRUE;
-        break;
-      case 'M':
-        if (!read_one_or_two (&p, end, &d->minute))
-          return FALSE;
-        d->has_time = TRUE;
-        break;
-      case 'S':
-        if (!read_one_or_two (&p, end, &d->second))
-          return FALSE;
-        d->has_time = TRUE;
-        break;
-      default:
-        g_assert_not_reached ();
-      }
+    }
 
   return p == end && date_parts_valid (d);
 }
