@@ -363,9 +363,11 @@ write_object (ConduitMapping *self,
               g_string_truncate (out, before);
               continue;
             }
-          /* a string, most values, without the dispatch on its kind */
+          /* a string, most values, and a whole number without the dispatch on its kind */
           if (value != NULL && value->kind == CONDUIT_VALUE_STRING)
             conduit_value_write_json_string (out, value->string, value->len);
+          else if (value != NULL && value->kind == CONDUIT_VALUE_INTEGER)
+            conduit_value_write_integer (out, value->integer);
           else
             conduit_value_write_json (out, value);
         }

@@ -16,6 +16,9 @@
 
 G_BEGIN_DECLS
 
+void conduit_value_write_integer (GString *out,
+                                  gint64   integer);
+
 /* conduit_value_is_empty(), inlined where it is asked once per record and row (default(),
  * to_integer(), a required field's rule) */
 static inline gboolean

@@ -527,9 +527,10 @@ out_append_c (GString *out,
 
 #define out_append_literal(out, text) out_append ((out), (text), sizeof (text) - 1)
 
-static void
-write_integer (GString *out,
-               gint64   integer)
+/* conduit_value_write_json() of a whole number, for the mapping's writer too */
+void
+conduit_value_write_integer (GString *out,
+                             gint64   integer)
 {
   /* the digits end at 24, with room after them for the 16-byte load of
    * conduit_string_append_short(), which copies them without a memcpy() call */
@@ -586,7 +587,7 @@ conduit_value_write_number (GString *out,
 
   if (number == floor (number) && fabs (number) < 1e15)
     {
-      write_integer (out, (gint64)number);
+      conduit_value_write_integer (out, (gint64)number);
       out_append_literal (out, ".0");
       return;
     }
@@ -764,7 +765,7 @@ conduit_value_write_json (GString            *out,
         out_append_literal (out, "false");
       break;
     case CONDUIT_VALUE_INTEGER:
-      write_integer (out, value->integer);
+      conduit_value_write_integer (out, value->integer);
       break;
     case CONDUIT_VALUE_DOUBLE:
       conduit_value_write_number (out, value->number);
@@ -846,7 +847,7 @@ conduit_value_to_text (ConduitArena       *arena,
   out = g_string_sized_new (32);
   if (value->kind == CONDUIT_VALUE_DOUBLE && value->number == floor (value->number) &&
       fabs (value->number) < 1e15)
-    write_integer (out, (gint64)value->number);   /* 3.0 reads as "3" in text */
+    conduit_value_write_integer (out, (gint64)value->number);   /* 3.0 reads as "3" in text */
   else
     conduit_value_write_json (out, value);
   *length = out->len;
