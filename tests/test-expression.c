@@ -149,6 +149,10 @@ test_text (void)
   assert_eval ("trim(\"\")", "\"\"");
   assert_eval ("trim(12)", "\"12\"");
   assert_eval ("lower(trim(email))", "\"ada@example.com\"");
+  /* a call of fields inside another, evaluated without a level of the walk: its value, and
+   * its own failure */
+  assert_eval ("concat(upper(trim(`First Name`)), \"-\", lower(last))", "\"ADA-lovelace\"");
+  assert_eval_fails ("upper(to_integer(last))", "to_integer()");
   assert_eval ("upper(last)", "\"LOVELACE\"");
   assert_eval ("upper(\"straße\")", "\"STRASSE\"");
   assert_eval ("lower(\"ÉCOLE\")", "\"école\"");

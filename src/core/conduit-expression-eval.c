@@ -276,6 +276,20 @@ eval_arithmetic (EvalContext  *context,
   return conduit_value_new_double (context->arena, result);
 }
 
+/* A call of a function that computes all of its values (not if() or try()) whose arguments
+ * are fields and literals, at most 8: conduit_expression_eval_plain_node() evaluates it. */
+static inline gboolean
+is_plain_call (ExprNode *node)
+{
+  if (node->kind != EXPR_CALL || node->call.function->impl == NULL ||
+      node->call.function->lazy == EXPR_LAZY_TRY || node->call.n_args > 8)
+    return FALSE;
+  for (guint i = 0; i < node->call.n_args; i++)
+    if (node->call.args[i]->kind != EXPR_PATH && node->call.args[i]->kind != EXPR_LITERAL)
+      return FALSE;
+  return TRUE;
+}
+
 /* A call: its own function, so that conduit_expression_eval_node()'s frame, which a long sum
  * stacks 4,000 deep, does not carry the arguments' array (a call nests 64 deep at most). */
 static ConduitValue *
@@ -334,6 +348,14 @@ eval_call (EvalContext *context,
         /* a call computed already for this record (the trims of a full name's concat()),
          * without going down a level for it */
         args[i] = context->memo[arg->memo - 1];
+      else if (arg->memo == 0 && is_plain_call (arg))
+        {
+          /* a call of fields and literals (the trim() of lower(trim(email))), without a
+           * frame of conduit_expression_eval_node() for it */
+          args[i] = conduit_expression_eval_plain_node (arg, context);
+          if (args[i] == NULL)
+            return NULL;
+        }
       else
         {
           args[i] = conduit_expression_eval_node (context, arg);
@@ -446,14 +468,7 @@ conduit_expression_find_plain_call (ConduitExpression *self)
 {
   ExprNode *node = self->root;
 
-  self->plain_call = FALSE;
-  if (node == NULL || node->kind != EXPR_CALL || node->call.function->impl == NULL ||
-      node->call.function->lazy == EXPR_LAZY_TRY || node->call.n_args > 8 || self->n_slots > 0)
-    return;
-  for (guint i = 0; i < node->call.n_args; i++)
-    if (node->call.args[i]->kind != EXPR_PATH && node->call.args[i]->kind != EXPR_LITERAL)
-      return;
-  self->plain_call = TRUE;
+  self->plain_call = node != NULL && self->n_slots == 0 && is_plain_call (node);
 }
 
 /* Evaluates against an arena record. @current is the item index of an array row, or -1.

@@ -221,14 +221,13 @@ conduit_expression_path_get_root (EvalContext       *context,
   return conduit_expression_path_get (context, path, 0, context->root, FALSE);
 }
 
-/* What conduit_expression_eval_node() does for an expression that is a plain call
- * (self->plain_call), without its frame: for conduit_expression_eval_shared() and the
- * mapping's loop over its rows. NULL when the function fails (@context's error set). */
+/* What conduit_expression_eval_node() does for a call of a plain function whose arguments
+ * are fields and literals, at most 8 (conduit_expression_find_plain_call()), without its
+ * frame. NULL when the function fails (@context's error set). */
 static inline ConduitValue *
-conduit_expression_eval_plain_call (ConduitExpression *self,
-                                    EvalContext       *context)
+conduit_expression_eval_plain_node (ExprNode    *node,
+                                    EvalContext *context)
 {
-  ExprNode *node = self->root;
   ConduitValue *args[8];
 
   for (guint i = 0; i < node->call.n_args; i++)
@@ -239,6 +238,16 @@ conduit_expression_eval_plain_call (ConduitExpression *self,
                                        : arg->literal;
     }
   return node->call.function->impl (context, node, args);
+}
+
+/* conduit_expression_eval_plain_node() of an expression that is such a call
+ * (self->plain_call): for conduit_expression_eval_shared() and the mapping's loop over its
+ * rows */
+static inline ConduitValue *
+conduit_expression_eval_plain_call (ConduitExpression *self,
+                                    EvalContext       *context)
+{
+  return conduit_expression_eval_plain_node (self->root, context);
 }
 
 ConduitValue       *conduit_expression_eval          (ConduitExpression  *self,
