@@ -262,6 +262,16 @@ evaluate_rows (ConduitMapping     *self,
 
           if (row->source->plain_call)
             value = conduit_expression_eval_plain_call (row->source, &context);
+          else if (row->source->plain_shared_call && memo != NULL)
+            {
+              /* such a call that other rows make too: computed once per record (a failed
+               * one is not kept) */
+              ConduitValue **kept = &memo[root->memo - 1];
+
+              value = *kept;
+              if (value == NULL)
+                value = *kept = conduit_expression_eval_plain_node (root, &context);
+            }
           /* a constant, and a field of the record ("field" rows), as they are */
           else if (root != NULL && root->kind == EXPR_LITERAL)
             value = root->literal;
