@@ -481,18 +481,10 @@ eval_plain_shared_call (EvalContext *context,
                         ExprNode    *node)
 {
   ConduitValue **kept = &context->memo[node->memo - 1];
-  ConduitValue *args[8];
 
   if (*kept != NULL)
     return *kept;
-  for (guint i = 0; i < node->call.n_args; i++)
-    {
-      ExprNode *arg = node->call.args[i];
-
-      args[i] = arg->kind == EXPR_PATH ? conduit_expression_path_get_root (context, &arg->path)
-                                       : arg->literal;
-    }
-  return *kept = node->call.function->impl (context, node, args);
+  return *kept = conduit_expression_eval_plain_node (node, context);
 }
 
 ConduitValue *
