@@ -281,6 +281,17 @@ test_expression_failure_refuses (void)
   reasons = assert_refused (mapping, "{\"n\": \"12\", \"d\": \"31/02/2024\"}", "d:expression");
   reason = g_ptr_array_index (reasons, 0);
   g_assert_nonnull (strstr (reason->message, "31/02/2024"));
+  g_ptr_array_unref (reasons);
+
+  /* a call of calls, evaluated straight from the rows' loop: the inner call's failure */
+  g_clear_object (&mapping);
+  mapping = mapping_from ("{\"rows\": [{\"destination\": \"n\","
+                          " \"expression\": \"concat(\\\"#\\\", to_integer(n))\"}]}");
+  assert_maps (mapping, "{\"n\": \" 12\"}", "{\"n\": \"#12\"}");
+  reasons = assert_refused (mapping, "{\"n\": \"twelve\"}", "n:expression");
+  reason = g_ptr_array_index (reasons, 0);
+  g_assert_nonnull (strstr (reason->message, "to_integer()"));
+  g_assert_nonnull (strstr (reason->message, "twelve"));
 }
 
 static void

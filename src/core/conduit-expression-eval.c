@@ -292,9 +292,9 @@ is_plain_call (ExprNode *node)
 
 /* A call: its own function, so that conduit_expression_eval_node()'s frame, which a long sum
  * stacks 4,000 deep, does not carry the arguments' array (a call nests 64 deep at most). */
-static ConduitValue *
-eval_call (EvalContext *context,
-           ExprNode    *node)
+ConduitValue *
+conduit_expression_eval_call (EvalContext *context,
+                              ExprNode    *node)
 {
   ConduitValue *stack_args[8];
   ConduitValue **args = stack_args;
@@ -395,7 +395,7 @@ conduit_expression_eval_node (EvalContext *context,
       }
 
     case EXPR_CALL:
-      return eval_call (context, node);
+      return conduit_expression_eval_call (context, node);
 
     case EXPR_NOT:
       {

@@ -180,6 +180,8 @@ ConduitValue       *conduit_expression_path_get      (EvalContext        *contex
                                                       guint               from,
                                                       const ConduitValue *value,
                                                       gboolean            current_used);
+ConduitValue       *conduit_expression_eval_call     (EvalContext        *context,
+                                                      ExprNode           *node);
 ConduitValue       *conduit_expression_object_search (const ConduitValue *object,
                                                       PathSegment        *segment);
 void                conduit_expression_set_failed    (GError            **error);

@@ -277,6 +277,10 @@ evaluate_rows (ConduitMapping     *self,
             value = root->literal;
           else if (root != NULL && root->kind == EXPR_PATH)
             value = conduit_expression_path_get_root (&context, &root->path);
+          /* another call (concat() of calls, lower(trim(email))) without let names, which
+           * would need their places: straight to the call's evaluation */
+          else if (root != NULL && root->kind == EXPR_CALL && row->source->n_slots == 0)
+            value = conduit_expression_eval_call (&context, root);
           else
             value = conduit_expression_eval_shared (row->source, arena, record, -1, memo, &error);
           if (G_UNLIKELY (value == NULL))
