@@ -149,6 +149,10 @@ test_text (void)
   assert_eval ("trim(\"\")", "\"\"");
   assert_eval ("trim(12)", "\"12\"");
   assert_eval ("lower(trim(email))", "\"ada@example.com\"");
+  /* a call of fields inside another, evaluated without a level of the walk: its value, and
+   * its own failure */
+  assert_eval ("concat(upper(trim(`First Name`)), \"-\", lower(last))", "\"ADA-lovelace\"");
+  assert_eval_fails ("upper(to_integer(last))", "to_integer()");
   assert_eval ("upper(last)", "\"LOVELACE\"");
   assert_eval ("upper(\"straße\")", "\"STRASSE\"");
   assert_eval ("lower(\"ÉCOLE\")", "\"école\"");
@@ -766,6 +770,87 @@ test_date_month_lengths (void)
         }
 }
 
+/* date() with a form in quotes made of numbers and fixed bytes reads it through a form made
+ * once (parse_with_form()); the same form read from a field takes the general way
+ * (parse_with_format()): both must give the same date, or refuse with the same message, for
+ * every text, lenient or not. */
+static void
+test_date_forms (void)
+{
+  static const char *forms[] = {
+    "%d/%m/%Y", "%m/%d/%y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dt%H:%M", "%Y%m%d", "%d.%m.%Y",
+    "%H:%M", "%I:%M:%S", "%y", "%Y", "x%d/%m/%YZ", "%d/%m/%Y%d",
+  };
+  static const char *texts[] = {
+    "", "07/11/2025", "7/1/2025", "31/02/2025", "29/02/2024", "29/02/2023", "29/02/1900",
+    "29/02/2000", "31/12/9999", "01/01/0001", "01/01/0000", "00/01/2025", "32/01/2025",
+    "1/13/2025", "07/11/25", "7/11/70", "1/1/69", " 07/11/2025", "07/11/2025 ", "07-11-2025",
+    "07/11/2025x", "123/1/2025", "07/11/20255", "07/11/202", "/11/2025", "07//2025",
+    "2024-03-15T09:30:00", "2024-03-15t09:30:00", "2024-3-5T9:5:7", "2024-03-15T24:00:00",
+    "2024-03-15T23:59:60", "2024-03-15T09:30", "20240315", "2024315", "12:60", "13:05",
+    "12:05:59", "0:0:0", "99", "2024", "x07/11/2025Z", "X7/11/2025z", "07/11/202507",
+    "07/11/202531", "é7/11/2025", "07/11/2025\u00e9", "٣/11/2025", "07/11/2025\n",
+  };
+
+  for (guint f = 0; f < G_N_ELEMENTS (forms); f++)
+    for (guint lenient = 0; lenient < 2; lenient++)
+      {
+        const char *option = lenient ? ", \"lenient\"" : "";
+        g_autofree char *quoted = g_strdup_printf ("date(t, \"%s\"%s)", forms[f], option);
+        g_autofree char *read = g_strdup_printf ("date(t, form%s)", option);
+        g_autoptr(ConduitExpression) fast = conduit_expression_new (quoted, NULL);
+        g_autoptr(ConduitExpression) general = conduit_expression_new (read, NULL);
+
+        /* the form is made when the expression is */
+        g_assert_nonnull (fast->root->call.data);
+        g_assert_null (general->root->call.data);
+        for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+          {
+            g_autofree char *text = g_strdup_printf ("{\"t\": \"%s\", \"form\": \"%s\"}",
+                                                     texts[i], forms[f]);
+            g_autoptr(JsonNode) record = parse (text);
+            g_autoptr(GError) error = NULL;
+            g_autoptr(GError) general_error = NULL;
+            g_autoptr(JsonNode) got = conduit_expression_evaluate (fast, record, &error);
+            g_autoptr(JsonNode) want = conduit_expression_evaluate (general, record,
+                                                                    &general_error);
+
+            if (want == NULL)
+              {
+                g_assert_null (got);
+                g_assert_cmpstr (error->message, ==, general_error->message);
+              }
+            else if (got == NULL || !json_node_equal (got, want))
+              {
+                g_autofree char *got_text = got ? json_to_string (got, FALSE)
+                                                : g_strdup (error->message);
+                g_autofree char *want_text = json_to_string (want, FALSE);
+
+                g_error ("%s on “%s”: %s, the general way %s", quoted, texts[i], got_text,
+                         want_text);
+              }
+          }
+      }
+
+  /* forms with a space, a name or another code go the general way only */
+  {
+    static const char *general_forms[] = { "%d %m %Y", "%d %B %Y", "%Y-%m-%d %H:%M", "%e/%m/%Y",
+                                           "%F", "%T", "%H:%M %p", "%Y-%m-%dT%H:%M:%S%z", "100%%" };
+
+    for (guint f = 0; f < G_N_ELEMENTS (general_forms); f++)
+      {
+        g_autofree char *quoted = g_strdup_printf ("date(t, \"%s\")", general_forms[f]);
+        g_autoptr(ConduitExpression) compiled = conduit_expression_new (quoted, NULL);
+
+        g_assert_null (compiled->root->call.data);
+      }
+  }
+  assert_eval ("date(\"2024-03-15 09:30\", \"%Y-%m-%d %H:%M\")", "\"2024-03-15T09:30:00\"");
+  assert_eval ("date(\"1/2/0003 4:05:06\", \"%d/%m/%Y %H:%M:%S\")", "\"0003-02-01T04:05:06\"");
+  assert_eval ("date(\"0003-2-1T4:5:6\", \"%Y-%m-%dT%H:%M:%S\")", "\"0003-02-01T04:05:06\"");
+  assert_eval ("date(20240315, \"%Y%m%d\")", "\"2024-03-15\"");
+}
+
 /* A row that is one call of fields and literals is evaluated without the general walk: each
  * such expression must give what the same call gives inside a let (which takes the walk),
  * value or failure and its message, also on a record that lacks the fields or is no object. */
@@ -851,6 +936,7 @@ main (int   argc,
   g_test_add_func ("/conduit/expression/quote-segment", test_quote_segment);
   g_test_add_func ("/conduit/expression/case-lengths", test_case_lengths);
   g_test_add_func ("/conduit/expression/date-month-lengths", test_date_month_lengths);
+  g_test_add_func ("/conduit/expression/date-forms", test_date_forms);
   g_test_add_func ("/conduit/expression/plain-calls", test_plain_calls);
 
   return g_test_run ();

@@ -9,6 +9,7 @@
 
 #include "conduit.h"
 #include "conduit-mapping-value.h"
+#include "conduit-mapping-value-private.h"
 
 /* The JSON reader recognises a record's member names by comparing them with the names of the
  * record before, and skips the duplicate search when all of them are the same. Whatever the
@@ -136,28 +137,21 @@ test_lines (void)
   check_lines (lines, G_N_ELEMENTS (lines));
 }
 
-/* What the comparison must give, written out: a duplicate after a line with the same first
- * names is still found (last value, first position), and a name through an escape is decoded. */
-static void
-test_expected (void)
+typedef struct
 {
-  static const struct
-  {
-    const char *line;
-    const char *expected;
-  } cases[] = {
-    { "{\"a\":\"1\",\"b\":\"2\",\"c\":3}", "{\"a\":\"1\",\"b\":\"2\",\"c\":3}" },
-    { "{\"a\":\"1\",\"b\":\"2\",\"c\":3}", "{\"a\":\"1\",\"b\":\"2\",\"c\":3}" },
-    { "{\"a\":\"1\",\"b\":\"2\",\"a\":3}", "{\"a\":3,\"b\":\"2\"} duplicate a" },
-    { "{\"a\":\"1\",\"b\":\"2\",\"c\":3}", "{\"a\":\"1\",\"b\":\"2\",\"c\":3}" },
-    { "{\"a\":\"1\",\"b\":\"2\",\"c\":3,\"c\":4}", "{\"a\":\"1\",\"b\":\"2\",\"c\":4} duplicate c" },
-    { "{\"a\\u0062\":1,\"b\":\"2\",\"c\":3}", "{\"ab\":1,\"b\":\"2\",\"c\":3}" },
-    { "{\"a\":\"1\",\"b\":\"2\",\"c\"", "refused at 20: expected : after a member name" },
-  };
+  const char *line;
+  const char *expected;   /* describe()'s words for what it reads as */
+} ExpectedLine;
+
+/* Reads each line, one reader for all as a stream does, and compares with what it must give. */
+static void
+check_expected (const ExpectedLine *cases,
+                guint               n_cases)
+{
   g_autoptr(ConduitJsonReader) reader = conduit_json_reader_new ();
   g_autoptr(ConduitArena) arena = conduit_arena_new ();
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+  for (guint i = 0; i < n_cases; i++)
     {
       gsize offset = 0;
       const char *message = NULL;
@@ -170,6 +164,24 @@ test_expected (void)
       got = describe (reader, value, offset, message);
       g_assert_cmpstr (got, ==, cases[i].expected);
     }
+}
+
+/* What the comparison must give, written out: a duplicate after a line with the same first
+ * names is still found (last value, first position), and a name through an escape is decoded. */
+static void
+test_expected (void)
+{
+  static const ExpectedLine cases[] = {
+    { "{\"a\":\"1\",\"b\":\"2\",\"c\":3}", "{\"a\":\"1\",\"b\":\"2\",\"c\":3}" },
+    { "{\"a\":\"1\",\"b\":\"2\",\"c\":3}", "{\"a\":\"1\",\"b\":\"2\",\"c\":3}" },
+    { "{\"a\":\"1\",\"b\":\"2\",\"a\":3}", "{\"a\":3,\"b\":\"2\"} duplicate a" },
+    { "{\"a\":\"1\",\"b\":\"2\",\"c\":3}", "{\"a\":\"1\",\"b\":\"2\",\"c\":3}" },
+    { "{\"a\":\"1\",\"b\":\"2\",\"c\":3,\"c\":4}", "{\"a\":\"1\",\"b\":\"2\",\"c\":4} duplicate c" },
+    { "{\"a\\u0062\":1,\"b\":\"2\",\"c\":3}", "{\"ab\":1,\"b\":\"2\",\"c\":3}" },
+    { "{\"a\":\"1\",\"b\":\"2\",\"c\"", "refused at 20: expected : after a member name" },
+  };
+
+  check_expected (cases, G_N_ELEMENTS (cases));
 }
 
 /* Every ordering of a few lines that differ in one name each: the reader's memory of the last
@@ -237,6 +249,194 @@ test_write_short (void)
       }
 }
 
+/* conduit_json_scan_plain() on texts that end just before a page's end, where the last
+ * bytes are not read 16 at a time (the load would cross the page) but by the out-of-line
+ * rest of the scan: the byte it stops at and whether a high byte came before it, against
+ * the same texts away from the page's end and against the rule byte by byte. */
+static void
+test_scan_page_end (void)
+{
+  const gsize page = 4096;
+  char *memory = NULL;
+  static const char stops[] = { '"', '\\', '\n', '\x01', '\x1f' };
+
+  g_assert_cmpint (posix_memalign ((void **)&memory, page, 2 * page), ==, 0);
+  for (gsize length = 1; length <= 40; length++)
+    for (gsize at = 0; at <= length; at++)
+      for (guint kind = 0; kind < G_N_ELEMENTS (stops) + 1; kind++)
+        {
+          /* at the page's end, and in the middle of the next page */
+          char *texts[] = { memory + page - length, memory + page + 1000 };
+
+          for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+            {
+              char *text = texts[t];
+              gsize want_end = length;
+              guint64 want_high = 0, high = 0;
+
+              for (gsize i = 0; i < length; i++)
+                text[i] = (char)('a' + i % 26);
+              /* a stop byte at @at (none when @at is the end), a high byte before it */
+              if (at > 0 && kind == G_N_ELEMENTS (stops))
+                text[at - 1] = (char)0xC3;
+              if (at < length && kind < G_N_ELEMENTS (stops))
+                text[at] = stops[kind];
+              for (gsize i = 0; i < length; i++)
+                {
+                  guchar c = text[i];
+
+                  if (c == '"' || c == '\\' || c < 0x20)
+                    {
+                      want_end = i;
+                      break;
+                    }
+                  want_high |= c & 0x80;
+                }
+              g_assert_cmpuint (conduit_json_scan_plain (text, 0, length, &high), ==, want_end);
+              g_assert_cmpint (high != 0, ==, want_high != 0);
+            }
+        }
+  free (memory);
+}
+
+/* Integers are written two digits a step: every number to 100,000 and around each power
+ * of ten, both signs, and the ends of 64 bits, against printf. */
+static void
+test_write_integers (void)
+{
+  g_autoptr(ConduitArena) arena = conduit_arena_new ();
+  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 power = 1;
+
+  for (gint64 n = 0; n <= 100000; n++)
+    g_array_append_val (numbers, n);
+  for (int i = 0; i < 19; i++, power *= 10)
+    for (gint64 d = -1; d <= 1; d++)
+      {
+        gint64 n = power + d;
+
+        g_array_append_val (numbers, n);
+      }
+  g_array_append_vals (numbers, (gint64[]) { G_MAXINT64, G_MININT64, G_MININT64 + 1 }, 3);
+  for (guint i = 0; i < numbers->len; i++)
+    for (int sign = 1; sign >= -1; sign -= 2)
+      {
+        gint64 n = g_array_index (numbers, gint64, i);
+        g_autoptr(GString) out = g_string_new ("x");
+        g_autofree char *want = NULL;
+
+        if (sign < 0 && n != G_MININT64)
+          n = -n;
+        want = g_strdup_printf ("x%" G_GINT64_FORMAT, n);
+        conduit_value_write_json (out, conduit_value_new_integer (arena, n));
+        g_assert_cmpstr (out->str, ==, want);
+      }
+}
+
+/* Numbers, whole ones read without a check per digit (19 digits cannot pass 64 bits): what
+ * each line reads as, or where and why it is refused, as the reader gave before. */
+#define BEYOND "the whole number is beyond the 64-bit range (-9223372036854775808 to " \
+               "9223372036854775807); write it in quotes to keep it as text"
+
+static void
+test_numbers (void)
+{
+  static const ExpectedLine cases[] = {
+    { "{\"n\":0}",
+      "{\"n\":0}" },
+    { "{\"n\":-0}",
+      "{\"n\":0}" },
+    { "{\"n\":7}",
+      "{\"n\":7}" },
+    { "{\"n\":-7}",
+      "{\"n\":-7}" },
+    { "{\"n\":20000}",
+      "{\"n\":20000}" },
+    { "{\"n\":1234567890123456789}",
+      "{\"n\":1234567890123456789}" },
+    { "{\"n\":9223372036854775807}",
+      "{\"n\":9223372036854775807}" },
+    { "{\"n\":9223372036854775808}",
+      "refused at 5: " BEYOND },
+    { "{\"n\":-9223372036854775808}",
+      "{\"n\":-9223372036854775808}" },
+    { "{\"n\":-9223372036854775809}",
+      "refused at 5: " BEYOND },
+    { "{\"n\":9999999999999999999}",
+      "refused at 5: " BEYOND },
+    { "{\"n\":10000000000000000000}",
+      "refused at 5: " BEYOND },
+    { "{\"n\":18446744073709551615}",
+      "refused at 5: " BEYOND },
+    { "{\"n\":18446744073709551616}",
+      "refused at 5: " BEYOND },
+    { "{\"n\":123456789012345678901234567890}",
+      "refused at 5: " BEYOND },
+    { "{\"n\":-123456789012345678901234567890}",
+      "refused at 5: " BEYOND },
+    { "{\"n\":1.5}",
+      "{\"n\":1.5}" },
+    { "{\"n\":-2.25}",
+      "{\"n\":-2.25}" },
+    { "{\"n\":1e10}",
+      "{\"n\":10000000000.0}" },
+    { "{\"n\":1E-10}",
+      "{\"n\":1e-10}" },
+    { "{\"n\":6.02e+23}",
+      "{\"n\":6.02e+23}" },
+    { "{\"n\":12345678901234567890.5}",
+      "{\"n\":1.2345678901234567e+19}" },
+    { "{\"n\":1e400}",
+      "refused at 5: the number is too large; numbers go up to about 1.8e308" },
+    { "{\"n\":-1e400}",
+      "refused at 5: the number is too large; numbers go up to about 1.8e308" },
+    { "{\"n\":0.1}",
+      "{\"n\":0.1}" },
+    { "{\"n\":01}",
+      "refused at 5: numbers may not start with 0" },
+    { "{\"n\":-01}",
+      "refused at 5: numbers may not start with 0" },
+    { "{\"n\":-}",
+      "refused at 5: unexpected character" },
+    { "{\"n\":1.}",
+      "refused at 7: a digit must follow the decimal point" },
+    { "{\"n\":1.e5}",
+      "refused at 7: a digit must follow the decimal point" },
+    { "{\"n\":1e}",
+      "refused at 7: a digit must follow the exponent" },
+    { "{\"n\":1e+}",
+      "refused at 8: a digit must follow the exponent" },
+    { "{\"n\":.5}",
+      "refused at 5: unexpected character" },
+    { "{\"n\":+1}",
+      "refused at 5: unexpected character" },
+    { "{\"n\":1a}",
+      "refused at 6: expected , or } in an object" },
+    { "{\"n\":1,\"m\":2}",
+      "{\"n\":1,\"m\":2}" },
+    { "{\"n\":1 }",
+      "{\"n\":1}" },
+    { "{\"n\":-x}",
+      "refused at 5: unexpected character" },
+    { "{\"n\":1.5e3,\"m\":-0.0}",
+      "{\"n\":1500.0,\"m\":0.0}" },
+    { "[0,-0,7,1.5,9223372036854775808,1e400]",
+      "refused at 12: " BEYOND },
+    { "5",
+      "5" },
+    { "-5",
+      "-5" },
+    { "1.25",
+      "1.25" },
+    { "12345678901234567890",
+      "refused at 0: " BEYOND },
+    { "{\"a\":{\"n\":42,\"m\":[1,2.5,-3]}}",
+      "{\"a\":{\"n\":42,\"m\":[1,2.5,-3]}}" },
+  };
+
+  check_expected (cases, G_N_ELEMENTS (cases));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -247,6 +447,9 @@ main (int   argc,
   g_test_add_func ("/conduit/json-shape/expected", test_expected);
   g_test_add_func ("/conduit/json-shape/orders", test_orders);
   g_test_add_func ("/conduit/json-shape/write-short", test_write_short);
+  g_test_add_func ("/conduit/json-shape/scan-page-end", test_scan_page_end);
+  g_test_add_func ("/conduit/json-shape/write-integers", test_write_integers);
+  g_test_add_func ("/conduit/json-shape/numbers", test_numbers);
 
   return g_test_run ();
 }

@@ -273,6 +273,25 @@ test_expression_failure_refuses (void)
   reason = g_ptr_array_index (reasons, 0);
   g_assert_nonnull (strstr (reason->message, "to_integer()"));
   g_assert_nonnull (strstr (reason->message, "twelve"));
+  /* each row's own message: the rows' calls share the record's error, cleared after each */
+  reason = g_ptr_array_index (reasons, 1);
+  g_assert_nonnull (strstr (reason->message, "date()"));
+  g_assert_nonnull (strstr (reason->message, "2024-02-01"));
+  g_ptr_array_unref (reasons);
+  reasons = assert_refused (mapping, "{\"n\": \"12\", \"d\": \"31/02/2024\"}", "d:expression");
+  reason = g_ptr_array_index (reasons, 0);
+  g_assert_nonnull (strstr (reason->message, "31/02/2024"));
+  g_ptr_array_unref (reasons);
+
+  /* a call of calls, evaluated straight from the rows' loop: the inner call's failure */
+  g_clear_object (&mapping);
+  mapping = mapping_from ("{\"rows\": [{\"destination\": \"n\","
+                          " \"expression\": \"concat(\\\"#\\\", to_integer(n))\"}]}");
+  assert_maps (mapping, "{\"n\": \" 12\"}", "{\"n\": \"#12\"}");
+  reasons = assert_refused (mapping, "{\"n\": \"twelve\"}", "n:expression");
+  reason = g_ptr_array_index (reasons, 0);
+  g_assert_nonnull (strstr (reason->message, "to_integer()"));
+  g_assert_nonnull (strstr (reason->message, "twelve"));
 }
 
 static void
@@ -1155,13 +1174,20 @@ reference_is_email (const char *text,
   return parts >= 2;
 }
 
-/* conduit_mapping_is_email() (16 bytes a step up to 64 bytes, byte by byte beyond) against
- * the rule, for texts of every length to 80 made of the bytes that matter, at every place. */
+/* conduit_mapping_is_email() (16 bytes a step up to 64 bytes, the last ones too with the
+ * bytes after them masked off, byte by byte beyond) against the rule, for texts of every
+ * length to 80 made of the bytes that matter, at every place; each also at the very end of a
+ * page, where its last bytes are read one by one. */
 static void
 test_email_rule_lengths (void)
 {
   static const char bytes[] = "a@.\t\v\f\r\n -é";
   guint32 seed = 1;
+  const gsize page = 4096;
+  char *memory = NULL;
+
+  g_assert_cmpint (posix_memalign ((void **)&memory, page, 2 * page), ==, 0);
+  memset (memory, '@', 2 * page);
 
   for (guint length = 0; length <= 80; length++)
     for (guint round = 0; round < 400; round++)
@@ -1184,7 +1210,11 @@ test_email_rule_lengths (void)
           g_error ("email rule: \"%.*s\" (%u bytes): %d, the rule says %d", (int)length, text,
                    length, conduit_mapping_is_email (text, length),
                    reference_is_email (text, length));
+        memcpy (memory + page - length, text, length);
+        g_assert_cmpint (conduit_mapping_is_email (memory + page - length, length), ==,
+                         reference_is_email (text, length));
       }
+  free (memory);
   g_assert_true (conduit_mapping_is_email ("ada@example.org", 15));
   g_assert_true (conduit_mapping_is_email ("a_rather_long_name.with.parts@mail.example.co.uk", 48));
   g_assert_false (conduit_mapping_is_email ("ada@example..org", 16));

@@ -57,6 +57,66 @@ read_digits (const char **p,
   return n >= min;
 }
 
+/* read_digits (p, end, 1, 2, out), inlined */
+static inline gboolean
+read_one_or_two (const char **p,
+                 const char  *end,
+                 int         *out)
+{
+  const char *q = *p;
+  guint first, second;
+
+  if (q >= end || (first = (guchar)q[0] - '0') > 9)
+    return FALSE;
+  if (q + 1 < end && (second = (guchar)q[1] - '0') <= 9)
+    {
+      *out = (int)(first * 10 + second);
+      *p = q + 2;
+    }
+  else
+    {
+      *out = (int)first;
+      *p = q + 1;
+    }
+  return TRUE;
+}
+
+/* The number of a date code that is one (Y y m d H I M S) into @d: both ways of reading a
+ * form read them here. FALSE when the text has none there. */
+static inline gboolean
+read_date_number (char         code,
+                  const char **p,
+                  const char  *end,
+                  DateParts   *d)
+{
+  switch (code)
+    {
+    case 'Y':
+      return read_digits (p, end, 4, 4, &d->year);
+    case 'y':
+      if (!read_digits (p, end, 2, 2, &d->year))
+        return FALSE;
+      d->year += d->year < 70 ? 2000 : 1900;
+      return TRUE;
+    case 'm':
+      return read_one_or_two (p, end, &d->month);
+    case 'd':
+      return read_one_or_two (p, end, &d->day);
+    case 'H':
+    case 'I':
+      d->has_time = TRUE;
+      return read_one_or_two (p, end, &d->hour);
+    case 'M':
+      d->has_time = TRUE;
+      return read_one_or_two (p, end, &d->minute);
+    case 'S':
+      d->has_time = TRUE;
+      return read_one_or_two (p, end, &d->second);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 /* English month or day name, full or its first three letters. */
 static int
 read_name (const char        **p,
@@ -118,6 +178,23 @@ days_in_month (int month,
   return days[month - 1] + (month == 2 && leap ? 1 : 0);
 }
 
+/* 1970-01-01 at midnight: what a form leaves out */
+static inline void
+date_parts_init (DateParts *d)
+{
+  memset (d, 0, sizeof *d);
+  d->year = 1970;
+  d->month = d->day = 1;
+}
+
+static inline gboolean
+date_parts_valid (const DateParts *d)
+{
+  return d->month >= 1 && d->month <= 12 && d->day >= 1 && d->year >= 1 && d->year <= 9999 &&
+         d->day <= days_in_month (d->month, d->year) && d->hour <= 23 &&
+         d->minute <= 59 && d->second <= 59;
+}
+
 static gboolean
 parse_with_format (const char *text,
                    gsize       length,
@@ -126,9 +203,7 @@ parse_with_format (const char *text,
 {
   const char *p = text, *end = text + length;
 
-  memset (d, 0, sizeof *d);
-  d->year = 1970;
-  d->month = d->day = 1;
+  date_parts_init (d);
 
   for (const char *f = format; *f; f++)
     {
@@ -150,41 +225,21 @@ parse_with_format (const char *text,
       switch (*f)
         {
         case 'Y':
-          if (!read_digits (&p, end, 4, 4, &d->year))
-            return FALSE;
-          break;
         case 'y':
-          if (!read_digits (&p, end, 2, 2, &d->year))
-            return FALSE;
-          d->year += d->year < 70 ? 2000 : 1900;
-          break;
         case 'm':
-          if (!read_digits (&p, end, 1, 2, &d->month))
+        case 'd':
+        case 'H':
+        case 'I':
+        case 'M':
+        case 'S':
+          if (!read_date_number (*f, &p, end, d))
             return FALSE;
           break;
         case 'e':
           while (p < end && *p == ' ')
             p++;
-          G_GNUC_FALLTHROUGH;
-        case 'd':
-          if (!read_digits (&p, end, 1, 2, &d->day))
+          if (!read_date_number ('d', &p, end, d))
             return FALSE;
-          break;
-        case 'H':
-        case 'I':
-          if (!read_digits (&p, end, 1, 2, &d->hour))
-            return FALSE;
-          d->has_time = TRUE;
-          break;
-        case 'M':
-          if (!read_digits (&p, end, 1, 2, &d->minute))
-            return FALSE;
-          d->has_time = TRUE;
-          break;
-        case 'S':
-          if (!read_digits (&p, end, 1, 2, &d->second))
-            return FALSE;
-          d->has_time = TRUE;
           break;
         case 'T':
           if (!read_digits (&p, end, 1, 2, &d->hour) || p >= end || *p++ != ':' ||
@@ -283,9 +338,83 @@ parse_with_format (const char *text,
       d->hour = d->hour % 12 + (d->pm ? 12 : 0);
     }
 
-  return d->month >= 1 && d->month <= 12 && d->day >= 1 && d->year >= 1 && d->year <= 9999 &&
-         d->day <= days_in_month (d->month, d->year) && d->hour <= 23 &&
-         d->minute <= 59 && d->second <= 59;
+  return date_parts_valid (d);
+}
+
+/* A form of numbers and fixed bytes alone (%d/%m/%Y, %m/%d/%y, %Y-%m-%dT%H:%M:%S: most
+ * forms), made once from the form in quotes when the expression is made
+ * (conduit_expression_check_date()), so that each value is read without decoding the form's
+ * text again: parse_with_form() reads what parse_with_format() reads. Forms with other codes
+ * or with spaces (any run of spaces) have none and go the general way. */
+#define FORM_MAX_STEPS 32
+
+typedef struct
+{
+  guint  n_steps;
+  guint8 code[FORM_MAX_STEPS];   /* Y y m d H I M S, or 0 for the fixed byte below */
+  guint8 byte[FORM_MAX_STEPS];   /* lowercase, as parse_with_format() compares it */
+} DateForm;
+
+static DateForm *
+date_form_new (const char *format)
+{
+  DateForm form = { 0 };
+
+  for (const char *f = format; *f; f++)
+    {
+      if (form.n_steps == FORM_MAX_STEPS || g_ascii_isspace (*f))
+        return NULL;
+      if (*f != '%')
+        {
+          form.code[form.n_steps] = 0;
+          form.byte[form.n_steps++] = (guint8)ascii_lower (*f);
+          continue;
+        }
+      f++;
+      if (*f == '\0' || strchr ("YymdHIMS", *f) == NULL)
+        return NULL;
+      form.code[form.n_steps++] = (guint8)*f;
+    }
+  return g_memdup2 (&form, sizeof form);
+}
+
+static gboolean
+parse_with_form (const char     *text,
+                 gsize           length,
+                 const DateForm *form,
+                 DateParts      *d)
+{
+  const char *p = text, *end = text + length;
+
+  date_parts_init (d);
+
+  for (guint i = 0; i < form->n_steps; i++)
+    {
+      if (form->code[i] != 0)
+        {
+          if (!read_date_number ((char)form->code[i], &p, end, d))
+            return FALSE;
+        }
+      else if (p >= end || (guint8)ascii_lower (*p) != form->byte[i])
+        return FALSE;
+      else
+        p++;
+    }
+
+  return p == end && date_parts_valid (d);
+}
+
+/* two digits of 0-99, from a table */
+static inline void
+put_two (char *to,
+         int   n)
+{
+  static const char pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+  memcpy (to, pairs + 2 * n, 2);
 }
 
 static ConduitValue *
@@ -295,34 +424,47 @@ format_iso (EvalContext     *c,
   char buffer[64];
   int n;
 
-  if (!d->has_time)
+  if (!d->has_time || (d->microsecond == 0 && !d->has_offset))
     {
-      /* the common case, by hand: printf is a visible cost per record in a mapping */
-      buffer[0] = '0' + d->year / 1000;
-      buffer[1] = '0' + d->year / 100 % 10;
-      buffer[2] = '0' + d->year / 10 % 10;
-      buffer[3] = '0' + d->year % 10;
-      buffer[4] = '-';
-      buffer[5] = '0' + d->month / 10;
-      buffer[6] = '0' + d->month % 10;
-      buffer[7] = '-';
-      buffer[8] = '0' + d->day / 10;
-      buffer[9] = '0' + d->day % 10;
+      /* the common cases, a date and a date with a time, by hand and straight into the
+       * arena, value and text in one piece: printf and a copy are a visible cost per record */
+      ConduitValue *value = conduit_arena_alloc (c->arena, sizeof (ConduitValue) + 20);
+      char *text = (char *)(value + 1);
+
+      put_two (text, d->year / 100);
+      put_two (text + 2, d->year % 100);
+      text[4] = '-';
+      put_two (text + 5, d->month);
+      text[7] = '-';
+      put_two (text + 8, d->day);
       n = 10;
+      if (d->has_time)
+        {
+          text[10] = 'T';
+          put_two (text + 11, d->hour);
+          text[13] = ':';
+          put_two (text + 14, d->minute);
+          text[16] = ':';
+          put_two (text + 17, d->second);
+          n = 19;
+        }
+      text[n] = '\0';
+      value->kind = CONDUIT_VALUE_STRING;
+      value->len = n;
+      value->string = text;
+      return value;
     }
-  else
-    {
-      n = g_snprintf (buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d", d->year, d->month,
-                      d->day, d->hour, d->minute, d->second);
-      if (d->microsecond > 0)
-        n += g_snprintf (buffer + n, sizeof buffer - n, ".%06d", d->microsecond);
-      if (d->has_offset && d->offset_minutes == 0)
-        n += g_snprintf (buffer + n, sizeof buffer - n, "Z");
-      else if (d->has_offset)
-        n += g_snprintf (buffer + n, sizeof buffer - n, "%c%02d:%02d",
-                         d->offset_minutes < 0 ? '-' : '+', ABS (d->offset_minutes) / 60,
-                         ABS (d->offset_minutes) % 60);
-    }
+
+  n = g_snprintf (buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d", d->year, d->month,
+                  d->day, d->hour, d->minute, d->second);
+  if (d->microsecond > 0)
+    n += g_snprintf (buffer + n, sizeof buffer - n, ".%06d", d->microsecond);
+  if (d->has_offset && d->offset_minutes == 0)
+    n += g_snprintf (buffer + n, sizeof buffer - n, "Z");
+  else if (d->has_offset)
+    n += g_snprintf (buffer + n, sizeof buffer - n, "%c%02d:%02d",
+                     d->offset_minutes < 0 ? '-' : '+', ABS (d->offset_minutes) / 60,
+                     ABS (d->offset_minutes) % 60);
   return conduit_value_new_string (c->arena, buffer, n);
 }
 
@@ -377,7 +519,12 @@ conduit_expression_check_date (ExprNode  *call,
     return TRUE;
   *bad_argument = 1;
   bad = check_date_format_text (format);
-  if (bad != NULL)
+  if (bad == NULL)
+    {
+      call->call.data = date_form_new (format);
+      call->call.data_free = g_free;
+    }
+  else
     {
       /* The code may be any character: quote all of its bytes, or the message is not UTF-8. */
       int bad_length = *bad ? (int)(g_utf8_next_char (bad) - bad) : 0;
@@ -400,6 +547,20 @@ conduit_expression_fn_date (EvalContext *c, ExprNode *call, ConduitValue **args)
   const char *text;
   gsize length;
   DateParts d;
+
+  /* a string in a form made of numbers, the commonest date() by far: its form is ready */
+  if (call->call.data != NULL && args[0] != NULL && args[0]->kind == CONDUIT_VALUE_STRING)
+    {
+      if (args[0]->len == 0)
+        return null_value ();
+      if (parse_with_form (args[0]->string, args[0]->len, call->call.data, &d))
+        return format_iso (c, &d);
+      if (call->call.n_args == 3)
+        return null_value ();
+      conduit_expression_set_error (c, call, _("“%s” is not a date in the form “%s”"),
+                                    shown (c, args[0]), shown (c, args[1]));
+      return NULL;
+    }
 
   if (conduit_value_is_empty (args[0]))
     return null_value ();

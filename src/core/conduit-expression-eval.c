@@ -54,22 +54,13 @@ conduit_expression_value_text (EvalContext        *context,
   return conduit_value_to_text (context->arena, value, length);
 }
 
-/* conduit_value_object_get() that first tries where @segment's key was found last time: the
- * records of one input hold their fields in the same order, so the search is mostly one
- * comparison. The hint is the expression's own, as its evaluation is (one thread at a time). */
-static inline ConduitValue *
-object_get_hinted (const ConduitValue *object,
-                   PathSegment        *segment)
+/* the search of conduit_expression_object_get_hinted() when the hint misses */
+ConduitValue *
+conduit_expression_object_search (const ConduitValue *object,
+                                  PathSegment        *segment)
 {
-  const ConduitMember *members;
+  const ConduitMember *members = object->members;
 
-  if (object->kind != CONDUIT_VALUE_OBJECT)
-    return NULL;
-  members = object->members;
-  if (segment->hint < object->len &&
-      members[segment->hint].key_len == segment->key_len &&
-      conduit_bytes_equal (members[segment->hint].key, segment->key, segment->key_len))
-    return members[segment->hint].value;
   for (guint i = 0; i < object->len; i++)
     if (members[i].key_len == segment->key_len &&
         conduit_bytes_equal (members[i].key, segment->key, segment->key_len))
@@ -80,11 +71,6 @@ object_get_hinted (const ConduitValue *object,
   return NULL;
 }
 
-static ConduitValue *path_get (EvalContext        *context,
-                               const ConduitPath  *path,
-                               guint               from,
-                               const ConduitValue *value,
-                               gboolean            current_used);
 
 static ConduitValue *
 path_project (EvalContext        *context,
@@ -102,7 +88,8 @@ path_project (EvalContext        *context,
 
   for (guint i = 0; i < array->len; i++)
     {
-      ConduitValue *item = path_get (context, path, from, array->items[i], TRUE);
+      ConduitValue *item = conduit_expression_path_get (context, path, from, array->items[i],
+                                                         TRUE);
 
       /* orders[].items[].sku is one list of every sku, as jq gives it */
       if (nested && item->kind == CONDUIT_VALUE_ARRAY)
@@ -121,12 +108,12 @@ path_project (EvalContext        *context,
   return value;
 }
 
-static ConduitValue *
-path_get (EvalContext        *context,
-          const ConduitPath  *path,
-          guint               from,
-          const ConduitValue *value,
-          gboolean            current_used)
+ConduitValue *
+conduit_expression_path_get (EvalContext        *context,
+                             const ConduitPath  *path,
+                             guint               from,
+                             const ConduitValue *value,
+                             gboolean            current_used)
 {
   for (guint i = from; i < path->n_segments && value != NULL; i++)
     {
@@ -135,7 +122,7 @@ path_get (EvalContext        *context,
       switch (segment->kind)
         {
         case SEGMENT_KEY:
-          value = object_get_hinted (value, segment);
+          value = conduit_expression_object_get_hinted (value, segment);
           break;
         case SEGMENT_INDEX:
           {
@@ -164,23 +151,6 @@ path_get (EvalContext        *context,
     }
 
   return value != NULL ? (ConduitValue *)value : (ConduitValue *)&conduit_value_null;
-}
-
-/* path_get() from the record for a path of one name (a field of the record, the commonest
- * path by far), inlined where it is used: without the call and its loop */
-static inline ConduitValue *
-path_get_root (EvalContext       *context,
-               const ConduitPath *path)
-{
-  if (G_LIKELY (path->n_segments == 1 && path->segments[0].kind == SEGMENT_KEY))
-    {
-      ConduitValue *value = context->root != NULL ? object_get_hinted (context->root,
-                                                                       &path->segments[0])
-                                                  : NULL;
-
-      return value != NULL ? value : (ConduitValue *)&conduit_value_null;
-    }
-  return path_get (context, path, 0, context->root, FALSE);
 }
 
 static int
@@ -306,11 +276,25 @@ eval_arithmetic (EvalContext  *context,
   return conduit_value_new_double (context->arena, result);
 }
 
+/* A call of a function that computes all of its values (not if() or try()) whose arguments
+ * are fields and literals, at most 8: conduit_expression_eval_plain_node() evaluates it. */
+static inline gboolean
+is_plain_call (ExprNode *node)
+{
+  if (node->kind != EXPR_CALL || node->call.function->impl == NULL ||
+      node->call.function->lazy == EXPR_LAZY_TRY || node->call.n_args > 8)
+    return FALSE;
+  for (guint i = 0; i < node->call.n_args; i++)
+    if (node->call.args[i]->kind != EXPR_PATH && node->call.args[i]->kind != EXPR_LITERAL)
+      return FALSE;
+  return TRUE;
+}
+
 /* A call: its own function, so that conduit_expression_eval_node()'s frame, which a long sum
  * stacks 4,000 deep, does not carry the arguments' array (a call nests 64 deep at most). */
-static ConduitValue *
-eval_call (EvalContext *context,
-           ExprNode    *node)
+ConduitValue *
+conduit_expression_eval_call (EvalContext *context,
+                              ExprNode    *node)
 {
   ConduitValue *stack_args[8];
   ConduitValue **args = stack_args;
@@ -357,9 +341,21 @@ eval_call (EvalContext *context,
       /* a field or a literal, the commonest arguments (trim(first_name)), without a
        * call of this function for each: path_get() never fails */
       if (arg->kind == EXPR_PATH)
-        args[i] = path_get_root (context, &arg->path);
+        args[i] = conduit_expression_path_get_root (context, &arg->path);
       else if (arg->kind == EXPR_LITERAL)
         args[i] = arg->literal;
+      else if (arg->memo != 0 && context->memo != NULL && context->memo[arg->memo - 1] != NULL)
+        /* a call computed already for this record (the trims of a full name's concat()),
+         * without going down a level for it */
+        args[i] = context->memo[arg->memo - 1];
+      else if (arg->memo == 0 && is_plain_call (arg))
+        {
+          /* a call of fields and literals (the trim() of lower(trim(email))), without a
+           * frame of conduit_expression_eval_node() for it */
+          args[i] = conduit_expression_eval_plain_node (arg, context);
+          if (args[i] == NULL)
+            return NULL;
+        }
       else
         {
           args[i] = conduit_expression_eval_node (context, arg);
@@ -382,10 +378,11 @@ conduit_expression_eval_node (EvalContext *context,
       return node->literal;
 
     case EXPR_PATH:
-      return path_get_root (context, &node->path);
+      return conduit_expression_path_get_root (context, &node->path);
 
     case EXPR_VARIABLE:
-      return path_get (context, &node->path, 1, context->slots[node->slot], FALSE);
+      return conduit_expression_path_get (context, &node->path, 1, context->slots[node->slot],
+                                          FALSE);
 
     case EXPR_LET:
       {
@@ -398,7 +395,7 @@ conduit_expression_eval_node (EvalContext *context,
       }
 
     case EXPR_CALL:
-      return eval_call (context, node);
+      return conduit_expression_eval_call (context, node);
 
     case EXPR_NOT:
       {
@@ -471,14 +468,7 @@ conduit_expression_find_plain_call (ConduitExpression *self)
 {
   ExprNode *node = self->root;
 
-  self->plain_call = FALSE;
-  if (node == NULL || node->kind != EXPR_CALL || node->call.function->impl == NULL ||
-      node->call.function->lazy == EXPR_LAZY_TRY || node->call.n_args > 8 || self->n_slots > 0)
-    return;
-  for (guint i = 0; i < node->call.n_args; i++)
-    if (node->call.args[i]->kind != EXPR_PATH && node->call.args[i]->kind != EXPR_LITERAL)
-      return;
-  self->plain_call = TRUE;
+  self->plain_call = node != NULL && self->n_slots == 0 && is_plain_call (node);
 }
 
 /* Evaluates against an arena record. @current is the item index of an array row, or -1.
@@ -491,17 +481,10 @@ eval_plain_shared_call (EvalContext *context,
                         ExprNode    *node)
 {
   ConduitValue **kept = &context->memo[node->memo - 1];
-  ConduitValue *args[8];
 
   if (*kept != NULL)
     return *kept;
-  for (guint i = 0; i < node->call.n_args; i++)
-    {
-      ExprNode *arg = node->call.args[i];
-
-      args[i] = arg->kind == EXPR_PATH ? path_get_root (context, &arg->path) : arg->literal;
-    }
-  return *kept = node->call.function->impl (context, node, args);
+  return *kept = conduit_expression_eval_plain_node (node, context);
 }
 
 ConduitValue *
@@ -529,19 +512,7 @@ conduit_expression_eval_shared (ConduitExpression  *self,
   ConduitValue *value;
 
   if (self->plain_call)
-    {
-      /* what conduit_expression_eval_node() does for such a call, without its frame */
-      ExprNode *node = self->root;
-      ConduitValue *args[8];
-
-      for (guint i = 0; i < node->call.n_args; i++)
-        {
-          ExprNode *arg = node->call.args[i];
-
-          args[i] = arg->kind == EXPR_PATH ? path_get_root (&context, &arg->path) : arg->literal;
-        }
-      value = node->call.function->impl (&context, node, args);
-    }
+    value = conduit_expression_eval_plain_call (self, &context);
   else if (self->plain_shared_call && memo != NULL)
     value = eval_plain_shared_call (&context, self->root);
   else
@@ -551,10 +522,18 @@ conduit_expression_eval_shared (ConduitExpression  *self,
       value = conduit_expression_eval_node (&context, self->root);
     }
 
-  if (value == NULL && error != NULL && *error == NULL)
+  if (value == NULL)
+    conduit_expression_set_failed (error);
+  return value;
+}
+
+/* For an evaluation that gave no value: the generic error, unless @error says why already. */
+void
+conduit_expression_set_failed (GError **error)
+{
+  if (error != NULL && *error == NULL)
     g_set_error_literal (error, CONDUIT_EXPRESSION_ERROR, CONDUIT_EXPRESSION_ERROR_FAILED,
                          _("the expression failed"));
-  return value;
 }
 
 /* A call whose value depends on the record alone: a function that gives the same value for

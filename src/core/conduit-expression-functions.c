@@ -702,7 +702,7 @@ fn_to_integer (EvalContext *c, ExprNode *call, ConduitValue **args)
   double number;
   gint64 integer;
 
-  if (conduit_value_is_empty (value))
+  if (conduit_value_is_empty_inline (value))
     return null_value ();
   if (value->kind == CONDUIT_VALUE_INTEGER)
     return value;
@@ -816,7 +816,7 @@ fn_is_empty (EvalContext *c, ExprNode *call, ConduitValue **args)
 static ConduitValue *
 fn_default (EvalContext *c, ExprNode *call, ConduitValue **args)
 {
-  return conduit_value_is_empty (args[0]) ? args[1] : args[0];
+  return conduit_value_is_empty_inline (args[0]) ? args[1] : args[0];
 }
 
 static ConduitValue *

@@ -175,6 +175,83 @@ const char         *conduit_expression_value_text    (EvalContext        *contex
                                                       const ConduitValue *value,
                                                       gsize              *length);
 
+ConduitValue       *conduit_expression_path_get      (EvalContext        *context,
+                                                      const ConduitPath  *path,
+                                                      guint               from,
+                                                      const ConduitValue *value,
+                                                      gboolean            current_used);
+ConduitValue       *conduit_expression_eval_call     (EvalContext        *context,
+                                                      ExprNode           *node);
+ConduitValue       *conduit_expression_object_search (const ConduitValue *object,
+                                                      PathSegment        *segment);
+void                conduit_expression_set_failed    (GError            **error);
+
+/* conduit_value_object_get() that first tries where @segment's key was found last time: the
+ * records of one input hold their fields in the same order, so the search is mostly one
+ * comparison. The hint is the expression's own, as its evaluation is (one thread at a time). */
+static inline ConduitValue *
+conduit_expression_object_get_hinted (const ConduitValue *object,
+                                      PathSegment        *segment)
+{
+  const ConduitMember *members;
+
+  if (object->kind != CONDUIT_VALUE_OBJECT)
+    return NULL;
+  members = object->members;
+  if (G_LIKELY (segment->hint < object->len &&
+                members[segment->hint].key_len == segment->key_len &&
+                conduit_bytes_equal (members[segment->hint].key, segment->key,
+                                     segment->key_len)))
+    return members[segment->hint].value;
+  return conduit_expression_object_search (object, segment);
+}
+
+/* conduit_expression_path_get() from the record for a path of one name (a field of the
+ * record, the commonest path by far), inlined where it is used: without the call and its
+ * loop */
+static inline ConduitValue *
+conduit_expression_path_get_root (EvalContext       *context,
+                                  const ConduitPath *path)
+{
+  if (G_LIKELY (path->n_segments == 1 && path->segments[0].kind == SEGMENT_KEY))
+    {
+      ConduitValue *value = context->root != NULL ?
+        conduit_expression_object_get_hinted (context->root, &path->segments[0]) : NULL;
+
+      return value != NULL ? value : (ConduitValue *)&conduit_value_null;
+    }
+  return conduit_expression_path_get (context, path, 0, context->root, FALSE);
+}
+
+/* What conduit_expression_eval_node() does for a call of a plain function whose arguments
+ * are fields and literals, at most 8 (conduit_expression_find_plain_call()), without its
+ * frame. NULL when the function fails (@context's error set). */
+static inline ConduitValue *
+conduit_expression_eval_plain_node (ExprNode    *node,
+                                    EvalContext *context)
+{
+  ConduitValue *args[8];
+
+  for (guint i = 0; i < node->call.n_args; i++)
+    {
+      ExprNode *arg = node->call.args[i];
+
+      args[i] = arg->kind == EXPR_PATH ? conduit_expression_path_get_root (context, &arg->path)
+                                       : arg->literal;
+    }
+  return node->call.function->impl (context, node, args);
+}
+
+/* conduit_expression_eval_plain_node() of an expression that is such a call
+ * (self->plain_call): for conduit_expression_eval_shared() and the mapping's loop over its
+ * rows */
+static inline ConduitValue *
+conduit_expression_eval_plain_call (ConduitExpression *self,
+                                    EvalContext       *context)
+{
+  return conduit_expression_eval_plain_node (self->root, context);
+}
+
 ConduitValue       *conduit_expression_eval          (ConduitExpression  *self,
                                                       ConduitArena       *arena,
                                                       const ConduitValue *root,

@@ -221,6 +221,8 @@ evaluate_rows (ConduitMapping     *self,
 {
   guint reasons_before = reasons->len;
   ConduitValue **memo = NULL;
+  GError *error = NULL;
+  EvalContext context = { arena, record, -1, &error, NULL, NULL };
 
   /* compiled already, the usual case: without the call and its type check, once a record */
   if ((self->dirty || self->problems->len > 0) && !conduit_mapping_compile (self, NULL))
@@ -242,6 +244,7 @@ evaluate_rows (ConduitMapping     *self,
     {
       memo = conduit_arena_alloc (arena, sizeof (ConduitValue *) * self->n_shared_calls);
       memset (memo, 0, sizeof (ConduitValue *) * self->n_shared_calls);
+      context.memo = memo;
     }
 
   for (guint i = 0; i < self->compiled->len; i++)
@@ -251,17 +254,41 @@ evaluate_rows (ConduitMapping     *self,
       ConduitValue *value;
 
       /* a plain row, the commonest, as evaluate_row() does it but without its call and its
-       * GError cleanup per row: a dozen rows per record */
+       * GError cleanup per row: a dozen rows per record; one call of fields and literals
+       * (trim(first_name)), most rows, without conduit_expression_eval_shared()'s call */
       if (!(row->array_row && row->iterates))
         {
-          GError *error = NULL;
+          ExprNode *root = row->source->root;
 
-          value = conduit_expression_eval_shared (row->source, arena, record, -1, memo, &error);
+          if (row->source->plain_call)
+            value = conduit_expression_eval_plain_call (row->source, &context);
+          else if (row->source->plain_shared_call && memo != NULL)
+            {
+              /* such a call that other rows make too: computed once per record (a failed
+               * one is not kept) */
+              ConduitValue **kept = &memo[root->memo - 1];
+
+              value = *kept;
+              if (value == NULL)
+                value = *kept = conduit_expression_eval_plain_node (root, &context);
+            }
+          /* a constant, and a field of the record ("field" rows), as they are */
+          else if (root != NULL && root->kind == EXPR_LITERAL)
+            value = root->literal;
+          else if (root != NULL && root->kind == EXPR_PATH)
+            value = conduit_expression_path_get_root (&context, &root->path);
+          /* another call (concat() of calls, lower(trim(email))) without let names, which
+           * would need their places: straight to the call's evaluation */
+          else if (root != NULL && root->kind == EXPR_CALL && row->source->n_slots == 0)
+            value = conduit_expression_eval_call (&context, root);
+          else
+            value = conduit_expression_eval_shared (row->source, arena, record, -1, memo, &error);
           if (G_UNLIKELY (value == NULL))
             {
+              conduit_expression_set_failed (&error);
               conduit_mapping_add_reason (reasons, row->destination, -1, "", "expression", NULL,
                                           error->message);
-              g_error_free (error);
+              g_clear_error (&error);
               value = (ConduitValue *)&conduit_value_null;
             }
           else if (row->has_rules)
@@ -350,9 +377,11 @@ write_object (ConduitMapping *self,
               g_string_truncate (out, before);
               continue;
             }
-          /* a string, most values, without the dispatch on its kind */
+          /* a string, most values, and a whole number without the dispatch on its kind */
           if (value != NULL && value->kind == CONDUIT_VALUE_STRING)
             conduit_value_write_json_string (out, value->string, value->len);
+          else if (value != NULL && value->kind == CONDUIT_VALUE_INTEGER)
+            conduit_value_write_integer (out, value->integer);
           else
             conduit_value_write_json (out, value);
         }

@@ -73,19 +73,29 @@ is_email_short (const char *text,
   guint64 spaces = 0, ats = 0, dots = 0, domain_dots;
   gsize i = 0, at, domain_len;
 
-  for (; i + 16 <= length; i += 16)
+  for (; i < length; i += 16)
     {
-      __m128i chunk = _mm_loadu_si128 ((const __m128i *)(const void *)(text + i));
-      /* the spaces of g_ascii_isspace(): \t \n \f \r and the space (not \v) */
-      __m128i space = _mm_or_si128 (_mm_or_si128 (_mm_cmpeq_epi8 (chunk, _mm_set1_epi8 (' ')),
-                                                  _mm_cmpeq_epi8 (chunk, _mm_set1_epi8 ('\t'))),
-                                    _mm_or_si128 (_mm_cmpeq_epi8 (chunk, _mm_set1_epi8 ('\n')),
-                                                  _mm_or_si128 (_mm_cmpeq_epi8 (chunk, _mm_set1_epi8 ('\f')),
-                                                                _mm_cmpeq_epi8 (chunk, _mm_set1_epi8 ('\r')))));
+      __m128i chunk, space;
+      guint valid = 0xFFFF;
 
-      spaces |= (guint64)(guint)_mm_movemask_epi8 (space) << i;
-      ats |= (guint64)(guint)_mm_movemask_epi8 (_mm_cmpeq_epi8 (chunk, at_sign)) << i;
-      dots |= (guint64)(guint)_mm_movemask_epi8 (_mm_cmpeq_epi8 (chunk, period)) << i;
+      /* the last bytes in one load too, the ones past the end masked off, unless the load
+       * would cross a page (then byte by byte, below) */
+      if (i + 16 <= length)
+        chunk = _mm_loadu_si128 ((const __m128i *)(const void *)(text + i));
+      else if (conduit_json_load_within_page (text + i, &chunk))
+        valid = (1u << (length - i)) - 1;
+      else
+        break;
+      /* the spaces of g_ascii_isspace(): \t \n \f \r and the space (not \v) */
+      space = _mm_or_si128 (_mm_or_si128 (_mm_cmpeq_epi8 (chunk, _mm_set1_epi8 (' ')),
+                                          _mm_cmpeq_epi8 (chunk, _mm_set1_epi8 ('\t'))),
+                            _mm_or_si128 (_mm_cmpeq_epi8 (chunk, _mm_set1_epi8 ('\n')),
+                                          _mm_or_si128 (_mm_cmpeq_epi8 (chunk, _mm_set1_epi8 ('\f')),
+                                                        _mm_cmpeq_epi8 (chunk, _mm_set1_epi8 ('\r')))));
+
+      spaces |= (guint64)((guint)_mm_movemask_epi8 (space) & valid) << i;
+      ats |= (guint64)((guint)_mm_movemask_epi8 (_mm_cmpeq_epi8 (chunk, at_sign)) & valid) << i;
+      dots |= (guint64)((guint)_mm_movemask_epi8 (_mm_cmpeq_epi8 (chunk, period)) & valid) << i;
     }
   for (; i < length; i++)
     {
@@ -328,7 +338,7 @@ conduit_mapping_rules_check (const ConduitMappingRules *rules,
   double number;
   ConduitValue *typed;
 
-  if (conduit_value_is_empty (value))
+  if (conduit_value_is_empty_inline (value))
     {
       if (rules->required)
         conduit_mapping_add_reason (reasons, prefix, item, suffix, "required", value,

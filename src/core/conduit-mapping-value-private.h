@@ -16,6 +16,21 @@
 
 G_BEGIN_DECLS
 
+void conduit_value_write_integer (GString *out,
+                                  gint64   integer);
+
+/* conduit_value_is_empty(), inlined where it is asked once per record and row (default(),
+ * to_integer(), a required field's rule) */
+static inline gboolean
+conduit_value_is_empty_inline (const ConduitValue *value)
+{
+  if (CONDUIT_VALUE_IS_NULL (value))
+    return TRUE;
+  if (value->kind == CONDUIT_VALUE_STRING || value->kind == CONDUIT_VALUE_ARRAY)
+    return value->len == 0;
+  return FALSE;
+}
+
 /* Eight bytes at a time: text is mostly plain ASCII letters, and looking at each byte for a
  * quote, a backslash or a control character was the largest cost of reading and writing
  * records (perf, bench/mapping). Each macro sets the high bit of the bytes it matches. */
@@ -108,6 +123,55 @@ conduit_string_append_short (GString    *out,
   conduit_string_append (out, data, length);
 }
 
+/* conduit_json_scan_plain() eight bytes, then one byte, at a time: without SSE2, and for the
+ * end of a text whose last 16 bytes would cross a page */
+static inline gsize
+conduit_json_scan_plain_words (const char *text,
+                               gsize       i,
+                               gsize       length,
+                               guint64    *high)
+{
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN && defined(__GNUC__)
+  while (i + 8 <= length)
+    {
+      guint64 word = load_word (text + i);
+      guint64 special = json_special_bytes (word);
+
+      /* the lowest flagged byte is exact: a false one only follows a borrow from a true one */
+      if (special != 0)
+        {
+          guint n = (guint)__builtin_ctzll (special) / 8;
+
+          *high |= word & HIGHS & ((G_GUINT64_CONSTANT (1) << (8 * n)) - 1);
+          return i + n;
+        }
+      *high |= word & HIGHS;
+      i += 8;
+    }
+#endif
+  for (; i < length; i++)
+    {
+      guchar c = text[i];
+
+      if (c == '"' || c == '\\' || c < 0x20)
+        return i;
+      *high |= c & 0x80;
+    }
+  return length;
+}
+
+/* where a scan stopped, and its high bytes: returned in two registers, so that the caller's
+ * own @high need not live in memory for the call */
+typedef struct
+{
+  gsize   end;
+  guint64 high;
+} ConduitJsonScan;
+
+ConduitJsonScan conduit_json_scan_plain_rest (const char *text,
+                                              gsize       i,
+                                              gsize       length);
+
 /* The first byte at or after @i, before @length, that a JSON string cannot hold as it is (",
  * \ or a control), or @length; @high gets a non-zero value when a byte above 0x7F comes
  * before it, so that plain ASCII text skips UTF-8 validation. Sixteen bytes at a time with
@@ -170,34 +234,18 @@ conduit_json_scan_plain (const char *text,
         return length;
       }
   }
-#endif
-#if G_BYTE_ORDER == G_LITTLE_ENDIAN && defined(__GNUC__)
-  while (i + 8 <= length)
+  /* out of line: its constants and loops would take registers from every inlined scan */
+  if (i < length)
     {
-      guint64 word = load_word (text + i);
-      guint64 special = json_special_bytes (word);
+      ConduitJsonScan rest = conduit_json_scan_plain_rest (text, i, length);
 
-      /* the lowest flagged byte is exact: a false one only follows a borrow from a true one */
-      if (special != 0)
-        {
-          guint n = (guint)__builtin_ctzll (special) / 8;
-
-          *high |= word & HIGHS & ((G_GUINT64_CONSTANT (1) << (8 * n)) - 1);
-          return i + n;
-        }
-      *high |= word & HIGHS;
-      i += 8;
-    }
-#endif
-  for (; i < length; i++)
-    {
-      guchar c = text[i];
-
-      if (c == '"' || c == '\\' || c < 0x20)
-        return i;
-      *high |= c & 0x80;
+      *high |= rest.high;
+      return rest.end;
     }
   return length;
+#else
+  return conduit_json_scan_plain_words (text, i, length, high);
+#endif
 }
 
 G_END_DECLS

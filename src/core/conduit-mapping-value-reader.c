@@ -322,93 +322,27 @@ read_string_slow (ConduitJsonReader  *r,
   return TRUE;
 }
 
-static ConduitValue *
-read_number (ConduitJsonReader *r,
-             ConduitArena      *arena)
+/* The number at @start (to @end) that is not a whole one, as a double: a function of its
+ * own, so that reading a whole number (ids, counts) does not set up its buffer. */
+static G_GNUC_NO_INLINE ConduitValue *
+read_fraction (ConduitJsonReader *r,
+               ConduitArena      *arena,
+               gsize              start,
+               gsize              end)
 {
   const char *text = r->text;
-  gsize start = r->pos, i = r->pos;
-  gboolean is_integer = TRUE;
-  guint64 magnitude = 0;
-  gboolean overflow = FALSE;
-  gboolean negative = FALSE;
   char buffer[128];
   double number;
 
-  if (i < r->length && text[i] == '-')
-    negative = TRUE, i++;
-  if (i >= r->length || !g_ascii_isdigit (text[i]))
+  if (end - start >= sizeof buffer)
     {
-      r->error = "unexpected character";
-      return NULL;
-    }
-  if (text[i] == '0' && i + 1 < r->length && g_ascii_isdigit (text[i + 1]))
-    {
-      r->error = "numbers may not start with 0";
-      return NULL;
-    }
-  while (i < r->length && g_ascii_isdigit (text[i]))
-    {
-      guint digit = text[i] - '0';
-
-      if (magnitude > (G_MAXUINT64 - digit) / 10)
-        overflow = TRUE;
-      else
-        magnitude = magnitude * 10 + digit;
-      i++;
-    }
-  if (i < r->length && text[i] == '.')
-    {
-      is_integer = FALSE;
-      i++;
-      if (i >= r->length || !g_ascii_isdigit (text[i]))
-        {
-          r->pos = i;
-          r->error = "a digit must follow the decimal point";
-          return NULL;
-        }
-      while (i < r->length && g_ascii_isdigit (text[i]))
-        i++;
-    }
-  if (i < r->length && (text[i] == 'e' || text[i] == 'E'))
-    {
-      is_integer = FALSE;
-      i++;
-      if (i < r->length && (text[i] == '+' || text[i] == '-'))
-        i++;
-      if (i >= r->length || !g_ascii_isdigit (text[i]))
-        {
-          r->pos = i;
-          r->error = "a digit must follow the exponent";
-          return NULL;
-        }
-      while (i < r->length && g_ascii_isdigit (text[i]))
-        i++;
-    }
-  r->pos = i;
-
-  if (is_integer)
-    {
-      if (!overflow && magnitude <= (negative ? (guint64)G_MAXINT64 + 1 : (guint64)G_MAXINT64))
-        return conduit_value_new_integer (arena,
-                                          negative ? (gint64)(0 - magnitude) : (gint64)magnitude);
-      /* As a double it would lose its last digits without a word: an order or account number
-       * must arrive exactly or not at all. */
-      r->pos = start;
-      r->error = "the whole number is beyond the 64-bit range (-9223372036854775808 to "
-                 "9223372036854775807); write it in quotes to keep it as text";
-      return NULL;
-    }
-
-  if (i - start >= sizeof buffer)
-    {
-      g_autofree char *copy = g_strndup (text + start, i - start);
+      g_autofree char *copy = g_strndup (text + start, end - start);
       number = g_ascii_strtod (copy, NULL);
     }
   else
     {
-      memcpy (buffer, text + start, i - start);
-      buffer[i - start] = '\0';
+      memcpy (buffer, text + start, end - start);
+      buffer[end - start] = '\0';
       number = g_ascii_strtod (buffer, NULL);
     }
   /* 1e400 would become null: the value lost, and later reported as missing */
@@ -419,6 +353,84 @@ read_number (ConduitJsonReader *r,
       return NULL;
     }
   return conduit_value_new_double (arena, number);
+}
+
+static inline gboolean
+is_digit (char c)
+{
+  return (guint)(guchar)c - '0' < 10;
+}
+
+static ConduitValue *
+read_number (ConduitJsonReader *r,
+             ConduitArena      *arena)
+{
+  const char *text = r->text;
+  gsize start = r->pos, i = r->pos, digits;
+  guint64 magnitude = 0;
+  gboolean negative = FALSE;
+
+  if (i < r->length && text[i] == '-')
+    negative = TRUE, i++;
+  if (i >= r->length || !is_digit (text[i]))
+    {
+      r->error = "unexpected character";
+      return NULL;
+    }
+  if (text[i] == '0' && i + 1 < r->length && is_digit (text[i + 1]))
+    {
+      r->error = "numbers may not start with 0";
+      return NULL;
+    }
+  /* 19 digits cannot pass 64 bits: no check per digit; a number of more (it cannot start
+   * with 0) is beyond the range of a whole number, below */
+  digits = i;
+  while (i < r->length && is_digit (text[i]))
+    magnitude = magnitude * 10 + (guint)(text[i++] - '0');
+  digits = i - digits;
+  if (i < r->length && (text[i] == '.' || text[i] == 'e' || text[i] == 'E'))
+    {
+      if (text[i] == '.')
+        {
+          i++;
+          if (i >= r->length || !is_digit (text[i]))
+            {
+              r->pos = i;
+              r->error = "a digit must follow the decimal point";
+              return NULL;
+            }
+          while (i < r->length && is_digit (text[i]))
+            i++;
+        }
+      if (i < r->length && (text[i] == 'e' || text[i] == 'E'))
+        {
+          i++;
+          if (i < r->length && (text[i] == '+' || text[i] == '-'))
+            i++;
+          if (i >= r->length || !is_digit (text[i]))
+            {
+              r->pos = i;
+              r->error = "a digit must follow the exponent";
+              return NULL;
+            }
+          while (i < r->length && is_digit (text[i]))
+            i++;
+        }
+      r->pos = i;
+      return read_fraction (r, arena, start, i);
+    }
+  r->pos = i;
+
+  if (digits <= 19 &&
+      magnitude <= (negative ? (guint64)G_MAXINT64 + 1 : (guint64)G_MAXINT64))
+    return conduit_value_new_integer (arena,
+                                      negative ? (gint64)(0 - magnitude) : (gint64)magnitude);
+  /* As a double it would lose its last digits without a word: an order or account number
+   * must arrive exactly or not at all. */
+  r->pos = start;
+  r->error = "the whole number is beyond the 64-bit range (-9223372036854775808 to "
+             "9223372036854775807); write it in quotes to keep it as text";
+  return NULL;
 }
 
 static gboolean
@@ -697,7 +709,13 @@ read_object (ConduitJsonReader *r,
         else
           {
             r->pos = pos;
-            member.value = read_value (r, arena);
+            /* a number, as read_value() reads it, without its dispatch (which would count
+             * it one level deeper too) */
+            if (pos < length && (text[pos] == '-' || is_digit (text[pos])) &&
+                r->depth < JSON_MAX_DEPTH)
+              member.value = read_number (r, arena);
+            else
+              member.value = read_value (r, arena);
             if (member.value == NULL)
               return NULL;
             pos = r->pos;
