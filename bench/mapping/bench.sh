@@ -9,7 +9,7 @@
 # time's maximum RSS) for each. conduit-cli map runs as it does by default (one mapping thread
 # per processor) and also with --threads 1; both must write the same bytes.
 # BENCH_RECORDS changes the number of records (default 200000), BENCH_RUNS the runs of the
-# quick tools of which the fastest counts (default 3).
+# quick tools of which the fastest counts (default 5).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$1
@@ -31,8 +31,11 @@ ls -l "$scratch/leads.ndjson" "$scratch/leads.csv" >&2
 
 # run NAME COMMAND...: runs with GNU time, leaves records/s, peak MB and seconds of the
 # fastest of $RUNS runs in $scratch/NAME.stats. The quick tools (conduit, python3) run
-# BENCH_RUNS times (default 3), the same for both, so that a busy machine skews less; jq and
-# Miller take long enough to run once.
+# BENCH_RUNS times (default 5), the same for both, so that a busy machine skews less; jq and
+# Miller take long enough to run once. Five, not three: on a shared virtual machine the speed
+# of the processor drifts over seconds (the same 20,000-record run took 25 to 40 ms within
+# ten seconds), and a 0.1 s run lands wholly in a slow stretch more often than a 2.5 s one,
+# which averages over several; the fastest of more runs skews the short runs less.
 run() {
   local name=$1; shift
   local runs=${RUNS:-1} status i started
@@ -74,7 +77,7 @@ print("%.0f %.1f %.4f %.0f" % (records / max(seconds, 1e-6), rss_kb / 1024, seco
 PY
   echo "  $name: $(cat "$scratch/$name.stats") (records/s, peak MB, s, records/CPU-s; best of $runs)" >&2
 }
-quick_runs=${BENCH_RUNS:-3}
+quick_runs=${BENCH_RUNS:-5}
 
 for format in ndjson csv; do
   input="$scratch/leads.$format"
