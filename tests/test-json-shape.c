@@ -310,13 +310,18 @@ test_write_integers (void)
 
   for (gint64 n = 0; n <= 100000; n++)
     g_array_append_val (numbers, n);
-  for (int i = 0; i < 19; i++, power *= 10)
-    for (gint64 d = -1; d <= 1; d++)
-      {
-        gint64 n = power + d;
+  for (int i = 0; i < 19; i++)
+    {
+      for (gint64 d = -1; d <= 1; d++)
+        {
+          gint64 n = power + d;
 
-        g_array_append_val (numbers, n);
-      }
+          g_array_append_val (numbers, n);
+        }
+      /* 10^18 is the last power of ten within 64 bits */
+      if (i < 18)
+        power *= 10;
+    }
   g_array_append_vals (numbers, (gint64[]) { G_MAXINT64, G_MININT64, G_MININT64 + 1 }, 3);
   for (guint i = 0; i < numbers->len; i++)
     for (int sign = 1; sign >= -1; sign -= 2)
