@@ -620,8 +620,7 @@ test_unwaited_records (Fixture       *fixture,
 }
 
 /* Items queued together are inserted several rows to a statement: each row as it was queued
- * (its run, node, port, position, text, size and cut), each run's rows in the order queued
- * (schema 8 keeps a run's rows together, so the order of the ids is within a run), across
+ * (its run, node, port, position, text, size and cut), the rows in the order queued, across
  * runs and around a run begun among them, whatever the number of rows left for a statement. */
 static void
 test_items_queued_together (Fixture       *fixture,
@@ -629,7 +628,6 @@ test_items_queued_together (Fixture       *fixture,
 {
   g_autofree char *long_text = g_strdup_printf ("{\"note\":\"%s\"}", "0123456789abcdef0123456789");
   g_autoptr(GString) expected = g_string_new (NULL);
-  g_autoptr(GString) expected_second = g_string_new (NULL);
   g_autoptr(GString) stored = g_string_new (NULL);
   gint64 first = begin_run (fixture->store, "Items", g_get_real_time (), NULL);
   gint64 second = begin_run (fixture->store, "Items", g_get_real_time (), NULL);
@@ -647,12 +645,11 @@ test_items_queued_together (Fixture       *fixture,
 
       conduit_history_store_add_item (fixture->store, run, i % 2 ? "map" : "send",
                                       i % 2 ? "in" : "out", i % 2 == 0, i, item);
-      g_string_append_printf (run == first ? expected : expected_second, "%" G_GINT64_FORMAT " %s %s %d %u %.*s %zu %d\n", run,
+      g_string_append_printf (expected, "%" G_GINT64_FORMAT " %s %s %d %u %.*s %zu %d\n", run,
                               i % 2 ? "map" : "send", i % 2 ? "in" : "out", i % 2 == 0, i,
                               (int)MIN (strlen (item), 24), item, strlen (item),
                               strlen (item) > 24);
     }
-  g_string_append (expected, expected_second->str);
   /* A run begun now: its item comes after the ones queued before it */
   third = begin_run (fixture->store, "Items", g_get_real_time (), "{\"t\":1}");
   g_string_append_printf (expected, "%" G_GINT64_FORMAT " start out 1 0 {\"t\":1} 7 0\n", third);
@@ -665,8 +662,8 @@ test_items_queued_together (Fixture       *fixture,
 
   g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT run_id, node_id, port, is_output, seq, data, "
-                                           "size, truncated FROM items ORDER BY run_id, id", -1,
-                                       &stmt, NULL), ==, SQLITE_OK);
+                                           "size, truncated FROM items ORDER BY id", -1, &stmt,
+                                       NULL), ==, SQLITE_OK);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     g_string_append_printf (stored, "%" G_GINT64_FORMAT " %s %s %d %d %s %" G_GINT64_FORMAT " %d\n",
                             (gint64)sqlite3_column_int64 (stmt, 0),
@@ -1096,182 +1093,6 @@ test_migrate_from_6 (Fixture       *fixture,
                               " WHERE status = 'succeeded'"), ==, 3);
 }
 
-/* Every row of @sql's answer, columns apart by spaces, rows by new lines. */
-static char *
-query_rows (const char *path,
-            const char *sql)
-{
-  GString *rows = g_string_new (NULL);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    for (int i = 0; i < sqlite3_column_count (stmt); i++)
-      g_string_append_printf (rows, "%s%c", (const char *)sqlite3_column_text (stmt, i),
-                              i + 1 < sqlite3_column_count (stmt) ? ' ' : '\n');
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return g_string_free (rows, FALSE);
-}
-
-#define ITEM_ROWS "SELECT run_id, id, node_id, port, is_output, seq, data, size, truncated" \
-                  " FROM items ORDER BY run_id, id"
-#define STEP_ROWS "SELECT run_id, id, node_id, item_index, attempt, started_at, finished_at," \
-                  " status, http_status, delay_ms, items_in, items_out, items_failed," \
-                  " error_kind, error_message, item_count FROM steps ORDER BY run_id, id"
-
-/* Rewrites the items and steps of a current history as schema 7 kept them. */
-#define DOWNGRADE_TO_7 \
-  "CREATE TABLE items_7 (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL," \
-  "  node_id TEXT NOT NULL, port TEXT NOT NULL, is_output INTEGER NOT NULL," \
-  "  seq INTEGER NOT NULL, data TEXT NOT NULL, size INTEGER NOT NULL," \
-  "  truncated INTEGER NOT NULL);" \
-  "INSERT INTO items_7 (run_id, node_id, port, is_output, seq, data, size, truncated)" \
-  "  SELECT run_id, node_id, port, is_output, seq, data, size, truncated" \
-  "  FROM items ORDER BY id, run_id;" \
-  "DROP TABLE items; ALTER TABLE items_7 RENAME TO items;" \
-  "CREATE INDEX items_by_run ON items (run_id, node_id);" \
-  "CREATE TABLE steps_7 (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL," \
-  "  node_id TEXT NOT NULL, item_index INTEGER NOT NULL, attempt INTEGER NOT NULL," \
-  "  started_at INTEGER, finished_at INTEGER, status TEXT NOT NULL," \
-  "  http_status INTEGER, delay_ms INTEGER, items_in INTEGER, items_out INTEGER," \
-  "  items_failed INTEGER, error_kind TEXT, error_message TEXT, item_count INTEGER);" \
-  "INSERT INTO steps_7 (run_id, node_id, item_index, attempt, started_at," \
-  "  finished_at, status, http_status, delay_ms, items_in, items_out, items_failed," \
-  "  error_kind, error_message, item_count)" \
-  "  SELECT run_id, node_id, item_index, attempt, started_at, finished_at, status," \
-  "  http_status, delay_ms, items_in, items_out, items_failed, error_kind," \
-  "  error_message, item_count FROM steps ORDER BY id, run_id;" \
-  "DROP TABLE steps; ALTER TABLE steps_7 RENAME TO steps;" \
-  "CREATE INDEX steps_by_run ON steps (run_id);" \
-  "CREATE INDEX steps_started ON steps (run_id, node_id, item_index, attempt)" \
-  "  WHERE status = 'started';" \
-  "PRAGMA user_version = 7"
-
-/* Schema 8: a run's items and steps are kept together, keyed by (run_id, id), without an index
- * by run. A history of schema 7 (ids over all runs, the runs' rows interleaved) keeps every row
- * and its id; a run's new rows come after its old ones; what looks rows up by run or by attempt
- * finds them through the key or the index of marks, without a scan or a sort. */
-static void
-test_migrate_from_7 (Fixture       *fixture,
-                     gconstpointer  data)
-{
-  const char *lookups[] = {
-    "SELECT id FROM steps WHERE run_id = ?1 ORDER BY id",
-    "SELECT id FROM items WHERE run_id = ?1 AND (?2 IS NULL OR node_id = ?2) ORDER BY id",
-    "DELETE FROM steps WHERE run_id = ?1",
-    "DELETE FROM items WHERE run_id = ?1",
-    "SELECT 1 FROM items WHERE run_id = ?1 AND data LIKE ?2",
-    "SELECT (SELECT max(id) FROM items WHERE run_id = ?1), "
-    "(SELECT max(id) FROM steps WHERE run_id = ?1)",
-  };
-  /* the writer's, by the mark of an attempt: not through the run's range of rows */
-  const char *marks[] = {
-    "DELETE FROM steps INDEXED BY steps_started WHERE run_id = ?1 AND node_id = ?2 "
-    "AND item_index = ?3 AND attempt = ?4 AND status = 'started' AND item_count IS NULL",
-    "UPDATE steps INDEXED BY steps_started SET status = ?6, finished_at = ?5 WHERE run_id = ?1 "
-    "AND node_id = ?2 AND item_index = ?3 AND attempt = ?4 AND item_count = ?7 "
-    "AND status = 'started'",
-  };
-  gint64 runs[2];
-  ConduitStepRecord step = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) items = NULL;
-  g_autoptr(GPtrArray) steps = NULL;
-  g_autofree char *item_rows = NULL;
-  g_autofree char *step_rows = NULL;
-  g_autofree char *after = NULL;
-  ConduitItemRecord *last;
-  sqlite3 *db = NULL;
-
-  for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
-    runs[i] = begin_run (fixture->store, "orders", 1000 + i, "{\"order\":1}");
-  for (guint i = 0; i < 6; i++)
-    {
-      gint64 run = runs[i % 2];
-
-      conduit_history_store_add_item (fixture->store, run, "map", "out", TRUE, i, "{\"n\":1}");
-      step.run_id = run;
-      step.node_id = (char *)"send";
-      step.item_index = (int)i;
-      step.attempt = 1;
-      step.started_us = 2000 + i;
-      step.finished_us = i < 4 ? 3000 + i : 0;
-      step.status = (char *)(i < 4 ? "ok" : "started");
-      step.http_status = i < 4 ? 200 : 0;
-      step.error_message = i == 2 ? (char *)"slow" : NULL;
-      conduit_history_store_add_step (fixture->store, &step);
-    }
-  finish_run (fixture->store, runs[0], CONDUIT_RUN_STATUS_SUCCEEDED, NULL);
-
-  /* Turn the database back into what schema 7 wrote: ids over all runs, the runs' rows
-   * interleaved, an index by run for each table. */
-  conduit_history_store_close (fixture->store);
-  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, DOWNGRADE_TO_7, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
-  item_rows = query_rows (fixture->path, ITEM_ROWS);
-  step_rows = query_rows (fixture->path, STEP_ROWS);
-  /* the second run's rows have the even ids */
-  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM items WHERE id % 2 = 0"
-                              " AND run_id = (SELECT MAX(id) FROM runs)"), ==, 4);
-  g_assert_nonnull (strstr (item_rows, " 8 map out 1 5 "));
-
-  reopen (fixture);
-  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==,
-                   CONDUIT_HISTORY_SCHEMA_VERSION);
-  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM sqlite_schema WHERE name IN"
-                              " ('items_by_run', 'steps_by_run')"), ==, 0);
-  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM sqlite_schema WHERE"
-                              " sql LIKE '%WITHOUT ROWID' AND name IN ('items', 'steps')"), ==, 2);
-  after = query_rows (fixture->path, ITEM_ROWS);
-  g_assert_cmpstr (after, ==, item_rows);
-  g_clear_pointer (&after, g_free);
-  after = query_rows (fixture->path, STEP_ROWS);
-  g_assert_cmpstr (after, ==, step_rows);
-
-  /* the run left running (this process's, so gone) became interrupted; its mark is read */
-  g_assert_cmpuint (conduit_history_store_get_n_interrupted (fixture->store), ==, 1);
-  items = conduit_history_store_list_items (fixture->store, runs[1], NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (items->len, ==, 4);
-  steps = conduit_history_store_list_steps (fixture->store, runs[1], &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (steps->len, ==, 3);
-  g_assert_cmpstr (((ConduitStepRecord *)g_ptr_array_index (steps, 2))->status, ==, "started");
-
-  /* A run's new rows are counted on from its largest id (7, of the first run's items 1, 3, 5,
-   * 7), and come after its old ones; the other run's 8 is no matter. */
-  conduit_history_store_add_item (fixture->store, runs[0], "map", "out", TRUE, 9, "{\"n\":9}");
-  g_assert_true (conduit_history_store_flush (fixture->store, NULL));
-  g_clear_pointer (&items, g_ptr_array_unref);
-  items = conduit_history_store_list_items (fixture->store, runs[0], "map", &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (items->len, ==, 4);
-  last = g_ptr_array_index (items, 3);
-  g_assert_cmpuint (last->seq, ==, 9);
-  g_assert_cmpint (last->id, ==, 8);
-
-  for (guint i = 0; i < G_N_ELEMENTS (lookups); i++)
-    {
-      g_autofree char *plan = query_plan (fixture->path, lookups[i]);
-
-      g_assert_nonnull (strstr (plan, "USING PRIMARY KEY (run_id=?)"));
-      g_assert_null (strstr (plan, "SCAN items"));
-      g_assert_null (strstr (plan, "SCAN steps"));
-      g_assert_null (strstr (plan, "TEMP B-TREE"));
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (marks); i++)
-    {
-      g_autofree char *plan = query_plan (fixture->path, marks[i]);
-
-      g_assert_nonnull (strstr (plan, "USING INDEX steps_started (run_id=? AND node_id=? AND "
-                                      "item_index=? AND attempt=?)"));
-    }
-}
-
 static void
 test_step_status_strings (void)
 {
@@ -1415,7 +1236,6 @@ main (int    argc,
   ADD ("/conduit/history/checkpoint-paced", test_checkpoint_paced);
   ADD ("/conduit/history/migrate-from-1", test_migrate_from_1);
   ADD ("/conduit/history/migrate-from-6", test_migrate_from_6);
-  ADD ("/conduit/history/migrate-from-7", test_migrate_from_7);
   ADD ("/conduit/history/page-size", test_page_size);
   ADD ("/conduit/history/private-files", test_private_files);
   ADD ("/conduit/history/unwaited-records", test_unwaited_records);

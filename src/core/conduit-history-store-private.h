@@ -98,7 +98,6 @@ enum {
   STMT_SEE_FIRST,
   STMT_START_RANGE,
   STMT_END_RANGE,
-  STMT_LAST_ROW_IDS,
   N_STMTS
 };
 
@@ -151,7 +150,6 @@ struct _ConduitHistoryStore
   char         *path;
   sqlite3      *writer;
   sqlite3_stmt *stmts[N_STMTS];
-  GHashTable   *row_ids;   /* the writer thread's: run id → its RowIds (see -writer.c) */
   sqlite3      *reader;
   GMutex        reader_lock;
   GAsyncQueue  *queue;

@@ -31,18 +31,14 @@ static const char * const stmt_sql[N_STMTS] = {
     "items_failed = ?6, items_rejected = ?7, error = ?8 WHERE id = ?1",
   [STMT_INSERT_STEP] =
     "INSERT INTO steps (run_id, node_id, item_index, attempt, started_at, finished_at, status, "
-    "http_status, delay_ms, items_in, items_out, items_failed, error_kind, error_message, id) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-  /* INDEXED BY: keyed by run (schema 8), a run's steps are a range of the table itself, which
-   * the planner prefers to the index of marks, and would read the whole range of a run of
-   * 200,000 items for each attempt's end. */
+    "http_status, delay_ms, items_in, items_out, items_failed, error_kind, error_message) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
   [STMT_DELETE_STARTED] =
-    "DELETE FROM steps INDEXED BY steps_started WHERE run_id = ?1 AND node_id = ?2 "
-    "AND item_index = ?3 AND attempt = ?4 "
+    "DELETE FROM steps WHERE run_id = ?1 AND node_id = ?2 AND item_index = ?3 AND attempt = ?4 "
     "AND status = 'started' AND item_count IS NULL",
   [STMT_INSERT_ITEM] =
-    "INSERT INTO items (run_id, node_id, port, is_output, seq, data, size, truncated, id) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    "INSERT INTO items (run_id, node_id, port, is_output, seq, data, size, truncated) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
   [STMT_CLAIM_KEY] =
     "INSERT INTO dedupe_keys (scope, key, seen_at, expires_at) VALUES (?1, ?2, ?3, ?4) "
     "ON CONFLICT (scope, key) DO UPDATE SET seen_at = excluded.seen_at, "
@@ -63,18 +59,13 @@ static const char * const stmt_sql[N_STMTS] = {
    * third of a 200,000-row flow's processor time. Readers expand it (list_steps). */
   [STMT_START_RANGE] =
     "INSERT INTO steps (run_id, node_id, item_index, attempt, started_at, finished_at, status, "
-    "http_status, delay_ms, items_in, items_out, items_failed, item_count, id) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, 0, 0, 0, 0, 0, ?7, ?8)",
+    "http_status, delay_ms, items_in, items_out, items_failed, item_count) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, 0, 0, 0, 0, 0, ?7)",
   /* Its end. Items of the range whose end was written one by one keep their own rows, which
    * win over the range's when read. */
   [STMT_END_RANGE] =
-    "UPDATE steps INDEXED BY steps_started SET status = ?6, finished_at = ?5 "
-    "WHERE run_id = ?1 AND node_id = ?2 "
+    "UPDATE steps SET status = ?6, finished_at = ?5 WHERE run_id = ?1 AND node_id = ?2 "
     "AND item_index = ?3 AND attempt = ?4 AND item_count = ?7 AND status = 'started'",
-  /* Where a run's ids go on (see RowIds in -writer.c): its rows are at the end of its key range. */
-  [STMT_LAST_ROW_IDS] =
-    "SELECT (SELECT max(id) FROM items WHERE run_id = ?1), "
-    "(SELECT max(id) FROM steps WHERE run_id = ?1)",
 };
 
 /* Each migration takes the schema from version N to N + 1, in one transaction. */
@@ -174,56 +165,6 @@ static const char * const migrations[] = {
   "CREATE INDEX runs_by_status ON runs (status)"
   "  WHERE status = 'running' OR status = 'partial' OR status = 'failed'"
   "  OR status = 'interrupted' OR status = 'cancelled';",
-  /* 7 → 8: a run's items and steps are kept together, in tables keyed by (run_id, id): a run
-   * writes its rows into one place of each table, and no index by run besides. In tables keyed
-   * by id alone, with an index by run each, every commit wrote a page of each table and of each
-   * index (the rows of the runs of a moment, interleaved at the tables' ends, and their index
-   * entries). An id is unique within its run only, from now on (the writer counts a run's rows
-   * on from its largest id); the rows carried over keep theirs, and their order. */
-  "CREATE TABLE items_8 ("
-  "  run_id INTEGER NOT NULL,"
-  "  id INTEGER NOT NULL,"
-  "  node_id TEXT NOT NULL,"
-  "  port TEXT NOT NULL,"
-  "  is_output INTEGER NOT NULL,"
-  "  seq INTEGER NOT NULL,"
-  "  data TEXT NOT NULL,"
-  "  size INTEGER NOT NULL,"
-  "  truncated INTEGER NOT NULL,"
-  "  PRIMARY KEY (run_id, id)) WITHOUT ROWID;"
-  "INSERT INTO items_8 (run_id, id, node_id, port, is_output, seq, data, size, truncated)"
-  "  SELECT run_id, id, node_id, port, is_output, seq, data, size, truncated FROM items"
-  "  ORDER BY run_id, id;"
-  "DROP TABLE items;"
-  "ALTER TABLE items_8 RENAME TO items;"
-  "CREATE TABLE steps_8 ("
-  "  run_id INTEGER NOT NULL,"
-  "  id INTEGER NOT NULL,"
-  "  node_id TEXT NOT NULL,"
-  "  item_index INTEGER NOT NULL,"
-  "  attempt INTEGER NOT NULL,"
-  "  started_at INTEGER,"
-  "  finished_at INTEGER,"
-  "  status TEXT NOT NULL,"
-  "  http_status INTEGER,"
-  "  delay_ms INTEGER,"
-  "  items_in INTEGER,"
-  "  items_out INTEGER,"
-  "  items_failed INTEGER,"
-  "  error_kind TEXT,"
-  "  error_message TEXT,"
-  "  item_count INTEGER,"
-  "  PRIMARY KEY (run_id, id)) WITHOUT ROWID;"
-  "INSERT INTO steps_8 (run_id, id, node_id, item_index, attempt, started_at, finished_at,"
-  "  status, http_status, delay_ms, items_in, items_out, items_failed, error_kind,"
-  "  error_message, item_count)"
-  "  SELECT run_id, id, node_id, item_index, attempt, started_at, finished_at, status,"
-  "  http_status, delay_ms, items_in, items_out, items_failed, error_kind, error_message,"
-  "  item_count FROM steps ORDER BY run_id, id;"
-  "DROP TABLE steps;"
-  "ALTER TABLE steps_8 RENAME TO steps;"
-  "CREATE INDEX steps_started ON steps (run_id, node_id, item_index, attempt)"
-  "  WHERE status = 'started';",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CONDUIT_HISTORY_SCHEMA_VERSION);
@@ -444,7 +385,6 @@ gboolean
 conduit_history_prepare_statements (ConduitHistoryStore  *self,
                                     GError              **error)
 {
-  self->row_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
   for (guint i = 0; i < N_STMTS; i++)
     {
       int rc = sqlite3_prepare_v3 (self->writer, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,

@@ -272,57 +272,6 @@ apply_prune_seen (ConduitHistoryStore *self,
     }
 }
 
-/* The ids a run's next item and step get. Items and steps are keyed by (run_id, id) (schema 8),
- * an id unique within its run and rising in the order the rows were written, which is the
- * order readers give them in. A SQLite history has one process writing it, and that process's
- * writer thread all its rows, so counting here suffices: a run begun here starts from 0 without
- * a look, another (the rows of a run this process had not seen yet) from its largest ids. A run
- * forgets its counts when it ends; rows that come after that look again. */
-typedef struct
-{
-  gint64 run_id;   /* the key */
-  gint64 item;
-  gint64 step;
-} RowIds;
-
-#define MAX_ROW_IDS 4096  /* runs counted at once: past this, forgotten all together */
-
-static RowIds *
-add_row_ids (ConduitHistoryStore *self,
-             gint64               run_id)
-{
-  RowIds *ids = g_new0 (RowIds, 1);
-
-  if (g_hash_table_size (self->row_ids) >= MAX_ROW_IDS)
-    g_hash_table_remove_all (self->row_ids);
-  ids->run_id = run_id;
-  g_hash_table_replace (self->row_ids, &ids->run_id, ids);
-  return ids;
-}
-
-static RowIds *
-row_ids_of_run (ConduitHistoryStore *self,
-                gint64               run_id)
-{
-  RowIds *ids = g_hash_table_lookup (self->row_ids, &run_id);
-  sqlite3_stmt *stmt;
-
-  if (G_LIKELY (ids != NULL))
-    return ids;
-
-  ids = add_row_ids (self, run_id);
-  stmt = self->stmts[STMT_LAST_ROW_IDS];
-  sqlite3_bind_int64 (stmt, 1, run_id);
-  /* A failure here fails the insert that follows (its id taken), or the transaction. */
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      ids->item = sqlite3_column_int64 (stmt, 0);
-      ids->step = sqlite3_column_int64 (stmt, 1);
-    }
-  sqlite3_reset (stmt);
-  return ids;
-}
-
 /* Writes a run and the items that started it; @only (nullable) picks which of op->items. */
 static gboolean
 insert_run (ConduitHistoryStore *self,
@@ -331,7 +280,6 @@ insert_run (ConduitHistoryStore *self,
 {
   sqlite3_stmt *stmt = self->stmts[STMT_INSERT_RUN];
   guint n_items = only != NULL ? only->len : op->items != NULL ? op->items->len : 0;
-  RowIds *ids;
 
   sqlite3_bind_text (stmt, 1, op->run->flow, -1, SQLITE_STATIC);
   conduit_history_bind_text_or_null (stmt, 2, op->run->trigger_node);
@@ -342,7 +290,6 @@ insert_run (ConduitHistoryStore *self,
   if (!step_stmt (self, stmt, &op->error))
     return FALSE;
   op->result_id = sqlite3_last_insert_rowid (self->writer);
-  ids = add_row_ids (self, op->result_id);
 
   stmt = self->stmts[STMT_INSERT_ITEM];
   for (guint i = 0; i < n_items; i++)
@@ -363,7 +310,6 @@ insert_run (ConduitHistoryStore *self,
       sqlite3_bind_text (stmt, 6, text, (int)keep, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 7, size);
       sqlite3_bind_int (stmt, 8, keep < size);
-      sqlite3_bind_int64 (stmt, 9, ++ids->item);
       if (!step_stmt (self, stmt, &op->error))
         return FALSE;
     }
@@ -444,10 +390,9 @@ apply_mark_handled (ConduitHistoryStore *self,
 
 /* Binds an item's row from parameter @first on (STMT_INSERT_ITEM's order). */
 static void
-bind_item (ConduitHistoryStore *self,
-           sqlite3_stmt        *stmt,
-           int                  first,
-           Op                  *op)
+bind_item (sqlite3_stmt *stmt,
+           int           first,
+           Op           *op)
 {
   sqlite3_bind_int64 (stmt, first, op->item->run_id);
   sqlite3_bind_text (stmt, first + 1, op->item->node_id, -1, SQLITE_STATIC);
@@ -457,15 +402,13 @@ bind_item (ConduitHistoryStore *self,
   sqlite3_bind_text (stmt, first + 5, op->item->data, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, first + 6, op->item->size);
   sqlite3_bind_int (stmt, first + 7, op->item->truncated);
-  sqlite3_bind_int64 (stmt, first + 8, ++row_ids_of_run (self, op->item->run_id)->item);
 }
 
 /* Binds a step's row from parameter @first on (STMT_INSERT_STEP's order). */
 static void
-bind_step (ConduitHistoryStore *self,
-           sqlite3_stmt        *stmt,
-           int                  first,
-           Op                  *op)
+bind_step (sqlite3_stmt *stmt,
+           int           first,
+           Op           *op)
 {
   sqlite3_bind_int64 (stmt, first, op->step->run_id);
   sqlite3_bind_text (stmt, first + 1, op->step->node_id, -1, SQLITE_STATIC);
@@ -481,7 +424,6 @@ bind_step (ConduitHistoryStore *self,
   sqlite3_bind_int64 (stmt, first + 11, op->step->items_failed);
   conduit_history_bind_text_or_null (stmt, first + 12, op->step->error_kind);
   conduit_history_bind_text_or_null (stmt, first + 13, op->step->error_message);
-  sqlite3_bind_int64 (stmt, first + 14, ++row_ids_of_run (self, op->step->run_id)->step);
 }
 
 /* Rows of one table queued in the transaction and not yet inserted (the batch owns their ops),
@@ -501,10 +443,9 @@ typedef struct
   const char   *insert;     /* the one-row statement up to its row of parameters */
   guint         n_columns;
   guint         single;     /* the one-row statement, in the store's stmts */
-  void        (*bind) (ConduitHistoryStore *self,
-                       sqlite3_stmt        *stmt,
-                       int                  first,
-                       Op                  *op);
+  void        (*bind) (sqlite3_stmt *stmt,
+                       int           first,
+                       Op           *op);
   GPtrArray    *ops;
   sqlite3_stmt *statements[ROWS_PER_INSERT + 1];
 } PendingRows;
@@ -556,7 +497,7 @@ insert_pending_rows (ConduitHistoryStore *self,
       if (stmt != NULL)
         {
           for (guint j = 0; j < n_rows; j++)
-            rows->bind (self, stmt, 1 + (int)(j * rows->n_columns), g_ptr_array_index (rows->ops, i + j));
+            rows->bind (stmt, 1 + (int)(j * rows->n_columns), g_ptr_array_index (rows->ops, i + j));
           /* Every parameter is bound again before each step, so the pointers left behind once
            * the ops are freed are never read: clearing 8 rows' 112 parameters cost 1.2k
            * instructions, 2k a run. */
@@ -653,14 +594,13 @@ apply_op (ConduitHistoryStore *self,
       sqlite3_bind_int64 (stmt, 7, op->run->items_rejected);
       conduit_history_bind_text_or_null (stmt, 8, op->run->error);
       step_stmt (self, stmt, &op->error);
-      g_hash_table_remove (self->row_ids, &op->run->id);
       break;
 
     case OP_STEP:
       if (!delete_mark (self, op))
         break;
       stmt = self->stmts[STMT_INSERT_STEP];
-      bind_step (self, stmt, 1, op);
+      bind_step (stmt, 1, op);
       step_stmt (self, stmt, &op->error);
       break;
 
@@ -677,14 +617,12 @@ apply_op (ConduitHistoryStore *self,
                                                               : op->step->finished_us);
       sqlite3_bind_text (stmt, 6, op->step->status, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 7, op->n_range);
-      if (op->type == OP_START_RANGE)
-        sqlite3_bind_int64 (stmt, 8, ++row_ids_of_run (self, op->step->run_id)->step);
       step_stmt (self, stmt, &op->error);
       break;
 
     case OP_ITEM:
       stmt = self->stmts[STMT_INSERT_ITEM];
-      bind_item (self, stmt, 1, op);
+      bind_item (stmt, 1, op);
       step_stmt (self, stmt, &op->error);
       break;
 
@@ -960,14 +898,14 @@ writer_thread (gpointer data)
   g_autoptr(GPtrArray) retrying = g_ptr_array_new_with_free_func (free_record);
   PendingRows items = {
     .insert = "INSERT OR FAIL INTO items (run_id, node_id, port, is_output, seq, data, size, "
-              "truncated, id) VALUES ",
-    .n_columns = 9, .single = STMT_INSERT_ITEM, .bind = bind_item, .ops = g_ptr_array_new (),
+              "truncated) VALUES ",
+    .n_columns = 8, .single = STMT_INSERT_ITEM, .bind = bind_item, .ops = g_ptr_array_new (),
   };
   PendingRows steps = {
     .insert = "INSERT OR FAIL INTO steps (run_id, node_id, item_index, attempt, started_at, "
               "finished_at, status, http_status, delay_ms, items_in, items_out, items_failed, "
-              "error_kind, error_message, id) VALUES ",
-    .n_columns = 15, .single = STMT_INSERT_STEP, .bind = bind_step, .ops = g_ptr_array_new (),
+              "error_kind, error_message) VALUES ",
+    .n_columns = 14, .single = STMT_INSERT_STEP, .bind = bind_step, .ops = g_ptr_array_new (),
   };
   /* Prepared once: parsing their text for every transaction was a tenth of the writer's time. */
   g_autoptr(sqlite3_stmt) begin = NULL;

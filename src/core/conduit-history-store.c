@@ -324,7 +324,6 @@ conduit_history_store_close (ConduitHistoryStore *self)
 
   for (guint i = 0; i < N_STMTS; i++)
     g_clear_pointer (&self->stmts[i], sqlite3_finalize);
-  g_clear_pointer (&self->row_ids, g_hash_table_unref);
   g_clear_pointer (&self->writer, sqlite3_close);
 
   g_mutex_lock (&self->reader_lock);

@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 struct _ConduitCredential;
 
 #define CONDUIT_HISTORY_STORE_ERROR (conduit_history_store_error_quark ())
-#define CONDUIT_HISTORY_SCHEMA_VERSION 8
+#define CONDUIT_HISTORY_SCHEMA_VERSION 7
 #define CONDUIT_HISTORY_DEFAULT_MAX_ITEM_BYTES (64 * 1024)
 
 typedef enum
@@ -58,8 +58,7 @@ typedef struct
 /* One node's work in a run (attempt 0), or one attempt of one item at an action node. */
 typedef struct
 {
-  gint64  id;             /* the row, in its run (unique and rising within the run only); the
-                           * items of a batch's attempts share their batch's */
+  gint64  id;             /* the row; the items of a batch's attempts share their batch's */
   gint64  run_id;
   char   *node_id;
   gint    item_index;     /* -1 for the node as a whole */
@@ -79,7 +78,7 @@ typedef struct
 /* One item going into a node, or leaving one of its ports. */
 typedef struct
 {
-  gint64    id;           /* the row, in its run (unique and rising within the run only) */
+  gint64    id;
   gint64    run_id;
   char     *node_id;
   char     *port;         /* the input or output port */
