@@ -926,6 +926,24 @@ test_checkpoint_paced (Fixture       *fixture,
   sqlite3_close (reader);
 }
 
+/* Rewrites the runs of a current history as schema 7 and before kept them: AUTOINCREMENT, which
+ * counts in sqlite_sequence, and no run_ids. */
+#define DOWNGRADE_RUNS_TO_7 \
+  "DROP TRIGGER runs_deleted; DROP TABLE run_ids;" \
+  "CREATE TABLE runs_7 (id INTEGER PRIMARY KEY AUTOINCREMENT, flow TEXT NOT NULL," \
+  "  trigger_node TEXT, trigger_kind TEXT, started_at INTEGER NOT NULL, finished_at INTEGER," \
+  "  status TEXT NOT NULL, items_in INTEGER NOT NULL DEFAULT 0," \
+  "  items_ok INTEGER NOT NULL DEFAULT 0, items_failed INTEGER NOT NULL DEFAULT 0," \
+  "  items_rejected INTEGER NOT NULL DEFAULT 0, error TEXT, pid INTEGER," \
+  "  handled INTEGER NOT NULL DEFAULT 0);" \
+  "INSERT INTO runs_7 SELECT id, flow, trigger_node, trigger_kind, started_at, finished_at," \
+  "  status, items_in, items_ok, items_failed, items_rejected, error, pid, handled FROM runs;" \
+  "DROP TABLE runs; ALTER TABLE runs_7 RENAME TO runs;" \
+  "CREATE INDEX runs_by_flow ON runs (flow, started_at);" \
+  "CREATE INDEX runs_by_status ON runs (status)" \
+  "  WHERE status = 'running' OR status = 'partial' OR status = 'failed'" \
+  "  OR status = 'interrupted' OR status = 'cancelled';"
+
 /* Turns the closed store's database back into an older schema with @downgrade, then opens it
  * again, which migrates it to the current schema. */
 static void
@@ -951,7 +969,8 @@ test_migrate_from_1 (Fixture       *fixture,
   gint64 id = begin_run (fixture->store, "orders", g_get_real_time (), "{}");
 
   /* Turn the database back into what schema 1 wrote. */
-  migrate_from (fixture, "DROP TABLE trigger_cursors; DROP TABLE trigger_seen;"
+  migrate_from (fixture, DOWNGRADE_RUNS_TO_7
+                "DROP TABLE trigger_cursors; DROP TABLE trigger_seen;"
                 "ALTER TABLE runs DROP COLUMN handled;"
                 "DROP INDEX steps_started;"
                 "ALTER TABLE steps DROP COLUMN item_count;"
@@ -1048,7 +1067,7 @@ test_migrate_from_6 (Fixture       *fixture,
     }
 
   /* Turn the database back into what schema 6 wrote: every run in runs_by_status. */
-  migrate_from (fixture, "DROP INDEX runs_by_status;"
+  migrate_from (fixture, DOWNGRADE_RUNS_TO_7 "DROP INDEX runs_by_status;"
                 "CREATE INDEX runs_by_status ON runs (status);"
                 "PRAGMA user_version = 6");
   /* the run left running (this process's, so gone) became interrupted through the index */
@@ -1091,6 +1110,53 @@ test_migrate_from_6 (Fixture       *fixture,
                               " WHERE status = 'failed'"), ==, 2);
   g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM runs"
                               " WHERE status = 'succeeded'"), ==, 3);
+}
+
+/* Schema 8: runs without AUTOINCREMENT (no sqlite_sequence to write with every run), and still
+ * no id given twice: not after the newest runs are deleted, nor after the migration of a
+ * history whose newest run was deleted under AUTOINCREMENT. */
+static void
+test_run_ids_not_reused (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plan = NULL;
+  gint64 ids[3];
+  gint64 id;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      ids[i] = begin_run (fixture->store, "orders", 1000 + i, "{}");
+      finish_run (fixture->store, ids[i], CONDUIT_RUN_STATUS_SUCCEEDED, NULL);
+    }
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM sqlite_schema"
+                              " WHERE sql LIKE '%AUTOINCREMENT%'"), ==, 0);
+  /* the new id from the end of the runs' table, not a scan of it */
+  plan = query_plan (fixture->path, "SELECT max ((SELECT coalesce (max (id), 0) FROM runs),"
+                                    " (SELECT largest_deleted FROM run_ids)) + 1");
+  g_assert_nonnull (strstr (plan, "SEARCH runs"));
+  g_assert_null (strstr (plan, "SCAN runs"));
+
+  /* the newest deleted, then the one before it and the newest again */
+  g_assert_cmpint (conduit_history_store_delete_runs (fixture->store, &ids[2], 1, &error), ==, 1);
+  g_assert_no_error (error);
+  id = begin_run (fixture->store, "orders", 2000, "{}");
+  g_assert_cmpint (id, ==, ids[2] + 1);
+  finish_run (fixture->store, id, CONDUIT_RUN_STATUS_SUCCEEDED, NULL);
+  g_assert_cmpint (conduit_history_store_delete_runs (fixture->store, &ids[1], 1, &error), ==, 1);
+  g_assert_cmpint (conduit_history_store_delete_runs (fixture->store, &id, 1, &error), ==, 1);
+  g_assert_no_error (error);
+  g_assert_cmpint (begin_run (fixture->store, "orders", 3000, "{}"), ==, id + 1);
+
+  /* Schema 7 kept the largest id given in sqlite_sequence: the newest run deleted there, its id
+   * is not given again after the migration either. */
+  migrate_from (fixture, DOWNGRADE_RUNS_TO_7
+                "INSERT INTO runs (id, flow, started_at, status) VALUES (40, 'orders', 1, 'failed');"
+                "DELETE FROM runs WHERE id = 40;"
+                "PRAGMA user_version = 7");
+  g_assert_cmpint (query_int (fixture->path, "SELECT MAX(id) FROM runs"), ==, id + 1);
+  g_assert_cmpint (query_int (fixture->path, "SELECT COUNT(*) FROM sqlite_sequence"), ==, 0);
+  g_assert_cmpint (begin_run (fixture->store, "orders", 4000, "{}"), ==, 41);
 }
 
 static void
@@ -1236,6 +1302,7 @@ main (int    argc,
   ADD ("/conduit/history/checkpoint-paced", test_checkpoint_paced);
   ADD ("/conduit/history/migrate-from-1", test_migrate_from_1);
   ADD ("/conduit/history/migrate-from-6", test_migrate_from_6);
+  ADD ("/conduit/history/run-ids-not-reused", test_run_ids_not_reused);
   ADD ("/conduit/history/page-size", test_page_size);
   ADD ("/conduit/history/private-files", test_private_files);
   ADD ("/conduit/history/unwaited-records", test_unwaited_records);

@@ -22,9 +22,12 @@
 #include "conduit-history-store-private.h"
 
 static const char * const stmt_sql[N_STMTS] = {
+  /* A new id is past both the runs' and the deleted runs' (run_ids): never one that was
+   * given before, as AUTOINCREMENT did, which wrote sqlite_sequence's page at each commit. */
   [STMT_INSERT_RUN] =
-    "INSERT INTO runs (flow, trigger_node, trigger_kind, started_at, status, items_in, pid) "
-    "VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6)",
+    "INSERT INTO runs (id, flow, trigger_node, trigger_kind, started_at, status, items_in, pid) "
+    "VALUES (max ((SELECT coalesce (max (id), 0) FROM runs), "
+    "(SELECT largest_deleted FROM run_ids)) + 1, ?1, ?2, ?3, ?4, 'running', ?5, ?6)",
   /* OR FAIL: see PendingRows in -writer.c. One row, checked before it is written: the same. */
   [STMT_FINISH_RUN] =
     "UPDATE OR FAIL runs SET finished_at = ?2, status = ?3, items_in = ?4, items_ok = ?5, "
@@ -68,23 +71,28 @@ static const char * const stmt_sql[N_STMTS] = {
     "AND item_index = ?3 AND attempt = ?4 AND item_count = ?7 AND status = 'started'",
 };
 
+/* The runs' columns after their id as schema 1 made them, which 7 → 8 makes again. Never to
+ * change: a migration does what it did when it was written. */
+#define RUNS_COLUMNS_1 \
+  "  flow TEXT NOT NULL," \
+  "  trigger_node TEXT," \
+  "  trigger_kind TEXT," \
+  "  started_at INTEGER NOT NULL," \
+  "  finished_at INTEGER," \
+  "  status TEXT NOT NULL," \
+  "  items_in INTEGER NOT NULL DEFAULT 0," \
+  "  items_ok INTEGER NOT NULL DEFAULT 0," \
+  "  items_failed INTEGER NOT NULL DEFAULT 0," \
+  "  items_rejected INTEGER NOT NULL DEFAULT 0," \
+  "  error TEXT," \
+  "  pid INTEGER"
+
 /* Each migration takes the schema from version N to N + 1, in one transaction. */
 static const char * const migrations[] = {
   /* 0 → 1 */
   "CREATE TABLE runs ("
   "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-  "  flow TEXT NOT NULL,"
-  "  trigger_node TEXT,"
-  "  trigger_kind TEXT,"
-  "  started_at INTEGER NOT NULL,"
-  "  finished_at INTEGER,"
-  "  status TEXT NOT NULL,"
-  "  items_in INTEGER NOT NULL DEFAULT 0,"
-  "  items_ok INTEGER NOT NULL DEFAULT 0,"
-  "  items_failed INTEGER NOT NULL DEFAULT 0,"
-  "  items_rejected INTEGER NOT NULL DEFAULT 0,"
-  "  error TEXT,"
-  "  pid INTEGER);"
+  RUNS_COLUMNS_1 ");"
   "CREATE INDEX runs_by_flow ON runs (flow, started_at);"
   "CREATE INDEX runs_by_status ON runs (status);"
   "CREATE TABLE steps ("
@@ -165,6 +173,35 @@ static const char * const migrations[] = {
   "CREATE INDEX runs_by_status ON runs (status)"
   "  WHERE status = 'running' OR status = 'partial' OR status = 'failed'"
   "  OR status = 'interrupted' OR status = 'cancelled';",
+  /* 7 → 8: runs without AUTOINCREMENT, which wrote the runs' row of sqlite_sequence in every
+   * commit that began a run (a WAL frame, 4-5k instructions a run). A run's id must still
+   * never be given again once the run is gone (retention, the history pane's deleting: what
+   * named it, a log line, a notification, must not come to name another): run_ids keeps the
+   * largest id of a deleted run, from the trigger on every delete, and a new run's id is past
+   * it (STMT_INSERT_RUN); sqlite_sequence's count, the largest id ever given, is where it
+   * starts. */
+  "CREATE TABLE run_ids (largest_deleted INTEGER NOT NULL);"
+  "INSERT INTO run_ids (largest_deleted)"
+  "  SELECT coalesce ((SELECT seq FROM sqlite_sequence WHERE name = 'runs'), 0);"
+  "CREATE TABLE runs_8 ("
+  "  id INTEGER PRIMARY KEY,"
+  RUNS_COLUMNS_1 ","
+  "  handled INTEGER NOT NULL DEFAULT 0);"
+  "INSERT INTO runs_8 (id, flow, trigger_node, trigger_kind, started_at, finished_at, status,"
+  "  items_in, items_ok, items_failed, items_rejected, error, pid, handled)"
+  "  SELECT id, flow, trigger_node, trigger_kind, started_at, finished_at, status, items_in,"
+  "  items_ok, items_failed, items_rejected, error, pid, handled FROM runs ORDER BY id;"
+  "DROP TABLE runs;"
+  "ALTER TABLE runs_8 RENAME TO runs;"
+  "CREATE INDEX runs_by_flow ON runs (flow, started_at);"
+  "CREATE INDEX runs_by_status ON runs (status)"
+  "  WHERE status = 'running' OR status = 'partial' OR status = 'failed'"
+  "  OR status = 'interrupted' OR status = 'cancelled';"
+  "DELETE FROM sqlite_sequence WHERE name = 'runs';"
+  "CREATE TRIGGER runs_deleted AFTER DELETE ON runs"
+  "  WHEN old.id > (SELECT largest_deleted FROM run_ids) BEGIN"
+  "  UPDATE run_ids SET largest_deleted = old.id;"
+  "  END;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CONDUIT_HISTORY_SCHEMA_VERSION);

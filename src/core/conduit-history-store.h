@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 struct _ConduitCredential;
 
 #define CONDUIT_HISTORY_STORE_ERROR (conduit_history_store_error_quark ())
-#define CONDUIT_HISTORY_SCHEMA_VERSION 7
+#define CONDUIT_HISTORY_SCHEMA_VERSION 8
 #define CONDUIT_HISTORY_DEFAULT_MAX_ITEM_BYTES (64 * 1024)
 
 typedef enum
