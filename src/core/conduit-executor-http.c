@@ -15,6 +15,7 @@
 #include "conduit-step-status.h"
 #include "conduit-executor-http.h"
 #include "conduit-executor-text.h"
+#include "conduit-http-pool.h"
 #include "conduit-json-tree.h"
 #include "conduit-json-text.h"
 #include "conduit-json-writer.h"
@@ -161,6 +162,8 @@ typedef struct
   ConduitHttpOutcome *outcome;
   SoupMessage        *message;
   GCancellable       *attempt_cancellable;
+  ConduitHttpShard   *shard;     /* (nullable) the session its exchanges go out on */
+  gboolean            holding;   /* an exchange is in flight on @shard */
   gulong              cancelled_id;
   GSource            *timeout;   /* in the thread's context: runs may be served by workers */
   gboolean            timed_out;
@@ -502,6 +505,9 @@ attempt_cb (GObject      *object,
   g_autofree char *why_not = NULL;
 
   bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (call->holding)
+    conduit_http_shard_release (call->shard);
+  call->holding = FALSE;
 
   clear_timeout (call);
   if (parent != NULL)
@@ -668,7 +674,10 @@ send_exchange (Call *call)
   g_source_set_callback (call->timeout, attempt_timeout_cb, call, NULL);
   g_source_attach (call->timeout, call->context);
 
-  soup_session_send_and_read_async (conduit_run_get_session (call->run), call->message,
+  if (call->shard == NULL)
+    call->shard = conduit_http_pool_pick (conduit_run_get_session (call->run));
+  call->holding = TRUE;
+  soup_session_send_and_read_async (conduit_http_shard_hold (call->shard), call->message,
                                     G_PRIORITY_DEFAULT, call->attempt_cancellable, attempt_cb,
                                     call);
 }
@@ -790,18 +799,22 @@ send_attempt (Call *call)
 }
 
 /* Makes the call, and calls @done once with its end. The HTTP Request node calls this
- * directly; others through conduit_http_send_async(), a GTask around it. */
+ * directly; others through conduit_http_send_async(), a GTask around it. With @shard the
+ * call goes out on it (conduit-http-pool.c), else on the one with the fewest calls then. */
 static void
 call_start (ConduitRun         *run,
             const char         *node_id,
             guint               item_index,
             ConduitRetryPolicy *policy,
             ConduitHttpRequest *request,
+            ConduitHttpShard   *shard,
             GCancellable       *cancellable,
             CallDone            done,
             gpointer            done_data)
 {
   Call *call = g_new0 (Call, 1);
+
+  call->shard = shard;
 
   call->run = g_object_ref (run);
   call->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
@@ -870,7 +883,8 @@ conduit_http_send_async (ConduitRun          *run,
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, conduit_http_send_async);
-  call_start (run, node_id, item_index, policy, request, cancellable, task_call_done, task);
+  call_start (run, node_id, item_index, policy, request, NULL, cancellable, task_call_done,
+              task);
 }
 
 /**
@@ -962,6 +976,7 @@ struct _ConduitExecutorHttp
   guint                  next;
   guint                  in_flight;
   guint                  batch_start;  /* the batch's first item among the node's input */
+  ConduitHttpShard      *shard;        /* (nullable) the session the batch's calls go out on */
 };
 
 static void executor_iface_init (ConduitExecutorInterface *iface);
@@ -1406,9 +1421,12 @@ start_next (ConduitExecutorHttp *self)
       item_call->index = index;
       self->in_flight++;
       /* the call itself, without a GTask of its own around it */
+      /* a batch's calls on one session: they leave in the items' order */
+      if (self->shard == NULL)
+        self->shard = conduit_http_pool_pick (conduit_run_get_session (self->run));
       call_start (self->run, conduit_node_get_id (self->node), self->batch_start + index,
-                  self->plan->policy, request, g_task_get_cancellable (self->task), item_done_cb,
-                  item_call);
+                  self->plan->policy, request, self->shard, g_task_get_cancellable (self->task),
+                  item_done_cb, item_call);
     }
 }
 
@@ -1457,6 +1475,7 @@ conduit_executor_http_execute_async (ConduitExecutor     *executor,
   g_clear_pointer (&self->output, conduit_executor_output_free);
   self->next = 0;
   self->in_flight = 0;
+  self->shard = NULL;
   /* items keep their position through the flow, across batches */
   self->batch_start = conduit_run_get_batch_start (run, node);
 
