@@ -606,14 +606,14 @@ test_pool_shards (RunnerFixture *fixture,
 {
   SoupSession *session = conduit_runner_get_session (fixture->runner);
   ConduitHttpShard *held[CONDUIT_HTTP_POOL_SHARDS + 1];
-  ConduitHttpShard *first = conduit_http_pool_pick (session);
+  ConduitHttpShard *first = conduit_http_pool_pick (session, NULL);
   SoupSession *shard_session;
 
   g_assert_nonnull (first);
-  g_assert_true (conduit_http_pool_pick (session) == first);
+  g_assert_true (conduit_http_pool_pick (session, NULL) == first);
   for (guint i = 0; i < G_N_ELEMENTS (held); i++)
     {
-      held[i] = conduit_http_pool_pick (session);
+      held[i] = conduit_http_pool_pick (session, NULL);
       for (guint j = 0; j < i && i < CONDUIT_HTTP_POOL_SHARDS; j++)
         g_assert_true (held[i] != held[j]);
       shard_session = conduit_http_shard_hold (held[i]);
@@ -625,7 +625,18 @@ test_pool_shards (RunnerFixture *fixture,
   for (guint i = 0; i < G_N_ELEMENTS (held); i++)
     conduit_http_shard_release (held[i]);
   g_assert_cmpuint (conduit_http_shard_get_in_flight (first), ==, 0);
-  g_assert_true (conduit_http_pool_pick (session) == first);
+  g_assert_true (conduit_http_pool_pick (session, NULL) == first);
+
+  /* a batch keeps to its shard while it has room for one host's share, then moves on */
+  g_assert_true (conduit_http_pool_pick (session, held[1]) == held[1]);
+  shard_session = conduit_http_shard_hold (held[1]);
+  while (conduit_http_pool_pick (session, held[1]) == held[1])
+    conduit_http_shard_hold (held[1]);
+  g_assert_cmpint (conduit_http_shard_get_in_flight (held[1]) * CONDUIT_HTTP_POOL_SHARDS, ==,
+                   soup_session_get_max_conns_per_host (session));
+  g_assert_true (conduit_http_pool_pick (session, held[1]) == first);
+  while (conduit_http_shard_get_in_flight (held[1]) > 0)
+    conduit_http_shard_release (held[1]);
 
   /* together as many connections as the runner's session allows; its proxy and user agent */
   shard_session = conduit_http_shard_hold (first);

@@ -669,7 +669,7 @@ send_exchange (Call *call)
   g_source_attach (call->timeout, call->context);
 
   if (call->shard == NULL)
-    call->shard = conduit_http_pool_pick (conduit_run_get_session (call->run));
+    call->shard = conduit_http_pool_pick (conduit_run_get_session (call->run), NULL);
   call->holding = TRUE;
   soup_session_send_and_read_async (conduit_http_shard_hold (call->shard), call->message,
                                     G_PRIORITY_DEFAULT, call->attempt_cancellable, attempt_cb,

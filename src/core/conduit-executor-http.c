@@ -543,9 +543,8 @@ start_next (ConduitExecutorHttp *self)
       item_call->index = index;
       self->in_flight++;
       /* the call itself, without a GTask of its own around it */
-      /* a batch's calls on one session: they leave in the items' order */
-      if (self->shard == NULL)
-        self->shard = conduit_http_pool_pick (conduit_run_get_session (self->run));
+      /* a batch's calls on one session while it has room: they leave in the items' order */
+      self->shard = conduit_http_pool_pick (conduit_run_get_session (self->run), self->shard);
       _conduit_http_call_start (self->run, conduit_node_get_id (self->node),
                                 self->batch_start + index, self->plan->policy, request,
                                 self->shard, g_task_get_cancellable (self->task), item_done_cb,

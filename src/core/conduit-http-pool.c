@@ -79,21 +79,27 @@ pool_quark (void)
 /**
  * conduit_http_pool_pick:
  * @session: the runner's session
+ * @preferred: (nullable): the shard to keep to while it has room
  *
- * Picks the session HTTP calls go out on: of @session's shards (made at the first pick), the
- * one with the fewest calls in flight, the first of them on a tie. A node's calls of one run
- * keep to the shard picked for the first, so they leave in the items' order, as from one
- * session.
+ * Picks the session HTTP calls go out on: @preferred while it has fewer calls in flight than
+ * it takes to one host, else of @session's shards (made at the first pick) the one with the
+ * fewest calls in flight, the first of them on a tie. A node's calls of one run keep to one
+ * shard, so they leave in the items' order as from one session; but not to a full one, where
+ * they would wait while another has room.
  *
  * Returns: (transfer none): the shard; it lives as long as @session
  */
 ConduitHttpShard *
-conduit_http_pool_pick (SoupSession *session)
+conduit_http_pool_pick (SoupSession      *session,
+                        ConduitHttpShard *preferred)
 {
   Pool *pool;
   ConduitHttpShard *best;
 
   g_return_val_if_fail (SOUP_IS_SESSION (session), NULL);
+
+  if (preferred != NULL && preferred->in_flight < SHARD_MAX_CONNS_PER_HOST)
+    return preferred;
 
   pool = g_object_get_qdata (G_OBJECT (session), pool_quark ());
   if (pool == NULL)

@@ -15,7 +15,8 @@ G_BEGIN_DECLS
 
 typedef struct _ConduitHttpShard ConduitHttpShard;
 
-ConduitHttpShard *conduit_http_pool_pick            (SoupSession      *session);
+ConduitHttpShard *conduit_http_pool_pick            (SoupSession      *session,
+                                                     ConduitHttpShard *preferred);
 SoupSession      *conduit_http_shard_hold           (ConduitHttpShard *shard);
 void              conduit_http_shard_release        (ConduitHttpShard *shard);
 guint             conduit_http_shard_get_in_flight  (ConduitHttpShard *shard);
