@@ -66,15 +66,12 @@ shard_session_new (SoupSession *session)
                                         NULL);
 }
 
-static GQuark
-pool_quark (void)
-{
-  static GQuark quark;
-
-  if (G_UNLIKELY (quark == 0))
-    quark = g_quark_from_static_string ("conduit-http-pool");
-  return quark;
-}
+/**
+ * conduit_http_pool_quark:
+ *
+ * Returns: the key a session's shards are kept under
+ */
+G_DEFINE_QUARK (conduit-http-pool, conduit_http_pool)
 
 /**
  * conduit_http_pool_pick:
@@ -101,13 +98,13 @@ conduit_http_pool_pick (SoupSession      *session,
   if (preferred != NULL && preferred->in_flight < SHARD_MAX_CONNS_PER_HOST)
     return preferred;
 
-  pool = g_object_get_qdata (G_OBJECT (session), pool_quark ());
+  pool = g_object_get_qdata (G_OBJECT (session), conduit_http_pool_quark ());
   if (pool == NULL)
     {
       pool = g_new0 (Pool, 1);
       for (guint i = 0; i < CONDUIT_HTTP_POOL_SHARDS; i++)
         pool->shards[i].session = shard_session_new (session);
-      g_object_set_qdata_full (G_OBJECT (session), pool_quark (), pool, pool_free);
+      g_object_set_qdata_full (G_OBJECT (session), conduit_http_pool_quark (), pool, pool_free);
     }
 
   best = &pool->shards[0];

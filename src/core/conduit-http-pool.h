@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 
 typedef struct _ConduitHttpShard ConduitHttpShard;
 
+GQuark            conduit_http_pool_quark           (void);
 ConduitHttpShard *conduit_http_pool_pick            (SoupSession      *session,
                                                      ConduitHttpShard *preferred);
 SoupSession      *conduit_http_shard_hold           (ConduitHttpShard *shard);
