@@ -650,6 +650,52 @@ test_pool_shards (RunnerFixture *fixture,
   conduit_http_shard_release (first);
 }
 
+static void
+burst_run_done_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  guint *done = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitRun) run = conduit_runner_run_finish (CONDUIT_RUNNER (object), result, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+  (*done)++;
+}
+
+/* A burst against a slow API is not slowed by the pool: 6 runs of 8 items, each call answered
+ * after a second, all in flight at once (the runner's session took 64 to a host; so do the
+ * shards together). One session of 16 would take three seconds. */
+static void
+test_pool_burst (RunnerFixture *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(FaultServer) server = fault_server_new ();
+  g_autoptr(GString) script = g_string_new ("slow:1000");
+  g_autoptr(GString) items = g_string_new ("[");
+  g_autoptr(ConduitFlow) flow = NULL;
+  gint64 started;
+  guint done = 0;
+
+  for (guint i = 1; i < 48; i++)
+    g_string_append (script, ",slow:1000");
+  fault_server_script (server, "/slow", script->str);
+  for (guint i = 0; i < 8; i++)
+    g_string_append_printf (items, "%s{\"n\": %u}", i > 0 ? ", " : "", i);
+  g_string_append (items, "]");
+  flow = http_flow (server, "/slow", items->str, NULL, FALSE, NULL);
+
+  started = g_get_monotonic_time ();
+  for (guint r = 0; r < 6; r++)
+    conduit_runner_run_async (fixture->runner, flow, NULL, NULL, NULL, burst_run_done_cb, &done);
+  while (done < 6)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (fault_server_n_created (server), ==, 48);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 2500 * G_TIME_SPAN_MILLISECOND);
+}
+
 /* The calls, now on the pool's sessions, still say who sends them. */
 static void
 test_user_agent (RunnerFixture *fixture,
@@ -698,6 +744,7 @@ main (int    argc,
   ADD ("/conduit/runner/http/invalid-url", test_unreachable_url);
   ADD ("/conduit/runner/http/pool-shards", test_pool_shards);
   ADD ("/conduit/runner/http/user-agent", test_user_agent);
+  ADD ("/conduit/runner/http/pool-burst", test_pool_burst);
   ADD ("/conduit/runner/partial-with-error-port", test_partial_with_error_port);
   ADD ("/conduit/runner/nothing-lost", test_nothing_lost);
   ADD ("/conduit/runner/cancel", test_cancel);

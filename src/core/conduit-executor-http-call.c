@@ -154,8 +154,8 @@ typedef struct
   ConduitHttpOutcome *outcome;
   SoupMessage        *message;
   GCancellable       *attempt_cancellable;
-  ConduitHttpShard   *shard;     /* (nullable) the session its exchanges go out on */
-  gboolean            holding;   /* an exchange is in flight on @shard */
+  ConduitHttpShard   *shard;     /* counts the call, from its start to its end */
+  SoupSession        *session;   /* @shard's: where its exchanges go out */
   gulong              cancelled_id;
   GSource            *timeout;   /* in the thread's context: runs may be served by workers */
   gboolean            timed_out;
@@ -179,6 +179,7 @@ clear_timeout (Call *call)
 static void
 call_free (Call *call)
 {
+  conduit_http_shard_release (call->shard);
   g_clear_object (&call->run);
   g_clear_object (&call->cancellable);
   g_clear_pointer (&call->context, g_main_context_unref);
@@ -499,9 +500,6 @@ attempt_cb (GObject      *object,
   g_autofree char *why_not = NULL;
 
   bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-  if (call->holding)
-    conduit_http_shard_release (call->shard);
-  call->holding = FALSE;
 
   clear_timeout (call);
   if (parent != NULL)
@@ -668,10 +666,7 @@ send_exchange (Call *call)
   g_source_set_callback (call->timeout, attempt_timeout_cb, call, NULL);
   g_source_attach (call->timeout, call->context);
 
-  if (call->shard == NULL)
-    call->shard = conduit_http_pool_pick (conduit_run_get_session (call->run), NULL);
-  call->holding = TRUE;
-  soup_session_send_and_read_async (conduit_http_shard_hold (call->shard), call->message,
+  soup_session_send_and_read_async (call->session, call->message,
                                     G_PRIORITY_DEFAULT, call->attempt_cancellable, attempt_cb,
                                     call);
 }
@@ -808,7 +803,11 @@ _conduit_http_call_start (ConduitRun          *run,
 {
   Call *call = g_new0 (Call, 1);
 
-  call->shard = shard;
+  /* Counted from now, not from when it is sent (after its mark is written): the calls started
+   * together must see each other, or they would all pick the same shard. */
+  call->shard = shard != NULL ? shard : conduit_http_pool_pick (conduit_run_get_session (run),
+                                                                 NULL);
+  call->session = conduit_http_shard_hold (call->shard);
 
   call->run = g_object_ref (run);
   call->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
