@@ -7,7 +7,10 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "conduit.h"
+#include "conduit-http-pool.h"
 #include "fault-server.h"
 #include "runner-test-util.h"
 
@@ -594,6 +597,121 @@ test_unreachable_url (RunnerFixture *fixture,
                             "ftp://example.com/x"));
 }
 
+/* Calls go out on a few sessions (conduit-http-pool.c), each a part of the connections: a
+ * call takes the shard with the fewest calls in flight, the first on a tie, so one call at a
+ * time keeps to one session and its kept-alive connection. */
+static void
+test_pool_shards (RunnerFixture *fixture,
+                  gconstpointer  data)
+{
+  SoupSession *session = conduit_runner_get_session (fixture->runner);
+  ConduitHttpShard *held[CONDUIT_HTTP_POOL_SHARDS + 1];
+  ConduitHttpShard *first = conduit_http_pool_pick (session, NULL);
+  SoupSession *shard_session;
+
+  g_assert_nonnull (first);
+  g_assert_true (conduit_http_pool_pick (session, NULL) == first);
+  for (guint i = 0; i < G_N_ELEMENTS (held); i++)
+    {
+      held[i] = conduit_http_pool_pick (session, NULL);
+      for (guint j = 0; j < i && i < CONDUIT_HTTP_POOL_SHARDS; j++)
+        g_assert_true (held[i] != held[j]);
+      shard_session = conduit_http_shard_hold (held[i]);
+      g_assert_true (shard_session != session);
+    }
+  /* all busy with one: the first again */
+  g_assert_true (held[CONDUIT_HTTP_POOL_SHARDS] == first);
+  g_assert_cmpuint (conduit_http_shard_get_in_flight (first), ==, 2);
+  for (guint i = 0; i < G_N_ELEMENTS (held); i++)
+    conduit_http_shard_release (held[i]);
+  g_assert_cmpuint (conduit_http_shard_get_in_flight (first), ==, 0);
+  g_assert_true (conduit_http_pool_pick (session, NULL) == first);
+
+  /* a batch keeps to its shard while it has room for one host's share, then moves on */
+  g_assert_true (conduit_http_pool_pick (session, held[1]) == held[1]);
+  shard_session = conduit_http_shard_hold (held[1]);
+  while (conduit_http_pool_pick (session, held[1]) == held[1])
+    conduit_http_shard_hold (held[1]);
+  g_assert_cmpint (conduit_http_shard_get_in_flight (held[1]) * CONDUIT_HTTP_POOL_SHARDS, ==,
+                   soup_session_get_max_conns_per_host (session));
+  g_assert_true (conduit_http_pool_pick (session, held[1]) == first);
+  while (conduit_http_shard_get_in_flight (held[1]) > 0)
+    conduit_http_shard_release (held[1]);
+
+  /* together as many connections as the runner's session allows; its proxy and user agent */
+  shard_session = conduit_http_shard_hold (first);
+  g_assert_cmpint (soup_session_get_max_conns_per_host (shard_session) * CONDUIT_HTTP_POOL_SHARDS,
+                   ==, soup_session_get_max_conns_per_host (session));
+  g_assert_cmpint (soup_session_get_max_conns (shard_session) * CONDUIT_HTTP_POOL_SHARDS,
+                   ==, soup_session_get_max_conns (session));
+  g_assert_null (soup_session_get_proxy_resolver (shard_session));
+  g_assert_cmpstr (soup_session_get_user_agent (shard_session), ==,
+                   soup_session_get_user_agent (session));
+  conduit_http_shard_release (first);
+}
+
+static void
+burst_run_done_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  guint *done = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConduitRun) run = conduit_runner_run_finish (CONDUIT_RUNNER (object), result, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+  (*done)++;
+}
+
+/* A burst against a slow API is not slowed by the pool: 6 runs of 8 items, each call answered
+ * after a second, all in flight at once (the runner's session took 64 to a host; so do the
+ * shards together). One session of 16 would take three seconds. */
+static void
+test_pool_burst (RunnerFixture *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(FaultServer) server = fault_server_new ();
+  g_autoptr(GString) script = g_string_new ("slow:1000");
+  g_autoptr(GString) items = g_string_new ("[");
+  g_autoptr(ConduitFlow) flow = NULL;
+  gint64 started;
+  guint done = 0;
+
+  for (guint i = 1; i < 48; i++)
+    g_string_append (script, ",slow:1000");
+  fault_server_script (server, "/slow", script->str);
+  for (guint i = 0; i < 8; i++)
+    g_string_append_printf (items, "%s{\"n\": %u}", i > 0 ? ", " : "", i);
+  g_string_append (items, "]");
+  flow = http_flow (server, "/slow", items->str, NULL, FALSE, NULL);
+
+  started = g_get_monotonic_time ();
+  for (guint r = 0; r < 6; r++)
+    conduit_runner_run_async (fixture->runner, flow, NULL, NULL, NULL, burst_run_done_cb, &done);
+  while (done < 6)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (fault_server_n_created (server), ==, 48);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 2500 * G_TIME_SPAN_MILLISECOND);
+}
+
+/* The calls, now on the pool's sessions, still say who sends them. */
+static void
+test_user_agent (RunnerFixture *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(FaultServer) server = fault_server_new ();
+  g_autoptr(ConduitFlow) flow = http_flow (server, "/contacts", "[{\"email\": \"a@example.com\"}]",
+                                           NULL, FALSE, NULL);
+  g_autoptr(ConduitRun) run = runner_test_run (fixture, flow, NULL);
+  GPtrArray *headers = fault_server_headers (server);
+
+  g_assert_cmpint (conduit_run_get_status (run), ==, CONDUIT_RUN_STATUS_SUCCEEDED);
+  g_assert_cmpuint (headers->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (headers, 0), "User-Agent: Conduit/"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -624,6 +742,9 @@ main (int    argc,
   g_test_add ("/conduit/runner/http/deep-json", RunnerFixture, deep_json, runner_fixture_set_up,
               test_bad_answer, runner_fixture_tear_down);
   ADD ("/conduit/runner/http/invalid-url", test_unreachable_url);
+  ADD ("/conduit/runner/http/pool-shards", test_pool_shards);
+  ADD ("/conduit/runner/http/user-agent", test_user_agent);
+  ADD ("/conduit/runner/http/pool-burst", test_pool_burst);
   ADD ("/conduit/runner/partial-with-error-port", test_partial_with_error_port);
   ADD ("/conduit/runner/nothing-lost", test_nothing_lost);
   ADD ("/conduit/runner/cancel", test_cancel);

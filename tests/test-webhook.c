@@ -286,6 +286,31 @@ parse (const char  *content_type,
   return conduit_webhook_server_parse_event (content_type, bytes, problem);
 }
 
+/* The depth limit at its edge: 256 open brackets are left to the parser (which refuses the
+ * unclosed text for what it is), 257 refused as too deep, whether the body is as long as its
+ * brackets (the depth scan is skipped for a body no longer than the limit) or padded. */
+static void
+test_parse_depth_edge (void)
+{
+  for (guint pad = 0; pad <= 1; pad++)
+    for (guint depth = 255; depth <= 257; depth++)
+      {
+        g_autoptr(GString) body = g_string_new (NULL);
+        g_autoptr(GPtrArray) items = NULL;
+        g_autofree char *problem = NULL;
+
+        for (guint i = 0; i < depth; i++)
+          g_string_append_c (body, '[');
+        if (pad)
+          g_string_append (body, "          ");
+        items = parse ("application/json", body->str, &problem);
+        g_assert_null (items);
+        g_assert_nonnull (problem);
+        g_assert_cmpint (strstr (problem, "nests more than 256 levels deep") != NULL, ==,
+                         depth > 256);
+      }
+}
+
 /* Form data loses nothing: repeated names keep every value, a field that cannot be decoded
  * refuses the event (naming it) instead of vanishing; odd bodies get a reason, not a critical. */
 static void
@@ -1171,6 +1196,7 @@ main (int    argc,
               tear_down);
   g_test_add ("/conduit/webhook/refused", Fixture, NULL, set_up, test_refused, tear_down);
   g_test_add_func ("/conduit/webhook/parse-event", test_parse_event);
+  g_test_add_func ("/conduit/webhook/parse-depth-edge", test_parse_depth_edge);
   g_test_add ("/conduit/webhook/signature", Fixture, NULL, set_up_signed, test_signature,
               tear_down);
   g_test_add ("/conduit/webhook/curl-and-unique-url", Fixture, NULL, set_up,
