@@ -602,6 +602,15 @@ test_too_large_as_libcsv (void)
   g_string_append (text, "\n3,4\n");
   assert_big_as_libcsv (text->str, text->len, TRUE);
 
+  /* the same with the long field unquoted and ended by a delimiter, which the reading thread
+   * measures once a block of 16 bytes, not once a field */
+  g_string_assign (text, "a,b\n");
+  append_until (text, "x", limit - 40000);
+  g_string_append (text, ",2\n");
+  append_until (text, "cd,", text->len + 150000);
+  g_string_append (text, "\n3,4\n");
+  assert_big_as_libcsv (text->str, text->len, TRUE);
+
   /* a quoted field whose text starts at 64 KiB and holds exactly 16 MiB when a read ends in
    * it: refused; starting one byte later, it holds one byte less there: read */
   for (guint later = 0; later <= 1; later++)

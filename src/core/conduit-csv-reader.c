@@ -77,7 +77,7 @@ struct _ConduitCsvReader
   ScanState          state;
 
   /* for the size limit, which is libcsv's (see row_too_large()) */
-  gsize              longest;       /* the most bytes a field held before a byte was read */
+  gsize              longest;       /* the most a field held as a byte came (scan_unquoted()) */
   gboolean           row_in_chunk;  /* a row ended in the chunk read last */
   gboolean           chunk_read;
   Measure            measure;       /* of the row being read, once it is big */
@@ -204,15 +204,16 @@ scan_unquoted (const char *buffer,
         _mm_or_si128 (_mm_cmpeq_epi8 (bytes, quotes),
                       _mm_or_si128 (_mm_cmpeq_epi8 (bytes, crs), _mm_cmpeq_epi8 (bytes, lfs))));
 
-      /* the delimiters before the first stop */
+      /* the delimiters before the first stop: the field they end first is measured, and
+       * the next field starts after the last. The fields between two delimiters of one block
+       * are shorter than 16 bytes, which libcsv's buffer (see row_too_large()) grew by 128:
+       * leaving them out of @longest changes no decision, and saves a step a field */
       if (stops != 0)
         ends &= (stops & -stops) - 1;
-      for (; ends != 0; ends &= ends - 1)
+      if (ends != 0)
         {
-          gsize q = p + __builtin_ctz (ends);
-
-          most = MAX (most, q - start);
-          start = q + 1;
+          most = MAX (most, p + __builtin_ctz (ends) - start);
+          start = p + 32 - __builtin_clz (ends);
         }
       if (stops != 0)
         {
