@@ -201,6 +201,17 @@ test_numbers (void)
   assert_eval ("to_integer(age)", "36");
   assert_eval ("to_integer(\"42.0\")", "42");
   assert_eval ("to_integer(4.0)", "4");
+  /* digits alone, up to 18 of them, are read the short way; the rest the long way */
+  assert_eval ("to_integer(\"007\")", "7");
+  assert_eval ("to_integer(\"0\")", "0");
+  assert_eval ("to_integer(\"999999999999999999\")", "999999999999999999");
+  assert_eval ("to_integer(\"9223372036854775807\")", "9223372036854775807");
+  assert_eval ("to_integer(\" 12 \")", "12");
+  assert_eval ("to_integer(\"-12\")", "-12");
+  assert_eval ("to_integer(\"12.5e1\")", "125");
+  assert_eval_fails ("to_integer(\"9223372036854775808\")", "beyond the 64-bit range");
+  assert_eval_fails ("to_integer(\"12a\")", "not a whole number");
+  assert_eval_fails ("to_integer(\"1:2\")", "not a whole number");
   assert_eval ("round(score)", "8");
   assert_eval ("round(2.345, 2)", "2.35");
   assert_eval ("round(\"1.5\")", "2");
