@@ -171,6 +171,8 @@ test_text (void)
   assert_eval ("regex_replace(\"2024-03-15\", \"(\\\\d+)-(\\\\d+)-(\\\\d+)\", \"\\\\3/\\\\2/\\\\1\")",
                "\"15/03/2024\"");
   assert_eval ("digits(phone)", "\"442079460958\"");
+  /* the bytes next to the digits, '/' and ':', are not kept */
+  assert_eval ("digits(\"+1 (2:3) 4/5-6\u00e9\")", "\"123456\"");
   assert_eval ("substring(\"héllo\", 1, 3)", "\"éll\"");
   assert_eval ("substring(\"hello\", -3)", "\"llo\"");
   assert_eval ("substring(\"hello\", 10, 2)", "\"\"");
