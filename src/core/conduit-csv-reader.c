@@ -196,6 +196,38 @@ scan_unquoted (const char *buffer,
   const __m128i crs = _mm_set1_epi8 ('\r');
   const __m128i lfs = _mm_set1_epi8 ('\n');
 
+  /* 64 bytes a step first, as below: a row of short fields has a delimiter in most blocks,
+   * and one test of four blocks' stops is one branch a step instead of four. The fields
+   * between two delimiters of one step are shorter than 64 bytes, still under 128 */
+  for (; p + 64 <= end; p += 64)
+    {
+      guint64 ends = 0, stops = 0;
+
+      for (guint k = 0; k < 4; k++)
+        {
+          __m128i bytes = _mm_loadu_si128 ((const __m128i *)(gconstpointer)(buffer + p + 16 * k));
+
+          ends |= (guint64)(unsigned int)_mm_movemask_epi8 (_mm_cmpeq_epi8 (bytes, delimiters))
+                  << (16 * k);
+          stops |= (guint64)(unsigned int)_mm_movemask_epi8 (
+                     _mm_or_si128 (_mm_cmpeq_epi8 (bytes, quotes),
+                                   _mm_or_si128 (_mm_cmpeq_epi8 (bytes, crs),
+                                                 _mm_cmpeq_epi8 (bytes, lfs))))
+                   << (16 * k);
+        }
+      if (stops != 0)
+        ends &= (stops & -stops) - 1;
+      if (ends != 0)
+        {
+          most = MAX (most, p + __builtin_ctzll (ends) - start);
+          start = p + 64 - __builtin_clzll (ends);
+        }
+      if (stops != 0)
+        {
+          p += __builtin_ctzll (stops);
+          goto done;
+        }
+    }
   for (; p + 16 <= end; p += 16)
     {
       __m128i bytes = _mm_loadu_si128 ((const __m128i *)(gconstpointer)(buffer + p));
