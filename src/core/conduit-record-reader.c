@@ -1077,15 +1077,16 @@ conduit_record_reader_parse_row (ConduitRecordReader  *self,
           return refuse_row (self, arena, text, length, position, raw, raw_length, error);
         }
       ends[n - 1] = length;
-      for (guint i = 0; i < n; i++)
+      /* pointers walked to an end computed once: n's address was taken, and each store
+       * could change it as far as the compiler knows */
+      for (ConduitValue *value = values, *last = values + n; value < last; value++)
         {
+          gsize i = value - values;
           gsize end = ends[i];
           ConduitValue field = { CONDUIT_VALUE_STRING, end - start, { .string = text + start } };
-          ConduitMember member = { names[i], name_lengths[i], &values[i] };
+          ConduitMember member = { names[i], name_lengths[i], value };
 
-          /* whole structures stored: field by field, each store could change what the next
-           * loads read as far as the compiler knows */
-          values[i] = field;
+          *value = field;
           members[i] = member;
           start = end + 1;
         }
