@@ -175,10 +175,58 @@ guess_delimiter (const char *text,
   return best;
 }
 
+#ifdef __SSE2__
+/* The delimiters and the stops (a quote, CR, LF) among the 16 bytes at @at, as bits. */
+static inline void
+find_in_row_block (const char   *at,
+                   char          delimiter,
+                   unsigned int *ends,
+                   unsigned int *stops)
+{
+  __m128i bytes = _mm_loadu_si128 ((const __m128i *)(gconstpointer)at);
+
+  *ends = (unsigned int)_mm_movemask_epi8 (_mm_cmpeq_epi8 (bytes, _mm_set1_epi8 (delimiter)));
+  *stops = (unsigned int)_mm_movemask_epi8 (
+    _mm_or_si128 (_mm_cmpeq_epi8 (bytes, _mm_set1_epi8 ('"')),
+                  _mm_or_si128 (_mm_cmpeq_epi8 (bytes, _mm_set1_epi8 ('\r')),
+                                _mm_cmpeq_epi8 (bytes, _mm_set1_epi8 ('\n')))));
+}
+
+/* A step of scan_unquoted() over @width bytes from *p, whose delimiters and stops are the
+ * bits @ends and @stops: the delimiters before the first stop end fields. The field the first
+ * of them ends is measured, and the next field starts after the last; the fields between two
+ * delimiters of one step are shorter than 64 bytes, and libcsv's buffer (see row_too_large())
+ * grew by 128, so leaving them out of *most changes no decision and saves a step a field.
+ * TRUE at a stop, with *p on it; otherwise *p moves on by @width. */
+static inline gboolean
+end_fields (guint64  ends,
+            guint64  stops,
+            guint    width,
+            gsize   *p,
+            gsize   *start,
+            gsize   *most)
+{
+  if (stops != 0)
+    ends &= (stops & -stops) - 1;
+  if (ends != 0)
+    {
+      *most = MAX (*most, *p + __builtin_ctzll (ends) - *start);
+      *start = *p + 64 - __builtin_clzll (ends);
+    }
+  if (stops != 0)
+    {
+      *p += __builtin_ctzll (stops);
+      return TRUE;
+    }
+  *p += width;
+  return FALSE;
+}
+#endif
+
 /* Scans an unquoted stretch of a row from @p to the first quote or line end (or @end), ending
- * fields at each delimiter on the way (*field_start, *longest as in scan_row()). 16 bytes a
- * step where the processor has SSE2 (every x86-64): this runs over every byte the reading
- * thread sees, and a row of short fields has a delimiter every few bytes. */
+ * fields at each delimiter on the way (*field_start, *longest as in scan_row()). 64 and 16
+ * bytes a step where the processor has SSE2 (every x86-64): this runs over every byte the
+ * reading thread sees, and a row of short fields has a delimiter every few bytes. */
 static inline gsize
 scan_unquoted (const char *buffer,
                gsize       p,
@@ -191,67 +239,30 @@ scan_unquoted (const char *buffer,
   gsize most = *longest;
 
 #ifdef __SSE2__
-  const __m128i delimiters = _mm_set1_epi8 (delimiter);
-  const __m128i quotes = _mm_set1_epi8 ('"');
-  const __m128i crs = _mm_set1_epi8 ('\r');
-  const __m128i lfs = _mm_set1_epi8 ('\n');
-
-  /* 64 bytes a step first, as below: a row of short fields has a delimiter in most blocks,
-   * and one test of four blocks' stops is one branch a step instead of four. The fields
-   * between two delimiters of one step are shorter than 64 bytes, still under 128 */
-  for (; p + 64 <= end; p += 64)
+  /* 64 bytes a step first, then 16: a row of short fields has a delimiter in most blocks,
+   * and one test of four blocks' stops is one branch a step instead of four */
+  while (p + 64 <= end)
     {
       guint64 ends = 0, stops = 0;
 
       for (guint k = 0; k < 4; k++)
         {
-          __m128i bytes = _mm_loadu_si128 ((const __m128i *)(gconstpointer)(buffer + p + 16 * k));
+          unsigned int block_ends, block_stops;
 
-          ends |= (guint64)(unsigned int)_mm_movemask_epi8 (_mm_cmpeq_epi8 (bytes, delimiters))
-                  << (16 * k);
-          stops |= (guint64)(unsigned int)_mm_movemask_epi8 (
-                     _mm_or_si128 (_mm_cmpeq_epi8 (bytes, quotes),
-                                   _mm_or_si128 (_mm_cmpeq_epi8 (bytes, crs),
-                                                 _mm_cmpeq_epi8 (bytes, lfs))))
-                   << (16 * k);
+          find_in_row_block (buffer + p + 16 * k, delimiter, &block_ends, &block_stops);
+          ends |= (guint64)block_ends << (16 * k);
+          stops |= (guint64)block_stops << (16 * k);
         }
-      if (stops != 0)
-        ends &= (stops & -stops) - 1;
-      if (ends != 0)
-        {
-          most = MAX (most, p + __builtin_ctzll (ends) - start);
-          start = p + 64 - __builtin_clzll (ends);
-        }
-      if (stops != 0)
-        {
-          p += __builtin_ctzll (stops);
-          goto done;
-        }
+      if (end_fields (ends, stops, 64, &p, &start, &most))
+        goto done;
     }
-  for (; p + 16 <= end; p += 16)
+  while (p + 16 <= end)
     {
-      __m128i bytes = _mm_loadu_si128 ((const __m128i *)(gconstpointer)(buffer + p));
-      unsigned int ends = (unsigned int)_mm_movemask_epi8 (_mm_cmpeq_epi8 (bytes, delimiters));
-      unsigned int stops = (unsigned int)_mm_movemask_epi8 (
-        _mm_or_si128 (_mm_cmpeq_epi8 (bytes, quotes),
-                      _mm_or_si128 (_mm_cmpeq_epi8 (bytes, crs), _mm_cmpeq_epi8 (bytes, lfs))));
+      unsigned int block_ends, block_stops;
 
-      /* the delimiters before the first stop: the field they end first is measured, and
-       * the next field starts after the last. The fields between two delimiters of one block
-       * are shorter than 16 bytes, which libcsv's buffer (see row_too_large()) grew by 128:
-       * leaving them out of @longest changes no decision, and saves a step a field */
-      if (stops != 0)
-        ends &= (stops & -stops) - 1;
-      if (ends != 0)
-        {
-          most = MAX (most, p + __builtin_ctz (ends) - start);
-          start = p + 32 - __builtin_clz (ends);
-        }
-      if (stops != 0)
-        {
-          p += __builtin_ctz (stops);
-          goto done;
-        }
+      find_in_row_block (buffer + p, delimiter, &block_ends, &block_stops);
+      if (end_fields (block_ends, block_stops, 16, &p, &start, &most))
+        goto done;
     }
 #endif
   for (; p < end; p++)
