@@ -594,13 +594,18 @@ test_too_large_as_libcsv (void)
   g_string_append (text, "\n1\n");
   assert_big_as_libcsv (text->str, text->len, FALSE);
 
-  /* a long field earlier leaves libcsv's buffer big: a later row of 150 KB is refused */
-  g_string_assign (text, "a,b\n1,\"");
-  append_until (text, "x", limit - 40000);
-  g_string_append (text, "\"\n");
-  append_until (text, "cd,", text->len + 150000);
-  g_string_append (text, "\n3,4\n");
-  assert_big_as_libcsv (text->str, text->len, TRUE);
+  /* a long field earlier leaves libcsv's buffer big: a later row of 150 KB is refused; the
+   * same with the long field unquoted and ended by a delimiter, which the reading thread
+   * measures once a step of 64 or 16 bytes, not once a field */
+  for (guint quoted = 0; quoted <= 1; quoted++)
+    {
+      g_string_assign (text, quoted ? "a,b\n1,\"" : "a,b\n");
+      append_until (text, "x", limit - 40000);
+      g_string_append (text, quoted ? "\"\n" : ",2\n");
+      append_until (text, "cd,", text->len + 150000);
+      g_string_append (text, "\n3,4\n");
+      assert_big_as_libcsv (text->str, text->len, TRUE);
+    }
 
   /* a quoted field whose text starts at 64 KiB and holds exactly 16 MiB when a read ends in
    * it: refused; starting one byte later, it holds one byte less there: read */
@@ -735,6 +740,53 @@ test_stream_threads (void)
     }
 }
 
+/* conduit_csv_find_delimiters(), the one pass over a row without quotes that parsing a record
+ * takes, must cut every row as conduit_csv_split_row() and conduit_csv_is_plain() do: rows of
+ * every length around its 16-byte blocks, made of delimiters, quotes, NULs, high bytes and
+ * text, with room for all their delimiters or fewer. */
+static void
+test_find_delimiters (void)
+{
+  static const char bytes[] = { 'a', ',', ';', '"', '\0', '\xe9', ' ', '\x7f' };
+  GRand *rand = g_rand_new_with_seed (21);
+
+  for (guint round = 0; round < 20000; round++)
+    {
+      char text[80];
+      gsize length = g_rand_int_range (rand, 1, sizeof text);
+      char delimiter = g_rand_boolean (rand) ? ',' : ';';
+      guint max_ends = g_rand_int_range (rand, 0, 12);
+      ConduitCsvSpan spans[80];
+      gsize ends[80];
+      guint n_spans, n_ends = G_MAXUINT;
+      gboolean plain = FALSE, found;
+      /* most rows hold no quote, the case the pass is for */
+      guint n_kinds = round % 4 == 0 ? G_N_ELEMENTS (bytes) : 3;
+
+      for (gsize i = 0; i < length; i++)
+        text[i] = g_rand_int_range (rand, 0, 3) == 0 ? bytes[g_rand_int_range (rand, 0, n_kinds)]
+                                                     : 'a';
+      if (round % 4 != 0 && g_rand_int_range (rand, 0, 3) == 0)
+        text[g_rand_int_range (rand, 0, length)] = g_rand_boolean (rand) ? '\xe9' : '\0';
+
+      found = conduit_csv_find_delimiters (text, length, delimiter, ends, max_ends, &n_ends,
+                                           &plain);
+      n_spans = conduit_csv_split_row (text, length, delimiter, spans, G_N_ELEMENTS (spans));
+      g_assert_cmpint (found, ==, memchr (text, '"', length) == NULL);
+      if (!found)
+        continue;
+      g_assert_cmpuint (n_ends + 1, ==, n_spans);
+      g_assert_cmpint (plain, ==, conduit_csv_is_plain (text, length));
+      for (guint i = 0; i < MIN (n_ends, max_ends); i++)
+        {
+          g_assert_false (spans[i].escaped);
+          g_assert_cmpuint (ends[i], ==, spans[i].start + spans[i].length);
+          g_assert_cmpuint (ends[i] + 1, ==, spans[i + 1].start);
+        }
+    }
+  g_rand_free (rand);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -753,6 +805,7 @@ main (int   argc,
   g_test_add_func ("/conduit/csv/same-as-libcsv", test_same_as_libcsv);
   g_test_add_func ("/conduit/csv/too-large-as-libcsv", test_too_large_as_libcsv);
   g_test_add_func ("/conduit/csv/stream-threads", test_stream_threads);
+  g_test_add_func ("/conduit/csv/find-delimiters", test_find_delimiters);
   g_test_add_func ("/conduit/records/ndjson-out-of-range", test_ndjson_out_of_range);
   g_test_add_func ("/conduit/records/ndjson", test_ndjson_records);
   g_test_add_func ("/conduit/records/json", test_json_records);

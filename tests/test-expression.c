@@ -171,6 +171,8 @@ test_text (void)
   assert_eval ("regex_replace(\"2024-03-15\", \"(\\\\d+)-(\\\\d+)-(\\\\d+)\", \"\\\\3/\\\\2/\\\\1\")",
                "\"15/03/2024\"");
   assert_eval ("digits(phone)", "\"442079460958\"");
+  /* the bytes next to the digits, '/' and ':', are not kept */
+  assert_eval ("digits(\"+1 (2:3) 4/5-6\u00e9\")", "\"123456\"");
   assert_eval ("substring(\"héllo\", 1, 3)", "\"éll\"");
   assert_eval ("substring(\"hello\", -3)", "\"llo\"");
   assert_eval ("substring(\"hello\", 10, 2)", "\"\"");
@@ -201,6 +203,17 @@ test_numbers (void)
   assert_eval ("to_integer(age)", "36");
   assert_eval ("to_integer(\"42.0\")", "42");
   assert_eval ("to_integer(4.0)", "4");
+  /* digits alone, up to 18 of them, are read the short way; the rest the long way */
+  assert_eval ("to_integer(\"007\")", "7");
+  assert_eval ("to_integer(\"0\")", "0");
+  assert_eval ("to_integer(\"999999999999999999\")", "999999999999999999");
+  assert_eval ("to_integer(\"9223372036854775807\")", "9223372036854775807");
+  assert_eval ("to_integer(\" 12 \")", "12");
+  assert_eval ("to_integer(\"-12\")", "-12");
+  assert_eval ("to_integer(\"12.5e1\")", "125");
+  assert_eval_fails ("to_integer(\"9223372036854775808\")", "beyond the 64-bit range");
+  assert_eval_fails ("to_integer(\"12a\")", "not a whole number");
+  assert_eval_fails ("to_integer(\"1:2\")", "not a whole number");
   assert_eval ("round(score)", "8");
   assert_eval ("round(2.345, 2)", "2.35");
   assert_eval ("round(\"1.5\")", "2");

@@ -58,6 +58,13 @@ guint             conduit_csv_split_row              (const char         *text,
                                                       char                delimiter,
                                                       ConduitCsvSpan     *spans,
                                                       guint               max_spans);
+gboolean          conduit_csv_find_delimiters        (const char         *text,
+                                                      gsize               length,
+                                                      char                delimiter,
+                                                      gsize              *ends,
+                                                      guint               max_ends,
+                                                      guint              *n_ends,
+                                                      gboolean           *plain);
 gsize             conduit_csv_unescape               (char               *dest,
                                                       const char         *field,
                                                       gsize               length);

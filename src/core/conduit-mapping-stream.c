@@ -701,7 +701,9 @@ stream_run_parallel (ConduitMapping             *mapping,
           Entry entry = { 0 };
           gboolean got;
 
-          if (g_cancellable_set_error_if_cancelled (cancellable, &local_error))
+          /* the call only when there is something to cancel: this runs for every row */
+          if (cancellable != NULL &&
+              g_cancellable_set_error_if_cancelled (cancellable, &local_error))
             {
               reading = ok = FALSE;
               break;

@@ -370,6 +370,21 @@ conduit_value_parse_integer_text (const char *text,
   gboolean negative = FALSE;
   gboolean overflow = FALSE;
 
+  /* the usual text, digits alone (an id, a count from a CSV file), and at most 18 of them,
+   * which cannot pass 2^63: without the checks for spaces, a sign and overflow */
+  if (length - 1 < 18)
+    {
+      for (; i < length && (guint)((guchar)text[i] - '0') <= 9; i++)
+        magnitude = magnitude * 10 + (guint)((guchar)text[i] - '0');
+      if (i == length)
+        {
+          *out = (gint64)magnitude;
+          return CONDUIT_TEXT_INTEGER;
+        }
+      i = 0;
+      magnitude = 0;
+    }
+
   while (i < length && g_ascii_isspace (text[i]))
     i++;
   while (length > i && g_ascii_isspace (text[length - 1]))

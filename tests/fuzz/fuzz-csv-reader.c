@@ -95,6 +95,37 @@ compare_row (GPtrArray          *expected,
              (char *)g_ptr_array_index (expected, index), row->str);
 }
 
+/* conduit_csv_find_delimiters(), the one pass that cuts a row without quotes for the record
+ * reader, must cut the file's first line as conduit_csv_split_row() and conduit_csv_is_plain()
+ * do, with room for all its delimiters or some. */
+static void
+check_find_delimiters (const char *text,
+                       gsize       length,
+                       char        delimiter,
+                       guint       max_ends)
+{
+  g_autofree ConduitCsvSpan *spans = NULL;
+  g_autofree gsize *ends = g_new (gsize, max_ends + 1);
+  guint n_spans, n_ends = 0;
+  gboolean plain = FALSE;
+
+  if (length == 0)
+    return;
+  n_spans = conduit_csv_split_row (text, length, delimiter, NULL, 0);
+  spans = g_new (ConduitCsvSpan, n_spans);
+  conduit_csv_split_row (text, length, delimiter, spans, n_spans);
+  if (!conduit_csv_find_delimiters (text, length, delimiter, ends, max_ends, &n_ends, &plain))
+    {
+      g_assert_nonnull (memchr (text, '"', length));
+      return;
+    }
+  g_assert_null (memchr (text, '"', length));
+  g_assert_cmpuint (n_ends + 1, ==, n_spans);
+  g_assert_cmpint (plain, ==, conduit_csv_is_plain (text, length));
+  for (guint i = 0; i < MIN (n_ends, max_ends); i++)
+    g_assert_cmpuint (ends[i], ==, spans[i].start + spans[i].length);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -111,6 +142,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   if (size < 2)
     return 0;
+
+  {
+    const char *text = (const char *)data + 2;
+    gsize line = 0;
+
+    while (line < size - 2 && text[line] != '\n' && text[line] != '\r')
+      line++;
+    check_find_delimiters (text, line, delimiters[data[0] % 5] ? delimiters[data[0] % 5] : ',',
+                           data[1] % 64);
+  }
 
   expected = read_with_libcsv (data, size);
   stream = fuzz_trickle_stream_new (data + 2, size - 2, data[1]);
