@@ -11,6 +11,8 @@
 
 #include "fault-server.h"
 
+#define GATHER_TIMEOUT_MS 20000
+
 struct _FaultServer
 {
   SoupServer *server;
@@ -21,11 +23,14 @@ struct _FaultServer
   GPtrArray  *created;     /* of JsonNode: bodies recorded */
   GPtrArray  *keys;        /* Idempotency-Key of every request, "" when none */
   GPtrArray  *headers;     /* "Name: value" lines of every request, joined by \n */
+  GPtrArray  *gathered;    /* of Delayed: "gather" requests held, not yet answered */
+  guint       peak_gathered;
   guint       next_id;
 };
 
 typedef struct
 {
+  FaultServer       *server; /* for a "gather" request while it is held; else NULL */
   SoupServerMessage *msg;
   guint              source;
   guint              remaining;
@@ -37,6 +42,8 @@ typedef struct
 static void
 delayed_free (Delayed *delayed)
 {
+  if (delayed->server != NULL)
+    g_ptr_array_remove (delayed->server->gathered, delayed);
   g_clear_handle_id (&delayed->source, g_source_remove);
   g_clear_object (&delayed->msg);
   g_free (delayed->response);
@@ -121,6 +128,11 @@ slow_answer_cb (gpointer user_data)
   Delayed *delayed = user_data;
 
   delayed->source = 0;
+  if (delayed->server != NULL)
+    {
+      g_ptr_array_remove (delayed->server->gathered, delayed);
+      delayed->server = NULL;
+    }
   if (!delayed->finished)
     {
       respond_text (delayed->msg, 201, "application/json", delayed->response);
@@ -200,20 +212,41 @@ handler (SoupServer        *server,
       g_autofree char *bomb = g_strnfill (1000000, '[');
       respond_text (msg, 200, "application/json", bomb);
     }
-  else if (g_str_has_prefix (step, "slow:") || g_str_has_prefix (step, "slowbody:"))
+  else if (g_str_has_prefix (step, "slow:") || g_str_has_prefix (step, "slowbody:") ||
+           g_str_has_prefix (step, "gather:"))
     {
       Delayed *delayed = g_new0 (Delayed, 1);
-      guint ms = (guint)g_ascii_strtoull (strchr (step, ':') + 1, NULL, 10);
+      /* milliseconds, or for "gather" the number of requests */
+      guint argument = (guint)g_ascii_strtoull (strchr (step, ':') + 1, NULL, 10);
 
       delayed->msg = g_object_ref (msg);
       g_signal_connect (msg, "finished", G_CALLBACK (message_finished_cb), delayed);
       g_signal_connect (msg, "disconnected", G_CALLBACK (message_finished_cb), delayed);
 
-      if (g_str_has_prefix (step, "slow:"))
+      if (g_str_has_prefix (step, "gather:"))
+        {
+          delayed->response = create_record (self, msg);
+          delayed->server = self;
+          soup_server_message_pause (msg);
+          g_ptr_array_add (self->gathered, delayed);
+          self->peak_gathered = MAX (self->peak_gathered, self->gathered->len);
+          /* Never held for ever: a client that cannot send them all at once gets its answers
+           * late, and the test its count. */
+          delayed->source = g_timeout_add (GATHER_TIMEOUT_MS, slow_answer_cb, delayed);
+          if (self->gathered->len >= argument)
+            while (self->gathered->len > 0)
+              {
+                Delayed *held = g_ptr_array_index (self->gathered, 0);
+
+                g_source_remove (held->source);
+                slow_answer_cb (held);
+              }
+        }
+      else if (g_str_has_prefix (step, "slow:"))
         {
           delayed->response = create_record (self, msg);
           soup_server_message_pause (msg);
-          delayed->source = g_timeout_add (ms, slow_answer_cb, delayed);
+          delayed->source = g_timeout_add (argument, slow_answer_cb, delayed);
         }
       else
         {
@@ -225,7 +258,7 @@ handler (SoupServer        *server,
           soup_message_body_append (soup_server_message_get_response_body (msg),
                                     SOUP_MEMORY_STATIC, "{", 1);
           delayed->remaining = 20;
-          delayed->source = g_timeout_add (MAX (ms / 20, 1), slow_body_cb, delayed);
+          delayed->source = g_timeout_add (MAX (argument / 20, 1), slow_body_cb, delayed);
         }
     }
   else
@@ -256,6 +289,7 @@ fault_server_new (void)
   self->created = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
   self->keys = g_ptr_array_new_with_free_func (g_free);
   self->headers = g_ptr_array_new_with_free_func (g_free);
+  self->gathered = g_ptr_array_new ();
 
   soup_server_add_handler (self->server, NULL, handler, self, NULL);
   soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
@@ -274,6 +308,9 @@ fault_server_new (void)
 void
 fault_server_free (FaultServer *self)
 {
+  for (guint i = 0; i < self->gathered->len; i++)
+    ((Delayed *)g_ptr_array_index (self->gathered, i))->server = NULL;
+  g_ptr_array_unref (self->gathered);
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
   g_hash_table_unref (self->scripts);
@@ -284,6 +321,13 @@ fault_server_free (FaultServer *self)
   g_ptr_array_unref (self->headers);
   g_free (self->base);
   g_free (self);
+}
+
+/* The most "gather" requests held at once. */
+guint
+fault_server_peak_gathered (FaultServer *self)
+{
+  return self->peak_gathered;
 }
 
 char *

@@ -20,6 +20,8 @@ G_BEGIN_DECLS
  *   drop          closes the connection without answering
  *   created+drop  records the item (as "ok" would), then closes the connection unanswered
  *   slow:MS       answers "ok" after MS milliseconds
+ *   gather:N      holds the request until N "gather" requests are held at once, then answers
+ *                 them all "ok" (or each after 20 s): shows how many calls a client has in flight
  *   slowbody:MS   sends the headers, then the body a byte at a time over MS milliseconds
  *   badjson       200 with Content-Type application/json and a body that is not JSON
  *   deepjson      200 with Content-Type application/json and a million '[' (a stack bomb)
@@ -36,6 +38,7 @@ void         fault_server_script         (FaultServer *self,
 guint        fault_server_n_requests     (FaultServer *self,
                                           const char  *path);
 guint        fault_server_n_created      (FaultServer *self);
+guint        fault_server_peak_gathered  (FaultServer *self);
 GPtrArray   *fault_server_created        (FaultServer *self);
 GPtrArray   *fault_server_keys           (FaultServer *self);
 GPtrArray   *fault_server_headers        (FaultServer *self);
