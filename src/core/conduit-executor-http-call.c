@@ -359,10 +359,8 @@ parse_body (SoupMessage  *message,
       guint line = 0;
 
       /* json-glib parses recursively: a hostile answer nested a million levels deep would
-       * overflow the stack and take the runner down. A text no longer than the limit cannot
-       * nest deeper than it (a level is a byte): no second pass over a short answer. */
-      if (size > MAX_JSON_DEPTH && !conduit_json_text_check_depth (data, size, MAX_JSON_DEPTH,
-                                                                   &line))
+       * overflow the stack and take the runner down. */
+      if (!conduit_json_text_check_depth (data, size, MAX_JSON_DEPTH, &line))
         {
           g_autofree char *text = g_utf8_make_valid (data, (gssize)MIN (size, 4096));
 

@@ -232,10 +232,8 @@ parse_json (const char  *data,
   guint line = 0;
   JsonNode *root;
 
-  /* json-glib parses recursively: a body of a million '[' would overflow the stack. A body no
-   * longer than the limit cannot nest deeper than it (a level is a byte): no second pass. */
-  if (length > MAX_JSON_DEPTH && !conduit_json_text_check_depth (data, length, MAX_JSON_DEPTH,
-                                                                 &line))
+  /* json-glib parses recursively: a body of a million '[' would overflow the stack. */
+  if (!conduit_json_text_check_depth (data, length, MAX_JSON_DEPTH, &line))
     {
       *problem = g_strdup_printf (_("the JSON nests more than %u levels deep (line %u)"),
                                   MAX_JSON_DEPTH, line);
